@@ -1,0 +1,195 @@
+//! The root of an API module: its docs, the `Client`, its builder, and the spec's servers.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
+use super::tokens::ident;
+use crate::model::{Api, SchemeKind, SecurityScheme};
+
+pub fn api_module(api: &Api) -> TokenStream {
+    let overview = format!(
+        "{} {}\n\nGenerated from `{}`: {} operations, {} types.",
+        sanitize(&api.title),
+        sanitize(&api.version),
+        api.source,
+        api.operations.len(),
+        api.types.len()
+    );
+    let header = inner_doc_attrs(&overview);
+    let description = api.description.as_deref().map(|d| inner_doc_attrs(&sanitize(d)));
+    let (servers, builder_start) = servers(api);
+    let setters = api.security_schemes.iter().map(credential_setter);
+    let title = format!(" A client for {} {}.", sanitize(&api.title), sanitize(&api.version));
+    let base_url_setter = (!api.servers.is_empty()).then(|| {
+        quote! {
+            /// Sends requests to one of the spec's servers.
+            pub fn server(mut self, server: Server) -> Self {
+                self.inner.base_url(server.url());
+                self
+            }
+
+            /// Sends requests to `url` instead of a server the spec lists.
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.inner.base_url(url);
+                self
+            }
+        }
+    });
+    quote! {
+        #header
+        #![doc = ""]
+        #description
+
+        mod operations;
+        pub mod responses;
+        pub mod types;
+
+        use crate::runtime;
+
+        #servers
+
+        #[doc = #title]
+        ///
+        /// Cheap to clone: clones share one connection pool.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            runtime: runtime::Client,
+        }
+
+        impl Client {
+            #builder_start
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.runtime.base_url()
+            }
+        }
+
+        /// Configures a [`Client`]: where it sends requests and with which credentials.
+        #[derive(Debug, Clone)]
+        pub struct ClientBuilder {
+            inner: runtime::ClientBuilder,
+        }
+
+        impl ClientBuilder {
+            #base_url_setter
+
+            #(#setters)*
+
+            /// Uses this HTTP client (for proxies, TLS roots, timeouts) instead of a default one.
+            pub fn http_client(mut self, client: runtime::reqwest::Client) -> Self {
+                self.inner.http_client(client);
+                self
+            }
+
+            /// Builds the client; fails only if the base URL is not an absolute http(s) URL.
+            pub fn build(self) -> Result<Client, runtime::BuildError> {
+                Ok(Client { runtime: self.inner.build()? })
+            }
+        }
+    }
+}
+
+/// The `Server` enum (when the spec lists servers) and the matching `Client::builder`.
+fn servers(api: &Api) -> (TokenStream, TokenStream) {
+    let Some(first) = api.servers.first() else {
+        let start = quote! {
+            /// Starts configuring a client for the API served at `base_url`; the spec names no
+            /// server, so there is no default.
+            pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+                ClientBuilder { inner: runtime::ClientBuilder::new(base_url) }
+            }
+        };
+        return (quote!(), start);
+    };
+    let variants = api.servers.iter().enumerate().map(|(i, server)| {
+        let name = ident(&server.name);
+        let doc = format!("`{}`", server.url);
+        let docs = doc_attrs([server.description.as_deref(), Some(doc.as_str())]);
+        let default = (i == 0).then(|| quote!(#[default]));
+        quote!(#docs #default #name,)
+    });
+    let arms = api.servers.iter().map(|server| {
+        let name = ident(&server.name);
+        let url = &server.url;
+        quote!(Server::#name => #url,)
+    });
+    let enum_def = quote! {
+        /// The servers the spec lists; the first is the default.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub enum Server {
+            #(#variants)*
+        }
+
+        impl Server {
+            /// The server's base URL.
+            pub fn url(self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    };
+    let default_doc = format!("Starts configuring a client for the default server, `{}`.", first.url);
+    let start = quote! {
+        #[doc = #default_doc]
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder { inner: runtime::ClientBuilder::new(Server::default().url()) }
+        }
+    };
+    (enum_def, start)
+}
+
+fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
+    let setter = ident(&scheme.setter);
+    let wire = &scheme.wire_name;
+    let what = match &scheme.kind {
+        SchemeKind::Bearer { .. } => format!("Sends `token` as the bearer token of the `{wire}` scheme."),
+        SchemeKind::OAuth2 { .. } => format!("Sends `token` as the OAuth2 access token of the `{wire}` scheme."),
+        SchemeKind::Basic => format!("Sends `username` and `password` with HTTP basic auth (`{wire}`)."),
+        SchemeKind::ApiKey { name, .. } => format!("Sends `key` as the `{name}` API key (`{wire}`)."),
+    };
+    let docs = doc_attrs([Some(what.as_str()), scheme.description.as_deref()]);
+    match &scheme.kind {
+        SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } => quote! {
+            #docs
+            pub fn #setter(mut self, token: impl Into<String>) -> Self {
+                self.inner.credential(#wire, runtime::Credential::Bearer(runtime::Secret::new(token)));
+                self
+            }
+        },
+        SchemeKind::Basic => quote! {
+            #docs
+            pub fn #setter(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+                let credential = runtime::Credential::Basic { username: username.into(), password: runtime::Secret::new(password) };
+                self.inner.credential(#wire, credential);
+                self
+            }
+        },
+        SchemeKind::ApiKey { location, name } => {
+            let location = match location {
+                crate::model::ApiKeyLocation::Header => quote!(Header),
+                crate::model::ApiKeyLocation::Query => quote!(Query),
+                crate::model::ApiKeyLocation::Cookie => quote!(Cookie),
+            };
+            let name = if matches!(location.to_string().as_str(), "Header") {
+                name.to_ascii_lowercase()
+            } else {
+                name.clone()
+            };
+            quote! {
+                #docs
+                pub fn #setter(mut self, key: impl Into<String>) -> Self {
+                    let credential = runtime::Credential::ApiKey {
+                        location: runtime::ApiKeyLocation::#location,
+                        name: #name,
+                        value: runtime::Secret::new(key),
+                    };
+                    self.inner.credential(#wire, credential);
+                    self
+                }
+            }
+        }
+    }
+}

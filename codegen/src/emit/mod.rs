@@ -1,0 +1,60 @@
+//! Stage 3: the IR into files. Rust files are token streams here (the format stage prints them);
+//! the manifest and the runtime are text. Emitters read only [`crate::model`] types.
+
+mod client;
+mod docs;
+mod krate;
+mod operations;
+mod tokens;
+mod types;
+
+use proc_macro2::TokenStream;
+
+use crate::model::Api;
+
+pub use docs::sanitize as sanitize_docs;
+pub use krate::CrateConfig;
+
+/// One file of the generated crate, relative to the crate root, with `/` separators.
+#[derive(Debug)]
+pub struct EmittedFile {
+    pub path: String,
+    pub content: FileContent,
+}
+
+#[derive(Debug)]
+pub enum FileContent {
+    Rust(TokenStream),
+    /// Text written as is after the preamble (the manifest, the runtime).
+    Text {
+        text: String,
+        comment: &'static str,
+    },
+}
+
+/// Every file of a crate holding `apis`, one module (and cargo feature) each.
+pub fn emit_crate(config: &CrateConfig, apis: &[Api]) -> Vec<EmittedFile> {
+    let mut files = vec![
+        EmittedFile {
+            path: "Cargo.toml".into(),
+            content: FileContent::Text { text: krate::manifest(config, apis), comment: "#" },
+        },
+        EmittedFile { path: "src/lib.rs".into(), content: FileContent::Rust(krate::lib_rs(config, apis)) },
+        EmittedFile {
+            path: "src/runtime.rs".into(),
+            content: FileContent::Text { text: krate::RUNTIME.to_string(), comment: "//" },
+        },
+    ];
+    for api in apis {
+        let dir = format!("src/{}", crate::model::ident::unraw(&api.module));
+        let rust = |name: &str, tokens: TokenStream| EmittedFile {
+            path: format!("{dir}/{name}"),
+            content: FileContent::Rust(tokens),
+        };
+        files.push(rust("mod.rs", client::api_module(api)));
+        files.push(rust("operations.rs", operations::operations_module(api)));
+        files.push(rust("responses.rs", operations::responses_module(api)));
+        files.push(rust("types.rs", types::types_module(api)));
+    }
+    files
+}

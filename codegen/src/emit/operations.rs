@@ -1,0 +1,369 @@
+//! The client methods (one per operation) and the `responses` module of their declared outcomes.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
+use super::tokens::{Paths, ident};
+use crate::model::{
+    Api, Operation, Param, ParamLocation, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, TypeRef,
+};
+
+/// The `impl Client` block with every operation.
+pub fn operations_module(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(|op| method(api, op));
+    let types_import = uses_types(api).then(|| {
+        quote!(
+            use super::types;
+        )
+    });
+    quote! {
+        use super::{Client, responses};
+        #types_import
+        use crate::runtime::{self, Error, Method, Response};
+
+        impl Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// One enum of declared error responses per operation, and one of successes where an operation
+/// declares several different ones.
+pub fn responses_module(api: &Api) -> TokenStream {
+    let header = inner_doc_attrs(&format!(
+        "What each operation of {} can answer: the error responses it declares, and its \
+         successes where it declares several kinds.",
+        sanitize(&api.title)
+    ));
+    let enums = api.operations.iter().map(|op| {
+        let method_link = format!("[`Client::{0}`](super::Client::{0})", crate::model::ident::unraw(&op.name));
+        let errors =
+            outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."));
+        let successes = (success_kind(op) == SuccessKind::Several).then(|| {
+            outcome_enum(api, &success_type_name(op), &op.success, &format!("The successes {method_link} declares."))
+        });
+        quote!(#errors #successes)
+    });
+    let types_import = uses_types(api).then(|| {
+        quote!(
+            use super::types;
+        )
+    });
+    quote! {
+        #header
+        #types_import
+        #(#enums)*
+    }
+}
+
+fn uses_types(api: &Api) -> bool {
+    let named = |ty: &TypeRef| {
+        let mut found = false;
+        let mut ty = ty.clone();
+        ty.visit_mut(&mut |t| found |= matches!(t, TypeRef::Named(_)));
+        found
+    };
+    api.operations.iter().any(|op| {
+        op.params.iter().any(|p| named(&p.ty))
+            || op.body.as_ref().is_some_and(|b| named(&b.ty))
+            || op.success.iter().chain(&op.errors).any(|c| matches!(&c.body, ResponseBody::Json(t) if named(t)))
+    })
+}
+
+fn outcome_enum(api: &Api, name: &str, cases: &[ResponseCase], doc: &str) -> TokenStream {
+    let name = ident(name);
+    let docs = own_doc_attrs(doc);
+    let variants = cases.iter().map(|case| {
+        let variant = ident(&case.variant);
+        let status = match case.status {
+            StatusMatch::Code(code) => format!("`{code}`"),
+            StatusMatch::Range(digit) => format!("`{digit}XX`"),
+            StatusMatch::Default => "Any other status".to_string(),
+        };
+        let line = match &case.docs {
+            Some(text) => format!("{status}: {text}"),
+            None => status,
+        };
+        let docs = doc_attrs([Some(line.as_str())]);
+        match body_type(api, &case.body) {
+            Some(ty) => quote!(#docs #variant(#ty),),
+            None => quote!(#docs #variant,),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn body_type(api: &Api, body: &ResponseBody) -> Option<TokenStream> {
+    match body {
+        ResponseBody::Empty => None,
+        ResponseBody::Json(ty) => Some(Paths::outside().type_of(api, ty)),
+        ResponseBody::Text => Some(quote!(String)),
+        ResponseBody::Bytes => Some(quote!(Vec<u8>)),
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum SuccessKind {
+    /// No success declared: any 2xx is success, without a body.
+    Undeclared,
+    /// Every declared success has the same body.
+    One,
+    /// Different successes carry different bodies: an enum tells them apart.
+    Several,
+}
+
+fn success_kind(op: &Operation) -> SuccessKind {
+    match op.success.split_first() {
+        None => SuccessKind::Undeclared,
+        Some((first, rest)) if rest.iter().all(|c| c.body == first.body) => SuccessKind::One,
+        Some(_) => SuccessKind::Several,
+    }
+}
+
+fn success_type_name(op: &Operation) -> String {
+    format!("{}Success", op.error_type.trim_end_matches("Error"))
+}
+
+fn method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let endpoint = format!("`{} {}`", op.method, op.path);
+    let security = security_doc(&op.security);
+    let docs = doc_attrs([op.summary.as_deref(), op.description.as_deref(), Some(&endpoint), Some(&security)]);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let params = ordered_params(op);
+    let mut args: Vec<TokenStream> = params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.name);
+            let ty = arg_type(api, &p.ty, p.required);
+            quote!(#name: #ty)
+        })
+        .collect();
+    if let Some(body) = &op.body {
+        let ty = Paths::outside().type_of(api, &body.ty);
+        args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
+    }
+    let error_type = ident(&op.error_type);
+    let success_type = match success_kind(op) {
+        SuccessKind::Undeclared => quote!(()),
+        SuccessKind::One => body_type(api, &op.success[0].body).unwrap_or_else(|| quote!(())),
+        SuccessKind::Several => {
+            let name = ident(&success_type_name(op));
+            quote!(responses::#name)
+        }
+    };
+    let (encode_path, path) = path_expr(op);
+    let method = ident(&op.method);
+    let security = security_tokens(&op.security);
+    let setup: Vec<TokenStream> = params.iter().filter_map(|p| param_setup(p)).chain(body_setup(op)).collect();
+    let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
+    let arms = response_arms(op);
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<Response<#success_type>, Error<responses::#error_type>> {
+            #(#encode_path)*
+            let #request_binding = self.runtime.request(Method::#method, #path, #security)?;
+            #(#setup)*
+            let response = self.runtime.send(request).await?;
+            match response.status().as_u16() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+/// Path parameters (in path order), then required, then optional query and header parameters.
+fn ordered_params(op: &Operation) -> Vec<&Param> {
+    let mut path: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
+    path.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX));
+    let others = op.params.iter().filter(|p| p.location != ParamLocation::Path);
+    let (required, optional): (Vec<&Param>, Vec<&Param>) = others.partition(|p| p.required);
+    path.into_iter().chain(required).chain(optional).collect()
+}
+
+fn arg_type(api: &Api, ty: &TypeRef, required: bool) -> TokenStream {
+    let inner = match ty {
+        TypeRef::String => quote!(&str),
+        TypeRef::Int(_) | TypeRef::Float(_) | TypeRef::Bool => Paths::outside().type_of(api, ty),
+        TypeRef::Vec(item) => {
+            let item = Paths::outside().type_of(api, item);
+            quote!(&[#item])
+        }
+        TypeRef::Option(inner) => {
+            let inner = arg_type(api, inner, true);
+            quote!(Option<#inner>)
+        }
+        other => {
+            let ty = Paths::outside().type_of(api, other);
+            quote!(&#ty)
+        }
+    };
+    if required { inner } else { quote!(Option<#inner>) }
+}
+
+/// Statements that encode each path parameter into a local of the same name, and the path
+/// expression: `format!("/a/{id}/b")`, or the literal path.
+fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
+    let mut template = String::new();
+    let mut encode = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        let wire = &rest[open + 1..open + close];
+        let param = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire);
+        let name = param.map_or(wire, |p| p.name.as_str());
+        template.push_str(&rest[..open]);
+        template.push_str(&format!("{{{}}}", crate::model::ident::unraw(name)));
+        let name = ident(name);
+        encode.push(quote!(let #name = runtime::path_segment(#wire, &#name)?;));
+        rest = &rest[open + close + 1..];
+    }
+    template.push_str(rest);
+    if encode.is_empty() { (encode, quote!(#template)) } else { (encode, quote!(&format!(#template))) }
+}
+
+fn param_setup(param: &Param) -> Option<TokenStream> {
+    let name = ident(&param.name);
+    match param.location {
+        ParamLocation::Path => None,
+        ParamLocation::Query => {
+            let wire = &param.wire_name;
+            Some(quote!(request.query(#wire, &#name)?;))
+        }
+        ParamLocation::Header => {
+            let wire = param.wire_name.to_ascii_lowercase();
+            Some(quote!(request.header(#wire, &#name)?;))
+        }
+    }
+}
+
+fn body_setup(op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    Some(if body.required {
+        quote!(request.json(body)?;)
+    } else {
+        quote! {
+            if let Some(body) = body {
+                request.json(body)?;
+            }
+        }
+    })
+}
+
+fn response_arms(op: &Operation) -> Vec<TokenStream> {
+    let error_type = ident(&op.error_type);
+    let several = success_kind(op) == SuccessKind::Several;
+    let success_type = ident(&success_type_name(op));
+    let mut cases: Vec<(StatusMatch, TokenStream)> = Vec::new();
+    for case in &op.success {
+        let decode = success_decode(&case.body);
+        let expr = if several {
+            let variant = ident(&case.variant);
+            let wrap = if case.body == ResponseBody::Empty {
+                quote!(|_| responses::#success_type::#variant)
+            } else {
+                quote!(responses::#success_type::#variant)
+            };
+            quote!(#decode.map(|r| r.map(#wrap)))
+        } else {
+            decode
+        };
+        // A `default` success (a spec whose only response is `default`) still means 2xx.
+        let status = if case.status == StatusMatch::Default { StatusMatch::Range(2) } else { case.status };
+        cases.push((status, expr));
+    }
+    if op.success.is_empty() {
+        cases.push((StatusMatch::Range(2), quote!(response.empty())));
+    }
+    for case in &op.errors {
+        let variant = ident(&case.variant);
+        let path = quote!(responses::#error_type::#variant);
+        let expr = match &case.body {
+            ResponseBody::Empty => quote!(Err(response.error(#path))),
+            ResponseBody::Json(_) => quote!(Err(response.error_json(#path))),
+            ResponseBody::Text => quote!(Err(response.error_text(#path))),
+            ResponseBody::Bytes => quote!(Err(response.error_bytes(#path))),
+        };
+        cases.push((case.status, expr));
+    }
+    cases.sort_by_key(|(status, _)| match status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let mut arms: Vec<TokenStream> = cases
+        .iter()
+        .map(|(status, expr)| {
+            let pattern = match status {
+                StatusMatch::Code(code) => {
+                    let code = Literal::u16_unsuffixed(*code);
+                    quote!(#code)
+                }
+                StatusMatch::Range(digit) => {
+                    let low = Literal::u16_unsuffixed(u16::from(*digit) * 100);
+                    let high = Literal::u16_unsuffixed(u16::from(*digit) * 100 + 99);
+                    quote!(#low..=#high)
+                }
+                StatusMatch::Default => quote!(_),
+            };
+            quote!(#pattern => #expr,)
+        })
+        .collect();
+    if !cases.iter().any(|(s, _)| *s == StatusMatch::Default) {
+        arms.push(quote!(_ => Err(response.unexpected()),));
+    }
+    arms
+}
+
+fn success_decode(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(response.empty()),
+        ResponseBody::Json(_) => quote!(response.json()),
+        ResponseBody::Text => quote!(response.text_body()),
+        ResponseBody::Bytes => quote!(response.bytes()),
+    }
+}
+
+fn security_tokens(security: &[SecurityRequirement]) -> TokenStream {
+    let alternatives = security.iter().map(|alt| {
+        let schemes = alt.schemes.iter().map(|s| &s.scheme);
+        quote!(&[#(#schemes),*])
+    });
+    quote!(&[#(#alternatives),*])
+}
+
+fn security_doc(security: &[SecurityRequirement]) -> String {
+    if security.is_empty() {
+        return "Sends no credentials.".to_string();
+    }
+    let alternatives: Vec<String> = security
+        .iter()
+        .map(|alt| {
+            if alt.schemes.is_empty() {
+                return "no credentials".to_string();
+            }
+            let uses: Vec<String> = alt
+                .schemes
+                .iter()
+                .map(|s| {
+                    let scopes: Vec<String> = s.scopes.iter().map(|scope| format!("`{scope}`")).collect();
+                    match scopes.len() {
+                        0 => format!("`{}`", s.scheme),
+                        1 => format!("`{}` with scope {}", s.scheme, scopes[0]),
+                        _ => format!("`{}` with scopes {}", s.scheme, scopes.join(", ")),
+                    }
+                })
+                .collect();
+            uses.join(" and ")
+        })
+        .collect();
+    format!("Authorization: {}.", alternatives.join(", or "))
+}

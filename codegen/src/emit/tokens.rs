@@ -1,0 +1,114 @@
+//! Small helpers shared by the emitters: identifiers and type expressions.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{Api, FloatKind, IntKind, TypeRef};
+
+/// An identifier from a name the model chose (which may carry an `r#` prefix).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Names a generated module may not rely on when a schema of the same name shadows them.
+const SHADOWABLE: &[&str] = &["Option", "String", "Vec", "Box", "Result", "Serialize", "Deserialize"];
+
+/// How std and serde items are spelled in one module: short, unless a generated type there
+/// shadows the short name, in which case every such item is spelled by its full path.
+#[derive(Debug, Clone, Copy)]
+pub struct Paths {
+    qualified: bool,
+    /// Types are referred to through `types::` (outside the types module) or directly (inside).
+    through_types_module: bool,
+}
+
+impl Paths {
+    /// Paths for the `types` module of `api`.
+    pub fn types_module(api: &Api) -> Paths {
+        let qualified = api.types.iter().any(|t| SHADOWABLE.contains(&t.name.as_str()));
+        Paths { qualified, through_types_module: false }
+    }
+
+    /// Paths for modules that reach types through `types::`.
+    pub fn outside() -> Paths {
+        Paths { qualified: false, through_types_module: true }
+    }
+
+    pub fn option(self) -> TokenStream {
+        if self.qualified { quote!(::std::option::Option) } else { quote!(Option) }
+    }
+
+    /// The path of `Option::is_none`, for `skip_serializing_if`.
+    pub fn is_none_fn(self) -> &'static str {
+        if self.qualified { "::std::option::Option::is_none" } else { "Option::is_none" }
+    }
+
+    pub fn string(self) -> TokenStream {
+        if self.qualified { quote!(::std::string::String) } else { quote!(String) }
+    }
+
+    pub fn vec(self) -> TokenStream {
+        if self.qualified { quote!(::std::vec::Vec) } else { quote!(Vec) }
+    }
+
+    pub fn boxed(self) -> TokenStream {
+        if self.qualified { quote!(::std::boxed::Box) } else { quote!(Box) }
+    }
+
+    pub fn serde_derives(self) -> TokenStream {
+        if self.qualified { quote!(::serde::Serialize, ::serde::Deserialize) } else { quote!(Serialize, Deserialize) }
+    }
+
+    /// The `use` items a module with these paths needs.
+    pub fn serde_import(self) -> TokenStream {
+        if self.qualified {
+            quote!()
+        } else {
+            quote!(
+                use serde::{Deserialize, Serialize};
+            )
+        }
+    }
+
+    /// The Rust type for a model type.
+    pub fn type_of(self, api: &Api, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Named(id) => {
+                let name = ident(&api.type_def(*id).name);
+                if self.through_types_module { quote!(types::#name) } else { quote!(#name) }
+            }
+            TypeRef::String => self.string(),
+            TypeRef::Bool => quote!(bool),
+            TypeRef::Int(IntKind::I32) => quote!(i32),
+            TypeRef::Int(IntKind::I64) => quote!(i64),
+            TypeRef::Int(IntKind::U32) => quote!(u32),
+            TypeRef::Int(IntKind::U64) => quote!(u64),
+            TypeRef::Float(FloatKind::F32) => quote!(f32),
+            TypeRef::Float(FloatKind::F64) => quote!(f64),
+            TypeRef::Json => quote!(::serde_json::Value),
+            TypeRef::JsonObject => {
+                let string = self.string();
+                quote!(::serde_json::Map<#string, ::serde_json::Value>)
+            }
+            TypeRef::Bytes => {
+                let vec = self.vec();
+                quote!(#vec<u8>)
+            }
+            TypeRef::Vec(inner) => {
+                let (vec, inner) = (self.vec(), self.type_of(api, inner));
+                quote!(#vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let (string, inner) = (self.string(), self.type_of(api, inner));
+                quote!(::std::collections::BTreeMap<#string, #inner>)
+            }
+            TypeRef::Option(inner) => {
+                let (option, inner) = (self.option(), self.type_of(api, inner));
+                quote!(#option<#inner>)
+            }
+        }
+    }
+}

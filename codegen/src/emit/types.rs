@@ -1,0 +1,140 @@
+//! The `types` module of an API: one Rust item per [`TypeDef`].
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
+use super::tokens::{Paths, ident};
+use crate::model::{Api, EnumValue, Field, TypeDef, TypeKind, UnionVariant, ident::unraw};
+
+pub fn types_module(api: &Api) -> TokenStream {
+    let paths = Paths::types_module(api);
+    let header =
+        inner_doc_attrs(&format!("The schemas of {} {}, as Rust types.", sanitize(&api.title), sanitize(&api.version)));
+    let import = (!api.types.is_empty()).then(|| paths.serde_import());
+    let items = api.types.iter().map(|def| type_item(api, paths, def));
+    quote! {
+        #header
+        #import
+        #(#items)*
+    }
+}
+
+fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs([def.docs.as_deref()]);
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields } => {
+            let derives = paths.serde_derives();
+            // A struct whose every field may be omitted is handy to start from `Default`.
+            let default = if fields.iter().all(|f| !f.required) { quote!(Default,) } else { quote!() };
+            let fields = fields.iter().map(|f| field(api, paths, f));
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #default #derives)]
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        }
+        TypeKind::StringEnum { values } => string_enum(paths, docs, &name, values),
+        TypeKind::Untagged { variants } => {
+            let derives = paths.serde_derives();
+            let variants = variants.iter().map(|v| union_variant(api, paths, v));
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #derives)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let ty = paths.type_of(api, ty);
+            quote! {
+                #docs
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn field(api: &Api, paths: Paths, field: &Field) -> TokenStream {
+    let docs = doc_attrs([field.docs.as_deref()]);
+    let name = ident(&field.name);
+    let mut ty = paths.type_of(api, &field.ty);
+    if field.boxed {
+        let boxed = paths.boxed();
+        ty = quote!(#boxed<#ty>);
+    }
+    let rename = (unraw(&field.name) != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote!(#[serde(rename = #wire)])
+    });
+    let option = paths.option();
+    let (ty, presence) = match (field.required, field.nullable) {
+        (true, false) => (ty, quote!()),
+        // `Option` alone would also accept a missing key; the spec says it must be there.
+        (true, true) => {
+            (quote!(#option<#ty>), quote!(#[serde(deserialize_with = "crate::runtime::required_nullable")]))
+        }
+        // TODO(issue 3): optional and nullable should tell "absent" from `null` (PATCH bodies).
+        (false, _) => {
+            let is_none = paths.is_none_fn();
+            (quote!(#option<#ty>), quote!(#[serde(default, skip_serializing_if = #is_none)]))
+        }
+    };
+    quote! {
+        #docs
+        #rename
+        #presence
+        pub #name: #ty,
+    }
+}
+
+fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+    let derives = paths.serde_derives();
+    let string = paths.string();
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        let rename = (unraw(&v.name) != v.wire).then(|| quote!(#[serde(rename = #wire)]));
+        quote!(#rename #variant,)
+    });
+    let arms = values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#name::#variant => #wire,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #derives)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the API description does not list.
+            #[serde(untagged)]
+            Unknown(#string),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    #name::Unknown(other) => other,
+                }
+            }
+        }
+    }
+}
+
+fn union_variant(api: &Api, paths: Paths, variant: &UnionVariant) -> TokenStream {
+    let name = ident(&variant.name);
+    let mut ty = paths.type_of(api, &variant.ty);
+    if variant.boxed {
+        let boxed = paths.boxed();
+        ty = quote!(#boxed<#ty>);
+    }
+    quote!(#name(#ty),)
+}

@@ -1,0 +1,81 @@
+//! The generator's error type: every failure says which file, where in it, what is wrong and what
+//! to do about it.
+
+use std::fmt;
+
+/// Where in a spec a problem is: the file, and the JSON pointer and line when known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    /// The spec file as the user named it.
+    pub file: String,
+    /// A JSON pointer (RFC 6901) to the offending node, empty for the whole document.
+    pub pointer: String,
+    /// 1-based line and column, when the parser reported one.
+    pub line_col: Option<(usize, usize)>,
+}
+
+impl Location {
+    pub fn new(file: impl Into<String>, pointer: impl Into<String>) -> Self {
+        Location { file: file.into(), pointer: pointer.into(), line_col: None }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some((line, col)) = self.line_col {
+            write!(f, ":{line}:{col}")?;
+        }
+        if !self.pointer.is_empty() {
+            write!(f, " at {}", self.pointer)?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can stop generation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{file}: cannot read the file: {source}")]
+    Read { file: String, source: std::io::Error },
+
+    #[error("{location}: not valid {format}: {message}")]
+    Syntax { location: Location, format: &'static str, message: String },
+
+    #[error("{location}: {message}; {hint}")]
+    Invalid { location: Location, message: String, hint: String },
+
+    #[error("{location}: unsupported: {reason}; {hint}")]
+    Unsupported { location: Location, reason: String, hint: String },
+
+    #[error("{file}: invalid settings: {message}")]
+    Settings { file: String, message: String },
+
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+
+    #[error("internal error: {message}; this is a bug in the generator, please report it with the spec")]
+    Bug { message: String },
+}
+
+impl Error {
+    pub(crate) fn invalid(location: Location, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Invalid { location, message: message.into(), hint: hint.into() }
+    }
+
+    pub(crate) fn unsupported(location: Location, reason: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Unsupported { location, reason: reason.into(), hint: hint.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Builds a JSON pointer from unescaped tokens.
+pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
+    tokens.into_iter().map(|t| format!("/{}", pointer_token(t))).collect()
+}

@@ -1,0 +1,136 @@
+//! Stage 1: read a spec (YAML or JSON), check its version, lower OpenAPI 3.1 to the 3.0 shape that
+//! `openapiv3` reads, and parse it. Later stages see only a parsed 3.0 document.
+
+mod document;
+mod lower;
+
+use serde_json::Value;
+
+use crate::error::{Error, Location, Result};
+
+pub use document::parse_document;
+
+/// Which OpenAPI line the document declared before lowering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecVersion {
+    V3_0,
+    V3_1,
+}
+
+/// A parsed spec, ready for the model stage.
+#[derive(Debug)]
+pub struct LoadedSpec {
+    /// The file as the user named it, for error messages.
+    pub file: String,
+    pub version: SpecVersion,
+    pub openapi: openapiv3::OpenAPI,
+}
+
+/// Reads `text` (the contents of `file`) into an OpenAPI document.
+pub fn load(file: &str, text: &str) -> Result<LoadedSpec> {
+    let document = parse_document(file, text)?;
+    load_value(file, document)
+}
+
+/// Like [`load`], for a document already parsed into JSON values (for example after an overlay).
+pub fn load_value(file: &str, mut document: Value) -> Result<LoadedSpec> {
+    let version = check_version(file, &document)?;
+    if version == SpecVersion::V3_1 {
+        lower::lower_3_1(&mut document);
+    }
+    let openapi = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(document).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        Error::invalid(
+            Location::new(file, pointer),
+            format!("not a valid OpenAPI document: {}", e.inner()),
+            "fix the spec, or describe the fix in an overlay beside it",
+        )
+    })?;
+    Ok(LoadedSpec { file: file.to_string(), version, openapi })
+}
+
+fn check_version(file: &str, document: &Value) -> Result<SpecVersion> {
+    let Some(object) = document.as_object() else {
+        return Err(Error::invalid(
+            Location::new(file, ""),
+            "the document is not a mapping",
+            "an OpenAPI document starts with `openapi: 3.x.y`",
+        ));
+    };
+    if let Some(swagger) = object.get("swagger") {
+        return Err(Error::unsupported(
+            Location::new(file, "/swagger"),
+            format!("Swagger {} (OpenAPI 2.0)", scalar_text(swagger)),
+            "convert the spec to OpenAPI 3.0 or 3.1 first (for example with swagger2openapi)",
+        ));
+    }
+    let Some(version) = object.get("openapi") else {
+        return Err(Error::invalid(
+            Location::new(file, ""),
+            "not an OpenAPI document: there is no `openapi` field",
+            "an OpenAPI document starts with `openapi: 3.0.x` or `openapi: 3.1.x`",
+        ));
+    };
+    let text = scalar_text(version);
+    if text.starts_with("3.0.") || text == "3.0" {
+        Ok(SpecVersion::V3_0)
+    } else if text.starts_with("3.1.") || text == "3.1" {
+        Ok(SpecVersion::V3_1)
+    } else {
+        Err(Error::unsupported(
+            Location::new(file, "/openapi"),
+            format!("OpenAPI version {text}"),
+            "this generator reads OpenAPI 3.0.x and 3.1.x",
+        ))
+    }
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let tokens: Vec<String> = path
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .collect();
+    crate::error::pointer(tokens.iter().map(String::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swagger_2_is_refused_with_a_hint() {
+        let err =
+            load("old.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "old.yaml at /swagger: unsupported: Swagger 2.0 (OpenAPI 2.0); convert the spec to \
+             OpenAPI 3.0 or 3.1 first (for example with swagger2openapi)"
+        );
+    }
+
+    #[test]
+    fn a_document_without_openapi_field_is_refused() {
+        let err = load("x.yaml", "title: hello\n").unwrap_err().to_string();
+        assert!(err.contains("there is no `openapi` field"), "{err}");
+    }
+
+    #[test]
+    fn reads_3_0_and_3_1() {
+        let base = "info: {title: x, version: '1'}\npaths: {}\n";
+        assert_eq!(load("a", &format!("openapi: 3.0.3\n{base}")).unwrap().version, SpecVersion::V3_0);
+        assert_eq!(load("a", &format!("openapi: 3.1.0\n{base}")).unwrap().version, SpecVersion::V3_1);
+    }
+}

@@ -1,0 +1,136 @@
+//! Every rule that turns a name from a spec into a Rust identifier.
+//!
+//! Policy, in order:
+//! 1. Only ASCII letters and digits survive; anything else separates words. Case conversion is
+//!    heck's (`UpperCamelCase` for types and variants, `snake_case` for fields, arguments and
+//!    methods), after `OAuth` is read as one word.
+//! 2. A name that starts with a digit gets a leading underscore (`2fa` -> `_2fa`), as prost does.
+//! 3. A name left empty becomes `empty` / `Empty`.
+//! 4. Keywords become raw identifiers (`type` -> `r#type`), so the name a user reads in the spec is
+//!    the name they type; the five that cannot be raw (`self`, `Self`, `super`, `crate`, `_`) get
+//!    a trailing underscore instead.
+//!
+//! Identifiers are kept as strings (with any `r#` prefix); the emit stage turns them into tokens.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Strict and reserved keywords of Rust 2024.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that `r#` cannot escape.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// A type name: `HTTPValidationError` -> `HttpValidationError`.
+pub fn type_name(raw: &str) -> String {
+    finish(words(raw).to_upper_camel_case(), "Empty")
+}
+
+/// An enum variant name; same rules as a type name.
+pub fn variant_name(raw: &str) -> String {
+    type_name(raw)
+}
+
+/// A field, argument, method or module name: `clientId` -> `client_id`.
+pub fn snake_name(raw: &str) -> String {
+    finish(words(raw).to_snake_case(), "empty")
+}
+
+/// The identifier without any `r#` prefix, as the name reads in prose and in `serde` renames.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// ASCII alphanumerics only, with `OAuth` kept as one word so that it does not become `o_auth`.
+fn words(raw: &str) -> String {
+    let ascii: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    ascii.replace("OAuth", "Oauth").replace("oAuth", "oauth")
+}
+
+fn finish(name: String, empty: &str) -> String {
+    let name = if name.is_empty() { empty.to_string() } else { name };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("_{name}") } else { name };
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// Appends `_2`, `_3`, ... (or `2`, `3`, ... for camel-case names) to `base` until `taken` says
+/// the name is free. Deterministic: the same names in the same order get the same results.
+pub fn disambiguate(base: &str, mut taken: impl FnMut(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    let plain = unraw(base);
+    let snake = plain.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+    (2..)
+        .map(|n| if snake { format!("{plain}_{n}") } else { format!("{plain}{n}") })
+        .find(|candidate| !taken(candidate))
+        .expect("an unbounded range always has a free name")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_identifier_table() {
+        // (spec name, type name, snake name)
+        let table = [
+            ("ApiKeyResponse", "ApiKeyResponse", "api_key_response"),
+            ("HTTPValidationError", "HttpValidationError", "http_validation_error"),
+            ("clientId", "ClientId", "client_id"),
+            ("api_key_id", "ApiKeyId", "api_key_id"),
+            ("OAuth2", "Oauth2", "oauth2"),
+            ("type", "Type", "r#type"),
+            ("Self", "Self_", "self_"),
+            ("self", "Self_", "self_"),
+            ("super", "Super", "super_"),
+            ("crate", "Crate", "crate_"),
+            ("_", "Empty", "empty"),
+            ("", "Empty", "empty"),
+            ("2fa", "_2fa", "_2fa"),
+            ("1h", "_1h", "_1h"),
+            ("x-request-id", "XRequestId", "x_request_id"),
+            ("$ref", "Ref", "r#ref"),
+            ("café", "Caf", "caf"),
+            ("日本", "Empty", "empty"),
+            ("Option", "Option", "option"),
+            ("Result", "Result", "result"),
+            ("String", "String", "string"),
+            ("Vec", "Vec", "vec"),
+            ("Box", "Box", "r#box"),
+            ("async", "Async", "r#async"),
+            ("gen", "Gen", "r#gen"),
+            ("match", "Match", "r#match"),
+            ("foo.bar/baz", "FooBarBaz", "foo_bar_baz"),
+            ("UPPER_CASE", "UpperCase", "upper_case"),
+            ("already_snake", "AlreadySnake", "already_snake"),
+        ];
+        for (raw, ty, snake) in table {
+            assert_eq!((raw, type_name(raw).as_str()), (raw, ty), "type name of {raw:?}");
+            assert_eq!((raw, snake_name(raw).as_str()), (raw, snake), "snake name of {raw:?}");
+            for name in [type_name(raw), snake_name(raw)] {
+                syn::parse_str::<syn::Ident>(&name).unwrap_or_else(|e| panic!("{name:?}: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn disambiguation_counts_up_in_the_names_style() {
+        let taken = ["Pet", "Pet2", "name", "r#type"];
+        let is_taken = |n: &str| taken.contains(&n);
+        assert_eq!(disambiguate("Pet", is_taken), "Pet3");
+        assert_eq!(disambiguate("name", is_taken), "name_2");
+        assert_eq!(disambiguate("r#type", is_taken), "type_2");
+        assert_eq!(disambiguate("Free", is_taken), "Free");
+    }
+}

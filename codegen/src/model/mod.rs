@@ -1,0 +1,295 @@
+//! Stage 2: the typed IR. A parsed spec becomes plain data: types and operations with every Rust
+//! name already chosen and every wire name kept beside it. The emit stage reads only this module's
+//! types, never `openapiv3`'s.
+
+pub mod ident;
+mod operations;
+mod recursion;
+mod refs;
+mod schema_view;
+mod security;
+mod types;
+
+use crate::error::Result;
+use crate::load::LoadedSpec;
+use crate::settings::Settings;
+
+/// One API: everything the emit stage needs to write its module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Rust module name, also the cargo feature that enables it.
+    pub module: String,
+    /// The spec file it came from, as named in generated docs.
+    pub source: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Sorted by name.
+    pub types: Vec<TypeDef>,
+    /// In spec order (paths, then methods in the order OpenAPI lists them).
+    pub operations: Vec<Operation>,
+}
+
+/// An index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// Variant name in the generated `Server` enum.
+    pub name: String,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The scheme's key in `components/securitySchemes`.
+    pub wire_name: String,
+    /// The builder method that takes its credential.
+    pub setter: String,
+    pub description: Option<String>,
+    pub kind: SchemeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`; OAuth2 and OpenID Connect access tokens are sent this way too.
+    Bearer {
+        format: Option<String>,
+    },
+    Basic,
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+    },
+    /// An OAuth2 scheme; the caller supplies an access token.
+    OAuth2 {
+        scopes: Vec<(String, String)>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// One alternative of an operation's `security`: all of these schemes together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityRequirement {
+    pub schemes: Vec<SchemeUse>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeUse {
+    pub scheme: String,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    /// JSON pointer of the schema it was made from.
+    pub origin: String,
+    pub docs: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct {
+        fields: Vec<Field>,
+    },
+    /// A string enum; unknown values decode into a catch-all variant instead of failing.
+    StringEnum {
+        values: Vec<EnumValue>,
+    },
+    /// `oneOf`/`anyOf` without a discriminator: the first variant that decodes wins.
+    Untagged {
+        variants: Vec<UnionVariant>,
+    },
+    /// A named schema that is just another type (`type: string`, an array, a map).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    /// The type of a present, non-null value.
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Set by the recursion analysis: the field holds its own container type by value.
+    pub boxed: bool,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    pub name: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Set by the recursion analysis, as for [`Field::boxed`].
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    Named(TypeId),
+    String,
+    Bool,
+    Int(IntKind),
+    Float(FloatKind),
+    /// Any JSON value.
+    Json,
+    /// A JSON object with arbitrary keys and values.
+    JsonObject,
+    Bytes,
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    Option(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntKind {
+    I32,
+    I64,
+    U32,
+    U64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FloatKind {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The client method's name.
+    pub name: String,
+    pub operation_id: Option<String>,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template as the spec writes it (`/users/{id}`).
+    pub path: String,
+    pub origin: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub success: Vec<ResponseCase>,
+    pub errors: Vec<ResponseCase>,
+    /// Name of the generated enum of this operation's declared error responses.
+    pub error_type: String,
+    /// The alternatives, any one of which authorises the call; empty means no auth.
+    pub security: Vec<SecurityRequirement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub media_type: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseCase {
+    pub status: StatusMatch,
+    /// Variant name in the operation's error enum (unused for successes).
+    pub variant: String,
+    pub body: ResponseBody,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX`: the hundreds digit.
+    Range(u8),
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    Empty,
+    Json(TypeRef),
+    Text,
+    Bytes,
+}
+
+impl Api {
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// Builds the IR of one spec.
+pub fn build(spec: &LoadedSpec, module: &str, settings: &Settings) -> Result<Api> {
+    let openapi = &spec.openapi;
+    let mut types = types::TypeBuilder::new(spec, settings)?;
+    let (security_schemes, default_security) = security::schemes(spec)?;
+    let operations = operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
+    let mut types = types.finish();
+    let mut operations = operations;
+    types::sort_by_name(&mut types, &mut operations);
+    Ok(Api {
+        module: module.to_string(),
+        source: spec.file.clone(),
+        title: openapi.info.title.clone(),
+        version: openapi.info.version.clone(),
+        description: openapi.info.description.clone(),
+        servers: servers(openapi),
+        security_schemes,
+        types,
+        operations,
+    })
+}
+
+fn servers(openapi: &openapiv3::OpenAPI) -> Vec<Server> {
+    let mut taken = Vec::<String>::new();
+    openapi
+        .servers
+        .iter()
+        .map(|server| {
+            let base = server
+                .description
+                .as_deref()
+                .map(ident::type_name)
+                .filter(|n| n != "Empty")
+                .unwrap_or_else(|| ident::type_name(&server.url));
+            let name = ident::disambiguate(&base, |n| taken.iter().any(|t| t == n));
+            taken.push(name.clone());
+            Server { name, url: server.url.clone(), description: server.description.clone() }
+        })
+        .collect()
+}

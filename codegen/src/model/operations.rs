@@ -1,0 +1,378 @@
+//! Paths and operations to [`Operation`]s: method names, parameters, bodies, responses, security.
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+
+use super::schema_view::SchemaRef;
+use super::types::{Ctx, TypeBuilder};
+use super::{
+    Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch,
+    TypeRef, ident, refs, security,
+};
+use crate::error::{Error, Location, Result, pointer};
+use crate::load::LoadedSpec;
+use crate::settings::Settings;
+
+pub fn build<'a>(
+    spec: &'a LoadedSpec,
+    settings: &Settings,
+    types: &mut TypeBuilder<'a>,
+    schemes: &[super::SecurityScheme],
+    default_security: &[SecurityRequirement],
+) -> Result<Vec<Operation>> {
+    let mut operations: Vec<Operation> = Vec::new();
+    for (path, item) in &spec.openapi.paths.paths {
+        let path_at = pointer(["paths", path]);
+        let ReferenceOr::Item(item) = item else {
+            return Err(Error::unsupported(
+                Location::new(&spec.file, path_at),
+                "a path item given as a `$ref`",
+                "write the path item out in place",
+            ));
+        };
+        for (method, op) in item.iter() {
+            let at = format!("{path_at}/{method}");
+            let name = operation_name(op.operation_id.as_deref(), method, path, settings);
+            let name = unique_name(&name, method, &operations, spec, &at)?;
+            let camel = ident::type_name(&name);
+            let security = match &op.security {
+                Some(list) => security::requirements(spec, list, &format!("{at}/security"), schemes)?,
+                None => default_security.to_vec(),
+            };
+            let params = parameters(spec, types, item, op, &at, &camel)?;
+            let body = request_body(spec, types, op, &at, &camel)?;
+            let (success, errors) = responses(spec, types, op, &at, &camel)?;
+            operations.push(Operation {
+                error_type: format!("{camel}Error"),
+                name,
+                operation_id: op.operation_id.clone(),
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                origin: at,
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                params,
+                body,
+                success,
+                errors,
+                security,
+            });
+        }
+    }
+    Ok(operations)
+}
+
+/// The method name for an operation, before collisions are resolved.
+///
+/// FastAPI derives operationIds as `{handler}{path with non-word characters as _}_{method}`; that
+/// suffix repeats what the path and method already say, so it is removed. Then the configured
+/// prefixes are stripped, and a rename in the settings wins over all of it.
+pub fn operation_name(operation_id: Option<&str>, method: &str, path: &str, settings: &Settings) -> String {
+    let Some(id) = operation_id else {
+        return ident::snake_name(&format!("{method} {}", path.replace(['{', '}'], " ")));
+    };
+    if let Some(renamed) = settings.rename_operations.get(id) {
+        return renamed.clone();
+    }
+    let fastapi_suffix: String = path
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .chain("_".chars())
+        .chain(method.to_ascii_lowercase().chars())
+        .collect();
+    let mut name = match id.strip_suffix(&fastapi_suffix) {
+        Some(handler) if !handler.is_empty() => handler,
+        _ => id,
+    };
+    for prefix in &settings.strip_operation_prefixes {
+        if let Some(rest) = name.strip_prefix(prefix.as_str())
+            && !rest.is_empty()
+        {
+            name = rest;
+        }
+    }
+    ident::snake_name(name)
+}
+
+fn unique_name(name: &str, method: &str, existing: &[Operation], spec: &LoadedSpec, at: &str) -> Result<String> {
+    let taken = |n: &str| existing.iter().any(|op| op.name == n);
+    if !taken(name) {
+        return Ok(name.to_string());
+    }
+    let with_method = format!("{}_{method}", ident::unraw(name));
+    if !taken(&with_method) {
+        return Ok(with_method);
+    }
+    let other = existing.iter().find(|op| op.name == name).map(|op| op.origin.as_str()).unwrap_or_default();
+    Err(Error::invalid(
+        Location::new(&spec.file, at),
+        format!("the method name `{name}` is also the name of the operation at {other}"),
+        "give one of them another name under `[rename-operations]` in the spec's settings file",
+    ))
+}
+
+fn parameters<'a>(
+    spec: &'a LoadedSpec,
+    types: &mut TypeBuilder<'a>,
+    item: &'a PathItem,
+    op: &'a openapiv3::Operation,
+    at: &str,
+    camel: &str,
+) -> Result<Vec<Param>> {
+    // Path-level parameters first; an operation's own parameter with the same name and location wins.
+    let path_at = at.rsplit_once('/').map_or(at, |(p, _)| p).to_string();
+    let mut resolved: Vec<(&Parameter, String)> = Vec::new();
+    let listed = item
+        .parameters
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p, format!("{path_at}/parameters/{i}")))
+        .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{at}/parameters/{i}"))));
+    for (param, param_at) in listed {
+        let param = refs::resolve(&spec.file, &spec.openapi, param, refs::Section::Parameters, &param_at, |c, n| {
+            c.parameters.get(n)
+        })?;
+        let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
+        resolved.retain(|(existing, _)| key(existing) != key(param));
+        resolved.push((param, param_at));
+    }
+    let mut params: Vec<Param> = Vec::new();
+    for (param, param_at) in resolved {
+        let data = param.parameter_data_ref();
+        let location = match param {
+            Parameter::Path { .. } => ParamLocation::Path,
+            Parameter::Query { .. } => ParamLocation::Query,
+            Parameter::Header { .. } => ParamLocation::Header,
+            Parameter::Cookie { .. } => {
+                return Err(Error::unsupported(
+                    Location::new(&spec.file, param_at),
+                    format!("cookie parameter `{}`", data.name),
+                    "cookie parameters are not generated yet",
+                ));
+            }
+        };
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return Err(Error::unsupported(
+                Location::new(&spec.file, format!("{param_at}/content")),
+                format!("parameter `{}` described by `content` instead of `schema`", data.name),
+                "describe the parameter with a `schema`",
+            ));
+        };
+        let ctx = Ctx::new(format!("{camel}{}", ident::type_name(&data.name)), format!("{param_at}/schema"));
+        let shape = types.shape(SchemaRef::from(schema), &ctx)?;
+        let name = ident::disambiguate(&ident::snake_name(&data.name), |n| {
+            params.iter().any(|p| p.name == n) || n == "body" || n == "self_"
+        });
+        params.push(Param {
+            name,
+            wire_name: data.name.clone(),
+            location,
+            ty: shape.into_type(),
+            required: data.required || location == ParamLocation::Path,
+            docs: data.description.clone(),
+        });
+    }
+    Ok(params)
+}
+
+fn request_body<'a>(
+    spec: &'a LoadedSpec,
+    types: &mut TypeBuilder<'a>,
+    op: &'a openapiv3::Operation,
+    at: &str,
+    camel: &str,
+) -> Result<Option<RequestBody>> {
+    let Some(body) = &op.request_body else { return Ok(None) };
+    let body_at = format!("{at}/requestBody");
+    let body = refs::resolve(&spec.file, &spec.openapi, body, refs::Section::RequestBodies, &body_at, |c, n| {
+        c.request_bodies.get(n)
+    })?;
+    let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+        let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        return Err(Error::unsupported(
+            Location::new(&spec.file, format!("{body_at}/content")),
+            format!("request body media type {}", found.join(", ")),
+            "only JSON request bodies are generated yet",
+        ));
+    };
+    let ty = match &media.schema {
+        Some(schema) => {
+            let ctx = Ctx::new(format!("{camel}Body"), pointer_under(&body_at, &["content", media_type, "schema"]));
+            types.shape(SchemaRef::from(schema), &ctx)?.into_type()
+        }
+        None => TypeRef::Json,
+    };
+    Ok(Some(RequestBody {
+        media_type: media_type.clone(),
+        ty,
+        required: body.required,
+        docs: body.description.clone(),
+    }))
+}
+
+fn responses<'a>(
+    spec: &'a LoadedSpec,
+    types: &mut TypeBuilder<'a>,
+    op: &'a openapiv3::Operation,
+    at: &str,
+    camel: &str,
+) -> Result<(Vec<ResponseCase>, Vec<ResponseCase>)> {
+    let mut listed: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+    for (code, response) in &op.responses.responses {
+        let (status, key) = match code {
+            StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+            StatusCode::Range(r) => (StatusMatch::Range(*r as u8), format!("{r}XX")),
+        };
+        listed.push((status, response, key));
+    }
+    if let Some(default) = &op.responses.default {
+        listed.push((StatusMatch::Default, default, "default".to_string()));
+    }
+    let declares_success = listed.iter().any(|(s, _, _)| is_success(*s));
+    let (mut success, mut errors) = (Vec::new(), Vec::new());
+    for (status, response, key) in listed {
+        let response_at = format!("{at}/responses/{key}");
+        let response =
+            refs::resolve(&spec.file, &spec.openapi, response, refs::Section::Responses, &response_at, |c, n| {
+                c.responses.get(n)
+            })?;
+        // A `default` with no 2xx beside it is how some specs declare their only success.
+        let is_ok = is_success(status) || (status == StatusMatch::Default && !declares_success);
+        let name_part = if is_ok { "Response".to_string() } else { format!("{}Response", status_variant(status)) };
+        let body = match response.content.iter().find(|(m, _)| is_json(m)).or_else(|| response.content.first()) {
+            None => ResponseBody::Empty,
+            Some((media_type, media)) if is_json(media_type) => match &media.schema {
+                Some(schema) => {
+                    let ctx = Ctx::new(
+                        format!("{camel}{name_part}"),
+                        pointer_under(&response_at, &["content", media_type, "schema"]),
+                    );
+                    ResponseBody::Json(types.shape(SchemaRef::from(schema), &ctx)?.into_type())
+                }
+                None => ResponseBody::Json(TypeRef::Json),
+            },
+            Some((media_type, _)) if media_type.starts_with("text/") => ResponseBody::Text,
+            Some(_) => ResponseBody::Bytes,
+        };
+        let case = ResponseCase {
+            status,
+            variant: status_variant(status),
+            body,
+            docs: Some(response.description.clone()).filter(|d| !d.is_empty()),
+        };
+        if is_ok { success.push(case) } else { errors.push(case) }
+    }
+    Ok((success, errors))
+}
+
+fn is_success(status: StatusMatch) -> bool {
+    matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Range(2))
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn pointer_under(base: &str, tokens: &[&str]) -> String {
+    format!("{base}{}", pointer(tokens.iter().copied()))
+}
+
+/// The variant name for a response status in an operation's error enum.
+pub fn status_variant(status: StatusMatch) -> String {
+    let reason = match status {
+        StatusMatch::Code(code) => reason_phrase(code).map(str::to_string).unwrap_or_else(|| format!("Status{code}")),
+        StatusMatch::Range(1) => "Informational".into(),
+        StatusMatch::Range(2) => "Success".into(),
+        StatusMatch::Range(3) => "Redirection".into(),
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
+        StatusMatch::Range(d) => format!("Status{d}xx"),
+        StatusMatch::Default => "Other".into(),
+    };
+    ident::type_name(&reason)
+}
+
+fn reason_phrase(code: u16) -> Option<&'static str> {
+    Some(match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non Authoritative Information",
+        204 => "No Content",
+        206 => "Partial Content",
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fastapi_suffixes_are_stripped_and_prefixes_removed() {
+        let settings = Settings { strip_operation_prefixes: vec!["handle_".into()], ..Settings::default() };
+        let path = "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}";
+        let id = "handle_revoke_service_user_api_key_v3beta1_enterprise_service_users__service_user_id__api_keys__api_key_id__delete";
+        assert_eq!(operation_name(Some(id), "delete", path, &settings), "revoke_service_user_api_key");
+        assert_eq!(
+            operation_name(Some(id), "delete", path, &Settings::default()),
+            "handle_revoke_service_user_api_key"
+        );
+    }
+
+    #[test]
+    fn camel_case_ids_become_snake_case_and_renames_win() {
+        let mut settings = Settings::default();
+        let name = operation_name(Some("DeleteApiKeyForServiceAccount"), "delete", "/x", &settings);
+        assert_eq!(name, "delete_api_key_for_service_account");
+        settings.rename_operations.insert("DeleteApiKeyForServiceAccount".into(), "revoke_key".into());
+        assert_eq!(operation_name(Some("DeleteApiKeyForServiceAccount"), "delete", "/x", &settings), "revoke_key");
+    }
+
+    #[test]
+    fn operations_without_id_are_named_from_method_and_path() {
+        assert_eq!(operation_name(None, "get", "/users/{id}/keys", &Settings::default()), "get_users_id_keys");
+    }
+
+    #[test]
+    fn status_variants_read_as_reasons() {
+        assert_eq!(status_variant(StatusMatch::Code(422)), "UnprocessableEntity");
+        assert_eq!(status_variant(StatusMatch::Code(404)), "NotFound");
+        assert_eq!(status_variant(StatusMatch::Code(499)), "Status499");
+        assert_eq!(status_variant(StatusMatch::Range(5)), "ServerError");
+        assert_eq!(status_variant(StatusMatch::Default), "Other");
+    }
+}

@@ -1,0 +1,56 @@
+//! Which fields must be boxed: a type that contains itself by value (through fields, `Option`s
+//! or union variants, but not through `Vec` or maps, which already allocate) has infinite size.
+
+use std::collections::BTreeSet;
+
+use super::{TypeDef, TypeId, TypeKind, TypeRef};
+
+/// Marks every field and union variant that closes a by-value cycle as boxed.
+pub fn box_recursive_fields(defs: &mut [TypeDef]) {
+    let edges: Vec<Vec<TypeId>> = defs.iter().map(|def| slots(def).into_iter().flat_map(by_value).collect()).collect();
+    for owner in 0..defs.len() {
+        let owner_id = TypeId(owner);
+        let boxed: Vec<bool> = slots(&defs[owner])
+            .into_iter()
+            .map(|ty| by_value(ty).into_iter().any(|target| reaches(&edges, target, owner_id)))
+            .collect();
+        match &mut defs[owner].kind {
+            TypeKind::Struct { fields } => fields.iter_mut().zip(boxed).for_each(|(f, b)| f.boxed = b),
+            TypeKind::Untagged { variants } => variants.iter_mut().zip(boxed).for_each(|(v, b)| v.boxed = b),
+            TypeKind::Alias(_) | TypeKind::StringEnum { .. } => {}
+        }
+    }
+}
+
+/// The types a definition holds, one per field or variant.
+fn slots(def: &TypeDef) -> Vec<&TypeRef> {
+    match &def.kind {
+        TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
+        TypeKind::Untagged { variants } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::StringEnum { .. } => Vec::new(),
+    }
+}
+
+/// Named types held by value (not behind a `Vec` or map).
+fn by_value(ty: &TypeRef) -> Vec<TypeId> {
+    match ty {
+        TypeRef::Named(id) => vec![*id],
+        TypeRef::Option(inner) => by_value(inner),
+        _ => Vec::new(),
+    }
+}
+
+fn reaches(edges: &[Vec<TypeId>], from: TypeId, goal: TypeId) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(id) = stack.pop() {
+        if id == goal {
+            return true;
+        }
+        if seen.insert(id) {
+            stack.extend(edges[id.0].iter().copied());
+        }
+    }
+    false
+}

@@ -1,0 +1,101 @@
+//! Security schemes and requirements, from `components/securitySchemes` and `security`.
+
+use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as Spec};
+
+use super::{ApiKeyLocation, SchemeKind, SchemeUse, SecurityRequirement, SecurityScheme, ident};
+use crate::error::{Error, Location, Result, pointer};
+use crate::load::LoadedSpec;
+
+/// The spec's schemes in spec order, and the document-wide requirement.
+pub fn schemes(spec: &LoadedSpec) -> Result<(Vec<SecurityScheme>, Vec<SecurityRequirement>)> {
+    let openapi = &spec.openapi;
+    let mut out: Vec<SecurityScheme> = Vec::new();
+    let declared = openapi.components.iter().flat_map(|c| c.security_schemes.iter());
+    for (wire_name, scheme) in declared {
+        let at = pointer(["components", "securitySchemes", wire_name]);
+        let ReferenceOr::Item(scheme) = scheme else {
+            return Err(Error::unsupported(
+                Location::new(&spec.file, at),
+                "a security scheme given as a `$ref`",
+                "write the scheme out in place",
+            ));
+        };
+        let (kind, description) = match scheme {
+            Spec::HTTP { scheme, bearer_format, description, .. } => {
+                let kind = match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => SchemeKind::Bearer { format: bearer_format.clone() },
+                    "basic" => SchemeKind::Basic,
+                    other => {
+                        return Err(Error::unsupported(
+                            Location::new(&spec.file, format!("{at}/scheme")),
+                            format!("HTTP authentication scheme `{other}`"),
+                            "only `bearer` and `basic` are generated",
+                        ));
+                    }
+                };
+                (kind, description)
+            }
+            Spec::APIKey { location, name, description, .. } => {
+                let location = match location {
+                    APIKeyLocation::Header => ApiKeyLocation::Header,
+                    APIKeyLocation::Query => ApiKeyLocation::Query,
+                    APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                };
+                (SchemeKind::ApiKey { location, name: name.clone() }, description)
+            }
+            Spec::OAuth2 { flows, description, .. } => {
+                let mut scopes: Vec<(String, String)> = Vec::new();
+                let flow_scopes = [
+                    flows.implicit.as_ref().map(|f| &f.scopes),
+                    flows.password.as_ref().map(|f| &f.scopes),
+                    flows.client_credentials.as_ref().map(|f| &f.scopes),
+                    flows.authorization_code.as_ref().map(|f| &f.scopes),
+                ];
+                for (scope, text) in flow_scopes.into_iter().flatten().flatten() {
+                    if !scopes.iter().any(|(s, _)| s == scope) {
+                        scopes.push((scope.clone(), text.clone()));
+                    }
+                }
+                (SchemeKind::OAuth2 { scopes }, description)
+            }
+            Spec::OpenIDConnect { description, .. } => (SchemeKind::Bearer { format: None }, description),
+        };
+        let setter = match kind {
+            SchemeKind::OAuth2 { .. } => format!("{}_token", ident::snake_name(wire_name)),
+            _ => ident::snake_name(wire_name),
+        };
+        out.push(SecurityScheme { wire_name: wire_name.clone(), setter, description: description.clone(), kind });
+    }
+    let global = requirements(spec, openapi.security.as_deref().unwrap_or_default(), "/security", &out)?;
+    Ok((out, global))
+}
+
+/// Converts a `security` list, checking that every scheme it names exists.
+pub fn requirements(
+    spec: &LoadedSpec,
+    list: &[openapiv3::SecurityRequirement],
+    at: &str,
+    schemes: &[SecurityScheme],
+) -> Result<Vec<SecurityRequirement>> {
+    let mut out = Vec::new();
+    for (index, requirement) in list.iter().enumerate() {
+        if requirement.is_empty() {
+            // `{}` makes auth optional; the alternatives before it are still tried first.
+            out.push(SecurityRequirement { schemes: Vec::new() });
+            continue;
+        }
+        let mut uses = Vec::new();
+        for (scheme, scopes) in requirement {
+            if !schemes.iter().any(|s| &s.wire_name == scheme) {
+                return Err(Error::invalid(
+                    Location::new(&spec.file, format!("{at}/{index}/{}", crate::error::pointer_token(scheme))),
+                    format!("security scheme `{scheme}` is not declared"),
+                    "declare it under `components/securitySchemes`, or fix the name",
+                ));
+            }
+            uses.push(SchemeUse { scheme: scheme.clone(), scopes: scopes.clone() });
+        }
+        out.push(SecurityRequirement { schemes: uses });
+    }
+    Ok(out)
+}

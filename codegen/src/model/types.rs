@@ -1,0 +1,440 @@
+//! Schemas to types.
+//!
+//! Every component schema is registered before any is converted, so every `$ref` resolves to a
+//! [`TypeId`] whatever the order. Inline schemas that need a named Rust type (objects, enums,
+//! unions) get a candidate name from where they stand (`ValidationError` + `loc` + `Item`); the
+//! final names are chosen once, in [`TypeBuilder::finish`], never while converting.
+
+use std::collections::BTreeMap;
+
+use openapiv3::OpenAPI;
+
+use super::schema_view::{Extra, SchemaRef, SchemaView};
+use super::{
+    EnumValue, Field, FloatKind, IntKind, Operation, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, ident, refs,
+};
+use crate::error::{Error, Location, Result, pointer_token};
+use crate::load::LoadedSpec;
+use crate::settings::Settings;
+
+/// Where a schema stands: the name an inline type made there would get, and its JSON pointer.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub name: String,
+    pub pointer: String,
+}
+
+impl Ctx {
+    pub fn new(name: impl Into<String>, pointer: impl Into<String>) -> Self {
+        Ctx { name: name.into(), pointer: pointer.into() }
+    }
+
+    /// A context inside this one: `name_part` is appended (in type-name form) to the name, and
+    /// the pointer tokens to the pointer.
+    pub fn child(&self, name_part: &str, tokens: &[&str]) -> Ctx {
+        let mut pointer = self.pointer.clone();
+        for token in tokens {
+            pointer.push('/');
+            pointer.push_str(&pointer_token(token));
+        }
+        let part = ident::type_name(name_part);
+        Ctx { name: format!("{}{}", self.name, ident::unraw(part.trim_start_matches('_'))), pointer }
+    }
+}
+
+/// A converted schema at a use site: the type of a present value, and whether `null` is allowed.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub docs: Option<String>,
+}
+
+impl Shape {
+    /// The type as a whole: `Option<T>` when null is allowed.
+    pub fn into_type(self) -> TypeRef {
+        if self.nullable { TypeRef::Option(Box::new(self.ty)) } else { self.ty }
+    }
+}
+
+enum Converted {
+    /// Needs a named type definition.
+    Def(TypeKind),
+    /// Expressible without one.
+    Ref(TypeRef),
+}
+
+pub struct TypeBuilder<'a> {
+    file: &'a str,
+    openapi: &'a OpenAPI,
+    defs: Vec<TypeDef>,
+    /// Component schemas keep their names first when names collide.
+    is_component: Vec<bool>,
+    components: BTreeMap<&'a str, TypeId>,
+}
+
+impl<'a> TypeBuilder<'a> {
+    pub fn new(spec: &'a LoadedSpec, settings: &Settings) -> Result<Self> {
+        let mut builder = TypeBuilder {
+            file: &spec.file,
+            openapi: &spec.openapi,
+            defs: Vec::new(),
+            is_component: Vec::new(),
+            components: BTreeMap::new(),
+        };
+        let schemas: Vec<_> = spec.openapi.components.iter().flat_map(|c| c.schemas.iter()).collect();
+        for (name, _) in &schemas {
+            let candidate = settings.rename_types.get(*name).cloned().unwrap_or_else(|| ident::type_name(name));
+            let origin = format!("/components/schemas/{}", pointer_token(name));
+            let id = builder
+                .push(TypeDef { name: candidate, origin, docs: None, kind: TypeKind::Alias(TypeRef::Json) }, true);
+            builder.components.insert(name.as_str(), id);
+        }
+        for (name, schema) in schemas {
+            let id = builder.components[name.as_str()];
+            let def = &builder.defs[id.0];
+            let ctx = Ctx::new(def.name.clone(), def.origin.clone());
+            let schema = SchemaRef::from(schema);
+            let (kind, docs) = builder.definition(schema, &ctx)?;
+            builder.defs[id.0].kind = kind;
+            builder.defs[id.0].docs = docs;
+        }
+        Ok(builder)
+    }
+
+    fn push(&mut self, def: TypeDef, component: bool) -> TypeId {
+        self.defs.push(def);
+        self.is_component.push(component);
+        TypeId(self.defs.len() - 1)
+    }
+
+    /// The definition of a component schema.
+    fn definition(&mut self, schema: SchemaRef<'a>, ctx: &Ctx) -> Result<(TypeKind, Option<String>)> {
+        match schema {
+            SchemaRef::Ref(reference) => {
+                Ok((TypeKind::Alias(TypeRef::Named(self.component(reference, &ctx.pointer)?)), None))
+            }
+            SchemaRef::Item(item) => {
+                let view = SchemaView::of(item);
+                let docs = item.schema_data.description.clone();
+                let kind = match self.convert(&view, ctx)? {
+                    Converted::Def(kind) => kind,
+                    Converted::Ref(ty) => {
+                        TypeKind::Alias(Shape { ty, nullable: view.nullable, docs: None }.into_type())
+                    }
+                };
+                Ok((kind, docs))
+            }
+        }
+    }
+
+    /// The id of the component schema a `$ref` names.
+    pub fn component(&self, reference: &str, at: &str) -> Result<TypeId> {
+        let name = refs::component_name(self.file, reference, refs::Section::Schemas, at)?;
+        self.components.get(name).copied().ok_or_else(|| {
+            Error::invalid(
+                Location::new(self.file, at),
+                format!("`$ref: {reference}` points to nothing"),
+                format!("define `{name}` under `components/schemas`, or fix the reference"),
+            )
+        })
+    }
+
+    /// Converts a schema where it is used.
+    pub fn shape(&mut self, schema: SchemaRef<'a>, ctx: &Ctx) -> Result<Shape> {
+        match schema {
+            SchemaRef::Ref(reference) => {
+                Ok(Shape { ty: TypeRef::Named(self.component(reference, &ctx.pointer)?), nullable: false, docs: None })
+            }
+            SchemaRef::Item(item) => {
+                let view = SchemaView::of(item);
+                let docs = item.schema_data.description.clone();
+                let ty = match self.convert(&view, ctx)? {
+                    Converted::Ref(ty) => ty,
+                    Converted::Def(kind) => TypeRef::Named(self.push(
+                        TypeDef { name: ctx.name.clone(), origin: ctx.pointer.clone(), docs: docs.clone(), kind },
+                        false,
+                    )),
+                };
+                Ok(Shape { ty, nullable: view.nullable, docs })
+            }
+        }
+    }
+
+    fn convert(&mut self, view: &SchemaView<'a>, ctx: &Ctx) -> Result<Converted> {
+        if view.null_only || view.has_not {
+            return Ok(Converted::Ref(TypeRef::Json));
+        }
+        if !view.all_of.is_empty() {
+            return self.all_of(view, ctx);
+        }
+        let (key, members) = if !view.one_of.is_empty() { ("oneOf", &view.one_of) } else { ("anyOf", &view.any_of) };
+        if !members.is_empty() && view.properties.is_empty() {
+            return self.union(key, members, ctx);
+        }
+        Ok(match view.ty {
+            Some("string") if !view.enum_values.is_empty() => Converted::Def(string_enum(view)),
+            Some("string") => Converted::Ref(TypeRef::String),
+            Some("integer") => Converted::Ref(TypeRef::Int(match view.format.as_deref() {
+                Some("int32") => IntKind::I32,
+                Some("uint32") => IntKind::U32,
+                Some("uint64") => IntKind::U64,
+                _ => IntKind::I64,
+            })),
+            Some("number") => Converted::Ref(TypeRef::Float(match view.format.as_deref() {
+                Some("float") => FloatKind::F32,
+                _ => FloatKind::F64,
+            })),
+            Some("boolean") => Converted::Ref(TypeRef::Bool),
+            Some("array") => {
+                let item = match view.items {
+                    Some(items) => self.shape(items, &ctx.child("Item", &["items"]))?.into_type(),
+                    None => TypeRef::Json,
+                };
+                Converted::Ref(TypeRef::Vec(Box::new(item)))
+            }
+            Some("object") | None if !view.properties.is_empty() => {
+                Converted::Def(TypeKind::Struct { fields: self.fields(view, ctx)? })
+            }
+            Some("object") => match view.additional {
+                Extra::Typed(values) => {
+                    let value = self.shape(values, &ctx.child("Value", &["additionalProperties"]))?;
+                    Converted::Ref(TypeRef::Map(Box::new(value.into_type())))
+                }
+                _ => Converted::Ref(TypeRef::JsonObject),
+            },
+            _ => Converted::Ref(TypeRef::Json),
+        })
+    }
+
+    fn fields(&mut self, view: &SchemaView<'a>, ctx: &Ctx) -> Result<Vec<Field>> {
+        let mut fields: Vec<Field> = Vec::new();
+        for (wire, schema) in &view.properties {
+            let shape = self.shape(*schema, &ctx.child(wire, &["properties", wire]))?;
+            let name = ident::disambiguate(&ident::snake_name(wire), |n| fields.iter().any(|f| f.name == n));
+            fields.push(Field {
+                name,
+                wire_name: wire.to_string(),
+                ty: shape.ty,
+                required: view.required.iter().any(|r| r == wire),
+                nullable: shape.nullable,
+                boxed: false,
+                docs: shape.docs,
+            });
+        }
+        Ok(fields)
+    }
+
+    /// `allOf`: one member with nothing beside it is that member; otherwise the members'
+    /// properties are merged into one struct.
+    fn all_of(&mut self, view: &SchemaView<'a>, ctx: &Ctx) -> Result<Converted> {
+        let structural: Vec<(usize, SchemaRef<'a>)> =
+            view.all_of.iter().copied().enumerate().filter(|(_, m)| !is_annotation_only(*m)).collect();
+        if structural.len() == 1 && view.properties.is_empty() {
+            let (index, member) = structural[0];
+            let shape = self.shape(member, &ctx.child("", &["allOf", &index.to_string()]))?;
+            return Ok(Converted::Ref(shape.into_type()));
+        }
+        let mut fields = Vec::new();
+        for (index, member) in structural {
+            let member_ctx = ctx.child("", &["allOf", &index.to_string()]);
+            let (schema, member_ctx) = match member {
+                SchemaRef::Ref(reference) => {
+                    let id = self.component(reference, &member_ctx.pointer)?;
+                    let name = &self.defs[id.0].name;
+                    let resolved = self.component_schema(reference, &member_ctx.pointer)?;
+                    (resolved, Ctx::new(name.clone(), self.defs[id.0].origin.clone()))
+                }
+                SchemaRef::Item(item) => (item, ctx.clone()),
+            };
+            let member_view = SchemaView::of(schema);
+            let member_fields = if member_view.all_of.is_empty() {
+                self.fields(&member_view, &member_ctx)?
+            } else {
+                match self.all_of(&member_view, &member_ctx)? {
+                    Converted::Def(TypeKind::Struct { fields }) => fields,
+                    _ => Vec::new(),
+                }
+            };
+            merge_fields(&mut fields, member_fields);
+        }
+        merge_fields(&mut fields, self.fields(view, ctx)?);
+        for field in &mut fields {
+            field.required |= view.required.contains(&field.wire_name);
+        }
+        Ok(Converted::Def(TypeKind::Struct { fields }))
+    }
+
+    /// The schema a component `$ref` names, following chains of references.
+    fn component_schema(&self, reference: &str, at: &str) -> Result<&'a openapiv3::Schema> {
+        let id = self.component(reference, at)?;
+        let name = self.defs[id.0].origin.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        let entry = &self.openapi.components.as_ref().expect("component() found it").schemas[name.as_str()];
+        refs::resolve(self.file, self.openapi, entry, refs::Section::Schemas, at, |c, n| c.schemas.get(n))
+    }
+
+    fn union(&mut self, key: &str, members: &[SchemaRef<'a>], ctx: &Ctx) -> Result<Converted> {
+        if members.len() == 1 {
+            let shape = self.shape(members[0], &ctx.child("", &[key, "0"]))?;
+            return Ok(Converted::Ref(shape.into_type()));
+        }
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let base = self.variant_base_name(*member, index);
+            let name = ident::disambiguate(&base, |n| variants.iter().any(|v| v.name == n));
+            let shape = self.shape(*member, &ctx.child(&name, &[key, &index.to_string()]))?;
+            variants.push(UnionVariant { name, ty: shape.into_type(), boxed: false });
+        }
+        // serde tries untagged variants in order: a catch-all JSON value must come last.
+        variants.sort_by_key(|v| v.ty == TypeRef::Json);
+        Ok(Converted::Def(TypeKind::Untagged { variants }))
+    }
+
+    fn variant_base_name(&self, member: SchemaRef<'a>, index: usize) -> String {
+        let item = match member {
+            SchemaRef::Ref(reference) => {
+                return match refs::component_name(self.file, reference, refs::Section::Schemas, "") {
+                    Ok(name) => self
+                        .components
+                        .get(name)
+                        .map_or_else(|| ident::type_name(name), |id| self.defs[id.0].name.clone()),
+                    Err(_) => format!("Variant{}", index + 1),
+                };
+            }
+            SchemaRef::Item(item) => item,
+        };
+        if let Some(title) = &item.schema_data.title {
+            return ident::type_name(title);
+        }
+        let view = SchemaView::of(item);
+        match view.ty {
+            Some("string") if view.enum_values.is_empty() => "String".into(),
+            Some("integer") => "Integer".into(),
+            Some("number") => "Number".into(),
+            Some("boolean") => "Boolean".into(),
+            Some("array") => "Array".into(),
+            Some("object") if view.properties.is_empty() => "Object".into(),
+            _ => format!("Variant{}", index + 1),
+        }
+    }
+
+    /// Chooses final names, boxes recursive fields, and hands over the definitions.
+    pub fn finish(self) -> Vec<TypeDef> {
+        let mut defs = self.defs;
+        resolve_names(&mut defs, &self.is_component);
+        super::recursion::box_recursive_fields(&mut defs);
+        defs
+    }
+}
+
+fn is_annotation_only(member: SchemaRef<'_>) -> bool {
+    match member {
+        SchemaRef::Ref(_) => false,
+        SchemaRef::Item(item) => {
+            let view = SchemaView::of(item);
+            view.ty.is_none()
+                && view.properties.is_empty()
+                && view.all_of.is_empty()
+                && view.one_of.is_empty()
+                && view.any_of.is_empty()
+                && view.items.is_none()
+                && view.enum_values.is_empty()
+                && !matches!(view.additional, Extra::Typed(_))
+        }
+    }
+}
+
+/// Later definitions of a property win, as in JSON Schema where every member must hold.
+fn merge_fields(into: &mut Vec<Field>, more: Vec<Field>) {
+    for field in more {
+        match into.iter_mut().find(|f| f.wire_name == field.wire_name) {
+            Some(existing) => {
+                let required = existing.required || field.required;
+                *existing = Field { required, name: existing.name.clone(), ..field };
+            }
+            None => {
+                let name = ident::disambiguate(&field.name, |n| into.iter().any(|f| f.name == n));
+                into.push(Field { name, ..field });
+            }
+        }
+    }
+}
+
+fn string_enum(view: &SchemaView<'_>) -> TypeKind {
+    let mut values: Vec<EnumValue> = Vec::new();
+    for value in &view.enum_values {
+        let wire = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if values.iter().any(|v| v.wire == wire) {
+            continue;
+        }
+        let name =
+            ident::disambiguate(&ident::variant_name(&wire), |n| values.iter().any(|v| v.name == n) || n == "Unknown");
+        values.push(EnumValue { name, wire });
+    }
+    TypeKind::StringEnum { values }
+}
+
+/// Component schemas keep their names; inline types give way. Ties are broken by the JSON pointer,
+/// so the result does not depend on the order the spec lists its components in.
+fn resolve_names(defs: &mut [TypeDef], is_component: &[bool]) {
+    let mut order: Vec<usize> = (0..defs.len()).collect();
+    order.sort_by(|&a, &b| is_component[b].cmp(&is_component[a]).then_with(|| defs[a].origin.cmp(&defs[b].origin)));
+    let mut taken: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for index in order {
+        let name = ident::disambiguate(&defs[index].name, |n| taken.contains(n));
+        taken.insert(name.clone());
+        defs[index].name = name;
+    }
+}
+
+/// Sorts the definitions by name and rewrites every reference to them.
+pub fn sort_by_name(defs: &mut Vec<TypeDef>, operations: &mut [Operation]) {
+    let mut order: Vec<usize> = (0..defs.len()).collect();
+    order.sort_by(|&a, &b| defs[a].name.cmp(&defs[b].name));
+    let mut new_id = vec![0; defs.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_id[old] = new;
+    }
+    let remap = |ty: &mut TypeRef| {
+        ty.visit_mut(&mut |t| {
+            if let TypeRef::Named(id) = t {
+                *id = TypeId(new_id[id.0]);
+            }
+        })
+    };
+    let mut sorted: Vec<TypeDef> = order.iter().map(|&i| defs[i].clone()).collect();
+    for def in &mut sorted {
+        match &mut def.kind {
+            TypeKind::Struct { fields } => fields.iter_mut().for_each(|f| remap(&mut f.ty)),
+            TypeKind::Untagged { variants } => variants.iter_mut().for_each(|v| remap(&mut v.ty)),
+            TypeKind::Alias(ty) => remap(ty),
+            TypeKind::StringEnum { .. } => {}
+        }
+    }
+    for op in operations {
+        op.params.iter_mut().for_each(|p| remap(&mut p.ty));
+        if let Some(body) = &mut op.body {
+            remap(&mut body.ty);
+        }
+        for case in op.success.iter_mut().chain(op.errors.iter_mut()) {
+            if let super::ResponseBody::Json(ty) = &mut case.body {
+                remap(ty);
+            }
+        }
+    }
+    *defs = sorted;
+}
+
+impl TypeRef {
+    /// Calls `f` on this type and every type inside it.
+    pub fn visit_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
+        f(self);
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.visit_mut(f),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Per-spec settings, read from an optional TOML file beside the spec (`specs/<stem>.toml`).
+//!
+//! Everything here is about naming and placement; what the API *is* comes from the spec (and its
+//! overlay), never from settings.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// How one spec becomes one module of the generated crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Settings {
+    /// The Rust module (and cargo feature) name; defaults to the spec file's stem in snake_case.
+    pub module: Option<String>,
+    /// Prefixes removed from every operationId before it becomes a method name, for example
+    /// `handle_` for FastAPI apps whose handlers are all named `handle_*`.
+    #[serde(default)]
+    pub strip_operation_prefixes: Vec<String>,
+    /// Method names for operations, keyed by operationId; wins over every other naming rule.
+    #[serde(default)]
+    pub rename_operations: BTreeMap<String, String>,
+    /// Rust type names for component schemas, keyed by the schema's name in the spec.
+    #[serde(default)]
+    pub rename_types: BTreeMap<String, String>,
+}
+
+impl Settings {
+    /// Parses a settings file; `file` names it in errors.
+    pub fn from_toml(file: &str, text: &str) -> Result<Settings> {
+        toml::from_str(text).map_err(|e| Error::Settings {
+            file: file.to_string(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_field() {
+        let s = Settings::from_toml(
+            "x.toml",
+            "module = \"devin\"\nstrip-operation-prefixes = [\"handle_\"]\n\
+             [rename-operations]\nop = \"better\"\n[rename-types]\nA = \"B\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.module.as_deref(), Some("devin"));
+        assert_eq!(s.strip_operation_prefixes, ["handle_"]);
+        assert_eq!(s.rename_operations["op"], "better");
+        assert_eq!(s.rename_types["A"], "B");
+    }
+
+    #[test]
+    fn unknown_keys_are_an_error_that_names_the_file() {
+        let err = Settings::from_toml("specs/x.toml", "modul = \"x\"").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("specs/x.toml: invalid settings:"), "{msg}");
+        assert!(msg.contains("modul"), "{msg}");
+    }
+}

@@ -1,0 +1,122 @@
+//! `cargo xtask <command>`: the project's command line. See `cargo xtask help`.
+
+mod specs;
+mod test;
+mod vendor;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use codegen::write::{self, Drift, Mode};
+
+const HELP: &str = "\
+cargo xtask <command>
+
+Commands:
+  regenerate              rebuild generated/ from the specs in specs/
+  check                   fail (exit 1, with a diff) if generated/ is not what regenerate would write
+  vendor <page> <spec>    extract the OpenAPI YAML block of a docs page into a spec file
+  test                    run every test: formatting, drift, clippy, docs, unit, golden, mock and Prism tests
+";
+
+/// The command `generated/` is rebuilt with; every generated file names it.
+pub const REGENERATE: &str = "cargo xtask regenerate";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["regenerate"] => regenerate(),
+        ["check"] => check(),
+        ["vendor", page, spec] => vendor::vendor(&project_root().join(page), &project_root().join(spec)),
+        ["test"] => test::run_all(&project_root()),
+        ["help"] | ["--help"] | ["-h"] | [] => {
+            print!("{HELP}");
+            Ok(true)
+        }
+        other => {
+            eprint!("unknown command `{}`\n\n{HELP}", other.join(" "));
+            Ok(false)
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, wherever the command was started from.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn generated_dir(root: &Path) -> PathBuf {
+    root.join("generated")
+}
+
+fn regenerate() -> Result<bool> {
+    let root = project_root();
+    let generated = specs::generate_all(&root)?;
+    let report = write::sync(&generated_dir(&root), &generated.files, Mode::Write).context("writing generated/")?;
+    for api in &generated.apis {
+        let prefix = format!("src/{}/", api.module);
+        let (written, unchanged) = count(&report, |p| p.starts_with(&prefix));
+        println!(
+            "{} -> generated/src/{}: {} operations, {} types; {written} files written, {unchanged} unchanged",
+            api.file, api.module, api.operations, api.types
+        );
+    }
+    let (written, unchanged) = count(&report, |p| !p.starts_with("src/") || p.matches('/').count() == 1);
+    println!("crate files (Cargo.toml, lib.rs, runtime.rs): {written} written, {unchanged} unchanged");
+    for drift in &report.drift {
+        if let Drift::Extra { path } = drift {
+            println!("removed generated/{path}: its spec is gone");
+        }
+    }
+    Ok(true)
+}
+
+/// Written (or removed) and unchanged files among those whose path matches.
+fn count(report: &write::Report, matches: impl Fn(&str) -> bool) -> (usize, usize) {
+    let written = report.drift.iter().filter(|d| !matches!(d, Drift::Extra { .. }) && matches(d.path())).count();
+    let unchanged = report.unchanged.iter().filter(|p| matches(p)).count();
+    (written, unchanged)
+}
+
+fn check() -> Result<bool> {
+    let root = project_root();
+    let drift = drift(&root)?;
+    if drift.is_empty() {
+        println!("generated/ is up to date");
+        return Ok(true);
+    }
+    for d in &drift {
+        match d {
+            Drift::Changed { diff, .. } => print!("{diff}"),
+            Drift::Missing { path } => println!("missing: generated/{path}"),
+            Drift::Extra { path } => println!("extra: generated/{path} (its spec is gone)"),
+        }
+    }
+    eprintln!("generated/ is out of date ({} files differ); run `{REGENERATE}` and commit the result", drift.len());
+    Ok(false)
+}
+
+/// How `generated/` differs from what the specs produce now.
+pub fn drift(root: &Path) -> Result<Vec<Drift>> {
+    let generated = specs::generate_all(root)?;
+    Ok(write::sync(&generated_dir(root), &generated.files, Mode::Check)?.drift)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_crate_is_what_the_specs_produce() {
+        let drift = super::drift(&super::project_root()).unwrap();
+        let paths: Vec<&str> = drift.iter().map(codegen::write::Drift::path).collect();
+        assert!(paths.is_empty(), "generated/ is out of date in {paths:?}; run `{}`", super::REGENERATE);
+    }
+}
