@@ -17,7 +17,10 @@ pub fn api_module(api: &Api) -> TokenStream {
         api.types.len()
     );
     let header = inner_doc_attrs(&overview);
-    let description = api.description.as_deref().map(|d| inner_doc_attrs(&sanitize(d)));
+    let description = api.description.as_deref().map(|d| {
+        let docs = inner_doc_attrs(&sanitize(d));
+        quote!(#![doc = ""] #docs)
+    });
     let (servers, builder_start) = servers(api);
     let setters = api.security_schemes.iter().map(credential_setter);
     let title = format!(" A client for {} {}.", sanitize(&api.title), sanitize(&api.version));
@@ -38,7 +41,6 @@ pub fn api_module(api: &Api) -> TokenStream {
     });
     quote! {
         #header
-        #![doc = ""]
         #description
 
         mod operations;
@@ -131,7 +133,7 @@ fn servers(api: &Api) -> (TokenStream, TokenStream) {
             }
         }
     };
-    let default_doc = format!("Starts configuring a client for the default server, `{}`.", first.url);
+    let default_doc = format!(" Starts configuring a client for the default server, `{}`.", first.url);
     let start = quote! {
         #[doc = #default_doc]
         pub fn builder() -> ClientBuilder {

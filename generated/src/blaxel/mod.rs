@@ -2,7 +2,6 @@
 //! Blaxel Control Plane 0.0.1
 //!
 //! Generated from `specs/blaxel-controlplane.yaml`: 1 operations, 0 types.
-//!
 
 mod operations;
 pub mod responses;
@@ -43,7 +42,7 @@ pub struct Client {
 }
 
 impl Client {
-    ///Starts configuring a client for the default server, `https://api.blaxel.ai/v0`.
+    /// Starts configuring a client for the default server, `https://api.blaxel.ai/v0`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: runtime::ClientBuilder::new(Server::default().url()),
