@@ -40,13 +40,13 @@ pub enum Error {
     Read { file: String, source: std::io::Error },
 
     #[error("{location}: not valid {format}: {message}")]
-    Syntax { location: Location, format: &'static str, message: String },
+    Syntax { location: Box<Location>, format: &'static str, message: String },
 
     #[error("{location}: {message}; {hint}")]
-    Invalid { location: Location, message: String, hint: String },
+    Invalid { location: Box<Location>, message: String, hint: String },
 
     #[error("{location}: unsupported: {reason}; {hint}")]
-    Unsupported { location: Location, reason: String, hint: String },
+    Unsupported { location: Box<Location>, reason: String, hint: String },
 
     #[error("{file}: invalid settings: {message}")]
     Settings { file: String, message: String },
@@ -60,11 +60,11 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn invalid(location: Location, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Error::Invalid { location, message: message.into(), hint: hint.into() }
+        Error::Invalid { location: Box::new(location), message: message.into(), hint: hint.into() }
     }
 
     pub(crate) fn unsupported(location: Location, reason: impl Into<String>, hint: impl Into<String>) -> Self {
-        Error::Unsupported { location, reason: reason.into(), hint: hint.into() }
+        Error::Unsupported { location: Box::new(location), reason: reason.into(), hint: hint.into() }
     }
 }
 

@@ -44,12 +44,6 @@ fn is_spec(name: &str) -> bool {
 /// Generates the whole crate from `specs/`, in memory.
 pub fn generate_all(root: &Path) -> Result<GeneratedCrate> {
     let specs = read_specs(root)?;
-    let titles: Vec<String> =
-        specs.iter().map(|s| codegen::build_api(s).map(|api| api.title)).collect::<Result<_, _>>()?;
-    let config = CrateConfig {
-        package: PACKAGE.to_string(),
-        version: "0.1.0".to_string(),
-        description: format!("Typed Rust clients for {}, generated from their OpenAPI specs", titles.join(" and ")),
-    };
+    let config = CrateConfig { package: PACKAGE.to_string(), version: "0.1.0".to_string(), description: None };
     Ok(codegen::generate(&config, &specs, crate::REGENERATE)?)
 }

@@ -30,9 +30,44 @@ pub fn run_all(root: &Path) -> Result<bool> {
         cargo(root, &["doc", "-p", crate::specs::PACKAGE, "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     install_prism(root)?;
-    step("tests (unit, golden, mock server, Prism)", &mut cargo(root, &["test", "--workspace"]))?;
+    println!("==> tests (unit, golden, mock server, Prism)");
+    let (passed, failed) = run_tests(&mut cargo(root, &["test", "--workspace"]))?;
+    // One closing line for the whole run; cargo's own last line is only its last test binary's.
+    println!("tests: {passed} passed, {failed} failed");
+    if failed > 0 || passed == 0 {
+        bail!("tests failed");
+    }
     println!("all checks passed");
     Ok(true)
+}
+
+/// Runs `cargo test`, echoing its output, and adds up the `test result:` lines.
+fn run_tests(command: &mut Command) -> Result<(usize, usize)> {
+    use std::io::{BufRead, BufReader};
+    let mut child = command.stdout(std::process::Stdio::piped()).spawn().context("starting cargo test")?;
+    let (mut passed, mut failed) = (0, 0);
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let line = line.context("reading cargo test output")?;
+        println!("{line}");
+        if let Some(summary) = line.strip_prefix("test result: ") {
+            passed += count_before(summary, " passed");
+            failed += count_before(summary, " failed");
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() && failed == 0 {
+        failed += 1; // a build failure or a crashed test binary reports no count
+    }
+    Ok((passed, failed))
+}
+
+/// The number just before `label` in a `test result:` line.
+fn count_before(summary: &str, label: &str) -> usize {
+    summary
+        .split(';')
+        .find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(label))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Command {
@@ -60,4 +95,17 @@ fn install_prism(root: &Path) -> Result<()> {
         "installing Prism (pinned in tools/prism/package-lock.json)",
         Command::new("npm").current_dir(&dir).args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_before;
+
+    #[test]
+    fn counts_come_from_cargo_summaries() {
+        let ok = "ok. 26 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s";
+        assert_eq!((count_before(ok, " passed"), count_before(ok, " failed")), (26, 0));
+        let bad = "FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out";
+        assert_eq!((count_before(bad, " passed"), count_before(bad, " failed")), (3, 2));
+    }
 }

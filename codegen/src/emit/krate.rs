@@ -18,7 +18,17 @@ pub struct CrateConfig {
     /// The package name in `Cargo.toml`.
     pub package: String,
     pub version: String,
-    pub description: String,
+    /// The package description; by default it names the APIs the crate holds.
+    pub description: Option<String>,
+}
+
+impl CrateConfig {
+    pub fn description(&self, apis: &[Api]) -> String {
+        self.description.clone().unwrap_or_else(|| {
+            let titles: Vec<&str> = apis.iter().map(|api| api.title.as_str()).collect();
+            format!("Typed Rust clients for {}, generated from their OpenAPI specs", titles.join(" and "))
+        })
+    }
 }
 
 /// Dependencies of every generated crate, pinned to the versions the runtime is written against.
@@ -40,7 +50,7 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let _ = writeln!(out, "name = {:?}", config.package);
     let _ = writeln!(out, "version = {:?}", config.version);
     let _ = writeln!(out, "edition = \"2024\"");
-    let _ = writeln!(out, "description = {:?}", config.description);
+    let _ = writeln!(out, "description = {:?}", config.description(apis));
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out, "\n[features]");
     let modules: Vec<String> = apis.iter().map(|a| format!("{:?}", unraw(&a.module))).collect();
@@ -58,7 +68,7 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
 pub fn lib_rs(config: &CrateConfig, apis: &[Api]) -> TokenStream {
     let mut overview = format!(
         "{}.\n\nOne module per API, each behind a cargo feature of the same name:\n",
-        sanitize(&config.description)
+        sanitize(&config.description(apis))
     );
     for api in apis {
         let _ =

@@ -357,8 +357,8 @@ fn security_doc(security: &[SecurityRequirement]) -> String {
                     let scopes: Vec<String> = s.scopes.iter().map(|scope| format!("`{scope}`")).collect();
                     match scopes.len() {
                         0 => format!("`{}`", s.scheme),
-                        1 => format!("`{}` with scope {}", s.scheme, scopes[0]),
-                        _ => format!("`{}` with scopes {}", s.scheme, scopes.join(", ")),
+                        1 => format!("`{}` (scope {})", s.scheme, scopes[0]),
+                        _ => format!("`{}` (scopes {})", s.scheme, scopes.join(", ")),
                     }
                 })
                 .collect();

@@ -10,7 +10,7 @@ use crate::error::{Error, Location, Result};
 pub fn parse_document(file: &str, text: &str) -> Result<Value> {
     if text.trim_start().starts_with('{') {
         return serde_json::from_str(text).map_err(|e| Error::Syntax {
-            location: Location { line_col: Some((e.line(), e.column())), ..Location::new(file, "") },
+            location: Box::new(Location { line_col: Some((e.line(), e.column())), ..Location::new(file, "") }),
             format: "JSON",
             message: without_position(&e.to_string()),
         });
@@ -18,7 +18,7 @@ pub fn parse_document(file: &str, text: &str) -> Result<Value> {
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let line_col = e.location().map(|l| (l.line(), l.column()));
         Error::Syntax {
-            location: Location { line_col, ..Location::new(file, "") },
+            location: Box::new(Location { line_col, ..Location::new(file, "") }),
             format: "YAML",
             message: without_position(&e.to_string()),
         }

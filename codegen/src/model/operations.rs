@@ -160,9 +160,8 @@ fn parameters<'a>(
         };
         let ctx = Ctx::new(format!("{camel}{}", ident::type_name(&data.name)), format!("{param_at}/schema"));
         let shape = types.shape(SchemaRef::from(schema), &ctx)?;
-        let name = ident::disambiguate(&ident::snake_name(&data.name), |n| {
-            params.iter().any(|p| p.name == n) || n == "body" || n == "self_"
-        });
+        let name =
+            ident::disambiguate(&ident::snake_name(&data.name), |n| params.iter().any(|p| p.name == n) || n == "body");
         params.push(Param {
             name,
             wire_name: data.name.clone(),

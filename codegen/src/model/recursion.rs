@@ -8,13 +8,13 @@ use super::{TypeDef, TypeId, TypeKind, TypeRef};
 /// Marks every field and union variant that closes a by-value cycle as boxed.
 pub fn box_recursive_fields(defs: &mut [TypeDef]) {
     let edges: Vec<Vec<TypeId>> = defs.iter().map(|def| slots(def).into_iter().flat_map(by_value).collect()).collect();
-    for owner in 0..defs.len() {
+    for (owner, def) in defs.iter_mut().enumerate() {
         let owner_id = TypeId(owner);
-        let boxed: Vec<bool> = slots(&defs[owner])
+        let boxed: Vec<bool> = slots(def)
             .into_iter()
             .map(|ty| by_value(ty).into_iter().any(|target| reaches(&edges, target, owner_id)))
             .collect();
-        match &mut defs[owner].kind {
+        match &mut def.kind {
             TypeKind::Struct { fields } => fields.iter_mut().zip(boxed).for_each(|(f, b)| f.boxed = b),
             TypeKind::Untagged { variants } => variants.iter_mut().zip(boxed).for_each(|(v, b)| v.boxed = b),
             TypeKind::Alias(_) | TypeKind::StringEnum { .. } => {}

@@ -9,7 +9,7 @@ impl Client {
     ///
     /// `DELETE /service_accounts/{clientId}/api_keys/{apiKeyId}`
     ///
-    /// Authorization: `OAuth2` with scope `apiKey:write`, or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope `apiKey:write`), or `ApiKeyAuth`.
     pub async fn delete_api_key_for_service_account(
         &self,
         client_id: &str,
