@@ -341,6 +341,11 @@ impl RawResponse {
         }
     }
 
+    /// Decodes a declared JSON success body into one variant of the operation's success enum.
+    pub fn json_map<T: DeserializeOwned, U, E>(self, variant: impl FnOnce(T) -> U) -> Result<Response<U>, Error<E>> {
+        self.json::<T, E>().map(|response| response.map(variant))
+    }
+
     /// A declared success without a body.
     pub fn empty<E>(self) -> Result<Response<()>, Error<E>> {
         Ok(Response { status: self.status, headers: self.headers, body: () })

@@ -44,6 +44,7 @@ pub fn api_module(api: &Api) -> TokenStream {
         #description
 
         mod operations;
+        pub mod params;
         pub mod responses;
         pub mod types;
 

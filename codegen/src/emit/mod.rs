@@ -5,6 +5,7 @@ mod client;
 mod docs;
 mod krate;
 mod operations;
+mod params;
 mod tokens;
 mod types;
 
@@ -53,6 +54,7 @@ pub fn emit_crate(config: &CrateConfig, apis: &[Api]) -> Vec<EmittedFile> {
         };
         files.push(rust("mod.rs", client::api_module(api)));
         files.push(rust("operations.rs", operations::operations_module(api)));
+        files.push(rust("params.rs", params::params_module(api)));
         files.push(rust("responses.rs", operations::responses_module(api)));
         files.push(rust("types.rs", types::types_module(api)));
     }

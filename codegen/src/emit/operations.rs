@@ -17,8 +17,9 @@ pub fn operations_module(api: &Api) -> TokenStream {
             use super::types;
         )
     });
+    let params_import = api.operations.iter().any(|op| !optional_params(op).is_empty()).then(|| quote!(params,));
     quote! {
-        use super::{Client, responses};
+        use super::{Client, #params_import responses};
         #types_import
         use crate::runtime::{self, Error, Method, Response};
 
@@ -137,18 +138,23 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let security = security_doc(&op.security);
     let docs = doc_attrs([op.summary.as_deref(), op.description.as_deref(), Some(&endpoint), Some(&security)]);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let params = ordered_params(op);
-    let mut args: Vec<TokenStream> = params
+    let positional = positional_params(op);
+    let mut args: Vec<TokenStream> = positional
         .iter()
         .map(|p| {
             let name = ident(&p.name);
-            let ty = arg_type(api, &p.ty, p.required);
+            let ty = arg_type(api, &p.ty);
             quote!(#name: #ty)
         })
         .collect();
     if let Some(body) = &op.body {
         let ty = Paths::outside().type_of(api, &body.ty);
         args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
+    }
+    let has_optional = !optional_params(op).is_empty();
+    if has_optional {
+        let params_type = ident(&op.params_type);
+        args.push(quote!(params: &params::#params_type));
     }
     let error_type = ident(&op.error_type);
     let success_type = match success_kind(op) {
@@ -162,7 +168,12 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let (encode_path, path) = path_expr(op);
     let method = ident(&op.method);
     let security = security_tokens(&op.security);
-    let setup: Vec<TokenStream> = params.iter().filter_map(|p| param_setup(p)).chain(body_setup(op)).collect();
+    let setup: Vec<TokenStream> = positional
+        .iter()
+        .filter_map(|p| param_setup(p, quote!()))
+        .chain(optional_params(op).into_iter().filter_map(|p| param_setup(p, quote!(params.))))
+        .chain(body_setup(op))
+        .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
     let arms = response_arms(op);
     quote! {
@@ -180,17 +191,23 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// Path parameters (in path order), then required, then optional query and header parameters.
-fn ordered_params(op: &Operation) -> Vec<&Param> {
+/// The method's own arguments: path parameters (in path order), then required query and header
+/// parameters. The compiler makes callers supply these.
+fn positional_params(op: &Operation) -> Vec<&Param> {
     let mut path: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
     path.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX));
-    let others = op.params.iter().filter(|p| p.location != ParamLocation::Path);
-    let (required, optional): (Vec<&Param>, Vec<&Param>) = others.partition(|p| p.required);
-    path.into_iter().chain(required).chain(optional).collect()
+    let required = op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required);
+    path.into_iter().chain(required).collect()
 }
 
-fn arg_type(api: &Api, ty: &TypeRef, required: bool) -> TokenStream {
-    let inner = match ty {
+/// Optional query and header parameters: fields of the operation's params struct, so a call
+/// names only the ones it sets instead of passing a row of `None`s.
+pub fn optional_params(op: &Operation) -> Vec<&Param> {
+    op.params.iter().filter(|p| !p.required).collect()
+}
+
+fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
         TypeRef::String => quote!(&str),
         TypeRef::Int(_) | TypeRef::Float(_) | TypeRef::Bool => Paths::outside().type_of(api, ty),
         TypeRef::Vec(item) => {
@@ -198,15 +215,14 @@ fn arg_type(api: &Api, ty: &TypeRef, required: bool) -> TokenStream {
             quote!(&[#item])
         }
         TypeRef::Option(inner) => {
-            let inner = arg_type(api, inner, true);
+            let inner = arg_type(api, inner);
             quote!(Option<#inner>)
         }
         other => {
             let ty = Paths::outside().type_of(api, other);
             quote!(&#ty)
         }
-    };
-    if required { inner } else { quote!(Option<#inner>) }
+    }
 }
 
 /// Statements that encode each path parameter into a local of the same name, and the path
@@ -230,17 +246,19 @@ fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
     if encode.is_empty() { (encode, quote!(#template)) } else { (encode, quote!(&format!(#template))) }
 }
 
-fn param_setup(param: &Param) -> Option<TokenStream> {
+/// The statement that puts a query or header parameter on the request; `owner` is `params.` for
+/// fields of the params struct.
+fn param_setup(param: &Param, owner: TokenStream) -> Option<TokenStream> {
     let name = ident(&param.name);
     match param.location {
         ParamLocation::Path => None,
         ParamLocation::Query => {
             let wire = &param.wire_name;
-            Some(quote!(request.query(#wire, &#name)?;))
+            Some(quote!(request.query(#wire, &#owner #name)?;))
         }
         ParamLocation::Header => {
             let wire = param.wire_name.to_ascii_lowercase();
-            Some(quote!(request.header(#wire, &#name)?;))
+            Some(quote!(request.header(#wire, &#owner #name)?;))
         }
     }
 }
@@ -267,12 +285,13 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
         let decode = success_decode(&case.body);
         let expr = if several {
             let variant = ident(&case.variant);
-            let wrap = if case.body == ResponseBody::Empty {
-                quote!(|_| responses::#success_type::#variant)
-            } else {
-                quote!(responses::#success_type::#variant)
-            };
-            quote!(#decode.map(|r| r.map(#wrap)))
+            let variant = quote!(responses::#success_type::#variant);
+            match &case.body {
+                // The variant's constructor gives the JSON decode its target type.
+                ResponseBody::Json(_) => quote!(response.json_map(#variant)),
+                ResponseBody::Empty => quote!(#decode.map(|r| r.map(|()| #variant))),
+                _ => quote!(#decode.map(|r| r.map(#variant))),
+            }
         } else {
             decode
         };

@@ -193,12 +193,15 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
     /// Name of the generated enum of this operation's declared error responses.
     pub error_type: String,
+    /// Name of the generated struct of this operation's optional query and header parameters.
+    pub params_type: String,
     /// The alternatives, any one of which authorises the call; empty means no auth.
     pub security: Vec<SecurityRequirement>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
+    /// The argument name, and the field name when the parameter is optional.
     pub name: String,
     pub wire_name: String,
     pub location: ParamLocation,

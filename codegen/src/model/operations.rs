@@ -43,6 +43,7 @@ pub fn build<'a>(
             let (success, errors) = responses(spec, types, op, &at, &camel)?;
             operations.push(Operation {
                 error_type: format!("{camel}Error"),
+                params_type: format!("{camel}Params"),
                 name,
                 operation_id: op.operation_id.clone(),
                 method: method.to_ascii_uppercase(),

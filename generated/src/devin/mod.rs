@@ -6,6 +6,7 @@
 //! Devin v3 API with Service User authentication and RBAC
 
 mod operations;
+pub mod params;
 pub mod responses;
 pub mod types;
 

@@ -10,6 +10,7 @@
 //! ```
 
 mod operations;
+pub mod params;
 pub mod responses;
 pub mod types;
 

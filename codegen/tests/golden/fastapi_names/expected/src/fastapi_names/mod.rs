@@ -4,6 +4,7 @@
 //! Generated from `fastapi_names.yaml`: 2 operations, 0 types.
 
 mod operations;
+pub mod params;
 pub mod responses;
 pub mod types;
 

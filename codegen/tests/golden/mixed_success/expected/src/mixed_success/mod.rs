@@ -4,6 +4,7 @@
 //! Generated from `mixed_success.yaml`: 1 operations, 2 types.
 
 mod operations;
+pub mod params;
 pub mod responses;
 pub mod types;
 

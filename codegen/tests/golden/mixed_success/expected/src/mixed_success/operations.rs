@@ -18,11 +18,11 @@ impl Client {
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
-            200 => response.json().map(|r| r.map(responses::CreateJobSuccess::Ok)),
+            200 => response.json_map(responses::CreateJobSuccess::Ok),
             202 => {
                 response
                     .empty()
-                    .map(|r| r.map(|_| responses::CreateJobSuccess::Accepted))
+                    .map(|r| r.map(|()| responses::CreateJobSuccess::Accepted))
             }
             _ => Err(response.unexpected()),
         }

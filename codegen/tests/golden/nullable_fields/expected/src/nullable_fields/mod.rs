@@ -4,6 +4,7 @@
 //! Generated from `nullable_fields.yaml`: 0 operations, 1 types.
 
 mod operations;
+pub mod params;
 pub mod responses;
 pub mod types;
 

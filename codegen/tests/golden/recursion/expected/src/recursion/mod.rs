@@ -4,6 +4,7 @@
 //! Generated from `recursion.yaml`: 0 operations, 4 types.
 
 mod operations;
+pub mod params;
 pub mod responses;
 pub mod types;
 

@@ -4,6 +4,7 @@
 //! Generated from `responses.yaml`: 3 operations, 2 types.
 
 mod operations;
+pub mod params;
 pub mod responses;
 pub mod types;
 

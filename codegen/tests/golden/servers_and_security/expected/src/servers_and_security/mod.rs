@@ -4,6 +4,7 @@
 //! Generated from `servers_and_security.yaml`: 3 operations, 0 types.
 
 mod operations;
+pub mod params;
 pub mod responses;
 pub mod types;
 

@@ -4,6 +4,7 @@
 //! Generated from `unions.yaml`: 0 operations, 6 types.
 
 mod operations;
+pub mod params;
 pub mod responses;
 pub mod types;
 

@@ -1,0 +1,58 @@
+//! The `params` module of an API: for each operation with optional query or header parameters,
+//! a struct of them that derives `Default`, so a call sets only what it needs:
+//! `client.list_agents(&ListAgentsParams { limit: Some(10), ..Default::default() })`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
+use super::operations::optional_params;
+use super::tokens::{Paths, ident};
+use crate::model::{Api, Operation, TypeRef, ident::unraw};
+
+pub fn params_module(api: &Api) -> TokenStream {
+    let header = inner_doc_attrs(&format!(
+        "The optional query and header parameters of the operations of {}, one struct per operation.",
+        sanitize(&api.title)
+    ));
+    let structs: Vec<TokenStream> = api.operations.iter().filter_map(|op| params_struct(api, op)).collect();
+    let uses_types = api.operations.iter().flat_map(optional_params).any(|p| {
+        let mut found = false;
+        p.ty.clone().visit_mut(&mut |t| found |= matches!(t, TypeRef::Named(_)));
+        found
+    });
+    let types_import = uses_types.then(|| {
+        quote!(
+            use super::types;
+        )
+    });
+    quote! {
+        #header
+        #types_import
+        #(#structs)*
+    }
+}
+
+fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let optional = optional_params(op);
+    if optional.is_empty() {
+        return None;
+    }
+    let name = ident(&op.params_type);
+    let doc = format!("Optional parameters of [`Client::{0}`](super::Client::{0}).", unraw(&op.name));
+    let docs = own_doc_attrs(&doc);
+    let fields = optional.iter().map(|param| {
+        let field = ident(&param.name);
+        let ty = Paths::outside().type_of(api, &param.ty);
+        let location = format!("`{}` ({})", param.wire_name, format!("{:?}", param.location).to_lowercase());
+        let docs = doc_attrs([param.docs.as_deref(), Some(location.as_str())]);
+        quote!(#docs pub #field: Option<#ty>,)
+    });
+    Some(quote! {
+        #docs
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
