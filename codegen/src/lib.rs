@@ -50,7 +50,11 @@ pub struct ApiSummary {
 /// A whole crate, in memory.
 #[derive(Debug, Clone)]
 pub struct GeneratedCrate {
+    /// The crate's files, relative to its root.
     pub files: Vec<GeneratedFile>,
+    /// End-to-end test support: code that calls every operation with minimal valid arguments,
+    /// relative to the folder the tests include it from.
+    pub calls: Vec<GeneratedFile>,
     pub apis: Vec<ApiSummary>,
 }
 
@@ -86,5 +90,6 @@ pub fn generate(config: &CrateConfig, specs: &[SpecInput], command: &str) -> Res
         })
         .collect();
     let files = format::format_files(emit::emit_crate(config, &apis), command)?;
-    Ok(GeneratedCrate { files, apis: summaries })
+    let calls = format::format_files(emit::emit_calls(config, &apis), command)?;
+    Ok(GeneratedCrate { files, calls, apis: summaries })
 }

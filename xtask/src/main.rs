@@ -58,10 +58,19 @@ fn generated_dir(root: &Path) -> PathBuf {
     root.join("generated")
 }
 
+/// Where the generated end-to-end calls go, beside the hand-written tests that run them.
+fn calls_dir(root: &Path) -> PathBuf {
+    root.join(CALLS)
+}
+
+const CALLS: &str = "client-tests/tests/calls";
+
 fn regenerate() -> Result<bool> {
     let root = project_root();
     let generated = specs::generate_all(&root)?;
     let report = write::sync(&generated_dir(&root), &generated.files, Mode::Write).context("writing generated/")?;
+    let calls =
+        write::sync(&calls_dir(&root), &generated.calls, Mode::Write).context("writing client-tests/tests/calls/")?;
     for api in &generated.apis {
         let prefix = format!("src/{}/", api.module);
         let (written, unchanged) = count(&report, |p| p.starts_with(&prefix));
@@ -72,6 +81,11 @@ fn regenerate() -> Result<bool> {
     }
     let (written, unchanged) = count(&report, |p| !p.starts_with("src/") || p.matches('/').count() == 1);
     println!("crate files (Cargo.toml, lib.rs, runtime.rs): {written} written, {unchanged} unchanged");
+    println!(
+        "end-to-end calls (client-tests/tests/calls): {} written, {} unchanged",
+        calls.drift.len(),
+        calls.unchanged.len()
+    );
     for drift in &report.drift {
         if let Drift::Extra { path } = drift {
             println!("removed generated/{path}: its spec is gone");
@@ -94,21 +108,25 @@ fn check() -> Result<bool> {
         println!("generated/ is up to date");
         return Ok(true);
     }
-    for d in &drift {
+    for (folder, d) in &drift {
         match d {
-            Drift::Changed { diff, .. } => print!("{diff}"),
-            Drift::Missing { path } => println!("missing: generated/{path}"),
-            Drift::Extra { path } => println!("extra: generated/{path} (its spec is gone)"),
+            Drift::Changed { diff, .. } => print!("{folder}:\n{diff}"),
+            Drift::Missing { path } => println!("missing: {folder}/{path}"),
+            Drift::Extra { path } => println!("extra: {folder}/{path} (its spec is gone)"),
         }
     }
-    eprintln!("generated/ is out of date ({} files differ); run `{REGENERATE}` and commit the result", drift.len());
+    eprintln!("generated code is out of date ({} files differ); run `{REGENERATE}` and commit the result", drift.len());
     Ok(false)
 }
 
-/// How `generated/` differs from what the specs produce now.
-pub fn drift(root: &Path) -> Result<Vec<Drift>> {
+/// How `generated/` and the generated end-to-end calls differ from what the specs produce now,
+/// each difference with its folder.
+pub fn drift(root: &Path) -> Result<Vec<(&'static str, Drift)>> {
     let generated = specs::generate_all(root)?;
-    Ok(write::sync(&generated_dir(root), &generated.files, Mode::Check)?.drift)
+    let crate_drift = write::sync(&generated_dir(root), &generated.files, Mode::Check)?.drift;
+    let calls_drift = write::sync(&calls_dir(root), &generated.calls, Mode::Check)?.drift;
+    let labelled = |folder: &'static str| move |d: Drift| (folder, d);
+    Ok(crate_drift.into_iter().map(labelled("generated")).chain(calls_drift.into_iter().map(labelled(CALLS))).collect())
 }
 
 #[cfg(test)]
@@ -116,7 +134,7 @@ mod tests {
     #[test]
     fn generated_crate_is_what_the_specs_produce() {
         let drift = super::drift(&super::project_root()).unwrap();
-        let paths: Vec<&str> = drift.iter().map(codegen::write::Drift::path).collect();
+        let paths: Vec<String> = drift.iter().map(|(folder, d)| format!("{folder}/{}", d.path())).collect();
         assert!(paths.is_empty(), "generated/ is out of date in {paths:?}; run `{}`", super::REGENERATE);
     }
 }

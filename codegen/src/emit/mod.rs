@@ -1,6 +1,7 @@
 //! Stage 3: the IR into files. Rust files are token streams here (the format stage prints them);
 //! the manifest and the runtime are text. Emitters read only [`crate::model`] types.
 
+mod calls;
 mod client;
 mod docs;
 mod krate;
@@ -57,6 +58,18 @@ pub fn emit_crate(config: &CrateConfig, apis: &[Api]) -> Vec<EmittedFile> {
         files.push(rust("params.rs", params::params_module(api)));
         files.push(rust("responses.rs", operations::responses_module(api)));
         files.push(rust("types.rs", types::types_module(api)));
+    }
+    files
+}
+
+/// The end-to-end test support files for `apis`: `mod.rs` and one calls module per API, relative
+/// to the folder the tests include them from.
+pub fn emit_calls(config: &CrateConfig, apis: &[Api]) -> Vec<EmittedFile> {
+    let krate = config.package.replace('-', "_");
+    let mut files = vec![EmittedFile { path: "mod.rs".into(), content: FileContent::Rust(calls::calls_root(apis)) }];
+    for api in apis {
+        let path = format!("{}.rs", crate::model::ident::unraw(&api.module));
+        files.push(EmittedFile { path, content: FileContent::Rust(calls::calls_module(api, &krate)) });
     }
     files
 }

@@ -193,7 +193,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
 
 /// The method's own arguments: path parameters (in path order), then required query and header
 /// parameters. The compiler makes callers supply these.
-fn positional_params(op: &Operation) -> Vec<&Param> {
+pub fn positional_params(op: &Operation) -> Vec<&Param> {
     let mut path: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
     path.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX));
     let required = op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required);

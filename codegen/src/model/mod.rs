@@ -6,6 +6,7 @@ pub mod ident;
 mod operations;
 mod recursion;
 mod refs;
+mod samples;
 mod schema_view;
 mod security;
 mod types;
@@ -208,6 +209,8 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub docs: Option<String>,
+    /// A minimal value the spec accepts, for examples and end-to-end tests.
+    pub sample: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,6 +226,8 @@ pub struct RequestBody {
     pub ty: TypeRef,
     pub required: bool,
     pub docs: Option<String>,
+    /// A minimal body the spec accepts, for examples and end-to-end tests.
+    pub sample: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]

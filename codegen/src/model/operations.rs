@@ -6,7 +6,7 @@ use super::schema_view::SchemaRef;
 use super::types::{Ctx, TypeBuilder};
 use super::{
     Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch,
-    TypeRef, ident, refs, security,
+    TypeRef, ident, refs, samples, security,
 };
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;
@@ -170,6 +170,7 @@ fn parameters<'a>(
             ty: shape.into_type(),
             required: data.required || location == ParamLocation::Path,
             docs: data.description.clone(),
+            sample: data.example.clone().unwrap_or_else(|| samples::sample(&spec.openapi, SchemaRef::from(schema))),
         });
     }
     Ok(params)
@@ -195,18 +196,20 @@ fn request_body<'a>(
             "only JSON request bodies are generated yet",
         ));
     };
-    let ty = match &media.schema {
+    let (ty, sample) = match &media.schema {
         Some(schema) => {
             let ctx = Ctx::new(format!("{camel}Body"), pointer_under(&body_at, &["content", media_type, "schema"]));
-            types.shape(SchemaRef::from(schema), &ctx)?.into_type()
+            let ty = types.shape(SchemaRef::from(schema), &ctx)?.into_type();
+            (ty, samples::sample(&spec.openapi, SchemaRef::from(schema)))
         }
-        None => TypeRef::Json,
+        None => (TypeRef::Json, serde_json::json!({})),
     };
     Ok(Some(RequestBody {
         media_type: media_type.clone(),
         ty,
         required: body.required,
         docs: body.description.clone(),
+        sample,
     }))
 }
 

@@ -1,0 +1,120 @@
+//! Test support: for each API, a function that calls every operation once with the minimal valid
+//! arguments the model derived from the spec ([`crate::model::Param::sample`]). The end-to-end
+//! tests run it against a mock server that validates each request against the spec.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::operations::{optional_params, positional_params};
+use super::tokens::{Paths, ident};
+use crate::model::{Api, Operation, TypeRef, ident::unraw};
+
+/// `mod.rs` naming every API's calls module.
+pub fn calls_root(apis: &[Api]) -> TokenStream {
+    let modules = apis.iter().map(|api| {
+        let name = ident(&api.module);
+        quote!(pub mod #name;)
+    });
+    quote! {
+        //! Every operation of every API, called once with minimal valid arguments built from its spec.
+        #(#modules)*
+    }
+}
+
+/// The calls module of one API; `krate` is the generated crate's library name.
+pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
+    let krate = ident(krate);
+    let module = ident(&api.module);
+    let calls: Vec<TokenStream> = api.operations.iter().map(|op| call(api, op)).collect();
+    let uses_sample = calls.iter().any(|call| call.to_string().contains("sample"));
+    let sample_fn = uses_sample.then(|| {
+        quote! {
+            /// Decodes a sample value from the spec into whatever type the argument needs.
+            fn sample<T: serde::de::DeserializeOwned>(json: &str) -> T {
+                serde_json::from_str(json).unwrap_or_else(|e| panic!("sample {json} does not decode: {e}"))
+            }
+        }
+    });
+    let title = format!(" Calls every operation of {} once; returns each method's name and its outcome.", api.title);
+    let types_import = api.operations.iter().any(uses_types).then(|| quote!(use #krate::#module::types;));
+    quote! {
+        #types_import
+        use #krate::#module::Client;
+        use #krate::runtime::{Error, Response};
+
+        #sample_fn
+
+        /// A call's outcome, with the response body in the message when it failed.
+        fn outcome<T, E>(result: Result<Response<T>, Error<E>>) -> Result<(), String> {
+            result.map(|_| ()).map_err(|e| format!("{e}: {}", String::from_utf8_lossy(e.raw_body().unwrap_or_default())))
+        }
+
+        #[doc = #title]
+        #[allow(deprecated)]
+        pub async fn call_every_operation(client: &Client) -> Vec<(&'static str, Result<(), String>)> {
+            let mut outcomes = Vec::new();
+            #(#calls)*
+            outcomes
+        }
+    }
+}
+
+fn uses_types(op: &Operation) -> bool {
+    positional_params(op).iter().any(|p| matches!(&p.ty, TypeRef::Vec(item) if matches!(**item, TypeRef::Named(_))))
+}
+
+fn call(api: &Api, op: &Operation) -> TokenStream {
+    let method = ident(&op.name);
+    let name = unraw(&op.name);
+    let mut args: Vec<TokenStream> = positional_params(op).iter().map(|p| argument(api, &p.ty, &p.sample)).collect();
+    if let Some(body) = &op.body {
+        let json = Literal::string(&body.sample.to_string());
+        args.push(if body.required { quote!(&sample(#json)) } else { quote!(Some(&sample(#json))) });
+    }
+    if !optional_params(op).is_empty() {
+        args.push(quote!(&Default::default()));
+    }
+    quote! {
+        outcomes.push((#name, outcome(client.#method(#(#args),*).await)));
+    }
+}
+
+/// An argument expression of the type the method takes for `ty`, holding `value`.
+fn argument(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> TokenStream {
+    match ty {
+        TypeRef::String => {
+            let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+            let text = Literal::string(&text);
+            quote!(#text)
+        }
+        TypeRef::Int(_) => {
+            let number = Literal::i64_unsuffixed(value.as_i64().unwrap_or(1));
+            quote!(#number)
+        }
+        TypeRef::Float(_) => {
+            let number = Literal::f64_unsuffixed(value.as_f64().unwrap_or(1.0));
+            quote!(#number)
+        }
+        TypeRef::Bool => {
+            if value.as_bool().unwrap_or(true) {
+                quote!(true)
+            } else {
+                quote!(false)
+            }
+        }
+        TypeRef::Option(inner) if !value.is_null() => {
+            let inner = argument(api, inner, value);
+            quote!(Some(#inner))
+        }
+        TypeRef::Option(_) => quote!(None),
+        TypeRef::Vec(item) => {
+            let item = Paths::outside().type_of(api, item);
+            let json = Literal::string(&value.to_string());
+            quote!(&sample::<Vec<#item>>(#json))
+        }
+        _ => {
+            let json = Literal::string(&value.to_string());
+            quote!(&sample(#json))
+        }
+    }
+}
