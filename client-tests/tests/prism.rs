@@ -5,6 +5,8 @@
 //!
 //! Prism is installed (pinned) into `tools/prism` by `cargo xtask test`.
 
+// Generated (prettyplease-formatted) by `cargo xtask regenerate`; rustfmt would only fight it.
+#[rustfmt::skip]
 mod calls;
 
 use std::collections::BTreeSet;

@@ -29,10 +29,11 @@ fn sample_at(openapi: &OpenAPI, schema: SchemaRef<'_>, depth: usize) -> Value {
     let data = &schema.schema_data;
     let view = SchemaView::of(schema);
     let is_container = view.ty == Some("object") || view.ty == Some("array") || !view.properties.is_empty();
-    if !is_container && view.all_of.is_empty() {
-        if let Some(example) = data.example.clone().or_else(|| data.default.clone()) {
-            return example;
-        }
+    if !is_container
+        && view.all_of.is_empty()
+        && let Some(example) = data.example.clone().or_else(|| data.default.clone())
+    {
+        return example;
     }
     if let Some(first) = view.enum_values.first() {
         return first.clone();
