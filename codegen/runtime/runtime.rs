@@ -211,7 +211,47 @@ impl Request {
     pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
         let bytes =
             serde_json::to_vec(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded as JSON: {e}")))?;
-        self.inner.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.set_body("application/json", bytes)
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from the fields of `body`: scalars as
+    /// themselves, lists as one pair per item, `None` fields left out, nested objects as JSON.
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
+        let value =
+            serde_json::to_value(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded: {e}")))?;
+        let serde_json::Value::Object(fields) = value else {
+            return Err(InvalidRequest("a form body must be an object".into()));
+        };
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in fields {
+            let items = match value {
+                serde_json::Value::Array(items) => items,
+                other => vec![other],
+            };
+            for item in items {
+                match item {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(text) => {
+                        form.append_pair(&name, &text);
+                    }
+                    other => {
+                        form.append_pair(&name, &other.to_string());
+                    }
+                }
+            }
+        }
+        self.set_body("application/x-www-form-urlencoded", form.finish().into_bytes())
+    }
+
+    /// Sets a body sent as it is (binary or text) with the given media type.
+    pub fn raw<B: AsRef<[u8]> + ?Sized>(&mut self, media_type: &str, body: &B) -> Result<(), InvalidRequest> {
+        self.set_body(media_type, body.as_ref().to_vec())
+    }
+
+    fn set_body(&mut self, media_type: &str, bytes: Vec<u8>) -> Result<(), InvalidRequest> {
+        let content_type = HeaderValue::from_str(media_type)
+            .map_err(|_| InvalidRequest(format!("`{media_type}` is not a valid media type")))?;
+        self.inner.headers_mut().insert(reqwest::header::CONTENT_TYPE, content_type);
         *self.inner.body_mut() = Some(bytes.into());
         Ok(())
     }
@@ -570,6 +610,21 @@ mod tests {
         assert_eq!(path_segment("id", &42).unwrap(), "42");
         assert!(path_segment("id", "..").is_err());
         assert!(path_segment("id", "").is_err());
+    }
+
+    #[test]
+    fn form_bodies_repeat_lists_and_skip_nulls() {
+        let client = ClientBuilder::new("http://127.0.0.1:9").build().unwrap();
+        let mut request = client.request(Method::POST, "/x", &[]).unwrap();
+        let body = serde_json::json!({"To": "+1 555", "MediaUrl": ["a", "b"], "Skip": null, "N": 2});
+        request.form(&body).unwrap();
+        let request = request.finish();
+        assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
+        let sent = std::str::from_utf8(request.body().and_then(|b| b.as_bytes()).unwrap()).unwrap();
+        // Field order follows serde_json's map order; the pairs are what matters.
+        let mut pairs: Vec<&str> = sent.split('&').collect();
+        pairs.sort_unstable();
+        assert_eq!(pairs, ["MediaUrl=a", "MediaUrl=b", "N=2", "To=%2B1+555"]);
     }
 
     #[test]

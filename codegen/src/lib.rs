@@ -45,6 +45,8 @@ pub struct ApiSummary {
     pub module: String,
     pub operations: usize,
     pub types: usize,
+    /// What the generator left out, as `file at pointer: what and why`.
+    pub warnings: Vec<String>,
 }
 
 /// A whole crate, in memory.
@@ -87,6 +89,7 @@ pub fn generate(config: &CrateConfig, specs: &[SpecInput], command: &str) -> Res
             module: api.module.clone(),
             operations: api.operations.len(),
             types: api.types.len(),
+            warnings: api.warnings.iter().map(|w| format!("{} at {}: {}", api.source, w.pointer, w.message)).collect(),
         })
         .collect();
     let files = format::format_files(emit::emit_crate(config, &apis), command)?;

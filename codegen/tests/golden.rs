@@ -56,6 +56,7 @@ fn generate(fixture: &Path, name: &str) -> Vec<codegen::GeneratedFile> {
         package: format!("golden-{}", name.replace('_', "-")),
         version: "0.1.0".into(),
         description: Some(format!("Golden fixture {name}")),
+        standalone: true,
     };
     let generated = codegen::generate(&config, &[input], "golden test").unwrap_or_else(|e| panic!("{name}: {e}"));
     generated.files.into_iter().filter(|f| f.path != "src/runtime.rs").collect()

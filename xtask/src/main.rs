@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's command line. See `cargo xtask help`.
 
 mod specs;
+mod standalone;
 mod test;
 mod vendor;
 
@@ -16,6 +17,9 @@ cargo xtask <command>
 Commands:
   regenerate              rebuild generated/ from the specs in specs/
   check                   fail (exit 1, with a diff) if generated/ is not what regenerate would write
+  generate <spec> --out <dir> [--name <crate>]
+                          generate a standalone crate from any OpenAPI 3.0/3.1 file (YAML or JSON)
+  corpus                  generate a crate for every spec in ../shared/corpus and run clippy on each
   vendor <page> <spec>    extract the OpenAPI YAML block of a docs page into a spec file
   test                    run every test: formatting, drift, clippy, docs, unit, golden, mock and Prism tests
 ";
@@ -30,6 +34,11 @@ fn main() -> ExitCode {
         ["check"] => check(),
         ["vendor", page, spec] => vendor::vendor(&project_root().join(page), &project_root().join(spec)),
         ["test"] => test::run_all(&project_root()),
+        ["corpus"] => standalone::corpus(&project_root()),
+        ["generate", spec, "--out", out] => standalone::generate(Path::new(spec), Path::new(out), None),
+        ["generate", spec, "--out", out, "--name", name] | ["generate", spec, "--name", name, "--out", out] => {
+            standalone::generate(Path::new(spec), Path::new(out), Some(name))
+        }
         ["help"] | ["--help"] | ["-h"] | [] => {
             print!("{HELP}");
             Ok(true)
@@ -72,6 +81,9 @@ fn regenerate() -> Result<bool> {
     let calls =
         write::sync(&calls_dir(&root), &generated.calls, Mode::Write).context("writing client-tests/tests/calls/")?;
     for api in &generated.apis {
+        for warning in &api.warnings {
+            println!("warning: {warning}");
+        }
         let prefix = format!("src/{}/", api.module);
         let (written, unchanged) = count(&report, |p| p.starts_with(&prefix));
         println!(

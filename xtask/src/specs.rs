@@ -18,22 +18,23 @@ pub fn read_specs(root: &Path) -> Result<Vec<SpecInput>> {
         .filter(|name| is_spec(name))
         .collect();
     names.sort();
-    names
-        .into_iter()
-        .map(|name| {
-            let file = format!("specs/{name}");
-            let text = fs::read_to_string(dir.join(&name))
-                .map_err(|source| codegen::Error::Read { file: file.clone(), source })?;
-            let stem = name.split_once('.').map_or(name.as_str(), |(stem, _)| stem);
-            let settings_file = format!("specs/{stem}.toml");
-            let settings = match fs::read_to_string(root.join(&settings_file)) {
-                Ok(text) => Settings::from_toml(&settings_file, &text)?,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
-                Err(source) => return Err(codegen::Error::Read { file: settings_file, source }.into()),
-            };
-            Ok(SpecInput { file, text, settings })
-        })
-        .collect()
+    names.into_iter().map(|name| read_spec(&dir.join(&name), &format!("specs/{name}"))).collect()
+}
+
+/// Reads the spec at `path` and its settings file (`<stem>.toml` beside it, if any); `shown` is
+/// how messages and generated docs name the spec.
+pub fn read_spec(path: &Path, shown: &str) -> Result<SpecInput> {
+    let text = fs::read_to_string(path).map_err(|source| codegen::Error::Read { file: shown.to_string(), source })?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = name.split_once('.').map_or(name.as_str(), |(stem, _)| stem);
+    let settings_path = path.with_file_name(format!("{stem}.toml"));
+    let settings_shown = format!("{}{stem}.toml", shown.strip_suffix(name.as_str()).unwrap_or_default());
+    let settings = match fs::read_to_string(&settings_path) {
+        Ok(text) => Settings::from_toml(&settings_shown, &text)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+        Err(source) => return Err(codegen::Error::Read { file: settings_shown, source }.into()),
+    };
+    Ok(SpecInput { file: shown.to_string(), text, settings })
 }
 
 fn is_spec(name: &str) -> bool {
@@ -44,6 +45,11 @@ fn is_spec(name: &str) -> bool {
 /// Generates the whole crate from `specs/`, in memory.
 pub fn generate_all(root: &Path) -> Result<GeneratedCrate> {
     let specs = read_specs(root)?;
-    let config = CrateConfig { package: PACKAGE.to_string(), version: "0.1.0".to_string(), description: None };
+    let config = CrateConfig {
+        package: PACKAGE.to_string(),
+        version: "0.1.0".to_string(),
+        description: None,
+        standalone: false,
+    };
     Ok(codegen::generate(&config, &specs, crate::REGENERATE)?)
 }

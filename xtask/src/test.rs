@@ -29,6 +29,10 @@ pub fn run_all(root: &Path) -> Result<bool> {
         "docs of the generated crate, warnings denied",
         cargo(root, &["doc", "-p", crate::specs::PACKAGE, "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    println!("==> every corpus spec generates a crate that passes clippy, warnings denied");
+    if !crate::standalone::corpus(root)? {
+        bail!("the corpus check failed");
+    }
     install_prism(root)?;
     println!("==> tests (unit, golden, mock server, Prism)");
     let (passed, failed) = run_tests(&mut cargo(root, &["test", "--workspace"]))?;

@@ -68,8 +68,15 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
     let name = unraw(&op.name);
     let mut args: Vec<TokenStream> = positional_params(op).iter().map(|p| argument(api, &p.ty, &p.sample)).collect();
     if let Some(body) = &op.body {
-        let json = Literal::string(&body.sample.to_string());
-        args.push(if body.required { quote!(&sample(#json)) } else { quote!(Some(&sample(#json))) });
+        let value = match body.encoding {
+            crate::model::BodyEncoding::Bytes => quote!(b"sample"),
+            crate::model::BodyEncoding::Text => quote!("sample"),
+            _ => {
+                let json = Literal::string(&body.sample.to_string());
+                quote!(&sample(#json))
+            }
+        };
+        args.push(if body.required { value } else { quote!(Some(#value)) });
     }
     if !optional_params(op).is_empty() {
         args.push(quote!(&Default::default()));

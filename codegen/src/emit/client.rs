@@ -16,6 +16,13 @@ pub fn api_module(api: &Api) -> TokenStream {
         api.operations.len(),
         api.types.len()
     );
+    let mut overview = overview;
+    if !api.warnings.is_empty() {
+        overview.push_str("\n\n# Not generated\n\nParts of the spec this module leaves out:\n");
+        for warning in &api.warnings {
+            overview.push_str(&format!("\n- `{}`: {}", warning.pointer, sanitize(&warning.message)));
+        }
+    }
     let header = inner_doc_attrs(&overview);
     let description = api.description.as_deref().map(|d| {
         let docs = inner_doc_attrs(&sanitize(d));

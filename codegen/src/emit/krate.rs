@@ -20,6 +20,9 @@ pub struct CrateConfig {
     pub version: String,
     /// The package description; by default it names the APIs the crate holds.
     pub description: Option<String>,
+    /// Whether the crate is its own workspace (a crate generated anywhere on disk) rather than a
+    /// member of the surrounding one.
+    pub standalone: bool,
 }
 
 impl CrateConfig {
@@ -34,6 +37,7 @@ impl CrateConfig {
 /// Dependencies of every generated crate, pinned to the versions the runtime is written against.
 const DEPENDENCIES: &[(&str, &str)] = &[
     ("base64", "\"0.22\""),
+    ("form_urlencoded", "\"1\""),
     ("percent-encoding", "\"2\""),
     (
         "reqwest",
@@ -61,6 +65,9 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let _ = writeln!(out, "\n[dependencies]");
     for (name, spec) in DEPENDENCIES {
         let _ = writeln!(out, "{name} = {spec}");
+    }
+    if config.standalone {
+        let _ = writeln!(out, "\n[workspace]");
     }
     out
 }

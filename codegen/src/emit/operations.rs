@@ -6,7 +6,8 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
 use crate::model::{
-    Api, Operation, Param, ParamLocation, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, TypeRef,
+    Api, BodyEncoding, Operation, Param, ParamLocation, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch,
+    TypeRef,
 };
 
 /// The `impl Client` block with every operation.
@@ -148,7 +149,11 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         })
         .collect();
     if let Some(body) = &op.body {
-        let ty = Paths::outside().type_of(api, &body.ty);
+        let ty = match body.encoding {
+            BodyEncoding::Bytes => quote!([u8]),
+            BodyEncoding::Text => quote!(str),
+            BodyEncoding::Json | BodyEncoding::Form => Paths::outside().type_of(api, &body.ty),
+        };
         args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
     }
     let has_optional = !optional_params(op).is_empty();
@@ -265,12 +270,18 @@ fn param_setup(param: &Param, owner: TokenStream) -> Option<TokenStream> {
 
 fn body_setup(op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
+    let media_type = &body.media_type;
+    let set = match body.encoding {
+        BodyEncoding::Json => quote!(request.json(body)?;),
+        BodyEncoding::Form => quote!(request.form(body)?;),
+        BodyEncoding::Bytes | BodyEncoding::Text => quote!(request.raw(#media_type, body)?;),
+    };
     Some(if body.required {
-        quote!(request.json(body)?;)
+        set
     } else {
         quote! {
             if let Some(body) = body {
-                request.json(body)?;
+                #set
             }
         }
     })

@@ -31,6 +31,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// In spec order (paths, then methods in the order OpenAPI lists them).
     pub operations: Vec<Operation>,
+    /// What was left out, and why.
+    pub warnings: Vec<Warning>,
 }
 
 /// An index into [`Api::types`].
@@ -223,11 +225,32 @@ pub enum ParamLocation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestBody {
     pub media_type: String,
+    pub encoding: BodyEncoding,
     pub ty: TypeRef,
     pub required: bool,
     pub docs: Option<String>,
     /// A minimal body the spec accepts, for examples and end-to-end tests.
     pub sample: serde_json::Value,
+}
+
+/// How a request body goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    /// `application/x-www-form-urlencoded`: the fields of an object as `name=value` pairs.
+    Form,
+    /// Raw bytes (`application/octet-stream` and other binary types); the type is [`TypeRef::Bytes`].
+    Bytes,
+    /// A `text/*` body; the type is [`TypeRef::String`].
+    Text,
+}
+
+/// Something the spec says that the generator does not turn into code; the operation it is in is
+/// left out, and the command line reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub pointer: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -266,7 +289,7 @@ pub fn build(spec: &LoadedSpec, module: &str, settings: &Settings) -> Result<Api
     let openapi = &spec.openapi;
     let mut types = types::TypeBuilder::new(spec, settings)?;
     let (security_schemes, default_security) = security::schemes(spec)?;
-    let operations = operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
+    let (operations, warnings) = operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
     let mut types = types.finish();
     let mut operations = operations;
     types::sort_by_name(&mut types, &mut operations);
@@ -280,6 +303,7 @@ pub fn build(spec: &LoadedSpec, module: &str, settings: &Settings) -> Result<Api
         security_schemes,
         types,
         operations,
+        warnings,
     })
 }
 

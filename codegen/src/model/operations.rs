@@ -5,8 +5,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Stat
 use super::schema_view::SchemaRef;
 use super::types::{Ctx, TypeBuilder};
 use super::{
-    Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch,
-    TypeRef, ident, refs, samples, security,
+    BodyEncoding, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase, SecurityRequirement,
+    StatusMatch, TypeRef, Warning, ident, refs, samples, security,
 };
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;
@@ -18,8 +18,9 @@ pub fn build<'a>(
     types: &mut TypeBuilder<'a>,
     schemes: &[super::SecurityScheme],
     default_security: &[SecurityRequirement],
-) -> Result<Vec<Operation>> {
+) -> Result<(Vec<Operation>, Vec<Warning>)> {
     let mut operations: Vec<Operation> = Vec::new();
+    let mut warnings: Vec<Warning> = Vec::new();
     for (path, item) in &spec.openapi.paths.paths {
         let path_at = pointer(["paths", path]);
         let ReferenceOr::Item(item) = item else {
@@ -38,9 +39,20 @@ pub fn build<'a>(
                 Some(list) => security::requirements(spec, list, &format!("{at}/security"), schemes)?,
                 None => default_security.to_vec(),
             };
-            let params = parameters(spec, types, item, op, &at, &camel)?;
-            let body = request_body(spec, types, op, &at, &camel)?;
-            let (success, errors) = responses(spec, types, op, &at, &camel)?;
+            let parts = parameters(spec, types, item, op, &at, &camel).and_then(|params| {
+                let body = request_body(spec, types, op, &at, &camel)?;
+                Ok((params, body, responses(spec, types, op, &at, &camel)?))
+            });
+            let (params, body, (success, errors)) = match parts {
+                Ok(parts) => parts,
+                // One construct the generator cannot express costs that operation, not the API.
+                Err(Error::Unsupported { location, reason, hint }) => {
+                    let message = format!("{reason}; {hint}; operation `{name}` is left out");
+                    warnings.push(Warning { pointer: location.pointer, message });
+                    continue;
+                }
+                Err(other) => return Err(other),
+            };
             operations.push(Operation {
                 error_type: format!("{camel}Error"),
                 params_type: format!("{camel}Params"),
@@ -60,7 +72,7 @@ pub fn build<'a>(
             });
         }
     }
-    Ok(operations)
+    Ok((operations, warnings))
 }
 
 /// The method name for an operation, before collisions are resolved.
@@ -188,24 +200,32 @@ fn request_body<'a>(
     let body = refs::resolve(&spec.file, &spec.openapi, body, refs::Section::RequestBodies, &body_at, |c, n| {
         c.request_bodies.get(n)
     })?;
-    let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+    // The first media type in order of preference; the spec's order breaks ties.
+    let chosen =
+        [BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Text, BodyEncoding::Bytes].into_iter().find_map(
+            |encoding| body.content.iter().find(|(m, _)| body_encoding(m) == Some(encoding)).map(|c| (encoding, c)),
+        );
+    let Some((encoding, (media_type, media))) = chosen else {
         let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
         return Err(Error::unsupported(
             Location::new(&spec.file, format!("{body_at}/content")),
             format!("request body media type {}", found.join(", ")),
-            "only JSON request bodies are generated yet",
+            "JSON, form-urlencoded, text and binary bodies are generated",
         ));
     };
-    let (ty, sample) = match &media.schema {
-        Some(schema) => {
+    let (ty, sample) = match (encoding, &media.schema) {
+        (BodyEncoding::Bytes, _) => (TypeRef::Bytes, serde_json::json!("")),
+        (BodyEncoding::Text, _) => (TypeRef::String, serde_json::json!("string")),
+        (_, Some(schema)) => {
             let ctx = Ctx::new(format!("{camel}Body"), pointer_under(&body_at, &["content", media_type, "schema"]));
             let ty = types.shape(SchemaRef::from(schema), &ctx)?.into_type();
             (ty, samples::sample(&spec.openapi, SchemaRef::from(schema)))
         }
-        None => (TypeRef::Json, serde_json::json!({})),
+        (_, None) => (TypeRef::Json, serde_json::json!({})),
     };
     Ok(Some(RequestBody {
         media_type: media_type.clone(),
+        encoding,
         ty,
         required: body.required,
         docs: body.description.clone(),
@@ -266,6 +286,18 @@ fn responses<'a>(
         if is_ok { success.push(case) } else { errors.push(case) }
     }
     Ok((success, errors))
+}
+
+/// How a request body of this media type is sent, if the generator can send it.
+fn body_encoding(media_type: &str) -> Option<BodyEncoding> {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.as_str() {
+        _ if is_json(&essence) => Some(BodyEncoding::Json),
+        "application/x-www-form-urlencoded" => Some(BodyEncoding::Form),
+        "multipart/form-data" | "multipart/mixed" => None,
+        text if text.starts_with("text/") => Some(BodyEncoding::Text),
+        _ => Some(BodyEncoding::Bytes),
+    }
 }
 
 fn is_success(status: StatusMatch) -> bool {

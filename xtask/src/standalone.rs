@@ -1,0 +1,88 @@
+//! Crates generated from any spec, outside `generated/`: `cargo xtask generate`, and
+//! `cargo xtask corpus`, which proves every corpus spec yields a crate that passes clippy.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use codegen::write::{self, Mode};
+use codegen::{ApiSummary, CrateConfig, model::ident::snake_name};
+
+/// The real-world specs, beside the project in the shared folder.
+const CORPUS: &str = "../shared/corpus";
+
+/// Generates a standalone crate from `spec` into `out`; prints what it wrote.
+pub fn generate(spec: &Path, out: &Path, name: Option<&str>) -> Result<bool> {
+    let summary = generate_into(spec, out, name)?;
+    for warning in &summary.warnings {
+        println!("warning: {warning}");
+    }
+    println!("{} -> {}: {} operations, {} types", summary.file, out.display(), summary.operations, summary.types);
+    Ok(true)
+}
+
+fn generate_into(spec: &Path, out: &Path, name: Option<&str>) -> Result<ApiSummary> {
+    let shown = spec.display().to_string();
+    let input = crate::specs::read_spec(spec, &shown)?;
+    let package = match name {
+        Some(name) => name.to_string(),
+        None => format!("{}-client", snake_name(&input.module()).trim_start_matches("r#").replace('_', "-")),
+    };
+    let config = CrateConfig { package, version: "0.1.0".into(), description: None, standalone: true };
+    let command = format!("cargo xtask generate {shown}");
+    let generated = codegen::generate(&config, &[input], &command)?;
+    write::sync(out, &generated.files, Mode::Write).with_context(|| format!("writing {}", out.display()))?;
+    Ok(generated.apis.into_iter().next().expect("one spec in, one API out"))
+}
+
+/// Generates a crate for every corpus spec under `target/corpus/` and runs clippy on each with
+/// warnings denied, sharing one target folder; prints a table of the figures.
+pub fn corpus(root: &Path) -> Result<bool> {
+    let corpus = root.join(CORPUS);
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .with_context(|| format!("the corpus is read from {}", corpus.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+        .collect();
+    specs.sort();
+    let out_root = root.join("target/corpus");
+    let target = root.join("target/corpus-target");
+    let mut rows = Vec::new();
+    let mut failed = Vec::new();
+    for spec in &specs {
+        let stem = spec.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let out = out_root.join(&stem);
+        let started = Instant::now();
+        let summary = generate_into(spec, &out, None)?;
+        let generate_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let started = Instant::now();
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+            .status()
+            .context("running clippy")?;
+        let clippy_s = started.elapsed().as_secs_f64();
+        if !status.success() {
+            failed.push(stem.clone());
+        }
+        for warning in &summary.warnings {
+            println!("warning: {warning}");
+        }
+        rows.push(format!(
+            "| {stem} | {} | {} | {} | {generate_ms:.0} ms | {clippy_s:.1} s | {} |",
+            summary.operations,
+            summary.types,
+            summary.warnings.len(),
+            if status.success() { "clean" } else { "FAILED" }
+        ));
+    }
+    println!("| spec | operations | types | left out (warnings) | generate | clippy | clippy -D warnings |");
+    println!("|---|---|---|---|---|---|---|");
+    rows.iter().for_each(|row| println!("{row}"));
+    if !failed.is_empty() {
+        bail!("clippy failed on the crates generated from {}", failed.join(", "));
+    }
+    Ok(true)
+}
