@@ -87,21 +87,38 @@ async fn a_declared_422_is_a_typed_error_with_string_and_integer_locations() {
     assert_eq!(detail.r#type, "value_error");
 }
 
+/// 404 and 409 are stated only in the operation's prose; the overlay beside the spec declares
+/// them, so they arrive as named errors that keep the status, headers and body.
 #[tokio::test]
-async fn undeclared_404_and_409_keep_status_headers_and_body() {
-    for (status, text) in [(404, "key not found"), (409, "already revoked")] {
+async fn the_404_and_409_from_the_overlay_are_named_errors() {
+    let cases = [
+        (404, "key not found", RevokeServiceUserApiKeyError::NotFound),
+        (409, "already revoked", RevokeServiceUserApiKeyError::Conflict),
+    ];
+    for (status, text, expected) in cases {
         let template = ResponseTemplate::new(status)
             .insert_header("x-request-id", "req-123")
             .set_body_json(json!({ "detail": text }));
         let (_server, client) = client_answering(template).await;
         let err = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap_err();
-        assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
+        assert_eq!(err.api_error(), Some(&expected), "{err:?}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.headers().unwrap()["x-request-id"], "req-123");
         let body: serde_json::Value = serde_json::from_slice(err.raw_body().unwrap()).unwrap();
         assert_eq!(body["detail"], text);
-        assert!(err.to_string().contains(text), "the message quotes the body: {err}");
     }
+}
+
+#[tokio::test]
+async fn an_undeclared_status_keeps_status_headers_and_body() {
+    let template =
+        ResponseTemplate::new(418).insert_header("x-request-id", "req-9").set_body_json(json!({"detail": "teapot"}));
+    let (_server, client) = client_answering(template).await;
+    let err = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap_err();
+    assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(418));
+    assert_eq!(err.headers().unwrap()["x-request-id"], "req-9");
+    assert!(err.to_string().contains("teapot"), "the message quotes the body: {err}");
 }
 
 #[tokio::test]

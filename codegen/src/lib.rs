@@ -25,9 +25,40 @@ pub struct SpecInput {
     pub file: String,
     pub text: String,
     pub settings: Settings,
+    /// An OpenAPI Overlay applied to the spec before it is read.
+    pub overlay: Option<load::OverlaySource>,
 }
 
 impl SpecInput {
+    /// Reads the spec at `path` with its settings file (`<stem>.toml`) and overlay
+    /// (`<stem>.overlay.yaml`, `.yml` or `.json`) when they are beside it; `shown` is how
+    /// messages and generated docs name the spec (for example `specs/devin-v3.yaml`).
+    pub fn read(path: &std::path::Path, shown: &str) -> Result<SpecInput> {
+        let read = |path: &std::path::Path, file: &str| {
+            std::fs::read_to_string(path).map_err(|source| Error::Read { file: file.to_string(), source })
+        };
+        let text = read(path, shown)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = name.split_once('.').map_or(name.as_str(), |(stem, _)| stem);
+        let folder = shown.strip_suffix(name.as_str()).unwrap_or_default();
+        let beside = |file_name: &str| (path.with_file_name(file_name), format!("{folder}{file_name}"));
+
+        let (settings_path, settings_file) = beside(&format!("{stem}.toml"));
+        let settings = match settings_path.exists() {
+            true => Settings::from_toml(&settings_file, &read(&settings_path, &settings_file)?)?,
+            false => Settings::default(),
+        };
+        let mut overlay = None;
+        for extension in ["yaml", "yml", "json"] {
+            let (overlay_path, file) = beside(&format!("{stem}.overlay.{extension}"));
+            if overlay_path.exists() {
+                overlay = Some(load::OverlaySource { text: read(&overlay_path, &file)?, file });
+                break;
+            }
+        }
+        Ok(SpecInput { file: shown.to_string(), text, settings, overlay })
+    }
+
     /// The module name: the settings' choice, or the file's stem in snake_case.
     pub fn module(&self) -> String {
         self.settings.module.clone().unwrap_or_else(|| {
@@ -62,8 +93,10 @@ pub struct GeneratedCrate {
 
 /// Loads and models one spec.
 pub fn build_api(spec: &SpecInput) -> Result<model::Api> {
-    let loaded = load::load(&spec.file, &spec.text)?;
-    model::build(&loaded, &spec.module(), &spec.settings)
+    let loaded = load::load_with_overlay(&spec.file, &spec.text, spec.overlay.as_ref())?;
+    let mut api = model::build(&loaded, &spec.module(), &spec.settings)?;
+    api.overlay = spec.overlay.as_ref().map(|o| o.file.clone());
+    Ok(api)
 }
 
 /// Generates a crate with one module per spec; `command` is named in every file's preamble.

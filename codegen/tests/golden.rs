@@ -51,7 +51,12 @@ fn generate(fixture: &Path, name: &str) -> Vec<codegen::GeneratedFile> {
         Err(_) => Settings::default(),
     };
     let extension = spec.extension().unwrap().to_string_lossy();
-    let input = SpecInput { file: format!("{name}.{extension}"), text: fs::read_to_string(&spec).unwrap(), settings };
+    let input = SpecInput {
+        file: format!("{name}.{extension}"),
+        text: fs::read_to_string(&spec).unwrap(),
+        settings,
+        overlay: None,
+    };
     let config = CrateConfig {
         package: format!("golden-{}", name.replace('_', "-")),
         version: "0.1.0".into(),

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use codegen::{CrateConfig, GeneratedCrate, Settings, SpecInput};
+use codegen::{CrateConfig, GeneratedCrate, SpecInput};
 
 /// The generated crate's package name.
 pub const PACKAGE: &str = "vendor-apis";
@@ -18,23 +18,7 @@ pub fn read_specs(root: &Path) -> Result<Vec<SpecInput>> {
         .filter(|name| is_spec(name))
         .collect();
     names.sort();
-    names.into_iter().map(|name| read_spec(&dir.join(&name), &format!("specs/{name}"))).collect()
-}
-
-/// Reads the spec at `path` and its settings file (`<stem>.toml` beside it, if any); `shown` is
-/// how messages and generated docs name the spec.
-pub fn read_spec(path: &Path, shown: &str) -> Result<SpecInput> {
-    let text = fs::read_to_string(path).map_err(|source| codegen::Error::Read { file: shown.to_string(), source })?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem = name.split_once('.').map_or(name.as_str(), |(stem, _)| stem);
-    let settings_path = path.with_file_name(format!("{stem}.toml"));
-    let settings_shown = format!("{}{stem}.toml", shown.strip_suffix(name.as_str()).unwrap_or_default());
-    let settings = match fs::read_to_string(&settings_path) {
-        Ok(text) => Settings::from_toml(&settings_shown, &text)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
-        Err(source) => return Err(codegen::Error::Read { file: settings_shown, source }.into()),
-    };
-    Ok(SpecInput { file: shown.to_string(), text, settings })
+    names.into_iter().map(|name| Ok(SpecInput::read(&dir.join(&name), &format!("specs/{name}"))?)).collect()
 }
 
 fn is_spec(name: &str) -> bool {

@@ -24,7 +24,7 @@ pub fn generate(spec: &Path, out: &Path, name: Option<&str>) -> Result<bool> {
 
 fn generate_into(spec: &Path, out: &Path, name: Option<&str>) -> Result<ApiSummary> {
     let shown = spec.display().to_string();
-    let input = crate::specs::read_spec(spec, &shown)?;
+    let input = codegen::SpecInput::read(spec, &shown)?;
     let package = match name {
         Some(name) => name.to_string(),
         None => format!("{}-client", snake_name(&input.module()).trim_start_matches("r#").replace('_', "-")),

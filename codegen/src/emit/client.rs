@@ -17,6 +17,9 @@ pub fn api_module(api: &Api) -> TokenStream {
         api.types.len()
     );
     let mut overview = overview;
+    if let Some(overlay) = &api.overlay {
+        overview.push_str(&format!(" The overlay `{overlay}` was applied to the spec first."));
+    }
     if !api.warnings.is_empty() {
         overview.push_str("\n\n# Not generated\n\nParts of the spec this module leaves out:\n");
         for warning in &api.warnings {

@@ -385,10 +385,12 @@ fn security_doc(security: &[SecurityRequirement]) -> String {
                 .iter()
                 .map(|s| {
                     let scopes: Vec<String> = s.scopes.iter().map(|scope| format!("`{scope}`")).collect();
+                    // OAuth2 calls them scopes; OpenAPI 3.1 lets other schemes list required roles.
+                    let (one, many) = if s.is_oauth2 { ("scope", "scopes") } else { ("role", "roles") };
                     match scopes.len() {
                         0 => format!("`{}`", s.scheme),
-                        1 => format!("`{}` (scope {})", s.scheme, scopes[0]),
-                        _ => format!("`{}` (scopes {})", s.scheme, scopes.join(", ")),
+                        1 => format!("`{}` ({one} {})", s.scheme, scopes[0]),
+                        _ => format!("`{}` ({many} {})", s.scheme, scopes.join(", ")),
                     }
                 })
                 .collect();

@@ -3,6 +3,7 @@
 
 mod document;
 mod lower;
+mod overlay;
 
 use serde_json::Value;
 
@@ -29,6 +30,22 @@ pub struct LoadedSpec {
 /// Reads `text` (the contents of `file`) into an OpenAPI document.
 pub fn load(file: &str, text: &str) -> Result<LoadedSpec> {
     let document = parse_document(file, text)?;
+    load_value(file, document)
+}
+
+/// An OpenAPI Overlay document to apply to a spec before it is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlaySource {
+    pub file: String,
+    pub text: String,
+}
+
+/// Like [`load`], with an overlay applied to the document first.
+pub fn load_with_overlay(file: &str, text: &str, overlay: Option<&OverlaySource>) -> Result<LoadedSpec> {
+    let mut document = parse_document(file, text)?;
+    if let Some(overlay) = overlay {
+        overlay::apply(&overlay.file, &overlay.text, file, &mut document)?;
+    }
     load_value(file, document)
 }
 
@@ -92,7 +109,7 @@ fn scalar_text(value: &Value) -> String {
     }
 }
 
-fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let tokens: Vec<String> = path
         .iter()

@@ -22,6 +22,8 @@ pub struct Api {
     pub module: String,
     /// The spec file it came from, as named in generated docs.
     pub source: String,
+    /// The overlay applied to the spec, if any.
+    pub overlay: Option<String>,
     pub title: String,
     pub version: String,
     pub description: Option<String>,
@@ -90,7 +92,9 @@ pub struct SecurityRequirement {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemeUse {
     pub scheme: String,
+    /// OAuth2 scopes, or (OpenAPI 3.1) the roles another scheme's credential must have.
     pub scopes: Vec<String>,
+    pub is_oauth2: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -296,6 +300,7 @@ pub fn build(spec: &LoadedSpec, module: &str, settings: &Settings) -> Result<Api
     Ok(Api {
         module: module.to_string(),
         source: spec.file.clone(),
+        overlay: None,
         title: openapi.info.title.clone(),
         version: openapi.info.version.clone(),
         description: openapi.info.description.clone(),

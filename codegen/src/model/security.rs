@@ -86,14 +86,15 @@ pub fn requirements(
         }
         let mut uses = Vec::new();
         for (scheme, scopes) in requirement {
-            if !schemes.iter().any(|s| &s.wire_name == scheme) {
+            let Some(declared) = schemes.iter().find(|s| &s.wire_name == scheme) else {
                 return Err(Error::invalid(
                     Location::new(&spec.file, format!("{at}/{index}/{}", crate::error::pointer_token(scheme))),
                     format!("security scheme `{scheme}` is not declared"),
                     "declare it under `components/securitySchemes`, or fix the name",
                 ));
-            }
-            uses.push(SchemeUse { scheme: scheme.clone(), scopes: scopes.clone() });
+            };
+            let is_oauth2 = matches!(declared.kind, SchemeKind::OAuth2 { .. });
+            uses.push(SchemeUse { scheme: scheme.clone(), scopes: scopes.clone(), is_oauth2 });
         }
         out.push(SecurityRequirement { schemes: uses });
     }

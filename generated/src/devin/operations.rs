@@ -12,7 +12,7 @@ impl Client {
     ///
     /// `DELETE /v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}`
     ///
-    /// Authorization: `bearerAuth`.
+    /// Authorization: `bearerAuth` (role `ManageAccountServiceUsers`).
     pub async fn revoke_service_user_api_key(
         &self,
         service_user_id: &str,
@@ -46,6 +46,8 @@ impl Client {
                         ),
                 )
             }
+            404 => Err(response.error(responses::RevokeServiceUserApiKeyError::NotFound)),
+            409 => Err(response.error(responses::RevokeServiceUserApiKeyError::Conflict)),
             _ => Err(response.unexpected()),
         }
     }

@@ -8,4 +8,8 @@ use super::types;
 pub enum RevokeServiceUserApiKeyError {
     /// `422`: Validation Error
     UnprocessableEntity(types::HttpValidationError),
+    /// `404`: The key is not found
+    NotFound,
+    /// `409`: The key is already revoked
+    Conflict,
 }
