@@ -62,6 +62,11 @@ impl Paths {
         if self.qualified { quote!(::serde::Serialize, ::serde::Deserialize) } else { quote!(Serialize, Deserialize) }
     }
 
+    /// `Serialize` alone, for types that implement `Deserialize` by hand.
+    pub fn serialize_derive(self) -> TokenStream {
+        if self.qualified { quote!(::serde::Serialize) } else { quote!(Serialize) }
+    }
+
     /// The `use` items a module with these paths needs.
     pub fn serde_import(self) -> TokenStream {
         if self.qualified {

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
-use crate::model::{Api, EnumValue, Field, TypeDef, TypeKind, UnionVariant, ident::unraw};
+use crate::model::{Api, EnumValue, Field, TaggedVariant, TypeDef, TypeKind, UnionVariant, ident::unraw};
 
 pub fn types_module(api: &Api) -> TokenStream {
     let paths = Paths::types_module(api);
@@ -50,6 +50,7 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
                 }
             }
         }
+        TypeKind::Tagged { property, variants } => tagged_enum(api, paths, docs, &name, property, variants),
         TypeKind::Alias(ty) => {
             let ty = paths.type_of(api, ty);
             quote! {
@@ -79,10 +80,18 @@ fn field(api: &Api, paths: Paths, field: &Field) -> TokenStream {
         (true, true) => {
             (quote!(#option<#ty>), quote!(#[serde(deserialize_with = "crate::runtime::required_nullable")]))
         }
-        // TODO(issue 3): optional and nullable should tell "absent" from `null` (PATCH bodies).
-        (false, _) => {
+        (false, false) => {
             let is_none = paths.is_none_fn();
             (quote!(#option<#ty>), quote!(#[serde(default, skip_serializing_if = #is_none)]))
+        }
+        // Absent (`None`), `null` (`Some(None)`) and a value are three different things here: a
+        // PATCH body must be able to clear a field and to leave it alone.
+        (false, true) => {
+            let is_none = paths.is_none_fn();
+            (
+                quote!(#option<#option<#ty>>),
+                quote!(#[serde(default, deserialize_with = "crate::runtime::present_or_null", skip_serializing_if = #is_none)]),
+            )
         }
     };
     quote! {
@@ -124,6 +133,57 @@ fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, value
                     #(#arms)*
                     #name::Unknown(other) => other,
                 }
+            }
+        }
+    }
+}
+
+/// Serialized as its payload (which carries the tag itself); decoded by reading the tag first,
+/// so a body never lands in the wrong variant, and an unknown tag is kept rather than refused.
+fn tagged_enum(
+    api: &Api,
+    paths: Paths,
+    docs: TokenStream,
+    name: &proc_macro2::Ident,
+    property: &str,
+    variants: &[TaggedVariant],
+) -> TokenStream {
+    let serialize = paths.serialize_derive();
+    let items = variants.iter().map(|v| {
+        let docs = doc_attrs([Some(format!("`{property}` is `{}`.", v.tag).as_str())]);
+        let item = union_variant(api, paths, &v.variant);
+        quote!(#docs #item)
+    });
+    let arms = variants.iter().map(|v| {
+        let tag = &v.tag;
+        let variant = ident(&v.variant.name);
+        let decode = if v.variant.boxed {
+            let boxed = paths.boxed();
+            quote!(#boxed::new(::serde_json::from_value(value)?))
+        } else {
+            quote!(::serde_json::from_value(value)?)
+        };
+        quote!(#tag => #name::#variant(#decode),)
+    });
+    let unknown_doc = format!(" A `{property}` this version of the API description does not list, as sent.");
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#items)*
+            #[doc = #unknown_doc]
+            Unknown(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::decode_tagged(deserializer, #property, |tag, value| {
+                    Ok(match tag {
+                        #(#arms)*
+                        _ => #name::Unknown(value),
+                    })
+                })
             }
         }
     }

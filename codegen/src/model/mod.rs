@@ -115,7 +115,14 @@ pub enum TypeKind {
     StringEnum {
         values: Vec<EnumValue>,
     },
-    /// `oneOf`/`anyOf` without a discriminator: the first variant that decodes wins.
+    /// `oneOf`/`anyOf` whose members are told apart by a string property (a `discriminator`, or a
+    /// property every member pins to one enum value): decoding dispatches on it, and tags added
+    /// later decode into a catch-all variant.
+    Tagged {
+        property: String,
+        variants: Vec<TaggedVariant>,
+    },
+    /// `oneOf`/`anyOf` without a tag: the first variant that decodes wins.
     Untagged {
         variants: Vec<UnionVariant>,
     },
@@ -148,6 +155,13 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Set by the recursion analysis, as for [`Field::boxed`].
     pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    /// The tag's value on the wire.
+    pub tag: String,
+    pub variant: UnionVariant,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -17,6 +17,7 @@ pub fn box_recursive_fields(defs: &mut [TypeDef]) {
         match &mut def.kind {
             TypeKind::Struct { fields } => fields.iter_mut().zip(boxed).for_each(|(f, b)| f.boxed = b),
             TypeKind::Untagged { variants } => variants.iter_mut().zip(boxed).for_each(|(v, b)| v.boxed = b),
+            TypeKind::Tagged { variants, .. } => variants.iter_mut().zip(boxed).for_each(|(v, b)| v.variant.boxed = b),
             TypeKind::Alias(_) | TypeKind::StringEnum { .. } => {}
         }
     }
@@ -27,6 +28,7 @@ fn slots(def: &TypeDef) -> Vec<&TypeRef> {
     match &def.kind {
         TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
         TypeKind::Untagged { variants } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.variant.ty).collect(),
         TypeKind::Alias(ty) => vec![ty],
         TypeKind::StringEnum { .. } => Vec::new(),
     }

@@ -62,6 +62,7 @@ pub struct SchemaView<'a> {
     pub has_not: bool,
     /// The 3.1 lowering marks schemas that admit only `null`.
     pub null_only: bool,
+    pub discriminator: Option<&'a openapiv3::Discriminator>,
 }
 
 impl<'a> SchemaView<'a> {
@@ -81,6 +82,7 @@ impl<'a> SchemaView<'a> {
             all_of: Vec::new(),
             has_not: false,
             null_only: data.extensions.get("x-null-only") == Some(&Value::Bool(true)),
+            discriminator: data.discriminator.as_ref(),
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {

@@ -170,6 +170,9 @@ impl<'a> TypeBuilder<'a> {
         }
         let (key, members) = if !view.one_of.is_empty() { ("oneOf", &view.one_of) } else { ("anyOf", &view.any_of) };
         if !members.is_empty() && view.properties.is_empty() {
+            if let Some((property, tags)) = self.tagging(view, members) {
+                return self.tagged(key, members, property, tags, ctx);
+            }
             return self.union(key, members, ctx);
         }
         Ok(match view.ty {
@@ -288,6 +291,77 @@ impl<'a> TypeBuilder<'a> {
         // serde tries untagged variants in order: a catch-all JSON value must come last.
         variants.sort_by_key(|v| v.ty == TypeRef::Json);
         Ok(Converted::Def(TypeKind::Untagged { variants }))
+    }
+
+    /// The property that tells the members apart, and each member's value of it: the
+    /// `discriminator` when there is one, otherwise a required property that every member (each
+    /// an object) pins to a single string, all different.
+    fn tagging(&self, view: &SchemaView<'a>, members: &[SchemaRef<'a>]) -> Option<(String, Vec<String>)> {
+        if members.len() < 2 {
+            return None;
+        }
+        if let Some(discriminator) = view.discriminator {
+            let tags: Option<Vec<String>> = members
+                .iter()
+                .map(|member| {
+                    let SchemaRef::Ref(reference) = member else { return None };
+                    let mapped = discriminator.mapping.iter().find(|(_, target)| *target == reference);
+                    let name = reference.rsplit('/').next()?;
+                    Some(mapped.map_or_else(|| name.to_string(), |(tag, _)| tag.clone()))
+                })
+                .collect();
+            return tags.map(|tags| (discriminator.property_name.clone(), tags));
+        }
+        let views: Vec<SchemaView<'a>> = members.iter().map(|m| self.resolve_view(*m)).collect::<Option<_>>()?;
+        let first = &views[0];
+        'candidates: for (property, _) in &first.properties {
+            let mut tags = Vec::new();
+            for member in &views {
+                let pinned = member.properties.iter().find(|(name, _)| name == property).and_then(|(_, schema)| {
+                    let view = self.resolve_view(*schema)?;
+                    match view.enum_values.as_slice() {
+                        [serde_json::Value::String(tag)] if member.required.iter().any(|r| r == property) => {
+                            Some(tag.clone())
+                        }
+                        _ => None,
+                    }
+                });
+                match pinned {
+                    Some(tag) if !tags.contains(&tag) => tags.push(tag),
+                    _ => continue 'candidates,
+                }
+            }
+            return Some((property.to_string(), tags));
+        }
+        None
+    }
+
+    fn resolve_view(&self, schema: SchemaRef<'a>) -> Option<SchemaView<'a>> {
+        match schema {
+            SchemaRef::Item(item) => Some(SchemaView::of(item)),
+            SchemaRef::Ref(reference) => self.component_schema(reference, "").ok().map(SchemaView::of),
+        }
+    }
+
+    fn tagged(
+        &mut self,
+        key: &str,
+        members: &[SchemaRef<'a>],
+        property: String,
+        tags: Vec<String>,
+        ctx: &Ctx,
+    ) -> Result<Converted> {
+        let mut variants: Vec<super::TaggedVariant> = Vec::new();
+        for (index, (member, tag)) in members.iter().zip(tags).enumerate() {
+            let base = ident::variant_name(&tag);
+            let name = ident::disambiguate(&base, |n| n == "Unknown" || variants.iter().any(|v| v.variant.name == n));
+            let shape = self.shape(*member, &ctx.child(&name, &[key, &index.to_string()]))?;
+            variants.push(super::TaggedVariant {
+                tag,
+                variant: UnionVariant { name, ty: shape.into_type(), boxed: false },
+            });
+        }
+        Ok(Converted::Def(TypeKind::Tagged { property, variants }))
     }
 
     fn variant_base_name(&self, member: SchemaRef<'a>, index: usize) -> String {
@@ -410,6 +484,7 @@ pub fn sort_by_name(defs: &mut Vec<TypeDef>, operations: &mut [Operation]) {
         match &mut def.kind {
             TypeKind::Struct { fields } => fields.iter_mut().for_each(|f| remap(&mut f.ty)),
             TypeKind::Untagged { variants } => variants.iter_mut().for_each(|v| remap(&mut v.ty)),
+            TypeKind::Tagged { variants, .. } => variants.iter_mut().for_each(|v| remap(&mut v.variant.ty)),
             TypeKind::Alias(ty) => remap(ty),
             TypeKind::StringEnum { .. } => {}
         }

@@ -9,8 +9,12 @@ pub struct Key {
     pub id: String,
     #[serde(deserialize_with = "crate::runtime::required_nullable")]
     pub expires_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::present_or_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub revoked_at: Option<Option<i64>>,
     /// A field whose name is a Rust keyword.
     pub r#type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
