@@ -57,6 +57,18 @@ pub enum Credential {
     ApiKey { location: ApiKeyLocation, name: &'static str, value: Secret },
 }
 
+/// How a query parameter's lists and objects are written (OpenAPI's `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form` with `explode: true`, the default: `id=1&id=2`; objects as `key=value` pairs.
+    Exploded,
+    /// `form` with `explode: false` (`,`), `spaceDelimited` (` `) or `pipeDelimited` (`|`):
+    /// `id=1,2`; objects as `name=key,value,key,value`.
+    Delimited(&'static str),
+    /// `deepObject`: `name[key]=value`.
+    DeepObject,
+}
+
 /// The security alternatives of one operation, as scheme names: any one inner list, all of its
 /// schemes together, authorises the call. An empty outer list means no authentication.
 pub type Security = &'static [&'static [&'static str]];
@@ -184,10 +196,62 @@ pub struct Request {
 }
 
 impl Request {
-    /// Adds a query parameter; `None` adds nothing, a list adds the name once per item.
+    /// Adds a query parameter in OpenAPI's default style (`form`, exploded): a scalar as
+    /// `name=value`, a list as `name=a&name=b`, an object as one pair per property, `None` as
+    /// nothing.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
-        for text in scalar_texts(name, value)? {
-            self.inner.url_mut().query_pairs_mut().append_pair(name, &text);
+        self.query_styled(name, value, QueryStyle::Exploded)
+    }
+
+    /// Adds a query parameter in the given style.
+    pub fn query_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<(), InvalidRequest> {
+        use serde_json::Value;
+        let value = serde_json::to_value(value)
+            .map_err(|e| InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        match (value, style) {
+            (Value::Object(fields), QueryStyle::DeepObject) => {
+                for (key, field) in fields {
+                    for text in scalar_texts(name, &field)? {
+                        pairs.push((format!("{name}[{key}]"), text));
+                    }
+                }
+            }
+            (Value::Object(fields), QueryStyle::Exploded) => {
+                for (key, field) in fields {
+                    for text in scalar_texts(name, &field)? {
+                        pairs.push((key.clone(), text));
+                    }
+                }
+            }
+            (Value::Object(fields), QueryStyle::Delimited(delimiter)) => {
+                let mut parts = Vec::new();
+                for (key, field) in fields {
+                    let texts = scalar_texts(name, &field)?;
+                    if !texts.is_empty() {
+                        parts.push(format!("{key}{delimiter}{}", texts.join(delimiter)));
+                    }
+                }
+                if !parts.is_empty() {
+                    pairs.push((name.to_string(), parts.join(delimiter)));
+                }
+            }
+            (value, QueryStyle::Delimited(delimiter)) => {
+                let texts = scalar_texts(name, &value)?;
+                if !texts.is_empty() {
+                    pairs.push((name.to_string(), texts.join(delimiter)));
+                }
+            }
+            (value, _) => pairs.extend(scalar_texts(name, &value)?.into_iter().map(|text| (name.to_string(), text))),
+        }
+        let mut url = self.inner.url_mut().query_pairs_mut();
+        for (key, text) in pairs {
+            url.append_pair(&key, &text);
         }
         Ok(())
     }
@@ -708,6 +772,25 @@ mod tests {
         let wrong = serde_json::from_str::<Digest>(r#"{"type": "sha256"}"#).unwrap_err();
         assert!(wrong.to_string().contains("missing field `value`"), "the tag's variant, not another: {wrong}");
         assert!(serde_json::from_str::<Digest>(r#"{"value": "ab"}"#).is_err());
+    }
+
+    fn query_of(value: serde_json::Value, style: QueryStyle) -> String {
+        let client = ClientBuilder::new("http://127.0.0.1:9").build().unwrap();
+        let mut request = client.request(Method::GET, "/x", &[]).unwrap();
+        request.query_styled("p", &value, style).unwrap();
+        request.finish().url().query().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn query_styles_follow_openapi() {
+        use serde_json::json;
+        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Exploded), "p=a&p=b");
+        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Delimited(",")), "p=a%2Cb");
+        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Delimited("|")), "p=a%7Cb");
+        assert_eq!(query_of(json!({"role": "admin"}), QueryStyle::DeepObject), "p%5Brole%5D=admin");
+        assert_eq!(query_of(json!({"role": "admin"}), QueryStyle::Exploded), "role=admin");
+        assert_eq!(query_of(json!(null), QueryStyle::DeepObject), "");
+        assert_eq!(query_of(json!("a b&c"), QueryStyle::Exploded), "p=a+b%26c");
     }
 
     #[test]

@@ -6,8 +6,8 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
 use crate::model::{
-    Api, BodyEncoding, Operation, Param, ParamLocation, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch,
-    TypeRef,
+    Api, BodyEncoding, Operation, Param, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SecurityRequirement,
+    StatusMatch, TypeRef,
 };
 
 /// The `impl Client` block with every operation.
@@ -259,7 +259,15 @@ fn param_setup(param: &Param, owner: TokenStream) -> Option<TokenStream> {
         ParamLocation::Path => None,
         ParamLocation::Query => {
             let wire = &param.wire_name;
-            Some(quote!(request.query(#wire, &#owner #name)?;))
+            Some(match param.style {
+                QueryStyle::Exploded => quote!(request.query(#wire, &#owner #name)?;),
+                QueryStyle::Delimited(delimiter) => {
+                    quote!(request.query_styled(#wire, &#owner #name, runtime::QueryStyle::Delimited(#delimiter))?;)
+                }
+                QueryStyle::DeepObject => {
+                    quote!(request.query_styled(#wire, &#owner #name, runtime::QueryStyle::DeepObject)?;)
+                }
+            })
         }
         ParamLocation::Header => {
             let wire = param.wire_name.to_ascii_lowercase();

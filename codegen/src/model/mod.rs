@@ -231,6 +231,18 @@ pub struct Param {
     pub docs: Option<String>,
     /// A minimal value the spec accepts, for examples and end-to-end tests.
     pub sample: serde_json::Value,
+    /// How a query parameter's lists and objects are written.
+    pub style: QueryStyle,
+}
+
+/// OpenAPI's `style` and `explode` for query parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, exploded (the default).
+    Exploded,
+    /// `form` not exploded (`,`), `spaceDelimited` (` `), `pipeDelimited` (`|`).
+    Delimited(&'static str),
+    DeepObject,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,8 +5,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Stat
 use super::schema_view::SchemaRef;
 use super::types::{Ctx, TypeBuilder};
 use super::{
-    BodyEncoding, Operation, Param, ParamLocation, RequestBody, ResponseBody, ResponseCase, SecurityRequirement,
-    StatusMatch, TypeRef, Warning, ident, refs, samples, security,
+    BodyEncoding, Operation, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody, ResponseCase,
+    SecurityRequirement, StatusMatch, TypeRef, Warning, ident, refs, samples, security,
 };
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;
@@ -164,6 +164,19 @@ fn parameters<'a>(
                 ));
             }
         };
+        let style = match param {
+            Parameter::Query { style, .. } => {
+                let explode = data.explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+                match style {
+                    openapiv3::QueryStyle::Form if explode => QueryStyle::Exploded,
+                    openapiv3::QueryStyle::Form => QueryStyle::Delimited(","),
+                    openapiv3::QueryStyle::SpaceDelimited => QueryStyle::Delimited(" "),
+                    openapiv3::QueryStyle::PipeDelimited => QueryStyle::Delimited("|"),
+                    openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                }
+            }
+            _ => QueryStyle::Exploded,
+        };
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
             return Err(Error::unsupported(
                 Location::new(&spec.file, format!("{param_at}/content")),
@@ -183,6 +196,7 @@ fn parameters<'a>(
             required: data.required || location == ParamLocation::Path,
             docs: data.description.clone(),
             sample: data.example.clone().unwrap_or_else(|| samples::sample(&spec.openapi, SchemaRef::from(schema))),
+            style,
         });
     }
     Ok(params)

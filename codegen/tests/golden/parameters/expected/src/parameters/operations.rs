@@ -22,6 +22,8 @@ impl Client {
         request.query("limit", &params.limit)?;
         request.query("tags", &params.tags)?;
         request.query("order", &params.order)?;
+        request.query_styled("ids", &params.ids, runtime::QueryStyle::Delimited(","))?;
+        request.query_styled("filter", &params.filter, runtime::QueryStyle::DeepObject)?;
         request.header("x-request-id", &params.x_request_id)?;
         request.query("self", &params.self_)?;
         if let Some(body) = body {

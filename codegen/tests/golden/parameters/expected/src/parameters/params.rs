@@ -12,6 +12,10 @@ pub struct SearchParams {
     pub tags: Option<Vec<String>>,
     /// `order` (query)
     pub order: Option<types::SearchOrder>,
+    /// `ids` (query)
+    pub ids: Option<Vec<i64>>,
+    /// `filter` (query)
+    pub filter: Option<types::SearchFilter>,
     /// `X-Request-Id` (header)
     pub x_request_id: Option<String>,
     /// `self` (query)
