@@ -87,6 +87,10 @@ impl Paths {
             }
             TypeRef::String => self.string(),
             TypeRef::Bool => quote!(bool),
+            TypeRef::Int(IntKind::I8) => quote!(i8),
+            TypeRef::Int(IntKind::I16) => quote!(i16),
+            TypeRef::Int(IntKind::U8) => quote!(u8),
+            TypeRef::Int(IntKind::U16) => quote!(u16),
             TypeRef::Int(IntKind::I32) => quote!(i32),
             TypeRef::Int(IntKind::I64) => quote!(i64),
             TypeRef::Int(IntKind::U32) => quote!(u32),

@@ -179,9 +179,14 @@ impl<'a> TypeBuilder<'a> {
             Some("string") if !view.enum_values.is_empty() => Converted::Def(string_enum(view)),
             Some("string") => Converted::Ref(TypeRef::String),
             Some("integer") => Converted::Ref(TypeRef::Int(match view.format.as_deref() {
+                Some("int8") => IntKind::I8,
+                Some("int16") => IntKind::I16,
                 Some("int32") => IntKind::I32,
+                Some("uint8") => IntKind::U8,
+                Some("uint16") => IntKind::U16,
                 Some("uint32") => IntKind::U32,
-                Some("uint64") => IntKind::U64,
+                Some("uint64" | "uint") => IntKind::U64,
+                // No format (or int64): JSON integers such as 4102444800 need 64 bits.
                 _ => IntKind::I64,
             })),
             Some("number") => Converted::Ref(TypeRef::Float(match view.format.as_deref() {
@@ -215,14 +220,32 @@ impl<'a> TypeBuilder<'a> {
         for (wire, schema) in &view.properties {
             let shape = self.shape(*schema, &ctx.child(wire, &["properties", wire]))?;
             let name = ident::disambiguate(&ident::snake_name(wire), |n| fields.iter().any(|f| f.name == n));
+            let data = match schema {
+                SchemaRef::Item(item) => Some(&item.schema_data),
+                SchemaRef::Ref(_) => None,
+            };
+            let read_only = data.is_some_and(|d| d.read_only);
+            let write_only = data.is_some_and(|d| d.write_only);
+            let mut notes: Vec<String> = shape.docs.into_iter().collect();
+            if read_only {
+                notes.push("Read-only: set by the server, ignored in requests.".into());
+            }
+            if write_only {
+                notes.push("Write-only: sent in requests, never returned.".into());
+            }
+            if let Some(default) = data.and_then(|d| d.default.as_ref()) {
+                notes.push(format!("Default: `{default}`."));
+            }
             fields.push(Field {
                 name,
                 wire_name: wire.to_string(),
                 ty: shape.ty,
-                required: view.required.iter().any(|r| r == wire),
+                // Required, but only in the direction it travels: a read-only field is absent from
+                // the requests that share this type, a write-only one from the responses.
+                required: view.required.iter().any(|r| r == wire) && !read_only && !write_only,
                 nullable: shape.nullable,
                 boxed: false,
-                docs: shape.docs,
+                docs: (!notes.is_empty()).then(|| notes.join("\n\n")),
             });
         }
         Ok(fields)

@@ -76,11 +76,15 @@ impl AgentRuntimeGeneration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AgentSpec {
     /// When false, the agent is disabled and will not serve inference requests
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<PoliciesList>,
     /// When true, the agent is publicly accessible without authentication. Only available for mk3 generation.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Region where the agent should be deployed (e.g. us-pdx-1, eu-lon-1). Required when volumes are attached.
@@ -102,22 +106,32 @@ pub struct AgentSpec {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiKey {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Api key
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "apiKey")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
@@ -125,12 +139,16 @@ pub struct ApiKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<String>,
     /// Api key id, to retrieve it from the API
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name for the API key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// User subject identifier
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// Subject type (user or service_account)
@@ -210,11 +228,15 @@ pub struct Application {
     pub events: Option<CoreEvents>,
     pub metadata: Metadata,
     /// Infrastructure generation this application is deployed on (mk3.0 or mk3.1).
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "nodeGeneration")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_generation: Option<String>,
     pub spec: ApplicationSpec,
     /// Application status computed from events
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
@@ -246,6 +268,8 @@ pub struct ApplicationList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApplicationSpec {
     /// When false, the application is disabled and will not serve requests
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Environment variables for the application
@@ -263,6 +287,8 @@ pub struct ApplicationSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// When true, the application proxies to an existing sandbox (the active revision image is the sandbox name) instead of building and deploying its own compute. Proxy applications have no deployment pipeline and are always reported as deployed. Deprecated — prefer the ai.blaxel.experimental/bind-to-sandbox extension.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<bool>,
     /// Region where the application is deployed (e.g. us-pdx-1, eu-lon-1)
@@ -546,18 +572,26 @@ pub struct CustomDomain {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomDomainMetadata {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -571,6 +605,8 @@ pub struct CustomDomainMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// If this custom domain is shared from another workspace of the same account, this field contains the name of the source (owning) workspace. Empty for owned domains.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "sharedFromWorkspace")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_from_workspace: Option<String>,
@@ -608,6 +644,8 @@ pub struct CustomDomainSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_preview_id: Option<String>,
     /// Last verification attempt timestamp
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "lastVerifiedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_verified_at: Option<String>,
@@ -615,6 +653,8 @@ pub struct CustomDomainSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Current status of the domain (pending, verified, failed)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomDomainSpecStatus>,
     /// Subject Alternative Names (SANs) for the ACM certificate. Only applicable for application domains.
@@ -628,6 +668,8 @@ pub struct CustomDomainSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txt_records: Option<::std::collections::BTreeMap<String, String>>,
     /// Error message if verification failed
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "verificationError")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_error: Option<String>,
@@ -734,6 +776,8 @@ pub struct Drive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<DriveState>,
     /// Drive status computed from events
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
@@ -800,6 +844,8 @@ pub struct DriveSpec {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DriveState {
     /// S3-compatible endpoint URL for accessing drive contents
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "s3Url")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_url: Option<String>,
@@ -834,18 +880,26 @@ pub struct EgressGateway {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EgressGatewayMetadata {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -856,10 +910,14 @@ pub struct EgressGatewayMetadata {
     /// Unique identifier for the egress gateway within the VPC. Must be lowercase alphanumeric with hyphens, max 49 characters. Immutable after creation.
     pub name: String,
     /// Name of the VPC this egress gateway belongs to
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "vpcName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Name of the workspace this resource belongs to (read-only, set automatically)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
 }
@@ -888,18 +946,26 @@ pub struct EgressIp {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EgressIpMetadata {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -908,16 +974,22 @@ pub struct EgressIpMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Name of the egress gateway this IP is allocated from
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "gatewayName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_name: Option<String>,
     /// Unique identifier for the egress IP within the gateway. Must be lowercase alphanumeric with hyphens, max 49 characters. Immutable after creation.
     pub name: String,
     /// Name of the VPC this egress IP belongs to
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "vpcName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Name of the workspace this resource belongs to (read-only, set automatically)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
 }
@@ -926,9 +998,13 @@ pub struct EgressIpMetadata {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EgressIpSpec {
     /// IP address family, either IPv4 or IPv6
+    ///
+    /// Default: `"IPv4"`.
     #[serde(rename = "ipFamily")]
     pub ip_family: EgressIpSpecIpFamily,
     /// Public IP address assigned to this egress IP (read-only, set after provisioning)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "publicIp")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
@@ -1232,6 +1308,8 @@ impl FunctionRuntimeTransport {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FunctionSpec {
     /// When false, the function is disabled and will not serve requests
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(rename = "integrationConnections")]
@@ -1240,6 +1318,8 @@ pub struct FunctionSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<PoliciesList>,
     /// When true, the function is publicly accessible without authentication. Only available for mk3 generation.
+    ///
+    /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Region where the function should be deployed (e.g. us-pdx-1, eu-lon-1). If not specified, the function is deployed based on policy locations.
@@ -1337,6 +1417,8 @@ pub struct Image {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ImageMetadata {
     /// The date and time when the image was created.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -1347,6 +1429,8 @@ pub struct ImageMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     /// The date and time when the image was last deployed (most recent across all tags).
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "lastDeployedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_deployed_at: Option<String>,
@@ -1358,16 +1442,22 @@ pub struct ImageMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// If this image is shared from another workspace, this field contains the name of the source workspace. Empty for non-shared images.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "sourceWorkspace")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_workspace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The date and time when the image was last updated.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The workspace of the image.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
 }
@@ -1398,6 +1488,8 @@ pub struct ImageShareTarget {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ImageSpec {
     /// The size of the image in bytes.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// List of tags available for this image.
@@ -1408,6 +1500,8 @@ pub struct ImageSpec {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ImageTag {
     /// The date and time when the tag was created.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -1415,9 +1509,13 @@ pub struct ImageTag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The size of the image in bytes.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The date and time when the tag was last updated.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -1781,10 +1879,14 @@ pub struct JobExecutionTaskList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct JobExecutionTaskMetadata {
     /// Completion timestamp
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "completedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// Creation timestamp
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -1792,14 +1894,20 @@ pub struct JobExecutionTaskMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Scheduled timestamp
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "scheduledAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
     /// Start timestamp
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "startedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// Last update timestamp
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -1922,6 +2030,8 @@ impl JobRuntimeGeneration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct JobSpec {
     /// When false, the job is disabled and new executions cannot be triggered
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(rename = "githubRunner")]
@@ -2637,10 +2747,14 @@ pub struct LocationResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct McpDefinition {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -2699,18 +2813,26 @@ pub struct McpDefinition {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -2727,12 +2849,18 @@ pub struct Metadata {
     /// Unique identifier for the resource within the workspace. Must be lowercase alphanumeric with hyphens, max 49 characters. Immutable after creation.
     pub name: String,
     /// Billing plan tier applied to this resource (inherited from workspace account)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
     /// Auto-generated endpoint URL for accessing this resource (for agents, functions, models, sandboxes)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Name of the workspace this resource belongs to (read-only, set automatically)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
 }
@@ -2879,6 +3007,8 @@ impl ModelRuntimeType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ModelSpec {
     /// When false, the model endpoint is disabled and will not accept inference requests
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2919,10 +3049,14 @@ pub struct Oauth {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OwnerFields {
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -2948,18 +3082,26 @@ pub struct PaginationMeta {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PendingImageShare {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -3064,18 +3206,26 @@ pub struct PendingImageShareRender {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PendingInvitation {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -3454,18 +3604,26 @@ pub struct Preview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PreviewMetadata {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -3509,6 +3667,8 @@ pub struct PreviewSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Region where the preview is deployed, this is readonly
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Those headers will be set in all requests to your preview. This is especially useful to set the Authorization header.
@@ -3523,6 +3683,8 @@ pub struct PreviewSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<String>,
     /// URL of the preview
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -3560,6 +3722,8 @@ pub struct PreviewTokenMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PreviewTokenSpec {
     /// Whether the token is expired
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// Expiration time of the token
@@ -3567,6 +3731,8 @@ pub struct PreviewTokenSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Token
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
@@ -3718,14 +3884,20 @@ pub struct RevisionMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<bool>,
     /// Revision created at
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Revision created by
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Revision ID
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Is the revision previous active
@@ -3733,6 +3905,8 @@ pub struct RevisionMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_active: Option<bool>,
     /// Status of the revision
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Percent of traffic to the revision
@@ -3745,25 +3919,35 @@ pub struct RevisionMetadata {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sandbox {
     /// Infrastructure failures recorded on the sandbox, oldest first (read-only, managed by the system)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<SandboxInfrastructureError>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     /// Time in seconds until the sandbox is automatically deleted based on TTL and lifecycle policies. Only present for sandboxes with lifecycle configured.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "expiresIn")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Last time the sandbox was used (read-only, managed by the system)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "lastUsedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
     pub metadata: Metadata,
     /// Infrastructure generation this sandbox is deployed on (mk3.0 or mk3.1).
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "nodeGeneration")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_generation: Option<String>,
     pub spec: SandboxSpec,
     /// Current state of the sandbox (read-only, managed by the system)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SandboxState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4010,6 +4194,8 @@ pub struct SandboxRuntime {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SandboxScheduleEntry {
     /// Creation timestamp (read-only).
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -4070,6 +4256,8 @@ impl SandboxScheduleEntryType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SandboxScheduleExecution {
     /// Creation timestamp (read-only).
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -4172,6 +4360,8 @@ pub type SandboxSnapshots = Vec<SandboxSnapshot>;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SandboxSpec {
     /// When false, the sandbox is disabled and will not accept connections
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4245,18 +4435,26 @@ pub struct SsoDomain {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SsoDomainMetadata {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -4285,29 +4483,43 @@ pub struct SsoDomainSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_join_workspaces: Option<Vec<String>>,
     /// The authentication method last used by a user with this domain (google, saml, email)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "lastUsedAuthMethod")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_auth_method: Option<String>,
     /// Timestamp of when the last authentication method was used
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "lastUsedAuthMethodAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_auth_method_at: Option<String>,
     /// Last verification attempt timestamp
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "lastVerifiedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_verified_at: Option<String>,
     /// Current verification status of the domain (pending, verified, failed)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SsoDomainSpecStatus>,
     /// DNS TXT record name that must be created for verification
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "txtRecordName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txt_record_name: Option<String>,
     /// DNS TXT record value that must be set for verification
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "txtRecordValue")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txt_record_value: Option<String>,
     /// Error message if verification failed
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "verificationError")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_error: Option<String>,
@@ -4472,10 +4684,14 @@ pub struct TestFeatureFlagResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TimeFields {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -4505,6 +4721,8 @@ pub struct TriggerConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_type: Option<String>,
     /// The callback secret for async triggers (auto-generated, encrypted)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "callbackSecret")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_secret: Option<String>,
@@ -4604,9 +4822,13 @@ pub struct Volume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<VolumeState>,
     /// Volume status computed from events
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Timestamp when the volume was marked for termination
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "terminatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminated_at: Option<String>,
@@ -4720,17 +4942,25 @@ pub struct VolumeTemplateSpec {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VolumeTemplateState {
     /// Timestamp of last version upload
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "lastVersionUploadedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_version_uploaded_at: Option<String>,
     /// Current/latest S3 version ID
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "latestVersion")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
     /// Status of the volume template (created, ready, error)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VolumeTemplateStateStatus>,
     /// Total number of versions for this template
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "versionCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_count: Option<i64>,
@@ -4766,9 +4996,13 @@ impl VolumeTemplateStateStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VolumeTemplateVersion {
     /// S3 bucket name where this version is stored
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// Size of the template content in bytes
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "contentSize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_size: Option<i64>,
@@ -4776,9 +5010,13 @@ pub struct VolumeTemplateVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// AWS region where this version is stored
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Status of the version (CREATED, READY, FAILED)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VolumeTemplateVersionStatus>,
     /// Template name this version belongs to
@@ -4786,10 +5024,14 @@ pub struct VolumeTemplateVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// S3 version ID for this template version
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "versionId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// Workspace name
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
 }
@@ -4837,18 +5079,26 @@ pub type VpcSpec = ::serde_json::Map<String, ::serde_json::Value>;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Workspace {
     /// The date and time when the resource was created
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
@@ -4868,6 +5118,8 @@ pub struct Workspace {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hipaa_info: Option<WorkspaceHipaaInfo>,
     /// Autogenerated unique workspace id
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4879,15 +5131,21 @@ pub struct Workspace {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Per-resource counts (agents, functions, models, sandboxes, policies, jobs, volumes, drives, volumetemplates, integrationconnections, previews, customdomains, serviceaccounts, images). Only populated when GetWorkspace is called with ?countResources=true.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "resourceCounts")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_counts: Option<::std::collections::BTreeMap<String, i64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<WorkspaceRuntime>,
     /// Workspace status (created, account_binded, account_configured, workspace_configured, ready, error)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WorkspaceStatus>,
     /// Reason for current status (only set for error status)
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "statusReason")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
@@ -4954,10 +5212,14 @@ pub struct WorkspaceHipaaUnsafe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// RFC3339 timestamp when the opt-out was last toggled. Stamped server-side.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// User id (sub) of the actor that last toggled this opt-out. Stamped server-side.
+    ///
+    /// Read-only: set by the server, ignored in requests.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,

@@ -17,8 +17,17 @@ pub struct Key {
     pub revoked_at: Option<Option<i64>>,
     /// A field whose name is a Rust keyword.
     pub r#type: String,
+    /// Default: `10`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub small: Option<u8>,
+    /// Read-only: set by the server, ignored in requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Write-only: sent in requests, never returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
