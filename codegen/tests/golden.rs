@@ -1,5 +1,5 @@
 //! Golden tests: each folder in `tests/golden/` holds a small spec exercising one feature
-//! (`spec.yaml` or `spec.json`, optional `settings.toml`) and, in `expected/`, the files the
+//! (`spec.yaml` or `spec.json`, optional settings in `spec.toml`) and, in `expected/`, the files the
 //! generator must write for it, byte for byte. The runtime, the same for every crate, is left out.
 //!
 //! To accept new output after a deliberate change: `UPDATE_GOLDEN=1 cargo test -p codegen --test golden`,
@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use codegen::write::{self, Drift, Mode};
-use codegen::{CrateConfig, Settings, SpecInput};
+use codegen::{CrateConfig, SpecInput};
 
 const UPDATE_SWITCH: &str = "UPDATE_GOLDEN";
 
@@ -46,17 +46,9 @@ fn every_fixture_generates_its_expected_files() {
 
 fn generate(fixture: &Path, name: &str) -> Vec<codegen::GeneratedFile> {
     let spec = ["spec.yaml", "spec.json"].iter().map(|f| fixture.join(f)).find(|p| p.exists()).expect("a spec file");
-    let settings = match fs::read_to_string(fixture.join("settings.toml")) {
-        Ok(text) => Settings::from_toml("settings.toml", &text).unwrap(),
-        Err(_) => Settings::default(),
-    };
     let extension = spec.extension().unwrap().to_string_lossy();
-    let input = SpecInput {
-        file: format!("{name}.{extension}"),
-        text: fs::read_to_string(&spec).unwrap(),
-        settings,
-        overlay: None,
-    };
+    // Named after the fixture, so the module is too; settings come from `spec.toml` beside it.
+    let input = SpecInput::read(&spec, &format!("{name}.{extension}")).unwrap_or_else(|e| panic!("{name}: {e}"));
     let config = CrateConfig {
         package: format!("golden-{}", name.replace('_', "-")),
         version: "0.1.0".into(),

@@ -12,6 +12,9 @@ use codegen::{ApiSummary, CrateConfig, model::ident::snake_name};
 /// The real-world specs, beside the project in the shared folder.
 const CORPUS: &str = "../shared/corpus";
 
+/// The golden fixtures, one small spec per feature.
+const GOLDEN: &str = "codegen/tests/golden";
+
 /// Generates a standalone crate from `spec` into `out`; prints what it wrote.
 pub fn generate(spec: &Path, out: &Path, name: Option<&str>) -> Result<bool> {
     let summary = generate_into(spec, out, name)?;
@@ -36,8 +39,9 @@ fn generate_into(spec: &Path, out: &Path, name: Option<&str>) -> Result<ApiSumma
     Ok(generated.apis.into_iter().next().expect("one spec in, one API out"))
 }
 
-/// Generates a crate for every corpus spec under `target/corpus/` and runs clippy on each with
-/// warnings denied, sharing one target folder; prints a table of the figures.
+/// Generates a crate for every corpus spec, and for every golden fixture's spec (whose expected
+/// files are compared, not compiled, by the golden test), under `target/corpus/`, and runs
+/// clippy on each with warnings denied, sharing one target folder; prints a table of figures.
 pub fn corpus(root: &Path) -> Result<bool> {
     let corpus = root.join(CORPUS);
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&corpus)
@@ -46,15 +50,27 @@ pub fn corpus(root: &Path) -> Result<bool> {
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
         .collect();
     specs.sort();
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join(GOLDEN))?
+        .filter_map(|e| e.ok().map(|e| e.path().join("spec.yaml")))
+        .filter(|p| p.exists())
+        .collect();
+    fixtures.sort();
+    specs.extend(fixtures);
     let out_root = root.join("target/corpus");
     let target = root.join("target/corpus-target");
     let mut rows = Vec::new();
     let mut failed = Vec::new();
     for spec in &specs {
-        let stem = spec.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        // A fixture's spec is always `spec.yaml`; its folder names it.
+        let stem = match spec.file_stem().unwrap_or_default().to_string_lossy().into_owned() {
+            stem if stem == "spec" => {
+                spec.parent().and_then(Path::file_name).unwrap_or_default().to_string_lossy().into_owned()
+            }
+            stem => stem,
+        };
         let out = out_root.join(&stem);
         let started = Instant::now();
-        let summary = generate_into(spec, &out, None)?;
+        let summary = generate_into(spec, &out, Some(&format!("{}-client", stem.replace('_', "-"))))?;
         let generate_ms = started.elapsed().as_secs_f64() * 1000.0;
         let started = Instant::now();
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

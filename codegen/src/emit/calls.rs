@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::operations::{optional_params, positional_params};
-use super::tokens::{Paths, ident};
+use super::tokens::{Paths, ident, imports_for};
 use crate::model::{Api, Operation, TypeRef, ident::unraw};
 
 /// `mod.rs` naming every API's calls module.
@@ -25,8 +25,8 @@ pub fn calls_root(apis: &[Api]) -> TokenStream {
 pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
     let krate = ident(krate);
     let module = ident(&api.module);
-    let calls: Vec<TokenStream> = api.operations.iter().map(|op| call(api, op)).collect();
-    let uses_sample = calls.iter().any(|call| call.to_string().contains("sample"));
+    let calls: TokenStream = api.operations.iter().map(|op| call(api, op)).collect();
+    let uses_sample = calls.to_string().contains("sample (");
     let sample_fn = uses_sample.then(|| {
         quote! {
             /// Decodes a sample value from the spec into whatever type the argument needs.
@@ -36,7 +36,7 @@ pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
         }
     });
     let title = format!(" Calls every operation of {} once; returns each method's name and its outcome.", api.title);
-    let types_import = api.operations.iter().any(uses_types).then(|| quote!(use #krate::#module::types;));
+    let types_import = imports_for(&calls, &[("types", quote!(use #krate::#module::types;))]);
     quote! {
         #types_import
         use #krate::#module::Client;
@@ -53,14 +53,10 @@ pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
         #[allow(deprecated)]
         pub async fn call_every_operation(client: &Client) -> Vec<(&'static str, Result<(), String>)> {
             let mut outcomes = Vec::new();
-            #(#calls)*
+            #calls
             outcomes
         }
     }
-}
-
-fn uses_types(op: &Operation) -> bool {
-    positional_params(op).iter().any(|p| matches!(&p.ty, TypeRef::Vec(item) if matches!(**item, TypeRef::Named(_))))
 }
 
 fn call(api: &Api, op: &Operation) -> TokenStream {

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
-use super::tokens::{Paths, ident};
+use super::tokens::{Paths, ident, imports_for};
 use crate::model::{
     Api, BodyEncoding, Operation, Param, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SecurityRequirement,
     StatusMatch, TypeRef,
@@ -12,20 +12,52 @@ use crate::model::{
 
 /// The `impl Client` block with every operation.
 pub fn operations_module(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|op| method(api, op));
-    let types_import = uses_types(api).then(|| {
-        quote!(
-            use super::types;
-        )
-    });
-    let params_import = api.operations.iter().any(|op| !optional_params(op).is_empty()).then(|| quote!(params,));
+    if api.operations.is_empty() {
+        return quote!();
+    }
+    let methods: TokenStream = api.operations.iter().map(|op| method(api, op)).collect();
+    let imports = imports_for(
+        &methods,
+        &[
+            (
+                "Client",
+                quote!(
+                    use super::Client;
+                ),
+            ),
+            (
+                "params",
+                quote!(
+                    use super::params;
+                ),
+            ),
+            (
+                "responses",
+                quote!(
+                    use super::responses;
+                ),
+            ),
+            (
+                "types",
+                quote!(
+                    use super::types;
+                ),
+            ),
+            (
+                "runtime",
+                quote!(
+                    use crate::runtime;
+                ),
+            ),
+        ],
+    );
     quote! {
-        use super::{Client, #params_import responses};
-        #types_import
-        use crate::runtime::{self, Error, Method, Response};
+        use super::Client;
+        #imports
+        use crate::runtime::{Error, Method, Response};
 
         impl Client {
-            #(#methods)*
+            #methods
         }
     }
 }
@@ -47,30 +79,21 @@ pub fn responses_module(api: &Api) -> TokenStream {
         });
         quote!(#errors #successes)
     });
-    let types_import = uses_types(api).then(|| {
-        quote!(
-            use super::types;
-        )
-    });
+    let enums: TokenStream = enums.collect();
+    let imports = imports_for(
+        &enums,
+        &[(
+            "types",
+            quote!(
+                use super::types;
+            ),
+        )],
+    );
     quote! {
         #header
-        #types_import
-        #(#enums)*
+        #imports
+        #enums
     }
-}
-
-fn uses_types(api: &Api) -> bool {
-    let named = |ty: &TypeRef| {
-        let mut found = false;
-        let mut ty = ty.clone();
-        ty.visit_mut(&mut |t| found |= matches!(t, TypeRef::Named(_)));
-        found
-    };
-    api.operations.iter().any(|op| {
-        op.params.iter().any(|p| named(&p.ty))
-            || op.body.as_ref().is_some_and(|b| named(&b.ty))
-            || op.success.iter().chain(&op.errors).any(|c| matches!(&c.body, ResponseBody::Json(t) if named(t)))
-    })
 }
 
 fn outcome_enum(api: &Api, name: &str, cases: &[ResponseCase], doc: &str) -> TokenStream {

@@ -7,29 +7,28 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::operations::optional_params;
-use super::tokens::{Paths, ident};
-use crate::model::{Api, Operation, TypeRef, ident::unraw};
+use super::tokens::{Paths, ident, imports_for};
+use crate::model::{Api, Operation, ident::unraw};
 
 pub fn params_module(api: &Api) -> TokenStream {
     let header = inner_doc_attrs(&format!(
         "The optional query and header parameters of the operations of {}, one struct per operation.",
         sanitize(&api.title)
     ));
-    let structs: Vec<TokenStream> = api.operations.iter().filter_map(|op| params_struct(api, op)).collect();
-    let uses_types = api.operations.iter().flat_map(optional_params).any(|p| {
-        let mut found = false;
-        p.ty.clone().visit_mut(&mut |t| found |= matches!(t, TypeRef::Named(_)));
-        found
-    });
-    let types_import = uses_types.then(|| {
-        quote!(
-            use super::types;
-        )
-    });
+    let structs: TokenStream = api.operations.iter().filter_map(|op| params_struct(api, op)).collect();
+    let imports = imports_for(
+        &structs,
+        &[(
+            "types",
+            quote!(
+                use super::types;
+            ),
+        )],
+    );
     quote! {
         #header
-        #types_import
-        #(#structs)*
+        #imports
+        #structs
     }
 }
 

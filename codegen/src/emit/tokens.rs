@@ -13,6 +13,27 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// The `use` items among `candidates` whose name `body` uses as a path (`name::...`), so a module
+/// imports exactly what it uses (an unused import would fail `-D warnings`).
+pub fn imports_for(body: &TokenStream, candidates: &[(&str, TokenStream)]) -> TokenStream {
+    candidates.iter().filter(|(name, _)| uses_path(body, name)).map(|(_, item)| item.clone()).collect()
+}
+
+/// Whether `name` starts a path (`name::`) anywhere in `tokens`; a field or variable of the same
+/// name does not count.
+fn uses_path(tokens: &TokenStream, name: &str) -> bool {
+    let trees: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
+    trees.iter().enumerate().any(|(i, tree)| match tree {
+        proc_macro2::TokenTree::Ident(ident) => {
+            ident == name
+                && matches!(trees.get(i + 1), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ':')
+                && !matches!(i.checked_sub(1).and_then(|j| trees.get(j)), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '.')
+        }
+        proc_macro2::TokenTree::Group(group) => uses_path(&group.stream(), name),
+        _ => false,
+    })
+}
+
 /// Names a generated module may not rely on when a schema of the same name shadows them.
 const SHADOWABLE: &[&str] = &["Option", "String", "Vec", "Box", "Result", "Serialize", "Deserialize"];
 
