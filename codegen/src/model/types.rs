@@ -233,6 +233,14 @@ impl<'a> TypeBuilder<'a> {
             if write_only {
                 notes.push("Write-only: sent in requests, never returned.".into());
             }
+            // Formats a Rust type does not already say are kept as text, and named here.
+            let format = match schema {
+                SchemaRef::Item(item) => SchemaView::of(item).format.filter(|_| shape.ty == TypeRef::String),
+                SchemaRef::Ref(_) => None,
+            };
+            if let Some(format) = format {
+                notes.push(format!("Format: `{format}`."));
+            }
             if let Some(default) = data.and_then(|d| d.default.as_ref()) {
                 notes.push(format!("Default: `{default}`."));
             }

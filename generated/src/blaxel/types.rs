@@ -1661,6 +1661,7 @@ pub struct IntegrationRepository {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct InviteWorkspaceUserBody {
+    /// Format: `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
@@ -4668,6 +4669,7 @@ pub struct TemplateVariable {
 pub struct TestFeatureFlagResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// Format: `date-time`.
     #[serde(rename = "evaluatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluated_at: Option<String>,

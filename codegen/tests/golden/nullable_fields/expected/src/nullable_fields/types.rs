@@ -23,6 +23,8 @@ pub struct Key {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub small: Option<u8>,
     /// Read-only: set by the server, ignored in requests.
+    ///
+    /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Write-only: sent in requests, never returned.
