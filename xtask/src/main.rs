@@ -91,8 +91,9 @@ fn regenerate() -> Result<bool> {
             api.file, api.module, api.operations, api.types
         );
     }
-    let (written, unchanged) = count(&report, |p| !p.starts_with("src/") || p.matches('/').count() == 1);
-    println!("crate files (Cargo.toml, lib.rs, runtime.rs): {written} written, {unchanged} unchanged");
+    let module_dirs: Vec<String> = generated.apis.iter().map(|api| format!("src/{}/", api.module)).collect();
+    let (written, unchanged) = count(&report, |p| !module_dirs.iter().any(|dir| p.starts_with(dir.as_str())));
+    println!("crate files (Cargo.toml, lib.rs, runtime/): {written} written, {unchanged} unchanged");
     println!(
         "end-to-end calls (client-tests/tests/calls): {} written, {} unchanged",
         calls.drift.len(),

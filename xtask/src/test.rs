@@ -15,7 +15,7 @@ pub fn run_all(root: &Path) -> Result<bool> {
     )?;
     step(
         "formatting of the runtime source",
-        Command::new("rustfmt").current_dir(root).args(["--check", "--edition", "2024", "codegen/runtime/runtime.rs"]),
+        Command::new("rustfmt").current_dir(root).args(["--check", "--edition", "2024", "codegen/runtime/mod.rs"]),
     )?;
     println!("==> drift check (generated/ is what the specs produce)");
     if !crate::check()? {

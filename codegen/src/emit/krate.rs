@@ -9,8 +9,15 @@ use super::docs::{inner_doc_attrs, sanitize};
 use super::tokens::ident;
 use crate::model::{Api, ident::unraw};
 
-/// The runtime's source, written into every generated crate as `src/runtime.rs`.
-pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+/// The runtime's source files, written into every generated crate under `src/runtime/`.
+pub const RUNTIME: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("decode.rs", include_str!("../../runtime/decode.rs")),
+    ("encode.rs", include_str!("../../runtime/encode.rs")),
+    ("policy.rs", include_str!("../../runtime/policy.rs")),
+    ("response.rs", include_str!("../../runtime/response.rs")),
+];
 
 /// What the generated crate is called and how it was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +44,9 @@ impl CrateConfig {
 /// Dependencies of every generated crate, pinned to the versions the runtime is written against.
 const DEPENDENCIES: &[(&str, &str)] = &[
     ("base64", "\"0.22\""),
+    ("fastrand", "\"2\""),
     ("form_urlencoded", "\"1\""),
+    ("httpdate", "\"1\""),
     ("percent-encoding", "\"2\""),
     (
         "reqwest",
@@ -46,6 +55,7 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde", "{ version = \"1\", features = [\"derive\"] }"),
     ("serde_json", "\"1\""),
     ("thiserror", "\"2\""),
+    ("tokio", "{ version = \"1\", features = [\"sync\", \"time\"] }"),
 ];
 
 pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {

@@ -42,11 +42,11 @@ pub fn emit_crate(config: &CrateConfig, apis: &[Api]) -> Vec<EmittedFile> {
             content: FileContent::Text { text: krate::manifest(config, apis), comment: "#" },
         },
         EmittedFile { path: "src/lib.rs".into(), content: FileContent::Rust(krate::lib_rs(config, apis)) },
-        EmittedFile {
-            path: "src/runtime.rs".into(),
-            content: FileContent::Text { text: krate::RUNTIME.to_string(), comment: "//" },
-        },
     ];
+    for (name, source) in krate::RUNTIME {
+        let content = FileContent::Text { text: (*source).to_string(), comment: "//" };
+        files.push(EmittedFile { path: format!("src/runtime/{name}"), content });
+    }
     for api in apis {
         let dir = format!("src/{}", crate::model::ident::unraw(&api.module));
         let rust = |name: &str, tokens: TokenStream| EmittedFile {

@@ -1,0 +1,198 @@
+//! Credentials: what each security scheme sends, and OAuth2 client-credentials tokens, fetched
+//! once, cached until shortly before they expire, and shared by every clone of a client.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::prelude::BASE64_STANDARD;
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+
+use super::response::excerpt;
+
+/// A credential. Its `Debug` output never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Where an API key travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// The credential for one security scheme, in the form that scheme sends it.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic { username: String, password: Secret },
+    /// An API key in a header, query parameter or cookie named `name`.
+    ApiKey { location: ApiKeyLocation, name: &'static str, value: Secret },
+    /// OAuth2 client credentials: a bearer token fetched from the token endpoint when needed.
+    ClientCredentials(Arc<TokenSource>),
+}
+
+/// Why no token could be had from an OAuth2 token endpoint.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the OAuth2 token endpoint {url} {problem}")]
+pub struct AuthError {
+    /// The token endpoint (never with credentials in it).
+    pub url: String,
+    /// What went wrong, with the start of the endpoint's answer when there was one.
+    pub problem: String,
+    /// The endpoint's status, when it answered.
+    pub status: Option<StatusCode>,
+}
+
+/// Fetches and caches OAuth2 client-credentials tokens (RFC 6749 section 4.4).
+pub struct TokenSource {
+    /// Absolute once the client is built; the spec may give it relative to the server URL.
+    token_url: std::sync::RwLock<String>,
+    client_id: String,
+    client_secret: Secret,
+    scopes: Vec<String>,
+    /// Held across a fetch, so concurrent callers wait for one fetch instead of starting many.
+    cached: tokio::sync::Mutex<Option<CachedToken>>,
+}
+
+struct CachedToken {
+    value: Secret,
+    /// When to stop using it: a little before the server says it expires.
+    refresh_at: Option<Instant>,
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenSource")
+            .field("token_url", &self.token_url())
+            .field("client_id", &self.client_id)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Tokens are renewed this long before the server says they expire, so that one is never sent
+/// as it runs out.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
+
+impl TokenSource {
+    pub fn new(
+        token_url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        scopes: Vec<String>,
+    ) -> Self {
+        TokenSource {
+            token_url: std::sync::RwLock::new(token_url.into()),
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+            scopes,
+            cached: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    fn token_url(&self) -> String {
+        self.token_url.read().map(|url| url.clone()).unwrap_or_default()
+    }
+
+    /// Resolves a relative token URL against the server's base URL (RFC 3986), as OpenAPI says
+    /// relative URLs are.
+    pub(super) fn resolve_against(&self, base_url: &reqwest::Url) -> Result<(), String> {
+        let url = self.token_url();
+        let absolute = base_url.join(&url).map_err(|e| format!("invalid OAuth2 token URL `{url}`: {e}"))?;
+        if let Ok(mut slot) = self.token_url.write() {
+            *slot = absolute.to_string();
+        }
+        Ok(())
+    }
+
+    /// A valid token: the cached one, or a new one from the token endpoint.
+    pub async fn token(&self, http: &reqwest::Client) -> Result<Secret, AuthError> {
+        let mut cached = self.cached.lock().await;
+        if let Some(token) = cached.as_ref()
+            && token.refresh_at.is_none_or(|at| Instant::now() < at)
+        {
+            return Ok(token.value.clone());
+        }
+        let fresh = self.fetch(http).await?;
+        let value = fresh.value.clone();
+        *cached = Some(fresh);
+        Ok(value)
+    }
+
+    /// Forgets the cached token, after the API refused it.
+    pub async fn invalidate(&self) {
+        *self.cached.lock().await = None;
+    }
+
+    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, AuthError> {
+        let url = self.token_url();
+        let fail = |problem: String, status: Option<StatusCode>| AuthError { url: url.clone(), problem, status };
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("grant_type", "client_credentials");
+        if !self.scopes.is_empty() {
+            form.append_pair("scope", &self.scopes.join(" "));
+        }
+        // RFC 6749 section 2.3.1: client_secret_basic, which every server must accept.
+        let pair = format!("{}:{}", self.client_id, self.client_secret.expose());
+        let mut authorization =
+            HeaderValue::from_str(&format!("Basic {}", BASE64_STANDARD.encode(pair))).map_err(|_| {
+                fail("cannot be sent these client credentials (a character a header cannot carry)".into(), None)
+            })?;
+        authorization.set_sensitive(true);
+        let response = http
+            .post(&url)
+            .header(AUTHORIZATION, authorization)
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(reqwest::header::ACCEPT, "application/json")
+            .body(form.finish())
+            .send()
+            .await
+            .map_err(|e| fail(format!("could not be reached: {}", e.without_url()), None))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| fail(format!("answer could not be read: {}", e.without_url()), Some(status)))?;
+        if !status.is_success() {
+            return Err(fail(
+                format!("refused the client credentials with {status}: {}", excerpt(&body)),
+                Some(status),
+            ));
+        }
+        #[derive(serde::Deserialize)]
+        struct TokenResponse {
+            access_token: String,
+            expires_in: Option<u64>,
+        }
+        let token: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|e| fail(format!("answered {status} without a usable token ({e})"), Some(status)))?;
+        let refresh_at = token.expires_in.map(|seconds| {
+            let lifetime = Duration::from_secs(seconds);
+            Instant::now() + lifetime.saturating_sub(EXPIRY_MARGIN.min(lifetime / 2))
+        });
+        Ok(CachedToken { value: Secret::new(token.access_token), refresh_at })
+    }
+}
