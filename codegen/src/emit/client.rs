@@ -33,6 +33,7 @@ pub fn api_module(api: &Api) -> TokenStream {
     });
     let (servers, builder_start) = servers(api);
     let setters = api.security_schemes.iter().map(credential_setter);
+    let scope_enums = api.security_schemes.iter().map(scope_enum);
     let title = format!(" A client for {} {}.", sanitize(&api.title), sanitize(&api.version));
     let base_url_setter = (!api.servers.is_empty()).then(|| {
         quote! {
@@ -58,9 +59,13 @@ pub fn api_module(api: &Api) -> TokenStream {
         pub mod responses;
         pub mod types;
 
+        use std::time::Duration;
+
         use crate::runtime;
 
         #servers
+
+        #(#scope_enums)*
 
         #[doc = #title]
         ///
@@ -77,6 +82,17 @@ pub fn api_module(api: &Api) -> TokenStream {
             pub fn base_url(&self) -> &str {
                 self.runtime.base_url()
             }
+
+            /// The same client with another time limit for whole requests (`None`: no limit),
+            /// for the calls made through it: `client.with_timeout(Duration::from_secs(5)).op(..)`.
+            pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
+                Client { runtime: self.runtime.with_timeout(timeout.into()) }
+            }
+
+            /// The same client with another retry policy, for the calls made through it.
+            pub fn with_retry(&self, policy: runtime::RetryPolicy) -> Client {
+                Client { runtime: self.runtime.with_retry(policy) }
+            }
         }
 
         /// Configures a [`Client`]: where it sends requests and with which credentials.
@@ -90,9 +106,34 @@ pub fn api_module(api: &Api) -> TokenStream {
 
             #(#setters)*
 
-            /// Uses this HTTP client (for proxies, TLS roots, timeouts) instead of a default one.
+            /// Uses this HTTP client (for proxies, TLS roots) instead of a default one; its own
+            /// connect timeout and `User-Agent` then apply.
             pub fn http_client(mut self, client: runtime::reqwest::Client) -> Self {
                 self.inner.http_client(client);
+                self
+            }
+
+            /// The time a whole request may take (default 60 s); `None` waits for ever.
+            pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+                self.inner.timeout(timeout.into());
+                self
+            }
+
+            /// The time connecting may take (default 10 s).
+            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+                self.inner.connect_timeout(timeout);
+                self
+            }
+
+            /// When failed requests are sent again; see [`runtime::RetryPolicy`] for the default.
+            pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+                self.inner.retry(policy);
+                self
+            }
+
+            /// Runs `hook` around every request this client sends.
+            pub fn hook(mut self, hook: impl runtime::Hook + 'static) -> Self {
+                self.inner.hook(::std::sync::Arc::new(hook));
                 self
             }
 
@@ -154,6 +195,42 @@ fn servers(api: &Api) -> (TokenStream, TokenStream) {
     (enum_def, start)
 }
 
+/// The enum of an OAuth2 scheme's scopes, with their wire names.
+fn scope_enum(scheme: &SecurityScheme) -> Option<TokenStream> {
+    let SchemeKind::OAuth2 { scopes, scope_type, .. } = &scheme.kind else { return None };
+    if scopes.is_empty() {
+        return None;
+    }
+    let name = ident(scope_type);
+    let doc = format!(" The scopes of the `{}` OAuth2 scheme.", scheme.wire_name);
+    let variants = scopes.iter().map(|scope| {
+        let variant = ident(&scope.name);
+        let docs = doc_attrs([Some(scope.description.as_str()), Some(format!("`{}`", scope.wire).as_str())]);
+        quote!(#docs #variant,)
+    });
+    let arms = scopes.iter().map(|scope| {
+        let variant = ident(&scope.name);
+        let wire = &scope.wire;
+        quote!(#name::#variant => #wire,)
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The scope as the authorization server knows it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    })
+}
+
 fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
     let setter = ident(&scheme.setter);
     let wire = &scheme.wire_name;
@@ -165,6 +242,30 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
     };
     let docs = doc_attrs([Some(what.as_str()), scheme.description.as_deref()]);
     match &scheme.kind {
+        SchemeKind::OAuth2 { client_credentials_token_url: Some(token_url), scope_type, .. } => {
+            let client_credentials = ident(scheme.client_credentials_setter.as_deref().unwrap_or("client_credentials"));
+            let scope_type = ident(scope_type);
+            let doc = format!(
+                " Trades `client_id` and `client_secret` for `{wire}` access tokens at `{token_url}` (resolved \
+                 against the base URL), asking for `scopes`. Tokens are fetched when first needed, \
+                 cached until shortly before they expire, and shared by clones of the client."
+            );
+            quote! {
+                #docs
+                pub fn #setter(mut self, token: impl Into<String>) -> Self {
+                    self.inner.credential(#wire, runtime::Credential::Bearer(runtime::Secret::new(token)));
+                    self
+                }
+
+                #[doc = #doc]
+                pub fn #client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>, scopes: &[#scope_type]) -> Self {
+                    let scopes = scopes.iter().map(|scope| scope.as_str().to_string()).collect();
+                    let source = runtime::TokenSource::new(#token_url, client_id, client_secret, scopes);
+                    self.inner.credential(#wire, runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)));
+                    self
+                }
+            }
+        }
         SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } => quote! {
             #docs
             pub fn #setter(mut self, token: impl Into<String>) -> Self {

@@ -160,7 +160,10 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let endpoint = format!("`{} {}`", op.method, op.path);
     let security = security_doc(&op.security);
-    let docs = doc_attrs([op.summary.as_deref(), op.description.as_deref(), Some(&endpoint), Some(&security)]);
+    // The security line is the generator's own text, with intra-doc links to the scope enum.
+    let spec_docs = doc_attrs([op.summary.as_deref(), op.description.as_deref(), Some(&endpoint)]);
+    let security_docs = own_doc_attrs(&security);
+    let docs = quote!(#spec_docs #[doc = ""] #security_docs);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let positional = positional_params(op);
     let mut args: Vec<TokenStream> = positional
@@ -415,7 +418,15 @@ fn security_doc(security: &[SecurityRequirement]) -> String {
                 .schemes
                 .iter()
                 .map(|s| {
-                    let scopes: Vec<String> = s.scopes.iter().map(|scope| format!("`{scope}`")).collect();
+                    let scopes: Vec<String> = s
+                        .scopes
+                        .iter()
+                        .zip(&s.scope_links)
+                        .map(|(scope, link)| match link {
+                            Some(path) => format!("[`{scope}`](super::{path})"),
+                            None => format!("`{scope}`"),
+                        })
+                        .collect();
                     // OAuth2 calls them scopes; OpenAPI 3.1 lets other schemes list required roles.
                     let (one, many) = if s.is_oauth2 { ("scope", "scopes") } else { ("role", "roles") };
                     match scopes.len() {

@@ -55,6 +55,9 @@ pub struct SecurityScheme {
     pub wire_name: String,
     /// The builder method that takes its credential.
     pub setter: String,
+    /// For OAuth2 with a client-credentials flow: the builder method that takes a client id and
+    /// secret instead of a token.
+    pub client_credentials_setter: Option<String>,
     pub description: Option<String>,
     pub kind: SchemeKind,
 }
@@ -70,10 +73,22 @@ pub enum SchemeKind {
         location: ApiKeyLocation,
         name: String,
     },
-    /// An OAuth2 scheme; the caller supplies an access token.
+    /// An OAuth2 scheme: the caller supplies an access token, or, with a client-credentials
+    /// flow, a client id and secret that the client trades for tokens at its token URL.
     OAuth2 {
-        scopes: Vec<(String, String)>,
+        scopes: Vec<OAuthScope>,
+        /// The generated enum of the scheme's scopes.
+        scope_type: String,
+        client_credentials_token_url: Option<String>,
     },
+}
+
+/// One OAuth2 scope: its wire name, its variant in the generated scope enum, and what it grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthScope {
+    pub wire: String,
+    pub name: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +110,8 @@ pub struct SchemeUse {
     /// OAuth2 scopes, or (OpenAPI 3.1) the roles another scheme's credential must have.
     pub scopes: Vec<String>,
     pub is_oauth2: bool,
+    /// For each scope, its variant in the scheme's scope enum (`Scope::AgentsList`), when declared.
+    pub scope_links: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 
 use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as Spec};
 
-use super::{ApiKeyLocation, SchemeKind, SchemeUse, SecurityRequirement, SecurityScheme, ident};
+use super::{ApiKeyLocation, OAuthScope, SchemeKind, SchemeUse, SecurityRequirement, SecurityScheme, ident};
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;
 
@@ -44,7 +44,7 @@ pub fn schemes(spec: &LoadedSpec) -> Result<(Vec<SecurityScheme>, Vec<SecurityRe
                 (SchemeKind::ApiKey { location, name: name.clone() }, description)
             }
             Spec::OAuth2 { flows, description, .. } => {
-                let mut scopes: Vec<(String, String)> = Vec::new();
+                let mut scopes: Vec<OAuthScope> = Vec::new();
                 let flow_scopes = [
                     flows.implicit.as_ref().map(|f| &f.scopes),
                     flows.password.as_ref().map(|f| &f.scopes),
@@ -52,11 +52,16 @@ pub fn schemes(spec: &LoadedSpec) -> Result<(Vec<SecurityScheme>, Vec<SecurityRe
                     flows.authorization_code.as_ref().map(|f| &f.scopes),
                 ];
                 for (scope, text) in flow_scopes.into_iter().flatten().flatten() {
-                    if !scopes.iter().any(|(s, _)| s == scope) {
-                        scopes.push((scope.clone(), text.clone()));
+                    if !scopes.iter().any(|s| &s.wire == scope) {
+                        let name =
+                            ident::disambiguate(&ident::variant_name(scope), |n| scopes.iter().any(|s| s.name == n));
+                        scopes.push(OAuthScope { wire: scope.clone(), name, description: text.clone() });
                     }
                 }
-                (SchemeKind::OAuth2 { scopes }, description)
+                let client_credentials_token_url = flows.client_credentials.as_ref().map(|f| f.token_url.clone());
+                // Named after the scheme only when there are several OAuth2 schemes to tell apart.
+                let scope_type = String::new();
+                (SchemeKind::OAuth2 { scopes, scope_type, client_credentials_token_url }, description)
             }
             Spec::OpenIDConnect { description, .. } => (SchemeKind::Bearer { format: None }, description),
         };
@@ -64,7 +69,29 @@ pub fn schemes(spec: &LoadedSpec) -> Result<(Vec<SecurityScheme>, Vec<SecurityRe
             SchemeKind::OAuth2 { .. } => format!("{}_token", ident::snake_name(wire_name)),
             _ => ident::snake_name(wire_name),
         };
-        out.push(SecurityScheme { wire_name: wire_name.clone(), setter, description: description.clone(), kind });
+        let client_credentials_setter = match &kind {
+            SchemeKind::OAuth2 { client_credentials_token_url: Some(_), .. } => {
+                Some(format!("{}_client_credentials", ident::unraw(&ident::snake_name(wire_name))))
+            }
+            _ => None,
+        };
+        out.push(SecurityScheme {
+            wire_name: wire_name.clone(),
+            setter,
+            client_credentials_setter,
+            description: description.clone(),
+            kind,
+        });
+    }
+    let oauth_schemes = out.iter().filter(|s| matches!(s.kind, SchemeKind::OAuth2 { .. })).count();
+    for scheme in &mut out {
+        if let SchemeKind::OAuth2 { scope_type, .. } = &mut scheme.kind {
+            *scope_type = if oauth_schemes == 1 {
+                "Scope".into()
+            } else {
+                format!("{}Scope", ident::type_name(&scheme.wire_name))
+            };
+        }
     }
     let global = requirements(spec, openapi.security.as_deref().unwrap_or_default(), "/security", &out)?;
     Ok((out, global))
@@ -93,8 +120,15 @@ pub fn requirements(
                     "declare it under `components/securitySchemes`, or fix the name",
                 ));
             };
+            let scope_links = match &declared.kind {
+                SchemeKind::OAuth2 { scopes: known, scope_type, .. } => scopes
+                    .iter()
+                    .map(|wire| known.iter().find(|s| &s.wire == wire).map(|s| format!("{scope_type}::{}", s.name)))
+                    .collect(),
+                _ => vec![None; scopes.len()],
+            };
             let is_oauth2 = matches!(declared.kind, SchemeKind::OAuth2 { .. });
-            uses.push(SchemeUse { scheme: scheme.clone(), scopes: scopes.clone(), is_oauth2 });
+            uses.push(SchemeUse { scheme: scheme.clone(), scopes: scopes.clone(), is_oauth2, scope_links });
         }
         out.push(SecurityRequirement { schemes: uses });
     }

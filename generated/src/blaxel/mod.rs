@@ -8,6 +8,7 @@ pub mod params;
 pub mod responses;
 pub mod types;
 
+use std::time::Duration;
 use crate::runtime;
 
 /// The servers the spec lists; the first is the default.
@@ -34,6 +35,379 @@ impl Server {
     }
 }
 
+/// The scopes of the `OAuth2` OAuth2 scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Administrative access
+    ///
+    /// `admin`
+    Admin,
+    /// Create agents
+    ///
+    /// `agents:create`
+    AgentsCreate,
+    /// Delete agents
+    ///
+    /// `agents:delete`
+    AgentsDelete,
+    /// Get agent details
+    ///
+    /// `agents:get`
+    AgentsGet,
+    /// List agents
+    ///
+    /// `agents:list`
+    AgentsList,
+    /// Update agents
+    ///
+    /// `agents:update`
+    AgentsUpdate,
+    /// List API keys
+    ///
+    /// `apiKey:list`
+    ApiKeyList,
+    /// Create and delete API keys
+    ///
+    /// `apiKey:write`
+    ApiKeyWrite,
+    /// Create applications
+    ///
+    /// `applications:create`
+    ApplicationsCreate,
+    /// Delete applications
+    ///
+    /// `applications:delete`
+    ApplicationsDelete,
+    /// Get application details
+    ///
+    /// `applications:get`
+    ApplicationsGet,
+    /// List applications
+    ///
+    /// `applications:list`
+    ApplicationsList,
+    /// Update applications
+    ///
+    /// `applications:update`
+    ApplicationsUpdate,
+    /// List configurations
+    ///
+    /// `configurations:list`
+    ConfigurationsList,
+    /// Create custom domains
+    ///
+    /// `customdomains:create`
+    CustomdomainsCreate,
+    /// Delete custom domains
+    ///
+    /// `customdomains:delete`
+    CustomdomainsDelete,
+    /// Get custom domain details
+    ///
+    /// `customdomains:get`
+    CustomdomainsGet,
+    /// List custom domains
+    ///
+    /// `customdomains:list`
+    CustomdomainsList,
+    /// Update custom domains
+    ///
+    /// `customdomains:update`
+    CustomdomainsUpdate,
+    /// Create functions
+    ///
+    /// `functions:create`
+    FunctionsCreate,
+    /// Delete functions
+    ///
+    /// `functions:delete`
+    FunctionsDelete,
+    /// Get function details
+    ///
+    /// `functions:get`
+    FunctionsGet,
+    /// List functions
+    ///
+    /// `functions:list`
+    FunctionsList,
+    /// Update functions
+    ///
+    /// `functions:update`
+    FunctionsUpdate,
+    /// Create integrations
+    ///
+    /// `integrations:create`
+    IntegrationsCreate,
+    /// List integrations
+    ///
+    /// `integrations:list`
+    IntegrationsList,
+    /// List invitations
+    ///
+    /// `invitations:list`
+    InvitationsList,
+    /// Create jobs
+    ///
+    /// `jobs:create`
+    JobsCreate,
+    /// Delete jobs
+    ///
+    /// `jobs:delete`
+    JobsDelete,
+    /// Get job details
+    ///
+    /// `jobs:get`
+    JobsGet,
+    /// List jobs
+    ///
+    /// `jobs:list`
+    JobsList,
+    /// Update jobs
+    ///
+    /// `jobs:update`
+    JobsUpdate,
+    /// List locations
+    ///
+    /// `locations:list`
+    LocationsList,
+    /// List MCP hub resources
+    ///
+    /// `mcphub:list`
+    McphubList,
+    /// Create models
+    ///
+    /// `models:create`
+    ModelsCreate,
+    /// Delete models
+    ///
+    /// `models:delete`
+    ModelsDelete,
+    /// Get model details
+    ///
+    /// `models:get`
+    ModelsGet,
+    /// List models
+    ///
+    /// `models:list`
+    ModelsList,
+    /// Update models
+    ///
+    /// `models:update`
+    ModelsUpdate,
+    /// Create policies
+    ///
+    /// `policies:create`
+    PoliciesCreate,
+    /// Delete policies
+    ///
+    /// `policies:delete`
+    PoliciesDelete,
+    /// Get policy details
+    ///
+    /// `policies:get`
+    PoliciesGet,
+    /// List policies
+    ///
+    /// `policies:list`
+    PoliciesList,
+    /// Update policies
+    ///
+    /// `policies:update`
+    PoliciesUpdate,
+    /// Control sandbox operations
+    ///
+    /// `sandboxes:control`
+    SandboxesControl,
+    /// Create sandboxes
+    ///
+    /// `sandboxes:create`
+    SandboxesCreate,
+    /// Delete sandboxes
+    ///
+    /// `sandboxes:delete`
+    SandboxesDelete,
+    /// Get sandbox details
+    ///
+    /// `sandboxes:get`
+    SandboxesGet,
+    /// List sandboxes
+    ///
+    /// `sandboxes:list`
+    SandboxesList,
+    /// Update sandboxes
+    ///
+    /// `sandboxes:update`
+    SandboxesUpdate,
+    /// List sandbox hub resources
+    ///
+    /// `sandboxhub:list`
+    SandboxhubList,
+    /// Get template details
+    ///
+    /// `templates:get`
+    TemplatesGet,
+    /// List templates
+    ///
+    /// `templates:list`
+    TemplatesList,
+    /// Create volume templates
+    ///
+    /// `volumeTemplates:create`
+    VolumeTemplatesCreate,
+    /// Delete volume templates
+    ///
+    /// `volumeTemplates:delete`
+    VolumeTemplatesDelete,
+    /// Get volume template details
+    ///
+    /// `volumeTemplates:get`
+    VolumeTemplatesGet,
+    /// List volume templates
+    ///
+    /// `volumeTemplates:list`
+    VolumeTemplatesList,
+    /// Create or update volume templates
+    ///
+    /// `volumeTemplates:upsert`
+    VolumeTemplatesUpsert,
+    /// Create volumes
+    ///
+    /// `volumes:create`
+    VolumesCreate,
+    /// Delete volumes
+    ///
+    /// `volumes:delete`
+    VolumesDelete,
+    /// Get volume details
+    ///
+    /// `volumes:get`
+    VolumesGet,
+    /// List volumes
+    ///
+    /// `volumes:list`
+    VolumesList,
+    /// Accept workspace invitation
+    ///
+    /// `workspaces:accept`
+    WorkspacesAccept,
+    /// Create workspaces
+    ///
+    /// `workspaces:create`
+    WorkspacesCreate,
+    /// Decline workspace invitation
+    ///
+    /// `workspaces:decline`
+    WorkspacesDecline,
+    /// Delete workspaces
+    ///
+    /// `workspaces:delete`
+    WorkspacesDelete,
+    /// Get workspace details
+    ///
+    /// `workspaces:get`
+    WorkspacesGet,
+    /// Invite users to workspace
+    ///
+    /// `workspaces:invite`
+    WorkspacesInvite,
+    /// Leave workspace
+    ///
+    /// `workspaces:leave`
+    WorkspacesLeave,
+    /// List workspaces
+    ///
+    /// `workspaces:list`
+    WorkspacesList,
+    /// Remove users from workspace
+    ///
+    /// `workspaces:remove`
+    WorkspacesRemove,
+    /// Update workspaces
+    ///
+    /// `workspaces:update`
+    WorkspacesUpdate,
+}
+
+impl Scope {
+    /// The scope as the authorization server knows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Admin => "admin",
+            Scope::AgentsCreate => "agents:create",
+            Scope::AgentsDelete => "agents:delete",
+            Scope::AgentsGet => "agents:get",
+            Scope::AgentsList => "agents:list",
+            Scope::AgentsUpdate => "agents:update",
+            Scope::ApiKeyList => "apiKey:list",
+            Scope::ApiKeyWrite => "apiKey:write",
+            Scope::ApplicationsCreate => "applications:create",
+            Scope::ApplicationsDelete => "applications:delete",
+            Scope::ApplicationsGet => "applications:get",
+            Scope::ApplicationsList => "applications:list",
+            Scope::ApplicationsUpdate => "applications:update",
+            Scope::ConfigurationsList => "configurations:list",
+            Scope::CustomdomainsCreate => "customdomains:create",
+            Scope::CustomdomainsDelete => "customdomains:delete",
+            Scope::CustomdomainsGet => "customdomains:get",
+            Scope::CustomdomainsList => "customdomains:list",
+            Scope::CustomdomainsUpdate => "customdomains:update",
+            Scope::FunctionsCreate => "functions:create",
+            Scope::FunctionsDelete => "functions:delete",
+            Scope::FunctionsGet => "functions:get",
+            Scope::FunctionsList => "functions:list",
+            Scope::FunctionsUpdate => "functions:update",
+            Scope::IntegrationsCreate => "integrations:create",
+            Scope::IntegrationsList => "integrations:list",
+            Scope::InvitationsList => "invitations:list",
+            Scope::JobsCreate => "jobs:create",
+            Scope::JobsDelete => "jobs:delete",
+            Scope::JobsGet => "jobs:get",
+            Scope::JobsList => "jobs:list",
+            Scope::JobsUpdate => "jobs:update",
+            Scope::LocationsList => "locations:list",
+            Scope::McphubList => "mcphub:list",
+            Scope::ModelsCreate => "models:create",
+            Scope::ModelsDelete => "models:delete",
+            Scope::ModelsGet => "models:get",
+            Scope::ModelsList => "models:list",
+            Scope::ModelsUpdate => "models:update",
+            Scope::PoliciesCreate => "policies:create",
+            Scope::PoliciesDelete => "policies:delete",
+            Scope::PoliciesGet => "policies:get",
+            Scope::PoliciesList => "policies:list",
+            Scope::PoliciesUpdate => "policies:update",
+            Scope::SandboxesControl => "sandboxes:control",
+            Scope::SandboxesCreate => "sandboxes:create",
+            Scope::SandboxesDelete => "sandboxes:delete",
+            Scope::SandboxesGet => "sandboxes:get",
+            Scope::SandboxesList => "sandboxes:list",
+            Scope::SandboxesUpdate => "sandboxes:update",
+            Scope::SandboxhubList => "sandboxhub:list",
+            Scope::TemplatesGet => "templates:get",
+            Scope::TemplatesList => "templates:list",
+            Scope::VolumeTemplatesCreate => "volumeTemplates:create",
+            Scope::VolumeTemplatesDelete => "volumeTemplates:delete",
+            Scope::VolumeTemplatesGet => "volumeTemplates:get",
+            Scope::VolumeTemplatesList => "volumeTemplates:list",
+            Scope::VolumeTemplatesUpsert => "volumeTemplates:upsert",
+            Scope::VolumesCreate => "volumes:create",
+            Scope::VolumesDelete => "volumes:delete",
+            Scope::VolumesGet => "volumes:get",
+            Scope::VolumesList => "volumes:list",
+            Scope::WorkspacesAccept => "workspaces:accept",
+            Scope::WorkspacesCreate => "workspaces:create",
+            Scope::WorkspacesDecline => "workspaces:decline",
+            Scope::WorkspacesDelete => "workspaces:delete",
+            Scope::WorkspacesGet => "workspaces:get",
+            Scope::WorkspacesInvite => "workspaces:invite",
+            Scope::WorkspacesLeave => "workspaces:leave",
+            Scope::WorkspacesList => "workspaces:list",
+            Scope::WorkspacesRemove => "workspaces:remove",
+            Scope::WorkspacesUpdate => "workspaces:update",
+        }
+    }
+}
+
 /// A client for Blaxel Control Plane 0.0.1.
 ///
 /// Cheap to clone: clones share one connection pool.
@@ -53,6 +427,21 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.runtime.base_url()
+    }
+
+    /// The same client with another time limit for whole requests (`None`: no limit),
+    /// for the calls made through it: `client.with_timeout(Duration::from_secs(5)).op(..)`.
+    pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
+        Client {
+            runtime: self.runtime.with_timeout(timeout.into()),
+        }
+    }
+
+    /// The same client with another retry policy, for the calls made through it.
+    pub fn with_retry(&self, policy: runtime::RetryPolicy) -> Client {
+        Client {
+            runtime: self.runtime.with_retry(policy),
+        }
     }
 }
 
@@ -99,9 +488,56 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this HTTP client (for proxies, TLS roots, timeouts) instead of a default one.
+    /// Trades `client_id` and `client_secret` for `OAuth2` access tokens at `/oauth/token` (resolved against the base URL), asking for `scopes`. Tokens are fetched when first needed, cached until shortly before they expire, and shared by clones of the client.
+    pub fn oauth2_client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        scopes: &[Scope],
+    ) -> Self {
+        let scopes = scopes.iter().map(|scope| scope.as_str().to_string()).collect();
+        let source = runtime::TokenSource::new(
+            "/oauth/token",
+            client_id,
+            client_secret,
+            scopes,
+        );
+        self.inner
+            .credential(
+                "OAuth2",
+                runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)),
+            );
+        self
+    }
+
+    /// Uses this HTTP client (for proxies, TLS roots) instead of a default one; its own
+    /// connect timeout and `User-Agent` then apply.
     pub fn http_client(mut self, client: runtime::reqwest::Client) -> Self {
         self.inner.http_client(client);
+        self
+    }
+
+    /// The time a whole request may take (default 60 s); `None` waits for ever.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.inner.timeout(timeout.into());
+        self
+    }
+
+    /// The time connecting may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.inner.connect_timeout(timeout);
+        self
+    }
+
+    /// When failed requests are sent again; see [`runtime::RetryPolicy`] for the default.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.inner.retry(policy);
+        self
+    }
+
+    /// Runs `hook` around every request this client sends.
+    pub fn hook(mut self, hook: impl runtime::Hook + 'static) -> Self {
+        self.inner.hook(::std::sync::Arc::new(hook));
         self
     }
 

@@ -13,7 +13,7 @@ impl Client {
     ///
     /// `GET /agents`
     ///
-    /// Authorization: `OAuth2` (scope `agents:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`agents:list`](super::Scope::AgentsList)), or `ApiKeyAuth`.
     pub async fn list_agents(
         &self,
         params: &params::ListAgentsParams,
@@ -45,7 +45,7 @@ impl Client {
     ///
     /// `POST /agents`
     ///
-    /// Authorization: `OAuth2` (scope `agents:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`agents:create`](super::Scope::AgentsCreate)), or `ApiKeyAuth`.
     pub async fn create_agent(
         &self,
         body: &types::Agent,
@@ -76,7 +76,7 @@ impl Client {
     ///
     /// `GET /agents/{agentName}`
     ///
-    /// Authorization: `OAuth2` (scope `agents:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`agents:get`](super::Scope::AgentsGet)), or `ApiKeyAuth`.
     pub async fn get_agent(
         &self,
         agent_name: &str,
@@ -110,7 +110,7 @@ impl Client {
     ///
     /// `PUT /agents/{agentName}`
     ///
-    /// Authorization: `OAuth2` (scope `agents:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`agents:update`](super::Scope::AgentsUpdate)), or `ApiKeyAuth`.
     pub async fn update_agent(
         &self,
         agent_name: &str,
@@ -147,7 +147,7 @@ impl Client {
     ///
     /// `DELETE /agents/{agentName}`
     ///
-    /// Authorization: `OAuth2` (scope `agents:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`agents:delete`](super::Scope::AgentsDelete)), or `ApiKeyAuth`.
     pub async fn delete_agent(
         &self,
         agent_name: &str,
@@ -179,7 +179,7 @@ impl Client {
     ///
     /// `GET /agents/{agentName}/revisions`
     ///
-    /// Authorization: `OAuth2` (scope `agents:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`agents:list`](super::Scope::AgentsList)), or `ApiKeyAuth`.
     pub async fn list_agent_revisions(
         &self,
         agent_name: &str,
@@ -208,7 +208,7 @@ impl Client {
     ///
     /// `GET /applications`
     ///
-    /// Authorization: `OAuth2` (scope `applications:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`applications:list`](super::Scope::ApplicationsList)), or `ApiKeyAuth`.
     pub async fn list_applications(
         &self,
         params: &params::ListApplicationsParams,
@@ -250,7 +250,7 @@ impl Client {
     ///
     /// `POST /applications`
     ///
-    /// Authorization: `OAuth2` (scope `applications:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`applications:create`](super::Scope::ApplicationsCreate)), or `ApiKeyAuth`.
     pub async fn create_application(
         &self,
         body: &types::Application,
@@ -288,7 +288,7 @@ impl Client {
     ///
     /// `GET /applications/{applicationName}`
     ///
-    /// Authorization: `OAuth2` (scope `applications:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`applications:get`](super::Scope::ApplicationsGet)), or `ApiKeyAuth`.
     pub async fn get_application(
         &self,
         application_name: &str,
@@ -326,7 +326,7 @@ impl Client {
     ///
     /// `PUT /applications/{applicationName}`
     ///
-    /// Authorization: `OAuth2` (scope `applications:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`applications:update`](super::Scope::ApplicationsUpdate)), or `ApiKeyAuth`.
     pub async fn update_application(
         &self,
         application_name: &str,
@@ -373,7 +373,7 @@ impl Client {
     ///
     /// `DELETE /applications/{applicationName}`
     ///
-    /// Authorization: `OAuth2` (scope `applications:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`applications:delete`](super::Scope::ApplicationsDelete)), or `ApiKeyAuth`.
     pub async fn delete_application(
         &self,
         application_name: &str,
@@ -415,7 +415,7 @@ impl Client {
     ///
     /// `POST /applications/{applicationName}/customdomains`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:create`](super::Scope::CustomdomainsCreate)), or `ApiKeyAuth`.
     pub async fn create_application_custom_domain(
         &self,
         application_name: &str,
@@ -447,7 +447,7 @@ impl Client {
     ///
     /// `GET /applications/{applicationName}/revisions`
     ///
-    /// Authorization: `OAuth2` (scope `applications:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`applications:list`](super::Scope::ApplicationsList)), or `ApiKeyAuth`.
     pub async fn list_application_revisions(
         &self,
         application_name: &str,
@@ -500,7 +500,7 @@ impl Client {
     ///
     /// `GET /configuration`
     ///
-    /// Authorization: `OAuth2` (scope `configurations:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`configurations:list`](super::Scope::ConfigurationsList)), or `ApiKeyAuth`.
     pub async fn get_configuration(
         &self,
     ) -> Result<
@@ -523,7 +523,7 @@ impl Client {
     ///
     /// `GET /customdomains`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:list`](super::Scope::CustomdomainsList)), or `ApiKeyAuth`.
     pub async fn list_custom_domains(
         &self,
     ) -> Result<
@@ -546,7 +546,7 @@ impl Client {
     ///
     /// `POST /customdomains`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:create`](super::Scope::CustomdomainsCreate)), or `ApiKeyAuth`.
     pub async fn create_custom_domain(
         &self,
         body: &types::CustomDomain,
@@ -569,7 +569,7 @@ impl Client {
     ///
     /// `GET /customdomains/{domainName}`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:get`](super::Scope::CustomdomainsGet)), or `ApiKeyAuth`.
     pub async fn get_custom_domain(
         &self,
         domain_name: &str,
@@ -593,7 +593,7 @@ impl Client {
     ///
     /// `PUT /customdomains/{domainName}`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:update`](super::Scope::CustomdomainsUpdate)), or `ApiKeyAuth`.
     pub async fn update_custom_domain(
         &self,
         domain_name: &str,
@@ -622,7 +622,7 @@ impl Client {
     ///
     /// `DELETE /customdomains/{domainName}`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:delete`](super::Scope::CustomdomainsDelete)), or `ApiKeyAuth`.
     pub async fn delete_custom_domain(
         &self,
         domain_name: &str,
@@ -651,7 +651,7 @@ impl Client {
     ///
     /// `GET /customdomains/{domainName}/share`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:get`](super::Scope::CustomdomainsGet)), or `ApiKeyAuth`.
     pub async fn list_custom_domain_shares(
         &self,
         domain_name: &str,
@@ -681,7 +681,7 @@ impl Client {
     ///
     /// `POST /customdomains/{domainName}/share`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:update`](super::Scope::CustomdomainsUpdate)), or `ApiKeyAuth`.
     pub async fn share_custom_domain(
         &self,
         domain_name: &str,
@@ -715,7 +715,7 @@ impl Client {
     ///
     /// `DELETE /customdomains/{domainName}/share/{targetWorkspace}`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:update`](super::Scope::CustomdomainsUpdate)), or `ApiKeyAuth`.
     pub async fn unshare_custom_domain(
         &self,
         domain_name: &str,
@@ -748,7 +748,7 @@ impl Client {
     ///
     /// `POST /customdomains/{domainName}/verify`
     ///
-    /// Authorization: `OAuth2` (scope `customdomains:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`customdomains:update`](super::Scope::CustomdomainsUpdate)), or `ApiKeyAuth`.
     pub async fn verify_custom_domain(
         &self,
         domain_name: &str,
@@ -1031,7 +1031,7 @@ impl Client {
     ///
     /// `GET /egressgateways/usage`
     ///
-    /// Authorization: `OAuth2` (scopes `egressgateways:list`, `sandboxes:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scopes `egressgateways:list`, [`sandboxes:list`](super::Scope::SandboxesList)), or `ApiKeyAuth`.
     pub async fn get_egress_gateway_usage(
         &self,
     ) -> Result<
@@ -1150,7 +1150,7 @@ impl Client {
     ///
     /// `GET /functions`
     ///
-    /// Authorization: `OAuth2` (scope `functions:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`functions:list`](super::Scope::FunctionsList)), or `ApiKeyAuth`.
     pub async fn list_functions(
         &self,
         params: &params::ListFunctionsParams,
@@ -1185,7 +1185,7 @@ impl Client {
     ///
     /// `POST /functions`
     ///
-    /// Authorization: `OAuth2` (scope `functions:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`functions:create`](super::Scope::FunctionsCreate)), or `ApiKeyAuth`.
     pub async fn create_function(
         &self,
         body: &types::Function,
@@ -1217,7 +1217,7 @@ impl Client {
     ///
     /// `GET /functions/{functionName}`
     ///
-    /// Authorization: `OAuth2` (scope `functions:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`functions:get`](super::Scope::FunctionsGet)), or `ApiKeyAuth`.
     pub async fn get_function(
         &self,
         function_name: &str,
@@ -1253,7 +1253,7 @@ impl Client {
     ///
     /// `PUT /functions/{functionName}`
     ///
-    /// Authorization: `OAuth2` (scope `functions:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`functions:update`](super::Scope::FunctionsUpdate)), or `ApiKeyAuth`.
     pub async fn update_function(
         &self,
         function_name: &str,
@@ -1291,7 +1291,7 @@ impl Client {
     ///
     /// `DELETE /functions/{functionName}`
     ///
-    /// Authorization: `OAuth2` (scope `functions:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`functions:delete`](super::Scope::FunctionsDelete)), or `ApiKeyAuth`.
     pub async fn delete_function(
         &self,
         function_name: &str,
@@ -1326,7 +1326,7 @@ impl Client {
     ///
     /// `GET /functions/{functionName}/revisions`
     ///
-    /// Authorization: `OAuth2` (scope `functions:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`functions:get`](super::Scope::FunctionsGet)), or `ApiKeyAuth`.
     pub async fn list_function_revisions(
         &self,
         function_name: &str,
@@ -1619,7 +1619,7 @@ impl Client {
     ///
     /// `GET /integrations/{integrationName}`
     ///
-    /// Authorization: `OAuth2` (scope `integrations:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`integrations:list`](super::Scope::IntegrationsList)), or `ApiKeyAuth`.
     pub async fn get_integration(
         &self,
         integration_name: &str,
@@ -1648,7 +1648,7 @@ impl Client {
     ///
     /// `GET /integrations/connections`
     ///
-    /// Authorization: `OAuth2` (scope `integrations:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`integrations:list`](super::Scope::IntegrationsList)), or `ApiKeyAuth`.
     pub async fn list_integration_connections(
         &self,
     ) -> Result<
@@ -1699,7 +1699,7 @@ impl Client {
     ///
     /// `POST /integrations/connections`
     ///
-    /// Authorization: `OAuth2` (scope `integrations:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`integrations:create`](super::Scope::IntegrationsCreate)), or `ApiKeyAuth`.
     pub async fn create_integration_connection(
         &self,
         body: &types::IntegrationConnection,
@@ -1965,7 +1965,7 @@ impl Client {
     ///
     /// `GET /integrations/connections/{connectionName}/endpointConfigurations`
     ///
-    /// Authorization: `OAuth2` (scope `integrations:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`integrations:list`](super::Scope::IntegrationsList)), or `ApiKeyAuth`.
     pub async fn get_integration_connection_model_endpoint_configurations(
         &self,
         connection_name: &str,
@@ -1996,7 +1996,7 @@ impl Client {
     ///
     /// `GET /integrations/connections/{connectionName}/models`
     ///
-    /// Authorization: `OAuth2` (scope `integrations:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`integrations:list`](super::Scope::IntegrationsList)), or `ApiKeyAuth`.
     pub async fn list_integration_connection_models(
         &self,
         connection_name: &str,
@@ -2052,7 +2052,7 @@ impl Client {
     ///
     /// `GET /jobs`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:list`](super::Scope::JobsList)), or `ApiKeyAuth`.
     pub async fn list_jobs(
         &self,
         params: &params::ListJobsParams,
@@ -2079,7 +2079,7 @@ impl Client {
     ///
     /// `POST /jobs`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:create`](super::Scope::JobsCreate)), or `ApiKeyAuth`.
     pub async fn create_job(
         &self,
         body: &types::Job,
@@ -2101,7 +2101,7 @@ impl Client {
     ///
     /// `GET /jobs/{jobId}`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:get`](super::Scope::JobsGet)), or `ApiKeyAuth`.
     pub async fn get_job(
         &self,
         job_id: &str,
@@ -2129,7 +2129,7 @@ impl Client {
     ///
     /// `PUT /jobs/{jobId}`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:update`](super::Scope::JobsUpdate)), or `ApiKeyAuth`.
     pub async fn update_job(
         &self,
         job_id: &str,
@@ -2157,7 +2157,7 @@ impl Client {
     ///
     /// `DELETE /jobs/{jobId}`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:delete`](super::Scope::JobsDelete)), or `ApiKeyAuth`.
     pub async fn delete_job(
         &self,
         job_id: &str,
@@ -2183,7 +2183,7 @@ impl Client {
     ///
     /// `GET /jobs/{jobId}/executions`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:list`](super::Scope::JobsList)), or `ApiKeyAuth`.
     pub async fn list_job_executions(
         &self,
         job_id: &str,
@@ -2225,7 +2225,7 @@ impl Client {
     ///
     /// `POST /jobs/{jobId}/executions`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:create`](super::Scope::JobsCreate)), or `ApiKeyAuth`.
     pub async fn create_job_execution(
         &self,
         job_id: &str,
@@ -2263,7 +2263,7 @@ impl Client {
     ///
     /// `GET /jobs/{jobId}/executions/{executionId}`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:get`](super::Scope::JobsGet)), or `ApiKeyAuth`.
     pub async fn get_job_execution(
         &self,
         job_id: &str,
@@ -2296,7 +2296,7 @@ impl Client {
     ///
     /// `DELETE /jobs/{jobId}/executions/{executionId}`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:delete`](super::Scope::JobsDelete)), or `ApiKeyAuth`.
     pub async fn delete_job_execution(
         &self,
         job_id: &str,
@@ -2335,7 +2335,7 @@ impl Client {
     ///
     /// `GET /jobs/{jobId}/executions/{executionId}/tasks`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:get`](super::Scope::JobsGet)), or `ApiKeyAuth`.
     pub async fn list_job_execution_tasks(
         &self,
         job_id: &str,
@@ -2381,7 +2381,7 @@ impl Client {
     ///
     /// `GET /jobs/{jobId}/revisions`
     ///
-    /// Authorization: `OAuth2` (scope `jobs:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`jobs:list`](super::Scope::JobsList)), or `ApiKeyAuth`.
     pub async fn list_job_revisions(
         &self,
         job_id: &str,
@@ -2410,7 +2410,7 @@ impl Client {
     ///
     /// `GET /locations`
     ///
-    /// Authorization: `OAuth2` (scope `locations:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`locations:list`](super::Scope::LocationsList)), or `ApiKeyAuth`.
     pub async fn list_locations(
         &self,
     ) -> Result<
@@ -2433,7 +2433,7 @@ impl Client {
     ///
     /// `GET /mcp/hub`
     ///
-    /// Authorization: `OAuth2` (scope `mcphub:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`mcphub:list`](super::Scope::McphubList)), or `ApiKeyAuth`.
     pub async fn list_mcp_hub_definitions(
         &self,
     ) -> Result<
@@ -2456,7 +2456,7 @@ impl Client {
     ///
     /// `GET /models`
     ///
-    /// Authorization: `OAuth2` (scope `models:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`models:list`](super::Scope::ModelsList)), or `ApiKeyAuth`.
     pub async fn list_models(
         &self,
         params: &params::ListModelsParams,
@@ -2488,7 +2488,7 @@ impl Client {
     ///
     /// `POST /models`
     ///
-    /// Authorization: `OAuth2` (scope `models:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`models:create`](super::Scope::ModelsCreate)), or `ApiKeyAuth`.
     pub async fn create_model(
         &self,
         body: &types::Model,
@@ -2519,7 +2519,7 @@ impl Client {
     ///
     /// `GET /models/{modelName}`
     ///
-    /// Authorization: `OAuth2` (scope `models:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`models:get`](super::Scope::ModelsGet)), or `ApiKeyAuth`.
     pub async fn get_model(
         &self,
         model_name: &str,
@@ -2551,7 +2551,7 @@ impl Client {
     ///
     /// `PUT /models/{modelName}`
     ///
-    /// Authorization: `OAuth2` (scope `models:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`models:update`](super::Scope::ModelsUpdate)), or `ApiKeyAuth`.
     pub async fn update_model(
         &self,
         model_name: &str,
@@ -2588,7 +2588,7 @@ impl Client {
     ///
     /// `DELETE /models/{modelName}`
     ///
-    /// Authorization: `OAuth2` (scope `models:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`models:delete`](super::Scope::ModelsDelete)), or `ApiKeyAuth`.
     pub async fn delete_model(
         &self,
         model_name: &str,
@@ -2622,7 +2622,7 @@ impl Client {
     ///
     /// `GET /models/{modelName}/revisions`
     ///
-    /// Authorization: `OAuth2` (scope `models:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`models:list`](super::Scope::ModelsList)), or `ApiKeyAuth`.
     pub async fn list_model_revisions(
         &self,
         model_name: &str,
@@ -2746,7 +2746,7 @@ impl Client {
     ///
     /// `GET /policies`
     ///
-    /// Authorization: `OAuth2` (scope `policies:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`policies:list`](super::Scope::PoliciesList)), or `ApiKeyAuth`.
     pub async fn list_policies(
         &self,
         params: &params::ListPoliciesParams,
@@ -2772,7 +2772,7 @@ impl Client {
     ///
     /// `POST /policies`
     ///
-    /// Authorization: `OAuth2` (scope `policies:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`policies:create`](super::Scope::PoliciesCreate)), or `ApiKeyAuth`.
     pub async fn create_policy(
         &self,
         body: &types::Policy,
@@ -2794,7 +2794,7 @@ impl Client {
     ///
     /// `GET /policies/{policyName}`
     ///
-    /// Authorization: `OAuth2` (scope `policies:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`policies:get`](super::Scope::PoliciesGet)), or `ApiKeyAuth`.
     pub async fn get_policy(
         &self,
         policy_name: &str,
@@ -2820,7 +2820,7 @@ impl Client {
     ///
     /// `PUT /policies/{policyName}`
     ///
-    /// Authorization: `OAuth2` (scope `policies:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`policies:update`](super::Scope::PoliciesUpdate)), or `ApiKeyAuth`.
     pub async fn update_policy(
         &self,
         policy_name: &str,
@@ -2848,7 +2848,7 @@ impl Client {
     ///
     /// `DELETE /policies/{policyName}`
     ///
-    /// Authorization: `OAuth2` (scope `policies:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`policies:delete`](super::Scope::PoliciesDelete)), or `ApiKeyAuth`.
     pub async fn delete_policy(
         &self,
         policy_name: &str,
@@ -2874,7 +2874,7 @@ impl Client {
     ///
     /// `GET /policies/{policyName}/usages`
     ///
-    /// Authorization: `OAuth2` (scopes `policies:get`, `agents:list`, `functions:list`, `models:list`, `sandboxes:list`, `jobs:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scopes [`policies:get`](super::Scope::PoliciesGet), [`agents:list`](super::Scope::AgentsList), [`functions:list`](super::Scope::FunctionsList), [`models:list`](super::Scope::ModelsList), [`sandboxes:list`](super::Scope::SandboxesList), [`jobs:list`](super::Scope::JobsList)), or `ApiKeyAuth`.
     pub async fn get_policy_usages(
         &self,
         policy_name: &str,
@@ -2900,7 +2900,7 @@ impl Client {
     ///
     /// `GET /publicIps`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn list_public_ips(
         &self,
         params: &params::ListPublicIpsParams,
@@ -2922,7 +2922,7 @@ impl Client {
     ///
     /// `GET /sandbox/hub`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxhub:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxhub:list`](super::Scope::SandboxhubList)), or `ApiKeyAuth`.
     pub async fn list_sandbox_hub_definitions(
         &self,
     ) -> Result<
@@ -2945,7 +2945,7 @@ impl Client {
     ///
     /// `GET /sandboxes`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:list`](super::Scope::SandboxesList)), or `ApiKeyAuth`.
     pub async fn list_sandboxes(
         &self,
         params: &params::ListSandboxesParams,
@@ -2982,7 +2982,7 @@ impl Client {
     ///
     /// `POST /sandboxes`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:create`](super::Scope::SandboxesCreate)), or `ApiKeyAuth`.
     pub async fn create_sandbox(
         &self,
         body: &types::Sandbox,
@@ -3016,7 +3016,7 @@ impl Client {
     ///
     /// `GET /sandboxes/{sandboxName}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:get`](super::Scope::SandboxesGet)), or `ApiKeyAuth`.
     pub async fn get_sandbox(
         &self,
         sandbox_name: &str,
@@ -3050,7 +3050,7 @@ impl Client {
     ///
     /// `PUT /sandboxes/{sandboxName}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:update`](super::Scope::SandboxesUpdate)), or `ApiKeyAuth`.
     pub async fn update_sandbox(
         &self,
         sandbox_name: &str,
@@ -3088,7 +3088,7 @@ impl Client {
     ///
     /// `DELETE /sandboxes/{sandboxName}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:delete`](super::Scope::SandboxesDelete)), or `ApiKeyAuth`.
     pub async fn delete_sandbox(
         &self,
         sandbox_name: &str,
@@ -3123,7 +3123,7 @@ impl Client {
     ///
     /// `POST /sandboxes/{sandboxName}/fork`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:create`](super::Scope::SandboxesCreate)), or `ApiKeyAuth`.
     pub async fn fork_sandbox(
         &self,
         sandbox_name: &str,
@@ -3162,7 +3162,7 @@ impl Client {
     ///
     /// `GET /sandboxes/{sandboxName}/previews`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:get`](super::Scope::SandboxesGet)), or `ApiKeyAuth`.
     pub async fn list_sandbox_previews(
         &self,
         sandbox_name: &str,
@@ -3191,7 +3191,7 @@ impl Client {
     ///
     /// `POST /sandboxes/{sandboxName}/previews`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:create`](super::Scope::SandboxesCreate)), or `ApiKeyAuth`.
     pub async fn create_sandbox_preview(
         &self,
         sandbox_name: &str,
@@ -3221,7 +3221,7 @@ impl Client {
     ///
     /// `GET /sandboxes/{sandboxName}/previews/{previewName}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:get`](super::Scope::SandboxesGet)), or `ApiKeyAuth`.
     pub async fn get_sandbox_preview(
         &self,
         sandbox_name: &str,
@@ -3249,7 +3249,7 @@ impl Client {
     ///
     /// `PUT /sandboxes/{sandboxName}/previews/{previewName}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:update`](super::Scope::SandboxesUpdate)), or `ApiKeyAuth`.
     pub async fn update_sandbox_preview(
         &self,
         sandbox_name: &str,
@@ -3279,7 +3279,7 @@ impl Client {
     ///
     /// `DELETE /sandboxes/{sandboxName}/previews/{previewName}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:delete`](super::Scope::SandboxesDelete)), or `ApiKeyAuth`.
     pub async fn delete_sandbox_preview(
         &self,
         sandbox_name: &str,
@@ -3307,7 +3307,7 @@ impl Client {
     ///
     /// `GET /sandboxes/{sandboxName}/previews/{previewName}/tokens`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:get`](super::Scope::SandboxesGet)), or `ApiKeyAuth`.
     pub async fn list_sandbox_preview_tokens(
         &self,
         sandbox_name: &str,
@@ -3338,7 +3338,7 @@ impl Client {
     ///
     /// `POST /sandboxes/{sandboxName}/previews/{previewName}/tokens`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:update`](super::Scope::SandboxesUpdate)), or `ApiKeyAuth`.
     pub async fn create_sandbox_preview_token(
         &self,
         sandbox_name: &str,
@@ -3371,7 +3371,7 @@ impl Client {
     ///
     /// `DELETE /sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:delete`](super::Scope::SandboxesDelete)), or `ApiKeyAuth`.
     pub async fn delete_sandbox_preview_token(
         &self,
         sandbox_name: &str,
@@ -3406,7 +3406,7 @@ impl Client {
     ///
     /// `GET /sandboxes/{sandboxName}/schedule-executions`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:get`](super::Scope::SandboxesGet)), or `ApiKeyAuth`.
     pub async fn list_sandbox_schedule_executions(
         &self,
         sandbox_name: &str,
@@ -3440,7 +3440,7 @@ impl Client {
     ///
     /// `GET /sandboxes/{sandboxName}/schedules`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:get`](super::Scope::SandboxesGet)), or `ApiKeyAuth`.
     pub async fn list_sandbox_schedules(
         &self,
         sandbox_name: &str,
@@ -3475,7 +3475,7 @@ impl Client {
     ///
     /// `POST /sandboxes/{sandboxName}/schedules`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:create`](super::Scope::SandboxesCreate)), or `ApiKeyAuth`.
     pub async fn create_sandbox_schedule(
         &self,
         sandbox_name: &str,
@@ -3506,7 +3506,7 @@ impl Client {
     ///
     /// `GET /sandboxes/{sandboxName}/schedules/{scheduleId}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:get`](super::Scope::SandboxesGet)), or `ApiKeyAuth`.
     pub async fn get_sandbox_schedule(
         &self,
         sandbox_name: &str,
@@ -3537,7 +3537,7 @@ impl Client {
     ///
     /// `PUT /sandboxes/{sandboxName}/schedules/{scheduleId}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:update`](super::Scope::SandboxesUpdate)), or `ApiKeyAuth`.
     pub async fn update_sandbox_schedule(
         &self,
         sandbox_name: &str,
@@ -3570,7 +3570,7 @@ impl Client {
     ///
     /// `DELETE /sandboxes/{sandboxName}/schedules/{scheduleId}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:delete`](super::Scope::SandboxesDelete)), or `ApiKeyAuth`.
     pub async fn delete_sandbox_schedule(
         &self,
         sandbox_name: &str,
@@ -3601,7 +3601,7 @@ impl Client {
     ///
     /// `GET /sandboxes/{sandboxName}/snapshots`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:list`](super::Scope::SandboxesList)), or `ApiKeyAuth`.
     pub async fn list_sandbox_snapshots(
         &self,
         sandbox_name: &str,
@@ -3633,7 +3633,7 @@ impl Client {
     ///
     /// `POST /sandboxes/{sandboxName}/snapshots`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:update`](super::Scope::SandboxesUpdate)), or `ApiKeyAuth`.
     pub async fn create_sandbox_snapshot(
         &self,
         sandbox_name: &str,
@@ -3675,7 +3675,7 @@ impl Client {
     ///
     /// `DELETE /sandboxes/{sandboxName}/snapshots/{snapshotId}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:delete`](super::Scope::SandboxesDelete)), or `ApiKeyAuth`.
     pub async fn delete_sandbox_snapshot(
         &self,
         sandbox_name: &str,
@@ -3714,7 +3714,7 @@ impl Client {
     ///
     /// `GET /sandboxes/by-external-id/{externalId}`
     ///
-    /// Authorization: `OAuth2` (scope `sandboxes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`sandboxes:get`](super::Scope::SandboxesGet)), or `ApiKeyAuth`.
     pub async fn get_sandbox_by_external_id(
         &self,
         external_id: &str,
@@ -3768,7 +3768,7 @@ impl Client {
     ///
     /// `GET /service_accounts`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:get`](super::Scope::WorkspacesGet)), or `ApiKeyAuth`.
     pub async fn get_workspace_service_accounts(
         &self,
     ) -> Result<
@@ -3791,7 +3791,7 @@ impl Client {
     ///
     /// `POST /service_accounts`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:update`](super::Scope::WorkspacesUpdate)), or `ApiKeyAuth`.
     pub async fn create_workspace_service_account(
         &self,
         body: &types::CreateWorkspaceServiceAccountBody,
@@ -3820,7 +3820,7 @@ impl Client {
     ///
     /// `PUT /service_accounts/{clientId}`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:update`](super::Scope::WorkspacesUpdate)), or `ApiKeyAuth`.
     pub async fn update_workspace_service_account(
         &self,
         client_id: &str,
@@ -3851,7 +3851,7 @@ impl Client {
     ///
     /// `DELETE /service_accounts/{clientId}`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:update`](super::Scope::WorkspacesUpdate)), or `ApiKeyAuth`.
     pub async fn delete_workspace_service_account(
         &self,
         client_id: &str,
@@ -3880,7 +3880,7 @@ impl Client {
     ///
     /// `GET /service_accounts/{clientId}/api_keys`
     ///
-    /// Authorization: `OAuth2` (scope `apiKey:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`apiKey:list`](super::Scope::ApiKeyList)), or `ApiKeyAuth`.
     pub async fn list_api_keys_for_service_account(
         &self,
         client_id: &str,
@@ -3909,7 +3909,7 @@ impl Client {
     ///
     /// `POST /service_accounts/{clientId}/api_keys`
     ///
-    /// Authorization: `OAuth2` (scope `apiKey:write`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`apiKey:write`](super::Scope::ApiKeyWrite)), or `ApiKeyAuth`.
     pub async fn create_api_key_for_service_account(
         &self,
         client_id: &str,
@@ -3940,7 +3940,7 @@ impl Client {
     ///
     /// `DELETE /service_accounts/{clientId}/api_keys/{apiKeyId}`
     ///
-    /// Authorization: `OAuth2` (scope `apiKey:write`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`apiKey:write`](super::Scope::ApiKeyWrite)), or `ApiKeyAuth`.
     pub async fn delete_api_key_for_service_account(
         &self,
         client_id: &str,
@@ -3968,7 +3968,7 @@ impl Client {
     ///
     /// `GET /templates`
     ///
-    /// Authorization: `OAuth2` (scope `templates:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`templates:list`](super::Scope::TemplatesList)), or `ApiKeyAuth`.
     pub async fn list_templates(
         &self,
     ) -> Result<Response<Vec<types::Template>>, Error<responses::ListTemplatesError>> {
@@ -3988,7 +3988,7 @@ impl Client {
     ///
     /// `GET /templates/{templateName}`
     ///
-    /// Authorization: `OAuth2` (scope `templates:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`templates:get`](super::Scope::TemplatesGet)), or `ApiKeyAuth`.
     pub async fn get_template(
         &self,
         template_name: &str,
@@ -4014,7 +4014,7 @@ impl Client {
     ///
     /// `GET /users`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:list`](super::Scope::WorkspacesList)), or `ApiKeyAuth`.
     pub async fn list_workspace_users(
         &self,
     ) -> Result<
@@ -4037,7 +4037,7 @@ impl Client {
     ///
     /// `POST /users`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:invite`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:invite`](super::Scope::WorkspacesInvite)), or `ApiKeyAuth`.
     pub async fn invite_workspace_user(
         &self,
         body: &types::InviteWorkspaceUserBody,
@@ -4064,7 +4064,7 @@ impl Client {
     ///
     /// `PUT /users/{subOrEmail}`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:update`](super::Scope::WorkspacesUpdate)), or `ApiKeyAuth`.
     pub async fn update_workspace_user_role(
         &self,
         sub_or_email: &str,
@@ -4099,7 +4099,7 @@ impl Client {
     ///
     /// `DELETE /users/{subOrEmail}`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:remove`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:remove`](super::Scope::WorkspacesRemove)), or `ApiKeyAuth`.
     pub async fn remove_workspace_user(
         &self,
         sub_or_email: &str,
@@ -4126,7 +4126,7 @@ impl Client {
     ///
     /// `GET /volume_templates`
     ///
-    /// Authorization: `OAuth2` (scope `volumeTemplates:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumeTemplates:list`](super::Scope::VolumeTemplatesList)), or `ApiKeyAuth`.
     pub async fn list_volume_templates(
         &self,
     ) -> Result<
@@ -4149,7 +4149,7 @@ impl Client {
     ///
     /// `POST /volume_templates`
     ///
-    /// Authorization: `OAuth2` (scope `volumeTemplates:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumeTemplates:create`](super::Scope::VolumeTemplatesCreate)), or `ApiKeyAuth`.
     pub async fn create_volume_template(
         &self,
         body: &types::VolumeTemplate,
@@ -4181,7 +4181,7 @@ impl Client {
     ///
     /// `GET /volume_templates/{volumeTemplateName}`
     ///
-    /// Authorization: `OAuth2` (scope `volumeTemplates:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumeTemplates:get`](super::Scope::VolumeTemplatesGet)), or `ApiKeyAuth`.
     pub async fn get_volume_template(
         &self,
         volume_template_name: &str,
@@ -4213,7 +4213,7 @@ impl Client {
     ///
     /// `PUT /volume_templates/{volumeTemplateName}`
     ///
-    /// Authorization: `OAuth2` (scope `volumeTemplates:upsert`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumeTemplates:upsert`](super::Scope::VolumeTemplatesUpsert)), or `ApiKeyAuth`.
     pub async fn update_volume_template(
         &self,
         volume_template_name: &str,
@@ -4250,7 +4250,7 @@ impl Client {
     ///
     /// `DELETE /volume_templates/{volumeTemplateName}`
     ///
-    /// Authorization: `OAuth2` (scope `volumeTemplates:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumeTemplates:delete`](super::Scope::VolumeTemplatesDelete)), or `ApiKeyAuth`.
     pub async fn delete_volume_template(
         &self,
         volume_template_name: &str,
@@ -4282,7 +4282,7 @@ impl Client {
     ///
     /// `DELETE /volume_templates/{volumeTemplateName}/versions/{versionName}`
     ///
-    /// Authorization: `OAuth2` (scope `volumeTemplates:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumeTemplates:delete`](super::Scope::VolumeTemplatesDelete)), or `ApiKeyAuth`.
     pub async fn delete_volume_template_version(
         &self,
         volume_template_name: &str,
@@ -4329,7 +4329,7 @@ impl Client {
     ///
     /// `GET /volumes`
     ///
-    /// Authorization: `OAuth2` (scope `volumes:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumes:list`](super::Scope::VolumesList)), or `ApiKeyAuth`.
     pub async fn list_volumes(
         &self,
         params: &params::ListVolumesParams,
@@ -4364,7 +4364,7 @@ impl Client {
     ///
     /// `POST /volumes`
     ///
-    /// Authorization: `OAuth2` (scope `volumes:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumes:create`](super::Scope::VolumesCreate)), or `ApiKeyAuth`.
     pub async fn create_volume(
         &self,
         body: &types::Volume,
@@ -4396,7 +4396,7 @@ impl Client {
     ///
     /// `GET /volumes/{volumeName}`
     ///
-    /// Authorization: `OAuth2` (scope `volumes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumes:get`](super::Scope::VolumesGet)), or `ApiKeyAuth`.
     pub async fn get_volume(
         &self,
         volume_name: &str,
@@ -4456,7 +4456,7 @@ impl Client {
     ///
     /// `DELETE /volumes/{volumeName}`
     ///
-    /// Authorization: `OAuth2` (scope `volumes:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumes:delete`](super::Scope::VolumesDelete)), or `ApiKeyAuth`.
     pub async fn delete_volume(
         &self,
         volume_name: &str,
@@ -4492,7 +4492,7 @@ impl Client {
     ///
     /// `GET /volumes/by-external-id/{externalId}`
     ///
-    /// Authorization: `OAuth2` (scope `volumes:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`volumes:get`](super::Scope::VolumesGet)), or `ApiKeyAuth`.
     pub async fn get_volume_by_external_id(
         &self,
         external_id: &str,
@@ -4538,7 +4538,7 @@ impl Client {
     ///
     /// `GET /vpcs`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn list_vp_cs(
         &self,
     ) -> Result<Response<Vec<types::Vpc>>, Error<responses::ListVpCsError>> {
@@ -4556,7 +4556,7 @@ impl Client {
     ///
     /// `POST /vpcs`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn create_vpc(
         &self,
         body: &types::Vpc,
@@ -4576,7 +4576,7 @@ impl Client {
     ///
     /// `GET /vpcs/{vpcName}`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn get_vpc(
         &self,
         vpc_name: &str,
@@ -4600,7 +4600,7 @@ impl Client {
     ///
     /// `DELETE /vpcs/{vpcName}`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn delete_vpc(
         &self,
         vpc_name: &str,
@@ -4624,7 +4624,7 @@ impl Client {
     ///
     /// `GET /vpcs/{vpcName}/egressgateways`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn list_egress_gateways(
         &self,
         vpc_name: &str,
@@ -4651,7 +4651,7 @@ impl Client {
     ///
     /// `POST /vpcs/{vpcName}/egressgateways`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn create_egress_gateway(
         &self,
         vpc_name: &str,
@@ -4680,7 +4680,7 @@ impl Client {
     ///
     /// `GET /vpcs/{vpcName}/egressgateways/{gatewayName}`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn get_egress_gateway(
         &self,
         vpc_name: &str,
@@ -4709,7 +4709,7 @@ impl Client {
     ///
     /// `DELETE /vpcs/{vpcName}/egressgateways/{gatewayName}`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn delete_egress_gateway(
         &self,
         vpc_name: &str,
@@ -4738,7 +4738,7 @@ impl Client {
     ///
     /// `GET /vpcs/{vpcName}/egressgateways/{gatewayName}/ips`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn list_egress_i_ps(
         &self,
         vpc_name: &str,
@@ -4764,7 +4764,7 @@ impl Client {
     ///
     /// `POST /vpcs/{vpcName}/egressgateways/{gatewayName}/ips`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn create_egress_ip(
         &self,
         vpc_name: &str,
@@ -4792,7 +4792,7 @@ impl Client {
     ///
     /// `GET /vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn get_egress_ip(
         &self,
         vpc_name: &str,
@@ -4820,7 +4820,7 @@ impl Client {
     ///
     /// `DELETE /vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn delete_egress_ip(
         &self,
         vpc_name: &str,
@@ -4850,7 +4850,7 @@ impl Client {
     ///
     /// `GET /workspaces`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:list`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:list`](super::Scope::WorkspacesList)), or `ApiKeyAuth`.
     pub async fn list_workspaces(
         &self,
     ) -> Result<Response<Vec<types::Workspace>>, Error<responses::ListWorkspacesError>> {
@@ -4877,7 +4877,7 @@ impl Client {
     ///
     /// `POST /workspaces`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:create`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:create`](super::Scope::WorkspacesCreate)), or `ApiKeyAuth`.
     pub async fn create_workspace(
         &self,
         body: &types::Workspace,
@@ -4911,7 +4911,7 @@ impl Client {
     ///
     /// `GET /workspaces/{workspaceName}`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:get`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:get`](super::Scope::WorkspacesGet)), or `ApiKeyAuth`.
     pub async fn get_workspace(
         &self,
         workspace_name: &str,
@@ -4948,7 +4948,7 @@ impl Client {
     ///
     /// `PUT /workspaces/{workspaceName}`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:update`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:update`](super::Scope::WorkspacesUpdate)), or `ApiKeyAuth`.
     pub async fn update_workspace(
         &self,
         workspace_name: &str,
@@ -4988,7 +4988,7 @@ impl Client {
     ///
     /// `DELETE /workspaces/{workspaceName}`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:delete`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:delete`](super::Scope::WorkspacesDelete)), or `ApiKeyAuth`.
     pub async fn delete_workspace(
         &self,
         workspace_name: &str,
@@ -5025,7 +5025,7 @@ impl Client {
     ///
     /// `DELETE /workspaces/{workspaceName}/leave`
     ///
-    /// Authorization: `OAuth2` (scope `workspaces:leave`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`workspaces:leave`](super::Scope::WorkspacesLeave)), or `ApiKeyAuth`.
     pub async fn leave_workspace(
         &self,
         workspace_name: &str,
@@ -5052,7 +5052,7 @@ impl Client {
     ///
     /// `POST /workspaces/availability`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn check_workspace_availability(
         &self,
         body: &types::CheckWorkspaceAvailabilityBody,

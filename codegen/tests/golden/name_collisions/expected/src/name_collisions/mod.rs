@@ -8,6 +8,7 @@ pub mod params;
 pub mod responses;
 pub mod types;
 
+use std::time::Duration;
 use crate::runtime;
 
 /// A client for Name collisions 1.
@@ -31,6 +32,21 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.runtime.base_url()
     }
+
+    /// The same client with another time limit for whole requests (`None`: no limit),
+    /// for the calls made through it: `client.with_timeout(Duration::from_secs(5)).op(..)`.
+    pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
+        Client {
+            runtime: self.runtime.with_timeout(timeout.into()),
+        }
+    }
+
+    /// The same client with another retry policy, for the calls made through it.
+    pub fn with_retry(&self, policy: runtime::RetryPolicy) -> Client {
+        Client {
+            runtime: self.runtime.with_retry(policy),
+        }
+    }
 }
 
 /// Configures a [`Client`]: where it sends requests and with which credentials.
@@ -40,9 +56,34 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Uses this HTTP client (for proxies, TLS roots, timeouts) instead of a default one.
+    /// Uses this HTTP client (for proxies, TLS roots) instead of a default one; its own
+    /// connect timeout and `User-Agent` then apply.
     pub fn http_client(mut self, client: runtime::reqwest::Client) -> Self {
         self.inner.http_client(client);
+        self
+    }
+
+    /// The time a whole request may take (default 60 s); `None` waits for ever.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.inner.timeout(timeout.into());
+        self
+    }
+
+    /// The time connecting may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.inner.connect_timeout(timeout);
+        self
+    }
+
+    /// When failed requests are sent again; see [`runtime::RetryPolicy`] for the default.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.inner.retry(policy);
+        self
+    }
+
+    /// Runs `hook` around every request this client sends.
+    pub fn hook(mut self, hook: impl runtime::Hook + 'static) -> Self {
+        self.inner.hook(::std::sync::Arc::new(hook));
         self
     }
 

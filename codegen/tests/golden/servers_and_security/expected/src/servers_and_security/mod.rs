@@ -8,6 +8,7 @@ pub mod params;
 pub mod responses;
 pub mod types;
 
+use std::time::Duration;
 use crate::runtime;
 
 /// The servers the spec lists; the first is the default.
@@ -34,6 +35,34 @@ impl Server {
     }
 }
 
+/// The scopes of the `OAuth2` OAuth2 scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Administrative access
+    ///
+    /// `admin`
+    Admin,
+    /// Read things
+    ///
+    /// `things:read`
+    ThingsRead,
+    /// Write things
+    ///
+    /// `things:write`
+    ThingsWrite,
+}
+
+impl Scope {
+    /// The scope as the authorization server knows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Admin => "admin",
+            Scope::ThingsRead => "things:read",
+            Scope::ThingsWrite => "things:write",
+        }
+    }
+}
+
 /// A client for Servers and security 1.
 ///
 /// Cheap to clone: clones share one connection pool.
@@ -53,6 +82,21 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.runtime.base_url()
+    }
+
+    /// The same client with another time limit for whole requests (`None`: no limit),
+    /// for the calls made through it: `client.with_timeout(Duration::from_secs(5)).op(..)`.
+    pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
+        Client {
+            runtime: self.runtime.with_timeout(timeout.into()),
+        }
+    }
+
+    /// The same client with another retry policy, for the calls made through it.
+    pub fn with_retry(&self, policy: runtime::RetryPolicy) -> Client {
+        Client {
+            runtime: self.runtime.with_retry(policy),
+        }
     }
 }
 
@@ -81,6 +125,28 @@ impl ClientBuilder {
             .credential(
                 "OAuth2",
                 runtime::Credential::Bearer(runtime::Secret::new(token)),
+            );
+        self
+    }
+
+    /// Trades `client_id` and `client_secret` for `OAuth2` access tokens at `/oauth/token` (resolved against the base URL), asking for `scopes`. Tokens are fetched when first needed, cached until shortly before they expire, and shared by clones of the client.
+    pub fn oauth2_client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        scopes: &[Scope],
+    ) -> Self {
+        let scopes = scopes.iter().map(|scope| scope.as_str().to_string()).collect();
+        let source = runtime::TokenSource::new(
+            "/oauth/token",
+            client_id,
+            client_secret,
+            scopes,
+        );
+        self.inner
+            .credential(
+                "OAuth2",
+                runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)),
             );
         self
     }
@@ -122,9 +188,34 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this HTTP client (for proxies, TLS roots, timeouts) instead of a default one.
+    /// Uses this HTTP client (for proxies, TLS roots) instead of a default one; its own
+    /// connect timeout and `User-Agent` then apply.
     pub fn http_client(mut self, client: runtime::reqwest::Client) -> Self {
         self.inner.http_client(client);
+        self
+    }
+
+    /// The time a whole request may take (default 60 s); `None` waits for ever.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.inner.timeout(timeout.into());
+        self
+    }
+
+    /// The time connecting may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.inner.connect_timeout(timeout);
+        self
+    }
+
+    /// When failed requests are sent again; see [`runtime::RetryPolicy`] for the default.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.inner.retry(policy);
+        self
+    }
+
+    /// Runs `hook` around every request this client sends.
+    pub fn hook(mut self, hook: impl runtime::Hook + 'static) -> Self {
+        self.inner.hook(::std::sync::Arc::new(hook));
         self
     }
 

@@ -20,7 +20,7 @@ impl Client {
 
     /// `POST /admin`
     ///
-    /// Authorization: `OAuth2` (scope `admin`), or `ApiKeyAuth`.
+    /// Authorization: `OAuth2` (scope [`admin`](super::Scope::Admin)), or `ApiKeyAuth`.
     pub async fn do_admin(
         &self,
     ) -> Result<Response<()>, Error<responses::DoAdminError>> {
@@ -36,7 +36,7 @@ impl Client {
 
     /// `GET /both`
     ///
-    /// Authorization: `OAuth2` (scopes `things:read`, `things:write`) and `Basic`, or no credentials.
+    /// Authorization: `OAuth2` (scopes [`things:read`](super::Scope::ThingsRead), [`things:write`](super::Scope::ThingsWrite)) and `Basic`, or no credentials.
     pub async fn needs_both(
         &self,
     ) -> Result<Response<()>, Error<responses::NeedsBothError>> {
