@@ -151,11 +151,15 @@ impl TokenSource {
     async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, AuthError> {
         let url = self.token_url();
         let fail = |problem: String, status: Option<StatusCode>| AuthError { url: url.clone(), problem, status };
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("grant_type", "client_credentials");
-        if !self.scopes.is_empty() {
-            form.append_pair("scope", &self.scopes.join(" "));
-        }
+        // Finished before any `.await`: the serializer is not `Send`, and the futures are.
+        let form = {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            form.append_pair("grant_type", "client_credentials");
+            if !self.scopes.is_empty() {
+                form.append_pair("scope", &self.scopes.join(" "));
+            }
+            form.finish()
+        };
         // RFC 6749 section 2.3.1: client_secret_basic, which every server must accept.
         let pair = format!("{}:{}", self.client_id, self.client_secret.expose());
         let mut authorization =
@@ -168,7 +172,7 @@ impl TokenSource {
             .header(AUTHORIZATION, authorization)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(reqwest::header::ACCEPT, "application/json")
-            .body(form.finish())
+            .body(form)
             .send()
             .await
             .map_err(|e| fail(format!("could not be reached: {}", e.without_url()), None))?;

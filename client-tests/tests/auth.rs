@@ -1,0 +1,174 @@
+//! Credentials on the wire: every kind of security scheme, and OAuth2 client credentials with
+//! Blaxel's real scheme (token URL `/oauth/token`, relative to the server).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use vendor_apis::blaxel::{Client, Scope};
+use vendor_apis::runtime::{self, ApiKeyLocation, ClientBuilder, Credential, Error, Method, Secret};
+use wiremock::matchers::{body_string, header, method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// Sends one GET through the runtime with `credential` as the scheme `auth`, and returns what
+/// the server received.
+async fn sent_with(credential: Credential) -> Request {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let mut builder = ClientBuilder::new(server.uri());
+    builder.credential("auth", credential);
+    let client = builder.build().unwrap();
+    let request = client.request(Method::GET, "/x", &[&["auth"]]).unwrap();
+    client.send::<()>(request).await.unwrap();
+    server.received_requests().await.unwrap().remove(0)
+}
+
+#[tokio::test]
+async fn each_scheme_sends_its_credential_once() {
+    let bearer = sent_with(Credential::Bearer(Secret::new("t0k"))).await;
+    assert_eq!(bearer.headers.get_all("authorization").iter().collect::<Vec<_>>(), ["Bearer t0k"]);
+
+    let basic = sent_with(Credential::Basic { username: "ada".into(), password: Secret::new("s3cret") }).await;
+    assert_eq!(basic.headers.get_all("authorization").iter().collect::<Vec<_>>(), ["Basic YWRhOnMzY3JldA=="]);
+
+    let key = Secret::new("k3y");
+    let in_header =
+        sent_with(Credential::ApiKey { location: ApiKeyLocation::Header, name: "x-api-key", value: key.clone() }).await;
+    assert_eq!(in_header.headers.get_all("x-api-key").iter().collect::<Vec<_>>(), ["k3y"]);
+    assert!(in_header.headers.get("authorization").is_none());
+
+    let in_query =
+        sent_with(Credential::ApiKey { location: ApiKeyLocation::Query, name: "api_key", value: key.clone() }).await;
+    assert_eq!(in_query.url.query(), Some("api_key=k3y"));
+
+    let in_cookie =
+        sent_with(Credential::ApiKey { location: ApiKeyLocation::Cookie, name: "session", value: key }).await;
+    assert_eq!(in_cookie.headers.get_all("cookie").iter().collect::<Vec<_>>(), ["session=k3y"]);
+}
+
+#[tokio::test]
+async fn a_query_key_never_shows_in_errors() {
+    // Nothing listens on port 9: the connection fails, and reqwest errors name the URL.
+    let mut builder = ClientBuilder::new("http://127.0.0.1:9");
+    builder.credential(
+        "auth",
+        Credential::ApiKey { location: ApiKeyLocation::Query, name: "api_key", value: Secret::new("k3y_secret") },
+    );
+    builder.retry(runtime::RetryPolicy::none());
+    let client = builder.build().unwrap();
+    let request = client.request(Method::GET, "/x", &[&["auth"]]).unwrap();
+    let err = client.send::<()>(request).await.unwrap_err();
+    assert!(!err.to_string().contains("k3y_secret") && !format!("{err:?}").contains("k3y_secret"), "{err:?}");
+}
+
+/// A token endpoint that hands out `tok-1`, `tok-2`, ... valid for `expires_in` seconds.
+struct Tokens {
+    issued: AtomicUsize,
+    expires_in: u64,
+}
+
+impl Respond for Tokens {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        // A little latency, so concurrent callers really do overlap with the fetch.
+        ResponseTemplate::new(200)
+            .set_delay(Duration::from_millis(50))
+            .set_body_json(serde_json::json!({"access_token": format!("tok-{n}"), "token_type": "bearer", "expires_in": self.expires_in}))
+    }
+}
+
+async fn blaxel_with_token_endpoint(expires_in: u64) -> (MockServer, Client, Arc<Tokens>) {
+    let server = MockServer::start().await;
+    let tokens = Arc::new(Tokens { issued: AtomicUsize::new(0), expires_in });
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(Shared(Arc::clone(&tokens)))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    // The spec's server URL has a path (`/v0`); the relative token URL resolves against it (RFC 3986).
+    let client = Client::builder()
+        .base_url(format!("{}/v0", server.uri()))
+        .oauth2_client_credentials("client-id", "client-secret", &[Scope::ApiKeyWrite, Scope::Admin])
+        .build()
+        .unwrap();
+    (server, client, tokens)
+}
+
+/// Lets the test keep a handle on the endpoint it mounts.
+struct Shared(Arc<Tokens>);
+
+impl Respond for Shared {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        self.0.respond(request)
+    }
+}
+
+fn api_authorizations(requests: &[Request]) -> Vec<String> {
+    requests
+        .iter()
+        .filter(|r| r.url.path() != "/oauth/token")
+        .map(|r| r.headers.get("authorization").unwrap().to_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn one_token_fetch_serves_many_concurrent_calls() {
+    let (server, client, tokens) = blaxel_with_token_endpoint(3600).await;
+    let calls = (0..8).map(|i| {
+        let client = client.clone();
+        tokio::spawn(async move { client.delete_api_key_for_service_account("c", &format!("k{i}")).await })
+    });
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    client.delete_api_key_for_service_account("c", "k-later").await.unwrap();
+    assert_eq!(tokens.issued.load(Ordering::SeqCst), 1, "one fetch for nine calls");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(api_authorizations(&requests), vec!["Bearer tok-1"; 9]);
+
+    let token_request = requests.iter().find(|r| r.url.path() == "/oauth/token").unwrap();
+    // client_secret_basic: base64("client-id:client-secret").
+    assert_eq!(token_request.headers["authorization"], "Basic Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQ=");
+    assert_eq!(
+        String::from_utf8_lossy(&token_request.body),
+        "grant_type=client_credentials&scope=apiKey%3Awrite+admin"
+    );
+}
+
+#[tokio::test]
+async fn an_expiring_token_is_refreshed() {
+    // A one-second token is renewed half-way through its life.
+    let (server, client, tokens) = blaxel_with_token_endpoint(1).await;
+    client.delete_api_key_for_service_account("c", "k1").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    client.delete_api_key_for_service_account("c", "k2").await.unwrap();
+    assert_eq!(tokens.issued.load(Ordering::SeqCst), 2);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(api_authorizations(&requests), ["Bearer tok-1", "Bearer tok-2"]);
+}
+
+#[tokio::test]
+async fn a_refused_token_request_is_an_auth_error_and_the_call_is_not_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(body_string("grant_type=client_credentials"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "invalid_client"})))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .oauth2_client_credentials("client-id", "wrong-secret", &[])
+        .build()
+        .unwrap();
+    let err = client.delete_api_key_for_service_account("c", "k").await.unwrap_err();
+    let Error::Auth(auth) = &err else { panic!("{err:?}") };
+    assert_eq!(auth.status.map(|s| s.as_u16()), Some(401));
+    let message = err.to_string();
+    assert!(message.contains("token endpoint") && message.contains("invalid_client"), "{message}");
+    assert!(!message.contains("wrong-secret") && !format!("{err:?}").contains("wrong-secret"));
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r.url.path() == "/oauth/token"), "the API call is not sent");
+}

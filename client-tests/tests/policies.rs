@@ -1,0 +1,150 @@
+//! Retries, timeouts, hooks and the User-Agent of the generated clients, over loopback.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use vendor_apis::runtime::{Hook, RawResponse, RetryPolicy, reqwest};
+use vendor_apis::{blaxel, devin};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn key_json() -> serde_json::Value {
+    json!({"api_key_id": "k", "api_key_name": "n", "created_at": 1, "expires_at": null,
+           "revoked_at": null, "last_used_at": null, "is_active": true})
+}
+
+/// Retries that wait milliseconds, not seconds.
+fn quick_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy { max_retries, initial_backoff: Duration::from_millis(10), ..RetryPolicy::default() }
+}
+
+fn devin_client(server: &MockServer) -> devin::Client {
+    devin::Client::builder(server.uri()).bearer_auth("cog").retry(quick_retries(2)).build().unwrap()
+}
+
+#[tokio::test]
+async fn a_503_is_retried_and_the_success_returned() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_json()))
+        .mount(&server)
+        .await;
+    let key = devin_client(&server).revoke_service_user_api_key("u", "k").await.unwrap();
+    assert_eq!(key.api_key_id, "k");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let server = MockServer::start().await;
+    let busy = ResponseTemplate::new(429).insert_header("retry-after", "1");
+    Mock::given(method("DELETE")).respond_with(busy).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_json()))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    devin_client(&server).revoke_service_user_api_key("u", "k").await.unwrap();
+    let waited = started.elapsed();
+    // The backoff alone would be 5-10 ms; the server asked for a second.
+    assert!(waited >= Duration::from_secs(1) && waited < Duration::from_secs(3), "{waited:?}");
+}
+
+#[tokio::test]
+async fn a_post_is_not_retried_unless_the_caller_opts_in() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let body: blaxel::types::Agent = serde_json::from_value(json!({"metadata": {"name": "a"}, "spec": {}})).unwrap();
+    let client =
+        blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").retry(quick_retries(3)).build().unwrap();
+    let err = client.create_agent(&body).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "POST is sent once");
+
+    let opted_in = client.with_retry(RetryPolicy { retry_non_idempotent: true, ..quick_retries(3) });
+    opted_in.create_agent(&body).await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1 + 4, "first attempt plus three retries");
+}
+
+#[tokio::test]
+async fn after_the_last_retry_the_last_answer_is_the_error() {
+    let server = MockServer::start().await;
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&attempts);
+    Mock::given(method("DELETE"))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            ResponseTemplate::new(503).set_body_string(format!("attempt {n}"))
+        })
+        .mount(&server)
+        .await;
+    let err = devin_client(&server).revoke_service_user_api_key("u", "k").await.unwrap_err();
+    assert_eq!(attempts.load(Ordering::SeqCst), 3, "one attempt and two retries");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(err.raw_body().unwrap(), b"attempt 3");
+}
+
+#[tokio::test]
+async fn a_slow_answer_is_a_timeout_error_and_the_limit_can_be_raised_per_call() {
+    let server = MockServer::start().await;
+    let slow = ResponseTemplate::new(200).set_body_json(key_json()).set_delay(Duration::from_millis(400));
+    Mock::given(method("DELETE")).respond_with(slow).mount(&server).await;
+    let client = devin::Client::builder(server.uri())
+        .bearer_auth("cog")
+        .timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.revoke_service_user_api_key("u", "k").await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    let patient = client.with_timeout(Duration::from_secs(5));
+    patient.revoke_service_user_api_key("u", "k").await.unwrap();
+}
+
+/// Adds a header to every request and counts the responses.
+struct Tracing {
+    responses: Arc<AtomicUsize>,
+}
+
+impl Hook for Tracing {
+    fn on_request(&self, request: &mut reqwest::Request) {
+        request.headers_mut().insert("x-trace-id", "trace-1".parse().unwrap());
+    }
+
+    fn on_response(&self, response: &RawResponse) {
+        assert_eq!(response.status(), 200);
+        self.responses.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn hooks_see_every_request_and_response() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_json()))
+        .mount(&server)
+        .await;
+    let responses = Arc::new(AtomicUsize::new(0));
+    let tracing = Tracing { responses: Arc::clone(&responses) };
+    let client = devin::Client::builder(server.uri()).bearer_auth("cog").hook(tracing).build().unwrap();
+    client.revoke_service_user_api_key("u", "k").await.unwrap();
+    client.revoke_service_user_api_key("u", "k").await.unwrap();
+    assert_eq!(responses.load(Ordering::SeqCst), 2);
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r.headers["x-trace-id"] == "trace-1"));
+    let agent = requests[0].headers["user-agent"].to_str().unwrap();
+    assert!(agent.starts_with("vendor-apis/"), "{agent}");
+}
+
+#[tokio::test]
+async fn status_and_headers_come_with_successes() {
+    let server = MockServer::start().await;
+    let answer = ResponseTemplate::new(200).insert_header("x-request-id", "req-7").set_body_json(key_json());
+    Mock::given(method("DELETE")).respond_with(answer).mount(&server).await;
+    let response = devin_client(&server).revoke_service_user_api_key("u", "k").await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-request-id"], "req-7");
+}
