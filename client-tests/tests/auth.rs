@@ -172,3 +172,32 @@ async fn a_refused_token_request_is_an_auth_error_and_the_call_is_not_sent() {
     let requests = server.received_requests().await.unwrap();
     assert!(requests.iter().all(|r| r.url.path() == "/oauth/token"), "the API call is not sent");
 }
+
+#[tokio::test]
+async fn a_combined_requirement_sends_both_and_alternatives_pick_the_first_configured() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let mut builder = ClientBuilder::new(server.uri());
+    builder.credential("bearer", Credential::Bearer(Secret::new("t0k")));
+    builder.credential(
+        "key",
+        Credential::ApiKey { location: ApiKeyLocation::Header, name: "x-api-key", value: Secret::new("k3y") },
+    );
+    let client = builder.build().unwrap();
+
+    // `bearer AND key`, as one requirement object.
+    let both = client.request(Method::GET, "/both", &[&["bearer", "key"]]).unwrap();
+    client.send::<()>(both).await.unwrap();
+    // `missing OR key`: the first alternative lacks a credential, the second is used alone.
+    let either = client.request(Method::GET, "/either", &[&["missing"], &["key"]]).unwrap();
+    client.send::<()>(either).await.unwrap();
+    // `security: []` sends nothing.
+    let open = client.request(Method::GET, "/open", &[]).unwrap();
+    client.send::<()>(open).await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    let sent = |i: usize, name: &str| requests[i].headers.get_all(name).iter().count();
+    assert_eq!((sent(0, "authorization"), sent(0, "x-api-key")), (1, 1));
+    assert_eq!((sent(1, "authorization"), sent(1, "x-api-key")), (0, 1));
+    assert_eq!((sent(2, "authorization"), sent(2, "x-api-key")), (0, 0));
+}

@@ -233,13 +233,17 @@ impl<'a> TypeBuilder<'a> {
             if write_only {
                 notes.push("Write-only: sent in requests, never returned.".into());
             }
-            // Formats a Rust type does not already say are kept as text, and named here.
-            let format = match schema {
-                SchemaRef::Item(item) => SchemaView::of(item).format.filter(|_| shape.ty == TypeRef::String),
-                SchemaRef::Ref(_) => None,
-            };
-            if let Some(format) = format {
-                notes.push(format!("Format: `{format}`."));
+            if let SchemaRef::Item(item) = schema {
+                let view = SchemaView::of(item);
+                // Formats a Rust type does not already say are kept as text, and named here.
+                if let Some(format) = view.format.filter(|_| shape.ty == TypeRef::String) {
+                    notes.push(format!("Format: `{format}`."));
+                }
+                // Numeric enums stay numbers (a new value from the server must still decode).
+                if matches!(shape.ty, TypeRef::Int(_) | TypeRef::Float(_)) && !view.enum_values.is_empty() {
+                    let values: Vec<String> = view.enum_values.iter().map(|v| format!("`{v}`")).collect();
+                    notes.push(format!("One of {}.", values.join(", ")));
+                }
             }
             if let Some(default) = data.and_then(|d| d.default.as_ref()) {
                 notes.push(format!("Default: `{default}`."));
