@@ -7,7 +7,7 @@ use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::tokens::{Paths, ident, imports_for};
 use crate::model::{
     Api, BodyEncoding, Operation, Param, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SecurityRequirement,
-    StatusMatch, TypeRef,
+    StatusMatch, TypeKind, TypeRef,
 };
 
 /// The `impl Client` block with every operation.
@@ -178,7 +178,9 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         let ty = match body.encoding {
             BodyEncoding::Bytes => quote!([u8]),
             BodyEncoding::Text => quote!(str),
-            BodyEncoding::Json | BodyEncoding::Form => Paths::outside().type_of(api, &body.ty),
+            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+                Paths::outside().type_of(api, &body.ty)
+            }
         };
         args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
     }
@@ -203,7 +205,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         .iter()
         .filter_map(|p| param_setup(p, quote!()))
         .chain(optional_params(op).into_iter().filter_map(|p| param_setup(p, quote!(params.))))
-        .chain(body_setup(op))
+        .chain(body_setup(api, op))
         .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
     let arms = response_arms(op);
@@ -302,12 +304,13 @@ fn param_setup(param: &Param, owner: TokenStream) -> Option<TokenStream> {
     }
 }
 
-fn body_setup(op: &Operation) -> Option<TokenStream> {
+fn body_setup(api: &Api, op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let media_type = &body.media_type;
     let set = match body.encoding {
         BodyEncoding::Json => quote!(request.json(body)?;),
         BodyEncoding::Form => quote!(request.form(body)?;),
+        BodyEncoding::Multipart => multipart_setup(api, &body.ty),
         BodyEncoding::Bytes | BodyEncoding::Text => quote!(request.raw(#media_type, body)?;),
     };
     Some(if body.required {
@@ -319,6 +322,31 @@ fn body_setup(op: &Operation) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// One part per field of the body struct: bytes as file parts, everything else as text.
+fn multipart_setup(api: &Api, ty: &TypeRef) -> TokenStream {
+    let fields = match ty {
+        TypeRef::Named(id) => match &api.type_def(*id).kind {
+            TypeKind::Struct { fields } => fields.as_slice(),
+            _ => &[],
+        },
+        _ => &[],
+    };
+    let parts = fields.iter().map(|field| {
+        let name = ident(&field.name);
+        let wire = &field.wire_name;
+        match (&field.ty, field.required) {
+            (TypeRef::Bytes, true) => quote!(form.file(#wire, Some(&body.#name));),
+            (TypeRef::Bytes, false) => quote!(form.file(#wire, body.#name.as_deref());),
+            _ => quote!(form.text(#wire, &body.#name)?;),
+        }
+    });
+    quote! {
+        let mut form = runtime::Multipart::new();
+        #(#parts)*
+        request.multipart(form)?;
+    }
 }
 
 fn response_arms(op: &Operation) -> Vec<TokenStream> {

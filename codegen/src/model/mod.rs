@@ -290,6 +290,9 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`: the fields of an object as `name=value` pairs.
     Form,
+    /// `multipart/form-data`: one part per field of an object; `format: binary` fields are
+    /// bytes sent as file parts.
+    Multipart,
     /// Raw bytes (`application/octet-stream` and other binary types); the type is [`TypeRef::Bytes`].
     Bytes,
     /// A `text/*` body; the type is [`TypeRef::String`].

@@ -216,15 +216,17 @@ fn request_body<'a>(
     })?;
     // The first media type in order of preference; the spec's order breaks ties.
     let chosen =
-        [BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Text, BodyEncoding::Bytes].into_iter().find_map(
-            |encoding| body.content.iter().find(|(m, _)| body_encoding(m) == Some(encoding)).map(|c| (encoding, c)),
-        );
+        [BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Multipart, BodyEncoding::Text, BodyEncoding::Bytes]
+            .into_iter()
+            .find_map(|encoding| {
+                body.content.iter().find(|(m, _)| body_encoding(m) == Some(encoding)).map(|c| (encoding, c))
+            });
     let Some((encoding, (media_type, media))) = chosen else {
         let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
         return Err(Error::unsupported(
             Location::new(&spec.file, format!("{body_at}/content")),
             format!("request body media type {}", found.join(", ")),
-            "JSON, form-urlencoded, text and binary bodies are generated",
+            "JSON, form-urlencoded, multipart/form-data, text and binary bodies are generated",
         ));
     };
     let (ty, sample) = match (encoding, &media.schema) {
@@ -232,7 +234,11 @@ fn request_body<'a>(
         (BodyEncoding::Text, _) => (TypeRef::String, serde_json::json!("string")),
         (_, Some(schema)) => {
             let ctx = Ctx::new(format!("{camel}Body"), pointer_under(&body_at, &["content", media_type, "schema"]));
-            let ty = types.shape(SchemaRef::from(schema), &ctx)?.into_type();
+            let ty = if encoding == BodyEncoding::Multipart {
+                types.shape_with_binary_as_bytes(SchemaRef::from(schema), &ctx)?.into_type()
+            } else {
+                types.shape(SchemaRef::from(schema), &ctx)?.into_type()
+            };
             (ty, samples::sample(&spec.openapi, SchemaRef::from(schema)))
         }
         (_, None) => (TypeRef::Json, serde_json::json!({})),
@@ -308,7 +314,8 @@ fn body_encoding(media_type: &str) -> Option<BodyEncoding> {
     match essence.as_str() {
         _ if is_json(&essence) => Some(BodyEncoding::Json),
         "application/x-www-form-urlencoded" => Some(BodyEncoding::Form),
-        "multipart/form-data" | "multipart/mixed" => None,
+        "multipart/form-data" => Some(BodyEncoding::Multipart),
+        "multipart/mixed" | "multipart/related" => None,
         text if text.starts_with("text/") => Some(BodyEncoding::Text),
         _ => Some(BodyEncoding::Bytes),
     }

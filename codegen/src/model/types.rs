@@ -71,6 +71,8 @@ pub struct TypeBuilder<'a> {
     /// Component schemas keep their names first when names collide.
     is_component: Vec<bool>,
     components: BTreeMap<&'a str, TypeId>,
+    /// Set while converting a multipart body: there `format: binary` means file bytes.
+    binary_as_bytes: bool,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -81,6 +83,7 @@ impl<'a> TypeBuilder<'a> {
             defs: Vec::new(),
             is_component: Vec::new(),
             components: BTreeMap::new(),
+            binary_as_bytes: false,
         };
         let schemas: Vec<_> = spec.openapi.components.iter().flat_map(|c| c.schemas.iter()).collect();
         for (name, _) in &schemas {
@@ -161,6 +164,15 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// Like [`TypeBuilder::shape`], for a multipart body: its inline `format: binary` strings
+    /// become bytes. (A component it references keeps its own types.)
+    pub fn shape_with_binary_as_bytes(&mut self, schema: SchemaRef<'a>, ctx: &Ctx) -> Result<Shape> {
+        self.binary_as_bytes = true;
+        let shape = self.shape(schema, ctx);
+        self.binary_as_bytes = false;
+        shape
+    }
+
     fn convert(&mut self, view: &SchemaView<'a>, ctx: &Ctx) -> Result<Converted> {
         if view.null_only || view.has_not {
             return Ok(Converted::Ref(TypeRef::Json));
@@ -177,6 +189,9 @@ impl<'a> TypeBuilder<'a> {
         }
         Ok(match view.ty {
             Some("string") if !view.enum_values.is_empty() => Converted::Def(string_enum(view)),
+            Some("string") if self.binary_as_bytes && view.format.as_deref() == Some("binary") => {
+                Converted::Ref(TypeRef::Bytes)
+            }
             Some("string") => Converted::Ref(TypeRef::String),
             Some("integer") => Converted::Ref(TypeRef::Int(match view.format.as_deref() {
                 Some("int8") => IntKind::I8,

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource};
 pub use decode::{decode_tagged, present_or_null, required_nullable};
-pub use encode::{QueryStyle, path_segment};
+pub use encode::{Multipart, QueryStyle, path_segment};
 use encode::{header_name, scalar_texts};
 pub use policy::{Hook, RetryPolicy};
 pub use reqwest;
@@ -409,6 +409,12 @@ impl Request {
             }
         }
         self.set_body("application/x-www-form-urlencoded", form.finish().into_bytes())
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(&mut self, form: Multipart) -> Result<(), InvalidRequest> {
+        let media_type = format!("multipart/form-data; boundary={}", form.boundary);
+        self.set_body(&media_type, form.finish())
     }
 
     /// Sets a body sent as it is (binary or text) with the given media type.

@@ -59,4 +59,24 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
+    /// `POST /avatars`
+    ///
+    /// Sends no credentials.
+    pub async fn upload_avatar(
+        &self,
+        body: Option<&types::UploadAvatarBody>,
+    ) -> Result<Response<()>, Error<responses::UploadAvatarError>> {
+        let mut request = self.runtime.request(Method::POST, "/avatars", &[])?;
+        if let Some(body) = body {
+            let mut form = runtime::Multipart::new();
+            form.file("file", body.file.as_deref());
+            request.multipart(form)?;
+        }
+        let response = self.runtime.send(request).await?;
+        match response.status().as_u16() {
+            204 => response.empty(),
+            _ => Err(response.unexpected()),
+        }
+    }
 }

@@ -10,3 +10,6 @@ pub enum UploadFileError {}
 /// The error responses [`Client::add_note`](super::Client::add_note) declares.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AddNoteError {}
+/// The error responses [`Client::upload_avatar`](super::Client::upload_avatar) declares.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadAvatarError {}

@@ -13,3 +13,9 @@ pub struct SendMessageBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_url: Option<Vec<String>>,
 }
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UploadAvatarBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<Vec<u8>>,
+}
