@@ -68,6 +68,18 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The location the error names, when it names one.
+    pub fn location_mut(&mut self) -> Option<&mut Location> {
+        match self {
+            Error::Syntax { location, .. } | Error::Invalid { location, .. } | Error::Unsupported { location, .. } => {
+                Some(location)
+            }
+            _ => None,
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).

@@ -91,12 +91,28 @@ pub struct GeneratedCrate {
     pub apis: Vec<ApiSummary>,
 }
 
-/// Loads and models one spec.
+/// Loads and models one spec. Errors that name a node also give its line and column.
 pub fn build_api(spec: &SpecInput) -> Result<model::Api> {
-    let loaded = load::load_with_overlay(&spec.file, &spec.text, spec.overlay.as_ref())?;
-    let mut api = model::build(&loaded, &spec.module(), &spec.settings)?;
+    let built = load::load_with_overlay(&spec.file, &spec.text, spec.overlay.as_ref())
+        .and_then(|loaded| model::build(&loaded, &spec.module(), &spec.settings));
+    let mut api = built.map_err(|error| with_position(error, spec))?;
     api.overlay = spec.overlay.as_ref().map(|o| o.file.clone());
     Ok(api)
+}
+
+/// Adds the line and column of the node an error names, from the file it names.
+fn with_position(mut error: Error, spec: &SpecInput) -> Error {
+    if let Some(location) = error.location_mut()
+        && location.line_col.is_none()
+    {
+        let text = match &spec.overlay {
+            Some(overlay) if overlay.file == location.file => Some(overlay.text.as_str()),
+            _ if location.file == spec.file => Some(spec.text.as_str()),
+            _ => None,
+        };
+        location.line_col = text.and_then(|text| load::position_of(text, &location.pointer));
+    }
+    error
 }
 
 /// Generates a crate with one module per spec; `command` is named in every file's preamble.

@@ -30,9 +30,14 @@ pub struct Settings {
 impl Settings {
     /// Parses a settings file; `file` names it in errors.
     pub fn from_toml(file: &str, text: &str) -> Result<Settings> {
-        toml::from_str(text).map_err(|e| Error::Settings {
-            file: file.to_string(),
-            message: e.to_string().trim_end().replace('\n', " "),
+        toml::from_str(text).map_err(|e| {
+            let at = e.span().map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                format!("line {line}, column {column}: ")
+            });
+            Error::Settings { file: file.to_string(), message: format!("{}{}", at.unwrap_or_default(), e.message()) }
         })
     }
 }

@@ -4,12 +4,14 @@
 mod document;
 mod lower;
 mod overlay;
+mod positions;
 
 use serde_json::Value;
 
 use crate::error::{Error, Location, Result};
 
 pub use document::parse_document;
+pub use positions::position_of;
 
 /// Which OpenAPI line the document declared before lowering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -345,6 +345,15 @@ pub fn build(spec: &LoadedSpec, module: &str, settings: &Settings) -> Result<Api
     let (security_schemes, default_security) = security::schemes(spec)?;
     let (operations, warnings) = operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
     let mut types = types.finish();
+    if let Some(cycle) = recursion::alias_cycle(&types) {
+        let names: Vec<&str> =
+            cycle.iter().map(|id| types[id.0].origin.rsplit('/').next().unwrap_or_default()).collect();
+        return Err(crate::Error::unsupported(
+            crate::Location::new(&spec.file, types[cycle[0].0].origin.clone()),
+            format!("the `$ref` cycle {} describes no value Rust can hold", names.join(" -> ")),
+            "give one schema in the cycle its own properties, or break the cycle in an overlay",
+        ));
+    }
     let mut operations = operations;
     types::sort_by_name(&mut types, &mut operations);
     Ok(Api {

@@ -32,6 +32,15 @@ pub fn build<'a>(
         };
         for (method, op) in item.iter() {
             let at = format!("{path_at}/{method}");
+            if let Some(id) = &op.operation_id
+                && let Some(other) = operations.iter().find(|o| o.operation_id.as_ref() == Some(id))
+            {
+                return Err(Error::invalid(
+                    Location::new(&spec.file, format!("{at}/operationId")),
+                    format!("operationId `{id}` is also the operationId of {}", other.origin),
+                    "operationIds must be unique: give one another (with an overlay if the spec is vendored)",
+                ));
+            }
             let name = operation_name(op.operation_id.as_deref(), method, path, settings);
             let name = unique_name(&name, method, &operations, spec, &at)?;
             let camel = ident::type_name(&name);
@@ -43,6 +52,7 @@ pub fn build<'a>(
                 let body = request_body(spec, types, op, &at, &camel)?;
                 Ok((params, body, responses(spec, types, op, &at, &camel)?))
             });
+            let parts = parts.and_then(|parts| check_path_params(spec, path, &at, &parts.0).map(|()| parts));
             let (params, body, (success, errors)) = match parts {
                 Ok(parts) => parts,
                 // One construct the generator cannot express costs that operation, not the API.
@@ -73,6 +83,21 @@ pub fn build<'a>(
         }
     }
     Ok((operations, warnings))
+}
+
+/// Every `{name}` in the path template must be a declared path parameter.
+fn check_path_params(spec: &LoadedSpec, path: &str, at: &str, params: &[Param]) -> Result<()> {
+    for piece in path.split('{').skip(1) {
+        let name = piece.split('}').next().unwrap_or_default();
+        if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            return Err(Error::invalid(
+                Location::new(&spec.file, at),
+                format!("path parameter `{name}` of `{path}` is not declared"),
+                format!("declare it under `parameters` with `name: {name}`, `in: path`, `required: true`"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The method name for an operation, before collisions are resolved.

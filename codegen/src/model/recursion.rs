@@ -56,3 +56,38 @@ fn reaches(edges: &[Vec<TypeId>], from: TypeId, goal: TypeId) -> bool {
     }
     false
 }
+
+/// A cycle of schemas that are only other schemas (`A: {$ref: B}`, `B: {$ref: A}`, or an array
+/// of itself): Rust cannot express such type aliases. Returns the cycle, first member repeated.
+pub fn alias_cycle(defs: &[TypeDef]) -> Option<Vec<TypeId>> {
+    let targets = |id: TypeId| -> Vec<TypeId> {
+        match &defs[id.0].kind {
+            TypeKind::Alias(ty) => {
+                let mut found = Vec::new();
+                ty.clone().visit_mut(&mut |t| {
+                    if let TypeRef::Named(target) = t
+                        && matches!(defs[target.0].kind, TypeKind::Alias(_))
+                    {
+                        found.push(*target);
+                    }
+                });
+                found
+            }
+            _ => Vec::new(),
+        }
+    };
+    for start in (0..defs.len()).map(TypeId) {
+        let mut path = vec![start];
+        let mut seen = BTreeSet::new();
+        while let Some(next) = path.last().and_then(|&id| targets(id).first().copied()) {
+            path.push(next);
+            if next == start {
+                return Some(path);
+            }
+            if !seen.insert(next) {
+                break;
+            }
+        }
+    }
+    None
+}
