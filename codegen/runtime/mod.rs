@@ -56,6 +56,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     hooks: Vec<Arc<dyn Hook>>,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -67,6 +68,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -75,6 +77,9 @@ impl fmt::Debug for ClientBuilder {
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A whole request (sending, waiting, reading) gives up after this long unless told otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Responses larger than this are refused unless the builder allows more: memory stays bounded
+/// whatever a server sends.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 impl ClientBuilder {
     pub fn new(base_url: impl Into<String>) -> Self {
@@ -86,6 +91,7 @@ impl ClientBuilder {
             timeout: Some(DEFAULT_TIMEOUT),
             retry: RetryPolicy::default(),
             hooks: Vec::new(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -121,6 +127,11 @@ impl ClientBuilder {
         self.hooks.push(hook);
     }
 
+    /// The largest response body accepted; a larger one is an [`Error::BodyTooLarge`].
+    pub fn max_response_bytes(&mut self, limit: usize) {
+        self.max_response_bytes = limit;
+    }
+
     pub fn build(self) -> Result<Client, BuildError> {
         let invalid = |reason: &str| BuildError::InvalidBaseUrl { url: self.base_url.clone(), reason: reason.into() };
         let url = Url::parse(&self.base_url).map_err(|e| invalid(&e.to_string()))?;
@@ -145,7 +156,13 @@ impl ClientBuilder {
         };
         // Operation paths start with `/`; keeping the base without a trailing one joins them simply.
         let base_url = url.as_str().trim_end_matches('/').to_string();
-        let shared = Shared { http, base_url, credentials: self.credentials, hooks: self.hooks };
+        let shared = Shared {
+            http,
+            base_url,
+            credentials: self.credentials,
+            hooks: self.hooks,
+            max_response_bytes: self.max_response_bytes,
+        };
         Ok(Client { shared: Arc::new(shared), timeout: self.timeout, retry: self.retry })
     }
 }
@@ -164,6 +181,7 @@ struct Shared {
     base_url: String,
     credentials: Vec<(&'static str, Credential)>,
     hooks: Vec<Arc<dyn Hook>>,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for Client {
@@ -252,7 +270,7 @@ impl Client {
                 Ok(response) if policy::is_retryable_status(response.status.as_u16()) => {
                     self.retry.delay(retry, Some(&response.headers))
                 }
-                Err(e) if e.is_connect() => self.retry.delay(retry, None),
+                Err(Failed::Transport(e)) if e.is_connect() => self.retry.delay(retry, None),
                 _ => None,
             };
             match (outcome, delay, next) {
@@ -271,21 +289,46 @@ impl Client {
                     return Ok(response);
                 }
                 // The last error is the one returned: after retries, that of the final attempt.
-                (Err(e), _, _) => return Err(e.into()),
+                (Err(Failed::Transport(e)), _, _) => return Err(e.into()),
+                (Err(Failed::TooLarge { status, limit }), _, _) => return Err(Error::BodyTooLarge { status, limit }),
             }
         }
     }
 
-    async fn attempt(&self, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
-        let response = self.shared.http.execute(request).await?;
+    async fn attempt(&self, request: reqwest::Request) -> Result<RawResponse, Failed> {
+        let mut response = self.shared.http.execute(request).await?;
         let status = response.status();
+        let limit = self.shared.max_response_bytes;
+        let too_large = || Failed::TooLarge { status, limit };
+        // Refuse early when the server says how much is coming, and count as it arrives when not.
+        if response.content_length().is_some_and(|length| length > limit as u64) {
+            return Err(too_large());
+        }
         let headers = response.headers().clone();
-        let body = response.bytes().await?.to_vec();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         let raw = RawResponse { status, headers, body };
         for hook in &self.shared.hooks {
             hook.on_response(&raw);
         }
         Ok(raw)
+    }
+}
+
+/// How one attempt failed.
+enum Failed {
+    Transport(reqwest::Error),
+    TooLarge { status: StatusCode, limit: usize },
+}
+
+impl From<reqwest::Error> for Failed {
+    fn from(error: reqwest::Error) -> Self {
+        Failed::Transport(error)
     }
 }
 

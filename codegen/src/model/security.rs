@@ -83,6 +83,8 @@ pub fn schemes(spec: &LoadedSpec) -> Result<(Vec<SecurityScheme>, Vec<SecurityRe
             kind,
         });
     }
+    // Sorted, so the builder's methods do not depend on the order components are listed in.
+    out.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
     let oauth_schemes = out.iter().filter(|s| matches!(s.kind, SchemeKind::OAuth2 { .. })).count();
     for scheme in &mut out {
         if let SchemeKind::OAuth2 { scope_type, .. } = &mut scheme.kind {

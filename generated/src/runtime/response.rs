@@ -207,6 +207,11 @@ pub enum Error<E> {
     /// No OAuth2 token could be had, so the request was not sent.
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// The response body was larger than the client accepts; it was not read to the end.
+    #[error(
+        "the response body ({status}) is larger than the limit of {limit} bytes; raise it with `max_response_bytes`"
+    )]
+    BodyTooLarge { status: StatusCode, limit: usize },
     /// The request (or reading its response) took longer than the client's timeout.
     #[error("the request timed out: {0}")]
     Timeout(#[source] reqwest::Error),
@@ -230,6 +235,7 @@ impl<E> Error<E> {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some(r.status),
             Error::Auth(e) => e.status,
+            Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => e.status(),
             Error::InvalidRequest(_) => None,
         }
@@ -240,7 +246,11 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some(&e.headers),
             Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some(&r.headers),
-            Error::Transport(_) | Error::Timeout(_) | Error::InvalidRequest(_) | Error::Auth(_) => None,
+            Error::Transport(_)
+            | Error::Timeout(_)
+            | Error::InvalidRequest(_)
+            | Error::Auth(_)
+            | Error::BodyTooLarge { .. } => None,
         }
     }
 
@@ -249,7 +259,11 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some(&e.raw_body),
             Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some(&r.body),
-            Error::Transport(_) | Error::Timeout(_) | Error::InvalidRequest(_) | Error::Auth(_) => None,
+            Error::Transport(_)
+            | Error::Timeout(_)
+            | Error::InvalidRequest(_)
+            | Error::Auth(_)
+            | Error::BodyTooLarge { .. } => None,
         }
     }
 
