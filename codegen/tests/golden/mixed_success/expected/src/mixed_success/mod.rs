@@ -81,6 +81,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body accepted (default 64 MiB); larger ones are refused with
+    /// [`runtime::Error::BodyTooLarge`] without being read to the end.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.inner.max_response_bytes(limit);
+        self
+    }
+
     /// Runs `hook` around every request this client sends.
     pub fn hook(mut self, hook: impl runtime::Hook + 'static) -> Self {
         self.inner.hook(::std::sync::Arc::new(hook));

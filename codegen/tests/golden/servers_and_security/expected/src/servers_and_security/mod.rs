@@ -119,38 +119,6 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends `token` as the OAuth2 access token of the `OAuth2` scheme.
-    pub fn oauth2_token(mut self, token: impl Into<String>) -> Self {
-        self.inner
-            .credential(
-                "OAuth2",
-                runtime::Credential::Bearer(runtime::Secret::new(token)),
-            );
-        self
-    }
-
-    /// Trades `client_id` and `client_secret` for `OAuth2` access tokens at `/oauth/token` (resolved against the base URL), asking for `scopes`. Tokens are fetched when first needed, cached until shortly before they expire, and shared by clones of the client.
-    pub fn oauth2_client_credentials(
-        mut self,
-        client_id: impl Into<String>,
-        client_secret: impl Into<String>,
-        scopes: &[Scope],
-    ) -> Self {
-        let scopes = scopes.iter().map(|scope| scope.as_str().to_string()).collect();
-        let source = runtime::TokenSource::new(
-            "/oauth/token",
-            client_id,
-            client_secret,
-            scopes,
-        );
-        self.inner
-            .credential(
-                "OAuth2",
-                runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)),
-            );
-        self
-    }
-
     /// Sends `token` as the bearer token of the `ApiKeyAuth` scheme.
     ///
     /// A long-lived key
@@ -188,6 +156,38 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends `token` as the OAuth2 access token of the `OAuth2` scheme.
+    pub fn oauth2_token(mut self, token: impl Into<String>) -> Self {
+        self.inner
+            .credential(
+                "OAuth2",
+                runtime::Credential::Bearer(runtime::Secret::new(token)),
+            );
+        self
+    }
+
+    /// Trades `client_id` and `client_secret` for `OAuth2` access tokens at `/oauth/token` (resolved against the base URL), asking for `scopes`. Tokens are fetched when first needed, cached until shortly before they expire, and shared by clones of the client.
+    pub fn oauth2_client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        scopes: &[Scope],
+    ) -> Self {
+        let scopes = scopes.iter().map(|scope| scope.as_str().to_string()).collect();
+        let source = runtime::TokenSource::new(
+            "/oauth/token",
+            client_id,
+            client_secret,
+            scopes,
+        );
+        self.inner
+            .credential(
+                "OAuth2",
+                runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)),
+            );
+        self
+    }
+
     /// Uses this HTTP client (for proxies, TLS roots) instead of a default one; its own
     /// connect timeout and `User-Agent` then apply.
     pub fn http_client(mut self, client: runtime::reqwest::Client) -> Self {
@@ -210,6 +210,13 @@ impl ClientBuilder {
     /// When failed requests are sent again; see [`runtime::RetryPolicy`] for the default.
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.inner.retry(policy);
+        self
+    }
+
+    /// The largest response body accepted (default 64 MiB); larger ones are refused with
+    /// [`runtime::Error::BodyTooLarge`] without being read to the end.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.inner.max_response_bytes(limit);
         self
     }
 
