@@ -73,6 +73,9 @@ pub struct TypeBuilder<'a> {
     components: BTreeMap<&'a str, TypeId>,
     /// Set while converting a multipart body: there `format: binary` means file bytes.
     binary_as_bytes: bool,
+    /// The components whose `allOf` is being merged, innermost last: a component met again is
+    /// an `allOf` that contains itself.
+    merging: Vec<TypeId>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -84,6 +87,7 @@ impl<'a> TypeBuilder<'a> {
             is_component: Vec::new(),
             components: BTreeMap::new(),
             binary_as_bytes: false,
+            merging: Vec::new(),
         };
         let schemas: Vec<_> = spec.openapi.components.iter().flat_map(|c| c.schemas.iter()).collect();
         for (name, _) in &schemas {
@@ -291,9 +295,19 @@ impl<'a> TypeBuilder<'a> {
         let mut fields = Vec::new();
         for (index, member) in structural {
             let member_ctx = ctx.child("", &["allOf", &index.to_string()]);
+            let mut entered = None;
             let (schema, member_ctx) = match member {
                 SchemaRef::Ref(reference) => {
                     let id = self.component(reference, &member_ctx.pointer)?;
+                    if self.merging.contains(&id) {
+                        return Err(Error::unsupported(
+                            Location::new(self.file, member_ctx.pointer.clone()),
+                            format!("an `allOf` that includes itself (through `{reference}`)"),
+                            "a schema cannot be all of itself and more; remove the reference from the `allOf`",
+                        ));
+                    }
+                    self.merging.push(id);
+                    entered = Some(id);
                     let name = &self.defs[id.0].name;
                     let resolved = self.component_schema(reference, &member_ctx.pointer)?;
                     (resolved, Ctx::new(name.clone(), self.defs[id.0].origin.clone()))
@@ -302,13 +316,17 @@ impl<'a> TypeBuilder<'a> {
             };
             let member_view = SchemaView::of(schema);
             let member_fields = if member_view.all_of.is_empty() {
-                self.fields(&member_view, &member_ctx)?
+                self.fields(&member_view, &member_ctx)
             } else {
-                match self.all_of(&member_view, &member_ctx)? {
+                self.all_of(&member_view, &member_ctx).map(|merged| match merged {
                     Converted::Def(TypeKind::Struct { fields }) => fields,
                     _ => Vec::new(),
-                }
+                })
             };
+            if entered.is_some() {
+                self.merging.pop();
+            }
+            let member_fields = member_fields?;
             merge_fields(&mut fields, member_fields);
         }
         merge_fields(&mut fields, self.fields(view, ctx)?);
