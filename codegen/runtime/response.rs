@@ -242,22 +242,18 @@ impl<E> Error<E> {
 
     /// The response headers, when there was a response.
     pub fn headers(&self) -> Option<&HeaderMap> {
-        match self {
-            Error::Api(e) => Some(&e.headers),
-            Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some(&r.headers),
-            Error::Transport(_)
-            | Error::Timeout(_)
-            | Error::InvalidRequest(_)
-            | Error::Auth(_)
-            | Error::BodyTooLarge { .. } => None,
-        }
+        self.response_parts().map(|(headers, _)| headers)
     }
 
     /// The response body as the server sent it, when there was a response.
     pub fn raw_body(&self) -> Option<&[u8]> {
+        self.response_parts().map(|(_, body)| body)
+    }
+
+    fn response_parts(&self) -> Option<(&HeaderMap, &[u8])> {
         match self {
-            Error::Api(e) => Some(&e.raw_body),
-            Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some(&r.body),
+            Error::Api(e) => Some((&e.headers, &e.raw_body)),
+            Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some((&r.headers, &r.body)),
             Error::Transport(_)
             | Error::Timeout(_)
             | Error::InvalidRequest(_)

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
-use super::tokens::{Paths, ident, imports_for};
+use super::tokens::{Paths, ident, imports_for, module_with_types};
 use crate::model::{
     Api, BodyEncoding, Operation, Param, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SecurityRequirement,
     StatusMatch, TypeKind, TypeRef,
@@ -79,21 +79,7 @@ pub fn responses_module(api: &Api) -> TokenStream {
         });
         quote!(#errors #successes)
     });
-    let enums: TokenStream = enums.collect();
-    let imports = imports_for(
-        &enums,
-        &[(
-            "types",
-            quote!(
-                use super::types;
-            ),
-        )],
-    );
-    quote! {
-        #header
-        #imports
-        #enums
-    }
+    module_with_types(header, enums.collect())
 }
 
 fn outcome_enum(api: &Api, name: &str, cases: &[ResponseCase], doc: &str) -> TokenStream {

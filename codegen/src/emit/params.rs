@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::operations::optional_params;
-use super::tokens::{Paths, ident, imports_for};
+use super::tokens::{Paths, ident, module_with_types};
 use crate::model::{Api, Operation, ident::unraw};
 
 pub fn params_module(api: &Api) -> TokenStream {
@@ -16,20 +16,7 @@ pub fn params_module(api: &Api) -> TokenStream {
         sanitize(&api.title)
     ));
     let structs: TokenStream = api.operations.iter().filter_map(|op| params_struct(api, op)).collect();
-    let imports = imports_for(
-        &structs,
-        &[(
-            "types",
-            quote!(
-                use super::types;
-            ),
-        )],
-    );
-    quote! {
-        #header
-        #imports
-        #structs
-    }
+    module_with_types(header, structs)
 }
 
 fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {

@@ -19,6 +19,24 @@ pub fn imports_for(body: &TokenStream, candidates: &[(&str, TokenStream)]) -> To
     candidates.iter().filter(|(name, _)| uses_path(body, name)).map(|(_, item)| item.clone()).collect()
 }
 
+/// A child module of an API: its docs, `use super::types;` when the items use it, the items.
+pub fn module_with_types(header: TokenStream, items: TokenStream) -> TokenStream {
+    let imports = imports_for(
+        &items,
+        &[(
+            "types",
+            quote!(
+                use super::types;
+            ),
+        )],
+    );
+    quote! {
+        #header
+        #imports
+        #items
+    }
+}
+
 /// Whether `name` starts a path (`name::`) anywhere in `tokens`; a field or variable of the same
 /// name does not count.
 fn uses_path(tokens: &TokenStream, name: &str) -> bool {
