@@ -7,7 +7,7 @@ use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::tokens::{Paths, ident, imports_for, module_with_types};
 use crate::model::{
     Api, BodyEncoding, Operation, Param, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SecurityRequirement,
-    StatusMatch, TypeKind, TypeRef,
+    StatusMatch, TemplatePiece, TypeKind, TypeRef,
 };
 
 /// The `impl Client` block with every operation.
@@ -249,19 +249,21 @@ fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
 fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
     let mut template = String::new();
     let mut encode = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        let wire = &rest[open + 1..open + close];
-        let param = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire);
-        let name = param.map_or(wire, |p| p.name.as_str());
-        template.push_str(&rest[..open]);
-        template.push_str(&format!("{{{}}}", crate::model::ident::unraw(name)));
-        let name = ident(name);
-        encode.push(quote!(let #name = runtime::path_segment(#wire, &#name)?;));
-        rest = &rest[open + close + 1..];
+    // The model refused malformed templates and undeclared parameters already.
+    for piece in crate::model::path_template(&op.path).unwrap_or_default() {
+        match piece {
+            TemplatePiece::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            TemplatePiece::Param(wire) => {
+                let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
+                else {
+                    continue;
+                };
+                template.push_str(&format!("{{{}}}", crate::model::ident::unraw(&param.name)));
+                let name = ident(&param.name);
+                encode.push(quote!(let #name = runtime::path_segment(#wire, &#name)?;));
+            }
+        }
     }
-    template.push_str(rest);
     if encode.is_empty() { (encode, quote!(#template)) } else { (encode, quote!(&format!(#template))) }
 }
 

@@ -5,6 +5,8 @@
 pub mod ident;
 mod operations;
 mod recursion;
+
+pub use operations::{TemplatePiece, path_template};
 mod refs;
 mod samples;
 mod schema_view;

@@ -85,10 +85,50 @@ pub fn build<'a>(
     Ok((operations, warnings))
 }
 
-/// Every `{name}` in the path template must be a declared path parameter.
+/// The pieces of a path template: literal text and `{name}` parameters, in order. Braces must
+/// pair up around a non-empty name.
+pub fn path_template(path: &str) -> std::result::Result<Vec<TemplatePiece<'_>>, String> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        match (rest.find('{'), rest.find('}')) {
+            (None, None) => {
+                pieces.push(TemplatePiece::Literal(rest));
+                break;
+            }
+            (Some(open), close) if close.is_none_or(|close| open < close) => {
+                let after = &rest[open + 1..];
+                let end = after.find('}').ok_or_else(|| format!("`{{` without `}}` in `{path}`"))?;
+                let name = &after[..end];
+                if name.is_empty() || name.contains('{') {
+                    return Err(format!("`{{{name}}}` in `{path}` is not a parameter name"));
+                }
+                if open > 0 {
+                    pieces.push(TemplatePiece::Literal(&rest[..open]));
+                }
+                pieces.push(TemplatePiece::Param(name));
+                rest = &after[end + 1..];
+            }
+            _ => return Err(format!("`}}` without `{{` in `{path}`")),
+        }
+    }
+    Ok(pieces)
+}
+
+/// One piece of a path template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplatePiece<'a> {
+    Literal(&'a str),
+    Param(&'a str),
+}
+
+/// The path template must be well formed, and every `{name}` in it a declared path parameter.
 fn check_path_params(spec: &LoadedSpec, path: &str, at: &str, params: &[Param]) -> Result<()> {
-    for piece in path.split('{').skip(1) {
-        let name = piece.split('}').next().unwrap_or_default();
+    let pieces = path_template(path).map_err(|problem| {
+        Error::invalid(Location::new(&spec.file, at), problem, "write each path parameter as `{name}`")
+    })?;
+    for piece in pieces {
+        let TemplatePiece::Param(name) = piece else { continue };
         if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             return Err(Error::invalid(
                 Location::new(&spec.file, at),
@@ -446,6 +486,16 @@ mod tests {
     #[test]
     fn operations_without_id_are_named_from_method_and_path() {
         assert_eq!(operation_name(None, "get", "/users/{id}/keys", &Settings::default()), "get_users_id_keys");
+    }
+
+    #[test]
+    fn path_templates_need_paired_braces_around_names() {
+        use TemplatePiece::{Literal, Param};
+        assert_eq!(path_template("/a/{id}/b"), Ok(vec![Literal("/a/"), Param("id"), Literal("/b")]));
+        assert_eq!(path_template("/{x}{y}"), Ok(vec![Literal("/"), Param("x"), Param("y")]));
+        for bad in ["/{{}", "/{}", "/{a", "/a}", "/}{"] {
+            assert!(path_template(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
