@@ -148,3 +148,26 @@ async fn status_and_headers_come_with_successes() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["x-request-id"], "req-7");
 }
+
+#[tokio::test]
+async fn connection_errors_are_retried_for_idempotent_methods_only() {
+    // A port nobody listens on: every connection is refused at once, so the time taken is the
+    // backoff between attempts.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let url = format!("http://{closed}");
+    let policy = RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(200), ..RetryPolicy::default() };
+
+    let devin = devin::Client::builder(&url).bearer_auth("cog").retry(policy.clone()).build().unwrap();
+    let started = Instant::now();
+    let err = devin.revoke_service_user_api_key("u", "k").await.unwrap_err();
+    let waited = started.elapsed();
+    assert!(matches!(err, vendor_apis::runtime::Error::Transport(_)), "{err:?}");
+    // Two waits with equal jitter: at least 100 ms + 200 ms.
+    assert!(waited >= Duration::from_millis(300), "DELETE was not retried: {waited:?}");
+
+    let body: blaxel::types::Agent = serde_json::from_value(json!({"metadata": {"name": "a"}, "spec": {}})).unwrap();
+    let blaxel = blaxel::Client::builder().base_url(&url).api_key_auth("k").retry(policy).build().unwrap();
+    let started = Instant::now();
+    blaxel.create_agent(&body).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(100), "POST was retried: {:?}", started.elapsed());
+}
