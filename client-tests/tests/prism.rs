@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use vendor_apis::runtime::{Response, reqwest};
+use vendor_apis::runtime::reqwest;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -66,16 +66,6 @@ fn generated_operations(spec: &str) -> BTreeSet<String> {
     codegen::build_api(&input).unwrap().operations.into_iter().map(|op| op.name).collect()
 }
 
-/// Prism accepted the request: with `--errors` it answers a violation with an error status, and
-/// it names violations in `sl-violations` otherwise.
-fn assert_valid<T>(operation: &str, response: &Response<T>) {
-    assert!(
-        response.headers().get("sl-violations").is_none(),
-        "Prism reports violations for {operation}: {:?}",
-        response.headers().get("sl-violations")
-    );
-}
-
 /// Control: a request without credentials is refused by the same Prism, so its acceptance of the
 /// generated client's requests means something.
 async fn assert_prism_enforces_auth(prism: &Prism, method: reqwest::Method, path: &str) {
@@ -97,9 +87,6 @@ fn assert_all_accepted(outcomes: Vec<(&'static str, Result<(), String>)>, spec: 
 async fn every_devin_operation_is_valid_for_prism() {
     let prism = Prism::serve("specs/devin-v3.yaml");
     let client = vendor_apis::devin::Client::builder(&prism.url).bearer_auth("cog_e2e").build().unwrap();
-    let response = client.revoke_service_user_api_key("service-user-abc123def456", "key-1").await.unwrap();
-    assert_valid("revoke_service_user_api_key", &response);
-
     let outcomes = calls::devin::call_every_operation(&client).await;
     assert_all_accepted(outcomes, "specs/devin-v3.yaml");
     assert_prism_enforces_auth(&prism, reqwest::Method::DELETE, "/v3beta1/enterprise/service-users/u/api-keys/k").await;
@@ -112,9 +99,10 @@ async fn every_blaxel_operation_is_valid_for_prism() {
     let by_api_key =
         vendor_apis::blaxel::Client::builder().base_url(&prism.url).api_key_auth("bl_e2e").build().unwrap();
     let by_oauth = vendor_apis::blaxel::Client::builder().base_url(&prism.url).oauth2_token("jwt_e2e").build().unwrap();
+    // With `--errors` Prism answers a request that breaks the spec with an error status, so
+    // success is the proof of validity.
     for client in [by_api_key, by_oauth] {
-        let response = client.delete_api_key_for_service_account("client-1", "key-1").await.unwrap();
-        assert_valid("delete_api_key_for_service_account", &response);
+        client.delete_api_key_for_service_account("client-1", "key-1").await.unwrap();
     }
 
     let client = vendor_apis::blaxel::Client::builder().base_url(&prism.url).api_key_auth("bl_e2e").build().unwrap();

@@ -141,9 +141,10 @@ impl ClientBuilder {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(invalid("a base URL has no query or fragment"));
         }
-        for (_, credential) in &self.credentials {
+        let mut credentials = self.credentials;
+        for (_, credential) in &mut credentials {
             if let Credential::ClientCredentials(source) = credential {
-                source.resolve_against(&url).map_err(BuildError::InvalidTokenUrl)?;
+                *source = Arc::new(source.resolved(&url).map_err(BuildError::InvalidTokenUrl)?);
             }
         }
         let http = match self.http {
@@ -156,13 +157,8 @@ impl ClientBuilder {
         };
         // Operation paths start with `/`; keeping the base without a trailing one joins them simply.
         let base_url = url.as_str().trim_end_matches('/').to_string();
-        let shared = Shared {
-            http,
-            base_url,
-            credentials: self.credentials,
-            hooks: self.hooks,
-            max_response_bytes: self.max_response_bytes,
-        };
+        let shared =
+            Shared { http, base_url, credentials, hooks: self.hooks, max_response_bytes: self.max_response_bytes };
         Ok(Client { shared: Arc::new(shared), timeout: self.timeout, retry: self.retry })
     }
 }

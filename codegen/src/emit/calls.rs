@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::operations::{optional_params, positional_params};
-use super::tokens::{Paths, ident, imports_for};
+use super::tokens::{Paths, ident, imports_for, uses};
 use crate::model::{Api, Operation, TypeRef, ident::unraw};
 
 /// `mod.rs` naming every API's calls module.
@@ -26,7 +26,7 @@ pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
     let krate = ident(krate);
     let module = ident(&api.module);
     let calls: TokenStream = api.operations.iter().map(|op| call(api, op)).collect();
-    let uses_sample = calls.to_string().contains("sample (");
+    let uses_sample = uses(&calls, "sample");
     let sample_fn = uses_sample.then(|| {
         quote! {
             /// Decodes a sample value from the spec into whatever type the argument needs.

@@ -289,15 +289,11 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
             }
         },
         SchemeKind::ApiKey { location, name } => {
-            let location = match location {
-                crate::model::ApiKeyLocation::Header => quote!(Header),
-                crate::model::ApiKeyLocation::Query => quote!(Query),
-                crate::model::ApiKeyLocation::Cookie => quote!(Cookie),
-            };
-            let name = if matches!(location.to_string().as_str(), "Header") {
-                name.to_ascii_lowercase()
-            } else {
-                name.clone()
+            // Header names go on the wire lowercase; query and cookie names as the spec spells them.
+            let (location, name) = match location {
+                crate::model::ApiKeyLocation::Header => (quote!(Header), name.to_ascii_lowercase()),
+                crate::model::ApiKeyLocation::Query => (quote!(Query), name.clone()),
+                crate::model::ApiKeyLocation::Cookie => (quote!(Cookie), name.clone()),
             };
             quote! {
                 #docs

@@ -14,7 +14,6 @@ use proc_macro2::TokenStream;
 
 use crate::model::Api;
 
-pub use docs::sanitize as sanitize_docs;
 pub use krate::CrateConfig;
 
 /// One file of the generated crate, relative to the crate root, with `/` separators.

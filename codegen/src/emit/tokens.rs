@@ -13,10 +13,10 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// The `use` items among `candidates` whose name `body` uses as a path (`name::...`), so a module
-/// imports exactly what it uses (an unused import would fail `-D warnings`).
+/// The `use` items among `candidates` whose name `body` uses (see [`uses`]), so a module imports
+/// exactly what it uses (an unused import would fail `-D warnings`).
 pub fn imports_for(body: &TokenStream, candidates: &[(&str, TokenStream)]) -> TokenStream {
-    candidates.iter().filter(|(name, _)| uses_path(body, name)).map(|(_, item)| item.clone()).collect()
+    candidates.iter().filter(|(name, _)| uses(body, name)).map(|(_, item)| item.clone()).collect()
 }
 
 /// A child module of an API: its docs, `use super::types;` when the items use it, the items.
@@ -37,17 +37,23 @@ pub fn module_with_types(header: TokenStream, items: TokenStream) -> TokenStream
     }
 }
 
-/// Whether `name` starts a path (`name::`) anywhere in `tokens`; a field or variable of the same
-/// name does not count.
-fn uses_path(tokens: &TokenStream, name: &str) -> bool {
-    let trees: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
+/// Whether `tokens` use the module or function `name`: as a path (`name::...`) or a call
+/// (`name(...)`). A field, method or variable of the same name (`self.runtime`) does not count.
+pub fn uses(tokens: &TokenStream, name: &str) -> bool {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     trees.iter().enumerate().any(|(i, tree)| match tree {
-        proc_macro2::TokenTree::Ident(ident) => {
-            ident == name
-                && matches!(trees.get(i + 1), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ':')
-                && !matches!(i.checked_sub(1).and_then(|j| trees.get(j)), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '.')
+        TokenTree::Ident(ident) => {
+            let after_dot =
+                matches!(i.checked_sub(1).and_then(|j| trees.get(j)), Some(TokenTree::Punct(p)) if p.as_char() == '.');
+            let used = match trees.get(i + 1) {
+                Some(TokenTree::Punct(p)) => p.as_char() == ':',
+                Some(TokenTree::Group(g)) => g.delimiter() == Delimiter::Parenthesis,
+                _ => false,
+            };
+            ident == name && used && !after_dot
         }
-        proc_macro2::TokenTree::Group(group) => uses_path(&group.stream(), name),
+        TokenTree::Group(group) => uses(&group.stream(), name),
         _ => false,
     })
 }

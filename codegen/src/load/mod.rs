@@ -31,8 +31,7 @@ pub struct LoadedSpec {
 
 /// Reads `text` (the contents of `file`) into an OpenAPI document.
 pub fn load(file: &str, text: &str) -> Result<LoadedSpec> {
-    let document = parse_document(file, text)?;
-    load_value(file, document)
+    load_with_overlay(file, text, None)
 }
 
 /// An OpenAPI Overlay document to apply to a spec before it is read.

@@ -338,9 +338,9 @@ impl<'a> TypeBuilder<'a> {
 
     /// The schema a component `$ref` names, following chains of references.
     fn component_schema(&self, reference: &str, at: &str) -> Result<&'a openapiv3::Schema> {
-        let id = self.component(reference, at)?;
-        let name = self.defs[id.0].origin.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
-        let entry = &self.openapi.components.as_ref().expect("component() found it").schemas[name.as_str()];
+        self.component(reference, at)?;
+        let name = refs::component_name(self.file, reference, refs::Section::Schemas, at)?;
+        let entry = &self.openapi.components.as_ref().expect("component() found it").schemas[name];
         refs::resolve(self.file, self.openapi, entry, refs::Section::Schemas, at, |c, n| c.schemas.get(n))
     }
 

@@ -69,8 +69,9 @@ pub struct AuthError {
 
 /// Fetches and caches OAuth2 client-credentials tokens (RFC 6749 section 4.4).
 pub struct TokenSource {
-    /// Absolute once the client is built; the spec may give it relative to the server URL.
-    token_url: std::sync::RwLock<String>,
+    /// As the spec gives it, which may be relative to the server URL, until the client is built
+    /// with a source resolved against it ([`TokenSource::resolved`]).
+    token_url: String,
     client_id: String,
     client_secret: Secret,
     scopes: Vec<String>,
@@ -87,7 +88,7 @@ struct CachedToken {
 impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenSource")
-            .field("token_url", &self.token_url())
+            .field("token_url", &self.token_url)
             .field("client_id", &self.client_id)
             .field("scopes", &self.scopes)
             .finish_non_exhaustive()
@@ -106,7 +107,7 @@ impl TokenSource {
         scopes: Vec<String>,
     ) -> Self {
         TokenSource {
-            token_url: std::sync::RwLock::new(token_url.into()),
+            token_url: token_url.into(),
             client_id: client_id.into(),
             client_secret: Secret::new(client_secret),
             scopes,
@@ -114,19 +115,12 @@ impl TokenSource {
         }
     }
 
-    fn token_url(&self) -> String {
-        self.token_url.read().map(|url| url.clone()).unwrap_or_default()
-    }
-
-    /// Resolves a relative token URL against the server's base URL (RFC 3986), as OpenAPI says
-    /// relative URLs are.
-    pub(super) fn resolve_against(&self, base_url: &reqwest::Url) -> Result<(), String> {
-        let url = self.token_url();
-        let absolute = base_url.join(&url).map_err(|e| format!("invalid OAuth2 token URL `{url}`: {e}"))?;
-        if let Ok(mut slot) = self.token_url.write() {
-            *slot = absolute.to_string();
-        }
-        Ok(())
+    /// The same source with its token URL resolved against the server's base URL (RFC 3986),
+    /// as OpenAPI says relative URLs are.
+    pub(super) fn resolved(&self, base_url: &reqwest::Url) -> Result<TokenSource, String> {
+        let url = &self.token_url;
+        let absolute = base_url.join(url).map_err(|e| format!("invalid OAuth2 token URL `{url}`: {e}"))?;
+        Ok(TokenSource::new(absolute, self.client_id.clone(), self.client_secret.expose(), self.scopes.clone()))
     }
 
     /// A valid token: the cached one, or a new one from the token endpoint.
@@ -149,7 +143,7 @@ impl TokenSource {
     }
 
     async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, AuthError> {
-        let url = self.token_url();
+        let url = &self.token_url;
         let fail = |problem: String, status: Option<StatusCode>| AuthError { url: url.clone(), problem, status };
         // Finished before any `.await`: the serializer is not `Send`, and the futures are.
         let form = {
@@ -168,7 +162,7 @@ impl TokenSource {
             })?;
         authorization.set_sensitive(true);
         let response = http
-            .post(&url)
+            .post(url)
             .header(AUTHORIZATION, authorization)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(reqwest::header::ACCEPT, "application/json")

@@ -65,9 +65,13 @@ impl RawResponse {
 
     /// A declared text success body.
     pub fn text_body<E>(self) -> Result<Response<String>, Error<E>> {
-        match String::from_utf8(self.body.clone()) {
-            Ok(body) => Ok(Response { status: self.status, headers: self.headers, body }),
-            Err(e) => Err(Error::Decode { source: Box::new(e), response: Box::new(self) }),
+        let RawResponse { status, headers, body } = self;
+        match String::from_utf8(body) {
+            Ok(body) => Ok(Response { status, headers, body }),
+            Err(e) => {
+                let source = Box::new(e.utf8_error());
+                Err(Error::Decode { source, response: Box::new(RawResponse { status, headers, body: e.into_bytes() }) })
+            }
         }
     }
 
