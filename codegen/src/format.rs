@@ -19,21 +19,21 @@ pub fn preamble(command: &str) -> String {
 /// Prints every file, headed by the preamble naming `command`.
 pub fn format_files(files: Vec<EmittedFile>, command: &str) -> Result<Vec<GeneratedFile>> {
     let preamble = preamble(command);
-    files
-        .into_iter()
-        .map(|file| {
-            let contents = match file.content {
-                FileContent::Rust(tokens) => {
-                    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Bug {
-                        message: format!("the code emitted for {} does not parse: {e}", file.path),
-                    })?;
-                    format!("// {preamble}\n{}", separate_items(&prettyplease::unparse(&parsed)))
-                }
-                FileContent::Text { text, comment } => format!("{comment} {preamble}\n{text}"),
-            };
-            Ok(GeneratedFile { path: file.path, contents })
-        })
-        .collect()
+    files.into_iter().map(|file| format_file(file, &preamble)).collect()
+}
+
+/// Prints one file, headed by `preamble`.
+pub fn format_file(file: EmittedFile, preamble: &str) -> Result<GeneratedFile> {
+    let contents = match file.content {
+        FileContent::Rust(tokens) => {
+            let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Bug {
+                message: format!("the code emitted for {} does not parse: {e}", file.path),
+            })?;
+            format!("// {preamble}\n{}", separate_items(&prettyplease::unparse(&parsed)))
+        }
+        FileContent::Text { text, comment } => format!("{comment} {preamble}\n{text}"),
+    };
+    Ok(GeneratedFile { path: file.path, contents })
 }
 
 /// prettyplease prints items back to back; a blank line after each item that closes with `}` at

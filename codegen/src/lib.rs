@@ -141,7 +141,38 @@ pub fn generate(config: &CrateConfig, specs: &[SpecInput], command: &str) -> Res
             warnings: api.warnings.iter().map(|w| format!("{} at {}: {}", api.source, w.pointer, w.message)).collect(),
         })
         .collect();
-    let files = format::format_files(emit::emit_crate(config, &apis), command)?;
-    let calls = format::format_files(emit::emit_calls(config, &apis), command)?;
+    let mut planned = emit::plan_crate(config, &apis);
+    let crate_files = planned.len();
+    planned.extend(emit::plan_calls(config, &apis));
+    let mut files = emit_and_format(planned, command)?;
+    let calls = files.split_off(crate_files);
     Ok(GeneratedCrate { files, calls, apis: summaries })
+}
+
+/// Emits and formats each file on one of as many threads as the machine has cores: the two
+/// stages are most of the work, and files do not depend on each other. The result is in plan
+/// order, whichever thread finished first.
+fn emit_and_format(planned: Vec<emit::PlannedFile<'_>>, command: &str) -> Result<Vec<GeneratedFile>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let preamble = format::preamble(command);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(file) = planned.get(index) else { return done };
+            done.push((index, format::format_file(file.emit(), &preamble)));
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(planned.len()).max(1);
+    let mut done = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        done
+    });
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, file)| file).collect()
 }

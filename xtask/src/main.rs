@@ -24,6 +24,9 @@ Commands:
   test                    run every test: formatting, drift, clippy, docs, unit, golden, mock and Prism tests
 ";
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The command `generated/` is rebuilt with; every generated file names it.
 pub const REGENERATE: &str = "cargo xtask regenerate";
 

@@ -17,13 +17,13 @@ use crate::model::Api;
 pub use krate::CrateConfig;
 
 /// One file of the generated crate, relative to the crate root, with `/` separators.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct EmittedFile {
     pub path: String,
     pub content: FileContent,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum FileContent {
     Rust(TokenStream),
     /// Text written as is after the preamble (the manifest, the runtime).
@@ -33,42 +33,65 @@ pub enum FileContent {
     },
 }
 
-/// Every file of a crate holding `apis`, one module (and cargo feature) each.
-pub fn emit_crate(config: &CrateConfig, apis: &[Api]) -> Vec<EmittedFile> {
-    let mut files = vec![
-        EmittedFile {
-            path: "Cargo.toml".into(),
-            content: FileContent::Text { text: krate::manifest(config, apis), comment: "#" },
-        },
-        EmittedFile { path: "src/lib.rs".into(), content: FileContent::Rust(krate::lib_rs(config, apis)) },
-    ];
-    for (name, source) in krate::RUNTIME {
-        let content = FileContent::Text { text: (*source).to_string(), comment: "//" };
-        files.push(EmittedFile { path: format!("src/runtime/{name}"), content });
+/// A file to emit, with the emitter that writes it. Emission waits until asked for so that each
+/// file can be emitted and formatted on its own thread: token streams cannot cross threads.
+pub struct PlannedFile<'a> {
+    pub path: String,
+    emitter: Box<dyn Fn() -> FileContent + Send + Sync + 'a>,
+}
+
+impl<'a> PlannedFile<'a> {
+    fn new(path: String, emitter: impl Fn() -> FileContent + Send + Sync + 'a) -> Self {
+        PlannedFile { path, emitter: Box::new(emitter) }
     }
+
+    fn rust(path: String, emitter: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
+        PlannedFile::new(path, move || FileContent::Rust(emitter()))
+    }
+
+    pub fn emit(&self) -> EmittedFile {
+        EmittedFile { path: self.path.clone(), content: (self.emitter)() }
+    }
+}
+
+/// Every file of a crate holding `apis`, one module (and cargo feature) each. The largest files
+/// come first, so that workers taking files in order finish at about the same time.
+pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFile<'a>> {
+    let mut files = Vec::new();
     for api in apis {
         let dir = format!("src/{}", crate::model::ident::unraw(&api.module));
-        let rust = |name: &str, tokens: TokenStream| EmittedFile {
-            path: format!("{dir}/{name}"),
-            content: FileContent::Rust(tokens),
-        };
-        files.push(rust("mod.rs", client::api_module(api)));
-        files.push(rust("operations.rs", operations::operations_module(api)));
-        files.push(rust("params.rs", params::params_module(api)));
-        files.push(rust("responses.rs", operations::responses_module(api)));
-        files.push(rust("types.rs", types::types_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/types.rs"), || types::types_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/operations.rs"), || operations::operations_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/responses.rs"), || operations::responses_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/mod.rs"), || client::api_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/params.rs"), || params::params_module(api)));
+    }
+    files.push(PlannedFile::new("Cargo.toml".into(), || FileContent::Text {
+        text: krate::manifest(config, apis),
+        comment: "#",
+    }));
+    files.push(PlannedFile::rust("src/lib.rs".into(), || krate::lib_rs(config, apis)));
+    for (name, source) in krate::RUNTIME {
+        files.push(PlannedFile::new(format!("src/runtime/{name}"), || FileContent::Text {
+            text: (*source).to_string(),
+            comment: "//",
+        }));
     }
     files
 }
 
 /// The end-to-end test support files for `apis`: `mod.rs` and one calls module per API, relative
 /// to the folder the tests include them from.
-pub fn emit_calls(config: &CrateConfig, apis: &[Api]) -> Vec<EmittedFile> {
+pub fn plan_calls<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFile<'a>> {
     let krate = config.package.replace('-', "_");
-    let mut files = vec![EmittedFile { path: "mod.rs".into(), content: FileContent::Rust(calls::calls_root(apis)) }];
-    for api in apis {
-        let path = format!("{}.rs", crate::model::ident::unraw(&api.module));
-        files.push(EmittedFile { path, content: FileContent::Rust(calls::calls_module(api, &krate)) });
-    }
+    let mut files: Vec<PlannedFile<'a>> = apis
+        .iter()
+        .map(|api| {
+            let krate = krate.clone();
+            let path = format!("{}.rs", crate::model::ident::unraw(&api.module));
+            PlannedFile::rust(path, move || calls::calls_module(api, &krate))
+        })
+        .collect();
+    files.push(PlannedFile::rust("mod.rs".into(), || calls::calls_root(apis)));
     files
 }

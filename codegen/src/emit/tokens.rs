@@ -16,7 +16,9 @@ pub fn ident(name: &str) -> Ident {
 /// The `use` items among `candidates` whose name `body` uses (see [`uses`]), so a module imports
 /// exactly what it uses (an unused import would fail `-D warnings`).
 pub fn imports_for(body: &TokenStream, candidates: &[(&str, TokenStream)]) -> TokenStream {
-    candidates.iter().filter(|(name, _)| uses(body, name)).map(|(_, item)| item.clone()).collect()
+    let names: Vec<&str> = candidates.iter().map(|(name, _)| *name).collect();
+    let used = used_names(body, &names);
+    candidates.iter().zip(used).filter(|(_, used)| *used).map(|((_, item), _)| item.clone()).collect()
 }
 
 /// A child module of an API: its docs, `use super::types;` when the items use it, the items.
@@ -40,22 +42,36 @@ pub fn module_with_types(header: TokenStream, items: TokenStream) -> TokenStream
 /// Whether `tokens` use the module or function `name`: as a path (`name::...`) or a call
 /// (`name(...)`). A field, method or variable of the same name (`self.runtime`) does not count.
 pub fn uses(tokens: &TokenStream, name: &str) -> bool {
+    used_names(tokens, &[name])[0]
+}
+
+/// [`uses`] for several names in one walk of the tokens: whether each of `names` is used.
+fn used_names(tokens: &TokenStream, names: &[&str]) -> Vec<bool> {
     use proc_macro2::{Delimiter, TokenTree};
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    trees.iter().enumerate().any(|(i, tree)| match tree {
-        TokenTree::Ident(ident) => {
-            let after_dot =
-                matches!(i.checked_sub(1).and_then(|j| trees.get(j)), Some(TokenTree::Punct(p)) if p.as_char() == '.');
-            let used = match trees.get(i + 1) {
-                Some(TokenTree::Punct(p)) => p.as_char() == ':',
-                Some(TokenTree::Group(g)) => g.delimiter() == Delimiter::Parenthesis,
-                _ => false,
-            };
-            ident == name && used && !after_dot
+    fn walk(tokens: TokenStream, names: &[&str], used: &mut [bool]) {
+        let mut after_dot = false;
+        let mut trees = tokens.into_iter().peekable();
+        while let Some(tree) = trees.next() {
+            match &tree {
+                TokenTree::Ident(ident) if !after_dot => {
+                    let is_used = match trees.peek() {
+                        Some(TokenTree::Punct(p)) => p.as_char() == ':',
+                        Some(TokenTree::Group(g)) => g.delimiter() == Delimiter::Parenthesis,
+                        _ => false,
+                    };
+                    if is_used && let Some(i) = names.iter().position(|name| ident == name) {
+                        used[i] = true;
+                    }
+                }
+                TokenTree::Group(group) => walk(group.stream(), names, used),
+                _ => {}
+            }
+            after_dot = matches!(&tree, TokenTree::Punct(p) if p.as_char() == '.');
         }
-        TokenTree::Group(group) => uses(&group.stream(), name),
-        _ => false,
-    })
+    }
+    let mut used = vec![false; names.len()];
+    walk(tokens.clone(), names, &mut used);
+    used
 }
 
 /// Names a generated module may not rely on when a schema of the same name shadows them.

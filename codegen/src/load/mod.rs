@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::error::{Error, Location, Result};
 
 pub use document::parse_document;
+pub use lower::lower_3_1;
 pub use positions::position_of;
 
 /// Which OpenAPI line the document declared before lowering.
@@ -54,17 +55,28 @@ pub fn load_with_overlay(file: &str, text: &str, overlay: Option<&OverlaySource>
 pub fn load_value(file: &str, mut document: Value) -> Result<LoadedSpec> {
     let version = check_version(file, &document)?;
     if version == SpecVersion::V3_1 {
-        lower::lower_3_1(&mut document);
+        lower_3_1(&mut document);
     }
-    let openapi = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(document).map_err(|e| {
+    let openapi = read_openapi(file, document)?;
+    Ok(LoadedSpec { file: file.to_string(), version, openapi })
+}
+
+/// Reads a document in the 3.0 shape (3.1 already lowered) into `openapiv3`'s types.
+pub fn read_openapi(file: &str, document: Value) -> Result<openapiv3::OpenAPI> {
+    use serde::Deserialize;
+    // Tracking the path costs about a third of the read; it is only needed to say where a
+    // document is wrong, so the read is repeated with it only then.
+    if let Ok(openapi) = openapiv3::OpenAPI::deserialize(&document) {
+        return Ok(openapi);
+    }
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         Error::invalid(
             Location::new(file, pointer),
             format!("not a valid OpenAPI document: {}", e.inner()),
             "fix the spec, or describe the fix in an overlay beside it",
         )
-    })?;
-    Ok(LoadedSpec { file: file.to_string(), version, openapi })
+    })
 }
 
 fn check_version(file: &str, document: &Value) -> Result<SpecVersion> {

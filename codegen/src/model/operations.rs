@@ -1,5 +1,7 @@
 //! Paths and operations to [`Operation`]s: method names, parameters, bodies, responses, security.
 
+use std::collections::HashMap;
+
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
 use super::schema_view::SchemaRef;
@@ -21,6 +23,9 @@ pub fn build<'a>(
 ) -> Result<(Vec<Operation>, Vec<Warning>)> {
     let mut operations: Vec<Operation> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
+    // Where each operationId and method name was first seen, as an index into `operations`.
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for (path, item) in &spec.openapi.paths.paths {
         let path_at = pointer(["paths", path]);
         let ReferenceOr::Item(item) = item else {
@@ -33,16 +38,16 @@ pub fn build<'a>(
         for (method, op) in item.iter() {
             let at = format!("{path_at}/{method}");
             if let Some(id) = &op.operation_id
-                && let Some(other) = operations.iter().find(|o| o.operation_id.as_ref() == Some(id))
+                && let Some(&other) = by_id.get(id)
             {
                 return Err(Error::invalid(
                     Location::new(&spec.file, format!("{at}/operationId")),
-                    format!("operationId `{id}` is also the operationId of {}", other.origin),
+                    format!("operationId `{id}` is also the operationId of {}", operations[other].origin),
                     "operationIds must be unique: give one another (with an overlay if the spec is vendored)",
                 ));
             }
             let name = operation_name(op.operation_id.as_deref(), method, path, settings);
-            let name = unique_name(&name, method, &operations, spec, &at)?;
+            let name = unique_name(&name, method, &by_name, &operations, spec, &at)?;
             let camel = ident::type_name(&name);
             let security = match &op.security {
                 Some(list) => security::requirements(spec, list, &format!("{at}/security"), schemes)?,
@@ -63,6 +68,10 @@ pub fn build<'a>(
                 }
                 Err(other) => return Err(other),
             };
+            if let Some(id) = &op.operation_id {
+                by_id.insert(id.clone(), operations.len());
+            }
+            by_name.insert(name.clone(), operations.len());
             operations.push(Operation {
                 error_type: format!("{camel}Error"),
                 params_type: format!("{camel}Params"),
@@ -172,19 +181,24 @@ pub fn operation_name(operation_id: Option<&str>, method: &str, path: &str, sett
     ident::snake_name(name)
 }
 
-fn unique_name(name: &str, method: &str, existing: &[Operation], spec: &LoadedSpec, at: &str) -> Result<String> {
-    let taken = |n: &str| existing.iter().any(|op| op.name == n);
-    if !taken(name) {
+fn unique_name(
+    name: &str,
+    method: &str,
+    by_name: &HashMap<String, usize>,
+    existing: &[Operation],
+    spec: &LoadedSpec,
+    at: &str,
+) -> Result<String> {
+    let Some(&other) = by_name.get(name) else {
         return Ok(name.to_string());
-    }
+    };
     let with_method = format!("{}_{method}", ident::unraw(name));
-    if !taken(&with_method) {
+    if !by_name.contains_key(&with_method) {
         return Ok(with_method);
     }
-    let other = existing.iter().find(|op| op.name == name).map(|op| op.origin.as_str()).unwrap_or_default();
     Err(Error::invalid(
         Location::new(&spec.file, at),
-        format!("the method name `{name}` is also the name of the operation at {other}"),
+        format!("the method name `{name}` is also the name of the operation at {}", existing[other].origin),
         "give one of them another name under `[rename-operations]` in the spec's settings file",
     ))
 }

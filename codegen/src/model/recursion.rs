@@ -3,16 +3,33 @@
 
 use std::collections::BTreeSet;
 
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+
 use super::{TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Marks every field and union variant that closes a by-value cycle as boxed.
+///
+/// A slot of `owner` holding `target` closes a cycle exactly when `target` reaches `owner`, that is
+/// when both sit in the same strongly connected component of the by-value graph; one pass of
+/// Tarjan's algorithm answers that for every slot, where a search per slot grew with the square
+/// of the schema count.
 pub fn box_recursive_fields(defs: &mut [TypeDef]) {
-    let edges: Vec<Vec<TypeId>> = defs.iter().map(|def| slots(def).into_iter().flat_map(by_value).collect()).collect();
+    let mut graph = DiGraph::<(), ()>::with_capacity(defs.len(), defs.len());
+    let nodes: Vec<NodeIndex> = defs.iter().map(|_| graph.add_node(())).collect();
+    for (owner, def) in defs.iter().enumerate() {
+        for target in slots(def).into_iter().flat_map(by_value) {
+            graph.add_edge(nodes[owner], nodes[target.0], ());
+        }
+    }
+    let mut component = vec![0; defs.len()];
+    for (index, members) in tarjan_scc(&graph).into_iter().enumerate() {
+        members.into_iter().for_each(|node| component[node.index()] = index);
+    }
     for (owner, def) in defs.iter_mut().enumerate() {
-        let owner_id = TypeId(owner);
         let boxed: Vec<bool> = slots(def)
             .into_iter()
-            .map(|ty| by_value(ty).into_iter().any(|target| reaches(&edges, target, owner_id)))
+            .map(|ty| by_value(ty).into_iter().any(|target| component[target.0] == component[owner]))
             .collect();
         match &mut def.kind {
             TypeKind::Struct { fields } => fields.iter_mut().zip(boxed).for_each(|(f, b)| f.boxed = b),
@@ -41,20 +58,6 @@ fn by_value(ty: &TypeRef) -> Vec<TypeId> {
         TypeRef::Option(inner) => by_value(inner),
         _ => Vec::new(),
     }
-}
-
-fn reaches(edges: &[Vec<TypeId>], from: TypeId, goal: TypeId) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from];
-    while let Some(id) = stack.pop() {
-        if id == goal {
-            return true;
-        }
-        if seen.insert(id) {
-            stack.extend(edges[id.0].iter().copied());
-        }
-    }
-    false
 }
 
 /// A cycle of schemas that are only other schemas (`A: {$ref: B}`, `B: {$ref: A}`, or an array
