@@ -51,8 +51,9 @@ fn separate_items(code: &str) -> String {
         let next_indent = next.len() - next.trim_start().len();
         let closes_item = (indent == 0 || indent == 4) && line.trim() == "}" && next_indent == indent;
         let ends_header = (line.starts_with("use ") || line.starts_with("//!")) && !next.starts_with(&line[..3]);
-        let ends_header =
-            ends_header || (line.starts_with("pub mod ") || line.starts_with("mod ")) && !next.contains("mod ");
+        let next_is_mod = next.contains("mod ")
+            || next.starts_with("#[cfg(") && lines.get(i + 2).is_some_and(|after| after.contains("mod "));
+        let ends_header = ends_header || (line.starts_with("pub mod ") || line.starts_with("mod ")) && !next_is_mod;
         if (closes_item || ends_header) && !next.trim().is_empty() && !next.trim_start().starts_with('}') {
             out.push('\n');
         }

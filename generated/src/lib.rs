@@ -6,11 +6,11 @@
 //! - [`devin`]: Devin API v3 3.0.0
 //!
 //! All of them share [`runtime`]: errors, credentials and request sending.
+//!
+//! The `client` feature (on by default) brings each API's `Client` and operations, and with them reqwest and tokio. Without it a module holds its `types` only, which need serde alone: `default-features = false, features = ["<api>"]`.
 
 pub mod runtime;
-
 #[cfg(feature = "blaxel")]
 pub mod blaxel;
-
 #[cfg(feature = "devin")]
 pub mod devin;

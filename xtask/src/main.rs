@@ -175,6 +175,41 @@ mod tests {
         fs::remove_dir_all(&root).unwrap();
     }
 
+    /// The crates `cargo tree` lists for the generated crate with `args`, one name each.
+    fn dependency_names(args: &[&str]) -> Vec<String> {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let output = std::process::Command::new(cargo)
+            .current_dir(super::project_root())
+            .args(["tree", "-p", crate::specs::PACKAGE, "-e", "normal", "--prefix", "none"])
+            .args(args)
+            .output()
+            .expect("cargo tree runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let mut names: Vec<String> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.split_whitespace().next().map(str::to_string))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    #[test]
+    fn generated_types_alone_need_neither_reqwest_nor_tokio() {
+        let http_stack = ["reqwest", "tokio", "hyper", "rustls"];
+        let with_client = dependency_names(&[]);
+        for name in http_stack {
+            assert!(with_client.iter().any(|n| n == name), "the client should depend on {name}: {with_client:?}");
+        }
+        let apis = crate::specs::api_features(&super::project_root()).unwrap();
+        let types_only = dependency_names(&["--no-default-features", "--features", &apis]);
+        for name in http_stack {
+            assert!(!types_only.iter().any(|n| n == name), "types alone pull in {name}: {types_only:?}");
+        }
+        assert!(types_only.iter().any(|n| n == "serde"), "{types_only:?}");
+        assert!(types_only.len() * 5 < with_client.len(), "{} vs {}", types_only.len(), with_client.len());
+    }
+
     #[test]
     fn generated_crate_is_what_the_specs_produce() {
         let drift = super::drift(&super::project_root()).unwrap();

@@ -21,6 +21,13 @@ pub fn read_specs(root: &Path) -> Result<Vec<SpecInput>> {
     names.into_iter().map(|name| Ok(SpecInput::read(&dir.join(&name), &format!("specs/{name}"))?)).collect()
 }
 
+/// The generated crate's API features, one per spec, as a comma-separated list.
+pub fn api_features(root: &Path) -> Result<String> {
+    let modules: Vec<String> =
+        read_specs(root)?.iter().map(|s| codegen::model::ident::unraw(&s.module()).to_string()).collect();
+    Ok(modules.join(","))
+}
+
 fn is_spec(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     !lower.contains(".overlay.") && [".yaml", ".yml", ".json"].iter().any(|ext| lower.ends_with(ext))

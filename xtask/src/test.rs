@@ -25,6 +25,24 @@ pub fn run_all(root: &Path) -> Result<bool> {
         "clippy, warnings denied",
         &mut cargo(root, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
     )?;
+    let apis = crate::specs::api_features(root)?;
+    step(
+        "clippy on the generated types alone (no `client` feature), warnings denied",
+        &mut cargo(
+            root,
+            &[
+                "clippy",
+                "-p",
+                crate::specs::PACKAGE,
+                "--no-default-features",
+                "--features",
+                &apis,
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    )?;
     step(
         "docs of the generated crate, warnings denied",
         cargo(root, &["doc", "-p", crate::specs::PACKAGE, "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),

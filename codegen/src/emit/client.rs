@@ -7,6 +7,8 @@ use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::ident;
 use crate::model::{Api, SchemeKind, SecurityScheme};
 
+/// The API module's root (`mod.rs`): its docs and child modules. Everything but the types is
+/// behind the crate's `client` feature.
 pub fn api_module(api: &Api) -> TokenStream {
     let overview = format!(
         "{} {}\n\nGenerated from `{}`: {} operations, {} types.",
@@ -31,6 +33,33 @@ pub fn api_module(api: &Api) -> TokenStream {
         let docs = inner_doc_attrs(&sanitize(d));
         quote!(#![doc = ""] #docs)
     });
+    let mut exports = vec![quote!(Client), quote!(ClientBuilder)];
+    exports.extend((!api.servers.is_empty()).then(|| quote!(Server)));
+    exports.extend(api.security_schemes.iter().filter_map(scope_type).map(|name| {
+        let name = ident(name);
+        quote!(#name)
+    }));
+    quote! {
+        #header
+        #description
+
+        #[cfg(feature = "client")]
+        mod client;
+        #[cfg(feature = "client")]
+        mod operations;
+        #[cfg(feature = "client")]
+        pub mod params;
+        #[cfg(feature = "client")]
+        pub mod responses;
+        pub mod types;
+
+        #[cfg(feature = "client")]
+        pub use client::{#(#exports),*};
+    }
+}
+
+/// The API's client (`client.rs`): `Client`, its builder, the spec's servers and scopes.
+pub fn client_module(api: &Api) -> TokenStream {
     let (servers, builder_start) = servers(api);
     let setters = api.security_schemes.iter().map(credential_setter);
     let scope_enums = api.security_schemes.iter().map(scope_enum);
@@ -51,14 +80,6 @@ pub fn api_module(api: &Api) -> TokenStream {
         }
     });
     quote! {
-        #header
-        #description
-
-        mod operations;
-        pub mod params;
-        pub mod responses;
-        pub mod types;
-
         use std::time::Duration;
 
         use crate::runtime;
@@ -72,7 +93,7 @@ pub fn api_module(api: &Api) -> TokenStream {
         /// Cheap to clone: clones share one connection pool.
         #[derive(Debug, Clone)]
         pub struct Client {
-            runtime: runtime::Client,
+            pub(super) runtime: runtime::Client,
         }
 
         impl Client {
@@ -200,6 +221,14 @@ fn servers(api: &Api) -> (TokenStream, TokenStream) {
         }
     };
     (enum_def, start)
+}
+
+/// The name of an OAuth2 scheme's scope enum, when it has scopes.
+fn scope_type(scheme: &SecurityScheme) -> Option<&str> {
+    match &scheme.kind {
+        SchemeKind::OAuth2 { scopes, scope_type, .. } if !scopes.is_empty() => Some(scope_type),
+        _ => None,
+    }
 }
 
 /// The enum of an OAuth2 scheme's scopes, with their wire names.

@@ -13,6 +13,7 @@ use crate::model::{Api, ident::unraw};
 pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("policy.rs", include_str!("../../runtime/policy.rs")),
@@ -41,21 +42,37 @@ impl CrateConfig {
     }
 }
 
-/// Dependencies of every generated crate, pinned to the versions the runtime is written against.
-const DEPENDENCIES: &[(&str, &str)] = &[
-    ("base64", "\"0.22\""),
-    ("fastrand", "\"2\""),
-    ("form_urlencoded", "\"1\""),
-    ("httpdate", "\"1\""),
-    ("percent-encoding", "\"2\""),
-    (
-        "reqwest",
-        "{ version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\", \"system-proxy\"] }",
-    ),
-    ("serde", "{ version = \"1\", features = [\"derive\"] }"),
-    ("serde_json", "\"1\""),
-    ("thiserror", "\"2\""),
-    ("tokio", "{ version = \"1\", features = [\"sync\", \"time\"] }"),
+/// A dependency of every generated crate, pinned to the version the runtime is written against.
+struct Dependency {
+    name: &'static str,
+    version: &'static str,
+    default_features: bool,
+    features: &'static [&'static str],
+    /// Needed by the client only: optional, enabled by the `client` feature.
+    client_only: bool,
+}
+
+const fn dependency(name: &'static str, version: &'static str, client_only: bool) -> Dependency {
+    Dependency { name, version, default_features: true, features: &[], client_only }
+}
+
+const DEPENDENCIES: &[Dependency] = &[
+    dependency("base64", "0.22", true),
+    dependency("fastrand", "2", true),
+    dependency("form_urlencoded", "1", true),
+    dependency("httpdate", "1", true),
+    dependency("percent-encoding", "2", true),
+    Dependency {
+        name: "reqwest",
+        version: "0.13",
+        default_features: false,
+        features: &["rustls", "http2", "system-proxy"],
+        client_only: true,
+    },
+    Dependency { name: "serde", version: "1", default_features: true, features: &["derive"], client_only: false },
+    dependency("serde_json", "1", false),
+    dependency("thiserror", "2", true),
+    Dependency { name: "tokio", version: "1", default_features: true, features: &["sync", "time"], client_only: true },
 ];
 
 pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
@@ -67,19 +84,42 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let _ = writeln!(out, "description = {:?}", config.description(apis));
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out, "\n[features]");
-    let modules: Vec<String> = apis.iter().map(|a| format!("{:?}", unraw(&a.module))).collect();
-    let _ = writeln!(out, "default = [{}]", modules.join(", "));
+    let modules = apis.iter().map(|a| format!("{:?}", unraw(&a.module)));
+    let default: Vec<String> = std::iter::once("\"client\"".to_string()).chain(modules).collect();
+    let _ = writeln!(out, "default = [{}]", default.join(", "));
+    let _ = writeln!(
+        out,
+        "# The HTTP client: `Client`, operations, credentials. Without it, a module holds its types only."
+    );
+    let client_deps: Vec<String> =
+        DEPENDENCIES.iter().filter(|d| d.client_only).map(|d| format!("\"dep:{}\"", d.name)).collect();
+    let _ = writeln!(out, "client = [{}]", client_deps.join(", "));
     for api in apis {
         let _ = writeln!(out, "{} = []", unraw(&api.module));
     }
     let _ = writeln!(out, "\n[dependencies]");
-    for (name, spec) in DEPENDENCIES {
-        let _ = writeln!(out, "{name} = {spec}");
+    for dependency in DEPENDENCIES {
+        let _ = writeln!(out, "{} = {}", dependency.name, dependency_spec(dependency));
     }
     if config.standalone {
         let _ = writeln!(out, "\n[workspace]");
     }
     out
+}
+
+fn dependency_spec(dependency: &Dependency) -> String {
+    let mut fields = vec![format!("version = {:?}", dependency.version)];
+    if !dependency.default_features {
+        fields.push("default-features = false".into());
+    }
+    if !dependency.features.is_empty() {
+        let features: Vec<String> = dependency.features.iter().map(|f| format!("{f:?}")).collect();
+        fields.push(format!("features = [{}]", features.join(", ")));
+    }
+    if dependency.client_only {
+        fields.push("optional = true".into());
+    }
+    format!("{{ {} }}", fields.join(", "))
 }
 
 pub fn lib_rs(config: &CrateConfig, apis: &[Api]) -> TokenStream {
@@ -91,7 +131,12 @@ pub fn lib_rs(config: &CrateConfig, apis: &[Api]) -> TokenStream {
         let _ =
             writeln!(overview, "- [`{0}`]: {1} {2}", unraw(&api.module), sanitize(&api.title), sanitize(&api.version));
     }
-    overview.push_str("\nAll of them share [`runtime`]: errors, credentials and request sending.");
+    overview.push_str(
+        "\nAll of them share [`runtime`]: errors, credentials and request sending.\n\n\
+         The `client` feature (on by default) brings each API's `Client` and operations, and with \
+         them reqwest and tokio. Without it a module holds its `types` only, which need serde alone: \
+         `default-features = false, features = [\"<api>\"]`.",
+    );
     let docs = inner_doc_attrs(&overview);
     let modules = apis.iter().map(|api| {
         let name = ident(&api.module);

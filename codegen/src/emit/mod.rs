@@ -63,6 +63,7 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         files.push(PlannedFile::rust(format!("{dir}/types.rs"), || types::types_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/operations.rs"), || operations::operations_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/responses.rs"), || operations::responses_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/client.rs"), || client::client_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/mod.rs"), || client::api_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/params.rs"), || params::params_module(api)));
     }

@@ -5,8 +5,9 @@
 //! - [`recursion`]: Recursion 1
 //!
 //! All of them share [`runtime`]: errors, credentials and request sending.
+//!
+//! The `client` feature (on by default) brings each API's `Client` and operations, and with them reqwest and tokio. Without it a module holds its `types` only, which need serde alone: `default-features = false, features = ["<api>"]`.
 
 pub mod runtime;
-
 #[cfg(feature = "recursion")]
 pub mod recursion;

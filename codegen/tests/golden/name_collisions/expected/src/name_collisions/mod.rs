@@ -3,101 +3,15 @@
 //!
 //! Generated from `name_collisions.yaml`: 2 operations, 5 types.
 
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "client")]
 mod operations;
+#[cfg(feature = "client")]
 pub mod params;
+#[cfg(feature = "client")]
 pub mod responses;
 pub mod types;
 
-use std::time::Duration;
-use crate::runtime;
-
-/// A client for Name collisions 1.
-///
-/// Cheap to clone: clones share one connection pool.
-#[derive(Debug, Clone)]
-pub struct Client {
-    runtime: runtime::Client,
-}
-
-impl Client {
-    /// Starts configuring a client for the API served at `base_url`; the spec names no
-    /// server, so there is no default.
-    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            inner: runtime::ClientBuilder::new(base_url),
-        }
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.runtime.base_url()
-    }
-
-    /// The same client with another time limit for whole requests (`None`: no limit),
-    /// for the calls made through it: `client.with_timeout(Duration::from_secs(5)).op(..)`.
-    pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
-        Client {
-            runtime: self.runtime.with_timeout(timeout.into()),
-        }
-    }
-
-    /// The same client with another retry policy, for the calls made through it.
-    pub fn with_retry(&self, policy: runtime::RetryPolicy) -> Client {
-        Client {
-            runtime: self.runtime.with_retry(policy),
-        }
-    }
-}
-
-/// Configures a [`Client`]: where it sends requests and with which credentials.
-#[derive(Debug, Clone)]
-pub struct ClientBuilder {
-    inner: runtime::ClientBuilder,
-}
-
-impl ClientBuilder {
-    /// Uses this HTTP client (for proxies, TLS roots) instead of a default one; its own
-    /// connect timeout and `User-Agent` then apply.
-    pub fn http_client(mut self, client: runtime::reqwest::Client) -> Self {
-        self.inner.http_client(client);
-        self
-    }
-
-    /// The time a whole request may take (default 60 s); `None` waits for ever.
-    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.inner.timeout(timeout.into());
-        self
-    }
-
-    /// The time connecting may take (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.inner.connect_timeout(timeout);
-        self
-    }
-
-    /// When failed requests are sent again; see [`runtime::RetryPolicy`] for the default.
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.inner.retry(policy);
-        self
-    }
-
-    /// The largest response body accepted (default 64 MiB); larger ones are refused with
-    /// [`runtime::Error::BodyTooLarge`] without being read to the end.
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.inner.max_response_bytes(limit);
-        self
-    }
-
-    /// Runs `hook` around every request this client sends.
-    pub fn hook(mut self, hook: impl runtime::Hook + 'static) -> Self {
-        self.inner.hook(::std::sync::Arc::new(hook));
-        self
-    }
-
-    /// Builds the client; fails only if the base URL is not an absolute http(s) URL.
-    pub fn build(self) -> Result<Client, runtime::BuildError> {
-        Ok(Client {
-            runtime: self.inner.build()?,
-        })
-    }
-}
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder};
