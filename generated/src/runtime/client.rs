@@ -290,8 +290,8 @@ impl Client {
         if response.content_length().is_some_and(|length| length > limit as u64) {
             return Err(too_large());
         }
-        let headers = response.headers().clone();
-        let mut body = Vec::new();
+        let headers = std::mem::take(response.headers_mut());
+        let mut body = Vec::with_capacity(response.content_length().map_or(0, |length| length as usize));
         while let Some(chunk) = response.chunk().await? {
             if body.len() + chunk.len() > limit {
                 return Err(too_large());
