@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: the project's command line. See `cargo xtask help`.
 
+mod compile_cost;
 mod specs;
 mod standalone;
 mod test;
@@ -20,6 +21,8 @@ Commands:
   generate <spec> --out <dir> [--name <crate>]
                           generate a standalone crate from any OpenAPI 3.0/3.1 file (YAML or JSON)
   corpus                  generate a crate for every spec in ../shared/corpus and run clippy on each
+  compile-cost            build the generated crate cold, alone and after a touch, per feature set;
+                          print build times, dependency counts and lines per operation
   vendor <page> <spec>    extract the OpenAPI YAML block of a docs page into a spec file
   test                    run every test: formatting, drift, clippy, docs, unit, golden, mock and Prism tests
 ";
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         ["vendor", page, spec] => vendor::vendor(&project_root().join(page), &project_root().join(spec)),
         ["test"] => test::run_all(&project_root()),
         ["corpus"] => standalone::corpus(&project_root()),
+        ["compile-cost"] => compile_cost::run(&project_root()),
         ["generate", spec, "--out", out] => standalone::generate(Path::new(spec), Path::new(out), None),
         ["generate", spec, "--out", out, "--name", name] | ["generate", spec, "--name", name, "--out", out] => {
             standalone::generate(Path::new(spec), Path::new(out), Some(name))

@@ -92,7 +92,7 @@ fn count_before(summary: &str, label: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn cargo(root: &Path, args: &[&str]) -> Command {
+pub fn cargo(root: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.current_dir(root).args(args);
     command

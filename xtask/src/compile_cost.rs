@@ -1,0 +1,148 @@
+//! `cargo xtask compile-cost`: what the generated crate costs the crates that depend on it, as a
+//! markdown table: build times (cold, the crate alone, after touching one file), crates in the
+//! dependency tree, and lines of code per operation. Timings are single runs of a dev build on
+//! this machine; run it with nothing else running.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::specs::PACKAGE;
+
+/// One way a downstream crate may depend on the generated crate.
+struct Config {
+    name: String,
+    /// Arguments selecting the features.
+    features: Vec<String>,
+    /// The API whose `types.rs` is touched for the incremental build.
+    touched_api: String,
+}
+
+pub fn run(root: &Path) -> Result<bool> {
+    let apis: Vec<String> = crate::specs::api_features(root)?.split(',').map(str::to_string).collect();
+    let mut configs =
+        vec![Config { name: "default (client, every API)".into(), features: Vec::new(), touched_api: apis[0].clone() }];
+    for api in &apis {
+        configs.push(Config {
+            name: format!("client, `{api}` alone"),
+            features: vec!["--no-default-features".into(), "--features".into(), format!("client,{api}")],
+            touched_api: api.clone(),
+        });
+    }
+    configs.push(Config {
+        name: "types only (no `client`), every API".into(),
+        features: vec!["--no-default-features".into(), "--features".into(), apis.join(",")],
+        touched_api: apis[0].clone(),
+    });
+
+    let target = root.join("target/compile-cost");
+    let _ = std::fs::remove_dir_all(&target);
+    println!("| build | cold, with dependencies | the crate alone | after touching one file | crates in tree |");
+    println!("|---|---|---|---|---|");
+    for (index, config) in configs.iter().enumerate() {
+        // The default build runs first into an empty folder; the types-only build gets its own,
+        // so that both cold figures start from nothing.
+        let cold = if index == 0 || index == configs.len() - 1 {
+            let folder = if index == 0 { target.clone() } else { root.join("target/compile-cost-types") };
+            let _ = std::fs::remove_dir_all(&folder);
+            let cold = build(root, &folder, &config.features)?;
+            if index != 0 {
+                let _ = std::fs::remove_dir_all(&folder);
+            }
+            Some(cold)
+        } else {
+            None
+        };
+        run_cargo(root, &target, &["clean", "-p", PACKAGE])?;
+        let alone = build(root, &target, &config.features)?;
+        let touched = root.join("generated/src").join(&config.touched_api).join("types.rs");
+        let file = std::fs::File::options().append(true).open(&touched)?;
+        file.set_modified(std::time::SystemTime::now())?;
+        let incremental = build(root, &target, &config.features)?;
+        let crates = crate_count(root, &config.features)?;
+        println!(
+            "| {} | {} | {} | {} | {crates} |",
+            config.name,
+            cold.map_or("(shared with the default build)".to_string(), seconds),
+            seconds(alone),
+            seconds(incremental),
+        );
+    }
+    println!();
+    lines_per_operation(root, &apis)?;
+    Ok(true)
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{:.1} s", duration.as_secs_f64())
+}
+
+fn build(root: &Path, target: &Path, features: &[String]) -> Result<Duration> {
+    let mut args = vec!["build", "--quiet", "-p", PACKAGE];
+    args.extend(features.iter().map(String::as_str));
+    let started = Instant::now();
+    run_cargo(root, target, &args)?;
+    Ok(started.elapsed())
+}
+
+fn run_cargo(root: &Path, target: &Path, args: &[&str]) -> Result<()> {
+    let status = crate::test::cargo(root, args)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("cargo {} failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Distinct crates (packages) in the normal dependency tree, the generated crate included.
+fn crate_count(root: &Path, features: &[String]) -> Result<usize> {
+    let mut args = vec!["tree", "-p", PACKAGE, "-e", "normal", "--prefix", "none"];
+    args.extend(features.iter().map(String::as_str));
+    let output = crate::test::cargo(root, &args).output().context("running cargo tree")?;
+    if !output.status.success() {
+        bail!("cargo tree failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let mut names: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_string))
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names.len())
+}
+
+/// Lines of each API module and of the shared runtime, and lines per operation.
+fn lines_per_operation(root: &Path, apis: &[String]) -> Result<()> {
+    let lines_in = |folder: &Path| -> Result<usize> {
+        let mut total = 0;
+        for entry in std::fs::read_dir(folder)? {
+            total += std::fs::read_to_string(entry?.path())?.lines().count();
+        }
+        Ok(total)
+    };
+    let specs = crate::specs::read_specs(root)?;
+    let generated = codegen::generate(
+        &codegen::CrateConfig {
+            package: PACKAGE.into(),
+            version: "0.1.0".into(),
+            description: None,
+            standalone: false,
+        },
+        &specs,
+        crate::REGENERATE,
+    )?;
+    println!("| module | operations | types | lines | lines per operation |");
+    println!("|---|---|---|---|---|");
+    for api in apis {
+        let summary = generated.apis.iter().find(|a| codegen::model::ident::unraw(&a.module) == api).expect("an API");
+        let lines = lines_in(&root.join("generated/src").join(api))?;
+        let per_operation = lines as f64 / summary.operations.max(1) as f64;
+        println!("| `{api}` | {} | {} | {lines} | {per_operation:.0} |", summary.operations, summary.types);
+    }
+    let runtime = lines_in(&root.join("generated/src/runtime"))?;
+    println!("| `runtime` (shared, fixed) | | | {runtime} | |");
+    Ok(())
+}
