@@ -54,7 +54,9 @@ pub fn run(root: &Path) -> Result<bool> {
         } else {
             None
         };
-        run_cargo(root, &target, &["clean", "-p", PACKAGE])?;
+        // Dependencies built for this feature set first, so that only the crate is timed.
+        build(root, &target, &config.features)?;
+        run_cargo(root, &target, &["clean", "--quiet", "-p", PACKAGE])?;
         let alone = build(root, &target, &config.features)?;
         let touched = root.join("generated/src").join(&config.touched_api).join("types.rs");
         let file = std::fs::File::options().append(true).open(&touched)?;
@@ -99,8 +101,15 @@ fn run_cargo(root: &Path, target: &Path, args: &[&str]) -> Result<()> {
 
 /// Distinct crates (packages) in the normal dependency tree, the generated crate included.
 fn crate_count(root: &Path, features: &[String]) -> Result<usize> {
+    let features: Vec<&str> = features.iter().map(String::as_str).collect();
+    Ok(dependency_names(root, &features)?.len())
+}
+
+/// The names of the crates in the generated crate's normal dependency tree, sorted, each once;
+/// `features` selects the feature set.
+pub fn dependency_names(root: &Path, features: &[&str]) -> Result<Vec<String>> {
     let mut args = vec!["tree", "-p", PACKAGE, "-e", "normal", "--prefix", "none"];
-    args.extend(features.iter().map(String::as_str));
+    args.extend(features);
     let output = crate::test::cargo(root, &args).output().context("running cargo tree")?;
     if !output.status.success() {
         bail!("cargo tree failed: {}", String::from_utf8_lossy(&output.stderr));
@@ -111,7 +120,7 @@ fn crate_count(root: &Path, features: &[String]) -> Result<usize> {
         .collect();
     names.sort();
     names.dedup();
-    Ok(names.len())
+    Ok(names)
 }
 
 /// Lines of each API module and of the shared runtime, and lines per operation.

@@ -179,23 +179,8 @@ mod tests {
         fs::remove_dir_all(&root).unwrap();
     }
 
-    /// The crates `cargo tree` lists for the generated crate with `args`, one name each.
-    fn dependency_names(args: &[&str]) -> Vec<String> {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let output = std::process::Command::new(cargo)
-            .current_dir(super::project_root())
-            .args(["tree", "-p", crate::specs::PACKAGE, "-e", "normal", "--prefix", "none"])
-            .args(args)
-            .output()
-            .expect("cargo tree runs");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let mut names: Vec<String> = String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| line.split_whitespace().next().map(str::to_string))
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+    fn dependency_names(features: &[&str]) -> Vec<String> {
+        crate::compile_cost::dependency_names(&super::project_root(), features).unwrap()
     }
 
     #[test]
