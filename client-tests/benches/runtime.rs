@@ -23,7 +23,7 @@ use vendor_apis::runtime::{DEFAULT_TIMEOUT, RetryPolicy, reqwest};
 
 const TOKEN: &str = "bench-token";
 
-/// Images in the large response (about 2.5 MB of JSON).
+/// Images in the large response (about 3.5 MB of JSON).
 const LARGE_LIST: usize = 10_000;
 
 fn main() {
