@@ -290,7 +290,10 @@ impl Client {
             return Err(too_large());
         }
         let headers = std::mem::take(response.headers_mut());
-        let mut body = Vec::with_capacity(response.content_length().map_or(0, |length| length as usize));
+        // Sized from Content-Length, but only up to a point: a server that announces a large body
+        // and sends nothing must not cost that much memory up front.
+        let announced = response.content_length().map_or(0, |length| length as usize);
+        let mut body = Vec::with_capacity(announced.min(PRESIZE_LIMIT));
         while let Some(chunk) = response.chunk().await? {
             if body.len() + chunk.len() > limit {
                 return Err(too_large());
@@ -304,6 +307,9 @@ impl Client {
         Ok(raw)
     }
 }
+
+/// The most memory a response body is given before its bytes arrive.
+const PRESIZE_LIMIT: usize = 1024 * 1024;
 
 /// How one attempt failed.
 enum Failed {

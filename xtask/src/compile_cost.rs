@@ -20,7 +20,7 @@ struct Config {
 }
 
 pub fn run(root: &Path) -> Result<bool> {
-    let apis: Vec<String> = crate::specs::api_features(root)?.split(',').map(str::to_string).collect();
+    let apis = crate::specs::api_features(root)?;
     let mut configs =
         vec![Config { name: "default (client, every API)".into(), features: Vec::new(), touched_api: apis[0].clone() }];
     for api in &apis {
@@ -132,17 +132,7 @@ fn lines_per_operation(root: &Path, apis: &[String]) -> Result<()> {
         }
         Ok(total)
     };
-    let specs = crate::specs::read_specs(root)?;
-    let generated = codegen::generate(
-        &codegen::CrateConfig {
-            package: PACKAGE.into(),
-            version: "0.1.0".into(),
-            description: None,
-            standalone: false,
-        },
-        &specs,
-        crate::REGENERATE,
-    )?;
+    let generated = crate::specs::generate_all(root)?;
     println!("| module | operations | types | lines | lines per operation |");
     println!("|---|---|---|---|---|");
     for api in apis {

@@ -190,7 +190,7 @@ mod tests {
         for name in http_stack {
             assert!(with_client.iter().any(|n| n == name), "the client should depend on {name}: {with_client:?}");
         }
-        let apis = crate::specs::api_features(&super::project_root()).unwrap();
+        let apis = crate::specs::api_features(&super::project_root()).unwrap().join(",");
         let types_only = dependency_names(&["--no-default-features", "--features", &apis]);
         for name in http_stack {
             assert!(!types_only.iter().any(|n| n == name), "types alone pull in {name}: {types_only:?}");

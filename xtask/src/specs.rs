@@ -21,11 +21,9 @@ pub fn read_specs(root: &Path) -> Result<Vec<SpecInput>> {
     names.into_iter().map(|name| Ok(SpecInput::read(&dir.join(&name), &format!("specs/{name}"))?)).collect()
 }
 
-/// The generated crate's API features, one per spec, as a comma-separated list.
-pub fn api_features(root: &Path) -> Result<String> {
-    let modules: Vec<String> =
-        read_specs(root)?.iter().map(|s| codegen::model::ident::unraw(&s.module()).to_string()).collect();
-    Ok(modules.join(","))
+/// The generated crate's API features, one per spec, in spec order.
+pub fn api_features(root: &Path) -> Result<Vec<String>> {
+    Ok(read_specs(root)?.iter().map(|s| codegen::model::ident::unraw(&s.module()).to_string()).collect())
 }
 
 fn is_spec(name: &str) -> bool {

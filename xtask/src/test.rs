@@ -27,8 +27,8 @@ pub fn run_all(root: &Path) -> Result<bool> {
     )?;
     // The feature sets a downstream crate may pick: the types alone, and each API alone.
     let apis = crate::specs::api_features(root)?;
-    let mut feature_sets = vec![("the generated types alone (no `client` feature)".to_string(), apis.clone())];
-    for api in apis.split(',') {
+    let mut feature_sets = vec![("the generated types alone (no `client` feature)".to_string(), apis.join(","))];
+    for api in &apis {
         feature_sets.push((format!("the generated client with `{api}` alone"), format!("client,{api}")));
     }
     for (what, features) in feature_sets {
