@@ -26,7 +26,7 @@ pub use {
     auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource},
     client::{
         BuildError, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-        Request, Security, USER_AGENT,
+        Request, Scheme, Security, USER_AGENT,
     },
     encode::{Multipart, QueryStyle, path_segment},
     policy::{Hook, RetryPolicy},

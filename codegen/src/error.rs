@@ -56,6 +56,15 @@ pub enum Error {
 
     #[error("internal error: {message}; this is a bug in the generator, please report it with the spec")]
     Bug { message: String },
+
+    /// Several problems found in one pass, each its own error, so they are fixed in one go.
+    #[error("{}", several(.0))]
+    Several(Vec<Error>),
+}
+
+fn several(errors: &[Error]) -> String {
+    let lines: Vec<String> = errors.iter().map(Error::to_string).collect();
+    format!("{} problems:\n{}", errors.len(), lines.join("\n"))
 }
 
 impl Error {
@@ -69,13 +78,14 @@ impl Error {
 }
 
 impl Error {
-    /// The location the error names, when it names one.
-    pub fn location_mut(&mut self) -> Option<&mut Location> {
+    /// The locations the error names: one, or one per problem of [`Error::Several`].
+    pub fn locations_mut(&mut self) -> Vec<&mut Location> {
         match self {
             Error::Syntax { location, .. } | Error::Invalid { location, .. } | Error::Unsupported { location, .. } => {
-                Some(location)
+                vec![location]
             }
-            _ => None,
+            Error::Several(errors) => errors.iter_mut().flat_map(Error::locations_mut).collect(),
+            Error::Read { .. } | Error::Settings { .. } | Error::Io { .. } | Error::Bug { .. } => Vec::new(),
         }
     }
 }

@@ -60,12 +60,15 @@ impl SpecInput {
     }
 
     /// The module name: the settings' choice, or the file's stem in snake_case.
-    pub fn module(&self) -> String {
-        self.settings.module.clone().unwrap_or_else(|| {
-            let name = self.file.rsplit(['/', '\\']).next().unwrap_or(&self.file);
-            let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
-            model::ident::snake_name(stem)
-        })
+    pub fn module(&self) -> model::ident::Ident {
+        self.settings.module.as_deref().map_or_else(
+            || {
+                let name = self.file.rsplit(['/', '\\']).next().unwrap_or(&self.file);
+                let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
+                model::ident::snake_name(stem)
+            },
+            model::ident::Ident::new,
+        )
     }
 }
 
@@ -100,11 +103,9 @@ pub fn build_api(spec: &SpecInput) -> Result<model::Api> {
     Ok(api)
 }
 
-/// Adds the line and column of the node an error names, from the file it names.
+/// Adds the line and column of each node an error names, from the file it names.
 fn with_position(mut error: Error, spec: &SpecInput) -> Error {
-    if let Some(location) = error.location_mut()
-        && location.line_col.is_none()
-    {
+    for location in error.locations_mut().into_iter().filter(|l| l.line_col.is_none()) {
         let text = match &spec.overlay {
             Some(overlay) if overlay.file == location.file => Some(overlay.text.as_str()),
             _ if location.file == spec.file => Some(spec.text.as_str()),
@@ -135,7 +136,7 @@ pub fn generate(config: &CrateConfig, specs: &[SpecInput], command: &str) -> Res
         .iter()
         .map(|api| ApiSummary {
             file: api.source.clone(),
-            module: api.module.clone(),
+            module: api.module.to_string(),
             operations: api.operations.len(),
             types: api.types.len(),
             warnings: api.warnings.iter().map(|w| format!("{} at {}: {}", api.source, w.pointer, w.message)).collect(),

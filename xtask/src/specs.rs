@@ -23,7 +23,7 @@ pub fn read_specs(root: &Path) -> Result<Vec<SpecInput>> {
 
 /// The generated crate's API features, one per spec, in spec order.
 pub fn api_features(root: &Path) -> Result<Vec<String>> {
-    Ok(read_specs(root)?.iter().map(|s| codegen::model::ident::unraw(&s.module()).to_string()).collect())
+    Ok(read_specs(root)?.iter().map(|s| s.module().to_string()).collect())
 }
 
 fn is_spec(name: &str) -> bool {

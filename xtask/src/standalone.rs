@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use codegen::write::{self, Mode};
-use codegen::{ApiSummary, CrateConfig, model::ident::unraw};
+use codegen::{ApiSummary, CrateConfig};
 
 /// The real-world specs, beside the project in the shared folder.
 const CORPUS: &str = "../shared/corpus";
@@ -30,7 +30,7 @@ fn generate_into(spec: &Path, out: &Path, name: Option<&str>) -> Result<ApiSumma
     let input = codegen::SpecInput::read(spec, &shown)?;
     let package = match name {
         Some(name) => name.to_string(),
-        None => format!("{}-client", unraw(&input.module()).replace('_', "-")),
+        None => format!("{}-client", input.module().as_str().replace('_', "-")),
     };
     let config = CrateConfig { package, version: "0.1.0".into(), description: None, standalone: true };
     let command = format!("cargo xtask generate {shown}");

@@ -5,9 +5,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::operations::{optional_params, positional_params};
 use super::tokens::{Paths, ident, imports_for, uses};
-use crate::model::{Api, Operation, TypeRef, ident::unraw};
+use crate::model::{Api, Operation, TypeRef};
 
 /// `mod.rs` naming every API's calls module.
 pub fn calls_root(apis: &[Api]) -> TokenStream {
@@ -23,7 +22,7 @@ pub fn calls_root(apis: &[Api]) -> TokenStream {
 
 /// The calls module of one API; `krate` is the generated crate's library name.
 pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
-    let krate = ident(krate);
+    let krate = proc_macro2::Ident::new(krate, proc_macro2::Span::call_site());
     let module = ident(&api.module);
     let calls: TokenStream = api.operations.iter().map(|op| call(api, op)).collect();
     let uses_sample = uses(&calls, "sample");
@@ -61,8 +60,8 @@ pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
 
 fn call(api: &Api, op: &Operation) -> TokenStream {
     let method = ident(&op.name);
-    let name = unraw(&op.name);
-    let mut args: Vec<TokenStream> = positional_params(op).iter().map(|p| argument(api, &p.ty, &p.sample)).collect();
+    let name = op.name.as_str();
+    let mut args: Vec<TokenStream> = op.required_params().map(|p| argument(api, &p.ty, &p.sample)).collect();
     if let Some(body) = &op.body {
         let value = match body.encoding {
             crate::model::BodyEncoding::Bytes => quote!(b"sample"),
@@ -74,7 +73,7 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
         };
         args.push(if body.required { value } else { quote!(Some(#value)) });
     }
-    if !optional_params(op).is_empty() {
+    if op.optional_params().next().is_some() {
         args.push(quote!(&Default::default()));
     }
     quote! {

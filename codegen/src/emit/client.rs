@@ -5,6 +5,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::ident;
+use crate::model::ident::Ident;
 use crate::model::{Api, SchemeKind, SecurityScheme};
 
 /// The API module's root (`mod.rs`): its docs and child modules. Everything but the types is
@@ -62,6 +63,7 @@ pub fn api_module(api: &Api) -> TokenStream {
 pub fn client_module(api: &Api) -> TokenStream {
     let (servers, builder_start) = servers(api);
     let setters = api.security_schemes.iter().map(credential_setter);
+    let schemes = scheme_constants(api);
     let scope_enums = api.security_schemes.iter().map(scope_enum);
     let title = format!(" A client for {} {}.", sanitize(&api.title), sanitize(&api.version));
     let base_url_setter = (!api.servers.is_empty()).then(|| {
@@ -83,6 +85,8 @@ pub fn client_module(api: &Api) -> TokenStream {
         use std::time::Duration;
 
         use crate::runtime;
+
+        #schemes
 
         #servers
 
@@ -223,8 +227,34 @@ fn servers(api: &Api) -> (TokenStream, TokenStream) {
     (enum_def, start)
 }
 
+/// The module of constants that name the spec's security schemes to the runtime, which keeps one
+/// credential per scheme; operations list the ones they accept.
+fn scheme_constants(api: &Api) -> Option<TokenStream> {
+    if api.security_schemes.is_empty() {
+        return None;
+    }
+    let constants = api.security_schemes.iter().enumerate().map(|(index, scheme)| {
+        let constant = ident(&scheme.constant);
+        let wire = &scheme.wire_name;
+        let doc = format!(" `{wire}`");
+        let position = proc_macro2::Literal::usize_unsuffixed(index);
+        quote! {
+            #[doc = #doc]
+            pub const #constant: Scheme = Scheme::new(#position, #wire);
+        }
+    });
+    Some(quote! {
+        /// The spec's security schemes, as the runtime tells them apart.
+        pub(super) mod scheme {
+            use crate::runtime::Scheme;
+
+            #(#constants)*
+        }
+    })
+}
+
 /// The name of an OAuth2 scheme's scope enum, when it has scopes.
-fn scope_type(scheme: &SecurityScheme) -> Option<&str> {
+fn scope_type(scheme: &SecurityScheme) -> Option<&Ident> {
     match &scheme.kind {
         SchemeKind::OAuth2 { scopes, scope_type, .. } if !scopes.is_empty() => Some(scope_type),
         _ => None,
@@ -270,6 +300,8 @@ fn scope_enum(scheme: &SecurityScheme) -> Option<TokenStream> {
 fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
     let setter = ident(&scheme.setter);
     let wire = &scheme.wire_name;
+    let constant = ident(&scheme.constant);
+    let scheme_tokens = quote!(scheme::#constant);
     let what = match &scheme.kind {
         SchemeKind::Bearer { .. } => format!("Sends `token` as the bearer token of the `{wire}` scheme."),
         SchemeKind::OAuth2 { .. } => format!("Sends `token` as the OAuth2 access token of the `{wire}` scheme."),
@@ -277,9 +309,9 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
         SchemeKind::ApiKey { name, .. } => format!("Sends `key` as the `{name}` API key (`{wire}`)."),
     };
     let docs = doc_attrs([Some(what.as_str()), scheme.description.as_deref()]);
-    match &scheme.kind {
-        SchemeKind::OAuth2 { client_credentials_token_url: Some(token_url), scope_type, .. } => {
-            let client_credentials = ident(scheme.client_credentials_setter.as_deref().unwrap_or("client_credentials"));
+    match (&scheme.kind, &scheme.client_credentials_setter) {
+        (SchemeKind::OAuth2 { client_credentials_token_url: Some(token_url), scope_type, .. }, Some(setter_cc)) => {
+            let client_credentials = ident(setter_cc);
             let scope_type = ident(scope_type);
             let doc = format!(
                 " Trades `client_id` and `client_secret` for `{wire}` access tokens at `{token_url}` (resolved \
@@ -289,7 +321,7 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
             quote! {
                 #docs
                 pub fn #setter(mut self, token: impl Into<String>) -> Self {
-                    self.inner.credential(#wire, runtime::Credential::Bearer(runtime::Secret::new(token)));
+                    self.inner.credential(#scheme_tokens, runtime::Credential::Bearer(runtime::Secret::new(token)));
                     self
                 }
 
@@ -297,27 +329,27 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
                 pub fn #client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>, scopes: &[#scope_type]) -> Self {
                     let scopes = scopes.iter().map(|scope| scope.as_str().to_string()).collect();
                     let source = runtime::TokenSource::new(#token_url, client_id, client_secret, scopes);
-                    self.inner.credential(#wire, runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)));
+                    self.inner.credential(#scheme_tokens, runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)));
                     self
                 }
             }
         }
-        SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } => quote! {
+        (SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. }, _) => quote! {
             #docs
             pub fn #setter(mut self, token: impl Into<String>) -> Self {
-                self.inner.credential(#wire, runtime::Credential::Bearer(runtime::Secret::new(token)));
+                self.inner.credential(#scheme_tokens, runtime::Credential::Bearer(runtime::Secret::new(token)));
                 self
             }
         },
-        SchemeKind::Basic => quote! {
+        (SchemeKind::Basic, _) => quote! {
             #docs
             pub fn #setter(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
                 let credential = runtime::Credential::Basic { username: username.into(), password: runtime::Secret::new(password) };
-                self.inner.credential(#wire, credential);
+                self.inner.credential(#scheme_tokens, credential);
                 self
             }
         },
-        SchemeKind::ApiKey { location, name } => {
+        (SchemeKind::ApiKey { location, name }, _) => {
             // Header names go on the wire lowercase; query and cookie names as the spec spells them.
             let (location, name) = match location {
                 crate::model::ApiKeyLocation::Header => (quote!(Header), name.to_ascii_lowercase()),
@@ -332,7 +364,7 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
                         name: #name,
                         value: runtime::Secret::new(key),
                     };
-                    self.inner.credential(#wire, credential);
+                    self.inner.credential(#scheme_tokens, credential);
                     self
                 }
             }

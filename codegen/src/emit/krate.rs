@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::{inner_doc_attrs, sanitize};
 use super::tokens::ident;
-use crate::model::{Api, ident::unraw};
+use crate::model::Api;
 
 /// The runtime's source files, written into every generated crate under `src/runtime/`.
 pub const RUNTIME: &[(&str, &str)] = &[
@@ -84,7 +84,7 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let _ = writeln!(out, "description = {:?}", config.description(apis));
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out, "\n[features]");
-    let modules = apis.iter().map(|a| format!("{:?}", unraw(&a.module)));
+    let modules = apis.iter().map(|a| format!("{:?}", a.module.as_str()));
     let default: Vec<String> = std::iter::once("\"client\"".to_string()).chain(modules).collect();
     let _ = writeln!(out, "default = [{}]", default.join(", "));
     let _ = writeln!(
@@ -95,7 +95,7 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
         DEPENDENCIES.iter().filter(|d| d.client_only).map(|d| format!("\"dep:{}\"", d.name)).collect();
     let _ = writeln!(out, "client = [{}]", client_deps.join(", "));
     for api in apis {
-        let _ = writeln!(out, "{} = []", unraw(&api.module));
+        let _ = writeln!(out, "{} = []", api.module);
     }
     let _ = writeln!(out, "\n[dependencies]");
     for dependency in DEPENDENCIES {
@@ -128,8 +128,7 @@ pub fn lib_rs(config: &CrateConfig, apis: &[Api]) -> TokenStream {
         sanitize(&config.description(apis))
     );
     for api in apis {
-        let _ =
-            writeln!(overview, "- [`{0}`]: {1} {2}", unraw(&api.module), sanitize(&api.title), sanitize(&api.version));
+        let _ = writeln!(overview, "- [`{0}`]: {1} {2}", api.module, sanitize(&api.title), sanitize(&api.version));
     }
     overview.push_str(
         "\nAll of them share [`runtime`]: errors, credentials and request sending.\n\n\
@@ -140,7 +139,7 @@ pub fn lib_rs(config: &CrateConfig, apis: &[Api]) -> TokenStream {
     let docs = inner_doc_attrs(&overview);
     let modules = apis.iter().map(|api| {
         let name = ident(&api.module);
-        let feature = unraw(&api.module);
+        let feature = api.module.as_str();
         quote! {
             #[cfg(feature = #feature)]
             pub mod #name;

@@ -59,7 +59,7 @@ impl<'a> PlannedFile<'a> {
 pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFile<'a>> {
     let mut files = Vec::new();
     for api in apis {
-        let dir = format!("src/{}", crate::model::ident::unraw(&api.module));
+        let dir = format!("src/{}", api.module);
         files.push(PlannedFile::rust(format!("{dir}/types.rs"), || types::types_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/operations.rs"), || operations::operations_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/responses.rs"), || operations::responses_module(api)));
@@ -89,7 +89,7 @@ pub fn plan_calls<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         .iter()
         .map(|api| {
             let krate = krate.clone();
-            let path = format!("{}.rs", crate::model::ident::unraw(&api.module));
+            let path = format!("{}.rs", api.module);
             PlannedFile::rust(path, move || calls::calls_module(api, &krate))
         })
         .collect();

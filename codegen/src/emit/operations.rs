@@ -5,9 +5,10 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::tokens::{Paths, ident, imports_for, module_with_types};
+use crate::model::ident::Ident;
 use crate::model::{
-    Api, BodyEncoding, Operation, Param, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SecurityRequirement,
-    StatusMatch, TemplatePiece, TypeKind, TypeRef,
+    Api, BodyEncoding, Operation, Param, ParamLocation, PathSegment, QueryStyle, ResponseBody, ResponseCase,
+    SchemeKind, SecurityRequirement, StatusMatch, Successes, TypeKind, TypeRef,
 };
 
 /// The `impl Client` block with every operation.
@@ -19,12 +20,6 @@ pub fn operations_module(api: &Api) -> TokenStream {
     let imports = imports_for(
         &methods,
         &[
-            (
-                "Client",
-                quote!(
-                    use super::Client;
-                ),
-            ),
             (
                 "params",
                 quote!(
@@ -49,6 +44,12 @@ pub fn operations_module(api: &Api) -> TokenStream {
                     use crate::runtime;
                 ),
             ),
+            (
+                "scheme",
+                quote!(
+                    use super::client::scheme;
+                ),
+            ),
         ],
     );
     quote! {
@@ -71,18 +72,21 @@ pub fn responses_module(api: &Api) -> TokenStream {
         sanitize(&api.title)
     ));
     let enums = api.operations.iter().map(|op| {
-        let method_link = format!("[`Client::{0}`](super::Client::{0})", crate::model::ident::unraw(&op.name));
+        let method_link = format!("[`Client::{0}`](super::Client::{0})", op.name);
         let errors =
             outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."));
-        let successes = (success_kind(op) == SuccessKind::Several).then(|| {
-            outcome_enum(api, &success_type_name(op), &op.success, &format!("The successes {method_link} declares."))
-        });
+        let successes = match &op.successes {
+            Successes::Several { type_name } => {
+                Some(outcome_enum(api, type_name, &op.success, &format!("The successes {method_link} declares.")))
+            }
+            Successes::Undeclared | Successes::One => None,
+        };
         quote!(#errors #successes)
     });
     module_with_types(header, enums.collect())
 }
 
-fn outcome_enum(api: &Api, name: &str, cases: &[ResponseCase], doc: &str) -> TokenStream {
+fn outcome_enum(api: &Api, name: &Ident, cases: &[ResponseCase], doc: &str) -> TokenStream {
     let name = ident(name);
     let docs = own_doc_attrs(doc);
     let variants = cases.iter().map(|case| {
@@ -120,38 +124,16 @@ fn body_type(api: &Api, body: &ResponseBody) -> Option<TokenStream> {
     }
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum SuccessKind {
-    /// No success declared: any 2xx is success, without a body.
-    Undeclared,
-    /// Every declared success has the same body.
-    One,
-    /// Different successes carry different bodies: an enum tells them apart.
-    Several,
-}
-
-fn success_kind(op: &Operation) -> SuccessKind {
-    match op.success.split_first() {
-        None => SuccessKind::Undeclared,
-        Some((first, rest)) if rest.iter().all(|c| c.body == first.body) => SuccessKind::One,
-        Some(_) => SuccessKind::Several,
-    }
-}
-
-fn success_type_name(op: &Operation) -> String {
-    format!("{}Success", op.error_type.trim_end_matches("Error"))
-}
-
 fn method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let endpoint = format!("`{} {}`", op.method, op.path);
-    let security = security_doc(&op.security);
+    let endpoint = format!("`{} {}`", op.method.as_str(), op.path.text);
+    let security = security_doc(api, &op.security);
     // The security line is the generator's own text, with intra-doc links to the scope enum.
     let spec_docs = doc_attrs([op.summary.as_deref(), op.description.as_deref(), Some(&endpoint)]);
     let security_docs = own_doc_attrs(&security);
     let docs = quote!(#spec_docs #[doc = ""] #security_docs);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let positional = positional_params(op);
+    let positional: Vec<&Param> = op.required_params().collect();
     let mut args: Vec<TokenStream> = positional
         .iter()
         .map(|p| {
@@ -170,27 +152,27 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         };
         args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
     }
-    let has_optional = !optional_params(op).is_empty();
+    let has_optional = op.optional_params().next().is_some();
     if has_optional {
         let params_type = ident(&op.params_type);
         args.push(quote!(params: &params::#params_type));
     }
     let error_type = ident(&op.error_type);
-    let success_type = match success_kind(op) {
-        SuccessKind::Undeclared => quote!(()),
-        SuccessKind::One => body_type(api, &op.success[0].body).unwrap_or_else(|| quote!(())),
-        SuccessKind::Several => {
-            let name = ident(&success_type_name(op));
+    let success_type = match &op.successes {
+        Successes::Undeclared => quote!(()),
+        Successes::One => body_type(api, &op.success[0].body).unwrap_or_else(|| quote!(())),
+        Successes::Several { type_name } => {
+            let name = ident(type_name);
             quote!(responses::#name)
         }
     };
     let (encode_path, path) = path_expr(op);
-    let method = ident(&op.method);
-    let security = security_tokens(&op.security);
+    let method = proc_macro2::Ident::new(op.method.as_str(), proc_macro2::Span::call_site());
+    let security = security_tokens(api, &op.security);
     let setup: Vec<TokenStream> = positional
         .iter()
         .filter_map(|p| param_setup(p, quote!()))
-        .chain(optional_params(op).into_iter().filter_map(|p| param_setup(p, quote!(params.))))
+        .chain(op.optional_params().filter_map(|p| param_setup(p, quote!(params.))))
         .chain(body_setup(api, op))
         .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
@@ -208,21 +190,6 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     }
-}
-
-/// The method's own arguments: path parameters (in path order), then required query and header
-/// parameters. The compiler makes callers supply these.
-pub fn positional_params(op: &Operation) -> Vec<&Param> {
-    let mut path: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
-    path.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX));
-    let required = op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required);
-    path.into_iter().chain(required).collect()
-}
-
-/// Optional query and header parameters: fields of the operation's params struct, so a call
-/// names only the ones it sets instead of passing a row of `None`s.
-pub fn optional_params(op: &Operation) -> Vec<&Param> {
-    op.params.iter().filter(|p| !p.required).collect()
 }
 
 fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
@@ -249,17 +216,14 @@ fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
 fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
     let mut template = String::new();
     let mut encode = Vec::new();
-    // The model refused malformed templates and undeclared parameters already.
-    for piece in crate::model::path_template(&op.path).unwrap_or_default() {
-        match piece {
-            TemplatePiece::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            TemplatePiece::Param(wire) => {
-                let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
-                else {
-                    continue;
-                };
-                template.push_str(&format!("{{{}}}", crate::model::ident::unraw(&param.name)));
+    for segment in &op.path.segments {
+        match segment {
+            PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathSegment::Param(index) => {
+                let param = &op.params[*index];
+                template.push_str(&format!("{{{}}}", param.name));
                 let name = ident(&param.name);
+                let wire = &param.wire_name;
                 encode.push(quote!(let #name = runtime::path_segment(#wire, &#name)?;));
             }
         }
@@ -324,7 +288,7 @@ fn multipart_setup(api: &Api, ty: &TypeRef) -> TokenStream {
     let parts = fields.iter().map(|field| {
         let name = ident(&field.name);
         let wire = &field.wire_name;
-        match (&field.ty, field.required) {
+        match (&field.ty, field.presence.is_required()) {
             (TypeRef::Bytes, true) => quote!(form.file(#wire, Some(&body.#name));),
             (TypeRef::Bytes, false) => quote!(form.file(#wire, body.#name.as_deref());),
             _ => quote!(form.text(#wire, &body.#name)?;),
@@ -339,12 +303,11 @@ fn multipart_setup(api: &Api, ty: &TypeRef) -> TokenStream {
 
 fn response_arms(op: &Operation) -> Vec<TokenStream> {
     let error_type = ident(&op.error_type);
-    let several = success_kind(op) == SuccessKind::Several;
-    let success_type = ident(&success_type_name(op));
     let mut cases: Vec<(StatusMatch, TokenStream)> = Vec::new();
     for case in &op.success {
         let decode = success_decode(&case.body);
-        let expr = if several {
+        let expr = if let Successes::Several { type_name } = &op.successes {
+            let success_type = ident(type_name);
             let variant = ident(&case.variant);
             let variant = quote!(responses::#success_type::#variant);
             match &case.body {
@@ -412,15 +375,18 @@ fn success_decode(body: &ResponseBody) -> TokenStream {
     }
 }
 
-fn security_tokens(security: &[SecurityRequirement]) -> TokenStream {
+fn security_tokens(api: &Api, security: &[SecurityRequirement]) -> TokenStream {
     let alternatives = security.iter().map(|alt| {
-        let schemes = alt.schemes.iter().map(|s| &s.scheme);
+        let schemes = alt.schemes.iter().map(|s| {
+            let constant = ident(&api.scheme(s.scheme).constant);
+            quote!(scheme::#constant)
+        });
         quote!(&[#(#schemes),*])
     });
     quote!(&[#(#alternatives),*])
 }
 
-fn security_doc(security: &[SecurityRequirement]) -> String {
+fn security_doc(api: &Api, security: &[SecurityRequirement]) -> String {
     if security.is_empty() {
         return "Sends no credentials.".to_string();
     }
@@ -434,21 +400,28 @@ fn security_doc(security: &[SecurityRequirement]) -> String {
                 .schemes
                 .iter()
                 .map(|s| {
+                    let scheme = api.scheme(s.scheme);
+                    let declared = match &scheme.kind {
+                        SchemeKind::OAuth2 { scopes, scope_type, .. } => Some((scopes, scope_type)),
+                        _ => None,
+                    };
                     let scopes: Vec<String> = s
                         .scopes
                         .iter()
-                        .zip(&s.scope_links)
-                        .map(|(scope, link)| match link {
-                            Some(path) => format!("[`{scope}`](super::{path})"),
-                            None => format!("`{scope}`"),
+                        .map(|scope| match (declared, scope.declared) {
+                            (Some((scopes, scope_type)), Some(index)) => {
+                                format!("[`{}`](super::{scope_type}::{})", scope.wire, scopes[index].name)
+                            }
+                            _ => format!("`{}`", scope.wire),
                         })
                         .collect();
                     // OAuth2 calls them scopes; OpenAPI 3.1 lets other schemes list required roles.
-                    let (one, many) = if s.is_oauth2 { ("scope", "scopes") } else { ("role", "roles") };
+                    let (one, many) = if declared.is_some() { ("scope", "scopes") } else { ("role", "roles") };
+                    let name = &scheme.wire_name;
                     match scopes.len() {
-                        0 => format!("`{}`", s.scheme),
-                        1 => format!("`{}` ({one} {})", s.scheme, scopes[0]),
-                        _ => format!("`{}` ({many} {})", s.scheme, scopes.join(", ")),
+                        0 => format!("`{name}`"),
+                        1 => format!("`{name}` ({one} {})", scopes[0]),
+                        _ => format!("`{name}` ({many} {})", scopes.join(", ")),
                     }
                 })
                 .collect();

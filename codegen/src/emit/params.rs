@@ -6,9 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
-use super::operations::optional_params;
 use super::tokens::{Paths, ident, module_with_types};
-use crate::model::{Api, Operation, ident::unraw};
+use crate::model::{Api, Operation};
 
 pub fn params_module(api: &Api) -> TokenStream {
     let header = inner_doc_attrs(&format!(
@@ -20,17 +19,17 @@ pub fn params_module(api: &Api) -> TokenStream {
 }
 
 fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
-    let optional = optional_params(op);
+    let optional: Vec<_> = op.optional_params().collect();
     if optional.is_empty() {
         return None;
     }
     let name = ident(&op.params_type);
-    let doc = format!("Optional parameters of [`Client::{0}`](super::Client::{0}).", unraw(&op.name));
+    let doc = format!("Optional parameters of [`Client::{0}`](super::Client::{0}).", op.name);
     let docs = own_doc_attrs(&doc);
     let fields = optional.iter().map(|param| {
         let field = ident(&param.name);
         let ty = Paths::outside().type_of(api, &param.ty);
-        let location = format!("`{}` ({})", param.wire_name, format!("{:?}", param.location).to_lowercase());
+        let location = format!("`{}` ({})", param.wire_name, param.location.as_str());
         let docs = doc_attrs([param.docs.as_deref(), Some(location.as_str())]);
         quote!(#docs pub #field: Option<#ty>,)
     });

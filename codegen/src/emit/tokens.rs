@@ -3,13 +3,14 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, FloatKind, IntKind, TypeRef};
+use crate::model::{self, Api, FloatKind, IntKind, TypeRef};
 
-/// An identifier from a name the model chose (which may carry an `r#` prefix).
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+/// The identifier for a name the model chose, raw (`r#type`) where it must be.
+pub fn ident(name: &model::ident::Ident) -> Ident {
+    if name.is_raw() {
+        Ident::new_raw(name.as_str(), Span::call_site())
+    } else {
+        Ident::new(name.as_str(), Span::call_site())
     }
 }
 

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
-use crate::model::{Api, EnumValue, Field, TaggedVariant, TypeDef, TypeKind, UnionVariant, ident::unraw};
+use crate::model::{Api, EnumValue, Field, Presence, TaggedVariant, TypeDef, TypeKind, UnionVariant};
 
 pub fn types_module(api: &Api) -> TokenStream {
     let paths = Paths::types_module(api);
@@ -27,7 +27,7 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
         TypeKind::Struct { fields } => {
             let derives = paths.serde_derives();
             // A struct whose every field may be omitted is handy to start from `Default`.
-            let default = if fields.iter().all(|f| !f.required) { quote!(Default,) } else { quote!() };
+            let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(Default,) } else { quote!() };
             let fields = fields.iter().map(|f| field(api, paths, f));
             quote! {
                 #docs
@@ -69,24 +69,24 @@ fn field(api: &Api, paths: Paths, field: &Field) -> TokenStream {
         let boxed = paths.boxed();
         ty = quote!(#boxed<#ty>);
     }
-    let rename = (unraw(&field.name) != field.wire_name).then(|| {
+    let rename = (field.name != *field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote!(#[serde(rename = #wire)])
     });
     let option = paths.option();
-    let (ty, presence) = match (field.required, field.nullable) {
-        (true, false) => (ty, quote!()),
+    let (ty, presence) = match field.presence {
+        Presence::Required => (ty, quote!()),
         // `Option` alone would also accept a missing key; the spec says it must be there.
-        (true, true) => {
+        Presence::RequiredNullable => {
             (quote!(#option<#ty>), quote!(#[serde(deserialize_with = "crate::runtime::required_nullable")]))
         }
-        (false, false) => {
+        Presence::Optional => {
             let is_none = paths.is_none_fn();
             (quote!(#option<#ty>), quote!(#[serde(default, skip_serializing_if = #is_none)]))
         }
         // Absent (`None`), `null` (`Some(None)`) and a value are three different things here: a
         // PATCH body must be able to clear a field and to leave it alone.
-        (false, true) => {
+        Presence::OptionalNullable => {
             let is_none = paths.is_none_fn();
             (
                 quote!(#option<#option<#ty>>),
@@ -108,7 +108,7 @@ fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, value
     let variants = values.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
-        let rename = (unraw(&v.name) != v.wire).then(|| quote!(#[serde(rename = #wire)]));
+        let rename = (v.name != *v.wire).then(|| quote!(#[serde(rename = #wire)]));
         quote!(#rename #variant,)
     });
     let arms = values.iter().map(|v| {

@@ -10,9 +10,12 @@
 //!    the name they type; the five that cannot be raw (`self`, `Self`, `super`, `crate`, `_`) get
 //!    a trailing underscore instead.
 //!
-//! Identifiers are kept as strings (with any `r#` prefix); the emit stage turns them into tokens.
+//! Identifiers are [`Ident`]s: code prints them raw (`r#type`), prose and wire comparisons plain
+//! (`type`), so no caller strips a prefix by hand.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::fmt;
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of Rust 2024.
 const KEYWORDS: &[&str] = &[
@@ -25,24 +28,79 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that `r#` cannot escape.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// A Rust identifier the model chose. [`Ident::as_str`] and `Display` give the name as prose
+/// reads it (`type`); [`Ident::is_raw`] says whether code must spell it `r#type`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ident {
+    name: String,
+    raw: bool,
+}
+
+impl Ident {
+    /// An identifier from text that is already a valid name (ASCII, not empty, no leading digit);
+    /// a keyword becomes raw, and the five keywords that cannot be raw get a trailing underscore.
+    pub fn new(name: impl Into<String>) -> Ident {
+        let name = name.into();
+        if NOT_RAW.contains(&name.as_str()) {
+            Ident { name: format!("{name}_"), raw: false }
+        } else {
+            let raw = KEYWORDS.contains(&name.as_str());
+            Ident { name, raw }
+        }
+    }
+
+    /// The name without any `r#`, as prose, links and wire comparisons want it.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether code must write the name as a raw identifier (`r#type`).
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+
+    /// This name with `suffix` appended (`Get` + `Error`), as a new identifier.
+    pub fn with_suffix(&self, suffix: &str) -> Ident {
+        Ident::new(format!("{}{suffix}", self.name))
+    }
+}
+
+impl fmt::Display for Ident {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl PartialEq<str> for Ident {
+    fn eq(&self, other: &str) -> bool {
+        self.name == other
+    }
+}
+
+impl PartialEq<&str> for Ident {
+    fn eq(&self, other: &&str) -> bool {
+        self.name == *other
+    }
+}
+
 /// A type name: `HTTPValidationError` -> `HttpValidationError`.
-pub fn type_name(raw: &str) -> String {
+pub fn type_name(raw: &str) -> Ident {
     finish(words(raw).to_upper_camel_case(), "Empty")
 }
 
 /// An enum variant name; same rules as a type name.
-pub fn variant_name(raw: &str) -> String {
+pub fn variant_name(raw: &str) -> Ident {
     type_name(raw)
 }
 
 /// A field, argument, method or module name: `clientId` -> `client_id`.
-pub fn snake_name(raw: &str) -> String {
+pub fn snake_name(raw: &str) -> Ident {
     finish(words(raw).to_snake_case(), "empty")
 }
 
-/// The identifier without any `r#` prefix, as the name reads in prose and in `serde` renames.
-pub fn unraw(ident: &str) -> &str {
-    ident.strip_prefix("r#").unwrap_or(ident)
+/// A constant name: `bearerAuth` -> `BEARER_AUTH`.
+pub fn constant_name(raw: &str) -> Ident {
+    finish(words(raw).to_shouty_snake_case(), "EMPTY")
 }
 
 /// ASCII alphanumerics only, with `OAuth` kept as one word so that it does not become `o_auth`.
@@ -51,28 +109,22 @@ fn words(raw: &str) -> String {
     ascii.replace("OAuth", "Oauth").replace("oAuth", "oauth")
 }
 
-fn finish(name: String, empty: &str) -> String {
+fn finish(name: String, empty: &str) -> Ident {
     let name = if name.is_empty() { empty.to_string() } else { name };
     let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("_{name}") } else { name };
-    if NOT_RAW.contains(&name.as_str()) {
-        format!("{name}_")
-    } else if KEYWORDS.contains(&name.as_str()) {
-        format!("r#{name}")
-    } else {
-        name
-    }
+    Ident::new(name)
 }
 
 /// Appends `_2`, `_3`, ... (or `2`, `3`, ... for camel-case names) to `base` until `taken` says
 /// the name is free. Deterministic: the same names in the same order get the same results.
-pub fn disambiguate(base: &str, mut taken: impl FnMut(&str) -> bool) -> String {
+pub fn disambiguate(base: &Ident, mut taken: impl FnMut(&Ident) -> bool) -> Ident {
     if !taken(base) {
-        return base.to_string();
+        return base.clone();
     }
-    let plain = unraw(base);
+    let plain = base.as_str();
     let snake = plain.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
     (2..)
-        .map(|n| if snake { format!("{plain}_{n}") } else { format!("{plain}{n}") })
+        .map(|n| Ident::new(if snake { format!("{plain}_{n}") } else { format!("{plain}{n}") }))
         .find(|candidate| !taken(candidate))
         .expect("an unbounded range always has a free name")
 }
@@ -81,9 +133,14 @@ pub fn disambiguate(base: &str, mut taken: impl FnMut(&str) -> bool) -> String {
 mod tests {
     use super::*;
 
+    /// How code spells an identifier.
+    fn code(ident: &Ident) -> String {
+        if ident.is_raw() { format!("r#{ident}") } else { ident.to_string() }
+    }
+
     #[test]
     fn the_identifier_table() {
-        // (spec name, type name, snake name)
+        // (spec name, type name, snake name as code spells them)
         let table = [
             ("ApiKeyResponse", "ApiKeyResponse", "api_key_response"),
             ("HTTPValidationError", "HttpValidationError", "http_validation_error"),
@@ -116,21 +173,23 @@ mod tests {
             ("already_snake", "AlreadySnake", "already_snake"),
         ];
         for (raw, ty, snake) in table {
-            assert_eq!((raw, type_name(raw).as_str()), (raw, ty), "type name of {raw:?}");
-            assert_eq!((raw, snake_name(raw).as_str()), (raw, snake), "snake name of {raw:?}");
-            for name in [type_name(raw), snake_name(raw)] {
+            assert_eq!((raw, code(&type_name(raw)).as_str()), (raw, ty), "type name of {raw:?}");
+            assert_eq!((raw, code(&snake_name(raw)).as_str()), (raw, snake), "snake name of {raw:?}");
+            for name in [code(&type_name(raw)), code(&snake_name(raw))] {
                 syn::parse_str::<syn::Ident>(&name).unwrap_or_else(|e| panic!("{name:?}: {e}"));
             }
         }
+        assert_eq!(snake_name("type").as_str(), "type", "prose reads the plain name");
     }
 
     #[test]
     fn disambiguation_counts_up_in_the_names_style() {
-        let taken = ["Pet", "Pet2", "name", "r#type"];
-        let is_taken = |n: &str| taken.contains(&n);
-        assert_eq!(disambiguate("Pet", is_taken), "Pet3");
-        assert_eq!(disambiguate("name", is_taken), "name_2");
-        assert_eq!(disambiguate("r#type", is_taken), "type_2");
-        assert_eq!(disambiguate("Free", is_taken), "Free");
+        let taken = [Ident::new("Pet"), Ident::new("Pet2"), Ident::new("name"), Ident::new("type")];
+        let is_taken = |n: &Ident| taken.contains(n);
+        assert_eq!(disambiguate(&Ident::new("Pet"), is_taken), "Pet3");
+        assert_eq!(disambiguate(&Ident::new("name"), is_taken), "name_2");
+        let renamed = disambiguate(&Ident::new("type"), is_taken);
+        assert_eq!((renamed.as_str(), renamed.is_raw()), ("type_2", false));
+        assert_eq!(disambiguate(&Ident::new("Free"), is_taken), "Free");
     }
 }

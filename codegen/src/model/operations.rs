@@ -4,11 +4,12 @@ use std::collections::HashMap;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
+use super::ident::{self, Ident};
 use super::schema_view::SchemaRef;
 use super::types::{Ctx, TypeBuilder};
 use super::{
-    BodyEncoding, Operation, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody, ResponseCase,
-    SecurityRequirement, StatusMatch, TypeRef, Warning, ident, refs, samples, security,
+    BodyEncoding, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate, QueryStyle, RequestBody,
+    ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, Successes, TypeRef, Warning, refs, samples, security,
 };
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;
@@ -23,9 +24,10 @@ pub fn build<'a>(
 ) -> Result<(Vec<Operation>, Vec<Warning>)> {
     let mut operations: Vec<Operation> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
-    // Where each operationId and method name was first seen, as an index into `operations`.
+    // Every operation whose path template is wrong is reported, not only the first.
+    let mut path_problems: Vec<Error> = Vec::new();
+    // Where each operationId was first seen, as an index into `operations`.
     let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
     for (path, item) in &spec.openapi.paths.paths {
         let path_at = pointer(["paths", path]);
         let ReferenceOr::Item(item) = item else {
@@ -35,8 +37,10 @@ pub fn build<'a>(
                 "write the path item out in place",
             ));
         };
-        for (method, op) in item.iter() {
-            let at = format!("{path_at}/{method}");
+        for (key, op) in item.iter() {
+            let method = HttpMethod::from_key(key)
+                .ok_or_else(|| Error::Bug { message: format!("openapiv3 listed `{key}` as an HTTP method") })?;
+            let at = format!("{path_at}/{key}");
             if let Some(id) = &op.operation_id
                 && let Some(&other) = by_id.get(id)
             {
@@ -46,18 +50,18 @@ pub fn build<'a>(
                     "operationIds must be unique: give one another (with an overlay if the spec is vendored)",
                 ));
             }
+            // A candidate: the naming pass settles collisions with other operations.
             let name = operation_name(op.operation_id.as_deref(), method, path, settings);
-            let name = unique_name(&name, method, &by_name, &operations, spec, &at)?;
-            let camel = ident::type_name(&name);
+            let camel = ident::type_name(name.as_str());
+            let camel = camel.as_str();
             let security = match &op.security {
                 Some(list) => security::requirements(spec, list, &format!("{at}/security"), schemes)?,
                 None => default_security.to_vec(),
             };
-            let parts = parameters(spec, types, item, op, &at, &camel).and_then(|params| {
-                let body = request_body(spec, types, op, &at, &camel)?;
-                Ok((params, body, responses(spec, types, op, &at, &camel)?))
+            let parts = parameters(spec, types, item, op, &at, camel).and_then(|params| {
+                let body = request_body(spec, types, op, &at, camel)?;
+                Ok((params, body, responses(spec, types, op, &at, camel)?))
             });
-            let parts = parts.and_then(|parts| check_path_params(spec, path, &at, &parts.0).map(|()| parts));
             let (params, body, (success, errors)) = match parts {
                 Ok(parts) => parts,
                 // One construct the generator cannot express costs that operation, not the API.
@@ -68,17 +72,28 @@ pub fn build<'a>(
                 }
                 Err(other) => return Err(other),
             };
+            let template = match path_template(spec, path, &at, &params) {
+                Ok(template) => template,
+                Err(error) => {
+                    path_problems.push(error);
+                    continue;
+                }
+            };
             if let Some(id) = &op.operation_id {
                 by_id.insert(id.clone(), operations.len());
             }
-            by_name.insert(name.clone(), operations.len());
+            let successes = match success.split_first() {
+                None => Successes::Undeclared,
+                Some((first, rest)) if rest.iter().all(|c| c.body == first.body) => Successes::One,
+                Some(_) => Successes::Several { type_name: Ident::new(format!("{camel}Success")) },
+            };
             operations.push(Operation {
-                error_type: format!("{camel}Error"),
-                params_type: format!("{camel}Params"),
+                error_type: Ident::new(format!("{camel}Error")),
+                params_type: Ident::new(format!("{camel}Params")),
                 name,
                 operation_id: op.operation_id.clone(),
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
+                method,
+                path: template,
                 origin: at,
                 summary: op.summary.clone(),
                 description: op.description.clone(),
@@ -86,17 +101,22 @@ pub fn build<'a>(
                 params,
                 body,
                 success,
+                successes,
                 errors,
                 security,
             });
         }
     }
-    Ok((operations, warnings))
+    match path_problems.len() {
+        0 => Ok((operations, warnings)),
+        1 => Err(path_problems.remove(0)),
+        _ => Err(Error::Several(path_problems)),
+    }
 }
 
 /// The pieces of a path template: literal text and `{name}` parameters, in order. Braces must
 /// pair up around a non-empty name.
-pub fn path_template(path: &str) -> std::result::Result<Vec<TemplatePiece<'_>>, String> {
+fn template_pieces(path: &str) -> std::result::Result<Vec<TemplatePiece<'_>>, String> {
     let mut pieces = Vec::new();
     let mut rest = path;
     while !rest.is_empty() {
@@ -126,27 +146,35 @@ pub fn path_template(path: &str) -> std::result::Result<Vec<TemplatePiece<'_>>, 
 
 /// One piece of a path template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TemplatePiece<'a> {
+enum TemplatePiece<'a> {
     Literal(&'a str),
     Param(&'a str),
 }
 
-/// The path template must be well formed, and every `{name}` in it a declared path parameter.
-fn check_path_params(spec: &LoadedSpec, path: &str, at: &str, params: &[Param]) -> Result<()> {
-    let pieces = path_template(path).map_err(|problem| {
+/// The path template, parsed once: it must be well formed, and every `{name}` in it a declared
+/// path parameter, which its segment then refers to.
+fn path_template(spec: &LoadedSpec, path: &str, at: &str, params: &[Param]) -> Result<PathTemplate> {
+    let pieces = template_pieces(path).map_err(|problem| {
         Error::invalid(Location::new(&spec.file, at), problem, "write each path parameter as `{name}`")
     })?;
+    let mut segments = Vec::new();
     for piece in pieces {
-        let TemplatePiece::Param(name) = piece else { continue };
-        if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-            return Err(Error::invalid(
-                Location::new(&spec.file, at),
-                format!("path parameter `{name}` of `{path}` is not declared"),
-                format!("declare it under `parameters` with `name: {name}`, `in: path`, `required: true`"),
-            ));
-        }
+        segments.push(match piece {
+            TemplatePiece::Literal(text) => PathSegment::Literal(text.to_string()),
+            TemplatePiece::Param(name) => {
+                let found = params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name);
+                let Some(index) = found else {
+                    return Err(Error::invalid(
+                        Location::new(&spec.file, at),
+                        format!("path parameter `{name}` of `{path}` is not declared"),
+                        format!("declare it under `parameters` with `name: {name}`, `in: path`, `required: true`"),
+                    ));
+                };
+                PathSegment::Param(index)
+            }
+        });
     }
-    Ok(())
+    Ok(PathTemplate { text: path.to_string(), segments })
 }
 
 /// The method name for an operation, before collisions are resolved.
@@ -154,18 +182,19 @@ fn check_path_params(spec: &LoadedSpec, path: &str, at: &str, params: &[Param]) 
 /// FastAPI derives operationIds as `{handler}{path with non-word characters as _}_{method}`; that
 /// suffix repeats what the path and method already say, so it is removed. Then the configured
 /// prefixes are stripped, and a rename in the settings wins over all of it.
-pub fn operation_name(operation_id: Option<&str>, method: &str, path: &str, settings: &Settings) -> String {
+pub fn operation_name(operation_id: Option<&str>, method: HttpMethod, path: &str, settings: &Settings) -> Ident {
+    let method = method.key();
     let Some(id) = operation_id else {
         return ident::snake_name(&format!("{method} {}", path.replace(['{', '}'], " ")));
     };
     if let Some(renamed) = settings.rename_operations.get(id) {
-        return renamed.clone();
+        return Ident::new(renamed.clone());
     }
     let fastapi_suffix: String = path
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
         .chain("_".chars())
-        .chain(method.to_ascii_lowercase().chars())
+        .chain(method.chars())
         .collect();
     let mut name = match id.strip_suffix(&fastapi_suffix) {
         Some(handler) if !handler.is_empty() => handler,
@@ -179,28 +208,6 @@ pub fn operation_name(operation_id: Option<&str>, method: &str, path: &str, sett
         }
     }
     ident::snake_name(name)
-}
-
-fn unique_name(
-    name: &str,
-    method: &str,
-    by_name: &HashMap<String, usize>,
-    existing: &[Operation],
-    spec: &LoadedSpec,
-    at: &str,
-) -> Result<String> {
-    let Some(&other) = by_name.get(name) else {
-        return Ok(name.to_string());
-    };
-    let with_method = format!("{}_{method}", ident::unraw(name));
-    if !by_name.contains_key(&with_method) {
-        return Ok(with_method);
-    }
-    Err(Error::invalid(
-        Location::new(&spec.file, at),
-        format!("the method name `{name}` is also the name of the operation at {}", existing[other].origin),
-        "give one of them another name under `[rename-operations]` in the spec's settings file",
-    ))
 }
 
 fn parameters<'a>(
@@ -266,7 +273,7 @@ fn parameters<'a>(
         let ctx = Ctx::new(format!("{camel}{}", ident::type_name(&data.name)), format!("{param_at}/schema"));
         let shape = types.shape(SchemaRef::from(schema), &ctx)?;
         let name =
-            ident::disambiguate(&ident::snake_name(&data.name), |n| params.iter().any(|p| p.name == n) || n == "body");
+            ident::disambiguate(&ident::snake_name(&data.name), |n| params.iter().any(|p| &p.name == n) || n == "body");
         params.push(Param {
             name,
             wire_name: data.name.clone(),
@@ -414,7 +421,7 @@ fn pointer_under(base: &str, tokens: &[&str]) -> String {
 }
 
 /// The variant name for a response status in an operation's error enum.
-pub fn status_variant(status: StatusMatch) -> String {
+pub fn status_variant(status: StatusMatch) -> Ident {
     let reason = match status {
         StatusMatch::Code(code) => reason_phrase(code).map(str::to_string).unwrap_or_else(|| format!("Status{code}")),
         StatusMatch::Range(1) => "Informational".into(),
@@ -481,9 +488,9 @@ mod tests {
         let settings = Settings { strip_operation_prefixes: vec!["handle_".into()], ..Settings::default() };
         let path = "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}";
         let id = "handle_revoke_service_user_api_key_v3beta1_enterprise_service_users__service_user_id__api_keys__api_key_id__delete";
-        assert_eq!(operation_name(Some(id), "delete", path, &settings), "revoke_service_user_api_key");
+        assert_eq!(operation_name(Some(id), HttpMethod::Delete, path, &settings), "revoke_service_user_api_key");
         assert_eq!(
-            operation_name(Some(id), "delete", path, &Settings::default()),
+            operation_name(Some(id), HttpMethod::Delete, path, &Settings::default()),
             "handle_revoke_service_user_api_key"
         );
     }
@@ -491,24 +498,30 @@ mod tests {
     #[test]
     fn camel_case_ids_become_snake_case_and_renames_win() {
         let mut settings = Settings::default();
-        let name = operation_name(Some("DeleteApiKeyForServiceAccount"), "delete", "/x", &settings);
+        let name = operation_name(Some("DeleteApiKeyForServiceAccount"), HttpMethod::Delete, "/x", &settings);
         assert_eq!(name, "delete_api_key_for_service_account");
         settings.rename_operations.insert("DeleteApiKeyForServiceAccount".into(), "revoke_key".into());
-        assert_eq!(operation_name(Some("DeleteApiKeyForServiceAccount"), "delete", "/x", &settings), "revoke_key");
+        assert_eq!(
+            operation_name(Some("DeleteApiKeyForServiceAccount"), HttpMethod::Delete, "/x", &settings),
+            "revoke_key"
+        );
     }
 
     #[test]
     fn operations_without_id_are_named_from_method_and_path() {
-        assert_eq!(operation_name(None, "get", "/users/{id}/keys", &Settings::default()), "get_users_id_keys");
+        assert_eq!(
+            operation_name(None, HttpMethod::Get, "/users/{id}/keys", &Settings::default()),
+            "get_users_id_keys"
+        );
     }
 
     #[test]
     fn path_templates_need_paired_braces_around_names() {
         use TemplatePiece::{Literal, Param};
-        assert_eq!(path_template("/a/{id}/b"), Ok(vec![Literal("/a/"), Param("id"), Literal("/b")]));
-        assert_eq!(path_template("/{x}{y}"), Ok(vec![Literal("/"), Param("x"), Param("y")]));
+        assert_eq!(template_pieces("/a/{id}/b"), Ok(vec![Literal("/a/"), Param("id"), Literal("/b")]));
+        assert_eq!(template_pieces("/{x}{y}"), Ok(vec![Literal("/"), Param("x"), Param("y")]));
         for bad in ["/{{}", "/{}", "/{a", "/a}", "/}{"] {
-            assert!(path_template(bad).is_err(), "{bad}");
+            assert!(template_pieces(bad).is_err(), "{bad}");
         }
     }
 

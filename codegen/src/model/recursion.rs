@@ -15,10 +15,13 @@ use super::{TypeDef, TypeId, TypeKind, TypeRef};
 /// Tarjan's algorithm answers that for every slot, where a search per slot grew with the square
 /// of the schema count.
 pub fn box_recursive_fields(defs: &mut [TypeDef]) {
+    // For each definition, for each of its slots, the named types the slot holds by value.
+    let held: Vec<Vec<Vec<TypeId>>> =
+        defs.iter_mut().map(|def| def.slots_mut().into_iter().map(|slot| by_value(slot.ty)).collect()).collect();
     let mut graph = DiGraph::<(), ()>::with_capacity(defs.len(), defs.len());
     let nodes: Vec<NodeIndex> = defs.iter().map(|_| graph.add_node(())).collect();
-    for (owner, def) in defs.iter().enumerate() {
-        for target in slots(def).into_iter().flat_map(by_value) {
+    for (owner, slots) in held.iter().enumerate() {
+        for target in slots.iter().flatten() {
             graph.add_edge(nodes[owner], nodes[target.0], ());
         }
     }
@@ -27,27 +30,11 @@ pub fn box_recursive_fields(defs: &mut [TypeDef]) {
         members.into_iter().for_each(|node| component[node.index()] = index);
     }
     for (owner, def) in defs.iter_mut().enumerate() {
-        let boxed: Vec<bool> = slots(def)
-            .into_iter()
-            .map(|ty| by_value(ty).into_iter().any(|target| component[target.0] == component[owner]))
-            .collect();
-        match &mut def.kind {
-            TypeKind::Struct { fields } => fields.iter_mut().zip(boxed).for_each(|(f, b)| f.boxed = b),
-            TypeKind::Untagged { variants } => variants.iter_mut().zip(boxed).for_each(|(v, b)| v.boxed = b),
-            TypeKind::Tagged { variants, .. } => variants.iter_mut().zip(boxed).for_each(|(v, b)| v.variant.boxed = b),
-            TypeKind::Alias(_) | TypeKind::StringEnum { .. } => {}
+        for (slot, targets) in def.slots_mut().into_iter().zip(&held[owner]) {
+            if let Some(boxed) = slot.boxed {
+                *boxed = targets.iter().any(|target| component[target.0] == component[owner]);
+            }
         }
-    }
-}
-
-/// The types a definition holds, one per field or variant.
-fn slots(def: &TypeDef) -> Vec<&TypeRef> {
-    match &def.kind {
-        TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
-        TypeKind::Untagged { variants } => variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.variant.ty).collect(),
-        TypeKind::Alias(ty) => vec![ty],
-        TypeKind::StringEnum { .. } => Vec::new(),
     }
 }
 

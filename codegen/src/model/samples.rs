@@ -6,7 +6,7 @@
 use openapiv3::{OpenAPI, Schema};
 use serde_json::{Map, Value, json};
 
-use super::schema_view::{SchemaRef, SchemaView};
+use super::schema_view::{Format, JsonType, SchemaRef, SchemaView};
 
 /// How deep references are followed before giving up on a (recursive) schema with `null`.
 const MAX_DEPTH: usize = 12;
@@ -28,7 +28,7 @@ fn sample_at(openapi: &OpenAPI, schema: SchemaRef<'_>, depth: usize) -> Value {
     };
     let data = &schema.schema_data;
     let view = SchemaView::of(schema);
-    let is_container = view.ty == Some("object") || view.ty == Some("array") || !view.properties.is_empty();
+    let is_container = matches!(view.ty, Some(JsonType::Object | JsonType::Array)) || !view.properties.is_empty();
     if !is_container
         && view.all_of.is_empty()
         && let Some(example) = data.example.clone().or_else(|| data.default.clone())
@@ -52,12 +52,12 @@ fn sample_at(openapi: &OpenAPI, schema: SchemaRef<'_>, depth: usize) -> Value {
         return sample_at(openapi, *first, depth + 1);
     }
     match view.ty {
-        Some("string") => string_sample(view.format.as_deref()),
-        Some("integer") => json!(minimum(schema).map_or(1, |m| m.ceil() as i64)),
-        Some("number") => json!(minimum(schema).unwrap_or(1.0)),
-        Some("boolean") => json!(true),
-        Some("array") => json!([]),
-        Some("object") | None if !view.properties.is_empty() || view.ty.is_some() => {
+        Some(JsonType::String) => string_sample(view.format.as_ref()),
+        Some(JsonType::Integer) => json!(minimum(schema).map_or(1, |m| m.ceil() as i64)),
+        Some(JsonType::Number) => json!(minimum(schema).unwrap_or(1.0)),
+        Some(JsonType::Boolean) => json!(true),
+        Some(JsonType::Array) => json!([]),
+        Some(JsonType::Object) | None if !view.properties.is_empty() || view.ty.is_some() => {
             Value::Object(required_properties(openapi, &view, depth))
         }
         _ if view.null_only || view.nullable => Value::Null,
@@ -85,8 +85,8 @@ fn minimum(schema: &Schema) -> Option<f64> {
     }
 }
 
-fn string_sample(format: Option<&str>) -> Value {
-    json!(match format {
+fn string_sample(format: Option<&Format>) -> Value {
+    json!(match format.map(Format::as_str) {
         Some("date-time") => "2024-01-01T00:00:00Z",
         Some("date") => "2024-01-01",
         Some("time") => "00:00:00",

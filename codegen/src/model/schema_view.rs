@@ -46,10 +46,111 @@ pub enum Extra<'a> {
     Typed(SchemaRef<'a>),
 }
 
+/// JSON Schema's `type`, one of them (3.1's type lists were lowered to `anyOf` in `load`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Object,
+    Array,
+}
+
+impl JsonType {
+    fn parse(text: &str) -> Option<JsonType> {
+        Some(match text {
+            "string" => JsonType::String,
+            "integer" => JsonType::Integer,
+            "number" => JsonType::Number,
+            "boolean" => JsonType::Boolean,
+            "object" => JsonType::Object,
+            "array" => JsonType::Array,
+            _ => return None,
+        })
+    }
+}
+
+/// A schema's `format`: the ones the generator acts on by name, anything else as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
+    Float,
+    Double,
+    Date,
+    DateTime,
+    Time,
+    Uuid,
+    Binary,
+    Byte,
+    Email,
+    Uri,
+    Other(String),
+}
+
+impl Format {
+    pub fn parse(text: &str) -> Format {
+        match text {
+            "int8" => Format::Int8,
+            "int16" => Format::Int16,
+            "int32" => Format::Int32,
+            "int64" => Format::Int64,
+            "uint8" => Format::Uint8,
+            "uint16" => Format::Uint16,
+            "uint32" => Format::Uint32,
+            // `uint` is how some generators spell an unsigned 64-bit integer.
+            "uint64" | "uint" => Format::Uint64,
+            "float" => Format::Float,
+            "double" => Format::Double,
+            "date" => Format::Date,
+            "date-time" => Format::DateTime,
+            "time" => Format::Time,
+            "uuid" => Format::Uuid,
+            "binary" => Format::Binary,
+            "byte" => Format::Byte,
+            "email" => Format::Email,
+            "uri" => Format::Uri,
+            other => Format::Other(other.to_string()),
+        }
+    }
+
+    /// The format as the spec writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Format::Int8 => "int8",
+            Format::Int16 => "int16",
+            Format::Int32 => "int32",
+            Format::Int64 => "int64",
+            Format::Uint8 => "uint8",
+            Format::Uint16 => "uint16",
+            Format::Uint32 => "uint32",
+            Format::Uint64 => "uint64",
+            Format::Float => "float",
+            Format::Double => "double",
+            Format::Date => "date",
+            Format::DateTime => "date-time",
+            Format::Time => "time",
+            Format::Uuid => "uuid",
+            Format::Binary => "binary",
+            Format::Byte => "byte",
+            Format::Email => "email",
+            Format::Uri => "uri",
+            Format::Other(text) => text,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct SchemaView<'a> {
-    pub ty: Option<&'a str>,
-    pub format: Option<String>,
+    pub ty: Option<JsonType>,
+    pub format: Option<Format>,
     pub nullable: bool,
     pub enum_values: Vec<Value>,
     pub properties: Vec<(&'a str, SchemaRef<'a>)>,
@@ -86,7 +187,7 @@ impl<'a> SchemaView<'a> {
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
-                view.ty = Some("string");
+                view.ty = Some(JsonType::String);
                 view.format = format_text(&s.format, |f| match f {
                     StringFormat::Date => "date",
                     StringFormat::DateTime => "date-time",
@@ -97,7 +198,7 @@ impl<'a> SchemaView<'a> {
                 view.enum_values = options(&s.enumeration, |v| Value::String(v.clone()));
             }
             SchemaKind::Type(Type::Integer(i)) => {
-                view.ty = Some("integer");
+                view.ty = Some(JsonType::Integer);
                 view.format = format_text(&i.format, |f| match f {
                     IntegerFormat::Int32 => "int32",
                     IntegerFormat::Int64 => "int64",
@@ -105,7 +206,7 @@ impl<'a> SchemaView<'a> {
                 view.enum_values = options(&i.enumeration, |v| Value::from(*v));
             }
             SchemaKind::Type(Type::Number(n)) => {
-                view.ty = Some("number");
+                view.ty = Some(JsonType::Number);
                 view.format = format_text(&n.format, |f| match f {
                     NumberFormat::Float => "float",
                     NumberFormat::Double => "double",
@@ -113,17 +214,17 @@ impl<'a> SchemaView<'a> {
                 view.enum_values = options(&n.enumeration, |v| Value::from(*v));
             }
             SchemaKind::Type(Type::Boolean(b)) => {
-                view.ty = Some("boolean");
+                view.ty = Some(JsonType::Boolean);
                 view.enum_values = options(&b.enumeration, |v| Value::Bool(*v));
             }
             SchemaKind::Type(Type::Object(o)) => {
-                view.ty = Some("object");
+                view.ty = Some(JsonType::Object);
                 view.properties = properties(&o.properties);
                 view.required = &o.required;
                 view.additional = extra(o.additional_properties.as_ref());
             }
             SchemaKind::Type(Type::Array(a)) => {
-                view.ty = Some("array");
+                view.ty = Some(JsonType::Array);
                 view.items = a.items.as_ref().map(SchemaRef::from);
             }
             SchemaKind::OneOf { one_of } => view.one_of = one_of.iter().map(SchemaRef::from).collect(),
@@ -131,8 +232,8 @@ impl<'a> SchemaView<'a> {
             SchemaKind::AllOf { all_of } => view.all_of = all_of.iter().map(SchemaRef::from).collect(),
             SchemaKind::Not { .. } => view.has_not = true,
             SchemaKind::Any(any) => {
-                view.ty = any.typ.as_deref();
-                view.format = any.format.clone();
+                view.ty = any.typ.as_deref().and_then(JsonType::parse);
+                view.format = any.format.as_deref().map(Format::parse);
                 view.enum_values = any.enumeration.clone();
                 view.properties = properties(&any.properties);
                 view.required = &any.required;
@@ -152,10 +253,10 @@ impl<'a> SchemaView<'a> {
     }
 }
 
-fn format_text<F>(format: &VariantOrUnknownOrEmpty<F>, name: impl Fn(&F) -> &'static str) -> Option<String> {
+fn format_text<F>(format: &VariantOrUnknownOrEmpty<F>, name: impl Fn(&F) -> &'static str) -> Option<Format> {
     match format {
-        VariantOrUnknownOrEmpty::Item(f) => Some(name(f).to_string()),
-        VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
+        VariantOrUnknownOrEmpty::Item(f) => Some(Format::parse(name(f))),
+        VariantOrUnknownOrEmpty::Unknown(s) => Some(Format::parse(s)),
         VariantOrUnknownOrEmpty::Empty => None,
     }
 }

@@ -2,7 +2,10 @@
 
 use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as Spec};
 
-use super::{ApiKeyLocation, OAuthScope, SchemeKind, SchemeUse, SecurityRequirement, SecurityScheme, ident};
+use super::ident::{self, Ident};
+use super::{
+    ApiKeyLocation, OAuthScope, SchemeId, SchemeKind, SchemeUse, ScopeUse, SecurityRequirement, SecurityScheme,
+};
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;
 
@@ -54,29 +57,31 @@ pub fn schemes(spec: &LoadedSpec) -> Result<(Vec<SecurityScheme>, Vec<SecurityRe
                 for (scope, text) in flow_scopes.into_iter().flatten().flatten() {
                     if !scopes.iter().any(|s| &s.wire == scope) {
                         let name =
-                            ident::disambiguate(&ident::variant_name(scope), |n| scopes.iter().any(|s| s.name == n));
+                            ident::disambiguate(&ident::variant_name(scope), |n| scopes.iter().any(|s| &s.name == n));
                         scopes.push(OAuthScope { wire: scope.clone(), name, description: text.clone() });
                     }
                 }
                 let client_credentials_token_url = flows.client_credentials.as_ref().map(|f| f.token_url.clone());
-                // Named after the scheme only when there are several OAuth2 schemes to tell apart.
-                let scope_type = String::new();
+                // A candidate; the naming pass shortens it to `Scope` when there is one OAuth2 scheme.
+                let scope_type = ident::type_name(wire_name).with_suffix("Scope");
                 (SchemeKind::OAuth2 { scopes, scope_type, client_credentials_token_url }, description)
             }
             Spec::OpenIDConnect { description, .. } => (SchemeKind::Bearer { format: None }, description),
         };
+        let base = ident::snake_name(wire_name);
         let setter = match kind {
-            SchemeKind::OAuth2 { .. } => format!("{}_token", ident::snake_name(wire_name)),
-            _ => ident::snake_name(wire_name),
+            SchemeKind::OAuth2 { .. } => Ident::new(format!("{base}_token")),
+            _ => base.clone(),
         };
         let client_credentials_setter = match &kind {
             SchemeKind::OAuth2 { client_credentials_token_url: Some(_), .. } => {
-                Some(format!("{}_client_credentials", ident::unraw(&ident::snake_name(wire_name))))
+                Some(Ident::new(format!("{base}_client_credentials")))
             }
             _ => None,
         };
         out.push(SecurityScheme {
             wire_name: wire_name.clone(),
+            constant: ident::constant_name(wire_name),
             setter,
             client_credentials_setter,
             description: description.clone(),
@@ -85,16 +90,6 @@ pub fn schemes(spec: &LoadedSpec) -> Result<(Vec<SecurityScheme>, Vec<SecurityRe
     }
     // Sorted, so the builder's methods do not depend on the order components are listed in.
     out.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
-    let oauth_schemes = out.iter().filter(|s| matches!(s.kind, SchemeKind::OAuth2 { .. })).count();
-    for scheme in &mut out {
-        if let SchemeKind::OAuth2 { scope_type, .. } = &mut scheme.kind {
-            *scope_type = if oauth_schemes == 1 {
-                "Scope".into()
-            } else {
-                format!("{}Scope", ident::type_name(&scheme.wire_name))
-            };
-        }
-    }
     let global = requirements(spec, openapi.security.as_deref().unwrap_or_default(), "/security", &out)?;
     Ok((out, global))
 }
@@ -115,22 +110,22 @@ pub fn requirements(
         }
         let mut uses = Vec::new();
         for (scheme, scopes) in requirement {
-            let Some(declared) = schemes.iter().find(|s| &s.wire_name == scheme) else {
+            let Some(id) = schemes.iter().position(|s| &s.wire_name == scheme) else {
                 return Err(Error::invalid(
                     Location::new(&spec.file, format!("{at}/{index}/{}", crate::error::pointer_token(scheme))),
                     format!("security scheme `{scheme}` is not declared"),
                     "declare it under `components/securitySchemes`, or fix the name",
                 ));
             };
-            let scope_links = match &declared.kind {
-                SchemeKind::OAuth2 { scopes: known, scope_type, .. } => scopes
-                    .iter()
-                    .map(|wire| known.iter().find(|s| &s.wire == wire).map(|s| format!("{scope_type}::{}", s.name)))
-                    .collect(),
-                _ => vec![None; scopes.len()],
+            let known: &[OAuthScope] = match &schemes[id].kind {
+                SchemeKind::OAuth2 { scopes, .. } => scopes,
+                _ => &[],
             };
-            let is_oauth2 = matches!(declared.kind, SchemeKind::OAuth2 { .. });
-            uses.push(SchemeUse { scheme: scheme.clone(), scopes: scopes.clone(), is_oauth2, scope_links });
+            let scopes = scopes
+                .iter()
+                .map(|wire| ScopeUse { wire: wire.clone(), declared: known.iter().position(|s| &s.wire == wire) })
+                .collect();
+            uses.push(SchemeUse { scheme: SchemeId(id), scopes });
         }
         out.push(SecurityRequirement { schemes: uses });
     }

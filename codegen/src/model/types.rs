@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 
 use openapiv3::OpenAPI;
 
-use super::schema_view::{Extra, SchemaRef, SchemaView};
+use super::ident::{self, Ident};
+use super::schema_view::{Extra, Format, JsonType, SchemaRef, SchemaView};
 use super::{
-    EnumValue, Field, FloatKind, IntKind, Operation, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, ident, refs,
+    EnumValue, Field, FloatKind, IntKind, Operation, Presence, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, refs,
 };
 use crate::error::{Error, Location, Result, pointer_token};
 use crate::load::LoadedSpec;
@@ -38,7 +39,7 @@ impl Ctx {
             pointer.push_str(&pointer_token(token));
         }
         let part = ident::type_name(name_part);
-        Ctx { name: format!("{}{}", self.name, ident::unraw(part.trim_start_matches('_'))), pointer }
+        Ctx { name: format!("{}{}", self.name, part.as_str().trim_start_matches('_')), pointer }
     }
 }
 
@@ -91,7 +92,7 @@ impl<'a> TypeBuilder<'a> {
         };
         let schemas: Vec<_> = spec.openapi.components.iter().flat_map(|c| c.schemas.iter()).collect();
         for (name, _) in &schemas {
-            let candidate = settings.rename_types.get(*name).cloned().unwrap_or_else(|| ident::type_name(name));
+            let candidate = settings.rename_types.get(*name).map_or_else(|| ident::type_name(name), Ident::new);
             let origin = format!("/components/schemas/{}", pointer_token(name));
             let id = builder
                 .push(TypeDef { name: candidate, origin, docs: None, kind: TypeKind::Alias(TypeRef::Json) }, true);
@@ -100,7 +101,7 @@ impl<'a> TypeBuilder<'a> {
         for (name, schema) in schemas {
             let id = builder.components[name.as_str()];
             let def = &builder.defs[id.0];
-            let ctx = Ctx::new(def.name.clone(), def.origin.clone());
+            let ctx = Ctx::new(def.name.as_str(), def.origin.clone());
             let schema = SchemaRef::from(schema);
             let (kind, docs) = builder.definition(schema, &ctx)?;
             builder.defs[id.0].kind = kind;
@@ -159,7 +160,12 @@ impl<'a> TypeBuilder<'a> {
                 let ty = match self.convert(&view, ctx)? {
                     Converted::Ref(ty) => ty,
                     Converted::Def(kind) => TypeRef::Named(self.push(
-                        TypeDef { name: ctx.name.clone(), origin: ctx.pointer.clone(), docs: docs.clone(), kind },
+                        TypeDef {
+                            name: Ident::new(ctx.name.clone()),
+                            origin: ctx.pointer.clone(),
+                            docs: docs.clone(),
+                            kind,
+                        },
                         false,
                     )),
                 };
@@ -192,38 +198,38 @@ impl<'a> TypeBuilder<'a> {
             return self.union(key, members, ctx);
         }
         Ok(match view.ty {
-            Some("string") if !view.enum_values.is_empty() => Converted::Def(string_enum(view)),
-            Some("string") if self.binary_as_bytes && view.format.as_deref() == Some("binary") => {
+            Some(JsonType::String) if !view.enum_values.is_empty() => Converted::Def(string_enum(view)),
+            Some(JsonType::String) if self.binary_as_bytes && view.format == Some(Format::Binary) => {
                 Converted::Ref(TypeRef::Bytes)
             }
-            Some("string") => Converted::Ref(TypeRef::String),
-            Some("integer") => Converted::Ref(TypeRef::Int(match view.format.as_deref() {
-                Some("int8") => IntKind::I8,
-                Some("int16") => IntKind::I16,
-                Some("int32") => IntKind::I32,
-                Some("uint8") => IntKind::U8,
-                Some("uint16") => IntKind::U16,
-                Some("uint32") => IntKind::U32,
-                Some("uint64" | "uint") => IntKind::U64,
+            Some(JsonType::String) => Converted::Ref(TypeRef::String),
+            Some(JsonType::Integer) => Converted::Ref(TypeRef::Int(match view.format {
+                Some(Format::Int8) => IntKind::I8,
+                Some(Format::Int16) => IntKind::I16,
+                Some(Format::Int32) => IntKind::I32,
+                Some(Format::Uint8) => IntKind::U8,
+                Some(Format::Uint16) => IntKind::U16,
+                Some(Format::Uint32) => IntKind::U32,
+                Some(Format::Uint64) => IntKind::U64,
                 // No format (or int64): JSON integers such as 4102444800 need 64 bits.
                 _ => IntKind::I64,
             })),
-            Some("number") => Converted::Ref(TypeRef::Float(match view.format.as_deref() {
-                Some("float") => FloatKind::F32,
+            Some(JsonType::Number) => Converted::Ref(TypeRef::Float(match view.format {
+                Some(Format::Float) => FloatKind::F32,
                 _ => FloatKind::F64,
             })),
-            Some("boolean") => Converted::Ref(TypeRef::Bool),
-            Some("array") => {
+            Some(JsonType::Boolean) => Converted::Ref(TypeRef::Bool),
+            Some(JsonType::Array) => {
                 let item = match view.items {
                     Some(items) => self.shape(items, &ctx.child("Item", &["items"]))?.into_type(),
                     None => TypeRef::Json,
                 };
                 Converted::Ref(TypeRef::Vec(Box::new(item)))
             }
-            Some("object") | None if !view.properties.is_empty() => {
+            Some(JsonType::Object) | None if !view.properties.is_empty() => {
                 Converted::Def(TypeKind::Struct { fields: self.fields(view, ctx)? })
             }
-            Some("object") => match view.additional {
+            Some(JsonType::Object) => match view.additional {
                 Extra::Typed(values) => {
                     let value = self.shape(values, &ctx.child("Value", &["additionalProperties"]))?;
                     Converted::Ref(TypeRef::Map(Box::new(value.into_type())))
@@ -238,7 +244,7 @@ impl<'a> TypeBuilder<'a> {
         let mut fields: Vec<Field> = Vec::new();
         for (wire, schema) in &view.properties {
             let shape = self.shape(*schema, &ctx.child(wire, &["properties", wire]))?;
-            let name = ident::disambiguate(&ident::snake_name(wire), |n| fields.iter().any(|f| f.name == n));
+            let name = ident::disambiguate(&ident::snake_name(wire), |n| fields.iter().any(|f| &f.name == n));
             let data = match schema {
                 SchemaRef::Item(item) => Some(&item.schema_data),
                 SchemaRef::Ref(_) => None,
@@ -256,7 +262,7 @@ impl<'a> TypeBuilder<'a> {
                 let view = SchemaView::of(item);
                 // Formats a Rust type does not already say are kept as text, and named here.
                 if let Some(format) = view.format.filter(|_| shape.ty == TypeRef::String) {
-                    notes.push(format!("Format: `{format}`."));
+                    notes.push(format!("Format: `{}`.", format.as_str()));
                 }
                 // Numeric enums stay numbers (a new value from the server must still decode).
                 if matches!(shape.ty, TypeRef::Int(_) | TypeRef::Float(_)) && !view.enum_values.is_empty() {
@@ -267,14 +273,14 @@ impl<'a> TypeBuilder<'a> {
             if let Some(default) = data.and_then(|d| d.default.as_ref()) {
                 notes.push(format!("Default: `{default}`."));
             }
+            // Required, but only in the direction it travels: a read-only field is absent from the
+            // requests that share this type, a write-only one from the responses.
+            let required = view.required.iter().any(|r| r == wire) && !read_only && !write_only;
             fields.push(Field {
                 name,
                 wire_name: wire.to_string(),
                 ty: shape.ty,
-                // Required, but only in the direction it travels: a read-only field is absent from
-                // the requests that share this type, a write-only one from the responses.
-                required: view.required.iter().any(|r| r == wire) && !read_only && !write_only,
-                nullable: shape.nullable,
+                presence: Presence::new(required, shape.nullable),
                 boxed: false,
                 docs: (!notes.is_empty()).then(|| notes.join("\n\n")),
             });
@@ -310,7 +316,7 @@ impl<'a> TypeBuilder<'a> {
                     entered = Some(id);
                     let name = &self.defs[id.0].name;
                     let resolved = self.component_schema(reference, &member_ctx.pointer)?;
-                    (resolved, Ctx::new(name.clone(), self.defs[id.0].origin.clone()))
+                    (resolved, Ctx::new(name.as_str(), self.defs[id.0].origin.clone()))
                 }
                 SchemaRef::Item(item) => (item, ctx.clone()),
             };
@@ -331,7 +337,9 @@ impl<'a> TypeBuilder<'a> {
         }
         merge_fields(&mut fields, self.fields(view, ctx)?);
         for field in &mut fields {
-            field.required |= view.required.contains(&field.wire_name);
+            if view.required.contains(&field.wire_name) {
+                field.presence = field.presence.required();
+            }
         }
         Ok(Converted::Def(TypeKind::Struct { fields }))
     }
@@ -352,8 +360,8 @@ impl<'a> TypeBuilder<'a> {
         let mut variants: Vec<UnionVariant> = Vec::new();
         for (index, member) in members.iter().enumerate() {
             let base = self.variant_base_name(*member, index);
-            let name = ident::disambiguate(&base, |n| variants.iter().any(|v| v.name == n));
-            let shape = self.shape(*member, &ctx.child(&name, &[key, &index.to_string()]))?;
+            let name = ident::disambiguate(&base, |n| variants.iter().any(|v| &v.name == n));
+            let shape = self.shape(*member, &ctx.child(name.as_str(), &[key, &index.to_string()]))?;
             variants.push(UnionVariant { name, ty: shape.into_type(), boxed: false });
         }
         // serde tries untagged variants in order: a catch-all JSON value must come last.
@@ -422,8 +430,8 @@ impl<'a> TypeBuilder<'a> {
         let mut variants: Vec<super::TaggedVariant> = Vec::new();
         for (index, (member, tag)) in members.iter().zip(tags).enumerate() {
             let base = ident::variant_name(&tag);
-            let name = ident::disambiguate(&base, |n| n == "Unknown" || variants.iter().any(|v| v.variant.name == n));
-            let shape = self.shape(*member, &ctx.child(&name, &[key, &index.to_string()]))?;
+            let name = ident::disambiguate(&base, |n| n == "Unknown" || variants.iter().any(|v| &v.variant.name == n));
+            let shape = self.shape(*member, &ctx.child(name.as_str(), &[key, &index.to_string()]))?;
             variants.push(super::TaggedVariant {
                 tag,
                 variant: UnionVariant { name, ty: shape.into_type(), boxed: false },
@@ -432,7 +440,7 @@ impl<'a> TypeBuilder<'a> {
         Ok(Converted::Def(TypeKind::Tagged { property, variants }))
     }
 
-    fn variant_base_name(&self, member: SchemaRef<'a>, index: usize) -> String {
+    fn variant_base_name(&self, member: SchemaRef<'a>, index: usize) -> Ident {
         let item = match member {
             SchemaRef::Ref(reference) => {
                 return match refs::component_name(self.file, reference, refs::Section::Schemas, "") {
@@ -440,7 +448,7 @@ impl<'a> TypeBuilder<'a> {
                         .components
                         .get(name)
                         .map_or_else(|| ident::type_name(name), |id| self.defs[id.0].name.clone()),
-                    Err(_) => format!("Variant{}", index + 1),
+                    Err(_) => Ident::new(format!("Variant{}", index + 1)),
                 };
             }
             SchemaRef::Item(item) => item,
@@ -450,22 +458,20 @@ impl<'a> TypeBuilder<'a> {
         }
         let view = SchemaView::of(item);
         match view.ty {
-            Some("string") if view.enum_values.is_empty() => "String".into(),
-            Some("integer") => "Integer".into(),
-            Some("number") => "Number".into(),
-            Some("boolean") => "Boolean".into(),
-            Some("array") => "Array".into(),
-            Some("object") if view.properties.is_empty() => "Object".into(),
-            _ => format!("Variant{}", index + 1),
+            Some(JsonType::String) if view.enum_values.is_empty() => Ident::new("String"),
+            Some(JsonType::Integer) => Ident::new("Integer"),
+            Some(JsonType::Number) => Ident::new("Number"),
+            Some(JsonType::Boolean) => Ident::new("Boolean"),
+            Some(JsonType::Array) => Ident::new("Array"),
+            Some(JsonType::Object) if view.properties.is_empty() => Ident::new("Object"),
+            _ => Ident::new(format!("Variant{}", index + 1)),
         }
     }
 
-    /// Chooses final names, boxes recursive fields, and hands over the definitions.
-    pub fn finish(self) -> Vec<TypeDef> {
-        let mut defs = self.defs;
-        resolve_names(&mut defs, &self.is_component);
-        super::recursion::box_recursive_fields(&mut defs);
-        defs
+    /// Hands over the definitions (names still candidates), and for each whether it is a
+    /// component schema, which keeps its name first when names collide.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<bool>) {
+        (self.defs, self.is_component)
     }
 }
 
@@ -491,11 +497,11 @@ fn merge_fields(into: &mut Vec<Field>, more: Vec<Field>) {
     for field in more {
         match into.iter_mut().find(|f| f.wire_name == field.wire_name) {
             Some(existing) => {
-                let required = existing.required || field.required;
-                *existing = Field { required, name: existing.name.clone(), ..field };
+                let presence = if existing.presence.is_required() { field.presence.required() } else { field.presence };
+                *existing = Field { presence, name: existing.name.clone(), ..field };
             }
             None => {
-                let name = ident::disambiguate(&field.name, |n| into.iter().any(|f| f.name == n));
+                let name = ident::disambiguate(&field.name, |n| into.iter().any(|f| &f.name == n));
                 into.push(Field { name, ..field });
             }
         }
@@ -513,23 +519,10 @@ fn string_enum(view: &SchemaView<'_>) -> TypeKind {
             continue;
         }
         let name =
-            ident::disambiguate(&ident::variant_name(&wire), |n| values.iter().any(|v| v.name == n) || n == "Unknown");
+            ident::disambiguate(&ident::variant_name(&wire), |n| values.iter().any(|v| &v.name == n) || n == "Unknown");
         values.push(EnumValue { name, wire });
     }
     TypeKind::StringEnum { values }
-}
-
-/// Component schemas keep their names; inline types give way. Ties are broken by the JSON pointer,
-/// so the result does not depend on the order the spec lists its components in.
-fn resolve_names(defs: &mut [TypeDef], is_component: &[bool]) {
-    let mut order: Vec<usize> = (0..defs.len()).collect();
-    order.sort_by(|&a, &b| is_component[b].cmp(&is_component[a]).then_with(|| defs[a].origin.cmp(&defs[b].origin)));
-    let mut taken: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    for index in order {
-        let name = ident::disambiguate(&defs[index].name, |n| taken.contains(n));
-        taken.insert(name.clone());
-        defs[index].name = name;
-    }
 }
 
 /// Sorts the definitions by name and rewrites every reference to them.
@@ -540,44 +533,11 @@ pub fn sort_by_name(defs: &mut Vec<TypeDef>, operations: &mut [Operation]) {
     for (new, &old) in order.iter().enumerate() {
         new_id[old] = new;
     }
-    let remap = |ty: &mut TypeRef| {
-        ty.visit_mut(&mut |t| {
-            if let TypeRef::Named(id) = t {
-                *id = TypeId(new_id[id.0]);
-            }
-        })
-    };
-    let mut sorted: Vec<TypeDef> = order.iter().map(|&i| defs[i].clone()).collect();
-    for def in &mut sorted {
-        match &mut def.kind {
-            TypeKind::Struct { fields } => fields.iter_mut().for_each(|f| remap(&mut f.ty)),
-            TypeKind::Untagged { variants } => variants.iter_mut().for_each(|v| remap(&mut v.ty)),
-            TypeKind::Tagged { variants, .. } => variants.iter_mut().for_each(|v| remap(&mut v.variant.ty)),
-            TypeKind::Alias(ty) => remap(ty),
-            TypeKind::StringEnum { .. } => {}
+    super::visit::every_type_ref(defs, operations, |ty| {
+        if let TypeRef::Named(id) = ty {
+            *id = TypeId(new_id[id.0]);
         }
-    }
-    for op in operations {
-        op.params.iter_mut().for_each(|p| remap(&mut p.ty));
-        if let Some(body) = &mut op.body {
-            remap(&mut body.ty);
-        }
-        for case in op.success.iter_mut().chain(op.errors.iter_mut()) {
-            if let super::ResponseBody::Json(ty) = &mut case.body {
-                remap(ty);
-            }
-        }
-    }
-    *defs = sorted;
-}
-
-impl TypeRef {
-    /// Calls `f` on this type and every type inside it.
-    pub fn visit_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
-        f(self);
-        match self {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.visit_mut(f),
-            _ => {}
-        }
-    }
+    });
+    let mut slots: Vec<Option<TypeDef>> = std::mem::take(defs).into_iter().map(Some).collect();
+    *defs = order.iter().map(|&old| slots[old].take().expect("each definition moves once")).collect();
 }

@@ -2,6 +2,15 @@
 use std::time::Duration;
 use crate::runtime;
 
+/// The spec's security schemes, as the runtime tells them apart.
+pub(super) mod scheme {
+    use crate::runtime::Scheme;
+    /// `ApiKeyAuth`
+    pub const API_KEY_AUTH: Scheme = Scheme::new(0, "ApiKeyAuth");
+    /// `OAuth2`
+    pub const OAUTH2: Scheme = Scheme::new(1, "OAuth2");
+}
+
 /// The servers the spec lists; the first is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Server {
@@ -461,7 +470,7 @@ impl ClientBuilder {
     pub fn api_key_auth(mut self, token: impl Into<String>) -> Self {
         self.inner
             .credential(
-                "ApiKeyAuth",
+                scheme::API_KEY_AUTH,
                 runtime::Credential::Bearer(runtime::Secret::new(token)),
             );
         self
@@ -473,7 +482,7 @@ impl ClientBuilder {
     pub fn oauth2_token(mut self, token: impl Into<String>) -> Self {
         self.inner
             .credential(
-                "OAuth2",
+                scheme::OAUTH2,
                 runtime::Credential::Bearer(runtime::Secret::new(token)),
             );
         self
@@ -495,7 +504,7 @@ impl ClientBuilder {
         );
         self.inner
             .credential(
-                "OAuth2",
+                scheme::OAUTH2,
                 runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)),
             );
         self

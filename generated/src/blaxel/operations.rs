@@ -4,6 +4,7 @@ use super::params;
 use super::responses;
 use super::types;
 use crate::runtime;
+use super::client::scheme;
 use crate::runtime::{Error, Method, Response};
 
 impl Client {
@@ -20,7 +21,11 @@ impl Client {
     ) -> Result<Response<types::AgentList>, Error<responses::ListAgentsError>> {
         let mut request = self
             .runtime
-            .request(Method::GET, "/agents", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/agents",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
         request.query("sort", &params.sort)?;
@@ -52,7 +57,11 @@ impl Client {
     ) -> Result<Response<types::Agent>, Error<responses::CreateAgentError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/agents", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/agents",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -88,7 +97,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/agents/{agent_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &params.show_secrets)?;
         let response = self.runtime.send(request).await?;
@@ -122,7 +131,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/agents/{agent_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -158,7 +167,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/agents/{agent_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -193,7 +202,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/agents/{agent_name}/revisions"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -218,7 +227,11 @@ impl Client {
     > {
         let mut request = self
             .runtime
-            .request(Method::GET, "/applications", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/applications",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
         request.query("sort", &params.sort)?;
@@ -257,7 +270,11 @@ impl Client {
     ) -> Result<Response<types::Application>, Error<responses::CreateApplicationError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/applications", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/applications",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -302,7 +319,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/applications/{application_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -341,7 +358,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/applications/{application_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -387,7 +404,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/applications/{application_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -433,7 +450,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/applications/{application_name}/customdomains"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -464,7 +481,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/applications/{application_name}/revisions"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -509,7 +526,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/configuration", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/configuration",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -532,7 +553,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/customdomains", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/customdomains",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -556,7 +581,11 @@ impl Client {
     > {
         let mut request = self
             .runtime
-            .request(Method::POST, "/customdomains", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/customdomains",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -580,7 +609,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/customdomains/{domain_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -608,7 +637,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/customdomains/{domain_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -636,7 +665,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -665,7 +694,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/customdomains/{domain_name}/share"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -696,7 +725,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/customdomains/{domain_name}/share"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -734,7 +763,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}/share/{target_workspace}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -762,7 +791,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/customdomains/{domain_name}/verify"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -784,7 +813,11 @@ impl Client {
     ) -> Result<Response<types::DriveList>, Error<responses::ListDrivesError>> {
         let mut request = self
             .runtime
-            .request(Method::GET, "/drives", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/drives",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
         request.query("sort", &params.sort)?;
@@ -813,7 +846,11 @@ impl Client {
     ) -> Result<Response<types::Drive>, Error<responses::CreateDriveError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/drives", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/drives",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -840,7 +877,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/drives/{drive_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -869,7 +906,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/drives/{drive_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -901,7 +938,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/drives/{drive_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -932,7 +969,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/drives/{drive_name}/access-token"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -963,7 +1000,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/drives/by-external-id/{external_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1017,7 +1054,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/egressgateways", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/egressgateways",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1043,7 +1084,7 @@ impl Client {
             .request(
                 Method::GET,
                 "/egressgateways/usage",
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1065,7 +1106,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/egressips", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/egressips",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1088,7 +1133,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/features", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/features",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1129,7 +1178,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/features/{feature_key}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("account", &params.account)?;
         let response = self.runtime.send(request).await?;
@@ -1157,7 +1206,11 @@ impl Client {
     ) -> Result<Response<types::FunctionList>, Error<responses::ListFunctionsError>> {
         let mut request = self
             .runtime
-            .request(Method::GET, "/functions", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/functions",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
         request.query("sort", &params.sort)?;
@@ -1192,7 +1245,11 @@ impl Client {
     ) -> Result<Response<types::Function>, Error<responses::CreateFunctionError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/functions", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/functions",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1229,7 +1286,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/functions/{function_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &params.show_secrets)?;
         let response = self.runtime.send(request).await?;
@@ -1265,7 +1322,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/functions/{function_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -1302,7 +1359,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/functions/{function_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1340,7 +1397,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/functions/{function_name}/revisions"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1361,7 +1418,11 @@ impl Client {
     ) -> Result<Response<Vec<types::Image>>, Error<responses::ListImagesError>> {
         let request = self
             .runtime
-            .request(Method::GET, "/images", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/images",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1385,7 +1446,11 @@ impl Client {
     > {
         let mut request = self
             .runtime
-            .request(Method::POST, "/images", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/images",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1410,7 +1475,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::DELETE, "/images", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::DELETE,
+                "/images",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1437,7 +1506,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1465,7 +1534,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1498,7 +1567,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}/share"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1531,7 +1600,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/images/{resource_type}/{image_name}/share"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -1571,7 +1640,7 @@ impl Client {
                 &format!(
                     "/images/{resource_type}/{image_name}/share/{target_workspace}"
                 ),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1602,7 +1671,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1633,7 +1702,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/integrations/{integration_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1660,7 +1729,7 @@ impl Client {
             .request(
                 Method::GET,
                 "/integrations/connections",
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1712,7 +1781,7 @@ impl Client {
             .request(
                 Method::POST,
                 "/integrations/connections",
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -1782,7 +1851,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1840,7 +1909,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/integrations/connections/{connection_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -1910,7 +1979,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/integrations/connections/{connection_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -1981,7 +2050,7 @@ impl Client {
                 &format!(
                     "/integrations/connections/{connection_name}/endpointConfigurations"
                 ),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2007,7 +2076,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}/models"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2037,7 +2106,7 @@ impl Client {
                 &format!(
                     "/integrations/connections/{connection_name}/models/{model_id}"
                 ),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2059,7 +2128,11 @@ impl Client {
     ) -> Result<Response<types::JobList>, Error<responses::ListJobsError>> {
         let mut request = self
             .runtime
-            .request(Method::GET, "/jobs", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/jobs",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
         request.query("sort", &params.sort)?;
@@ -2086,7 +2159,11 @@ impl Client {
     ) -> Result<Response<types::Job>, Error<responses::CreateJobError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/jobs", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/jobs",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2113,7 +2190,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/jobs/{job_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &params.show_secrets)?;
         let response = self.runtime.send(request).await?;
@@ -2141,7 +2218,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/jobs/{job_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -2168,7 +2245,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/jobs/{job_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2198,7 +2275,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/jobs/{job_id}/executions"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("limit", &params.limit)?;
         request.query("offset", &params.offset)?;
@@ -2240,7 +2317,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/jobs/{job_id}/executions"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -2276,7 +2353,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2312,7 +2389,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2352,7 +2429,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}/tasks"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
@@ -2395,7 +2472,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/jobs/{job_id}/revisions"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2419,7 +2496,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/locations", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/locations",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2442,7 +2523,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/mcp/hub", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/mcp/hub",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2463,7 +2548,11 @@ impl Client {
     ) -> Result<Response<types::ModelList>, Error<responses::ListModelsError>> {
         let mut request = self
             .runtime
-            .request(Method::GET, "/models", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/models",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
         request.query("sort", &params.sort)?;
@@ -2495,7 +2584,11 @@ impl Client {
     ) -> Result<Response<types::Model>, Error<responses::CreateModelError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/models", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/models",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2530,7 +2623,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/models/{model_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2563,7 +2656,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/models/{model_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -2599,7 +2692,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/models/{model_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2636,7 +2729,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/models/{model_name}/revisions"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2664,7 +2757,7 @@ impl Client {
             .request(
                 Method::GET,
                 "/pending-image-shares",
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("direction", &params.direction)?;
         let response = self.runtime.send(request).await?;
@@ -2695,7 +2788,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/accept"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("force", &params.force)?;
         let response = self.runtime.send(request).await?;
@@ -2729,7 +2822,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/decline"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2753,7 +2846,11 @@ impl Client {
     ) -> Result<Response<types::PolicyList>, Error<responses::ListPoliciesError>> {
         let mut request = self
             .runtime
-            .request(Method::GET, "/policies", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/policies",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
         request.query("sort", &params.sort)?;
@@ -2779,7 +2876,11 @@ impl Client {
     ) -> Result<Response<types::Policy>, Error<responses::CreatePolicyError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/policies", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/policies",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2805,7 +2906,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/policies/{policy_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2832,7 +2933,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/policies/{policy_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -2859,7 +2960,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/policies/{policy_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2885,7 +2986,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/policies/{policy_name}/usages"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2907,7 +3008,11 @@ impl Client {
     ) -> Result<Response<types::PublicIps>, Error<responses::ListPublicIpsError>> {
         let mut request = self
             .runtime
-            .request(Method::GET, "/publicIps", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/publicIps",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("region", &params.region)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -2931,7 +3036,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/sandbox/hub", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/sandbox/hub",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2952,7 +3061,11 @@ impl Client {
     ) -> Result<Response<types::SandboxList>, Error<responses::ListSandboxesError>> {
         let mut request = self
             .runtime
-            .request(Method::GET, "/sandboxes", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/sandboxes",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("showTerminated", &params.show_terminated)?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
@@ -2990,7 +3103,11 @@ impl Client {
     ) -> Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/sandboxes", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/sandboxes",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("createIfNotExist", &params.create_if_not_exist)?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3028,7 +3145,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &params.show_secrets)?;
         let response = self.runtime.send(request).await?;
@@ -3062,7 +3179,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3099,7 +3216,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3138,7 +3255,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/fork"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3176,7 +3293,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3204,7 +3321,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("force", &params.force)?;
         request.json(body)?;
@@ -3234,7 +3351,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3263,7 +3380,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3292,7 +3409,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3323,7 +3440,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3355,7 +3472,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3391,7 +3508,7 @@ impl Client {
                 &format!(
                     "/sandboxes/{sandbox_name}/previews/{preview_name}/tokens/{token_name}"
                 ),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3421,7 +3538,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedule-executions"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("limit", &params.limit)?;
         request.query("cursor", &params.cursor)?;
@@ -3455,7 +3572,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("limit", &params.limit)?;
         request.query("cursor", &params.cursor)?;
@@ -3490,7 +3607,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3522,7 +3639,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3554,7 +3671,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3586,7 +3703,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3615,7 +3732,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3648,7 +3765,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3688,7 +3805,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3728,7 +3845,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/sandboxes/by-external-id/{external_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3777,7 +3894,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/service_accounts", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/service_accounts",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3804,7 +3925,7 @@ impl Client {
             .request(
                 Method::POST,
                 "/service_accounts",
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3835,7 +3956,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/service_accounts/{client_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3865,7 +3986,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3894,7 +4015,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/service_accounts/{client_id}/api_keys"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3924,7 +4045,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/service_accounts/{client_id}/api_keys"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -3953,7 +4074,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -3974,7 +4095,11 @@ impl Client {
     ) -> Result<Response<Vec<types::Template>>, Error<responses::ListTemplatesError>> {
         let request = self
             .runtime
-            .request(Method::GET, "/templates", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/templates",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3999,7 +4124,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/templates/{template_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4023,7 +4148,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/users", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/users",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4047,7 +4176,11 @@ impl Client {
     > {
         let mut request = self
             .runtime
-            .request(Method::POST, "/users", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/users",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4079,7 +4212,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/users/{sub_or_email}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -4110,7 +4243,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/users/{sub_or_email}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4135,7 +4268,11 @@ impl Client {
     > {
         let request = self
             .runtime
-            .request(Method::GET, "/volume_templates", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/volume_templates",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4163,7 +4300,7 @@ impl Client {
             .request(
                 Method::POST,
                 "/volume_templates",
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("upload", &params.upload)?;
         request.query("version", &params.version)?;
@@ -4198,7 +4335,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/volume_templates/{volume_template_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4232,7 +4369,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/volume_templates/{volume_template_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("upload", &params.upload)?;
         request.query("version", &params.version)?;
@@ -4267,7 +4404,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/volume_templates/{volume_template_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4303,7 +4440,7 @@ impl Client {
                 &format!(
                     "/volume_templates/{volume_template_name}/versions/{version_name}"
                 ),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4336,7 +4473,11 @@ impl Client {
     ) -> Result<Response<types::VolumeList>, Error<responses::ListVolumesError>> {
         let mut request = self
             .runtime
-            .request(Method::GET, "/volumes", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/volumes",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.query("cursor", &params.cursor)?;
         request.query("limit", &params.limit)?;
         request.query("sort", &params.sort)?;
@@ -4371,7 +4512,11 @@ impl Client {
     ) -> Result<Response<types::Volume>, Error<responses::CreateVolumeError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/volumes", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/volumes",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4407,7 +4552,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/volumes/{volume_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4440,7 +4585,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/volumes/{volume_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -4467,7 +4612,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/volumes/{volume_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4503,7 +4648,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/volumes/by-external-id/{external_id}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4544,7 +4689,11 @@ impl Client {
     ) -> Result<Response<Vec<types::Vpc>>, Error<responses::ListVpCsError>> {
         let request = self
             .runtime
-            .request(Method::GET, "/vpcs", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/vpcs",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4563,7 +4712,11 @@ impl Client {
     ) -> Result<Response<types::Vpc>, Error<responses::CreateVpcError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/vpcs", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/vpcs",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4587,7 +4740,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/vpcs/{vpc_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4611,7 +4764,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4638,7 +4791,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4666,7 +4819,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -4696,7 +4849,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4725,7 +4878,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4751,7 +4904,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4778,7 +4931,7 @@ impl Client {
             .request(
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -4807,7 +4960,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4835,7 +4988,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4856,7 +5009,11 @@ impl Client {
     ) -> Result<Response<Vec<types::Workspace>>, Error<responses::ListWorkspacesError>> {
         let request = self
             .runtime
-            .request(Method::GET, "/workspaces", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::GET,
+                "/workspaces",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4884,7 +5041,11 @@ impl Client {
     ) -> Result<Response<types::Workspace>, Error<responses::CreateWorkspaceError>> {
         let mut request = self
             .runtime
-            .request(Method::POST, "/workspaces", &[&["OAuth2"], &["ApiKeyAuth"]])?;
+            .request(
+                Method::POST,
+                "/workspaces",
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
+            )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -4923,7 +5084,7 @@ impl Client {
             .request(
                 Method::GET,
                 &format!("/workspaces/{workspace_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("countResources", &params.count_resources)?;
         let response = self.runtime.send(request).await?;
@@ -4960,7 +5121,7 @@ impl Client {
             .request(
                 Method::PUT,
                 &format!("/workspaces/{workspace_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.json(body)?;
         let response = self.runtime.send(request).await?;
@@ -4999,7 +5160,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -5036,7 +5197,7 @@ impl Client {
             .request(
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}/leave"),
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {
@@ -5066,7 +5227,7 @@ impl Client {
             .request(
                 Method::POST,
                 "/workspaces/availability",
-                &[&["OAuth2"], &["ApiKeyAuth"]],
+                &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("withReason", &params.with_reason)?;
         request.json(body)?;

@@ -2,6 +2,13 @@
 use std::time::Duration;
 use crate::runtime;
 
+/// The spec's security schemes, as the runtime tells them apart.
+pub(super) mod scheme {
+    use crate::runtime::Scheme;
+    /// `bearerAuth`
+    pub const BEARER_AUTH: Scheme = Scheme::new(0, "bearerAuth");
+}
+
 /// A client for Devin API v3 3.0.0.
 ///
 /// Cheap to clone: clones share one connection pool.
@@ -53,7 +60,7 @@ impl ClientBuilder {
     pub fn bearer_auth(mut self, token: impl Into<String>) -> Self {
         self.inner
             .credential(
-                "bearerAuth",
+                scheme::BEARER_AUTH,
                 runtime::Credential::Bearer(runtime::Secret::new(token)),
             );
         self

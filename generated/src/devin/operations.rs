@@ -3,6 +3,7 @@ use super::Client;
 use super::responses;
 use super::types;
 use crate::runtime;
+use super::client::scheme;
 use crate::runtime::{Error, Method, Response};
 
 impl Client {
@@ -35,7 +36,7 @@ impl Client {
                 &format!(
                     "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}"
                 ),
-                &[&["bearerAuth"]],
+                &[&[scheme::BEARER_AUTH]],
             )?;
         let response = self.runtime.send(request).await?;
         match response.status().as_u16() {

@@ -21,9 +21,28 @@ use reqwest::{Method, StatusCode};
 /// The `User-Agent` sent unless the caller brings their own HTTP client.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// The security alternatives of one operation, as scheme names: any one inner list, all of its
-/// schemes together, authorises the call. An empty outer list means no authentication.
-pub type Security = &'static [&'static [&'static str]];
+/// One security scheme of an API: its place among the API's schemes (the client keeps one
+/// credential per place), and its name in the spec, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheme {
+    index: usize,
+    name: &'static str,
+}
+
+impl Scheme {
+    pub const fn new(index: usize, name: &'static str) -> Scheme {
+        Scheme { index, name }
+    }
+
+    /// The scheme's name in the spec.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+/// The security alternatives of one operation: any one inner list, all of its schemes together,
+/// authorises the call. An empty outer list means no authentication.
+pub type Security = &'static [&'static [Scheme]];
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +60,7 @@ pub enum BuildError {
 pub struct ClientBuilder {
     base_url: String,
     http: Option<reqwest::Client>,
-    credentials: Vec<(&'static str, Credential)>,
+    credentials: Credentials,
     connect_timeout: Duration,
     timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -76,7 +95,7 @@ impl ClientBuilder {
         ClientBuilder {
             base_url: base_url.into(),
             http: None,
-            credentials: Vec::new(),
+            credentials: Credentials::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: Some(DEFAULT_TIMEOUT),
             retry: RetryPolicy::default(),
@@ -90,9 +109,8 @@ impl ClientBuilder {
     }
 
     /// Sets the credential for `scheme`, replacing any earlier one.
-    pub fn credential(&mut self, scheme: &'static str, credential: Credential) {
-        self.credentials.retain(|(name, _)| *name != scheme);
-        self.credentials.push((scheme, credential));
+    pub fn credential(&mut self, scheme: Scheme, credential: Credential) {
+        self.credentials.set(scheme, credential);
     }
 
     /// Uses this HTTP client; its own connect timeout, proxies and TLS settings then apply.
@@ -132,7 +150,7 @@ impl ClientBuilder {
             return Err(invalid("a base URL has no query or fragment"));
         }
         let mut credentials = self.credentials;
-        for (_, credential) in &mut credentials {
+        for (_, credential) in credentials.iter_mut() {
             if let Credential::ClientCredentials(source) = credential {
                 *source = Arc::new(source.resolved(&url).map_err(BuildError::InvalidTokenUrl)?);
             }
@@ -162,17 +180,42 @@ pub struct Client {
     retry: RetryPolicy,
 }
 
+/// One credential per scheme, at the scheme's index.
+#[derive(Debug, Clone, Default)]
+struct Credentials(Vec<Option<(Scheme, Credential)>>);
+
+impl Credentials {
+    fn set(&mut self, scheme: Scheme, credential: Credential) {
+        if self.0.len() <= scheme.index {
+            self.0.resize(scheme.index + 1, None);
+        }
+        self.0[scheme.index] = Some((scheme, credential));
+    }
+
+    fn get(&self, scheme: Scheme) -> Option<&Credential> {
+        self.0.get(scheme.index).and_then(Option::as_ref).map(|(_, credential)| credential)
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut (Scheme, Credential)> {
+        self.0.iter_mut().flatten()
+    }
+
+    fn schemes(&self) -> Vec<&'static str> {
+        self.0.iter().flatten().map(|(scheme, _)| scheme.name).collect()
+    }
+}
+
 struct Shared {
     http: reqwest::Client,
     base_url: String,
-    credentials: Vec<(&'static str, Credential)>,
+    credentials: Credentials,
     hooks: Vec<Arc<dyn Hook>>,
     max_response_bytes: usize,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let schemes: Vec<&str> = self.shared.credentials.iter().map(|(name, _)| *name).collect();
+        let schemes = self.shared.credentials.schemes();
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
             .field("credentials_for", &schemes)
@@ -206,24 +249,26 @@ impl Client {
         if security.is_empty() {
             return Ok(request);
         }
-        let chosen =
-            security.iter().find(|alternative| alternative.iter().all(|scheme| self.credential(scheme).is_some()));
+        let chosen = security
+            .iter()
+            .find(|alternative| alternative.iter().all(|scheme| self.shared.credentials.get(*scheme).is_some()));
         let Some(alternative) = chosen else {
-            let wanted: Vec<String> = security.iter().map(|alt| alt.join(" and ")).collect();
+            let wanted: Vec<String> = security
+                .iter()
+                .map(|alt| alt.iter().map(|scheme| scheme.name).collect::<Vec<_>>().join(" and "))
+                .collect();
             return Err(InvalidRequest(format!(
                 "no credentials configured for this operation; it needs {}",
                 wanted.join(", or ")
             )));
         };
         for scheme in alternative.iter() {
-            request.authorize(self.credential(scheme).expect("checked above"))?;
+            if let Some(credential) = self.shared.credentials.get(*scheme) {
+                request.authorize(credential)?;
+            }
         }
         request.schemes = alternative;
         Ok(request)
-    }
-
-    fn credential(&self, scheme: &str) -> Option<&Credential> {
-        self.shared.credentials.iter().find(|(name, _)| *name == scheme).map(|(_, credential)| credential)
     }
 
     /// Sends a request (fetching an OAuth2 token first when its scheme needs one), retries it as
@@ -231,7 +276,7 @@ impl Client {
     pub async fn send<E>(&self, mut request: Request) -> Result<RawResponse, Error<E>> {
         let mut token_sources = Vec::new();
         for scheme in request.schemes {
-            if let Some(Credential::ClientCredentials(source)) = self.credential(scheme) {
+            if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
                 let token = source.token(&self.shared.http).await?;
                 request.bearer(&token)?;
                 token_sources.push(source);
@@ -330,7 +375,7 @@ pub struct Request {
     inner: reqwest::Request,
     cookies: Vec<String>,
     /// The schemes of the security alternative chosen for this request.
-    schemes: &'static [&'static str],
+    schemes: &'static [Scheme],
 }
 
 impl Request {

@@ -2,6 +2,19 @@
 use std::time::Duration;
 use crate::runtime;
 
+/// The spec's security schemes, as the runtime tells them apart.
+pub(super) mod scheme {
+    use crate::runtime::Scheme;
+    /// `ApiKeyAuth`
+    pub const API_KEY_AUTH: Scheme = Scheme::new(0, "ApiKeyAuth");
+    /// `Basic`
+    pub const BASIC: Scheme = Scheme::new(1, "Basic");
+    /// `HeaderKey`
+    pub const HEADER_KEY: Scheme = Scheme::new(2, "HeaderKey");
+    /// `OAuth2`
+    pub const OAUTH2: Scheme = Scheme::new(3, "OAuth2");
+}
+
 /// The servers the spec lists; the first is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Server {
@@ -116,7 +129,7 @@ impl ClientBuilder {
     pub fn api_key_auth(mut self, token: impl Into<String>) -> Self {
         self.inner
             .credential(
-                "ApiKeyAuth",
+                scheme::API_KEY_AUTH,
                 runtime::Credential::Bearer(runtime::Secret::new(token)),
             );
         self
@@ -132,7 +145,7 @@ impl ClientBuilder {
             username: username.into(),
             password: runtime::Secret::new(password),
         };
-        self.inner.credential("Basic", credential);
+        self.inner.credential(scheme::BASIC, credential);
         self
     }
 
@@ -143,7 +156,7 @@ impl ClientBuilder {
             name: "x-api-key",
             value: runtime::Secret::new(key),
         };
-        self.inner.credential("HeaderKey", credential);
+        self.inner.credential(scheme::HEADER_KEY, credential);
         self
     }
 
@@ -151,7 +164,7 @@ impl ClientBuilder {
     pub fn oauth2_token(mut self, token: impl Into<String>) -> Self {
         self.inner
             .credential(
-                "OAuth2",
+                scheme::OAUTH2,
                 runtime::Credential::Bearer(runtime::Secret::new(token)),
             );
         self
@@ -173,7 +186,7 @@ impl ClientBuilder {
         );
         self.inner
             .credential(
-                "OAuth2",
+                scheme::OAUTH2,
                 runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)),
             );
         self

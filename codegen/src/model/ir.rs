@@ -1,0 +1,497 @@
+//! The IR's data types: plain data with every Rust name chosen and every wire name kept beside
+//! it. Invariants live in the types: presence, HTTP methods, path segments and security schemes
+//! are enums and ids, not strings and booleans to be matched in pairs.
+
+use super::ident::Ident;
+
+/// One API: everything the emit stage needs to write its module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Rust module name, also the cargo feature that enables it.
+    pub module: Ident,
+    /// The spec file it came from, as named in generated docs.
+    pub source: String,
+    /// The overlay applied to the spec, if any.
+    pub overlay: Option<String>,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    /// Sorted by wire name; [`SchemeId`]s index into it.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Sorted by name; [`TypeId`]s index into it.
+    pub types: Vec<TypeDef>,
+    /// In spec order (paths, then methods in the order OpenAPI lists them).
+    pub operations: Vec<Operation>,
+    /// What the spec says that the generator did not follow, and why.
+    pub warnings: Vec<Warning>,
+}
+
+/// An index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// An index into [`Api::security_schemes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SchemeId(pub usize);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// Variant name in the generated `Server` enum.
+    pub name: Ident,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The scheme's key in `components/securitySchemes`.
+    pub wire_name: String,
+    /// The constant that names the scheme to the runtime.
+    pub constant: Ident,
+    /// The builder method that takes its credential.
+    pub setter: Ident,
+    /// For OAuth2 with a client-credentials flow: the builder method that takes a client id and
+    /// secret instead of a token.
+    pub client_credentials_setter: Option<Ident>,
+    pub description: Option<String>,
+    pub kind: SchemeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`; OpenID Connect access tokens are sent this way too.
+    Bearer {
+        format: Option<String>,
+    },
+    Basic,
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+    },
+    /// An OAuth2 scheme: the caller supplies an access token, or, with a client-credentials
+    /// flow, a client id and secret that the client trades for tokens at its token URL.
+    OAuth2 {
+        scopes: Vec<OAuthScope>,
+        /// The generated enum of the scheme's scopes.
+        scope_type: Ident,
+        client_credentials_token_url: Option<String>,
+    },
+}
+
+/// One OAuth2 scope: its wire name, its variant in the generated scope enum, and what it grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthScope {
+    pub wire: String,
+    pub name: Ident,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// One alternative of an operation's `security`: all of these schemes together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityRequirement {
+    pub schemes: Vec<SchemeUse>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeUse {
+    pub scheme: SchemeId,
+    /// OAuth2 scopes, or (OpenAPI 3.1) the roles another scheme's credential must have.
+    pub scopes: Vec<ScopeUse>,
+}
+
+/// A scope (or role) an operation asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeUse {
+    pub wire: String,
+    /// Its index in the scheme's [`SchemeKind::OAuth2`] scopes, when the scheme declares it.
+    pub declared: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: Ident,
+    /// JSON pointer of the schema it was made from.
+    pub origin: String,
+    pub docs: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct {
+        fields: Vec<Field>,
+    },
+    /// A string enum; unknown values decode into a catch-all variant instead of failing.
+    StringEnum {
+        values: Vec<EnumValue>,
+    },
+    /// `oneOf`/`anyOf` whose members are told apart by a string property (a `discriminator`, or a
+    /// property every member pins to one enum value): decoding dispatches on it, and tags added
+    /// later decode into a catch-all variant.
+    Tagged {
+        property: String,
+        variants: Vec<TaggedVariant>,
+    },
+    /// `oneOf`/`anyOf` without a tag: the first variant that decodes wins.
+    Untagged {
+        variants: Vec<UnionVariant>,
+    },
+    /// A named schema that is just another type (`type: string`, an array, a map).
+    Alias(TypeRef),
+}
+
+/// Whether a property must be present, and whether it may be `null`: four cases a struct field
+/// spells four ways (`T`, `Option<T>`, `Option<T>` that must be present, `Option<Option<T>>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Required,
+    Optional,
+    /// Must be present, may be `null`.
+    RequiredNullable,
+    /// May be absent, `null` or a value, three different things (a PATCH clears or keeps a field).
+    OptionalNullable,
+}
+
+impl Presence {
+    pub fn new(required: bool, nullable: bool) -> Presence {
+        match (required, nullable) {
+            (true, false) => Presence::Required,
+            (false, false) => Presence::Optional,
+            (true, true) => Presence::RequiredNullable,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+
+    pub fn is_required(self) -> bool {
+        matches!(self, Presence::Required | Presence::RequiredNullable)
+    }
+
+    pub fn is_nullable(self) -> bool {
+        matches!(self, Presence::RequiredNullable | Presence::OptionalNullable)
+    }
+
+    /// The same nullability, required.
+    pub fn required(self) -> Presence {
+        Presence::new(true, self.is_nullable())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: Ident,
+    pub wire_name: String,
+    /// The type of a present, non-null value.
+    pub ty: TypeRef,
+    pub presence: Presence,
+    /// Set by the recursion analysis: the field holds its own container type by value.
+    pub boxed: bool,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    pub name: Ident,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: Ident,
+    pub ty: TypeRef,
+    /// Set by the recursion analysis, as for [`Field::boxed`].
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    /// The tag's value on the wire.
+    pub tag: String,
+    pub variant: UnionVariant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    Named(TypeId),
+    String,
+    Bool,
+    Int(IntKind),
+    Float(FloatKind),
+    /// Any JSON value.
+    Json,
+    /// A JSON object with arbitrary keys and values.
+    JsonObject,
+    Bytes,
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    Option(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntKind {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FloatKind {
+    F32,
+    F64,
+}
+
+/// The HTTP methods an OpenAPI path item can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method from a path item's key (`get`, `put`, ...).
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        Some(match key {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
+    /// The method as HTTP writes it (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// The method as a path item key and name suffix (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Options => "options",
+            HttpMethod::Head => "head",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Trace => "trace",
+        }
+    }
+}
+
+/// A path template parsed once: literal text and the parameters between it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// As the spec writes it (`/users/{id}`).
+    pub text: String,
+    pub segments: Vec<PathSegment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// An index into the operation's [`Operation::params`]; always a path parameter.
+    Param(usize),
+}
+
+impl PathTemplate {
+    /// The indices of the path parameters, in the order the path names them.
+    pub fn params(&self) -> impl Iterator<Item = usize> + '_ {
+        self.segments.iter().filter_map(|s| match s {
+            PathSegment::Param(index) => Some(*index),
+            PathSegment::Literal(_) => None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The client method's name.
+    pub name: Ident,
+    pub operation_id: Option<String>,
+    pub method: HttpMethod,
+    pub path: PathTemplate,
+    pub origin: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub success: Vec<ResponseCase>,
+    /// How the successes reach the caller.
+    pub successes: Successes,
+    pub errors: Vec<ResponseCase>,
+    /// Name of the generated enum of this operation's declared error responses.
+    pub error_type: Ident,
+    /// Name of the generated struct of this operation's optional query and header parameters.
+    pub params_type: Ident,
+    /// The alternatives, any one of which authorises the call; empty means no auth.
+    pub security: Vec<SecurityRequirement>,
+}
+
+impl Operation {
+    /// The method's own arguments: path parameters in path order, then required query and header
+    /// parameters in spec order. The compiler makes callers supply these.
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        let path = self.path.params().map(|index| &self.params[index]);
+        path.chain(self.params.iter().filter(|p| p.location != ParamLocation::Path && p.required))
+    }
+
+    /// Optional query and header parameters, in spec order.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.required)
+    }
+}
+
+/// How an operation's declared successes become its return type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Successes {
+    /// No success declared: any 2xx is success, without a body.
+    Undeclared,
+    /// Every declared success has the same body.
+    One,
+    /// Different successes carry different bodies: an enum of this name tells them apart.
+    Several { type_name: Ident },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The argument name, and the field name when the parameter is optional.
+    pub name: Ident,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Option<String>,
+    /// A minimal value the spec accepts, for examples and end-to-end tests.
+    pub sample: serde_json::Value,
+    /// How a query parameter's lists and objects are written.
+    pub style: QueryStyle,
+}
+
+/// OpenAPI's `style` and `explode` for query parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, exploded (the default).
+    Exploded,
+    /// `form` not exploded (`,`), `spaceDelimited` (` `), `pipeDelimited` (`|`).
+    Delimited(&'static str),
+    DeepObject,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+impl ParamLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub media_type: String,
+    pub encoding: BodyEncoding,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Option<String>,
+    /// A minimal body the spec accepts, for examples and end-to-end tests.
+    pub sample: serde_json::Value,
+}
+
+/// How a request body goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    /// `application/x-www-form-urlencoded`: the fields of an object as `name=value` pairs.
+    Form,
+    /// `multipart/form-data`: one part per field of an object; `format: binary` fields are
+    /// bytes sent as file parts.
+    Multipart,
+    /// Raw bytes (`application/octet-stream` and other binary types); the type is [`TypeRef::Bytes`].
+    Bytes,
+    /// A `text/*` body; the type is [`TypeRef::String`].
+    Text,
+}
+
+/// Something the spec says that the generator does not follow as written: a construct left out
+/// (with the operation it is in), or a key it does not know. The command line reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub pointer: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseCase {
+    pub status: StatusMatch,
+    /// Variant name in the operation's error enum, or in its success enum when there is one.
+    pub variant: Ident,
+    pub body: ResponseBody,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX`: the hundreds digit.
+    Range(u8),
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    Empty,
+    Json(TypeRef),
+    Text,
+    Bytes,
+}
+
+impl Api {
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    pub fn scheme(&self, id: SchemeId) -> &SecurityScheme {
+        &self.security_schemes[id.0]
+    }
+}

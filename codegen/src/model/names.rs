@@ -1,0 +1,152 @@
+//! Every generated name, chosen in one pass after the IR is built.
+//!
+//! Conversion leaves candidates: a type named after where its schema stands, a method named
+//! after its operationId, an error enum `{Method}Error`. Here each candidate meets the others of
+//! its Rust namespace, and collisions are resolved once, deterministically, in a fixed order:
+//!
+//! | namespace | holds | keeps its candidate first |
+//! |---|---|---|
+//! | `types` module | schema types | components, then inline types by JSON pointer |
+//! | API root | `Client`, `ClientBuilder`, `Server`, scope enums | the fixed names |
+//! | `Client` methods | one method per operation, and the client's own methods | the client's own, then spec order |
+//! | `ClientBuilder` methods | credential setters, and the builder's own methods | the builder's own |
+//! | `scheme` module | one constant per security scheme | sorted by wire name |
+//! | `responses` module | error and success enums | spec order |
+//! | `params` module | optional-parameter structs | spec order |
+//!
+//! Emitters print these names and never make one up.
+
+use std::collections::BTreeSet;
+
+use super::ident::{self, Ident};
+use super::ir::{Api, SchemeKind, Successes, TypeDef};
+use crate::error::{Error, Location, Result};
+
+/// Items the API module's root declares whatever the spec says.
+pub const ROOT_ITEMS: &[&str] = &["Client", "ClientBuilder", "Server"];
+
+/// Methods every generated `Client` has besides its operations.
+pub const CLIENT_METHODS: &[&str] = &["builder", "base_url", "with_timeout", "with_retry"];
+
+/// Methods every generated `ClientBuilder` has besides its credential setters.
+pub const BUILDER_METHODS: &[&str] = &[
+    "server",
+    "base_url",
+    "http_client",
+    "timeout",
+    "connect_timeout",
+    "retry",
+    "max_response_bytes",
+    "hook",
+    "build",
+];
+
+/// Resolves every name in `api`; `is_component[i]` says whether type `i` is a component schema.
+pub fn resolve(api: &mut Api, is_component: &[bool]) -> Result<()> {
+    resolve_type_names(&mut api.types, is_component);
+    resolve_method_names(api)?;
+    resolve_operation_types(api);
+    resolve_security_names(api);
+    Ok(())
+}
+
+/// A set of names taken in one namespace.
+#[derive(Default)]
+struct Namespace(BTreeSet<String>);
+
+impl Namespace {
+    fn with(reserved: &[&str]) -> Namespace {
+        Namespace(reserved.iter().map(|n| n.to_string()).collect())
+    }
+
+    fn contains(&self, name: &Ident) -> bool {
+        self.0.contains(name.as_str())
+    }
+
+    /// `candidate`, or the first numbered form of it that is free; taken from now on.
+    fn claim(&mut self, candidate: &Ident) -> Ident {
+        let name = ident::disambiguate(candidate, |n| self.contains(n));
+        self.0.insert(name.as_str().to_string());
+        name
+    }
+}
+
+/// Component schemas keep their names; inline types give way. Ties are broken by the JSON pointer,
+/// so the result does not depend on the order the spec lists its components in.
+fn resolve_type_names(defs: &mut [TypeDef], is_component: &[bool]) {
+    let mut order: Vec<usize> = (0..defs.len()).collect();
+    order.sort_by(|&a, &b| is_component[b].cmp(&is_component[a]).then_with(|| defs[a].origin.cmp(&defs[b].origin)));
+    let mut taken = Namespace::default();
+    for index in order {
+        defs[index].name = taken.claim(&defs[index].name);
+    }
+}
+
+/// An operation whose method name is taken gets the HTTP method appended (`list_agents_post`);
+/// if that is taken too the spec needs a rename, since a number would say nothing to a caller.
+fn resolve_method_names(api: &mut Api) -> Result<()> {
+    let mut taken = Namespace::with(CLIENT_METHODS);
+    let mut owners: Vec<(String, usize)> = Vec::new();
+    for index in 0..api.operations.len() {
+        let op = &api.operations[index];
+        let name = if !taken.contains(&op.name) {
+            op.name.clone()
+        } else {
+            let with_method = Ident::new(format!("{}_{}", op.name, op.method.key()));
+            if taken.contains(&with_method) {
+                let other = match owners.iter().find(|(name, _)| name == op.name.as_str()) {
+                    Some((_, owner)) => format!("the name of the operation at {}", api.operations[*owner].origin),
+                    None => "a method every generated client has".to_string(),
+                };
+                return Err(Error::invalid(
+                    Location::new(&api.source, op.origin.clone()),
+                    format!("the method name `{}` is also {other}", op.name),
+                    "give one of them another name under `[rename-operations]` in the spec's settings file",
+                ));
+            }
+            with_method
+        };
+        let name = taken.claim(&name);
+        owners.push((name.as_str().to_string(), index));
+        api.operations[index].name = name;
+    }
+    Ok(())
+}
+
+/// Each operation's error enum, success enum and parameter struct, named after its method.
+fn resolve_operation_types(api: &mut Api) {
+    let mut responses = Namespace::default();
+    let mut params = Namespace::default();
+    for op in &mut api.operations {
+        let camel = ident::type_name(op.name.as_str());
+        op.error_type = responses.claim(&camel.with_suffix("Error"));
+        if let Successes::Several { type_name } = &mut op.successes {
+            *type_name = responses.claim(&camel.with_suffix("Success"));
+        }
+        op.params_type = params.claim(&camel.with_suffix("Params"));
+    }
+}
+
+/// Scope enums are `Scope` when one OAuth2 scheme has them, `{Scheme}Scope` when several do;
+/// credential setters give way to the builder's own methods.
+fn resolve_security_names(api: &mut Api) {
+    let mut root = Namespace::with(ROOT_ITEMS);
+    let mut builder = Namespace::with(BUILDER_METHODS);
+    let mut constants = Namespace::default();
+    let oauth_schemes = api.security_schemes.iter().filter(|s| matches!(s.kind, SchemeKind::OAuth2 { .. })).count();
+    for scheme in &mut api.security_schemes {
+        scheme.constant = constants.claim(&scheme.constant);
+        scheme.setter = builder.claim(&scheme.setter);
+        if let Some(setter) = &mut scheme.client_credentials_setter {
+            *setter = builder.claim(setter);
+        }
+        if let SchemeKind::OAuth2 { scope_type, .. } = &mut scheme.kind {
+            let candidate = if oauth_schemes == 1 {
+                Ident::new("Scope")
+            } else {
+                ident::type_name(&scheme.wire_name).with_suffix("Scope")
+            };
+            *scope_type = root.claim(&candidate);
+        }
+    }
+}
