@@ -6,9 +6,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use vendor_apis::blaxel::{Client, Scope};
-use vendor_apis::runtime::{self, ApiKeyLocation, ClientBuilder, Credential, Error, Method, Secret};
+use vendor_apis::runtime::{self, ApiKeyLocation, ClientBuilder, Credential, Error, Method, Scheme, Secret};
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// The one scheme of the runtime-level tests.
+const AUTH: Scheme = Scheme::new(0, "auth");
 
 /// Sends one GET through the runtime with `credential` as the scheme `auth`, and returns what
 /// the server received.
@@ -16,9 +19,9 @@ async fn sent_with(credential: Credential) -> Request {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let mut builder = ClientBuilder::new(server.uri());
-    builder.credential("auth", credential);
+    builder.credential(AUTH, credential);
     let client = builder.build().unwrap();
-    let request = client.request(Method::GET, "/x", &[&["auth"]]).unwrap();
+    let request = client.request(Method::GET, "/x", &[&[AUTH]]).unwrap();
     client.send::<()>(request).await.unwrap();
     server.received_requests().await.unwrap().remove(0)
 }
@@ -51,12 +54,12 @@ async fn a_query_key_never_shows_in_errors() {
     // Nothing listens on port 9: the connection fails, and reqwest errors name the URL.
     let mut builder = ClientBuilder::new("http://127.0.0.1:9");
     builder.credential(
-        "auth",
+        AUTH,
         Credential::ApiKey { location: ApiKeyLocation::Query, name: "api_key", value: Secret::new("k3y_secret") },
     );
     builder.retry(runtime::RetryPolicy::none());
     let client = builder.build().unwrap();
-    let request = client.request(Method::GET, "/x", &[&["auth"]]).unwrap();
+    let request = client.request(Method::GET, "/x", &[&[AUTH]]).unwrap();
     let err = client.send::<()>(request).await.unwrap_err();
     assert!(!err.to_string().contains("k3y_secret") && !format!("{err:?}").contains("k3y_secret"), "{err:?}");
 }
@@ -177,19 +180,22 @@ async fn a_refused_token_request_is_an_auth_error_and_the_call_is_not_sent() {
 async fn a_combined_requirement_sends_both_and_alternatives_pick_the_first_configured() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    const BEARER: Scheme = Scheme::new(0, "bearer");
+    const KEY: Scheme = Scheme::new(1, "key");
+    const MISSING: Scheme = Scheme::new(2, "missing");
     let mut builder = ClientBuilder::new(server.uri());
-    builder.credential("bearer", Credential::Bearer(Secret::new("t0k")));
+    builder.credential(BEARER, Credential::Bearer(Secret::new("t0k")));
     builder.credential(
-        "key",
+        KEY,
         Credential::ApiKey { location: ApiKeyLocation::Header, name: "x-api-key", value: Secret::new("k3y") },
     );
     let client = builder.build().unwrap();
 
     // `bearer AND key`, as one requirement object.
-    let both = client.request(Method::GET, "/both", &[&["bearer", "key"]]).unwrap();
+    let both = client.request(Method::GET, "/both", &[&[BEARER, KEY]]).unwrap();
     client.send::<()>(both).await.unwrap();
     // `missing OR key`: the first alternative lacks a credential, the second is used alone.
-    let either = client.request(Method::GET, "/either", &[&["missing"], &["key"]]).unwrap();
+    let either = client.request(Method::GET, "/either", &[&[MISSING], &[KEY]]).unwrap();
     client.send::<()>(either).await.unwrap();
     // `security: []` sends nothing.
     let open = client.request(Method::GET, "/open", &[]).unwrap();

@@ -63,7 +63,7 @@ impl Drop for Prism {
 /// The operations the generator makes from a spec (with its settings and overlay), by method name.
 fn generated_operations(spec: &str) -> BTreeSet<String> {
     let input = codegen::SpecInput::read(&root().join(spec), spec).unwrap();
-    codegen::build_api(&input).unwrap().operations.into_iter().map(|op| op.name).collect()
+    codegen::build_api(&input).unwrap().operations.into_iter().map(|op| op.name.to_string()).collect()
 }
 
 /// Control: a request without credentials is refused by the same Prism, so its acceptance of the

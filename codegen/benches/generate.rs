@@ -102,10 +102,10 @@ mod stage {
     #[divan::bench(args = SPECS)]
     fn format(bencher: Bencher, spec: &str) {
         let files = emit_all(&config(), &[built(spec)]);
-        bencher
-            .counter(spec_bytes(spec))
-            .with_inputs(|| files.clone())
-            .bench_local_values(|files| format::format_files(files, COMMAND));
+        bencher.counter(spec_bytes(spec)).with_inputs(|| files.clone()).bench_local_values(|files| {
+            let preamble = format::preamble(COMMAND);
+            files.into_iter().map(|file| format::format_file(file, &preamble)).collect::<Result<Vec<_>, _>>()
+        });
     }
 }
 

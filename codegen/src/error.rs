@@ -92,6 +92,45 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Something the spec says that the generator does not follow as written: a construct left out
+/// (with the operation it is in), a key it does not know, a literal it cannot hold. Generation
+/// goes on; the command line reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub pointer: String,
+    pub message: String,
+    pub kind: WarningKind,
+    /// 1-based line and column in the spec, once looked up.
+    pub line_col: Option<(usize, usize)>,
+}
+
+/// What a warning costs the generated code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningKind {
+    /// Something the spec says is read otherwise than written, or not at all (an unknown key, a
+    /// literal no type holds, a tag two members share).
+    Notice,
+    /// An operation is left out; the module's docs list it under "Not generated".
+    Omission,
+}
+
+impl Warning {
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Warning {
+        Warning { pointer: pointer.into(), message: message.into(), kind: WarningKind::Notice, line_col: None }
+    }
+
+    /// A warning that an operation is left out.
+    pub fn omission(pointer: impl Into<String>, message: impl Into<String>) -> Warning {
+        Warning { kind: WarningKind::Omission, ..Warning::new(pointer, message) }
+    }
+
+    /// The warning as the command line prints it: `file:line:column at pointer: message`.
+    pub fn render(&self, file: &str) -> String {
+        let location = Location { file: file.to_string(), pointer: self.pointer.clone(), line_col: self.line_col };
+        format!("{location}: {}", self.message)
+    }
+}
+
 /// Escapes one reference token of a JSON pointer (RFC 6901).
 pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")

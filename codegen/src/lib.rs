@@ -100,6 +100,11 @@ pub fn build_api(spec: &SpecInput) -> Result<model::Api> {
         .and_then(|loaded| model::build(&loaded, &spec.module(), &spec.settings));
     let mut api = built.map_err(|error| with_position(error, spec))?;
     api.overlay = spec.overlay.as_ref().map(|o| o.file.clone());
+    let pointers: Vec<&str> = api.warnings.iter().map(|w| w.pointer.as_str()).collect();
+    let positions = load::positions_of(&spec.text, &pointers);
+    for (warning, position) in api.warnings.iter_mut().zip(positions) {
+        warning.line_col = position;
+    }
     Ok(api)
 }
 
@@ -139,7 +144,7 @@ pub fn generate(config: &CrateConfig, specs: &[SpecInput], command: &str) -> Res
             module: api.module.to_string(),
             operations: api.operations.len(),
             types: api.types.len(),
-            warnings: api.warnings.iter().map(|w| format!("{} at {}: {}", api.source, w.pointer, w.message)).collect(),
+            warnings: api.warnings.iter().map(|w| w.render(&api.source)).collect(),
         })
         .collect();
     let mut planned = emit::plan_crate(config, &apis);

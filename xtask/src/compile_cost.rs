@@ -38,8 +38,8 @@ pub fn run(root: &Path) -> Result<bool> {
 
     let target = root.join("target/compile-cost");
     let _ = std::fs::remove_dir_all(&target);
-    println!("| build | cold, with dependencies | the crate alone | after touching one file | crates in tree |");
-    println!("|---|---|---|---|---|");
+    outln!("| build | cold, with dependencies | the crate alone | after touching one file | crates in tree |");
+    outln!("|---|---|---|---|---|");
     for (index, config) in configs.iter().enumerate() {
         // The default build runs first into an empty folder; the types-only build gets its own,
         // so that both cold figures start from nothing.
@@ -63,7 +63,7 @@ pub fn run(root: &Path) -> Result<bool> {
         file.set_modified(std::time::SystemTime::now())?;
         let incremental = build(root, &target, &config.features)?;
         let crates = crate_count(root, &config.features)?;
-        println!(
+        outln!(
             "| {} | {} | {} | {} | {crates} |",
             config.name,
             cold.map_or("(shared with the default build)".to_string(), seconds),
@@ -71,7 +71,7 @@ pub fn run(root: &Path) -> Result<bool> {
             seconds(incremental),
         );
     }
-    println!();
+    outln!();
     lines_per_operation(root, &apis)?;
     Ok(true)
 }
@@ -133,15 +133,15 @@ fn lines_per_operation(root: &Path, apis: &[String]) -> Result<()> {
         Ok(total)
     };
     let generated = crate::specs::generate_all(root)?;
-    println!("| module | operations | types | lines | lines per operation |");
-    println!("|---|---|---|---|---|");
+    outln!("| module | operations | types | lines | lines per operation |");
+    outln!("|---|---|---|---|---|");
     for api in apis {
         let summary = generated.apis.iter().find(|a| &a.module == api).expect("an API");
         let lines = lines_in(&root.join("generated/src").join(api))?;
         let per_operation = lines as f64 / summary.operations.max(1) as f64;
-        println!("| `{api}` | {} | {} | {lines} | {per_operation:.0} |", summary.operations, summary.types);
+        outln!("| `{api}` | {} | {} | {lines} | {per_operation:.0} |", summary.operations, summary.types);
     }
     let runtime = lines_in(&root.join("generated/src/runtime"))?;
-    println!("| `runtime` (shared, fixed) | | | {runtime} | |");
+    outln!("| `runtime` (shared, fixed) | | | {runtime} | |");
     Ok(())
 }

@@ -1,5 +1,8 @@
 //! `cargo xtask <command>`: the project's command line. See `cargo xtask help`.
 
+#[macro_use]
+mod output;
+
 mod compile_cost;
 mod specs;
 mod standalone;
@@ -47,11 +50,11 @@ fn main() -> ExitCode {
             standalone::generate(Path::new(spec), Path::new(out), Some(name))
         }
         ["help"] | ["--help"] | ["-h"] | [] => {
-            print!("{HELP}");
+            out!("{HELP}");
             Ok(true)
         }
         other => {
-            eprint!("unknown command `{}`\n\n{HELP}", other.join(" "));
+            errln!("unknown command `{}`\n\n{}", other.join(" "), HELP.trim_end());
             Ok(false)
         }
     };
@@ -59,7 +62,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -91,26 +94,29 @@ fn regenerate(root: &Path) -> Result<bool> {
         write::sync(&calls_dir(&root), &generated.calls, Mode::Write).context("writing client-tests/tests/calls/")?;
     for api in &generated.apis {
         for warning in &api.warnings {
-            println!("warning: {warning}");
+            outln!("warning: {warning}");
         }
         let prefix = format!("src/{}/", api.module);
         let (written, unchanged) = count(&report, |p| p.starts_with(&prefix));
-        println!(
+        outln!(
             "{} -> generated/src/{}: {} operations, {} types; {written} files written, {unchanged} unchanged",
-            api.file, api.module, api.operations, api.types
+            api.file,
+            api.module,
+            api.operations,
+            api.types
         );
     }
     let module_dirs: Vec<String> = generated.apis.iter().map(|api| format!("src/{}/", api.module)).collect();
     let (written, unchanged) = count(&report, |p| !module_dirs.iter().any(|dir| p.starts_with(dir.as_str())));
-    println!("crate files (Cargo.toml, lib.rs, runtime/): {written} written, {unchanged} unchanged");
-    println!(
+    outln!("crate files (Cargo.toml, lib.rs, runtime/): {written} written, {unchanged} unchanged");
+    outln!(
         "end-to-end calls (client-tests/tests/calls): {} written, {} unchanged",
         calls.drift.len(),
         calls.unchanged.len()
     );
     for drift in &report.drift {
         if let Drift::Extra { path } = drift {
-            println!("removed generated/{path}: its spec is gone");
+            outln!("removed generated/{path}: its spec is gone");
         }
     }
     Ok(true)
@@ -127,17 +133,17 @@ fn check() -> Result<bool> {
     let root = project_root();
     let drift = drift(&root)?;
     if drift.is_empty() {
-        println!("generated/ is up to date");
+        outln!("generated/ is up to date");
         return Ok(true);
     }
     for (folder, d) in &drift {
         match d {
-            Drift::Changed { diff, .. } => print!("{folder}:\n{diff}"),
-            Drift::Missing { path } => println!("missing: {folder}/{path}"),
-            Drift::Extra { path } => println!("extra: {folder}/{path} (its spec is gone)"),
+            Drift::Changed { diff, .. } => out!("{folder}:\n{diff}"),
+            Drift::Missing { path } => outln!("missing: {folder}/{path}"),
+            Drift::Extra { path } => outln!("extra: {folder}/{path} (its spec is gone)"),
         }
     }
-    eprintln!("generated code is out of date ({} files differ); run `{REGENERATE}` and commit the result", drift.len());
+    errln!("generated code is out of date ({} files differ); run `{REGENERATE}` and commit the result", drift.len());
     Ok(false)
 }
 

@@ -19,9 +19,9 @@ const GOLDEN: &str = "codegen/tests/golden";
 pub fn generate(spec: &Path, out: &Path, name: Option<&str>) -> Result<bool> {
     let summary = generate_into(spec, out, name)?;
     for warning in &summary.warnings {
-        println!("warning: {warning}");
+        outln!("warning: {warning}");
     }
-    println!("{} -> {}: {} operations, {} types", summary.file, out.display(), summary.operations, summary.types);
+    outln!("{} -> {}: {} operations, {} types", summary.file, out.display(), summary.operations, summary.types);
     Ok(true)
 }
 
@@ -84,7 +84,7 @@ pub fn corpus(root: &Path) -> Result<bool> {
             failed.push(stem.clone());
         }
         for warning in &summary.warnings {
-            println!("warning: {warning}");
+            outln!("warning: {warning}");
         }
         rows.push(format!(
             "| {stem} | {} | {} | {} | {generate_ms:.0} ms | {clippy_s:.1} s | {} |",
@@ -94,9 +94,9 @@ pub fn corpus(root: &Path) -> Result<bool> {
             if status.success() { "clean" } else { "FAILED" }
         ));
     }
-    println!("| spec | operations | types | left out (warnings) | generate | clippy | clippy -D warnings |");
-    println!("|---|---|---|---|---|---|---|");
-    rows.iter().for_each(|row| println!("{row}"));
+    outln!("| spec | operations | types | left out (warnings) | generate | clippy | clippy -D warnings |");
+    outln!("|---|---|---|---|---|---|---|");
+    rows.iter().for_each(|row| outln!("{row}"));
     if !failed.is_empty() {
         bail!("clippy failed on the crates generated from {}", failed.join(", "));
     }

@@ -11,13 +11,16 @@ pub const PRISM_DIR: &str = "tools/prism";
 pub fn run_all(root: &Path) -> Result<bool> {
     step(
         "formatting of hand-written code",
-        &mut cargo(root, &["fmt", "--check", "-p", "codegen", "-p", "xtask", "-p", "client-tests"]),
+        &mut cargo(
+            root,
+            &["fmt", "--check", "-p", "codegen", "-p", "xtask", "-p", "client-tests", "-p", "fixture-tests"],
+        ),
     )?;
     step(
         "formatting of the runtime source",
         Command::new("rustfmt").current_dir(root).args(["--check", "--edition", "2024", "codegen/runtime/mod.rs"]),
     )?;
-    println!("==> drift check (generated/ is what the specs produce)");
+    outln!("==> drift check (generated/ is what the specs produce)");
     if !crate::check()? {
         bail!("generated/ is out of date");
     }
@@ -42,19 +45,19 @@ pub fn run_all(root: &Path) -> Result<bool> {
         "docs of the generated crate, warnings denied",
         cargo(root, &["doc", "-p", crate::specs::PACKAGE, "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
     )?;
-    println!("==> every corpus spec generates a crate that passes clippy, warnings denied");
+    outln!("==> every corpus spec generates a crate that passes clippy, warnings denied");
     if !crate::standalone::corpus(root)? {
         bail!("the corpus check failed");
     }
     install_prism(root)?;
-    println!("==> tests (unit, golden, mock server, Prism)");
+    outln!("==> tests (unit, golden, mock server, Prism)");
     let (passed, failed) = run_tests(&mut cargo(root, &["test", "--workspace"]))?;
     // One closing line for the whole run; cargo's own last line is only its last test binary's.
-    println!("tests: {passed} passed, {failed} failed");
+    outln!("tests: {passed} passed, {failed} failed");
     if failed > 0 || passed == 0 {
         bail!("tests failed");
     }
-    println!("all checks passed");
+    outln!("all checks passed");
     Ok(true)
 }
 
@@ -65,7 +68,7 @@ fn run_tests(command: &mut Command) -> Result<(usize, usize)> {
     let (mut passed, mut failed) = (0, 0);
     for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
         let line = line.context("reading cargo test output")?;
-        println!("{line}");
+        outln!("{line}");
         if let Some(summary) = line.strip_prefix("test result: ") {
             passed += count_before(summary, " passed");
             failed += count_before(summary, " failed");
@@ -94,7 +97,7 @@ pub fn cargo(root: &Path, args: &[&str]) -> Command {
 }
 
 fn step(name: &str, command: &mut Command) -> Result<()> {
-    println!("==> {name}");
+    outln!("==> {name}");
     let status = command.status().with_context(|| format!("starting {command:?}"))?;
     if !status.success() {
         bail!("{name} failed ({status})");

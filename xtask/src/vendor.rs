@@ -11,7 +11,7 @@ pub fn vendor(page: &Path, spec: &Path) -> Result<bool> {
         format!("{}: no OpenAPI YAML block (a ```yaml fence whose body starts with `openapi:`)", page.display())
     })?;
     fs::write(spec, yaml).with_context(|| format!("writing {}", spec.display()))?;
-    println!("{} -> {} ({} bytes)", page.display(), spec.display(), yaml.len());
+    outln!("{} -> {} ({} bytes)", page.display(), spec.display(), yaml.len());
     Ok(true)
 }
 

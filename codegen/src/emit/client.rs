@@ -23,9 +23,10 @@ pub fn api_module(api: &Api) -> TokenStream {
     if let Some(overlay) = &api.overlay {
         overview.push_str(&format!(" The overlay `{overlay}` was applied to the spec first."));
     }
-    if !api.warnings.is_empty() {
+    let omissions: Vec<_> = api.warnings.iter().filter(|w| w.kind == crate::model::WarningKind::Omission).collect();
+    if !omissions.is_empty() {
         overview.push_str("\n\n# Not generated\n\nParts of the spec this module leaves out:\n");
-        for warning in &api.warnings {
+        for warning in omissions {
             overview.push_str(&format!("\n- `{}`: {}", warning.pointer, sanitize(&warning.message)));
         }
     }

@@ -9,6 +9,7 @@ mod operations;
 mod params;
 mod tokens;
 mod types;
+mod unions;
 
 use proc_macro2::TokenStream;
 

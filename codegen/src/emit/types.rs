@@ -5,7 +5,8 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
-use crate::model::{Api, EnumValue, Field, Presence, TaggedVariant, TypeDef, TypeKind, UnionVariant};
+use super::unions;
+use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind};
 
 pub fn types_module(api: &Api) -> TokenStream {
     let paths = Paths::types_module(api);
@@ -38,19 +39,10 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::StringEnum { values } => string_enum(paths, docs, &name, values),
-        TypeKind::Untagged { variants } => {
-            let derives = paths.serde_derives();
-            let variants = variants.iter().map(|v| union_variant(api, paths, v));
-            quote! {
-                #docs
-                #[derive(Debug, Clone, PartialEq, #derives)]
-                #[serde(untagged)]
-                pub enum #name {
-                    #(#variants)*
-                }
-            }
+        TypeKind::Untagged { variants, unmatched } => {
+            unions::untagged_enum(api, paths, docs, &name, variants, *unmatched)
         }
-        TypeKind::Tagged { property, variants } => tagged_enum(api, paths, docs, &name, property, variants),
+        TypeKind::Tagged { property, variants } => unions::tagged_enum(api, paths, docs, &name, property, variants),
         TypeKind::Alias(ty) => {
             let ty = paths.type_of(api, ty);
             quote! {
@@ -69,35 +61,39 @@ fn field(api: &Api, paths: Paths, field: &Field) -> TokenStream {
         let boxed = paths.boxed();
         ty = quote!(#boxed<#ty>);
     }
-    let rename = (field.name != *field.wire_name).then(|| {
+    let mut serde: Vec<TokenStream> = Vec::new();
+    if field.name != *field.wire_name {
         let wire = &field.wire_name;
-        quote!(#[serde(rename = #wire)])
-    });
+        serde.push(quote!(rename = #wire));
+    }
     let option = paths.option();
-    let (ty, presence) = match field.presence {
-        Presence::Required => (ty, quote!()),
+    let is_none = paths.is_none_fn();
+    let ty = match field.presence {
+        Presence::Required => ty,
         // `Option` alone would also accept a missing key; the spec says it must be there.
         Presence::RequiredNullable => {
-            (quote!(#option<#ty>), quote!(#[serde(deserialize_with = "crate::runtime::required_nullable")]))
+            serde.push(quote!(deserialize_with = "crate::runtime::required_nullable"));
+            quote!(#option<#ty>)
         }
         Presence::Optional => {
-            let is_none = paths.is_none_fn();
-            (quote!(#option<#ty>), quote!(#[serde(default, skip_serializing_if = #is_none)]))
+            serde.push(quote!(default, skip_serializing_if = #is_none));
+            quote!(#option<#ty>)
         }
         // Absent (`None`), `null` (`Some(None)`) and a value are three different things here: a
         // PATCH body must be able to clear a field and to leave it alone.
         Presence::OptionalNullable => {
-            let is_none = paths.is_none_fn();
-            (
-                quote!(#option<#option<#ty>>),
-                quote!(#[serde(default, deserialize_with = "crate::runtime::present_or_null", skip_serializing_if = #is_none)]),
-            )
+            serde.push(quote!(
+                default,
+                deserialize_with = "crate::runtime::present_or_null",
+                skip_serializing_if = #is_none
+            ));
+            quote!(#option<#option<#ty>>)
         }
     };
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #docs
-        #rename
-        #presence
+        #serde
         pub #name: #ty,
     }
 }
@@ -136,65 +132,4 @@ fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, value
             }
         }
     }
-}
-
-/// Serialized as its payload (which carries the tag itself); decoded by reading the tag first,
-/// so a body never lands in the wrong variant, and an unknown tag is kept rather than refused.
-fn tagged_enum(
-    api: &Api,
-    paths: Paths,
-    docs: TokenStream,
-    name: &proc_macro2::Ident,
-    property: &str,
-    variants: &[TaggedVariant],
-) -> TokenStream {
-    let serialize = paths.serialize_derive();
-    let items = variants.iter().map(|v| {
-        let docs = doc_attrs([Some(format!("`{property}` is `{}`.", v.tag).as_str())]);
-        let item = union_variant(api, paths, &v.variant);
-        quote!(#docs #item)
-    });
-    let arms = variants.iter().map(|v| {
-        let tag = &v.tag;
-        let variant = ident(&v.variant.name);
-        let decode = if v.variant.boxed {
-            let boxed = paths.boxed();
-            quote!(#boxed::new(::serde_json::from_value(value)?))
-        } else {
-            quote!(::serde_json::from_value(value)?)
-        };
-        quote!(#tag => #name::#variant(#decode),)
-    });
-    let unknown_doc = format!(" A `{property}` this version of the API description does not list, as sent.");
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #serialize)]
-        #[serde(untagged)]
-        pub enum #name {
-            #(#items)*
-            #[doc = #unknown_doc]
-            Unknown(::serde_json::Value),
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::decode_tagged(deserializer, #property, |tag, value| {
-                    Ok(match tag {
-                        #(#arms)*
-                        _ => #name::Unknown(value),
-                    })
-                })
-            }
-        }
-    }
-}
-
-fn union_variant(api: &Api, paths: Paths, variant: &UnionVariant) -> TokenStream {
-    let name = ident(&variant.name);
-    let mut ty = paths.type_of(api, &variant.ty);
-    if variant.boxed {
-        let boxed = paths.boxed();
-        ty = quote!(#boxed<#ty>);
-    }
-    quote!(#name(#ty),)
 }

@@ -11,43 +11,11 @@
 
 use serde_json::{Map, Value, json};
 
-/// Keywords whose value is one subschema.
-const SUBSCHEMA: &[&str] = &["items", "additionalProperties", "not", "contains", "propertyNames"];
-/// Keywords whose value is a list of subschemas.
-const SUBSCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
-/// Keywords whose value maps names to subschemas.
-const SUBSCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs"];
-
 pub fn lower_3_1(document: &mut Value) {
-    lower_non_schema(document, &mut Vec::new());
+    super::schemas::for_each_schema(document, &mut |schema, _| lower_schema(schema));
 }
 
-/// Walks the parts of the document that are not schemas, lowering every schema found in them.
-fn lower_non_schema(value: &mut Value, path: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            let in_component_schemas = path.len() == 2 && path[0] == "components" && path[1] == "schemas";
-            for (key, child) in map.iter_mut() {
-                if in_component_schemas || key == "schema" {
-                    lower_schema(child);
-                } else {
-                    path.push(key.clone());
-                    lower_non_schema(child, path);
-                    path.pop();
-                }
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                path.push(String::new());
-                lower_non_schema(item, path);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
+/// Lowers one schema; its subschemas are lowered already.
 fn lower_schema(schema: &mut Value) {
     let Value::Object(map) = schema else {
         // `true` and `false` schemas: 3.0 has no such thing; `true` means "anything".
@@ -56,24 +24,6 @@ fn lower_schema(schema: &mut Value) {
         }
         return;
     };
-    for key in SUBSCHEMA {
-        if let Some(child) = map.get_mut(*key) {
-            // `additionalProperties: false` is valid 3.0 and means something; leave booleans there.
-            if !(child.is_boolean() && *key == "additionalProperties") {
-                lower_schema(child);
-            }
-        }
-    }
-    for key in SUBSCHEMA_LISTS {
-        if let Some(Value::Array(items)) = map.get_mut(*key) {
-            items.iter_mut().for_each(lower_schema);
-        }
-    }
-    for key in SUBSCHEMA_MAPS {
-        if let Some(Value::Object(children)) = map.get_mut(*key) {
-            children.values_mut().for_each(lower_schema);
-        }
-    }
     lower_type_array(map);
     lower_null_members(map);
     lower_exclusive_bound(map, "exclusiveMinimum", "minimum");

@@ -2,17 +2,21 @@
 //! `openapiv3` reads, and parse it. Later stages see only a parsed 3.0 document.
 
 mod document;
+pub mod lint;
+mod literals;
 mod lower;
 mod overlay;
 mod positions;
+mod schemas;
+mod syntax;
 
 use serde_json::Value;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Warning};
 
 pub use document::parse_document;
 pub use lower::lower_3_1;
-pub use positions::position_of;
+pub use positions::{position_of, positions_of};
 
 /// Which OpenAPI line the document declared before lowering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +32,8 @@ pub struct LoadedSpec {
     pub file: String,
     pub version: SpecVersion,
     pub openapi: openapiv3::OpenAPI,
+    /// What the document says that generation will not follow as written.
+    pub warnings: Vec<Warning>,
 }
 
 /// Reads `text` (the contents of `file`) into an OpenAPI document.
@@ -54,11 +60,39 @@ pub fn load_with_overlay(file: &str, text: &str, overlay: Option<&OverlaySource>
 /// Like [`load`], for a document already parsed into JSON values (for example after an overlay).
 pub fn load_value(file: &str, mut document: Value) -> Result<LoadedSpec> {
     let version = check_version(file, &document)?;
+    let mut warnings = unknown_key_warnings(&document, version);
     if version == SpecVersion::V3_1 {
         lower_3_1(&mut document);
     }
+    warnings.extend(literals::settle(&mut document));
     let openapi = read_openapi(file, document)?;
-    Ok(LoadedSpec { file: file.to_string(), version, openapi })
+    Ok(LoadedSpec { file: file.to_string(), version, openapi, warnings })
+}
+
+/// A key repeated this often without a close match is reported once, with a count: a spec that
+/// carries a vendor's metadata everywhere says so once, not hundreds of times.
+const REPEATS_REPORTED_ONCE: usize = 3;
+
+/// The unknown keys of the raw document as warnings; the same unknown key (without a
+/// did-you-mean) in many places is one warning at its first place.
+fn unknown_key_warnings(document: &Value, version: SpecVersion) -> Vec<Warning> {
+    let found = lint::unknown_keys(document, version);
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for key in &found {
+        *counts.entry(key.message.as_str()).or_default() += 1;
+    }
+    let mut reported: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut warnings = Vec::new();
+    for key in &found {
+        let count = counts[key.message.as_str()];
+        if count <= REPEATS_REPORTED_ONCE {
+            warnings.push(Warning::new(key.pointer.clone(), key.message.clone()));
+        } else if reported.insert(key.message.as_str()) {
+            let message = format!("{} (the first of {count} places with this key)", key.message);
+            warnings.push(Warning::new(key.pointer.clone(), message));
+        }
+    }
+    warnings
 }
 
 /// Reads a document in the 3.0 shape (3.1 already lowered) into `openapiv3`'s types.

@@ -4,19 +4,24 @@
 //! when an error names a node, the text is read once more, as YAML events with their markers (a
 //! JSON document is YAML too), and the pointer followed through them. Only failing runs pay.
 
+use std::collections::{HashMap, HashSet};
+
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 /// The 1-based line and column of the node `pointer` names in `text`, if it is there. The
 /// whole document (the empty pointer) has no position worth naming.
 pub fn position_of(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    if pointer.is_empty() {
-        return None;
-    }
-    let target: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
-    let mut finder = Finder { target, path: Vec::new(), frames: Vec::new(), found: None };
+    positions_of(text, &[pointer]).pop().flatten()
+}
+
+/// The positions of many nodes, in one read of `text`: for each of `pointers`, what
+/// [`position_of`] says of it. A mapping value (a member of an object) is placed where its key
+/// stands, so a pointer to a key that should not be there lands on that key.
+pub fn positions_of(text: &str, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
+    let mut finder = Finder::new(pointers);
     let _ = Parser::new_from_str(text).load(&mut finder, false);
-    finder.found.map(|m| (m.line(), m.col() + 1))
+    finder.found.into_iter().map(|mark| mark.map(|m| (m.line(), m.col() + 1))).collect()
 }
 
 enum Kind {
@@ -33,14 +38,47 @@ struct Frame {
 }
 
 struct Finder {
-    target: Vec<String>,
+    /// The unescaped tokens of each wanted pointer, with the indices of the pointers that name
+    /// that node (the same pointer may be asked for twice).
+    targets: HashMap<Vec<String>, Vec<usize>>,
+    /// Every proper prefix of a target: a container whose path is not among them holds nothing
+    /// wanted and is skipped whole.
+    prefixes: HashSet<Vec<String>>,
     /// The path of the container being read.
     path: Vec<String>,
     frames: Vec<Frame>,
-    found: Option<Marker>,
+    /// How deep the reader is inside a skipped container, 0 when not in one.
+    skipping: usize,
+    /// Where each pointer's node starts, once found.
+    found: Vec<Option<Marker>>,
 }
 
 impl Finder {
+    fn new(pointers: &[&str]) -> Self {
+        let mut targets: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+        let mut prefixes = HashSet::new();
+        for (i, pointer) in pointers.iter().enumerate() {
+            // The whole document has no position worth naming.
+            if pointer.is_empty() {
+                continue;
+            }
+            let tokens: Vec<String> =
+                pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+            for len in 0..tokens.len() {
+                prefixes.insert(tokens[..len].to_vec());
+            }
+            targets.entry(tokens).or_default().push(i);
+        }
+        Finder {
+            targets,
+            prefixes,
+            path: Vec::new(),
+            frames: Vec::new(),
+            skipping: 0,
+            found: vec![None; pointers.len()],
+        }
+    }
+
     /// A node starts at `mark`: a key, or a value whose path may be the target. Returns the
     /// token of the value, or `None` when the node is a mapping key.
     fn node_starts(&mut self, scalar: Option<&str>, mark: Marker) -> Option<Option<String>> {
@@ -60,14 +98,15 @@ impl Finder {
             }
             None => (None, mark),
         };
-        if self.found.is_none() {
-            let depth = self.path.len() + usize::from(token.is_some());
-            let matches = depth == self.target.len()
-                && self.path.iter().zip(&self.target).all(|(a, b)| a == b)
-                && token.as_ref().is_none_or(|t| Some(t) == self.target.last());
-            if matches {
-                self.found = Some(mark);
+        if let Some(token) = &token {
+            self.path.push(token.clone());
+            if let Some(indices) = self.targets.get(&self.path) {
+                for &i in indices {
+                    // The first node on the path wins, as in a document with a duplicate key.
+                    self.found[i].get_or_insert(mark);
+                }
             }
+            self.path.pop();
         }
         Some(token)
     }
@@ -75,6 +114,14 @@ impl Finder {
 
 impl MarkedEventReceiver for Finder {
     fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.skipping > 0 {
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => self.skipping += 1,
+                Event::MappingEnd | Event::SequenceEnd => self.skipping -= 1,
+                _ => {}
+            }
+            return;
+        }
         match event {
             Event::Scalar(value, ..) => {
                 self.node_starts(Some(&value), mark);
@@ -86,6 +133,14 @@ impl MarkedEventReceiver for Finder {
                 let token = self.node_starts(None, mark).flatten();
                 let pushed = token.is_some();
                 self.path.extend(token);
+                if !self.prefixes.contains(&self.path) {
+                    // Nothing wanted is inside: read past it without following paths.
+                    if pushed {
+                        self.path.pop();
+                    }
+                    self.skipping = 1;
+                    return;
+                }
                 let kind = if matches!(event, Event::MappingStart(..)) { Kind::Map(None) } else { Kind::Seq(0) };
                 self.frames.push(Frame { kind, pushed });
             }
@@ -99,7 +154,7 @@ impl MarkedEventReceiver for Finder {
 
 #[cfg(test)]
 mod tests {
-    use super::position_of;
+    use super::{position_of, positions_of};
 
     #[test]
     fn pointers_land_on_their_lines_in_yaml_and_json() {
@@ -112,5 +167,27 @@ mod tests {
         assert_eq!(position_of(json, "/tags/1"), Some((2, 17)));
         assert_eq!(position_of(json, "/tags/1/name"), Some((2, 18)));
         assert_eq!(position_of(json, "/x"), Some((3, 3)));
+    }
+
+    #[test]
+    fn many_pointers_are_found_in_one_read() {
+        let yaml = "openapi: 3.0.3\ncomponents:\n  schemas:\n    S:\n      type: object\n      requried: [a]\n      \
+                    properties:\n        a: {type: string, nulable: true}\n";
+        let pointers = [
+            "/components/schemas/S/properties/a/nulable",
+            "/components/schemas/S/requried",
+            "",
+            "/components/schemas/T",
+            "/components/schemas/S/requried/0",
+            "/openapi",
+            "/components/schemas/S/requried",
+        ];
+        let expected = [Some((8, 27)), Some((6, 7)), None, None, Some((6, 18)), Some((1, 1)), Some((6, 7))];
+        assert_eq!(positions_of(yaml, &pointers), expected);
+        // Each agrees with the one-pointer read.
+        for (pointer, position) in pointers.iter().zip(expected) {
+            assert_eq!(position_of(yaml, pointer), position, "{pointer}");
+        }
+        assert_eq!(positions_of(yaml, &[]), []);
     }
 }

@@ -3,6 +3,7 @@
 //! are enums and ids, not strings and booleans to be matched in pairs.
 
 use super::ident::Ident;
+pub use crate::error::{Warning, WarningKind};
 
 /// One API: everything the emit stage needs to write its module.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,15 +135,16 @@ pub enum TypeKind {
         values: Vec<EnumValue>,
     },
     /// `oneOf`/`anyOf` whose members are told apart by a string property (a `discriminator`, or a
-    /// property every member pins to one enum value): decoding dispatches on it, and tags added
-    /// later decode into a catch-all variant.
+    /// property every member pins to one value): decoding dispatches on it, members that share a
+    /// tag are told apart by their fields, and tags added later decode into a catch-all variant.
     Tagged {
         property: String,
         variants: Vec<TaggedVariant>,
     },
-    /// `oneOf`/`anyOf` without a tag: the first variant that decodes wins.
+    /// `oneOf`/`anyOf` without a tag: the member whose shape fits the value best wins.
     Untagged {
         variants: Vec<UnionVariant>,
+        unmatched: Unmatched,
     },
     /// A named schema that is just another type (`type: string`, an array, a map).
     Alias(TypeRef),
@@ -208,13 +210,47 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Set by the recursion analysis, as for [`Field::boxed`].
     pub boxed: bool,
+    /// What a JSON value must look like to be this member.
+    pub shape: MemberShape,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaggedVariant {
-    /// The tag's value on the wire.
-    pub tag: String,
+    /// The tag values on the wire that name this member (usually one; a `mapping` may give more).
+    pub tags: Vec<String>,
     pub variant: UnionVariant,
+}
+
+/// What an untagged union does with a value no member fits exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmatched {
+    /// Refuse it: the members are scalars of different JSON types, or one takes any value.
+    Refused,
+    /// Keep it as sent in a catch-all variant, so that nothing is lost on the way back.
+    Kept,
+}
+
+/// The JSON a union member accepts, as far as telling members apart needs: its JSON type, and for
+/// objects the keys it knows and requires and the properties it pins to one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberShape {
+    Object {
+        /// Every property it declares; `None` when it takes any keys (a map, a free-form object).
+        known: Option<Vec<String>>,
+        required: Vec<String>,
+        /// Properties it pins to one string value (`const`, or an `enum` of one).
+        pinned: Vec<(String, String)>,
+    },
+    /// A string; `values` when the member lists the strings it accepts.
+    String {
+        values: Option<Vec<String>>,
+    },
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    /// Any JSON value (a union or free-form member).
+    Any,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -451,14 +487,6 @@ pub enum BodyEncoding {
     Bytes,
     /// A `text/*` body; the type is [`TypeRef::String`].
     Text,
-}
-
-/// Something the spec says that the generator does not follow as written: a construct left out
-/// (with the operation it is in), or a key it does not know. The command line reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    pub pointer: String,
-    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

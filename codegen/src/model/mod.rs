@@ -11,7 +11,9 @@ mod refs;
 mod samples;
 mod schema_view;
 mod security;
+mod shapes;
 mod types;
+mod unions;
 mod visit;
 
 pub use ir::*;
@@ -26,8 +28,11 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     let openapi = &spec.openapi;
     let mut types = types::TypeBuilder::new(spec, settings)?;
     let (security_schemes, default_security) = security::schemes(spec)?;
-    let (operations, warnings) = operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
-    let (types, is_component) = types.finish();
+    let (operations, mut warnings) =
+        operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
+    let (types, is_component, type_warnings) = types.finish();
+    warnings.extend(type_warnings);
+    warnings.splice(0..0, spec.warnings.iter().cloned());
     let mut api = Api {
         module: module.clone(),
         source: spec.file.clone(),
@@ -51,6 +56,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
             "give one schema in the cycle its own properties, or break the cycle in an overlay",
         ));
     }
+    shapes::settle(&mut api.types);
     recursion::box_recursive_fields(&mut api.types);
     types::sort_by_name(&mut api.types, &mut api.operations);
     Ok(api)

@@ -6,6 +6,7 @@
 //!
 //! | namespace | holds | keeps its candidate first |
 //! |---|---|---|
+//! | the crate | API modules | (an API named like a module every API holds gets `_api`) |
 //! | `types` module | schema types | components, then inline types by JSON pointer |
 //! | API root | `Client`, `ClientBuilder`, `Server`, scope enums | the fixed names |
 //! | `Client` methods | one method per operation, and the client's own methods | the client's own, then spec order |
@@ -21,6 +22,10 @@ use std::collections::BTreeSet;
 use super::ident::{self, Ident};
 use super::ir::{Api, SchemeKind, Successes, TypeDef};
 use crate::error::{Error, Location, Result};
+
+/// The modules every API module holds; the API module itself must not share one's name, or a
+/// path such as `responses::responses` would read as a mistake (clippy's `module_inception`).
+pub const API_CHILD_MODULES: &[&str] = &["client", "operations", "params", "responses", "types"];
 
 /// Items the API module's root declares whatever the spec says.
 pub const ROOT_ITEMS: &[&str] = &["Client", "ClientBuilder", "Server"];
@@ -43,6 +48,9 @@ pub const BUILDER_METHODS: &[&str] = &[
 
 /// Resolves every name in `api`; `is_component[i]` says whether type `i` is a component schema.
 pub fn resolve(api: &mut Api, is_component: &[bool]) -> Result<()> {
+    if API_CHILD_MODULES.contains(&api.module.as_str()) {
+        api.module = Ident::new(format!("{}_api", api.module));
+    }
     resolve_type_names(&mut api.types, is_component);
     resolve_method_names(api)?;
     resolve_operation_types(api);

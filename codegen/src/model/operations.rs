@@ -67,7 +67,7 @@ pub fn build<'a>(
                 // One construct the generator cannot express costs that operation, not the API.
                 Err(Error::Unsupported { location, reason, hint }) => {
                     let message = format!("{reason}; {hint}; operation `{name}` is left out");
-                    warnings.push(Warning { pointer: location.pointer, message });
+                    warnings.push(Warning::omission(location.pointer, message));
                     continue;
                 }
                 Err(other) => return Err(other),

@@ -12,7 +12,7 @@ use openapiv3::OpenAPI;
 use super::ident::{self, Ident};
 use super::schema_view::{Extra, Format, JsonType, SchemaRef, SchemaView};
 use super::{
-    EnumValue, Field, FloatKind, IntKind, Operation, Presence, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, refs,
+    EnumValue, Field, FloatKind, IntKind, Operation, Presence, TypeDef, TypeId, TypeKind, TypeRef, Warning, refs,
 };
 use crate::error::{Error, Location, Result, pointer_token};
 use crate::load::LoadedSpec;
@@ -58,7 +58,7 @@ impl Shape {
     }
 }
 
-enum Converted {
+pub(super) enum Converted {
     /// Needs a named type definition.
     Def(TypeKind),
     /// Expressible without one.
@@ -66,12 +66,14 @@ enum Converted {
 }
 
 pub struct TypeBuilder<'a> {
-    file: &'a str,
+    pub(super) file: &'a str,
     openapi: &'a OpenAPI,
-    defs: Vec<TypeDef>,
+    pub(super) defs: Vec<TypeDef>,
     /// Component schemas keep their names first when names collide.
     is_component: Vec<bool>,
-    components: BTreeMap<&'a str, TypeId>,
+    pub(super) components: BTreeMap<&'a str, TypeId>,
+    /// What the schemas say that the types do not follow as written.
+    pub(super) warnings: Vec<Warning>,
     /// Set while converting a multipart body: there `format: binary` means file bytes.
     binary_as_bytes: bool,
     /// The components whose `allOf` is being merged, innermost last: a component met again is
@@ -87,6 +89,7 @@ impl<'a> TypeBuilder<'a> {
             defs: Vec::new(),
             is_component: Vec::new(),
             components: BTreeMap::new(),
+            warnings: Vec::new(),
             binary_as_bytes: false,
             merging: Vec::new(),
         };
@@ -192,10 +195,7 @@ impl<'a> TypeBuilder<'a> {
         }
         let (key, members) = if !view.one_of.is_empty() { ("oneOf", &view.one_of) } else { ("anyOf", &view.any_of) };
         if !members.is_empty() && view.properties.is_empty() {
-            if let Some((property, tags)) = self.tagging(view, members) {
-                return self.tagged(key, members, property, tags, ctx);
-            }
-            return self.union(key, members, ctx);
+            return self.union(view, key, members, ctx);
         }
         Ok(match view.ty {
             Some(JsonType::String) if !view.enum_values.is_empty() => Converted::Def(string_enum(view)),
@@ -345,133 +345,17 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The schema a component `$ref` names, following chains of references.
-    fn component_schema(&self, reference: &str, at: &str) -> Result<&'a openapiv3::Schema> {
+    pub(super) fn component_schema(&self, reference: &str, at: &str) -> Result<&'a openapiv3::Schema> {
         self.component(reference, at)?;
         let name = refs::component_name(self.file, reference, refs::Section::Schemas, at)?;
         let entry = &self.openapi.components.as_ref().expect("component() found it").schemas[name];
         refs::resolve(self.file, self.openapi, entry, refs::Section::Schemas, at, |c, n| c.schemas.get(n))
     }
 
-    fn union(&mut self, key: &str, members: &[SchemaRef<'a>], ctx: &Ctx) -> Result<Converted> {
-        if members.len() == 1 {
-            let shape = self.shape(members[0], &ctx.child("", &[key, "0"]))?;
-            return Ok(Converted::Ref(shape.into_type()));
-        }
-        let mut variants: Vec<UnionVariant> = Vec::new();
-        for (index, member) in members.iter().enumerate() {
-            let base = self.variant_base_name(*member, index);
-            let name = ident::disambiguate(&base, |n| variants.iter().any(|v| &v.name == n));
-            let shape = self.shape(*member, &ctx.child(name.as_str(), &[key, &index.to_string()]))?;
-            variants.push(UnionVariant { name, ty: shape.into_type(), boxed: false });
-        }
-        // serde tries untagged variants in order: a catch-all JSON value must come last.
-        variants.sort_by_key(|v| v.ty == TypeRef::Json);
-        Ok(Converted::Def(TypeKind::Untagged { variants }))
-    }
-
-    /// The property that tells the members apart, and each member's value of it: the
-    /// `discriminator` when there is one, otherwise a required property that every member (each
-    /// an object) pins to a single string, all different.
-    fn tagging(&self, view: &SchemaView<'a>, members: &[SchemaRef<'a>]) -> Option<(String, Vec<String>)> {
-        if members.len() < 2 {
-            return None;
-        }
-        if let Some(discriminator) = view.discriminator {
-            let tags: Option<Vec<String>> = members
-                .iter()
-                .map(|member| {
-                    let SchemaRef::Ref(reference) = member else { return None };
-                    let mapped = discriminator.mapping.iter().find(|(_, target)| *target == reference);
-                    let name = reference.rsplit('/').next()?;
-                    Some(mapped.map_or_else(|| name.to_string(), |(tag, _)| tag.clone()))
-                })
-                .collect();
-            return tags.map(|tags| (discriminator.property_name.clone(), tags));
-        }
-        let views: Vec<SchemaView<'a>> = members.iter().map(|m| self.resolve_view(*m)).collect::<Option<_>>()?;
-        let first = &views[0];
-        'candidates: for (property, _) in &first.properties {
-            let mut tags = Vec::new();
-            for member in &views {
-                let pinned = member.properties.iter().find(|(name, _)| name == property).and_then(|(_, schema)| {
-                    let view = self.resolve_view(*schema)?;
-                    match view.enum_values.as_slice() {
-                        [serde_json::Value::String(tag)] if member.required.iter().any(|r| r == property) => {
-                            Some(tag.clone())
-                        }
-                        _ => None,
-                    }
-                });
-                match pinned {
-                    Some(tag) if !tags.contains(&tag) => tags.push(tag),
-                    _ => continue 'candidates,
-                }
-            }
-            return Some((property.to_string(), tags));
-        }
-        None
-    }
-
-    fn resolve_view(&self, schema: SchemaRef<'a>) -> Option<SchemaView<'a>> {
-        match schema {
-            SchemaRef::Item(item) => Some(SchemaView::of(item)),
-            SchemaRef::Ref(reference) => self.component_schema(reference, "").ok().map(SchemaView::of),
-        }
-    }
-
-    fn tagged(
-        &mut self,
-        key: &str,
-        members: &[SchemaRef<'a>],
-        property: String,
-        tags: Vec<String>,
-        ctx: &Ctx,
-    ) -> Result<Converted> {
-        let mut variants: Vec<super::TaggedVariant> = Vec::new();
-        for (index, (member, tag)) in members.iter().zip(tags).enumerate() {
-            let base = ident::variant_name(&tag);
-            let name = ident::disambiguate(&base, |n| n == "Unknown" || variants.iter().any(|v| &v.variant.name == n));
-            let shape = self.shape(*member, &ctx.child(name.as_str(), &[key, &index.to_string()]))?;
-            variants.push(super::TaggedVariant {
-                tag,
-                variant: UnionVariant { name, ty: shape.into_type(), boxed: false },
-            });
-        }
-        Ok(Converted::Def(TypeKind::Tagged { property, variants }))
-    }
-
-    fn variant_base_name(&self, member: SchemaRef<'a>, index: usize) -> Ident {
-        let item = match member {
-            SchemaRef::Ref(reference) => {
-                return match refs::component_name(self.file, reference, refs::Section::Schemas, "") {
-                    Ok(name) => self
-                        .components
-                        .get(name)
-                        .map_or_else(|| ident::type_name(name), |id| self.defs[id.0].name.clone()),
-                    Err(_) => Ident::new(format!("Variant{}", index + 1)),
-                };
-            }
-            SchemaRef::Item(item) => item,
-        };
-        if let Some(title) = &item.schema_data.title {
-            return ident::type_name(title);
-        }
-        let view = SchemaView::of(item);
-        match view.ty {
-            Some(JsonType::String) if view.enum_values.is_empty() => Ident::new("String"),
-            Some(JsonType::Integer) => Ident::new("Integer"),
-            Some(JsonType::Number) => Ident::new("Number"),
-            Some(JsonType::Boolean) => Ident::new("Boolean"),
-            Some(JsonType::Array) => Ident::new("Array"),
-            Some(JsonType::Object) if view.properties.is_empty() => Ident::new("Object"),
-            _ => Ident::new(format!("Variant{}", index + 1)),
-        }
-    }
-
-    /// Hands over the definitions (names still candidates), and for each whether it is a
-    /// component schema, which keeps its name first when names collide.
-    pub fn finish(self) -> (Vec<TypeDef>, Vec<bool>) {
-        (self.defs, self.is_component)
+    /// Hands over the definitions (names still candidates), for each whether it is a component
+    /// schema (which keeps its name first when names collide), and the warnings.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<bool>, Vec<Warning>) {
+        (self.defs, self.is_component, self.warnings)
     }
 }
 

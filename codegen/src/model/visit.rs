@@ -18,7 +18,7 @@ impl TypeDef {
             TypeKind::Struct { fields } => {
                 fields.iter_mut().map(|f| TypeSlot { ty: &mut f.ty, boxed: Some(&mut f.boxed) }).collect()
             }
-            TypeKind::Untagged { variants } => {
+            TypeKind::Untagged { variants, .. } => {
                 variants.iter_mut().map(|v| TypeSlot { ty: &mut v.ty, boxed: Some(&mut v.boxed) }).collect()
             }
             TypeKind::Tagged { variants, .. } => variants

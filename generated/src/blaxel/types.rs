@@ -37,15 +37,13 @@ pub struct AgentRuntime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Maximum number of concurrent agent instances for auto-scaling under load
-    #[serde(rename = "maxScale")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "maxScale", default, skip_serializing_if = "Option::is_none")]
     pub max_scale: Option<i64>,
     /// Memory allocation in megabytes. Also determines CPU allocation (CPU cores = memory in MB / 2048, e.g., 4096MB = 2 CPUs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Minimum instances to keep warm. Set to 1+ to eliminate cold starts, 0 for scale-to-zero.
-    #[serde(rename = "minScale")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "minScale", default, skip_serializing_if = "Option::is_none")]
     pub min_scale: Option<i64>,
 }
 
@@ -108,32 +106,27 @@ pub struct ApiKey {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Api key
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "apiKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "apiKey", default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Duration until expiration. Supports formats like '30d' (30 days), '24h' (24 hours), '1w' (1 week). Must be positive and at most 10 years. If not set, the API key never expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,12 +153,10 @@ pub struct ApiKey {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppRevision {
     /// When this revision was created
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Who created this revision
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Environment variables for this revision
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,12 +187,14 @@ pub struct AppRevisionConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<String>,
     /// Canary revision percent (0-100)
-    #[serde(rename = "canaryPercent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "canaryPercent", default, skip_serializing_if = "Option::is_none")]
     pub canary_percent: Option<i64>,
     /// Sticky session TTL in seconds (0 = disabled)
-    #[serde(rename = "stickySessionTtl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "stickySessionTtl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sticky_session_ttl: Option<i64>,
     /// Traffic percentage for deployment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,8 +223,7 @@ pub struct Application {
     /// Infrastructure generation this application is deployed on (mk3.0 or mk3.1).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "nodeGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeGeneration", default, skip_serializing_if = "Option::is_none")]
     pub node_generation: Option<String>,
     pub spec: ApplicationSpec,
     /// Application status computed from events
@@ -330,11 +322,48 @@ pub struct CheckWorkspaceAvailabilityBody {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum CheckWorkspaceAvailabilityResponse {
     Boolean(bool),
     WorkspaceAvailability(WorkspaceAvailability),
+    /// A value none of the members above describes exactly, kept as sent.
+    Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckWorkspaceAvailabilityResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::runtime::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Boolean,
+            Shape::Object {
+                known: Some(&["available", "message", "reason"]),
+                required: &[],
+                pinned: &[],
+            },
+        ];
+        crate::runtime::decode_union(
+            deserializer,
+            SHAPES,
+            |member, value| Ok(
+                match member {
+                    0 => {
+                        CheckWorkspaceAvailabilityResponse::Boolean(
+                            ::serde::Deserialize::deserialize(value)?,
+                        )
+                    }
+                    _ => {
+                        CheckWorkspaceAvailabilityResponse::WorkspaceAvailability(
+                            ::serde::Deserialize::deserialize(value)?,
+                        )
+                    }
+                },
+            ),
+            Some(CheckWorkspaceAvailabilityResponse::Unknown),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -357,12 +386,14 @@ pub struct Configuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub countries: Option<Vec<Country>>,
     /// Auto-detected closest region based on viewer geolocation (from CloudFront headers). Empty when geo headers are not available.
-    #[serde(rename = "detectedRegion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "detectedRegion", default, skip_serializing_if = "Option::is_none")]
     pub detected_region: Option<String>,
     /// Private locations managed with blaxel operator
-    #[serde(rename = "privateLocations")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "privateLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_locations: Option<Vec<PrivateLocation>>,
     /// Regions
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -373,8 +404,7 @@ pub struct Configuration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Continent {
     /// Continent display name
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Continent code
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -385,8 +415,7 @@ pub struct Continent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CoreEvent {
     /// Canary revisionID link to the event
-    #[serde(rename = "canaryRevision")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "canaryRevision", default, skip_serializing_if = "Option::is_none")]
     pub canary_revision: Option<String>,
     /// Event message
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -411,8 +440,7 @@ pub type CoreEvents = Vec<CoreEvent>;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Country {
     /// Country display name
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Country code
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -466,8 +494,7 @@ pub struct CreateImageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource type
-    #[serde(rename = "resourceType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
 }
 
@@ -475,22 +502,19 @@ pub struct CreateImageResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateJobExecutionOutput {
     /// Unique identifier for the created execution. Use this ID to track execution status, retrieve logs, or cancel the execution.
-    #[serde(rename = "executionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "executionId", default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Unique identifier for this request, used for idempotency and tracking. Auto-generated if not provided in the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the job that this execution belongs to
-    #[serde(rename = "jobId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "jobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// Array of task configurations that will be executed in parallel according to the job's concurrency settings. Each task can have custom parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Name of the workspace where the job execution was created
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "workspaceId", default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
 
@@ -498,22 +522,19 @@ pub struct CreateJobExecutionOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateJobExecutionRequest {
     /// When false, capacity is checked synchronously and the request is rejected immediately with a 429 error if the execution cannot start right now, instead of being queued and retried in the background. No execution is created on rejection. Defaults to true (queue and retry).
-    #[serde(rename = "allowQueue")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "allowQueue", default, skip_serializing_if = "Option::is_none")]
     pub allow_queue: Option<bool>,
     /// Environment variable overrides (optional, will merge with job's environment variables)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<::std::collections::BTreeMap<String, String>>,
     /// Execution ID (optional, will be generated if not provided)
-    #[serde(rename = "executionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "executionId", default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Unique message ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Job ID
-    #[serde(rename = "jobId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "jobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// Memory override in megabytes (optional, must be lower than or equal to job's configured memory)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -522,8 +543,7 @@ pub struct CreateJobExecutionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Workspace ID
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "workspaceId", default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
 
@@ -574,30 +594,25 @@ pub struct CustomDomainMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Display name for the custom domain
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<MetadataLabels>,
@@ -607,8 +622,11 @@ pub struct CustomDomainMetadata {
     /// If this custom domain is shared from another workspace of the same account, this field contains the name of the source (owning) workspace. Empty for owned domains.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "sharedFromWorkspace")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sharedFromWorkspace",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub shared_from_workspace: Option<String>,
     /// Workspace name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -623,8 +641,11 @@ pub struct CustomDomainShareTarget {
     /// The workspace the domain is shared with, or "account" for an account-wide share.
     pub workspace: String,
     /// Display name of the target workspace (empty for an account-wide share).
-    #[serde(rename = "workspaceDisplayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "workspaceDisplayName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_display_name: Option<String>,
 }
 
@@ -632,22 +653,22 @@ pub struct CustomDomainShareTarget {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomDomainSpec {
     /// CNAME target for the domain
-    #[serde(rename = "cnameRecords")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cnameRecords", default, skip_serializing_if = "Option::is_none")]
     pub cname_records: Option<String>,
     /// Type of custom domain (previews or applications)
-    #[serde(rename = "domainType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "domainType", default, skip_serializing_if = "Option::is_none")]
     pub domain_type: Option<CustomDomainSpecDomainType>,
     /// Preview ID to route to when a preview lookup fails on this custom domain
-    #[serde(rename = "fallbackPreviewId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "fallbackPreviewId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fallback_preview_id: Option<String>,
     /// Last verification attempt timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastVerifiedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastVerifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_verified_at: Option<String>,
     /// Region that the custom domain is associated with
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -658,20 +679,25 @@ pub struct CustomDomainSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomDomainSpecStatus>,
     /// Subject Alternative Names (SANs) for the ACM certificate. Only applicable for application domains.
-    #[serde(rename = "subjectAlternativeNames")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "subjectAlternativeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject_alternative_names: Option<
         Vec<::serde_json::Map<String, ::serde_json::Value>>,
     >,
     /// Map of TXT record names to values for domain verification
-    #[serde(rename = "txtRecords")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "txtRecords", default, skip_serializing_if = "Option::is_none")]
     pub txt_records: Option<::std::collections::BTreeMap<String, String>>,
     /// Error message if verification failed
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "verificationError")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "verificationError",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub verification_error: Option<String>,
 }
 
@@ -846,8 +872,7 @@ pub struct DriveState {
     /// S3-compatible endpoint URL for accessing drive contents
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "s3Url")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "s3Url", default, skip_serializing_if = "Option::is_none")]
     pub s3_url: Option<String>,
 }
 
@@ -882,38 +907,32 @@ pub struct EgressGatewayMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Human-readable name for display in the UI. Can contain spaces and special characters, max 63 characters.
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier for the egress gateway within the VPC. Must be lowercase alphanumeric with hyphens, max 49 characters. Immutable after creation.
     pub name: String,
     /// Name of the VPC this egress gateway belongs to
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "vpcName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Name of the workspace this resource belongs to (read-only, set automatically)
     ///
@@ -948,44 +967,37 @@ pub struct EgressIpMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Human-readable name for display in the UI. Can contain spaces and special characters, max 63 characters.
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Name of the egress gateway this IP is allocated from
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "gatewayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gatewayName", default, skip_serializing_if = "Option::is_none")]
     pub gateway_name: Option<String>,
     /// Unique identifier for the egress IP within the gateway. Must be lowercase alphanumeric with hyphens, max 49 characters. Immutable after creation.
     pub name: String,
     /// Name of the VPC this egress IP belongs to
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "vpcName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Name of the workspace this resource belongs to (read-only, set automatically)
     ///
@@ -1005,8 +1017,7 @@ pub struct EgressIpSpec {
     /// Public IP address assigned to this egress IP (read-only, set after provisioning)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "publicIp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "publicIp", default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
 }
 
@@ -1058,8 +1069,11 @@ pub struct Entrypoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<::std::collections::BTreeMap<String, String>>,
     /// Super Gateway args of the entrypoint
-    #[serde(rename = "superGatewayArgs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "superGatewayArgs",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub super_gateway_args: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
@@ -1241,15 +1255,13 @@ pub struct FunctionRuntime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Maximum number of concurrent function instances for auto-scaling
-    #[serde(rename = "maxScale")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "maxScale", default, skip_serializing_if = "Option::is_none")]
     pub max_scale: Option<i64>,
     /// Memory allocation in megabytes. Also determines CPU allocation (CPU cores = memory in MB / 2048, e.g., 4096MB = 2 CPUs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Minimum instances to keep warm. Set to 1+ to eliminate cold starts, 0 for scale-to-zero.
-    #[serde(rename = "minScale")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "minScale", default, skip_serializing_if = "Option::is_none")]
     pub min_scale: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Ports>,
@@ -1312,8 +1324,11 @@ pub struct FunctionSpec {
     /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(rename = "integrationConnections")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "integrationConnections",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub integration_connections: Option<IntegrationConnectionsList>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<PoliciesList>,
@@ -1377,8 +1392,7 @@ pub struct GithubRunnerConfig {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupWorkspaceMapping {
     /// Name of the IdP group (e.g. "Engineering", "Platform")
-    #[serde(rename = "groupName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "groupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Role to assign in this workspace (admin or member)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1419,41 +1433,39 @@ pub struct ImageMetadata {
     /// The date and time when the image was created.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The display name of the image (registry/workspace/repository).
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     /// The date and time when the image was last deployed (most recent across all tags).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastDeployedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastDeployedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_deployed_at: Option<String>,
     /// The name of the image (repository name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The resource type of the image.
-    #[serde(rename = "resourceType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// If this image is shared from another workspace, this field contains the name of the source workspace. Empty for non-shared images.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "sourceWorkspace")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sourceWorkspace",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_workspace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The date and time when the image was last updated.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The workspace of the image.
     ///
@@ -1468,20 +1480,25 @@ pub struct ImageShareTarget {
     #[serde(rename = "accountId")]
     pub account_id: String,
     /// Email of the account owner for the target workspace (when available).
-    #[serde(rename = "accountOwnerEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "accountOwnerEmail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_owner_email: Option<String>,
     /// ID of the pending share record when status is "pending".
-    #[serde(rename = "pendingShareId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pendingShareId", default, skip_serializing_if = "Option::is_none")]
     pub pending_share_id: Option<String>,
     /// "active" when the share is applied in the target workspace, "pending" when it is awaiting accept on a cross-account share.
     pub status: String,
     /// The workspace the image is shared with.
     pub workspace: String,
     /// Display name of the target workspace.
-    #[serde(rename = "workspaceDisplayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "workspaceDisplayName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_display_name: Option<String>,
 }
 
@@ -1502,8 +1519,7 @@ pub struct ImageTag {
     /// The date and time when the tag was created.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The name of the tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1516,8 +1532,7 @@ pub struct ImageTag {
     /// The date and time when the tag was last updated.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
@@ -1525,8 +1540,11 @@ pub struct ImageTag {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Integration {
     /// Integration additional infos
-    #[serde(rename = "additionalInfos")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "additionalInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub additional_infos: Option<::std::collections::BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<IntegrationEndpoints>,
@@ -1577,8 +1595,7 @@ pub struct IntegrationEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Integration endpoint ignore models
-    #[serde(rename = "ignoreModels")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ignoreModels", default, skip_serializing_if = "Option::is_none")]
     pub ignore_models: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Integration endpoint method
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1587,11 +1604,9 @@ pub struct IntegrationEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Integration endpoint stream key
-    #[serde(rename = "streamKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "streamKey", default, skip_serializing_if = "Option::is_none")]
     pub stream_key: Option<String>,
-    #[serde(rename = "streamToken")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "streamToken", default, skip_serializing_if = "Option::is_none")]
     pub stream_token: Option<IntegrationEndpointToken>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<IntegrationEndpointToken>,
@@ -1625,8 +1640,7 @@ pub struct IntegrationOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// Provider organization display name
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Provider organization ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1645,8 +1659,7 @@ pub struct IntegrationRepository {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the repository has Blaxel imports
-    #[serde(rename = "isBl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isBl", default, skip_serializing_if = "Option::is_none")]
     pub is_bl: Option<bool>,
     /// Repository name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1708,20 +1721,16 @@ pub struct JobExecutionMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Completion timestamp
-    #[serde(rename = "completedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// Creation timestamp
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Deletion timestamp
-    #[serde(rename = "deletedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<String>,
     /// Expiration timestamp
-    #[serde(rename = "expiredAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expiredAt", default, skip_serializing_if = "Option::is_none")]
     pub expired_at: Option<String>,
     /// Execution ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1730,12 +1739,10 @@ pub struct JobExecutionMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<String>,
     /// Start timestamp
-    #[serde(rename = "startedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// Last update timestamp
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Workspace ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1746,12 +1753,10 @@ pub struct JobExecutionMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct JobExecutionSpec {
     /// Environment variable overrides (if provided for this execution, values are masked with ***)
-    #[serde(rename = "envOverride")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "envOverride", default, skip_serializing_if = "Option::is_none")]
     pub env_override: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Memory override in megabytes (if provided for this execution)
-    #[serde(rename = "memoryOverride")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "memoryOverride", default, skip_serializing_if = "Option::is_none")]
     pub memory_override: Option<i64>,
     /// Number of parallel tasks
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1846,8 +1851,11 @@ pub struct JobExecutionTask {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct JobExecutionTaskCondition {
     /// Execution reason
-    #[serde(rename = "executionReason")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "executionReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_reason: Option<String>,
     /// Condition message
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1882,14 +1890,12 @@ pub struct JobExecutionTaskMetadata {
     /// Completion timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "completedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// Creation timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Task name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1897,20 +1903,17 @@ pub struct JobExecutionTaskMetadata {
     /// Scheduled timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "scheduledAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "scheduledAt", default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
     /// Start timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "startedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// Last update timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
@@ -1918,8 +1921,7 @@ pub struct JobExecutionTaskMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct JobExecutionTaskSpec {
     /// Maximum number of retries
-    #[serde(rename = "maxRetries")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "maxRetries", default, skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Task timeout duration
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1978,8 +1980,7 @@ pub struct JobList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct JobRuntime {
     /// Percentage of VM RAM allocated for disk storage (tmpfs overlay). Valid range 10-95, default 50. Only applies to mk3.1 (microVM) generation.
-    #[serde(rename = "diskPercent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "diskPercent", default, skip_serializing_if = "Option::is_none")]
     pub disk_percent: Option<i64>,
     /// Environment variables injected into job tasks. Supports Kubernetes EnvVar format with valueFrom references.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1991,8 +1992,7 @@ pub struct JobRuntime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Number of automatic retry attempts for failed tasks before marking as failed
-    #[serde(rename = "maxRetries")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "maxRetries", default, skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Memory allocation in megabytes. Also determines CPU allocation (CPU cores = memory in MB / 2048, e.g., 4096MB = 2 CPUs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2035,8 +2035,7 @@ pub struct JobSpec {
     /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(rename = "githubRunner")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "githubRunner", default, skip_serializing_if = "Option::is_none")]
     pub github_runner: Option<GithubRunnerConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<PoliciesList>,
@@ -2062,8 +2061,7 @@ pub struct JobVolume {
     /// Identifier for the volume, used to reference it internally
     pub name: String,
     /// If true, the volume is mounted read-only
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Storage capacity in megabytes
     #[serde(rename = "sizeMb")]
@@ -2685,28 +2683,23 @@ pub struct LiteVolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Termination timestamp for soft-deleted volumes.
-    #[serde(rename = "terminatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "terminatedAt", default, skip_serializing_if = "Option::is_none")]
     pub terminated_at: Option<String>,
 }
 
 /// Compact metadata for a Volume, returned in listing responses.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LiteVolumeMetadata {
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Caller-owned identifier for external lookups.
-    #[serde(rename = "externalId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
@@ -2750,14 +2743,12 @@ pub struct McpDefinition {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Categories of the artifact
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2769,8 +2760,7 @@ pub struct McpDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Display name of the artifact
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// If the artifact is enterprise
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2783,8 +2773,7 @@ pub struct McpDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Hidden secrets of the artifact
-    #[serde(rename = "hiddenSecrets")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hiddenSecrets", default, skip_serializing_if = "Option::is_none")]
     pub hidden_secrets: Option<Vec<String>>,
     /// Icon of the artifact
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2796,8 +2785,11 @@ pub struct McpDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration: Option<String>,
     /// Long description of the artifact
-    #[serde(rename = "longDescription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "longDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub long_description: Option<String>,
     /// Name of the artifact
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2816,34 +2808,28 @@ pub struct Metadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Human-readable name for display in the UI. Can contain spaces and special characters, max 63 characters.
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Caller-owned identifier for external lookups. Max 64 chars, alphanumeric + dash.
-    #[serde(rename = "externalId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<MetadataLabels>,
@@ -2893,8 +2879,7 @@ pub struct ModelList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ModelRuntime {
     /// Provider-specific endpoint name (e.g., HuggingFace Inference Endpoints name)
-    #[serde(rename = "endpointName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "endpointName", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
     /// Infrastructure generation. Empty (default) uses the classic deployment path. mk3 deploys through the model-gateway on microVM clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3014,8 +2999,11 @@ pub struct ModelSpec {
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Flavors>,
-    #[serde(rename = "integrationConnections")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "integrationConnections",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub integration_connections: Option<IntegrationConnectionsList>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<PoliciesList>,
@@ -3030,8 +3018,7 @@ pub struct ModelSpec {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NetworkFirewall {
     /// List of allowed external domains. Supports wildcards (e.g. *.s3.amazonaws.com).
-    #[serde(rename = "allowedDomains")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "allowedDomains", default, skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
 }
 
@@ -3052,14 +3039,12 @@ pub struct OwnerFields {
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
 }
 
@@ -3067,12 +3052,10 @@ pub struct OwnerFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PaginationMeta {
     /// True when more pages are available beyond the current one.
-    #[serde(rename = "hasMore")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Opaque cursor to pass back as the `cursor` query param for the next page. Empty when there are no more pages.
-    #[serde(rename = "nextCursor")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nextCursor", default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Total number of items in the workspace, ignoring the current page's filters. Lets the UI render "page X of Y" without walking the cursor chain. Computed from the hash-only metadata.workspace GSI count, so search (`q`) does not narrow it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3085,61 +3068,65 @@ pub struct PendingImageShare {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// The date and time when the pending share expires
-    #[serde(rename = "expiresAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Unique identifier for the pending image share
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image name (repository)
-    #[serde(rename = "imageName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// Resource type (agent, function, sandbox, job)
-    #[serde(rename = "resourceType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// User sub who initiated the share
-    #[serde(rename = "sharedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sharedBy", default, skip_serializing_if = "Option::is_none")]
     pub shared_by: Option<String>,
     /// Source account ID
-    #[serde(rename = "sourceAccountId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sourceAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_account_id: Option<String>,
     /// Source workspace name
-    #[serde(rename = "sourceWorkspace")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sourceWorkspace",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_workspace: Option<String>,
     /// Target account ID
-    #[serde(rename = "targetAccountId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "targetAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_account_id: Option<String>,
     /// Target workspace name
-    #[serde(rename = "targetWorkspace")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "targetWorkspace",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_workspace: Option<String>,
 }
 
@@ -3147,59 +3134,70 @@ pub struct PendingImageShare {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PendingImageShareRender {
     /// Creation date
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Expiration date
-    #[serde(rename = "expiresAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Whether the target workspace already has an image with the same name (potential conflict)
-    #[serde(rename = "hasConflict")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hasConflict", default, skip_serializing_if = "Option::is_none")]
     pub has_conflict: Option<bool>,
     /// Unique identifier for the pending image share
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image name (repository)
-    #[serde(rename = "imageName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// Resource type (agent, function, sandbox, job)
-    #[serde(rename = "resourceType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// User sub who initiated the share
-    #[serde(rename = "sharedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sharedBy", default, skip_serializing_if = "Option::is_none")]
     pub shared_by: Option<String>,
     /// Email of the user who initiated the share
-    #[serde(rename = "sharedByEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sharedByEmail", default, skip_serializing_if = "Option::is_none")]
     pub shared_by_email: Option<String>,
     /// Source account ID
-    #[serde(rename = "sourceAccountId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sourceAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_account_id: Option<String>,
     /// Source workspace name
-    #[serde(rename = "sourceWorkspace")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sourceWorkspace",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_workspace: Option<String>,
     /// Source workspace display name
-    #[serde(rename = "sourceWorkspaceDisplayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sourceWorkspaceDisplayName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_workspace_display_name: Option<String>,
     /// Target account ID
-    #[serde(rename = "targetAccountId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "targetAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_account_id: Option<String>,
     /// Target workspace name
-    #[serde(rename = "targetWorkspace")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "targetWorkspace",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_workspace: Option<String>,
     /// Target workspace display name
-    #[serde(rename = "targetWorkspaceDisplayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "targetWorkspaceDisplayName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_workspace_display_name: Option<String>,
 }
 
@@ -3209,37 +3207,31 @@ pub struct PendingInvitation {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// User email
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The date and time when the invitation expires
-    #[serde(rename = "expiresAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// User sub
-    #[serde(rename = "invitedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "invitedBy", default, skip_serializing_if = "Option::is_none")]
     pub invited_by: Option<String>,
     /// ACL role
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3268,19 +3260,15 @@ pub struct PendingInvitationRender {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The date and time when the invitation expires
-    #[serde(rename = "expiresAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Opaque invitation identifier
-    #[serde(rename = "invitationId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "invitationId", default, skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<String>,
     /// Invitation date
-    #[serde(rename = "invitedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "invitedAt", default, skip_serializing_if = "Option::is_none")]
     pub invited_at: Option<String>,
-    #[serde(rename = "invitedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "invitedBy", default, skip_serializing_if = "Option::is_none")]
     pub invited_by: Option<PendingInvitationRenderInvitedBy>,
     /// ACL role
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3290,8 +3278,11 @@ pub struct PendingInvitationRender {
     pub r#type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<PendingInvitationRenderWorkspace>,
-    #[serde(rename = "workspaceDetails")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "workspaceDetails",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_details: Option<PendingInvitationWorkspaceDetails>,
 }
 
@@ -3299,8 +3290,7 @@ pub struct PendingInvitationRender {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PendingInvitationRenderAccount {
     /// Account display name or owner email
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Account ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3328,8 +3318,7 @@ pub struct PendingInvitationRenderInvitedBy {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PendingInvitationRenderWorkspace {
     /// Workspace display name
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Workspace name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3419,8 +3408,11 @@ pub struct PolicyMaxTokens {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<i64>,
     /// RatioInputOverOutput
-    #[serde(rename = "ratioInputOverOutput")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ratioInputOverOutput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ratio_input_over_output: Option<i64>,
     /// Step
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3471,11 +3463,9 @@ pub struct PolicySpec {
     pub flavors: Option<Flavors>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locations: Option<PolicyLocations>,
-    #[serde(rename = "maxTokens")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "maxTokens", default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<PolicyMaxTokens>,
-    #[serde(rename = "resourceTypes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceTypes", default, skip_serializing_if = "Option::is_none")]
     pub resource_types: Option<PolicyResourceTypes>,
     /// Sandbox mode
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3607,40 +3597,33 @@ pub struct PreviewMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Model display name
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Preview name
     pub name: String,
     /// Resource name
-    #[serde(rename = "resourceName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// Resource type
-    #[serde(rename = "resourceType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Workspace name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3651,8 +3634,7 @@ pub struct PreviewMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PreviewSpec {
     /// Custom domain bound to this preview
-    #[serde(rename = "customDomain")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "customDomain", default, skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<String>,
     /// The expiration date for the preview in ISO 8601 format - 2024-12-31T23:59:59Z
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3661,8 +3643,7 @@ pub struct PreviewSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Prefix URL
-    #[serde(rename = "prefixUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "prefixUrl", default, skip_serializing_if = "Option::is_none")]
     pub prefix_url: Option<String>,
     /// Whether the preview is public
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3673,12 +3654,14 @@ pub struct PreviewSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Those headers will be set in all requests to your preview. This is especially useful to set the Authorization header.
-    #[serde(rename = "requestHeaders")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestHeaders", default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Those headers will be set in all responses of your preview. This is especially useful to set the CORS headers.
-    #[serde(rename = "responseHeaders")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "responseHeaders",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response_headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Time to live for the preview (e.g., "1h", "24h", "7d"). After this duration, the preview will be automatically deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3703,16 +3686,13 @@ pub struct PreviewTokenMetadata {
     /// Token name
     pub name: String,
     /// Preview name
-    #[serde(rename = "previewName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "previewName", default, skip_serializing_if = "Option::is_none")]
     pub preview_name: Option<String>,
     /// Resource name
-    #[serde(rename = "resourceName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// Resource type
-    #[serde(rename = "resourceType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Workspace name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3728,8 +3708,7 @@ pub struct PreviewTokenSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// Expiration time of the token
-    #[serde(rename = "expiresAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Token
     ///
@@ -3750,15 +3729,17 @@ pub struct PrivateLocation {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProxyConfig {
     /// List of allowed external domains (allowlist). When set, only these domains are reachable. Supports wildcards (e.g. *.s3.amazonaws.com).
-    #[serde(rename = "allowedDomains")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "allowedDomains", default, skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
     /// Domains that bypass the proxy entirely via the NO_PROXY directive. Traffic to these destinations goes direct, not through the CONNECT tunnel. Supports wildcards. Note that localhost, private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), 169.254.169.254, .local and .internal are always bypassed by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass: Option<Vec<String>>,
     /// List of forbidden external domains (denylist). When set, all domains except these are reachable. Supports wildcards (e.g. *.malware.com). If both allowedDomains and forbiddenDomains are set, allowedDomains takes precedence.
-    #[serde(rename = "forbiddenDomains")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "forbiddenDomains",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub forbidden_domains: Option<Vec<String>>,
     /// Per-destination routing rules with header/body injection and secrets. Use destinations \["*"\] for global rules that apply to all destinations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3788,12 +3769,10 @@ pub struct PublicIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of public ipv4 addresses
-    #[serde(rename = "ipv4Cidrs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipv4Cidrs", default, skip_serializing_if = "Option::is_none")]
     pub ipv4_cidrs: Option<Vec<String>>,
     /// List of public ipv6 addresses
-    #[serde(rename = "ipv6Cidrs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipv6Cidrs", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidrs: Option<Vec<String>>,
 }
 
@@ -3802,8 +3781,11 @@ pub type PublicIps = ::std::collections::BTreeMap<String, PublicIp>;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Region {
     /// S3-compatible endpoint URL for drive storage in this region. Use {s3Endpoint}/{bucketName} to access drive contents.
-    #[serde(rename = "agentDrivePublicUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "agentDrivePublicUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub agent_drive_public_url: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Region display name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3815,30 +3797,33 @@ pub struct Region {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Drives availability status - indicates if an S3 endpoint is configured for the region
-    #[serde(rename = "drivesAvailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "drivesAvailable",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub drives_available: Option<bool>,
     /// Egress availability status - indicates if network plane URL is configured for the region
-    #[serde(rename = "egressAvailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "egressAvailable",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub egress_available: Option<bool>,
     /// Region display name
-    #[serde(rename = "infoGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "infoGeneration", default, skip_serializing_if = "Option::is_none")]
     pub info_generation: Option<String>,
     /// Region display name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Whether this region supports mk3.1 (blaxel nodes). Required for Application and Job deployments.
-    #[serde(rename = "mk31Available")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "mk31Available", default, skip_serializing_if = "Option::is_none")]
     pub mk31_available: Option<bool>,
     /// Region name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Proxy availability status - indicates if the proxy plane is configured for the region
-    #[serde(rename = "proxyAvailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "proxyAvailable", default, skip_serializing_if = "Option::is_none")]
     pub proxy_available: Option<bool>,
 }
 
@@ -3863,12 +3848,14 @@ pub struct RevisionConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<String>,
     /// Canary revision percent
-    #[serde(rename = "canaryPercent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "canaryPercent", default, skip_serializing_if = "Option::is_none")]
     pub canary_percent: Option<i64>,
     /// Sticky session TTL in seconds (0 = disabled)
-    #[serde(rename = "stickySessionTtl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "stickySessionTtl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sticky_session_ttl: Option<i64>,
     /// Traffic percentage
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3887,14 +3874,12 @@ pub struct RevisionMetadata {
     /// Revision created at
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Revision created by
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Revision ID
     ///
@@ -3902,8 +3887,7 @@ pub struct RevisionMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Is the revision previous active
-    #[serde(rename = "previousActive")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "previousActive", default, skip_serializing_if = "Option::is_none")]
     pub previous_active: Option<bool>,
     /// Status of the revision
     ///
@@ -3911,8 +3895,7 @@ pub struct RevisionMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Percent of traffic to the revision
-    #[serde(rename = "trafficPercent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "trafficPercent", default, skip_serializing_if = "Option::is_none")]
     pub traffic_percent: Option<i64>,
 }
 
@@ -3929,21 +3912,18 @@ pub struct Sandbox {
     /// Time in seconds until the sandbox is automatically deleted based on TTL and lifecycle policies. Only present for sandboxes with lifecycle configured.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "expiresIn")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expiresIn", default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Last time the sandbox was used (read-only, managed by the system)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastUsedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastUsedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
     pub metadata: Metadata,
     /// Infrastructure generation this sandbox is deployed on (mk3.0 or mk3.1).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "nodeGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeGeneration", default, skip_serializing_if = "Option::is_none")]
     pub node_generation: Option<String>,
     pub spec: SandboxSpec,
     /// Current state of the sandbox (read-only, managed by the system)
@@ -3968,8 +3948,7 @@ pub struct SandboxDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Display name of the definition
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// If the definition is enterprise
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3984,8 +3963,11 @@ pub struct SandboxDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Long description of the definition
-    #[serde(rename = "longDescription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "longDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub long_description: Option<String>,
     /// Memory of the Sandbox definition in MB
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4034,8 +4016,7 @@ pub struct SandboxError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SandboxForkRequest {
     /// Custom domain for the application
-    #[serde(rename = "customDomain")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "customDomain", default, skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<String>,
     /// Port to expose from the sandbox
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4044,8 +4025,7 @@ pub struct SandboxForkRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Snapshot ID to fork from. When set, the application revision references this snapshot.
-    #[serde(rename = "snapshotId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Name of the target application to create or update
     #[serde(rename = "targetName")]
@@ -4065,8 +4045,7 @@ pub struct SandboxForkResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The snapshot ID the fork was created from
-    #[serde(rename = "snapshotId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Type of resource that was created (sandbox or application)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4120,12 +4099,18 @@ pub struct SandboxInfrastructureError {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SandboxLifecycle {
     /// List of expiration policies. Multiple policies can be combined; whichever condition is met first triggers the action.
-    #[serde(rename = "expirationPolicies")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "expirationPolicies",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expiration_policies: Option<Vec<ExpirationPolicy>>,
     /// Duration to keep the sandbox record after termination for log access (e.g., '1h', '24h', '7d'). Defaults to 5m. Subject to maximum quota limits.
-    #[serde(rename = "terminatedRetention")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "terminatedRetention",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub terminated_retention: Option<String>,
 }
 
@@ -4143,16 +4128,18 @@ pub struct SandboxList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SandboxNetwork {
     /// Deprecated: use proxy.allowedDomains instead. List of allowed external domains (allowlist). Kept for backward compatibility.
-    #[serde(rename = "allowedDomains")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "allowedDomains", default, skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<EgressConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallConfig>,
     /// Deprecated: use proxy.forbiddenDomains instead. List of forbidden external domains (denylist). Kept for backward compatibility.
-    #[serde(rename = "forbiddenDomains")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "forbiddenDomains",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub forbidden_domains: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<ProxyConfig>,
@@ -4171,8 +4158,7 @@ pub struct SandboxRuntime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
     /// Extra arguments for kernel selection. Supported keys: 'iptables', 'nfs' (mk3.0), 'tun' (mk3.1). Values: 'enabled' or 'disabled'. Determines which kernel variant the workload runs on. Immutable after creation.
-    #[serde(rename = "extraArgs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "extraArgs", default, skip_serializing_if = "Option::is_none")]
     pub extra_args: Option<::std::collections::BTreeMap<String, String>>,
     /// Sandbox image to use. Can be a public Blaxel image (e.g., blaxel/base-image:latest) or a custom template image built with 'bl deploy'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4183,8 +4169,11 @@ pub struct SandboxRuntime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Ports>,
     /// Duration in seconds the pod needs to terminate gracefully. Defaults to 0 for immediate termination.
-    #[serde(rename = "terminationGracePeriodSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "terminationGracePeriodSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub termination_grace_period_seconds: Option<i64>,
     /// Max-age from creation: the sandbox is deleted this long after it is created, regardless of activity (not an idle timeout). Units s, m, h, d, w (e.g., '30m', '24h', '7d', '2w'). For idle-based cleanup, use a lifecycle expiration policy of type ttl-idle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4197,8 +4186,7 @@ pub struct SandboxScheduleEntry {
     /// Creation timestamp (read-only).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Unique identifier for this schedule within its sandbox. Auto-generated if not provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4206,8 +4194,7 @@ pub struct SandboxScheduleEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<SandboxScheduleInput>,
     /// Maximum number of execution records kept for this schedule. Once reached, recording a new execution deletes the oldest. Defaults to 100.
-    #[serde(rename = "maxExecutions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "maxExecutions", default, skip_serializing_if = "Option::is_none")]
     pub max_executions: Option<i64>,
     /// Type of schedule timing. 'cron' for recurring (5-field expression), 'at' for a specific RFC 3339 datetime, 'sleep' for a duration from now (resolved to 'at' on creation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4259,30 +4246,25 @@ pub struct SandboxScheduleExecution {
     /// Creation timestamp (read-only).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Reason the execution failed, naming the resource that could not be reached. Empty when the command was accepted by the sandbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// RFC 3339 time at which the command was submitted.
-    #[serde(rename = "executedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "executedAt", default, skip_serializing_if = "Option::is_none")]
     pub executed_at: Option<String>,
     /// Unique id of this execution within the schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the process started in the sandbox for this execution, used to look up its logs.
-    #[serde(rename = "processName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "processName", default, skip_serializing_if = "Option::is_none")]
     pub process_name: Option<String>,
     /// Id of the schedule this execution belongs to.
-    #[serde(rename = "scheduleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "scheduleId", default, skip_serializing_if = "Option::is_none")]
     pub schedule_id: Option<String>,
     /// HTTP status code returned when the scheduled command was submitted to the sandbox (0 if the sandbox could not be reached). 2xx/3xx means the command was accepted.
-    #[serde(rename = "statusCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// Process timeout in seconds for this execution. The UI uses it to scope the log view to \[executedAt, executedAt+timeout\]. 0 when the schedule set no timeout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4309,8 +4291,7 @@ pub struct SandboxScheduleInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<::std::collections::BTreeMap<String, String>>,
     /// Keep the sandbox alive (disable scale-to-zero) while the process runs. Defaults to true.
-    #[serde(rename = "keepAlive")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "keepAlive", default, skip_serializing_if = "Option::is_none")]
     pub keep_alive: Option<bool>,
     /// Optional name for the process (used to retrieve status/logs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4319,8 +4300,7 @@ pub struct SandboxScheduleInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Working directory for the command
-    #[serde(rename = "workingDir")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "workingDir", default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
 }
 
@@ -4331,8 +4311,7 @@ pub struct SandboxSnapshot {
     #[serde(rename = "createdAt")]
     pub created_at: String,
     /// Who created the snapshot
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Unique snapshot identifier
     pub id: String,
@@ -4414,8 +4393,11 @@ pub struct ShareCustomDomainBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShareImageBody {
     /// Account ID of the target workspace. Required when the target workspace belongs to a different account than the source workspace (anti-spam).
-    #[serde(rename = "targetAccountId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "targetAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_account_id: Option<String>,
     /// Name of the workspace to share the image with
     #[serde(rename = "targetWorkspace")]
@@ -4438,34 +4420,28 @@ pub struct SsoDomainMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Account ID
-    #[serde(rename = "accountId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Display name for the SSO domain
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Domain name (e.g., "acme.com")
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4476,30 +4452,41 @@ pub struct SsoDomainMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SsoDomainSpec {
     /// List of allowed login methods for this domain. When set, users with this email domain can only use the specified methods. Possible values are google, saml, email. Empty list means no restriction.
-    #[serde(rename = "allowedAuthMethods")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowedAuthMethods",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allowed_auth_methods: Option<Vec<String>>,
     /// List of workspace names where users with this domain auto-join on login
-    #[serde(rename = "autoJoinWorkspaces")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "autoJoinWorkspaces",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_join_workspaces: Option<Vec<String>>,
     /// The authentication method last used by a user with this domain (google, saml, email)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastUsedAuthMethod")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastUsedAuthMethod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_used_auth_method: Option<String>,
     /// Timestamp of when the last authentication method was used
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastUsedAuthMethodAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastUsedAuthMethodAt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_used_auth_method_at: Option<String>,
     /// Last verification attempt timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastVerifiedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastVerifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_verified_at: Option<String>,
     /// Current verification status of the domain (pending, verified, failed)
     ///
@@ -4509,20 +4496,21 @@ pub struct SsoDomainSpec {
     /// DNS TXT record name that must be created for verification
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "txtRecordName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "txtRecordName", default, skip_serializing_if = "Option::is_none")]
     pub txt_record_name: Option<String>,
     /// DNS TXT record value that must be set for verification
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "txtRecordValue")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "txtRecordValue", default, skip_serializing_if = "Option::is_none")]
     pub txt_record_value: Option<String>,
     /// Error message if verification failed
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "verificationError")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "verificationError",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub verification_error: Option<String>,
 }
 
@@ -4603,26 +4591,22 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Template {
     /// Default branch of the template
-    #[serde(rename = "defaultBranch")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "defaultBranch", default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Description of the template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Number of downloads/clones of the repository
-    #[serde(rename = "downloadCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "downloadCount", default, skip_serializing_if = "Option::is_none")]
     pub download_count: Option<i64>,
     /// Number of forks the repository has
-    #[serde(rename = "forksCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "forksCount", default, skip_serializing_if = "Option::is_none")]
     pub forks_count: Option<i64>,
     /// URL to the template's icon
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// URL to the template's icon in dark mode
-    #[serde(rename = "iconDark")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "iconDark", default, skip_serializing_if = "Option::is_none")]
     pub icon_dark: Option<String>,
     /// Name of the template
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4631,8 +4615,7 @@ pub struct Template {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     /// Number of stars the repository has
-    #[serde(rename = "starCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "starCount", default, skip_serializing_if = "Option::is_none")]
     pub star_count: Option<i64>,
     /// Topic of the template
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4670,11 +4653,9 @@ pub struct TestFeatureFlagResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Format: `date-time`.
-    #[serde(rename = "evaluatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "evaluatedAt", default, skip_serializing_if = "Option::is_none")]
     pub evaluated_at: Option<String>,
-    #[serde(rename = "featureKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "featureKey", default, skip_serializing_if = "Option::is_none")]
     pub feature_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
@@ -4688,14 +4669,12 @@ pub struct TimeFields {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
@@ -4719,18 +4698,19 @@ pub struct Trigger {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TriggerConfiguration {
     /// The authentication type of the trigger
-    #[serde(rename = "authenticationType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "authenticationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub authentication_type: Option<String>,
     /// The callback secret for async triggers (auto-generated, encrypted)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "callbackSecret")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "callbackSecret", default, skip_serializing_if = "Option::is_none")]
     pub callback_secret: Option<String>,
     /// The callback URL for async triggers (optional)
-    #[serde(rename = "callbackUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "callbackUrl", default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// The path of the trigger
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4831,8 +4811,7 @@ pub struct Volume {
     /// Timestamp when the volume was marked for termination
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "terminatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "terminatedAt", default, skip_serializing_if = "Option::is_none")]
     pub terminated_at: Option<String>,
 }
 
@@ -4840,19 +4819,16 @@ pub struct Volume {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VolumeAttachment {
     /// Absolute filesystem path where the volume will be mounted inside the sandbox
-    #[serde(rename = "mountPath")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "mountPath", default, skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
     /// For persistent volumes, the name of the volume resource to attach (must exist in the same workspace and region). For ephemeral volumes, an identifier used to reference the volume internally.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// If true, the volume is mounted read-only and cannot be modified by the sandbox
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Storage capacity in megabytes. Required for ephemeral volumes, ignored for persistent volumes.
-    #[serde(rename = "sizeMb")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sizeMb", default, skip_serializing_if = "Option::is_none")]
     pub size_mb: Option<i64>,
     /// Type of volume. Defaults to "persistent" (an existing volume resource). Use "ephemeral" for temporary disk-backed storage created with the sandbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4911,8 +4887,7 @@ pub struct VolumeSpec {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VolumeState {
     /// Resource currently using this volume in format "type:name" (e.g., "sandbox:my-sandbox"). Empty if not attached.
-    #[serde(rename = "attachedTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "attachedTo", default, skip_serializing_if = "Option::is_none")]
     pub attached_to: Option<String>,
 }
 
@@ -4932,8 +4907,7 @@ pub struct VolumeTemplate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VolumeTemplateSpec {
     /// Default size of the volume in MB
-    #[serde(rename = "defaultSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "defaultSize", default, skip_serializing_if = "Option::is_none")]
     pub default_size: Option<i64>,
     /// Description of the volume template
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4946,14 +4920,16 @@ pub struct VolumeTemplateState {
     /// Timestamp of last version upload
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastVersionUploadedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastVersionUploadedAt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_version_uploaded_at: Option<String>,
     /// Current/latest S3 version ID
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "latestVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "latestVersion", default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
     /// Status of the volume template (created, ready, error)
     ///
@@ -4963,8 +4939,7 @@ pub struct VolumeTemplateState {
     /// Total number of versions for this template
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "versionCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "versionCount", default, skip_serializing_if = "Option::is_none")]
     pub version_count: Option<i64>,
 }
 
@@ -5005,8 +4980,7 @@ pub struct VolumeTemplateVersion {
     /// Size of the template content in bytes
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "contentSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "contentSize", default, skip_serializing_if = "Option::is_none")]
     pub content_size: Option<i64>,
     /// Name of the template version
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5022,14 +4996,12 @@ pub struct VolumeTemplateVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VolumeTemplateVersionStatus>,
     /// Template name this version belongs to
-    #[serde(rename = "templateName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateName", default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// S3 version ID for this template version
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "versionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "versionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// Workspace name
     ///
@@ -5083,41 +5055,33 @@ pub struct Workspace {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Workspace account id
-    #[serde(rename = "accountId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Workspace display name
-    #[serde(rename = "displayName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Group-to-role mappings for directory sync (SCIM) group membership
-    #[serde(rename = "groupMappings")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "groupMappings", default, skip_serializing_if = "Option::is_none")]
     pub group_mappings: Option<Vec<GroupWorkspaceMapping>>,
-    #[serde(rename = "hipaaInfo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hipaaInfo", default, skip_serializing_if = "Option::is_none")]
     pub hipaa_info: Option<WorkspaceHipaaInfo>,
     /// Autogenerated unique workspace id
     ///
@@ -5135,8 +5099,7 @@ pub struct Workspace {
     /// Per-resource counts (agents, functions, models, sandboxes, policies, jobs, volumes, drives, volumetemplates, integrationconnections, previews, customdomains, serviceaccounts, images). Only populated when GetWorkspace is called with ?countResources=true.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "resourceCounts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceCounts", default, skip_serializing_if = "Option::is_none")]
     pub resource_counts: Option<::std::collections::BTreeMap<String, i64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<WorkspaceRuntime>,
@@ -5148,8 +5111,7 @@ pub struct Workspace {
     /// Reason for current status (only set for error status)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "statusReason")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
 }
 
@@ -5200,8 +5162,7 @@ impl WorkspaceAvailabilityReason {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WorkspaceHipaaInfo {
     /// True when the parent account has the HIPAA compliance addon active. Set server-side from operator tooling and Stripe billing events; cannot be changed from workspace settings.
-    #[serde(rename = "accountEnabled")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accountEnabled", default, skip_serializing_if = "Option::is_none")]
     pub account_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#unsafe: Option<WorkspaceHipaaUnsafe>,
@@ -5216,14 +5177,12 @@ pub struct WorkspaceHipaaUnsafe {
     /// RFC3339 timestamp when the opt-out was last toggled. Stamped server-side.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// User id (sub) of the actor that last toggled this opt-out. Stamped server-side.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "updatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
 }
 
@@ -5241,8 +5200,11 @@ pub struct WorkspaceRuntime {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WorkspaceSandboxSettings {
     /// When true, sandbox deployments in this workspace set SANDBOX_DISABLE_PROCESS_LOGGING=true to disable per-process stdout/stderr logging. Requires sandbox-api v0.2.28+.
-    #[serde(rename = "disableProcessLogging")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "disableProcessLogging",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disable_process_logging: Option<bool>,
 }
 

@@ -11,22 +11,143 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer)
 }
 
-/// Decodes a tagged union: reads the body as JSON, takes the string at `property`, and lets
-/// `pick` decode the whole body (tag included) as the variant that tag names.
-pub fn decode_tagged<'de, D, T>(
+/// What a union member looks like on the wire, as far as telling members apart needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// An object: the keys it declares (`None`: any keys), the keys it requires, and the
+    /// properties it pins to one value.
+    Object {
+        known: Option<&'static [&'static str]>,
+        required: &'static [&'static str],
+        pinned: &'static [(&'static str, &'static str)],
+    },
+    /// A string, from a list when the member gives one.
+    String(Option<&'static [&'static str]>),
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    /// Any value.
+    Any,
+}
+
+/// How well a value fits a shape, when it fits at all; greater is better. Pinned properties
+/// that match count most (they are tags), then the member's required keys (a member that demands
+/// more and gets it is more specific), then how few keys it declares besides (the tightest fit).
+fn fit(value: &serde_json::Value, shape: &Shape) -> Option<(usize, usize, isize)> {
+    use serde_json::Value;
+    match (shape, value) {
+        (Shape::Object { known, required, pinned }, Value::Object(map)) => {
+            if let Some(known) = known
+                && !map.keys().all(|key| known.contains(&key.as_str()))
+            {
+                return None;
+            }
+            if !required.iter().all(|key| map.contains_key(*key)) {
+                return None;
+            }
+            let mut matched = 0;
+            for (key, pinned) in pinned.iter() {
+                match map.get(*key) {
+                    Some(Value::String(found)) if found == pinned => matched += 1,
+                    None => {}
+                    Some(_) => return None,
+                }
+            }
+            let declared = known.map_or(isize::MAX, |k| k.len() as isize);
+            Some((matched, required.len(), -declared))
+        }
+        (Shape::String(None), Value::String(_)) => Some((0, 0, 0)),
+        (Shape::String(Some(values)), Value::String(text)) => values.contains(&text.as_str()).then_some((1, 0, 0)),
+        (Shape::Integer, Value::Number(n)) => (n.is_i64() || n.is_u64()).then_some((1, 0, 0)),
+        (Shape::Number, Value::Number(_)) | (Shape::Boolean, Value::Bool(_)) | (Shape::Array, Value::Array(_)) => {
+            Some((0, 0, 0))
+        }
+        (Shape::Any, _) => Some((0, 0, isize::MIN)),
+        _ => None,
+    }
+}
+
+/// The members among `candidates` that `value` fits, best first (declaration order on ties).
+fn ranked(value: &serde_json::Value, shapes: &[Shape], candidates: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut fitting: Vec<(usize, (usize, usize, isize))> =
+        candidates.filter_map(|index| Some((index, fit(value, shapes.get(index)?)?))).collect();
+    fitting.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    fitting.into_iter().map(|(index, _)| index).collect()
+}
+
+/// Tries the candidate members in order; the first that decodes wins. On failure, the error of
+/// the first (best) candidate.
+fn first_decoded<T>(
+    value: &serde_json::Value,
+    candidates: &[usize],
+    decode: &impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+) -> Result<T, Option<serde_json::Error>> {
+    let mut first_error = None;
+    for &index in candidates {
+        match decode(index, value) {
+            Ok(decoded) => return Ok(decoded),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error)
+}
+
+/// Decodes an untagged union: the member whose shape fits the value best, trying the next on
+/// failure. A value no member takes is kept as sent when `keep` is given, and refused otherwise.
+pub fn decode_union<'de, D, T>(
     deserializer: D,
-    property: &str,
-    pick: impl FnOnce(&str, serde_json::Value) -> Result<T, serde_json::Error>,
+    shapes: &[Shape],
+    decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+    keep: Option<fn(serde_json::Value) -> T>,
 ) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
     use serde::de::Error as _;
     let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-    let Some(tag) = value.get(property).and_then(serde_json::Value::as_str).map(str::to_owned) else {
+    let candidates = ranked(&value, shapes, 0..shapes.len());
+    match (first_decoded(&value, &candidates, &decode), keep) {
+        (Ok(decoded), _) => Ok(decoded),
+        (Err(_), Some(keep)) => Ok(keep(value)),
+        (Err(Some(e)), None) => Err(D::Error::custom(e)),
+        (Err(None), None) => Err(D::Error::custom("the value fits none of the union's members")),
+    }
+}
+
+/// Decodes a tagged union: reads the body as JSON, takes the string at `property`, and decodes
+/// the whole body (tag included) as the member that tag names; `tags[i]` are member `i`'s tag
+/// values. Members that share a tag are told apart by their `shapes`. A tag no member has is
+/// kept, with the whole value, by `unknown`.
+pub fn decode_tagged<'de, D, T>(
+    deserializer: D,
+    property: &str,
+    tags: &[&[&str]],
+    shapes: &[Shape],
+    decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+    unknown: fn(serde_json::Value) -> T,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    let Some(tag) = value.get(property).and_then(serde_json::Value::as_str) else {
         return Err(D::Error::custom(format!("missing or non-string tag `{property}`")));
     };
-    pick(&tag, value).map_err(D::Error::custom)
+    let named: Vec<usize> = (0..tags.len()).filter(|&i| tags[i].contains(&tag)).collect();
+    let candidates = match named.len() {
+        0 => return Ok(unknown(value)),
+        1 => named,
+        _ => ranked(&value, shapes, named.into_iter()),
+    };
+    match first_decoded(&value, &candidates, &decode) {
+        Ok(decoded) => Ok(decoded),
+        Err(Some(e)) => Err(D::Error::custom(e)),
+        Err(None) => Err(D::Error::custom(format!("no member with `{property}` = `{tag}` fits the value"))),
+    }
 }
 
 /// Decodes a field that may be absent or `null`: absent stays `None` (through `#[serde(default)]`),
@@ -78,12 +199,14 @@ mod tests {
 
     impl<'de> serde::Deserialize<'de> for Digest {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            decode_tagged(deserializer, "type", |tag, value| {
-                Ok(match tag {
-                    "sha256" => Digest::Sha256(serde_json::from_value(value)?),
-                    _ => Digest::Unknown(value),
-                })
-            })
+            decode_tagged(
+                deserializer,
+                "type",
+                &[&["sha256"]],
+                &[],
+                |_, value| Ok(Digest::Sha256(serde::Deserialize::deserialize(value)?)),
+                Digest::Unknown,
+            )
         }
     }
 
@@ -96,5 +219,75 @@ mod tests {
         let wrong = serde_json::from_str::<Digest>(r#"{"type": "sha256"}"#).unwrap_err();
         assert!(wrong.to_string().contains("missing field `value`"), "the tag's variant, not another: {wrong}");
         assert!(serde_json::from_str::<Digest>(r#"{"value": "ab"}"#).is_err());
+    }
+}
+
+#[cfg(test)]
+mod union_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Postgres {
+        host: Option<String>,
+        sslmode: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Mysql {
+        host: Option<String>,
+        charset: Option<String>,
+    }
+
+    /// One config object per engine, every field optional: the shape, not the order, decides.
+    #[derive(Debug, PartialEq)]
+    enum Config {
+        Postgres(Postgres),
+        Mysql(Mysql),
+        Unknown(serde_json::Value),
+    }
+
+    const SHAPES: &[Shape] = &[
+        Shape::Object { known: Some(&["host", "sslmode"]), required: &[], pinned: &[] },
+        Shape::Object { known: Some(&["host", "charset"]), required: &[], pinned: &[] },
+    ];
+
+    impl<'de> serde::Deserialize<'de> for Config {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_union(
+                deserializer,
+                SHAPES,
+                |index, value| {
+                    Ok(match index {
+                        0 => Config::Postgres(serde::Deserialize::deserialize(value)?),
+                        _ => Config::Mysql(serde::Deserialize::deserialize(value)?),
+                    })
+                },
+                Some(Config::Unknown),
+            )
+        }
+    }
+
+    #[test]
+    fn the_member_that_knows_every_key_wins_and_the_rest_is_kept() {
+        let mysql: Config = serde_json::from_value(json!({"host": "h", "charset": "utf8"})).unwrap();
+        assert_eq!(mysql, Config::Mysql(Mysql { host: Some("h".into()), charset: Some("utf8".into()) }));
+        let both = json!({"host": "h", "charset": "utf8", "sslmode": "on"});
+        assert_eq!(serde_json::from_value::<Config>(both.clone()).unwrap(), Config::Unknown(both));
+    }
+
+    #[test]
+    fn fits_rank_pinned_then_required_then_tightest() {
+        let tagged = Shape::Object { known: Some(&["type", "a"]), required: &["type"], pinned: &[("type", "x")] };
+        let loose = Shape::Object { known: Some(&["type", "a", "b"]), required: &[], pinned: &[] };
+        let tight = Shape::Object { known: Some(&["type", "a"]), required: &[], pinned: &[] };
+        let shapes = [loose, tight, tagged];
+        assert_eq!(ranked(&json!({"type": "x", "a": 1}), &shapes, 0..3), [2, 1, 0]);
+        assert_eq!(ranked(&json!({"type": "y", "a": 1}), &shapes, 0..3), [1, 0], "a pinned mismatch does not fit");
+        let scalars = [Shape::Number, Shape::Integer, Shape::String(None), Shape::String(Some(&["on"])), Shape::Any];
+        assert_eq!(ranked(&json!(3), &scalars, 0..5), [1, 0, 4]);
+        assert_eq!(ranked(&json!(3.5), &scalars, 0..5), [0, 4]);
+        assert_eq!(ranked(&json!("on"), &scalars, 0..5), [3, 2, 4]);
     }
 }

@@ -2,12 +2,12 @@
 //! Golden fixture responses.
 //!
 //! One module per API, each behind a cargo feature of the same name:
-//! - [`responses`]: Responses 1
+//! - [`responses_api`]: Responses 1
 //!
 //! All of them share [`runtime`]: errors, credentials and request sending.
 //!
 //! The `client` feature (on by default) brings each API's `Client` and operations, and with them reqwest and tokio. Without it a module holds its `types` only, which need serde alone: `default-features = false, features = ["<api>"]`.
 
 pub mod runtime;
-#[cfg(feature = "responses")]
-pub mod responses;
+#[cfg(feature = "responses_api")]
+pub mod responses_api;

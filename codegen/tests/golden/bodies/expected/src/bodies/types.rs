@@ -9,8 +9,7 @@ pub struct SendMessageBody {
     pub to: String,
     #[serde(rename = "Body")]
     pub body: String,
-    #[serde(rename = "MediaUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MediaUrl", default, skip_serializing_if = "Option::is_none")]
     pub media_url: Option<Vec<String>>,
 }
 

@@ -11,6 +11,6 @@ pub enum CreateJobError {}
 pub enum CreateJobSuccess {
     /// `200`: Finished at once
     Ok(types::Job),
-    /// `202`: Accepted
+    /// `202`: Accepted, still running
     Accepted,
 }

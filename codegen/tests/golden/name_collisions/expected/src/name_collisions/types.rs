@@ -27,13 +27,22 @@ pub struct Pet {
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pet2 {
-    #[serde(rename = "fooBar")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "fooBar",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub foo_bar: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "foo_bar")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "foo_bar",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub foo_bar_2: ::std::option::Option<i64>,
-    #[serde(rename = "FOO-BAR")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "FOO-BAR",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub foo_bar_3: ::std::option::Option<bool>,
 }

@@ -3,11 +3,48 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Expr {
     Literal(Literal),
     Negation(Box<Negation>),
+    /// A value none of the members above describes exactly, kept as sent.
+    Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for Expr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::runtime::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object {
+                known: Some(&["value"]),
+                required: &[],
+                pinned: &[],
+            },
+            Shape::Object {
+                known: Some(&["operand"]),
+                required: &["operand"],
+                pinned: &[],
+            },
+        ];
+        crate::runtime::decode_union(
+            deserializer,
+            SHAPES,
+            |member, value| Ok(
+                match member {
+                    0 => Expr::Literal(::serde::Deserialize::deserialize(value)?),
+                    _ => {
+                        Expr::Negation(
+                            Box::new(::serde::Deserialize::deserialize(value)?),
+                        )
+                    }
+                },
+            ),
+            Some(Expr::Unknown),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

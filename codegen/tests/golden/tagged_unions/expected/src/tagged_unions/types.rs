@@ -30,15 +30,15 @@ impl<'de> ::serde::Deserialize<'de> for Digest {
         crate::runtime::decode_tagged(
             deserializer,
             "type",
-            |tag, value| {
-                Ok(
-                    match tag {
-                        "sha256" => Digest::Sha256(::serde_json::from_value(value)?),
-                        "none" => Digest::None(::serde_json::from_value(value)?),
-                        _ => Digest::Unknown(value),
-                    },
-                )
-            },
+            &[&["sha256"], &["none"]],
+            &[],
+            |member, value| Ok(
+                match member {
+                    0 => Digest::Sha256(::serde::Deserialize::deserialize(value)?),
+                    _ => Digest::None(::serde::Deserialize::deserialize(value)?),
+                },
+            ),
+            Digest::Unknown,
         )
     }
 }
@@ -117,15 +117,15 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
         crate::runtime::decode_tagged(
             deserializer,
             "petType",
-            |tag, value| {
-                Ok(
-                    match tag {
-                        "kitty" => Pet::Kitty(::serde_json::from_value(value)?),
-                        "Dog" => Pet::Dog(::serde_json::from_value(value)?),
-                        _ => Pet::Unknown(value),
-                    },
-                )
-            },
+            &[&["kitty"], &["Dog"]],
+            &[],
+            |member, value| Ok(
+                match member {
+                    0 => Pet::Kitty(::serde::Deserialize::deserialize(value)?),
+                    _ => Pet::Dog(::serde::Deserialize::deserialize(value)?),
+                },
+            ),
+            Pet::Unknown,
         )
     }
 }

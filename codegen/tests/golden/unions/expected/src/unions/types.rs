@@ -16,11 +16,44 @@ pub struct Dog {
 }
 
 pub type MaybeCat = Option<Cat>;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Pet {
     Cat(Cat),
     Dog(Dog),
+    /// A value none of the members above describes exactly, kept as sent.
+    Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for Pet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::runtime::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object {
+                known: Some(&["purrs"]),
+                required: &[],
+                pinned: &[],
+            },
+            Shape::Object {
+                known: Some(&["barks"]),
+                required: &[],
+                pinned: &[],
+            },
+        ];
+        crate::runtime::decode_union(
+            deserializer,
+            SHAPES,
+            |member, value| Ok(
+                match member {
+                    0 => Pet::Cat(::serde::Deserialize::deserialize(value)?),
+                    _ => Pet::Dog(::serde::Deserialize::deserialize(value)?),
+                },
+            ),
+            Some(Pet::Unknown),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,76 @@
+//! Generates every golden fixture (`codegen/tests/golden/*/spec.{yaml,json}`) into modules of this
+//! crate, one per fixture, sharing one runtime, and a table from each component schema to its
+//! Rust type for the round-trip tests.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use codegen::{CrateConfig, SpecInput};
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let golden = manifest.join("../codegen/tests/golden");
+    println!("cargo::rerun-if-changed={}", golden.display());
+    // The generated modules gate their client behind this feature; here it is always on.
+    println!("cargo::rustc-check-cfg=cfg(feature, values(\"client\"))");
+    println!("cargo::rustc-cfg=feature=\"client\"");
+
+    let mut fixtures: Vec<(String, PathBuf)> = fs::read_dir(&golden)
+        .expect("the golden fixtures")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter_map(|dir| {
+            let spec = ["spec.yaml", "spec.json"].iter().map(|f| dir.join(f)).find(|p| p.exists())?;
+            Some((dir.file_name()?.to_string_lossy().into_owned(), spec))
+        })
+        .collect();
+    fixtures.sort();
+    let inputs: Vec<SpecInput> = fixtures
+        .iter()
+        .map(|(name, spec)| {
+            let mut input = SpecInput::read(spec, &format!("{name}/{}", spec.file_name().unwrap().to_string_lossy()))
+                .unwrap_or_else(|e| panic!("{e}"));
+            input.settings.module = Some(name.clone());
+            input
+        })
+        .collect();
+    let config =
+        CrateConfig { package: "fixtures".into(), version: "0.1.0".into(), description: None, standalone: true };
+    let generated = codegen::generate(&config, &inputs, "fixture-tests build script").unwrap_or_else(|e| panic!("{e}"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("fixtures");
+    for file in &generated.files {
+        let path = out.join(&file.path);
+        fs::create_dir_all(path.parent().expect("a file in a folder")).expect("creating a folder in OUT_DIR");
+        fs::write(&path, &file.contents).expect("writing into OUT_DIR");
+    }
+
+    let mut root = String::new();
+    let module = |root: &mut String, name: &str, path: &Path| {
+        let _ = writeln!(root, "#[path = {:?}]\npub mod {name};", path.display().to_string());
+    };
+    module(&mut root, "runtime", &out.join("src/runtime/mod.rs"));
+    let mut table = String::new();
+    for (input, (name, spec)) in inputs.iter().zip(&fixtures) {
+        // The module the generator chose, which is the fixture's name unless that name is taken.
+        let api = codegen::build_api(input).unwrap_or_else(|e| panic!("{e}"));
+        let module_name = api.module.to_string();
+        module(&mut root, &module_name, &out.join(format!("src/{module_name}/mod.rs")));
+        for def in api.types.iter().filter(|d| d.origin.starts_with("/components/schemas/")) {
+            let _ = writeln!(
+                table,
+                "        ({name:?}, {:?}) => Some(check::<crate::{module_name}::types::{}>(value)),",
+                def.origin, def.name
+            );
+        }
+        let _ = writeln!(table, "        // {}", spec.display());
+    }
+    let _ = write!(
+        root,
+        "/// Decodes `value` as the type generated for the component schema at `pointer` of `fixture`, and\n\
+         /// encodes it again: `None` when there is no such type.\n\
+         pub fn round_trip(fixture: &str, pointer: &str, value: serde_json::Value) -> Option<crate::RoundTrip> {{\n\
+         \x20   use crate::check;\n\
+         \x20   match (fixture, pointer) {{\n{table}        _ => None,\n    }}\n}}\n"
+    );
+    fs::write(out.join("root.rs"), root).expect("writing into OUT_DIR");
+}
