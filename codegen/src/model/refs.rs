@@ -42,6 +42,31 @@ pub fn component_name<'r>(file: &str, reference: &'r str, section: Section, at: 
     }
 }
 
+/// The error for a reference to a component that does not exist: the closest existing name when
+/// one is close enough to be a misspelling of it.
+pub fn dangling(file: &str, at: &str, reference: &str, section: Section, known: &[&str]) -> Error {
+    let name = reference.rsplit('/').next().unwrap_or(reference);
+    let section = section.key();
+    let hint = match crate::load::lint::closest(name, known) {
+        Some(meant) => format!(
+            "did you mean `#/components/{section}/{meant}`? Otherwise define `{name}` under `components/{section}`"
+        ),
+        None => format!("define `{name}` under `components/{section}`, or fix the reference"),
+    };
+    Error::invalid(Location::new(file, at), format!("`$ref: {reference}` points to nothing"), hint)
+}
+
+/// The names of the components in `section`.
+pub fn section_names(openapi: &OpenAPI, section: Section) -> Vec<&str> {
+    let Some(components) = &openapi.components else { return Vec::new() };
+    match section {
+        Section::Schemas => components.schemas.keys().map(String::as_str).collect(),
+        Section::Parameters => components.parameters.keys().map(String::as_str).collect(),
+        Section::RequestBodies => components.request_bodies.keys().map(String::as_str).collect(),
+        Section::Responses => components.responses.keys().map(String::as_str).collect(),
+    }
+}
+
 /// Follows `$ref`s (possibly chained) to the item they name.
 pub fn resolve<'a, T>(
     file: &str,
@@ -57,13 +82,11 @@ pub fn resolve<'a, T>(
             ReferenceOr::Item(item) => return Ok(item),
             ReferenceOr::Reference { reference } => {
                 let name = component_name(file, reference, section, at)?;
-                current = openapi.components.as_ref().and_then(|c| lookup(c, name)).ok_or_else(|| {
-                    Error::invalid(
-                        Location::new(file, at),
-                        format!("`$ref: {reference}` points to nothing"),
-                        format!("define `{name}` under `components/{}`, or fix the reference", section.key()),
-                    )
-                })?;
+                current = openapi
+                    .components
+                    .as_ref()
+                    .and_then(|c| lookup(c, name))
+                    .ok_or_else(|| dangling(file, at, reference, section, &section_names(openapi, section)))?;
             }
         }
     }

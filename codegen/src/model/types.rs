@@ -143,11 +143,8 @@ impl<'a> TypeBuilder<'a> {
     pub fn component(&self, reference: &str, at: &str) -> Result<TypeId> {
         let name = refs::component_name(self.file, reference, refs::Section::Schemas, at)?;
         self.components.get(name).copied().ok_or_else(|| {
-            Error::invalid(
-                Location::new(self.file, at),
-                format!("`$ref: {reference}` points to nothing"),
-                format!("define `{name}` under `components/schemas`, or fix the reference"),
-            )
+            let known: Vec<&str> = self.components.keys().copied().collect();
+            refs::dangling(self.file, at, reference, refs::Section::Schemas, &known)
         })
     }
 
