@@ -35,7 +35,7 @@ fn main() {
         })
         .collect();
     let config =
-        CrateConfig { package: "fixtures".into(), version: "0.1.0".into(), description: None, standalone: true };
+        CrateConfig { package: "fixture-tests".into(), version: "0.1.0".into(), description: None, standalone: true };
     let generated = codegen::generate(&config, &inputs, "fixture-tests build script").unwrap_or_else(|e| panic!("{e}"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("fixtures");
     for file in &generated.files {

@@ -130,7 +130,7 @@ mod one_request {
 
     fn generated(client: &blaxel::Client) -> types::Image {
         SETUP.runtime.block_on(async {
-            let image = client.get_image("agent", "image-1").await.expect("an image");
+            let image = client.get_image("agent", "image-1").send().await.expect("an image");
             assert_eq!(image.metadata.name.as_deref(), Some("image-1"));
             image.into_body()
         })
@@ -175,7 +175,7 @@ mod large_response {
         let setup = &*SETUP;
         bencher.counter(divan::counter::BytesCount::new(BODIES.many.len())).bench_local(|| {
             setup.runtime.block_on(async {
-                let images = setup.client.list_images().await.expect("images");
+                let images = setup.client.list_images().send().await.expect("images");
                 assert_eq!(images.len(), LARGE_LIST);
                 images
             })

@@ -1,16 +1,17 @@
 //! Hand-written tests of the generated clients live in `tests/`. The README's examples are
 //! compiled here as doctests, so they cannot drift from the generated API.
 //!
-//! Devin's spec lists no server, so its client cannot be started without a base URL. This does
+//! Devin's spec lists no server, so its client cannot be built without a base URL. This does
 //! not compile:
 //!
 //! ```compile_fail
-//! let _builder = vendor_apis::devin::Client::builder();
+//! let _client = vendor_apis::devin::Client::builder().bearer_auth("cog_x").build();
 //! ```
 //!
-//! while the same call with a URL does:
+//! while the same builder with a URL does, in either order:
 //!
 //! ```
-//! let _builder = vendor_apis::devin::Client::builder("https://api.example.com");
+//! let _client = vendor_apis::devin::Client::builder().base_url("https://api.example.com").bearer_auth("cog_x").build();
+//! let _client = vendor_apis::devin::Client::builder().bearer_auth("cog_x").base_url("https://api.example.com").build();
 //! ```
 #![doc = include_str!("../../README.md")]

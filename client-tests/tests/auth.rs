@@ -18,11 +18,9 @@ const AUTH: Scheme = Scheme::new(0, "auth");
 async fn sent_with(credential: Credential) -> Request {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
-    let mut builder = ClientBuilder::new(server.uri());
-    builder.credential(AUTH, credential);
-    let client = builder.build().unwrap();
+    let client = ClientBuilder::new(server.uri()).credential(AUTH, credential).build().unwrap();
     let request = client.request(Method::GET, "/x", &[&[AUTH]]).unwrap();
-    client.send::<()>(request).await.unwrap();
+    client.send::<()>(request, &Default::default()).await.unwrap();
     server.received_requests().await.unwrap().remove(0)
 }
 
@@ -52,15 +50,16 @@ async fn each_scheme_sends_its_credential_once() {
 #[tokio::test]
 async fn a_query_key_never_shows_in_errors() {
     // Nothing listens on port 9: the connection fails, and reqwest errors name the URL.
-    let mut builder = ClientBuilder::new("http://127.0.0.1:9");
-    builder.credential(
-        AUTH,
-        Credential::ApiKey { location: ApiKeyLocation::Query, name: "api_key", value: Secret::new("k3y_secret") },
-    );
-    builder.retry(runtime::RetryPolicy::none());
-    let client = builder.build().unwrap();
+    let client = ClientBuilder::new("http://127.0.0.1:9")
+        .credential(
+            AUTH,
+            Credential::ApiKey { location: ApiKeyLocation::Query, name: "api_key", value: Secret::new("k3y_secret") },
+        )
+        .retry(runtime::RetryPolicy::none())
+        .build()
+        .unwrap();
     let request = client.request(Method::GET, "/x", &[&[AUTH]]).unwrap();
-    let err = client.send::<()>(request).await.unwrap_err();
+    let err = client.send::<()>(request, &Default::default()).await.unwrap_err();
     assert!(!err.to_string().contains("k3y_secret") && !format!("{err:?}").contains("k3y_secret"), "{err:?}");
 }
 
@@ -120,12 +119,12 @@ async fn one_token_fetch_serves_many_concurrent_calls() {
     let (server, client, tokens) = blaxel_with_token_endpoint(3600).await;
     let calls = (0..8).map(|i| {
         let client = client.clone();
-        tokio::spawn(async move { client.delete_api_key_for_service_account("c", &format!("k{i}")).await })
+        tokio::spawn(async move { client.delete_api_key_for_service_account("c", format!("k{i}")).send().await })
     });
     for call in calls {
         call.await.unwrap().unwrap();
     }
-    client.delete_api_key_for_service_account("c", "k-later").await.unwrap();
+    client.delete_api_key_for_service_account("c", "k-later").send().await.unwrap();
     assert_eq!(tokens.issued.load(Ordering::SeqCst), 1, "one fetch for nine calls");
     let requests = server.received_requests().await.unwrap();
     assert_eq!(api_authorizations(&requests), vec!["Bearer tok-1"; 9]);
@@ -143,9 +142,9 @@ async fn one_token_fetch_serves_many_concurrent_calls() {
 async fn an_expiring_token_is_refreshed() {
     // A one-second token is renewed half-way through its life.
     let (server, client, tokens) = blaxel_with_token_endpoint(1).await;
-    client.delete_api_key_for_service_account("c", "k1").await.unwrap();
+    client.delete_api_key_for_service_account("c", "k1").send().await.unwrap();
     tokio::time::sleep(Duration::from_millis(700)).await;
-    client.delete_api_key_for_service_account("c", "k2").await.unwrap();
+    client.delete_api_key_for_service_account("c", "k2").send().await.unwrap();
     assert_eq!(tokens.issued.load(Ordering::SeqCst), 2);
     let requests = server.received_requests().await.unwrap();
     assert_eq!(api_authorizations(&requests), ["Bearer tok-1", "Bearer tok-2"]);
@@ -166,7 +165,7 @@ async fn a_refused_token_request_is_an_auth_error_and_the_call_is_not_sent() {
         .oauth2_client_credentials("client-id", "wrong-secret", &[])
         .build()
         .unwrap();
-    let err = client.delete_api_key_for_service_account("c", "k").await.unwrap_err();
+    let err = client.delete_api_key_for_service_account("c", "k").send().await.unwrap_err();
     let Error::Auth(auth) = &err else { panic!("{err:?}") };
     assert_eq!(auth.status.map(|s| s.as_u16()), Some(401));
     let message = err.to_string();
@@ -183,23 +182,24 @@ async fn a_combined_requirement_sends_both_and_alternatives_pick_the_first_confi
     const BEARER: Scheme = Scheme::new(0, "bearer");
     const KEY: Scheme = Scheme::new(1, "key");
     const MISSING: Scheme = Scheme::new(2, "missing");
-    let mut builder = ClientBuilder::new(server.uri());
-    builder.credential(BEARER, Credential::Bearer(Secret::new("t0k")));
-    builder.credential(
-        KEY,
-        Credential::ApiKey { location: ApiKeyLocation::Header, name: "x-api-key", value: Secret::new("k3y") },
-    );
-    let client = builder.build().unwrap();
+    let client = ClientBuilder::new(server.uri())
+        .credential(BEARER, Credential::Bearer(Secret::new("t0k")))
+        .credential(
+            KEY,
+            Credential::ApiKey { location: ApiKeyLocation::Header, name: "x-api-key", value: Secret::new("k3y") },
+        )
+        .build()
+        .unwrap();
 
     // `bearer AND key`, as one requirement object.
     let both = client.request(Method::GET, "/both", &[&[BEARER, KEY]]).unwrap();
-    client.send::<()>(both).await.unwrap();
+    client.send::<()>(both, &Default::default()).await.unwrap();
     // `missing OR key`: the first alternative lacks a credential, the second is used alone.
     let either = client.request(Method::GET, "/either", &[&[MISSING], &[KEY]]).unwrap();
-    client.send::<()>(either).await.unwrap();
+    client.send::<()>(either, &Default::default()).await.unwrap();
     // `security: []` sends nothing.
     let open = client.request(Method::GET, "/open", &[]).unwrap();
-    client.send::<()>(open).await.unwrap();
+    client.send::<()>(open, &Default::default()).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
     let sent = |i: usize, name: &str| requests[i].headers.get_all(name).iter().count();

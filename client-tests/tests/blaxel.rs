@@ -24,7 +24,7 @@ async fn authorization_headers(server: &MockServer) -> Vec<String> {
 async fn a_200_without_content_returns_unit() {
     let server = server_answering(200).await;
     let client = Client::builder().base_url(server.uri()).api_key_auth("bl_key").build().unwrap();
-    let response = client.delete_api_key_for_service_account("client-1", "key-1").await.unwrap();
+    let response = client.delete_api_key_for_service_account("client-1", "key-1").send().await.unwrap();
     assert_eq!(response.status(), 200);
     let () = response.into_body();
 }
@@ -33,7 +33,7 @@ async fn a_200_without_content_returns_unit() {
 async fn an_undeclared_status_is_an_error_with_that_status() {
     let server = server_answering(404).await;
     let client = Client::builder().base_url(server.uri()).api_key_auth("bl_key").build().unwrap();
-    let err = client.delete_api_key_for_service_account("client-1", "key-1").await.unwrap_err();
+    let err = client.delete_api_key_for_service_account("client-1", "key-1").send().await.unwrap_err();
     assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }
@@ -55,16 +55,16 @@ async fn exactly_one_credential_is_sent_the_first_alternative_that_is_configured
     let uri = server.uri();
 
     let api_key_only = Client::builder().base_url(&uri).api_key_auth("bl_key").build().unwrap();
-    api_key_only.delete_api_key_for_service_account("client-1", "key-1").await.unwrap();
+    api_key_only.delete_api_key_for_service_account("client-1", "key-1").send().await.unwrap();
     assert_eq!(authorization_headers(&server).await, ["Bearer bl_key"]);
 
     let both = Client::builder().base_url(&uri).api_key_auth("bl_key").oauth2_token("oauth_token").build().unwrap();
-    both.delete_api_key_for_service_account("client-1", "key-1").await.unwrap();
+    both.delete_api_key_for_service_account("client-1", "key-1").send().await.unwrap();
     assert_eq!(authorization_headers(&server).await, ["Bearer oauth_token"], "OAuth2 is listed first");
 
     let none = Client::builder().base_url(&uri).build().unwrap();
     let sent = server.received_requests().await.unwrap().len();
-    let err = none.delete_api_key_for_service_account("client-1", "key-1").await.unwrap_err();
+    let err = none.delete_api_key_for_service_account("client-1", "key-1").send().await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert!(err.to_string().contains("OAuth2, or ApiKeyAuth"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), sent);
@@ -75,7 +75,7 @@ async fn camel_case_path_parameters_are_encoded() {
     let server = MockServer::start().await;
     Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let client = Client::builder().base_url(server.uri()).api_key_auth("bl_key").build().unwrap();
-    client.delete_api_key_for_service_account("a/b", "c?d").await.unwrap();
+    client.delete_api_key_for_service_account("a/b", "c?d").send().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].url.path(), "/service_accounts/a%2Fb/api_keys/c%3Fd");
 }

@@ -25,7 +25,7 @@ fn key_json() -> serde_json::Value {
 }
 
 fn builder(server: &MockServer) -> ClientBuilder {
-    Client::builder(server.uri()).bearer_auth(TOKEN)
+    Client::builder().base_url(server.uri()).bearer_auth(TOKEN)
 }
 
 async fn client_answering(template: ResponseTemplate) -> (MockServer, Client) {
@@ -38,7 +38,7 @@ async fn client_answering(template: ResponseTemplate) -> (MockServer, Client) {
 #[tokio::test]
 async fn a_200_decodes_with_i64_timestamps_and_nulls() {
     let (server, client) = client_answering(ResponseTemplate::new(200).set_body_json(key_json())).await;
-    let response = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap();
+    let response = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap();
     assert_eq!(response.status(), 200);
     let key = response.into_body();
     assert_eq!(key.expires_at, Some(4102444800));
@@ -69,7 +69,7 @@ fn required_nullable_fields_must_be_present_and_encode_none_as_null() {
 async fn a_declared_422_is_a_typed_error_with_string_and_integer_locations() {
     let body = json!({"detail": [{"loc": ["path", "api_key_id", 0], "msg": "bad id", "type": "value_error"}]});
     let (_server, client) = client_answering(ResponseTemplate::new(422).set_body_json(body)).await;
-    let err = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap_err();
+    let err = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
     let Some(RevokeServiceUserApiKeyError::UnprocessableEntity(validation)) = err.api_error() else {
         panic!("expected the declared 422, got {err:?}");
@@ -100,7 +100,7 @@ async fn the_404_and_409_from_the_overlay_are_named_errors() {
             .insert_header("x-request-id", "req-123")
             .set_body_json(json!({ "detail": text }));
         let (_server, client) = client_answering(template).await;
-        let err = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap_err();
+        let err = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap_err();
         assert_eq!(err.api_error(), Some(&expected), "{err:?}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.headers().unwrap()["x-request-id"], "req-123");
@@ -114,7 +114,7 @@ async fn an_undeclared_status_keeps_status_headers_and_body() {
     let template =
         ResponseTemplate::new(418).insert_header("x-request-id", "req-9").set_body_json(json!({"detail": "teapot"}));
     let (_server, client) = client_answering(template).await;
-    let err = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap_err();
+    let err = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap_err();
     assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(418));
     assert_eq!(err.headers().unwrap()["x-request-id"], "req-9");
@@ -126,7 +126,7 @@ async fn an_undeclared_500_with_html_keeps_the_page() {
     let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
     let template = ResponseTemplate::new(500).set_body_raw(page, "text/html");
     let (_server, client) = client_answering(template).await;
-    let err = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap_err();
+    let err = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap_err();
     let Error::UnexpectedStatus(response) = &err else { panic!("{err:?}") };
     assert_eq!(response.status(), 500);
     assert_eq!(response.text(), page);
@@ -139,7 +139,7 @@ async fn malformed_or_wrongly_shaped_json_is_a_decode_error_keeping_the_body() {
     for body in bodies {
         let template = ResponseTemplate::new(200).set_body_raw(body, "application/json");
         let (_server, client) = client_answering(template).await;
-        let err = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap_err();
+        let err = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap_err();
         let Error::Decode { response, .. } = &err else { panic!("{body:?}: {err:?}") };
         assert_eq!(response.body(), body.as_bytes());
         assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
@@ -147,7 +147,7 @@ async fn malformed_or_wrongly_shaped_json_is_a_decode_error_keeping_the_body() {
     // A declared error status with a body of the wrong shape is a decode error, not a wrong variant.
     let template = ResponseTemplate::new(422).set_body_json(json!({"detail": "not a list"}));
     let (_server, client) = client_answering(template).await;
-    let err = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap_err();
+    let err = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
 }
@@ -165,13 +165,13 @@ async fn path_parameters_are_one_segment_each() {
         ("ü ñ", "%2F", "/v3beta1/enterprise/service-users/%C3%BC%20%C3%B1/api-keys/%252F"),
     ];
     for (user, key, wanted) in cases {
-        client.revoke_service_user_api_key(user, key).await.unwrap();
+        client.revoke_service_user_api_key(user, key).send().await.unwrap();
         let requests = server.received_requests().await.unwrap();
         assert_eq!(requests.last().unwrap().url.path(), wanted);
     }
     let sent = server.received_requests().await.unwrap().len();
     for (user, key) in [("..", "k"), ("u", "."), ("", "k")] {
-        let err = client.revoke_service_user_api_key(user, key).await.unwrap_err();
+        let err = client.revoke_service_user_api_key(user, key).send().await.unwrap_err();
         assert!(matches!(err, Error::InvalidRequest(_)), "{user:?}/{key:?}: {err:?}");
     }
     assert_eq!(server.received_requests().await.unwrap().len(), sent, "refused requests are not sent");
@@ -181,7 +181,7 @@ async fn path_parameters_are_one_segment_each() {
 async fn the_token_never_shows_in_debug_or_errors() {
     let (_server, client) = client_answering(ResponseTemplate::new(500).set_body_string("oops")).await;
     assert!(!format!("{client:?}").contains(TOKEN));
-    let err = client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap_err();
+    let err = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap_err();
     assert!(!format!("{err:?}").contains(TOKEN));
     assert!(!err.to_string().contains(TOKEN));
 }
@@ -189,8 +189,8 @@ async fn the_token_never_shows_in_debug_or_errors() {
 #[tokio::test]
 async fn without_credentials_nothing_is_sent() {
     let server = MockServer::start().await;
-    let client = Client::builder(server.uri()).build().unwrap();
-    let err = client.revoke_service_user_api_key("u", "k").await.unwrap_err();
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let err = client.revoke_service_user_api_key("u", "k").send().await.unwrap_err();
     assert!(err.to_string().contains("bearerAuth"), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -205,10 +205,10 @@ async fn the_base_url_may_carry_a_path_prefix_and_must_be_http() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder(format!("{}/devin/", server.uri())).bearer_auth(TOKEN).build().unwrap();
-    client.revoke_service_user_api_key("service-user-1", "key-1").await.unwrap();
+    let client = Client::builder().base_url(format!("{}/devin/", server.uri())).bearer_auth(TOKEN).build().unwrap();
+    client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap();
 
     for bad in ["not a url", "ftp://example.com", "https://example.com/?q=1"] {
-        assert!(Client::builder(bad).build().is_err(), "{bad}");
+        assert!(Client::builder().base_url(bad).build().is_err(), "{bad}");
     }
 }

@@ -10,7 +10,13 @@ use vendor_apis::runtime::{Error, RetryPolicy};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 fn client(url: String) -> devin::Client {
-    devin::Client::builder(url).bearer_auth("cog").retry(RetryPolicy::none()).max_response_bytes(1024).build().unwrap()
+    devin::Client::builder()
+        .base_url(url)
+        .bearer_auth("cog")
+        .retry(RetryPolicy::none())
+        .max_response_bytes(1024)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -20,7 +26,7 @@ async fn a_body_over_the_limit_is_refused_by_its_declared_length() {
         .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b' '; 4096]))
         .mount(&server)
         .await;
-    let err = client(server.uri()).revoke_service_user_api_key("u", "k").await.unwrap_err();
+    let err = client(server.uri()).revoke_service_user_api_key("u", "k").send().await.unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { limit: 1024, .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     assert!(err.to_string().contains("max_response_bytes"), "{err}");
@@ -44,7 +50,7 @@ async fn a_chunked_body_over_the_limit_is_cut_off_while_it_streams() {
             }
         }
     });
-    let err = client(url).revoke_service_user_api_key("u", "k").await.unwrap_err();
+    let err = client(url).revoke_service_user_api_key("u", "k").send().await.unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { limit: 1024, .. }), "{err:?}");
 }
 
@@ -86,7 +92,7 @@ proptest! {
             *slot.0.lock().unwrap() = (status, body.clone(), content_type);
             let server = MockServer::start().await;
             Mock::given(wiremock::matchers::any()).respond_with(slot).mount(&server).await;
-            let outcome = client(server.uri()).revoke_service_user_api_key("u", "k").await;
+            let outcome = client(server.uri()).revoke_service_user_api_key("u", "k").send().await;
             // HTTP gives 204 and 205 no body; the transport drops one a server sends anyway.
             let body = if matches!(status, 204 | 205) { Vec::new() } else { body };
             match (status, outcome) {

@@ -52,12 +52,13 @@ async fn the_client_speaks_https() {
     let (port, cert, server) = serve_once().await;
     let trusted = reqwest::Certificate::from_der(&cert).unwrap();
     let http = reqwest::Client::builder().tls_certs_only([trusted]).build().unwrap();
-    let client = vendor_apis::devin::Client::builder(format!("https://127.0.0.1:{port}"))
+    let client = vendor_apis::devin::Client::builder()
+        .base_url(format!("https://127.0.0.1:{port}"))
         .bearer_auth("cog_tls")
         .http_client(http)
         .build()
         .unwrap();
-    let key = client.revoke_service_user_api_key("u", "k").await.unwrap();
+    let key = client.revoke_service_user_api_key("u", "k").send().await.unwrap();
     assert!(key.is_active);
     let head = server.await.unwrap();
     assert!(head.starts_with("DELETE /v3beta1/enterprise/service-users/u/api-keys/k HTTP/1.1\r\n"), "{head}");
@@ -67,8 +68,11 @@ async fn the_client_speaks_https() {
 #[tokio::test]
 async fn an_untrusted_certificate_is_refused() {
     let (port, _cert, _server) = serve_once().await;
-    let client =
-        vendor_apis::devin::Client::builder(format!("https://127.0.0.1:{port}")).bearer_auth("x").build().unwrap();
-    let err = client.revoke_service_user_api_key("u", "k").await.unwrap_err();
+    let client = vendor_apis::devin::Client::builder()
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .bearer_auth("x")
+        .build()
+        .unwrap();
+    let err = client.revoke_service_user_api_key("u", "k").send().await.unwrap_err();
     assert!(matches!(err, vendor_apis::runtime::Error::Transport(_)), "{err:?}");
 }

@@ -21,7 +21,7 @@ fn quick_retries(max_retries: u32) -> RetryPolicy {
 }
 
 fn devin_client(server: &MockServer) -> devin::Client {
-    devin::Client::builder(server.uri()).bearer_auth("cog").retry(quick_retries(2)).build().unwrap()
+    devin::Client::builder().base_url(server.uri()).bearer_auth("cog").retry(quick_retries(2)).build().unwrap()
 }
 
 #[tokio::test]
@@ -32,7 +32,7 @@ async fn a_503_is_retried_and_the_success_returned() {
         .respond_with(ResponseTemplate::new(200).set_body_json(key_json()))
         .mount(&server)
         .await;
-    let key = devin_client(&server).revoke_service_user_api_key("u", "k").await.unwrap();
+    let key = devin_client(&server).revoke_service_user_api_key("u", "k").send().await.unwrap();
     assert_eq!(key.api_key_id, "k");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
@@ -47,7 +47,7 @@ async fn retry_after_is_honoured() {
         .mount(&server)
         .await;
     let started = Instant::now();
-    devin_client(&server).revoke_service_user_api_key("u", "k").await.unwrap();
+    devin_client(&server).revoke_service_user_api_key("u", "k").send().await.unwrap();
     let waited = started.elapsed();
     // The backoff alone would be 5-10 ms; the server asked for a second.
     assert!(waited >= Duration::from_secs(1) && waited < Duration::from_secs(3), "{waited:?}");
@@ -60,12 +60,12 @@ async fn a_post_is_not_retried_unless_the_caller_opts_in() {
     let body: blaxel::types::Agent = serde_json::from_value(json!({"metadata": {"name": "a"}, "spec": {}})).unwrap();
     let client =
         blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").retry(quick_retries(3)).build().unwrap();
-    let err = client.create_agent(&body).await.unwrap_err();
+    let err = client.create_agent(body.clone()).send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "POST is sent once");
 
     let opted_in = client.with_retry(RetryPolicy { retry_non_idempotent: true, ..quick_retries(3) });
-    opted_in.create_agent(&body).await.unwrap_err();
+    opted_in.create_agent(body.clone()).send().await.unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 1 + 4, "first attempt plus three retries");
 }
 
@@ -81,7 +81,7 @@ async fn after_the_last_retry_the_last_answer_is_the_error() {
         })
         .mount(&server)
         .await;
-    let err = devin_client(&server).revoke_service_user_api_key("u", "k").await.unwrap_err();
+    let err = devin_client(&server).revoke_service_user_api_key("u", "k").send().await.unwrap_err();
     assert_eq!(attempts.load(Ordering::SeqCst), 3, "one attempt and two retries");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(err.raw_body().unwrap(), b"attempt 3");
@@ -92,16 +92,17 @@ async fn a_slow_answer_is_a_timeout_error_and_the_limit_can_be_raised_per_call()
     let server = MockServer::start().await;
     let slow = ResponseTemplate::new(200).set_body_json(key_json()).set_delay(Duration::from_millis(400));
     Mock::given(method("DELETE")).respond_with(slow).mount(&server).await;
-    let client = devin::Client::builder(server.uri())
+    let client = devin::Client::builder()
+        .base_url(server.uri())
         .bearer_auth("cog")
         .timeout(Duration::from_millis(100))
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let err = client.revoke_service_user_api_key("u", "k").await.unwrap_err();
+    let err = client.revoke_service_user_api_key("u", "k").send().await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     let patient = client.with_timeout(Duration::from_secs(5));
-    patient.revoke_service_user_api_key("u", "k").await.unwrap();
+    patient.revoke_service_user_api_key("u", "k").send().await.unwrap();
 }
 
 /// Adds a header to every request and counts the responses.
@@ -129,9 +130,9 @@ async fn hooks_see_every_request_and_response() {
         .await;
     let responses = Arc::new(AtomicUsize::new(0));
     let tracing = Tracing { responses: Arc::clone(&responses) };
-    let client = devin::Client::builder(server.uri()).bearer_auth("cog").hook(tracing).build().unwrap();
-    client.revoke_service_user_api_key("u", "k").await.unwrap();
-    client.revoke_service_user_api_key("u", "k").await.unwrap();
+    let client = devin::Client::builder().base_url(server.uri()).bearer_auth("cog").hook(tracing).build().unwrap();
+    client.revoke_service_user_api_key("u", "k").send().await.unwrap();
+    client.revoke_service_user_api_key("u", "k").send().await.unwrap();
     assert_eq!(responses.load(Ordering::SeqCst), 2);
     let requests = server.received_requests().await.unwrap();
     assert!(requests.iter().all(|r| r.headers["x-trace-id"] == "trace-1"));
@@ -144,7 +145,7 @@ async fn status_and_headers_come_with_successes() {
     let server = MockServer::start().await;
     let answer = ResponseTemplate::new(200).insert_header("x-request-id", "req-7").set_body_json(key_json());
     Mock::given(method("DELETE")).respond_with(answer).mount(&server).await;
-    let response = devin_client(&server).revoke_service_user_api_key("u", "k").await.unwrap();
+    let response = devin_client(&server).revoke_service_user_api_key("u", "k").send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["x-request-id"], "req-7");
 }
@@ -157,9 +158,9 @@ async fn connection_errors_are_retried_for_idempotent_methods_only() {
     let url = format!("http://{closed}");
     let policy = RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(200), ..RetryPolicy::default() };
 
-    let devin = devin::Client::builder(&url).bearer_auth("cog").retry(policy.clone()).build().unwrap();
+    let devin = devin::Client::builder().base_url(&url).bearer_auth("cog").retry(policy.clone()).build().unwrap();
     let started = Instant::now();
-    let err = devin.revoke_service_user_api_key("u", "k").await.unwrap_err();
+    let err = devin.revoke_service_user_api_key("u", "k").send().await.unwrap_err();
     let waited = started.elapsed();
     assert!(matches!(err, vendor_apis::runtime::Error::Transport(_)), "{err:?}");
     // Two waits with equal jitter: at least 100 ms + 200 ms.
@@ -168,6 +169,6 @@ async fn connection_errors_are_retried_for_idempotent_methods_only() {
     let body: blaxel::types::Agent = serde_json::from_value(json!({"metadata": {"name": "a"}, "spec": {}})).unwrap();
     let blaxel = blaxel::Client::builder().base_url(&url).api_key_auth("k").retry(policy).build().unwrap();
     let started = Instant::now();
-    blaxel.create_agent(&body).await.unwrap_err();
+    blaxel.create_agent(body.clone()).send().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(100), "POST was retried: {:?}", started.elapsed());
 }

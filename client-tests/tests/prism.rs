@@ -86,7 +86,7 @@ fn assert_all_accepted(outcomes: Vec<(&'static str, Result<(), String>)>, spec: 
 #[tokio::test]
 async fn every_devin_operation_is_valid_for_prism() {
     let prism = Prism::serve("specs/devin-v3.yaml");
-    let client = vendor_apis::devin::Client::builder(&prism.url).bearer_auth("cog_e2e").build().unwrap();
+    let client = vendor_apis::devin::Client::builder().base_url(&prism.url).bearer_auth("cog_e2e").build().unwrap();
     let outcomes = calls::devin::call_every_operation(&client).await;
     assert_all_accepted(outcomes, "specs/devin-v3.yaml");
     assert_prism_enforces_auth(&prism, reqwest::Method::DELETE, "/v3beta1/enterprise/service-users/u/api-keys/k").await;
@@ -102,7 +102,7 @@ async fn every_blaxel_operation_is_valid_for_prism() {
     // With `--errors` Prism answers a request that breaks the spec with an error status, so
     // success is the proof of validity.
     for client in [by_api_key, by_oauth] {
-        client.delete_api_key_for_service_account("client-1", "key-1").await.unwrap();
+        client.delete_api_key_for_service_account("client-1", "key-1").send().await.unwrap();
     }
 
     let client = vendor_apis::blaxel::Client::builder().base_url(&prism.url).api_key_auth("bl_e2e").build().unwrap();

@@ -25,6 +25,14 @@ pub struct Settings {
     /// Rust type names for component schemas, keyed by the schema's name in the spec.
     #[serde(default)]
     pub rename_types: BTreeMap<String, String>,
+    /// Values the client sends by default for headers it sends with every request (header
+    /// parameters under `components/parameters` that no operation lists), keyed by header name;
+    /// for example the API version the generated types describe.
+    #[serde(default)]
+    pub header_defaults: BTreeMap<String, String>,
+    /// Where the spec's relative links (`/docs/api/charges`) point: they are made absolute
+    /// against this URL in the generated docs. Without it they become plain text.
+    pub docs_base_url: Option<String>,
 }
 
 impl Settings {
@@ -51,13 +59,15 @@ mod tests {
         let s = Settings::from_toml(
             "x.toml",
             "module = \"devin\"\nstrip-operation-prefixes = [\"handle_\"]\n\
-             [rename-operations]\nop = \"better\"\n[rename-types]\nA = \"B\"\n",
+             [rename-operations]\nop = \"better\"\n[rename-types]\nA = \"B\"\n\
+             [header-defaults]\nX-Version = \"2\"\n",
         )
         .unwrap();
         assert_eq!(s.module.as_deref(), Some("devin"));
         assert_eq!(s.strip_operation_prefixes, ["handle_"]);
         assert_eq!(s.rename_operations["op"], "better");
         assert_eq!(s.rename_types["A"], "B");
+        assert_eq!(s.header_defaults["X-Version"], "2");
     }
 
     #[test]

@@ -23,24 +23,20 @@ pub async fn call_every_operation(
     client: &Client,
 ) -> Vec<(&'static str, Result<(), String>)> {
     let mut outcomes = Vec::new();
-    outcomes
-        .push(("list_agents", outcome(client.list_agents(&Default::default()).await)));
+    outcomes.push(("list_agents", outcome(client.list_agents().send().await)));
     outcomes
         .push((
             "create_agent",
             outcome(
                 client
                     .create_agent(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes
-        .push((
-            "get_agent",
-            outcome(client.get_agent("string", &Default::default()).await),
-        ));
+    outcomes.push(("get_agent", outcome(client.get_agent("string").send().await)));
     outcomes
         .push((
             "update_agent",
@@ -48,34 +44,37 @@ pub async fn call_every_operation(
                 client
                     .update_agent(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("delete_agent", outcome(client.delete_agent("string").await)));
+    outcomes.push(("delete_agent", outcome(client.delete_agent("string").send().await)));
     outcomes
         .push((
             "list_agent_revisions",
-            outcome(client.list_agent_revisions("string").await),
+            outcome(client.list_agent_revisions("string").send().await),
         ));
     outcomes
-        .push((
-            "list_applications",
-            outcome(client.list_applications(&Default::default()).await),
-        ));
+        .push(("list_applications", outcome(client.list_applications().send().await)));
     outcomes
         .push((
             "create_application",
             outcome(
                 client
                     .create_application(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("get_application", outcome(client.get_application("string").await)));
+    outcomes
+        .push((
+            "get_application",
+            outcome(client.get_application("string").send().await),
+        ));
     outcomes
         .push((
             "update_application",
@@ -83,15 +82,16 @@ pub async fn call_every_operation(
                 client
                     .update_application(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "delete_application",
-            outcome(client.delete_application("string").await),
+            outcome(client.delete_application("string").send().await),
         ));
     outcomes
         .push((
@@ -100,30 +100,40 @@ pub async fn call_every_operation(
                 client
                     .create_application_custom_domain(
                         "string",
-                        &sample("{\"metadata\":{},\"spec\":{}}"),
+                        sample("{\"metadata\":{},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "list_application_revisions",
-            outcome(client.list_application_revisions("string").await),
+            outcome(client.list_application_revisions("string").send().await),
         ));
-    outcomes.push(("get_changelog", outcome(client.get_changelog().await)));
-    outcomes.push(("get_configuration", outcome(client.get_configuration().await)));
-    outcomes.push(("list_custom_domains", outcome(client.list_custom_domains().await)));
+    outcomes.push(("get_changelog", outcome(client.get_changelog().send().await)));
+    outcomes
+        .push(("get_configuration", outcome(client.get_configuration().send().await)));
+    outcomes
+        .push((
+            "list_custom_domains",
+            outcome(client.list_custom_domains().send().await),
+        ));
     outcomes
         .push((
             "create_custom_domain",
             outcome(
                 client
-                    .create_custom_domain(&sample("{\"metadata\":{},\"spec\":{}}"))
+                    .create_custom_domain(sample("{\"metadata\":{},\"spec\":{}}"))
+                    .send()
                     .await,
             ),
         ));
     outcomes
-        .push(("get_custom_domain", outcome(client.get_custom_domain("string").await)));
+        .push((
+            "get_custom_domain",
+            outcome(client.get_custom_domain("string").send().await),
+        ));
     outcomes
         .push((
             "update_custom_domain",
@@ -131,20 +141,21 @@ pub async fn call_every_operation(
                 client
                     .update_custom_domain(
                         "string",
-                        &sample("{\"metadata\":{},\"spec\":{}}"),
+                        sample("{\"metadata\":{},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "delete_custom_domain",
-            outcome(client.delete_custom_domain("string").await),
+            outcome(client.delete_custom_domain("string").send().await),
         ));
     outcomes
         .push((
             "list_custom_domain_shares",
-            outcome(client.list_custom_domain_shares("string").await),
+            outcome(client.list_custom_domain_shares("string").send().await),
         ));
     outcomes
         .push((
@@ -153,35 +164,36 @@ pub async fn call_every_operation(
                 client
                     .share_custom_domain(
                         "string",
-                        &sample("{\"targetWorkspace\":\"string\"}"),
+                        sample("{\"targetWorkspace\":\"string\"}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "unshare_custom_domain",
-            outcome(client.unshare_custom_domain("string", "string").await),
+            outcome(client.unshare_custom_domain("string", "string").send().await),
         ));
     outcomes
         .push((
             "verify_custom_domain",
-            outcome(client.verify_custom_domain("string").await),
+            outcome(client.verify_custom_domain("string").send().await),
         ));
-    outcomes
-        .push(("list_drives", outcome(client.list_drives(&Default::default()).await)));
+    outcomes.push(("list_drives", outcome(client.list_drives().send().await)));
     outcomes
         .push((
             "create_drive",
             outcome(
                 client
                     .create_drive(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("get_drive", outcome(client.get_drive("string").await)));
+    outcomes.push(("get_drive", outcome(client.get_drive("string").send().await)));
     outcomes
         .push((
             "update_drive",
@@ -189,66 +201,63 @@ pub async fn call_every_operation(
                 client
                     .update_drive(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("delete_drive", outcome(client.delete_drive("string").await)));
+    outcomes.push(("delete_drive", outcome(client.delete_drive("string").send().await)));
     outcomes
         .push((
             "create_drive_access_token",
-            outcome(client.create_drive_access_token("string").await),
+            outcome(client.create_drive_access_token("string").send().await),
         ));
     outcomes
         .push((
             "get_drive_by_external_id",
-            outcome(client.get_drive_by_external_id("string").await),
+            outcome(client.get_drive_by_external_id("string").send().await),
         ));
-    outcomes.push(("get_drive_jwks", outcome(client.get_drive_jwks().await)));
+    outcomes.push(("get_drive_jwks", outcome(client.get_drive_jwks().send().await)));
     outcomes
         .push((
             "list_all_egress_gateways",
-            outcome(client.list_all_egress_gateways().await),
+            outcome(client.list_all_egress_gateways().send().await),
         ));
     outcomes
         .push((
             "get_egress_gateway_usage",
-            outcome(client.get_egress_gateway_usage().await),
+            outcome(client.get_egress_gateway_usage().send().await),
         ));
     outcomes
-        .push(("list_all_egress_i_ps", outcome(client.list_all_egress_i_ps().await)));
+        .push((
+            "list_all_egress_i_ps",
+            outcome(client.list_all_egress_i_ps().send().await),
+        ));
     outcomes
         .push((
             "get_workspace_features",
-            outcome(client.get_workspace_features().await),
+            outcome(client.get_workspace_features().send().await),
         ));
     outcomes
         .push((
             "test_feature_flag",
-            outcome(client.test_feature_flag("string", &Default::default()).await),
+            outcome(client.test_feature_flag("string").send().await),
         ));
-    outcomes
-        .push((
-            "list_functions",
-            outcome(client.list_functions(&Default::default()).await),
-        ));
+    outcomes.push(("list_functions", outcome(client.list_functions().send().await)));
     outcomes
         .push((
             "create_function",
             outcome(
                 client
                     .create_function(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes
-        .push((
-            "get_function",
-            outcome(client.get_function("string", &Default::default()).await),
-        ));
+    outcomes.push(("get_function", outcome(client.get_function("string").send().await)));
     outcomes
         .push((
             "update_function",
@@ -256,37 +265,47 @@ pub async fn call_every_operation(
                 client
                     .update_function(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("delete_function", outcome(client.delete_function("string").await)));
+    outcomes
+        .push((
+            "delete_function",
+            outcome(client.delete_function("string").send().await),
+        ));
     outcomes
         .push((
             "list_function_revisions",
-            outcome(client.list_function_revisions("string").await),
+            outcome(client.list_function_revisions("string").send().await),
         ));
-    outcomes.push(("list_images", outcome(client.list_images().await)));
+    outcomes.push(("list_images", outcome(client.list_images().send().await)));
     outcomes
         .push((
             "create_image",
             outcome(
                 client
                     .create_image(
-                        &sample("{\"name\":\"string\",\"resourceType\":\"string\"}"),
+                        sample("{\"name\":\"string\",\"resourceType\":\"string\"}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("cleanup_images", outcome(client.cleanup_images().await)));
-    outcomes.push(("get_image", outcome(client.get_image("string", "string").await)));
+    outcomes.push(("cleanup_images", outcome(client.cleanup_images().send().await)));
     outcomes
-        .push(("delete_image", outcome(client.delete_image("string", "string").await)));
+        .push(("get_image", outcome(client.get_image("string", "string").send().await)));
+    outcomes
+        .push((
+            "delete_image",
+            outcome(client.delete_image("string", "string").send().await),
+        ));
     outcomes
         .push((
             "list_image_shares",
-            outcome(client.list_image_shares("string", "string").await),
+            outcome(client.list_image_shares("string", "string").send().await),
         ));
     outcomes
         .push((
@@ -296,26 +315,31 @@ pub async fn call_every_operation(
                     .share_image(
                         "string",
                         "string",
-                        &sample("{\"targetWorkspace\":\"string\"}"),
+                        sample("{\"targetWorkspace\":\"string\"}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "unshare_image",
-            outcome(client.unshare_image("string", "string", "string").await),
+            outcome(client.unshare_image("string", "string", "string").send().await),
         ));
     outcomes
         .push((
             "delete_image_tag",
-            outcome(client.delete_image_tag("string", "string", "string").await),
+            outcome(client.delete_image_tag("string", "string", "string").send().await),
         ));
-    outcomes.push(("get_integration", outcome(client.get_integration("string").await)));
+    outcomes
+        .push((
+            "get_integration",
+            outcome(client.get_integration("string").send().await),
+        ));
     outcomes
         .push((
             "list_integration_connections",
-            outcome(client.list_integration_connections().await),
+            outcome(client.list_integration_connections().send().await),
         ));
     outcomes
         .push((
@@ -323,15 +347,16 @@ pub async fn call_every_operation(
             outcome(
                 client
                     .create_integration_connection(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "get_integration_connection",
-            outcome(client.get_integration_connection("string").await),
+            outcome(client.get_integration_connection("string").send().await),
         ));
     outcomes
         .push((
@@ -340,15 +365,16 @@ pub async fn call_every_operation(
                 client
                     .update_integration_connection(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "delete_integration_connection",
-            outcome(client.delete_integration_connection("string").await),
+            outcome(client.delete_integration_connection("string").send().await),
         ));
     outcomes
         .push((
@@ -356,33 +382,36 @@ pub async fn call_every_operation(
             outcome(
                 client
                     .get_integration_connection_model_endpoint_configurations("string")
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "list_integration_connection_models",
-            outcome(client.list_integration_connection_models("string").await),
+            outcome(client.list_integration_connection_models("string").send().await),
         ));
     outcomes
         .push((
             "get_integration_connection_model",
-            outcome(client.get_integration_connection_model("string", "string").await),
+            outcome(
+                client.get_integration_connection_model("string", "string").send().await,
+            ),
         ));
-    outcomes.push(("list_jobs", outcome(client.list_jobs(&Default::default()).await)));
+    outcomes.push(("list_jobs", outcome(client.list_jobs().send().await)));
     outcomes
         .push((
             "create_job",
             outcome(
                 client
                     .create_job(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes
-        .push(("get_job", outcome(client.get_job("string", &Default::default()).await)));
+    outcomes.push(("get_job", outcome(client.get_job("string").send().await)));
     outcomes
         .push((
             "update_job",
@@ -390,66 +419,63 @@ pub async fn call_every_operation(
                 client
                     .update_job(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("delete_job", outcome(client.delete_job("string").await)));
+    outcomes.push(("delete_job", outcome(client.delete_job("string").send().await)));
     outcomes
         .push((
             "list_job_executions",
-            outcome(client.list_job_executions("string", &Default::default()).await),
+            outcome(client.list_job_executions("string").send().await),
         ));
     outcomes
         .push((
             "create_job_execution",
-            outcome(client.create_job_execution("string", &sample("{}")).await),
+            outcome(client.create_job_execution("string", sample("{}")).send().await),
         ));
     outcomes
         .push((
             "get_job_execution",
-            outcome(client.get_job_execution("string", "string").await),
+            outcome(client.get_job_execution("string", "string").send().await),
         ));
     outcomes
         .push((
             "delete_job_execution",
-            outcome(client.delete_job_execution("string", "string").await),
+            outcome(client.delete_job_execution("string", "string").send().await),
         ));
     outcomes
         .push((
             "list_job_execution_tasks",
-            outcome(
-                client
-                    .list_job_execution_tasks("string", "string", &Default::default())
-                    .await,
-            ),
+            outcome(client.list_job_execution_tasks("string", "string").send().await),
         ));
     outcomes
         .push((
             "list_job_revisions",
-            outcome(client.list_job_revisions("string").await),
+            outcome(client.list_job_revisions("string").send().await),
         ));
-    outcomes.push(("list_locations", outcome(client.list_locations().await)));
+    outcomes.push(("list_locations", outcome(client.list_locations().send().await)));
     outcomes
         .push((
             "list_mcp_hub_definitions",
-            outcome(client.list_mcp_hub_definitions().await),
+            outcome(client.list_mcp_hub_definitions().send().await),
         ));
-    outcomes
-        .push(("list_models", outcome(client.list_models(&Default::default()).await)));
+    outcomes.push(("list_models", outcome(client.list_models().send().await)));
     outcomes
         .push((
             "create_model",
             outcome(
                 client
                     .create_model(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("get_model", outcome(client.get_model("string").await)));
+    outcomes.push(("get_model", outcome(client.get_model("string").send().await)));
     outcomes
         .push((
             "update_model",
@@ -457,49 +483,47 @@ pub async fn call_every_operation(
                 client
                     .update_model(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("delete_model", outcome(client.delete_model("string").await)));
+    outcomes.push(("delete_model", outcome(client.delete_model("string").send().await)));
     outcomes
         .push((
             "list_model_revisions",
-            outcome(client.list_model_revisions("string").await),
+            outcome(client.list_model_revisions("string").send().await),
         ));
     outcomes
         .push((
             "list_pending_image_shares",
-            outcome(client.list_pending_image_shares(&Default::default()).await),
+            outcome(client.list_pending_image_shares().send().await),
         ));
     outcomes
         .push((
             "accept_image_share",
-            outcome(client.accept_image_share("string", &Default::default()).await),
+            outcome(client.accept_image_share("string").send().await),
         ));
     outcomes
         .push((
             "decline_image_share",
-            outcome(client.decline_image_share("string").await),
+            outcome(client.decline_image_share("string").send().await),
         ));
-    outcomes
-        .push((
-            "list_policies",
-            outcome(client.list_policies(&Default::default()).await),
-        ));
+    outcomes.push(("list_policies", outcome(client.list_policies().send().await)));
     outcomes
         .push((
             "create_policy",
             outcome(
                 client
                     .create_policy(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("get_policy", outcome(client.get_policy("string").await)));
+    outcomes.push(("get_policy", outcome(client.get_policy("string").send().await)));
     outcomes
         .push((
             "update_policy",
@@ -507,46 +531,39 @@ pub async fn call_every_operation(
                 client
                     .update_policy(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("delete_policy", outcome(client.delete_policy("string").await)));
     outcomes
-        .push(("get_policy_usages", outcome(client.get_policy_usages("string").await)));
+        .push(("delete_policy", outcome(client.delete_policy("string").send().await)));
     outcomes
         .push((
-            "list_public_ips",
-            outcome(client.list_public_ips(&Default::default()).await),
+            "get_policy_usages",
+            outcome(client.get_policy_usages("string").send().await),
         ));
+    outcomes.push(("list_public_ips", outcome(client.list_public_ips().send().await)));
     outcomes
         .push((
             "list_sandbox_hub_definitions",
-            outcome(client.list_sandbox_hub_definitions().await),
+            outcome(client.list_sandbox_hub_definitions().send().await),
         ));
-    outcomes
-        .push((
-            "list_sandboxes",
-            outcome(client.list_sandboxes(&Default::default()).await),
-        ));
+    outcomes.push(("list_sandboxes", outcome(client.list_sandboxes().send().await)));
     outcomes
         .push((
             "create_sandbox",
             outcome(
                 client
                     .create_sandbox(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
-                        &Default::default(),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes
-        .push((
-            "get_sandbox",
-            outcome(client.get_sandbox("string", &Default::default()).await),
-        ));
+    outcomes.push(("get_sandbox", outcome(client.get_sandbox("string").send().await)));
     outcomes
         .push((
             "update_sandbox",
@@ -554,12 +571,14 @@ pub async fn call_every_operation(
                 client
                     .update_sandbox(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("delete_sandbox", outcome(client.delete_sandbox("string").await)));
+    outcomes
+        .push(("delete_sandbox", outcome(client.delete_sandbox("string").send().await)));
     outcomes
         .push((
             "fork_sandbox",
@@ -567,17 +586,18 @@ pub async fn call_every_operation(
                 client
                     .fork_sandbox(
                         "string",
-                        &sample(
+                        sample(
                             "{\"targetName\":\"my-app\",\"targetType\":\"application\"}",
                         ),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "list_sandbox_previews",
-            outcome(client.list_sandbox_previews("string").await),
+            outcome(client.list_sandbox_previews("string").send().await),
         ));
     outcomes
         .push((
@@ -586,16 +606,16 @@ pub async fn call_every_operation(
                 client
                     .create_sandbox_preview(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"string\"},\"spec\":{}}"),
-                        &Default::default(),
+                        sample("{\"metadata\":{\"name\":\"string\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "get_sandbox_preview",
-            outcome(client.get_sandbox_preview("string", "string").await),
+            outcome(client.get_sandbox_preview("string", "string").send().await),
         ));
     outcomes
         .push((
@@ -605,20 +625,21 @@ pub async fn call_every_operation(
                     .update_sandbox_preview(
                         "string",
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"string\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"string\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "delete_sandbox_preview",
-            outcome(client.delete_sandbox_preview("string", "string").await),
+            outcome(client.delete_sandbox_preview("string", "string").send().await),
         ));
     outcomes
         .push((
             "list_sandbox_preview_tokens",
-            outcome(client.list_sandbox_preview_tokens("string", "string").await),
+            outcome(client.list_sandbox_preview_tokens("string", "string").send().await),
         ));
     outcomes
         .push((
@@ -628,8 +649,9 @@ pub async fn call_every_operation(
                     .create_sandbox_preview_token(
                         "string",
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"string\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"string\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
@@ -637,76 +659,79 @@ pub async fn call_every_operation(
         .push((
             "delete_sandbox_preview_token",
             outcome(
-                client.delete_sandbox_preview_token("string", "string", "string").await,
-            ),
-        ));
-    outcomes
-        .push((
-            "list_sandbox_schedule_executions",
-            outcome(
                 client
-                    .list_sandbox_schedule_executions("string", &Default::default())
+                    .delete_sandbox_preview_token("string", "string", "string")
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
+            "list_sandbox_schedule_executions",
+            outcome(client.list_sandbox_schedule_executions("string").send().await),
+        ));
+    outcomes
+        .push((
             "list_sandbox_schedules",
-            outcome(client.list_sandbox_schedules("string", &Default::default()).await),
+            outcome(client.list_sandbox_schedules("string").send().await),
         ));
     outcomes
         .push((
             "create_sandbox_schedule",
-            outcome(client.create_sandbox_schedule("string", &sample("{}")).await),
+            outcome(client.create_sandbox_schedule("string", sample("{}")).send().await),
         ));
     outcomes
         .push((
             "get_sandbox_schedule",
-            outcome(client.get_sandbox_schedule("string", "string").await),
+            outcome(client.get_sandbox_schedule("string", "string").send().await),
         ));
     outcomes
         .push((
             "update_sandbox_schedule",
             outcome(
-                client.update_sandbox_schedule("string", "string", &sample("{}")).await,
+                client
+                    .update_sandbox_schedule("string", "string", sample("{}"))
+                    .send()
+                    .await,
             ),
         ));
     outcomes
         .push((
             "delete_sandbox_schedule",
-            outcome(client.delete_sandbox_schedule("string", "string").await),
+            outcome(client.delete_sandbox_schedule("string", "string").send().await),
         ));
     outcomes
         .push((
             "list_sandbox_snapshots",
-            outcome(client.list_sandbox_snapshots("string").await),
+            outcome(client.list_sandbox_snapshots("string").send().await),
         ));
     outcomes
         .push((
             "create_sandbox_snapshot",
-            outcome(client.create_sandbox_snapshot("string", &sample("{}")).await),
+            outcome(client.create_sandbox_snapshot("string", sample("{}")).send().await),
         ));
     outcomes
         .push((
             "delete_sandbox_snapshot",
-            outcome(client.delete_sandbox_snapshot("string", "string").await),
+            outcome(client.delete_sandbox_snapshot("string", "string").send().await),
         ));
     outcomes
         .push((
             "get_sandbox_by_external_id",
-            outcome(client.get_sandbox_by_external_id("string").await),
+            outcome(client.get_sandbox_by_external_id("string").send().await),
         ));
     outcomes
         .push((
             "get_workspace_service_accounts",
-            outcome(client.get_workspace_service_accounts().await),
+            outcome(client.get_workspace_service_accounts().send().await),
         ));
     outcomes
         .push((
             "create_workspace_service_account",
             outcome(
                 client
-                    .create_workspace_service_account(&sample("{\"name\":\"string\"}"))
+                    .create_workspace_service_account(sample("{\"name\":\"string\"}"))
+                    .send()
                     .await,
             ),
         ));
@@ -714,39 +739,53 @@ pub async fn call_every_operation(
         .push((
             "update_workspace_service_account",
             outcome(
-                client.update_workspace_service_account("string", &sample("{}")).await,
+                client
+                    .update_workspace_service_account("string", sample("{}"))
+                    .send()
+                    .await,
             ),
         ));
     outcomes
         .push((
             "delete_workspace_service_account",
-            outcome(client.delete_workspace_service_account("string").await),
+            outcome(client.delete_workspace_service_account("string").send().await),
         ));
     outcomes
         .push((
             "list_api_keys_for_service_account",
-            outcome(client.list_api_keys_for_service_account("string").await),
+            outcome(client.list_api_keys_for_service_account("string").send().await),
         ));
     outcomes
         .push((
             "create_api_key_for_service_account",
             outcome(
-                client.create_api_key_for_service_account("string", &sample("{}")).await,
+                client
+                    .create_api_key_for_service_account("string", sample("{}"))
+                    .send()
+                    .await,
             ),
         ));
     outcomes
         .push((
             "delete_api_key_for_service_account",
-            outcome(client.delete_api_key_for_service_account("string", "string").await),
+            outcome(
+                client
+                    .delete_api_key_for_service_account("string", "string")
+                    .send()
+                    .await,
+            ),
         ));
-    outcomes.push(("list_templates", outcome(client.list_templates().await)));
-    outcomes.push(("get_template", outcome(client.get_template("string").await)));
+    outcomes.push(("list_templates", outcome(client.list_templates().send().await)));
+    outcomes.push(("get_template", outcome(client.get_template("string").send().await)));
     outcomes
-        .push(("list_workspace_users", outcome(client.list_workspace_users().await)));
+        .push((
+            "list_workspace_users",
+            outcome(client.list_workspace_users().send().await),
+        ));
     outcomes
         .push((
             "invite_workspace_user",
-            outcome(client.invite_workspace_user(&sample("{}")).await),
+            outcome(client.invite_workspace_user(sample("{}")).send().await),
         ));
     outcomes
         .push((
@@ -755,34 +794,38 @@ pub async fn call_every_operation(
                 client
                     .update_workspace_user_role(
                         "string",
-                        &sample("{\"role\":\"string\"}"),
+                        sample("{\"role\":\"string\"}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "remove_workspace_user",
-            outcome(client.remove_workspace_user("string").await),
+            outcome(client.remove_workspace_user("string").send().await),
         ));
     outcomes
-        .push(("list_volume_templates", outcome(client.list_volume_templates().await)));
+        .push((
+            "list_volume_templates",
+            outcome(client.list_volume_templates().send().await),
+        ));
     outcomes
         .push((
             "create_volume_template",
             outcome(
                 client
                     .create_volume_template(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
-                        &Default::default(),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "get_volume_template",
-            outcome(client.get_volume_template("string").await),
+            outcome(client.get_volume_template("string").send().await),
         ));
     outcomes
         .push((
@@ -791,36 +834,38 @@ pub async fn call_every_operation(
                 client
                     .update_volume_template(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
-                        &Default::default(),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "delete_volume_template",
-            outcome(client.delete_volume_template("string").await),
+            outcome(client.delete_volume_template("string").send().await),
         ));
     outcomes
         .push((
             "delete_volume_template_version",
-            outcome(client.delete_volume_template_version("string", "string").await),
+            outcome(
+                client.delete_volume_template_version("string", "string").send().await,
+            ),
         ));
-    outcomes
-        .push(("list_volumes", outcome(client.list_volumes(&Default::default()).await)));
+    outcomes.push(("list_volumes", outcome(client.list_volumes().send().await)));
     outcomes
         .push((
             "create_volume",
             outcome(
                 client
                     .create_volume(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("get_volume", outcome(client.get_volume("string").await)));
+    outcomes.push(("get_volume", outcome(client.get_volume("string").send().await)));
     outcomes
         .push((
             "update_volume",
@@ -828,35 +873,38 @@ pub async fn call_every_operation(
                 client
                     .update_volume(
                         "string",
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("delete_volume", outcome(client.delete_volume("string").await)));
+    outcomes
+        .push(("delete_volume", outcome(client.delete_volume("string").send().await)));
     outcomes
         .push((
             "get_volume_by_external_id",
-            outcome(client.get_volume_by_external_id("string").await),
+            outcome(client.get_volume_by_external_id("string").send().await),
         ));
-    outcomes.push(("list_vp_cs", outcome(client.list_vp_cs().await)));
+    outcomes.push(("list_vp_cs", outcome(client.list_vp_cs().send().await)));
     outcomes
         .push((
             "create_vpc",
             outcome(
                 client
                     .create_vpc(
-                        &sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
+                        sample("{\"metadata\":{\"name\":\"my-resource\"},\"spec\":{}}"),
                     )
+                    .send()
                     .await,
             ),
         ));
-    outcomes.push(("get_vpc", outcome(client.get_vpc("string").await)));
-    outcomes.push(("delete_vpc", outcome(client.delete_vpc("string").await)));
+    outcomes.push(("get_vpc", outcome(client.get_vpc("string").send().await)));
+    outcomes.push(("delete_vpc", outcome(client.delete_vpc("string").send().await)));
     outcomes
         .push((
             "list_egress_gateways",
-            outcome(client.list_egress_gateways("string").await),
+            outcome(client.list_egress_gateways("string").send().await),
         ));
     outcomes
         .push((
@@ -865,27 +913,28 @@ pub async fn call_every_operation(
                 client
                     .create_egress_gateway(
                         "string",
-                        &sample(
+                        sample(
                             "{\"metadata\":{\"name\":\"my-egress-gateway\"},\"spec\":{\"region\":\"us-pdx-1\"}}",
                         ),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "get_egress_gateway",
-            outcome(client.get_egress_gateway("string", "string").await),
+            outcome(client.get_egress_gateway("string", "string").send().await),
         ));
     outcomes
         .push((
             "delete_egress_gateway",
-            outcome(client.delete_egress_gateway("string", "string").await),
+            outcome(client.delete_egress_gateway("string", "string").send().await),
         ));
     outcomes
         .push((
             "list_egress_i_ps",
-            outcome(client.list_egress_i_ps("string", "string").await),
+            outcome(client.list_egress_i_ps("string", "string").send().await),
         ));
     outcomes
         .push((
@@ -895,51 +944,54 @@ pub async fn call_every_operation(
                     .create_egress_ip(
                         "string",
                         "string",
-                        &sample(
+                        sample(
                             "{\"metadata\":{\"name\":\"my-egress-ip\"},\"spec\":{\"ipFamily\":\"IPv4\"}}",
                         ),
                     )
+                    .send()
                     .await,
             ),
         ));
     outcomes
         .push((
             "get_egress_ip",
-            outcome(client.get_egress_ip("string", "string", "string").await),
+            outcome(client.get_egress_ip("string", "string", "string").send().await),
         ));
     outcomes
         .push((
             "delete_egress_ip",
-            outcome(client.delete_egress_ip("string", "string", "string").await),
+            outcome(client.delete_egress_ip("string", "string", "string").send().await),
         ));
-    outcomes.push(("list_workspaces", outcome(client.list_workspaces().await)));
+    outcomes.push(("list_workspaces", outcome(client.list_workspaces().send().await)));
     outcomes
         .push((
             "create_workspace",
-            outcome(client.create_workspace(&sample("{}")).await),
+            outcome(client.create_workspace(sample("{}")).send().await),
         ));
     outcomes
-        .push((
-            "get_workspace",
-            outcome(client.get_workspace("string", &Default::default()).await),
-        ));
+        .push(("get_workspace", outcome(client.get_workspace("string").send().await)));
     outcomes
         .push((
             "update_workspace",
-            outcome(client.update_workspace("string", &sample("{}")).await),
+            outcome(client.update_workspace("string", sample("{}")).send().await),
         ));
     outcomes
-        .push(("delete_workspace", outcome(client.delete_workspace("string").await)));
-    outcomes.push(("leave_workspace", outcome(client.leave_workspace("string").await)));
+        .push((
+            "delete_workspace",
+            outcome(client.delete_workspace("string").send().await),
+        ));
+    outcomes
+        .push((
+            "leave_workspace",
+            outcome(client.leave_workspace("string").send().await),
+        ));
     outcomes
         .push((
             "check_workspace_availability",
             outcome(
                 client
-                    .check_workspace_availability(
-                        &sample("{\"name\":\"string\"}"),
-                        &Default::default(),
-                    )
+                    .check_workspace_availability(sample("{\"name\":\"string\"}"))
+                    .send()
                     .await,
             ),
         ));

@@ -23,6 +23,7 @@ pub async fn call_every_operation(
             outcome(
                 client
                     .revoke_service_user_api_key("service-user-abc123def456", "string")
+                    .send()
                     .await,
             ),
         ));

@@ -62,22 +62,24 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
     let method = ident(&op.name);
     let name = op.name.as_str();
     let mut args: Vec<TokenStream> = op.required_params().map(|p| argument(api, &p.ty, &p.sample)).collect();
+    let mut optional_body = None;
     if let Some(body) = &op.body {
         let value = match body.encoding {
-            crate::model::BodyEncoding::Bytes => quote!(b"sample"),
+            crate::model::BodyEncoding::Bytes => quote!(b"sample".to_vec()),
             crate::model::BodyEncoding::Text => quote!("sample"),
             _ => {
                 let json = Literal::string(&body.sample.to_string());
-                quote!(&sample(#json))
+                quote!(sample(#json))
             }
         };
-        args.push(if body.required { value } else { quote!(Some(#value)) });
-    }
-    if op.optional_params().next().is_some() {
-        args.push(quote!(&Default::default()));
+        if body.required {
+            args.push(value);
+        } else {
+            optional_body = Some(quote!(.body(#value)));
+        }
     }
     quote! {
-        outcomes.push((#name, outcome(client.#method(#(#args),*).await)));
+        outcomes.push((#name, outcome(client.#method(#(#args),*) #optional_body .send().await)));
     }
 }
 
@@ -112,11 +114,11 @@ fn argument(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> TokenStream {
         TypeRef::Vec(item) => {
             let item = Paths::outside().type_of(api, item);
             let json = Literal::string(&value.to_string());
-            quote!(&sample::<Vec<#item>>(#json))
+            quote!(sample::<Vec<#item>>(#json))
         }
         _ => {
             let json = Literal::string(&value.to_string());
-            quote!(&sample(#json))
+            quote!(sample(#json))
         }
     }
 }

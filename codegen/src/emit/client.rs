@@ -3,10 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::credentials::{credential_setter, scheme_constants, scope_enum, scope_type};
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
-use super::tokens::ident;
-use crate::model::ident::Ident;
-use crate::model::{Api, SchemeKind, SecurityScheme};
+use super::tokens::{Paths, ident, imports_for};
+use crate::model::{Api, ClientHeader, TypeRef};
 
 /// The API module's root (`mod.rs`): its docs and child modules. Everything but the types is
 /// behind the crate's `client` feature.
@@ -50,7 +50,7 @@ pub fn api_module(api: &Api) -> TokenStream {
         #[cfg(feature = "client")]
         mod operations;
         #[cfg(feature = "client")]
-        pub mod params;
+        pub mod requests;
         #[cfg(feature = "client")]
         pub mod responses;
         pub mod types;
@@ -63,30 +63,20 @@ pub fn api_module(api: &Api) -> TokenStream {
 /// The API's client (`client.rs`): `Client`, its builder, the spec's servers and scopes.
 pub fn client_module(api: &Api) -> TokenStream {
     let (servers, builder_start) = servers(api);
-    let setters = api.security_schemes.iter().map(credential_setter);
+    let credentials = api.security_schemes.iter().map(credential_setter);
+    let headers = api.client_headers.iter().map(|header| header_setter(api, header));
     let schemes = scheme_constants(api);
     let scope_enums = api.security_schemes.iter().map(scope_enum);
     let title = format!(" A client for {} {}.", sanitize(&api.title), sanitize(&api.version));
-    let base_url_setter = (!api.servers.is_empty()).then(|| {
+    let server_setter = (!api.servers.is_empty()).then(|| {
         quote! {
             /// Sends requests to one of the spec's servers.
-            pub fn server(mut self, server: Server) -> Self {
-                self.inner.base_url(server.url());
-                self
-            }
-
-            /// Sends requests to `url` instead of a server the spec lists.
-            pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.inner.base_url(url);
-                self
+            pub fn server(self, server: Server) -> ClientBuilder {
+                self.base_url(server.url())
             }
         }
     });
-    quote! {
-        use std::time::Duration;
-
-        use crate::runtime;
-
+    let items = quote! {
         #schemes
 
         #servers
@@ -121,71 +111,139 @@ pub fn client_module(api: &Api) -> TokenStream {
             }
         }
 
-        /// Configures a [`Client`]: where it sends requests and with which credentials.
+        /// Configures a [`Client`]: where it sends requests, with which credentials and headers.
+        ///
+        /// `B` says whether a base URL is set yet ([`runtime::BaseUrl`]) or not
+        /// ([`runtime::NoBaseUrl`]); only a builder with one can [`build`](ClientBuilder::build).
         #[derive(Debug, Clone)]
-        pub struct ClientBuilder {
+        pub struct ClientBuilder<B = runtime::BaseUrl> {
             inner: runtime::ClientBuilder,
+            base_url: PhantomData<B>,
         }
 
-        impl ClientBuilder {
-            #base_url_setter
+        impl<B> ClientBuilder<B> {
+            fn map(self, set: impl FnOnce(runtime::ClientBuilder) -> runtime::ClientBuilder) -> Self {
+                ClientBuilder { inner: set(self.inner), base_url: PhantomData }
+            }
 
-            #(#setters)*
+            #server_setter
+
+            /// Sends requests to `url`.
+            pub fn base_url(self, url: impl Into<String>) -> ClientBuilder {
+                ClientBuilder { inner: self.inner.base_url(url), base_url: PhantomData }
+            }
+
+            #(#headers)*
+
+            #(#credentials)*
+
+            /// Sends this header with every request; a per-call header of the same name replaces it.
+            pub fn default_header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.map(|inner| inner.default_header(name, value))
+            }
 
             /// Uses this HTTP client (for proxies, TLS roots) instead of a default one; its own
             /// connect timeout and `User-Agent` then apply.
-            pub fn http_client(mut self, client: runtime::reqwest::Client) -> Self {
-                self.inner.http_client(client);
-                self
+            pub fn http_client(self, client: runtime::reqwest::Client) -> Self {
+                self.map(|inner| inner.http_client(client))
             }
 
             /// The time a whole request may take (default 60 s); `None` waits for ever.
-            pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-                self.inner.timeout(timeout.into());
-                self
+            pub fn timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+                self.map(|inner| inner.timeout(timeout.into()))
             }
 
             /// The time connecting may take (default 10 s).
-            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-                self.inner.connect_timeout(timeout);
-                self
+            pub fn connect_timeout(self, timeout: Duration) -> Self {
+                self.map(|inner| inner.connect_timeout(timeout))
             }
 
             /// When failed requests are sent again; see [`runtime::RetryPolicy`] for the default.
-            pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-                self.inner.retry(policy);
-                self
+            pub fn retry(self, policy: runtime::RetryPolicy) -> Self {
+                self.map(|inner| inner.retry(policy))
             }
 
             /// The largest response body accepted (default 64 MiB); larger ones are refused with
             /// [`runtime::Error::BodyTooLarge`] without being read to the end.
-            pub fn max_response_bytes(mut self, limit: usize) -> Self {
-                self.inner.max_response_bytes(limit);
-                self
+            pub fn max_response_bytes(self, limit: usize) -> Self {
+                self.map(|inner| inner.max_response_bytes(limit))
             }
 
             /// Runs `hook` around every request this client sends.
-            pub fn hook(mut self, hook: impl runtime::Hook + 'static) -> Self {
-                self.inner.hook(::std::sync::Arc::new(hook));
-                self
+            pub fn hook(self, hook: impl runtime::Hook + 'static) -> Self {
+                self.map(|inner| inner.hook(::std::sync::Arc::new(hook)))
             }
+        }
 
-            /// Builds the client; fails only if the base URL is not an absolute http(s) URL.
+        impl ClientBuilder<runtime::BaseUrl> {
+            /// Builds the client; fails if the base URL is not an absolute http(s) URL or a
+            /// default header cannot be sent.
             pub fn build(self) -> Result<Client, runtime::BuildError> {
                 Ok(Client { runtime: self.inner.build()? })
             }
+        }
+    };
+    let types = imports_for(
+        &items,
+        &[(
+            "types",
+            quote!(
+                use super::types;
+            ),
+        )],
+    );
+    quote! {
+        use std::marker::PhantomData;
+        use std::time::Duration;
+
+        #types
+        use crate::runtime;
+
+        #items
+    }
+}
+
+/// The builder method of a client header, documented from the spec with its default.
+fn header_setter(api: &Api, header: &ClientHeader) -> TokenStream {
+    let setter = ident(&header.setter);
+    let wire = &header.wire_name;
+    let default = match &header.default {
+        Some(value) => format!("Sent with every request; `{value}` unless set."),
+        None => "Sent with every request once set; not sent unless set.".to_string(),
+    };
+    let location = format!("`{wire}` header");
+    let docs = doc_attrs([header.docs.as_deref(), Some(location.as_str()), Some(default.as_str())]);
+    let (ty, value) = match &header.ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(value)),
+        other => {
+            let ty = Paths::outside().type_of(api, other);
+            (quote!(#ty), quote!(runtime::header_text(&value)))
+        }
+    };
+    quote! {
+        #docs
+        pub fn #setter(self, value: #ty) -> Self {
+            self.map(|inner| inner.default_header(#wire, #value))
         }
     }
 }
 
 /// The `Server` enum (when the spec lists servers) and the matching `Client::builder`.
 fn servers(api: &Api) -> (TokenStream, TokenStream) {
+    let defaults: Vec<TokenStream> = api
+        .client_headers
+        .iter()
+        .filter_map(|header| {
+            let (wire, value) = (&header.wire_name, header.default.as_ref()?);
+            Some(quote!(.default_header(#wire, #value)))
+        })
+        .collect();
     let Some(first) = api.servers.first() else {
         let start = quote! {
-            /// Starts configuring a client for the API served at `base_url`; the spec names no
-            /// server, so there is no default.
-            pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-                ClientBuilder { inner: runtime::ClientBuilder::new(base_url) }
+            /// Starts configuring a client. The spec names no server, so a base URL must be set
+            /// with [`ClientBuilder::base_url`] before the client can be built.
+            pub fn builder() -> ClientBuilder<runtime::NoBaseUrl> {
+                ClientBuilder { inner: runtime::ClientBuilder::new("") #(#defaults)*, base_url: PhantomData }
             }
         };
         return (quote!(), start);
@@ -205,6 +263,7 @@ fn servers(api: &Api) -> (TokenStream, TokenStream) {
     let enum_def = quote! {
         /// The servers the spec lists; the first is the default.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[non_exhaustive]
         pub enum Server {
             #(#variants)*
         }
@@ -222,153 +281,8 @@ fn servers(api: &Api) -> (TokenStream, TokenStream) {
     let start = quote! {
         #[doc = #default_doc]
         pub fn builder() -> ClientBuilder {
-            ClientBuilder { inner: runtime::ClientBuilder::new(Server::default().url()) }
+            ClientBuilder { inner: runtime::ClientBuilder::new(Server::default().url()) #(#defaults)*, base_url: PhantomData }
         }
     };
     (enum_def, start)
-}
-
-/// The module of constants that name the spec's security schemes to the runtime, which keeps one
-/// credential per scheme; operations list the ones they accept.
-fn scheme_constants(api: &Api) -> Option<TokenStream> {
-    if api.security_schemes.is_empty() {
-        return None;
-    }
-    let constants = api.security_schemes.iter().enumerate().map(|(index, scheme)| {
-        let constant = ident(&scheme.constant);
-        let wire = &scheme.wire_name;
-        let doc = format!(" `{wire}`");
-        let position = proc_macro2::Literal::usize_unsuffixed(index);
-        quote! {
-            #[doc = #doc]
-            pub const #constant: Scheme = Scheme::new(#position, #wire);
-        }
-    });
-    Some(quote! {
-        /// The spec's security schemes, as the runtime tells them apart.
-        pub(super) mod scheme {
-            use crate::runtime::Scheme;
-
-            #(#constants)*
-        }
-    })
-}
-
-/// The name of an OAuth2 scheme's scope enum, when it has scopes.
-fn scope_type(scheme: &SecurityScheme) -> Option<&Ident> {
-    match &scheme.kind {
-        SchemeKind::OAuth2 { scopes, scope_type, .. } if !scopes.is_empty() => Some(scope_type),
-        _ => None,
-    }
-}
-
-/// The enum of an OAuth2 scheme's scopes, with their wire names.
-fn scope_enum(scheme: &SecurityScheme) -> Option<TokenStream> {
-    let SchemeKind::OAuth2 { scopes, scope_type, .. } = &scheme.kind else { return None };
-    if scopes.is_empty() {
-        return None;
-    }
-    let name = ident(scope_type);
-    let doc = format!(" The scopes of the `{}` OAuth2 scheme.", scheme.wire_name);
-    let variants = scopes.iter().map(|scope| {
-        let variant = ident(&scope.name);
-        let docs = doc_attrs([Some(scope.description.as_str()), Some(format!("`{}`", scope.wire).as_str())]);
-        quote!(#docs #variant,)
-    });
-    let arms = scopes.iter().map(|scope| {
-        let variant = ident(&scope.name);
-        let wire = &scope.wire;
-        quote!(#name::#variant => #wire,)
-    });
-    Some(quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants)*
-        }
-
-        impl #name {
-            /// The scope as the authorization server knows it.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    #(#arms)*
-                }
-            }
-        }
-    })
-}
-
-fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
-    let setter = ident(&scheme.setter);
-    let wire = &scheme.wire_name;
-    let constant = ident(&scheme.constant);
-    let scheme_tokens = quote!(scheme::#constant);
-    let what = match &scheme.kind {
-        SchemeKind::Bearer { .. } => format!("Sends `token` as the bearer token of the `{wire}` scheme."),
-        SchemeKind::OAuth2 { .. } => format!("Sends `token` as the OAuth2 access token of the `{wire}` scheme."),
-        SchemeKind::Basic => format!("Sends `username` and `password` with HTTP basic auth (`{wire}`)."),
-        SchemeKind::ApiKey { name, .. } => format!("Sends `key` as the `{name}` API key (`{wire}`)."),
-    };
-    let docs = doc_attrs([Some(what.as_str()), scheme.description.as_deref()]);
-    match (&scheme.kind, &scheme.client_credentials_setter) {
-        (SchemeKind::OAuth2 { client_credentials_token_url: Some(token_url), scope_type, .. }, Some(setter_cc)) => {
-            let client_credentials = ident(setter_cc);
-            let scope_type = ident(scope_type);
-            let doc = format!(
-                " Trades `client_id` and `client_secret` for `{wire}` access tokens at `{token_url}` (resolved \
-                 against the base URL), asking for `scopes`. Tokens are fetched when first needed, \
-                 cached until shortly before they expire, and shared by clones of the client."
-            );
-            quote! {
-                #docs
-                pub fn #setter(mut self, token: impl Into<String>) -> Self {
-                    self.inner.credential(#scheme_tokens, runtime::Credential::Bearer(runtime::Secret::new(token)));
-                    self
-                }
-
-                #[doc = #doc]
-                pub fn #client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>, scopes: &[#scope_type]) -> Self {
-                    let scopes = scopes.iter().map(|scope| scope.as_str().to_string()).collect();
-                    let source = runtime::TokenSource::new(#token_url, client_id, client_secret, scopes);
-                    self.inner.credential(#scheme_tokens, runtime::Credential::ClientCredentials(::std::sync::Arc::new(source)));
-                    self
-                }
-            }
-        }
-        (SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. }, _) => quote! {
-            #docs
-            pub fn #setter(mut self, token: impl Into<String>) -> Self {
-                self.inner.credential(#scheme_tokens, runtime::Credential::Bearer(runtime::Secret::new(token)));
-                self
-            }
-        },
-        (SchemeKind::Basic, _) => quote! {
-            #docs
-            pub fn #setter(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
-                let credential = runtime::Credential::Basic { username: username.into(), password: runtime::Secret::new(password) };
-                self.inner.credential(#scheme_tokens, credential);
-                self
-            }
-        },
-        (SchemeKind::ApiKey { location, name }, _) => {
-            // Header names go on the wire lowercase; query and cookie names as the spec spells them.
-            let (location, name) = match location {
-                crate::model::ApiKeyLocation::Header => (quote!(Header), name.to_ascii_lowercase()),
-                crate::model::ApiKeyLocation::Query => (quote!(Query), name.clone()),
-                crate::model::ApiKeyLocation::Cookie => (quote!(Cookie), name.clone()),
-            };
-            quote! {
-                #docs
-                pub fn #setter(mut self, key: impl Into<String>) -> Self {
-                    let credential = runtime::Credential::ApiKey {
-                        location: runtime::ApiKeyLocation::#location,
-                        name: #name,
-                        value: runtime::Secret::new(key),
-                    };
-                    self.inner.credential(#scheme_tokens, credential);
-                    self
-                }
-            }
-        }
-    }
 }

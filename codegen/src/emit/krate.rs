@@ -17,6 +17,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("policy.rs", include_str!("../../runtime/policy.rs")),
+    ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
 ];
 

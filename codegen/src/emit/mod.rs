@@ -3,10 +3,12 @@
 
 mod calls;
 mod client;
+mod credentials;
 mod docs;
 mod krate;
 mod operations;
-mod params;
+mod requests;
+mod responses;
 mod tokens;
 mod types;
 mod unions;
@@ -62,11 +64,14 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
     for api in apis {
         let dir = format!("src/{}", api.module);
         files.push(PlannedFile::rust(format!("{dir}/types.rs"), || types::types_module(api)));
-        files.push(PlannedFile::rust(format!("{dir}/operations.rs"), || operations::operations_module(api)));
-        files.push(PlannedFile::rust(format!("{dir}/responses.rs"), || operations::responses_module(api)));
+        let krate = config.package.replace('-', "_");
+        files.push(PlannedFile::rust(format!("{dir}/operations.rs"), move || {
+            operations::operations_module(api, &krate)
+        }));
+        files.push(PlannedFile::rust(format!("{dir}/requests.rs"), || requests::requests_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/responses.rs"), || responses::responses_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/client.rs"), || client::client_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/mod.rs"), || client::api_module(api)));
-        files.push(PlannedFile::rust(format!("{dir}/params.rs"), || params::params_module(api)));
     }
     files.push(PlannedFile::new("Cargo.toml".into(), || FileContent::Text {
         text: krate::manifest(config, apis),

@@ -29,13 +29,19 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
             let derives = paths.serde_derives();
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(Default,) } else { quote!() };
+            let constructor = def.input.then(|| constructor(api, paths, &name, fields));
             let fields = fields.iter().map(|f| field(api, paths, f));
+            // Non-exhaustive: a property added to the spec later is a field added to the type,
+            // which must not break callers; they build values with `new` and setters instead.
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, #default #derives)]
+                #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
                 }
+
+                #constructor
             }
         }
         TypeKind::StringEnum { values } => string_enum(paths, docs, &name, values),
@@ -50,6 +56,72 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
                 pub type #name = #ty;
             }
         }
+    }
+}
+
+/// `new` with the required fields (the optional ones left out), and a setter per optional field.
+fn constructor(api: &Api, paths: Paths, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for field in fields {
+        let field_name = ident(&field.name);
+        if field.presence.is_required() {
+            let (ty, value) = field_input(api, paths, field, &field_name);
+            args.push(quote!(#field_name: #ty));
+            // `name: name` is spelled `name`.
+            let stored_as_given = field_name == value.to_string();
+            let init = if stored_as_given { quote!(#field_name,) } else { quote!(#field_name: #value,) };
+            inits.push(init);
+        } else {
+            inits.push(quote!(#field_name: None,));
+        }
+    }
+    let setters = fields.iter().filter(|f| !f.presence.is_required()).map(|field| {
+        let field_name = ident(&field.name);
+        let setter = ident(&field.setter);
+        let value = quote::format_ident!("value");
+        let (ty, stored) = field_input(api, paths, field, &value);
+        let doc = format!(" Sets [`{0}`](Self::{0}).", field.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: #ty) -> Self {
+                self.#field_name = Some(#stored);
+                self
+            }
+        }
+    });
+    let self_ty = quote!(Self);
+    quote! {
+        impl #name {
+            /// A value with the required fields given and the optional ones unset.
+            pub fn new(#(#args),*) -> #self_ty {
+                #name { #(#inits)* }
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// How a caller passes a field's value (the argument type) and how it is stored: strings as
+/// anything that converts into one, boxed fields boxed, a nullable field as an `Option`.
+fn field_input(api: &Api, paths: Paths, field: &Field, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    let ty = paths.type_of(api, &field.ty);
+    let (arg, stored) = match (&field.ty, field.presence.is_nullable()) {
+        (crate::model::TypeRef::String, false) => (quote!(impl Into<String>), quote!(#value.into())),
+        (_, false) => (ty, quote!(#value)),
+        (_, true) => {
+            let option = paths.option();
+            (quote!(#option<#ty>), quote!(#value))
+        }
+    };
+    if field.boxed {
+        let boxed = paths.boxed();
+        let stored =
+            if field.presence.is_nullable() { quote!(#stored.map(#boxed::new)) } else { quote!(#boxed::new(#stored)) };
+        (arg, stored)
+    } else {
+        (arg, stored)
     }
 }
 
@@ -115,6 +187,7 @@ fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, value
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, #derives)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the API description does not list.

@@ -26,6 +26,7 @@ pub fn untagged_enum(
             #docs
             #[derive(Debug, Clone, PartialEq, #derives)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#items)*
             }
@@ -48,6 +49,7 @@ pub fn untagged_enum(
         #docs
         #[derive(Debug, Clone, PartialEq, #serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#items)*
             #unknown
@@ -100,6 +102,7 @@ pub fn tagged_enum(
         #docs
         #[derive(Debug, Clone, PartialEq, #serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#items)*
             #[doc = #unknown_doc]

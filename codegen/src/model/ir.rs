@@ -18,6 +18,8 @@ pub struct Api {
     pub version: String,
     pub description: Option<String>,
     pub servers: Vec<Server>,
+    /// Headers the client sends with every request, set once on its builder.
+    pub client_headers: Vec<ClientHeader>,
     /// Sorted by wire name; [`SchemeId`]s index into it.
     pub security_schemes: Vec<SecurityScheme>,
     /// Sorted by name; [`TypeId`]s index into it.
@@ -42,6 +44,19 @@ pub struct Server {
     pub name: Ident,
     pub url: String,
     pub description: Option<String>,
+}
+
+/// A header parameter the spec declares under `components/parameters` but no operation lists (an
+/// API version, say): a setting of the whole client rather than of each call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientHeader {
+    /// The client builder's method that sets it.
+    pub setter: Ident,
+    pub wire_name: String,
+    pub ty: TypeRef,
+    pub docs: Option<String>,
+    /// The value sent unless the caller sets another (from the spec's settings file).
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +138,9 @@ pub struct TypeDef {
     pub origin: String,
     pub docs: Option<String>,
     pub kind: TypeKind,
+    /// Whether callers build values of it: it is reachable from a request body or parameter, so
+    /// a struct gets a constructor of its required fields and a setter per optional field.
+    pub input: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -189,6 +207,8 @@ impl Presence {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub name: Ident,
+    /// The method that sets it on an input type (the field's name unless that is taken).
+    pub setter: Ident,
     pub wire_name: String,
     /// The type of a present, non-null value.
     pub ty: TypeRef,
@@ -390,8 +410,8 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
     /// Name of the generated enum of this operation's declared error responses.
     pub error_type: Ident,
-    /// Name of the generated struct of this operation's optional query and header parameters.
-    pub params_type: Ident,
+    /// Name of the generated request builder: optional inputs and per-call settings, then `send`.
+    pub request_type: Ident,
     /// The alternatives, any one of which authorises the call; empty means no auth.
     pub security: Vec<SecurityRequirement>,
 }
@@ -423,7 +443,7 @@ pub enum Successes {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
-    /// The argument name, and the field name when the parameter is optional.
+    /// The argument name, or for an optional parameter the request builder's field and setter.
     pub name: Ident,
     pub wire_name: String,
     pub location: ParamLocation,

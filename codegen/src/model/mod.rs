@@ -2,16 +2,19 @@
 //! name already chosen and every wire name kept beside it. The emit stage reads only this module's
 //! types, never `openapiv3`'s.
 
+mod client_headers;
 pub mod ident;
 mod ir;
 mod names;
 mod operations;
+pub(crate) mod prose;
 mod recursion;
 mod refs;
 mod samples;
 mod schema_view;
 mod security;
 mod shapes;
+mod sizes;
 mod types;
 mod unions;
 mod visit;
@@ -30,6 +33,8 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     let (security_schemes, default_security) = security::schemes(spec)?;
     let (operations, mut warnings) =
         operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
+    let (client_headers, header_warnings) = client_headers::client_headers(spec, settings, &mut types)?;
+    warnings.extend(header_warnings);
     let (types, is_component, type_warnings) = types.finish();
     warnings.extend(type_warnings);
     warnings.splice(0..0, spec.warnings.iter().cloned());
@@ -41,12 +46,14 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         version: openapi.info.version.clone(),
         description: openapi.info.description.clone(),
         servers: servers(openapi),
+        client_headers,
         security_schemes,
         types,
         operations,
         warnings,
     };
     names::resolve(&mut api, &is_component)?;
+    convert_prose(&mut api, settings.docs_base_url.as_deref());
     if let Some(cycle) = recursion::alias_cycle(&api.types) {
         let names: Vec<&str> =
             cycle.iter().map(|id| api.types[id.0].origin.rsplit('/').next().unwrap_or_default()).collect();
@@ -57,8 +64,10 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         ));
     }
     shapes::settle(&mut api.types);
+    visit::mark_inputs(&mut api);
     recursion::box_recursive_fields(&mut api.types);
-    types::sort_by_name(&mut api.types, &mut api.operations);
+    sizes::box_large_variants(&mut api.types);
+    types::sort_by_name(&mut api);
     Ok(api)
 }
 
@@ -79,4 +88,40 @@ fn servers(openapi: &openapiv3::OpenAPI) -> Vec<Server> {
             Server { name, url: server.url.clone(), description: server.description.clone() }
         })
         .collect()
+}
+
+/// Every description of the API as Markdown (HTML converted, relative links resolved against the
+/// docs base URL or made plain text), once, so the emitters print prose as it is.
+fn convert_prose(api: &mut Api, docs_base_url: Option<&str>) {
+    let convert = |text: &mut Option<String>| {
+        if let Some(text) = text {
+            *text = prose::to_markdown(text, docs_base_url);
+        }
+    };
+    convert(&mut api.description);
+    api.servers.iter_mut().for_each(|s| convert(&mut s.description));
+    api.client_headers.iter_mut().for_each(|h| convert(&mut h.docs));
+    for scheme in &mut api.security_schemes {
+        convert(&mut scheme.description);
+        if let SchemeKind::OAuth2 { scopes, .. } = &mut scheme.kind {
+            for scope in scopes {
+                scope.description = prose::to_markdown(&scope.description, docs_base_url);
+            }
+        }
+    }
+    for def in &mut api.types {
+        convert(&mut def.docs);
+        if let TypeKind::Struct { fields } = &mut def.kind {
+            fields.iter_mut().for_each(|f| convert(&mut f.docs));
+        }
+    }
+    for op in &mut api.operations {
+        convert(&mut op.summary);
+        convert(&mut op.description);
+        op.params.iter_mut().for_each(|p| convert(&mut p.docs));
+        if let Some(body) = &mut op.body {
+            convert(&mut body.docs);
+        }
+        op.success.iter_mut().chain(op.errors.iter_mut()).for_each(|case| convert(&mut case.docs));
+    }
 }

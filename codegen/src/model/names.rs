@@ -10,17 +10,19 @@
 //! | `types` module | schema types | components, then inline types by JSON pointer |
 //! | API root | `Client`, `ClientBuilder`, `Server`, scope enums | the fixed names |
 //! | `Client` methods | one method per operation, and the client's own methods | the client's own, then spec order |
-//! | `ClientBuilder` methods | credential setters, and the builder's own methods | the builder's own |
+//! | `ClientBuilder` methods | client header setters, credential setters, and the builder's own methods | the builder's own |
 //! | `scheme` module | one constant per security scheme | sorted by wire name |
 //! | `responses` module | error and success enums | spec order |
-//! | `params` module | optional-parameter structs | spec order |
+//! | `requests` module | one request builder per operation | spec order |
+//! | a request builder's methods | its optional parameters' setters, and `send` and the per-call settings | the builder's own |
+//! | an input struct's methods | `new`, and a setter per optional field | `new` |
 //!
 //! Emitters print these names and never make one up.
 
 use std::collections::BTreeSet;
 
 use super::ident::{self, Ident};
-use super::ir::{Api, SchemeKind, Successes, TypeDef};
+use super::ir::{Api, SchemeKind, Successes, TypeDef, TypeKind};
 use crate::error::{Error, Location, Result};
 
 /// The modules every API module holds; the API module itself must not share one's name, or a
@@ -32,6 +34,17 @@ pub const ROOT_ITEMS: &[&str] = &["Client", "ClientBuilder", "Server"];
 
 /// Methods every generated `Client` has besides its operations.
 pub const CLIENT_METHODS: &[&str] = &["builder", "base_url", "with_timeout", "with_retry"];
+
+/// Names the `requests` module uses unqualified: what it imports and the prelude items it spells
+/// short. A builder named like one (an operation named `error`) gives way.
+pub const REQUESTS_MODULE_NAMES: &[&str] =
+    &["Client", "Error", "Method", "Response", "Result", "Option", "Some", "None", "String", "Vec", "Box", "Into"];
+
+/// Names the `responses` module uses unqualified.
+pub const RESPONSES_MODULE_NAMES: &[&str] = &["String", "Vec", "Option", "Box"];
+
+/// Methods every request builder has besides its optional parameters' setters.
+pub const REQUEST_METHODS: &[&str] = &["send", "timeout", "retry", "header", "body", "new"];
 
 /// Methods every generated `ClientBuilder` has besides its credential setters.
 pub const BUILDER_METHODS: &[&str] = &[
@@ -54,6 +67,7 @@ pub fn resolve(api: &mut Api, is_component: &[bool]) -> Result<()> {
     resolve_type_names(&mut api.types, is_component);
     resolve_method_names(api)?;
     resolve_operation_types(api);
+    resolve_setters(api);
     resolve_security_names(api);
     Ok(())
 }
@@ -121,17 +135,35 @@ fn resolve_method_names(api: &mut Api) -> Result<()> {
     Ok(())
 }
 
-/// Each operation's error enum, success enum and parameter struct, named after its method.
+/// Each operation's error enum, success enum and request builder, named after its method.
 fn resolve_operation_types(api: &mut Api) {
-    let mut responses = Namespace::default();
-    let mut params = Namespace::default();
+    let mut responses = Namespace::with(RESPONSES_MODULE_NAMES);
+    let mut requests = Namespace::with(REQUESTS_MODULE_NAMES);
     for op in &mut api.operations {
         let camel = ident::type_name(op.name.as_str());
         op.error_type = responses.claim(&camel.with_suffix("Error"));
         if let Successes::Several { type_name } = &mut op.successes {
             *type_name = responses.claim(&camel.with_suffix("Success"));
         }
-        op.params_type = params.claim(&camel.with_suffix("Params"));
+        op.request_type = requests.claim(&camel);
+    }
+}
+
+/// Setters: an optional parameter's on its request builder, an optional field's on its struct.
+fn resolve_setters(api: &mut Api) {
+    for op in &mut api.operations {
+        let mut methods = Namespace::with(REQUEST_METHODS);
+        for param in op.params.iter_mut().filter(|p| !p.required) {
+            param.name = methods.claim(&param.name);
+        }
+    }
+    for def in &mut api.types {
+        if let TypeKind::Struct { fields } = &mut def.kind {
+            let mut methods = Namespace::with(&["new"]);
+            for field in fields.iter_mut().filter(|f| !f.presence.is_required()) {
+                field.setter = methods.claim(&field.name);
+            }
+        }
     }
 }
 
@@ -142,6 +174,9 @@ fn resolve_security_names(api: &mut Api) {
     let mut builder = Namespace::with(BUILDER_METHODS);
     let mut constants = Namespace::default();
     let oauth_schemes = api.security_schemes.iter().filter(|s| matches!(s.kind, SchemeKind::OAuth2 { .. })).count();
+    for header in &mut api.client_headers {
+        header.setter = builder.claim(&header.setter);
+    }
     for scheme in &mut api.security_schemes {
         scheme.constant = constants.claim(&scheme.constant);
         scheme.setter = builder.claim(&scheme.setter);

@@ -89,7 +89,7 @@ pub fn build<'a>(
             };
             operations.push(Operation {
                 error_type: Ident::new(format!("{camel}Error")),
-                params_type: Ident::new(format!("{camel}Params")),
+                request_type: Ident::new(camel),
                 name,
                 operation_id: op.operation_id.clone(),
                 method,

@@ -11,9 +11,7 @@ use openapiv3::OpenAPI;
 
 use super::ident::{self, Ident};
 use super::schema_view::{Extra, Format, JsonType, SchemaRef, SchemaView};
-use super::{
-    EnumValue, Field, FloatKind, IntKind, Operation, Presence, TypeDef, TypeId, TypeKind, TypeRef, Warning, refs,
-};
+use super::{EnumValue, Field, FloatKind, IntKind, Presence, TypeDef, TypeId, TypeKind, TypeRef, Warning, refs};
 use crate::error::{Error, Location, Result, pointer_token};
 use crate::load::LoadedSpec;
 use crate::settings::Settings;
@@ -97,8 +95,10 @@ impl<'a> TypeBuilder<'a> {
         for (name, _) in &schemas {
             let candidate = settings.rename_types.get(*name).map_or_else(|| ident::type_name(name), Ident::new);
             let origin = format!("/components/schemas/{}", pointer_token(name));
-            let id = builder
-                .push(TypeDef { name: candidate, origin, docs: None, kind: TypeKind::Alias(TypeRef::Json) }, true);
+            let id = builder.push(
+                TypeDef { name: candidate, origin, docs: None, kind: TypeKind::Alias(TypeRef::Json), input: false },
+                true,
+            );
             builder.components.insert(name.as_str(), id);
         }
         for (name, schema) in schemas {
@@ -165,6 +165,7 @@ impl<'a> TypeBuilder<'a> {
                             origin: ctx.pointer.clone(),
                             docs: docs.clone(),
                             kind,
+                            input: false,
                         },
                         false,
                     )),
@@ -274,6 +275,7 @@ impl<'a> TypeBuilder<'a> {
             // requests that share this type, a write-only one from the responses.
             let required = view.required.iter().any(|r| r == wire) && !read_only && !write_only;
             fields.push(Field {
+                setter: name.clone(),
                 name,
                 wire_name: wire.to_string(),
                 ty: shape.ty,
@@ -379,11 +381,11 @@ fn merge_fields(into: &mut Vec<Field>, more: Vec<Field>) {
         match into.iter_mut().find(|f| f.wire_name == field.wire_name) {
             Some(existing) => {
                 let presence = if existing.presence.is_required() { field.presence.required() } else { field.presence };
-                *existing = Field { presence, name: existing.name.clone(), ..field };
+                *existing = Field { presence, name: existing.name.clone(), setter: existing.setter.clone(), ..field };
             }
             None => {
                 let name = ident::disambiguate(&field.name, |n| into.iter().any(|f| &f.name == n));
-                into.push(Field { name, ..field });
+                into.push(Field { setter: name.clone(), name, ..field });
             }
         }
     }
@@ -407,18 +409,18 @@ fn string_enum(view: &SchemaView<'_>) -> TypeKind {
 }
 
 /// Sorts the definitions by name and rewrites every reference to them.
-pub fn sort_by_name(defs: &mut Vec<TypeDef>, operations: &mut [Operation]) {
-    let mut order: Vec<usize> = (0..defs.len()).collect();
-    order.sort_by(|&a, &b| defs[a].name.cmp(&defs[b].name));
-    let mut new_id = vec![0; defs.len()];
+pub fn sort_by_name(api: &mut super::Api) {
+    let mut order: Vec<usize> = (0..api.types.len()).collect();
+    order.sort_by(|&a, &b| api.types[a].name.cmp(&api.types[b].name));
+    let mut new_id = vec![0; api.types.len()];
     for (new, &old) in order.iter().enumerate() {
         new_id[old] = new;
     }
-    super::visit::every_type_ref(defs, operations, |ty| {
+    super::visit::every_type_ref(api, |ty| {
         if let TypeRef::Named(id) = ty {
             *id = TypeId(new_id[id.0]);
         }
     });
-    let mut slots: Vec<Option<TypeDef>> = std::mem::take(defs).into_iter().map(Some).collect();
-    *defs = order.iter().map(|&old| slots[old].take().expect("each definition moves once")).collect();
+    let mut slots: Vec<Option<TypeDef>> = std::mem::take(&mut api.types).into_iter().map(Some).collect();
+    api.types = order.iter().map(|&old| slots[old].take().expect("each definition moves once")).collect();
 }

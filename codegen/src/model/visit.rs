@@ -1,8 +1,8 @@
-//! One walk over every [`TypeRef`] the IR holds. Renumbering types (sorting) and recursion
-//! boxing both go through it, so a new field that holds a type cannot escape either: it is added
-//! here once, or the compiler's exhaustive matches below complain.
+//! One walk over every [`TypeRef`] the IR holds. Renumbering types (sorting), recursion boxing
+//! and finding input types go through it, so a new field that holds a type cannot escape them:
+//! it is added here once, or the compiler's exhaustive matches below complain.
 
-use super::ir::{Operation, ResponseBody, TypeDef, TypeKind, TypeRef};
+use super::ir::{Api, Operation, ResponseBody, TypeDef, TypeKind, TypeRef};
 
 /// A place in a type definition that holds a type, with its boxing flag when it has one.
 pub struct TypeSlot<'a> {
@@ -31,22 +31,6 @@ impl TypeDef {
     }
 }
 
-impl Operation {
-    /// Every type this operation's inputs and outputs name.
-    pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
-        let Operation { params, body, success, errors, .. } = self;
-        let mut refs: Vec<&mut TypeRef> = params.iter_mut().map(|p| &mut p.ty).collect();
-        refs.extend(body.as_mut().map(|b| &mut b.ty));
-        for case in success.iter_mut().chain(errors.iter_mut()) {
-            match &mut case.body {
-                ResponseBody::Json(ty) => refs.push(ty),
-                ResponseBody::Empty | ResponseBody::Text | ResponseBody::Bytes => {}
-            }
-        }
-        refs
-    }
-}
-
 impl TypeRef {
     /// Calls `f` on this type and every type inside it.
     pub fn visit_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
@@ -65,16 +49,61 @@ impl TypeRef {
     }
 }
 
-/// Calls `f` on every type reference in `defs` and `operations`, nested ones included.
-pub fn every_type_ref(defs: &mut [TypeDef], operations: &mut [Operation], mut f: impl FnMut(&mut TypeRef)) {
-    for def in defs {
+/// Calls `f` on every type reference of the API, nested ones included: in type definitions,
+/// operations and client headers.
+pub fn every_type_ref(api: &mut Api, mut f: impl FnMut(&mut TypeRef)) {
+    for def in &mut api.types {
         for slot in def.slots_mut() {
             slot.ty.visit_mut(&mut f);
         }
     }
-    for op in operations {
-        for ty in op.type_refs_mut() {
-            ty.visit_mut(&mut f);
+    for ty in input_refs_mut(api) {
+        ty.visit_mut(&mut f);
+    }
+    for op in &mut api.operations {
+        for case in op.success.iter_mut().chain(op.errors.iter_mut()) {
+            match &mut case.body {
+                ResponseBody::Json(ty) => ty.visit_mut(&mut f),
+                ResponseBody::Empty | ResponseBody::Text | ResponseBody::Bytes => {}
+            }
+        }
+    }
+}
+
+/// The types callers supply: parameters, request bodies and client headers.
+fn input_refs_mut(api: &mut Api) -> Vec<&mut TypeRef> {
+    let Api { operations, client_headers, .. } = api;
+    let mut refs: Vec<&mut TypeRef> = client_headers.iter_mut().map(|h| &mut h.ty).collect();
+    for op in operations.iter_mut() {
+        let Operation { params, body, .. } = op;
+        refs.extend(params.iter_mut().map(|p| &mut p.ty));
+        refs.extend(body.as_mut().map(|b| &mut b.ty));
+    }
+    refs
+}
+
+/// Marks every type reachable from a request body, parameter or client header as an input,
+/// which callers build.
+pub fn mark_inputs(api: &mut Api) {
+    let mut pending: Vec<super::TypeId> = Vec::new();
+    let collect = |ty: &mut TypeRef, pending: &mut Vec<super::TypeId>| {
+        ty.visit_mut(&mut |t| {
+            if let TypeRef::Named(id) = t {
+                pending.push(*id);
+            }
+        })
+    };
+    for ty in input_refs_mut(api) {
+        collect(ty, &mut pending);
+    }
+    while let Some(id) = pending.pop() {
+        let def = &mut api.types[id.0];
+        if def.input {
+            continue;
+        }
+        def.input = true;
+        for slot in def.slots_mut() {
+            collect(slot.ty, &mut pending);
         }
     }
 }

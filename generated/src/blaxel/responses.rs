@@ -5,6 +5,7 @@ use super::types;
 
 /// The error responses [`Client::list_agents`](super::Client::list_agents) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAgentsError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -16,6 +17,7 @@ pub enum ListAgentsError {
 
 /// The error responses [`Client::create_agent`](super::Client::create_agent) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAgentError {
     /// `400`: Bad request - Invalid agent configuration
     BadRequest(types::Error),
@@ -31,6 +33,7 @@ pub enum CreateAgentError {
 
 /// The error responses [`Client::get_agent`](super::Client::get_agent) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAgentError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -44,6 +47,7 @@ pub enum GetAgentError {
 
 /// The error responses [`Client::update_agent`](super::Client::update_agent) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAgentError {
     /// `400`: Bad request - Invalid agent configuration
     BadRequest(types::Error),
@@ -59,6 +63,7 @@ pub enum UpdateAgentError {
 
 /// The error responses [`Client::delete_agent`](super::Client::delete_agent) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteAgentError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -72,9 +77,11 @@ pub enum DeleteAgentError {
 
 /// The error responses [`Client::list_agent_revisions`](super::Client::list_agent_revisions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAgentRevisionsError {}
 /// The error responses [`Client::list_applications`](super::Client::list_applications) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApplicationsError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -86,6 +93,7 @@ pub enum ListApplicationsError {
 
 /// The error responses [`Client::create_application`](super::Client::create_application) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApplicationError {
     /// `400`: Bad request - Invalid application configuration
     BadRequest(types::Error),
@@ -101,6 +109,7 @@ pub enum CreateApplicationError {
 
 /// The error responses [`Client::get_application`](super::Client::get_application) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetApplicationError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -114,6 +123,7 @@ pub enum GetApplicationError {
 
 /// The error responses [`Client::update_application`](super::Client::update_application) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApplicationError {
     /// `400`: Bad request - Invalid application configuration
     BadRequest(types::Error),
@@ -129,6 +139,7 @@ pub enum UpdateApplicationError {
 
 /// The error responses [`Client::delete_application`](super::Client::delete_application) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteApplicationError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -142,33 +153,43 @@ pub enum DeleteApplicationError {
 
 /// The error responses [`Client::create_application_custom_domain`](super::Client::create_application_custom_domain) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApplicationCustomDomainError {}
 /// The error responses [`Client::list_application_revisions`](super::Client::list_application_revisions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApplicationRevisionsError {}
 /// The error responses [`Client::get_changelog`](super::Client::get_changelog) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetChangelogError {}
 /// The error responses [`Client::get_configuration`](super::Client::get_configuration) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConfigurationError {}
 /// The error responses [`Client::list_custom_domains`](super::Client::list_custom_domains) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCustomDomainsError {}
 /// The error responses [`Client::create_custom_domain`](super::Client::create_custom_domain) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCustomDomainError {}
 /// The error responses [`Client::get_custom_domain`](super::Client::get_custom_domain) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCustomDomainError {}
 /// The error responses [`Client::update_custom_domain`](super::Client::update_custom_domain) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateCustomDomainError {}
 /// The error responses [`Client::delete_custom_domain`](super::Client::delete_custom_domain) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteCustomDomainError {}
 /// The error responses [`Client::list_custom_domain_shares`](super::Client::list_custom_domain_shares) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCustomDomainSharesError {
     /// `404`: custom domain not found
     NotFound,
@@ -176,6 +197,7 @@ pub enum ListCustomDomainSharesError {
 
 /// The error responses [`Client::share_custom_domain`](super::Client::share_custom_domain) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ShareCustomDomainError {
     /// `400`: invalid request
     BadRequest,
@@ -187,6 +209,7 @@ pub enum ShareCustomDomainError {
 
 /// The error responses [`Client::unshare_custom_domain`](super::Client::unshare_custom_domain) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnshareCustomDomainError {
     /// `404`: custom domain or share not found
     NotFound,
@@ -194,9 +217,11 @@ pub enum UnshareCustomDomainError {
 
 /// The error responses [`Client::verify_custom_domain`](super::Client::verify_custom_domain) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum VerifyCustomDomainError {}
 /// The error responses [`Client::list_drives`](super::Client::list_drives) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListDrivesError {
     /// `401`: Unauthorized
     Unauthorized,
@@ -204,6 +229,7 @@ pub enum ListDrivesError {
 
 /// The error responses [`Client::create_drive`](super::Client::create_drive) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateDriveError {
     /// `401`: Unauthorized
     Unauthorized,
@@ -211,6 +237,7 @@ pub enum CreateDriveError {
 
 /// The error responses [`Client::get_drive`](super::Client::get_drive) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetDriveError {
     /// `401`: Unauthorized
     Unauthorized,
@@ -220,6 +247,7 @@ pub enum GetDriveError {
 
 /// The error responses [`Client::update_drive`](super::Client::update_drive) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateDriveError {
     /// `401`: Unauthorized
     Unauthorized,
@@ -229,6 +257,7 @@ pub enum UpdateDriveError {
 
 /// The error responses [`Client::delete_drive`](super::Client::delete_drive) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteDriveError {
     /// `401`: Unauthorized
     Unauthorized,
@@ -238,6 +267,7 @@ pub enum DeleteDriveError {
 
 /// The error responses [`Client::create_drive_access_token`](super::Client::create_drive_access_token) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateDriveAccessTokenError {
     /// `401`: Unauthorized
     Unauthorized,
@@ -249,6 +279,7 @@ pub enum CreateDriveAccessTokenError {
 
 /// The error responses [`Client::get_drive_by_external_id`](super::Client::get_drive_by_external_id) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetDriveByExternalIdError {
     /// `401`: Unauthorized
     Unauthorized,
@@ -262,18 +293,23 @@ pub enum GetDriveByExternalIdError {
 
 /// The error responses [`Client::get_drive_jwks`](super::Client::get_drive_jwks) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetDriveJwksError {}
 /// The error responses [`Client::list_all_egress_gateways`](super::Client::list_all_egress_gateways) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAllEgressGatewaysError {}
 /// The error responses [`Client::get_egress_gateway_usage`](super::Client::get_egress_gateway_usage) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetEgressGatewayUsageError {}
 /// The error responses [`Client::list_all_egress_i_ps`](super::Client::list_all_egress_i_ps) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAllEgressIPsError {}
 /// The error responses [`Client::get_workspace_features`](super::Client::get_workspace_features) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetWorkspaceFeaturesError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -285,6 +321,7 @@ pub enum GetWorkspaceFeaturesError {
 
 /// The error responses [`Client::test_feature_flag`](super::Client::test_feature_flag) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TestFeatureFlagError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -296,6 +333,7 @@ pub enum TestFeatureFlagError {
 
 /// The error responses [`Client::list_functions`](super::Client::list_functions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListFunctionsError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -307,6 +345,7 @@ pub enum ListFunctionsError {
 
 /// The error responses [`Client::create_function`](super::Client::create_function) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateFunctionError {
     /// `400`: Bad request - Invalid function configuration
     BadRequest(types::Error),
@@ -322,6 +361,7 @@ pub enum CreateFunctionError {
 
 /// The error responses [`Client::get_function`](super::Client::get_function) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetFunctionError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -335,6 +375,7 @@ pub enum GetFunctionError {
 
 /// The error responses [`Client::update_function`](super::Client::update_function) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateFunctionError {
     /// `400`: Bad request - Invalid function configuration
     BadRequest(types::Error),
@@ -350,6 +391,7 @@ pub enum UpdateFunctionError {
 
 /// The error responses [`Client::delete_function`](super::Client::delete_function) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteFunctionError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -363,12 +405,15 @@ pub enum DeleteFunctionError {
 
 /// The error responses [`Client::list_function_revisions`](super::Client::list_function_revisions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListFunctionRevisionsError {}
 /// The error responses [`Client::list_images`](super::Client::list_images) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListImagesError {}
 /// The error responses [`Client::create_image`](super::Client::create_image) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateImageError {
     /// `400`: invalid request
     BadRequest,
@@ -376,12 +421,15 @@ pub enum CreateImageError {
 
 /// The error responses [`Client::cleanup_images`](super::Client::cleanup_images) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CleanupImagesError {}
 /// The error responses [`Client::get_image`](super::Client::get_image) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetImageError {}
 /// The error responses [`Client::delete_image`](super::Client::delete_image) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteImageError {
     /// `400`: image used
     BadRequest,
@@ -391,6 +439,7 @@ pub enum DeleteImageError {
 
 /// The error responses [`Client::list_image_shares`](super::Client::list_image_shares) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListImageSharesError {
     /// `404`: image not found
     NotFound,
@@ -398,6 +447,7 @@ pub enum ListImageSharesError {
 
 /// The error responses [`Client::share_image`](super::Client::share_image) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ShareImageError {
     /// `400`: invalid request
     BadRequest,
@@ -409,6 +459,7 @@ pub enum ShareImageError {
 
 /// The successes [`Client::share_image`](super::Client::share_image) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ShareImageSuccess {
     /// `200`: successful operation (same-account share, applied immediately)
     Ok(types::Image),
@@ -418,6 +469,7 @@ pub enum ShareImageSuccess {
 
 /// The error responses [`Client::unshare_image`](super::Client::unshare_image) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnshareImageError {
     /// `404`: image or share not found
     NotFound,
@@ -425,6 +477,7 @@ pub enum UnshareImageError {
 
 /// The error responses [`Client::delete_image_tag`](super::Client::delete_image_tag) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteImageTagError {
     /// `400`: tag is in use
     BadRequest,
@@ -434,9 +487,11 @@ pub enum DeleteImageTagError {
 
 /// The error responses [`Client::get_integration`](super::Client::get_integration) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetIntegrationError {}
 /// The error responses [`Client::list_integration_connections`](super::Client::list_integration_connections) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListIntegrationConnectionsError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -448,6 +503,7 @@ pub enum ListIntegrationConnectionsError {
 
 /// The error responses [`Client::create_integration_connection`](super::Client::create_integration_connection) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateIntegrationConnectionError {
     /// `400`: Bad request - Invalid integration configuration or unsupported integration type
     BadRequest(types::Error),
@@ -463,6 +519,7 @@ pub enum CreateIntegrationConnectionError {
 
 /// The error responses [`Client::get_integration_connection`](super::Client::get_integration_connection) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetIntegrationConnectionError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -476,6 +533,7 @@ pub enum GetIntegrationConnectionError {
 
 /// The error responses [`Client::update_integration_connection`](super::Client::update_integration_connection) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateIntegrationConnectionError {
     /// `400`: Bad request - Invalid integration configuration
     BadRequest(types::Error),
@@ -491,6 +549,7 @@ pub enum UpdateIntegrationConnectionError {
 
 /// The error responses [`Client::delete_integration_connection`](super::Client::delete_integration_connection) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteIntegrationConnectionError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -506,30 +565,39 @@ pub enum DeleteIntegrationConnectionError {
 
 /// The error responses [`Client::get_integration_connection_model_endpoint_configurations`](super::Client::get_integration_connection_model_endpoint_configurations) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetIntegrationConnectionModelEndpointConfigurationsError {}
 /// The error responses [`Client::list_integration_connection_models`](super::Client::list_integration_connection_models) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListIntegrationConnectionModelsError {}
 /// The error responses [`Client::get_integration_connection_model`](super::Client::get_integration_connection_model) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetIntegrationConnectionModelError {}
 /// The error responses [`Client::list_jobs`](super::Client::list_jobs) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListJobsError {}
 /// The error responses [`Client::create_job`](super::Client::create_job) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateJobError {}
 /// The error responses [`Client::get_job`](super::Client::get_job) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetJobError {}
 /// The error responses [`Client::update_job`](super::Client::update_job) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateJobError {}
 /// The error responses [`Client::delete_job`](super::Client::delete_job) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteJobError {}
 /// The error responses [`Client::list_job_executions`](super::Client::list_job_executions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListJobExecutionsError {
     /// `400`: bad request
     BadRequest,
@@ -539,6 +607,7 @@ pub enum ListJobExecutionsError {
 
 /// The error responses [`Client::create_job_execution`](super::Client::create_job_execution) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateJobExecutionError {
     /// `400`: bad request
     BadRequest,
@@ -548,6 +617,7 @@ pub enum CreateJobExecutionError {
 
 /// The error responses [`Client::get_job_execution`](super::Client::get_job_execution) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetJobExecutionError {
     /// `400`: bad request
     BadRequest,
@@ -559,6 +629,7 @@ pub enum GetJobExecutionError {
 
 /// The error responses [`Client::delete_job_execution`](super::Client::delete_job_execution) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteJobExecutionError {
     /// `400`: bad request
     BadRequest,
@@ -570,6 +641,7 @@ pub enum DeleteJobExecutionError {
 
 /// The error responses [`Client::list_job_execution_tasks`](super::Client::list_job_execution_tasks) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListJobExecutionTasksError {
     /// `400`: bad request
     BadRequest,
@@ -581,15 +653,19 @@ pub enum ListJobExecutionTasksError {
 
 /// The error responses [`Client::list_job_revisions`](super::Client::list_job_revisions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListJobRevisionsError {}
 /// The error responses [`Client::list_locations`](super::Client::list_locations) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListLocationsError {}
 /// The error responses [`Client::list_mcp_hub_definitions`](super::Client::list_mcp_hub_definitions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMcpHubDefinitionsError {}
 /// The error responses [`Client::list_models`](super::Client::list_models) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListModelsError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -601,6 +677,7 @@ pub enum ListModelsError {
 
 /// The error responses [`Client::create_model`](super::Client::create_model) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateModelError {
     /// `400`: Bad request - Invalid model configuration or integration connection not found
     BadRequest(types::Error),
@@ -616,6 +693,7 @@ pub enum CreateModelError {
 
 /// The error responses [`Client::get_model`](super::Client::get_model) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetModelError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -629,6 +707,7 @@ pub enum GetModelError {
 
 /// The error responses [`Client::update_model`](super::Client::update_model) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateModelError {
     /// `400`: Bad request - Invalid model configuration
     BadRequest(types::Error),
@@ -644,6 +723,7 @@ pub enum UpdateModelError {
 
 /// The error responses [`Client::delete_model`](super::Client::delete_model) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteModelError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -657,12 +737,15 @@ pub enum DeleteModelError {
 
 /// The error responses [`Client::list_model_revisions`](super::Client::list_model_revisions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListModelRevisionsError {}
 /// The error responses [`Client::list_pending_image_shares`](super::Client::list_pending_image_shares) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPendingImageSharesError {}
 /// The error responses [`Client::accept_image_share`](super::Client::accept_image_share) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AcceptImageShareError {
     /// `403`: forbidden
     Forbidden,
@@ -676,6 +759,7 @@ pub enum AcceptImageShareError {
 
 /// The error responses [`Client::decline_image_share`](super::Client::decline_image_share) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeclineImageShareError {
     /// `403`: forbidden
     Forbidden,
@@ -685,30 +769,39 @@ pub enum DeclineImageShareError {
 
 /// The error responses [`Client::list_policies`](super::Client::list_policies) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPoliciesError {}
 /// The error responses [`Client::create_policy`](super::Client::create_policy) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePolicyError {}
 /// The error responses [`Client::get_policy`](super::Client::get_policy) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPolicyError {}
 /// The error responses [`Client::update_policy`](super::Client::update_policy) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePolicyError {}
 /// The error responses [`Client::delete_policy`](super::Client::delete_policy) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeletePolicyError {}
 /// The error responses [`Client::get_policy_usages`](super::Client::get_policy_usages) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPolicyUsagesError {}
 /// The error responses [`Client::list_public_ips`](super::Client::list_public_ips) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPublicIpsError {}
 /// The error responses [`Client::list_sandbox_hub_definitions`](super::Client::list_sandbox_hub_definitions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSandboxHubDefinitionsError {}
 /// The error responses [`Client::list_sandboxes`](super::Client::list_sandboxes) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSandboxesError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -720,6 +813,7 @@ pub enum ListSandboxesError {
 
 /// The error responses [`Client::create_sandbox`](super::Client::create_sandbox) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateSandboxError {
     /// `400`: Bad request - Invalid sandbox configuration (e.g., invalid region, image not found)
     BadRequest(types::SandboxError),
@@ -735,6 +829,7 @@ pub enum CreateSandboxError {
 
 /// The error responses [`Client::get_sandbox`](super::Client::get_sandbox) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSandboxError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -748,6 +843,7 @@ pub enum GetSandboxError {
 
 /// The error responses [`Client::update_sandbox`](super::Client::update_sandbox) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateSandboxError {
     /// `400`: Bad request - Invalid sandbox configuration
     BadRequest(types::Error),
@@ -763,6 +859,7 @@ pub enum UpdateSandboxError {
 
 /// The error responses [`Client::delete_sandbox`](super::Client::delete_sandbox) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteSandboxError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -776,6 +873,7 @@ pub enum DeleteSandboxError {
 
 /// The error responses [`Client::fork_sandbox`](super::Client::fork_sandbox) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ForkSandboxError {
     /// `400`: Bad request - Invalid fork parameters
     BadRequest(types::Error),
@@ -789,48 +887,63 @@ pub enum ForkSandboxError {
 
 /// The error responses [`Client::list_sandbox_previews`](super::Client::list_sandbox_previews) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSandboxPreviewsError {}
 /// The error responses [`Client::create_sandbox_preview`](super::Client::create_sandbox_preview) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateSandboxPreviewError {}
 /// The error responses [`Client::get_sandbox_preview`](super::Client::get_sandbox_preview) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSandboxPreviewError {}
 /// The error responses [`Client::update_sandbox_preview`](super::Client::update_sandbox_preview) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateSandboxPreviewError {}
 /// The error responses [`Client::delete_sandbox_preview`](super::Client::delete_sandbox_preview) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteSandboxPreviewError {}
 /// The error responses [`Client::list_sandbox_preview_tokens`](super::Client::list_sandbox_preview_tokens) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSandboxPreviewTokensError {}
 /// The error responses [`Client::create_sandbox_preview_token`](super::Client::create_sandbox_preview_token) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateSandboxPreviewTokenError {}
 /// The error responses [`Client::delete_sandbox_preview_token`](super::Client::delete_sandbox_preview_token) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteSandboxPreviewTokenError {}
 /// The error responses [`Client::list_sandbox_schedule_executions`](super::Client::list_sandbox_schedule_executions) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSandboxScheduleExecutionsError {}
 /// The error responses [`Client::list_sandbox_schedules`](super::Client::list_sandbox_schedules) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSandboxSchedulesError {}
 /// The error responses [`Client::create_sandbox_schedule`](super::Client::create_sandbox_schedule) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateSandboxScheduleError {}
 /// The error responses [`Client::get_sandbox_schedule`](super::Client::get_sandbox_schedule) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSandboxScheduleError {}
 /// The error responses [`Client::update_sandbox_schedule`](super::Client::update_sandbox_schedule) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateSandboxScheduleError {}
 /// The error responses [`Client::delete_sandbox_schedule`](super::Client::delete_sandbox_schedule) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteSandboxScheduleError {}
 /// The error responses [`Client::list_sandbox_snapshots`](super::Client::list_sandbox_snapshots) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSandboxSnapshotsError {
     /// `404`: Not found - Sandbox does not exist
     NotFound(types::Error),
@@ -838,6 +951,7 @@ pub enum ListSandboxSnapshotsError {
 
 /// The error responses [`Client::create_sandbox_snapshot`](super::Client::create_sandbox_snapshot) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateSandboxSnapshotError {
     /// `404`: Not found - Sandbox does not exist
     NotFound(types::Error),
@@ -847,6 +961,7 @@ pub enum CreateSandboxSnapshotError {
 
 /// The error responses [`Client::delete_sandbox_snapshot`](super::Client::delete_sandbox_snapshot) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteSandboxSnapshotError {
     /// `404`: Not found - Snapshot does not exist
     NotFound(types::Error),
@@ -856,6 +971,7 @@ pub enum DeleteSandboxSnapshotError {
 
 /// The error responses [`Client::get_sandbox_by_external_id`](super::Client::get_sandbox_by_external_id) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSandboxByExternalIdError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -869,36 +985,47 @@ pub enum GetSandboxByExternalIdError {
 
 /// The error responses [`Client::get_workspace_service_accounts`](super::Client::get_workspace_service_accounts) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetWorkspaceServiceAccountsError {}
 /// The error responses [`Client::create_workspace_service_account`](super::Client::create_workspace_service_account) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateWorkspaceServiceAccountError {}
 /// The error responses [`Client::update_workspace_service_account`](super::Client::update_workspace_service_account) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateWorkspaceServiceAccountError {}
 /// The error responses [`Client::delete_workspace_service_account`](super::Client::delete_workspace_service_account) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteWorkspaceServiceAccountError {}
 /// The error responses [`Client::list_api_keys_for_service_account`](super::Client::list_api_keys_for_service_account) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApiKeysForServiceAccountError {}
 /// The error responses [`Client::create_api_key_for_service_account`](super::Client::create_api_key_for_service_account) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiKeyForServiceAccountError {}
 /// The error responses [`Client::delete_api_key_for_service_account`](super::Client::delete_api_key_for_service_account) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteApiKeyForServiceAccountError {}
 /// The error responses [`Client::list_templates`](super::Client::list_templates) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListTemplatesError {}
 /// The error responses [`Client::get_template`](super::Client::get_template) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTemplateError {}
 /// The error responses [`Client::list_workspace_users`](super::Client::list_workspace_users) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListWorkspaceUsersError {}
 /// The error responses [`Client::invite_workspace_user`](super::Client::invite_workspace_user) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum InviteWorkspaceUserError {
     /// `400`: invalid email format
     BadRequest,
@@ -908,6 +1035,7 @@ pub enum InviteWorkspaceUserError {
 
 /// The error responses [`Client::update_workspace_user_role`](super::Client::update_workspace_user_role) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateWorkspaceUserRoleError {
     /// `400`: Invalid role provided
     BadRequest,
@@ -917,6 +1045,7 @@ pub enum UpdateWorkspaceUserRoleError {
 
 /// The error responses [`Client::remove_workspace_user`](super::Client::remove_workspace_user) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveWorkspaceUserError {
     /// `404`: Workspace or user not found
     NotFound,
@@ -924,21 +1053,27 @@ pub enum RemoveWorkspaceUserError {
 
 /// The error responses [`Client::list_volume_templates`](super::Client::list_volume_templates) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListVolumeTemplatesError {}
 /// The error responses [`Client::create_volume_template`](super::Client::create_volume_template) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateVolumeTemplateError {}
 /// The error responses [`Client::get_volume_template`](super::Client::get_volume_template) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetVolumeTemplateError {}
 /// The error responses [`Client::update_volume_template`](super::Client::update_volume_template) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateVolumeTemplateError {}
 /// The error responses [`Client::delete_volume_template`](super::Client::delete_volume_template) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteVolumeTemplateError {}
 /// The error responses [`Client::delete_volume_template_version`](super::Client::delete_volume_template_version) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteVolumeTemplateVersionError {
     /// `400`: Cannot delete the only version
     BadRequest,
@@ -948,6 +1083,7 @@ pub enum DeleteVolumeTemplateVersionError {
 
 /// The error responses [`Client::list_volumes`](super::Client::list_volumes) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListVolumesError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -959,6 +1095,7 @@ pub enum ListVolumesError {
 
 /// The error responses [`Client::create_volume`](super::Client::create_volume) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateVolumeError {
     /// `400`: Bad request - Invalid volume configuration (e.g., invalid region)
     BadRequest(types::Error),
@@ -974,6 +1111,7 @@ pub enum CreateVolumeError {
 
 /// The error responses [`Client::get_volume`](super::Client::get_volume) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetVolumeError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -987,9 +1125,11 @@ pub enum GetVolumeError {
 
 /// The error responses [`Client::update_volume`](super::Client::update_volume) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateVolumeError {}
 /// The error responses [`Client::delete_volume`](super::Client::delete_volume) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteVolumeError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -1005,6 +1145,7 @@ pub enum DeleteVolumeError {
 
 /// The error responses [`Client::get_volume_by_external_id`](super::Client::get_volume_by_external_id) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetVolumeByExternalIdError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -1018,42 +1159,55 @@ pub enum GetVolumeByExternalIdError {
 
 /// The error responses [`Client::list_vp_cs`](super::Client::list_vp_cs) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListVpCsError {}
 /// The error responses [`Client::create_vpc`](super::Client::create_vpc) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateVpcError {}
 /// The error responses [`Client::get_vpc`](super::Client::get_vpc) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetVpcError {}
 /// The error responses [`Client::delete_vpc`](super::Client::delete_vpc) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteVpcError {}
 /// The error responses [`Client::list_egress_gateways`](super::Client::list_egress_gateways) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEgressGatewaysError {}
 /// The error responses [`Client::create_egress_gateway`](super::Client::create_egress_gateway) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateEgressGatewayError {}
 /// The error responses [`Client::get_egress_gateway`](super::Client::get_egress_gateway) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetEgressGatewayError {}
 /// The error responses [`Client::delete_egress_gateway`](super::Client::delete_egress_gateway) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteEgressGatewayError {}
 /// The error responses [`Client::list_egress_i_ps`](super::Client::list_egress_i_ps) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEgressIPsError {}
 /// The error responses [`Client::create_egress_ip`](super::Client::create_egress_ip) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateEgressIpError {}
 /// The error responses [`Client::get_egress_ip`](super::Client::get_egress_ip) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetEgressIpError {}
 /// The error responses [`Client::delete_egress_ip`](super::Client::delete_egress_ip) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteEgressIpError {}
 /// The error responses [`Client::list_workspaces`](super::Client::list_workspaces) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListWorkspacesError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -1063,6 +1217,7 @@ pub enum ListWorkspacesError {
 
 /// The error responses [`Client::create_workspace`](super::Client::create_workspace) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateWorkspaceError {
     /// `400`: Bad request - Invalid workspace configuration
     BadRequest(types::Error),
@@ -1078,6 +1233,7 @@ pub enum CreateWorkspaceError {
 
 /// The error responses [`Client::get_workspace`](super::Client::get_workspace) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetWorkspaceError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -1091,6 +1247,7 @@ pub enum GetWorkspaceError {
 
 /// The error responses [`Client::update_workspace`](super::Client::update_workspace) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateWorkspaceError {
     /// `400`: Bad request - Invalid workspace configuration
     BadRequest(types::Error),
@@ -1106,6 +1263,7 @@ pub enum UpdateWorkspaceError {
 
 /// The error responses [`Client::delete_workspace`](super::Client::delete_workspace) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteWorkspaceError {
     /// `401`: Unauthorized - Invalid or missing authentication credentials
     Unauthorized(types::Error),
@@ -1119,6 +1277,7 @@ pub enum DeleteWorkspaceError {
 
 /// The error responses [`Client::leave_workspace`](super::Client::leave_workspace) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LeaveWorkspaceError {
     /// `404`: Workspace not found
     NotFound,
@@ -1126,4 +1285,5 @@ pub enum LeaveWorkspaceError {
 
 /// The error responses [`Client::check_workspace_availability`](super::Client::check_workspace_availability) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckWorkspaceAvailabilityError {}

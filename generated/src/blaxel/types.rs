@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Serverless AI agent deployment that runs your custom agent code as an auto-scaling API endpoint. Agents are deployed from your code repository and expose a global inference URL for querying.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Agent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -14,8 +15,33 @@ pub struct Agent {
     pub status: Option<Status>,
 }
 
+impl Agent {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: AgentSpec) -> Self {
+        Agent {
+            events: None,
+            metadata,
+            spec,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// Cursor-paginated list of agents. Returned starting with API version 2026-04-28; older API versions return a bare array of agents instead.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentList {
     /// Page of agents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,6 +52,7 @@ pub struct AgentList {
 
 /// Runtime configuration defining how the AI agent is deployed and scaled globally
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentRuntime {
     /// Environment variables injected into the agent. Supports Kubernetes EnvVar format with valueFrom references.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,8 +74,59 @@ pub struct AgentRuntime {
     pub min_scale: Option<i64>,
 }
 
+impl AgentRuntime {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        AgentRuntime {
+            envs: None,
+            generation: None,
+            image: None,
+            max_scale: None,
+            memory: None,
+            min_scale: None,
+        }
+    }
+
+    /// Sets [`envs`](Self::envs).
+    pub fn envs(mut self, value: Vec<Env>) -> Self {
+        self.envs = Some(value);
+        self
+    }
+
+    /// Sets [`generation`](Self::generation).
+    pub fn generation(mut self, value: AgentRuntimeGeneration) -> Self {
+        self.generation = Some(value);
+        self
+    }
+
+    /// Sets [`image`](Self::image).
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_scale`](Self::max_scale).
+    pub fn max_scale(mut self, value: i64) -> Self {
+        self.max_scale = Some(value);
+        self
+    }
+
+    /// Sets [`memory`](Self::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+
+    /// Sets [`min_scale`](Self::min_scale).
+    pub fn min_scale(mut self, value: i64) -> Self {
+        self.min_scale = Some(value);
+        self
+    }
+}
+
 /// Infrastructure generation: mk2 (containers, 2-10s cold starts, 15+ global regions) or mk3 (microVMs, sub-25ms cold starts)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum AgentRuntimeGeneration {
     #[serde(rename = "mk2")]
     Mk2,
@@ -72,6 +150,7 @@ impl AgentRuntimeGeneration {
 
 /// Configuration for an AI agent including runtime settings, repository source, and deployment triggers
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentSpec {
     /// When false, the agent is disabled and will not serve inference requests
     ///
@@ -100,8 +179,80 @@ pub struct AgentSpec {
     pub volumes: Option<VolumeAttachments>,
 }
 
+impl AgentSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        AgentSpec {
+            enabled: None,
+            policies: None,
+            public: None,
+            region: None,
+            repository: None,
+            revision: None,
+            runtime: None,
+            triggers: None,
+            volumes: None,
+        }
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`policies`](Self::policies).
+    pub fn policies(mut self, value: PoliciesList) -> Self {
+        self.policies = Some(value);
+        self
+    }
+
+    /// Sets [`public`](Self::public).
+    pub fn public(mut self, value: bool) -> Self {
+        self.public = Some(value);
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`repository`](Self::repository).
+    pub fn repository(mut self, value: Repository) -> Self {
+        self.repository = Some(value);
+        self
+    }
+
+    /// Sets [`revision`](Self::revision).
+    pub fn revision(mut self, value: RevisionConfiguration) -> Self {
+        self.revision = Some(value);
+        self
+    }
+
+    /// Sets [`runtime`](Self::runtime).
+    pub fn runtime(mut self, value: AgentRuntime) -> Self {
+        self.runtime = Some(value);
+        self
+    }
+
+    /// Sets [`triggers`](Self::triggers).
+    pub fn triggers(mut self, value: Triggers) -> Self {
+        self.triggers = Some(value);
+        self
+    }
+
+    /// Sets [`volumes`](Self::volumes).
+    pub fn volumes(mut self, value: VolumeAttachments) -> Self {
+        self.volumes = Some(value);
+        self
+    }
+}
+
 /// Long-lived API key for accessing Blaxel
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiKey {
     /// The date and time when the resource was created
     ///
@@ -151,6 +302,7 @@ pub struct ApiKey {
 
 /// A single application revision containing the deployed image and configuration
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppRevision {
     /// When this revision was created
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -177,8 +329,67 @@ pub struct AppRevision {
     pub snapshot: Option<String>,
 }
 
+impl AppRevision {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(image: impl Into<String>) -> Self {
+        AppRevision {
+            created_at: None,
+            created_by: None,
+            envs: None,
+            id: None,
+            image: image.into(),
+            memory: None,
+            port: None,
+            snapshot: None,
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`envs`](Self::envs).
+    pub fn envs(mut self, value: Vec<Env>) -> Self {
+        self.envs = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](Self::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = Some(value);
+        self
+    }
+
+    /// Sets [`snapshot`](Self::snapshot).
+    pub fn snapshot(mut self, value: impl Into<String>) -> Self {
+        self.snapshot = Some(value.into());
+        self
+    }
+}
+
 /// Routing configuration controlling which revision is active and canary traffic splitting
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppRevisionConfiguration {
     /// Active revision id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,9 +412,53 @@ pub struct AppRevisionConfiguration {
     pub traffic: Option<i64>,
 }
 
+impl AppRevisionConfiguration {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        AppRevisionConfiguration {
+            active: None,
+            canary: None,
+            canary_percent: None,
+            sticky_session_ttl: None,
+            traffic: None,
+        }
+    }
+
+    /// Sets [`active`](Self::active).
+    pub fn active(mut self, value: impl Into<String>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+
+    /// Sets [`canary`](Self::canary).
+    pub fn canary(mut self, value: impl Into<String>) -> Self {
+        self.canary = Some(value.into());
+        self
+    }
+
+    /// Sets [`canary_percent`](Self::canary_percent).
+    pub fn canary_percent(mut self, value: i64) -> Self {
+        self.canary_percent = Some(value);
+        self
+    }
+
+    /// Sets [`sticky_session_ttl`](Self::sticky_session_ttl).
+    pub fn sticky_session_ttl(mut self, value: i64) -> Self {
+        self.sticky_session_ttl = Some(value);
+        self
+    }
+
+    /// Sets [`traffic`](Self::traffic).
+    pub fn traffic(mut self, value: i64) -> Self {
+        self.traffic = Some(value);
+        self
+    }
+}
+
 pub type AppRevisions = Vec<AppRevision>;
 /// A single URL entry for the application. If the domain is a wildcard custom domain (e.g. *.sandbox.vybe.build), use subdomain to pick a specific subdomain. If the domain is a direct custom domain (e.g. app.vybe.build), subdomain is not needed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppUrl {
     /// Custom domain (must be a verified custom domain in the workspace). Can be a wildcard domain (e.g. sandbox.vybe.build registered as *.sandbox.vybe.build) or a direct domain (e.g. app.vybe.build).
     pub domain: String,
@@ -212,10 +467,27 @@ pub struct AppUrl {
     pub subdomain: Option<String>,
 }
 
+impl AppUrl {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(domain: impl Into<String>) -> Self {
+        AppUrl {
+            domain: domain.into(),
+            subdomain: None,
+        }
+    }
+
+    /// Sets [`subdomain`](Self::subdomain).
+    pub fn subdomain(mut self, value: impl Into<String>) -> Self {
+        self.subdomain = Some(value.into());
+        self
+    }
+}
+
 /// URL configuration for the application. Each entry defines a custom URL through which the application is accessible. The domain must be a verified custom domain in the workspace.
 pub type AppUrls = Vec<AppUrl>;
 /// Long-running application deployment that runs your custom code as a publicly accessible endpoint. Applications are always public and use mk3 generation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Application {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -233,12 +505,59 @@ pub struct Application {
     pub status: Option<String>,
 }
 
+impl Application {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: ApplicationSpec) -> Self {
+        Application {
+            events: None,
+            metadata,
+            node_generation: None,
+            spec,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`node_generation`](Self::node_generation).
+    pub fn node_generation(mut self, value: impl Into<String>) -> Self {
+        self.node_generation = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
 /// Configuration for a single application extension. The fields used depend on the extension key; for ai.blaxel.experimental/bind-to-sandbox only "sandbox" is used.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationExtension {
     /// Name of the sandbox this application binds to (used by the ai.blaxel.experimental/bind-to-sandbox extension).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<String>,
+}
+
+impl ApplicationExtension {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ApplicationExtension {
+            sandbox: None,
+        }
+    }
+
+    /// Sets [`sandbox`](Self::sandbox).
+    pub fn sandbox(mut self, value: impl Into<String>) -> Self {
+        self.sandbox = Some(value.into());
+        self
+    }
 }
 
 /// Map of experimental, opt-in application extensions keyed by fully-qualified extension name (e.g. "ai.blaxel.experimental/bind-to-sandbox").
@@ -248,6 +567,7 @@ pub type ApplicationExtensions = ::std::collections::BTreeMap<
 >;
 /// Cursor-paginated list of applications. Returned starting with API version 2026-04-28; older API versions return a bare array of applications instead.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationList {
     /// Page of applications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -258,6 +578,7 @@ pub struct ApplicationList {
 
 /// Configuration for an application including revision management, URL routing, and deployment region
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationSpec {
     /// When false, the application is disabled and will not serve requests
     ///
@@ -294,9 +615,95 @@ pub struct ApplicationSpec {
     pub urls: Option<AppUrls>,
 }
 
+impl ApplicationSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ApplicationSpec {
+            enabled: None,
+            envs: None,
+            extensions: None,
+            image: None,
+            memory: None,
+            port: None,
+            proxy: None,
+            region: None,
+            revision: None,
+            revisions: None,
+            urls: None,
+        }
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`envs`](Self::envs).
+    pub fn envs(mut self, value: Vec<Env>) -> Self {
+        self.envs = Some(value);
+        self
+    }
+
+    /// Sets [`extensions`](Self::extensions).
+    pub fn extensions(mut self, value: ApplicationExtensions) -> Self {
+        self.extensions = Some(value);
+        self
+    }
+
+    /// Sets [`image`](Self::image).
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](Self::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = Some(value);
+        self
+    }
+
+    /// Sets [`proxy`](Self::proxy).
+    pub fn proxy(mut self, value: bool) -> Self {
+        self.proxy = Some(value);
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`revision`](Self::revision).
+    pub fn revision(mut self, value: AppRevisionConfiguration) -> Self {
+        self.revision = Some(value);
+        self
+    }
+
+    /// Sets [`revisions`](Self::revisions).
+    pub fn revisions(mut self, value: AppRevisions) -> Self {
+        self.revisions = Some(value);
+        self
+    }
+
+    /// Sets [`urls`](Self::urls).
+    pub fn urls(mut self, value: AppUrls) -> Self {
+        self.urls = Some(value);
+        self
+    }
+}
+
 pub type Applications = Vec<Application>;
 /// Changelog entry shown in the controlplane UI.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChangelogEntry {
     /// Markdown body for the changelog entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -311,6 +718,7 @@ pub struct ChangelogEntry {
 
 /// Latest changelog entries shown in the controlplane UI.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChangelogResponse {
     /// Latest changelog entries, newest first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -318,12 +726,23 @@ pub struct ChangelogResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckWorkspaceAvailabilityBody {
     pub name: String,
 }
 
+impl CheckWorkspaceAvailabilityBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        CheckWorkspaceAvailabilityBody {
+            name: name.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CheckWorkspaceAvailabilityResponse {
     Boolean(bool),
     WorkspaceAvailability(WorkspaceAvailability),
@@ -367,6 +786,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckWorkspaceAvailabilityResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CleanupImagesResponse {
     /// Number of images deleted
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -378,6 +798,7 @@ pub struct CleanupImagesResponse {
 
 /// Configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Configuration {
     /// Continents
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -402,6 +823,7 @@ pub struct Configuration {
 
 /// Continent
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Continent {
     /// Continent display name
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
@@ -413,6 +835,7 @@ pub struct Continent {
 
 /// Core event
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CoreEvent {
     /// Canary revisionID link to the event
     #[serde(rename = "canaryRevision", default, skip_serializing_if = "Option::is_none")]
@@ -434,10 +857,61 @@ pub struct CoreEvent {
     pub r#type: Option<String>,
 }
 
+impl CoreEvent {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CoreEvent {
+            canary_revision: None,
+            message: None,
+            revision: None,
+            status: None,
+            time: None,
+            r#type: None,
+        }
+    }
+
+    /// Sets [`canary_revision`](Self::canary_revision).
+    pub fn canary_revision(mut self, value: impl Into<String>) -> Self {
+        self.canary_revision = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`revision`](Self::revision).
+    pub fn revision(mut self, value: impl Into<String>) -> Self {
+        self.revision = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`time`](Self::time).
+    pub fn time(mut self, value: impl Into<String>) -> Self {
+        self.time = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
+
 /// Events happening on a resource deployed on Blaxel
 pub type CoreEvents = Vec<CoreEvent>;
 /// Configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Country {
     /// Country display name
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
@@ -448,6 +922,7 @@ pub struct Country {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyForServiceAccountBody {
     /// Expiration period for the API key. Supports formats like '30d' (30 days), '24h' (24 hours), '1w' (1 week). If not set, the API key never expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -457,7 +932,30 @@ pub struct CreateApiKeyForServiceAccountBody {
     pub name: Option<String>,
 }
 
+impl CreateApiKeyForServiceAccountBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CreateApiKeyForServiceAccountBody {
+            expires_in: None,
+            name: None,
+        }
+    }
+
+    /// Sets [`expires_in`](Self::expires_in).
+    pub fn expires_in(mut self, value: impl Into<String>) -> Self {
+        self.expires_in = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDriveAccessTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
@@ -468,6 +966,7 @@ pub struct CreateDriveAccessTokenResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateImageBody {
     /// Runtime generation (e.g., mk3). Defaults to mk3 if not specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -482,7 +981,32 @@ pub struct CreateImageBody {
     pub resource_type: String,
 }
 
+impl CreateImageBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>, resource_type: impl Into<String>) -> Self {
+        CreateImageBody {
+            generation: None,
+            image: None,
+            name: name.into(),
+            resource_type: resource_type.into(),
+        }
+    }
+
+    /// Sets [`generation`](Self::generation).
+    pub fn generation(mut self, value: impl Into<String>) -> Self {
+        self.generation = Some(value.into());
+        self
+    }
+
+    /// Sets [`image`](Self::image).
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateImageResponse {
     /// The registered image reference (only present when image was provided in request)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -500,6 +1024,7 @@ pub struct CreateImageResponse {
 
 /// Response returned when a job execution is successfully created. Contains identifiers and the tasks that will be executed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateJobExecutionOutput {
     /// Unique identifier for the created execution. Use this ID to track execution status, retrieve logs, or cancel the execution.
     #[serde(rename = "executionId", default, skip_serializing_if = "Option::is_none")]
@@ -520,6 +1045,7 @@ pub struct CreateJobExecutionOutput {
 
 /// Request to create a job execution
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateJobExecutionRequest {
     /// When false, capacity is checked synchronously and the request is rejected immediately with a 429 error if the execution cannot start right now, instead of being queued and retried in the background. No execution is created on rejection. Defaults to true (queue and retry).
     #[serde(rename = "allowQueue", default, skip_serializing_if = "Option::is_none")]
@@ -547,7 +1073,75 @@ pub struct CreateJobExecutionRequest {
     pub workspace_id: Option<String>,
 }
 
+impl CreateJobExecutionRequest {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CreateJobExecutionRequest {
+            allow_queue: None,
+            env: None,
+            execution_id: None,
+            id: None,
+            job_id: None,
+            memory: None,
+            tasks: None,
+            workspace_id: None,
+        }
+    }
+
+    /// Sets [`allow_queue`](Self::allow_queue).
+    pub fn allow_queue(mut self, value: bool) -> Self {
+        self.allow_queue = Some(value);
+        self
+    }
+
+    /// Sets [`env`](Self::env).
+    pub fn env(mut self, value: ::std::collections::BTreeMap<String, String>) -> Self {
+        self.env = Some(value);
+        self
+    }
+
+    /// Sets [`execution_id`](Self::execution_id).
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`job_id`](Self::job_id).
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](Self::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+
+    /// Sets [`tasks`](Self::tasks).
+    pub fn tasks(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.tasks = Some(value);
+        self
+    }
+
+    /// Sets [`workspace_id`](Self::workspace_id).
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.workspace_id = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateWorkspaceServiceAccountBody {
     /// Service account description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -556,7 +1150,24 @@ pub struct CreateWorkspaceServiceAccountBody {
     pub name: String,
 }
 
+impl CreateWorkspaceServiceAccountBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        CreateWorkspaceServiceAccountBody {
+            description: None,
+            name: name.into(),
+        }
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateWorkspaceServiceAccountResponse {
     /// Service account client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -583,13 +1194,22 @@ pub struct CreateWorkspaceServiceAccountResponse {
 /// to serve preview deployments. Each preview will be accessible at a subdomain:
 /// &lt;preview-id&gt;.preview.&lt;base-domain&gt; (e.g., abc123.preview.example.com)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomDomain {
     pub metadata: CustomDomainMetadata,
     pub spec: CustomDomainSpec,
 }
 
+impl CustomDomain {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: CustomDomainMetadata, spec: CustomDomainSpec) -> Self {
+        CustomDomain { metadata, spec }
+    }
+}
+
 /// Custom domain metadata
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomDomainMetadata {
     /// The date and time when the resource was created
     ///
@@ -633,8 +1253,80 @@ pub struct CustomDomainMetadata {
     pub workspace: Option<String>,
 }
 
+impl CustomDomainMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomDomainMetadata {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            display_name: None,
+            labels: None,
+            name: None,
+            shared_from_workspace: None,
+            workspace: None,
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn labels(mut self, value: MetadataLabels) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`shared_from_workspace`](Self::shared_from_workspace).
+    pub fn shared_from_workspace(mut self, value: impl Into<String>) -> Self {
+        self.shared_from_workspace = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 /// A workspace (or the whole account) a custom domain is shared with
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomDomainShareTarget {
     /// Share status; always "active" for same-account custom domain shares.
     pub status: String,
@@ -651,6 +1343,7 @@ pub struct CustomDomainShareTarget {
 
 /// Custom domain specification
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomDomainSpec {
     /// CNAME target for the domain
     #[serde(rename = "cnameRecords", default, skip_serializing_if = "Option::is_none")]
@@ -701,8 +1394,86 @@ pub struct CustomDomainSpec {
     pub verification_error: Option<String>,
 }
 
+impl CustomDomainSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomDomainSpec {
+            cname_records: None,
+            domain_type: None,
+            fallback_preview_id: None,
+            last_verified_at: None,
+            region: None,
+            status: None,
+            subject_alternative_names: None,
+            txt_records: None,
+            verification_error: None,
+        }
+    }
+
+    /// Sets [`cname_records`](Self::cname_records).
+    pub fn cname_records(mut self, value: impl Into<String>) -> Self {
+        self.cname_records = Some(value.into());
+        self
+    }
+
+    /// Sets [`domain_type`](Self::domain_type).
+    pub fn domain_type(mut self, value: CustomDomainSpecDomainType) -> Self {
+        self.domain_type = Some(value);
+        self
+    }
+
+    /// Sets [`fallback_preview_id`](Self::fallback_preview_id).
+    pub fn fallback_preview_id(mut self, value: impl Into<String>) -> Self {
+        self.fallback_preview_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_verified_at`](Self::last_verified_at).
+    pub fn last_verified_at(mut self, value: impl Into<String>) -> Self {
+        self.last_verified_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: CustomDomainSpecStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`subject_alternative_names`](Self::subject_alternative_names).
+    pub fn subject_alternative_names(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.subject_alternative_names = Some(value);
+        self
+    }
+
+    /// Sets [`txt_records`](Self::txt_records).
+    pub fn txt_records(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.txt_records = Some(value);
+        self
+    }
+
+    /// Sets [`verification_error`](Self::verification_error).
+    pub fn verification_error(mut self, value: impl Into<String>) -> Self {
+        self.verification_error = Some(value.into());
+        self
+    }
+}
+
 /// Type of custom domain (previews or applications)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum CustomDomainSpecDomainType {
     #[serde(rename = "previews")]
     Previews,
@@ -726,6 +1497,7 @@ impl CustomDomainSpecDomainType {
 
 /// Current status of the domain (pending, verified, failed)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum CustomDomainSpecStatus {
     #[serde(rename = "pending")]
     Pending,
@@ -751,6 +1523,7 @@ impl CustomDomainSpecStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDriveResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -759,6 +1532,7 @@ pub struct DeleteDriveResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteSandboxPreviewTokenResponse {
     /// Success message
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -766,6 +1540,7 @@ pub struct DeleteSandboxPreviewTokenResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteVolumeTemplateVersionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -774,6 +1549,7 @@ pub struct DeleteVolumeTemplateVersionResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteWorkspaceServiceAccountResponse {
     /// Service account client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -794,6 +1570,7 @@ pub struct DeleteWorkspaceServiceAccountResponse {
 
 /// Drive providing persistent storage that can be attached to agents, functions, and sandboxes. Drives can be mounted at runtime via the sbx API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Drive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -808,8 +1585,40 @@ pub struct Drive {
     pub status: Option<String>,
 }
 
+impl Drive {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: DriveSpec) -> Self {
+        Drive {
+            events: None,
+            metadata,
+            spec,
+            state: None,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, value: DriveState) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
 /// Cursor-paginated list of drives. Returned starting with API version 2026-04-28; older API versions return a bare array.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DriveList {
     /// Page of drives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -820,6 +1629,7 @@ pub struct DriveList {
 
 /// Permission that controls which workloads can access a drive. A workload must have ALL specified labels (AND logic). Permissions are evaluated with OR logic — the first matching permission grants access.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DrivePermission {
     /// Labels that the workload must have. All labels must match (AND logic). Empty labels match all workloads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -832,8 +1642,41 @@ pub struct DrivePermission {
     pub path: Option<String>,
 }
 
+impl DrivePermission {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DrivePermission {
+            labels: None,
+            mode: None,
+            path: None,
+        }
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn labels(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, value: DrivePermissionMode) -> Self {
+        self.mode = Some(value);
+        self
+    }
+
+    /// Sets [`path`](Self::path).
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+}
+
 /// Access mode granted by this permission
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum DrivePermissionMode {
     #[serde(rename = "read")]
     Read,
@@ -857,6 +1700,7 @@ impl DrivePermissionMode {
 
 /// Immutable drive configuration set at creation time
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DriveSpec {
     /// Permissions controlling which workloads can access this drive. Empty means all workloads in the workspace can access the drive. Maximum 3 permissions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -866,8 +1710,31 @@ pub struct DriveSpec {
     pub region: Option<String>,
 }
 
+impl DriveSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DriveSpec {
+            permissions: None,
+            region: None,
+        }
+    }
+
+    /// Sets [`permissions`](Self::permissions).
+    pub fn permissions(mut self, value: Vec<DrivePermission>) -> Self {
+        self.permissions = Some(value);
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+}
+
 /// Current runtime state of the drive
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DriveState {
     /// S3-compatible endpoint URL for accessing drive contents
     ///
@@ -876,8 +1743,22 @@ pub struct DriveState {
     pub s3_url: Option<String>,
 }
 
+impl DriveState {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DriveState { s3_url: None }
+    }
+
+    /// Sets [`s3_url`](Self::s3_url).
+    pub fn s3_url(mut self, value: impl Into<String>) -> Self {
+        self.s3_url = Some(value.into());
+        self
+    }
+}
+
 /// Egress configuration for routing sandbox outbound traffic through a dedicated IP gateway
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EgressConfig {
     /// Name of the egress gateway to route traffic through. The gateway must exist in the default VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -890,8 +1771,38 @@ pub struct EgressConfig {
     pub policies: Option<Vec<EgressPolicy>>,
 }
 
+impl EgressConfig {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        EgressConfig {
+            gateway: None,
+            mode: None,
+            policies: None,
+        }
+    }
+
+    /// Sets [`gateway`](Self::gateway).
+    pub fn gateway(mut self, value: impl Into<String>) -> Self {
+        self.gateway = Some(value.into());
+        self
+    }
+
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`policies`](Self::policies).
+    pub fn policies(mut self, value: Vec<EgressPolicy>) -> Self {
+        self.policies = Some(value);
+        self
+    }
+}
+
 /// An egress gateway that manages outbound traffic routing within a VPC. Multiple egress IPs can be allocated from a single gateway.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EgressGateway {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -901,8 +1812,33 @@ pub struct EgressGateway {
     pub status: Option<Status>,
 }
 
+impl EgressGateway {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: EgressGatewayMetadata, spec: EgressGatewaySpec) -> Self {
+        EgressGateway {
+            events: None,
+            metadata,
+            spec,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// Metadata for an egress gateway resource including workspace, VPC, and name
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EgressGatewayMetadata {
     /// The date and time when the resource was created
     ///
@@ -941,17 +1877,86 @@ pub struct EgressGatewayMetadata {
     pub workspace: Option<String>,
 }
 
+impl EgressGatewayMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        EgressGatewayMetadata {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            display_name: None,
+            name: name.into(),
+            vpc_name: None,
+            workspace: None,
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_name`](Self::vpc_name).
+    pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.vpc_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 /// Specification for an egress gateway including region and capacity configuration
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EgressGatewaySpec {
     /// Region where the egress gateway is provisioned (e.g. us-pdx-1, eu-lon-1)
     pub region: String,
+}
+
+impl EgressGatewaySpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(region: impl Into<String>) -> Self {
+        EgressGatewaySpec {
+            region: region.into(),
+        }
+    }
 }
 
 /// Sandboxes currently bound to each egress gateway. Returned by GET /egressgateways/usage so the egress-IPs UI can render attachment counts without fetching the sandboxes listing full. Keys are gateway names; values are sandbox names.
 pub type EgressGatewayUsage = ::std::collections::BTreeMap<String, Vec<String>>;
 /// An individual IP address allocated from an egress gateway for dedicated outbound traffic
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EgressIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -961,8 +1966,33 @@ pub struct EgressIp {
     pub status: Option<Status>,
 }
 
+impl EgressIp {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: EgressIpMetadata, spec: EgressIpSpec) -> Self {
+        EgressIp {
+            events: None,
+            metadata,
+            spec,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// Metadata for an egress IP address including gateway association and name
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EgressIpMetadata {
     /// The date and time when the resource was created
     ///
@@ -1006,8 +2036,74 @@ pub struct EgressIpMetadata {
     pub workspace: Option<String>,
 }
 
+impl EgressIpMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        EgressIpMetadata {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            display_name: None,
+            gateway_name: None,
+            name: name.into(),
+            vpc_name: None,
+            workspace: None,
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`gateway_name`](Self::gateway_name).
+    pub fn gateway_name(mut self, value: impl Into<String>) -> Self {
+        self.gateway_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`vpc_name`](Self::vpc_name).
+    pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.vpc_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 /// Specification for an egress IP including IP family and the provisioned address
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EgressIpSpec {
     /// IP address family, either IPv4 or IPv6
     ///
@@ -1021,8 +2117,25 @@ pub struct EgressIpSpec {
     pub public_ip: Option<String>,
 }
 
+impl EgressIpSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(ip_family: EgressIpSpecIpFamily) -> Self {
+        EgressIpSpec {
+            ip_family,
+            public_ip: None,
+        }
+    }
+
+    /// Sets [`public_ip`](Self::public_ip).
+    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
+        self.public_ip = Some(value.into());
+        self
+    }
+}
+
 /// IP address family, either IPv4 or IPv6
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum EgressIpSpecIpFamily {
     IPv4,
     IPv6,
@@ -1044,6 +2157,7 @@ impl EgressIpSpecIpFamily {
 
 /// Egress policy routing specific destinations through dedicated or shared gateways (not yet supported)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EgressPolicy {
     /// Destination domains or IPs this policy applies to
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1056,8 +2170,38 @@ pub struct EgressPolicy {
     pub name: Option<String>,
 }
 
+impl EgressPolicy {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        EgressPolicy {
+            destinations: None,
+            mode: None,
+            name: None,
+        }
+    }
+
+    /// Sets [`destinations`](Self::destinations).
+    pub fn destinations(mut self, value: Vec<String>) -> Self {
+        self.destinations = Some(value);
+        self
+    }
+
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 /// Entrypoint of the artifact
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Entrypoint {
     /// Args of the entrypoint
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1079,6 +2223,7 @@ pub struct Entrypoint {
 
 /// Environment variable with name and value
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Env {
     /// Name of the environment variable
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1091,8 +2236,38 @@ pub struct Env {
     pub value: Option<String>,
 }
 
+impl Env {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Env {
+            name: None,
+            secret: None,
+            value: None,
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret`](Self::secret).
+    pub fn secret(mut self, value: bool) -> Self {
+        self.secret = Some(value);
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
 /// Standard error response returned by the API when a request fails
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     /// HTTP status code of the error
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1106,6 +2281,7 @@ pub struct Error {
 
 /// Expiration policy for automatic sandbox cleanup based on time conditions
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExpirationPolicy {
     /// Action to take when the expiration condition is met
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1118,8 +2294,38 @@ pub struct ExpirationPolicy {
     pub value: Option<String>,
 }
 
+impl ExpirationPolicy {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ExpirationPolicy {
+            action: None,
+            r#type: None,
+            value: None,
+        }
+    }
+
+    /// Sets [`action`](Self::action).
+    pub fn action(mut self, value: ExpirationPolicyAction) -> Self {
+        self.action = Some(value);
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: ExpirationPolicyType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
 /// Action to take when the expiration condition is met
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ExpirationPolicyAction {
     #[serde(rename = "delete")]
     Delete,
@@ -1140,6 +2346,7 @@ impl ExpirationPolicyAction {
 
 /// Type of expiration policy: ttl-idle (delete after inactivity), ttl-max-age (delete after total lifetime), or date (delete at specific time)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ExpirationPolicyType {
     #[serde(rename = "ttl-idle")]
     TtlIdle,
@@ -1166,14 +2373,29 @@ impl ExpirationPolicyType {
 
 /// Firewall configuration specifying which network lockdown rulesets to apply. Valid rulesets are "default" (no-op), "proxy" (restrict egress to proxy), and "dedicated-ip" (restrict egress to dedicated IP gateway).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FirewallConfig {
     /// List of firewall rulesets to apply. Valid values: "default" (no-op), "proxy" (restrict egress to proxy), "dedicated-ip" (restrict egress to dedicated IP gateway).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rulesets: Option<Vec<String>>,
 }
 
+impl FirewallConfig {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        FirewallConfig { rulesets: None }
+    }
+
+    /// Sets [`rulesets`](Self::rulesets).
+    pub fn rulesets(mut self, value: Vec<String>) -> Self {
+        self.rulesets = Some(value);
+        self
+    }
+}
+
 /// A type of hardware available for deployments
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Flavor {
     /// Flavor name (e.g. t4)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1183,8 +2405,28 @@ pub struct Flavor {
     pub r#type: Option<FlavorType>,
 }
 
+impl Flavor {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Flavor { name: None, r#type: None }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: FlavorType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+}
+
 /// Flavor type (e.g. cpu, gpu)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FlavorType {
     #[serde(rename = "cpu")]
     Cpu,
@@ -1210,6 +2452,7 @@ impl FlavorType {
 pub type Flavors = Vec<Flavor>;
 /// Form of the artifact
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Form {
     /// Config of the artifact
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1223,6 +2466,7 @@ pub struct Form {
 
 /// MCP server deployment that exposes tools for AI agents via the Model Context Protocol (MCP). Deployed as a serverless auto-scaling endpoint using streamable HTTP transport.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Function {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -1232,8 +2476,33 @@ pub struct Function {
     pub status: Option<Status>,
 }
 
+impl Function {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: FunctionSpec) -> Self {
+        Function {
+            events: None,
+            metadata,
+            spec,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// Cursor-paginated list of MCP server functions. Returned starting with API version 2026-04-28; older API versions return a bare array.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FunctionList {
     /// Page of functions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1244,6 +2513,7 @@ pub struct FunctionList {
 
 /// Runtime configuration defining how the MCP server function is deployed and scaled
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FunctionRuntime {
     /// Environment variables injected into the function. Supports Kubernetes EnvVar format with valueFrom references.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1270,8 +2540,73 @@ pub struct FunctionRuntime {
     pub transport: Option<FunctionRuntimeTransport>,
 }
 
+impl FunctionRuntime {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        FunctionRuntime {
+            envs: None,
+            generation: None,
+            image: None,
+            max_scale: None,
+            memory: None,
+            min_scale: None,
+            ports: None,
+            transport: None,
+        }
+    }
+
+    /// Sets [`envs`](Self::envs).
+    pub fn envs(mut self, value: Vec<Env>) -> Self {
+        self.envs = Some(value);
+        self
+    }
+
+    /// Sets [`generation`](Self::generation).
+    pub fn generation(mut self, value: FunctionRuntimeGeneration) -> Self {
+        self.generation = Some(value);
+        self
+    }
+
+    /// Sets [`image`](Self::image).
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_scale`](Self::max_scale).
+    pub fn max_scale(mut self, value: i64) -> Self {
+        self.max_scale = Some(value);
+        self
+    }
+
+    /// Sets [`memory`](Self::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+
+    /// Sets [`min_scale`](Self::min_scale).
+    pub fn min_scale(mut self, value: i64) -> Self {
+        self.min_scale = Some(value);
+        self
+    }
+
+    /// Sets [`ports`](Self::ports).
+    pub fn ports(mut self, value: Ports) -> Self {
+        self.ports = Some(value);
+        self
+    }
+
+    /// Sets [`transport`](Self::transport).
+    pub fn transport(mut self, value: FunctionRuntimeTransport) -> Self {
+        self.transport = Some(value);
+        self
+    }
+}
+
 /// Infrastructure generation: mk2 (containers, 2-10s cold starts, 15+ global regions) or mk3 (microVMs, sub-25ms cold starts)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FunctionRuntimeGeneration {
     #[serde(rename = "mk2")]
     Mk2,
@@ -1295,6 +2630,7 @@ impl FunctionRuntimeGeneration {
 
 /// Transport compatibility for the MCP, can be "websocket" or "http-stream"
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FunctionRuntimeTransport {
     #[serde(rename = "websocket")]
     Websocket,
@@ -1318,6 +2654,7 @@ impl FunctionRuntimeTransport {
 
 /// Configuration for an MCP server function including runtime settings, transport protocol, and connected integrations
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FunctionSpec {
     /// When false, the function is disabled and will not serve requests
     ///
@@ -1348,13 +2685,79 @@ pub struct FunctionSpec {
     pub triggers: Option<Triggers>,
 }
 
+impl FunctionSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        FunctionSpec {
+            enabled: None,
+            integration_connections: None,
+            policies: None,
+            public: None,
+            region: None,
+            revision: None,
+            runtime: None,
+            triggers: None,
+        }
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`integration_connections`](Self::integration_connections).
+    pub fn integration_connections(mut self, value: IntegrationConnectionsList) -> Self {
+        self.integration_connections = Some(value);
+        self
+    }
+
+    /// Sets [`policies`](Self::policies).
+    pub fn policies(mut self, value: PoliciesList) -> Self {
+        self.policies = Some(value);
+        self
+    }
+
+    /// Sets [`public`](Self::public).
+    pub fn public(mut self, value: bool) -> Self {
+        self.public = Some(value);
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`revision`](Self::revision).
+    pub fn revision(mut self, value: RevisionConfiguration) -> Self {
+        self.revision = Some(value);
+        self
+    }
+
+    /// Sets [`runtime`](Self::runtime).
+    pub fn runtime(mut self, value: FunctionRuntime) -> Self {
+        self.runtime = Some(value);
+        self
+    }
+
+    /// Sets [`triggers`](Self::triggers).
+    pub fn triggers(mut self, value: Triggers) -> Self {
+        self.triggers = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetDriveJwksResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetWorkspaceFeaturesResponse {
     /// Map of feature keys to enabled state (always true). Disabled features are omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1362,6 +2765,7 @@ pub struct GetWorkspaceFeaturesResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetWorkspaceServiceAccountsResponseItem {
     /// Service account client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1382,14 +2786,31 @@ pub struct GetWorkspaceServiceAccountsResponseItem {
 
 /// Configuration for running GitHub Actions workflow jobs on Blaxel infrastructure. When repositories are configured, the job acts as a self-hosted GitHub Actions runner. Workflow jobs use runs-on with the Blaxel job name to target a specific runner.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GithubRunnerConfig {
     /// Repositories in owner/repo format that this runner is associated with. The runner will pick up workflow jobs from any of these repositories. If non-empty, the runner is considered enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<String>>,
 }
 
+impl GithubRunnerConfig {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        GithubRunnerConfig {
+            repositories: None,
+        }
+    }
+
+    /// Sets [`repositories`](Self::repositories).
+    pub fn repositories(mut self, value: Vec<String>) -> Self {
+        self.repositories = Some(value);
+        self
+    }
+}
+
 /// Mapping between an IdP group and a workspace role for directory sync
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GroupWorkspaceMapping {
     /// Name of the IdP group (e.g. "Engineering", "Platform")
     #[serde(rename = "groupName", default, skip_serializing_if = "Option::is_none")]
@@ -1399,8 +2820,31 @@ pub struct GroupWorkspaceMapping {
     pub role: Option<GroupWorkspaceMappingRole>,
 }
 
+impl GroupWorkspaceMapping {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        GroupWorkspaceMapping {
+            group_name: None,
+            role: None,
+        }
+    }
+
+    /// Sets [`group_name`](Self::group_name).
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`role`](Self::role).
+    pub fn role(mut self, value: GroupWorkspaceMappingRole) -> Self {
+        self.role = Some(value);
+        self
+    }
+}
+
 /// Role to assign in this workspace (admin or member)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum GroupWorkspaceMappingRole {
     #[serde(rename = "admin")]
     Admin,
@@ -1423,12 +2867,14 @@ impl GroupWorkspaceMappingRole {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Image {
     pub metadata: ImageMetadata,
     pub spec: ImageSpec,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImageMetadata {
     /// The date and time when the image was created.
     ///
@@ -1475,6 +2921,7 @@ pub struct ImageMetadata {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImageShareTarget {
     /// ID of the account that owns the target workspace.
     #[serde(rename = "accountId")]
@@ -1503,6 +2950,7 @@ pub struct ImageShareTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImageSpec {
     /// The size of the image in bytes.
     ///
@@ -1515,6 +2963,7 @@ pub struct ImageSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImageTag {
     /// The date and time when the tag was created.
     ///
@@ -1538,6 +2987,7 @@ pub struct ImageTag {
 
 /// Integration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Integration {
     /// Integration additional infos
     #[serde(
@@ -1565,13 +3015,25 @@ pub struct Integration {
 
 /// Configured connection to an external service (LLM provider, API, SaaS, database) storing credentials and settings for use by workspace resources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationConnection {
     pub metadata: Metadata,
     pub spec: IntegrationConnectionSpec,
 }
 
+impl IntegrationConnection {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: IntegrationConnectionSpec) -> Self {
+        IntegrationConnection {
+            metadata,
+            spec,
+        }
+    }
+}
+
 /// Specification defining the integration type, configuration parameters, and encrypted credentials
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationConnectionSpec {
     /// Non-sensitive configuration parameters for the integration (e.g., organization ID, region)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1587,9 +3049,52 @@ pub struct IntegrationConnectionSpec {
     pub secret: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+impl IntegrationConnectionSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        IntegrationConnectionSpec {
+            config: None,
+            integration: None,
+            sandbox: None,
+            secret: None,
+        }
+    }
+
+    /// Sets [`config`](Self::config).
+    pub fn config(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.config = Some(value);
+        self
+    }
+
+    /// Sets [`integration`](Self::integration).
+    pub fn integration(mut self, value: impl Into<String>) -> Self {
+        self.integration = Some(value.into());
+        self
+    }
+
+    /// Sets [`sandbox`](Self::sandbox).
+    pub fn sandbox(mut self, value: bool) -> Self {
+        self.sandbox = Some(value);
+        self
+    }
+
+    /// Sets [`secret`](Self::secret).
+    pub fn secret(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+
 pub type IntegrationConnectionsList = Vec<String>;
 /// Integration endpoint
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationEndpoint {
     /// Integration endpoint body
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1614,6 +3119,7 @@ pub struct IntegrationEndpoint {
 
 /// Integration endpoint token
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationEndpointToken {
     /// Integration endpoint token received
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1635,6 +3141,7 @@ pub type IntegrationEndpoints = ::std::collections::BTreeMap<
 pub type IntegrationHeaders = ::std::collections::BTreeMap<String, String>;
 /// Integration organization
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationOrganization {
     /// Provider organization avatar URL
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1654,6 +3161,7 @@ pub struct IntegrationOrganization {
 pub type IntegrationQueryParams = ::std::collections::BTreeMap<String, String>;
 /// Integration repository
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationRepository {
     /// Repository ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1673,14 +3181,31 @@ pub struct IntegrationRepository {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InviteWorkspaceUserBody {
     /// Format: `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+impl InviteWorkspaceUserBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        InviteWorkspaceUserBody {
+            email: None,
+        }
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+}
+
 /// Batch processing job definition for running parallel AI tasks. Jobs can execute multiple tasks concurrently with configurable parallelism, retries, and timeouts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -1690,8 +3215,33 @@ pub struct Job {
     pub status: Option<Status>,
 }
 
+impl Job {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: JobSpec) -> Self {
+        Job {
+            events: None,
+            metadata,
+            spec,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// Job execution
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecution {
     pub metadata: JobExecutionMetadata,
     pub spec: JobExecutionSpec,
@@ -1706,6 +3256,7 @@ pub struct JobExecution {
 
 /// Cursor-paginated list of job executions. Returned starting with API version 2026-04-28; older API versions keep the legacy offset-based contract and return a bare array.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecutionList {
     /// Page of job executions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1716,6 +3267,7 @@ pub struct JobExecutionList {
 
 /// Job execution metadata
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecutionMetadata {
     /// Cluster ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1751,6 +3303,7 @@ pub struct JobExecutionMetadata {
 
 /// Job execution specification
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecutionSpec {
     /// Environment variable overrides (if provided for this execution, values are masked with ***)
     #[serde(rename = "envOverride", default, skip_serializing_if = "Option::is_none")]
@@ -1771,6 +3324,7 @@ pub struct JobExecutionSpec {
 
 /// Job execution statistics
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecutionStats {
     /// Number of cancelled tasks
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1794,6 +3348,7 @@ pub struct JobExecutionStats {
 
 /// Job execution status
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum JobExecutionStatus {
     #[serde(rename = "queued")]
     Queued,
@@ -1835,6 +3390,7 @@ impl JobExecutionStatus {
 
 /// Job execution task
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecutionTask {
     /// Task conditions
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1849,6 +3405,7 @@ pub struct JobExecutionTask {
 
 /// Job execution task condition
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecutionTaskCondition {
     /// Execution reason
     #[serde(
@@ -1876,6 +3433,7 @@ pub struct JobExecutionTaskCondition {
 
 /// Cursor-paginated list of an execution's tasks. Tasks are derived from event history; pagination slices the in-memory list and the cursor is a base64-JSON offset bound to (workspace, job, execution).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecutionTaskList {
     /// Page of execution tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1886,6 +3444,7 @@ pub struct JobExecutionTaskList {
 
 /// Job execution task metadata
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecutionTaskMetadata {
     /// Completion timestamp
     ///
@@ -1919,6 +3478,7 @@ pub struct JobExecutionTaskMetadata {
 
 /// Job execution task specification
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobExecutionTaskSpec {
     /// Maximum number of retries
     #[serde(rename = "maxRetries", default, skip_serializing_if = "Option::is_none")]
@@ -1930,6 +3490,7 @@ pub struct JobExecutionTaskSpec {
 
 /// Job execution task status
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum JobExecutionTaskStatus {
     #[serde(rename = "unspecified")]
     Unspecified,
@@ -1968,6 +3529,7 @@ impl JobExecutionTaskStatus {
 
 /// Cursor-paginated list of batch jobs. Returned starting with API version 2026-04-28; older API versions return a bare array.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobList {
     /// Page of jobs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1978,6 +3540,7 @@ pub struct JobList {
 
 /// Runtime configuration defining how batch job tasks are executed with parallelism and retry settings
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobRuntime {
     /// Percentage of VM RAM allocated for disk storage (tmpfs overlay). Valid range 10-95, default 50. Only applies to mk3.1 (microVM) generation.
     #[serde(rename = "diskPercent", default, skip_serializing_if = "Option::is_none")]
@@ -2004,8 +3567,73 @@ pub struct JobRuntime {
     pub timeout: Option<i64>,
 }
 
+impl JobRuntime {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobRuntime {
+            disk_percent: None,
+            envs: None,
+            generation: None,
+            image: None,
+            max_retries: None,
+            memory: None,
+            ports: None,
+            timeout: None,
+        }
+    }
+
+    /// Sets [`disk_percent`](Self::disk_percent).
+    pub fn disk_percent(mut self, value: i64) -> Self {
+        self.disk_percent = Some(value);
+        self
+    }
+
+    /// Sets [`envs`](Self::envs).
+    pub fn envs(mut self, value: Vec<Env>) -> Self {
+        self.envs = Some(value);
+        self
+    }
+
+    /// Sets [`generation`](Self::generation).
+    pub fn generation(mut self, value: JobRuntimeGeneration) -> Self {
+        self.generation = Some(value);
+        self
+    }
+
+    /// Sets [`image`](Self::image).
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_retries`](Self::max_retries).
+    pub fn max_retries(mut self, value: i64) -> Self {
+        self.max_retries = Some(value);
+        self
+    }
+
+    /// Sets [`memory`](Self::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+
+    /// Sets [`ports`](Self::ports).
+    pub fn ports(mut self, value: Ports) -> Self {
+        self.ports = Some(value);
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+}
+
 /// Infrastructure generation: mk2 (containers, 2-10s cold starts) or mk3 (microVMs, sub-25ms cold starts)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum JobRuntimeGeneration {
     #[serde(rename = "mk2")]
     Mk2,
@@ -2029,6 +3657,7 @@ impl JobRuntimeGeneration {
 
 /// Configuration for a batch job including execution parameters, parallelism settings, and deployment region
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobSpec {
     /// When false, the job is disabled and new executions cannot be triggered
     ///
@@ -2052,8 +3681,73 @@ pub struct JobSpec {
     pub volumes: Option<JobVolumes>,
 }
 
+impl JobSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobSpec {
+            enabled: None,
+            github_runner: None,
+            policies: None,
+            region: None,
+            revision: None,
+            runtime: None,
+            triggers: None,
+            volumes: None,
+        }
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`github_runner`](Self::github_runner).
+    pub fn github_runner(mut self, value: GithubRunnerConfig) -> Self {
+        self.github_runner = Some(value);
+        self
+    }
+
+    /// Sets [`policies`](Self::policies).
+    pub fn policies(mut self, value: PoliciesList) -> Self {
+        self.policies = Some(value);
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`revision`](Self::revision).
+    pub fn revision(mut self, value: RevisionConfiguration) -> Self {
+        self.revision = Some(value);
+        self
+    }
+
+    /// Sets [`runtime`](Self::runtime).
+    pub fn runtime(mut self, value: JobRuntime) -> Self {
+        self.runtime = Some(value);
+        self
+    }
+
+    /// Sets [`triggers`](Self::triggers).
+    pub fn triggers(mut self, value: Triggers) -> Self {
+        self.triggers = Some(value);
+        self
+    }
+
+    /// Sets [`volumes`](Self::volumes).
+    pub fn volumes(mut self, value: JobVolumes) -> Self {
+        self.volumes = Some(value);
+        self
+    }
+}
+
 /// Ephemeral volume for a job. Temporary disk-backed storage that is created when the job starts and destroyed when it completes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobVolume {
     /// Absolute filesystem path where the volume will be mounted inside the container
     #[serde(rename = "mountPath")]
@@ -2070,8 +3764,33 @@ pub struct JobVolume {
     pub r#type: JobVolumeType,
 }
 
+impl JobVolume {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(
+        mount_path: impl Into<String>,
+        name: impl Into<String>,
+        size_mb: i64,
+        r#type: JobVolumeType,
+    ) -> Self {
+        JobVolume {
+            mount_path: mount_path.into(),
+            name: name.into(),
+            read_only: None,
+            size_mb,
+            r#type,
+        }
+    }
+
+    /// Sets [`read_only`](Self::read_only).
+    pub fn read_only(mut self, value: bool) -> Self {
+        self.read_only = Some(value);
+        self
+    }
+}
+
 /// Type of volume. Currently only "ephemeral" is supported.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum JobVolumeType {
     #[serde(rename = "ephemeral")]
     Ephemeral,
@@ -2092,6 +3811,7 @@ impl JobVolumeType {
 
 pub type JobVolumes = Vec<JobVolume>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListAgentsAnchor {
     #[serde(rename = "end")]
     End,
@@ -2111,6 +3831,7 @@ impl ListAgentsAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListAgentsSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2139,6 +3860,7 @@ impl ListAgentsSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListApplicationsAnchor {
     #[serde(rename = "end")]
     End,
@@ -2158,6 +3880,7 @@ impl ListApplicationsAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListApplicationsSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2186,6 +3909,7 @@ impl ListApplicationsSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListDrivesAnchor {
     #[serde(rename = "end")]
     End,
@@ -2205,6 +3929,7 @@ impl ListDrivesAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListDrivesSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2233,6 +3958,7 @@ impl ListDrivesSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListFunctionsAnchor {
     #[serde(rename = "end")]
     End,
@@ -2252,6 +3978,7 @@ impl ListFunctionsAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListFunctionsSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2280,6 +4007,7 @@ impl ListFunctionsSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListJobExecutionTasksSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2308,6 +4036,7 @@ impl ListJobExecutionTasksSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListJobExecutionsSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2336,6 +4065,7 @@ impl ListJobExecutionsSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListJobsAnchor {
     #[serde(rename = "end")]
     End,
@@ -2355,6 +4085,7 @@ impl ListJobsAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListJobsSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2383,6 +4114,7 @@ impl ListJobsSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListModelsAnchor {
     #[serde(rename = "end")]
     End,
@@ -2402,6 +4134,7 @@ impl ListModelsAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListModelsSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2430,6 +4163,7 @@ impl ListModelsSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListPendingImageSharesDirection {
     #[serde(rename = "incoming")]
     Incoming,
@@ -2452,6 +4186,7 @@ impl ListPendingImageSharesDirection {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListPoliciesAnchor {
     #[serde(rename = "end")]
     End,
@@ -2471,6 +4206,7 @@ impl ListPoliciesAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListPoliciesSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2499,6 +4235,7 @@ impl ListPoliciesSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSandboxScheduleExecutionsSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2527,6 +4264,7 @@ impl ListSandboxScheduleExecutionsSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSandboxSchedulesSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2555,6 +4293,7 @@ impl ListSandboxSchedulesSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSandboxSchedulesType {
     #[serde(rename = "cron")]
     Cron,
@@ -2577,6 +4316,7 @@ impl ListSandboxSchedulesType {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSandboxesAnchor {
     #[serde(rename = "end")]
     End,
@@ -2596,6 +4336,7 @@ impl ListSandboxesAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListSandboxesSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2624,6 +4365,7 @@ impl ListSandboxesSort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListVolumesAnchor {
     #[serde(rename = "end")]
     End,
@@ -2643,6 +4385,7 @@ impl ListVolumesAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListVolumesSort {
     #[serde(rename = "createdAt:desc")]
     CreatedAtDesc,
@@ -2672,6 +4415,7 @@ impl ListVolumesSort {
 
 /// LiteVolume is the listing-shape projection of a Volume. Drops events to keep page payloads small.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LiteVolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<LiteVolumeMetadata>,
@@ -2689,6 +4433,7 @@ pub struct LiteVolume {
 
 /// Compact metadata for a Volume, returned in listing responses.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LiteVolumeMetadata {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -2705,6 +4450,7 @@ pub struct LiteVolumeMetadata {
 
 /// Compact spec for a Volume, returned in listing responses.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LiteVolumeSpec {
     /// Region the volume is provisioned in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2716,6 +4462,7 @@ pub struct LiteVolumeSpec {
 
 /// Location availability for policies
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LocationResponse {
     /// Continent of the location
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2739,6 +4486,7 @@ pub struct LocationResponse {
 
 /// Definition of an MCP from the MCP Hub
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct McpDefinition {
     /// The date and time when the resource was created
     ///
@@ -2804,6 +4552,7 @@ pub struct McpDefinition {
 
 /// Common metadata fields shared by all Blaxel resources including name, labels, timestamps, and ownership information
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Metadata {
     /// The date and time when the resource was created
     ///
@@ -2852,10 +4601,90 @@ pub struct Metadata {
     pub workspace: Option<String>,
 }
 
+impl Metadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Metadata {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            display_name: None,
+            external_id: None,
+            labels: None,
+            name: name.into(),
+            plan: None,
+            url: None,
+            workspace: None,
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`external_id`](Self::external_id).
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn labels(mut self, value: MetadataLabels) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets [`plan`](Self::plan).
+    pub fn plan(mut self, value: impl Into<String>) -> Self {
+        self.plan = Some(value.into());
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 /// Key-value pairs for organizing and filtering resources. Labels can be used to categorize resources by environment, project, team, or any custom taxonomy.
 pub type MetadataLabels = ::std::collections::BTreeMap<String, String>;
 /// Gateway endpoint to external LLM provider APIs (OpenAI, Anthropic, etc.) with unified access control, credentials management, and usage tracking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Model {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -2865,8 +4694,33 @@ pub struct Model {
     pub status: Option<Status>,
 }
 
+impl Model {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: ModelSpec) -> Self {
+        Model {
+            events: None,
+            metadata,
+            spec,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// Cursor-paginated list of model gateway endpoints. Returned starting with API version 2026-04-28; older API versions return a bare array.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ModelList {
     /// Page of models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2877,6 +4731,7 @@ pub struct ModelList {
 
 /// Configuration identifying which external LLM provider and model this gateway endpoint proxies to
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ModelRuntime {
     /// Provider-specific endpoint name (e.g., HuggingFace Inference Endpoints name)
     #[serde(rename = "endpointName", default, skip_serializing_if = "Option::is_none")]
@@ -2895,8 +4750,52 @@ pub struct ModelRuntime {
     pub r#type: Option<ModelRuntimeType>,
 }
 
+impl ModelRuntime {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ModelRuntime {
+            endpoint_name: None,
+            generation: None,
+            model: None,
+            organization: None,
+            r#type: None,
+        }
+    }
+
+    /// Sets [`endpoint_name`](Self::endpoint_name).
+    pub fn endpoint_name(mut self, value: impl Into<String>) -> Self {
+        self.endpoint_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`generation`](Self::generation).
+    pub fn generation(mut self, value: ModelRuntimeGeneration) -> Self {
+        self.generation = Some(value);
+        self
+    }
+
+    /// Sets [`model`](Self::model).
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets [`organization`](Self::organization).
+    pub fn organization(mut self, value: impl Into<String>) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: ModelRuntimeType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+}
+
 /// Infrastructure generation. Empty (default) uses the classic deployment path. mk3 deploys through the model-gateway on microVM clusters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ModelRuntimeGeneration {
     #[serde(rename = "mk3")]
     Mk3,
@@ -2920,6 +4819,7 @@ impl ModelRuntimeGeneration {
 
 /// LLM provider type determining the API protocol and authentication method
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ModelRuntimeType {
     #[serde(rename = "hf_private_endpoint")]
     HfPrivateEndpoint,
@@ -2991,6 +4891,7 @@ impl ModelRuntimeType {
 
 /// Configuration for a model gateway endpoint including provider type, credentials, and access policies
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ModelSpec {
     /// When false, the model endpoint is disabled and will not accept inference requests
     ///
@@ -3014,8 +4915,59 @@ pub struct ModelSpec {
     pub sandbox: Option<bool>,
 }
 
+impl ModelSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ModelSpec {
+            enabled: None,
+            flavors: None,
+            integration_connections: None,
+            policies: None,
+            runtime: None,
+            sandbox: None,
+        }
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`flavors`](Self::flavors).
+    pub fn flavors(mut self, value: Flavors) -> Self {
+        self.flavors = Some(value);
+        self
+    }
+
+    /// Sets [`integration_connections`](Self::integration_connections).
+    pub fn integration_connections(mut self, value: IntegrationConnectionsList) -> Self {
+        self.integration_connections = Some(value);
+        self
+    }
+
+    /// Sets [`policies`](Self::policies).
+    pub fn policies(mut self, value: PoliciesList) -> Self {
+        self.policies = Some(value);
+        self
+    }
+
+    /// Sets [`runtime`](Self::runtime).
+    pub fn runtime(mut self, value: ModelRuntime) -> Self {
+        self.runtime = Some(value);
+        self
+    }
+
+    /// Sets [`sandbox`](Self::sandbox).
+    pub fn sandbox(mut self, value: bool) -> Self {
+        self.sandbox = Some(value);
+        self
+    }
+}
+
 /// Firewall configuration restricting which external domains the sandbox can access
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NetworkFirewall {
     /// List of allowed external domains. Supports wildcards (e.g. *.s3.amazonaws.com).
     #[serde(rename = "allowedDomains", default, skip_serializing_if = "Option::is_none")]
@@ -3024,6 +4976,7 @@ pub struct NetworkFirewall {
 
 /// OAuth of the artifact
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Oauth {
     /// Scope of the OAuth
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3035,6 +4988,7 @@ pub struct Oauth {
 
 /// Owner fields for Persistence
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OwnerFields {
     /// The user or service account who created the resource
     ///
@@ -3050,6 +5004,7 @@ pub struct OwnerFields {
 
 /// Pagination metadata returned alongside a page of listing results. Always present on listing endpoints starting with API version 2026-04-28.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginationMeta {
     /// True when more pages are available beyond the current one.
     #[serde(rename = "hasMore", default, skip_serializing_if = "Option::is_none")]
@@ -3064,6 +5019,7 @@ pub struct PaginationMeta {
 
 /// Pending cross-account image share awaiting approval from the destination workspace
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PendingImageShare {
     /// The date and time when the resource was created
     ///
@@ -3132,6 +5088,7 @@ pub struct PendingImageShare {
 
 /// Rendered pending image share with source/target workspace metadata
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PendingImageShareRender {
     /// Creation date
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -3203,6 +5160,7 @@ pub struct PendingImageShareRender {
 
 /// Pending invitation in workspace
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PendingInvitation {
     /// The date and time when the resource was created
     ///
@@ -3243,6 +5201,7 @@ pub struct PendingInvitation {
 
 /// Pending invitation accept
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PendingInvitationAccept {
     /// User email
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3253,6 +5212,7 @@ pub struct PendingInvitationAccept {
 
 /// Pending invitation in workspace
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PendingInvitationRender {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<PendingInvitationRenderAccount>,
@@ -3288,6 +5248,7 @@ pub struct PendingInvitationRender {
 
 /// Account info in pending invitation render (for account_admin type)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PendingInvitationRenderAccount {
     /// Account display name or owner email
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
@@ -3299,6 +5260,7 @@ pub struct PendingInvitationRenderAccount {
 
 /// Invited by
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PendingInvitationRenderInvitedBy {
     /// User email
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3316,6 +5278,7 @@ pub struct PendingInvitationRenderInvitedBy {
 
 /// Workspace
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PendingInvitationRenderWorkspace {
     /// Workspace display name
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
@@ -3327,6 +5290,7 @@ pub struct PendingInvitationRenderWorkspace {
 
 /// Workspace details
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PendingInvitationWorkspaceDetails {
     /// List of user emails in the workspace
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3339,6 +5303,7 @@ pub struct PendingInvitationWorkspaceDetails {
 pub type PoliciesList = Vec<String>;
 /// Rule that controls how a deployment is made and served (e.g. location restrictions)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Policy {
     pub metadata: Metadata,
     pub spec: PolicySpec,
@@ -3346,8 +5311,26 @@ pub struct Policy {
     pub usage: Option<PolicyUsageCounts>,
 }
 
+impl Policy {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: PolicySpec) -> Self {
+        Policy {
+            metadata,
+            spec,
+            usage: None,
+        }
+    }
+
+    /// Sets [`usage`](Self::usage).
+    pub fn usage(mut self, value: PolicyUsageCounts) -> Self {
+        self.usage = Some(value);
+        self
+    }
+}
+
 /// Cursor-paginated list of policies. Returned starting with API version 2026-04-28; older API versions return a bare array.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PolicyList {
     /// Page of policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3358,6 +5341,7 @@ pub struct PolicyList {
 
 /// Policy location
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PolicyLocation {
     /// Policy location name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3367,8 +5351,31 @@ pub struct PolicyLocation {
     pub r#type: Option<PolicyLocationType>,
 }
 
+impl PolicyLocation {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PolicyLocation {
+            name: None,
+            r#type: None,
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: PolicyLocationType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+}
+
 /// Policy location type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum PolicyLocationType {
     #[serde(rename = "location")]
     Location,
@@ -3397,6 +5404,7 @@ impl PolicyLocationType {
 pub type PolicyLocations = Vec<PolicyLocation>;
 /// PolicyMaxTokens is a local type that wraps a slice of PolicyMaxTokens
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PolicyMaxTokens {
     /// Granularity
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3422,8 +5430,59 @@ pub struct PolicyMaxTokens {
     pub total: Option<i64>,
 }
 
+impl PolicyMaxTokens {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PolicyMaxTokens {
+            granularity: None,
+            input: None,
+            output: None,
+            ratio_input_over_output: None,
+            step: None,
+            total: None,
+        }
+    }
+
+    /// Sets [`granularity`](Self::granularity).
+    pub fn granularity(mut self, value: impl Into<String>) -> Self {
+        self.granularity = Some(value.into());
+        self
+    }
+
+    /// Sets [`input`](Self::input).
+    pub fn input(mut self, value: i64) -> Self {
+        self.input = Some(value);
+        self
+    }
+
+    /// Sets [`output`](Self::output).
+    pub fn output(mut self, value: i64) -> Self {
+        self.output = Some(value);
+        self
+    }
+
+    /// Sets [`ratio_input_over_output`](Self::ratio_input_over_output).
+    pub fn ratio_input_over_output(mut self, value: i64) -> Self {
+        self.ratio_input_over_output = Some(value);
+        self
+    }
+
+    /// Sets [`step`](Self::step).
+    pub fn step(mut self, value: i64) -> Self {
+        self.step = Some(value);
+        self
+    }
+
+    /// Sets [`total`](Self::total).
+    pub fn total(mut self, value: i64) -> Self {
+        self.total = Some(value);
+        self
+    }
+}
+
 /// PolicyResourceType is a type of resource, e.g. model, function, etc.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum PolicyResourceType {
     #[serde(rename = "model")]
     Model,
@@ -3458,6 +5517,7 @@ impl PolicyResourceType {
 pub type PolicyResourceTypes = Vec<PolicyResourceType>;
 /// Policy specification
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PolicySpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Flavors>,
@@ -3475,8 +5535,59 @@ pub struct PolicySpec {
     pub r#type: Option<PolicySpecType>,
 }
 
+impl PolicySpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PolicySpec {
+            flavors: None,
+            locations: None,
+            max_tokens: None,
+            resource_types: None,
+            sandbox: None,
+            r#type: None,
+        }
+    }
+
+    /// Sets [`flavors`](Self::flavors).
+    pub fn flavors(mut self, value: Flavors) -> Self {
+        self.flavors = Some(value);
+        self
+    }
+
+    /// Sets [`locations`](Self::locations).
+    pub fn locations(mut self, value: PolicyLocations) -> Self {
+        self.locations = Some(value);
+        self
+    }
+
+    /// Sets [`max_tokens`](Self::max_tokens).
+    pub fn max_tokens(mut self, value: PolicyMaxTokens) -> Self {
+        self.max_tokens = Some(value);
+        self
+    }
+
+    /// Sets [`resource_types`](Self::resource_types).
+    pub fn resource_types(mut self, value: PolicyResourceTypes) -> Self {
+        self.resource_types = Some(value);
+        self
+    }
+
+    /// Sets [`sandbox`](Self::sandbox).
+    pub fn sandbox(mut self, value: bool) -> Self {
+        self.sandbox = Some(value);
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: PolicySpecType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+}
+
 /// Policy type, can be location or flavor
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum PolicySpecType {
     #[serde(rename = "location")]
     Location,
@@ -3503,6 +5614,7 @@ impl PolicySpecType {
 
 /// Per-resource counts of how many resources reference a policy. Computed by the policies listing endpoint to avoid client-side fan-out across the agents/models/functions/sandboxes/jobs listings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PolicyUsageCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agents: Option<i64>,
@@ -3516,8 +5628,52 @@ pub struct PolicyUsageCounts {
     pub sandboxes: Option<i64>,
 }
 
+impl PolicyUsageCounts {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PolicyUsageCounts {
+            agents: None,
+            functions: None,
+            jobs: None,
+            models: None,
+            sandboxes: None,
+        }
+    }
+
+    /// Sets [`agents`](Self::agents).
+    pub fn agents(mut self, value: i64) -> Self {
+        self.agents = Some(value);
+        self
+    }
+
+    /// Sets [`functions`](Self::functions).
+    pub fn functions(mut self, value: i64) -> Self {
+        self.functions = Some(value);
+        self
+    }
+
+    /// Sets [`jobs`](Self::jobs).
+    pub fn jobs(mut self, value: i64) -> Self {
+        self.jobs = Some(value);
+        self
+    }
+
+    /// Sets [`models`](Self::models).
+    pub fn models(mut self, value: i64) -> Self {
+        self.models = Some(value);
+        self
+    }
+
+    /// Sets [`sandboxes`](Self::sandboxes).
+    pub fn sandboxes(mut self, value: i64) -> Self {
+        self.sandboxes = Some(value);
+        self
+    }
+}
+
 /// Resources currently referencing a policy. Returned by GET /policies/{name}/usages so the policies UI can render attachments without fetching the agents/models/functions listings full.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PolicyUsages {
     /// Names of agents whose spec.policies contains this policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3538,6 +5694,7 @@ pub struct PolicyUsages {
 
 /// A port for a resource
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Port {
     /// The name of the port
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3549,8 +5706,32 @@ pub struct Port {
     pub target: i64,
 }
 
+impl Port {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(target: i64) -> Self {
+        Port {
+            name: None,
+            protocol: None,
+            target,
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`protocol`](Self::protocol).
+    pub fn protocol(mut self, value: PortProtocol) -> Self {
+        self.protocol = Some(value);
+        self
+    }
+}
+
 /// The protocol of the port
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum PortProtocol {
     #[serde(rename = "HTTP")]
     Http,
@@ -3582,6 +5763,7 @@ impl PortProtocol {
 pub type Ports = Vec<Port>;
 /// Preview of a Resource
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Preview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -3591,8 +5773,33 @@ pub struct Preview {
     pub status: Option<Status>,
 }
 
+impl Preview {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: PreviewMetadata, spec: PreviewSpec) -> Self {
+        Preview {
+            events: None,
+            metadata,
+            spec,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// PreviewMetadata
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PreviewMetadata {
     /// The date and time when the resource was created
     ///
@@ -3630,8 +5837,74 @@ pub struct PreviewMetadata {
     pub workspace: Option<String>,
 }
 
+impl PreviewMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        PreviewMetadata {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            display_name: None,
+            name: name.into(),
+            resource_name: None,
+            resource_type: None,
+            workspace: None,
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_name`](Self::resource_name).
+    pub fn resource_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_type`](Self::resource_type).
+    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 /// Preview of a Resource
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PreviewSpec {
     /// Custom domain bound to this preview
     #[serde(rename = "customDomain", default, skip_serializing_if = "Option::is_none")]
@@ -3673,15 +5946,108 @@ pub struct PreviewSpec {
     pub url: Option<String>,
 }
 
+impl PreviewSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PreviewSpec {
+            custom_domain: None,
+            expires: None,
+            port: None,
+            prefix_url: None,
+            public: None,
+            region: None,
+            request_headers: None,
+            response_headers: None,
+            ttl: None,
+            url: None,
+        }
+    }
+
+    /// Sets [`custom_domain`](Self::custom_domain).
+    pub fn custom_domain(mut self, value: impl Into<String>) -> Self {
+        self.custom_domain = Some(value.into());
+        self
+    }
+
+    /// Sets [`expires`](Self::expires).
+    pub fn expires(mut self, value: impl Into<String>) -> Self {
+        self.expires = Some(value.into());
+        self
+    }
+
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = Some(value);
+        self
+    }
+
+    /// Sets [`prefix_url`](Self::prefix_url).
+    pub fn prefix_url(mut self, value: impl Into<String>) -> Self {
+        self.prefix_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`public`](Self::public).
+    pub fn public(mut self, value: bool) -> Self {
+        self.public = Some(value);
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_headers`](Self::request_headers).
+    pub fn request_headers(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.request_headers = Some(value);
+        self
+    }
+
+    /// Sets [`response_headers`](Self::response_headers).
+    pub fn response_headers(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.response_headers = Some(value);
+        self
+    }
+
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, value: impl Into<String>) -> Self {
+        self.ttl = Some(value.into());
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+
 /// Token for a Preview
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PreviewToken {
     pub metadata: PreviewTokenMetadata,
     pub spec: PreviewTokenSpec,
 }
 
+impl PreviewToken {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: PreviewTokenMetadata, spec: PreviewTokenSpec) -> Self {
+        PreviewToken { metadata, spec }
+    }
+}
+
 /// PreviewTokenMetadata
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PreviewTokenMetadata {
     /// Token name
     pub name: String,
@@ -3699,8 +6065,46 @@ pub struct PreviewTokenMetadata {
     pub workspace: Option<String>,
 }
 
+impl PreviewTokenMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        PreviewTokenMetadata {
+            name: name.into(),
+            preview_name: None,
+            resource_name: None,
+            resource_type: None,
+            workspace: None,
+        }
+    }
+
+    /// Sets [`preview_name`](Self::preview_name).
+    pub fn preview_name(mut self, value: impl Into<String>) -> Self {
+        self.preview_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_name`](Self::resource_name).
+    pub fn resource_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_type`](Self::resource_type).
+    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 /// Spec for a Preview Token
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PreviewTokenSpec {
     /// Whether the token is expired
     ///
@@ -3717,8 +6121,38 @@ pub struct PreviewTokenSpec {
     pub token: Option<String>,
 }
 
+impl PreviewTokenSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PreviewTokenSpec {
+            expired: None,
+            expires_at: None,
+            token: None,
+        }
+    }
+
+    /// Sets [`expired`](Self::expired).
+    pub fn expired(mut self, value: bool) -> Self {
+        self.expired = Some(value);
+        self
+    }
+
+    /// Sets [`expires_at`](Self::expires_at).
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`token`](Self::token).
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
+
 /// Private location available for policies
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PrivateLocation {
     /// Location name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3727,6 +6161,7 @@ pub struct PrivateLocation {
 
 /// Proxy configuration for routing sandbox HTTP traffic through the platform proxy with MITM inspection and per-destination header/body injection
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProxyConfig {
     /// List of allowed external domains (allowlist). When set, only these domains are reachable. Supports wildcards (e.g. *.s3.amazonaws.com).
     #[serde(rename = "allowedDomains", default, skip_serializing_if = "Option::is_none")]
@@ -3746,8 +6181,45 @@ pub struct ProxyConfig {
     pub routing: Option<Vec<ProxyTarget>>,
 }
 
+impl ProxyConfig {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ProxyConfig {
+            allowed_domains: None,
+            bypass: None,
+            forbidden_domains: None,
+            routing: None,
+        }
+    }
+
+    /// Sets [`allowed_domains`](Self::allowed_domains).
+    pub fn allowed_domains(mut self, value: Vec<String>) -> Self {
+        self.allowed_domains = Some(value);
+        self
+    }
+
+    /// Sets [`bypass`](Self::bypass).
+    pub fn bypass(mut self, value: Vec<String>) -> Self {
+        self.bypass = Some(value);
+        self
+    }
+
+    /// Sets [`forbidden_domains`](Self::forbidden_domains).
+    pub fn forbidden_domains(mut self, value: Vec<String>) -> Self {
+        self.forbidden_domains = Some(value);
+        self
+    }
+
+    /// Sets [`routing`](Self::routing).
+    pub fn routing(mut self, value: Vec<ProxyTarget>) -> Self {
+        self.routing = Some(value);
+        self
+    }
+}
+
 /// Routing rule that injects headers and body fields into requests matching the given destinations. Use destinations \["*"\] for a global rule that applies to all proxied traffic.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProxyTarget {
     /// Body fields to inject into matching requests. Values may contain {{SECRET:name}} references resolved from this rule's secrets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3763,7 +6235,50 @@ pub struct ProxyTarget {
     pub secrets: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+impl ProxyTarget {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ProxyTarget {
+            body: None,
+            destinations: None,
+            headers: None,
+            secrets: None,
+        }
+    }
+
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: ::std::collections::BTreeMap<String, String>) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Sets [`destinations`](Self::destinations).
+    pub fn destinations(mut self, value: Vec<String>) -> Self {
+        self.destinations = Some(value);
+        self
+    }
+
+    /// Sets [`headers`](Self::headers).
+    pub fn headers(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.headers = Some(value);
+        self
+    }
+
+    /// Sets [`secrets`](Self::secrets).
+    pub fn secrets(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.secrets = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PublicIp {
     /// Description of the region/location
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3779,6 +6294,7 @@ pub struct PublicIp {
 pub type PublicIps = ::std::collections::BTreeMap<String, PublicIp>;
 /// Region
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Region {
     /// S3-compatible endpoint URL for drive storage in this region. Use {s3Endpoint}/{bucketName} to access drive contents.
     #[serde(
@@ -3829,6 +6345,7 @@ pub struct Region {
 
 /// Repository
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Repository {
     /// Repository type
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3838,8 +6355,31 @@ pub struct Repository {
     pub url: Option<String>,
 }
 
+impl Repository {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Repository {
+            r#type: None,
+            url: None,
+        }
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+
 /// Revision configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevisionConfiguration {
     /// Active revision id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3862,8 +6402,52 @@ pub struct RevisionConfiguration {
     pub traffic: Option<i64>,
 }
 
+impl RevisionConfiguration {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        RevisionConfiguration {
+            active: None,
+            canary: None,
+            canary_percent: None,
+            sticky_session_ttl: None,
+            traffic: None,
+        }
+    }
+
+    /// Sets [`active`](Self::active).
+    pub fn active(mut self, value: impl Into<String>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+
+    /// Sets [`canary`](Self::canary).
+    pub fn canary(mut self, value: impl Into<String>) -> Self {
+        self.canary = Some(value.into());
+        self
+    }
+
+    /// Sets [`canary_percent`](Self::canary_percent).
+    pub fn canary_percent(mut self, value: i64) -> Self {
+        self.canary_percent = Some(value);
+        self
+    }
+
+    /// Sets [`sticky_session_ttl`](Self::sticky_session_ttl).
+    pub fn sticky_session_ttl(mut self, value: i64) -> Self {
+        self.sticky_session_ttl = Some(value);
+        self
+    }
+
+    /// Sets [`traffic`](Self::traffic).
+    pub fn traffic(mut self, value: i64) -> Self {
+        self.traffic = Some(value);
+        self
+    }
+}
+
 /// Revision metadata
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevisionMetadata {
     /// Is the revision active
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3901,6 +6485,7 @@ pub struct RevisionMetadata {
 
 /// Lightweight virtual machine for secure AI code execution. Sandboxes resume from standby in under 25ms and automatically scale to zero after inactivity, preserving memory state including running processes and filesystem.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sandbox {
     /// Infrastructure failures recorded on the sandbox, oldest first (read-only, managed by the system)
     ///
@@ -3935,8 +6520,68 @@ pub struct Sandbox {
     pub status: Option<Status>,
 }
 
+impl Sandbox {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: SandboxSpec) -> Self {
+        Sandbox {
+            errors: None,
+            events: None,
+            expires_in: None,
+            last_used_at: None,
+            metadata,
+            node_generation: None,
+            spec,
+            state: None,
+            status: None,
+        }
+    }
+
+    /// Sets [`errors`](Self::errors).
+    pub fn errors(mut self, value: Vec<SandboxInfrastructureError>) -> Self {
+        self.errors = Some(value);
+        self
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`expires_in`](Self::expires_in).
+    pub fn expires_in(mut self, value: i64) -> Self {
+        self.expires_in = Some(value);
+        self
+    }
+
+    /// Sets [`last_used_at`](Self::last_used_at).
+    pub fn last_used_at(mut self, value: impl Into<String>) -> Self {
+        self.last_used_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_generation`](Self::node_generation).
+    pub fn node_generation(mut self, value: impl Into<String>) -> Self {
+        self.node_generation = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, value: SandboxState) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// Pre-configured sandbox template available in the Sandbox Hub for quick deployment with predefined tools and configurations
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxDefinition {
     /// Categories of the definition
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3987,6 +6632,7 @@ pub struct SandboxDefinition {
 
 /// Error response returned by the CreateSandbox endpoint with extended details about the failure
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxError {
     /// Error code identifying the kind of error (e.g., INVALID_IMAGE, QUOTA_EXCEEDED)
     pub code: String,
@@ -4014,6 +6660,7 @@ pub struct SandboxError {
 
 /// Request body for forking a sandbox into an application. Creates a new application or adds a canary revision to an existing one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxForkRequest {
     /// Custom domain for the application
     #[serde(rename = "customDomain", default, skip_serializing_if = "Option::is_none")]
@@ -4038,8 +6685,54 @@ pub struct SandboxForkRequest {
     pub traffic: Option<i64>,
 }
 
+impl SandboxForkRequest {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(target_name: impl Into<String>, target_type: impl Into<String>) -> Self {
+        SandboxForkRequest {
+            custom_domain: None,
+            port: None,
+            prefix: None,
+            snapshot_id: None,
+            target_name: target_name.into(),
+            target_type: target_type.into(),
+            traffic: None,
+        }
+    }
+
+    /// Sets [`custom_domain`](Self::custom_domain).
+    pub fn custom_domain(mut self, value: impl Into<String>) -> Self {
+        self.custom_domain = Some(value.into());
+        self
+    }
+
+    /// Sets [`port`](Self::port).
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = Some(value);
+        self
+    }
+
+    /// Sets [`prefix`](Self::prefix).
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+
+    /// Sets [`snapshot_id`](Self::snapshot_id).
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`traffic`](Self::traffic).
+    pub fn traffic(mut self, value: i64) -> Self {
+        self.traffic = Some(value);
+        self
+    }
+}
+
 /// Response returned after forking a sandbox. Contains either the new sandbox or application depending on the fork type.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxForkResponse {
     /// Name of the created or updated resource
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4054,6 +6747,7 @@ pub struct SandboxForkResponse {
 
 /// Type of resource that was created (sandbox or application)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum SandboxForkResponseType {
     #[serde(rename = "sandbox")]
     Sandbox,
@@ -4077,6 +6771,7 @@ impl SandboxForkResponseType {
 
 /// Infrastructure failure the compute plane reported for a sandbox
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxInfrastructureError {
     /// Stable code of the failure pattern
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4095,8 +6790,52 @@ pub struct SandboxInfrastructureError {
     pub time: Option<String>,
 }
 
+impl SandboxInfrastructureError {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxInfrastructureError {
+            code: None,
+            fatal: None,
+            instance: None,
+            message: None,
+            time: None,
+        }
+    }
+
+    /// Sets [`code`](Self::code).
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`fatal`](Self::fatal).
+    pub fn fatal(mut self, value: bool) -> Self {
+        self.fatal = Some(value);
+        self
+    }
+
+    /// Sets [`instance`](Self::instance).
+    pub fn instance(mut self, value: impl Into<String>) -> Self {
+        self.instance = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`time`](Self::time).
+    pub fn time(mut self, value: impl Into<String>) -> Self {
+        self.time = Some(value.into());
+        self
+    }
+}
+
 /// Lifecycle configuration controlling automatic sandbox deletion based on idle time, max age, or specific dates
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxLifecycle {
     /// List of expiration policies. Multiple policies can be combined; whichever condition is met first triggers the action.
     #[serde(
@@ -4114,8 +6853,31 @@ pub struct SandboxLifecycle {
     pub terminated_retention: Option<String>,
 }
 
+impl SandboxLifecycle {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxLifecycle {
+            expiration_policies: None,
+            terminated_retention: None,
+        }
+    }
+
+    /// Sets [`expiration_policies`](Self::expiration_policies).
+    pub fn expiration_policies(mut self, value: Vec<ExpirationPolicy>) -> Self {
+        self.expiration_policies = Some(value);
+        self
+    }
+
+    /// Sets [`terminated_retention`](Self::terminated_retention).
+    pub fn terminated_retention(mut self, value: impl Into<String>) -> Self {
+        self.terminated_retention = Some(value.into());
+        self
+    }
+}
+
 /// Cursor-paginated list of sandboxes. Returned starting with API version 2026-04-28; older API versions return a bare array.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxList {
     /// Page of sandboxes. Items use the lite shape (no inline event history) to keep the page payload small, matching the unpaginated response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4126,6 +6888,7 @@ pub struct SandboxList {
 
 /// Network configuration for a sandbox including subnet, firewall rulesets, domain filtering, egress IP binding, and proxy settings
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxNetwork {
     /// Deprecated: use proxy.allowedDomains instead. List of allowed external domains (allowlist). Kept for backward compatibility.
     #[serde(rename = "allowedDomains", default, skip_serializing_if = "Option::is_none")]
@@ -4148,8 +6911,59 @@ pub struct SandboxNetwork {
     pub subnet: Option<String>,
 }
 
+impl SandboxNetwork {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxNetwork {
+            allowed_domains: None,
+            egress: None,
+            firewall: None,
+            forbidden_domains: None,
+            proxy: None,
+            subnet: None,
+        }
+    }
+
+    /// Sets [`allowed_domains`](Self::allowed_domains).
+    pub fn allowed_domains(mut self, value: Vec<String>) -> Self {
+        self.allowed_domains = Some(value);
+        self
+    }
+
+    /// Sets [`egress`](Self::egress).
+    pub fn egress(mut self, value: EgressConfig) -> Self {
+        self.egress = Some(value);
+        self
+    }
+
+    /// Sets [`firewall`](Self::firewall).
+    pub fn firewall(mut self, value: FirewallConfig) -> Self {
+        self.firewall = Some(value);
+        self
+    }
+
+    /// Sets [`forbidden_domains`](Self::forbidden_domains).
+    pub fn forbidden_domains(mut self, value: Vec<String>) -> Self {
+        self.forbidden_domains = Some(value);
+        self
+    }
+
+    /// Sets [`proxy`](Self::proxy).
+    pub fn proxy(mut self, value: ProxyConfig) -> Self {
+        self.proxy = Some(value);
+        self
+    }
+
+    /// Sets [`subnet`](Self::subnet).
+    pub fn subnet(mut self, value: impl Into<String>) -> Self {
+        self.subnet = Some(value.into());
+        self
+    }
+}
+
 /// Runtime configuration defining how the sandbox VM is provisioned and its resource limits
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxRuntime {
     /// Environment variables injected into the sandbox. Supports Kubernetes EnvVar format with valueFrom references.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4180,8 +6994,76 @@ pub struct SandboxRuntime {
     pub ttl: Option<String>,
 }
 
+impl SandboxRuntime {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxRuntime {
+            envs: None,
+            expires: None,
+            extra_args: None,
+            image: None,
+            memory: None,
+            ports: None,
+            termination_grace_period_seconds: None,
+            ttl: None,
+        }
+    }
+
+    /// Sets [`envs`](Self::envs).
+    pub fn envs(mut self, value: Vec<Env>) -> Self {
+        self.envs = Some(value);
+        self
+    }
+
+    /// Sets [`expires`](Self::expires).
+    pub fn expires(mut self, value: impl Into<String>) -> Self {
+        self.expires = Some(value.into());
+        self
+    }
+
+    /// Sets [`extra_args`](Self::extra_args).
+    pub fn extra_args(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.extra_args = Some(value);
+        self
+    }
+
+    /// Sets [`image`](Self::image).
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](Self::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+
+    /// Sets [`ports`](Self::ports).
+    pub fn ports(mut self, value: Ports) -> Self {
+        self.ports = Some(value);
+        self
+    }
+
+    /// Sets [`termination_grace_period_seconds`](Self::termination_grace_period_seconds).
+    pub fn termination_grace_period_seconds(mut self, value: i64) -> Self {
+        self.termination_grace_period_seconds = Some(value);
+        self
+    }
+
+    /// Sets [`ttl`](Self::ttl).
+    pub fn ttl(mut self, value: impl Into<String>) -> Self {
+        self.ttl = Some(value.into());
+        self
+    }
+}
+
 /// A scheduled task that executes a process inside the sandbox at specified times. Stored in the dedicated schedules table (no longer embedded in the sandbox spec).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxScheduleEntry {
     /// Creation timestamp (read-only).
     ///
@@ -4204,8 +7086,59 @@ pub struct SandboxScheduleEntry {
     pub value: Option<String>,
 }
 
+impl SandboxScheduleEntry {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxScheduleEntry {
+            created_at: None,
+            id: None,
+            input: None,
+            max_executions: None,
+            r#type: None,
+            value: None,
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`input`](Self::input).
+    pub fn input(mut self, value: SandboxScheduleInput) -> Self {
+        self.input = Some(value);
+        self
+    }
+
+    /// Sets [`max_executions`](Self::max_executions).
+    pub fn max_executions(mut self, value: i64) -> Self {
+        self.max_executions = Some(value);
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: SandboxScheduleEntryType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
 /// Cursor-paginated list of a sandbox's schedule definitions.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxScheduleEntryList {
     /// Page of schedule definitions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4216,6 +7149,7 @@ pub struct SandboxScheduleEntryList {
 
 /// Type of schedule timing. 'cron' for recurring (5-field expression), 'at' for a specific RFC 3339 datetime, 'sleep' for a duration from now (resolved to 'at' on creation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum SandboxScheduleEntryType {
     #[serde(rename = "cron")]
     Cron,
@@ -4242,6 +7176,7 @@ impl SandboxScheduleEntryType {
 
 /// One recorded execution of a sandbox schedule. statusCode is the HTTP status from submitting the command to the sandbox (the scheduler does not wait for the command to finish). Stored in the dedicated scheduleexecutions table.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxScheduleExecution {
     /// Creation timestamp (read-only).
     ///
@@ -4273,6 +7208,7 @@ pub struct SandboxScheduleExecution {
 
 /// Cursor-paginated list of a sandbox's schedule execution history (across all its schedules).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxScheduleExecutionList {
     /// Page of schedule executions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4283,6 +7219,7 @@ pub struct SandboxScheduleExecutionList {
 
 /// Process execution configuration for a scheduled sandbox task
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxScheduleInput {
     /// Shell command to execute inside the sandbox
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4304,8 +7241,59 @@ pub struct SandboxScheduleInput {
     pub working_dir: Option<String>,
 }
 
+impl SandboxScheduleInput {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxScheduleInput {
+            command: None,
+            env: None,
+            keep_alive: None,
+            name: None,
+            timeout: None,
+            working_dir: None,
+        }
+    }
+
+    /// Sets [`command`](Self::command).
+    pub fn command(mut self, value: impl Into<String>) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+
+    /// Sets [`env`](Self::env).
+    pub fn env(mut self, value: ::std::collections::BTreeMap<String, String>) -> Self {
+        self.env = Some(value);
+        self
+    }
+
+    /// Sets [`keep_alive`](Self::keep_alive).
+    pub fn keep_alive(mut self, value: bool) -> Self {
+        self.keep_alive = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+
+    /// Sets [`working_dir`](Self::working_dir).
+    pub fn working_dir(mut self, value: impl Into<String>) -> Self {
+        self.working_dir = Some(value.into());
+        self
+    }
+}
+
 /// A point-in-time snapshot of a sandbox that can be used for forking into a new sandbox or application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxSnapshot {
     /// When the snapshot was created
     #[serde(rename = "createdAt")]
@@ -4329,15 +7317,32 @@ pub struct SandboxSnapshot {
 
 /// Request body for creating a snapshot of a sandbox. Captures the current sandbox state.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxSnapshotRequest {
     /// Optional human-readable name for the snapshot
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl SandboxSnapshotRequest {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxSnapshotRequest {
+            name: None,
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 pub type SandboxSnapshots = Vec<SandboxSnapshot>;
 /// Configuration for a sandbox including its image, memory, ports, region, and lifecycle policies
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SandboxSpec {
     /// When false, the sandbox is disabled and will not accept connections
     ///
@@ -4360,8 +7365,66 @@ pub struct SandboxSpec {
     pub vpc: Option<String>,
 }
 
+impl SandboxSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxSpec {
+            enabled: None,
+            lifecycle: None,
+            network: None,
+            region: None,
+            runtime: None,
+            volumes: None,
+            vpc: None,
+        }
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`lifecycle`](Self::lifecycle).
+    pub fn lifecycle(mut self, value: SandboxLifecycle) -> Self {
+        self.lifecycle = Some(value);
+        self
+    }
+
+    /// Sets [`network`](Self::network).
+    pub fn network(mut self, value: SandboxNetwork) -> Self {
+        self.network = Some(value);
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`runtime`](Self::runtime).
+    pub fn runtime(mut self, value: SandboxRuntime) -> Self {
+        self.runtime = Some(value);
+        self
+    }
+
+    /// Sets [`volumes`](Self::volumes).
+    pub fn volumes(mut self, value: VolumeAttachments) -> Self {
+        self.volumes = Some(value);
+        self
+    }
+
+    /// Sets [`vpc`](Self::vpc).
+    pub fn vpc(mut self, value: impl Into<String>) -> Self {
+        self.vpc = Some(value.into());
+        self
+    }
+}
+
 /// Current state of the sandbox (read-only, managed by the system)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum SandboxState {
     #[serde(rename = "RUNNING")]
     Running,
@@ -4384,13 +7447,24 @@ impl SandboxState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ShareCustomDomainBody {
     /// Name of the workspace to share the domain with, or "account" to share with every workspace of the account.
     #[serde(rename = "targetWorkspace")]
     pub target_workspace: String,
 }
 
+impl ShareCustomDomainBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(target_workspace: impl Into<String>) -> Self {
+        ShareCustomDomainBody {
+            target_workspace: target_workspace.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ShareImageBody {
     /// Account ID of the target workspace. Required when the target workspace belongs to a different account than the source workspace (anti-spam).
     #[serde(
@@ -4404,11 +7478,28 @@ pub struct ShareImageBody {
     pub target_workspace: String,
 }
 
+impl ShareImageBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(target_workspace: impl Into<String>) -> Self {
+        ShareImageBody {
+            target_account_id: None,
+            target_workspace: target_workspace.into(),
+        }
+    }
+
+    /// Sets [`target_account_id`](Self::target_account_id).
+    pub fn target_account_id(mut self, value: impl Into<String>) -> Self {
+        self.target_account_id = Some(value.into());
+        self
+    }
+}
+
 /// SSO domain for SAML-based Single Sign-On
 /// An SSO domain links an email domain (e.g., acme.com) to a workspace so that
 /// users with that email domain are redirected to the workspace's
 /// SSO/SAML identity provider during login.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SsoDomain {
     pub metadata: SsoDomainMetadata,
     pub spec: SsoDomainSpec,
@@ -4416,6 +7507,7 @@ pub struct SsoDomain {
 
 /// SSO domain metadata
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SsoDomainMetadata {
     /// The date and time when the resource was created
     ///
@@ -4450,6 +7542,7 @@ pub struct SsoDomainMetadata {
 
 /// SSO domain specification
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SsoDomainSpec {
     /// List of allowed login methods for this domain. When set, users with this email domain can only use the specified methods. Possible values are google, saml, email. Empty list means no restriction.
     #[serde(
@@ -4516,6 +7609,7 @@ pub struct SsoDomainSpec {
 
 /// Current verification status of the domain (pending, verified, failed)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum SsoDomainSpecStatus {
     #[serde(rename = "pending")]
     Pending,
@@ -4542,6 +7636,7 @@ impl SsoDomainSpecStatus {
 
 /// Deployment status of a resource deployed on Blaxel
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Status {
     #[serde(rename = "DELETING")]
     Deleting,
@@ -4589,6 +7684,7 @@ impl Status {
 
 /// Blaxel template
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Template {
     /// Default branch of the template
     #[serde(rename = "defaultBranch", default, skip_serializing_if = "Option::is_none")]
@@ -4630,6 +7726,7 @@ pub struct Template {
 
 /// Blaxel template variable
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TemplateVariable {
     /// Description of the variable
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4649,6 +7746,7 @@ pub struct TemplateVariable {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TestFeatureFlagResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -4665,6 +7763,7 @@ pub struct TestFeatureFlagResponse {
 
 /// Time fields for Persistence
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TimeFields {
     /// The date and time when the resource was created
     ///
@@ -4680,6 +7779,7 @@ pub struct TimeFields {
 
 /// Trigger configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Trigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<TriggerConfiguration>,
@@ -4694,8 +7794,45 @@ pub struct Trigger {
     pub r#type: Option<TriggerType>,
 }
 
+impl Trigger {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Trigger {
+            configuration: None,
+            enabled: None,
+            id: None,
+            r#type: None,
+        }
+    }
+
+    /// Sets [`configuration`](Self::configuration).
+    pub fn configuration(mut self, value: TriggerConfiguration) -> Self {
+        self.configuration = Some(value);
+        self
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: TriggerType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+}
+
 /// Trigger configuration
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TriggerConfiguration {
     /// The authentication type of the trigger
     #[serde(
@@ -4729,10 +7866,75 @@ pub struct TriggerConfiguration {
     pub timeout: Option<i64>,
 }
 
+impl TriggerConfiguration {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        TriggerConfiguration {
+            authentication_type: None,
+            callback_secret: None,
+            callback_url: None,
+            path: None,
+            retry: None,
+            schedule: None,
+            tasks: None,
+            timeout: None,
+        }
+    }
+
+    /// Sets [`authentication_type`](Self::authentication_type).
+    pub fn authentication_type(mut self, value: impl Into<String>) -> Self {
+        self.authentication_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`callback_secret`](Self::callback_secret).
+    pub fn callback_secret(mut self, value: impl Into<String>) -> Self {
+        self.callback_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`callback_url`](Self::callback_url).
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`path`](Self::path).
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+
+    /// Sets [`retry`](Self::retry).
+    pub fn retry(mut self, value: i64) -> Self {
+        self.retry = Some(value);
+        self
+    }
+
+    /// Sets [`schedule`](Self::schedule).
+    pub fn schedule(mut self, value: impl Into<String>) -> Self {
+        self.schedule = Some(value.into());
+        self
+    }
+
+    /// Sets [`tasks`](Self::tasks).
+    pub fn tasks(mut self, value: Vec<TriggerConfigurationTask>) -> Self {
+        self.tasks = Some(value);
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+}
+
 /// The tasks configuration of the cronjob
 pub type TriggerConfigurationTask = ::serde_json::Map<String, ::serde_json::Value>;
 /// The type of trigger, can be http or http-async
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum TriggerType {
     #[serde(rename = "http")]
     Http,
@@ -4760,6 +7962,7 @@ impl TriggerType {
 /// Triggers to use your agent
 pub type Triggers = Vec<Trigger>;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateWorkspaceServiceAccountBody {
     /// Service account description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4769,7 +7972,30 @@ pub struct UpdateWorkspaceServiceAccountBody {
     pub name: Option<String>,
 }
 
+impl UpdateWorkspaceServiceAccountBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        UpdateWorkspaceServiceAccountBody {
+            description: None,
+            name: None,
+        }
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateWorkspaceServiceAccountResponse {
     /// Service account client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4789,13 +8015,24 @@ pub struct UpdateWorkspaceServiceAccountResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateWorkspaceUserRoleBody {
     /// The new role to assign to the user
     pub role: String,
 }
 
+impl UpdateWorkspaceUserRoleBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(role: impl Into<String>) -> Self {
+        UpdateWorkspaceUserRoleBody {
+            role: role.into(),
+        }
+    }
+}
+
 /// Persistent storage volume that can be attached to sandboxes for durable file storage across sessions. Volumes survive sandbox deletion and can be reattached to new sandboxes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Volume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -4815,8 +8052,47 @@ pub struct Volume {
     pub terminated_at: Option<String>,
 }
 
+impl Volume {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: VolumeSpec) -> Self {
+        Volume {
+            events: None,
+            metadata,
+            spec,
+            state: None,
+            status: None,
+            terminated_at: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, value: VolumeState) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`terminated_at`](Self::terminated_at).
+    pub fn terminated_at(mut self, value: impl Into<String>) -> Self {
+        self.terminated_at = Some(value.into());
+        self
+    }
+}
+
 /// Configuration for attaching a volume to a sandbox at a specific filesystem path. Defaults to a persistent volume; set type to "ephemeral" for disk-backed scratch space created with the sandbox and destroyed when it stops.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeAttachment {
     /// Absolute filesystem path where the volume will be mounted inside the sandbox
     #[serde(rename = "mountPath", default, skip_serializing_if = "Option::is_none")]
@@ -4835,8 +8111,52 @@ pub struct VolumeAttachment {
     pub r#type: Option<VolumeAttachmentType>,
 }
 
+impl VolumeAttachment {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        VolumeAttachment {
+            mount_path: None,
+            name: None,
+            read_only: None,
+            size_mb: None,
+            r#type: None,
+        }
+    }
+
+    /// Sets [`mount_path`](Self::mount_path).
+    pub fn mount_path(mut self, value: impl Into<String>) -> Self {
+        self.mount_path = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`read_only`](Self::read_only).
+    pub fn read_only(mut self, value: bool) -> Self {
+        self.read_only = Some(value);
+        self
+    }
+
+    /// Sets [`size_mb`](Self::size_mb).
+    pub fn size_mb(mut self, value: i64) -> Self {
+        self.size_mb = Some(value);
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: VolumeAttachmentType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+}
+
 /// Type of volume. Defaults to "persistent" (an existing volume resource). Use "ephemeral" for temporary disk-backed storage created with the sandbox.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VolumeAttachmentType {
     #[serde(rename = "persistent")]
     Persistent,
@@ -4861,6 +8181,7 @@ impl VolumeAttachmentType {
 pub type VolumeAttachments = Vec<VolumeAttachment>;
 /// Cursor-paginated list of volumes. Returned starting with API version 2026-04-28; older API versions return a bare array. Items use the lite shape (no inline event history).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeList {
     /// Page of volumes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4871,6 +8192,7 @@ pub struct VolumeList {
 
 /// Immutable volume configuration set at creation time (size and region cannot be changed after creation)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeSpec {
     /// Deployment region for the volume (e.g., us-pdx-1, eu-lon-1). Must match the region of sandboxes it attaches to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4883,16 +8205,60 @@ pub struct VolumeSpec {
     pub template: Option<String>,
 }
 
+impl VolumeSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        VolumeSpec {
+            region: None,
+            size: None,
+            template: None,
+        }
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`size`](Self::size).
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// Sets [`template`](Self::template).
+    pub fn template(mut self, value: impl Into<String>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+}
+
 /// Current runtime state of the volume including attachment status
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeState {
     /// Resource currently using this volume in format "type:name" (e.g., "sandbox:my-sandbox"). Empty if not attached.
     #[serde(rename = "attachedTo", default, skip_serializing_if = "Option::is_none")]
     pub attached_to: Option<String>,
 }
 
+impl VolumeState {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        VolumeState { attached_to: None }
+    }
+
+    /// Sets [`attached_to`](Self::attached_to).
+    pub fn attached_to(mut self, value: impl Into<String>) -> Self {
+        self.attached_to = Some(value.into());
+        self
+    }
+}
+
 /// Volume template for creating pre-configured volumes
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeTemplate {
     pub metadata: Metadata,
     pub spec: VolumeTemplateSpec,
@@ -4903,8 +8269,33 @@ pub struct VolumeTemplate {
     pub versions: Option<Vec<VolumeTemplateVersion>>,
 }
 
+impl VolumeTemplate {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: VolumeTemplateSpec) -> Self {
+        VolumeTemplate {
+            metadata,
+            spec,
+            state: None,
+            versions: None,
+        }
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, value: VolumeTemplateState) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets [`versions`](Self::versions).
+    pub fn versions(mut self, value: Vec<VolumeTemplateVersion>) -> Self {
+        self.versions = Some(value);
+        self
+    }
+}
+
 /// Volume template specification
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeTemplateSpec {
     /// Default size of the volume in MB
     #[serde(rename = "defaultSize", default, skip_serializing_if = "Option::is_none")]
@@ -4914,8 +8305,31 @@ pub struct VolumeTemplateSpec {
     pub description: Option<String>,
 }
 
+impl VolumeTemplateSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        VolumeTemplateSpec {
+            default_size: None,
+            description: None,
+        }
+    }
+
+    /// Sets [`default_size`](Self::default_size).
+    pub fn default_size(mut self, value: i64) -> Self {
+        self.default_size = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+
 /// Volume template state
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeTemplateState {
     /// Timestamp of last version upload
     ///
@@ -4943,8 +8357,45 @@ pub struct VolumeTemplateState {
     pub version_count: Option<i64>,
 }
 
+impl VolumeTemplateState {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        VolumeTemplateState {
+            last_version_uploaded_at: None,
+            latest_version: None,
+            status: None,
+            version_count: None,
+        }
+    }
+
+    /// Sets [`last_version_uploaded_at`](Self::last_version_uploaded_at).
+    pub fn last_version_uploaded_at(mut self, value: impl Into<String>) -> Self {
+        self.last_version_uploaded_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`latest_version`](Self::latest_version).
+    pub fn latest_version(mut self, value: impl Into<String>) -> Self {
+        self.latest_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: VolumeTemplateStateStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`version_count`](Self::version_count).
+    pub fn version_count(mut self, value: i64) -> Self {
+        self.version_count = Some(value);
+        self
+    }
+}
+
 /// Status of the volume template (created, ready, error)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VolumeTemplateStateStatus {
     #[serde(rename = "created")]
     Created,
@@ -4971,6 +8422,7 @@ impl VolumeTemplateStateStatus {
 
 /// Volume template version tracking individual versions of template content
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeTemplateVersion {
     /// S3 bucket name where this version is stored
     ///
@@ -5010,8 +8462,73 @@ pub struct VolumeTemplateVersion {
     pub workspace: Option<String>,
 }
 
+impl VolumeTemplateVersion {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        VolumeTemplateVersion {
+            bucket: None,
+            content_size: None,
+            name: None,
+            region: None,
+            status: None,
+            template_name: None,
+            version_id: None,
+            workspace: None,
+        }
+    }
+
+    /// Sets [`bucket`](Self::bucket).
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.bucket = Some(value.into());
+        self
+    }
+
+    /// Sets [`content_size`](Self::content_size).
+    pub fn content_size(mut self, value: i64) -> Self {
+        self.content_size = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: VolumeTemplateVersionStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`template_name`](Self::template_name).
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.template_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`version_id`](Self::version_id).
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 /// Status of the version (CREATED, READY, FAILED)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VolumeTemplateVersionStatus {
     #[serde(rename = "CREATED")]
     Created,
@@ -5038,6 +8555,7 @@ impl VolumeTemplateVersionStatus {
 
 /// Virtual Private Cloud scoped to a workspace for network isolation and dedicated egress
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Vpc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
@@ -5047,10 +8565,35 @@ pub struct Vpc {
     pub status: Option<Status>,
 }
 
+impl Vpc {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: Metadata, spec: VpcSpec) -> Self {
+        Vpc {
+            events: None,
+            metadata,
+            spec,
+            status: None,
+        }
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// VPC specification (controlplane-only, no external resources)
 pub type VpcSpec = ::serde_json::Map<String, ::serde_json::Value>;
 /// Tenant container that groups all Blaxel resources (agents, functions, models, etc.) with shared team access control and billing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Workspace {
     /// The date and time when the resource was created
     ///
@@ -5115,8 +8658,132 @@ pub struct Workspace {
     pub status_reason: Option<String>,
 }
 
+impl Workspace {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Workspace {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            account_id: None,
+            display_name: None,
+            group_mappings: None,
+            hipaa_info: None,
+            id: None,
+            labels: None,
+            name: None,
+            region: None,
+            resource_counts: None,
+            runtime: None,
+            status: None,
+            status_reason: None,
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`account_id`](Self::account_id).
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`group_mappings`](Self::group_mappings).
+    pub fn group_mappings(mut self, value: Vec<GroupWorkspaceMapping>) -> Self {
+        self.group_mappings = Some(value);
+        self
+    }
+
+    /// Sets [`hipaa_info`](Self::hipaa_info).
+    pub fn hipaa_info(mut self, value: WorkspaceHipaaInfo) -> Self {
+        self.hipaa_info = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn labels(mut self, value: MetadataLabels) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_counts`](Self::resource_counts).
+    pub fn resource_counts(
+        mut self,
+        value: ::std::collections::BTreeMap<String, i64>,
+    ) -> Self {
+        self.resource_counts = Some(value);
+        self
+    }
+
+    /// Sets [`runtime`](Self::runtime).
+    pub fn runtime(mut self, value: WorkspaceRuntime) -> Self {
+        self.runtime = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: WorkspaceStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`status_reason`](Self::status_reason).
+    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
+        self.status_reason = Some(value.into());
+        self
+    }
+}
+
 /// Result of a workspace-name availability check.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceAvailability {
     /// Whether the requested workspace name is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5131,6 +8798,7 @@ pub struct WorkspaceAvailability {
 
 /// Machine-readable reason explaining why the name is unavailable. Empty when available.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum WorkspaceAvailabilityReason {
     #[serde(rename = "taken")]
     Taken,
@@ -5160,6 +8828,7 @@ impl WorkspaceAvailabilityReason {
 
 /// HIPAA compliance state for a workspace. `accountEnabled` mirrors the account-level `hipaa_compliance` addon (set server-side from operator tooling and Stripe billing events). `unsafe` records a per-workspace opt-out toggled from workspace settings; absent when the account does not have the addon.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceHipaaInfo {
     /// True when the parent account has the HIPAA compliance addon active. Set server-side from operator tooling and Stripe billing events; cannot be changed from workspace settings.
     #[serde(rename = "accountEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -5168,8 +8837,31 @@ pub struct WorkspaceHipaaInfo {
     pub r#unsafe: Option<WorkspaceHipaaUnsafe>,
 }
 
+impl WorkspaceHipaaInfo {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        WorkspaceHipaaInfo {
+            account_enabled: None,
+            r#unsafe: None,
+        }
+    }
+
+    /// Sets [`account_enabled`](Self::account_enabled).
+    pub fn account_enabled(mut self, value: bool) -> Self {
+        self.account_enabled = Some(value);
+        self
+    }
+
+    /// Sets [`unsafe`](Self::unsafe).
+    pub fn r#unsafe(mut self, value: WorkspaceHipaaUnsafe) -> Self {
+        self.r#unsafe = Some(value);
+        self
+    }
+}
+
 /// Per-workspace HIPAA opt-out record. Toggled from workspace settings; the backend stamps `updatedBy` and `updatedAt`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceHipaaUnsafe {
     /// True marks this workspace as HIPAA-unsafe (NOT compliant), overriding the account-level addon. False marks the workspace as HIPAA compliant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5186,8 +8878,38 @@ pub struct WorkspaceHipaaUnsafe {
     pub updated_by: Option<String>,
 }
 
+impl WorkspaceHipaaUnsafe {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        WorkspaceHipaaUnsafe {
+            enabled: None,
+            updated_at: None,
+            updated_by: None,
+        }
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+}
+
 /// Runtime configuration for the workspace infrastructure
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceRuntime {
     /// Infrastructure generation version for the workspace (affects available features and deployment behavior)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5196,8 +8918,31 @@ pub struct WorkspaceRuntime {
     pub sandbox: Option<WorkspaceSandboxSettings>,
 }
 
+impl WorkspaceRuntime {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        WorkspaceRuntime {
+            generation: None,
+            sandbox: None,
+        }
+    }
+
+    /// Sets [`generation`](Self::generation).
+    pub fn generation(mut self, value: impl Into<String>) -> Self {
+        self.generation = Some(value.into());
+        self
+    }
+
+    /// Sets [`sandbox`](Self::sandbox).
+    pub fn sandbox(mut self, value: WorkspaceSandboxSettings) -> Self {
+        self.sandbox = Some(value);
+        self
+    }
+}
+
 /// Workspace-wide sandbox configuration that applies to all sandbox deployments in the workspace.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceSandboxSettings {
     /// When true, sandbox deployments in this workspace set SANDBOX_DISABLE_PROCESS_LOGGING=true to disable per-process stdout/stderr logging. Requires sandbox-api v0.2.28+.
     #[serde(
@@ -5208,8 +8953,24 @@ pub struct WorkspaceSandboxSettings {
     pub disable_process_logging: Option<bool>,
 }
 
+impl WorkspaceSandboxSettings {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        WorkspaceSandboxSettings {
+            disable_process_logging: None,
+        }
+    }
+
+    /// Sets [`disable_process_logging`](Self::disable_process_logging).
+    pub fn disable_process_logging(mut self, value: bool) -> Self {
+        self.disable_process_logging = Some(value);
+        self
+    }
+}
+
 /// Workspace status (created, account_binded, account_configured, workspace_configured, ready, error)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum WorkspaceStatus {
     #[serde(rename = "created")]
     Created,
@@ -5245,6 +9006,7 @@ impl WorkspaceStatus {
 
 /// Workspace user
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceUser {
     /// Whether the user has accepted the workspace invitation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5277,6 +9039,7 @@ pub struct WorkspaceUser {
 
 /// Source of the user provisioning
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum WorkspaceUserSource {
     #[serde(rename = "directory_sync")]
     DirectorySync,

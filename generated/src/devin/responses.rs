@@ -5,6 +5,7 @@ use super::types;
 
 /// The error responses [`Client::revoke_service_user_api_key`](super::Client::revoke_service_user_api_key) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RevokeServiceUserApiKeyError {
     /// `422`: Validation Error
     UnprocessableEntity(types::HttpValidationError),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Shared response model for API key details (used by both PAT and service user endpoints).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiKeyResponse {
     pub api_key_id: String,
     pub api_key_name: String,
@@ -19,12 +20,14 @@ pub struct ApiKeyResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
     pub msg: String,
@@ -33,6 +36,7 @@ pub struct ValidationError {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ValidationErrorLocItem {
     String(String),
     Integer(i64),

@@ -6,15 +6,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::prelude::BASE64_STANDARD;
 use reqwest::Url;
-use reqwest::header::{AUTHORIZATION, COOKIE, HeaderValue};
-use serde::Serialize;
+use reqwest::header::{HeaderMap, HeaderValue};
 
-use super::auth::{ApiKeyLocation, Credential, Secret};
-use super::encode::{Multipart, QueryStyle, header_name, scalar_texts};
+use super::auth::Credential;
+use super::encode::header_name;
 use super::policy::{self, Hook, RetryPolicy};
+use super::request::Request;
 use super::response::{Error, InvalidRequest, RawResponse};
 use reqwest::{Method, StatusCode};
 
@@ -44,6 +42,19 @@ impl Scheme {
 /// authorises the call. An empty outer list means no authentication.
 pub type Security = &'static [&'static [Scheme]];
 
+/// A client builder state: a base URL is set, so the client can be built.
+#[derive(Debug, Clone, Copy)]
+pub struct BaseUrl;
+
+/// A client builder state: the spec names no server, so a base URL must be set before building.
+#[derive(Debug, Clone, Copy)]
+pub struct NoBaseUrl;
+
+/// A header value from a typed setting: scalars as their text, lists comma-separated.
+pub fn header_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    super::encode::scalar_texts("header", value).map(|texts| texts.join(",")).unwrap_or_default()
+}
+
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -51,6 +62,8 @@ pub enum BuildError {
     InvalidBaseUrl { url: String, reason: String },
     #[error("{0}")]
     InvalidTokenUrl(String),
+    #[error("invalid default header: {0}")]
+    InvalidHeader(String),
     #[error("cannot create the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
 }
@@ -66,6 +79,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     hooks: Vec<Arc<dyn Hook>>,
     max_response_bytes: usize,
+    default_headers: Vec<(String, String)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -78,6 +92,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("default_headers", &self.default_headers)
             .finish_non_exhaustive()
     }
 }
@@ -101,43 +116,62 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             hooks: Vec::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            default_headers: Vec::new(),
         }
     }
 
-    pub fn base_url(&mut self, url: impl Into<String>) {
+    /// Sends requests to `url` instead.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self
     }
 
     /// Sets the credential for `scheme`, replacing any earlier one.
-    pub fn credential(&mut self, scheme: Scheme, credential: Credential) {
+    pub fn credential(mut self, scheme: Scheme, credential: Credential) -> Self {
         self.credentials.set(scheme, credential);
+        self
     }
 
     /// Uses this HTTP client; its own connect timeout, proxies and TLS settings then apply.
-    pub fn http_client(&mut self, client: reqwest::Client) {
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
     }
 
-    pub fn connect_timeout(&mut self, timeout: Duration) {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
     }
 
     /// The time a whole request may take; `None` waits for ever.
-    pub fn timeout(&mut self, timeout: Option<Duration>) {
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self
     }
 
-    pub fn retry(&mut self, policy: RetryPolicy) {
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
     }
 
-    pub fn hook(&mut self, hook: Arc<dyn Hook>) {
+    pub fn hook(mut self, hook: Arc<dyn Hook>) -> Self {
         self.hooks.push(hook);
+        self
     }
 
     /// The largest response body accepted; a larger one is an [`Error::BodyTooLarge`].
-    pub fn max_response_bytes(&mut self, limit: usize) {
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// Sends this header with every request (a later value for the same name replaces an
+    /// earlier one; a per-call header replaces it for that call). Checked when the client is built.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.default_headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(&name));
+        self.default_headers.push((name, value.into()));
+        self
     }
 
     pub fn build(self) -> Result<Client, BuildError> {
@@ -149,6 +183,7 @@ impl ClientBuilder {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(invalid("a base URL has no query or fragment"));
         }
+        let default_headers = header_map(&self.default_headers).map_err(BuildError::InvalidHeader)?;
         let mut credentials = self.credentials;
         for (_, credential) in credentials.iter_mut() {
             if let Credential::ClientCredentials(source) = credential {
@@ -165,8 +200,14 @@ impl ClientBuilder {
         };
         // Operation paths start with `/`; keeping the base without a trailing one joins them simply.
         let base_url = url.as_str().trim_end_matches('/').to_string();
-        let shared =
-            Shared { http, base_url, credentials, hooks: self.hooks, max_response_bytes: self.max_response_bytes };
+        let shared = Shared {
+            http,
+            base_url,
+            credentials,
+            hooks: self.hooks,
+            max_response_bytes: self.max_response_bytes,
+            default_headers,
+        };
         Ok(Client { shared: Arc::new(shared), timeout: self.timeout, retry: self.retry })
     }
 }
@@ -211,6 +252,7 @@ struct Shared {
     credentials: Credentials,
     hooks: Vec<Arc<dyn Hook>>,
     max_response_bytes: usize,
+    default_headers: HeaderMap,
 }
 
 impl fmt::Debug for Client {
@@ -271,9 +313,10 @@ impl Client {
         Ok(request)
     }
 
-    /// Sends a request (fetching an OAuth2 token first when its scheme needs one), retries it as
-    /// the policy allows, and reads the whole response.
-    pub async fn send<E>(&self, mut request: Request) -> Result<RawResponse, Error<E>> {
+    /// Sends a request (fetching an OAuth2 token first when its scheme needs one) with the
+    /// client's default headers and the call's own settings, retries it as the policy allows,
+    /// and reads the whole response.
+    pub async fn send<E>(&self, mut request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
         let mut token_sources = Vec::new();
         for scheme in request.schemes {
             if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
@@ -286,12 +329,21 @@ impl Client {
         if !request.headers().contains_key(reqwest::header::ACCEPT) {
             request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         }
-        *request.timeout_mut() = self.timeout;
-        let retries_allowed = self.retry.allows(request.method());
+        for (name, value) in &self.shared.default_headers {
+            if !request.headers().contains_key(name) {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+        *request.timeout_mut() = call.timeout.unwrap_or(self.timeout);
+        let policy = call.retry.as_ref().unwrap_or(&self.retry);
+        let retries_allowed = policy.allows(request.method());
         let mut retry = 0;
         loop {
             // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
-            let next = if retries_allowed && retry < self.retry.max_retries { request.try_clone() } else { None };
+            let next = if retries_allowed && retry < policy.max_retries { request.try_clone() } else { None };
             let mut attempt = request;
             for hook in &self.shared.hooks {
                 hook.on_request(&mut attempt);
@@ -299,9 +351,9 @@ impl Client {
             let outcome = self.attempt(attempt).await;
             let delay = match &outcome {
                 Ok(response) if policy::is_retryable_status(response.status.as_u16()) => {
-                    self.retry.delay(retry, Some(&response.headers))
+                    policy.delay(retry, Some(&response.headers))
                 }
-                Err(Failed::Transport(e)) if e.is_connect() => self.retry.delay(retry, None),
+                Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
                 _ => None,
             };
             match (outcome, delay, next) {
@@ -369,249 +421,66 @@ impl From<reqwest::Error> for Failed {
     }
 }
 
-/// A request being built by a generated operation.
-#[derive(Debug)]
-pub struct Request {
-    inner: reqwest::Request,
-    cookies: Vec<String>,
-    /// The schemes of the security alternative chosen for this request.
-    schemes: &'static [Scheme],
-}
-
-impl Request {
-    /// Adds a query parameter in OpenAPI's default style (`form`, exploded): a scalar as
-    /// `name=value`, a list as `name=a&name=b`, an object as one pair per property, `None` as
-    /// nothing.
-    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
-        self.query_styled(name, value, QueryStyle::Exploded)
-    }
-
-    /// Adds a query parameter in the given style.
-    pub fn query_styled<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-        style: QueryStyle,
-    ) -> Result<(), InvalidRequest> {
-        use serde_json::Value;
-        let value = serde_json::to_value(value)
-            .map_err(|e| InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        match (value, style) {
-            (Value::Object(fields), QueryStyle::DeepObject) => {
-                for (key, field) in fields {
-                    for text in scalar_texts(name, &field)? {
-                        pairs.push((format!("{name}[{key}]"), text));
-                    }
-                }
-            }
-            (Value::Object(fields), QueryStyle::Exploded) => {
-                for (key, field) in fields {
-                    for text in scalar_texts(name, &field)? {
-                        pairs.push((key.clone(), text));
-                    }
-                }
-            }
-            (Value::Object(fields), QueryStyle::Delimited(delimiter)) => {
-                let mut parts = Vec::new();
-                for (key, field) in fields {
-                    let texts = scalar_texts(name, &field)?;
-                    if !texts.is_empty() {
-                        parts.push(format!("{key}{delimiter}{}", texts.join(delimiter)));
-                    }
-                }
-                if !parts.is_empty() {
-                    pairs.push((name.to_string(), parts.join(delimiter)));
-                }
-            }
-            (value, QueryStyle::Delimited(delimiter)) => {
-                let texts = scalar_texts(name, &value)?;
-                if !texts.is_empty() {
-                    pairs.push((name.to_string(), texts.join(delimiter)));
-                }
-            }
-            (value, _) => pairs.extend(scalar_texts(name, &value)?.into_iter().map(|text| (name.to_string(), text))),
-        }
-        let mut url = self.inner.url_mut().query_pairs_mut();
-        for (key, text) in pairs {
-            url.append_pair(&key, &text);
-        }
-        Ok(())
-    }
-
-    /// Sets a header; `None` sets nothing, a list is sent comma-separated.
-    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
-        let texts = scalar_texts(name, value)?;
-        if texts.is_empty() {
-            return Ok(());
-        }
-        let value = HeaderValue::from_str(&texts.join(",")).map_err(|_| {
-            InvalidRequest(format!(
-                "header `{name}` has a character a header cannot carry (CR, LF or another control character)"
-            ))
+/// Names and values as headers; a name or value that a header cannot carry is refused by name.
+fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
+    let mut map = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        let name = header_name(name).map_err(|e| e.0)?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            format!("header `{name}` has a character a header cannot carry (CR, LF or another control character)")
         })?;
-        self.inner.headers_mut().insert(header_name(name)?, value);
-        Ok(())
+        map.insert(name, value);
+    }
+    Ok(map)
+}
+
+/// The settings of one call, which replace the client's: a time limit, a retry policy, and
+/// headers. Every request builder holds one and sets it through the methods `call_settings!` writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    timeout: Option<Option<Duration>>,
+    retry: Option<RetryPolicy>,
+    headers: Vec<(String, String)>,
+}
+
+impl CallOptions {
+    pub fn timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = Some(timeout);
     }
 
-    /// Sets a JSON body.
-    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
-        let bytes =
-            serde_json::to_vec(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded as JSON: {e}")))?;
-        self.set_body("application/json", bytes)
+    pub fn retry(&mut self, policy: RetryPolicy) {
+        self.retry = Some(policy);
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body from the fields of `body`: scalars as
-    /// themselves, lists as one pair per item, `None` fields left out, nested objects as JSON.
-    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
-        let value =
-            serde_json::to_value(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded: {e}")))?;
-        let serde_json::Value::Object(fields) = value else {
-            return Err(InvalidRequest("a form body must be an object".into()));
-        };
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in fields {
-            let items = match value {
-                serde_json::Value::Array(items) => items,
-                other => vec![other],
-            };
-            for item in items {
-                match item {
-                    serde_json::Value::Null => {}
-                    serde_json::Value::String(text) => {
-                        form.append_pair(&name, &text);
-                    }
-                    other => {
-                        form.append_pair(&name, &other.to_string());
-                    }
-                }
-            }
-        }
-        self.set_body("application/x-www-form-urlencoded", form.finish().into_bytes())
-    }
-
-    /// Sets a `multipart/form-data` body.
-    pub fn multipart(&mut self, form: Multipart) -> Result<(), InvalidRequest> {
-        let media_type = format!("multipart/form-data; boundary={}", form.boundary);
-        self.set_body(&media_type, form.finish())
-    }
-
-    /// Sets a body sent as it is (binary or text) with the given media type.
-    pub fn raw<B: AsRef<[u8]> + ?Sized>(&mut self, media_type: &str, body: &B) -> Result<(), InvalidRequest> {
-        self.set_body(media_type, body.as_ref().to_vec())
-    }
-
-    fn set_body(&mut self, media_type: &str, bytes: Vec<u8>) -> Result<(), InvalidRequest> {
-        let content_type = HeaderValue::from_str(media_type)
-            .map_err(|_| InvalidRequest(format!("`{media_type}` is not a valid media type")))?;
-        self.inner.headers_mut().insert(reqwest::header::CONTENT_TYPE, content_type);
-        *self.inner.body_mut() = Some(bytes.into());
-        Ok(())
-    }
-
-    /// Puts a credential on the request. Client-credentials tokens are fetched when the request
-    /// is sent, and put on it then with [`Request::bearer`].
-    fn authorize(&mut self, credential: &Credential) -> Result<(), InvalidRequest> {
-        let invalid = || InvalidRequest("a credential has a character a header cannot carry".into());
-        match credential {
-            Credential::Bearer(token) => self.bearer(token)?,
-            Credential::ClientCredentials(_) => {}
-            Credential::Basic { username, password } => {
-                let pair = format!("{username}:{}", password.expose());
-                let mut value =
-                    HeaderValue::from_str(&format!("Basic {}", BASE64_STANDARD.encode(pair))).map_err(|_| invalid())?;
-                value.set_sensitive(true);
-                self.inner.headers_mut().insert(AUTHORIZATION, value);
-            }
-            Credential::ApiKey { location: ApiKeyLocation::Header, name, value } => {
-                let mut value = HeaderValue::from_str(value.expose()).map_err(|_| invalid())?;
-                value.set_sensitive(true);
-                self.inner.headers_mut().insert(header_name(name)?, value);
-            }
-            Credential::ApiKey { location: ApiKeyLocation::Query, name, value } => {
-                self.inner.url_mut().query_pairs_mut().append_pair(name, value.expose());
-            }
-            Credential::ApiKey { location: ApiKeyLocation::Cookie, name, value } => {
-                self.cookies.push(format!("{name}={}", value.expose()));
-            }
-        }
-        Ok(())
-    }
-
-    fn bearer(&mut self, token: &Secret) -> Result<(), InvalidRequest> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| InvalidRequest("a token has a character a header cannot carry".into()))?;
-        value.set_sensitive(true);
-        // `insert`, not `append`: exactly one Authorization header, whatever came before.
-        self.inner.headers_mut().insert(AUTHORIZATION, value);
-        Ok(())
-    }
-
-    fn finish(mut self) -> reqwest::Request {
-        if !self.cookies.is_empty()
-            && let Ok(mut value) = HeaderValue::from_str(&self.cookies.join("; "))
-        {
-            value.set_sensitive(true);
-            self.inner.headers_mut().insert(COOKIE, value);
-        }
-        self.inner
+    /// Adds a header, replacing an earlier one of the same name.
+    pub fn header(&mut self, name: String, value: String) {
+        self.headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(&name));
+        self.headers.push((name, value));
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::runtime::TokenSource;
+/// The per-call settings every request builder offers, written once: `timeout`, `retry` and
+/// `header`, which act on the builder's `call` field (a [`CallOptions`]).
+macro_rules! call_settings {
+    () => {
+        /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+        pub fn timeout(mut self, timeout: impl Into<Option<::std::time::Duration>>) -> Self {
+            self.call.timeout(timeout.into());
+            self
+        }
 
-    fn request() -> Request {
-        let client = ClientBuilder::new("http://127.0.0.1:9").build().unwrap();
-        client.request(Method::POST, "/x", &[]).unwrap()
-    }
+        /// Sets when this call is sent again after a failure, replacing the client's policy.
+        pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+            self.call.retry(policy);
+            self
+        }
 
-    #[test]
-    fn form_bodies_repeat_lists_and_skip_nulls() {
-        let mut request = request();
-        let body = serde_json::json!({"To": "+1 555", "MediaUrl": ["a", "b"], "Skip": null, "N": 2});
-        request.form(&body).unwrap();
-        let request = request.finish();
-        assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
-        let sent = std::str::from_utf8(request.body().and_then(|b| b.as_bytes()).unwrap()).unwrap();
-        // Field order follows serde_json's map order; the pairs are what matters.
-        let mut pairs: Vec<&str> = sent.split('&').collect();
-        pairs.sort_unstable();
-        assert_eq!(pairs, ["MediaUrl=a", "MediaUrl=b", "N=2", "To=%2B1+555"]);
-    }
-
-    fn query_of(value: serde_json::Value, style: QueryStyle) -> String {
-        let mut request = request();
-        request.query_styled("p", &value, style).unwrap();
-        request.finish().url().query().unwrap_or_default().to_string()
-    }
-
-    #[test]
-    fn query_styles_follow_openapi() {
-        use serde_json::json;
-        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Exploded), "p=a&p=b");
-        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Delimited(",")), "p=a%2Cb");
-        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Delimited("|")), "p=a%7Cb");
-        assert_eq!(query_of(json!({"role": "admin"}), QueryStyle::DeepObject), "p%5Brole%5D=admin");
-        assert_eq!(query_of(json!({"role": "admin"}), QueryStyle::Exploded), "role=admin");
-        assert_eq!(query_of(json!(null), QueryStyle::DeepObject), "");
-        assert_eq!(query_of(json!("a b&c"), QueryStyle::Exploded), "p=a+b%26c");
-    }
-
-    #[test]
-    fn header_values_with_line_breaks_are_refused() {
-        let mut request = request();
-        assert!(request.header("x-note", "a\r\nInjected: yes").is_err());
-        assert!(request.header("x-note", "fine").is_ok());
-    }
-
-    #[test]
-    fn secrets_do_not_print() {
-        let credential = Credential::Bearer(Secret::new("cog_secret"));
-        assert!(!format!("{credential:?}").contains("cog_secret"));
-        let source = TokenSource::new("/oauth/token", "id", "client_secret_value", vec![]);
-        assert!(!format!("{source:?}").contains("client_secret_value"));
-    }
+        /// Adds a header to this call; it replaces a default header of the same name.
+        pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.call.header(name.into(), value.into());
+            self
+        }
+    };
 }
+
+pub(crate) use call_settings;

@@ -20,17 +20,22 @@ mod encode;
 #[cfg(feature = "client")]
 mod policy;
 #[cfg(feature = "client")]
+mod request;
+#[cfg(feature = "client")]
 mod response;
 
+#[cfg(feature = "client")]
+pub(crate) use client::call_settings;
 #[cfg(feature = "client")]
 pub use {
     auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource},
     client::{
-        BuildError, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-        Request, Scheme, Security, USER_AGENT,
+        BaseUrl, BuildError, CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+        DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, USER_AGENT, header_text,
     },
     encode::{Multipart, QueryStyle, path_segment},
     policy::{Hook, RetryPolicy},
+    request::Request,
     reqwest,
     reqwest::header::HeaderMap,
     reqwest::{Method, StatusCode},

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// allOf of a $ref and inline properties merges into one struct.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Agent {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,6 +19,7 @@ pub struct Agent {
 /// A $ref with only annotations beside it is that type.
 pub type Renamed = Resource;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Resource {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SendMessageBody {
     #[serde(rename = "To")]
     pub to: String,
@@ -13,8 +14,39 @@ pub struct SendMessageBody {
     pub media_url: Option<Vec<String>>,
 }
 
+impl SendMessageBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(to: impl Into<String>, body: impl Into<String>) -> Self {
+        SendMessageBody {
+            to: to.into(),
+            body: body.into(),
+            media_url: None,
+        }
+    }
+
+    /// Sets [`media_url`](Self::media_url).
+    pub fn media_url(mut self, value: Vec<String>) -> Self {
+        self.media_url = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UploadAvatarBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<Vec<u8>>,
+}
+
+impl UploadAvatarBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        UploadAvatarBody { file: None }
+    }
+
+    /// Sets [`file`](Self::file).
+    pub fn file(mut self, value: Vec<u8>) -> Self {
+        self.file = Some(value);
+        self
+    }
 }

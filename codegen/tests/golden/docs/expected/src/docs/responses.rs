@@ -3,4 +3,5 @@
 
 /// The error responses [`Client::list_items`](super::Client::list_items) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListItemsError {}

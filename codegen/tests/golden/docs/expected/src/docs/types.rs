@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// An item. Its `id` looks like `item_[0-9]+`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// Identifier, e.g. item_1 (see <https://example.com/ids>).
     #[serde(default, skip_serializing_if = "Option::is_none")]

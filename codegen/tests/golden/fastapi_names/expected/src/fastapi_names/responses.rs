@@ -3,7 +3,9 @@
 
 /// The error responses [`Client::revoke_api_key`](super::Client::revoke_api_key) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RevokeApiKeyError {}
 /// The error responses [`Client::list_keys_for_account`](super::Client::list_keys_for_account) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListKeysForAccountError {}

@@ -8,7 +8,7 @@ mod client;
 #[cfg(feature = "client")]
 mod operations;
 #[cfg(feature = "client")]
-pub mod params;
+pub mod requests;
 #[cfg(feature = "client")]
 pub mod responses;
 pub mod types;

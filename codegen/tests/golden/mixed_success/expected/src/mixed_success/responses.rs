@@ -5,9 +5,11 @@ use super::types;
 
 /// The error responses [`Client::create_job`](super::Client::create_job) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateJobError {}
 /// The successes [`Client::create_job`](super::Client::create_job) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateJobSuccess {
     /// `200`: Finished at once
     Ok(types::Job),

@@ -4,11 +4,20 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateJobBody {
     pub name: String,
 }
 
+impl CreateJobBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        CreateJobBody { name: name.into() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

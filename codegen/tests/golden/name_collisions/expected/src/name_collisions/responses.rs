@@ -3,7 +3,9 @@
 
 /// The error responses [`Client::list_pets`](super::Client::list_pets) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPetsError {}
 /// The error responses [`Client::list_pets_post`](super::Client::list_pets_post) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPetsPostError {}

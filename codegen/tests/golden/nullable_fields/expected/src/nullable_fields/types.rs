@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Required, optional, nullable and keyword-named fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Key {
     pub id: String,
     #[serde(deserialize_with = "crate::runtime::required_nullable")]

@@ -5,9 +5,11 @@ use super::types;
 
 /// The error responses [`Client::get`](super::Client::get) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetError {}
 /// The successes [`Client::get`](super::Client::get) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSuccess {
     /// `200`: A thing
     Ok(types::Thing),
@@ -17,6 +19,7 @@ pub enum GetSuccess {
 
 /// The error responses [`Client::get_error`](super::Client::get_error) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetErrorError {
     /// `404`: Not found
     NotFound,
@@ -24,6 +27,7 @@ pub enum GetErrorError {
 
 /// The successes [`Client::get_error`](super::Client::get_error) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetErrorSuccess {
     /// `200`: A thing
     Ok(types::Thing),
@@ -33,9 +37,11 @@ pub enum GetErrorSuccess {
 
 /// The error responses [`Client::error`](super::Client::error) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ErrorError {}
 /// The successes [`Client::error`](super::Client::error) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ErrorSuccess {
     /// `200`: A thing
     Ok(types::Thing),
@@ -45,4 +51,5 @@ pub enum ErrorSuccess {
 
 /// The error responses [`Client::builder_get`](super::Client::builder_get) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BuilderGetError {}

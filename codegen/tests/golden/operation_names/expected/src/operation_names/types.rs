@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 
 /// A schema named like a success enum; the types module is its own namespace.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetSuccess {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

@@ -3,4 +3,5 @@
 
 /// The error responses [`Client::search`](super::Client::search) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchError {}

@@ -4,18 +4,47 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Filter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
 
+impl Filter {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Filter { field: None }
+    }
+
+    /// Sets [`field`](Self::field).
+    pub fn field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
+impl SearchFilter {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SearchFilter { role: None }
+    }
+
+    /// Sets [`role`](Self::role).
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum SearchOrder {
     #[serde(rename = "asc")]
     Asc,

@@ -5,6 +5,7 @@ use super::types;
 
 /// The error responses [`Client::get_thing`](super::Client::get_thing) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetThingError {
     /// `404`: No such thing
     NotFound,
@@ -16,6 +17,7 @@ pub enum GetThingError {
 
 /// The error responses [`Client::delete_thing`](super::Client::delete_thing) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteThingError {
     /// Any other status: Any error
     Other(types::Problem),
@@ -23,4 +25,5 @@ pub enum DeleteThingError {
 
 /// The error responses [`Client::get_raw_thing`](super::Client::get_raw_thing) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetRawThingError {}

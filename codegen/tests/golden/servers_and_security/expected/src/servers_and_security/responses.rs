@@ -3,10 +3,13 @@
 
 /// The error responses [`Client::get_open`](super::Client::get_open) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetOpenError {}
 /// The error responses [`Client::do_admin`](super::Client::do_admin) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DoAdminError {}
 /// The error responses [`Client::needs_both`](super::Client::needs_both) declares.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NeedsBothError {}

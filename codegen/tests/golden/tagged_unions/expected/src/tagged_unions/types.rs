@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
     #[serde(rename = "petType")]
     pub pet_type: String,
@@ -14,6 +15,7 @@ pub struct Cat {
 /// Members tell themselves apart by pinning `type` to one value, as serde's internally tagged enums do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Digest {
     /// `type` is `sha256`.
     Sha256(DigestSha256),
@@ -44,11 +46,13 @@ impl<'de> ::serde::Deserialize<'de> for Digest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DigestNone {
     pub r#type: DigestNoneType,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum DigestNoneType {
     #[serde(rename = "none")]
     None,
@@ -68,12 +72,14 @@ impl DigestNoneType {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DigestSha256 {
     pub r#type: DigestSha256Type,
     pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum DigestSha256Type {
     #[serde(rename = "sha256")]
     Sha256,
@@ -93,6 +99,7 @@ impl DigestSha256Type {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
     #[serde(rename = "petType")]
     pub pet_type: String,
@@ -101,6 +108,7 @@ pub struct Dog {
 /// An explicit discriminator with a mapping for one member.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Pet {
     /// `petType` is `kitty`.
     Kitty(Cat),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// One config object per engine, every field optional and no tag: the member that knows every key of a value takes it, and a value none knows whole is kept as sent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DatabaseConfig {
     Postgres(DatabaseConfigPostgres),
     Mysql(DatabaseConfigMysql),
@@ -56,6 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for DatabaseConfig {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseConfigMysql {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -64,11 +66,13 @@ pub struct DatabaseConfigMysql {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseConfigPath {
     pub path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseConfigPostgres {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -79,6 +83,7 @@ pub struct DatabaseConfigPostgres {
 /// A discriminator without a mapping whose members pin the tag themselves: the service sends `message` and `tool.call`, not the schema names. The input and output messages share the tag `message` and are told apart by their fields.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Entry {
     /// `type` is `message`.
     InputMessage(InputMessage),
@@ -131,6 +136,7 @@ impl<'de> ::serde::Deserialize<'de> for Entry {
 /// Members pin `kind` without a discriminator; a mapping would win, and here none is given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Event {
     /// `kind` is `started`.
     Started(EventStarted),
@@ -161,12 +167,14 @@ impl<'de> ::serde::Deserialize<'de> for Event {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventFailed {
     pub kind: EventFailedKind,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum EventFailedKind {
     #[serde(rename = "failed")]
     Failed,
@@ -186,6 +194,7 @@ impl EventFailedKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventStarted {
     pub kind: EventStartedKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,6 +202,7 @@ pub struct EventStarted {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum EventStartedKind {
     #[serde(rename = "started")]
     Started,
@@ -212,6 +222,7 @@ impl EventStartedKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InputMessage {
     pub r#type: InputMessageType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,6 +231,7 @@ pub struct InputMessage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum InputMessageRole {
     #[serde(rename = "user")]
     User,
@@ -239,6 +251,7 @@ impl InputMessageRole {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum InputMessageType {
     #[serde(rename = "message")]
     Message,
@@ -258,6 +271,7 @@ impl InputMessageType {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OutputMessage {
     pub r#type: OutputMessageType,
     pub id: String,
@@ -267,6 +281,7 @@ pub struct OutputMessage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum OutputMessageType {
     #[serde(rename = "message")]
     Message,
@@ -286,6 +301,7 @@ impl OutputMessageType {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolCall {
     pub r#type: ToolCallType,
     pub name: String,
@@ -294,6 +310,7 @@ pub struct ToolCall {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ToolCallType {
     #[serde(rename = "tool.call")]
     ToolCall,

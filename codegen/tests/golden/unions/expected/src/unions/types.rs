@@ -4,12 +4,14 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purrs: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
@@ -18,6 +20,7 @@ pub struct Dog {
 pub type MaybeCat = Option<Cat>;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Pet {
     Cat(Cat),
     Dog(Dog),
@@ -57,12 +60,14 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ValidationErrorLocItem {
     String(String),
     Integer(i64),

@@ -1,0 +1,258 @@
+//! A request as a generated operation builds it: path, query, headers, body and credentials.
+
+use base64::Engine as _;
+use base64::prelude::BASE64_STANDARD;
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderValue};
+use serde::Serialize;
+
+use super::auth::{ApiKeyLocation, Credential, Secret};
+use super::client::Scheme;
+use super::encode::{Multipart, QueryStyle, header_name, scalar_texts};
+use super::response::InvalidRequest;
+
+/// A request being built by a generated operation.
+#[derive(Debug)]
+pub struct Request {
+    pub(super) inner: reqwest::Request,
+    pub(super) cookies: Vec<String>,
+    /// The schemes of the security alternative chosen for this request.
+    pub(super) schemes: &'static [Scheme],
+}
+
+impl Request {
+    /// Adds a query parameter in OpenAPI's default style (`form`, exploded): a scalar as
+    /// `name=value`, a list as `name=a&name=b`, an object as one pair per property, `None` as
+    /// nothing.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
+        self.query_styled(name, value, QueryStyle::Exploded)
+    }
+
+    /// Adds a query parameter in the given style.
+    pub fn query_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<(), InvalidRequest> {
+        use serde_json::Value;
+        let value = serde_json::to_value(value)
+            .map_err(|e| InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        match (value, style) {
+            (Value::Object(fields), QueryStyle::DeepObject) => {
+                for (key, field) in fields {
+                    for text in scalar_texts(name, &field)? {
+                        pairs.push((format!("{name}[{key}]"), text));
+                    }
+                }
+            }
+            (Value::Object(fields), QueryStyle::Exploded) => {
+                for (key, field) in fields {
+                    for text in scalar_texts(name, &field)? {
+                        pairs.push((key.clone(), text));
+                    }
+                }
+            }
+            (Value::Object(fields), QueryStyle::Delimited(delimiter)) => {
+                let mut parts = Vec::new();
+                for (key, field) in fields {
+                    let texts = scalar_texts(name, &field)?;
+                    if !texts.is_empty() {
+                        parts.push(format!("{key}{delimiter}{}", texts.join(delimiter)));
+                    }
+                }
+                if !parts.is_empty() {
+                    pairs.push((name.to_string(), parts.join(delimiter)));
+                }
+            }
+            (value, QueryStyle::Delimited(delimiter)) => {
+                let texts = scalar_texts(name, &value)?;
+                if !texts.is_empty() {
+                    pairs.push((name.to_string(), texts.join(delimiter)));
+                }
+            }
+            (value, _) => pairs.extend(scalar_texts(name, &value)?.into_iter().map(|text| (name.to_string(), text))),
+        }
+        let mut url = self.inner.url_mut().query_pairs_mut();
+        for (key, text) in pairs {
+            url.append_pair(&key, &text);
+        }
+        Ok(())
+    }
+
+    /// Sets a header; `None` sets nothing, a list is sent comma-separated.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
+        let texts = scalar_texts(name, value)?;
+        if texts.is_empty() {
+            return Ok(());
+        }
+        let value = HeaderValue::from_str(&texts.join(",")).map_err(|_| {
+            InvalidRequest(format!(
+                "header `{name}` has a character a header cannot carry (CR, LF or another control character)"
+            ))
+        })?;
+        self.inner.headers_mut().insert(header_name(name)?, value);
+        Ok(())
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
+        let bytes =
+            serde_json::to_vec(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded as JSON: {e}")))?;
+        self.set_body("application/json", bytes)
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from the fields of `body`: scalars as
+    /// themselves, lists as one pair per item, `None` fields left out, nested objects as JSON.
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
+        let value =
+            serde_json::to_value(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded: {e}")))?;
+        let serde_json::Value::Object(fields) = value else {
+            return Err(InvalidRequest("a form body must be an object".into()));
+        };
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in fields {
+            let items = match value {
+                serde_json::Value::Array(items) => items,
+                other => vec![other],
+            };
+            for item in items {
+                match item {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(text) => {
+                        form.append_pair(&name, &text);
+                    }
+                    other => {
+                        form.append_pair(&name, &other.to_string());
+                    }
+                }
+            }
+        }
+        self.set_body("application/x-www-form-urlencoded", form.finish().into_bytes())
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(&mut self, form: Multipart) -> Result<(), InvalidRequest> {
+        let media_type = format!("multipart/form-data; boundary={}", form.boundary);
+        self.set_body(&media_type, form.finish())
+    }
+
+    /// Sets a body sent as it is (binary or text) with the given media type.
+    pub fn raw<B: AsRef<[u8]> + ?Sized>(&mut self, media_type: &str, body: &B) -> Result<(), InvalidRequest> {
+        self.set_body(media_type, body.as_ref().to_vec())
+    }
+
+    fn set_body(&mut self, media_type: &str, bytes: Vec<u8>) -> Result<(), InvalidRequest> {
+        let content_type = HeaderValue::from_str(media_type)
+            .map_err(|_| InvalidRequest(format!("`{media_type}` is not a valid media type")))?;
+        self.inner.headers_mut().insert(reqwest::header::CONTENT_TYPE, content_type);
+        *self.inner.body_mut() = Some(bytes.into());
+        Ok(())
+    }
+
+    /// Puts a credential on the request. Client-credentials tokens are fetched when the request
+    /// is sent, and put on it then with [`Request::bearer`].
+    pub(super) fn authorize(&mut self, credential: &Credential) -> Result<(), InvalidRequest> {
+        let invalid = || InvalidRequest("a credential has a character a header cannot carry".into());
+        match credential {
+            Credential::Bearer(token) => self.bearer(token)?,
+            Credential::ClientCredentials(_) => {}
+            Credential::Basic { username, password } => {
+                let pair = format!("{username}:{}", password.expose());
+                let mut value =
+                    HeaderValue::from_str(&format!("Basic {}", BASE64_STANDARD.encode(pair))).map_err(|_| invalid())?;
+                value.set_sensitive(true);
+                self.inner.headers_mut().insert(AUTHORIZATION, value);
+            }
+            Credential::ApiKey { location: ApiKeyLocation::Header, name, value } => {
+                let mut value = HeaderValue::from_str(value.expose()).map_err(|_| invalid())?;
+                value.set_sensitive(true);
+                self.inner.headers_mut().insert(header_name(name)?, value);
+            }
+            Credential::ApiKey { location: ApiKeyLocation::Query, name, value } => {
+                self.inner.url_mut().query_pairs_mut().append_pair(name, value.expose());
+            }
+            Credential::ApiKey { location: ApiKeyLocation::Cookie, name, value } => {
+                self.cookies.push(format!("{name}={}", value.expose()));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn bearer(&mut self, token: &Secret) -> Result<(), InvalidRequest> {
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+            .map_err(|_| InvalidRequest("a token has a character a header cannot carry".into()))?;
+        value.set_sensitive(true);
+        // `insert`, not `append`: exactly one Authorization header, whatever came before.
+        self.inner.headers_mut().insert(AUTHORIZATION, value);
+        Ok(())
+    }
+
+    pub(super) fn finish(mut self) -> reqwest::Request {
+        if !self.cookies.is_empty()
+            && let Ok(mut value) = HeaderValue::from_str(&self.cookies.join("; "))
+        {
+            value.set_sensitive(true);
+            self.inner.headers_mut().insert(COOKIE, value);
+        }
+        self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{ClientBuilder, Method, TokenSource};
+
+    fn request() -> Request {
+        let client = ClientBuilder::new("http://127.0.0.1:9").build().unwrap();
+        client.request(Method::POST, "/x", &[]).unwrap()
+    }
+
+    #[test]
+    fn form_bodies_repeat_lists_and_skip_nulls() {
+        let mut request = request();
+        let body = serde_json::json!({"To": "+1 555", "MediaUrl": ["a", "b"], "Skip": null, "N": 2});
+        request.form(&body).unwrap();
+        let request = request.finish();
+        assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
+        let sent = std::str::from_utf8(request.body().and_then(|b| b.as_bytes()).unwrap()).unwrap();
+        // Field order follows serde_json's map order; the pairs are what matters.
+        let mut pairs: Vec<&str> = sent.split('&').collect();
+        pairs.sort_unstable();
+        assert_eq!(pairs, ["MediaUrl=a", "MediaUrl=b", "N=2", "To=%2B1+555"]);
+    }
+
+    fn query_of(value: serde_json::Value, style: QueryStyle) -> String {
+        let mut request = request();
+        request.query_styled("p", &value, style).unwrap();
+        request.finish().url().query().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn query_styles_follow_openapi() {
+        use serde_json::json;
+        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Exploded), "p=a&p=b");
+        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Delimited(",")), "p=a%2Cb");
+        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Delimited("|")), "p=a%7Cb");
+        assert_eq!(query_of(json!({"role": "admin"}), QueryStyle::DeepObject), "p%5Brole%5D=admin");
+        assert_eq!(query_of(json!({"role": "admin"}), QueryStyle::Exploded), "role=admin");
+        assert_eq!(query_of(json!(null), QueryStyle::DeepObject), "");
+        assert_eq!(query_of(json!("a b&c"), QueryStyle::Exploded), "p=a+b%26c");
+    }
+
+    #[test]
+    fn header_values_with_line_breaks_are_refused() {
+        let mut request = request();
+        assert!(request.header("x-note", "a\r\nInjected: yes").is_err());
+        assert!(request.header("x-note", "fine").is_ok());
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let credential = Credential::Bearer(Secret::new("cog_secret"));
+        assert!(!format!("{credential:?}").contains("cog_secret"));
+        let source = TokenSource::new("/oauth/token", "id", "client_secret_value", vec![]);
+        assert!(!format!("{source:?}").contains("client_secret_value"));
+    }
+}

@@ -1,0 +1,312 @@
+//! The `requests` module of an API: one request builder per operation. The client method takes
+//! the required inputs (so the compiler enforces them); the builder has a setter per optional
+//! input and the per-call settings, and `send` puts it all on the wire and decodes the answer.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
+use super::responses::{response_arms, success_type};
+use super::tokens::{Paths, ident, imports_for};
+use crate::model::{
+    Api, BodyEncoding, Operation, Param, ParamLocation, PathSegment, QueryStyle, RequestBody, SecurityRequirement,
+    TypeKind, TypeRef,
+};
+
+pub fn requests_module(api: &Api) -> TokenStream {
+    let header = inner_doc_attrs(&format!(
+        "The requests of {}, one builder per operation: `Client::op(required inputs)` starts one, its methods \
+         set the optional inputs and per-call settings, and `send` sends it.",
+        sanitize(&api.title)
+    ));
+    let builders: TokenStream = api.operations.iter().map(|op| builder(api, op)).collect();
+    let imports = imports_for(
+        &builders,
+        &[
+            (
+                "responses",
+                quote!(
+                    use super::responses;
+                ),
+            ),
+            (
+                "types",
+                quote!(
+                    use super::types;
+                ),
+            ),
+            (
+                "runtime",
+                quote!(
+                    use crate::runtime;
+                ),
+            ),
+            (
+                "scheme",
+                quote!(
+                    use super::client::scheme;
+                ),
+            ),
+        ],
+    );
+    let runtime_items = (!api.operations.is_empty()).then(|| {
+        quote!(
+            use crate::runtime::{Error, Method, Response};
+        )
+    });
+    let client = (!api.operations.is_empty()).then(|| {
+        quote!(
+            use super::Client;
+        )
+    });
+    quote! {
+        #header
+        #client
+        #imports
+        #runtime_items
+        #builders
+    }
+}
+
+/// How a caller passes a value of `ty`: the argument type, and how the argument becomes the
+/// stored value (strings are taken as anything that converts into one).
+pub(super) fn input_type(api: &Api, ty: &TypeRef) -> (TokenStream, bool) {
+    match ty {
+        TypeRef::String => (quote!(impl Into<String>), true),
+        other => (Paths::outside().type_of(api, other), false),
+    }
+}
+
+/// The stored form of an argument named `name` of type `ty`.
+pub(super) fn stored(name: &proc_macro2::Ident, converts: bool) -> TokenStream {
+    if converts { quote!(#name.into()) } else { quote!(#name) }
+}
+
+/// The body's type as a caller passes it, and whether it converts.
+pub(super) fn body_input(api: &Api, body: &RequestBody) -> (TokenStream, TokenStream, bool) {
+    match body.encoding {
+        BodyEncoding::Bytes => (quote!(impl Into<Vec<u8>>), quote!(Vec<u8>), true),
+        BodyEncoding::Text => (quote!(impl Into<String>), quote!(String), true),
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+            let ty = Paths::outside().type_of(api, &body.ty);
+            (ty.clone(), ty, false)
+        }
+    }
+}
+
+fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.request_type);
+    let method = op.name.as_str();
+    let docs = own_doc_attrs(&format!(
+        "A call to [`Client::{method}`](super::Client::{method}): `{} {}`. Set optional inputs and \
+         per-call settings with its methods, then [`send`](Self::send) it.",
+        op.method.as_str(),
+        op.path.text
+    ));
+    let required: Vec<&Param> = op.required_params().collect();
+    let optional: Vec<&Param> = op.optional_params().collect();
+    let body = op.body.as_ref();
+
+    let mut fields = Vec::new();
+    let mut new_args = Vec::new();
+    let mut inits = Vec::new();
+    for param in &required {
+        let field = ident(&param.name);
+        let ty = Paths::outside().type_of(api, &param.ty);
+        fields.push(quote!(#field: #ty,));
+        new_args.push(quote!(#field: #ty));
+        inits.push(quote!(#field,));
+    }
+    if let Some(body) = body {
+        let (_, stored_ty, _) = body_input(api, body);
+        if body.required {
+            fields.push(quote!(body: #stored_ty,));
+            new_args.push(quote!(body: #stored_ty));
+            inits.push(quote!(body,));
+        } else {
+            fields.push(quote!(body: Option<#stored_ty>,));
+            inits.push(quote!(body: None,));
+        }
+    }
+    for param in &optional {
+        let field = ident(&param.name);
+        let ty = Paths::outside().type_of(api, &param.ty);
+        fields.push(quote!(#field: Option<#ty>,));
+        inits.push(quote!(#field: None,));
+    }
+
+    let setters = optional.iter().map(|param| {
+        let field = ident(&param.name);
+        let (ty, converts) = input_type(api, &param.ty);
+        let value = stored(&quote::format_ident!("value"), converts);
+        let location = format!("`{}` ({} parameter)", param.wire_name, param.location.as_str());
+        let docs = doc_attrs([param.docs.as_deref(), Some(location.as_str())]);
+        quote! {
+            #docs
+            pub fn #field(mut self, value: #ty) -> Self {
+                self.#field = Some(#value);
+                self
+            }
+        }
+    });
+    let body_setter = body.filter(|b| !b.required).map(|body| {
+        let (ty, _, converts) = body_input(api, body);
+        let value = stored(&quote::format_ident!("body"), converts);
+        let docs = doc_attrs([body.docs.as_deref(), Some("The request body (optional).")]);
+        quote! {
+            #docs
+            pub fn body(mut self, body: #ty) -> Self {
+                self.body = Some(#value);
+                self
+            }
+        }
+    });
+    let send = send_fn(api, op);
+    quote! {
+        #docs
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #name<'a> {
+            client: &'a Client,
+            #(#fields)*
+            call: runtime::CallOptions,
+        }
+
+        impl<'a> #name<'a> {
+            pub(super) fn new(client: &'a Client, #(#new_args),*) -> Self {
+                #name { client, #(#inits)* call: runtime::CallOptions::default() }
+            }
+
+            #(#setters)*
+            #body_setter
+            runtime::call_settings!();
+            #send
+        }
+    }
+}
+
+fn send_fn(api: &Api, op: &Operation) -> TokenStream {
+    let error_type = ident(&op.error_type);
+    let success = success_type(api, op);
+    let (encode_path, path) = path_expr(op);
+    let method = proc_macro2::Ident::new(op.method.as_str(), proc_macro2::Span::call_site());
+    let security = security_tokens(api, &op.security);
+    let setup: Vec<TokenStream> =
+        op.params.iter().filter_map(param_setup).chain(op.body.as_ref().map(|b| body_setup(api, b))).collect();
+    let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
+    let arms = response_arms(op);
+    quote! {
+        /// Sends the request and decodes the answer.
+        pub async fn send(self) -> Result<Response<#success>, Error<responses::#error_type>> {
+            #(#encode_path)*
+            let #request_binding = self.client.runtime.request(Method::#method, #path, #security)?;
+            #(#setup)*
+            let response = self.client.runtime.send(request, &self.call).await?;
+            match response.status().as_u16() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+/// Statements that encode each path parameter into a local of the same name, and the path
+/// expression: `format!("/a/{id}/b")`, or the literal path.
+fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
+    let mut template = String::new();
+    let mut encode = Vec::new();
+    for segment in &op.path.segments {
+        match segment {
+            PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathSegment::Param(index) => {
+                let param = &op.params[*index];
+                template.push_str(&format!("{{{}}}", param.name));
+                let name = ident(&param.name);
+                let wire = &param.wire_name;
+                encode.push(quote!(let #name = runtime::path_segment(#wire, &self.#name)?;));
+            }
+        }
+    }
+    if encode.is_empty() { (encode, quote!(#template)) } else { (encode, quote!(&format!(#template))) }
+}
+
+/// The statement that puts a query or header parameter on the request.
+fn param_setup(param: &Param) -> Option<TokenStream> {
+    let name = ident(&param.name);
+    match param.location {
+        ParamLocation::Path => None,
+        ParamLocation::Query => {
+            let wire = &param.wire_name;
+            Some(match param.style {
+                QueryStyle::Exploded => quote!(request.query(#wire, &self.#name)?;),
+                QueryStyle::Delimited(delimiter) => {
+                    quote!(request.query_styled(#wire, &self.#name, runtime::QueryStyle::Delimited(#delimiter))?;)
+                }
+                QueryStyle::DeepObject => {
+                    quote!(request.query_styled(#wire, &self.#name, runtime::QueryStyle::DeepObject)?;)
+                }
+            })
+        }
+        ParamLocation::Header => {
+            let wire = param.wire_name.to_ascii_lowercase();
+            Some(quote!(request.header(#wire, &self.#name)?;))
+        }
+    }
+}
+
+fn body_setup(api: &Api, body: &RequestBody) -> TokenStream {
+    let media_type = &body.media_type;
+    let set = match body.encoding {
+        BodyEncoding::Json => quote!(request.json(body)?;),
+        BodyEncoding::Form => quote!(request.form(body)?;),
+        BodyEncoding::Multipart => multipart_setup(api, &body.ty),
+        BodyEncoding::Bytes | BodyEncoding::Text => quote!(request.raw(#media_type, body)?;),
+    };
+    if body.required {
+        quote! {
+            let body = &self.body;
+            #set
+        }
+    } else {
+        quote! {
+            if let Some(body) = &self.body {
+                #set
+            }
+        }
+    }
+}
+
+/// One part per field of the body struct: bytes as file parts, everything else as text.
+fn multipart_setup(api: &Api, ty: &TypeRef) -> TokenStream {
+    let fields = match ty {
+        TypeRef::Named(id) => match &api.type_def(*id).kind {
+            TypeKind::Struct { fields } => fields.as_slice(),
+            _ => &[],
+        },
+        _ => &[],
+    };
+    let parts = fields.iter().map(|field| {
+        let name = ident(&field.name);
+        let wire = &field.wire_name;
+        match (&field.ty, field.presence.is_required()) {
+            (TypeRef::Bytes, true) => quote!(form.file(#wire, Some(&body.#name));),
+            (TypeRef::Bytes, false) => quote!(form.file(#wire, body.#name.as_deref());),
+            _ => quote!(form.text(#wire, &body.#name)?;),
+        }
+    });
+    quote! {
+        let mut form = runtime::Multipart::new();
+        #(#parts)*
+        request.multipart(form)?;
+    }
+}
+
+fn security_tokens(api: &Api, security: &[SecurityRequirement]) -> TokenStream {
+    let alternatives = security.iter().map(|alt| {
+        let schemes = alt.schemes.iter().map(|s| {
+            let constant = ident(&api.scheme(s.scheme).constant);
+            quote!(scheme::#constant)
+        });
+        quote!(&[#(#schemes),*])
+    });
+    quote!(&[#(#alternatives),*])
+}

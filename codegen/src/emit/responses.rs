@@ -1,0 +1,158 @@
+//! The `responses` module of an API (what each operation can answer: its declared errors, and its
+//! successes where it declares several kinds), and the status dispatch that decodes them.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
+use super::tokens::{Paths, ident, module_with_types};
+use crate::model::ident::Ident;
+use crate::model::{Api, Operation, ResponseBody, ResponseCase, StatusMatch, Successes};
+
+/// One enum of declared error responses per operation, and one of successes where an operation
+/// declares several different ones.
+pub fn responses_module(api: &Api) -> TokenStream {
+    let header = inner_doc_attrs(&format!(
+        "What each operation of {} can answer: the error responses it declares, and its \
+         successes where it declares several kinds.",
+        sanitize(&api.title)
+    ));
+    let enums = api.operations.iter().map(|op| {
+        let method_link = format!("[`Client::{0}`](super::Client::{0})", op.name);
+        let errors =
+            outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."));
+        let successes = match &op.successes {
+            Successes::Several { type_name } => {
+                Some(outcome_enum(api, type_name, &op.success, &format!("The successes {method_link} declares.")))
+            }
+            Successes::Undeclared | Successes::One => None,
+        };
+        quote!(#errors #successes)
+    });
+    module_with_types(header, enums.collect())
+}
+
+fn outcome_enum(api: &Api, name: &Ident, cases: &[ResponseCase], doc: &str) -> TokenStream {
+    let name = ident(name);
+    let docs = own_doc_attrs(doc);
+    let variants = cases.iter().map(|case| {
+        let variant = ident(&case.variant);
+        let status = match case.status {
+            StatusMatch::Code(code) => format!("`{code}`"),
+            StatusMatch::Range(digit) => format!("`{digit}XX`"),
+            StatusMatch::Default => "Any other status".to_string(),
+        };
+        let line = match &case.docs {
+            Some(text) => format!("{status}: {text}"),
+            None => status,
+        };
+        let docs = doc_attrs([Some(line.as_str())]);
+        match body_type(api, &case.body) {
+            Some(ty) => quote!(#docs #variant(#ty),),
+            None => quote!(#docs #variant,),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+pub(super) fn body_type(api: &Api, body: &ResponseBody) -> Option<TokenStream> {
+    match body {
+        ResponseBody::Empty => None,
+        ResponseBody::Json(ty) => Some(Paths::outside().type_of(api, ty)),
+        ResponseBody::Text => Some(quote!(String)),
+        ResponseBody::Bytes => Some(quote!(Vec<u8>)),
+    }
+}
+
+pub(super) fn response_arms(op: &Operation) -> Vec<TokenStream> {
+    let error_type = ident(&op.error_type);
+    let mut cases: Vec<(StatusMatch, TokenStream)> = Vec::new();
+    for case in &op.success {
+        let decode = success_decode(&case.body);
+        let expr = if let Successes::Several { type_name } = &op.successes {
+            let success_type = ident(type_name);
+            let variant = ident(&case.variant);
+            let variant = quote!(responses::#success_type::#variant);
+            match &case.body {
+                // The variant's constructor gives the JSON decode its target type.
+                ResponseBody::Json(_) => quote!(response.json_map(#variant)),
+                ResponseBody::Empty => quote!(#decode.map(|r| r.map(|()| #variant))),
+                _ => quote!(#decode.map(|r| r.map(#variant))),
+            }
+        } else {
+            decode
+        };
+        // A `default` success (a spec whose only response is `default`) still means 2xx.
+        let status = if case.status == StatusMatch::Default { StatusMatch::Range(2) } else { case.status };
+        cases.push((status, expr));
+    }
+    if op.success.is_empty() {
+        cases.push((StatusMatch::Range(2), quote!(response.empty())));
+    }
+    for case in &op.errors {
+        let variant = ident(&case.variant);
+        let path = quote!(responses::#error_type::#variant);
+        let expr = match &case.body {
+            ResponseBody::Empty => quote!(Err(response.error(#path))),
+            ResponseBody::Json(_) => quote!(Err(response.error_json(#path))),
+            ResponseBody::Text => quote!(Err(response.error_text(#path))),
+            ResponseBody::Bytes => quote!(Err(response.error_bytes(#path))),
+        };
+        cases.push((case.status, expr));
+    }
+    cases.sort_by_key(|(status, _)| match status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let mut arms: Vec<TokenStream> = cases
+        .iter()
+        .map(|(status, expr)| {
+            let pattern = match status {
+                StatusMatch::Code(code) => {
+                    let code = Literal::u16_unsuffixed(*code);
+                    quote!(#code)
+                }
+                StatusMatch::Range(digit) => {
+                    let low = Literal::u16_unsuffixed(u16::from(*digit) * 100);
+                    let high = Literal::u16_unsuffixed(u16::from(*digit) * 100 + 99);
+                    quote!(#low..=#high)
+                }
+                StatusMatch::Default => quote!(_),
+            };
+            quote!(#pattern => #expr,)
+        })
+        .collect();
+    if !cases.iter().any(|(s, _)| *s == StatusMatch::Default) {
+        arms.push(quote!(_ => Err(response.unexpected()),));
+    }
+    arms
+}
+
+fn success_decode(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(response.empty()),
+        ResponseBody::Json(_) => quote!(response.json()),
+        ResponseBody::Text => quote!(response.text_body()),
+        ResponseBody::Bytes => quote!(response.bytes()),
+    }
+}
+
+/// The body type of a successful call: `()`, the one declared body, or the success enum.
+pub(super) fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    match &op.successes {
+        Successes::Undeclared => quote!(()),
+        Successes::One => body_type(api, &op.success[0].body).unwrap_or_else(|| quote!(())),
+        Successes::Several { type_name } => {
+            let name = ident(type_name);
+            quote!(responses::#name)
+        }
+    }
+}
