@@ -79,8 +79,11 @@ pub struct ApiSummary {
     pub module: String,
     pub operations: usize,
     pub types: usize,
-    /// What the generator left out, as `file at pointer: what and why`.
+    /// What the generator left out or read otherwise than written, as `file:line:column at
+    /// pointer: what and why`.
     pub warnings: Vec<String>,
+    /// How many of the warnings are operations left out.
+    pub omissions: usize,
 }
 
 /// A whole crate, in memory.
@@ -145,6 +148,7 @@ pub fn generate(config: &CrateConfig, specs: &[SpecInput], command: &str) -> Res
             operations: api.operations.len(),
             types: api.types.len(),
             warnings: api.warnings.iter().map(|w| w.render(&api.source)).collect(),
+            omissions: api.warnings.iter().filter(|w| w.kind == error::WarningKind::Omission).count(),
         })
         .collect();
     let mut planned = emit::plan_crate(config, &apis);

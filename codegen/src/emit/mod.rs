@@ -5,6 +5,7 @@ mod calls;
 mod client;
 mod credentials;
 mod docs;
+mod examples;
 mod krate;
 mod operations;
 mod requests;
@@ -78,6 +79,10 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         comment: "#",
     }));
     files.push(PlannedFile::rust("src/lib.rs".into(), || krate::lib_rs(config, apis)));
+    if apis.iter().any(|api| !api.examples.is_empty()) {
+        let krate = config.package.replace('-', "_");
+        files.push(PlannedFile::rust("tests/examples.rs".into(), move || examples::examples_test(apis, &krate)));
+    }
     for (name, source) in krate::RUNTIME {
         files.push(PlannedFile::new(format!("src/runtime/{name}"), || FileContent::Text {
             text: (*source).to_string(),

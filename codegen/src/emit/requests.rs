@@ -191,8 +191,19 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
     let (encode_path, path) = path_expr(op);
     let method = proc_macro2::Ident::new(op.method.as_str(), proc_macro2::Span::call_site());
     let security = security_tokens(api, &op.security);
-    let setup: Vec<TokenStream> =
-        op.params.iter().filter_map(param_setup).chain(op.body.as_ref().map(|b| body_setup(api, b))).collect();
+    // The client asks for JSON unless the operation declares other media types.
+    let accept = op
+        .accept
+        .as_deref()
+        .filter(|accept| *accept != "application/json")
+        .map(|accept| quote!(request.header("accept", #accept)?;));
+    let setup: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter_map(param_setup)
+        .chain(op.body.as_ref().map(|b| body_setup(api, b)))
+        .chain(accept)
+        .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
     let arms = response_arms(op);
     quote! {
@@ -232,6 +243,9 @@ fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
 /// The statement that puts a query or header parameter on the request.
 fn param_setup(param: &Param) -> Option<TokenStream> {
     let name = ident(&param.name);
+    if param.style == QueryStyle::Json && param.location != ParamLocation::Path {
+        return Some(json_param_setup(param));
+    }
     match param.location {
         ParamLocation::Path => None,
         ParamLocation::Query => {
@@ -244,11 +258,45 @@ fn param_setup(param: &Param) -> Option<TokenStream> {
                 QueryStyle::DeepObject => {
                     quote!(request.query_styled(#wire, &self.#name, runtime::QueryStyle::DeepObject)?;)
                 }
+                QueryStyle::Json => return Some(json_param_setup(param)),
             })
         }
         ParamLocation::Header => {
             let wire = param.wire_name.to_ascii_lowercase();
             Some(quote!(request.header(#wire, &self.#name)?;))
+        }
+    }
+}
+
+/// A parameter described by `content: application/json`: its value as JSON text, as one query
+/// value or header; nothing when an optional one is unset.
+fn json_param_setup(param: &Param) -> TokenStream {
+    let name = ident(&param.name);
+    let wire = match param.location {
+        ParamLocation::Header => param.wire_name.to_ascii_lowercase(),
+        ParamLocation::Query | ParamLocation::Path => param.wire_name.clone(),
+    };
+    let put = match param.location {
+        ParamLocation::Header => quote!(request.header(#wire, &text)?;),
+        ParamLocation::Query | ParamLocation::Path => quote!(request.query(#wire, &text)?;),
+    };
+    let encode = quote! {
+        let text = ::serde_json::to_string(value)
+            .map_err(|e| runtime::InvalidRequest(format!("parameter `{}` cannot be encoded as JSON: {e}", #wire)))?;
+        #put
+    };
+    if param.required {
+        quote! {
+            {
+                let value = &self.#name;
+                #encode
+            }
+        }
+    } else {
+        quote! {
+            if let Some(value) = &self.#name {
+                #encode
+            }
         }
     }
 }

@@ -65,8 +65,42 @@ pub fn load_value(file: &str, mut document: Value) -> Result<LoadedSpec> {
         lower_3_1(&mut document);
     }
     warnings.extend(literals::settle(&mut document));
+    explicit_explode(&mut document);
     let openapi = read_openapi(file, document)?;
     Ok(LoadedSpec { file: file.to_string(), version, openapi, warnings })
+}
+
+/// Writes out `explode: true` where an `encoding` entry of a request body leaves it to its
+/// default (form style explodes), because `openapiv3` reads a missing `explode` as `false`.
+fn explicit_explode(document: &mut Value) {
+    let Some(root) = document.as_object_mut() else { return };
+    let mut bodies: Vec<&mut Value> = Vec::new();
+    for (key, part) in root.iter_mut() {
+        match key.as_str() {
+            "paths" => {
+                for item in part.as_object_mut().into_iter().flat_map(|paths| paths.values_mut()) {
+                    let operations = item.as_object_mut().into_iter().flat_map(|item| item.values_mut());
+                    bodies.extend(operations.filter_map(|op| op.get_mut("requestBody")));
+                }
+            }
+            "components" => bodies.extend(
+                part.get_mut("requestBodies").and_then(Value::as_object_mut).into_iter().flat_map(|b| b.values_mut()),
+            ),
+            _ => {}
+        }
+    }
+    for body in bodies {
+        let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else { continue };
+        for media in content.values_mut() {
+            let Some(encodings) = media.get_mut("encoding").and_then(Value::as_object_mut) else { continue };
+            for entry in encodings.values_mut().filter_map(Value::as_object_mut) {
+                let form = entry.get("style").is_none_or(|style| style == "form");
+                if form && !entry.contains_key("explode") {
+                    entry.insert("explode".into(), Value::Bool(true));
+                }
+            }
+        }
+    }
 }
 
 /// A key repeated this often without a close match is reported once, with a count: a spec that

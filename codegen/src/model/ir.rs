@@ -28,6 +28,17 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// What the spec says that the generator did not follow, and why.
     pub warnings: Vec<Warning>,
+    /// The spec's examples that its generated types hold exactly, for the generated examples test.
+    pub examples: Vec<Example>,
+}
+
+/// An `example` (or one of `examples`) the spec gives, with the type a value there decodes into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// JSON pointer of the example in the spec.
+    pub pointer: String,
+    pub ty: TypeRef,
+    pub value: serde_json::Value,
 }
 
 /// An index into [`Api::types`].
@@ -407,6 +418,9 @@ pub struct Operation {
     pub success: Vec<ResponseCase>,
     /// How the successes reach the caller.
     pub successes: Successes,
+    /// The `Accept` header: the media types the responses declare, JSON first; `None` when they
+    /// declare none.
+    pub accept: Option<String>,
     pub errors: Vec<ResponseCase>,
     /// Name of the generated enum of this operation's declared error responses.
     pub error_type: Ident,
@@ -452,11 +466,12 @@ pub struct Param {
     pub docs: Option<String>,
     /// A minimal value the spec accepts, for examples and end-to-end tests.
     pub sample: serde_json::Value,
-    /// How a query parameter's lists and objects are written.
+    /// How the value is written: a query parameter's lists and objects, or JSON text.
     pub style: QueryStyle,
 }
 
-/// OpenAPI's `style` and `explode` for query parameters.
+/// How a parameter's value becomes text: OpenAPI's `style` and `explode` for query parameters,
+/// or, for a parameter described by `content`, that media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
     /// `form`, exploded (the default).
@@ -464,6 +479,8 @@ pub enum QueryStyle {
     /// `form` not exploded (`,`), `spaceDelimited` (` `), `pipeDelimited` (`|`).
     Delimited(&'static str),
     DeepObject,
+    /// `content: {application/json: ...}`: the value as JSON text, sent as one value.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -492,6 +509,33 @@ pub struct RequestBody {
     pub docs: Option<String>,
     /// A minimal body the spec accepts, for examples and end-to-end tests.
     pub sample: serde_json::Value,
+    /// For form and multipart bodies: how each field goes on the wire, in field order.
+    pub fields: Vec<BodyField>,
+}
+
+/// One field of a form or multipart body and how it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyField {
+    pub wire_name: String,
+    pub style: FieldStyle,
+    /// For a multipart part: its `Content-Type` (JSON for objects by default; none for text).
+    pub content_type: Option<String>,
+}
+
+/// How a form field's value becomes `name=value` pairs: the media type's `encoding` when it says,
+/// otherwise by the value's shape (see `model::bodies`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldStyle {
+    /// A scalar as `name=value`; a list as repeated pairs when exploded (`a=1&a=2`), else joined
+    /// with commas.
+    Form { explode: bool },
+    /// A list joined with this delimiter (`spaceDelimited`, `pipeDelimited`).
+    Delimited(&'static str),
+    /// Nested values in brackets, as the largest form-based APIs read them: `metadata[key]=v`,
+    /// `items[0][price]=p`, a list of scalars as `tags[]=a&tags[]=b`.
+    Brackets,
+    /// The value as JSON text (`encoding.contentType: application/json`).
+    Json,
 }
 
 /// How a request body goes on the wire.

@@ -2,7 +2,10 @@
 //! name already chosen and every wire name kept beside it. The emit stage reads only this module's
 //! types, never `openapiv3`'s.
 
+mod bodies;
 mod client_headers;
+mod conform;
+mod dedupe;
 pub mod ident;
 mod ir;
 mod names;
@@ -31,11 +34,12 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     let openapi = &spec.openapi;
     let mut types = types::TypeBuilder::new(spec, settings)?;
     let (security_schemes, default_security) = security::schemes(spec)?;
-    let (operations, mut warnings) =
+    let (operations, mut warnings, operation_examples) =
         operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
     let (client_headers, header_warnings) = client_headers::client_headers(spec, settings, &mut types)?;
     warnings.extend(header_warnings);
-    let (types, is_component, type_warnings) = types.finish();
+    let (types, mut is_component, type_warnings, mut examples) = types.finish();
+    examples.extend(operation_examples);
     warnings.extend(type_warnings);
     warnings.splice(0..0, spec.warnings.iter().cloned());
     let mut api = Api {
@@ -51,7 +55,9 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         types,
         operations,
         warnings,
+        examples,
     };
+    dedupe::merge_identical(&mut api, &mut is_component);
     names::resolve(&mut api, &is_component)?;
     convert_prose(&mut api, settings.docs_base_url.as_deref());
     if let Some(cycle) = recursion::alias_cycle(&api.types) {
@@ -68,6 +74,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     recursion::box_recursive_fields(&mut api.types);
     sizes::box_large_variants(&mut api.types);
     types::sort_by_name(&mut api);
+    keep_conforming_examples(&mut api);
     Ok(api)
 }
 
@@ -88,6 +95,21 @@ fn servers(openapi: &openapiv3::OpenAPI) -> Vec<Server> {
             Server { name, url: server.url.clone(), description: server.description.clone() }
         })
         .collect()
+}
+
+/// Keeps the examples the generated types hold exactly; each other one contradicts its schema (or
+/// the generator's reading of it), and says so in a warning.
+fn keep_conforming_examples(api: &mut Api) {
+    let examples = std::mem::take(&mut api.examples);
+    for example in examples {
+        match conform::conforms(&example.value, &example.ty, &api.types) {
+            Ok(()) => api.examples.push(example),
+            Err(reason) => api.warnings.push(Warning::new(
+                example.pointer,
+                format!("this example does not match its schema: {reason}; it is left out of the examples test"),
+            )),
+        }
+    }
 }
 
 /// Every description of the API as Markdown (HTML converted, relative links resolved against the

@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
+use super::bodies;
 use super::ident::{self, Ident};
 use super::schema_view::SchemaRef;
 use super::types::{Ctx, TypeBuilder};
 use super::{
-    BodyEncoding, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate, QueryStyle, RequestBody,
-    ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, Successes, TypeRef, Warning, refs, samples, security,
+    Example, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate, QueryStyle, ResponseBody,
+    ResponseCase, SecurityRequirement, StatusMatch, Successes, TypeRef, Warning, refs, samples, security,
 };
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;
@@ -21,7 +22,7 @@ pub fn build<'a>(
     types: &mut TypeBuilder<'a>,
     schemes: &[super::SecurityScheme],
     default_security: &[SecurityRequirement],
-) -> Result<(Vec<Operation>, Vec<Warning>)> {
+) -> Result<(Vec<Operation>, Vec<Warning>, Vec<Example>)> {
     let mut operations: Vec<Operation> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     // Every operation whose path template is wrong is reported, not only the first.
@@ -59,10 +60,10 @@ pub fn build<'a>(
                 None => default_security.to_vec(),
             };
             let parts = parameters(spec, types, item, op, &at, camel).and_then(|params| {
-                let body = request_body(spec, types, op, &at, camel)?;
+                let body = bodies::request_body(spec, types, op, &at, camel)?;
                 Ok((params, body, responses(spec, types, op, &at, camel)?))
             });
-            let (params, body, (success, errors)) = match parts {
+            let (params, body, (success, errors, accept)) = match parts {
                 Ok(parts) => parts,
                 // One construct the generator cannot express costs that operation, not the API.
                 Err(Error::Unsupported { location, reason, hint }) => {
@@ -88,6 +89,7 @@ pub fn build<'a>(
                 Some(_) => Successes::Several { type_name: Ident::new(format!("{camel}Success")) },
             };
             operations.push(Operation {
+                accept,
                 error_type: Ident::new(format!("{camel}Error")),
                 request_type: Ident::new(camel),
                 name,
@@ -108,7 +110,7 @@ pub fn build<'a>(
         }
     }
     match path_problems.len() {
-        0 => Ok((operations, warnings)),
+        0 => Ok((operations, warnings, Vec::new())),
         1 => Err(path_problems.remove(0)),
         _ => Err(Error::Several(path_problems)),
     }
@@ -220,23 +222,28 @@ fn parameters<'a>(
 ) -> Result<Vec<Param>> {
     // Path-level parameters first; an operation's own parameter with the same name and location wins.
     let path_at = at.rsplit_once('/').map_or(at, |(p, _)| p).to_string();
-    let mut resolved: Vec<(&Parameter, String)> = Vec::new();
+    // Each parameter, where it is written, and the component it comes from when it is a `$ref`.
+    let mut resolved: Vec<(&Parameter, String, Option<&str>)> = Vec::new();
     let listed = item
         .parameters
         .iter()
         .enumerate()
         .map(|(i, p)| (p, format!("{path_at}/parameters/{i}")))
         .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{at}/parameters/{i}"))));
-    for (param, param_at) in listed {
-        let param = refs::resolve(&spec.file, &spec.openapi, param, refs::Section::Parameters, &param_at, |c, n| {
+    for (listed, param_at) in listed {
+        let component = match listed {
+            ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/parameters/"),
+            ReferenceOr::Item(_) => None,
+        };
+        let param = refs::resolve(&spec.file, &spec.openapi, listed, refs::Section::Parameters, &param_at, |c, n| {
             c.parameters.get(n)
         })?;
         let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
-        resolved.retain(|(existing, _)| key(existing) != key(param));
-        resolved.push((param, param_at));
+        resolved.retain(|(existing, _, _)| key(existing) != key(param));
+        resolved.push((param, param_at, component));
     }
     let mut params: Vec<Param> = Vec::new();
-    for (param, param_at) in resolved {
+    for (param, param_at, component) in resolved {
         let data = param.parameter_data_ref();
         let location = match param {
             Parameter::Path { .. } => ParamLocation::Path,
@@ -263,15 +270,35 @@ fn parameters<'a>(
             }
             _ => QueryStyle::Exploded,
         };
-        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            return Err(Error::unsupported(
-                Location::new(&spec.file, format!("{param_at}/content")),
-                format!("parameter `{}` described by `content` instead of `schema`", data.name),
-                "describe the parameter with a `schema`",
-            ));
+        // A parameter described by `content` is serialized as that media type, then sent as one
+        // value; JSON is the one media type specs use there.
+        let (schema, schema_at, style) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (schema, format!("{param_at}/schema"), style),
+            ParameterSchemaOrContent::Content(content) => {
+                let json = content.iter().find(|(media_type, _)| is_json(media_type));
+                let Some((media_type, openapiv3::MediaType { schema: Some(schema), .. })) = json else {
+                    let found: Vec<&str> = content.keys().map(String::as_str).collect();
+                    return Err(Error::unsupported(
+                        Location::new(&spec.file, format!("{param_at}/content")),
+                        format!("parameter `{}` described as {}", data.name, found.join(", ")),
+                        "parameters described by `content` are generated for JSON with a `schema`",
+                    ));
+                };
+                (schema, pointer_under(&param_at, &["content", media_type, "schema"]), QueryStyle::Json)
+            }
         };
-        let ctx = Ctx::new(format!("{camel}{}", ident::type_name(&data.name)), format!("{param_at}/schema"));
+        // A shared parameter's types are named after it, so every operation that lists it shares
+        // them (identical inline types merge), rather than after the first operation.
+        let ctx = match component {
+            Some(component) => Ctx::new(
+                ident::type_name(component).as_str(),
+                format!("{}{}", pointer(["components", "parameters", component]), &schema_at[param_at.len()..]),
+            ),
+            None => Ctx::new(format!("{camel}{}", ident::type_name(&data.name)), schema_at),
+        };
         let shape = types.shape(SchemaRef::from(schema), &ctx)?;
+        let param_ty = shape.clone().into_type();
+        bodies::record_examples(spec, types, &param_at, &param_ty, data.example.as_ref(), &data.examples);
         let name =
             ident::disambiguate(&ident::snake_name(&data.name), |n| params.iter().any(|p| &p.name == n) || n == "body");
         params.push(Param {
@@ -288,65 +315,15 @@ fn parameters<'a>(
     Ok(params)
 }
 
-fn request_body<'a>(
-    spec: &'a LoadedSpec,
-    types: &mut TypeBuilder<'a>,
-    op: &'a openapiv3::Operation,
-    at: &str,
-    camel: &str,
-) -> Result<Option<RequestBody>> {
-    let Some(body) = &op.request_body else { return Ok(None) };
-    let body_at = format!("{at}/requestBody");
-    let body = refs::resolve(&spec.file, &spec.openapi, body, refs::Section::RequestBodies, &body_at, |c, n| {
-        c.request_bodies.get(n)
-    })?;
-    // The first media type in order of preference; the spec's order breaks ties.
-    let chosen =
-        [BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Multipart, BodyEncoding::Text, BodyEncoding::Bytes]
-            .into_iter()
-            .find_map(|encoding| {
-                body.content.iter().find(|(m, _)| body_encoding(m) == Some(encoding)).map(|c| (encoding, c))
-            });
-    let Some((encoding, (media_type, media))) = chosen else {
-        let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
-        return Err(Error::unsupported(
-            Location::new(&spec.file, format!("{body_at}/content")),
-            format!("request body media type {}", found.join(", ")),
-            "JSON, form-urlencoded, multipart/form-data, text and binary bodies are generated",
-        ));
-    };
-    let (ty, sample) = match (encoding, &media.schema) {
-        (BodyEncoding::Bytes, _) => (TypeRef::Bytes, serde_json::json!("")),
-        (BodyEncoding::Text, _) => (TypeRef::String, serde_json::json!("string")),
-        (_, Some(schema)) => {
-            let ctx = Ctx::new(format!("{camel}Body"), pointer_under(&body_at, &["content", media_type, "schema"]));
-            let ty = if encoding == BodyEncoding::Multipart {
-                types.shape_with_binary_as_bytes(SchemaRef::from(schema), &ctx)?.into_type()
-            } else {
-                types.shape(SchemaRef::from(schema), &ctx)?.into_type()
-            };
-            (ty, samples::sample(&spec.openapi, SchemaRef::from(schema)))
-        }
-        (_, None) => (TypeRef::Json, serde_json::json!({})),
-    };
-    Ok(Some(RequestBody {
-        media_type: media_type.clone(),
-        encoding,
-        ty,
-        required: body.required,
-        docs: body.description.clone(),
-        sample,
-    }))
-}
-
 fn responses<'a>(
     spec: &'a LoadedSpec,
     types: &mut TypeBuilder<'a>,
     op: &'a openapiv3::Operation,
     at: &str,
     camel: &str,
-) -> Result<(Vec<ResponseCase>, Vec<ResponseCase>)> {
+) -> Result<(Vec<ResponseCase>, Vec<ResponseCase>, Option<String>)> {
     let mut listed: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+    let mut media_types: Vec<&str> = Vec::new();
     for (code, response) in &op.responses.responses {
         let (status, key) = match code {
             StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
@@ -365,6 +342,11 @@ fn responses<'a>(
             refs::resolve(&spec.file, &spec.openapi, response, refs::Section::Responses, &response_at, |c, n| {
                 c.responses.get(n)
             })?;
+        for media_type in response.content.keys() {
+            if !media_types.contains(&media_type.as_str()) {
+                media_types.push(media_type);
+            }
+        }
         // A `default` with no 2xx beside it is how some specs declare their only success.
         let is_ok = is_success(status) || (status == StatusMatch::Default && !declares_success);
         let name_part = if is_ok { "Response".to_string() } else { format!("{}Response", status_variant(status)) };
@@ -376,7 +358,10 @@ fn responses<'a>(
                         format!("{camel}{name_part}"),
                         pointer_under(&response_at, &["content", media_type, "schema"]),
                     );
-                    ResponseBody::Json(types.shape(SchemaRef::from(schema), &ctx)?.into_type())
+                    let ty = types.shape(SchemaRef::from(schema), &ctx)?.into_type();
+                    let media_at = pointer_under(&response_at, &["content", media_type]);
+                    bodies::record_examples(spec, types, &media_at, &ty, media.example.as_ref(), &media.examples);
+                    ResponseBody::Json(ty)
                 }
                 None => ResponseBody::Json(TypeRef::Json),
             },
@@ -391,32 +376,30 @@ fn responses<'a>(
         };
         if is_ok { success.push(case) } else { errors.push(case) }
     }
-    Ok((success, errors))
+    Ok((success, errors, accept(&media_types)))
 }
 
-/// How a request body of this media type is sent, if the generator can send it.
-fn body_encoding(media_type: &str) -> Option<BodyEncoding> {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    match essence.as_str() {
-        _ if is_json(&essence) => Some(BodyEncoding::Json),
-        "application/x-www-form-urlencoded" => Some(BodyEncoding::Form),
-        "multipart/form-data" => Some(BodyEncoding::Multipart),
-        "multipart/mixed" | "multipart/related" => None,
-        text if text.starts_with("text/") => Some(BodyEncoding::Text),
-        _ => Some(BodyEncoding::Bytes),
+/// The `Accept` header for the media types an operation's responses declare: JSON ones first, as
+/// the client prefers them, then the others; `None` when it declares none (the client asks for
+/// JSON).
+fn accept(media_types: &[&str]) -> Option<String> {
+    if media_types.is_empty() {
+        return None;
     }
+    let (json, other): (Vec<&str>, Vec<&str>) = media_types.iter().partition(|m| is_json(m));
+    Some(json.into_iter().chain(other).collect::<Vec<_>>().join(", "))
 }
 
 fn is_success(status: StatusMatch) -> bool {
     matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Range(2))
 }
 
-fn is_json(media_type: &str) -> bool {
+pub(super) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
-fn pointer_under(base: &str, tokens: &[&str]) -> String {
+pub(super) fn pointer_under(base: &str, tokens: &[&str]) -> String {
     format!("{base}{}", pointer(tokens.iter().copied()))
 }
 

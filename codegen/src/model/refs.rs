@@ -11,6 +11,7 @@ pub enum Section {
     Parameters,
     RequestBodies,
     Responses,
+    Examples,
 }
 
 impl Section {
@@ -20,6 +21,7 @@ impl Section {
             Section::Parameters => "parameters",
             Section::RequestBodies => "requestBodies",
             Section::Responses => "responses",
+            Section::Examples => "examples",
         }
     }
 }
@@ -64,6 +66,7 @@ pub fn section_names(openapi: &OpenAPI, section: Section) -> Vec<&str> {
         Section::Parameters => components.parameters.keys().map(String::as_str).collect(),
         Section::RequestBodies => components.request_bodies.keys().map(String::as_str).collect(),
         Section::Responses => components.responses.keys().map(String::as_str).collect(),
+        Section::Examples => components.examples.keys().map(String::as_str).collect(),
     }
 }
 

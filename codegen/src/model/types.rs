@@ -7,25 +7,33 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::OpenAPI;
+use openapiv3::{OpenAPI, ReferenceOr};
 
 use super::ident::{self, Ident};
 use super::schema_view::{Extra, Format, JsonType, SchemaRef, SchemaView};
-use super::{EnumValue, Field, FloatKind, IntKind, Presence, TypeDef, TypeId, TypeKind, TypeRef, Warning, refs};
+use super::{
+    EnumValue, Example, Field, FloatKind, IntKind, Presence, TypeDef, TypeId, TypeKind, TypeRef, Warning, refs,
+};
 use crate::error::{Error, Location, Result, pointer_token};
 use crate::load::LoadedSpec;
 use crate::settings::Settings;
 
+/// The longest name an inline type gets from where it stands; a deeper one keeps the trailing
+/// parts of its path that fit (`...BankTransferEuBankTransfer`), and collisions are numbered.
+const MAX_INLINE_NAME: usize = 60;
+
 /// Where a schema stands: the name an inline type made there would get, and its JSON pointer.
 #[derive(Debug, Clone)]
 pub struct Ctx {
-    pub name: String,
+    /// The parts of the name, outermost first (the component or operation, then each property,
+    /// `Item`, member, ...).
+    parts: Vec<String>,
     pub pointer: String,
 }
 
 impl Ctx {
     pub fn new(name: impl Into<String>, pointer: impl Into<String>) -> Self {
-        Ctx { name: name.into(), pointer: pointer.into() }
+        Ctx { parts: vec![name.into()], pointer: pointer.into() }
     }
 
     /// A context inside this one: `name_part` is appended (in type-name form) to the name, and
@@ -37,7 +45,36 @@ impl Ctx {
             pointer.push_str(&pointer_token(token));
         }
         let part = ident::type_name(name_part);
-        Ctx { name: format!("{}{}", self.name, part.as_str().trim_start_matches('_')), pointer }
+        let mut parts = self.parts.clone();
+        let part = part.as_str().trim_start_matches('_');
+        if !part.is_empty() {
+            parts.push(part.to_string());
+        }
+        Ctx { parts, pointer }
+    }
+
+    /// The full name: every part.
+    pub fn name(&self) -> String {
+        self.parts.concat()
+    }
+
+    /// The name an inline type made here gets: the full name, or when that is longer than
+    /// [`MAX_INLINE_NAME`], the trailing parts that fit (at least the last one).
+    pub fn type_name(&self) -> String {
+        let full = self.name();
+        if full.len() <= MAX_INLINE_NAME {
+            return full;
+        }
+        let mut kept = 0;
+        let mut length = 0;
+        for part in self.parts.iter().rev() {
+            if kept > 0 && length + part.len() > MAX_INLINE_NAME {
+                break;
+            }
+            length += part.len();
+            kept += 1;
+        }
+        self.parts[self.parts.len() - kept..].concat()
     }
 }
 
@@ -72,6 +109,11 @@ pub struct TypeBuilder<'a> {
     pub(super) components: BTreeMap<&'a str, TypeId>,
     /// What the schemas say that the types do not follow as written.
     pub(super) warnings: Vec<Warning>,
+    /// The schemas' examples, with the type a value there decodes into.
+    pub(super) examples: Vec<Example>,
+    /// Components that allow `null` besides the type they define (a nullable enum or object):
+    /// every place that refers to one allows `null` too.
+    nullable_components: std::collections::BTreeSet<TypeId>,
     /// Set while converting a multipart body: there `format: binary` means file bytes.
     binary_as_bytes: bool,
     /// The components whose `allOf` is being merged, innermost last: a component met again is
@@ -88,6 +130,8 @@ impl<'a> TypeBuilder<'a> {
             is_component: Vec::new(),
             components: BTreeMap::new(),
             warnings: Vec::new(),
+            examples: Vec::new(),
+            nullable_components: Default::default(),
             binary_as_bytes: false,
             merging: Vec::new(),
         };
@@ -101,6 +145,14 @@ impl<'a> TypeBuilder<'a> {
             );
             builder.components.insert(name.as_str(), id);
         }
+        // Before any conversion, as references may come before the component they name.
+        for (name, schema) in &schemas {
+            if let ReferenceOr::Item(item) = schema
+                && defines_nullable_type(&SchemaView::of(item))
+            {
+                builder.nullable_components.insert(builder.components[name.as_str()]);
+            }
+        }
         for (name, schema) in schemas {
             let id = builder.components[name.as_str()];
             let def = &builder.defs[id.0];
@@ -109,6 +161,9 @@ impl<'a> TypeBuilder<'a> {
             let (kind, docs) = builder.definition(schema, &ctx)?;
             builder.defs[id.0].kind = kind;
             builder.defs[id.0].docs = docs;
+            if let SchemaRef::Item(item) = schema {
+                builder.record_example(item, &ctx.pointer, TypeRef::Named(id));
+            }
         }
         Ok(builder)
     }
@@ -152,7 +207,8 @@ impl<'a> TypeBuilder<'a> {
     pub fn shape(&mut self, schema: SchemaRef<'a>, ctx: &Ctx) -> Result<Shape> {
         match schema {
             SchemaRef::Ref(reference) => {
-                Ok(Shape { ty: TypeRef::Named(self.component(reference, &ctx.pointer)?), nullable: false, docs: None })
+                let id = self.component(reference, &ctx.pointer)?;
+                Ok(Shape { ty: TypeRef::Named(id), nullable: self.nullable_components.contains(&id), docs: None })
             }
             SchemaRef::Item(item) => {
                 let view = SchemaView::of(item);
@@ -161,7 +217,7 @@ impl<'a> TypeBuilder<'a> {
                     Converted::Ref(ty) => ty,
                     Converted::Def(kind) => TypeRef::Named(self.push(
                         TypeDef {
-                            name: Ident::new(ctx.name.clone()),
+                            name: Ident::new(ctx.type_name()),
                             origin: ctx.pointer.clone(),
                             docs: docs.clone(),
                             kind,
@@ -170,8 +226,17 @@ impl<'a> TypeBuilder<'a> {
                         false,
                     )),
                 };
-                Ok(Shape { ty, nullable: view.nullable, docs })
+                let shape = Shape { ty, nullable: view.nullable, docs };
+                self.record_example(item, &ctx.pointer, shape.clone().into_type());
+                Ok(shape)
             }
+        }
+    }
+
+    /// Keeps the schema's `example`, if it has one, for the examples test.
+    fn record_example(&mut self, schema: &openapiv3::Schema, pointer: &str, ty: TypeRef) {
+        if let Some(value) = &schema.schema_data.example {
+            self.examples.push(Example { pointer: format!("{pointer}/example"), ty, value: value.clone() });
         }
     }
 
@@ -353,9 +418,19 @@ impl<'a> TypeBuilder<'a> {
 
     /// Hands over the definitions (names still candidates), for each whether it is a component
     /// schema (which keeps its name first when names collide), and the warnings.
-    pub fn finish(self) -> (Vec<TypeDef>, Vec<bool>, Vec<Warning>) {
-        (self.defs, self.is_component, self.warnings)
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<bool>, Vec<Warning>, Vec<Example>) {
+        (self.defs, self.is_component, self.warnings, self.examples)
     }
+}
+
+/// Whether a nullable schema becomes a type of its own (an object, a string enum, a union) whose
+/// `null` its users must allow: an alias (`type: string, nullable: true`) carries its own `Option`.
+fn defines_nullable_type(view: &SchemaView<'_>) -> bool {
+    view.nullable
+        && (!view.properties.is_empty()
+            || (view.ty == Some(JsonType::String) && !view.enum_values.is_empty())
+            || view.one_of.len() > 1
+            || view.any_of.len() > 1)
 }
 
 fn is_annotation_only(member: SchemaRef<'_>) -> bool {

@@ -50,7 +50,7 @@ impl TypeRef {
 }
 
 /// Calls `f` on every type reference of the API, nested ones included: in type definitions,
-/// operations and client headers.
+/// operations, client headers and examples.
 pub fn every_type_ref(api: &mut Api, mut f: impl FnMut(&mut TypeRef)) {
     for def in &mut api.types {
         for slot in def.slots_mut() {
@@ -59,6 +59,9 @@ pub fn every_type_ref(api: &mut Api, mut f: impl FnMut(&mut TypeRef)) {
     }
     for ty in input_refs_mut(api) {
         ty.visit_mut(&mut f);
+    }
+    for example in &mut api.examples {
+        example.ty.visit_mut(&mut f);
     }
     for op in &mut api.operations {
         for case in op.success.iter_mut().chain(op.errors.iter_mut()) {

@@ -15,9 +15,9 @@ pub struct ListAgents<'a> {
     client: &'a Client,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListAgentsSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
-    anchor: Option<types::ListAgentsAnchor>,
+    anchor: Option<types::PaginationAnchor>,
     status: Option<String>,
     call: runtime::CallOptions,
 }
@@ -55,7 +55,7 @@ impl<'a> ListAgents<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListAgentsSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -71,7 +71,7 @@ impl<'a> ListAgents<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
-    pub fn anchor(mut self, value: types::ListAgentsAnchor) -> Self {
+    pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }
@@ -378,9 +378,9 @@ pub struct ListApplications<'a> {
     client: &'a Client,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListApplicationsSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
-    anchor: Option<types::ListApplicationsAnchor>,
+    anchor: Option<types::PaginationAnchor>,
     status: Option<String>,
     call: runtime::CallOptions,
 }
@@ -418,7 +418,7 @@ impl<'a> ListApplications<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListApplicationsSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -434,7 +434,7 @@ impl<'a> ListApplications<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
-    pub fn anchor(mut self, value: types::ListApplicationsAnchor) -> Self {
+    pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }
@@ -1314,9 +1314,9 @@ pub struct ListDrives<'a> {
     client: &'a Client,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListDrivesSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
-    anchor: Option<types::ListDrivesAnchor>,
+    anchor: Option<types::PaginationAnchor>,
     external_id: Option<String>,
     status: Option<String>,
     call: runtime::CallOptions,
@@ -1356,7 +1356,7 @@ impl<'a> ListDrives<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListDrivesSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -1372,7 +1372,7 @@ impl<'a> ListDrives<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
-    pub fn anchor(mut self, value: types::ListDrivesAnchor) -> Self {
+    pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }
@@ -1974,9 +1974,9 @@ pub struct ListFunctions<'a> {
     client: &'a Client,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListFunctionsSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
-    anchor: Option<types::ListFunctionsAnchor>,
+    anchor: Option<types::PaginationAnchor>,
     status: Option<String>,
     call: runtime::CallOptions,
 }
@@ -2014,7 +2014,7 @@ impl<'a> ListFunctions<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListFunctionsSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -2030,7 +2030,7 @@ impl<'a> ListFunctions<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
-    pub fn anchor(mut self, value: types::ListFunctionsAnchor) -> Self {
+    pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }
@@ -3371,9 +3371,9 @@ pub struct ListJobs<'a> {
     client: &'a Client,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListJobsSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
-    anchor: Option<types::ListJobsAnchor>,
+    anchor: Option<types::PaginationAnchor>,
     status: Option<String>,
     call: runtime::CallOptions,
 }
@@ -3411,7 +3411,7 @@ impl<'a> ListJobs<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListJobsSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -3427,7 +3427,7 @@ impl<'a> ListJobs<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
-    pub fn anchor(mut self, value: types::ListJobsAnchor) -> Self {
+    pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }
@@ -3652,7 +3652,7 @@ pub struct ListJobExecutions<'a> {
     limit: Option<i64>,
     offset: Option<i64>,
     cursor: Option<String>,
-    sort: Option<types::ListJobExecutionsSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
     call: runtime::CallOptions,
 }
@@ -3698,7 +3698,7 @@ impl<'a> ListJobExecutions<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListJobExecutionsSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -3917,7 +3917,7 @@ pub struct ListJobExecutionTasks<'a> {
     execution_id: String,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListJobExecutionTasksSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
     call: runtime::CallOptions,
 }
@@ -3955,7 +3955,7 @@ impl<'a> ListJobExecutionTasks<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListJobExecutionTasksSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -4138,9 +4138,9 @@ pub struct ListModels<'a> {
     client: &'a Client,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListModelsSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
-    anchor: Option<types::ListModelsAnchor>,
+    anchor: Option<types::PaginationAnchor>,
     status: Option<String>,
     call: runtime::CallOptions,
 }
@@ -4178,7 +4178,7 @@ impl<'a> ListModels<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListModelsSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -4194,7 +4194,7 @@ impl<'a> ListModels<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
-    pub fn anchor(mut self, value: types::ListModelsAnchor) -> Self {
+    pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }
@@ -4644,9 +4644,9 @@ pub struct ListPolicies<'a> {
     client: &'a Client,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListPoliciesSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
-    anchor: Option<types::ListPoliciesAnchor>,
+    anchor: Option<types::PaginationAnchor>,
     call: runtime::CallOptions,
 }
 
@@ -4682,7 +4682,7 @@ impl<'a> ListPolicies<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListPoliciesSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -4698,7 +4698,7 @@ impl<'a> ListPolicies<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
-    pub fn anchor(mut self, value: types::ListPoliciesAnchor) -> Self {
+    pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }
@@ -5034,9 +5034,9 @@ pub struct ListSandboxes<'a> {
     show_terminated: Option<bool>,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListSandboxesSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
-    anchor: Option<types::ListSandboxesAnchor>,
+    anchor: Option<types::PaginationAnchor>,
     status: Option<String>,
     external_id: Option<String>,
     call: runtime::CallOptions,
@@ -5085,7 +5085,7 @@ impl<'a> ListSandboxes<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListSandboxesSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -5101,7 +5101,7 @@ impl<'a> ListSandboxes<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
-    pub fn anchor(mut self, value: types::ListSandboxesAnchor) -> Self {
+    pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }
@@ -5861,7 +5861,7 @@ pub struct ListSandboxScheduleExecutions<'a> {
     sandbox_name: String,
     limit: Option<i64>,
     cursor: Option<String>,
-    sort: Option<types::ListSandboxScheduleExecutionsSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
     call: runtime::CallOptions,
 }
@@ -5898,7 +5898,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListSandboxScheduleExecutionsSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -5948,7 +5948,7 @@ pub struct ListSandboxSchedules<'a> {
     sandbox_name: String,
     limit: Option<i64>,
     cursor: Option<String>,
-    sort: Option<types::ListSandboxSchedulesSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
     r#type: Option<types::ListSandboxSchedulesType>,
     call: runtime::CallOptions,
@@ -5987,7 +5987,7 @@ impl<'a> ListSandboxSchedules<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListSandboxSchedulesSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -6499,7 +6499,7 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        Response<Vec<types::GetWorkspaceServiceAccountsResponseItem>>,
+        Response<Vec<types::DeleteWorkspaceServiceAccountResponse>>,
         Error<responses::GetWorkspaceServiceAccountsError>,
     > {
         let request = self
@@ -6594,7 +6594,7 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        Response<types::UpdateWorkspaceServiceAccountResponse>,
+        Response<types::DeleteWorkspaceServiceAccountResponse>,
         Error<responses::UpdateWorkspaceServiceAccountError>,
     > {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -7406,9 +7406,9 @@ pub struct ListVolumes<'a> {
     client: &'a Client,
     cursor: Option<String>,
     limit: Option<i64>,
-    sort: Option<types::ListVolumesSort>,
+    sort: Option<types::PaginationSort>,
     q: Option<String>,
-    anchor: Option<types::ListVolumesAnchor>,
+    anchor: Option<types::PaginationAnchor>,
     external_id: Option<String>,
     status: Option<String>,
     call: runtime::CallOptions,
@@ -7448,7 +7448,7 @@ impl<'a> ListVolumes<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
-    pub fn sort(mut self, value: types::ListVolumesSort) -> Self {
+    pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
     }
@@ -7464,7 +7464,7 @@ impl<'a> ListVolumes<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
-    pub fn anchor(mut self, value: types::ListVolumesAnchor) -> Self {
+    pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }

@@ -59,7 +59,7 @@ pub struct AgentRuntime {
     pub envs: Option<Vec<Env>>,
     /// Infrastructure generation: mk2 (containers, 2-10s cold starts, 15+ global regions) or mk3 (microVMs, sub-25ms cold starts)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generation: Option<AgentRuntimeGeneration>,
+    pub generation: Option<RuntimeGeneration>,
     /// Container image built by Blaxel when deploying with 'bl deploy'. This field is auto-populated during deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -94,7 +94,7 @@ impl AgentRuntime {
     }
 
     /// Sets [`generation`](Self::generation).
-    pub fn generation(mut self, value: AgentRuntimeGeneration) -> Self {
+    pub fn generation(mut self, value: RuntimeGeneration) -> Self {
         self.generation = Some(value);
         self
     }
@@ -121,30 +121,6 @@ impl AgentRuntime {
     pub fn min_scale(mut self, value: i64) -> Self {
         self.min_scale = Some(value);
         self
-    }
-}
-
-/// Infrastructure generation: mk2 (containers, 2-10s cold starts, 15+ global regions) or mk3 (microVMs, sub-25ms cold starts)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum AgentRuntimeGeneration {
-    #[serde(rename = "mk2")]
-    Mk2,
-    #[serde(rename = "mk3")]
-    Mk3,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl AgentRuntimeGeneration {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AgentRuntimeGeneration::Mk2 => "mk2",
-            AgentRuntimeGeneration::Mk3 => "mk3",
-            AgentRuntimeGeneration::Unknown(other) => other,
-        }
     }
 }
 
@@ -1370,7 +1346,7 @@ pub struct CustomDomainSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CustomDomainSpecStatus>,
+    pub status: Option<DomainSpecStatus>,
     /// Subject Alternative Names (SANs) for the ACM certificate. Only applicable for application domains.
     #[serde(
         rename = "subjectAlternativeNames",
@@ -1441,7 +1417,7 @@ impl CustomDomainSpec {
     }
 
     /// Sets [`status`](Self::status).
-    pub fn status(mut self, value: CustomDomainSpecStatus) -> Self {
+    pub fn status(mut self, value: DomainSpecStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -1495,33 +1471,6 @@ impl CustomDomainSpecDomainType {
     }
 }
 
-/// Current status of the domain (pending, verified, failed)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum CustomDomainSpecStatus {
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "verified")]
-    Verified,
-    #[serde(rename = "failed")]
-    Failed,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl CustomDomainSpecStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CustomDomainSpecStatus::Pending => "pending",
-            CustomDomainSpecStatus::Verified => "verified",
-            CustomDomainSpecStatus::Failed => "failed",
-            CustomDomainSpecStatus::Unknown(other) => other,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDriveResponse {
@@ -1566,6 +1515,33 @@ pub struct DeleteWorkspaceServiceAccountResponse {
     /// Last update timestamp
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+
+/// Current verification status of the domain (pending, verified, failed)
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum DomainSpecStatus {
+    #[serde(rename = "pending")]
+    Pending,
+    #[serde(rename = "verified")]
+    Verified,
+    #[serde(rename = "failed")]
+    Failed,
+    /// A value this version of the API description does not list.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl DomainSpecStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DomainSpecStatus::Pending => "pending",
+            DomainSpecStatus::Verified => "verified",
+            DomainSpecStatus::Failed => "failed",
+            DomainSpecStatus::Unknown(other) => other,
+        }
+    }
 }
 
 /// Drive providing persistent storage that can be attached to agents, functions, and sandboxes. Drives can be mounted at runtime via the sbx API.
@@ -2520,7 +2496,7 @@ pub struct FunctionRuntime {
     pub envs: Option<Vec<Env>>,
     /// Infrastructure generation: mk2 (containers, 2-10s cold starts, 15+ global regions) or mk3 (microVMs, sub-25ms cold starts)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generation: Option<FunctionRuntimeGeneration>,
+    pub generation: Option<RuntimeGeneration>,
     /// Container image built by Blaxel when deploying with 'bl deploy'. This field is auto-populated during deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -2562,7 +2538,7 @@ impl FunctionRuntime {
     }
 
     /// Sets [`generation`](Self::generation).
-    pub fn generation(mut self, value: FunctionRuntimeGeneration) -> Self {
+    pub fn generation(mut self, value: RuntimeGeneration) -> Self {
         self.generation = Some(value);
         self
     }
@@ -2601,30 +2577,6 @@ impl FunctionRuntime {
     pub fn transport(mut self, value: FunctionRuntimeTransport) -> Self {
         self.transport = Some(value);
         self
-    }
-}
-
-/// Infrastructure generation: mk2 (containers, 2-10s cold starts, 15+ global regions) or mk3 (microVMs, sub-25ms cold starts)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum FunctionRuntimeGeneration {
-    #[serde(rename = "mk2")]
-    Mk2,
-    #[serde(rename = "mk3")]
-    Mk3,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl FunctionRuntimeGeneration {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            FunctionRuntimeGeneration::Mk2 => "mk2",
-            FunctionRuntimeGeneration::Mk3 => "mk3",
-            FunctionRuntimeGeneration::Unknown(other) => other,
-        }
     }
 }
 
@@ -2762,26 +2714,6 @@ pub struct GetWorkspaceFeaturesResponse {
     /// Map of feature keys to enabled state (always true). Disabled features are omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<::std::collections::BTreeMap<String, bool>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetWorkspaceServiceAccountsResponseItem {
-    /// Service account client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Creation timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Service account description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Service account name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Last update timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
 }
 
 /// Configuration for running GitHub Actions workflow jobs on Blaxel infrastructure. When repositories are configured, the job acts as a self-hosted GitHub Actions runner. Workflow jobs use runs-on with the Blaxel job name to target a specific runner.
@@ -3550,7 +3482,7 @@ pub struct JobRuntime {
     pub envs: Option<Vec<Env>>,
     /// Infrastructure generation: mk2 (containers, 2-10s cold starts) or mk3 (microVMs, sub-25ms cold starts)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generation: Option<JobRuntimeGeneration>,
+    pub generation: Option<RuntimeGeneration>,
     /// Container image built by Blaxel when deploying with 'bl deploy'. This field is auto-populated during deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -3595,7 +3527,7 @@ impl JobRuntime {
     }
 
     /// Sets [`generation`](Self::generation).
-    pub fn generation(mut self, value: JobRuntimeGeneration) -> Self {
+    pub fn generation(mut self, value: RuntimeGeneration) -> Self {
         self.generation = Some(value);
         self
     }
@@ -3628,30 +3560,6 @@ impl JobRuntime {
     pub fn timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
-    }
-}
-
-/// Infrastructure generation: mk2 (containers, 2-10s cold starts) or mk3 (microVMs, sub-25ms cold starts)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum JobRuntimeGeneration {
-    #[serde(rename = "mk2")]
-    Mk2,
-    #[serde(rename = "mk3")]
-    Mk3,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl JobRuntimeGeneration {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            JobRuntimeGeneration::Mk2 => "mk2",
-            JobRuntimeGeneration::Mk3 => "mk3",
-            JobRuntimeGeneration::Unknown(other) => other,
-        }
     }
 }
 
@@ -3812,358 +3720,6 @@ impl JobVolumeType {
 pub type JobVolumes = Vec<JobVolume>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
-pub enum ListAgentsAnchor {
-    #[serde(rename = "end")]
-    End,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListAgentsAnchor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListAgentsAnchor::End => "end",
-            ListAgentsAnchor::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListAgentsSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListAgentsSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListAgentsSort::CreatedAtDesc => "createdAt:desc",
-            ListAgentsSort::CreatedAtAsc => "createdAt:asc",
-            ListAgentsSort::NameAsc => "name:asc",
-            ListAgentsSort::NameDesc => "name:desc",
-            ListAgentsSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListApplicationsAnchor {
-    #[serde(rename = "end")]
-    End,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListApplicationsAnchor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListApplicationsAnchor::End => "end",
-            ListApplicationsAnchor::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListApplicationsSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListApplicationsSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListApplicationsSort::CreatedAtDesc => "createdAt:desc",
-            ListApplicationsSort::CreatedAtAsc => "createdAt:asc",
-            ListApplicationsSort::NameAsc => "name:asc",
-            ListApplicationsSort::NameDesc => "name:desc",
-            ListApplicationsSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListDrivesAnchor {
-    #[serde(rename = "end")]
-    End,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListDrivesAnchor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListDrivesAnchor::End => "end",
-            ListDrivesAnchor::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListDrivesSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListDrivesSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListDrivesSort::CreatedAtDesc => "createdAt:desc",
-            ListDrivesSort::CreatedAtAsc => "createdAt:asc",
-            ListDrivesSort::NameAsc => "name:asc",
-            ListDrivesSort::NameDesc => "name:desc",
-            ListDrivesSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListFunctionsAnchor {
-    #[serde(rename = "end")]
-    End,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListFunctionsAnchor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListFunctionsAnchor::End => "end",
-            ListFunctionsAnchor::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListFunctionsSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListFunctionsSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListFunctionsSort::CreatedAtDesc => "createdAt:desc",
-            ListFunctionsSort::CreatedAtAsc => "createdAt:asc",
-            ListFunctionsSort::NameAsc => "name:asc",
-            ListFunctionsSort::NameDesc => "name:desc",
-            ListFunctionsSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListJobExecutionTasksSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListJobExecutionTasksSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListJobExecutionTasksSort::CreatedAtDesc => "createdAt:desc",
-            ListJobExecutionTasksSort::CreatedAtAsc => "createdAt:asc",
-            ListJobExecutionTasksSort::NameAsc => "name:asc",
-            ListJobExecutionTasksSort::NameDesc => "name:desc",
-            ListJobExecutionTasksSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListJobExecutionsSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListJobExecutionsSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListJobExecutionsSort::CreatedAtDesc => "createdAt:desc",
-            ListJobExecutionsSort::CreatedAtAsc => "createdAt:asc",
-            ListJobExecutionsSort::NameAsc => "name:asc",
-            ListJobExecutionsSort::NameDesc => "name:desc",
-            ListJobExecutionsSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListJobsAnchor {
-    #[serde(rename = "end")]
-    End,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListJobsAnchor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListJobsAnchor::End => "end",
-            ListJobsAnchor::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListJobsSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListJobsSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListJobsSort::CreatedAtDesc => "createdAt:desc",
-            ListJobsSort::CreatedAtAsc => "createdAt:asc",
-            ListJobsSort::NameAsc => "name:asc",
-            ListJobsSort::NameDesc => "name:desc",
-            ListJobsSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListModelsAnchor {
-    #[serde(rename = "end")]
-    End,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListModelsAnchor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListModelsAnchor::End => "end",
-            ListModelsAnchor::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListModelsSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListModelsSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListModelsSort::CreatedAtDesc => "createdAt:desc",
-            ListModelsSort::CreatedAtAsc => "createdAt:asc",
-            ListModelsSort::NameAsc => "name:asc",
-            ListModelsSort::NameDesc => "name:desc",
-            ListModelsSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
 pub enum ListPendingImageSharesDirection {
     #[serde(rename = "incoming")]
     Incoming,
@@ -4187,113 +3743,6 @@ impl ListPendingImageSharesDirection {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
-pub enum ListPoliciesAnchor {
-    #[serde(rename = "end")]
-    End,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListPoliciesAnchor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListPoliciesAnchor::End => "end",
-            ListPoliciesAnchor::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListPoliciesSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListPoliciesSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListPoliciesSort::CreatedAtDesc => "createdAt:desc",
-            ListPoliciesSort::CreatedAtAsc => "createdAt:asc",
-            ListPoliciesSort::NameAsc => "name:asc",
-            ListPoliciesSort::NameDesc => "name:desc",
-            ListPoliciesSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListSandboxScheduleExecutionsSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListSandboxScheduleExecutionsSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListSandboxScheduleExecutionsSort::CreatedAtDesc => "createdAt:desc",
-            ListSandboxScheduleExecutionsSort::CreatedAtAsc => "createdAt:asc",
-            ListSandboxScheduleExecutionsSort::NameAsc => "name:asc",
-            ListSandboxScheduleExecutionsSort::NameDesc => "name:desc",
-            ListSandboxScheduleExecutionsSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListSandboxSchedulesSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListSandboxSchedulesSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListSandboxSchedulesSort::CreatedAtDesc => "createdAt:desc",
-            ListSandboxSchedulesSort::CreatedAtAsc => "createdAt:asc",
-            ListSandboxSchedulesSort::NameAsc => "name:asc",
-            ListSandboxSchedulesSort::NameDesc => "name:desc",
-            ListSandboxSchedulesSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
 pub enum ListSandboxSchedulesType {
     #[serde(rename = "cron")]
     Cron,
@@ -4311,104 +3760,6 @@ impl ListSandboxSchedulesType {
             ListSandboxSchedulesType::Cron => "cron",
             ListSandboxSchedulesType::At => "at",
             ListSandboxSchedulesType::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListSandboxesAnchor {
-    #[serde(rename = "end")]
-    End,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListSandboxesAnchor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListSandboxesAnchor::End => "end",
-            ListSandboxesAnchor::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListSandboxesSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListSandboxesSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListSandboxesSort::CreatedAtDesc => "createdAt:desc",
-            ListSandboxesSort::CreatedAtAsc => "createdAt:asc",
-            ListSandboxesSort::NameAsc => "name:asc",
-            ListSandboxesSort::NameDesc => "name:desc",
-            ListSandboxesSort::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListVolumesAnchor {
-    #[serde(rename = "end")]
-    End,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListVolumesAnchor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListVolumesAnchor::End => "end",
-            ListVolumesAnchor::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ListVolumesSort {
-    #[serde(rename = "createdAt:desc")]
-    CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
-    CreatedAtAsc,
-    #[serde(rename = "name:asc")]
-    NameAsc,
-    #[serde(rename = "name:desc")]
-    NameDesc,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListVolumesSort {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ListVolumesSort::CreatedAtDesc => "createdAt:desc",
-            ListVolumesSort::CreatedAtAsc => "createdAt:asc",
-            ListVolumesSort::NameAsc => "name:asc",
-            ListVolumesSort::NameDesc => "name:desc",
-            ListVolumesSort::Unknown(other) => other,
         }
     }
 }
@@ -5002,6 +4353,26 @@ pub struct OwnerFields {
     pub updated_by: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PaginationAnchor {
+    #[serde(rename = "end")]
+    End,
+    /// A value this version of the API description does not list.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl PaginationAnchor {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaginationAnchor::End => "end",
+            PaginationAnchor::Unknown(other) => other,
+        }
+    }
+}
+
 /// Pagination metadata returned alongside a page of listing results. Always present on listing endpoints starting with API version 2026-04-28.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5015,6 +4386,35 @@ pub struct PaginationMeta {
     /// Total number of items in the workspace, ignoring the current page's filters. Lets the UI render "page X of Y" without walking the cursor chain. Computed from the hash-only metadata.workspace GSI count, so search (`q`) does not narrow it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PaginationSort {
+    #[serde(rename = "createdAt:desc")]
+    CreatedAtDesc,
+    #[serde(rename = "createdAt:asc")]
+    CreatedAtAsc,
+    #[serde(rename = "name:asc")]
+    NameAsc,
+    #[serde(rename = "name:desc")]
+    NameDesc,
+    /// A value this version of the API description does not list.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl PaginationSort {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaginationSort::CreatedAtDesc => "createdAt:desc",
+            PaginationSort::CreatedAtAsc => "createdAt:asc",
+            PaginationSort::NameAsc => "name:asc",
+            PaginationSort::NameDesc => "name:desc",
+            PaginationSort::Unknown(other) => other,
+        }
+    }
 }
 
 /// Pending cross-account image share awaiting approval from the destination workspace
@@ -6483,6 +5883,30 @@ pub struct RevisionMetadata {
     pub traffic_percent: Option<i64>,
 }
 
+/// Infrastructure generation: mk2 (containers, 2-10s cold starts) or mk3 (microVMs, sub-25ms cold starts)
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum RuntimeGeneration {
+    #[serde(rename = "mk2")]
+    Mk2,
+    #[serde(rename = "mk3")]
+    Mk3,
+    /// A value this version of the API description does not list.
+    #[serde(untagged)]
+    Unknown(String),
+}
+
+impl RuntimeGeneration {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RuntimeGeneration::Mk2 => "mk2",
+            RuntimeGeneration::Mk3 => "mk3",
+            RuntimeGeneration::Unknown(other) => other,
+        }
+    }
+}
+
 /// Lightweight virtual machine for secure AI code execution. Sandboxes resume from standby in under 25ms and automatically scale to zero after inactivity, preserving memory state including running processes and filesystem.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7585,7 +7009,7 @@ pub struct SsoDomainSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SsoDomainSpecStatus>,
+    pub status: Option<DomainSpecStatus>,
     /// DNS TXT record name that must be created for verification
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -7605,33 +7029,6 @@ pub struct SsoDomainSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub verification_error: Option<String>,
-}
-
-/// Current verification status of the domain (pending, verified, failed)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum SsoDomainSpecStatus {
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "verified")]
-    Verified,
-    #[serde(rename = "failed")]
-    Failed,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl SsoDomainSpecStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SsoDomainSpecStatus::Pending => "pending",
-            SsoDomainSpecStatus::Verified => "verified",
-            SsoDomainSpecStatus::Failed => "failed",
-            SsoDomainSpecStatus::Unknown(other) => other,
-        }
-    }
 }
 
 /// Deployment status of a resource deployed on Blaxel
@@ -7992,26 +7389,6 @@ impl UpdateWorkspaceServiceAccountBody {
         self.name = Some(value.into());
         self
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateWorkspaceServiceAccountResponse {
-    /// Service account client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Creation timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Service account description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Service account name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Last update timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -31,10 +31,11 @@ impl<'a> GetThing<'a> {
         self,
     ) -> Result<Response<types::Thing>, Error<responses::GetThingError>> {
         let id = runtime::path_segment("id", &self.id)?;
-        let request = self
+        let mut request = self
             .client
             .runtime
             .request(Method::GET, &format!("/things/{id}"), &[])?;
+        request.header("accept", "application/json, text/plain")?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -70,10 +71,11 @@ impl<'a> DeleteThing<'a> {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<Response<()>, Error<responses::DeleteThingError>> {
         let id = runtime::path_segment("id", &self.id)?;
-        let request = self
+        let mut request = self
             .client
             .runtime
             .request(Method::DELETE, &format!("/things/{id}"), &[])?;
+        request.header("accept", "application/problem+json")?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -106,10 +108,11 @@ impl<'a> GetRawThing<'a> {
         self,
     ) -> Result<Response<Vec<u8>>, Error<responses::GetRawThingError>> {
         let id = runtime::path_segment("id", &self.id)?;
-        let request = self
+        let mut request = self
             .client
             .runtime
             .request(Method::GET, &format!("/things/{id}/raw"), &[])?;
+        request.header("accept", "application/octet-stream")?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.bytes(),

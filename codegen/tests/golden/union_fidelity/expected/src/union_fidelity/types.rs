@@ -224,7 +224,7 @@ impl EventStartedKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InputMessage {
-    pub r#type: InputMessageType,
+    pub r#type: MessageType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<InputMessageRole>,
     pub content: String,
@@ -252,7 +252,7 @@ impl InputMessageRole {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
-pub enum InputMessageType {
+pub enum MessageType {
     #[serde(rename = "message")]
     Message,
     /// A value this version of the API description does not list.
@@ -260,12 +260,12 @@ pub enum InputMessageType {
     Unknown(String),
 }
 
-impl InputMessageType {
+impl MessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            InputMessageType::Message => "message",
-            InputMessageType::Unknown(other) => other,
+            MessageType::Message => "message",
+            MessageType::Unknown(other) => other,
         }
     }
 }
@@ -273,31 +273,11 @@ impl InputMessageType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OutputMessage {
-    pub r#type: OutputMessageType,
+    pub r#type: MessageType,
     pub id: String,
     pub content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum OutputMessageType {
-    #[serde(rename = "message")]
-    Message,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl OutputMessageType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            OutputMessageType::Message => "message",
-            OutputMessageType::Unknown(other) => other,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

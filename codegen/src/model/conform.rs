@@ -1,0 +1,197 @@
+//! Whether a JSON value is one the generated types hold exactly: it decodes, lands in no catch-all
+//! variant, and encodes back to itself. The spec's examples are checked with it: one that does
+//! not conform contradicts its own schema (or the generator's reading of it), which the
+//! maintainer hears about as a warning, and it stays out of the generated examples test.
+
+use serde_json::Value;
+
+use super::{IntKind, MemberShape, Presence, TypeDef, TypeKind, TypeRef};
+
+/// How deep a value is followed; examples deeper than this are taken as they are.
+const MAX_DEPTH: usize = 64;
+
+/// `Ok` when `value` conforms to `ty`; otherwise where and why not (a JSON pointer into the value).
+pub fn conforms(value: &Value, ty: &TypeRef, defs: &[TypeDef]) -> Result<(), String> {
+    check(value, ty, defs, &mut String::new(), 0)
+}
+
+fn check(value: &Value, ty: &TypeRef, defs: &[TypeDef], at: &mut String, depth: usize) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Ok(());
+    }
+    let wrong = |at: &str, expected: &str| Err(format!("{} is not {expected}", shown(at, value)));
+    match ty {
+        TypeRef::Option(inner) => match value {
+            Value::Null => Ok(()),
+            _ => check(value, inner, defs, at, depth + 1),
+        },
+        TypeRef::Json => Ok(()),
+        TypeRef::JsonObject if value.is_object() => Ok(()),
+        TypeRef::JsonObject => wrong(at, "an object"),
+        TypeRef::String | TypeRef::Bytes if value.is_string() => Ok(()),
+        TypeRef::String | TypeRef::Bytes => wrong(at, "a string"),
+        TypeRef::Bool if value.is_boolean() => Ok(()),
+        TypeRef::Bool => wrong(at, "a boolean"),
+        TypeRef::Float(_) if value.is_number() => Ok(()),
+        TypeRef::Float(_) => wrong(at, "a number"),
+        TypeRef::Int(kind) => match value.as_i64().map(i128::from).or_else(|| value.as_u64().map(i128::from)) {
+            Some(n) if fits(n, *kind) => Ok(()),
+            _ => wrong(at, &format!("an integer that fits {}", int_name(*kind))),
+        },
+        TypeRef::Vec(item) => match value {
+            Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item_value)| {
+                within(at, &i.to_string(), |at| check(item_value, item, defs, at, depth + 1))
+            }),
+            _ => wrong(at, "an array"),
+        },
+        TypeRef::Map(inner) => match value {
+            Value::Object(map) => {
+                map.iter().try_for_each(|(k, v)| within(at, k, |at| check(v, inner, defs, at, depth + 1)))
+            }
+            _ => wrong(at, "an object"),
+        },
+        TypeRef::Named(id) => check_def(value, &defs[id.0], defs, at, depth),
+    }
+}
+
+fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, depth: usize) -> Result<(), String> {
+    match &def.kind {
+        TypeKind::Alias(inner) => check(value, inner, defs, at, depth + 1),
+        TypeKind::StringEnum { values } => match value.as_str() {
+            Some(text) if values.iter().any(|v| v.wire == text) => Ok(()),
+            Some(_) => Err(format!("{} is not one of the values `{}` lists", shown(at, value), def.name)),
+            None => Err(format!("{} is not a string", shown(at, value))),
+        },
+        TypeKind::Struct { fields } => {
+            let Value::Object(map) = value else {
+                return Err(format!("{} is not an object", shown(at, value)));
+            };
+            if let Some(key) = map.keys().find(|k| !fields.iter().any(|f| &f.wire_name == *k)) {
+                return Err(format!("{at}/{key} is a property `{}` does not declare; it would be lost", def.name));
+            }
+            for field in fields {
+                match (map.get(&field.wire_name), field.presence) {
+                    (None, Presence::Required | Presence::RequiredNullable) => {
+                        return Err(format!("{} lacks the required property `{}`", place(at), field.wire_name));
+                    }
+                    (None, _) => {}
+                    (Some(Value::Null), Presence::Required | Presence::Optional) => {
+                        return Err(format!("{at}/{} is null, which the schema does not allow", field.wire_name));
+                    }
+                    (Some(Value::Null), _) => {}
+                    (Some(field_value), _) => {
+                        within(at, &field.wire_name, |at| check(field_value, &field.ty, defs, at, depth + 1))?
+                    }
+                }
+            }
+            Ok(())
+        }
+        TypeKind::Tagged { property, variants } => {
+            let Some(tag) = value.get(property).and_then(Value::as_str) else {
+                return Err(format!(
+                    "{} has no string `{property}` to tell which member of `{}` it is",
+                    place(at),
+                    def.name
+                ));
+            };
+            let members: Vec<_> = variants.iter().filter(|v| v.tags.iter().any(|t| t == tag)).collect();
+            if members.is_empty() {
+                return Err(format!("{} has `{property}` = `{tag}`, which no member of `{}` has", place(at), def.name));
+            }
+            first_conforming(value, members.iter().map(|v| &v.variant.ty), defs, at, depth)
+        }
+        TypeKind::Untagged { variants, .. } => {
+            let fitting = variants.iter().filter(|v| fits_shape(value, &v.shape)).map(|v| &v.ty);
+            first_conforming(value, fitting, defs, at, depth)
+                .map_err(|e| format!("no member of `{}` takes the value whole ({e})", def.name))
+        }
+    }
+}
+
+/// `Ok` when one of `candidates` holds the value; otherwise the first candidate's reason.
+fn first_conforming<'a>(
+    value: &Value,
+    candidates: impl Iterator<Item = &'a TypeRef>,
+    defs: &[TypeDef],
+    at: &mut String,
+    depth: usize,
+) -> Result<(), String> {
+    let mut first_reason = None;
+    for ty in candidates {
+        match check(value, ty, defs, at, depth + 1) {
+            Ok(()) => return Ok(()),
+            Err(reason) => {
+                first_reason.get_or_insert(reason);
+            }
+        }
+    }
+    Err(first_reason.unwrap_or_else(|| format!("{} fits no member", shown(at, value))))
+}
+
+/// Whether a value has a member's outward shape (its JSON type, known and required keys).
+fn fits_shape(value: &Value, shape: &MemberShape) -> bool {
+    match (shape, value) {
+        (MemberShape::Object { known, required, .. }, Value::Object(map)) => {
+            known.as_ref().is_none_or(|known| map.keys().all(|k| known.contains(k)))
+                && required.iter().all(|k| map.contains_key(k))
+        }
+        (MemberShape::String { values: Some(values) }, Value::String(text)) => values.contains(text),
+        (MemberShape::String { values: None }, Value::String(_))
+        | (MemberShape::Number, Value::Number(_))
+        | (MemberShape::Boolean, Value::Bool(_))
+        | (MemberShape::Array, Value::Array(_))
+        | (MemberShape::Any, _) => true,
+        (MemberShape::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
+        _ => false,
+    }
+}
+
+fn fits(n: i128, kind: IntKind) -> bool {
+    let (low, high): (i128, i128) = match kind {
+        IntKind::I8 => (i8::MIN.into(), i8::MAX.into()),
+        IntKind::I16 => (i16::MIN.into(), i16::MAX.into()),
+        IntKind::I32 => (i32::MIN.into(), i32::MAX.into()),
+        IntKind::I64 => (i64::MIN.into(), i64::MAX.into()),
+        IntKind::U8 => (0, u8::MAX.into()),
+        IntKind::U16 => (0, u16::MAX.into()),
+        IntKind::U32 => (0, u32::MAX.into()),
+        IntKind::U64 => (0, u64::MAX.into()),
+    };
+    (low..=high).contains(&n)
+}
+
+fn int_name(kind: IntKind) -> &'static str {
+    match kind {
+        IntKind::I8 => "i8",
+        IntKind::I16 => "i16",
+        IntKind::I32 => "i32",
+        IntKind::I64 => "i64",
+        IntKind::U8 => "u8",
+        IntKind::U16 => "u16",
+        IntKind::U32 => "u32",
+        IntKind::U64 => "u64",
+    }
+}
+
+/// Runs `f` with `token` appended to the pointer `at`, then takes it off again.
+fn within<T>(at: &mut String, token: &str, f: impl FnOnce(&mut String) -> T) -> T {
+    let length = at.len();
+    at.push('/');
+    at.push_str(&crate::error::pointer_token(token));
+    let result = f(at);
+    at.truncate(length);
+    result
+}
+
+/// A value for a message: where it stands and the value, cut short.
+fn shown(at: &str, value: &Value) -> String {
+    let text = value.to_string();
+    let text =
+        if text.chars().count() > 40 { format!("{}...", text.chars().take(40).collect::<String>()) } else { text };
+    format!("{} (`{text}`)", place(at))
+}
+
+/// Where in the value a problem is: its pointer, or the whole value.
+fn place(at: &str) -> &str {
+    if at.is_empty() { "the value" } else { at }
+}
