@@ -10,7 +10,7 @@ use base64::prelude::BASE64_STANDARD;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 
-use super::response::excerpt;
+use super::response::ServerSaid;
 
 /// A credential. Its `Debug` output never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -64,6 +64,22 @@ pub struct AuthError {
     pub problem: String,
     /// The endpoint's status, when it answered.
     pub status: Option<StatusCode>,
+}
+
+impl AuthError {
+    /// The token endpoint's status, when it answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+}
+
+/// The `Authorization` value of client_secret_basic (RFC 6749 section 2.3.1): the client id and
+/// secret each form-urlencoded (Appendix B), joined by `:`, in base64. Encoding first keeps a
+/// `:` in the id, and any character outside ASCII, decodable by the server.
+fn client_secret_basic(client_id: &str, client_secret: &str) -> String {
+    let encode = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let pair = format!("{}:{}", encode(client_id), encode(client_secret));
+    format!("Basic {}", BASE64_STANDARD.encode(pair))
 }
 
 /// Fetches and caches OAuth2 client-credentials tokens (RFC 6749 section 4.4).
@@ -154,11 +170,10 @@ impl TokenSource {
             form.finish()
         };
         // RFC 6749 section 2.3.1: client_secret_basic, which every server must accept.
-        let pair = format!("{}:{}", self.client_id, self.client_secret.expose());
         let mut authorization =
-            HeaderValue::from_str(&format!("Basic {}", BASE64_STANDARD.encode(pair))).map_err(|_| {
-                fail("cannot be sent these client credentials (a character a header cannot carry)".into(), None)
-            })?;
+            HeaderValue::from_str(&client_secret_basic(&self.client_id, self.client_secret.expose())).map_err(
+                |_| fail("cannot be sent these client credentials (a character a header cannot carry)".into(), None),
+            )?;
         authorization.set_sensitive(true);
         let response = http
             .post(url)
@@ -170,15 +185,14 @@ impl TokenSource {
             .await
             .map_err(|e| fail(format!("could not be reached: {}", e.without_url()), None))?;
         let status = response.status();
+        let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
             .map_err(|e| fail(format!("answer could not be read: {}", e.without_url()), Some(status)))?;
         if !status.is_success() {
-            return Err(fail(
-                format!("refused the client credentials with {status}: {}", excerpt(&body)),
-                Some(status),
-            ));
+            let said = ServerSaid::new(&headers, &body);
+            return Err(fail(format!("refused the client credentials with {status}{said}"), Some(status)));
         }
         #[derive(serde::Deserialize)]
         struct TokenResponse {
@@ -192,5 +206,28 @@ impl TokenSource {
             Instant::now() + lifetime.saturating_sub(EXPIRY_MARGIN.min(lifetime / 2))
         });
         Ok(CachedToken { value: Secret::new(token.access_token), refresh_at })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Undoes application/x-www-form-urlencoded, as a compliant server does.
+    fn form_decode(text: &str) -> String {
+        form_urlencoded::parse(format!("v={text}").as_bytes()).next().map(|(_, value)| value.into_owned()).unwrap()
+    }
+
+    #[test]
+    fn client_secret_basic_form_encodes_id_and_secret() {
+        let id = "client:id with space";
+        let secret = "s3+cr%t&x y:z/é";
+        let header = client_secret_basic(id, secret);
+        let encoded = header.strip_prefix("Basic ").unwrap();
+        let pair = String::from_utf8(BASE64_STANDARD.decode(encoded).unwrap()).unwrap();
+        let (sent_id, sent_secret) = pair.split_once(':').unwrap();
+        assert_eq!(sent_id, "client%3Aid+with+space");
+        assert_eq!((form_decode(sent_id).as_str(), form_decode(sent_secret).as_str()), (id, secret));
+        assert_eq!(client_secret_basic("ada", "s3cret"), "Basic YWRhOnMzY3JldA==", "plain values are unchanged");
     }
 }

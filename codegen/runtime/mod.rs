@@ -1,6 +1,6 @@
 //! The runtime shared by every API module of this crate: client configuration, credentials,
-//! request building, retries, response decoding and errors. Generated operations are thin calls
-//! into it.
+//! request building, retries, response decoding and errors, streamed responses (server-sent
+//! events, downloads) and pagination. Generated operations are thin calls into it.
 //!
 //! Generated types need only [`required_nullable`], [`present_or_null`], [`decode_tagged`] and
 //! [`decode_union`], which serde alone provides; everything else here, and with it reqwest and tokio, is behind
@@ -17,11 +17,15 @@ mod client;
 #[cfg(feature = "client")]
 mod encode;
 #[cfg(feature = "client")]
+mod paging;
+#[cfg(feature = "client")]
 mod policy;
 #[cfg(feature = "client")]
 mod request;
 #[cfg(feature = "client")]
 mod response;
+#[cfg(feature = "client")]
+mod stream;
 
 #[cfg(feature = "client")]
 pub(crate) use client::call_settings;
@@ -33,10 +37,16 @@ pub use {
         DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, USER_AGENT, header_text,
     },
     encode::{Multipart, QueryStyle, path_segment},
+    paging::{Items, Pages, items, link_next, next_page_url, pages},
     policy::{Hook, RetryPolicy},
     request::Request,
     reqwest,
     reqwest::header::HeaderMap,
     reqwest::{Method, StatusCode},
     response::{ApiError, Error, InvalidRequest, RawResponse, Response},
+    stream::{ByteStream, Event, EventStream, StreamError, Streaming},
 };
+
+/// The types streamed responses are made of: chunks of a body, and the trait of every stream.
+#[cfg(feature = "client")]
+pub use {bytes::Bytes, futures_core::Stream};

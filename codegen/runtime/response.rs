@@ -1,12 +1,14 @@
 //! Responses as read off the wire, decoded successes, and every error a call can end in.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use super::auth::AuthError;
+use super::stream::StreamError;
 
 /// A response read in full, before it is decoded.
 #[derive(Clone)]
@@ -14,6 +16,8 @@ pub struct RawResponse {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
     pub(super) body: Vec<u8>,
+    /// The URL that answered (after redirects). Left out of `Debug`: it may hold an API key.
+    pub(super) url: Url,
 }
 
 impl fmt::Debug for RawResponse {
@@ -39,15 +43,20 @@ impl RawResponse {
         &self.body
     }
 
+    /// The URL that answered, after redirects (it may hold an API key in its query).
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
     /// The body as text, with invalid UTF-8 replaced.
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+    pub fn text(&self) -> Cow<'_, str> {
         String::from_utf8_lossy(&self.body)
     }
 
     /// Decodes a declared JSON success body.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
         match serde_json::from_slice(&self.body) {
-            Ok(body) => Ok(Response { status: self.status, headers: self.headers, body }),
+            Ok(body) => Ok(Response { status: self.status, headers: self.headers, url: self.url, body }),
             Err(e) => Err(Error::Decode { source: Box::new(e), response: Box::new(self) }),
         }
     }
@@ -59,24 +68,25 @@ impl RawResponse {
 
     /// A declared success without a body.
     pub fn empty<E>(self) -> Result<Response<()>, Error<E>> {
-        Ok(Response { status: self.status, headers: self.headers, body: () })
+        Ok(Response { status: self.status, headers: self.headers, url: self.url, body: () })
     }
 
     /// A declared text success body.
     pub fn text_body<E>(self) -> Result<Response<String>, Error<E>> {
-        let RawResponse { status, headers, body } = self;
+        let RawResponse { status, headers, body, url } = self;
         match String::from_utf8(body) {
-            Ok(body) => Ok(Response { status, headers, body }),
+            Ok(body) => Ok(Response { status, headers, url, body }),
             Err(e) => {
                 let source = Box::new(e.utf8_error());
-                Err(Error::Decode { source, response: Box::new(RawResponse { status, headers, body: e.into_bytes() }) })
+                let response = Box::new(RawResponse { status, headers, body: e.into_bytes(), url });
+                Err(Error::Decode { source, response })
             }
         }
     }
 
     /// A declared binary success body.
     pub fn bytes<E>(self) -> Result<Response<Vec<u8>>, Error<E>> {
-        Ok(Response { status: self.status, headers: self.headers, body: self.body })
+        Ok(Response { status: self.status, headers: self.headers, url: self.url, body: self.body })
     }
 
     /// A declared error response with a JSON body, wrapped into the operation's error enum.
@@ -112,20 +122,42 @@ impl RawResponse {
 
 /// A successful response: the decoded body, with the status and headers it came with.
 /// Dereferences to the body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
+    /// Left out of `Debug`: it may hold an API key.
+    url: Url,
     body: T,
 }
 
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> Response<T> {
+    pub(super) fn new(status: StatusCode, headers: HeaderMap, url: Url, body: T) -> Self {
+        Response { status, headers, url, body }
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The URL that answered, after redirects: what a relative link in the response (a `Link`
+    /// header's next page) is resolved against. It may hold an API key in its query.
+    pub fn url(&self) -> &Url {
+        &self.url
     }
 
     pub fn body(&self) -> &T {
@@ -138,7 +170,7 @@ impl<T> Response<T> {
 
     /// The same response with its body transformed.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response { status: self.status, headers: self.headers, body: f(self.body) }
+        Response { status: self.status, headers: self.headers, url: self.url, body: f(self.body) }
     }
 }
 
@@ -181,6 +213,12 @@ impl<E> ApiError<E> {
     pub fn raw_body(&self) -> &[u8] {
         &self.raw_body
     }
+
+    /// The body as text, with invalid UTF-8 replaced: what the server said when the API
+    /// declares the error without a body schema.
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.raw_body)
+    }
 }
 
 /// A request that was refused before it was sent.
@@ -189,13 +227,18 @@ impl<E> ApiError<E> {
 pub struct InvalidRequest(pub String);
 
 /// Everything that can go wrong in a call. `E` is the operation's enum of declared error responses.
+///
+/// The messages of [`Error::Api`] and [`Error::UnexpectedStatus`] quote what the server said:
+/// the start of its error message ([`Error::server_message`]) and the request id it gave
+/// ([`Error::request_id`]), for example `the server answered 404 Not Found, an error the API
+/// declares for this operation: "agent `x` not found" (request id req_123)`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error<E> {
     /// The server answered with an error response the API declares.
-    #[error("the server answered {}, an error the API declares for this operation", .0.status)]
+    #[error("the server answered {}, an error the API declares for this operation{}", .0.status, ServerSaid::new(&.0.headers, &.0.raw_body))]
     Api(Box<ApiError<E>>),
     /// The server answered with a status the API does not declare for this operation.
-    #[error("the server answered {}, which the API does not declare for this operation: {}", .0.status, excerpt(.0.body()))]
+    #[error("the server answered {}, which the API does not declare for this operation{}", .0.status, ServerSaid::new(&.0.headers, &.0.body))]
     UnexpectedStatus(Box<RawResponse>),
     /// The body did not decode as the type the API declares for its status.
     #[error("the response body ({}) does not match what the API declares: {source}", .response.status)]
@@ -221,6 +264,15 @@ pub enum Error<E> {
     /// Connecting, sending or reading failed.
     #[error("the request failed: {0}")]
     Transport(#[source] reqwest::Error),
+    /// A streamed call ([`Client::send_streaming`](super::Client::send_streaming)) failed on its
+    /// own terms: its response head did not come in time, or its body stalled while read
+    /// whole; also a stream item's error, converted with `?`.
+    #[error(transparent)]
+    Stream(#[from] StreamError),
+    /// Paging stopped because the pages do not lead anywhere new: the server named, as the next
+    /// page, one it had already named (following it would loop for ever).
+    #[error("pagination stopped: {0}")]
+    Pagination(String),
 }
 
 impl<E> From<reqwest::Error> for Error<E> {
@@ -237,10 +289,10 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some(r.status),
-            Error::Auth(e) => e.status,
+            Error::Auth(e) => e.status(),
             Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => e.status(),
-            Error::InvalidRequest(_) => None,
+            Error::InvalidRequest(_) | Error::Stream(_) | Error::Pagination(_) => None,
         }
     }
 
@@ -254,6 +306,19 @@ impl<E> Error<E> {
         self.response_parts().map(|(_, body)| body)
     }
 
+    /// What the server said went wrong, when there was a response: the start of the message
+    /// in its JSON error body (`message`, `detail`, `error`, `error_description` or `title`),
+    /// or of the body as text; at most 200 characters.
+    pub fn server_message(&self) -> Option<String> {
+        self.response_parts().and_then(|(headers, body)| ServerSaid::new(headers, body).message())
+    }
+
+    /// The id the server gave the request (`x-request-id`, `request-id`, `x-amzn-requestid`,
+    /// `x-amz-request-id`, `x-correlation-id` or `cf-ray`), to quote to its operators.
+    pub fn request_id(&self) -> Option<String> {
+        self.response_parts().and_then(|(headers, body)| ServerSaid::new(headers, body).request_id())
+    }
+
     fn response_parts(&self) -> Option<(&HeaderMap, &[u8])> {
         match self {
             Error::Api(e) => Some((&e.headers, &e.raw_body)),
@@ -262,13 +327,29 @@ impl<E> Error<E> {
             | Error::Timeout(_)
             | Error::InvalidRequest(_)
             | Error::Auth(_)
-            | Error::BodyTooLarge { .. } => None,
+            | Error::BodyTooLarge { .. }
+            | Error::Stream(_)
+            | Error::Pagination(_) => None,
         }
     }
 
-    /// Whether the request ran out of time.
+    /// Whether the request ran out of time: the whole request, or for a streamed call the wait
+    /// for its response head or for the next chunk of its body.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        match self {
+            Error::Timeout(_) => true,
+            Error::Stream(e) => e.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Whether no connection to the server could be made (refused, unreachable, or the connect
+    /// timeout ran out): the request never reached the server.
+    pub fn is_connect(&self) -> bool {
+        match self {
+            Error::Transport(e) | Error::Timeout(e) => e.is_connect(),
+            _ => false,
+        }
     }
 
     /// The declared error, when the server sent one.
@@ -280,16 +361,241 @@ impl<E> Error<E> {
     }
 }
 
-/// The start of a body, for error messages.
+/// The most characters of a server's message an error quotes.
+const MESSAGE_LIMIT: usize = 200;
+
+/// Bodies larger than this are not parsed as JSON for an error message (a `Display` may run
+/// more than once); their start is quoted as text.
+const JSON_MESSAGE_LIMIT: usize = 64 * 1024;
+
+/// The headers a request id is read from, in this order. Only these are read, so no credential
+/// can reach an error message through a header.
+const REQUEST_ID_HEADERS: &[&str] =
+    &["x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id", "x-correlation-id", "cf-ray"];
+
+/// What the server said about an error, as an error message quotes it: `: "<message>"
+/// (request id <id>)`, either part left out when the response has none.
+///
+/// The message is, from a JSON object body, the first of `message`; `detail` (a string, or
+/// FastAPI's list of `{loc, msg}`: the first); `error` (a string, with `error_description` when
+/// there is one, as OAuth2 writes them, or an object with `message`); `error_description`;
+/// `title`. Otherwise it is the body as text. Whitespace is collapsed and the message cut at
+/// 200 characters.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ServerSaid<'a> {
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+}
+
+impl<'a> ServerSaid<'a> {
+    pub(super) fn new(headers: &'a HeaderMap, body: &'a [u8]) -> Self {
+        ServerSaid { headers, body }
+    }
+
+    /// The server's message, bounded, when the body holds one.
+    fn message(&self) -> Option<String> {
+        json_message(self.body).or_else(|| {
+            let text = excerpt(self.body);
+            (!text.is_empty()).then_some(text)
+        })
+    }
+
+    /// The request id, from the first header of `REQUEST_ID_HEADERS` the response carries.
+    fn request_id(&self) -> Option<String> {
+        REQUEST_ID_HEADERS.iter().find_map(|name| {
+            let value = self.headers.get(*name)?.to_str().ok()?.trim();
+            (!value.is_empty()).then(|| bounded(value, 100))
+        })
+    }
+}
+
+impl fmt::Display for ServerSaid<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(message) = self.message() {
+            write!(f, ": \"{message}\"")?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The message of a JSON error body, in the order [`ServerSaid`] gives.
+fn json_message(body: &[u8]) -> Option<String> {
+    use serde_json::Value;
+    let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' || body.len() > JSON_MESSAGE_LIMIT {
+        return None;
+    }
+    let Value::Object(fields) = serde_json::from_slice::<Value>(body).ok()? else { return None };
+    let text = |key: &str| fields.get(key).and_then(Value::as_str).filter(|text| !text.trim().is_empty());
+    let detail = || match fields.get("detail")? {
+        Value::String(text) => Some(text.clone()),
+        Value::Array(items) => {
+            let first = items.first()?;
+            let message = first.get("msg")?.as_str()?;
+            let at: Vec<String> = first
+                .get("loc")
+                .and_then(Value::as_array)
+                .map(|loc| {
+                    loc.iter().map(|part| part.as_str().map_or_else(|| part.to_string(), str::to_string)).collect()
+                })
+                .unwrap_or_default();
+            Some(if at.is_empty() { message.to_string() } else { format!("{}: {message}", at.join(".")) })
+        }
+        _ => None,
+    };
+    let error = || match fields.get("error")? {
+        Value::String(code) => Some(match text("error_description") {
+            Some(description) => format!("{code}: {description}"),
+            None => code.clone(),
+        }),
+        Value::Object(inner) => inner.get("message")?.as_str().map(str::to_string),
+        _ => None,
+    };
+    let message = text("message")
+        .map(str::to_string)
+        .or_else(detail)
+        .or_else(error)
+        .or_else(|| text("error_description").map(str::to_string))
+        .or_else(|| text("title").map(str::to_string))?;
+    Some(bounded(&message, MESSAGE_LIMIT))
+}
+
+/// `text` with its whitespace collapsed, cut at `limit` characters (`...` marks the cut).
+fn bounded(text: &str, limit: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        let separator = (!out.is_empty()).then_some(' ');
+        for c in separator.into_iter().chain(word.chars()) {
+            if count == limit {
+                out.push_str("...");
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
+    }
+    out
+}
+
+/// The start of a body as text, for error messages: whitespace collapsed, at most 200
+/// characters; empty for an empty body.
 pub(super) fn excerpt(body: &[u8]) -> String {
-    const LIMIT: usize = 200;
-    let text = String::from_utf8_lossy(&body[..body.len().min(LIMIT)]);
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.is_empty() {
-        "(empty body)".to_string()
-    } else if body.len() > LIMIT {
-        format!("{text}...")
-    } else {
-        text
+    // Enough of the body for the excerpt (even after collapsing indentation), however long it is.
+    let start = &body[..body.len().min(16 * 1024)];
+    let text = String::from_utf8_lossy(start);
+    let mut text = bounded(&text, MESSAGE_LIMIT);
+    if start.len() < body.len() && !text.ends_with("...") {
+        text.push_str("...");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn raw(status: u16, headers: &[(&'static str, &str)], body: &str) -> RawResponse {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        let url = Url::parse("http://127.0.0.1/x?api_key=k3y_secret").unwrap();
+        RawResponse { status: StatusCode::from_u16(status).unwrap(), headers: map, body: body.into(), url }
+    }
+
+    fn message(body: &str) -> Option<String> {
+        ServerSaid::new(&HeaderMap::new(), body.as_bytes()).message()
+    }
+
+    #[test]
+    fn the_message_comes_from_the_first_field_that_has_one() {
+        let cases = [
+            (r#"{"message": "agent `x` not found", "detail": "no"}"#, "agent `x` not found"),
+            (r#"{"detail": "Not authenticated"}"#, "Not authenticated"),
+            (
+                r#"{"detail": [{"loc": ["body", "name"], "msg": "field required", "type": "missing"}, {"msg": "b"}]}"#,
+                "body.name: field required",
+            ),
+            (r#"{"detail": [{"loc": ["query", 0], "msg": "bad"}]}"#, "query.0: bad"),
+            (
+                r#"{"error": "invalid_client", "error_description": "Client authentication failed"}"#,
+                "invalid_client: Client authentication failed",
+            ),
+            (r#"{"error": {"message": "Rate limit reached", "type": "requests"}}"#, "Rate limit reached"),
+            (r#"{"error_description": "expired"}"#, "expired"),
+            (r#"{"type": "about:blank", "title": "Forbidden", "status": 403}"#, "Forbidden"),
+            (r#"{"message": "   ", "title": "blank messages are skipped"}"#, "blank messages are skipped"),
+            (r#"{"code": 7}"#, r#"{"code": 7}"#),
+            ("upstream\n  connect error", "upstream connect error"),
+            ("[1, 2]", "[1, 2]"),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(message(body).as_deref(), Some(expected), "{body}");
+        }
+        assert_eq!(message(""), None);
+        assert_eq!(message(" \n "), None);
+    }
+
+    #[test]
+    fn messages_are_bounded_in_characters() {
+        let long = "é".repeat(500);
+        let said = message(&format!(r#"{{"message": "{long}"}}"#)).unwrap();
+        assert_eq!(said, format!("{}...", "é".repeat(200)));
+        let page = format!("<html>{}</html>", "<p>error</p>\n".repeat(2000));
+        let said = message(&page).unwrap();
+        assert!(said.chars().count() == 203 && said.ends_with("..."), "{said}");
+    }
+
+    #[test]
+    fn errors_quote_the_message_and_the_request_id_but_no_other_header() {
+        let response = raw(
+            404,
+            &[("x-request-id", "req_123"), ("authorization", "Bearer t0k3n"), ("set-cookie", "s=c00kie")],
+            r#"{"message": "agent `x` not found"}"#,
+        );
+        let error = response.clone().error::<()>(());
+        assert_eq!(
+            error.to_string(),
+            "the server answered 404 Not Found, an error the API declares for this operation: \"agent `x` not found\" (request id req_123)"
+        );
+        assert_eq!(error.server_message().as_deref(), Some("agent `x` not found"));
+        assert_eq!(error.request_id().as_deref(), Some("req_123"));
+        let unexpected = response.unexpected::<()>();
+        let debug = format!("{unexpected:?}");
+        let unexpected = unexpected.to_string();
+        assert!(unexpected.ends_with("not declare for this operation: \"agent `x` not found\" (request id req_123)"));
+        for shown in [error.to_string(), unexpected] {
+            assert!(!shown.contains("t0k3n") && !shown.contains("c00kie") && !shown.contains("k3y_secret"), "{shown}");
+        }
+        // Debug output shows the response headers, but never the URL, which may hold an API key.
+        for shown in [format!("{error:?}"), debug] {
+            assert!(!shown.contains("k3y_secret"), "{shown}");
+        }
+        let bare = raw(503, &[("cf-ray", "8f1e-AMS")], "").unexpected::<()>().to_string();
+        assert_eq!(
+            bare,
+            "the server answered 503 Service Unavailable, which the API does not declare for this operation (request id 8f1e-AMS)"
+        );
+        let amazon = raw(500, &[("x-amzn-requestid", "a-1"), ("x-correlation-id", "c-1")], "oops").error::<()>(());
+        assert_eq!(amazon.request_id().as_deref(), Some("a-1"), "the first header of the list wins");
+    }
+
+    #[test]
+    fn every_error_with_a_status_tells_it() {
+        let api = raw(409, &[], "already revoked").error::<()>(());
+        let Error::Api(inner) = &api else { unreachable!() };
+        assert_eq!(inner.status(), StatusCode::CONFLICT);
+        assert_eq!(inner.text(), "already revoked", "a declared error without a body schema keeps its text");
+        assert_eq!(api.status(), Some(StatusCode::CONFLICT));
+        let auth = AuthError { url: "u".into(), problem: "p".into(), status: Some(StatusCode::UNAUTHORIZED) };
+        assert_eq!(auth.status(), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!(Error::<()>::Auth(auth).status(), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!(Error::<()>::Pagination("x".into()).status(), None);
     }
 }

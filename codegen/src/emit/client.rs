@@ -35,6 +35,10 @@ pub fn api_module(api: &Api) -> TokenStream {
         let docs = inner_doc_attrs(&sanitize(d));
         quote!(#![doc = ""] #docs)
     });
+    let index = (!api.operations.is_empty()).then(|| {
+        let docs = inner_doc_attrs(&endpoint_index(api));
+        quote!(#![doc = ""] #docs)
+    });
     let mut exports = vec![quote!(Client), quote!(ClientBuilder)];
     exports.extend((!api.servers.is_empty()).then(|| quote!(Server)));
     exports.extend(api.security_schemes.iter().filter_map(scope_type).map(|name| {
@@ -44,6 +48,7 @@ pub fn api_module(api: &Api) -> TokenStream {
     quote! {
         #header
         #description
+        #index
 
         #[cfg(feature = "client")]
         mod client;
@@ -58,6 +63,51 @@ pub fn api_module(api: &Api) -> TokenStream {
         #[cfg(feature = "client")]
         pub use client::{#(#exports),*};
     }
+}
+
+/// The endpoints grouped by the spec's tags (its declared tags first, in its order, then the
+/// others as operations name them, then untagged operations), each a table row: the method
+/// (linked), HTTP method and path, and summary. An operation with several tags is in each group.
+fn endpoint_index(api: &Api) -> String {
+    let mut groups: Vec<(&str, Option<&str>)> = api.tags.iter().map(|(t, d)| (t.as_str(), d.as_deref())).collect();
+    for tag in api.operations.iter().flat_map(|op| &op.tags) {
+        if !groups.iter().any(|(name, _)| name == tag) {
+            groups.push((tag, None));
+        }
+    }
+    let untagged = api.operations.iter().any(|op| op.tags.is_empty());
+    let mut text = String::from("# Endpoints\n");
+    let sections =
+        groups.iter().map(|(name, description)| (Some(*name), *description)).chain(untagged.then_some((None, None)));
+    for (tag, description) in sections {
+        let operations: Vec<_> = api
+            .operations
+            .iter()
+            .filter(|op| match tag {
+                Some(tag) => op.tags.iter().any(|t| t == tag),
+                None => op.tags.is_empty(),
+            })
+            .collect();
+        if operations.is_empty() {
+            continue;
+        }
+        text.push_str(&format!("\n## {}\n\n", sanitize(tag.unwrap_or("Other")).replace('\n', " ")));
+        if let Some(description) = description.map(sanitize).filter(|d| !d.is_empty()) {
+            text.push_str(&format!("{description}\n\n"));
+        }
+        text.push_str("| Method | Endpoint | Summary |\n|---|---|---|\n");
+        for op in operations {
+            let summary = op.summary.as_deref().map(|s| sanitize(s).replace('\n', " ").replace('|', "\\|"));
+            text.push_str(&format!(
+                "| [`{0}`](Client::{0}) | `{1} {2}` | {3} |\n",
+                op.name,
+                op.method.as_str(),
+                op.path.text,
+                summary.unwrap_or_default()
+            ));
+        }
+    }
+    text
 }
 
 /// The API's client (`client.rs`): `Client`, its builder, the spec's servers and scopes.

@@ -16,9 +16,11 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
+    ("paging.rs", include_str!("../../runtime/paging.rs")),
     ("policy.rs", include_str!("../../runtime/policy.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
+    ("stream.rs", include_str!("../../runtime/stream.rs")),
 ];
 
 /// What the generated crate is called and how it was made.
@@ -59,8 +61,13 @@ const fn dependency(name: &'static str, version: &'static str, client_only: bool
 
 const DEPENDENCIES: &[Dependency] = &[
     dependency("base64", "0.22", true),
+    // `Bytes`, the chunks of a streamed body (`runtime::ByteStream`); already in reqwest's tree.
+    dependency("bytes", "1", true),
     dependency("fastrand", "2", true),
     dependency("form_urlencoded", "1", true),
+    // The `Stream` trait that event streams, byte streams and pages implement; already in
+    // reqwest's tree. Without default features: the trait alone, no allocator or std glue.
+    Dependency { name: "futures-core", version: "0.3", default_features: false, features: &[], client_only: true },
     dependency("httpdate", "1", true),
     dependency("percent-encoding", "2", true),
     Dependency {

@@ -29,7 +29,7 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
             let derives = paths.serde_derives();
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(Default,) } else { quote!() };
-            let constructor = def.input.then(|| constructor(api, paths, &name, fields));
+            let constructor = def.input.then(|| constructor(api, paths, &name, fields, def.required_type.as_ref()));
             let fields = fields.iter().map(|f| field(api, paths, f));
             // Non-exhaustive: a property added to the spec later is a field added to the type,
             // which must not break callers; they build values with `new` and setters instead.
@@ -60,22 +60,58 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
 }
 
 /// `new` with the required fields (the optional ones left out), and a setter per optional field.
-fn constructor(api: &Api, paths: Paths, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+/// With many required fields, `new` takes them as one struct (`required_type`), named field by
+/// named field, rather than as a long row of arguments.
+fn constructor(
+    api: &Api,
+    paths: Paths,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    required_type: Option<&crate::model::ident::Ident>,
+) -> TokenStream {
     let mut args = Vec::new();
     let mut inits = Vec::new();
+    let mut grouped = Vec::new();
     for field in fields {
         let field_name = ident(&field.name);
-        if field.presence.is_required() {
-            let (ty, value) = field_input(api, paths, field, &field_name);
-            args.push(quote!(#field_name: #ty));
-            // `name: name` is spelled `name`.
-            let stored_as_given = field_name == value.to_string();
-            let init = if stored_as_given { quote!(#field_name,) } else { quote!(#field_name: #value,) };
-            inits.push(init);
-        } else {
+        if !field.presence.is_required() {
             inits.push(quote!(#field_name: None,));
+            continue;
         }
+        if required_type.is_some() {
+            let mut ty = paths.type_of(api, &field.ty);
+            if field.boxed {
+                let boxed = paths.boxed();
+                ty = quote!(#boxed<#ty>);
+            }
+            if field.presence.is_nullable() {
+                let option = paths.option();
+                ty = quote!(#option<#ty>);
+            }
+            let docs = doc_attrs([field.docs.as_deref()]);
+            grouped.push(quote!(#docs pub #field_name: #ty,));
+            inits.push(quote!(#field_name: required.#field_name,));
+            continue;
+        }
+        let (ty, value) = field_input(api, paths, field, &field_name);
+        args.push(quote!(#field_name: #ty));
+        // `name: name` is spelled `name`.
+        let stored_as_given = field_name == value.to_string();
+        let init = if stored_as_given { quote!(#field_name,) } else { quote!(#field_name: #value,) };
+        inits.push(init);
     }
+    let required_struct = required_type.map(|required| {
+        let required = ident(required);
+        args = vec![quote!(required: #required)];
+        let doc = format!(" The required fields of [`{name}`], for [`{name}::new`].");
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #required {
+                #(#grouped)*
+            }
+        }
+    });
     let setters = fields.iter().filter(|f| !f.presence.is_required()).map(|field| {
         let field_name = ident(&field.name);
         let setter = ident(&field.setter);
@@ -92,6 +128,8 @@ fn constructor(api: &Api, paths: Paths, name: &proc_macro2::Ident, fields: &[Fie
     });
     let self_ty = quote!(Self);
     quote! {
+        #required_struct
+
         impl #name {
             /// A value with the required fields given and the optional ones unset.
             pub fn new(#(#args),*) -> #self_ty {

@@ -20,6 +20,8 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// Headers the client sends with every request, set once on its builder.
     pub client_headers: Vec<ClientHeader>,
+    /// The spec's tags, in its order, with their descriptions: the groups of the endpoint index.
+    pub tags: Vec<(String, Option<String>)>,
     /// Sorted by wire name; [`SchemeId`]s index into it.
     pub security_schemes: Vec<SecurityScheme>,
     /// Sorted by name; [`TypeId`]s index into it.
@@ -152,6 +154,9 @@ pub struct TypeDef {
     /// Whether callers build values of it: it is reachable from a request body or parameter, so
     /// a struct gets a constructor of its required fields and a setter per optional field.
     pub input: bool,
+    /// For an input struct with more required fields than a function should take: the struct of
+    /// them that its constructor takes (`Instance::new(InstanceRequired { .. })`).
+    pub required_type: Option<Ident>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -412,6 +417,8 @@ pub struct Operation {
     pub origin: String,
     pub summary: Option<String>,
     pub description: Option<String>,
+    /// The spec's tags, which group operations in the docs.
+    pub tags: Vec<String>,
     pub deprecated: bool,
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,

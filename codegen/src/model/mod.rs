@@ -51,6 +51,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         description: openapi.info.description.clone(),
         servers: servers(openapi),
         client_headers,
+        tags: openapi.tags.iter().map(|tag| (tag.name.clone(), tag.description.clone())).collect(),
         security_schemes,
         types,
         operations,
@@ -58,6 +59,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         examples,
     };
     dedupe::merge_identical(&mut api, &mut is_component);
+    visit::mark_inputs(&mut api);
     names::resolve(&mut api, &is_component)?;
     convert_prose(&mut api, settings.docs_base_url.as_deref());
     if let Some(cycle) = recursion::alias_cycle(&api.types) {
@@ -70,7 +72,6 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         ));
     }
     shapes::settle(&mut api.types);
-    visit::mark_inputs(&mut api);
     recursion::box_recursive_fields(&mut api.types);
     sizes::box_large_variants(&mut api.types);
     types::sort_by_name(&mut api);
@@ -121,6 +122,7 @@ fn convert_prose(api: &mut Api, docs_base_url: Option<&str>) {
         }
     };
     convert(&mut api.description);
+    api.tags.iter_mut().for_each(|(_, description)| convert(description));
     api.servers.iter_mut().for_each(|s| convert(&mut s.description));
     api.client_headers.iter_mut().for_each(|h| convert(&mut h.docs));
     for scheme in &mut api.security_schemes {

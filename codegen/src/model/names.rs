@@ -59,6 +59,10 @@ pub const BUILDER_METHODS: &[&str] = &[
     "build",
 ];
 
+/// The most required fields a constructor takes as arguments (clippy's `too_many_arguments` is
+/// seven); an input struct with more takes them as one struct, `{Type}Required`.
+pub const MAX_CONSTRUCTOR_ARGUMENTS: usize = 7;
+
 /// Resolves every name in `api`; `is_component[i]` says whether type `i` is a component schema.
 pub fn resolve(api: &mut Api, is_component: &[bool]) -> Result<()> {
     if API_CHILD_MODULES.contains(&api.module.as_str()) {
@@ -99,8 +103,16 @@ fn resolve_type_names(defs: &mut [TypeDef], is_component: &[bool]) {
     let mut order: Vec<usize> = (0..defs.len()).collect();
     order.sort_by(|&a, &b| is_component[b].cmp(&is_component[a]).then_with(|| defs[a].origin.cmp(&defs[b].origin)));
     let mut taken = Namespace::default();
-    for index in order {
+    for &index in &order {
         defs[index].name = taken.claim(&defs[index].name);
+    }
+    // The structs of required fields come after every schema type, which keep their names.
+    for index in order {
+        let def = &mut defs[index];
+        let TypeKind::Struct { fields } = &def.kind else { continue };
+        if def.input && fields.iter().filter(|f| f.presence.is_required()).count() > MAX_CONSTRUCTOR_ARGUMENTS {
+            def.required_type = Some(taken.claim(&def.name.with_suffix("Required")));
+        }
     }
 }
 

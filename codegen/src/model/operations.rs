@@ -99,6 +99,7 @@ pub fn build<'a>(
                 origin: at,
                 summary: op.summary.clone(),
                 description: op.description.clone(),
+                tags: op.tags.clone(),
                 deprecated: op.deprecated,
                 params,
                 body,

@@ -266,6 +266,7 @@ mod tests {
             docs: None,
             kind,
             input: false,
+            required_type: None,
         }
     }
 

@@ -140,7 +140,14 @@ impl<'a> TypeBuilder<'a> {
             let candidate = settings.rename_types.get(*name).map_or_else(|| ident::type_name(name), Ident::new);
             let origin = format!("/components/schemas/{}", pointer_token(name));
             let id = builder.push(
-                TypeDef { name: candidate, origin, docs: None, kind: TypeKind::Alias(TypeRef::Json), input: false },
+                TypeDef {
+                    name: candidate,
+                    origin,
+                    docs: None,
+                    kind: TypeKind::Alias(TypeRef::Json),
+                    input: false,
+                    required_type: None,
+                },
                 true,
             );
             builder.components.insert(name.as_str(), id);
@@ -222,6 +229,7 @@ impl<'a> TypeBuilder<'a> {
                             docs: docs.clone(),
                             kind,
                             input: false,
+                            required_type: None,
                         },
                         false,
                     )),

@@ -2,6 +2,287 @@
 //! Blaxel Control Plane 0.0.1
 //!
 //! Generated from `specs/blaxel-controlplane.yaml`: 159 operations, 243 types.
+//!
+//! # Endpoints
+//!
+//! ## agents
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_agents`](Client::list_agents) | `GET /agents` | List all agents |
+//! | [`create_agent`](Client::create_agent) | `POST /agents` | Create agent |
+//! | [`get_agent`](Client::get_agent) | `GET /agents/{agentName}` | Get agent |
+//! | [`update_agent`](Client::update_agent) | `PUT /agents/{agentName}` | Update agent |
+//! | [`delete_agent`](Client::delete_agent) | `DELETE /agents/{agentName}` | Delete agent |
+//! | [`list_agent_revisions`](Client::list_agent_revisions) | `GET /agents/{agentName}/revisions` | List all agent revisions |
+//!
+//! ## applications
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_applications`](Client::list_applications) | `GET /applications` | List all applications |
+//! | [`create_application`](Client::create_application) | `POST /applications` | Create application |
+//! | [`get_application`](Client::get_application) | `GET /applications/{applicationName}` | Get application |
+//! | [`update_application`](Client::update_application) | `PUT /applications/{applicationName}` | Update application |
+//! | [`delete_application`](Client::delete_application) | `DELETE /applications/{applicationName}` | Delete application |
+//! | [`list_application_revisions`](Client::list_application_revisions) | `GET /applications/{applicationName}/revisions` | List all application revisions |
+//!
+//! ## customdomains
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`create_application_custom_domain`](Client::create_application_custom_domain) | `POST /applications/{applicationName}/customdomains` | Create application custom domain |
+//! | [`list_custom_domains`](Client::list_custom_domains) | `GET /customdomains` | List custom domains |
+//! | [`create_custom_domain`](Client::create_custom_domain) | `POST /customdomains` | Create custom domain |
+//! | [`get_custom_domain`](Client::get_custom_domain) | `GET /customdomains/{domainName}` | Get custom domain |
+//! | [`update_custom_domain`](Client::update_custom_domain) | `PUT /customdomains/{domainName}` | Update custom domain |
+//! | [`delete_custom_domain`](Client::delete_custom_domain) | `DELETE /customdomains/{domainName}` | Delete custom domain |
+//! | [`list_custom_domain_shares`](Client::list_custom_domain_shares) | `GET /customdomains/{domainName}/share` | List custom domain shares |
+//! | [`share_custom_domain`](Client::share_custom_domain) | `POST /customdomains/{domainName}/share` | Share a custom domain |
+//! | [`unshare_custom_domain`](Client::unshare_custom_domain) | `DELETE /customdomains/{domainName}/share/{targetWorkspace}` | Unshare a custom domain |
+//! | [`verify_custom_domain`](Client::verify_custom_domain) | `POST /customdomains/{domainName}/verify` | Verify custom domain |
+//!
+//! ## changelog
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`get_changelog`](Client::get_changelog) | `GET /changelog` | Get latest changelog entries |
+//!
+//! ## configurations
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`get_configuration`](Client::get_configuration) | `GET /configuration` | Get platform configuration |
+//!
+//! ## drives
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_drives`](Client::list_drives) | `GET /drives` | List drives |
+//! | [`create_drive`](Client::create_drive) | `POST /drives` | Create a drive |
+//! | [`get_drive`](Client::get_drive) | `GET /drives/{driveName}` | Get a drive |
+//! | [`update_drive`](Client::update_drive) | `PUT /drives/{driveName}` | Update a drive |
+//! | [`delete_drive`](Client::delete_drive) | `DELETE /drives/{driveName}` | Delete a drive |
+//! | [`create_drive_access_token`](Client::create_drive_access_token) | `POST /drives/{driveName}/access-token` | Create drive access token |
+//! | [`get_drive_by_external_id`](Client::get_drive_by_external_id) | `GET /drives/by-external-id/{externalId}` | Get drive by external ID |
+//! | [`get_drive_jwks`](Client::get_drive_jwks) | `GET /drives/jwks.json` | Get drive token JWKS |
+//!
+//! ## vpcs
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_all_egress_gateways`](Client::list_all_egress_gateways) | `GET /egressgateways` | List all egress gateways across all VPCs in the workspace |
+//! | [`get_egress_gateway_usage`](Client::get_egress_gateway_usage) | `GET /egressgateways/usage` | Egress gateway sandbox attachments |
+//! | [`list_all_egress_i_ps`](Client::list_all_egress_i_ps) | `GET /egressips` | List all egress IPs across all VPCs and gateways in the workspace |
+//! | [`list_vp_cs`](Client::list_vp_cs) | `GET /vpcs` | List all VPCs in the workspace |
+//! | [`create_vpc`](Client::create_vpc) | `POST /vpcs` | Create a VPC for the workspace |
+//! | [`get_vpc`](Client::get_vpc) | `GET /vpcs/{vpcName}` | Get a VPC by name |
+//! | [`delete_vpc`](Client::delete_vpc) | `DELETE /vpcs/{vpcName}` | Delete a VPC |
+//! | [`list_egress_gateways`](Client::list_egress_gateways) | `GET /vpcs/{vpcName}/egressgateways` | List egress gateways in a VPC |
+//! | [`create_egress_gateway`](Client::create_egress_gateway) | `POST /vpcs/{vpcName}/egressgateways` | Create an egress gateway in a VPC |
+//! | [`get_egress_gateway`](Client::get_egress_gateway) | `GET /vpcs/{vpcName}/egressgateways/{gatewayName}` | Get an egress gateway by name |
+//! | [`delete_egress_gateway`](Client::delete_egress_gateway) | `DELETE /vpcs/{vpcName}/egressgateways/{gatewayName}` | Delete an egress gateway |
+//! | [`list_egress_i_ps`](Client::list_egress_i_ps) | `GET /vpcs/{vpcName}/egressgateways/{gatewayName}/ips` | List egress IPs in a gateway |
+//! | [`create_egress_ip`](Client::create_egress_ip) | `POST /vpcs/{vpcName}/egressgateways/{gatewayName}/ips` | Allocate a new egress IP from the gateway |
+//! | [`get_egress_ip`](Client::get_egress_ip) | `GET /vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}` | Get an egress IP by name |
+//! | [`delete_egress_ip`](Client::delete_egress_ip) | `DELETE /vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}` | Delete an egress IP |
+//!
+//! ## workspaces
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`get_workspace_features`](Client::get_workspace_features) | `GET /features` | Get enabled features for workspace |
+//! | [`list_workspace_users`](Client::list_workspace_users) | `GET /users` | List workspace team members |
+//! | [`invite_workspace_user`](Client::invite_workspace_user) | `POST /users` | Invite user to workspace |
+//! | [`update_workspace_user_role`](Client::update_workspace_user_role) | `PUT /users/{subOrEmail}` | Update user role in workspace |
+//! | [`remove_workspace_user`](Client::remove_workspace_user) | `DELETE /users/{subOrEmail}` | Remove user from workspace or revoke invitation |
+//! | [`list_workspaces`](Client::list_workspaces) | `GET /workspaces` | List accessible workspaces |
+//! | [`create_workspace`](Client::create_workspace) | `POST /workspaces` | Create workspace tenant |
+//! | [`get_workspace`](Client::get_workspace) | `GET /workspaces/{workspaceName}` | Get workspace details |
+//! | [`update_workspace`](Client::update_workspace) | `PUT /workspaces/{workspaceName}` | Update workspace |
+//! | [`delete_workspace`](Client::delete_workspace) | `DELETE /workspaces/{workspaceName}` | Delete workspace tenant |
+//! | [`leave_workspace`](Client::leave_workspace) | `DELETE /workspaces/{workspaceName}/leave` | Leave workspace |
+//! | [`check_workspace_availability`](Client::check_workspace_availability) | `POST /workspaces/availability` | Check workspace availability |
+//!
+//! ## featureFlags
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`test_feature_flag`](Client::test_feature_flag) | `GET /features/{featureKey}` | Retrieve feature flag evaluation for workspace |
+//!
+//! ## functions
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_functions`](Client::list_functions) | `GET /functions` | List all MCP servers |
+//! | [`create_function`](Client::create_function) | `POST /functions` | Create MCP server |
+//! | [`get_function`](Client::get_function) | `GET /functions/{functionName}` | Get MCP server |
+//! | [`update_function`](Client::update_function) | `PUT /functions/{functionName}` | Update MCP server |
+//! | [`delete_function`](Client::delete_function) | `DELETE /functions/{functionName}` | Delete MCP server |
+//! | [`list_function_revisions`](Client::list_function_revisions) | `GET /functions/{functionName}/revisions` | List function revisions |
+//!
+//! ## images
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_images`](Client::list_images) | `GET /images` | List container images |
+//! | [`create_image`](Client::create_image) | `POST /images` | Build a container image |
+//! | [`cleanup_images`](Client::cleanup_images) | `DELETE /images` | Cleanup unused container images |
+//! | [`get_image`](Client::get_image) | `GET /images/{resourceType}/{imageName}` | Get container image |
+//! | [`delete_image`](Client::delete_image) | `DELETE /images/{resourceType}/{imageName}` | Delete container image |
+//! | [`list_image_shares`](Client::list_image_shares) | `GET /images/{resourceType}/{imageName}/share` | List image shares |
+//! | [`share_image`](Client::share_image) | `POST /images/{resourceType}/{imageName}/share` | Share a container image |
+//! | [`unshare_image`](Client::unshare_image) | `DELETE /images/{resourceType}/{imageName}/share/{targetWorkspace}` | Unshare a container image |
+//! | [`delete_image_tag`](Client::delete_image_tag) | `DELETE /images/{resourceType}/{imageName}/tags/{tagName}` | Delete container image tag |
+//! | [`list_pending_image_shares`](Client::list_pending_image_shares) | `GET /pending-image-shares` | List pending image shares |
+//! | [`accept_image_share`](Client::accept_image_share) | `POST /pending-image-shares/{pendingShareId}/accept` | Accept a pending image share |
+//! | [`decline_image_share`](Client::decline_image_share) | `POST /pending-image-shares/{pendingShareId}/decline` | Decline a pending image share |
+//!
+//! ## integrations
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`get_integration`](Client::get_integration) | `GET /integrations/{integrationName}` | Get integration provider info |
+//! | [`list_integration_connections`](Client::list_integration_connections) | `GET /integrations/connections` | List integration connections |
+//! | [`create_integration_connection`](Client::create_integration_connection) | `POST /integrations/connections` | Create integration connection |
+//! | [`get_integration_connection`](Client::get_integration_connection) | `GET /integrations/connections/{connectionName}` | Get integration connection |
+//! | [`update_integration_connection`](Client::update_integration_connection) | `PUT /integrations/connections/{connectionName}` | Update integration connection |
+//! | [`delete_integration_connection`](Client::delete_integration_connection) | `DELETE /integrations/connections/{connectionName}` | Delete integration connection |
+//! | [`get_integration_connection_model_endpoint_configurations`](Client::get_integration_connection_model_endpoint_configurations) | `GET /integrations/connections/{connectionName}/endpointConfigurations` | Get integration connection model endpoint configurations |
+//! | [`list_integration_connection_models`](Client::list_integration_connection_models) | `GET /integrations/connections/{connectionName}/models` | List integration connection models |
+//! | [`get_integration_connection_model`](Client::get_integration_connection_model) | `GET /integrations/connections/{connectionName}/models/{modelId}` | Get integration connection model |
+//!
+//! ## jobs
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_jobs`](Client::list_jobs) | `GET /jobs` | List batch jobs |
+//! | [`create_job`](Client::create_job) | `POST /jobs` | Create batch job |
+//! | [`get_job`](Client::get_job) | `GET /jobs/{jobId}` | Get batch job |
+//! | [`update_job`](Client::update_job) | `PUT /jobs/{jobId}` | Update batch job |
+//! | [`delete_job`](Client::delete_job) | `DELETE /jobs/{jobId}` | Delete batch job |
+//! | [`list_job_executions`](Client::list_job_executions) | `GET /jobs/{jobId}/executions` | List job executions |
+//! | [`create_job_execution`](Client::create_job_execution) | `POST /jobs/{jobId}/executions` | Create job execution |
+//! | [`get_job_execution`](Client::get_job_execution) | `GET /jobs/{jobId}/executions/{executionId}` | Get job execution |
+//! | [`delete_job_execution`](Client::delete_job_execution) | `DELETE /jobs/{jobId}/executions/{executionId}` | Cancel job execution |
+//! | [`list_job_execution_tasks`](Client::list_job_execution_tasks) | `GET /jobs/{jobId}/executions/{executionId}/tasks` | List execution tasks |
+//! | [`list_job_revisions`](Client::list_job_revisions) | `GET /jobs/{jobId}/revisions` | List job revisions |
+//!
+//! ## locations
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_locations`](Client::list_locations) | `GET /locations` | List deployment regions |
+//!
+//! ## mcphub
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_mcp_hub_definitions`](Client::list_mcp_hub_definitions) | `GET /mcp/hub` | List MCP Hub servers |
+//!
+//! ## models
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_models`](Client::list_models) | `GET /models` | List model endpoints |
+//! | [`create_model`](Client::create_model) | `POST /models` | Create model endpoint |
+//! | [`get_model`](Client::get_model) | `GET /models/{modelName}` | Get model endpoint |
+//! | [`update_model`](Client::update_model) | `PUT /models/{modelName}` | Update model endpoint |
+//! | [`delete_model`](Client::delete_model) | `DELETE /models/{modelName}` | Delete model endpoint |
+//! | [`list_model_revisions`](Client::list_model_revisions) | `GET /models/{modelName}/revisions` | List model revisions |
+//!
+//! ## policies
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_policies`](Client::list_policies) | `GET /policies` | List governance policies |
+//! | [`create_policy`](Client::create_policy) | `POST /policies` | Create governance policy |
+//! | [`get_policy`](Client::get_policy) | `GET /policies/{policyName}` | Get governance policy |
+//! | [`update_policy`](Client::update_policy) | `PUT /policies/{policyName}` | Update governance policy |
+//! | [`delete_policy`](Client::delete_policy) | `DELETE /policies/{policyName}` | Delete governance policy |
+//! | [`get_policy_usages`](Client::get_policy_usages) | `GET /policies/{policyName}/usages` | List resources using a policy |
+//!
+//! ## publicIps:list
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_public_ips`](Client::list_public_ips) | `GET /publicIps` | List public ips |
+//!
+//! ## sandboxhub
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_sandbox_hub_definitions`](Client::list_sandbox_hub_definitions) | `GET /sandbox/hub` | List Sandbox Hub templates |
+//!
+//! ## compute
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_sandboxes`](Client::list_sandboxes) | `GET /sandboxes` | List sandboxes |
+//! | [`create_sandbox`](Client::create_sandbox) | `POST /sandboxes` | Create sandbox |
+//! | [`get_sandbox`](Client::get_sandbox) | `GET /sandboxes/{sandboxName}` | Get sandbox |
+//! | [`update_sandbox`](Client::update_sandbox) | `PUT /sandboxes/{sandboxName}` | Update sandbox |
+//! | [`delete_sandbox`](Client::delete_sandbox) | `DELETE /sandboxes/{sandboxName}` | Delete sandbox |
+//! | [`fork_sandbox`](Client::fork_sandbox) | `POST /sandboxes/{sandboxName}/fork` | Fork sandbox |
+//! | [`list_sandbox_previews`](Client::list_sandbox_previews) | `GET /sandboxes/{sandboxName}/previews` | List Sandbox Previews |
+//! | [`create_sandbox_preview`](Client::create_sandbox_preview) | `POST /sandboxes/{sandboxName}/previews` | Create Sandbox Preview |
+//! | [`get_sandbox_preview`](Client::get_sandbox_preview) | `GET /sandboxes/{sandboxName}/previews/{previewName}` | Get Sandbox Preview |
+//! | [`update_sandbox_preview`](Client::update_sandbox_preview) | `PUT /sandboxes/{sandboxName}/previews/{previewName}` | Update Sandbox Preview |
+//! | [`delete_sandbox_preview`](Client::delete_sandbox_preview) | `DELETE /sandboxes/{sandboxName}/previews/{previewName}` | Delete Sandbox Preview |
+//! | [`list_sandbox_preview_tokens`](Client::list_sandbox_preview_tokens) | `GET /sandboxes/{sandboxName}/previews/{previewName}/tokens` | Get tokens for Sandbox Preview |
+//! | [`create_sandbox_preview_token`](Client::create_sandbox_preview_token) | `POST /sandboxes/{sandboxName}/previews/{previewName}/tokens` | Create token for Sandbox Preview |
+//! | [`delete_sandbox_preview_token`](Client::delete_sandbox_preview_token) | `DELETE /sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}` | Delete token for Sandbox Preview |
+//! | [`list_sandbox_schedule_executions`](Client::list_sandbox_schedule_executions) | `GET /sandboxes/{sandboxName}/schedule-executions` | List Sandbox Schedule Executions |
+//! | [`list_sandbox_schedules`](Client::list_sandbox_schedules) | `GET /sandboxes/{sandboxName}/schedules` | List Sandbox Schedules |
+//! | [`create_sandbox_schedule`](Client::create_sandbox_schedule) | `POST /sandboxes/{sandboxName}/schedules` | Create Sandbox Schedule |
+//! | [`get_sandbox_schedule`](Client::get_sandbox_schedule) | `GET /sandboxes/{sandboxName}/schedules/{scheduleId}` | Get Sandbox Schedule |
+//! | [`update_sandbox_schedule`](Client::update_sandbox_schedule) | `PUT /sandboxes/{sandboxName}/schedules/{scheduleId}` | Update Sandbox Schedule |
+//! | [`delete_sandbox_schedule`](Client::delete_sandbox_schedule) | `DELETE /sandboxes/{sandboxName}/schedules/{scheduleId}` | Delete Sandbox Schedule |
+//! | [`list_sandbox_snapshots`](Client::list_sandbox_snapshots) | `GET /sandboxes/{sandboxName}/snapshots` | List sandbox snapshots |
+//! | [`create_sandbox_snapshot`](Client::create_sandbox_snapshot) | `POST /sandboxes/{sandboxName}/snapshots` | Create sandbox snapshot |
+//! | [`delete_sandbox_snapshot`](Client::delete_sandbox_snapshot) | `DELETE /sandboxes/{sandboxName}/snapshots/{snapshotId}` | Delete sandbox snapshot |
+//! | [`get_sandbox_by_external_id`](Client::get_sandbox_by_external_id) | `GET /sandboxes/by-external-id/{externalId}` | Get sandbox by external ID |
+//!
+//! ## service_accounts
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`get_workspace_service_accounts`](Client::get_workspace_service_accounts) | `GET /service_accounts` | List service accounts |
+//! | [`create_workspace_service_account`](Client::create_workspace_service_account) | `POST /service_accounts` | Create service account |
+//! | [`update_workspace_service_account`](Client::update_workspace_service_account) | `PUT /service_accounts/{clientId}` | Update service account |
+//! | [`delete_workspace_service_account`](Client::delete_workspace_service_account) | `DELETE /service_accounts/{clientId}` | Delete service account |
+//! | [`list_api_keys_for_service_account`](Client::list_api_keys_for_service_account) | `GET /service_accounts/{clientId}/api_keys` | List service account API keys |
+//! | [`create_api_key_for_service_account`](Client::create_api_key_for_service_account) | `POST /service_accounts/{clientId}/api_keys` | Create service account API key |
+//! | [`delete_api_key_for_service_account`](Client::delete_api_key_for_service_account) | `DELETE /service_accounts/{clientId}/api_keys/{apiKeyId}` | Revoke service account API key |
+//!
+//! ## templates
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_templates`](Client::list_templates) | `GET /templates` | List deployment templates |
+//! | [`get_template`](Client::get_template) | `GET /templates/{templateName}` | Get template |
+//!
+//! ## volumeTemplates
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_volume_templates`](Client::list_volume_templates) | `GET /volume_templates` | List volume templates |
+//! | [`create_volume_template`](Client::create_volume_template) | `POST /volume_templates` | Create volume template |
+//! | [`get_volume_template`](Client::get_volume_template) | `GET /volume_templates/{volumeTemplateName}` | Get volume template |
+//! | [`update_volume_template`](Client::update_volume_template) | `PUT /volume_templates/{volumeTemplateName}` | Create or update volume template |
+//! | [`delete_volume_template`](Client::delete_volume_template) | `DELETE /volume_templates/{volumeTemplateName}` | Delete volume template |
+//! | [`delete_volume_template_version`](Client::delete_volume_template_version) | `DELETE /volume_templates/{volumeTemplateName}/versions/{versionName}` | Delete volume template version |
+//!
+//! ## volumes
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_volumes`](Client::list_volumes) | `GET /volumes` | List persistent volumes |
+//! | [`create_volume`](Client::create_volume) | `POST /volumes` | Create persistent volume |
+//! | [`get_volume`](Client::get_volume) | `GET /volumes/{volumeName}` | Get persistent volume |
+//! | [`update_volume`](Client::update_volume) | `PUT /volumes/{volumeName}` | Update volume |
+//! | [`delete_volume`](Client::delete_volume) | `DELETE /volumes/{volumeName}` | Delete persistent volume |
+//! | [`get_volume_by_external_id`](Client::get_volume_by_external_id) | `GET /volumes/by-external-id/{externalId}` | Get volume by external ID |
 
 #[cfg(feature = "client")]
 mod client;

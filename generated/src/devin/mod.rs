@@ -4,6 +4,14 @@
 //! Generated from `specs/devin-v3.yaml`: 1 operations, 4 types. The overlay `specs/devin-v3.overlay.yaml` was applied to the spec first.
 //!
 //! Devin v3 API with Service User authentication and RBAC
+//!
+//! # Endpoints
+//!
+//! ## service_user_api_keys
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`revoke_service_user_api_key`](Client::revoke_service_user_api_key) | `DELETE /v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}` | Revoke API key for service user |
 
 #[cfg(feature = "client")]
 mod client;

@@ -3,17 +3,19 @@
 //! feature.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use super::auth::Credential;
+use super::auth::{Credential, TokenSource};
 use super::encode::header_name;
 use super::policy::{self, Hook, RetryPolicy};
 use super::request::Request;
 use super::response::{Error, InvalidRequest, RawResponse};
+use super::stream::{self, StreamError, Streaming, Unread};
 use reqwest::{Method, StatusCode};
 
 /// The `User-Agent` sent unless the caller brings their own HTTP client.
@@ -76,11 +78,16 @@ pub struct ClientBuilder {
     credentials: Credentials,
     connect_timeout: Duration,
     timeout: Option<Duration>,
+    idle_timeout: IdleTimeout,
     retry: RetryPolicy,
     hooks: Vec<Arc<dyn Hook>>,
     max_response_bytes: usize,
     default_headers: Vec<(String, String)>,
 }
+
+/// The idle timeout of streamed responses: `None` until set, then `Some(None)` for no limit.
+/// Unset, it is the request timeout.
+type IdleTimeout = Option<Option<Duration>>;
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -89,6 +96,7 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())
             .field("max_response_bytes", &self.max_response_bytes)
@@ -113,6 +121,7 @@ impl ClientBuilder {
             credentials: Credentials::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: Some(DEFAULT_TIMEOUT),
+            idle_timeout: None,
             retry: RetryPolicy::default(),
             hooks: Vec::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -143,9 +152,17 @@ impl ClientBuilder {
         self
     }
 
-    /// The time a whole request may take; `None` waits for ever.
+    /// The time a whole request may take; `None` waits for ever. For a streamed response
+    /// ([`Client::send_streaming`]) it is the time its head may take.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest wait for the next chunk of a streamed response ([`Client::send_streaming`]);
+    /// `None` waits for ever. Unless set, it is the request timeout.
+    pub fn idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.idle_timeout = Some(timeout);
         self
     }
 
@@ -203,12 +220,18 @@ impl ClientBuilder {
         let shared = Shared {
             http,
             base_url,
+            base: url.clone(),
             credentials,
             hooks: self.hooks,
             max_response_bytes: self.max_response_bytes,
             default_headers,
         };
-        Ok(Client { shared: Arc::new(shared), timeout: self.timeout, retry: self.retry })
+        Ok(Client {
+            shared: Arc::new(shared),
+            timeout: self.timeout,
+            idle_timeout: self.idle_timeout,
+            retry: self.retry,
+        })
     }
 }
 
@@ -218,6 +241,7 @@ impl ClientBuilder {
 pub struct Client {
     shared: Arc<Shared>,
     timeout: Option<Duration>,
+    idle_timeout: IdleTimeout,
     retry: RetryPolicy,
 }
 
@@ -249,6 +273,9 @@ impl Credentials {
 struct Shared {
     http: reqwest::Client,
     base_url: String,
+    /// The base URL parsed: requests to an absolute URL must stay on its origin, where the
+    /// credentials may go.
+    base: Url,
     credentials: Credentials,
     hooks: Vec<Arc<dyn Hook>>,
     max_response_bytes: usize,
@@ -262,6 +289,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.shared.base_url)
             .field("credentials_for", &schemes)
             .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -287,6 +315,28 @@ impl Client {
     pub fn request(&self, method: Method, path: &str, security: Security) -> Result<Request, InvalidRequest> {
         let url = format!("{}{}", self.shared.base_url, path);
         let url = Url::parse(&url).map_err(|e| InvalidRequest(format!("invalid URL `{url}`: {e}")))?;
+        self.authorized(method, url, security)
+    }
+
+    /// Starts a request to an absolute URL, such as the next page a `Link` header names,
+    /// authorised as [`Client::request`] does. A URL on another origin (scheme, host and port)
+    /// than the base URL's is refused: the client's credentials are for its API only.
+    pub fn request_url(&self, method: Method, url: &str, security: Security) -> Result<Request, InvalidRequest> {
+        // The URL itself is not quoted in errors: it may carry a credential.
+        let url = Url::parse(url).map_err(|e| InvalidRequest(format!("invalid absolute URL: {e}")))?;
+        let origin = self.shared.base.origin();
+        if url.origin() != origin {
+            return Err(InvalidRequest(format!(
+                "the URL is on another origin ({}) than the API ({}); it is not requested, so that the \
+                 client's credentials do not leak",
+                url.origin().ascii_serialization(),
+                origin.ascii_serialization()
+            )));
+        }
+        self.authorized(method, url, security)
+    }
+
+    fn authorized(&self, method: Method, url: Url, security: Security) -> Result<Request, InvalidRequest> {
         let mut request = Request { inner: reqwest::Request::new(method, url), cookies: Vec::new(), schemes: &[] };
         if security.is_empty() {
             return Ok(request);
@@ -316,8 +366,78 @@ impl Client {
     /// Sends a request (fetching an OAuth2 token first when its scheme needs one) with the
     /// client's default headers and the call's own settings, retries it as the policy allows,
     /// and reads the whole response.
-    pub async fn send<E>(&self, mut request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
-        let mut token_sources = Vec::new();
+    pub async fn send<E>(&self, request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
+        let timeout = call.timeout.unwrap_or(self.timeout);
+        let limit = self.shared.max_response_bytes;
+        let attempt = move |mut request: reqwest::Request| async move {
+            *request.timeout_mut() = timeout;
+            let mut response = self.shared.http.execute(request).await?;
+            let status = response.status();
+            let url = response.url().clone();
+            let headers = std::mem::take(response.headers_mut());
+            let body = stream::read_body(response, limit).await.map_err(|unread| match unread {
+                Unread::TooLarge { limit } => Failed::TooLarge { status, limit },
+                // reqwest's own errors, its timeout among them, stay what they are.
+                Unread::Failed(StreamError::Transport(e)) => Failed::Transport(e),
+                Unread::Failed(other) => Failed::Stream(other),
+            })?;
+            let raw = RawResponse { status, headers, body, url };
+            self.on_response(&raw);
+            Ok(raw)
+        };
+        self.execute(request, call, Some("application/json"), attempt).await
+    }
+
+    /// Sends a request as [`Client::send`] does (credentials, headers, retries, hooks), but
+    /// gives the response as soon as its head arrives, its body unread: for server-sent events
+    /// and large downloads.
+    ///
+    /// The call's (or client's) timeout is the time the head may take; after it, each chunk of
+    /// the body may take the idle timeout ([`CallOptions::idle_timeout`],
+    /// [`ClientBuilder::idle_timeout`]; by default the same duration), however long the whole
+    /// stream lasts. Retries happen only before a response arrives: after a connection error
+    /// or a retryable status, as for `send`. Hooks see each response's status and headers, with
+    /// an empty body. No `Accept` header is added: the generated code names the media type.
+    pub async fn send_streaming<E>(&self, request: Request, call: &CallOptions) -> Result<Streaming, Error<E>> {
+        let head_timeout = call.timeout.unwrap_or(self.timeout);
+        let idle_timeout = call.idle_timeout.or(self.idle_timeout).unwrap_or(head_timeout);
+        let limit = self.shared.max_response_bytes;
+        let attempt = move |request: reqwest::Request| async move {
+            let response = self.shared.http.execute(request);
+            let response = match head_timeout {
+                Some(after) => tokio::time::timeout(after, response)
+                    .await
+                    .map_err(|_| Failed::Stream(StreamError::HeadTimeout(after)))??,
+                None => response.await?,
+            };
+            let streaming = Streaming::new(response, idle_timeout, limit);
+            self.on_response(&streaming.head());
+            Ok(streaming)
+        };
+        self.execute(request, call, None, attempt).await
+    }
+
+    fn on_response(&self, response: &RawResponse) {
+        for hook in &self.shared.hooks {
+            hook.on_response(response);
+        }
+    }
+
+    /// What `send` and `send_streaming` share: an OAuth2 token when a scheme needs one, the
+    /// default and per-call headers, hooks before each attempt, and retries; `attempt` sends the
+    /// request once and reads as much of the answer as its caller wants.
+    async fn execute<R, E, Fut>(
+        &self,
+        mut request: Request,
+        call: &CallOptions,
+        accept: Option<&'static str>,
+        attempt: impl Fn(reqwest::Request) -> Fut,
+    ) -> Result<R, Error<E>>
+    where
+        R: Answer,
+        Fut: Future<Output = Result<R, Failed>>,
+    {
+        let mut token_sources: Vec<&TokenSource> = Vec::new();
         for scheme in request.schemes {
             if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
                 let token = source.token(&self.shared.http).await?;
@@ -326,8 +446,10 @@ impl Client {
             }
         }
         let mut request = request.finish();
-        if !request.headers().contains_key(reqwest::header::ACCEPT) {
-            request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(accept) = accept
+            && !request.headers().contains_key(reqwest::header::ACCEPT)
+        {
+            request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
         }
         for (name, value) in &self.shared.default_headers {
             if !request.headers().contains_key(name) {
@@ -337,21 +459,20 @@ impl Client {
         for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
             request.headers_mut().insert(name.clone(), value.clone());
         }
-        *request.timeout_mut() = call.timeout.unwrap_or(self.timeout);
         let policy = call.retry.as_ref().unwrap_or(&self.retry);
         let retries_allowed = policy.allows(request.method());
         let mut retry = 0;
         loop {
             // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
             let next = if retries_allowed && retry < policy.max_retries { request.try_clone() } else { None };
-            let mut attempt = request;
+            let mut sent = request;
             for hook in &self.shared.hooks {
-                hook.on_request(&mut attempt);
+                hook.on_request(&mut sent);
             }
-            let outcome = self.attempt(attempt).await;
+            let outcome = attempt(sent).await;
             let delay = match &outcome {
-                Ok(response) if policy::is_retryable_status(response.status.as_u16()) => {
-                    policy.delay(retry, Some(&response.headers))
+                Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
+                    policy.delay(retry, Some(response.headers()))
                 }
                 Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
                 _ => None,
@@ -363,7 +484,7 @@ impl Client {
                     request = next;
                 }
                 (Ok(response), _, _) => {
-                    if response.status == StatusCode::UNAUTHORIZED {
+                    if response.status() == StatusCode::UNAUTHORIZED {
                         // The token was refused: the next call fetches a new one.
                         for source in &token_sources {
                             source.invalidate().await;
@@ -372,52 +493,58 @@ impl Client {
                     return Ok(response);
                 }
                 // The last error is the one returned: after retries, that of the final attempt.
-                (Err(Failed::Transport(e)), _, _) => return Err(e.into()),
-                (Err(Failed::TooLarge { status, limit }), _, _) => return Err(Error::BodyTooLarge { status, limit }),
+                (Err(failed), _, _) => return Err(failed.into()),
             }
         }
-    }
-
-    async fn attempt(&self, request: reqwest::Request) -> Result<RawResponse, Failed> {
-        let mut response = self.shared.http.execute(request).await?;
-        let status = response.status();
-        let limit = self.shared.max_response_bytes;
-        let too_large = || Failed::TooLarge { status, limit };
-        // Refuse early when the server says how much is coming, and count as it arrives when not.
-        if response.content_length().is_some_and(|length| length > limit as u64) {
-            return Err(too_large());
-        }
-        let headers = std::mem::take(response.headers_mut());
-        // Sized from Content-Length, but only up to a point: a server that announces a large body
-        // and sends nothing must not cost that much memory up front.
-        let announced = response.content_length().map_or(0, |length| length as usize);
-        let mut body = Vec::with_capacity(announced.min(PRESIZE_LIMIT));
-        while let Some(chunk) = response.chunk().await? {
-            if body.len() + chunk.len() > limit {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let raw = RawResponse { status, headers, body };
-        for hook in &self.shared.hooks {
-            hook.on_response(&raw);
-        }
-        Ok(raw)
     }
 }
 
-/// The most memory a response body is given before its bytes arrive.
-const PRESIZE_LIMIT: usize = 1024 * 1024;
+/// What the retry loop needs of an answer, read whole or not.
+trait Answer {
+    fn status(&self) -> StatusCode;
+    fn headers(&self) -> &HeaderMap;
+}
+
+impl Answer for RawResponse {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl Answer for Streaming {
+    fn status(&self) -> StatusCode {
+        Streaming::status(self)
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        Streaming::headers(self)
+    }
+}
 
 /// How one attempt failed.
 enum Failed {
     Transport(reqwest::Error),
     TooLarge { status: StatusCode, limit: usize },
+    Stream(StreamError),
 }
 
 impl From<reqwest::Error> for Failed {
     fn from(error: reqwest::Error) -> Self {
         Failed::Transport(error)
+    }
+}
+
+impl<E> From<Failed> for Error<E> {
+    fn from(failed: Failed) -> Self {
+        match failed {
+            Failed::Transport(e) => e.into(),
+            Failed::TooLarge { status, limit } => Error::BodyTooLarge { status, limit },
+            Failed::Stream(e) => Error::Stream(e),
+        }
     }
 }
 
@@ -439,6 +566,7 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     timeout: Option<Option<Duration>>,
+    idle_timeout: IdleTimeout,
     retry: Option<RetryPolicy>,
     headers: Vec<(String, String)>,
 }
@@ -446,6 +574,12 @@ pub struct CallOptions {
 impl CallOptions {
     pub fn timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = Some(timeout);
+    }
+
+    /// The longest wait for the next chunk of a streamed response, replacing the client's
+    /// (`None`: no limit).
+    pub fn idle_timeout(&mut self, timeout: Option<Duration>) {
+        self.idle_timeout = Some(timeout);
     }
 
     pub fn retry(&mut self, policy: RetryPolicy) {
@@ -484,3 +618,43 @@ macro_rules! call_settings {
 }
 
 pub(crate) use call_settings;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{Secret, Security};
+
+    const AUTH: Scheme = Scheme::new(0, "auth");
+    const SECURED: Security = &[&[AUTH]];
+
+    #[test]
+    fn absolute_urls_stay_on_the_api_origin() {
+        let client = ClientBuilder::new("https://api.example.com/v0")
+            .credential(AUTH, Credential::Bearer(Secret::new("t0k")))
+            .build()
+            .unwrap();
+        let same = client.request_url(Method::GET, "https://api.example.com/v0/items?page=2", SECURED).unwrap();
+        let same = same.finish();
+        assert_eq!(same.url().as_str(), "https://api.example.com/v0/items?page=2");
+        assert_eq!(same.headers()["authorization"], "Bearer t0k");
+        for elsewhere in [
+            "https://evil.example.com/v0/items",
+            "http://api.example.com/v0/items",
+            "https://api.example.com:8443/v0/items",
+        ] {
+            let refused = client.request_url(Method::GET, elsewhere, SECURED).unwrap_err();
+            assert!(refused.0.contains("another origin"), "{elsewhere}: {refused}");
+        }
+        assert!(client.request_url(Method::GET, "/v0/items", SECURED).is_err(), "a relative URL is not absolute");
+    }
+
+    #[test]
+    fn the_idle_timeout_defaults_to_the_request_timeout() {
+        let mut call = CallOptions::default();
+        assert_eq!(call.idle_timeout, None);
+        call.idle_timeout(Some(Duration::from_secs(1)));
+        assert_eq!(call.idle_timeout, Some(Some(Duration::from_secs(1))));
+        let client = ClientBuilder::new("http://127.0.0.1:9").idle_timeout(None).build().unwrap();
+        assert_eq!(client.idle_timeout, Some(None), "set to no limit");
+    }
+}

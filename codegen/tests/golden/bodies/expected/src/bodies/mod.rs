@@ -2,6 +2,17 @@
 //! Bodies 1
 //!
 //! Generated from `bodies.yaml`: 4 operations, 2 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`send_message`](Client::send_message) | `POST /messages` |  |
+//! | [`upload_file`](Client::upload_file) | `PUT /files/{name}` |  |
+//! | [`add_note`](Client::add_note) | `POST /notes` |  |
+//! | [`upload_avatar`](Client::upload_avatar) | `POST /avatars` |  |
 
 #[cfg(feature = "client")]
 mod client;

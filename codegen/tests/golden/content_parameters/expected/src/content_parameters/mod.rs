@@ -2,6 +2,14 @@
 //! Content parameters 1
 //!
 //! Generated from `content_parameters.yaml`: 1 operations, 2 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_conversations`](Client::list_conversations) | `GET /conversations` |  |
 
 #[cfg(feature = "client")]
 mod client;

@@ -8,6 +8,14 @@
 //! ```text
 //! curl https://api.example.com
 //! ```
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_items`](Client::list_items) | `GET /items` | List items |
 
 #[cfg(feature = "client")]
 mod client;

@@ -2,6 +2,15 @@
 //! FastAPI names 1
 //!
 //! Generated from `fastapi_names.yaml`: 2 operations, 0 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`revoke_api_key`](Client::revoke_api_key) | `DELETE /v1/users/{user_id}/api-keys/{api_key_id}` |  |
+//! | [`list_keys_for_account`](Client::list_keys_for_account) | `GET /accounts/{clientId}/keys` |  |
 
 #[cfg(feature = "client")]
 mod client;

@@ -2,6 +2,15 @@
 //! Inline types 1
 //!
 //! Generated from `inline_types.yaml`: 2 operations, 9 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_customers`](Client::list_customers) | `GET /customers` |  |
+//! | [`list_invoices`](Client::list_invoices) | `GET /invoices` |  |
 
 #[cfg(feature = "client")]
 mod client;

@@ -2,6 +2,14 @@
 //! Mixed successes 1
 //!
 //! Generated from `mixed_success.yaml`: 1 operations, 2 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`create_job`](Client::create_job) | `POST /jobs` |  |
 
 #[cfg(feature = "client")]
 mod client;

@@ -2,6 +2,15 @@
 //! Name collisions 1
 //!
 //! Generated from `name_collisions.yaml`: 2 operations, 5 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`list_pets`](Client::list_pets) | `GET /pets` |  |
+//! | [`list_pets_post`](Client::list_pets_post) | `POST /pets` |  |
 
 #[cfg(feature = "client")]
 mod client;

@@ -2,6 +2,17 @@
 //! Operation names 1
 //!
 //! Generated from `operation_names.yaml`: 4 operations, 2 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`get`](Client::get) | `GET /a` |  |
+//! | [`get_error`](Client::get_error) | `GET /b` |  |
+//! | [`error`](Client::error) | `GET /c` |  |
+//! | [`builder_get`](Client::builder_get) | `GET /d` |  |
 
 #[cfg(feature = "client")]
 mod client;

@@ -2,6 +2,14 @@
 //! Parameters 1
 //!
 //! Generated from `parameters.yaml`: 1 operations, 3 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`search`](Client::search) | `POST /search/{index}` |  |
 
 #[cfg(feature = "client")]
 mod client;

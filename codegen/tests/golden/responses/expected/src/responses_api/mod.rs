@@ -2,6 +2,16 @@
 //! Responses 1
 //!
 //! Generated from `responses.yaml`: 3 operations, 2 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`get_thing`](Client::get_thing) | `GET /things/{id}` |  |
+//! | [`delete_thing`](Client::delete_thing) | `DELETE /things/{id}` |  |
+//! | [`get_raw_thing`](Client::get_raw_thing) | `GET /things/{id}/raw` |  |
 
 #[cfg(feature = "client")]
 mod client;

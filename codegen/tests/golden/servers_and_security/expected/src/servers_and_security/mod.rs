@@ -2,6 +2,16 @@
 //! Servers and security 1
 //!
 //! Generated from `servers_and_security.yaml`: 3 operations, 0 types.
+//!
+//! # Endpoints
+//!
+//! ## Other
+//!
+//! | Method | Endpoint | Summary |
+//! |---|---|---|
+//! | [`get_open`](Client::get_open) | `GET /open` |  |
+//! | [`do_admin`](Client::do_admin) | `POST /admin` |  |
+//! | [`needs_both`](Client::needs_both) | `GET /both` |  |
 
 #[cfg(feature = "client")]
 mod client;
