@@ -33,6 +33,29 @@ pub struct Settings {
     /// Where the spec's relative links (`/docs/api/charges`) point: they are made absolute
     /// against this URL in the generated docs. Without it they become plain text.
     pub docs_base_url: Option<String>,
+    /// How operations page that follow no convention the generator knows, keyed by method name
+    /// or operationId (see [`PaginationSetting`]).
+    #[serde(default)]
+    pub pagination: BTreeMap<String, PaginationSetting>,
+}
+
+/// How one operation pages. Paths are the response's wire names, dotted (`meta.next`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PaginationSetting {
+    /// The query parameter that takes the cursor.
+    pub cursor_param: Option<String>,
+    /// The response field that gives the next cursor.
+    pub next_cursor: Option<String>,
+    /// The response field that gives the next page's URL.
+    pub next_url: Option<String>,
+    /// The next page's URL is in a `Link: <..>; rel="next"` header.
+    #[serde(default)]
+    pub link_header: bool,
+    /// The response field that says whether more pages follow.
+    pub has_more: Option<String>,
+    /// The response's array of items, when it is not `data`, `items`, `results` or `entries`.
+    pub items: Option<String>,
 }
 
 impl Settings {

@@ -8,6 +8,7 @@ mod docs;
 mod examples;
 mod krate;
 mod operations;
+mod pagination;
 mod requests;
 mod responses;
 mod tokens;

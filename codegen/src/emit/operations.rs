@@ -59,6 +59,29 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
         values.push(stored(&arg, converts));
     }
     let request = ident(&op.request_type);
+    let streaming = op.streaming.as_ref().map(|streaming| {
+        let method = ident(&streaming.method);
+        let wrapper = ident(&streaming.request_type);
+        let names: Vec<TokenStream> = op
+            .required_params()
+            .map(|p| {
+                let name = ident(&p.name);
+                quote!(#name)
+            })
+            .chain(op.body.as_ref().filter(|b| b.required).map(|_| quote!(body)))
+            .collect();
+        let doc = format!(
+            " [`{0}`](Self::{0}), answered as server-sent events: the body's `{1}` is set to `true`.",
+            op.name, streaming.flag
+        );
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #method(&self, #(#args),*) -> requests::#wrapper<'_> {
+                self.#name(#(#names),*).streaming()
+            }
+        }
+    });
     quote! {
         #spec_docs
         #[doc = ""]
@@ -67,6 +90,8 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
         pub fn #name(&self, #(#args),*) -> requests::#request<'_> {
             requests::#request::new(self, #(#values),*)
         }
+
+        #streaming
     }
 }
 

@@ -6,11 +6,14 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
-use super::responses::{response_arms, success_type};
+use super::pagination::paging_methods;
+use super::responses::{
+    error_dispatch, event_returns, events_expr, response_dispatch, status_pattern, streams_events, success_type,
+};
 use super::tokens::{Paths, ident, imports_for};
 use crate::model::{
-    Api, BodyEncoding, Operation, Param, ParamLocation, PathSegment, QueryStyle, RequestBody, SecurityRequirement,
-    TypeKind, TypeRef,
+    Api, BodyEncoding, NextPage, Operation, Param, ParamLocation, PathSegment, QueryStyle, RequestBody, ResponseBody,
+    SecurityRequirement, TypeKind, TypeRef,
 };
 
 pub fn requests_module(api: &Api) -> TokenStream {
@@ -162,6 +165,12 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let send = send_fn(api, op);
+    let paging = op.pagination.as_ref().map(|pagination| paging_methods(api, op, pagination));
+    let streaming = op.streaming.as_ref().map(|streaming| streaming_wrapper(api, op, streaming));
+    if follows_urls(op) {
+        fields.push(quote!(next_url: Option<String>,));
+        inits.push(quote!(next_url: None,));
+    }
     quote! {
         #docs
         #[derive(Debug, Clone)]
@@ -181,10 +190,15 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #body_setter
             runtime::call_settings!();
             #send
+            #paging
         }
+
+        #streaming
     }
 }
 
+/// `request`, which puts the builder's inputs on a request, and `send`, which sends it and
+/// decodes the answer.
 fn send_fn(api: &Api, op: &Operation) -> TokenStream {
     let error_type = ident(&op.error_type);
     let success = success_type(api, op);
@@ -205,19 +219,145 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         .chain(accept)
         .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
-    let arms = response_arms(op);
+    let next_url = follows_urls(op).then(|| {
+        quote! {
+            // A next page's URL carries the query the first page was asked with.
+            if let Some(url) = &self.next_url {
+                return self.client.runtime.request_url(Method::#method, url, #security);
+            }
+        }
+    });
+    let dispatch = response_dispatch(op);
+    let send = if streams_events(op) {
+        let returns = event_returns(op);
+        quote! {
+            /// Sends the request; a success is a stream of events, read as they come (not cut by the
+            /// request's time limit, but by an idle one between events).
+            pub async fn send(self) -> Result<Response<#success>, Error<responses::#error_type>> {
+                let mut request = self.request()?;
+                request.header("accept", "text/event-stream")?;
+                let response = self.client.runtime.send_streaming(request, &self.call).await?;
+                #(#returns)*
+                let response = response.into_raw().await?;
+                #dispatch
+            }
+        }
+    } else {
+        quote! {
+            /// Sends the request and decodes the answer.
+            pub async fn send(self) -> Result<Response<#success>, Error<responses::#error_type>> {
+                let request = self.request()?;
+                let response = self.client.runtime.send(request, &self.call).await?;
+                #dispatch
+            }
+        }
+    };
+    let send_stream = bytes_stream(op);
     quote! {
-        /// Sends the request and decodes the answer.
-        pub async fn send(self) -> Result<Response<#success>, Error<responses::#error_type>> {
+        /// The request this builder describes, not sent yet.
+        fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+            #next_url
             #(#encode_path)*
             let #request_binding = self.client.runtime.request(Method::#method, #path, #security)?;
             #(#setup)*
-            let response = self.client.runtime.send(request, &self.call).await?;
-            match response.status().as_u16() {
-                #(#arms)*
+            Ok(request)
+        }
+
+        #send
+        #send_stream
+    }
+}
+
+/// For an operation whose success is a binary body: `send_stream`, which gives the body as a
+/// stream of chunks instead of reading it whole (`send` keeps the client's size limit).
+fn bytes_stream(op: &Operation) -> Option<TokenStream> {
+    let [case] = op.success.as_slice() else { return None };
+    if case.body != ResponseBody::Bytes {
+        return None;
+    }
+    let error_type = ident(&op.error_type);
+    let status = status_pattern(case.status);
+    let dispatch = error_dispatch(op);
+    Some(quote! {
+        /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by
+        /// the request's time limit, nor held whole in memory).
+        pub async fn send_stream(self) -> Result<Response<runtime::ByteStream>, Error<responses::#error_type>> {
+            let request = self.request()?;
+            let response = self.client.runtime.send_streaming(request, &self.call).await?;
+            if matches!(response.status().as_u16(), #status) {
+                return Ok(response.bytes());
+            }
+            let response = response.into_raw().await?;
+            #dispatch
+        }
+    })
+}
+
+/// The events variant of an operation whose success is JSON or events as a body property says:
+/// a wrapper of its request builder whose `send` sets the property and reads the events.
+fn streaming_wrapper(api: &Api, op: &Operation, streaming: &crate::model::Streaming) -> TokenStream {
+    let builder = ident(&op.request_type);
+    let wrapper = ident(&streaming.request_type);
+    let error_type = ident(&op.error_type);
+    let flag = ident(&streaming.flag);
+    let wire = &streaming.flag.as_str();
+    let data = streaming.events.data.as_ref().map_or_else(|| quote!(String), |ty| Paths::outside().type_of(api, ty));
+    let status = status_pattern(if streaming.status == crate::model::StatusMatch::Default {
+        crate::model::StatusMatch::Range(2)
+    } else {
+        streaming.status
+    });
+    let events = events_expr(&streaming.events);
+    let dispatch = error_dispatch(op);
+    let set_flag = match op.body.as_ref().is_some_and(|b| b.required) {
+        true => quote!(inner.body.#flag = Some(true);),
+        false => quote! {
+            if let Some(body) = &mut inner.body {
+                body.#flag = Some(true);
+            }
+        },
+    };
+    let doc = format!(
+        " [`{}`](super::Client::{}) as server-sent events: `send` sets the body's `{wire}` to `true` and gives          the events as they come.",
+        op.name, op.name
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #wrapper<'a> {
+            inner: #builder<'a>,
+        }
+
+        impl<'a> #builder<'a> {
+            /// The same request, as server-sent events.
+            pub fn streaming(self) -> #wrapper<'a> {
+                #wrapper { inner: self }
+            }
+        }
+
+        impl #wrapper<'_> {
+            /// Sends the request; a success is a stream of events, read as they come (not cut by the
+            /// request's time limit, but by an idle one between events).
+            pub async fn send(self) -> Result<Response<runtime::EventStream<#data>>, Error<responses::#error_type>> {
+                let mut inner = self.inner;
+                #set_flag
+                let mut request = inner.request()?;
+                request.header("accept", "text/event-stream")?;
+                let response = inner.client.runtime.send_streaming(request, &inner.call).await?;
+                if matches!(response.status().as_u16(), #status) {
+                    return Ok(#events);
+                }
+                let response = response.into_raw().await?;
+                #dispatch
             }
         }
     }
+}
+
+/// Whether the operation's next pages are URLs the server gives, which its builder then sends.
+fn follows_urls(op: &Operation) -> bool {
+    matches!(op.pagination.as_ref().map(|p| &p.next), Some(NextPage::Url { .. }))
 }
 
 /// Statements that encode each path parameter into a local of the same name, and the path

@@ -68,13 +68,73 @@ pub(super) fn body_type(api: &Api, body: &ResponseBody) -> Option<TokenStream> {
         ResponseBody::Json(ty) => Some(Paths::outside().type_of(api, ty)),
         ResponseBody::Text => Some(quote!(String)),
         ResponseBody::Bytes => Some(quote!(Vec<u8>)),
+        ResponseBody::EventStream(events) => {
+            let data = events.data.as_ref().map_or_else(|| quote!(String), |ty| Paths::outside().type_of(api, ty));
+            Some(quote!(runtime::EventStream<#data>))
+        }
     }
 }
 
-pub(super) fn response_arms(op: &Operation) -> Vec<TokenStream> {
+/// Whether any success of the operation is a stream of events, which it reads as it comes.
+pub(super) fn streams_events(op: &Operation) -> bool {
+    op.success.iter().any(|case| matches!(case.body, ResponseBody::EventStream(_)))
+}
+
+/// For an operation that streams events: `if` statements that return the event stream for the
+/// statuses that give one, before the rest of the response is read as usual.
+pub(super) fn event_returns(op: &Operation) -> Vec<TokenStream> {
+    op.success
+        .iter()
+        .filter_map(|case| {
+            let ResponseBody::EventStream(events) = &case.body else { return None };
+            let status = if case.status == StatusMatch::Default { StatusMatch::Range(2) } else { case.status };
+            let pattern = status_pattern(status);
+            let stream = events_expr(events);
+            let expr = match &op.successes {
+                Successes::Several { type_name } => {
+                    let (success_type, variant) = (ident(type_name), ident(&case.variant));
+                    quote!(#stream.map(responses::#success_type::#variant))
+                }
+                Successes::One | Successes::Undeclared => stream,
+            };
+            Some(quote! {
+                if matches!(response.status().as_u16(), #pattern) {
+                    return Ok(#expr);
+                }
+            })
+        })
+        .collect()
+}
+
+/// The events of a `Streaming` response named `response`.
+pub(super) fn events_expr(events: &crate::model::EventStream) -> TokenStream {
+    let done = match &events.done {
+        Some(done) => quote!(Some(#done)),
+        None => quote!(None),
+    };
+    match &events.data {
+        Some(_) => quote!(response.events(#done)),
+        None => quote!(response.text_events(#done)),
+    }
+}
+
+/// The status dispatch of a read response named `response`: each declared success decoded, each
+/// declared error wrapped in the operation's error enum, anything else unexpected.
+pub(super) fn response_dispatch(op: &Operation) -> TokenStream {
+    dispatch(op, true)
+}
+
+/// The dispatch for errors only, where the successes were handled before (a stream).
+pub(super) fn error_dispatch(op: &Operation) -> TokenStream {
+    dispatch(op, false)
+}
+
+fn dispatch(op: &Operation, with_successes: bool) -> TokenStream {
     let error_type = ident(&op.error_type);
     let mut cases: Vec<(StatusMatch, TokenStream)> = Vec::new();
-    for case in &op.success {
+    // Event streams were returned before the body was read (see `event_returns`).
+    let successes = op.success.iter().filter(|c| with_successes && !matches!(c.body, ResponseBody::EventStream(_)));
+    for case in successes {
         let decode = success_decode(&case.body);
         let expr = if let Successes::Several { type_name } = &op.successes {
             let success_type = ident(type_name);
@@ -93,7 +153,7 @@ pub(super) fn response_arms(op: &Operation) -> Vec<TokenStream> {
         let status = if case.status == StatusMatch::Default { StatusMatch::Range(2) } else { case.status };
         cases.push((status, expr));
     }
-    if op.success.is_empty() {
+    if op.success.is_empty() && with_successes {
         cases.push((StatusMatch::Range(2), quote!(response.empty())));
     }
     for case in &op.errors {
@@ -104,6 +164,8 @@ pub(super) fn response_arms(op: &Operation) -> Vec<TokenStream> {
             ResponseBody::Json(_) => quote!(Err(response.error_json(#path))),
             ResponseBody::Text => quote!(Err(response.error_text(#path))),
             ResponseBody::Bytes => quote!(Err(response.error_bytes(#path))),
+            // The model gives events to successes only; an error answer is read as text.
+            ResponseBody::EventStream(_) => quote!(Err(response.error_text(#path))),
         };
         cases.push((case.status, expr));
     }
@@ -115,25 +177,37 @@ pub(super) fn response_arms(op: &Operation) -> Vec<TokenStream> {
     let mut arms: Vec<TokenStream> = cases
         .iter()
         .map(|(status, expr)| {
-            let pattern = match status {
-                StatusMatch::Code(code) => {
-                    let code = Literal::u16_unsuffixed(*code);
-                    quote!(#code)
-                }
-                StatusMatch::Range(digit) => {
-                    let low = Literal::u16_unsuffixed(u16::from(*digit) * 100);
-                    let high = Literal::u16_unsuffixed(u16::from(*digit) * 100 + 99);
-                    quote!(#low..=#high)
-                }
-                StatusMatch::Default => quote!(_),
-            };
+            let pattern = status_pattern(*status);
             quote!(#pattern => #expr,)
         })
         .collect();
+    if cases.is_empty() {
+        return quote!(Err(response.unexpected()));
+    }
     if !cases.iter().any(|(s, _)| *s == StatusMatch::Default) {
         arms.push(quote!(_ => Err(response.unexpected()),));
     }
-    arms
+    quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+        }
+    }
+}
+
+/// The match pattern of a status.
+pub(super) fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(digit) => {
+            let low = Literal::u16_unsuffixed(u16::from(digit) * 100);
+            let high = Literal::u16_unsuffixed(u16::from(digit) * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
 }
 
 fn success_decode(body: &ResponseBody) -> TokenStream {
@@ -141,7 +215,8 @@ fn success_decode(body: &ResponseBody) -> TokenStream {
         ResponseBody::Empty => quote!(response.empty()),
         ResponseBody::Json(_) => quote!(response.json()),
         ResponseBody::Text => quote!(response.text_body()),
-        ResponseBody::Bytes => quote!(response.bytes()),
+        // Event streams never reach here (see `response_arms`); bytes are what they are.
+        ResponseBody::Bytes | ResponseBody::EventStream(_) => quote!(response.bytes()),
     }
 }
 

@@ -122,7 +122,7 @@ fn field_styles(
         .collect()
 }
 
-fn struct_fields<'t>(types: &'t TypeBuilder<'_>, ty: &TypeRef) -> Option<&'t [Field]> {
+pub(super) fn struct_fields<'t>(types: &'t TypeBuilder<'_>, ty: &TypeRef) -> Option<&'t [Field]> {
     match ty {
         TypeRef::Named(id) => match &types.defs[id.0].kind {
             TypeKind::Struct { fields } => Some(fields),
@@ -182,5 +182,17 @@ fn body_encoding(media_type: &str) -> Option<BodyEncoding> {
         "multipart/mixed" | "multipart/related" => None,
         text if text.starts_with("text/") => Some(BodyEncoding::Text),
         _ => Some(BodyEncoding::Bytes),
+    }
+}
+
+/// The type each event's `data` decodes into, from the schema of a `text/event-stream` response:
+/// a schema of the event itself (an object whose properties are the SSE fields `data`, `event`,
+/// `id`, `retry`) gives its `data` property's type; any other schema describes the data.
+pub(super) fn event_data(types: &TypeBuilder<'_>, ty: TypeRef) -> TypeRef {
+    let Some(fields) = struct_fields(types, &ty) else { return ty };
+    let is_envelope = fields.iter().all(|f| matches!(f.wire_name.as_str(), "data" | "event" | "id" | "retry"));
+    match fields.iter().find(|f| f.wire_name == "data") {
+        Some(data) if is_envelope => data.ty.clone(),
+        _ => ty,
     }
 }

@@ -435,6 +435,45 @@ pub struct Operation {
     pub request_type: Ident,
     /// The alternatives, any one of which authorises the call; empty means no auth.
     pub security: Vec<SecurityRequirement>,
+    /// Whether the success response declares an RFC 8288 `Link` header (a next-page link).
+    pub link_header: bool,
+    /// How the operation pages, when it does (see `model::pagination`).
+    pub pagination: Option<Pagination>,
+    /// Its server-sent-events variant, when a body property switches the response to events.
+    pub streaming: Option<Streaming>,
+}
+
+/// How a paginated operation reaches its next page, and where a page's items are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The items' array in the success body (empty: the body is the array).
+    pub items: FieldPath,
+    pub item_ty: TypeRef,
+    pub next: NextPage,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextPage {
+    /// The body gives the next cursor at `field`, which goes into the query parameter `param`
+    /// (an index into [`Operation::params`]); `has_more: false` or no cursor ends the pages.
+    Cursor { param: usize, field: FieldPath, has_more: Option<FieldPath> },
+    /// The last item's `id` goes into `param` (`starting_after`), while `has_more` says so.
+    LastItem { param: usize, id: FieldPath, has_more: FieldPath },
+    /// The next page's URL: in the body at `field`, or (`None`) in a `Link: <..>; rel="next"` header.
+    Url { field: Option<FieldPath> },
+}
+
+/// A path through struct fields, outermost first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldPath(pub Vec<FieldStep>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldStep {
+    pub name: Ident,
+    pub wire_name: String,
+    pub presence: Presence,
+    /// The field is boxed.
+    pub boxed: bool,
 }
 
 impl Operation {
@@ -583,6 +622,31 @@ pub enum ResponseBody {
     Json(TypeRef),
     Text,
     Bytes,
+    /// `text/event-stream`: server-sent events, read one at a time.
+    EventStream(EventStream),
+}
+
+/// What each server-sent event of a stream carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventStream {
+    /// The type each event's `data` decodes into; `None`: the data as text.
+    pub data: Option<TypeRef>,
+    /// The data that ends the stream (`[DONE]`), when the spec or its settings name one.
+    pub done: Option<String>,
+}
+
+/// The events variant of an operation whose success is JSON or server-sent events as a body
+/// property says (`stream: true`): a second method that sets the property and reads the events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streaming {
+    /// The client method (`chat_completion_stream`).
+    pub method: Ident,
+    /// The request builder wrapper's type.
+    pub request_type: Ident,
+    /// The body field set to `true`.
+    pub flag: Ident,
+    pub status: StatusMatch,
+    pub events: EventStream,
 }
 
 impl Api {

@@ -10,6 +10,7 @@ pub mod ident;
 mod ir;
 mod names;
 mod operations;
+mod pagination;
 pub(crate) mod prose;
 mod recursion;
 mod refs;
@@ -75,6 +76,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     recursion::box_recursive_fields(&mut api.types);
     sizes::box_large_variants(&mut api.types);
     types::sort_by_name(&mut api);
+    pagination::detect(&mut api, settings);
     keep_conforming_examples(&mut api);
     Ok(api)
 }

@@ -44,7 +44,8 @@ pub const REQUESTS_MODULE_NAMES: &[&str] =
 pub const RESPONSES_MODULE_NAMES: &[&str] = &["String", "Vec", "Option", "Box"];
 
 /// Methods every request builder has besides its optional parameters' setters.
-pub const REQUEST_METHODS: &[&str] = &["send", "timeout", "retry", "header", "body", "new"];
+pub const REQUEST_METHODS: &[&str] =
+    &["send", "send_stream", "request", "pages", "items", "streaming", "timeout", "retry", "header", "body", "new"];
 
 /// Methods every generated `ClientBuilder` has besides its credential setters.
 pub const BUILDER_METHODS: &[&str] = &[
@@ -144,6 +145,12 @@ fn resolve_method_names(api: &mut Api) -> Result<()> {
         owners.push((name.as_str().to_string(), index));
         api.operations[index].name = name;
     }
+    // An events variant's method comes after every operation's, which keep their names.
+    for op in &mut api.operations {
+        if let Some(streaming) = &mut op.streaming {
+            streaming.method = taken.claim(&Ident::new(format!("{}_stream", op.name)));
+        }
+    }
     Ok(())
 }
 
@@ -158,6 +165,9 @@ fn resolve_operation_types(api: &mut Api) {
             *type_name = responses.claim(&camel.with_suffix("Success"));
         }
         op.request_type = requests.claim(&camel);
+        if let Some(streaming) = &mut op.streaming {
+            streaming.request_type = requests.claim(&op.request_type.with_suffix("Stream"));
+        }
     }
 }
 

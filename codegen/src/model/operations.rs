@@ -9,8 +9,9 @@ use super::ident::{self, Ident};
 use super::schema_view::SchemaRef;
 use super::types::{Ctx, TypeBuilder};
 use super::{
-    Example, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate, QueryStyle, ResponseBody,
-    ResponseCase, SecurityRequirement, StatusMatch, Successes, TypeRef, Warning, refs, samples, security,
+    BodyEncoding, EventStream, Example, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate,
+    QueryStyle, RequestBody, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, Streaming, Successes,
+    TypeRef, Warning, refs, samples, security,
 };
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;
@@ -63,7 +64,7 @@ pub fn build<'a>(
                 let body = bodies::request_body(spec, types, op, &at, camel)?;
                 Ok((params, body, responses(spec, types, op, &at, camel)?))
             });
-            let (params, body, (success, errors, accept)) = match parts {
+            let (params, body, responses) = match parts {
                 Ok(parts) => parts,
                 // One construct the generator cannot express costs that operation, not the API.
                 Err(Error::Unsupported { location, reason, hint }) => {
@@ -83,6 +84,9 @@ pub fn build<'a>(
             if let Some(id) = &op.operation_id {
                 by_id.insert(id.clone(), operations.len());
             }
+            let Responses { success, errors, accept, link_header, events_beside_json } = responses;
+            let streaming = events_beside_json
+                .and_then(|(status, events)| streaming_variant(types, &name, camel, body.as_ref(), status, events));
             let successes = match success.split_first() {
                 None => Successes::Undeclared,
                 Some((first, rest)) if rest.iter().all(|c| c.body == first.body) => Successes::One,
@@ -107,6 +111,9 @@ pub fn build<'a>(
                 successes,
                 errors,
                 security,
+                link_header,
+                pagination: None,
+                streaming,
             });
         }
     }
@@ -157,7 +164,10 @@ enum TemplatePiece<'a> {
 /// The path template, parsed once: it must be well formed, and every `{name}` in it a declared
 /// path parameter, which its segment then refers to.
 fn path_template(spec: &LoadedSpec, path: &str, at: &str, params: &[Param]) -> Result<PathTemplate> {
-    let pieces = template_pieces(path).map_err(|problem| {
+    // Some specs tell two operations on one path apart with a fragment (`/v1/chat#stream`); a
+    // fragment is never sent.
+    let sent = path.split_once('#').map_or(path, |(sent, _)| sent);
+    let pieces = template_pieces(sent).map_err(|problem| {
         Error::invalid(Location::new(&spec.file, at), problem, "write each path parameter as `{name}`")
     })?;
     let mut segments = Vec::new();
@@ -322,9 +332,11 @@ fn responses<'a>(
     op: &'a openapiv3::Operation,
     at: &str,
     camel: &str,
-) -> Result<(Vec<ResponseCase>, Vec<ResponseCase>, Option<String>)> {
+) -> Result<Responses> {
     let mut listed: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
     let mut media_types: Vec<&str> = Vec::new();
+    let mut link_header = false;
+    let mut events_beside_json: Option<(StatusMatch, EventStream)> = None;
     for (code, response) in &op.responses.responses {
         let (status, key) = match code {
             StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
@@ -348,11 +360,37 @@ fn responses<'a>(
                 media_types.push(media_type);
             }
         }
+        link_header |= is_success(status) && response.headers.keys().any(|h| h.eq_ignore_ascii_case("link"));
         // A `default` with no 2xx beside it is how some specs declare their only success.
         let is_ok = is_success(status) || (status == StatusMatch::Default && !declares_success);
         let name_part = if is_ok { "Response".to_string() } else { format!("{}Response", status_variant(status)) };
-        let body = match response.content.iter().find(|(m, _)| is_json(m)).or_else(|| response.content.first()) {
+        let mut events = match response.content.iter().find(|(m, _)| is_event_stream(m)) {
+            Some((media_type, media)) if is_ok => {
+                let at = pointer_under(&response_at, &["content", media_type, "schema"]);
+                let data = match &media.schema {
+                    Some(schema) => {
+                        let ctx = Ctx::new(format!("{camel}Event"), at);
+                        let event = types.shape(SchemaRef::from(schema), &ctx)?.into_type();
+                        Some(bodies::event_data(types, event))
+                    }
+                    None => None,
+                };
+                let mentions_done = |text: Option<&str>| text.is_some_and(|t| t.contains(DONE));
+                let done = [op.description.as_deref(), Some(response.description.as_str())]
+                    .into_iter()
+                    .any(mentions_done)
+                    .then(|| DONE.to_string());
+                Some(EventStream { data, done })
+            }
+            _ => None,
+        };
+        let json = response.content.iter().find(|(m, _)| is_json(m));
+        let body = match json.or_else(|| response.content.first()) {
             None => ResponseBody::Empty,
+            // Events alone: the body is the stream. Beside JSON, events are the streaming variant's.
+            Some(_) if json.is_none() && events.is_some() => {
+                ResponseBody::EventStream(events.take().expect("checked just above"))
+            }
             Some((media_type, media)) if is_json(media_type) => match &media.schema {
                 Some(schema) => {
                     let ctx = Ctx::new(
@@ -369,6 +407,9 @@ fn responses<'a>(
             Some((media_type, _)) if media_type.starts_with("text/") => ResponseBody::Text,
             Some(_) => ResponseBody::Bytes,
         };
+        if let Some(events) = events {
+            events_beside_json.get_or_insert((status, events));
+        }
         let case = ResponseCase {
             status,
             variant: status_variant(status),
@@ -377,7 +418,53 @@ fn responses<'a>(
         };
         if is_ok { success.push(case) } else { errors.push(case) }
     }
-    Ok((success, errors, accept(&media_types)))
+    Ok(Responses { success, errors, accept: accept(&media_types), link_header, events_beside_json })
+}
+
+/// What an operation's responses say: its successes and errors, its `Accept` header, whether a
+/// success carries a `Link` header, and the server-sent events a success offers beside JSON.
+struct Responses {
+    success: Vec<ResponseCase>,
+    errors: Vec<ResponseCase>,
+    accept: Option<String>,
+    link_header: bool,
+    events_beside_json: Option<(StatusMatch, EventStream)>,
+}
+
+/// The events variant of an operation that answers JSON or events as its body's boolean
+/// `stream` property says (`stream: true` asks for events).
+fn streaming_variant(
+    types: &TypeBuilder<'_>,
+    name: &Ident,
+    camel: &str,
+    body: Option<&RequestBody>,
+    status: StatusMatch,
+    events: EventStream,
+) -> Option<Streaming> {
+    let body = body.filter(|b| b.encoding == BodyEncoding::Json)?;
+    let flag = bodies::struct_fields(types, &body.ty)?
+        .iter()
+        .find(|f| f.wire_name == "stream" && f.ty == TypeRef::Bool && !f.presence.is_required())?;
+    let events = EventStream { done: events.done.or_else(|| flag_mentions_done(flag)), ..events };
+    Some(Streaming {
+        method: Ident::new(format!("{name}_stream")),
+        request_type: Ident::new(format!("{camel}Stream")),
+        flag: flag.name.clone(),
+        status,
+        events,
+    })
+}
+
+/// The sentinel, when the flag's own description names it ("terminated by a data: [DONE] message").
+fn flag_mentions_done(flag: &super::Field) -> Option<String> {
+    flag.docs.as_deref().filter(|docs| docs.contains(DONE)).map(|_| DONE.to_string())
+}
+
+/// The data that ends a stream when a spec says so in prose, as OpenAI-style APIs do.
+const DONE: &str = "[DONE]";
+
+fn is_event_stream(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
 }
 
 /// The `Accept` header for the media types an operation's responses declare: JSON ones first, as

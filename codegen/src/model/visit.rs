@@ -63,10 +63,17 @@ pub fn every_type_ref(api: &mut Api, mut f: impl FnMut(&mut TypeRef)) {
     for example in &mut api.examples {
         example.ty.visit_mut(&mut f);
     }
+    for pagination in api.operations.iter_mut().filter_map(|op| op.pagination.as_mut()) {
+        pagination.item_ty.visit_mut(&mut f);
+    }
+    for streaming in api.operations.iter_mut().filter_map(|op| op.streaming.as_mut()) {
+        streaming.events.data.iter_mut().for_each(|ty| ty.visit_mut(&mut f));
+    }
     for op in &mut api.operations {
         for case in op.success.iter_mut().chain(op.errors.iter_mut()) {
             match &mut case.body {
                 ResponseBody::Json(ty) => ty.visit_mut(&mut f),
+                ResponseBody::EventStream(events) => events.data.iter_mut().for_each(|ty| ty.visit_mut(&mut f)),
                 ResponseBody::Empty | ResponseBody::Text | ResponseBody::Bytes => {}
             }
         }

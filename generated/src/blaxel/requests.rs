@@ -85,10 +85,8 @@ impl<'a> ListAgents<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::AgentList>, Error<responses::ListAgentsError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -103,6 +101,14 @@ impl<'a> ListAgents<'a> {
         request.query("q", &self.q)?;
         request.query("anchor", &self.anchor)?;
         request.query("status", &self.status)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::AgentList>, Error<responses::ListAgentsError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -113,6 +119,36 @@ impl<'a> ListAgents<'a> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<'a, types::AgentList, responses::ListAgentsError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(self) -> runtime::Items<'a, types::Agent, responses::ListAgentsError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -135,10 +171,8 @@ impl<'a> CreateAgent<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Agent>, Error<responses::CreateAgentError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -149,6 +183,14 @@ impl<'a> CreateAgent<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Agent>, Error<responses::CreateAgentError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -195,10 +237,8 @@ impl<'a> GetAgent<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Agent>, Error<responses::GetAgentError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
         let mut request = self
             .client
@@ -209,6 +249,14 @@ impl<'a> GetAgent<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &self.show_secrets)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Agent>, Error<responses::GetAgentError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -248,10 +296,8 @@ impl<'a> UpdateAgent<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Agent>, Error<responses::UpdateAgentError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
         let mut request = self
             .client
@@ -263,6 +309,14 @@ impl<'a> UpdateAgent<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Agent>, Error<responses::UpdateAgentError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -299,10 +353,8 @@ impl<'a> DeleteAgent<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Agent>, Error<responses::DeleteAgentError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
         let request = self
             .client
@@ -312,6 +364,14 @@ impl<'a> DeleteAgent<'a> {
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Agent>, Error<responses::DeleteAgentError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -347,13 +407,8 @@ impl<'a> ListAgentRevisions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::RevisionMetadata>>,
-        Error<responses::ListAgentRevisionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
         let request = self
             .client
@@ -363,6 +418,17 @@ impl<'a> ListAgentRevisions<'a> {
                 &format!("/agents/{agent_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::RevisionMetadata>>,
+        Error<responses::ListAgentRevisionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -448,13 +514,8 @@ impl<'a> ListApplications<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::ApplicationList>,
-        Error<responses::ListApplicationsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -469,6 +530,17 @@ impl<'a> ListApplications<'a> {
         request.query("q", &self.q)?;
         request.query("anchor", &self.anchor)?;
         request.query("status", &self.status)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::ApplicationList>,
+        Error<responses::ListApplicationsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -486,6 +558,38 @@ impl<'a> ListApplications<'a> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<'a, types::ApplicationList, responses::ListApplicationsError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(
+        self,
+    ) -> runtime::Items<'a, types::Application, responses::ListApplicationsError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -508,10 +612,8 @@ impl<'a> CreateApplication<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Application>, Error<responses::CreateApplicationError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -522,6 +624,14 @@ impl<'a> CreateApplication<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Application>, Error<responses::CreateApplicationError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -565,10 +675,8 @@ impl<'a> GetApplication<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Application>, Error<responses::GetApplicationError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
             &self.application_name,
@@ -581,6 +689,14 @@ impl<'a> GetApplication<'a> {
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Application>, Error<responses::GetApplicationError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -623,10 +739,8 @@ impl<'a> UpdateApplication<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Application>, Error<responses::UpdateApplicationError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
             &self.application_name,
@@ -641,6 +755,14 @@ impl<'a> UpdateApplication<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Application>, Error<responses::UpdateApplicationError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -684,10 +806,8 @@ impl<'a> DeleteApplication<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Application>, Error<responses::DeleteApplicationError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
             &self.application_name,
@@ -700,6 +820,14 @@ impl<'a> DeleteApplication<'a> {
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Application>, Error<responses::DeleteApplicationError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -746,13 +874,8 @@ impl<'a> CreateApplicationCustomDomain<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::CreateApplicationCustomDomainError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
             &self.application_name,
@@ -767,6 +890,17 @@ impl<'a> CreateApplicationCustomDomain<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CustomDomain>,
+        Error<responses::CreateApplicationCustomDomainError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -794,13 +928,8 @@ impl<'a> ListApplicationRevisions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::AppRevision>>,
-        Error<responses::ListApplicationRevisionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
             &self.application_name,
@@ -813,6 +942,17 @@ impl<'a> ListApplicationRevisions<'a> {
                 &format!("/applications/{application_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::AppRevision>>,
+        Error<responses::ListApplicationRevisionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -838,6 +978,12 @@ impl<'a> GetChangelog<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let request = self.client.runtime.request(Method::GET, "/changelog", &[])?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -845,7 +991,7 @@ impl<'a> GetChangelog<'a> {
         Response<types::ChangelogResponse>,
         Error<responses::GetChangelogError>,
     > {
-        let request = self.client.runtime.request(Method::GET, "/changelog", &[])?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -871,13 +1017,8 @@ impl<'a> GetConfiguration<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::Configuration>,
-        Error<responses::GetConfigurationError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -886,6 +1027,17 @@ impl<'a> GetConfiguration<'a> {
                 "/configuration",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::Configuration>,
+        Error<responses::GetConfigurationError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -911,13 +1063,8 @@ impl<'a> ListCustomDomains<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::CustomDomain>>,
-        Error<responses::ListCustomDomainsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -926,6 +1073,17 @@ impl<'a> ListCustomDomains<'a> {
                 "/customdomains",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::CustomDomain>>,
+        Error<responses::ListCustomDomainsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -953,13 +1111,8 @@ impl<'a> CreateCustomDomain<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::CreateCustomDomainError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -970,6 +1123,17 @@ impl<'a> CreateCustomDomain<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CustomDomain>,
+        Error<responses::CreateCustomDomainError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -997,10 +1161,8 @@ impl<'a> GetCustomDomain<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::CustomDomain>, Error<responses::GetCustomDomainError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let request = self
             .client
@@ -1010,6 +1172,14 @@ impl<'a> GetCustomDomain<'a> {
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::CustomDomain>, Error<responses::GetCustomDomainError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1043,13 +1213,8 @@ impl<'a> UpdateCustomDomain<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::UpdateCustomDomainError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let mut request = self
             .client
@@ -1061,6 +1226,17 @@ impl<'a> UpdateCustomDomain<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CustomDomain>,
+        Error<responses::UpdateCustomDomainError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1088,13 +1264,8 @@ impl<'a> DeleteCustomDomain<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::DeleteCustomDomainError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let request = self
             .client
@@ -1104,6 +1275,17 @@ impl<'a> DeleteCustomDomain<'a> {
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CustomDomain>,
+        Error<responses::DeleteCustomDomainError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1131,13 +1313,8 @@ impl<'a> ListCustomDomainShares<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::CustomDomainShareTarget>>,
-        Error<responses::ListCustomDomainSharesError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let request = self
             .client
@@ -1147,6 +1324,17 @@ impl<'a> ListCustomDomainShares<'a> {
                 &format!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::CustomDomainShareTarget>>,
+        Error<responses::ListCustomDomainSharesError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1181,13 +1369,8 @@ impl<'a> ShareCustomDomain<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::ShareCustomDomainError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let mut request = self
             .client
@@ -1199,6 +1382,17 @@ impl<'a> ShareCustomDomain<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CustomDomain>,
+        Error<responses::ShareCustomDomainError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1235,13 +1429,8 @@ impl<'a> UnshareCustomDomain<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::UnshareCustomDomainError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let target_workspace = runtime::path_segment(
             "targetWorkspace",
@@ -1255,6 +1444,17 @@ impl<'a> UnshareCustomDomain<'a> {
                 &format!("/customdomains/{domain_name}/share/{target_workspace}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CustomDomain>,
+        Error<responses::UnshareCustomDomainError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1283,13 +1483,8 @@ impl<'a> VerifyCustomDomain<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::VerifyCustomDomainError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let request = self
             .client
@@ -1299,6 +1494,17 @@ impl<'a> VerifyCustomDomain<'a> {
                 &format!("/customdomains/{domain_name}/verify"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CustomDomain>,
+        Error<responses::VerifyCustomDomainError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1394,10 +1600,8 @@ impl<'a> ListDrives<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::DriveList>, Error<responses::ListDrivesError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -1413,12 +1617,50 @@ impl<'a> ListDrives<'a> {
         request.query("anchor", &self.anchor)?;
         request.query("externalId", &self.external_id)?;
         request.query("status", &self.status)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::DriveList>, Error<responses::ListDrivesError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
             401 => Err(response.error(responses::ListDrivesError::Unauthorized)),
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<'a, types::DriveList, responses::ListDrivesError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(self) -> runtime::Items<'a, types::Drive, responses::ListDrivesError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -1441,10 +1683,8 @@ impl<'a> CreateDrive<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Drive>, Error<responses::CreateDriveError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -1455,6 +1695,14 @@ impl<'a> CreateDrive<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Drive>, Error<responses::CreateDriveError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1483,10 +1731,8 @@ impl<'a> GetDrive<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Drive>, Error<responses::GetDriveError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
         let request = self
             .client
@@ -1496,6 +1742,14 @@ impl<'a> GetDrive<'a> {
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Drive>, Error<responses::GetDriveError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1531,10 +1785,8 @@ impl<'a> UpdateDrive<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Drive>, Error<responses::UpdateDriveError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
         let mut request = self
             .client
@@ -1546,6 +1798,14 @@ impl<'a> UpdateDrive<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Drive>, Error<responses::UpdateDriveError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1575,13 +1835,8 @@ impl<'a> DeleteDrive<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::DeleteDriveResponse>,
-        Error<responses::DeleteDriveError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
         let request = self
             .client
@@ -1591,6 +1846,17 @@ impl<'a> DeleteDrive<'a> {
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::DeleteDriveResponse>,
+        Error<responses::DeleteDriveError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1620,13 +1886,8 @@ impl<'a> CreateDriveAccessToken<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CreateDriveAccessTokenResponse>,
-        Error<responses::CreateDriveAccessTokenError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
         let request = self
             .client
@@ -1636,6 +1897,17 @@ impl<'a> CreateDriveAccessToken<'a> {
                 &format!("/drives/{drive_name}/access-token"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CreateDriveAccessTokenResponse>,
+        Error<responses::CreateDriveAccessTokenError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1668,10 +1940,8 @@ impl<'a> GetDriveByExternalId<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Drive>, Error<responses::GetDriveByExternalIdError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
         let request = self
             .client
@@ -1681,6 +1951,14 @@ impl<'a> GetDriveByExternalId<'a> {
                 &format!("/drives/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Drive>, Error<responses::GetDriveByExternalIdError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1717,6 +1995,15 @@ impl<'a> GetDriveJwks<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let request = self
+            .client
+            .runtime
+            .request(Method::GET, "/drives/jwks.json", &[])?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -1724,10 +2011,7 @@ impl<'a> GetDriveJwks<'a> {
         Response<types::GetDriveJwksResponse>,
         Error<responses::GetDriveJwksError>,
     > {
-        let request = self
-            .client
-            .runtime
-            .request(Method::GET, "/drives/jwks.json", &[])?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1753,13 +2037,8 @@ impl<'a> ListAllEgressGateways<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::EgressGateway>>,
-        Error<responses::ListAllEgressGatewaysError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -1768,6 +2047,17 @@ impl<'a> ListAllEgressGateways<'a> {
                 "/egressgateways",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::EgressGateway>>,
+        Error<responses::ListAllEgressGatewaysError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1793,13 +2083,8 @@ impl<'a> GetEgressGatewayUsage<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::EgressGatewayUsage>,
-        Error<responses::GetEgressGatewayUsageError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -1808,6 +2093,17 @@ impl<'a> GetEgressGatewayUsage<'a> {
                 "/egressgateways/usage",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::EgressGatewayUsage>,
+        Error<responses::GetEgressGatewayUsageError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1833,13 +2129,8 @@ impl<'a> ListAllEgressIPs<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::EgressIp>>,
-        Error<responses::ListAllEgressIPsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -1848,6 +2139,17 @@ impl<'a> ListAllEgressIPs<'a> {
                 "/egressips",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::EgressIp>>,
+        Error<responses::ListAllEgressIPsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1873,13 +2175,8 @@ impl<'a> GetWorkspaceFeatures<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::GetWorkspaceFeaturesResponse>,
-        Error<responses::GetWorkspaceFeaturesError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -1888,6 +2185,17 @@ impl<'a> GetWorkspaceFeatures<'a> {
                 "/features",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::GetWorkspaceFeaturesResponse>,
+        Error<responses::GetWorkspaceFeaturesError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -1937,13 +2245,8 @@ impl<'a> TestFeatureFlag<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::TestFeatureFlagResponse>,
-        Error<responses::TestFeatureFlagError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let feature_key = runtime::path_segment("featureKey", &self.feature_key)?;
         let mut request = self
             .client
@@ -1954,6 +2257,17 @@ impl<'a> TestFeatureFlag<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("account", &self.account)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::TestFeatureFlagResponse>,
+        Error<responses::TestFeatureFlagError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2044,10 +2358,8 @@ impl<'a> ListFunctions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::FunctionList>, Error<responses::ListFunctionsError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -2062,6 +2374,14 @@ impl<'a> ListFunctions<'a> {
         request.query("q", &self.q)?;
         request.query("anchor", &self.anchor)?;
         request.query("status", &self.status)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::FunctionList>, Error<responses::ListFunctionsError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2075,6 +2395,38 @@ impl<'a> ListFunctions<'a> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<'a, types::FunctionList, responses::ListFunctionsError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(
+        self,
+    ) -> runtime::Items<'a, types::Function, responses::ListFunctionsError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -2097,10 +2449,8 @@ impl<'a> CreateFunction<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Function>, Error<responses::CreateFunctionError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -2111,6 +2461,14 @@ impl<'a> CreateFunction<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Function>, Error<responses::CreateFunctionError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2158,10 +2516,8 @@ impl<'a> GetFunction<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Function>, Error<responses::GetFunctionError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
         let mut request = self
             .client
@@ -2172,6 +2528,14 @@ impl<'a> GetFunction<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &self.show_secrets)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Function>, Error<responses::GetFunctionError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2213,10 +2577,8 @@ impl<'a> UpdateFunction<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Function>, Error<responses::UpdateFunctionError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
         let mut request = self
             .client
@@ -2228,6 +2590,14 @@ impl<'a> UpdateFunction<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Function>, Error<responses::UpdateFunctionError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2265,10 +2635,8 @@ impl<'a> DeleteFunction<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Function>, Error<responses::DeleteFunctionError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
         let request = self
             .client
@@ -2278,6 +2646,14 @@ impl<'a> DeleteFunction<'a> {
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Function>, Error<responses::DeleteFunctionError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2314,13 +2690,8 @@ impl<'a> ListFunctionRevisions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::RevisionMetadata>>,
-        Error<responses::ListFunctionRevisionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
         let request = self
             .client
@@ -2330,6 +2701,17 @@ impl<'a> ListFunctionRevisions<'a> {
                 &format!("/functions/{function_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::RevisionMetadata>>,
+        Error<responses::ListFunctionRevisionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2355,10 +2737,8 @@ impl<'a> ListImages<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Vec<types::Image>>, Error<responses::ListImagesError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -2367,6 +2747,14 @@ impl<'a> ListImages<'a> {
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<Vec<types::Image>>, Error<responses::ListImagesError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2394,13 +2782,8 @@ impl<'a> CreateImage<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CreateImageResponse>,
-        Error<responses::CreateImageError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -2411,6 +2794,17 @@ impl<'a> CreateImage<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CreateImageResponse>,
+        Error<responses::CreateImageError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2437,13 +2831,8 @@ impl<'a> CleanupImages<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CleanupImagesResponse>,
-        Error<responses::CleanupImagesError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -2452,6 +2841,17 @@ impl<'a> CleanupImages<'a> {
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CleanupImagesResponse>,
+        Error<responses::CleanupImagesError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2485,10 +2885,8 @@ impl<'a> GetImage<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Image>, Error<responses::GetImageError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
         let request = self
@@ -2499,6 +2897,14 @@ impl<'a> GetImage<'a> {
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Image>, Error<responses::GetImageError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2532,10 +2938,8 @@ impl<'a> DeleteImage<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Image>, Error<responses::DeleteImageError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
         let request = self
@@ -2546,6 +2950,14 @@ impl<'a> DeleteImage<'a> {
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Image>, Error<responses::DeleteImageError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2581,13 +2993,8 @@ impl<'a> ListImageShares<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::ImageShareTarget>>,
-        Error<responses::ListImageSharesError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
         let request = self
@@ -2598,6 +3005,17 @@ impl<'a> ListImageShares<'a> {
                 &format!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::ImageShareTarget>>,
+        Error<responses::ListImageSharesError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2635,13 +3053,8 @@ impl<'a> ShareImage<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<responses::ShareImageSuccess>,
-        Error<responses::ShareImageError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
         let mut request = self
@@ -2654,6 +3067,17 @@ impl<'a> ShareImage<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<responses::ShareImageSuccess>,
+        Error<responses::ShareImageError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json_map(responses::ShareImageSuccess::Ok),
@@ -2694,10 +3118,8 @@ impl<'a> UnshareImage<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Image>, Error<responses::UnshareImageError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
         let target_workspace = runtime::path_segment(
@@ -2714,6 +3136,14 @@ impl<'a> UnshareImage<'a> {
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Image>, Error<responses::UnshareImageError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2751,10 +3181,8 @@ impl<'a> DeleteImageTag<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Image>, Error<responses::DeleteImageTagError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
         let tag_name = runtime::path_segment("tagName", &self.tag_name)?;
@@ -2766,6 +3194,14 @@ impl<'a> DeleteImageTag<'a> {
                 &format!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Image>, Error<responses::DeleteImageTagError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2795,10 +3231,8 @@ impl<'a> GetIntegration<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Integration>, Error<responses::GetIntegrationError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let integration_name = runtime::path_segment(
             "integrationName",
             &self.integration_name,
@@ -2811,6 +3245,14 @@ impl<'a> GetIntegration<'a> {
                 &format!("/integrations/{integration_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Integration>, Error<responses::GetIntegrationError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2836,13 +3278,8 @@ impl<'a> ListIntegrationConnections<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::IntegrationConnection>>,
-        Error<responses::ListIntegrationConnectionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -2851,6 +3288,17 @@ impl<'a> ListIntegrationConnections<'a> {
                 "/integrations/connections",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::IntegrationConnection>>,
+        Error<responses::ListIntegrationConnectionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2902,13 +3350,8 @@ impl<'a> CreateIntegrationConnection<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::IntegrationConnection>,
-        Error<responses::CreateIntegrationConnectionError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -2919,6 +3362,17 @@ impl<'a> CreateIntegrationConnection<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::IntegrationConnection>,
+        Error<responses::CreateIntegrationConnectionError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -2986,13 +3440,8 @@ impl<'a> GetIntegrationConnection<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::IntegrationConnection>,
-        Error<responses::GetIntegrationConnectionError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
             &self.connection_name,
@@ -3005,6 +3454,17 @@ impl<'a> GetIntegrationConnection<'a> {
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::IntegrationConnection>,
+        Error<responses::GetIntegrationConnectionError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3066,13 +3526,8 @@ impl<'a> UpdateIntegrationConnection<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::IntegrationConnection>,
-        Error<responses::UpdateIntegrationConnectionError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
             &self.connection_name,
@@ -3087,6 +3542,17 @@ impl<'a> UpdateIntegrationConnection<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::IntegrationConnection>,
+        Error<responses::UpdateIntegrationConnectionError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3154,13 +3620,8 @@ impl<'a> DeleteIntegrationConnection<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::IntegrationConnection>,
-        Error<responses::DeleteIntegrationConnectionError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
             &self.connection_name,
@@ -3173,6 +3634,17 @@ impl<'a> DeleteIntegrationConnection<'a> {
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::IntegrationConnection>,
+        Error<responses::DeleteIntegrationConnectionError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3240,13 +3712,8 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<()>,
-        Error<responses::GetIntegrationConnectionModelEndpointConfigurationsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
             &self.connection_name,
@@ -3261,6 +3728,17 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<()>,
+        Error<responses::GetIntegrationConnectionModelEndpointConfigurationsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),
@@ -3288,10 +3766,8 @@ impl<'a> ListIntegrationConnectionModels<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::ListIntegrationConnectionModelsError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
             &self.connection_name,
@@ -3304,6 +3780,14 @@ impl<'a> ListIntegrationConnectionModels<'a> {
                 &format!("/integrations/connections/{connection_name}/models"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::ListIntegrationConnectionModelsError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),
@@ -3337,10 +3821,8 @@ impl<'a> GetIntegrationConnectionModel<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::GetIntegrationConnectionModelError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
             &self.connection_name,
@@ -3356,6 +3838,14 @@ impl<'a> GetIntegrationConnectionModel<'a> {
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::GetIntegrationConnectionModelError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),
@@ -3441,10 +3931,8 @@ impl<'a> ListJobs<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::JobList>, Error<responses::ListJobsError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -3459,11 +3947,47 @@ impl<'a> ListJobs<'a> {
         request.query("q", &self.q)?;
         request.query("anchor", &self.anchor)?;
         request.query("status", &self.status)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::JobList>, Error<responses::ListJobsError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(self) -> runtime::Pages<'a, types::JobList, responses::ListJobsError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(self) -> runtime::Items<'a, types::Job, responses::ListJobsError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -3486,10 +4010,8 @@ impl<'a> CreateJob<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Job>, Error<responses::CreateJobError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -3500,6 +4022,14 @@ impl<'a> CreateJob<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Job>, Error<responses::CreateJobError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3537,10 +4067,8 @@ impl<'a> GetJob<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Job>, Error<responses::GetJobError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let mut request = self
             .client
@@ -3551,6 +4079,14 @@ impl<'a> GetJob<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &self.show_secrets)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Job>, Error<responses::GetJobError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3580,10 +4116,8 @@ impl<'a> UpdateJob<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Job>, Error<responses::UpdateJobError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let mut request = self
             .client
@@ -3595,6 +4129,14 @@ impl<'a> UpdateJob<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Job>, Error<responses::UpdateJobError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3622,10 +4164,8 @@ impl<'a> DeleteJob<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Job>, Error<responses::DeleteJobError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let request = self
             .client
@@ -3635,6 +4175,14 @@ impl<'a> DeleteJob<'a> {
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Job>, Error<responses::DeleteJobError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3712,13 +4260,8 @@ impl<'a> ListJobExecutions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::JobExecutionList>,
-        Error<responses::ListJobExecutionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let mut request = self
             .client
@@ -3733,6 +4276,17 @@ impl<'a> ListJobExecutions<'a> {
         request.query("cursor", &self.cursor)?;
         request.query("sort", &self.sort)?;
         request.query("q", &self.q)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::JobExecutionList>,
+        Error<responses::ListJobExecutionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3745,6 +4299,38 @@ impl<'a> ListJobExecutions<'a> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<'a, types::JobExecutionList, responses::ListJobExecutionsError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(
+        self,
+    ) -> runtime::Items<'a, types::JobExecution, responses::ListJobExecutionsError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -3773,13 +4359,8 @@ impl<'a> CreateJobExecution<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CreateJobExecutionOutput>,
-        Error<responses::CreateJobExecutionError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let mut request = self
             .client
@@ -3791,6 +4372,17 @@ impl<'a> CreateJobExecution<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CreateJobExecutionOutput>,
+        Error<responses::CreateJobExecutionError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3827,10 +4419,8 @@ impl<'a> GetJobExecution<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::JobExecution>, Error<responses::GetJobExecutionError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
         let request = self
@@ -3841,6 +4431,14 @@ impl<'a> GetJobExecution<'a> {
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::JobExecution>, Error<responses::GetJobExecutionError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3875,13 +4473,8 @@ impl<'a> DeleteJobExecution<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::JobExecution>,
-        Error<responses::DeleteJobExecutionError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
         let request = self
@@ -3892,6 +4485,17 @@ impl<'a> DeleteJobExecution<'a> {
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::JobExecution>,
+        Error<responses::DeleteJobExecutionError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -3969,13 +4573,8 @@ impl<'a> ListJobExecutionTasks<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::JobExecutionTaskList>,
-        Error<responses::ListJobExecutionTasksError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
         let mut request = self
@@ -3990,6 +4589,17 @@ impl<'a> ListJobExecutionTasks<'a> {
         request.query("limit", &self.limit)?;
         request.query("sort", &self.sort)?;
         request.query("q", &self.q)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::JobExecutionTaskList>,
+        Error<responses::ListJobExecutionTasksError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4005,6 +4615,46 @@ impl<'a> ListJobExecutionTasks<'a> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<
+        'a,
+        types::JobExecutionTaskList,
+        responses::ListJobExecutionTasksError,
+    > {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(
+        self,
+    ) -> runtime::Items<
+        'a,
+        types::JobExecutionTask,
+        responses::ListJobExecutionTasksError,
+    > {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -4027,13 +4677,8 @@ impl<'a> ListJobRevisions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::RevisionMetadata>>,
-        Error<responses::ListJobRevisionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let request = self
             .client
@@ -4043,6 +4688,17 @@ impl<'a> ListJobRevisions<'a> {
                 &format!("/jobs/{job_id}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::RevisionMetadata>>,
+        Error<responses::ListJobRevisionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4068,13 +4724,8 @@ impl<'a> ListLocations<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::LocationResponse>>,
-        Error<responses::ListLocationsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -4083,6 +4734,17 @@ impl<'a> ListLocations<'a> {
                 "/locations",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::LocationResponse>>,
+        Error<responses::ListLocationsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4108,13 +4770,8 @@ impl<'a> ListMcpHubDefinitions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::McpDefinition>>,
-        Error<responses::ListMcpHubDefinitionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -4123,6 +4780,17 @@ impl<'a> ListMcpHubDefinitions<'a> {
                 "/mcp/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::McpDefinition>>,
+        Error<responses::ListMcpHubDefinitionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4208,10 +4876,8 @@ impl<'a> ListModels<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::ModelList>, Error<responses::ListModelsError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -4226,6 +4892,14 @@ impl<'a> ListModels<'a> {
         request.query("q", &self.q)?;
         request.query("anchor", &self.anchor)?;
         request.query("status", &self.status)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::ModelList>, Error<responses::ListModelsError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4236,6 +4910,36 @@ impl<'a> ListModels<'a> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<'a, types::ModelList, responses::ListModelsError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(self) -> runtime::Items<'a, types::Model, responses::ListModelsError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -4258,10 +4962,8 @@ impl<'a> CreateModel<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Model>, Error<responses::CreateModelError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -4272,6 +4974,14 @@ impl<'a> CreateModel<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Model>, Error<responses::CreateModelError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4308,10 +5018,8 @@ impl<'a> GetModel<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Model>, Error<responses::GetModelError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
         let request = self
             .client
@@ -4321,6 +5029,14 @@ impl<'a> GetModel<'a> {
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Model>, Error<responses::GetModelError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4360,10 +5076,8 @@ impl<'a> UpdateModel<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Model>, Error<responses::UpdateModelError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
         let mut request = self
             .client
@@ -4375,6 +5089,14 @@ impl<'a> UpdateModel<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Model>, Error<responses::UpdateModelError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4411,10 +5133,8 @@ impl<'a> DeleteModel<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Model>, Error<responses::DeleteModelError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
         let request = self
             .client
@@ -4424,6 +5144,14 @@ impl<'a> DeleteModel<'a> {
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Model>, Error<responses::DeleteModelError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4459,13 +5187,8 @@ impl<'a> ListModelRevisions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::RevisionMetadata>>,
-        Error<responses::ListModelRevisionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
         let request = self
             .client
@@ -4475,6 +5198,17 @@ impl<'a> ListModelRevisions<'a> {
                 &format!("/models/{model_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::RevisionMetadata>>,
+        Error<responses::ListModelRevisionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4510,13 +5244,8 @@ impl<'a> ListPendingImageShares<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::PendingImageShareRender>>,
-        Error<responses::ListPendingImageSharesError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -4526,6 +5255,17 @@ impl<'a> ListPendingImageShares<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("direction", &self.direction)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::PendingImageShareRender>>,
+        Error<responses::ListPendingImageSharesError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4563,10 +5303,8 @@ impl<'a> AcceptImageShare<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Image>, Error<responses::AcceptImageShareError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let pending_share_id = runtime::path_segment(
             "pendingShareId",
             &self.pending_share_id,
@@ -4580,6 +5318,14 @@ impl<'a> AcceptImageShare<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("force", &self.force)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Image>, Error<responses::AcceptImageShareError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4611,10 +5357,8 @@ impl<'a> DeclineImageShare<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::DeclineImageShareError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let pending_share_id = runtime::path_segment(
             "pendingShareId",
             &self.pending_share_id,
@@ -4627,6 +5371,14 @@ impl<'a> DeclineImageShare<'a> {
                 &format!("/pending-image-shares/{pending_share_id}/decline"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::DeclineImageShareError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -4704,10 +5456,8 @@ impl<'a> ListPolicies<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::PolicyList>, Error<responses::ListPoliciesError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -4721,11 +5471,51 @@ impl<'a> ListPolicies<'a> {
         request.query("sort", &self.sort)?;
         request.query("q", &self.q)?;
         request.query("anchor", &self.anchor)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::PolicyList>, Error<responses::ListPoliciesError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<'a, types::PolicyList, responses::ListPoliciesError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(
+        self,
+    ) -> runtime::Items<'a, types::Policy, responses::ListPoliciesError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -4748,10 +5538,8 @@ impl<'a> CreatePolicy<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Policy>, Error<responses::CreatePolicyError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -4762,6 +5550,14 @@ impl<'a> CreatePolicy<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Policy>, Error<responses::CreatePolicyError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4789,10 +5585,8 @@ impl<'a> GetPolicy<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Policy>, Error<responses::GetPolicyError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
         let request = self
             .client
@@ -4802,6 +5596,14 @@ impl<'a> GetPolicy<'a> {
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Policy>, Error<responses::GetPolicyError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4835,10 +5637,8 @@ impl<'a> UpdatePolicy<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Policy>, Error<responses::UpdatePolicyError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
         let mut request = self
             .client
@@ -4850,6 +5650,14 @@ impl<'a> UpdatePolicy<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Policy>, Error<responses::UpdatePolicyError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4877,10 +5685,8 @@ impl<'a> DeletePolicy<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Policy>, Error<responses::DeletePolicyError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
         let request = self
             .client
@@ -4890,6 +5696,14 @@ impl<'a> DeletePolicy<'a> {
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Policy>, Error<responses::DeletePolicyError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4917,10 +5731,8 @@ impl<'a> GetPolicyUsages<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::PolicyUsages>, Error<responses::GetPolicyUsagesError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
         let request = self
             .client
@@ -4930,6 +5742,14 @@ impl<'a> GetPolicyUsages<'a> {
                 &format!("/policies/{policy_name}/usages"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::PolicyUsages>, Error<responses::GetPolicyUsagesError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -4965,10 +5785,8 @@ impl<'a> ListPublicIps<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::PublicIps>, Error<responses::ListPublicIpsError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -4978,6 +5796,14 @@ impl<'a> ListPublicIps<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("region", &self.region)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::PublicIps>, Error<responses::ListPublicIpsError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5003,13 +5829,8 @@ impl<'a> ListSandboxHubDefinitions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::SandboxDefinition>>,
-        Error<responses::ListSandboxHubDefinitionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -5018,6 +5839,17 @@ impl<'a> ListSandboxHubDefinitions<'a> {
                 "/sandbox/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::SandboxDefinition>>,
+        Error<responses::ListSandboxHubDefinitionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5123,10 +5955,8 @@ impl<'a> ListSandboxes<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::SandboxList>, Error<responses::ListSandboxesError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -5143,6 +5973,14 @@ impl<'a> ListSandboxes<'a> {
         request.query("anchor", &self.anchor)?;
         request.query("status", &self.status)?;
         request.query("externalId", &self.external_id)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::SandboxList>, Error<responses::ListSandboxesError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5156,6 +5994,38 @@ impl<'a> ListSandboxes<'a> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<'a, types::SandboxList, responses::ListSandboxesError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(
+        self,
+    ) -> runtime::Items<'a, types::Sandbox, responses::ListSandboxesError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -5188,10 +6058,8 @@ impl<'a> CreateSandbox<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -5203,6 +6071,14 @@ impl<'a> CreateSandbox<'a> {
         request.query("createIfNotExist", &self.create_if_not_exist)?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5250,10 +6126,8 @@ impl<'a> GetSandbox<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Sandbox>, Error<responses::GetSandboxError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
@@ -5264,6 +6138,14 @@ impl<'a> GetSandbox<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &self.show_secrets)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Sandbox>, Error<responses::GetSandboxError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5303,10 +6185,8 @@ impl<'a> UpdateSandbox<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Sandbox>, Error<responses::UpdateSandboxError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
@@ -5318,6 +6198,14 @@ impl<'a> UpdateSandbox<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Sandbox>, Error<responses::UpdateSandboxError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5355,10 +6243,8 @@ impl<'a> DeleteSandbox<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Sandbox>, Error<responses::DeleteSandboxError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let request = self
             .client
@@ -5368,6 +6254,14 @@ impl<'a> DeleteSandbox<'a> {
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Sandbox>, Error<responses::DeleteSandboxError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5410,13 +6304,8 @@ impl<'a> ForkSandbox<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::SandboxForkResponse>,
-        Error<responses::ForkSandboxError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
@@ -5428,6 +6317,17 @@ impl<'a> ForkSandbox<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::SandboxForkResponse>,
+        Error<responses::ForkSandboxError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5463,13 +6363,8 @@ impl<'a> ListSandboxPreviews<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::Preview>>,
-        Error<responses::ListSandboxPreviewsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let request = self
             .client
@@ -5479,6 +6374,17 @@ impl<'a> ListSandboxPreviews<'a> {
                 &format!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::Preview>>,
+        Error<responses::ListSandboxPreviewsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5522,10 +6428,8 @@ impl<'a> CreateSandboxPreview<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Preview>, Error<responses::CreateSandboxPreviewError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
@@ -5538,6 +6442,14 @@ impl<'a> CreateSandboxPreview<'a> {
         request.query("force", &self.force)?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Preview>, Error<responses::CreateSandboxPreviewError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5571,10 +6483,8 @@ impl<'a> GetSandboxPreview<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Preview>, Error<responses::GetSandboxPreviewError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
         let request = self
@@ -5585,6 +6495,14 @@ impl<'a> GetSandboxPreview<'a> {
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Preview>, Error<responses::GetSandboxPreviewError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5621,10 +6539,8 @@ impl<'a> UpdateSandboxPreview<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Preview>, Error<responses::UpdateSandboxPreviewError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
         let mut request = self
@@ -5637,6 +6553,14 @@ impl<'a> UpdateSandboxPreview<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Preview>, Error<responses::UpdateSandboxPreviewError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5670,10 +6594,8 @@ impl<'a> DeleteSandboxPreview<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Preview>, Error<responses::DeleteSandboxPreviewError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
         let request = self
@@ -5684,6 +6606,14 @@ impl<'a> DeleteSandboxPreview<'a> {
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Preview>, Error<responses::DeleteSandboxPreviewError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5717,13 +6647,8 @@ impl<'a> ListSandboxPreviewTokens<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::PreviewToken>>,
-        Error<responses::ListSandboxPreviewTokensError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
         let request = self
@@ -5734,6 +6659,17 @@ impl<'a> ListSandboxPreviewTokens<'a> {
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::PreviewToken>>,
+        Error<responses::ListSandboxPreviewTokensError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5770,13 +6706,8 @@ impl<'a> CreateSandboxPreviewToken<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::PreviewToken>,
-        Error<responses::CreateSandboxPreviewTokenError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
         let mut request = self
@@ -5789,6 +6720,17 @@ impl<'a> CreateSandboxPreviewToken<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::PreviewToken>,
+        Error<responses::CreateSandboxPreviewTokenError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5825,13 +6767,8 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::DeleteSandboxPreviewTokenResponse>,
-        Error<responses::DeleteSandboxPreviewTokenError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
         let token_name = runtime::path_segment("tokenName", &self.token_name)?;
@@ -5845,6 +6782,17 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::DeleteSandboxPreviewTokenResponse>,
+        Error<responses::DeleteSandboxPreviewTokenError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -5912,13 +6860,8 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::SandboxScheduleExecutionList>,
-        Error<responses::ListSandboxScheduleExecutionsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
@@ -5932,11 +6875,62 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
         request.query("cursor", &self.cursor)?;
         request.query("sort", &self.sort)?;
         request.query("q", &self.q)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::SandboxScheduleExecutionList>,
+        Error<responses::ListSandboxScheduleExecutionsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<
+        'a,
+        types::SandboxScheduleExecutionList,
+        responses::ListSandboxScheduleExecutionsError,
+    > {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(
+        self,
+    ) -> runtime::Items<
+        'a,
+        types::SandboxScheduleExecution,
+        responses::ListSandboxScheduleExecutionsError,
+    > {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -6009,13 +7003,8 @@ impl<'a> ListSandboxSchedules<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntryList>,
-        Error<responses::ListSandboxSchedulesError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
@@ -6030,11 +7019,62 @@ impl<'a> ListSandboxSchedules<'a> {
         request.query("sort", &self.sort)?;
         request.query("q", &self.q)?;
         request.query("type", &self.r#type)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::SandboxScheduleEntryList>,
+        Error<responses::ListSandboxSchedulesError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<
+        'a,
+        types::SandboxScheduleEntryList,
+        responses::ListSandboxSchedulesError,
+    > {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(
+        self,
+    ) -> runtime::Items<
+        'a,
+        types::SandboxScheduleEntry,
+        responses::ListSandboxSchedulesError,
+    > {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -6063,13 +7103,8 @@ impl<'a> CreateSandboxSchedule<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntry>,
-        Error<responses::CreateSandboxScheduleError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
@@ -6081,6 +7116,17 @@ impl<'a> CreateSandboxSchedule<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::SandboxScheduleEntry>,
+        Error<responses::CreateSandboxScheduleError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6114,13 +7160,8 @@ impl<'a> GetSandboxSchedule<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntry>,
-        Error<responses::GetSandboxScheduleError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
         let request = self
@@ -6131,6 +7172,17 @@ impl<'a> GetSandboxSchedule<'a> {
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::SandboxScheduleEntry>,
+        Error<responses::GetSandboxScheduleError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6167,13 +7219,8 @@ impl<'a> UpdateSandboxSchedule<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntry>,
-        Error<responses::UpdateSandboxScheduleError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
         let mut request = self
@@ -6186,6 +7233,17 @@ impl<'a> UpdateSandboxSchedule<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::SandboxScheduleEntry>,
+        Error<responses::UpdateSandboxScheduleError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6219,13 +7277,8 @@ impl<'a> DeleteSandboxSchedule<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntry>,
-        Error<responses::DeleteSandboxScheduleError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
         let request = self
@@ -6236,6 +7289,17 @@ impl<'a> DeleteSandboxSchedule<'a> {
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::SandboxScheduleEntry>,
+        Error<responses::DeleteSandboxScheduleError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6263,13 +7327,8 @@ impl<'a> ListSandboxSnapshots<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::SandboxSnapshots>,
-        Error<responses::ListSandboxSnapshotsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let request = self
             .client
@@ -6279,6 +7338,17 @@ impl<'a> ListSandboxSnapshots<'a> {
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::SandboxSnapshots>,
+        Error<responses::ListSandboxSnapshotsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6315,13 +7385,8 @@ impl<'a> CreateSandboxSnapshot<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::SandboxSnapshot>,
-        Error<responses::CreateSandboxSnapshotError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
@@ -6333,6 +7398,17 @@ impl<'a> CreateSandboxSnapshot<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::SandboxSnapshot>,
+        Error<responses::CreateSandboxSnapshotError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6377,10 +7453,8 @@ impl<'a> DeleteSandboxSnapshot<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::DeleteSandboxSnapshotError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let snapshot_id = runtime::path_segment("snapshotId", &self.snapshot_id)?;
         let request = self
@@ -6391,6 +7465,14 @@ impl<'a> DeleteSandboxSnapshot<'a> {
                 &format!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::DeleteSandboxSnapshotError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -6429,13 +7511,8 @@ impl<'a> GetSandboxByExternalId<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::Sandbox>,
-        Error<responses::GetSandboxByExternalIdError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
         let request = self
             .client
@@ -6445,6 +7522,17 @@ impl<'a> GetSandboxByExternalId<'a> {
                 &format!("/sandboxes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::Sandbox>,
+        Error<responses::GetSandboxByExternalIdError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6495,13 +7583,8 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::DeleteWorkspaceServiceAccountResponse>>,
-        Error<responses::GetWorkspaceServiceAccountsError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -6510,6 +7593,17 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
                 "/service_accounts",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::DeleteWorkspaceServiceAccountResponse>>,
+        Error<responses::GetWorkspaceServiceAccountsError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6540,13 +7634,8 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CreateWorkspaceServiceAccountResponse>,
-        Error<responses::CreateWorkspaceServiceAccountError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -6557,6 +7646,17 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CreateWorkspaceServiceAccountResponse>,
+        Error<responses::CreateWorkspaceServiceAccountError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6590,13 +7690,8 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::DeleteWorkspaceServiceAccountResponse>,
-        Error<responses::UpdateWorkspaceServiceAccountError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let mut request = self
             .client
@@ -6608,6 +7703,17 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::DeleteWorkspaceServiceAccountResponse>,
+        Error<responses::UpdateWorkspaceServiceAccountError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6635,13 +7741,8 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::DeleteWorkspaceServiceAccountResponse>,
-        Error<responses::DeleteWorkspaceServiceAccountError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let request = self
             .client
@@ -6651,6 +7752,17 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
                 &format!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::DeleteWorkspaceServiceAccountResponse>,
+        Error<responses::DeleteWorkspaceServiceAccountError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6678,13 +7790,8 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::ApiKey>>,
-        Error<responses::ListApiKeysForServiceAccountError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let request = self
             .client
@@ -6694,6 +7801,17 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
                 &format!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::ApiKey>>,
+        Error<responses::ListApiKeysForServiceAccountError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6727,13 +7845,8 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::ApiKey>,
-        Error<responses::CreateApiKeyForServiceAccountError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let mut request = self
             .client
@@ -6745,6 +7858,17 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::ApiKey>,
+        Error<responses::CreateApiKeyForServiceAccountError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6778,10 +7902,8 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::DeleteApiKeyForServiceAccountError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let api_key_id = runtime::path_segment("apiKeyId", &self.api_key_id)?;
         let request = self
@@ -6792,6 +7914,14 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
                 &format!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::DeleteApiKeyForServiceAccountError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),
@@ -6817,10 +7947,8 @@ impl<'a> ListTemplates<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Vec<types::Template>>, Error<responses::ListTemplatesError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -6829,6 +7957,14 @@ impl<'a> ListTemplates<'a> {
                 "/templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<Vec<types::Template>>, Error<responses::ListTemplatesError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6856,10 +7992,8 @@ impl<'a> GetTemplate<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Template>, Error<responses::GetTemplateError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let template_name = runtime::path_segment("templateName", &self.template_name)?;
         let request = self
             .client
@@ -6869,6 +8003,14 @@ impl<'a> GetTemplate<'a> {
                 &format!("/templates/{template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Template>, Error<responses::GetTemplateError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6894,13 +8036,8 @@ impl<'a> ListWorkspaceUsers<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::WorkspaceUser>>,
-        Error<responses::ListWorkspaceUsersError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -6909,6 +8046,17 @@ impl<'a> ListWorkspaceUsers<'a> {
                 "/users",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::WorkspaceUser>>,
+        Error<responses::ListWorkspaceUsersError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6936,13 +8084,8 @@ impl<'a> InviteWorkspaceUser<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::PendingInvitation>,
-        Error<responses::InviteWorkspaceUserError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -6953,6 +8096,17 @@ impl<'a> InviteWorkspaceUser<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::PendingInvitation>,
+        Error<responses::InviteWorkspaceUserError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -6988,13 +8142,8 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::WorkspaceUser>,
-        Error<responses::UpdateWorkspaceUserRoleError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sub_or_email = runtime::path_segment("subOrEmail", &self.sub_or_email)?;
         let mut request = self
             .client
@@ -7006,6 +8155,17 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::WorkspaceUser>,
+        Error<responses::UpdateWorkspaceUserRoleError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7037,10 +8197,8 @@ impl<'a> RemoveWorkspaceUser<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::RemoveWorkspaceUserError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sub_or_email = runtime::path_segment("subOrEmail", &self.sub_or_email)?;
         let request = self
             .client
@@ -7050,6 +8208,14 @@ impl<'a> RemoveWorkspaceUser<'a> {
                 &format!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::RemoveWorkspaceUserError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),
@@ -7076,13 +8242,8 @@ impl<'a> ListVolumeTemplates<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::VolumeTemplate>>,
-        Error<responses::ListVolumeTemplatesError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -7091,6 +8252,17 @@ impl<'a> ListVolumeTemplates<'a> {
                 "/volume_templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::VolumeTemplate>>,
+        Error<responses::ListVolumeTemplatesError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7138,13 +8310,8 @@ impl<'a> CreateVolumeTemplate<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::VolumeTemplate>,
-        Error<responses::CreateVolumeTemplateError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -7157,6 +8324,17 @@ impl<'a> CreateVolumeTemplate<'a> {
         request.query("version", &self.version)?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::VolumeTemplate>,
+        Error<responses::CreateVolumeTemplateError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7184,13 +8362,8 @@ impl<'a> GetVolumeTemplate<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::VolumeTemplate>,
-        Error<responses::GetVolumeTemplateError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
             "volumeTemplateName",
             &self.volume_template_name,
@@ -7203,6 +8376,17 @@ impl<'a> GetVolumeTemplate<'a> {
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::VolumeTemplate>,
+        Error<responses::GetVolumeTemplateError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7256,13 +8440,8 @@ impl<'a> UpdateVolumeTemplate<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::VolumeTemplate>,
-        Error<responses::UpdateVolumeTemplateError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
             "volumeTemplateName",
             &self.volume_template_name,
@@ -7279,6 +8458,17 @@ impl<'a> UpdateVolumeTemplate<'a> {
         request.query("version", &self.version)?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::VolumeTemplate>,
+        Error<responses::UpdateVolumeTemplateError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7306,13 +8496,8 @@ impl<'a> DeleteVolumeTemplate<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::VolumeTemplate>,
-        Error<responses::DeleteVolumeTemplateError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
             "volumeTemplateName",
             &self.volume_template_name,
@@ -7325,6 +8510,17 @@ impl<'a> DeleteVolumeTemplate<'a> {
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::VolumeTemplate>,
+        Error<responses::DeleteVolumeTemplateError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7358,13 +8554,8 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::DeleteVolumeTemplateVersionResponse>,
-        Error<responses::DeleteVolumeTemplateVersionError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
             "volumeTemplateName",
             &self.volume_template_name,
@@ -7380,6 +8571,17 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::DeleteVolumeTemplateVersionResponse>,
+        Error<responses::DeleteVolumeTemplateVersionError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7486,10 +8688,8 @@ impl<'a> ListVolumes<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::VolumeList>, Error<responses::ListVolumesError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -7505,6 +8705,14 @@ impl<'a> ListVolumes<'a> {
         request.query("anchor", &self.anchor)?;
         request.query("externalId", &self.external_id)?;
         request.query("status", &self.status)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::VolumeList>, Error<responses::ListVolumesError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7517,6 +8725,38 @@ impl<'a> ListVolumes<'a> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    pub fn pages(
+        self,
+    ) -> runtime::Pages<'a, types::VolumeList, responses::ListVolumesError> {
+        runtime::pages(
+            self,
+            Self::send,
+            |request, page| {
+                if Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.has_more.as_ref())
+                    .copied() == Some(false)
+                {
+                    return None;
+                }
+                let cursor = Some(page.body())
+                    .and_then(|v| v.meta.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned()
+                    .filter(|cursor| !cursor.is_empty())?;
+                Some((cursor.clone(), request.clone().cursor(cursor)))
+            },
+        )
+    }
+
+    /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    pub fn items(
+        self,
+    ) -> runtime::Items<'a, types::LiteVolume, responses::ListVolumesError> {
+        self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
 }
 
@@ -7539,10 +8779,8 @@ impl<'a> CreateVolume<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Volume>, Error<responses::CreateVolumeError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -7553,6 +8791,14 @@ impl<'a> CreateVolume<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Volume>, Error<responses::CreateVolumeError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7590,10 +8836,8 @@ impl<'a> GetVolume<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Volume>, Error<responses::GetVolumeError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
         let request = self
             .client
@@ -7603,6 +8847,14 @@ impl<'a> GetVolume<'a> {
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Volume>, Error<responses::GetVolumeError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7642,10 +8894,8 @@ impl<'a> UpdateVolume<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Volume>, Error<responses::UpdateVolumeError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
         let mut request = self
             .client
@@ -7657,6 +8907,14 @@ impl<'a> UpdateVolume<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Volume>, Error<responses::UpdateVolumeError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7684,10 +8942,8 @@ impl<'a> DeleteVolume<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Volume>, Error<responses::DeleteVolumeError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
         let request = self
             .client
@@ -7697,6 +8953,14 @@ impl<'a> DeleteVolume<'a> {
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Volume>, Error<responses::DeleteVolumeError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7734,10 +8998,8 @@ impl<'a> GetVolumeByExternalId<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Volume>, Error<responses::GetVolumeByExternalIdError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
         let request = self
             .client
@@ -7747,6 +9009,14 @@ impl<'a> GetVolumeByExternalId<'a> {
                 &format!("/volumes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Volume>, Error<responses::GetVolumeByExternalIdError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7794,10 +9064,8 @@ impl<'a> ListVpCs<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Vec<types::Vpc>>, Error<responses::ListVpCsError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -7806,6 +9074,14 @@ impl<'a> ListVpCs<'a> {
                 "/vpcs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<Vec<types::Vpc>>, Error<responses::ListVpCsError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7833,10 +9109,8 @@ impl<'a> CreateVpc<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Vpc>, Error<responses::CreateVpcError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -7847,6 +9121,14 @@ impl<'a> CreateVpc<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Vpc>, Error<responses::CreateVpcError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7874,10 +9156,8 @@ impl<'a> GetVpc<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Vpc>, Error<responses::GetVpcError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let request = self
             .client
@@ -7887,6 +9167,14 @@ impl<'a> GetVpc<'a> {
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Vpc>, Error<responses::GetVpcError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7914,10 +9202,8 @@ impl<'a> DeleteVpc<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Vpc>, Error<responses::DeleteVpcError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let request = self
             .client
@@ -7927,6 +9213,14 @@ impl<'a> DeleteVpc<'a> {
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Vpc>, Error<responses::DeleteVpcError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -7954,13 +9248,8 @@ impl<'a> ListEgressGateways<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Vec<types::EgressGateway>>,
-        Error<responses::ListEgressGatewaysError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let request = self
             .client
@@ -7970,6 +9259,17 @@ impl<'a> ListEgressGateways<'a> {
                 &format!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<Vec<types::EgressGateway>>,
+        Error<responses::ListEgressGatewaysError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8003,13 +9303,8 @@ impl<'a> CreateEgressGateway<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::EgressGateway>,
-        Error<responses::CreateEgressGatewayError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let mut request = self
             .client
@@ -8021,6 +9316,17 @@ impl<'a> CreateEgressGateway<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::EgressGateway>,
+        Error<responses::CreateEgressGatewayError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8054,13 +9360,8 @@ impl<'a> GetEgressGateway<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::EgressGateway>,
-        Error<responses::GetEgressGatewayError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
         let request = self
@@ -8071,6 +9372,17 @@ impl<'a> GetEgressGateway<'a> {
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::EgressGateway>,
+        Error<responses::GetEgressGatewayError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8104,13 +9416,8 @@ impl<'a> DeleteEgressGateway<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::EgressGateway>,
-        Error<responses::DeleteEgressGatewayError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
         let request = self
@@ -8121,6 +9428,17 @@ impl<'a> DeleteEgressGateway<'a> {
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::EgressGateway>,
+        Error<responses::DeleteEgressGatewayError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8154,10 +9472,8 @@ impl<'a> ListEgressIPs<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Vec<types::EgressIp>>, Error<responses::ListEgressIPsError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
         let request = self
@@ -8168,6 +9484,14 @@ impl<'a> ListEgressIPs<'a> {
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<Vec<types::EgressIp>>, Error<responses::ListEgressIPsError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8204,10 +9528,8 @@ impl<'a> CreateEgressIp<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::EgressIp>, Error<responses::CreateEgressIpError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
         let mut request = self
@@ -8220,6 +9542,14 @@ impl<'a> CreateEgressIp<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::EgressIp>, Error<responses::CreateEgressIpError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8256,10 +9586,8 @@ impl<'a> GetEgressIp<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::EgressIp>, Error<responses::GetEgressIpError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
         let ip_name = runtime::path_segment("ipName", &self.ip_name)?;
@@ -8271,6 +9599,14 @@ impl<'a> GetEgressIp<'a> {
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::EgressIp>, Error<responses::GetEgressIpError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8307,10 +9643,8 @@ impl<'a> DeleteEgressIp<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::EgressIp>, Error<responses::DeleteEgressIpError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
         let ip_name = runtime::path_segment("ipName", &self.ip_name)?;
@@ -8322,6 +9656,14 @@ impl<'a> DeleteEgressIp<'a> {
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::EgressIp>, Error<responses::DeleteEgressIpError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8347,10 +9689,8 @@ impl<'a> ListWorkspaces<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Vec<types::Workspace>>, Error<responses::ListWorkspacesError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -8359,6 +9699,14 @@ impl<'a> ListWorkspaces<'a> {
                 "/workspaces",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<Vec<types::Workspace>>, Error<responses::ListWorkspacesError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8393,10 +9741,8 @@ impl<'a> CreateWorkspace<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Workspace>, Error<responses::CreateWorkspaceError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -8407,6 +9753,14 @@ impl<'a> CreateWorkspace<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Workspace>, Error<responses::CreateWorkspaceError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8456,10 +9810,8 @@ impl<'a> GetWorkspace<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Workspace>, Error<responses::GetWorkspaceError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
             "workspaceName",
             &self.workspace_name,
@@ -8473,6 +9825,14 @@ impl<'a> GetWorkspace<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("countResources", &self.count_resources)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Workspace>, Error<responses::GetWorkspaceError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8515,10 +9875,8 @@ impl<'a> UpdateWorkspace<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Workspace>, Error<responses::UpdateWorkspaceError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
             "workspaceName",
             &self.workspace_name,
@@ -8533,6 +9891,14 @@ impl<'a> UpdateWorkspace<'a> {
             )?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Workspace>, Error<responses::UpdateWorkspaceError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8572,10 +9938,8 @@ impl<'a> DeleteWorkspace<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Workspace>, Error<responses::DeleteWorkspaceError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
             "workspaceName",
             &self.workspace_name,
@@ -8588,6 +9952,14 @@ impl<'a> DeleteWorkspace<'a> {
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Workspace>, Error<responses::DeleteWorkspaceError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8626,10 +9998,8 @@ impl<'a> LeaveWorkspace<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Workspace>, Error<responses::LeaveWorkspaceError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
             "workspaceName",
             &self.workspace_name,
@@ -8642,6 +10012,14 @@ impl<'a> LeaveWorkspace<'a> {
                 &format!("/workspaces/{workspace_name}/leave"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Workspace>, Error<responses::LeaveWorkspaceError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -8683,13 +10061,8 @@ impl<'a> CheckWorkspaceAvailability<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::CheckWorkspaceAvailabilityResponse>,
-        Error<responses::CheckWorkspaceAvailabilityError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -8701,6 +10074,17 @@ impl<'a> CheckWorkspaceAvailability<'a> {
         request.query("withReason", &self.with_reason)?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::CheckWorkspaceAvailabilityResponse>,
+        Error<responses::CheckWorkspaceAvailabilityError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),

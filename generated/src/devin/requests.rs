@@ -33,13 +33,8 @@ impl<'a> RevokeServiceUserApiKey<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<types::ApiKeyResponse>,
-        Error<responses::RevokeServiceUserApiKeyError>,
-    > {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let service_user_id = runtime::path_segment(
             "service_user_id",
             &self.service_user_id,
@@ -55,6 +50,17 @@ impl<'a> RevokeServiceUserApiKey<'a> {
                 ),
                 &[&[scheme::BEARER_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<types::ApiKeyResponse>,
+        Error<responses::RevokeServiceUserApiKeyError>,
+    > {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),

@@ -26,11 +26,17 @@ impl<'a> SendMessage<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<()>, Error<responses::SendMessageError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/messages", &[])?;
         let body = &self.body;
         request.form(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Response<()>, Error<responses::SendMessageError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             201 => response.empty(),
@@ -60,8 +66,8 @@ impl<'a> UploadFile<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<()>, Error<responses::UploadFileError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let name = runtime::path_segment("name", &self.name)?;
         let mut request = self
             .client
@@ -69,6 +75,12 @@ impl<'a> UploadFile<'a> {
             .request(Method::PUT, &format!("/files/{name}"), &[])?;
         let body = &self.body;
         request.raw("application/octet-stream", body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Response<()>, Error<responses::UploadFileError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -102,12 +114,18 @@ impl<'a> AddNote<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<()>, Error<responses::AddNoteError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/notes", &[])?;
         if let Some(body) = &self.body {
             request.raw("text/plain", body)?;
         }
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Response<()>, Error<responses::AddNoteError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -141,16 +159,22 @@ impl<'a> UploadAvatar<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::UploadAvatarError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/avatars", &[])?;
         if let Some(body) = &self.body {
             let mut form = runtime::Multipart::new();
             form.file("file", body.file.as_deref());
             request.multipart(form)?;
         }
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::UploadAvatarError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),

@@ -26,13 +26,19 @@ impl<'a> CreateSandbox<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let mut request = self.client.runtime.request(Method::POST, "/sandboxes", &[])?;
+        let body = &self.body;
+        request.json(body)?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>> {
-        let mut request = self.client.runtime.request(Method::POST, "/sandboxes", &[])?;
-        let body = &self.body;
-        request.json(body)?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -60,11 +66,17 @@ impl<'a> PutRule<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<()>, Error<responses::PutRuleError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::PUT, "/rules", &[])?;
         let body = &self.body;
         request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Response<()>, Error<responses::PutRuleError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),

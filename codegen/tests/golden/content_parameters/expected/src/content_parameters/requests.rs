@@ -45,10 +45,8 @@ impl<'a> ListConversations<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::ListConversationsError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
             .runtime
@@ -75,6 +73,14 @@ impl<'a> ListConversations<'a> {
                 ))?;
             request.header("x-trace", &text)?;
         }
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::ListConversationsError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),

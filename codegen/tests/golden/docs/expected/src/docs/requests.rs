@@ -24,11 +24,17 @@ impl<'a> ListItems<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let request = self.client.runtime.request(Method::GET, "/items", &[])?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> Result<Response<Vec<types::Item>>, Error<responses::ListItemsError>> {
-        let request = self.client.runtime.request(Method::GET, "/items", &[])?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),

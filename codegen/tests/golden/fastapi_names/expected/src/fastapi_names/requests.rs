@@ -27,10 +27,8 @@ impl<'a> RevokeApiKey<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::RevokeApiKeyError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let user_id = runtime::path_segment("user_id", &self.user_id)?;
         let api_key_id = runtime::path_segment("api_key_id", &self.api_key_id)?;
         let request = self
@@ -41,6 +39,14 @@ impl<'a> RevokeApiKey<'a> {
                 &format!("/v1/users/{user_id}/api-keys/{api_key_id}"),
                 &[],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::RevokeApiKeyError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -68,15 +74,21 @@ impl<'a> ListKeysForAccount<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<()>, Error<responses::ListKeysForAccountError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let request = self
             .client
             .runtime
             .request(Method::GET, &format!("/accounts/{client_id}/keys"), &[])?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::ListKeysForAccountError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),

@@ -32,12 +32,18 @@ impl<'a> ListCustomers<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let mut request = self.client.runtime.request(Method::GET, "/customers", &[])?;
+        request.query("order", &self.order)?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> Result<Response<types::Customer>, Error<responses::ListCustomersError>> {
-        let mut request = self.client.runtime.request(Method::GET, "/customers", &[])?;
-        request.query("order", &self.order)?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -71,12 +77,18 @@ impl<'a> ListInvoices<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let mut request = self.client.runtime.request(Method::GET, "/invoices", &[])?;
+        request.query("order", &self.order)?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> Result<Response<types::Invoice>, Error<responses::ListInvoicesError>> {
-        let mut request = self.client.runtime.request(Method::GET, "/invoices", &[])?;
-        request.query("order", &self.order)?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),

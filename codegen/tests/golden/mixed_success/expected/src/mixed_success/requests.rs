@@ -26,6 +26,14 @@ impl<'a> CreateJob<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let mut request = self.client.runtime.request(Method::POST, "/jobs", &[])?;
+        let body = &self.body;
+        request.json(body)?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -33,9 +41,7 @@ impl<'a> CreateJob<'a> {
         Response<responses::CreateJobSuccess>,
         Error<responses::CreateJobError>,
     > {
-        let mut request = self.client.runtime.request(Method::POST, "/jobs", &[])?;
-        let body = &self.body;
-        request.json(body)?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json_map(responses::CreateJobSuccess::Ok),

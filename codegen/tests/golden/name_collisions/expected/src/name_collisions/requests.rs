@@ -24,11 +24,17 @@ impl<'a> ListPets<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let request = self.client.runtime.request(Method::GET, "/pets", &[])?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> Result<Response<types::ListPetsResponse2>, Error<responses::ListPetsError>> {
-        let request = self.client.runtime.request(Method::GET, "/pets", &[])?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -54,11 +60,17 @@ impl<'a> ListPetsPost<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let request = self.client.runtime.request(Method::POST, "/pets", &[])?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::ListPetsPostError>> {
-        let request = self.client.runtime.request(Method::POST, "/pets", &[])?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             201 => response.empty(),

@@ -24,11 +24,17 @@ impl<'a> Get<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let request = self.client.runtime.request(Method::GET, "/a", &[])?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> Result<Response<responses::GetSuccess>, Error<responses::GetError>> {
-        let request = self.client.runtime.request(Method::GET, "/a", &[])?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json_map(responses::GetSuccess::Ok),
@@ -55,11 +61,17 @@ impl<'a> GetError<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let request = self.client.runtime.request(Method::GET, "/b", &[])?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> Result<Response<responses::GetErrorSuccess>, Error<responses::GetErrorError>> {
-        let request = self.client.runtime.request(Method::GET, "/b", &[])?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json_map(responses::GetErrorSuccess::Ok),
@@ -91,11 +103,17 @@ impl<'a> Error2<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let request = self.client.runtime.request(Method::GET, "/c", &[])?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> Result<Response<responses::ErrorSuccess>, Error<responses::ErrorError>> {
-        let request = self.client.runtime.request(Method::GET, "/c", &[])?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json_map(responses::ErrorSuccess::Ok),
@@ -124,12 +142,18 @@ impl<'a> BuilderGet<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<()>, Error<responses::BuilderGetError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
             .request(Method::GET, "/d", &[&[scheme::TIMEOUT]])?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Response<()>, Error<responses::BuilderGetError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),

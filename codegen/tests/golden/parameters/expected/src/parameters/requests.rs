@@ -92,8 +92,8 @@ impl<'a> Search<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<()>, Error<responses::SearchError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let index = runtime::path_segment("index", &self.index)?;
         let mut request = self
             .client
@@ -110,6 +110,12 @@ impl<'a> Search<'a> {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Response<()>, Error<responses::SearchError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),

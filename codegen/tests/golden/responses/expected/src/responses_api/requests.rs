@@ -26,16 +26,22 @@ impl<'a> GetThing<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<types::Thing>, Error<responses::GetThingError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
             .client
             .runtime
             .request(Method::GET, &format!("/things/{id}"), &[])?;
         request.header("accept", "application/json, text/plain")?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Thing>, Error<responses::GetThingError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -68,14 +74,20 @@ impl<'a> DeleteThing<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<()>, Error<responses::DeleteThingError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
             .client
             .runtime
             .request(Method::DELETE, &format!("/things/{id}"), &[])?;
         request.header("accept", "application/problem+json")?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Response<()>, Error<responses::DeleteThingError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -103,20 +115,40 @@ impl<'a> GetRawThing<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Vec<u8>>, Error<responses::GetRawThingError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
             .client
             .runtime
             .request(Method::GET, &format!("/things/{id}/raw"), &[])?;
         request.header("accept", "application/octet-stream")?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<Vec<u8>>, Error<responses::GetRawThingError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.bytes(),
             _ => Err(response.unexpected()),
         }
+    }
+
+    /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by
+    /// the request's time limit, nor held whole in memory).
+    pub async fn send_stream(
+        self,
+    ) -> Result<Response<runtime::ByteStream>, Error<responses::GetRawThingError>> {
+        let request = self.request()?;
+        let response = self.client.runtime.send_streaming(request, &self.call).await?;
+        if matches!(response.status().as_u16(), 200) {
+            return Ok(response.bytes());
+        }
+        let response = response.into_raw().await?;
+        Err(response.unexpected())
     }
 }

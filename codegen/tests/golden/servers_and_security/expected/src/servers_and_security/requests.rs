@@ -24,9 +24,15 @@ impl<'a> GetOpen<'a> {
     }
 
     runtime::call_settings!();
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let request = self.client.runtime.request(Method::GET, "/open", &[])?;
+        Ok(request)
+    }
+
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<Response<()>, Error<responses::GetOpenError>> {
-        let request = self.client.runtime.request(Method::GET, "/open", &[])?;
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),
@@ -52,8 +58,8 @@ impl<'a> DoAdmin<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<()>, Error<responses::DoAdminError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
@@ -62,6 +68,12 @@ impl<'a> DoAdmin<'a> {
                 "/admin",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Response<()>, Error<responses::DoAdminError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),
@@ -87,12 +99,18 @@ impl<'a> NeedsBoth<'a> {
     }
 
     runtime::call_settings!();
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> Result<Response<()>, Error<responses::NeedsBothError>> {
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
             .runtime
             .request(Method::GET, "/both", &[&[scheme::OAUTH2, scheme::BASIC], &[]])?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> Result<Response<()>, Error<responses::NeedsBothError>> {
+        let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             200 => response.empty(),
