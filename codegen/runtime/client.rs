@@ -206,6 +206,7 @@ impl ClientBuilder {
                 *source = Arc::new(source.resolved(&url).map_err(BuildError::InvalidTokenUrl)?);
             }
         }
+        let http_from_caller = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -214,10 +215,14 @@ impl ClientBuilder {
                 .build()
                 .map_err(BuildError::Http)?,
         };
+        let connect_timeout = self.connect_timeout;
         // Operation paths start with `/`; keeping the base without a trailing one joins them simply.
         let base_url = url.as_str().trim_end_matches('/').to_string();
         let shared = Shared {
             http,
+            http_without_redirects: std::sync::OnceLock::new(),
+            http_from_caller,
+            connect_timeout,
             base_url,
             base: url.clone(),
             credentials,
@@ -271,6 +276,11 @@ impl Credentials {
 
 struct Shared {
     http: reqwest::Client,
+    /// For operations that declare a redirect as their answer: a client that does not follow
+    /// it, made when first needed (a caller's own `http_client` is used as it is).
+    http_without_redirects: std::sync::OnceLock<reqwest::Client>,
+    /// Whether `http` is the caller's, whose redirect policy stays theirs.
+    http_from_caller: bool,
     base_url: String,
     /// The base URL parsed: requests to an absolute URL must stay on its origin, where the
     /// credentials may go.
@@ -279,6 +289,25 @@ struct Shared {
     hooks: Vec<Arc<dyn Hook>>,
     max_response_bytes: usize,
     default_headers: HeaderMap,
+    connect_timeout: Duration,
+}
+
+impl Shared {
+    /// The HTTP client for a request: one that leaves redirects to the caller when the request
+    /// asks for them (see [`Request::keep_redirects`]).
+    fn http_for(&self, follow_redirects: bool) -> &reqwest::Client {
+        if follow_redirects || self.http_from_caller {
+            return &self.http;
+        }
+        self.http_without_redirects.get_or_init(|| {
+            reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_else(|_| self.http.clone())
+        })
+    }
 }
 
 impl fmt::Debug for Client {
@@ -336,7 +365,12 @@ impl Client {
     }
 
     fn authorized(&self, method: Method, url: Url, security: Security) -> Result<Request, InvalidRequest> {
-        let mut request = Request { inner: reqwest::Request::new(method, url), cookies: Vec::new(), schemes: &[] };
+        let mut request = Request {
+            inner: reqwest::Request::new(method, url),
+            cookies: Vec::new(),
+            schemes: &[],
+            follow_redirects: true,
+        };
         if security.is_empty() {
             return Ok(request);
         }
@@ -368,9 +402,10 @@ impl Client {
     pub async fn send<E>(&self, request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
         let timeout = call.timeout.unwrap_or(self.timeout);
         let limit = self.shared.max_response_bytes;
+        let http = self.shared.http_for(request.follow_redirects);
         let attempt = move |mut request: reqwest::Request| async move {
             *request.timeout_mut() = timeout;
-            let mut response = self.shared.http.execute(request).await?;
+            let mut response = http.execute(request).await?;
             let status = response.status();
             let url = response.url().clone();
             let headers = std::mem::take(response.headers_mut());

@@ -17,6 +17,8 @@ mod client;
 #[cfg(feature = "client")]
 mod encode;
 #[cfg(feature = "client")]
+mod form;
+#[cfg(feature = "client")]
 mod paging;
 #[cfg(feature = "client")]
 mod policy;
@@ -37,13 +39,14 @@ pub use {
         DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, USER_AGENT, header_text,
     },
     encode::{Multipart, QueryStyle, path_segment},
+    form::FieldStyle,
     paging::{Items, Pages, items, link_next, next_page_url, pages},
     policy::{Hook, RetryPolicy},
     request::Request,
     reqwest,
     reqwest::header::HeaderMap,
     reqwest::{Method, StatusCode},
-    response::{ApiError, Error, InvalidRequest, RawResponse, Response},
+    response::{ApiError, Error, InvalidRequest, RawResponse, Redirect, Response},
     stream::{ByteStream, Event, EventStream, StreamError, Streaming},
 };
 

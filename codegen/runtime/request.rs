@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::auth::{ApiKeyLocation, Credential, Secret};
 use super::client::Scheme;
 use super::encode::{Multipart, QueryStyle, header_name, scalar_texts};
+use super::form::{FieldStyle, form_pairs};
 use super::response::InvalidRequest;
 
 /// A request being built by a generated operation.
@@ -17,9 +18,16 @@ pub struct Request {
     pub(super) cookies: Vec<String>,
     /// The schemes of the security alternative chosen for this request.
     pub(super) schemes: &'static [Scheme],
+    /// Whether a redirect is followed (the default) or is the answer.
+    pub(super) follow_redirects: bool,
 }
 
 impl Request {
+    /// Leaves a redirect to the caller: for operations that declare one as their answer.
+    pub fn keep_redirects(&mut self) {
+        self.follow_redirects = false;
+    }
+
     /// Adds a query parameter in OpenAPI's default style (`form`, exploded): a scalar as
     /// `name=value`, a list as `name=a&name=b`, an object as one pair per property, `None` as
     /// nothing.
@@ -102,31 +110,18 @@ impl Request {
         self.set_body("application/json", bytes)
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body from the fields of `body`: scalars as
-    /// themselves, lists as one pair per item, `None` fields left out, nested objects as JSON.
-    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
+    /// Sets an `application/x-www-form-urlencoded` body from the fields of `body`, each in the
+    /// style `styles` gives it (by its shape otherwise; see `form`), `None` fields left out.
+    pub fn form<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        styles: &[(&str, FieldStyle)],
+    ) -> Result<(), InvalidRequest> {
         let value =
             serde_json::to_value(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded: {e}")))?;
-        let serde_json::Value::Object(fields) = value else {
-            return Err(InvalidRequest("a form body must be an object".into()));
-        };
         let mut form = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in fields {
-            let items = match value {
-                serde_json::Value::Array(items) => items,
-                other => vec![other],
-            };
-            for item in items {
-                match item {
-                    serde_json::Value::Null => {}
-                    serde_json::Value::String(text) => {
-                        form.append_pair(&name, &text);
-                    }
-                    other => {
-                        form.append_pair(&name, &other.to_string());
-                    }
-                }
-            }
+        for (name, value) in form_pairs(value, styles)? {
+            form.append_pair(&name, &value);
         }
         self.set_body("application/x-www-form-urlencoded", form.finish().into_bytes())
     }
@@ -213,7 +208,7 @@ mod tests {
     fn form_bodies_repeat_lists_and_skip_nulls() {
         let mut request = request();
         let body = serde_json::json!({"To": "+1 555", "MediaUrl": ["a", "b"], "Skip": null, "N": 2});
-        request.form(&body).unwrap();
+        request.form(&body, &[]).unwrap();
         let request = request.finish();
         assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
         let sent = std::str::from_utf8(request.body().and_then(|b| b.as_bytes()).unwrap()).unwrap();

@@ -84,6 +84,21 @@ impl RawResponse {
         }
     }
 
+    /// A declared redirect: where it points (its `Location` header), not followed.
+    pub fn redirect<E>(self) -> Result<Response<Redirect>, Error<E>> {
+        let location = self.headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        match location {
+            Some(location) => {
+                let location = self.url.join(&location).map(String::from).unwrap_or(location);
+                Ok(Response { status: self.status, headers: self.headers, url: self.url, body: Redirect { location } })
+            }
+            None => {
+                let source = "a redirect without a `Location` header".into();
+                Err(Error::Decode { source, response: Box::new(self) })
+            }
+        }
+    }
+
     /// A declared binary success body.
     pub fn bytes<E>(self) -> Result<Response<Vec<u8>>, Error<E>> {
         Ok(Response { status: self.status, headers: self.headers, url: self.url, body: self.body })
@@ -118,6 +133,13 @@ impl RawResponse {
     pub fn unexpected<E>(self) -> Error<E> {
         Error::UnexpectedStatus(Box::new(self))
     }
+}
+
+/// A redirect an operation declares as its answer: where it points, resolved against the URL
+/// that answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub location: String,
 }
 
 /// A successful response: the decoded body, with the status and headers it came with.

@@ -16,6 +16,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
+    ("form.rs", include_str!("../../runtime/form.rs")),
     ("paging.rs", include_str!("../../runtime/paging.rs")),
     ("policy.rs", include_str!("../../runtime/policy.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),

@@ -12,8 +12,8 @@ use super::responses::{
 };
 use super::tokens::{Paths, ident, imports_for};
 use crate::model::{
-    Api, BodyEncoding, NextPage, Operation, Param, ParamLocation, PathSegment, QueryStyle, RequestBody, ResponseBody,
-    SecurityRequirement, TypeKind, TypeRef,
+    Api, BodyEncoding, FieldStyle, NextPage, Operation, Param, ParamLocation, PathSegment, QueryStyle, RequestBody,
+    ResponseBody, SecurityRequirement, TypeKind, TypeRef,
 };
 
 pub fn requests_module(api: &Api) -> TokenStream {
@@ -211,12 +211,16 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         .as_deref()
         .filter(|accept| *accept != "application/json")
         .map(|accept| quote!(request.header("accept", #accept)?;));
+    // A declared redirect is the answer, not a step to follow.
+    let keep_redirects =
+        op.success.iter().any(|case| case.body == ResponseBody::Redirect).then(|| quote!(request.keep_redirects();));
     let setup: Vec<TokenStream> = op
         .params
         .iter()
         .filter_map(param_setup)
         .chain(op.body.as_ref().map(|b| body_setup(api, b)))
         .chain(accept)
+        .chain(keep_redirects)
         .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
     let next_url = follows_urls(op).then(|| {
@@ -253,6 +257,20 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         }
     };
     let send_stream = bytes_stream(op);
+    let send_raw = (!op.other_media.is_empty()).then(|| {
+        let doc = format!(
+            " Sends the request and gives the answer as it came, undecoded: for the media types this \
+             operation also answers with ({}), which `send` does not decode. Ask for one with `.header(\"accept\", ..)`.",
+            op.other_media.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+        );
+        quote! {
+            #[doc = #doc]
+            pub async fn send_raw(self) -> Result<runtime::RawResponse, Error<responses::#error_type>> {
+                let request = self.request()?;
+                self.client.runtime.send(request, &self.call).await
+            }
+        }
+    });
     quote! {
         /// The request this builder describes, not sent yet.
         fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -265,6 +283,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
 
         #send
         #send_stream
+        #send_raw
     }
 }
 
@@ -445,8 +464,8 @@ fn body_setup(api: &Api, body: &RequestBody) -> TokenStream {
     let media_type = &body.media_type;
     let set = match body.encoding {
         BodyEncoding::Json => quote!(request.json(body)?;),
-        BodyEncoding::Form => quote!(request.form(body)?;),
-        BodyEncoding::Multipart => multipart_setup(api, &body.ty),
+        BodyEncoding::Form => form_setup(body),
+        BodyEncoding::Multipart => multipart_setup(api, body),
         BodyEncoding::Bytes | BodyEncoding::Text => quote!(request.raw(#media_type, body)?;),
     };
     if body.required {
@@ -463,9 +482,25 @@ fn body_setup(api: &Api, body: &RequestBody) -> TokenStream {
     }
 }
 
-/// One part per field of the body struct: bytes as file parts, everything else as text.
-fn multipart_setup(api: &Api, ty: &TypeRef) -> TokenStream {
-    let fields = match ty {
+/// A form body, with the style the model decided for each field.
+fn form_setup(body: &RequestBody) -> TokenStream {
+    let styles = body.fields.iter().map(|field| {
+        let wire = &field.wire_name;
+        let style = match field.style {
+            FieldStyle::Form { explode } => quote!(runtime::FieldStyle::Form { explode: #explode }),
+            FieldStyle::Delimited(delimiter) => quote!(runtime::FieldStyle::Delimited(#delimiter)),
+            FieldStyle::Brackets => quote!(runtime::FieldStyle::Brackets),
+            FieldStyle::Json => quote!(runtime::FieldStyle::Json),
+        };
+        quote!((#wire, #style))
+    });
+    quote!(request.form(body, &[#(#styles),*])?;)
+}
+
+/// One part per field of the body struct: bytes as file parts, objects as JSON parts (or the
+/// `Content-Type` the spec's `encoding` names), everything else as text.
+fn multipart_setup(api: &Api, body: &RequestBody) -> TokenStream {
+    let fields = match &body.ty {
         TypeRef::Named(id) => match &api.type_def(*id).kind {
             TypeKind::Struct { fields } => fields.as_slice(),
             _ => &[],
@@ -475,10 +510,13 @@ fn multipart_setup(api: &Api, ty: &TypeRef) -> TokenStream {
     let parts = fields.iter().map(|field| {
         let name = ident(&field.name);
         let wire = &field.wire_name;
-        match (&field.ty, field.presence.is_required()) {
-            (TypeRef::Bytes, true) => quote!(form.file(#wire, Some(&body.#name));),
-            (TypeRef::Bytes, false) => quote!(form.file(#wire, body.#name.as_deref());),
-            _ => quote!(form.text(#wire, &body.#name)?;),
+        let content_type = body.fields.iter().find(|f| &f.wire_name == wire).and_then(|f| f.content_type.as_deref());
+        match (&field.ty, field.presence.is_required(), content_type) {
+            (TypeRef::Bytes, true, _) => quote!(form.file(#wire, Some(&body.#name));),
+            (TypeRef::Bytes, false, _) => quote!(form.file(#wire, body.#name.as_deref());),
+            (_, _, Some("application/json")) => quote!(form.json(#wire, &body.#name)?;),
+            (_, _, Some(content_type)) => quote!(form.typed(#wire, &body.#name, #content_type)?;),
+            (_, _, None) => quote!(form.text(#wire, &body.#name)?;),
         }
     });
     quote! {

@@ -72,6 +72,7 @@ pub(super) fn body_type(api: &Api, body: &ResponseBody) -> Option<TokenStream> {
             let data = events.data.as_ref().map_or_else(|| quote!(String), |ty| Paths::outside().type_of(api, ty));
             Some(quote!(runtime::EventStream<#data>))
         }
+        ResponseBody::Redirect => Some(quote!(runtime::Redirect)),
     }
 }
 
@@ -164,8 +165,8 @@ fn dispatch(op: &Operation, with_successes: bool) -> TokenStream {
             ResponseBody::Json(_) => quote!(Err(response.error_json(#path))),
             ResponseBody::Text => quote!(Err(response.error_text(#path))),
             ResponseBody::Bytes => quote!(Err(response.error_bytes(#path))),
-            // The model gives events to successes only; an error answer is read as text.
-            ResponseBody::EventStream(_) => quote!(Err(response.error_text(#path))),
+            // The model gives events and redirects to successes only; an error answer is text.
+            ResponseBody::EventStream(_) | ResponseBody::Redirect => quote!(Err(response.error_text(#path))),
         };
         cases.push((case.status, expr));
     }
@@ -215,6 +216,7 @@ fn success_decode(body: &ResponseBody) -> TokenStream {
         ResponseBody::Empty => quote!(response.empty()),
         ResponseBody::Json(_) => quote!(response.json()),
         ResponseBody::Text => quote!(response.text_body()),
+        ResponseBody::Redirect => quote!(response.redirect()),
         // Event streams never reach here (see `response_arms`); bytes are what they are.
         ResponseBody::Bytes | ResponseBody::EventStream(_) => quote!(response.bytes()),
     }

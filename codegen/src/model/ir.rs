@@ -441,6 +441,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Its server-sent-events variant, when a body property switches the response to events.
     pub streaming: Option<Streaming>,
+    /// The media types a success declares beside JSON (`text/csv`), which `send` does not
+    /// decode; the request builder gets `send_raw` for them.
+    pub other_media: Vec<String>,
 }
 
 /// How a paginated operation reaches its next page, and where a page's items are.
@@ -624,6 +627,8 @@ pub enum ResponseBody {
     Bytes,
     /// `text/event-stream`: server-sent events, read one at a time.
     EventStream(EventStream),
+    /// A redirect the operation answers with (it declares no other success): its `Location`.
+    Redirect,
 }
 
 /// What each server-sent event of a stream carries.

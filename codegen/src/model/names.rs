@@ -44,8 +44,20 @@ pub const REQUESTS_MODULE_NAMES: &[&str] =
 pub const RESPONSES_MODULE_NAMES: &[&str] = &["String", "Vec", "Option", "Box"];
 
 /// Methods every request builder has besides its optional parameters' setters.
-pub const REQUEST_METHODS: &[&str] =
-    &["send", "send_stream", "request", "pages", "items", "streaming", "timeout", "retry", "header", "body", "new"];
+pub const REQUEST_METHODS: &[&str] = &[
+    "send",
+    "send_stream",
+    "send_raw",
+    "request",
+    "pages",
+    "items",
+    "streaming",
+    "timeout",
+    "retry",
+    "header",
+    "body",
+    "new",
+];
 
 /// Methods every generated `ClientBuilder` has besides its credential setters.
 pub const BUILDER_METHODS: &[&str] = &[

@@ -84,7 +84,7 @@ pub fn build<'a>(
             if let Some(id) = &op.operation_id {
                 by_id.insert(id.clone(), operations.len());
             }
-            let Responses { success, errors, accept, link_header, events_beside_json } = responses;
+            let Responses { success, errors, accept, link_header, events_beside_json, other_media } = responses;
             let streaming = events_beside_json
                 .and_then(|(status, events)| streaming_variant(types, &name, camel, body.as_ref(), status, events));
             let successes = match success.split_first() {
@@ -114,6 +114,7 @@ pub fn build<'a>(
                 link_header,
                 pagination: None,
                 streaming,
+                other_media,
             });
         }
     }
@@ -348,6 +349,9 @@ fn responses<'a>(
         listed.push((StatusMatch::Default, default, "default".to_string()));
     }
     let declares_success = listed.iter().any(|(s, _, _)| is_success(*s));
+    // An operation whose only success is a redirect answers with where it points.
+    let answers_with_redirect = !declares_success && listed.iter().any(|(s, _, _)| is_redirect(*s));
+    let mut other_media: Vec<String> = Vec::new();
     let (mut success, mut errors) = (Vec::new(), Vec::new());
     for (status, response, key) in listed {
         let response_at = format!("{at}/responses/{key}");
@@ -362,7 +366,9 @@ fn responses<'a>(
         }
         link_header |= is_success(status) && response.headers.keys().any(|h| h.eq_ignore_ascii_case("link"));
         // A `default` with no 2xx beside it is how some specs declare their only success.
-        let is_ok = is_success(status) || (status == StatusMatch::Default && !declares_success);
+        let is_ok = is_success(status)
+            || (answers_with_redirect && is_redirect(status))
+            || (status == StatusMatch::Default && !declares_success && !answers_with_redirect);
         let name_part = if is_ok { "Response".to_string() } else { format!("{}Response", status_variant(status)) };
         let mut events = match response.content.iter().find(|(m, _)| is_event_stream(m)) {
             Some((media_type, media)) if is_ok => {
@@ -385,7 +391,12 @@ fn responses<'a>(
             _ => None,
         };
         let json = response.content.iter().find(|(m, _)| is_json(m));
+        if is_ok && json.is_some() {
+            let others = response.content.keys().filter(|m| !is_json(m) && !is_event_stream(m));
+            other_media.extend(others.filter(|m| !other_media.contains(m)).cloned().collect::<Vec<_>>());
+        }
         let body = match json.or_else(|| response.content.first()) {
+            _ if answers_with_redirect && is_redirect(status) => ResponseBody::Redirect,
             None => ResponseBody::Empty,
             // Events alone: the body is the stream. Beside JSON, events are the streaming variant's.
             Some(_) if json.is_none() && events.is_some() => {
@@ -418,7 +429,7 @@ fn responses<'a>(
         };
         if is_ok { success.push(case) } else { errors.push(case) }
     }
-    Ok(Responses { success, errors, accept: accept(&media_types), link_header, events_beside_json })
+    Ok(Responses { success, errors, accept: accept(&media_types), link_header, events_beside_json, other_media })
 }
 
 /// What an operation's responses say: its successes and errors, its `Accept` header, whether a
@@ -429,6 +440,7 @@ struct Responses {
     accept: Option<String>,
     link_header: bool,
     events_beside_json: Option<(StatusMatch, EventStream)>,
+    other_media: Vec<String>,
 }
 
 /// The events variant of an operation that answers JSON or events as its body's boolean
@@ -476,6 +488,10 @@ fn accept(media_types: &[&str]) -> Option<String> {
     }
     let (json, other): (Vec<&str>, Vec<&str>) = media_types.iter().partition(|m| is_json(m));
     Some(json.into_iter().chain(other).collect::<Vec<_>>().join(", "))
+}
+
+fn is_redirect(status: StatusMatch) -> bool {
+    matches!(status, StatusMatch::Code(300..=399) | StatusMatch::Range(3))
 }
 
 fn is_success(status: StatusMatch) -> bool {

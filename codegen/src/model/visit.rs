@@ -74,7 +74,7 @@ pub fn every_type_ref(api: &mut Api, mut f: impl FnMut(&mut TypeRef)) {
             match &mut case.body {
                 ResponseBody::Json(ty) => ty.visit_mut(&mut f),
                 ResponseBody::EventStream(events) => events.data.iter_mut().for_each(|ty| ty.visit_mut(&mut f)),
-                ResponseBody::Empty | ResponseBody::Text | ResponseBody::Bytes => {}
+                ResponseBody::Empty | ResponseBody::Text | ResponseBody::Bytes | ResponseBody::Redirect => {}
             }
         }
     }

@@ -92,24 +92,52 @@ impl Multipart {
                 serde_json::Value::String(text) => text,
                 other => other.to_string(),
             };
-            self.part(name, None, text.as_bytes());
+            self.part(name, None, None, text.as_bytes());
         }
+        Ok(())
+    }
+
+    /// A part holding `value` as JSON, `Content-Type: application/json` (OpenAPI's default for
+    /// an object in a multipart body); `None` as no part.
+    pub fn json<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
+        self.typed(name, value, "application/json")
+    }
+
+    /// A part holding `value` as JSON text with the `Content-Type` the spec's `encoding` names;
+    /// `None` as no part.
+    pub fn typed<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        content_type: &str,
+    ) -> Result<(), InvalidRequest> {
+        let value =
+            serde_json::to_value(value).map_err(|e| InvalidRequest(format!("part `{name}` cannot be encoded: {e}")))?;
+        let text = match value {
+            serde_json::Value::Null => return Ok(()),
+            serde_json::Value::String(text) if !content_type.contains("json") => text,
+            other => other.to_string(),
+        };
+        self.part(name, None, Some(content_type), text.as_bytes());
         Ok(())
     }
 
     /// A file part holding `bytes`, or no part for `None`.
     pub fn file(&mut self, name: &str, bytes: Option<&[u8]>) {
         if let Some(bytes) = bytes {
-            self.part(name, Some(name), bytes);
+            self.part(name, Some(name), Some("application/octet-stream"), bytes);
         }
     }
 
-    fn part(&mut self, name: &str, filename: Option<&str>, content: &[u8]) {
+    fn part(&mut self, name: &str, filename: Option<&str>, content_type: Option<&str>, content: &[u8]) {
         // Quotes and line breaks in names are percent-encoded, as browsers do (RFC 7578 section 2).
         let quote = |s: &str| s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
         let mut head = format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, quote(name));
         if let Some(filename) = filename {
-            head.push_str(&format!("; filename=\"{}\"\r\nContent-Type: application/octet-stream", quote(filename)));
+            head.push_str(&format!("; filename=\"{}\"", quote(filename)));
+        }
+        if let Some(content_type) = content_type {
+            head.push_str(&format!("\r\nContent-Type: {}", quote(content_type)));
         }
         head.push_str("\r\n\r\n");
         self.body.extend_from_slice(head.as_bytes());
@@ -134,6 +162,7 @@ mod tests {
         form.text("tags", &["a", "b"]).unwrap();
         form.text("skipped", &None::<String>).unwrap();
         form.file("avatar", Some(b"\x89PNG"));
+        form.json("meta", &serde_json::json!({"k": 1})).unwrap();
         let boundary = form.boundary.clone();
         let body = form.finish();
         let expected = [
@@ -142,6 +171,7 @@ mod tests {
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\nb\r\n").into_bytes(),
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"avatar\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes(),
             b"\x89PNG\r\n".to_vec(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{{\"k\":1}}\r\n").into_bytes(),
             format!("--{boundary}--\r\n").into_bytes(),
         ]
         .concat();

@@ -30,7 +30,30 @@ impl<'a> SendMessage<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/messages", &[])?;
         let body = &self.body;
-        request.form(body)?;
+        request
+            .form(
+                body,
+                &[
+                    (
+                        "To",
+                        runtime::FieldStyle::Form {
+                            explode: true,
+                        },
+                    ),
+                    (
+                        "Body",
+                        runtime::FieldStyle::Form {
+                            explode: true,
+                        },
+                    ),
+                    (
+                        "MediaUrl",
+                        runtime::FieldStyle::Form {
+                            explode: true,
+                        },
+                    ),
+                ],
+            )?;
         Ok(request)
     }
 
