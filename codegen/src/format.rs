@@ -25,6 +25,8 @@ pub fn format_file(file: EmittedFile, preamble: &str) -> Result<GeneratedFile> {
             })?;
             format!("// {preamble}\n{}", separate_items(&prettyplease::unparse(&parsed)))
         }
+        // An HTML comment (Markdown files) closes on its line.
+        FileContent::Text { text, comment: "<!--" } => format!("<!-- {preamble} -->\n{text}"),
         FileContent::Text { text, comment } => format!("{comment} {preamble}\n{text}"),
     };
     Ok(GeneratedFile { path: file.path, contents })

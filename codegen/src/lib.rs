@@ -10,6 +10,7 @@ pub mod error;
 pub mod format;
 pub mod load;
 pub mod model;
+pub mod report;
 pub mod settings;
 pub mod write;
 
@@ -126,6 +127,11 @@ fn with_position(mut error: Error, spec: &SpecInput) -> Error {
 
 /// Generates a crate with one module per spec; `command` is named in every file's preamble.
 pub fn generate(config: &CrateConfig, specs: &[SpecInput], command: &str) -> Result<GeneratedCrate> {
+    generate_apis(config, &build_apis(specs)?, command)
+}
+
+/// Loads and models every spec, checking that no two share a module.
+pub fn build_apis(specs: &[SpecInput]) -> Result<Vec<model::Api>> {
     let mut apis: Vec<model::Api> = Vec::with_capacity(specs.len());
     for spec in specs {
         let api = build_api(spec)?;
@@ -140,6 +146,12 @@ pub fn generate(config: &CrateConfig, specs: &[SpecInput], command: &str) -> Res
         }
         apis.push(api);
     }
+    Ok(apis)
+}
+
+/// [`generate`] from specs already modelled (by [`build_apis`]), for callers that read the IR
+/// first, as the change report does.
+pub fn generate_apis(config: &CrateConfig, apis: &[model::Api], command: &str) -> Result<GeneratedCrate> {
     let summaries = apis
         .iter()
         .map(|api| ApiSummary {
@@ -151,9 +163,9 @@ pub fn generate(config: &CrateConfig, specs: &[SpecInput], command: &str) -> Res
             omissions: api.warnings.iter().filter(|w| w.kind == error::WarningKind::Omission).count(),
         })
         .collect();
-    let mut planned = emit::plan_crate(config, &apis);
+    let mut planned = emit::plan_crate(config, apis);
     let crate_files = planned.len();
-    planned.extend(emit::plan_calls(config, &apis));
+    planned.extend(emit::plan_calls(config, apis));
     let mut files = emit_and_format(planned, command)?;
     let calls = files.split_off(crate_files);
     Ok(GeneratedCrate { files, calls, apis: summaries })

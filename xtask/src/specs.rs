@@ -4,6 +4,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use codegen::report::Release;
 use codegen::{CrateConfig, GeneratedCrate, SpecInput};
 
 /// The generated crate's package name.
@@ -33,12 +34,23 @@ fn is_spec(name: &str) -> bool {
 
 /// Generates the whole crate from `specs/`, in memory.
 pub fn generate_all(root: &Path) -> Result<GeneratedCrate> {
+    Ok(generate_with_report(root)?.0)
+}
+
+/// Generates the whole crate from `specs/`, in memory, with the change report against the API
+/// manifests on disk. The crate's version follows the report (see `codegen::report::release`);
+/// its files include the changelog and the new manifests, last, so that they are written last.
+pub fn generate_with_report(root: &Path) -> Result<(GeneratedCrate, Release)> {
     let specs = read_specs(root)?;
+    let apis = codegen::build_apis(&specs)?;
+    let release = crate::report::plan(&crate::generated_dir(root), &apis, PACKAGE, crate::REGENERATE)?;
     let config = CrateConfig {
         package: PACKAGE.to_string(),
-        version: "0.1.0".to_string(),
+        version: release.version.clone(),
         description: None,
         standalone: false,
     };
-    Ok(codegen::generate(&config, &specs, crate::REGENERATE)?)
+    let mut generated = codegen::generate_apis(&config, &apis, crate::REGENERATE)?;
+    generated.files.extend(release.files.iter().cloned());
+    Ok((generated, release))
 }

@@ -49,6 +49,8 @@ pub fn run_all(root: &Path) -> Result<bool> {
     if !crate::standalone::corpus(root)? {
         bail!("the corpus check failed");
     }
+    outln!("==> wire-compatible spec changes keep callers compiling, breaking ones do not");
+    crate::semver::run(root)?;
     install_prism(root)?;
     outln!("==> tests (unit, golden, mock server, Prism)");
     let (passed, failed) = run_tests(&mut cargo(root, &["test", "--workspace"]))?;

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{inner_doc_attrs, sanitize};
 use super::tokens::ident;
 use crate::model::Api;
 
@@ -131,21 +130,9 @@ fn dependency_spec(dependency: &Dependency) -> String {
     format!("{{ {} }}", fields.join(", "))
 }
 
-pub fn lib_rs(config: &CrateConfig, apis: &[Api]) -> TokenStream {
-    let mut overview = format!(
-        "{}.\n\nOne module per API, each behind a cargo feature of the same name:\n",
-        sanitize(&config.description(apis))
-    );
-    for api in apis {
-        let _ = writeln!(overview, "- [`{0}`]: {1} {2}", api.module, sanitize(&api.title), sanitize(&api.version));
-    }
-    overview.push_str(
-        "\nAll of them share [`runtime`]: errors, credentials and request sending.\n\n\
-         The `client` feature (on by default) brings each API's `Client` and operations, and with \
-         them reqwest and tokio. Without it a module holds its `types` only, which need serde alone: \
-         `default-features = false, features = [\"<api>\"]`.",
-    );
-    let docs = inner_doc_attrs(&overview);
+/// The crate root: its docs are the generated README (whose examples are doctests), then one
+/// module per API behind its feature.
+pub fn lib_rs(apis: &[Api]) -> TokenStream {
     let modules = apis.iter().map(|api| {
         let name = ident(&api.module);
         let feature = api.module.as_str();
@@ -155,7 +142,7 @@ pub fn lib_rs(config: &CrateConfig, apis: &[Api]) -> TokenStream {
         }
     });
     quote! {
-        #docs
+        #![doc = include_str!("../README.md")]
         pub mod runtime;
         #(#modules)*
     }

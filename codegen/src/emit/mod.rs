@@ -9,6 +9,7 @@ mod examples;
 mod krate;
 mod operations;
 mod pagination;
+mod readme;
 mod requests;
 mod responses;
 mod tokens;
@@ -79,7 +80,14 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         text: krate::manifest(config, apis),
         comment: "#",
     }));
-    files.push(PlannedFile::rust("src/lib.rs".into(), || krate::lib_rs(config, apis)));
+    files.push(PlannedFile::rust("src/lib.rs".into(), || krate::lib_rs(apis)));
+    files.push(PlannedFile::new("README.md".into(), || {
+        let krate = config.package.replace('-', "_");
+        FileContent::Text {
+            text: readme::readme(&config.package, &config.description(apis), &krate, apis),
+            comment: "<!--",
+        }
+    }));
     if apis.iter().any(|api| !api.examples.is_empty()) {
         let krate = config.package.replace('-', "_");
         files.push(PlannedFile::rust("tests/examples.rs".into(), move || examples::examples_test(apis, &krate)));

@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::{doc_attrs, own_doc_attrs};
 use super::requests::{body_input, input_type, stored};
 use super::tokens::{ident, imports_for};
-use crate::model::{Api, Operation, SchemeKind, SecurityRequirement, TypeRef};
+use crate::model::{Api, Operation, ResponseBody, SchemeKind, SecurityRequirement, TypeRef};
 
 /// The `impl Client` block with a method per operation; `krate` is the crate's library name, for
 /// the examples.
@@ -97,6 +97,46 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
 
 /// A call of the operation with sample values, as a doctest that compiles but does not run.
 fn example(api: &Api, op: &Operation, krate: &str) -> String {
+    let body: String = usage(op).lines().map(|line| format!("{line}\n")).collect();
+    format!(
+        "```no_run\n\
+         # async fn example(client: &{krate}::{module}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         {body}\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        module = api.module,
+    )
+}
+
+/// Statements that call the operation on `client` and read its answer the way its shape asks:
+/// every item of a listing that pages, every event of a stream, else the one response.
+pub(super) fn usage(op: &Operation) -> String {
+    let call = call_expression(op);
+    if op.pagination.is_some() {
+        format!(
+            "// Every item of every page, one request in flight.\n\
+             let mut items = {call}.items();\n\
+             while let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}"
+        )
+    } else if is_event_stream(op) {
+        format!(
+            "let mut events = {call}.send().await?.into_body();\n\
+             while let Some(event) = events.next().await {{\n    println!(\"{{:?}}\", event?.data);\n}}"
+        )
+    } else {
+        format!("let response = {call}.send().await?;\nprintln!(\"{{}}: {{:?}}\", response.status(), response.body());")
+    }
+}
+
+/// Whether the operation's one success is a stream of server-sent events.
+pub(super) fn is_event_stream(op: &Operation) -> bool {
+    matches!(op.success.as_slice(), [case] if matches!(case.body, ResponseBody::EventStream(_)))
+}
+
+/// `client.op(arguments)`, the operation's method called on `client` with sample values of its
+/// required inputs, as Rust source.
+pub(super) fn call_expression(op: &Operation) -> String {
     let mut args: Vec<String> = op.required_params().map(|p| sample_argument(&p.ty, &p.sample)).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         args.push(match &body.ty {
@@ -105,18 +145,7 @@ fn example(api: &Api, op: &Operation, krate: &str) -> String {
             _ => json_argument(&body.sample),
         });
     }
-    format!(
-        "```no_run\n\
-         # async fn example(client: &{krate}::{module}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
-         let response = client.{method}({args}).send().await?;\n\
-         println!(\"{{}}: {{:?}}\", response.status(), response.body());\n\
-         # Ok(())\n\
-         # }}\n\
-         ```",
-        module = api.module,
-        method = op.name,
-        args = args.join(", ")
-    )
+    format!("client.{}({})", op.name, args.join(", "))
 }
 
 /// Rust source for an argument of type `ty` holding `value`.

@@ -13,8 +13,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_agents().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_agents().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -135,8 +138,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_applications().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_applications().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -518,8 +524,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_drives().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_drives().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -777,8 +786,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_functions().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_functions().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1324,8 +1336,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_jobs().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_jobs().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1423,8 +1438,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_job_executions("string").send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_job_executions("string").items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1514,8 +1532,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_job_execution_tasks("string", "string").send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_job_execution_tasks("string", "string").items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1597,8 +1618,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_models().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_models().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1784,8 +1808,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_policies().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_policies().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1948,8 +1975,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_sandboxes().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_sandboxes().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2285,8 +2315,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_sandbox_schedule_executions("string").send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_sandbox_schedule_executions("string").items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2307,8 +2340,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_sandbox_schedules("string").send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_sandbox_schedules("string").items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2947,8 +2983,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_volumes().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_volumes().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```

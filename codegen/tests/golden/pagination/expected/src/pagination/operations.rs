@@ -10,8 +10,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_pagination::pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_agents().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_agents().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -27,8 +30,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_pagination::pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.project_list().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.project_list().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -44,8 +50,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_pagination::pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_charges().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_charges().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -61,8 +70,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_pagination::pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_files().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_files().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -78,8 +90,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_pagination::pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_messages().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_messages().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -95,8 +110,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_pagination::pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_events().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_events().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -112,8 +130,11 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_pagination::pagination::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_records().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// // Every item of every page, one request in flight.
+    /// let mut items = client.list_records().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```

@@ -32,8 +32,10 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_streaming::streaming::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.watch_job("string").send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// let mut events = client.watch_job("string").send().await?.into_body();
+    /// while let Some(event) = events.next().await {
+    ///     println!("{:?}", event?.data);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -47,8 +49,10 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_streaming::streaming::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.tail_logs().send().await?;
-    /// println!("{}: {:?}", response.status(), response.body());
+    /// let mut events = client.tail_logs().send().await?.into_body();
+    /// while let Some(event) = events.next().await {
+    ///     println!("{:?}", event?.data);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
