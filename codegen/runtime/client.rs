@@ -596,7 +596,8 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
 }
 
 /// The settings of one call, which replace the client's: a time limit, a retry policy, and
-/// headers. Every request builder holds one and sets it through the methods `call_settings!` writes.
+/// headers. Every request builder holds one and sets it through its `timeout`, `retry` and `header`
+/// methods.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     timeout: Option<Option<Duration>>,
@@ -626,32 +627,6 @@ impl CallOptions {
         self.headers.push((name, value));
     }
 }
-
-/// The per-call settings every request builder offers, written once: `timeout`, `retry` and
-/// `header`, which act on the builder's `call` field (a [`CallOptions`]).
-macro_rules! call_settings {
-    () => {
-        /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-        pub fn timeout(mut self, timeout: impl Into<Option<::std::time::Duration>>) -> Self {
-            self.call.timeout(timeout.into());
-            self
-        }
-
-        /// Sets when this call is sent again after a failure, replacing the client's policy.
-        pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-            self.call.retry(policy);
-            self
-        }
-
-        /// Adds a header to this call; it replaces a default header of the same name.
-        pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-            self.call.header(name.into(), value.into());
-            self
-        }
-    };
-}
-
-pub(crate) use call_settings;
 
 #[cfg(test)]
 mod tests {

@@ -30,8 +30,6 @@ mod response;
 mod stream;
 
 #[cfg(feature = "client")]
-pub(crate) use client::call_settings;
-#[cfg(feature = "client")]
 pub use {
     auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource},
     client::{

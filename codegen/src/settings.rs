@@ -1,7 +1,7 @@
 //! Per-spec settings, read from an optional TOML file beside the spec (`specs/<stem>.toml`).
 //!
-//! Everything here is about naming and placement; what the API *is* comes from the spec (and its
-//! overlay), never from settings.
+//! Everything here is about naming, placement and representation; what the API *is* comes from
+//! the spec (and its overlay), never from settings.
 
 use std::collections::BTreeMap;
 
@@ -37,6 +37,23 @@ pub struct Settings {
     /// or operationId (see [`PaginationSetting`]).
     #[serde(default)]
     pub pagination: BTreeMap<String, PaginationSetting>,
+    /// How strings of format `date-time`, `date` and `uuid` are typed.
+    #[serde(default)]
+    pub formats: Formats,
+}
+
+/// How strings of a well-known format are typed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Formats {
+    /// `String`, as the server sent it: a value slightly off its format (a date-time without an
+    /// offset, an upper-case UUID) still decodes, and is sent back byte for byte.
+    #[default]
+    Strings,
+    /// `chrono::DateTime<Utc>`, `chrono::NaiveDate` and `uuid::Uuid`: parsed on decoding, so a
+    /// value off its format fails the whole response's decoding (`Error::Decode`, with the line
+    /// and column in the body), and a date-time is written back in UTC (the same instant).
+    Typed,
 }
 
 /// How one operation pages. Paths are the response's wire names, dotted (`meta.next`).
@@ -81,7 +98,7 @@ mod tests {
     fn parses_every_field() {
         let s = Settings::from_toml(
             "x.toml",
-            "module = \"devin\"\nstrip-operation-prefixes = [\"handle_\"]\n\
+            "module = \"devin\"\nstrip-operation-prefixes = [\"handle_\"]\nformats = \"typed\"\n\
              [rename-operations]\nop = \"better\"\n[rename-types]\nA = \"B\"\n\
              [header-defaults]\nX-Version = \"2\"\n",
         )
@@ -91,6 +108,8 @@ mod tests {
         assert_eq!(s.rename_operations["op"], "better");
         assert_eq!(s.rename_types["A"], "B");
         assert_eq!(s.header_defaults["X-Version"], "2");
+        assert_eq!(s.formats, Formats::Typed);
+        assert_eq!(Settings::default().formats, Formats::Strings);
     }
 
     #[test]

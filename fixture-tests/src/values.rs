@@ -8,6 +8,7 @@
 //! tag when there is one). Objects hold only the keys the schema declares: a key it does not
 //! declare is not data the generated types promise to keep.
 
+use codegen::settings::Formats;
 use openapiv3::{
     AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
@@ -18,14 +19,17 @@ use serde_json::{Map, Value, json};
 /// recursive schemas give finite values.
 const MAX_DEPTH: usize = 4;
 
-/// Values the component schema `name` of `openapi` accepts.
-pub fn component(openapi: &OpenAPI, name: &str) -> BoxedStrategy<Value> {
+/// Values the component schema `name` of `openapi` accepts, for a module generated with
+/// `formats`: typed date-times are written back in UTC, so their values here are UTC already
+/// (any offset still decodes; `typed_formats.rs` tests what becomes of it).
+pub fn component(openapi: &OpenAPI, name: &str, formats: Formats) -> BoxedStrategy<Value> {
     let reference = format!("#/components/schemas/{name}");
-    Values { openapi }.of_ref(&reference, 0)
+    Values { openapi, formats }.of_ref(&reference, 0)
 }
 
 struct Values<'a> {
     openapi: &'a OpenAPI,
+    formats: Formats,
 }
 
 impl Values<'_> {
@@ -75,7 +79,7 @@ impl Values<'_> {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 one_of_listed(s.enumeration.iter().flatten().map(|v| json!(v)).collect())
             }
-            SchemaKind::Type(Type::String(s)) => strings(&s.format, s.min_length),
+            SchemaKind::Type(Type::String(s)) => strings(&s.format, s.min_length, self.formats),
             SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => {
                 one_of_listed(i.enumeration.iter().flatten().map(|v| json!(v)).collect())
             }
@@ -147,7 +151,7 @@ impl Values<'_> {
                         };
                         prop::collection::vec(items, 0..=2).prop_map(Value::Array).boxed()
                     }
-                    Some("string") => strings(&VariantOrUnknownOrEmpty::Empty, None),
+                    Some("string") => strings(&VariantOrUnknownOrEmpty::Empty, None, self.formats),
                     Some("integer") => (-1000i64..1000).prop_map(|n| json!(n)).boxed(),
                     Some("number") => (-2000i64..2000).prop_map(|h| json!(h as f64 / 2.0)).boxed(),
                     Some("boolean") => proptest::arbitrary::any::<bool>().prop_map(Value::Bool).boxed(),
@@ -299,9 +303,16 @@ fn one_of_listed(values: Vec<Value>) -> BoxedStrategy<Value> {
 }
 
 /// Strings a `format` accepts; any text when it names none the generator treats specially.
-fn strings(format: &VariantOrUnknownOrEmpty<StringFormat>, min_length: Option<usize>) -> BoxedStrategy<Value> {
+fn strings(
+    format: &VariantOrUnknownOrEmpty<StringFormat>,
+    min_length: Option<usize>,
+    formats: Formats,
+) -> BoxedStrategy<Value> {
     let fixed = |values: &[&str]| one_of_listed(values.iter().map(|v| json!(v)).collect());
     match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) if formats == Formats::Typed => {
+            fixed(&["2024-01-01T00:00:00Z", "2026-04-28T10:30:45.123Z", "1999-12-31T23:59:59.999999Z"])
+        }
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
             fixed(&["2024-01-01T00:00:00Z", "2026-04-28T12:30:45.123+02:00", "1999-12-31T23:59:59.999999Z"])
         }

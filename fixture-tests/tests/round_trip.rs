@@ -19,12 +19,12 @@ fn schema_valid_values_round_trip_through_every_fixture() {
     for dir in fixtures {
         let Some(spec) = ["spec.yaml", "spec.json"].iter().map(|f| dir.join(f)).find(|p| p.exists()) else { continue };
         let fixture = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&spec).unwrap();
-        let loaded = codegen::load::load(&spec.display().to_string(), &text).unwrap();
+        let input = codegen::SpecInput::read(&spec, &spec.display().to_string()).unwrap();
+        let loaded = codegen::load::load(&input.file, &input.text).unwrap();
         let names: Vec<String> = loaded.openapi.components.iter().flat_map(|c| c.schemas.keys().cloned()).collect();
         for name in names {
             let pointer = format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"));
-            let strategy = values::component(&loaded.openapi, &name);
+            let strategy = values::component(&loaded.openapi, &name, input.settings.formats);
             let mut runner = TestRunner::new(Config { cases: CASES, failure_persistence: None, ..Config::default() });
             let outcome = runner.run(&strategy, |value| match round_trip(&fixture, &pointer, value.clone()) {
                 None => Err(TestCaseError::fail("no generated type for this schema")),

@@ -17,8 +17,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use codegen::model::{
-    Api, FloatKind, IntKind, Operation, Presence, ResponseBody, ResponseCase, Successes, TypeDef, TypeKind, TypeRef,
-    Unmatched,
+    Api, Operation, Presence, ResponseBody, ResponseCase, Successes, TypeDef, TypeKind, TypeRef, Unmatched,
 };
 use codegen::{CrateConfig, SpecInput};
 
@@ -131,6 +130,7 @@ fn caller_source(api: &Api) -> String {
     let mut out = format!(
         "//! Uses every part of the generated `{module}` module, as callers may.\n\
          #![allow(unused, clippy::all)]\n\
+         use std::collections::BTreeMap;\n\
          use api::{module}::{{self as m, types, responses}};\n\n"
     );
     for op in &api.operations {
@@ -281,30 +281,7 @@ fn body_type(api: &Api, ty: &TypeRef) -> String {
 
 /// The Rust type for a model type, as a caller outside the crate spells it.
 fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(id) => format!("types::{}", api.type_def(*id).name),
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::Int(kind) => match kind {
-            IntKind::I8 => "i8",
-            IntKind::I16 => "i16",
-            IntKind::I32 => "i32",
-            IntKind::I64 => "i64",
-            IntKind::U8 => "u8",
-            IntKind::U16 => "u16",
-            IntKind::U32 => "u32",
-            IntKind::U64 => "u64",
-        }
-        .into(),
-        TypeRef::Float(FloatKind::F32) => "f32".into(),
-        TypeRef::Float(FloatKind::F64) => "f64".into(),
-        TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
-        TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Vec(inner) => format!("Vec<{}>", rust_type(api, inner)),
-        TypeRef::Map(inner) => format!("std::collections::BTreeMap<String, {}>", rust_type(api, inner)),
-        TypeRef::Option(inner) => format!("Option<{}>", rust_type(api, inner)),
-    }
+    codegen::report::manifest::rust_type_in(api, ty, "types::")
 }
 
 fn code_ident(name: &codegen::model::ident::Ident) -> String {

@@ -120,5 +120,30 @@ pub fn corpus(root: &Path) -> Result<bool> {
     if !failed.is_empty() {
         bail!("clippy or the examples test failed on the crates generated from {}", failed.join(", "));
     }
+    // The runtime's unit tests run in the workspace too, where other crates' features (serde_json's
+    // preserve_order, say) are unified into it; a crate of its own shows what callers get.
+    if let Some(fixture) = fixtures_first(&specs) {
+        let out = out_root.join(fixture);
+        outln!("==> the runtime's unit tests in a crate of its own ({})", out.display());
+        let passed = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["test", "--quiet", "--lib"])
+            .status()
+            .context("running cargo test --lib")?
+            .success();
+        if !passed {
+            bail!("the runtime's unit tests failed in the crate generated at {}", out.display());
+        }
+    }
     Ok(true)
+}
+
+/// The name of the first golden fixture among `specs` (each `<fixture>/spec.yaml`).
+fn fixtures_first(specs: &[PathBuf]) -> Option<String> {
+    specs
+        .iter()
+        .find(|spec| spec.file_stem().is_some_and(|stem| stem == "spec"))
+        .and_then(|spec| spec.parent()?.file_name())
+        .map(|name| name.to_string_lossy().into_owned())
 }

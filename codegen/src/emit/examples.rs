@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::tokens::{Paths, ident};
-use crate::model::{Api, Example, TypeRef};
+use crate::model::{Api, TypeRef};
 
 /// The test file for `apis`; `krate` is the crate's library name.
 pub fn examples_test(apis: &[Api], krate: &str) -> TokenStream {
@@ -85,8 +85,7 @@ pub fn examples_test(apis: &[Api], krate: &str) -> TokenStream {
 }
 
 fn api_module(api: &Api, krate: &proc_macro2::Ident) -> Option<TokenStream> {
-    // Examples of plain scalars say nothing the decoder could get wrong.
-    let examples: Vec<&Example> = api.examples.iter().filter(|e| names_a_type(&e.ty)).collect();
+    let examples = &api.examples;
     if examples.is_empty() {
         return None;
     }
@@ -99,11 +98,11 @@ fn api_module(api: &Api, krate: &proc_macro2::Ident) -> Option<TokenStream> {
         quote!(check::<#ty>(#pointer, #json),)
     });
     let count = examples.len();
+    let types_import = examples.iter().any(|e| names_a_type(&e.ty)).then(|| quote!(use #krate::#module::types;));
     Some(quote! {
         #[cfg(feature = #feature)]
         mod #module {
-            use #krate::#module::types;
-
+            #types_import
             use super::check;
 
             #[test]

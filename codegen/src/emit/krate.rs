@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::ident;
-use crate::model::Api;
+use crate::model::{Api, StringFormat};
 
 /// The runtime's source files, written into every generated crate under `src/runtime/`.
 pub const RUNTIME: &[(&str, &str)] = &[
@@ -78,10 +78,40 @@ const DEPENDENCIES: &[Dependency] = &[
         client_only: true,
     },
     Dependency { name: "serde", version: "1", default_features: true, features: &["derive"], client_only: false },
-    dependency("serde_json", "1", false),
+    // Objects keep the order of their keys, whatever else the build enables: free-form objects
+    // round-trip as sent, and form bodies list fields as declared.
+    Dependency {
+        name: "serde_json",
+        version: "1",
+        default_features: true,
+        features: &["preserve_order"],
+        client_only: false,
+    },
     dependency("thiserror", "2", true),
     Dependency { name: "tokio", version: "1", default_features: true, features: &["sync", "time"], client_only: true },
 ];
+
+/// The crate that gives `format` its type.
+fn format_dependency(format: StringFormat) -> &'static Dependency {
+    const CHRONO: Dependency = Dependency {
+        name: "chrono",
+        version: "0.4",
+        default_features: false,
+        features: &["serde", "std"],
+        client_only: false,
+    };
+    const UUID: Dependency = Dependency {
+        name: "uuid",
+        version: "1",
+        default_features: false,
+        features: &["serde", "std"],
+        client_only: false,
+    };
+    match format {
+        StringFormat::DateTime | StringFormat::Date => &CHRONO,
+        StringFormat::Uuid => &UUID,
+    }
+}
 
 pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let mut out = String::new();
@@ -107,6 +137,14 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     }
     let _ = writeln!(out, "\n[dependencies]");
     for dependency in DEPENDENCIES {
+        let _ = writeln!(out, "{} = {}", dependency.name, dependency_spec(dependency));
+    }
+    // The typed formats' crates, when a spec's types use them (its settings say `formats = "typed"`).
+    let formats: std::collections::BTreeSet<StringFormat> =
+        apis.iter().flat_map(|api| api.string_formats.iter().copied()).collect();
+    let mut format_crates: Vec<&Dependency> = formats.iter().map(|format| format_dependency(*format)).collect();
+    format_crates.dedup_by_key(|d| d.name);
+    for dependency in format_crates {
         let _ = writeln!(out, "{} = {}", dependency.name, dependency_spec(dependency));
     }
     if config.standalone {

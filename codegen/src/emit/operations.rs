@@ -153,6 +153,7 @@ fn sample_argument(ty: &TypeRef, value: &serde_json::Value) -> String {
     match (ty, value) {
         (TypeRef::String, serde_json::Value::String(text)) => format!("{text:?}"),
         (TypeRef::String, other) => format!("{:?}", other.to_string()),
+        (TypeRef::Formatted(_), serde_json::Value::String(text)) => format!("{text:?}.parse()?"),
         (TypeRef::Int(_), _) => value.as_i64().unwrap_or(1).to_string(),
         (TypeRef::Float(_), _) => format!("{:?}", value.as_f64().unwrap_or(1.0)),
         (TypeRef::Bool, _) => value.as_bool().unwrap_or(true).to_string(),

@@ -71,6 +71,31 @@ pub fn requests_module(api: &Api) -> TokenStream {
     }
 }
 
+/// The per-call settings every request builder offers: `timeout`, `retry` and `header`, which act
+/// on the builder's `call` field (a `runtime::CallOptions`). Written into each builder, not
+/// through a runtime macro: a crate whose specs have no operations would hold that macro unused.
+fn call_settings() -> TokenStream {
+    quote! {
+        /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+        pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+            self.call.timeout(timeout.into());
+            self
+        }
+
+        /// Sets when this call is sent again after a failure, replacing the client's policy.
+        pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.call.retry(policy);
+            self
+        }
+
+        /// Adds a header to this call; it replaces a default header of the same name.
+        pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.call.header(name.into(), value.into());
+            self
+        }
+    }
+}
+
 /// How a caller passes a value of `ty`: the argument type, and how the argument becomes the
 /// stored value (strings are taken as anything that converts into one).
 pub(super) fn input_type(api: &Api, ty: &TypeRef) -> (TokenStream, bool) {
@@ -110,6 +135,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let optional: Vec<&Param> = op.optional_params().collect();
     let body = op.body.as_ref();
 
+    let call_settings = call_settings();
     let mut fields = Vec::new();
     let mut new_args = Vec::new();
     let mut inits = Vec::new();
@@ -188,7 +214,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
             #(#setters)*
             #body_setter
-            runtime::call_settings!();
+            #call_settings
             #send
             #paging
         }

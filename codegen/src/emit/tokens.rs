@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{self, Api, FloatKind, IntKind, TypeRef};
+use crate::model::{self, Api, FloatKind, IntKind, StringFormat, TypeRef};
 
 /// The identifier for a name the model chose, raw (`r#type`) where it must be.
 pub fn ident(name: &model::ident::Ident) -> Ident {
@@ -148,6 +148,9 @@ impl Paths {
                 if self.through_types_module { quote!(types::#name) } else { quote!(#name) }
             }
             TypeRef::String => self.string(),
+            TypeRef::Formatted(StringFormat::DateTime) => quote!(::chrono::DateTime<::chrono::Utc>),
+            TypeRef::Formatted(StringFormat::Date) => quote!(::chrono::NaiveDate),
+            TypeRef::Formatted(StringFormat::Uuid) => quote!(::uuid::Uuid),
             TypeRef::Bool => quote!(bool),
             TypeRef::Int(IntKind::I8) => quote!(i8),
             TypeRef::Int(IntKind::I16) => quote!(i16),

@@ -30,6 +30,10 @@ fn check(value: &Value, ty: &TypeRef, defs: &[TypeDef], at: &mut String, depth: 
         TypeRef::JsonObject => wrong(at, "an object"),
         TypeRef::String | TypeRef::Bytes if value.is_string() => Ok(()),
         TypeRef::String | TypeRef::Bytes => wrong(at, "a string"),
+        TypeRef::Formatted(format) => match value.as_str() {
+            Some(text) if super::formats::parses(*format, text) => Ok(()),
+            _ => wrong(at, &format!("a `{}` string", format.as_str())),
+        },
         TypeRef::Bool if value.is_boolean() => Ok(()),
         TypeRef::Bool => wrong(at, "a boolean"),
         TypeRef::Float(_) if value.is_number() => Ok(()),

@@ -32,6 +32,8 @@ pub struct Api {
     pub warnings: Vec<Warning>,
     /// The spec's examples that its generated types hold exactly, for the generated examples test.
     pub examples: Vec<Example>,
+    /// The typed string formats its types use, sorted: the crates the generated code needs.
+    pub string_formats: Vec<StringFormat>,
 }
 
 /// An `example` (or one of `examples`) the spec gives, with the type a value there decodes into.
@@ -293,6 +295,9 @@ pub enum MemberShape {
 pub enum TypeRef {
     Named(TypeId),
     String,
+    /// A string of a well-known format, as a type that parses it (the `formats = "typed"`
+    /// setting); otherwise such strings are [`TypeRef::String`].
+    Formatted(StringFormat),
     Bool,
     Int(IntKind),
     Float(FloatKind),
@@ -304,6 +309,37 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     Map(Box<TypeRef>),
     Option(Box<TypeRef>),
+}
+
+/// The string formats that have a type of their own when formats are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StringFormat {
+    /// RFC 3339 `date-time`: `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// RFC 3339 `full-date`: `chrono::NaiveDate`.
+    Date,
+    /// `uuid::Uuid`.
+    Uuid,
+}
+
+impl StringFormat {
+    /// The format's name in a spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StringFormat::DateTime => "date-time",
+            StringFormat::Date => "date",
+            StringFormat::Uuid => "uuid",
+        }
+    }
+
+    /// The Rust type, as a caller outside the generated crate spells it.
+    pub fn rust_type(self) -> &'static str {
+        match self {
+            StringFormat::DateTime => "chrono::DateTime<chrono::Utc>",
+            StringFormat::Date => "chrono::NaiveDate",
+            StringFormat::Uuid => "uuid::Uuid",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

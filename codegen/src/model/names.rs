@@ -59,6 +59,9 @@ pub const REQUEST_METHODS: &[&str] = &[
     "new",
 ];
 
+/// Fields every request builder has besides its parameters (Prefect has a parameter `client`).
+pub const REQUEST_FIELDS: &[&str] = &["client", "call", "body"];
+
 /// Methods every generated `ClientBuilder` has besides its credential setters.
 pub const BUILDER_METHODS: &[&str] = &[
     "server",
@@ -186,9 +189,19 @@ fn resolve_operation_types(api: &mut Api) {
 /// Setters: an optional parameter's on its request builder, an optional field's on its struct.
 fn resolve_setters(api: &mut Api) {
     for op in &mut api.operations {
+        // Every parameter is a field of the request builder, beside the builder's own fields;
+        // an optional one is also a setter, beside the builder's own methods.
+        let mut fields = Namespace::with(REQUEST_FIELDS);
         let mut methods = Namespace::with(REQUEST_METHODS);
-        for param in op.params.iter_mut().filter(|p| !p.required) {
-            param.name = methods.claim(&param.name);
+        for param in op.params.iter_mut() {
+            let name = if param.required {
+                fields.claim(&param.name)
+            } else {
+                ident::disambiguate(&param.name, |n| fields.contains(n) || methods.contains(n))
+            };
+            fields.0.insert(name.as_str().to_string());
+            methods.0.insert(name.as_str().to_string());
+            param.name = name;
         }
     }
     for def in &mut api.types {

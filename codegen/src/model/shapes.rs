@@ -40,7 +40,7 @@ pub fn settle(defs: &mut [TypeDef]) {
 
 fn shape_of(ty: &TypeRef, defs: &[TypeDef], depth: usize) -> MemberShape {
     match ty {
-        TypeRef::String => MemberShape::String { values: None },
+        TypeRef::String | TypeRef::Formatted(_) => MemberShape::String { values: None },
         TypeRef::Bool => MemberShape::Boolean,
         TypeRef::Int(_) => MemberShape::Integer,
         TypeRef::Float(_) => MemberShape::Number,

@@ -11,7 +11,7 @@
 //! layout is out of reach (which enum layout rustc picks for a union) the estimate is the larger
 //! one. The table of std and serde_json sizes was measured, and a test checks it still holds.
 
-use super::{FloatKind, IntKind};
+use super::{FloatKind, IntKind, StringFormat};
 use super::{Presence, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// How much bigger than the second largest variant the largest unboxed one may be. Clippy's
@@ -185,6 +185,10 @@ impl Sizer<'_> {
             TypeRef::Named(id) => self.def_layout(*id),
             TypeRef::String | TypeRef::Bytes | TypeRef::Vec(_) => both(VEC),
             TypeRef::Map(_) => both(BTREE_MAP),
+            // chrono's dates keep a niche (a non-zero year-and-ordinal field); a UUID is 16 bytes.
+            TypeRef::Formatted(StringFormat::DateTime) => both(Layout::new(12, 4, 1)),
+            TypeRef::Formatted(StringFormat::Date) => both(Layout::new(4, 4, 1)),
+            TypeRef::Formatted(StringFormat::Uuid) => both(Layout::new(16, 1, 0)),
             TypeRef::Json => BUILDS.map(|json| json.value),
             TypeRef::JsonObject => BUILDS.map(|json| json.object),
             TypeRef::Bool => both(BOOL),

@@ -12,11 +12,12 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use super::ident::{self, Ident};
 use super::schema_view::{Extra, Format, JsonType, SchemaRef, SchemaView};
 use super::{
-    EnumValue, Example, Field, FloatKind, IntKind, Presence, TypeDef, TypeId, TypeKind, TypeRef, Warning, refs,
+    EnumValue, Example, Field, FloatKind, IntKind, Presence, StringFormat, TypeDef, TypeId, TypeKind, TypeRef, Warning,
+    refs,
 };
 use crate::error::{Error, Location, Result, pointer_token};
 use crate::load::LoadedSpec;
-use crate::settings::Settings;
+use crate::settings::{Formats, Settings};
 
 /// The longest name an inline type gets from where it stands; a deeper one keeps the trailing
 /// parts of its path that fit (`...BankTransferEuBankTransfer`), and collisions are numbered.
@@ -116,6 +117,8 @@ pub struct TypeBuilder<'a> {
     nullable_components: std::collections::BTreeSet<TypeId>,
     /// Set while converting a multipart body: there `format: binary` means file bytes.
     binary_as_bytes: bool,
+    /// How strings of a well-known format are typed (the spec's settings).
+    formats: Formats,
     /// The components whose `allOf` is being merged, innermost last: a component met again is
     /// an `allOf` that contains itself.
     merging: Vec<TypeId>,
@@ -133,6 +136,7 @@ impl<'a> TypeBuilder<'a> {
             examples: Vec::new(),
             nullable_components: Default::default(),
             binary_as_bytes: false,
+            formats: settings.formats,
             merging: Vec::new(),
         };
         let schemas: Vec<_> = spec.openapi.components.iter().flat_map(|c| c.schemas.iter()).collect();
@@ -257,6 +261,18 @@ impl<'a> TypeBuilder<'a> {
         shape
     }
 
+    /// A string of `format`: its own type when formats are typed and it has one.
+    fn string(&self, format: Option<&Format>) -> TypeRef {
+        let typed = match format {
+            _ if self.formats == Formats::Strings => None,
+            Some(Format::DateTime) => Some(StringFormat::DateTime),
+            Some(Format::Date) => Some(StringFormat::Date),
+            Some(Format::Uuid) => Some(StringFormat::Uuid),
+            _ => None,
+        };
+        typed.map_or(TypeRef::String, TypeRef::Formatted)
+    }
+
     fn convert(&mut self, view: &SchemaView<'a>, ctx: &Ctx) -> Result<Converted> {
         if view.null_only || view.has_not {
             return Ok(Converted::Ref(TypeRef::Json));
@@ -273,7 +289,7 @@ impl<'a> TypeBuilder<'a> {
             Some(JsonType::String) if self.binary_as_bytes && view.format == Some(Format::Binary) => {
                 Converted::Ref(TypeRef::Bytes)
             }
-            Some(JsonType::String) => Converted::Ref(TypeRef::String),
+            Some(JsonType::String) => Converted::Ref(self.string(view.format.as_ref())),
             Some(JsonType::Integer) => Converted::Ref(TypeRef::Int(match view.format {
                 Some(Format::Int8) => IntKind::I8,
                 Some(Format::Int16) => IntKind::I16,

@@ -39,6 +39,7 @@ impl TypeRef {
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.visit_mut(f),
             TypeRef::Named(_)
             | TypeRef::String
+            | TypeRef::Formatted(_)
             | TypeRef::Bool
             | TypeRef::Int(_)
             | TypeRef::Float(_)

@@ -524,9 +524,17 @@ fn variant(api: &Api, v: &model::UnionVariant) -> Variant {
 
 /// A model type as Rust spells it, with the module's own types by bare name.
 pub fn rust_type(api: &Api, ty: &TypeRef) -> String {
+    rust_type_in(api, ty, "")
+}
+
+/// A model type as Rust spells it where the module's own types are under `types_path`
+/// (`types::`, say) and `BTreeMap` is in scope.
+pub fn rust_type_in(api: &Api, ty: &TypeRef, types_path: &str) -> String {
+    let rust_type = |ty: &TypeRef| rust_type_in(api, ty, types_path);
     match ty {
-        TypeRef::Named(id) => api.type_def(*id).name.to_string(),
+        TypeRef::Named(id) => format!("{types_path}{}", api.type_def(*id).name),
         TypeRef::String => "String".into(),
+        TypeRef::Formatted(format) => format.rust_type().into(),
         TypeRef::Bool => "bool".into(),
         TypeRef::Int(kind) => match kind {
             IntKind::I8 => "i8",
@@ -544,8 +552,8 @@ pub fn rust_type(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
         TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Vec(inner) => format!("Vec<{}>", rust_type(api, inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(api, inner)),
-        TypeRef::Option(inner) => format!("Option<{}>", rust_type(api, inner)),
+        TypeRef::Vec(inner) => format!("Vec<{}>", rust_type(inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner)),
+        TypeRef::Option(inner) => format!("Option<{}>", rust_type(inner)),
     }
 }

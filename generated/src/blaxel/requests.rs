@@ -84,7 +84,24 @@ impl<'a> ListAgents<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -170,7 +187,24 @@ impl<'a> CreateAgent<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -236,7 +270,24 @@ impl<'a> GetAgent<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
@@ -295,7 +346,24 @@ impl<'a> UpdateAgent<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
@@ -352,7 +420,24 @@ impl<'a> DeleteAgent<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
@@ -406,7 +491,24 @@ impl<'a> ListAgentRevisions<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
@@ -513,7 +615,24 @@ impl<'a> ListApplications<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -611,7 +730,24 @@ impl<'a> CreateApplication<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -674,7 +810,24 @@ impl<'a> GetApplication<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
@@ -738,7 +891,24 @@ impl<'a> UpdateApplication<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
@@ -805,7 +975,24 @@ impl<'a> DeleteApplication<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
@@ -873,7 +1060,24 @@ impl<'a> CreateApplicationCustomDomain<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
@@ -927,7 +1131,24 @@ impl<'a> ListApplicationRevisions<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
@@ -977,7 +1198,24 @@ impl<'a> GetChangelog<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::GET, "/changelog", &[])?;
@@ -1016,7 +1254,24 @@ impl<'a> GetConfiguration<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -1062,7 +1317,24 @@ impl<'a> ListCustomDomains<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -1110,7 +1382,24 @@ impl<'a> CreateCustomDomain<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -1160,7 +1449,24 @@ impl<'a> GetCustomDomain<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
@@ -1212,7 +1518,24 @@ impl<'a> UpdateCustomDomain<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
@@ -1263,7 +1586,24 @@ impl<'a> DeleteCustomDomain<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
@@ -1312,7 +1652,24 @@ impl<'a> ListCustomDomainShares<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
@@ -1368,7 +1725,24 @@ impl<'a> ShareCustomDomain<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
@@ -1428,7 +1802,24 @@ impl<'a> UnshareCustomDomain<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
@@ -1482,7 +1873,24 @@ impl<'a> VerifyCustomDomain<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
@@ -1599,7 +2007,24 @@ impl<'a> ListDrives<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -1682,7 +2107,24 @@ impl<'a> CreateDrive<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -1730,7 +2172,24 @@ impl<'a> GetDrive<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
@@ -1784,7 +2243,24 @@ impl<'a> UpdateDrive<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
@@ -1834,7 +2310,24 @@ impl<'a> DeleteDrive<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
@@ -1885,7 +2378,24 @@ impl<'a> CreateDriveAccessToken<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
@@ -1939,7 +2449,24 @@ impl<'a> GetDriveByExternalId<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
@@ -1994,7 +2521,24 @@ impl<'a> GetDriveJwks<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -2036,7 +2580,24 @@ impl<'a> ListAllEgressGateways<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -2082,7 +2643,24 @@ impl<'a> GetEgressGatewayUsage<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -2128,7 +2706,24 @@ impl<'a> ListAllEgressIPs<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -2174,7 +2769,24 @@ impl<'a> GetWorkspaceFeatures<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -2244,7 +2856,24 @@ impl<'a> TestFeatureFlag<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let feature_key = runtime::path_segment("featureKey", &self.feature_key)?;
@@ -2357,7 +2986,24 @@ impl<'a> ListFunctions<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -2448,7 +3094,24 @@ impl<'a> CreateFunction<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -2515,7 +3178,24 @@ impl<'a> GetFunction<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
@@ -2576,7 +3256,24 @@ impl<'a> UpdateFunction<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
@@ -2634,7 +3331,24 @@ impl<'a> DeleteFunction<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
@@ -2689,7 +3403,24 @@ impl<'a> ListFunctionRevisions<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
@@ -2736,7 +3467,24 @@ impl<'a> ListImages<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -2781,7 +3529,24 @@ impl<'a> CreateImage<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -2830,7 +3595,24 @@ impl<'a> CleanupImages<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -2884,7 +3666,24 @@ impl<'a> GetImage<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
@@ -2937,7 +3736,24 @@ impl<'a> DeleteImage<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
@@ -2992,7 +3808,24 @@ impl<'a> ListImageShares<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
@@ -3052,7 +3885,24 @@ impl<'a> ShareImage<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
@@ -3117,7 +3967,24 @@ impl<'a> UnshareImage<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
@@ -3180,7 +4047,24 @@ impl<'a> DeleteImageTag<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
@@ -3230,7 +4114,24 @@ impl<'a> GetIntegration<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let integration_name = runtime::path_segment(
@@ -3277,7 +4178,24 @@ impl<'a> ListIntegrationConnections<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -3349,7 +4267,24 @@ impl<'a> CreateIntegrationConnection<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -3439,7 +4374,24 @@ impl<'a> GetIntegrationConnection<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
@@ -3525,7 +4477,24 @@ impl<'a> UpdateIntegrationConnection<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
@@ -3619,7 +4588,24 @@ impl<'a> DeleteIntegrationConnection<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
@@ -3711,7 +4697,24 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
@@ -3765,7 +4768,24 @@ impl<'a> ListIntegrationConnectionModels<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
@@ -3820,7 +4840,24 @@ impl<'a> GetIntegrationConnectionModel<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
@@ -3930,7 +4967,24 @@ impl<'a> ListJobs<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -4009,7 +5063,24 @@ impl<'a> CreateJob<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -4066,7 +5137,24 @@ impl<'a> GetJob<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
@@ -4115,7 +5203,24 @@ impl<'a> UpdateJob<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
@@ -4163,7 +5268,24 @@ impl<'a> DeleteJob<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
@@ -4259,7 +5381,24 @@ impl<'a> ListJobExecutions<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
@@ -4358,7 +5497,24 @@ impl<'a> CreateJobExecution<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
@@ -4418,7 +5574,24 @@ impl<'a> GetJobExecution<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
@@ -4472,7 +5645,24 @@ impl<'a> DeleteJobExecution<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
@@ -4572,7 +5762,24 @@ impl<'a> ListJobExecutionTasks<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
@@ -4676,7 +5883,24 @@ impl<'a> ListJobRevisions<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
@@ -4723,7 +5947,24 @@ impl<'a> ListLocations<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -4769,7 +6010,24 @@ impl<'a> ListMcpHubDefinitions<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -4875,7 +6133,24 @@ impl<'a> ListModels<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -4961,7 +6236,24 @@ impl<'a> CreateModel<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -5017,7 +6309,24 @@ impl<'a> GetModel<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
@@ -5075,7 +6384,24 @@ impl<'a> UpdateModel<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
@@ -5132,7 +6458,24 @@ impl<'a> DeleteModel<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
@@ -5186,7 +6529,24 @@ impl<'a> ListModelRevisions<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
@@ -5243,7 +6603,24 @@ impl<'a> ListPendingImageShares<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -5302,7 +6679,24 @@ impl<'a> AcceptImageShare<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let pending_share_id = runtime::path_segment(
@@ -5356,7 +6750,24 @@ impl<'a> DeclineImageShare<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let pending_share_id = runtime::path_segment(
@@ -5455,7 +6866,24 @@ impl<'a> ListPolicies<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -5537,7 +6965,24 @@ impl<'a> CreatePolicy<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -5584,7 +7029,24 @@ impl<'a> GetPolicy<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
@@ -5636,7 +7098,24 @@ impl<'a> UpdatePolicy<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
@@ -5684,7 +7163,24 @@ impl<'a> DeletePolicy<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
@@ -5730,7 +7226,24 @@ impl<'a> GetPolicyUsages<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
@@ -5784,7 +7297,24 @@ impl<'a> ListPublicIps<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -5828,7 +7358,24 @@ impl<'a> ListSandboxHubDefinitions<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -5954,7 +7501,24 @@ impl<'a> ListSandboxes<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -6057,7 +7621,24 @@ impl<'a> CreateSandbox<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -6125,7 +7706,24 @@ impl<'a> GetSandbox<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6184,7 +7782,24 @@ impl<'a> UpdateSandbox<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6242,7 +7857,24 @@ impl<'a> DeleteSandbox<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6303,7 +7935,24 @@ impl<'a> ForkSandbox<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6362,7 +8011,24 @@ impl<'a> ListSandboxPreviews<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6427,7 +8093,24 @@ impl<'a> CreateSandboxPreview<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6482,7 +8165,24 @@ impl<'a> GetSandboxPreview<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6538,7 +8238,24 @@ impl<'a> UpdateSandboxPreview<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6593,7 +8310,24 @@ impl<'a> DeleteSandboxPreview<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6646,7 +8380,24 @@ impl<'a> ListSandboxPreviewTokens<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6705,7 +8456,24 @@ impl<'a> CreateSandboxPreviewToken<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6766,7 +8534,24 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -6859,7 +8644,24 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -7002,7 +8804,24 @@ impl<'a> ListSandboxSchedules<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -7102,7 +8921,24 @@ impl<'a> CreateSandboxSchedule<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -7159,7 +8995,24 @@ impl<'a> GetSandboxSchedule<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -7218,7 +9071,24 @@ impl<'a> UpdateSandboxSchedule<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -7276,7 +9146,24 @@ impl<'a> DeleteSandboxSchedule<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -7326,7 +9213,24 @@ impl<'a> ListSandboxSnapshots<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -7384,7 +9288,24 @@ impl<'a> CreateSandboxSnapshot<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -7452,7 +9373,24 @@ impl<'a> DeleteSandboxSnapshot<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
@@ -7510,7 +9448,24 @@ impl<'a> GetSandboxByExternalId<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
@@ -7582,7 +9537,24 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -7633,7 +9605,24 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -7689,7 +9678,24 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -7740,7 +9746,24 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -7789,7 +9812,24 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -7844,7 +9884,24 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -7901,7 +9958,24 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
@@ -7946,7 +10020,24 @@ impl<'a> ListTemplates<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -7991,7 +10082,24 @@ impl<'a> GetTemplate<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let template_name = runtime::path_segment("templateName", &self.template_name)?;
@@ -8035,7 +10143,24 @@ impl<'a> ListWorkspaceUsers<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -8083,7 +10208,24 @@ impl<'a> InviteWorkspaceUser<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -8141,7 +10283,24 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sub_or_email = runtime::path_segment("subOrEmail", &self.sub_or_email)?;
@@ -8196,7 +10355,24 @@ impl<'a> RemoveWorkspaceUser<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sub_or_email = runtime::path_segment("subOrEmail", &self.sub_or_email)?;
@@ -8241,7 +10417,24 @@ impl<'a> ListVolumeTemplates<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -8309,7 +10502,24 @@ impl<'a> CreateVolumeTemplate<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -8361,7 +10571,24 @@ impl<'a> GetVolumeTemplate<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
@@ -8439,7 +10666,24 @@ impl<'a> UpdateVolumeTemplate<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
@@ -8495,7 +10739,24 @@ impl<'a> DeleteVolumeTemplate<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
@@ -8553,7 +10814,24 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
@@ -8687,7 +10965,24 @@ impl<'a> ListVolumes<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -8778,7 +11073,24 @@ impl<'a> CreateVolume<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -8835,7 +11147,24 @@ impl<'a> GetVolume<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
@@ -8893,7 +11222,24 @@ impl<'a> UpdateVolume<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
@@ -8941,7 +11287,24 @@ impl<'a> DeleteVolume<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
@@ -8997,7 +11360,24 @@ impl<'a> GetVolumeByExternalId<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
@@ -9063,7 +11443,24 @@ impl<'a> ListVpCs<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -9108,7 +11505,24 @@ impl<'a> CreateVpc<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -9155,7 +11569,24 @@ impl<'a> GetVpc<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9201,7 +11632,24 @@ impl<'a> DeleteVpc<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9247,7 +11695,24 @@ impl<'a> ListEgressGateways<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9302,7 +11767,24 @@ impl<'a> CreateEgressGateway<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9359,7 +11841,24 @@ impl<'a> GetEgressGateway<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9415,7 +11914,24 @@ impl<'a> DeleteEgressGateway<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9471,7 +11987,24 @@ impl<'a> ListEgressIPs<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9527,7 +12060,24 @@ impl<'a> CreateEgressIp<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9585,7 +12135,24 @@ impl<'a> GetEgressIp<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9642,7 +12209,24 @@ impl<'a> DeleteEgressIp<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
@@ -9688,7 +12272,24 @@ impl<'a> ListWorkspaces<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
@@ -9740,7 +12341,24 @@ impl<'a> CreateWorkspace<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
@@ -9809,7 +12427,24 @@ impl<'a> GetWorkspace<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
@@ -9874,7 +12509,24 @@ impl<'a> UpdateWorkspace<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
@@ -9937,7 +12589,24 @@ impl<'a> DeleteWorkspace<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
@@ -9997,7 +12666,24 @@ impl<'a> LeaveWorkspace<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
@@ -10060,7 +12746,24 @@ impl<'a> CheckWorkspaceAvailability<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self

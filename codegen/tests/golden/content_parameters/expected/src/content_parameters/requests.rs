@@ -44,7 +44,24 @@ impl<'a> ListConversations<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self

@@ -31,4 +31,24 @@ impl Client {
     pub fn list_pets_post(&self) -> requests::ListPetsPost<'_> {
         requests::ListPetsPost::new(self)
     }
+
+    /// Parameters named like the request builder's own fields and methods.
+    ///
+    /// `GET /clients/{client}/pets`
+    ///
+    /// Sends no credentials.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden_name_collisions::name_collisions::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_client_pets("string").send().await?;
+    /// println!("{}: {:?}", response.status(), response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_client_pets(
+        &self,
+        client_2: impl Into<String>,
+    ) -> requests::ListClientPets<'_> {
+        requests::ListClientPets::new(self, client_2.into())
+    }
 }

@@ -23,7 +23,24 @@ impl<'a> ListPets<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::GET, "/pets", &[])?;
@@ -59,7 +76,24 @@ impl<'a> ListPetsPost<'a> {
         }
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::POST, "/pets", &[])?;
@@ -74,6 +108,83 @@ impl<'a> ListPetsPost<'a> {
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             201 => response.empty(),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// A call to [`Client::list_client_pets`](super::Client::list_client_pets): `GET /clients/{client}/pets`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListClientPets<'a> {
+    client: &'a Client,
+    client_2: String,
+    call_2: Option<String>,
+    send_2: Option<bool>,
+    call: runtime::CallOptions,
+}
+
+impl<'a> ListClientPets<'a> {
+    pub(super) fn new(client: &'a Client, client_2: String) -> Self {
+        ListClientPets {
+            client,
+            client_2,
+            call_2: None,
+            send_2: None,
+            call: runtime::CallOptions::default(),
+        }
+    }
+
+    /// `call` (query parameter)
+    pub fn call_2(mut self, value: impl Into<String>) -> Self {
+        self.call_2 = Some(value.into());
+        self
+    }
+
+    /// `send` (query parameter)
+    pub fn send_2(mut self, value: bool) -> Self {
+        self.send_2 = Some(value);
+        self
+    }
+
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
+    /// The request this builder describes, not sent yet.
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let client_2 = runtime::path_segment("client", &self.client_2)?;
+        let mut request = self
+            .client
+            .runtime
+            .request(Method::GET, &format!("/clients/{client_2}/pets"), &[])?;
+        request.query("call", &self.call_2)?;
+        request.query("send", &self.send_2)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<Response<()>, Error<responses::ListClientPetsError>> {
+        let request = self.request()?;
+        let response = self.client.runtime.send(request, &self.call).await?;
+        match response.status().as_u16() {
+            204 => response.empty(),
             _ => Err(response.unexpected()),
         }
     }

@@ -9,3 +9,7 @@ pub enum ListPetsError {}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListPetsPostError {}
+/// The error responses [`Client::list_client_pets`](super::Client::list_client_pets) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListClientPetsError {}

@@ -39,7 +39,24 @@ impl<'a> ListAgents<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/agents", &[])?;
@@ -115,7 +132,24 @@ impl<'a> ProjectList<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/projects", &[])?;
@@ -185,7 +219,24 @@ impl<'a> ListCharges<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/charges", &[])?;
@@ -259,7 +310,24 @@ impl<'a> ListFiles<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/files", &[])?;
@@ -331,7 +399,24 @@ impl<'a> ListMessages<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         if let Some(url) = &self.next_url {
@@ -418,7 +503,24 @@ impl<'a> ListEvents<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         if let Some(url) = &self.next_url {
@@ -487,7 +589,24 @@ impl<'a> ListRecords<'a> {
         self
     }
 
-    runtime::call_settings!();
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/records", &[])?;
