@@ -69,6 +69,8 @@ const DEPENDENCIES: &[Dependency] = &[
     // reqwest's tree. Without default features: the trait alone, no allocator or std glue.
     Dependency { name: "futures-core", version: "0.3", default_features: false, features: &[], client_only: true },
     dependency("httpdate", "1", true),
+    // Line ends in server-sent events; already in the tree through serde_json.
+    dependency("memchr", "2", true),
     dependency("percent-encoding", "2", true),
     Dependency {
         name: "reqwest",

@@ -77,6 +77,7 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
         quote! {
             #[doc = #doc]
             #deprecated
+            #[inline]
             pub fn #method(&self, #(#args),*) -> requests::#wrapper<'_> {
                 self.#name(#(#names),*).streaming()
             }
@@ -87,6 +88,7 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
         #[doc = ""]
         #own_docs
         #deprecated
+        #[inline]
         pub fn #name(&self, #(#args),*) -> requests::#request<'_> {
             requests::#request::new(self, #(#values),*)
         }

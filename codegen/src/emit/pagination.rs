@@ -28,11 +28,13 @@ pub fn paging_methods(api: &Api, op: &Operation, pagination: &Pagination) -> Tok
     ));
     quote! {
         #pages_docs
+        #[inline]
         pub fn pages(self) -> runtime::Pages<'a, #page_type, responses::#error_type> {
             runtime::pages(self, Self::send, |request, page| #next)
         }
 
         #items_docs
+        #[inline]
         pub fn items(self) -> runtime::Items<'a, #item_type, responses::#error_type> {
             self.pages().items(|page| #items)
         }

@@ -77,18 +77,21 @@ pub fn requests_module(api: &Api) -> TokenStream {
 fn call_settings() -> TokenStream {
     quote! {
         /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+        #[inline]
         pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
             self.call.timeout(timeout.into());
             self
         }
 
         /// Sets when this call is sent again after a failure, replacing the client's policy.
+        #[inline]
         pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
             self.call.retry(policy);
             self
         }
 
         /// Adds a header to this call; it replaces a default header of the same name.
+        #[inline]
         pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
             self.call.header(name.into(), value.into());
             self
@@ -172,6 +175,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let docs = doc_attrs([param.docs.as_deref(), Some(location.as_str())]);
         quote! {
             #docs
+            #[inline]
             pub fn #field(mut self, value: #ty) -> Self {
                 self.#field = Some(#value);
                 self
@@ -184,6 +188,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let docs = doc_attrs([body.docs.as_deref(), Some("The request body (optional).")]);
         quote! {
             #docs
+            #[inline]
             pub fn body(mut self, body: #ty) -> Self {
                 self.body = Some(#value);
                 self
@@ -208,6 +213,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
 
         impl<'a> #name<'a> {
+            #[inline]
             pub(super) fn new(client: &'a Client, #(#new_args),*) -> Self {
                 #name { client, #(#inits)* call: runtime::CallOptions::default() }
             }
@@ -263,6 +269,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             /// Sends the request; a success is a stream of events, read as they come (not cut by the
             /// request's time limit, but by an idle one between events).
+            #[inline]
             pub async fn send(self) -> Result<Response<#success>, Error<responses::#error_type>> {
                 let mut request = self.request()?;
                 request.header("accept", "text/event-stream")?;
@@ -275,6 +282,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote! {
             /// Sends the request and decodes the answer.
+            #[inline]
             pub async fn send(self) -> Result<Response<#success>, Error<responses::#error_type>> {
                 let request = self.request()?;
                 let response = self.client.runtime.send(request, &self.call).await?;
@@ -291,6 +299,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
+            #[inline]
             pub async fn send_raw(self) -> Result<runtime::RawResponse, Error<responses::#error_type>> {
                 let request = self.request()?;
                 self.client.runtime.send(request, &self.call).await
@@ -299,6 +308,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
     });
     quote! {
         /// The request this builder describes, not sent yet.
+        #[inline]
         fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
             #next_url
             #(#encode_path)*
@@ -326,6 +336,7 @@ fn bytes_stream(op: &Operation) -> Option<TokenStream> {
     Some(quote! {
         /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by
         /// the request's time limit, nor held whole in memory).
+        #[inline]
         pub async fn send_stream(self) -> Result<Response<runtime::ByteStream>, Error<responses::#error_type>> {
             let request = self.request()?;
             let response = self.client.runtime.send_streaming(request, &self.call).await?;
@@ -376,6 +387,7 @@ fn streaming_wrapper(api: &Api, op: &Operation, streaming: &crate::model::Stream
 
         impl<'a> #builder<'a> {
             /// The same request, as server-sent events.
+            #[inline]
             pub fn streaming(self) -> #wrapper<'a> {
                 #wrapper { inner: self }
             }
@@ -384,6 +396,7 @@ fn streaming_wrapper(api: &Api, op: &Operation, streaming: &crate::model::Stream
         impl #wrapper<'_> {
             /// Sends the request; a success is a stream of events, read as they come (not cut by the
             /// request's time limit, but by an idle one between events).
+            #[inline]
             pub async fn send(self) -> Result<Response<runtime::EventStream<#data>>, Error<responses::#error_type>> {
                 let mut inner = self.inner;
                 #set_flag

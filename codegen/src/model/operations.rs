@@ -1,6 +1,6 @@
 //! Paths and operations to [`Operation`]s: method names, parameters, bodies, responses, security.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
@@ -222,6 +222,27 @@ pub fn operation_name(operation_id: Option<&str>, method: HttpMethod, path: &str
         }
     }
     ident::snake_name(name)
+}
+
+/// FastAPI names the schema of a multi-field request body `Body_{operationId}`, which repeats the
+/// whole operationId (path and method included). Such a component is named after the operation's
+/// method instead (`Body_read_flows_flows_filter_post` -> `ReadFlowsBody`), keyed here by the
+/// component's name; a name the settings give wins over it.
+pub fn body_component_names(openapi: &openapiv3::OpenAPI, settings: &Settings) -> BTreeMap<String, Ident> {
+    let mut names = BTreeMap::new();
+    for (path, item) in &openapi.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (key, op) in item.iter() {
+            let (Some(id), Some(method)) = (op.operation_id.as_deref(), HttpMethod::from_key(key)) else { continue };
+            let component = format!("Body_{id}");
+            let declared = openapi.components.as_ref().is_some_and(|c| c.schemas.contains_key(&component));
+            if declared {
+                let method_name = operation_name(Some(id), method, path, settings);
+                names.insert(component, ident::type_name(method_name.as_str()).with_suffix("Body"));
+            }
+        }
+    }
+    names
 }
 
 fn parameters<'a>(

@@ -140,8 +140,12 @@ impl<'a> TypeBuilder<'a> {
             merging: Vec::new(),
         };
         let schemas: Vec<_> = spec.openapi.components.iter().flat_map(|c| c.schemas.iter()).collect();
+        let mut body_names = super::operations::body_component_names(&spec.openapi, settings);
         for (name, _) in &schemas {
-            let candidate = settings.rename_types.get(*name).map_or_else(|| ident::type_name(name), Ident::new);
+            let candidate = match settings.rename_types.get(*name) {
+                Some(renamed) => Ident::new(renamed),
+                None => body_names.remove(*name).unwrap_or_else(|| ident::type_name(name)),
+            };
             let origin = format!("/components/schemas/{}", pointer_token(name));
             let id = builder.push(
                 TypeDef {

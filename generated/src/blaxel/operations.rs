@@ -21,6 +21,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_agents(&self) -> requests::ListAgents<'_> {
         requests::ListAgents::new(self)
     }
@@ -40,6 +41,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_agent(&self, body: types::Agent) -> requests::CreateAgent<'_> {
         requests::CreateAgent::new(self, body)
     }
@@ -59,6 +61,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_agent(&self, agent_name: impl Into<String>) -> requests::GetAgent<'_> {
         requests::GetAgent::new(self, agent_name.into())
     }
@@ -78,6 +81,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_agent(
         &self,
         agent_name: impl Into<String>,
@@ -101,6 +105,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_agent(
         &self,
         agent_name: impl Into<String>,
@@ -121,6 +126,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_agent_revisions(
         &self,
         agent_name: impl Into<String>,
@@ -146,6 +152,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_applications(&self) -> requests::ListApplications<'_> {
         requests::ListApplications::new(self)
     }
@@ -165,6 +172,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_application(
         &self,
         body: types::Application,
@@ -187,6 +195,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_application(
         &self,
         application_name: impl Into<String>,
@@ -209,6 +218,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_application(
         &self,
         application_name: impl Into<String>,
@@ -232,6 +242,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_application(
         &self,
         application_name: impl Into<String>,
@@ -254,6 +265,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_application_custom_domain(
         &self,
         application_name: impl Into<String>,
@@ -275,6 +287,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_application_revisions(
         &self,
         application_name: impl Into<String>,
@@ -297,6 +310,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_changelog(&self) -> requests::GetChangelog<'_> {
         requests::GetChangelog::new(self)
     }
@@ -316,6 +330,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_configuration(&self) -> requests::GetConfiguration<'_> {
         requests::GetConfiguration::new(self)
     }
@@ -335,6 +350,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_custom_domains(&self) -> requests::ListCustomDomains<'_> {
         requests::ListCustomDomains::new(self)
     }
@@ -354,6 +370,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_custom_domain(
         &self,
         body: types::CustomDomain,
@@ -374,6 +391,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_custom_domain(
         &self,
         domain_name: impl Into<String>,
@@ -394,6 +412,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_custom_domain(
         &self,
         domain_name: impl Into<String>,
@@ -415,6 +434,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_custom_domain(
         &self,
         domain_name: impl Into<String>,
@@ -437,6 +457,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_custom_domain_shares(
         &self,
         domain_name: impl Into<String>,
@@ -459,6 +480,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn share_custom_domain(
         &self,
         domain_name: impl Into<String>,
@@ -482,6 +504,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn unshare_custom_domain(
         &self,
         domain_name: impl Into<String>,
@@ -507,6 +530,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn verify_custom_domain(
         &self,
         domain_name: impl Into<String>,
@@ -532,6 +556,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_drives(&self) -> requests::ListDrives<'_> {
         requests::ListDrives::new(self)
     }
@@ -551,6 +576,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_drive(&self, body: types::Drive) -> requests::CreateDrive<'_> {
         requests::CreateDrive::new(self, body)
     }
@@ -570,6 +596,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_drive(&self, drive_name: impl Into<String>) -> requests::GetDrive<'_> {
         requests::GetDrive::new(self, drive_name.into())
     }
@@ -589,6 +616,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_drive(
         &self,
         drive_name: impl Into<String>,
@@ -612,6 +640,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_drive(
         &self,
         drive_name: impl Into<String>,
@@ -634,6 +663,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_drive_access_token(
         &self,
         drive_name: impl Into<String>,
@@ -656,6 +686,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_drive_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -678,6 +709,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_drive_jwks(&self) -> requests::GetDriveJwks<'_> {
         requests::GetDriveJwks::new(self)
     }
@@ -695,6 +727,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_all_egress_gateways(&self) -> requests::ListAllEgressGateways<'_> {
         requests::ListAllEgressGateways::new(self)
     }
@@ -714,6 +747,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_egress_gateway_usage(&self) -> requests::GetEgressGatewayUsage<'_> {
         requests::GetEgressGatewayUsage::new(self)
     }
@@ -731,6 +765,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_all_egress_i_ps(&self) -> requests::ListAllEgressIPs<'_> {
         requests::ListAllEgressIPs::new(self)
     }
@@ -750,6 +785,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_workspace_features(&self) -> requests::GetWorkspaceFeatures<'_> {
         requests::GetWorkspaceFeatures::new(self)
     }
@@ -769,6 +805,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn test_feature_flag(
         &self,
         feature_key: impl Into<String>,
@@ -794,6 +831,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_functions(&self) -> requests::ListFunctions<'_> {
         requests::ListFunctions::new(self)
     }
@@ -813,6 +851,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_function(
         &self,
         body: types::Function,
@@ -835,6 +874,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_function(
         &self,
         function_name: impl Into<String>,
@@ -857,6 +897,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_function(
         &self,
         function_name: impl Into<String>,
@@ -880,6 +921,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_function(
         &self,
         function_name: impl Into<String>,
@@ -902,6 +944,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_function_revisions(
         &self,
         function_name: impl Into<String>,
@@ -924,6 +967,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_images(&self) -> requests::ListImages<'_> {
         requests::ListImages::new(self)
     }
@@ -943,6 +987,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_image(
         &self,
         body: types::CreateImageBody,
@@ -965,6 +1010,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn cleanup_images(&self) -> requests::CleanupImages<'_> {
         requests::CleanupImages::new(self)
     }
@@ -984,6 +1030,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_image(
         &self,
         resource_type: impl Into<String>,
@@ -1007,6 +1054,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_image(
         &self,
         resource_type: impl Into<String>,
@@ -1030,6 +1078,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_image_shares(
         &self,
         resource_type: impl Into<String>,
@@ -1053,6 +1102,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn share_image(
         &self,
         resource_type: impl Into<String>,
@@ -1077,6 +1127,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn unshare_image(
         &self,
         resource_type: impl Into<String>,
@@ -1106,6 +1157,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_image_tag(
         &self,
         resource_type: impl Into<String>,
@@ -1135,6 +1187,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_integration(
         &self,
         integration_name: impl Into<String>,
@@ -1157,6 +1210,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_integration_connections(
         &self,
     ) -> requests::ListIntegrationConnections<'_> {
@@ -1178,6 +1232,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_integration_connection(
         &self,
         body: types::IntegrationConnection,
@@ -1200,6 +1255,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_integration_connection(
         &self,
         connection_name: impl Into<String>,
@@ -1222,6 +1278,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_integration_connection(
         &self,
         connection_name: impl Into<String>,
@@ -1245,6 +1302,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_integration_connection(
         &self,
         connection_name: impl Into<String>,
@@ -1267,6 +1325,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_integration_connection_model_endpoint_configurations(
         &self,
         connection_name: impl Into<String>,
@@ -1292,6 +1351,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_integration_connection_models(
         &self,
         connection_name: impl Into<String>,
@@ -1314,6 +1374,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_integration_connection_model(
         &self,
         connection_name: impl Into<String>,
@@ -1344,6 +1405,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_jobs(&self) -> requests::ListJobs<'_> {
         requests::ListJobs::new(self)
     }
@@ -1363,6 +1425,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_job(&self, body: types::Job) -> requests::CreateJob<'_> {
         requests::CreateJob::new(self, body)
     }
@@ -1382,6 +1445,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_job(&self, job_id: impl Into<String>) -> requests::GetJob<'_> {
         requests::GetJob::new(self, job_id.into())
     }
@@ -1401,6 +1465,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_job(
         &self,
         job_id: impl Into<String>,
@@ -1424,6 +1489,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_job(&self, job_id: impl Into<String>) -> requests::DeleteJob<'_> {
         requests::DeleteJob::new(self, job_id.into())
     }
@@ -1446,6 +1512,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_job_executions(
         &self,
         job_id: impl Into<String>,
@@ -1468,6 +1535,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_job_execution(
         &self,
         job_id: impl Into<String>,
@@ -1491,6 +1559,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_job_execution(
         &self,
         job_id: impl Into<String>,
@@ -1514,6 +1583,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_job_execution(
         &self,
         job_id: impl Into<String>,
@@ -1540,6 +1610,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_job_execution_tasks(
         &self,
         job_id: impl Into<String>,
@@ -1563,6 +1634,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_job_revisions(
         &self,
         job_id: impl Into<String>,
@@ -1585,6 +1657,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_locations(&self) -> requests::ListLocations<'_> {
         requests::ListLocations::new(self)
     }
@@ -1604,6 +1677,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_mcp_hub_definitions(&self) -> requests::ListMcpHubDefinitions<'_> {
         requests::ListMcpHubDefinitions::new(self)
     }
@@ -1626,6 +1700,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_models(&self) -> requests::ListModels<'_> {
         requests::ListModels::new(self)
     }
@@ -1645,6 +1720,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_model(&self, body: types::Model) -> requests::CreateModel<'_> {
         requests::CreateModel::new(self, body)
     }
@@ -1664,6 +1740,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_model(&self, model_name: impl Into<String>) -> requests::GetModel<'_> {
         requests::GetModel::new(self, model_name.into())
     }
@@ -1683,6 +1760,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_model(
         &self,
         model_name: impl Into<String>,
@@ -1706,6 +1784,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_model(
         &self,
         model_name: impl Into<String>,
@@ -1728,6 +1807,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_model_revisions(
         &self,
         model_name: impl Into<String>,
@@ -1750,6 +1830,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_pending_image_shares(&self) -> requests::ListPendingImageShares<'_> {
         requests::ListPendingImageShares::new(self)
     }
@@ -1769,6 +1850,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn accept_image_share(
         &self,
         pending_share_id: impl Into<String>,
@@ -1791,6 +1873,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn decline_image_share(
         &self,
         pending_share_id: impl Into<String>,
@@ -1816,6 +1899,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_policies(&self) -> requests::ListPolicies<'_> {
         requests::ListPolicies::new(self)
     }
@@ -1835,6 +1919,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_policy(&self, body: types::Policy) -> requests::CreatePolicy<'_> {
         requests::CreatePolicy::new(self, body)
     }
@@ -1854,6 +1939,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_policy(&self, policy_name: impl Into<String>) -> requests::GetPolicy<'_> {
         requests::GetPolicy::new(self, policy_name.into())
     }
@@ -1873,6 +1959,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_policy(
         &self,
         policy_name: impl Into<String>,
@@ -1896,6 +1983,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_policy(
         &self,
         policy_name: impl Into<String>,
@@ -1918,6 +2006,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_policy_usages(
         &self,
         policy_name: impl Into<String>,
@@ -1940,6 +2029,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_public_ips(&self) -> requests::ListPublicIps<'_> {
         requests::ListPublicIps::new(self)
     }
@@ -1959,6 +2049,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sandbox_hub_definitions(
         &self,
     ) -> requests::ListSandboxHubDefinitions<'_> {
@@ -1983,6 +2074,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sandboxes(&self) -> requests::ListSandboxes<'_> {
         requests::ListSandboxes::new(self)
     }
@@ -2002,6 +2094,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_sandbox(&self, body: types::Sandbox) -> requests::CreateSandbox<'_> {
         requests::CreateSandbox::new(self, body)
     }
@@ -2021,6 +2114,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_sandbox(
         &self,
         sandbox_name: impl Into<String>,
@@ -2043,6 +2137,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_sandbox(
         &self,
         sandbox_name: impl Into<String>,
@@ -2066,6 +2161,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_sandbox(
         &self,
         sandbox_name: impl Into<String>,
@@ -2088,6 +2184,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn fork_sandbox(
         &self,
         sandbox_name: impl Into<String>,
@@ -2111,6 +2208,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sandbox_previews(
         &self,
         sandbox_name: impl Into<String>,
@@ -2133,6 +2231,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_sandbox_preview(
         &self,
         sandbox_name: impl Into<String>,
@@ -2156,6 +2255,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_sandbox_preview(
         &self,
         sandbox_name: impl Into<String>,
@@ -2179,6 +2279,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_sandbox_preview(
         &self,
         sandbox_name: impl Into<String>,
@@ -2208,6 +2309,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_sandbox_preview(
         &self,
         sandbox_name: impl Into<String>,
@@ -2235,6 +2337,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sandbox_preview_tokens(
         &self,
         sandbox_name: impl Into<String>,
@@ -2262,6 +2365,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_sandbox_preview_token(
         &self,
         sandbox_name: impl Into<String>,
@@ -2291,6 +2395,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_sandbox_preview_token(
         &self,
         sandbox_name: impl Into<String>,
@@ -2323,6 +2428,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sandbox_schedule_executions(
         &self,
         sandbox_name: impl Into<String>,
@@ -2348,6 +2454,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sandbox_schedules(
         &self,
         sandbox_name: impl Into<String>,
@@ -2370,6 +2477,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_sandbox_schedule(
         &self,
         sandbox_name: impl Into<String>,
@@ -2393,6 +2501,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_sandbox_schedule(
         &self,
         sandbox_name: impl Into<String>,
@@ -2416,6 +2525,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_sandbox_schedule(
         &self,
         sandbox_name: impl Into<String>,
@@ -2445,6 +2555,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_sandbox_schedule(
         &self,
         sandbox_name: impl Into<String>,
@@ -2472,6 +2583,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_sandbox_snapshots(
         &self,
         sandbox_name: impl Into<String>,
@@ -2494,6 +2606,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_sandbox_snapshot(
         &self,
         sandbox_name: impl Into<String>,
@@ -2517,6 +2630,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_sandbox_snapshot(
         &self,
         sandbox_name: impl Into<String>,
@@ -2544,6 +2658,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_sandbox_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -2566,6 +2681,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_workspace_service_accounts(
         &self,
     ) -> requests::GetWorkspaceServiceAccounts<'_> {
@@ -2587,6 +2703,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_workspace_service_account(
         &self,
         body: types::CreateWorkspaceServiceAccountBody,
@@ -2609,6 +2726,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_workspace_service_account(
         &self,
         client_id: impl Into<String>,
@@ -2632,6 +2750,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_workspace_service_account(
         &self,
         client_id: impl Into<String>,
@@ -2654,6 +2773,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_api_keys_for_service_account(
         &self,
         client_id: impl Into<String>,
@@ -2676,6 +2796,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_api_key_for_service_account(
         &self,
         client_id: impl Into<String>,
@@ -2699,6 +2820,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_api_key_for_service_account(
         &self,
         client_id: impl Into<String>,
@@ -2726,6 +2848,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_templates(&self) -> requests::ListTemplates<'_> {
         requests::ListTemplates::new(self)
     }
@@ -2745,6 +2868,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_template(
         &self,
         template_name: impl Into<String>,
@@ -2767,6 +2891,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_workspace_users(&self) -> requests::ListWorkspaceUsers<'_> {
         requests::ListWorkspaceUsers::new(self)
     }
@@ -2786,6 +2911,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn invite_workspace_user(
         &self,
         body: types::InviteWorkspaceUserBody,
@@ -2808,6 +2934,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_workspace_user_role(
         &self,
         sub_or_email: impl Into<String>,
@@ -2831,6 +2958,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn remove_workspace_user(
         &self,
         sub_or_email: impl Into<String>,
@@ -2853,6 +2981,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_volume_templates(&self) -> requests::ListVolumeTemplates<'_> {
         requests::ListVolumeTemplates::new(self)
     }
@@ -2872,6 +3001,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_volume_template(
         &self,
         body: types::VolumeTemplate,
@@ -2894,6 +3024,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_volume_template(
         &self,
         volume_template_name: impl Into<String>,
@@ -2916,6 +3047,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_volume_template(
         &self,
         volume_template_name: impl Into<String>,
@@ -2939,6 +3071,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_volume_template(
         &self,
         volume_template_name: impl Into<String>,
@@ -2961,6 +3094,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_volume_template_version(
         &self,
         volume_template_name: impl Into<String>,
@@ -2991,6 +3125,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_volumes(&self) -> requests::ListVolumes<'_> {
         requests::ListVolumes::new(self)
     }
@@ -3010,6 +3145,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_volume(&self, body: types::Volume) -> requests::CreateVolume<'_> {
         requests::CreateVolume::new(self, body)
     }
@@ -3029,6 +3165,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_volume(&self, volume_name: impl Into<String>) -> requests::GetVolume<'_> {
         requests::GetVolume::new(self, volume_name.into())
     }
@@ -3048,6 +3185,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_volume(
         &self,
         volume_name: impl Into<String>,
@@ -3071,6 +3209,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_volume(
         &self,
         volume_name: impl Into<String>,
@@ -3093,6 +3232,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_volume_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -3113,6 +3253,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_vp_cs(&self) -> requests::ListVpCs<'_> {
         requests::ListVpCs::new(self)
     }
@@ -3130,6 +3271,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_vpc(&self, body: types::Vpc) -> requests::CreateVpc<'_> {
         requests::CreateVpc::new(self, body)
     }
@@ -3147,6 +3289,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_vpc(&self, vpc_name: impl Into<String>) -> requests::GetVpc<'_> {
         requests::GetVpc::new(self, vpc_name.into())
     }
@@ -3164,6 +3307,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_vpc(&self, vpc_name: impl Into<String>) -> requests::DeleteVpc<'_> {
         requests::DeleteVpc::new(self, vpc_name.into())
     }
@@ -3181,6 +3325,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_egress_gateways(
         &self,
         vpc_name: impl Into<String>,
@@ -3201,6 +3346,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_egress_gateway(
         &self,
         vpc_name: impl Into<String>,
@@ -3222,6 +3368,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_egress_gateway(
         &self,
         vpc_name: impl Into<String>,
@@ -3243,6 +3390,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_egress_gateway(
         &self,
         vpc_name: impl Into<String>,
@@ -3264,6 +3412,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_egress_i_ps(
         &self,
         vpc_name: impl Into<String>,
@@ -3285,6 +3434,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_egress_ip(
         &self,
         vpc_name: impl Into<String>,
@@ -3307,6 +3457,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_egress_ip(
         &self,
         vpc_name: impl Into<String>,
@@ -3334,6 +3485,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_egress_ip(
         &self,
         vpc_name: impl Into<String>,
@@ -3363,6 +3515,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_workspaces(&self) -> requests::ListWorkspaces<'_> {
         requests::ListWorkspaces::new(self)
     }
@@ -3382,6 +3535,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_workspace(
         &self,
         body: types::Workspace,
@@ -3404,6 +3558,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_workspace(
         &self,
         workspace_name: impl Into<String>,
@@ -3426,6 +3581,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn update_workspace(
         &self,
         workspace_name: impl Into<String>,
@@ -3449,6 +3605,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_workspace(
         &self,
         workspace_name: impl Into<String>,
@@ -3471,6 +3628,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn leave_workspace(
         &self,
         workspace_name: impl Into<String>,
@@ -3493,6 +3651,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn check_workspace_availability(
         &self,
         body: types::CheckWorkspaceAvailabilityBody,

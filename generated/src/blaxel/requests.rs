@@ -23,6 +23,7 @@ pub struct ListAgents<'a> {
 }
 
 impl<'a> ListAgents<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListAgents {
             client,
@@ -39,6 +40,7 @@ impl<'a> ListAgents<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -47,6 +49,7 @@ impl<'a> ListAgents<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -55,6 +58,7 @@ impl<'a> ListAgents<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -63,6 +67,7 @@ impl<'a> ListAgents<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -71,6 +76,7 @@ impl<'a> ListAgents<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
+    #[inline]
     pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
@@ -79,30 +85,35 @@ impl<'a> ListAgents<'a> {
     /// Comma-separated list of statuses to filter on (e.g. `DEPLOYED,FAILED`). Values are case-insensitive; unknown values are rejected with a 400. Selecting every status is equivalent to omitting the parameter. Bound into the cursor fingerprint so a cursor opened with one selection cannot be reused with another. Filtering itself requires the 2026-04-28 Blaxel-Version (the paginated listing); on earlier versions the value is still validated but the listing is unfiltered, except for sandboxes where it is applied on every version.
     ///
     /// `status` (query parameter)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -122,6 +133,7 @@ impl<'a> ListAgents<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::AgentList>, Error<responses::ListAgentsError>> {
@@ -139,6 +151,7 @@ impl<'a> ListAgents<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::AgentList, responses::ListAgentsError> {
@@ -164,6 +177,7 @@ impl<'a> ListAgents<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Agent, responses::ListAgentsError> {
         self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
@@ -179,6 +193,7 @@ pub struct CreateAgent<'a> {
 }
 
 impl<'a> CreateAgent<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Agent) -> Self {
         CreateAgent {
             client,
@@ -188,24 +203,28 @@ impl<'a> CreateAgent<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -221,6 +240,7 @@ impl<'a> CreateAgent<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Agent>, Error<responses::CreateAgentError>> {
@@ -253,6 +273,7 @@ pub struct GetAgent<'a> {
 }
 
 impl<'a> GetAgent<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, agent_name: String) -> Self {
         GetAgent {
             client,
@@ -265,30 +286,35 @@ impl<'a> GetAgent<'a> {
     /// Show secret values (requires workspace admin role)
     ///
     /// `show_secrets` (query parameter)
+    #[inline]
     pub fn show_secrets(mut self, value: bool) -> Self {
         self.show_secrets = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
         let mut request = self
@@ -304,6 +330,7 @@ impl<'a> GetAgent<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Agent>, Error<responses::GetAgentError>> {
@@ -333,6 +360,7 @@ pub struct UpdateAgent<'a> {
 }
 
 impl<'a> UpdateAgent<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         agent_name: String,
@@ -347,24 +375,28 @@ impl<'a> UpdateAgent<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
         let mut request = self
@@ -381,6 +413,7 @@ impl<'a> UpdateAgent<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Agent>, Error<responses::UpdateAgentError>> {
@@ -412,6 +445,7 @@ pub struct DeleteAgent<'a> {
 }
 
 impl<'a> DeleteAgent<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, agent_name: String) -> Self {
         DeleteAgent {
             client,
@@ -421,24 +455,28 @@ impl<'a> DeleteAgent<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
         let request = self
@@ -453,6 +491,7 @@ impl<'a> DeleteAgent<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Agent>, Error<responses::DeleteAgentError>> {
@@ -483,6 +522,7 @@ pub struct ListAgentRevisions<'a> {
 }
 
 impl<'a> ListAgentRevisions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, agent_name: String) -> Self {
         ListAgentRevisions {
             client,
@@ -492,24 +532,28 @@ impl<'a> ListAgentRevisions<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
         let request = self
@@ -524,6 +568,7 @@ impl<'a> ListAgentRevisions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -554,6 +599,7 @@ pub struct ListApplications<'a> {
 }
 
 impl<'a> ListApplications<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListApplications {
             client,
@@ -570,6 +616,7 @@ impl<'a> ListApplications<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -578,6 +625,7 @@ impl<'a> ListApplications<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -586,6 +634,7 @@ impl<'a> ListApplications<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -594,6 +643,7 @@ impl<'a> ListApplications<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -602,6 +652,7 @@ impl<'a> ListApplications<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
+    #[inline]
     pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
@@ -610,30 +661,35 @@ impl<'a> ListApplications<'a> {
     /// Comma-separated list of statuses to filter on (e.g. `DEPLOYED,FAILED`). Values are case-insensitive; unknown values are rejected with a 400. Selecting every status is equivalent to omitting the parameter. Bound into the cursor fingerprint so a cursor opened with one selection cannot be reused with another. Filtering itself requires the 2026-04-28 Blaxel-Version (the paginated listing); on earlier versions the value is still validated but the listing is unfiltered, except for sandboxes where it is applied on every version.
     ///
     /// `status` (query parameter)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -653,6 +709,7 @@ impl<'a> ListApplications<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -680,6 +737,7 @@ impl<'a> ListApplications<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::ApplicationList, responses::ListApplicationsError> {
@@ -705,6 +763,7 @@ impl<'a> ListApplications<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<'a, types::Application, responses::ListApplicationsError> {
@@ -722,6 +781,7 @@ pub struct CreateApplication<'a> {
 }
 
 impl<'a> CreateApplication<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Application) -> Self {
         CreateApplication {
             client,
@@ -731,24 +791,28 @@ impl<'a> CreateApplication<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -764,6 +828,7 @@ impl<'a> CreateApplication<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Application>, Error<responses::CreateApplicationError>> {
@@ -802,6 +867,7 @@ pub struct GetApplication<'a> {
 }
 
 impl<'a> GetApplication<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, application_name: String) -> Self {
         GetApplication {
             client,
@@ -811,24 +877,28 @@ impl<'a> GetApplication<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
@@ -846,6 +916,7 @@ impl<'a> GetApplication<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Application>, Error<responses::GetApplicationError>> {
@@ -878,6 +949,7 @@ pub struct UpdateApplication<'a> {
 }
 
 impl<'a> UpdateApplication<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         application_name: String,
@@ -892,24 +964,28 @@ impl<'a> UpdateApplication<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
@@ -929,6 +1005,7 @@ impl<'a> UpdateApplication<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Application>, Error<responses::UpdateApplicationError>> {
@@ -967,6 +1044,7 @@ pub struct DeleteApplication<'a> {
 }
 
 impl<'a> DeleteApplication<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, application_name: String) -> Self {
         DeleteApplication {
             client,
@@ -976,24 +1054,28 @@ impl<'a> DeleteApplication<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
@@ -1011,6 +1093,7 @@ impl<'a> DeleteApplication<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Application>, Error<responses::DeleteApplicationError>> {
@@ -1047,6 +1130,7 @@ pub struct CreateApplicationCustomDomain<'a> {
 }
 
 impl<'a> CreateApplicationCustomDomain<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         application_name: String,
@@ -1061,24 +1145,28 @@ impl<'a> CreateApplicationCustomDomain<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
@@ -1098,6 +1186,7 @@ impl<'a> CreateApplicationCustomDomain<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1123,6 +1212,7 @@ pub struct ListApplicationRevisions<'a> {
 }
 
 impl<'a> ListApplicationRevisions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, application_name: String) -> Self {
         ListApplicationRevisions {
             client,
@@ -1132,24 +1222,28 @@ impl<'a> ListApplicationRevisions<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let application_name = runtime::path_segment(
             "applicationName",
@@ -1167,6 +1261,7 @@ impl<'a> ListApplicationRevisions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1191,6 +1286,7 @@ pub struct GetChangelog<'a> {
 }
 
 impl<'a> GetChangelog<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         GetChangelog {
             client,
@@ -1199,30 +1295,35 @@ impl<'a> GetChangelog<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::GET, "/changelog", &[])?;
         Ok(request)
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1247,6 +1348,7 @@ pub struct GetConfiguration<'a> {
 }
 
 impl<'a> GetConfiguration<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         GetConfiguration {
             client,
@@ -1255,24 +1357,28 @@ impl<'a> GetConfiguration<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -1286,6 +1392,7 @@ impl<'a> GetConfiguration<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1310,6 +1417,7 @@ pub struct ListCustomDomains<'a> {
 }
 
 impl<'a> ListCustomDomains<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListCustomDomains {
             client,
@@ -1318,24 +1426,28 @@ impl<'a> ListCustomDomains<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -1349,6 +1461,7 @@ impl<'a> ListCustomDomains<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1374,6 +1487,7 @@ pub struct CreateCustomDomain<'a> {
 }
 
 impl<'a> CreateCustomDomain<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::CustomDomain) -> Self {
         CreateCustomDomain {
             client,
@@ -1383,24 +1497,28 @@ impl<'a> CreateCustomDomain<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -1416,6 +1534,7 @@ impl<'a> CreateCustomDomain<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1441,6 +1560,7 @@ pub struct GetCustomDomain<'a> {
 }
 
 impl<'a> GetCustomDomain<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, domain_name: String) -> Self {
         GetCustomDomain {
             client,
@@ -1450,24 +1570,28 @@ impl<'a> GetCustomDomain<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let request = self
@@ -1482,6 +1606,7 @@ impl<'a> GetCustomDomain<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::CustomDomain>, Error<responses::GetCustomDomainError>> {
@@ -1505,6 +1630,7 @@ pub struct UpdateCustomDomain<'a> {
 }
 
 impl<'a> UpdateCustomDomain<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         domain_name: String,
@@ -1519,24 +1645,28 @@ impl<'a> UpdateCustomDomain<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let mut request = self
@@ -1553,6 +1683,7 @@ impl<'a> UpdateCustomDomain<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1578,6 +1709,7 @@ pub struct DeleteCustomDomain<'a> {
 }
 
 impl<'a> DeleteCustomDomain<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, domain_name: String) -> Self {
         DeleteCustomDomain {
             client,
@@ -1587,24 +1719,28 @@ impl<'a> DeleteCustomDomain<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let request = self
@@ -1619,6 +1755,7 @@ impl<'a> DeleteCustomDomain<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1644,6 +1781,7 @@ pub struct ListCustomDomainShares<'a> {
 }
 
 impl<'a> ListCustomDomainShares<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, domain_name: String) -> Self {
         ListCustomDomainShares {
             client,
@@ -1653,24 +1791,28 @@ impl<'a> ListCustomDomainShares<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let request = self
@@ -1685,6 +1827,7 @@ impl<'a> ListCustomDomainShares<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1712,6 +1855,7 @@ pub struct ShareCustomDomain<'a> {
 }
 
 impl<'a> ShareCustomDomain<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         domain_name: String,
@@ -1726,24 +1870,28 @@ impl<'a> ShareCustomDomain<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let mut request = self
@@ -1760,6 +1908,7 @@ impl<'a> ShareCustomDomain<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1789,6 +1938,7 @@ pub struct UnshareCustomDomain<'a> {
 }
 
 impl<'a> UnshareCustomDomain<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         domain_name: String,
@@ -1803,24 +1953,28 @@ impl<'a> UnshareCustomDomain<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let target_workspace = runtime::path_segment(
@@ -1839,6 +1993,7 @@ impl<'a> UnshareCustomDomain<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1865,6 +2020,7 @@ pub struct VerifyCustomDomain<'a> {
 }
 
 impl<'a> VerifyCustomDomain<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, domain_name: String) -> Self {
         VerifyCustomDomain {
             client,
@@ -1874,24 +2030,28 @@ impl<'a> VerifyCustomDomain<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
         let request = self
@@ -1906,6 +2066,7 @@ impl<'a> VerifyCustomDomain<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1937,6 +2098,7 @@ pub struct ListDrives<'a> {
 }
 
 impl<'a> ListDrives<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListDrives {
             client,
@@ -1954,6 +2116,7 @@ impl<'a> ListDrives<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -1962,6 +2125,7 @@ impl<'a> ListDrives<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -1970,6 +2134,7 @@ impl<'a> ListDrives<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -1978,6 +2143,7 @@ impl<'a> ListDrives<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -1986,6 +2152,7 @@ impl<'a> ListDrives<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
+    #[inline]
     pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
@@ -1994,6 +2161,7 @@ impl<'a> ListDrives<'a> {
     /// Filter drives by external ID. When set, only drives matching this caller-owned identifier are returned.
     ///
     /// `externalId` (query parameter)
+    #[inline]
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
         self
@@ -2002,30 +2170,35 @@ impl<'a> ListDrives<'a> {
     /// Comma-separated list of statuses to filter on (e.g. `DEPLOYED,FAILED`). Values are case-insensitive; unknown values are rejected with a 400. Selecting every status is equivalent to omitting the parameter. Bound into the cursor fingerprint so a cursor opened with one selection cannot be reused with another. Filtering itself requires the 2026-04-28 Blaxel-Version (the paginated listing); on earlier versions the value is still validated but the listing is unfiltered, except for sandboxes where it is applied on every version.
     ///
     /// `status` (query parameter)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -2046,6 +2219,7 @@ impl<'a> ListDrives<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::DriveList>, Error<responses::ListDrivesError>> {
@@ -2059,6 +2233,7 @@ impl<'a> ListDrives<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::DriveList, responses::ListDrivesError> {
@@ -2084,6 +2259,7 @@ impl<'a> ListDrives<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Drive, responses::ListDrivesError> {
         self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
@@ -2099,6 +2275,7 @@ pub struct CreateDrive<'a> {
 }
 
 impl<'a> CreateDrive<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Drive) -> Self {
         CreateDrive {
             client,
@@ -2108,24 +2285,28 @@ impl<'a> CreateDrive<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -2141,6 +2322,7 @@ impl<'a> CreateDrive<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Drive>, Error<responses::CreateDriveError>> {
@@ -2164,6 +2346,7 @@ pub struct GetDrive<'a> {
 }
 
 impl<'a> GetDrive<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, drive_name: String) -> Self {
         GetDrive {
             client,
@@ -2173,24 +2356,28 @@ impl<'a> GetDrive<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
         let request = self
@@ -2205,6 +2392,7 @@ impl<'a> GetDrive<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Drive>, Error<responses::GetDriveError>> {
@@ -2230,6 +2418,7 @@ pub struct UpdateDrive<'a> {
 }
 
 impl<'a> UpdateDrive<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         drive_name: String,
@@ -2244,24 +2433,28 @@ impl<'a> UpdateDrive<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
         let mut request = self
@@ -2278,6 +2471,7 @@ impl<'a> UpdateDrive<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Drive>, Error<responses::UpdateDriveError>> {
@@ -2302,6 +2496,7 @@ pub struct DeleteDrive<'a> {
 }
 
 impl<'a> DeleteDrive<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, drive_name: String) -> Self {
         DeleteDrive {
             client,
@@ -2311,24 +2506,28 @@ impl<'a> DeleteDrive<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
         let request = self
@@ -2343,6 +2542,7 @@ impl<'a> DeleteDrive<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2370,6 +2570,7 @@ pub struct CreateDriveAccessToken<'a> {
 }
 
 impl<'a> CreateDriveAccessToken<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, drive_name: String) -> Self {
         CreateDriveAccessToken {
             client,
@@ -2379,24 +2580,28 @@ impl<'a> CreateDriveAccessToken<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
         let request = self
@@ -2411,6 +2616,7 @@ impl<'a> CreateDriveAccessToken<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2441,6 +2647,7 @@ pub struct GetDriveByExternalId<'a> {
 }
 
 impl<'a> GetDriveByExternalId<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, external_id: String) -> Self {
         GetDriveByExternalId {
             client,
@@ -2450,24 +2657,28 @@ impl<'a> GetDriveByExternalId<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
         let request = self
@@ -2482,6 +2693,7 @@ impl<'a> GetDriveByExternalId<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Drive>, Error<responses::GetDriveByExternalIdError>> {
@@ -2514,6 +2726,7 @@ pub struct GetDriveJwks<'a> {
 }
 
 impl<'a> GetDriveJwks<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         GetDriveJwks {
             client,
@@ -2522,24 +2735,28 @@ impl<'a> GetDriveJwks<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -2549,6 +2766,7 @@ impl<'a> GetDriveJwks<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2573,6 +2791,7 @@ pub struct ListAllEgressGateways<'a> {
 }
 
 impl<'a> ListAllEgressGateways<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListAllEgressGateways {
             client,
@@ -2581,24 +2800,28 @@ impl<'a> ListAllEgressGateways<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -2612,6 +2835,7 @@ impl<'a> ListAllEgressGateways<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2636,6 +2860,7 @@ pub struct GetEgressGatewayUsage<'a> {
 }
 
 impl<'a> GetEgressGatewayUsage<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         GetEgressGatewayUsage {
             client,
@@ -2644,24 +2869,28 @@ impl<'a> GetEgressGatewayUsage<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -2675,6 +2904,7 @@ impl<'a> GetEgressGatewayUsage<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2699,6 +2929,7 @@ pub struct ListAllEgressIPs<'a> {
 }
 
 impl<'a> ListAllEgressIPs<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListAllEgressIPs {
             client,
@@ -2707,24 +2938,28 @@ impl<'a> ListAllEgressIPs<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -2738,6 +2973,7 @@ impl<'a> ListAllEgressIPs<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2762,6 +2998,7 @@ pub struct GetWorkspaceFeatures<'a> {
 }
 
 impl<'a> GetWorkspaceFeatures<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         GetWorkspaceFeatures {
             client,
@@ -2770,24 +3007,28 @@ impl<'a> GetWorkspaceFeatures<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -2801,6 +3042,7 @@ impl<'a> GetWorkspaceFeatures<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2839,6 +3081,7 @@ pub struct TestFeatureFlag<'a> {
 }
 
 impl<'a> TestFeatureFlag<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, feature_key: String) -> Self {
         TestFeatureFlag {
             client,
@@ -2851,30 +3094,35 @@ impl<'a> TestFeatureFlag<'a> {
     /// Account ID to check feature flags for. When provided, evaluates the feature flag at the account level instead of the workspace level.
     ///
     /// `account` (query parameter)
+    #[inline]
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.account = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let feature_key = runtime::path_segment("featureKey", &self.feature_key)?;
         let mut request = self
@@ -2890,6 +3138,7 @@ impl<'a> TestFeatureFlag<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2925,6 +3174,7 @@ pub struct ListFunctions<'a> {
 }
 
 impl<'a> ListFunctions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListFunctions {
             client,
@@ -2941,6 +3191,7 @@ impl<'a> ListFunctions<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -2949,6 +3200,7 @@ impl<'a> ListFunctions<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -2957,6 +3209,7 @@ impl<'a> ListFunctions<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -2965,6 +3218,7 @@ impl<'a> ListFunctions<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -2973,6 +3227,7 @@ impl<'a> ListFunctions<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
+    #[inline]
     pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
@@ -2981,30 +3236,35 @@ impl<'a> ListFunctions<'a> {
     /// Comma-separated list of statuses to filter on (e.g. `DEPLOYED,FAILED`). Values are case-insensitive; unknown values are rejected with a 400. Selecting every status is equivalent to omitting the parameter. Bound into the cursor fingerprint so a cursor opened with one selection cannot be reused with another. Filtering itself requires the 2026-04-28 Blaxel-Version (the paginated listing); on earlier versions the value is still validated but the listing is unfiltered, except for sandboxes where it is applied on every version.
     ///
     /// `status` (query parameter)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -3024,6 +3284,7 @@ impl<'a> ListFunctions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::FunctionList>, Error<responses::ListFunctionsError>> {
@@ -3044,6 +3305,7 @@ impl<'a> ListFunctions<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::FunctionList, responses::ListFunctionsError> {
@@ -3069,6 +3331,7 @@ impl<'a> ListFunctions<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<'a, types::Function, responses::ListFunctionsError> {
@@ -3086,6 +3349,7 @@ pub struct CreateFunction<'a> {
 }
 
 impl<'a> CreateFunction<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Function) -> Self {
         CreateFunction {
             client,
@@ -3095,24 +3359,28 @@ impl<'a> CreateFunction<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -3128,6 +3396,7 @@ impl<'a> CreateFunction<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Function>, Error<responses::CreateFunctionError>> {
@@ -3161,6 +3430,7 @@ pub struct GetFunction<'a> {
 }
 
 impl<'a> GetFunction<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, function_name: String) -> Self {
         GetFunction {
             client,
@@ -3173,30 +3443,35 @@ impl<'a> GetFunction<'a> {
     /// Show secret values (requires workspace admin role)
     ///
     /// `show_secrets` (query parameter)
+    #[inline]
     pub fn show_secrets(mut self, value: bool) -> Self {
         self.show_secrets = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
         let mut request = self
@@ -3212,6 +3487,7 @@ impl<'a> GetFunction<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Function>, Error<responses::GetFunctionError>> {
@@ -3243,6 +3519,7 @@ pub struct UpdateFunction<'a> {
 }
 
 impl<'a> UpdateFunction<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         function_name: String,
@@ -3257,24 +3534,28 @@ impl<'a> UpdateFunction<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
         let mut request = self
@@ -3291,6 +3572,7 @@ impl<'a> UpdateFunction<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Function>, Error<responses::UpdateFunctionError>> {
@@ -3323,6 +3605,7 @@ pub struct DeleteFunction<'a> {
 }
 
 impl<'a> DeleteFunction<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, function_name: String) -> Self {
         DeleteFunction {
             client,
@@ -3332,24 +3615,28 @@ impl<'a> DeleteFunction<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
         let request = self
@@ -3364,6 +3651,7 @@ impl<'a> DeleteFunction<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Function>, Error<responses::DeleteFunctionError>> {
@@ -3395,6 +3683,7 @@ pub struct ListFunctionRevisions<'a> {
 }
 
 impl<'a> ListFunctionRevisions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, function_name: String) -> Self {
         ListFunctionRevisions {
             client,
@@ -3404,24 +3693,28 @@ impl<'a> ListFunctionRevisions<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
         let request = self
@@ -3436,6 +3729,7 @@ impl<'a> ListFunctionRevisions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -3460,6 +3754,7 @@ pub struct ListImages<'a> {
 }
 
 impl<'a> ListImages<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListImages {
             client,
@@ -3468,24 +3763,28 @@ impl<'a> ListImages<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -3499,6 +3798,7 @@ impl<'a> ListImages<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<Vec<types::Image>>, Error<responses::ListImagesError>> {
@@ -3521,6 +3821,7 @@ pub struct CreateImage<'a> {
 }
 
 impl<'a> CreateImage<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::CreateImageBody) -> Self {
         CreateImage {
             client,
@@ -3530,24 +3831,28 @@ impl<'a> CreateImage<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -3563,6 +3868,7 @@ impl<'a> CreateImage<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -3588,6 +3894,7 @@ pub struct CleanupImages<'a> {
 }
 
 impl<'a> CleanupImages<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         CleanupImages {
             client,
@@ -3596,24 +3903,28 @@ impl<'a> CleanupImages<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -3627,6 +3938,7 @@ impl<'a> CleanupImages<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -3653,6 +3965,7 @@ pub struct GetImage<'a> {
 }
 
 impl<'a> GetImage<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         resource_type: String,
@@ -3667,24 +3980,28 @@ impl<'a> GetImage<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
@@ -3700,6 +4017,7 @@ impl<'a> GetImage<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Image>, Error<responses::GetImageError>> {
@@ -3723,6 +4041,7 @@ pub struct DeleteImage<'a> {
 }
 
 impl<'a> DeleteImage<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         resource_type: String,
@@ -3737,24 +4056,28 @@ impl<'a> DeleteImage<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
@@ -3770,6 +4093,7 @@ impl<'a> DeleteImage<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Image>, Error<responses::DeleteImageError>> {
@@ -3795,6 +4119,7 @@ pub struct ListImageShares<'a> {
 }
 
 impl<'a> ListImageShares<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         resource_type: String,
@@ -3809,24 +4134,28 @@ impl<'a> ListImageShares<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
@@ -3842,6 +4171,7 @@ impl<'a> ListImageShares<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -3870,6 +4200,7 @@ pub struct ShareImage<'a> {
 }
 
 impl<'a> ShareImage<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         resource_type: String,
@@ -3886,24 +4217,28 @@ impl<'a> ShareImage<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
@@ -3921,6 +4256,7 @@ impl<'a> ShareImage<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -3952,6 +4288,7 @@ pub struct UnshareImage<'a> {
 }
 
 impl<'a> UnshareImage<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         resource_type: String,
@@ -3968,24 +4305,28 @@ impl<'a> UnshareImage<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
@@ -4007,6 +4348,7 @@ impl<'a> UnshareImage<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Image>, Error<responses::UnshareImageError>> {
@@ -4032,6 +4374,7 @@ pub struct DeleteImageTag<'a> {
 }
 
 impl<'a> DeleteImageTag<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         resource_type: String,
@@ -4048,24 +4391,28 @@ impl<'a> DeleteImageTag<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
@@ -4082,6 +4429,7 @@ impl<'a> DeleteImageTag<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Image>, Error<responses::DeleteImageTagError>> {
@@ -4106,6 +4454,7 @@ pub struct GetIntegration<'a> {
 }
 
 impl<'a> GetIntegration<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, integration_name: String) -> Self {
         GetIntegration {
             client,
@@ -4115,24 +4464,28 @@ impl<'a> GetIntegration<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let integration_name = runtime::path_segment(
             "integrationName",
@@ -4150,6 +4503,7 @@ impl<'a> GetIntegration<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Integration>, Error<responses::GetIntegrationError>> {
@@ -4171,6 +4525,7 @@ pub struct ListIntegrationConnections<'a> {
 }
 
 impl<'a> ListIntegrationConnections<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListIntegrationConnections {
             client,
@@ -4179,24 +4534,28 @@ impl<'a> ListIntegrationConnections<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -4210,6 +4569,7 @@ impl<'a> ListIntegrationConnections<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -4259,6 +4619,7 @@ pub struct CreateIntegrationConnection<'a> {
 }
 
 impl<'a> CreateIntegrationConnection<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::IntegrationConnection) -> Self {
         CreateIntegrationConnection {
             client,
@@ -4268,24 +4629,28 @@ impl<'a> CreateIntegrationConnection<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -4301,6 +4666,7 @@ impl<'a> CreateIntegrationConnection<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -4366,6 +4732,7 @@ pub struct GetIntegrationConnection<'a> {
 }
 
 impl<'a> GetIntegrationConnection<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, connection_name: String) -> Self {
         GetIntegrationConnection {
             client,
@@ -4375,24 +4742,28 @@ impl<'a> GetIntegrationConnection<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
@@ -4410,6 +4781,7 @@ impl<'a> GetIntegrationConnection<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -4464,6 +4836,7 @@ pub struct UpdateIntegrationConnection<'a> {
 }
 
 impl<'a> UpdateIntegrationConnection<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         connection_name: String,
@@ -4478,24 +4851,28 @@ impl<'a> UpdateIntegrationConnection<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
@@ -4515,6 +4892,7 @@ impl<'a> UpdateIntegrationConnection<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -4580,6 +4958,7 @@ pub struct DeleteIntegrationConnection<'a> {
 }
 
 impl<'a> DeleteIntegrationConnection<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, connection_name: String) -> Self {
         DeleteIntegrationConnection {
             client,
@@ -4589,24 +4968,28 @@ impl<'a> DeleteIntegrationConnection<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
@@ -4624,6 +5007,7 @@ impl<'a> DeleteIntegrationConnection<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -4689,6 +5073,7 @@ pub struct GetIntegrationConnectionModelEndpointConfigurations<'a> {
 }
 
 impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, connection_name: String) -> Self {
         GetIntegrationConnectionModelEndpointConfigurations {
             client,
@@ -4698,24 +5083,28 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
@@ -4735,6 +5124,7 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -4760,6 +5150,7 @@ pub struct ListIntegrationConnectionModels<'a> {
 }
 
 impl<'a> ListIntegrationConnectionModels<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, connection_name: String) -> Self {
         ListIntegrationConnectionModels {
             client,
@@ -4769,24 +5160,28 @@ impl<'a> ListIntegrationConnectionModels<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
@@ -4804,6 +5199,7 @@ impl<'a> ListIntegrationConnectionModels<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::ListIntegrationConnectionModelsError>> {
@@ -4827,6 +5223,7 @@ pub struct GetIntegrationConnectionModel<'a> {
 }
 
 impl<'a> GetIntegrationConnectionModel<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         connection_name: String,
@@ -4841,24 +5238,28 @@ impl<'a> GetIntegrationConnectionModel<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let connection_name = runtime::path_segment(
             "connectionName",
@@ -4879,6 +5280,7 @@ impl<'a> GetIntegrationConnectionModel<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::GetIntegrationConnectionModelError>> {
@@ -4906,6 +5308,7 @@ pub struct ListJobs<'a> {
 }
 
 impl<'a> ListJobs<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListJobs {
             client,
@@ -4922,6 +5325,7 @@ impl<'a> ListJobs<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -4930,6 +5334,7 @@ impl<'a> ListJobs<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -4938,6 +5343,7 @@ impl<'a> ListJobs<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -4946,6 +5352,7 @@ impl<'a> ListJobs<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -4954,6 +5361,7 @@ impl<'a> ListJobs<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
+    #[inline]
     pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
@@ -4962,30 +5370,35 @@ impl<'a> ListJobs<'a> {
     /// Comma-separated list of statuses to filter on (e.g. `DEPLOYED,FAILED`). Values are case-insensitive; unknown values are rejected with a 400. Selecting every status is equivalent to omitting the parameter. Bound into the cursor fingerprint so a cursor opened with one selection cannot be reused with another. Filtering itself requires the 2026-04-28 Blaxel-Version (the paginated listing); on earlier versions the value is still validated but the listing is unfiltered, except for sandboxes where it is applied on every version.
     ///
     /// `status` (query parameter)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -5005,6 +5418,7 @@ impl<'a> ListJobs<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::JobList>, Error<responses::ListJobsError>> {
@@ -5017,6 +5431,7 @@ impl<'a> ListJobs<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(self) -> runtime::Pages<'a, types::JobList, responses::ListJobsError> {
         runtime::pages(
             self,
@@ -5040,6 +5455,7 @@ impl<'a> ListJobs<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Job, responses::ListJobsError> {
         self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
@@ -5055,6 +5471,7 @@ pub struct CreateJob<'a> {
 }
 
 impl<'a> CreateJob<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Job) -> Self {
         CreateJob {
             client,
@@ -5064,24 +5481,28 @@ impl<'a> CreateJob<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -5097,6 +5518,7 @@ impl<'a> CreateJob<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Job>, Error<responses::CreateJobError>> {
@@ -5120,6 +5542,7 @@ pub struct GetJob<'a> {
 }
 
 impl<'a> GetJob<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, job_id: String) -> Self {
         GetJob {
             client,
@@ -5132,30 +5555,35 @@ impl<'a> GetJob<'a> {
     /// Show secret values (requires workspace admin role)
     ///
     /// `show_secrets` (query parameter)
+    #[inline]
     pub fn show_secrets(mut self, value: bool) -> Self {
         self.show_secrets = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let mut request = self
@@ -5171,6 +5599,7 @@ impl<'a> GetJob<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Job>, Error<responses::GetJobError>> {
@@ -5194,6 +5623,7 @@ pub struct UpdateJob<'a> {
 }
 
 impl<'a> UpdateJob<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, job_id: String, body: types::Job) -> Self {
         UpdateJob {
             client,
@@ -5204,24 +5634,28 @@ impl<'a> UpdateJob<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let mut request = self
@@ -5238,6 +5672,7 @@ impl<'a> UpdateJob<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Job>, Error<responses::UpdateJobError>> {
@@ -5260,6 +5695,7 @@ pub struct DeleteJob<'a> {
 }
 
 impl<'a> DeleteJob<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, job_id: String) -> Self {
         DeleteJob {
             client,
@@ -5269,24 +5705,28 @@ impl<'a> DeleteJob<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let request = self
@@ -5301,6 +5741,7 @@ impl<'a> DeleteJob<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Job>, Error<responses::DeleteJobError>> {
@@ -5328,6 +5769,7 @@ pub struct ListJobExecutions<'a> {
 }
 
 impl<'a> ListJobExecutions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, job_id: String) -> Self {
         ListJobExecutions {
             client,
@@ -5344,6 +5786,7 @@ impl<'a> ListJobExecutions<'a> {
     /// Number of items per page
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -5352,6 +5795,7 @@ impl<'a> ListJobExecutions<'a> {
     /// Page offset (legacy, ignored when Blaxel-Version &gt;= 2026-04-28)
     ///
     /// `offset` (query parameter)
+    #[inline]
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -5360,6 +5804,7 @@ impl<'a> ListJobExecutions<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -5368,6 +5813,7 @@ impl<'a> ListJobExecutions<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -5376,30 +5822,35 @@ impl<'a> ListJobExecutions<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let mut request = self
@@ -5419,6 +5870,7 @@ impl<'a> ListJobExecutions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -5441,6 +5893,7 @@ impl<'a> ListJobExecutions<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::JobExecutionList, responses::ListJobExecutionsError> {
@@ -5466,6 +5919,7 @@ impl<'a> ListJobExecutions<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<'a, types::JobExecution, responses::ListJobExecutionsError> {
@@ -5484,6 +5938,7 @@ pub struct CreateJobExecution<'a> {
 }
 
 impl<'a> CreateJobExecution<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         job_id: String,
@@ -5498,24 +5953,28 @@ impl<'a> CreateJobExecution<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let mut request = self
@@ -5532,6 +5991,7 @@ impl<'a> CreateJobExecution<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -5565,6 +6025,7 @@ pub struct GetJobExecution<'a> {
 }
 
 impl<'a> GetJobExecution<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, job_id: String, execution_id: String) -> Self {
         GetJobExecution {
             client,
@@ -5575,24 +6036,28 @@ impl<'a> GetJobExecution<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
@@ -5608,6 +6073,7 @@ impl<'a> GetJobExecution<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::JobExecution>, Error<responses::GetJobExecutionError>> {
@@ -5636,6 +6102,7 @@ pub struct DeleteJobExecution<'a> {
 }
 
 impl<'a> DeleteJobExecution<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, job_id: String, execution_id: String) -> Self {
         DeleteJobExecution {
             client,
@@ -5646,24 +6113,28 @@ impl<'a> DeleteJobExecution<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
@@ -5679,6 +6150,7 @@ impl<'a> DeleteJobExecution<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -5717,6 +6189,7 @@ pub struct ListJobExecutionTasks<'a> {
 }
 
 impl<'a> ListJobExecutionTasks<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, job_id: String, execution_id: String) -> Self {
         ListJobExecutionTasks {
             client,
@@ -5733,6 +6206,7 @@ impl<'a> ListJobExecutionTasks<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -5741,6 +6215,7 @@ impl<'a> ListJobExecutionTasks<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -5749,6 +6224,7 @@ impl<'a> ListJobExecutionTasks<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -5757,30 +6233,35 @@ impl<'a> ListJobExecutionTasks<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
@@ -5800,6 +6281,7 @@ impl<'a> ListJobExecutionTasks<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -5825,6 +6307,7 @@ impl<'a> ListJobExecutionTasks<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<
@@ -5854,6 +6337,7 @@ impl<'a> ListJobExecutionTasks<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<
@@ -5875,6 +6359,7 @@ pub struct ListJobRevisions<'a> {
 }
 
 impl<'a> ListJobRevisions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, job_id: String) -> Self {
         ListJobRevisions {
             client,
@@ -5884,24 +6369,28 @@ impl<'a> ListJobRevisions<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let request = self
@@ -5916,6 +6405,7 @@ impl<'a> ListJobRevisions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -5940,6 +6430,7 @@ pub struct ListLocations<'a> {
 }
 
 impl<'a> ListLocations<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListLocations {
             client,
@@ -5948,24 +6439,28 @@ impl<'a> ListLocations<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -5979,6 +6474,7 @@ impl<'a> ListLocations<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -6003,6 +6499,7 @@ pub struct ListMcpHubDefinitions<'a> {
 }
 
 impl<'a> ListMcpHubDefinitions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListMcpHubDefinitions {
             client,
@@ -6011,24 +6508,28 @@ impl<'a> ListMcpHubDefinitions<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -6042,6 +6543,7 @@ impl<'a> ListMcpHubDefinitions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -6072,6 +6574,7 @@ pub struct ListModels<'a> {
 }
 
 impl<'a> ListModels<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListModels {
             client,
@@ -6088,6 +6591,7 @@ impl<'a> ListModels<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -6096,6 +6600,7 @@ impl<'a> ListModels<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -6104,6 +6609,7 @@ impl<'a> ListModels<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -6112,6 +6618,7 @@ impl<'a> ListModels<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -6120,6 +6627,7 @@ impl<'a> ListModels<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
+    #[inline]
     pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
@@ -6128,30 +6636,35 @@ impl<'a> ListModels<'a> {
     /// Comma-separated list of statuses to filter on (e.g. `DEPLOYED,FAILED`). Values are case-insensitive; unknown values are rejected with a 400. Selecting every status is equivalent to omitting the parameter. Bound into the cursor fingerprint so a cursor opened with one selection cannot be reused with another. Filtering itself requires the 2026-04-28 Blaxel-Version (the paginated listing); on earlier versions the value is still validated but the listing is unfiltered, except for sandboxes where it is applied on every version.
     ///
     /// `status` (query parameter)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -6171,6 +6684,7 @@ impl<'a> ListModels<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::ModelList>, Error<responses::ListModelsError>> {
@@ -6188,6 +6702,7 @@ impl<'a> ListModels<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::ModelList, responses::ListModelsError> {
@@ -6213,6 +6728,7 @@ impl<'a> ListModels<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Model, responses::ListModelsError> {
         self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
@@ -6228,6 +6744,7 @@ pub struct CreateModel<'a> {
 }
 
 impl<'a> CreateModel<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Model) -> Self {
         CreateModel {
             client,
@@ -6237,24 +6754,28 @@ impl<'a> CreateModel<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -6270,6 +6791,7 @@ impl<'a> CreateModel<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Model>, Error<responses::CreateModelError>> {
@@ -6301,6 +6823,7 @@ pub struct GetModel<'a> {
 }
 
 impl<'a> GetModel<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, model_name: String) -> Self {
         GetModel {
             client,
@@ -6310,24 +6833,28 @@ impl<'a> GetModel<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
         let request = self
@@ -6342,6 +6869,7 @@ impl<'a> GetModel<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Model>, Error<responses::GetModelError>> {
@@ -6371,6 +6899,7 @@ pub struct UpdateModel<'a> {
 }
 
 impl<'a> UpdateModel<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         model_name: String,
@@ -6385,24 +6914,28 @@ impl<'a> UpdateModel<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
         let mut request = self
@@ -6419,6 +6952,7 @@ impl<'a> UpdateModel<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Model>, Error<responses::UpdateModelError>> {
@@ -6450,6 +6984,7 @@ pub struct DeleteModel<'a> {
 }
 
 impl<'a> DeleteModel<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, model_name: String) -> Self {
         DeleteModel {
             client,
@@ -6459,24 +6994,28 @@ impl<'a> DeleteModel<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
         let request = self
@@ -6491,6 +7030,7 @@ impl<'a> DeleteModel<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Model>, Error<responses::DeleteModelError>> {
@@ -6521,6 +7061,7 @@ pub struct ListModelRevisions<'a> {
 }
 
 impl<'a> ListModelRevisions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, model_name: String) -> Self {
         ListModelRevisions {
             client,
@@ -6530,24 +7071,28 @@ impl<'a> ListModelRevisions<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
         let request = self
@@ -6562,6 +7107,7 @@ impl<'a> ListModelRevisions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -6587,6 +7133,7 @@ pub struct ListPendingImageShares<'a> {
 }
 
 impl<'a> ListPendingImageShares<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListPendingImageShares {
             client,
@@ -6598,30 +7145,35 @@ impl<'a> ListPendingImageShares<'a> {
     /// Direction of pending shares: "incoming" (default) or "outgoing"
     ///
     /// `direction` (query parameter)
+    #[inline]
     pub fn direction(mut self, value: types::ListPendingImageSharesDirection) -> Self {
         self.direction = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -6636,6 +7188,7 @@ impl<'a> ListPendingImageShares<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -6662,6 +7215,7 @@ pub struct AcceptImageShare<'a> {
 }
 
 impl<'a> AcceptImageShare<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, pending_share_id: String) -> Self {
         AcceptImageShare {
             client,
@@ -6674,30 +7228,35 @@ impl<'a> AcceptImageShare<'a> {
     /// When true, overwrite conflicting tags in the target workspace instead of returning 409.
     ///
     /// `force` (query parameter)
+    #[inline]
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let pending_share_id = runtime::path_segment(
             "pendingShareId",
@@ -6716,6 +7275,7 @@ impl<'a> AcceptImageShare<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Image>, Error<responses::AcceptImageShareError>> {
@@ -6742,6 +7302,7 @@ pub struct DeclineImageShare<'a> {
 }
 
 impl<'a> DeclineImageShare<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, pending_share_id: String) -> Self {
         DeclineImageShare {
             client,
@@ -6751,24 +7312,28 @@ impl<'a> DeclineImageShare<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let pending_share_id = runtime::path_segment(
             "pendingShareId",
@@ -6786,6 +7351,7 @@ impl<'a> DeclineImageShare<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::DeclineImageShareError>> {
@@ -6814,6 +7380,7 @@ pub struct ListPolicies<'a> {
 }
 
 impl<'a> ListPolicies<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListPolicies {
             client,
@@ -6829,6 +7396,7 @@ impl<'a> ListPolicies<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -6837,6 +7405,7 @@ impl<'a> ListPolicies<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -6845,6 +7414,7 @@ impl<'a> ListPolicies<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -6853,6 +7423,7 @@ impl<'a> ListPolicies<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -6861,30 +7432,35 @@ impl<'a> ListPolicies<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
+    #[inline]
     pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -6903,6 +7479,7 @@ impl<'a> ListPolicies<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::PolicyList>, Error<responses::ListPoliciesError>> {
@@ -6915,6 +7492,7 @@ impl<'a> ListPolicies<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::PolicyList, responses::ListPoliciesError> {
@@ -6940,6 +7518,7 @@ impl<'a> ListPolicies<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<'a, types::Policy, responses::ListPoliciesError> {
@@ -6957,6 +7536,7 @@ pub struct CreatePolicy<'a> {
 }
 
 impl<'a> CreatePolicy<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Policy) -> Self {
         CreatePolicy {
             client,
@@ -6966,24 +7546,28 @@ impl<'a> CreatePolicy<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -6999,6 +7583,7 @@ impl<'a> CreatePolicy<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Policy>, Error<responses::CreatePolicyError>> {
@@ -7021,6 +7606,7 @@ pub struct GetPolicy<'a> {
 }
 
 impl<'a> GetPolicy<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, policy_name: String) -> Self {
         GetPolicy {
             client,
@@ -7030,24 +7616,28 @@ impl<'a> GetPolicy<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
         let request = self
@@ -7062,6 +7652,7 @@ impl<'a> GetPolicy<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Policy>, Error<responses::GetPolicyError>> {
@@ -7085,6 +7676,7 @@ pub struct UpdatePolicy<'a> {
 }
 
 impl<'a> UpdatePolicy<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         policy_name: String,
@@ -7099,24 +7691,28 @@ impl<'a> UpdatePolicy<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
         let mut request = self
@@ -7133,6 +7729,7 @@ impl<'a> UpdatePolicy<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Policy>, Error<responses::UpdatePolicyError>> {
@@ -7155,6 +7752,7 @@ pub struct DeletePolicy<'a> {
 }
 
 impl<'a> DeletePolicy<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, policy_name: String) -> Self {
         DeletePolicy {
             client,
@@ -7164,24 +7762,28 @@ impl<'a> DeletePolicy<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
         let request = self
@@ -7196,6 +7798,7 @@ impl<'a> DeletePolicy<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Policy>, Error<responses::DeletePolicyError>> {
@@ -7218,6 +7821,7 @@ pub struct GetPolicyUsages<'a> {
 }
 
 impl<'a> GetPolicyUsages<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, policy_name: String) -> Self {
         GetPolicyUsages {
             client,
@@ -7227,24 +7831,28 @@ impl<'a> GetPolicyUsages<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
         let request = self
@@ -7259,6 +7867,7 @@ impl<'a> GetPolicyUsages<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::PolicyUsages>, Error<responses::GetPolicyUsagesError>> {
@@ -7281,6 +7890,7 @@ pub struct ListPublicIps<'a> {
 }
 
 impl<'a> ListPublicIps<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListPublicIps {
             client,
@@ -7292,30 +7902,35 @@ impl<'a> ListPublicIps<'a> {
     /// Filter by region name (only returns mk3 region data)
     ///
     /// `region` (query parameter)
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -7330,6 +7945,7 @@ impl<'a> ListPublicIps<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::PublicIps>, Error<responses::ListPublicIpsError>> {
@@ -7351,6 +7967,7 @@ pub struct ListSandboxHubDefinitions<'a> {
 }
 
 impl<'a> ListSandboxHubDefinitions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListSandboxHubDefinitions {
             client,
@@ -7359,24 +7976,28 @@ impl<'a> ListSandboxHubDefinitions<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -7390,6 +8011,7 @@ impl<'a> ListSandboxHubDefinitions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -7422,6 +8044,7 @@ pub struct ListSandboxes<'a> {
 }
 
 impl<'a> ListSandboxes<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListSandboxes {
             client,
@@ -7440,6 +8063,7 @@ impl<'a> ListSandboxes<'a> {
     /// If true, include terminated sandboxes in the response. Defaults to false.
     ///
     /// `showTerminated` (query parameter)
+    #[inline]
     pub fn show_terminated(mut self, value: bool) -> Self {
         self.show_terminated = Some(value);
         self
@@ -7448,6 +8072,7 @@ impl<'a> ListSandboxes<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -7456,6 +8081,7 @@ impl<'a> ListSandboxes<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -7464,6 +8090,7 @@ impl<'a> ListSandboxes<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -7472,6 +8099,7 @@ impl<'a> ListSandboxes<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -7480,6 +8108,7 @@ impl<'a> ListSandboxes<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
+    #[inline]
     pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
@@ -7488,6 +8117,7 @@ impl<'a> ListSandboxes<'a> {
     /// Comma-separated list of statuses to filter on (e.g. `DEPLOYED,FAILED`). When set it takes precedence over `showTerminated`. Unknown values are rejected with a 400. Bound into the cursor fingerprint.
     ///
     /// `status` (query parameter)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
@@ -7496,30 +8126,35 @@ impl<'a> ListSandboxes<'a> {
     /// Filter sandboxes by external ID. When set, only sandboxes matching this caller-owned identifier are returned.
     ///
     /// `externalId` (query parameter)
+    #[inline]
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -7541,6 +8176,7 @@ impl<'a> ListSandboxes<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::SandboxList>, Error<responses::ListSandboxesError>> {
@@ -7561,6 +8197,7 @@ impl<'a> ListSandboxes<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::SandboxList, responses::ListSandboxesError> {
@@ -7586,6 +8223,7 @@ impl<'a> ListSandboxes<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<'a, types::Sandbox, responses::ListSandboxesError> {
@@ -7604,6 +8242,7 @@ pub struct CreateSandbox<'a> {
 }
 
 impl<'a> CreateSandbox<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Sandbox) -> Self {
         CreateSandbox {
             client,
@@ -7616,30 +8255,35 @@ impl<'a> CreateSandbox<'a> {
     /// If true, return existing sandbox instead of 409 error when sandbox exists and is not in FAILED/TERMINATED/TERMINATING state
     ///
     /// `createIfNotExist` (query parameter)
+    #[inline]
     pub fn create_if_not_exist(mut self, value: bool) -> Self {
         self.create_if_not_exist = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -7656,6 +8300,7 @@ impl<'a> CreateSandbox<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>> {
@@ -7689,6 +8334,7 @@ pub struct GetSandbox<'a> {
 }
 
 impl<'a> GetSandbox<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, sandbox_name: String) -> Self {
         GetSandbox {
             client,
@@ -7701,30 +8347,35 @@ impl<'a> GetSandbox<'a> {
     /// Show secret values (requires workspace admin role)
     ///
     /// `show_secrets` (query parameter)
+    #[inline]
     pub fn show_secrets(mut self, value: bool) -> Self {
         self.show_secrets = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
@@ -7740,6 +8391,7 @@ impl<'a> GetSandbox<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Sandbox>, Error<responses::GetSandboxError>> {
@@ -7769,6 +8421,7 @@ pub struct UpdateSandbox<'a> {
 }
 
 impl<'a> UpdateSandbox<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -7783,24 +8436,28 @@ impl<'a> UpdateSandbox<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
@@ -7817,6 +8474,7 @@ impl<'a> UpdateSandbox<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Sandbox>, Error<responses::UpdateSandboxError>> {
@@ -7849,6 +8507,7 @@ pub struct DeleteSandbox<'a> {
 }
 
 impl<'a> DeleteSandbox<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, sandbox_name: String) -> Self {
         DeleteSandbox {
             client,
@@ -7858,24 +8517,28 @@ impl<'a> DeleteSandbox<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let request = self
@@ -7890,6 +8553,7 @@ impl<'a> DeleteSandbox<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Sandbox>, Error<responses::DeleteSandboxError>> {
@@ -7922,6 +8586,7 @@ pub struct ForkSandbox<'a> {
 }
 
 impl<'a> ForkSandbox<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -7936,24 +8601,28 @@ impl<'a> ForkSandbox<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
@@ -7970,6 +8639,7 @@ impl<'a> ForkSandbox<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -8003,6 +8673,7 @@ pub struct ListSandboxPreviews<'a> {
 }
 
 impl<'a> ListSandboxPreviews<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, sandbox_name: String) -> Self {
         ListSandboxPreviews {
             client,
@@ -8012,24 +8683,28 @@ impl<'a> ListSandboxPreviews<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let request = self
@@ -8044,6 +8719,7 @@ impl<'a> ListSandboxPreviews<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -8071,6 +8747,7 @@ pub struct CreateSandboxPreview<'a> {
 }
 
 impl<'a> CreateSandboxPreview<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -8088,30 +8765,35 @@ impl<'a> CreateSandboxPreview<'a> {
     /// Force creation by replacing conflicting previews that use the same custom domain prefix URL
     ///
     /// `force` (query parameter)
+    #[inline]
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
@@ -8129,6 +8811,7 @@ impl<'a> CreateSandboxPreview<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Preview>, Error<responses::CreateSandboxPreviewError>> {
@@ -8152,6 +8835,7 @@ pub struct GetSandboxPreview<'a> {
 }
 
 impl<'a> GetSandboxPreview<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -8166,24 +8850,28 @@ impl<'a> GetSandboxPreview<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
@@ -8199,6 +8887,7 @@ impl<'a> GetSandboxPreview<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Preview>, Error<responses::GetSandboxPreviewError>> {
@@ -8223,6 +8912,7 @@ pub struct UpdateSandboxPreview<'a> {
 }
 
 impl<'a> UpdateSandboxPreview<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -8239,24 +8929,28 @@ impl<'a> UpdateSandboxPreview<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
@@ -8274,6 +8968,7 @@ impl<'a> UpdateSandboxPreview<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Preview>, Error<responses::UpdateSandboxPreviewError>> {
@@ -8297,6 +8992,7 @@ pub struct DeleteSandboxPreview<'a> {
 }
 
 impl<'a> DeleteSandboxPreview<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -8311,24 +9007,28 @@ impl<'a> DeleteSandboxPreview<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
@@ -8344,6 +9044,7 @@ impl<'a> DeleteSandboxPreview<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Preview>, Error<responses::DeleteSandboxPreviewError>> {
@@ -8367,6 +9068,7 @@ pub struct ListSandboxPreviewTokens<'a> {
 }
 
 impl<'a> ListSandboxPreviewTokens<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -8381,24 +9083,28 @@ impl<'a> ListSandboxPreviewTokens<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
@@ -8414,6 +9120,7 @@ impl<'a> ListSandboxPreviewTokens<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -8441,6 +9148,7 @@ pub struct CreateSandboxPreviewToken<'a> {
 }
 
 impl<'a> CreateSandboxPreviewToken<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -8457,24 +9165,28 @@ impl<'a> CreateSandboxPreviewToken<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
@@ -8492,6 +9204,7 @@ impl<'a> CreateSandboxPreviewToken<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -8519,6 +9232,7 @@ pub struct DeleteSandboxPreviewToken<'a> {
 }
 
 impl<'a> DeleteSandboxPreviewToken<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -8535,24 +9249,28 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
@@ -8571,6 +9289,7 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -8600,6 +9319,7 @@ pub struct ListSandboxScheduleExecutions<'a> {
 }
 
 impl<'a> ListSandboxScheduleExecutions<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, sandbox_name: String) -> Self {
         ListSandboxScheduleExecutions {
             client,
@@ -8615,6 +9335,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     /// Number of items per page
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -8623,6 +9344,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -8631,6 +9353,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -8639,30 +9362,35 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
@@ -8681,6 +9409,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -8696,6 +9425,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<
@@ -8725,6 +9455,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<
@@ -8751,6 +9482,7 @@ pub struct ListSandboxSchedules<'a> {
 }
 
 impl<'a> ListSandboxSchedules<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, sandbox_name: String) -> Self {
         ListSandboxSchedules {
             client,
@@ -8767,6 +9499,7 @@ impl<'a> ListSandboxSchedules<'a> {
     /// Number of items per page
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -8775,6 +9508,7 @@ impl<'a> ListSandboxSchedules<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -8783,6 +9517,7 @@ impl<'a> ListSandboxSchedules<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -8791,6 +9526,7 @@ impl<'a> ListSandboxSchedules<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -8799,30 +9535,35 @@ impl<'a> ListSandboxSchedules<'a> {
     /// Filter schedules by timing type. Only cron and at are stored (sleep resolves to at on creation); any other value is ignored.
     ///
     /// `type` (query parameter)
+    #[inline]
     pub fn r#type(mut self, value: types::ListSandboxSchedulesType) -> Self {
         self.r#type = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
@@ -8842,6 +9583,7 @@ impl<'a> ListSandboxSchedules<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -8857,6 +9599,7 @@ impl<'a> ListSandboxSchedules<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<
@@ -8886,6 +9629,7 @@ impl<'a> ListSandboxSchedules<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<
@@ -8908,6 +9652,7 @@ pub struct CreateSandboxSchedule<'a> {
 }
 
 impl<'a> CreateSandboxSchedule<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -8922,24 +9667,28 @@ impl<'a> CreateSandboxSchedule<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
@@ -8956,6 +9705,7 @@ impl<'a> CreateSandboxSchedule<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -8982,6 +9732,7 @@ pub struct GetSandboxSchedule<'a> {
 }
 
 impl<'a> GetSandboxSchedule<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -8996,24 +9747,28 @@ impl<'a> GetSandboxSchedule<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
@@ -9029,6 +9784,7 @@ impl<'a> GetSandboxSchedule<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9056,6 +9812,7 @@ pub struct UpdateSandboxSchedule<'a> {
 }
 
 impl<'a> UpdateSandboxSchedule<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -9072,24 +9829,28 @@ impl<'a> UpdateSandboxSchedule<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
@@ -9107,6 +9868,7 @@ impl<'a> UpdateSandboxSchedule<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9133,6 +9895,7 @@ pub struct DeleteSandboxSchedule<'a> {
 }
 
 impl<'a> DeleteSandboxSchedule<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -9147,24 +9910,28 @@ impl<'a> DeleteSandboxSchedule<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
@@ -9180,6 +9947,7 @@ impl<'a> DeleteSandboxSchedule<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9205,6 +9973,7 @@ pub struct ListSandboxSnapshots<'a> {
 }
 
 impl<'a> ListSandboxSnapshots<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, sandbox_name: String) -> Self {
         ListSandboxSnapshots {
             client,
@@ -9214,24 +9983,28 @@ impl<'a> ListSandboxSnapshots<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let request = self
@@ -9246,6 +10019,7 @@ impl<'a> ListSandboxSnapshots<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9275,6 +10049,7 @@ pub struct CreateSandboxSnapshot<'a> {
 }
 
 impl<'a> CreateSandboxSnapshot<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -9289,24 +10064,28 @@ impl<'a> CreateSandboxSnapshot<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let mut request = self
@@ -9323,6 +10102,7 @@ impl<'a> CreateSandboxSnapshot<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9360,6 +10140,7 @@ pub struct DeleteSandboxSnapshot<'a> {
 }
 
 impl<'a> DeleteSandboxSnapshot<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sandbox_name: String,
@@ -9374,24 +10155,28 @@ impl<'a> DeleteSandboxSnapshot<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let snapshot_id = runtime::path_segment("snapshotId", &self.snapshot_id)?;
@@ -9407,6 +10192,7 @@ impl<'a> DeleteSandboxSnapshot<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::DeleteSandboxSnapshotError>> {
@@ -9440,6 +10226,7 @@ pub struct GetSandboxByExternalId<'a> {
 }
 
 impl<'a> GetSandboxByExternalId<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, external_id: String) -> Self {
         GetSandboxByExternalId {
             client,
@@ -9449,24 +10236,28 @@ impl<'a> GetSandboxByExternalId<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
         let request = self
@@ -9481,6 +10272,7 @@ impl<'a> GetSandboxByExternalId<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9530,6 +10322,7 @@ pub struct GetWorkspaceServiceAccounts<'a> {
 }
 
 impl<'a> GetWorkspaceServiceAccounts<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         GetWorkspaceServiceAccounts {
             client,
@@ -9538,24 +10331,28 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -9569,6 +10366,7 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9594,6 +10392,7 @@ pub struct CreateWorkspaceServiceAccount<'a> {
 }
 
 impl<'a> CreateWorkspaceServiceAccount<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         body: types::CreateWorkspaceServiceAccountBody,
@@ -9606,24 +10405,28 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -9639,6 +10442,7 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9665,6 +10469,7 @@ pub struct UpdateWorkspaceServiceAccount<'a> {
 }
 
 impl<'a> UpdateWorkspaceServiceAccount<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         client_id: String,
@@ -9679,24 +10484,28 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let mut request = self
@@ -9713,6 +10522,7 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9738,6 +10548,7 @@ pub struct DeleteWorkspaceServiceAccount<'a> {
 }
 
 impl<'a> DeleteWorkspaceServiceAccount<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, client_id: String) -> Self {
         DeleteWorkspaceServiceAccount {
             client,
@@ -9747,24 +10558,28 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let request = self
@@ -9779,6 +10594,7 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9804,6 +10620,7 @@ pub struct ListApiKeysForServiceAccount<'a> {
 }
 
 impl<'a> ListApiKeysForServiceAccount<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, client_id: String) -> Self {
         ListApiKeysForServiceAccount {
             client,
@@ -9813,24 +10630,28 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let request = self
@@ -9845,6 +10666,7 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9871,6 +10693,7 @@ pub struct CreateApiKeyForServiceAccount<'a> {
 }
 
 impl<'a> CreateApiKeyForServiceAccount<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         client_id: String,
@@ -9885,24 +10708,28 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let mut request = self
@@ -9919,6 +10746,7 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -9945,6 +10773,7 @@ pub struct DeleteApiKeyForServiceAccount<'a> {
 }
 
 impl<'a> DeleteApiKeyForServiceAccount<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         client_id: String,
@@ -9959,24 +10788,28 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let api_key_id = runtime::path_segment("apiKeyId", &self.api_key_id)?;
@@ -9992,6 +10825,7 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::DeleteApiKeyForServiceAccountError>> {
@@ -10013,6 +10847,7 @@ pub struct ListTemplates<'a> {
 }
 
 impl<'a> ListTemplates<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListTemplates {
             client,
@@ -10021,24 +10856,28 @@ impl<'a> ListTemplates<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -10052,6 +10891,7 @@ impl<'a> ListTemplates<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<Vec<types::Template>>, Error<responses::ListTemplatesError>> {
@@ -10074,6 +10914,7 @@ pub struct GetTemplate<'a> {
 }
 
 impl<'a> GetTemplate<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, template_name: String) -> Self {
         GetTemplate {
             client,
@@ -10083,24 +10924,28 @@ impl<'a> GetTemplate<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let template_name = runtime::path_segment("templateName", &self.template_name)?;
         let request = self
@@ -10115,6 +10960,7 @@ impl<'a> GetTemplate<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Template>, Error<responses::GetTemplateError>> {
@@ -10136,6 +10982,7 @@ pub struct ListWorkspaceUsers<'a> {
 }
 
 impl<'a> ListWorkspaceUsers<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListWorkspaceUsers {
             client,
@@ -10144,24 +10991,28 @@ impl<'a> ListWorkspaceUsers<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -10175,6 +11026,7 @@ impl<'a> ListWorkspaceUsers<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -10200,6 +11052,7 @@ pub struct InviteWorkspaceUser<'a> {
 }
 
 impl<'a> InviteWorkspaceUser<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::InviteWorkspaceUserBody) -> Self {
         InviteWorkspaceUser {
             client,
@@ -10209,24 +11062,28 @@ impl<'a> InviteWorkspaceUser<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -10242,6 +11099,7 @@ impl<'a> InviteWorkspaceUser<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -10270,6 +11128,7 @@ pub struct UpdateWorkspaceUserRole<'a> {
 }
 
 impl<'a> UpdateWorkspaceUserRole<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         sub_or_email: String,
@@ -10284,24 +11143,28 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sub_or_email = runtime::path_segment("subOrEmail", &self.sub_or_email)?;
         let mut request = self
@@ -10318,6 +11181,7 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -10347,6 +11211,7 @@ pub struct RemoveWorkspaceUser<'a> {
 }
 
 impl<'a> RemoveWorkspaceUser<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, sub_or_email: String) -> Self {
         RemoveWorkspaceUser {
             client,
@@ -10356,24 +11221,28 @@ impl<'a> RemoveWorkspaceUser<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sub_or_email = runtime::path_segment("subOrEmail", &self.sub_or_email)?;
         let request = self
@@ -10388,6 +11257,7 @@ impl<'a> RemoveWorkspaceUser<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::RemoveWorkspaceUserError>> {
@@ -10410,6 +11280,7 @@ pub struct ListVolumeTemplates<'a> {
 }
 
 impl<'a> ListVolumeTemplates<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListVolumeTemplates {
             client,
@@ -10418,24 +11289,28 @@ impl<'a> ListVolumeTemplates<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -10449,6 +11324,7 @@ impl<'a> ListVolumeTemplates<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -10476,6 +11352,7 @@ pub struct CreateVolumeTemplate<'a> {
 }
 
 impl<'a> CreateVolumeTemplate<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::VolumeTemplate) -> Self {
         CreateVolumeTemplate {
             client,
@@ -10489,6 +11366,7 @@ impl<'a> CreateVolumeTemplate<'a> {
     /// If true, returns a presigned URL for uploading the template content
     ///
     /// `upload` (query parameter)
+    #[inline]
     pub fn upload(mut self, value: bool) -> Self {
         self.upload = Some(value);
         self
@@ -10497,30 +11375,35 @@ impl<'a> CreateVolumeTemplate<'a> {
     /// Version name for the template version being created
     ///
     /// `version` (query parameter)
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -10538,6 +11421,7 @@ impl<'a> CreateVolumeTemplate<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -10563,6 +11447,7 @@ pub struct GetVolumeTemplate<'a> {
 }
 
 impl<'a> GetVolumeTemplate<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, volume_template_name: String) -> Self {
         GetVolumeTemplate {
             client,
@@ -10572,24 +11457,28 @@ impl<'a> GetVolumeTemplate<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
             "volumeTemplateName",
@@ -10607,6 +11496,7 @@ impl<'a> GetVolumeTemplate<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -10635,6 +11525,7 @@ pub struct UpdateVolumeTemplate<'a> {
 }
 
 impl<'a> UpdateVolumeTemplate<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         volume_template_name: String,
@@ -10653,6 +11544,7 @@ impl<'a> UpdateVolumeTemplate<'a> {
     /// If true, returns a presigned URL for uploading the template content
     ///
     /// `upload` (query parameter)
+    #[inline]
     pub fn upload(mut self, value: bool) -> Self {
         self.upload = Some(value);
         self
@@ -10661,30 +11553,35 @@ impl<'a> UpdateVolumeTemplate<'a> {
     /// Version name for the template version being created
     ///
     /// `version` (query parameter)
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
             "volumeTemplateName",
@@ -10706,6 +11603,7 @@ impl<'a> UpdateVolumeTemplate<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -10731,6 +11629,7 @@ pub struct DeleteVolumeTemplate<'a> {
 }
 
 impl<'a> DeleteVolumeTemplate<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, volume_template_name: String) -> Self {
         DeleteVolumeTemplate {
             client,
@@ -10740,24 +11639,28 @@ impl<'a> DeleteVolumeTemplate<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
             "volumeTemplateName",
@@ -10775,6 +11678,7 @@ impl<'a> DeleteVolumeTemplate<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -10801,6 +11705,7 @@ pub struct DeleteVolumeTemplateVersion<'a> {
 }
 
 impl<'a> DeleteVolumeTemplateVersion<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         volume_template_name: String,
@@ -10815,24 +11720,28 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_template_name = runtime::path_segment(
             "volumeTemplateName",
@@ -10853,6 +11762,7 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -10895,6 +11805,7 @@ pub struct ListVolumes<'a> {
 }
 
 impl<'a> ListVolumes<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListVolumes {
             client,
@@ -10912,6 +11823,7 @@ impl<'a> ListVolumes<'a> {
     /// Opaque cursor returned by a previous response's meta.nextCursor. Only valid for the same query (workspace + filters); the server rejects cursors bound to a different query or older than 24h. Omit on the first page.
     ///
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -10920,6 +11832,7 @@ impl<'a> ListVolumes<'a> {
     /// Maximum number of items to return per page. Defaults to 50, clamped to 200.
     ///
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -10928,6 +11841,7 @@ impl<'a> ListVolumes<'a> {
     /// Sort spec, formatted as `<key>:<direction>`. Allowed values are `createdAt:desc` (default), `createdAt:asc`, `name:asc`, `name:desc`. The cursor fingerprint is bound to the sort, so a cursor opened with one value cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `sort` (query parameter)
+    #[inline]
     pub fn sort(mut self, value: types::PaginationSort) -> Self {
         self.sort = Some(value);
         self
@@ -10936,6 +11850,7 @@ impl<'a> ListVolumes<'a> {
     /// Substring search across `metadata.name`, `metadata.displayName` and labels (keys + values). Trimmed and lowercased server-side; queries shorter than 2 characters fall back to the unfiltered listing. Bound into the cursor fingerprint so a cursor opened with one query cannot be reused with another. Only honoured starting on Blaxel-Version 2026-04-28.
     ///
     /// `q` (query parameter)
+    #[inline]
     pub fn q(mut self, value: impl Into<String>) -> Self {
         self.q = Some(value.into());
         self
@@ -10944,6 +11859,7 @@ impl<'a> ListVolumes<'a> {
     /// Start from a known pagination boundary. `end` is only supported for `createdAt` listings (asc or desc) and returns the tail page directly without walking every cursor from the first page.
     ///
     /// `anchor` (query parameter)
+    #[inline]
     pub fn anchor(mut self, value: types::PaginationAnchor) -> Self {
         self.anchor = Some(value);
         self
@@ -10952,6 +11868,7 @@ impl<'a> ListVolumes<'a> {
     /// Filter volumes by external ID. When set, only volumes matching this caller-owned identifier are returned.
     ///
     /// `externalId` (query parameter)
+    #[inline]
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
         self
@@ -10960,30 +11877,35 @@ impl<'a> ListVolumes<'a> {
     /// Comma-separated list of statuses to filter on (e.g. `DEPLOYED,FAILED`). Values are case-insensitive; unknown values are rejected with a 400. Selecting every status is equivalent to omitting the parameter. Bound into the cursor fingerprint so a cursor opened with one selection cannot be reused with another. Filtering itself requires the 2026-04-28 Blaxel-Version (the paginated listing); on earlier versions the value is still validated but the listing is unfiltered, except for sandboxes where it is applied on every version.
     ///
     /// `status` (query parameter)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -11004,6 +11926,7 @@ impl<'a> ListVolumes<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::VolumeList>, Error<responses::ListVolumesError>> {
@@ -11023,6 +11946,7 @@ impl<'a> ListVolumes<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::VolumeList, responses::ListVolumesError> {
@@ -11048,6 +11972,7 @@ impl<'a> ListVolumes<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<'a, types::LiteVolume, responses::ListVolumesError> {
@@ -11065,6 +11990,7 @@ pub struct CreateVolume<'a> {
 }
 
 impl<'a> CreateVolume<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Volume) -> Self {
         CreateVolume {
             client,
@@ -11074,24 +12000,28 @@ impl<'a> CreateVolume<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -11107,6 +12037,7 @@ impl<'a> CreateVolume<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Volume>, Error<responses::CreateVolumeError>> {
@@ -11139,6 +12070,7 @@ pub struct GetVolume<'a> {
 }
 
 impl<'a> GetVolume<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, volume_name: String) -> Self {
         GetVolume {
             client,
@@ -11148,24 +12080,28 @@ impl<'a> GetVolume<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
         let request = self
@@ -11180,6 +12116,7 @@ impl<'a> GetVolume<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Volume>, Error<responses::GetVolumeError>> {
@@ -11209,6 +12146,7 @@ pub struct UpdateVolume<'a> {
 }
 
 impl<'a> UpdateVolume<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         volume_name: String,
@@ -11223,24 +12161,28 @@ impl<'a> UpdateVolume<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
         let mut request = self
@@ -11257,6 +12199,7 @@ impl<'a> UpdateVolume<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Volume>, Error<responses::UpdateVolumeError>> {
@@ -11279,6 +12222,7 @@ pub struct DeleteVolume<'a> {
 }
 
 impl<'a> DeleteVolume<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, volume_name: String) -> Self {
         DeleteVolume {
             client,
@@ -11288,24 +12232,28 @@ impl<'a> DeleteVolume<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
         let request = self
@@ -11320,6 +12268,7 @@ impl<'a> DeleteVolume<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Volume>, Error<responses::DeleteVolumeError>> {
@@ -11352,6 +12301,7 @@ pub struct GetVolumeByExternalId<'a> {
 }
 
 impl<'a> GetVolumeByExternalId<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, external_id: String) -> Self {
         GetVolumeByExternalId {
             client,
@@ -11361,24 +12311,28 @@ impl<'a> GetVolumeByExternalId<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
         let request = self
@@ -11393,6 +12347,7 @@ impl<'a> GetVolumeByExternalId<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Volume>, Error<responses::GetVolumeByExternalIdError>> {
@@ -11436,6 +12391,7 @@ pub struct ListVpCs<'a> {
 }
 
 impl<'a> ListVpCs<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListVpCs {
             client,
@@ -11444,24 +12400,28 @@ impl<'a> ListVpCs<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -11475,6 +12435,7 @@ impl<'a> ListVpCs<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<Vec<types::Vpc>>, Error<responses::ListVpCsError>> {
@@ -11497,6 +12458,7 @@ pub struct CreateVpc<'a> {
 }
 
 impl<'a> CreateVpc<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Vpc) -> Self {
         CreateVpc {
             client,
@@ -11506,24 +12468,28 @@ impl<'a> CreateVpc<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -11539,6 +12505,7 @@ impl<'a> CreateVpc<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Vpc>, Error<responses::CreateVpcError>> {
@@ -11561,6 +12528,7 @@ pub struct GetVpc<'a> {
 }
 
 impl<'a> GetVpc<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, vpc_name: String) -> Self {
         GetVpc {
             client,
@@ -11570,24 +12538,28 @@ impl<'a> GetVpc<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let request = self
@@ -11602,6 +12574,7 @@ impl<'a> GetVpc<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Vpc>, Error<responses::GetVpcError>> {
@@ -11624,6 +12597,7 @@ pub struct DeleteVpc<'a> {
 }
 
 impl<'a> DeleteVpc<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, vpc_name: String) -> Self {
         DeleteVpc {
             client,
@@ -11633,24 +12607,28 @@ impl<'a> DeleteVpc<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let request = self
@@ -11665,6 +12643,7 @@ impl<'a> DeleteVpc<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Vpc>, Error<responses::DeleteVpcError>> {
@@ -11687,6 +12666,7 @@ pub struct ListEgressGateways<'a> {
 }
 
 impl<'a> ListEgressGateways<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, vpc_name: String) -> Self {
         ListEgressGateways {
             client,
@@ -11696,24 +12676,28 @@ impl<'a> ListEgressGateways<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let request = self
@@ -11728,6 +12712,7 @@ impl<'a> ListEgressGateways<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -11754,6 +12739,7 @@ pub struct CreateEgressGateway<'a> {
 }
 
 impl<'a> CreateEgressGateway<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         vpc_name: String,
@@ -11768,24 +12754,28 @@ impl<'a> CreateEgressGateway<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let mut request = self
@@ -11802,6 +12792,7 @@ impl<'a> CreateEgressGateway<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -11828,6 +12819,7 @@ pub struct GetEgressGateway<'a> {
 }
 
 impl<'a> GetEgressGateway<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         vpc_name: String,
@@ -11842,24 +12834,28 @@ impl<'a> GetEgressGateway<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
@@ -11875,6 +12871,7 @@ impl<'a> GetEgressGateway<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -11901,6 +12898,7 @@ pub struct DeleteEgressGateway<'a> {
 }
 
 impl<'a> DeleteEgressGateway<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         vpc_name: String,
@@ -11915,24 +12913,28 @@ impl<'a> DeleteEgressGateway<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
@@ -11948,6 +12950,7 @@ impl<'a> DeleteEgressGateway<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -11974,6 +12977,7 @@ pub struct ListEgressIPs<'a> {
 }
 
 impl<'a> ListEgressIPs<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         vpc_name: String,
@@ -11988,24 +12992,28 @@ impl<'a> ListEgressIPs<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
@@ -12021,6 +13029,7 @@ impl<'a> ListEgressIPs<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<Vec<types::EgressIp>>, Error<responses::ListEgressIPsError>> {
@@ -12045,6 +13054,7 @@ pub struct CreateEgressIp<'a> {
 }
 
 impl<'a> CreateEgressIp<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         vpc_name: String,
@@ -12061,24 +13071,28 @@ impl<'a> CreateEgressIp<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
@@ -12096,6 +13110,7 @@ impl<'a> CreateEgressIp<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::EgressIp>, Error<responses::CreateEgressIpError>> {
@@ -12120,6 +13135,7 @@ pub struct GetEgressIp<'a> {
 }
 
 impl<'a> GetEgressIp<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         vpc_name: String,
@@ -12136,24 +13152,28 @@ impl<'a> GetEgressIp<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
@@ -12170,6 +13190,7 @@ impl<'a> GetEgressIp<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::EgressIp>, Error<responses::GetEgressIpError>> {
@@ -12194,6 +13215,7 @@ pub struct DeleteEgressIp<'a> {
 }
 
 impl<'a> DeleteEgressIp<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         vpc_name: String,
@@ -12210,24 +13232,28 @@ impl<'a> DeleteEgressIp<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
@@ -12244,6 +13270,7 @@ impl<'a> DeleteEgressIp<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::EgressIp>, Error<responses::DeleteEgressIpError>> {
@@ -12265,6 +13292,7 @@ pub struct ListWorkspaces<'a> {
 }
 
 impl<'a> ListWorkspaces<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListWorkspaces {
             client,
@@ -12273,24 +13301,28 @@ impl<'a> ListWorkspaces<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -12304,6 +13336,7 @@ impl<'a> ListWorkspaces<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<Vec<types::Workspace>>, Error<responses::ListWorkspacesError>> {
@@ -12333,6 +13366,7 @@ pub struct CreateWorkspace<'a> {
 }
 
 impl<'a> CreateWorkspace<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Workspace) -> Self {
         CreateWorkspace {
             client,
@@ -12342,24 +13376,28 @@ impl<'a> CreateWorkspace<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -12375,6 +13413,7 @@ impl<'a> CreateWorkspace<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Workspace>, Error<responses::CreateWorkspaceError>> {
@@ -12410,6 +13449,7 @@ pub struct GetWorkspace<'a> {
 }
 
 impl<'a> GetWorkspace<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, workspace_name: String) -> Self {
         GetWorkspace {
             client,
@@ -12422,30 +13462,35 @@ impl<'a> GetWorkspace<'a> {
     /// When true, the response includes a resourceCounts map with the number of agents, functions, models, sandboxes, policies, jobs, volumes, volumetemplates, integrationconnections, previews, customdomains, serviceaccounts and images currently in this workspace. Off by default — each count is one extra indexed query.
     ///
     /// `countResources` (query parameter)
+    #[inline]
     pub fn count_resources(mut self, value: bool) -> Self {
         self.count_resources = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
             "workspaceName",
@@ -12464,6 +13509,7 @@ impl<'a> GetWorkspace<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Workspace>, Error<responses::GetWorkspaceError>> {
@@ -12496,6 +13542,7 @@ pub struct UpdateWorkspace<'a> {
 }
 
 impl<'a> UpdateWorkspace<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         workspace_name: String,
@@ -12510,24 +13557,28 @@ impl<'a> UpdateWorkspace<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
             "workspaceName",
@@ -12547,6 +13598,7 @@ impl<'a> UpdateWorkspace<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Workspace>, Error<responses::UpdateWorkspaceError>> {
@@ -12581,6 +13633,7 @@ pub struct DeleteWorkspace<'a> {
 }
 
 impl<'a> DeleteWorkspace<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, workspace_name: String) -> Self {
         DeleteWorkspace {
             client,
@@ -12590,24 +13643,28 @@ impl<'a> DeleteWorkspace<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
             "workspaceName",
@@ -12625,6 +13682,7 @@ impl<'a> DeleteWorkspace<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Workspace>, Error<responses::DeleteWorkspaceError>> {
@@ -12658,6 +13716,7 @@ pub struct LeaveWorkspace<'a> {
 }
 
 impl<'a> LeaveWorkspace<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, workspace_name: String) -> Self {
         LeaveWorkspace {
             client,
@@ -12667,24 +13726,28 @@ impl<'a> LeaveWorkspace<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let workspace_name = runtime::path_segment(
             "workspaceName",
@@ -12702,6 +13765,7 @@ impl<'a> LeaveWorkspace<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Workspace>, Error<responses::LeaveWorkspaceError>> {
@@ -12726,6 +13790,7 @@ pub struct CheckWorkspaceAvailability<'a> {
 }
 
 impl<'a> CheckWorkspaceAvailability<'a> {
+    #[inline]
     pub(super) fn new(
         client: &'a Client,
         body: types::CheckWorkspaceAvailabilityBody,
@@ -12741,30 +13806,35 @@ impl<'a> CheckWorkspaceAvailability<'a> {
     /// When true, return a structured WorkspaceAvailability object with a machine-readable reason and human-readable message instead of a bare boolean. Defaults to false for backwards compatibility.
     ///
     /// `withReason` (query parameter)
+    #[inline]
     pub fn with_reason(mut self, value: bool) -> Self {
         self.with_reason = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -12781,6 +13851,7 @@ impl<'a> CheckWorkspaceAvailability<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<

@@ -19,6 +19,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn revoke_service_user_api_key(
         &self,
         service_user_id: impl Into<String>,

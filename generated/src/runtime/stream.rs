@@ -95,6 +95,12 @@ pub struct Event<T> {
     pub data: T,
 }
 
+impl Event<()> {
+    fn with_data<T>(self, data: T) -> Event<T> {
+        Event { event: self.event, id: self.id, retry: self.retry, data }
+    }
+}
+
 /// A response whose head has arrived and whose body has not been read: what
 /// [`Client::send_streaming`](super::Client::send_streaming) gives. Read the body as events
 /// ([`Streaming::events`]), as chunks ([`Streaming::bytes`]), or whole, for an error status
@@ -152,12 +158,12 @@ impl Streaming {
     /// an event whose data is exactly that text (`[DONE]`, say) ends the stream. For data that
     /// is not JSON, use [`Streaming::text_events`].
     pub fn events<T: DeserializeOwned>(self, done: Option<&'static str>) -> Response<EventStream<T>> {
-        self.event_stream(done, |data| serde_json::from_str(&data).map_err(|e| (data, e)))
+        self.event_stream(done, |data| serde_json::from_slice(data))
     }
 
     /// The body as server-sent events, their data as text, not decoded.
     pub fn text_events(self, done: Option<&'static str>) -> Response<EventStream<String>> {
-        self.event_stream(done, Ok)
+        self.event_stream(done, |data| Ok(String::from_utf8_lossy(data).into_owned()))
     }
 
     fn event_stream<T>(self, done: Option<&'static str>, decode: Decoder<T>) -> Response<EventStream<T>> {
@@ -172,8 +178,9 @@ impl Streaming {
     }
 }
 
-/// Turns an event's data into `T`; on failure, gives the data back with the reason.
-type Decoder<T> = fn(String) -> Result<T, (String, serde_json::Error)>;
+/// Turns an event's data, read where the parser holds it, into `T`. JSON is decoded from the
+/// bytes, so the data is neither copied nor checked for UTF-8 twice.
+type Decoder<T> = fn(&[u8]) -> Result<T, serde_json::Error>;
 
 /// Server-sent events, lazily, as they arrive: a [`Stream`] of events, also readable without
 /// any stream library through [`EventStream::next`].
@@ -221,8 +228,12 @@ impl<T> EventStream<T> {
             }
             match self.parser.next_event(&mut self.chunk) {
                 Err(too_large) => return Poll::Ready(Some(Err(self.finish(too_large)))),
-                Ok(Some(event)) if self.done.is_some_and(|done| event.data == done) => self.stop(),
-                Ok(Some(event)) => return Poll::Ready(Some(self.decoded(event))),
+                Ok(Some(_)) if self.done.is_some_and(|done| self.parser.data == done.as_bytes()) => self.stop(),
+                Ok(Some(head)) => {
+                    let event = self.decoded(head);
+                    self.parser.clear_data();
+                    return Poll::Ready(Some(event));
+                }
                 Ok(None) => {
                     // The spent chunk still holds hyper's read buffer; let go of it before the
                     // next read, so that the buffer is reused rather than another allocated.
@@ -238,12 +249,14 @@ impl<T> EventStream<T> {
         }
     }
 
-    fn decoded(&self, event: Event<String>) -> Result<Event<T>, StreamError> {
-        let Event { event: kind, id, retry, data } = event;
+    /// The event the parser holds, its data decoded; the data is copied only for an error.
+    fn decoded(&self, head: Event<()>) -> Result<Event<T>, StreamError> {
+        let data = &self.parser.data;
         match (self.decode)(data) {
-            Ok(data) => Ok(Event { event: kind, id, retry, data }),
-            Err((data, source)) => {
-                Err(StreamError::Decode { event: Box::new(Event { event: kind, id, retry, data }), source })
+            Ok(value) => Ok(head.with_data(value)),
+            Err(source) => {
+                let event = Box::new(head.with_data(String::from_utf8_lossy(data).into_owned()));
+                Err(StreamError::Decode { event, source })
             }
         }
     }
@@ -400,8 +413,9 @@ struct Parser {
     after_cr: bool,
     /// No line has ended yet: the first one may start with a BOM.
     first_line: bool,
-    /// The event's data lines so far, each followed by LF.
-    data: String,
+    /// The event's data lines so far, each followed by LF (the last LF dropped once the event is
+    /// complete); bytes, decoded as the stream's type asks.
+    data: Vec<u8>,
     event: Option<String>,
     /// Kept from one event to the next, as the standard says.
     id: Option<String>,
@@ -421,7 +435,7 @@ impl Parser {
             line: Vec::new(),
             after_cr: false,
             first_line: true,
-            data: String::new(),
+            data: Vec::new(),
             event: None,
             id: None,
             retry: None,
@@ -429,15 +443,16 @@ impl Parser {
         }
     }
 
-    /// Reads from `chunk` up to the end of the next event, and gives it; `None` when the chunk
-    /// ends first (its bytes are kept for the next call). An event beyond the limit is an error.
-    fn next_event(&mut self, chunk: &mut Bytes) -> Result<Option<Event<String>>, StreamError> {
+    /// Reads from `chunk` up to the end of the next event, and gives its fields; its data stays
+    /// in [`Parser::data`] until [`Parser::clear_data`]. `None` when the chunk ends first (its
+    /// bytes are kept for the next call). An event beyond the limit is an error.
+    fn next_event(&mut self, chunk: &mut Bytes) -> Result<Option<Event<()>>, StreamError> {
         while !chunk.is_empty() {
             if std::mem::take(&mut self.after_cr) && chunk[0] == b'\n' {
                 chunk.advance(1);
                 continue;
             }
-            let Some(end) = chunk.iter().position(|&b| b == b'\n' || b == b'\r') else {
+            let Some(end) = memchr::memchr2(b'\n', b'\r', chunk) else {
                 self.check_size(chunk.len())?;
                 self.line.extend_from_slice(chunk);
                 chunk.clear();
@@ -473,14 +488,14 @@ impl Parser {
     fn check_size(&mut self, more: usize) -> Result<(), StreamError> {
         if self.data.len() + self.line.len() + more > self.limit {
             // Nothing more is parsed after this error; the buffers are released now.
-            self.data = String::new();
+            self.data = Vec::new();
             self.line = Vec::new();
             return Err(StreamError::EventTooLarge { limit: self.limit });
         }
         Ok(())
     }
 
-    fn process_line(&mut self, mut line: &[u8]) -> Option<Event<String>> {
+    fn process_line(&mut self, mut line: &[u8]) -> Option<Event<()>> {
         if std::mem::take(&mut self.first_line) {
             line = line.strip_prefix(BOM).unwrap_or(line);
         }
@@ -497,8 +512,8 @@ impl Parser {
         };
         match field {
             b"data" => {
-                self.data.push_str(&String::from_utf8_lossy(value));
-                self.data.push('\n');
+                self.data.extend_from_slice(value);
+                self.data.push(b'\n');
             }
             b"event" => self.event = (!value.is_empty()).then(|| String::from_utf8_lossy(value).into_owned()),
             b"id" if !value.contains(&0) => {
@@ -515,22 +530,23 @@ impl Parser {
         None
     }
 
-    fn dispatch(&mut self) -> Option<Event<String>> {
+    fn dispatch(&mut self) -> Option<Event<()>> {
         let event = self.event.take();
         if self.data.is_empty() {
             return None;
         }
         self.data.pop();
-        // A copy of the right size, and the buffer kept for the next event; unless this event
-        // made it large, then the buffer itself goes.
-        let data = if self.data.capacity() > RETAINED_CAPACITY {
-            std::mem::take(&mut self.data)
+        Some(Event { event, id: self.id.clone(), retry: self.retry, data: () })
+    }
+
+    /// Lets go of the last event's data: the buffer is kept for the next event, unless this
+    /// event made it large.
+    fn clear_data(&mut self) {
+        if self.data.capacity() > RETAINED_CAPACITY {
+            self.data = Vec::new();
         } else {
-            let data = self.data.clone();
             self.data.clear();
-            data
-        };
-        Some(Event { event, id: self.id.clone(), retry: self.retry, data })
+        }
     }
 }
 
@@ -548,8 +564,9 @@ mod tests {
         let mut events = Vec::new();
         for piece in chunks {
             let mut chunk = Bytes::copy_from_slice(piece);
-            while let Some(event) = parser.next_event(&mut chunk)? {
-                events.push(event);
+            while let Some(head) = parser.next_event(&mut chunk)? {
+                events.push(head.with_data(String::from_utf8_lossy(&parser.data).into_owned()));
+                parser.clear_data();
             }
             assert!(chunk.is_empty(), "a chunk is read to its end");
         }
@@ -631,6 +648,7 @@ mod tests {
             let end = (at + size).min(stream.len());
             let mut chunk = Bytes::copy_from_slice(&stream[at..end]);
             while parser.next_event(&mut chunk).unwrap().is_some() {
+                parser.clear_data();
                 events += 1;
             }
             assert!(parser.line.capacity() <= 256 && parser.data.capacity() <= 256, "{parser:?}");

@@ -14,6 +14,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn send_message(
         &self,
         body: types::SendMessageBody,
@@ -32,6 +33,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn upload_file(
         &self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn add_note(&self) -> requests::AddNote<'_> {
         requests::AddNote::new(self)
     }
@@ -66,6 +69,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn upload_avatar(&self) -> requests::UploadAvatar<'_> {
         requests::UploadAvatar::new(self)
     }

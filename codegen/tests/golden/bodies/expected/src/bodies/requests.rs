@@ -17,6 +17,7 @@ pub struct SendMessage<'a> {
 }
 
 impl<'a> SendMessage<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::SendMessageBody) -> Self {
         SendMessage {
             client,
@@ -26,24 +27,28 @@ impl<'a> SendMessage<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/messages", &[])?;
         let body = &self.body;
@@ -75,6 +80,7 @@ impl<'a> SendMessage<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::SendMessageError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
@@ -96,6 +102,7 @@ pub struct UploadFile<'a> {
 }
 
 impl<'a> UploadFile<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, name: String, body: Vec<u8>) -> Self {
         UploadFile {
             client,
@@ -106,24 +113,28 @@ impl<'a> UploadFile<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let name = runtime::path_segment("name", &self.name)?;
         let mut request = self
@@ -136,6 +147,7 @@ impl<'a> UploadFile<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::UploadFileError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
@@ -156,6 +168,7 @@ pub struct AddNote<'a> {
 }
 
 impl<'a> AddNote<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         AddNote {
             client,
@@ -165,30 +178,35 @@ impl<'a> AddNote<'a> {
     }
 
     /// The request body (optional).
+    #[inline]
     pub fn body(mut self, body: impl Into<String>) -> Self {
         self.body = Some(body.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/notes", &[])?;
         if let Some(body) = &self.body {
@@ -198,6 +216,7 @@ impl<'a> AddNote<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::AddNoteError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
@@ -218,6 +237,7 @@ pub struct UploadAvatar<'a> {
 }
 
 impl<'a> UploadAvatar<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         UploadAvatar {
             client,
@@ -227,30 +247,35 @@ impl<'a> UploadAvatar<'a> {
     }
 
     /// The request body (optional).
+    #[inline]
     pub fn body(mut self, body: types::UploadAvatarBody) -> Self {
         self.body = Some(body);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/avatars", &[])?;
         if let Some(body) = &self.body {
@@ -262,6 +287,7 @@ impl<'a> UploadAvatar<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::UploadAvatarError>> {

@@ -14,6 +14,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_sandbox(&self, body: types::Sandbox) -> requests::CreateSandbox<'_> {
         requests::CreateSandbox::new(self, body)
     }
@@ -29,6 +30,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn put_rule(&self, body: types::Rule) -> requests::PutRule<'_> {
         requests::PutRule::new(self, body)
     }

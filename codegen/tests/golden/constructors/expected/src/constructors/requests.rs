@@ -17,6 +17,7 @@ pub struct CreateSandbox<'a> {
 }
 
 impl<'a> CreateSandbox<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Sandbox) -> Self {
         CreateSandbox {
             client,
@@ -26,24 +27,28 @@ impl<'a> CreateSandbox<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/sandboxes", &[])?;
         let body = &self.body;
@@ -52,6 +57,7 @@ impl<'a> CreateSandbox<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>> {
@@ -74,6 +80,7 @@ pub struct PutRule<'a> {
 }
 
 impl<'a> PutRule<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::Rule) -> Self {
         PutRule {
             client,
@@ -83,24 +90,28 @@ impl<'a> PutRule<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::PUT, "/rules", &[])?;
         let body = &self.body;
@@ -109,6 +120,7 @@ impl<'a> PutRule<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::PutRuleError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;

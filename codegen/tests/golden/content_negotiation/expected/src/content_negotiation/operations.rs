@@ -13,6 +13,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_report(&self, id: impl Into<String>) -> requests::GetReport<'_> {
         requests::GetReport::new(self, id.into())
     }
@@ -28,6 +29,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_status(&self) -> requests::GetStatus<'_> {
         requests::GetStatus::new(self)
     }
@@ -43,6 +45,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn download_export(
         &self,
         id: impl Into<String>,

@@ -17,6 +17,7 @@ pub struct GetReport<'a> {
 }
 
 impl<'a> GetReport<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, id: String) -> Self {
         GetReport {
             client,
@@ -26,24 +27,28 @@ impl<'a> GetReport<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
@@ -55,6 +60,7 @@ impl<'a> GetReport<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::GetReportResponse>, Error<responses::GetReportError>> {
@@ -67,6 +73,7 @@ impl<'a> GetReport<'a> {
     }
 
     /// Sends the request and gives the answer as it came, undecoded: for the media types this operation also answers with (`text/csv`), which `send` does not decode. Ask for one with `.header("accept", ..)`.
+    #[inline]
     pub async fn send_raw(
         self,
     ) -> Result<runtime::RawResponse, Error<responses::GetReportError>> {
@@ -84,6 +91,7 @@ pub struct GetStatus<'a> {
 }
 
 impl<'a> GetStatus<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         GetStatus {
             client,
@@ -92,24 +100,28 @@ impl<'a> GetStatus<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/status", &[])?;
         request.header("accept", "application/vnd.acme.status+json; charset=utf-8")?;
@@ -117,6 +129,7 @@ impl<'a> GetStatus<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::GetStatusResponse>, Error<responses::GetStatusError>> {
@@ -139,6 +152,7 @@ pub struct DownloadExport<'a> {
 }
 
 impl<'a> DownloadExport<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, id: String) -> Self {
         DownloadExport {
             client,
@@ -148,24 +162,28 @@ impl<'a> DownloadExport<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
@@ -177,6 +195,7 @@ impl<'a> DownloadExport<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<runtime::Redirect>, Error<responses::DownloadExportError>> {

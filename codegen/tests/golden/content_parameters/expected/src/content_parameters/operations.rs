@@ -14,6 +14,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_conversations(
         &self,
         filter: types::Filter,

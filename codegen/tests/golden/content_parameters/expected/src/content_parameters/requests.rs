@@ -19,6 +19,7 @@ pub struct ListConversations<'a> {
 }
 
 impl<'a> ListConversations<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, filter: types::Filter) -> Self {
         ListConversations {
             client,
@@ -30,6 +31,7 @@ impl<'a> ListConversations<'a> {
     }
 
     /// `metadata` (query parameter)
+    #[inline]
     pub fn metadata(
         mut self,
         value: ::std::collections::BTreeMap<String, String>,
@@ -39,30 +41,35 @@ impl<'a> ListConversations<'a> {
     }
 
     /// `X-Trace` (header parameter)
+    #[inline]
     pub fn x_trace(mut self, value: Vec<String>) -> Self {
         self.x_trace = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self
             .client
@@ -94,6 +101,7 @@ impl<'a> ListConversations<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::ListConversationsError>> {

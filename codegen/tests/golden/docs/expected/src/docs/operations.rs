@@ -20,6 +20,7 @@ impl Client {
     /// # }
     /// ```
     #[deprecated]
+    #[inline]
     pub fn list_items(&self) -> requests::ListItems<'_> {
         requests::ListItems::new(self)
     }

@@ -13,12 +13,29 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn revoke_api_key(
         &self,
         user_id: impl Into<String>,
         api_key_id: i64,
     ) -> requests::RevokeApiKey<'_> {
         requests::RevokeApiKey::new(self, user_id.into(), api_key_id)
+    }
+
+    /// `POST /flows/filter`
+    ///
+    /// Sends no credentials.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden_fastapi_names::fastapi_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.read_flows().send().await?;
+    /// println!("{}: {:?}", response.status(), response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn read_flows(&self) -> requests::ReadFlows<'_> {
+        requests::ReadFlows::new(self)
     }
 
     /// `GET /accounts/{clientId}/keys`
@@ -32,6 +49,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_keys_for_account(
         &self,
         client_id: impl Into<String>,

@@ -3,6 +3,7 @@
 
 use super::Client;
 use super::responses;
+use super::types;
 use crate::runtime;
 use crate::runtime::{Error, Method, Response};
 
@@ -17,6 +18,7 @@ pub struct RevokeApiKey<'a> {
 }
 
 impl<'a> RevokeApiKey<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, user_id: String, api_key_id: i64) -> Self {
         RevokeApiKey {
             client,
@@ -27,24 +29,28 @@ impl<'a> RevokeApiKey<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let user_id = runtime::path_segment("user_id", &self.user_id)?;
         let api_key_id = runtime::path_segment("api_key_id", &self.api_key_id)?;
@@ -60,6 +66,7 @@ impl<'a> RevokeApiKey<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::RevokeApiKeyError>> {
@@ -67,6 +74,78 @@ impl<'a> RevokeApiKey<'a> {
         let response = self.client.runtime.send(request, &self.call).await?;
         match response.status().as_u16() {
             204 => response.empty(),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// A call to [`Client::read_flows`](super::Client::read_flows): `POST /flows/filter`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ReadFlows<'a> {
+    client: &'a Client,
+    body: Option<types::ReadFlowsBody>,
+    call: runtime::CallOptions,
+}
+
+impl<'a> ReadFlows<'a> {
+    #[inline]
+    pub(super) fn new(client: &'a Client) -> Self {
+        ReadFlows {
+            client,
+            body: None,
+            call: runtime::CallOptions::default(),
+        }
+    }
+
+    /// The request body (optional).
+    #[inline]
+    pub fn body(mut self, body: types::ReadFlowsBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
+    /// The request this builder describes, not sent yet.
+    #[inline]
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let mut request = self
+            .client
+            .runtime
+            .request(Method::POST, "/flows/filter", &[])?;
+        if let Some(body) = &self.body {
+            request.json(body)?;
+        }
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    #[inline]
+    pub async fn send(self) -> Result<Response<()>, Error<responses::ReadFlowsError>> {
+        let request = self.request()?;
+        let response = self.client.runtime.send(request, &self.call).await?;
+        match response.status().as_u16() {
+            200 => response.empty(),
             _ => Err(response.unexpected()),
         }
     }
@@ -82,6 +161,7 @@ pub struct ListKeysForAccount<'a> {
 }
 
 impl<'a> ListKeysForAccount<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, client_id: String) -> Self {
         ListKeysForAccount {
             client,
@@ -91,24 +171,28 @@ impl<'a> ListKeysForAccount<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let request = self
@@ -119,6 +203,7 @@ impl<'a> ListKeysForAccount<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::ListKeysForAccountError>> {

@@ -5,6 +5,10 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeApiKeyError {}
+/// The error responses [`Client::read_flows`](super::Client::read_flows) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ReadFlowsError {}
 /// The error responses [`Client::list_keys_for_account`](super::Client::list_keys_for_account) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -14,6 +14,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_charge(
         &self,
         body: types::CreateChargeBody,
@@ -32,6 +33,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_upload(
         &self,
         body: types::CreateUploadBody,

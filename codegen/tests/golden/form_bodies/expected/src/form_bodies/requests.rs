@@ -17,6 +17,7 @@ pub struct CreateCharge<'a> {
 }
 
 impl<'a> CreateCharge<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::CreateChargeBody) -> Self {
         CreateCharge {
             client,
@@ -26,24 +27,28 @@ impl<'a> CreateCharge<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/v1/charges", &[])?;
         let body = &self.body;
@@ -85,6 +90,7 @@ impl<'a> CreateCharge<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::CreateChargeError>> {
@@ -107,6 +113,7 @@ pub struct CreateUpload<'a> {
 }
 
 impl<'a> CreateUpload<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::CreateUploadBody) -> Self {
         CreateUpload {
             client,
@@ -116,24 +123,28 @@ impl<'a> CreateUpload<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/v1/uploads", &[])?;
         let body = &self.body;
@@ -147,6 +158,7 @@ impl<'a> CreateUpload<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::CreateUploadError>> {

@@ -13,6 +13,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_customers(&self) -> requests::ListCustomers<'_> {
         requests::ListCustomers::new(self)
     }
@@ -28,6 +29,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_invoices(&self) -> requests::ListInvoices<'_> {
         requests::ListInvoices::new(self)
     }

@@ -17,6 +17,7 @@ pub struct ListCustomers<'a> {
 }
 
 impl<'a> ListCustomers<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListCustomers {
             client,
@@ -26,30 +27,35 @@ impl<'a> ListCustomers<'a> {
     }
 
     /// `order` (query parameter)
+    #[inline]
     pub fn order(mut self, value: types::SortOrder) -> Self {
         self.order = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/customers", &[])?;
         request.query("order", &self.order)?;
@@ -57,6 +63,7 @@ impl<'a> ListCustomers<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Customer>, Error<responses::ListCustomersError>> {
@@ -79,6 +86,7 @@ pub struct ListInvoices<'a> {
 }
 
 impl<'a> ListInvoices<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListInvoices {
             client,
@@ -88,30 +96,35 @@ impl<'a> ListInvoices<'a> {
     }
 
     /// `order` (query parameter)
+    #[inline]
     pub fn order(mut self, value: types::SortOrder) -> Self {
         self.order = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/invoices", &[])?;
         request.query("order", &self.order)?;
@@ -119,6 +132,7 @@ impl<'a> ListInvoices<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Invoice>, Error<responses::ListInvoicesError>> {

@@ -14,6 +14,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_job(&self, body: types::CreateJobBody) -> requests::CreateJob<'_> {
         requests::CreateJob::new(self, body)
     }

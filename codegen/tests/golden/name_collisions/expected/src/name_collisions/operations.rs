@@ -13,6 +13,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_pets(&self) -> requests::ListPets<'_> {
         requests::ListPets::new(self)
     }
@@ -28,6 +29,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_pets_post(&self) -> requests::ListPetsPost<'_> {
         requests::ListPetsPost::new(self)
     }
@@ -45,6 +47,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_client_pets(
         &self,
         client_2: impl Into<String>,

@@ -16,6 +16,7 @@ pub struct ListPets<'a> {
 }
 
 impl<'a> ListPets<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListPets {
             client,
@@ -24,30 +25,35 @@ impl<'a> ListPets<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::GET, "/pets", &[])?;
         Ok(request)
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::ListPetsResponse2>, Error<responses::ListPetsError>> {
@@ -69,6 +75,7 @@ pub struct ListPetsPost<'a> {
 }
 
 impl<'a> ListPetsPost<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListPetsPost {
             client,
@@ -77,30 +84,35 @@ impl<'a> ListPetsPost<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::POST, "/pets", &[])?;
         Ok(request)
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::ListPetsPostError>> {
@@ -125,6 +137,7 @@ pub struct ListClientPets<'a> {
 }
 
 impl<'a> ListClientPets<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, client_2: String) -> Self {
         ListClientPets {
             client,
@@ -136,36 +149,42 @@ impl<'a> ListClientPets<'a> {
     }
 
     /// `call` (query parameter)
+    #[inline]
     pub fn call_2(mut self, value: impl Into<String>) -> Self {
         self.call_2 = Some(value.into());
         self
     }
 
     /// `send` (query parameter)
+    #[inline]
     pub fn send_2(mut self, value: bool) -> Self {
         self.send_2 = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_2 = runtime::path_segment("client", &self.client_2)?;
         let mut request = self
@@ -178,6 +197,7 @@ impl<'a> ListClientPets<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<()>, Error<responses::ListClientPetsError>> {

@@ -13,6 +13,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get(&self) -> requests::Get<'_> {
         requests::Get::new(self)
     }
@@ -28,6 +29,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_error(&self) -> requests::GetError<'_> {
         requests::GetError::new(self)
     }
@@ -43,6 +45,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn error(&self) -> requests::Error2<'_> {
         requests::Error2::new(self)
     }
@@ -58,6 +61,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn builder_get(&self) -> requests::BuilderGet<'_> {
         requests::BuilderGet::new(self)
     }

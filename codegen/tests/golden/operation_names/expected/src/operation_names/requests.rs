@@ -16,6 +16,7 @@ pub struct Get<'a> {
 }
 
 impl<'a> Get<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         Get {
             client,
@@ -24,30 +25,35 @@ impl<'a> Get<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::GET, "/a", &[])?;
         Ok(request)
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<responses::GetSuccess>, Error<responses::GetError>> {
@@ -70,6 +76,7 @@ pub struct GetError<'a> {
 }
 
 impl<'a> GetError<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         GetError {
             client,
@@ -78,30 +85,35 @@ impl<'a> GetError<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::GET, "/b", &[])?;
         Ok(request)
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<responses::GetErrorSuccess>, Error<responses::GetErrorError>> {
@@ -129,6 +141,7 @@ pub struct Error2<'a> {
 }
 
 impl<'a> Error2<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         Error2 {
             client,
@@ -137,30 +150,35 @@ impl<'a> Error2<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::GET, "/c", &[])?;
         Ok(request)
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<responses::ErrorSuccess>, Error<responses::ErrorError>> {
@@ -185,6 +203,7 @@ pub struct BuilderGet<'a> {
 }
 
 impl<'a> BuilderGet<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         BuilderGet {
             client,
@@ -193,24 +212,28 @@ impl<'a> BuilderGet<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -220,6 +243,7 @@ impl<'a> BuilderGet<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::BuilderGetError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;

@@ -18,6 +18,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_agents(&self) -> requests::ListAgents<'_> {
         requests::ListAgents::new(self)
     }
@@ -38,6 +39,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn project_list(&self) -> requests::ProjectList<'_> {
         requests::ProjectList::new(self)
     }
@@ -58,6 +60,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_charges(&self) -> requests::ListCharges<'_> {
         requests::ListCharges::new(self)
     }
@@ -78,6 +81,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_files(&self) -> requests::ListFiles<'_> {
         requests::ListFiles::new(self)
     }
@@ -98,6 +102,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_messages(&self) -> requests::ListMessages<'_> {
         requests::ListMessages::new(self)
     }
@@ -118,6 +123,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_events(&self) -> requests::ListEvents<'_> {
         requests::ListEvents::new(self)
     }
@@ -138,6 +144,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn list_records(&self) -> requests::ListRecords<'_> {
         requests::ListRecords::new(self)
     }

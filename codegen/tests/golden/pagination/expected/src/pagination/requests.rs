@@ -18,6 +18,7 @@ pub struct ListAgents<'a> {
 }
 
 impl<'a> ListAgents<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListAgents {
             client,
@@ -28,36 +29,42 @@ impl<'a> ListAgents<'a> {
     }
 
     /// `cursor` (query parameter)
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/agents", &[])?;
         request.query("cursor", &self.cursor)?;
@@ -66,6 +73,7 @@ impl<'a> ListAgents<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::ListAgentsResponse>, Error<responses::ListAgentsError>> {
@@ -78,6 +86,7 @@ impl<'a> ListAgents<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::ListAgentsResponse, responses::ListAgentsError> {
@@ -103,6 +112,7 @@ impl<'a> ListAgents<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Thing, responses::ListAgentsError> {
         self.pages().items(|page| Some(page).and_then(|v| v.data).unwrap_or_default())
     }
@@ -118,6 +128,7 @@ pub struct ProjectList<'a> {
 }
 
 impl<'a> ProjectList<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ProjectList {
             client,
@@ -127,30 +138,35 @@ impl<'a> ProjectList<'a> {
     }
 
     /// `page_token` (query parameter)
+    #[inline]
     pub fn page_token(mut self, value: Option<String>) -> Self {
         self.page_token = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/projects", &[])?;
         request.query("page_token", &self.page_token)?;
@@ -158,6 +174,7 @@ impl<'a> ProjectList<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -173,6 +190,7 @@ impl<'a> ProjectList<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `page_token` set to the page's `next_page`; pages stop when it is absent or empty. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::ProjectListResponse, responses::ProjectListError> {
@@ -190,6 +208,7 @@ impl<'a> ProjectList<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `items` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Thing, responses::ProjectListError> {
         self.pages().items(|page| Some(page).map(|v| v.items).unwrap_or_default())
     }
@@ -205,6 +224,7 @@ pub struct ListCharges<'a> {
 }
 
 impl<'a> ListCharges<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListCharges {
             client,
@@ -214,30 +234,35 @@ impl<'a> ListCharges<'a> {
     }
 
     /// `starting_after` (query parameter)
+    #[inline]
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
         self.starting_after = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/charges", &[])?;
         request.query("starting_after", &self.starting_after)?;
@@ -245,6 +270,7 @@ impl<'a> ListCharges<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -260,6 +286,7 @@ impl<'a> ListCharges<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `starting_after` set to the `id` of the page's last item, while `has_more` is true. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::ListChargesResponse, responses::ListChargesError> {
@@ -281,6 +308,7 @@ impl<'a> ListCharges<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Thing, responses::ListChargesError> {
         self.pages().items(|page| Some(page).map(|v| v.data).unwrap_or_default())
     }
@@ -296,6 +324,7 @@ pub struct ListFiles<'a> {
 }
 
 impl<'a> ListFiles<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListFiles {
             client,
@@ -305,30 +334,35 @@ impl<'a> ListFiles<'a> {
     }
 
     /// `after` (query parameter)
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/files", &[])?;
         request.query("after", &self.after)?;
@@ -336,6 +370,7 @@ impl<'a> ListFiles<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::ListFilesResponse>, Error<responses::ListFilesError>> {
@@ -348,6 +383,7 @@ impl<'a> ListFiles<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `after` set to the page's `last_id`; pages stop when it is absent or empty or `has_more` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::ListFilesResponse, responses::ListFilesError> {
@@ -368,6 +404,7 @@ impl<'a> ListFiles<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `data` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Thing, responses::ListFilesError> {
         self.pages().items(|page| Some(page).map(|v| v.data).unwrap_or_default())
     }
@@ -384,6 +421,7 @@ pub struct ListMessages<'a> {
 }
 
 impl<'a> ListMessages<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListMessages {
             client,
@@ -394,30 +432,35 @@ impl<'a> ListMessages<'a> {
     }
 
     /// `PageSize` (query parameter)
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         if let Some(url) = &self.next_url {
             return self.client.runtime.request_url(Method::GET, url, &[]);
@@ -428,6 +471,7 @@ impl<'a> ListMessages<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -443,6 +487,7 @@ impl<'a> ListMessages<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is the URL the page gives in `meta.next_page_url`; pages stop when it is absent. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::ListMessagesResponse, responses::ListMessagesError> {
@@ -469,6 +514,7 @@ impl<'a> ListMessages<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `messages` of each page.
+    #[inline]
     pub fn items(
         self,
     ) -> runtime::Items<'a, types::Thing, responses::ListMessagesError> {
@@ -488,6 +534,7 @@ pub struct ListEvents<'a> {
 }
 
 impl<'a> ListEvents<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListEvents {
             client,
@@ -498,30 +545,35 @@ impl<'a> ListEvents<'a> {
     }
 
     /// `per_page` (query parameter)
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         if let Some(url) = &self.next_url {
             return self.client.runtime.request_url(Method::GET, url, &[]);
@@ -532,6 +584,7 @@ impl<'a> ListEvents<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<Vec<types::Thing>>, Error<responses::ListEventsError>> {
@@ -544,6 +597,7 @@ impl<'a> ListEvents<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is the URL of the response's `Link: <..>; rel="next"` header; pages stop without one. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, Vec<types::Thing>, responses::ListEventsError> {
@@ -560,6 +614,7 @@ impl<'a> ListEvents<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `the page` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Thing, responses::ListEventsError> {
         self.pages().items(|page| page)
     }
@@ -575,6 +630,7 @@ pub struct ListRecords<'a> {
 }
 
 impl<'a> ListRecords<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         ListRecords {
             client,
@@ -584,30 +640,35 @@ impl<'a> ListRecords<'a> {
     }
 
     /// `token` (query parameter)
+    #[inline]
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/records", &[])?;
         request.query("token", &self.token)?;
@@ -615,6 +676,7 @@ impl<'a> ListRecords<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -630,6 +692,7 @@ impl<'a> ListRecords<'a> {
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `token` set to the page's `continuation.token`; pages stop when it is absent or empty or `continuation.more` is false. A cursor the server already gave is an error, never an endless loop.
+    #[inline]
     pub fn pages(
         self,
     ) -> runtime::Pages<'a, types::ListRecordsResponse, responses::ListRecordsError> {
@@ -655,6 +718,7 @@ impl<'a> ListRecords<'a> {
     }
 
     /// Every item of every page ([`pages`](Self::pages)), lazily: `records` of each page.
+    #[inline]
     pub fn items(self) -> runtime::Items<'a, types::Thing, responses::ListRecordsError> {
         self.pages().items(|page| Some(page).and_then(|v| v.records).unwrap_or_default())
     }

@@ -13,6 +13,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn search(
         &self,
         index: impl Into<String>,

@@ -26,6 +26,7 @@ pub struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, index: String, q: String) -> Self {
         Search {
             client,
@@ -44,72 +45,84 @@ impl<'a> Search<'a> {
     }
 
     /// `limit` (query parameter)
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
     /// `tags` (query parameter)
+    #[inline]
     pub fn tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
         self
     }
 
     /// `order` (query parameter)
+    #[inline]
     pub fn order(mut self, value: types::SearchOrder) -> Self {
         self.order = Some(value);
         self
     }
 
     /// `ids` (query parameter)
+    #[inline]
     pub fn ids(mut self, value: Vec<i64>) -> Self {
         self.ids = Some(value);
         self
     }
 
     /// `filter` (query parameter)
+    #[inline]
     pub fn filter(mut self, value: types::SearchFilter) -> Self {
         self.filter = Some(value);
         self
     }
 
     /// `X-Request-Id` (header parameter)
+    #[inline]
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.x_request_id = Some(value.into());
         self
     }
 
     /// `self` (query parameter)
+    #[inline]
     pub fn self_(mut self, value: bool) -> Self {
         self.self_ = Some(value);
         self
     }
 
     /// The request body (optional).
+    #[inline]
     pub fn body(mut self, body: types::Filter) -> Self {
         self.body = Some(body);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let index = runtime::path_segment("index", &self.index)?;
         let mut request = self
@@ -131,6 +144,7 @@ impl<'a> Search<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::SearchError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;

@@ -13,6 +13,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_thing(&self, id: impl Into<String>) -> requests::GetThing<'_> {
         requests::GetThing::new(self, id.into())
     }
@@ -28,6 +29,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn delete_thing(&self, id: impl Into<String>) -> requests::DeleteThing<'_> {
         requests::DeleteThing::new(self, id.into())
     }
@@ -43,6 +45,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_raw_thing(&self, id: impl Into<String>) -> requests::GetRawThing<'_> {
         requests::GetRawThing::new(self, id.into())
     }

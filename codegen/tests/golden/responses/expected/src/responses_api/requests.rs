@@ -17,6 +17,7 @@ pub struct GetThing<'a> {
 }
 
 impl<'a> GetThing<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, id: String) -> Self {
         GetThing {
             client,
@@ -26,24 +27,28 @@ impl<'a> GetThing<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
@@ -55,6 +60,7 @@ impl<'a> GetThing<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Thing>, Error<responses::GetThingError>> {
@@ -82,6 +88,7 @@ pub struct DeleteThing<'a> {
 }
 
 impl<'a> DeleteThing<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, id: String) -> Self {
         DeleteThing {
             client,
@@ -91,24 +98,28 @@ impl<'a> DeleteThing<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
@@ -120,6 +131,7 @@ impl<'a> DeleteThing<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::DeleteThingError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
@@ -140,6 +152,7 @@ pub struct GetRawThing<'a> {
 }
 
 impl<'a> GetRawThing<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, id: String) -> Self {
         GetRawThing {
             client,
@@ -149,24 +162,28 @@ impl<'a> GetRawThing<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
@@ -178,6 +195,7 @@ impl<'a> GetRawThing<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<Vec<u8>>, Error<responses::GetRawThingError>> {
@@ -191,6 +209,7 @@ impl<'a> GetRawThing<'a> {
 
     /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by
     /// the request's time limit, nor held whole in memory).
+    #[inline]
     pub async fn send_stream(
         self,
     ) -> Result<Response<runtime::ByteStream>, Error<responses::GetRawThingError>> {

@@ -13,6 +13,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_open(&self) -> requests::GetOpen<'_> {
         requests::GetOpen::new(self)
     }
@@ -28,6 +29,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn do_admin(&self) -> requests::DoAdmin<'_> {
         requests::DoAdmin::new(self)
     }
@@ -43,6 +45,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn needs_both(&self) -> requests::NeedsBoth<'_> {
         requests::NeedsBoth::new(self)
     }

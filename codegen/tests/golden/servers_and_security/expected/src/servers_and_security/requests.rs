@@ -16,6 +16,7 @@ pub struct GetOpen<'a> {
 }
 
 impl<'a> GetOpen<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         GetOpen {
             client,
@@ -24,30 +25,35 @@ impl<'a> GetOpen<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self.client.runtime.request(Method::GET, "/open", &[])?;
         Ok(request)
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::GetOpenError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
@@ -67,6 +73,7 @@ pub struct DoAdmin<'a> {
 }
 
 impl<'a> DoAdmin<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         DoAdmin {
             client,
@@ -75,24 +82,28 @@ impl<'a> DoAdmin<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -106,6 +117,7 @@ impl<'a> DoAdmin<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::DoAdminError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;
@@ -125,6 +137,7 @@ pub struct NeedsBoth<'a> {
 }
 
 impl<'a> NeedsBoth<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         NeedsBoth {
             client,
@@ -133,24 +146,28 @@ impl<'a> NeedsBoth<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let request = self
             .client
@@ -160,6 +177,7 @@ impl<'a> NeedsBoth<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(self) -> Result<Response<()>, Error<responses::NeedsBothError>> {
         let request = self.request()?;
         let response = self.client.runtime.send(request, &self.call).await?;

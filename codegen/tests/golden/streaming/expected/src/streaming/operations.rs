@@ -14,11 +14,13 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn create_chat(&self, body: types::CreateChatBody) -> requests::CreateChat<'_> {
         requests::CreateChat::new(self, body)
     }
 
     /// [`create_chat`](Self::create_chat), answered as server-sent events: the body's `stream` is set to `true`.
+    #[inline]
     pub fn create_chat_stream(
         &self,
         body: types::CreateChatBody,
@@ -39,6 +41,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn watch_job(&self, id: impl Into<String>) -> requests::WatchJob<'_> {
         requests::WatchJob::new(self, id.into())
     }
@@ -56,6 +59,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn tail_logs(&self) -> requests::TailLogs<'_> {
         requests::TailLogs::new(self)
     }
@@ -71,6 +75,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn download_file(&self, id: impl Into<String>) -> requests::DownloadFile<'_> {
         requests::DownloadFile::new(self, id.into())
     }

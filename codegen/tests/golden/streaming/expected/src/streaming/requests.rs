@@ -17,6 +17,7 @@ pub struct CreateChat<'a> {
 }
 
 impl<'a> CreateChat<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, body: types::CreateChatBody) -> Self {
         CreateChat {
             client,
@@ -26,24 +27,28 @@ impl<'a> CreateChat<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::POST, "/chat", &[])?;
         let body = &self.body;
@@ -53,6 +58,7 @@ impl<'a> CreateChat<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Chunk>, Error<responses::CreateChatError>> {
@@ -77,6 +83,7 @@ pub struct CreateChatStream<'a> {
 
 impl<'a> CreateChat<'a> {
     /// The same request, as server-sent events.
+    #[inline]
     pub fn streaming(self) -> CreateChatStream<'a> {
         CreateChatStream { inner: self }
     }
@@ -85,6 +92,7 @@ impl<'a> CreateChat<'a> {
 impl CreateChatStream<'_> {
     /// Sends the request; a success is a stream of events, read as they come (not cut by the
     /// request's time limit, but by an idle one between events).
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -119,6 +127,7 @@ pub struct WatchJob<'a> {
 }
 
 impl<'a> WatchJob<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, id: String) -> Self {
         WatchJob {
             client,
@@ -128,24 +137,28 @@ impl<'a> WatchJob<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
@@ -158,6 +171,7 @@ impl<'a> WatchJob<'a> {
 
     /// Sends the request; a success is a stream of events, read as they come (not cut by the
     /// request's time limit, but by an idle one between events).
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -184,6 +198,7 @@ pub struct TailLogs<'a> {
 }
 
 impl<'a> TailLogs<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client) -> Self {
         TailLogs {
             client,
@@ -192,24 +207,28 @@ impl<'a> TailLogs<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let mut request = self.client.runtime.request(Method::GET, "/logs", &[])?;
         request.header("accept", "text/event-stream")?;
@@ -218,6 +237,7 @@ impl<'a> TailLogs<'a> {
 
     /// Sends the request; a success is a stream of events, read as they come (not cut by the
     /// request's time limit, but by an idle one between events).
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -245,6 +265,7 @@ pub struct DownloadFile<'a> {
 }
 
 impl<'a> DownloadFile<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, id: String) -> Self {
         DownloadFile {
             client,
@@ -254,24 +275,28 @@ impl<'a> DownloadFile<'a> {
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
@@ -283,6 +308,7 @@ impl<'a> DownloadFile<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<Vec<u8>>, Error<responses::DownloadFileError>> {
@@ -296,6 +322,7 @@ impl<'a> DownloadFile<'a> {
 
     /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by
     /// the request's time limit, nor held whole in memory).
+    #[inline]
     pub async fn send_stream(
         self,
     ) -> Result<Response<runtime::ByteStream>, Error<responses::DownloadFileError>> {

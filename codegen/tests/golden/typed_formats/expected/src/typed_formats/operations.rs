@@ -13,6 +13,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_event(&self, id: ::uuid::Uuid) -> requests::GetEvent<'_> {
         requests::GetEvent::new(self, id)
     }

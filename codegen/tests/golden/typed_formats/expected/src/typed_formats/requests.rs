@@ -19,6 +19,7 @@ pub struct GetEvent<'a> {
 }
 
 impl<'a> GetEvent<'a> {
+    #[inline]
     pub(super) fn new(client: &'a Client, id: ::uuid::Uuid) -> Self {
         GetEvent {
             client,
@@ -30,36 +31,42 @@ impl<'a> GetEvent<'a> {
     }
 
     /// `since` (query parameter)
+    #[inline]
     pub fn since(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.since = Some(value);
         self
     }
 
     /// `day` (query parameter)
+    #[inline]
     pub fn day(mut self, value: ::chrono::NaiveDate) -> Self {
         self.day = Some(value);
         self
     }
 
     /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
     pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
         self.call.timeout(timeout.into());
         self
     }
 
     /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.call.retry(policy);
         self
     }
 
     /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call.header(name.into(), value.into());
         self
     }
 
     /// The request this builder describes, not sent yet.
+    #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
         let mut request = self
@@ -72,6 +79,7 @@ impl<'a> GetEvent<'a> {
     }
 
     /// Sends the request and decodes the answer.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Response<types::Event>, Error<responses::GetEventError>> {
