@@ -75,7 +75,7 @@ fn api_section(out: &mut String, api: &Api, krate: &str) {
             example_block(&client, &body),
         );
     }
-    tags_section(out, api);
+    tags_section(out, api, &client);
 }
 
 fn client_section(out: &mut String, api: &Api, krate: &str) {
@@ -115,22 +115,38 @@ fn client_section(out: &mut String, api: &Api, krate: &str) {
     }
 }
 
-/// The operations counted by tag, in the order tags first appear; the module's docs list them.
-fn tags_section(out: &mut String, api: &Api) {
-    let mut tags: Vec<(&str, usize)> = Vec::new();
+/// The operations counted by tag, in the order tags first appear (the module's docs list them),
+/// and a call of each tag's first operation, compiled with the other examples.
+fn tags_section(out: &mut String, api: &Api, client: &str) {
+    let mut tags: Vec<(&str, usize, &Operation)> = Vec::new();
     for op in &api.operations {
         let tag = op.tags.first().map_or("other", String::as_str);
-        match tags.iter_mut().find(|(t, _)| *t == tag) {
-            Some((_, count)) => *count += 1,
-            None => tags.push((tag, 1)),
+        match tags.iter_mut().find(|(t, _, _)| *t == tag) {
+            Some((_, count, _)) => *count += 1,
+            None => tags.push((tag, 1, op)),
         }
     }
     if tags.len() < 2 {
         return;
     }
-    let listed: Vec<String> =
-        tags.iter().map(|(tag, count)| format!("{} ({count})", sanitize(tag).replace('\n', " "))).collect();
+    let listed: Vec<String> = tags.iter().map(|(tag, count, _)| format!("{} ({count})", one_line(tag))).collect();
     let _ = writeln!(out, "\nThe `{}` module's docs list every operation by tag: {}.", api.module, listed.join(", "));
+    let calls: Vec<String> = tags
+        .iter()
+        .map(|(tag, _, op)| {
+            let summary = op.summary.as_deref().map(|s| format!(": {}", one_line(s))).unwrap_or_default();
+            format!(
+                "// {}{summary}\nprintln!(\"{{}}\", {}.send().await?.status());",
+                one_line(tag),
+                call_expression(op)
+            )
+        })
+        .collect();
+    let _ = write!(out, "\nOne call per tag:\n\n{}", example_block(client, &calls.join("\n")));
+}
+
+fn one_line(text: &str) -> String {
+    sanitize(text).replace('\n', " ")
 }
 
 /// The operation the call example shows: the first that needs no arguments and answers with
