@@ -197,7 +197,7 @@ fn match_cases(path: &str, cases: &[ResponseCase]) -> String {
 fn use_type(api: &Api, def: &TypeDef) -> String {
     let name = &def.name;
     match &def.kind {
-        TypeKind::Struct { fields } => {
+        TypeKind::Struct { fields, .. } => {
             let reads: String = fields.iter().map(|f| format!("let _ = &v.{};", code_ident(&f.name))).collect();
             let mut out = format!("pub fn read_{}(v: &types::{name}) {{ {reads} }}\n", snake(name.as_str()));
             if def.input {

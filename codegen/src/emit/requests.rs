@@ -541,7 +541,7 @@ fn form_setup(body: &RequestBody) -> TokenStream {
 fn multipart_setup(api: &Api, body: &RequestBody) -> TokenStream {
     let fields = match &body.ty {
         TypeRef::Named(id) => match &api.type_def(*id).kind {
-            TypeKind::Struct { fields } => fields.as_slice(),
+            TypeKind::Struct { fields, .. } => fields.as_slice(),
             _ => &[],
         },
         _ => &[],

@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
 use super::unions;
-use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind};
+use crate::model::{Api, EnumValue, Field, Presence, StructTag, TypeDef, TypeKind};
 
 pub fn types_module(api: &Api) -> TokenStream {
     let paths = Paths::types_module(api);
@@ -25,8 +25,10 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs([def.docs.as_deref()]);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields } => {
+        TypeKind::Struct { fields, tag } => {
             let derives = paths.serde_derives();
+            let tag =
+                tag.as_ref().map(|StructTag { property, value }| quote!(#[serde(tag = #property, rename = #value)]));
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(Default,) } else { quote!() };
             let constructor = def.input.then(|| constructor(api, paths, &name, fields, def.required_type.as_ref()));
@@ -36,6 +38,7 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, #default #derives)]
+                #tag
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
@@ -209,27 +212,31 @@ fn field(api: &Api, paths: Paths, field: &Field) -> TokenStream {
 }
 
 fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
-    let derives = paths.serde_derives();
     let string = paths.string();
-    let variants = values.iter().map(|v| {
+    let variants = values.iter().map(|v| ident(&v.name));
+    let known = values.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
-        let rename = (v.name != *v.wire).then(|| quote!(#[serde(rename = #wire)]));
-        quote!(#rename #variant,)
+        quote!(#wire => #name::#variant,)
     });
     let arms = values.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
         quote!(#name::#variant => #wire,)
     });
+    // Serialized as `as_str` gives it, decoded by the runtime's shared visitor (see
+    // `decode_enum`): the same wire form serde's derive would give, for much less code.
+    let variant_docs = values.iter().map(|v| {
+        let wire = format!("`{}`", v.wire);
+        doc_attrs([Some(v.docs.as_deref().unwrap_or(&wire))])
+    });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, #derives)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
-            #(#variants)*
+            #(#variant_docs #variants,)*
             /// A value this version of the API description does not list.
-            #[serde(untagged)]
             Unknown(#string),
         }
 
@@ -240,6 +247,25 @@ fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, value
                     #(#arms)*
                     #name::Unknown(other) => other,
                 }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::decode_enum(
+                    deserializer,
+                    |wire| Some(match wire {
+                        #(#known)*
+                        _ => return None,
+                    }),
+                    #name::Unknown,
+                )
             }
         }
     }

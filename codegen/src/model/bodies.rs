@@ -77,7 +77,7 @@ fn is_empty_object(types: &TypeBuilder<'_>, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::JsonObject => true,
         TypeRef::Named(id) => match &types.defs[id.0].kind {
-            TypeKind::Struct { fields } => fields.is_empty(),
+            TypeKind::Struct { fields, .. } => fields.is_empty(),
             TypeKind::Alias(inner) => is_empty_object(types, inner),
             _ => false,
         },
@@ -125,7 +125,7 @@ fn field_styles(
 pub(super) fn struct_fields<'t>(types: &'t TypeBuilder<'_>, ty: &TypeRef) -> Option<&'t [Field]> {
     match ty {
         TypeRef::Named(id) => match &types.defs[id.0].kind {
-            TypeKind::Struct { fields } => Some(fields),
+            TypeKind::Struct { fields, .. } => Some(fields),
             TypeKind::Alias(inner) => struct_fields(types, inner),
             _ => None,
         },

@@ -66,11 +66,20 @@ fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, de
             Some(_) => Err(format!("{} is not one of the values `{}` lists", shown(at, value), def.name)),
             None => Err(format!("{} is not a string", shown(at, value))),
         },
-        TypeKind::Struct { fields } => {
+        TypeKind::Struct { fields, tag } => {
             let Value::Object(map) = value else {
                 return Err(format!("{} is not an object", shown(at, value)));
             };
-            if let Some(key) = map.keys().find(|k| !fields.iter().any(|f| &f.wire_name == *k)) {
+            if let Some(tag) = tag {
+                match map.get(&tag.property).and_then(Value::as_str) {
+                    Some(value) if value == tag.value => {}
+                    _ => return Err(format!("{} lacks `{}` = `{}`", place(at), tag.property, tag.value)),
+                }
+            }
+            let declared = |key: &str| {
+                fields.iter().any(|f| f.wire_name == key) || tag.as_ref().is_some_and(|t| t.property == key)
+            };
+            if let Some(key) = map.keys().find(|k| !declared(k)) {
                 return Err(format!("{at}/{key} is a property `{}` does not declare; it would be lost", def.name));
             }
             for field in fields {

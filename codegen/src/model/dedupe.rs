@@ -119,7 +119,7 @@ fn camel_words(name: &str) -> Vec<&str> {
 /// A type's structure without its descriptions, as a key.
 fn structure(kind: &TypeKind) -> String {
     let mut kind = kind.clone();
-    if let TypeKind::Struct { fields } = &mut kind {
+    if let TypeKind::Struct { fields, .. } = &mut kind {
         fields.iter_mut().for_each(|f| f.docs = None);
     }
     format!("{kind:?}")

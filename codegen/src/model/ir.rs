@@ -165,23 +165,18 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct {
         fields: Vec<Field>,
+        /// A property every value has with one value, written by serde rather than held in a
+        /// field (see [`StructTag`]).
+        tag: Option<StructTag>,
     },
     /// A string enum; unknown values decode into a catch-all variant instead of failing.
-    StringEnum {
-        values: Vec<EnumValue>,
-    },
+    StringEnum { values: Vec<EnumValue> },
     /// `oneOf`/`anyOf` whose members are told apart by a string property (a `discriminator`, or a
     /// property every member pins to one value): decoding dispatches on it, members that share a
     /// tag are told apart by their fields, and tags added later decode into a catch-all variant.
-    Tagged {
-        property: String,
-        variants: Vec<TaggedVariant>,
-    },
+    Tagged { property: String, variants: Vec<TaggedVariant> },
     /// `oneOf`/`anyOf` without a tag: the member whose shape fits the value best wins.
-    Untagged {
-        variants: Vec<UnionVariant>,
-        unmatched: Unmatched,
-    },
+    Untagged { variants: Vec<UnionVariant>, unmatched: Unmatched },
     /// A named schema that is just another type (`type: string`, an array, a map).
     Alias(TypeRef),
 }
@@ -240,6 +235,17 @@ pub struct Field {
 pub struct EnumValue {
     pub name: Ident,
     pub wire: String,
+    /// What this one value means, when the spec says (a union of one-value enums does).
+    pub docs: Option<String>,
+}
+
+/// The tag property of a struct that is only ever a member of tagged unions under one tag value:
+/// serde writes it on the way out and the union's dispatch has checked it on the way in, so the
+/// struct needs no field for it, and callers no one-value enum to fill it with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructTag {
+    pub property: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,7 @@
 
 mod bodies;
 mod client_headers;
+mod collapse;
 mod conform;
 mod dedupe;
 mod formats;
@@ -75,6 +76,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         ));
     }
     shapes::settle(&mut api.types);
+    collapse::collapse(&mut api, &is_component);
     recursion::box_recursive_fields(&mut api.types);
     sizes::box_large_variants(&mut api.types);
     types::sort_by_name(&mut api);
@@ -162,7 +164,7 @@ fn convert_prose(api: &mut Api, docs_base_url: Option<&str>) {
     }
     for def in &mut api.types {
         convert(&mut def.docs);
-        if let TypeKind::Struct { fields } = &mut def.kind {
+        if let TypeKind::Struct { fields, .. } = &mut def.kind {
             fields.iter_mut().for_each(|f| convert(&mut f.docs));
         }
     }

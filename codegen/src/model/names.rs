@@ -125,7 +125,7 @@ fn resolve_type_names(defs: &mut [TypeDef], is_component: &[bool]) {
     // The structs of required fields come after every schema type, which keep their names.
     for index in order {
         let def = &mut defs[index];
-        let TypeKind::Struct { fields } = &def.kind else { continue };
+        let TypeKind::Struct { fields, .. } = &def.kind else { continue };
         if def.input && fields.iter().filter(|f| f.presence.is_required()).count() > MAX_CONSTRUCTOR_ARGUMENTS {
             def.required_type = Some(taken.claim(&def.name.with_suffix("Required")));
         }
@@ -205,7 +205,7 @@ fn resolve_setters(api: &mut Api) {
         }
     }
     for def in &mut api.types {
-        if let TypeKind::Struct { fields } = &mut def.kind {
+        if let TypeKind::Struct { fields, .. } = &mut def.kind {
             let mut methods = Namespace::with(&["new"]);
             for field in fields.iter_mut().filter(|f| !f.presence.is_required()) {
                 field.setter = methods.claim(&field.name);

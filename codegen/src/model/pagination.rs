@@ -141,7 +141,7 @@ fn is_string(_: &Api, ty: &TypeRef) -> bool {
 fn fields_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [super::Field]> {
     match ty {
         TypeRef::Named(id) => match &api.type_def(*id).kind {
-            TypeKind::Struct { fields } => Some(fields),
+            TypeKind::Struct { fields, .. } => Some(fields),
             TypeKind::Alias(inner) => fields_of(api, inner),
             _ => None,
         },

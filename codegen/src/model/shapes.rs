@@ -51,7 +51,7 @@ fn shape_of(ty: &TypeRef, defs: &[TypeDef], depth: usize) -> MemberShape {
         TypeRef::Option(inner) => shape_of(inner, defs, depth),
         TypeRef::Json | TypeRef::Bytes => MemberShape::Any,
         TypeRef::Named(id) if depth < MAX_ALIAS_DEPTH => match &defs[id.0].kind {
-            TypeKind::Struct { fields } => MemberShape::Object {
+            TypeKind::Struct { fields, .. } => MemberShape::Object {
                 known: Some(fields.iter().map(|f| f.wire_name.clone()).collect()),
                 required: fields.iter().filter(|f| f.presence.is_required()).map(|f| f.wire_name.clone()).collect(),
                 pinned: fields.iter().filter_map(|f| Some((f.wire_name.clone(), pinned_value(&f.ty, defs)?))).collect(),

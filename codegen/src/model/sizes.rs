@@ -237,7 +237,7 @@ fn too_large(variants: &[Layout]) -> Option<usize> {
 
 fn parts(kind: &TypeKind) -> Parts {
     match kind {
-        TypeKind::Struct { fields } => {
+        TypeKind::Struct { fields, .. } => {
             Parts::Struct(fields.iter().map(|f| (f.ty.clone(), f.presence, f.boxed)).collect())
         }
         TypeKind::Tagged { variants, .. } => Parts::Union {
@@ -284,7 +284,10 @@ mod tests {
     }
 
     fn fields(types: impl IntoIterator<Item = (TypeRef, Presence)>) -> TypeKind {
-        TypeKind::Struct { fields: types.into_iter().enumerate().map(|(i, (ty, p))| field(i, ty, p)).collect() }
+        TypeKind::Struct {
+            fields: types.into_iter().enumerate().map(|(i, (ty, p))| field(i, ty, p)).collect(),
+            tag: None,
+        }
     }
 
     /// A struct of `count` required `String`s: `24 * count` bytes.
@@ -409,7 +412,7 @@ mod tests {
                 (TypeRef::Named(TypeId(0)), Presence::Required),
             ]),
         );
-        let TypeKind::Struct { fields } = &mut node.kind else { unreachable!() };
+        let TypeKind::Struct { fields, .. } = &mut node.kind else { unreachable!() };
         fields[1].boxed = true;
         fields[2].boxed = true;
         let mut tree = def("Tree", untagged(named(&[0, 2]), Unmatched::Refused));
@@ -524,7 +527,7 @@ mod tests {
             def("Strings", TypeKind::StringEnum { values: Vec::new() }),
         ];
         let TypeKind::StringEnum { values } = &mut defs[3].kind else { unreachable!() };
-        values.extend(["a", "b"].map(|v| crate::model::EnumValue { name: Ident::new(v), wire: v.into() }));
+        values.extend(["a", "b"].map(|v| crate::model::EnumValue { name: Ident::new(v), wire: v.into(), docs: None }));
         let layouts = layouts(&mut defs);
         let build = this_build();
         for (index, real) in [(1, size_of::<Union>()), (2, size_of::<Scalars>())] {

@@ -318,7 +318,7 @@ impl<'a> TypeBuilder<'a> {
                 Converted::Ref(TypeRef::Vec(Box::new(item)))
             }
             Some(JsonType::Object) | None if !view.properties.is_empty() => {
-                Converted::Def(TypeKind::Struct { fields: self.fields(view, ctx)? })
+                Converted::Def(TypeKind::Struct { fields: self.fields(view, ctx)?, tag: None })
             }
             Some(JsonType::Object) => match view.additional {
                 Extra::Typed(values) => {
@@ -417,7 +417,7 @@ impl<'a> TypeBuilder<'a> {
                 self.fields(&member_view, &member_ctx)
             } else {
                 self.all_of(&member_view, &member_ctx).map(|merged| match merged {
-                    Converted::Def(TypeKind::Struct { fields }) => fields,
+                    Converted::Def(TypeKind::Struct { fields, .. }) => fields,
                     _ => Vec::new(),
                 })
             };
@@ -433,7 +433,7 @@ impl<'a> TypeBuilder<'a> {
                 field.presence = field.presence.required();
             }
         }
-        Ok(Converted::Def(TypeKind::Struct { fields }))
+        Ok(Converted::Def(TypeKind::Struct { fields, tag: None }))
     }
 
     /// The schema a component `$ref` names, following chains of references.
@@ -506,7 +506,7 @@ fn string_enum(view: &SchemaView<'_>) -> TypeKind {
         }
         let name =
             ident::disambiguate(&ident::variant_name(&wire), |n| values.iter().any(|v| &v.name == n) || n == "Unknown");
-        values.push(EnumValue { name, wire });
+        values.push(EnumValue { name, wire, docs: None });
     }
     TypeKind::StringEnum { values }
 }

@@ -15,7 +15,7 @@ impl TypeDef {
     /// Every slot of this definition that holds a type, in declaration order.
     pub fn slots_mut(&mut self) -> Vec<TypeSlot<'_>> {
         match &mut self.kind {
-            TypeKind::Struct { fields } => {
+            TypeKind::Struct { fields, .. } => {
                 fields.iter_mut().map(|f| TypeSlot { ty: &mut f.ty, boxed: Some(&mut f.boxed) }).collect()
             }
             TypeKind::Untagged { variants, .. } => {

@@ -480,7 +480,7 @@ fn body_type(api: &Api, body: &ResponseBody) -> Option<String> {
 
 fn type_entry(api: &Api, def: &model::TypeDef) -> Type {
     match &def.kind {
-        TypeKind::Struct { fields } => Type::Struct {
+        TypeKind::Struct { fields, .. } => Type::Struct {
             input: def.input,
             fields: fields
                 .iter()

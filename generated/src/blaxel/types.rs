@@ -1448,15 +1448,14 @@ impl CustomDomainSpec {
 }
 
 /// Type of custom domain (previews or applications)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomDomainSpecDomainType {
-    #[serde(rename = "previews")]
+    /// `previews`
     Previews,
-    #[serde(rename = "applications")]
+    /// `applications`
     Applications,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1468,6 +1467,33 @@ impl CustomDomainSpecDomainType {
             CustomDomainSpecDomainType::Applications => "applications",
             CustomDomainSpecDomainType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for CustomDomainSpecDomainType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomDomainSpecDomainType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "previews" => CustomDomainSpecDomainType::Previews,
+                    "applications" => CustomDomainSpecDomainType::Applications,
+                    _ => return None,
+                },
+            ),
+            CustomDomainSpecDomainType::Unknown,
+        )
     }
 }
 
@@ -1518,17 +1544,16 @@ pub struct DeleteWorkspaceServiceAccountResponse {
 }
 
 /// Current verification status of the domain (pending, verified, failed)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DomainSpecStatus {
-    #[serde(rename = "pending")]
+    /// `pending`
     Pending,
-    #[serde(rename = "verified")]
+    /// `verified`
     Verified,
-    #[serde(rename = "failed")]
+    /// `failed`
     Failed,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1541,6 +1566,34 @@ impl DomainSpecStatus {
             DomainSpecStatus::Failed => "failed",
             DomainSpecStatus::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for DomainSpecStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DomainSpecStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "pending" => DomainSpecStatus::Pending,
+                    "verified" => DomainSpecStatus::Verified,
+                    "failed" => DomainSpecStatus::Failed,
+                    _ => return None,
+                },
+            ),
+            DomainSpecStatus::Unknown,
+        )
     }
 }
 
@@ -1651,15 +1704,14 @@ impl DrivePermission {
 }
 
 /// Access mode granted by this permission
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DrivePermissionMode {
-    #[serde(rename = "read")]
+    /// `read`
     Read,
-    #[serde(rename = "read-write")]
+    /// `read-write`
     ReadWrite,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1671,6 +1723,33 @@ impl DrivePermissionMode {
             DrivePermissionMode::ReadWrite => "read-write",
             DrivePermissionMode::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for DrivePermissionMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DrivePermissionMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "read" => DrivePermissionMode::Read,
+                    "read-write" => DrivePermissionMode::ReadWrite,
+                    _ => return None,
+                },
+            ),
+            DrivePermissionMode::Unknown,
+        )
     }
 }
 
@@ -2110,13 +2189,14 @@ impl EgressIpSpec {
 }
 
 /// IP address family, either IPv4 or IPv6
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EgressIpSpecIpFamily {
+    /// `IPv4`
     IPv4,
+    /// `IPv6`
     IPv6,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2128,6 +2208,33 @@ impl EgressIpSpecIpFamily {
             EgressIpSpecIpFamily::IPv6 => "IPv6",
             EgressIpSpecIpFamily::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for EgressIpSpecIpFamily {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EgressIpSpecIpFamily {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "IPv4" => EgressIpSpecIpFamily::IPv4,
+                    "IPv6" => EgressIpSpecIpFamily::IPv6,
+                    _ => return None,
+                },
+            ),
+            EgressIpSpecIpFamily::Unknown,
+        )
     }
 }
 
@@ -2300,13 +2407,12 @@ impl ExpirationPolicy {
 }
 
 /// Action to take when the expiration condition is met
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExpirationPolicyAction {
-    #[serde(rename = "delete")]
+    /// `delete`
     Delete,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2320,18 +2426,43 @@ impl ExpirationPolicyAction {
     }
 }
 
+impl ::serde::Serialize for ExpirationPolicyAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExpirationPolicyAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "delete" => ExpirationPolicyAction::Delete,
+                    _ => return None,
+                },
+            ),
+            ExpirationPolicyAction::Unknown,
+        )
+    }
+}
+
 /// Type of expiration policy: ttl-idle (delete after inactivity), ttl-max-age (delete after total lifetime), or date (delete at specific time)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExpirationPolicyType {
-    #[serde(rename = "ttl-idle")]
+    /// `ttl-idle`
     TtlIdle,
-    #[serde(rename = "ttl-max-age")]
+    /// `ttl-max-age`
     TtlMaxAge,
-    #[serde(rename = "date")]
+    /// `date`
     Date,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2344,6 +2475,34 @@ impl ExpirationPolicyType {
             ExpirationPolicyType::Date => "date",
             ExpirationPolicyType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for ExpirationPolicyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExpirationPolicyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "ttl-idle" => ExpirationPolicyType::TtlIdle,
+                    "ttl-max-age" => ExpirationPolicyType::TtlMaxAge,
+                    "date" => ExpirationPolicyType::Date,
+                    _ => return None,
+                },
+            ),
+            ExpirationPolicyType::Unknown,
+        )
     }
 }
 
@@ -2401,15 +2560,14 @@ impl Flavor {
 }
 
 /// Flavor type (e.g. cpu, gpu)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlavorType {
-    #[serde(rename = "cpu")]
+    /// `cpu`
     Cpu,
-    #[serde(rename = "gpu")]
+    /// `gpu`
     Gpu,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2421,6 +2579,33 @@ impl FlavorType {
             FlavorType::Gpu => "gpu",
             FlavorType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for FlavorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FlavorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "cpu" => FlavorType::Cpu,
+                    "gpu" => FlavorType::Gpu,
+                    _ => return None,
+                },
+            ),
+            FlavorType::Unknown,
+        )
     }
 }
 
@@ -2581,15 +2766,14 @@ impl FunctionRuntime {
 }
 
 /// Transport compatibility for the MCP, can be "websocket" or "http-stream"
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FunctionRuntimeTransport {
-    #[serde(rename = "websocket")]
+    /// `websocket`
     Websocket,
-    #[serde(rename = "http-stream")]
+    /// `http-stream`
     HttpStream,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2601,6 +2785,33 @@ impl FunctionRuntimeTransport {
             FunctionRuntimeTransport::HttpStream => "http-stream",
             FunctionRuntimeTransport::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for FunctionRuntimeTransport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FunctionRuntimeTransport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "websocket" => FunctionRuntimeTransport::Websocket,
+                    "http-stream" => FunctionRuntimeTransport::HttpStream,
+                    _ => return None,
+                },
+            ),
+            FunctionRuntimeTransport::Unknown,
+        )
     }
 }
 
@@ -2775,15 +2986,14 @@ impl GroupWorkspaceMapping {
 }
 
 /// Role to assign in this workspace (admin or member)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GroupWorkspaceMappingRole {
-    #[serde(rename = "admin")]
+    /// `admin`
     Admin,
-    #[serde(rename = "member")]
+    /// `member`
     Member,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2795,6 +3005,33 @@ impl GroupWorkspaceMappingRole {
             GroupWorkspaceMappingRole::Member => "member",
             GroupWorkspaceMappingRole::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for GroupWorkspaceMappingRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GroupWorkspaceMappingRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "admin" => GroupWorkspaceMappingRole::Admin,
+                    "member" => GroupWorkspaceMappingRole::Member,
+                    _ => return None,
+                },
+            ),
+            GroupWorkspaceMappingRole::Unknown,
+        )
     }
 }
 
@@ -3279,27 +3516,26 @@ pub struct JobExecutionStats {
 }
 
 /// Job execution status
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobExecutionStatus {
-    #[serde(rename = "queued")]
+    /// `queued`
     Queued,
-    #[serde(rename = "pending")]
+    /// `pending`
     Pending,
-    #[serde(rename = "running")]
+    /// `running`
     Running,
-    #[serde(rename = "cancelling")]
+    /// `cancelling`
     Cancelling,
-    #[serde(rename = "cancelled")]
+    /// `cancelled`
     Cancelled,
-    #[serde(rename = "failed")]
+    /// `failed`
     Failed,
-    #[serde(rename = "succeeded")]
+    /// `succeeded`
     Succeeded,
-    #[serde(rename = "timeout")]
+    /// `timeout`
     Timeout,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3317,6 +3553,39 @@ impl JobExecutionStatus {
             JobExecutionStatus::Timeout => "timeout",
             JobExecutionStatus::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for JobExecutionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for JobExecutionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "queued" => JobExecutionStatus::Queued,
+                    "pending" => JobExecutionStatus::Pending,
+                    "running" => JobExecutionStatus::Running,
+                    "cancelling" => JobExecutionStatus::Cancelling,
+                    "cancelled" => JobExecutionStatus::Cancelled,
+                    "failed" => JobExecutionStatus::Failed,
+                    "succeeded" => JobExecutionStatus::Succeeded,
+                    "timeout" => JobExecutionStatus::Timeout,
+                    _ => return None,
+                },
+            ),
+            JobExecutionStatus::Unknown,
+        )
     }
 }
 
@@ -3421,25 +3690,24 @@ pub struct JobExecutionTaskSpec {
 }
 
 /// Job execution task status
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobExecutionTaskStatus {
-    #[serde(rename = "unspecified")]
+    /// `unspecified`
     Unspecified,
-    #[serde(rename = "pending")]
+    /// `pending`
     Pending,
-    #[serde(rename = "reconciling")]
+    /// `reconciling`
     Reconciling,
-    #[serde(rename = "failed")]
+    /// `failed`
     Failed,
-    #[serde(rename = "succeeded")]
+    /// `succeeded`
     Succeeded,
-    #[serde(rename = "running")]
+    /// `running`
     Running,
-    #[serde(rename = "cancelled")]
+    /// `cancelled`
     Cancelled,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3456,6 +3724,38 @@ impl JobExecutionTaskStatus {
             JobExecutionTaskStatus::Cancelled => "cancelled",
             JobExecutionTaskStatus::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for JobExecutionTaskStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for JobExecutionTaskStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "unspecified" => JobExecutionTaskStatus::Unspecified,
+                    "pending" => JobExecutionTaskStatus::Pending,
+                    "reconciling" => JobExecutionTaskStatus::Reconciling,
+                    "failed" => JobExecutionTaskStatus::Failed,
+                    "succeeded" => JobExecutionTaskStatus::Succeeded,
+                    "running" => JobExecutionTaskStatus::Running,
+                    "cancelled" => JobExecutionTaskStatus::Cancelled,
+                    _ => return None,
+                },
+            ),
+            JobExecutionTaskStatus::Unknown,
+        )
     }
 }
 
@@ -3697,13 +3997,12 @@ impl JobVolume {
 }
 
 /// Type of volume. Currently only "ephemeral" is supported.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobVolumeType {
-    #[serde(rename = "ephemeral")]
+    /// `ephemeral`
     Ephemeral,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3717,16 +4016,41 @@ impl JobVolumeType {
     }
 }
 
+impl ::serde::Serialize for JobVolumeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for JobVolumeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "ephemeral" => JobVolumeType::Ephemeral,
+                    _ => return None,
+                },
+            ),
+            JobVolumeType::Unknown,
+        )
+    }
+}
+
 pub type JobVolumes = Vec<JobVolume>;
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListPendingImageSharesDirection {
-    #[serde(rename = "incoming")]
+    /// `incoming`
     Incoming,
-    #[serde(rename = "outgoing")]
+    /// `outgoing`
     Outgoing,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3741,15 +4065,41 @@ impl ListPendingImageSharesDirection {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+impl ::serde::Serialize for ListPendingImageSharesDirection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListPendingImageSharesDirection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "incoming" => ListPendingImageSharesDirection::Incoming,
+                    "outgoing" => ListPendingImageSharesDirection::Outgoing,
+                    _ => return None,
+                },
+            ),
+            ListPendingImageSharesDirection::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListSandboxSchedulesType {
-    #[serde(rename = "cron")]
+    /// `cron`
     Cron,
-    #[serde(rename = "at")]
+    /// `at`
     At,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -3761,6 +4111,33 @@ impl ListSandboxSchedulesType {
             ListSandboxSchedulesType::At => "at",
             ListSandboxSchedulesType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for ListSandboxSchedulesType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListSandboxSchedulesType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "cron" => ListSandboxSchedulesType::Cron,
+                    "at" => ListSandboxSchedulesType::At,
+                    _ => return None,
+                },
+            ),
+            ListSandboxSchedulesType::Unknown,
+        )
     }
 }
 
@@ -4145,15 +4522,14 @@ impl ModelRuntime {
 }
 
 /// Infrastructure generation. Empty (default) uses the classic deployment path. mk3 deploys through the model-gateway on microVM clusters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ModelRuntimeGeneration {
-    #[serde(rename = "mk3")]
+    /// `mk3`
     Mk3,
-    #[serde(rename = "mk2")]
+    /// `mk2`
     Mk2,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -4168,48 +4544,74 @@ impl ModelRuntimeGeneration {
     }
 }
 
+impl ::serde::Serialize for ModelRuntimeGeneration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ModelRuntimeGeneration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "mk3" => ModelRuntimeGeneration::Mk3,
+                    "mk2" => ModelRuntimeGeneration::Mk2,
+                    _ => return None,
+                },
+            ),
+            ModelRuntimeGeneration::Unknown,
+        )
+    }
+}
+
 /// LLM provider type determining the API protocol and authentication method
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ModelRuntimeType {
-    #[serde(rename = "hf_private_endpoint")]
+    /// `hf_private_endpoint`
     HfPrivateEndpoint,
-    #[serde(rename = "hf_public_endpoint")]
+    /// `hf_public_endpoint`
     HfPublicEndpoint,
-    #[serde(rename = "huggingface")]
+    /// `huggingface`
     Huggingface,
-    #[serde(rename = "public_model")]
+    /// `public_model`
     PublicModel,
-    #[serde(rename = "mcp")]
+    /// `mcp`
     Mcp,
-    #[serde(rename = "openai")]
+    /// `openai`
     Openai,
-    #[serde(rename = "anthropic")]
+    /// `anthropic`
     Anthropic,
-    #[serde(rename = "gemini")]
+    /// `gemini`
     Gemini,
-    #[serde(rename = "mistral")]
+    /// `mistral`
     Mistral,
-    #[serde(rename = "deepseek")]
+    /// `deepseek`
     Deepseek,
-    #[serde(rename = "cohere")]
+    /// `cohere`
     Cohere,
-    #[serde(rename = "cerebras")]
+    /// `cerebras`
     Cerebras,
-    #[serde(rename = "xai")]
+    /// `xai`
     Xai,
-    #[serde(rename = "vertexai")]
+    /// `vertexai`
     Vertexai,
-    #[serde(rename = "azure-openai-service")]
+    /// `azure-openai-service`
     AzureOpenaiService,
-    #[serde(rename = "azure-ai-inference")]
+    /// `azure-ai-inference`
     AzureAiInference,
-    #[serde(rename = "azure-marketplace")]
+    /// `azure-marketplace`
     AzureMarketplace,
-    #[serde(rename = "groq")]
+    /// `groq`
     Groq,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -4237,6 +4639,49 @@ impl ModelRuntimeType {
             ModelRuntimeType::Groq => "groq",
             ModelRuntimeType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for ModelRuntimeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ModelRuntimeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "hf_private_endpoint" => ModelRuntimeType::HfPrivateEndpoint,
+                    "hf_public_endpoint" => ModelRuntimeType::HfPublicEndpoint,
+                    "huggingface" => ModelRuntimeType::Huggingface,
+                    "public_model" => ModelRuntimeType::PublicModel,
+                    "mcp" => ModelRuntimeType::Mcp,
+                    "openai" => ModelRuntimeType::Openai,
+                    "anthropic" => ModelRuntimeType::Anthropic,
+                    "gemini" => ModelRuntimeType::Gemini,
+                    "mistral" => ModelRuntimeType::Mistral,
+                    "deepseek" => ModelRuntimeType::Deepseek,
+                    "cohere" => ModelRuntimeType::Cohere,
+                    "cerebras" => ModelRuntimeType::Cerebras,
+                    "xai" => ModelRuntimeType::Xai,
+                    "vertexai" => ModelRuntimeType::Vertexai,
+                    "azure-openai-service" => ModelRuntimeType::AzureOpenaiService,
+                    "azure-ai-inference" => ModelRuntimeType::AzureAiInference,
+                    "azure-marketplace" => ModelRuntimeType::AzureMarketplace,
+                    "groq" => ModelRuntimeType::Groq,
+                    _ => return None,
+                },
+            ),
+            ModelRuntimeType::Unknown,
+        )
     }
 }
 
@@ -4353,13 +4798,12 @@ pub struct OwnerFields {
     pub updated_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaginationAnchor {
-    #[serde(rename = "end")]
+    /// `end`
     End,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -4370,6 +4814,32 @@ impl PaginationAnchor {
             PaginationAnchor::End => "end",
             PaginationAnchor::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for PaginationAnchor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PaginationAnchor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "end" => PaginationAnchor::End,
+                    _ => return None,
+                },
+            ),
+            PaginationAnchor::Unknown,
+        )
     }
 }
 
@@ -4388,19 +4858,18 @@ pub struct PaginationMeta {
     pub total: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaginationSort {
-    #[serde(rename = "createdAt:desc")]
+    /// `createdAt:desc`
     CreatedAtDesc,
-    #[serde(rename = "createdAt:asc")]
+    /// `createdAt:asc`
     CreatedAtAsc,
-    #[serde(rename = "name:asc")]
+    /// `name:asc`
     NameAsc,
-    #[serde(rename = "name:desc")]
+    /// `name:desc`
     NameDesc,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -4414,6 +4883,35 @@ impl PaginationSort {
             PaginationSort::NameDesc => "name:desc",
             PaginationSort::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for PaginationSort {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PaginationSort {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "createdAt:desc" => PaginationSort::CreatedAtDesc,
+                    "createdAt:asc" => PaginationSort::CreatedAtAsc,
+                    "name:asc" => PaginationSort::NameAsc,
+                    "name:desc" => PaginationSort::NameDesc,
+                    _ => return None,
+                },
+            ),
+            PaginationSort::Unknown,
+        )
     }
 }
 
@@ -4774,17 +5272,16 @@ impl PolicyLocation {
 }
 
 /// Policy location type
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyLocationType {
-    #[serde(rename = "location")]
+    /// `location`
     Location,
-    #[serde(rename = "country")]
+    /// `country`
     Country,
-    #[serde(rename = "continent")]
+    /// `continent`
     Continent,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -4797,6 +5294,34 @@ impl PolicyLocationType {
             PolicyLocationType::Continent => "continent",
             PolicyLocationType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for PolicyLocationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicyLocationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "location" => PolicyLocationType::Location,
+                    "country" => PolicyLocationType::Country,
+                    "continent" => PolicyLocationType::Continent,
+                    _ => return None,
+                },
+            ),
+            PolicyLocationType::Unknown,
+        )
     }
 }
 
@@ -4881,21 +5406,20 @@ impl PolicyMaxTokens {
 }
 
 /// PolicyResourceType is a type of resource, e.g. model, function, etc.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyResourceType {
-    #[serde(rename = "model")]
+    /// `model`
     Model,
-    #[serde(rename = "function")]
+    /// `function`
     Function,
-    #[serde(rename = "agent")]
+    /// `agent`
     Agent,
-    #[serde(rename = "sandbox")]
+    /// `sandbox`
     Sandbox,
-    #[serde(rename = "application")]
+    /// `application`
     Application,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -4910,6 +5434,36 @@ impl PolicyResourceType {
             PolicyResourceType::Application => "application",
             PolicyResourceType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for PolicyResourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicyResourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "model" => PolicyResourceType::Model,
+                    "function" => PolicyResourceType::Function,
+                    "agent" => PolicyResourceType::Agent,
+                    "sandbox" => PolicyResourceType::Sandbox,
+                    "application" => PolicyResourceType::Application,
+                    _ => return None,
+                },
+            ),
+            PolicyResourceType::Unknown,
+        )
     }
 }
 
@@ -4986,17 +5540,16 @@ impl PolicySpec {
 }
 
 /// Policy type, can be location or flavor
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicySpecType {
-    #[serde(rename = "location")]
+    /// `location`
     Location,
-    #[serde(rename = "flavor")]
+    /// `flavor`
     Flavor,
-    #[serde(rename = "maxToken")]
+    /// `maxToken`
     MaxToken,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -5009,6 +5562,34 @@ impl PolicySpecType {
             PolicySpecType::MaxToken => "maxToken",
             PolicySpecType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for PolicySpecType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicySpecType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "location" => PolicySpecType::Location,
+                    "flavor" => PolicySpecType::Flavor,
+                    "maxToken" => PolicySpecType::MaxToken,
+                    _ => return None,
+                },
+            ),
+            PolicySpecType::Unknown,
+        )
     }
 }
 
@@ -5130,19 +5711,18 @@ impl Port {
 }
 
 /// The protocol of the port
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortProtocol {
-    #[serde(rename = "HTTP")]
+    /// `HTTP`
     Http,
-    #[serde(rename = "TCP")]
+    /// `TCP`
     Tcp,
-    #[serde(rename = "UDP")]
+    /// `UDP`
     Udp,
-    #[serde(rename = "TLS")]
+    /// `TLS`
     Tls,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -5156,6 +5736,35 @@ impl PortProtocol {
             PortProtocol::Tls => "TLS",
             PortProtocol::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for PortProtocol {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PortProtocol {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "HTTP" => PortProtocol::Http,
+                    "TCP" => PortProtocol::Tcp,
+                    "UDP" => PortProtocol::Udp,
+                    "TLS" => PortProtocol::Tls,
+                    _ => return None,
+                },
+            ),
+            PortProtocol::Unknown,
+        )
     }
 }
 
@@ -5884,15 +6493,14 @@ pub struct RevisionMetadata {
 }
 
 /// Infrastructure generation: mk2 (containers, 2-10s cold starts) or mk3 (microVMs, sub-25ms cold starts)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RuntimeGeneration {
-    #[serde(rename = "mk2")]
+    /// `mk2`
     Mk2,
-    #[serde(rename = "mk3")]
+    /// `mk3`
     Mk3,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -5904,6 +6512,33 @@ impl RuntimeGeneration {
             RuntimeGeneration::Mk3 => "mk3",
             RuntimeGeneration::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for RuntimeGeneration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RuntimeGeneration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "mk2" => RuntimeGeneration::Mk2,
+                    "mk3" => RuntimeGeneration::Mk3,
+                    _ => return None,
+                },
+            ),
+            RuntimeGeneration::Unknown,
+        )
     }
 }
 
@@ -6170,15 +6805,14 @@ pub struct SandboxForkResponse {
 }
 
 /// Type of resource that was created (sandbox or application)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SandboxForkResponseType {
-    #[serde(rename = "sandbox")]
+    /// `sandbox`
     Sandbox,
-    #[serde(rename = "application")]
+    /// `application`
     Application,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -6190,6 +6824,33 @@ impl SandboxForkResponseType {
             SandboxForkResponseType::Application => "application",
             SandboxForkResponseType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for SandboxForkResponseType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SandboxForkResponseType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "sandbox" => SandboxForkResponseType::Sandbox,
+                    "application" => SandboxForkResponseType::Application,
+                    _ => return None,
+                },
+            ),
+            SandboxForkResponseType::Unknown,
+        )
     }
 }
 
@@ -6572,17 +7233,16 @@ pub struct SandboxScheduleEntryList {
 }
 
 /// Type of schedule timing. 'cron' for recurring (5-field expression), 'at' for a specific RFC 3339 datetime, 'sleep' for a duration from now (resolved to 'at' on creation).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SandboxScheduleEntryType {
-    #[serde(rename = "cron")]
+    /// `cron`
     Cron,
-    #[serde(rename = "at")]
+    /// `at`
     At,
-    #[serde(rename = "sleep")]
+    /// `sleep`
     Sleep,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -6595,6 +7255,34 @@ impl SandboxScheduleEntryType {
             SandboxScheduleEntryType::Sleep => "sleep",
             SandboxScheduleEntryType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for SandboxScheduleEntryType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SandboxScheduleEntryType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "cron" => SandboxScheduleEntryType::Cron,
+                    "at" => SandboxScheduleEntryType::At,
+                    "sleep" => SandboxScheduleEntryType::Sleep,
+                    _ => return None,
+                },
+            ),
+            SandboxScheduleEntryType::Unknown,
+        )
     }
 }
 
@@ -6847,15 +7535,14 @@ impl SandboxSpec {
 }
 
 /// Current state of the sandbox (read-only, managed by the system)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SandboxState {
-    #[serde(rename = "RUNNING")]
+    /// `RUNNING`
     Running,
-    #[serde(rename = "STANDBY")]
+    /// `STANDBY`
     Standby,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -6867,6 +7554,33 @@ impl SandboxState {
             SandboxState::Standby => "STANDBY",
             SandboxState::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for SandboxState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SandboxState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "RUNNING" => SandboxState::Running,
+                    "STANDBY" => SandboxState::Standby,
+                    _ => return None,
+                },
+            ),
+            SandboxState::Unknown,
+        )
     }
 }
 
@@ -7032,31 +7746,30 @@ pub struct SsoDomainSpec {
 }
 
 /// Deployment status of a resource deployed on Blaxel
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {
-    #[serde(rename = "DELETING")]
+    /// `DELETING`
     Deleting,
-    #[serde(rename = "TERMINATED")]
+    /// `TERMINATED`
     Terminated,
-    #[serde(rename = "FAILED")]
+    /// `FAILED`
     Failed,
-    #[serde(rename = "DEACTIVATED")]
+    /// `DEACTIVATED`
     Deactivated,
-    #[serde(rename = "DEACTIVATING")]
+    /// `DEACTIVATING`
     Deactivating,
-    #[serde(rename = "UPLOADING")]
+    /// `UPLOADING`
     Uploading,
-    #[serde(rename = "BUILDING")]
+    /// `BUILDING`
     Building,
-    #[serde(rename = "DEPLOYING")]
+    /// `DEPLOYING`
     Deploying,
-    #[serde(rename = "DEPLOYED")]
+    /// `DEPLOYED`
     Deployed,
-    #[serde(rename = "BUILT")]
+    /// `BUILT`
     Built,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -7076,6 +7789,41 @@ impl Status {
             Status::Built => "BUILT",
             Status::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "DELETING" => Status::Deleting,
+                    "TERMINATED" => Status::Terminated,
+                    "FAILED" => Status::Failed,
+                    "DEACTIVATED" => Status::Deactivated,
+                    "DEACTIVATING" => Status::Deactivating,
+                    "UPLOADING" => Status::Uploading,
+                    "BUILDING" => Status::Building,
+                    "DEPLOYING" => Status::Deploying,
+                    "DEPLOYED" => Status::Deployed,
+                    "BUILT" => Status::Built,
+                    _ => return None,
+                },
+            ),
+            Status::Unknown,
+        )
     }
 }
 
@@ -7330,17 +8078,16 @@ impl TriggerConfiguration {
 /// The tasks configuration of the cronjob
 pub type TriggerConfigurationTask = ::serde_json::Map<String, ::serde_json::Value>;
 /// The type of trigger, can be http or http-async
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TriggerType {
-    #[serde(rename = "http")]
+    /// `http`
     Http,
-    #[serde(rename = "http-async")]
+    /// `http-async`
     HttpAsync,
-    #[serde(rename = "cron")]
+    /// `cron`
     Cron,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -7353,6 +8100,34 @@ impl TriggerType {
             TriggerType::Cron => "cron",
             TriggerType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for TriggerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TriggerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "http" => TriggerType::Http,
+                    "http-async" => TriggerType::HttpAsync,
+                    "cron" => TriggerType::Cron,
+                    _ => return None,
+                },
+            ),
+            TriggerType::Unknown,
+        )
     }
 }
 
@@ -7532,15 +8307,14 @@ impl VolumeAttachment {
 }
 
 /// Type of volume. Defaults to "persistent" (an existing volume resource). Use "ephemeral" for temporary disk-backed storage created with the sandbox.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VolumeAttachmentType {
-    #[serde(rename = "persistent")]
+    /// `persistent`
     Persistent,
-    #[serde(rename = "ephemeral")]
+    /// `ephemeral`
     Ephemeral,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -7552,6 +8326,33 @@ impl VolumeAttachmentType {
             VolumeAttachmentType::Ephemeral => "ephemeral",
             VolumeAttachmentType::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for VolumeAttachmentType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VolumeAttachmentType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "persistent" => VolumeAttachmentType::Persistent,
+                    "ephemeral" => VolumeAttachmentType::Ephemeral,
+                    _ => return None,
+                },
+            ),
+            VolumeAttachmentType::Unknown,
+        )
     }
 }
 
@@ -7771,17 +8572,16 @@ impl VolumeTemplateState {
 }
 
 /// Status of the volume template (created, ready, error)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VolumeTemplateStateStatus {
-    #[serde(rename = "created")]
+    /// `created`
     Created,
-    #[serde(rename = "ready")]
+    /// `ready`
     Ready,
-    #[serde(rename = "error")]
+    /// `error`
     Error,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -7794,6 +8594,34 @@ impl VolumeTemplateStateStatus {
             VolumeTemplateStateStatus::Error => "error",
             VolumeTemplateStateStatus::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for VolumeTemplateStateStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VolumeTemplateStateStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "created" => VolumeTemplateStateStatus::Created,
+                    "ready" => VolumeTemplateStateStatus::Ready,
+                    "error" => VolumeTemplateStateStatus::Error,
+                    _ => return None,
+                },
+            ),
+            VolumeTemplateStateStatus::Unknown,
+        )
     }
 }
 
@@ -7904,17 +8732,16 @@ impl VolumeTemplateVersion {
 }
 
 /// Status of the version (CREATED, READY, FAILED)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VolumeTemplateVersionStatus {
-    #[serde(rename = "CREATED")]
+    /// `CREATED`
     Created,
-    #[serde(rename = "READY")]
+    /// `READY`
     Ready,
-    #[serde(rename = "FAILED")]
+    /// `FAILED`
     Failed,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -7927,6 +8754,34 @@ impl VolumeTemplateVersionStatus {
             VolumeTemplateVersionStatus::Failed => "FAILED",
             VolumeTemplateVersionStatus::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for VolumeTemplateVersionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VolumeTemplateVersionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "CREATED" => VolumeTemplateVersionStatus::Created,
+                    "READY" => VolumeTemplateVersionStatus::Ready,
+                    "FAILED" => VolumeTemplateVersionStatus::Failed,
+                    _ => return None,
+                },
+            ),
+            VolumeTemplateVersionStatus::Unknown,
+        )
     }
 }
 
@@ -8174,19 +9029,18 @@ pub struct WorkspaceAvailability {
 }
 
 /// Machine-readable reason explaining why the name is unavailable. Empty when available.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkspaceAvailabilityReason {
-    #[serde(rename = "taken")]
+    /// `taken`
     Taken,
-    #[serde(rename = "forbidden_reserved")]
+    /// `forbidden_reserved`
     ForbiddenReserved,
-    #[serde(rename = "forbidden_blaxel")]
+    /// `forbidden_blaxel`
     ForbiddenBlaxel,
-    #[serde(rename = "forbidden_v_prefix")]
+    /// `forbidden_v_prefix`
     ForbiddenVPrefix,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -8200,6 +9054,37 @@ impl WorkspaceAvailabilityReason {
             WorkspaceAvailabilityReason::ForbiddenVPrefix => "forbidden_v_prefix",
             WorkspaceAvailabilityReason::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for WorkspaceAvailabilityReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WorkspaceAvailabilityReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "taken" => WorkspaceAvailabilityReason::Taken,
+                    "forbidden_reserved" => {
+                        WorkspaceAvailabilityReason::ForbiddenReserved
+                    }
+                    "forbidden_blaxel" => WorkspaceAvailabilityReason::ForbiddenBlaxel,
+                    "forbidden_v_prefix" => WorkspaceAvailabilityReason::ForbiddenVPrefix,
+                    _ => return None,
+                },
+            ),
+            WorkspaceAvailabilityReason::Unknown,
+        )
     }
 }
 
@@ -8346,23 +9231,22 @@ impl WorkspaceSandboxSettings {
 }
 
 /// Workspace status (created, account_binded, account_configured, workspace_configured, ready, error)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkspaceStatus {
-    #[serde(rename = "created")]
+    /// `created`
     Created,
-    #[serde(rename = "account_binded")]
+    /// `account_binded`
     AccountBinded,
-    #[serde(rename = "account_configured")]
+    /// `account_configured`
     AccountConfigured,
-    #[serde(rename = "workspace_configured")]
+    /// `workspace_configured`
     WorkspaceConfigured,
-    #[serde(rename = "ready")]
+    /// `ready`
     Ready,
-    #[serde(rename = "error")]
+    /// `error`
     Error,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -8378,6 +9262,37 @@ impl WorkspaceStatus {
             WorkspaceStatus::Error => "error",
             WorkspaceStatus::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for WorkspaceStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WorkspaceStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "created" => WorkspaceStatus::Created,
+                    "account_binded" => WorkspaceStatus::AccountBinded,
+                    "account_configured" => WorkspaceStatus::AccountConfigured,
+                    "workspace_configured" => WorkspaceStatus::WorkspaceConfigured,
+                    "ready" => WorkspaceStatus::Ready,
+                    "error" => WorkspaceStatus::Error,
+                    _ => return None,
+                },
+            ),
+            WorkspaceStatus::Unknown,
+        )
     }
 }
 
@@ -8415,17 +9330,16 @@ pub struct WorkspaceUser {
 }
 
 /// Source of the user provisioning
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkspaceUserSource {
-    #[serde(rename = "directory_sync")]
+    /// `directory_sync`
     DirectorySync,
-    #[serde(rename = "invitation")]
+    /// `invitation`
     Invitation,
-    #[serde(rename = "domain_capture")]
+    /// `domain_capture`
     DomainCapture,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -8438,5 +9352,33 @@ impl WorkspaceUserSource {
             WorkspaceUserSource::DomainCapture => "domain_capture",
             WorkspaceUserSource::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for WorkspaceUserSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WorkspaceUserSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "directory_sync" => WorkspaceUserSource::DirectorySync,
+                    "invitation" => WorkspaceUserSource::Invitation,
+                    "domain_capture" => WorkspaceUserSource::DomainCapture,
+                    _ => return None,
+                },
+            ),
+            WorkspaceUserSource::Unknown,
+        )
     }
 }

@@ -11,6 +11,46 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer)
 }
 
+/// Decodes a string enum: `known` gives the variant of a listed value, and any other string is
+/// kept by `unknown`, so a value added to the API later decodes instead of failing. Generated
+/// enums call this rather than derive it: serde's derive for an enum with a catch-all variant
+/// buffers every value and costs each crate far more to compile than one shared visitor. The
+/// string is borrowed where the format allows, so a listed value is decoded without allocating.
+pub fn decode_enum<'de, D, T>(
+    deserializer: D,
+    known: fn(&str) -> Option<T>,
+    unknown: fn(String) -> T,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visitor<T> {
+        known: fn(&str) -> Option<T>,
+        unknown: fn(String) -> T,
+    }
+
+    impl<T> serde::de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok((self.known)(value).unwrap_or_else(|| (self.unknown)(value.to_owned())))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
+            Ok(match (self.known)(&value) {
+                Some(variant) => variant,
+                None => (self.unknown)(value),
+            })
+        }
+    }
+
+    deserializer.deserialize_str(Visitor { known, unknown })
+}
+
 /// What a union member looks like on the wire, as far as telling members apart needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -171,6 +211,27 @@ mod tests {
         note: Option<Option<String>>,
         #[serde(deserialize_with = "required_nullable")]
         expires_at: Option<i64>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Mode {
+        Fast,
+        Unknown(String),
+    }
+
+    fn mode<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Mode, D::Error> {
+        decode_enum(deserializer, |wire| (wire == "fast").then_some(Mode::Fast), Mode::Unknown)
+    }
+
+    #[test]
+    fn enum_values_decode_from_borrowed_and_owned_strings_and_unknown_ones_are_kept() {
+        let mut json = serde_json::Deserializer::from_str(r#""fast""#);
+        assert_eq!(mode(&mut json).unwrap(), Mode::Fast);
+        // An escape makes serde_json hand over an owned string.
+        let mut json = serde_json::Deserializer::from_str(r#""f\u0061st""#);
+        assert_eq!(mode(&mut json).unwrap(), Mode::Fast);
+        assert_eq!(mode(serde_json::json!("slow")).unwrap(), Mode::Unknown("slow".into()));
+        assert!(mode(serde_json::json!(3)).is_err());
     }
 
     #[test]

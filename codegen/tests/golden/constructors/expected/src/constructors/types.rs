@@ -57,15 +57,14 @@ impl Rule {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RuleAction {
-    #[serde(rename = "allow")]
+    /// `allow`
     Allow,
-    #[serde(rename = "deny")]
+    /// `deny`
     Deny,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -80,15 +79,41 @@ impl RuleAction {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+impl ::serde::Serialize for RuleAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RuleAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "allow" => RuleAction::Allow,
+                    "deny" => RuleAction::Deny,
+                    _ => return None,
+                },
+            ),
+            RuleAction::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RuleDirection {
-    #[serde(rename = "inbound")]
+    /// `inbound`
     Inbound,
-    #[serde(rename = "outbound")]
+    /// `outbound`
     Outbound,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -100,6 +125,33 @@ impl RuleDirection {
             RuleDirection::Outbound => "outbound",
             RuleDirection::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for RuleDirection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RuleDirection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "inbound" => RuleDirection::Inbound,
+                    "outbound" => RuleDirection::Outbound,
+                    _ => return None,
+                },
+            ),
+            RuleDirection::Unknown,
+        )
     }
 }
 

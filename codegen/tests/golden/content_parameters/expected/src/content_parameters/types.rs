@@ -24,15 +24,14 @@ impl Filter {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterStatus {
-    #[serde(rename = "open")]
+    /// `open`
     Open,
-    #[serde(rename = "closed")]
+    /// `closed`
     Closed,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -44,5 +43,32 @@ impl FilterStatus {
             FilterStatus::Closed => "closed",
             FilterStatus::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for FilterStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FilterStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "open" => FilterStatus::Open,
+                    "closed" => FilterStatus::Closed,
+                    _ => return None,
+                },
+            ),
+            FilterStatus::Unknown,
+        )
     }
 }

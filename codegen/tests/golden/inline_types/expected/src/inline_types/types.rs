@@ -82,15 +82,14 @@ pub struct PaymentMethodOptionsCustomerBalanceBankTransfer {
     pub eu_bank_transfer: Option<CustomerBalanceBankTransferEuBankTransfer>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortOrder {
-    #[serde(rename = "asc")]
+    /// `asc`
     Asc,
-    #[serde(rename = "desc")]
+    /// `desc`
     Desc,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -102,5 +101,32 @@ impl SortOrder {
             SortOrder::Desc => "desc",
             SortOrder::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for SortOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SortOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "asc" => SortOrder::Asc,
+                    "desc" => SortOrder::Desc,
+                    _ => return None,
+                },
+            ),
+            SortOrder::Unknown,
+        )
     }
 }

@@ -35,13 +35,12 @@ pub struct ListChargesResponse {
     pub has_more: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListChargesResponseObject {
-    #[serde(rename = "list")]
+    /// `list`
     List,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -52,6 +51,32 @@ impl ListChargesResponseObject {
             ListChargesResponseObject::List => "list",
             ListChargesResponseObject::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for ListChargesResponseObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListChargesResponseObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "list" => ListChargesResponseObject::List,
+                    _ => return None,
+                },
+            ),
+            ListChargesResponseObject::Unknown,
+        )
     }
 }
 

@@ -43,15 +43,14 @@ impl SearchFilter {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchOrder {
-    #[serde(rename = "asc")]
+    /// `asc`
     Asc,
-    #[serde(rename = "desc")]
+    /// `desc`
     Desc,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -63,5 +62,32 @@ impl SearchOrder {
             SearchOrder::Desc => "desc",
             SearchOrder::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for SearchOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SearchOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "asc" => SearchOrder::Asc,
+                    "desc" => SearchOrder::Desc,
+                    _ => return None,
+                },
+            ),
+            SearchOrder::Unknown,
+        )
     }
 }

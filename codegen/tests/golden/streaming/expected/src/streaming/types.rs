@@ -84,55 +84,13 @@ impl<'de> ::serde::Deserialize<'de> for WatchJobEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "done")]
 #[non_exhaustive]
-pub struct WatchJobEventDone {
-    pub r#type: WatchJobEventDoneType,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum WatchJobEventDoneType {
-    #[serde(rename = "done")]
-    Done,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl WatchJobEventDoneType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WatchJobEventDoneType::Done => "done",
-            WatchJobEventDoneType::Unknown(other) => other,
-        }
-    }
-}
-
+pub struct WatchJobEventDone {}
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "progress")]
 #[non_exhaustive]
 pub struct WatchJobEventProgress {
-    pub r#type: WatchJobEventProgressType,
     pub percent: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum WatchJobEventProgressType {
-    #[serde(rename = "progress")]
-    Progress,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl WatchJobEventProgressType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WatchJobEventProgressType::Progress => "progress",
-            WatchJobEventProgressType::Unknown(other) => other,
-        }
-    }
 }

@@ -12,15 +12,17 @@ pub struct Holder {
     pub mode: Option<HolderMode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<HolderKind>,
+    /// One enum spelled as a union of documented values (as Dropshot writes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<HolderState>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HolderKind {
-    #[serde(rename = "fixed")]
+    /// `fixed`
     Fixed,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -34,15 +36,40 @@ impl HolderKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+impl ::serde::Serialize for HolderKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HolderKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "fixed" => HolderKind::Fixed,
+                    _ => return None,
+                },
+            ),
+            HolderKind::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HolderMode {
-    #[serde(rename = "fast")]
+    /// `fast`
     Fast,
-    #[serde(rename = "slow")]
+    /// `slow`
     Slow,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -57,21 +84,105 @@ impl HolderMode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+impl ::serde::Serialize for HolderMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HolderMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "fast" => HolderMode::Fast,
+                    "slow" => HolderMode::Slow,
+                    _ => return None,
+                },
+            ),
+            HolderMode::Unknown,
+        )
+    }
+}
+
+/// One enum spelled as a union of documented values (as Dropshot writes them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HolderState {
+    /// The disk is attached to an instance.
+    Attached,
+    /// The disk is free.
+    Detached,
+    /// `faulted`
+    Faulted,
+    /// `destroyed`
+    Destroyed,
+    /// A value this version of the API description does not list.
+    Unknown(String),
+}
+
+impl HolderState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            HolderState::Attached => "attached",
+            HolderState::Detached => "detached",
+            HolderState::Faulted => "faulted",
+            HolderState::Destroyed => "destroyed",
+            HolderState::Unknown(other) => other,
+        }
+    }
+}
+
+impl ::serde::Serialize for HolderState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HolderState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "attached" => HolderState::Attached,
+                    "detached" => HolderState::Detached,
+                    "faulted" => HolderState::Faulted,
+                    "destroyed" => HolderState::Destroyed,
+                    _ => return None,
+                },
+            ),
+            HolderState::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {
-    #[serde(rename = "active")]
+    /// `active`
     Active,
-    #[serde(rename = "in-progress")]
+    /// `in-progress`
     InProgress,
-    #[serde(rename = "1h")]
+    /// `1h`
     _1h,
-    #[serde(rename = "Self")]
+    /// `Self`
     Self_,
-    #[serde(rename = "")]
+    /// ``
     Empty,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -86,5 +197,35 @@ impl Status {
             Status::Empty => "",
             Status::Unknown(other) => other,
         }
+    }
+}
+
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "active" => Status::Active,
+                    "in-progress" => Status::InProgress,
+                    "1h" => Status::_1h,
+                    "Self" => Status::Self_,
+                    "" => Status::Empty,
+                    _ => return None,
+                },
+            ),
+            Status::Unknown,
+        )
     }
 }

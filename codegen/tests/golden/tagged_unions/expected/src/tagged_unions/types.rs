@@ -45,57 +45,15 @@ impl<'de> ::serde::Deserialize<'de> for Digest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "none")]
 #[non_exhaustive]
-pub struct DigestNone {
-    pub r#type: DigestNoneType,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum DigestNoneType {
-    #[serde(rename = "none")]
-    None,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl DigestNoneType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DigestNoneType::None => "none",
-            DigestNoneType::Unknown(other) => other,
-        }
-    }
-}
-
+pub struct DigestNone {}
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "sha256")]
 #[non_exhaustive]
 pub struct DigestSha256 {
-    pub r#type: DigestSha256Type,
     pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum DigestSha256Type {
-    #[serde(rename = "sha256")]
-    Sha256,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl DigestSha256Type {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DigestSha256Type::Sha256 => "sha256",
-            DigestSha256Type::Unknown(other) => other,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -167,76 +167,35 @@ impl<'de> ::serde::Deserialize<'de> for Event {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename = "failed")]
 #[non_exhaustive]
 pub struct EventFailed {
-    pub kind: EventFailedKind,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum EventFailedKind {
-    #[serde(rename = "failed")]
-    Failed,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl EventFailedKind {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            EventFailedKind::Failed => "failed",
-            EventFailedKind::Unknown(other) => other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename = "started")]
 #[non_exhaustive]
 pub struct EventStarted {
-    pub kind: EventStartedKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum EventStartedKind {
-    #[serde(rename = "started")]
-    Started,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl EventStartedKind {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            EventStartedKind::Started => "started",
-            EventStartedKind::Unknown(other) => other,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "message")]
 #[non_exhaustive]
 pub struct InputMessage {
-    pub r#type: MessageType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<InputMessageRole>,
     pub content: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputMessageRole {
-    #[serde(rename = "user")]
+    /// `user`
     User,
     /// A value this version of the API description does not list.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -250,30 +209,36 @@ impl InputMessageRole {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum MessageType {
-    #[serde(rename = "message")]
-    Message,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
+impl ::serde::Serialize for InputMessageRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
-impl MessageType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            MessageType::Message => "message",
-            MessageType::Unknown(other) => other,
-        }
+impl<'de> ::serde::Deserialize<'de> for InputMessageRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "user" => InputMessageRole::User,
+                    _ => return None,
+                },
+            ),
+            InputMessageRole::Unknown,
+        )
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "message")]
 #[non_exhaustive]
 pub struct OutputMessage {
-    pub r#type: MessageType,
     pub id: String,
     pub content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -281,30 +246,10 @@ pub struct OutputMessage {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "tool.call")]
 #[non_exhaustive]
 pub struct ToolCall {
-    pub r#type: ToolCallType,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ToolCallType {
-    #[serde(rename = "tool.call")]
-    ToolCall,
-    /// A value this version of the API description does not list.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ToolCallType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ToolCallType::ToolCall => "tool.call",
-            ToolCallType::Unknown(other) => other,
-        }
-    }
 }

@@ -1,0 +1,179 @@
+//! Fewer types for the same wire format. Specs spell an enum with documented values as a
+//! `oneOf` of one-value enums, and tag each member of a tagged union with a property pinned to
+//! one value; taken literally, each becomes a type of its own (a union of one-value enums, a
+//! one-value enum per member's tag) that callers must name and every dependent crate compiles.
+//! Once shapes are settled (they still see the tag properties), this pass
+//! - makes a union whose members are all string enums one string enum, each value documented by
+//!   its member's description;
+//! - drops the tag field of a struct that is only ever a member of tagged unions under one tag
+//!   value: the struct carries the tag as serde's `tag` attribute instead, so it is written on
+//!   the way out, and the union's dispatch checks it on the way in;
+//! - removes the inline types nothing refers to any more. Component schemas stay: their names are
+//!   the spec's, and callers may use them.
+
+use super::ident::{Ident, disambiguate};
+use super::{Api, EnumValue, Presence, StructTag, TypeDef, TypeId, TypeKind, TypeRef, visit};
+
+/// Applies the three steps above; `is_component[i]` says whether type `i` is a component schema.
+pub fn collapse(api: &mut Api, is_component: &[bool]) {
+    merge_enum_unions(&mut api.types);
+    let tags = sole_tags(api);
+    for (index, tag) in tags.into_iter().enumerate() {
+        if let Some(tag) = tag {
+            move_tag_to_serde(&mut api.types, index, tag);
+        }
+    }
+    remove_unused(api, is_component);
+}
+
+/// A union of string enums becomes one string enum of all their values, in member order.
+fn merge_enum_unions(types: &mut [TypeDef]) {
+    for index in 0..types.len() {
+        let TypeKind::Untagged { variants, .. } = &types[index].kind else { continue };
+        let members: Option<Vec<&TypeDef>> = variants
+            .iter()
+            .map(|v| match &v.ty {
+                TypeRef::Named(id) if matches!(types[id.0].kind, TypeKind::StringEnum { .. }) => Some(&types[id.0]),
+                _ => None,
+            })
+            .collect();
+        let Some(members) = members else { continue };
+        let mut values: Vec<EnumValue> = Vec::new();
+        for member in members {
+            let TypeKind::StringEnum { values: member_values } = &member.kind else { continue };
+            let only = member_values.len() == 1;
+            for value in member_values {
+                if values.iter().any(|v| v.wire == value.wire) {
+                    continue;
+                }
+                let taken = |name: &Ident| name.as_str() == "Unknown" || values.iter().any(|v| v.name == *name);
+                let name = disambiguate(&value.name, taken);
+                let docs = value.docs.clone().or_else(|| member.docs.clone().filter(|_| only));
+                values.push(EnumValue { name, wire: value.wire.clone(), docs });
+            }
+        }
+        types[index].kind = TypeKind::StringEnum { values };
+    }
+}
+
+/// For each type, the tag it always has when it is a struct whose every use is a member of a
+/// tagged union under one and the same tag value, and whose own schema requires that property.
+fn sole_tags(api: &mut Api) -> Vec<Option<StructTag>> {
+    let count = api.types.len();
+    let mut uses = vec![0usize; count];
+    visit::every_type_ref(api, |ty| {
+        if let TypeRef::Named(id) = ty {
+            uses[id.0] += 1;
+        }
+    });
+    for example in &mut api.examples {
+        example.ty.visit_mut(&mut |ty| {
+            if let TypeRef::Named(id) = ty {
+                uses[id.0] -= 1;
+            }
+        });
+    }
+    // Per type: the (property, tag) of each use as a single-tag member of a tagged union;
+    // `None` once it is used under two different tags.
+    let mut member_tags: Vec<Option<(usize, StructTag)>> = vec![None; count];
+    let mut conflicting = vec![false; count];
+    for def in &api.types {
+        let TypeKind::Tagged { property, variants } = &def.kind else { continue };
+        for variant in variants {
+            let (TypeRef::Named(id), [tag]) = (&variant.variant.ty, variant.tags.as_slice()) else { continue };
+            let this = StructTag { property: property.clone(), value: tag.clone() };
+            match &mut member_tags[id.0] {
+                Some((_, seen)) if *seen != this => conflicting[id.0] = true,
+                Some((times, _)) => *times += 1,
+                slot @ None => *slot = Some((1, this)),
+            }
+        }
+    }
+    member_tags
+        .into_iter()
+        .enumerate()
+        .map(|(index, tag)| {
+            let (times, tag) = tag?;
+            let only_as_member = times == uses[index] && !conflicting[index];
+            (only_as_member && holds_tag(&api.types, &api.types[index], &tag)).then_some(tag)
+        })
+        .collect()
+}
+
+/// Whether `def` is a struct without a tag of its own whose required `tag.property` its own
+/// schema pins to `tag.value` (an enum of that one value). A plain string property stays a field:
+/// the struct alone accepts any value there, and decoding it by itself must not lose one.
+fn holds_tag(types: &[TypeDef], def: &TypeDef, tag: &StructTag) -> bool {
+    let TypeKind::Struct { fields, tag: None } = &def.kind else { return false };
+    fields.iter().any(|field| {
+        field.wire_name == tag.property
+            && field.presence == Presence::Required
+            && match &field.ty {
+                TypeRef::Named(id) => matches!(
+                    &types[id.0].kind,
+                    TypeKind::StringEnum { values } if values.len() == 1 && values[0].wire == tag.value
+                ),
+                _ => false,
+            }
+    })
+}
+
+fn move_tag_to_serde(types: &mut [TypeDef], index: usize, tag: StructTag) {
+    if let TypeKind::Struct { fields, tag: slot } = &mut types[index].kind {
+        fields.retain(|field| field.wire_name != tag.property);
+        *slot = Some(tag);
+    }
+}
+
+/// Removes the inline types nothing but examples refers to (and those examples), renumbering
+/// the rest; repeated until none is left, since a removed type may hold the last use of another.
+fn remove_unused(api: &mut Api, is_component: &[bool]) {
+    let mut is_component = is_component.to_vec();
+    loop {
+        // Examples do not keep a type alive: one that only an example names goes with them.
+        let examples = std::mem::take(&mut api.examples);
+        let mut keep = is_component.clone();
+        visit::every_type_ref(api, |ty| {
+            if let TypeRef::Named(id) = ty {
+                keep[id.0] = true;
+            }
+        });
+        api.examples = examples;
+        if keep.iter().all(|k| *k) {
+            return;
+        }
+        let mut new_index = vec![usize::MAX; keep.len()];
+        let mut next = 0;
+        for (i, kept) in keep.iter().enumerate() {
+            if *kept {
+                new_index[i] = next;
+                next += 1;
+            }
+        }
+        api.examples.retain(|example| {
+            let mut kept = true;
+            let mut ty = example.ty.clone();
+            ty.visit_mut(&mut |ty| {
+                if let TypeRef::Named(id) = ty {
+                    kept &= keep[id.0];
+                }
+            });
+            kept
+        });
+        visit::every_type_ref(api, |ty| {
+            if let TypeRef::Named(id) = ty {
+                *id = TypeId(new_index[id.0]);
+            }
+        });
+        let mut index = 0;
+        api.types.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
+        let mut index = 0;
+        is_component.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
+    }
+}
