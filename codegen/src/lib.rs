@@ -93,7 +93,7 @@ pub struct GeneratedCrate {
     /// The crate's files, relative to its root.
     pub files: Vec<GeneratedFile>,
     /// End-to-end test support: code that calls every operation with minimal valid arguments,
-    /// relative to the folder the tests include it from.
+    /// relative to the folder the tests include it from; empty for a standalone crate.
     pub calls: Vec<GeneratedFile>,
     pub apis: Vec<ApiSummary>,
 }
@@ -165,7 +165,9 @@ pub fn generate_apis(config: &CrateConfig, apis: &[model::Api], command: &str) -
         .collect();
     let mut planned = emit::plan_crate(config, apis);
     let crate_files = planned.len();
-    planned.extend(emit::plan_calls(config, apis));
+    if !config.standalone {
+        planned.extend(emit::plan_calls(config, apis));
+    }
     let mut files = emit_and_format(planned, command)?;
     let calls = files.split_off(crate_files);
     Ok(GeneratedCrate { files, calls, apis: summaries })

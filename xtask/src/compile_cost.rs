@@ -1,7 +1,8 @@
 //! `cargo xtask compile-cost`: what the generated crate costs the crates that depend on it, as a
 //! markdown table: build times (cold, the crate alone, after touching one file), crates in the
-//! dependency tree, and lines of code per operation. Timings are single runs of a dev build on
-//! this machine; run it with nothing else running.
+//! dependency tree, and lines of code per operation; then the largest corpus spec side by side
+//! with progenitor ([`crate::peers`]). Timings of the generated crate are single runs of a dev
+//! build on this machine; run it with nothing else running.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -73,6 +74,7 @@ pub fn run(root: &Path) -> Result<bool> {
     }
     outln!();
     lines_per_operation(root, &apis)?;
+    crate::peers::run(root)?;
     Ok(true)
 }
 

@@ -4,6 +4,7 @@
 mod output;
 
 mod compile_cost;
+mod peers;
 mod report;
 mod semver;
 mod specs;
@@ -33,8 +34,10 @@ Commands:
   generate <spec> --out <dir> [--name <crate>]
                           generate a standalone crate from any OpenAPI 3.0/3.1 file (YAML or JSON)
   corpus                  generate a crate for every spec in ../shared/corpus and run clippy on each
-  compile-cost            build the generated crate cold, alone and after a touch, per feature set;
-                          print build times, dependency counts and lines per operation
+  compile-cost [--peers]  build the generated crate cold, alone and after a touch, per feature set;
+                          print build times, dependency counts and lines per operation; then Oxide's
+                          crate side by side with progenitor's (installed under target/tools);
+                          --peers: only that comparison
   semver                  check that wire-compatible spec changes (xtask/semver/compatible-*) keep old
                           callers compiling and breaking ones (xtask/semver/breaking-*) do not
   vendor <page> <spec>    extract the OpenAPI YAML block of a docs page into a spec file
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         ["test"] => test::run_all(&project_root()),
         ["corpus"] => standalone::corpus(&project_root()),
         ["compile-cost"] => compile_cost::run(&project_root()),
+        ["compile-cost", "--peers"] => peers::run(&project_root()).map(|()| true),
         ["semver"] => semver::run(&project_root()),
         ["generate", spec, "--out", out] => standalone::generate(Path::new(spec), Path::new(out), None),
         ["generate", spec, "--out", out, "--name", name] | ["generate", spec, "--name", name, "--out", out] => {

@@ -1,0 +1,221 @@
+//! `cargo xtask compile-cost`'s comparison with progenitor, the peer generator, on the largest
+//! corpus spec (Oxide's nexus API): generation time and peak memory of both generators (whole
+//! processes, release builds), and `cargo check` of each generated crate alone, measured in
+//! interleaved rounds in one target folder (dependencies built first), with medians and ratios.
+//! progenitor is installed under `target/tools` by this command, at the version it is compared
+//! with, the first time it runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+const PROGENITOR_VERSION: &str = "0.15.1";
+const SPEC: &str = "../shared/corpus/oxide-nexus.json";
+const ROUNDS: usize = 3;
+
+/// One generated crate to compare.
+struct Contender {
+    label: &'static str,
+    /// The folder it is generated into, and its package name.
+    folder: PathBuf,
+    package: &'static str,
+    /// The generator's program and arguments.
+    generator: (PathBuf, Vec<String>),
+}
+
+pub fn run(root: &Path) -> Result<()> {
+    let progenitor = install_progenitor(root)?;
+    let work = root.join("target/compile-cost-peers");
+    let spec = root.join(SPEC);
+    let _ = std::fs::remove_dir_all(&work);
+    let ours = root.join("target/release/xtask");
+    crate::test::cargo(root, &["build", "--quiet", "--release", "-p", "xtask"]).status().context("building xtask")?;
+    let mut contenders = vec![Contender {
+        label: "this generator",
+        folder: work.join("ours"),
+        package: "oxide-ours",
+        generator: command(
+            &ours,
+            &["generate", path(&spec)?, "--out", path(&work.join("ours"))?, "--name", "oxide-ours"],
+        ),
+    }];
+    for (label, interface, package) in [
+        ("progenitor, positional (its default)", "positional", "oxide-progenitor-positional"),
+        ("progenitor, builder", "builder", "oxide-progenitor-builder"),
+    ] {
+        let folder = work.join(package);
+        let args = [
+            "progenitor",
+            "-i",
+            path(&spec)?,
+            "-o",
+            path(&folder)?,
+            "-n",
+            package,
+            "-v",
+            "0.1.0",
+            "--interface",
+            interface,
+        ];
+        let generator = command(&progenitor, &args);
+        contenders.push(Contender { label, folder, package, generator });
+    }
+
+    outln!(
+        "\nOxide (`{SPEC}`) side by side with progenitor {PROGENITOR_VERSION}, {ROUNDS} interleaved rounds, medians:\n"
+    );
+    let mut generation: Vec<Vec<(Duration, Option<u64>)>> = vec![Vec::new(); contenders.len()];
+    for _ in 0..ROUNDS {
+        for (index, contender) in contenders.iter().enumerate() {
+            generation[index].push(timed(&contender.generator)?);
+        }
+    }
+    // progenitor writes a crate without a `[workspace]` table, which cargo refuses inside this
+    // project's workspace folder; ours are standalone already.
+    for contender in &contenders[1..] {
+        let manifest = contender.folder.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)?;
+        std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
+    }
+    let target = work.join("target");
+    for contender in &contenders {
+        check(&contender.folder, &target)?;
+    }
+    let mut checks: Vec<Vec<Duration>> = vec![Vec::new(); contenders.len()];
+    for _ in 0..ROUNDS {
+        for (index, contender) in contenders.iter().enumerate() {
+            cargo_in(&contender.folder, &target, &["clean", "--quiet", "-p", contender.package])?;
+            let started = Instant::now();
+            check(&contender.folder, &target)?;
+            checks[index].push(started.elapsed());
+        }
+    }
+    outln!(
+        "| crate | lines | types | generation | generator peak RSS | `cargo check` alone | check / this generator's |"
+    );
+    outln!("|---|---|---|---|---|---|---|");
+    let ours_check = median(&checks[0]);
+    for (index, contender) in contenders.iter().enumerate() {
+        let (lines, types) = census(&contender.folder.join("src"))?;
+        let wall = median(&generation[index].iter().map(|(t, _)| *t).collect::<Vec<_>>());
+        let mut rss: Vec<u64> = generation[index].iter().filter_map(|(_, kb)| *kb).collect();
+        rss.sort_unstable();
+        let rss = rss
+            .get(rss.len() / 2)
+            .map_or("(no /usr/bin/time)".to_string(), |kb| format!("{:.0} MB", *kb as f64 / 1024.0));
+        let check = median(&checks[index]);
+        outln!(
+            "| {} | {lines} | {types} | {:.2} s | {rss} | {:.1} s | {:.2} |",
+            contender.label,
+            wall.as_secs_f64(),
+            check.as_secs_f64(),
+            check.as_secs_f64() / ours_check.as_secs_f64(),
+        );
+    }
+    Ok(())
+}
+
+/// The path to `cargo-progenitor` under `target/tools`, installed there first if missing.
+fn install_progenitor(root: &Path) -> Result<PathBuf> {
+    let tools = root.join("target/tools");
+    let binary = tools.join("bin/cargo-progenitor");
+    let installed = Command::new(&binary).arg("--version").output().ok().filter(|o| o.status.success());
+    if installed.is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains(PROGENITOR_VERSION)) {
+        return Ok(binary);
+    }
+    errln!("installing cargo-progenitor {PROGENITOR_VERSION} into {} (once; about 10 minutes)", tools.display());
+    let args = [
+        "install",
+        "--quiet",
+        "--locked",
+        "cargo-progenitor",
+        "--version",
+        PROGENITOR_VERSION,
+        "--root",
+        path(&tools)?,
+    ];
+    let status = crate::test::cargo(root, &args).status().context("running cargo install cargo-progenitor")?;
+    if !status.success() {
+        bail!("installing cargo-progenitor {PROGENITOR_VERSION} failed ({status}); the comparison needs it");
+    }
+    Ok(binary)
+}
+
+fn command(program: &Path, args: &[&str]) -> (PathBuf, Vec<String>) {
+    (program.to_path_buf(), args.iter().map(|a| a.to_string()).collect())
+}
+
+/// Runs `command` under `/usr/bin/time` when the machine has it, for the peak RSS of the whole
+/// process (in KB); the wall time either way.
+fn timed((program, args): &(PathBuf, Vec<String>)) -> Result<(Duration, Option<u64>)> {
+    let time = Path::new("/usr/bin/time");
+    let mut command = if time.exists() {
+        let mut wrapped = Command::new(time);
+        wrapped.args(["-f", "peak-rss-kb %M"]).arg(program);
+        wrapped
+    } else {
+        Command::new(program)
+    };
+    command.args(args);
+    let started = Instant::now();
+    let output = command.output().with_context(|| format!("running {}", program.display()))?;
+    let elapsed = started.elapsed();
+    if !output.status.success() {
+        bail!("{} failed: {}", program.display(), String::from_utf8_lossy(&output.stderr));
+    }
+    let rss = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .find_map(|line| line.strip_prefix("peak-rss-kb ").and_then(|kb| kb.trim().parse().ok()));
+    Ok((elapsed, rss))
+}
+
+fn check(folder: &Path, target: &Path) -> Result<()> {
+    cargo_in(folder, target, &["check", "--quiet"])
+}
+
+fn cargo_in(folder: &Path, target: &Path, args: &[&str]) -> Result<()> {
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(args)
+        .current_dir(folder)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .with_context(|| format!("running cargo {} in {}", args.join(" "), folder.display()))?;
+    if !status.success() {
+        bail!("cargo {} failed in {} ({status})", args.join(" "), folder.display());
+    }
+    Ok(())
+}
+
+fn median(values: &[Duration]) -> Duration {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    sorted[sorted.len() / 2]
+}
+
+/// Lines of Rust and `pub struct`/`pub enum` items under `folder`, recursively.
+fn census(folder: &Path) -> Result<(usize, usize)> {
+    let (mut lines, mut types) = (0, 0);
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?.path();
+        if entry.is_dir() {
+            let (l, t) = census(&entry)?;
+            lines += l;
+            types += t;
+        } else if entry.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&entry)?;
+            lines += text.lines().count();
+            types += text
+                .lines()
+                .map(str::trim_start)
+                .filter(|l| l.starts_with("pub struct ") || l.starts_with("pub enum "))
+                .count();
+        }
+    }
+    Ok((lines, types))
+}
+
+fn path(path: &Path) -> Result<&str> {
+    path.to_str().with_context(|| format!("{} is not UTF-8", path.display()))
+}
