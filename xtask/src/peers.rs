@@ -121,8 +121,9 @@ pub fn run(root: &Path) -> Result<()> {
 fn install_progenitor(root: &Path) -> Result<PathBuf> {
     let tools = root.join("target/tools");
     let binary = tools.join("bin/cargo-progenitor");
-    let installed = Command::new(&binary).arg("--version").output().ok().filter(|o| o.status.success());
-    if installed.is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains(PROGENITOR_VERSION)) {
+    // `cargo install` records what it installed beside the binaries.
+    let record = std::fs::read_to_string(tools.join(".crates.toml")).unwrap_or_default();
+    if binary.exists() && record.contains(&format!("\"cargo-progenitor {PROGENITOR_VERSION} ")) {
         return Ok(binary);
     }
     errln!("installing cargo-progenitor {PROGENITOR_VERSION} into {} (once; about 10 minutes)", tools.display());
