@@ -111,7 +111,7 @@ pub fn run(root: &Path) -> Result<()> {
             contender.label,
             wall.as_secs_f64(),
             check.as_secs_f64(),
-            check.as_secs_f64() / ours_check.as_secs_f64(),
+            ours_check.as_secs_f64() / check.as_secs_f64(),
         );
     }
     Ok(())
