@@ -36,7 +36,10 @@ fn main() {
         .collect();
     let config =
         CrateConfig { package: "fixture-tests".into(), version: "0.1.0".into(), description: None, standalone: true };
-    let generated = codegen::generate(&config, &inputs, "fixture-tests build script").unwrap_or_else(|e| panic!("{e}"));
+    // Each fixture is modelled once: the same models give the files and, below, the modules and types.
+    let apis = codegen::build_apis(&inputs).unwrap_or_else(|e| panic!("{e}"));
+    let generated =
+        codegen::generate_apis(&config, &apis, "fixture-tests build script").unwrap_or_else(|e| panic!("{e}"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("fixtures");
     for file in &generated.files {
         let path = out.join(&file.path);
@@ -50,9 +53,8 @@ fn main() {
     };
     module(&mut root, "runtime", &out.join("src/runtime/mod.rs"));
     let mut table = String::new();
-    for (input, (name, spec)) in inputs.iter().zip(&fixtures) {
+    for (api, (name, spec)) in apis.iter().zip(&fixtures) {
         // The module the generator chose, which is the fixture's name unless that name is taken.
-        let api = codegen::build_api(input).unwrap_or_else(|e| panic!("{e}"));
         let module_name = api.module.to_string();
         module(&mut root, &module_name, &out.join(format!("src/{module_name}/mod.rs")));
         for def in api.types.iter().filter(|d| d.origin.starts_with("/components/schemas/")) {

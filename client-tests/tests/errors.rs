@@ -2,42 +2,102 @@
 //! server's message and request id in `Display`, statuses, connection failures, and the OAuth2
 //! client credentials as a compliant token endpoint decodes them.
 
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::json;
 use vendor_apis::blaxel;
 use vendor_apis::devin::Client;
 use vendor_apis::devin::responses::RevokeServiceUserApiKeyError;
-use vendor_apis::runtime::{Error, RetryPolicy};
+use vendor_apis::runtime::{Error, Hook, RetryPolicy, reqwest};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 const TOKEN: &str = "cog_test_secret_token";
 
-async fn devin_answering(template: ResponseTemplate) -> (MockServer, Client) {
+async fn devin_answering(answer: impl Respond + 'static) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    Mock::given(method("DELETE")).respond_with(template).mount(&server).await;
+    Mock::given(method("DELETE")).respond_with(answer).mount(&server).await;
     let client = Client::builder().base_url(server.uri()).bearer_auth(TOKEN).build().unwrap();
     (server, client)
 }
 
 #[tokio::test]
 async fn a_declared_404_quotes_the_message_and_the_request_id() {
-    let template = ResponseTemplate::new(404)
-        .insert_header("x-request-id", "req_123")
-        .set_body_json(json!({"message": "service user `u` has no key `k`"}));
-    let (_server, client) = devin_answering(template).await;
+    // The server echoes the Authorization header it received in a header of its answer, so the
+    // response the error holds carries the token. (It is not echoed in the body's `message`: the
+    // error quotes that, as it should, so an echo there would show whatever the client did.)
+    let answer = |request: &wiremock::Request| {
+        ResponseTemplate::new(404)
+            .insert_header("x-request-id", "req_123")
+            .insert_header("x-echo-authorization", request.headers["authorization"].as_bytes())
+            .set_body_json(json!({"message": "service user `u` has no key `k`"}))
+    };
+    let (_server, client) = devin_answering(answer).await;
     let err = client.revoke_service_user_api_key("u", "k").send().await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "the server answered 404 Not Found, an error the API declares for this operation: \
          \"service user `u` has no key `k`\" (request id req_123)"
     );
-    assert!(!err.to_string().contains(TOKEN));
+    let echoed = err.headers().and_then(|headers| headers.get("x-echo-authorization"));
+    assert_eq!(echoed.map(|value| value.as_bytes()), Some(format!("Bearer {TOKEN}").as_bytes()), "the echo is live");
+    // Fails if the message quoted a response header other than the request id's, or the request's
+    // own headers: either would bring the token in.
+    assert!(!err.to_string().contains(TOKEN), "{err}");
     let Error::Api(api) = &err else { panic!("{err:?}") };
     // The 404 is declared without a body schema: its text stays reachable.
     assert_eq!(api.body(), &RevokeServiceUserApiKeyError::NotFound);
     assert_eq!(api.text(), r#"{"message":"service user `u` has no key `k`"}"#);
     assert_eq!(api.status(), 404);
     assert_eq!(err.request_id().as_deref(), Some("req_123"));
+}
+
+/// A request as the client sent it: its `Debug`, and its Authorization header.
+#[derive(Clone, Debug)]
+struct SentRequest {
+    debug: String,
+    authorization: Option<reqwest::header::HeaderValue>,
+}
+
+/// Keeps every request the client sends.
+#[derive(Clone, Default)]
+struct Sent(Arc<Mutex<Vec<SentRequest>>>);
+
+impl Hook for Sent {
+    fn on_request(&self, request: &mut reqwest::Request) {
+        let authorization = request.headers().get(reqwest::header::AUTHORIZATION).cloned();
+        self.0.lock().unwrap().push(SentRequest { debug: format!("{request:?}"), authorization });
+    }
+}
+
+#[tokio::test]
+async fn the_credential_shows_in_no_debug_of_the_request_or_the_error() {
+    let server = MockServer::start().await;
+    // The server says nothing of the token: wherever it shows below, the client put it there.
+    let answer = ResponseTemplate::new(500).set_body_string("oops");
+    Mock::given(method("DELETE")).respond_with(answer).mount(&server).await;
+    let sent = Sent::default();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_auth(TOKEN)
+        .retry(RetryPolicy::none())
+        .hook(sent.clone())
+        .build()
+        .unwrap();
+    let call = client.revoke_service_user_api_key("u", "k");
+    assert!(!format!("{call:?}").contains(TOKEN), "{call:?}");
+    let err = call.send().await.unwrap_err();
+    let sent = sent.0.lock().unwrap().clone();
+    let [SentRequest { debug, authorization }] = sent.as_slice() else { panic!("one request: {sent:?}") };
+    // The token is on the request as sent, yet its `Debug` (what a hook or a trace would log)
+    // hides it: this fails if the Authorization header is not marked sensitive.
+    assert_eq!(authorization.as_ref().map(|value| value.as_bytes()), Some(format!("Bearer {TOKEN}").as_bytes()));
+    assert!(!debug.contains(TOKEN), "{debug}");
+    // Fails if an error kept the request, its headers or the client's credential.
+    assert!(!format!("{err:?}").contains(TOKEN), "{err:?}");
+    assert!(!err.to_string().contains(TOKEN), "{err}");
 }
 
 #[tokio::test]
@@ -80,37 +140,13 @@ async fn a_closed_port_is_a_connect_error() {
     assert_eq!(err.status(), None);
 }
 
-/// Undoes base64 (the standard alphabet, padded), as the token endpoint does.
-fn base64_decode(text: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0);
-    for c in text.bytes().filter(|&c| c != b'=') {
-        buffer = (buffer << 6) | ALPHABET.iter().position(|&a| a == c).expect("a base64 character") as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    out
-}
-
-/// Undoes application/x-www-form-urlencoded: `+` is a space, `%XX` a byte.
+/// Undoes application/x-www-form-urlencoded (`+` is a space, `%XX` a byte) for one value, as
+/// RFC 6749 has the token endpoint do for the client id and secret.
 fn form_decode(text: &str) -> String {
-    let mut out = Vec::new();
-    let mut bytes = text.bytes();
-    while let Some(b) = bytes.next() {
-        out.push(match b {
-            b'+' => b' ',
-            b'%' => {
-                let hex = [bytes.next().unwrap(), bytes.next().unwrap()];
-                u8::from_str_radix(std::str::from_utf8(&hex).unwrap(), 16).unwrap()
-            }
-            b => b,
-        });
-    }
-    String::from_utf8(out).unwrap()
+    let mut pairs = form_urlencoded::parse(text.as_bytes());
+    let (value, rest) = pairs.next().unwrap_or_default();
+    assert!(rest.is_empty() && pairs.next().is_none(), "one encoded value, no `=` or `&`: {text}");
+    value.into_owned()
 }
 
 #[tokio::test]
@@ -130,7 +166,7 @@ async fn client_secret_basic_arrives_decodable_by_a_compliant_server() {
     let requests = server.received_requests().await.unwrap();
     let token_request = requests.iter().find(|r| r.url.path() == "/oauth/token").unwrap();
     let authorization = token_request.headers["authorization"].to_str().unwrap();
-    let pair = String::from_utf8(base64_decode(authorization.strip_prefix("Basic ").unwrap())).unwrap();
+    let pair = String::from_utf8(BASE64.decode(authorization.strip_prefix("Basic ").unwrap()).unwrap()).unwrap();
     // Split at the first `:`, as RFC 7617 says: the encoded id holds none.
     let (sent_id, sent_secret) = pair.split_once(':').unwrap();
     assert_eq!(sent_id, "client%3Aid+%C3%A9");

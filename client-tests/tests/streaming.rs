@@ -18,7 +18,6 @@ use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use vendor_apis::blaxel;
-use vendor_apis::blaxel::requests::ListAgents;
 use vendor_apis::runtime::{
     self, CallOptions, Client, ClientBuilder, Credential, Error, Event, Hook, Method, Pages, RawResponse, Response,
     RetryPolicy, Scheme, Secret, Security, StreamError,
@@ -541,20 +540,16 @@ fn agent(name: &str) -> serde_json::Value {
 }
 
 fn agent_page(names: &[&str], next: Option<&str>) -> ResponseTemplate {
+    agent_page_with_meta(names, serde_json::json!({"nextCursor": next.unwrap_or("")}))
+}
+
+fn agent_page_with_meta(names: &[&str], meta: serde_json::Value) -> ResponseTemplate {
     let data: Vec<_> = names.iter().map(|name| agent(name)).collect();
-    ResponseTemplate::new(200)
-        .set_body_json(serde_json::json!({"data": data, "meta": {"nextCursor": next.unwrap_or("")}}))
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": data, "meta": meta}))
 }
 
-/// Blaxel's agents, page by page, through the generated request builder: the call generated
-/// code makes.
-fn agent_pages(client: &blaxel::Client) -> Pages<'_, blaxel::types::AgentList, blaxel::responses::ListAgentsError> {
-    runtime::pages(client.list_agents().limit(2), ListAgents::send, |request, page| {
-        let cursor = page.meta.as_ref()?.next_cursor.clone().filter(|cursor| !cursor.is_empty())?;
-        Some((cursor.clone(), request.clone().cursor(cursor)))
-    })
-}
-
+/// A server for Blaxel's agents, two to a page, the pages reached by cursor: paged through the
+/// generated `ListAgents::pages` and `ListAgents::items`.
 async fn agents_server(pages: [ResponseTemplate; 3]) -> (MockServer, blaxel::Client) {
     let server = MockServer::start().await;
     let [first, second, third] = pages;
@@ -574,7 +569,7 @@ async fn three_pages_follow_the_cursor_lazily() {
         agent_page(&["e"], None),
     ])
     .await;
-    let mut agents = agent_pages(&client).items(|list| list.data.unwrap_or_default());
+    let mut agents = client.list_agents().limit(2).items();
     assert_eq!(agents.next().await.unwrap().unwrap().metadata.name, "a");
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "one page at a time");
     let mut names = vec!["a".to_string()];
@@ -590,7 +585,7 @@ async fn a_cursor_given_twice_is_an_error_not_a_loop() {
     let (server, client) =
         agents_server([agent_page(&["a"], Some("c2")), agent_page(&["b"], Some("c2")), agent_page(&["never"], None)])
             .await;
-    let mut pages = agent_pages(&client);
+    let mut pages = client.list_agents().limit(2).pages();
     assert!(pages.next().await.unwrap().is_ok());
     assert!(pages.next().await.unwrap().is_ok(), "the page itself is fine");
     let err = pages.next().await.unwrap().unwrap_err();
@@ -605,13 +600,30 @@ async fn an_error_status_on_page_two_is_an_error_item_that_ends_the_pages() {
     let failure =
         ResponseTemplate::new(500).set_body_json(serde_json::json!({"error": "internal", "message": "db down"}));
     let (server, client) = agents_server([agent_page(&["a"], Some("c2")), failure, agent_page(&["never"], None)]).await;
-    let mut pages = agent_pages(&client);
+    let mut pages = client.list_agents().limit(2).pages();
     assert!(pages.next().await.unwrap().is_ok());
     let err = pages.next().await.unwrap().unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert!(err.to_string().contains("\"db down\""), "{err}");
     assert!(pages.next().await.is_none());
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn has_more_false_ends_the_pages_whatever_the_cursor() {
+    let (server, client) = agents_server([
+        agent_page_with_meta(&["a"], serde_json::json!({"nextCursor": "c2", "hasMore": true})),
+        agent_page_with_meta(&["b"], serde_json::json!({"nextCursor": "c3", "hasMore": false})),
+        agent_page(&["never"], None),
+    ])
+    .await;
+    let mut agents = client.list_agents().limit(2).items();
+    let mut names = Vec::new();
+    while let Some(agent) = agents.next().await {
+        names.push(agent.unwrap().metadata.name);
+    }
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2, "the cursor after `hasMore: false` is not followed");
 }
 
 /// A request builder shaped like a generated one, for an API that pages with `Link` headers.

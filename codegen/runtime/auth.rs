@@ -175,7 +175,7 @@ impl TokenSource {
                 |_| fail("cannot be sent these client credentials (a character a header cannot carry)".into(), None),
             )?;
         authorization.set_sensitive(true);
-        let response = http
+        let mut response = http
             .post(url)
             .header(AUTHORIZATION, authorization)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -185,7 +185,7 @@ impl TokenSource {
             .await
             .map_err(|e| fail(format!("could not be reached: {}", e.without_url()), None))?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let body = response
             .bytes()
             .await

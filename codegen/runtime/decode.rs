@@ -226,9 +226,12 @@ mod tests {
     fn enum_values_decode_from_borrowed_and_owned_strings_and_unknown_ones_are_kept() {
         let mut json = serde_json::Deserializer::from_str(r#""fast""#);
         assert_eq!(mode(&mut json).unwrap(), Mode::Fast);
-        // An escape makes serde_json hand over an owned string.
+        // An escape makes serde_json unescape into a scratch buffer, still handed over borrowed
+        // (`visit_str`), not owned.
         let mut json = serde_json::Deserializer::from_str(r#""f\u0061st""#);
         assert_eq!(mode(&mut json).unwrap(), Mode::Fast);
+        // A `Value` hands over its strings owned (`visit_string`), known and unknown ones alike.
+        assert_eq!(mode(serde_json::json!("fast")).unwrap(), Mode::Fast);
         assert_eq!(mode(serde_json::json!("slow")).unwrap(), Mode::Unknown("slow".into()));
         assert!(mode(serde_json::json!(3)).is_err());
     }

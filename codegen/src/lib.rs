@@ -112,15 +112,21 @@ pub fn build_api(spec: &SpecInput) -> Result<model::Api> {
     Ok(api)
 }
 
-/// Adds the line and column of each node an error names, from the file it names.
+/// Adds the line and column of each node an error names, from the file it names: one read of
+/// each file, however many nodes the error names.
 fn with_position(mut error: Error, spec: &SpecInput) -> Error {
-    for location in error.locations_mut().into_iter().filter(|l| l.line_col.is_none()) {
-        let text = match &spec.overlay {
-            Some(overlay) if overlay.file == location.file => Some(overlay.text.as_str()),
-            _ if location.file == spec.file => Some(spec.text.as_str()),
-            _ => None,
-        };
-        location.line_col = text.and_then(|text| load::position_of(text, &location.pointer));
+    let overlay = spec.overlay.as_ref().map(|o| (o.file.as_str(), o.text.as_str()));
+    for (file, text) in overlay.into_iter().chain([(spec.file.as_str(), spec.text.as_str())]) {
+        let mut here: Vec<&mut Location> =
+            error.locations_mut().into_iter().filter(|l| l.line_col.is_none() && l.file == file).collect();
+        if here.is_empty() {
+            continue;
+        }
+        let pointers: Vec<String> = here.iter().map(|l| l.pointer.clone()).collect();
+        let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
+        for (location, position) in here.iter_mut().zip(load::positions_of(text, &pointers)) {
+            location.line_col = position;
+        }
     }
     error
 }

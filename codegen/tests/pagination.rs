@@ -56,11 +56,33 @@ fn oxide_pages_by_dropshot_token_and_twilio_by_next_page_url() {
     println!("twilio: {} paging operations, e.g. {:?}", twilio.len(), twilio.first());
     assert!(twilio.iter().all(|p| p.contains("url <- meta.next_page_url")), "{twilio:#?}");
     assert!(twilio.len() >= 10, "{twilio:#?}");
-    for (name, path) in [
-        ("prefect", "../../shared/corpus/prefect-server.json"),
-        ("mistral", "../../shared/corpus-next/mistral-openapi.yaml"),
-    ] {
-        let pages = paging(&api(path));
-        println!("{name}: {} paging operations: {pages:#?}", pages.len());
-    }
+}
+
+#[test]
+fn mistral_pages_by_three_cursor_conventions() {
+    let mistral = paging(&api("../../shared/corpus-next/mistral-openapi.yaml"));
+    // Three spellings of a cursor: `page_token` filled from `next_page_token`, `cursor` from a
+    // top-level `next_cursor`, and `cursor` from one nested in `pagination`. `list_runs`, whose
+    // cursor parameter is named `next_page_token` like the field that fills it, follows none of
+    // the conventions and is not guessed at.
+    assert_eq!(
+        mistral,
+        [
+            "agents_api_v1_agents_list_pages: cursor page_token <- next_page_token; items data",
+            "get_workflow_events: cursor cursor <- next_cursor; items events",
+            "connector_list_v1: cursor cursor <- pagination.next_cursor; items items",
+        ],
+        "{mistral:#?}"
+    );
+}
+
+#[test]
+fn prefect_pages_by_nothing_the_conventions_follow() {
+    let prefect = api("../../shared/corpus/prefect-server.json");
+    assert!(prefect.operations.len() > 150, "{} operations", prefect.operations.len());
+    // Prefect pages by page number in POST bodies (`/flows/paginate` and the like), and its
+    // events by a next-page URL given to another operation (`GET /events/filter/next`, its token
+    // required): nothing paged by following a page's own cursor or URL, so nothing is found.
+    let pages = paging(&prefect);
+    assert!(pages.is_empty(), "{pages:#?}");
 }

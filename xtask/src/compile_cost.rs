@@ -90,13 +90,14 @@ fn build(root: &Path, target: &Path, features: &[String]) -> Result<Duration> {
     Ok(started.elapsed())
 }
 
-fn run_cargo(root: &Path, target: &Path, args: &[&str]) -> Result<()> {
-    let status = crate::test::cargo(root, args)
+/// Runs cargo with `args` in `folder`, building into `target`; an error unless it succeeds.
+pub fn run_cargo(folder: &Path, target: &Path, args: &[&str]) -> Result<()> {
+    let status = crate::test::cargo(folder, args)
         .env("CARGO_TARGET_DIR", target)
         .status()
-        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+        .with_context(|| format!("running cargo {} in {}", args.join(" "), folder.display()))?;
     if !status.success() {
-        bail!("cargo {} failed ({status})", args.join(" "));
+        bail!("cargo {} failed in {} ({status})", args.join(" "), folder.display());
     }
     Ok(())
 }
@@ -127,23 +128,45 @@ pub fn dependency_names(root: &Path, features: &[&str]) -> Result<Vec<String>> {
 
 /// Lines of each API module and of the shared runtime, and lines per operation.
 fn lines_per_operation(root: &Path, apis: &[String]) -> Result<()> {
-    let lines_in = |folder: &Path| -> Result<usize> {
-        let mut total = 0;
-        for entry in std::fs::read_dir(folder)? {
-            total += std::fs::read_to_string(entry?.path())?.lines().count();
-        }
-        Ok(total)
-    };
-    let generated = crate::specs::generate_all(root)?;
+    let modelled = codegen::build_apis(&crate::specs::read_specs(root)?)?;
     outln!("| module | operations | types | lines | lines per operation |");
     outln!("|---|---|---|---|---|");
     for api in apis {
-        let summary = generated.apis.iter().find(|a| &a.module == api).expect("an API");
-        let lines = lines_in(&root.join("generated/src").join(api))?;
-        let per_operation = lines as f64 / summary.operations.max(1) as f64;
-        outln!("| `{api}` | {} | {} | {lines} | {per_operation:.0} |", summary.operations, summary.types);
+        let model = modelled.iter().find(|a| a.module.as_str() == api).expect("an API");
+        let lines = rust_census(&root.join("generated/src").join(api))?.lines;
+        let per_operation = lines as f64 / model.operations.len().max(1) as f64;
+        outln!("| `{api}` | {} | {} | {lines} | {per_operation:.0} |", model.operations.len(), model.types.len());
     }
-    let runtime = lines_in(&root.join("generated/src/runtime"))?;
+    let runtime = rust_census(&root.join("generated/src/runtime"))?.lines;
     outln!("| `runtime` (shared, fixed) | | | {runtime} | |");
     Ok(())
+}
+
+/// What the Rust files under a folder hold, counted over every subfolder.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Census {
+    pub lines: usize,
+    /// Items that start a line as `pub struct` or `pub enum`.
+    pub types: usize,
+}
+
+pub fn rust_census(folder: &Path) -> Result<Census> {
+    let mut census = Census::default();
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?.path();
+        if entry.is_dir() {
+            let inner = rust_census(&entry)?;
+            census.lines += inner.lines;
+            census.types += inner.types;
+        } else if entry.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&entry)?;
+            census.lines += text.lines().count();
+            census.types += text
+                .lines()
+                .map(str::trim_start)
+                .filter(|l| l.starts_with("pub struct ") || l.starts_with("pub enum "))
+                .count();
+        }
+    }
+    Ok(census)
 }

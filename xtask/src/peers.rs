@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::compile_cost::{Census, run_cargo, rust_census};
+
 const PROGENITOR_VERSION: &str = "0.15.1";
 const SPEC: &str = "../shared/corpus/oxide-nexus.json";
 const ROUNDS: usize = 3;
@@ -31,7 +33,7 @@ pub fn run(root: &Path) -> Result<()> {
     let spec = root.join(SPEC);
     let _ = std::fs::remove_dir_all(&work);
     let ours = root.join("target/release/xtask");
-    crate::test::cargo(root, &["build", "--quiet", "--release", "-p", "xtask"]).status().context("building xtask")?;
+    run_cargo(root, &root.join("target"), &["build", "--quiet", "--release", "-p", "xtask"])?;
     let mut contenders = vec![Contender {
         label: "this generator",
         folder: work.join("ours"),
@@ -86,7 +88,7 @@ pub fn run(root: &Path) -> Result<()> {
     let mut checks: Vec<Vec<Duration>> = vec![Vec::new(); contenders.len()];
     for _ in 0..ROUNDS {
         for (index, contender) in contenders.iter().enumerate() {
-            cargo_in(&contender.folder, &target, &["clean", "--quiet", "-p", contender.package])?;
+            run_cargo(&contender.folder, &target, &["clean", "--quiet", "-p", contender.package])?;
             let started = Instant::now();
             check(&contender.folder, &target)?;
             checks[index].push(started.elapsed());
@@ -98,7 +100,7 @@ pub fn run(root: &Path) -> Result<()> {
     outln!("|---|---|---|---|---|---|---|");
     let ours_check = median(&checks[0]);
     for (index, contender) in contenders.iter().enumerate() {
-        let (lines, types) = census(&contender.folder.join("src"))?;
+        let Census { lines, types } = rust_census(&contender.folder.join("src"))?;
         let wall = median(&generation[index].iter().map(|(t, _)| *t).collect::<Vec<_>>());
         let mut rss: Vec<u64> = generation[index].iter().filter_map(|(_, kb)| *kb).collect();
         rss.sort_unstable();
@@ -173,48 +175,13 @@ fn timed((program, args): &(PathBuf, Vec<String>)) -> Result<(Duration, Option<u
 }
 
 fn check(folder: &Path, target: &Path) -> Result<()> {
-    cargo_in(folder, target, &["check", "--quiet"])
-}
-
-fn cargo_in(folder: &Path, target: &Path, args: &[&str]) -> Result<()> {
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(args)
-        .current_dir(folder)
-        .env("CARGO_TARGET_DIR", target)
-        .status()
-        .with_context(|| format!("running cargo {} in {}", args.join(" "), folder.display()))?;
-    if !status.success() {
-        bail!("cargo {} failed in {} ({status})", args.join(" "), folder.display());
-    }
-    Ok(())
+    run_cargo(folder, target, &["check", "--quiet"])
 }
 
 fn median(values: &[Duration]) -> Duration {
     let mut sorted = values.to_vec();
     sorted.sort_unstable();
     sorted[sorted.len() / 2]
-}
-
-/// Lines of Rust and `pub struct`/`pub enum` items under `folder`, recursively.
-fn census(folder: &Path) -> Result<(usize, usize)> {
-    let (mut lines, mut types) = (0, 0);
-    for entry in std::fs::read_dir(folder)? {
-        let entry = entry?.path();
-        if entry.is_dir() {
-            let (l, t) = census(&entry)?;
-            lines += l;
-            types += t;
-        } else if entry.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&entry)?;
-            lines += text.lines().count();
-            types += text
-                .lines()
-                .map(str::trim_start)
-                .filter(|l| l.starts_with("pub struct ") || l.starts_with("pub enum "))
-                .count();
-        }
-    }
-    Ok((lines, types))
 }
 
 fn path(path: &Path) -> Result<&str> {

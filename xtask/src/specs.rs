@@ -32,11 +32,6 @@ fn is_spec(name: &str) -> bool {
     !lower.contains(".overlay.") && [".yaml", ".yml", ".json"].iter().any(|ext| lower.ends_with(ext))
 }
 
-/// Generates the whole crate from `specs/`, in memory.
-pub fn generate_all(root: &Path) -> Result<GeneratedCrate> {
-    Ok(generate_with_report(root)?.0)
-}
-
 /// Generates the whole crate from `specs/`, in memory, with the change report against the API
 /// manifests on disk. The crate's version follows the report (see `codegen::report::release`);
 /// its files include the changelog and the new manifests, last, so that they are written last.

@@ -6,7 +6,7 @@ use quote::quote;
 use super::credentials::{credential_setter, scheme_constants, scope_enum, scope_type};
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident, imports_for};
-use crate::model::{Api, ClientHeader, TypeRef};
+use crate::model::{Api, ClientHeader, Operation, TypeRef};
 
 /// The API module's root (`mod.rs`): its docs and child modules. Everything but the types is
 /// behind the crate's `client` feature.
@@ -65,10 +65,17 @@ pub fn api_module(api: &Api) -> TokenStream {
     }
 }
 
-/// The endpoints grouped by the spec's tags (its declared tags first, in its order, then the
-/// others as operations name them, then untagged operations), each a table row: the method
-/// (linked), HTTP method and path, and summary. An operation with several tags is in each group.
-fn endpoint_index(api: &Api) -> String {
+/// The operations of one tag, or (`name: None`) those without a tag.
+pub(super) struct TagGroup<'a> {
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub operations: Vec<&'a Operation>,
+}
+
+/// The operations grouped by the spec's tags: its declared tags first, in its order, then the
+/// others as operations name them, then untagged operations; empty groups left out. An operation
+/// with several tags is in each of its groups.
+pub(super) fn tag_groups(api: &Api) -> Vec<TagGroup<'_>> {
     let mut groups: Vec<(&str, Option<&str>)> = api.tags.iter().map(|(t, d)| (t.as_str(), d.as_deref())).collect();
     for tag in api.operations.iter().flat_map(|op| &op.tags) {
         if !groups.iter().any(|(name, _)| name == tag) {
@@ -76,27 +83,37 @@ fn endpoint_index(api: &Api) -> String {
         }
     }
     let untagged = api.operations.iter().any(|op| op.tags.is_empty());
+    groups
+        .iter()
+        .map(|(name, description)| (Some(*name), *description))
+        .chain(untagged.then_some((None, None)))
+        .map(|(name, description)| TagGroup {
+            name,
+            description,
+            operations: api
+                .operations
+                .iter()
+                .filter(|op| match name {
+                    Some(tag) => op.tags.iter().any(|t| t == tag),
+                    None => op.tags.is_empty(),
+                })
+                .collect(),
+        })
+        .filter(|group| !group.operations.is_empty())
+        .collect()
+}
+
+/// The endpoints by tag ([`tag_groups`]), each a table row: the method (linked), HTTP method
+/// and path, and summary.
+fn endpoint_index(api: &Api) -> String {
     let mut text = String::from("# Endpoints\n");
-    let sections =
-        groups.iter().map(|(name, description)| (Some(*name), *description)).chain(untagged.then_some((None, None)));
-    for (tag, description) in sections {
-        let operations: Vec<_> = api
-            .operations
-            .iter()
-            .filter(|op| match tag {
-                Some(tag) => op.tags.iter().any(|t| t == tag),
-                None => op.tags.is_empty(),
-            })
-            .collect();
-        if operations.is_empty() {
-            continue;
-        }
-        text.push_str(&format!("\n## {}\n\n", sanitize(tag.unwrap_or("Other")).replace('\n', " ")));
-        if let Some(description) = description.map(sanitize).filter(|d| !d.is_empty()) {
+    for group in tag_groups(api) {
+        text.push_str(&format!("\n## {}\n\n", sanitize(group.name.unwrap_or("Other")).replace('\n', " ")));
+        if let Some(description) = group.description.map(sanitize).filter(|d| !d.is_empty()) {
             text.push_str(&format!("{description}\n\n"));
         }
         text.push_str("| Method | Endpoint | Summary |\n|---|---|---|\n");
-        for op in operations {
+        for op in group.operations {
             let summary = op.summary.as_deref().map(|s| sanitize(s).replace('\n', " ").replace('|', "\\|"));
             text.push_str(&format!(
                 "| [`{0}`](Client::{0}) | `{1} {2}` | {3} |\n",

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use super::client::{TagGroup, tag_groups};
 use super::docs::sanitize;
 use super::operations::{call_expression, is_event_stream, usage};
 use crate::model::{Api, Operation, SchemeKind};
@@ -115,31 +116,22 @@ fn client_section(out: &mut String, api: &Api, krate: &str) {
     }
 }
 
-/// The operations counted by tag, in the order tags first appear (the module's docs list them),
-/// and a call of each tag's first operation, compiled with the other examples.
+/// The operations counted by tag, grouped as the module's docs group them, and a call of each
+/// group's first operation, compiled with the other examples.
 fn tags_section(out: &mut String, api: &Api, client: &str) {
-    let mut tags: Vec<(&str, usize, &Operation)> = Vec::new();
-    for op in &api.operations {
-        let tag = op.tags.first().map_or("other", String::as_str);
-        match tags.iter_mut().find(|(t, _, _)| *t == tag) {
-            Some((_, count, _)) => *count += 1,
-            None => tags.push((tag, 1, op)),
-        }
-    }
-    if tags.len() < 2 {
+    let groups = tag_groups(api);
+    if groups.len() < 2 {
         return;
     }
-    let listed: Vec<String> = tags.iter().map(|(tag, count, _)| format!("{} ({count})", one_line(tag))).collect();
+    let name = |group: &TagGroup<'_>| one_line(group.name.unwrap_or("other"));
+    let listed: Vec<String> = groups.iter().map(|g| format!("{} ({})", name(g), g.operations.len())).collect();
     let _ = writeln!(out, "\nThe `{}` module's docs list every operation by tag: {}.", api.module, listed.join(", "));
-    let calls: Vec<String> = tags
+    let calls: Vec<String> = groups
         .iter()
-        .map(|(tag, _, op)| {
+        .map(|group| {
+            let op = group.operations[0];
             let summary = op.summary.as_deref().map(|s| format!(": {}", one_line(s))).unwrap_or_default();
-            format!(
-                "// {}{summary}\nprintln!(\"{{}}\", {}.send().await?.status());",
-                one_line(tag),
-                call_expression(op)
-            )
+            format!("// {}{summary}\nprintln!(\"{{}}\", {}.send().await?.status());", name(group), call_expression(op))
         })
         .collect();
     let _ = write!(out, "\nOne call per tag:\n\n{}", example_block(client, &calls.join("\n")));

@@ -52,16 +52,18 @@ pub fn requests_module(api: &Api) -> TokenStream {
             ),
         ],
     );
-    let runtime_items = (!api.operations.is_empty()).then(|| {
-        quote!(
-            use crate::runtime::{Error, Method, Response};
+    let (client, runtime_items) = if api.operations.is_empty() {
+        (None, None)
+    } else {
+        (
+            Some(quote!(
+                use super::Client;
+            )),
+            Some(quote!(
+                use crate::runtime::{Error, Method, Response};
+            )),
         )
-    });
-    let client = (!api.operations.is_empty()).then(|| {
-        quote!(
-            use super::Client;
-        )
-    });
+    };
     quote! {
         #header
         #client
@@ -72,8 +74,9 @@ pub fn requests_module(api: &Api) -> TokenStream {
 }
 
 /// The per-call settings every request builder offers: `timeout`, `retry` and `header`, which act
-/// on the builder's `call` field (a `runtime::CallOptions`). Written into each builder, not
-/// through a runtime macro: a crate whose specs have no operations would hold that macro unused.
+/// on the builder's `call` field (a `runtime::CallOptions`). Written into each builder rather than
+/// through a macro: a runtime macro would be unused in a crate whose specs have no operations, and
+/// prettyplease prints a generated `macro_rules!` body as one run of unformatted tokens.
 fn call_settings() -> TokenStream {
     quote! {
         /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
@@ -139,6 +142,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let body = op.body.as_ref();
 
     let call_settings = call_settings();
+
     let mut fields = Vec::new();
     let mut new_args = Vec::new();
     let mut inits = Vec::new();
@@ -365,16 +369,20 @@ fn streaming_wrapper(api: &Api, op: &Operation, streaming: &crate::model::Stream
     });
     let events = events_expr(&streaming.events);
     let dispatch = error_dispatch(op);
+    let value = match streaming.flag_presence {
+        crate::model::Presence::OptionalNullable => quote!(Some(Some(true))),
+        _ => quote!(Some(true)),
+    };
     let set_flag = match op.body.as_ref().is_some_and(|b| b.required) {
-        true => quote!(inner.body.#flag = Some(true);),
+        true => quote!(inner.body.#flag = #value;),
         false => quote! {
             if let Some(body) = &mut inner.body {
-                body.#flag = Some(true);
+                body.#flag = #value;
             }
         },
     };
     let doc = format!(
-        " [`{}`](super::Client::{}) as server-sent events: `send` sets the body's `{wire}` to `true` and gives          the events as they come.",
+        " [`{}`](super::Client::{}) as server-sent events: `send` sets the body's `{wire}` to `true` and gives the events as they come.",
         op.name, op.name
     );
     quote! {
@@ -441,43 +449,32 @@ fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
 /// The statement that puts a query or header parameter on the request.
 fn param_setup(param: &Param) -> Option<TokenStream> {
     let name = ident(&param.name);
-    if param.style == QueryStyle::Json && param.location != ParamLocation::Path {
-        return Some(json_param_setup(param));
-    }
-    match param.location {
-        ParamLocation::Path => None,
-        ParamLocation::Query => {
-            let wire = &param.wire_name;
-            Some(match param.style {
-                QueryStyle::Exploded => quote!(request.query(#wire, &self.#name)?;),
-                QueryStyle::Delimited(delimiter) => {
-                    quote!(request.query_styled(#wire, &self.#name, runtime::QueryStyle::Delimited(#delimiter))?;)
-                }
-                QueryStyle::DeepObject => {
-                    quote!(request.query_styled(#wire, &self.#name, runtime::QueryStyle::DeepObject)?;)
-                }
-                QueryStyle::Json => return Some(json_param_setup(param)),
-            })
+    let wire = &param.wire_name;
+    Some(match (param.location, param.style) {
+        (ParamLocation::Path, _) => return None,
+        (_, QueryStyle::Json) => json_param_setup(param),
+        (ParamLocation::Query, QueryStyle::Exploded) => quote!(request.query(#wire, &self.#name)?;),
+        (ParamLocation::Query, QueryStyle::Delimited(delimiter)) => {
+            quote!(request.query_styled(#wire, &self.#name, runtime::QueryStyle::Delimited(#delimiter))?;)
         }
-        ParamLocation::Header => {
+        (ParamLocation::Query, QueryStyle::DeepObject) => {
+            quote!(request.query_styled(#wire, &self.#name, runtime::QueryStyle::DeepObject)?;)
+        }
+        (ParamLocation::Header, _) => {
             let wire = param.wire_name.to_ascii_lowercase();
-            Some(quote!(request.header(#wire, &self.#name)?;))
+            quote!(request.header(#wire, &self.#name)?;)
         }
-    }
+    })
 }
 
 /// A parameter described by `content: application/json`: its value as JSON text, as one query
 /// value or header; nothing when an optional one is unset.
 fn json_param_setup(param: &Param) -> TokenStream {
     let name = ident(&param.name);
-    let wire = match param.location {
-        ParamLocation::Header => param.wire_name.to_ascii_lowercase(),
-        ParamLocation::Query | ParamLocation::Path => param.wire_name.clone(),
-    };
-    let put = match param.location {
-        ParamLocation::Header => quote!(request.header(#wire, &text)?;),
-        ParamLocation::Query | ParamLocation::Path => quote!(request.query(#wire, &text)?;),
-    };
+    // A query parameter or a header: path segments have an encoding of their own.
+    let header = param.location == ParamLocation::Header;
+    let wire = if header { param.wire_name.to_ascii_lowercase() } else { param.wire_name.clone() };
+    let put = if header { quote!(request.header(#wire, &text)?;) } else { quote!(request.query(#wire, &text)?;) };
     let encode = quote! {
         let text = ::serde_json::to_string(value)
             .map_err(|e| runtime::InvalidRequest(format!("parameter `{}` cannot be encoded as JSON: {e}", #wire)))?;

@@ -217,7 +217,7 @@ fn success_decode(body: &ResponseBody) -> TokenStream {
         ResponseBody::Json(_) => quote!(response.json()),
         ResponseBody::Text => quote!(response.text_body()),
         ResponseBody::Redirect => quote!(response.redirect()),
-        // Event streams never reach here (see `response_arms`); bytes are what they are.
+        // Event streams never reach here (see `dispatch`); bytes are what they are.
         ResponseBody::Bytes | ResponseBody::EventStream(_) => quote!(response.bytes()),
     }
 }

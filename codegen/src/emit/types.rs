@@ -129,13 +129,12 @@ fn constructor(
             }
         }
     });
-    let self_ty = quote!(Self);
     quote! {
         #required_struct
 
         impl #name {
             /// A value with the required fields given and the optional ones unset.
-            pub fn new(#(#args),*) -> #self_ty {
+            pub fn new(#(#args),*) -> Self {
                 #name { #(#inits)* }
             }
 

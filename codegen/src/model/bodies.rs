@@ -74,14 +74,9 @@ pub(super) fn request_body<'a>(
 
 /// Whether a body type is an object that declares nothing: no properties, no typed extra ones.
 fn is_empty_object(types: &TypeBuilder<'_>, ty: &TypeRef) -> bool {
-    match ty {
+    match ty.through_aliases(&types.defs) {
         TypeRef::JsonObject => true,
-        TypeRef::Named(id) => match &types.defs[id.0].kind {
-            TypeKind::Struct { fields, .. } => fields.is_empty(),
-            TypeKind::Alias(inner) => is_empty_object(types, inner),
-            _ => false,
-        },
-        _ => false,
+        resolved => resolved.struct_fields(&types.defs).is_some_and(<[Field]>::is_empty),
     }
 }
 
@@ -101,7 +96,7 @@ fn field_styles(
         .map(|field| {
             let spec = declared.get(&field.wire_name);
             let content_type = spec.and_then(|e| e.content_type.clone());
-            let structured = is_structured(types, &field.ty, 0);
+            let structured = is_structured(types, &field.ty);
             let style = match (spec.and_then(|e| e.style.as_ref()), content_type.as_deref()) {
                 (_, Some(media_type)) if is_json(media_type) => FieldStyle::Json,
                 (Some(openapiv3::QueryStyle::DeepObject), _) => FieldStyle::Brackets,
@@ -122,29 +117,20 @@ fn field_styles(
         .collect()
 }
 
-pub(super) fn struct_fields<'t>(types: &'t TypeBuilder<'_>, ty: &TypeRef) -> Option<&'t [Field]> {
-    match ty {
-        TypeRef::Named(id) => match &types.defs[id.0].kind {
-            TypeKind::Struct { fields, .. } => Some(fields),
-            TypeKind::Alias(inner) => struct_fields(types, inner),
-            _ => None,
-        },
-        TypeRef::Option(inner) => struct_fields(types, inner),
-        _ => None,
-    }
+pub(super) fn struct_fields<'t>(types: &'t TypeBuilder<'_>, ty: &'t TypeRef) -> Option<&'t [Field]> {
+    ty.struct_fields(&types.defs)
 }
 
 /// Whether a value of this type is an object or holds objects (a list of them), which a form
 /// cannot write as plain pairs.
-fn is_structured(types: &TypeBuilder<'_>, ty: &TypeRef, depth: usize) -> bool {
-    match ty {
+fn is_structured(types: &TypeBuilder<'_>, ty: &TypeRef) -> bool {
+    match ty.through_aliases(&types.defs) {
         TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Json => true,
-        TypeRef::Vec(inner) | TypeRef::Option(inner) => is_structured(types, inner, depth),
-        TypeRef::Named(id) if depth < 16 => match &types.defs[id.0].kind {
-            TypeKind::Struct { .. } | TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => true,
-            TypeKind::Alias(inner) => is_structured(types, inner, depth + 1),
-            TypeKind::StringEnum { .. } => false,
-        },
+        TypeRef::Vec(inner) | TypeRef::Option(inner) => is_structured(types, inner),
+        TypeRef::Named(id) => matches!(
+            types.defs[id.0].kind,
+            TypeKind::Struct { .. } | TypeKind::Tagged { .. } | TypeKind::Untagged { .. }
+        ),
         _ => false,
     }
 }

@@ -12,10 +12,11 @@
 //!   the spec's, and callers may use them.
 
 use super::ident::{Ident, disambiguate};
-use super::{Api, EnumValue, Presence, StructTag, TypeDef, TypeId, TypeKind, TypeRef, visit};
+use super::{Api, EnumValue, Presence, StructTag, TypeDef, TypeKind, TypeRef, shapes, visit};
 
-/// Applies the three steps above; `is_component[i]` says whether type `i` is a component schema.
-pub fn collapse(api: &mut Api, is_component: &[bool]) {
+/// Applies the three steps above; `is_component[i]` says whether type `i` is a component schema
+/// (it is kept in step with the types).
+pub fn collapse(api: &mut Api, is_component: &mut Vec<bool>) {
     merge_enum_unions(&mut api.types);
     let tags = sole_tags(api);
     for (index, tag) in tags.into_iter().enumerate() {
@@ -108,13 +109,7 @@ fn holds_tag(types: &[TypeDef], def: &TypeDef, tag: &StructTag) -> bool {
     fields.iter().any(|field| {
         field.wire_name == tag.property
             && field.presence == Presence::Required
-            && match &field.ty {
-                TypeRef::Named(id) => matches!(
-                    &types[id.0].kind,
-                    TypeKind::StringEnum { values } if values.len() == 1 && values[0].wire == tag.value
-                ),
-                _ => false,
-            }
+            && shapes::pinned_value(&field.ty, types).as_deref() == Some(tag.value.as_str())
     })
 }
 
@@ -125,55 +120,46 @@ fn move_tag_to_serde(types: &mut [TypeDef], index: usize, tag: StructTag) {
     }
 }
 
-/// Removes the inline types nothing but examples refers to (and those examples), renumbering
-/// the rest; repeated until none is left, since a removed type may hold the last use of another.
-fn remove_unused(api: &mut Api, is_component: &[bool]) {
-    let mut is_component = is_component.to_vec();
-    loop {
-        // Examples do not keep a type alive: one that only an example names goes with them.
-        let examples = std::mem::take(&mut api.examples);
-        let mut keep = is_component.clone();
-        visit::every_type_ref(api, |ty| {
-            if let TypeRef::Named(id) = ty {
-                keep[id.0] = true;
-            }
-        });
-        api.examples = examples;
-        if keep.iter().all(|k| *k) {
-            return;
+/// Removes the inline types that no component, operation, client header or other kept type
+/// reaches (examples do not count: an example that names a removed type goes with it), in one
+/// walk from those roots.
+fn remove_unused(api: &mut Api, is_component: &mut Vec<bool>) {
+    let examples = std::mem::take(&mut api.examples);
+    let types = std::mem::take(&mut api.types);
+    let mut pending: Vec<usize> = (0..types.len()).filter(|&i| is_component[i]).collect();
+    // With the types and examples set aside, these are the references from everything else.
+    visit::every_type_ref(api, |ty| {
+        if let TypeRef::Named(id) = ty {
+            pending.push(id.0);
         }
-        let mut new_index = vec![usize::MAX; keep.len()];
-        let mut next = 0;
-        for (i, kept) in keep.iter().enumerate() {
-            if *kept {
-                new_index[i] = next;
-                next += 1;
-            }
+    });
+    api.types = types;
+    let mut reached = vec![false; api.types.len()];
+    while let Some(index) = pending.pop() {
+        if std::mem::replace(&mut reached[index], true) {
+            continue;
         }
-        api.examples.retain(|example| {
-            let mut kept = true;
-            let mut ty = example.ty.clone();
-            ty.visit_mut(&mut |ty| {
+        for slot in api.types[index].slots_mut() {
+            slot.ty.visit_mut(&mut |ty| {
                 if let TypeRef::Named(id) = ty {
-                    kept &= keep[id.0];
+                    pending.push(id.0);
                 }
             });
-            kept
-        });
-        visit::every_type_ref(api, |ty| {
+        }
+    }
+    api.examples = examples;
+    api.examples.retain(|example| {
+        let mut kept = true;
+        example.ty.clone().visit_mut(&mut |ty| {
             if let TypeRef::Named(id) = ty {
-                *id = TypeId(new_index[id.0]);
+                kept &= reached[id.0];
             }
         });
-        let mut index = 0;
-        api.types.retain(|_| {
-            index += 1;
-            keep[index - 1]
-        });
-        let mut index = 0;
-        is_component.retain(|_| {
-            index += 1;
-            keep[index - 1]
-        });
+        kept
+    });
+    if reached.iter().all(|r| *r) {
+        return;
     }
+    // Nothing kept refers to an unreached type, so it needs no type to merge into.
+    visit::retain_types(api, is_component, |i| if reached[i] { i } else { usize::MAX });
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{Api, TypeId, TypeKind, TypeRef, visit};
+use super::{Api, TypeKind, visit};
 
 /// Merges identical inline types; `is_component[i]` says whether type `i` is a component schema
 /// (components never merge with each other: their names are the spec's).
@@ -17,30 +17,8 @@ pub fn merge_identical(api: &mut Api, is_component: &mut Vec<bool>) {
         if target.iter().enumerate().all(|(i, t)| *t == i) {
             return;
         }
-        let mut new_index = vec![usize::MAX; target.len()];
-        let mut next = 0;
-        for (i, t) in target.iter().enumerate() {
-            if *t == i {
-                new_index[i] = next;
-                next += 1;
-            }
-        }
         rename_survivors(api, is_component, &target);
-        visit::every_type_ref(api, |ty| {
-            if let TypeRef::Named(id) = ty {
-                *id = TypeId(new_index[target[id.0]]);
-            }
-        });
-        let mut index = 0;
-        api.types.retain(|_| {
-            index += 1;
-            target[index - 1] == index - 1
-        });
-        let mut index = 0;
-        is_component.retain(|_| {
-            index += 1;
-            target[index - 1] == index - 1
-        });
+        visit::retain_types(api, is_component, |i| target[i]);
     }
 }
 

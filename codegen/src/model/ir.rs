@@ -692,6 +692,9 @@ pub struct Streaming {
     pub request_type: Ident,
     /// The body field set to `true`.
     pub flag: Ident,
+    /// How that optional field holds a value: `Some(true)`, or `Some(Some(true))` when it may
+    /// also be `null`.
+    pub flag_presence: Presence,
     pub status: StatusMatch,
     pub events: EventStream,
 }

@@ -2,6 +2,7 @@
 //! name already chosen and every wire name kept beside it. The emit stage reads only this module's
 //! types, never `openapiv3`'s.
 
+mod aliases;
 mod bodies;
 mod client_headers;
 mod collapse;
@@ -63,6 +64,10 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         string_formats: Vec::new(),
     };
     dedupe::merge_identical(&mut api, &mut is_component);
+    // Before names: collapsing removes types and fields, which must neither hold names nor count
+    // toward a constructor's arguments.
+    shapes::settle(&mut api.types);
+    collapse::collapse(&mut api, &mut is_component);
     visit::mark_inputs(&mut api);
     names::resolve(&mut api, &is_component)?;
     convert_prose(&mut api, settings.docs_base_url.as_deref());
@@ -75,8 +80,6 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
             "give one schema in the cycle its own properties, or break the cycle in an overlay",
         ));
     }
-    shapes::settle(&mut api.types);
-    collapse::collapse(&mut api, &is_component);
     recursion::box_recursive_fields(&mut api.types);
     sizes::box_large_variants(&mut api.types);
     types::sort_by_name(&mut api);

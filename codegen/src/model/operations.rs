@@ -483,6 +483,7 @@ fn streaming_variant(
         method: Ident::new(format!("{name}_stream")),
         request_type: Ident::new(format!("{camel}Stream")),
         flag: flag.name.clone(),
+        flag_presence: flag.presence,
         status,
         events,
     })

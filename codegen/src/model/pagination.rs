@@ -12,8 +12,7 @@
 //! array field), or the response itself when it is an array.
 
 use super::{
-    Api, FieldPath, FieldStep, NextPage, Operation, Pagination, ParamLocation, ResponseBody, Successes, TypeKind,
-    TypeRef,
+    Api, FieldPath, FieldStep, NextPage, Operation, Pagination, ParamLocation, ResponseBody, Successes, TypeRef,
 };
 use crate::settings::{PaginationSetting, Settings};
 
@@ -138,16 +137,8 @@ fn is_string(_: &Api, ty: &TypeRef) -> bool {
 }
 
 /// The fields of a struct type (through aliases and `Option`).
-fn fields_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [super::Field]> {
-    match ty {
-        TypeRef::Named(id) => match &api.type_def(*id).kind {
-            TypeKind::Struct { fields, .. } => Some(fields),
-            TypeKind::Alias(inner) => fields_of(api, inner),
-            _ => None,
-        },
-        TypeRef::Option(inner) => fields_of(api, inner),
-        _ => None,
-    }
+fn fields_of<'a>(api: &'a Api, ty: &'a TypeRef) -> Option<&'a [super::Field]> {
+    ty.struct_fields(&api.types)
 }
 
 /// The items of a page: the array field of the response, or the response when it is an array.
@@ -167,13 +158,7 @@ fn items_of(api: &Api, body: &TypeRef) -> Option<(FieldPath, TypeRef)> {
 
 /// A type through its aliases.
 fn resolve<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
-    match ty {
-        TypeRef::Named(id) => match &api.type_def(*id).kind {
-            TypeKind::Alias(inner) => resolve(api, inner),
-            _ => ty,
-        },
-        _ => ty,
-    }
+    ty.through_aliases(&api.types)
 }
 
 /// A field named like one of `names`, whose type passes `accept`, in the type or (up to `depth`

@@ -4,9 +4,6 @@
 
 use super::{MemberShape, TypeDef, TypeKind, TypeRef, Unmatched};
 
-/// How many aliases are followed before a member is taken for "any value".
-const MAX_ALIAS_DEPTH: usize = 16;
-
 /// Sets the shape of every union variant, and what each untagged union does with a value that
 /// no member fits: kept as sent when some member is an object or a list (whose fields could
 /// otherwise be lost), refused when the members are scalars or one takes any value.
@@ -14,10 +11,8 @@ pub fn settle(defs: &mut [TypeDef]) {
     let shapes: Vec<Option<Vec<MemberShape>>> = defs
         .iter()
         .map(|def| match &def.kind {
-            TypeKind::Untagged { variants, .. } => Some(variants.iter().map(|v| shape_of(&v.ty, defs, 0)).collect()),
-            TypeKind::Tagged { variants, .. } => {
-                Some(variants.iter().map(|v| shape_of(&v.variant.ty, defs, 0)).collect())
-            }
+            TypeKind::Untagged { variants, .. } => Some(variants.iter().map(|v| shape_of(&v.ty, defs)).collect()),
+            TypeKind::Tagged { variants, .. } => Some(variants.iter().map(|v| shape_of(&v.variant.ty, defs)).collect()),
             TypeKind::Struct { .. } | TypeKind::StringEnum { .. } | TypeKind::Alias(_) => None,
         })
         .collect();
@@ -38,8 +33,8 @@ pub fn settle(defs: &mut [TypeDef]) {
     }
 }
 
-fn shape_of(ty: &TypeRef, defs: &[TypeDef], depth: usize) -> MemberShape {
-    match ty {
+fn shape_of(ty: &TypeRef, defs: &[TypeDef]) -> MemberShape {
+    match ty.through_aliases(defs) {
         TypeRef::String | TypeRef::Formatted(_) => MemberShape::String { values: None },
         TypeRef::Bool => MemberShape::Boolean,
         TypeRef::Int(_) => MemberShape::Integer,
@@ -48,9 +43,9 @@ fn shape_of(ty: &TypeRef, defs: &[TypeDef], depth: usize) -> MemberShape {
         TypeRef::Map(_) | TypeRef::JsonObject => {
             MemberShape::Object { known: None, required: Vec::new(), pinned: Vec::new() }
         }
-        TypeRef::Option(inner) => shape_of(inner, defs, depth),
+        TypeRef::Option(inner) => shape_of(inner, defs),
         TypeRef::Json | TypeRef::Bytes => MemberShape::Any,
-        TypeRef::Named(id) if depth < MAX_ALIAS_DEPTH => match &defs[id.0].kind {
+        TypeRef::Named(id) => match &defs[id.0].kind {
             TypeKind::Struct { fields, .. } => MemberShape::Object {
                 known: Some(fields.iter().map(|f| f.wire_name.clone()).collect()),
                 required: fields.iter().filter(|f| f.presence.is_required()).map(|f| f.wire_name.clone()).collect(),
@@ -59,15 +54,14 @@ fn shape_of(ty: &TypeRef, defs: &[TypeDef], depth: usize) -> MemberShape {
             TypeKind::StringEnum { values } => {
                 MemberShape::String { values: Some(values.iter().map(|v| v.wire.clone()).collect()) }
             }
-            TypeKind::Alias(inner) => shape_of(inner, defs, depth + 1),
-            TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => MemberShape::Any,
+            // An alias still, after as many as are followed: a cycle, reported later.
+            TypeKind::Alias(_) | TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => MemberShape::Any,
         },
-        TypeRef::Named(_) => MemberShape::Any,
     }
 }
 
 /// The one value a field's type allows, when it allows one: a string enum of a single value.
-fn pinned_value(ty: &TypeRef, defs: &[TypeDef]) -> Option<String> {
+pub(super) fn pinned_value(ty: &TypeRef, defs: &[TypeDef]) -> Option<String> {
     match ty {
         TypeRef::Named(id) => match &defs[id.0].kind {
             TypeKind::StringEnum { values } if values.len() == 1 => Some(values[0].wire.clone()),

@@ -118,3 +118,25 @@ pub fn mark_inputs(api: &mut Api) {
         }
     }
 }
+
+/// Keeps the types that `target` maps to themselves, in their order, and points every reference
+/// to type `i` at the new place of type `target(i)` (itself, or the type it merges into); no
+/// kept type or operation may refer to a dropped type that does not merge into a kept one.
+/// `is_component` runs beside the types and is kept in step.
+pub fn retain_types(api: &mut Api, is_component: &mut Vec<bool>, target: impl Fn(usize) -> usize) {
+    let kept: Vec<bool> = (0..api.types.len()).map(|i| target(i) == i).collect();
+    let mut new_index = vec![usize::MAX; kept.len()];
+    for (next, (i, _)) in kept.iter().enumerate().filter(|(_, kept)| **kept).enumerate() {
+        new_index[i] = next;
+    }
+    // Dropped first, so that references inside dropped types need no new place.
+    let mut flags = kept.iter().copied();
+    api.types.retain(|_| flags.next().unwrap_or(true));
+    let mut flags = kept.iter().copied();
+    is_component.retain(|_| flags.next().unwrap_or(true));
+    every_type_ref(api, |ty| {
+        if let TypeRef::Named(id) = ty {
+            *id = super::TypeId(new_index[target(id.0)]);
+        }
+    });
+}

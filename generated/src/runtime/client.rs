@@ -100,7 +100,8 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())
             .field("max_response_bytes", &self.max_response_bytes)
-            .field("default_headers", &self.default_headers)
+            // Names only: a value may be a credential (an API key set as a default header).
+            .field("default_headers", &self.default_headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -401,10 +402,9 @@ impl Client {
     /// client's default headers and the call's own settings, retries it as the policy allows,
     /// and reads the whole response.
     pub async fn send<E>(&self, request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
-        let timeout = call.timeout.unwrap_or(self.timeout);
+        let timeout = self.timeout_for(call);
         let limit = self.shared.max_response_bytes;
-        let http = self.shared.http_for(request.follow_redirects);
-        let attempt = move |mut request: reqwest::Request| async move {
+        self.execute(request, call, Some("application/json"), move |http, mut request: reqwest::Request| async move {
             *request.timeout_mut() = timeout;
             let mut response = http.execute(request).await?;
             let status = response.status();
@@ -419,8 +419,8 @@ impl Client {
             let raw = RawResponse { status, headers, body, url };
             self.on_response(&raw);
             Ok(raw)
-        };
-        self.execute(request, call, Some("application/json"), attempt).await
+        })
+        .await
     }
 
     /// Sends a request as [`Client::send`] does (credentials, headers, retries, hooks), but
@@ -434,11 +434,11 @@ impl Client {
     /// or a retryable status, as for `send`. Hooks see each response's status and headers, with
     /// an empty body. No `Accept` header is added: the generated code names the media type.
     pub async fn send_streaming<E>(&self, request: Request, call: &CallOptions) -> Result<Streaming, Error<E>> {
-        let head_timeout = call.timeout.unwrap_or(self.timeout);
-        let idle_timeout = call.idle_timeout.or(self.idle_timeout).unwrap_or(head_timeout);
+        let head_timeout = self.timeout_for(call);
+        let idle_timeout = self.idle_timeout_for(call);
         let limit = self.shared.max_response_bytes;
-        let attempt = move |request: reqwest::Request| async move {
-            let response = self.shared.http.execute(request);
+        self.execute(request, call, None, move |http, request: reqwest::Request| async move {
+            let response = http.execute(request);
             let response = match head_timeout {
                 Some(after) => tokio::time::timeout(after, response)
                     .await
@@ -446,10 +446,25 @@ impl Client {
                 None => response.await?,
             };
             let streaming = Streaming::new(response, idle_timeout, limit);
-            self.on_response(&streaming.head());
+            // The head is a copy of the status, headers and URL: made only for hooks to see.
+            if !self.shared.hooks.is_empty() {
+                self.on_response(&streaming.head());
+            }
             Ok(streaming)
-        };
-        self.execute(request, call, None, attempt).await
+        })
+        .await
+    }
+
+    /// The time a whole call may take (for a streamed response, its head): the call's setting,
+    /// else the client's.
+    fn timeout_for(&self, call: &CallOptions) -> Option<Duration> {
+        call.timeout.unwrap_or(self.timeout)
+    }
+
+    /// The longest wait for the next chunk of a streamed response: the call's setting, else the
+    /// client's, else the call's timeout ([`Client::timeout_for`]). A setting of `None` is no limit.
+    fn idle_timeout_for(&self, call: &CallOptions) -> Option<Duration> {
+        call.idle_timeout.or(self.idle_timeout).unwrap_or_else(|| self.timeout_for(call))
     }
 
     fn on_response(&self, response: &RawResponse) {
@@ -460,13 +475,14 @@ impl Client {
 
     /// What `send` and `send_streaming` share: an OAuth2 token when a scheme needs one, the
     /// default and per-call headers, hooks before each attempt, and retries; `attempt` sends the
-    /// request once and reads as much of the answer as its caller wants.
-    async fn execute<R, E, Fut>(
-        &self,
+    /// request once with the HTTP client given (one that leaves redirects to the caller when the
+    /// request asks for that) and reads as much of the answer as its caller wants.
+    async fn execute<'s, R, E, Fut>(
+        &'s self,
         mut request: Request,
         call: &CallOptions,
         accept: Option<&'static str>,
-        attempt: impl Fn(reqwest::Request) -> Fut,
+        attempt: impl Fn(&'s reqwest::Client, reqwest::Request) -> Fut,
     ) -> Result<R, Error<E>>
     where
         R: Answer,
@@ -480,6 +496,7 @@ impl Client {
                 token_sources.push(source);
             }
         }
+        let http = self.shared.http_for(request.follow_redirects);
         let mut request = request.finish();
         if let Some(accept) = accept
             && !request.headers().contains_key(reqwest::header::ACCEPT)
@@ -504,7 +521,7 @@ impl Client {
             for hook in &self.shared.hooks {
                 hook.on_request(&mut sent);
             }
-            let outcome = attempt(sent).await;
+            let outcome = attempt(http, sent).await;
             let delay = match &outcome {
                 Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
                     policy.delay(retry, Some(response.headers()))
@@ -666,5 +683,42 @@ mod tests {
         assert_eq!(call.idle_timeout, Some(Some(Duration::from_secs(1))));
         let client = ClientBuilder::new("http://127.0.0.1:9").idle_timeout(None).build().unwrap();
         assert_eq!(client.idle_timeout, Some(None), "set to no limit");
+    }
+
+    #[test]
+    fn the_effective_idle_timeout_falls_back_to_the_request_timeout() {
+        let secs = |n| Some(Duration::from_secs(n));
+        let unset = CallOptions::default();
+        let client = ClientBuilder::new("http://127.0.0.1:9").build().unwrap();
+        assert_eq!(client.idle_timeout_for(&unset), Some(DEFAULT_TIMEOUT), "unset: the request timeout");
+        let client = ClientBuilder::new("http://127.0.0.1:9").timeout(secs(7)).build().unwrap();
+        assert_eq!(client.idle_timeout_for(&unset), secs(7), "follows the builder's timeout");
+        assert_eq!(client.with_timeout(secs(5)).idle_timeout_for(&unset), secs(5), "and a changed one");
+        assert_eq!(client.with_timeout(None).idle_timeout_for(&unset), None, "no timeout: no idle limit");
+        let mut timed = CallOptions::default();
+        timed.timeout(secs(3));
+        assert_eq!(client.idle_timeout_for(&timed), secs(3), "follows the call's timeout");
+
+        let client = ClientBuilder::new("http://127.0.0.1:9").idle_timeout(secs(2)).build().unwrap();
+        assert_eq!(client.idle_timeout_for(&unset), secs(2), "the client's own setting");
+        assert_eq!(client.idle_timeout_for(&timed), secs(2), "is kept whatever the call's timeout");
+        let mut call = CallOptions::default();
+        call.idle_timeout(secs(1));
+        assert_eq!(client.idle_timeout_for(&call), secs(1), "the call's setting overrides the client's");
+        call.idle_timeout(None);
+        assert_eq!(client.idle_timeout_for(&call), None, "an explicit None is no limit");
+        let client = ClientBuilder::new("http://127.0.0.1:9").idle_timeout(None).build().unwrap();
+        assert_eq!(client.idle_timeout_for(&unset), None, "the client's explicit None too");
+        assert_eq!(client.idle_timeout_for(&timed), None, "whatever the call's timeout");
+    }
+
+    #[test]
+    fn debug_output_names_default_headers_without_their_values() {
+        let builder = ClientBuilder::new("http://127.0.0.1:9").default_header("X-Api-Key", "s3cret-k3y");
+        let printed = format!("{builder:?}");
+        assert!(printed.contains("X-Api-Key"), "{printed}");
+        assert!(!printed.contains("s3cret-k3y"), "{printed}");
+        let printed = format!("{:?}", builder.build().unwrap());
+        assert!(!printed.contains("s3cret-k3y"), "{printed}");
     }
 }

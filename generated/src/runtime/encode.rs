@@ -41,9 +41,14 @@ pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Stri
 /// A parameter value as the texts it is sent as: scalars as themselves, strings unquoted, lists
 /// one text per item, `null` as nothing.
 pub(super) fn scalar_texts<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, InvalidRequest> {
-    use serde_json::Value;
     let value = serde_json::to_value(value)
         .map_err(|e| InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
+    value_texts(name, value)
+}
+
+/// [`scalar_texts`] for a value already serialized to JSON.
+pub(super) fn value_texts(name: &str, value: serde_json::Value) -> Result<Vec<String>, InvalidRequest> {
+    use serde_json::Value;
     let scalar = |v: Value| match v {
         Value::String(s) => Ok(s),
         Value::Number(n) => Ok(n.to_string()),

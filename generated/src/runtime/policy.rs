@@ -11,10 +11,10 @@ use super::response::RawResponse;
 /// When and how a failed request is sent again.
 ///
 /// A request is retried after a connection error or a 429, 502, 503 or 504 answer, if its
-/// method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) or `retry_non_idempotent` is
-/// set. The wait doubles from `initial_backoff` up to `max_backoff`, with jitter; a `Retry-After`
-/// header (seconds or an HTTP date) sets it instead, unless it asks for more than
-/// `max_retry_after`, in which case the answer is returned as it is.
+/// method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE, and QUERY where the `http` crate
+/// knows it) or `retry_non_idempotent` is set. The wait doubles from `initial_backoff` up to
+/// `max_backoff`, with jitter; a `Retry-After` header (seconds or an HTTP date) sets it instead,
+/// unless it asks for more than `max_retry_after`, in which case the answer is returned as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retrying off.
@@ -45,11 +45,7 @@ impl RetryPolicy {
     }
 
     pub(super) fn allows(&self, method: &Method) -> bool {
-        self.retry_non_idempotent
-            || matches!(
-                *method,
-                Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-            )
+        self.retry_non_idempotent || method.is_idempotent()
     }
 
     /// How long to wait before retry number `retry` (0 for the first), or `None` when the server
@@ -127,6 +123,7 @@ mod tests {
     fn only_idempotent_methods_are_retried_by_default() {
         let policy = RetryPolicy::default();
         assert!(policy.allows(&Method::GET) && policy.allows(&Method::DELETE) && policy.allows(&Method::PUT));
+        assert!(policy.allows(&Method::HEAD) && policy.allows(&Method::OPTIONS) && policy.allows(&Method::TRACE));
         assert!(!policy.allows(&Method::POST) && !policy.allows(&Method::PATCH));
         let opted_in = RetryPolicy { retry_non_idempotent: true, ..policy };
         assert!(opted_in.allows(&Method::POST));

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::auth::{ApiKeyLocation, Credential, Secret};
 use super::client::Scheme;
-use super::encode::{Multipart, QueryStyle, header_name, scalar_texts};
+use super::encode::{Multipart, QueryStyle, header_name, scalar_texts, value_texts};
 use super::form::{FieldStyle, form_pairs};
 use super::response::InvalidRequest;
 
@@ -50,14 +50,14 @@ impl Request {
         match (value, style) {
             (Value::Object(fields), QueryStyle::DeepObject) => {
                 for (key, field) in fields {
-                    for text in scalar_texts(name, &field)? {
+                    for text in value_texts(name, field)? {
                         pairs.push((format!("{name}[{key}]"), text));
                     }
                 }
             }
             (Value::Object(fields), QueryStyle::Exploded) => {
                 for (key, field) in fields {
-                    for text in scalar_texts(name, &field)? {
+                    for text in value_texts(name, field)? {
                         pairs.push((key.clone(), text));
                     }
                 }
@@ -65,7 +65,7 @@ impl Request {
             (Value::Object(fields), QueryStyle::Delimited(delimiter)) => {
                 let mut parts = Vec::new();
                 for (key, field) in fields {
-                    let texts = scalar_texts(name, &field)?;
+                    let texts = value_texts(name, field)?;
                     if !texts.is_empty() {
                         parts.push(format!("{key}{delimiter}{}", texts.join(delimiter)));
                     }
@@ -75,12 +75,12 @@ impl Request {
                 }
             }
             (value, QueryStyle::Delimited(delimiter)) => {
-                let texts = scalar_texts(name, &value)?;
+                let texts = value_texts(name, value)?;
                 if !texts.is_empty() {
                     pairs.push((name.to_string(), texts.join(delimiter)));
                 }
             }
-            (value, _) => pairs.extend(scalar_texts(name, &value)?.into_iter().map(|text| (name.to_string(), text))),
+            (value, _) => pairs.extend(value_texts(name, value)?.into_iter().map(|text| (name.to_string(), text))),
         }
         let mut url = self.inner.url_mut().query_pairs_mut();
         for (key, text) in pairs {

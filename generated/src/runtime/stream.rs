@@ -502,7 +502,7 @@ impl Parser {
         if line.is_empty() {
             return self.dispatch();
         }
-        let (field, value) = match line.iter().position(|&b| b == b':') {
+        let (field, value) = match memchr::memchr(b':', line) {
             Some(0) => return None,
             Some(colon) => {
                 let value = &line[colon + 1..];

@@ -3,6 +3,22 @@ use super::{Client, requests};
 use super::types;
 
 impl Client {
+    /// `POST /pets`
+    ///
+    /// Sends no credentials.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden_constructors::constructors::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_pet(serde_json::from_str(r#"{"kind":"cat","a":"string","b":"string","c":"string","d":"string","e":"string","f":"string","g":"string"}"#)?).send().await?;
+    /// println!("{}: {:?}", response.status(), response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn create_pet(&self, body: types::Pet) -> requests::CreatePet<'_> {
+        requests::CreatePet::new(self, body)
+    }
+
     /// `POST /sandboxes`
     ///
     /// Sends no credentials.

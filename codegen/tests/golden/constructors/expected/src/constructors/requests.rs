@@ -7,6 +7,67 @@ use super::types;
 use crate::runtime;
 use crate::runtime::{Error, Method, Response};
 
+/// A call to [`Client::create_pet`](super::Client::create_pet): `POST /pets`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreatePet<'a> {
+    client: &'a Client,
+    body: types::Pet,
+    call: runtime::CallOptions,
+}
+
+impl<'a> CreatePet<'a> {
+    #[inline]
+    pub(super) fn new(client: &'a Client, body: types::Pet) -> Self {
+        CreatePet {
+            client,
+            body,
+            call: runtime::CallOptions::default(),
+        }
+    }
+
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
+    /// The request this builder describes, not sent yet.
+    #[inline]
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let mut request = self.client.runtime.request(Method::POST, "/pets", &[])?;
+        let body = &self.body;
+        request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    #[inline]
+    pub async fn send(self) -> Result<Response<()>, Error<responses::CreatePetError>> {
+        let request = self.request()?;
+        let response = self.client.runtime.send(request, &self.call).await?;
+        match response.status().as_u16() {
+            204 => response.empty(),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
 /// A call to [`Client::create_sandbox`](super::Client::create_sandbox): `POST /sandboxes`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]

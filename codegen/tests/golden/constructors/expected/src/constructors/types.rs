@@ -4,6 +4,85 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename = "cat")]
+#[non_exhaustive]
+pub struct Cat {
+    pub a: String,
+    pub b: String,
+    pub c: String,
+    pub d: String,
+    pub e: String,
+    pub f: String,
+    pub g: String,
+}
+
+impl Cat {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(
+        a: impl Into<String>,
+        b: impl Into<String>,
+        c: impl Into<String>,
+        d: impl Into<String>,
+        e: impl Into<String>,
+        f: impl Into<String>,
+        g: impl Into<String>,
+    ) -> Self {
+        Cat {
+            a: a.into(),
+            b: b.into(),
+            c: c.into(),
+            d: d.into(),
+            e: e.into(),
+            f: f.into(),
+            g: g.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename = "dog")]
+#[non_exhaustive]
+pub struct Dog {}
+impl Dog {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Dog {}
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Pet {
+    /// `kind` is `cat`.
+    Cat(Box<Cat>),
+    /// `kind` is `dog`.
+    Dog(Dog),
+    /// A `kind` this version of the API description does not list, as sent.
+    Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for Pet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_tagged(
+            deserializer,
+            "kind",
+            &[&["cat"], &["dog"]],
+            &[],
+            |member, value| Ok(
+                match member {
+                    0 => Pet::Cat(Box::new(::serde::Deserialize::deserialize(value)?)),
+                    _ => Pet::Dog(::serde::Deserialize::deserialize(value)?),
+                },
+            ),
+            Pet::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Rule {
     pub name: String,

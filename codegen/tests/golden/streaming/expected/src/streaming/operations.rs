@@ -28,6 +28,28 @@ impl Client {
         self.create_chat(body).streaming()
     }
 
+    /// `POST /completions`
+    ///
+    /// Sends no credentials.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden_streaming::streaming::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.create_completion().send().await?;
+    /// println!("{}: {:?}", response.status(), response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn create_completion(&self) -> requests::CreateCompletion<'_> {
+        requests::CreateCompletion::new(self)
+    }
+
+    /// [`create_completion`](Self::create_completion), answered as server-sent events: the body's `stream` is set to `true`.
+    #[inline]
+    pub fn create_completion_stream(&self) -> requests::CreateCompletionStream<'_> {
+        self.create_completion().streaming()
+    }
+
     /// `GET /jobs/{id}/events`
     ///
     /// Sends no credentials.

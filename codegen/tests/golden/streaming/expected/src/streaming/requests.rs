@@ -74,7 +74,7 @@ impl<'a> CreateChat<'a> {
     }
 }
 
-/// [`create_chat`](super::Client::create_chat) as server-sent events: `send` sets the body's `stream` to `true` and gives          the events as they come.
+/// [`create_chat`](super::Client::create_chat) as server-sent events: `send` sets the body's `stream` to `true` and gives the events as they come.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateChatStream<'a> {
@@ -114,6 +114,123 @@ impl CreateChatStream<'_> {
             }
             _ => Err(response.unexpected()),
         }
+    }
+}
+
+/// A call to [`Client::create_completion`](super::Client::create_completion): `POST /completions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateCompletion<'a> {
+    client: &'a Client,
+    body: Option<types::CreateCompletionBody>,
+    call: runtime::CallOptions,
+}
+
+impl<'a> CreateCompletion<'a> {
+    #[inline]
+    pub(super) fn new(client: &'a Client) -> Self {
+        CreateCompletion {
+            client,
+            body: None,
+            call: runtime::CallOptions::default(),
+        }
+    }
+
+    /// The request body (optional).
+    #[inline]
+    pub fn body(mut self, body: types::CreateCompletionBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
+    /// The request this builder describes, not sent yet.
+    #[inline]
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let mut request = self
+            .client
+            .runtime
+            .request(Method::POST, "/completions", &[])?;
+        if let Some(body) = &self.body {
+            request.json(body)?;
+        }
+        request.header("accept", "application/json, text/event-stream")?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::Chunk>, Error<responses::CreateCompletionError>> {
+        let request = self.request()?;
+        let response = self.client.runtime.send(request, &self.call).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// [`create_completion`](super::Client::create_completion) as server-sent events: `send` sets the body's `stream` to `true` and gives the events as they come.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateCompletionStream<'a> {
+    inner: CreateCompletion<'a>,
+}
+
+impl<'a> CreateCompletion<'a> {
+    /// The same request, as server-sent events.
+    #[inline]
+    pub fn streaming(self) -> CreateCompletionStream<'a> {
+        CreateCompletionStream {
+            inner: self,
+        }
+    }
+}
+
+impl CreateCompletionStream<'_> {
+    /// Sends the request; a success is a stream of events, read as they come (not cut by the
+    /// request's time limit, but by an idle one between events).
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<
+        Response<runtime::EventStream<types::Chunk>>,
+        Error<responses::CreateCompletionError>,
+    > {
+        let mut inner = self.inner;
+        if let Some(body) = &mut inner.body {
+            body.stream = Some(Some(true));
+        }
+        let mut request = inner.request()?;
+        request.header("accept", "text/event-stream")?;
+        let response = inner.client.runtime.send_streaming(request, &inner.call).await?;
+        if matches!(response.status().as_u16(), 200) {
+            return Ok(response.events(None));
+        }
+        let response = response.into_raw().await?;
+        Err(response.unexpected())
     }
 }
 

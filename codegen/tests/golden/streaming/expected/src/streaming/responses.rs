@@ -11,6 +11,10 @@ pub enum CreateChatError {
     UnprocessableEntity(types::CreateChatUnprocessableEntityResponse),
 }
 
+/// The error responses [`Client::create_completion`](super::Client::create_completion) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCompletionError {}
 /// The error responses [`Client::watch_job`](super::Client::watch_job) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

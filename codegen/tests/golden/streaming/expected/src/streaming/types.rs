@@ -48,6 +48,41 @@ pub struct CreateChatUnprocessableEntityResponse {
     pub detail: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateCompletionBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::present_or_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stream: Option<Option<bool>>,
+}
+
+impl CreateCompletionBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CreateCompletionBody {
+            prompt: None,
+            stream: None,
+        }
+    }
+
+    /// Sets [`prompt`](Self::prompt).
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Some(value.into());
+        self
+    }
+
+    /// Sets [`stream`](Self::stream).
+    pub fn stream(mut self, value: Option<bool>) -> Self {
+        self.stream = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
