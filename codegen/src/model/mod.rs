@@ -38,12 +38,12 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     let openapi = &spec.openapi;
     let mut types = types::TypeBuilder::new(spec, settings)?;
     let (security_schemes, default_security) = security::schemes(spec)?;
-    let (operations, mut warnings, operation_examples) =
+    // Examples of parameters and media types are recorded in `types` as operations are built.
+    let (operations, mut warnings) =
         operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
     let (client_headers, header_warnings) = client_headers::client_headers(spec, settings, &mut types)?;
     warnings.extend(header_warnings);
-    let (types, mut is_component, type_warnings, mut examples) = types.finish();
-    examples.extend(operation_examples);
+    let (types, mut is_component, type_warnings, examples) = types.finish();
     warnings.extend(type_warnings);
     warnings.splice(0..0, spec.warnings.iter().cloned());
     let mut api = Api {

@@ -9,9 +9,9 @@ use super::ident::{self, Ident};
 use super::schema_view::SchemaRef;
 use super::types::{Ctx, TypeBuilder};
 use super::{
-    BodyEncoding, EventStream, Example, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate,
-    QueryStyle, RequestBody, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, Streaming, Successes,
-    TypeRef, Warning, refs, samples, security,
+    BodyEncoding, EventStream, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate, QueryStyle,
+    RequestBody, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, Streaming, Successes, TypeRef, Warning,
+    refs, samples, security,
 };
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;
@@ -23,7 +23,7 @@ pub fn build<'a>(
     types: &mut TypeBuilder<'a>,
     schemes: &[super::SecurityScheme],
     default_security: &[SecurityRequirement],
-) -> Result<(Vec<Operation>, Vec<Warning>, Vec<Example>)> {
+) -> Result<(Vec<Operation>, Vec<Warning>)> {
     let mut operations: Vec<Operation> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     // Every operation whose path template is wrong is reported, not only the first.
@@ -119,7 +119,7 @@ pub fn build<'a>(
         }
     }
     match path_problems.len() {
-        0 => Ok((operations, warnings, Vec::new())),
+        0 => Ok((operations, warnings)),
         1 => Err(path_problems.remove(0)),
         _ => Err(Error::Several(path_problems)),
     }
