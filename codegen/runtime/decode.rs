@@ -1,14 +1,4 @@
-//! Decoding helpers that generated types name in their `serde` attributes.
-
-/// Decodes a field that must be present but may be `null`: unlike a plain `Option`, a missing
-/// key is an error.
-pub fn required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer)
-}
+//! Decoding helpers that generated enums and unions call from their `Deserialize` impls.
 
 /// Decodes a string enum: `known` gives the variant of a listed value, and any other string is
 /// kept by `unknown`, so a value added to the API later decodes instead of failing. Generated
@@ -189,28 +179,9 @@ where
     }
 }
 
-/// Decodes a field that may be absent or `null`: absent stays `None` (through `#[serde(default)]`),
-/// `null` becomes `Some(None)` and a value `Some(Some(value))`.
-pub fn present_or_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The attributes the generator writes on optional fields, nullable or not.
-    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-    struct Patch {
-        #[serde(default, deserialize_with = "present_or_null", skip_serializing_if = "Option::is_none")]
-        note: Option<Option<String>>,
-        #[serde(deserialize_with = "required_nullable")]
-        expires_at: Option<i64>,
-    }
 
     #[derive(Debug, PartialEq)]
     enum Mode {
@@ -234,18 +205,6 @@ mod tests {
         assert_eq!(mode(serde_json::json!("fast")).unwrap(), Mode::Fast);
         assert_eq!(mode(serde_json::json!("slow")).unwrap(), Mode::Unknown("slow".into()));
         assert!(mode(serde_json::json!(3)).is_err());
-    }
-
-    #[test]
-    fn absent_null_and_value_stay_apart() {
-        let decode = |json: &str| serde_json::from_str::<Patch>(json);
-        assert_eq!(decode(r#"{"expires_at": null}"#).unwrap().note, None);
-        assert_eq!(decode(r#"{"note": null, "expires_at": 1}"#).unwrap().note, Some(None));
-        assert_eq!(decode(r#"{"note": "x", "expires_at": 1}"#).unwrap().note, Some(Some("x".into())));
-        assert!(decode(r#"{"note": "x"}"#).is_err(), "a required nullable field must be present");
-        let encode = |note| serde_json::to_string(&Patch { note, expires_at: None }).unwrap();
-        assert_eq!(encode(None), r#"{"expires_at":null}"#);
-        assert_eq!(encode(Some(None)), r#"{"note":null,"expires_at":null}"#);
     }
 
     #[derive(Debug, PartialEq, serde::Deserialize)]

@@ -21,6 +21,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
+    ("structs.rs", include_str!("../../runtime/structs.rs")),
 ];
 
 /// What the generated crate is called and how it was made.

@@ -12,6 +12,7 @@ mod pagination;
 mod readme;
 mod requests;
 mod responses;
+mod structs;
 mod tokens;
 mod types;
 mod unions;

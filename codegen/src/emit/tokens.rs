@@ -120,11 +120,7 @@ impl Paths {
         if self.qualified { quote!(::std::boxed::Box) } else { quote!(Box) }
     }
 
-    pub fn serde_derives(self) -> TokenStream {
-        if self.qualified { quote!(::serde::Serialize, ::serde::Deserialize) } else { quote!(Serialize, Deserialize) }
-    }
-
-    /// `Serialize` alone, for types that implement `Deserialize` by hand.
+    /// `Serialize`, derived by every struct and union (decoding is written out, see `structs`).
     pub fn serialize_derive(self) -> TokenStream {
         if self.qualified { quote!(::serde::Serialize) } else { quote!(Serialize) }
     }
@@ -135,7 +131,7 @@ impl Paths {
             quote!()
         } else {
             quote!(
-                use serde::{Deserialize, Serialize};
+                use serde::Serialize;
             )
         }
     }

@@ -5,14 +5,19 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
-use super::unions;
+use super::{structs, unions};
 use crate::model::{Api, EnumValue, Field, Presence, StructTag, TypeDef, TypeKind};
 
 pub fn types_module(api: &Api) -> TokenStream {
     let paths = Paths::types_module(api);
     let header =
         inner_doc_attrs(&format!("The schemas of {} {}, as Rust types.", sanitize(&api.title), sanitize(&api.version)));
-    let import = (!api.types.is_empty()).then(|| paths.serde_import());
+    // String enums and aliases derive nothing.
+    let derives_serialize = api
+        .types
+        .iter()
+        .any(|def| matches!(def.kind, TypeKind::Struct { .. } | TypeKind::Untagged { .. } | TypeKind::Tagged { .. }));
+    let import = derives_serialize.then(|| paths.serde_import());
     let items = api.types.iter().map(|def| type_item(api, paths, def));
     quote! {
         #header
@@ -26,24 +31,26 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, tag } => {
-            let derives = paths.serde_derives();
+            let serialize = paths.serialize_derive();
             let tag =
                 tag.as_ref().map(|StructTag { property, value }| quote!(#[serde(tag = #property, rename = #value)]));
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(Default,) } else { quote!() };
             let constructor = def.input.then(|| constructor(api, paths, &name, fields, def.required_type.as_ref()));
+            let deserialize = structs::deserialize(api, paths, &name, fields);
             let fields = fields.iter().map(|f| field(api, paths, f));
             // Non-exhaustive: a property added to the spec later is a field added to the type,
             // which must not break callers; they build values with `new` and setters instead.
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #default #derives)]
+                #[derive(Debug, Clone, PartialEq, #default #serialize)]
                 #tag
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
                 }
 
+                #deserialize
                 #constructor
             }
         }
@@ -82,15 +89,7 @@ fn constructor(
             continue;
         }
         if required_type.is_some() {
-            let mut ty = paths.type_of(api, &field.ty);
-            if field.boxed {
-                let boxed = paths.boxed();
-                ty = quote!(#boxed<#ty>);
-            }
-            if field.presence.is_nullable() {
-                let option = paths.option();
-                ty = quote!(#option<#ty>);
-            }
+            let ty = field_type(api, paths, field);
             let docs = doc_attrs([field.docs.as_deref()]);
             grouped.push(quote!(#docs pub #field_name: #ty,));
             inits.push(quote!(#field_name: required.#field_name,));
@@ -168,45 +167,40 @@ fn field_input(api: &Api, paths: Paths, field: &Field, value: &proc_macro2::Iden
 fn field(api: &Api, paths: Paths, field: &Field) -> TokenStream {
     let docs = doc_attrs([field.docs.as_deref()]);
     let name = ident(&field.name);
-    let mut ty = paths.type_of(api, &field.ty);
-    if field.boxed {
-        let boxed = paths.boxed();
-        ty = quote!(#boxed<#ty>);
-    }
+    let ty = field_type(api, paths, field);
+    // Decoding is `DecodeStruct`'s (see `structs`): these attributes are for `Serialize` alone.
     let mut serde: Vec<TokenStream> = Vec::new();
     if field.name != *field.wire_name {
         let wire = &field.wire_name;
         serde.push(quote!(rename = #wire));
     }
-    let option = paths.option();
-    let is_none = paths.is_none_fn();
-    let ty = match field.presence {
-        Presence::Required => ty,
-        // `Option` alone would also accept a missing key; the spec says it must be there.
-        Presence::RequiredNullable => {
-            serde.push(quote!(deserialize_with = "crate::runtime::required_nullable"));
-            quote!(#option<#ty>)
-        }
-        Presence::Optional => {
-            serde.push(quote!(default, skip_serializing_if = #is_none));
-            quote!(#option<#ty>)
-        }
-        // Absent (`None`), `null` (`Some(None)`) and a value are three different things here: a
-        // PATCH body must be able to clear a field and to leave it alone.
-        Presence::OptionalNullable => {
-            serde.push(quote!(
-                default,
-                deserialize_with = "crate::runtime::present_or_null",
-                skip_serializing_if = #is_none
-            ));
-            quote!(#option<#option<#ty>>)
-        }
-    };
+    if !field.presence.is_required() {
+        let is_none = paths.is_none_fn();
+        serde.push(quote!(skip_serializing_if = #is_none));
+    }
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #docs
         #serde
         pub #name: #ty,
+    }
+}
+
+/// A field's type as stored: boxed where it closes a cycle, then wrapped in an `Option` per way
+/// it may be missing. Absent (`None`), `null` (`Some(None)`) and a value are three different
+/// things for an optional nullable field: a PATCH body must be able to clear a field and to leave
+/// it alone.
+pub(super) fn field_type(api: &Api, paths: Paths, field: &Field) -> TokenStream {
+    let mut ty = paths.type_of(api, &field.ty);
+    if field.boxed {
+        let boxed = paths.boxed();
+        ty = quote!(#boxed<#ty>);
+    }
+    let option = paths.option();
+    match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(#option<#ty>),
+        Presence::OptionalNullable => quote!(#option<#option<#ty>>),
     }
 }
 

@@ -21,10 +21,10 @@ pub fn untagged_enum(
 ) -> TokenStream {
     let items = variants.iter().map(|v| union_variant(api, paths, v));
     if unmatched == Unmatched::Refused && told_apart_by_json_type(variants) {
-        let derives = paths.serde_derives();
+        let serialize = paths.serialize_derive();
         return quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, #derives)]
+            #[derive(Debug, Clone, PartialEq, #serialize, ::serde::Deserialize)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {

@@ -3,13 +3,15 @@
 //! request building, retries, response decoding and errors, streamed responses (server-sent
 //! events, downloads) and pagination. Generated operations are thin calls into it.
 //!
-//! Generated types need only [`required_nullable`], [`present_or_null`], [`decode_enum`],
-//! [`decode_tagged`] and [`decode_union`], which serde alone provides; everything else here, and with it reqwest and tokio, is behind
-//! the crate's `client` feature (on by default).
+//! Generated types need only [`DecodeStruct`] and its helpers, [`decode_enum`], [`decode_tagged`]
+//! and [`decode_union`], which serde alone provides; everything else here, and with it reqwest and
+//! tokio, is behind the crate's `client` feature (on by default).
 
 mod decode;
+mod structs;
 
-pub use decode::{Shape, decode_enum, decode_tagged, decode_union, present_or_null, required_nullable};
+pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
+pub use structs::{DecodeStruct, decode_field, decode_struct, required_field};
 
 #[cfg(feature = "client")]
 mod auth;

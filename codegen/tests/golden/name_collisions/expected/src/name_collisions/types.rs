@@ -6,47 +6,193 @@ pub type ListPetsResponse = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListPetsResponse2 {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<Pet2>>,
 }
 
+impl<'de> crate::runtime::DecodeStruct<'de> for ListPetsResponse2 {
+    type Slots = (::std::option::Option<::std::option::Option<::std::vec::Vec<Pet2>>>,);
+    const EMPTY: Self::Slots = (None,);
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "items" => Some(0),
+            _ => None,
+        }
+    }
+
+    fn put<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::decode_field(&mut slots.0, "items", map),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(ListPetsResponse2 {
+            items: slots.0.flatten(),
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListPetsResponse2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_struct(deserializer, "ListPetsResponse2")
+    }
+}
+
 /// A schema named like a prelude type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Option {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+impl<'de> crate::runtime::DecodeStruct<'de> for Option {
+    type Slots = (::std::option::Option<::std::option::Option<::std::string::String>>,);
+    const EMPTY: Self::Slots = (None,);
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => Some(0),
+            _ => None,
+        }
+    }
+
+    fn put<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::decode_field(&mut slots.0, "value", map),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(Option { value: slots.0.flatten() })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Option {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_struct(deserializer, "Option")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Pet {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+impl<'de> crate::runtime::DecodeStruct<'de> for Pet {
+    type Slots = (::std::option::Option<::std::option::Option<::std::string::String>>,);
+    const EMPTY: Self::Slots = (None,);
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
+
+    fn put<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::decode_field(&mut slots.0, "name", map),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(Pet { name: slots.0.flatten() })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Pet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_struct(deserializer, "Pet")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Pet2 {
-    #[serde(
-        rename = "fooBar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "fooBar", skip_serializing_if = "::std::option::Option::is_none")]
     pub foo_bar: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "foo_bar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "foo_bar", skip_serializing_if = "::std::option::Option::is_none")]
     pub foo_bar_2: ::std::option::Option<i64>,
-    #[serde(
-        rename = "FOO-BAR",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "FOO-BAR", skip_serializing_if = "::std::option::Option::is_none")]
     pub foo_bar_3: ::std::option::Option<bool>,
+}
+
+impl<'de> crate::runtime::DecodeStruct<'de> for Pet2 {
+    type Slots = (
+        ::std::option::Option<::std::option::Option<::std::string::String>>,
+        ::std::option::Option<::std::option::Option<i64>>,
+        ::std::option::Option<::std::option::Option<bool>>,
+    );
+    const EMPTY: Self::Slots = (None, None, None);
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "fooBar" => Some(0),
+            "foo_bar" => Some(1),
+            "FOO-BAR" => Some(2),
+            _ => None,
+        }
+    }
+
+    fn put<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::decode_field(&mut slots.0, "fooBar", map),
+            1 => crate::runtime::decode_field(&mut slots.1, "foo_bar", map),
+            2 => crate::runtime::decode_field(&mut slots.2, "FOO-BAR", map),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(Pet2 {
+            foo_bar: slots.0.flatten(),
+            foo_bar_2: slots.1.flatten(),
+            foo_bar_3: slots.2.flatten(),
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Pet2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_struct(deserializer, "Pet2")
+    }
 }

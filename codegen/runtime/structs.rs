@@ -1,0 +1,208 @@
+//! Decoding of generated structs. serde's derive writes, for every struct, a field enum with its
+//! own visitor, a sequence visitor and a map visitor; a crate with hundreds of structs spends
+//! most of its type checking there. A generated struct instead says only what is its own (which
+//! key is which field, how a field is stored, which are required) and the one visitor here does
+//! the rest. What it accepts is what the derive accepts from JSON, less the array form of a
+//! struct, which no JSON API sends: unknown keys are skipped, a repeated key is an error, a
+//! missing required key is an error naming it.
+
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
+
+/// A struct decoded by [`decode_struct`]: the values read so far are kept in `Slots` (one
+/// `Option` per field, `None` until its key is read), starting from `EMPTY`.
+pub trait DecodeStruct<'de>: Sized {
+    /// One slot per field.
+    type Slots;
+    /// Every slot empty.
+    const EMPTY: Self::Slots;
+
+    /// The field a key names, if any.
+    fn index(key: &str) -> Option<usize>;
+
+    /// Reads the value of field `index` from `map` into its slot.
+    fn put<A: MapAccess<'de>>(slots: &mut Self::Slots, index: usize, map: &mut A) -> Result<(), A::Error>;
+
+    /// The struct, once the map is read; an error names a required field that was missing.
+    fn finish<E: Error>(slots: Self::Slots) -> Result<Self, E>;
+}
+
+/// Decodes struct `T` (called `name` in error messages) from a map.
+pub fn decode_struct<'de, D, T>(deserializer: D, name: &'static str) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DecodeStruct<'de>,
+{
+    deserializer.deserialize_map(StructVisitor { name, decoded: PhantomData })
+}
+
+/// Reads one field's value into its slot; a slot already filled means the key came twice.
+pub fn decode_field<'de, A, V>(slot: &mut Option<V>, key: &'static str, map: &mut A) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    V: serde::Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(key));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// The value of a required field, or the error that names it.
+pub fn required_field<V, E: Error>(slot: Option<V>, key: &'static str) -> Result<V, E> {
+    slot.ok_or_else(|| E::missing_field(key))
+}
+
+struct StructVisitor<T> {
+    name: &'static str,
+    decoded: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(formatter, "struct {}", self.name)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut slots = T::EMPTY;
+        while let Some(key) = map.next_key_seed(FieldKey::<T>(PhantomData))? {
+            match key {
+                Some(index) => T::put(&mut slots, index, &mut map)?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        T::finish(slots)
+    }
+}
+
+/// A key, read as the index of the field it names: the key is matched where the format hands
+/// it over (borrowed, or in a scratch buffer), never copied.
+struct FieldKey<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: DecodeStruct<'de>> DeserializeSeed<'de> for FieldKey<T> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de, T: DecodeStruct<'de>> Visitor<'de> for FieldKey<T> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a field name")
+    }
+
+    fn visit_str<E: Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(T::index(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the generator writes for a struct with one field of each kind: required, required
+    /// but nullable, optional, and optional and nullable (absent, `null` and a value kept apart).
+    #[derive(Debug, PartialEq)]
+    struct Patch {
+        id: String,
+        expires_at: Option<i64>,
+        tags: Option<Vec<String>>,
+        note: Option<Option<String>>,
+    }
+
+    impl<'de> DecodeStruct<'de> for Patch {
+        type Slots = (Option<String>, Option<Option<i64>>, Option<Option<Vec<String>>>, Option<Option<String>>);
+        const EMPTY: Self::Slots = (None, None, None, None);
+
+        fn index(key: &str) -> Option<usize> {
+            match key {
+                "id" => Some(0),
+                "expires_at" => Some(1),
+                "tags" => Some(2),
+                "note" => Some(3),
+                _ => None,
+            }
+        }
+
+        fn put<A: MapAccess<'de>>(slots: &mut Self::Slots, index: usize, map: &mut A) -> Result<(), A::Error> {
+            match index {
+                0 => decode_field(&mut slots.0, "id", map),
+                1 => decode_field(&mut slots.1, "expires_at", map),
+                2 => decode_field(&mut slots.2, "tags", map),
+                3 => decode_field(&mut slots.3, "note", map),
+                _ => Ok(()),
+            }
+        }
+
+        fn finish<E: Error>(slots: Self::Slots) -> Result<Self, E> {
+            Ok(Patch {
+                id: required_field(slots.0, "id")?,
+                expires_at: required_field(slots.1, "expires_at")?,
+                tags: slots.2.flatten(),
+                note: slots.3,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Patch {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_struct(deserializer, "Patch")
+        }
+    }
+
+    fn decode(json: &str) -> Result<Patch, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn each_kind_of_field_decodes_as_the_derive_would() {
+        let full = decode(r#"{"id": "a", "expires_at": 5, "tags": ["x"], "note": "n"}"#).unwrap();
+        assert_eq!(
+            full,
+            Patch { id: "a".into(), expires_at: Some(5), tags: Some(vec!["x".into()]), note: Some(Some("n".into())) }
+        );
+        let least = decode(r#"{"id": "a", "expires_at": null}"#).unwrap();
+        assert_eq!(least, Patch { id: "a".into(), expires_at: None, tags: None, note: None });
+        // `null` for an optional field is no value; for an optional nullable one it is a value.
+        let nulls = decode(r#"{"id": "a", "expires_at": null, "tags": null, "note": null}"#).unwrap();
+        assert_eq!((nulls.tags, nulls.note), (None, Some(None)));
+    }
+
+    #[test]
+    fn missing_required_keys_repeated_keys_and_other_shapes_are_refused() {
+        assert!(decode(r#"{"expires_at": 1}"#).unwrap_err().starts_with("missing field `id`"));
+        // Nullable, but required all the same.
+        assert!(decode(r#"{"id": "a"}"#).unwrap_err().starts_with("missing field `expires_at`"));
+        let repeated = decode(r#"{"id": "a", "expires_at": 1, "id": "b"}"#).unwrap_err();
+        assert!(repeated.starts_with("duplicate field `id`"), "{repeated}");
+        let array = decode(r#"["a", 1]"#).unwrap_err();
+        assert!(array.starts_with("invalid type: sequence, expected struct Patch"), "{array}");
+        let wrong = decode(r#"{"id": 7, "expires_at": 1}"#).unwrap_err();
+        assert!(wrong.starts_with("invalid type: integer `7`, expected a string"), "{wrong}");
+    }
+
+    #[test]
+    fn unknown_keys_are_skipped_whatever_their_value() {
+        let json = r#"{"later": {"deep": [1, {"x": null}]}, "id": "a", "expires_at": 2, "type": "t"}"#;
+        assert_eq!(decode(json).unwrap().expires_at, Some(2));
+    }
+
+    #[test]
+    fn keys_are_read_from_escaped_text_and_from_values_alike() {
+        // An escaped key is unescaped into serde_json's scratch buffer before it is matched.
+        assert_eq!(decode(r#"{"\u0069d": "a", "expires_at": 3}"#).unwrap().id, "a");
+        // A `Value` (how unions hand a member its body) gives its keys owned.
+        let value = serde_json::json!({"id": "b", "expires_at": null, "note": null});
+        let patch: Patch = serde_json::from_value(value).unwrap();
+        assert_eq!((patch.id.as_str(), patch.note), ("b", Some(None)));
+    }
+}
