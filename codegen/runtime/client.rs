@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use super::auth::{Credential, TokenSource};
 use super::encode::header_name;
 use super::policy::{self, Hook, RetryPolicy};
 use super::request::Request;
-use super::response::{Error, InvalidRequest, RawResponse};
+use super::response::{Error, InvalidRequest, RawResponse, Response};
 use super::stream::{self, StreamError, Streaming, Unread};
 use reqwest::{Method, StatusCode};
 
@@ -240,6 +241,9 @@ impl ClientBuilder {
     }
 }
 
+/// A call in flight (see [`Client::call`]).
+type Sending<'a, T, E> = Pin<Box<dyn Future<Output = Result<Response<T>, Error<E>>> + Send + 'a>>;
+
 /// A configured connection to one API: base URL, credentials, policies and the HTTP client.
 /// Clones share the connection pool and the OAuth2 token cache.
 #[derive(Clone)]
@@ -395,6 +399,27 @@ impl Client {
         }
         request.schemes = alternative;
         Ok(request)
+    }
+
+    /// A generated operation's whole `send`: sends the request its builder made (or gives the
+    /// reason it could not make one) as [`Client::send`] does, and decodes the answer with
+    /// `decode`, which matches the operation's statuses.
+    ///
+    /// Every operation shares this one async body: an `async fn send` per operation made each
+    /// crate lower and check hundreds of state machines that differed only in their decoding,
+    /// which is not async. Boxed, a call is a pointer wherever it is held (a caller's future
+    /// that awaits a hundred calls stays small) and is `Send` by its type. One allocation per
+    /// call.
+    pub fn call<'a, T: 'a, E: Send + 'a>(
+        &'a self,
+        request: Result<Request, InvalidRequest>,
+        call: CallOptions,
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Sending<'a, T, E> {
+        Box::pin(async move {
+            let response = self.send(request?, &call).await?;
+            decode(response)
+        })
     }
 
     /// Sends a request (fetching an OAuth2 token first when its scheme needs one) with the

@@ -284,13 +284,12 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     } else {
+        // Not an `async fn`: the runtime's `call` is the one async body, boxed (see there).
         quote! {
             /// Sends the request and decodes the answer.
             #[inline]
-            pub async fn send(self) -> Result<Response<#success>, Error<responses::#error_type>> {
-                let request = self.request()?;
-                let response = self.client.runtime.send(request, &self.call).await?;
-                #dispatch
+            pub fn send(self) -> impl ::std::future::Future<Output = Result<Response<#success>, Error<responses::#error_type>>> + ::std::marker::Send {
+                self.client.runtime.call(self.request(), self.call, |response| #dispatch)
             }
         }
     };

@@ -134,20 +134,35 @@ impl<'a> ListAgents<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::AgentList>, Error<responses::ListAgentsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::ListAgentsError::Unauthorized)),
-            403 => Err(response.error_json(responses::ListAgentsError::Forbidden)),
-            500 => {
-                Err(response.error_json(responses::ListAgentsError::InternalServerError))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::AgentList>, Error<responses::ListAgentsError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response.error_json(responses::ListAgentsError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::ListAgentsError::Forbidden))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(responses::ListAgentsError::InternalServerError),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -241,24 +256,44 @@ impl<'a> CreateAgent<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Agent>, Error<responses::CreateAgentError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::CreateAgentError::BadRequest)),
-            401 => Err(response.error_json(responses::CreateAgentError::Unauthorized)),
-            403 => Err(response.error_json(responses::CreateAgentError::Forbidden)),
-            409 => Err(response.error_json(responses::CreateAgentError::Conflict)),
-            500 => {
-                Err(
-                    response.error_json(responses::CreateAgentError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Agent>, Error<responses::CreateAgentError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(response.error_json(responses::CreateAgentError::BadRequest))
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateAgentError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::CreateAgentError::Forbidden))
+                    }
+                    409 => {
+                        Err(response.error_json(responses::CreateAgentError::Conflict))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateAgentError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -331,21 +366,32 @@ impl<'a> GetAgent<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Agent>, Error<responses::GetAgentError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::GetAgentError::Unauthorized)),
-            403 => Err(response.error_json(responses::GetAgentError::Forbidden)),
-            404 => Err(response.error_json(responses::GetAgentError::NotFound)),
-            500 => {
-                Err(response.error_json(responses::GetAgentError::InternalServerError))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Agent>, Error<responses::GetAgentError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(response.error_json(responses::GetAgentError::Unauthorized))
+                    }
+                    403 => Err(response.error_json(responses::GetAgentError::Forbidden)),
+                    404 => Err(response.error_json(responses::GetAgentError::NotFound)),
+                    500 => {
+                        Err(
+                            response
+                                .error_json(responses::GetAgentError::InternalServerError),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -414,24 +460,44 @@ impl<'a> UpdateAgent<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Agent>, Error<responses::UpdateAgentError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::UpdateAgentError::BadRequest)),
-            401 => Err(response.error_json(responses::UpdateAgentError::Unauthorized)),
-            403 => Err(response.error_json(responses::UpdateAgentError::Forbidden)),
-            404 => Err(response.error_json(responses::UpdateAgentError::NotFound)),
-            500 => {
-                Err(
-                    response.error_json(responses::UpdateAgentError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Agent>, Error<responses::UpdateAgentError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(response.error_json(responses::UpdateAgentError::BadRequest))
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateAgentError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::UpdateAgentError::Forbidden))
+                    }
+                    404 => {
+                        Err(response.error_json(responses::UpdateAgentError::NotFound))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateAgentError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -492,23 +558,41 @@ impl<'a> DeleteAgent<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Agent>, Error<responses::DeleteAgentError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::DeleteAgentError::Unauthorized)),
-            403 => Err(response.error_json(responses::DeleteAgentError::Forbidden)),
-            404 => Err(response.error_json(responses::DeleteAgentError::NotFound)),
-            500 => {
-                Err(
-                    response.error_json(responses::DeleteAgentError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Agent>, Error<responses::DeleteAgentError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteAgentError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::DeleteAgentError::Forbidden))
+                    }
+                    404 => {
+                        Err(response.error_json(responses::DeleteAgentError::NotFound))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteAgentError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -569,18 +653,24 @@ impl<'a> ListAgentRevisions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::RevisionMetadata>>,
-        Error<responses::ListAgentRevisionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::RevisionMetadata>>,
+            Error<responses::ListAgentRevisionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -710,30 +800,44 @@ impl<'a> ListApplications<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::ApplicationList>,
-        Error<responses::ListApplicationsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(response.error_json(responses::ListApplicationsError::Unauthorized))
-            }
-            403 => Err(response.error_json(responses::ListApplicationsError::Forbidden)),
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::ListApplicationsError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ApplicationList>,
+            Error<responses::ListApplicationsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::ListApplicationsError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::ListApplicationsError::Forbidden),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::ListApplicationsError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -829,31 +933,56 @@ impl<'a> CreateApplication<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Application>, Error<responses::CreateApplicationError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                Err(response.error_json(responses::CreateApplicationError::BadRequest))
-            }
-            401 => {
-                Err(response.error_json(responses::CreateApplicationError::Unauthorized))
-            }
-            403 => Err(response.error_json(responses::CreateApplicationError::Forbidden)),
-            409 => Err(response.error_json(responses::CreateApplicationError::Conflict)),
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::CreateApplicationError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Application>,
+            Error<responses::CreateApplicationError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateApplicationError::BadRequest),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateApplicationError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateApplicationError::Forbidden),
+                        )
+                    }
+                    409 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateApplicationError::Conflict),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateApplicationError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -917,24 +1046,49 @@ impl<'a> GetApplication<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Application>, Error<responses::GetApplicationError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::GetApplicationError::Unauthorized)),
-            403 => Err(response.error_json(responses::GetApplicationError::Forbidden)),
-            404 => Err(response.error_json(responses::GetApplicationError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::GetApplicationError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Application>,
+            Error<responses::GetApplicationError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::GetApplicationError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::GetApplicationError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response.error_json(responses::GetApplicationError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetApplicationError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1006,31 +1160,56 @@ impl<'a> UpdateApplication<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Application>, Error<responses::UpdateApplicationError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                Err(response.error_json(responses::UpdateApplicationError::BadRequest))
-            }
-            401 => {
-                Err(response.error_json(responses::UpdateApplicationError::Unauthorized))
-            }
-            403 => Err(response.error_json(responses::UpdateApplicationError::Forbidden)),
-            404 => Err(response.error_json(responses::UpdateApplicationError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::UpdateApplicationError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Application>,
+            Error<responses::UpdateApplicationError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateApplicationError::BadRequest),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateApplicationError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateApplicationError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateApplicationError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateApplicationError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1094,28 +1273,50 @@ impl<'a> DeleteApplication<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Application>, Error<responses::DeleteApplicationError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(response.error_json(responses::DeleteApplicationError::Unauthorized))
-            }
-            403 => Err(response.error_json(responses::DeleteApplicationError::Forbidden)),
-            404 => Err(response.error_json(responses::DeleteApplicationError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::DeleteApplicationError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Application>,
+            Error<responses::DeleteApplicationError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteApplicationError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteApplicationError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteApplicationError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteApplicationError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1187,18 +1388,24 @@ impl<'a> CreateApplicationCustomDomain<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::CreateApplicationCustomDomainError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CustomDomain>,
+            Error<responses::CreateApplicationCustomDomainError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1262,18 +1469,24 @@ impl<'a> ListApplicationRevisions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::AppRevision>>,
-        Error<responses::ListApplicationRevisionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::AppRevision>>,
+            Error<responses::ListApplicationRevisionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1324,18 +1537,24 @@ impl<'a> GetChangelog<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::ChangelogResponse>,
-        Error<responses::GetChangelogError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ChangelogResponse>,
+            Error<responses::GetChangelogError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1393,18 +1612,24 @@ impl<'a> GetConfiguration<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::Configuration>,
-        Error<responses::GetConfigurationError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Configuration>,
+            Error<responses::GetConfigurationError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1462,18 +1687,24 @@ impl<'a> ListCustomDomains<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::CustomDomain>>,
-        Error<responses::ListCustomDomainsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::CustomDomain>>,
+            Error<responses::ListCustomDomainsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1535,18 +1766,24 @@ impl<'a> CreateCustomDomain<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::CreateCustomDomainError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CustomDomain>,
+            Error<responses::CreateCustomDomainError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1607,15 +1844,24 @@ impl<'a> GetCustomDomain<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::CustomDomain>, Error<responses::GetCustomDomainError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CustomDomain>,
+            Error<responses::GetCustomDomainError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1684,18 +1930,24 @@ impl<'a> UpdateCustomDomain<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::UpdateCustomDomainError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CustomDomain>,
+            Error<responses::UpdateCustomDomainError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1756,18 +2008,24 @@ impl<'a> DeleteCustomDomain<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::DeleteCustomDomainError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CustomDomain>,
+            Error<responses::DeleteCustomDomainError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1828,19 +2086,30 @@ impl<'a> ListCustomDomainShares<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::CustomDomainShareTarget>>,
-        Error<responses::ListCustomDomainSharesError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => Err(response.error(responses::ListCustomDomainSharesError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::CustomDomainShareTarget>>,
+            Error<responses::ListCustomDomainSharesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    404 => {
+                        Err(
+                            response
+                                .error(responses::ListCustomDomainSharesError::NotFound),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1909,21 +2178,35 @@ impl<'a> ShareCustomDomain<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::ShareCustomDomainError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::ShareCustomDomainError::BadRequest)),
-            404 => Err(response.error(responses::ShareCustomDomainError::NotFound)),
-            409 => Err(response.error(responses::ShareCustomDomainError::Conflict)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CustomDomain>,
+            Error<responses::ShareCustomDomainError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response.error(responses::ShareCustomDomainError::BadRequest),
+                        )
+                    }
+                    404 => {
+                        Err(response.error(responses::ShareCustomDomainError::NotFound))
+                    }
+                    409 => {
+                        Err(response.error(responses::ShareCustomDomainError::Conflict))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -1994,19 +2277,29 @@ impl<'a> UnshareCustomDomain<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::UnshareCustomDomainError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => Err(response.error(responses::UnshareCustomDomainError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CustomDomain>,
+            Error<responses::UnshareCustomDomainError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    404 => {
+                        Err(
+                            response.error(responses::UnshareCustomDomainError::NotFound),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2067,18 +2360,24 @@ impl<'a> VerifyCustomDomain<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CustomDomain>,
-        Error<responses::VerifyCustomDomainError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CustomDomain>,
+            Error<responses::VerifyCustomDomainError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2220,16 +2519,22 @@ impl<'a> ListDrives<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::DriveList>, Error<responses::ListDrivesError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error(responses::ListDrivesError::Unauthorized)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::DriveList>, Error<responses::ListDrivesError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => Err(response.error(responses::ListDrivesError::Unauthorized)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -2323,16 +2628,22 @@ impl<'a> CreateDrive<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Drive>, Error<responses::CreateDriveError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error(responses::CreateDriveError::Unauthorized)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Drive>, Error<responses::CreateDriveError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => Err(response.error(responses::CreateDriveError::Unauthorized)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2393,17 +2704,23 @@ impl<'a> GetDrive<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Drive>, Error<responses::GetDriveError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error(responses::GetDriveError::Unauthorized)),
-            404 => Err(response.error(responses::GetDriveError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Drive>, Error<responses::GetDriveError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => Err(response.error(responses::GetDriveError::Unauthorized)),
+                    404 => Err(response.error(responses::GetDriveError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2472,17 +2789,23 @@ impl<'a> UpdateDrive<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Drive>, Error<responses::UpdateDriveError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error(responses::UpdateDriveError::Unauthorized)),
-            404 => Err(response.error(responses::UpdateDriveError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Drive>, Error<responses::UpdateDriveError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => Err(response.error(responses::UpdateDriveError::Unauthorized)),
+                    404 => Err(response.error(responses::UpdateDriveError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2543,20 +2866,26 @@ impl<'a> DeleteDrive<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::DeleteDriveResponse>,
-        Error<responses::DeleteDriveError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error(responses::DeleteDriveError::Unauthorized)),
-            404 => Err(response.error(responses::DeleteDriveError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::DeleteDriveResponse>,
+            Error<responses::DeleteDriveError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => Err(response.error(responses::DeleteDriveError::Unauthorized)),
+                    404 => Err(response.error(responses::DeleteDriveError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2617,23 +2946,42 @@ impl<'a> CreateDriveAccessToken<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CreateDriveAccessTokenResponse>,
-        Error<responses::CreateDriveAccessTokenError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(response.error(responses::CreateDriveAccessTokenError::Unauthorized))
-            }
-            403 => Err(response.error(responses::CreateDriveAccessTokenError::Forbidden)),
-            404 => Err(response.error(responses::CreateDriveAccessTokenError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CreateDriveAccessTokenResponse>,
+            Error<responses::CreateDriveAccessTokenError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error(responses::CreateDriveAccessTokenError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error(responses::CreateDriveAccessTokenError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error(responses::CreateDriveAccessTokenError::NotFound),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2694,26 +3042,50 @@ impl<'a> GetDriveByExternalId<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Drive>, Error<responses::GetDriveByExternalIdError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(response.error(responses::GetDriveByExternalIdError::Unauthorized))
-            }
-            403 => Err(response.error(responses::GetDriveByExternalIdError::Forbidden)),
-            404 => Err(response.error(responses::GetDriveByExternalIdError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error(responses::GetDriveByExternalIdError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Drive>,
+            Error<responses::GetDriveByExternalIdError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error(responses::GetDriveByExternalIdError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error(responses::GetDriveByExternalIdError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error(responses::GetDriveByExternalIdError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error(
+                                    responses::GetDriveByExternalIdError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2767,18 +3139,24 @@ impl<'a> GetDriveJwks<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::GetDriveJwksResponse>,
-        Error<responses::GetDriveJwksError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::GetDriveJwksResponse>,
+            Error<responses::GetDriveJwksError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2836,18 +3214,24 @@ impl<'a> ListAllEgressGateways<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::EgressGateway>>,
-        Error<responses::ListAllEgressGatewaysError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::EgressGateway>>,
+            Error<responses::ListAllEgressGatewaysError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2905,18 +3289,24 @@ impl<'a> GetEgressGatewayUsage<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::EgressGatewayUsage>,
-        Error<responses::GetEgressGatewayUsageError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::EgressGatewayUsage>,
+            Error<responses::GetEgressGatewayUsageError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -2974,18 +3364,24 @@ impl<'a> ListAllEgressIPs<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::EgressIp>>,
-        Error<responses::ListAllEgressIPsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::EgressIp>>,
+            Error<responses::ListAllEgressIPsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3043,30 +3439,44 @@ impl<'a> GetWorkspaceFeatures<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::GetWorkspaceFeaturesResponse>,
-        Error<responses::GetWorkspaceFeaturesError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(
-                    response
-                        .error_json(responses::GetWorkspaceFeaturesError::Unauthorized),
-                )
-            }
-            403 => {
-                Err(response.error_json(responses::GetWorkspaceFeaturesError::Forbidden))
-            }
-            404 => {
-                Err(response.error_json(responses::GetWorkspaceFeaturesError::NotFound))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::GetWorkspaceFeaturesResponse>,
+            Error<responses::GetWorkspaceFeaturesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetWorkspaceFeaturesError::Unauthorized,
+                                ),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::GetWorkspaceFeaturesError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::GetWorkspaceFeaturesError::NotFound),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3139,23 +3549,42 @@ impl<'a> TestFeatureFlag<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::TestFeatureFlagResponse>,
-        Error<responses::TestFeatureFlagError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(response.error_json(responses::TestFeatureFlagError::Unauthorized))
-            }
-            403 => Err(response.error_json(responses::TestFeatureFlagError::Forbidden)),
-            404 => Err(response.error_json(responses::TestFeatureFlagError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::TestFeatureFlagResponse>,
+            Error<responses::TestFeatureFlagError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::TestFeatureFlagError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::TestFeatureFlagError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::TestFeatureFlagError::NotFound),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3285,23 +3714,43 @@ impl<'a> ListFunctions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::FunctionList>, Error<responses::ListFunctionsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::ListFunctionsError::Unauthorized)),
-            403 => Err(response.error_json(responses::ListFunctionsError::Forbidden)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::ListFunctionsError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::FunctionList>,
+            Error<responses::ListFunctionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::ListFunctionsError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response.error_json(responses::ListFunctionsError::Forbidden),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::ListFunctionsError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -3397,25 +3846,52 @@ impl<'a> CreateFunction<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Function>, Error<responses::CreateFunctionError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::CreateFunctionError::BadRequest)),
-            401 => Err(response.error_json(responses::CreateFunctionError::Unauthorized)),
-            403 => Err(response.error_json(responses::CreateFunctionError::Forbidden)),
-            409 => Err(response.error_json(responses::CreateFunctionError::Conflict)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::CreateFunctionError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Function>, Error<responses::CreateFunctionError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateFunctionError::BadRequest),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateFunctionError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateFunctionError::Forbidden),
+                        )
+                    }
+                    409 => {
+                        Err(
+                            response.error_json(responses::CreateFunctionError::Conflict),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateFunctionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3488,23 +3964,41 @@ impl<'a> GetFunction<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Function>, Error<responses::GetFunctionError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::GetFunctionError::Unauthorized)),
-            403 => Err(response.error_json(responses::GetFunctionError::Forbidden)),
-            404 => Err(response.error_json(responses::GetFunctionError::NotFound)),
-            500 => {
-                Err(
-                    response.error_json(responses::GetFunctionError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Function>, Error<responses::GetFunctionError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::GetFunctionError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::GetFunctionError::Forbidden))
+                    }
+                    404 => {
+                        Err(response.error_json(responses::GetFunctionError::NotFound))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetFunctionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3573,25 +4067,52 @@ impl<'a> UpdateFunction<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Function>, Error<responses::UpdateFunctionError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::UpdateFunctionError::BadRequest)),
-            401 => Err(response.error_json(responses::UpdateFunctionError::Unauthorized)),
-            403 => Err(response.error_json(responses::UpdateFunctionError::Forbidden)),
-            404 => Err(response.error_json(responses::UpdateFunctionError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::UpdateFunctionError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Function>, Error<responses::UpdateFunctionError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateFunctionError::BadRequest),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateFunctionError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateFunctionError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response.error_json(responses::UpdateFunctionError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateFunctionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3652,24 +4173,46 @@ impl<'a> DeleteFunction<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Function>, Error<responses::DeleteFunctionError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::DeleteFunctionError::Unauthorized)),
-            403 => Err(response.error_json(responses::DeleteFunctionError::Forbidden)),
-            404 => Err(response.error_json(responses::DeleteFunctionError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::DeleteFunctionError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Function>, Error<responses::DeleteFunctionError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteFunctionError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteFunctionError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response.error_json(responses::DeleteFunctionError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteFunctionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3730,18 +4273,24 @@ impl<'a> ListFunctionRevisions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::RevisionMetadata>>,
-        Error<responses::ListFunctionRevisionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::RevisionMetadata>>,
+            Error<responses::ListFunctionRevisionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3799,15 +4348,21 @@ impl<'a> ListImages<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<types::Image>>, Error<responses::ListImagesError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<Vec<types::Image>>, Error<responses::ListImagesError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3869,19 +4424,25 @@ impl<'a> CreateImage<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CreateImageResponse>,
-        Error<responses::CreateImageError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::CreateImageError::BadRequest)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CreateImageResponse>,
+            Error<responses::CreateImageError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => Err(response.error(responses::CreateImageError::BadRequest)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -3939,18 +4500,24 @@ impl<'a> CleanupImages<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CleanupImagesResponse>,
-        Error<responses::CleanupImagesError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CleanupImagesResponse>,
+            Error<responses::CleanupImagesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4018,15 +4585,21 @@ impl<'a> GetImage<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Image>, Error<responses::GetImageError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Image>, Error<responses::GetImageError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4094,17 +4667,23 @@ impl<'a> DeleteImage<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Image>, Error<responses::DeleteImageError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::DeleteImageError::BadRequest)),
-            404 => Err(response.error(responses::DeleteImageError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Image>, Error<responses::DeleteImageError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => Err(response.error(responses::DeleteImageError::BadRequest)),
+                    404 => Err(response.error(responses::DeleteImageError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4172,19 +4751,25 @@ impl<'a> ListImageShares<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::ImageShareTarget>>,
-        Error<responses::ListImageSharesError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => Err(response.error(responses::ListImageSharesError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::ImageShareTarget>>,
+            Error<responses::ListImageSharesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    404 => Err(response.error(responses::ListImageSharesError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4257,22 +4842,28 @@ impl<'a> ShareImage<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<responses::ShareImageSuccess>,
-        Error<responses::ShareImageError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json_map(responses::ShareImageSuccess::Ok),
-            202 => response.json_map(responses::ShareImageSuccess::Accepted),
-            400 => Err(response.error(responses::ShareImageError::BadRequest)),
-            404 => Err(response.error(responses::ShareImageError::NotFound)),
-            409 => Err(response.error(responses::ShareImageError::Conflict)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<responses::ShareImageSuccess>,
+            Error<responses::ShareImageError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json_map(responses::ShareImageSuccess::Ok),
+                    202 => response.json_map(responses::ShareImageSuccess::Accepted),
+                    400 => Err(response.error(responses::ShareImageError::BadRequest)),
+                    404 => Err(response.error(responses::ShareImageError::NotFound)),
+                    409 => Err(response.error(responses::ShareImageError::Conflict)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4349,16 +4940,22 @@ impl<'a> UnshareImage<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Image>, Error<responses::UnshareImageError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => Err(response.error(responses::UnshareImageError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Image>, Error<responses::UnshareImageError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    404 => Err(response.error(responses::UnshareImageError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4430,17 +5027,25 @@ impl<'a> DeleteImageTag<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Image>, Error<responses::DeleteImageTagError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::DeleteImageTagError::BadRequest)),
-            404 => Err(response.error(responses::DeleteImageTagError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Image>, Error<responses::DeleteImageTagError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(response.error(responses::DeleteImageTagError::BadRequest))
+                    }
+                    404 => Err(response.error(responses::DeleteImageTagError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4504,15 +5109,24 @@ impl<'a> GetIntegration<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Integration>, Error<responses::GetIntegrationError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Integration>,
+            Error<responses::GetIntegrationError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4570,42 +5184,48 @@ impl<'a> ListIntegrationConnections<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::IntegrationConnection>>,
-        Error<responses::ListIntegrationConnectionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::ListIntegrationConnectionsError::Unauthorized,
-                        ),
-                )
-            }
-            403 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::ListIntegrationConnectionsError::Forbidden,
-                        ),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::ListIntegrationConnectionsError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::IntegrationConnection>>,
+            Error<responses::ListIntegrationConnectionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::ListIntegrationConnectionsError::Unauthorized,
+                                ),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::ListIntegrationConnectionsError::Forbidden,
+                                ),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::ListIntegrationConnectionsError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4667,58 +5287,64 @@ impl<'a> CreateIntegrationConnection<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::IntegrationConnection>,
-        Error<responses::CreateIntegrationConnectionError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::CreateIntegrationConnectionError::BadRequest,
-                        ),
-                )
-            }
-            401 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::CreateIntegrationConnectionError::Unauthorized,
-                        ),
-                )
-            }
-            403 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::CreateIntegrationConnectionError::Forbidden,
-                        ),
-                )
-            }
-            409 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::CreateIntegrationConnectionError::Conflict,
-                        ),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::CreateIntegrationConnectionError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::IntegrationConnection>,
+            Error<responses::CreateIntegrationConnectionError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateIntegrationConnectionError::BadRequest,
+                                ),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateIntegrationConnectionError::Unauthorized,
+                                ),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateIntegrationConnectionError::Forbidden,
+                                ),
+                        )
+                    }
+                    409 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateIntegrationConnectionError::Conflict,
+                                ),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateIntegrationConnectionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4782,46 +5408,56 @@ impl<'a> GetIntegrationConnection<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::IntegrationConnection>,
-        Error<responses::GetIntegrationConnectionError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::GetIntegrationConnectionError::Unauthorized,
-                        ),
-                )
-            }
-            403 => {
-                Err(
-                    response
-                        .error_json(responses::GetIntegrationConnectionError::Forbidden),
-                )
-            }
-            404 => {
-                Err(
-                    response
-                        .error_json(responses::GetIntegrationConnectionError::NotFound),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::GetIntegrationConnectionError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::IntegrationConnection>,
+            Error<responses::GetIntegrationConnectionError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetIntegrationConnectionError::Unauthorized,
+                                ),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetIntegrationConnectionError::Forbidden,
+                                ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetIntegrationConnectionError::NotFound,
+                                ),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetIntegrationConnectionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -4893,58 +5529,64 @@ impl<'a> UpdateIntegrationConnection<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::IntegrationConnection>,
-        Error<responses::UpdateIntegrationConnectionError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::UpdateIntegrationConnectionError::BadRequest,
-                        ),
-                )
-            }
-            401 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::UpdateIntegrationConnectionError::Unauthorized,
-                        ),
-                )
-            }
-            403 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::UpdateIntegrationConnectionError::Forbidden,
-                        ),
-                )
-            }
-            404 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::UpdateIntegrationConnectionError::NotFound,
-                        ),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::UpdateIntegrationConnectionError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::IntegrationConnection>,
+            Error<responses::UpdateIntegrationConnectionError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateIntegrationConnectionError::BadRequest,
+                                ),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateIntegrationConnectionError::Unauthorized,
+                                ),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateIntegrationConnectionError::Forbidden,
+                                ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateIntegrationConnectionError::NotFound,
+                                ),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateIntegrationConnectionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -5008,58 +5650,64 @@ impl<'a> DeleteIntegrationConnection<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::IntegrationConnection>,
-        Error<responses::DeleteIntegrationConnectionError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::DeleteIntegrationConnectionError::Unauthorized,
-                        ),
-                )
-            }
-            403 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::DeleteIntegrationConnectionError::Forbidden,
-                        ),
-                )
-            }
-            404 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::DeleteIntegrationConnectionError::NotFound,
-                        ),
-                )
-            }
-            409 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::DeleteIntegrationConnectionError::Conflict,
-                        ),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::DeleteIntegrationConnectionError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::IntegrationConnection>,
+            Error<responses::DeleteIntegrationConnectionError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteIntegrationConnectionError::Unauthorized,
+                                ),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteIntegrationConnectionError::Forbidden,
+                                ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteIntegrationConnectionError::NotFound,
+                                ),
+                        )
+                    }
+                    409 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteIntegrationConnectionError::Conflict,
+                                ),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteIntegrationConnectionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -5125,18 +5773,24 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<()>,
-        Error<responses::GetIntegrationConnectionModelEndpointConfigurationsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<()>,
+            Error<responses::GetIntegrationConnectionModelEndpointConfigurationsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -5200,15 +5854,24 @@ impl<'a> ListIntegrationConnectionModels<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<()>, Error<responses::ListIntegrationConnectionModelsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<()>,
+            Error<responses::ListIntegrationConnectionModelsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -5281,15 +5944,24 @@ impl<'a> GetIntegrationConnectionModel<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<()>, Error<responses::GetIntegrationConnectionModelError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<()>,
+            Error<responses::GetIntegrationConnectionModelError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -5419,15 +6091,21 @@ impl<'a> ListJobs<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::JobList>, Error<responses::ListJobsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::JobList>, Error<responses::ListJobsError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -5519,15 +6197,21 @@ impl<'a> CreateJob<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Job>, Error<responses::CreateJobError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Job>, Error<responses::CreateJobError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -5600,15 +6284,21 @@ impl<'a> GetJob<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Job>, Error<responses::GetJobError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Job>, Error<responses::GetJobError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -5673,15 +6363,21 @@ impl<'a> UpdateJob<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Job>, Error<responses::UpdateJobError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Job>, Error<responses::UpdateJobError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -5742,15 +6438,21 @@ impl<'a> DeleteJob<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Job>, Error<responses::DeleteJobError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Job>, Error<responses::DeleteJobError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -5871,25 +6573,37 @@ impl<'a> ListJobExecutions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::JobExecutionList>,
-        Error<responses::ListJobExecutionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::ListJobExecutionsError::BadRequest)),
-            500 => {
-                Err(
-                    response
-                        .error(responses::ListJobExecutionsError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::JobExecutionList>,
+            Error<responses::ListJobExecutionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response.error(responses::ListJobExecutionsError::BadRequest),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error(
+                                    responses::ListJobExecutionsError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -5992,25 +6706,38 @@ impl<'a> CreateJobExecution<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CreateJobExecutionOutput>,
-        Error<responses::CreateJobExecutionError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::CreateJobExecutionError::BadRequest)),
-            500 => {
-                Err(
-                    response
-                        .error(responses::CreateJobExecutionError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CreateJobExecutionOutput>,
+            Error<responses::CreateJobExecutionError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error(responses::CreateJobExecutionError::BadRequest),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error(
+                                    responses::CreateJobExecutionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -6074,20 +6801,34 @@ impl<'a> GetJobExecution<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::JobExecution>, Error<responses::GetJobExecutionError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::GetJobExecutionError::BadRequest)),
-            404 => Err(response.error(responses::GetJobExecutionError::NotFound)),
-            500 => {
-                Err(response.error(responses::GetJobExecutionError::InternalServerError))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::JobExecution>,
+            Error<responses::GetJobExecutionError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(response.error(responses::GetJobExecutionError::BadRequest))
+                    }
+                    404 => Err(response.error(responses::GetJobExecutionError::NotFound)),
+                    500 => {
+                        Err(
+                            response
+                                .error(responses::GetJobExecutionError::InternalServerError),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -6151,26 +6892,41 @@ impl<'a> DeleteJobExecution<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::JobExecution>,
-        Error<responses::DeleteJobExecutionError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::DeleteJobExecutionError::BadRequest)),
-            404 => Err(response.error(responses::DeleteJobExecutionError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error(responses::DeleteJobExecutionError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::JobExecution>,
+            Error<responses::DeleteJobExecutionError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error(responses::DeleteJobExecutionError::BadRequest),
+                        )
+                    }
+                    404 => {
+                        Err(response.error(responses::DeleteJobExecutionError::NotFound))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error(
+                                    responses::DeleteJobExecutionError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -6282,28 +7038,44 @@ impl<'a> ListJobExecutionTasks<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::JobExecutionTaskList>,
-        Error<responses::ListJobExecutionTasksError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::ListJobExecutionTasksError::BadRequest)),
-            404 => Err(response.error(responses::ListJobExecutionTasksError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error(
-                            responses::ListJobExecutionTasksError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::JobExecutionTaskList>,
+            Error<responses::ListJobExecutionTasksError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error(responses::ListJobExecutionTasksError::BadRequest),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error(responses::ListJobExecutionTasksError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error(
+                                    responses::ListJobExecutionTasksError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -6406,18 +7178,24 @@ impl<'a> ListJobRevisions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::RevisionMetadata>>,
-        Error<responses::ListJobRevisionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::RevisionMetadata>>,
+            Error<responses::ListJobRevisionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -6475,18 +7253,24 @@ impl<'a> ListLocations<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::LocationResponse>>,
-        Error<responses::ListLocationsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::LocationResponse>>,
+            Error<responses::ListLocationsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -6544,18 +7328,24 @@ impl<'a> ListMcpHubDefinitions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::McpDefinition>>,
-        Error<responses::ListMcpHubDefinitionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::McpDefinition>>,
+            Error<responses::ListMcpHubDefinitionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -6685,20 +7475,35 @@ impl<'a> ListModels<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::ModelList>, Error<responses::ListModelsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::ListModelsError::Unauthorized)),
-            403 => Err(response.error_json(responses::ListModelsError::Forbidden)),
-            500 => {
-                Err(response.error_json(responses::ListModelsError::InternalServerError))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::ModelList>, Error<responses::ListModelsError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response.error_json(responses::ListModelsError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::ListModelsError::Forbidden))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(responses::ListModelsError::InternalServerError),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -6792,24 +7597,44 @@ impl<'a> CreateModel<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Model>, Error<responses::CreateModelError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::CreateModelError::BadRequest)),
-            401 => Err(response.error_json(responses::CreateModelError::Unauthorized)),
-            403 => Err(response.error_json(responses::CreateModelError::Forbidden)),
-            409 => Err(response.error_json(responses::CreateModelError::Conflict)),
-            500 => {
-                Err(
-                    response.error_json(responses::CreateModelError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Model>, Error<responses::CreateModelError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(response.error_json(responses::CreateModelError::BadRequest))
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateModelError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::CreateModelError::Forbidden))
+                    }
+                    409 => {
+                        Err(response.error_json(responses::CreateModelError::Conflict))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateModelError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -6870,21 +7695,32 @@ impl<'a> GetModel<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Model>, Error<responses::GetModelError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::GetModelError::Unauthorized)),
-            403 => Err(response.error_json(responses::GetModelError::Forbidden)),
-            404 => Err(response.error_json(responses::GetModelError::NotFound)),
-            500 => {
-                Err(response.error_json(responses::GetModelError::InternalServerError))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Model>, Error<responses::GetModelError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(response.error_json(responses::GetModelError::Unauthorized))
+                    }
+                    403 => Err(response.error_json(responses::GetModelError::Forbidden)),
+                    404 => Err(response.error_json(responses::GetModelError::NotFound)),
+                    500 => {
+                        Err(
+                            response
+                                .error_json(responses::GetModelError::InternalServerError),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -6953,24 +7789,44 @@ impl<'a> UpdateModel<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Model>, Error<responses::UpdateModelError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::UpdateModelError::BadRequest)),
-            401 => Err(response.error_json(responses::UpdateModelError::Unauthorized)),
-            403 => Err(response.error_json(responses::UpdateModelError::Forbidden)),
-            404 => Err(response.error_json(responses::UpdateModelError::NotFound)),
-            500 => {
-                Err(
-                    response.error_json(responses::UpdateModelError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Model>, Error<responses::UpdateModelError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(response.error_json(responses::UpdateModelError::BadRequest))
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateModelError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::UpdateModelError::Forbidden))
+                    }
+                    404 => {
+                        Err(response.error_json(responses::UpdateModelError::NotFound))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateModelError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7031,23 +7887,41 @@ impl<'a> DeleteModel<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Model>, Error<responses::DeleteModelError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::DeleteModelError::Unauthorized)),
-            403 => Err(response.error_json(responses::DeleteModelError::Forbidden)),
-            404 => Err(response.error_json(responses::DeleteModelError::NotFound)),
-            500 => {
-                Err(
-                    response.error_json(responses::DeleteModelError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Model>, Error<responses::DeleteModelError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteModelError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::DeleteModelError::Forbidden))
+                    }
+                    404 => {
+                        Err(response.error_json(responses::DeleteModelError::NotFound))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteModelError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7108,18 +7982,24 @@ impl<'a> ListModelRevisions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::RevisionMetadata>>,
-        Error<responses::ListModelRevisionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::RevisionMetadata>>,
+            Error<responses::ListModelRevisionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7189,18 +8069,24 @@ impl<'a> ListPendingImageShares<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::PendingImageShareRender>>,
-        Error<responses::ListPendingImageSharesError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::PendingImageShareRender>>,
+            Error<responses::ListPendingImageSharesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7276,19 +8162,31 @@ impl<'a> AcceptImageShare<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Image>, Error<responses::AcceptImageShareError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            403 => Err(response.error(responses::AcceptImageShareError::Forbidden)),
-            404 => Err(response.error(responses::AcceptImageShareError::NotFound)),
-            409 => Err(response.error(responses::AcceptImageShareError::Conflict)),
-            410 => Err(response.error(responses::AcceptImageShareError::Gone)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Image>, Error<responses::AcceptImageShareError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    403 => {
+                        Err(response.error(responses::AcceptImageShareError::Forbidden))
+                    }
+                    404 => {
+                        Err(response.error(responses::AcceptImageShareError::NotFound))
+                    }
+                    409 => {
+                        Err(response.error(responses::AcceptImageShareError::Conflict))
+                    }
+                    410 => Err(response.error(responses::AcceptImageShareError::Gone)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7352,17 +8250,27 @@ impl<'a> DeclineImageShare<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<()>, Error<responses::DeclineImageShareError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            403 => Err(response.error(responses::DeclineImageShareError::Forbidden)),
-            404 => Err(response.error(responses::DeclineImageShareError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::DeclineImageShareError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    204 => response.empty(),
+                    403 => {
+                        Err(response.error(responses::DeclineImageShareError::Forbidden))
+                    }
+                    404 => {
+                        Err(response.error(responses::DeclineImageShareError::NotFound))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7480,15 +8388,21 @@ impl<'a> ListPolicies<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::PolicyList>, Error<responses::ListPoliciesError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::PolicyList>, Error<responses::ListPoliciesError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -7584,15 +8498,21 @@ impl<'a> CreatePolicy<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Policy>, Error<responses::CreatePolicyError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Policy>, Error<responses::CreatePolicyError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7653,15 +8573,21 @@ impl<'a> GetPolicy<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Policy>, Error<responses::GetPolicyError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Policy>, Error<responses::GetPolicyError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7730,15 +8656,21 @@ impl<'a> UpdatePolicy<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Policy>, Error<responses::UpdatePolicyError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Policy>, Error<responses::UpdatePolicyError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7799,15 +8731,21 @@ impl<'a> DeletePolicy<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Policy>, Error<responses::DeletePolicyError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Policy>, Error<responses::DeletePolicyError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7868,15 +8806,24 @@ impl<'a> GetPolicyUsages<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::PolicyUsages>, Error<responses::GetPolicyUsagesError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::PolicyUsages>,
+            Error<responses::GetPolicyUsagesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -7946,15 +8893,21 @@ impl<'a> ListPublicIps<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::PublicIps>, Error<responses::ListPublicIpsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::PublicIps>, Error<responses::ListPublicIpsError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8012,18 +8965,24 @@ impl<'a> ListSandboxHubDefinitions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::SandboxDefinition>>,
-        Error<responses::ListSandboxHubDefinitionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::SandboxDefinition>>,
+            Error<responses::ListSandboxHubDefinitionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8177,23 +9136,43 @@ impl<'a> ListSandboxes<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::SandboxList>, Error<responses::ListSandboxesError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::ListSandboxesError::Unauthorized)),
-            403 => Err(response.error_json(responses::ListSandboxesError::Forbidden)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::ListSandboxesError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxList>,
+            Error<responses::ListSandboxesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::ListSandboxesError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response.error_json(responses::ListSandboxesError::Forbidden),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::ListSandboxesError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -8301,25 +9280,49 @@ impl<'a> CreateSandbox<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::CreateSandboxError::BadRequest)),
-            401 => Err(response.error_json(responses::CreateSandboxError::Unauthorized)),
-            403 => Err(response.error_json(responses::CreateSandboxError::Forbidden)),
-            409 => Err(response.error_json(responses::CreateSandboxError::Conflict)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::CreateSandboxError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateSandboxError::BadRequest),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateSandboxError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response.error_json(responses::CreateSandboxError::Forbidden),
+                        )
+                    }
+                    409 => {
+                        Err(response.error_json(responses::CreateSandboxError::Conflict))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateSandboxError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8392,21 +9395,36 @@ impl<'a> GetSandbox<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Sandbox>, Error<responses::GetSandboxError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::GetSandboxError::Unauthorized)),
-            403 => Err(response.error_json(responses::GetSandboxError::Forbidden)),
-            404 => Err(response.error_json(responses::GetSandboxError::NotFound)),
-            500 => {
-                Err(response.error_json(responses::GetSandboxError::InternalServerError))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Sandbox>, Error<responses::GetSandboxError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response.error_json(responses::GetSandboxError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::GetSandboxError::Forbidden))
+                    }
+                    404 => Err(response.error_json(responses::GetSandboxError::NotFound)),
+                    500 => {
+                        Err(
+                            response
+                                .error_json(responses::GetSandboxError::InternalServerError),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8475,25 +9493,49 @@ impl<'a> UpdateSandbox<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Sandbox>, Error<responses::UpdateSandboxError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::UpdateSandboxError::BadRequest)),
-            401 => Err(response.error_json(responses::UpdateSandboxError::Unauthorized)),
-            403 => Err(response.error_json(responses::UpdateSandboxError::Forbidden)),
-            404 => Err(response.error_json(responses::UpdateSandboxError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::UpdateSandboxError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Sandbox>, Error<responses::UpdateSandboxError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateSandboxError::BadRequest),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateSandboxError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response.error_json(responses::UpdateSandboxError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(response.error_json(responses::UpdateSandboxError::NotFound))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateSandboxError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8554,24 +9596,43 @@ impl<'a> DeleteSandbox<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Sandbox>, Error<responses::DeleteSandboxError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::DeleteSandboxError::Unauthorized)),
-            403 => Err(response.error_json(responses::DeleteSandboxError::Forbidden)),
-            404 => Err(response.error_json(responses::DeleteSandboxError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::DeleteSandboxError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Sandbox>, Error<responses::DeleteSandboxError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteSandboxError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response.error_json(responses::DeleteSandboxError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(response.error_json(responses::DeleteSandboxError::NotFound))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteSandboxError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8640,26 +9701,41 @@ impl<'a> ForkSandbox<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::SandboxForkResponse>,
-        Error<responses::ForkSandboxError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::ForkSandboxError::BadRequest)),
-            404 => Err(response.error_json(responses::ForkSandboxError::NotFound)),
-            409 => Err(response.error_json(responses::ForkSandboxError::Conflict)),
-            500 => {
-                Err(
-                    response.error_json(responses::ForkSandboxError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxForkResponse>,
+            Error<responses::ForkSandboxError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(response.error_json(responses::ForkSandboxError::BadRequest))
+                    }
+                    404 => {
+                        Err(response.error_json(responses::ForkSandboxError::NotFound))
+                    }
+                    409 => {
+                        Err(response.error_json(responses::ForkSandboxError::Conflict))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::ForkSandboxError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8720,18 +9796,24 @@ impl<'a> ListSandboxPreviews<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::Preview>>,
-        Error<responses::ListSandboxPreviewsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::Preview>>,
+            Error<responses::ListSandboxPreviewsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8812,15 +9894,24 @@ impl<'a> CreateSandboxPreview<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Preview>, Error<responses::CreateSandboxPreviewError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Preview>,
+            Error<responses::CreateSandboxPreviewError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8888,15 +9979,24 @@ impl<'a> GetSandboxPreview<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Preview>, Error<responses::GetSandboxPreviewError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Preview>,
+            Error<responses::GetSandboxPreviewError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -8969,15 +10069,24 @@ impl<'a> UpdateSandboxPreview<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Preview>, Error<responses::UpdateSandboxPreviewError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Preview>,
+            Error<responses::UpdateSandboxPreviewError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -9045,15 +10154,24 @@ impl<'a> DeleteSandboxPreview<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Preview>, Error<responses::DeleteSandboxPreviewError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Preview>,
+            Error<responses::DeleteSandboxPreviewError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -9121,18 +10239,24 @@ impl<'a> ListSandboxPreviewTokens<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::PreviewToken>>,
-        Error<responses::ListSandboxPreviewTokensError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::PreviewToken>>,
+            Error<responses::ListSandboxPreviewTokensError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -9205,18 +10329,24 @@ impl<'a> CreateSandboxPreviewToken<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::PreviewToken>,
-        Error<responses::CreateSandboxPreviewTokenError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::PreviewToken>,
+            Error<responses::CreateSandboxPreviewTokenError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -9290,18 +10420,24 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::DeleteSandboxPreviewTokenResponse>,
-        Error<responses::DeleteSandboxPreviewTokenError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::DeleteSandboxPreviewTokenResponse>,
+            Error<responses::DeleteSandboxPreviewTokenError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -9410,18 +10546,24 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::SandboxScheduleExecutionList>,
-        Error<responses::ListSandboxScheduleExecutionsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxScheduleExecutionList>,
+            Error<responses::ListSandboxScheduleExecutionsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -9584,18 +10726,24 @@ impl<'a> ListSandboxSchedules<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntryList>,
-        Error<responses::ListSandboxSchedulesError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxScheduleEntryList>,
+            Error<responses::ListSandboxSchedulesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -9706,18 +10854,24 @@ impl<'a> CreateSandboxSchedule<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntry>,
-        Error<responses::CreateSandboxScheduleError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxScheduleEntry>,
+            Error<responses::CreateSandboxScheduleError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -9785,18 +10939,24 @@ impl<'a> GetSandboxSchedule<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntry>,
-        Error<responses::GetSandboxScheduleError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxScheduleEntry>,
+            Error<responses::GetSandboxScheduleError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -9869,18 +11029,24 @@ impl<'a> UpdateSandboxSchedule<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntry>,
-        Error<responses::UpdateSandboxScheduleError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxScheduleEntry>,
+            Error<responses::UpdateSandboxScheduleError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -9948,18 +11114,24 @@ impl<'a> DeleteSandboxSchedule<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::SandboxScheduleEntry>,
-        Error<responses::DeleteSandboxScheduleError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxScheduleEntry>,
+            Error<responses::DeleteSandboxScheduleError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10020,21 +11192,30 @@ impl<'a> ListSandboxSnapshots<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::SandboxSnapshots>,
-        Error<responses::ListSandboxSnapshotsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => {
-                Err(response.error_json(responses::ListSandboxSnapshotsError::NotFound))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxSnapshots>,
+            Error<responses::ListSandboxSnapshotsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::ListSandboxSnapshotsError::NotFound),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10103,29 +11284,38 @@ impl<'a> CreateSandboxSnapshot<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::SandboxSnapshot>,
-        Error<responses::CreateSandboxSnapshotError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => {
-                Err(response.error_json(responses::CreateSandboxSnapshotError::NotFound))
-            }
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::CreateSandboxSnapshotError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::SandboxSnapshot>,
+            Error<responses::CreateSandboxSnapshotError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateSandboxSnapshotError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateSandboxSnapshotError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10193,26 +11383,35 @@ impl<'a> DeleteSandboxSnapshot<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<()>, Error<responses::DeleteSandboxSnapshotError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            404 => {
-                Err(response.error_json(responses::DeleteSandboxSnapshotError::NotFound))
-            }
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::DeleteSandboxSnapshotError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::DeleteSandboxSnapshotError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    204 => response.empty(),
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteSandboxSnapshotError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteSandboxSnapshotError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10273,43 +11472,56 @@ impl<'a> GetSandboxByExternalId<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::Sandbox>,
-        Error<responses::GetSandboxByExternalIdError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(
-                    response
-                        .error_json(responses::GetSandboxByExternalIdError::Unauthorized),
-                )
-            }
-            403 => {
-                Err(
-                    response
-                        .error_json(responses::GetSandboxByExternalIdError::Forbidden),
-                )
-            }
-            404 => {
-                Err(
-                    response.error_json(responses::GetSandboxByExternalIdError::NotFound),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::GetSandboxByExternalIdError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Sandbox>,
+            Error<responses::GetSandboxByExternalIdError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetSandboxByExternalIdError::Unauthorized,
+                                ),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetSandboxByExternalIdError::Forbidden,
+                                ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetSandboxByExternalIdError::NotFound,
+                                ),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetSandboxByExternalIdError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10367,18 +11579,24 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::DeleteWorkspaceServiceAccountResponse>>,
-        Error<responses::GetWorkspaceServiceAccountsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::DeleteWorkspaceServiceAccountResponse>>,
+            Error<responses::GetWorkspaceServiceAccountsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10443,18 +11661,24 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CreateWorkspaceServiceAccountResponse>,
-        Error<responses::CreateWorkspaceServiceAccountError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CreateWorkspaceServiceAccountResponse>,
+            Error<responses::CreateWorkspaceServiceAccountError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10523,18 +11747,24 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::DeleteWorkspaceServiceAccountResponse>,
-        Error<responses::UpdateWorkspaceServiceAccountError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::DeleteWorkspaceServiceAccountResponse>,
+            Error<responses::UpdateWorkspaceServiceAccountError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10595,18 +11825,24 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::DeleteWorkspaceServiceAccountResponse>,
-        Error<responses::DeleteWorkspaceServiceAccountError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::DeleteWorkspaceServiceAccountResponse>,
+            Error<responses::DeleteWorkspaceServiceAccountError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10667,18 +11903,24 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::ApiKey>>,
-        Error<responses::ListApiKeysForServiceAccountError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::ApiKey>>,
+            Error<responses::ListApiKeysForServiceAccountError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10747,18 +11989,24 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::ApiKey>,
-        Error<responses::CreateApiKeyForServiceAccountError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ApiKey>,
+            Error<responses::CreateApiKeyForServiceAccountError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10826,15 +12074,24 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<()>, Error<responses::DeleteApiKeyForServiceAccountError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<()>,
+            Error<responses::DeleteApiKeyForServiceAccountError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10892,15 +12149,24 @@ impl<'a> ListTemplates<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<types::Template>>, Error<responses::ListTemplatesError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::Template>>,
+            Error<responses::ListTemplatesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -10961,15 +12227,21 @@ impl<'a> GetTemplate<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Template>, Error<responses::GetTemplateError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Template>, Error<responses::GetTemplateError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11027,18 +12299,24 @@ impl<'a> ListWorkspaceUsers<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::WorkspaceUser>>,
-        Error<responses::ListWorkspaceUsersError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::WorkspaceUser>>,
+            Error<responses::ListWorkspaceUsersError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11100,20 +12378,35 @@ impl<'a> InviteWorkspaceUser<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::PendingInvitation>,
-        Error<responses::InviteWorkspaceUserError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error(responses::InviteWorkspaceUserError::BadRequest)),
-            404 => Err(response.error(responses::InviteWorkspaceUserError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::PendingInvitation>,
+            Error<responses::InviteWorkspaceUserError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error(responses::InviteWorkspaceUserError::BadRequest),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response.error(responses::InviteWorkspaceUserError::NotFound),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11182,22 +12475,36 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::WorkspaceUser>,
-        Error<responses::UpdateWorkspaceUserRoleError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                Err(response.error(responses::UpdateWorkspaceUserRoleError::BadRequest))
-            }
-            404 => Err(response.error(responses::UpdateWorkspaceUserRoleError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::WorkspaceUser>,
+            Error<responses::UpdateWorkspaceUserRoleError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error(responses::UpdateWorkspaceUserRoleError::BadRequest),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error(responses::UpdateWorkspaceUserRoleError::NotFound),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11258,16 +12565,26 @@ impl<'a> RemoveWorkspaceUser<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<()>, Error<responses::RemoveWorkspaceUserError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            404 => Err(response.error(responses::RemoveWorkspaceUserError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::RemoveWorkspaceUserError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    404 => {
+                        Err(
+                            response.error(responses::RemoveWorkspaceUserError::NotFound),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11325,18 +12642,24 @@ impl<'a> ListVolumeTemplates<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::VolumeTemplate>>,
-        Error<responses::ListVolumeTemplatesError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::VolumeTemplate>>,
+            Error<responses::ListVolumeTemplatesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11422,18 +12745,24 @@ impl<'a> CreateVolumeTemplate<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::VolumeTemplate>,
-        Error<responses::CreateVolumeTemplateError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::VolumeTemplate>,
+            Error<responses::CreateVolumeTemplateError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11497,18 +12826,24 @@ impl<'a> GetVolumeTemplate<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::VolumeTemplate>,
-        Error<responses::GetVolumeTemplateError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::VolumeTemplate>,
+            Error<responses::GetVolumeTemplateError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11604,18 +12939,24 @@ impl<'a> UpdateVolumeTemplate<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::VolumeTemplate>,
-        Error<responses::UpdateVolumeTemplateError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::VolumeTemplate>,
+            Error<responses::UpdateVolumeTemplateError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11679,18 +13020,24 @@ impl<'a> DeleteVolumeTemplate<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::VolumeTemplate>,
-        Error<responses::DeleteVolumeTemplateError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::VolumeTemplate>,
+            Error<responses::DeleteVolumeTemplateError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11763,29 +13110,40 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::DeleteVolumeTemplateVersionResponse>,
-        Error<responses::DeleteVolumeTemplateVersionError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .error(responses::DeleteVolumeTemplateVersionError::BadRequest),
-                )
-            }
-            404 => {
-                Err(
-                    response.error(responses::DeleteVolumeTemplateVersionError::NotFound),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::DeleteVolumeTemplateVersionResponse>,
+            Error<responses::DeleteVolumeTemplateVersionError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error(
+                                    responses::DeleteVolumeTemplateVersionError::BadRequest,
+                                ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error(
+                                    responses::DeleteVolumeTemplateVersionError::NotFound,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -11927,22 +13285,38 @@ impl<'a> ListVolumes<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::VolumeList>, Error<responses::ListVolumesError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::ListVolumesError::Unauthorized)),
-            403 => Err(response.error_json(responses::ListVolumesError::Forbidden)),
-            500 => {
-                Err(
-                    response.error_json(responses::ListVolumesError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::VolumeList>, Error<responses::ListVolumesError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::ListVolumesError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::ListVolumesError::Forbidden))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::ListVolumesError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -12038,25 +13412,46 @@ impl<'a> CreateVolume<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Volume>, Error<responses::CreateVolumeError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::CreateVolumeError::BadRequest)),
-            401 => Err(response.error_json(responses::CreateVolumeError::Unauthorized)),
-            403 => Err(response.error_json(responses::CreateVolumeError::Forbidden)),
-            409 => Err(response.error_json(responses::CreateVolumeError::Conflict)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::CreateVolumeError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Volume>, Error<responses::CreateVolumeError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response.error_json(responses::CreateVolumeError::BadRequest),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateVolumeError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::CreateVolumeError::Forbidden))
+                    }
+                    409 => {
+                        Err(response.error_json(responses::CreateVolumeError::Conflict))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateVolumeError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12117,21 +13512,32 @@ impl<'a> GetVolume<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Volume>, Error<responses::GetVolumeError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::GetVolumeError::Unauthorized)),
-            403 => Err(response.error_json(responses::GetVolumeError::Forbidden)),
-            404 => Err(response.error_json(responses::GetVolumeError::NotFound)),
-            500 => {
-                Err(response.error_json(responses::GetVolumeError::InternalServerError))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Volume>, Error<responses::GetVolumeError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(response.error_json(responses::GetVolumeError::Unauthorized))
+                    }
+                    403 => Err(response.error_json(responses::GetVolumeError::Forbidden)),
+                    404 => Err(response.error_json(responses::GetVolumeError::NotFound)),
+                    500 => {
+                        Err(
+                            response
+                                .error_json(responses::GetVolumeError::InternalServerError),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12200,15 +13606,21 @@ impl<'a> UpdateVolume<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Volume>, Error<responses::UpdateVolumeError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Volume>, Error<responses::UpdateVolumeError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12269,25 +13681,44 @@ impl<'a> DeleteVolume<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Volume>, Error<responses::DeleteVolumeError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::DeleteVolumeError::Unauthorized)),
-            403 => Err(response.error_json(responses::DeleteVolumeError::Forbidden)),
-            404 => Err(response.error_json(responses::DeleteVolumeError::NotFound)),
-            409 => Err(response.error_json(responses::DeleteVolumeError::Conflict)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::DeleteVolumeError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Volume>, Error<responses::DeleteVolumeError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteVolumeError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::DeleteVolumeError::Forbidden))
+                    }
+                    404 => {
+                        Err(response.error_json(responses::DeleteVolumeError::NotFound))
+                    }
+                    409 => {
+                        Err(response.error_json(responses::DeleteVolumeError::Conflict))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteVolumeError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12348,37 +13779,54 @@ impl<'a> GetVolumeByExternalId<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Volume>, Error<responses::GetVolumeByExternalIdError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(
-                    response
-                        .error_json(responses::GetVolumeByExternalIdError::Unauthorized),
-                )
-            }
-            403 => {
-                Err(
-                    response.error_json(responses::GetVolumeByExternalIdError::Forbidden),
-                )
-            }
-            404 => {
-                Err(response.error_json(responses::GetVolumeByExternalIdError::NotFound))
-            }
-            500 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::GetVolumeByExternalIdError::InternalServerError,
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Volume>,
+            Error<responses::GetVolumeByExternalIdError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetVolumeByExternalIdError::Unauthorized,
+                                ),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetVolumeByExternalIdError::Forbidden,
+                                ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::GetVolumeByExternalIdError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetVolumeByExternalIdError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12436,15 +13884,21 @@ impl<'a> ListVpCs<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<types::Vpc>>, Error<responses::ListVpCsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<Vec<types::Vpc>>, Error<responses::ListVpCsError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12506,15 +13960,21 @@ impl<'a> CreateVpc<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Vpc>, Error<responses::CreateVpcError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Vpc>, Error<responses::CreateVpcError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12575,15 +14035,21 @@ impl<'a> GetVpc<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Vpc>, Error<responses::GetVpcError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Vpc>, Error<responses::GetVpcError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12644,15 +14110,21 @@ impl<'a> DeleteVpc<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Vpc>, Error<responses::DeleteVpcError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Vpc>, Error<responses::DeleteVpcError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12713,18 +14185,24 @@ impl<'a> ListEgressGateways<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<Vec<types::EgressGateway>>,
-        Error<responses::ListEgressGatewaysError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::EgressGateway>>,
+            Error<responses::ListEgressGatewaysError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12793,18 +14271,24 @@ impl<'a> CreateEgressGateway<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::EgressGateway>,
-        Error<responses::CreateEgressGatewayError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::EgressGateway>,
+            Error<responses::CreateEgressGatewayError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12872,18 +14356,24 @@ impl<'a> GetEgressGateway<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::EgressGateway>,
-        Error<responses::GetEgressGatewayError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::EgressGateway>,
+            Error<responses::GetEgressGatewayError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -12951,18 +14441,24 @@ impl<'a> DeleteEgressGateway<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::EgressGateway>,
-        Error<responses::DeleteEgressGatewayError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::EgressGateway>,
+            Error<responses::DeleteEgressGatewayError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13030,15 +14526,24 @@ impl<'a> ListEgressIPs<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<types::EgressIp>>, Error<responses::ListEgressIPsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::EgressIp>>,
+            Error<responses::ListEgressIPsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13111,15 +14616,21 @@ impl<'a> CreateEgressIp<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::EgressIp>, Error<responses::CreateEgressIpError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::EgressIp>, Error<responses::CreateEgressIpError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13191,15 +14702,21 @@ impl<'a> GetEgressIp<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::EgressIp>, Error<responses::GetEgressIpError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::EgressIp>, Error<responses::GetEgressIpError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13271,15 +14788,21 @@ impl<'a> DeleteEgressIp<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::EgressIp>, Error<responses::DeleteEgressIpError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::EgressIp>, Error<responses::DeleteEgressIpError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13337,22 +14860,38 @@ impl<'a> ListWorkspaces<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<types::Workspace>>, Error<responses::ListWorkspacesError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::ListWorkspacesError::Unauthorized)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::ListWorkspacesError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<Vec<types::Workspace>>,
+            Error<responses::ListWorkspacesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::ListWorkspacesError::Unauthorized),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::ListWorkspacesError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13414,27 +14953,56 @@ impl<'a> CreateWorkspace<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Workspace>, Error<responses::CreateWorkspaceError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::CreateWorkspaceError::BadRequest)),
-            401 => {
-                Err(response.error_json(responses::CreateWorkspaceError::Unauthorized))
-            }
-            403 => Err(response.error_json(responses::CreateWorkspaceError::Forbidden)),
-            409 => Err(response.error_json(responses::CreateWorkspaceError::Conflict)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::CreateWorkspaceError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Workspace>,
+            Error<responses::CreateWorkspaceError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateWorkspaceError::BadRequest),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateWorkspaceError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateWorkspaceError::Forbidden),
+                        )
+                    }
+                    409 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateWorkspaceError::Conflict),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::CreateWorkspaceError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13510,24 +15078,41 @@ impl<'a> GetWorkspace<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Workspace>, Error<responses::GetWorkspaceError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => Err(response.error_json(responses::GetWorkspaceError::Unauthorized)),
-            403 => Err(response.error_json(responses::GetWorkspaceError::Forbidden)),
-            404 => Err(response.error_json(responses::GetWorkspaceError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::GetWorkspaceError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Workspace>, Error<responses::GetWorkspaceError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::GetWorkspaceError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.error_json(responses::GetWorkspaceError::Forbidden))
+                    }
+                    404 => {
+                        Err(response.error_json(responses::GetWorkspaceError::NotFound))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::GetWorkspaceError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13599,27 +15184,56 @@ impl<'a> UpdateWorkspace<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Workspace>, Error<responses::UpdateWorkspaceError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => Err(response.error_json(responses::UpdateWorkspaceError::BadRequest)),
-            401 => {
-                Err(response.error_json(responses::UpdateWorkspaceError::Unauthorized))
-            }
-            403 => Err(response.error_json(responses::UpdateWorkspaceError::Forbidden)),
-            404 => Err(response.error_json(responses::UpdateWorkspaceError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::UpdateWorkspaceError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Workspace>,
+            Error<responses::UpdateWorkspaceError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    400 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateWorkspaceError::BadRequest),
+                        )
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateWorkspaceError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateWorkspaceError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::UpdateWorkspaceError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::UpdateWorkspaceError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13683,26 +15297,50 @@ impl<'a> DeleteWorkspace<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Workspace>, Error<responses::DeleteWorkspaceError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            401 => {
-                Err(response.error_json(responses::DeleteWorkspaceError::Unauthorized))
-            }
-            403 => Err(response.error_json(responses::DeleteWorkspaceError::Forbidden)),
-            404 => Err(response.error_json(responses::DeleteWorkspaceError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .error_json(responses::DeleteWorkspaceError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Workspace>,
+            Error<responses::DeleteWorkspaceError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    401 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteWorkspaceError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteWorkspaceError::Forbidden),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error_json(responses::DeleteWorkspaceError::NotFound),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::DeleteWorkspaceError::InternalServerError,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13766,16 +15404,25 @@ impl<'a> LeaveWorkspace<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Workspace>, Error<responses::LeaveWorkspaceError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => Err(response.error(responses::LeaveWorkspaceError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::Workspace>,
+            Error<responses::LeaveWorkspaceError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    404 => Err(response.error(responses::LeaveWorkspaceError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -13852,17 +15499,23 @@ impl<'a> CheckWorkspaceAvailability<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::CheckWorkspaceAvailabilityResponse>,
-        Error<responses::CheckWorkspaceAvailabilityError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::CheckWorkspaceAvailabilityResponse>,
+            Error<responses::CheckWorkspaceAvailabilityError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }

@@ -77,27 +77,43 @@ impl<'a> RevokeServiceUserApiKey<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::ApiKeyResponse>,
-        Error<responses::RevokeServiceUserApiKeyError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            422 => {
-                Err(
-                    response
-                        .error_json(
-                            responses::RevokeServiceUserApiKeyError::UnprocessableEntity,
-                        ),
-                )
-            }
-            404 => Err(response.error(responses::RevokeServiceUserApiKeyError::NotFound)),
-            409 => Err(response.error(responses::RevokeServiceUserApiKeyError::Conflict)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ApiKeyResponse>,
+            Error<responses::RevokeServiceUserApiKeyError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => {
+                        Err(
+                            response
+                                .error_json(
+                                    responses::RevokeServiceUserApiKeyError::UnprocessableEntity,
+                                ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            response
+                                .error(responses::RevokeServiceUserApiKeyError::NotFound),
+                        )
+                    }
+                    409 => {
+                        Err(
+                            response
+                                .error(responses::RevokeServiceUserApiKeyError::Conflict),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }

@@ -81,13 +81,21 @@ impl<'a> SendMessage<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(self) -> Result<Response<()>, Error<responses::SendMessageError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            201 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::SendMessageError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    201 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -148,13 +156,21 @@ impl<'a> UploadFile<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(self) -> Result<Response<()>, Error<responses::UploadFileError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::UploadFileError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -217,13 +233,21 @@ impl<'a> AddNote<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(self) -> Result<Response<()>, Error<responses::AddNoteError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::AddNoteError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -288,14 +312,20 @@ impl<'a> UploadAvatar<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<()>, Error<responses::UploadAvatarError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::UploadAvatarError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }

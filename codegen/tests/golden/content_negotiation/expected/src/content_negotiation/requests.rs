@@ -61,15 +61,24 @@ impl<'a> GetReport<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::GetReportResponse>, Error<responses::GetReportError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::GetReportResponse>,
+            Error<responses::GetReportError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Sends the request and gives the answer as it came, undecoded: for the media types this operation also answers with (`text/csv`), which `send` does not decode. Ask for one with `.header("accept", ..)`.
@@ -130,15 +139,24 @@ impl<'a> GetStatus<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::GetStatusResponse>, Error<responses::GetStatusError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::GetStatusResponse>,
+            Error<responses::GetStatusError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -196,15 +214,24 @@ impl<'a> DownloadExport<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<runtime::Redirect>, Error<responses::DownloadExportError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            302 => response.redirect(),
-            404 => Err(response.error(responses::DownloadExportError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<runtime::Redirect>,
+            Error<responses::DownloadExportError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    302 => response.redirect(),
+                    404 => Err(response.error(responses::DownloadExportError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }

@@ -54,14 +54,20 @@ impl<'a> ListItems<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<types::Item>>, Error<responses::ListItemsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<Vec<types::Item>>, Error<responses::ListItemsError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }

@@ -67,15 +67,21 @@ impl<'a> RevokeApiKey<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<()>, Error<responses::RevokeApiKeyError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::RevokeApiKeyError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -141,13 +147,21 @@ impl<'a> ReadFlows<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(self) -> Result<Response<()>, Error<responses::ReadFlowsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::ReadFlowsError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -204,14 +218,20 @@ impl<'a> ListKeysForAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<()>, Error<responses::ListKeysForAccountError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::ListKeysForAccountError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }

@@ -58,22 +58,28 @@ impl<'a> CreateJob<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<responses::CreateJobSuccess>,
-        Error<responses::CreateJobError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json_map(responses::CreateJobSuccess::Ok),
-            202 => {
-                response
-                    .empty()
-                    .map(|r| r.map(|()| responses::CreateJobSuccess::Accepted))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<responses::CreateJobSuccess>,
+            Error<responses::CreateJobError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json_map(responses::CreateJobSuccess::Ok),
+                    202 => {
+                        response
+                            .empty()
+                            .map(|r| r.map(|()| responses::CreateJobSuccess::Accepted))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }

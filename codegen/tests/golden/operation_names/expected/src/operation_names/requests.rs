@@ -54,16 +54,26 @@ impl<'a> Get<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<responses::GetSuccess>, Error<responses::GetError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json_map(responses::GetSuccess::Ok),
-            202 => response.empty().map(|r| r.map(|()| responses::GetSuccess::Accepted)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<responses::GetSuccess>, Error<responses::GetError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json_map(responses::GetSuccess::Ok),
+                    202 => {
+                        response
+                            .empty()
+                            .map(|r| r.map(|()| responses::GetSuccess::Accepted))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -114,21 +124,30 @@ impl<'a> GetError<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<responses::GetErrorSuccess>, Error<responses::GetErrorError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json_map(responses::GetErrorSuccess::Ok),
-            202 => {
-                response
-                    .empty()
-                    .map(|r| r.map(|()| responses::GetErrorSuccess::Accepted))
-            }
-            404 => Err(response.error(responses::GetErrorError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<responses::GetErrorSuccess>,
+            Error<responses::GetErrorError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json_map(responses::GetErrorSuccess::Ok),
+                    202 => {
+                        response
+                            .empty()
+                            .map(|r| r.map(|()| responses::GetErrorSuccess::Accepted))
+                    }
+                    404 => Err(response.error(responses::GetErrorError::NotFound)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -179,18 +198,26 @@ impl<'a> Error2<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<responses::ErrorSuccess>, Error<responses::ErrorError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json_map(responses::ErrorSuccess::Ok),
-            202 => {
-                response.empty().map(|r| r.map(|()| responses::ErrorSuccess::Accepted))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<responses::ErrorSuccess>, Error<responses::ErrorError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json_map(responses::ErrorSuccess::Ok),
+                    202 => {
+                        response
+                            .empty()
+                            .map(|r| r.map(|()| responses::ErrorSuccess::Accepted))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -244,12 +271,20 @@ impl<'a> BuilderGet<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(self) -> Result<Response<()>, Error<responses::BuilderGetError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::BuilderGetError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }

@@ -74,15 +74,24 @@ impl<'a> ListAgents<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::ListAgentsResponse>, Error<responses::ListAgentsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ListAgentsResponse>,
+            Error<responses::ListAgentsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `cursor` set to the page's `meta.nextCursor`; pages stop when it is absent or empty or `meta.hasMore` is false. A cursor the server already gave is an error, never an endless loop.
@@ -175,18 +184,24 @@ impl<'a> ProjectList<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::ProjectListResponse>,
-        Error<responses::ProjectListError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ProjectListResponse>,
+            Error<responses::ProjectListError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `page_token` set to the page's `next_page`; pages stop when it is absent or empty. A cursor the server already gave is an error, never an endless loop.
@@ -271,18 +286,24 @@ impl<'a> ListCharges<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::ListChargesResponse>,
-        Error<responses::ListChargesError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ListChargesResponse>,
+            Error<responses::ListChargesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `starting_after` set to the `id` of the page's last item, while `has_more` is true. A cursor the server already gave is an error, never an endless loop.
@@ -371,15 +392,24 @@ impl<'a> ListFiles<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::ListFilesResponse>, Error<responses::ListFilesError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ListFilesResponse>,
+            Error<responses::ListFilesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `after` set to the page's `last_id`; pages stop when it is absent or empty or `has_more` is false. A cursor the server already gave is an error, never an endless loop.
@@ -472,18 +502,24 @@ impl<'a> ListMessages<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::ListMessagesResponse>,
-        Error<responses::ListMessagesError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ListMessagesResponse>,
+            Error<responses::ListMessagesError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is the URL the page gives in `meta.next_page_url`; pages stop when it is absent. A cursor the server already gave is an error, never an endless loop.
@@ -585,15 +621,21 @@ impl<'a> ListEvents<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<types::Thing>>, Error<responses::ListEventsError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<Vec<types::Thing>>, Error<responses::ListEventsError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is the URL of the response's `Link: <..>; rel="next"` header; pages stop without one. A cursor the server already gave is an error, never an endless loop.
@@ -677,18 +719,24 @@ impl<'a> ListRecords<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Response<types::ListRecordsResponse>,
-        Error<responses::ListRecordsError>,
-    > {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Response<types::ListRecordsResponse>,
+            Error<responses::ListRecordsError>,
+        >,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Every page, lazily, one request in flight: the next is asked for once this one is read. The next page is asked for with `token` set to the page's `continuation.token`; pages stop when it is absent or empty or `continuation.more` is false. A cursor the server already gave is an error, never an endless loop.

@@ -61,20 +61,31 @@ impl<'a> GetThing<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Thing>, Error<responses::GetThingError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => Err(response.error(responses::GetThingError::NotFound)),
-            422 => {
-                Err(response.error_json(responses::GetThingError::UnprocessableEntity))
-            }
-            500..=599 => Err(response.error_text(responses::GetThingError::ServerError)),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Thing>, Error<responses::GetThingError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    404 => Err(response.error(responses::GetThingError::NotFound)),
+                    422 => {
+                        Err(
+                            response
+                                .error_json(responses::GetThingError::UnprocessableEntity),
+                        )
+                    }
+                    500..=599 => {
+                        Err(response.error_text(responses::GetThingError::ServerError))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -132,13 +143,21 @@ impl<'a> DeleteThing<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(self) -> Result<Response<()>, Error<responses::DeleteThingError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => Err(response.error_json(responses::DeleteThingError::Other)),
-        }
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::DeleteThingError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    204 => response.empty(),
+                    _ => Err(response.error_json(responses::DeleteThingError::Other)),
+                },
+            )
     }
 }
 
@@ -196,15 +215,21 @@ impl<'a> GetRawThing<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<u8>>, Error<responses::GetRawThingError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.bytes(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<Vec<u8>>, Error<responses::GetRawThingError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.bytes(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by

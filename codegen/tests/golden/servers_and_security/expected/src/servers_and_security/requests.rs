@@ -54,13 +54,21 @@ impl<'a> GetOpen<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(self) -> Result<Response<()>, Error<responses::GetOpenError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::GetOpenError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -118,13 +126,21 @@ impl<'a> DoAdmin<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(self) -> Result<Response<()>, Error<responses::DoAdminError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::DoAdminError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -178,12 +194,20 @@ impl<'a> NeedsBoth<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(self) -> Result<Response<()>, Error<responses::NeedsBothError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => Err(response.unexpected()),
-        }
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::NeedsBothError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }

@@ -59,18 +59,27 @@ impl<'a> CreateChat<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Chunk>, Error<responses::CreateChatError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            422 => {
-                Err(response.error_json(responses::CreateChatError::UnprocessableEntity))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Chunk>, Error<responses::CreateChatError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateChatError::UnprocessableEntity),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -180,15 +189,21 @@ impl<'a> CreateCompletion<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<types::Chunk>, Error<responses::CreateCompletionError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<types::Chunk>, Error<responses::CreateCompletionError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -426,15 +441,21 @@ impl<'a> DownloadFile<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Response<Vec<u8>>, Error<responses::DownloadFileError>> {
-        let request = self.request()?;
-        let response = self.client.runtime.send(request, &self.call).await?;
-        match response.status().as_u16() {
-            200 => response.bytes(),
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<Vec<u8>>, Error<responses::DownloadFileError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.bytes(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by
