@@ -20,16 +20,42 @@ pub fn preamble(command: &str) -> String {
 pub fn format_file(file: EmittedFile, preamble: &str) -> Result<GeneratedFile> {
     let contents = match file.content {
         FileContent::Rust(tokens) => {
-            let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Bug {
+            let printed = print_items(tokens).map_err(|e| Error::Bug {
                 message: format!("the code emitted for {} does not parse: {e}", file.path),
             })?;
-            format!("// {preamble}\n{}", separate_items(&prettyplease::unparse(&parsed)))
+            format!("// {preamble}\n{}", separate_items(&printed))
         }
         // An HTML comment (Markdown files) closes on its line.
         FileContent::Text { text, comment: "<!--" } => format!("<!-- {preamble} -->\n{text}"),
         FileContent::Text { text, comment } => format!("{comment} {preamble}\n{text}"),
     };
     Ok(GeneratedFile { path: file.path, contents })
+}
+
+/// Parses and prints a file's items one at a time, as prettyplease prints a whole file: only one
+/// item's syntax tree is held at once, not the whole file's, which for a large API's types was
+/// the largest allocation of a generation.
+fn print_items(tokens: proc_macro2::TokenStream) -> syn::Result<String> {
+    use syn::parse::Parser;
+    let print = |input: syn::parse::ParseStream| {
+        let attrs = input.call(syn::Attribute::parse_inner)?;
+        let mut printed = prettyplease::unparse(&syn::File { shebang: None, attrs, items: Vec::new() });
+        // Without items after them, prettyplease ends an attribute that is not a doc comment
+        // without a line break.
+        if !printed.is_empty() && !printed.ends_with('\n') {
+            printed.push('\n');
+        }
+        while !input.is_empty() {
+            let item: syn::Item = input.parse()?;
+            printed.push_str(&prettyplease::unparse(&syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            }));
+        }
+        Ok(printed)
+    };
+    print.parse2(tokens)
 }
 
 /// prettyplease prints items back to back; a blank line after each item that closes with `}` at
