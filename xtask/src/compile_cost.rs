@@ -21,7 +21,8 @@ struct Config {
 }
 
 pub fn run(root: &Path) -> Result<bool> {
-    let apis = crate::specs::api_features(root)?;
+    let specs = crate::specs::read_specs(root)?;
+    let apis: Vec<String> = specs.iter().map(|spec| spec.module().to_string()).collect();
     let mut configs =
         vec![Config { name: "default (client, every API)".into(), features: Vec::new(), touched_api: apis[0].clone() }];
     for api in &apis {
@@ -73,7 +74,7 @@ pub fn run(root: &Path) -> Result<bool> {
         );
     }
     outln!();
-    lines_per_operation(root, &apis)?;
+    lines_per_operation(root, &specs)?;
     crate::peers::run(root)?;
     Ok(true)
 }
@@ -127,12 +128,11 @@ pub fn dependency_names(root: &Path, features: &[&str]) -> Result<Vec<String>> {
 }
 
 /// Lines of each API module and of the shared runtime, and lines per operation.
-fn lines_per_operation(root: &Path, apis: &[String]) -> Result<()> {
-    let modelled = codegen::build_apis(&crate::specs::read_specs(root)?)?;
+fn lines_per_operation(root: &Path, specs: &[codegen::SpecInput]) -> Result<()> {
     outln!("| module | operations | types | lines | lines per operation |");
     outln!("|---|---|---|---|---|");
-    for api in apis {
-        let model = modelled.iter().find(|a| a.module.as_str() == api).expect("an API");
+    for model in codegen::build_apis(specs)? {
+        let api = model.module.as_str();
         let lines = rust_census(&root.join("generated/src").join(api))?.lines;
         let per_operation = lines as f64 / model.operations.len().max(1) as f64;
         outln!("| `{api}` | {} | {} | {lines} | {per_operation:.0} |", model.operations.len(), model.types.len());
@@ -169,4 +169,22 @@ pub fn rust_census(folder: &Path) -> Result<Census> {
         }
     }
     Ok(census)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rust_census;
+
+    #[test]
+    fn the_census_counts_rust_lines_and_public_types_in_every_subfolder() {
+        let folder = std::env::temp_dir().join(format!("census-{}", std::process::id()));
+        let inner = folder.join("api");
+        std::fs::create_dir_all(&inner).unwrap();
+        std::fs::write(folder.join("lib.rs"), "pub mod api;\npub struct A {}\n").unwrap();
+        std::fs::write(inner.join("types.rs"), "    pub enum B {}\nstruct Private;\npub(crate) struct C;\n").unwrap();
+        std::fs::write(inner.join("notes.md"), "pub struct NotRust {}\n").unwrap();
+        let census = rust_census(&folder).unwrap();
+        std::fs::remove_dir_all(&folder).unwrap();
+        assert_eq!((census.lines, census.types), (5, 2));
+    }
 }

@@ -67,13 +67,7 @@ pub fn corpus(root: &Path) -> Result<bool> {
     let mut rows = Vec::new();
     let mut failed = Vec::new();
     for spec in &specs {
-        // A fixture's spec is always `spec.yaml`; its folder names it.
-        let stem = match spec.file_stem().unwrap_or_default().to_string_lossy().into_owned() {
-            stem if stem == "spec" => {
-                spec.parent().and_then(Path::file_name).unwrap_or_default().to_string_lossy().into_owned()
-            }
-            stem => stem,
-        };
+        let stem = crate_stem(spec);
         let out = out_root.join(&stem);
         let started = Instant::now();
         let summary = generate_into(spec, &out, Some(&format!("{}-client", stem.replace('_', "-"))))?;
@@ -122,28 +116,21 @@ pub fn corpus(root: &Path) -> Result<bool> {
     }
     // The runtime's unit tests run in the workspace too, where other crates' features (serde_json's
     // preserve_order, say) are unified into it; a crate of its own shows what callers get.
-    if let Some(fixture) = fixtures_first(&specs) {
-        let out = out_root.join(fixture);
+    if let Some(fixture) = specs.iter().find(|spec| is_fixture(spec)) {
+        let out = out_root.join(crate_stem(fixture));
         outln!("==> the runtime's unit tests in a crate of its own ({})", out.display());
-        let passed = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", &target)
-            .args(["test", "--quiet", "--lib"])
-            .status()
-            .context("running cargo test --lib")?
-            .success();
-        if !passed {
-            bail!("the runtime's unit tests failed in the crate generated at {}", out.display());
-        }
+        crate::compile_cost::run_cargo(&out, &target, &["test", "--quiet", "--lib"])?;
     }
     Ok(true)
 }
 
-/// The name of the first golden fixture among `specs` (each `<fixture>/spec.yaml`).
-fn fixtures_first(specs: &[PathBuf]) -> Option<String> {
-    specs
-        .iter()
-        .find(|spec| spec.file_stem().is_some_and(|stem| stem == "spec"))
-        .and_then(|spec| spec.parent()?.file_name())
-        .map(|name| name.to_string_lossy().into_owned())
+/// A golden fixture's spec is always `<fixture>/spec.yaml`.
+fn is_fixture(spec: &Path) -> bool {
+    spec.file_stem().is_some_and(|stem| stem == "spec")
+}
+
+/// The name of the crate generated from `spec`: its file stem, or a fixture's folder.
+fn crate_stem(spec: &Path) -> String {
+    let named_by = if is_fixture(spec) { spec.parent().and_then(Path::file_name) } else { spec.file_stem() };
+    named_by.unwrap_or_default().to_string_lossy().into_owned()
 }

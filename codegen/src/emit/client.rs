@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::credentials::{credential_setter, scheme_constants, scope_enum, scope_type};
-use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
+use super::docs::{doc_attrs, inner_doc_attrs, one_line, sanitize};
 use super::tokens::{Paths, ident, imports_for};
 use crate::model::{Api, ClientHeader, Operation, TypeRef};
 
@@ -108,13 +108,13 @@ pub(super) fn tag_groups(api: &Api) -> Vec<TagGroup<'_>> {
 fn endpoint_index(api: &Api) -> String {
     let mut text = String::from("# Endpoints\n");
     for group in tag_groups(api) {
-        text.push_str(&format!("\n## {}\n\n", sanitize(group.name.unwrap_or("Other")).replace('\n', " ")));
+        text.push_str(&format!("\n## {}\n\n", one_line(group.name.unwrap_or("Other"))));
         if let Some(description) = group.description.map(sanitize).filter(|d| !d.is_empty()) {
             text.push_str(&format!("{description}\n\n"));
         }
         text.push_str("| Method | Endpoint | Summary |\n|---|---|---|\n");
         for op in group.operations {
-            let summary = op.summary.as_deref().map(|s| sanitize(s).replace('\n', " ").replace('|', "\\|"));
+            let summary = op.summary.as_deref().map(|s| one_line(s).replace('|', "\\|"));
             text.push_str(&format!(
                 "| [`{0}`](Client::{0}) | `{1} {2}` | {3} |\n",
                 op.name,

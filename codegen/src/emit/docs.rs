@@ -56,6 +56,11 @@ pub fn sanitize(text: &str) -> String {
     layout.finish()
 }
 
+/// [`sanitize`]d text on one line (a heading, a table cell).
+pub fn one_line(text: &str) -> String {
+    sanitize(text).replace('\n', " ")
+}
+
 /// The block structure seen so far, as much of it as the rewrites need.
 #[derive(Default)]
 struct Layout {

@@ -147,9 +147,10 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     // The typed formats' crates, when a spec's types use them (its settings say `formats = "typed"`).
     let formats: std::collections::BTreeSet<StringFormat> =
         apis.iter().flat_map(|api| api.string_formats.iter().copied()).collect();
-    let mut format_crates: Vec<&Dependency> = formats.iter().map(|format| format_dependency(*format)).collect();
-    format_crates.dedup_by_key(|d| d.name);
-    for dependency in format_crates {
+    // Several formats may share a crate (chrono's dates and times): one entry each.
+    let format_crates: std::collections::BTreeMap<&str, &Dependency> =
+        formats.iter().map(|format| format_dependency(*format)).map(|d| (d.name, d)).collect();
+    for dependency in format_crates.values() {
         let _ = writeln!(out, "{} = {}", dependency.name, dependency_spec(dependency));
     }
     if config.standalone {

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::client::{TagGroup, tag_groups};
-use super::docs::sanitize;
+use super::docs::{one_line, sanitize};
 use super::operations::{call_expression, is_event_stream, usage};
 use crate::model::{Api, Operation, SchemeKind};
 
@@ -135,10 +135,6 @@ fn tags_section(out: &mut String, api: &Api, client: &str) {
         })
         .collect();
     let _ = write!(out, "\nOne call per tag:\n\n{}", example_block(client, &calls.join("\n")));
-}
-
-fn one_line(text: &str) -> String {
-    sanitize(text).replace('\n', " ")
 }
 
 /// The operation the call example shows: the first that needs no arguments and answers with

@@ -52,18 +52,17 @@ pub fn requests_module(api: &Api) -> TokenStream {
             ),
         ],
     );
-    let (client, runtime_items) = if api.operations.is_empty() {
-        (None, None)
-    } else {
-        (
-            Some(quote!(
-                use super::Client;
-            )),
-            Some(quote!(
-                use crate::runtime::{Error, Method, Response};
-            )),
+    let has_operations = !api.operations.is_empty();
+    let client = has_operations.then(|| {
+        quote!(
+            use super::Client;
         )
-    };
+    });
+    let runtime_items = has_operations.then(|| {
+        quote!(
+            use crate::runtime::{Error, Method, Response};
+        )
+    });
     quote! {
         #header
         #client

@@ -12,7 +12,7 @@ use crate::model::{Api, Field, Presence};
 
 pub fn deserialize(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> TokenStream {
     let rust_name = name.to_string();
-    let decoder = if fields.is_empty() { without_fields(paths, name) } else { with_fields(api, paths, name, fields) };
+    let decoder = decoder(api, paths, name, fields);
     quote! {
         #decoder
 
@@ -25,8 +25,9 @@ pub fn deserialize(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> T
 }
 
 /// One slot per field: an `Option` of the field as stored, except for an optional nullable field,
-/// whose stored form (`None` absent, `Some(None)` null) is its slot already.
-fn with_fields(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> TokenStream {
+/// whose stored form (`None` absent, `Some(None)` null) is its slot already. A struct without
+/// fields keeps the trait's `index` and `put`, which take no key.
+fn decoder(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> TokenStream {
     let option = paths.option();
     let slot_types = fields.iter().map(|field| {
         let stored = field_type(api, paths, field);
@@ -51,11 +52,8 @@ fn with_fields(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> Token
         };
         quote!(#field_name: #value,)
     });
-    quote! {
-        impl<'de> crate::runtime::DecodeStruct<'de> for #name {
-            type Slots = (#(#slot_types,)*);
-            const EMPTY: Self::Slots = (#(#empty,)*);
-
+    let keyed = (!fields.is_empty()).then(|| {
+        quote! {
             fn index(key: &str) -> #option<usize> {
                 match key {
                     #(#wires => Some(#positions),)*
@@ -69,32 +67,18 @@ fn with_fields(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> Token
                     _ => Ok(()),
                 }
             }
-
-            fn finish<E: ::serde::de::Error>(slots: Self::Slots) -> ::std::result::Result<Self, E> {
-                Ok(#name { #(#finished)* })
-            }
         }
-    }
-}
-
-/// A struct without fields takes any object.
-fn without_fields(paths: Paths, name: &Ident) -> TokenStream {
-    let option = paths.option();
+    });
+    let slots = if fields.is_empty() { quote!(_slots) } else { quote!(slots) };
     quote! {
         impl<'de> crate::runtime::DecodeStruct<'de> for #name {
-            type Slots = ();
-            const EMPTY: Self::Slots = ();
+            type Slots = (#(#slot_types,)*);
+            const EMPTY: Self::Slots = (#(#empty,)*);
 
-            fn index(_key: &str) -> #option<usize> {
-                None
-            }
+            #keyed
 
-            fn put<A: ::serde::de::MapAccess<'de>>(_slots: &mut Self::Slots, _index: usize, _map: &mut A) -> ::std::result::Result<(), A::Error> {
-                Ok(())
-            }
-
-            fn finish<E: ::serde::de::Error>(_slots: Self::Slots) -> ::std::result::Result<Self, E> {
-                Ok(#name {})
+            fn finish<E: ::serde::de::Error>(#slots: Self::Slots) -> ::std::result::Result<Self, E> {
+                Ok(#name { #(#finished)* })
             }
         }
     }

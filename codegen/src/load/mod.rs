@@ -16,7 +16,7 @@ use crate::error::{Error, Location, Result, Warning};
 
 pub use document::parse_document;
 pub use lower::lower_3_1;
-pub use positions::{position_of, positions_of};
+pub use positions::positions_of;
 
 /// Which OpenAPI line the document declared before lowering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

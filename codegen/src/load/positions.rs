@@ -9,15 +9,10 @@ use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-/// The 1-based line and column of the node `pointer` names in `text`, if it is there. The
-/// whole document (the empty pointer) has no position worth naming.
-pub fn position_of(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    positions_of(text, &[pointer]).pop().flatten()
-}
-
-/// The positions of many nodes, in one read of `text`: for each of `pointers`, what
-/// [`position_of`] says of it. A mapping value (a member of an object) is placed where its key
-/// stands, so a pointer to a key that should not be there lands on that key.
+/// The 1-based line and column of the node each of `pointers` names in `text`, if it is there,
+/// in one read of `text`. The whole document (the empty pointer) has no position worth naming. A
+/// mapping value (a member of an object) is placed where its key stands, so a pointer to a key
+/// that should not be there lands on that key.
 pub fn positions_of(text: &str, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
     // Reading the text again costs as much as parsing it: not for nothing.
     if pointers.is_empty() {
@@ -158,7 +153,11 @@ impl MarkedEventReceiver for Finder {
 
 #[cfg(test)]
 mod tests {
-    use super::{position_of, positions_of};
+    use super::positions_of;
+
+    fn position_of(text: &str, pointer: &str) -> Option<(usize, usize)> {
+        positions_of(text, &[pointer]).pop().flatten()
+    }
 
     #[test]
     fn pointers_land_on_their_lines_in_yaml_and_json() {

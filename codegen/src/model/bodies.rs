@@ -90,7 +90,7 @@ fn field_styles(
     encoding: BodyEncoding,
     declared: &indexmap::IndexMap<String, openapiv3::Encoding>,
 ) -> Vec<BodyField> {
-    let Some(fields) = struct_fields(types, ty) else { return Vec::new() };
+    let Some(fields) = ty.struct_fields(&types.defs) else { return Vec::new() };
     fields
         .iter()
         .map(|field| {
@@ -115,10 +115,6 @@ fn field_styles(
             BodyField { wire_name: field.wire_name.clone(), style, content_type }
         })
         .collect()
-}
-
-pub(super) fn struct_fields<'t>(types: &'t TypeBuilder<'_>, ty: &'t TypeRef) -> Option<&'t [Field]> {
-    ty.struct_fields(&types.defs)
 }
 
 /// Whether a value of this type is an object or holds objects (a list of them), which a form
@@ -175,7 +171,7 @@ fn body_encoding(media_type: &str) -> Option<BodyEncoding> {
 /// a schema of the event itself (an object whose properties are the SSE fields `data`, `event`,
 /// `id`, `retry`) gives its `data` property's type; any other schema describes the data.
 pub(super) fn event_data(types: &TypeBuilder<'_>, ty: TypeRef) -> TypeRef {
-    let Some(fields) = struct_fields(types, &ty) else { return ty };
+    let Some(fields) = ty.struct_fields(&types.defs) else { return ty };
     let is_envelope = fields.iter().all(|f| matches!(f.wire_name.as_str(), "data" | "event" | "id" | "retry"));
     match fields.iter().find(|f| f.wire_name == "data") {
         Some(data) if is_envelope => data.ty.clone(),

@@ -11,7 +11,7 @@
 //! - removes the inline types nothing refers to any more. Component schemas stay: their names are
 //!   the spec's, and callers may use them.
 
-use super::ident::{Ident, disambiguate};
+use super::types::value_name;
 use super::{Api, EnumValue, Presence, StructTag, TypeDef, TypeKind, TypeRef, shapes, visit};
 
 /// Applies the three steps above; `is_component[i]` says whether type `i` is a component schema
@@ -31,25 +31,27 @@ pub fn collapse(api: &mut Api, is_component: &mut Vec<bool>) {
 fn merge_enum_unions(types: &mut [TypeDef]) {
     for index in 0..types.len() {
         let TypeKind::Untagged { variants, .. } = &types[index].kind else { continue };
-        let members: Option<Vec<&TypeDef>> = variants
+        // Each member's values, and its docs (which document its value when it has only one).
+        let members: Option<Vec<(&[EnumValue], &Option<String>)>> = variants
             .iter()
             .map(|v| match &v.ty {
-                TypeRef::Named(id) if matches!(types[id.0].kind, TypeKind::StringEnum { .. }) => Some(&types[id.0]),
+                TypeRef::Named(id) => match &types[id.0] {
+                    TypeDef { kind: TypeKind::StringEnum { values }, docs, .. } => Some((values.as_slice(), docs)),
+                    _ => None,
+                },
                 _ => None,
             })
             .collect();
         let Some(members) = members else { continue };
         let mut values: Vec<EnumValue> = Vec::new();
-        for member in members {
-            let TypeKind::StringEnum { values: member_values } = &member.kind else { continue };
+        for (member_values, member_docs) in members {
             let only = member_values.len() == 1;
             for value in member_values {
                 if values.iter().any(|v| v.wire == value.wire) {
                     continue;
                 }
-                let taken = |name: &Ident| name.as_str() == "Unknown" || values.iter().any(|v| v.name == *name);
-                let name = disambiguate(&value.name, taken);
-                let docs = value.docs.clone().or_else(|| member.docs.clone().filter(|_| only));
+                let name = value_name(&value.name, &values);
+                let docs = value.docs.clone().or_else(|| member_docs.clone().filter(|_| only));
                 values.push(EnumValue { name, wire: value.wire.clone(), docs });
             }
         }
@@ -74,17 +76,17 @@ fn sole_tags(api: &mut Api) -> Vec<Option<StructTag>> {
             }
         });
     }
-    // Per type: the (property, tag) of each use as a single-tag member of a tagged union;
-    // `None` once it is used under two different tags.
+    // Per type: the first (property, tag) it is a single-tag member of a tagged union under, and
+    // how many times it is one under that tag. A use under another tag counts in `uses` but not
+    // here, so such a type fails `times == uses` below.
     let mut member_tags: Vec<Option<(usize, StructTag)>> = vec![None; count];
-    let mut conflicting = vec![false; count];
     for def in &api.types {
         let TypeKind::Tagged { property, variants } = &def.kind else { continue };
         for variant in variants {
             let (TypeRef::Named(id), [tag]) = (&variant.variant.ty, variant.tags.as_slice()) else { continue };
             let this = StructTag { property: property.clone(), value: tag.clone() };
             match &mut member_tags[id.0] {
-                Some((_, seen)) if *seen != this => conflicting[id.0] = true,
+                Some((_, seen)) if *seen != this => {}
                 Some((times, _)) => *times += 1,
                 slot @ None => *slot = Some((1, this)),
             }
@@ -95,7 +97,7 @@ fn sole_tags(api: &mut Api) -> Vec<Option<StructTag>> {
         .enumerate()
         .map(|(index, tag)| {
             let (times, tag) = tag?;
-            let only_as_member = times == uses[index] && !conflicting[index];
+            let only_as_member = times == uses[index];
             (only_as_member && holds_tag(&api.types, &api.types[index], &tag)).then_some(tag)
         })
         .collect()
@@ -134,19 +136,7 @@ fn remove_unused(api: &mut Api, is_component: &mut Vec<bool>) {
         }
     });
     api.types = types;
-    let mut reached = vec![false; api.types.len()];
-    while let Some(index) = pending.pop() {
-        if std::mem::replace(&mut reached[index], true) {
-            continue;
-        }
-        for slot in api.types[index].slots_mut() {
-            slot.ty.visit_mut(&mut |ty| {
-                if let TypeRef::Named(id) = ty {
-                    pending.push(id.0);
-                }
-            });
-        }
-    }
+    let reached = visit::reachable(&mut api.types, pending);
     api.examples = examples;
     api.examples.retain(|example| {
         let mut kept = true;

@@ -167,8 +167,11 @@ fn convert_prose(api: &mut Api, docs_base_url: Option<&str>) {
     }
     for def in &mut api.types {
         convert(&mut def.docs);
-        if let TypeKind::Struct { fields, .. } = &mut def.kind {
-            fields.iter_mut().for_each(|f| convert(&mut f.docs));
+        match &mut def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| convert(&mut f.docs)),
+            // Values of merged enums carry their members' docs (see `collapse`).
+            TypeKind::StringEnum { values } => values.iter_mut().for_each(|v| convert(&mut v.docs)),
+            _ => {}
         }
     }
     for op in &mut api.operations {

@@ -59,8 +59,9 @@ pub const REQUEST_METHODS: &[&str] = &[
     "new",
 ];
 
-/// Fields every request builder has besides its parameters (Prefect has a parameter `client`).
-pub const REQUEST_FIELDS: &[&str] = &["client", "call", "body"];
+/// Fields a request builder has besides its parameters (Prefect has a parameter `client`);
+/// `next_url` only where the server names next pages by URL, but reserved everywhere.
+pub const REQUEST_FIELDS: &[&str] = &["client", "call", "body", "next_url"];
 
 /// Methods every generated `ClientBuilder` has besides its credential setters.
 pub const BUILDER_METHODS: &[&str] = &[
@@ -105,10 +106,14 @@ impl Namespace {
         self.0.contains(name.as_str())
     }
 
+    fn insert(&mut self, name: &Ident) {
+        self.0.insert(name.as_str().to_string());
+    }
+
     /// `candidate`, or the first numbered form of it that is free; taken from now on.
     fn claim(&mut self, candidate: &Ident) -> Ident {
         let name = ident::disambiguate(candidate, |n| self.contains(n));
-        self.0.insert(name.as_str().to_string());
+        self.insert(&name);
         name
     }
 }
@@ -199,8 +204,8 @@ fn resolve_setters(api: &mut Api) {
             } else {
                 ident::disambiguate(&param.name, |n| fields.contains(n) || methods.contains(n))
             };
-            fields.0.insert(name.as_str().to_string());
-            methods.0.insert(name.as_str().to_string());
+            fields.insert(&name);
+            methods.insert(&name);
             param.name = name;
         }
     }

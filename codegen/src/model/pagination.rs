@@ -136,29 +136,20 @@ fn is_string(_: &Api, ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::String)
 }
 
-/// The fields of a struct type (through aliases and `Option`).
-fn fields_of<'a>(api: &'a Api, ty: &'a TypeRef) -> Option<&'a [super::Field]> {
-    ty.struct_fields(&api.types)
-}
-
 /// The items of a page: the array field of the response, or the response when it is an array.
 fn items_of(api: &Api, body: &TypeRef) -> Option<(FieldPath, TypeRef)> {
-    if let TypeRef::Vec(item) = resolve(api, body) {
+    if let TypeRef::Vec(item) = body.through_aliases(&api.types) {
         return Some((FieldPath::default(), item.as_ref().clone()));
     }
-    let fields = fields_of(api, body)?;
-    let arrays: Vec<&super::Field> = fields.iter().filter(|f| matches!(resolve(api, &f.ty), TypeRef::Vec(_))).collect();
+    let fields = body.struct_fields(&api.types)?;
+    let arrays: Vec<&super::Field> =
+        fields.iter().filter(|f| matches!(f.ty.through_aliases(&api.types), TypeRef::Vec(_))).collect();
     let chosen = arrays.iter().find(|f| matches(&f.wire_name, ITEM_FIELDS)).or(match arrays.as_slice() {
         [only] => Some(only),
         _ => None,
     })?;
-    let TypeRef::Vec(item) = resolve(api, &chosen.ty) else { return None };
+    let TypeRef::Vec(item) = chosen.ty.through_aliases(&api.types) else { return None };
     Some((FieldPath(vec![step(chosen)]), item.as_ref().clone()))
-}
-
-/// A type through its aliases.
-fn resolve<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
-    ty.through_aliases(&api.types)
 }
 
 /// A field named like one of `names`, whose type passes `accept`, in the type or (up to `depth`
@@ -170,8 +161,10 @@ fn find_field(
     accept: impl Fn(&Api, &TypeRef) -> bool + Copy,
     depth: usize,
 ) -> Option<FieldPath> {
-    let fields = fields_of(api, ty)?;
-    if let Some(field) = fields.iter().find(|f| matches(&f.wire_name, names) && accept(api, resolve(api, &f.ty))) {
+    let fields = ty.struct_fields(&api.types)?;
+    if let Some(field) =
+        fields.iter().find(|f| matches(&f.wire_name, names) && accept(api, f.ty.through_aliases(&api.types)))
+    {
         return Some(FieldPath(vec![step(field)]));
     }
     if depth == 0 {
@@ -189,7 +182,7 @@ fn field_path(api: &Api, ty: &TypeRef, path: &str) -> Option<FieldPath> {
     let mut steps = Vec::new();
     let mut current = ty.clone();
     for wire in path.split('.') {
-        let field = fields_of(api, &current)?.iter().find(|f| f.wire_name == wire)?;
+        let field = current.struct_fields(&api.types)?.iter().find(|f| f.wire_name == wire)?;
         steps.push(step(field));
         current = field.ty.clone();
     }
@@ -210,7 +203,8 @@ impl FieldPath {
     pub fn ty(&self, api: &Api, ty: &TypeRef) -> TypeRef {
         let mut current = ty.clone();
         for step in &self.0 {
-            let Some(field) = fields_of(api, &current).and_then(|f| f.iter().find(|f| f.name == step.name)) else {
+            let Some(field) = current.struct_fields(&api.types).and_then(|f| f.iter().find(|f| f.name == step.name))
+            else {
                 return TypeRef::Json;
             };
             current = field.ty.clone();

@@ -76,6 +76,10 @@ const BTREE_MAP: Layout = Layout::new(24, 8, 0);
 /// `Box<T>`: only null is free.
 const BOX: Layout = Layout::new(8, 8, 1);
 const BOOL: Layout = Layout::new(1, 1, 254);
+/// chrono's dates keep a niche (a non-zero year-and-ordinal field); a UUID is 16 bytes.
+const DATE_TIME: Layout = Layout::new(12, 4, 1);
+const DATE: Layout = Layout::new(4, 4, 1);
+const UUID: Layout = Layout::new(16, 1, 0);
 
 /// The layouts that depend on how serde_json is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,10 +189,9 @@ impl Sizer<'_> {
             TypeRef::Named(id) => self.def_layout(*id),
             TypeRef::String | TypeRef::Bytes | TypeRef::Vec(_) => both(VEC),
             TypeRef::Map(_) => both(BTREE_MAP),
-            // chrono's dates keep a niche (a non-zero year-and-ordinal field); a UUID is 16 bytes.
-            TypeRef::Formatted(StringFormat::DateTime) => both(Layout::new(12, 4, 1)),
-            TypeRef::Formatted(StringFormat::Date) => both(Layout::new(4, 4, 1)),
-            TypeRef::Formatted(StringFormat::Uuid) => both(Layout::new(16, 1, 0)),
+            TypeRef::Formatted(StringFormat::DateTime) => both(DATE_TIME),
+            TypeRef::Formatted(StringFormat::Date) => both(DATE),
+            TypeRef::Formatted(StringFormat::Uuid) => both(UUID),
             TypeRef::Json => BUILDS.map(|json| json.value),
             TypeRef::JsonObject => BUILDS.map(|json| json.object),
             TypeRef::Bool => both(BOOL),
@@ -576,6 +579,12 @@ mod tests {
             Option<Option<i64>> => int64.option().option(),
             f64 => int64,
             Option<f64> => int64.option(),
+            chrono::DateTime<chrono::Utc> => DATE_TIME,
+            Option<chrono::DateTime<chrono::Utc>> => DATE_TIME.option(),
+            chrono::NaiveDate => DATE,
+            Option<chrono::NaiveDate> => DATE.option(),
+            uuid::Uuid => UUID,
+            Option<uuid::Uuid> => UUID.option(),
         }
         let json = BUILDS[this_build()];
         check! {

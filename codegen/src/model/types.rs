@@ -504,11 +504,16 @@ fn string_enum(view: &SchemaView<'_>) -> TypeKind {
         if values.iter().any(|v| v.wire == wire) {
             continue;
         }
-        let name =
-            ident::disambiguate(&ident::variant_name(&wire), |n| values.iter().any(|v| &v.name == n) || n == "Unknown");
+        let name = value_name(&ident::variant_name(&wire), &values);
         values.push(EnumValue { name, wire, docs: None });
     }
     TypeKind::StringEnum { values }
+}
+
+/// A string enum value's variant name: `base`, or a numbered form of it, free among `values` and
+/// never `Unknown`, the variant the emitter adds for values the spec does not list.
+pub(super) fn value_name(base: &Ident, values: &[EnumValue]) -> Ident {
+    ident::disambiguate(base, |n| n == "Unknown" || values.iter().any(|v| v.name == *n))
 }
 
 /// Sorts the definitions by name and rewrites every reference to them.

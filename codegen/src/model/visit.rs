@@ -96,27 +96,37 @@ fn input_refs_mut(api: &mut Api) -> Vec<&mut TypeRef> {
 /// Marks every type reachable from a request body, parameter or client header as an input,
 /// which callers build.
 pub fn mark_inputs(api: &mut Api) {
-    let mut pending: Vec<super::TypeId> = Vec::new();
-    let collect = |ty: &mut TypeRef, pending: &mut Vec<super::TypeId>| {
-        ty.visit_mut(&mut |t| {
-            if let TypeRef::Named(id) = t {
-                pending.push(*id);
-            }
-        })
-    };
+    let mut roots = Vec::new();
     for ty in input_refs_mut(api) {
-        collect(ty, &mut pending);
+        named_in(ty, &mut roots);
     }
-    while let Some(id) = pending.pop() {
-        let def = &mut api.types[id.0];
-        if def.input {
+    let reached = reachable(&mut api.types, roots);
+    for (def, reached) in api.types.iter_mut().zip(reached) {
+        def.input |= reached;
+    }
+}
+
+/// Which types `roots` (type indices) reach, themselves included, through fields and members.
+pub fn reachable(types: &mut [super::TypeDef], mut pending: Vec<usize>) -> Vec<bool> {
+    let mut reached = vec![false; types.len()];
+    while let Some(index) = pending.pop() {
+        if std::mem::replace(&mut reached[index], true) {
             continue;
         }
-        def.input = true;
-        for slot in def.slots_mut() {
-            collect(slot.ty, &mut pending);
+        for slot in types[index].slots_mut() {
+            named_in(slot.ty, &mut pending);
         }
     }
+    reached
+}
+
+/// Pushes the index of every named type `ty` refers to.
+pub fn named_in(ty: &mut TypeRef, found: &mut Vec<usize>) {
+    ty.visit_mut(&mut |t| {
+        if let TypeRef::Named(id) = t {
+            found.push(id.0);
+        }
+    });
 }
 
 /// Keeps the types that `target` maps to themselves, in their order, and points every reference

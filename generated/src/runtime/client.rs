@@ -626,13 +626,16 @@ impl<E> From<Failed> for Error<E> {
 }
 
 /// Names and values as headers; a name or value that a header cannot carry is refused by name.
+/// Every value is marked sensitive: a caller's header may be a credential (an API key set as a
+/// default header), and a hook that prints a request must not print it.
 fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
     let mut map = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
         let name = header_name(name).map_err(|e| e.0)?;
-        let value = HeaderValue::from_str(value).map_err(|_| {
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
             format!("header `{name}` has a character a header cannot carry (CR, LF or another control character)")
         })?;
+        value.set_sensitive(true);
         map.insert(name, value);
     }
     Ok(map)
@@ -641,12 +644,24 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
 /// The settings of one call, which replace the client's: a time limit, a retry policy, and
 /// headers. Every request builder holds one and sets it through its `timeout`, `retry` and `header`
 /// methods.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     timeout: Option<Option<Duration>>,
     idle_timeout: IdleTimeout,
     retry: Option<RetryPolicy>,
     headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("retry", &self.retry)
+            // Names only, as for the client's default headers.
+            .field("headers", &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl CallOptions {
@@ -743,7 +758,15 @@ mod tests {
         let printed = format!("{builder:?}");
         assert!(printed.contains("X-Api-Key"), "{printed}");
         assert!(!printed.contains("s3cret-k3y"), "{printed}");
-        let printed = format!("{:?}", builder.build().unwrap());
-        assert!(!printed.contains("s3cret-k3y"), "{printed}");
+        // A per-call header, likewise.
+        let mut call = CallOptions::default();
+        call.header("X-Api-Key".into(), "s3cret-k3y".into());
+        let printed = format!("{call:?}");
+        assert!(printed.contains("X-Api-Key") && !printed.contains("s3cret-k3y"), "{printed}");
+        // As headers of a request (which a hook may print), both kinds of value are sensitive.
+        let map = header_map(&[("X-Api-Key".into(), "s3cret-k3y".into())]).unwrap();
+        assert!(map.values().all(HeaderValue::is_sensitive));
+        let printed = format!("{map:?}");
+        assert!(printed.contains("x-api-key") && !printed.contains("s3cret-k3y"), "{printed}");
     }
 }

@@ -19,11 +19,15 @@ pub trait DecodeStruct<'de>: Sized {
     /// Every slot empty.
     const EMPTY: Self::Slots;
 
-    /// The field a key names, if any.
-    fn index(key: &str) -> Option<usize>;
+    /// The field a key names, if any (none: a struct without fields takes any object).
+    fn index(_key: &str) -> Option<usize> {
+        None
+    }
 
     /// Reads the value of field `index` from `map` into its slot.
-    fn put<A: MapAccess<'de>>(slots: &mut Self::Slots, index: usize, map: &mut A) -> Result<(), A::Error>;
+    fn put<A: MapAccess<'de>>(_slots: &mut Self::Slots, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+        Ok(())
+    }
 
     /// The struct, once the map is read; an error names a required field that was missing.
     fn finish<E: Error>(slots: Self::Slots) -> Result<Self, E>;
@@ -189,6 +193,33 @@ mod tests {
         assert!(array.starts_with("invalid type: sequence, expected struct Patch"), "{array}");
         let wrong = decode(r#"{"id": 7, "expires_at": 1}"#).unwrap_err();
         assert!(wrong.starts_with("invalid type: integer `7`, expected a string"), "{wrong}");
+    }
+
+    /// What the generator writes for a struct without fields: the trait's own `index` and `put`.
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
+
+    impl<'de> DecodeStruct<'de> for Empty {
+        type Slots = ();
+        const EMPTY: Self::Slots = ();
+
+        fn finish<E: Error>(_slots: Self::Slots) -> Result<Self, E> {
+            Ok(Empty {})
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Empty {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_struct(deserializer, "Empty")
+        }
+    }
+
+    #[test]
+    fn a_struct_without_fields_takes_any_object_and_only_an_object() {
+        assert_eq!(serde_json::from_str::<Empty>(r#"{"a": [1, {"b": null}], "c": "d"}"#).unwrap(), Empty {});
+        assert_eq!(serde_json::from_str::<Empty>("{}").unwrap(), Empty {});
+        assert!(serde_json::from_str::<Empty>("[]").is_err());
+        assert!(serde_json::from_str::<Empty>("null").is_err());
     }
 
     #[test]

@@ -565,6 +565,7 @@ impl<'a> ListMessages<'a> {
 pub struct ListEvents<'a> {
     client: &'a Client,
     per_page: Option<i64>,
+    next_url_2: Option<String>,
     next_url: Option<String>,
     call: runtime::CallOptions,
 }
@@ -575,6 +576,7 @@ impl<'a> ListEvents<'a> {
         ListEvents {
             client,
             per_page: None,
+            next_url_2: None,
             next_url: None,
             call: runtime::CallOptions::default(),
         }
@@ -584,6 +586,15 @@ impl<'a> ListEvents<'a> {
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// A parameter named like the builder's own field for the next page's URL.
+    ///
+    /// `next_url` (query parameter)
+    #[inline]
+    pub fn next_url_2(mut self, value: impl Into<String>) -> Self {
+        self.next_url_2 = Some(value.into());
         self
     }
 
@@ -616,6 +627,7 @@ impl<'a> ListEvents<'a> {
         }
         let mut request = self.client.runtime.request(Method::GET, "/events", &[])?;
         request.query("per_page", &self.per_page)?;
+        request.query("next_url", &self.next_url_2)?;
         Ok(request)
     }
 

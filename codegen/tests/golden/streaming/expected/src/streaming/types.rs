@@ -321,18 +321,6 @@ pub struct WatchJobEventDone {}
 impl<'de> crate::runtime::DecodeStruct<'de> for WatchJobEventDone {
     type Slots = ();
     const EMPTY: Self::Slots = ();
-    fn index(_key: &str) -> Option<usize> {
-        None
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        _slots: &mut Self::Slots,
-        _index: usize,
-        _map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        Ok(())
-    }
-
     fn finish<E: ::serde::de::Error>(
         _slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {

@@ -175,6 +175,8 @@ pub enum HolderState {
     Faulted,
     /// `destroyed`
     Destroyed,
+    /// The disk is *gone*, see [disks](https://example.com/disks).
+    Gone,
     /// A value this version of the API description does not list.
     Unknown(String),
 }
@@ -187,6 +189,7 @@ impl HolderState {
             HolderState::Detached => "detached",
             HolderState::Faulted => "faulted",
             HolderState::Destroyed => "destroyed",
+            HolderState::Gone => "gone",
             HolderState::Unknown(other) => other,
         }
     }
@@ -213,6 +216,7 @@ impl<'de> ::serde::Deserialize<'de> for HolderState {
                     "detached" => HolderState::Detached,
                     "faulted" => HolderState::Faulted,
                     "destroyed" => HolderState::Destroyed,
+                    "gone" => HolderState::Gone,
                     _ => return None,
                 },
             ),

@@ -53,6 +53,52 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(tag = "kind", rename = "Circle")]
+#[non_exhaustive]
+pub struct Circle {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<f64>,
+}
+
+impl<'de> crate::runtime::DecodeStruct<'de> for Circle {
+    type Slots = (Option<Option<f64>>,);
+    const EMPTY: Self::Slots = (None,);
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "radius" => Some(0),
+            _ => None,
+        }
+    }
+
+    fn put<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::decode_field(&mut slots.0, "radius", map),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(Circle {
+            radius: slots.0.flatten(),
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Circle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_struct(deserializer, "Circle")
+    }
+}
+
 /// Members tell themselves apart by pinning `type` to one value, as serde's internally tagged enums do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -93,18 +139,6 @@ pub struct DigestNone {}
 impl<'de> crate::runtime::DecodeStruct<'de> for DigestNone {
     type Slots = ();
     const EMPTY: Self::Slots = ();
-    fn index(_key: &str) -> Option<usize> {
-        None
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        _slots: &mut Self::Slots,
-        _index: usize,
-        _map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        Ok(())
-    }
-
     fn finish<E: ::serde::de::Error>(
         _slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
@@ -210,6 +244,51 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
+pub struct Drawing {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub square: Option<Square>,
+}
+
+impl<'de> crate::runtime::DecodeStruct<'de> for Drawing {
+    type Slots = (Option<Option<Square>>,);
+    const EMPTY: Self::Slots = (None,);
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "square" => Some(0),
+            _ => None,
+        }
+    }
+
+    fn put<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::decode_field(&mut slots.0, "square", map),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(Drawing {
+            square: slots.0.flatten(),
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Drawing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_struct(deserializer, "Drawing")
+    }
+}
+
 /// An explicit discriminator with a mapping for one member.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -239,6 +318,128 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 },
             ),
             Pet::Unknown,
+        )
+    }
+}
+
+/// Square is also a property elsewhere, so it keeps its `kind` field; Circle is only ever a member, so serde writes its tag.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Shape {
+    /// `kind` is `Circle`.
+    Circle(Circle),
+    /// `kind` is `Square`.
+    Square(Square),
+    /// A `kind` this version of the API description does not list, as sent.
+    Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for Shape {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_tagged(
+            deserializer,
+            "kind",
+            &[&["Circle"], &["Square"]],
+            &[],
+            |member, value| Ok(
+                match member {
+                    0 => Shape::Circle(::serde::Deserialize::deserialize(value)?),
+                    _ => Shape::Square(::serde::Deserialize::deserialize(value)?),
+                },
+            ),
+            Shape::Unknown,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Square {
+    pub kind: SquareKind,
+}
+
+impl<'de> crate::runtime::DecodeStruct<'de> for Square {
+    type Slots = (Option<SquareKind>,);
+    const EMPTY: Self::Slots = (None,);
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "kind" => Some(0),
+            _ => None,
+        }
+    }
+
+    fn put<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::decode_field(&mut slots.0, "kind", map),
+            _ => Ok(()),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(Square {
+            kind: crate::runtime::required_field(slots.0, "kind")?,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Square {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_struct(deserializer, "Square")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SquareKind {
+    /// `Square`
+    Square,
+    /// A value this version of the API description does not list.
+    Unknown(String),
+}
+
+impl SquareKind {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SquareKind::Square => "Square",
+            SquareKind::Unknown(other) => other,
+        }
+    }
+}
+
+impl ::serde::Serialize for SquareKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SquareKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "Square" => SquareKind::Square,
+                    _ => return None,
+                },
+            ),
+            SquareKind::Unknown,
         )
     }
 }
