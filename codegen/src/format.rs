@@ -1,7 +1,7 @@
 //! Stage 4: token streams printed as formatted Rust (syn + prettyplease, in process), and every
 //! file given its preamble.
 
-use crate::emit::{EmittedFile, FileContent};
+use crate::emit::{EmittedFile, FileContent, RustFile};
 use crate::error::{Error, Result};
 
 /// One finished file: its path relative to the crate root, and its exact bytes.
@@ -17,10 +17,10 @@ pub fn preamble(command: &str) -> String {
 }
 
 /// Prints one file, headed by `preamble`.
-pub fn format_file(file: EmittedFile, preamble: &str) -> Result<GeneratedFile> {
+pub fn format_file(file: EmittedFile<'_>, preamble: &str) -> Result<GeneratedFile> {
     let contents = match file.content {
-        FileContent::Rust(tokens) => {
-            let printed = print_items(tokens).map_err(|e| Error::Bug {
+        FileContent::Rust(rust) => {
+            let printed = print_file(rust).map_err(|e| Error::Bug {
                 message: format!("the code emitted for {} does not parse: {e}", file.path),
             })?;
             format!("// {preamble}\n{}", separate_items(&printed))
@@ -32,10 +32,24 @@ pub fn format_file(file: EmittedFile, preamble: &str) -> Result<GeneratedFile> {
     Ok(GeneratedFile { path: file.path, contents })
 }
 
-/// Parses and prints a file's items one at a time, as prettyplease prints a whole file: only one
-/// item's syntax tree is held at once, not the whole file's, which for a large API's types was
-/// the largest allocation of a generation.
-fn print_items(tokens: proc_macro2::TokenStream) -> syn::Result<String> {
+/// Prints a file as its emitter yields it, each item parsed and printed on its own (as
+/// prettyplease prints a whole file), so only one item's tokens and syntax tree are held at once.
+/// The head and imports are printed last, when every item has been noted, and put first.
+fn print_file(file: RustFile<'_>) -> syn::Result<String> {
+    let RustFile { head, mut imports, items } = file;
+    let mut body = String::new();
+    for item in items {
+        imports.note(&item);
+        print_items(item, &mut body)?;
+    }
+    let imports = imports.into_tokens();
+    let mut printed = print_head(quote::quote!(#head #imports))?;
+    printed.push_str(&body);
+    Ok(printed)
+}
+
+/// A file's inner attributes, then its items.
+fn print_head(tokens: proc_macro2::TokenStream) -> syn::Result<String> {
     use syn::parse::Parser;
     let print = |input: syn::parse::ParseStream| {
         let attrs = input.call(syn::Attribute::parse_inner)?;
@@ -45,17 +59,24 @@ fn print_items(tokens: proc_macro2::TokenStream) -> syn::Result<String> {
         if !printed.is_empty() && !printed.ends_with('\n') {
             printed.push('\n');
         }
-        while !input.is_empty() {
-            let item: syn::Item = input.parse()?;
-            printed.push_str(&prettyplease::unparse(&syn::File {
-                shebang: None,
-                attrs: Vec::new(),
-                items: vec![item],
-            }));
-        }
+        parse_and_print(input, &mut printed)?;
         Ok(printed)
     };
     print.parse2(tokens)
+}
+
+/// Items, appended to `printed`.
+fn print_items(tokens: proc_macro2::TokenStream, printed: &mut String) -> syn::Result<()> {
+    use syn::parse::Parser;
+    (|input: syn::parse::ParseStream| parse_and_print(input, printed)).parse2(tokens)
+}
+
+fn parse_and_print(input: syn::parse::ParseStream, printed: &mut String) -> syn::Result<()> {
+    while !input.is_empty() {
+        let item: syn::Item = input.parse()?;
+        printed.push_str(&prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![item] }));
+    }
+    Ok(())
 }
 
 /// prettyplease prints items back to back; a blank line after each item that closes with `}` at

@@ -1,5 +1,6 @@
-//! Stage 3: the IR into files. Rust files are token streams here (the format stage prints them);
-//! the manifest and the runtime are text. Emitters read only [`crate::model`] types.
+//! Stage 3: the IR into files. Rust files are token streams here, yielded item by item (the
+//! format stage prints them); the manifest and the runtime are text. Emitters read only
+//! [`crate::model`] types.
 
 mod calls;
 mod client;
@@ -22,17 +23,16 @@ use proc_macro2::TokenStream;
 use crate::model::Api;
 
 pub use krate::CrateConfig;
+pub use tokens::Imports;
 
 /// One file of the generated crate, relative to the crate root, with `/` separators.
-#[derive(Debug, Clone)]
-pub struct EmittedFile {
+pub struct EmittedFile<'a> {
     pub path: String,
-    pub content: FileContent,
+    pub content: FileContent<'a>,
 }
 
-#[derive(Debug, Clone)]
-pub enum FileContent {
-    Rust(TokenStream),
+pub enum FileContent<'a> {
+    Rust(RustFile<'a>),
     /// Text written as is after the preamble (the manifest, the runtime).
     Text {
         text: String,
@@ -40,23 +40,45 @@ pub enum FileContent {
     },
 }
 
+/// A Rust file whose items are emitted one at a time, as the format stage takes them: a large
+/// API's types or request builders as one token stream were most of a generation's memory.
+pub struct RustFile<'a> {
+    /// What comes first: inner docs and attributes, or the whole of a small file.
+    pub head: TokenStream,
+    /// The `use` items after the head; which are needed is known once every item is noted.
+    pub imports: Imports,
+    pub items: Box<dyn Iterator<Item = TokenStream> + 'a>,
+}
+
+impl<'a> RustFile<'a> {
+    /// A file emitted in one piece.
+    pub fn whole(tokens: TokenStream) -> Self {
+        RustFile { head: tokens, imports: Imports::default(), items: Box::new(std::iter::empty()) }
+    }
+}
+
 /// A file to emit, with the emitter that writes it. Emission waits until asked for so that each
 /// file can be emitted and formatted on its own thread: token streams cannot cross threads.
 pub struct PlannedFile<'a> {
     pub path: String,
-    emitter: Box<dyn Fn() -> FileContent + Send + Sync + 'a>,
+    emitter: Box<dyn Fn() -> FileContent<'a> + Send + Sync + 'a>,
 }
 
 impl<'a> PlannedFile<'a> {
-    fn new(path: String, emitter: impl Fn() -> FileContent + Send + Sync + 'a) -> Self {
+    fn new(path: String, emitter: impl Fn() -> FileContent<'a> + Send + Sync + 'a) -> Self {
         PlannedFile { path, emitter: Box::new(emitter) }
     }
 
-    fn rust(path: String, emitter: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
+    fn rust(path: String, emitter: impl Fn() -> RustFile<'a> + Send + Sync + 'a) -> Self {
         PlannedFile::new(path, move || FileContent::Rust(emitter()))
     }
 
-    pub fn emit(&self) -> EmittedFile {
+    /// A Rust file emitted in one piece.
+    fn whole(path: String, emitter: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
+        PlannedFile::rust(path, move || RustFile::whole(emitter()))
+    }
+
+    pub fn emit(&self) -> EmittedFile<'a> {
         EmittedFile { path: self.path.clone(), content: (self.emitter)() }
     }
 }
@@ -69,19 +91,19 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         let dir = format!("src/{}", api.module);
         files.push(PlannedFile::rust(format!("{dir}/types.rs"), || types::types_module(api)));
         let krate = config.package.replace('-', "_");
-        files.push(PlannedFile::rust(format!("{dir}/operations.rs"), move || {
+        files.push(PlannedFile::whole(format!("{dir}/operations.rs"), move || {
             operations::operations_module(api, &krate)
         }));
         files.push(PlannedFile::rust(format!("{dir}/requests.rs"), || requests::requests_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/responses.rs"), || responses::responses_module(api)));
-        files.push(PlannedFile::rust(format!("{dir}/client.rs"), || client::client_module(api)));
-        files.push(PlannedFile::rust(format!("{dir}/mod.rs"), || client::api_module(api)));
+        files.push(PlannedFile::whole(format!("{dir}/client.rs"), || client::client_module(api)));
+        files.push(PlannedFile::whole(format!("{dir}/mod.rs"), || client::api_module(api)));
     }
     files.push(PlannedFile::new("Cargo.toml".into(), || FileContent::Text {
         text: krate::manifest(config, apis),
         comment: "#",
     }));
-    files.push(PlannedFile::rust("src/lib.rs".into(), || krate::lib_rs(apis)));
+    files.push(PlannedFile::whole("src/lib.rs".into(), || krate::lib_rs(apis)));
     files.push(PlannedFile::new("README.md".into(), || {
         let krate = config.package.replace('-', "_");
         FileContent::Text {
@@ -91,7 +113,7 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
     }));
     if apis.iter().any(|api| !api.examples.is_empty()) {
         let krate = config.package.replace('-', "_");
-        files.push(PlannedFile::rust("tests/examples.rs".into(), move || examples::examples_test(apis, &krate)));
+        files.push(PlannedFile::whole("tests/examples.rs".into(), move || examples::examples_test(apis, &krate)));
     }
     for (name, source) in krate::RUNTIME {
         files.push(PlannedFile::new(format!("src/runtime/{name}"), || FileContent::Text {
@@ -111,9 +133,9 @@ pub fn plan_calls<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         .map(|api| {
             let krate = krate.clone();
             let path = format!("{}.rs", api.module);
-            PlannedFile::rust(path, move || calls::calls_module(api, &krate))
+            PlannedFile::whole(path, move || calls::calls_module(api, &krate))
         })
         .collect();
-    files.push(PlannedFile::rust("mod.rs".into(), || calls::calls_root(apis)));
+    files.push(PlannedFile::whole("mod.rs".into(), || calls::calls_root(apis)));
     files
 }

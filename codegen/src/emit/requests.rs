@@ -10,48 +10,19 @@ use super::pagination::paging_methods;
 use super::responses::{
     error_dispatch, event_returns, events_expr, response_dispatch, status_pattern, streams_events, success_type,
 };
-use super::tokens::{Paths, ident, imports_for};
+use super::tokens::{Paths, ident};
+use super::{Imports, RustFile};
 use crate::model::{
     Api, BodyEncoding, FieldStyle, NextPage, Operation, Param, ParamLocation, PathSegment, QueryStyle, RequestBody,
     ResponseBody, SecurityRequirement, TypeKind, TypeRef,
 };
 
-pub fn requests_module(api: &Api) -> TokenStream {
+pub fn requests_module(api: &Api) -> RustFile<'_> {
     let header = inner_doc_attrs(&format!(
         "The requests of {}, one builder per operation: `Client::op(required inputs)` starts one, its methods \
          set the optional inputs and per-call settings, and `send` sends it.",
         sanitize(&api.title)
     ));
-    let builders: TokenStream = api.operations.iter().map(|op| builder(api, op)).collect();
-    let imports = imports_for(
-        &builders,
-        &[
-            (
-                "responses",
-                quote!(
-                    use super::responses;
-                ),
-            ),
-            (
-                "types",
-                quote!(
-                    use super::types;
-                ),
-            ),
-            (
-                "runtime",
-                quote!(
-                    use crate::runtime;
-                ),
-            ),
-            (
-                "scheme",
-                quote!(
-                    use super::client::scheme;
-                ),
-            ),
-        ],
-    );
     let has_operations = !api.operations.is_empty();
     let client = has_operations.then(|| {
         quote!(
@@ -63,13 +34,34 @@ pub fn requests_module(api: &Api) -> TokenStream {
             use crate::runtime::{Error, Method, Response};
         )
     });
-    quote! {
-        #header
-        #client
-        #imports
-        #runtime_items
-        #builders
-    }
+    let imports = Imports::default()
+        .always(quote!(#client))
+        .if_used(
+            "responses",
+            quote!(
+                use super::responses;
+            ),
+        )
+        .if_used(
+            "types",
+            quote!(
+                use super::types;
+            ),
+        )
+        .if_used(
+            "runtime",
+            quote!(
+                use crate::runtime;
+            ),
+        )
+        .if_used(
+            "scheme",
+            quote!(
+                use super::client::scheme;
+            ),
+        )
+        .always(quote!(#runtime_items));
+    RustFile { head: header, imports, items: Box::new(api.operations.iter().map(move |op| builder(api, op))) }
 }
 
 /// The per-call settings every request builder offers: `timeout`, `retry` and `header`, which act

@@ -4,6 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::RustFile;
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::tokens::{Paths, ident, module_with_types};
 use crate::model::ident::Ident;
@@ -11,13 +12,13 @@ use crate::model::{Api, Operation, ResponseBody, ResponseCase, StatusMatch, Succ
 
 /// One enum of declared error responses per operation, and one of successes where an operation
 /// declares several different ones.
-pub fn responses_module(api: &Api) -> TokenStream {
+pub fn responses_module(api: &Api) -> RustFile<'_> {
     let header = inner_doc_attrs(&format!(
         "What each operation of {} can answer: the error responses it declares, and its \
          successes where it declares several kinds.",
         sanitize(&api.title)
     ));
-    let enums = api.operations.iter().map(|op| {
+    let enums = api.operations.iter().map(move |op| {
         let method_link = format!("[`Client::{0}`](super::Client::{0})", op.name);
         let errors =
             outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."));
@@ -29,7 +30,7 @@ pub fn responses_module(api: &Api) -> TokenStream {
         };
         quote!(#errors #successes)
     });
-    module_with_types(header, enums.collect())
+    module_with_types(header, enums)
 }
 
 fn outcome_enum(api: &Api, name: &Ident, cases: &[ResponseCase], doc: &str) -> TokenStream {

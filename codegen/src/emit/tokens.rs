@@ -23,20 +23,57 @@ pub fn imports_for(body: &TokenStream, candidates: &[(&str, TokenStream)]) -> To
 }
 
 /// A child module of an API: its docs, `use super::types;` when the items use it, the items.
-pub fn module_with_types(header: TokenStream, items: TokenStream) -> TokenStream {
-    let imports = imports_for(
-        &items,
-        &[(
+pub fn module_with_types<'a>(
+    header: TokenStream,
+    items: impl Iterator<Item = TokenStream> + 'a,
+) -> super::RustFile<'a> {
+    super::RustFile {
+        head: header,
+        imports: Imports::default().if_used(
             "types",
             quote!(
                 use super::types;
             ),
-        )],
-    );
-    quote! {
-        #header
-        #imports
-        #items
+        ),
+        items: Box::new(items),
+    }
+}
+
+/// A module's `use` items, in order: each always there, or only where the module's items use its
+/// name (see [`uses`]), since an unused import would fail `-D warnings`. Items are noted one at a
+/// time, as they are emitted.
+#[derive(Debug, Default)]
+pub struct Imports {
+    /// Each `use` item, with the name it must be used by, if any.
+    entries: Vec<(Option<&'static str>, TokenStream)>,
+    used: Vec<bool>,
+}
+
+impl Imports {
+    pub fn always(mut self, item: TokenStream) -> Self {
+        self.entries.push((None, item));
+        self.used.push(true);
+        self
+    }
+
+    pub fn if_used(mut self, name: &'static str, item: TokenStream) -> Self {
+        self.entries.push((Some(name), item));
+        self.used.push(false);
+        self
+    }
+
+    /// Notes which of the names `item` uses.
+    pub fn note(&mut self, item: &TokenStream) {
+        // No identifier is empty: an item that is always there matches nothing.
+        let names: Vec<&str> = self.entries.iter().map(|(name, _)| name.unwrap_or("")).collect();
+        for (used, now) in self.used.iter_mut().zip(used_names(item, &names)) {
+            *used |= now;
+        }
+    }
+
+    /// The `use` items needed by the items noted.
+    pub fn into_tokens(self) -> TokenStream {
+        self.entries.into_iter().zip(self.used).filter(|(_, used)| *used).map(|((_, item), _)| item).collect()
     }
 }
 
@@ -180,5 +217,65 @@ impl Paths {
                 quote!(#option<#inner>)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::Imports;
+
+    #[test]
+    fn imports_keep_what_any_noted_item_uses_in_their_order() {
+        let mut imports = Imports::default()
+            .always(quote!(
+                use a::Always;
+            ))
+            .if_used(
+                "types",
+                quote!(
+                    use super::types;
+                ),
+            )
+            .if_used(
+                "runtime",
+                quote!(
+                    use crate::runtime;
+                ),
+            )
+            .if_used(
+                "scheme",
+                quote!(
+                    use super::scheme;
+                ),
+            );
+        // A path use in the first item, a field of the same name in the second (not a use), and a
+        // call in the third.
+        imports.note(&quote!(
+            struct A {
+                x: types::X,
+            }
+        ));
+        imports.note(&quote!(
+            fn f(&self) {
+                self.runtime.go()
+            }
+        ));
+        imports.note(&quote!(
+            fn g() {
+                scheme(1)
+            }
+        ));
+        let kept = imports.into_tokens().to_string();
+        assert_eq!(
+            kept,
+            quote!(
+                use a::Always;
+                use super::types;
+                use super::scheme;
+            )
+            .to_string()
+        );
     }
 }

@@ -5,10 +5,10 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
-use super::{structs, unions};
+use super::{Imports, RustFile, structs, unions};
 use crate::model::{Api, EnumValue, Field, Presence, StructTag, TypeDef, TypeKind};
 
-pub fn types_module(api: &Api) -> TokenStream {
+pub fn types_module(api: &Api) -> RustFile<'_> {
     let paths = Paths::types_module(api);
     let header =
         inner_doc_attrs(&format!("The schemas of {} {}, as Rust types.", sanitize(&api.title), sanitize(&api.version)));
@@ -18,11 +18,10 @@ pub fn types_module(api: &Api) -> TokenStream {
         .iter()
         .any(|def| matches!(def.kind, TypeKind::Struct { .. } | TypeKind::Untagged { .. } | TypeKind::Tagged { .. }));
     let import = derives_serialize.then(|| paths.serde_import());
-    let items = api.types.iter().map(|def| type_item(api, paths, def));
-    quote! {
-        #header
-        #import
-        #(#items)*
+    RustFile {
+        head: quote!(#header #import),
+        imports: Imports::default(),
+        items: Box::new(api.types.iter().map(move |def| type_item(api, paths, def))),
     }
 }
 
