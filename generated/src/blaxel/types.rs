@@ -50,11 +50,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Agent {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Agent {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            status: slots.3.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            status: status.flatten(),
         })
     }
 }
@@ -128,9 +131,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AgentList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(AgentList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -208,13 +212,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AgentRuntime {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (envs, generation, image, max_scale, memory, min_scale) = slots;
         Ok(AgentRuntime {
-            envs: slots.0.flatten(),
-            generation: slots.1.flatten(),
-            image: slots.2.flatten(),
-            max_scale: slots.3.flatten(),
-            memory: slots.4.flatten(),
-            min_scale: slots.5.flatten(),
+            envs: envs.flatten(),
+            generation: generation.flatten(),
+            image: image.flatten(),
+            max_scale: max_scale.flatten(),
+            memory: memory.flatten(),
+            min_scale: min_scale.flatten(),
         })
     }
 }
@@ -358,16 +363,27 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AgentSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            enabled,
+            policies,
+            public,
+            region,
+            repository,
+            revision,
+            runtime,
+            triggers,
+            volumes,
+        ) = slots;
         Ok(AgentSpec {
-            enabled: slots.0.flatten(),
-            policies: slots.1.flatten(),
-            public: slots.2.flatten(),
-            region: slots.3.flatten(),
-            repository: slots.4.flatten(),
-            revision: slots.5.flatten(),
-            runtime: slots.6.flatten(),
-            triggers: slots.7.flatten(),
-            volumes: slots.8.flatten(),
+            enabled: enabled.flatten(),
+            policies: policies.flatten(),
+            public: public.flatten(),
+            region: region.flatten(),
+            repository: repository.flatten(),
+            revision: revision.flatten(),
+            runtime: runtime.flatten(),
+            triggers: triggers.flatten(),
+            volumes: volumes.flatten(),
         })
     }
 }
@@ -565,17 +581,29 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApiKey {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            api_key,
+            expires_in,
+            id,
+            name,
+            sub,
+            sub_type,
+        ) = slots;
         Ok(ApiKey {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            api_key: slots.4.flatten(),
-            expires_in: slots.5.flatten(),
-            id: slots.6.flatten(),
-            name: slots.7.flatten(),
-            sub: slots.8.flatten(),
-            sub_type: slots.9.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            api_key: api_key.flatten(),
+            expires_in: expires_in.flatten(),
+            id: id.flatten(),
+            name: name.flatten(),
+            sub: sub.flatten(),
+            sub_type: sub_type.flatten(),
         })
     }
 }
@@ -664,15 +692,17 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AppRevision {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (created_at, created_by, envs, id, image, memory, port, snapshot) = slots;
+        let Some(image) = image else { return Err(E::missing_field("image")) };
         Ok(AppRevision {
-            created_at: slots.0.flatten(),
-            created_by: slots.1.flatten(),
-            envs: slots.2.flatten(),
-            id: slots.3.flatten(),
-            image: crate::runtime::required_field(slots.4, "image")?,
-            memory: slots.5.flatten(),
-            port: slots.6.flatten(),
-            snapshot: slots.7.flatten(),
+            created_at: created_at.flatten(),
+            created_by: created_by.flatten(),
+            envs: envs.flatten(),
+            id: id.flatten(),
+            image,
+            memory: memory.flatten(),
+            port: port.flatten(),
+            snapshot: snapshot.flatten(),
         })
     }
 }
@@ -802,12 +832,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AppRevisionConfiguration {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (active, canary, canary_percent, sticky_session_ttl, traffic) = slots;
         Ok(AppRevisionConfiguration {
-            active: slots.0.flatten(),
-            canary: slots.1.flatten(),
-            canary_percent: slots.2.flatten(),
-            sticky_session_ttl: slots.3.flatten(),
-            traffic: slots.4.flatten(),
+            active: active.flatten(),
+            canary: canary.flatten(),
+            canary_percent: canary_percent.flatten(),
+            sticky_session_ttl: sticky_session_ttl.flatten(),
+            traffic: traffic.flatten(),
         })
     }
 }
@@ -901,9 +932,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AppUrl {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (domain, subdomain) = slots;
+        let Some(domain) = domain else { return Err(E::missing_field("domain")) };
         Ok(AppUrl {
-            domain: crate::runtime::required_field(slots.0, "domain")?,
-            subdomain: slots.1.flatten(),
+            domain,
+            subdomain: subdomain.flatten(),
         })
     }
 }
@@ -992,12 +1025,15 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Application {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, node_generation, spec, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Application {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            node_generation: slots.2.flatten(),
-            spec: crate::runtime::required_field(slots.3, "spec")?,
-            status: slots.4.flatten(),
+            events: events.flatten(),
+            metadata,
+            node_generation: node_generation.flatten(),
+            spec,
+            status: status.flatten(),
         })
     }
 }
@@ -1074,8 +1110,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApplicationExtension {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (sandbox,) = slots;
         Ok(ApplicationExtension {
-            sandbox: slots.0.flatten(),
+            sandbox: sandbox.flatten(),
         })
     }
 }
@@ -1145,9 +1182,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApplicationList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(ApplicationList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -1267,18 +1305,31 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApplicationSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            enabled,
+            envs,
+            extensions,
+            image,
+            memory,
+            port,
+            proxy,
+            region,
+            revision,
+            revisions,
+            urls,
+        ) = slots;
         Ok(ApplicationSpec {
-            enabled: slots.0.flatten(),
-            envs: slots.1.flatten(),
-            extensions: slots.2.flatten(),
-            image: slots.3.flatten(),
-            memory: slots.4.flatten(),
-            port: slots.5.flatten(),
-            proxy: slots.6.flatten(),
-            region: slots.7.flatten(),
-            revision: slots.8.flatten(),
-            revisions: slots.9.flatten(),
-            urls: slots.10.flatten(),
+            enabled: enabled.flatten(),
+            envs: envs.flatten(),
+            extensions: extensions.flatten(),
+            image: image.flatten(),
+            memory: memory.flatten(),
+            port: port.flatten(),
+            proxy: proxy.flatten(),
+            region: region.flatten(),
+            revision: revision.flatten(),
+            revisions: revisions.flatten(),
+            urls: urls.flatten(),
         })
     }
 }
@@ -1424,10 +1475,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ChangelogEntry {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (content, date, title) = slots;
         Ok(ChangelogEntry {
-            content: slots.0.flatten(),
-            date: slots.1.flatten(),
-            title: slots.2.flatten(),
+            content: content.flatten(),
+            date: date.flatten(),
+            title: title.flatten(),
         })
     }
 }
@@ -1473,8 +1525,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ChangelogResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (entries,) = slots;
         Ok(ChangelogResponse {
-            entries: slots.0.flatten(),
+            entries: entries.flatten(),
         })
     }
 }
@@ -1517,8 +1570,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CheckWorkspaceAvailabilityBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name,) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(CheckWorkspaceAvailabilityBody {
-            name: crate::runtime::required_field(slots.0, "name")?,
+            name,
         })
     }
 }
@@ -1622,9 +1677,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CleanupImagesResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (deleted, message) = slots;
         Ok(CleanupImagesResponse {
-            deleted: slots.0.flatten(),
-            message: slots.1.flatten(),
+            deleted: deleted.flatten(),
+            message: message.flatten(),
         })
     }
 }
@@ -1696,12 +1752,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Configuration {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (continents, countries, detected_region, private_locations, regions) = slots;
         Ok(Configuration {
-            continents: slots.0.flatten(),
-            countries: slots.1.flatten(),
-            detected_region: slots.2.flatten(),
-            private_locations: slots.3.flatten(),
-            regions: slots.4.flatten(),
+            continents: continents.flatten(),
+            countries: countries.flatten(),
+            detected_region: detected_region.flatten(),
+            private_locations: private_locations.flatten(),
+            regions: regions.flatten(),
         })
     }
 }
@@ -1752,9 +1809,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Continent {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (display_name, name) = slots;
         Ok(Continent {
-            display_name: slots.0.flatten(),
-            name: slots.1.flatten(),
+            display_name: display_name.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -1832,13 +1890,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CoreEvent {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (canary_revision, message, revision, status, time, r#type) = slots;
         Ok(CoreEvent {
-            canary_revision: slots.0.flatten(),
-            message: slots.1.flatten(),
-            revision: slots.2.flatten(),
-            status: slots.3.flatten(),
-            time: slots.4.flatten(),
-            r#type: slots.5.flatten(),
+            canary_revision: canary_revision.flatten(),
+            message: message.flatten(),
+            revision: revision.flatten(),
+            status: status.flatten(),
+            time: time.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -1941,9 +2000,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Country {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (display_name, name) = slots;
         Ok(Country {
-            display_name: slots.0.flatten(),
-            name: slots.1.flatten(),
+            display_name: display_name.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -1993,9 +2053,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateApiKeyForServiceAccountBod
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (expires_in, name) = slots;
         Ok(CreateApiKeyForServiceAccountBody {
-            expires_in: slots.0.flatten(),
-            name: slots.1.flatten(),
+            expires_in: expires_in.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -2069,10 +2130,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateDriveAccessTokenResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (access_token, expires_in, token_type) = slots;
         Ok(CreateDriveAccessTokenResponse {
-            access_token: slots.0.flatten(),
-            expires_in: slots.1.flatten(),
-            token_type: slots.2.flatten(),
+            access_token: access_token.flatten(),
+            expires_in: expires_in.flatten(),
+            token_type: token_type.flatten(),
         })
     }
 }
@@ -2136,11 +2198,16 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateImageBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (generation, image, name, resource_type) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
+        let Some(resource_type) = resource_type else {
+            return Err(E::missing_field("resourceType"))
+        };
         Ok(CreateImageBody {
-            generation: slots.0.flatten(),
-            image: slots.1.flatten(),
-            name: crate::runtime::required_field(slots.2, "name")?,
-            resource_type: crate::runtime::required_field(slots.3, "resourceType")?,
+            generation: generation.flatten(),
+            image: image.flatten(),
+            name,
+            resource_type,
         })
     }
 }
@@ -2229,11 +2296,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateImageResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (image, message, name, resource_type) = slots;
         Ok(CreateImageResponse {
-            image: slots.0.flatten(),
-            message: slots.1.flatten(),
-            name: slots.2.flatten(),
-            resource_type: slots.3.flatten(),
+            image: image.flatten(),
+            message: message.flatten(),
+            name: name.flatten(),
+            resource_type: resource_type.flatten(),
         })
     }
 }
@@ -2305,12 +2373,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateJobExecutionOutput {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (execution_id, id, job_id, tasks, workspace_id) = slots;
         Ok(CreateJobExecutionOutput {
-            execution_id: slots.0.flatten(),
-            id: slots.1.flatten(),
-            job_id: slots.2.flatten(),
-            tasks: slots.3.flatten(),
-            workspace_id: slots.4.flatten(),
+            execution_id: execution_id.flatten(),
+            id: id.flatten(),
+            job_id: job_id.flatten(),
+            tasks: tasks.flatten(),
+            workspace_id: workspace_id.flatten(),
         })
     }
 }
@@ -2400,15 +2469,16 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateJobExecutionRequest {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (allow_queue, env, execution_id, id, job_id, memory, tasks, workspace_id) = slots;
         Ok(CreateJobExecutionRequest {
-            allow_queue: slots.0.flatten(),
-            env: slots.1.flatten(),
-            execution_id: slots.2.flatten(),
-            id: slots.3.flatten(),
-            job_id: slots.4.flatten(),
-            memory: slots.5.flatten(),
-            tasks: slots.6.flatten(),
-            workspace_id: slots.7.flatten(),
+            allow_queue: allow_queue.flatten(),
+            env: env.flatten(),
+            execution_id: execution_id.flatten(),
+            id: id.flatten(),
+            job_id: job_id.flatten(),
+            memory: memory.flatten(),
+            tasks: tasks.flatten(),
+            workspace_id: workspace_id.flatten(),
         })
     }
 }
@@ -2524,9 +2594,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateWorkspaceServiceAccountBod
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (description, name) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(CreateWorkspaceServiceAccountBody {
-            description: slots.0.flatten(),
-            name: crate::runtime::required_field(slots.1, "name")?,
+            description: description.flatten(),
+            name,
         })
     }
 }
@@ -2619,13 +2691,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateWorkspaceServiceAccountRes
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (client_id, client_secret, created_at, description, name, updated_at) = slots;
         Ok(CreateWorkspaceServiceAccountResponse {
-            client_id: slots.0.flatten(),
-            client_secret: slots.1.flatten(),
-            created_at: slots.2.flatten(),
-            description: slots.3.flatten(),
-            name: slots.4.flatten(),
-            updated_at: slots.5.flatten(),
+            client_id: client_id.flatten(),
+            client_secret: client_secret.flatten(),
+            created_at: created_at.flatten(),
+            description: description.flatten(),
+            name: name.flatten(),
+            updated_at: updated_at.flatten(),
         })
     }
 }
@@ -2678,10 +2751,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomain {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(CustomDomain {
-            metadata: crate::runtime::required_field(slots.0, "metadata")?,
-            spec: crate::runtime::required_field(slots.1, "spec")?,
-        })
+        let (metadata, spec) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
+        Ok(CustomDomain { metadata, spec })
     }
 }
 
@@ -2792,16 +2865,27 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomainMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            display_name,
+            labels,
+            name,
+            shared_from_workspace,
+            workspace,
+        ) = slots;
         Ok(CustomDomainMetadata {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            display_name: slots.4.flatten(),
-            labels: slots.5.flatten(),
-            name: slots.6.flatten(),
-            shared_from_workspace: slots.7.flatten(),
-            workspace: slots.8.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            display_name: display_name.flatten(),
+            labels: labels.flatten(),
+            name: name.flatten(),
+            shared_from_workspace: shared_from_workspace.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -2926,10 +3010,15 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomainShareTarget {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (status, workspace, workspace_display_name) = slots;
+        let Some(status) = status else { return Err(E::missing_field("status")) };
+        let Some(workspace) = workspace else {
+            return Err(E::missing_field("workspace"))
+        };
         Ok(CustomDomainShareTarget {
-            status: crate::runtime::required_field(slots.0, "status")?,
-            workspace: crate::runtime::required_field(slots.1, "workspace")?,
-            workspace_display_name: slots.2.flatten(),
+            status,
+            workspace,
+            workspace_display_name: workspace_display_name.flatten(),
         })
     }
 }
@@ -3039,16 +3128,27 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomainSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            cname_records,
+            domain_type,
+            fallback_preview_id,
+            last_verified_at,
+            region,
+            status,
+            subject_alternative_names,
+            txt_records,
+            verification_error,
+        ) = slots;
         Ok(CustomDomainSpec {
-            cname_records: slots.0.flatten(),
-            domain_type: slots.1.flatten(),
-            fallback_preview_id: slots.2.flatten(),
-            last_verified_at: slots.3.flatten(),
-            region: slots.4.flatten(),
-            status: slots.5.flatten(),
-            subject_alternative_names: slots.6.flatten(),
-            txt_records: slots.7.flatten(),
-            verification_error: slots.8.flatten(),
+            cname_records: cname_records.flatten(),
+            domain_type: domain_type.flatten(),
+            fallback_preview_id: fallback_preview_id.flatten(),
+            last_verified_at: last_verified_at.flatten(),
+            region: region.flatten(),
+            status: status.flatten(),
+            subject_alternative_names: subject_alternative_names.flatten(),
+            txt_records: txt_records.flatten(),
+            verification_error: verification_error.flatten(),
         })
     }
 }
@@ -3223,9 +3323,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DeleteDriveResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (message, name) = slots;
         Ok(DeleteDriveResponse {
-            message: slots.0.flatten(),
-            name: slots.1.flatten(),
+            message: message.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -3270,8 +3371,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DeleteSandboxPreviewTokenRespons
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (message,) = slots;
         Ok(DeleteSandboxPreviewTokenResponse {
-            message: slots.0.flatten(),
+            message: message.flatten(),
         })
     }
 }
@@ -3319,9 +3421,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DeleteVolumeTemplateVersionRespo
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (message, template) = slots;
         Ok(DeleteVolumeTemplateVersionResponse {
-            message: slots.0.flatten(),
-            template: slots.1.flatten(),
+            message: message.flatten(),
+            template: template.flatten(),
         })
     }
 }
@@ -3395,12 +3498,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DeleteWorkspaceServiceAccountRes
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (client_id, created_at, description, name, updated_at) = slots;
         Ok(DeleteWorkspaceServiceAccountResponse {
-            client_id: slots.0.flatten(),
-            created_at: slots.1.flatten(),
-            description: slots.2.flatten(),
-            name: slots.3.flatten(),
-            updated_at: slots.4.flatten(),
+            client_id: client_id.flatten(),
+            created_at: created_at.flatten(),
+            description: description.flatten(),
+            name: name.flatten(),
+            updated_at: updated_at.flatten(),
         })
     }
 }
@@ -3525,12 +3629,15 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Drive {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, state, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Drive {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            state: slots.3.flatten(),
-            status: slots.4.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            state: state.flatten(),
+            status: status.flatten(),
         })
     }
 }
@@ -3611,9 +3718,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DriveList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(DriveList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -3673,10 +3781,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DrivePermission {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (labels, mode, path) = slots;
         Ok(DrivePermission {
-            labels: slots.0.flatten(),
-            mode: slots.1.flatten(),
-            path: slots.2.flatten(),
+            labels: labels.flatten(),
+            mode: mode.flatten(),
+            path: path.flatten(),
         })
     }
 }
@@ -3809,9 +3918,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DriveSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (permissions, region) = slots;
         Ok(DriveSpec {
-            permissions: slots.0.flatten(),
-            region: slots.1.flatten(),
+            permissions: permissions.flatten(),
+            region: region.flatten(),
         })
     }
 }
@@ -3881,8 +3991,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DriveState {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (s3_url,) = slots;
         Ok(DriveState {
-            s3_url: slots.0.flatten(),
+            s3_url: s3_url.flatten(),
         })
     }
 }
@@ -3955,10 +4066,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressConfig {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (gateway, mode, policies) = slots;
         Ok(EgressConfig {
-            gateway: slots.0.flatten(),
-            mode: slots.1.flatten(),
-            policies: slots.2.flatten(),
+            gateway: gateway.flatten(),
+            mode: mode.flatten(),
+            policies: policies.flatten(),
         })
     }
 }
@@ -4047,11 +4159,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressGateway {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(EgressGateway {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            status: slots.3.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            status: status.flatten(),
         })
     }
 }
@@ -4176,15 +4291,26 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressGatewayMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            display_name,
+            name,
+            vpc_name,
+            workspace,
+        ) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(EgressGatewayMetadata {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            display_name: slots.4.flatten(),
-            name: crate::runtime::required_field(slots.5, "name")?,
-            vpc_name: slots.6.flatten(),
-            workspace: slots.7.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            display_name: display_name.flatten(),
+            name,
+            vpc_name: vpc_name.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -4287,9 +4413,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressGatewaySpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(EgressGatewaySpec {
-            region: crate::runtime::required_field(slots.0, "region")?,
-        })
+        let (region,) = slots;
+        let Some(region) = region else { return Err(E::missing_field("region")) };
+        Ok(EgressGatewaySpec { region })
     }
 }
 
@@ -4359,11 +4485,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressIp {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(EgressIp {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            status: slots.3.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            status: status.flatten(),
         })
     }
 }
@@ -4496,16 +4625,28 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressIpMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            display_name,
+            gateway_name,
+            name,
+            vpc_name,
+            workspace,
+        ) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(EgressIpMetadata {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            display_name: slots.4.flatten(),
-            gateway_name: slots.5.flatten(),
-            name: crate::runtime::required_field(slots.6, "name")?,
-            vpc_name: slots.7.flatten(),
-            workspace: slots.8.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            display_name: display_name.flatten(),
+            gateway_name: gateway_name.flatten(),
+            name,
+            vpc_name: vpc_name.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -4625,9 +4766,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressIpSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (ip_family, public_ip) = slots;
+        let Some(ip_family) = ip_family else {
+            return Err(E::missing_field("ipFamily"))
+        };
         Ok(EgressIpSpec {
-            ip_family: crate::runtime::required_field(slots.0, "ipFamily")?,
-            public_ip: slots.1.flatten(),
+            ip_family,
+            public_ip: public_ip.flatten(),
         })
     }
 }
@@ -4753,10 +4898,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressPolicy {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (destinations, mode, name) = slots;
         Ok(EgressPolicy {
-            destinations: slots.0.flatten(),
-            mode: slots.1.flatten(),
-            name: slots.2.flatten(),
+            destinations: destinations.flatten(),
+            mode: mode.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -4851,11 +4997,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Entrypoint {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (args, command, env, super_gateway_args) = slots;
         Ok(Entrypoint {
-            args: slots.0.flatten(),
-            command: slots.1.flatten(),
-            env: slots.2.flatten(),
-            super_gateway_args: slots.3.flatten(),
+            args: args.flatten(),
+            command: command.flatten(),
+            env: env.flatten(),
+            super_gateway_args: super_gateway_args.flatten(),
         })
     }
 }
@@ -4911,10 +5058,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Env {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name, secret, value) = slots;
         Ok(Env {
-            name: slots.0.flatten(),
-            secret: slots.1.flatten(),
-            value: slots.2.flatten(),
+            name: name.flatten(),
+            secret: secret.flatten(),
+            value: value.flatten(),
         })
     }
 }
@@ -4998,10 +5146,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Error {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (code, error, message) = slots;
+        let Some(error) = error else { return Err(E::missing_field("error")) };
         Ok(Error {
-            code: slots.0.flatten(),
-            error: crate::runtime::required_field(slots.1, "error")?,
-            message: slots.2.flatten(),
+            code: code.flatten(),
+            error,
+            message: message.flatten(),
         })
     }
 }
@@ -5061,10 +5211,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ExpirationPolicy {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (action, r#type, value) = slots;
         Ok(ExpirationPolicy {
-            action: slots.0.flatten(),
-            r#type: slots.1.flatten(),
-            value: slots.2.flatten(),
+            action: action.flatten(),
+            r#type: r#type.flatten(),
+            value: value.flatten(),
         })
     }
 }
@@ -5239,8 +5390,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for FirewallConfig {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (rulesets,) = slots;
         Ok(FirewallConfig {
-            rulesets: slots.0.flatten(),
+            rulesets: rulesets.flatten(),
         })
     }
 }
@@ -5304,9 +5456,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Flavor {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name, r#type) = slots;
         Ok(Flavor {
-            name: slots.0.flatten(),
-            r#type: slots.1.flatten(),
+            name: name.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -5436,10 +5589,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Form {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (config, oauth, secrets) = slots;
         Ok(Form {
-            config: slots.0.flatten(),
-            oauth: slots.1.flatten(),
-            secrets: slots.2.flatten(),
+            config: config.flatten(),
+            oauth: oauth.flatten(),
+            secrets: secrets.flatten(),
         })
     }
 }
@@ -5499,11 +5653,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Function {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Function {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            status: slots.3.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            status: status.flatten(),
         })
     }
 }
@@ -5577,9 +5734,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for FunctionList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(FunctionList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -5668,15 +5826,16 @@ impl<'de> crate::runtime::DecodeStruct<'de> for FunctionRuntime {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (envs, generation, image, max_scale, memory, min_scale, ports, transport) = slots;
         Ok(FunctionRuntime {
-            envs: slots.0.flatten(),
-            generation: slots.1.flatten(),
-            image: slots.2.flatten(),
-            max_scale: slots.3.flatten(),
-            memory: slots.4.flatten(),
-            min_scale: slots.5.flatten(),
-            ports: slots.6.flatten(),
-            transport: slots.7.flatten(),
+            envs: envs.flatten(),
+            generation: generation.flatten(),
+            image: image.flatten(),
+            max_scale: max_scale.flatten(),
+            memory: memory.flatten(),
+            min_scale: min_scale.flatten(),
+            ports: ports.flatten(),
+            transport: transport.flatten(),
         })
     }
 }
@@ -5881,15 +6040,25 @@ impl<'de> crate::runtime::DecodeStruct<'de> for FunctionSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            enabled,
+            integration_connections,
+            policies,
+            public,
+            region,
+            revision,
+            runtime,
+            triggers,
+        ) = slots;
         Ok(FunctionSpec {
-            enabled: slots.0.flatten(),
-            integration_connections: slots.1.flatten(),
-            policies: slots.2.flatten(),
-            public: slots.3.flatten(),
-            region: slots.4.flatten(),
-            revision: slots.5.flatten(),
-            runtime: slots.6.flatten(),
-            triggers: slots.7.flatten(),
+            enabled: enabled.flatten(),
+            integration_connections: integration_connections.flatten(),
+            policies: policies.flatten(),
+            public: public.flatten(),
+            region: region.flatten(),
+            revision: revision.flatten(),
+            runtime: runtime.flatten(),
+            triggers: triggers.flatten(),
         })
     }
 }
@@ -5997,8 +6166,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetDriveJwksResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (keys,) = slots;
         Ok(GetDriveJwksResponse {
-            keys: slots.0.flatten(),
+            keys: keys.flatten(),
         })
     }
 }
@@ -6043,8 +6213,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetWorkspaceFeaturesResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (features,) = slots;
         Ok(GetWorkspaceFeaturesResponse {
-            features: slots.0.flatten(),
+            features: features.flatten(),
         })
     }
 }
@@ -6090,8 +6261,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GithubRunnerConfig {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (repositories,) = slots;
         Ok(GithubRunnerConfig {
-            repositories: slots.0.flatten(),
+            repositories: repositories.flatten(),
         })
     }
 }
@@ -6157,9 +6329,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GroupWorkspaceMapping {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (group_name, role) = slots;
         Ok(GroupWorkspaceMapping {
-            group_name: slots.0.flatten(),
-            role: slots.1.flatten(),
+            group_name: group_name.flatten(),
+            role: role.flatten(),
         })
     }
 }
@@ -6277,10 +6450,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Image {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Image {
-            metadata: crate::runtime::required_field(slots.0, "metadata")?,
-            spec: crate::runtime::required_field(slots.1, "spec")?,
-        })
+        let (metadata, spec) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
+        Ok(Image { metadata, spec })
     }
 }
 
@@ -6399,17 +6572,29 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ImageMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            display_name,
+            events,
+            last_deployed_at,
+            name,
+            resource_type,
+            source_workspace,
+            status,
+            updated_at,
+            workspace,
+        ) = slots;
         Ok(ImageMetadata {
-            created_at: slots.0.flatten(),
-            display_name: slots.1.flatten(),
-            events: slots.2.flatten(),
-            last_deployed_at: slots.3.flatten(),
-            name: slots.4.flatten(),
-            resource_type: slots.5.flatten(),
-            source_workspace: slots.6.flatten(),
-            status: slots.7.flatten(),
-            updated_at: slots.8.flatten(),
-            workspace: slots.9.flatten(),
+            created_at: created_at.flatten(),
+            display_name: display_name.flatten(),
+            events: events.flatten(),
+            last_deployed_at: last_deployed_at.flatten(),
+            name: name.flatten(),
+            resource_type: resource_type.flatten(),
+            source_workspace: source_workspace.flatten(),
+            status: status.flatten(),
+            updated_at: updated_at.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -6484,13 +6669,28 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ImageShareTarget {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            account_id,
+            account_owner_email,
+            pending_share_id,
+            status,
+            workspace,
+            workspace_display_name,
+        ) = slots;
+        let Some(account_id) = account_id else {
+            return Err(E::missing_field("accountId"))
+        };
+        let Some(status) = status else { return Err(E::missing_field("status")) };
+        let Some(workspace) = workspace else {
+            return Err(E::missing_field("workspace"))
+        };
         Ok(ImageShareTarget {
-            account_id: crate::runtime::required_field(slots.0, "accountId")?,
-            account_owner_email: slots.1.flatten(),
-            pending_share_id: slots.2.flatten(),
-            status: crate::runtime::required_field(slots.3, "status")?,
-            workspace: crate::runtime::required_field(slots.4, "workspace")?,
-            workspace_display_name: slots.5.flatten(),
+            account_id,
+            account_owner_email: account_owner_email.flatten(),
+            pending_share_id: pending_share_id.flatten(),
+            status,
+            workspace,
+            workspace_display_name: workspace_display_name.flatten(),
         })
     }
 }
@@ -6542,9 +6742,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ImageSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (size, tags) = slots;
         Ok(ImageSpec {
-            size: slots.0.flatten(),
-            tags: slots.1.flatten(),
+            size: size.flatten(),
+            tags: tags.flatten(),
         })
     }
 }
@@ -6615,11 +6816,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ImageTag {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (created_at, name, size, updated_at) = slots;
         Ok(ImageTag {
-            created_at: slots.0.flatten(),
-            name: slots.1.flatten(),
-            size: slots.2.flatten(),
-            updated_at: slots.3.flatten(),
+            created_at: created_at.flatten(),
+            name: name.flatten(),
+            size: size.flatten(),
+            updated_at: updated_at.flatten(),
         })
     }
 }
@@ -6700,14 +6902,23 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Integration {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            additional_infos,
+            endpoints,
+            headers,
+            name,
+            organizations,
+            params,
+            repositories,
+        ) = slots;
         Ok(Integration {
-            additional_infos: slots.0.flatten(),
-            endpoints: slots.1.flatten(),
-            headers: slots.2.flatten(),
-            name: slots.3.flatten(),
-            organizations: slots.4.flatten(),
-            params: slots.5.flatten(),
-            repositories: slots.6.flatten(),
+            additional_infos: additional_infos.flatten(),
+            endpoints: endpoints.flatten(),
+            headers: headers.flatten(),
+            name: name.flatten(),
+            organizations: organizations.flatten(),
+            params: params.flatten(),
+            repositories: repositories.flatten(),
         })
     }
 }
@@ -6754,9 +6965,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationConnection {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (metadata, spec) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(IntegrationConnection {
-            metadata: crate::runtime::required_field(slots.0, "metadata")?,
-            spec: crate::runtime::required_field(slots.1, "spec")?,
+            metadata,
+            spec,
         })
     }
 }
@@ -6832,11 +7046,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationConnectionSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (config, integration, sandbox, secret) = slots;
         Ok(IntegrationConnectionSpec {
-            config: slots.0.flatten(),
-            integration: slots.1.flatten(),
-            sandbox: slots.2.flatten(),
-            secret: slots.3.flatten(),
+            config: config.flatten(),
+            integration: integration.flatten(),
+            sandbox: sandbox.flatten(),
+            secret: secret.flatten(),
         })
     }
 }
@@ -6961,14 +7176,15 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationEndpoint {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (body, ignore_models, method, models, stream_key, stream_token, token) = slots;
         Ok(IntegrationEndpoint {
-            body: slots.0.flatten(),
-            ignore_models: slots.1.flatten(),
-            method: slots.2.flatten(),
-            models: slots.3.flatten(),
-            stream_key: slots.4.flatten(),
-            stream_token: slots.5.flatten(),
-            token: slots.6.flatten(),
+            body: body.flatten(),
+            ignore_models: ignore_models.flatten(),
+            method: method.flatten(),
+            models: models.flatten(),
+            stream_key: stream_key.flatten(),
+            stream_token: stream_token.flatten(),
+            token: token.flatten(),
         })
     }
 }
@@ -7028,10 +7244,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationEndpointToken {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (received, sent, total) = slots;
         Ok(IntegrationEndpointToken {
-            received: slots.0.flatten(),
-            sent: slots.1.flatten(),
-            total: slots.2.flatten(),
+            received: received.flatten(),
+            sent: sent.flatten(),
+            total: total.flatten(),
         })
     }
 }
@@ -7104,11 +7321,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationOrganization {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (avatar_url, display_name, id, name) = slots;
         Ok(IntegrationOrganization {
-            avatar_url: slots.0.flatten(),
-            display_name: slots.1.flatten(),
-            id: slots.2.flatten(),
-            name: slots.3.flatten(),
+            avatar_url: avatar_url.flatten(),
+            display_name: display_name.flatten(),
+            id: id.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -7182,12 +7400,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationRepository {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (id, is_bl, name, organization, url) = slots;
         Ok(IntegrationRepository {
-            id: slots.0.flatten(),
-            is_bl: slots.1.flatten(),
-            name: slots.2.flatten(),
-            organization: slots.3.flatten(),
-            url: slots.4.flatten(),
+            id: id.flatten(),
+            is_bl: is_bl.flatten(),
+            name: name.flatten(),
+            organization: organization.flatten(),
+            url: url.flatten(),
         })
     }
 }
@@ -7232,8 +7451,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for InviteWorkspaceUserBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (email,) = slots;
         Ok(InviteWorkspaceUserBody {
-            email: slots.0.flatten(),
+            email: email.flatten(),
         })
     }
 }
@@ -7308,11 +7528,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Job {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Job {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            status: slots.3.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            status: status.flatten(),
         })
     }
 }
@@ -7402,12 +7625,15 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecution {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (metadata, spec, stats, status, tasks) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(JobExecution {
-            metadata: crate::runtime::required_field(slots.0, "metadata")?,
-            spec: crate::runtime::required_field(slots.1, "spec")?,
-            stats: slots.2.flatten(),
-            status: slots.3.flatten(),
-            tasks: slots.4.flatten(),
+            metadata,
+            spec,
+            stats: stats.flatten(),
+            status: status.flatten(),
+            tasks: tasks.flatten(),
         })
     }
 }
@@ -7457,9 +7683,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(JobExecutionList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -7572,17 +7799,29 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            cluster,
+            completed_at,
+            created_at,
+            deleted_at,
+            expired_at,
+            id,
+            job,
+            started_at,
+            updated_at,
+            workspace,
+        ) = slots;
         Ok(JobExecutionMetadata {
-            cluster: slots.0.flatten(),
-            completed_at: slots.1.flatten(),
-            created_at: slots.2.flatten(),
-            deleted_at: slots.3.flatten(),
-            expired_at: slots.4.flatten(),
-            id: slots.5.flatten(),
-            job: slots.6.flatten(),
-            started_at: slots.7.flatten(),
-            updated_at: slots.8.flatten(),
-            workspace: slots.9.flatten(),
+            cluster: cluster.flatten(),
+            completed_at: completed_at.flatten(),
+            created_at: created_at.flatten(),
+            deleted_at: deleted_at.flatten(),
+            expired_at: expired_at.flatten(),
+            id: id.flatten(),
+            job: job.flatten(),
+            started_at: started_at.flatten(),
+            updated_at: updated_at.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -7654,12 +7893,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (env_override, memory_override, parallelism, tasks, timeout) = slots;
         Ok(JobExecutionSpec {
-            env_override: slots.0.flatten(),
-            memory_override: slots.1.flatten(),
-            parallelism: slots.2.flatten(),
-            tasks: slots.3.flatten(),
-            timeout: slots.4.flatten(),
+            env_override: env_override.flatten(),
+            memory_override: memory_override.flatten(),
+            parallelism: parallelism.flatten(),
+            tasks: tasks.flatten(),
+            timeout: timeout.flatten(),
         })
     }
 }
@@ -7737,13 +7977,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionStats {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (cancelled, failure, retried, running, success, total) = slots;
         Ok(JobExecutionStats {
-            cancelled: slots.0.flatten(),
-            failure: slots.1.flatten(),
-            retried: slots.2.flatten(),
-            running: slots.3.flatten(),
-            success: slots.4.flatten(),
-            total: slots.5.flatten(),
+            cancelled: cancelled.flatten(),
+            failure: failure.flatten(),
+            retried: retried.flatten(),
+            running: running.flatten(),
+            success: success.flatten(),
+            total: total.flatten(),
         })
     }
 }
@@ -7880,11 +8121,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTask {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (conditions, metadata, spec, status) = slots;
         Ok(JobExecutionTask {
-            conditions: slots.0.flatten(),
-            metadata: slots.1.flatten(),
-            spec: slots.2.flatten(),
-            status: slots.3.flatten(),
+            conditions: conditions.flatten(),
+            metadata: metadata.flatten(),
+            spec: spec.flatten(),
+            status: status.flatten(),
         })
     }
 }
@@ -7962,13 +8204,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskCondition {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (execution_reason, message, reason, severity, state, r#type) = slots;
         Ok(JobExecutionTaskCondition {
-            execution_reason: slots.0.flatten(),
-            message: slots.1.flatten(),
-            reason: slots.2.flatten(),
-            severity: slots.3.flatten(),
-            state: slots.4.flatten(),
-            r#type: slots.5.flatten(),
+            execution_reason: execution_reason.flatten(),
+            message: message.flatten(),
+            reason: reason.flatten(),
+            severity: severity.flatten(),
+            state: state.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -8018,9 +8261,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(JobExecutionTaskList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -8108,13 +8352,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (completed_at, created_at, name, scheduled_at, started_at, updated_at) = slots;
         Ok(JobExecutionTaskMetadata {
-            completed_at: slots.0.flatten(),
-            created_at: slots.1.flatten(),
-            name: slots.2.flatten(),
-            scheduled_at: slots.3.flatten(),
-            started_at: slots.4.flatten(),
-            updated_at: slots.5.flatten(),
+            completed_at: completed_at.flatten(),
+            created_at: created_at.flatten(),
+            name: name.flatten(),
+            scheduled_at: scheduled_at.flatten(),
+            started_at: started_at.flatten(),
+            updated_at: updated_at.flatten(),
         })
     }
 }
@@ -8165,9 +8410,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (max_retries, timeout) = slots;
         Ok(JobExecutionTaskSpec {
-            max_retries: slots.0.flatten(),
-            timeout: slots.1.flatten(),
+            max_retries: max_retries.flatten(),
+            timeout: timeout.flatten(),
         })
     }
 }
@@ -8287,9 +8533,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(JobList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -8378,15 +8625,25 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobRuntime {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            disk_percent,
+            envs,
+            generation,
+            image,
+            max_retries,
+            memory,
+            ports,
+            timeout,
+        ) = slots;
         Ok(JobRuntime {
-            disk_percent: slots.0.flatten(),
-            envs: slots.1.flatten(),
-            generation: slots.2.flatten(),
-            image: slots.3.flatten(),
-            max_retries: slots.4.flatten(),
-            memory: slots.5.flatten(),
-            ports: slots.6.flatten(),
-            timeout: slots.7.flatten(),
+            disk_percent: disk_percent.flatten(),
+            envs: envs.flatten(),
+            generation: generation.flatten(),
+            image: image.flatten(),
+            max_retries: max_retries.flatten(),
+            memory: memory.flatten(),
+            ports: ports.flatten(),
+            timeout: timeout.flatten(),
         })
     }
 }
@@ -8536,15 +8793,25 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            enabled,
+            github_runner,
+            policies,
+            region,
+            revision,
+            runtime,
+            triggers,
+            volumes,
+        ) = slots;
         Ok(JobSpec {
-            enabled: slots.0.flatten(),
-            github_runner: slots.1.flatten(),
-            policies: slots.2.flatten(),
-            region: slots.3.flatten(),
-            revision: slots.4.flatten(),
-            runtime: slots.5.flatten(),
-            triggers: slots.6.flatten(),
-            volumes: slots.7.flatten(),
+            enabled: enabled.flatten(),
+            github_runner: github_runner.flatten(),
+            policies: policies.flatten(),
+            region: region.flatten(),
+            revision: revision.flatten(),
+            runtime: runtime.flatten(),
+            triggers: triggers.flatten(),
+            volumes: volumes.flatten(),
         })
     }
 }
@@ -8678,12 +8945,19 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobVolume {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (mount_path, name, read_only, size_mb, r#type) = slots;
+        let Some(mount_path) = mount_path else {
+            return Err(E::missing_field("mountPath"))
+        };
+        let Some(name) = name else { return Err(E::missing_field("name")) };
+        let Some(size_mb) = size_mb else { return Err(E::missing_field("sizeMb")) };
+        let Some(r#type) = r#type else { return Err(E::missing_field("type")) };
         Ok(JobVolume {
-            mount_path: crate::runtime::required_field(slots.0, "mountPath")?,
-            name: crate::runtime::required_field(slots.1, "name")?,
-            read_only: slots.2.flatten(),
-            size_mb: crate::runtime::required_field(slots.3, "sizeMb")?,
-            r#type: crate::runtime::required_field(slots.4, "type")?,
+            mount_path,
+            name,
+            read_only: read_only.flatten(),
+            size_mb,
+            r#type,
         })
     }
 }
@@ -8921,12 +9195,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for LiteVolume {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (metadata, spec, state, status, terminated_at) = slots;
         Ok(LiteVolume {
-            metadata: slots.0.flatten(),
-            spec: slots.1.flatten(),
-            state: slots.2.flatten(),
-            status: slots.3.flatten(),
-            terminated_at: slots.4.flatten(),
+            metadata: metadata.flatten(),
+            spec: spec.flatten(),
+            state: state.flatten(),
+            status: status.flatten(),
+            terminated_at: terminated_at.flatten(),
         })
     }
 }
@@ -8994,12 +9269,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for LiteVolumeMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (created_at, display_name, external_id, name, updated_at) = slots;
         Ok(LiteVolumeMetadata {
-            created_at: slots.0.flatten(),
-            display_name: slots.1.flatten(),
-            external_id: slots.2.flatten(),
-            name: slots.3.flatten(),
-            updated_at: slots.4.flatten(),
+            created_at: created_at.flatten(),
+            display_name: display_name.flatten(),
+            external_id: external_id.flatten(),
+            name: name.flatten(),
+            updated_at: updated_at.flatten(),
         })
     }
 }
@@ -9050,9 +9326,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for LiteVolumeSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (region, size) = slots;
         Ok(LiteVolumeSpec {
-            region: slots.0.flatten(),
-            size: slots.1.flatten(),
+            region: region.flatten(),
+            size: size.flatten(),
         })
     }
 }
@@ -9130,13 +9407,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for LocationResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (continent, country, flavors, location, region, status) = slots;
         Ok(LocationResponse {
-            continent: slots.0.flatten(),
-            country: slots.1.flatten(),
-            flavors: slots.2.flatten(),
-            location: slots.3.flatten(),
-            region: slots.4.flatten(),
-            status: slots.5.flatten(),
+            continent: continent.flatten(),
+            country: country.flatten(),
+            flavors: flavors.flatten(),
+            location: location.flatten(),
+            region: region.flatten(),
+            status: status.flatten(),
         })
     }
 }
@@ -9307,25 +9585,45 @@ impl<'de> crate::runtime::DecodeStruct<'de> for McpDefinition {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            categories,
+            coming_soon,
+            description,
+            display_name,
+            enterprise,
+            entrypoint,
+            form,
+            hidden,
+            hidden_secrets,
+            icon,
+            image,
+            integration,
+            long_description,
+            name,
+            transport,
+            url,
+        ) = slots;
         Ok(McpDefinition {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            categories: slots.2.flatten(),
-            coming_soon: slots.3.flatten(),
-            description: slots.4.flatten(),
-            display_name: slots.5.flatten(),
-            enterprise: slots.6.flatten(),
-            entrypoint: slots.7.flatten(),
-            form: slots.8.flatten(),
-            hidden: slots.9.flatten(),
-            hidden_secrets: slots.10.flatten(),
-            icon: slots.11.flatten(),
-            image: slots.12.flatten(),
-            integration: slots.13.flatten(),
-            long_description: slots.14.flatten(),
-            name: slots.15.flatten(),
-            transport: slots.16.flatten(),
-            url: slots.17.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            categories: categories.flatten(),
+            coming_soon: coming_soon.flatten(),
+            description: description.flatten(),
+            display_name: display_name.flatten(),
+            enterprise: enterprise.flatten(),
+            entrypoint: entrypoint.flatten(),
+            form: form.flatten(),
+            hidden: hidden.flatten(),
+            hidden_secrets: hidden_secrets.flatten(),
+            icon: icon.flatten(),
+            image: image.flatten(),
+            integration: integration.flatten(),
+            long_description: long_description.flatten(),
+            name: name.flatten(),
+            transport: transport.flatten(),
+            url: url.flatten(),
         })
     }
 }
@@ -9457,18 +9755,32 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Metadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            display_name,
+            external_id,
+            labels,
+            name,
+            plan,
+            url,
+            workspace,
+        ) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(Metadata {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            display_name: slots.4.flatten(),
-            external_id: slots.5.flatten(),
-            labels: slots.6.flatten(),
-            name: crate::runtime::required_field(slots.7, "name")?,
-            plan: slots.8.flatten(),
-            url: slots.9.flatten(),
-            workspace: slots.10.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            display_name: display_name.flatten(),
+            external_id: external_id.flatten(),
+            labels: labels.flatten(),
+            name,
+            plan: plan.flatten(),
+            url: url.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -9609,11 +9921,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Model {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Model {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            status: slots.3.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            status: status.flatten(),
         })
     }
 }
@@ -9687,9 +10002,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ModelList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(ModelList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -9761,12 +10077,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ModelRuntime {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (endpoint_name, generation, model, organization, r#type) = slots;
         Ok(ModelRuntime {
-            endpoint_name: slots.0.flatten(),
-            generation: slots.1.flatten(),
-            model: slots.2.flatten(),
-            organization: slots.3.flatten(),
-            r#type: slots.4.flatten(),
+            endpoint_name: endpoint_name.flatten(),
+            generation: generation.flatten(),
+            model: model.flatten(),
+            organization: organization.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -10051,13 +10368,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ModelSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (enabled, flavors, integration_connections, policies, runtime, sandbox) = slots;
         Ok(ModelSpec {
-            enabled: slots.0.flatten(),
-            flavors: slots.1.flatten(),
-            integration_connections: slots.2.flatten(),
-            policies: slots.3.flatten(),
-            runtime: slots.4.flatten(),
-            sandbox: slots.5.flatten(),
+            enabled: enabled.flatten(),
+            flavors: flavors.flatten(),
+            integration_connections: integration_connections.flatten(),
+            policies: policies.flatten(),
+            runtime: runtime.flatten(),
+            sandbox: sandbox.flatten(),
         })
     }
 }
@@ -10153,8 +10471,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for NetworkFirewall {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (allowed_domains,) = slots;
         Ok(NetworkFirewall {
-            allowed_domains: slots.0.flatten(),
+            allowed_domains: allowed_domains.flatten(),
         })
     }
 }
@@ -10208,9 +10527,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Oauth {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (scope, r#type) = slots;
         Ok(Oauth {
-            scope: slots.0.flatten(),
-            r#type: slots.1.flatten(),
+            scope: scope.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -10265,9 +10585,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for OwnerFields {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (created_by, updated_by) = slots;
         Ok(OwnerFields {
-            created_by: slots.0.flatten(),
-            updated_by: slots.1.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
         })
     }
 }
@@ -10368,10 +10689,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PaginationMeta {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (has_more, next_cursor, total) = slots;
         Ok(PaginationMeta {
-            has_more: slots.0.flatten(),
-            next_cursor: slots.1.flatten(),
-            total: slots.2.flatten(),
+            has_more: has_more.flatten(),
+            next_cursor: next_cursor.flatten(),
+            total: total.flatten(),
         })
     }
 }
@@ -10570,20 +10892,35 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingImageShare {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            expires_at,
+            id,
+            image_name,
+            resource_type,
+            shared_by,
+            source_account_id,
+            source_workspace,
+            target_account_id,
+            target_workspace,
+        ) = slots;
         Ok(PendingImageShare {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            expires_at: slots.4.flatten(),
-            id: slots.5.flatten(),
-            image_name: slots.6.flatten(),
-            resource_type: slots.7.flatten(),
-            shared_by: slots.8.flatten(),
-            source_account_id: slots.9.flatten(),
-            source_workspace: slots.10.flatten(),
-            target_account_id: slots.11.flatten(),
-            target_workspace: slots.12.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            expires_at: expires_at.flatten(),
+            id: id.flatten(),
+            image_name: image_name.flatten(),
+            resource_type: resource_type.flatten(),
+            shared_by: shared_by.flatten(),
+            source_account_id: source_account_id.flatten(),
+            source_workspace: source_workspace.flatten(),
+            target_account_id: target_account_id.flatten(),
+            target_workspace: target_workspace.flatten(),
         })
     }
 }
@@ -10742,21 +11079,37 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingImageShareRender {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            expires_at,
+            has_conflict,
+            id,
+            image_name,
+            resource_type,
+            shared_by,
+            shared_by_email,
+            source_account_id,
+            source_workspace,
+            source_workspace_display_name,
+            target_account_id,
+            target_workspace,
+            target_workspace_display_name,
+        ) = slots;
         Ok(PendingImageShareRender {
-            created_at: slots.0.flatten(),
-            expires_at: slots.1.flatten(),
-            has_conflict: slots.2.flatten(),
-            id: slots.3.flatten(),
-            image_name: slots.4.flatten(),
-            resource_type: slots.5.flatten(),
-            shared_by: slots.6.flatten(),
-            shared_by_email: slots.7.flatten(),
-            source_account_id: slots.8.flatten(),
-            source_workspace: slots.9.flatten(),
-            source_workspace_display_name: slots.10.flatten(),
-            target_account_id: slots.11.flatten(),
-            target_workspace: slots.12.flatten(),
-            target_workspace_display_name: slots.13.flatten(),
+            created_at: created_at.flatten(),
+            expires_at: expires_at.flatten(),
+            has_conflict: has_conflict.flatten(),
+            id: id.flatten(),
+            image_name: image_name.flatten(),
+            resource_type: resource_type.flatten(),
+            shared_by: shared_by.flatten(),
+            shared_by_email: shared_by_email.flatten(),
+            source_account_id: source_account_id.flatten(),
+            source_workspace: source_workspace.flatten(),
+            source_workspace_display_name: source_workspace_display_name.flatten(),
+            target_account_id: target_account_id.flatten(),
+            target_workspace: target_workspace.flatten(),
+            target_workspace_display_name: target_workspace_display_name.flatten(),
         })
     }
 }
@@ -10860,16 +11213,27 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitation {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            email,
+            expires_at,
+            invited_by,
+            role,
+            workspace,
+        ) = slots;
         Ok(PendingInvitation {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            email: slots.4.flatten(),
-            expires_at: slots.5.flatten(),
-            invited_by: slots.6.flatten(),
-            role: slots.7.flatten(),
-            workspace: slots.8.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            email: email.flatten(),
+            expires_at: expires_at.flatten(),
+            invited_by: invited_by.flatten(),
+            role: role.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -10919,9 +11283,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationAccept {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (email, workspace) = slots;
         Ok(PendingInvitationAccept {
-            email: slots.0.flatten(),
-            workspace: slots.1.flatten(),
+            email: email.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -11030,17 +11395,29 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRender {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            account,
+            email,
+            expires_at,
+            invitation_id,
+            invited_at,
+            invited_by,
+            role,
+            r#type,
+            workspace,
+            workspace_details,
+        ) = slots;
         Ok(PendingInvitationRender {
-            account: slots.0.flatten(),
-            email: slots.1.flatten(),
-            expires_at: slots.2.flatten(),
-            invitation_id: slots.3.flatten(),
-            invited_at: slots.4.flatten(),
-            invited_by: slots.5.flatten(),
-            role: slots.6.flatten(),
-            r#type: slots.7.flatten(),
-            workspace: slots.8.flatten(),
-            workspace_details: slots.9.flatten(),
+            account: account.flatten(),
+            email: email.flatten(),
+            expires_at: expires_at.flatten(),
+            invitation_id: invitation_id.flatten(),
+            invited_at: invited_at.flatten(),
+            invited_by: invited_by.flatten(),
+            role: role.flatten(),
+            r#type: r#type.flatten(),
+            workspace: workspace.flatten(),
+            workspace_details: workspace_details.flatten(),
         })
     }
 }
@@ -11091,9 +11468,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRenderAccount {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (display_name, id) = slots;
         Ok(PendingInvitationRenderAccount {
-            display_name: slots.0.flatten(),
-            id: slots.1.flatten(),
+            display_name: display_name.flatten(),
+            id: id.flatten(),
         })
     }
 }
@@ -11159,11 +11537,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRenderInvitedBy
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (email, family_name, given_name, sub) = slots;
         Ok(PendingInvitationRenderInvitedBy {
-            email: slots.0.flatten(),
-            family_name: slots.1.flatten(),
-            given_name: slots.2.flatten(),
-            sub: slots.3.flatten(),
+            email: email.flatten(),
+            family_name: family_name.flatten(),
+            given_name: given_name.flatten(),
+            sub: sub.flatten(),
         })
     }
 }
@@ -11214,9 +11593,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRenderWorkspace
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (display_name, name) = slots;
         Ok(PendingInvitationRenderWorkspace {
-            display_name: slots.0.flatten(),
-            name: slots.1.flatten(),
+            display_name: display_name.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -11270,9 +11650,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationWorkspaceDetail
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (emails, user_number) = slots;
         Ok(PendingInvitationWorkspaceDetails {
-            emails: slots.0.flatten(),
-            user_number: slots.1.flatten(),
+            emails: emails.flatten(),
+            user_number: user_number.flatten(),
         })
     }
 }
@@ -11328,10 +11709,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Policy {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (metadata, spec, usage) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Policy {
-            metadata: crate::runtime::required_field(slots.0, "metadata")?,
-            spec: crate::runtime::required_field(slots.1, "spec")?,
-            usage: slots.2.flatten(),
+            metadata,
+            spec,
+            usage: usage.flatten(),
         })
     }
 }
@@ -11398,9 +11782,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(PolicyList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -11451,9 +11836,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyLocation {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name, r#type) = slots;
         Ok(PolicyLocation {
-            name: slots.0.flatten(),
-            r#type: slots.1.flatten(),
+            name: name.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -11609,13 +11995,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyMaxTokens {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (granularity, input, output, ratio_input_over_output, step, total) = slots;
         Ok(PolicyMaxTokens {
-            granularity: slots.0.flatten(),
-            input: slots.1.flatten(),
-            output: slots.2.flatten(),
-            ratio_input_over_output: slots.3.flatten(),
-            step: slots.4.flatten(),
-            total: slots.5.flatten(),
+            granularity: granularity.flatten(),
+            input: input.flatten(),
+            output: output.flatten(),
+            ratio_input_over_output: ratio_input_over_output.flatten(),
+            step: step.flatten(),
+            total: total.flatten(),
         })
     }
 }
@@ -11803,13 +12190,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicySpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (flavors, locations, max_tokens, resource_types, sandbox, r#type) = slots;
         Ok(PolicySpec {
-            flavors: slots.0.flatten(),
-            locations: slots.1.flatten(),
-            max_tokens: slots.2.flatten(),
-            resource_types: slots.3.flatten(),
-            sandbox: slots.4.flatten(),
-            r#type: slots.5.flatten(),
+            flavors: flavors.flatten(),
+            locations: locations.flatten(),
+            max_tokens: max_tokens.flatten(),
+            resource_types: resource_types.flatten(),
+            sandbox: sandbox.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -11980,12 +12368,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyUsageCounts {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (agents, functions, jobs, models, sandboxes) = slots;
         Ok(PolicyUsageCounts {
-            agents: slots.0.flatten(),
-            functions: slots.1.flatten(),
-            jobs: slots.2.flatten(),
-            models: slots.3.flatten(),
-            sandboxes: slots.4.flatten(),
+            agents: agents.flatten(),
+            functions: functions.flatten(),
+            jobs: jobs.flatten(),
+            models: models.flatten(),
+            sandboxes: sandboxes.flatten(),
         })
     }
 }
@@ -12100,12 +12489,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyUsages {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (agents, functions, jobs, models, sandboxes) = slots;
         Ok(PolicyUsages {
-            agents: slots.0.flatten(),
-            functions: slots.1.flatten(),
-            jobs: slots.2.flatten(),
-            models: slots.3.flatten(),
-            sandboxes: slots.4.flatten(),
+            agents: agents.flatten(),
+            functions: functions.flatten(),
+            jobs: jobs.flatten(),
+            models: models.flatten(),
+            sandboxes: sandboxes.flatten(),
         })
     }
 }
@@ -12160,10 +12550,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Port {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name, protocol, target) = slots;
+        let Some(target) = target else { return Err(E::missing_field("target")) };
         Ok(Port {
-            name: slots.0.flatten(),
-            protocol: slots.1.flatten(),
-            target: crate::runtime::required_field(slots.2, "target")?,
+            name: name.flatten(),
+            protocol: protocol.flatten(),
+            target,
         })
     }
 }
@@ -12306,11 +12698,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Preview {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Preview {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            status: slots.3.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            status: status.flatten(),
         })
     }
 }
@@ -12437,16 +12832,28 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            display_name,
+            name,
+            resource_name,
+            resource_type,
+            workspace,
+        ) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(PreviewMetadata {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            display_name: slots.4.flatten(),
-            name: crate::runtime::required_field(slots.5, "name")?,
-            resource_name: slots.6.flatten(),
-            resource_type: slots.7.flatten(),
-            workspace: slots.8.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            display_name: display_name.flatten(),
+            name,
+            resource_name: resource_name.flatten(),
+            resource_type: resource_type.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -12628,17 +13035,29 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            custom_domain,
+            expires,
+            port,
+            prefix_url,
+            public,
+            region,
+            request_headers,
+            response_headers,
+            ttl,
+            url,
+        ) = slots;
         Ok(PreviewSpec {
-            custom_domain: slots.0.flatten(),
-            expires: slots.1.flatten(),
-            port: slots.2.flatten(),
-            prefix_url: slots.3.flatten(),
-            public: slots.4.flatten(),
-            region: slots.5.flatten(),
-            request_headers: slots.6.flatten(),
-            response_headers: slots.7.flatten(),
-            ttl: slots.8.flatten(),
-            url: slots.9.flatten(),
+            custom_domain: custom_domain.flatten(),
+            expires: expires.flatten(),
+            port: port.flatten(),
+            prefix_url: prefix_url.flatten(),
+            public: public.flatten(),
+            region: region.flatten(),
+            request_headers: request_headers.flatten(),
+            response_headers: response_headers.flatten(),
+            ttl: ttl.flatten(),
+            url: url.flatten(),
         })
     }
 }
@@ -12769,10 +13188,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewToken {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(PreviewToken {
-            metadata: crate::runtime::required_field(slots.0, "metadata")?,
-            spec: crate::runtime::required_field(slots.1, "spec")?,
-        })
+        let (metadata, spec) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
+        Ok(PreviewToken { metadata, spec })
     }
 }
 
@@ -12849,12 +13268,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewTokenMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name, preview_name, resource_name, resource_type, workspace) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(PreviewTokenMetadata {
-            name: crate::runtime::required_field(slots.0, "name")?,
-            preview_name: slots.1.flatten(),
-            resource_name: slots.2.flatten(),
-            resource_type: slots.3.flatten(),
-            workspace: slots.4.flatten(),
+            name,
+            preview_name: preview_name.flatten(),
+            resource_name: resource_name.flatten(),
+            resource_type: resource_type.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -12951,10 +13372,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewTokenSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (expired, expires_at, token) = slots;
         Ok(PreviewTokenSpec {
-            expired: slots.0.flatten(),
-            expires_at: slots.1.flatten(),
-            token: slots.2.flatten(),
+            expired: expired.flatten(),
+            expires_at: expires_at.flatten(),
+            token: token.flatten(),
         })
     }
 }
@@ -13029,8 +13451,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PrivateLocation {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name,) = slots;
         Ok(PrivateLocation {
-            name: slots.0.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -13096,11 +13519,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ProxyConfig {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (allowed_domains, bypass, forbidden_domains, routing) = slots;
         Ok(ProxyConfig {
-            allowed_domains: slots.0.flatten(),
-            bypass: slots.1.flatten(),
-            forbidden_domains: slots.2.flatten(),
-            routing: slots.3.flatten(),
+            allowed_domains: allowed_domains.flatten(),
+            bypass: bypass.flatten(),
+            forbidden_domains: forbidden_domains.flatten(),
+            routing: routing.flatten(),
         })
     }
 }
@@ -13202,11 +13626,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ProxyTarget {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (body, destinations, headers, secrets) = slots;
         Ok(ProxyTarget {
-            body: slots.0.flatten(),
-            destinations: slots.1.flatten(),
-            headers: slots.2.flatten(),
-            secrets: slots.3.flatten(),
+            body: body.flatten(),
+            destinations: destinations.flatten(),
+            headers: headers.flatten(),
+            secrets: secrets.flatten(),
         })
     }
 }
@@ -13307,10 +13732,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PublicIp {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (description, ipv4_cidrs, ipv6_cidrs) = slots;
         Ok(PublicIp {
-            description: slots.0.flatten(),
-            ipv4_cidrs: slots.1.flatten(),
-            ipv6_cidrs: slots.2.flatten(),
+            description: description.flatten(),
+            ipv4_cidrs: ipv4_cidrs.flatten(),
+            ipv6_cidrs: ipv6_cidrs.flatten(),
         })
     }
 }
@@ -13431,18 +13857,31 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Region {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            agent_drive_public_url,
+            allowed,
+            continent,
+            country,
+            drives_available,
+            egress_available,
+            info_generation,
+            location,
+            mk31_available,
+            name,
+            proxy_available,
+        ) = slots;
         Ok(Region {
-            agent_drive_public_url: slots.0.flatten(),
-            allowed: slots.1.flatten(),
-            continent: slots.2.flatten(),
-            country: slots.3.flatten(),
-            drives_available: slots.4.flatten(),
-            egress_available: slots.5.flatten(),
-            info_generation: slots.6.flatten(),
-            location: slots.7.flatten(),
-            mk31_available: slots.8.flatten(),
-            name: slots.9.flatten(),
-            proxy_available: slots.10.flatten(),
+            agent_drive_public_url: agent_drive_public_url.flatten(),
+            allowed: allowed.flatten(),
+            continent: continent.flatten(),
+            country: country.flatten(),
+            drives_available: drives_available.flatten(),
+            egress_available: egress_available.flatten(),
+            info_generation: info_generation.flatten(),
+            location: location.flatten(),
+            mk31_available: mk31_available.flatten(),
+            name: name.flatten(),
+            proxy_available: proxy_available.flatten(),
         })
     }
 }
@@ -13493,9 +13932,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Repository {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (r#type, url) = slots;
         Ok(Repository {
-            r#type: slots.0.flatten(),
-            url: slots.1.flatten(),
+            r#type: r#type.flatten(),
+            url: url.flatten(),
         })
     }
 }
@@ -13589,12 +14029,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for RevisionConfiguration {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (active, canary, canary_percent, sticky_session_ttl, traffic) = slots;
         Ok(RevisionConfiguration {
-            active: slots.0.flatten(),
-            canary: slots.1.flatten(),
-            canary_percent: slots.2.flatten(),
-            sticky_session_ttl: slots.3.flatten(),
-            traffic: slots.4.flatten(),
+            active: active.flatten(),
+            canary: canary.flatten(),
+            canary_percent: canary_percent.flatten(),
+            sticky_session_ttl: sticky_session_ttl.flatten(),
+            traffic: traffic.flatten(),
         })
     }
 }
@@ -13735,15 +14176,25 @@ impl<'de> crate::runtime::DecodeStruct<'de> for RevisionMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            active,
+            canary,
+            created_at,
+            created_by,
+            id,
+            previous_active,
+            status,
+            traffic_percent,
+        ) = slots;
         Ok(RevisionMetadata {
-            active: slots.0.flatten(),
-            canary: slots.1.flatten(),
-            created_at: slots.2.flatten(),
-            created_by: slots.3.flatten(),
-            id: slots.4.flatten(),
-            previous_active: slots.5.flatten(),
-            status: slots.6.flatten(),
-            traffic_percent: slots.7.flatten(),
+            active: active.flatten(),
+            canary: canary.flatten(),
+            created_at: created_at.flatten(),
+            created_by: created_by.flatten(),
+            id: id.flatten(),
+            previous_active: previous_active.flatten(),
+            status: status.flatten(),
+            traffic_percent: traffic_percent.flatten(),
         })
     }
 }
@@ -13893,16 +14344,29 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Sandbox {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            errors,
+            events,
+            expires_in,
+            last_used_at,
+            metadata,
+            node_generation,
+            spec,
+            state,
+            status,
+        ) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Sandbox {
-            errors: slots.0.flatten(),
-            events: slots.1.flatten(),
-            expires_in: slots.2.flatten(),
-            last_used_at: slots.3.flatten(),
-            metadata: crate::runtime::required_field(slots.4, "metadata")?,
-            node_generation: slots.5.flatten(),
-            spec: crate::runtime::required_field(slots.6, "spec")?,
-            state: slots.7.flatten(),
-            status: slots.8.flatten(),
+            errors: errors.flatten(),
+            events: events.flatten(),
+            expires_in: expires_in.flatten(),
+            last_used_at: last_used_at.flatten(),
+            metadata,
+            node_generation: node_generation.flatten(),
+            spec,
+            state: state.flatten(),
+            status: status.flatten(),
         })
     }
 }
@@ -14101,21 +14565,37 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxDefinition {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            categories,
+            coming_soon,
+            description,
+            display_name,
+            enterprise,
+            hidden,
+            icon,
+            image,
+            long_description,
+            memory,
+            name,
+            ports,
+            tags,
+            url,
+        ) = slots;
         Ok(SandboxDefinition {
-            categories: slots.0.flatten(),
-            coming_soon: slots.1.flatten(),
-            description: slots.2.flatten(),
-            display_name: slots.3.flatten(),
-            enterprise: slots.4.flatten(),
-            hidden: slots.5.flatten(),
-            icon: slots.6.flatten(),
-            image: slots.7.flatten(),
-            long_description: slots.8.flatten(),
-            memory: slots.9.flatten(),
-            name: slots.10.flatten(),
-            ports: slots.11.flatten(),
-            tags: slots.12.flatten(),
-            url: slots.13.flatten(),
+            categories: categories.flatten(),
+            coming_soon: coming_soon.flatten(),
+            description: description.flatten(),
+            display_name: display_name.flatten(),
+            enterprise: enterprise.flatten(),
+            hidden: hidden.flatten(),
+            icon: icon.flatten(),
+            image: image.flatten(),
+            long_description: long_description.flatten(),
+            memory: memory.flatten(),
+            name: name.flatten(),
+            ports: ports.flatten(),
+            tags: tags.flatten(),
+            url: url.flatten(),
         })
     }
 }
@@ -14203,15 +14683,27 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxError {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            code,
+            details,
+            message,
+            sandbox_name,
+            status_code,
+            step,
+            timestamp,
+            workspace,
+        ) = slots;
+        let Some(code) = code else { return Err(E::missing_field("code")) };
+        let Some(message) = message else { return Err(E::missing_field("message")) };
         Ok(SandboxError {
-            code: crate::runtime::required_field(slots.0, "code")?,
-            details: slots.1.flatten(),
-            message: crate::runtime::required_field(slots.2, "message")?,
-            sandbox_name: slots.3.flatten(),
-            status_code: slots.4.flatten(),
-            step: slots.5.flatten(),
-            timestamp: slots.6.flatten(),
-            workspace: slots.7.flatten(),
+            code,
+            details: details.flatten(),
+            message,
+            sandbox_name: sandbox_name.flatten(),
+            status_code: status_code.flatten(),
+            step: step.flatten(),
+            timestamp: timestamp.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -14295,14 +14787,29 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxForkRequest {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            custom_domain,
+            port,
+            prefix,
+            snapshot_id,
+            target_name,
+            target_type,
+            traffic,
+        ) = slots;
+        let Some(target_name) = target_name else {
+            return Err(E::missing_field("targetName"))
+        };
+        let Some(target_type) = target_type else {
+            return Err(E::missing_field("targetType"))
+        };
         Ok(SandboxForkRequest {
-            custom_domain: slots.0.flatten(),
-            port: slots.1.flatten(),
-            prefix: slots.2.flatten(),
-            snapshot_id: slots.3.flatten(),
-            target_name: crate::runtime::required_field(slots.4, "targetName")?,
-            target_type: crate::runtime::required_field(slots.5, "targetType")?,
-            traffic: slots.6.flatten(),
+            custom_domain: custom_domain.flatten(),
+            port: port.flatten(),
+            prefix: prefix.flatten(),
+            snapshot_id: snapshot_id.flatten(),
+            target_name,
+            target_type,
+            traffic: traffic.flatten(),
         })
     }
 }
@@ -14407,10 +14914,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxForkResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name, snapshot_id, r#type) = slots;
         Ok(SandboxForkResponse {
-            name: slots.0.flatten(),
-            snapshot_id: slots.1.flatten(),
-            r#type: slots.2.flatten(),
+            name: name.flatten(),
+            snapshot_id: snapshot_id.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -14532,12 +15040,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxInfrastructureError {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (code, fatal, instance, message, time) = slots;
         Ok(SandboxInfrastructureError {
-            code: slots.0.flatten(),
-            fatal: slots.1.flatten(),
-            instance: slots.2.flatten(),
-            message: slots.3.flatten(),
-            time: slots.4.flatten(),
+            code: code.flatten(),
+            fatal: fatal.flatten(),
+            instance: instance.flatten(),
+            message: message.flatten(),
+            time: time.flatten(),
         })
     }
 }
@@ -14631,9 +15140,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxLifecycle {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (expiration_policies, terminated_retention) = slots;
         Ok(SandboxLifecycle {
-            expiration_policies: slots.0.flatten(),
-            terminated_retention: slots.1.flatten(),
+            expiration_policies: expiration_policies.flatten(),
+            terminated_retention: terminated_retention.flatten(),
         })
     }
 }
@@ -14705,9 +15215,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(SandboxList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -14782,13 +15293,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxNetwork {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (allowed_domains, egress, firewall, forbidden_domains, proxy, subnet) = slots;
         Ok(SandboxNetwork {
-            allowed_domains: slots.0.flatten(),
-            egress: slots.1.flatten(),
-            firewall: slots.2.flatten(),
-            forbidden_domains: slots.3.flatten(),
-            proxy: slots.4.flatten(),
-            subnet: slots.5.flatten(),
+            allowed_domains: allowed_domains.flatten(),
+            egress: egress.flatten(),
+            firewall: firewall.flatten(),
+            forbidden_domains: forbidden_domains.flatten(),
+            proxy: proxy.flatten(),
+            subnet: subnet.flatten(),
         })
     }
 }
@@ -14936,15 +15448,25 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxRuntime {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            envs,
+            expires,
+            extra_args,
+            image,
+            memory,
+            ports,
+            termination_grace_period_seconds,
+            ttl,
+        ) = slots;
         Ok(SandboxRuntime {
-            envs: slots.0.flatten(),
-            expires: slots.1.flatten(),
-            extra_args: slots.2.flatten(),
-            image: slots.3.flatten(),
-            memory: slots.4.flatten(),
-            ports: slots.5.flatten(),
-            termination_grace_period_seconds: slots.6.flatten(),
-            ttl: slots.7.flatten(),
+            envs: envs.flatten(),
+            expires: expires.flatten(),
+            extra_args: extra_args.flatten(),
+            image: image.flatten(),
+            memory: memory.flatten(),
+            ports: ports.flatten(),
+            termination_grace_period_seconds: termination_grace_period_seconds.flatten(),
+            ttl: ttl.flatten(),
         })
     }
 }
@@ -15090,13 +15612,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleEntry {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (created_at, id, input, max_executions, r#type, value) = slots;
         Ok(SandboxScheduleEntry {
-            created_at: slots.0.flatten(),
-            id: slots.1.flatten(),
-            input: slots.2.flatten(),
-            max_executions: slots.3.flatten(),
-            r#type: slots.4.flatten(),
-            value: slots.5.flatten(),
+            created_at: created_at.flatten(),
+            id: id.flatten(),
+            input: input.flatten(),
+            max_executions: max_executions.flatten(),
+            r#type: r#type.flatten(),
+            value: value.flatten(),
         })
     }
 }
@@ -15199,9 +15722,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleEntryList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(SandboxScheduleEntryList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -15347,15 +15871,25 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleExecution {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            error,
+            executed_at,
+            id,
+            process_name,
+            schedule_id,
+            status_code,
+            timeout,
+        ) = slots;
         Ok(SandboxScheduleExecution {
-            created_at: slots.0.flatten(),
-            error: slots.1.flatten(),
-            executed_at: slots.2.flatten(),
-            id: slots.3.flatten(),
-            process_name: slots.4.flatten(),
-            schedule_id: slots.5.flatten(),
-            status_code: slots.6.flatten(),
-            timeout: slots.7.flatten(),
+            created_at: created_at.flatten(),
+            error: error.flatten(),
+            executed_at: executed_at.flatten(),
+            id: id.flatten(),
+            process_name: process_name.flatten(),
+            schedule_id: schedule_id.flatten(),
+            status_code: status_code.flatten(),
+            timeout: timeout.flatten(),
         })
     }
 }
@@ -15408,9 +15942,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleExecutionList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(SandboxScheduleExecutionList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -15488,13 +16023,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleInput {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (command, env, keep_alive, name, timeout, working_dir) = slots;
         Ok(SandboxScheduleInput {
-            command: slots.0.flatten(),
-            env: slots.1.flatten(),
-            keep_alive: slots.2.flatten(),
-            name: slots.3.flatten(),
-            timeout: slots.4.flatten(),
-            working_dir: slots.5.flatten(),
+            command: command.flatten(),
+            env: env.flatten(),
+            keep_alive: keep_alive.flatten(),
+            name: name.flatten(),
+            timeout: timeout.flatten(),
+            working_dir: working_dir.flatten(),
         })
     }
 }
@@ -15625,14 +16161,26 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSnapshot {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (created_at, created_by, id, name, sandbox_name, status, workspace) = slots;
+        let Some(created_at) = created_at else {
+            return Err(E::missing_field("createdAt"))
+        };
+        let Some(id) = id else { return Err(E::missing_field("id")) };
+        let Some(sandbox_name) = sandbox_name else {
+            return Err(E::missing_field("sandboxName"))
+        };
+        let Some(status) = status else { return Err(E::missing_field("status")) };
+        let Some(workspace) = workspace else {
+            return Err(E::missing_field("workspace"))
+        };
         Ok(SandboxSnapshot {
-            created_at: crate::runtime::required_field(slots.0, "createdAt")?,
-            created_by: slots.1.flatten(),
-            id: crate::runtime::required_field(slots.2, "id")?,
-            name: slots.3.flatten(),
-            sandbox_name: crate::runtime::required_field(slots.4, "sandboxName")?,
-            status: crate::runtime::required_field(slots.5, "status")?,
-            workspace: crate::runtime::required_field(slots.6, "workspace")?,
+            created_at,
+            created_by: created_by.flatten(),
+            id,
+            name: name.flatten(),
+            sandbox_name,
+            status,
+            workspace,
         })
     }
 }
@@ -15678,8 +16226,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSnapshotRequest {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name,) = slots;
         Ok(SandboxSnapshotRequest {
-            name: slots.0.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -15777,14 +16326,15 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (enabled, lifecycle, network, region, runtime, volumes, vpc) = slots;
         Ok(SandboxSpec {
-            enabled: slots.0.flatten(),
-            lifecycle: slots.1.flatten(),
-            network: slots.2.flatten(),
-            region: slots.3.flatten(),
-            runtime: slots.4.flatten(),
-            volumes: slots.5.flatten(),
-            vpc: slots.6.flatten(),
+            enabled: enabled.flatten(),
+            lifecycle: lifecycle.flatten(),
+            network: network.flatten(),
+            region: region.flatten(),
+            runtime: runtime.flatten(),
+            volumes: volumes.flatten(),
+            vpc: vpc.flatten(),
         })
     }
 }
@@ -15936,8 +16486,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ShareCustomDomainBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (target_workspace,) = slots;
+        let Some(target_workspace) = target_workspace else {
+            return Err(E::missing_field("targetWorkspace"))
+        };
         Ok(ShareCustomDomainBody {
-            target_workspace: crate::runtime::required_field(slots.0, "targetWorkspace")?,
+            target_workspace,
         })
     }
 }
@@ -15996,9 +16550,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ShareImageBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (target_account_id, target_workspace) = slots;
+        let Some(target_workspace) = target_workspace else {
+            return Err(E::missing_field("targetWorkspace"))
+        };
         Ok(ShareImageBody {
-            target_account_id: slots.0.flatten(),
-            target_workspace: crate::runtime::required_field(slots.1, "targetWorkspace")?,
+            target_account_id: target_account_id.flatten(),
+            target_workspace,
         })
     }
 }
@@ -16064,10 +16622,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SsoDomain {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(SsoDomain {
-            metadata: crate::runtime::required_field(slots.0, "metadata")?,
-            spec: crate::runtime::required_field(slots.1, "spec")?,
-        })
+        let (metadata, spec) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
+        Ok(SsoDomain { metadata, spec })
     }
 }
 
@@ -16158,14 +16716,23 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SsoDomainMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            account_id,
+            display_name,
+            name,
+        ) = slots;
         Ok(SsoDomainMetadata {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            account_id: slots.4.flatten(),
-            display_name: slots.5.flatten(),
-            name: slots.6.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            account_id: account_id.flatten(),
+            display_name: display_name.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -16275,16 +16842,27 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SsoDomainSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            allowed_auth_methods,
+            auto_join_workspaces,
+            last_used_auth_method,
+            last_used_auth_method_at,
+            last_verified_at,
+            status,
+            txt_record_name,
+            txt_record_value,
+            verification_error,
+        ) = slots;
         Ok(SsoDomainSpec {
-            allowed_auth_methods: slots.0.flatten(),
-            auto_join_workspaces: slots.1.flatten(),
-            last_used_auth_method: slots.2.flatten(),
-            last_used_auth_method_at: slots.3.flatten(),
-            last_verified_at: slots.4.flatten(),
-            status: slots.5.flatten(),
-            txt_record_name: slots.6.flatten(),
-            txt_record_value: slots.7.flatten(),
-            verification_error: slots.8.flatten(),
+            allowed_auth_methods: allowed_auth_methods.flatten(),
+            auto_join_workspaces: auto_join_workspaces.flatten(),
+            last_used_auth_method: last_used_auth_method.flatten(),
+            last_used_auth_method_at: last_used_auth_method_at.flatten(),
+            last_verified_at: last_verified_at.flatten(),
+            status: status.flatten(),
+            txt_record_name: txt_record_name.flatten(),
+            txt_record_value: txt_record_value.flatten(),
+            verification_error: verification_error.flatten(),
         })
     }
 }
@@ -16493,19 +17071,33 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Template {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            default_branch,
+            description,
+            download_count,
+            forks_count,
+            icon,
+            icon_dark,
+            name,
+            sha,
+            star_count,
+            topics,
+            url,
+            variables,
+        ) = slots;
         Ok(Template {
-            default_branch: slots.0.flatten(),
-            description: slots.1.flatten(),
-            download_count: slots.2.flatten(),
-            forks_count: slots.3.flatten(),
-            icon: slots.4.flatten(),
-            icon_dark: slots.5.flatten(),
-            name: slots.6.flatten(),
-            sha: slots.7.flatten(),
-            star_count: slots.8.flatten(),
-            topics: slots.9.flatten(),
-            url: slots.10.flatten(),
-            variables: slots.11.flatten(),
+            default_branch: default_branch.flatten(),
+            description: description.flatten(),
+            download_count: download_count.flatten(),
+            forks_count: forks_count.flatten(),
+            icon: icon.flatten(),
+            icon_dark: icon_dark.flatten(),
+            name: name.flatten(),
+            sha: sha.flatten(),
+            star_count: star_count.flatten(),
+            topics: topics.flatten(),
+            url: url.flatten(),
+            variables: variables.flatten(),
         })
     }
 }
@@ -16577,12 +17169,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for TemplateVariable {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (description, integration, name, path, secret) = slots;
         Ok(TemplateVariable {
-            description: slots.0.flatten(),
-            integration: slots.1.flatten(),
-            name: slots.2.flatten(),
-            path: slots.3.flatten(),
-            secret: slots.4.flatten(),
+            description: description.flatten(),
+            integration: integration.flatten(),
+            name: name.flatten(),
+            path: path.flatten(),
+            secret: secret.flatten(),
         })
     }
 }
@@ -16649,12 +17242,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for TestFeatureFlagResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (enabled, evaluated_at, feature_key, payload, variant) = slots;
         Ok(TestFeatureFlagResponse {
-            enabled: slots.0.flatten(),
-            evaluated_at: slots.1.flatten(),
-            feature_key: slots.2.flatten(),
-            payload: slots.3.flatten(),
-            variant: slots.4.flatten(),
+            enabled: enabled.flatten(),
+            evaluated_at: evaluated_at.flatten(),
+            feature_key: feature_key.flatten(),
+            payload: payload.flatten(),
+            variant: variant.flatten(),
         })
     }
 }
@@ -16709,9 +17303,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for TimeFields {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (created_at, updated_at) = slots;
         Ok(TimeFields {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
         })
     }
 }
@@ -16776,11 +17371,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Trigger {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (configuration, enabled, id, r#type) = slots;
         Ok(Trigger {
-            configuration: slots.0.flatten(),
-            enabled: slots.1.flatten(),
-            id: slots.2.flatten(),
-            r#type: slots.3.flatten(),
+            configuration: configuration.flatten(),
+            enabled: enabled.flatten(),
+            id: id.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -16908,15 +17504,25 @@ impl<'de> crate::runtime::DecodeStruct<'de> for TriggerConfiguration {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            authentication_type,
+            callback_secret,
+            callback_url,
+            path,
+            retry,
+            schedule,
+            tasks,
+            timeout,
+        ) = slots;
         Ok(TriggerConfiguration {
-            authentication_type: slots.0.flatten(),
-            callback_secret: slots.1.flatten(),
-            callback_url: slots.2.flatten(),
-            path: slots.3.flatten(),
-            retry: slots.4.flatten(),
-            schedule: slots.5.flatten(),
-            tasks: slots.6.flatten(),
-            timeout: slots.7.flatten(),
+            authentication_type: authentication_type.flatten(),
+            callback_secret: callback_secret.flatten(),
+            callback_url: callback_url.flatten(),
+            path: path.flatten(),
+            retry: retry.flatten(),
+            schedule: schedule.flatten(),
+            tasks: tasks.flatten(),
+            timeout: timeout.flatten(),
         })
     }
 }
@@ -17088,9 +17694,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for UpdateWorkspaceServiceAccountBod
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (description, name) = slots;
         Ok(UpdateWorkspaceServiceAccountBody {
-            description: slots.0.flatten(),
-            name: slots.1.flatten(),
+            description: description.flatten(),
+            name: name.flatten(),
         })
     }
 }
@@ -17156,8 +17763,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for UpdateWorkspaceUserRoleBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (role,) = slots;
+        let Some(role) = role else { return Err(E::missing_field("role")) };
         Ok(UpdateWorkspaceUserRoleBody {
-            role: crate::runtime::required_field(slots.0, "role")?,
+            role,
         })
     }
 }
@@ -17242,13 +17851,16 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Volume {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, state, status, terminated_at) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Volume {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            state: slots.3.flatten(),
-            status: slots.4.flatten(),
-            terminated_at: slots.5.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            state: state.flatten(),
+            status: status.flatten(),
+            terminated_at: terminated_at.flatten(),
         })
     }
 }
@@ -17358,12 +17970,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeAttachment {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (mount_path, name, read_only, size_mb, r#type) = slots;
         Ok(VolumeAttachment {
-            mount_path: slots.0.flatten(),
-            name: slots.1.flatten(),
-            read_only: slots.2.flatten(),
-            size_mb: slots.3.flatten(),
-            r#type: slots.4.flatten(),
+            mount_path: mount_path.flatten(),
+            name: name.flatten(),
+            read_only: read_only.flatten(),
+            size_mb: size_mb.flatten(),
+            r#type: r#type.flatten(),
         })
     }
 }
@@ -17507,9 +18120,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeList {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(VolumeList {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -17565,10 +18179,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (region, size, template) = slots;
         Ok(VolumeSpec {
-            region: slots.0.flatten(),
-            size: slots.1.flatten(),
-            template: slots.2.flatten(),
+            region: region.flatten(),
+            size: size.flatten(),
+            template: template.flatten(),
         })
     }
 }
@@ -17643,8 +18258,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeState {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (attached_to,) = slots;
         Ok(VolumeState {
-            attached_to: slots.0.flatten(),
+            attached_to: attached_to.flatten(),
         })
     }
 }
@@ -17718,11 +18334,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplate {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (metadata, spec, state, versions) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(VolumeTemplate {
-            metadata: crate::runtime::required_field(slots.0, "metadata")?,
-            spec: crate::runtime::required_field(slots.1, "spec")?,
-            state: slots.2.flatten(),
-            versions: slots.3.flatten(),
+            metadata,
+            spec,
+            state: state.flatten(),
+            versions: versions.flatten(),
         })
     }
 }
@@ -17797,9 +18416,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplateSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (default_size, description) = slots;
         Ok(VolumeTemplateSpec {
-            default_size: slots.0.flatten(),
-            description: slots.1.flatten(),
+            default_size: default_size.flatten(),
+            description: description.flatten(),
         })
     }
 }
@@ -17895,11 +18515,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplateState {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (last_version_uploaded_at, latest_version, status, version_count) = slots;
         Ok(VolumeTemplateState {
-            last_version_uploaded_at: slots.0.flatten(),
-            latest_version: slots.1.flatten(),
-            status: slots.2.flatten(),
-            version_count: slots.3.flatten(),
+            last_version_uploaded_at: last_version_uploaded_at.flatten(),
+            latest_version: latest_version.flatten(),
+            status: status.flatten(),
+            version_count: version_count.flatten(),
         })
     }
 }
@@ -18091,15 +18712,25 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplateVersion {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            bucket,
+            content_size,
+            name,
+            region,
+            status,
+            template_name,
+            version_id,
+            workspace,
+        ) = slots;
         Ok(VolumeTemplateVersion {
-            bucket: slots.0.flatten(),
-            content_size: slots.1.flatten(),
-            name: slots.2.flatten(),
-            region: slots.3.flatten(),
-            status: slots.4.flatten(),
-            template_name: slots.5.flatten(),
-            version_id: slots.6.flatten(),
-            workspace: slots.7.flatten(),
+            bucket: bucket.flatten(),
+            content_size: content_size.flatten(),
+            name: name.flatten(),
+            region: region.flatten(),
+            status: status.flatten(),
+            template_name: template_name.flatten(),
+            version_id: version_id.flatten(),
+            workspace: workspace.flatten(),
         })
     }
 }
@@ -18277,11 +18908,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Vpc {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (events, metadata, spec, status) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Vpc {
-            events: slots.0.flatten(),
-            metadata: crate::runtime::required_field(slots.1, "metadata")?,
-            spec: crate::runtime::required_field(slots.2, "spec")?,
-            status: slots.3.flatten(),
+            events: events.flatten(),
+            metadata,
+            spec,
+            status: status.flatten(),
         })
     }
 }
@@ -18475,23 +19109,41 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Workspace {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            created_at,
+            updated_at,
+            created_by,
+            updated_by,
+            account_id,
+            display_name,
+            group_mappings,
+            hipaa_info,
+            id,
+            labels,
+            name,
+            region,
+            resource_counts,
+            runtime,
+            status,
+            status_reason,
+        ) = slots;
         Ok(Workspace {
-            created_at: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            created_by: slots.2.flatten(),
-            updated_by: slots.3.flatten(),
-            account_id: slots.4.flatten(),
-            display_name: slots.5.flatten(),
-            group_mappings: slots.6.flatten(),
-            hipaa_info: slots.7.flatten(),
-            id: slots.8.flatten(),
-            labels: slots.9.flatten(),
-            name: slots.10.flatten(),
-            region: slots.11.flatten(),
-            resource_counts: slots.12.flatten(),
-            runtime: slots.13.flatten(),
-            status: slots.14.flatten(),
-            status_reason: slots.15.flatten(),
+            created_at: created_at.flatten(),
+            updated_at: updated_at.flatten(),
+            created_by: created_by.flatten(),
+            updated_by: updated_by.flatten(),
+            account_id: account_id.flatten(),
+            display_name: display_name.flatten(),
+            group_mappings: group_mappings.flatten(),
+            hipaa_info: hipaa_info.flatten(),
+            id: id.flatten(),
+            labels: labels.flatten(),
+            name: name.flatten(),
+            region: region.flatten(),
+            resource_counts: resource_counts.flatten(),
+            runtime: runtime.flatten(),
+            status: status.flatten(),
+            status_reason: status_reason.flatten(),
         })
     }
 }
@@ -18674,10 +19326,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceAvailability {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (available, message, reason) = slots;
         Ok(WorkspaceAvailability {
-            available: slots.0.flatten(),
-            message: slots.1.flatten(),
-            reason: slots.2.flatten(),
+            available: available.flatten(),
+            message: message.flatten(),
+            reason: reason.flatten(),
         })
     }
 }
@@ -18787,9 +19440,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceHipaaInfo {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (account_enabled, r#unsafe) = slots;
         Ok(WorkspaceHipaaInfo {
-            account_enabled: slots.0.flatten(),
-            r#unsafe: slots.1.flatten(),
+            account_enabled: account_enabled.flatten(),
+            r#unsafe: r#unsafe.flatten(),
         })
     }
 }
@@ -18871,10 +19525,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceHipaaUnsafe {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (enabled, updated_at, updated_by) = slots;
         Ok(WorkspaceHipaaUnsafe {
-            enabled: slots.0.flatten(),
-            updated_at: slots.1.flatten(),
-            updated_by: slots.2.flatten(),
+            enabled: enabled.flatten(),
+            updated_at: updated_at.flatten(),
+            updated_by: updated_by.flatten(),
         })
     }
 }
@@ -18953,9 +19608,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceRuntime {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (generation, sandbox) = slots;
         Ok(WorkspaceRuntime {
-            generation: slots.0.flatten(),
-            sandbox: slots.1.flatten(),
+            generation: generation.flatten(),
+            sandbox: sandbox.flatten(),
         })
     }
 }
@@ -19023,8 +19679,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceSandboxSettings {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (disable_process_logging,) = slots;
         Ok(WorkspaceSandboxSettings {
-            disable_process_logging: slots.0.flatten(),
+            disable_process_logging: disable_process_logging.flatten(),
         })
     }
 }
@@ -19201,16 +19858,27 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceUser {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            accepted,
+            email,
+            email_verified,
+            expired,
+            family_name,
+            given_name,
+            role,
+            source,
+            sub,
+        ) = slots;
         Ok(WorkspaceUser {
-            accepted: slots.0.flatten(),
-            email: slots.1.flatten(),
-            email_verified: slots.2.flatten(),
-            expired: slots.3.flatten(),
-            family_name: slots.4.flatten(),
-            given_name: slots.5.flatten(),
-            role: slots.6.flatten(),
-            source: slots.7.flatten(),
-            sub: slots.8.flatten(),
+            accepted: accepted.flatten(),
+            email: email.flatten(),
+            email_verified: email_verified.flatten(),
+            expired: expired.flatten(),
+            family_name: family_name.flatten(),
+            given_name: given_name.flatten(),
+            role: role.flatten(),
+            source: source.flatten(),
+            sub: sub.flatten(),
         })
     }
 }

@@ -60,14 +60,44 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApiKeyResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            api_key_id,
+            api_key_name,
+            created_at,
+            expires_at,
+            is_active,
+            last_used_at,
+            revoked_at,
+        ) = slots;
+        let Some(api_key_id) = api_key_id else {
+            return Err(E::missing_field("api_key_id"))
+        };
+        let Some(api_key_name) = api_key_name else {
+            return Err(E::missing_field("api_key_name"))
+        };
+        let Some(created_at) = created_at else {
+            return Err(E::missing_field("created_at"))
+        };
+        let Some(expires_at) = expires_at else {
+            return Err(E::missing_field("expires_at"))
+        };
+        let Some(is_active) = is_active else {
+            return Err(E::missing_field("is_active"))
+        };
+        let Some(last_used_at) = last_used_at else {
+            return Err(E::missing_field("last_used_at"))
+        };
+        let Some(revoked_at) = revoked_at else {
+            return Err(E::missing_field("revoked_at"))
+        };
         Ok(ApiKeyResponse {
-            api_key_id: crate::runtime::required_field(slots.0, "api_key_id")?,
-            api_key_name: crate::runtime::required_field(slots.1, "api_key_name")?,
-            created_at: crate::runtime::required_field(slots.2, "created_at")?,
-            expires_at: crate::runtime::required_field(slots.3, "expires_at")?,
-            is_active: crate::runtime::required_field(slots.4, "is_active")?,
-            last_used_at: crate::runtime::required_field(slots.5, "last_used_at")?,
-            revoked_at: crate::runtime::required_field(slots.6, "revoked_at")?,
+            api_key_id,
+            api_key_name,
+            created_at,
+            expires_at,
+            is_active,
+            last_used_at,
+            revoked_at,
         })
     }
 }
@@ -111,8 +141,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for HttpValidationError {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (detail,) = slots;
         Ok(HttpValidationError {
-            detail: slots.0.flatten(),
+            detail: detail.flatten(),
         })
     }
 }
@@ -161,10 +192,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ValidationError {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (loc, msg, r#type) = slots;
+        let Some(loc) = loc else { return Err(E::missing_field("loc")) };
+        let Some(msg) = msg else { return Err(E::missing_field("msg")) };
+        let Some(r#type) = r#type else { return Err(E::missing_field("type")) };
         Ok(ValidationError {
-            loc: crate::runtime::required_field(slots.0, "loc")?,
-            msg: crate::runtime::required_field(slots.1, "msg")?,
-            r#type: crate::runtime::required_field(slots.2, "type")?,
+            loc,
+            msg,
+            r#type,
         })
     }
 }

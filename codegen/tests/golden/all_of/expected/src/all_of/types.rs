@@ -51,11 +51,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Agent {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (id, labels, name, priority) = slots;
+        let Some(id) = id else { return Err(E::missing_field("id")) };
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(Agent {
-            id: crate::runtime::required_field(slots.0, "id")?,
-            labels: slots.1.flatten(),
-            name: crate::runtime::required_field(slots.2, "name")?,
-            priority: slots.3.flatten(),
+            id,
+            labels: labels.flatten(),
+            name,
+            priority: priority.flatten(),
         })
     }
 }
@@ -107,9 +110,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Resource {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (id, labels) = slots;
+        let Some(id) = id else { return Err(E::missing_field("id")) };
         Ok(Resource {
-            id: crate::runtime::required_field(slots.0, "id")?,
-            labels: slots.1.flatten(),
+            id,
+            labels: labels.flatten(),
         })
     }
 }

@@ -42,10 +42,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SendMessageBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (to, body, media_url) = slots;
+        let Some(to) = to else { return Err(E::missing_field("To")) };
+        let Some(body) = body else { return Err(E::missing_field("Body")) };
         Ok(SendMessageBody {
-            to: crate::runtime::required_field(slots.0, "To")?,
-            body: crate::runtime::required_field(slots.1, "Body")?,
-            media_url: slots.2.flatten(),
+            to,
+            body,
+            media_url: media_url.flatten(),
         })
     }
 }
@@ -106,8 +109,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for UploadAvatarBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (file,) = slots;
         Ok(UploadAvatarBody {
-            file: slots.0.flatten(),
+            file: file.flatten(),
         })
     }
 }

@@ -60,15 +60,15 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Cat {
-            a: crate::runtime::required_field(slots.0, "a")?,
-            b: crate::runtime::required_field(slots.1, "b")?,
-            c: crate::runtime::required_field(slots.2, "c")?,
-            d: crate::runtime::required_field(slots.3, "d")?,
-            e: crate::runtime::required_field(slots.4, "e")?,
-            f: crate::runtime::required_field(slots.5, "f")?,
-            g: crate::runtime::required_field(slots.6, "g")?,
-        })
+        let (a, b, c, d, e, f, g) = slots;
+        let Some(a) = a else { return Err(E::missing_field("a")) };
+        let Some(b) = b else { return Err(E::missing_field("b")) };
+        let Some(c) = c else { return Err(E::missing_field("c")) };
+        let Some(d) = d else { return Err(E::missing_field("d")) };
+        let Some(e) = e else { return Err(E::missing_field("e")) };
+        let Some(f) = f else { return Err(E::missing_field("f")) };
+        let Some(g) = g else { return Err(E::missing_field("g")) };
+        Ok(Cat { a, b, c, d, e, f, g })
     }
 }
 
@@ -244,17 +244,42 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Rule {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            name,
+            action,
+            direction,
+            priority,
+            protocol,
+            port_from,
+            port_to,
+            source,
+            target,
+            description,
+        ) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
+        let Some(action) = action else { return Err(E::missing_field("action")) };
+        let Some(direction) = direction else {
+            return Err(E::missing_field("direction"))
+        };
+        let Some(priority) = priority else { return Err(E::missing_field("priority")) };
+        let Some(protocol) = protocol else { return Err(E::missing_field("protocol")) };
+        let Some(port_from) = port_from else {
+            return Err(E::missing_field("port_from"))
+        };
+        let Some(port_to) = port_to else { return Err(E::missing_field("port_to")) };
+        let Some(source) = source else { return Err(E::missing_field("source")) };
+        let Some(target) = target else { return Err(E::missing_field("target")) };
         Ok(Rule {
-            name: crate::runtime::required_field(slots.0, "name")?,
-            action: crate::runtime::required_field(slots.1, "action")?,
-            direction: crate::runtime::required_field(slots.2, "direction")?,
-            priority: crate::runtime::required_field(slots.3, "priority")?,
-            protocol: crate::runtime::required_field(slots.4, "protocol")?,
-            port_from: crate::runtime::required_field(slots.5, "port_from")?,
-            port_to: crate::runtime::required_field(slots.6, "port_to")?,
-            source: crate::runtime::required_field(slots.7, "source")?,
-            target: crate::runtime::required_field(slots.8, "target")?,
-            description: slots.9.flatten(),
+            name,
+            action,
+            direction,
+            priority,
+            protocol,
+            port_from,
+            port_to,
+            source,
+            target,
+            description: description.flatten(),
         })
     }
 }
@@ -450,11 +475,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Sandbox {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (metadata, spec, status, note) = slots;
+        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
+        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
         Ok(Sandbox {
-            metadata: crate::runtime::required_field(slots.0, "metadata")?,
-            spec: crate::runtime::required_field(slots.1, "spec")?,
-            status: slots.2.flatten(),
-            note: slots.3,
+            metadata,
+            spec,
+            status: status.flatten(),
+            note,
         })
     }
 }
@@ -528,9 +556,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxMetadata {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name, labels) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(SandboxMetadata {
-            name: crate::runtime::required_field(slots.0, "name")?,
-            labels: slots.1.flatten(),
+            name,
+            labels: labels.flatten(),
         })
     }
 }
@@ -597,9 +627,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSpec {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (image, memory) = slots;
         Ok(SandboxSpec {
-            image: slots.0.flatten(),
-            memory: slots.1.flatten(),
+            image: image.flatten(),
+            memory: memory.flatten(),
         })
     }
 }

@@ -34,8 +34,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetReportResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (rows,) = slots;
         Ok(GetReportResponse {
-            rows: slots.0.flatten(),
+            rows: rows.flatten(),
         })
     }
 }
@@ -78,9 +79,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetStatusResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(GetStatusResponse {
-            ok: crate::runtime::required_field(slots.0, "ok")?,
-        })
+        let (ok,) = slots;
+        let Some(ok) = ok else { return Err(E::missing_field("ok")) };
+        Ok(GetStatusResponse { ok })
     }
 }
 

@@ -37,9 +37,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Filter {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (status, limit) = slots;
+        let Some(status) = status else { return Err(E::missing_field("status")) };
         Ok(Filter {
-            status: crate::runtime::required_field(slots.0, "status")?,
-            limit: slots.1.flatten(),
+            status,
+            limit: limit.flatten(),
         })
     }
 }

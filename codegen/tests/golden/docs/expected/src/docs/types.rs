@@ -36,7 +36,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Item {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Item { id: slots.0.flatten() })
+        let (id,) = slots;
+        Ok(Item { id: id.flatten() })
     }
 }
 

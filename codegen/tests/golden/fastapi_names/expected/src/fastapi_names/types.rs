@@ -34,8 +34,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ReadFlowsBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (limit,) = slots;
         Ok(ReadFlowsBody {
-            limit: slots.0.flatten(),
+            limit: limit.flatten(),
         })
     }
 }

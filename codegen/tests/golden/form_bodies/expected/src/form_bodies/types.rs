@@ -70,15 +70,17 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChargeBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (amount, description, metadata, items, expand, media_url, tags, filter) = slots;
+        let Some(amount) = amount else { return Err(E::missing_field("amount")) };
         Ok(CreateChargeBody {
-            amount: crate::runtime::required_field(slots.0, "amount")?,
-            description: slots.1.flatten(),
-            metadata: slots.2.flatten(),
-            items: slots.3.flatten(),
-            expand: slots.4.flatten(),
-            media_url: slots.5.flatten(),
-            tags: slots.6.flatten(),
-            filter: slots.7.flatten(),
+            amount,
+            description: description.flatten(),
+            metadata: metadata.flatten(),
+            items: items.flatten(),
+            expand: expand.flatten(),
+            media_url: media_url.flatten(),
+            tags: tags.flatten(),
+            filter: filter.flatten(),
         })
     }
 }
@@ -183,8 +185,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChargeBodyFilter {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (status,) = slots;
         Ok(CreateChargeBodyFilter {
-            status: slots.0.flatten(),
+            status: status.flatten(),
         })
     }
 }
@@ -247,9 +250,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChargeBodyItemsItem {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (price, quantity) = slots;
         Ok(CreateChargeBodyItemsItem {
-            price: slots.0.flatten(),
-            quantity: slots.1.flatten(),
+            price: price.flatten(),
+            quantity: quantity.flatten(),
         })
     }
 }
@@ -331,11 +335,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateUploadBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (file, purpose, options, csv) = slots;
+        let Some(file) = file else { return Err(E::missing_field("file")) };
         Ok(CreateUploadBody {
-            file: crate::runtime::required_field(slots.0, "file")?,
-            purpose: slots.1.flatten(),
-            options: slots.2.flatten(),
-            csv: slots.3.flatten(),
+            file,
+            purpose: purpose.flatten(),
+            options: options.flatten(),
+            csv: csv.flatten(),
         })
     }
 }
@@ -409,8 +415,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateUploadBodyOptions {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (public,) = slots;
         Ok(CreateUploadBodyOptions {
-            public: slots.0.flatten(),
+            public: public.flatten(),
         })
     }
 }

@@ -115,20 +115,22 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Sample {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (id, at, day, blob, raw, i32, i64, u16, u64, f32, f64, plain, limit) = slots;
+        let Some(id) = id else { return Err(E::missing_field("id")) };
         Ok(Sample {
-            id: crate::runtime::required_field(slots.0, "id")?,
-            at: slots.1.flatten(),
-            day: slots.2.flatten(),
-            blob: slots.3.flatten(),
-            raw: slots.4.flatten(),
-            i32: slots.5.flatten(),
-            i64: slots.6.flatten(),
-            u16: slots.7.flatten(),
-            u64: slots.8.flatten(),
-            f32: slots.9.flatten(),
-            f64: slots.10.flatten(),
-            plain: slots.11.flatten(),
-            limit: slots.12.flatten(),
+            id,
+            at: at.flatten(),
+            day: day.flatten(),
+            blob: blob.flatten(),
+            raw: raw.flatten(),
+            i32: i32.flatten(),
+            i64: i64.flatten(),
+            u16: u16.flatten(),
+            u64: u64.flatten(),
+            f32: f32.flatten(),
+            f64: f64.flatten(),
+            plain: plain.flatten(),
+            limit: limit.flatten(),
         })
     }
 }

@@ -41,9 +41,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Customer {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (billing_address, payment_settings) = slots;
         Ok(Customer {
-            billing_address: slots.0.flatten(),
-            payment_settings: slots.1.flatten(),
+            billing_address: billing_address.flatten(),
+            payment_settings: payment_settings.flatten(),
         })
     }
 }
@@ -88,8 +89,9 @@ for CustomerBalanceBankTransferEuBankTransfer {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (country,) = slots;
         Ok(CustomerBalanceBankTransferEuBankTransfer {
-            country: slots.0.flatten(),
+            country: country.flatten(),
         })
     }
 }
@@ -140,9 +142,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomerBillingAddress {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (line1, city) = slots;
         Ok(CustomerBillingAddress {
-            line1: slots.0.flatten(),
-            city: slots.1.flatten(),
+            line1: line1.flatten(),
+            city: city.flatten(),
         })
     }
 }
@@ -186,8 +189,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomerPaymentSettings {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (payment_method_options,) = slots;
         Ok(CustomerPaymentSettings {
-            payment_method_options: slots.0.flatten(),
+            payment_method_options: payment_method_options.flatten(),
         })
     }
 }
@@ -236,8 +240,9 @@ for CustomerPaymentSettingsPaymentMethodOptions {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (customer_balance,) = slots;
         Ok(CustomerPaymentSettingsPaymentMethodOptions {
-            customer_balance: slots.0.flatten(),
+            customer_balance: customer_balance.flatten(),
         })
     }
 }
@@ -285,8 +290,9 @@ for CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (bank_transfer,) = slots;
         Ok(CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
-            bank_transfer: slots.0.flatten(),
+            bank_transfer: bank_transfer.flatten(),
         })
     }
 }
@@ -335,8 +341,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Invoice {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (shipping_address,) = slots;
         Ok(Invoice {
-            shipping_address: slots.0.flatten(),
+            shipping_address: shipping_address.flatten(),
         })
     }
 }
@@ -381,8 +388,9 @@ for PaymentMethodOptionsCustomerBalanceBankTransfer {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (eu_bank_transfer,) = slots;
         Ok(PaymentMethodOptionsCustomerBalanceBankTransfer {
-            eu_bank_transfer: slots.0.flatten(),
+            eu_bank_transfer: eu_bank_transfer.flatten(),
         })
     }
 }

@@ -33,9 +33,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateJobBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(CreateJobBody {
-            name: crate::runtime::required_field(slots.0, "name")?,
-        })
+        let (name,) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
+        Ok(CreateJobBody { name })
     }
 }
 
@@ -85,7 +85,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Job {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Job { id: slots.0.flatten() })
+        let (id,) = slots;
+        Ok(Job { id: id.flatten() })
     }
 }
 

@@ -37,8 +37,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListPetsResponse2 {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (items,) = slots;
         Ok(ListPetsResponse2 {
-            items: slots.0.flatten(),
+            items: items.flatten(),
         })
     }
 }
@@ -83,7 +84,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Option {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Option { value: slots.0.flatten() })
+        let (value,) = slots;
+        Ok(Option { value: value.flatten() })
     }
 }
 
@@ -126,7 +128,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Pet {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Pet { name: slots.0.flatten() })
+        let (name,) = slots;
+        Ok(Pet { name: name.flatten() })
     }
 }
 
@@ -181,10 +184,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Pet2 {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (foo_bar, foo_bar_2, foo_bar_3) = slots;
         Ok(Pet2 {
-            foo_bar: slots.0.flatten(),
-            foo_bar_2: slots.1.flatten(),
-            foo_bar_3: slots.2.flatten(),
+            foo_bar: foo_bar.flatten(),
+            foo_bar_2: foo_bar_2.flatten(),
+            foo_bar_3: foo_bar_3.flatten(),
         })
     }
 }

@@ -13,6 +13,8 @@ pub struct Key {
     pub revoked_at: Option<Option<i64>>,
     /// A field whose name is a Rust keyword.
     pub r#type: String,
+    /// A field named as the decoder's own local for the fields read.
+    pub slots: i64,
     /// Default: `10`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
@@ -40,6 +42,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Key {
         Option<Option<i64>>,
         Option<Option<i64>>,
         Option<String>,
+        Option<i64>,
         Option<Option<i32>>,
         Option<Option<u8>>,
         Option<Option<String>>,
@@ -60,6 +63,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Key {
         None,
         None,
         None,
+        None,
     );
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -67,13 +71,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Key {
             "expires_at" => Some(1),
             "revoked_at" => Some(2),
             "type" => Some(3),
-            "count" => Some(4),
-            "small" => Some(5),
-            "created_at" => Some(6),
-            "password" => Some(7),
-            "ratio" => Some(8),
-            "labels" => Some(9),
-            "extra" => Some(10),
+            "slots" => Some(4),
+            "count" => Some(5),
+            "small" => Some(6),
+            "created_at" => Some(7),
+            "password" => Some(8),
+            "ratio" => Some(9),
+            "labels" => Some(10),
+            "extra" => Some(11),
             _ => None,
         }
     }
@@ -88,13 +93,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Key {
             1 => crate::runtime::decode_field(&mut slots.1, "expires_at", map),
             2 => crate::runtime::decode_field(&mut slots.2, "revoked_at", map),
             3 => crate::runtime::decode_field(&mut slots.3, "type", map),
-            4 => crate::runtime::decode_field(&mut slots.4, "count", map),
-            5 => crate::runtime::decode_field(&mut slots.5, "small", map),
-            6 => crate::runtime::decode_field(&mut slots.6, "created_at", map),
-            7 => crate::runtime::decode_field(&mut slots.7, "password", map),
-            8 => crate::runtime::decode_field(&mut slots.8, "ratio", map),
-            9 => crate::runtime::decode_field(&mut slots.9, "labels", map),
-            10 => crate::runtime::decode_field(&mut slots.10, "extra", map),
+            4 => crate::runtime::decode_field(&mut slots.4, "slots", map),
+            5 => crate::runtime::decode_field(&mut slots.5, "count", map),
+            6 => crate::runtime::decode_field(&mut slots.6, "small", map),
+            7 => crate::runtime::decode_field(&mut slots.7, "created_at", map),
+            8 => crate::runtime::decode_field(&mut slots.8, "password", map),
+            9 => crate::runtime::decode_field(&mut slots.9, "ratio", map),
+            10 => crate::runtime::decode_field(&mut slots.10, "labels", map),
+            11 => crate::runtime::decode_field(&mut slots.11, "extra", map),
             _ => Ok(()),
         }
     }
@@ -102,18 +108,39 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Key {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (
+            id,
+            expires_at,
+            revoked_at,
+            r#type,
+            slots,
+            count,
+            small,
+            created_at,
+            password,
+            ratio,
+            labels,
+            extra,
+        ) = slots;
+        let Some(id) = id else { return Err(E::missing_field("id")) };
+        let Some(expires_at) = expires_at else {
+            return Err(E::missing_field("expires_at"))
+        };
+        let Some(r#type) = r#type else { return Err(E::missing_field("type")) };
+        let Some(slots) = slots else { return Err(E::missing_field("slots")) };
         Ok(Key {
-            id: crate::runtime::required_field(slots.0, "id")?,
-            expires_at: crate::runtime::required_field(slots.1, "expires_at")?,
-            revoked_at: slots.2,
-            r#type: crate::runtime::required_field(slots.3, "type")?,
-            count: slots.4.flatten(),
-            small: slots.5.flatten(),
-            created_at: slots.6.flatten(),
-            password: slots.7.flatten(),
-            ratio: slots.8.flatten(),
-            labels: slots.9.flatten(),
-            extra: slots.10.flatten(),
+            id,
+            expires_at,
+            revoked_at,
+            r#type,
+            slots,
+            count: count.flatten(),
+            small: small.flatten(),
+            created_at: created_at.flatten(),
+            password: password.flatten(),
+            ratio: ratio.flatten(),
+            labels: labels.flatten(),
+            extra: extra.flatten(),
         })
     }
 }

@@ -35,9 +35,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetSuccess {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(GetSuccess {
-            ok: slots.0.flatten(),
-        })
+        let (ok,) = slots;
+        Ok(GetSuccess { ok: ok.flatten() })
     }
 }
 
@@ -80,7 +79,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Thing {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Thing { id: slots.0.flatten() })
+        let (id,) = slots;
+        Ok(Thing { id: id.flatten() })
     }
 }
 

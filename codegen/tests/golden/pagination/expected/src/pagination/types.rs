@@ -38,9 +38,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListAgentsResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, meta) = slots;
         Ok(ListAgentsResponse {
-            data: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            data: data.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -88,9 +89,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListAgentsResponseMeta {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (next_cursor, has_more) = slots;
         Ok(ListAgentsResponseMeta {
-            next_cursor: slots.0,
-            has_more: slots.1.flatten(),
+            next_cursor,
+            has_more: has_more.flatten(),
         })
     }
 }
@@ -144,10 +146,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListChargesResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (object, data, has_more) = slots;
+        let Some(data) = data else { return Err(E::missing_field("data")) };
+        let Some(has_more) = has_more else { return Err(E::missing_field("has_more")) };
         Ok(ListChargesResponse {
-            object: slots.0.flatten(),
-            data: crate::runtime::required_field(slots.1, "data")?,
-            has_more: crate::runtime::required_field(slots.2, "has_more")?,
+            object: object.flatten(),
+            data,
+            has_more,
         })
     }
 }
@@ -251,11 +256,14 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListFilesResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (data, first_id, last_id, has_more) = slots;
+        let Some(data) = data else { return Err(E::missing_field("data")) };
+        let Some(has_more) = has_more else { return Err(E::missing_field("has_more")) };
         Ok(ListFilesResponse {
-            data: crate::runtime::required_field(slots.0, "data")?,
-            first_id: slots.1.flatten(),
-            last_id: slots.2.flatten(),
-            has_more: crate::runtime::required_field(slots.3, "has_more")?,
+            data,
+            first_id: first_id.flatten(),
+            last_id: last_id.flatten(),
+            has_more,
         })
     }
 }
@@ -303,9 +311,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListMessagesResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (messages, meta) = slots;
         Ok(ListMessagesResponse {
-            messages: slots.0.flatten(),
-            meta: slots.1.flatten(),
+            messages: messages.flatten(),
+            meta: meta.flatten(),
         })
     }
 }
@@ -350,8 +359,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListMessagesResponseMeta {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (next_page_url,) = slots;
         Ok(ListMessagesResponseMeta {
-            next_page_url: slots.0,
+            next_page_url,
         })
     }
 }
@@ -407,10 +417,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListRecordsResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (rows, records, continuation) = slots;
         Ok(ListRecordsResponse {
-            rows: slots.0.flatten(),
-            records: slots.1.flatten(),
-            continuation: slots.2.flatten(),
+            rows: rows.flatten(),
+            records: records.flatten(),
+            continuation: continuation.flatten(),
         })
     }
 }
@@ -458,9 +469,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListRecordsResponseContinuation 
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (token, more) = slots;
         Ok(ListRecordsResponseContinuation {
-            token: slots.0.flatten(),
-            more: slots.1.flatten(),
+            token: token.flatten(),
+            more: more.flatten(),
         })
     }
 }
@@ -507,9 +519,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ProjectListResponse {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (items, next_page) = slots;
+        let Some(items) = items else { return Err(E::missing_field("items")) };
         Ok(ProjectListResponse {
-            items: crate::runtime::required_field(slots.0, "items")?,
-            next_page: slots.1,
+            items,
+            next_page,
         })
     }
 }
@@ -552,9 +566,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Thing {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Thing {
-            id: crate::runtime::required_field(slots.0, "id")?,
-        })
+        let (id,) = slots;
+        let Some(id) = id else { return Err(E::missing_field("id")) };
+        Ok(Thing { id })
     }
 }
 

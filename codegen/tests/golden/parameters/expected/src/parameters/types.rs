@@ -34,7 +34,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Filter {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Filter { field: slots.0.flatten() })
+        let (field,) = slots;
+        Ok(Filter { field: field.flatten() })
     }
 }
 
@@ -90,8 +91,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SearchFilter {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (role,) = slots;
         Ok(SearchFilter {
-            role: slots.0.flatten(),
+            role: role.flatten(),
         })
     }
 }

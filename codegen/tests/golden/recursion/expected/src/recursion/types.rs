@@ -79,9 +79,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Literal {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Literal {
-            value: slots.0.flatten(),
-        })
+        let (value,) = slots;
+        Ok(Literal { value: value.flatten() })
     }
 }
 
@@ -123,9 +122,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Negation {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Negation {
-            operand: crate::runtime::required_field(slots.0, "operand")?,
-        })
+        let (operand,) = slots;
+        let Some(operand) = operand else { return Err(E::missing_field("operand")) };
+        Ok(Negation { operand })
     }
 }
 
@@ -175,10 +174,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Node {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (value, next, children) = slots;
+        let Some(value) = value else { return Err(E::missing_field("value")) };
         Ok(Node {
-            value: crate::runtime::required_field(slots.0, "value")?,
-            next: slots.1.flatten(),
-            children: slots.2.flatten(),
+            value,
+            next: next.flatten(),
+            children: children.flatten(),
         })
     }
 }

@@ -34,9 +34,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Problem {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Problem {
-            title: slots.0.flatten(),
-        })
+        let (title,) = slots;
+        Ok(Problem { title: title.flatten() })
     }
 }
 
@@ -78,9 +77,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Thing {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Thing {
-            id: crate::runtime::required_field(slots.0, "id")?,
-        })
+        let (id,) = slots;
+        let Some(id) = id else { return Err(E::missing_field("id")) };
+        Ok(Thing { id })
     }
 }
 

@@ -33,9 +33,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Chunk {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Chunk {
-            text: crate::runtime::required_field(slots.0, "text")?,
-        })
+        let (text,) = slots;
+        let Some(text) = text else { return Err(E::missing_field("text")) };
+        Ok(Chunk { text })
     }
 }
 
@@ -78,9 +78,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ChunkEvent {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(ChunkEvent {
-            data: crate::runtime::required_field(slots.0, "data")?,
-        })
+        let (data,) = slots;
+        let Some(data) = data else { return Err(E::missing_field("data")) };
+        Ok(ChunkEvent { data })
     }
 }
 
@@ -127,9 +127,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChatBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (prompt, stream) = slots;
+        let Some(prompt) = prompt else { return Err(E::missing_field("prompt")) };
         Ok(CreateChatBody {
-            prompt: crate::runtime::required_field(slots.0, "prompt")?,
-            stream: slots.1.flatten(),
+            prompt,
+            stream: stream.flatten(),
         })
     }
 }
@@ -189,8 +191,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChatUnprocessableEntityRes
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (detail,) = slots;
         Ok(CreateChatUnprocessableEntityResponse {
-            detail: slots.0.flatten(),
+            detail: detail.flatten(),
         })
     }
 }
@@ -241,9 +244,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateCompletionBody {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (prompt, stream) = slots;
         Ok(CreateCompletionBody {
-            prompt: slots.0.flatten(),
-            stream: slots.1,
+            prompt: prompt.flatten(),
+            stream,
         })
     }
 }
@@ -367,9 +371,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WatchJobEventProgress {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(WatchJobEventProgress {
-            percent: crate::runtime::required_field(slots.0, "percent")?,
-        })
+        let (percent,) = slots;
+        let Some(percent) = percent else { return Err(E::missing_field("percent")) };
+        Ok(WatchJobEventProgress { percent })
     }
 }
 

@@ -52,11 +52,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Holder {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (status, mode, kind, state) = slots;
         Ok(Holder {
-            status: slots.0.flatten(),
-            mode: slots.1.flatten(),
-            kind: slots.2.flatten(),
-            state: slots.3.flatten(),
+            status: status.flatten(),
+            mode: mode.flatten(),
+            kind: kind.flatten(),
+            state: state.flatten(),
         })
     }
 }

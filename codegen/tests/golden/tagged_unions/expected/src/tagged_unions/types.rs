@@ -38,9 +38,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (pet_type, purrs) = slots;
+        let Some(pet_type) = pet_type else { return Err(E::missing_field("petType")) };
         Ok(Cat {
-            pet_type: crate::runtime::required_field(slots.0, "petType")?,
-            purrs: slots.1.flatten(),
+            pet_type,
+            purrs: purrs.flatten(),
         })
     }
 }
@@ -85,9 +87,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Circle {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Circle {
-            radius: slots.0.flatten(),
-        })
+        let (radius,) = slots;
+        Ok(Circle { radius: radius.flatten() })
     }
 }
 
@@ -185,9 +186,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DigestSha256 {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(DigestSha256 {
-            value: crate::runtime::required_field(slots.0, "value")?,
-        })
+        let (value,) = slots;
+        let Some(value) = value else { return Err(E::missing_field("value")) };
+        Ok(DigestSha256 { value })
     }
 }
 
@@ -230,9 +231,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Dog {
-            pet_type: crate::runtime::required_field(slots.0, "petType")?,
-        })
+        let (pet_type,) = slots;
+        let Some(pet_type) = pet_type else { return Err(E::missing_field("petType")) };
+        Ok(Dog { pet_type })
     }
 }
 
@@ -275,8 +276,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Drawing {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (square,) = slots;
         Ok(Drawing {
-            square: slots.0.flatten(),
+            square: square.flatten(),
         })
     }
 }
@@ -385,9 +387,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Square {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Square {
-            kind: crate::runtime::required_field(slots.0, "kind")?,
-        })
+        let (kind,) = slots;
+        let Some(kind) = kind else { return Err(E::missing_field("kind")) };
+        Ok(Square { kind })
     }
 }
 

@@ -65,14 +65,17 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Event {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (id, at, day, ended_at, seen, by_day, note) = slots;
+        let Some(id) = id else { return Err(E::missing_field("id")) };
+        let Some(at) = at else { return Err(E::missing_field("at")) };
         Ok(Event {
-            id: crate::runtime::required_field(slots.0, "id")?,
-            at: crate::runtime::required_field(slots.1, "at")?,
-            day: slots.2.flatten(),
-            ended_at: slots.3,
-            seen: slots.4.flatten(),
-            by_day: slots.5.flatten(),
-            note: slots.6.flatten(),
+            id,
+            at,
+            day: day.flatten(),
+            ended_at,
+            seen: seen.flatten(),
+            by_day: by_day.flatten(),
+            note: note.flatten(),
         })
     }
 }

@@ -91,9 +91,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigMysql {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (host, charset) = slots;
         Ok(DatabaseConfigMysql {
-            host: slots.0.flatten(),
-            charset: slots.1.flatten(),
+            host: host.flatten(),
+            charset: charset.flatten(),
         })
     }
 }
@@ -136,9 +137,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigPath {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(DatabaseConfigPath {
-            path: crate::runtime::required_field(slots.0, "path")?,
-        })
+        let (path,) = slots;
+        let Some(path) = path else { return Err(E::missing_field("path")) };
+        Ok(DatabaseConfigPath { path })
     }
 }
 
@@ -185,9 +186,10 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigPostgres {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (host, sslmode) = slots;
         Ok(DatabaseConfigPostgres {
-            host: slots.0.flatten(),
-            sslmode: slots.1.flatten(),
+            host: host.flatten(),
+            sslmode: sslmode.flatten(),
         })
     }
 }
@@ -317,9 +319,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EventFailed {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(EventFailed {
-            reason: crate::runtime::required_field(slots.0, "reason")?,
-        })
+        let (reason,) = slots;
+        let Some(reason) = reason else { return Err(E::missing_field("reason")) };
+        Ok(EventFailed { reason })
     }
 }
 
@@ -363,9 +365,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EventStarted {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(EventStarted {
-            at: slots.0.flatten(),
-        })
+        let (at,) = slots;
+        Ok(EventStarted { at: at.flatten() })
     }
 }
 
@@ -412,9 +413,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for InputMessage {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (role, content) = slots;
+        let Some(content) = content else { return Err(E::missing_field("content")) };
         Ok(InputMessage {
-            role: slots.0.flatten(),
-            content: crate::runtime::required_field(slots.1, "content")?,
+            role: role.flatten(),
+            content,
         })
     }
 }
@@ -510,10 +513,13 @@ impl<'de> crate::runtime::DecodeStruct<'de> for OutputMessage {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (id, content, model) = slots;
+        let Some(id) = id else { return Err(E::missing_field("id")) };
+        let Some(content) = content else { return Err(E::missing_field("content")) };
         Ok(OutputMessage {
-            id: crate::runtime::required_field(slots.0, "id")?,
-            content: crate::runtime::required_field(slots.1, "content")?,
-            model: slots.2.flatten(),
+            id,
+            content,
+            model: model.flatten(),
         })
     }
 }
@@ -561,9 +567,11 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ToolCall {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
+        let (name, arguments) = slots;
+        let Some(name) = name else { return Err(E::missing_field("name")) };
         Ok(ToolCall {
-            name: crate::runtime::required_field(slots.0, "name")?,
-            arguments: slots.1.flatten(),
+            name,
+            arguments: arguments.flatten(),
         })
     }
 }

@@ -34,7 +34,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Cat { purrs: slots.0.flatten() })
+        let (purrs,) = slots;
+        Ok(Cat { purrs: purrs.flatten() })
     }
 }
 
@@ -77,7 +78,8 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Dog { barks: slots.0.flatten() })
+        let (barks,) = slots;
+        Ok(Dog { barks: barks.flatten() })
     }
 }
 
@@ -161,9 +163,9 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ValidationError {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(ValidationError {
-            loc: crate::runtime::required_field(slots.0, "loc")?,
-        })
+        let (loc,) = slots;
+        let Some(loc) = loc else { return Err(E::missing_field("loc")) };
+        Ok(ValidationError { loc })
     }
 }
 
