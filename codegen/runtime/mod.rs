@@ -10,7 +10,7 @@ mod decode;
 mod structs;
 
 pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
-pub use structs::{DecodeStruct, decode_field, decode_struct};
+pub use structs::{DecodeStruct, EncodeStruct, decode_field, decode_struct};
 
 #[cfg(feature = "client")]
 mod auth;

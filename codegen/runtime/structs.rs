@@ -1,4 +1,10 @@
-//! Decoding of generated structs. serde's derive writes, for every struct, a field enum with its
+//! Encoding and decoding of generated structs.
+//!
+//! serde's derive writes a `?` per field into each struct's `Serialize`; a generated struct
+//! instead chains one [`EncodeStruct`] call per field, which stops writing at the first error.
+//! The output is the derive's with `skip_serializing_if = "Option::is_none"` on optional fields.
+//!
+//! For decoding, serde's derive writes, for every struct, a field enum with its
 //! own visitor, a sequence visitor and a map visitor; a crate with hundreds of structs spends
 //! most of its type checking there. A generated struct instead says only what is its own (which
 //! key is which field, how a field is stored, which are required) and the one visitor here does
@@ -9,6 +15,51 @@
 use std::marker::PhantomData;
 
 use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+/// A struct being written, field by field: `EncodeStruct::new(..).field(..).optional(..).end()`.
+/// After an error the remaining fields are not written, and `end` returns it.
+pub struct EncodeStruct<S: Serializer> {
+    state: Result<S::SerializeStruct, S::Error>,
+}
+
+impl<S: Serializer> EncodeStruct<S> {
+    /// Starts struct `name`; `len` is the number of fields that will be written (the required
+    /// ones, a tag, and the optional ones that have a value), as serde's formats expect.
+    pub fn new(serializer: S, name: &'static str, len: usize) -> Self {
+        EncodeStruct { state: serializer.serialize_struct(name, len) }
+    }
+
+    /// Writes a field.
+    pub fn field<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Self {
+        if let Ok(state) = &mut self.state
+            && let Err(e) = state.serialize_field(key, value)
+        {
+            self.state = Err(e);
+        }
+        self
+    }
+
+    /// Writes an optional field's value, or skips the field when it has none.
+    pub fn optional<T: Serialize>(mut self, key: &'static str, value: &Option<T>) -> Self {
+        match value {
+            Some(value) => self.field(key, value),
+            None => {
+                if let Ok(state) = &mut self.state
+                    && let Err(e) = state.skip_field(key)
+                {
+                    self.state = Err(e);
+                }
+                self
+            }
+        }
+    }
+
+    /// Ends the struct, or returns the first error.
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        self.state?.end()
+    }
+}
 
 /// A struct decoded by [`decode_struct`]: the values read so far are kept in `Slots` (one
 /// `Option` per field, `None` until its key is read), starting from `EMPTY`.
@@ -154,6 +205,87 @@ mod tests {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             decode_struct(deserializer, "Patch")
         }
+    }
+
+    /// What the generator writes for `Patch`, and for a member of a union tagged `kind`.
+    impl Serialize for Patch {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let len = 2 + usize::from(self.tags.is_some()) + usize::from(self.note.is_some());
+            EncodeStruct::new(serializer, "Patch", len)
+                .field("id", &self.id)
+                .field("expires_at", &self.expires_at)
+                .optional("tags", &self.tags)
+                .optional("note", &self.note)
+                .end()
+        }
+    }
+
+    struct Tagged(Patch);
+
+    impl Serialize for Tagged {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let patch = &self.0;
+            let len = 3 + usize::from(patch.tags.is_some()) + usize::from(patch.note.is_some());
+            EncodeStruct::new(serializer, "patch", len)
+                .field("kind", "patch")
+                .field("id", &patch.id)
+                .field("expires_at", &patch.expires_at)
+                .optional("tags", &patch.tags)
+                .optional("note", &patch.note)
+                .end()
+        }
+    }
+
+    /// What serde's derive writes, with the attributes the generator used to give it.
+    #[derive(serde::Serialize)]
+    struct Derived<'a> {
+        id: &'a str,
+        expires_at: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tags: &'a Option<Vec<String>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: &'a Option<Option<String>>,
+    }
+
+    #[test]
+    fn structs_encode_as_the_derive_would() {
+        let values = [
+            Patch { id: "a".into(), expires_at: Some(5), tags: Some(vec!["x".into()]), note: Some(Some("n".into())) },
+            Patch { id: "a".into(), expires_at: None, tags: None, note: None },
+            // An optional nullable field set to null is written; an absent one is left out.
+            Patch { id: "a\"b".into(), expires_at: None, tags: Some(Vec::new()), note: Some(None) },
+        ];
+        for value in values {
+            let derived = Derived { id: &value.id, expires_at: value.expires_at, tags: &value.tags, note: &value.note };
+            let want = serde_json::to_value(&derived).unwrap();
+            assert_eq!(serde_json::to_string(&value).unwrap(), serde_json::to_string(&derived).unwrap());
+            // The tag comes first, then the fields.
+            let tagged = serde_json::to_string(&Tagged(value)).unwrap();
+            let mut expected = serde_json::Map::new();
+            expected.insert("kind".into(), "patch".into());
+            expected.extend(want.as_object().unwrap().clone());
+            assert_eq!(tagged, serde_json::to_string(&expected).unwrap());
+        }
+    }
+
+    #[test]
+    fn encoding_stops_at_the_first_error() {
+        struct Refused;
+        impl Serialize for Refused {
+            fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("refused"))
+            }
+        }
+        struct Holder;
+        impl Serialize for Holder {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                EncodeStruct::new(serializer, "Holder", 2).field("a", &Refused).field("b", &1).end()
+            }
+        }
+        let mut written = Vec::new();
+        let error = serde_json::to_writer(&mut written, &Holder).unwrap_err();
+        assert_eq!(error.to_string(), "refused");
+        assert_eq!(String::from_utf8(written).unwrap(), "{\"a\":");
     }
 
     fn decode(json: &str) -> Result<Patch, String> {

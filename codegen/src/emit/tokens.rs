@@ -140,11 +140,6 @@ impl Paths {
         if self.qualified { quote!(::std::option::Option) } else { quote!(Option) }
     }
 
-    /// The path of `Option::is_none`, for `skip_serializing_if`.
-    pub fn is_none_fn(self) -> &'static str {
-        if self.qualified { "::std::option::Option::is_none" } else { "Option::is_none" }
-    }
-
     pub fn string(self) -> TokenStream {
         if self.qualified { quote!(::std::string::String) } else { quote!(String) }
     }

@@ -6,17 +6,15 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
 use super::{Imports, RustFile, structs, unions};
-use crate::model::{Api, EnumValue, Field, Presence, StructTag, TypeDef, TypeKind};
+use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind};
 
 pub fn types_module(api: &Api) -> RustFile<'_> {
     let paths = Paths::types_module(api);
     let header =
         inner_doc_attrs(&format!("The schemas of {} {}, as Rust types.", sanitize(&api.title), sanitize(&api.version)));
-    // String enums and aliases derive nothing.
-    let derives_serialize = api
-        .types
-        .iter()
-        .any(|def| matches!(def.kind, TypeKind::Struct { .. } | TypeKind::Untagged { .. } | TypeKind::Tagged { .. }));
+    // Unions derive `Serialize`; structs, string enums and aliases implement it by hand or not at all.
+    let derives_serialize =
+        api.types.iter().any(|def| matches!(def.kind, TypeKind::Untagged { .. } | TypeKind::Tagged { .. }));
     let import = derives_serialize.then(|| paths.serde_import());
     RustFile {
         head: quote!(#header #import),
@@ -30,25 +28,23 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, tag } => {
-            let serialize = paths.serialize_derive();
-            let tag =
-                tag.as_ref().map(|StructTag { property, value }| quote!(#[serde(tag = #property, rename = #value)]));
             // A struct whose every field may be omitted is handy to start from `Default`.
-            let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(Default,) } else { quote!() };
+            let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(, Default) } else { quote!() };
             let constructor = def.input.then(|| constructor(api, paths, &name, fields, def.required_type.as_ref()));
+            let serialize = structs::serialize(&name, fields, tag.as_ref());
             let deserialize = structs::deserialize(api, paths, &name, fields);
             let fields = fields.iter().map(|f| field(api, paths, f));
             // Non-exhaustive: a property added to the spec later is a field added to the type,
             // which must not break callers; they build values with `new` and setters instead.
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #default #serialize)]
-                #tag
+                #[derive(Debug, Clone, PartialEq #default)]
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
                 }
 
+                #serialize
                 #deserialize
                 #constructor
             }
@@ -167,20 +163,8 @@ fn field(api: &Api, paths: Paths, field: &Field) -> TokenStream {
     let docs = doc_attrs([field.docs.as_deref()]);
     let name = ident(&field.name);
     let ty = field_type(api, paths, field);
-    // Decoding is `DecodeStruct`'s (see `structs`): these attributes are for `Serialize` alone.
-    let mut serde: Vec<TokenStream> = Vec::new();
-    if field.name != *field.wire_name {
-        let wire = &field.wire_name;
-        serde.push(quote!(rename = #wire));
-    }
-    if !field.presence.is_required() {
-        let is_none = paths.is_none_fn();
-        serde.push(quote!(skip_serializing_if = #is_none));
-    }
-    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #docs
-        #serde
         pub #name: #ty,
     }
 }

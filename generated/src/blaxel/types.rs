@@ -4,15 +4,32 @@
 use serde::Serialize;
 
 /// Serverless AI agent deployment that runs your custom agent code as an auto-scaling API endpoint. Agents are deployed from your code repository and expose a global inference URL for querying.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Agent {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: Metadata,
     pub spec: AgentSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl ::serde::Serialize for Agent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Agent",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Agent {
@@ -95,14 +112,28 @@ impl Agent {
 }
 
 /// Cursor-paginated list of agents. Returned starting with API version 2026-04-28; older API versions return a bare array of agents instead.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentList {
     /// Page of agents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Agent>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for AgentList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "AgentList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for AgentList {
@@ -148,27 +179,45 @@ impl<'de> ::serde::Deserialize<'de> for AgentList {
 }
 
 /// Runtime configuration defining how the AI agent is deployed and scaled globally
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentRuntime {
     /// Environment variables injected into the agent. Supports Kubernetes EnvVar format with valueFrom references.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<Vec<Env>>,
     /// Infrastructure generation: mk2 (containers, 2-10s cold starts, 15+ global regions) or mk3 (microVMs, sub-25ms cold starts)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation: Option<RuntimeGeneration>,
     /// Container image built by Blaxel when deploying with 'bl deploy'. This field is auto-populated during deployment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Maximum number of concurrent agent instances for auto-scaling under load
-    #[serde(rename = "maxScale", skip_serializing_if = "Option::is_none")]
     pub max_scale: Option<i64>,
     /// Memory allocation in megabytes. Also determines CPU allocation (CPU cores = memory in MB / 2048, e.g., 4096MB = 2 CPUs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Minimum instances to keep warm. Set to 1+ to eliminate cold starts, 0 for scale-to-zero.
-    #[serde(rename = "minScale", skip_serializing_if = "Option::is_none")]
     pub min_scale: Option<i64>,
+}
+
+impl ::serde::Serialize for AgentRuntime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "AgentRuntime",
+                usize::from(self.envs.is_some()) + usize::from(self.generation.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.max_scale.is_some())
+                    + usize::from(self.memory.is_some())
+                    + usize::from(self.min_scale.is_some()),
+            )
+            .optional("envs", &self.envs)
+            .optional("generation", &self.generation)
+            .optional("image", &self.image)
+            .optional("maxScale", &self.max_scale)
+            .optional("memory", &self.memory)
+            .optional("minScale", &self.min_scale)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for AgentRuntime {
@@ -283,34 +332,56 @@ impl AgentRuntime {
 }
 
 /// Configuration for an AI agent including runtime settings, repository source, and deployment triggers
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentSpec {
     /// When false, the agent is disabled and will not serve inference requests
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<PoliciesList>,
     /// When true, the agent is publicly accessible without authentication. Only available for mk3 generation.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Region where the agent should be deployed (e.g. us-pdx-1, eu-lon-1). Required when volumes are attached.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Repository>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<RevisionConfiguration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<AgentRuntime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Triggers>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<VolumeAttachments>,
+}
+
+impl ::serde::Serialize for AgentSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "AgentSpec",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.public.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.repository.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.runtime.is_some())
+                    + usize::from(self.triggers.is_some())
+                    + usize::from(self.volumes.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("policies", &self.policies)
+            .optional("public", &self.public)
+            .optional("region", &self.region)
+            .optional("repository", &self.repository)
+            .optional("revision", &self.revision)
+            .optional("runtime", &self.runtime)
+            .optional("triggers", &self.triggers)
+            .optional("volumes", &self.volumes)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for AgentSpec {
@@ -468,53 +539,75 @@ impl AgentSpec {
 }
 
 /// Long-lived API key for accessing Blaxel
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiKey {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Api key
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "apiKey", skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Duration until expiration. Supports formats like '30d' (30 days), '24h' (24 hours), '1w' (1 week). Must be positive and at most 10 years. If not set, the API key never expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<String>,
     /// Api key id, to retrieve it from the API
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name for the API key
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// User subject identifier
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// Subject type (user or service_account)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<String>,
+}
+
+impl ::serde::Serialize for ApiKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ApiKey",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.api_key.is_some())
+                    + usize::from(self.expires_in.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.sub.is_some())
+                    + usize::from(self.sub_type.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("apiKey", &self.api_key)
+            .optional("expires_in", &self.expires_in)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("sub", &self.sub)
+            .optional("sub_type", &self.sub_type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ApiKey {
@@ -617,32 +710,52 @@ impl<'de> ::serde::Deserialize<'de> for ApiKey {
 }
 
 /// A single application revision containing the deployed image and configuration
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AppRevision {
     /// When this revision was created
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Who created this revision
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Environment variables for this revision
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<Vec<Env>>,
     /// Unique revision identifier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Container image for this revision (mandatory)
     pub image: String,
     /// Memory allocation in megabytes. Determines CPU allocation (CPU = memory / 2048).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Port the application listens on for this revision (default uses spec-level port or 8080)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Snapshot ID this revision was forked from (optional, only set when created via fork)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<String>,
+}
+
+impl ::serde::Serialize for AppRevision {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "AppRevision",
+                1 + usize::from(self.created_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.envs.is_some()) + usize::from(self.id.is_some())
+                    + usize::from(self.memory.is_some())
+                    + usize::from(self.port.is_some())
+                    + usize::from(self.snapshot.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("createdBy", &self.created_by)
+            .optional("envs", &self.envs)
+            .optional("id", &self.id)
+            .field("image", &self.image)
+            .optional("memory", &self.memory)
+            .optional("port", &self.port)
+            .optional("snapshot", &self.snapshot)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for AppRevision {
@@ -774,24 +887,41 @@ impl AppRevision {
 }
 
 /// Routing configuration controlling which revision is active and canary traffic splitting
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AppRevisionConfiguration {
     /// Active revision id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
     /// Canary revision id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canary: Option<String>,
     /// Canary revision percent (0-100)
-    #[serde(rename = "canaryPercent", skip_serializing_if = "Option::is_none")]
     pub canary_percent: Option<i64>,
     /// Sticky session TTL in seconds (0 = disabled)
-    #[serde(rename = "stickySessionTtl", skip_serializing_if = "Option::is_none")]
     pub sticky_session_ttl: Option<i64>,
     /// Traffic percentage for deployment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic: Option<i64>,
+}
+
+impl ::serde::Serialize for AppRevisionConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "AppRevisionConfiguration",
+                usize::from(self.active.is_some()) + usize::from(self.canary.is_some())
+                    + usize::from(self.canary_percent.is_some())
+                    + usize::from(self.sticky_session_ttl.is_some())
+                    + usize::from(self.traffic.is_some()),
+            )
+            .optional("active", &self.active)
+            .optional("canary", &self.canary)
+            .optional("canaryPercent", &self.canary_percent)
+            .optional("stickySessionTtl", &self.sticky_session_ttl)
+            .optional("traffic", &self.traffic)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for AppRevisionConfiguration {
@@ -896,14 +1026,29 @@ impl AppRevisionConfiguration {
 
 pub type AppRevisions = Vec<AppRevision>;
 /// A single URL entry for the application. If the domain is a wildcard custom domain (e.g. *.sandbox.vybe.build), use subdomain to pick a specific subdomain. If the domain is a direct custom domain (e.g. app.vybe.build), subdomain is not needed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AppUrl {
     /// Custom domain (must be a verified custom domain in the workspace). Can be a wildcard domain (e.g. sandbox.vybe.build registered as *.sandbox.vybe.build) or a direct domain (e.g. app.vybe.build).
     pub domain: String,
     /// Subdomain to use with a wildcard custom domain (optional)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdomain: Option<String>,
+}
+
+impl ::serde::Serialize for AppUrl {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "AppUrl",
+                1 + usize::from(self.subdomain.is_some()),
+            )
+            .field("domain", &self.domain)
+            .optional("subdomain", &self.subdomain)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for AppUrl {
@@ -968,23 +1113,41 @@ impl AppUrl {
 /// URL configuration for the application. Each entry defines a custom URL through which the application is accessible. The domain must be a verified custom domain in the workspace.
 pub type AppUrls = Vec<AppUrl>;
 /// Long-running application deployment that runs your custom code as a publicly accessible endpoint. Applications are always public and use mk3 generation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Application {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: Metadata,
     /// Infrastructure generation this application is deployed on (mk3.0 or mk3.1).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "nodeGeneration", skip_serializing_if = "Option::is_none")]
     pub node_generation: Option<String>,
     pub spec: ApplicationSpec,
     /// Application status computed from events
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl ::serde::Serialize for Application {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Application",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.node_generation.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .optional("nodeGeneration", &self.node_generation)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Application {
@@ -1078,12 +1241,26 @@ impl Application {
 }
 
 /// Configuration for a single application extension. The fields used depend on the extension key; for ai.blaxel.experimental/bind-to-sandbox only "sandbox" is used.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationExtension {
     /// Name of the sandbox this application binds to (used by the ai.blaxel.experimental/bind-to-sandbox extension).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<String>,
+}
+
+impl ::serde::Serialize for ApplicationExtension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ApplicationExtension",
+                usize::from(self.sandbox.is_some()),
+            )
+            .optional("sandbox", &self.sandbox)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ApplicationExtension {
@@ -1146,14 +1323,28 @@ pub type ApplicationExtensions = ::std::collections::BTreeMap<
     ApplicationExtension,
 >;
 /// Cursor-paginated list of applications. Returned starting with API version 2026-04-28; older API versions return a bare array of applications instead.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationList {
     /// Page of applications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Application>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for ApplicationList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ApplicationList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ApplicationList {
@@ -1199,42 +1390,65 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationList {
 }
 
 /// Configuration for an application including revision management, URL routing, and deployment region
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationSpec {
     /// When false, the application is disabled and will not serve requests
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Environment variables for the application
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<Vec<Env>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extensions: Option<ApplicationExtensions>,
     /// Container image for the application. The backend generates a revision from the spec-level compute (image, memory, envs, port) on every create/update — clients set the compute here, exactly like agents and functions, and never craft revisions by hand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Memory allocation in megabytes for the application (default 2048). Determines CPU allocation (CPU = memory / 2048).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Port the application listens on (default 8080)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// When true, the application proxies to an existing sandbox (the active revision image is the sandbox name) instead of building and deploying its own compute. Proxy applications have no deployment pipeline and are always reported as deployed. Deprecated — prefer the ai.blaxel.experimental/bind-to-sandbox extension.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy: Option<bool>,
     /// Region where the application is deployed (e.g. us-pdx-1, eu-lon-1)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<AppRevisionConfiguration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revisions: Option<AppRevisions>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub urls: Option<AppUrls>,
+}
+
+impl ::serde::Serialize for ApplicationSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ApplicationSpec",
+                usize::from(self.enabled.is_some()) + usize::from(self.envs.is_some())
+                    + usize::from(self.extensions.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.memory.is_some())
+                    + usize::from(self.port.is_some())
+                    + usize::from(self.proxy.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.revisions.is_some())
+                    + usize::from(self.urls.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("envs", &self.envs)
+            .optional("extensions", &self.extensions)
+            .optional("image", &self.image)
+            .optional("memory", &self.memory)
+            .optional("port", &self.port)
+            .optional("proxy", &self.proxy)
+            .optional("region", &self.region)
+            .optional("revision", &self.revision)
+            .optional("revisions", &self.revisions)
+            .optional("urls", &self.urls)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ApplicationSpec {
@@ -1429,18 +1643,33 @@ impl ApplicationSpec {
 
 pub type Applications = Vec<Application>;
 /// Changelog entry shown in the controlplane UI.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChangelogEntry {
     /// Markdown body for the changelog entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Release date for the changelog entry in YYYY-MM-DD format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Changelog entry title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl ::serde::Serialize for ChangelogEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ChangelogEntry",
+                usize::from(self.content.is_some()) + usize::from(self.date.is_some())
+                    + usize::from(self.title.is_some()),
+            )
+            .optional("content", &self.content)
+            .optional("date", &self.date)
+            .optional("title", &self.title)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ChangelogEntry {
@@ -1493,12 +1722,26 @@ impl<'de> ::serde::Deserialize<'de> for ChangelogEntry {
 }
 
 /// Latest changelog entries shown in the controlplane UI.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChangelogResponse {
     /// Latest changelog entries, newest first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<ChangelogEntry>>,
+}
+
+impl ::serde::Serialize for ChangelogResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ChangelogResponse",
+                usize::from(self.entries.is_some()),
+            )
+            .optional("entries", &self.entries)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ChangelogResponse {
@@ -1540,10 +1783,25 @@ impl<'de> ::serde::Deserialize<'de> for ChangelogResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckWorkspaceAvailabilityBody {
     pub name: String,
+}
+
+impl ::serde::Serialize for CheckWorkspaceAvailabilityBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CheckWorkspaceAvailabilityBody",
+                1,
+            )
+            .field("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CheckWorkspaceAvailabilityBody {
@@ -1640,15 +1898,29 @@ impl<'de> ::serde::Deserialize<'de> for CheckWorkspaceAvailabilityResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CleanupImagesResponse {
     /// Number of images deleted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<i64>,
     /// Result message
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::serde::Serialize for CleanupImagesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CleanupImagesResponse",
+                usize::from(self.deleted.is_some()) + usize::from(self.message.is_some()),
+            )
+            .optional("deleted", &self.deleted)
+            .optional("message", &self.message)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CleanupImagesResponse {
@@ -1694,24 +1966,42 @@ impl<'de> ::serde::Deserialize<'de> for CleanupImagesResponse {
 }
 
 /// Configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Configuration {
     /// Continents
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub continents: Option<Vec<Continent>>,
     /// Countries
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub countries: Option<Vec<Country>>,
     /// Auto-detected closest region based on viewer geolocation (from CloudFront headers). Empty when geo headers are not available.
-    #[serde(rename = "detectedRegion", skip_serializing_if = "Option::is_none")]
     pub detected_region: Option<String>,
     /// Private locations managed with blaxel operator
-    #[serde(rename = "privateLocations", skip_serializing_if = "Option::is_none")]
     pub private_locations: Option<Vec<PrivateLocation>>,
     /// Regions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<Region>>,
+}
+
+impl ::serde::Serialize for Configuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Configuration",
+                usize::from(self.continents.is_some())
+                    + usize::from(self.countries.is_some())
+                    + usize::from(self.detected_region.is_some())
+                    + usize::from(self.private_locations.is_some())
+                    + usize::from(self.regions.is_some()),
+            )
+            .optional("continents", &self.continents)
+            .optional("countries", &self.countries)
+            .optional("detectedRegion", &self.detected_region)
+            .optional("privateLocations", &self.private_locations)
+            .optional("regions", &self.regions)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Configuration {
@@ -1772,15 +2062,30 @@ impl<'de> ::serde::Deserialize<'de> for Configuration {
 }
 
 /// Continent
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Continent {
     /// Continent display name
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Continent code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for Continent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Continent",
+                usize::from(self.display_name.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("displayName", &self.display_name)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Continent {
@@ -1826,27 +2131,46 @@ impl<'de> ::serde::Deserialize<'de> for Continent {
 }
 
 /// Core event
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CoreEvent {
     /// Canary revisionID link to the event
-    #[serde(rename = "canaryRevision", skip_serializing_if = "Option::is_none")]
     pub canary_revision: Option<String>,
     /// Event message
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// RevisionID link to the event
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Event status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Event time
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Event type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl ::serde::Serialize for CoreEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CoreEvent",
+                usize::from(self.canary_revision.is_some())
+                    + usize::from(self.message.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.time.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("canaryRevision", &self.canary_revision)
+            .optional("message", &self.message)
+            .optional("revision", &self.revision)
+            .optional("status", &self.status)
+            .optional("time", &self.time)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CoreEvent {
@@ -1963,15 +2287,30 @@ impl CoreEvent {
 /// Events happening on a resource deployed on Blaxel
 pub type CoreEvents = Vec<CoreEvent>;
 /// Configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Country {
     /// Country display name
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Country code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for Country {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Country",
+                usize::from(self.display_name.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("displayName", &self.display_name)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Country {
@@ -2016,15 +2355,29 @@ impl<'de> ::serde::Deserialize<'de> for Country {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateApiKeyForServiceAccountBody {
     /// Expiration period for the API key. Supports formats like '30d' (30 days), '24h' (24 hours), '1w' (1 week). If not set, the API key never expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<String>,
     /// Name for the API key
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for CreateApiKeyForServiceAccountBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateApiKeyForServiceAccountBody",
+                usize::from(self.expires_in.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("expires_in", &self.expires_in)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateApiKeyForServiceAccountBody {
@@ -2091,15 +2444,31 @@ impl CreateApiKeyForServiceAccountBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateDriveAccessTokenResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
+}
+
+impl ::serde::Serialize for CreateDriveAccessTokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateDriveAccessTokenResponse",
+                usize::from(self.access_token.is_some())
+                    + usize::from(self.expires_in.is_some())
+                    + usize::from(self.token_type.is_some()),
+            )
+            .optional("access_token", &self.access_token)
+            .optional("expires_in", &self.expires_in)
+            .optional("token_type", &self.token_type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateDriveAccessTokenResponse {
@@ -2147,20 +2516,36 @@ impl<'de> ::serde::Deserialize<'de> for CreateDriveAccessTokenResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateImageBody {
     /// Runtime generation (e.g., mk3). Defaults to mk3 if not specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation: Option<String>,
     /// A pre-built Docker image reference (e.g., docker.io/myorg/myimage:latest). When provided, the build step is skipped and the image is used directly as the source for the resource runtime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Name of the image to build
     pub name: String,
     /// Resource type (agent, function, sandbox, job)
-    #[serde(rename = "resourceType")]
     pub resource_type: String,
+}
+
+impl ::serde::Serialize for CreateImageBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateImageBody",
+                2 + usize::from(self.generation.is_some())
+                    + usize::from(self.image.is_some()),
+            )
+            .optional("generation", &self.generation)
+            .optional("image", &self.image)
+            .field("name", &self.name)
+            .field("resourceType", &self.resource_type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateImageBody {
@@ -2244,21 +2629,37 @@ impl CreateImageBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateImageResponse {
     /// The registered image reference (only present when image was provided in request)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Status message
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Name of the image
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource type
-    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
+}
+
+impl ::serde::Serialize for CreateImageResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateImageResponse",
+                usize::from(self.image.is_some()) + usize::from(self.message.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.resource_type.is_some()),
+            )
+            .optional("image", &self.image)
+            .optional("message", &self.message)
+            .optional("name", &self.name)
+            .optional("resourceType", &self.resource_type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateImageResponse {
@@ -2315,24 +2716,41 @@ impl<'de> ::serde::Deserialize<'de> for CreateImageResponse {
 }
 
 /// Response returned when a job execution is successfully created. Contains identifiers and the tasks that will be executed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateJobExecutionOutput {
     /// Unique identifier for the created execution. Use this ID to track execution status, retrieve logs, or cancel the execution.
-    #[serde(rename = "executionId", skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Unique identifier for this request, used for idempotency and tracking. Auto-generated if not provided in the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the job that this execution belongs to
-    #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// Array of task configurations that will be executed in parallel according to the job's concurrency settings. Each task can have custom parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Name of the workspace where the job execution was created
-    #[serde(rename = "workspaceId", skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
+}
+
+impl ::serde::Serialize for CreateJobExecutionOutput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateJobExecutionOutput",
+                usize::from(self.execution_id.is_some()) + usize::from(self.id.is_some())
+                    + usize::from(self.job_id.is_some())
+                    + usize::from(self.tasks.is_some())
+                    + usize::from(self.workspace_id.is_some()),
+            )
+            .optional("executionId", &self.execution_id)
+            .optional("id", &self.id)
+            .optional("jobId", &self.job_id)
+            .optional("tasks", &self.tasks)
+            .optional("workspaceId", &self.workspace_id)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateJobExecutionOutput {
@@ -2393,33 +2811,52 @@ impl<'de> ::serde::Deserialize<'de> for CreateJobExecutionOutput {
 }
 
 /// Request to create a job execution
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateJobExecutionRequest {
     /// When false, capacity is checked synchronously and the request is rejected immediately with a 429 error if the execution cannot start right now, instead of being queued and retried in the background. No execution is created on rejection. Defaults to true (queue and retry).
-    #[serde(rename = "allowQueue", skip_serializing_if = "Option::is_none")]
     pub allow_queue: Option<bool>,
     /// Environment variable overrides (optional, will merge with job's environment variables)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<::std::collections::BTreeMap<String, String>>,
     /// Execution ID (optional, will be generated if not provided)
-    #[serde(rename = "executionId", skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
     /// Unique message ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Job ID
-    #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// Memory override in megabytes (optional, must be lower than or equal to job's configured memory)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Array of task parameters for parallel execution
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Workspace ID
-    #[serde(rename = "workspaceId", skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
+}
+
+impl ::serde::Serialize for CreateJobExecutionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateJobExecutionRequest",
+                usize::from(self.allow_queue.is_some()) + usize::from(self.env.is_some())
+                    + usize::from(self.execution_id.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.job_id.is_some())
+                    + usize::from(self.memory.is_some())
+                    + usize::from(self.tasks.is_some())
+                    + usize::from(self.workspace_id.is_some()),
+            )
+            .optional("allowQueue", &self.allow_queue)
+            .optional("env", &self.env)
+            .optional("executionId", &self.execution_id)
+            .optional("id", &self.id)
+            .optional("jobId", &self.job_id)
+            .optional("memory", &self.memory)
+            .optional("tasks", &self.tasks)
+            .optional("workspaceId", &self.workspace_id)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateJobExecutionRequest {
@@ -2558,14 +2995,29 @@ impl CreateJobExecutionRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWorkspaceServiceAccountBody {
     /// Service account description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Service account name
     pub name: String,
+}
+
+impl ::serde::Serialize for CreateWorkspaceServiceAccountBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateWorkspaceServiceAccountBody",
+                1 + usize::from(self.description.is_some()),
+            )
+            .optional("description", &self.description)
+            .field("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateWorkspaceServiceAccountBody {
@@ -2627,27 +3079,46 @@ impl CreateWorkspaceServiceAccountBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateWorkspaceServiceAccountResponse {
     /// Service account client ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Service account client secret (only returned on creation)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// Creation timestamp
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Service account description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Service account name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Last update timestamp
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+
+impl ::serde::Serialize for CreateWorkspaceServiceAccountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateWorkspaceServiceAccountResponse",
+                usize::from(self.client_id.is_some())
+                    + usize::from(self.client_secret.is_some())
+                    + usize::from(self.created_at.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.updated_at.is_some()),
+            )
+            .optional("client_id", &self.client_id)
+            .optional("client_secret", &self.client_secret)
+            .optional("created_at", &self.created_at)
+            .optional("description", &self.description)
+            .optional("name", &self.name)
+            .optional("updated_at", &self.updated_at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateWorkspaceServiceAccountResponse {
@@ -2718,11 +3189,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceServiceAccountResponse {
 /// The custom domain represents a base domain (e.g., example.com) that will be used
 /// to serve preview deployments. Each preview will be accessible at a subdomain:
 /// &lt;preview-id&gt;.preview.&lt;base-domain&gt; (e.g., abc123.preview.example.com)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomDomain {
     pub metadata: CustomDomainMetadata,
     pub spec: CustomDomainSpec,
+}
+
+impl ::serde::Serialize for CustomDomain {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "CustomDomain", 2)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomain {
@@ -2774,45 +3257,67 @@ impl CustomDomain {
 }
 
 /// Custom domain metadata
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomDomainMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Display name for the custom domain
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<MetadataLabels>,
     /// Domain name (e.g., "example.com")
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// If this custom domain is shared from another workspace of the same account, this field contains the name of the source (owning) workspace. Empty for owned domains.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "sharedFromWorkspace", skip_serializing_if = "Option::is_none")]
     pub shared_from_workspace: Option<String>,
     /// Workspace name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for CustomDomainMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CustomDomainMetadata",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.labels.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.shared_from_workspace.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("displayName", &self.display_name)
+            .optional("labels", &self.labels)
+            .optional("name", &self.name)
+            .optional("sharedFromWorkspace", &self.shared_from_workspace)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomainMetadata {
@@ -2970,7 +3475,7 @@ impl CustomDomainMetadata {
 }
 
 /// A workspace (or the whole account) a custom domain is shared with
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomDomainShareTarget {
     /// Share status; always "active" for same-account custom domain shares.
@@ -2978,8 +3483,24 @@ pub struct CustomDomainShareTarget {
     /// The workspace the domain is shared with, or "account" for an account-wide share.
     pub workspace: String,
     /// Display name of the target workspace (empty for an account-wide share).
-    #[serde(rename = "workspaceDisplayName", skip_serializing_if = "Option::is_none")]
     pub workspace_display_name: Option<String>,
+}
+
+impl ::serde::Serialize for CustomDomainShareTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CustomDomainShareTarget",
+                2 + usize::from(self.workspace_display_name.is_some()),
+            )
+            .field("status", &self.status)
+            .field("workspace", &self.workspace)
+            .optional("workspaceDisplayName", &self.workspace_display_name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomainShareTarget {
@@ -3032,44 +3553,66 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainShareTarget {
 }
 
 /// Custom domain specification
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomDomainSpec {
     /// CNAME target for the domain
-    #[serde(rename = "cnameRecords", skip_serializing_if = "Option::is_none")]
     pub cname_records: Option<String>,
     /// Type of custom domain (previews or applications)
-    #[serde(rename = "domainType", skip_serializing_if = "Option::is_none")]
     pub domain_type: Option<CustomDomainSpecDomainType>,
     /// Preview ID to route to when a preview lookup fails on this custom domain
-    #[serde(rename = "fallbackPreviewId", skip_serializing_if = "Option::is_none")]
     pub fallback_preview_id: Option<String>,
     /// Last verification attempt timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastVerifiedAt", skip_serializing_if = "Option::is_none")]
     pub last_verified_at: Option<String>,
     /// Region that the custom domain is associated with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Current status of the domain (pending, verified, failed)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DomainSpecStatus>,
     /// Subject Alternative Names (SANs) for the ACM certificate. Only applicable for application domains.
-    #[serde(rename = "subjectAlternativeNames", skip_serializing_if = "Option::is_none")]
     pub subject_alternative_names: Option<
         Vec<::serde_json::Map<String, ::serde_json::Value>>,
     >,
     /// Map of TXT record names to values for domain verification
-    #[serde(rename = "txtRecords", skip_serializing_if = "Option::is_none")]
     pub txt_records: Option<::std::collections::BTreeMap<String, String>>,
     /// Error message if verification failed
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "verificationError", skip_serializing_if = "Option::is_none")]
     pub verification_error: Option<String>,
+}
+
+impl ::serde::Serialize for CustomDomainSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CustomDomainSpec",
+                usize::from(self.cname_records.is_some())
+                    + usize::from(self.domain_type.is_some())
+                    + usize::from(self.fallback_preview_id.is_some())
+                    + usize::from(self.last_verified_at.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.subject_alternative_names.is_some())
+                    + usize::from(self.txt_records.is_some())
+                    + usize::from(self.verification_error.is_some()),
+            )
+            .optional("cnameRecords", &self.cname_records)
+            .optional("domainType", &self.domain_type)
+            .optional("fallbackPreviewId", &self.fallback_preview_id)
+            .optional("lastVerifiedAt", &self.last_verified_at)
+            .optional("region", &self.region)
+            .optional("status", &self.status)
+            .optional("subjectAlternativeNames", &self.subject_alternative_names)
+            .optional("txtRecords", &self.txt_records)
+            .optional("verificationError", &self.verification_error)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomainSpec {
@@ -3288,13 +3831,27 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainSpecDomainType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteDriveResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for DeleteDriveResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DeleteDriveResponse",
+                usize::from(self.message.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("message", &self.message)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DeleteDriveResponse {
@@ -3339,12 +3896,26 @@ impl<'de> ::serde::Deserialize<'de> for DeleteDriveResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteSandboxPreviewTokenResponse {
     /// Success message
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::serde::Serialize for DeleteSandboxPreviewTokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DeleteSandboxPreviewTokenResponse",
+                usize::from(self.message.is_some()),
+            )
+            .optional("message", &self.message)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DeleteSandboxPreviewTokenResponse {
@@ -3386,13 +3957,28 @@ impl<'de> ::serde::Deserialize<'de> for DeleteSandboxPreviewTokenResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteVolumeTemplateVersionResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<VolumeTemplate>,
+}
+
+impl ::serde::Serialize for DeleteVolumeTemplateVersionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DeleteVolumeTemplateVersionResponse",
+                usize::from(self.message.is_some())
+                    + usize::from(self.template.is_some()),
+            )
+            .optional("message", &self.message)
+            .optional("template", &self.template)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DeleteVolumeTemplateVersionResponse {
@@ -3440,24 +4026,42 @@ impl<'de> ::serde::Deserialize<'de> for DeleteVolumeTemplateVersionResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteWorkspaceServiceAccountResponse {
     /// Service account client ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Creation timestamp
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Service account description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Service account name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Last update timestamp
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+
+impl ::serde::Serialize for DeleteWorkspaceServiceAccountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DeleteWorkspaceServiceAccountResponse",
+                usize::from(self.client_id.is_some())
+                    + usize::from(self.created_at.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.updated_at.is_some()),
+            )
+            .optional("client_id", &self.client_id)
+            .optional("created_at", &self.created_at)
+            .optional("description", &self.description)
+            .optional("name", &self.name)
+            .optional("updated_at", &self.updated_at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DeleteWorkspaceServiceAccountResponse {
@@ -3575,20 +4179,38 @@ impl<'de> ::serde::Deserialize<'de> for DomainSpecStatus {
 }
 
 /// Drive providing persistent storage that can be attached to agents, functions, and sandboxes. Drives can be mounted at runtime via the sbx API.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Drive {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: Metadata,
     pub spec: DriveSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<DriveState>,
     /// Drive status computed from events
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl ::serde::Serialize for Drive {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Drive",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.state.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("state", &self.state)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Drive {
@@ -3682,14 +4304,28 @@ impl Drive {
 }
 
 /// Cursor-paginated list of drives. Returned starting with API version 2026-04-28; older API versions return a bare array.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DriveList {
     /// Page of drives.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Drive>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for DriveList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DriveList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DriveList {
@@ -3735,18 +4371,33 @@ impl<'de> ::serde::Deserialize<'de> for DriveList {
 }
 
 /// Permission that controls which workloads can access a drive. A workload must have ALL specified labels (AND logic). Permissions are evaluated with OR logic — the first matching permission grants access.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DrivePermission {
     /// Labels that the workload must have. All labels must match (AND logic). Empty labels match all workloads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Access mode granted by this permission
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<DrivePermissionMode>,
     /// Subfolder path to restrict access to. Defaults to / (full drive).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+}
+
+impl ::serde::Serialize for DrivePermission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DrivePermission",
+                usize::from(self.labels.is_some()) + usize::from(self.mode.is_some())
+                    + usize::from(self.path.is_some()),
+            )
+            .optional("labels", &self.labels)
+            .optional("mode", &self.mode)
+            .optional("path", &self.path)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DrivePermission {
@@ -3881,15 +4532,30 @@ impl<'de> ::serde::Deserialize<'de> for DrivePermissionMode {
 }
 
 /// Immutable drive configuration set at creation time
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DriveSpec {
     /// Permissions controlling which workloads can access this drive. Empty means all workloads in the workspace can access the drive. Maximum 3 permissions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<DrivePermission>>,
     /// Deployment region for the drive (e.g., us-pdx-1, eu-lon-1). Must match the region of resources it attaches to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+}
+
+impl ::serde::Serialize for DriveSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DriveSpec",
+                usize::from(self.permissions.is_some())
+                    + usize::from(self.region.is_some()),
+            )
+            .optional("permissions", &self.permissions)
+            .optional("region", &self.region)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DriveSpec {
@@ -3957,14 +4623,28 @@ impl DriveSpec {
 }
 
 /// Current runtime state of the drive
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DriveState {
     /// S3-compatible endpoint URL for accessing drive contents
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "s3Url", skip_serializing_if = "Option::is_none")]
     pub s3_url: Option<String>,
+}
+
+impl ::serde::Serialize for DriveState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DriveState",
+                usize::from(self.s3_url.is_some()),
+            )
+            .optional("s3Url", &self.s3_url)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DriveState {
@@ -4020,18 +4700,33 @@ impl DriveState {
 }
 
 /// Egress configuration for routing sandbox outbound traffic through a dedicated IP gateway
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EgressConfig {
     /// Name of the egress gateway to route traffic through. The gateway must exist in the default VPC.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     /// Egress mode. Use 'dedicated' for a dedicated egress IP.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Per-destination egress policies (not yet supported)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<EgressPolicy>>,
+}
+
+impl ::serde::Serialize for EgressConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "EgressConfig",
+                usize::from(self.gateway.is_some()) + usize::from(self.mode.is_some())
+                    + usize::from(self.policies.is_some()),
+            )
+            .optional("gateway", &self.gateway)
+            .optional("mode", &self.mode)
+            .optional("policies", &self.policies)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EgressConfig {
@@ -4113,15 +4808,32 @@ impl EgressConfig {
 }
 
 /// An egress gateway that manages outbound traffic routing within a VPC. Multiple egress IPs can be allocated from a single gateway.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EgressGateway {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: EgressGatewayMetadata,
     pub spec: EgressGatewaySpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl ::serde::Serialize for EgressGateway {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "EgressGateway",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EgressGateway {
@@ -4204,44 +4916,65 @@ impl EgressGateway {
 }
 
 /// Metadata for an egress gateway resource including workspace, VPC, and name
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EgressGatewayMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Human-readable name for display in the UI. Can contain spaces and special characters, max 63 characters.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique identifier for the egress gateway within the VPC. Must be lowercase alphanumeric with hyphens, max 49 characters. Immutable after creation.
     pub name: String,
     /// Name of the VPC this egress gateway belongs to
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "vpcName", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Name of the workspace this resource belongs to (read-only, set automatically)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for EgressGatewayMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "EgressGatewayMetadata",
+                1 + usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.vpc_name.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("displayName", &self.display_name)
+            .field("name", &self.name)
+            .optional("vpcName", &self.vpc_name)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EgressGatewayMetadata {
@@ -4382,11 +5115,22 @@ impl EgressGatewayMetadata {
 }
 
 /// Specification for an egress gateway including region and capacity configuration
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EgressGatewaySpec {
     /// Region where the egress gateway is provisioned (e.g. us-pdx-1, eu-lon-1)
     pub region: String,
+}
+
+impl ::serde::Serialize for EgressGatewaySpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "EgressGatewaySpec", 1)
+            .field("region", &self.region)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EgressGatewaySpec {
@@ -4439,15 +5183,32 @@ impl EgressGatewaySpec {
 /// Sandboxes currently bound to each egress gateway. Returned by GET /egressgateways/usage so the egress-IPs UI can render attachment counts without fetching the sandboxes listing full. Keys are gateway names; values are sandbox names.
 pub type EgressGatewayUsage = ::std::collections::BTreeMap<String, Vec<String>>;
 /// An individual IP address allocated from an egress gateway for dedicated outbound traffic
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EgressIp {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: EgressIpMetadata,
     pub spec: EgressIpSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl ::serde::Serialize for EgressIp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "EgressIp",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EgressIp {
@@ -4530,49 +5291,71 @@ impl EgressIp {
 }
 
 /// Metadata for an egress IP address including gateway association and name
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EgressIpMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Human-readable name for display in the UI. Can contain spaces and special characters, max 63 characters.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Name of the egress gateway this IP is allocated from
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "gatewayName", skip_serializing_if = "Option::is_none")]
     pub gateway_name: Option<String>,
     /// Unique identifier for the egress IP within the gateway. Must be lowercase alphanumeric with hyphens, max 49 characters. Immutable after creation.
     pub name: String,
     /// Name of the VPC this egress IP belongs to
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "vpcName", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Name of the workspace this resource belongs to (read-only, set automatically)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for EgressIpMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "EgressIpMetadata",
+                1 + usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.gateway_name.is_some())
+                    + usize::from(self.vpc_name.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("displayName", &self.display_name)
+            .optional("gatewayName", &self.gateway_name)
+            .field("name", &self.name)
+            .optional("vpcName", &self.vpc_name)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EgressIpMetadata {
@@ -4725,19 +5508,33 @@ impl EgressIpMetadata {
 }
 
 /// Specification for an egress IP including IP family and the provisioned address
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EgressIpSpec {
     /// IP address family, either IPv4 or IPv6
     ///
     /// Default: `"IPv4"`.
-    #[serde(rename = "ipFamily")]
     pub ip_family: EgressIpSpecIpFamily,
     /// Public IP address assigned to this egress IP (read-only, set after provisioning)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "publicIp", skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
+}
+
+impl ::serde::Serialize for EgressIpSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "EgressIpSpec",
+                1 + usize::from(self.public_ip.is_some()),
+            )
+            .field("ipFamily", &self.ip_family)
+            .optional("publicIp", &self.public_ip)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EgressIpSpec {
@@ -4852,18 +5649,33 @@ impl<'de> ::serde::Deserialize<'de> for EgressIpSpecIpFamily {
 }
 
 /// Egress policy routing specific destinations through dedicated or shared gateways (not yet supported)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EgressPolicy {
     /// Destination domains or IPs this policy applies to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destinations: Option<Vec<String>>,
     /// Egress mode for these destinations (dedicated or shared)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Name of this egress policy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for EgressPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "EgressPolicy",
+                usize::from(self.destinations.is_some())
+                    + usize::from(self.mode.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("destinations", &self.destinations)
+            .optional("mode", &self.mode)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EgressPolicy {
@@ -4945,21 +5757,37 @@ impl EgressPolicy {
 }
 
 /// Entrypoint of the artifact
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Entrypoint {
     /// Args of the entrypoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Command of the entrypoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// Env of the entrypoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<::std::collections::BTreeMap<String, String>>,
     /// Super Gateway args of the entrypoint
-    #[serde(rename = "superGatewayArgs", skip_serializing_if = "Option::is_none")]
     pub super_gateway_args: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+}
+
+impl ::serde::Serialize for Entrypoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Entrypoint",
+                usize::from(self.args.is_some()) + usize::from(self.command.is_some())
+                    + usize::from(self.env.is_some())
+                    + usize::from(self.super_gateway_args.is_some()),
+            )
+            .optional("args", &self.args)
+            .optional("command", &self.command)
+            .optional("env", &self.env)
+            .optional("superGatewayArgs", &self.super_gateway_args)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Entrypoint {
@@ -5016,18 +5844,33 @@ impl<'de> ::serde::Deserialize<'de> for Entrypoint {
 }
 
 /// Environment variable with name and value
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Env {
     /// Name of the environment variable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the value is a secret
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
     /// Value of the environment variable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::serde::Serialize for Env {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Env",
+                usize::from(self.name.is_some()) + usize::from(self.secret.is_some())
+                    + usize::from(self.value.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("secret", &self.secret)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Env {
@@ -5105,17 +5948,33 @@ impl Env {
 }
 
 /// Standard error response returned by the API when a request fails
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Error {
     /// HTTP status code of the error
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Error type or code identifying the kind of error
     pub error: String,
     /// Human-readable error message describing what went wrong
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Error",
+                1 + usize::from(self.code.is_some())
+                    + usize::from(self.message.is_some()),
+            )
+            .optional("code", &self.code)
+            .field("error", &self.error)
+            .optional("message", &self.message)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Error {
@@ -5165,18 +6024,33 @@ impl<'de> ::serde::Deserialize<'de> for Error {
 }
 
 /// Expiration policy for automatic sandbox cleanup based on time conditions
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExpirationPolicy {
     /// Action to take when the expiration condition is met
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ExpirationPolicyAction>,
     /// Type of expiration policy: ttl-idle (delete after inactivity), ttl-max-age (delete after total lifetime), or date (delete at specific time)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ExpirationPolicyType>,
     /// Duration value for TTL policies (e.g., '30m', '24h', '7d') or ISO 8601 date for date policies
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::serde::Serialize for ExpirationPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ExpirationPolicy",
+                usize::from(self.action.is_some()) + usize::from(self.r#type.is_some())
+                    + usize::from(self.value.is_some()),
+            )
+            .optional("action", &self.action)
+            .optional("type", &self.r#type)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ExpirationPolicy {
@@ -5358,12 +6232,26 @@ impl<'de> ::serde::Deserialize<'de> for ExpirationPolicyType {
 }
 
 /// Firewall configuration specifying which network lockdown rulesets to apply. Valid rulesets are "default" (no-op), "proxy" (restrict egress to proxy), and "dedicated-ip" (restrict egress to dedicated IP gateway).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FirewallConfig {
     /// List of firewall rulesets to apply. Valid values: "default" (no-op), "proxy" (restrict egress to proxy), "dedicated-ip" (restrict egress to dedicated IP gateway).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rulesets: Option<Vec<String>>,
+}
+
+impl ::serde::Serialize for FirewallConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "FirewallConfig",
+                usize::from(self.rulesets.is_some()),
+            )
+            .optional("rulesets", &self.rulesets)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for FirewallConfig {
@@ -5419,15 +6307,29 @@ impl FirewallConfig {
 }
 
 /// A type of hardware available for deployments
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Flavor {
     /// Flavor name (e.g. t4)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flavor type (e.g. cpu, gpu)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FlavorType>,
+}
+
+impl ::serde::Serialize for Flavor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Flavor",
+                usize::from(self.name.is_some()) + usize::from(self.r#type.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Flavor {
@@ -5544,17 +6446,32 @@ impl<'de> ::serde::Deserialize<'de> for FlavorType {
 /// Types of hardware available for deployments
 pub type Flavors = Vec<Flavor>;
 /// Form of the artifact
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Form {
     /// Config of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth: Option<Oauth>,
     /// Secrets of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secrets: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+
+impl ::serde::Serialize for Form {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Form",
+                usize::from(self.config.is_some()) + usize::from(self.oauth.is_some())
+                    + usize::from(self.secrets.is_some()),
+            )
+            .optional("config", &self.config)
+            .optional("oauth", &self.oauth)
+            .optional("secrets", &self.secrets)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Form {
@@ -5607,15 +6524,32 @@ impl<'de> ::serde::Deserialize<'de> for Form {
 }
 
 /// MCP server deployment that exposes tools for AI agents via the Model Context Protocol (MCP). Deployed as a serverless auto-scaling endpoint using streamable HTTP transport.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Function {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: Metadata,
     pub spec: FunctionSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl ::serde::Serialize for Function {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Function",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Function {
@@ -5698,14 +6632,28 @@ impl Function {
 }
 
 /// Cursor-paginated list of MCP server functions. Returned starting with API version 2026-04-28; older API versions return a bare array.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FunctionList {
     /// Page of functions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Function>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for FunctionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "FunctionList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for FunctionList {
@@ -5751,32 +6699,52 @@ impl<'de> ::serde::Deserialize<'de> for FunctionList {
 }
 
 /// Runtime configuration defining how the MCP server function is deployed and scaled
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FunctionRuntime {
     /// Environment variables injected into the function. Supports Kubernetes EnvVar format with valueFrom references.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<Vec<Env>>,
     /// Infrastructure generation: mk2 (containers, 2-10s cold starts, 15+ global regions) or mk3 (microVMs, sub-25ms cold starts)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation: Option<RuntimeGeneration>,
     /// Container image built by Blaxel when deploying with 'bl deploy'. This field is auto-populated during deployment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Maximum number of concurrent function instances for auto-scaling
-    #[serde(rename = "maxScale", skip_serializing_if = "Option::is_none")]
     pub max_scale: Option<i64>,
     /// Memory allocation in megabytes. Also determines CPU allocation (CPU cores = memory in MB / 2048, e.g., 4096MB = 2 CPUs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Minimum instances to keep warm. Set to 1+ to eliminate cold starts, 0 for scale-to-zero.
-    #[serde(rename = "minScale", skip_serializing_if = "Option::is_none")]
     pub min_scale: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Ports>,
     /// Transport compatibility for the MCP, can be "websocket" or "http-stream"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transport: Option<FunctionRuntimeTransport>,
+}
+
+impl ::serde::Serialize for FunctionRuntime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "FunctionRuntime",
+                usize::from(self.envs.is_some()) + usize::from(self.generation.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.max_scale.is_some())
+                    + usize::from(self.memory.is_some())
+                    + usize::from(self.min_scale.is_some())
+                    + usize::from(self.ports.is_some())
+                    + usize::from(self.transport.is_some()),
+            )
+            .optional("envs", &self.envs)
+            .optional("generation", &self.generation)
+            .optional("image", &self.image)
+            .optional("maxScale", &self.max_scale)
+            .optional("memory", &self.memory)
+            .optional("minScale", &self.min_scale)
+            .optional("ports", &self.ports)
+            .optional("transport", &self.transport)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for FunctionRuntime {
@@ -5963,32 +6931,53 @@ impl<'de> ::serde::Deserialize<'de> for FunctionRuntimeTransport {
 }
 
 /// Configuration for an MCP server function including runtime settings, transport protocol, and connected integrations
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FunctionSpec {
     /// When false, the function is disabled and will not serve requests
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(rename = "integrationConnections", skip_serializing_if = "Option::is_none")]
     pub integration_connections: Option<IntegrationConnectionsList>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<PoliciesList>,
     /// When true, the function is publicly accessible without authentication. Only available for mk3 generation.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Region where the function should be deployed (e.g. us-pdx-1, eu-lon-1). If not specified, the function is deployed based on policy locations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<RevisionConfiguration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<FunctionRuntime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Triggers>,
+}
+
+impl ::serde::Serialize for FunctionSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "FunctionSpec",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.integration_connections.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.public.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.runtime.is_some())
+                    + usize::from(self.triggers.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("integrationConnections", &self.integration_connections)
+            .optional("policies", &self.policies)
+            .optional("public", &self.public)
+            .optional("region", &self.region)
+            .optional("revision", &self.revision)
+            .optional("runtime", &self.runtime)
+            .optional("triggers", &self.triggers)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for FunctionSpec {
@@ -6135,11 +7124,25 @@ impl FunctionSpec {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetDriveJwksResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+}
+
+impl ::serde::Serialize for GetDriveJwksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "GetDriveJwksResponse",
+                usize::from(self.keys.is_some()),
+            )
+            .optional("keys", &self.keys)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for GetDriveJwksResponse {
@@ -6181,12 +7184,26 @@ impl<'de> ::serde::Deserialize<'de> for GetDriveJwksResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWorkspaceFeaturesResponse {
     /// Map of feature keys to enabled state (always true). Disabled features are omitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<::std::collections::BTreeMap<String, bool>>,
+}
+
+impl ::serde::Serialize for GetWorkspaceFeaturesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "GetWorkspaceFeaturesResponse",
+                usize::from(self.features.is_some()),
+            )
+            .optional("features", &self.features)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for GetWorkspaceFeaturesResponse {
@@ -6229,12 +7246,26 @@ impl<'de> ::serde::Deserialize<'de> for GetWorkspaceFeaturesResponse {
 }
 
 /// Configuration for running GitHub Actions workflow jobs on Blaxel infrastructure. When repositories are configured, the job acts as a self-hosted GitHub Actions runner. Workflow jobs use runs-on with the Blaxel job name to target a specific runner.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GithubRunnerConfig {
     /// Repositories in owner/repo format that this runner is associated with. The runner will pick up workflow jobs from any of these repositories. If non-empty, the runner is considered enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<String>>,
+}
+
+impl ::serde::Serialize for GithubRunnerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "GithubRunnerConfig",
+                usize::from(self.repositories.is_some()),
+            )
+            .optional("repositories", &self.repositories)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for GithubRunnerConfig {
@@ -6292,15 +7323,29 @@ impl GithubRunnerConfig {
 }
 
 /// Mapping between an IdP group and a workspace role for directory sync
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupWorkspaceMapping {
     /// Name of the IdP group (e.g. "Engineering", "Platform")
-    #[serde(rename = "groupName", skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Role to assign in this workspace (admin or member)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<GroupWorkspaceMappingRole>,
+}
+
+impl ::serde::Serialize for GroupWorkspaceMapping {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "GroupWorkspaceMapping",
+                usize::from(self.group_name.is_some()) + usize::from(self.role.is_some()),
+            )
+            .optional("groupName", &self.group_name)
+            .optional("role", &self.role)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for GroupWorkspaceMapping {
@@ -6417,11 +7462,23 @@ impl<'de> ::serde::Deserialize<'de> for GroupWorkspaceMappingRole {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Image {
     pub metadata: ImageMetadata,
     pub spec: ImageSpec,
+}
+
+impl ::serde::Serialize for Image {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "Image", 2)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Image {
@@ -6465,47 +7522,70 @@ impl<'de> ::serde::Deserialize<'de> for Image {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageMetadata {
     /// The date and time when the image was created.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The display name of the image (registry/workspace/repository).
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     /// The date and time when the image was last deployed (most recent across all tags).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastDeployedAt", skip_serializing_if = "Option::is_none")]
     pub last_deployed_at: Option<String>,
     /// The name of the image (repository name).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The resource type of the image.
-    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// If this image is shared from another workspace, this field contains the name of the source workspace. Empty for non-shared images.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "sourceWorkspace", skip_serializing_if = "Option::is_none")]
     pub source_workspace: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The date and time when the image was last updated.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The workspace of the image.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for ImageMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ImageMetadata",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.events.is_some())
+                    + usize::from(self.last_deployed_at.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.resource_type.is_some())
+                    + usize::from(self.source_workspace.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("displayName", &self.display_name)
+            .optional("events", &self.events)
+            .optional("lastDeployedAt", &self.last_deployed_at)
+            .optional("name", &self.name)
+            .optional("resourceType", &self.resource_type)
+            .optional("sourceWorkspace", &self.source_workspace)
+            .optional("status", &self.status)
+            .optional("updatedAt", &self.updated_at)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ImageMetadata {
@@ -6607,25 +7687,43 @@ impl<'de> ::serde::Deserialize<'de> for ImageMetadata {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageShareTarget {
     /// ID of the account that owns the target workspace.
-    #[serde(rename = "accountId")]
     pub account_id: String,
     /// Email of the account owner for the target workspace (when available).
-    #[serde(rename = "accountOwnerEmail", skip_serializing_if = "Option::is_none")]
     pub account_owner_email: Option<String>,
     /// ID of the pending share record when status is "pending".
-    #[serde(rename = "pendingShareId", skip_serializing_if = "Option::is_none")]
     pub pending_share_id: Option<String>,
     /// "active" when the share is applied in the target workspace, "pending" when it is awaiting accept on a cross-account share.
     pub status: String,
     /// The workspace the image is shared with.
     pub workspace: String,
     /// Display name of the target workspace.
-    #[serde(rename = "workspaceDisplayName", skip_serializing_if = "Option::is_none")]
     pub workspace_display_name: Option<String>,
+}
+
+impl ::serde::Serialize for ImageShareTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ImageShareTarget",
+                3 + usize::from(self.account_owner_email.is_some())
+                    + usize::from(self.pending_share_id.is_some())
+                    + usize::from(self.workspace_display_name.is_some()),
+            )
+            .field("accountId", &self.account_id)
+            .optional("accountOwnerEmail", &self.account_owner_email)
+            .optional("pendingShareId", &self.pending_share_id)
+            .field("status", &self.status)
+            .field("workspace", &self.workspace)
+            .optional("workspaceDisplayName", &self.workspace_display_name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ImageShareTarget {
@@ -6703,17 +7801,31 @@ impl<'de> ::serde::Deserialize<'de> for ImageShareTarget {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageSpec {
     /// The size of the image in bytes.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// List of tags available for this image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ImageTag>>,
+}
+
+impl ::serde::Serialize for ImageSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ImageSpec",
+                usize::from(self.size.is_some()) + usize::from(self.tags.is_some()),
+            )
+            .optional("size", &self.size)
+            .optional("tags", &self.tags)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ImageSpec {
@@ -6758,27 +7870,43 @@ impl<'de> ::serde::Deserialize<'de> for ImageSpec {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageTag {
     /// The date and time when the tag was created.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The name of the tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The size of the image in bytes.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The date and time when the tag was last updated.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+
+impl ::serde::Serialize for ImageTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ImageTag",
+                usize::from(self.created_at.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.size.is_some())
+                    + usize::from(self.updated_at.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("name", &self.name)
+            .optional("size", &self.size)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ImageTag {
@@ -6835,27 +7963,47 @@ impl<'de> ::serde::Deserialize<'de> for ImageTag {
 }
 
 /// Integration
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Integration {
     /// Integration additional infos
-    #[serde(rename = "additionalInfos", skip_serializing_if = "Option::is_none")]
     pub additional_infos: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<IntegrationEndpoints>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<IntegrationHeaders>,
     /// Integration name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Integration organizations
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<IntegrationOrganization>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<IntegrationQueryParams>,
     /// Integration repositories
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<IntegrationRepository>>,
+}
+
+impl ::serde::Serialize for Integration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Integration",
+                usize::from(self.additional_infos.is_some())
+                    + usize::from(self.endpoints.is_some())
+                    + usize::from(self.headers.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.organizations.is_some())
+                    + usize::from(self.params.is_some())
+                    + usize::from(self.repositories.is_some()),
+            )
+            .optional("additionalInfos", &self.additional_infos)
+            .optional("endpoints", &self.endpoints)
+            .optional("headers", &self.headers)
+            .optional("name", &self.name)
+            .optional("organizations", &self.organizations)
+            .optional("params", &self.params)
+            .optional("repositories", &self.repositories)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Integration {
@@ -6932,11 +8080,23 @@ impl<'de> ::serde::Deserialize<'de> for Integration {
 }
 
 /// Configured connection to an external service (LLM provider, API, SaaS, database) storing credentials and settings for use by workspace resources.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IntegrationConnection {
     pub metadata: Metadata,
     pub spec: IntegrationConnectionSpec,
+}
+
+impl ::serde::Serialize for IntegrationConnection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "IntegrationConnection", 2)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationConnection {
@@ -6994,21 +8154,38 @@ impl IntegrationConnection {
 }
 
 /// Specification defining the integration type, configuration parameters, and encrypted credentials
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntegrationConnectionSpec {
     /// Non-sensitive configuration parameters for the integration (e.g., organization ID, region)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<::std::collections::BTreeMap<String, String>>,
     /// Integration provider type (e.g., openai, anthropic, github, slack)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<String>,
     /// Whether this connection uses sandbox/test credentials instead of production
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
     /// Encrypted credentials and API keys for authenticating with the external service
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl ::serde::Serialize for IntegrationConnectionSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "IntegrationConnectionSpec",
+                usize::from(self.config.is_some())
+                    + usize::from(self.integration.is_some())
+                    + usize::from(self.sandbox.is_some())
+                    + usize::from(self.secret.is_some()),
+            )
+            .optional("config", &self.config)
+            .optional("integration", &self.integration)
+            .optional("sandbox", &self.sandbox)
+            .optional("secret", &self.secret)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationConnectionSpec {
@@ -7108,28 +8285,48 @@ impl IntegrationConnectionSpec {
 
 pub type IntegrationConnectionsList = Vec<String>;
 /// Integration endpoint
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntegrationEndpoint {
     /// Integration endpoint body
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Integration endpoint ignore models
-    #[serde(rename = "ignoreModels", skip_serializing_if = "Option::is_none")]
     pub ignore_models: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Integration endpoint method
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Integration endpoint models
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Integration endpoint stream key
-    #[serde(rename = "streamKey", skip_serializing_if = "Option::is_none")]
     pub stream_key: Option<String>,
-    #[serde(rename = "streamToken", skip_serializing_if = "Option::is_none")]
     pub stream_token: Option<IntegrationEndpointToken>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<IntegrationEndpointToken>,
+}
+
+impl ::serde::Serialize for IntegrationEndpoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "IntegrationEndpoint",
+                usize::from(self.body.is_some())
+                    + usize::from(self.ignore_models.is_some())
+                    + usize::from(self.method.is_some())
+                    + usize::from(self.models.is_some())
+                    + usize::from(self.stream_key.is_some())
+                    + usize::from(self.stream_token.is_some())
+                    + usize::from(self.token.is_some()),
+            )
+            .optional("body", &self.body)
+            .optional("ignoreModels", &self.ignore_models)
+            .optional("method", &self.method)
+            .optional("models", &self.models)
+            .optional("streamKey", &self.stream_key)
+            .optional("streamToken", &self.stream_token)
+            .optional("token", &self.token)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationEndpoint {
@@ -7198,18 +8395,33 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationEndpoint {
 }
 
 /// Integration endpoint token
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntegrationEndpointToken {
     /// Integration endpoint token received
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received: Option<String>,
     /// Integration endpoint token sent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent: Option<String>,
     /// Integration endpoint token total
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<String>,
+}
+
+impl ::serde::Serialize for IntegrationEndpointToken {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "IntegrationEndpointToken",
+                usize::from(self.received.is_some()) + usize::from(self.sent.is_some())
+                    + usize::from(self.total.is_some()),
+            )
+            .optional("received", &self.received)
+            .optional("sent", &self.sent)
+            .optional("total", &self.total)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationEndpointToken {
@@ -7269,21 +8481,37 @@ pub type IntegrationEndpoints = ::std::collections::BTreeMap<
 /// Integration headers
 pub type IntegrationHeaders = ::std::collections::BTreeMap<String, String>;
 /// Integration organization
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntegrationOrganization {
     /// Provider organization avatar URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// Provider organization display name
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Provider organization ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Provider organization name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for IntegrationOrganization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "IntegrationOrganization",
+                usize::from(self.avatar_url.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("avatar_url", &self.avatar_url)
+            .optional("displayName", &self.display_name)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationOrganization {
@@ -7342,24 +8570,41 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationOrganization {
 /// Integration query params
 pub type IntegrationQueryParams = ::std::collections::BTreeMap<String, String>;
 /// Integration repository
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntegrationRepository {
     /// Repository ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the repository has Blaxel imports
-    #[serde(rename = "isBl", skip_serializing_if = "Option::is_none")]
     pub is_bl: Option<bool>,
     /// Repository name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Repository owner
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// Repository URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl ::serde::Serialize for IntegrationRepository {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "IntegrationRepository",
+                usize::from(self.id.is_some()) + usize::from(self.is_bl.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.organization.is_some())
+                    + usize::from(self.url.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("isBl", &self.is_bl)
+            .optional("name", &self.name)
+            .optional("organization", &self.organization)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationRepository {
@@ -7419,12 +8664,26 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationRepository {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InviteWorkspaceUserBody {
     /// Format: `email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl ::serde::Serialize for InviteWorkspaceUserBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "InviteWorkspaceUserBody",
+                usize::from(self.email.is_some()),
+            )
+            .optional("email", &self.email)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for InviteWorkspaceUserBody {
@@ -7482,15 +8741,32 @@ impl InviteWorkspaceUserBody {
 }
 
 /// Batch processing job definition for running parallel AI tasks. Jobs can execute multiple tasks concurrently with configurable parallelism, retries, and timeouts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Job {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: Metadata,
     pub spec: JobSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl ::serde::Serialize for Job {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Job",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Job {
@@ -7573,18 +8849,36 @@ impl Job {
 }
 
 /// Job execution
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JobExecution {
     pub metadata: JobExecutionMetadata,
     pub spec: JobExecutionSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<JobExecutionStats>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<JobExecutionStatus>,
     /// List of execution tasks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<JobExecutionTask>>,
+}
+
+impl ::serde::Serialize for JobExecution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecution",
+                2 + usize::from(self.stats.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.tasks.is_some()),
+            )
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("stats", &self.stats)
+            .optional("status", &self.status)
+            .optional("tasks", &self.tasks)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecution {
@@ -7647,14 +8941,28 @@ impl<'de> ::serde::Deserialize<'de> for JobExecution {
 }
 
 /// Cursor-paginated list of job executions. Returned starting with API version 2026-04-28; older API versions keep the legacy offset-based contract and return a bare array.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobExecutionList {
     /// Page of job executions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<JobExecution>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for JobExecutionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecutionList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionList {
@@ -7700,39 +9008,61 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutionList {
 }
 
 /// Job execution metadata
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobExecutionMetadata {
     /// Cluster ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Completion timestamp
-    #[serde(rename = "completedAt", skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// Creation timestamp
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Deletion timestamp
-    #[serde(rename = "deletedAt", skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<String>,
     /// Expiration timestamp
-    #[serde(rename = "expiredAt", skip_serializing_if = "Option::is_none")]
     pub expired_at: Option<String>,
     /// Execution ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Job name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<String>,
     /// Start timestamp
-    #[serde(rename = "startedAt", skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// Last update timestamp
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Workspace ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for JobExecutionMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecutionMetadata",
+                usize::from(self.cluster.is_some())
+                    + usize::from(self.completed_at.is_some())
+                    + usize::from(self.created_at.is_some())
+                    + usize::from(self.deleted_at.is_some())
+                    + usize::from(self.expired_at.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.job.is_some())
+                    + usize::from(self.started_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .optional("cluster", &self.cluster)
+            .optional("completedAt", &self.completed_at)
+            .optional("createdAt", &self.created_at)
+            .optional("deletedAt", &self.deleted_at)
+            .optional("expiredAt", &self.expired_at)
+            .optional("id", &self.id)
+            .optional("job", &self.job)
+            .optional("startedAt", &self.started_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionMetadata {
@@ -7835,24 +9165,42 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutionMetadata {
 }
 
 /// Job execution specification
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobExecutionSpec {
     /// Environment variable overrides (if provided for this execution, values are masked with ***)
-    #[serde(rename = "envOverride", skip_serializing_if = "Option::is_none")]
     pub env_override: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Memory override in megabytes (if provided for this execution)
-    #[serde(rename = "memoryOverride", skip_serializing_if = "Option::is_none")]
     pub memory_override: Option<i64>,
     /// Number of parallel tasks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
     /// List of execution tasks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<JobExecutionTask>>,
     /// Job timeout in seconds (captured at execution creation time)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+
+impl ::serde::Serialize for JobExecutionSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecutionSpec",
+                usize::from(self.env_override.is_some())
+                    + usize::from(self.memory_override.is_some())
+                    + usize::from(self.parallelism.is_some())
+                    + usize::from(self.tasks.is_some())
+                    + usize::from(self.timeout.is_some()),
+            )
+            .optional("envOverride", &self.env_override)
+            .optional("memoryOverride", &self.memory_override)
+            .optional("parallelism", &self.parallelism)
+            .optional("tasks", &self.tasks)
+            .optional("timeout", &self.timeout)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionSpec {
@@ -7913,27 +9261,46 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutionSpec {
 }
 
 /// Job execution statistics
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobExecutionStats {
     /// Number of cancelled tasks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<i64>,
     /// Number of failed tasks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<i64>,
     /// Number of retried tasks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retried: Option<i64>,
     /// Number of running tasks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub running: Option<i64>,
     /// Number of successful tasks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<i64>,
     /// Total number of tasks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+
+impl ::serde::Serialize for JobExecutionStats {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecutionStats",
+                usize::from(self.cancelled.is_some())
+                    + usize::from(self.failure.is_some())
+                    + usize::from(self.retried.is_some())
+                    + usize::from(self.running.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.total.is_some()),
+            )
+            .optional("cancelled", &self.cancelled)
+            .optional("failure", &self.failure)
+            .optional("retried", &self.retried)
+            .optional("running", &self.running)
+            .optional("success", &self.success)
+            .optional("total", &self.total)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionStats {
@@ -8072,18 +9439,35 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutionStatus {
 }
 
 /// Job execution task
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobExecutionTask {
     /// Task conditions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<JobExecutionTaskCondition>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<JobExecutionTaskMetadata>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<JobExecutionTaskSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<JobExecutionTaskStatus>,
+}
+
+impl ::serde::Serialize for JobExecutionTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecutionTask",
+                usize::from(self.conditions.is_some())
+                    + usize::from(self.metadata.is_some())
+                    + usize::from(self.spec.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("conditions", &self.conditions)
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTask {
@@ -8140,27 +9524,46 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutionTask {
 }
 
 /// Job execution task condition
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobExecutionTaskCondition {
     /// Execution reason
-    #[serde(rename = "executionReason", skip_serializing_if = "Option::is_none")]
     pub execution_reason: Option<String>,
     /// Condition message
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Condition reason
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Condition severity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
     /// Condition state
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Condition type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl ::serde::Serialize for JobExecutionTaskCondition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecutionTaskCondition",
+                usize::from(self.execution_reason.is_some())
+                    + usize::from(self.message.is_some())
+                    + usize::from(self.reason.is_some())
+                    + usize::from(self.severity.is_some())
+                    + usize::from(self.state.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("executionReason", &self.execution_reason)
+            .optional("message", &self.message)
+            .optional("reason", &self.reason)
+            .optional("severity", &self.severity)
+            .optional("state", &self.state)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskCondition {
@@ -8225,14 +9628,28 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutionTaskCondition {
 }
 
 /// Cursor-paginated list of an execution's tasks. Tasks are derived from event history; pagination slices the in-memory list and the cursor is a base64-JSON offset bound to (workspace, job, execution).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobExecutionTaskList {
     /// Page of execution tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<JobExecutionTask>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for JobExecutionTaskList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecutionTaskList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskList {
@@ -8278,37 +9695,56 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutionTaskList {
 }
 
 /// Job execution task metadata
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobExecutionTaskMetadata {
     /// Completion timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "completedAt", skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// Creation timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Task name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Scheduled timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "scheduledAt", skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<String>,
     /// Start timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "startedAt", skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// Last update timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+
+impl ::serde::Serialize for JobExecutionTaskMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecutionTaskMetadata",
+                usize::from(self.completed_at.is_some())
+                    + usize::from(self.created_at.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.scheduled_at.is_some())
+                    + usize::from(self.started_at.is_some())
+                    + usize::from(self.updated_at.is_some()),
+            )
+            .optional("completedAt", &self.completed_at)
+            .optional("createdAt", &self.created_at)
+            .optional("name", &self.name)
+            .optional("scheduledAt", &self.scheduled_at)
+            .optional("startedAt", &self.started_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskMetadata {
@@ -8373,15 +9809,30 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutionTaskMetadata {
 }
 
 /// Job execution task specification
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobExecutionTaskSpec {
     /// Maximum number of retries
-    #[serde(rename = "maxRetries", skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Task timeout duration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
+}
+
+impl ::serde::Serialize for JobExecutionTaskSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobExecutionTaskSpec",
+                usize::from(self.max_retries.is_some())
+                    + usize::from(self.timeout.is_some()),
+            )
+            .optional("maxRetries", &self.max_retries)
+            .optional("timeout", &self.timeout)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskSpec {
@@ -8497,14 +9948,28 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutionTaskStatus {
 }
 
 /// Cursor-paginated list of batch jobs. Returned starting with API version 2026-04-28; older API versions return a bare array.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobList {
     /// Page of jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Job>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for JobList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobList {
@@ -8550,32 +10015,53 @@ impl<'de> ::serde::Deserialize<'de> for JobList {
 }
 
 /// Runtime configuration defining how batch job tasks are executed with parallelism and retry settings
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobRuntime {
     /// Percentage of VM RAM allocated for disk storage (tmpfs overlay). Valid range 10-95, default 50. Only applies to mk3.1 (microVM) generation.
-    #[serde(rename = "diskPercent", skip_serializing_if = "Option::is_none")]
     pub disk_percent: Option<i64>,
     /// Environment variables injected into job tasks. Supports Kubernetes EnvVar format with valueFrom references.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<Vec<Env>>,
     /// Infrastructure generation: mk2 (containers, 2-10s cold starts) or mk3 (microVMs, sub-25ms cold starts)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation: Option<RuntimeGeneration>,
     /// Container image built by Blaxel when deploying with 'bl deploy'. This field is auto-populated during deployment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Number of automatic retry attempts for failed tasks before marking as failed
-    #[serde(rename = "maxRetries", skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i64>,
     /// Memory allocation in megabytes. Also determines CPU allocation (CPU cores = memory in MB / 2048, e.g., 4096MB = 2 CPUs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Ports>,
     /// Maximum execution time in seconds before a task is terminated
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+
+impl ::serde::Serialize for JobRuntime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobRuntime",
+                usize::from(self.disk_percent.is_some())
+                    + usize::from(self.envs.is_some())
+                    + usize::from(self.generation.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.max_retries.is_some())
+                    + usize::from(self.memory.is_some())
+                    + usize::from(self.ports.is_some())
+                    + usize::from(self.timeout.is_some()),
+            )
+            .optional("diskPercent", &self.disk_percent)
+            .optional("envs", &self.envs)
+            .optional("generation", &self.generation)
+            .optional("image", &self.image)
+            .optional("maxRetries", &self.max_retries)
+            .optional("memory", &self.memory)
+            .optional("ports", &self.ports)
+            .optional("timeout", &self.timeout)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobRuntime {
@@ -8721,29 +10207,50 @@ impl JobRuntime {
 }
 
 /// Configuration for a batch job including execution parameters, parallelism settings, and deployment region
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobSpec {
     /// When false, the job is disabled and new executions cannot be triggered
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(rename = "githubRunner", skip_serializing_if = "Option::is_none")]
     pub github_runner: Option<GithubRunnerConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<PoliciesList>,
     /// Region where the job should be created (e.g. us-was-1, eu-lon-1)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<RevisionConfiguration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<JobRuntime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Triggers>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<JobVolumes>,
+}
+
+impl ::serde::Serialize for JobSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobSpec",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.github_runner.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.runtime.is_some())
+                    + usize::from(self.triggers.is_some())
+                    + usize::from(self.volumes.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("githubRunner", &self.github_runner)
+            .optional("policies", &self.policies)
+            .optional("region", &self.region)
+            .optional("revision", &self.revision)
+            .optional("runtime", &self.runtime)
+            .optional("triggers", &self.triggers)
+            .optional("volumes", &self.volumes)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobSpec {
@@ -8889,22 +10396,38 @@ impl JobSpec {
 }
 
 /// Ephemeral volume for a job. Temporary disk-backed storage that is created when the job starts and destroyed when it completes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JobVolume {
     /// Absolute filesystem path where the volume will be mounted inside the container
-    #[serde(rename = "mountPath")]
     pub mount_path: String,
     /// Identifier for the volume, used to reference it internally
     pub name: String,
     /// If true, the volume is mounted read-only
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Storage capacity in megabytes
-    #[serde(rename = "sizeMb")]
     pub size_mb: i64,
     /// Type of volume. Currently only "ephemeral" is supported.
     pub r#type: JobVolumeType,
+}
+
+impl ::serde::Serialize for JobVolume {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "JobVolume",
+                4 + usize::from(self.read_only.is_some()),
+            )
+            .field("mountPath", &self.mount_path)
+            .field("name", &self.name)
+            .optional("readOnly", &self.read_only)
+            .field("sizeMb", &self.size_mb)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for JobVolume {
@@ -9140,21 +10663,38 @@ impl<'de> ::serde::Deserialize<'de> for ListSandboxSchedulesType {
 }
 
 /// LiteVolume is the listing-shape projection of a Volume. Drops events to keep page payloads small.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LiteVolume {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<LiteVolumeMetadata>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<LiteVolumeSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<VolumeState>,
     /// Computed status of the volume.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Termination timestamp for soft-deleted volumes.
-    #[serde(rename = "terminatedAt", skip_serializing_if = "Option::is_none")]
     pub terminated_at: Option<String>,
+}
+
+impl ::serde::Serialize for LiteVolume {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "LiteVolume",
+                usize::from(self.metadata.is_some()) + usize::from(self.spec.is_some())
+                    + usize::from(self.state.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.terminated_at.is_some()),
+            )
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .optional("state", &self.state)
+            .optional("status", &self.status)
+            .optional("terminatedAt", &self.terminated_at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for LiteVolume {
@@ -9215,20 +10755,38 @@ impl<'de> ::serde::Deserialize<'de> for LiteVolume {
 }
 
 /// Compact metadata for a Volume, returned in listing responses.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LiteVolumeMetadata {
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Caller-owned identifier for external lookups.
-    #[serde(rename = "externalId", skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+
+impl ::serde::Serialize for LiteVolumeMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "LiteVolumeMetadata",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.external_id.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.updated_at.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("displayName", &self.display_name)
+            .optional("externalId", &self.external_id)
+            .optional("name", &self.name)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for LiteVolumeMetadata {
@@ -9289,15 +10847,29 @@ impl<'de> ::serde::Deserialize<'de> for LiteVolumeMetadata {
 }
 
 /// Compact spec for a Volume, returned in listing responses.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LiteVolumeSpec {
     /// Region the volume is provisioned in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Volume size in gigabytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+
+impl ::serde::Serialize for LiteVolumeSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "LiteVolumeSpec",
+                usize::from(self.region.is_some()) + usize::from(self.size.is_some()),
+            )
+            .optional("region", &self.region)
+            .optional("size", &self.size)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for LiteVolumeSpec {
@@ -9343,27 +10915,46 @@ impl<'de> ::serde::Deserialize<'de> for LiteVolumeSpec {
 }
 
 /// Location availability for policies
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LocationResponse {
     /// Continent of the location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub continent: Option<String>,
     /// Country of the location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Hardware flavors available in the location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<Flavor>>,
     /// Name of the location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Region of the location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Status of the location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl ::serde::Serialize for LocationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "LocationResponse",
+                usize::from(self.continent.is_some())
+                    + usize::from(self.country.is_some())
+                    + usize::from(self.flavors.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("continent", &self.continent)
+            .optional("country", &self.country)
+            .optional("flavors", &self.flavors)
+            .optional("location", &self.location)
+            .optional("region", &self.region)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for LocationResponse {
@@ -9428,65 +11019,96 @@ impl<'de> ::serde::Deserialize<'de> for LocationResponse {
 }
 
 /// Definition of an MCP from the MCP Hub
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct McpDefinition {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Categories of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// If the artifact is coming soon
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coming_soon: Option<bool>,
     /// Description of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Display name of the artifact
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// If the artifact is enterprise
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Entrypoint>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<Form>,
     /// If the artifact is hidden
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Hidden secrets of the artifact
-    #[serde(rename = "hiddenSecrets", skip_serializing_if = "Option::is_none")]
     pub hidden_secrets: Option<Vec<String>>,
     /// Icon of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// Image of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Integration of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<String>,
     /// Long description of the artifact
-    #[serde(rename = "longDescription", skip_serializing_if = "Option::is_none")]
     pub long_description: Option<String>,
     /// Name of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Transport compatibility for the MCP, can be "websocket" or "http-stream"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transport: Option<String>,
     /// URL of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl ::serde::Serialize for McpDefinition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "McpDefinition",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.categories.is_some())
+                    + usize::from(self.coming_soon.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.enterprise.is_some())
+                    + usize::from(self.entrypoint.is_some())
+                    + usize::from(self.form.is_some())
+                    + usize::from(self.hidden.is_some())
+                    + usize::from(self.hidden_secrets.is_some())
+                    + usize::from(self.icon.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.integration.is_some())
+                    + usize::from(self.long_description.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.transport.is_some())
+                    + usize::from(self.url.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("categories", &self.categories)
+            .optional("coming_soon", &self.coming_soon)
+            .optional("description", &self.description)
+            .optional("displayName", &self.display_name)
+            .optional("enterprise", &self.enterprise)
+            .optional("entrypoint", &self.entrypoint)
+            .optional("form", &self.form)
+            .optional("hidden", &self.hidden)
+            .optional("hiddenSecrets", &self.hidden_secrets)
+            .optional("icon", &self.icon)
+            .optional("image", &self.image)
+            .optional("integration", &self.integration)
+            .optional("longDescription", &self.long_description)
+            .optional("name", &self.name)
+            .optional("transport", &self.transport)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for McpDefinition {
@@ -9637,54 +11259,77 @@ impl<'de> ::serde::Deserialize<'de> for McpDefinition {
 }
 
 /// Common metadata fields shared by all Blaxel resources including name, labels, timestamps, and ownership information
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Metadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Human-readable name for display in the UI. Can contain spaces and special characters, max 63 characters.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Caller-owned identifier for external lookups. Max 64 chars, alphanumeric + dash.
-    #[serde(rename = "externalId", skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<MetadataLabels>,
     /// Unique identifier for the resource within the workspace. Must be lowercase alphanumeric with hyphens, max 49 characters. Immutable after creation.
     pub name: String,
     /// Billing plan tier applied to this resource (inherited from workspace account)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
     /// Auto-generated endpoint URL for accessing this resource (for agents, functions, models, sandboxes)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Name of the workspace this resource belongs to (read-only, set automatically)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for Metadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Metadata",
+                1 + usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.external_id.is_some())
+                    + usize::from(self.labels.is_some())
+                    + usize::from(self.plan.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("displayName", &self.display_name)
+            .optional("externalId", &self.external_id)
+            .optional("labels", &self.labels)
+            .field("name", &self.name)
+            .optional("plan", &self.plan)
+            .optional("url", &self.url)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Metadata {
@@ -9875,15 +11520,32 @@ impl Metadata {
 /// Key-value pairs for organizing and filtering resources. Labels can be used to categorize resources by environment, project, team, or any custom taxonomy.
 pub type MetadataLabels = ::std::collections::BTreeMap<String, String>;
 /// Gateway endpoint to external LLM provider APIs (OpenAI, Anthropic, etc.) with unified access control, credentials management, and usage tracking.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Model {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: Metadata,
     pub spec: ModelSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl ::serde::Serialize for Model {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Model",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Model {
@@ -9966,14 +11628,28 @@ impl Model {
 }
 
 /// Cursor-paginated list of model gateway endpoints. Returned starting with API version 2026-04-28; older API versions return a bare array.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelList {
     /// Page of models.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Model>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for ModelList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ModelList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ModelList {
@@ -10019,24 +11695,42 @@ impl<'de> ::serde::Deserialize<'de> for ModelList {
 }
 
 /// Configuration identifying which external LLM provider and model this gateway endpoint proxies to
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelRuntime {
     /// Provider-specific endpoint name (e.g., HuggingFace Inference Endpoints name)
-    #[serde(rename = "endpointName", skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
     /// Infrastructure generation. Empty (default) uses the classic deployment path. mk3 deploys through the model-gateway on microVM clusters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation: Option<ModelRuntimeGeneration>,
     /// Model identifier at the provider (e.g., gpt-4.1, claude-sonnet-4-20250514, mistral-large-latest)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Organization or account identifier at the provider (required for some providers like OpenAI)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// LLM provider type determining the API protocol and authentication method
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ModelRuntimeType>,
+}
+
+impl ::serde::Serialize for ModelRuntime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ModelRuntime",
+                usize::from(self.endpoint_name.is_some())
+                    + usize::from(self.generation.is_some())
+                    + usize::from(self.model.is_some())
+                    + usize::from(self.organization.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("endpointName", &self.endpoint_name)
+            .optional("generation", &self.generation)
+            .optional("model", &self.model)
+            .optional("organization", &self.organization)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ModelRuntime {
@@ -10304,25 +11998,43 @@ impl<'de> ::serde::Deserialize<'de> for ModelRuntimeType {
 }
 
 /// Configuration for a model gateway endpoint including provider type, credentials, and access policies
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModelSpec {
     /// When false, the model endpoint is disabled and will not accept inference requests
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Flavors>,
-    #[serde(rename = "integrationConnections", skip_serializing_if = "Option::is_none")]
     pub integration_connections: Option<IntegrationConnectionsList>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<PoliciesList>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<ModelRuntime>,
     /// When true, uses sandbox/test credentials from the integration connection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
+}
+
+impl ::serde::Serialize for ModelSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ModelSpec",
+                usize::from(self.enabled.is_some()) + usize::from(self.flavors.is_some())
+                    + usize::from(self.integration_connections.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.runtime.is_some())
+                    + usize::from(self.sandbox.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("flavors", &self.flavors)
+            .optional("integrationConnections", &self.integration_connections)
+            .optional("policies", &self.policies)
+            .optional("runtime", &self.runtime)
+            .optional("sandbox", &self.sandbox)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ModelSpec {
@@ -10439,12 +12151,26 @@ impl ModelSpec {
 }
 
 /// Firewall configuration restricting which external domains the sandbox can access
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NetworkFirewall {
     /// List of allowed external domains. Supports wildcards (e.g. *.s3.amazonaws.com).
-    #[serde(rename = "allowedDomains", skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
+}
+
+impl ::serde::Serialize for NetworkFirewall {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "NetworkFirewall",
+                usize::from(self.allowed_domains.is_some()),
+            )
+            .optional("allowedDomains", &self.allowed_domains)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for NetworkFirewall {
@@ -10487,15 +12213,29 @@ impl<'de> ::serde::Deserialize<'de> for NetworkFirewall {
 }
 
 /// OAuth of the artifact
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Oauth {
     /// Scope of the OAuth
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Type of the OAuth
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl ::serde::Serialize for Oauth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Oauth",
+                usize::from(self.scope.is_some()) + usize::from(self.r#type.is_some()),
+            )
+            .optional("scope", &self.scope)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Oauth {
@@ -10544,19 +12284,34 @@ impl<'de> ::serde::Deserialize<'de> for Oauth {
 }
 
 /// Owner fields for Persistence
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OwnerFields {
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
+}
+
+impl ::serde::Serialize for OwnerFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "OwnerFields",
+                usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some()),
+            )
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for OwnerFields {
@@ -10647,18 +12402,34 @@ impl<'de> ::serde::Deserialize<'de> for PaginationAnchor {
 }
 
 /// Pagination metadata returned alongside a page of listing results. Always present on listing endpoints starting with API version 2026-04-28.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginationMeta {
     /// True when more pages are available beyond the current one.
-    #[serde(rename = "hasMore", skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Opaque cursor to pass back as the `cursor` query param for the next page. Empty when there are no more pages.
-    #[serde(rename = "nextCursor", skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Total number of items in the workspace, ignoring the current page's filters. Lets the UI render "page X of Y" without walking the cursor chain. Computed from the hash-only metadata.workspace GSI count, so search (`q`) does not narrow it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+
+impl ::serde::Serialize for PaginationMeta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PaginationMeta",
+                usize::from(self.has_more.is_some())
+                    + usize::from(self.next_cursor.is_some())
+                    + usize::from(self.total.is_some()),
+            )
+            .optional("hasMore", &self.has_more)
+            .optional("nextCursor", &self.next_cursor)
+            .optional("total", &self.total)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PaginationMeta {
@@ -10764,56 +12535,82 @@ impl<'de> ::serde::Deserialize<'de> for PaginationSort {
 }
 
 /// Pending cross-account image share awaiting approval from the destination workspace
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PendingImageShare {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// The date and time when the pending share expires
-    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Unique identifier for the pending image share
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image name (repository)
-    #[serde(rename = "imageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// Resource type (agent, function, sandbox, job)
-    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// User sub who initiated the share
-    #[serde(rename = "sharedBy", skip_serializing_if = "Option::is_none")]
     pub shared_by: Option<String>,
     /// Source account ID
-    #[serde(rename = "sourceAccountId", skip_serializing_if = "Option::is_none")]
     pub source_account_id: Option<String>,
     /// Source workspace name
-    #[serde(rename = "sourceWorkspace", skip_serializing_if = "Option::is_none")]
     pub source_workspace: Option<String>,
     /// Target account ID
-    #[serde(rename = "targetAccountId", skip_serializing_if = "Option::is_none")]
     pub target_account_id: Option<String>,
     /// Target workspace name
-    #[serde(rename = "targetWorkspace", skip_serializing_if = "Option::is_none")]
     pub target_workspace: Option<String>,
+}
+
+impl ::serde::Serialize for PendingImageShare {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PendingImageShare",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.expires_at.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.image_name.is_some())
+                    + usize::from(self.resource_type.is_some())
+                    + usize::from(self.shared_by.is_some())
+                    + usize::from(self.source_account_id.is_some())
+                    + usize::from(self.source_workspace.is_some())
+                    + usize::from(self.target_account_id.is_some())
+                    + usize::from(self.target_workspace.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("expiresAt", &self.expires_at)
+            .optional("id", &self.id)
+            .optional("imageName", &self.image_name)
+            .optional("resourceType", &self.resource_type)
+            .optional("sharedBy", &self.shared_by)
+            .optional("sourceAccountId", &self.source_account_id)
+            .optional("sourceWorkspace", &self.source_workspace)
+            .optional("targetAccountId", &self.target_account_id)
+            .optional("targetWorkspace", &self.target_workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PendingImageShare {
@@ -10934,57 +12731,78 @@ impl<'de> ::serde::Deserialize<'de> for PendingImageShare {
 }
 
 /// Rendered pending image share with source/target workspace metadata
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PendingImageShareRender {
     /// Creation date
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Expiration date
-    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Whether the target workspace already has an image with the same name (potential conflict)
-    #[serde(rename = "hasConflict", skip_serializing_if = "Option::is_none")]
     pub has_conflict: Option<bool>,
     /// Unique identifier for the pending image share
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image name (repository)
-    #[serde(rename = "imageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// Resource type (agent, function, sandbox, job)
-    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// User sub who initiated the share
-    #[serde(rename = "sharedBy", skip_serializing_if = "Option::is_none")]
     pub shared_by: Option<String>,
     /// Email of the user who initiated the share
-    #[serde(rename = "sharedByEmail", skip_serializing_if = "Option::is_none")]
     pub shared_by_email: Option<String>,
     /// Source account ID
-    #[serde(rename = "sourceAccountId", skip_serializing_if = "Option::is_none")]
     pub source_account_id: Option<String>,
     /// Source workspace name
-    #[serde(rename = "sourceWorkspace", skip_serializing_if = "Option::is_none")]
     pub source_workspace: Option<String>,
     /// Source workspace display name
-    #[serde(
-        rename = "sourceWorkspaceDisplayName",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_workspace_display_name: Option<String>,
     /// Target account ID
-    #[serde(rename = "targetAccountId", skip_serializing_if = "Option::is_none")]
     pub target_account_id: Option<String>,
     /// Target workspace name
-    #[serde(rename = "targetWorkspace", skip_serializing_if = "Option::is_none")]
     pub target_workspace: Option<String>,
     /// Target workspace display name
-    #[serde(
-        rename = "targetWorkspaceDisplayName",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_workspace_display_name: Option<String>,
+}
+
+impl ::serde::Serialize for PendingImageShareRender {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PendingImageShareRender",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.expires_at.is_some())
+                    + usize::from(self.has_conflict.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.image_name.is_some())
+                    + usize::from(self.resource_type.is_some())
+                    + usize::from(self.shared_by.is_some())
+                    + usize::from(self.shared_by_email.is_some())
+                    + usize::from(self.source_account_id.is_some())
+                    + usize::from(self.source_workspace.is_some())
+                    + usize::from(self.source_workspace_display_name.is_some())
+                    + usize::from(self.target_account_id.is_some())
+                    + usize::from(self.target_workspace.is_some())
+                    + usize::from(self.target_workspace_display_name.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("expiresAt", &self.expires_at)
+            .optional("hasConflict", &self.has_conflict)
+            .optional("id", &self.id)
+            .optional("imageName", &self.image_name)
+            .optional("resourceType", &self.resource_type)
+            .optional("sharedBy", &self.shared_by)
+            .optional("sharedByEmail", &self.shared_by_email)
+            .optional("sourceAccountId", &self.source_account_id)
+            .optional("sourceWorkspace", &self.source_workspace)
+            .optional("sourceWorkspaceDisplayName", &self.source_workspace_display_name)
+            .optional("targetAccountId", &self.target_account_id)
+            .optional("targetWorkspace", &self.target_workspace)
+            .optional("targetWorkspaceDisplayName", &self.target_workspace_display_name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PendingImageShareRender {
@@ -11123,44 +12941,66 @@ impl<'de> ::serde::Deserialize<'de> for PendingImageShareRender {
 }
 
 /// Pending invitation in workspace
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PendingInvitation {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// User email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The date and time when the invitation expires
-    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// User sub
-    #[serde(rename = "invitedBy", skip_serializing_if = "Option::is_none")]
     pub invited_by: Option<String>,
     /// ACL role
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Workspace name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for PendingInvitation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PendingInvitation",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.email.is_some())
+                    + usize::from(self.expires_at.is_some())
+                    + usize::from(self.invited_by.is_some())
+                    + usize::from(self.role.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("email", &self.email)
+            .optional("expiresAt", &self.expires_at)
+            .optional("invitedBy", &self.invited_by)
+            .optional("role", &self.role)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitation {
@@ -11247,14 +13087,28 @@ impl<'de> ::serde::Deserialize<'de> for PendingInvitation {
 }
 
 /// Pending invitation accept
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PendingInvitationAccept {
     /// User email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<Workspace>,
+}
+
+impl ::serde::Serialize for PendingInvitationAccept {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PendingInvitationAccept",
+                usize::from(self.email.is_some()) + usize::from(self.workspace.is_some()),
+            )
+            .optional("email", &self.email)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationAccept {
@@ -11300,35 +13154,57 @@ impl<'de> ::serde::Deserialize<'de> for PendingInvitationAccept {
 }
 
 /// Pending invitation in workspace
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PendingInvitationRender {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<PendingInvitationRenderAccount>,
     /// User email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The date and time when the invitation expires
-    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Opaque invitation identifier
-    #[serde(rename = "invitationId", skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<String>,
     /// Invitation date
-    #[serde(rename = "invitedAt", skip_serializing_if = "Option::is_none")]
     pub invited_at: Option<String>,
-    #[serde(rename = "invitedBy", skip_serializing_if = "Option::is_none")]
     pub invited_by: Option<PendingInvitationRenderInvitedBy>,
     /// ACL role
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Invitation type: "workspace" or "account_admin"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<PendingInvitationRenderWorkspace>,
-    #[serde(rename = "workspaceDetails", skip_serializing_if = "Option::is_none")]
     pub workspace_details: Option<PendingInvitationWorkspaceDetails>,
+}
+
+impl ::serde::Serialize for PendingInvitationRender {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PendingInvitationRender",
+                usize::from(self.account.is_some()) + usize::from(self.email.is_some())
+                    + usize::from(self.expires_at.is_some())
+                    + usize::from(self.invitation_id.is_some())
+                    + usize::from(self.invited_at.is_some())
+                    + usize::from(self.invited_by.is_some())
+                    + usize::from(self.role.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.workspace.is_some())
+                    + usize::from(self.workspace_details.is_some()),
+            )
+            .optional("account", &self.account)
+            .optional("email", &self.email)
+            .optional("expiresAt", &self.expires_at)
+            .optional("invitationId", &self.invitation_id)
+            .optional("invitedAt", &self.invited_at)
+            .optional("invitedBy", &self.invited_by)
+            .optional("role", &self.role)
+            .optional("type", &self.r#type)
+            .optional("workspace", &self.workspace)
+            .optional("workspaceDetails", &self.workspace_details)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRender {
@@ -11431,15 +13307,29 @@ impl<'de> ::serde::Deserialize<'de> for PendingInvitationRender {
 }
 
 /// Account info in pending invitation render (for account_admin type)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PendingInvitationRenderAccount {
     /// Account display name or owner email
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Account ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+
+impl ::serde::Serialize for PendingInvitationRenderAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PendingInvitationRenderAccount",
+                usize::from(self.display_name.is_some()) + usize::from(self.id.is_some()),
+            )
+            .optional("displayName", &self.display_name)
+            .optional("id", &self.id)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRenderAccount {
@@ -11485,21 +13375,38 @@ impl<'de> ::serde::Deserialize<'de> for PendingInvitationRenderAccount {
 }
 
 /// Invited by
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PendingInvitationRenderInvitedBy {
     /// User email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User family name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
     /// User given name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
     /// User sub
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
+}
+
+impl ::serde::Serialize for PendingInvitationRenderInvitedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PendingInvitationRenderInvitedBy",
+                usize::from(self.email.is_some())
+                    + usize::from(self.family_name.is_some())
+                    + usize::from(self.given_name.is_some())
+                    + usize::from(self.sub.is_some()),
+            )
+            .optional("email", &self.email)
+            .optional("family_name", &self.family_name)
+            .optional("given_name", &self.given_name)
+            .optional("sub", &self.sub)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRenderInvitedBy {
@@ -11556,15 +13463,30 @@ impl<'de> ::serde::Deserialize<'de> for PendingInvitationRenderInvitedBy {
 }
 
 /// Workspace
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PendingInvitationRenderWorkspace {
     /// Workspace display name
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Workspace name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for PendingInvitationRenderWorkspace {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PendingInvitationRenderWorkspace",
+                usize::from(self.display_name.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("displayName", &self.display_name)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRenderWorkspace {
@@ -11610,15 +13532,30 @@ impl<'de> ::serde::Deserialize<'de> for PendingInvitationRenderWorkspace {
 }
 
 /// Workspace details
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PendingInvitationWorkspaceDetails {
     /// List of user emails in the workspace
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Number of users in the workspace
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_number: Option<f64>,
+}
+
+impl ::serde::Serialize for PendingInvitationWorkspaceDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PendingInvitationWorkspaceDetails",
+                usize::from(self.emails.is_some())
+                    + usize::from(self.user_number.is_some()),
+            )
+            .optional("emails", &self.emails)
+            .optional("user_number", &self.user_number)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationWorkspaceDetails {
@@ -11668,13 +13605,29 @@ impl<'de> ::serde::Deserialize<'de> for PendingInvitationWorkspaceDetails {
 
 pub type PoliciesList = Vec<String>;
 /// Rule that controls how a deployment is made and served (e.g. location restrictions)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Policy {
     pub metadata: Metadata,
     pub spec: PolicySpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<PolicyUsageCounts>,
+}
+
+impl ::serde::Serialize for Policy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Policy",
+                2 + usize::from(self.usage.is_some()),
+            )
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("usage", &self.usage)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Policy {
@@ -11746,14 +13699,28 @@ impl Policy {
 }
 
 /// Cursor-paginated list of policies. Returned starting with API version 2026-04-28; older API versions return a bare array.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyList {
     /// Page of policies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Policy>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for PolicyList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PolicyList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PolicyList {
@@ -11799,15 +13766,29 @@ impl<'de> ::serde::Deserialize<'de> for PolicyList {
 }
 
 /// Policy location
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyLocation {
     /// Policy location name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Policy location type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PolicyLocationType>,
+}
+
+impl ::serde::Serialize for PolicyLocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PolicyLocation",
+                usize::from(self.name.is_some()) + usize::from(self.r#type.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PolicyLocation {
@@ -11931,27 +13912,46 @@ impl<'de> ::serde::Deserialize<'de> for PolicyLocationType {
 /// PolicyLocations is a local type that wraps a slice of Location
 pub type PolicyLocations = Vec<PolicyLocation>;
 /// PolicyMaxTokens is a local type that wraps a slice of PolicyMaxTokens
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyMaxTokens {
     /// Granularity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub granularity: Option<String>,
     /// Input
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<i64>,
     /// Output
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<i64>,
     /// RatioInputOverOutput
-    #[serde(rename = "ratioInputOverOutput", skip_serializing_if = "Option::is_none")]
     pub ratio_input_over_output: Option<i64>,
     /// Step
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
     /// Total
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+
+impl ::serde::Serialize for PolicyMaxTokens {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PolicyMaxTokens",
+                usize::from(self.granularity.is_some())
+                    + usize::from(self.input.is_some())
+                    + usize::from(self.output.is_some())
+                    + usize::from(self.ratio_input_over_output.is_some())
+                    + usize::from(self.step.is_some())
+                    + usize::from(self.total.is_some()),
+            )
+            .optional("granularity", &self.granularity)
+            .optional("input", &self.input)
+            .optional("output", &self.output)
+            .optional("ratioInputOverOutput", &self.ratio_input_over_output)
+            .optional("step", &self.step)
+            .optional("total", &self.total)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PolicyMaxTokens {
@@ -12130,23 +14130,42 @@ impl<'de> ::serde::Deserialize<'de> for PolicyResourceType {
 /// PolicyResourceTypes is a local type that wraps a slice of PolicyResourceType
 pub type PolicyResourceTypes = Vec<PolicyResourceType>;
 /// Policy specification
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicySpec {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Flavors>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<PolicyLocations>,
-    #[serde(rename = "maxTokens", skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<PolicyMaxTokens>,
-    #[serde(rename = "resourceTypes", skip_serializing_if = "Option::is_none")]
     pub resource_types: Option<PolicyResourceTypes>,
     /// Sandbox mode
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
     /// Policy type, can be location or flavor
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PolicySpecType>,
+}
+
+impl ::serde::Serialize for PolicySpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PolicySpec",
+                usize::from(self.flavors.is_some())
+                    + usize::from(self.locations.is_some())
+                    + usize::from(self.max_tokens.is_some())
+                    + usize::from(self.resource_types.is_some())
+                    + usize::from(self.sandbox.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("flavors", &self.flavors)
+            .optional("locations", &self.locations)
+            .optional("maxTokens", &self.max_tokens)
+            .optional("resourceTypes", &self.resource_types)
+            .optional("sandbox", &self.sandbox)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PolicySpec {
@@ -12315,19 +14334,37 @@ impl<'de> ::serde::Deserialize<'de> for PolicySpecType {
 }
 
 /// Per-resource counts of how many resources reference a policy. Computed by the policies listing endpoint to avoid client-side fan-out across the agents/models/functions/sandboxes/jobs listings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyUsageCounts {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agents: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub functions: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jobs: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandboxes: Option<i64>,
+}
+
+impl ::serde::Serialize for PolicyUsageCounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PolicyUsageCounts",
+                usize::from(self.agents.is_some())
+                    + usize::from(self.functions.is_some())
+                    + usize::from(self.jobs.is_some())
+                    + usize::from(self.models.is_some())
+                    + usize::from(self.sandboxes.is_some()),
+            )
+            .optional("agents", &self.agents)
+            .optional("functions", &self.functions)
+            .optional("jobs", &self.jobs)
+            .optional("models", &self.models)
+            .optional("sandboxes", &self.sandboxes)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PolicyUsageCounts {
@@ -12431,24 +14468,42 @@ impl PolicyUsageCounts {
 }
 
 /// Resources currently referencing a policy. Returned by GET /policies/{name}/usages so the policies UI can render attachments without fetching the agents/models/functions listings full.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PolicyUsages {
     /// Names of agents whose spec.policies contains this policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agents: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Names of functions whose spec.policies contains this policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub functions: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Names of jobs whose spec.policies contains this policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Names of models whose spec.policies contains this policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Names of sandboxes whose spec.policies contains this policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandboxes: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+}
+
+impl ::serde::Serialize for PolicyUsages {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PolicyUsages",
+                usize::from(self.agents.is_some())
+                    + usize::from(self.functions.is_some())
+                    + usize::from(self.jobs.is_some())
+                    + usize::from(self.models.is_some())
+                    + usize::from(self.sandboxes.is_some()),
+            )
+            .optional("agents", &self.agents)
+            .optional("functions", &self.functions)
+            .optional("jobs", &self.jobs)
+            .optional("models", &self.models)
+            .optional("sandboxes", &self.sandboxes)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PolicyUsages {
@@ -12509,17 +14564,33 @@ impl<'de> ::serde::Deserialize<'de> for PolicyUsages {
 }
 
 /// A port for a resource
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Port {
     /// The name of the port
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The protocol of the port
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<PortProtocol>,
     /// The target port of the port
     pub target: i64,
+}
+
+impl ::serde::Serialize for Port {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Port",
+                1 + usize::from(self.name.is_some())
+                    + usize::from(self.protocol.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("protocol", &self.protocol)
+            .field("target", &self.target)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Port {
@@ -12652,15 +14723,32 @@ impl<'de> ::serde::Deserialize<'de> for PortProtocol {
 /// Set of ports for a resource
 pub type Ports = Vec<Port>;
 /// Preview of a Resource
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Preview {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: PreviewMetadata,
     pub spec: PreviewSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl ::serde::Serialize for Preview {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Preview",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Preview {
@@ -12743,43 +14831,65 @@ impl Preview {
 }
 
 /// PreviewMetadata
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PreviewMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Model display name
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Preview name
     pub name: String,
     /// Resource name
-    #[serde(rename = "resourceName", skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// Resource type
-    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Workspace name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for PreviewMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PreviewMetadata",
+                1 + usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.resource_name.is_some())
+                    + usize::from(self.resource_type.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("displayName", &self.display_name)
+            .field("name", &self.name)
+            .optional("resourceName", &self.resource_name)
+            .optional("resourceType", &self.resource_type)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PreviewMetadata {
@@ -12932,43 +15042,65 @@ impl PreviewMetadata {
 }
 
 /// Preview of a Resource
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PreviewSpec {
     /// Custom domain bound to this preview
-    #[serde(rename = "customDomain", skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<String>,
     /// The expiration date for the preview in ISO 8601 format - 2024-12-31T23:59:59Z
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
     /// Port of the preview
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Prefix URL
-    #[serde(rename = "prefixUrl", skip_serializing_if = "Option::is_none")]
     pub prefix_url: Option<String>,
     /// Whether the preview is public
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Region where the preview is deployed, this is readonly
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Those headers will be set in all requests to your preview. This is especially useful to set the Authorization header.
-    #[serde(rename = "requestHeaders", skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Those headers will be set in all responses of your preview. This is especially useful to set the CORS headers.
-    #[serde(rename = "responseHeaders", skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Time to live for the preview (e.g., "1h", "24h", "7d"). After this duration, the preview will be automatically deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<String>,
     /// URL of the preview
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl ::serde::Serialize for PreviewSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PreviewSpec",
+                usize::from(self.custom_domain.is_some())
+                    + usize::from(self.expires.is_some())
+                    + usize::from(self.port.is_some())
+                    + usize::from(self.prefix_url.is_some())
+                    + usize::from(self.public.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.request_headers.is_some())
+                    + usize::from(self.response_headers.is_some())
+                    + usize::from(self.ttl.is_some()) + usize::from(self.url.is_some()),
+            )
+            .optional("customDomain", &self.custom_domain)
+            .optional("expires", &self.expires)
+            .optional("port", &self.port)
+            .optional("prefixUrl", &self.prefix_url)
+            .optional("public", &self.public)
+            .optional("region", &self.region)
+            .optional("requestHeaders", &self.request_headers)
+            .optional("responseHeaders", &self.response_headers)
+            .optional("ttl", &self.ttl)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PreviewSpec {
@@ -13155,11 +15287,23 @@ impl PreviewSpec {
 }
 
 /// Token for a Preview
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PreviewToken {
     pub metadata: PreviewTokenMetadata,
     pub spec: PreviewTokenSpec,
+}
+
+impl ::serde::Serialize for PreviewToken {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "PreviewToken", 2)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PreviewToken {
@@ -13211,23 +15355,41 @@ impl PreviewToken {
 }
 
 /// PreviewTokenMetadata
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PreviewTokenMetadata {
     /// Token name
     pub name: String,
     /// Preview name
-    #[serde(rename = "previewName", skip_serializing_if = "Option::is_none")]
     pub preview_name: Option<String>,
     /// Resource name
-    #[serde(rename = "resourceName", skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// Resource type
-    #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// Workspace name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for PreviewTokenMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PreviewTokenMetadata",
+                1 + usize::from(self.preview_name.is_some())
+                    + usize::from(self.resource_name.is_some())
+                    + usize::from(self.resource_type.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .field("name", &self.name)
+            .optional("previewName", &self.preview_name)
+            .optional("resourceName", &self.resource_name)
+            .optional("resourceType", &self.resource_type)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PreviewTokenMetadata {
@@ -13326,22 +15488,38 @@ impl PreviewTokenMetadata {
 }
 
 /// Spec for a Preview Token
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PreviewTokenSpec {
     /// Whether the token is expired
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// Expiration time of the token
-    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// Token
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+
+impl ::serde::Serialize for PreviewTokenSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PreviewTokenSpec",
+                usize::from(self.expired.is_some())
+                    + usize::from(self.expires_at.is_some())
+                    + usize::from(self.token.is_some()),
+            )
+            .optional("expired", &self.expired)
+            .optional("expiresAt", &self.expires_at)
+            .optional("token", &self.token)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PreviewTokenSpec {
@@ -13419,12 +15597,26 @@ impl PreviewTokenSpec {
 }
 
 /// Private location available for policies
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrivateLocation {
     /// Location name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for PrivateLocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PrivateLocation",
+                usize::from(self.name.is_some()),
+            )
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PrivateLocation {
@@ -13467,21 +15659,38 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLocation {
 }
 
 /// Proxy configuration for routing sandbox HTTP traffic through the platform proxy with MITM inspection and per-destination header/body injection
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProxyConfig {
     /// List of allowed external domains (allowlist). When set, only these domains are reachable. Supports wildcards (e.g. *.s3.amazonaws.com).
-    #[serde(rename = "allowedDomains", skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
     /// Domains that bypass the proxy entirely via the NO_PROXY directive. Traffic to these destinations goes direct, not through the CONNECT tunnel. Supports wildcards. Note that localhost, private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), 169.254.169.254, .local and .internal are always bypassed by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass: Option<Vec<String>>,
     /// List of forbidden external domains (denylist). When set, all domains except these are reachable. Supports wildcards (e.g. *.malware.com). If both allowedDomains and forbiddenDomains are set, allowedDomains takes precedence.
-    #[serde(rename = "forbiddenDomains", skip_serializing_if = "Option::is_none")]
     pub forbidden_domains: Option<Vec<String>>,
     /// Per-destination routing rules with header/body injection and secrets. Use destinations \["*"\] for global rules that apply to all destinations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub routing: Option<Vec<ProxyTarget>>,
+}
+
+impl ::serde::Serialize for ProxyConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ProxyConfig",
+                usize::from(self.allowed_domains.is_some())
+                    + usize::from(self.bypass.is_some())
+                    + usize::from(self.forbidden_domains.is_some())
+                    + usize::from(self.routing.is_some()),
+            )
+            .optional("allowedDomains", &self.allowed_domains)
+            .optional("bypass", &self.bypass)
+            .optional("forbiddenDomains", &self.forbidden_domains)
+            .optional("routing", &self.routing)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ProxyConfig {
@@ -13574,21 +15783,38 @@ impl ProxyConfig {
 }
 
 /// Routing rule that injects headers and body fields into requests matching the given destinations. Use destinations \["*"\] for a global rule that applies to all proxied traffic.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProxyTarget {
     /// Body fields to inject into matching requests. Values may contain {{SECRET:name}} references resolved from this rule's secrets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<::std::collections::BTreeMap<String, String>>,
     /// Destination domains this rule applies to. Use \["*"\] for a global rule that matches all destinations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destinations: Option<Vec<String>>,
     /// Headers to inject into matching requests. Values may contain {{SECRET:name}} references resolved from this rule's secrets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Named secret values for this routing rule, referenced in headers/body via {{SECRET:name}}. Stored encrypted at rest. Write-only: never returned in API responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secrets: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl ::serde::Serialize for ProxyTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ProxyTarget",
+                usize::from(self.body.is_some())
+                    + usize::from(self.destinations.is_some())
+                    + usize::from(self.headers.is_some())
+                    + usize::from(self.secrets.is_some()),
+            )
+            .optional("body", &self.body)
+            .optional("destinations", &self.destinations)
+            .optional("headers", &self.headers)
+            .optional("secrets", &self.secrets)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ProxyTarget {
@@ -13686,18 +15912,34 @@ impl ProxyTarget {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PublicIp {
     /// Description of the region/location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of public ipv4 addresses
-    #[serde(rename = "ipv4Cidrs", skip_serializing_if = "Option::is_none")]
     pub ipv4_cidrs: Option<Vec<String>>,
     /// List of public ipv6 addresses
-    #[serde(rename = "ipv6Cidrs", skip_serializing_if = "Option::is_none")]
     pub ipv6_cidrs: Option<Vec<String>>,
+}
+
+impl ::serde::Serialize for PublicIp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "PublicIp",
+                usize::from(self.description.is_some())
+                    + usize::from(self.ipv4_cidrs.is_some())
+                    + usize::from(self.ipv6_cidrs.is_some()),
+            )
+            .optional("description", &self.description)
+            .optional("ipv4Cidrs", &self.ipv4_cidrs)
+            .optional("ipv6Cidrs", &self.ipv6_cidrs)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for PublicIp {
@@ -13751,42 +15993,66 @@ impl<'de> ::serde::Deserialize<'de> for PublicIp {
 
 pub type PublicIps = ::std::collections::BTreeMap<String, PublicIp>;
 /// Region
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Region {
     /// S3-compatible endpoint URL for drive storage in this region. Use {s3Endpoint}/{bucketName} to access drive contents.
-    #[serde(rename = "agentDrivePublicUrl", skip_serializing_if = "Option::is_none")]
     pub agent_drive_public_url: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Region display name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<String>,
     /// Region display name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub continent: Option<String>,
     /// Region display name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Drives availability status - indicates if an S3 endpoint is configured for the region
-    #[serde(rename = "drivesAvailable", skip_serializing_if = "Option::is_none")]
     pub drives_available: Option<bool>,
     /// Egress availability status - indicates if network plane URL is configured for the region
-    #[serde(rename = "egressAvailable", skip_serializing_if = "Option::is_none")]
     pub egress_available: Option<bool>,
     /// Region display name
-    #[serde(rename = "infoGeneration", skip_serializing_if = "Option::is_none")]
     pub info_generation: Option<String>,
     /// Region display name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Whether this region supports mk3.1 (blaxel nodes). Required for Application and Job deployments.
-    #[serde(rename = "mk31Available", skip_serializing_if = "Option::is_none")]
     pub mk31_available: Option<bool>,
     /// Region name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Proxy availability status - indicates if the proxy plane is configured for the region
-    #[serde(rename = "proxyAvailable", skip_serializing_if = "Option::is_none")]
     pub proxy_available: Option<bool>,
+}
+
+impl ::serde::Serialize for Region {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Region",
+                usize::from(self.agent_drive_public_url.is_some())
+                    + usize::from(self.allowed.is_some())
+                    + usize::from(self.continent.is_some())
+                    + usize::from(self.country.is_some())
+                    + usize::from(self.drives_available.is_some())
+                    + usize::from(self.egress_available.is_some())
+                    + usize::from(self.info_generation.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.mk31_available.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.proxy_available.is_some()),
+            )
+            .optional("agentDrivePublicUrl", &self.agent_drive_public_url)
+            .optional("allowed", &self.allowed)
+            .optional("continent", &self.continent)
+            .optional("country", &self.country)
+            .optional("drivesAvailable", &self.drives_available)
+            .optional("egressAvailable", &self.egress_available)
+            .optional("infoGeneration", &self.info_generation)
+            .optional("location", &self.location)
+            .optional("mk31Available", &self.mk31_available)
+            .optional("name", &self.name)
+            .optional("proxyAvailable", &self.proxy_available)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Region {
@@ -13895,15 +16161,29 @@ impl<'de> ::serde::Deserialize<'de> for Region {
 }
 
 /// Repository
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Repository {
     /// Repository type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Repository URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl ::serde::Serialize for Repository {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Repository",
+                usize::from(self.r#type.is_some()) + usize::from(self.url.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Repository {
@@ -13971,24 +16251,41 @@ impl Repository {
 }
 
 /// Revision configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RevisionConfiguration {
     /// Active revision id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
     /// Canary revision id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canary: Option<String>,
     /// Canary revision percent
-    #[serde(rename = "canaryPercent", skip_serializing_if = "Option::is_none")]
     pub canary_percent: Option<i64>,
     /// Sticky session TTL in seconds (0 = disabled)
-    #[serde(rename = "stickySessionTtl", skip_serializing_if = "Option::is_none")]
     pub sticky_session_ttl: Option<i64>,
     /// Traffic percentage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic: Option<i64>,
+}
+
+impl ::serde::Serialize for RevisionConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "RevisionConfiguration",
+                usize::from(self.active.is_some()) + usize::from(self.canary.is_some())
+                    + usize::from(self.canary_percent.is_some())
+                    + usize::from(self.sticky_session_ttl.is_some())
+                    + usize::from(self.traffic.is_some()),
+            )
+            .optional("active", &self.active)
+            .optional("canary", &self.canary)
+            .optional("canaryPercent", &self.canary_percent)
+            .optional("stickySessionTtl", &self.sticky_session_ttl)
+            .optional("traffic", &self.traffic)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for RevisionConfiguration {
@@ -14092,41 +16389,61 @@ impl RevisionConfiguration {
 }
 
 /// Revision metadata
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RevisionMetadata {
     /// Is the revision active
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Is the revision canary
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canary: Option<bool>,
     /// Revision created at
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Revision created by
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Revision ID
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Is the revision previous active
-    #[serde(rename = "previousActive", skip_serializing_if = "Option::is_none")]
     pub previous_active: Option<bool>,
     /// Status of the revision
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Percent of traffic to the revision
-    #[serde(rename = "trafficPercent", skip_serializing_if = "Option::is_none")]
     pub traffic_percent: Option<i64>,
+}
+
+impl ::serde::Serialize for RevisionMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "RevisionMetadata",
+                usize::from(self.active.is_some()) + usize::from(self.canary.is_some())
+                    + usize::from(self.created_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.previous_active.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.traffic_percent.is_some()),
+            )
+            .optional("active", &self.active)
+            .optional("canary", &self.canary)
+            .optional("createdAt", &self.created_at)
+            .optional("createdBy", &self.created_by)
+            .optional("id", &self.id)
+            .optional("previousActive", &self.previous_active)
+            .optional("status", &self.status)
+            .optional("trafficPercent", &self.traffic_percent)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for RevisionMetadata {
@@ -14258,40 +16575,62 @@ impl<'de> ::serde::Deserialize<'de> for RuntimeGeneration {
 }
 
 /// Lightweight virtual machine for secure AI code execution. Sandboxes resume from standby in under 25ms and automatically scale to zero after inactivity, preserving memory state including running processes and filesystem.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Sandbox {
     /// Infrastructure failures recorded on the sandbox, oldest first (read-only, managed by the system)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<SandboxInfrastructureError>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     /// Time in seconds until the sandbox is automatically deleted based on TTL and lifecycle policies. Only present for sandboxes with lifecycle configured.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "expiresIn", skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Last time the sandbox was used (read-only, managed by the system)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastUsedAt", skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<String>,
     pub metadata: Metadata,
     /// Infrastructure generation this sandbox is deployed on (mk3.0 or mk3.1).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "nodeGeneration", skip_serializing_if = "Option::is_none")]
     pub node_generation: Option<String>,
     pub spec: SandboxSpec,
     /// Current state of the sandbox (read-only, managed by the system)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<SandboxState>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl ::serde::Serialize for Sandbox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Sandbox",
+                2 + usize::from(self.errors.is_some())
+                    + usize::from(self.events.is_some())
+                    + usize::from(self.expires_in.is_some())
+                    + usize::from(self.last_used_at.is_some())
+                    + usize::from(self.node_generation.is_some())
+                    + usize::from(self.state.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("errors", &self.errors)
+            .optional("events", &self.events)
+            .optional("expiresIn", &self.expires_in)
+            .optional("lastUsedAt", &self.last_used_at)
+            .field("metadata", &self.metadata)
+            .optional("nodeGeneration", &self.node_generation)
+            .field("spec", &self.spec)
+            .optional("state", &self.state)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Sandbox {
@@ -14439,50 +16778,76 @@ impl Sandbox {
 }
 
 /// Pre-configured sandbox template available in the Sandbox Hub for quick deployment with predefined tools and configurations
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxDefinition {
     /// Categories of the definition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// If the definition is coming soon
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coming_soon: Option<bool>,
     /// Description of the definition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Display name of the definition
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// If the definition is enterprise
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise: Option<bool>,
     /// If the definition is hidden
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Icon of the definition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// Image of the Sandbox definition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Long description of the definition
-    #[serde(rename = "longDescription", skip_serializing_if = "Option::is_none")]
     pub long_description: Option<String>,
     /// Memory of the Sandbox definition in MB
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Name of the artifact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Ports>,
     /// Tags of the definition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
     /// URL of the definition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxDefinition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxDefinition",
+                usize::from(self.categories.is_some())
+                    + usize::from(self.coming_soon.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.enterprise.is_some())
+                    + usize::from(self.hidden.is_some())
+                    + usize::from(self.icon.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.long_description.is_some())
+                    + usize::from(self.memory.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.ports.is_some())
+                    + usize::from(self.tags.is_some()) + usize::from(self.url.is_some()),
+            )
+            .optional("categories", &self.categories)
+            .optional("coming_soon", &self.coming_soon)
+            .optional("description", &self.description)
+            .optional("displayName", &self.display_name)
+            .optional("enterprise", &self.enterprise)
+            .optional("hidden", &self.hidden)
+            .optional("icon", &self.icon)
+            .optional("image", &self.image)
+            .optional("longDescription", &self.long_description)
+            .optional("memory", &self.memory)
+            .optional("name", &self.name)
+            .optional("ports", &self.ports)
+            .optional("tags", &self.tags)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxDefinition {
@@ -14609,31 +16974,52 @@ impl<'de> ::serde::Deserialize<'de> for SandboxDefinition {
 }
 
 /// Error response returned by the CreateSandbox endpoint with extended details about the failure
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxError {
     /// Error code identifying the kind of error (e.g., INVALID_IMAGE, QUOTA_EXCEEDED)
     pub code: String,
     /// Additional error details. For INVALID_IMAGE errors, includes requested_image and supported_images array.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Human-readable error message describing what went wrong
     pub message: String,
     /// Name of the sandbox that failed to create
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox_name: Option<String>,
     /// HTTP status code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// Processing step where the error occurred
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// ISO 8601 timestamp of when the error occurred
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Workspace name where the sandbox creation was attempted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxError",
+                2 + usize::from(self.details.is_some())
+                    + usize::from(self.sandbox_name.is_some())
+                    + usize::from(self.status_code.is_some())
+                    + usize::from(self.step.is_some())
+                    + usize::from(self.timestamp.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .field("code", &self.code)
+            .optional("details", &self.details)
+            .field("message", &self.message)
+            .optional("sandbox_name", &self.sandbox_name)
+            .optional("status_code", &self.status_code)
+            .optional("step", &self.step)
+            .optional("timestamp", &self.timestamp)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxError {
@@ -14717,30 +17103,48 @@ impl<'de> ::serde::Deserialize<'de> for SandboxError {
 }
 
 /// Request body for forking a sandbox into an application. Creates a new application or adds a canary revision to an existing one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxForkRequest {
     /// Custom domain for the application
-    #[serde(rename = "customDomain", skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<String>,
     /// Port to expose from the sandbox
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// URL prefix for the application
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Snapshot ID to fork from. When set, the application revision references this snapshot.
-    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Name of the target application to create or update
-    #[serde(rename = "targetName")]
     pub target_name: String,
     /// Target resource type to fork into
-    #[serde(rename = "targetType")]
     pub target_type: String,
     /// Traffic percentage for canary deployment (0-100). When set on an existing target, creates a new revision with this traffic percentage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic: Option<i64>,
+}
+
+impl ::serde::Serialize for SandboxForkRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxForkRequest",
+                2 + usize::from(self.custom_domain.is_some())
+                    + usize::from(self.port.is_some())
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(self.snapshot_id.is_some())
+                    + usize::from(self.traffic.is_some()),
+            )
+            .optional("customDomain", &self.custom_domain)
+            .optional("port", &self.port)
+            .optional("prefix", &self.prefix)
+            .optional("snapshotId", &self.snapshot_id)
+            .field("targetName", &self.target_name)
+            .field("targetType", &self.target_type)
+            .optional("traffic", &self.traffic)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxForkRequest {
@@ -14868,18 +17272,34 @@ impl SandboxForkRequest {
 }
 
 /// Response returned after forking a sandbox. Contains either the new sandbox or application depending on the fork type.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxForkResponse {
     /// Name of the created or updated resource
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The snapshot ID the fork was created from
-    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Type of resource that was created (sandbox or application)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SandboxForkResponseType>,
+}
+
+impl ::serde::Serialize for SandboxForkResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxForkResponse",
+                usize::from(self.name.is_some())
+                    + usize::from(self.snapshot_id.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("snapshotId", &self.snapshot_id)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxForkResponse {
@@ -14982,24 +17402,41 @@ impl<'de> ::serde::Deserialize<'de> for SandboxForkResponseType {
 }
 
 /// Infrastructure failure the compute plane reported for a sandbox
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxInfrastructureError {
     /// Stable code of the failure pattern
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Whether the failure was terminal, putting the sandbox in FAILED, as opposed to being cleared by a restart
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fatal: Option<bool>,
     /// Instance the failure was reported for
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     /// Reason reported with the failure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Time at which the failure was recorded
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxInfrastructureError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxInfrastructureError",
+                usize::from(self.code.is_some()) + usize::from(self.fatal.is_some())
+                    + usize::from(self.instance.is_some())
+                    + usize::from(self.message.is_some())
+                    + usize::from(self.time.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("fatal", &self.fatal)
+            .optional("instance", &self.instance)
+            .optional("message", &self.message)
+            .optional("time", &self.time)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxInfrastructureError {
@@ -15103,15 +17540,30 @@ impl SandboxInfrastructureError {
 }
 
 /// Lifecycle configuration controlling automatic sandbox deletion based on idle time, max age, or specific dates
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxLifecycle {
     /// List of expiration policies. Multiple policies can be combined; whichever condition is met first triggers the action.
-    #[serde(rename = "expirationPolicies", skip_serializing_if = "Option::is_none")]
     pub expiration_policies: Option<Vec<ExpirationPolicy>>,
     /// Duration to keep the sandbox record after termination for log access (e.g., '1h', '24h', '7d'). Defaults to 5m. Subject to maximum quota limits.
-    #[serde(rename = "terminatedRetention", skip_serializing_if = "Option::is_none")]
     pub terminated_retention: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxLifecycle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxLifecycle",
+                usize::from(self.expiration_policies.is_some())
+                    + usize::from(self.terminated_retention.is_some()),
+            )
+            .optional("expirationPolicies", &self.expiration_policies)
+            .optional("terminatedRetention", &self.terminated_retention)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxLifecycle {
@@ -15179,14 +17631,28 @@ impl SandboxLifecycle {
 }
 
 /// Cursor-paginated list of sandboxes. Returned starting with API version 2026-04-28; older API versions return a bare array.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxList {
     /// Page of sandboxes. Items use the lite shape (no inline event history) to keep the page payload small, matching the unpaginated response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Sandbox>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for SandboxList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxList {
@@ -15232,24 +17698,43 @@ impl<'de> ::serde::Deserialize<'de> for SandboxList {
 }
 
 /// Network configuration for a sandbox including subnet, firewall rulesets, domain filtering, egress IP binding, and proxy settings
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxNetwork {
     /// Deprecated: use proxy.allowedDomains instead. List of allowed external domains (allowlist). Kept for backward compatibility.
-    #[serde(rename = "allowedDomains", skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub egress: Option<EgressConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallConfig>,
     /// Deprecated: use proxy.forbiddenDomains instead. List of forbidden external domains (denylist). Kept for backward compatibility.
-    #[serde(rename = "forbiddenDomains", skip_serializing_if = "Option::is_none")]
     pub forbidden_domains: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy: Option<ProxyConfig>,
     /// Subnet name for the sandbox. Takes priority over any subnet derived from egress config. Defaults to "default" when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxNetwork {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxNetwork",
+                usize::from(self.allowed_domains.is_some())
+                    + usize::from(self.egress.is_some())
+                    + usize::from(self.firewall.is_some())
+                    + usize::from(self.forbidden_domains.is_some())
+                    + usize::from(self.proxy.is_some())
+                    + usize::from(self.subnet.is_some()),
+            )
+            .optional("allowedDomains", &self.allowed_domains)
+            .optional("egress", &self.egress)
+            .optional("firewall", &self.firewall)
+            .optional("forbiddenDomains", &self.forbidden_domains)
+            .optional("proxy", &self.proxy)
+            .optional("subnet", &self.subnet)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxNetwork {
@@ -15364,35 +17849,55 @@ impl SandboxNetwork {
 }
 
 /// Runtime configuration defining how the sandbox VM is provisioned and its resource limits
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxRuntime {
     /// Environment variables injected into the sandbox. Supports Kubernetes EnvVar format with valueFrom references.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<Vec<Env>>,
     /// Absolute expiration timestamp in ISO 8601 format when the sandbox will be deleted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
     /// Extra arguments for kernel selection. Supported keys: 'iptables', 'nfs' (mk3.0), 'tun' (mk3.1). Values: 'enabled' or 'disabled'. Determines which kernel variant the workload runs on. Immutable after creation.
-    #[serde(rename = "extraArgs", skip_serializing_if = "Option::is_none")]
     pub extra_args: Option<::std::collections::BTreeMap<String, String>>,
     /// Sandbox image to use. Can be a public Blaxel image (e.g., blaxel/base-image:latest) or a custom template image built with 'bl deploy'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Memory allocation in megabytes. Also determines CPU allocation (CPU cores = memory in MB / 2048, e.g., 4096MB = 2 CPUs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Ports>,
     /// Duration in seconds the pod needs to terminate gracefully. Defaults to 0 for immediate termination.
-    #[serde(
-        rename = "terminationGracePeriodSeconds",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub termination_grace_period_seconds: Option<i64>,
     /// Max-age from creation: the sandbox is deleted this long after it is created, regardless of activity (not an idle timeout). Units s, m, h, d, w (e.g., '30m', '24h', '7d', '2w'). For idle-based cleanup, use a lifecycle expiration policy of type ttl-idle.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxRuntime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxRuntime",
+                usize::from(self.envs.is_some()) + usize::from(self.expires.is_some())
+                    + usize::from(self.extra_args.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.memory.is_some())
+                    + usize::from(self.ports.is_some())
+                    + usize::from(self.termination_grace_period_seconds.is_some())
+                    + usize::from(self.ttl.is_some()),
+            )
+            .optional("envs", &self.envs)
+            .optional("expires", &self.expires)
+            .optional("extraArgs", &self.extra_args)
+            .optional("image", &self.image)
+            .optional("memory", &self.memory)
+            .optional("ports", &self.ports)
+            .optional(
+                "terminationGracePeriodSeconds",
+                &self.termination_grace_period_seconds,
+            )
+            .optional("ttl", &self.ttl)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxRuntime {
@@ -15547,28 +18052,46 @@ impl SandboxRuntime {
 }
 
 /// A scheduled task that executes a process inside the sandbox at specified times. Stored in the dedicated schedules table (no longer embedded in the sandbox spec).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxScheduleEntry {
     /// Creation timestamp (read-only).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Unique identifier for this schedule within its sandbox. Auto-generated if not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<SandboxScheduleInput>,
     /// Maximum number of execution records kept for this schedule. Once reached, recording a new execution deletes the oldest. Defaults to 100.
-    #[serde(rename = "maxExecutions", skip_serializing_if = "Option::is_none")]
     pub max_executions: Option<i64>,
     /// Type of schedule timing. 'cron' for recurring (5-field expression), 'at' for a specific RFC 3339 datetime, 'sleep' for a duration from now (resolved to 'at' on creation).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SandboxScheduleEntryType>,
     /// Timing value. For 'cron': a 5-field cron expression (e.g. '0 8 * * 1-5'). For 'at': an RFC 3339 datetime (e.g. '2026-07-01T09:00:00Z'). For 'sleep': a duration (e.g. '2h', '30m', '7d').
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxScheduleEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxScheduleEntry",
+                usize::from(self.created_at.is_some()) + usize::from(self.id.is_some())
+                    + usize::from(self.input.is_some())
+                    + usize::from(self.max_executions.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.value.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("id", &self.id)
+            .optional("input", &self.input)
+            .optional("maxExecutions", &self.max_executions)
+            .optional("type", &self.r#type)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleEntry {
@@ -15683,14 +18206,28 @@ impl SandboxScheduleEntry {
 }
 
 /// Cursor-paginated list of a sandbox's schedule definitions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxScheduleEntryList {
     /// Page of schedule definitions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SandboxScheduleEntry>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for SandboxScheduleEntryList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxScheduleEntryList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleEntryList {
@@ -15793,35 +18330,56 @@ impl<'de> ::serde::Deserialize<'de> for SandboxScheduleEntryType {
 }
 
 /// One recorded execution of a sandbox schedule. statusCode is the HTTP status from submitting the command to the sandbox (the scheduler does not wait for the command to finish). Stored in the dedicated scheduleexecutions table.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxScheduleExecution {
     /// Creation timestamp (read-only).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Reason the execution failed, naming the resource that could not be reached. Empty when the command was accepted by the sandbox.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// RFC 3339 time at which the command was submitted.
-    #[serde(rename = "executedAt", skip_serializing_if = "Option::is_none")]
     pub executed_at: Option<String>,
     /// Unique id of this execution within the schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the process started in the sandbox for this execution, used to look up its logs.
-    #[serde(rename = "processName", skip_serializing_if = "Option::is_none")]
     pub process_name: Option<String>,
     /// Id of the schedule this execution belongs to.
-    #[serde(rename = "scheduleId", skip_serializing_if = "Option::is_none")]
     pub schedule_id: Option<String>,
     /// HTTP status code returned when the scheduled command was submitted to the sandbox (0 if the sandbox could not be reached). 2xx/3xx means the command was accepted.
-    #[serde(rename = "statusCode", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// Process timeout in seconds for this execution. The UI uses it to scope the log view to \[executedAt, executedAt+timeout\]. 0 when the schedule set no timeout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+
+impl ::serde::Serialize for SandboxScheduleExecution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxScheduleExecution",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.error.is_some())
+                    + usize::from(self.executed_at.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.process_name.is_some())
+                    + usize::from(self.schedule_id.is_some())
+                    + usize::from(self.status_code.is_some())
+                    + usize::from(self.timeout.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("error", &self.error)
+            .optional("executedAt", &self.executed_at)
+            .optional("id", &self.id)
+            .optional("processName", &self.process_name)
+            .optional("scheduleId", &self.schedule_id)
+            .optional("statusCode", &self.status_code)
+            .optional("timeout", &self.timeout)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleExecution {
@@ -15903,14 +18461,28 @@ impl<'de> ::serde::Deserialize<'de> for SandboxScheduleExecution {
 }
 
 /// Cursor-paginated list of a sandbox's schedule execution history (across all its schedules).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxScheduleExecutionList {
     /// Page of schedule executions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SandboxScheduleExecution>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for SandboxScheduleExecutionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxScheduleExecutionList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleExecutionList {
@@ -15959,27 +18531,45 @@ impl<'de> ::serde::Deserialize<'de> for SandboxScheduleExecutionList {
 }
 
 /// Process execution configuration for a scheduled sandbox task
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxScheduleInput {
     /// Shell command to execute inside the sandbox
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// Environment variables to set for the process. May contain secrets, so values are encrypted at rest and masked in API responses unless an admin requests show_secrets=true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<::std::collections::BTreeMap<String, String>>,
     /// Keep the sandbox alive (disable scale-to-zero) while the process runs. Defaults to true.
-    #[serde(rename = "keepAlive", skip_serializing_if = "Option::is_none")]
     pub keep_alive: Option<bool>,
     /// Optional name for the process (used to retrieve status/logs)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Timeout in seconds for the process. Defaults to 600 (10 minutes). Set to 0 for no timeout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Working directory for the command
-    #[serde(rename = "workingDir", skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxScheduleInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxScheduleInput",
+                usize::from(self.command.is_some()) + usize::from(self.env.is_some())
+                    + usize::from(self.keep_alive.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.timeout.is_some())
+                    + usize::from(self.working_dir.is_some()),
+            )
+            .optional("command", &self.command)
+            .optional("env", &self.env)
+            .optional("keepAlive", &self.keep_alive)
+            .optional("name", &self.name)
+            .optional("timeout", &self.timeout)
+            .optional("workingDir", &self.working_dir)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleInput {
@@ -16094,27 +18684,45 @@ impl SandboxScheduleInput {
 }
 
 /// A point-in-time snapshot of a sandbox that can be used for forking into a new sandbox or application.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxSnapshot {
     /// When the snapshot was created
-    #[serde(rename = "createdAt")]
     pub created_at: String,
     /// Who created the snapshot
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Unique snapshot identifier
     pub id: String,
     /// Optional human-readable name for the snapshot
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Name of the source sandbox
-    #[serde(rename = "sandboxName")]
     pub sandbox_name: String,
     /// Status of the snapshot (pending, ready, failed)
     pub status: String,
     /// Workspace of the source sandbox
     pub workspace: String,
+}
+
+impl ::serde::Serialize for SandboxSnapshot {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxSnapshot",
+                5 + usize::from(self.created_by.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .field("createdAt", &self.created_at)
+            .optional("createdBy", &self.created_by)
+            .field("id", &self.id)
+            .optional("name", &self.name)
+            .field("sandboxName", &self.sandbox_name)
+            .field("status", &self.status)
+            .field("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSnapshot {
@@ -16194,12 +18802,26 @@ impl<'de> ::serde::Deserialize<'de> for SandboxSnapshot {
 }
 
 /// Request body for creating a snapshot of a sandbox. Captures the current sandbox state.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxSnapshotRequest {
     /// Optional human-readable name for the snapshot
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxSnapshotRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxSnapshotRequest",
+                usize::from(self.name.is_some()),
+            )
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSnapshotRequest {
@@ -16258,28 +18880,48 @@ impl SandboxSnapshotRequest {
 
 pub type SandboxSnapshots = Vec<SandboxSnapshot>;
 /// Configuration for a sandbox including its image, memory, ports, region, and lifecycle policies
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxSpec {
     /// When false, the sandbox is disabled and will not accept connections
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<SandboxLifecycle>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<SandboxNetwork>,
     /// Region where the sandbox should be created (e.g. us-pdx-1, eu-lon-1). If not specified, defaults to the region closest to the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<SandboxRuntime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<VolumeAttachments>,
     /// VPC name for the sandbox. Defaults to "default" when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
+}
+
+impl ::serde::Serialize for SandboxSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxSpec",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.lifecycle.is_some())
+                    + usize::from(self.network.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.runtime.is_some())
+                    + usize::from(self.volumes.is_some())
+                    + usize::from(self.vpc.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("lifecycle", &self.lifecycle)
+            .optional("network", &self.network)
+            .optional("region", &self.region)
+            .optional("runtime", &self.runtime)
+            .optional("volumes", &self.volumes)
+            .optional("vpc", &self.vpc)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSpec {
@@ -16454,12 +19096,22 @@ impl<'de> ::serde::Deserialize<'de> for SandboxState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ShareCustomDomainBody {
     /// Name of the workspace to share the domain with, or "account" to share with every workspace of the account.
-    #[serde(rename = "targetWorkspace")]
     pub target_workspace: String,
+}
+
+impl ::serde::Serialize for ShareCustomDomainBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "ShareCustomDomainBody", 1)
+            .field("targetWorkspace", &self.target_workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ShareCustomDomainBody {
@@ -16513,15 +19165,29 @@ impl ShareCustomDomainBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ShareImageBody {
     /// Account ID of the target workspace. Required when the target workspace belongs to a different account than the source workspace (anti-spam).
-    #[serde(rename = "targetAccountId", skip_serializing_if = "Option::is_none")]
     pub target_account_id: Option<String>,
     /// Name of the workspace to share the image with
-    #[serde(rename = "targetWorkspace")]
     pub target_workspace: String,
+}
+
+impl ::serde::Serialize for ShareImageBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ShareImageBody",
+                1 + usize::from(self.target_account_id.is_some()),
+            )
+            .optional("targetAccountId", &self.target_account_id)
+            .field("targetWorkspace", &self.target_workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ShareImageBody {
@@ -16589,11 +19255,23 @@ impl ShareImageBody {
 /// An SSO domain links an email domain (e.g., acme.com) to a workspace so that
 /// users with that email domain are redirected to the workspace's
 /// SSO/SAML identity provider during login.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SsoDomain {
     pub metadata: SsoDomainMetadata,
     pub spec: SsoDomainSpec,
+}
+
+impl ::serde::Serialize for SsoDomain {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "SsoDomain", 2)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SsoDomain {
@@ -16638,38 +19316,58 @@ impl<'de> ::serde::Deserialize<'de> for SsoDomain {
 }
 
 /// SSO domain metadata
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SsoDomainMetadata {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Account ID
-    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Display name for the SSO domain
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Domain name (e.g., "acme.com")
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for SsoDomainMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SsoDomainMetadata",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.account_id.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("accountId", &self.account_id)
+            .optional("displayName", &self.display_name)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SsoDomainMetadata {
@@ -16746,50 +19444,72 @@ impl<'de> ::serde::Deserialize<'de> for SsoDomainMetadata {
 }
 
 /// SSO domain specification
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SsoDomainSpec {
     /// List of allowed login methods for this domain. When set, users with this email domain can only use the specified methods. Possible values are google, saml, email. Empty list means no restriction.
-    #[serde(rename = "allowedAuthMethods", skip_serializing_if = "Option::is_none")]
     pub allowed_auth_methods: Option<Vec<String>>,
     /// List of workspace names where users with this domain auto-join on login
-    #[serde(rename = "autoJoinWorkspaces", skip_serializing_if = "Option::is_none")]
     pub auto_join_workspaces: Option<Vec<String>>,
     /// The authentication method last used by a user with this domain (google, saml, email)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastUsedAuthMethod", skip_serializing_if = "Option::is_none")]
     pub last_used_auth_method: Option<String>,
     /// Timestamp of when the last authentication method was used
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastUsedAuthMethodAt", skip_serializing_if = "Option::is_none")]
     pub last_used_auth_method_at: Option<String>,
     /// Last verification attempt timestamp
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastVerifiedAt", skip_serializing_if = "Option::is_none")]
     pub last_verified_at: Option<String>,
     /// Current verification status of the domain (pending, verified, failed)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DomainSpecStatus>,
     /// DNS TXT record name that must be created for verification
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "txtRecordName", skip_serializing_if = "Option::is_none")]
     pub txt_record_name: Option<String>,
     /// DNS TXT record value that must be set for verification
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "txtRecordValue", skip_serializing_if = "Option::is_none")]
     pub txt_record_value: Option<String>,
     /// Error message if verification failed
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "verificationError", skip_serializing_if = "Option::is_none")]
     pub verification_error: Option<String>,
+}
+
+impl ::serde::Serialize for SsoDomainSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SsoDomainSpec",
+                usize::from(self.allowed_auth_methods.is_some())
+                    + usize::from(self.auto_join_workspaces.is_some())
+                    + usize::from(self.last_used_auth_method.is_some())
+                    + usize::from(self.last_used_auth_method_at.is_some())
+                    + usize::from(self.last_verified_at.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.txt_record_name.is_some())
+                    + usize::from(self.txt_record_value.is_some())
+                    + usize::from(self.verification_error.is_some()),
+            )
+            .optional("allowedAuthMethods", &self.allowed_auth_methods)
+            .optional("autoJoinWorkspaces", &self.auto_join_workspaces)
+            .optional("lastUsedAuthMethod", &self.last_used_auth_method)
+            .optional("lastUsedAuthMethodAt", &self.last_used_auth_method_at)
+            .optional("lastVerifiedAt", &self.last_verified_at)
+            .optional("status", &self.status)
+            .optional("txtRecordName", &self.txt_record_name)
+            .optional("txtRecordValue", &self.txt_record_value)
+            .optional("verificationError", &self.verification_error)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SsoDomainSpec {
@@ -16958,45 +19678,69 @@ impl<'de> ::serde::Deserialize<'de> for Status {
 }
 
 /// Blaxel template
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Template {
     /// Default branch of the template
-    #[serde(rename = "defaultBranch", skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Description of the template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Number of downloads/clones of the repository
-    #[serde(rename = "downloadCount", skip_serializing_if = "Option::is_none")]
     pub download_count: Option<i64>,
     /// Number of forks the repository has
-    #[serde(rename = "forksCount", skip_serializing_if = "Option::is_none")]
     pub forks_count: Option<i64>,
     /// URL to the template's icon
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// URL to the template's icon in dark mode
-    #[serde(rename = "iconDark", skip_serializing_if = "Option::is_none")]
     pub icon_dark: Option<String>,
     /// Name of the template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// SHA of the variable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     /// Number of stars the repository has
-    #[serde(rename = "starCount", skip_serializing_if = "Option::is_none")]
     pub star_count: Option<i64>,
     /// Topic of the template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
     /// URL of the template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Variables of the template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<TemplateVariable>>,
+}
+
+impl ::serde::Serialize for Template {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Template",
+                usize::from(self.default_branch.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.download_count.is_some())
+                    + usize::from(self.forks_count.is_some())
+                    + usize::from(self.icon.is_some())
+                    + usize::from(self.icon_dark.is_some())
+                    + usize::from(self.name.is_some()) + usize::from(self.sha.is_some())
+                    + usize::from(self.star_count.is_some())
+                    + usize::from(self.topics.is_some())
+                    + usize::from(self.url.is_some())
+                    + usize::from(self.variables.is_some()),
+            )
+            .optional("defaultBranch", &self.default_branch)
+            .optional("description", &self.description)
+            .optional("downloadCount", &self.download_count)
+            .optional("forksCount", &self.forks_count)
+            .optional("icon", &self.icon)
+            .optional("iconDark", &self.icon_dark)
+            .optional("name", &self.name)
+            .optional("sha", &self.sha)
+            .optional("starCount", &self.star_count)
+            .optional("topics", &self.topics)
+            .optional("url", &self.url)
+            .optional("variables", &self.variables)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Template {
@@ -17111,24 +19855,41 @@ impl<'de> ::serde::Deserialize<'de> for Template {
 }
 
 /// Blaxel template variable
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TemplateVariable {
     /// Description of the variable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Integration of the variable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<String>,
     /// Name of the variable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Path of the variable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Whether the variable is secret
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
+}
+
+impl ::serde::Serialize for TemplateVariable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "TemplateVariable",
+                usize::from(self.description.is_some())
+                    + usize::from(self.integration.is_some())
+                    + usize::from(self.name.is_some()) + usize::from(self.path.is_some())
+                    + usize::from(self.secret.is_some()),
+            )
+            .optional("description", &self.description)
+            .optional("integration", &self.integration)
+            .optional("name", &self.name)
+            .optional("path", &self.path)
+            .optional("secret", &self.secret)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for TemplateVariable {
@@ -17188,20 +19949,38 @@ impl<'de> ::serde::Deserialize<'de> for TemplateVariable {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TestFeatureFlagResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Format: `date-time`.
-    #[serde(rename = "evaluatedAt", skip_serializing_if = "Option::is_none")]
     pub evaluated_at: Option<String>,
-    #[serde(rename = "featureKey", skip_serializing_if = "Option::is_none")]
     pub feature_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+}
+
+impl ::serde::Serialize for TestFeatureFlagResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "TestFeatureFlagResponse",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.evaluated_at.is_some())
+                    + usize::from(self.feature_key.is_some())
+                    + usize::from(self.payload.is_some())
+                    + usize::from(self.variant.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("evaluatedAt", &self.evaluated_at)
+            .optional("featureKey", &self.feature_key)
+            .optional("payload", &self.payload)
+            .optional("variant", &self.variant)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for TestFeatureFlagResponse {
@@ -17262,19 +20041,34 @@ impl<'de> ::serde::Deserialize<'de> for TestFeatureFlagResponse {
 }
 
 /// Time fields for Persistence
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TimeFields {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+
+impl ::serde::Serialize for TimeFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "TimeFields",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for TimeFields {
@@ -17320,20 +20114,36 @@ impl<'de> ::serde::Deserialize<'de> for TimeFields {
 }
 
 /// Trigger configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Trigger {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<TriggerConfiguration>,
     /// Enable or disable the trigger (default: true)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Identifier of the trigger. Optional — the server auto-generates a unique id when one is not provided, and disambiguates duplicates within a resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of trigger, can be http or http-async
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TriggerType>,
+}
+
+impl ::serde::Serialize for Trigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Trigger",
+                usize::from(self.configuration.is_some())
+                    + usize::from(self.enabled.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.r#type.is_some()),
+            )
+            .optional("configuration", &self.configuration)
+            .optional("enabled", &self.enabled)
+            .optional("id", &self.id)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Trigger {
@@ -17426,35 +20236,56 @@ impl Trigger {
 }
 
 /// Trigger configuration
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TriggerConfiguration {
     /// The authentication type of the trigger
-    #[serde(rename = "authenticationType", skip_serializing_if = "Option::is_none")]
     pub authentication_type: Option<String>,
     /// The callback secret for async triggers (auto-generated, encrypted)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "callbackSecret", skip_serializing_if = "Option::is_none")]
     pub callback_secret: Option<String>,
     /// The callback URL for async triggers (optional)
-    #[serde(rename = "callbackUrl", skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// The path of the trigger
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The retry of the trigger
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<i64>,
     /// The schedule of the trigger, cron expression * * * * *
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
     /// The tasks configuration of the cronjob
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<TriggerConfigurationTask>>,
     /// The timeout in seconds for async triggers (max 900s, MK3 only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+
+impl ::serde::Serialize for TriggerConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "TriggerConfiguration",
+                usize::from(self.authentication_type.is_some())
+                    + usize::from(self.callback_secret.is_some())
+                    + usize::from(self.callback_url.is_some())
+                    + usize::from(self.path.is_some())
+                    + usize::from(self.retry.is_some())
+                    + usize::from(self.schedule.is_some())
+                    + usize::from(self.tasks.is_some())
+                    + usize::from(self.timeout.is_some()),
+            )
+            .optional("authenticationType", &self.authentication_type)
+            .optional("callbackSecret", &self.callback_secret)
+            .optional("callbackUrl", &self.callback_url)
+            .optional("path", &self.path)
+            .optional("retry", &self.retry)
+            .optional("schedule", &self.schedule)
+            .optional("tasks", &self.tasks)
+            .optional("timeout", &self.timeout)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for TriggerConfiguration {
@@ -17657,15 +20488,30 @@ impl<'de> ::serde::Deserialize<'de> for TriggerType {
 
 /// Triggers to use your agent
 pub type Triggers = Vec<Trigger>;
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateWorkspaceServiceAccountBody {
     /// Service account description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Service account name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::serde::Serialize for UpdateWorkspaceServiceAccountBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "UpdateWorkspaceServiceAccountBody",
+                usize::from(self.description.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("description", &self.description)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for UpdateWorkspaceServiceAccountBody {
@@ -17732,11 +20578,22 @@ impl UpdateWorkspaceServiceAccountBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateWorkspaceUserRoleBody {
     /// The new role to assign to the user
     pub role: String,
+}
+
+impl ::serde::Serialize for UpdateWorkspaceUserRoleBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "UpdateWorkspaceUserRoleBody", 1)
+            .field("role", &self.role)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for UpdateWorkspaceUserRoleBody {
@@ -17789,25 +20646,44 @@ impl UpdateWorkspaceUserRoleBody {
 }
 
 /// Persistent storage volume that can be attached to sandboxes for durable file storage across sessions. Volumes survive sandbox deletion and can be reattached to new sandboxes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Volume {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: Metadata,
     pub spec: VolumeSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<VolumeState>,
     /// Volume status computed from events
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Timestamp when the volume was marked for termination
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "terminatedAt", skip_serializing_if = "Option::is_none")]
     pub terminated_at: Option<String>,
+}
+
+impl ::serde::Serialize for Volume {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Volume",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.state.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.terminated_at.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("state", &self.state)
+            .optional("status", &self.status)
+            .optional("terminatedAt", &self.terminated_at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Volume {
@@ -17912,24 +20788,41 @@ impl Volume {
 }
 
 /// Configuration for attaching a volume to a sandbox at a specific filesystem path. Defaults to a persistent volume; set type to "ephemeral" for disk-backed scratch space created with the sandbox and destroyed when it stops.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VolumeAttachment {
     /// Absolute filesystem path where the volume will be mounted inside the sandbox
-    #[serde(rename = "mountPath", skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
     /// For persistent volumes, the name of the volume resource to attach (must exist in the same workspace and region). For ephemeral volumes, an identifier used to reference the volume internally.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// If true, the volume is mounted read-only and cannot be modified by the sandbox
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Storage capacity in megabytes. Required for ephemeral volumes, ignored for persistent volumes.
-    #[serde(rename = "sizeMb", skip_serializing_if = "Option::is_none")]
     pub size_mb: Option<i64>,
     /// Type of volume. Defaults to "persistent" (an existing volume resource). Use "ephemeral" for temporary disk-backed storage created with the sandbox.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<VolumeAttachmentType>,
+}
+
+impl ::serde::Serialize for VolumeAttachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "VolumeAttachment",
+                usize::from(self.mount_path.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.read_only.is_some())
+                    + usize::from(self.size_mb.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("mountPath", &self.mount_path)
+            .optional("name", &self.name)
+            .optional("readOnly", &self.read_only)
+            .optional("sizeMb", &self.size_mb)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for VolumeAttachment {
@@ -18084,14 +20977,28 @@ impl<'de> ::serde::Deserialize<'de> for VolumeAttachmentType {
 
 pub type VolumeAttachments = Vec<VolumeAttachment>;
 /// Cursor-paginated list of volumes. Returned starting with API version 2026-04-28; older API versions return a bare array. Items use the lite shape (no inline event history).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VolumeList {
     /// Page of volumes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<LiteVolume>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<PaginationMeta>,
+}
+
+impl ::serde::Serialize for VolumeList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "VolumeList",
+                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+            )
+            .optional("data", &self.data)
+            .optional("meta", &self.meta)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for VolumeList {
@@ -18137,18 +21044,33 @@ impl<'de> ::serde::Deserialize<'de> for VolumeList {
 }
 
 /// Immutable volume configuration set at creation time (size and region cannot be changed after creation)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VolumeSpec {
     /// Deployment region for the volume (e.g., us-pdx-1, eu-lon-1). Must match the region of sandboxes it attaches to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Storage capacity in megabytes. Can be increased after creation but not decreased.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Volume template to initialize from, with optional revision (e.g., "mytemplate:1" or "mytemplate:latest")
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+}
+
+impl ::serde::Serialize for VolumeSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "VolumeSpec",
+                usize::from(self.region.is_some()) + usize::from(self.size.is_some())
+                    + usize::from(self.template.is_some()),
+            )
+            .optional("region", &self.region)
+            .optional("size", &self.size)
+            .optional("template", &self.template)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for VolumeSpec {
@@ -18226,12 +21148,26 @@ impl VolumeSpec {
 }
 
 /// Current runtime state of the volume including attachment status
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VolumeState {
     /// Resource currently using this volume in format "type:name" (e.g., "sandbox:my-sandbox"). Empty if not attached.
-    #[serde(rename = "attachedTo", skip_serializing_if = "Option::is_none")]
     pub attached_to: Option<String>,
+}
+
+impl ::serde::Serialize for VolumeState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "VolumeState",
+                usize::from(self.attached_to.is_some()),
+            )
+            .optional("attachedTo", &self.attached_to)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for VolumeState {
@@ -18287,16 +21223,33 @@ impl VolumeState {
 }
 
 /// Volume template for creating pre-configured volumes
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VolumeTemplate {
     pub metadata: Metadata,
     pub spec: VolumeTemplateSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<VolumeTemplateState>,
     /// List of versions for this template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<VolumeTemplateVersion>>,
+}
+
+impl ::serde::Serialize for VolumeTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "VolumeTemplate",
+                2 + usize::from(self.state.is_some())
+                    + usize::from(self.versions.is_some()),
+            )
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("state", &self.state)
+            .optional("versions", &self.versions)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplate {
@@ -18379,15 +21332,30 @@ impl VolumeTemplate {
 }
 
 /// Volume template specification
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VolumeTemplateSpec {
     /// Default size of the volume in MB
-    #[serde(rename = "defaultSize", skip_serializing_if = "Option::is_none")]
     pub default_size: Option<i64>,
     /// Description of the volume template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl ::serde::Serialize for VolumeTemplateSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "VolumeTemplateSpec",
+                usize::from(self.default_size.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("defaultSize", &self.default_size)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplateSpec {
@@ -18455,29 +21423,46 @@ impl VolumeTemplateSpec {
 }
 
 /// Volume template state
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VolumeTemplateState {
     /// Timestamp of last version upload
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastVersionUploadedAt", skip_serializing_if = "Option::is_none")]
     pub last_version_uploaded_at: Option<String>,
     /// Current/latest S3 version ID
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "latestVersion", skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
     /// Status of the volume template (created, ready, error)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<VolumeTemplateStateStatus>,
     /// Total number of versions for this template
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "versionCount", skip_serializing_if = "Option::is_none")]
     pub version_count: Option<i64>,
+}
+
+impl ::serde::Serialize for VolumeTemplateState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "VolumeTemplateState",
+                usize::from(self.last_version_uploaded_at.is_some())
+                    + usize::from(self.latest_version.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.version_count.is_some()),
+            )
+            .optional("lastVersionUploadedAt", &self.last_version_uploaded_at)
+            .optional("latestVersion", &self.latest_version)
+            .optional("status", &self.status)
+            .optional("versionCount", &self.version_count)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplateState {
@@ -18624,45 +21609,66 @@ impl<'de> ::serde::Deserialize<'de> for VolumeTemplateStateStatus {
 }
 
 /// Volume template version tracking individual versions of template content
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VolumeTemplateVersion {
     /// S3 bucket name where this version is stored
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// Size of the template content in bytes
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "contentSize", skip_serializing_if = "Option::is_none")]
     pub content_size: Option<i64>,
     /// Name of the template version
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// AWS region where this version is stored
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Status of the version (CREATED, READY, FAILED)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<VolumeTemplateVersionStatus>,
     /// Template name this version belongs to
-    #[serde(rename = "templateName", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// S3 version ID for this template version
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "versionId", skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// Workspace name
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+
+impl ::serde::Serialize for VolumeTemplateVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "VolumeTemplateVersion",
+                usize::from(self.bucket.is_some())
+                    + usize::from(self.content_size.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.template_name.is_some())
+                    + usize::from(self.version_id.is_some())
+                    + usize::from(self.workspace.is_some()),
+            )
+            .optional("bucket", &self.bucket)
+            .optional("contentSize", &self.content_size)
+            .optional("name", &self.name)
+            .optional("region", &self.region)
+            .optional("status", &self.status)
+            .optional("templateName", &self.template_name)
+            .optional("versionId", &self.version_id)
+            .optional("workspace", &self.workspace)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplateVersion {
@@ -18862,15 +21868,32 @@ impl<'de> ::serde::Deserialize<'de> for VolumeTemplateVersionStatus {
 }
 
 /// Virtual Private Cloud scoped to a workspace for network isolation and dedicated egress
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Vpc {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<CoreEvents>,
     pub metadata: Metadata,
     pub spec: VpcSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl ::serde::Serialize for Vpc {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Vpc",
+                2 + usize::from(self.events.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("events", &self.events)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Vpc {
@@ -18955,70 +21978,98 @@ impl Vpc {
 /// VPC specification (controlplane-only, no external resources)
 pub type VpcSpec = ::serde_json::Map<String, ::serde_json::Value>;
 /// Tenant container that groups all Blaxel resources (agents, functions, models, etc.) with shared team access control and billing.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Workspace {
     /// The date and time when the resource was created
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The date and time when the resource was updated
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// The user or service account who created the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The user or service account who updated the resource
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// Workspace account id
-    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Workspace display name
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Group-to-role mappings for directory sync (SCIM) group membership
-    #[serde(rename = "groupMappings", skip_serializing_if = "Option::is_none")]
     pub group_mappings: Option<Vec<GroupWorkspaceMapping>>,
-    #[serde(rename = "hipaaInfo", skip_serializing_if = "Option::is_none")]
     pub hipaa_info: Option<WorkspaceHipaaInfo>,
     /// Autogenerated unique workspace id
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<MetadataLabels>,
     /// Workspace name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Workspace write region
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Per-resource counts (agents, functions, models, sandboxes, policies, jobs, volumes, drives, volumetemplates, integrationconnections, previews, customdomains, serviceaccounts, images). Only populated when GetWorkspace is called with ?countResources=true.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "resourceCounts", skip_serializing_if = "Option::is_none")]
     pub resource_counts: Option<::std::collections::BTreeMap<String, i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<WorkspaceRuntime>,
     /// Workspace status (created, account_binded, account_configured, workspace_configured, ready, error)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WorkspaceStatus>,
     /// Reason for current status (only set for error status)
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "statusReason", skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+}
+
+impl ::serde::Serialize for Workspace {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Workspace",
+                usize::from(self.created_at.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.updated_by.is_some())
+                    + usize::from(self.account_id.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.group_mappings.is_some())
+                    + usize::from(self.hipaa_info.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.labels.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.resource_counts.is_some())
+                    + usize::from(self.runtime.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.status_reason.is_some()),
+            )
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdBy", &self.created_by)
+            .optional("updatedBy", &self.updated_by)
+            .optional("accountId", &self.account_id)
+            .optional("displayName", &self.display_name)
+            .optional("groupMappings", &self.group_mappings)
+            .optional("hipaaInfo", &self.hipaa_info)
+            .optional("id", &self.id)
+            .optional("labels", &self.labels)
+            .optional("name", &self.name)
+            .optional("region", &self.region)
+            .optional("resourceCounts", &self.resource_counts)
+            .optional("runtime", &self.runtime)
+            .optional("status", &self.status)
+            .optional("statusReason", &self.status_reason)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Workspace {
@@ -19280,18 +22331,34 @@ impl Workspace {
 }
 
 /// Result of a workspace-name availability check.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WorkspaceAvailability {
     /// Whether the requested workspace name is available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
     /// Human-readable explanation suitable for display in the UI. Empty when available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Machine-readable reason explaining why the name is unavailable. Empty when available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<WorkspaceAvailabilityReason>,
+}
+
+impl ::serde::Serialize for WorkspaceAvailability {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "WorkspaceAvailability",
+                usize::from(self.available.is_some())
+                    + usize::from(self.message.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .optional("available", &self.available)
+            .optional("message", &self.message)
+            .optional("reason", &self.reason)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceAvailability {
@@ -19404,14 +22471,29 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceAvailabilityReason {
 }
 
 /// HIPAA compliance state for a workspace. `accountEnabled` mirrors the account-level `hipaa_compliance` addon (set server-side from operator tooling and Stripe billing events). `unsafe` records a per-workspace opt-out toggled from workspace settings; absent when the account does not have the addon.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WorkspaceHipaaInfo {
     /// True when the parent account has the HIPAA compliance addon active. Set server-side from operator tooling and Stripe billing events; cannot be changed from workspace settings.
-    #[serde(rename = "accountEnabled", skip_serializing_if = "Option::is_none")]
     pub account_enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#unsafe: Option<WorkspaceHipaaUnsafe>,
+}
+
+impl ::serde::Serialize for WorkspaceHipaaInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "WorkspaceHipaaInfo",
+                usize::from(self.account_enabled.is_some())
+                    + usize::from(self.r#unsafe.is_some()),
+            )
+            .optional("accountEnabled", &self.account_enabled)
+            .optional("unsafe", &self.r#unsafe)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceHipaaInfo {
@@ -19479,22 +22561,38 @@ impl WorkspaceHipaaInfo {
 }
 
 /// Per-workspace HIPAA opt-out record. Toggled from workspace settings; the backend stamps `updatedBy` and `updatedAt`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WorkspaceHipaaUnsafe {
     /// True marks this workspace as HIPAA-unsafe (NOT compliant), overriding the account-level addon. False marks the workspace as HIPAA compliant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// RFC3339 timestamp when the opt-out was last toggled. Stamped server-side.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// User id (sub) of the actor that last toggled this opt-out. Stamped server-side.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "updatedBy", skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
+}
+
+impl ::serde::Serialize for WorkspaceHipaaUnsafe {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "WorkspaceHipaaUnsafe",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.updated_by.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("updatedAt", &self.updated_at)
+            .optional("updatedBy", &self.updated_by)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceHipaaUnsafe {
@@ -19572,14 +22670,29 @@ impl WorkspaceHipaaUnsafe {
 }
 
 /// Runtime configuration for the workspace infrastructure
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WorkspaceRuntime {
     /// Infrastructure generation version for the workspace (affects available features and deployment behavior)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generation: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<WorkspaceSandboxSettings>,
+}
+
+impl ::serde::Serialize for WorkspaceRuntime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "WorkspaceRuntime",
+                usize::from(self.generation.is_some())
+                    + usize::from(self.sandbox.is_some()),
+            )
+            .optional("generation", &self.generation)
+            .optional("sandbox", &self.sandbox)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceRuntime {
@@ -19647,12 +22760,26 @@ impl WorkspaceRuntime {
 }
 
 /// Workspace-wide sandbox configuration that applies to all sandbox deployments in the workspace.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WorkspaceSandboxSettings {
     /// When true, sandbox deployments in this workspace set SANDBOX_DISABLE_PROCESS_LOGGING=true to disable per-process stdout/stderr logging. Requires sandbox-api v0.2.28+.
-    #[serde(rename = "disableProcessLogging", skip_serializing_if = "Option::is_none")]
     pub disable_process_logging: Option<bool>,
+}
+
+impl ::serde::Serialize for WorkspaceSandboxSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "WorkspaceSandboxSettings",
+                usize::from(self.disable_process_logging.is_some()),
+            )
+            .optional("disableProcessLogging", &self.disable_process_logging)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceSandboxSettings {
@@ -19776,36 +22903,57 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceStatus {
 }
 
 /// Workspace user
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WorkspaceUser {
     /// Whether the user has accepted the workspace invitation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted: Option<bool>,
     /// Workspace user email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Whether the user's email has been verified
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
     /// Whether the invitation has expired
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// Workspace user family name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
     /// Workspace user given name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
     /// Workspace user role
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Source of the user provisioning
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<WorkspaceUserSource>,
     /// Workspace user identifier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
+}
+
+impl ::serde::Serialize for WorkspaceUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "WorkspaceUser",
+                usize::from(self.accepted.is_some()) + usize::from(self.email.is_some())
+                    + usize::from(self.email_verified.is_some())
+                    + usize::from(self.expired.is_some())
+                    + usize::from(self.family_name.is_some())
+                    + usize::from(self.given_name.is_some())
+                    + usize::from(self.role.is_some())
+                    + usize::from(self.source.is_some())
+                    + usize::from(self.sub.is_some()),
+            )
+            .optional("accepted", &self.accepted)
+            .optional("email", &self.email)
+            .optional("email_verified", &self.email_verified)
+            .optional("expired", &self.expired)
+            .optional("family_name", &self.family_name)
+            .optional("given_name", &self.given_name)
+            .optional("role", &self.role)
+            .optional("source", &self.source)
+            .optional("sub", &self.sub)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceUser {

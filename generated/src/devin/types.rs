@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// Shared response model for API key details (used by both PAT and service user endpoints).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiKeyResponse {
     pub api_key_id: String,
@@ -14,6 +14,23 @@ pub struct ApiKeyResponse {
     pub is_active: bool,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+}
+
+impl ::serde::Serialize for ApiKeyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "ApiKeyResponse", 7)
+            .field("api_key_id", &self.api_key_id)
+            .field("api_key_name", &self.api_key_name)
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .field("is_active", &self.is_active)
+            .field("last_used_at", &self.last_used_at)
+            .field("revoked_at", &self.revoked_at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ApiKeyResponse {
@@ -110,11 +127,25 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HttpValidationError {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
+}
+
+impl ::serde::Serialize for HttpValidationError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "HttpValidationError",
+                usize::from(self.detail.is_some()),
+            )
+            .optional("detail", &self.detail)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for HttpValidationError {
@@ -156,12 +187,25 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
     pub msg: String,
     pub r#type: String,
+}
+
+impl ::serde::Serialize for ValidationError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "ValidationError", 3)
+            .field("loc", &self.loc)
+            .field("msg", &self.msg)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ValidationError {

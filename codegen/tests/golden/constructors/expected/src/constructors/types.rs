@@ -3,8 +3,7 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename = "cat")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Cat {
     pub a: String,
@@ -14,6 +13,24 @@ pub struct Cat {
     pub e: String,
     pub f: String,
     pub g: String,
+}
+
+impl ::serde::Serialize for Cat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "cat", 8)
+            .field("kind", "cat")
+            .field("a", &self.a)
+            .field("b", &self.b)
+            .field("c", &self.c)
+            .field("d", &self.d)
+            .field("e", &self.e)
+            .field("f", &self.f)
+            .field("g", &self.g)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
@@ -103,10 +120,20 @@ impl Cat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(tag = "kind", rename = "dog")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Dog {}
+impl ::serde::Serialize for Dog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "dog", 1)
+            .field("kind", "dog")
+            .end()
+    }
+}
+
 impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
     type Slots = ();
     const EMPTY: Self::Slots = ();
@@ -164,7 +191,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Rule {
     pub name: String,
@@ -176,8 +203,31 @@ pub struct Rule {
     pub port_to: i64,
     pub source: String,
     pub target: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl ::serde::Serialize for Rule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Rule",
+                9 + usize::from(self.description.is_some()),
+            )
+            .field("name", &self.name)
+            .field("action", &self.action)
+            .field("direction", &self.direction)
+            .field("priority", &self.priority)
+            .field("protocol", &self.protocol)
+            .field("port_from", &self.port_from)
+            .field("port_to", &self.port_to)
+            .field("source", &self.source)
+            .field("target", &self.target)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Rule {
@@ -428,16 +478,32 @@ impl<'de> ::serde::Deserialize<'de> for RuleDirection {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Sandbox {
     pub metadata: SandboxMetadata,
     pub spec: SandboxSpec,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<Option<String>>,
+}
+
+impl ::serde::Serialize for Sandbox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Sandbox",
+                2 + usize::from(self.status.is_some()) + usize::from(self.note.is_some()),
+            )
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .optional("status", &self.status)
+            .optional("note", &self.note)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Sandbox {
@@ -519,12 +585,27 @@ impl Sandbox {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SandboxMetadata {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl ::serde::Serialize for SandboxMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxMetadata",
+                1 + usize::from(self.labels.is_some()),
+            )
+            .field("name", &self.name)
+            .optional("labels", &self.labels)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxMetadata {
@@ -592,13 +673,27 @@ impl SandboxMetadata {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SandboxSpec {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
+}
+
+impl ::serde::Serialize for SandboxSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "SandboxSpec",
+                usize::from(self.image.is_some()) + usize::from(self.memory.is_some()),
+            )
+            .optional("image", &self.image)
+            .optional("memory", &self.memory)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSpec {

@@ -6,11 +6,25 @@ pub type ListPetsResponse = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListPetsResponse2 {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<Pet2>>,
+}
+
+impl ::serde::Serialize for ListPetsResponse2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "ListPetsResponse2",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ListPetsResponse2 {
@@ -53,11 +67,25 @@ impl<'de> ::serde::Deserialize<'de> for ListPetsResponse2 {
 }
 
 /// A schema named like a prelude type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Option {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::serde::Serialize for Option {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Option",
+                usize::from(self.value.is_some()),
+            )
+            .optional("value", &self.value)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Option {
@@ -97,11 +125,25 @@ impl<'de> ::serde::Deserialize<'de> for Option {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Pet {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::serde::Serialize for Pet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Pet",
+                usize::from(self.name.is_some()),
+            )
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Pet {
@@ -141,15 +183,31 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Pet2 {
-    #[serde(rename = "fooBar", skip_serializing_if = "::std::option::Option::is_none")]
     pub foo_bar: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "foo_bar", skip_serializing_if = "::std::option::Option::is_none")]
     pub foo_bar_2: ::std::option::Option<i64>,
-    #[serde(rename = "FOO-BAR", skip_serializing_if = "::std::option::Option::is_none")]
     pub foo_bar_3: ::std::option::Option<bool>,
+}
+
+impl ::serde::Serialize for Pet2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Pet2",
+                usize::from(self.foo_bar.is_some())
+                    + usize::from(self.foo_bar_2.is_some())
+                    + usize::from(self.foo_bar_3.is_some()),
+            )
+            .optional("fooBar", &self.foo_bar)
+            .optional("foo_bar", &self.foo_bar_2)
+            .optional("FOO-BAR", &self.foo_bar_3)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Pet2 {

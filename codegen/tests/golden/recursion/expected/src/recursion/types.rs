@@ -48,11 +48,25 @@ impl<'de> ::serde::Deserialize<'de> for Expr {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Literal {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+}
+
+impl ::serde::Serialize for Literal {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Literal",
+                usize::from(self.value.is_some()),
+            )
+            .optional("value", &self.value)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Literal {
@@ -92,10 +106,21 @@ impl<'de> ::serde::Deserialize<'de> for Literal {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Negation {
     pub operand: Box<Expr>,
+}
+
+impl ::serde::Serialize for Negation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "Negation", 1)
+            .field("operand", &self.operand)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Negation {
@@ -136,14 +161,30 @@ impl<'de> ::serde::Deserialize<'de> for Negation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Node {
     pub value: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Box<Node>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
+}
+
+impl ::serde::Serialize for Node {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Node",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.children.is_some()),
+            )
+            .field("value", &self.value)
+            .optional("next", &self.next)
+            .optional("children", &self.children)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Node {

@@ -3,10 +3,21 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Chunk {
     pub text: String,
+}
+
+impl ::serde::Serialize for Chunk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "Chunk", 1)
+            .field("text", &self.text)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Chunk {
@@ -48,10 +59,21 @@ impl<'de> ::serde::Deserialize<'de> for Chunk {
 }
 
 /// An event whose `data` is a chunk.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChunkEvent {
     pub data: Chunk,
+}
+
+impl ::serde::Serialize for ChunkEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "ChunkEvent", 1)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ChunkEvent {
@@ -92,13 +114,28 @@ impl<'de> ::serde::Deserialize<'de> for ChunkEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChatBody {
     pub prompt: String,
     /// Stream partial results as server-sent events, ended by a `data: [DONE]` message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
+}
+
+impl ::serde::Serialize for CreateChatBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateChatBody",
+                1 + usize::from(self.stream.is_some()),
+            )
+            .field("prompt", &self.prompt)
+            .optional("stream", &self.stream)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateChatBody {
@@ -160,11 +197,25 @@ impl CreateChatBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateChatUnprocessableEntityResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+impl ::serde::Serialize for CreateChatUnprocessableEntityResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateChatUnprocessableEntityResponse",
+                usize::from(self.detail.is_some()),
+            )
+            .optional("detail", &self.detail)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateChatUnprocessableEntityResponse {
@@ -209,13 +260,27 @@ impl<'de> ::serde::Deserialize<'de> for CreateChatUnprocessableEntityResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCompletionBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<Option<bool>>,
+}
+
+impl ::serde::Serialize for CreateCompletionBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "CreateCompletionBody",
+                usize::from(self.prompt.is_some()) + usize::from(self.stream.is_some()),
+            )
+            .optional("prompt", &self.prompt)
+            .optional("stream", &self.stream)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for CreateCompletionBody {
@@ -318,10 +383,20 @@ impl<'de> ::serde::Deserialize<'de> for WatchJobEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(tag = "type", rename = "done")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WatchJobEventDone {}
+impl ::serde::Serialize for WatchJobEventDone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "done", 1)
+            .field("type", "done")
+            .end()
+    }
+}
+
 impl<'de> crate::runtime::DecodeStruct<'de> for WatchJobEventDone {
     type Slots = ();
     const EMPTY: Self::Slots = ();
@@ -340,11 +415,22 @@ impl<'de> ::serde::Deserialize<'de> for WatchJobEventDone {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename = "progress")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WatchJobEventProgress {
     pub percent: i64,
+}
+
+impl ::serde::Serialize for WatchJobEventProgress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "progress", 2)
+            .field("type", "progress")
+            .field("percent", &self.percent)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for WatchJobEventProgress {

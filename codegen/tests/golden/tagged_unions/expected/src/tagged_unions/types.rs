@@ -3,13 +3,27 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Cat {
-    #[serde(rename = "petType")]
     pub pet_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purrs: Option<bool>,
+}
+
+impl ::serde::Serialize for Cat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Cat",
+                1 + usize::from(self.purrs.is_some()),
+            )
+            .field("petType", &self.pet_type)
+            .optional("purrs", &self.purrs)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
@@ -55,12 +69,26 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(tag = "kind", rename = "Circle")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Circle {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub radius: Option<f64>,
+}
+
+impl ::serde::Serialize for Circle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Circle",
+                1 + usize::from(self.radius.is_some()),
+            )
+            .field("kind", "Circle")
+            .optional("radius", &self.radius)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Circle {
@@ -133,10 +161,20 @@ impl<'de> ::serde::Deserialize<'de> for Digest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(tag = "type", rename = "none")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DigestNone {}
+impl ::serde::Serialize for DigestNone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "none", 1)
+            .field("type", "none")
+            .end()
+    }
+}
+
 impl<'de> crate::runtime::DecodeStruct<'de> for DigestNone {
     type Slots = ();
     const EMPTY: Self::Slots = ();
@@ -155,11 +193,22 @@ impl<'de> ::serde::Deserialize<'de> for DigestNone {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename = "sha256")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DigestSha256 {
     pub value: String,
+}
+
+impl ::serde::Serialize for DigestSha256 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "sha256", 2)
+            .field("type", "sha256")
+            .field("value", &self.value)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DigestSha256 {
@@ -200,11 +249,21 @@ impl<'de> ::serde::Deserialize<'de> for DigestSha256 {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Dog {
-    #[serde(rename = "petType")]
     pub pet_type: String,
+}
+
+impl ::serde::Serialize for Dog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "Dog", 1)
+            .field("petType", &self.pet_type)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
@@ -245,11 +304,25 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Drawing {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub square: Option<Square>,
+}
+
+impl ::serde::Serialize for Drawing {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Drawing",
+                usize::from(self.square.is_some()),
+            )
+            .optional("square", &self.square)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Drawing {
@@ -357,10 +430,21 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Square {
     pub kind: SquareKind,
+}
+
+impl ::serde::Serialize for Square {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "Square", 1)
+            .field("kind", &self.kind)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Square {

@@ -56,13 +56,27 @@ impl<'de> ::serde::Deserialize<'de> for DatabaseConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DatabaseConfigMysql {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charset: Option<String>,
+}
+
+impl ::serde::Serialize for DatabaseConfigMysql {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DatabaseConfigMysql",
+                usize::from(self.host.is_some()) + usize::from(self.charset.is_some()),
+            )
+            .optional("host", &self.host)
+            .optional("charset", &self.charset)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigMysql {
@@ -107,10 +121,21 @@ impl<'de> ::serde::Deserialize<'de> for DatabaseConfigMysql {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatabaseConfigPath {
     pub path: String,
+}
+
+impl ::serde::Serialize for DatabaseConfigPath {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "DatabaseConfigPath", 1)
+            .field("path", &self.path)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigPath {
@@ -151,13 +176,27 @@ impl<'de> ::serde::Deserialize<'de> for DatabaseConfigPath {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DatabaseConfigPostgres {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sslmode: Option<String>,
+}
+
+impl ::serde::Serialize for DatabaseConfigPostgres {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "DatabaseConfigPostgres",
+                usize::from(self.host.is_some()) + usize::from(self.sslmode.is_some()),
+            )
+            .optional("host", &self.host)
+            .optional("sslmode", &self.sslmode)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigPostgres {
@@ -288,11 +327,22 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename = "failed")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventFailed {
     pub reason: String,
+}
+
+impl ::serde::Serialize for EventFailed {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "failed", 2)
+            .field("kind", "failed")
+            .field("reason", &self.reason)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EventFailed {
@@ -333,12 +383,26 @@ impl<'de> ::serde::Deserialize<'de> for EventFailed {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(tag = "kind", rename = "started")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventStarted {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<i64>,
+}
+
+impl ::serde::Serialize for EventStarted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "started",
+                1 + usize::from(self.at.is_some()),
+            )
+            .field("kind", "started")
+            .optional("at", &self.at)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for EventStarted {
@@ -378,13 +442,28 @@ impl<'de> ::serde::Deserialize<'de> for EventStarted {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename = "message")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMessage {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<InputMessageRole>,
     pub content: String,
+}
+
+impl ::serde::Serialize for InputMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "message",
+                2 + usize::from(self.role.is_some()),
+            )
+            .field("type", "message")
+            .optional("role", &self.role)
+            .field("content", &self.content)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for InputMessage {
@@ -475,14 +554,30 @@ impl<'de> ::serde::Deserialize<'de> for InputMessageRole {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename = "message")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OutputMessage {
     pub id: String,
     pub content: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+}
+
+impl ::serde::Serialize for OutputMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "message",
+                3 + usize::from(self.model.is_some()),
+            )
+            .field("type", "message")
+            .field("id", &self.id)
+            .field("content", &self.content)
+            .optional("model", &self.model)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for OutputMessage {
@@ -532,13 +627,28 @@ impl<'de> ::serde::Deserialize<'de> for OutputMessage {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename = "tool.call")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCall {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub arguments: Option<String>,
+}
+
+impl ::serde::Serialize for ToolCall {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "tool.call",
+                2 + usize::from(self.arguments.is_some()),
+            )
+            .field("type", "tool.call")
+            .field("name", &self.name)
+            .optional("arguments", &self.arguments)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ToolCall {

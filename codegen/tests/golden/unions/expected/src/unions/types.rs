@@ -3,11 +3,25 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Cat {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purrs: Option<bool>,
+}
+
+impl ::serde::Serialize for Cat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Cat",
+                usize::from(self.purrs.is_some()),
+            )
+            .optional("purrs", &self.purrs)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
@@ -47,11 +61,25 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Dog {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
+}
+
+impl ::serde::Serialize for Dog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(
+                serializer,
+                "Dog",
+                usize::from(self.barks.is_some()),
+            )
+            .optional("barks", &self.barks)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
@@ -133,10 +161,21 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
+}
+
+impl ::serde::Serialize for ValidationError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::EncodeStruct::new(serializer, "ValidationError", 1)
+            .field("loc", &self.loc)
+            .end()
+    }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for ValidationError {
