@@ -1,8 +1,9 @@
 //! Encoding and decoding of generated structs.
 //!
-//! serde's derive writes a `?` per field into each struct's `Serialize`; a generated struct
-//! instead chains one [`EncodeStruct`] call per field, which stops writing at the first error.
-//! The output is the derive's with `skip_serializing_if = "Option::is_none"` on optional fields.
+//! serde's derive writes a `?` per field into each struct's `Serialize`; a generated struct calls
+//! [`EncodeStruct`] once per field instead, which keeps the first error and writes nothing after
+//! it. The output is the derive's with `skip_serializing_if = "Option::is_none"` on optional
+//! fields.
 //!
 //! For decoding, serde's derive writes, for every struct, a field enum with its
 //! own visitor, a sequence visitor and a map visitor; a crate with hundreds of structs spends
@@ -17,50 +18,48 @@ use std::marker::PhantomData;
 use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-/// A struct being written, field by field: `EncodeStruct::new(..).field(..).optional(..).end()`.
-/// After an error the remaining fields are not written, and `end` returns it.
+/// A struct being written: `new`, then `field` or `optional` per field, then `end`.
 pub struct EncodeStruct<S: Serializer> {
-    state: Result<S::SerializeStruct, S::Error>,
+    state: S::SerializeStruct,
+    /// The first error; once there is one, nothing more is written.
+    error: Option<S::Error>,
 }
 
 impl<S: Serializer> EncodeStruct<S> {
     /// Starts struct `name`; `len` is the number of fields that will be written (the required
     /// ones, a tag, and the optional ones that have a value), as serde's formats expect.
-    pub fn new(serializer: S, name: &'static str, len: usize) -> Self {
-        EncodeStruct { state: serializer.serialize_struct(name, len) }
+    #[inline]
+    pub fn new(serializer: S, name: &'static str, len: usize) -> Result<Self, S::Error> {
+        Ok(EncodeStruct { state: serializer.serialize_struct(name, len)?, error: None })
     }
 
     /// Writes a field.
-    pub fn field<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Self {
-        if let Ok(state) = &mut self.state
-            && let Err(e) = state.serialize_field(key, value)
+    #[inline]
+    pub fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none()
+            && let Err(e) = self.state.serialize_field(key, value)
         {
-            self.state = Err(e);
+            self.error = Some(e);
         }
-        self
     }
 
-    /// Writes an optional field's value, or skips the field when it has none.
-    pub fn optional<T: Serialize>(mut self, key: &'static str, value: &Option<T>) -> Self {
-        match value {
-            Some(value) => self.field(key, value),
-            None => {
-                if let Ok(state) = &mut self.state
-                    && let Err(e) = state.skip_field(key)
-                {
-                    self.state = Err(e);
-                }
-                self
-            }
+    /// Writes an optional field's value, or leaves the field out when it has none.
+    #[inline]
+    pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.field(key, value);
         }
     }
 
     /// Ends the struct, or returns the first error.
+    #[inline]
     pub fn end(self) -> Result<S::Ok, S::Error> {
-        self.state?.end()
+        match self.error {
+            Some(e) => Err(e),
+            None => self.state.end(),
+        }
     }
 }
-
 /// A struct decoded by [`decode_struct`]: the values read so far are kept in `Slots` (one
 /// `Option` per field, `None` until its key is read), starting from `EMPTY`.
 pub trait DecodeStruct<'de>: Sized {
@@ -211,12 +210,12 @@ mod tests {
     impl Serialize for Patch {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let len = 2 + usize::from(self.tags.is_some()) + usize::from(self.note.is_some());
-            EncodeStruct::new(serializer, "Patch", len)
-                .field("id", &self.id)
-                .field("expires_at", &self.expires_at)
-                .optional("tags", &self.tags)
-                .optional("note", &self.note)
-                .end()
+            let mut state = EncodeStruct::new(serializer, "Patch", len)?;
+            state.field("id", &self.id);
+            state.field("expires_at", &self.expires_at);
+            state.optional("tags", &self.tags);
+            state.optional("note", &self.note);
+            state.end()
         }
     }
 
@@ -226,13 +225,13 @@ mod tests {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let patch = &self.0;
             let len = 3 + usize::from(patch.tags.is_some()) + usize::from(patch.note.is_some());
-            EncodeStruct::new(serializer, "patch", len)
-                .field("kind", "patch")
-                .field("id", &patch.id)
-                .field("expires_at", &patch.expires_at)
-                .optional("tags", &patch.tags)
-                .optional("note", &patch.note)
-                .end()
+            let mut state = EncodeStruct::new(serializer, "patch", len)?;
+            state.field("kind", "patch");
+            state.field("id", &patch.id);
+            state.field("expires_at", &patch.expires_at);
+            state.optional("tags", &patch.tags);
+            state.optional("note", &patch.note);
+            state.end()
         }
     }
 
@@ -257,13 +256,12 @@ mod tests {
         ];
         for value in values {
             let derived = Derived { id: &value.id, expires_at: value.expires_at, tags: &value.tags, note: &value.note };
-            let want = serde_json::to_value(&derived).unwrap();
             assert_eq!(serde_json::to_string(&value).unwrap(), serde_json::to_string(&derived).unwrap());
             // The tag comes first, then the fields.
-            let tagged = serde_json::to_string(&Tagged(value)).unwrap();
             let mut expected = serde_json::Map::new();
             expected.insert("kind".into(), "patch".into());
-            expected.extend(want.as_object().unwrap().clone());
+            expected.extend(serde_json::to_value(&derived).unwrap().as_object().unwrap().clone());
+            let tagged = serde_json::to_string(&Tagged(value)).unwrap();
             assert_eq!(tagged, serde_json::to_string(&expected).unwrap());
         }
     }
@@ -279,7 +277,10 @@ mod tests {
         struct Holder;
         impl Serialize for Holder {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                EncodeStruct::new(serializer, "Holder", 2).field("a", &Refused).field("b", &1).end()
+                let mut state = EncodeStruct::new(serializer, "Holder", 2)?;
+                state.field("a", &Refused);
+                state.field("b", &1);
+                state.end()
             }
         }
         let mut written = Vec::new();

@@ -1,9 +1,10 @@
-//! `Serialize` and `Deserialize` for a generated struct, through the runtime. Decoding goes
+//! `Serialize` and `Deserialize` for a generated struct. Decoding goes
 //! through `DecodeStruct`: the struct gives which key is which field, how each is stored and
 //! which are required, and the runtime's one visitor does the rest. serde's derive writes a field
 //! enum, a sequence visitor and a map visitor per struct instead; for the Oxide crate that was
-//! more than half of `cargo check`. Encoding is one chain of `EncodeStruct` calls, a field each,
-//! where the derive writes a `?` per field (a third of the types' check time that remained).
+//! more than half of `cargo check`. Encoding is a call per field to the runtime's
+//! `EncodeStruct`, which keeps the first error, where the derive writes a `?` per field (a third
+//! of the types' check time that remained).
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -28,19 +29,22 @@ pub fn serialize(name: &Ident, fields: &[Field], tag: Option<&StructTag>) -> Tok
     });
     let terms: Vec<TokenStream> = constant.into_iter().map(|c| quote!(#c)).chain(present).collect();
     let len = quote!(#(#terms)+*);
-    let tag = tag.map(|StructTag { property, value }| quote!(.field(#property, #value)));
-    let calls = fields.iter().map(|field| {
+    let tag = tag.map(|StructTag { property, value }| quote!(state.field(#property, #value);));
+    let writes = fields.iter().map(|field| {
         let (name, wire) = (ident(&field.name), &field.wire_name);
         if field.presence.is_required() {
-            quote!(.field(#wire, &self.#name))
+            quote!(state.field(#wire, &self.#name);)
         } else {
-            quote!(.optional(#wire, &self.#name))
+            quote!(state.optional(#wire, &self.#name);)
         }
     });
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                crate::runtime::EncodeStruct::new(serializer, #written_name, #len) #tag #(#calls)* .end()
+                let mut state = crate::runtime::EncodeStruct::new(serializer, #written_name, #len)?;
+                #tag
+                #(#writes)*
+                state.end()
             }
         }
     }

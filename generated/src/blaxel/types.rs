@@ -18,17 +18,16 @@ impl ::serde::Serialize for Agent {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Agent",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Agent",
+            2 + usize::from(self.events.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -125,14 +124,14 @@ impl ::serde::Serialize for AgentList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "AgentList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "AgentList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -201,22 +200,22 @@ impl ::serde::Serialize for AgentRuntime {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "AgentRuntime",
-                usize::from(self.envs.is_some()) + usize::from(self.generation.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.max_scale.is_some())
-                    + usize::from(self.memory.is_some())
-                    + usize::from(self.min_scale.is_some()),
-            )
-            .optional("envs", &self.envs)
-            .optional("generation", &self.generation)
-            .optional("image", &self.image)
-            .optional("maxScale", &self.max_scale)
-            .optional("memory", &self.memory)
-            .optional("minScale", &self.min_scale)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "AgentRuntime",
+            usize::from(self.envs.is_some()) + usize::from(self.generation.is_some())
+                + usize::from(self.image.is_some())
+                + usize::from(self.max_scale.is_some())
+                + usize::from(self.memory.is_some())
+                + usize::from(self.min_scale.is_some()),
+        )?;
+        state.optional("envs", &self.envs);
+        state.optional("generation", &self.generation);
+        state.optional("image", &self.image);
+        state.optional("maxScale", &self.max_scale);
+        state.optional("memory", &self.memory);
+        state.optional("minScale", &self.min_scale);
+        state.end()
     }
 }
 
@@ -358,29 +357,27 @@ impl ::serde::Serialize for AgentSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "AgentSpec",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.policies.is_some())
-                    + usize::from(self.public.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.repository.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.runtime.is_some())
-                    + usize::from(self.triggers.is_some())
-                    + usize::from(self.volumes.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("policies", &self.policies)
-            .optional("public", &self.public)
-            .optional("region", &self.region)
-            .optional("repository", &self.repository)
-            .optional("revision", &self.revision)
-            .optional("runtime", &self.runtime)
-            .optional("triggers", &self.triggers)
-            .optional("volumes", &self.volumes)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "AgentSpec",
+            usize::from(self.enabled.is_some()) + usize::from(self.policies.is_some())
+                + usize::from(self.public.is_some()) + usize::from(self.region.is_some())
+                + usize::from(self.repository.is_some())
+                + usize::from(self.revision.is_some())
+                + usize::from(self.runtime.is_some())
+                + usize::from(self.triggers.is_some())
+                + usize::from(self.volumes.is_some()),
+        )?;
+        state.optional("enabled", &self.enabled);
+        state.optional("policies", &self.policies);
+        state.optional("public", &self.public);
+        state.optional("region", &self.region);
+        state.optional("repository", &self.repository);
+        state.optional("revision", &self.revision);
+        state.optional("runtime", &self.runtime);
+        state.optional("triggers", &self.triggers);
+        state.optional("volumes", &self.volumes);
+        state.end()
     }
 }
 
@@ -583,30 +580,29 @@ impl ::serde::Serialize for ApiKey {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ApiKey",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.api_key.is_some())
-                    + usize::from(self.expires_in.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.sub.is_some())
-                    + usize::from(self.sub_type.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("apiKey", &self.api_key)
-            .optional("expires_in", &self.expires_in)
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("sub", &self.sub)
-            .optional("sub_type", &self.sub_type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ApiKey",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.api_key.is_some())
+                + usize::from(self.expires_in.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.sub.is_some())
+                + usize::from(self.sub_type.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("apiKey", &self.api_key);
+        state.optional("expires_in", &self.expires_in);
+        state.optional("id", &self.id);
+        state.optional("name", &self.name);
+        state.optional("sub", &self.sub);
+        state.optional("sub_type", &self.sub_type);
+        state.end()
     }
 }
 
@@ -736,25 +732,24 @@ impl ::serde::Serialize for AppRevision {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "AppRevision",
-                1 + usize::from(self.created_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.envs.is_some()) + usize::from(self.id.is_some())
-                    + usize::from(self.memory.is_some())
-                    + usize::from(self.port.is_some())
-                    + usize::from(self.snapshot.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("createdBy", &self.created_by)
-            .optional("envs", &self.envs)
-            .optional("id", &self.id)
-            .field("image", &self.image)
-            .optional("memory", &self.memory)
-            .optional("port", &self.port)
-            .optional("snapshot", &self.snapshot)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "AppRevision",
+            1 + usize::from(self.created_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.envs.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.memory.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.snapshot.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("envs", &self.envs);
+        state.optional("id", &self.id);
+        state.field("image", &self.image);
+        state.optional("memory", &self.memory);
+        state.optional("port", &self.port);
+        state.optional("snapshot", &self.snapshot);
+        state.end()
     }
 }
 
@@ -907,20 +902,20 @@ impl ::serde::Serialize for AppRevisionConfiguration {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "AppRevisionConfiguration",
-                usize::from(self.active.is_some()) + usize::from(self.canary.is_some())
-                    + usize::from(self.canary_percent.is_some())
-                    + usize::from(self.sticky_session_ttl.is_some())
-                    + usize::from(self.traffic.is_some()),
-            )
-            .optional("active", &self.active)
-            .optional("canary", &self.canary)
-            .optional("canaryPercent", &self.canary_percent)
-            .optional("stickySessionTtl", &self.sticky_session_ttl)
-            .optional("traffic", &self.traffic)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "AppRevisionConfiguration",
+            usize::from(self.active.is_some()) + usize::from(self.canary.is_some())
+                + usize::from(self.canary_percent.is_some())
+                + usize::from(self.sticky_session_ttl.is_some())
+                + usize::from(self.traffic.is_some()),
+        )?;
+        state.optional("active", &self.active);
+        state.optional("canary", &self.canary);
+        state.optional("canaryPercent", &self.canary_percent);
+        state.optional("stickySessionTtl", &self.sticky_session_ttl);
+        state.optional("traffic", &self.traffic);
+        state.end()
     }
 }
 
@@ -1040,14 +1035,14 @@ impl ::serde::Serialize for AppUrl {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "AppUrl",
-                1 + usize::from(self.subdomain.is_some()),
-            )
-            .field("domain", &self.domain)
-            .optional("subdomain", &self.subdomain)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "AppUrl",
+            1 + usize::from(self.subdomain.is_some()),
+        )?;
+        state.field("domain", &self.domain);
+        state.optional("subdomain", &self.subdomain);
+        state.end()
     }
 }
 
@@ -1134,19 +1129,19 @@ impl ::serde::Serialize for Application {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Application",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.node_generation.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .optional("nodeGeneration", &self.node_generation)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Application",
+            2 + usize::from(self.events.is_some())
+                + usize::from(self.node_generation.is_some())
+                + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.optional("nodeGeneration", &self.node_generation);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -1253,13 +1248,13 @@ impl ::serde::Serialize for ApplicationExtension {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ApplicationExtension",
-                usize::from(self.sandbox.is_some()),
-            )
-            .optional("sandbox", &self.sandbox)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ApplicationExtension",
+            usize::from(self.sandbox.is_some()),
+        )?;
+        state.optional("sandbox", &self.sandbox);
+        state.end()
     }
 }
 
@@ -1336,14 +1331,14 @@ impl ::serde::Serialize for ApplicationList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ApplicationList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ApplicationList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -1422,32 +1417,30 @@ impl ::serde::Serialize for ApplicationSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ApplicationSpec",
-                usize::from(self.enabled.is_some()) + usize::from(self.envs.is_some())
-                    + usize::from(self.extensions.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.memory.is_some())
-                    + usize::from(self.port.is_some())
-                    + usize::from(self.proxy.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.revisions.is_some())
-                    + usize::from(self.urls.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("envs", &self.envs)
-            .optional("extensions", &self.extensions)
-            .optional("image", &self.image)
-            .optional("memory", &self.memory)
-            .optional("port", &self.port)
-            .optional("proxy", &self.proxy)
-            .optional("region", &self.region)
-            .optional("revision", &self.revision)
-            .optional("revisions", &self.revisions)
-            .optional("urls", &self.urls)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ApplicationSpec",
+            usize::from(self.enabled.is_some()) + usize::from(self.envs.is_some())
+                + usize::from(self.extensions.is_some())
+                + usize::from(self.image.is_some()) + usize::from(self.memory.is_some())
+                + usize::from(self.port.is_some()) + usize::from(self.proxy.is_some())
+                + usize::from(self.region.is_some())
+                + usize::from(self.revision.is_some())
+                + usize::from(self.revisions.is_some())
+                + usize::from(self.urls.is_some()),
+        )?;
+        state.optional("enabled", &self.enabled);
+        state.optional("envs", &self.envs);
+        state.optional("extensions", &self.extensions);
+        state.optional("image", &self.image);
+        state.optional("memory", &self.memory);
+        state.optional("port", &self.port);
+        state.optional("proxy", &self.proxy);
+        state.optional("region", &self.region);
+        state.optional("revision", &self.revision);
+        state.optional("revisions", &self.revisions);
+        state.optional("urls", &self.urls);
+        state.end()
     }
 }
 
@@ -1659,16 +1652,16 @@ impl ::serde::Serialize for ChangelogEntry {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ChangelogEntry",
-                usize::from(self.content.is_some()) + usize::from(self.date.is_some())
-                    + usize::from(self.title.is_some()),
-            )
-            .optional("content", &self.content)
-            .optional("date", &self.date)
-            .optional("title", &self.title)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ChangelogEntry",
+            usize::from(self.content.is_some()) + usize::from(self.date.is_some())
+                + usize::from(self.title.is_some()),
+        )?;
+        state.optional("content", &self.content);
+        state.optional("date", &self.date);
+        state.optional("title", &self.title);
+        state.end()
     }
 }
 
@@ -1734,13 +1727,13 @@ impl ::serde::Serialize for ChangelogResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ChangelogResponse",
-                usize::from(self.entries.is_some()),
-            )
-            .optional("entries", &self.entries)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ChangelogResponse",
+            usize::from(self.entries.is_some()),
+        )?;
+        state.optional("entries", &self.entries);
+        state.end()
     }
 }
 
@@ -1794,13 +1787,13 @@ impl ::serde::Serialize for CheckWorkspaceAvailabilityBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CheckWorkspaceAvailabilityBody",
-                1,
-            )
-            .field("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CheckWorkspaceAvailabilityBody",
+            1,
+        )?;
+        state.field("name", &self.name);
+        state.end()
     }
 }
 
@@ -1912,14 +1905,14 @@ impl ::serde::Serialize for CleanupImagesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CleanupImagesResponse",
-                usize::from(self.deleted.is_some()) + usize::from(self.message.is_some()),
-            )
-            .optional("deleted", &self.deleted)
-            .optional("message", &self.message)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CleanupImagesResponse",
+            usize::from(self.deleted.is_some()) + usize::from(self.message.is_some()),
+        )?;
+        state.optional("deleted", &self.deleted);
+        state.optional("message", &self.message);
+        state.end()
     }
 }
 
@@ -1986,21 +1979,21 @@ impl ::serde::Serialize for Configuration {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Configuration",
-                usize::from(self.continents.is_some())
-                    + usize::from(self.countries.is_some())
-                    + usize::from(self.detected_region.is_some())
-                    + usize::from(self.private_locations.is_some())
-                    + usize::from(self.regions.is_some()),
-            )
-            .optional("continents", &self.continents)
-            .optional("countries", &self.countries)
-            .optional("detectedRegion", &self.detected_region)
-            .optional("privateLocations", &self.private_locations)
-            .optional("regions", &self.regions)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Configuration",
+            usize::from(self.continents.is_some())
+                + usize::from(self.countries.is_some())
+                + usize::from(self.detected_region.is_some())
+                + usize::from(self.private_locations.is_some())
+                + usize::from(self.regions.is_some()),
+        )?;
+        state.optional("continents", &self.continents);
+        state.optional("countries", &self.countries);
+        state.optional("detectedRegion", &self.detected_region);
+        state.optional("privateLocations", &self.private_locations);
+        state.optional("regions", &self.regions);
+        state.end()
     }
 }
 
@@ -2076,15 +2069,14 @@ impl ::serde::Serialize for Continent {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Continent",
-                usize::from(self.display_name.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("displayName", &self.display_name)
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Continent",
+            usize::from(self.display_name.is_some()) + usize::from(self.name.is_some()),
+        )?;
+        state.optional("displayName", &self.display_name);
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -2153,23 +2145,22 @@ impl ::serde::Serialize for CoreEvent {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CoreEvent",
-                usize::from(self.canary_revision.is_some())
-                    + usize::from(self.message.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.time.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("canaryRevision", &self.canary_revision)
-            .optional("message", &self.message)
-            .optional("revision", &self.revision)
-            .optional("status", &self.status)
-            .optional("time", &self.time)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CoreEvent",
+            usize::from(self.canary_revision.is_some())
+                + usize::from(self.message.is_some())
+                + usize::from(self.revision.is_some())
+                + usize::from(self.status.is_some()) + usize::from(self.time.is_some())
+                + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("canaryRevision", &self.canary_revision);
+        state.optional("message", &self.message);
+        state.optional("revision", &self.revision);
+        state.optional("status", &self.status);
+        state.optional("time", &self.time);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -2301,15 +2292,14 @@ impl ::serde::Serialize for Country {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Country",
-                usize::from(self.display_name.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("displayName", &self.display_name)
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Country",
+            usize::from(self.display_name.is_some()) + usize::from(self.name.is_some()),
+        )?;
+        state.optional("displayName", &self.display_name);
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -2369,14 +2359,14 @@ impl ::serde::Serialize for CreateApiKeyForServiceAccountBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateApiKeyForServiceAccountBody",
-                usize::from(self.expires_in.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("expires_in", &self.expires_in)
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateApiKeyForServiceAccountBody",
+            usize::from(self.expires_in.is_some()) + usize::from(self.name.is_some()),
+        )?;
+        state.optional("expires_in", &self.expires_in);
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -2457,17 +2447,17 @@ impl ::serde::Serialize for CreateDriveAccessTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateDriveAccessTokenResponse",
-                usize::from(self.access_token.is_some())
-                    + usize::from(self.expires_in.is_some())
-                    + usize::from(self.token_type.is_some()),
-            )
-            .optional("access_token", &self.access_token)
-            .optional("expires_in", &self.expires_in)
-            .optional("token_type", &self.token_type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateDriveAccessTokenResponse",
+            usize::from(self.access_token.is_some())
+                + usize::from(self.expires_in.is_some())
+                + usize::from(self.token_type.is_some()),
+        )?;
+        state.optional("access_token", &self.access_token);
+        state.optional("expires_in", &self.expires_in);
+        state.optional("token_type", &self.token_type);
+        state.end()
     }
 }
 
@@ -2534,17 +2524,17 @@ impl ::serde::Serialize for CreateImageBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateImageBody",
-                2 + usize::from(self.generation.is_some())
-                    + usize::from(self.image.is_some()),
-            )
-            .optional("generation", &self.generation)
-            .optional("image", &self.image)
-            .field("name", &self.name)
-            .field("resourceType", &self.resource_type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateImageBody",
+            2 + usize::from(self.generation.is_some())
+                + usize::from(self.image.is_some()),
+        )?;
+        state.optional("generation", &self.generation);
+        state.optional("image", &self.image);
+        state.field("name", &self.name);
+        state.field("resourceType", &self.resource_type);
+        state.end()
     }
 }
 
@@ -2647,18 +2637,18 @@ impl ::serde::Serialize for CreateImageResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateImageResponse",
-                usize::from(self.image.is_some()) + usize::from(self.message.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.resource_type.is_some()),
-            )
-            .optional("image", &self.image)
-            .optional("message", &self.message)
-            .optional("name", &self.name)
-            .optional("resourceType", &self.resource_type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateImageResponse",
+            usize::from(self.image.is_some()) + usize::from(self.message.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.resource_type.is_some()),
+        )?;
+        state.optional("image", &self.image);
+        state.optional("message", &self.message);
+        state.optional("name", &self.name);
+        state.optional("resourceType", &self.resource_type);
+        state.end()
     }
 }
 
@@ -2736,20 +2726,19 @@ impl ::serde::Serialize for CreateJobExecutionOutput {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateJobExecutionOutput",
-                usize::from(self.execution_id.is_some()) + usize::from(self.id.is_some())
-                    + usize::from(self.job_id.is_some())
-                    + usize::from(self.tasks.is_some())
-                    + usize::from(self.workspace_id.is_some()),
-            )
-            .optional("executionId", &self.execution_id)
-            .optional("id", &self.id)
-            .optional("jobId", &self.job_id)
-            .optional("tasks", &self.tasks)
-            .optional("workspaceId", &self.workspace_id)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateJobExecutionOutput",
+            usize::from(self.execution_id.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.job_id.is_some()) + usize::from(self.tasks.is_some())
+                + usize::from(self.workspace_id.is_some()),
+        )?;
+        state.optional("executionId", &self.execution_id);
+        state.optional("id", &self.id);
+        state.optional("jobId", &self.job_id);
+        state.optional("tasks", &self.tasks);
+        state.optional("workspaceId", &self.workspace_id);
+        state.end()
     }
 }
 
@@ -2837,25 +2826,24 @@ impl ::serde::Serialize for CreateJobExecutionRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateJobExecutionRequest",
-                usize::from(self.allow_queue.is_some()) + usize::from(self.env.is_some())
-                    + usize::from(self.execution_id.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.job_id.is_some())
-                    + usize::from(self.memory.is_some())
-                    + usize::from(self.tasks.is_some())
-                    + usize::from(self.workspace_id.is_some()),
-            )
-            .optional("allowQueue", &self.allow_queue)
-            .optional("env", &self.env)
-            .optional("executionId", &self.execution_id)
-            .optional("id", &self.id)
-            .optional("jobId", &self.job_id)
-            .optional("memory", &self.memory)
-            .optional("tasks", &self.tasks)
-            .optional("workspaceId", &self.workspace_id)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateJobExecutionRequest",
+            usize::from(self.allow_queue.is_some()) + usize::from(self.env.is_some())
+                + usize::from(self.execution_id.is_some())
+                + usize::from(self.id.is_some()) + usize::from(self.job_id.is_some())
+                + usize::from(self.memory.is_some()) + usize::from(self.tasks.is_some())
+                + usize::from(self.workspace_id.is_some()),
+        )?;
+        state.optional("allowQueue", &self.allow_queue);
+        state.optional("env", &self.env);
+        state.optional("executionId", &self.execution_id);
+        state.optional("id", &self.id);
+        state.optional("jobId", &self.job_id);
+        state.optional("memory", &self.memory);
+        state.optional("tasks", &self.tasks);
+        state.optional("workspaceId", &self.workspace_id);
+        state.end()
     }
 }
 
@@ -3009,14 +2997,14 @@ impl ::serde::Serialize for CreateWorkspaceServiceAccountBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateWorkspaceServiceAccountBody",
-                1 + usize::from(self.description.is_some()),
-            )
-            .optional("description", &self.description)
-            .field("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateWorkspaceServiceAccountBody",
+            1 + usize::from(self.description.is_some()),
+        )?;
+        state.optional("description", &self.description);
+        state.field("name", &self.name);
+        state.end()
     }
 }
 
@@ -3101,23 +3089,23 @@ impl ::serde::Serialize for CreateWorkspaceServiceAccountResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateWorkspaceServiceAccountResponse",
-                usize::from(self.client_id.is_some())
-                    + usize::from(self.client_secret.is_some())
-                    + usize::from(self.created_at.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.updated_at.is_some()),
-            )
-            .optional("client_id", &self.client_id)
-            .optional("client_secret", &self.client_secret)
-            .optional("created_at", &self.created_at)
-            .optional("description", &self.description)
-            .optional("name", &self.name)
-            .optional("updated_at", &self.updated_at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateWorkspaceServiceAccountResponse",
+            usize::from(self.client_id.is_some())
+                + usize::from(self.client_secret.is_some())
+                + usize::from(self.created_at.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.updated_at.is_some()),
+        )?;
+        state.optional("client_id", &self.client_id);
+        state.optional("client_secret", &self.client_secret);
+        state.optional("created_at", &self.created_at);
+        state.optional("description", &self.description);
+        state.optional("name", &self.name);
+        state.optional("updated_at", &self.updated_at);
+        state.end()
     }
 }
 
@@ -3201,10 +3189,14 @@ impl ::serde::Serialize for CustomDomain {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "CustomDomain", 2)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CustomDomain",
+            2,
+        )?;
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.end()
     }
 }
 
@@ -3294,29 +3286,28 @@ impl ::serde::Serialize for CustomDomainMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CustomDomainMetadata",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.labels.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.shared_from_workspace.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("displayName", &self.display_name)
-            .optional("labels", &self.labels)
-            .optional("name", &self.name)
-            .optional("sharedFromWorkspace", &self.shared_from_workspace)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CustomDomainMetadata",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.shared_from_workspace.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("displayName", &self.display_name);
+        state.optional("labels", &self.labels);
+        state.optional("name", &self.name);
+        state.optional("sharedFromWorkspace", &self.shared_from_workspace);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -3491,15 +3482,15 @@ impl ::serde::Serialize for CustomDomainShareTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CustomDomainShareTarget",
-                2 + usize::from(self.workspace_display_name.is_some()),
-            )
-            .field("status", &self.status)
-            .field("workspace", &self.workspace)
-            .optional("workspaceDisplayName", &self.workspace_display_name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CustomDomainShareTarget",
+            2 + usize::from(self.workspace_display_name.is_some()),
+        )?;
+        state.field("status", &self.status);
+        state.field("workspace", &self.workspace);
+        state.optional("workspaceDisplayName", &self.workspace_display_name);
+        state.end()
     }
 }
 
@@ -3589,29 +3580,28 @@ impl ::serde::Serialize for CustomDomainSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CustomDomainSpec",
-                usize::from(self.cname_records.is_some())
-                    + usize::from(self.domain_type.is_some())
-                    + usize::from(self.fallback_preview_id.is_some())
-                    + usize::from(self.last_verified_at.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.subject_alternative_names.is_some())
-                    + usize::from(self.txt_records.is_some())
-                    + usize::from(self.verification_error.is_some()),
-            )
-            .optional("cnameRecords", &self.cname_records)
-            .optional("domainType", &self.domain_type)
-            .optional("fallbackPreviewId", &self.fallback_preview_id)
-            .optional("lastVerifiedAt", &self.last_verified_at)
-            .optional("region", &self.region)
-            .optional("status", &self.status)
-            .optional("subjectAlternativeNames", &self.subject_alternative_names)
-            .optional("txtRecords", &self.txt_records)
-            .optional("verificationError", &self.verification_error)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CustomDomainSpec",
+            usize::from(self.cname_records.is_some())
+                + usize::from(self.domain_type.is_some())
+                + usize::from(self.fallback_preview_id.is_some())
+                + usize::from(self.last_verified_at.is_some())
+                + usize::from(self.region.is_some()) + usize::from(self.status.is_some())
+                + usize::from(self.subject_alternative_names.is_some())
+                + usize::from(self.txt_records.is_some())
+                + usize::from(self.verification_error.is_some()),
+        )?;
+        state.optional("cnameRecords", &self.cname_records);
+        state.optional("domainType", &self.domain_type);
+        state.optional("fallbackPreviewId", &self.fallback_preview_id);
+        state.optional("lastVerifiedAt", &self.last_verified_at);
+        state.optional("region", &self.region);
+        state.optional("status", &self.status);
+        state.optional("subjectAlternativeNames", &self.subject_alternative_names);
+        state.optional("txtRecords", &self.txt_records);
+        state.optional("verificationError", &self.verification_error);
+        state.end()
     }
 }
 
@@ -3843,14 +3833,14 @@ impl ::serde::Serialize for DeleteDriveResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DeleteDriveResponse",
-                usize::from(self.message.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("message", &self.message)
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DeleteDriveResponse",
+            usize::from(self.message.is_some()) + usize::from(self.name.is_some()),
+        )?;
+        state.optional("message", &self.message);
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -3908,13 +3898,13 @@ impl ::serde::Serialize for DeleteSandboxPreviewTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DeleteSandboxPreviewTokenResponse",
-                usize::from(self.message.is_some()),
-            )
-            .optional("message", &self.message)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DeleteSandboxPreviewTokenResponse",
+            usize::from(self.message.is_some()),
+        )?;
+        state.optional("message", &self.message);
+        state.end()
     }
 }
 
@@ -3969,15 +3959,14 @@ impl ::serde::Serialize for DeleteVolumeTemplateVersionResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DeleteVolumeTemplateVersionResponse",
-                usize::from(self.message.is_some())
-                    + usize::from(self.template.is_some()),
-            )
-            .optional("message", &self.message)
-            .optional("template", &self.template)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DeleteVolumeTemplateVersionResponse",
+            usize::from(self.message.is_some()) + usize::from(self.template.is_some()),
+        )?;
+        state.optional("message", &self.message);
+        state.optional("template", &self.template);
+        state.end()
     }
 }
 
@@ -4046,21 +4035,21 @@ impl ::serde::Serialize for DeleteWorkspaceServiceAccountResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DeleteWorkspaceServiceAccountResponse",
-                usize::from(self.client_id.is_some())
-                    + usize::from(self.created_at.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.updated_at.is_some()),
-            )
-            .optional("client_id", &self.client_id)
-            .optional("created_at", &self.created_at)
-            .optional("description", &self.description)
-            .optional("name", &self.name)
-            .optional("updated_at", &self.updated_at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DeleteWorkspaceServiceAccountResponse",
+            usize::from(self.client_id.is_some())
+                + usize::from(self.created_at.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.updated_at.is_some()),
+        )?;
+        state.optional("client_id", &self.client_id);
+        state.optional("created_at", &self.created_at);
+        state.optional("description", &self.description);
+        state.optional("name", &self.name);
+        state.optional("updated_at", &self.updated_at);
+        state.end()
     }
 }
 
@@ -4197,19 +4186,18 @@ impl ::serde::Serialize for Drive {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Drive",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.state.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("state", &self.state)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Drive",
+            2 + usize::from(self.events.is_some()) + usize::from(self.state.is_some())
+                + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("state", &self.state);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -4317,14 +4305,14 @@ impl ::serde::Serialize for DriveList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DriveList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DriveList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -4387,16 +4375,16 @@ impl ::serde::Serialize for DrivePermission {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DrivePermission",
-                usize::from(self.labels.is_some()) + usize::from(self.mode.is_some())
-                    + usize::from(self.path.is_some()),
-            )
-            .optional("labels", &self.labels)
-            .optional("mode", &self.mode)
-            .optional("path", &self.path)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DrivePermission",
+            usize::from(self.labels.is_some()) + usize::from(self.mode.is_some())
+                + usize::from(self.path.is_some()),
+        )?;
+        state.optional("labels", &self.labels);
+        state.optional("mode", &self.mode);
+        state.optional("path", &self.path);
+        state.end()
     }
 }
 
@@ -4546,15 +4534,14 @@ impl ::serde::Serialize for DriveSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DriveSpec",
-                usize::from(self.permissions.is_some())
-                    + usize::from(self.region.is_some()),
-            )
-            .optional("permissions", &self.permissions)
-            .optional("region", &self.region)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DriveSpec",
+            usize::from(self.permissions.is_some()) + usize::from(self.region.is_some()),
+        )?;
+        state.optional("permissions", &self.permissions);
+        state.optional("region", &self.region);
+        state.end()
     }
 }
 
@@ -4637,13 +4624,13 @@ impl ::serde::Serialize for DriveState {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DriveState",
-                usize::from(self.s3_url.is_some()),
-            )
-            .optional("s3Url", &self.s3_url)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DriveState",
+            usize::from(self.s3_url.is_some()),
+        )?;
+        state.optional("s3Url", &self.s3_url);
+        state.end()
     }
 }
 
@@ -4716,16 +4703,16 @@ impl ::serde::Serialize for EgressConfig {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "EgressConfig",
-                usize::from(self.gateway.is_some()) + usize::from(self.mode.is_some())
-                    + usize::from(self.policies.is_some()),
-            )
-            .optional("gateway", &self.gateway)
-            .optional("mode", &self.mode)
-            .optional("policies", &self.policies)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "EgressConfig",
+            usize::from(self.gateway.is_some()) + usize::from(self.mode.is_some())
+                + usize::from(self.policies.is_some()),
+        )?;
+        state.optional("gateway", &self.gateway);
+        state.optional("mode", &self.mode);
+        state.optional("policies", &self.policies);
+        state.end()
     }
 }
 
@@ -4822,17 +4809,16 @@ impl ::serde::Serialize for EgressGateway {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "EgressGateway",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "EgressGateway",
+            2 + usize::from(self.events.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -4954,26 +4940,26 @@ impl ::serde::Serialize for EgressGatewayMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "EgressGatewayMetadata",
-                1 + usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.vpc_name.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("displayName", &self.display_name)
-            .field("name", &self.name)
-            .optional("vpcName", &self.vpc_name)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "EgressGatewayMetadata",
+            1 + usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.vpc_name.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("displayName", &self.display_name);
+        state.field("name", &self.name);
+        state.optional("vpcName", &self.vpc_name);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -5127,9 +5113,13 @@ impl ::serde::Serialize for EgressGatewaySpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "EgressGatewaySpec", 1)
-            .field("region", &self.region)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "EgressGatewaySpec",
+            1,
+        )?;
+        state.field("region", &self.region);
+        state.end()
     }
 }
 
@@ -5197,17 +5187,16 @@ impl ::serde::Serialize for EgressIp {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "EgressIp",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "EgressIp",
+            2 + usize::from(self.events.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -5333,28 +5322,28 @@ impl ::serde::Serialize for EgressIpMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "EgressIpMetadata",
-                1 + usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.gateway_name.is_some())
-                    + usize::from(self.vpc_name.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("displayName", &self.display_name)
-            .optional("gatewayName", &self.gateway_name)
-            .field("name", &self.name)
-            .optional("vpcName", &self.vpc_name)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "EgressIpMetadata",
+            1 + usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.gateway_name.is_some())
+                + usize::from(self.vpc_name.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("displayName", &self.display_name);
+        state.optional("gatewayName", &self.gateway_name);
+        state.field("name", &self.name);
+        state.optional("vpcName", &self.vpc_name);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -5526,14 +5515,14 @@ impl ::serde::Serialize for EgressIpSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "EgressIpSpec",
-                1 + usize::from(self.public_ip.is_some()),
-            )
-            .field("ipFamily", &self.ip_family)
-            .optional("publicIp", &self.public_ip)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "EgressIpSpec",
+            1 + usize::from(self.public_ip.is_some()),
+        )?;
+        state.field("ipFamily", &self.ip_family);
+        state.optional("publicIp", &self.public_ip);
+        state.end()
     }
 }
 
@@ -5665,16 +5654,16 @@ impl ::serde::Serialize for EgressPolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "EgressPolicy",
-                usize::from(self.destinations.is_some())
-                    + usize::from(self.mode.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("destinations", &self.destinations)
-            .optional("mode", &self.mode)
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "EgressPolicy",
+            usize::from(self.destinations.is_some()) + usize::from(self.mode.is_some())
+                + usize::from(self.name.is_some()),
+        )?;
+        state.optional("destinations", &self.destinations);
+        state.optional("mode", &self.mode);
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -5775,18 +5764,18 @@ impl ::serde::Serialize for Entrypoint {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Entrypoint",
-                usize::from(self.args.is_some()) + usize::from(self.command.is_some())
-                    + usize::from(self.env.is_some())
-                    + usize::from(self.super_gateway_args.is_some()),
-            )
-            .optional("args", &self.args)
-            .optional("command", &self.command)
-            .optional("env", &self.env)
-            .optional("superGatewayArgs", &self.super_gateway_args)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Entrypoint",
+            usize::from(self.args.is_some()) + usize::from(self.command.is_some())
+                + usize::from(self.env.is_some())
+                + usize::from(self.super_gateway_args.is_some()),
+        )?;
+        state.optional("args", &self.args);
+        state.optional("command", &self.command);
+        state.optional("env", &self.env);
+        state.optional("superGatewayArgs", &self.super_gateway_args);
+        state.end()
     }
 }
 
@@ -5860,16 +5849,16 @@ impl ::serde::Serialize for Env {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Env",
-                usize::from(self.name.is_some()) + usize::from(self.secret.is_some())
-                    + usize::from(self.value.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("secret", &self.secret)
-            .optional("value", &self.value)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Env",
+            usize::from(self.name.is_some()) + usize::from(self.secret.is_some())
+                + usize::from(self.value.is_some()),
+        )?;
+        state.optional("name", &self.name);
+        state.optional("secret", &self.secret);
+        state.optional("value", &self.value);
+        state.end()
     }
 }
 
@@ -5964,16 +5953,15 @@ impl ::serde::Serialize for Error {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Error",
-                1 + usize::from(self.code.is_some())
-                    + usize::from(self.message.is_some()),
-            )
-            .optional("code", &self.code)
-            .field("error", &self.error)
-            .optional("message", &self.message)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Error",
+            1 + usize::from(self.code.is_some()) + usize::from(self.message.is_some()),
+        )?;
+        state.optional("code", &self.code);
+        state.field("error", &self.error);
+        state.optional("message", &self.message);
+        state.end()
     }
 }
 
@@ -6040,16 +6028,16 @@ impl ::serde::Serialize for ExpirationPolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ExpirationPolicy",
-                usize::from(self.action.is_some()) + usize::from(self.r#type.is_some())
-                    + usize::from(self.value.is_some()),
-            )
-            .optional("action", &self.action)
-            .optional("type", &self.r#type)
-            .optional("value", &self.value)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ExpirationPolicy",
+            usize::from(self.action.is_some()) + usize::from(self.r#type.is_some())
+                + usize::from(self.value.is_some()),
+        )?;
+        state.optional("action", &self.action);
+        state.optional("type", &self.r#type);
+        state.optional("value", &self.value);
+        state.end()
     }
 }
 
@@ -6244,13 +6232,13 @@ impl ::serde::Serialize for FirewallConfig {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "FirewallConfig",
-                usize::from(self.rulesets.is_some()),
-            )
-            .optional("rulesets", &self.rulesets)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "FirewallConfig",
+            usize::from(self.rulesets.is_some()),
+        )?;
+        state.optional("rulesets", &self.rulesets);
+        state.end()
     }
 }
 
@@ -6321,14 +6309,14 @@ impl ::serde::Serialize for Flavor {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Flavor",
-                usize::from(self.name.is_some()) + usize::from(self.r#type.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Flavor",
+            usize::from(self.name.is_some()) + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("name", &self.name);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -6461,16 +6449,16 @@ impl ::serde::Serialize for Form {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Form",
-                usize::from(self.config.is_some()) + usize::from(self.oauth.is_some())
-                    + usize::from(self.secrets.is_some()),
-            )
-            .optional("config", &self.config)
-            .optional("oauth", &self.oauth)
-            .optional("secrets", &self.secrets)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Form",
+            usize::from(self.config.is_some()) + usize::from(self.oauth.is_some())
+                + usize::from(self.secrets.is_some()),
+        )?;
+        state.optional("config", &self.config);
+        state.optional("oauth", &self.oauth);
+        state.optional("secrets", &self.secrets);
+        state.end()
     }
 }
 
@@ -6538,17 +6526,16 @@ impl ::serde::Serialize for Function {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Function",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Function",
+            2 + usize::from(self.events.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -6645,14 +6632,14 @@ impl ::serde::Serialize for FunctionList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "FunctionList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "FunctionList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -6724,26 +6711,26 @@ impl ::serde::Serialize for FunctionRuntime {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "FunctionRuntime",
-                usize::from(self.envs.is_some()) + usize::from(self.generation.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.max_scale.is_some())
-                    + usize::from(self.memory.is_some())
-                    + usize::from(self.min_scale.is_some())
-                    + usize::from(self.ports.is_some())
-                    + usize::from(self.transport.is_some()),
-            )
-            .optional("envs", &self.envs)
-            .optional("generation", &self.generation)
-            .optional("image", &self.image)
-            .optional("maxScale", &self.max_scale)
-            .optional("memory", &self.memory)
-            .optional("minScale", &self.min_scale)
-            .optional("ports", &self.ports)
-            .optional("transport", &self.transport)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "FunctionRuntime",
+            usize::from(self.envs.is_some()) + usize::from(self.generation.is_some())
+                + usize::from(self.image.is_some())
+                + usize::from(self.max_scale.is_some())
+                + usize::from(self.memory.is_some())
+                + usize::from(self.min_scale.is_some())
+                + usize::from(self.ports.is_some())
+                + usize::from(self.transport.is_some()),
+        )?;
+        state.optional("envs", &self.envs);
+        state.optional("generation", &self.generation);
+        state.optional("image", &self.image);
+        state.optional("maxScale", &self.max_scale);
+        state.optional("memory", &self.memory);
+        state.optional("minScale", &self.min_scale);
+        state.optional("ports", &self.ports);
+        state.optional("transport", &self.transport);
+        state.end()
     }
 }
 
@@ -6956,27 +6943,26 @@ impl ::serde::Serialize for FunctionSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "FunctionSpec",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.integration_connections.is_some())
-                    + usize::from(self.policies.is_some())
-                    + usize::from(self.public.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.runtime.is_some())
-                    + usize::from(self.triggers.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("integrationConnections", &self.integration_connections)
-            .optional("policies", &self.policies)
-            .optional("public", &self.public)
-            .optional("region", &self.region)
-            .optional("revision", &self.revision)
-            .optional("runtime", &self.runtime)
-            .optional("triggers", &self.triggers)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "FunctionSpec",
+            usize::from(self.enabled.is_some())
+                + usize::from(self.integration_connections.is_some())
+                + usize::from(self.policies.is_some())
+                + usize::from(self.public.is_some()) + usize::from(self.region.is_some())
+                + usize::from(self.revision.is_some())
+                + usize::from(self.runtime.is_some())
+                + usize::from(self.triggers.is_some()),
+        )?;
+        state.optional("enabled", &self.enabled);
+        state.optional("integrationConnections", &self.integration_connections);
+        state.optional("policies", &self.policies);
+        state.optional("public", &self.public);
+        state.optional("region", &self.region);
+        state.optional("revision", &self.revision);
+        state.optional("runtime", &self.runtime);
+        state.optional("triggers", &self.triggers);
+        state.end()
     }
 }
 
@@ -7135,13 +7121,13 @@ impl ::serde::Serialize for GetDriveJwksResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "GetDriveJwksResponse",
-                usize::from(self.keys.is_some()),
-            )
-            .optional("keys", &self.keys)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "GetDriveJwksResponse",
+            usize::from(self.keys.is_some()),
+        )?;
+        state.optional("keys", &self.keys);
+        state.end()
     }
 }
 
@@ -7196,13 +7182,13 @@ impl ::serde::Serialize for GetWorkspaceFeaturesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "GetWorkspaceFeaturesResponse",
-                usize::from(self.features.is_some()),
-            )
-            .optional("features", &self.features)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "GetWorkspaceFeaturesResponse",
+            usize::from(self.features.is_some()),
+        )?;
+        state.optional("features", &self.features);
+        state.end()
     }
 }
 
@@ -7258,13 +7244,13 @@ impl ::serde::Serialize for GithubRunnerConfig {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "GithubRunnerConfig",
-                usize::from(self.repositories.is_some()),
-            )
-            .optional("repositories", &self.repositories)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "GithubRunnerConfig",
+            usize::from(self.repositories.is_some()),
+        )?;
+        state.optional("repositories", &self.repositories);
+        state.end()
     }
 }
 
@@ -7337,14 +7323,14 @@ impl ::serde::Serialize for GroupWorkspaceMapping {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "GroupWorkspaceMapping",
-                usize::from(self.group_name.is_some()) + usize::from(self.role.is_some()),
-            )
-            .optional("groupName", &self.group_name)
-            .optional("role", &self.role)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "GroupWorkspaceMapping",
+            usize::from(self.group_name.is_some()) + usize::from(self.role.is_some()),
+        )?;
+        state.optional("groupName", &self.group_name);
+        state.optional("role", &self.role);
+        state.end()
     }
 }
 
@@ -7474,10 +7460,10 @@ impl ::serde::Serialize for Image {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "Image", 2)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "Image", 2)?;
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.end()
     }
 }
 
@@ -7560,31 +7546,31 @@ impl ::serde::Serialize for ImageMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ImageMetadata",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.events.is_some())
-                    + usize::from(self.last_deployed_at.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.resource_type.is_some())
-                    + usize::from(self.source_workspace.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("displayName", &self.display_name)
-            .optional("events", &self.events)
-            .optional("lastDeployedAt", &self.last_deployed_at)
-            .optional("name", &self.name)
-            .optional("resourceType", &self.resource_type)
-            .optional("sourceWorkspace", &self.source_workspace)
-            .optional("status", &self.status)
-            .optional("updatedAt", &self.updated_at)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ImageMetadata",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.events.is_some())
+                + usize::from(self.last_deployed_at.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.resource_type.is_some())
+                + usize::from(self.source_workspace.is_some())
+                + usize::from(self.status.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("displayName", &self.display_name);
+        state.optional("events", &self.events);
+        state.optional("lastDeployedAt", &self.last_deployed_at);
+        state.optional("name", &self.name);
+        state.optional("resourceType", &self.resource_type);
+        state.optional("sourceWorkspace", &self.source_workspace);
+        state.optional("status", &self.status);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -7709,20 +7695,20 @@ impl ::serde::Serialize for ImageShareTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ImageShareTarget",
-                3 + usize::from(self.account_owner_email.is_some())
-                    + usize::from(self.pending_share_id.is_some())
-                    + usize::from(self.workspace_display_name.is_some()),
-            )
-            .field("accountId", &self.account_id)
-            .optional("accountOwnerEmail", &self.account_owner_email)
-            .optional("pendingShareId", &self.pending_share_id)
-            .field("status", &self.status)
-            .field("workspace", &self.workspace)
-            .optional("workspaceDisplayName", &self.workspace_display_name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ImageShareTarget",
+            3 + usize::from(self.account_owner_email.is_some())
+                + usize::from(self.pending_share_id.is_some())
+                + usize::from(self.workspace_display_name.is_some()),
+        )?;
+        state.field("accountId", &self.account_id);
+        state.optional("accountOwnerEmail", &self.account_owner_email);
+        state.optional("pendingShareId", &self.pending_share_id);
+        state.field("status", &self.status);
+        state.field("workspace", &self.workspace);
+        state.optional("workspaceDisplayName", &self.workspace_display_name);
+        state.end()
     }
 }
 
@@ -7817,14 +7803,14 @@ impl ::serde::Serialize for ImageSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ImageSpec",
-                usize::from(self.size.is_some()) + usize::from(self.tags.is_some()),
-            )
-            .optional("size", &self.size)
-            .optional("tags", &self.tags)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ImageSpec",
+            usize::from(self.size.is_some()) + usize::from(self.tags.is_some()),
+        )?;
+        state.optional("size", &self.size);
+        state.optional("tags", &self.tags);
+        state.end()
     }
 }
 
@@ -7894,18 +7880,18 @@ impl ::serde::Serialize for ImageTag {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ImageTag",
-                usize::from(self.created_at.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.size.is_some())
-                    + usize::from(self.updated_at.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("name", &self.name)
-            .optional("size", &self.size)
-            .optional("updatedAt", &self.updated_at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ImageTag",
+            usize::from(self.created_at.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.size.is_some())
+                + usize::from(self.updated_at.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("name", &self.name);
+        state.optional("size", &self.size);
+        state.optional("updatedAt", &self.updated_at);
+        state.end()
     }
 }
 
@@ -7984,25 +7970,24 @@ impl ::serde::Serialize for Integration {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Integration",
-                usize::from(self.additional_infos.is_some())
-                    + usize::from(self.endpoints.is_some())
-                    + usize::from(self.headers.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.organizations.is_some())
-                    + usize::from(self.params.is_some())
-                    + usize::from(self.repositories.is_some()),
-            )
-            .optional("additionalInfos", &self.additional_infos)
-            .optional("endpoints", &self.endpoints)
-            .optional("headers", &self.headers)
-            .optional("name", &self.name)
-            .optional("organizations", &self.organizations)
-            .optional("params", &self.params)
-            .optional("repositories", &self.repositories)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Integration",
+            usize::from(self.additional_infos.is_some())
+                + usize::from(self.endpoints.is_some())
+                + usize::from(self.headers.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.organizations.is_some())
+                + usize::from(self.params.is_some())
+                + usize::from(self.repositories.is_some()),
+        )?;
+        state.optional("additionalInfos", &self.additional_infos);
+        state.optional("endpoints", &self.endpoints);
+        state.optional("headers", &self.headers);
+        state.optional("name", &self.name);
+        state.optional("organizations", &self.organizations);
+        state.optional("params", &self.params);
+        state.optional("repositories", &self.repositories);
+        state.end()
     }
 }
 
@@ -8092,10 +8077,14 @@ impl ::serde::Serialize for IntegrationConnection {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "IntegrationConnection", 2)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "IntegrationConnection",
+            2,
+        )?;
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.end()
     }
 }
 
@@ -8172,19 +8161,18 @@ impl ::serde::Serialize for IntegrationConnectionSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "IntegrationConnectionSpec",
-                usize::from(self.config.is_some())
-                    + usize::from(self.integration.is_some())
-                    + usize::from(self.sandbox.is_some())
-                    + usize::from(self.secret.is_some()),
-            )
-            .optional("config", &self.config)
-            .optional("integration", &self.integration)
-            .optional("sandbox", &self.sandbox)
-            .optional("secret", &self.secret)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "IntegrationConnectionSpec",
+            usize::from(self.config.is_some()) + usize::from(self.integration.is_some())
+                + usize::from(self.sandbox.is_some())
+                + usize::from(self.secret.is_some()),
+        )?;
+        state.optional("config", &self.config);
+        state.optional("integration", &self.integration);
+        state.optional("sandbox", &self.sandbox);
+        state.optional("secret", &self.secret);
+        state.end()
     }
 }
 
@@ -8307,25 +8295,23 @@ impl ::serde::Serialize for IntegrationEndpoint {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "IntegrationEndpoint",
-                usize::from(self.body.is_some())
-                    + usize::from(self.ignore_models.is_some())
-                    + usize::from(self.method.is_some())
-                    + usize::from(self.models.is_some())
-                    + usize::from(self.stream_key.is_some())
-                    + usize::from(self.stream_token.is_some())
-                    + usize::from(self.token.is_some()),
-            )
-            .optional("body", &self.body)
-            .optional("ignoreModels", &self.ignore_models)
-            .optional("method", &self.method)
-            .optional("models", &self.models)
-            .optional("streamKey", &self.stream_key)
-            .optional("streamToken", &self.stream_token)
-            .optional("token", &self.token)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "IntegrationEndpoint",
+            usize::from(self.body.is_some()) + usize::from(self.ignore_models.is_some())
+                + usize::from(self.method.is_some()) + usize::from(self.models.is_some())
+                + usize::from(self.stream_key.is_some())
+                + usize::from(self.stream_token.is_some())
+                + usize::from(self.token.is_some()),
+        )?;
+        state.optional("body", &self.body);
+        state.optional("ignoreModels", &self.ignore_models);
+        state.optional("method", &self.method);
+        state.optional("models", &self.models);
+        state.optional("streamKey", &self.stream_key);
+        state.optional("streamToken", &self.stream_token);
+        state.optional("token", &self.token);
+        state.end()
     }
 }
 
@@ -8411,16 +8397,16 @@ impl ::serde::Serialize for IntegrationEndpointToken {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "IntegrationEndpointToken",
-                usize::from(self.received.is_some()) + usize::from(self.sent.is_some())
-                    + usize::from(self.total.is_some()),
-            )
-            .optional("received", &self.received)
-            .optional("sent", &self.sent)
-            .optional("total", &self.total)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "IntegrationEndpointToken",
+            usize::from(self.received.is_some()) + usize::from(self.sent.is_some())
+                + usize::from(self.total.is_some()),
+        )?;
+        state.optional("received", &self.received);
+        state.optional("sent", &self.sent);
+        state.optional("total", &self.total);
+        state.end()
     }
 }
 
@@ -8499,18 +8485,18 @@ impl ::serde::Serialize for IntegrationOrganization {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "IntegrationOrganization",
-                usize::from(self.avatar_url.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("avatar_url", &self.avatar_url)
-            .optional("displayName", &self.display_name)
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "IntegrationOrganization",
+            usize::from(self.avatar_url.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
+        )?;
+        state.optional("avatar_url", &self.avatar_url);
+        state.optional("displayName", &self.display_name);
+        state.optional("id", &self.id);
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -8590,20 +8576,20 @@ impl ::serde::Serialize for IntegrationRepository {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "IntegrationRepository",
-                usize::from(self.id.is_some()) + usize::from(self.is_bl.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.organization.is_some())
-                    + usize::from(self.url.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("isBl", &self.is_bl)
-            .optional("name", &self.name)
-            .optional("organization", &self.organization)
-            .optional("url", &self.url)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "IntegrationRepository",
+            usize::from(self.id.is_some()) + usize::from(self.is_bl.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.organization.is_some())
+                + usize::from(self.url.is_some()),
+        )?;
+        state.optional("id", &self.id);
+        state.optional("isBl", &self.is_bl);
+        state.optional("name", &self.name);
+        state.optional("organization", &self.organization);
+        state.optional("url", &self.url);
+        state.end()
     }
 }
 
@@ -8676,13 +8662,13 @@ impl ::serde::Serialize for InviteWorkspaceUserBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "InviteWorkspaceUserBody",
-                usize::from(self.email.is_some()),
-            )
-            .optional("email", &self.email)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "InviteWorkspaceUserBody",
+            usize::from(self.email.is_some()),
+        )?;
+        state.optional("email", &self.email);
+        state.end()
     }
 }
 
@@ -8755,17 +8741,16 @@ impl ::serde::Serialize for Job {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Job",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Job",
+            2 + usize::from(self.events.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -8865,19 +8850,18 @@ impl ::serde::Serialize for JobExecution {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecution",
-                2 + usize::from(self.stats.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.tasks.is_some()),
-            )
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("stats", &self.stats)
-            .optional("status", &self.status)
-            .optional("tasks", &self.tasks)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecution",
+            2 + usize::from(self.stats.is_some()) + usize::from(self.status.is_some())
+                + usize::from(self.tasks.is_some()),
+        )?;
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("stats", &self.stats);
+        state.optional("status", &self.status);
+        state.optional("tasks", &self.tasks);
+        state.end()
     }
 }
 
@@ -8954,14 +8938,14 @@ impl ::serde::Serialize for JobExecutionList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecutionList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecutionList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -9038,30 +9022,30 @@ impl ::serde::Serialize for JobExecutionMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecutionMetadata",
-                usize::from(self.cluster.is_some())
-                    + usize::from(self.completed_at.is_some())
-                    + usize::from(self.created_at.is_some())
-                    + usize::from(self.deleted_at.is_some())
-                    + usize::from(self.expired_at.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.job.is_some())
-                    + usize::from(self.started_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .optional("cluster", &self.cluster)
-            .optional("completedAt", &self.completed_at)
-            .optional("createdAt", &self.created_at)
-            .optional("deletedAt", &self.deleted_at)
-            .optional("expiredAt", &self.expired_at)
-            .optional("id", &self.id)
-            .optional("job", &self.job)
-            .optional("startedAt", &self.started_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecutionMetadata",
+            usize::from(self.cluster.is_some())
+                + usize::from(self.completed_at.is_some())
+                + usize::from(self.created_at.is_some())
+                + usize::from(self.deleted_at.is_some())
+                + usize::from(self.expired_at.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.job.is_some())
+                + usize::from(self.started_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("cluster", &self.cluster);
+        state.optional("completedAt", &self.completed_at);
+        state.optional("createdAt", &self.created_at);
+        state.optional("deletedAt", &self.deleted_at);
+        state.optional("expiredAt", &self.expired_at);
+        state.optional("id", &self.id);
+        state.optional("job", &self.job);
+        state.optional("startedAt", &self.started_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -9185,21 +9169,20 @@ impl ::serde::Serialize for JobExecutionSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecutionSpec",
-                usize::from(self.env_override.is_some())
-                    + usize::from(self.memory_override.is_some())
-                    + usize::from(self.parallelism.is_some())
-                    + usize::from(self.tasks.is_some())
-                    + usize::from(self.timeout.is_some()),
-            )
-            .optional("envOverride", &self.env_override)
-            .optional("memoryOverride", &self.memory_override)
-            .optional("parallelism", &self.parallelism)
-            .optional("tasks", &self.tasks)
-            .optional("timeout", &self.timeout)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecutionSpec",
+            usize::from(self.env_override.is_some())
+                + usize::from(self.memory_override.is_some())
+                + usize::from(self.parallelism.is_some())
+                + usize::from(self.tasks.is_some()) + usize::from(self.timeout.is_some()),
+        )?;
+        state.optional("envOverride", &self.env_override);
+        state.optional("memoryOverride", &self.memory_override);
+        state.optional("parallelism", &self.parallelism);
+        state.optional("tasks", &self.tasks);
+        state.optional("timeout", &self.timeout);
+        state.end()
     }
 }
 
@@ -9283,23 +9266,21 @@ impl ::serde::Serialize for JobExecutionStats {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecutionStats",
-                usize::from(self.cancelled.is_some())
-                    + usize::from(self.failure.is_some())
-                    + usize::from(self.retried.is_some())
-                    + usize::from(self.running.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.total.is_some()),
-            )
-            .optional("cancelled", &self.cancelled)
-            .optional("failure", &self.failure)
-            .optional("retried", &self.retried)
-            .optional("running", &self.running)
-            .optional("success", &self.success)
-            .optional("total", &self.total)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecutionStats",
+            usize::from(self.cancelled.is_some()) + usize::from(self.failure.is_some())
+                + usize::from(self.retried.is_some())
+                + usize::from(self.running.is_some())
+                + usize::from(self.success.is_some()) + usize::from(self.total.is_some()),
+        )?;
+        state.optional("cancelled", &self.cancelled);
+        state.optional("failure", &self.failure);
+        state.optional("retried", &self.retried);
+        state.optional("running", &self.running);
+        state.optional("success", &self.success);
+        state.optional("total", &self.total);
+        state.end()
     }
 }
 
@@ -9454,19 +9435,17 @@ impl ::serde::Serialize for JobExecutionTask {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecutionTask",
-                usize::from(self.conditions.is_some())
-                    + usize::from(self.metadata.is_some())
-                    + usize::from(self.spec.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("conditions", &self.conditions)
-            .optional("metadata", &self.metadata)
-            .optional("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecutionTask",
+            usize::from(self.conditions.is_some()) + usize::from(self.metadata.is_some())
+                + usize::from(self.spec.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("conditions", &self.conditions);
+        state.optional("metadata", &self.metadata);
+        state.optional("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -9546,23 +9525,22 @@ impl ::serde::Serialize for JobExecutionTaskCondition {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecutionTaskCondition",
-                usize::from(self.execution_reason.is_some())
-                    + usize::from(self.message.is_some())
-                    + usize::from(self.reason.is_some())
-                    + usize::from(self.severity.is_some())
-                    + usize::from(self.state.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("executionReason", &self.execution_reason)
-            .optional("message", &self.message)
-            .optional("reason", &self.reason)
-            .optional("severity", &self.severity)
-            .optional("state", &self.state)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecutionTaskCondition",
+            usize::from(self.execution_reason.is_some())
+                + usize::from(self.message.is_some())
+                + usize::from(self.reason.is_some())
+                + usize::from(self.severity.is_some())
+                + usize::from(self.state.is_some()) + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("executionReason", &self.execution_reason);
+        state.optional("message", &self.message);
+        state.optional("reason", &self.reason);
+        state.optional("severity", &self.severity);
+        state.optional("state", &self.state);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -9641,14 +9619,14 @@ impl ::serde::Serialize for JobExecutionTaskList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecutionTaskList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecutionTaskList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -9727,23 +9705,23 @@ impl ::serde::Serialize for JobExecutionTaskMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecutionTaskMetadata",
-                usize::from(self.completed_at.is_some())
-                    + usize::from(self.created_at.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.scheduled_at.is_some())
-                    + usize::from(self.started_at.is_some())
-                    + usize::from(self.updated_at.is_some()),
-            )
-            .optional("completedAt", &self.completed_at)
-            .optional("createdAt", &self.created_at)
-            .optional("name", &self.name)
-            .optional("scheduledAt", &self.scheduled_at)
-            .optional("startedAt", &self.started_at)
-            .optional("updatedAt", &self.updated_at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecutionTaskMetadata",
+            usize::from(self.completed_at.is_some())
+                + usize::from(self.created_at.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.scheduled_at.is_some())
+                + usize::from(self.started_at.is_some())
+                + usize::from(self.updated_at.is_some()),
+        )?;
+        state.optional("completedAt", &self.completed_at);
+        state.optional("createdAt", &self.created_at);
+        state.optional("name", &self.name);
+        state.optional("scheduledAt", &self.scheduled_at);
+        state.optional("startedAt", &self.started_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.end()
     }
 }
 
@@ -9823,15 +9801,14 @@ impl ::serde::Serialize for JobExecutionTaskSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobExecutionTaskSpec",
-                usize::from(self.max_retries.is_some())
-                    + usize::from(self.timeout.is_some()),
-            )
-            .optional("maxRetries", &self.max_retries)
-            .optional("timeout", &self.timeout)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobExecutionTaskSpec",
+            usize::from(self.max_retries.is_some()) + usize::from(self.timeout.is_some()),
+        )?;
+        state.optional("maxRetries", &self.max_retries);
+        state.optional("timeout", &self.timeout);
+        state.end()
     }
 }
 
@@ -9961,14 +9938,14 @@ impl ::serde::Serialize for JobList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -10040,27 +10017,25 @@ impl ::serde::Serialize for JobRuntime {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobRuntime",
-                usize::from(self.disk_percent.is_some())
-                    + usize::from(self.envs.is_some())
-                    + usize::from(self.generation.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.max_retries.is_some())
-                    + usize::from(self.memory.is_some())
-                    + usize::from(self.ports.is_some())
-                    + usize::from(self.timeout.is_some()),
-            )
-            .optional("diskPercent", &self.disk_percent)
-            .optional("envs", &self.envs)
-            .optional("generation", &self.generation)
-            .optional("image", &self.image)
-            .optional("maxRetries", &self.max_retries)
-            .optional("memory", &self.memory)
-            .optional("ports", &self.ports)
-            .optional("timeout", &self.timeout)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobRuntime",
+            usize::from(self.disk_percent.is_some()) + usize::from(self.envs.is_some())
+                + usize::from(self.generation.is_some())
+                + usize::from(self.image.is_some())
+                + usize::from(self.max_retries.is_some())
+                + usize::from(self.memory.is_some()) + usize::from(self.ports.is_some())
+                + usize::from(self.timeout.is_some()),
+        )?;
+        state.optional("diskPercent", &self.disk_percent);
+        state.optional("envs", &self.envs);
+        state.optional("generation", &self.generation);
+        state.optional("image", &self.image);
+        state.optional("maxRetries", &self.max_retries);
+        state.optional("memory", &self.memory);
+        state.optional("ports", &self.ports);
+        state.optional("timeout", &self.timeout);
+        state.end()
     }
 }
 
@@ -10229,27 +10204,27 @@ impl ::serde::Serialize for JobSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobSpec",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.github_runner.is_some())
-                    + usize::from(self.policies.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.runtime.is_some())
-                    + usize::from(self.triggers.is_some())
-                    + usize::from(self.volumes.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("githubRunner", &self.github_runner)
-            .optional("policies", &self.policies)
-            .optional("region", &self.region)
-            .optional("revision", &self.revision)
-            .optional("runtime", &self.runtime)
-            .optional("triggers", &self.triggers)
-            .optional("volumes", &self.volumes)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobSpec",
+            usize::from(self.enabled.is_some())
+                + usize::from(self.github_runner.is_some())
+                + usize::from(self.policies.is_some())
+                + usize::from(self.region.is_some())
+                + usize::from(self.revision.is_some())
+                + usize::from(self.runtime.is_some())
+                + usize::from(self.triggers.is_some())
+                + usize::from(self.volumes.is_some()),
+        )?;
+        state.optional("enabled", &self.enabled);
+        state.optional("githubRunner", &self.github_runner);
+        state.optional("policies", &self.policies);
+        state.optional("region", &self.region);
+        state.optional("revision", &self.revision);
+        state.optional("runtime", &self.runtime);
+        state.optional("triggers", &self.triggers);
+        state.optional("volumes", &self.volumes);
+        state.end()
     }
 }
 
@@ -10416,17 +10391,17 @@ impl ::serde::Serialize for JobVolume {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "JobVolume",
-                4 + usize::from(self.read_only.is_some()),
-            )
-            .field("mountPath", &self.mount_path)
-            .field("name", &self.name)
-            .optional("readOnly", &self.read_only)
-            .field("sizeMb", &self.size_mb)
-            .field("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "JobVolume",
+            4 + usize::from(self.read_only.is_some()),
+        )?;
+        state.field("mountPath", &self.mount_path);
+        state.field("name", &self.name);
+        state.optional("readOnly", &self.read_only);
+        state.field("sizeMb", &self.size_mb);
+        state.field("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -10680,20 +10655,19 @@ impl ::serde::Serialize for LiteVolume {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "LiteVolume",
-                usize::from(self.metadata.is_some()) + usize::from(self.spec.is_some())
-                    + usize::from(self.state.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.terminated_at.is_some()),
-            )
-            .optional("metadata", &self.metadata)
-            .optional("spec", &self.spec)
-            .optional("state", &self.state)
-            .optional("status", &self.status)
-            .optional("terminatedAt", &self.terminated_at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "LiteVolume",
+            usize::from(self.metadata.is_some()) + usize::from(self.spec.is_some())
+                + usize::from(self.state.is_some()) + usize::from(self.status.is_some())
+                + usize::from(self.terminated_at.is_some()),
+        )?;
+        state.optional("metadata", &self.metadata);
+        state.optional("spec", &self.spec);
+        state.optional("state", &self.state);
+        state.optional("status", &self.status);
+        state.optional("terminatedAt", &self.terminated_at);
+        state.end()
     }
 }
 
@@ -10771,21 +10745,21 @@ impl ::serde::Serialize for LiteVolumeMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "LiteVolumeMetadata",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.external_id.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.updated_at.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("displayName", &self.display_name)
-            .optional("externalId", &self.external_id)
-            .optional("name", &self.name)
-            .optional("updatedAt", &self.updated_at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "LiteVolumeMetadata",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.external_id.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.updated_at.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("displayName", &self.display_name);
+        state.optional("externalId", &self.external_id);
+        state.optional("name", &self.name);
+        state.optional("updatedAt", &self.updated_at);
+        state.end()
     }
 }
 
@@ -10861,14 +10835,14 @@ impl ::serde::Serialize for LiteVolumeSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "LiteVolumeSpec",
-                usize::from(self.region.is_some()) + usize::from(self.size.is_some()),
-            )
-            .optional("region", &self.region)
-            .optional("size", &self.size)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "LiteVolumeSpec",
+            usize::from(self.region.is_some()) + usize::from(self.size.is_some()),
+        )?;
+        state.optional("region", &self.region);
+        state.optional("size", &self.size);
+        state.end()
     }
 }
 
@@ -10937,23 +10911,21 @@ impl ::serde::Serialize for LocationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "LocationResponse",
-                usize::from(self.continent.is_some())
-                    + usize::from(self.country.is_some())
-                    + usize::from(self.flavors.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("continent", &self.continent)
-            .optional("country", &self.country)
-            .optional("flavors", &self.flavors)
-            .optional("location", &self.location)
-            .optional("region", &self.region)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "LocationResponse",
+            usize::from(self.continent.is_some()) + usize::from(self.country.is_some())
+                + usize::from(self.flavors.is_some())
+                + usize::from(self.location.is_some())
+                + usize::from(self.region.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("continent", &self.continent);
+        state.optional("country", &self.country);
+        state.optional("flavors", &self.flavors);
+        state.optional("location", &self.location);
+        state.optional("region", &self.region);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -11067,47 +11039,44 @@ impl ::serde::Serialize for McpDefinition {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "McpDefinition",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.categories.is_some())
-                    + usize::from(self.coming_soon.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.enterprise.is_some())
-                    + usize::from(self.entrypoint.is_some())
-                    + usize::from(self.form.is_some())
-                    + usize::from(self.hidden.is_some())
-                    + usize::from(self.hidden_secrets.is_some())
-                    + usize::from(self.icon.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.integration.is_some())
-                    + usize::from(self.long_description.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.transport.is_some())
-                    + usize::from(self.url.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("categories", &self.categories)
-            .optional("coming_soon", &self.coming_soon)
-            .optional("description", &self.description)
-            .optional("displayName", &self.display_name)
-            .optional("enterprise", &self.enterprise)
-            .optional("entrypoint", &self.entrypoint)
-            .optional("form", &self.form)
-            .optional("hidden", &self.hidden)
-            .optional("hiddenSecrets", &self.hidden_secrets)
-            .optional("icon", &self.icon)
-            .optional("image", &self.image)
-            .optional("integration", &self.integration)
-            .optional("longDescription", &self.long_description)
-            .optional("name", &self.name)
-            .optional("transport", &self.transport)
-            .optional("url", &self.url)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "McpDefinition",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.categories.is_some())
+                + usize::from(self.coming_soon.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.enterprise.is_some())
+                + usize::from(self.entrypoint.is_some())
+                + usize::from(self.form.is_some()) + usize::from(self.hidden.is_some())
+                + usize::from(self.hidden_secrets.is_some())
+                + usize::from(self.icon.is_some()) + usize::from(self.image.is_some())
+                + usize::from(self.integration.is_some())
+                + usize::from(self.long_description.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.transport.is_some()) + usize::from(self.url.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("categories", &self.categories);
+        state.optional("coming_soon", &self.coming_soon);
+        state.optional("description", &self.description);
+        state.optional("displayName", &self.display_name);
+        state.optional("enterprise", &self.enterprise);
+        state.optional("entrypoint", &self.entrypoint);
+        state.optional("form", &self.form);
+        state.optional("hidden", &self.hidden);
+        state.optional("hiddenSecrets", &self.hidden_secrets);
+        state.optional("icon", &self.icon);
+        state.optional("image", &self.image);
+        state.optional("integration", &self.integration);
+        state.optional("longDescription", &self.long_description);
+        state.optional("name", &self.name);
+        state.optional("transport", &self.transport);
+        state.optional("url", &self.url);
+        state.end()
     }
 }
 
@@ -11304,31 +11273,30 @@ impl ::serde::Serialize for Metadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Metadata",
-                1 + usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.external_id.is_some())
-                    + usize::from(self.labels.is_some())
-                    + usize::from(self.plan.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("displayName", &self.display_name)
-            .optional("externalId", &self.external_id)
-            .optional("labels", &self.labels)
-            .field("name", &self.name)
-            .optional("plan", &self.plan)
-            .optional("url", &self.url)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Metadata",
+            1 + usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.external_id.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.plan.is_some())
+                + usize::from(self.url.is_some()) + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("displayName", &self.display_name);
+        state.optional("externalId", &self.external_id);
+        state.optional("labels", &self.labels);
+        state.field("name", &self.name);
+        state.optional("plan", &self.plan);
+        state.optional("url", &self.url);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -11534,17 +11502,16 @@ impl ::serde::Serialize for Model {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Model",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Model",
+            2 + usize::from(self.events.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -11641,14 +11608,14 @@ impl ::serde::Serialize for ModelList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ModelList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ModelList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -11715,21 +11682,21 @@ impl ::serde::Serialize for ModelRuntime {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ModelRuntime",
-                usize::from(self.endpoint_name.is_some())
-                    + usize::from(self.generation.is_some())
-                    + usize::from(self.model.is_some())
-                    + usize::from(self.organization.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("endpointName", &self.endpoint_name)
-            .optional("generation", &self.generation)
-            .optional("model", &self.model)
-            .optional("organization", &self.organization)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ModelRuntime",
+            usize::from(self.endpoint_name.is_some())
+                + usize::from(self.generation.is_some())
+                + usize::from(self.model.is_some())
+                + usize::from(self.organization.is_some())
+                + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("endpointName", &self.endpoint_name);
+        state.optional("generation", &self.generation);
+        state.optional("model", &self.model);
+        state.optional("organization", &self.organization);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -12018,22 +11985,22 @@ impl ::serde::Serialize for ModelSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ModelSpec",
-                usize::from(self.enabled.is_some()) + usize::from(self.flavors.is_some())
-                    + usize::from(self.integration_connections.is_some())
-                    + usize::from(self.policies.is_some())
-                    + usize::from(self.runtime.is_some())
-                    + usize::from(self.sandbox.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("flavors", &self.flavors)
-            .optional("integrationConnections", &self.integration_connections)
-            .optional("policies", &self.policies)
-            .optional("runtime", &self.runtime)
-            .optional("sandbox", &self.sandbox)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ModelSpec",
+            usize::from(self.enabled.is_some()) + usize::from(self.flavors.is_some())
+                + usize::from(self.integration_connections.is_some())
+                + usize::from(self.policies.is_some())
+                + usize::from(self.runtime.is_some())
+                + usize::from(self.sandbox.is_some()),
+        )?;
+        state.optional("enabled", &self.enabled);
+        state.optional("flavors", &self.flavors);
+        state.optional("integrationConnections", &self.integration_connections);
+        state.optional("policies", &self.policies);
+        state.optional("runtime", &self.runtime);
+        state.optional("sandbox", &self.sandbox);
+        state.end()
     }
 }
 
@@ -12163,13 +12130,13 @@ impl ::serde::Serialize for NetworkFirewall {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "NetworkFirewall",
-                usize::from(self.allowed_domains.is_some()),
-            )
-            .optional("allowedDomains", &self.allowed_domains)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "NetworkFirewall",
+            usize::from(self.allowed_domains.is_some()),
+        )?;
+        state.optional("allowedDomains", &self.allowed_domains);
+        state.end()
     }
 }
 
@@ -12227,14 +12194,14 @@ impl ::serde::Serialize for Oauth {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Oauth",
-                usize::from(self.scope.is_some()) + usize::from(self.r#type.is_some()),
-            )
-            .optional("scope", &self.scope)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Oauth",
+            usize::from(self.scope.is_some()) + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("scope", &self.scope);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -12302,15 +12269,15 @@ impl ::serde::Serialize for OwnerFields {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "OwnerFields",
-                usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some()),
-            )
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "OwnerFields",
+            usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some()),
+        )?;
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.end()
     }
 }
 
@@ -12418,17 +12385,17 @@ impl ::serde::Serialize for PaginationMeta {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PaginationMeta",
-                usize::from(self.has_more.is_some())
-                    + usize::from(self.next_cursor.is_some())
-                    + usize::from(self.total.is_some()),
-            )
-            .optional("hasMore", &self.has_more)
-            .optional("nextCursor", &self.next_cursor)
-            .optional("total", &self.total)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PaginationMeta",
+            usize::from(self.has_more.is_some())
+                + usize::from(self.next_cursor.is_some())
+                + usize::from(self.total.is_some()),
+        )?;
+        state.optional("hasMore", &self.has_more);
+        state.optional("nextCursor", &self.next_cursor);
+        state.optional("total", &self.total);
+        state.end()
     }
 }
 
@@ -12579,37 +12546,36 @@ impl ::serde::Serialize for PendingImageShare {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PendingImageShare",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.expires_at.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.image_name.is_some())
-                    + usize::from(self.resource_type.is_some())
-                    + usize::from(self.shared_by.is_some())
-                    + usize::from(self.source_account_id.is_some())
-                    + usize::from(self.source_workspace.is_some())
-                    + usize::from(self.target_account_id.is_some())
-                    + usize::from(self.target_workspace.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("expiresAt", &self.expires_at)
-            .optional("id", &self.id)
-            .optional("imageName", &self.image_name)
-            .optional("resourceType", &self.resource_type)
-            .optional("sharedBy", &self.shared_by)
-            .optional("sourceAccountId", &self.source_account_id)
-            .optional("sourceWorkspace", &self.source_workspace)
-            .optional("targetAccountId", &self.target_account_id)
-            .optional("targetWorkspace", &self.target_workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PendingImageShare",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.expires_at.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.image_name.is_some())
+                + usize::from(self.resource_type.is_some())
+                + usize::from(self.shared_by.is_some())
+                + usize::from(self.source_account_id.is_some())
+                + usize::from(self.source_workspace.is_some())
+                + usize::from(self.target_account_id.is_some())
+                + usize::from(self.target_workspace.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("expiresAt", &self.expires_at);
+        state.optional("id", &self.id);
+        state.optional("imageName", &self.image_name);
+        state.optional("resourceType", &self.resource_type);
+        state.optional("sharedBy", &self.shared_by);
+        state.optional("sourceAccountId", &self.source_account_id);
+        state.optional("sourceWorkspace", &self.source_workspace);
+        state.optional("targetAccountId", &self.target_account_id);
+        state.optional("targetWorkspace", &self.target_workspace);
+        state.end()
     }
 }
 
@@ -12769,39 +12735,40 @@ impl ::serde::Serialize for PendingImageShareRender {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PendingImageShareRender",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.expires_at.is_some())
-                    + usize::from(self.has_conflict.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.image_name.is_some())
-                    + usize::from(self.resource_type.is_some())
-                    + usize::from(self.shared_by.is_some())
-                    + usize::from(self.shared_by_email.is_some())
-                    + usize::from(self.source_account_id.is_some())
-                    + usize::from(self.source_workspace.is_some())
-                    + usize::from(self.source_workspace_display_name.is_some())
-                    + usize::from(self.target_account_id.is_some())
-                    + usize::from(self.target_workspace.is_some())
-                    + usize::from(self.target_workspace_display_name.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("expiresAt", &self.expires_at)
-            .optional("hasConflict", &self.has_conflict)
-            .optional("id", &self.id)
-            .optional("imageName", &self.image_name)
-            .optional("resourceType", &self.resource_type)
-            .optional("sharedBy", &self.shared_by)
-            .optional("sharedByEmail", &self.shared_by_email)
-            .optional("sourceAccountId", &self.source_account_id)
-            .optional("sourceWorkspace", &self.source_workspace)
-            .optional("sourceWorkspaceDisplayName", &self.source_workspace_display_name)
-            .optional("targetAccountId", &self.target_account_id)
-            .optional("targetWorkspace", &self.target_workspace)
-            .optional("targetWorkspaceDisplayName", &self.target_workspace_display_name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PendingImageShareRender",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.expires_at.is_some())
+                + usize::from(self.has_conflict.is_some())
+                + usize::from(self.id.is_some()) + usize::from(self.image_name.is_some())
+                + usize::from(self.resource_type.is_some())
+                + usize::from(self.shared_by.is_some())
+                + usize::from(self.shared_by_email.is_some())
+                + usize::from(self.source_account_id.is_some())
+                + usize::from(self.source_workspace.is_some())
+                + usize::from(self.source_workspace_display_name.is_some())
+                + usize::from(self.target_account_id.is_some())
+                + usize::from(self.target_workspace.is_some())
+                + usize::from(self.target_workspace_display_name.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("expiresAt", &self.expires_at);
+        state.optional("hasConflict", &self.has_conflict);
+        state.optional("id", &self.id);
+        state.optional("imageName", &self.image_name);
+        state.optional("resourceType", &self.resource_type);
+        state.optional("sharedBy", &self.shared_by);
+        state.optional("sharedByEmail", &self.shared_by_email);
+        state.optional("sourceAccountId", &self.source_account_id);
+        state.optional("sourceWorkspace", &self.source_workspace);
+        state
+            .optional("sourceWorkspaceDisplayName", &self.source_workspace_display_name);
+        state.optional("targetAccountId", &self.target_account_id);
+        state.optional("targetWorkspace", &self.target_workspace);
+        state
+            .optional("targetWorkspaceDisplayName", &self.target_workspace_display_name);
+        state.end()
     }
 }
 
@@ -12977,29 +12944,29 @@ impl ::serde::Serialize for PendingInvitation {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PendingInvitation",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.email.is_some())
-                    + usize::from(self.expires_at.is_some())
-                    + usize::from(self.invited_by.is_some())
-                    + usize::from(self.role.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("email", &self.email)
-            .optional("expiresAt", &self.expires_at)
-            .optional("invitedBy", &self.invited_by)
-            .optional("role", &self.role)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PendingInvitation",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.email.is_some())
+                + usize::from(self.expires_at.is_some())
+                + usize::from(self.invited_by.is_some())
+                + usize::from(self.role.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("email", &self.email);
+        state.optional("expiresAt", &self.expires_at);
+        state.optional("invitedBy", &self.invited_by);
+        state.optional("role", &self.role);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -13100,14 +13067,14 @@ impl ::serde::Serialize for PendingInvitationAccept {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PendingInvitationAccept",
-                usize::from(self.email.is_some()) + usize::from(self.workspace.is_some()),
-            )
-            .optional("email", &self.email)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PendingInvitationAccept",
+            usize::from(self.email.is_some()) + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("email", &self.email);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -13180,30 +13147,29 @@ impl ::serde::Serialize for PendingInvitationRender {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PendingInvitationRender",
-                usize::from(self.account.is_some()) + usize::from(self.email.is_some())
-                    + usize::from(self.expires_at.is_some())
-                    + usize::from(self.invitation_id.is_some())
-                    + usize::from(self.invited_at.is_some())
-                    + usize::from(self.invited_by.is_some())
-                    + usize::from(self.role.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.workspace.is_some())
-                    + usize::from(self.workspace_details.is_some()),
-            )
-            .optional("account", &self.account)
-            .optional("email", &self.email)
-            .optional("expiresAt", &self.expires_at)
-            .optional("invitationId", &self.invitation_id)
-            .optional("invitedAt", &self.invited_at)
-            .optional("invitedBy", &self.invited_by)
-            .optional("role", &self.role)
-            .optional("type", &self.r#type)
-            .optional("workspace", &self.workspace)
-            .optional("workspaceDetails", &self.workspace_details)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PendingInvitationRender",
+            usize::from(self.account.is_some()) + usize::from(self.email.is_some())
+                + usize::from(self.expires_at.is_some())
+                + usize::from(self.invitation_id.is_some())
+                + usize::from(self.invited_at.is_some())
+                + usize::from(self.invited_by.is_some())
+                + usize::from(self.role.is_some()) + usize::from(self.r#type.is_some())
+                + usize::from(self.workspace.is_some())
+                + usize::from(self.workspace_details.is_some()),
+        )?;
+        state.optional("account", &self.account);
+        state.optional("email", &self.email);
+        state.optional("expiresAt", &self.expires_at);
+        state.optional("invitationId", &self.invitation_id);
+        state.optional("invitedAt", &self.invited_at);
+        state.optional("invitedBy", &self.invited_by);
+        state.optional("role", &self.role);
+        state.optional("type", &self.r#type);
+        state.optional("workspace", &self.workspace);
+        state.optional("workspaceDetails", &self.workspace_details);
+        state.end()
     }
 }
 
@@ -13321,14 +13287,14 @@ impl ::serde::Serialize for PendingInvitationRenderAccount {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PendingInvitationRenderAccount",
-                usize::from(self.display_name.is_some()) + usize::from(self.id.is_some()),
-            )
-            .optional("displayName", &self.display_name)
-            .optional("id", &self.id)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PendingInvitationRenderAccount",
+            usize::from(self.display_name.is_some()) + usize::from(self.id.is_some()),
+        )?;
+        state.optional("displayName", &self.display_name);
+        state.optional("id", &self.id);
+        state.end()
     }
 }
 
@@ -13393,19 +13359,18 @@ impl ::serde::Serialize for PendingInvitationRenderInvitedBy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PendingInvitationRenderInvitedBy",
-                usize::from(self.email.is_some())
-                    + usize::from(self.family_name.is_some())
-                    + usize::from(self.given_name.is_some())
-                    + usize::from(self.sub.is_some()),
-            )
-            .optional("email", &self.email)
-            .optional("family_name", &self.family_name)
-            .optional("given_name", &self.given_name)
-            .optional("sub", &self.sub)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PendingInvitationRenderInvitedBy",
+            usize::from(self.email.is_some()) + usize::from(self.family_name.is_some())
+                + usize::from(self.given_name.is_some())
+                + usize::from(self.sub.is_some()),
+        )?;
+        state.optional("email", &self.email);
+        state.optional("family_name", &self.family_name);
+        state.optional("given_name", &self.given_name);
+        state.optional("sub", &self.sub);
+        state.end()
     }
 }
 
@@ -13477,15 +13442,14 @@ impl ::serde::Serialize for PendingInvitationRenderWorkspace {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PendingInvitationRenderWorkspace",
-                usize::from(self.display_name.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("displayName", &self.display_name)
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PendingInvitationRenderWorkspace",
+            usize::from(self.display_name.is_some()) + usize::from(self.name.is_some()),
+        )?;
+        state.optional("displayName", &self.display_name);
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -13546,15 +13510,14 @@ impl ::serde::Serialize for PendingInvitationWorkspaceDetails {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PendingInvitationWorkspaceDetails",
-                usize::from(self.emails.is_some())
-                    + usize::from(self.user_number.is_some()),
-            )
-            .optional("emails", &self.emails)
-            .optional("user_number", &self.user_number)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PendingInvitationWorkspaceDetails",
+            usize::from(self.emails.is_some()) + usize::from(self.user_number.is_some()),
+        )?;
+        state.optional("emails", &self.emails);
+        state.optional("user_number", &self.user_number);
+        state.end()
     }
 }
 
@@ -13618,15 +13581,15 @@ impl ::serde::Serialize for Policy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Policy",
-                2 + usize::from(self.usage.is_some()),
-            )
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("usage", &self.usage)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Policy",
+            2 + usize::from(self.usage.is_some()),
+        )?;
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("usage", &self.usage);
+        state.end()
     }
 }
 
@@ -13712,14 +13675,14 @@ impl ::serde::Serialize for PolicyList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PolicyList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PolicyList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -13780,14 +13743,14 @@ impl ::serde::Serialize for PolicyLocation {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PolicyLocation",
-                usize::from(self.name.is_some()) + usize::from(self.r#type.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PolicyLocation",
+            usize::from(self.name.is_some()) + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("name", &self.name);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -13934,23 +13897,21 @@ impl ::serde::Serialize for PolicyMaxTokens {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PolicyMaxTokens",
-                usize::from(self.granularity.is_some())
-                    + usize::from(self.input.is_some())
-                    + usize::from(self.output.is_some())
-                    + usize::from(self.ratio_input_over_output.is_some())
-                    + usize::from(self.step.is_some())
-                    + usize::from(self.total.is_some()),
-            )
-            .optional("granularity", &self.granularity)
-            .optional("input", &self.input)
-            .optional("output", &self.output)
-            .optional("ratioInputOverOutput", &self.ratio_input_over_output)
-            .optional("step", &self.step)
-            .optional("total", &self.total)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PolicyMaxTokens",
+            usize::from(self.granularity.is_some()) + usize::from(self.input.is_some())
+                + usize::from(self.output.is_some())
+                + usize::from(self.ratio_input_over_output.is_some())
+                + usize::from(self.step.is_some()) + usize::from(self.total.is_some()),
+        )?;
+        state.optional("granularity", &self.granularity);
+        state.optional("input", &self.input);
+        state.optional("output", &self.output);
+        state.optional("ratioInputOverOutput", &self.ratio_input_over_output);
+        state.optional("step", &self.step);
+        state.optional("total", &self.total);
+        state.end()
     }
 }
 
@@ -14148,23 +14109,22 @@ impl ::serde::Serialize for PolicySpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PolicySpec",
-                usize::from(self.flavors.is_some())
-                    + usize::from(self.locations.is_some())
-                    + usize::from(self.max_tokens.is_some())
-                    + usize::from(self.resource_types.is_some())
-                    + usize::from(self.sandbox.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("flavors", &self.flavors)
-            .optional("locations", &self.locations)
-            .optional("maxTokens", &self.max_tokens)
-            .optional("resourceTypes", &self.resource_types)
-            .optional("sandbox", &self.sandbox)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PolicySpec",
+            usize::from(self.flavors.is_some()) + usize::from(self.locations.is_some())
+                + usize::from(self.max_tokens.is_some())
+                + usize::from(self.resource_types.is_some())
+                + usize::from(self.sandbox.is_some())
+                + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("flavors", &self.flavors);
+        state.optional("locations", &self.locations);
+        state.optional("maxTokens", &self.max_tokens);
+        state.optional("resourceTypes", &self.resource_types);
+        state.optional("sandbox", &self.sandbox);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -14349,21 +14309,19 @@ impl ::serde::Serialize for PolicyUsageCounts {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PolicyUsageCounts",
-                usize::from(self.agents.is_some())
-                    + usize::from(self.functions.is_some())
-                    + usize::from(self.jobs.is_some())
-                    + usize::from(self.models.is_some())
-                    + usize::from(self.sandboxes.is_some()),
-            )
-            .optional("agents", &self.agents)
-            .optional("functions", &self.functions)
-            .optional("jobs", &self.jobs)
-            .optional("models", &self.models)
-            .optional("sandboxes", &self.sandboxes)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PolicyUsageCounts",
+            usize::from(self.agents.is_some()) + usize::from(self.functions.is_some())
+                + usize::from(self.jobs.is_some()) + usize::from(self.models.is_some())
+                + usize::from(self.sandboxes.is_some()),
+        )?;
+        state.optional("agents", &self.agents);
+        state.optional("functions", &self.functions);
+        state.optional("jobs", &self.jobs);
+        state.optional("models", &self.models);
+        state.optional("sandboxes", &self.sandboxes);
+        state.end()
     }
 }
 
@@ -14488,21 +14446,19 @@ impl ::serde::Serialize for PolicyUsages {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PolicyUsages",
-                usize::from(self.agents.is_some())
-                    + usize::from(self.functions.is_some())
-                    + usize::from(self.jobs.is_some())
-                    + usize::from(self.models.is_some())
-                    + usize::from(self.sandboxes.is_some()),
-            )
-            .optional("agents", &self.agents)
-            .optional("functions", &self.functions)
-            .optional("jobs", &self.jobs)
-            .optional("models", &self.models)
-            .optional("sandboxes", &self.sandboxes)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PolicyUsages",
+            usize::from(self.agents.is_some()) + usize::from(self.functions.is_some())
+                + usize::from(self.jobs.is_some()) + usize::from(self.models.is_some())
+                + usize::from(self.sandboxes.is_some()),
+        )?;
+        state.optional("agents", &self.agents);
+        state.optional("functions", &self.functions);
+        state.optional("jobs", &self.jobs);
+        state.optional("models", &self.models);
+        state.optional("sandboxes", &self.sandboxes);
+        state.end()
     }
 }
 
@@ -14580,16 +14536,15 @@ impl ::serde::Serialize for Port {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Port",
-                1 + usize::from(self.name.is_some())
-                    + usize::from(self.protocol.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("protocol", &self.protocol)
-            .field("target", &self.target)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Port",
+            1 + usize::from(self.name.is_some()) + usize::from(self.protocol.is_some()),
+        )?;
+        state.optional("name", &self.name);
+        state.optional("protocol", &self.protocol);
+        state.field("target", &self.target);
+        state.end()
     }
 }
 
@@ -14737,17 +14692,16 @@ impl ::serde::Serialize for Preview {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Preview",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Preview",
+            2 + usize::from(self.events.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -14867,28 +14821,28 @@ impl ::serde::Serialize for PreviewMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PreviewMetadata",
-                1 + usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.resource_name.is_some())
-                    + usize::from(self.resource_type.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("displayName", &self.display_name)
-            .field("name", &self.name)
-            .optional("resourceName", &self.resource_name)
-            .optional("resourceType", &self.resource_type)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PreviewMetadata",
+            1 + usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.resource_name.is_some())
+                + usize::from(self.resource_type.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("displayName", &self.display_name);
+        state.field("name", &self.name);
+        state.optional("resourceName", &self.resource_name);
+        state.optional("resourceType", &self.resource_type);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -15076,30 +15030,28 @@ impl ::serde::Serialize for PreviewSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PreviewSpec",
-                usize::from(self.custom_domain.is_some())
-                    + usize::from(self.expires.is_some())
-                    + usize::from(self.port.is_some())
-                    + usize::from(self.prefix_url.is_some())
-                    + usize::from(self.public.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.request_headers.is_some())
-                    + usize::from(self.response_headers.is_some())
-                    + usize::from(self.ttl.is_some()) + usize::from(self.url.is_some()),
-            )
-            .optional("customDomain", &self.custom_domain)
-            .optional("expires", &self.expires)
-            .optional("port", &self.port)
-            .optional("prefixUrl", &self.prefix_url)
-            .optional("public", &self.public)
-            .optional("region", &self.region)
-            .optional("requestHeaders", &self.request_headers)
-            .optional("responseHeaders", &self.response_headers)
-            .optional("ttl", &self.ttl)
-            .optional("url", &self.url)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PreviewSpec",
+            usize::from(self.custom_domain.is_some())
+                + usize::from(self.expires.is_some()) + usize::from(self.port.is_some())
+                + usize::from(self.prefix_url.is_some())
+                + usize::from(self.public.is_some()) + usize::from(self.region.is_some())
+                + usize::from(self.request_headers.is_some())
+                + usize::from(self.response_headers.is_some())
+                + usize::from(self.ttl.is_some()) + usize::from(self.url.is_some()),
+        )?;
+        state.optional("customDomain", &self.custom_domain);
+        state.optional("expires", &self.expires);
+        state.optional("port", &self.port);
+        state.optional("prefixUrl", &self.prefix_url);
+        state.optional("public", &self.public);
+        state.optional("region", &self.region);
+        state.optional("requestHeaders", &self.request_headers);
+        state.optional("responseHeaders", &self.response_headers);
+        state.optional("ttl", &self.ttl);
+        state.optional("url", &self.url);
+        state.end()
     }
 }
 
@@ -15299,10 +15251,14 @@ impl ::serde::Serialize for PreviewToken {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "PreviewToken", 2)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PreviewToken",
+            2,
+        )?;
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.end()
     }
 }
 
@@ -15375,20 +15331,20 @@ impl ::serde::Serialize for PreviewTokenMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PreviewTokenMetadata",
-                1 + usize::from(self.preview_name.is_some())
-                    + usize::from(self.resource_name.is_some())
-                    + usize::from(self.resource_type.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .field("name", &self.name)
-            .optional("previewName", &self.preview_name)
-            .optional("resourceName", &self.resource_name)
-            .optional("resourceType", &self.resource_type)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PreviewTokenMetadata",
+            1 + usize::from(self.preview_name.is_some())
+                + usize::from(self.resource_name.is_some())
+                + usize::from(self.resource_type.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.field("name", &self.name);
+        state.optional("previewName", &self.preview_name);
+        state.optional("resourceName", &self.resource_name);
+        state.optional("resourceType", &self.resource_type);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -15508,17 +15464,16 @@ impl ::serde::Serialize for PreviewTokenSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PreviewTokenSpec",
-                usize::from(self.expired.is_some())
-                    + usize::from(self.expires_at.is_some())
-                    + usize::from(self.token.is_some()),
-            )
-            .optional("expired", &self.expired)
-            .optional("expiresAt", &self.expires_at)
-            .optional("token", &self.token)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PreviewTokenSpec",
+            usize::from(self.expired.is_some()) + usize::from(self.expires_at.is_some())
+                + usize::from(self.token.is_some()),
+        )?;
+        state.optional("expired", &self.expired);
+        state.optional("expiresAt", &self.expires_at);
+        state.optional("token", &self.token);
+        state.end()
     }
 }
 
@@ -15609,13 +15564,13 @@ impl ::serde::Serialize for PrivateLocation {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PrivateLocation",
-                usize::from(self.name.is_some()),
-            )
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PrivateLocation",
+            usize::from(self.name.is_some()),
+        )?;
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -15677,19 +15632,19 @@ impl ::serde::Serialize for ProxyConfig {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ProxyConfig",
-                usize::from(self.allowed_domains.is_some())
-                    + usize::from(self.bypass.is_some())
-                    + usize::from(self.forbidden_domains.is_some())
-                    + usize::from(self.routing.is_some()),
-            )
-            .optional("allowedDomains", &self.allowed_domains)
-            .optional("bypass", &self.bypass)
-            .optional("forbiddenDomains", &self.forbidden_domains)
-            .optional("routing", &self.routing)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ProxyConfig",
+            usize::from(self.allowed_domains.is_some())
+                + usize::from(self.bypass.is_some())
+                + usize::from(self.forbidden_domains.is_some())
+                + usize::from(self.routing.is_some()),
+        )?;
+        state.optional("allowedDomains", &self.allowed_domains);
+        state.optional("bypass", &self.bypass);
+        state.optional("forbiddenDomains", &self.forbidden_domains);
+        state.optional("routing", &self.routing);
+        state.end()
     }
 }
 
@@ -15801,19 +15756,18 @@ impl ::serde::Serialize for ProxyTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ProxyTarget",
-                usize::from(self.body.is_some())
-                    + usize::from(self.destinations.is_some())
-                    + usize::from(self.headers.is_some())
-                    + usize::from(self.secrets.is_some()),
-            )
-            .optional("body", &self.body)
-            .optional("destinations", &self.destinations)
-            .optional("headers", &self.headers)
-            .optional("secrets", &self.secrets)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ProxyTarget",
+            usize::from(self.body.is_some()) + usize::from(self.destinations.is_some())
+                + usize::from(self.headers.is_some())
+                + usize::from(self.secrets.is_some()),
+        )?;
+        state.optional("body", &self.body);
+        state.optional("destinations", &self.destinations);
+        state.optional("headers", &self.headers);
+        state.optional("secrets", &self.secrets);
+        state.end()
     }
 }
 
@@ -15928,17 +15882,17 @@ impl ::serde::Serialize for PublicIp {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PublicIp",
-                usize::from(self.description.is_some())
-                    + usize::from(self.ipv4_cidrs.is_some())
-                    + usize::from(self.ipv6_cidrs.is_some()),
-            )
-            .optional("description", &self.description)
-            .optional("ipv4Cidrs", &self.ipv4_cidrs)
-            .optional("ipv6Cidrs", &self.ipv6_cidrs)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PublicIp",
+            usize::from(self.description.is_some())
+                + usize::from(self.ipv4_cidrs.is_some())
+                + usize::from(self.ipv6_cidrs.is_some()),
+        )?;
+        state.optional("description", &self.description);
+        state.optional("ipv4Cidrs", &self.ipv4_cidrs);
+        state.optional("ipv6Cidrs", &self.ipv6_cidrs);
+        state.end()
     }
 }
 
@@ -16025,33 +15979,33 @@ impl ::serde::Serialize for Region {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Region",
-                usize::from(self.agent_drive_public_url.is_some())
-                    + usize::from(self.allowed.is_some())
-                    + usize::from(self.continent.is_some())
-                    + usize::from(self.country.is_some())
-                    + usize::from(self.drives_available.is_some())
-                    + usize::from(self.egress_available.is_some())
-                    + usize::from(self.info_generation.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.mk31_available.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.proxy_available.is_some()),
-            )
-            .optional("agentDrivePublicUrl", &self.agent_drive_public_url)
-            .optional("allowed", &self.allowed)
-            .optional("continent", &self.continent)
-            .optional("country", &self.country)
-            .optional("drivesAvailable", &self.drives_available)
-            .optional("egressAvailable", &self.egress_available)
-            .optional("infoGeneration", &self.info_generation)
-            .optional("location", &self.location)
-            .optional("mk31Available", &self.mk31_available)
-            .optional("name", &self.name)
-            .optional("proxyAvailable", &self.proxy_available)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Region",
+            usize::from(self.agent_drive_public_url.is_some())
+                + usize::from(self.allowed.is_some())
+                + usize::from(self.continent.is_some())
+                + usize::from(self.country.is_some())
+                + usize::from(self.drives_available.is_some())
+                + usize::from(self.egress_available.is_some())
+                + usize::from(self.info_generation.is_some())
+                + usize::from(self.location.is_some())
+                + usize::from(self.mk31_available.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.proxy_available.is_some()),
+        )?;
+        state.optional("agentDrivePublicUrl", &self.agent_drive_public_url);
+        state.optional("allowed", &self.allowed);
+        state.optional("continent", &self.continent);
+        state.optional("country", &self.country);
+        state.optional("drivesAvailable", &self.drives_available);
+        state.optional("egressAvailable", &self.egress_available);
+        state.optional("infoGeneration", &self.info_generation);
+        state.optional("location", &self.location);
+        state.optional("mk31Available", &self.mk31_available);
+        state.optional("name", &self.name);
+        state.optional("proxyAvailable", &self.proxy_available);
+        state.end()
     }
 }
 
@@ -16175,14 +16129,14 @@ impl ::serde::Serialize for Repository {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Repository",
-                usize::from(self.r#type.is_some()) + usize::from(self.url.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("url", &self.url)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Repository",
+            usize::from(self.r#type.is_some()) + usize::from(self.url.is_some()),
+        )?;
+        state.optional("type", &self.r#type);
+        state.optional("url", &self.url);
+        state.end()
     }
 }
 
@@ -16271,20 +16225,20 @@ impl ::serde::Serialize for RevisionConfiguration {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "RevisionConfiguration",
-                usize::from(self.active.is_some()) + usize::from(self.canary.is_some())
-                    + usize::from(self.canary_percent.is_some())
-                    + usize::from(self.sticky_session_ttl.is_some())
-                    + usize::from(self.traffic.is_some()),
-            )
-            .optional("active", &self.active)
-            .optional("canary", &self.canary)
-            .optional("canaryPercent", &self.canary_percent)
-            .optional("stickySessionTtl", &self.sticky_session_ttl)
-            .optional("traffic", &self.traffic)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "RevisionConfiguration",
+            usize::from(self.active.is_some()) + usize::from(self.canary.is_some())
+                + usize::from(self.canary_percent.is_some())
+                + usize::from(self.sticky_session_ttl.is_some())
+                + usize::from(self.traffic.is_some()),
+        )?;
+        state.optional("active", &self.active);
+        state.optional("canary", &self.canary);
+        state.optional("canaryPercent", &self.canary_percent);
+        state.optional("stickySessionTtl", &self.sticky_session_ttl);
+        state.optional("traffic", &self.traffic);
+        state.end()
     }
 }
 
@@ -16423,26 +16377,25 @@ impl ::serde::Serialize for RevisionMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "RevisionMetadata",
-                usize::from(self.active.is_some()) + usize::from(self.canary.is_some())
-                    + usize::from(self.created_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.previous_active.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.traffic_percent.is_some()),
-            )
-            .optional("active", &self.active)
-            .optional("canary", &self.canary)
-            .optional("createdAt", &self.created_at)
-            .optional("createdBy", &self.created_by)
-            .optional("id", &self.id)
-            .optional("previousActive", &self.previous_active)
-            .optional("status", &self.status)
-            .optional("trafficPercent", &self.traffic_percent)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "RevisionMetadata",
+            usize::from(self.active.is_some()) + usize::from(self.canary.is_some())
+                + usize::from(self.created_at.is_some())
+                + usize::from(self.created_by.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.previous_active.is_some())
+                + usize::from(self.status.is_some())
+                + usize::from(self.traffic_percent.is_some()),
+        )?;
+        state.optional("active", &self.active);
+        state.optional("canary", &self.canary);
+        state.optional("createdAt", &self.created_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("id", &self.id);
+        state.optional("previousActive", &self.previous_active);
+        state.optional("status", &self.status);
+        state.optional("trafficPercent", &self.traffic_percent);
+        state.end()
     }
 }
 
@@ -16609,27 +16562,25 @@ impl ::serde::Serialize for Sandbox {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Sandbox",
-                2 + usize::from(self.errors.is_some())
-                    + usize::from(self.events.is_some())
-                    + usize::from(self.expires_in.is_some())
-                    + usize::from(self.last_used_at.is_some())
-                    + usize::from(self.node_generation.is_some())
-                    + usize::from(self.state.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("errors", &self.errors)
-            .optional("events", &self.events)
-            .optional("expiresIn", &self.expires_in)
-            .optional("lastUsedAt", &self.last_used_at)
-            .field("metadata", &self.metadata)
-            .optional("nodeGeneration", &self.node_generation)
-            .field("spec", &self.spec)
-            .optional("state", &self.state)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Sandbox",
+            2 + usize::from(self.errors.is_some()) + usize::from(self.events.is_some())
+                + usize::from(self.expires_in.is_some())
+                + usize::from(self.last_used_at.is_some())
+                + usize::from(self.node_generation.is_some())
+                + usize::from(self.state.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("errors", &self.errors);
+        state.optional("events", &self.events);
+        state.optional("expiresIn", &self.expires_in);
+        state.optional("lastUsedAt", &self.last_used_at);
+        state.field("metadata", &self.metadata);
+        state.optional("nodeGeneration", &self.node_generation);
+        state.field("spec", &self.spec);
+        state.optional("state", &self.state);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -16815,38 +16766,36 @@ impl ::serde::Serialize for SandboxDefinition {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxDefinition",
-                usize::from(self.categories.is_some())
-                    + usize::from(self.coming_soon.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.enterprise.is_some())
-                    + usize::from(self.hidden.is_some())
-                    + usize::from(self.icon.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.long_description.is_some())
-                    + usize::from(self.memory.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.ports.is_some())
-                    + usize::from(self.tags.is_some()) + usize::from(self.url.is_some()),
-            )
-            .optional("categories", &self.categories)
-            .optional("coming_soon", &self.coming_soon)
-            .optional("description", &self.description)
-            .optional("displayName", &self.display_name)
-            .optional("enterprise", &self.enterprise)
-            .optional("hidden", &self.hidden)
-            .optional("icon", &self.icon)
-            .optional("image", &self.image)
-            .optional("longDescription", &self.long_description)
-            .optional("memory", &self.memory)
-            .optional("name", &self.name)
-            .optional("ports", &self.ports)
-            .optional("tags", &self.tags)
-            .optional("url", &self.url)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxDefinition",
+            usize::from(self.categories.is_some())
+                + usize::from(self.coming_soon.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.enterprise.is_some())
+                + usize::from(self.hidden.is_some()) + usize::from(self.icon.is_some())
+                + usize::from(self.image.is_some())
+                + usize::from(self.long_description.is_some())
+                + usize::from(self.memory.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.ports.is_some()) + usize::from(self.tags.is_some())
+                + usize::from(self.url.is_some()),
+        )?;
+        state.optional("categories", &self.categories);
+        state.optional("coming_soon", &self.coming_soon);
+        state.optional("description", &self.description);
+        state.optional("displayName", &self.display_name);
+        state.optional("enterprise", &self.enterprise);
+        state.optional("hidden", &self.hidden);
+        state.optional("icon", &self.icon);
+        state.optional("image", &self.image);
+        state.optional("longDescription", &self.long_description);
+        state.optional("memory", &self.memory);
+        state.optional("name", &self.name);
+        state.optional("ports", &self.ports);
+        state.optional("tags", &self.tags);
+        state.optional("url", &self.url);
+        state.end()
     }
 }
 
@@ -17000,25 +16949,25 @@ impl ::serde::Serialize for SandboxError {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxError",
-                2 + usize::from(self.details.is_some())
-                    + usize::from(self.sandbox_name.is_some())
-                    + usize::from(self.status_code.is_some())
-                    + usize::from(self.step.is_some())
-                    + usize::from(self.timestamp.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .field("code", &self.code)
-            .optional("details", &self.details)
-            .field("message", &self.message)
-            .optional("sandbox_name", &self.sandbox_name)
-            .optional("status_code", &self.status_code)
-            .optional("step", &self.step)
-            .optional("timestamp", &self.timestamp)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxError",
+            2 + usize::from(self.details.is_some())
+                + usize::from(self.sandbox_name.is_some())
+                + usize::from(self.status_code.is_some())
+                + usize::from(self.step.is_some())
+                + usize::from(self.timestamp.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.field("code", &self.code);
+        state.optional("details", &self.details);
+        state.field("message", &self.message);
+        state.optional("sandbox_name", &self.sandbox_name);
+        state.optional("status_code", &self.status_code);
+        state.optional("step", &self.step);
+        state.optional("timestamp", &self.timestamp);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -17127,23 +17076,22 @@ impl ::serde::Serialize for SandboxForkRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxForkRequest",
-                2 + usize::from(self.custom_domain.is_some())
-                    + usize::from(self.port.is_some())
-                    + usize::from(self.prefix.is_some())
-                    + usize::from(self.snapshot_id.is_some())
-                    + usize::from(self.traffic.is_some()),
-            )
-            .optional("customDomain", &self.custom_domain)
-            .optional("port", &self.port)
-            .optional("prefix", &self.prefix)
-            .optional("snapshotId", &self.snapshot_id)
-            .field("targetName", &self.target_name)
-            .field("targetType", &self.target_type)
-            .optional("traffic", &self.traffic)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxForkRequest",
+            2 + usize::from(self.custom_domain.is_some())
+                + usize::from(self.port.is_some()) + usize::from(self.prefix.is_some())
+                + usize::from(self.snapshot_id.is_some())
+                + usize::from(self.traffic.is_some()),
+        )?;
+        state.optional("customDomain", &self.custom_domain);
+        state.optional("port", &self.port);
+        state.optional("prefix", &self.prefix);
+        state.optional("snapshotId", &self.snapshot_id);
+        state.field("targetName", &self.target_name);
+        state.field("targetType", &self.target_type);
+        state.optional("traffic", &self.traffic);
+        state.end()
     }
 }
 
@@ -17288,17 +17236,16 @@ impl ::serde::Serialize for SandboxForkResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxForkResponse",
-                usize::from(self.name.is_some())
-                    + usize::from(self.snapshot_id.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("snapshotId", &self.snapshot_id)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxForkResponse",
+            usize::from(self.name.is_some()) + usize::from(self.snapshot_id.is_some())
+                + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("name", &self.name);
+        state.optional("snapshotId", &self.snapshot_id);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -17422,20 +17369,19 @@ impl ::serde::Serialize for SandboxInfrastructureError {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxInfrastructureError",
-                usize::from(self.code.is_some()) + usize::from(self.fatal.is_some())
-                    + usize::from(self.instance.is_some())
-                    + usize::from(self.message.is_some())
-                    + usize::from(self.time.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("fatal", &self.fatal)
-            .optional("instance", &self.instance)
-            .optional("message", &self.message)
-            .optional("time", &self.time)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxInfrastructureError",
+            usize::from(self.code.is_some()) + usize::from(self.fatal.is_some())
+                + usize::from(self.instance.is_some())
+                + usize::from(self.message.is_some()) + usize::from(self.time.is_some()),
+        )?;
+        state.optional("code", &self.code);
+        state.optional("fatal", &self.fatal);
+        state.optional("instance", &self.instance);
+        state.optional("message", &self.message);
+        state.optional("time", &self.time);
+        state.end()
     }
 }
 
@@ -17554,15 +17500,15 @@ impl ::serde::Serialize for SandboxLifecycle {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxLifecycle",
-                usize::from(self.expiration_policies.is_some())
-                    + usize::from(self.terminated_retention.is_some()),
-            )
-            .optional("expirationPolicies", &self.expiration_policies)
-            .optional("terminatedRetention", &self.terminated_retention)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxLifecycle",
+            usize::from(self.expiration_policies.is_some())
+                + usize::from(self.terminated_retention.is_some()),
+        )?;
+        state.optional("expirationPolicies", &self.expiration_policies);
+        state.optional("terminatedRetention", &self.terminated_retention);
+        state.end()
     }
 }
 
@@ -17644,14 +17590,14 @@ impl ::serde::Serialize for SandboxList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -17717,23 +17663,22 @@ impl ::serde::Serialize for SandboxNetwork {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxNetwork",
-                usize::from(self.allowed_domains.is_some())
-                    + usize::from(self.egress.is_some())
-                    + usize::from(self.firewall.is_some())
-                    + usize::from(self.forbidden_domains.is_some())
-                    + usize::from(self.proxy.is_some())
-                    + usize::from(self.subnet.is_some()),
-            )
-            .optional("allowedDomains", &self.allowed_domains)
-            .optional("egress", &self.egress)
-            .optional("firewall", &self.firewall)
-            .optional("forbiddenDomains", &self.forbidden_domains)
-            .optional("proxy", &self.proxy)
-            .optional("subnet", &self.subnet)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxNetwork",
+            usize::from(self.allowed_domains.is_some())
+                + usize::from(self.egress.is_some())
+                + usize::from(self.firewall.is_some())
+                + usize::from(self.forbidden_domains.is_some())
+                + usize::from(self.proxy.is_some()) + usize::from(self.subnet.is_some()),
+        )?;
+        state.optional("allowedDomains", &self.allowed_domains);
+        state.optional("egress", &self.egress);
+        state.optional("firewall", &self.firewall);
+        state.optional("forbiddenDomains", &self.forbidden_domains);
+        state.optional("proxy", &self.proxy);
+        state.optional("subnet", &self.subnet);
+        state.end()
     }
 }
 
@@ -17874,29 +17819,29 @@ impl ::serde::Serialize for SandboxRuntime {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxRuntime",
-                usize::from(self.envs.is_some()) + usize::from(self.expires.is_some())
-                    + usize::from(self.extra_args.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.memory.is_some())
-                    + usize::from(self.ports.is_some())
-                    + usize::from(self.termination_grace_period_seconds.is_some())
-                    + usize::from(self.ttl.is_some()),
-            )
-            .optional("envs", &self.envs)
-            .optional("expires", &self.expires)
-            .optional("extraArgs", &self.extra_args)
-            .optional("image", &self.image)
-            .optional("memory", &self.memory)
-            .optional("ports", &self.ports)
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxRuntime",
+            usize::from(self.envs.is_some()) + usize::from(self.expires.is_some())
+                + usize::from(self.extra_args.is_some())
+                + usize::from(self.image.is_some()) + usize::from(self.memory.is_some())
+                + usize::from(self.ports.is_some())
+                + usize::from(self.termination_grace_period_seconds.is_some())
+                + usize::from(self.ttl.is_some()),
+        )?;
+        state.optional("envs", &self.envs);
+        state.optional("expires", &self.expires);
+        state.optional("extraArgs", &self.extra_args);
+        state.optional("image", &self.image);
+        state.optional("memory", &self.memory);
+        state.optional("ports", &self.ports);
+        state
             .optional(
                 "terminationGracePeriodSeconds",
                 &self.termination_grace_period_seconds,
-            )
-            .optional("ttl", &self.ttl)
-            .end()
+            );
+        state.optional("ttl", &self.ttl);
+        state.end()
     }
 }
 
@@ -18075,22 +18020,21 @@ impl ::serde::Serialize for SandboxScheduleEntry {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxScheduleEntry",
-                usize::from(self.created_at.is_some()) + usize::from(self.id.is_some())
-                    + usize::from(self.input.is_some())
-                    + usize::from(self.max_executions.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.value.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("id", &self.id)
-            .optional("input", &self.input)
-            .optional("maxExecutions", &self.max_executions)
-            .optional("type", &self.r#type)
-            .optional("value", &self.value)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxScheduleEntry",
+            usize::from(self.created_at.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.input.is_some())
+                + usize::from(self.max_executions.is_some())
+                + usize::from(self.r#type.is_some()) + usize::from(self.value.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("id", &self.id);
+        state.optional("input", &self.input);
+        state.optional("maxExecutions", &self.max_executions);
+        state.optional("type", &self.r#type);
+        state.optional("value", &self.value);
+        state.end()
     }
 }
 
@@ -18219,14 +18163,14 @@ impl ::serde::Serialize for SandboxScheduleEntryList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxScheduleEntryList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxScheduleEntryList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -18358,27 +18302,26 @@ impl ::serde::Serialize for SandboxScheduleExecution {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxScheduleExecution",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.error.is_some())
-                    + usize::from(self.executed_at.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.process_name.is_some())
-                    + usize::from(self.schedule_id.is_some())
-                    + usize::from(self.status_code.is_some())
-                    + usize::from(self.timeout.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("error", &self.error)
-            .optional("executedAt", &self.executed_at)
-            .optional("id", &self.id)
-            .optional("processName", &self.process_name)
-            .optional("scheduleId", &self.schedule_id)
-            .optional("statusCode", &self.status_code)
-            .optional("timeout", &self.timeout)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxScheduleExecution",
+            usize::from(self.created_at.is_some()) + usize::from(self.error.is_some())
+                + usize::from(self.executed_at.is_some())
+                + usize::from(self.id.is_some())
+                + usize::from(self.process_name.is_some())
+                + usize::from(self.schedule_id.is_some())
+                + usize::from(self.status_code.is_some())
+                + usize::from(self.timeout.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("error", &self.error);
+        state.optional("executedAt", &self.executed_at);
+        state.optional("id", &self.id);
+        state.optional("processName", &self.process_name);
+        state.optional("scheduleId", &self.schedule_id);
+        state.optional("statusCode", &self.status_code);
+        state.optional("timeout", &self.timeout);
+        state.end()
     }
 }
 
@@ -18474,14 +18417,14 @@ impl ::serde::Serialize for SandboxScheduleExecutionList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxScheduleExecutionList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxScheduleExecutionList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -18553,22 +18496,21 @@ impl ::serde::Serialize for SandboxScheduleInput {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxScheduleInput",
-                usize::from(self.command.is_some()) + usize::from(self.env.is_some())
-                    + usize::from(self.keep_alive.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.timeout.is_some())
-                    + usize::from(self.working_dir.is_some()),
-            )
-            .optional("command", &self.command)
-            .optional("env", &self.env)
-            .optional("keepAlive", &self.keep_alive)
-            .optional("name", &self.name)
-            .optional("timeout", &self.timeout)
-            .optional("workingDir", &self.working_dir)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxScheduleInput",
+            usize::from(self.command.is_some()) + usize::from(self.env.is_some())
+                + usize::from(self.keep_alive.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.timeout.is_some())
+                + usize::from(self.working_dir.is_some()),
+        )?;
+        state.optional("command", &self.command);
+        state.optional("env", &self.env);
+        state.optional("keepAlive", &self.keep_alive);
+        state.optional("name", &self.name);
+        state.optional("timeout", &self.timeout);
+        state.optional("workingDir", &self.working_dir);
+        state.end()
     }
 }
 
@@ -18708,20 +18650,19 @@ impl ::serde::Serialize for SandboxSnapshot {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxSnapshot",
-                5 + usize::from(self.created_by.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .field("createdAt", &self.created_at)
-            .optional("createdBy", &self.created_by)
-            .field("id", &self.id)
-            .optional("name", &self.name)
-            .field("sandboxName", &self.sandbox_name)
-            .field("status", &self.status)
-            .field("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxSnapshot",
+            5 + usize::from(self.created_by.is_some()) + usize::from(self.name.is_some()),
+        )?;
+        state.field("createdAt", &self.created_at);
+        state.optional("createdBy", &self.created_by);
+        state.field("id", &self.id);
+        state.optional("name", &self.name);
+        state.field("sandboxName", &self.sandbox_name);
+        state.field("status", &self.status);
+        state.field("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -18814,13 +18755,13 @@ impl ::serde::Serialize for SandboxSnapshotRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxSnapshotRequest",
-                usize::from(self.name.is_some()),
-            )
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxSnapshotRequest",
+            usize::from(self.name.is_some()),
+        )?;
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -18902,25 +18843,23 @@ impl ::serde::Serialize for SandboxSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxSpec",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.lifecycle.is_some())
-                    + usize::from(self.network.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.runtime.is_some())
-                    + usize::from(self.volumes.is_some())
-                    + usize::from(self.vpc.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("lifecycle", &self.lifecycle)
-            .optional("network", &self.network)
-            .optional("region", &self.region)
-            .optional("runtime", &self.runtime)
-            .optional("volumes", &self.volumes)
-            .optional("vpc", &self.vpc)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxSpec",
+            usize::from(self.enabled.is_some()) + usize::from(self.lifecycle.is_some())
+                + usize::from(self.network.is_some())
+                + usize::from(self.region.is_some())
+                + usize::from(self.runtime.is_some())
+                + usize::from(self.volumes.is_some()) + usize::from(self.vpc.is_some()),
+        )?;
+        state.optional("enabled", &self.enabled);
+        state.optional("lifecycle", &self.lifecycle);
+        state.optional("network", &self.network);
+        state.optional("region", &self.region);
+        state.optional("runtime", &self.runtime);
+        state.optional("volumes", &self.volumes);
+        state.optional("vpc", &self.vpc);
+        state.end()
     }
 }
 
@@ -19108,9 +19047,13 @@ impl ::serde::Serialize for ShareCustomDomainBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "ShareCustomDomainBody", 1)
-            .field("targetWorkspace", &self.target_workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ShareCustomDomainBody",
+            1,
+        )?;
+        state.field("targetWorkspace", &self.target_workspace);
+        state.end()
     }
 }
 
@@ -19179,14 +19122,14 @@ impl ::serde::Serialize for ShareImageBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ShareImageBody",
-                1 + usize::from(self.target_account_id.is_some()),
-            )
-            .optional("targetAccountId", &self.target_account_id)
-            .field("targetWorkspace", &self.target_workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ShareImageBody",
+            1 + usize::from(self.target_account_id.is_some()),
+        )?;
+        state.optional("targetAccountId", &self.target_account_id);
+        state.field("targetWorkspace", &self.target_workspace);
+        state.end()
     }
 }
 
@@ -19267,10 +19210,10 @@ impl ::serde::Serialize for SsoDomain {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "SsoDomain", 2)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "SsoDomain", 2)?;
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.end()
     }
 }
 
@@ -19348,25 +19291,25 @@ impl ::serde::Serialize for SsoDomainMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SsoDomainMetadata",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.account_id.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("accountId", &self.account_id)
-            .optional("displayName", &self.display_name)
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SsoDomainMetadata",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.account_id.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.name.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("accountId", &self.account_id);
+        state.optional("displayName", &self.display_name);
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -19486,29 +19429,29 @@ impl ::serde::Serialize for SsoDomainSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SsoDomainSpec",
-                usize::from(self.allowed_auth_methods.is_some())
-                    + usize::from(self.auto_join_workspaces.is_some())
-                    + usize::from(self.last_used_auth_method.is_some())
-                    + usize::from(self.last_used_auth_method_at.is_some())
-                    + usize::from(self.last_verified_at.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.txt_record_name.is_some())
-                    + usize::from(self.txt_record_value.is_some())
-                    + usize::from(self.verification_error.is_some()),
-            )
-            .optional("allowedAuthMethods", &self.allowed_auth_methods)
-            .optional("autoJoinWorkspaces", &self.auto_join_workspaces)
-            .optional("lastUsedAuthMethod", &self.last_used_auth_method)
-            .optional("lastUsedAuthMethodAt", &self.last_used_auth_method_at)
-            .optional("lastVerifiedAt", &self.last_verified_at)
-            .optional("status", &self.status)
-            .optional("txtRecordName", &self.txt_record_name)
-            .optional("txtRecordValue", &self.txt_record_value)
-            .optional("verificationError", &self.verification_error)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SsoDomainSpec",
+            usize::from(self.allowed_auth_methods.is_some())
+                + usize::from(self.auto_join_workspaces.is_some())
+                + usize::from(self.last_used_auth_method.is_some())
+                + usize::from(self.last_used_auth_method_at.is_some())
+                + usize::from(self.last_verified_at.is_some())
+                + usize::from(self.status.is_some())
+                + usize::from(self.txt_record_name.is_some())
+                + usize::from(self.txt_record_value.is_some())
+                + usize::from(self.verification_error.is_some()),
+        )?;
+        state.optional("allowedAuthMethods", &self.allowed_auth_methods);
+        state.optional("autoJoinWorkspaces", &self.auto_join_workspaces);
+        state.optional("lastUsedAuthMethod", &self.last_used_auth_method);
+        state.optional("lastUsedAuthMethodAt", &self.last_used_auth_method_at);
+        state.optional("lastVerifiedAt", &self.last_verified_at);
+        state.optional("status", &self.status);
+        state.optional("txtRecordName", &self.txt_record_name);
+        state.optional("txtRecordValue", &self.txt_record_value);
+        state.optional("verificationError", &self.verification_error);
+        state.end()
     }
 }
 
@@ -19712,34 +19655,33 @@ impl ::serde::Serialize for Template {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Template",
-                usize::from(self.default_branch.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.download_count.is_some())
-                    + usize::from(self.forks_count.is_some())
-                    + usize::from(self.icon.is_some())
-                    + usize::from(self.icon_dark.is_some())
-                    + usize::from(self.name.is_some()) + usize::from(self.sha.is_some())
-                    + usize::from(self.star_count.is_some())
-                    + usize::from(self.topics.is_some())
-                    + usize::from(self.url.is_some())
-                    + usize::from(self.variables.is_some()),
-            )
-            .optional("defaultBranch", &self.default_branch)
-            .optional("description", &self.description)
-            .optional("downloadCount", &self.download_count)
-            .optional("forksCount", &self.forks_count)
-            .optional("icon", &self.icon)
-            .optional("iconDark", &self.icon_dark)
-            .optional("name", &self.name)
-            .optional("sha", &self.sha)
-            .optional("starCount", &self.star_count)
-            .optional("topics", &self.topics)
-            .optional("url", &self.url)
-            .optional("variables", &self.variables)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Template",
+            usize::from(self.default_branch.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.download_count.is_some())
+                + usize::from(self.forks_count.is_some())
+                + usize::from(self.icon.is_some())
+                + usize::from(self.icon_dark.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.sha.is_some())
+                + usize::from(self.star_count.is_some())
+                + usize::from(self.topics.is_some()) + usize::from(self.url.is_some())
+                + usize::from(self.variables.is_some()),
+        )?;
+        state.optional("defaultBranch", &self.default_branch);
+        state.optional("description", &self.description);
+        state.optional("downloadCount", &self.download_count);
+        state.optional("forksCount", &self.forks_count);
+        state.optional("icon", &self.icon);
+        state.optional("iconDark", &self.icon_dark);
+        state.optional("name", &self.name);
+        state.optional("sha", &self.sha);
+        state.optional("starCount", &self.star_count);
+        state.optional("topics", &self.topics);
+        state.optional("url", &self.url);
+        state.optional("variables", &self.variables);
+        state.end()
     }
 }
 
@@ -19875,20 +19817,20 @@ impl ::serde::Serialize for TemplateVariable {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "TemplateVariable",
-                usize::from(self.description.is_some())
-                    + usize::from(self.integration.is_some())
-                    + usize::from(self.name.is_some()) + usize::from(self.path.is_some())
-                    + usize::from(self.secret.is_some()),
-            )
-            .optional("description", &self.description)
-            .optional("integration", &self.integration)
-            .optional("name", &self.name)
-            .optional("path", &self.path)
-            .optional("secret", &self.secret)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "TemplateVariable",
+            usize::from(self.description.is_some())
+                + usize::from(self.integration.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.path.is_some())
+                + usize::from(self.secret.is_some()),
+        )?;
+        state.optional("description", &self.description);
+        state.optional("integration", &self.integration);
+        state.optional("name", &self.name);
+        state.optional("path", &self.path);
+        state.optional("secret", &self.secret);
+        state.end()
     }
 }
 
@@ -19965,21 +19907,21 @@ impl ::serde::Serialize for TestFeatureFlagResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "TestFeatureFlagResponse",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.evaluated_at.is_some())
-                    + usize::from(self.feature_key.is_some())
-                    + usize::from(self.payload.is_some())
-                    + usize::from(self.variant.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("evaluatedAt", &self.evaluated_at)
-            .optional("featureKey", &self.feature_key)
-            .optional("payload", &self.payload)
-            .optional("variant", &self.variant)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "TestFeatureFlagResponse",
+            usize::from(self.enabled.is_some())
+                + usize::from(self.evaluated_at.is_some())
+                + usize::from(self.feature_key.is_some())
+                + usize::from(self.payload.is_some())
+                + usize::from(self.variant.is_some()),
+        )?;
+        state.optional("enabled", &self.enabled);
+        state.optional("evaluatedAt", &self.evaluated_at);
+        state.optional("featureKey", &self.feature_key);
+        state.optional("payload", &self.payload);
+        state.optional("variant", &self.variant);
+        state.end()
     }
 }
 
@@ -20059,15 +20001,15 @@ impl ::serde::Serialize for TimeFields {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "TimeFields",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "TimeFields",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.end()
     }
 }
 
@@ -20131,18 +20073,18 @@ impl ::serde::Serialize for Trigger {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Trigger",
-                usize::from(self.configuration.is_some())
-                    + usize::from(self.enabled.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.r#type.is_some()),
-            )
-            .optional("configuration", &self.configuration)
-            .optional("enabled", &self.enabled)
-            .optional("id", &self.id)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Trigger",
+            usize::from(self.configuration.is_some())
+                + usize::from(self.enabled.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("configuration", &self.configuration);
+        state.optional("enabled", &self.enabled);
+        state.optional("id", &self.id);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -20264,27 +20206,25 @@ impl ::serde::Serialize for TriggerConfiguration {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "TriggerConfiguration",
-                usize::from(self.authentication_type.is_some())
-                    + usize::from(self.callback_secret.is_some())
-                    + usize::from(self.callback_url.is_some())
-                    + usize::from(self.path.is_some())
-                    + usize::from(self.retry.is_some())
-                    + usize::from(self.schedule.is_some())
-                    + usize::from(self.tasks.is_some())
-                    + usize::from(self.timeout.is_some()),
-            )
-            .optional("authenticationType", &self.authentication_type)
-            .optional("callbackSecret", &self.callback_secret)
-            .optional("callbackUrl", &self.callback_url)
-            .optional("path", &self.path)
-            .optional("retry", &self.retry)
-            .optional("schedule", &self.schedule)
-            .optional("tasks", &self.tasks)
-            .optional("timeout", &self.timeout)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "TriggerConfiguration",
+            usize::from(self.authentication_type.is_some())
+                + usize::from(self.callback_secret.is_some())
+                + usize::from(self.callback_url.is_some())
+                + usize::from(self.path.is_some()) + usize::from(self.retry.is_some())
+                + usize::from(self.schedule.is_some())
+                + usize::from(self.tasks.is_some()) + usize::from(self.timeout.is_some()),
+        )?;
+        state.optional("authenticationType", &self.authentication_type);
+        state.optional("callbackSecret", &self.callback_secret);
+        state.optional("callbackUrl", &self.callback_url);
+        state.optional("path", &self.path);
+        state.optional("retry", &self.retry);
+        state.optional("schedule", &self.schedule);
+        state.optional("tasks", &self.tasks);
+        state.optional("timeout", &self.timeout);
+        state.end()
     }
 }
 
@@ -20502,15 +20442,14 @@ impl ::serde::Serialize for UpdateWorkspaceServiceAccountBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "UpdateWorkspaceServiceAccountBody",
-                usize::from(self.description.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("description", &self.description)
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "UpdateWorkspaceServiceAccountBody",
+            usize::from(self.description.is_some()) + usize::from(self.name.is_some()),
+        )?;
+        state.optional("description", &self.description);
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -20590,9 +20529,13 @@ impl ::serde::Serialize for UpdateWorkspaceUserRoleBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "UpdateWorkspaceUserRoleBody", 1)
-            .field("role", &self.role)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "UpdateWorkspaceUserRoleBody",
+            1,
+        )?;
+        state.field("role", &self.role);
+        state.end()
     }
 }
 
@@ -20668,21 +20611,20 @@ impl ::serde::Serialize for Volume {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Volume",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.state.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.terminated_at.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("state", &self.state)
-            .optional("status", &self.status)
-            .optional("terminatedAt", &self.terminated_at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Volume",
+            2 + usize::from(self.events.is_some()) + usize::from(self.state.is_some())
+                + usize::from(self.status.is_some())
+                + usize::from(self.terminated_at.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("state", &self.state);
+        state.optional("status", &self.status);
+        state.optional("terminatedAt", &self.terminated_at);
+        state.end()
     }
 }
 
@@ -20808,20 +20750,20 @@ impl ::serde::Serialize for VolumeAttachment {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "VolumeAttachment",
-                usize::from(self.mount_path.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.read_only.is_some())
-                    + usize::from(self.size_mb.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("mountPath", &self.mount_path)
-            .optional("name", &self.name)
-            .optional("readOnly", &self.read_only)
-            .optional("sizeMb", &self.size_mb)
-            .optional("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "VolumeAttachment",
+            usize::from(self.mount_path.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.read_only.is_some())
+                + usize::from(self.size_mb.is_some())
+                + usize::from(self.r#type.is_some()),
+        )?;
+        state.optional("mountPath", &self.mount_path);
+        state.optional("name", &self.name);
+        state.optional("readOnly", &self.read_only);
+        state.optional("sizeMb", &self.size_mb);
+        state.optional("type", &self.r#type);
+        state.end()
     }
 }
 
@@ -20990,14 +20932,14 @@ impl ::serde::Serialize for VolumeList {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "VolumeList",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "VolumeList",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -21060,16 +21002,16 @@ impl ::serde::Serialize for VolumeSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "VolumeSpec",
-                usize::from(self.region.is_some()) + usize::from(self.size.is_some())
-                    + usize::from(self.template.is_some()),
-            )
-            .optional("region", &self.region)
-            .optional("size", &self.size)
-            .optional("template", &self.template)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "VolumeSpec",
+            usize::from(self.region.is_some()) + usize::from(self.size.is_some())
+                + usize::from(self.template.is_some()),
+        )?;
+        state.optional("region", &self.region);
+        state.optional("size", &self.size);
+        state.optional("template", &self.template);
+        state.end()
     }
 }
 
@@ -21160,13 +21102,13 @@ impl ::serde::Serialize for VolumeState {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "VolumeState",
-                usize::from(self.attached_to.is_some()),
-            )
-            .optional("attachedTo", &self.attached_to)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "VolumeState",
+            usize::from(self.attached_to.is_some()),
+        )?;
+        state.optional("attachedTo", &self.attached_to);
+        state.end()
     }
 }
 
@@ -21238,17 +21180,16 @@ impl ::serde::Serialize for VolumeTemplate {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "VolumeTemplate",
-                2 + usize::from(self.state.is_some())
-                    + usize::from(self.versions.is_some()),
-            )
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("state", &self.state)
-            .optional("versions", &self.versions)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "VolumeTemplate",
+            2 + usize::from(self.state.is_some()) + usize::from(self.versions.is_some()),
+        )?;
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("state", &self.state);
+        state.optional("versions", &self.versions);
+        state.end()
     }
 }
 
@@ -21346,15 +21287,15 @@ impl ::serde::Serialize for VolumeTemplateSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "VolumeTemplateSpec",
-                usize::from(self.default_size.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("defaultSize", &self.default_size)
-            .optional("description", &self.description)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "VolumeTemplateSpec",
+            usize::from(self.default_size.is_some())
+                + usize::from(self.description.is_some()),
+        )?;
+        state.optional("defaultSize", &self.default_size);
+        state.optional("description", &self.description);
+        state.end()
     }
 }
 
@@ -21449,19 +21390,19 @@ impl ::serde::Serialize for VolumeTemplateState {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "VolumeTemplateState",
-                usize::from(self.last_version_uploaded_at.is_some())
-                    + usize::from(self.latest_version.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.version_count.is_some()),
-            )
-            .optional("lastVersionUploadedAt", &self.last_version_uploaded_at)
-            .optional("latestVersion", &self.latest_version)
-            .optional("status", &self.status)
-            .optional("versionCount", &self.version_count)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "VolumeTemplateState",
+            usize::from(self.last_version_uploaded_at.is_some())
+                + usize::from(self.latest_version.is_some())
+                + usize::from(self.status.is_some())
+                + usize::from(self.version_count.is_some()),
+        )?;
+        state.optional("lastVersionUploadedAt", &self.last_version_uploaded_at);
+        state.optional("latestVersion", &self.latest_version);
+        state.optional("status", &self.status);
+        state.optional("versionCount", &self.version_count);
+        state.end()
     }
 }
 
@@ -21647,27 +21588,25 @@ impl ::serde::Serialize for VolumeTemplateVersion {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "VolumeTemplateVersion",
-                usize::from(self.bucket.is_some())
-                    + usize::from(self.content_size.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.template_name.is_some())
-                    + usize::from(self.version_id.is_some())
-                    + usize::from(self.workspace.is_some()),
-            )
-            .optional("bucket", &self.bucket)
-            .optional("contentSize", &self.content_size)
-            .optional("name", &self.name)
-            .optional("region", &self.region)
-            .optional("status", &self.status)
-            .optional("templateName", &self.template_name)
-            .optional("versionId", &self.version_id)
-            .optional("workspace", &self.workspace)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "VolumeTemplateVersion",
+            usize::from(self.bucket.is_some()) + usize::from(self.content_size.is_some())
+                + usize::from(self.name.is_some()) + usize::from(self.region.is_some())
+                + usize::from(self.status.is_some())
+                + usize::from(self.template_name.is_some())
+                + usize::from(self.version_id.is_some())
+                + usize::from(self.workspace.is_some()),
+        )?;
+        state.optional("bucket", &self.bucket);
+        state.optional("contentSize", &self.content_size);
+        state.optional("name", &self.name);
+        state.optional("region", &self.region);
+        state.optional("status", &self.status);
+        state.optional("templateName", &self.template_name);
+        state.optional("versionId", &self.version_id);
+        state.optional("workspace", &self.workspace);
+        state.end()
     }
 }
 
@@ -21882,17 +21821,16 @@ impl ::serde::Serialize for Vpc {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Vpc",
-                2 + usize::from(self.events.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("events", &self.events)
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Vpc",
+            2 + usize::from(self.events.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        state.optional("events", &self.events);
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -22033,42 +21971,41 @@ impl ::serde::Serialize for Workspace {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Workspace",
-                usize::from(self.created_at.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.updated_by.is_some())
-                    + usize::from(self.account_id.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.group_mappings.is_some())
-                    + usize::from(self.hipaa_info.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.labels.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.resource_counts.is_some())
-                    + usize::from(self.runtime.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.status_reason.is_some()),
-            )
-            .optional("createdAt", &self.created_at)
-            .optional("updatedAt", &self.updated_at)
-            .optional("createdBy", &self.created_by)
-            .optional("updatedBy", &self.updated_by)
-            .optional("accountId", &self.account_id)
-            .optional("displayName", &self.display_name)
-            .optional("groupMappings", &self.group_mappings)
-            .optional("hipaaInfo", &self.hipaa_info)
-            .optional("id", &self.id)
-            .optional("labels", &self.labels)
-            .optional("name", &self.name)
-            .optional("region", &self.region)
-            .optional("resourceCounts", &self.resource_counts)
-            .optional("runtime", &self.runtime)
-            .optional("status", &self.status)
-            .optional("statusReason", &self.status_reason)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Workspace",
+            usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.created_by.is_some())
+                + usize::from(self.updated_by.is_some())
+                + usize::from(self.account_id.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.group_mappings.is_some())
+                + usize::from(self.hipaa_info.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.region.is_some())
+                + usize::from(self.resource_counts.is_some())
+                + usize::from(self.runtime.is_some())
+                + usize::from(self.status.is_some())
+                + usize::from(self.status_reason.is_some()),
+        )?;
+        state.optional("createdAt", &self.created_at);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("createdBy", &self.created_by);
+        state.optional("updatedBy", &self.updated_by);
+        state.optional("accountId", &self.account_id);
+        state.optional("displayName", &self.display_name);
+        state.optional("groupMappings", &self.group_mappings);
+        state.optional("hipaaInfo", &self.hipaa_info);
+        state.optional("id", &self.id);
+        state.optional("labels", &self.labels);
+        state.optional("name", &self.name);
+        state.optional("region", &self.region);
+        state.optional("resourceCounts", &self.resource_counts);
+        state.optional("runtime", &self.runtime);
+        state.optional("status", &self.status);
+        state.optional("statusReason", &self.status_reason);
+        state.end()
     }
 }
 
@@ -22347,17 +22284,16 @@ impl ::serde::Serialize for WorkspaceAvailability {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "WorkspaceAvailability",
-                usize::from(self.available.is_some())
-                    + usize::from(self.message.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .optional("available", &self.available)
-            .optional("message", &self.message)
-            .optional("reason", &self.reason)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "WorkspaceAvailability",
+            usize::from(self.available.is_some()) + usize::from(self.message.is_some())
+                + usize::from(self.reason.is_some()),
+        )?;
+        state.optional("available", &self.available);
+        state.optional("message", &self.message);
+        state.optional("reason", &self.reason);
+        state.end()
     }
 }
 
@@ -22484,15 +22420,15 @@ impl ::serde::Serialize for WorkspaceHipaaInfo {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "WorkspaceHipaaInfo",
-                usize::from(self.account_enabled.is_some())
-                    + usize::from(self.r#unsafe.is_some()),
-            )
-            .optional("accountEnabled", &self.account_enabled)
-            .optional("unsafe", &self.r#unsafe)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "WorkspaceHipaaInfo",
+            usize::from(self.account_enabled.is_some())
+                + usize::from(self.r#unsafe.is_some()),
+        )?;
+        state.optional("accountEnabled", &self.account_enabled);
+        state.optional("unsafe", &self.r#unsafe);
+        state.end()
     }
 }
 
@@ -22581,17 +22517,16 @@ impl ::serde::Serialize for WorkspaceHipaaUnsafe {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "WorkspaceHipaaUnsafe",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.updated_by.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("updatedAt", &self.updated_at)
-            .optional("updatedBy", &self.updated_by)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "WorkspaceHipaaUnsafe",
+            usize::from(self.enabled.is_some()) + usize::from(self.updated_at.is_some())
+                + usize::from(self.updated_by.is_some()),
+        )?;
+        state.optional("enabled", &self.enabled);
+        state.optional("updatedAt", &self.updated_at);
+        state.optional("updatedBy", &self.updated_by);
+        state.end()
     }
 }
 
@@ -22683,15 +22618,14 @@ impl ::serde::Serialize for WorkspaceRuntime {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "WorkspaceRuntime",
-                usize::from(self.generation.is_some())
-                    + usize::from(self.sandbox.is_some()),
-            )
-            .optional("generation", &self.generation)
-            .optional("sandbox", &self.sandbox)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "WorkspaceRuntime",
+            usize::from(self.generation.is_some()) + usize::from(self.sandbox.is_some()),
+        )?;
+        state.optional("generation", &self.generation);
+        state.optional("sandbox", &self.sandbox);
+        state.end()
     }
 }
 
@@ -22772,13 +22706,13 @@ impl ::serde::Serialize for WorkspaceSandboxSettings {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "WorkspaceSandboxSettings",
-                usize::from(self.disable_process_logging.is_some()),
-            )
-            .optional("disableProcessLogging", &self.disable_process_logging)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "WorkspaceSandboxSettings",
+            usize::from(self.disable_process_logging.is_some()),
+        )?;
+        state.optional("disableProcessLogging", &self.disable_process_logging);
+        state.end()
     }
 }
 
@@ -22931,28 +22865,27 @@ impl ::serde::Serialize for WorkspaceUser {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "WorkspaceUser",
-                usize::from(self.accepted.is_some()) + usize::from(self.email.is_some())
-                    + usize::from(self.email_verified.is_some())
-                    + usize::from(self.expired.is_some())
-                    + usize::from(self.family_name.is_some())
-                    + usize::from(self.given_name.is_some())
-                    + usize::from(self.role.is_some())
-                    + usize::from(self.source.is_some())
-                    + usize::from(self.sub.is_some()),
-            )
-            .optional("accepted", &self.accepted)
-            .optional("email", &self.email)
-            .optional("email_verified", &self.email_verified)
-            .optional("expired", &self.expired)
-            .optional("family_name", &self.family_name)
-            .optional("given_name", &self.given_name)
-            .optional("role", &self.role)
-            .optional("source", &self.source)
-            .optional("sub", &self.sub)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "WorkspaceUser",
+            usize::from(self.accepted.is_some()) + usize::from(self.email.is_some())
+                + usize::from(self.email_verified.is_some())
+                + usize::from(self.expired.is_some())
+                + usize::from(self.family_name.is_some())
+                + usize::from(self.given_name.is_some())
+                + usize::from(self.role.is_some()) + usize::from(self.source.is_some())
+                + usize::from(self.sub.is_some()),
+        )?;
+        state.optional("accepted", &self.accepted);
+        state.optional("email", &self.email);
+        state.optional("email_verified", &self.email_verified);
+        state.optional("expired", &self.expired);
+        state.optional("family_name", &self.family_name);
+        state.optional("given_name", &self.given_name);
+        state.optional("role", &self.role);
+        state.optional("source", &self.source);
+        state.optional("sub", &self.sub);
+        state.end()
     }
 }
 

@@ -21,15 +21,19 @@ impl ::serde::Serialize for ApiKeyResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "ApiKeyResponse", 7)
-            .field("api_key_id", &self.api_key_id)
-            .field("api_key_name", &self.api_key_name)
-            .field("created_at", &self.created_at)
-            .field("expires_at", &self.expires_at)
-            .field("is_active", &self.is_active)
-            .field("last_used_at", &self.last_used_at)
-            .field("revoked_at", &self.revoked_at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ApiKeyResponse",
+            7,
+        )?;
+        state.field("api_key_id", &self.api_key_id);
+        state.field("api_key_name", &self.api_key_name);
+        state.field("created_at", &self.created_at);
+        state.field("expires_at", &self.expires_at);
+        state.field("is_active", &self.is_active);
+        state.field("last_used_at", &self.last_used_at);
+        state.field("revoked_at", &self.revoked_at);
+        state.end()
     }
 }
 
@@ -138,13 +142,13 @@ impl ::serde::Serialize for HttpValidationError {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "HttpValidationError",
-                usize::from(self.detail.is_some()),
-            )
-            .optional("detail", &self.detail)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "HttpValidationError",
+            usize::from(self.detail.is_some()),
+        )?;
+        state.optional("detail", &self.detail);
+        state.end()
     }
 }
 
@@ -200,11 +204,15 @@ impl ::serde::Serialize for ValidationError {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "ValidationError", 3)
-            .field("loc", &self.loc)
-            .field("msg", &self.msg)
-            .field("type", &self.r#type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ValidationError",
+            3,
+        )?;
+        state.field("loc", &self.loc);
+        state.field("msg", &self.msg);
+        state.field("type", &self.r#type);
+        state.end()
     }
 }
 

@@ -17,17 +17,16 @@ impl ::serde::Serialize for Agent {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Agent",
-                2 + usize::from(self.labels.is_some())
-                    + usize::from(self.priority.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("labels", &self.labels)
-            .field("name", &self.name)
-            .optional("priority", &self.priority)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Agent",
+            2 + usize::from(self.labels.is_some()) + usize::from(self.priority.is_some()),
+        )?;
+        state.field("id", &self.id);
+        state.optional("labels", &self.labels);
+        state.field("name", &self.name);
+        state.optional("priority", &self.priority);
+        state.end()
     }
 }
 
@@ -100,14 +99,14 @@ impl ::serde::Serialize for Resource {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Resource",
-                1 + usize::from(self.labels.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("labels", &self.labels)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Resource",
+            1 + usize::from(self.labels.is_some()),
+        )?;
+        state.field("id", &self.id);
+        state.optional("labels", &self.labels);
+        state.end()
     }
 }
 

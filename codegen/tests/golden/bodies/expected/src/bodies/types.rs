@@ -14,15 +14,15 @@ impl ::serde::Serialize for SendMessageBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SendMessageBody",
-                2 + usize::from(self.media_url.is_some()),
-            )
-            .field("To", &self.to)
-            .field("Body", &self.body)
-            .optional("MediaUrl", &self.media_url)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SendMessageBody",
+            2 + usize::from(self.media_url.is_some()),
+        )?;
+        state.field("To", &self.to);
+        state.field("Body", &self.body);
+        state.optional("MediaUrl", &self.media_url);
+        state.end()
     }
 }
 
@@ -101,13 +101,13 @@ impl ::serde::Serialize for UploadAvatarBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "UploadAvatarBody",
-                usize::from(self.file.is_some()),
-            )
-            .optional("file", &self.file)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "UploadAvatarBody",
+            usize::from(self.file.is_some()),
+        )?;
+        state.optional("file", &self.file);
+        state.end()
     }
 }
 

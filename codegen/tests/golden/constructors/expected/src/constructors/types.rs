@@ -20,16 +20,16 @@ impl ::serde::Serialize for Cat {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "cat", 8)
-            .field("kind", "cat")
-            .field("a", &self.a)
-            .field("b", &self.b)
-            .field("c", &self.c)
-            .field("d", &self.d)
-            .field("e", &self.e)
-            .field("f", &self.f)
-            .field("g", &self.g)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "cat", 8)?;
+        state.field("kind", "cat");
+        state.field("a", &self.a);
+        state.field("b", &self.b);
+        state.field("c", &self.c);
+        state.field("d", &self.d);
+        state.field("e", &self.e);
+        state.field("f", &self.f);
+        state.field("g", &self.g);
+        state.end()
     }
 }
 
@@ -128,9 +128,9 @@ impl ::serde::Serialize for Dog {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "dog", 1)
-            .field("kind", "dog")
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "dog", 1)?;
+        state.field("kind", "dog");
+        state.end()
     }
 }
 
@@ -211,22 +211,22 @@ impl ::serde::Serialize for Rule {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Rule",
-                9 + usize::from(self.description.is_some()),
-            )
-            .field("name", &self.name)
-            .field("action", &self.action)
-            .field("direction", &self.direction)
-            .field("priority", &self.priority)
-            .field("protocol", &self.protocol)
-            .field("port_from", &self.port_from)
-            .field("port_to", &self.port_to)
-            .field("source", &self.source)
-            .field("target", &self.target)
-            .optional("description", &self.description)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Rule",
+            9 + usize::from(self.description.is_some()),
+        )?;
+        state.field("name", &self.name);
+        state.field("action", &self.action);
+        state.field("direction", &self.direction);
+        state.field("priority", &self.priority);
+        state.field("protocol", &self.protocol);
+        state.field("port_from", &self.port_from);
+        state.field("port_to", &self.port_to);
+        state.field("source", &self.source);
+        state.field("target", &self.target);
+        state.optional("description", &self.description);
+        state.end()
     }
 }
 
@@ -493,16 +493,16 @@ impl ::serde::Serialize for Sandbox {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Sandbox",
-                2 + usize::from(self.status.is_some()) + usize::from(self.note.is_some()),
-            )
-            .field("metadata", &self.metadata)
-            .field("spec", &self.spec)
-            .optional("status", &self.status)
-            .optional("note", &self.note)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Sandbox",
+            2 + usize::from(self.status.is_some()) + usize::from(self.note.is_some()),
+        )?;
+        state.field("metadata", &self.metadata);
+        state.field("spec", &self.spec);
+        state.optional("status", &self.status);
+        state.optional("note", &self.note);
+        state.end()
     }
 }
 
@@ -597,14 +597,14 @@ impl ::serde::Serialize for SandboxMetadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxMetadata",
-                1 + usize::from(self.labels.is_some()),
-            )
-            .field("name", &self.name)
-            .optional("labels", &self.labels)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxMetadata",
+            1 + usize::from(self.labels.is_some()),
+        )?;
+        state.field("name", &self.name);
+        state.optional("labels", &self.labels);
+        state.end()
     }
 }
 
@@ -685,14 +685,14 @@ impl ::serde::Serialize for SandboxSpec {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SandboxSpec",
-                usize::from(self.image.is_some()) + usize::from(self.memory.is_some()),
-            )
-            .optional("image", &self.image)
-            .optional("memory", &self.memory)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SandboxSpec",
+            usize::from(self.image.is_some()) + usize::from(self.memory.is_some()),
+        )?;
+        state.optional("image", &self.image);
+        state.optional("memory", &self.memory);
+        state.end()
     }
 }
 

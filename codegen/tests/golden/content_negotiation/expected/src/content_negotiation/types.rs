@@ -12,13 +12,13 @@ impl ::serde::Serialize for GetReportResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "GetReportResponse",
-                usize::from(self.rows.is_some()),
-            )
-            .optional("rows", &self.rows)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "GetReportResponse",
+            usize::from(self.rows.is_some()),
+        )?;
+        state.optional("rows", &self.rows);
+        state.end()
     }
 }
 
@@ -72,9 +72,13 @@ impl ::serde::Serialize for GetStatusResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "GetStatusResponse", 1)
-            .field("ok", &self.ok)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "GetStatusResponse",
+            1,
+        )?;
+        state.field("ok", &self.ok);
+        state.end()
     }
 }
 

@@ -13,14 +13,14 @@ impl ::serde::Serialize for Filter {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Filter",
-                1 + usize::from(self.limit.is_some()),
-            )
-            .field("status", &self.status)
-            .optional("limit", &self.limit)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Filter",
+            1 + usize::from(self.limit.is_some()),
+        )?;
+        state.field("status", &self.status);
+        state.optional("limit", &self.limit);
+        state.end()
     }
 }
 

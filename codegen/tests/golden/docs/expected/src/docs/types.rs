@@ -14,13 +14,13 @@ impl ::serde::Serialize for Item {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Item",
-                usize::from(self.id.is_some()),
-            )
-            .optional("id", &self.id)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Item",
+            usize::from(self.id.is_some()),
+        )?;
+        state.optional("id", &self.id);
+        state.end()
     }
 }
 

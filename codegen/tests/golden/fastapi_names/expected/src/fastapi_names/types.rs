@@ -12,13 +12,13 @@ impl ::serde::Serialize for ReadFlowsBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ReadFlowsBody",
-                usize::from(self.limit.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ReadFlowsBody",
+            usize::from(self.limit.is_some()),
+        )?;
+        state.optional("limit", &self.limit);
+        state.end()
     }
 }
 

@@ -19,26 +19,24 @@ impl ::serde::Serialize for CreateChargeBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateChargeBody",
-                1 + usize::from(self.description.is_some())
-                    + usize::from(self.metadata.is_some())
-                    + usize::from(self.items.is_some())
-                    + usize::from(self.expand.is_some())
-                    + usize::from(self.media_url.is_some())
-                    + usize::from(self.tags.is_some())
-                    + usize::from(self.filter.is_some()),
-            )
-            .field("amount", &self.amount)
-            .optional("description", &self.description)
-            .optional("metadata", &self.metadata)
-            .optional("items", &self.items)
-            .optional("expand", &self.expand)
-            .optional("MediaUrl", &self.media_url)
-            .optional("tags", &self.tags)
-            .optional("filter", &self.filter)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateChargeBody",
+            1 + usize::from(self.description.is_some())
+                + usize::from(self.metadata.is_some())
+                + usize::from(self.items.is_some()) + usize::from(self.expand.is_some())
+                + usize::from(self.media_url.is_some())
+                + usize::from(self.tags.is_some()) + usize::from(self.filter.is_some()),
+        )?;
+        state.field("amount", &self.amount);
+        state.optional("description", &self.description);
+        state.optional("metadata", &self.metadata);
+        state.optional("items", &self.items);
+        state.optional("expand", &self.expand);
+        state.optional("MediaUrl", &self.media_url);
+        state.optional("tags", &self.tags);
+        state.optional("filter", &self.filter);
+        state.end()
     }
 }
 
@@ -184,13 +182,13 @@ impl ::serde::Serialize for CreateChargeBodyFilter {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateChargeBodyFilter",
-                usize::from(self.status.is_some()),
-            )
-            .optional("status", &self.status)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateChargeBodyFilter",
+            usize::from(self.status.is_some()),
+        )?;
+        state.optional("status", &self.status);
+        state.end()
     }
 }
 
@@ -260,14 +258,14 @@ impl ::serde::Serialize for CreateChargeBodyItemsItem {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateChargeBodyItemsItem",
-                usize::from(self.price.is_some()) + usize::from(self.quantity.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("quantity", &self.quantity)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateChargeBodyItemsItem",
+            usize::from(self.price.is_some()) + usize::from(self.quantity.is_some()),
+        )?;
+        state.optional("price", &self.price);
+        state.optional("quantity", &self.quantity);
+        state.end()
     }
 }
 
@@ -349,18 +347,17 @@ impl ::serde::Serialize for CreateUploadBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateUploadBody",
-                1 + usize::from(self.purpose.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.csv.is_some()),
-            )
-            .field("file", &self.file)
-            .optional("purpose", &self.purpose)
-            .optional("options", &self.options)
-            .optional("csv", &self.csv)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateUploadBody",
+            1 + usize::from(self.purpose.is_some()) + usize::from(self.options.is_some())
+                + usize::from(self.csv.is_some()),
+        )?;
+        state.field("file", &self.file);
+        state.optional("purpose", &self.purpose);
+        state.optional("options", &self.options);
+        state.optional("csv", &self.csv);
+        state.end()
     }
 }
 
@@ -459,13 +456,13 @@ impl ::serde::Serialize for CreateUploadBodyOptions {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateUploadBodyOptions",
-                usize::from(self.public.is_some()),
-            )
-            .optional("public", &self.public)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateUploadBodyOptions",
+            usize::from(self.public.is_some()),
+        )?;
+        state.optional("public", &self.public);
+        state.end()
     }
 }
 

@@ -30,31 +30,30 @@ impl ::serde::Serialize for Sample {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Sample",
-                1 + usize::from(self.at.is_some()) + usize::from(self.day.is_some())
-                    + usize::from(self.blob.is_some()) + usize::from(self.raw.is_some())
-                    + usize::from(self.i32.is_some()) + usize::from(self.i64.is_some())
-                    + usize::from(self.u16.is_some()) + usize::from(self.u64.is_some())
-                    + usize::from(self.f32.is_some()) + usize::from(self.f64.is_some())
-                    + usize::from(self.plain.is_some())
-                    + usize::from(self.limit.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("at", &self.at)
-            .optional("day", &self.day)
-            .optional("blob", &self.blob)
-            .optional("raw", &self.raw)
-            .optional("i32", &self.i32)
-            .optional("i64", &self.i64)
-            .optional("u16", &self.u16)
-            .optional("u64", &self.u64)
-            .optional("f32", &self.f32)
-            .optional("f64", &self.f64)
-            .optional("plain", &self.plain)
-            .optional("limit", &self.limit)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Sample",
+            1 + usize::from(self.at.is_some()) + usize::from(self.day.is_some())
+                + usize::from(self.blob.is_some()) + usize::from(self.raw.is_some())
+                + usize::from(self.i32.is_some()) + usize::from(self.i64.is_some())
+                + usize::from(self.u16.is_some()) + usize::from(self.u64.is_some())
+                + usize::from(self.f32.is_some()) + usize::from(self.f64.is_some())
+                + usize::from(self.plain.is_some()) + usize::from(self.limit.is_some()),
+        )?;
+        state.field("id", &self.id);
+        state.optional("at", &self.at);
+        state.optional("day", &self.day);
+        state.optional("blob", &self.blob);
+        state.optional("raw", &self.raw);
+        state.optional("i32", &self.i32);
+        state.optional("i64", &self.i64);
+        state.optional("u16", &self.u16);
+        state.optional("u64", &self.u64);
+        state.optional("f32", &self.f32);
+        state.optional("f64", &self.f64);
+        state.optional("plain", &self.plain);
+        state.optional("limit", &self.limit);
+        state.end()
     }
 }
 

@@ -13,15 +13,15 @@ impl ::serde::Serialize for Customer {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Customer",
-                usize::from(self.billing_address.is_some())
-                    + usize::from(self.payment_settings.is_some()),
-            )
-            .optional("billingAddress", &self.billing_address)
-            .optional("paymentSettings", &self.payment_settings)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Customer",
+            usize::from(self.billing_address.is_some())
+                + usize::from(self.payment_settings.is_some()),
+        )?;
+        state.optional("billingAddress", &self.billing_address);
+        state.optional("paymentSettings", &self.payment_settings);
+        state.end()
     }
 }
 
@@ -81,13 +81,13 @@ impl ::serde::Serialize for CustomerBalanceBankTransferEuBankTransfer {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CustomerBalanceBankTransferEuBankTransfer",
-                usize::from(self.country.is_some()),
-            )
-            .optional("country", &self.country)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CustomerBalanceBankTransferEuBankTransfer",
+            usize::from(self.country.is_some()),
+        )?;
+        state.optional("country", &self.country);
+        state.end()
     }
 }
 
@@ -146,14 +146,14 @@ impl ::serde::Serialize for CustomerBillingAddress {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CustomerBillingAddress",
-                usize::from(self.line1.is_some()) + usize::from(self.city.is_some()),
-            )
-            .optional("line1", &self.line1)
-            .optional("city", &self.city)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CustomerBillingAddress",
+            usize::from(self.line1.is_some()) + usize::from(self.city.is_some()),
+        )?;
+        state.optional("line1", &self.line1);
+        state.optional("city", &self.city);
+        state.end()
     }
 }
 
@@ -210,13 +210,13 @@ impl ::serde::Serialize for CustomerPaymentSettings {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CustomerPaymentSettings",
-                usize::from(self.payment_method_options.is_some()),
-            )
-            .optional("paymentMethodOptions", &self.payment_method_options)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CustomerPaymentSettings",
+            usize::from(self.payment_method_options.is_some()),
+        )?;
+        state.optional("paymentMethodOptions", &self.payment_method_options);
+        state.end()
     }
 }
 
@@ -272,13 +272,13 @@ impl ::serde::Serialize for CustomerPaymentSettingsPaymentMethodOptions {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CustomerPaymentSettingsPaymentMethodOptions",
-                usize::from(self.customer_balance.is_some()),
-            )
-            .optional("customerBalance", &self.customer_balance)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CustomerPaymentSettingsPaymentMethodOptions",
+            usize::from(self.customer_balance.is_some()),
+        )?;
+        state.optional("customerBalance", &self.customer_balance);
+        state.end()
     }
 }
 
@@ -338,13 +338,13 @@ impl ::serde::Serialize for CustomerPaymentSettingsPaymentMethodOptionsCustomerB
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance",
-                usize::from(self.bank_transfer.is_some()),
-            )
-            .optional("bankTransfer", &self.bank_transfer)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance",
+            usize::from(self.bank_transfer.is_some()),
+        )?;
+        state.optional("bankTransfer", &self.bank_transfer);
+        state.end()
     }
 }
 
@@ -404,13 +404,13 @@ impl ::serde::Serialize for Invoice {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Invoice",
-                usize::from(self.shipping_address.is_some()),
-            )
-            .optional("shippingAddress", &self.shipping_address)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Invoice",
+            usize::from(self.shipping_address.is_some()),
+        )?;
+        state.optional("shippingAddress", &self.shipping_address);
+        state.end()
     }
 }
 
@@ -464,13 +464,13 @@ impl ::serde::Serialize for PaymentMethodOptionsCustomerBalanceBankTransfer {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "PaymentMethodOptionsCustomerBalanceBankTransfer",
-                usize::from(self.eu_bank_transfer.is_some()),
-            )
-            .optional("euBankTransfer", &self.eu_bank_transfer)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "PaymentMethodOptionsCustomerBalanceBankTransfer",
+            usize::from(self.eu_bank_transfer.is_some()),
+        )?;
+        state.optional("euBankTransfer", &self.eu_bank_transfer);
+        state.end()
     }
 }
 

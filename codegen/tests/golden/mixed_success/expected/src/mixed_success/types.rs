@@ -12,9 +12,13 @@ impl ::serde::Serialize for CreateJobBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "CreateJobBody", 1)
-            .field("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateJobBody",
+            1,
+        )?;
+        state.field("name", &self.name);
+        state.end()
     }
 }
 
@@ -74,13 +78,13 @@ impl ::serde::Serialize for Job {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Job",
-                usize::from(self.id.is_some()),
-            )
-            .optional("id", &self.id)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Job",
+            usize::from(self.id.is_some()),
+        )?;
+        state.optional("id", &self.id);
+        state.end()
     }
 }
 

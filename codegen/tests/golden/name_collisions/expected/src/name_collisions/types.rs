@@ -17,13 +17,13 @@ impl ::serde::Serialize for ListPetsResponse2 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ListPetsResponse2",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ListPetsResponse2",
+            usize::from(self.items.is_some()),
+        )?;
+        state.optional("items", &self.items);
+        state.end()
     }
 }
 
@@ -78,13 +78,13 @@ impl ::serde::Serialize for Option {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Option",
-                usize::from(self.value.is_some()),
-            )
-            .optional("value", &self.value)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Option",
+            usize::from(self.value.is_some()),
+        )?;
+        state.optional("value", &self.value);
+        state.end()
     }
 }
 
@@ -136,13 +136,13 @@ impl ::serde::Serialize for Pet {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Pet",
-                usize::from(self.name.is_some()),
-            )
-            .optional("name", &self.name)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Pet",
+            usize::from(self.name.is_some()),
+        )?;
+        state.optional("name", &self.name);
+        state.end()
     }
 }
 
@@ -196,17 +196,16 @@ impl ::serde::Serialize for Pet2 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Pet2",
-                usize::from(self.foo_bar.is_some())
-                    + usize::from(self.foo_bar_2.is_some())
-                    + usize::from(self.foo_bar_3.is_some()),
-            )
-            .optional("fooBar", &self.foo_bar)
-            .optional("foo_bar", &self.foo_bar_2)
-            .optional("FOO-BAR", &self.foo_bar_3)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Pet2",
+            usize::from(self.foo_bar.is_some()) + usize::from(self.foo_bar_2.is_some())
+                + usize::from(self.foo_bar_3.is_some()),
+        )?;
+        state.optional("fooBar", &self.foo_bar);
+        state.optional("foo_bar", &self.foo_bar_2);
+        state.optional("FOO-BAR", &self.foo_bar_3);
+        state.end()
     }
 }
 

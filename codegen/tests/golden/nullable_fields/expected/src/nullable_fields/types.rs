@@ -31,31 +31,29 @@ impl ::serde::Serialize for Key {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Key",
-                4 + usize::from(self.revoked_at.is_some())
-                    + usize::from(self.count.is_some())
-                    + usize::from(self.small.is_some())
-                    + usize::from(self.created_at.is_some())
-                    + usize::from(self.password.is_some())
-                    + usize::from(self.ratio.is_some())
-                    + usize::from(self.labels.is_some())
-                    + usize::from(self.extra.is_some()),
-            )
-            .field("id", &self.id)
-            .field("expires_at", &self.expires_at)
-            .optional("revoked_at", &self.revoked_at)
-            .field("type", &self.r#type)
-            .field("slots", &self.slots)
-            .optional("count", &self.count)
-            .optional("small", &self.small)
-            .optional("created_at", &self.created_at)
-            .optional("password", &self.password)
-            .optional("ratio", &self.ratio)
-            .optional("labels", &self.labels)
-            .optional("extra", &self.extra)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Key",
+            4 + usize::from(self.revoked_at.is_some())
+                + usize::from(self.count.is_some()) + usize::from(self.small.is_some())
+                + usize::from(self.created_at.is_some())
+                + usize::from(self.password.is_some())
+                + usize::from(self.ratio.is_some()) + usize::from(self.labels.is_some())
+                + usize::from(self.extra.is_some()),
+        )?;
+        state.field("id", &self.id);
+        state.field("expires_at", &self.expires_at);
+        state.optional("revoked_at", &self.revoked_at);
+        state.field("type", &self.r#type);
+        state.field("slots", &self.slots);
+        state.optional("count", &self.count);
+        state.optional("small", &self.small);
+        state.optional("created_at", &self.created_at);
+        state.optional("password", &self.password);
+        state.optional("ratio", &self.ratio);
+        state.optional("labels", &self.labels);
+        state.optional("extra", &self.extra);
+        state.end()
     }
 }
 

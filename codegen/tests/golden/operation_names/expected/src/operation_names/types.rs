@@ -13,13 +13,13 @@ impl ::serde::Serialize for GetSuccess {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "GetSuccess",
-                usize::from(self.ok.is_some()),
-            )
-            .optional("ok", &self.ok)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "GetSuccess",
+            usize::from(self.ok.is_some()),
+        )?;
+        state.optional("ok", &self.ok);
+        state.end()
     }
 }
 
@@ -71,13 +71,13 @@ impl ::serde::Serialize for Thing {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Thing",
-                usize::from(self.id.is_some()),
-            )
-            .optional("id", &self.id)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Thing",
+            usize::from(self.id.is_some()),
+        )?;
+        state.optional("id", &self.id);
+        state.end()
     }
 }
 

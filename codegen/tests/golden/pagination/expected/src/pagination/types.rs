@@ -13,14 +13,14 @@ impl ::serde::Serialize for ListAgentsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ListAgentsResponse",
-                usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("data", &self.data)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ListAgentsResponse",
+            usize::from(self.data.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("data", &self.data);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -78,15 +78,15 @@ impl ::serde::Serialize for ListAgentsResponseMeta {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ListAgentsResponseMeta",
-                usize::from(self.next_cursor.is_some())
-                    + usize::from(self.has_more.is_some()),
-            )
-            .optional("nextCursor", &self.next_cursor)
-            .optional("hasMore", &self.has_more)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ListAgentsResponseMeta",
+            usize::from(self.next_cursor.is_some())
+                + usize::from(self.has_more.is_some()),
+        )?;
+        state.optional("nextCursor", &self.next_cursor);
+        state.optional("hasMore", &self.has_more);
+        state.end()
     }
 }
 
@@ -145,15 +145,15 @@ impl ::serde::Serialize for ListChargesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ListChargesResponse",
-                2 + usize::from(self.object.is_some()),
-            )
-            .optional("object", &self.object)
-            .field("data", &self.data)
-            .field("has_more", &self.has_more)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ListChargesResponse",
+            2 + usize::from(self.object.is_some()),
+        )?;
+        state.optional("object", &self.object);
+        state.field("data", &self.data);
+        state.field("has_more", &self.has_more);
+        state.end()
     }
 }
 
@@ -267,17 +267,17 @@ impl ::serde::Serialize for ListFilesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ListFilesResponse",
-                2 + usize::from(self.first_id.is_some())
-                    + usize::from(self.last_id.is_some()),
-            )
-            .field("data", &self.data)
-            .optional("first_id", &self.first_id)
-            .optional("last_id", &self.last_id)
-            .field("has_more", &self.has_more)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ListFilesResponse",
+            2 + usize::from(self.first_id.is_some())
+                + usize::from(self.last_id.is_some()),
+        )?;
+        state.field("data", &self.data);
+        state.optional("first_id", &self.first_id);
+        state.optional("last_id", &self.last_id);
+        state.field("has_more", &self.has_more);
+        state.end()
     }
 }
 
@@ -348,14 +348,14 @@ impl ::serde::Serialize for ListMessagesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ListMessagesResponse",
-                usize::from(self.messages.is_some()) + usize::from(self.meta.is_some()),
-            )
-            .optional("messages", &self.messages)
-            .optional("meta", &self.meta)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ListMessagesResponse",
+            usize::from(self.messages.is_some()) + usize::from(self.meta.is_some()),
+        )?;
+        state.optional("messages", &self.messages);
+        state.optional("meta", &self.meta);
+        state.end()
     }
 }
 
@@ -413,13 +413,13 @@ impl ::serde::Serialize for ListMessagesResponseMeta {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ListMessagesResponseMeta",
-                usize::from(self.next_page_url.is_some()),
-            )
-            .optional("next_page_url", &self.next_page_url)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ListMessagesResponseMeta",
+            usize::from(self.next_page_url.is_some()),
+        )?;
+        state.optional("next_page_url", &self.next_page_url);
+        state.end()
     }
 }
 
@@ -475,16 +475,16 @@ impl ::serde::Serialize for ListRecordsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ListRecordsResponse",
-                usize::from(self.rows.is_some()) + usize::from(self.records.is_some())
-                    + usize::from(self.continuation.is_some()),
-            )
-            .optional("rows", &self.rows)
-            .optional("records", &self.records)
-            .optional("continuation", &self.continuation)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ListRecordsResponse",
+            usize::from(self.rows.is_some()) + usize::from(self.records.is_some())
+                + usize::from(self.continuation.is_some()),
+        )?;
+        state.optional("rows", &self.rows);
+        state.optional("records", &self.records);
+        state.optional("continuation", &self.continuation);
+        state.end()
     }
 }
 
@@ -549,14 +549,14 @@ impl ::serde::Serialize for ListRecordsResponseContinuation {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ListRecordsResponseContinuation",
-                usize::from(self.token.is_some()) + usize::from(self.more.is_some()),
-            )
-            .optional("token", &self.token)
-            .optional("more", &self.more)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ListRecordsResponseContinuation",
+            usize::from(self.token.is_some()) + usize::from(self.more.is_some()),
+        )?;
+        state.optional("token", &self.token);
+        state.optional("more", &self.more);
+        state.end()
     }
 }
 
@@ -614,14 +614,14 @@ impl ::serde::Serialize for ProjectListResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "ProjectListResponse",
-                1 + usize::from(self.next_page.is_some()),
-            )
-            .field("items", &self.items)
-            .optional("next_page", &self.next_page)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ProjectListResponse",
+            1 + usize::from(self.next_page.is_some()),
+        )?;
+        state.field("items", &self.items);
+        state.optional("next_page", &self.next_page);
+        state.end()
     }
 }
 
@@ -679,9 +679,9 @@ impl ::serde::Serialize for Thing {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "Thing", 1)
-            .field("id", &self.id)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "Thing", 1)?;
+        state.field("id", &self.id);
+        state.end()
     }
 }
 

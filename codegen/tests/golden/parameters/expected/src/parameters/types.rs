@@ -12,13 +12,13 @@ impl ::serde::Serialize for Filter {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Filter",
-                usize::from(self.field.is_some()),
-            )
-            .optional("field", &self.field)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Filter",
+            usize::from(self.field.is_some()),
+        )?;
+        state.optional("field", &self.field);
+        state.end()
     }
 }
 
@@ -83,13 +83,13 @@ impl ::serde::Serialize for SearchFilter {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "SearchFilter",
-                usize::from(self.role.is_some()),
-            )
-            .optional("role", &self.role)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "SearchFilter",
+            usize::from(self.role.is_some()),
+        )?;
+        state.optional("role", &self.role);
+        state.end()
     }
 }
 

@@ -59,13 +59,13 @@ impl ::serde::Serialize for Literal {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Literal",
-                usize::from(self.value.is_some()),
-            )
-            .optional("value", &self.value)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Literal",
+            usize::from(self.value.is_some()),
+        )?;
+        state.optional("value", &self.value);
+        state.end()
     }
 }
 
@@ -117,9 +117,9 @@ impl ::serde::Serialize for Negation {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "Negation", 1)
-            .field("operand", &self.operand)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "Negation", 1)?;
+        state.field("operand", &self.operand);
+        state.end()
     }
 }
 
@@ -174,16 +174,15 @@ impl ::serde::Serialize for Node {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Node",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.children.is_some()),
-            )
-            .field("value", &self.value)
-            .optional("next", &self.next)
-            .optional("children", &self.children)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Node",
+            1 + usize::from(self.next.is_some()) + usize::from(self.children.is_some()),
+        )?;
+        state.field("value", &self.value);
+        state.optional("next", &self.next);
+        state.optional("children", &self.children);
+        state.end()
     }
 }
 

@@ -12,13 +12,13 @@ impl ::serde::Serialize for Problem {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Problem",
-                usize::from(self.title.is_some()),
-            )
-            .optional("title", &self.title)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Problem",
+            usize::from(self.title.is_some()),
+        )?;
+        state.optional("title", &self.title);
+        state.end()
     }
 }
 
@@ -70,9 +70,9 @@ impl ::serde::Serialize for Thing {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "Thing", 1)
-            .field("id", &self.id)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "Thing", 1)?;
+        state.field("id", &self.id);
+        state.end()
     }
 }
 

@@ -14,9 +14,9 @@ impl ::serde::Serialize for Chunk {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "Chunk", 1)
-            .field("text", &self.text)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "Chunk", 1)?;
+        state.field("text", &self.text);
+        state.end()
     }
 }
 
@@ -70,9 +70,9 @@ impl ::serde::Serialize for ChunkEvent {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "ChunkEvent", 1)
-            .field("data", &self.data)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "ChunkEvent", 1)?;
+        state.field("data", &self.data);
+        state.end()
     }
 }
 
@@ -127,14 +127,14 @@ impl ::serde::Serialize for CreateChatBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateChatBody",
-                1 + usize::from(self.stream.is_some()),
-            )
-            .field("prompt", &self.prompt)
-            .optional("stream", &self.stream)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateChatBody",
+            1 + usize::from(self.stream.is_some()),
+        )?;
+        state.field("prompt", &self.prompt);
+        state.optional("stream", &self.stream);
+        state.end()
     }
 }
 
@@ -208,13 +208,13 @@ impl ::serde::Serialize for CreateChatUnprocessableEntityResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateChatUnprocessableEntityResponse",
-                usize::from(self.detail.is_some()),
-            )
-            .optional("detail", &self.detail)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateChatUnprocessableEntityResponse",
+            usize::from(self.detail.is_some()),
+        )?;
+        state.optional("detail", &self.detail);
+        state.end()
     }
 }
 
@@ -272,14 +272,14 @@ impl ::serde::Serialize for CreateCompletionBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "CreateCompletionBody",
-                usize::from(self.prompt.is_some()) + usize::from(self.stream.is_some()),
-            )
-            .optional("prompt", &self.prompt)
-            .optional("stream", &self.stream)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "CreateCompletionBody",
+            usize::from(self.prompt.is_some()) + usize::from(self.stream.is_some()),
+        )?;
+        state.optional("prompt", &self.prompt);
+        state.optional("stream", &self.stream);
+        state.end()
     }
 }
 
@@ -391,9 +391,9 @@ impl ::serde::Serialize for WatchJobEventDone {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "done", 1)
-            .field("type", "done")
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "done", 1)?;
+        state.field("type", "done");
+        state.end()
     }
 }
 
@@ -426,10 +426,10 @@ impl ::serde::Serialize for WatchJobEventProgress {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "progress", 2)
-            .field("type", "progress")
-            .field("percent", &self.percent)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "progress", 2)?;
+        state.field("type", "progress");
+        state.field("percent", &self.percent);
+        state.end()
     }
 }
 

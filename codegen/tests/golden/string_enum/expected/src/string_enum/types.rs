@@ -16,18 +16,17 @@ impl ::serde::Serialize for Holder {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Holder",
-                usize::from(self.status.is_some()) + usize::from(self.mode.is_some())
-                    + usize::from(self.kind.is_some())
-                    + usize::from(self.state.is_some()),
-            )
-            .optional("status", &self.status)
-            .optional("mode", &self.mode)
-            .optional("kind", &self.kind)
-            .optional("state", &self.state)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Holder",
+            usize::from(self.status.is_some()) + usize::from(self.mode.is_some())
+                + usize::from(self.kind.is_some()) + usize::from(self.state.is_some()),
+        )?;
+        state.optional("status", &self.status);
+        state.optional("mode", &self.mode);
+        state.optional("kind", &self.kind);
+        state.optional("state", &self.state);
+        state.end()
     }
 }
 

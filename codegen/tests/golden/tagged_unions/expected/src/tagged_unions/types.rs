@@ -15,14 +15,14 @@ impl ::serde::Serialize for Cat {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Cat",
-                1 + usize::from(self.purrs.is_some()),
-            )
-            .field("petType", &self.pet_type)
-            .optional("purrs", &self.purrs)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Cat",
+            1 + usize::from(self.purrs.is_some()),
+        )?;
+        state.field("petType", &self.pet_type);
+        state.optional("purrs", &self.purrs);
+        state.end()
     }
 }
 
@@ -80,14 +80,14 @@ impl ::serde::Serialize for Circle {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Circle",
-                1 + usize::from(self.radius.is_some()),
-            )
-            .field("kind", "Circle")
-            .optional("radius", &self.radius)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Circle",
+            1 + usize::from(self.radius.is_some()),
+        )?;
+        state.field("kind", "Circle");
+        state.optional("radius", &self.radius);
+        state.end()
     }
 }
 
@@ -169,9 +169,9 @@ impl ::serde::Serialize for DigestNone {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "none", 1)
-            .field("type", "none")
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "none", 1)?;
+        state.field("type", "none");
+        state.end()
     }
 }
 
@@ -204,10 +204,10 @@ impl ::serde::Serialize for DigestSha256 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "sha256", 2)
-            .field("type", "sha256")
-            .field("value", &self.value)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "sha256", 2)?;
+        state.field("type", "sha256");
+        state.field("value", &self.value);
+        state.end()
     }
 }
 
@@ -260,9 +260,9 @@ impl ::serde::Serialize for Dog {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "Dog", 1)
-            .field("petType", &self.pet_type)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "Dog", 1)?;
+        state.field("petType", &self.pet_type);
+        state.end()
     }
 }
 
@@ -315,13 +315,13 @@ impl ::serde::Serialize for Drawing {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Drawing",
-                usize::from(self.square.is_some()),
-            )
-            .optional("square", &self.square)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Drawing",
+            usize::from(self.square.is_some()),
+        )?;
+        state.optional("square", &self.square);
+        state.end()
     }
 }
 
@@ -441,9 +441,9 @@ impl ::serde::Serialize for Square {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "Square", 1)
-            .field("kind", &self.kind)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "Square", 1)?;
+        state.field("kind", &self.kind);
+        state.end()
     }
 }
 

@@ -19,23 +19,21 @@ impl ::serde::Serialize for Event {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Event",
-                2 + usize::from(self.day.is_some())
-                    + usize::from(self.ended_at.is_some())
-                    + usize::from(self.seen.is_some())
-                    + usize::from(self.by_day.is_some())
-                    + usize::from(self.note.is_some()),
-            )
-            .field("id", &self.id)
-            .field("at", &self.at)
-            .optional("day", &self.day)
-            .optional("ended_at", &self.ended_at)
-            .optional("seen", &self.seen)
-            .optional("by_day", &self.by_day)
-            .optional("note", &self.note)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Event",
+            2 + usize::from(self.day.is_some()) + usize::from(self.ended_at.is_some())
+                + usize::from(self.seen.is_some()) + usize::from(self.by_day.is_some())
+                + usize::from(self.note.is_some()),
+        )?;
+        state.field("id", &self.id);
+        state.field("at", &self.at);
+        state.optional("day", &self.day);
+        state.optional("ended_at", &self.ended_at);
+        state.optional("seen", &self.seen);
+        state.optional("by_day", &self.by_day);
+        state.optional("note", &self.note);
+        state.end()
     }
 }
 

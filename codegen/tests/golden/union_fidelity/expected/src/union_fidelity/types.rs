@@ -68,14 +68,14 @@ impl ::serde::Serialize for DatabaseConfigMysql {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DatabaseConfigMysql",
-                usize::from(self.host.is_some()) + usize::from(self.charset.is_some()),
-            )
-            .optional("host", &self.host)
-            .optional("charset", &self.charset)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DatabaseConfigMysql",
+            usize::from(self.host.is_some()) + usize::from(self.charset.is_some()),
+        )?;
+        state.optional("host", &self.host);
+        state.optional("charset", &self.charset);
+        state.end()
     }
 }
 
@@ -132,9 +132,13 @@ impl ::serde::Serialize for DatabaseConfigPath {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "DatabaseConfigPath", 1)
-            .field("path", &self.path)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DatabaseConfigPath",
+            1,
+        )?;
+        state.field("path", &self.path);
+        state.end()
     }
 }
 
@@ -188,14 +192,14 @@ impl ::serde::Serialize for DatabaseConfigPostgres {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "DatabaseConfigPostgres",
-                usize::from(self.host.is_some()) + usize::from(self.sslmode.is_some()),
-            )
-            .optional("host", &self.host)
-            .optional("sslmode", &self.sslmode)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "DatabaseConfigPostgres",
+            usize::from(self.host.is_some()) + usize::from(self.sslmode.is_some()),
+        )?;
+        state.optional("host", &self.host);
+        state.optional("sslmode", &self.sslmode);
+        state.end()
     }
 }
 
@@ -338,10 +342,10 @@ impl ::serde::Serialize for EventFailed {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "failed", 2)
-            .field("kind", "failed")
-            .field("reason", &self.reason)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "failed", 2)?;
+        state.field("kind", "failed");
+        state.field("reason", &self.reason);
+        state.end()
     }
 }
 
@@ -394,14 +398,14 @@ impl ::serde::Serialize for EventStarted {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "started",
-                1 + usize::from(self.at.is_some()),
-            )
-            .field("kind", "started")
-            .optional("at", &self.at)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "started",
+            1 + usize::from(self.at.is_some()),
+        )?;
+        state.field("kind", "started");
+        state.optional("at", &self.at);
+        state.end()
     }
 }
 
@@ -454,15 +458,15 @@ impl ::serde::Serialize for InputMessage {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "message",
-                2 + usize::from(self.role.is_some()),
-            )
-            .field("type", "message")
-            .optional("role", &self.role)
-            .field("content", &self.content)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "message",
+            2 + usize::from(self.role.is_some()),
+        )?;
+        state.field("type", "message");
+        state.optional("role", &self.role);
+        state.field("content", &self.content);
+        state.end()
     }
 }
 
@@ -567,16 +571,16 @@ impl ::serde::Serialize for OutputMessage {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "message",
-                3 + usize::from(self.model.is_some()),
-            )
-            .field("type", "message")
-            .field("id", &self.id)
-            .field("content", &self.content)
-            .optional("model", &self.model)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "message",
+            3 + usize::from(self.model.is_some()),
+        )?;
+        state.field("type", "message");
+        state.field("id", &self.id);
+        state.field("content", &self.content);
+        state.optional("model", &self.model);
+        state.end()
     }
 }
 
@@ -639,15 +643,15 @@ impl ::serde::Serialize for ToolCall {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "tool.call",
-                2 + usize::from(self.arguments.is_some()),
-            )
-            .field("type", "tool.call")
-            .field("name", &self.name)
-            .optional("arguments", &self.arguments)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "tool.call",
+            2 + usize::from(self.arguments.is_some()),
+        )?;
+        state.field("type", "tool.call");
+        state.field("name", &self.name);
+        state.optional("arguments", &self.arguments);
+        state.end()
     }
 }
 

@@ -14,13 +14,13 @@ impl ::serde::Serialize for Cat {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Cat",
-                usize::from(self.purrs.is_some()),
-            )
-            .optional("purrs", &self.purrs)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Cat",
+            usize::from(self.purrs.is_some()),
+        )?;
+        state.optional("purrs", &self.purrs);
+        state.end()
     }
 }
 
@@ -72,13 +72,13 @@ impl ::serde::Serialize for Dog {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(
-                serializer,
-                "Dog",
-                usize::from(self.barks.is_some()),
-            )
-            .optional("barks", &self.barks)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "Dog",
+            usize::from(self.barks.is_some()),
+        )?;
+        state.optional("barks", &self.barks);
+        state.end()
     }
 }
 
@@ -172,9 +172,13 @@ impl ::serde::Serialize for ValidationError {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::EncodeStruct::new(serializer, "ValidationError", 1)
-            .field("loc", &self.loc)
-            .end()
+        let mut state = crate::runtime::EncodeStruct::new(
+            serializer,
+            "ValidationError",
+            1,
+        )?;
+        state.field("loc", &self.loc);
+        state.end()
     }
 }
 
