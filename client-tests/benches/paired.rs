@@ -5,7 +5,8 @@
 //! shared machine the two runs' medians drift apart by more than the few per cent being measured.
 //! Here each round makes the same small request four ways back to back (the generated client
 //! with its defaults, raw reqwest with the same time limit, and both with no time limit or
-//! retries), so drift hits every side alike, and the ratio of medians is the figure to quote.
+//! retries), starting with a different side each round, so drift hits every side alike, and the
+//! ratio of medians is the figure to quote.
 
 mod support;
 
@@ -21,7 +22,7 @@ const WARM_UP: usize = 200;
 
 fn main() {
     // cargo passes `--bench` to every benchmark binary; a number is the round count.
-    let rounds = std::env::args().skip(1).find_map(|arg| arg.parse().ok()).unwrap_or(DEFAULT_ROUNDS);
+    let rounds = std::env::args().skip(1).find_map(|arg| arg.parse().ok()).unwrap_or(DEFAULT_ROUNDS).max(1);
     let sides: [(&str, &dyn Fn()); 4] = [
         ("generated client", &|| drop(one_generated(&SETUP.client))),
         ("raw reqwest", &|| drop(one_raw(Some(DEFAULT_TIMEOUT)))),
@@ -32,11 +33,13 @@ fn main() {
         sides.iter().for_each(|(_, side)| side());
     }
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); sides.len()];
-    for _ in 0..rounds {
-        for ((_, side), times) in sides.iter().zip(&mut times) {
+    for round in 0..rounds {
+        // Each round starts with the next side, so no side always follows the same one.
+        for k in 0..sides.len() {
+            let side = (round + k) % sides.len();
             let start = Instant::now();
-            side();
-            times.push(start.elapsed());
+            (sides[side].1)();
+            times[side].push(start.elapsed());
         }
     }
     let medians: Vec<Duration> = times.iter_mut().map(|times| median(times)).collect();

@@ -108,8 +108,8 @@ mod stage {
     }
 
     /// The IR into formatted text, on one thread: formatting (syn + prettyplease) takes each item
-    /// as it is emitted, so the two stages are measured together; format alone is this less
-    /// `emit`.
+    /// as it is emitted, so the two stages are measured together; format alone (with the noting
+    /// of imports) is about this less `emit`.
     #[divan::bench(args = SPECS)]
     fn emit_and_format(bencher: Bencher, spec: &str) {
         let (config, apis) = (config(), [built(spec)]);

@@ -43,11 +43,19 @@ impl<S: Serializer> EncodeStruct<S> {
         }
     }
 
-    /// Writes an optional field's value, or leaves the field out when it has none.
+    /// Writes an optional field's value, or leaves the field out when it has none (telling the
+    /// format, as serde's derive does; JSON writes nothing).
     #[inline]
     pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
-        if let Some(value) = value {
-            self.field(key, value);
+        match value {
+            Some(value) => self.field(key, value),
+            None => {
+                if self.error.is_none()
+                    && let Err(e) = self.state.skip_field(key)
+                {
+                    self.error = Some(e);
+                }
+            }
         }
     }
 

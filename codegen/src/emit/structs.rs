@@ -79,7 +79,7 @@ fn decoder(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> TokenStre
     let empty = fields.iter().map(|_| quote!(None));
     let positions: Vec<Literal> = (0..fields.len()).map(Literal::usize_unsuffixed).collect();
     let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
-    let finish = finish(name, fields);
+    let finish = finish(fields);
     let keyed = (!fields.is_empty()).then(|| {
         quote! {
             fn index(key: &str) -> #option<usize> {
@@ -113,7 +113,7 @@ fn decoder(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> TokenStre
 /// required field is taken out of its `Option` by a `let`-`else` that returns the error naming
 /// it. Measured against a `?` per field (a call and a branch through the `Try` machinery each):
 /// about 6% of the Oxide crate's `cargo check`.
-fn finish(name: &Ident, fields: &[Field]) -> TokenStream {
+fn finish(fields: &[Field]) -> TokenStream {
     let names: Vec<Ident> = fields.iter().map(|field| ident(&field.name)).collect();
     let slots = if fields.is_empty() { quote!(_slots) } else { quote!(slots) };
     let checks = fields.iter().zip(&names).filter(|(field, _)| field.presence.is_required()).map(|(field, name)| {
@@ -130,7 +130,7 @@ fn finish(name: &Ident, fields: &[Field]) -> TokenStream {
         fn finish<E: ::serde::de::Error>(#slots: Self::Slots) -> ::std::result::Result<Self, E> {
             #unpack
             #(#checks)*
-            Ok(#name { #(#values,)* })
+            Ok(Self { #(#values,)* })
         }
     }
 }

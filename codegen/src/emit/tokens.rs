@@ -85,15 +85,17 @@ pub fn uses(tokens: &TokenStream, name: &str) -> bool {
 
 /// [`uses`] for several names in one walk of the tokens: whether each of `names` is used.
 fn used_names(tokens: &TokenStream, names: &[&str]) -> Vec<bool> {
-    use proc_macro2::{Delimiter, TokenTree};
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
     fn walk(tokens: TokenStream, names: &[&str], used: &mut [bool]) {
-        let mut after_dot = false;
+        // After `.` a name is a field or method; after `fn` it is being declared.
+        let mut declared_or_member = false;
         let mut trees = tokens.into_iter().peekable();
         while let Some(tree) = trees.next() {
             match &tree {
-                TokenTree::Ident(ident) if !after_dot => {
+                TokenTree::Ident(ident) if !declared_or_member => {
                     let is_used = match trees.peek() {
-                        Some(TokenTree::Punct(p)) => p.as_char() == ':',
+                        // `name::`, not `name: Type` (a field or a binding).
+                        Some(TokenTree::Punct(p)) => p.as_char() == ':' && p.spacing() == Spacing::Joint,
                         Some(TokenTree::Group(g)) => g.delimiter() == Delimiter::Parenthesis,
                         _ => false,
                     };
@@ -104,7 +106,11 @@ fn used_names(tokens: &TokenStream, names: &[&str]) -> Vec<bool> {
                 TokenTree::Group(group) => walk(group.stream(), names, used),
                 _ => {}
             }
-            after_dot = matches!(&tree, TokenTree::Punct(p) if p.as_char() == '.');
+            declared_or_member = match &tree {
+                TokenTree::Punct(p) => p.as_char() == '.',
+                TokenTree::Ident(ident) => ident == "fn",
+                _ => false,
+            };
         }
     }
     let mut used = vec![false; names.len()];
@@ -261,6 +267,20 @@ mod tests {
             fn g() {
                 scheme(1)
             }
+        ));
+        // A field declared, a field set and a method declared with the name are not uses either.
+        imports.note(&quote!(
+            struct B {
+                runtime: u8,
+            }
+        ));
+        imports.note(&quote!(
+            fn h() -> B {
+                B { runtime: 1 }
+            }
+        ));
+        imports.note(&quote!(
+            fn runtime(self) {}
         ));
         let kept = imports.into_tokens().to_string();
         assert_eq!(

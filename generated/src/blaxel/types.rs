@@ -69,7 +69,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Agent {
         let (events, metadata, spec, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Agent {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -162,7 +162,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AgentList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(AgentList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -261,7 +261,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AgentRuntime {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (envs, generation, image, max_scale, memory, min_scale) = slots;
-        Ok(AgentRuntime {
+        Ok(Self {
             envs: envs.flatten(),
             generation: generation.flatten(),
             image: image.flatten(),
@@ -442,7 +442,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AgentSpec {
             triggers,
             volumes,
         ) = slots;
-        Ok(AgentSpec {
+        Ok(Self {
             enabled: enabled.flatten(),
             policies: policies.flatten(),
             public: public.flatten(),
@@ -682,7 +682,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApiKey {
             sub,
             sub_type,
         ) = slots;
-        Ok(ApiKey {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -802,7 +802,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AppRevision {
     ) -> ::std::result::Result<Self, E> {
         let (created_at, created_by, envs, id, image, memory, port, snapshot) = slots;
         let Some(image) = image else { return Err(E::missing_field("image")) };
-        Ok(AppRevision {
+        Ok(Self {
             created_at: created_at.flatten(),
             created_by: created_by.flatten(),
             envs: envs.flatten(),
@@ -958,7 +958,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AppRevisionConfiguration {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (active, canary, canary_percent, sticky_session_ttl, traffic) = slots;
-        Ok(AppRevisionConfiguration {
+        Ok(Self {
             active: active.flatten(),
             canary: canary.flatten(),
             canary_percent: canary_percent.flatten(),
@@ -1074,7 +1074,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for AppUrl {
     ) -> ::std::result::Result<Self, E> {
         let (domain, subdomain) = slots;
         let Some(domain) = domain else { return Err(E::missing_field("domain")) };
-        Ok(AppUrl {
+        Ok(Self {
             domain,
             subdomain: subdomain.flatten(),
         })
@@ -1186,7 +1186,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Application {
         let (events, metadata, node_generation, spec, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Application {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             node_generation: node_generation.flatten(),
@@ -1283,9 +1283,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApplicationExtension {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (sandbox,) = slots;
-        Ok(ApplicationExtension {
-            sandbox: sandbox.flatten(),
-        })
+        Ok(Self { sandbox: sandbox.flatten() })
     }
 }
 
@@ -1369,7 +1367,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApplicationList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(ApplicationList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -1525,7 +1523,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApplicationSpec {
             revisions,
             urls,
         ) = slots;
-        Ok(ApplicationSpec {
+        Ok(Self {
             enabled: enabled.flatten(),
             envs: envs.flatten(),
             extensions: extensions.flatten(),
@@ -1698,7 +1696,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ChangelogEntry {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (content, date, title) = slots;
-        Ok(ChangelogEntry {
+        Ok(Self {
             content: content.flatten(),
             date: date.flatten(),
             title: title.flatten(),
@@ -1762,9 +1760,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ChangelogResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (entries,) = slots;
-        Ok(ChangelogResponse {
-            entries: entries.flatten(),
-        })
+        Ok(Self { entries: entries.flatten() })
     }
 }
 
@@ -1823,9 +1819,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CheckWorkspaceAvailabilityBody {
     ) -> ::std::result::Result<Self, E> {
         let (name,) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(CheckWorkspaceAvailabilityBody {
-            name,
-        })
+        Ok(Self { name })
     }
 }
 
@@ -1943,7 +1937,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CleanupImagesResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (deleted, message) = slots;
-        Ok(CleanupImagesResponse {
+        Ok(Self {
             deleted: deleted.flatten(),
             message: message.flatten(),
         })
@@ -2036,7 +2030,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Configuration {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (continents, countries, detected_region, private_locations, regions) = slots;
-        Ok(Configuration {
+        Ok(Self {
             continents: continents.flatten(),
             countries: countries.flatten(),
             detected_region: detected_region.flatten(),
@@ -2107,7 +2101,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Continent {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (display_name, name) = slots;
-        Ok(Continent {
+        Ok(Self {
             display_name: display_name.flatten(),
             name: name.flatten(),
         })
@@ -2206,7 +2200,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CoreEvent {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (canary_revision, message, revision, status, time, r#type) = slots;
-        Ok(CoreEvent {
+        Ok(Self {
             canary_revision: canary_revision.flatten(),
             message: message.flatten(),
             revision: revision.flatten(),
@@ -2330,7 +2324,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Country {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (display_name, name) = slots;
-        Ok(Country {
+        Ok(Self {
             display_name: display_name.flatten(),
             name: name.flatten(),
         })
@@ -2397,7 +2391,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateApiKeyForServiceAccountBod
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (expires_in, name) = slots;
-        Ok(CreateApiKeyForServiceAccountBody {
+        Ok(Self {
             expires_in: expires_in.flatten(),
             name: name.flatten(),
         })
@@ -2490,7 +2484,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateDriveAccessTokenResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (access_token, expires_in, token_type) = slots;
-        Ok(CreateDriveAccessTokenResponse {
+        Ok(Self {
             access_token: access_token.flatten(),
             expires_in: expires_in.flatten(),
             token_type: token_type.flatten(),
@@ -2578,7 +2572,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateImageBody {
         let Some(resource_type) = resource_type else {
             return Err(E::missing_field("resourceType"))
         };
-        Ok(CreateImageBody {
+        Ok(Self {
             generation: generation.flatten(),
             image: image.flatten(),
             name,
@@ -2688,7 +2682,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateImageResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (image, message, name, resource_type) = slots;
-        Ok(CreateImageResponse {
+        Ok(Self {
             image: image.flatten(),
             message: message.flatten(),
             name: name.flatten(),
@@ -2781,7 +2775,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateJobExecutionOutput {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (execution_id, id, job_id, tasks, workspace_id) = slots;
-        Ok(CreateJobExecutionOutput {
+        Ok(Self {
             execution_id: execution_id.flatten(),
             id: id.flatten(),
             job_id: job_id.flatten(),
@@ -2895,7 +2889,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateJobExecutionRequest {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (allow_queue, env, execution_id, id, job_id, memory, tasks, workspace_id) = slots;
-        Ok(CreateJobExecutionRequest {
+        Ok(Self {
             allow_queue: allow_queue.flatten(),
             env: env.flatten(),
             execution_id: execution_id.flatten(),
@@ -3036,7 +3030,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateWorkspaceServiceAccountBod
     ) -> ::std::result::Result<Self, E> {
         let (description, name) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(CreateWorkspaceServiceAccountBody {
+        Ok(Self {
             description: description.flatten(),
             name,
         })
@@ -3151,7 +3145,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateWorkspaceServiceAccountRes
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (client_id, client_secret, created_at, description, name, updated_at) = slots;
-        Ok(CreateWorkspaceServiceAccountResponse {
+        Ok(Self {
             client_id: client_id.flatten(),
             client_secret: client_secret.flatten(),
             created_at: created_at.flatten(),
@@ -3229,7 +3223,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomain {
         let (metadata, spec) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(CustomDomain { metadata, spec })
+        Ok(Self { metadata, spec })
     }
 }
 
@@ -3372,7 +3366,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomainMetadata {
             shared_from_workspace,
             workspace,
         ) = slots;
-        Ok(CustomDomainMetadata {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -3527,7 +3521,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomainShareTarget {
         let Some(workspace) = workspace else {
             return Err(E::missing_field("workspace"))
         };
-        Ok(CustomDomainShareTarget {
+        Ok(Self {
             status,
             workspace,
             workspace_display_name: workspace_display_name.flatten(),
@@ -3672,7 +3666,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomDomainSpec {
             txt_records,
             verification_error,
         ) = slots;
-        Ok(CustomDomainSpec {
+        Ok(Self {
             cname_records: cname_records.flatten(),
             domain_type: domain_type.flatten(),
             fallback_preview_id: fallback_preview_id.flatten(),
@@ -3871,7 +3865,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DeleteDriveResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (message, name) = slots;
-        Ok(DeleteDriveResponse {
+        Ok(Self {
             message: message.flatten(),
             name: name.flatten(),
         })
@@ -3933,9 +3927,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DeleteSandboxPreviewTokenRespons
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (message,) = slots;
-        Ok(DeleteSandboxPreviewTokenResponse {
-            message: message.flatten(),
-        })
+        Ok(Self { message: message.flatten() })
     }
 }
 
@@ -3997,7 +3989,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DeleteVolumeTemplateVersionRespo
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (message, template) = slots;
-        Ok(DeleteVolumeTemplateVersionResponse {
+        Ok(Self {
             message: message.flatten(),
             template: template.flatten(),
         })
@@ -4092,7 +4084,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DeleteWorkspaceServiceAccountRes
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (client_id, created_at, description, name, updated_at) = slots;
-        Ok(DeleteWorkspaceServiceAccountResponse {
+        Ok(Self {
             client_id: client_id.flatten(),
             created_at: created_at.flatten(),
             description: description.flatten(),
@@ -4242,7 +4234,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Drive {
         let (events, metadata, spec, state, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Drive {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -4343,7 +4335,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DriveList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(DriveList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -4421,7 +4413,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DrivePermission {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (labels, mode, path) = slots;
-        Ok(DrivePermission {
+        Ok(Self {
             labels: labels.flatten(),
             mode: mode.flatten(),
             path: path.flatten(),
@@ -4572,7 +4564,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DriveSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (permissions, region) = slots;
-        Ok(DriveSpec {
+        Ok(Self {
             permissions: permissions.flatten(),
             region: region.flatten(),
         })
@@ -4659,9 +4651,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DriveState {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (s3_url,) = slots;
-        Ok(DriveState {
-            s3_url: s3_url.flatten(),
-        })
+        Ok(Self { s3_url: s3_url.flatten() })
     }
 }
 
@@ -4749,7 +4739,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressConfig {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (gateway, mode, policies) = slots;
-        Ok(EgressConfig {
+        Ok(Self {
             gateway: gateway.flatten(),
             mode: mode.flatten(),
             policies: policies.flatten(),
@@ -4860,7 +4850,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressGateway {
         let (events, metadata, spec, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(EgressGateway {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -5021,7 +5011,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressGatewayMetadata {
             workspace,
         ) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(EgressGatewayMetadata {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -5149,7 +5139,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressGatewaySpec {
     ) -> ::std::result::Result<Self, E> {
         let (region,) = slots;
         let Some(region) = region else { return Err(E::missing_field("region")) };
-        Ok(EgressGatewaySpec { region })
+        Ok(Self { region })
     }
 }
 
@@ -5238,7 +5228,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressIp {
         let (events, metadata, spec, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(EgressIp {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -5409,7 +5399,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressIpMetadata {
             workspace,
         ) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(EgressIpMetadata {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -5556,7 +5546,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressIpSpec {
         let Some(ip_family) = ip_family else {
             return Err(E::missing_field("ipFamily"))
         };
-        Ok(EgressIpSpec {
+        Ok(Self {
             ip_family,
             public_ip: public_ip.flatten(),
         })
@@ -5700,7 +5690,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EgressPolicy {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (destinations, mode, name) = slots;
-        Ok(EgressPolicy {
+        Ok(Self {
             destinations: destinations.flatten(),
             mode: mode.flatten(),
             name: name.flatten(),
@@ -5815,7 +5805,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Entrypoint {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (args, command, env, super_gateway_args) = slots;
-        Ok(Entrypoint {
+        Ok(Self {
             args: args.flatten(),
             command: command.flatten(),
             env: env.flatten(),
@@ -5891,7 +5881,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Env {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (name, secret, value) = slots;
-        Ok(Env {
+        Ok(Self {
             name: name.flatten(),
             secret: secret.flatten(),
             value: value.flatten(),
@@ -5995,7 +5985,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Error {
     ) -> ::std::result::Result<Self, E> {
         let (code, error, message) = slots;
         let Some(error) = error else { return Err(E::missing_field("error")) };
-        Ok(Error {
+        Ok(Self {
             code: code.flatten(),
             error,
             message: message.flatten(),
@@ -6074,7 +6064,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ExpirationPolicy {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (action, r#type, value) = slots;
-        Ok(ExpirationPolicy {
+        Ok(Self {
             action: action.flatten(),
             r#type: r#type.flatten(),
             value: value.flatten(),
@@ -6267,7 +6257,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for FirewallConfig {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (rulesets,) = slots;
-        Ok(FirewallConfig {
+        Ok(Self {
             rulesets: rulesets.flatten(),
         })
     }
@@ -6347,7 +6337,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Flavor {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (name, r#type) = slots;
-        Ok(Flavor {
+        Ok(Self {
             name: name.flatten(),
             r#type: r#type.flatten(),
         })
@@ -6495,7 +6485,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Form {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (config, oauth, secrets) = slots;
-        Ok(Form {
+        Ok(Self {
             config: config.flatten(),
             oauth: oauth.flatten(),
             secrets: secrets.flatten(),
@@ -6577,7 +6567,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Function {
         let (events, metadata, spec, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Function {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -6670,7 +6660,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for FunctionList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(FunctionList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -6782,7 +6772,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for FunctionRuntime {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (envs, generation, image, max_scale, memory, min_scale, ports, transport) = slots;
-        Ok(FunctionRuntime {
+        Ok(Self {
             envs: envs.flatten(),
             generation: generation.flatten(),
             image: image.flatten(),
@@ -7025,7 +7015,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for FunctionSpec {
             runtime,
             triggers,
         ) = slots;
-        Ok(FunctionSpec {
+        Ok(Self {
             enabled: enabled.flatten(),
             integration_connections: integration_connections.flatten(),
             policies: policies.flatten(),
@@ -7156,9 +7146,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetDriveJwksResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (keys,) = slots;
-        Ok(GetDriveJwksResponse {
-            keys: keys.flatten(),
-        })
+        Ok(Self { keys: keys.flatten() })
     }
 }
 
@@ -7217,7 +7205,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetWorkspaceFeaturesResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (features,) = slots;
-        Ok(GetWorkspaceFeaturesResponse {
+        Ok(Self {
             features: features.flatten(),
         })
     }
@@ -7279,7 +7267,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GithubRunnerConfig {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (repositories,) = slots;
-        Ok(GithubRunnerConfig {
+        Ok(Self {
             repositories: repositories.flatten(),
         })
     }
@@ -7361,7 +7349,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GroupWorkspaceMapping {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (group_name, role) = slots;
-        Ok(GroupWorkspaceMapping {
+        Ok(Self {
             group_name: group_name.flatten(),
             role: role.flatten(),
         })
@@ -7496,7 +7484,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Image {
         let (metadata, spec) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Image { metadata, spec })
+        Ok(Self { metadata, spec })
     }
 }
 
@@ -7650,7 +7638,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ImageMetadata {
             updated_at,
             workspace,
         ) = slots;
-        Ok(ImageMetadata {
+        Ok(Self {
             created_at: created_at.flatten(),
             display_name: display_name.flatten(),
             events: events.flatten(),
@@ -7768,7 +7756,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ImageShareTarget {
         let Some(workspace) = workspace else {
             return Err(E::missing_field("workspace"))
         };
-        Ok(ImageShareTarget {
+        Ok(Self {
             account_id,
             account_owner_email: account_owner_email.flatten(),
             pending_share_id: pending_share_id.flatten(),
@@ -7841,7 +7829,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ImageSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (size, tags) = slots;
-        Ok(ImageSpec {
+        Ok(Self {
             size: size.flatten(),
             tags: tags.flatten(),
         })
@@ -7931,7 +7919,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ImageTag {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (created_at, name, size, updated_at) = slots;
-        Ok(ImageTag {
+        Ok(Self {
             created_at: created_at.flatten(),
             name: name.flatten(),
             size: size.flatten(),
@@ -8044,7 +8032,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Integration {
             params,
             repositories,
         ) = slots;
-        Ok(Integration {
+        Ok(Self {
             additional_infos: additional_infos.flatten(),
             endpoints: endpoints.flatten(),
             headers: headers.flatten(),
@@ -8117,10 +8105,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationConnection {
         let (metadata, spec) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(IntegrationConnection {
-            metadata,
-            spec,
-        })
+        Ok(Self { metadata, spec })
     }
 }
 
@@ -8212,7 +8197,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationConnectionSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (config, integration, sandbox, secret) = slots;
-        Ok(IntegrationConnectionSpec {
+        Ok(Self {
             config: config.flatten(),
             integration: integration.flatten(),
             sandbox: sandbox.flatten(),
@@ -8360,7 +8345,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationEndpoint {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (body, ignore_models, method, models, stream_key, stream_token, token) = slots;
-        Ok(IntegrationEndpoint {
+        Ok(Self {
             body: body.flatten(),
             ignore_models: ignore_models.flatten(),
             method: method.flatten(),
@@ -8443,7 +8428,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationEndpointToken {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (received, sent, total) = slots;
-        Ok(IntegrationEndpointToken {
+        Ok(Self {
             received: received.flatten(),
             sent: sent.flatten(),
             total: total.flatten(),
@@ -8536,7 +8521,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationOrganization {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (avatar_url, display_name, id, name) = slots;
-        Ok(IntegrationOrganization {
+        Ok(Self {
             avatar_url: avatar_url.flatten(),
             display_name: display_name.flatten(),
             id: id.flatten(),
@@ -8632,7 +8617,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for IntegrationRepository {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (id, is_bl, name, organization, url) = slots;
-        Ok(IntegrationRepository {
+        Ok(Self {
             id: id.flatten(),
             is_bl: is_bl.flatten(),
             name: name.flatten(),
@@ -8697,9 +8682,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for InviteWorkspaceUserBody {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (email,) = slots;
-        Ok(InviteWorkspaceUserBody {
-            email: email.flatten(),
-        })
+        Ok(Self { email: email.flatten() })
     }
 }
 
@@ -8792,7 +8775,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Job {
         let (events, metadata, spec, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Job {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -8906,7 +8889,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecution {
         let (metadata, spec, stats, status, tasks) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(JobExecution {
+        Ok(Self {
             metadata,
             spec,
             stats: stats.flatten(),
@@ -8976,7 +8959,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(JobExecutionList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -9125,7 +9108,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionMetadata {
             updated_at,
             workspace,
         ) = slots;
-        Ok(JobExecutionMetadata {
+        Ok(Self {
             cluster: cluster.flatten(),
             completed_at: completed_at.flatten(),
             created_at: created_at.flatten(),
@@ -9225,7 +9208,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (env_override, memory_override, parallelism, tasks, timeout) = slots;
-        Ok(JobExecutionSpec {
+        Ok(Self {
             env_override: env_override.flatten(),
             memory_override: memory_override.flatten(),
             parallelism: parallelism.flatten(),
@@ -9326,7 +9309,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionStats {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (cancelled, failure, retried, running, success, total) = slots;
-        Ok(JobExecutionStats {
+        Ok(Self {
             cancelled: cancelled.flatten(),
             failure: failure.flatten(),
             retried: retried.flatten(),
@@ -9485,7 +9468,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTask {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (conditions, metadata, spec, status) = slots;
-        Ok(JobExecutionTask {
+        Ok(Self {
             conditions: conditions.flatten(),
             metadata: metadata.flatten(),
             spec: spec.flatten(),
@@ -9586,7 +9569,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskCondition {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (execution_reason, message, reason, severity, state, r#type) = slots;
-        Ok(JobExecutionTaskCondition {
+        Ok(Self {
             execution_reason: execution_reason.flatten(),
             message: message.flatten(),
             reason: reason.flatten(),
@@ -9657,7 +9640,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(JobExecutionTaskList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -9767,7 +9750,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskMetadata {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (completed_at, created_at, name, scheduled_at, started_at, updated_at) = slots;
-        Ok(JobExecutionTaskMetadata {
+        Ok(Self {
             completed_at: completed_at.flatten(),
             created_at: created_at.flatten(),
             name: name.flatten(),
@@ -9839,7 +9822,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobExecutionTaskSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (max_retries, timeout) = slots;
-        Ok(JobExecutionTaskSpec {
+        Ok(Self {
             max_retries: max_retries.flatten(),
             timeout: timeout.flatten(),
         })
@@ -9976,7 +9959,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(JobList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -10096,7 +10079,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobRuntime {
             ports,
             timeout,
         ) = slots;
-        Ok(JobRuntime {
+        Ok(Self {
             disk_percent: disk_percent.flatten(),
             envs: envs.flatten(),
             generation: generation.flatten(),
@@ -10285,7 +10268,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobSpec {
             triggers,
             volumes,
         ) = slots;
-        Ok(JobSpec {
+        Ok(Self {
             enabled: enabled.flatten(),
             github_runner: github_runner.flatten(),
             policies: policies.flatten(),
@@ -10450,7 +10433,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for JobVolume {
         let Some(name) = name else { return Err(E::missing_field("name")) };
         let Some(size_mb) = size_mb else { return Err(E::missing_field("sizeMb")) };
         let Some(r#type) = r#type else { return Err(E::missing_field("type")) };
-        Ok(JobVolume {
+        Ok(Self {
             mount_path,
             name,
             read_only: read_only.flatten(),
@@ -10710,7 +10693,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for LiteVolume {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (metadata, spec, state, status, terminated_at) = slots;
-        Ok(LiteVolume {
+        Ok(Self {
             metadata: metadata.flatten(),
             spec: spec.flatten(),
             state: state.flatten(),
@@ -10802,7 +10785,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for LiteVolumeMetadata {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (created_at, display_name, external_id, name, updated_at) = slots;
-        Ok(LiteVolumeMetadata {
+        Ok(Self {
             created_at: created_at.flatten(),
             display_name: display_name.flatten(),
             external_id: external_id.flatten(),
@@ -10873,7 +10856,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for LiteVolumeSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (region, size) = slots;
-        Ok(LiteVolumeSpec {
+        Ok(Self {
             region: region.flatten(),
             size: size.flatten(),
         })
@@ -10971,7 +10954,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for LocationResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (continent, country, flavors, location, region, status) = slots;
-        Ok(LocationResponse {
+        Ok(Self {
             continent: continent.flatten(),
             country: country.flatten(),
             flavors: flavors.flatten(),
@@ -11196,7 +11179,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for McpDefinition {
             transport,
             url,
         ) = slots;
-        Ok(McpDefinition {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             categories: categories.flatten(),
@@ -11382,7 +11365,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Metadata {
             workspace,
         ) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(Metadata {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -11553,7 +11536,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Model {
         let (events, metadata, spec, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Model {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -11646,7 +11629,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ModelList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(ModelList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -11739,7 +11722,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ModelRuntime {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (endpoint_name, generation, model, organization, r#type) = slots;
-        Ok(ModelRuntime {
+        Ok(Self {
             endpoint_name: endpoint_name.flatten(),
             generation: generation.flatten(),
             model: model.flatten(),
@@ -12048,7 +12031,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ModelSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (enabled, flavors, integration_connections, policies, runtime, sandbox) = slots;
-        Ok(ModelSpec {
+        Ok(Self {
             enabled: enabled.flatten(),
             flavors: flavors.flatten(),
             integration_connections: integration_connections.flatten(),
@@ -12165,7 +12148,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for NetworkFirewall {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (allowed_domains,) = slots;
-        Ok(NetworkFirewall {
+        Ok(Self {
             allowed_domains: allowed_domains.flatten(),
         })
     }
@@ -12235,7 +12218,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Oauth {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (scope, r#type) = slots;
-        Ok(Oauth {
+        Ok(Self {
             scope: scope.flatten(),
             r#type: r#type.flatten(),
         })
@@ -12308,7 +12291,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for OwnerFields {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (created_by, updated_by) = slots;
-        Ok(OwnerFields {
+        Ok(Self {
             created_by: created_by.flatten(),
             updated_by: updated_by.flatten(),
         })
@@ -12428,7 +12411,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PaginationMeta {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (has_more, next_cursor, total) = slots;
-        Ok(PaginationMeta {
+        Ok(Self {
             has_more: has_more.flatten(),
             next_cursor: next_cursor.flatten(),
             total: total.flatten(),
@@ -12670,7 +12653,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingImageShare {
             target_account_id,
             target_workspace,
         ) = slots;
-        Ok(PendingImageShare {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -12880,7 +12863,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingImageShareRender {
             target_workspace,
             target_workspace_display_name,
         ) = slots;
-        Ok(PendingImageShareRender {
+        Ok(Self {
             created_at: created_at.flatten(),
             expires_at: expires_at.flatten(),
             has_conflict: has_conflict.flatten(),
@@ -13031,7 +13014,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitation {
             role,
             workspace,
         ) = slots;
-        Ok(PendingInvitation {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -13105,7 +13088,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationAccept {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (email, workspace) = slots;
-        Ok(PendingInvitationAccept {
+        Ok(Self {
             email: email.flatten(),
             workspace: workspace.flatten(),
         })
@@ -13249,7 +13232,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRender {
             workspace,
             workspace_details,
         ) = slots;
-        Ok(PendingInvitationRender {
+        Ok(Self {
             account: account.flatten(),
             email: email.flatten(),
             expires_at: expires_at.flatten(),
@@ -13325,7 +13308,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRenderAccount {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (display_name, id) = slots;
-        Ok(PendingInvitationRenderAccount {
+        Ok(Self {
             display_name: display_name.flatten(),
             id: id.flatten(),
         })
@@ -13410,7 +13393,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRenderInvitedBy
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (email, family_name, given_name, sub) = slots;
-        Ok(PendingInvitationRenderInvitedBy {
+        Ok(Self {
             email: email.flatten(),
             family_name: family_name.flatten(),
             given_name: given_name.flatten(),
@@ -13480,7 +13463,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationRenderWorkspace
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (display_name, name) = slots;
-        Ok(PendingInvitationRenderWorkspace {
+        Ok(Self {
             display_name: display_name.flatten(),
             name: name.flatten(),
         })
@@ -13551,7 +13534,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PendingInvitationWorkspaceDetail
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (emails, user_number) = slots;
-        Ok(PendingInvitationWorkspaceDetails {
+        Ok(Self {
             emails: emails.flatten(),
             user_number: user_number.flatten(),
         })
@@ -13628,7 +13611,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Policy {
         let (metadata, spec, usage) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Policy {
+        Ok(Self {
             metadata,
             spec,
             usage: usage.flatten(),
@@ -13713,7 +13696,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(PolicyList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -13781,7 +13764,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyLocation {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (name, r#type) = slots;
-        Ok(PolicyLocation {
+        Ok(Self {
             name: name.flatten(),
             r#type: r#type.flatten(),
         })
@@ -13957,7 +13940,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyMaxTokens {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (granularity, input, output, ratio_input_over_output, step, total) = slots;
-        Ok(PolicyMaxTokens {
+        Ok(Self {
             granularity: granularity.flatten(),
             input: input.flatten(),
             output: output.flatten(),
@@ -14170,7 +14153,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicySpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (flavors, locations, max_tokens, resource_types, sandbox, r#type) = slots;
-        Ok(PolicySpec {
+        Ok(Self {
             flavors: flavors.flatten(),
             locations: locations.flatten(),
             max_tokens: max_tokens.flatten(),
@@ -14364,7 +14347,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyUsageCounts {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (agents, functions, jobs, models, sandboxes) = slots;
-        Ok(PolicyUsageCounts {
+        Ok(Self {
             agents: agents.flatten(),
             functions: functions.flatten(),
             jobs: jobs.flatten(),
@@ -14501,7 +14484,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PolicyUsages {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (agents, functions, jobs, models, sandboxes) = slots;
-        Ok(PolicyUsages {
+        Ok(Self {
             agents: agents.flatten(),
             functions: functions.flatten(),
             jobs: jobs.flatten(),
@@ -14578,7 +14561,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Port {
     ) -> ::std::result::Result<Self, E> {
         let (name, protocol, target) = slots;
         let Some(target) = target else { return Err(E::missing_field("target")) };
-        Ok(Port {
+        Ok(Self {
             name: name.flatten(),
             protocol: protocol.flatten(),
             target,
@@ -14743,7 +14726,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Preview {
         let (events, metadata, spec, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Preview {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -14908,7 +14891,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewMetadata {
             workspace,
         ) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(PreviewMetadata {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -15131,7 +15114,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewSpec {
             ttl,
             url,
         ) = slots;
-        Ok(PreviewSpec {
+        Ok(Self {
             custom_domain: custom_domain.flatten(),
             expires: expires.flatten(),
             port: port.flatten(),
@@ -15291,7 +15274,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewToken {
         let (metadata, spec) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(PreviewToken { metadata, spec })
+        Ok(Self { metadata, spec })
     }
 }
 
@@ -15388,7 +15371,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewTokenMetadata {
     ) -> ::std::result::Result<Self, E> {
         let (name, preview_name, resource_name, resource_type, workspace) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(PreviewTokenMetadata {
+        Ok(Self {
             name,
             preview_name: preview_name.flatten(),
             resource_name: resource_name.flatten(),
@@ -15506,7 +15489,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PreviewTokenSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (expired, expires_at, token) = slots;
-        Ok(PreviewTokenSpec {
+        Ok(Self {
             expired: expired.flatten(),
             expires_at: expires_at.flatten(),
             token: token.flatten(),
@@ -15599,9 +15582,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PrivateLocation {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (name,) = slots;
-        Ok(PrivateLocation {
-            name: name.flatten(),
-        })
+        Ok(Self { name: name.flatten() })
     }
 }
 
@@ -15684,7 +15665,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ProxyConfig {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (allowed_domains, bypass, forbidden_domains, routing) = slots;
-        Ok(ProxyConfig {
+        Ok(Self {
             allowed_domains: allowed_domains.flatten(),
             bypass: bypass.flatten(),
             forbidden_domains: forbidden_domains.flatten(),
@@ -15807,7 +15788,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ProxyTarget {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (body, destinations, headers, secrets) = slots;
-        Ok(ProxyTarget {
+        Ok(Self {
             body: body.flatten(),
             destinations: destinations.flatten(),
             headers: headers.flatten(),
@@ -15929,7 +15910,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for PublicIp {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (description, ipv4_cidrs, ipv6_cidrs) = slots;
-        Ok(PublicIp {
+        Ok(Self {
             description: description.flatten(),
             ipv4_cidrs: ipv4_cidrs.flatten(),
             ipv6_cidrs: ipv6_cidrs.flatten(),
@@ -16090,7 +16071,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Region {
             name,
             proxy_available,
         ) = slots;
-        Ok(Region {
+        Ok(Self {
             agent_drive_public_url: agent_drive_public_url.flatten(),
             allowed: allowed.flatten(),
             continent: continent.flatten(),
@@ -16167,7 +16148,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Repository {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (r#type, url) = slots;
-        Ok(Repository {
+        Ok(Self {
             r#type: r#type.flatten(),
             url: url.flatten(),
         })
@@ -16281,7 +16262,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for RevisionConfiguration {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (active, canary, canary_percent, sticky_session_ttl, traffic) = slots;
-        Ok(RevisionConfiguration {
+        Ok(Self {
             active: active.flatten(),
             canary: canary.flatten(),
             canary_percent: canary_percent.flatten(),
@@ -16456,7 +16437,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for RevisionMetadata {
             status,
             traffic_percent,
         ) = slots;
-        Ok(RevisionMetadata {
+        Ok(Self {
             active: active.flatten(),
             canary: canary.flatten(),
             created_at: created_at.flatten(),
@@ -16647,7 +16628,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Sandbox {
         ) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Sandbox {
+        Ok(Self {
             errors: errors.flatten(),
             events: events.flatten(),
             expires_in: expires_in.flatten(),
@@ -16895,7 +16876,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxDefinition {
             tags,
             url,
         ) = slots;
-        Ok(SandboxDefinition {
+        Ok(Self {
             categories: categories.flatten(),
             coming_soon: coming_soon.flatten(),
             description: description.flatten(),
@@ -17030,7 +17011,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxError {
         ) = slots;
         let Some(code) = code else { return Err(E::missing_field("code")) };
         let Some(message) = message else { return Err(E::missing_field("message")) };
-        Ok(SandboxError {
+        Ok(Self {
             code,
             details: details.flatten(),
             message,
@@ -17154,7 +17135,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxForkRequest {
         let Some(target_type) = target_type else {
             return Err(E::missing_field("targetType"))
         };
-        Ok(SandboxForkRequest {
+        Ok(Self {
             custom_domain: custom_domain.flatten(),
             port: port.flatten(),
             prefix: prefix.flatten(),
@@ -17282,7 +17263,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxForkResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (name, snapshot_id, r#type) = slots;
-        Ok(SandboxForkResponse {
+        Ok(Self {
             name: name.flatten(),
             snapshot_id: snapshot_id.flatten(),
             r#type: r#type.flatten(),
@@ -17424,7 +17405,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxInfrastructureError {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (code, fatal, instance, message, time) = slots;
-        Ok(SandboxInfrastructureError {
+        Ok(Self {
             code: code.flatten(),
             fatal: fatal.flatten(),
             instance: instance.flatten(),
@@ -17539,7 +17520,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxLifecycle {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (expiration_policies, terminated_retention) = slots;
-        Ok(SandboxLifecycle {
+        Ok(Self {
             expiration_policies: expiration_policies.flatten(),
             terminated_retention: terminated_retention.flatten(),
         })
@@ -17628,7 +17609,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(SandboxList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -17724,7 +17705,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxNetwork {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (allowed_domains, egress, firewall, forbidden_domains, proxy, subnet) = slots;
-        Ok(SandboxNetwork {
+        Ok(Self {
             allowed_domains: allowed_domains.flatten(),
             egress: egress.flatten(),
             firewall: firewall.flatten(),
@@ -17908,7 +17889,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxRuntime {
             termination_grace_period_seconds,
             ttl,
         ) = slots;
-        Ok(SandboxRuntime {
+        Ok(Self {
             envs: envs.flatten(),
             expires: expires.flatten(),
             extra_args: extra_args.flatten(),
@@ -18080,7 +18061,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleEntry {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (created_at, id, input, max_executions, r#type, value) = slots;
-        Ok(SandboxScheduleEntry {
+        Ok(Self {
             created_at: created_at.flatten(),
             id: id.flatten(),
             input: input.flatten(),
@@ -18204,7 +18185,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleEntryList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(SandboxScheduleEntryList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -18382,7 +18363,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleExecution {
             status_code,
             timeout,
         ) = slots;
-        Ok(SandboxScheduleExecution {
+        Ok(Self {
             created_at: created_at.flatten(),
             error: error.flatten(),
             executed_at: executed_at.flatten(),
@@ -18458,7 +18439,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleExecutionList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(SandboxScheduleExecutionList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -18556,7 +18537,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxScheduleInput {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (command, env, keep_alive, name, timeout, working_dir) = slots;
-        Ok(SandboxScheduleInput {
+        Ok(Self {
             command: command.flatten(),
             env: env.flatten(),
             keep_alive: keep_alive.flatten(),
@@ -18722,7 +18703,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSnapshot {
         let Some(workspace) = workspace else {
             return Err(E::missing_field("workspace"))
         };
-        Ok(SandboxSnapshot {
+        Ok(Self {
             created_at,
             created_by: created_by.flatten(),
             id,
@@ -18790,9 +18771,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSnapshotRequest {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (name,) = slots;
-        Ok(SandboxSnapshotRequest {
-            name: name.flatten(),
-        })
+        Ok(Self { name: name.flatten() })
     }
 }
 
@@ -18908,7 +18887,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (enabled, lifecycle, network, region, runtime, volumes, vpc) = slots;
-        Ok(SandboxSpec {
+        Ok(Self {
             enabled: enabled.flatten(),
             lifecycle: lifecycle.flatten(),
             network: network.flatten(),
@@ -19085,9 +19064,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ShareCustomDomainBody {
         let Some(target_workspace) = target_workspace else {
             return Err(E::missing_field("targetWorkspace"))
         };
-        Ok(ShareCustomDomainBody {
-            target_workspace,
-        })
+        Ok(Self { target_workspace })
     }
 }
 
@@ -19163,7 +19140,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ShareImageBody {
         let Some(target_workspace) = target_workspace else {
             return Err(E::missing_field("targetWorkspace"))
         };
-        Ok(ShareImageBody {
+        Ok(Self {
             target_account_id: target_account_id.flatten(),
             target_workspace,
         })
@@ -19246,7 +19223,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SsoDomain {
         let (metadata, spec) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(SsoDomain { metadata, spec })
+        Ok(Self { metadata, spec })
     }
 }
 
@@ -19366,7 +19343,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SsoDomainMetadata {
             display_name,
             name,
         ) = slots;
-        Ok(SsoDomainMetadata {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -19516,7 +19493,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SsoDomainSpec {
             txt_record_value,
             verification_error,
         ) = slots;
-        Ok(SsoDomainSpec {
+        Ok(Self {
             allowed_auth_methods: allowed_auth_methods.flatten(),
             auto_join_workspaces: auto_join_workspaces.flatten(),
             last_used_auth_method: last_used_auth_method.flatten(),
@@ -19771,7 +19748,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Template {
             url,
             variables,
         ) = slots;
-        Ok(Template {
+        Ok(Self {
             default_branch: default_branch.flatten(),
             description: description.flatten(),
             download_count: download_count.flatten(),
@@ -19873,7 +19850,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for TemplateVariable {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (description, integration, name, path, secret) = slots;
-        Ok(TemplateVariable {
+        Ok(Self {
             description: description.flatten(),
             integration: integration.flatten(),
             name: name.flatten(),
@@ -19964,7 +19941,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for TestFeatureFlagResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (enabled, evaluated_at, feature_key, payload, variant) = slots;
-        Ok(TestFeatureFlagResponse {
+        Ok(Self {
             enabled: enabled.flatten(),
             evaluated_at: evaluated_at.flatten(),
             feature_key: feature_key.flatten(),
@@ -20040,7 +20017,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for TimeFields {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (created_at, updated_at) = slots;
-        Ok(TimeFields {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
         })
@@ -20124,7 +20101,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Trigger {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (configuration, enabled, id, r#type) = slots;
-        Ok(Trigger {
+        Ok(Self {
             configuration: configuration.flatten(),
             enabled: enabled.flatten(),
             id: id.flatten(),
@@ -20285,7 +20262,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for TriggerConfiguration {
             tasks,
             timeout,
         ) = slots;
-        Ok(TriggerConfiguration {
+        Ok(Self {
             authentication_type: authentication_type.flatten(),
             callback_secret: callback_secret.flatten(),
             callback_url: callback_url.flatten(),
@@ -20480,7 +20457,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for UpdateWorkspaceServiceAccountBod
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (description, name) = slots;
-        Ok(UpdateWorkspaceServiceAccountBody {
+        Ok(Self {
             description: description.flatten(),
             name: name.flatten(),
         })
@@ -20565,9 +20542,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for UpdateWorkspaceUserRoleBody {
     ) -> ::std::result::Result<Self, E> {
         let (role,) = slots;
         let Some(role) = role else { return Err(E::missing_field("role")) };
-        Ok(UpdateWorkspaceUserRoleBody {
-            role,
-        })
+        Ok(Self { role })
     }
 }
 
@@ -20672,7 +20647,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Volume {
         let (events, metadata, spec, state, status, terminated_at) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Volume {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -20806,7 +20781,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeAttachment {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (mount_path, name, read_only, size_mb, r#type) = slots;
-        Ok(VolumeAttachment {
+        Ok(Self {
             mount_path: mount_path.flatten(),
             name: name.flatten(),
             read_only: read_only.flatten(),
@@ -20970,7 +20945,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeList {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(VolumeList {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -21044,7 +21019,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (region, size, template) = slots;
-        Ok(VolumeSpec {
+        Ok(Self {
             region: region.flatten(),
             size: size.flatten(),
             template: template.flatten(),
@@ -21137,7 +21112,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeState {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (attached_to,) = slots;
-        Ok(VolumeState {
+        Ok(Self {
             attached_to: attached_to.flatten(),
         })
     }
@@ -21231,7 +21206,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplate {
         let (metadata, spec, state, versions) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(VolumeTemplate {
+        Ok(Self {
             metadata,
             spec,
             state: state.flatten(),
@@ -21326,7 +21301,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplateSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (default_size, description) = slots;
-        Ok(VolumeTemplateSpec {
+        Ok(Self {
             default_size: default_size.flatten(),
             description: description.flatten(),
         })
@@ -21442,7 +21417,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplateState {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (last_version_uploaded_at, latest_version, status, version_count) = slots;
-        Ok(VolumeTemplateState {
+        Ok(Self {
             last_version_uploaded_at: last_version_uploaded_at.flatten(),
             latest_version: latest_version.flatten(),
             status: status.flatten(),
@@ -21667,7 +21642,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for VolumeTemplateVersion {
             version_id,
             workspace,
         ) = slots;
-        Ok(VolumeTemplateVersion {
+        Ok(Self {
             bucket: bucket.flatten(),
             content_size: content_size.flatten(),
             name: name.flatten(),
@@ -21872,7 +21847,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Vpc {
         let (events, metadata, spec, status) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Vpc {
+        Ok(Self {
             events: events.flatten(),
             metadata,
             spec,
@@ -22115,7 +22090,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Workspace {
             status,
             status_reason,
         ) = slots;
-        Ok(Workspace {
+        Ok(Self {
             created_at: created_at.flatten(),
             updated_at: updated_at.flatten(),
             created_by: created_by.flatten(),
@@ -22330,7 +22305,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceAvailability {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (available, message, reason) = slots;
-        Ok(WorkspaceAvailability {
+        Ok(Self {
             available: available.flatten(),
             message: message.flatten(),
             reason: reason.flatten(),
@@ -22459,7 +22434,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceHipaaInfo {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (account_enabled, r#unsafe) = slots;
-        Ok(WorkspaceHipaaInfo {
+        Ok(Self {
             account_enabled: account_enabled.flatten(),
             r#unsafe: r#unsafe.flatten(),
         })
@@ -22559,7 +22534,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceHipaaUnsafe {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (enabled, updated_at, updated_by) = slots;
-        Ok(WorkspaceHipaaUnsafe {
+        Ok(Self {
             enabled: enabled.flatten(),
             updated_at: updated_at.flatten(),
             updated_by: updated_by.flatten(),
@@ -22656,7 +22631,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceRuntime {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (generation, sandbox) = slots;
-        Ok(WorkspaceRuntime {
+        Ok(Self {
             generation: generation.flatten(),
             sandbox: sandbox.flatten(),
         })
@@ -22741,7 +22716,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceSandboxSettings {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (disable_process_logging,) = slots;
-        Ok(WorkspaceSandboxSettings {
+        Ok(Self {
             disable_process_logging: disable_process_logging.flatten(),
         })
     }
@@ -22950,7 +22925,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WorkspaceUser {
             source,
             sub,
         ) = slots;
-        Ok(WorkspaceUser {
+        Ok(Self {
             accepted: accepted.flatten(),
             email: email.flatten(),
             email_verified: email_verified.flatten(),

@@ -111,7 +111,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ApiKeyResponse {
         let Some(revoked_at) = revoked_at else {
             return Err(E::missing_field("revoked_at"))
         };
-        Ok(ApiKeyResponse {
+        Ok(Self {
             api_key_id,
             api_key_name,
             created_at,
@@ -177,9 +177,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for HttpValidationError {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (detail,) = slots;
-        Ok(HttpValidationError {
-            detail: detail.flatten(),
-        })
+        Ok(Self { detail: detail.flatten() })
     }
 }
 
@@ -248,11 +246,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ValidationError {
         let Some(loc) = loc else { return Err(E::missing_field("loc")) };
         let Some(msg) = msg else { return Err(E::missing_field("msg")) };
         let Some(r#type) = r#type else { return Err(E::missing_field("type")) };
-        Ok(ValidationError {
-            loc,
-            msg,
-            r#type,
-        })
+        Ok(Self { loc, msg, r#type })
     }
 }
 

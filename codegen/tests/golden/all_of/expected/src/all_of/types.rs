@@ -68,7 +68,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Agent {
         let (id, labels, name, priority) = slots;
         let Some(id) = id else { return Err(E::missing_field("id")) };
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(Agent {
+        Ok(Self {
             id,
             labels: labels.flatten(),
             name,
@@ -141,7 +141,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Resource {
     ) -> ::std::result::Result<Self, E> {
         let (id, labels) = slots;
         let Some(id) = id else { return Err(E::missing_field("id")) };
-        Ok(Resource {
+        Ok(Self {
             id,
             labels: labels.flatten(),
         })

@@ -57,7 +57,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SendMessageBody {
         let (to, body, media_url) = slots;
         let Some(to) = to else { return Err(E::missing_field("To")) };
         let Some(body) = body else { return Err(E::missing_field("Body")) };
-        Ok(SendMessageBody {
+        Ok(Self {
             to,
             body,
             media_url: media_url.flatten(),
@@ -136,9 +136,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for UploadAvatarBody {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (file,) = slots;
-        Ok(UploadAvatarBody {
-            file: file.flatten(),
-        })
+        Ok(Self { file: file.flatten() })
     }
 }
 

@@ -85,7 +85,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
         let Some(e) = e else { return Err(E::missing_field("e")) };
         let Some(f) = f else { return Err(E::missing_field("f")) };
         let Some(g) = g else { return Err(E::missing_field("g")) };
-        Ok(Cat { a, b, c, d, e, f, g })
+        Ok(Self { a, b, c, d, e, f, g })
     }
 }
 
@@ -140,7 +140,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
     fn finish<E: ::serde::de::Error>(
         _slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(Dog {})
+        Ok(Self {})
     }
 }
 
@@ -319,7 +319,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Rule {
         let Some(port_to) = port_to else { return Err(E::missing_field("port_to")) };
         let Some(source) = source else { return Err(E::missing_field("source")) };
         let Some(target) = target else { return Err(E::missing_field("target")) };
-        Ok(Rule {
+        Ok(Self {
             name,
             action,
             direction,
@@ -544,7 +544,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Sandbox {
         let (metadata, spec, status, note) = slots;
         let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
         let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Sandbox {
+        Ok(Self {
             metadata,
             spec,
             status: status.flatten(),
@@ -639,7 +639,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxMetadata {
     ) -> ::std::result::Result<Self, E> {
         let (name, labels) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(SandboxMetadata {
+        Ok(Self {
             name,
             labels: labels.flatten(),
         })
@@ -723,7 +723,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSpec {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (image, memory) = slots;
-        Ok(SandboxSpec {
+        Ok(Self {
             image: image.flatten(),
             memory: memory.flatten(),
         })

@@ -47,9 +47,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetReportResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (rows,) = slots;
-        Ok(GetReportResponse {
-            rows: rows.flatten(),
-        })
+        Ok(Self { rows: rows.flatten() })
     }
 }
 
@@ -108,7 +106,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetStatusResponse {
     ) -> ::std::result::Result<Self, E> {
         let (ok,) = slots;
         let Some(ok) = ok else { return Err(E::missing_field("ok")) };
-        Ok(GetStatusResponse { ok })
+        Ok(Self { ok })
     }
 }
 

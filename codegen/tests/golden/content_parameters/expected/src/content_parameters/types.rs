@@ -52,7 +52,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Filter {
     ) -> ::std::result::Result<Self, E> {
         let (status, limit) = slots;
         let Some(status) = status else { return Err(E::missing_field("status")) };
-        Ok(Filter {
+        Ok(Self {
             status,
             limit: limit.flatten(),
         })

@@ -49,7 +49,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Item {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (id,) = slots;
-        Ok(Item { id: id.flatten() })
+        Ok(Self { id: id.flatten() })
     }
 }
 

@@ -47,9 +47,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ReadFlowsBody {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (limit,) = slots;
-        Ok(ReadFlowsBody {
-            limit: limit.flatten(),
-        })
+        Ok(Self { limit: limit.flatten() })
     }
 }
 

@@ -89,7 +89,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChargeBody {
     ) -> ::std::result::Result<Self, E> {
         let (amount, description, metadata, items, expand, media_url, tags, filter) = slots;
         let Some(amount) = amount else { return Err(E::missing_field("amount")) };
-        Ok(CreateChargeBody {
+        Ok(Self {
             amount,
             description: description.flatten(),
             metadata: metadata.flatten(),
@@ -217,9 +217,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChargeBodyFilter {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (status,) = slots;
-        Ok(CreateChargeBodyFilter {
-            status: status.flatten(),
-        })
+        Ok(Self { status: status.flatten() })
     }
 }
 
@@ -296,7 +294,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChargeBodyItemsItem {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (price, quantity) = slots;
-        Ok(CreateChargeBodyItemsItem {
+        Ok(Self {
             price: price.flatten(),
             quantity: quantity.flatten(),
         })
@@ -398,7 +396,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateUploadBody {
     ) -> ::std::result::Result<Self, E> {
         let (file, purpose, options, csv) = slots;
         let Some(file) = file else { return Err(E::missing_field("file")) };
-        Ok(CreateUploadBody {
+        Ok(Self {
             file,
             purpose: purpose.flatten(),
             options: options.flatten(),
@@ -491,9 +489,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateUploadBodyOptions {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (public,) = slots;
-        Ok(CreateUploadBodyOptions {
-            public: public.flatten(),
-        })
+        Ok(Self { public: public.flatten() })
     }
 }
 

@@ -135,7 +135,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Sample {
     ) -> ::std::result::Result<Self, E> {
         let (id, at, day, blob, raw, i32, i64, u16, u64, f32, f64, plain, limit) = slots;
         let Some(id) = id else { return Err(E::missing_field("id")) };
-        Ok(Sample {
+        Ok(Self {
             id,
             at: at.flatten(),
             day: day.flatten(),

@@ -55,7 +55,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Customer {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (billing_address, payment_settings) = slots;
-        Ok(Customer {
+        Ok(Self {
             billing_address: billing_address.flatten(),
             payment_settings: payment_settings.flatten(),
         })
@@ -117,9 +117,7 @@ for CustomerBalanceBankTransferEuBankTransfer {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (country,) = slots;
-        Ok(CustomerBalanceBankTransferEuBankTransfer {
-            country: country.flatten(),
-        })
+        Ok(Self { country: country.flatten() })
     }
 }
 
@@ -184,7 +182,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomerBillingAddress {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (line1, city) = slots;
-        Ok(CustomerBillingAddress {
+        Ok(Self {
             line1: line1.flatten(),
             city: city.flatten(),
         })
@@ -245,7 +243,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CustomerPaymentSettings {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (payment_method_options,) = slots;
-        Ok(CustomerPaymentSettings {
+        Ok(Self {
             payment_method_options: payment_method_options.flatten(),
         })
     }
@@ -310,7 +308,7 @@ for CustomerPaymentSettingsPaymentMethodOptions {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (customer_balance,) = slots;
-        Ok(CustomerPaymentSettingsPaymentMethodOptions {
+        Ok(Self {
             customer_balance: customer_balance.flatten(),
         })
     }
@@ -374,7 +372,7 @@ for CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (bank_transfer,) = slots;
-        Ok(CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
+        Ok(Self {
             bank_transfer: bank_transfer.flatten(),
         })
     }
@@ -439,7 +437,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Invoice {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (shipping_address,) = slots;
-        Ok(Invoice {
+        Ok(Self {
             shipping_address: shipping_address.flatten(),
         })
     }
@@ -500,7 +498,7 @@ for PaymentMethodOptionsCustomerBalanceBankTransfer {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (eu_bank_transfer,) = slots;
-        Ok(PaymentMethodOptionsCustomerBalanceBankTransfer {
+        Ok(Self {
             eu_bank_transfer: eu_bank_transfer.flatten(),
         })
     }

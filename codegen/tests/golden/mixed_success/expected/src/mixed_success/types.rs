@@ -48,7 +48,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateJobBody {
     ) -> ::std::result::Result<Self, E> {
         let (name,) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(CreateJobBody { name })
+        Ok(Self { name })
     }
 }
 
@@ -113,7 +113,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Job {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (id,) = slots;
-        Ok(Job { id: id.flatten() })
+        Ok(Self { id: id.flatten() })
     }
 }
 

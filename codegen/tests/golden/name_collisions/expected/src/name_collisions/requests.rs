@@ -148,6 +148,7 @@ pub struct ListClientPets<'a> {
     client_2: String,
     call_2: Option<String>,
     send_2: Option<bool>,
+    types: Option<String>,
     call: runtime::CallOptions,
 }
 
@@ -159,6 +160,7 @@ impl<'a> ListClientPets<'a> {
             client_2,
             call_2: None,
             send_2: None,
+            types: None,
             call: runtime::CallOptions::default(),
         }
     }
@@ -174,6 +176,15 @@ impl<'a> ListClientPets<'a> {
     #[inline]
     pub fn send_2(mut self, value: bool) -> Self {
         self.send_2 = Some(value);
+        self
+    }
+
+    /// Named like a module the requests may import.
+    ///
+    /// `types` (query parameter)
+    #[inline]
+    pub fn types(mut self, value: impl Into<String>) -> Self {
+        self.types = Some(value.into());
         self
     }
 
@@ -208,6 +219,7 @@ impl<'a> ListClientPets<'a> {
             .request(Method::GET, &format!("/clients/{client_2}/pets"), &[])?;
         request.query("call", &self.call_2)?;
         request.query("send", &self.send_2)?;
+        request.query("types", &self.types)?;
         Ok(request)
     }
 

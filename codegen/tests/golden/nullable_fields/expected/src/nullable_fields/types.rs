@@ -149,7 +149,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Key {
         };
         let Some(r#type) = r#type else { return Err(E::missing_field("type")) };
         let Some(slots) = slots else { return Err(E::missing_field("slots")) };
-        Ok(Key {
+        Ok(Self {
             id,
             expires_at,
             revoked_at,

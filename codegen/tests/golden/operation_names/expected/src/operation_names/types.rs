@@ -48,7 +48,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for GetSuccess {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (ok,) = slots;
-        Ok(GetSuccess { ok: ok.flatten() })
+        Ok(Self { ok: ok.flatten() })
     }
 }
 
@@ -106,7 +106,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Thing {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (id,) = slots;
-        Ok(Thing { id: id.flatten() })
+        Ok(Self { id: id.flatten() })
     }
 }
 

@@ -51,7 +51,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListAgentsResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (data, meta) = slots;
-        Ok(ListAgentsResponse {
+        Ok(Self {
             data: data.flatten(),
             meta: meta.flatten(),
         })
@@ -117,7 +117,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListAgentsResponseMeta {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (next_cursor, has_more) = slots;
-        Ok(ListAgentsResponseMeta {
+        Ok(Self {
             next_cursor,
             has_more: has_more.flatten(),
         })
@@ -192,7 +192,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListChargesResponse {
         let (object, data, has_more) = slots;
         let Some(data) = data else { return Err(E::missing_field("data")) };
         let Some(has_more) = has_more else { return Err(E::missing_field("has_more")) };
-        Ok(ListChargesResponse {
+        Ok(Self {
             object: object.flatten(),
             data,
             has_more,
@@ -319,7 +319,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListFilesResponse {
         let (data, first_id, last_id, has_more) = slots;
         let Some(data) = data else { return Err(E::missing_field("data")) };
         let Some(has_more) = has_more else { return Err(E::missing_field("has_more")) };
-        Ok(ListFilesResponse {
+        Ok(Self {
             data,
             first_id: first_id.flatten(),
             last_id: last_id.flatten(),
@@ -386,7 +386,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListMessagesResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (messages, meta) = slots;
-        Ok(ListMessagesResponse {
+        Ok(Self {
             messages: messages.flatten(),
             meta: meta.flatten(),
         })
@@ -448,9 +448,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListMessagesResponseMeta {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (next_page_url,) = slots;
-        Ok(ListMessagesResponseMeta {
-            next_page_url,
-        })
+        Ok(Self { next_page_url })
     }
 }
 
@@ -521,7 +519,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListRecordsResponse {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (rows, records, continuation) = slots;
-        Ok(ListRecordsResponse {
+        Ok(Self {
             rows: rows.flatten(),
             records: records.flatten(),
             continuation: continuation.flatten(),
@@ -587,7 +585,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ListRecordsResponseContinuation 
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (token, more) = slots;
-        Ok(ListRecordsResponseContinuation {
+        Ok(Self {
             token: token.flatten(),
             more: more.flatten(),
         })
@@ -653,10 +651,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ProjectListResponse {
     ) -> ::std::result::Result<Self, E> {
         let (items, next_page) = slots;
         let Some(items) = items else { return Err(E::missing_field("items")) };
-        Ok(ProjectListResponse {
-            items,
-            next_page,
-        })
+        Ok(Self { items, next_page })
     }
 }
 
@@ -711,7 +706,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Thing {
     ) -> ::std::result::Result<Self, E> {
         let (id,) = slots;
         let Some(id) = id else { return Err(E::missing_field("id")) };
-        Ok(Thing { id })
+        Ok(Self { id })
     }
 }
 

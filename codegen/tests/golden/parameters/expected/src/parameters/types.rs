@@ -47,7 +47,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Filter {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (field,) = slots;
-        Ok(Filter { field: field.flatten() })
+        Ok(Self { field: field.flatten() })
     }
 }
 
@@ -118,9 +118,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for SearchFilter {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (role,) = slots;
-        Ok(SearchFilter {
-            role: role.flatten(),
-        })
+        Ok(Self { role: role.flatten() })
     }
 }
 

@@ -94,7 +94,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Literal {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (value,) = slots;
-        Ok(Literal { value: value.flatten() })
+        Ok(Self { value: value.flatten() })
     }
 }
 
@@ -149,7 +149,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Negation {
     ) -> ::std::result::Result<Self, E> {
         let (operand,) = slots;
         let Some(operand) = operand else { return Err(E::missing_field("operand")) };
-        Ok(Negation { operand })
+        Ok(Self { operand })
     }
 }
 
@@ -216,7 +216,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Node {
     ) -> ::std::result::Result<Self, E> {
         let (value, next, children) = slots;
         let Some(value) = value else { return Err(E::missing_field("value")) };
-        Ok(Node {
+        Ok(Self {
             value,
             next: next.flatten(),
             children: children.flatten(),

@@ -47,7 +47,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Problem {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (title,) = slots;
-        Ok(Problem { title: title.flatten() })
+        Ok(Self { title: title.flatten() })
     }
 }
 
@@ -102,7 +102,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Thing {
     ) -> ::std::result::Result<Self, E> {
         let (id,) = slots;
         let Some(id) = id else { return Err(E::missing_field("id")) };
-        Ok(Thing { id })
+        Ok(Self { id })
     }
 }
 

@@ -46,7 +46,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Chunk {
     ) -> ::std::result::Result<Self, E> {
         let (text,) = slots;
         let Some(text) = text else { return Err(E::missing_field("text")) };
-        Ok(Chunk { text })
+        Ok(Self { text })
     }
 }
 
@@ -102,7 +102,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ChunkEvent {
     ) -> ::std::result::Result<Self, E> {
         let (data,) = slots;
         let Some(data) = data else { return Err(E::missing_field("data")) };
-        Ok(ChunkEvent { data })
+        Ok(Self { data })
     }
 }
 
@@ -166,7 +166,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChatBody {
     ) -> ::std::result::Result<Self, E> {
         let (prompt, stream) = slots;
         let Some(prompt) = prompt else { return Err(E::missing_field("prompt")) };
-        Ok(CreateChatBody {
+        Ok(Self {
             prompt,
             stream: stream.flatten(),
         })
@@ -243,9 +243,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateChatUnprocessableEntityRes
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (detail,) = slots;
-        Ok(CreateChatUnprocessableEntityResponse {
-            detail: detail.flatten(),
-        })
+        Ok(Self { detail: detail.flatten() })
     }
 }
 
@@ -310,7 +308,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for CreateCompletionBody {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (prompt, stream) = slots;
-        Ok(CreateCompletionBody {
+        Ok(Self {
             prompt: prompt.flatten(),
             stream,
         })
@@ -403,7 +401,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WatchJobEventDone {
     fn finish<E: ::serde::de::Error>(
         _slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(WatchJobEventDone {})
+        Ok(Self {})
     }
 }
 
@@ -459,7 +457,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for WatchJobEventProgress {
     ) -> ::std::result::Result<Self, E> {
         let (percent,) = slots;
         let Some(percent) = percent else { return Err(E::missing_field("percent")) };
-        Ok(WatchJobEventProgress { percent })
+        Ok(Self { percent })
     }
 }
 

@@ -66,7 +66,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Holder {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (status, mode, kind, state) = slots;
-        Ok(Holder {
+        Ok(Self {
             status: status.flatten(),
             mode: mode.flatten(),
             kind: kind.flatten(),

@@ -54,7 +54,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
     ) -> ::std::result::Result<Self, E> {
         let (pet_type, purrs) = slots;
         let Some(pet_type) = pet_type else { return Err(E::missing_field("petType")) };
-        Ok(Cat {
+        Ok(Self {
             pet_type,
             purrs: purrs.flatten(),
         })
@@ -116,7 +116,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Circle {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (radius,) = slots;
-        Ok(Circle { radius: radius.flatten() })
+        Ok(Self { radius: radius.flatten() })
     }
 }
 
@@ -181,7 +181,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DigestNone {
     fn finish<E: ::serde::de::Error>(
         _slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        Ok(DigestNone {})
+        Ok(Self {})
     }
 }
 
@@ -237,7 +237,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DigestSha256 {
     ) -> ::std::result::Result<Self, E> {
         let (value,) = slots;
         let Some(value) = value else { return Err(E::missing_field("value")) };
-        Ok(DigestSha256 { value })
+        Ok(Self { value })
     }
 }
 
@@ -292,7 +292,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
     ) -> ::std::result::Result<Self, E> {
         let (pet_type,) = slots;
         let Some(pet_type) = pet_type else { return Err(E::missing_field("petType")) };
-        Ok(Dog { pet_type })
+        Ok(Self { pet_type })
     }
 }
 
@@ -350,9 +350,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Drawing {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (square,) = slots;
-        Ok(Drawing {
-            square: square.flatten(),
-        })
+        Ok(Self { square: square.flatten() })
     }
 }
 
@@ -473,7 +471,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Square {
     ) -> ::std::result::Result<Self, E> {
         let (kind,) = slots;
         let Some(kind) = kind else { return Err(E::missing_field("kind")) };
-        Ok(Square { kind })
+        Ok(Self { kind })
     }
 }
 

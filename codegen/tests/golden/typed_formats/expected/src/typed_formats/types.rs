@@ -84,7 +84,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Event {
         let (id, at, day, ended_at, seen, by_day, note) = slots;
         let Some(id) = id else { return Err(E::missing_field("id")) };
         let Some(at) = at else { return Err(E::missing_field("at")) };
-        Ok(Event {
+        Ok(Self {
             id,
             at,
             day: day.flatten(),

@@ -106,7 +106,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigMysql {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (host, charset) = slots;
-        Ok(DatabaseConfigMysql {
+        Ok(Self {
             host: host.flatten(),
             charset: charset.flatten(),
         })
@@ -168,7 +168,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigPath {
     ) -> ::std::result::Result<Self, E> {
         let (path,) = slots;
         let Some(path) = path else { return Err(E::missing_field("path")) };
-        Ok(DatabaseConfigPath { path })
+        Ok(Self { path })
     }
 }
 
@@ -230,7 +230,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigPostgres {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (host, sslmode) = slots;
-        Ok(DatabaseConfigPostgres {
+        Ok(Self {
             host: host.flatten(),
             sslmode: sslmode.flatten(),
         })
@@ -375,7 +375,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EventFailed {
     ) -> ::std::result::Result<Self, E> {
         let (reason,) = slots;
         let Some(reason) = reason else { return Err(E::missing_field("reason")) };
-        Ok(EventFailed { reason })
+        Ok(Self { reason })
     }
 }
 
@@ -434,7 +434,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for EventStarted {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (at,) = slots;
-        Ok(EventStarted { at: at.flatten() })
+        Ok(Self { at: at.flatten() })
     }
 }
 
@@ -498,7 +498,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for InputMessage {
     ) -> ::std::result::Result<Self, E> {
         let (role, content) = slots;
         let Some(content) = content else { return Err(E::missing_field("content")) };
-        Ok(InputMessage {
+        Ok(Self {
             role: role.flatten(),
             content,
         })
@@ -615,7 +615,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for OutputMessage {
         let (id, content, model) = slots;
         let Some(id) = id else { return Err(E::missing_field("id")) };
         let Some(content) = content else { return Err(E::missing_field("content")) };
-        Ok(OutputMessage {
+        Ok(Self {
             id,
             content,
             model: model.flatten(),
@@ -683,7 +683,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ToolCall {
     ) -> ::std::result::Result<Self, E> {
         let (name, arguments) = slots;
         let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(ToolCall {
+        Ok(Self {
             name,
             arguments: arguments.flatten(),
         })

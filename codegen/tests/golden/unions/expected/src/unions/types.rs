@@ -49,7 +49,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (purrs,) = slots;
-        Ok(Cat { purrs: purrs.flatten() })
+        Ok(Self { purrs: purrs.flatten() })
     }
 }
 
@@ -107,7 +107,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
         let (barks,) = slots;
-        Ok(Dog { barks: barks.flatten() })
+        Ok(Self { barks: barks.flatten() })
     }
 }
 
@@ -208,7 +208,7 @@ impl<'de> crate::runtime::DecodeStruct<'de> for ValidationError {
     ) -> ::std::result::Result<Self, E> {
         let (loc,) = slots;
         let Some(loc) = loc else { return Err(E::missing_field("loc")) };
-        Ok(ValidationError { loc })
+        Ok(Self { loc })
     }
 }
 
