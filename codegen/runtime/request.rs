@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::auth::{ApiKeyLocation, Credential, Secret};
 use super::client::Scheme;
-use super::encode::{Multipart, QueryStyle, header_name, scalar_texts, value_texts};
+use super::encode::{Multipart, QueryStyle, header_name, scalar_text, scalar_texts, value_texts};
 use super::form::{FieldStyle, form_pairs};
 use super::response::InvalidRequest;
 
@@ -43,6 +43,11 @@ impl Request {
         style: QueryStyle,
     ) -> Result<(), InvalidRequest> {
         use serde_json::Value;
+        // A scalar is `name=text` in every style.
+        if let Some(text) = scalar_text(value) {
+            self.inner.url_mut().query_pairs_mut().append_pair(name, &text);
+            return Ok(());
+        }
         let value = serde_json::to_value(value)
             .map_err(|e| InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
         let mut pairs: Vec<(String, String)> = Vec::new();
