@@ -29,10 +29,7 @@ pub(super) fn header_name(name: &str) -> Result<HeaderName, InvalidRequest> {
 pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, InvalidRequest> {
     const SEGMENT: &percent_encoding::AsciiSet =
         &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    let text = match scalar_text(value) {
-        Some(text) => text,
-        None => scalar_texts(name, value)?.join(","),
-    };
+    let text = scalar_texts(name, value)?.join(",");
     if text.is_empty() || text == "." || text == ".." {
         return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}: it would change the path")));
     }

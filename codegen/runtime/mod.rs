@@ -2,9 +2,9 @@
 //! request building, retries, response decoding and errors, streamed responses (server-sent
 //! events, downloads) and pagination. Generated operations are thin calls into it.
 //!
-//! Generated types need only [`DecodeStruct`] and its helpers, [`decode_enum`], [`decode_tagged`]
-//! and [`decode_union`], which serde alone provides; everything else here, and with it reqwest and
-//! tokio, is behind the crate's `client` feature (on by default).
+//! Generated types need only [`DecodeStruct`] and its helpers, [`EncodeStruct`], [`decode_enum`],
+//! [`decode_tagged`] and [`decode_union`], which serde alone provides; everything else here, and
+//! with it reqwest and tokio, is behind the crate's `client` feature (on by default).
 
 mod decode;
 mod structs;

@@ -86,9 +86,12 @@ impl Request {
             }
             (value, _) => pairs.extend(value_texts(name, value)?.into_iter().map(|text| (name.to_string(), text))),
         }
-        let mut url = self.inner.url_mut().query_pairs_mut();
-        for (key, text) in pairs {
-            url.append_pair(&key, &text);
+        // Opened only for pairs to add: opening it gives a URL without a query a bare `?`.
+        if !pairs.is_empty() {
+            let mut url = self.inner.url_mut().query_pairs_mut();
+            for (key, text) in pairs {
+                url.append_pair(&key, &text);
+            }
         }
         Ok(())
     }
@@ -239,6 +242,20 @@ mod tests {
         assert_eq!(query_of(json!({"role": "admin"}), QueryStyle::Exploded), "role=admin");
         assert_eq!(query_of(json!(null), QueryStyle::DeepObject), "");
         assert_eq!(query_of(json!("a b&c"), QueryStyle::Exploded), "p=a+b%26c");
+        // A scalar is `p=text` in every style.
+        for style in [QueryStyle::Exploded, QueryStyle::Delimited("|"), QueryStyle::DeepObject] {
+            assert_eq!(query_of(json!(7), style), "p=7");
+            assert_eq!(query_of(json!(true), style), "p=true");
+            assert_eq!(query_of(json!(1.5), style), "p=1.5");
+        }
+    }
+
+    #[test]
+    fn absent_query_parameters_leave_no_question_mark() {
+        let mut request = request();
+        request.query("limit", &None::<u32>).unwrap();
+        request.query_styled("ids", &Vec::<u32>::new(), QueryStyle::Delimited(",")).unwrap();
+        assert_eq!(request.finish().url().as_str(), "http://127.0.0.1:9/x");
     }
 
     #[test]

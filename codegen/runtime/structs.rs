@@ -274,6 +274,161 @@ mod tests {
         }
     }
 
+    /// Records which keys a struct writes and which it skips, as a format that cares would see.
+    struct Recorder;
+
+    struct Recording(Vec<String>);
+
+    impl SerializeStruct for Recording {
+        type Ok = Vec<String>;
+        type Error = serde_json::Error;
+
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, _: &T) -> Result<(), Self::Error> {
+            self.0.push(format!("write {key}"));
+            Ok(())
+        }
+
+        fn skip_field(&mut self, key: &'static str) -> Result<(), Self::Error> {
+            self.0.push(format!("skip {key}"));
+            Ok(())
+        }
+
+        fn end(self) -> Result<Vec<String>, Self::Error> {
+            Ok(self.0)
+        }
+    }
+
+    impl Serializer for Recorder {
+        type Ok = Vec<String>;
+        type Error = serde_json::Error;
+        type SerializeSeq = serde::ser::Impossible<Vec<String>, serde_json::Error>;
+        type SerializeTuple = serde::ser::Impossible<Vec<String>, serde_json::Error>;
+        type SerializeTupleStruct = serde::ser::Impossible<Vec<String>, serde_json::Error>;
+        type SerializeTupleVariant = serde::ser::Impossible<Vec<String>, serde_json::Error>;
+        type SerializeMap = serde::ser::Impossible<Vec<String>, serde_json::Error>;
+        type SerializeStruct = Recording;
+        type SerializeStructVariant = serde::ser::Impossible<Vec<String>, serde_json::Error>;
+
+        fn serialize_struct(self, name: &'static str, len: usize) -> Result<Recording, Self::Error> {
+            Ok(Recording(vec![format!("struct {name} of {len}")]))
+        }
+
+        // Nothing else is asked of it by a struct's `Serialize`.
+        fn serialize_bool(self, _: bool) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_i64(self, _: i64) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_i8(self, _: i8) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_i16(self, _: i16) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_i32(self, _: i32) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_u8(self, _: u8) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_u16(self, _: u16) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_u32(self, _: u32) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_f32(self, _: f32) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_char(self, _: char) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_u64(self, _: u64) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_f64(self, _: f64) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_str(self, _: &str) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_bytes(self, _: &[u8]) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_none(self) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_unit(self) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Vec<String>, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Self::Error> {
+            unreachable!()
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, Self::Error> {
+            unreachable!()
+        }
+    }
+
+    #[test]
+    fn omitted_fields_are_skipped_as_the_derive_skips_them() {
+        let patch = Patch { id: "a".into(), expires_at: None, tags: None, note: Some(None) };
+        let derived = Derived { id: &patch.id, expires_at: patch.expires_at, tags: &patch.tags, note: &patch.note };
+        let seen = patch.serialize(Recorder).unwrap();
+        assert_eq!(seen, ["struct Patch of 3", "write id", "write expires_at", "skip tags", "write note"]);
+        // The derive reports the same fields, under the same name for the struct.
+        assert_eq!(derived.serialize(Recorder).unwrap()[1..], seen[1..]);
+    }
+
     #[test]
     fn encoding_stops_at_the_first_error() {
         struct Refused;

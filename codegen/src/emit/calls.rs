@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::tokens::{Paths, ident, imports_for, uses};
+use super::tokens::{Imports, Paths, ident, uses};
 use crate::model::{Api, Operation, TypeRef};
 
 /// `mod.rs` naming every API's calls module.
@@ -35,7 +35,7 @@ pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
         }
     });
     let title = format!(" Calls every operation of {} once; returns each method's name and its outcome.", api.title);
-    let types_import = imports_for(&calls, &[("types", quote!(use #krate::#module::types;))]);
+    let types_import = Imports::default().if_used("types", quote!(use #krate::#module::types;)).used_by(&calls);
     quote! {
         #types_import
         use #krate::#module::Client;

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::credentials::{credential_setter, scheme_constants, scope_enum, scope_type};
 use super::docs::{doc_attrs, inner_doc_attrs, one_line, sanitize};
-use super::tokens::{Paths, ident, imports_for};
+use super::tokens::{Imports, Paths, ident};
 use crate::model::{Api, ClientHeader, Operation, TypeRef};
 
 /// The API module's root (`mod.rs`): its docs and child modules. Everything but the types is
@@ -250,15 +250,14 @@ pub fn client_module(api: &Api) -> TokenStream {
             }
         }
     };
-    let types = imports_for(
-        &items,
-        &[(
+    let types = Imports::default()
+        .if_used(
             "types",
             quote!(
                 use super::types;
             ),
-        )],
-    );
+        )
+        .used_by(&items);
     quote! {
         use std::marker::PhantomData;
         use std::time::Duration;

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, own_doc_attrs};
 use super::requests::{body_input, input_type, stored};
-use super::tokens::{ident, imports_for};
+use super::tokens::{Imports, ident};
 use crate::model::{Api, Operation, ResponseBody, SchemeKind, SecurityRequirement, TypeRef};
 
 /// The `impl Client` block with a method per operation; `krate` is the crate's library name, for
@@ -17,15 +17,14 @@ pub fn operations_module(api: &Api, krate: &str) -> TokenStream {
         return quote!();
     }
     let methods: TokenStream = api.operations.iter().map(|op| method(api, op, krate)).collect();
-    let imports = imports_for(
-        &methods,
-        &[(
+    let imports = Imports::default()
+        .if_used(
             "types",
             quote!(
                 use super::types;
             ),
-        )],
-    );
+        )
+        .used_by(&methods);
     quote! {
         use super::{Client, requests};
         #imports

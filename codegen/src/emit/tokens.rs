@@ -14,14 +14,6 @@ pub fn ident(name: &model::ident::Ident) -> Ident {
     }
 }
 
-/// The `use` items among `candidates` whose name `body` uses (see [`uses`]), so a module imports
-/// exactly what it uses (an unused import would fail `-D warnings`).
-pub fn imports_for(body: &TokenStream, candidates: &[(&str, TokenStream)]) -> TokenStream {
-    let names: Vec<&str> = candidates.iter().map(|(name, _)| *name).collect();
-    let used = used_names(body, &names);
-    candidates.iter().zip(used).filter(|(_, used)| *used).map(|((_, item), _)| item.clone()).collect()
-}
-
 /// A child module of an API: its docs, `use super::types;` when the items use it, the items.
 pub fn module_with_types<'a>(
     header: TokenStream,
@@ -44,36 +36,39 @@ pub fn module_with_types<'a>(
 /// time, as they are emitted.
 #[derive(Debug, Default)]
 pub struct Imports {
-    /// Each `use` item, with the name it must be used by, if any.
-    entries: Vec<(Option<&'static str>, TokenStream)>,
-    used: Vec<bool>,
+    /// Each `use` item: the name it must be used by (none: always there), whether it is needed.
+    entries: Vec<(Option<&'static str>, bool, TokenStream)>,
 }
 
 impl Imports {
     pub fn always(mut self, item: TokenStream) -> Self {
-        self.entries.push((None, item));
-        self.used.push(true);
+        self.entries.push((None, true, item));
         self
     }
 
     pub fn if_used(mut self, name: &'static str, item: TokenStream) -> Self {
-        self.entries.push((Some(name), item));
-        self.used.push(false);
+        self.entries.push((Some(name), false, item));
         self
     }
 
     /// Notes which of the names `item` uses.
     pub fn note(&mut self, item: &TokenStream) {
-        // No identifier is empty: an item that is always there matches nothing.
-        let names: Vec<&str> = self.entries.iter().map(|(name, _)| name.unwrap_or("")).collect();
-        for (used, now) in self.used.iter_mut().zip(used_names(item, &names)) {
-            *used |= now;
+        let names: Vec<&str> = self.entries.iter().filter_map(|(name, _, _)| *name).collect();
+        let mut now = used_names(item, &names).into_iter();
+        for (_, used, _) in self.entries.iter_mut().filter(|(name, _, _)| name.is_some()) {
+            *used |= now.next().unwrap_or(false);
         }
     }
 
     /// The `use` items needed by the items noted.
     pub fn into_tokens(self) -> TokenStream {
-        self.entries.into_iter().zip(self.used).filter(|(_, used)| *used).map(|((_, item), _)| item).collect()
+        self.entries.into_iter().filter(|(_, used, _)| *used).map(|(_, _, item)| item).collect()
+    }
+
+    /// The `use` items a body emitted in one piece needs.
+    pub fn used_by(mut self, body: &TokenStream) -> TokenStream {
+        self.note(body);
+        self.into_tokens()
     }
 }
 

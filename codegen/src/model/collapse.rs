@@ -21,7 +21,7 @@ pub fn collapse(api: &mut Api, is_component: &mut Vec<bool>) {
     let tags = sole_tags(api);
     for (index, tag) in tags.into_iter().enumerate() {
         if let Some(tag) = tag {
-            move_tag_to_serde(&mut api.types, index, tag);
+            move_tag_to_struct(&mut api.types, index, tag);
         }
     }
     remove_unused(api, is_component);
@@ -115,7 +115,7 @@ fn holds_tag(types: &[TypeDef], def: &TypeDef, tag: &StructTag) -> bool {
     })
 }
 
-fn move_tag_to_serde(types: &mut [TypeDef], index: usize, tag: StructTag) {
+fn move_tag_to_struct(types: &mut [TypeDef], index: usize, tag: StructTag) {
     if let TypeKind::Struct { fields, tag: slot } = &mut types[index].kind {
         fields.retain(|field| field.wire_name != tag.property);
         *slot = Some(tag);

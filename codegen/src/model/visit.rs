@@ -121,7 +121,7 @@ pub fn reachable(types: &mut [super::TypeDef], mut pending: Vec<usize>) -> Vec<b
 }
 
 /// Pushes the index of every named type `ty` refers to.
-pub fn named_in(ty: &mut TypeRef, found: &mut Vec<usize>) {
+fn named_in(ty: &mut TypeRef, found: &mut Vec<usize>) {
     ty.visit_mut(&mut |t| {
         if let TypeRef::Named(id) = t {
             found.push(id.0);

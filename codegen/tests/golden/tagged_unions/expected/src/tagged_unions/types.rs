@@ -395,7 +395,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     }
 }
 
-/// Square is also a property elsewhere, so it keeps its `kind` field; Circle is only ever a member, so serde writes its tag.
+/// Square is also a property elsewhere, so it keeps its `kind` field; Circle is only ever a member, so its encoder writes the tag itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
