@@ -51,6 +51,8 @@ fn main() {
     let module = |root: &mut String, name: &str, path: &Path| {
         let _ = writeln!(root, "#[path = {:?}]\npub mod {name};", path.display().to_string());
     };
+    // As the generated crate's root declares it: request builders use the runtime's macro.
+    root.push_str("#[macro_use]\n");
     module(&mut root, "runtime", &out.join("src/runtime/mod.rs"));
     let mut table = String::new();
     for (api, (name, spec)) in apis.iter().zip(&fixtures) {

@@ -1,41 +1,76 @@
-//! Encoding and decoding of generated structs.
+//! Encoding and decoding of generated structs. Generated code reaches these through its
+//! crate-private `codec` modules; none of it is for callers, hence hidden from the docs.
 //!
-//! serde's derive writes a `?` per field into each struct's `Serialize`; a generated struct calls
-//! [`EncodeStruct`] once per field instead, which keeps the first error and writes nothing after
-//! it. The output is the derive's with `skip_serializing_if = "Option::is_none"` on optional
-//! fields.
+//! serde's derive writes a `?` per field into each struct's `Serialize`; a generated struct
+//! lists its fields once ([`EncodeFields`]) and [`encode_struct`] writes them, keeping the first
+//! error and writing nothing after it. The output is the derive's with
+//! `skip_serializing_if = "Option::is_none"` on optional fields.
 //!
-//! For decoding, serde's derive writes, for every struct, a field enum with its
-//! own visitor, a sequence visitor and a map visitor; a crate with hundreds of structs spends
-//! most of its type checking there. A generated struct instead says only what is its own (which
-//! key is which field, how a field is stored, which are required) and the one visitor here does
-//! the rest. What it accepts is what the derive accepts from JSON, less the array form of a
-//! struct, which no JSON API sends: unknown keys are skipped, a repeated key is an error, a
-//! missing required key is an error naming it.
+//! For decoding, serde's derive writes, for every struct, a field enum with its own visitor, a
+//! sequence visitor and a map visitor; a crate with hundreds of structs spends most of its type
+//! checking there. A generated struct instead says only what is its own ([`DecodeStruct`]: a
+//! struct of slots named as its fields, which slot a key fills, and how the slots become the
+//! struct) and the one visitor here does the rest. What it accepts is what the derive accepts
+//! from JSON, less the array form of a struct, which no JSON API sends: unknown keys are skipped,
+//! a repeated key is an error, a missing required key is an error naming it.
 
 use std::marker::PhantomData;
 
 use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-/// A struct being written: `new`, then `field` or `optional` per field, then `end`.
-pub struct EncodeStruct<S: Serializer> {
+/// A struct's fields, in order, as [`encode_struct`] writes them.
+pub trait EncodeFields {
+    /// Hands each field to `out`: `field` for one always written, `optional` for one written
+    /// only when it has a value.
+    fn fields<W: FieldWriter>(&self, out: &mut W);
+}
+
+/// What [`EncodeFields::fields`] hands its fields to.
+pub trait FieldWriter {
+    /// A field written whatever its value.
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T);
+    /// A field written when it has a value, left out otherwise (an optional nullable field's
+    /// `Some(None)` is a value: `null`).
+    fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>);
+}
+
+/// Writes `value` as struct `name`: the fields are counted first (serde's formats want the
+/// number up front), then written.
+#[inline]
+pub fn encode_struct<T: EncodeFields, S: Serializer>(value: &T, serializer: S, name: &'static str) -> Result<S::Ok, S::Error> {
+    let mut count = Count(0);
+    value.fields(&mut count);
+    let mut state = EncodeStruct::<S> { state: serializer.serialize_struct(name, count.0)?, error: None };
+    value.fields(&mut state);
+    state.end()
+}
+
+/// Counts the fields that will be written.
+struct Count(usize);
+
+impl FieldWriter for Count {
+    #[inline]
+    fn field<T: Serialize + ?Sized>(&mut self, _key: &'static str, _value: &T) {
+        self.0 += 1;
+    }
+
+    #[inline]
+    fn optional<T: Serialize>(&mut self, _key: &'static str, value: &Option<T>) {
+        self.0 += usize::from(value.is_some());
+    }
+}
+
+/// A struct being written; once a field fails, nothing more is written.
+struct EncodeStruct<S: Serializer> {
     state: S::SerializeStruct,
-    /// The first error; once there is one, nothing more is written.
+    /// The first error.
     error: Option<S::Error>,
 }
 
-impl<S: Serializer> EncodeStruct<S> {
-    /// Starts struct `name`; `len` is the number of fields that will be written (the required
-    /// ones, a tag, and the optional ones that have a value), as serde's formats expect.
+impl<S: Serializer> FieldWriter for EncodeStruct<S> {
     #[inline]
-    pub fn new(serializer: S, name: &'static str, len: usize) -> Result<Self, S::Error> {
-        Ok(EncodeStruct { state: serializer.serialize_struct(name, len)?, error: None })
-    }
-
-    /// Writes a field.
-    #[inline]
-    pub fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         if self.error.is_none()
             && let Err(e) = self.state.serialize_field(key, value)
         {
@@ -43,10 +78,10 @@ impl<S: Serializer> EncodeStruct<S> {
         }
     }
 
-    /// Writes an optional field's value, or leaves the field out when it has none (telling the
-    /// format, as serde's derive does; JSON writes nothing).
+    /// Leaves a field without a value out, telling the format, as serde's derive does (JSON
+    /// writes nothing).
     #[inline]
-    pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+    fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
         match value {
             Some(value) => self.field(key, value),
             None => {
@@ -58,36 +93,53 @@ impl<S: Serializer> EncodeStruct<S> {
             }
         }
     }
+}
 
+impl<S: Serializer> EncodeStruct<S> {
     /// Ends the struct, or returns the first error.
     #[inline]
-    pub fn end(self) -> Result<S::Ok, S::Error> {
+    fn end(self) -> Result<S::Ok, S::Error> {
         match self.error {
             Some(e) => Err(e),
             None => self.state.end(),
         }
     }
 }
-/// A struct decoded by [`decode_struct`]: the values read so far are kept in `Slots` (one
-/// `Option` per field, `None` until its key is read), starting from `EMPTY`.
+
+/// A struct decoded by [`decode_struct`]: the values read so far are kept in `Slots`, a struct
+/// with a field per field (`None` until its key is read), starting from its default.
 pub trait DecodeStruct<'de>: Sized {
-    /// One slot per field.
-    type Slots;
-    /// Every slot empty.
-    const EMPTY: Self::Slots;
+    /// One slot per field, named as the field.
+    type Slots: Default;
 
-    /// The field a key names, if any (none: a struct without fields takes any object).
-    fn index(_key: &str) -> Option<usize> {
+    /// The slot a key fills, if any (none: a struct without fields takes any object).
+    fn slot<'s, A: MapAccess<'de>>(_slots: &'s mut Self::Slots, _key: &str) -> Option<&'s mut dyn Slot<'de, A>> {
         None
-    }
-
-    /// Reads the value of field `index` from `map` into its slot.
-    fn put<A: MapAccess<'de>>(_slots: &mut Self::Slots, _index: usize, _map: &mut A) -> Result<(), A::Error> {
-        Ok(())
     }
 
     /// The struct, once the map is read; an error names a required field that was missing.
     fn finish<E: Error>(slots: Self::Slots) -> Result<Self, E>;
+}
+
+/// One field's slot: an `Option` of the value as decoded.
+pub trait Slot<'de, A: MapAccess<'de>> {
+    /// Whether the key was read already.
+    fn filled(&self) -> bool;
+    /// Reads the key's value into the slot.
+    fn read(&mut self, map: &mut A) -> Result<(), A::Error>;
+}
+
+impl<'de, A: MapAccess<'de>, V: serde::Deserialize<'de>> Slot<'de, A> for Option<V> {
+    #[inline]
+    fn filled(&self) -> bool {
+        self.is_some()
+    }
+
+    #[inline]
+    fn read(&mut self, map: &mut A) -> Result<(), A::Error> {
+        *self = Some(map.next_value()?);
+        Ok(())
+    }
 }
 
 /// Decodes struct `T` (called `name` in error messages) from a map.
@@ -97,19 +149,6 @@ where
     T: DecodeStruct<'de>,
 {
     deserializer.deserialize_map(StructVisitor { name, decoded: PhantomData })
-}
-
-/// Reads one field's value into its slot; a slot already filled means the key came twice.
-pub fn decode_field<'de, A, V>(slot: &mut Option<V>, key: &'static str, map: &mut A) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    V: serde::Deserialize<'de>,
-{
-    if slot.is_some() {
-        return Err(A::Error::duplicate_field(key));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
 }
 
 struct StructVisitor<T> {
@@ -125,10 +164,10 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut slots = T::EMPTY;
-        while let Some(key) = map.next_key_seed(FieldKey::<T>(PhantomData))? {
-            match key {
-                Some(index) => T::put(&mut slots, index, &mut map)?,
+        let mut slots = T::Slots::default();
+        while let Some(slot) = map.next_key_seed(FieldKey::<T, A> { slots: &mut slots, types: PhantomData })? {
+            match slot {
+                Some(slot) => slot.read(&mut map)?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -138,30 +177,36 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
     }
 }
 
-/// A key, read as the index of the field it names: the key is matched where the format hands
-/// it over (borrowed, or in a scratch buffer), never copied.
-struct FieldKey<T>(PhantomData<fn() -> T>);
+/// A key, read as the slot it names: the key is matched where the format hands it over
+/// (borrowed, or in a scratch buffer), never copied.
+struct FieldKey<'s, 'de, T: DecodeStruct<'de>, A> {
+    slots: &'s mut T::Slots,
+    types: PhantomData<fn() -> A>,
+}
 
-impl<'de, T: DecodeStruct<'de>> DeserializeSeed<'de> for FieldKey<T> {
-    type Value = Option<usize>;
+impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> DeserializeSeed<'de> for FieldKey<'s, 'de, T, A> {
+    type Value = Option<&'s mut dyn Slot<'de, A>>;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
-impl<'de, T: DecodeStruct<'de>> Visitor<'de> for FieldKey<T> {
-    type Value = Option<usize>;
+impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> Visitor<'de> for FieldKey<'s, 'de, T, A> {
+    type Value = Option<&'s mut dyn Slot<'de, A>>;
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
         formatter.write_str("a field name")
     }
 
-    fn visit_str<E: Error>(self, key: &str) -> Result<Option<usize>, E> {
-        Ok(T::index(key))
+    fn visit_str<E: Error>(self, key: &str) -> Result<Self::Value, E> {
+        match T::slot::<A>(self.slots, key) {
+            // serde's derive says the same, once the value is read.
+            Some(slot) if slot.filled() => Err(E::custom(format_args!("duplicate field `{key}`"))),
+            found => Ok(found),
+        }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,35 +221,40 @@ mod tests {
         note: Option<Option<String>>,
     }
 
+    #[derive(Default)]
+    struct PatchSlots {
+        id: Option<String>,
+        expires_at: Option<Option<i64>>,
+        tags: Option<Option<Vec<String>>>,
+        note: Option<Option<String>>,
+    }
+
     impl<'de> DecodeStruct<'de> for Patch {
-        type Slots = (Option<String>, Option<Option<i64>>, Option<Option<Vec<String>>>, Option<Option<String>>);
-        const EMPTY: Self::Slots = (None, None, None, None);
+        type Slots = PatchSlots;
 
-        fn index(key: &str) -> Option<usize> {
-            match key {
-                "id" => Some(0),
-                "expires_at" => Some(1),
-                "tags" => Some(2),
-                "note" => Some(3),
-                _ => None,
-            }
+        fn slot<'s, A: MapAccess<'de>>(slots: &'s mut PatchSlots, key: &str) -> Option<&'s mut dyn Slot<'de, A>> {
+            Some(match key {
+                "id" => &mut slots.id,
+                "expires_at" => &mut slots.expires_at,
+                "tags" => &mut slots.tags,
+                "note" => &mut slots.note,
+                _ => return None,
+            })
         }
 
-        fn put<A: MapAccess<'de>>(slots: &mut Self::Slots, index: usize, map: &mut A) -> Result<(), A::Error> {
-            match index {
-                0 => decode_field(&mut slots.0, "id", map),
-                1 => decode_field(&mut slots.1, "expires_at", map),
-                2 => decode_field(&mut slots.2, "tags", map),
-                3 => decode_field(&mut slots.3, "note", map),
-                _ => Ok(()),
-            }
-        }
-
-        fn finish<E: Error>(slots: Self::Slots) -> Result<Self, E> {
-            let (id, expires_at, tags, note) = slots;
-            let Some(id) = id else { return Err(E::missing_field("id")) };
-            let Some(expires_at) = expires_at else { return Err(E::missing_field("expires_at")) };
-            Ok(Patch { id, expires_at, tags: tags.flatten(), note })
+        fn finish<E: Error>(slots: PatchSlots) -> Result<Self, E> {
+            Ok(Patch {
+                id: match slots.id {
+                    Some(value) => value,
+                    None => return Err(E::missing_field("id")),
+                },
+                expires_at: match slots.expires_at {
+                    Some(value) => value,
+                    None => return Err(E::missing_field("expires_at")),
+                },
+                tags: slots.tags.flatten(),
+                note: slots.note,
+            })
         }
     }
 
@@ -215,31 +265,33 @@ mod tests {
     }
 
     /// What the generator writes for `Patch`, and for a member of a union tagged `kind`.
+    impl EncodeFields for Patch {
+        fn fields<W: FieldWriter>(&self, out: &mut W) {
+            out.field("id", &self.id);
+            out.field("expires_at", &self.expires_at);
+            out.optional("tags", &self.tags);
+            out.optional("note", &self.note);
+        }
+    }
+
     impl Serialize for Patch {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let len = 2 + usize::from(self.tags.is_some()) + usize::from(self.note.is_some());
-            let mut state = EncodeStruct::new(serializer, "Patch", len)?;
-            state.field("id", &self.id);
-            state.field("expires_at", &self.expires_at);
-            state.optional("tags", &self.tags);
-            state.optional("note", &self.note);
-            state.end()
+            encode_struct(self, serializer, "Patch")
         }
     }
 
     struct Tagged(Patch);
 
+    impl EncodeFields for Tagged {
+        fn fields<W: FieldWriter>(&self, out: &mut W) {
+            out.field("kind", "patch");
+            self.0.fields(out);
+        }
+    }
+
     impl Serialize for Tagged {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let patch = &self.0;
-            let len = 3 + usize::from(patch.tags.is_some()) + usize::from(patch.note.is_some());
-            let mut state = EncodeStruct::new(serializer, "patch", len)?;
-            state.field("kind", "patch");
-            state.field("id", &patch.id);
-            state.field("expires_at", &patch.expires_at);
-            state.optional("tags", &patch.tags);
-            state.optional("note", &patch.note);
-            state.end()
+            encode_struct(self, serializer, "patch")
         }
     }
 
@@ -438,12 +490,15 @@ mod tests {
             }
         }
         struct Holder;
+        impl EncodeFields for Holder {
+            fn fields<W: FieldWriter>(&self, out: &mut W) {
+                out.field("a", &Refused);
+                out.field("b", &1);
+            }
+        }
         impl Serialize for Holder {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut state = EncodeStruct::new(serializer, "Holder", 2)?;
-                state.field("a", &Refused);
-                state.field("b", &1);
-                state.end()
+                encode_struct(self, serializer, "Holder")
             }
         }
         let mut written = Vec::new();
@@ -485,15 +540,14 @@ mod tests {
         assert!(wrong.starts_with("invalid type: integer `7`, expected a string"), "{wrong}");
     }
 
-    /// What the generator writes for a struct without fields: the trait's own `index` and `put`.
+    /// What the generator writes for a struct without fields: the trait's own `slot`.
     #[derive(Debug, PartialEq)]
     struct Empty {}
 
     impl<'de> DecodeStruct<'de> for Empty {
         type Slots = ();
-        const EMPTY: Self::Slots = ();
 
-        fn finish<E: Error>(_slots: Self::Slots) -> Result<Self, E> {
+        fn finish<E: Error>(_: ()) -> Result<Self, E> {
             Ok(Empty {})
         }
     }

@@ -52,6 +52,7 @@ pub fn api_module(api: &Api) -> TokenStream {
 
         #[cfg(feature = "client")]
         mod client;
+        mod codec;
         #[cfg(feature = "client")]
         mod operations;
         #[cfg(feature = "client")]

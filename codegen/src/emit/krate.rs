@@ -187,6 +187,8 @@ pub fn lib_rs(apis: &[Api]) -> TokenStream {
     });
     quote! {
         #![doc = include_str!("../README.md")]
+        // `macro_use`: request builders take their per-call settings from the runtime's macro.
+        #[macro_use]
         pub mod runtime;
         #(#modules)*
     }

@@ -4,6 +4,7 @@
 
 mod calls;
 mod client;
+mod codec;
 mod credentials;
 mod docs;
 mod examples;
@@ -90,6 +91,7 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
     for api in apis {
         let dir = format!("src/{}", api.module);
         files.push(PlannedFile::rust(format!("{dir}/types.rs"), || types::types_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/codec.rs"), || codec::codec_module(api)));
         let krate = config.package.replace('-', "_");
         files.push(PlannedFile::whole(format!("{dir}/operations.rs"), move || {
             operations::operations_module(api, &krate)

@@ -31,7 +31,7 @@ pub fn requests_module(api: &Api) -> RustFile<'_> {
     });
     let runtime_items = has_operations.then(|| {
         quote!(
-            use crate::runtime::{Error, Method, Response};
+            use crate::runtime::Method;
         )
     });
     let imports = Imports::default()
@@ -62,35 +62,6 @@ pub fn requests_module(api: &Api) -> RustFile<'_> {
         )
         .always(quote!(#runtime_items));
     RustFile { head: header, imports, items: Box::new(api.operations.iter().map(move |op| builder(api, op))) }
-}
-
-/// The per-call settings every request builder offers: `timeout`, `retry` and `header`, which act
-/// on the builder's `call` field (a `runtime::CallOptions`). Written into each builder rather than
-/// through a macro: a runtime macro would be unused in a crate whose specs have no operations, and
-/// prettyplease prints a generated `macro_rules!` body as one run of unformatted tokens.
-fn call_settings() -> TokenStream {
-    quote! {
-        /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-        #[inline]
-        pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-            self.call.timeout(timeout.into());
-            self
-        }
-
-        /// Sets when this call is sent again after a failure, replacing the client's policy.
-        #[inline]
-        pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-            self.call.retry(policy);
-            self
-        }
-
-        /// Adds a header to this call; it replaces a default header of the same name.
-        #[inline]
-        pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-            self.call.header(name.into(), value.into());
-            self
-        }
-    }
 }
 
 /// How a caller passes a value of `ty`: the argument type, and how the argument becomes the
@@ -131,8 +102,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let required: Vec<&Param> = op.required_params().collect();
     let optional: Vec<&Param> = op.optional_params().collect();
     let body = op.body.as_ref();
-
-    let call_settings = call_settings();
 
     let mut fields = Vec::new();
     let mut new_args = Vec::new();
@@ -215,10 +184,12 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
             #(#setters)*
             #body_setter
-            #call_settings
             #send
             #paging
         }
+
+        // `timeout`, `retry` and `header`, from the runtime.
+        call_settings!(#name);
 
         #streaming
     }
@@ -265,7 +236,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
             /// Sends the request; a success is a stream of events, read as they come (not cut by the
             /// request's time limit, but by an idle one between events).
             #[inline]
-            pub async fn send(self) -> Result<Response<#success>, Error<responses::#error_type>> {
+            pub async fn send(self) -> Result<runtime::Response<#success>, runtime::Error<responses::#error_type>> {
                 let mut request = self.request()?;
                 request.header("accept", "text/event-stream")?;
                 let response = self.client.runtime.send_streaming(request, &self.call).await?;
@@ -279,7 +250,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             /// Sends the request and decodes the answer.
             #[inline]
-            pub fn send(self) -> impl ::std::future::Future<Output = Result<Response<#success>, Error<responses::#error_type>>> + ::std::marker::Send {
+            pub fn send(self) -> runtime::Sending<'a, #success, responses::#error_type> {
                 self.client.runtime.call(self.request(), self.call, |response| #dispatch)
             }
         }
@@ -294,7 +265,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[inline]
-            pub async fn send_raw(self) -> Result<runtime::RawResponse, Error<responses::#error_type>> {
+            pub async fn send_raw(self) -> Result<runtime::RawResponse, runtime::Error<responses::#error_type>> {
                 let request = self.request()?;
                 self.client.runtime.send(request, &self.call).await
             }
@@ -331,7 +302,7 @@ fn bytes_stream(op: &Operation) -> Option<TokenStream> {
         /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by
         /// the request's time limit, nor held whole in memory).
         #[inline]
-        pub async fn send_stream(self) -> Result<Response<runtime::ByteStream>, Error<responses::#error_type>> {
+        pub async fn send_stream(self) -> Result<runtime::Response<runtime::ByteStream>, runtime::Error<responses::#error_type>> {
             let request = self.request()?;
             let response = self.client.runtime.send_streaming(request, &self.call).await?;
             if matches!(response.status().as_u16(), #status) {
@@ -395,7 +366,7 @@ fn streaming_wrapper(api: &Api, op: &Operation, streaming: &crate::model::Stream
             /// Sends the request; a success is a stream of events, read as they come (not cut by the
             /// request's time limit, but by an idle one between events).
             #[inline]
-            pub async fn send(self) -> Result<Response<runtime::EventStream<#data>>, Error<responses::#error_type>> {
+            pub async fn send(self) -> Result<runtime::Response<runtime::EventStream<#data>>, runtime::Error<responses::#error_type>> {
                 let mut inner = self.inner;
                 #set_flag
                 let mut request = inner.request()?;

@@ -1,136 +1,156 @@
-//! `Serialize` and `Deserialize` for a generated struct. Decoding goes
-//! through `DecodeStruct`: the struct gives which key is which field, how each is stored and
-//! which are required, and the runtime's one visitor does the rest. serde's derive writes a field
-//! enum, a sequence visitor and a map visitor per struct instead; for the Oxide crate that was
-//! more than half of `cargo check`. Encoding is a call per field to the runtime's
-//! `EncodeStruct`, which keeps the first error, where the derive writes a `?` per field (a third
-//! of the types' check time that remained).
+//! The codec of a generated struct, for the API's `codec` module: `Serialize` and `Deserialize`
+//! through the runtime. Decoding goes through `DecodeStruct`: the struct gives its slots (a
+//! struct named after it, a field per field), which slot a key fills and how the slots become the
+//! struct, and the runtime's one visitor does the rest. serde's derive writes a field enum, a
+//! sequence visitor and a map visitor per struct instead; for the Oxide crate that was more than
+//! half of `cargo check`. Encoding lists the fields once (`EncodeFields`) for the runtime's
+//! `encode_struct`, which keeps the first error, where the derive writes a `?` per field.
+//!
+//! Each field is named, never numbered, so that a field added to the spec adds lines here and
+//! changes none; no local is named after a property (a property may be called `foo` or `_1`).
 
-use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
 use super::tokens::{Paths, ident};
 use super::types::field_type;
 use crate::model::{Api, Field, Presence, StructTag};
 
+/// Everything the struct `def_name` needs to be encoded and decoded.
+pub fn codec(api: &Api, def_name: &Ident, fields: &[Field], tag: Option<&StructTag>) -> TokenStream {
+    let paths = Paths::outside();
+    let ty = quote!(types::#def_name);
+    let encode = encode(&ty, def_name, fields, tag);
+    let decode = decode(api, paths, &ty, def_name, fields);
+    quote! {
+        #encode
+        #decode
+    }
+}
+
 /// `Serialize` as serde's derive with `skip_serializing_if = "Option::is_none"` on optional
 /// fields writes it: the fields in order, under their wire names, those without a value left out
 /// (an optional nullable field's `Some(None)` is written as `null`); a tagged union's member
 /// writes its tag first.
-pub fn serialize(name: &Ident, fields: &[Field], tag: Option<&StructTag>) -> TokenStream {
+fn encode(ty: &TokenStream, name: &Ident, fields: &[Field], tag: Option<&StructTag>) -> TokenStream {
     let written_name = tag.map_or_else(|| name.to_string(), |tag| tag.value.clone());
-    // The fields written: a constant for the required ones and the tag, plus one per optional
-    // field that has a value.
-    let always = fields.iter().filter(|f| f.presence.is_required()).count() + usize::from(tag.is_some());
-    let constant = (always > 0 || fields.is_empty()).then(|| Literal::usize_unsuffixed(always));
-    let present = fields.iter().filter(|f| !f.presence.is_required()).map(|f| {
-        let name = ident(&f.name);
-        quote!(usize::from(self.#name.is_some()))
-    });
-    let terms: Vec<TokenStream> = constant.into_iter().map(|c| quote!(#c)).chain(present).collect();
-    let len = quote!(#(#terms)+*);
-    let tag = tag.map(|StructTag { property, value }| quote!(state.field(#property, #value);));
-    let writes = fields.iter().map(|field| {
-        let (name, wire) = (ident(&field.name), &field.wire_name);
-        if field.presence.is_required() {
-            quote!(state.field(#wire, &self.#name);)
-        } else {
-            quote!(state.optional(#wire, &self.#name);)
-        }
-    });
+    let tag = tag.map(|StructTag { property, value }| quote!(out.field(#property, #value);));
+    let writes: Vec<TokenStream> = fields
+        .iter()
+        .map(|field| {
+            let (name, wire) = (ident(&field.name), &field.wire_name);
+            if field.presence.is_required() {
+                quote!(out.field(#wire, &self.#name);)
+            } else {
+                quote!(out.optional(#wire, &self.#name);)
+            }
+        })
+        .collect();
+    // A struct with nothing to write does not name the writer it would not use.
+    let out = if tag.is_none() && writes.is_empty() { quote!(_out) } else { quote!(out) };
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut state = crate::runtime::EncodeStruct::new(serializer, #written_name, #len)?;
+        impl runtime::EncodeFields for #ty {
+            fn fields<W: runtime::FieldWriter>(&self, #out: &mut W) {
                 #tag
                 #(#writes)*
-                state.end()
+            }
+        }
+
+        impl ::serde::Serialize for #ty {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                runtime::encode_struct(self, serializer, #written_name)
             }
         }
     }
 }
 
-pub fn deserialize(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> TokenStream {
+/// The slots struct, `DecodeStruct` and `Deserialize`. A slot is an `Option` of the field as
+/// stored, except for an optional nullable field, whose stored form (`None` absent, `Some(None)`
+/// null) is its slot already. A struct without fields keeps the trait's `slot`, which takes no
+/// key, and has no slots.
+fn decode(api: &Api, paths: Paths, ty: &TokenStream, name: &Ident, fields: &[Field]) -> TokenStream {
     let rust_name = name.to_string();
-    let decoder = decoder(api, paths, name, fields);
-    quote! {
-        #decoder
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::decode_struct(deserializer, #rust_name)
-            }
-        }
-    }
-}
-
-/// One slot per field: an `Option` of the field as stored, except for an optional nullable field,
-/// whose stored form (`None` absent, `Some(None)` null) is its slot already. A struct without
-/// fields keeps the trait's `index` and `put`, which take no key.
-fn decoder(api: &Api, paths: Paths, name: &Ident, fields: &[Field]) -> TokenStream {
+    let slots_name = format_ident!("{}Slots", name.to_string().trim_start_matches("r#"));
     let option = paths.option();
-    let slot_types = fields.iter().map(|field| {
+    let slot_fields = fields.iter().map(|field| {
+        let field_name = ident(&field.name);
         let stored = field_type(api, paths, field);
-        match field.presence {
+        let slot = match field.presence {
             Presence::OptionalNullable => stored,
             Presence::Required | Presence::RequiredNullable | Presence::Optional => quote!(#option<#stored>),
-        }
+        };
+        quote!(#field_name: #slot,)
     });
-    let empty = fields.iter().map(|_| quote!(None));
-    let positions: Vec<Literal> = (0..fields.len()).map(Literal::usize_unsuffixed).collect();
-    let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
-    let finish = finish(fields);
+    let (slots_struct, slots_type) = if fields.is_empty() {
+        (quote!(), quote!(()))
+    } else {
+        (
+            quote! {
+                #[derive(Default)]
+                pub struct #slots_name {
+                    #(#slot_fields)*
+                }
+            },
+            quote!(#slots_name),
+        )
+    };
     let keyed = (!fields.is_empty()).then(|| {
+        let arms = fields.iter().map(|field| {
+            let (field_name, wire) = (ident(&field.name), &field.wire_name);
+            quote!(#wire => &mut slots.#field_name,)
+        });
         quote! {
-            fn index(key: &str) -> #option<usize> {
-                match key {
-                    #(#wires => Some(#positions),)*
-                    _ => None,
-                }
-            }
-
-            fn put<A: ::serde::de::MapAccess<'de>>(slots: &mut Self::Slots, index: usize, map: &mut A) -> ::std::result::Result<(), A::Error> {
-                match index {
-                    #(#positions => crate::runtime::decode_field(&mut slots.#positions, #wires, map),)*
-                    _ => Ok(()),
-                }
+            fn slot<'s, A: ::serde::de::MapAccess<'de>>(slots: &'s mut #slots_name, key: &str) -> #option<&'s mut dyn runtime::Slot<'de, A>> {
+                Some(match key {
+                    #(#arms)*
+                    _ => return None,
+                })
             }
         }
     });
+    let finish = finish(ty, &slots_type, fields);
     quote! {
-        impl<'de> crate::runtime::DecodeStruct<'de> for #name {
-            type Slots = (#(#slot_types,)*);
-            const EMPTY: Self::Slots = (#(#empty,)*);
+        #slots_struct
+
+        impl<'de> runtime::DecodeStruct<'de> for #ty {
+            type Slots = #slots_type;
 
             #keyed
 
             #finish
         }
+
+        impl<'de> ::serde::Deserialize<'de> for #ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                runtime::decode_struct(deserializer, #rust_name)
+            }
+        }
     }
 }
 
-/// The struct from its slots, taken apart into one binding per field (named after it): each
-/// required field is taken out of its `Option` by a `let`-`else` that returns the error naming
-/// it. Measured against a `?` per field (a call and a branch through the `Try` machinery each):
-/// about 6% of the Oxide crate's `cargo check`.
-fn finish(fields: &[Field]) -> TokenStream {
-    let names: Vec<Ident> = fields.iter().map(|field| ident(&field.name)).collect();
-    let slots = if fields.is_empty() { quote!(_slots) } else { quote!(slots) };
-    let checks = fields.iter().zip(&names).filter(|(field, _)| field.presence.is_required()).map(|(field, name)| {
-        let wire = &field.wire_name;
-        quote!(let Some(#name) = #name else { return Err(E::missing_field(#wire)) };)
+/// The struct from its slots: each required field taken out of its `Option` by a `match` that
+/// returns the error naming it (in field order, so the first missing one is named, as serde's
+/// derive does). Measured against a `?` per field (a call and a branch through the `Try`
+/// machinery each): about 6% of the Oxide crate's `cargo check`.
+fn finish(ty: &TokenStream, slots_type: &TokenStream, fields: &[Field]) -> TokenStream {
+    let slots = if fields.is_empty() { quote!(_) } else { quote!(slots) };
+    let values = fields.iter().map(|field| {
+        let (name, wire) = (ident(&field.name), &field.wire_name);
+        match field.presence {
+            Presence::Required | Presence::RequiredNullable => quote! {
+                #name: match slots.#name {
+                    Some(value) => value,
+                    None => return Err(E::missing_field(#wire)),
+                },
+            },
+            // `null` for an optional field is no value, as a missing key is.
+            Presence::Optional => quote!(#name: slots.#name.flatten(),),
+            Presence::OptionalNullable => quote!(#name: slots.#name,),
+        }
     });
-    let values = fields.iter().zip(&names).map(|(field, name)| match field.presence {
-        // `null` for an optional field is no value, as a missing key is.
-        Presence::Optional => quote!(#name: #name.flatten()),
-        Presence::Required | Presence::RequiredNullable | Presence::OptionalNullable => quote!(#name),
-    });
-    let unpack = (!fields.is_empty()).then(|| quote!(let (#(#names,)*) = slots;));
     quote! {
-        fn finish<E: ::serde::de::Error>(#slots: Self::Slots) -> ::std::result::Result<Self, E> {
-            #unpack
-            #(#checks)*
-            Ok(Self { #(#values,)* })
+        fn finish<E: ::serde::de::Error>(#slots: #slots_type) -> ::std::result::Result<Self, E> {
+            Ok(#ty { #(#values)* })
         }
     }
 }

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
-use super::{Imports, RustFile, structs, unions};
+use super::{Imports, RustFile, unions};
 use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind};
 
 pub fn types_module(api: &Api) -> RustFile<'_> {
@@ -27,12 +27,10 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs([def.docs.as_deref()]);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, tag } => {
+        TypeKind::Struct { fields, .. } => {
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(, Default) } else { quote!() };
             let constructor = def.input.then(|| constructor(api, paths, &name, fields, def.required_type.as_ref()));
-            let serialize = structs::serialize(&name, fields, tag.as_ref());
-            let deserialize = structs::deserialize(api, paths, &name, fields);
             let fields = fields.iter().map(|f| field(api, paths, f));
             // Non-exhaustive: a property added to the spec later is a field added to the type,
             // which must not break callers; they build values with `new` and setters instead.
@@ -44,8 +42,6 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
                     #(#fields)*
                 }
 
-                #serialize
-                #deserialize
                 #constructor
             }
         }
@@ -190,18 +186,12 @@ pub(super) fn field_type(api: &Api, paths: Paths, field: &Field) -> TokenStream 
 fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
     let string = paths.string();
     let variants = values.iter().map(|v| ident(&v.name));
-    let known = values.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire;
-        quote!(#wire => #name::#variant,)
-    });
     let arms = values.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
         quote!(#name::#variant => #wire,)
     });
-    // Serialized as `as_str` gives it, decoded by the runtime's shared visitor (see
-    // `decode_enum`): the same wire form serde's derive would give, for much less code.
+    // Serialized as `as_str` gives it (see the codec module).
     let variant_docs = values.iter().map(|v| {
         let wire = format!("`{}`", v.wire);
         doc_attrs([Some(v.docs.as_deref().unwrap_or(&wire))])
@@ -225,22 +215,33 @@ fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, value
                 }
             }
         }
+    }
+}
 
-        impl ::serde::Serialize for #name {
+/// A string enum's codec: written as `as_str` gives it, decoded by the runtime's shared visitor
+/// (see `decode_enum`): the same wire form serde's derive would give, for much less code.
+pub(super) fn string_enum_codec(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+    let known = values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#wire => types::#name::#variant,)
+    });
+    quote! {
+        impl ::serde::Serialize for types::#name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
+        impl<'de> ::serde::Deserialize<'de> for types::#name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::decode_enum(
+                runtime::decode_enum(
                     deserializer,
                     |wire| Some(match wire {
                         #(#known)*
                         _ => return None,
                     }),
-                    #name::Unknown,
+                    types::#name::Unknown,
                 )
             }
         }

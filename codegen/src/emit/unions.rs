@@ -9,8 +9,8 @@ use super::tokens::{Paths, ident};
 use crate::model::{Api, MemberShape, TaggedVariant, UnionVariant, Unmatched};
 
 /// An untagged union. Scalars of different JSON types decode with serde's own `untagged`; any
-/// other union decodes through the runtime's best fit, and keeps a value no member takes when
-/// the model says so.
+/// other union decodes through the runtime's best fit (see [`untagged_codec`]), and keeps a value
+/// no member takes when the model says so.
 pub fn untagged_enum(
     api: &Api,
     paths: Paths,
@@ -20,8 +20,8 @@ pub fn untagged_enum(
     unmatched: Unmatched,
 ) -> TokenStream {
     let items = variants.iter().map(|v| union_variant(api, paths, v));
-    if unmatched == Unmatched::Refused && told_apart_by_json_type(variants) {
-        let serialize = paths.serialize_derive();
+    let serialize = paths.serialize_derive();
+    if derives_deserialize(variants, unmatched) {
         return quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, #serialize, ::serde::Deserialize)]
@@ -32,19 +32,12 @@ pub fn untagged_enum(
             }
         };
     }
-    let serialize = paths.serialize_derive();
-    let shapes = variants.iter().map(|v| shape_tokens(&v.shape));
-    let decode = decode_fn(paths, name, variants.iter());
-    let (unknown, keep) = match unmatched {
-        Unmatched::Kept => (
-            quote! {
-                /// A value none of the members above describes exactly, kept as sent.
-                Unknown(::serde_json::Value),
-            },
-            quote!(Some(#name::Unknown)),
-        ),
-        Unmatched::Refused => (quote!(), quote!(None)),
-    };
+    let unknown = (unmatched == Unmatched::Kept).then(|| {
+        quote! {
+            /// A value none of the members above describes exactly, kept as sent.
+            Unknown(::serde_json::Value),
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #serialize)]
@@ -54,19 +47,41 @@ pub fn untagged_enum(
             #(#items)*
             #unknown
         }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                use crate::runtime::Shape;
-                const SHAPES: &[Shape] = &[#(#shapes),*];
-                crate::runtime::decode_union(deserializer, SHAPES, #decode, #keep)
-            }
-        }
     }
 }
 
-/// Serialized as its payload (which carries the tag itself); decoded by reading the tag first,
-/// so a body never lands in the wrong variant, and an unknown tag is kept rather than refused.
+/// Whether an untagged union derives `Deserialize`: serde's `untagged` (first member that
+/// decodes) is exact for it.
+fn derives_deserialize(variants: &[UnionVariant], unmatched: Unmatched) -> bool {
+    unmatched == Unmatched::Refused && told_apart_by_json_type(variants)
+}
+
+/// An untagged union's `Deserialize`, for the codec module, unless it derives one.
+pub fn untagged_codec(name: &Ident, variants: &[UnionVariant], unmatched: Unmatched) -> Option<TokenStream> {
+    if derives_deserialize(variants, unmatched) {
+        return None;
+    }
+    let ty = quote!(types::#name);
+    let shapes = variants.iter().map(|v| shape_tokens(&v.shape));
+    let decode = decode_fn(&ty, variants.iter());
+    let keep = match unmatched {
+        Unmatched::Kept => quote!(Some(#ty::Unknown)),
+        Unmatched::Refused => quote!(None),
+    };
+    Some(quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                use runtime::Shape;
+                const SHAPES: &[Shape] = &[#(#shapes),*];
+                runtime::decode_union(deserializer, SHAPES, #decode, #keep)
+            }
+        }
+    })
+}
+
+/// Serialized as its payload (which carries the tag itself); decoded by reading the tag first
+/// (see [`tagged_codec`]), so a body never lands in the wrong variant, and an unknown tag is kept
+/// rather than refused.
 pub fn tagged_enum(
     api: &Api,
     paths: Paths,
@@ -82,21 +97,6 @@ pub fn tagged_enum(
         let item = union_variant(api, paths, &v.variant);
         quote!(#docs #item)
     });
-    let tags = variants.iter().map(|v| {
-        let tags = &v.tags;
-        quote!(&[#(#tags),*])
-    });
-    // Shapes matter only where members share a tag.
-    let mut seen = std::collections::BTreeSet::new();
-    let shared = variants.iter().flat_map(|v| &v.tags).any(|tag| !seen.insert(tag));
-    let shapes: Vec<TokenStream> =
-        if shared { variants.iter().map(|v| shape_tokens(&v.variant.shape)).collect() } else { Vec::new() };
-    let decode = decode_fn(paths, name, variants.iter().map(|v| &v.variant));
-    let shape_import = shared.then(|| {
-        quote!(
-            use crate::runtime::Shape;
-        )
-    });
     let unknown_doc = format!(" A `{property}` this version of the API description does not list, as sent.");
     quote! {
         #docs
@@ -108,11 +108,32 @@ pub fn tagged_enum(
             #[doc = #unknown_doc]
             Unknown(::serde_json::Value),
         }
+    }
+}
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
+/// A tagged union's `Deserialize`, for the codec module.
+pub fn tagged_codec(name: &Ident, property: &str, variants: &[TaggedVariant]) -> TokenStream {
+    let ty = quote!(types::#name);
+    let tags = variants.iter().map(|v| {
+        let tags = &v.tags;
+        quote!(&[#(#tags),*])
+    });
+    // Shapes matter only where members share a tag.
+    let mut seen = std::collections::BTreeSet::new();
+    let shared = variants.iter().flat_map(|v| &v.tags).any(|tag| !seen.insert(tag));
+    let shapes: Vec<TokenStream> =
+        if shared { variants.iter().map(|v| shape_tokens(&v.variant.shape)).collect() } else { Vec::new() };
+    let decode = decode_fn(&ty, variants.iter().map(|v| &v.variant));
+    let shape_import = shared.then(|| {
+        quote!(
+            use runtime::Shape;
+        )
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #shape_import
-                crate::runtime::decode_tagged(deserializer, #property, &[#(#tags),*], &[#(#shapes),*], #decode, #name::Unknown)
+                runtime::decode_tagged(deserializer, #property, &[#(#tags),*], &[#(#shapes),*], #decode, #ty::Unknown)
             }
         }
     }
@@ -133,20 +154,16 @@ fn told_apart_by_json_type(variants: &[UnionVariant]) -> bool {
 }
 
 /// The closure that decodes member `index` from a JSON value.
-fn decode_fn<'a>(paths: Paths, name: &Ident, variants: impl ExactSizeIterator<Item = &'a UnionVariant>) -> TokenStream {
+fn decode_fn<'a>(ty: &TokenStream, variants: impl ExactSizeIterator<Item = &'a UnionVariant>) -> TokenStream {
     let last = variants.len().saturating_sub(1);
     let arms = variants.enumerate().map(|(index, v)| {
         let variant = ident(&v.name);
         let decode = quote!(::serde::Deserialize::deserialize(value)?);
-        let decode = if v.boxed {
-            let boxed = paths.boxed();
-            quote!(#boxed::new(#decode))
-        } else {
-            decode
-        };
+        // The codec module sees no generated type that could shadow `Box`.
+        let decode = if v.boxed { quote!(Box::new(#decode)) } else { decode };
         // The last arm takes every index: the runtime only asks for members that exist.
         let pattern = if index == last { quote!(_) } else { Literal::usize_unsuffixed(index).into_token_stream() };
-        quote!(#pattern => #name::#variant(#decode),)
+        quote!(#pattern => #ty::#variant(#decode),)
     });
     quote! {
         |member, value| Ok(match member {

@@ -6,7 +6,7 @@ use super::responses;
 use super::types;
 use crate::runtime;
 use super::client::scheme;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::list_agents`](super::Client::list_agents): `GET /agents`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -91,27 +91,6 @@ impl<'a> ListAgents<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -136,9 +115,7 @@ impl<'a> ListAgents<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::AgentList>, Error<responses::ListAgentsError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::AgentList, responses::ListAgentsError> {
         self.client
             .runtime
             .call(
@@ -198,6 +175,7 @@ impl<'a> ListAgents<'a> {
     }
 }
 
+call_settings!(ListAgents);
 /// A call to [`Client::create_agent`](super::Client::create_agent): `POST /agents`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -215,27 +193,6 @@ impl<'a> CreateAgent<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -258,9 +215,7 @@ impl<'a> CreateAgent<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Agent>, Error<responses::CreateAgentError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Agent, responses::CreateAgentError> {
         self.client
             .runtime
             .call(
@@ -297,6 +252,7 @@ impl<'a> CreateAgent<'a> {
     }
 }
 
+call_settings!(CreateAgent);
 /// A call to [`Client::get_agent`](super::Client::get_agent): `GET /agents/{agentName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -327,27 +283,6 @@ impl<'a> GetAgent<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -366,11 +301,7 @@ impl<'a> GetAgent<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Agent>, Error<responses::GetAgentError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Agent, responses::GetAgentError> {
         self.client
             .runtime
             .call(
@@ -395,6 +326,7 @@ impl<'a> GetAgent<'a> {
     }
 }
 
+call_settings!(GetAgent);
 /// A call to [`Client::update_agent`](super::Client::update_agent): `PUT /agents/{agentName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -420,27 +352,6 @@ impl<'a> UpdateAgent<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -462,9 +373,7 @@ impl<'a> UpdateAgent<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Agent>, Error<responses::UpdateAgentError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Agent, responses::UpdateAgentError> {
         self.client
             .runtime
             .call(
@@ -501,6 +410,7 @@ impl<'a> UpdateAgent<'a> {
     }
 }
 
+call_settings!(UpdateAgent);
 /// A call to [`Client::delete_agent`](super::Client::delete_agent): `DELETE /agents/{agentName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -518,27 +428,6 @@ impl<'a> DeleteAgent<'a> {
             agent_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -560,9 +449,7 @@ impl<'a> DeleteAgent<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Agent>, Error<responses::DeleteAgentError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Agent, responses::DeleteAgentError> {
         self.client
             .runtime
             .call(
@@ -596,6 +483,7 @@ impl<'a> DeleteAgent<'a> {
     }
 }
 
+call_settings!(DeleteAgent);
 /// A call to [`Client::list_agent_revisions`](super::Client::list_agent_revisions): `GET /agents/{agentName}/revisions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -613,27 +501,6 @@ impl<'a> ListAgentRevisions<'a> {
             agent_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -655,12 +522,11 @@ impl<'a> ListAgentRevisions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::RevisionMetadata>>,
-            Error<responses::ListAgentRevisionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::RevisionMetadata>,
+        responses::ListAgentRevisionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -674,6 +540,7 @@ impl<'a> ListAgentRevisions<'a> {
     }
 }
 
+call_settings!(ListAgentRevisions);
 /// A call to [`Client::list_applications`](super::Client::list_applications): `GET /applications`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -757,27 +624,6 @@ impl<'a> ListApplications<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -802,12 +648,7 @@ impl<'a> ListApplications<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ApplicationList>,
-            Error<responses::ListApplicationsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::ApplicationList, responses::ListApplicationsError> {
         self.client
             .runtime
             .call(
@@ -875,6 +716,7 @@ impl<'a> ListApplications<'a> {
     }
 }
 
+call_settings!(ListApplications);
 /// A call to [`Client::create_application`](super::Client::create_application): `POST /applications`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -892,27 +734,6 @@ impl<'a> CreateApplication<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -935,12 +756,7 @@ impl<'a> CreateApplication<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Application>,
-            Error<responses::CreateApplicationError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Application, responses::CreateApplicationError> {
         self.client
             .runtime
             .call(
@@ -986,6 +802,7 @@ impl<'a> CreateApplication<'a> {
     }
 }
 
+call_settings!(CreateApplication);
 /// A call to [`Client::get_application`](super::Client::get_application): `GET /applications/{applicationName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1003,27 +820,6 @@ impl<'a> GetApplication<'a> {
             application_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -1048,12 +844,7 @@ impl<'a> GetApplication<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Application>,
-            Error<responses::GetApplicationError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Application, responses::GetApplicationError> {
         self.client
             .runtime
             .call(
@@ -1092,6 +883,7 @@ impl<'a> GetApplication<'a> {
     }
 }
 
+call_settings!(GetApplication);
 /// A call to [`Client::update_application`](super::Client::update_application): `PUT /applications/{applicationName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1115,27 +907,6 @@ impl<'a> UpdateApplication<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -1162,12 +933,7 @@ impl<'a> UpdateApplication<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Application>,
-            Error<responses::UpdateApplicationError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Application, responses::UpdateApplicationError> {
         self.client
             .runtime
             .call(
@@ -1213,6 +979,7 @@ impl<'a> UpdateApplication<'a> {
     }
 }
 
+call_settings!(UpdateApplication);
 /// A call to [`Client::delete_application`](super::Client::delete_application): `DELETE /applications/{applicationName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1230,27 +997,6 @@ impl<'a> DeleteApplication<'a> {
             application_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -1275,12 +1021,7 @@ impl<'a> DeleteApplication<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Application>,
-            Error<responses::DeleteApplicationError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Application, responses::DeleteApplicationError> {
         self.client
             .runtime
             .call(
@@ -1320,6 +1061,7 @@ impl<'a> DeleteApplication<'a> {
     }
 }
 
+call_settings!(DeleteApplication);
 /// A call to [`Client::create_application_custom_domain`](super::Client::create_application_custom_domain): `POST /applications/{applicationName}/customdomains`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1343,27 +1085,6 @@ impl<'a> CreateApplicationCustomDomain<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -1390,12 +1111,11 @@ impl<'a> CreateApplicationCustomDomain<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CustomDomain>,
-            Error<responses::CreateApplicationCustomDomainError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::CustomDomain,
+        responses::CreateApplicationCustomDomainError,
+    > {
         self.client
             .runtime
             .call(
@@ -1409,6 +1129,7 @@ impl<'a> CreateApplicationCustomDomain<'a> {
     }
 }
 
+call_settings!(CreateApplicationCustomDomain);
 /// A call to [`Client::list_application_revisions`](super::Client::list_application_revisions): `GET /applications/{applicationName}/revisions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1426,27 +1147,6 @@ impl<'a> ListApplicationRevisions<'a> {
             application_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -1471,12 +1171,11 @@ impl<'a> ListApplicationRevisions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::AppRevision>>,
-            Error<responses::ListApplicationRevisionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::AppRevision>,
+        responses::ListApplicationRevisionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -1490,6 +1189,7 @@ impl<'a> ListApplicationRevisions<'a> {
     }
 }
 
+call_settings!(ListApplicationRevisions);
 /// A call to [`Client::get_changelog`](super::Client::get_changelog): `GET /changelog`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1507,27 +1207,6 @@ impl<'a> GetChangelog<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -1539,12 +1218,7 @@ impl<'a> GetChangelog<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ChangelogResponse>,
-            Error<responses::GetChangelogError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::ChangelogResponse, responses::GetChangelogError> {
         self.client
             .runtime
             .call(
@@ -1558,6 +1232,7 @@ impl<'a> GetChangelog<'a> {
     }
 }
 
+call_settings!(GetChangelog);
 /// A call to [`Client::get_configuration`](super::Client::get_configuration): `GET /configuration`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1573,27 +1248,6 @@ impl<'a> GetConfiguration<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -1614,12 +1268,7 @@ impl<'a> GetConfiguration<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Configuration>,
-            Error<responses::GetConfigurationError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Configuration, responses::GetConfigurationError> {
         self.client
             .runtime
             .call(
@@ -1633,6 +1282,7 @@ impl<'a> GetConfiguration<'a> {
     }
 }
 
+call_settings!(GetConfiguration);
 /// A call to [`Client::list_custom_domains`](super::Client::list_custom_domains): `GET /customdomains`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1648,27 +1298,6 @@ impl<'a> ListCustomDomains<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -1689,12 +1318,11 @@ impl<'a> ListCustomDomains<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::CustomDomain>>,
-            Error<responses::ListCustomDomainsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::CustomDomain>,
+        responses::ListCustomDomainsError,
+    > {
         self.client
             .runtime
             .call(
@@ -1708,6 +1336,7 @@ impl<'a> ListCustomDomains<'a> {
     }
 }
 
+call_settings!(ListCustomDomains);
 /// A call to [`Client::create_custom_domain`](super::Client::create_custom_domain): `POST /customdomains`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1725,27 +1354,6 @@ impl<'a> CreateCustomDomain<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -1768,12 +1376,7 @@ impl<'a> CreateCustomDomain<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CustomDomain>,
-            Error<responses::CreateCustomDomainError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::CustomDomain, responses::CreateCustomDomainError> {
         self.client
             .runtime
             .call(
@@ -1787,6 +1390,7 @@ impl<'a> CreateCustomDomain<'a> {
     }
 }
 
+call_settings!(CreateCustomDomain);
 /// A call to [`Client::get_custom_domain`](super::Client::get_custom_domain): `GET /customdomains/{domainName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1804,27 +1408,6 @@ impl<'a> GetCustomDomain<'a> {
             domain_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -1846,12 +1429,7 @@ impl<'a> GetCustomDomain<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CustomDomain>,
-            Error<responses::GetCustomDomainError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::CustomDomain, responses::GetCustomDomainError> {
         self.client
             .runtime
             .call(
@@ -1865,6 +1443,7 @@ impl<'a> GetCustomDomain<'a> {
     }
 }
 
+call_settings!(GetCustomDomain);
 /// A call to [`Client::update_custom_domain`](super::Client::update_custom_domain): `PUT /customdomains/{domainName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1890,27 +1469,6 @@ impl<'a> UpdateCustomDomain<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -1932,12 +1490,7 @@ impl<'a> UpdateCustomDomain<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CustomDomain>,
-            Error<responses::UpdateCustomDomainError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::CustomDomain, responses::UpdateCustomDomainError> {
         self.client
             .runtime
             .call(
@@ -1951,6 +1504,7 @@ impl<'a> UpdateCustomDomain<'a> {
     }
 }
 
+call_settings!(UpdateCustomDomain);
 /// A call to [`Client::delete_custom_domain`](super::Client::delete_custom_domain): `DELETE /customdomains/{domainName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1968,27 +1522,6 @@ impl<'a> DeleteCustomDomain<'a> {
             domain_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -2010,12 +1543,7 @@ impl<'a> DeleteCustomDomain<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CustomDomain>,
-            Error<responses::DeleteCustomDomainError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::CustomDomain, responses::DeleteCustomDomainError> {
         self.client
             .runtime
             .call(
@@ -2029,6 +1557,7 @@ impl<'a> DeleteCustomDomain<'a> {
     }
 }
 
+call_settings!(DeleteCustomDomain);
 /// A call to [`Client::list_custom_domain_shares`](super::Client::list_custom_domain_shares): `GET /customdomains/{domainName}/share`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2046,27 +1575,6 @@ impl<'a> ListCustomDomainShares<'a> {
             domain_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -2088,12 +1596,11 @@ impl<'a> ListCustomDomainShares<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::CustomDomainShareTarget>>,
-            Error<responses::ListCustomDomainSharesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::CustomDomainShareTarget>,
+        responses::ListCustomDomainSharesError,
+    > {
         self.client
             .runtime
             .call(
@@ -2113,6 +1620,7 @@ impl<'a> ListCustomDomainShares<'a> {
     }
 }
 
+call_settings!(ListCustomDomainShares);
 /// A call to [`Client::share_custom_domain`](super::Client::share_custom_domain): `POST /customdomains/{domainName}/share`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2138,27 +1646,6 @@ impl<'a> ShareCustomDomain<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -2180,12 +1667,7 @@ impl<'a> ShareCustomDomain<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CustomDomain>,
-            Error<responses::ShareCustomDomainError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::CustomDomain, responses::ShareCustomDomainError> {
         self.client
             .runtime
             .call(
@@ -2210,6 +1692,7 @@ impl<'a> ShareCustomDomain<'a> {
     }
 }
 
+call_settings!(ShareCustomDomain);
 /// A call to [`Client::unshare_custom_domain`](super::Client::unshare_custom_domain): `DELETE /customdomains/{domainName}/share/{targetWorkspace}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2235,27 +1718,6 @@ impl<'a> UnshareCustomDomain<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -2279,12 +1741,7 @@ impl<'a> UnshareCustomDomain<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CustomDomain>,
-            Error<responses::UnshareCustomDomainError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::CustomDomain, responses::UnshareCustomDomainError> {
         self.client
             .runtime
             .call(
@@ -2303,6 +1760,7 @@ impl<'a> UnshareCustomDomain<'a> {
     }
 }
 
+call_settings!(UnshareCustomDomain);
 /// A call to [`Client::verify_custom_domain`](super::Client::verify_custom_domain): `POST /customdomains/{domainName}/verify`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2320,27 +1778,6 @@ impl<'a> VerifyCustomDomain<'a> {
             domain_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -2362,12 +1799,7 @@ impl<'a> VerifyCustomDomain<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CustomDomain>,
-            Error<responses::VerifyCustomDomainError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::CustomDomain, responses::VerifyCustomDomainError> {
         self.client
             .runtime
             .call(
@@ -2381,6 +1813,7 @@ impl<'a> VerifyCustomDomain<'a> {
     }
 }
 
+call_settings!(VerifyCustomDomain);
 /// A call to [`Client::list_drives`](super::Client::list_drives): `GET /drives`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2475,27 +1908,6 @@ impl<'a> ListDrives<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -2521,9 +1933,7 @@ impl<'a> ListDrives<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::DriveList>, Error<responses::ListDrivesError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::DriveList, responses::ListDrivesError> {
         self.client
             .runtime
             .call(
@@ -2570,6 +1980,7 @@ impl<'a> ListDrives<'a> {
     }
 }
 
+call_settings!(ListDrives);
 /// A call to [`Client::create_drive`](super::Client::create_drive): `POST /drives`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2587,27 +1998,6 @@ impl<'a> CreateDrive<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -2630,9 +2020,7 @@ impl<'a> CreateDrive<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Drive>, Error<responses::CreateDriveError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Drive, responses::CreateDriveError> {
         self.client
             .runtime
             .call(
@@ -2647,6 +2035,7 @@ impl<'a> CreateDrive<'a> {
     }
 }
 
+call_settings!(CreateDrive);
 /// A call to [`Client::get_drive`](super::Client::get_drive): `GET /drives/{driveName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2666,27 +2055,6 @@ impl<'a> GetDrive<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -2704,11 +2072,7 @@ impl<'a> GetDrive<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Drive>, Error<responses::GetDriveError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Drive, responses::GetDriveError> {
         self.client
             .runtime
             .call(
@@ -2724,6 +2088,7 @@ impl<'a> GetDrive<'a> {
     }
 }
 
+call_settings!(GetDrive);
 /// A call to [`Client::update_drive`](super::Client::update_drive): `PUT /drives/{driveName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2749,27 +2114,6 @@ impl<'a> UpdateDrive<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -2791,9 +2135,7 @@ impl<'a> UpdateDrive<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Drive>, Error<responses::UpdateDriveError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Drive, responses::UpdateDriveError> {
         self.client
             .runtime
             .call(
@@ -2809,6 +2151,7 @@ impl<'a> UpdateDrive<'a> {
     }
 }
 
+call_settings!(UpdateDrive);
 /// A call to [`Client::delete_drive`](super::Client::delete_drive): `DELETE /drives/{driveName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2826,27 +2169,6 @@ impl<'a> DeleteDrive<'a> {
             drive_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -2868,12 +2190,7 @@ impl<'a> DeleteDrive<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::DeleteDriveResponse>,
-            Error<responses::DeleteDriveError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::DeleteDriveResponse, responses::DeleteDriveError> {
         self.client
             .runtime
             .call(
@@ -2889,6 +2206,7 @@ impl<'a> DeleteDrive<'a> {
     }
 }
 
+call_settings!(DeleteDrive);
 /// A call to [`Client::create_drive_access_token`](super::Client::create_drive_access_token): `POST /drives/{driveName}/access-token`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -2906,27 +2224,6 @@ impl<'a> CreateDriveAccessToken<'a> {
             drive_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -2948,12 +2245,11 @@ impl<'a> CreateDriveAccessToken<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CreateDriveAccessTokenResponse>,
-            Error<responses::CreateDriveAccessTokenError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::CreateDriveAccessTokenResponse,
+        responses::CreateDriveAccessTokenError,
+    > {
         self.client
             .runtime
             .call(
@@ -2985,6 +2281,7 @@ impl<'a> CreateDriveAccessToken<'a> {
     }
 }
 
+call_settings!(CreateDriveAccessToken);
 /// A call to [`Client::get_drive_by_external_id`](super::Client::get_drive_by_external_id): `GET /drives/by-external-id/{externalId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3002,27 +2299,6 @@ impl<'a> GetDriveByExternalId<'a> {
             external_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -3044,12 +2320,7 @@ impl<'a> GetDriveByExternalId<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Drive>,
-            Error<responses::GetDriveByExternalIdError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Drive, responses::GetDriveByExternalIdError> {
         self.client
             .runtime
             .call(
@@ -3089,6 +2360,7 @@ impl<'a> GetDriveByExternalId<'a> {
     }
 }
 
+call_settings!(GetDriveByExternalId);
 /// A call to [`Client::get_drive_jwks`](super::Client::get_drive_jwks): `GET /drives/jwks.json`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3106,27 +2378,6 @@ impl<'a> GetDriveJwks<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -3141,12 +2392,11 @@ impl<'a> GetDriveJwks<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::GetDriveJwksResponse>,
-            Error<responses::GetDriveJwksError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::GetDriveJwksResponse,
+        responses::GetDriveJwksError,
+    > {
         self.client
             .runtime
             .call(
@@ -3160,6 +2410,7 @@ impl<'a> GetDriveJwks<'a> {
     }
 }
 
+call_settings!(GetDriveJwks);
 /// A call to [`Client::list_all_egress_gateways`](super::Client::list_all_egress_gateways): `GET /egressgateways`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3175,27 +2426,6 @@ impl<'a> ListAllEgressGateways<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -3216,12 +2446,11 @@ impl<'a> ListAllEgressGateways<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::EgressGateway>>,
-            Error<responses::ListAllEgressGatewaysError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::EgressGateway>,
+        responses::ListAllEgressGatewaysError,
+    > {
         self.client
             .runtime
             .call(
@@ -3235,6 +2464,7 @@ impl<'a> ListAllEgressGateways<'a> {
     }
 }
 
+call_settings!(ListAllEgressGateways);
 /// A call to [`Client::get_egress_gateway_usage`](super::Client::get_egress_gateway_usage): `GET /egressgateways/usage`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3250,27 +2480,6 @@ impl<'a> GetEgressGatewayUsage<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -3291,12 +2500,11 @@ impl<'a> GetEgressGatewayUsage<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::EgressGatewayUsage>,
-            Error<responses::GetEgressGatewayUsageError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::EgressGatewayUsage,
+        responses::GetEgressGatewayUsageError,
+    > {
         self.client
             .runtime
             .call(
@@ -3310,6 +2518,7 @@ impl<'a> GetEgressGatewayUsage<'a> {
     }
 }
 
+call_settings!(GetEgressGatewayUsage);
 /// A call to [`Client::list_all_egress_i_ps`](super::Client::list_all_egress_i_ps): `GET /egressips`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3325,27 +2534,6 @@ impl<'a> ListAllEgressIPs<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -3366,12 +2554,7 @@ impl<'a> ListAllEgressIPs<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::EgressIp>>,
-            Error<responses::ListAllEgressIPsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, Vec<types::EgressIp>, responses::ListAllEgressIPsError> {
         self.client
             .runtime
             .call(
@@ -3385,6 +2568,7 @@ impl<'a> ListAllEgressIPs<'a> {
     }
 }
 
+call_settings!(ListAllEgressIPs);
 /// A call to [`Client::get_workspace_features`](super::Client::get_workspace_features): `GET /features`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3400,27 +2584,6 @@ impl<'a> GetWorkspaceFeatures<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -3441,12 +2604,11 @@ impl<'a> GetWorkspaceFeatures<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::GetWorkspaceFeaturesResponse>,
-            Error<responses::GetWorkspaceFeaturesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::GetWorkspaceFeaturesResponse,
+        responses::GetWorkspaceFeaturesError,
+    > {
         self.client
             .runtime
             .call(
@@ -3480,6 +2642,7 @@ impl<'a> GetWorkspaceFeatures<'a> {
     }
 }
 
+call_settings!(GetWorkspaceFeatures);
 /// A call to [`Client::test_feature_flag`](super::Client::test_feature_flag): `GET /features/{featureKey}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3510,27 +2673,6 @@ impl<'a> TestFeatureFlag<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -3551,12 +2693,11 @@ impl<'a> TestFeatureFlag<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::TestFeatureFlagResponse>,
-            Error<responses::TestFeatureFlagError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::TestFeatureFlagResponse,
+        responses::TestFeatureFlagError,
+    > {
         self.client
             .runtime
             .call(
@@ -3588,6 +2729,7 @@ impl<'a> TestFeatureFlag<'a> {
     }
 }
 
+call_settings!(TestFeatureFlag);
 /// A call to [`Client::list_functions`](super::Client::list_functions): `GET /functions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3671,27 +2813,6 @@ impl<'a> ListFunctions<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -3716,12 +2837,7 @@ impl<'a> ListFunctions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::FunctionList>,
-            Error<responses::ListFunctionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::FunctionList, responses::ListFunctionsError> {
         self.client
             .runtime
             .call(
@@ -3788,6 +2904,7 @@ impl<'a> ListFunctions<'a> {
     }
 }
 
+call_settings!(ListFunctions);
 /// A call to [`Client::create_function`](super::Client::create_function): `POST /functions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3805,27 +2922,6 @@ impl<'a> CreateFunction<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -3848,9 +2944,7 @@ impl<'a> CreateFunction<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Function>, Error<responses::CreateFunctionError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Function, responses::CreateFunctionError> {
         self.client
             .runtime
             .call(
@@ -3895,6 +2989,7 @@ impl<'a> CreateFunction<'a> {
     }
 }
 
+call_settings!(CreateFunction);
 /// A call to [`Client::get_function`](super::Client::get_function): `GET /functions/{functionName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -3925,27 +3020,6 @@ impl<'a> GetFunction<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -3966,9 +3040,7 @@ impl<'a> GetFunction<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Function>, Error<responses::GetFunctionError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Function, responses::GetFunctionError> {
         self.client
             .runtime
             .call(
@@ -4002,6 +3074,7 @@ impl<'a> GetFunction<'a> {
     }
 }
 
+call_settings!(GetFunction);
 /// A call to [`Client::update_function`](super::Client::update_function): `PUT /functions/{functionName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4027,27 +3100,6 @@ impl<'a> UpdateFunction<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -4069,9 +3121,7 @@ impl<'a> UpdateFunction<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Function>, Error<responses::UpdateFunctionError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Function, responses::UpdateFunctionError> {
         self.client
             .runtime
             .call(
@@ -4116,6 +3166,7 @@ impl<'a> UpdateFunction<'a> {
     }
 }
 
+call_settings!(UpdateFunction);
 /// A call to [`Client::delete_function`](super::Client::delete_function): `DELETE /functions/{functionName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4133,27 +3184,6 @@ impl<'a> DeleteFunction<'a> {
             function_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -4175,9 +3205,7 @@ impl<'a> DeleteFunction<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Function>, Error<responses::DeleteFunctionError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Function, responses::DeleteFunctionError> {
         self.client
             .runtime
             .call(
@@ -4216,6 +3244,7 @@ impl<'a> DeleteFunction<'a> {
     }
 }
 
+call_settings!(DeleteFunction);
 /// A call to [`Client::list_function_revisions`](super::Client::list_function_revisions): `GET /functions/{functionName}/revisions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4233,27 +3262,6 @@ impl<'a> ListFunctionRevisions<'a> {
             function_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -4275,12 +3283,11 @@ impl<'a> ListFunctionRevisions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::RevisionMetadata>>,
-            Error<responses::ListFunctionRevisionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::RevisionMetadata>,
+        responses::ListFunctionRevisionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -4294,6 +3301,7 @@ impl<'a> ListFunctionRevisions<'a> {
     }
 }
 
+call_settings!(ListFunctionRevisions);
 /// A call to [`Client::list_images`](super::Client::list_images): `GET /images`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4309,27 +3317,6 @@ impl<'a> ListImages<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -4350,9 +3337,7 @@ impl<'a> ListImages<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<Vec<types::Image>>, Error<responses::ListImagesError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, Vec<types::Image>, responses::ListImagesError> {
         self.client
             .runtime
             .call(
@@ -4366,6 +3351,7 @@ impl<'a> ListImages<'a> {
     }
 }
 
+call_settings!(ListImages);
 /// A call to [`Client::create_image`](super::Client::create_image): `POST /images`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4383,27 +3369,6 @@ impl<'a> CreateImage<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -4426,12 +3391,7 @@ impl<'a> CreateImage<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CreateImageResponse>,
-            Error<responses::CreateImageError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::CreateImageResponse, responses::CreateImageError> {
         self.client
             .runtime
             .call(
@@ -4446,6 +3406,7 @@ impl<'a> CreateImage<'a> {
     }
 }
 
+call_settings!(CreateImage);
 /// A call to [`Client::cleanup_images`](super::Client::cleanup_images): `DELETE /images`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4461,27 +3422,6 @@ impl<'a> CleanupImages<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -4502,12 +3442,11 @@ impl<'a> CleanupImages<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CleanupImagesResponse>,
-            Error<responses::CleanupImagesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::CleanupImagesResponse,
+        responses::CleanupImagesError,
+    > {
         self.client
             .runtime
             .call(
@@ -4521,6 +3460,7 @@ impl<'a> CleanupImages<'a> {
     }
 }
 
+call_settings!(CleanupImages);
 /// A call to [`Client::get_image`](super::Client::get_image): `GET /images/{resourceType}/{imageName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4546,27 +3486,6 @@ impl<'a> GetImage<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -4585,11 +3504,7 @@ impl<'a> GetImage<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Image>, Error<responses::GetImageError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Image, responses::GetImageError> {
         self.client
             .runtime
             .call(
@@ -4603,6 +3518,7 @@ impl<'a> GetImage<'a> {
     }
 }
 
+call_settings!(GetImage);
 /// A call to [`Client::delete_image`](super::Client::delete_image): `DELETE /images/{resourceType}/{imageName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4628,27 +3544,6 @@ impl<'a> DeleteImage<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -4669,9 +3564,7 @@ impl<'a> DeleteImage<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Image>, Error<responses::DeleteImageError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Image, responses::DeleteImageError> {
         self.client
             .runtime
             .call(
@@ -4687,6 +3580,7 @@ impl<'a> DeleteImage<'a> {
     }
 }
 
+call_settings!(DeleteImage);
 /// A call to [`Client::list_image_shares`](super::Client::list_image_shares): `GET /images/{resourceType}/{imageName}/share`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4712,27 +3606,6 @@ impl<'a> ListImageShares<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -4753,12 +3626,11 @@ impl<'a> ListImageShares<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::ImageShareTarget>>,
-            Error<responses::ListImageSharesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::ImageShareTarget>,
+        responses::ListImageSharesError,
+    > {
         self.client
             .runtime
             .call(
@@ -4773,6 +3645,7 @@ impl<'a> ListImageShares<'a> {
     }
 }
 
+call_settings!(ListImageShares);
 /// A call to [`Client::share_image`](super::Client::share_image): `POST /images/{resourceType}/{imageName}/share`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4801,27 +3674,6 @@ impl<'a> ShareImage<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -4844,12 +3696,7 @@ impl<'a> ShareImage<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<responses::ShareImageSuccess>,
-            Error<responses::ShareImageError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, responses::ShareImageSuccess, responses::ShareImageError> {
         self.client
             .runtime
             .call(
@@ -4867,6 +3714,7 @@ impl<'a> ShareImage<'a> {
     }
 }
 
+call_settings!(ShareImage);
 /// A call to [`Client::unshare_image`](super::Client::unshare_image): `DELETE /images/{resourceType}/{imageName}/share/{targetWorkspace}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4895,27 +3743,6 @@ impl<'a> UnshareImage<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -4942,9 +3769,7 @@ impl<'a> UnshareImage<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Image>, Error<responses::UnshareImageError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Image, responses::UnshareImageError> {
         self.client
             .runtime
             .call(
@@ -4959,6 +3784,7 @@ impl<'a> UnshareImage<'a> {
     }
 }
 
+call_settings!(UnshareImage);
 /// A call to [`Client::delete_image_tag`](super::Client::delete_image_tag): `DELETE /images/{resourceType}/{imageName}/tags/{tagName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -4987,27 +3813,6 @@ impl<'a> DeleteImageTag<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -5029,9 +3834,7 @@ impl<'a> DeleteImageTag<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Image>, Error<responses::DeleteImageTagError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Image, responses::DeleteImageTagError> {
         self.client
             .runtime
             .call(
@@ -5049,6 +3852,7 @@ impl<'a> DeleteImageTag<'a> {
     }
 }
 
+call_settings!(DeleteImageTag);
 /// A call to [`Client::get_integration`](super::Client::get_integration): `GET /integrations/{integrationName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5066,27 +3870,6 @@ impl<'a> GetIntegration<'a> {
             integration_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -5111,12 +3894,7 @@ impl<'a> GetIntegration<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Integration>,
-            Error<responses::GetIntegrationError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Integration, responses::GetIntegrationError> {
         self.client
             .runtime
             .call(
@@ -5130,6 +3908,7 @@ impl<'a> GetIntegration<'a> {
     }
 }
 
+call_settings!(GetIntegration);
 /// A call to [`Client::list_integration_connections`](super::Client::list_integration_connections): `GET /integrations/connections`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5145,27 +3924,6 @@ impl<'a> ListIntegrationConnections<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -5186,12 +3944,11 @@ impl<'a> ListIntegrationConnections<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::IntegrationConnection>>,
-            Error<responses::ListIntegrationConnectionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::IntegrationConnection>,
+        responses::ListIntegrationConnectionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -5229,6 +3986,7 @@ impl<'a> ListIntegrationConnections<'a> {
     }
 }
 
+call_settings!(ListIntegrationConnections);
 /// A call to [`Client::create_integration_connection`](super::Client::create_integration_connection): `POST /integrations/connections`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5246,27 +4004,6 @@ impl<'a> CreateIntegrationConnection<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -5289,12 +4026,11 @@ impl<'a> CreateIntegrationConnection<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::IntegrationConnection>,
-            Error<responses::CreateIntegrationConnectionError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::IntegrationConnection,
+        responses::CreateIntegrationConnectionError,
+    > {
         self.client
             .runtime
             .call(
@@ -5348,6 +4084,7 @@ impl<'a> CreateIntegrationConnection<'a> {
     }
 }
 
+call_settings!(CreateIntegrationConnection);
 /// A call to [`Client::get_integration_connection`](super::Client::get_integration_connection): `GET /integrations/connections/{connectionName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5365,27 +4102,6 @@ impl<'a> GetIntegrationConnection<'a> {
             connection_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -5410,12 +4126,11 @@ impl<'a> GetIntegrationConnection<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::IntegrationConnection>,
-            Error<responses::GetIntegrationConnectionError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::IntegrationConnection,
+        responses::GetIntegrationConnectionError,
+    > {
         self.client
             .runtime
             .call(
@@ -5461,6 +4176,7 @@ impl<'a> GetIntegrationConnection<'a> {
     }
 }
 
+call_settings!(GetIntegrationConnection);
 /// A call to [`Client::update_integration_connection`](super::Client::update_integration_connection): `PUT /integrations/connections/{connectionName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5484,27 +4200,6 @@ impl<'a> UpdateIntegrationConnection<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -5531,12 +4226,11 @@ impl<'a> UpdateIntegrationConnection<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::IntegrationConnection>,
-            Error<responses::UpdateIntegrationConnectionError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::IntegrationConnection,
+        responses::UpdateIntegrationConnectionError,
+    > {
         self.client
             .runtime
             .call(
@@ -5590,6 +4284,7 @@ impl<'a> UpdateIntegrationConnection<'a> {
     }
 }
 
+call_settings!(UpdateIntegrationConnection);
 /// A call to [`Client::delete_integration_connection`](super::Client::delete_integration_connection): `DELETE /integrations/connections/{connectionName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5607,27 +4302,6 @@ impl<'a> DeleteIntegrationConnection<'a> {
             connection_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -5652,12 +4326,11 @@ impl<'a> DeleteIntegrationConnection<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::IntegrationConnection>,
-            Error<responses::DeleteIntegrationConnectionError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::IntegrationConnection,
+        responses::DeleteIntegrationConnectionError,
+    > {
         self.client
             .runtime
             .call(
@@ -5711,6 +4384,7 @@ impl<'a> DeleteIntegrationConnection<'a> {
     }
 }
 
+call_settings!(DeleteIntegrationConnection);
 /// A call to [`Client::get_integration_connection_model_endpoint_configurations`](super::Client::get_integration_connection_model_endpoint_configurations): `GET /integrations/connections/{connectionName}/endpointConfigurations`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5728,27 +4402,6 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
             connection_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -5775,12 +4428,11 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<()>,
-            Error<responses::GetIntegrationConnectionModelEndpointConfigurationsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        (),
+        responses::GetIntegrationConnectionModelEndpointConfigurationsError,
+    > {
         self.client
             .runtime
             .call(
@@ -5794,6 +4446,7 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
     }
 }
 
+call_settings!(GetIntegrationConnectionModelEndpointConfigurations);
 /// A call to [`Client::list_integration_connection_models`](super::Client::list_integration_connection_models): `GET /integrations/connections/{connectionName}/models`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5811,27 +4464,6 @@ impl<'a> ListIntegrationConnectionModels<'a> {
             connection_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -5856,12 +4488,7 @@ impl<'a> ListIntegrationConnectionModels<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<()>,
-            Error<responses::ListIntegrationConnectionModelsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, (), responses::ListIntegrationConnectionModelsError> {
         self.client
             .runtime
             .call(
@@ -5875,6 +4502,7 @@ impl<'a> ListIntegrationConnectionModels<'a> {
     }
 }
 
+call_settings!(ListIntegrationConnectionModels);
 /// A call to [`Client::get_integration_connection_model`](super::Client::get_integration_connection_model): `GET /integrations/connections/{connectionName}/models/{modelId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -5898,27 +4526,6 @@ impl<'a> GetIntegrationConnectionModel<'a> {
             model_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -5946,12 +4553,7 @@ impl<'a> GetIntegrationConnectionModel<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<()>,
-            Error<responses::GetIntegrationConnectionModelError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, (), responses::GetIntegrationConnectionModelError> {
         self.client
             .runtime
             .call(
@@ -5965,6 +4567,7 @@ impl<'a> GetIntegrationConnectionModel<'a> {
     }
 }
 
+call_settings!(GetIntegrationConnectionModel);
 /// A call to [`Client::list_jobs`](super::Client::list_jobs): `GET /jobs`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6048,27 +4651,6 @@ impl<'a> ListJobs<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -6091,11 +4673,7 @@ impl<'a> ListJobs<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::JobList>, Error<responses::ListJobsError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::JobList, responses::ListJobsError> {
         self.client
             .runtime
             .call(
@@ -6139,6 +4717,7 @@ impl<'a> ListJobs<'a> {
     }
 }
 
+call_settings!(ListJobs);
 /// A call to [`Client::create_job`](super::Client::create_job): `POST /jobs`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6156,27 +4735,6 @@ impl<'a> CreateJob<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -6197,11 +4755,7 @@ impl<'a> CreateJob<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Job>, Error<responses::CreateJobError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Job, responses::CreateJobError> {
         self.client
             .runtime
             .call(
@@ -6215,6 +4769,7 @@ impl<'a> CreateJob<'a> {
     }
 }
 
+call_settings!(CreateJob);
 /// A call to [`Client::get_job`](super::Client::get_job): `GET /jobs/{jobId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6245,27 +4800,6 @@ impl<'a> GetJob<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -6284,11 +4818,7 @@ impl<'a> GetJob<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Job>, Error<responses::GetJobError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Job, responses::GetJobError> {
         self.client
             .runtime
             .call(
@@ -6302,6 +4832,7 @@ impl<'a> GetJob<'a> {
     }
 }
 
+call_settings!(GetJob);
 /// A call to [`Client::update_job`](super::Client::update_job): `PUT /jobs/{jobId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6323,27 +4854,6 @@ impl<'a> UpdateJob<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -6363,11 +4873,7 @@ impl<'a> UpdateJob<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Job>, Error<responses::UpdateJobError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Job, responses::UpdateJobError> {
         self.client
             .runtime
             .call(
@@ -6381,6 +4887,7 @@ impl<'a> UpdateJob<'a> {
     }
 }
 
+call_settings!(UpdateJob);
 /// A call to [`Client::delete_job`](super::Client::delete_job): `DELETE /jobs/{jobId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6400,27 +4907,6 @@ impl<'a> DeleteJob<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -6438,11 +4924,7 @@ impl<'a> DeleteJob<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Job>, Error<responses::DeleteJobError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Job, responses::DeleteJobError> {
         self.client
             .runtime
             .call(
@@ -6456,6 +4938,7 @@ impl<'a> DeleteJob<'a> {
     }
 }
 
+call_settings!(DeleteJob);
 /// A call to [`Client::list_job_executions`](super::Client::list_job_executions): `GET /jobs/{jobId}/executions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6530,27 +5013,6 @@ impl<'a> ListJobExecutions<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -6575,12 +5037,11 @@ impl<'a> ListJobExecutions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::JobExecutionList>,
-            Error<responses::ListJobExecutionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::JobExecutionList,
+        responses::ListJobExecutionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -6641,6 +5102,7 @@ impl<'a> ListJobExecutions<'a> {
     }
 }
 
+call_settings!(ListJobExecutions);
 /// A call to [`Client::create_job_execution`](super::Client::create_job_execution): `POST /jobs/{jobId}/executions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6666,27 +5128,6 @@ impl<'a> CreateJobExecution<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -6708,12 +5149,11 @@ impl<'a> CreateJobExecution<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CreateJobExecutionOutput>,
-            Error<responses::CreateJobExecutionError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::CreateJobExecutionOutput,
+        responses::CreateJobExecutionError,
+    > {
         self.client
             .runtime
             .call(
@@ -6741,6 +5181,7 @@ impl<'a> CreateJobExecution<'a> {
     }
 }
 
+call_settings!(CreateJobExecution);
 /// A call to [`Client::get_job_execution`](super::Client::get_job_execution): `GET /jobs/{jobId}/executions/{executionId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6760,27 +5201,6 @@ impl<'a> GetJobExecution<'a> {
             execution_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -6803,12 +5223,7 @@ impl<'a> GetJobExecution<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::JobExecution>,
-            Error<responses::GetJobExecutionError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::JobExecution, responses::GetJobExecutionError> {
         self.client
             .runtime
             .call(
@@ -6832,6 +5247,7 @@ impl<'a> GetJobExecution<'a> {
     }
 }
 
+call_settings!(GetJobExecution);
 /// A call to [`Client::delete_job_execution`](super::Client::delete_job_execution): `DELETE /jobs/{jobId}/executions/{executionId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6851,27 +5267,6 @@ impl<'a> DeleteJobExecution<'a> {
             execution_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -6894,12 +5289,7 @@ impl<'a> DeleteJobExecution<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::JobExecution>,
-            Error<responses::DeleteJobExecutionError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::JobExecution, responses::DeleteJobExecutionError> {
         self.client
             .runtime
             .call(
@@ -6930,6 +5320,7 @@ impl<'a> DeleteJobExecution<'a> {
     }
 }
 
+call_settings!(DeleteJobExecution);
 /// A call to [`Client::list_job_execution_tasks`](super::Client::list_job_execution_tasks): `GET /jobs/{jobId}/executions/{executionId}/tasks`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -6995,27 +5386,6 @@ impl<'a> ListJobExecutionTasks<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -7040,12 +5410,11 @@ impl<'a> ListJobExecutionTasks<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::JobExecutionTaskList>,
-            Error<responses::ListJobExecutionTasksError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::JobExecutionTaskList,
+        responses::ListJobExecutionTasksError,
+    > {
         self.client
             .runtime
             .call(
@@ -7121,6 +5490,7 @@ impl<'a> ListJobExecutionTasks<'a> {
     }
 }
 
+call_settings!(ListJobExecutionTasks);
 /// A call to [`Client::list_job_revisions`](super::Client::list_job_revisions): `GET /jobs/{jobId}/revisions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -7138,27 +5508,6 @@ impl<'a> ListJobRevisions<'a> {
             job_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -7180,12 +5529,11 @@ impl<'a> ListJobRevisions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::RevisionMetadata>>,
-            Error<responses::ListJobRevisionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::RevisionMetadata>,
+        responses::ListJobRevisionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -7199,6 +5547,7 @@ impl<'a> ListJobRevisions<'a> {
     }
 }
 
+call_settings!(ListJobRevisions);
 /// A call to [`Client::list_locations`](super::Client::list_locations): `GET /locations`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -7214,27 +5563,6 @@ impl<'a> ListLocations<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -7255,12 +5583,11 @@ impl<'a> ListLocations<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::LocationResponse>>,
-            Error<responses::ListLocationsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::LocationResponse>,
+        responses::ListLocationsError,
+    > {
         self.client
             .runtime
             .call(
@@ -7274,6 +5601,7 @@ impl<'a> ListLocations<'a> {
     }
 }
 
+call_settings!(ListLocations);
 /// A call to [`Client::list_mcp_hub_definitions`](super::Client::list_mcp_hub_definitions): `GET /mcp/hub`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -7289,27 +5617,6 @@ impl<'a> ListMcpHubDefinitions<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -7330,12 +5637,11 @@ impl<'a> ListMcpHubDefinitions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::McpDefinition>>,
-            Error<responses::ListMcpHubDefinitionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::McpDefinition>,
+        responses::ListMcpHubDefinitionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -7349,6 +5655,7 @@ impl<'a> ListMcpHubDefinitions<'a> {
     }
 }
 
+call_settings!(ListMcpHubDefinitions);
 /// A call to [`Client::list_models`](super::Client::list_models): `GET /models`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -7432,27 +5739,6 @@ impl<'a> ListModels<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -7477,9 +5763,7 @@ impl<'a> ListModels<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::ModelList>, Error<responses::ListModelsError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::ModelList, responses::ListModelsError> {
         self.client
             .runtime
             .call(
@@ -7539,6 +5823,7 @@ impl<'a> ListModels<'a> {
     }
 }
 
+call_settings!(ListModels);
 /// A call to [`Client::create_model`](super::Client::create_model): `POST /models`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -7556,27 +5841,6 @@ impl<'a> CreateModel<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -7599,9 +5863,7 @@ impl<'a> CreateModel<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Model>, Error<responses::CreateModelError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Model, responses::CreateModelError> {
         self.client
             .runtime
             .call(
@@ -7638,6 +5900,7 @@ impl<'a> CreateModel<'a> {
     }
 }
 
+call_settings!(CreateModel);
 /// A call to [`Client::get_model`](super::Client::get_model): `GET /models/{modelName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -7657,27 +5920,6 @@ impl<'a> GetModel<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -7695,11 +5937,7 @@ impl<'a> GetModel<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Model>, Error<responses::GetModelError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Model, responses::GetModelError> {
         self.client
             .runtime
             .call(
@@ -7724,6 +5962,7 @@ impl<'a> GetModel<'a> {
     }
 }
 
+call_settings!(GetModel);
 /// A call to [`Client::update_model`](super::Client::update_model): `PUT /models/{modelName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -7749,27 +5988,6 @@ impl<'a> UpdateModel<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -7791,9 +6009,7 @@ impl<'a> UpdateModel<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Model>, Error<responses::UpdateModelError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Model, responses::UpdateModelError> {
         self.client
             .runtime
             .call(
@@ -7830,6 +6046,7 @@ impl<'a> UpdateModel<'a> {
     }
 }
 
+call_settings!(UpdateModel);
 /// A call to [`Client::delete_model`](super::Client::delete_model): `DELETE /models/{modelName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -7847,27 +6064,6 @@ impl<'a> DeleteModel<'a> {
             model_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -7889,9 +6085,7 @@ impl<'a> DeleteModel<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Model>, Error<responses::DeleteModelError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Model, responses::DeleteModelError> {
         self.client
             .runtime
             .call(
@@ -7925,6 +6119,7 @@ impl<'a> DeleteModel<'a> {
     }
 }
 
+call_settings!(DeleteModel);
 /// A call to [`Client::list_model_revisions`](super::Client::list_model_revisions): `GET /models/{modelName}/revisions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -7942,27 +6137,6 @@ impl<'a> ListModelRevisions<'a> {
             model_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -7984,12 +6158,11 @@ impl<'a> ListModelRevisions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::RevisionMetadata>>,
-            Error<responses::ListModelRevisionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::RevisionMetadata>,
+        responses::ListModelRevisionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -8003,6 +6176,7 @@ impl<'a> ListModelRevisions<'a> {
     }
 }
 
+call_settings!(ListModelRevisions);
 /// A call to [`Client::list_pending_image_shares`](super::Client::list_pending_image_shares): `GET /pending-image-shares`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8031,27 +6205,6 @@ impl<'a> ListPendingImageShares<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -8071,12 +6224,11 @@ impl<'a> ListPendingImageShares<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::PendingImageShareRender>>,
-            Error<responses::ListPendingImageSharesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::PendingImageShareRender>,
+        responses::ListPendingImageSharesError,
+    > {
         self.client
             .runtime
             .call(
@@ -8090,6 +6242,7 @@ impl<'a> ListPendingImageShares<'a> {
     }
 }
 
+call_settings!(ListPendingImageShares);
 /// A call to [`Client::accept_image_share`](super::Client::accept_image_share): `POST /pending-image-shares/{pendingShareId}/accept`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8120,27 +6273,6 @@ impl<'a> AcceptImageShare<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -8164,9 +6296,7 @@ impl<'a> AcceptImageShare<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Image>, Error<responses::AcceptImageShareError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Image, responses::AcceptImageShareError> {
         self.client
             .runtime
             .call(
@@ -8190,6 +6320,7 @@ impl<'a> AcceptImageShare<'a> {
     }
 }
 
+call_settings!(AcceptImageShare);
 /// A call to [`Client::decline_image_share`](super::Client::decline_image_share): `POST /pending-image-shares/{pendingShareId}/decline`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8207,27 +6338,6 @@ impl<'a> DeclineImageShare<'a> {
             pending_share_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -8250,11 +6360,7 @@ impl<'a> DeclineImageShare<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::DeclineImageShareError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::DeclineImageShareError> {
         self.client
             .runtime
             .call(
@@ -8274,6 +6380,7 @@ impl<'a> DeclineImageShare<'a> {
     }
 }
 
+call_settings!(DeclineImageShare);
 /// A call to [`Client::list_policies`](super::Client::list_policies): `GET /policies`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8346,27 +6453,6 @@ impl<'a> ListPolicies<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -8390,9 +6476,7 @@ impl<'a> ListPolicies<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::PolicyList>, Error<responses::ListPoliciesError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::PolicyList, responses::ListPoliciesError> {
         self.client
             .runtime
             .call(
@@ -8440,6 +6524,7 @@ impl<'a> ListPolicies<'a> {
     }
 }
 
+call_settings!(ListPolicies);
 /// A call to [`Client::create_policy`](super::Client::create_policy): `POST /policies`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8457,27 +6542,6 @@ impl<'a> CreatePolicy<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -8500,9 +6564,7 @@ impl<'a> CreatePolicy<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Policy>, Error<responses::CreatePolicyError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Policy, responses::CreatePolicyError> {
         self.client
             .runtime
             .call(
@@ -8516,6 +6578,7 @@ impl<'a> CreatePolicy<'a> {
     }
 }
 
+call_settings!(CreatePolicy);
 /// A call to [`Client::get_policy`](super::Client::get_policy): `GET /policies/{policyName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8535,27 +6598,6 @@ impl<'a> GetPolicy<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -8573,11 +6615,7 @@ impl<'a> GetPolicy<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Policy>, Error<responses::GetPolicyError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Policy, responses::GetPolicyError> {
         self.client
             .runtime
             .call(
@@ -8591,6 +6629,7 @@ impl<'a> GetPolicy<'a> {
     }
 }
 
+call_settings!(GetPolicy);
 /// A call to [`Client::update_policy`](super::Client::update_policy): `PUT /policies/{policyName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8616,27 +6655,6 @@ impl<'a> UpdatePolicy<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -8658,9 +6676,7 @@ impl<'a> UpdatePolicy<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Policy>, Error<responses::UpdatePolicyError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Policy, responses::UpdatePolicyError> {
         self.client
             .runtime
             .call(
@@ -8674,6 +6690,7 @@ impl<'a> UpdatePolicy<'a> {
     }
 }
 
+call_settings!(UpdatePolicy);
 /// A call to [`Client::delete_policy`](super::Client::delete_policy): `DELETE /policies/{policyName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8691,27 +6708,6 @@ impl<'a> DeletePolicy<'a> {
             policy_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -8733,9 +6729,7 @@ impl<'a> DeletePolicy<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Policy>, Error<responses::DeletePolicyError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Policy, responses::DeletePolicyError> {
         self.client
             .runtime
             .call(
@@ -8749,6 +6743,7 @@ impl<'a> DeletePolicy<'a> {
     }
 }
 
+call_settings!(DeletePolicy);
 /// A call to [`Client::get_policy_usages`](super::Client::get_policy_usages): `GET /policies/{policyName}/usages`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8766,27 +6761,6 @@ impl<'a> GetPolicyUsages<'a> {
             policy_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -8808,12 +6782,7 @@ impl<'a> GetPolicyUsages<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::PolicyUsages>,
-            Error<responses::GetPolicyUsagesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::PolicyUsages, responses::GetPolicyUsagesError> {
         self.client
             .runtime
             .call(
@@ -8827,6 +6796,7 @@ impl<'a> GetPolicyUsages<'a> {
     }
 }
 
+call_settings!(GetPolicyUsages);
 /// A call to [`Client::list_public_ips`](super::Client::list_public_ips): `GET /publicIps`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8855,27 +6825,6 @@ impl<'a> ListPublicIps<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -8895,9 +6844,7 @@ impl<'a> ListPublicIps<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::PublicIps>, Error<responses::ListPublicIpsError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::PublicIps, responses::ListPublicIpsError> {
         self.client
             .runtime
             .call(
@@ -8911,6 +6858,7 @@ impl<'a> ListPublicIps<'a> {
     }
 }
 
+call_settings!(ListPublicIps);
 /// A call to [`Client::list_sandbox_hub_definitions`](super::Client::list_sandbox_hub_definitions): `GET /sandbox/hub`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -8926,27 +6874,6 @@ impl<'a> ListSandboxHubDefinitions<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -8967,12 +6894,11 @@ impl<'a> ListSandboxHubDefinitions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::SandboxDefinition>>,
-            Error<responses::ListSandboxHubDefinitionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::SandboxDefinition>,
+        responses::ListSandboxHubDefinitionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -8986,6 +6912,7 @@ impl<'a> ListSandboxHubDefinitions<'a> {
     }
 }
 
+call_settings!(ListSandboxHubDefinitions);
 /// A call to [`Client::list_sandboxes`](super::Client::list_sandboxes): `GET /sandboxes`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -9091,27 +7018,6 @@ impl<'a> ListSandboxes<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -9138,12 +7044,7 @@ impl<'a> ListSandboxes<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxList>,
-            Error<responses::ListSandboxesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::SandboxList, responses::ListSandboxesError> {
         self.client
             .runtime
             .call(
@@ -9210,6 +7111,7 @@ impl<'a> ListSandboxes<'a> {
     }
 }
 
+call_settings!(ListSandboxes);
 /// A call to [`Client::create_sandbox`](super::Client::create_sandbox): `POST /sandboxes`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -9240,27 +7142,6 @@ impl<'a> CreateSandbox<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -9282,9 +7163,7 @@ impl<'a> CreateSandbox<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Sandbox, responses::CreateSandboxError> {
         self.client
             .runtime
             .call(
@@ -9326,6 +7205,7 @@ impl<'a> CreateSandbox<'a> {
     }
 }
 
+call_settings!(CreateSandbox);
 /// A call to [`Client::get_sandbox`](super::Client::get_sandbox): `GET /sandboxes/{sandboxName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -9356,27 +7236,6 @@ impl<'a> GetSandbox<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -9397,9 +7256,7 @@ impl<'a> GetSandbox<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Sandbox>, Error<responses::GetSandboxError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Sandbox, responses::GetSandboxError> {
         self.client
             .runtime
             .call(
@@ -9428,6 +7285,7 @@ impl<'a> GetSandbox<'a> {
     }
 }
 
+call_settings!(GetSandbox);
 /// A call to [`Client::update_sandbox`](super::Client::update_sandbox): `PUT /sandboxes/{sandboxName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -9453,27 +7311,6 @@ impl<'a> UpdateSandbox<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -9495,9 +7332,7 @@ impl<'a> UpdateSandbox<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Sandbox>, Error<responses::UpdateSandboxError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Sandbox, responses::UpdateSandboxError> {
         self.client
             .runtime
             .call(
@@ -9539,6 +7374,7 @@ impl<'a> UpdateSandbox<'a> {
     }
 }
 
+call_settings!(UpdateSandbox);
 /// A call to [`Client::delete_sandbox`](super::Client::delete_sandbox): `DELETE /sandboxes/{sandboxName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -9556,27 +7392,6 @@ impl<'a> DeleteSandbox<'a> {
             sandbox_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -9598,9 +7413,7 @@ impl<'a> DeleteSandbox<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Sandbox>, Error<responses::DeleteSandboxError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Sandbox, responses::DeleteSandboxError> {
         self.client
             .runtime
             .call(
@@ -9636,6 +7449,7 @@ impl<'a> DeleteSandbox<'a> {
     }
 }
 
+call_settings!(DeleteSandbox);
 /// A call to [`Client::fork_sandbox`](super::Client::fork_sandbox): `POST /sandboxes/{sandboxName}/fork`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -9661,27 +7475,6 @@ impl<'a> ForkSandbox<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -9703,12 +7496,7 @@ impl<'a> ForkSandbox<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxForkResponse>,
-            Error<responses::ForkSandboxError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::SandboxForkResponse, responses::ForkSandboxError> {
         self.client
             .runtime
             .call(
@@ -9739,6 +7527,7 @@ impl<'a> ForkSandbox<'a> {
     }
 }
 
+call_settings!(ForkSandbox);
 /// A call to [`Client::list_sandbox_previews`](super::Client::list_sandbox_previews): `GET /sandboxes/{sandboxName}/previews`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -9756,27 +7545,6 @@ impl<'a> ListSandboxPreviews<'a> {
             sandbox_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -9798,12 +7566,7 @@ impl<'a> ListSandboxPreviews<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::Preview>>,
-            Error<responses::ListSandboxPreviewsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, Vec<types::Preview>, responses::ListSandboxPreviewsError> {
         self.client
             .runtime
             .call(
@@ -9817,6 +7580,7 @@ impl<'a> ListSandboxPreviews<'a> {
     }
 }
 
+call_settings!(ListSandboxPreviews);
 /// A call to [`Client::create_sandbox_preview`](super::Client::create_sandbox_preview): `POST /sandboxes/{sandboxName}/previews`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -9853,27 +7617,6 @@ impl<'a> CreateSandboxPreview<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -9896,12 +7639,7 @@ impl<'a> CreateSandboxPreview<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Preview>,
-            Error<responses::CreateSandboxPreviewError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Preview, responses::CreateSandboxPreviewError> {
         self.client
             .runtime
             .call(
@@ -9915,6 +7653,7 @@ impl<'a> CreateSandboxPreview<'a> {
     }
 }
 
+call_settings!(CreateSandboxPreview);
 /// A call to [`Client::get_sandbox_preview`](super::Client::get_sandbox_preview): `GET /sandboxes/{sandboxName}/previews/{previewName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -9940,27 +7679,6 @@ impl<'a> GetSandboxPreview<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -9981,12 +7699,7 @@ impl<'a> GetSandboxPreview<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Preview>,
-            Error<responses::GetSandboxPreviewError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Preview, responses::GetSandboxPreviewError> {
         self.client
             .runtime
             .call(
@@ -10000,6 +7713,7 @@ impl<'a> GetSandboxPreview<'a> {
     }
 }
 
+call_settings!(GetSandboxPreview);
 /// A call to [`Client::update_sandbox_preview`](super::Client::update_sandbox_preview): `PUT /sandboxes/{sandboxName}/previews/{previewName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10028,27 +7742,6 @@ impl<'a> UpdateSandboxPreview<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -10071,12 +7764,7 @@ impl<'a> UpdateSandboxPreview<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Preview>,
-            Error<responses::UpdateSandboxPreviewError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Preview, responses::UpdateSandboxPreviewError> {
         self.client
             .runtime
             .call(
@@ -10090,6 +7778,7 @@ impl<'a> UpdateSandboxPreview<'a> {
     }
 }
 
+call_settings!(UpdateSandboxPreview);
 /// A call to [`Client::delete_sandbox_preview`](super::Client::delete_sandbox_preview): `DELETE /sandboxes/{sandboxName}/previews/{previewName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10115,27 +7804,6 @@ impl<'a> DeleteSandboxPreview<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -10156,12 +7824,7 @@ impl<'a> DeleteSandboxPreview<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Preview>,
-            Error<responses::DeleteSandboxPreviewError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Preview, responses::DeleteSandboxPreviewError> {
         self.client
             .runtime
             .call(
@@ -10175,6 +7838,7 @@ impl<'a> DeleteSandboxPreview<'a> {
     }
 }
 
+call_settings!(DeleteSandboxPreview);
 /// A call to [`Client::list_sandbox_preview_tokens`](super::Client::list_sandbox_preview_tokens): `GET /sandboxes/{sandboxName}/previews/{previewName}/tokens`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10200,27 +7864,6 @@ impl<'a> ListSandboxPreviewTokens<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -10241,12 +7884,11 @@ impl<'a> ListSandboxPreviewTokens<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::PreviewToken>>,
-            Error<responses::ListSandboxPreviewTokensError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::PreviewToken>,
+        responses::ListSandboxPreviewTokensError,
+    > {
         self.client
             .runtime
             .call(
@@ -10260,6 +7902,7 @@ impl<'a> ListSandboxPreviewTokens<'a> {
     }
 }
 
+call_settings!(ListSandboxPreviewTokens);
 /// A call to [`Client::create_sandbox_preview_token`](super::Client::create_sandbox_preview_token): `POST /sandboxes/{sandboxName}/previews/{previewName}/tokens`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10288,27 +7931,6 @@ impl<'a> CreateSandboxPreviewToken<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -10331,12 +7953,11 @@ impl<'a> CreateSandboxPreviewToken<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::PreviewToken>,
-            Error<responses::CreateSandboxPreviewTokenError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::PreviewToken,
+        responses::CreateSandboxPreviewTokenError,
+    > {
         self.client
             .runtime
             .call(
@@ -10350,6 +7971,7 @@ impl<'a> CreateSandboxPreviewToken<'a> {
     }
 }
 
+call_settings!(CreateSandboxPreviewToken);
 /// A call to [`Client::delete_sandbox_preview_token`](super::Client::delete_sandbox_preview_token): `DELETE /sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10378,27 +8000,6 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -10422,12 +8023,11 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::DeleteSandboxPreviewTokenResponse>,
-            Error<responses::DeleteSandboxPreviewTokenError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::DeleteSandboxPreviewTokenResponse,
+        responses::DeleteSandboxPreviewTokenError,
+    > {
         self.client
             .runtime
             .call(
@@ -10441,6 +8041,7 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
     }
 }
 
+call_settings!(DeleteSandboxPreviewToken);
 /// A call to [`Client::list_sandbox_schedule_executions`](super::Client::list_sandbox_schedule_executions): `GET /sandboxes/{sandboxName}/schedule-executions`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10504,27 +8105,6 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -10548,12 +8128,11 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxScheduleExecutionList>,
-            Error<responses::ListSandboxScheduleExecutionsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::SandboxScheduleExecutionList,
+        responses::ListSandboxScheduleExecutionsError,
+    > {
         self.client
             .runtime
             .call(
@@ -10609,6 +8188,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     }
 }
 
+call_settings!(ListSandboxScheduleExecutions);
 /// A call to [`Client::list_sandbox_schedules`](super::Client::list_sandbox_schedules): `GET /sandboxes/{sandboxName}/schedules`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10683,27 +8263,6 @@ impl<'a> ListSandboxSchedules<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -10728,12 +8287,11 @@ impl<'a> ListSandboxSchedules<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxScheduleEntryList>,
-            Error<responses::ListSandboxSchedulesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::SandboxScheduleEntryList,
+        responses::ListSandboxSchedulesError,
+    > {
         self.client
             .runtime
             .call(
@@ -10789,6 +8347,7 @@ impl<'a> ListSandboxSchedules<'a> {
     }
 }
 
+call_settings!(ListSandboxSchedules);
 /// A call to [`Client::create_sandbox_schedule`](super::Client::create_sandbox_schedule): `POST /sandboxes/{sandboxName}/schedules`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10814,27 +8373,6 @@ impl<'a> CreateSandboxSchedule<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -10856,12 +8394,11 @@ impl<'a> CreateSandboxSchedule<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxScheduleEntry>,
-            Error<responses::CreateSandboxScheduleError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::SandboxScheduleEntry,
+        responses::CreateSandboxScheduleError,
+    > {
         self.client
             .runtime
             .call(
@@ -10875,6 +8412,7 @@ impl<'a> CreateSandboxSchedule<'a> {
     }
 }
 
+call_settings!(CreateSandboxSchedule);
 /// A call to [`Client::get_sandbox_schedule`](super::Client::get_sandbox_schedule): `GET /sandboxes/{sandboxName}/schedules/{scheduleId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10900,27 +8438,6 @@ impl<'a> GetSandboxSchedule<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -10941,12 +8458,11 @@ impl<'a> GetSandboxSchedule<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxScheduleEntry>,
-            Error<responses::GetSandboxScheduleError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::SandboxScheduleEntry,
+        responses::GetSandboxScheduleError,
+    > {
         self.client
             .runtime
             .call(
@@ -10960,6 +8476,7 @@ impl<'a> GetSandboxSchedule<'a> {
     }
 }
 
+call_settings!(GetSandboxSchedule);
 /// A call to [`Client::update_sandbox_schedule`](super::Client::update_sandbox_schedule): `PUT /sandboxes/{sandboxName}/schedules/{scheduleId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -10988,27 +8505,6 @@ impl<'a> UpdateSandboxSchedule<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -11031,12 +8527,11 @@ impl<'a> UpdateSandboxSchedule<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxScheduleEntry>,
-            Error<responses::UpdateSandboxScheduleError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::SandboxScheduleEntry,
+        responses::UpdateSandboxScheduleError,
+    > {
         self.client
             .runtime
             .call(
@@ -11050,6 +8545,7 @@ impl<'a> UpdateSandboxSchedule<'a> {
     }
 }
 
+call_settings!(UpdateSandboxSchedule);
 /// A call to [`Client::delete_sandbox_schedule`](super::Client::delete_sandbox_schedule): `DELETE /sandboxes/{sandboxName}/schedules/{scheduleId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11075,27 +8571,6 @@ impl<'a> DeleteSandboxSchedule<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -11116,12 +8591,11 @@ impl<'a> DeleteSandboxSchedule<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxScheduleEntry>,
-            Error<responses::DeleteSandboxScheduleError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::SandboxScheduleEntry,
+        responses::DeleteSandboxScheduleError,
+    > {
         self.client
             .runtime
             .call(
@@ -11135,6 +8609,7 @@ impl<'a> DeleteSandboxSchedule<'a> {
     }
 }
 
+call_settings!(DeleteSandboxSchedule);
 /// A call to [`Client::list_sandbox_snapshots`](super::Client::list_sandbox_snapshots): `GET /sandboxes/{sandboxName}/snapshots`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11152,27 +8627,6 @@ impl<'a> ListSandboxSnapshots<'a> {
             sandbox_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -11194,12 +8648,11 @@ impl<'a> ListSandboxSnapshots<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxSnapshots>,
-            Error<responses::ListSandboxSnapshotsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::SandboxSnapshots,
+        responses::ListSandboxSnapshotsError,
+    > {
         self.client
             .runtime
             .call(
@@ -11219,6 +8672,7 @@ impl<'a> ListSandboxSnapshots<'a> {
     }
 }
 
+call_settings!(ListSandboxSnapshots);
 /// A call to [`Client::create_sandbox_snapshot`](super::Client::create_sandbox_snapshot): `POST /sandboxes/{sandboxName}/snapshots`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11244,27 +8698,6 @@ impl<'a> CreateSandboxSnapshot<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -11286,12 +8719,11 @@ impl<'a> CreateSandboxSnapshot<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::SandboxSnapshot>,
-            Error<responses::CreateSandboxSnapshotError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::SandboxSnapshot,
+        responses::CreateSandboxSnapshotError,
+    > {
         self.client
             .runtime
             .call(
@@ -11319,6 +8751,7 @@ impl<'a> CreateSandboxSnapshot<'a> {
     }
 }
 
+call_settings!(CreateSandboxSnapshot);
 /// A call to [`Client::delete_sandbox_snapshot`](super::Client::delete_sandbox_snapshot): `DELETE /sandboxes/{sandboxName}/snapshots/{snapshotId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11344,27 +8777,6 @@ impl<'a> DeleteSandboxSnapshot<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -11385,9 +8797,7 @@ impl<'a> DeleteSandboxSnapshot<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::DeleteSandboxSnapshotError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, (), responses::DeleteSandboxSnapshotError> {
         self.client
             .runtime
             .call(
@@ -11415,6 +8825,7 @@ impl<'a> DeleteSandboxSnapshot<'a> {
     }
 }
 
+call_settings!(DeleteSandboxSnapshot);
 /// A call to [`Client::get_sandbox_by_external_id`](super::Client::get_sandbox_by_external_id): `GET /sandboxes/by-external-id/{externalId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11432,27 +8843,6 @@ impl<'a> GetSandboxByExternalId<'a> {
             external_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -11474,12 +8864,7 @@ impl<'a> GetSandboxByExternalId<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Sandbox>,
-            Error<responses::GetSandboxByExternalIdError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Sandbox, responses::GetSandboxByExternalIdError> {
         self.client
             .runtime
             .call(
@@ -11525,6 +8910,7 @@ impl<'a> GetSandboxByExternalId<'a> {
     }
 }
 
+call_settings!(GetSandboxByExternalId);
 /// A call to [`Client::get_workspace_service_accounts`](super::Client::get_workspace_service_accounts): `GET /service_accounts`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11540,27 +8926,6 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -11581,12 +8946,11 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::DeleteWorkspaceServiceAccountResponse>>,
-            Error<responses::GetWorkspaceServiceAccountsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::DeleteWorkspaceServiceAccountResponse>,
+        responses::GetWorkspaceServiceAccountsError,
+    > {
         self.client
             .runtime
             .call(
@@ -11600,6 +8964,7 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
     }
 }
 
+call_settings!(GetWorkspaceServiceAccounts);
 /// A call to [`Client::create_workspace_service_account`](super::Client::create_workspace_service_account): `POST /service_accounts`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11622,27 +8987,6 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -11663,12 +9007,11 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CreateWorkspaceServiceAccountResponse>,
-            Error<responses::CreateWorkspaceServiceAccountError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::CreateWorkspaceServiceAccountResponse,
+        responses::CreateWorkspaceServiceAccountError,
+    > {
         self.client
             .runtime
             .call(
@@ -11682,6 +9025,7 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
     }
 }
 
+call_settings!(CreateWorkspaceServiceAccount);
 /// A call to [`Client::update_workspace_service_account`](super::Client::update_workspace_service_account): `PUT /service_accounts/{clientId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11707,27 +9051,6 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -11749,12 +9072,11 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::DeleteWorkspaceServiceAccountResponse>,
-            Error<responses::UpdateWorkspaceServiceAccountError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::DeleteWorkspaceServiceAccountResponse,
+        responses::UpdateWorkspaceServiceAccountError,
+    > {
         self.client
             .runtime
             .call(
@@ -11768,6 +9090,7 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
     }
 }
 
+call_settings!(UpdateWorkspaceServiceAccount);
 /// A call to [`Client::delete_workspace_service_account`](super::Client::delete_workspace_service_account): `DELETE /service_accounts/{clientId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11785,27 +9108,6 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
             client_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -11827,12 +9129,11 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::DeleteWorkspaceServiceAccountResponse>,
-            Error<responses::DeleteWorkspaceServiceAccountError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::DeleteWorkspaceServiceAccountResponse,
+        responses::DeleteWorkspaceServiceAccountError,
+    > {
         self.client
             .runtime
             .call(
@@ -11846,6 +9147,7 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
     }
 }
 
+call_settings!(DeleteWorkspaceServiceAccount);
 /// A call to [`Client::list_api_keys_for_service_account`](super::Client::list_api_keys_for_service_account): `GET /service_accounts/{clientId}/api_keys`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11863,27 +9165,6 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
             client_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -11905,12 +9186,11 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::ApiKey>>,
-            Error<responses::ListApiKeysForServiceAccountError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::ApiKey>,
+        responses::ListApiKeysForServiceAccountError,
+    > {
         self.client
             .runtime
             .call(
@@ -11924,6 +9204,7 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
     }
 }
 
+call_settings!(ListApiKeysForServiceAccount);
 /// A call to [`Client::create_api_key_for_service_account`](super::Client::create_api_key_for_service_account): `POST /service_accounts/{clientId}/api_keys`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -11949,27 +9230,6 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -11991,12 +9251,11 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ApiKey>,
-            Error<responses::CreateApiKeyForServiceAccountError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::ApiKey,
+        responses::CreateApiKeyForServiceAccountError,
+    > {
         self.client
             .runtime
             .call(
@@ -12010,6 +9269,7 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
     }
 }
 
+call_settings!(CreateApiKeyForServiceAccount);
 /// A call to [`Client::delete_api_key_for_service_account`](super::Client::delete_api_key_for_service_account): `DELETE /service_accounts/{clientId}/api_keys/{apiKeyId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12035,27 +9295,6 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -12076,12 +9315,7 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<()>,
-            Error<responses::DeleteApiKeyForServiceAccountError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, (), responses::DeleteApiKeyForServiceAccountError> {
         self.client
             .runtime
             .call(
@@ -12095,6 +9329,7 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
     }
 }
 
+call_settings!(DeleteApiKeyForServiceAccount);
 /// A call to [`Client::list_templates`](super::Client::list_templates): `GET /templates`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12110,27 +9345,6 @@ impl<'a> ListTemplates<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -12151,12 +9365,7 @@ impl<'a> ListTemplates<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::Template>>,
-            Error<responses::ListTemplatesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, Vec<types::Template>, responses::ListTemplatesError> {
         self.client
             .runtime
             .call(
@@ -12170,6 +9379,7 @@ impl<'a> ListTemplates<'a> {
     }
 }
 
+call_settings!(ListTemplates);
 /// A call to [`Client::get_template`](super::Client::get_template): `GET /templates/{templateName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12187,27 +9397,6 @@ impl<'a> GetTemplate<'a> {
             template_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -12229,9 +9418,7 @@ impl<'a> GetTemplate<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Template>, Error<responses::GetTemplateError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Template, responses::GetTemplateError> {
         self.client
             .runtime
             .call(
@@ -12245,6 +9432,7 @@ impl<'a> GetTemplate<'a> {
     }
 }
 
+call_settings!(GetTemplate);
 /// A call to [`Client::list_workspace_users`](super::Client::list_workspace_users): `GET /users`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12260,27 +9448,6 @@ impl<'a> ListWorkspaceUsers<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -12301,12 +9468,11 @@ impl<'a> ListWorkspaceUsers<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::WorkspaceUser>>,
-            Error<responses::ListWorkspaceUsersError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::WorkspaceUser>,
+        responses::ListWorkspaceUsersError,
+    > {
         self.client
             .runtime
             .call(
@@ -12320,6 +9486,7 @@ impl<'a> ListWorkspaceUsers<'a> {
     }
 }
 
+call_settings!(ListWorkspaceUsers);
 /// A call to [`Client::invite_workspace_user`](super::Client::invite_workspace_user): `POST /users`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12337,27 +9504,6 @@ impl<'a> InviteWorkspaceUser<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -12380,12 +9526,11 @@ impl<'a> InviteWorkspaceUser<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::PendingInvitation>,
-            Error<responses::InviteWorkspaceUserError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::PendingInvitation,
+        responses::InviteWorkspaceUserError,
+    > {
         self.client
             .runtime
             .call(
@@ -12410,6 +9555,7 @@ impl<'a> InviteWorkspaceUser<'a> {
     }
 }
 
+call_settings!(InviteWorkspaceUser);
 /// A call to [`Client::update_workspace_user_role`](super::Client::update_workspace_user_role): `PUT /users/{subOrEmail}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12435,27 +9581,6 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -12477,12 +9602,11 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::WorkspaceUser>,
-            Error<responses::UpdateWorkspaceUserRoleError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::WorkspaceUser,
+        responses::UpdateWorkspaceUserRoleError,
+    > {
         self.client
             .runtime
             .call(
@@ -12508,6 +9632,7 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
     }
 }
 
+call_settings!(UpdateWorkspaceUserRole);
 /// A call to [`Client::remove_workspace_user`](super::Client::remove_workspace_user): `DELETE /users/{subOrEmail}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12527,27 +9652,6 @@ impl<'a> RemoveWorkspaceUser<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -12565,11 +9669,7 @@ impl<'a> RemoveWorkspaceUser<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::RemoveWorkspaceUserError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::RemoveWorkspaceUserError> {
         self.client
             .runtime
             .call(
@@ -12588,6 +9688,7 @@ impl<'a> RemoveWorkspaceUser<'a> {
     }
 }
 
+call_settings!(RemoveWorkspaceUser);
 /// A call to [`Client::list_volume_templates`](super::Client::list_volume_templates): `GET /volume_templates`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12603,27 +9704,6 @@ impl<'a> ListVolumeTemplates<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -12644,12 +9724,11 @@ impl<'a> ListVolumeTemplates<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::VolumeTemplate>>,
-            Error<responses::ListVolumeTemplatesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::VolumeTemplate>,
+        responses::ListVolumeTemplatesError,
+    > {
         self.client
             .runtime
             .call(
@@ -12663,6 +9742,7 @@ impl<'a> ListVolumeTemplates<'a> {
     }
 }
 
+call_settings!(ListVolumeTemplates);
 /// A call to [`Client::create_volume_template`](super::Client::create_volume_template): `POST /volume_templates`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12704,27 +9784,6 @@ impl<'a> CreateVolumeTemplate<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -12747,12 +9806,11 @@ impl<'a> CreateVolumeTemplate<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::VolumeTemplate>,
-            Error<responses::CreateVolumeTemplateError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::VolumeTemplate,
+        responses::CreateVolumeTemplateError,
+    > {
         self.client
             .runtime
             .call(
@@ -12766,6 +9824,7 @@ impl<'a> CreateVolumeTemplate<'a> {
     }
 }
 
+call_settings!(CreateVolumeTemplate);
 /// A call to [`Client::get_volume_template`](super::Client::get_volume_template): `GET /volume_templates/{volumeTemplateName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12783,27 +9842,6 @@ impl<'a> GetVolumeTemplate<'a> {
             volume_template_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -12828,12 +9866,7 @@ impl<'a> GetVolumeTemplate<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::VolumeTemplate>,
-            Error<responses::GetVolumeTemplateError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::VolumeTemplate, responses::GetVolumeTemplateError> {
         self.client
             .runtime
             .call(
@@ -12847,6 +9880,7 @@ impl<'a> GetVolumeTemplate<'a> {
     }
 }
 
+call_settings!(GetVolumeTemplate);
 /// A call to [`Client::update_volume_template`](super::Client::update_volume_template): `PUT /volume_templates/{volumeTemplateName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12894,27 +9928,6 @@ impl<'a> UpdateVolumeTemplate<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -12941,12 +9954,11 @@ impl<'a> UpdateVolumeTemplate<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::VolumeTemplate>,
-            Error<responses::UpdateVolumeTemplateError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::VolumeTemplate,
+        responses::UpdateVolumeTemplateError,
+    > {
         self.client
             .runtime
             .call(
@@ -12960,6 +9972,7 @@ impl<'a> UpdateVolumeTemplate<'a> {
     }
 }
 
+call_settings!(UpdateVolumeTemplate);
 /// A call to [`Client::delete_volume_template`](super::Client::delete_volume_template): `DELETE /volume_templates/{volumeTemplateName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -12977,27 +9990,6 @@ impl<'a> DeleteVolumeTemplate<'a> {
             volume_template_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -13022,12 +10014,11 @@ impl<'a> DeleteVolumeTemplate<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::VolumeTemplate>,
-            Error<responses::DeleteVolumeTemplateError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::VolumeTemplate,
+        responses::DeleteVolumeTemplateError,
+    > {
         self.client
             .runtime
             .call(
@@ -13041,6 +10032,7 @@ impl<'a> DeleteVolumeTemplate<'a> {
     }
 }
 
+call_settings!(DeleteVolumeTemplate);
 /// A call to [`Client::delete_volume_template_version`](super::Client::delete_volume_template_version): `DELETE /volume_templates/{volumeTemplateName}/versions/{versionName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13064,27 +10056,6 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
             version_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -13112,12 +10083,11 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::DeleteVolumeTemplateVersionResponse>,
-            Error<responses::DeleteVolumeTemplateVersionError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::DeleteVolumeTemplateVersionResponse,
+        responses::DeleteVolumeTemplateVersionError,
+    > {
         self.client
             .runtime
             .call(
@@ -13147,6 +10117,7 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
     }
 }
 
+call_settings!(DeleteVolumeTemplateVersion);
 /// A call to [`Client::list_volumes`](super::Client::list_volumes): `GET /volumes`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13241,27 +10212,6 @@ impl<'a> ListVolumes<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -13287,9 +10237,7 @@ impl<'a> ListVolumes<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::VolumeList>, Error<responses::ListVolumesError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::VolumeList, responses::ListVolumesError> {
         self.client
             .runtime
             .call(
@@ -13354,6 +10302,7 @@ impl<'a> ListVolumes<'a> {
     }
 }
 
+call_settings!(ListVolumes);
 /// A call to [`Client::create_volume`](super::Client::create_volume): `POST /volumes`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13371,27 +10320,6 @@ impl<'a> CreateVolume<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -13414,9 +10342,7 @@ impl<'a> CreateVolume<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Volume>, Error<responses::CreateVolumeError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Volume, responses::CreateVolumeError> {
         self.client
             .runtime
             .call(
@@ -13455,6 +10381,7 @@ impl<'a> CreateVolume<'a> {
     }
 }
 
+call_settings!(CreateVolume);
 /// A call to [`Client::get_volume`](super::Client::get_volume): `GET /volumes/{volumeName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13474,27 +10401,6 @@ impl<'a> GetVolume<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -13512,11 +10418,7 @@ impl<'a> GetVolume<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Volume>, Error<responses::GetVolumeError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Volume, responses::GetVolumeError> {
         self.client
             .runtime
             .call(
@@ -13541,6 +10443,7 @@ impl<'a> GetVolume<'a> {
     }
 }
 
+call_settings!(GetVolume);
 /// A call to [`Client::update_volume`](super::Client::update_volume): `PUT /volumes/{volumeName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13566,27 +10469,6 @@ impl<'a> UpdateVolume<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -13608,9 +10490,7 @@ impl<'a> UpdateVolume<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Volume>, Error<responses::UpdateVolumeError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Volume, responses::UpdateVolumeError> {
         self.client
             .runtime
             .call(
@@ -13624,6 +10504,7 @@ impl<'a> UpdateVolume<'a> {
     }
 }
 
+call_settings!(UpdateVolume);
 /// A call to [`Client::delete_volume`](super::Client::delete_volume): `DELETE /volumes/{volumeName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13641,27 +10522,6 @@ impl<'a> DeleteVolume<'a> {
             volume_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -13683,9 +10543,7 @@ impl<'a> DeleteVolume<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Volume>, Error<responses::DeleteVolumeError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Volume, responses::DeleteVolumeError> {
         self.client
             .runtime
             .call(
@@ -13722,6 +10580,7 @@ impl<'a> DeleteVolume<'a> {
     }
 }
 
+call_settings!(DeleteVolume);
 /// A call to [`Client::get_volume_by_external_id`](super::Client::get_volume_by_external_id): `GET /volumes/by-external-id/{externalId}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13739,27 +10598,6 @@ impl<'a> GetVolumeByExternalId<'a> {
             external_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -13781,12 +10619,7 @@ impl<'a> GetVolumeByExternalId<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Volume>,
-            Error<responses::GetVolumeByExternalIdError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Volume, responses::GetVolumeByExternalIdError> {
         self.client
             .runtime
             .call(
@@ -13830,6 +10663,7 @@ impl<'a> GetVolumeByExternalId<'a> {
     }
 }
 
+call_settings!(GetVolumeByExternalId);
 /// A call to [`Client::list_vp_cs`](super::Client::list_vp_cs): `GET /vpcs`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13845,27 +10679,6 @@ impl<'a> ListVpCs<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -13886,9 +10699,7 @@ impl<'a> ListVpCs<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<Vec<types::Vpc>>, Error<responses::ListVpCsError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, Vec<types::Vpc>, responses::ListVpCsError> {
         self.client
             .runtime
             .call(
@@ -13902,6 +10713,7 @@ impl<'a> ListVpCs<'a> {
     }
 }
 
+call_settings!(ListVpCs);
 /// A call to [`Client::create_vpc`](super::Client::create_vpc): `POST /vpcs`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13919,27 +10731,6 @@ impl<'a> CreateVpc<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -13960,11 +10751,7 @@ impl<'a> CreateVpc<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Vpc>, Error<responses::CreateVpcError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Vpc, responses::CreateVpcError> {
         self.client
             .runtime
             .call(
@@ -13978,6 +10765,7 @@ impl<'a> CreateVpc<'a> {
     }
 }
 
+call_settings!(CreateVpc);
 /// A call to [`Client::get_vpc`](super::Client::get_vpc): `GET /vpcs/{vpcName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -13997,27 +10785,6 @@ impl<'a> GetVpc<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -14035,11 +10802,7 @@ impl<'a> GetVpc<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Vpc>, Error<responses::GetVpcError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Vpc, responses::GetVpcError> {
         self.client
             .runtime
             .call(
@@ -14053,6 +10816,7 @@ impl<'a> GetVpc<'a> {
     }
 }
 
+call_settings!(GetVpc);
 /// A call to [`Client::delete_vpc`](super::Client::delete_vpc): `DELETE /vpcs/{vpcName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14072,27 +10836,6 @@ impl<'a> DeleteVpc<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -14110,11 +10853,7 @@ impl<'a> DeleteVpc<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Vpc>, Error<responses::DeleteVpcError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Vpc, responses::DeleteVpcError> {
         self.client
             .runtime
             .call(
@@ -14128,6 +10867,7 @@ impl<'a> DeleteVpc<'a> {
     }
 }
 
+call_settings!(DeleteVpc);
 /// A call to [`Client::list_egress_gateways`](super::Client::list_egress_gateways): `GET /vpcs/{vpcName}/egressgateways`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14145,27 +10885,6 @@ impl<'a> ListEgressGateways<'a> {
             vpc_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -14187,12 +10906,11 @@ impl<'a> ListEgressGateways<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::EgressGateway>>,
-            Error<responses::ListEgressGatewaysError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        Vec<types::EgressGateway>,
+        responses::ListEgressGatewaysError,
+    > {
         self.client
             .runtime
             .call(
@@ -14206,6 +10924,7 @@ impl<'a> ListEgressGateways<'a> {
     }
 }
 
+call_settings!(ListEgressGateways);
 /// A call to [`Client::create_egress_gateway`](super::Client::create_egress_gateway): `POST /vpcs/{vpcName}/egressgateways`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14231,27 +10950,6 @@ impl<'a> CreateEgressGateway<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -14273,12 +10971,11 @@ impl<'a> CreateEgressGateway<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::EgressGateway>,
-            Error<responses::CreateEgressGatewayError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::EgressGateway,
+        responses::CreateEgressGatewayError,
+    > {
         self.client
             .runtime
             .call(
@@ -14292,6 +10989,7 @@ impl<'a> CreateEgressGateway<'a> {
     }
 }
 
+call_settings!(CreateEgressGateway);
 /// A call to [`Client::get_egress_gateway`](super::Client::get_egress_gateway): `GET /vpcs/{vpcName}/egressgateways/{gatewayName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14317,27 +11015,6 @@ impl<'a> GetEgressGateway<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -14358,12 +11035,7 @@ impl<'a> GetEgressGateway<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::EgressGateway>,
-            Error<responses::GetEgressGatewayError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::EgressGateway, responses::GetEgressGatewayError> {
         self.client
             .runtime
             .call(
@@ -14377,6 +11049,7 @@ impl<'a> GetEgressGateway<'a> {
     }
 }
 
+call_settings!(GetEgressGateway);
 /// A call to [`Client::delete_egress_gateway`](super::Client::delete_egress_gateway): `DELETE /vpcs/{vpcName}/egressgateways/{gatewayName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14402,27 +11075,6 @@ impl<'a> DeleteEgressGateway<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -14443,12 +11095,11 @@ impl<'a> DeleteEgressGateway<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::EgressGateway>,
-            Error<responses::DeleteEgressGatewayError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::EgressGateway,
+        responses::DeleteEgressGatewayError,
+    > {
         self.client
             .runtime
             .call(
@@ -14462,6 +11113,7 @@ impl<'a> DeleteEgressGateway<'a> {
     }
 }
 
+call_settings!(DeleteEgressGateway);
 /// A call to [`Client::list_egress_i_ps`](super::Client::list_egress_i_ps): `GET /vpcs/{vpcName}/egressgateways/{gatewayName}/ips`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14487,27 +11139,6 @@ impl<'a> ListEgressIPs<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -14528,12 +11159,7 @@ impl<'a> ListEgressIPs<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::EgressIp>>,
-            Error<responses::ListEgressIPsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, Vec<types::EgressIp>, responses::ListEgressIPsError> {
         self.client
             .runtime
             .call(
@@ -14547,6 +11173,7 @@ impl<'a> ListEgressIPs<'a> {
     }
 }
 
+call_settings!(ListEgressIPs);
 /// A call to [`Client::create_egress_ip`](super::Client::create_egress_ip): `POST /vpcs/{vpcName}/egressgateways/{gatewayName}/ips`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14575,27 +11202,6 @@ impl<'a> CreateEgressIp<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -14618,9 +11224,7 @@ impl<'a> CreateEgressIp<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::EgressIp>, Error<responses::CreateEgressIpError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::EgressIp, responses::CreateEgressIpError> {
         self.client
             .runtime
             .call(
@@ -14634,6 +11238,7 @@ impl<'a> CreateEgressIp<'a> {
     }
 }
 
+call_settings!(CreateEgressIp);
 /// A call to [`Client::get_egress_ip`](super::Client::get_egress_ip): `GET /vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14662,27 +11267,6 @@ impl<'a> GetEgressIp<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -14704,9 +11288,7 @@ impl<'a> GetEgressIp<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::EgressIp>, Error<responses::GetEgressIpError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::EgressIp, responses::GetEgressIpError> {
         self.client
             .runtime
             .call(
@@ -14720,6 +11302,7 @@ impl<'a> GetEgressIp<'a> {
     }
 }
 
+call_settings!(GetEgressIp);
 /// A call to [`Client::delete_egress_ip`](super::Client::delete_egress_ip): `DELETE /vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14748,27 +11331,6 @@ impl<'a> DeleteEgressIp<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -14790,9 +11352,7 @@ impl<'a> DeleteEgressIp<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::EgressIp>, Error<responses::DeleteEgressIpError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::EgressIp, responses::DeleteEgressIpError> {
         self.client
             .runtime
             .call(
@@ -14806,6 +11366,7 @@ impl<'a> DeleteEgressIp<'a> {
     }
 }
 
+call_settings!(DeleteEgressIp);
 /// A call to [`Client::list_workspaces`](super::Client::list_workspaces): `GET /workspaces`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14821,27 +11382,6 @@ impl<'a> ListWorkspaces<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -14862,12 +11402,7 @@ impl<'a> ListWorkspaces<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<Vec<types::Workspace>>,
-            Error<responses::ListWorkspacesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, Vec<types::Workspace>, responses::ListWorkspacesError> {
         self.client
             .runtime
             .call(
@@ -14895,6 +11430,7 @@ impl<'a> ListWorkspaces<'a> {
     }
 }
 
+call_settings!(ListWorkspaces);
 /// A call to [`Client::create_workspace`](super::Client::create_workspace): `POST /workspaces`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -14912,27 +11448,6 @@ impl<'a> CreateWorkspace<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -14955,12 +11470,7 @@ impl<'a> CreateWorkspace<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Workspace>,
-            Error<responses::CreateWorkspaceError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Workspace, responses::CreateWorkspaceError> {
         self.client
             .runtime
             .call(
@@ -15006,6 +11516,7 @@ impl<'a> CreateWorkspace<'a> {
     }
 }
 
+call_settings!(CreateWorkspace);
 /// A call to [`Client::get_workspace`](super::Client::get_workspace): `GET /workspaces/{workspaceName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -15036,27 +11547,6 @@ impl<'a> GetWorkspace<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -15080,9 +11570,7 @@ impl<'a> GetWorkspace<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Workspace>, Error<responses::GetWorkspaceError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Workspace, responses::GetWorkspaceError> {
         self.client
             .runtime
             .call(
@@ -15116,6 +11604,7 @@ impl<'a> GetWorkspace<'a> {
     }
 }
 
+call_settings!(GetWorkspace);
 /// A call to [`Client::update_workspace`](super::Client::update_workspace): `PUT /workspaces/{workspaceName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -15139,27 +11628,6 @@ impl<'a> UpdateWorkspace<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -15186,12 +11654,7 @@ impl<'a> UpdateWorkspace<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Workspace>,
-            Error<responses::UpdateWorkspaceError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Workspace, responses::UpdateWorkspaceError> {
         self.client
             .runtime
             .call(
@@ -15237,6 +11700,7 @@ impl<'a> UpdateWorkspace<'a> {
     }
 }
 
+call_settings!(UpdateWorkspace);
 /// A call to [`Client::delete_workspace`](super::Client::delete_workspace): `DELETE /workspaces/{workspaceName}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -15254,27 +11718,6 @@ impl<'a> DeleteWorkspace<'a> {
             workspace_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -15299,12 +11742,7 @@ impl<'a> DeleteWorkspace<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Workspace>,
-            Error<responses::DeleteWorkspaceError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Workspace, responses::DeleteWorkspaceError> {
         self.client
             .runtime
             .call(
@@ -15344,6 +11782,7 @@ impl<'a> DeleteWorkspace<'a> {
     }
 }
 
+call_settings!(DeleteWorkspace);
 /// A call to [`Client::leave_workspace`](super::Client::leave_workspace): `DELETE /workspaces/{workspaceName}/leave`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -15361,27 +11800,6 @@ impl<'a> LeaveWorkspace<'a> {
             workspace_name,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -15406,12 +11824,7 @@ impl<'a> LeaveWorkspace<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::Workspace>,
-            Error<responses::LeaveWorkspaceError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Workspace, responses::LeaveWorkspaceError> {
         self.client
             .runtime
             .call(
@@ -15426,6 +11839,7 @@ impl<'a> LeaveWorkspace<'a> {
     }
 }
 
+call_settings!(LeaveWorkspace);
 /// A call to [`Client::check_workspace_availability`](super::Client::check_workspace_availability): `POST /workspaces/availability`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -15459,27 +11873,6 @@ impl<'a> CheckWorkspaceAvailability<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -15501,12 +11894,11 @@ impl<'a> CheckWorkspaceAvailability<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::CheckWorkspaceAvailabilityResponse>,
-            Error<responses::CheckWorkspaceAvailabilityError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::CheckWorkspaceAvailabilityResponse,
+        responses::CheckWorkspaceAvailabilityError,
+    > {
         self.client
             .runtime
             .call(
@@ -15519,3 +11911,5 @@ impl<'a> CheckWorkspaceAvailability<'a> {
             )
     }
 }
+
+call_settings!(CheckWorkspaceAvailability);

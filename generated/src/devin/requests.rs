@@ -6,7 +6,7 @@ use super::responses;
 use super::types;
 use crate::runtime;
 use super::client::scheme;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::revoke_service_user_api_key`](super::Client::revoke_service_user_api_key): `DELETE /v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -31,27 +31,6 @@ impl<'a> RevokeServiceUserApiKey<'a> {
             api_key_id,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -79,12 +58,11 @@ impl<'a> RevokeServiceUserApiKey<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ApiKeyResponse>,
-            Error<responses::RevokeServiceUserApiKeyError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::ApiKeyResponse,
+        responses::RevokeServiceUserApiKeyError,
+    > {
         self.client
             .runtime
             .call(
@@ -117,3 +95,5 @@ impl<'a> RevokeServiceUserApiKey<'a> {
             )
     }
 }
+
+call_settings!(RevokeServiceUserApiKey);

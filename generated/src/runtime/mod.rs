@@ -3,15 +3,18 @@
 //! request building, retries, response decoding and errors, streamed responses (server-sent
 //! events, downloads) and pagination. Generated operations are thin calls into it.
 //!
-//! Generated types need only [`DecodeStruct`] and its helpers, [`EncodeStruct`], [`decode_enum`],
-//! [`decode_tagged`] and [`decode_union`], which serde alone provides; everything else here, and
-//! with it reqwest and tokio, is behind the crate's `client` feature (on by default).
+//! Generated types need only the codec helpers (`structs` and `decode`, which serde alone
+//! provides, hidden from the docs: only the generated `codec` modules call them); everything
+//! else here, and with it reqwest and tokio, is behind the crate's `client` feature (on by
+//! default).
 
 mod decode;
 mod structs;
 
+#[doc(hidden)]
 pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
-pub use structs::{DecodeStruct, EncodeStruct, decode_field, decode_struct};
+#[doc(hidden)]
+pub use structs::{DecodeStruct, EncodeFields, FieldWriter, Slot, decode_struct, encode_struct};
 
 #[cfg(feature = "client")]
 mod auth;
@@ -37,7 +40,7 @@ pub use {
     auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource},
     client::{
         BaseUrl, BuildError, CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-        DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, USER_AGENT, header_text,
+        DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, Sending, USER_AGENT, header_text,
     },
     encode::{Multipart, QueryStyle, path_segment},
     form::FieldStyle,
@@ -54,3 +57,37 @@ pub use {
 /// The types streamed responses are made of: chunks of a body, and the trait of every stream.
 #[cfg(feature = "client")]
 pub use {bytes::Bytes, futures_core::Stream};
+
+/// The per-call settings of request builder `$builder` (a struct with a `call: CallOptions`
+/// field): `timeout`, `retry` and `header`, written once here rather than into each builder.
+/// Builders name it directly (the crate root declares this module `#[macro_use]`); it is
+/// exported only so that a crate whose specs have no operations does not warn of it unused.
+#[cfg(feature = "client")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! call_settings {
+    ($builder:ident) => {
+        impl $builder<'_> {
+            /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+            #[inline]
+            pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+                self.call.timeout(timeout.into());
+                self
+            }
+
+            /// Sets when this call is sent again after a failure, replacing the client's policy.
+            #[inline]
+            pub fn retry(mut self, policy: $crate::runtime::RetryPolicy) -> Self {
+                self.call.retry(policy);
+                self
+            }
+
+            /// Adds a header to this call; it replaces a default header of the same name.
+            #[inline]
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.call.header(name.into(), value.into());
+                self
+            }
+        }
+    };
+}

@@ -9,70 +9,6 @@ pub struct SendMessageBody {
     pub media_url: Option<Vec<String>>,
 }
 
-impl ::serde::Serialize for SendMessageBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "SendMessageBody",
-            2 + usize::from(self.media_url.is_some()),
-        )?;
-        state.field("To", &self.to);
-        state.field("Body", &self.body);
-        state.optional("MediaUrl", &self.media_url);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for SendMessageBody {
-    type Slots = (Option<String>, Option<String>, Option<Option<Vec<String>>>);
-    const EMPTY: Self::Slots = (None, None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "To" => Some(0),
-            "Body" => Some(1),
-            "MediaUrl" => Some(2),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "To", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "Body", map),
-            2 => crate::runtime::decode_field(&mut slots.2, "MediaUrl", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (to, body, media_url) = slots;
-        let Some(to) = to else { return Err(E::missing_field("To")) };
-        let Some(body) = body else { return Err(E::missing_field("Body")) };
-        Ok(Self {
-            to,
-            body,
-            media_url: media_url.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SendMessageBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "SendMessageBody")
-    }
-}
-
 impl SendMessageBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(to: impl Into<String>, body: impl Into<String>) -> Self {
@@ -94,58 +30,6 @@ impl SendMessageBody {
 #[non_exhaustive]
 pub struct UploadAvatarBody {
     pub file: Option<Vec<u8>>,
-}
-
-impl ::serde::Serialize for UploadAvatarBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "UploadAvatarBody",
-            usize::from(self.file.is_some()),
-        )?;
-        state.optional("file", &self.file);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for UploadAvatarBody {
-    type Slots = (Option<Option<Vec<u8>>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "file" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "file", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (file,) = slots;
-        Ok(Self { file: file.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UploadAvatarBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "UploadAvatarBody")
-    }
 }
 
 impl UploadAvatarBody {

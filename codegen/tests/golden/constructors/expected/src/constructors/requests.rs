@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use super::types;
 use crate::runtime;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::create_pet`](super::Client::create_pet): `POST /pets`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -26,27 +26,6 @@ impl<'a> CreatePet<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -58,11 +37,7 @@ impl<'a> CreatePet<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::CreatePetError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::CreatePetError> {
         self.client
             .runtime
             .call(
@@ -76,6 +51,7 @@ impl<'a> CreatePet<'a> {
     }
 }
 
+call_settings!(CreatePet);
 /// A call to [`Client::create_sandbox`](super::Client::create_sandbox): `POST /sandboxes`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -95,27 +71,6 @@ impl<'a> CreateSandbox<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -129,9 +84,7 @@ impl<'a> CreateSandbox<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Sandbox>, Error<responses::CreateSandboxError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Sandbox, responses::CreateSandboxError> {
         self.client
             .runtime
             .call(
@@ -145,6 +98,7 @@ impl<'a> CreateSandbox<'a> {
     }
 }
 
+call_settings!(CreateSandbox);
 /// A call to [`Client::put_rule`](super::Client::put_rule): `PUT /rules`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -164,27 +118,6 @@ impl<'a> PutRule<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -196,11 +129,7 @@ impl<'a> PutRule<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::PutRuleError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::PutRuleError> {
         self.client
             .runtime
             .call(
@@ -213,3 +142,5 @@ impl<'a> PutRule<'a> {
             )
     }
 }
+
+call_settings!(PutRule);

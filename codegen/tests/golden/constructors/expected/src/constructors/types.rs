@@ -15,88 +15,6 @@ pub struct Cat {
     pub g: String,
 }
 
-impl ::serde::Serialize for Cat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "cat", 8)?;
-        state.field("kind", "cat");
-        state.field("a", &self.a);
-        state.field("b", &self.b);
-        state.field("c", &self.c);
-        state.field("d", &self.d);
-        state.field("e", &self.e);
-        state.field("f", &self.f);
-        state.field("g", &self.g);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
-    type Slots = (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    const EMPTY: Self::Slots = (None, None, None, None, None, None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "a" => Some(0),
-            "b" => Some(1),
-            "c" => Some(2),
-            "d" => Some(3),
-            "e" => Some(4),
-            "f" => Some(5),
-            "g" => Some(6),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "a", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "b", map),
-            2 => crate::runtime::decode_field(&mut slots.2, "c", map),
-            3 => crate::runtime::decode_field(&mut slots.3, "d", map),
-            4 => crate::runtime::decode_field(&mut slots.4, "e", map),
-            5 => crate::runtime::decode_field(&mut slots.5, "f", map),
-            6 => crate::runtime::decode_field(&mut slots.6, "g", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (a, b, c, d, e, f, g) = slots;
-        let Some(a) = a else { return Err(E::missing_field("a")) };
-        let Some(b) = b else { return Err(E::missing_field("b")) };
-        let Some(c) = c else { return Err(E::missing_field("c")) };
-        let Some(d) = d else { return Err(E::missing_field("d")) };
-        let Some(e) = e else { return Err(E::missing_field("e")) };
-        let Some(f) = f else { return Err(E::missing_field("f")) };
-        let Some(g) = g else { return Err(E::missing_field("g")) };
-        Ok(Self { a, b, c, d, e, f, g })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Cat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Cat")
-    }
-}
-
 impl Cat {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(
@@ -123,35 +41,6 @@ impl Cat {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Dog {}
-impl ::serde::Serialize for Dog {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "dog", 1)?;
-        state.field("kind", "dog");
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
-    type Slots = ();
-    const EMPTY: Self::Slots = ();
-    fn finish<E: ::serde::de::Error>(
-        _slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(Self {})
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Dog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Dog")
-    }
-}
-
 impl Dog {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
@@ -171,26 +60,6 @@ pub enum Pet {
     Unknown(::serde_json::Value),
 }
 
-impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_tagged(
-            deserializer,
-            "kind",
-            &[&["cat"], &["dog"]],
-            &[],
-            |member, value| Ok(
-                match member {
-                    0 => Pet::Cat(Box::new(::serde::Deserialize::deserialize(value)?)),
-                    _ => Pet::Dog(::serde::Deserialize::deserialize(value)?),
-                },
-            ),
-            Pet::Unknown,
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Rule {
@@ -204,142 +73,6 @@ pub struct Rule {
     pub source: String,
     pub target: String,
     pub description: Option<String>,
-}
-
-impl ::serde::Serialize for Rule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Rule",
-            9 + usize::from(self.description.is_some()),
-        )?;
-        state.field("name", &self.name);
-        state.field("action", &self.action);
-        state.field("direction", &self.direction);
-        state.field("priority", &self.priority);
-        state.field("protocol", &self.protocol);
-        state.field("port_from", &self.port_from);
-        state.field("port_to", &self.port_to);
-        state.field("source", &self.source);
-        state.field("target", &self.target);
-        state.optional("description", &self.description);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Rule {
-    type Slots = (
-        Option<String>,
-        Option<RuleAction>,
-        Option<RuleDirection>,
-        Option<i64>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        Option<Option<String>>,
-    );
-    const EMPTY: Self::Slots = (
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-    );
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "action" => Some(1),
-            "direction" => Some(2),
-            "priority" => Some(3),
-            "protocol" => Some(4),
-            "port_from" => Some(5),
-            "port_to" => Some(6),
-            "source" => Some(7),
-            "target" => Some(8),
-            "description" => Some(9),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "name", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "action", map),
-            2 => crate::runtime::decode_field(&mut slots.2, "direction", map),
-            3 => crate::runtime::decode_field(&mut slots.3, "priority", map),
-            4 => crate::runtime::decode_field(&mut slots.4, "protocol", map),
-            5 => crate::runtime::decode_field(&mut slots.5, "port_from", map),
-            6 => crate::runtime::decode_field(&mut slots.6, "port_to", map),
-            7 => crate::runtime::decode_field(&mut slots.7, "source", map),
-            8 => crate::runtime::decode_field(&mut slots.8, "target", map),
-            9 => crate::runtime::decode_field(&mut slots.9, "description", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (
-            name,
-            action,
-            direction,
-            priority,
-            protocol,
-            port_from,
-            port_to,
-            source,
-            target,
-            description,
-        ) = slots;
-        let Some(name) = name else { return Err(E::missing_field("name")) };
-        let Some(action) = action else { return Err(E::missing_field("action")) };
-        let Some(direction) = direction else {
-            return Err(E::missing_field("direction"))
-        };
-        let Some(priority) = priority else { return Err(E::missing_field("priority")) };
-        let Some(protocol) = protocol else { return Err(E::missing_field("protocol")) };
-        let Some(port_from) = port_from else {
-            return Err(E::missing_field("port_from"))
-        };
-        let Some(port_to) = port_to else { return Err(E::missing_field("port_to")) };
-        let Some(source) = source else { return Err(E::missing_field("source")) };
-        let Some(target) = target else { return Err(E::missing_field("target")) };
-        Ok(Self {
-            name,
-            action,
-            direction,
-            priority,
-            protocol,
-            port_from,
-            port_to,
-            source,
-            target,
-            description: description.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Rule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Rule")
-    }
 }
 
 /// The required fields of [`Rule`], for [`Rule::new`].
@@ -402,33 +135,6 @@ impl RuleAction {
     }
 }
 
-impl ::serde::Serialize for RuleAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RuleAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "allow" => RuleAction::Allow,
-                    "deny" => RuleAction::Deny,
-                    _ => return None,
-                },
-            ),
-            RuleAction::Unknown,
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RuleDirection {
@@ -451,33 +157,6 @@ impl RuleDirection {
     }
 }
 
-impl ::serde::Serialize for RuleDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RuleDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "inbound" => RuleDirection::Inbound,
-                    "outbound" => RuleDirection::Outbound,
-                    _ => return None,
-                },
-            ),
-            RuleDirection::Unknown,
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Sandbox {
@@ -486,79 +165,6 @@ pub struct Sandbox {
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<String>,
     pub note: Option<Option<String>>,
-}
-
-impl ::serde::Serialize for Sandbox {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Sandbox",
-            2 + usize::from(self.status.is_some()) + usize::from(self.note.is_some()),
-        )?;
-        state.field("metadata", &self.metadata);
-        state.field("spec", &self.spec);
-        state.optional("status", &self.status);
-        state.optional("note", &self.note);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Sandbox {
-    type Slots = (
-        Option<SandboxMetadata>,
-        Option<SandboxSpec>,
-        Option<Option<String>>,
-        Option<Option<String>>,
-    );
-    const EMPTY: Self::Slots = (None, None, None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "spec" => Some(1),
-            "status" => Some(2),
-            "note" => Some(3),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "metadata", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "spec", map),
-            2 => crate::runtime::decode_field(&mut slots.2, "status", map),
-            3 => crate::runtime::decode_field(&mut slots.3, "note", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (metadata, spec, status, note) = slots;
-        let Some(metadata) = metadata else { return Err(E::missing_field("metadata")) };
-        let Some(spec) = spec else { return Err(E::missing_field("spec")) };
-        Ok(Self {
-            metadata,
-            spec,
-            status: status.flatten(),
-            note,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Sandbox {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Sandbox")
-    }
 }
 
 impl Sandbox {
@@ -592,68 +198,6 @@ pub struct SandboxMetadata {
     pub labels: Option<::std::collections::BTreeMap<String, String>>,
 }
 
-impl ::serde::Serialize for SandboxMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "SandboxMetadata",
-            1 + usize::from(self.labels.is_some()),
-        )?;
-        state.field("name", &self.name);
-        state.optional("labels", &self.labels);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for SandboxMetadata {
-    type Slots = (
-        Option<String>,
-        Option<Option<::std::collections::BTreeMap<String, String>>>,
-    );
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "labels" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "name", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "labels", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (name, labels) = slots;
-        let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(Self {
-            name,
-            labels: labels.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SandboxMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "SandboxMetadata")
-    }
-}
-
 impl SandboxMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -678,64 +222,6 @@ impl SandboxMetadata {
 pub struct SandboxSpec {
     pub image: Option<String>,
     pub memory: Option<i64>,
-}
-
-impl ::serde::Serialize for SandboxSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "SandboxSpec",
-            usize::from(self.image.is_some()) + usize::from(self.memory.is_some()),
-        )?;
-        state.optional("image", &self.image);
-        state.optional("memory", &self.memory);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for SandboxSpec {
-    type Slots = (Option<Option<String>>, Option<Option<i64>>);
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "image" => Some(0),
-            "memory" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "image", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "memory", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (image, memory) = slots;
-        Ok(Self {
-            image: image.flatten(),
-            memory: memory.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SandboxSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "SandboxSpec")
-    }
 }
 
 impl SandboxSpec {

@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use super::types;
 use crate::runtime;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::get_report`](super::Client::get_report): `GET /reports/{id}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -26,27 +26,6 @@ impl<'a> GetReport<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -63,12 +42,7 @@ impl<'a> GetReport<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::GetReportResponse>,
-            Error<responses::GetReportError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::GetReportResponse, responses::GetReportError> {
         self.client
             .runtime
             .call(
@@ -85,12 +59,13 @@ impl<'a> GetReport<'a> {
     #[inline]
     pub async fn send_raw(
         self,
-    ) -> Result<runtime::RawResponse, Error<responses::GetReportError>> {
+    ) -> Result<runtime::RawResponse, runtime::Error<responses::GetReportError>> {
         let request = self.request()?;
         self.client.runtime.send(request, &self.call).await
     }
 }
 
+call_settings!(GetReport);
 /// A call to [`Client::get_status`](super::Client::get_status): `GET /status`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -108,27 +83,6 @@ impl<'a> GetStatus<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -141,12 +95,7 @@ impl<'a> GetStatus<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::GetStatusResponse>,
-            Error<responses::GetStatusError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::GetStatusResponse, responses::GetStatusError> {
         self.client
             .runtime
             .call(
@@ -160,6 +109,7 @@ impl<'a> GetStatus<'a> {
     }
 }
 
+call_settings!(GetStatus);
 /// A call to [`Client::download_export`](super::Client::download_export): `GET /exports/{id}/download`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -179,27 +129,6 @@ impl<'a> DownloadExport<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -216,12 +145,7 @@ impl<'a> DownloadExport<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<runtime::Redirect>,
-            Error<responses::DownloadExportError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, runtime::Redirect, responses::DownloadExportError> {
         self.client
             .runtime
             .call(
@@ -235,3 +159,5 @@ impl<'a> DownloadExport<'a> {
             )
     }
 }
+
+call_settings!(DownloadExport);

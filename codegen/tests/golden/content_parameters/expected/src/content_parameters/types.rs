@@ -8,65 +8,6 @@ pub struct Filter {
     pub limit: Option<i64>,
 }
 
-impl ::serde::Serialize for Filter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Filter",
-            1 + usize::from(self.limit.is_some()),
-        )?;
-        state.field("status", &self.status);
-        state.optional("limit", &self.limit);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Filter {
-    type Slots = (Option<FilterStatus>, Option<Option<i64>>);
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "status" => Some(0),
-            "limit" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "status", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "limit", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (status, limit) = slots;
-        let Some(status) = status else { return Err(E::missing_field("status")) };
-        Ok(Self {
-            status,
-            limit: limit.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Filter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Filter")
-    }
-}
-
 impl Filter {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(status: FilterStatus) -> Self {
@@ -99,32 +40,5 @@ impl FilterStatus {
             FilterStatus::Closed => "closed",
             FilterStatus::Unknown(other) => other,
         }
-    }
-}
-
-impl ::serde::Serialize for FilterStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for FilterStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "open" => FilterStatus::Open,
-                    "closed" => FilterStatus::Closed,
-                    _ => return None,
-                },
-            ),
-            FilterStatus::Unknown,
-        )
     }
 }

@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use super::types;
 use crate::runtime;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::revoke_api_key`](super::Client::revoke_api_key): `DELETE /v1/users/{user_id}/api-keys/{api_key_id}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -28,27 +28,6 @@ impl<'a> RevokeApiKey<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -67,11 +46,7 @@ impl<'a> RevokeApiKey<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::RevokeApiKeyError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::RevokeApiKeyError> {
         self.client
             .runtime
             .call(
@@ -85,6 +60,7 @@ impl<'a> RevokeApiKey<'a> {
     }
 }
 
+call_settings!(RevokeApiKey);
 /// A call to [`Client::read_flows`](super::Client::read_flows): `POST /flows/filter`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -111,27 +87,6 @@ impl<'a> ReadFlows<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -147,11 +102,7 @@ impl<'a> ReadFlows<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::ReadFlowsError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::ReadFlowsError> {
         self.client
             .runtime
             .call(
@@ -165,6 +116,7 @@ impl<'a> ReadFlows<'a> {
     }
 }
 
+call_settings!(ReadFlows);
 /// A call to [`Client::list_keys_for_account`](super::Client::list_keys_for_account): `GET /accounts/{clientId}/keys`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -184,27 +136,6 @@ impl<'a> ListKeysForAccount<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -218,11 +149,7 @@ impl<'a> ListKeysForAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::ListKeysForAccountError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::ListKeysForAccountError> {
         self.client
             .runtime
             .call(
@@ -235,3 +162,5 @@ impl<'a> ListKeysForAccount<'a> {
             )
     }
 }
+
+call_settings!(ListKeysForAccount);

@@ -7,58 +7,6 @@ pub struct ReadFlowsBody {
     pub limit: Option<i64>,
 }
 
-impl ::serde::Serialize for ReadFlowsBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "ReadFlowsBody",
-            usize::from(self.limit.is_some()),
-        )?;
-        state.optional("limit", &self.limit);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for ReadFlowsBody {
-    type Slots = (Option<Option<i64>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "limit" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "limit", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (limit,) = slots;
-        Ok(Self { limit: limit.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ReadFlowsBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "ReadFlowsBody")
-    }
-}
-
 impl ReadFlowsBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {

@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use super::types;
 use crate::runtime;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::create_charge`](super::Client::create_charge): `POST /v1/charges`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -24,27 +24,6 @@ impl<'a> CreateCharge<'a> {
             body,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -91,11 +70,7 @@ impl<'a> CreateCharge<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::CreateChargeError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::CreateChargeError> {
         self.client
             .runtime
             .call(
@@ -109,6 +84,7 @@ impl<'a> CreateCharge<'a> {
     }
 }
 
+call_settings!(CreateCharge);
 /// A call to [`Client::create_upload`](super::Client::create_upload): `POST /v1/uploads`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -128,27 +104,6 @@ impl<'a> CreateUpload<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -165,11 +120,7 @@ impl<'a> CreateUpload<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::CreateUploadError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::CreateUploadError> {
         self.client
             .runtime
             .call(
@@ -182,3 +133,5 @@ impl<'a> CreateUpload<'a> {
             )
     }
 }
+
+call_settings!(CreateUpload);

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "client")]
 mod client;
+mod codec;
 #[cfg(feature = "client")]
 mod operations;
 #[cfg(feature = "client")]

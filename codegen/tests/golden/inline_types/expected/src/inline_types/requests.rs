@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use super::types;
 use crate::runtime;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::list_customers`](super::Client::list_customers): `GET /customers`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -33,27 +33,6 @@ impl<'a> ListCustomers<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -66,9 +45,7 @@ impl<'a> ListCustomers<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Customer>, Error<responses::ListCustomersError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Customer, responses::ListCustomersError> {
         self.client
             .runtime
             .call(
@@ -82,6 +59,7 @@ impl<'a> ListCustomers<'a> {
     }
 }
 
+call_settings!(ListCustomers);
 /// A call to [`Client::list_invoices`](super::Client::list_invoices): `GET /invoices`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -108,27 +86,6 @@ impl<'a> ListInvoices<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -141,9 +98,7 @@ impl<'a> ListInvoices<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Invoice>, Error<responses::ListInvoicesError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Invoice, responses::ListInvoicesError> {
         self.client
             .runtime
             .call(
@@ -156,3 +111,5 @@ impl<'a> ListInvoices<'a> {
             )
     }
 }
+
+call_settings!(ListInvoices);

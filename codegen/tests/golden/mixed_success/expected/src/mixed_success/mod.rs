@@ -13,6 +13,7 @@
 
 #[cfg(feature = "client")]
 mod client;
+mod codec;
 #[cfg(feature = "client")]
 mod operations;
 #[cfg(feature = "client")]

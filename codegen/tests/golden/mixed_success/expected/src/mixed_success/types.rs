@@ -7,59 +7,6 @@ pub struct CreateJobBody {
     pub name: String,
 }
 
-impl ::serde::Serialize for CreateJobBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "CreateJobBody",
-            1,
-        )?;
-        state.field("name", &self.name);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for CreateJobBody {
-    type Slots = (Option<String>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "name", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (name,) = slots;
-        let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(Self { name })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CreateJobBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "CreateJobBody")
-    }
-}
-
 impl CreateJobBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -71,56 +18,4 @@ impl CreateJobBody {
 #[non_exhaustive]
 pub struct Job {
     pub id: Option<String>,
-}
-
-impl ::serde::Serialize for Job {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Job",
-            usize::from(self.id.is_some()),
-        )?;
-        state.optional("id", &self.id);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Job {
-    type Slots = (Option<Option<String>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "id", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (id,) = slots;
-        Ok(Self { id: id.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Job {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Job")
-    }
 }

@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use crate::runtime;
 use super::client::scheme;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::get`](super::Client::get): `GET /a`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -24,27 +24,6 @@ impl<'a> Get<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -56,9 +35,7 @@ impl<'a> Get<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<responses::GetSuccess>, Error<responses::GetError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, responses::GetSuccess, responses::GetError> {
         self.client
             .runtime
             .call(
@@ -77,6 +54,7 @@ impl<'a> Get<'a> {
     }
 }
 
+call_settings!(Get);
 /// A call to [`Client::get_error`](super::Client::get_error): `GET /b`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -94,27 +72,6 @@ impl<'a> GetError<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -126,12 +83,7 @@ impl<'a> GetError<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<responses::GetErrorSuccess>,
-            Error<responses::GetErrorError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, responses::GetErrorSuccess, responses::GetErrorError> {
         self.client
             .runtime
             .call(
@@ -151,6 +103,7 @@ impl<'a> GetError<'a> {
     }
 }
 
+call_settings!(GetError);
 /// A call to [`Client::error`](super::Client::error): `GET /c`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -168,27 +121,6 @@ impl<'a> Error2<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -200,9 +132,7 @@ impl<'a> Error2<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<responses::ErrorSuccess>, Error<responses::ErrorError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, responses::ErrorSuccess, responses::ErrorError> {
         self.client
             .runtime
             .call(
@@ -221,6 +151,7 @@ impl<'a> Error2<'a> {
     }
 }
 
+call_settings!(Error2);
 /// A call to [`Client::builder_get`](super::Client::builder_get): `GET /d`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -238,27 +169,6 @@ impl<'a> BuilderGet<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -271,11 +181,7 @@ impl<'a> BuilderGet<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::BuilderGetError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::BuilderGetError> {
         self.client
             .runtime
             .call(
@@ -288,3 +194,5 @@ impl<'a> BuilderGet<'a> {
             )
     }
 }
+
+call_settings!(BuilderGet);

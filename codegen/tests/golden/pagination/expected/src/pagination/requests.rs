@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use super::types;
 use crate::runtime;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::list_agents`](super::Client::list_agents): `GET /agents`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -42,27 +42,6 @@ impl<'a> ListAgents<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -76,12 +55,7 @@ impl<'a> ListAgents<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ListAgentsResponse>,
-            Error<responses::ListAgentsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::ListAgentsResponse, responses::ListAgentsError> {
         self.client
             .runtime
             .call(
@@ -127,6 +101,7 @@ impl<'a> ListAgents<'a> {
     }
 }
 
+call_settings!(ListAgents);
 /// A call to [`Client::project_list`](super::Client::project_list): `GET /projects`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -153,27 +128,6 @@ impl<'a> ProjectList<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -186,12 +140,7 @@ impl<'a> ProjectList<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ProjectListResponse>,
-            Error<responses::ProjectListError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::ProjectListResponse, responses::ProjectListError> {
         self.client
             .runtime
             .call(
@@ -229,6 +178,7 @@ impl<'a> ProjectList<'a> {
     }
 }
 
+call_settings!(ProjectList);
 /// A call to [`Client::list_charges`](super::Client::list_charges): `GET /charges`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -255,27 +205,6 @@ impl<'a> ListCharges<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -288,12 +217,7 @@ impl<'a> ListCharges<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ListChargesResponse>,
-            Error<responses::ListChargesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::ListChargesResponse, responses::ListChargesError> {
         self.client
             .runtime
             .call(
@@ -335,6 +259,7 @@ impl<'a> ListCharges<'a> {
     }
 }
 
+call_settings!(ListCharges);
 /// A call to [`Client::list_files`](super::Client::list_files): `GET /files`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -361,27 +286,6 @@ impl<'a> ListFiles<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -394,12 +298,7 @@ impl<'a> ListFiles<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ListFilesResponse>,
-            Error<responses::ListFilesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::ListFilesResponse, responses::ListFilesError> {
         self.client
             .runtime
             .call(
@@ -440,6 +339,7 @@ impl<'a> ListFiles<'a> {
     }
 }
 
+call_settings!(ListFiles);
 /// A call to [`Client::list_messages`](super::Client::list_messages): `GET /messages`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -468,27 +368,6 @@ impl<'a> ListMessages<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -504,12 +383,11 @@ impl<'a> ListMessages<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ListMessagesResponse>,
-            Error<responses::ListMessagesError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<
+        'a,
+        types::ListMessagesResponse,
+        responses::ListMessagesError,
+    > {
         self.client
             .runtime
             .call(
@@ -559,6 +437,7 @@ impl<'a> ListMessages<'a> {
     }
 }
 
+call_settings!(ListMessages);
 /// A call to [`Client::list_events`](super::Client::list_events): `GET /events`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -598,27 +477,6 @@ impl<'a> ListEvents<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -635,9 +493,7 @@ impl<'a> ListEvents<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<Vec<types::Thing>>, Error<responses::ListEventsError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, Vec<types::Thing>, responses::ListEventsError> {
         self.client
             .runtime
             .call(
@@ -674,6 +530,7 @@ impl<'a> ListEvents<'a> {
     }
 }
 
+call_settings!(ListEvents);
 /// A call to [`Client::list_records`](super::Client::list_records): `GET /records`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -700,27 +557,6 @@ impl<'a> ListRecords<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -733,12 +569,7 @@ impl<'a> ListRecords<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Response<types::ListRecordsResponse>,
-            Error<responses::ListRecordsError>,
-        >,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::ListRecordsResponse, responses::ListRecordsError> {
         self.client
             .runtime
             .call(
@@ -783,3 +614,5 @@ impl<'a> ListRecords<'a> {
         self.pages().items(|page| Some(page).and_then(|v| v.records).unwrap_or_default())
     }
 }
+
+call_settings!(ListRecords);

@@ -7,58 +7,6 @@ pub struct Filter {
     pub field: Option<String>,
 }
 
-impl ::serde::Serialize for Filter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Filter",
-            usize::from(self.field.is_some()),
-        )?;
-        state.optional("field", &self.field);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Filter {
-    type Slots = (Option<Option<String>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "field" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "field", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (field,) = slots;
-        Ok(Self { field: field.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Filter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Filter")
-    }
-}
-
 impl Filter {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
@@ -76,58 +24,6 @@ impl Filter {
 #[non_exhaustive]
 pub struct SearchFilter {
     pub role: Option<String>,
-}
-
-impl ::serde::Serialize for SearchFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "SearchFilter",
-            usize::from(self.role.is_some()),
-        )?;
-        state.optional("role", &self.role);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for SearchFilter {
-    type Slots = (Option<Option<String>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "role" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "role", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (role,) = slots;
-        Ok(Self { role: role.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SearchFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "SearchFilter")
-    }
 }
 
 impl SearchFilter {
@@ -162,32 +58,5 @@ impl SearchOrder {
             SearchOrder::Desc => "desc",
             SearchOrder::Unknown(other) => other,
         }
-    }
-}
-
-impl ::serde::Serialize for SearchOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SearchOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "asc" => SearchOrder::Asc,
-                    "desc" => SearchOrder::Desc,
-                    _ => return None,
-                },
-            ),
-            SearchOrder::Unknown,
-        )
     }
 }

@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use super::types;
 use crate::runtime;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::get_thing`](super::Client::get_thing): `GET /things/{id}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -26,27 +26,6 @@ impl<'a> GetThing<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -61,11 +40,7 @@ impl<'a> GetThing<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Thing>, Error<responses::GetThingError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Thing, responses::GetThingError> {
         self.client
             .runtime
             .call(
@@ -89,6 +64,7 @@ impl<'a> GetThing<'a> {
     }
 }
 
+call_settings!(GetThing);
 /// A call to [`Client::delete_thing`](super::Client::delete_thing): `DELETE /things/{id}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -108,27 +84,6 @@ impl<'a> DeleteThing<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -143,11 +98,7 @@ impl<'a> DeleteThing<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::DeleteThingError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::DeleteThingError> {
         self.client
             .runtime
             .call(
@@ -161,6 +112,7 @@ impl<'a> DeleteThing<'a> {
     }
 }
 
+call_settings!(DeleteThing);
 /// A call to [`Client::get_raw_thing`](super::Client::get_raw_thing): `GET /things/{id}/raw`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -180,27 +132,6 @@ impl<'a> GetRawThing<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -215,11 +146,7 @@ impl<'a> GetRawThing<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<Vec<u8>>, Error<responses::GetRawThingError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, Vec<u8>, responses::GetRawThingError> {
         self.client
             .runtime
             .call(
@@ -237,7 +164,10 @@ impl<'a> GetRawThing<'a> {
     #[inline]
     pub async fn send_stream(
         self,
-    ) -> Result<Response<runtime::ByteStream>, Error<responses::GetRawThingError>> {
+    ) -> Result<
+        runtime::Response<runtime::ByteStream>,
+        runtime::Error<responses::GetRawThingError>,
+    > {
         let request = self.request()?;
         let response = self.client.runtime.send_streaming(request, &self.call).await?;
         if matches!(response.status().as_u16(), 200) {
@@ -247,3 +177,5 @@ impl<'a> GetRawThing<'a> {
         Err(response.unexpected())
     }
 }
+
+call_settings!(GetRawThing);

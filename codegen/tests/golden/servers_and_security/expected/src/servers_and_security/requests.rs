@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use crate::runtime;
 use super::client::scheme;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::get_open`](super::Client::get_open): `GET /open`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -24,27 +24,6 @@ impl<'a> GetOpen<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -54,11 +33,7 @@ impl<'a> GetOpen<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::GetOpenError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::GetOpenError> {
         self.client
             .runtime
             .call(
@@ -72,6 +47,7 @@ impl<'a> GetOpen<'a> {
     }
 }
 
+call_settings!(GetOpen);
 /// A call to [`Client::do_admin`](super::Client::do_admin): `POST /admin`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -87,27 +63,6 @@ impl<'a> DoAdmin<'a> {
             client,
             call: runtime::CallOptions::default(),
         }
-    }
-
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
     }
 
     /// The request this builder describes, not sent yet.
@@ -126,11 +81,7 @@ impl<'a> DoAdmin<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::DoAdminError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::DoAdminError> {
         self.client
             .runtime
             .call(
@@ -144,6 +95,7 @@ impl<'a> DoAdmin<'a> {
     }
 }
 
+call_settings!(DoAdmin);
 /// A call to [`Client::needs_both`](super::Client::needs_both): `GET /both`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -161,27 +113,6 @@ impl<'a> NeedsBoth<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -194,11 +125,7 @@ impl<'a> NeedsBoth<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<()>, Error<responses::NeedsBothError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, (), responses::NeedsBothError> {
         self.client
             .runtime
             .call(
@@ -211,3 +138,5 @@ impl<'a> NeedsBoth<'a> {
             )
     }
 }
+
+call_settings!(NeedsBoth);

@@ -5,7 +5,7 @@ use super::Client;
 use super::responses;
 use super::types;
 use crate::runtime;
-use crate::runtime::{Error, Method, Response};
+use crate::runtime::Method;
 
 /// A call to [`Client::create_chat`](super::Client::create_chat): `POST /chat`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
@@ -26,27 +26,6 @@ impl<'a> CreateChat<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -59,11 +38,7 @@ impl<'a> CreateChat<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Chunk>, Error<responses::CreateChatError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, types::Chunk, responses::CreateChatError> {
         self.client
             .runtime
             .call(
@@ -83,6 +58,7 @@ impl<'a> CreateChat<'a> {
     }
 }
 
+call_settings!(CreateChat);
 /// [`create_chat`](super::Client::create_chat) as server-sent events: `send` sets the body's `stream` to `true` and gives the events as they come.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -105,8 +81,8 @@ impl CreateChatStream<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        Response<runtime::EventStream<types::Chunk>>,
-        Error<responses::CreateChatError>,
+        runtime::Response<runtime::EventStream<types::Chunk>>,
+        runtime::Error<responses::CreateChatError>,
     > {
         let mut inner = self.inner;
         inner.body.stream = Some(true);
@@ -152,27 +128,6 @@ impl<'a> CreateCompletion<'a> {
         self
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -191,9 +146,7 @@ impl<'a> CreateCompletion<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<types::Chunk>, Error<responses::CreateCompletionError>>,
-    > + ::std::marker::Send {
+    ) -> runtime::Sending<'a, types::Chunk, responses::CreateCompletionError> {
         self.client
             .runtime
             .call(
@@ -207,6 +160,7 @@ impl<'a> CreateCompletion<'a> {
     }
 }
 
+call_settings!(CreateCompletion);
 /// [`create_completion`](super::Client::create_completion) as server-sent events: `send` sets the body's `stream` to `true` and gives the events as they come.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -231,8 +185,8 @@ impl CreateCompletionStream<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        Response<runtime::EventStream<types::Chunk>>,
-        Error<responses::CreateCompletionError>,
+        runtime::Response<runtime::EventStream<types::Chunk>>,
+        runtime::Error<responses::CreateCompletionError>,
     > {
         let mut inner = self.inner;
         if let Some(body) = &mut inner.body {
@@ -268,27 +222,6 @@ impl<'a> WatchJob<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -307,8 +240,8 @@ impl<'a> WatchJob<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        Response<runtime::EventStream<types::WatchJobEvent>>,
-        Error<responses::WatchJobError>,
+        runtime::Response<runtime::EventStream<types::WatchJobEvent>>,
+        runtime::Error<responses::WatchJobError>,
     > {
         let mut request = self.request()?;
         request.header("accept", "text/event-stream")?;
@@ -321,6 +254,7 @@ impl<'a> WatchJob<'a> {
     }
 }
 
+call_settings!(WatchJob);
 /// A call to [`Client::tail_logs`](super::Client::tail_logs): `GET /logs`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -338,27 +272,6 @@ impl<'a> TailLogs<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -373,8 +286,8 @@ impl<'a> TailLogs<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        Response<runtime::EventStream<String>>,
-        Error<responses::TailLogsError>,
+        runtime::Response<runtime::EventStream<String>>,
+        runtime::Error<responses::TailLogsError>,
     > {
         let mut request = self.request()?;
         request.header("accept", "text/event-stream")?;
@@ -387,6 +300,7 @@ impl<'a> TailLogs<'a> {
     }
 }
 
+call_settings!(TailLogs);
 /// A call to [`Client::download_file`](super::Client::download_file): `GET /files/{id}/content`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -406,27 +320,6 @@ impl<'a> DownloadFile<'a> {
         }
     }
 
-    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
-    #[inline]
-    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
-        self.call.timeout(timeout.into());
-        self
-    }
-
-    /// Sets when this call is sent again after a failure, replacing the client's policy.
-    #[inline]
-    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.call.retry(policy);
-        self
-    }
-
-    /// Adds a header to this call; it replaces a default header of the same name.
-    #[inline]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call.header(name.into(), value.into());
-        self
-    }
-
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -441,11 +334,7 @@ impl<'a> DownloadFile<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Response<Vec<u8>>, Error<responses::DownloadFileError>>,
-    > + ::std::marker::Send {
+    pub fn send(self) -> runtime::Sending<'a, Vec<u8>, responses::DownloadFileError> {
         self.client
             .runtime
             .call(
@@ -463,7 +352,10 @@ impl<'a> DownloadFile<'a> {
     #[inline]
     pub async fn send_stream(
         self,
-    ) -> Result<Response<runtime::ByteStream>, Error<responses::DownloadFileError>> {
+    ) -> Result<
+        runtime::Response<runtime::ByteStream>,
+        runtime::Error<responses::DownloadFileError>,
+    > {
         let request = self.request()?;
         let response = self.client.runtime.send_streaming(request, &self.call).await?;
         if matches!(response.status().as_u16(), 200) {
@@ -473,3 +365,5 @@ impl<'a> DownloadFile<'a> {
         Err(response.unexpected())
     }
 }
+
+call_settings!(DownloadFile);

@@ -9,109 +9,11 @@ pub struct Chunk {
     pub text: String,
 }
 
-impl ::serde::Serialize for Chunk {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "Chunk", 1)?;
-        state.field("text", &self.text);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Chunk {
-    type Slots = (Option<String>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "text" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "text", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (text,) = slots;
-        let Some(text) = text else { return Err(E::missing_field("text")) };
-        Ok(Self { text })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Chunk {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Chunk")
-    }
-}
-
 /// An event whose `data` is a chunk.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChunkEvent {
     pub data: Chunk,
-}
-
-impl ::serde::Serialize for ChunkEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "ChunkEvent", 1)?;
-        state.field("data", &self.data);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for ChunkEvent {
-    type Slots = (Option<Chunk>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "data" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "data", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (data,) = slots;
-        let Some(data) = data else { return Err(E::missing_field("data")) };
-        Ok(Self { data })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ChunkEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "ChunkEvent")
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -120,65 +22,6 @@ pub struct CreateChatBody {
     pub prompt: String,
     /// Stream partial results as server-sent events, ended by a `data: [DONE]` message.
     pub stream: Option<bool>,
-}
-
-impl ::serde::Serialize for CreateChatBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "CreateChatBody",
-            1 + usize::from(self.stream.is_some()),
-        )?;
-        state.field("prompt", &self.prompt);
-        state.optional("stream", &self.stream);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for CreateChatBody {
-    type Slots = (Option<String>, Option<Option<bool>>);
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "prompt" => Some(0),
-            "stream" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "prompt", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "stream", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (prompt, stream) = slots;
-        let Some(prompt) = prompt else { return Err(E::missing_field("prompt")) };
-        Ok(Self {
-            prompt,
-            stream: stream.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CreateChatBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "CreateChatBody")
-    }
 }
 
 impl CreateChatBody {
@@ -203,124 +46,11 @@ pub struct CreateChatUnprocessableEntityResponse {
     pub detail: Option<String>,
 }
 
-impl ::serde::Serialize for CreateChatUnprocessableEntityResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "CreateChatUnprocessableEntityResponse",
-            usize::from(self.detail.is_some()),
-        )?;
-        state.optional("detail", &self.detail);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for CreateChatUnprocessableEntityResponse {
-    type Slots = (Option<Option<String>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "detail" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "detail", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (detail,) = slots;
-        Ok(Self { detail: detail.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CreateChatUnprocessableEntityResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(
-            deserializer,
-            "CreateChatUnprocessableEntityResponse",
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCompletionBody {
     pub prompt: Option<String>,
     pub stream: Option<Option<bool>>,
-}
-
-impl ::serde::Serialize for CreateCompletionBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "CreateCompletionBody",
-            usize::from(self.prompt.is_some()) + usize::from(self.stream.is_some()),
-        )?;
-        state.optional("prompt", &self.prompt);
-        state.optional("stream", &self.stream);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for CreateCompletionBody {
-    type Slots = (Option<Option<String>>, Option<Option<bool>>);
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "prompt" => Some(0),
-            "stream" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "prompt", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "stream", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (prompt, stream) = slots;
-        Ok(Self {
-            prompt: prompt.flatten(),
-            stream,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CreateCompletionBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "CreateCompletionBody")
-    }
 }
 
 impl CreateCompletionBody {
@@ -357,114 +87,11 @@ pub enum WatchJobEvent {
     Unknown(::serde_json::Value),
 }
 
-impl<'de> ::serde::Deserialize<'de> for WatchJobEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_tagged(
-            deserializer,
-            "type",
-            &[&["progress"], &["done"]],
-            &[],
-            |member, value| Ok(
-                match member {
-                    0 => {
-                        WatchJobEvent::Progress(
-                            ::serde::Deserialize::deserialize(value)?,
-                        )
-                    }
-                    _ => WatchJobEvent::Done(::serde::Deserialize::deserialize(value)?),
-                },
-            ),
-            WatchJobEvent::Unknown,
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WatchJobEventDone {}
-impl ::serde::Serialize for WatchJobEventDone {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "done", 1)?;
-        state.field("type", "done");
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for WatchJobEventDone {
-    type Slots = ();
-    const EMPTY: Self::Slots = ();
-    fn finish<E: ::serde::de::Error>(
-        _slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(Self {})
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WatchJobEventDone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "WatchJobEventDone")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WatchJobEventProgress {
     pub percent: i64,
-}
-
-impl ::serde::Serialize for WatchJobEventProgress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "progress", 2)?;
-        state.field("type", "progress");
-        state.field("percent", &self.percent);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for WatchJobEventProgress {
-    type Slots = (Option<i64>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "percent" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "percent", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (percent,) = slots;
-        let Some(percent) = percent else { return Err(E::missing_field("percent")) };
-        Ok(Self { percent })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WatchJobEventProgress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "WatchJobEventProgress")
-    }
 }

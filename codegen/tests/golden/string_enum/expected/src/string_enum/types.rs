@@ -11,78 +11,6 @@ pub struct Holder {
     pub state: Option<HolderState>,
 }
 
-impl ::serde::Serialize for Holder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Holder",
-            usize::from(self.status.is_some()) + usize::from(self.mode.is_some())
-                + usize::from(self.kind.is_some()) + usize::from(self.state.is_some()),
-        )?;
-        state.optional("status", &self.status);
-        state.optional("mode", &self.mode);
-        state.optional("kind", &self.kind);
-        state.optional("state", &self.state);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Holder {
-    type Slots = (
-        Option<Option<Status>>,
-        Option<Option<HolderMode>>,
-        Option<Option<HolderKind>>,
-        Option<Option<HolderState>>,
-    );
-    const EMPTY: Self::Slots = (None, None, None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "status" => Some(0),
-            "mode" => Some(1),
-            "kind" => Some(2),
-            "state" => Some(3),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "status", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "mode", map),
-            2 => crate::runtime::decode_field(&mut slots.2, "kind", map),
-            3 => crate::runtime::decode_field(&mut slots.3, "state", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (status, mode, kind, state) = slots;
-        Ok(Self {
-            status: status.flatten(),
-            mode: mode.flatten(),
-            kind: kind.flatten(),
-            state: state.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Holder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Holder")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HolderKind {
@@ -99,32 +27,6 @@ impl HolderKind {
             HolderKind::Fixed => "fixed",
             HolderKind::Unknown(other) => other,
         }
-    }
-}
-
-impl ::serde::Serialize for HolderKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for HolderKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "fixed" => HolderKind::Fixed,
-                    _ => return None,
-                },
-            ),
-            HolderKind::Unknown,
-        )
     }
 }
 
@@ -147,33 +49,6 @@ impl HolderMode {
             HolderMode::Slow => "slow",
             HolderMode::Unknown(other) => other,
         }
-    }
-}
-
-impl ::serde::Serialize for HolderMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for HolderMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "fast" => HolderMode::Fast,
-                    "slow" => HolderMode::Slow,
-                    _ => return None,
-                },
-            ),
-            HolderMode::Unknown,
-        )
     }
 }
 
@@ -209,36 +84,6 @@ impl HolderState {
     }
 }
 
-impl ::serde::Serialize for HolderState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for HolderState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "attached" => HolderState::Attached,
-                    "detached" => HolderState::Detached,
-                    "faulted" => HolderState::Faulted,
-                    "destroyed" => HolderState::Destroyed,
-                    "gone" => HolderState::Gone,
-                    _ => return None,
-                },
-            ),
-            HolderState::Unknown,
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {
@@ -267,35 +112,5 @@ impl Status {
             Status::Empty => "",
             Status::Unknown(other) => other,
         }
-    }
-}
-
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "active" => Status::Active,
-                    "in-progress" => Status::InProgress,
-                    "1h" => Status::_1h,
-                    "Self" => Status::Self_,
-                    "" => Status::Empty,
-                    _ => return None,
-                },
-            ),
-            Status::Unknown,
-        )
     }
 }

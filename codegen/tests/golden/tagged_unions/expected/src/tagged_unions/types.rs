@@ -10,122 +10,10 @@ pub struct Cat {
     pub purrs: Option<bool>,
 }
 
-impl ::serde::Serialize for Cat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Cat",
-            1 + usize::from(self.purrs.is_some()),
-        )?;
-        state.field("petType", &self.pet_type);
-        state.optional("purrs", &self.purrs);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
-    type Slots = (Option<String>, Option<Option<bool>>);
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "petType" => Some(0),
-            "purrs" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "petType", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "purrs", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (pet_type, purrs) = slots;
-        let Some(pet_type) = pet_type else { return Err(E::missing_field("petType")) };
-        Ok(Self {
-            pet_type,
-            purrs: purrs.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Cat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Cat")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Circle {
     pub radius: Option<f64>,
-}
-
-impl ::serde::Serialize for Circle {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Circle",
-            1 + usize::from(self.radius.is_some()),
-        )?;
-        state.field("kind", "Circle");
-        state.optional("radius", &self.radius);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Circle {
-    type Slots = (Option<Option<f64>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "radius" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "radius", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (radius,) = slots;
-        Ok(Self { radius: radius.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Circle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Circle")
-    }
 }
 
 /// Members tell themselves apart by pinning `type` to one value, as serde's internally tagged enums do.
@@ -141,112 +29,13 @@ pub enum Digest {
     Unknown(::serde_json::Value),
 }
 
-impl<'de> ::serde::Deserialize<'de> for Digest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_tagged(
-            deserializer,
-            "type",
-            &[&["sha256"], &["none"]],
-            &[],
-            |member, value| Ok(
-                match member {
-                    0 => Digest::Sha256(::serde::Deserialize::deserialize(value)?),
-                    _ => Digest::None(::serde::Deserialize::deserialize(value)?),
-                },
-            ),
-            Digest::Unknown,
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DigestNone {}
-impl ::serde::Serialize for DigestNone {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "none", 1)?;
-        state.field("type", "none");
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for DigestNone {
-    type Slots = ();
-    const EMPTY: Self::Slots = ();
-    fn finish<E: ::serde::de::Error>(
-        _slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(Self {})
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DigestNone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "DigestNone")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DigestSha256 {
     pub value: String,
-}
-
-impl ::serde::Serialize for DigestSha256 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "sha256", 2)?;
-        state.field("type", "sha256");
-        state.field("value", &self.value);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for DigestSha256 {
-    type Slots = (Option<String>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "value" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "value", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (value,) = slots;
-        let Some(value) = value else { return Err(E::missing_field("value")) };
-        Ok(Self { value })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DigestSha256 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "DigestSha256")
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -255,111 +44,10 @@ pub struct Dog {
     pub pet_type: String,
 }
 
-impl ::serde::Serialize for Dog {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "Dog", 1)?;
-        state.field("petType", &self.pet_type);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
-    type Slots = (Option<String>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "petType" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "petType", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (pet_type,) = slots;
-        let Some(pet_type) = pet_type else { return Err(E::missing_field("petType")) };
-        Ok(Self { pet_type })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Dog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Dog")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Drawing {
     pub square: Option<Square>,
-}
-
-impl ::serde::Serialize for Drawing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Drawing",
-            usize::from(self.square.is_some()),
-        )?;
-        state.optional("square", &self.square);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Drawing {
-    type Slots = (Option<Option<Square>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "square" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "square", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (square,) = slots;
-        Ok(Self { square: square.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Drawing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Drawing")
-    }
 }
 
 /// An explicit discriminator with a mapping for one member.
@@ -375,26 +63,6 @@ pub enum Pet {
     Unknown(::serde_json::Value),
 }
 
-impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_tagged(
-            deserializer,
-            "petType",
-            &[&["kitty"], &["Dog"]],
-            &[],
-            |member, value| Ok(
-                match member {
-                    0 => Pet::Kitty(::serde::Deserialize::deserialize(value)?),
-                    _ => Pet::Dog(::serde::Deserialize::deserialize(value)?),
-                },
-            ),
-            Pet::Unknown,
-        )
-    }
-}
-
 /// Square is also a property elsewhere, so it keeps its `kind` field; Circle is only ever a member, so its encoder writes the tag itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -408,79 +76,10 @@ pub enum Shape {
     Unknown(::serde_json::Value),
 }
 
-impl<'de> ::serde::Deserialize<'de> for Shape {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_tagged(
-            deserializer,
-            "kind",
-            &[&["Circle"], &["Square"]],
-            &[],
-            |member, value| Ok(
-                match member {
-                    0 => Shape::Circle(::serde::Deserialize::deserialize(value)?),
-                    _ => Shape::Square(::serde::Deserialize::deserialize(value)?),
-                },
-            ),
-            Shape::Unknown,
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Square {
     pub kind: SquareKind,
-}
-
-impl ::serde::Serialize for Square {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "Square", 1)?;
-        state.field("kind", &self.kind);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Square {
-    type Slots = (Option<SquareKind>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "kind" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "kind", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (kind,) = slots;
-        let Some(kind) = kind else { return Err(E::missing_field("kind")) };
-        Ok(Self { kind })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Square {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Square")
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -499,31 +98,5 @@ impl SquareKind {
             SquareKind::Square => "Square",
             SquareKind::Unknown(other) => other,
         }
-    }
-}
-
-impl ::serde::Serialize for SquareKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SquareKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "Square" => SquareKind::Square,
-                    _ => return None,
-                },
-            ),
-            SquareKind::Unknown,
-        )
     }
 }

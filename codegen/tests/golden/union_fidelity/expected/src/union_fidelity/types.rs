@@ -15,110 +15,11 @@ pub enum DatabaseConfig {
     Unknown(::serde_json::Value),
 }
 
-impl<'de> ::serde::Deserialize<'de> for DatabaseConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        use crate::runtime::Shape;
-        const SHAPES: &[Shape] = &[
-            Shape::Object {
-                known: Some(&["host", "sslmode"]),
-                required: &[],
-                pinned: &[],
-            },
-            Shape::Object {
-                known: Some(&["host", "charset"]),
-                required: &[],
-                pinned: &[],
-            },
-            Shape::Object {
-                known: Some(&["path"]),
-                required: &["path"],
-                pinned: &[],
-            },
-        ];
-        crate::runtime::decode_union(
-            deserializer,
-            SHAPES,
-            |member, value| Ok(
-                match member {
-                    0 => {
-                        DatabaseConfig::Postgres(
-                            ::serde::Deserialize::deserialize(value)?,
-                        )
-                    }
-                    1 => DatabaseConfig::Mysql(::serde::Deserialize::deserialize(value)?),
-                    _ => DatabaseConfig::Path(::serde::Deserialize::deserialize(value)?),
-                },
-            ),
-            Some(DatabaseConfig::Unknown),
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DatabaseConfigMysql {
     pub host: Option<String>,
     pub charset: Option<String>,
-}
-
-impl ::serde::Serialize for DatabaseConfigMysql {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "DatabaseConfigMysql",
-            usize::from(self.host.is_some()) + usize::from(self.charset.is_some()),
-        )?;
-        state.optional("host", &self.host);
-        state.optional("charset", &self.charset);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigMysql {
-    type Slots = (Option<Option<String>>, Option<Option<String>>);
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "host" => Some(0),
-            "charset" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "host", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "charset", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (host, charset) = slots;
-        Ok(Self {
-            host: host.flatten(),
-            charset: charset.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DatabaseConfigMysql {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "DatabaseConfigMysql")
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,122 +28,11 @@ pub struct DatabaseConfigPath {
     pub path: String,
 }
 
-impl ::serde::Serialize for DatabaseConfigPath {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "DatabaseConfigPath",
-            1,
-        )?;
-        state.field("path", &self.path);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigPath {
-    type Slots = (Option<String>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "path" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "path", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (path,) = slots;
-        let Some(path) = path else { return Err(E::missing_field("path")) };
-        Ok(Self { path })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DatabaseConfigPath {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "DatabaseConfigPath")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DatabaseConfigPostgres {
     pub host: Option<String>,
     pub sslmode: Option<String>,
-}
-
-impl ::serde::Serialize for DatabaseConfigPostgres {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "DatabaseConfigPostgres",
-            usize::from(self.host.is_some()) + usize::from(self.sslmode.is_some()),
-        )?;
-        state.optional("host", &self.host);
-        state.optional("sslmode", &self.sslmode);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for DatabaseConfigPostgres {
-    type Slots = (Option<Option<String>>, Option<Option<String>>);
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "host" => Some(0),
-            "sslmode" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "host", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "sslmode", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (host, sslmode) = slots;
-        Ok(Self {
-            host: host.flatten(),
-            sslmode: sslmode.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DatabaseConfigPostgres {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "DatabaseConfigPostgres")
-    }
 }
 
 /// A discriminator without a mapping whose members pin the tag themselves: the service sends `message` and `tool.call`, not the schema names. The input and output messages share the tag `message` and are told apart by their fields.
@@ -260,44 +50,6 @@ pub enum Entry {
     Unknown(::serde_json::Value),
 }
 
-impl<'de> ::serde::Deserialize<'de> for Entry {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        use crate::runtime::Shape;
-        crate::runtime::decode_tagged(
-            deserializer,
-            "type",
-            &[&["message"], &["message"], &["tool.call"]],
-            &[
-                Shape::Object {
-                    known: Some(&["type", "role", "content"]),
-                    required: &["type", "content"],
-                    pinned: &[("type", "message"), ("role", "user")],
-                },
-                Shape::Object {
-                    known: Some(&["type", "id", "content", "model"]),
-                    required: &["type", "id", "content"],
-                    pinned: &[("type", "message")],
-                },
-                Shape::Object {
-                    known: Some(&["type", "name", "arguments"]),
-                    required: &["type", "name"],
-                    pinned: &[("type", "tool.call")],
-                },
-            ],
-            |member, value| Ok(
-                match member {
-                    0 => Entry::InputMessage(::serde::Deserialize::deserialize(value)?),
-                    1 => Entry::OutputMessage(::serde::Deserialize::deserialize(value)?),
-                    _ => Entry::ToolCall(::serde::Deserialize::deserialize(value)?),
-                },
-            ),
-            Entry::Unknown,
-        )
-    }
-}
-
 /// Members pin `kind` without a discriminator; a mapping would win, and here none is given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -311,80 +63,10 @@ pub enum Event {
     Unknown(::serde_json::Value),
 }
 
-impl<'de> ::serde::Deserialize<'de> for Event {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_tagged(
-            deserializer,
-            "kind",
-            &[&["started"], &["failed"]],
-            &[],
-            |member, value| Ok(
-                match member {
-                    0 => Event::Started(::serde::Deserialize::deserialize(value)?),
-                    _ => Event::Failed(::serde::Deserialize::deserialize(value)?),
-                },
-            ),
-            Event::Unknown,
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventFailed {
     pub reason: String,
-}
-
-impl ::serde::Serialize for EventFailed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "failed", 2)?;
-        state.field("kind", "failed");
-        state.field("reason", &self.reason);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for EventFailed {
-    type Slots = (Option<String>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "reason" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "reason", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (reason,) = slots;
-        let Some(reason) = reason else { return Err(E::missing_field("reason")) };
-        Ok(Self { reason })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EventFailed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "EventFailed")
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -393,124 +75,11 @@ pub struct EventStarted {
     pub at: Option<i64>,
 }
 
-impl ::serde::Serialize for EventStarted {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "started",
-            1 + usize::from(self.at.is_some()),
-        )?;
-        state.field("kind", "started");
-        state.optional("at", &self.at);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for EventStarted {
-    type Slots = (Option<Option<i64>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "at" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "at", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (at,) = slots;
-        Ok(Self { at: at.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EventStarted {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "EventStarted")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMessage {
     pub role: Option<InputMessageRole>,
     pub content: String,
-}
-
-impl ::serde::Serialize for InputMessage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "message",
-            2 + usize::from(self.role.is_some()),
-        )?;
-        state.field("type", "message");
-        state.optional("role", &self.role);
-        state.field("content", &self.content);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for InputMessage {
-    type Slots = (Option<Option<InputMessageRole>>, Option<String>);
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "role" => Some(0),
-            "content" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "role", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "content", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (role, content) = slots;
-        let Some(content) = content else { return Err(E::missing_field("content")) };
-        Ok(Self {
-            role: role.flatten(),
-            content,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InputMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "InputMessage")
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -532,32 +101,6 @@ impl InputMessageRole {
     }
 }
 
-impl ::serde::Serialize for InputMessageRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InputMessageRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_enum(
-            deserializer,
-            |wire| Some(
-                match wire {
-                    "user" => InputMessageRole::User,
-                    _ => return None,
-                },
-            ),
-            InputMessageRole::Unknown,
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OutputMessage {
@@ -566,134 +109,9 @@ pub struct OutputMessage {
     pub model: Option<String>,
 }
 
-impl ::serde::Serialize for OutputMessage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "message",
-            3 + usize::from(self.model.is_some()),
-        )?;
-        state.field("type", "message");
-        state.field("id", &self.id);
-        state.field("content", &self.content);
-        state.optional("model", &self.model);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for OutputMessage {
-    type Slots = (Option<String>, Option<String>, Option<Option<String>>);
-    const EMPTY: Self::Slots = (None, None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "content" => Some(1),
-            "model" => Some(2),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "id", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "content", map),
-            2 => crate::runtime::decode_field(&mut slots.2, "model", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (id, content, model) = slots;
-        let Some(id) = id else { return Err(E::missing_field("id")) };
-        let Some(content) = content else { return Err(E::missing_field("content")) };
-        Ok(Self {
-            id,
-            content,
-            model: model.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for OutputMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "OutputMessage")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCall {
     pub name: String,
     pub arguments: Option<String>,
-}
-
-impl ::serde::Serialize for ToolCall {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "tool.call",
-            2 + usize::from(self.arguments.is_some()),
-        )?;
-        state.field("type", "tool.call");
-        state.field("name", &self.name);
-        state.optional("arguments", &self.arguments);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for ToolCall {
-    type Slots = (Option<String>, Option<Option<String>>);
-    const EMPTY: Self::Slots = (None, None);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "arguments" => Some(1),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "name", map),
-            1 => crate::runtime::decode_field(&mut slots.1, "arguments", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (name, arguments) = slots;
-        let Some(name) = name else { return Err(E::missing_field("name")) };
-        Ok(Self {
-            name,
-            arguments: arguments.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ToolCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "ToolCall")
-    }
 }

@@ -9,114 +9,10 @@ pub struct Cat {
     pub purrs: Option<bool>,
 }
 
-impl ::serde::Serialize for Cat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Cat",
-            usize::from(self.purrs.is_some()),
-        )?;
-        state.optional("purrs", &self.purrs);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Cat {
-    type Slots = (Option<Option<bool>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "purrs" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "purrs", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (purrs,) = slots;
-        Ok(Self { purrs: purrs.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Cat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Cat")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Dog {
     pub barks: Option<bool>,
-}
-
-impl ::serde::Serialize for Dog {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "Dog",
-            usize::from(self.barks.is_some()),
-        )?;
-        state.optional("barks", &self.barks);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for Dog {
-    type Slots = (Option<Option<bool>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "barks" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "barks", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (barks,) = slots;
-        Ok(Self { barks: barks.flatten() })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Dog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "Dog")
-    }
 }
 
 pub type MaybeCat = Option<Cat>;
@@ -130,94 +26,10 @@ pub enum Pet {
     Unknown(::serde_json::Value),
 }
 
-impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        use crate::runtime::Shape;
-        const SHAPES: &[Shape] = &[
-            Shape::Object {
-                known: Some(&["purrs"]),
-                required: &[],
-                pinned: &[],
-            },
-            Shape::Object {
-                known: Some(&["barks"]),
-                required: &[],
-                pinned: &[],
-            },
-        ];
-        crate::runtime::decode_union(
-            deserializer,
-            SHAPES,
-            |member, value| Ok(
-                match member {
-                    0 => Pet::Cat(::serde::Deserialize::deserialize(value)?),
-                    _ => Pet::Dog(::serde::Deserialize::deserialize(value)?),
-                },
-            ),
-            Some(Pet::Unknown),
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
-}
-
-impl ::serde::Serialize for ValidationError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(
-            serializer,
-            "ValidationError",
-            1,
-        )?;
-        state.field("loc", &self.loc);
-        state.end()
-    }
-}
-
-impl<'de> crate::runtime::DecodeStruct<'de> for ValidationError {
-    type Slots = (Option<Vec<ValidationErrorLocItem>>,);
-    const EMPTY: Self::Slots = (None,);
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "loc" => Some(0),
-            _ => None,
-        }
-    }
-
-    fn put<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => crate::runtime::decode_field(&mut slots.0, "loc", map),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-    ) -> ::std::result::Result<Self, E> {
-        let (loc,) = slots;
-        let Some(loc) = loc else { return Err(E::missing_field("loc")) };
-        Ok(Self { loc })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::decode_struct(deserializer, "ValidationError")
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ::serde::Deserialize)]

@@ -1,0 +1,46 @@
+//! The `codec` module of an API: how its types go on the wire and come off it. What only the
+//! compiler reads (`Serialize`, `Deserialize` and the runtime's decoding traits) lives here,
+//! apart from the types, their docs and constructors that callers read; the module is private.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{inner_doc_attrs, sanitize};
+use super::tokens::ident;
+use super::types::string_enum_codec;
+use super::{Imports, RustFile, structs, unions};
+use crate::model::{Api, TypeDef, TypeKind};
+
+pub fn codec_module(api: &Api) -> RustFile<'_> {
+    let header = inner_doc_attrs(&format!(
+        "How the types of {} go on the wire: `Serialize` and `Deserialize` for each, through the runtime. \
+         Read by the compiler; the types and their constructors are in `types`.",
+        sanitize(&api.title)
+    ));
+    let imports = Imports::default()
+        .if_used(
+            "types",
+            quote!(
+                use super::types;
+            ),
+        )
+        .if_used(
+            "runtime",
+            quote!(
+                use crate::runtime;
+            ),
+        );
+    RustFile { head: header, imports, items: Box::new(api.types.iter().filter_map(move |def| codec_item(api, def))) }
+}
+
+/// The codec of one type; an alias has none, nor a union whose `Deserialize` is derived.
+fn codec_item(api: &Api, def: &TypeDef) -> Option<TokenStream> {
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields, tag } => Some(structs::codec(api, &name, fields, tag.as_ref())),
+        TypeKind::StringEnum { values } => Some(string_enum_codec(&name, values)),
+        TypeKind::Untagged { variants, unmatched } => unions::untagged_codec(&name, variants, *unmatched),
+        TypeKind::Tagged { property, variants } => Some(unions::tagged_codec(&name, property, variants)),
+        TypeKind::Alias(_) => None,
+    }
+}
