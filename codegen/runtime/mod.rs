@@ -14,6 +14,8 @@ mod structs;
 pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
 #[doc(hidden)]
 pub use structs::{DecodeStruct, EncodeFields, FieldWriter, Slot, decode_struct, encode_struct};
+/// What a generated struct keeps of the properties its schema does not declare.
+pub use structs::Extras;
 
 #[cfg(feature = "client")]
 mod auth;

@@ -17,12 +17,61 @@
 use std::marker::PhantomData;
 
 use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
+use serde_json::{Map, Value};
+
+/// The properties of an object that its API description does not declare, in the order they
+/// came, kept when it is decoded and written back when it is encoded: a value that went through
+/// a get and a put loses nothing the service added since the description was written.
+/// Empty, it holds no allocation.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Extras(Option<Box<Map<String, Value>>>);
+
+impl Extras {
+    /// No properties.
+    pub const fn new() -> Self {
+        Extras(None)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|map| map.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |map| map.len())
+    }
+
+    /// The value of property `key`, if the object had it.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.as_ref()?.get(key)
+    }
+
+    /// The properties, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().flat_map(|map| map.iter()).map(|(key, value)| (key.as_str(), value))
+    }
+
+    /// Sets property `key` (written after the declared ones); returns the value it replaces.
+    pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
+        self.0.get_or_insert_default().insert(key.into(), value)
+    }
+
+    /// The properties as a JSON object.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0.map(|map| *map).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Extras {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
 
 /// A struct's fields, in order, as [`encode_struct`] writes them.
 pub trait EncodeFields {
     /// Hands each field to `out`: `field` for one always written, `optional` for one written
-    /// only when it has a value.
+    /// only when it has a value, then `undeclared` for the properties kept from decoding.
     fn fields<W: FieldWriter>(&self, out: &mut W);
 }
 
@@ -33,31 +82,85 @@ pub trait FieldWriter {
     /// A field written when it has a value, left out otherwise (an optional nullable field's
     /// `Some(None)` is a value: `null`).
     fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>);
+    /// The properties the API description does not declare, each written as it came.
+    fn undeclared(&mut self, extras: &Extras);
 }
 
 /// Writes `value` as struct `name`: the fields are counted first (serde's formats want the
-/// number up front), then written.
+/// number up front), then written. A value with undeclared properties is written as a map (a
+/// struct's keys are static), which JSON writes the same.
 #[inline]
 pub fn encode_struct<T: EncodeFields, S: Serializer>(value: &T, serializer: S, name: &'static str) -> Result<S::Ok, S::Error> {
-    let mut count = Count(0);
+    let mut count = Count { len: 0, undeclared: false };
     value.fields(&mut count);
-    let mut state = EncodeStruct::<S> { state: serializer.serialize_struct(name, count.0)?, error: None };
+    if count.undeclared {
+        let mut state = EncodeMap::<S> { state: serializer.serialize_map(Some(count.len))?, error: None };
+        value.fields(&mut state);
+        return match state.error {
+            Some(e) => Err(e),
+            None => state.state.end(),
+        };
+    }
+    let mut state = EncodeStruct::<S> { state: serializer.serialize_struct(name, count.len)?, error: None };
     value.fields(&mut state);
     state.end()
 }
 
 /// Counts the fields that will be written.
-struct Count(usize);
+struct Count {
+    len: usize,
+    /// Whether there are undeclared properties among them.
+    undeclared: bool,
+}
 
 impl FieldWriter for Count {
     #[inline]
     fn field<T: Serialize + ?Sized>(&mut self, _key: &'static str, _value: &T) {
-        self.0 += 1;
+        self.len += 1;
     }
 
     #[inline]
     fn optional<T: Serialize>(&mut self, _key: &'static str, value: &Option<T>) {
-        self.0 += usize::from(value.is_some());
+        self.len += usize::from(value.is_some());
+    }
+
+    #[inline]
+    fn undeclared(&mut self, extras: &Extras) {
+        self.len += extras.len();
+        self.undeclared |= !extras.is_empty();
+    }
+}
+
+/// A struct with undeclared properties being written, as a map.
+struct EncodeMap<S: Serializer> {
+    state: S::SerializeMap,
+    /// The first error; once there is one, nothing more is written.
+    error: Option<S::Error>,
+}
+
+impl<S: Serializer> FieldWriter for EncodeMap<S> {
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none()
+            && let Err(e) = self.state.serialize_entry(key, value)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.field(key, value);
+        }
+    }
+
+    fn undeclared(&mut self, extras: &Extras) {
+        for (key, value) in extras.iter() {
+            if self.error.is_none()
+                && let Err(e) = self.state.serialize_entry(key, value)
+            {
+                self.error = Some(e);
+            }
+        }
     }
 }
 
@@ -93,6 +196,10 @@ impl<S: Serializer> FieldWriter for EncodeStruct<S> {
             }
         }
     }
+
+    /// Written as a map instead when there are any (see [`encode_struct`]).
+    #[inline]
+    fn undeclared(&mut self, _extras: &Extras) {}
 }
 
 impl<S: Serializer> EncodeStruct<S> {
@@ -111,14 +218,17 @@ impl<S: Serializer> EncodeStruct<S> {
 pub trait DecodeStruct<'de>: Sized {
     /// One slot per field, named as the field.
     type Slots: Default;
+    /// Whether the struct keeps the properties it does not declare (false: they are skipped).
+    const KEEPS_UNDECLARED: bool = true;
 
     /// The slot a key fills, if any (none: a struct without fields takes any object).
     fn slot<'s, A: MapAccess<'de>>(_slots: &'s mut Self::Slots, _key: &str) -> Option<&'s mut dyn Slot<'de, A>> {
         None
     }
 
-    /// The struct, once the map is read; an error names a required field that was missing.
-    fn finish<E: Error>(slots: Self::Slots) -> Result<Self, E>;
+    /// The struct, once the map is read, with the undeclared properties read (none if it does
+    /// not keep them); an error names a required field that was missing.
+    fn finish<E: Error>(slots: Self::Slots, undeclared: Extras) -> Result<Self, E>;
 }
 
 /// One field's slot: an `Option` of the value as decoded.
@@ -165,19 +275,34 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::Slots::default();
-        while let Some(slot) = map.next_key_seed(FieldKey::<T, A> { slots: &mut slots, types: PhantomData })? {
-            match slot {
-                Some(slot) => slot.read(&mut map)?,
-                None => {
+        let mut undeclared = Extras::new();
+        while let Some(key) = map.next_key_seed(FieldKey::<T, A> { slots: &mut slots, types: PhantomData })? {
+            match key {
+                Key::Declared(slot) => slot.read(&mut map)?,
+                Key::Undeclared(name) => {
+                    let value = map.next_value()?;
+                    undeclared.insert(name, value);
+                }
+                Key::Skipped => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        T::finish(slots)
+        T::finish(slots, undeclared)
     }
 }
 
-/// A key, read as the slot it names: the key is matched where the format hands it over
+/// What a key of a struct's map is.
+enum Key<'s, 'de, A> {
+    /// A declared field's, with the slot its value goes to.
+    Declared(&'s mut dyn Slot<'de, A>),
+    /// One the struct does not declare and keeps.
+    Undeclared(String),
+    /// One the struct does not declare and drops.
+    Skipped,
+}
+
+/// A key, read as the slot it names: a declared key is matched where the format hands it over
 /// (borrowed, or in a scratch buffer), never copied.
 struct FieldKey<'s, 'de, T: DecodeStruct<'de>, A> {
     slots: &'s mut T::Slots,
@@ -185,7 +310,7 @@ struct FieldKey<'s, 'de, T: DecodeStruct<'de>, A> {
 }
 
 impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> DeserializeSeed<'de> for FieldKey<'s, 'de, T, A> {
-    type Value = Option<&'s mut dyn Slot<'de, A>>;
+    type Value = Key<'s, 'de, A>;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_identifier(self)
@@ -193,7 +318,7 @@ impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> DeserializeSeed<
 }
 
 impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> Visitor<'de> for FieldKey<'s, 'de, T, A> {
-    type Value = Option<&'s mut dyn Slot<'de, A>>;
+    type Value = Key<'s, 'de, A>;
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
         formatter.write_str("a field name")
@@ -203,7 +328,18 @@ impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> Visitor<'de> for
         match T::slot::<A>(self.slots, key) {
             // serde's derive says the same, once the value is read.
             Some(slot) if slot.filled() => Err(E::custom(format_args!("duplicate field `{key}`"))),
-            found => Ok(found),
+            Some(slot) => Ok(Key::Declared(slot)),
+            None if T::KEEPS_UNDECLARED => Ok(Key::Undeclared(key.to_owned())),
+            None => Ok(Key::Skipped),
+        }
+    }
+
+    fn visit_string<E: Error>(self, key: String) -> Result<Self::Value, E> {
+        match T::slot::<A>(self.slots, &key) {
+            Some(slot) if slot.filled() => Err(E::custom(format_args!("duplicate field `{key}`"))),
+            Some(slot) => Ok(Key::Declared(slot)),
+            None if T::KEEPS_UNDECLARED => Ok(Key::Undeclared(key)),
+            None => Ok(Key::Skipped),
         }
     }
 }
@@ -229,8 +365,10 @@ mod tests {
         note: Option<Option<String>>,
     }
 
+    /// As for a schema with `additionalProperties: false`.
     impl<'de> DecodeStruct<'de> for Patch {
         type Slots = PatchSlots;
+        const KEEPS_UNDECLARED: bool = false;
 
         fn slot<'s, A: MapAccess<'de>>(slots: &'s mut PatchSlots, key: &str) -> Option<&'s mut dyn Slot<'de, A>> {
             Some(match key {
@@ -242,7 +380,7 @@ mod tests {
             })
         }
 
-        fn finish<E: Error>(slots: PatchSlots) -> Result<Self, E> {
+        fn finish<E: Error>(slots: PatchSlots, _: Extras) -> Result<Self, E> {
             Ok(Patch {
                 id: match slots.id {
                     Some(value) => value,
@@ -271,6 +409,7 @@ mod tests {
             out.field("expires_at", &self.expires_at);
             out.optional("tags", &self.tags);
             out.optional("note", &self.note);
+            out.undeclared(&Extras::new());
         }
     }
 
@@ -546,8 +685,9 @@ mod tests {
 
     impl<'de> DecodeStruct<'de> for Empty {
         type Slots = ();
+        const KEEPS_UNDECLARED: bool = false;
 
-        fn finish<E: Error>(_: ()) -> Result<Self, E> {
+        fn finish<E: Error>(_: (), _: Extras) -> Result<Self, E> {
             Ok(Empty {})
         }
     }
@@ -580,5 +720,70 @@ mod tests {
         let value = serde_json::json!({"id": "b", "expires_at": null, "note": null});
         let patch: Patch = serde_json::from_value(value).unwrap();
         assert_eq!((patch.id.as_str(), patch.note), ("b", Some(None)));
+    }
+
+    /// What the generator writes for a struct that keeps what its schema does not declare.
+    #[derive(Debug, PartialEq)]
+    struct Open {
+        id: Option<String>,
+        rest: Extras,
+    }
+
+    #[derive(Default)]
+    struct OpenSlots {
+        id: Option<Option<String>>,
+    }
+
+    impl<'de> DecodeStruct<'de> for Open {
+        type Slots = OpenSlots;
+
+        fn slot<'s, A: MapAccess<'de>>(slots: &'s mut OpenSlots, key: &str) -> Option<&'s mut dyn Slot<'de, A>> {
+            Some(match key {
+                "id" => &mut slots.id,
+                _ => return None,
+            })
+        }
+
+        fn finish<E: Error>(slots: OpenSlots, undeclared: Extras) -> Result<Self, E> {
+            Ok(Open { id: slots.id.flatten(), rest: undeclared })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Open {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_struct(deserializer, "Open")
+        }
+    }
+
+    impl EncodeFields for Open {
+        fn fields<W: FieldWriter>(&self, out: &mut W) {
+            out.optional("id", &self.id);
+            out.undeclared(&self.rest);
+        }
+    }
+
+    impl Serialize for Open {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            encode_struct(self, serializer, "Open")
+        }
+    }
+
+    #[test]
+    fn undeclared_properties_are_kept_in_order_and_written_back() {
+        let json = r#"{"z":{"deep":[1,{"x":null}]},"id":"a","b":null,"a":2}"#;
+        let open: Open = serde_json::from_str(json).unwrap();
+        assert_eq!(open.id.as_deref(), Some("a"));
+        let kept: Vec<(&str, &Value)> = open.rest.iter().collect();
+        assert_eq!(kept.iter().map(|(key, _)| *key).collect::<Vec<_>>(), ["z", "b", "a"]);
+        assert_eq!(open.rest.get("b"), Some(&Value::Null));
+        // The declared fields first, then the others in the order they came.
+        assert_eq!(serde_json::to_string(&open).unwrap(), r#"{"id":"a","z":{"deep":[1,{"x":null}]},"b":null,"a":2}"#);
+        // From a `Value` (how unions hand a member its body) the keys come owned.
+        let from_value: Open = serde_json::from_value(serde_json::from_str(json).unwrap()).unwrap();
+        assert_eq!(from_value.rest.len(), 3);
+        // A value without them holds nothing and writes as a struct.
+        let plain: Open = serde_json::from_str(r#"{"id":"a"}"#).unwrap();
+        assert!(plain.rest.is_empty() && plain.rest == Extras::new());
+        assert_eq!(serde_json::to_string(&plain).unwrap(), r#"{"id":"a"}"#);
     }
 }

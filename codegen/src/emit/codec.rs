@@ -37,7 +37,7 @@ pub fn codec_module(api: &Api) -> RustFile<'_> {
 fn codec_item(api: &Api, def: &TypeDef) -> Option<TokenStream> {
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, tag } => Some(structs::codec(api, &name, fields, tag.as_ref())),
+        TypeKind::Struct { fields, tag, undeclared } => Some(structs::codec(api, &name, fields, tag.as_ref(), undeclared)),
         TypeKind::StringEnum { values } => Some(string_enum_codec(&name, values)),
         TypeKind::Untagged { variants, unmatched } => unions::untagged_codec(&name, variants, *unmatched),
         TypeKind::Tagged { property, variants } => Some(unions::tagged_codec(&name, property, variants)),

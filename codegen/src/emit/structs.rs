@@ -14,14 +14,20 @@ use quote::{format_ident, quote};
 
 use super::tokens::{Paths, ident};
 use super::types::field_type;
-use crate::model::{Api, Field, Presence, StructTag};
+use crate::model::{Api, Field, Presence, StructTag, Undeclared};
 
 /// Everything the struct `def_name` needs to be encoded and decoded.
-pub fn codec(api: &Api, def_name: &Ident, fields: &[Field], tag: Option<&StructTag>) -> TokenStream {
+pub fn codec(
+    api: &Api,
+    def_name: &Ident,
+    fields: &[Field],
+    tag: Option<&StructTag>,
+    undeclared: &Undeclared,
+) -> TokenStream {
     let paths = Paths::outside();
     let ty = quote!(types::#def_name);
-    let encode = encode(&ty, def_name, fields, tag);
-    let decode = decode(api, paths, &ty, def_name, fields);
+    let encode = encode(&ty, def_name, fields, tag, undeclared);
+    let decode = decode(api, paths, &ty, def_name, fields, undeclared);
     quote! {
         #encode
         #decode
@@ -31,8 +37,14 @@ pub fn codec(api: &Api, def_name: &Ident, fields: &[Field], tag: Option<&StructT
 /// `Serialize` as serde's derive with `skip_serializing_if = "Option::is_none"` on optional
 /// fields writes it: the fields in order, under their wire names, those without a value left out
 /// (an optional nullable field's `Some(None)` is written as `null`); a tagged union's member
-/// writes its tag first.
-fn encode(ty: &TokenStream, name: &Ident, fields: &[Field], tag: Option<&StructTag>) -> TokenStream {
+/// writes its tag first, and the properties kept from decoding come last.
+fn encode(
+    ty: &TokenStream,
+    name: &Ident,
+    fields: &[Field],
+    tag: Option<&StructTag>,
+    undeclared: &Undeclared,
+) -> TokenStream {
     let written_name = tag.map_or_else(|| name.to_string(), |tag| tag.value.clone());
     let tag = tag.map(|StructTag { property, value }| quote!(out.field(#property, #value);));
     let writes: Vec<TokenStream> = fields
@@ -46,13 +58,21 @@ fn encode(ty: &TokenStream, name: &Ident, fields: &[Field], tag: Option<&StructT
             }
         })
         .collect();
+    let extras = match undeclared {
+        Undeclared::Kept(field) => {
+            let field = ident(field);
+            Some(quote!(out.undeclared(&self.#field);))
+        }
+        Undeclared::Dropped => None,
+    };
     // A struct with nothing to write does not name the writer it would not use.
-    let out = if tag.is_none() && writes.is_empty() { quote!(_out) } else { quote!(out) };
+    let out = if tag.is_none() && writes.is_empty() && extras.is_none() { quote!(_out) } else { quote!(out) };
     quote! {
         impl runtime::EncodeFields for #ty {
             fn fields<W: runtime::FieldWriter>(&self, #out: &mut W) {
                 #tag
                 #(#writes)*
+                #extras
             }
         }
 
@@ -68,7 +88,14 @@ fn encode(ty: &TokenStream, name: &Ident, fields: &[Field], tag: Option<&StructT
 /// stored, except for an optional nullable field, whose stored form (`None` absent, `Some(None)`
 /// null) is its slot already. A struct without fields keeps the trait's `slot`, which takes no
 /// key, and has no slots.
-fn decode(api: &Api, paths: Paths, ty: &TokenStream, name: &Ident, fields: &[Field]) -> TokenStream {
+fn decode(
+    api: &Api,
+    paths: Paths,
+    ty: &TokenStream,
+    name: &Ident,
+    fields: &[Field],
+    undeclared: &Undeclared,
+) -> TokenStream {
     let rust_name = name.to_string();
     let slots_name = format_ident!("{}Slots", name.to_string().trim_start_matches("r#"));
     let option = paths.option();
@@ -108,12 +135,14 @@ fn decode(api: &Api, paths: Paths, ty: &TokenStream, name: &Ident, fields: &[Fie
             }
         }
     });
-    let finish = finish(ty, &slots_type, fields);
+    let finish = finish(ty, &slots_type, fields, undeclared);
+    let keeps = (*undeclared == Undeclared::Dropped).then(|| quote!(const KEEPS_UNDECLARED: bool = false;));
     quote! {
         #slots_struct
 
         impl<'de> runtime::DecodeStruct<'de> for #ty {
             type Slots = #slots_type;
+            #keeps
 
             #keyed
 
@@ -132,8 +161,15 @@ fn decode(api: &Api, paths: Paths, ty: &TokenStream, name: &Ident, fields: &[Fie
 /// returns the error naming it (in field order, so the first missing one is named, as serde's
 /// derive does). Measured against a `?` per field (a call and a branch through the `Try`
 /// machinery each): about 6% of the Oxide crate's `cargo check`.
-fn finish(ty: &TokenStream, slots_type: &TokenStream, fields: &[Field]) -> TokenStream {
+fn finish(ty: &TokenStream, slots_type: &TokenStream, fields: &[Field], undeclared: &Undeclared) -> TokenStream {
     let slots = if fields.is_empty() { quote!(_) } else { quote!(slots) };
+    let (kept, extras) = match undeclared {
+        Undeclared::Kept(field) => {
+            let field = ident(field);
+            (quote!(undeclared), Some(quote!(#field: undeclared,)))
+        }
+        Undeclared::Dropped => (quote!(_), None),
+    };
     let values = fields.iter().map(|field| {
         let (name, wire) = (ident(&field.name), &field.wire_name);
         match field.presence {
@@ -149,8 +185,8 @@ fn finish(ty: &TokenStream, slots_type: &TokenStream, fields: &[Field]) -> Token
         }
     });
     quote! {
-        fn finish<E: ::serde::de::Error>(#slots: #slots_type) -> ::std::result::Result<Self, E> {
-            Ok(#ty { #(#values)* })
+        fn finish<E: ::serde::de::Error>(#slots: #slots_type, #kept: runtime::Extras) -> ::std::result::Result<Self, E> {
+            Ok(#ty { #(#values)* #extras })
         }
     }
 }

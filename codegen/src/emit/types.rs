@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, ident};
 use super::{Imports, RustFile, unions};
-use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind};
+use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind, Undeclared};
 
 pub fn types_module(api: &Api) -> RustFile<'_> {
     let paths = Paths::types_module(api);
@@ -27,10 +27,12 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs([def.docs.as_deref()]);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, .. } => {
+        TypeKind::Struct { fields, undeclared, .. } => {
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(, Default) } else { quote!() };
-            let constructor = def.input.then(|| constructor(api, paths, &name, fields, def.required_type.as_ref()));
+            let constructor =
+                def.input.then(|| constructor(api, paths, &name, fields, undeclared, def.required_type.as_ref()));
+            let extras = undeclared_field(undeclared);
             let fields = fields.iter().map(|f| field(api, paths, f));
             // Non-exhaustive: a property added to the spec later is a field added to the type,
             // which must not break callers; they build values with `new` and setters instead.
@@ -40,6 +42,7 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
+                    #extras
                 }
 
                 #constructor
@@ -68,6 +71,7 @@ fn constructor(
     paths: Paths,
     name: &proc_macro2::Ident,
     fields: &[Field],
+    undeclared: &Undeclared,
     required_type: Option<&crate::model::ident::Ident>,
 ) -> TokenStream {
     let mut args = Vec::new();
@@ -86,12 +90,17 @@ fn constructor(
             inits.push(quote!(#field_name: required.#field_name,));
             continue;
         }
-        let (ty, value) = field_input(api, paths, field, &field_name);
-        args.push(quote!(#field_name: #ty));
+        let argument = argument_name(&field_name);
+        let (ty, value) = field_input(api, paths, field, &argument);
+        args.push(quote!(#argument: #ty));
         // `name: name` is spelled `name`.
         let stored_as_given = field_name == value.to_string();
         let init = if stored_as_given { quote!(#field_name,) } else { quote!(#field_name: #value,) };
         inits.push(init);
+    }
+    if let Undeclared::Kept(extras) = undeclared {
+        let extras = ident(extras);
+        inits.push(quote!(#extras: crate::runtime::Extras::new(),));
     }
     let required_struct = required_type.map(|required| {
         let required = ident(required);
@@ -133,6 +142,18 @@ fn constructor(
     }
 }
 
+/// The argument of `new` for a required field: the field's name, unless clippy would refuse it
+/// as a binding (a placeholder name such as `foo`, or only underscores and digits such as `_1`).
+fn argument_name(field_name: &proc_macro2::Ident) -> proc_macro2::Ident {
+    let name = field_name.to_string();
+    let placeholder = ["foo", "baz", "quux"].contains(&name.as_str());
+    if placeholder || name.chars().all(|c| c == '_' || c.is_ascii_digit()) {
+        quote::format_ident!("{name}_value")
+    } else {
+        field_name.clone()
+    }
+}
+
 /// How a caller passes a field's value (the argument type) and how it is stored: strings as
 /// anything that converts into one, boxed fields boxed, a nullable field as an `Option`.
 fn field_input(api: &Api, paths: Paths, field: &Field, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
@@ -153,6 +174,17 @@ fn field_input(api: &Api, paths: Paths, field: &Field, value: &proc_macro2::Iden
     } else {
         (arg, stored)
     }
+}
+
+/// The field that holds the properties the schema does not declare, where the struct keeps them.
+fn undeclared_field(undeclared: &Undeclared) -> Option<TokenStream> {
+    let Undeclared::Kept(name) = undeclared else { return None };
+    let name = ident(name);
+    Some(quote! {
+        /// Properties the API description does not declare, as the service sent them: kept in
+        /// order and written back, so a value read, changed and sent again loses none of them.
+        pub #name: crate::runtime::Extras,
+    })
 }
 
 fn field(api: &Api, paths: Paths, field: &Field) -> TokenStream {

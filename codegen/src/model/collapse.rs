@@ -107,7 +107,7 @@ fn sole_tags(api: &mut Api) -> Vec<Option<StructTag>> {
 /// schema pins to `tag.value` (an enum of that one value). A plain string property stays a field:
 /// the struct alone accepts any value there, and decoding it by itself must not lose one.
 fn holds_tag(types: &[TypeDef], def: &TypeDef, tag: &StructTag) -> bool {
-    let TypeKind::Struct { fields, tag: None } = &def.kind else { return false };
+    let TypeKind::Struct { fields, tag: None, .. } = &def.kind else { return false };
     fields.iter().any(|field| {
         field.wire_name == tag.property
             && field.presence == Presence::Required
@@ -116,7 +116,7 @@ fn holds_tag(types: &[TypeDef], def: &TypeDef, tag: &StructTag) -> bool {
 }
 
 fn move_tag_to_struct(types: &mut [TypeDef], index: usize, tag: StructTag) {
-    if let TypeKind::Struct { fields, tag: slot } = &mut types[index].kind {
+    if let TypeKind::Struct { fields, tag: slot, .. } = &mut types[index].kind {
         fields.retain(|field| field.wire_name != tag.property);
         *slot = Some(tag);
     }

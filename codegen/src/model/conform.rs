@@ -66,7 +66,7 @@ fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, de
             Some(_) => Err(format!("{} is not one of the values `{}` lists", shown(at, value), def.name)),
             None => Err(format!("{} is not a string", shown(at, value))),
         },
-        TypeKind::Struct { fields, tag } => {
+        TypeKind::Struct { fields, tag, .. } => {
             let Value::Object(map) = value else {
                 return Err(format!("{} is not an object", shown(at, value)));
             };

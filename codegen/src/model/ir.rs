@@ -168,6 +168,8 @@ pub enum TypeKind {
         /// A property every value has with one value, written by serde rather than held in a
         /// field (see [`StructTag`]).
         tag: Option<StructTag>,
+        /// What becomes of the properties its schema does not declare.
+        undeclared: Undeclared,
     },
     /// A string enum; unknown values decode into a catch-all variant instead of failing.
     StringEnum { values: Vec<EnumValue> },
@@ -707,4 +709,14 @@ impl Api {
     pub fn scheme(&self, id: SchemeId) -> &SecurityScheme {
         &self.security_schemes[id.0]
     }
+}
+
+/// What a struct does with the properties its schema does not declare.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Undeclared {
+    /// Kept in order in the named field (a `runtime::Extras`) and written back: OpenAPI's default,
+    /// `additionalProperties` true or a schema, where such a payload is valid.
+    Kept(Ident),
+    /// Dropped when decoding: `additionalProperties: false`, where the spec says there are none.
+    Dropped,
 }

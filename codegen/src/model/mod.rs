@@ -23,6 +23,7 @@ mod security;
 mod shapes;
 mod sizes;
 mod types;
+mod undeclared;
 mod unions;
 mod visit;
 
@@ -70,6 +71,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     collapse::collapse(&mut api, &mut is_component);
     visit::mark_inputs(&mut api);
     names::resolve(&mut api, &is_component)?;
+    undeclared::name_fields(&mut api.types);
     convert_prose(&mut api, settings.docs_base_url.as_deref());
     if let Some(cycle) = recursion::alias_cycle(&api.types) {
         let names: Vec<&str> =

@@ -290,6 +290,7 @@ mod tests {
         TypeKind::Struct {
             fields: types.into_iter().enumerate().map(|(i, (ty, p))| field(i, ty, p)).collect(),
             tag: None,
+            undeclared: crate::model::Undeclared::Dropped,
         }
     }
 

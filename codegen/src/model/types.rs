@@ -12,8 +12,8 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use super::ident::{self, Ident};
 use super::schema_view::{Extra, Format, JsonType, SchemaRef, SchemaView};
 use super::{
-    EnumValue, Example, Field, FloatKind, IntKind, Presence, StringFormat, TypeDef, TypeId, TypeKind, TypeRef, Warning,
-    refs,
+    EnumValue, Example, Field, FloatKind, IntKind, Presence, StringFormat, TypeDef, TypeId, TypeKind, TypeRef, Undeclared,
+    Warning, refs,
 };
 use crate::error::{Error, Location, Result, pointer_token};
 use crate::load::LoadedSpec;
@@ -318,7 +318,8 @@ impl<'a> TypeBuilder<'a> {
                 Converted::Ref(TypeRef::Vec(Box::new(item)))
             }
             Some(JsonType::Object) | None if !view.properties.is_empty() => {
-                Converted::Def(TypeKind::Struct { fields: self.fields(view, ctx)?, tag: None })
+                let undeclared = Undeclared::of(&view.additional);
+                Converted::Def(TypeKind::Struct { fields: self.fields(view, ctx)?, tag: None, undeclared })
             }
             Some(JsonType::Object) => match view.additional {
                 Extra::Typed(values) => {
@@ -433,7 +434,7 @@ impl<'a> TypeBuilder<'a> {
                 field.presence = field.presence.required();
             }
         }
-        Ok(Converted::Def(TypeKind::Struct { fields, tag: None }))
+        Ok(Converted::Def(TypeKind::Struct { fields, tag: None, undeclared: Undeclared::of(&view.additional) }))
     }
 
     /// The schema a component `$ref` names, following chains of references.

@@ -10,6 +10,7 @@ impl runtime::EncodeFields for types::Agent {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -49,6 +50,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Agent {
 
     fn finish<E: ::serde::de::Error>(
         slots: AgentSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Agent {
             events: slots.events.flatten(),
@@ -61,6 +63,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Agent {
                 None => return Err(E::missing_field("spec")),
             },
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -77,6 +80,7 @@ impl runtime::EncodeFields for types::AgentList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -112,10 +116,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::AgentList {
 
     fn finish<E: ::serde::de::Error>(
         slots: AgentListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::AgentList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -136,6 +142,7 @@ impl runtime::EncodeFields for types::AgentRuntime {
         out.optional("maxScale", &self.max_scale);
         out.optional("memory", &self.memory);
         out.optional("minScale", &self.min_scale);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -179,6 +186,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AgentRuntime {
 
     fn finish<E: ::serde::de::Error>(
         slots: AgentRuntimeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::AgentRuntime {
             envs: slots.envs.flatten(),
@@ -187,6 +195,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AgentRuntime {
             max_scale: slots.max_scale.flatten(),
             memory: slots.memory.flatten(),
             min_scale: slots.min_scale.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -210,6 +219,7 @@ impl runtime::EncodeFields for types::AgentSpec {
         out.optional("runtime", &self.runtime);
         out.optional("triggers", &self.triggers);
         out.optional("volumes", &self.volumes);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -259,6 +269,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AgentSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: AgentSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::AgentSpec {
             enabled: slots.enabled.flatten(),
@@ -270,6 +281,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AgentSpec {
             runtime: slots.runtime.flatten(),
             triggers: slots.triggers.flatten(),
             volumes: slots.volumes.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -294,6 +306,7 @@ impl runtime::EncodeFields for types::ApiKey {
         out.optional("name", &self.name);
         out.optional("sub", &self.sub);
         out.optional("sub_type", &self.sub_type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -345,6 +358,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApiKey {
 
     fn finish<E: ::serde::de::Error>(
         slots: ApiKeySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ApiKey {
             created_at: slots.created_at.flatten(),
@@ -357,6 +371,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApiKey {
             name: slots.name.flatten(),
             sub: slots.sub.flatten(),
             sub_type: slots.sub_type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -379,6 +394,7 @@ impl runtime::EncodeFields for types::AppRevision {
         out.optional("memory", &self.memory);
         out.optional("port", &self.port);
         out.optional("snapshot", &self.snapshot);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -426,6 +442,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AppRevision {
 
     fn finish<E: ::serde::de::Error>(
         slots: AppRevisionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::AppRevision {
             created_at: slots.created_at.flatten(),
@@ -439,6 +456,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AppRevision {
             memory: slots.memory.flatten(),
             port: slots.port.flatten(),
             snapshot: slots.snapshot.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -458,6 +476,7 @@ impl runtime::EncodeFields for types::AppRevisionConfiguration {
         out.optional("canaryPercent", &self.canary_percent);
         out.optional("stickySessionTtl", &self.sticky_session_ttl);
         out.optional("traffic", &self.traffic);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -499,6 +518,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AppRevisionConfiguration {
 
     fn finish<E: ::serde::de::Error>(
         slots: AppRevisionConfigurationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::AppRevisionConfiguration {
             active: slots.active.flatten(),
@@ -506,6 +526,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AppRevisionConfiguration {
             canary_percent: slots.canary_percent.flatten(),
             sticky_session_ttl: slots.sticky_session_ttl.flatten(),
             traffic: slots.traffic.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -522,6 +543,7 @@ impl runtime::EncodeFields for types::AppUrl {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("domain", &self.domain);
         out.optional("subdomain", &self.subdomain);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -557,6 +579,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AppUrl {
 
     fn finish<E: ::serde::de::Error>(
         slots: AppUrlSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::AppUrl {
             domain: match slots.domain {
@@ -564,6 +587,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AppUrl {
                 None => return Err(E::missing_field("domain")),
             },
             subdomain: slots.subdomain.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -583,6 +607,7 @@ impl runtime::EncodeFields for types::Application {
         out.optional("nodeGeneration", &self.node_generation);
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -624,6 +649,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Application {
 
     fn finish<E: ::serde::de::Error>(
         slots: ApplicationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Application {
             events: slots.events.flatten(),
@@ -637,6 +663,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Application {
                 None => return Err(E::missing_field("spec")),
             },
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -652,6 +679,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Application {
 impl runtime::EncodeFields for types::ApplicationExtension {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("sandbox", &self.sandbox);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -685,9 +713,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApplicationExtension {
 
     fn finish<E: ::serde::de::Error>(
         slots: ApplicationExtensionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ApplicationExtension {
             sandbox: slots.sandbox.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -704,6 +734,7 @@ impl runtime::EncodeFields for types::ApplicationList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -739,10 +770,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApplicationList {
 
     fn finish<E: ::serde::de::Error>(
         slots: ApplicationListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ApplicationList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -768,6 +801,7 @@ impl runtime::EncodeFields for types::ApplicationSpec {
         out.optional("revision", &self.revision);
         out.optional("revisions", &self.revisions);
         out.optional("urls", &self.urls);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -821,6 +855,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApplicationSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: ApplicationSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ApplicationSpec {
             enabled: slots.enabled.flatten(),
@@ -834,6 +869,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApplicationSpec {
             revision: slots.revision.flatten(),
             revisions: slots.revisions.flatten(),
             urls: slots.urls.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -851,6 +887,7 @@ impl runtime::EncodeFields for types::ChangelogEntry {
         out.optional("content", &self.content);
         out.optional("date", &self.date);
         out.optional("title", &self.title);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -888,11 +925,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::ChangelogEntry {
 
     fn finish<E: ::serde::de::Error>(
         slots: ChangelogEntrySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ChangelogEntry {
             content: slots.content.flatten(),
             date: slots.date.flatten(),
             title: slots.title.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -908,6 +947,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ChangelogEntry {
 impl runtime::EncodeFields for types::ChangelogResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("entries", &self.entries);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -941,9 +981,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::ChangelogResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: ChangelogResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ChangelogResponse {
             entries: slots.entries.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -959,6 +1001,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ChangelogResponse {
 impl runtime::EncodeFields for types::CheckWorkspaceAvailabilityBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -992,12 +1035,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::CheckWorkspaceAvailabilityBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: CheckWorkspaceAvailabilityBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CheckWorkspaceAvailabilityBody {
             name: match slots.name {
                 Some(value) => value,
                 None => return Err(E::missing_field("name")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -1049,6 +1094,7 @@ impl runtime::EncodeFields for types::CleanupImagesResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("deleted", &self.deleted);
         out.optional("message", &self.message);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1084,10 +1130,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::CleanupImagesResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: CleanupImagesResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CleanupImagesResponse {
             deleted: slots.deleted.flatten(),
             message: slots.message.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1107,6 +1155,7 @@ impl runtime::EncodeFields for types::Configuration {
         out.optional("detectedRegion", &self.detected_region);
         out.optional("privateLocations", &self.private_locations);
         out.optional("regions", &self.regions);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1148,6 +1197,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Configuration {
 
     fn finish<E: ::serde::de::Error>(
         slots: ConfigurationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Configuration {
             continents: slots.continents.flatten(),
@@ -1155,6 +1205,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Configuration {
             detected_region: slots.detected_region.flatten(),
             private_locations: slots.private_locations.flatten(),
             regions: slots.regions.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1171,6 +1222,7 @@ impl runtime::EncodeFields for types::Continent {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("displayName", &self.display_name);
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1206,10 +1258,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::Continent {
 
     fn finish<E: ::serde::de::Error>(
         slots: ContinentSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Continent {
             display_name: slots.display_name.flatten(),
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1230,6 +1284,7 @@ impl runtime::EncodeFields for types::CoreEvent {
         out.optional("status", &self.status);
         out.optional("time", &self.time);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1273,6 +1328,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CoreEvent {
 
     fn finish<E: ::serde::de::Error>(
         slots: CoreEventSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CoreEvent {
             canary_revision: slots.canary_revision.flatten(),
@@ -1281,6 +1337,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CoreEvent {
             status: slots.status.flatten(),
             time: slots.time.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1297,6 +1354,7 @@ impl runtime::EncodeFields for types::Country {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("displayName", &self.display_name);
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1332,10 +1390,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::Country {
 
     fn finish<E: ::serde::de::Error>(
         slots: CountrySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Country {
             display_name: slots.display_name.flatten(),
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1352,6 +1412,7 @@ impl runtime::EncodeFields for types::CreateApiKeyForServiceAccountBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("expires_in", &self.expires_in);
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1387,10 +1448,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateApiKeyForServiceAccountBod
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateApiKeyForServiceAccountBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateApiKeyForServiceAccountBody {
             expires_in: slots.expires_in.flatten(),
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1408,6 +1471,7 @@ impl runtime::EncodeFields for types::CreateDriveAccessTokenResponse {
         out.optional("access_token", &self.access_token);
         out.optional("expires_in", &self.expires_in);
         out.optional("token_type", &self.token_type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1445,11 +1509,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateDriveAccessTokenResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateDriveAccessTokenResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateDriveAccessTokenResponse {
             access_token: slots.access_token.flatten(),
             expires_in: slots.expires_in.flatten(),
             token_type: slots.token_type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1468,6 +1534,7 @@ impl runtime::EncodeFields for types::CreateImageBody {
         out.optional("image", &self.image);
         out.field("name", &self.name);
         out.field("resourceType", &self.resource_type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1507,6 +1574,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateImageBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateImageBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateImageBody {
             generation: slots.generation.flatten(),
@@ -1519,6 +1587,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateImageBody {
                 Some(value) => value,
                 None => return Err(E::missing_field("resourceType")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -1537,6 +1606,7 @@ impl runtime::EncodeFields for types::CreateImageResponse {
         out.optional("message", &self.message);
         out.optional("name", &self.name);
         out.optional("resourceType", &self.resource_type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1576,12 +1646,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateImageResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateImageResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateImageResponse {
             image: slots.image.flatten(),
             message: slots.message.flatten(),
             name: slots.name.flatten(),
             resource_type: slots.resource_type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1601,6 +1673,7 @@ impl runtime::EncodeFields for types::CreateJobExecutionOutput {
         out.optional("jobId", &self.job_id);
         out.optional("tasks", &self.tasks);
         out.optional("workspaceId", &self.workspace_id);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1642,6 +1715,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionOutput {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateJobExecutionOutputSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateJobExecutionOutput {
             execution_id: slots.execution_id.flatten(),
@@ -1649,6 +1723,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionOutput {
             job_id: slots.job_id.flatten(),
             tasks: slots.tasks.flatten(),
             workspace_id: slots.workspace_id.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1671,6 +1746,7 @@ impl runtime::EncodeFields for types::CreateJobExecutionRequest {
         out.optional("memory", &self.memory);
         out.optional("tasks", &self.tasks);
         out.optional("workspaceId", &self.workspace_id);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1718,6 +1794,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionRequest {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateJobExecutionRequestSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateJobExecutionRequest {
             allow_queue: slots.allow_queue.flatten(),
@@ -1728,6 +1805,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionRequest {
             memory: slots.memory.flatten(),
             tasks: slots.tasks.flatten(),
             workspace_id: slots.workspace_id.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1744,6 +1822,7 @@ impl runtime::EncodeFields for types::CreateWorkspaceServiceAccountBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("description", &self.description);
         out.field("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1779,6 +1858,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountBod
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateWorkspaceServiceAccountBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateWorkspaceServiceAccountBody {
             description: slots.description.flatten(),
@@ -1786,6 +1866,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountBod
                 Some(value) => value,
                 None => return Err(E::missing_field("name")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -1806,6 +1887,7 @@ impl runtime::EncodeFields for types::CreateWorkspaceServiceAccountResponse {
         out.optional("description", &self.description);
         out.optional("name", &self.name);
         out.optional("updated_at", &self.updated_at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1849,6 +1931,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountRes
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateWorkspaceServiceAccountResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateWorkspaceServiceAccountResponse {
             client_id: slots.client_id.flatten(),
@@ -1857,6 +1940,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountRes
             description: slots.description.flatten(),
             name: slots.name.flatten(),
             updated_at: slots.updated_at.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -1873,6 +1957,7 @@ impl runtime::EncodeFields for types::CustomDomain {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1908,6 +1993,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomain {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomDomainSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CustomDomain {
             metadata: match slots.metadata {
@@ -1918,6 +2004,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomain {
                 Some(value) => value,
                 None => return Err(E::missing_field("spec")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -1941,6 +2028,7 @@ impl runtime::EncodeFields for types::CustomDomainMetadata {
         out.optional("name", &self.name);
         out.optional("sharedFromWorkspace", &self.shared_from_workspace);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -1990,6 +2078,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomDomainMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CustomDomainMetadata {
             created_at: slots.created_at.flatten(),
@@ -2001,6 +2090,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainMetadata {
             name: slots.name.flatten(),
             shared_from_workspace: slots.shared_from_workspace.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2018,6 +2108,7 @@ impl runtime::EncodeFields for types::CustomDomainShareTarget {
         out.field("status", &self.status);
         out.field("workspace", &self.workspace);
         out.optional("workspaceDisplayName", &self.workspace_display_name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2055,6 +2146,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainShareTarget {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomDomainShareTargetSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CustomDomainShareTarget {
             status: match slots.status {
@@ -2066,6 +2158,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainShareTarget {
                 None => return Err(E::missing_field("workspace")),
             },
             workspace_display_name: slots.workspace_display_name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2089,6 +2182,7 @@ impl runtime::EncodeFields for types::CustomDomainSpec {
         out.optional("subjectAlternativeNames", &self.subject_alternative_names);
         out.optional("txtRecords", &self.txt_records);
         out.optional("verificationError", &self.verification_error);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2140,6 +2234,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomDomainSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CustomDomainSpec {
             cname_records: slots.cname_records.flatten(),
@@ -2151,6 +2246,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainSpec {
             subject_alternative_names: slots.subject_alternative_names.flatten(),
             txt_records: slots.txt_records.flatten(),
             verification_error: slots.verification_error.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2194,6 +2290,7 @@ impl runtime::EncodeFields for types::DeleteDriveResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("message", &self.message);
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2229,10 +2326,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeleteDriveResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: DeleteDriveResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DeleteDriveResponse {
             message: slots.message.flatten(),
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2248,6 +2347,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DeleteDriveResponse {
 impl runtime::EncodeFields for types::DeleteSandboxPreviewTokenResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("message", &self.message);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2281,9 +2381,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeleteSandboxPreviewTokenRespons
 
     fn finish<E: ::serde::de::Error>(
         slots: DeleteSandboxPreviewTokenResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DeleteSandboxPreviewTokenResponse {
             message: slots.message.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2300,6 +2402,7 @@ impl runtime::EncodeFields for types::DeleteVolumeTemplateVersionResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("message", &self.message);
         out.optional("template", &self.template);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2335,10 +2438,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeleteVolumeTemplateVersionRespo
 
     fn finish<E: ::serde::de::Error>(
         slots: DeleteVolumeTemplateVersionResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DeleteVolumeTemplateVersionResponse {
             message: slots.message.flatten(),
             template: slots.template.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2358,6 +2463,7 @@ impl runtime::EncodeFields for types::DeleteWorkspaceServiceAccountResponse {
         out.optional("description", &self.description);
         out.optional("name", &self.name);
         out.optional("updated_at", &self.updated_at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2399,6 +2505,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeleteWorkspaceServiceAccountRes
 
     fn finish<E: ::serde::de::Error>(
         slots: DeleteWorkspaceServiceAccountResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DeleteWorkspaceServiceAccountResponse {
             client_id: slots.client_id.flatten(),
@@ -2406,6 +2513,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeleteWorkspaceServiceAccountRes
             description: slots.description.flatten(),
             name: slots.name.flatten(),
             updated_at: slots.updated_at.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2453,6 +2561,7 @@ impl runtime::EncodeFields for types::Drive {
         out.field("spec", &self.spec);
         out.optional("state", &self.state);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2494,6 +2603,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Drive {
 
     fn finish<E: ::serde::de::Error>(
         slots: DriveSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Drive {
             events: slots.events.flatten(),
@@ -2507,6 +2617,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Drive {
             },
             state: slots.state.flatten(),
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2523,6 +2634,7 @@ impl runtime::EncodeFields for types::DriveList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2558,10 +2670,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::DriveList {
 
     fn finish<E: ::serde::de::Error>(
         slots: DriveListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DriveList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2579,6 +2693,7 @@ impl runtime::EncodeFields for types::DrivePermission {
         out.optional("labels", &self.labels);
         out.optional("mode", &self.mode);
         out.optional("path", &self.path);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2616,11 +2731,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::DrivePermission {
 
     fn finish<E: ::serde::de::Error>(
         slots: DrivePermissionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DrivePermission {
             labels: slots.labels.flatten(),
             mode: slots.mode.flatten(),
             path: slots.path.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2664,6 +2781,7 @@ impl runtime::EncodeFields for types::DriveSpec {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("permissions", &self.permissions);
         out.optional("region", &self.region);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2699,10 +2817,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::DriveSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: DriveSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DriveSpec {
             permissions: slots.permissions.flatten(),
             region: slots.region.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2718,6 +2838,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DriveSpec {
 impl runtime::EncodeFields for types::DriveState {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("s3Url", &self.s3_url);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2751,9 +2872,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::DriveState {
 
     fn finish<E: ::serde::de::Error>(
         slots: DriveStateSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DriveState {
             s3_url: slots.s3_url.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2771,6 +2894,7 @@ impl runtime::EncodeFields for types::EgressConfig {
         out.optional("gateway", &self.gateway);
         out.optional("mode", &self.mode);
         out.optional("policies", &self.policies);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2808,11 +2932,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressConfig {
 
     fn finish<E: ::serde::de::Error>(
         slots: EgressConfigSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EgressConfig {
             gateway: slots.gateway.flatten(),
             mode: slots.mode.flatten(),
             policies: slots.policies.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2831,6 +2957,7 @@ impl runtime::EncodeFields for types::EgressGateway {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2870,6 +2997,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressGateway {
 
     fn finish<E: ::serde::de::Error>(
         slots: EgressGatewaySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EgressGateway {
             events: slots.events.flatten(),
@@ -2882,6 +3010,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressGateway {
                 None => return Err(E::missing_field("spec")),
             },
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2904,6 +3033,7 @@ impl runtime::EncodeFields for types::EgressGatewayMetadata {
         out.field("name", &self.name);
         out.optional("vpcName", &self.vpc_name);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -2951,6 +3081,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewayMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: EgressGatewayMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EgressGatewayMetadata {
             created_at: slots.created_at.flatten(),
@@ -2964,6 +3095,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewayMetadata {
             },
             vpc_name: slots.vpc_name.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -2979,6 +3111,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressGatewayMetadata {
 impl runtime::EncodeFields for types::EgressGatewaySpec {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("region", &self.region);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3012,12 +3145,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewaySpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: EgressGatewaySpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EgressGatewaySpec {
             region: match slots.region {
                 Some(value) => value,
                 None => return Err(E::missing_field("region")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -3036,6 +3171,7 @@ impl runtime::EncodeFields for types::EgressIp {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3075,6 +3211,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressIp {
 
     fn finish<E: ::serde::de::Error>(
         slots: EgressIpSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EgressIp {
             events: slots.events.flatten(),
@@ -3087,6 +3224,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressIp {
                 None => return Err(E::missing_field("spec")),
             },
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3110,6 +3248,7 @@ impl runtime::EncodeFields for types::EgressIpMetadata {
         out.field("name", &self.name);
         out.optional("vpcName", &self.vpc_name);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3159,6 +3298,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressIpMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: EgressIpMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EgressIpMetadata {
             created_at: slots.created_at.flatten(),
@@ -3173,6 +3313,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressIpMetadata {
             },
             vpc_name: slots.vpc_name.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3189,6 +3330,7 @@ impl runtime::EncodeFields for types::EgressIpSpec {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("ipFamily", &self.ip_family);
         out.optional("publicIp", &self.public_ip);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3224,6 +3366,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressIpSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: EgressIpSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EgressIpSpec {
             ip_family: match slots.ip_family {
@@ -3231,6 +3374,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressIpSpec {
                 None => return Err(E::missing_field("ipFamily")),
             },
             public_ip: slots.public_ip.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3275,6 +3419,7 @@ impl runtime::EncodeFields for types::EgressPolicy {
         out.optional("destinations", &self.destinations);
         out.optional("mode", &self.mode);
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3312,11 +3457,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressPolicy {
 
     fn finish<E: ::serde::de::Error>(
         slots: EgressPolicySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EgressPolicy {
             destinations: slots.destinations.flatten(),
             mode: slots.mode.flatten(),
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3335,6 +3482,7 @@ impl runtime::EncodeFields for types::Entrypoint {
         out.optional("command", &self.command);
         out.optional("env", &self.env);
         out.optional("superGatewayArgs", &self.super_gateway_args);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3376,12 +3524,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::Entrypoint {
 
     fn finish<E: ::serde::de::Error>(
         slots: EntrypointSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Entrypoint {
             args: slots.args.flatten(),
             command: slots.command.flatten(),
             env: slots.env.flatten(),
             super_gateway_args: slots.super_gateway_args.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3399,6 +3549,7 @@ impl runtime::EncodeFields for types::Env {
         out.optional("name", &self.name);
         out.optional("secret", &self.secret);
         out.optional("value", &self.value);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3434,11 +3585,15 @@ impl<'de> runtime::DecodeStruct<'de> for types::Env {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: EnvSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: EnvSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Env {
             name: slots.name.flatten(),
             secret: slots.secret.flatten(),
             value: slots.value.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3456,6 +3611,7 @@ impl runtime::EncodeFields for types::Error {
         out.optional("code", &self.code);
         out.field("error", &self.error);
         out.optional("message", &self.message);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3493,6 +3649,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Error {
 
     fn finish<E: ::serde::de::Error>(
         slots: ErrorSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Error {
             code: slots.code.flatten(),
@@ -3501,6 +3658,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Error {
                 None => return Err(E::missing_field("error")),
             },
             message: slots.message.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3518,6 +3676,7 @@ impl runtime::EncodeFields for types::ExpirationPolicy {
         out.optional("action", &self.action);
         out.optional("type", &self.r#type);
         out.optional("value", &self.value);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3555,11 +3714,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::ExpirationPolicy {
 
     fn finish<E: ::serde::de::Error>(
         slots: ExpirationPolicySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ExpirationPolicy {
             action: slots.action.flatten(),
             r#type: slots.r#type.flatten(),
             value: slots.value.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3629,6 +3790,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ExpirationPolicyType {
 impl runtime::EncodeFields for types::FirewallConfig {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("rulesets", &self.rulesets);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3662,9 +3824,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::FirewallConfig {
 
     fn finish<E: ::serde::de::Error>(
         slots: FirewallConfigSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::FirewallConfig {
             rulesets: slots.rulesets.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3681,6 +3845,7 @@ impl runtime::EncodeFields for types::Flavor {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3716,10 +3881,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::Flavor {
 
     fn finish<E: ::serde::de::Error>(
         slots: FlavorSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Flavor {
             name: slots.name.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3764,6 +3931,7 @@ impl runtime::EncodeFields for types::Form {
         out.optional("config", &self.config);
         out.optional("oauth", &self.oauth);
         out.optional("secrets", &self.secrets);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3801,11 +3969,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::Form {
 
     fn finish<E: ::serde::de::Error>(
         slots: FormSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Form {
             config: slots.config.flatten(),
             oauth: slots.oauth.flatten(),
             secrets: slots.secrets.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3824,6 +3994,7 @@ impl runtime::EncodeFields for types::Function {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3863,6 +4034,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Function {
 
     fn finish<E: ::serde::de::Error>(
         slots: FunctionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Function {
             events: slots.events.flatten(),
@@ -3875,6 +4047,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Function {
                 None => return Err(E::missing_field("spec")),
             },
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3891,6 +4064,7 @@ impl runtime::EncodeFields for types::FunctionList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3926,10 +4100,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::FunctionList {
 
     fn finish<E: ::serde::de::Error>(
         slots: FunctionListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::FunctionList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -3952,6 +4128,7 @@ impl runtime::EncodeFields for types::FunctionRuntime {
         out.optional("minScale", &self.min_scale);
         out.optional("ports", &self.ports);
         out.optional("transport", &self.transport);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -3999,6 +4176,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::FunctionRuntime {
 
     fn finish<E: ::serde::de::Error>(
         slots: FunctionRuntimeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::FunctionRuntime {
             envs: slots.envs.flatten(),
@@ -4009,6 +4187,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::FunctionRuntime {
             min_scale: slots.min_scale.flatten(),
             ports: slots.ports.flatten(),
             transport: slots.transport.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4058,6 +4237,7 @@ impl runtime::EncodeFields for types::FunctionSpec {
         out.optional("revision", &self.revision);
         out.optional("runtime", &self.runtime);
         out.optional("triggers", &self.triggers);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4105,6 +4285,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::FunctionSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: FunctionSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::FunctionSpec {
             enabled: slots.enabled.flatten(),
@@ -4115,6 +4296,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::FunctionSpec {
             revision: slots.revision.flatten(),
             runtime: slots.runtime.flatten(),
             triggers: slots.triggers.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4130,6 +4312,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FunctionSpec {
 impl runtime::EncodeFields for types::GetDriveJwksResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("keys", &self.keys);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4163,9 +4346,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetDriveJwksResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: GetDriveJwksResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::GetDriveJwksResponse {
             keys: slots.keys.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4181,6 +4366,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GetDriveJwksResponse {
 impl runtime::EncodeFields for types::GetWorkspaceFeaturesResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("features", &self.features);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4214,9 +4400,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetWorkspaceFeaturesResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: GetWorkspaceFeaturesResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::GetWorkspaceFeaturesResponse {
             features: slots.features.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4232,6 +4420,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GetWorkspaceFeaturesResponse {
 impl runtime::EncodeFields for types::GithubRunnerConfig {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("repositories", &self.repositories);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4265,9 +4454,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::GithubRunnerConfig {
 
     fn finish<E: ::serde::de::Error>(
         slots: GithubRunnerConfigSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::GithubRunnerConfig {
             repositories: slots.repositories.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4284,6 +4475,7 @@ impl runtime::EncodeFields for types::GroupWorkspaceMapping {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("groupName", &self.group_name);
         out.optional("role", &self.role);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4319,10 +4511,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::GroupWorkspaceMapping {
 
     fn finish<E: ::serde::de::Error>(
         slots: GroupWorkspaceMappingSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::GroupWorkspaceMapping {
             group_name: slots.group_name.flatten(),
             role: slots.role.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4366,6 +4560,7 @@ impl runtime::EncodeFields for types::Image {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4401,6 +4596,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Image {
 
     fn finish<E: ::serde::de::Error>(
         slots: ImageSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Image {
             metadata: match slots.metadata {
@@ -4411,6 +4607,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Image {
                 Some(value) => value,
                 None => return Err(E::missing_field("spec")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -4435,6 +4632,7 @@ impl runtime::EncodeFields for types::ImageMetadata {
         out.optional("status", &self.status);
         out.optional("updatedAt", &self.updated_at);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4486,6 +4684,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: ImageMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ImageMetadata {
             created_at: slots.created_at.flatten(),
@@ -4498,6 +4697,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageMetadata {
             status: slots.status.flatten(),
             updated_at: slots.updated_at.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4518,6 +4718,7 @@ impl runtime::EncodeFields for types::ImageShareTarget {
         out.field("status", &self.status);
         out.field("workspace", &self.workspace);
         out.optional("workspaceDisplayName", &self.workspace_display_name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4561,6 +4762,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageShareTarget {
 
     fn finish<E: ::serde::de::Error>(
         slots: ImageShareTargetSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ImageShareTarget {
             account_id: match slots.account_id {
@@ -4578,6 +4780,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageShareTarget {
                 None => return Err(E::missing_field("workspace")),
             },
             workspace_display_name: slots.workspace_display_name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4594,6 +4797,7 @@ impl runtime::EncodeFields for types::ImageSpec {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("size", &self.size);
         out.optional("tags", &self.tags);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4629,10 +4833,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: ImageSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ImageSpec {
             size: slots.size.flatten(),
             tags: slots.tags.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4651,6 +4857,7 @@ impl runtime::EncodeFields for types::ImageTag {
         out.optional("name", &self.name);
         out.optional("size", &self.size);
         out.optional("updatedAt", &self.updated_at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4690,12 +4897,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageTag {
 
     fn finish<E: ::serde::de::Error>(
         slots: ImageTagSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ImageTag {
             created_at: slots.created_at.flatten(),
             name: slots.name.flatten(),
             size: slots.size.flatten(),
             updated_at: slots.updated_at.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4717,6 +4926,7 @@ impl runtime::EncodeFields for types::Integration {
         out.optional("organizations", &self.organizations);
         out.optional("params", &self.params);
         out.optional("repositories", &self.repositories);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4762,6 +4972,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Integration {
 
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Integration {
             additional_infos: slots.additional_infos.flatten(),
@@ -4771,6 +4982,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Integration {
             organizations: slots.organizations.flatten(),
             params: slots.params.flatten(),
             repositories: slots.repositories.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4787,6 +4999,7 @@ impl runtime::EncodeFields for types::IntegrationConnection {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4822,6 +5035,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnection {
 
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationConnectionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::IntegrationConnection {
             metadata: match slots.metadata {
@@ -4832,6 +5046,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnection {
                 Some(value) => value,
                 None => return Err(E::missing_field("spec")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -4850,6 +5065,7 @@ impl runtime::EncodeFields for types::IntegrationConnectionSpec {
         out.optional("integration", &self.integration);
         out.optional("sandbox", &self.sandbox);
         out.optional("secret", &self.secret);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4889,12 +5105,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnectionSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationConnectionSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::IntegrationConnectionSpec {
             config: slots.config.flatten(),
             integration: slots.integration.flatten(),
             sandbox: slots.sandbox.flatten(),
             secret: slots.secret.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4916,6 +5134,7 @@ impl runtime::EncodeFields for types::IntegrationEndpoint {
         out.optional("streamKey", &self.stream_key);
         out.optional("streamToken", &self.stream_token);
         out.optional("token", &self.token);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -4961,6 +5180,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpoint {
 
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationEndpointSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::IntegrationEndpoint {
             body: slots.body.flatten(),
@@ -4970,6 +5190,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpoint {
             stream_key: slots.stream_key.flatten(),
             stream_token: slots.stream_token.flatten(),
             token: slots.token.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -4987,6 +5208,7 @@ impl runtime::EncodeFields for types::IntegrationEndpointToken {
         out.optional("received", &self.received);
         out.optional("sent", &self.sent);
         out.optional("total", &self.total);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5024,11 +5246,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpointToken {
 
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationEndpointTokenSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::IntegrationEndpointToken {
             received: slots.received.flatten(),
             sent: slots.sent.flatten(),
             total: slots.total.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5047,6 +5271,7 @@ impl runtime::EncodeFields for types::IntegrationOrganization {
         out.optional("displayName", &self.display_name);
         out.optional("id", &self.id);
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5086,12 +5311,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationOrganization {
 
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationOrganizationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::IntegrationOrganization {
             avatar_url: slots.avatar_url.flatten(),
             display_name: slots.display_name.flatten(),
             id: slots.id.flatten(),
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5111,6 +5338,7 @@ impl runtime::EncodeFields for types::IntegrationRepository {
         out.optional("name", &self.name);
         out.optional("organization", &self.organization);
         out.optional("url", &self.url);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5152,6 +5380,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationRepository {
 
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationRepositorySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::IntegrationRepository {
             id: slots.id.flatten(),
@@ -5159,6 +5388,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationRepository {
             name: slots.name.flatten(),
             organization: slots.organization.flatten(),
             url: slots.url.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5174,6 +5404,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntegrationRepository {
 impl runtime::EncodeFields for types::InviteWorkspaceUserBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("email", &self.email);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5207,9 +5438,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::InviteWorkspaceUserBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: InviteWorkspaceUserBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::InviteWorkspaceUserBody {
             email: slots.email.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5228,6 +5461,7 @@ impl runtime::EncodeFields for types::Job {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5265,7 +5499,10 @@ impl<'de> runtime::DecodeStruct<'de> for types::Job {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: JobSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: JobSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Job {
             events: slots.events.flatten(),
             metadata: match slots.metadata {
@@ -5277,6 +5514,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Job {
                 None => return Err(E::missing_field("spec")),
             },
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5296,6 +5534,7 @@ impl runtime::EncodeFields for types::JobExecution {
         out.optional("stats", &self.stats);
         out.optional("status", &self.status);
         out.optional("tasks", &self.tasks);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5337,6 +5576,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecution {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecution {
             metadata: match slots.metadata {
@@ -5350,6 +5590,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecution {
             stats: slots.stats.flatten(),
             status: slots.status.flatten(),
             tasks: slots.tasks.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5366,6 +5607,7 @@ impl runtime::EncodeFields for types::JobExecutionList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5401,10 +5643,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionList {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecutionList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5429,6 +5673,7 @@ impl runtime::EncodeFields for types::JobExecutionMetadata {
         out.optional("startedAt", &self.started_at);
         out.optional("updatedAt", &self.updated_at);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5480,6 +5725,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecutionMetadata {
             cluster: slots.cluster.flatten(),
@@ -5492,6 +5738,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionMetadata {
             started_at: slots.started_at.flatten(),
             updated_at: slots.updated_at.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5511,6 +5758,7 @@ impl runtime::EncodeFields for types::JobExecutionSpec {
         out.optional("parallelism", &self.parallelism);
         out.optional("tasks", &self.tasks);
         out.optional("timeout", &self.timeout);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5552,6 +5800,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecutionSpec {
             env_override: slots.env_override.flatten(),
@@ -5559,6 +5808,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionSpec {
             parallelism: slots.parallelism.flatten(),
             tasks: slots.tasks.flatten(),
             timeout: slots.timeout.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5579,6 +5829,7 @@ impl runtime::EncodeFields for types::JobExecutionStats {
         out.optional("running", &self.running);
         out.optional("success", &self.success);
         out.optional("total", &self.total);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5622,6 +5873,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionStats {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionStatsSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecutionStats {
             cancelled: slots.cancelled.flatten(),
@@ -5630,6 +5882,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionStats {
             running: slots.running.flatten(),
             success: slots.success.flatten(),
             total: slots.total.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5681,6 +5934,7 @@ impl runtime::EncodeFields for types::JobExecutionTask {
         out.optional("metadata", &self.metadata);
         out.optional("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5720,12 +5974,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTask {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecutionTask {
             conditions: slots.conditions.flatten(),
             metadata: slots.metadata.flatten(),
             spec: slots.spec.flatten(),
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5746,6 +6002,7 @@ impl runtime::EncodeFields for types::JobExecutionTaskCondition {
         out.optional("severity", &self.severity);
         out.optional("state", &self.state);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5789,6 +6046,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskCondition {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskConditionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecutionTaskCondition {
             execution_reason: slots.execution_reason.flatten(),
@@ -5797,6 +6055,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskCondition {
             severity: slots.severity.flatten(),
             state: slots.state.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5813,6 +6072,7 @@ impl runtime::EncodeFields for types::JobExecutionTaskList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5848,10 +6108,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskList {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecutionTaskList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5872,6 +6134,7 @@ impl runtime::EncodeFields for types::JobExecutionTaskMetadata {
         out.optional("scheduledAt", &self.scheduled_at);
         out.optional("startedAt", &self.started_at);
         out.optional("updatedAt", &self.updated_at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5915,6 +6178,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecutionTaskMetadata {
             completed_at: slots.completed_at.flatten(),
@@ -5923,6 +6187,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskMetadata {
             scheduled_at: slots.scheduled_at.flatten(),
             started_at: slots.started_at.flatten(),
             updated_at: slots.updated_at.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -5939,6 +6204,7 @@ impl runtime::EncodeFields for types::JobExecutionTaskSpec {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("maxRetries", &self.max_retries);
         out.optional("timeout", &self.timeout);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -5974,10 +6240,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobExecutionTaskSpec {
             max_retries: slots.max_retries.flatten(),
             timeout: slots.timeout.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6026,6 +6294,7 @@ impl runtime::EncodeFields for types::JobList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6061,10 +6330,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobList {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6087,6 +6358,7 @@ impl runtime::EncodeFields for types::JobRuntime {
         out.optional("memory", &self.memory);
         out.optional("ports", &self.ports);
         out.optional("timeout", &self.timeout);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6134,6 +6406,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobRuntime {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobRuntimeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobRuntime {
             disk_percent: slots.disk_percent.flatten(),
@@ -6144,6 +6417,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobRuntime {
             memory: slots.memory.flatten(),
             ports: slots.ports.flatten(),
             timeout: slots.timeout.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6166,6 +6440,7 @@ impl runtime::EncodeFields for types::JobSpec {
         out.optional("runtime", &self.runtime);
         out.optional("triggers", &self.triggers);
         out.optional("volumes", &self.volumes);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6213,6 +6488,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobSpec {
             enabled: slots.enabled.flatten(),
@@ -6223,6 +6499,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobSpec {
             runtime: slots.runtime.flatten(),
             triggers: slots.triggers.flatten(),
             volumes: slots.volumes.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6242,6 +6519,7 @@ impl runtime::EncodeFields for types::JobVolume {
         out.optional("readOnly", &self.read_only);
         out.field("sizeMb", &self.size_mb);
         out.field("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6283,6 +6561,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobVolume {
 
     fn finish<E: ::serde::de::Error>(
         slots: JobVolumeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::JobVolume {
             mount_path: match slots.mount_path {
@@ -6302,6 +6581,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobVolume {
                 Some(value) => value,
                 None => return Err(E::missing_field("type")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -6401,6 +6681,7 @@ impl runtime::EncodeFields for types::LiteVolume {
         out.optional("state", &self.state);
         out.optional("status", &self.status);
         out.optional("terminatedAt", &self.terminated_at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6442,6 +6723,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LiteVolume {
 
     fn finish<E: ::serde::de::Error>(
         slots: LiteVolumeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::LiteVolume {
             metadata: slots.metadata.flatten(),
@@ -6449,6 +6731,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LiteVolume {
             state: slots.state.flatten(),
             status: slots.status.flatten(),
             terminated_at: slots.terminated_at.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6468,6 +6751,7 @@ impl runtime::EncodeFields for types::LiteVolumeMetadata {
         out.optional("externalId", &self.external_id);
         out.optional("name", &self.name);
         out.optional("updatedAt", &self.updated_at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6509,6 +6793,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: LiteVolumeMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::LiteVolumeMetadata {
             created_at: slots.created_at.flatten(),
@@ -6516,6 +6801,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeMetadata {
             external_id: slots.external_id.flatten(),
             name: slots.name.flatten(),
             updated_at: slots.updated_at.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6532,6 +6818,7 @@ impl runtime::EncodeFields for types::LiteVolumeSpec {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("region", &self.region);
         out.optional("size", &self.size);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6567,10 +6854,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: LiteVolumeSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::LiteVolumeSpec {
             region: slots.region.flatten(),
             size: slots.size.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6591,6 +6880,7 @@ impl runtime::EncodeFields for types::LocationResponse {
         out.optional("location", &self.location);
         out.optional("region", &self.region);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6634,6 +6924,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LocationResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: LocationResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::LocationResponse {
             continent: slots.continent.flatten(),
@@ -6642,6 +6933,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LocationResponse {
             location: slots.location.flatten(),
             region: slots.region.flatten(),
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6674,6 +6966,7 @@ impl runtime::EncodeFields for types::McpDefinition {
         out.optional("name", &self.name);
         out.optional("transport", &self.transport);
         out.optional("url", &self.url);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6741,6 +7034,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::McpDefinition {
 
     fn finish<E: ::serde::de::Error>(
         slots: McpDefinitionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::McpDefinition {
             created_at: slots.created_at.flatten(),
@@ -6761,6 +7055,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::McpDefinition {
             name: slots.name.flatten(),
             transport: slots.transport.flatten(),
             url: slots.url.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6786,6 +7081,7 @@ impl runtime::EncodeFields for types::Metadata {
         out.optional("plan", &self.plan);
         out.optional("url", &self.url);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6839,6 +7135,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Metadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: MetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Metadata {
             created_at: slots.created_at.flatten(),
@@ -6855,6 +7152,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Metadata {
             plan: slots.plan.flatten(),
             url: slots.url.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6873,6 +7171,7 @@ impl runtime::EncodeFields for types::Model {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6912,6 +7211,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Model {
 
     fn finish<E: ::serde::de::Error>(
         slots: ModelSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Model {
             events: slots.events.flatten(),
@@ -6924,6 +7224,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Model {
                 None => return Err(E::missing_field("spec")),
             },
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6940,6 +7241,7 @@ impl runtime::EncodeFields for types::ModelList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -6975,10 +7277,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::ModelList {
 
     fn finish<E: ::serde::de::Error>(
         slots: ModelListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ModelList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -6998,6 +7302,7 @@ impl runtime::EncodeFields for types::ModelRuntime {
         out.optional("model", &self.model);
         out.optional("organization", &self.organization);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7039,6 +7344,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ModelRuntime {
 
     fn finish<E: ::serde::de::Error>(
         slots: ModelRuntimeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ModelRuntime {
             endpoint_name: slots.endpoint_name.flatten(),
@@ -7046,6 +7352,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ModelRuntime {
             model: slots.model.flatten(),
             organization: slots.organization.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7136,6 +7443,7 @@ impl runtime::EncodeFields for types::ModelSpec {
         out.optional("policies", &self.policies);
         out.optional("runtime", &self.runtime);
         out.optional("sandbox", &self.sandbox);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7179,6 +7487,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ModelSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: ModelSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ModelSpec {
             enabled: slots.enabled.flatten(),
@@ -7187,6 +7496,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ModelSpec {
             policies: slots.policies.flatten(),
             runtime: slots.runtime.flatten(),
             sandbox: slots.sandbox.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7202,6 +7512,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ModelSpec {
 impl runtime::EncodeFields for types::NetworkFirewall {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("allowedDomains", &self.allowed_domains);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7235,9 +7546,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::NetworkFirewall {
 
     fn finish<E: ::serde::de::Error>(
         slots: NetworkFirewallSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::NetworkFirewall {
             allowed_domains: slots.allowed_domains.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7254,6 +7567,7 @@ impl runtime::EncodeFields for types::Oauth {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("scope", &self.scope);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7289,10 +7603,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::Oauth {
 
     fn finish<E: ::serde::de::Error>(
         slots: OauthSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Oauth {
             scope: slots.scope.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7309,6 +7625,7 @@ impl runtime::EncodeFields for types::OwnerFields {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdBy", &self.created_by);
         out.optional("updatedBy", &self.updated_by);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7344,10 +7661,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::OwnerFields {
 
     fn finish<E: ::serde::de::Error>(
         slots: OwnerFieldsSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::OwnerFields {
             created_by: slots.created_by.flatten(),
             updated_by: slots.updated_by.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7391,6 +7710,7 @@ impl runtime::EncodeFields for types::PaginationMeta {
         out.optional("hasMore", &self.has_more);
         out.optional("nextCursor", &self.next_cursor);
         out.optional("total", &self.total);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7428,11 +7748,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::PaginationMeta {
 
     fn finish<E: ::serde::de::Error>(
         slots: PaginationMetaSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PaginationMeta {
             has_more: slots.has_more.flatten(),
             next_cursor: slots.next_cursor.flatten(),
             total: slots.total.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7489,6 +7811,7 @@ impl runtime::EncodeFields for types::PendingImageShare {
         out.optional("sourceWorkspace", &self.source_workspace);
         out.optional("targetAccountId", &self.target_account_id);
         out.optional("targetWorkspace", &self.target_workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7546,6 +7869,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShare {
 
     fn finish<E: ::serde::de::Error>(
         slots: PendingImageShareSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PendingImageShare {
             created_at: slots.created_at.flatten(),
@@ -7561,6 +7885,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShare {
             source_workspace: slots.source_workspace.flatten(),
             target_account_id: slots.target_account_id.flatten(),
             target_workspace: slots.target_workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7589,6 +7914,7 @@ impl runtime::EncodeFields for types::PendingImageShareRender {
         out.optional("targetAccountId", &self.target_account_id);
         out.optional("targetWorkspace", &self.target_workspace);
         out.optional("targetWorkspaceDisplayName", &self.target_workspace_display_name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7648,6 +7974,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShareRender {
 
     fn finish<E: ::serde::de::Error>(
         slots: PendingImageShareRenderSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PendingImageShareRender {
             created_at: slots.created_at.flatten(),
@@ -7664,6 +7991,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShareRender {
             target_account_id: slots.target_account_id.flatten(),
             target_workspace: slots.target_workspace.flatten(),
             target_workspace_display_name: slots.target_workspace_display_name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7687,6 +8015,7 @@ impl runtime::EncodeFields for types::PendingInvitation {
         out.optional("invitedBy", &self.invited_by);
         out.optional("role", &self.role);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7736,6 +8065,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitation {
 
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PendingInvitation {
             created_at: slots.created_at.flatten(),
@@ -7747,6 +8077,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitation {
             invited_by: slots.invited_by.flatten(),
             role: slots.role.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7763,6 +8094,7 @@ impl runtime::EncodeFields for types::PendingInvitationAccept {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("email", &self.email);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7798,10 +8130,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationAccept {
 
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationAcceptSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PendingInvitationAccept {
             email: slots.email.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7826,6 +8160,7 @@ impl runtime::EncodeFields for types::PendingInvitationRender {
         out.optional("type", &self.r#type);
         out.optional("workspace", &self.workspace);
         out.optional("workspaceDetails", &self.workspace_details);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7877,6 +8212,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRender {
 
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationRenderSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PendingInvitationRender {
             account: slots.account.flatten(),
@@ -7889,6 +8225,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRender {
             r#type: slots.r#type.flatten(),
             workspace: slots.workspace.flatten(),
             workspace_details: slots.workspace_details.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7905,6 +8242,7 @@ impl runtime::EncodeFields for types::PendingInvitationRenderAccount {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("displayName", &self.display_name);
         out.optional("id", &self.id);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -7940,10 +8278,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderAccount {
 
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationRenderAccountSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PendingInvitationRenderAccount {
             display_name: slots.display_name.flatten(),
             id: slots.id.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -7962,6 +8302,7 @@ impl runtime::EncodeFields for types::PendingInvitationRenderInvitedBy {
         out.optional("family_name", &self.family_name);
         out.optional("given_name", &self.given_name);
         out.optional("sub", &self.sub);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8001,12 +8342,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderInvitedBy
 
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationRenderInvitedBySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PendingInvitationRenderInvitedBy {
             email: slots.email.flatten(),
             family_name: slots.family_name.flatten(),
             given_name: slots.given_name.flatten(),
             sub: slots.sub.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8023,6 +8366,7 @@ impl runtime::EncodeFields for types::PendingInvitationRenderWorkspace {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("displayName", &self.display_name);
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8058,10 +8402,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderWorkspace
 
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationRenderWorkspaceSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PendingInvitationRenderWorkspace {
             display_name: slots.display_name.flatten(),
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8078,6 +8424,7 @@ impl runtime::EncodeFields for types::PendingInvitationWorkspaceDetails {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("emails", &self.emails);
         out.optional("user_number", &self.user_number);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8113,10 +8460,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationWorkspaceDetail
 
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationWorkspaceDetailsSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PendingInvitationWorkspaceDetails {
             emails: slots.emails.flatten(),
             user_number: slots.user_number.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8134,6 +8483,7 @@ impl runtime::EncodeFields for types::Policy {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
         out.optional("usage", &self.usage);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8171,6 +8521,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Policy {
 
     fn finish<E: ::serde::de::Error>(
         slots: PolicySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Policy {
             metadata: match slots.metadata {
@@ -8182,6 +8533,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Policy {
                 None => return Err(E::missing_field("spec")),
             },
             usage: slots.usage.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8198,6 +8550,7 @@ impl runtime::EncodeFields for types::PolicyList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8233,10 +8586,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyList {
 
     fn finish<E: ::serde::de::Error>(
         slots: PolicyListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PolicyList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8253,6 +8608,7 @@ impl runtime::EncodeFields for types::PolicyLocation {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8288,10 +8644,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyLocation {
 
     fn finish<E: ::serde::de::Error>(
         slots: PolicyLocationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PolicyLocation {
             name: slots.name.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8340,6 +8698,7 @@ impl runtime::EncodeFields for types::PolicyMaxTokens {
         out.optional("ratioInputOverOutput", &self.ratio_input_over_output);
         out.optional("step", &self.step);
         out.optional("total", &self.total);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8383,6 +8742,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyMaxTokens {
 
     fn finish<E: ::serde::de::Error>(
         slots: PolicyMaxTokensSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PolicyMaxTokens {
             granularity: slots.granularity.flatten(),
@@ -8391,6 +8751,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyMaxTokens {
             ratio_input_over_output: slots.ratio_input_over_output.flatten(),
             step: slots.step.flatten(),
             total: slots.total.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8441,6 +8802,7 @@ impl runtime::EncodeFields for types::PolicySpec {
         out.optional("resourceTypes", &self.resource_types);
         out.optional("sandbox", &self.sandbox);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8484,6 +8846,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicySpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: PolicySpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PolicySpec {
             flavors: slots.flavors.flatten(),
@@ -8492,6 +8855,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicySpec {
             resource_types: slots.resource_types.flatten(),
             sandbox: slots.sandbox.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8539,6 +8903,7 @@ impl runtime::EncodeFields for types::PolicyUsageCounts {
         out.optional("jobs", &self.jobs);
         out.optional("models", &self.models);
         out.optional("sandboxes", &self.sandboxes);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8580,6 +8945,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsageCounts {
 
     fn finish<E: ::serde::de::Error>(
         slots: PolicyUsageCountsSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PolicyUsageCounts {
             agents: slots.agents.flatten(),
@@ -8587,6 +8953,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsageCounts {
             jobs: slots.jobs.flatten(),
             models: slots.models.flatten(),
             sandboxes: slots.sandboxes.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8606,6 +8973,7 @@ impl runtime::EncodeFields for types::PolicyUsages {
         out.optional("jobs", &self.jobs);
         out.optional("models", &self.models);
         out.optional("sandboxes", &self.sandboxes);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8647,6 +9015,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsages {
 
     fn finish<E: ::serde::de::Error>(
         slots: PolicyUsagesSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PolicyUsages {
             agents: slots.agents.flatten(),
@@ -8654,6 +9023,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsages {
             jobs: slots.jobs.flatten(),
             models: slots.models.flatten(),
             sandboxes: slots.sandboxes.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8671,6 +9041,7 @@ impl runtime::EncodeFields for types::Port {
         out.optional("name", &self.name);
         out.optional("protocol", &self.protocol);
         out.field("target", &self.target);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8708,6 +9079,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Port {
 
     fn finish<E: ::serde::de::Error>(
         slots: PortSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Port {
             name: slots.name.flatten(),
@@ -8716,6 +9088,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Port {
                 Some(value) => value,
                 None => return Err(E::missing_field("target")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -8763,6 +9136,7 @@ impl runtime::EncodeFields for types::Preview {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8802,6 +9176,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Preview {
 
     fn finish<E: ::serde::de::Error>(
         slots: PreviewSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Preview {
             events: slots.events.flatten(),
@@ -8814,6 +9189,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Preview {
                 None => return Err(E::missing_field("spec")),
             },
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8837,6 +9213,7 @@ impl runtime::EncodeFields for types::PreviewMetadata {
         out.optional("resourceName", &self.resource_name);
         out.optional("resourceType", &self.resource_type);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8886,6 +9263,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: PreviewMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PreviewMetadata {
             created_at: slots.created_at.flatten(),
@@ -8900,6 +9278,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewMetadata {
             resource_name: slots.resource_name.flatten(),
             resource_type: slots.resource_type.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -8924,6 +9303,7 @@ impl runtime::EncodeFields for types::PreviewSpec {
         out.optional("responseHeaders", &self.response_headers);
         out.optional("ttl", &self.ttl);
         out.optional("url", &self.url);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -8975,6 +9355,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: PreviewSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PreviewSpec {
             custom_domain: slots.custom_domain.flatten(),
@@ -8987,6 +9368,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewSpec {
             response_headers: slots.response_headers.flatten(),
             ttl: slots.ttl.flatten(),
             url: slots.url.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9003,6 +9385,7 @@ impl runtime::EncodeFields for types::PreviewToken {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9038,6 +9421,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewToken {
 
     fn finish<E: ::serde::de::Error>(
         slots: PreviewTokenSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PreviewToken {
             metadata: match slots.metadata {
@@ -9048,6 +9432,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewToken {
                 Some(value) => value,
                 None => return Err(E::missing_field("spec")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -9067,6 +9452,7 @@ impl runtime::EncodeFields for types::PreviewTokenMetadata {
         out.optional("resourceName", &self.resource_name);
         out.optional("resourceType", &self.resource_type);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9108,6 +9494,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: PreviewTokenMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PreviewTokenMetadata {
             name: match slots.name {
@@ -9118,6 +9505,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenMetadata {
             resource_name: slots.resource_name.flatten(),
             resource_type: slots.resource_type.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9135,6 +9523,7 @@ impl runtime::EncodeFields for types::PreviewTokenSpec {
         out.optional("expired", &self.expired);
         out.optional("expiresAt", &self.expires_at);
         out.optional("token", &self.token);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9172,11 +9561,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: PreviewTokenSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PreviewTokenSpec {
             expired: slots.expired.flatten(),
             expires_at: slots.expires_at.flatten(),
             token: slots.token.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9192,6 +9583,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PreviewTokenSpec {
 impl runtime::EncodeFields for types::PrivateLocation {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9225,9 +9617,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::PrivateLocation {
 
     fn finish<E: ::serde::de::Error>(
         slots: PrivateLocationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PrivateLocation {
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9246,6 +9640,7 @@ impl runtime::EncodeFields for types::ProxyConfig {
         out.optional("bypass", &self.bypass);
         out.optional("forbiddenDomains", &self.forbidden_domains);
         out.optional("routing", &self.routing);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9285,12 +9680,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::ProxyConfig {
 
     fn finish<E: ::serde::de::Error>(
         slots: ProxyConfigSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ProxyConfig {
             allowed_domains: slots.allowed_domains.flatten(),
             bypass: slots.bypass.flatten(),
             forbidden_domains: slots.forbidden_domains.flatten(),
             routing: slots.routing.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9309,6 +9706,7 @@ impl runtime::EncodeFields for types::ProxyTarget {
         out.optional("destinations", &self.destinations);
         out.optional("headers", &self.headers);
         out.optional("secrets", &self.secrets);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9348,12 +9746,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::ProxyTarget {
 
     fn finish<E: ::serde::de::Error>(
         slots: ProxyTargetSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ProxyTarget {
             body: slots.body.flatten(),
             destinations: slots.destinations.flatten(),
             headers: slots.headers.flatten(),
             secrets: slots.secrets.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9371,6 +9771,7 @@ impl runtime::EncodeFields for types::PublicIp {
         out.optional("description", &self.description);
         out.optional("ipv4Cidrs", &self.ipv4_cidrs);
         out.optional("ipv6Cidrs", &self.ipv6_cidrs);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9408,11 +9809,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::PublicIp {
 
     fn finish<E: ::serde::de::Error>(
         slots: PublicIpSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PublicIp {
             description: slots.description.flatten(),
             ipv4_cidrs: slots.ipv4_cidrs.flatten(),
             ipv6_cidrs: slots.ipv6_cidrs.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9438,6 +9841,7 @@ impl runtime::EncodeFields for types::Region {
         out.optional("mk31Available", &self.mk31_available);
         out.optional("name", &self.name);
         out.optional("proxyAvailable", &self.proxy_available);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9493,6 +9897,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Region {
 
     fn finish<E: ::serde::de::Error>(
         slots: RegionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Region {
             agent_drive_public_url: slots.agent_drive_public_url.flatten(),
@@ -9506,6 +9911,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Region {
             mk31_available: slots.mk31_available.flatten(),
             name: slots.name.flatten(),
             proxy_available: slots.proxy_available.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9522,6 +9928,7 @@ impl runtime::EncodeFields for types::Repository {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("type", &self.r#type);
         out.optional("url", &self.url);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9557,10 +9964,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::Repository {
 
     fn finish<E: ::serde::de::Error>(
         slots: RepositorySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Repository {
             r#type: slots.r#type.flatten(),
             url: slots.url.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9580,6 +9989,7 @@ impl runtime::EncodeFields for types::RevisionConfiguration {
         out.optional("canaryPercent", &self.canary_percent);
         out.optional("stickySessionTtl", &self.sticky_session_ttl);
         out.optional("traffic", &self.traffic);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9621,6 +10031,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::RevisionConfiguration {
 
     fn finish<E: ::serde::de::Error>(
         slots: RevisionConfigurationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::RevisionConfiguration {
             active: slots.active.flatten(),
@@ -9628,6 +10039,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::RevisionConfiguration {
             canary_percent: slots.canary_percent.flatten(),
             sticky_session_ttl: slots.sticky_session_ttl.flatten(),
             traffic: slots.traffic.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9650,6 +10062,7 @@ impl runtime::EncodeFields for types::RevisionMetadata {
         out.optional("previousActive", &self.previous_active);
         out.optional("status", &self.status);
         out.optional("trafficPercent", &self.traffic_percent);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9697,6 +10110,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::RevisionMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: RevisionMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::RevisionMetadata {
             active: slots.active.flatten(),
@@ -9707,6 +10121,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::RevisionMetadata {
             previous_active: slots.previous_active.flatten(),
             status: slots.status.flatten(),
             traffic_percent: slots.traffic_percent.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9757,6 +10172,7 @@ impl runtime::EncodeFields for types::Sandbox {
         out.field("spec", &self.spec);
         out.optional("state", &self.state);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9806,6 +10222,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Sandbox {
             errors: slots.errors.flatten(),
@@ -9823,6 +10240,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
             },
             state: slots.state.flatten(),
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9851,6 +10269,7 @@ impl runtime::EncodeFields for types::SandboxDefinition {
         out.optional("ports", &self.ports);
         out.optional("tags", &self.tags);
         out.optional("url", &self.url);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9910,6 +10329,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxDefinition {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxDefinitionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxDefinition {
             categories: slots.categories.flatten(),
@@ -9926,6 +10346,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxDefinition {
             ports: slots.ports.flatten(),
             tags: slots.tags.flatten(),
             url: slots.url.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -9948,6 +10369,7 @@ impl runtime::EncodeFields for types::SandboxError {
         out.optional("step", &self.step);
         out.optional("timestamp", &self.timestamp);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -9995,6 +10417,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxError {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxErrorSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxError {
             code: match slots.code {
@@ -10011,6 +10434,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxError {
             step: slots.step.flatten(),
             timestamp: slots.timestamp.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10032,6 +10456,7 @@ impl runtime::EncodeFields for types::SandboxForkRequest {
         out.field("targetName", &self.target_name);
         out.field("targetType", &self.target_type);
         out.optional("traffic", &self.traffic);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10077,6 +10502,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkRequest {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxForkRequestSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxForkRequest {
             custom_domain: slots.custom_domain.flatten(),
@@ -10092,6 +10518,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkRequest {
                 None => return Err(E::missing_field("targetType")),
             },
             traffic: slots.traffic.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10109,6 +10536,7 @@ impl runtime::EncodeFields for types::SandboxForkResponse {
         out.optional("name", &self.name);
         out.optional("snapshotId", &self.snapshot_id);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10146,11 +10574,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxForkResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxForkResponse {
             name: slots.name.flatten(),
             snapshot_id: slots.snapshot_id.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10197,6 +10627,7 @@ impl runtime::EncodeFields for types::SandboxInfrastructureError {
         out.optional("instance", &self.instance);
         out.optional("message", &self.message);
         out.optional("time", &self.time);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10238,6 +10669,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxInfrastructureError {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxInfrastructureErrorSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxInfrastructureError {
             code: slots.code.flatten(),
@@ -10245,6 +10677,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxInfrastructureError {
             instance: slots.instance.flatten(),
             message: slots.message.flatten(),
             time: slots.time.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10261,6 +10694,7 @@ impl runtime::EncodeFields for types::SandboxLifecycle {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("expirationPolicies", &self.expiration_policies);
         out.optional("terminatedRetention", &self.terminated_retention);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10296,10 +10730,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxLifecycle {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxLifecycleSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxLifecycle {
             expiration_policies: slots.expiration_policies.flatten(),
             terminated_retention: slots.terminated_retention.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10316,6 +10752,7 @@ impl runtime::EncodeFields for types::SandboxList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10351,10 +10788,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxList {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10375,6 +10814,7 @@ impl runtime::EncodeFields for types::SandboxNetwork {
         out.optional("forbiddenDomains", &self.forbidden_domains);
         out.optional("proxy", &self.proxy);
         out.optional("subnet", &self.subnet);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10418,6 +10858,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxNetwork {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxNetworkSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxNetwork {
             allowed_domains: slots.allowed_domains.flatten(),
@@ -10426,6 +10867,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxNetwork {
             forbidden_domains: slots.forbidden_domains.flatten(),
             proxy: slots.proxy.flatten(),
             subnet: slots.subnet.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10451,6 +10893,7 @@ impl runtime::EncodeFields for types::SandboxRuntime {
             &self.termination_grace_period_seconds,
         );
         out.optional("ttl", &self.ttl);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10500,6 +10943,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxRuntime {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxRuntimeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxRuntime {
             envs: slots.envs.flatten(),
@@ -10512,6 +10956,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxRuntime {
                 .termination_grace_period_seconds
                 .flatten(),
             ttl: slots.ttl.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10532,6 +10977,7 @@ impl runtime::EncodeFields for types::SandboxScheduleEntry {
         out.optional("maxExecutions", &self.max_executions);
         out.optional("type", &self.r#type);
         out.optional("value", &self.value);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10575,6 +11021,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntry {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleEntrySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxScheduleEntry {
             created_at: slots.created_at.flatten(),
@@ -10583,6 +11030,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntry {
             max_executions: slots.max_executions.flatten(),
             r#type: slots.r#type.flatten(),
             value: slots.value.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10599,6 +11047,7 @@ impl runtime::EncodeFields for types::SandboxScheduleEntryList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10634,10 +11083,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntryList {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleEntryListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxScheduleEntryList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10688,6 +11139,7 @@ impl runtime::EncodeFields for types::SandboxScheduleExecution {
         out.optional("scheduleId", &self.schedule_id);
         out.optional("statusCode", &self.status_code);
         out.optional("timeout", &self.timeout);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10735,6 +11187,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecution {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleExecutionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxScheduleExecution {
             created_at: slots.created_at.flatten(),
@@ -10745,6 +11198,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecution {
             schedule_id: slots.schedule_id.flatten(),
             status_code: slots.status_code.flatten(),
             timeout: slots.timeout.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10761,6 +11215,7 @@ impl runtime::EncodeFields for types::SandboxScheduleExecutionList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10796,10 +11251,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecutionList {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleExecutionListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxScheduleExecutionList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10820,6 +11277,7 @@ impl runtime::EncodeFields for types::SandboxScheduleInput {
         out.optional("name", &self.name);
         out.optional("timeout", &self.timeout);
         out.optional("workingDir", &self.working_dir);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10863,6 +11321,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleInput {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleInputSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxScheduleInput {
             command: slots.command.flatten(),
@@ -10871,6 +11330,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleInput {
             name: slots.name.flatten(),
             timeout: slots.timeout.flatten(),
             working_dir: slots.working_dir.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -10892,6 +11352,7 @@ impl runtime::EncodeFields for types::SandboxSnapshot {
         out.field("sandboxName", &self.sandbox_name);
         out.field("status", &self.status);
         out.field("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -10937,6 +11398,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshot {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSnapshotSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxSnapshot {
             created_at: match slots.created_at {
@@ -10961,6 +11423,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshot {
                 Some(value) => value,
                 None => return Err(E::missing_field("workspace")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -10976,6 +11439,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxSnapshot {
 impl runtime::EncodeFields for types::SandboxSnapshotRequest {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11009,9 +11473,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshotRequest {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSnapshotRequestSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxSnapshotRequest {
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11033,6 +11499,7 @@ impl runtime::EncodeFields for types::SandboxSpec {
         out.optional("runtime", &self.runtime);
         out.optional("volumes", &self.volumes);
         out.optional("vpc", &self.vpc);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11078,6 +11545,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxSpec {
             enabled: slots.enabled.flatten(),
@@ -11087,6 +11555,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
             runtime: slots.runtime.flatten(),
             volumes: slots.volumes.flatten(),
             vpc: slots.vpc.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11129,6 +11598,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxState {
 impl runtime::EncodeFields for types::ShareCustomDomainBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("targetWorkspace", &self.target_workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11162,12 +11632,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::ShareCustomDomainBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: ShareCustomDomainBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ShareCustomDomainBody {
             target_workspace: match slots.target_workspace {
                 Some(value) => value,
                 None => return Err(E::missing_field("targetWorkspace")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -11184,6 +11656,7 @@ impl runtime::EncodeFields for types::ShareImageBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("targetAccountId", &self.target_account_id);
         out.field("targetWorkspace", &self.target_workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11219,6 +11692,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ShareImageBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: ShareImageBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ShareImageBody {
             target_account_id: slots.target_account_id.flatten(),
@@ -11226,6 +11700,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ShareImageBody {
                 Some(value) => value,
                 None => return Err(E::missing_field("targetWorkspace")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -11242,6 +11717,7 @@ impl runtime::EncodeFields for types::SsoDomain {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11277,6 +11753,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SsoDomain {
 
     fn finish<E: ::serde::de::Error>(
         slots: SsoDomainSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SsoDomain {
             metadata: match slots.metadata {
@@ -11287,6 +11764,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SsoDomain {
                 Some(value) => value,
                 None => return Err(E::missing_field("spec")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -11308,6 +11786,7 @@ impl runtime::EncodeFields for types::SsoDomainMetadata {
         out.optional("accountId", &self.account_id);
         out.optional("displayName", &self.display_name);
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11353,6 +11832,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: SsoDomainMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SsoDomainMetadata {
             created_at: slots.created_at.flatten(),
@@ -11362,6 +11842,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainMetadata {
             account_id: slots.account_id.flatten(),
             display_name: slots.display_name.flatten(),
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11385,6 +11866,7 @@ impl runtime::EncodeFields for types::SsoDomainSpec {
         out.optional("txtRecordName", &self.txt_record_name);
         out.optional("txtRecordValue", &self.txt_record_value);
         out.optional("verificationError", &self.verification_error);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11434,6 +11916,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: SsoDomainSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SsoDomainSpec {
             allowed_auth_methods: slots.allowed_auth_methods.flatten(),
@@ -11445,6 +11928,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainSpec {
             txt_record_name: slots.txt_record_name.flatten(),
             txt_record_value: slots.txt_record_value.flatten(),
             verification_error: slots.verification_error.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11506,6 +11990,7 @@ impl runtime::EncodeFields for types::Template {
         out.optional("topics", &self.topics);
         out.optional("url", &self.url);
         out.optional("variables", &self.variables);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11561,6 +12046,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Template {
 
     fn finish<E: ::serde::de::Error>(
         slots: TemplateSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Template {
             default_branch: slots.default_branch.flatten(),
@@ -11575,6 +12061,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Template {
             topics: slots.topics.flatten(),
             url: slots.url.flatten(),
             variables: slots.variables.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11594,6 +12081,7 @@ impl runtime::EncodeFields for types::TemplateVariable {
         out.optional("name", &self.name);
         out.optional("path", &self.path);
         out.optional("secret", &self.secret);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11635,6 +12123,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TemplateVariable {
 
     fn finish<E: ::serde::de::Error>(
         slots: TemplateVariableSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::TemplateVariable {
             description: slots.description.flatten(),
@@ -11642,6 +12131,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TemplateVariable {
             name: slots.name.flatten(),
             path: slots.path.flatten(),
             secret: slots.secret.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11661,6 +12151,7 @@ impl runtime::EncodeFields for types::TestFeatureFlagResponse {
         out.optional("featureKey", &self.feature_key);
         out.optional("payload", &self.payload);
         out.optional("variant", &self.variant);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11702,6 +12193,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TestFeatureFlagResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: TestFeatureFlagResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::TestFeatureFlagResponse {
             enabled: slots.enabled.flatten(),
@@ -11709,6 +12201,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TestFeatureFlagResponse {
             feature_key: slots.feature_key.flatten(),
             payload: slots.payload.flatten(),
             variant: slots.variant.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11725,6 +12218,7 @@ impl runtime::EncodeFields for types::TimeFields {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11760,10 +12254,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::TimeFields {
 
     fn finish<E: ::serde::de::Error>(
         slots: TimeFieldsSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::TimeFields {
             created_at: slots.created_at.flatten(),
             updated_at: slots.updated_at.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11782,6 +12278,7 @@ impl runtime::EncodeFields for types::Trigger {
         out.optional("enabled", &self.enabled);
         out.optional("id", &self.id);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11821,12 +12318,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::Trigger {
 
     fn finish<E: ::serde::de::Error>(
         slots: TriggerSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Trigger {
             configuration: slots.configuration.flatten(),
             enabled: slots.enabled.flatten(),
             id: slots.id.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11849,6 +12348,7 @@ impl runtime::EncodeFields for types::TriggerConfiguration {
         out.optional("schedule", &self.schedule);
         out.optional("tasks", &self.tasks);
         out.optional("timeout", &self.timeout);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11896,6 +12396,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TriggerConfiguration {
 
     fn finish<E: ::serde::de::Error>(
         slots: TriggerConfigurationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::TriggerConfiguration {
             authentication_type: slots.authentication_type.flatten(),
@@ -11906,6 +12407,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TriggerConfiguration {
             schedule: slots.schedule.flatten(),
             tasks: slots.tasks.flatten(),
             timeout: slots.timeout.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -11950,6 +12452,7 @@ impl runtime::EncodeFields for types::UpdateWorkspaceServiceAccountBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("description", &self.description);
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -11985,10 +12488,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceServiceAccountBod
 
     fn finish<E: ::serde::de::Error>(
         slots: UpdateWorkspaceServiceAccountBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::UpdateWorkspaceServiceAccountBody {
             description: slots.description.flatten(),
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12004,6 +12509,7 @@ impl<'de> ::serde::Deserialize<'de> for types::UpdateWorkspaceServiceAccountBody
 impl runtime::EncodeFields for types::UpdateWorkspaceUserRoleBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("role", &self.role);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12037,12 +12543,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceUserRoleBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: UpdateWorkspaceUserRoleBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::UpdateWorkspaceUserRoleBody {
             role: match slots.role {
                 Some(value) => value,
                 None => return Err(E::missing_field("role")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -12063,6 +12571,7 @@ impl runtime::EncodeFields for types::Volume {
         out.optional("state", &self.state);
         out.optional("status", &self.status);
         out.optional("terminatedAt", &self.terminated_at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12106,6 +12615,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Volume {
 
     fn finish<E: ::serde::de::Error>(
         slots: VolumeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Volume {
             events: slots.events.flatten(),
@@ -12120,6 +12630,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Volume {
             state: slots.state.flatten(),
             status: slots.status.flatten(),
             terminated_at: slots.terminated_at.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12139,6 +12650,7 @@ impl runtime::EncodeFields for types::VolumeAttachment {
         out.optional("readOnly", &self.read_only);
         out.optional("sizeMb", &self.size_mb);
         out.optional("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12180,6 +12692,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeAttachment {
 
     fn finish<E: ::serde::de::Error>(
         slots: VolumeAttachmentSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::VolumeAttachment {
             mount_path: slots.mount_path.flatten(),
@@ -12187,6 +12700,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeAttachment {
             read_only: slots.read_only.flatten(),
             size_mb: slots.size_mb.flatten(),
             r#type: slots.r#type.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12230,6 +12744,7 @@ impl runtime::EncodeFields for types::VolumeList {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12265,10 +12780,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeList {
 
     fn finish<E: ::serde::de::Error>(
         slots: VolumeListSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::VolumeList {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12286,6 +12803,7 @@ impl runtime::EncodeFields for types::VolumeSpec {
         out.optional("region", &self.region);
         out.optional("size", &self.size);
         out.optional("template", &self.template);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12323,11 +12841,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: VolumeSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::VolumeSpec {
             region: slots.region.flatten(),
             size: slots.size.flatten(),
             template: slots.template.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12343,6 +12863,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeSpec {
 impl runtime::EncodeFields for types::VolumeState {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("attachedTo", &self.attached_to);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12376,9 +12897,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeState {
 
     fn finish<E: ::serde::de::Error>(
         slots: VolumeStateSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::VolumeState {
             attached_to: slots.attached_to.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12397,6 +12920,7 @@ impl runtime::EncodeFields for types::VolumeTemplate {
         out.field("spec", &self.spec);
         out.optional("state", &self.state);
         out.optional("versions", &self.versions);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12436,6 +12960,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplate {
 
     fn finish<E: ::serde::de::Error>(
         slots: VolumeTemplateSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::VolumeTemplate {
             metadata: match slots.metadata {
@@ -12448,6 +12973,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplate {
             },
             state: slots.state.flatten(),
             versions: slots.versions.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12464,6 +12990,7 @@ impl runtime::EncodeFields for types::VolumeTemplateSpec {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("defaultSize", &self.default_size);
         out.optional("description", &self.description);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12499,10 +13026,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: VolumeTemplateSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::VolumeTemplateSpec {
             default_size: slots.default_size.flatten(),
             description: slots.description.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12521,6 +13050,7 @@ impl runtime::EncodeFields for types::VolumeTemplateState {
         out.optional("latestVersion", &self.latest_version);
         out.optional("status", &self.status);
         out.optional("versionCount", &self.version_count);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12560,12 +13090,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateState {
 
     fn finish<E: ::serde::de::Error>(
         slots: VolumeTemplateStateSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::VolumeTemplateState {
             last_version_uploaded_at: slots.last_version_uploaded_at.flatten(),
             latest_version: slots.latest_version.flatten(),
             status: slots.status.flatten(),
             version_count: slots.version_count.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12616,6 +13148,7 @@ impl runtime::EncodeFields for types::VolumeTemplateVersion {
         out.optional("templateName", &self.template_name);
         out.optional("versionId", &self.version_id);
         out.optional("workspace", &self.workspace);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12663,6 +13196,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateVersion {
 
     fn finish<E: ::serde::de::Error>(
         slots: VolumeTemplateVersionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::VolumeTemplateVersion {
             bucket: slots.bucket.flatten(),
@@ -12673,6 +13207,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateVersion {
             template_name: slots.template_name.flatten(),
             version_id: slots.version_id.flatten(),
             workspace: slots.workspace.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12719,6 +13254,7 @@ impl runtime::EncodeFields for types::Vpc {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12756,7 +13292,10 @@ impl<'de> runtime::DecodeStruct<'de> for types::Vpc {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: VpcSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: VpcSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Vpc {
             events: slots.events.flatten(),
             metadata: match slots.metadata {
@@ -12768,6 +13307,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Vpc {
                 None => return Err(E::missing_field("spec")),
             },
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12798,6 +13338,7 @@ impl runtime::EncodeFields for types::Workspace {
         out.optional("runtime", &self.runtime);
         out.optional("status", &self.status);
         out.optional("statusReason", &self.status_reason);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12861,6 +13402,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Workspace {
 
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Workspace {
             created_at: slots.created_at.flatten(),
@@ -12879,6 +13421,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Workspace {
             runtime: slots.runtime.flatten(),
             status: slots.status.flatten(),
             status_reason: slots.status_reason.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12896,6 +13439,7 @@ impl runtime::EncodeFields for types::WorkspaceAvailability {
         out.optional("available", &self.available);
         out.optional("message", &self.message);
         out.optional("reason", &self.reason);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -12933,11 +13477,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceAvailability {
 
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceAvailabilitySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::WorkspaceAvailability {
             available: slots.available.flatten(),
             message: slots.message.flatten(),
             reason: slots.reason.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -12989,6 +13535,7 @@ impl runtime::EncodeFields for types::WorkspaceHipaaInfo {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("accountEnabled", &self.account_enabled);
         out.optional("unsafe", &self.r#unsafe);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -13024,10 +13571,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaInfo {
 
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceHipaaInfoSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::WorkspaceHipaaInfo {
             account_enabled: slots.account_enabled.flatten(),
             r#unsafe: slots.r#unsafe.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -13045,6 +13594,7 @@ impl runtime::EncodeFields for types::WorkspaceHipaaUnsafe {
         out.optional("enabled", &self.enabled);
         out.optional("updatedAt", &self.updated_at);
         out.optional("updatedBy", &self.updated_by);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -13082,11 +13632,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaUnsafe {
 
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceHipaaUnsafeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::WorkspaceHipaaUnsafe {
             enabled: slots.enabled.flatten(),
             updated_at: slots.updated_at.flatten(),
             updated_by: slots.updated_by.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -13103,6 +13655,7 @@ impl runtime::EncodeFields for types::WorkspaceRuntime {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("generation", &self.generation);
         out.optional("sandbox", &self.sandbox);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -13138,10 +13691,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceRuntime {
 
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceRuntimeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::WorkspaceRuntime {
             generation: slots.generation.flatten(),
             sandbox: slots.sandbox.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -13157,6 +13712,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceRuntime {
 impl runtime::EncodeFields for types::WorkspaceSandboxSettings {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("disableProcessLogging", &self.disable_process_logging);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -13190,9 +13746,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceSandboxSettings {
 
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceSandboxSettingsSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::WorkspaceSandboxSettings {
             disable_process_logging: slots.disable_process_logging.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -13247,6 +13805,7 @@ impl runtime::EncodeFields for types::WorkspaceUser {
         out.optional("role", &self.role);
         out.optional("source", &self.source);
         out.optional("sub", &self.sub);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -13296,6 +13855,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceUser {
 
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceUserSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::WorkspaceUser {
             accepted: slots.accepted.flatten(),
@@ -13307,6 +13867,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceUser {
             role: slots.role.flatten(),
             source: slots.source.flatten(),
             sub: slots.sub.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

@@ -11,6 +11,9 @@ pub struct Agent {
     pub metadata: Metadata,
     pub spec: AgentSpec,
     pub status: Option<Status>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Agent {
@@ -21,6 +24,7 @@ impl Agent {
             metadata,
             spec,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -44,6 +48,9 @@ pub struct AgentList {
     /// Page of agents.
     pub data: Option<Vec<Agent>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Runtime configuration defining how the AI agent is deployed and scaled globally
@@ -62,6 +69,9 @@ pub struct AgentRuntime {
     pub memory: Option<i64>,
     /// Minimum instances to keep warm. Set to 1+ to eliminate cold starts, 0 for scale-to-zero.
     pub min_scale: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl AgentRuntime {
@@ -74,6 +84,7 @@ impl AgentRuntime {
             max_scale: None,
             memory: None,
             min_scale: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -134,6 +145,9 @@ pub struct AgentSpec {
     pub runtime: Option<AgentRuntime>,
     pub triggers: Option<Triggers>,
     pub volumes: Option<VolumeAttachments>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl AgentSpec {
@@ -149,6 +163,7 @@ impl AgentSpec {
             runtime: None,
             triggers: None,
             volumes: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -245,6 +260,9 @@ pub struct ApiKey {
     pub sub: Option<String>,
     /// Subject type (user or service_account)
     pub sub_type: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// A single application revision containing the deployed image and configuration
@@ -267,6 +285,9 @@ pub struct AppRevision {
     pub port: Option<i64>,
     /// Snapshot ID this revision was forked from (optional, only set when created via fork)
     pub snapshot: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl AppRevision {
@@ -281,6 +302,7 @@ impl AppRevision {
             memory: None,
             port: None,
             snapshot: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -341,6 +363,9 @@ pub struct AppRevisionConfiguration {
     pub sticky_session_ttl: Option<i64>,
     /// Traffic percentage for deployment
     pub traffic: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl AppRevisionConfiguration {
@@ -352,6 +377,7 @@ impl AppRevisionConfiguration {
             canary_percent: None,
             sticky_session_ttl: None,
             traffic: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -395,6 +421,9 @@ pub struct AppUrl {
     pub domain: String,
     /// Subdomain to use with a wildcard custom domain (optional)
     pub subdomain: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl AppUrl {
@@ -403,6 +432,7 @@ impl AppUrl {
         AppUrl {
             domain: domain.into(),
             subdomain: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -430,6 +460,9 @@ pub struct Application {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Application {
@@ -441,6 +474,7 @@ impl Application {
             node_generation: None,
             spec,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -469,6 +503,9 @@ impl Application {
 pub struct ApplicationExtension {
     /// Name of the sandbox this application binds to (used by the ai.blaxel.experimental/bind-to-sandbox extension).
     pub sandbox: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ApplicationExtension {
@@ -476,6 +513,7 @@ impl ApplicationExtension {
     pub fn new() -> Self {
         ApplicationExtension {
             sandbox: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -498,6 +536,9 @@ pub struct ApplicationList {
     /// Page of applications.
     pub data: Option<Vec<Application>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Configuration for an application including revision management, URL routing, and deployment region
@@ -526,6 +567,9 @@ pub struct ApplicationSpec {
     pub revision: Option<AppRevisionConfiguration>,
     pub revisions: Option<AppRevisions>,
     pub urls: Option<AppUrls>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ApplicationSpec {
@@ -543,6 +587,7 @@ impl ApplicationSpec {
             revision: None,
             revisions: None,
             urls: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -624,6 +669,9 @@ pub struct ChangelogEntry {
     pub date: Option<String>,
     /// Changelog entry title.
     pub title: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Latest changelog entries shown in the controlplane UI.
@@ -632,12 +680,18 @@ pub struct ChangelogEntry {
 pub struct ChangelogResponse {
     /// Latest changelog entries, newest first.
     pub entries: Option<Vec<ChangelogEntry>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckWorkspaceAvailabilityBody {
     pub name: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CheckWorkspaceAvailabilityBody {
@@ -645,6 +699,7 @@ impl CheckWorkspaceAvailabilityBody {
     pub fn new(name: impl Into<String>) -> Self {
         CheckWorkspaceAvailabilityBody {
             name: name.into(),
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 }
@@ -666,6 +721,9 @@ pub struct CleanupImagesResponse {
     pub deleted: Option<i64>,
     /// Result message
     pub message: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Configuration
@@ -682,6 +740,9 @@ pub struct Configuration {
     pub private_locations: Option<Vec<PrivateLocation>>,
     /// Regions
     pub regions: Option<Vec<Region>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Continent
@@ -692,6 +753,9 @@ pub struct Continent {
     pub display_name: Option<String>,
     /// Continent code
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Core event
@@ -710,6 +774,9 @@ pub struct CoreEvent {
     pub time: Option<String>,
     /// Event type
     pub r#type: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CoreEvent {
@@ -722,6 +789,7 @@ impl CoreEvent {
             status: None,
             time: None,
             r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -772,6 +840,9 @@ pub struct Country {
     pub display_name: Option<String>,
     /// Country code
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -781,6 +852,9 @@ pub struct CreateApiKeyForServiceAccountBody {
     pub expires_in: Option<String>,
     /// Name for the API key
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateApiKeyForServiceAccountBody {
@@ -789,6 +863,7 @@ impl CreateApiKeyForServiceAccountBody {
         CreateApiKeyForServiceAccountBody {
             expires_in: None,
             name: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -811,6 +886,9 @@ pub struct CreateDriveAccessTokenResponse {
     pub access_token: Option<String>,
     pub expires_in: Option<f64>,
     pub token_type: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -824,6 +902,9 @@ pub struct CreateImageBody {
     pub name: String,
     /// Resource type (agent, function, sandbox, job)
     pub resource_type: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateImageBody {
@@ -834,6 +915,7 @@ impl CreateImageBody {
             image: None,
             name: name.into(),
             resource_type: resource_type.into(),
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -861,6 +943,9 @@ pub struct CreateImageResponse {
     pub name: Option<String>,
     /// Resource type
     pub resource_type: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Response returned when a job execution is successfully created. Contains identifiers and the tasks that will be executed.
@@ -877,6 +962,9 @@ pub struct CreateJobExecutionOutput {
     pub tasks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Name of the workspace where the job execution was created
     pub workspace_id: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Request to create a job execution
@@ -899,6 +987,9 @@ pub struct CreateJobExecutionRequest {
     pub tasks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Workspace ID
     pub workspace_id: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateJobExecutionRequest {
@@ -913,6 +1004,7 @@ impl CreateJobExecutionRequest {
             memory: None,
             tasks: None,
             workspace_id: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -975,6 +1067,9 @@ pub struct CreateWorkspaceServiceAccountBody {
     pub description: Option<String>,
     /// Service account name
     pub name: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateWorkspaceServiceAccountBody {
@@ -983,6 +1078,7 @@ impl CreateWorkspaceServiceAccountBody {
         CreateWorkspaceServiceAccountBody {
             description: None,
             name: name.into(),
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1008,6 +1104,9 @@ pub struct CreateWorkspaceServiceAccountResponse {
     pub name: Option<String>,
     /// Last update timestamp
     pub updated_at: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Custom domain for preview deployments
@@ -1019,12 +1118,19 @@ pub struct CreateWorkspaceServiceAccountResponse {
 pub struct CustomDomain {
     pub metadata: CustomDomainMetadata,
     pub spec: CustomDomainSpec,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CustomDomain {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: CustomDomainMetadata, spec: CustomDomainSpec) -> Self {
-        CustomDomain { metadata, spec }
+        CustomDomain {
+            metadata,
+            spec,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 }
 
@@ -1059,6 +1165,9 @@ pub struct CustomDomainMetadata {
     pub shared_from_workspace: Option<String>,
     /// Workspace name
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CustomDomainMetadata {
@@ -1074,6 +1183,7 @@ impl CustomDomainMetadata {
             name: None,
             shared_from_workspace: None,
             workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1142,6 +1252,9 @@ pub struct CustomDomainShareTarget {
     pub workspace: String,
     /// Display name of the target workspace (empty for an account-wide share).
     pub workspace_display_name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Custom domain specification
@@ -1174,6 +1287,9 @@ pub struct CustomDomainSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub verification_error: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CustomDomainSpec {
@@ -1189,6 +1305,7 @@ impl CustomDomainSpec {
             subject_alternative_names: None,
             txt_records: None,
             verification_error: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1281,6 +1398,9 @@ impl CustomDomainSpecDomainType {
 pub struct DeleteDriveResponse {
     pub message: Option<String>,
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1288,6 +1408,9 @@ pub struct DeleteDriveResponse {
 pub struct DeleteSandboxPreviewTokenResponse {
     /// Success message
     pub message: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1295,6 +1418,9 @@ pub struct DeleteSandboxPreviewTokenResponse {
 pub struct DeleteVolumeTemplateVersionResponse {
     pub message: Option<String>,
     pub template: Option<VolumeTemplate>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1310,6 +1436,9 @@ pub struct DeleteWorkspaceServiceAccountResponse {
     pub name: Option<String>,
     /// Last update timestamp
     pub updated_at: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Current verification status of the domain (pending, verified, failed)
@@ -1350,6 +1479,9 @@ pub struct Drive {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Drive {
@@ -1361,6 +1493,7 @@ impl Drive {
             spec,
             state: None,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1390,6 +1523,9 @@ pub struct DriveList {
     /// Page of drives.
     pub data: Option<Vec<Drive>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Permission that controls which workloads can access a drive. A workload must have ALL specified labels (AND logic). Permissions are evaluated with OR logic — the first matching permission grants access.
@@ -1402,6 +1538,9 @@ pub struct DrivePermission {
     pub mode: Option<DrivePermissionMode>,
     /// Subfolder path to restrict access to. Defaults to / (full drive).
     pub path: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl DrivePermission {
@@ -1411,6 +1550,7 @@ impl DrivePermission {
             labels: None,
             mode: None,
             path: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1467,6 +1607,9 @@ pub struct DriveSpec {
     pub permissions: Option<Vec<DrivePermission>>,
     /// Deployment region for the drive (e.g., us-pdx-1, eu-lon-1). Must match the region of resources it attaches to.
     pub region: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl DriveSpec {
@@ -1475,6 +1618,7 @@ impl DriveSpec {
         DriveSpec {
             permissions: None,
             region: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1499,12 +1643,18 @@ pub struct DriveState {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub s3_url: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl DriveState {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DriveState { s3_url: None }
+        DriveState {
+            s3_url: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 
     /// Sets [`s3_url`](Self::s3_url).
@@ -1524,6 +1674,9 @@ pub struct EgressConfig {
     pub mode: Option<String>,
     /// Per-destination egress policies (not yet supported)
     pub policies: Option<Vec<EgressPolicy>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl EgressConfig {
@@ -1533,6 +1686,7 @@ impl EgressConfig {
             gateway: None,
             mode: None,
             policies: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1563,6 +1717,9 @@ pub struct EgressGateway {
     pub metadata: EgressGatewayMetadata,
     pub spec: EgressGatewaySpec,
     pub status: Option<Status>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl EgressGateway {
@@ -1573,6 +1730,7 @@ impl EgressGateway {
             metadata,
             spec,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1621,6 +1779,9 @@ pub struct EgressGatewayMetadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl EgressGatewayMetadata {
@@ -1635,6 +1796,7 @@ impl EgressGatewayMetadata {
             name: name.into(),
             vpc_name: None,
             workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1687,6 +1849,9 @@ impl EgressGatewayMetadata {
 pub struct EgressGatewaySpec {
     /// Region where the egress gateway is provisioned (e.g. us-pdx-1, eu-lon-1)
     pub region: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl EgressGatewaySpec {
@@ -1694,6 +1859,7 @@ impl EgressGatewaySpec {
     pub fn new(region: impl Into<String>) -> Self {
         EgressGatewaySpec {
             region: region.into(),
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 }
@@ -1708,6 +1874,9 @@ pub struct EgressIp {
     pub metadata: EgressIpMetadata,
     pub spec: EgressIpSpec,
     pub status: Option<Status>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl EgressIp {
@@ -1718,6 +1887,7 @@ impl EgressIp {
             metadata,
             spec,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1770,6 +1940,9 @@ pub struct EgressIpMetadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl EgressIpMetadata {
@@ -1785,6 +1958,7 @@ impl EgressIpMetadata {
             name: name.into(),
             vpc_name: None,
             workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1849,6 +2023,9 @@ pub struct EgressIpSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub public_ip: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl EgressIpSpec {
@@ -1857,6 +2034,7 @@ impl EgressIpSpec {
         EgressIpSpec {
             ip_family,
             public_ip: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1900,6 +2078,9 @@ pub struct EgressPolicy {
     pub mode: Option<String>,
     /// Name of this egress policy
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl EgressPolicy {
@@ -1909,6 +2090,7 @@ impl EgressPolicy {
             destinations: None,
             mode: None,
             name: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1943,6 +2125,9 @@ pub struct Entrypoint {
     pub env: Option<::std::collections::BTreeMap<String, String>>,
     /// Super Gateway args of the entrypoint
     pub super_gateway_args: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Environment variable with name and value
@@ -1955,6 +2140,9 @@ pub struct Env {
     pub secret: Option<bool>,
     /// Value of the environment variable
     pub value: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Env {
@@ -1964,6 +2152,7 @@ impl Env {
             name: None,
             secret: None,
             value: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -1996,6 +2185,9 @@ pub struct Error {
     pub error: String,
     /// Human-readable error message describing what went wrong
     pub message: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Expiration policy for automatic sandbox cleanup based on time conditions
@@ -2008,6 +2200,9 @@ pub struct ExpirationPolicy {
     pub r#type: Option<ExpirationPolicyType>,
     /// Duration value for TTL policies (e.g., '30m', '24h', '7d') or ISO 8601 date for date policies
     pub value: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ExpirationPolicy {
@@ -2017,6 +2212,7 @@ impl ExpirationPolicy {
             action: None,
             r#type: None,
             value: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -2091,12 +2287,18 @@ impl ExpirationPolicyType {
 pub struct FirewallConfig {
     /// List of firewall rulesets to apply. Valid values: "default" (no-op), "proxy" (restrict egress to proxy), "dedicated-ip" (restrict egress to dedicated IP gateway).
     pub rulesets: Option<Vec<String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl FirewallConfig {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        FirewallConfig { rulesets: None }
+        FirewallConfig {
+            rulesets: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 
     /// Sets [`rulesets`](Self::rulesets).
@@ -2114,12 +2316,19 @@ pub struct Flavor {
     pub name: Option<String>,
     /// Flavor type (e.g. cpu, gpu)
     pub r#type: Option<FlavorType>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Flavor {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Flavor { name: None, r#type: None }
+        Flavor {
+            name: None,
+            r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 
     /// Sets [`name`](Self::name).
@@ -2169,6 +2378,9 @@ pub struct Form {
     pub oauth: Option<Oauth>,
     /// Secrets of the artifact
     pub secrets: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// MCP server deployment that exposes tools for AI agents via the Model Context Protocol (MCP). Deployed as a serverless auto-scaling endpoint using streamable HTTP transport.
@@ -2179,6 +2391,9 @@ pub struct Function {
     pub metadata: Metadata,
     pub spec: FunctionSpec,
     pub status: Option<Status>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Function {
@@ -2189,6 +2404,7 @@ impl Function {
             metadata,
             spec,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -2212,6 +2428,9 @@ pub struct FunctionList {
     /// Page of functions.
     pub data: Option<Vec<Function>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Runtime configuration defining how the MCP server function is deployed and scaled
@@ -2233,6 +2452,9 @@ pub struct FunctionRuntime {
     pub ports: Option<Ports>,
     /// Transport compatibility for the MCP, can be "websocket" or "http-stream"
     pub transport: Option<FunctionRuntimeTransport>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl FunctionRuntime {
@@ -2247,6 +2469,7 @@ impl FunctionRuntime {
             min_scale: None,
             ports: None,
             transport: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -2341,6 +2564,9 @@ pub struct FunctionSpec {
     pub revision: Option<RevisionConfiguration>,
     pub runtime: Option<FunctionRuntime>,
     pub triggers: Option<Triggers>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl FunctionSpec {
@@ -2355,6 +2581,7 @@ impl FunctionSpec {
             revision: None,
             runtime: None,
             triggers: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -2411,6 +2638,9 @@ impl FunctionSpec {
 #[non_exhaustive]
 pub struct GetDriveJwksResponse {
     pub keys: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2418,6 +2648,9 @@ pub struct GetDriveJwksResponse {
 pub struct GetWorkspaceFeaturesResponse {
     /// Map of feature keys to enabled state (always true). Disabled features are omitted.
     pub features: Option<::std::collections::BTreeMap<String, bool>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Configuration for running GitHub Actions workflow jobs on Blaxel infrastructure. When repositories are configured, the job acts as a self-hosted GitHub Actions runner. Workflow jobs use runs-on with the Blaxel job name to target a specific runner.
@@ -2426,6 +2659,9 @@ pub struct GetWorkspaceFeaturesResponse {
 pub struct GithubRunnerConfig {
     /// Repositories in owner/repo format that this runner is associated with. The runner will pick up workflow jobs from any of these repositories. If non-empty, the runner is considered enabled.
     pub repositories: Option<Vec<String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl GithubRunnerConfig {
@@ -2433,6 +2669,7 @@ impl GithubRunnerConfig {
     pub fn new() -> Self {
         GithubRunnerConfig {
             repositories: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -2451,6 +2688,9 @@ pub struct GroupWorkspaceMapping {
     pub group_name: Option<String>,
     /// Role to assign in this workspace (admin or member)
     pub role: Option<GroupWorkspaceMappingRole>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl GroupWorkspaceMapping {
@@ -2459,6 +2699,7 @@ impl GroupWorkspaceMapping {
         GroupWorkspaceMapping {
             group_name: None,
             role: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -2503,6 +2744,9 @@ impl GroupWorkspaceMappingRole {
 pub struct Image {
     pub metadata: ImageMetadata,
     pub spec: ImageSpec,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2536,6 +2780,9 @@ pub struct ImageMetadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -2553,6 +2800,9 @@ pub struct ImageShareTarget {
     pub workspace: String,
     /// Display name of the target workspace.
     pub workspace_display_name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2564,6 +2814,9 @@ pub struct ImageSpec {
     pub size: Option<i64>,
     /// List of tags available for this image.
     pub tags: Option<Vec<ImageTag>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2583,6 +2836,9 @@ pub struct ImageTag {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_at: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Integration
@@ -2600,6 +2856,9 @@ pub struct Integration {
     pub params: Option<IntegrationQueryParams>,
     /// Integration repositories
     pub repositories: Option<Vec<IntegrationRepository>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Configured connection to an external service (LLM provider, API, SaaS, database) storing credentials and settings for use by workspace resources.
@@ -2608,6 +2867,9 @@ pub struct Integration {
 pub struct IntegrationConnection {
     pub metadata: Metadata,
     pub spec: IntegrationConnectionSpec,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl IntegrationConnection {
@@ -2616,6 +2878,7 @@ impl IntegrationConnection {
         IntegrationConnection {
             metadata,
             spec,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 }
@@ -2632,6 +2895,9 @@ pub struct IntegrationConnectionSpec {
     pub sandbox: Option<bool>,
     /// Encrypted credentials and API keys for authenticating with the external service
     pub secret: Option<::std::collections::BTreeMap<String, String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl IntegrationConnectionSpec {
@@ -2642,6 +2908,7 @@ impl IntegrationConnectionSpec {
             integration: None,
             sandbox: None,
             secret: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -2693,6 +2960,9 @@ pub struct IntegrationEndpoint {
     pub stream_key: Option<String>,
     pub stream_token: Option<IntegrationEndpointToken>,
     pub token: Option<IntegrationEndpointToken>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Integration endpoint token
@@ -2705,6 +2975,9 @@ pub struct IntegrationEndpointToken {
     pub sent: Option<String>,
     /// Integration endpoint token total
     pub total: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Integration endpoints
@@ -2726,6 +2999,9 @@ pub struct IntegrationOrganization {
     pub id: Option<String>,
     /// Provider organization name
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Integration query params
@@ -2744,6 +3020,9 @@ pub struct IntegrationRepository {
     pub organization: Option<String>,
     /// Repository URL
     pub url: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2751,6 +3030,9 @@ pub struct IntegrationRepository {
 pub struct InviteWorkspaceUserBody {
     /// Format: `email`.
     pub email: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl InviteWorkspaceUserBody {
@@ -2758,6 +3040,7 @@ impl InviteWorkspaceUserBody {
     pub fn new() -> Self {
         InviteWorkspaceUserBody {
             email: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -2776,6 +3059,9 @@ pub struct Job {
     pub metadata: Metadata,
     pub spec: JobSpec,
     pub status: Option<Status>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Job {
@@ -2786,6 +3072,7 @@ impl Job {
             metadata,
             spec,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -2812,6 +3099,9 @@ pub struct JobExecution {
     pub status: Option<JobExecutionStatus>,
     /// List of execution tasks
     pub tasks: Option<Vec<JobExecutionTask>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Cursor-paginated list of job executions. Returned starting with API version 2026-04-28; older API versions keep the legacy offset-based contract and return a bare array.
@@ -2821,6 +3111,9 @@ pub struct JobExecutionList {
     /// Page of job executions.
     pub data: Option<Vec<JobExecution>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Job execution metadata
@@ -2847,6 +3140,9 @@ pub struct JobExecutionMetadata {
     pub updated_at: Option<String>,
     /// Workspace ID
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Job execution specification
@@ -2863,6 +3159,9 @@ pub struct JobExecutionSpec {
     pub tasks: Option<Vec<JobExecutionTask>>,
     /// Job timeout in seconds (captured at execution creation time)
     pub timeout: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Job execution statistics
@@ -2881,6 +3180,9 @@ pub struct JobExecutionStats {
     pub success: Option<i64>,
     /// Total number of tasks
     pub total: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Job execution status
@@ -2933,6 +3235,9 @@ pub struct JobExecutionTask {
     pub metadata: Option<JobExecutionTaskMetadata>,
     pub spec: Option<JobExecutionTaskSpec>,
     pub status: Option<JobExecutionTaskStatus>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Job execution task condition
@@ -2951,6 +3256,9 @@ pub struct JobExecutionTaskCondition {
     pub state: Option<String>,
     /// Condition type
     pub r#type: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Cursor-paginated list of an execution's tasks. Tasks are derived from event history; pagination slices the in-memory list and the cursor is a base64-JSON offset bound to (workspace, job, execution).
@@ -2960,6 +3268,9 @@ pub struct JobExecutionTaskList {
     /// Page of execution tasks.
     pub data: Option<Vec<JobExecutionTask>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Job execution task metadata
@@ -2988,6 +3299,9 @@ pub struct JobExecutionTaskMetadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_at: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Job execution task specification
@@ -2998,6 +3312,9 @@ pub struct JobExecutionTaskSpec {
     pub max_retries: Option<i64>,
     /// Task timeout duration
     pub timeout: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Job execution task status
@@ -3045,6 +3362,9 @@ pub struct JobList {
     /// Page of jobs.
     pub data: Option<Vec<Job>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Runtime configuration defining how batch job tasks are executed with parallelism and retry settings
@@ -3066,6 +3386,9 @@ pub struct JobRuntime {
     pub ports: Option<Ports>,
     /// Maximum execution time in seconds before a task is terminated
     pub timeout: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl JobRuntime {
@@ -3080,6 +3403,7 @@ impl JobRuntime {
             memory: None,
             ports: None,
             timeout: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -3148,6 +3472,9 @@ pub struct JobSpec {
     pub runtime: Option<JobRuntime>,
     pub triggers: Option<Triggers>,
     pub volumes: Option<JobVolumes>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl JobSpec {
@@ -3162,6 +3489,7 @@ impl JobSpec {
             runtime: None,
             triggers: None,
             volumes: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -3228,6 +3556,9 @@ pub struct JobVolume {
     pub size_mb: i64,
     /// Type of volume. Currently only "ephemeral" is supported.
     pub r#type: JobVolumeType,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl JobVolume {
@@ -3244,6 +3575,7 @@ impl JobVolume {
             read_only: None,
             size_mb,
             r#type,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -3330,6 +3662,9 @@ pub struct LiteVolume {
     pub status: Option<String>,
     /// Termination timestamp for soft-deleted volumes.
     pub terminated_at: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Compact metadata for a Volume, returned in listing responses.
@@ -3342,6 +3677,9 @@ pub struct LiteVolumeMetadata {
     pub external_id: Option<String>,
     pub name: Option<String>,
     pub updated_at: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Compact spec for a Volume, returned in listing responses.
@@ -3352,6 +3690,9 @@ pub struct LiteVolumeSpec {
     pub region: Option<String>,
     /// Volume size in gigabytes.
     pub size: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Location availability for policies
@@ -3370,6 +3711,9 @@ pub struct LocationResponse {
     pub region: Option<String>,
     /// Status of the location
     pub status: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Definition of an MCP from the MCP Hub
@@ -3414,6 +3758,9 @@ pub struct McpDefinition {
     pub transport: Option<String>,
     /// URL of the artifact
     pub url: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Common metadata fields shared by all Blaxel resources including name, labels, timestamps, and ownership information
@@ -3455,6 +3802,9 @@ pub struct Metadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Metadata {
@@ -3472,6 +3822,7 @@ impl Metadata {
             plan: None,
             url: None,
             workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -3546,6 +3897,9 @@ pub struct Model {
     pub metadata: Metadata,
     pub spec: ModelSpec,
     pub status: Option<Status>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Model {
@@ -3556,6 +3910,7 @@ impl Model {
             metadata,
             spec,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -3579,6 +3934,9 @@ pub struct ModelList {
     /// Page of models.
     pub data: Option<Vec<Model>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Configuration identifying which external LLM provider and model this gateway endpoint proxies to
@@ -3595,6 +3953,9 @@ pub struct ModelRuntime {
     pub organization: Option<String>,
     /// LLM provider type determining the API protocol and authentication method
     pub r#type: Option<ModelRuntimeType>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ModelRuntime {
@@ -3606,6 +3967,7 @@ impl ModelRuntime {
             model: None,
             organization: None,
             r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -3748,6 +4110,9 @@ pub struct ModelSpec {
     pub runtime: Option<ModelRuntime>,
     /// When true, uses sandbox/test credentials from the integration connection
     pub sandbox: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ModelSpec {
@@ -3760,6 +4125,7 @@ impl ModelSpec {
             policies: None,
             runtime: None,
             sandbox: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -3806,6 +4172,9 @@ impl ModelSpec {
 pub struct NetworkFirewall {
     /// List of allowed external domains. Supports wildcards (e.g. *.s3.amazonaws.com).
     pub allowed_domains: Option<Vec<String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// OAuth of the artifact
@@ -3816,6 +4185,9 @@ pub struct Oauth {
     pub scope: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Type of the OAuth
     pub r#type: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Owner fields for Persistence
@@ -3830,6 +4202,9 @@ pub struct OwnerFields {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_by: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3861,6 +4236,9 @@ pub struct PaginationMeta {
     pub next_cursor: Option<String>,
     /// Total number of items in the workspace, ignoring the current page's filters. Lets the UI render "page X of Y" without walking the cursor chain. Computed from the hash-only metadata.workspace GSI count, so search (`q`) does not narrow it.
     pub total: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3929,6 +4307,9 @@ pub struct PendingImageShare {
     pub target_account_id: Option<String>,
     /// Target workspace name
     pub target_workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Rendered pending image share with source/target workspace metadata
@@ -3963,6 +4344,9 @@ pub struct PendingImageShareRender {
     pub target_workspace: Option<String>,
     /// Target workspace display name
     pub target_workspace_display_name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Pending invitation in workspace
@@ -3995,6 +4379,9 @@ pub struct PendingInvitation {
     pub role: Option<String>,
     /// Workspace name
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Pending invitation accept
@@ -4004,6 +4391,9 @@ pub struct PendingInvitationAccept {
     /// User email
     pub email: Option<String>,
     pub workspace: Option<Workspace>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Pending invitation in workspace
@@ -4026,6 +4416,9 @@ pub struct PendingInvitationRender {
     pub r#type: Option<String>,
     pub workspace: Option<PendingInvitationRenderWorkspace>,
     pub workspace_details: Option<PendingInvitationWorkspaceDetails>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Account info in pending invitation render (for account_admin type)
@@ -4036,6 +4429,9 @@ pub struct PendingInvitationRenderAccount {
     pub display_name: Option<String>,
     /// Account ID
     pub id: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Invited by
@@ -4050,6 +4446,9 @@ pub struct PendingInvitationRenderInvitedBy {
     pub given_name: Option<String>,
     /// User sub
     pub sub: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Workspace
@@ -4060,6 +4459,9 @@ pub struct PendingInvitationRenderWorkspace {
     pub display_name: Option<String>,
     /// Workspace name
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Workspace details
@@ -4070,6 +4472,9 @@ pub struct PendingInvitationWorkspaceDetails {
     pub emails: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Number of users in the workspace
     pub user_number: Option<f64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 pub type PoliciesList = Vec<String>;
@@ -4080,6 +4485,9 @@ pub struct Policy {
     pub metadata: Metadata,
     pub spec: PolicySpec,
     pub usage: Option<PolicyUsageCounts>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Policy {
@@ -4089,6 +4497,7 @@ impl Policy {
             metadata,
             spec,
             usage: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4106,6 +4515,9 @@ pub struct PolicyList {
     /// Page of policies.
     pub data: Option<Vec<Policy>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Policy location
@@ -4116,6 +4528,9 @@ pub struct PolicyLocation {
     pub name: Option<String>,
     /// Policy location type
     pub r#type: Option<PolicyLocationType>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl PolicyLocation {
@@ -4124,6 +4539,7 @@ impl PolicyLocation {
         PolicyLocation {
             name: None,
             r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4184,6 +4600,9 @@ pub struct PolicyMaxTokens {
     pub step: Option<i64>,
     /// Total
     pub total: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl PolicyMaxTokens {
@@ -4196,6 +4615,7 @@ impl PolicyMaxTokens {
             ratio_input_over_output: None,
             step: None,
             total: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4282,6 +4702,9 @@ pub struct PolicySpec {
     pub sandbox: Option<bool>,
     /// Policy type, can be location or flavor
     pub r#type: Option<PolicySpecType>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl PolicySpec {
@@ -4294,6 +4717,7 @@ impl PolicySpec {
             resource_types: None,
             sandbox: None,
             r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4369,6 +4793,9 @@ pub struct PolicyUsageCounts {
     pub jobs: Option<i64>,
     pub models: Option<i64>,
     pub sandboxes: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl PolicyUsageCounts {
@@ -4380,6 +4807,7 @@ impl PolicyUsageCounts {
             jobs: None,
             models: None,
             sandboxes: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4428,6 +4856,9 @@ pub struct PolicyUsages {
     pub models: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Names of sandboxes whose spec.policies contains this policy.
     pub sandboxes: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// A port for a resource
@@ -4440,6 +4871,9 @@ pub struct Port {
     pub protocol: Option<PortProtocol>,
     /// The target port of the port
     pub target: i64,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Port {
@@ -4449,6 +4883,7 @@ impl Port {
             name: None,
             protocol: None,
             target,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4504,6 +4939,9 @@ pub struct Preview {
     pub metadata: PreviewMetadata,
     pub spec: PreviewSpec,
     pub status: Option<Status>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Preview {
@@ -4514,6 +4952,7 @@ impl Preview {
             metadata,
             spec,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4560,6 +4999,9 @@ pub struct PreviewMetadata {
     pub resource_type: Option<String>,
     /// Workspace name
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl PreviewMetadata {
@@ -4575,6 +5017,7 @@ impl PreviewMetadata {
             resource_name: None,
             resource_type: None,
             workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4655,6 +5098,9 @@ pub struct PreviewSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub url: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl PreviewSpec {
@@ -4671,6 +5117,7 @@ impl PreviewSpec {
             response_headers: None,
             ttl: None,
             url: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4747,12 +5194,19 @@ impl PreviewSpec {
 pub struct PreviewToken {
     pub metadata: PreviewTokenMetadata,
     pub spec: PreviewTokenSpec,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl PreviewToken {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: PreviewTokenMetadata, spec: PreviewTokenSpec) -> Self {
-        PreviewToken { metadata, spec }
+        PreviewToken {
+            metadata,
+            spec,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 }
 
@@ -4770,6 +5224,9 @@ pub struct PreviewTokenMetadata {
     pub resource_type: Option<String>,
     /// Workspace name
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl PreviewTokenMetadata {
@@ -4781,6 +5238,7 @@ impl PreviewTokenMetadata {
             resource_name: None,
             resource_type: None,
             workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4823,6 +5281,9 @@ pub struct PreviewTokenSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub token: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl PreviewTokenSpec {
@@ -4832,6 +5293,7 @@ impl PreviewTokenSpec {
             expired: None,
             expires_at: None,
             token: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4860,6 +5322,9 @@ impl PreviewTokenSpec {
 pub struct PrivateLocation {
     /// Location name
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Proxy configuration for routing sandbox HTTP traffic through the platform proxy with MITM inspection and per-destination header/body injection
@@ -4874,6 +5339,9 @@ pub struct ProxyConfig {
     pub forbidden_domains: Option<Vec<String>>,
     /// Per-destination routing rules with header/body injection and secrets. Use destinations \["*"\] for global rules that apply to all destinations.
     pub routing: Option<Vec<ProxyTarget>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ProxyConfig {
@@ -4884,6 +5352,7 @@ impl ProxyConfig {
             bypass: None,
             forbidden_domains: None,
             routing: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4924,6 +5393,9 @@ pub struct ProxyTarget {
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Named secret values for this routing rule, referenced in headers/body via {{SECRET:name}}. Stored encrypted at rest. Write-only: never returned in API responses.
     pub secrets: Option<::std::collections::BTreeMap<String, String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ProxyTarget {
@@ -4934,6 +5406,7 @@ impl ProxyTarget {
             destinations: None,
             headers: None,
             secrets: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -4977,6 +5450,9 @@ pub struct PublicIp {
     pub ipv4_cidrs: Option<Vec<String>>,
     /// List of public ipv6 addresses
     pub ipv6_cidrs: Option<Vec<String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 pub type PublicIps = ::std::collections::BTreeMap<String, PublicIp>;
@@ -5006,6 +5482,9 @@ pub struct Region {
     pub name: Option<String>,
     /// Proxy availability status - indicates if the proxy plane is configured for the region
     pub proxy_available: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Repository
@@ -5016,6 +5495,9 @@ pub struct Repository {
     pub r#type: Option<String>,
     /// Repository URL
     pub url: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Repository {
@@ -5024,6 +5506,7 @@ impl Repository {
         Repository {
             r#type: None,
             url: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5054,6 +5537,9 @@ pub struct RevisionConfiguration {
     pub sticky_session_ttl: Option<i64>,
     /// Traffic percentage
     pub traffic: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl RevisionConfiguration {
@@ -5065,6 +5551,7 @@ impl RevisionConfiguration {
             canary_percent: None,
             sticky_session_ttl: None,
             traffic: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5127,6 +5614,9 @@ pub struct RevisionMetadata {
     pub status: Option<String>,
     /// Percent of traffic to the revision
     pub traffic_percent: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Infrastructure generation: mk2 (containers, 2-10s cold starts) or mk3 (microVMs, sub-25ms cold starts)
@@ -5180,6 +5670,9 @@ pub struct Sandbox {
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<SandboxState>,
     pub status: Option<Status>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Sandbox {
@@ -5195,6 +5688,7 @@ impl Sandbox {
             spec,
             state: None,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5272,6 +5766,9 @@ pub struct SandboxDefinition {
     pub tags: Option<String>,
     /// URL of the definition
     pub url: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Error response returned by the CreateSandbox endpoint with extended details about the failure
@@ -5294,6 +5791,9 @@ pub struct SandboxError {
     pub timestamp: Option<String>,
     /// Workspace name where the sandbox creation was attempted
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Request body for forking a sandbox into an application. Creates a new application or adds a canary revision to an existing one.
@@ -5314,6 +5814,9 @@ pub struct SandboxForkRequest {
     pub target_type: String,
     /// Traffic percentage for canary deployment (0-100). When set on an existing target, creates a new revision with this traffic percentage.
     pub traffic: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxForkRequest {
@@ -5327,6 +5830,7 @@ impl SandboxForkRequest {
             target_name: target_name.into(),
             target_type: target_type.into(),
             traffic: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5371,6 +5875,9 @@ pub struct SandboxForkResponse {
     pub snapshot_id: Option<String>,
     /// Type of resource that was created (sandbox or application)
     pub r#type: Option<SandboxForkResponseType>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Type of resource that was created (sandbox or application)
@@ -5410,6 +5917,9 @@ pub struct SandboxInfrastructureError {
     pub message: Option<String>,
     /// Time at which the failure was recorded
     pub time: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxInfrastructureError {
@@ -5421,6 +5931,7 @@ impl SandboxInfrastructureError {
             instance: None,
             message: None,
             time: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5463,6 +5974,9 @@ pub struct SandboxLifecycle {
     pub expiration_policies: Option<Vec<ExpirationPolicy>>,
     /// Duration to keep the sandbox record after termination for log access (e.g., '1h', '24h', '7d'). Defaults to 5m. Subject to maximum quota limits.
     pub terminated_retention: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxLifecycle {
@@ -5471,6 +5985,7 @@ impl SandboxLifecycle {
         SandboxLifecycle {
             expiration_policies: None,
             terminated_retention: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5494,6 +6009,9 @@ pub struct SandboxList {
     /// Page of sandboxes. Items use the lite shape (no inline event history) to keep the page payload small, matching the unpaginated response.
     pub data: Option<Vec<Sandbox>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Network configuration for a sandbox including subnet, firewall rulesets, domain filtering, egress IP binding, and proxy settings
@@ -5509,6 +6027,9 @@ pub struct SandboxNetwork {
     pub proxy: Option<ProxyConfig>,
     /// Subnet name for the sandbox. Takes priority over any subnet derived from egress config. Defaults to "default" when absent.
     pub subnet: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxNetwork {
@@ -5521,6 +6042,7 @@ impl SandboxNetwork {
             forbidden_domains: None,
             proxy: None,
             subnet: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5580,6 +6102,9 @@ pub struct SandboxRuntime {
     pub termination_grace_period_seconds: Option<i64>,
     /// Max-age from creation: the sandbox is deleted this long after it is created, regardless of activity (not an idle timeout). Units s, m, h, d, w (e.g., '30m', '24h', '7d', '2w'). For idle-based cleanup, use a lifecycle expiration policy of type ttl-idle.
     pub ttl: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxRuntime {
@@ -5594,6 +6119,7 @@ impl SandboxRuntime {
             ports: None,
             termination_grace_period_seconds: None,
             ttl: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5666,6 +6192,9 @@ pub struct SandboxScheduleEntry {
     pub r#type: Option<SandboxScheduleEntryType>,
     /// Timing value. For 'cron': a 5-field cron expression (e.g. '0 8 * * 1-5'). For 'at': an RFC 3339 datetime (e.g. '2026-07-01T09:00:00Z'). For 'sleep': a duration (e.g. '2h', '30m', '7d').
     pub value: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxScheduleEntry {
@@ -5678,6 +6207,7 @@ impl SandboxScheduleEntry {
             max_executions: None,
             r#type: None,
             value: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5725,6 +6255,9 @@ pub struct SandboxScheduleEntryList {
     /// Page of schedule definitions.
     pub data: Option<Vec<SandboxScheduleEntry>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Type of schedule timing. 'cron' for recurring (5-field expression), 'at' for a specific RFC 3339 datetime, 'sleep' for a duration from now (resolved to 'at' on creation).
@@ -5775,6 +6308,9 @@ pub struct SandboxScheduleExecution {
     pub status_code: Option<i64>,
     /// Process timeout in seconds for this execution. The UI uses it to scope the log view to \[executedAt, executedAt+timeout\]. 0 when the schedule set no timeout.
     pub timeout: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Cursor-paginated list of a sandbox's schedule execution history (across all its schedules).
@@ -5784,6 +6320,9 @@ pub struct SandboxScheduleExecutionList {
     /// Page of schedule executions.
     pub data: Option<Vec<SandboxScheduleExecution>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Process execution configuration for a scheduled sandbox task
@@ -5802,6 +6341,9 @@ pub struct SandboxScheduleInput {
     pub timeout: Option<i64>,
     /// Working directory for the command
     pub working_dir: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxScheduleInput {
@@ -5814,6 +6356,7 @@ impl SandboxScheduleInput {
             name: None,
             timeout: None,
             working_dir: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5872,6 +6415,9 @@ pub struct SandboxSnapshot {
     pub status: String,
     /// Workspace of the source sandbox
     pub workspace: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Request body for creating a snapshot of a sandbox. Captures the current sandbox state.
@@ -5880,6 +6426,9 @@ pub struct SandboxSnapshot {
 pub struct SandboxSnapshotRequest {
     /// Optional human-readable name for the snapshot
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxSnapshotRequest {
@@ -5887,6 +6436,7 @@ impl SandboxSnapshotRequest {
     pub fn new() -> Self {
         SandboxSnapshotRequest {
             name: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -5914,6 +6464,9 @@ pub struct SandboxSpec {
     pub volumes: Option<VolumeAttachments>,
     /// VPC name for the sandbox. Defaults to "default" when absent.
     pub vpc: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxSpec {
@@ -5927,6 +6480,7 @@ impl SandboxSpec {
             runtime: None,
             volumes: None,
             vpc: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6001,6 +6555,9 @@ impl SandboxState {
 pub struct ShareCustomDomainBody {
     /// Name of the workspace to share the domain with, or "account" to share with every workspace of the account.
     pub target_workspace: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ShareCustomDomainBody {
@@ -6008,6 +6565,7 @@ impl ShareCustomDomainBody {
     pub fn new(target_workspace: impl Into<String>) -> Self {
         ShareCustomDomainBody {
             target_workspace: target_workspace.into(),
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 }
@@ -6019,6 +6577,9 @@ pub struct ShareImageBody {
     pub target_account_id: Option<String>,
     /// Name of the workspace to share the image with
     pub target_workspace: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ShareImageBody {
@@ -6027,6 +6588,7 @@ impl ShareImageBody {
         ShareImageBody {
             target_account_id: None,
             target_workspace: target_workspace.into(),
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6046,6 +6608,9 @@ impl ShareImageBody {
 pub struct SsoDomain {
     pub metadata: SsoDomainMetadata,
     pub spec: SsoDomainSpec,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// SSO domain metadata
@@ -6074,6 +6639,9 @@ pub struct SsoDomainMetadata {
     pub display_name: Option<String>,
     /// Domain name (e.g., "acme.com")
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// SSO domain specification
@@ -6112,6 +6680,9 @@ pub struct SsoDomainSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub verification_error: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Deployment status of a resource deployed on Blaxel
@@ -6189,6 +6760,9 @@ pub struct Template {
     pub url: Option<String>,
     /// Variables of the template
     pub variables: Option<Vec<TemplateVariable>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Blaxel template variable
@@ -6205,6 +6779,9 @@ pub struct TemplateVariable {
     pub path: Option<String>,
     /// Whether the variable is secret
     pub secret: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6216,6 +6793,9 @@ pub struct TestFeatureFlagResponse {
     pub feature_key: Option<String>,
     pub payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
     pub variant: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Time fields for Persistence
@@ -6230,6 +6810,9 @@ pub struct TimeFields {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_at: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Trigger configuration
@@ -6243,6 +6826,9 @@ pub struct Trigger {
     pub id: Option<String>,
     /// The type of trigger, can be http or http-async
     pub r#type: Option<TriggerType>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Trigger {
@@ -6253,6 +6839,7 @@ impl Trigger {
             enabled: None,
             id: None,
             r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6303,6 +6890,9 @@ pub struct TriggerConfiguration {
     pub tasks: Option<Vec<TriggerConfigurationTask>>,
     /// The timeout in seconds for async triggers (max 900s, MK3 only)
     pub timeout: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl TriggerConfiguration {
@@ -6317,6 +6907,7 @@ impl TriggerConfiguration {
             schedule: None,
             tasks: None,
             timeout: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6406,6 +6997,9 @@ pub struct UpdateWorkspaceServiceAccountBody {
     pub description: Option<String>,
     /// Service account name
     pub name: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl UpdateWorkspaceServiceAccountBody {
@@ -6414,6 +7008,7 @@ impl UpdateWorkspaceServiceAccountBody {
         UpdateWorkspaceServiceAccountBody {
             description: None,
             name: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6435,6 +7030,9 @@ impl UpdateWorkspaceServiceAccountBody {
 pub struct UpdateWorkspaceUserRoleBody {
     /// The new role to assign to the user
     pub role: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl UpdateWorkspaceUserRoleBody {
@@ -6442,6 +7040,7 @@ impl UpdateWorkspaceUserRoleBody {
     pub fn new(role: impl Into<String>) -> Self {
         UpdateWorkspaceUserRoleBody {
             role: role.into(),
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 }
@@ -6462,6 +7061,9 @@ pub struct Volume {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub terminated_at: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Volume {
@@ -6474,6 +7076,7 @@ impl Volume {
             state: None,
             status: None,
             terminated_at: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6516,6 +7119,9 @@ pub struct VolumeAttachment {
     pub size_mb: Option<i64>,
     /// Type of volume. Defaults to "persistent" (an existing volume resource). Use "ephemeral" for temporary disk-backed storage created with the sandbox.
     pub r#type: Option<VolumeAttachmentType>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl VolumeAttachment {
@@ -6527,6 +7133,7 @@ impl VolumeAttachment {
             read_only: None,
             size_mb: None,
             r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6592,6 +7199,9 @@ pub struct VolumeList {
     /// Page of volumes.
     pub data: Option<Vec<LiteVolume>>,
     pub meta: Option<PaginationMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Immutable volume configuration set at creation time (size and region cannot be changed after creation)
@@ -6604,6 +7214,9 @@ pub struct VolumeSpec {
     pub size: Option<i64>,
     /// Volume template to initialize from, with optional revision (e.g., "mytemplate:1" or "mytemplate:latest")
     pub template: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl VolumeSpec {
@@ -6613,6 +7226,7 @@ impl VolumeSpec {
             region: None,
             size: None,
             template: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6641,12 +7255,18 @@ impl VolumeSpec {
 pub struct VolumeState {
     /// Resource currently using this volume in format "type:name" (e.g., "sandbox:my-sandbox"). Empty if not attached.
     pub attached_to: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl VolumeState {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        VolumeState { attached_to: None }
+        VolumeState {
+            attached_to: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 
     /// Sets [`attached_to`](Self::attached_to).
@@ -6665,6 +7285,9 @@ pub struct VolumeTemplate {
     pub state: Option<VolumeTemplateState>,
     /// List of versions for this template
     pub versions: Option<Vec<VolumeTemplateVersion>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl VolumeTemplate {
@@ -6675,6 +7298,7 @@ impl VolumeTemplate {
             spec,
             state: None,
             versions: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6699,6 +7323,9 @@ pub struct VolumeTemplateSpec {
     pub default_size: Option<i64>,
     /// Description of the volume template
     pub description: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl VolumeTemplateSpec {
@@ -6707,6 +7334,7 @@ impl VolumeTemplateSpec {
         VolumeTemplateSpec {
             default_size: None,
             description: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6743,6 +7371,9 @@ pub struct VolumeTemplateState {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub version_count: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl VolumeTemplateState {
@@ -6753,6 +7384,7 @@ impl VolumeTemplateState {
             latest_version: None,
             status: None,
             version_count: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6839,6 +7471,9 @@ pub struct VolumeTemplateVersion {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl VolumeTemplateVersion {
@@ -6853,6 +7488,7 @@ impl VolumeTemplateVersion {
             template_name: None,
             version_id: None,
             workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -6939,6 +7575,9 @@ pub struct Vpc {
     pub metadata: Metadata,
     pub spec: VpcSpec,
     pub status: Option<Status>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Vpc {
@@ -6949,6 +7588,7 @@ impl Vpc {
             metadata,
             spec,
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -7016,6 +7656,9 @@ pub struct Workspace {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status_reason: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Workspace {
@@ -7038,6 +7681,7 @@ impl Workspace {
             runtime: None,
             status: None,
             status_reason: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -7151,6 +7795,9 @@ pub struct WorkspaceAvailability {
     pub message: Option<String>,
     /// Machine-readable reason explaining why the name is unavailable. Empty when available.
     pub reason: Option<WorkspaceAvailabilityReason>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Machine-readable reason explaining why the name is unavailable. Empty when available.
@@ -7189,6 +7836,9 @@ pub struct WorkspaceHipaaInfo {
     /// True when the parent account has the HIPAA compliance addon active. Set server-side from operator tooling and Stripe billing events; cannot be changed from workspace settings.
     pub account_enabled: Option<bool>,
     pub r#unsafe: Option<WorkspaceHipaaUnsafe>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl WorkspaceHipaaInfo {
@@ -7197,6 +7847,7 @@ impl WorkspaceHipaaInfo {
         WorkspaceHipaaInfo {
             account_enabled: None,
             r#unsafe: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -7227,6 +7878,9 @@ pub struct WorkspaceHipaaUnsafe {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_by: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl WorkspaceHipaaUnsafe {
@@ -7236,6 +7890,7 @@ impl WorkspaceHipaaUnsafe {
             enabled: None,
             updated_at: None,
             updated_by: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -7265,6 +7920,9 @@ pub struct WorkspaceRuntime {
     /// Infrastructure generation version for the workspace (affects available features and deployment behavior)
     pub generation: Option<String>,
     pub sandbox: Option<WorkspaceSandboxSettings>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl WorkspaceRuntime {
@@ -7273,6 +7931,7 @@ impl WorkspaceRuntime {
         WorkspaceRuntime {
             generation: None,
             sandbox: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -7295,6 +7954,9 @@ impl WorkspaceRuntime {
 pub struct WorkspaceSandboxSettings {
     /// When true, sandbox deployments in this workspace set SANDBOX_DISABLE_PROCESS_LOGGING=true to disable per-process stdout/stderr logging. Requires sandbox-api v0.2.28+.
     pub disable_process_logging: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl WorkspaceSandboxSettings {
@@ -7302,6 +7964,7 @@ impl WorkspaceSandboxSettings {
     pub fn new() -> Self {
         WorkspaceSandboxSettings {
             disable_process_logging: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -7369,6 +8032,9 @@ pub struct WorkspaceUser {
     pub source: Option<WorkspaceUserSource>,
     /// Workspace user identifier
     pub sub: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Source of the user provisioning

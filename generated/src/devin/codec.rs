@@ -13,6 +13,7 @@ impl runtime::EncodeFields for types::ApiKeyResponse {
         out.field("is_active", &self.is_active);
         out.field("last_used_at", &self.last_used_at);
         out.field("revoked_at", &self.revoked_at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -58,6 +59,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApiKeyResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: ApiKeyResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ApiKeyResponse {
             api_key_id: match slots.api_key_id {
@@ -88,6 +90,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApiKeyResponse {
                 Some(value) => value,
                 None => return Err(E::missing_field("revoked_at")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -103,6 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ApiKeyResponse {
 impl runtime::EncodeFields for types::HttpValidationError {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("detail", &self.detail);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -136,9 +140,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::HttpValidationError {
 
     fn finish<E: ::serde::de::Error>(
         slots: HttpValidationErrorSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::HttpValidationError {
             detail: slots.detail.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -156,6 +162,7 @@ impl runtime::EncodeFields for types::ValidationError {
         out.field("loc", &self.loc);
         out.field("msg", &self.msg);
         out.field("type", &self.r#type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -193,6 +200,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
 
     fn finish<E: ::serde::de::Error>(
         slots: ValidationErrorSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ValidationError {
             loc: match slots.loc {
@@ -207,6 +215,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
                 Some(value) => value,
                 None => return Err(E::missing_field("type")),
             },
+            additional_properties: undeclared,
         })
     }
 }

@@ -14,12 +14,18 @@ pub struct ApiKeyResponse {
     pub is_active: bool,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HttpValidationError {
     pub detail: Option<Vec<ValidationError>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +34,9 @@ pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
     pub msg: String,
     pub r#type: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ::serde::Deserialize)]

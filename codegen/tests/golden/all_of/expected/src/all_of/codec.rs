@@ -10,6 +10,7 @@ impl runtime::EncodeFields for types::Agent {
         out.optional("labels", &self.labels);
         out.field("name", &self.name);
         out.optional("priority", &self.priority);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -49,6 +50,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Agent {
 
     fn finish<E: ::serde::de::Error>(
         slots: AgentSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Agent {
             id: match slots.id {
@@ -61,6 +63,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Agent {
                 None => return Err(E::missing_field("name")),
             },
             priority: slots.priority.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -77,6 +80,7 @@ impl runtime::EncodeFields for types::Resource {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.optional("labels", &self.labels);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -112,6 +116,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Resource {
 
     fn finish<E: ::serde::de::Error>(
         slots: ResourceSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Resource {
             id: match slots.id {
@@ -119,6 +124,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Resource {
                 None => return Err(E::missing_field("id")),
             },
             labels: slots.labels.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

@@ -10,6 +10,9 @@ pub struct Agent {
     pub name: String,
     /// One of `1`, `2`, `3`.
     pub priority: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// A $ref with only annotations beside it is that type.
@@ -19,4 +22,7 @@ pub type Renamed = Resource;
 pub struct Resource {
     pub id: String,
     pub labels: Option<::std::collections::BTreeMap<String, String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }

@@ -9,6 +9,7 @@ impl runtime::EncodeFields for types::SendMessageBody {
         out.field("To", &self.to);
         out.field("Body", &self.body);
         out.optional("MediaUrl", &self.media_url);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -46,6 +47,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SendMessageBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: SendMessageBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SendMessageBody {
             to: match slots.to {
@@ -57,6 +59,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SendMessageBody {
                 None => return Err(E::missing_field("Body")),
             },
             media_url: slots.media_url.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -72,6 +75,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SendMessageBody {
 impl runtime::EncodeFields for types::UploadAvatarBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("file", &self.file);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -105,9 +109,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::UploadAvatarBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: UploadAvatarBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::UploadAvatarBody {
             file: slots.file.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

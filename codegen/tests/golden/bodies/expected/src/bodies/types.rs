@@ -7,6 +7,9 @@ pub struct SendMessageBody {
     pub to: String,
     pub body: String,
     pub media_url: Option<Vec<String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SendMessageBody {
@@ -16,6 +19,7 @@ impl SendMessageBody {
             to: to.into(),
             body: body.into(),
             media_url: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -30,12 +34,18 @@ impl SendMessageBody {
 #[non_exhaustive]
 pub struct UploadAvatarBody {
     pub file: Option<Vec<u8>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl UploadAvatarBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        UploadAvatarBody { file: None }
+        UploadAvatarBody {
+            file: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 
     /// Sets [`file`](Self::file).

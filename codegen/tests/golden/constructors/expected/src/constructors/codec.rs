@@ -14,6 +14,7 @@ impl runtime::EncodeFields for types::Cat {
         out.field("e", &self.e);
         out.field("f", &self.f);
         out.field("g", &self.g);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -57,7 +58,10 @@ impl<'de> runtime::DecodeStruct<'de> for types::Cat {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: CatSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: CatSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Cat {
             a: match slots.a {
                 Some(value) => value,
@@ -87,6 +91,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Cat {
                 Some(value) => value,
                 None => return Err(E::missing_field("g")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -102,6 +107,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Cat {
 impl runtime::EncodeFields for types::Dog {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "dog");
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -116,8 +122,13 @@ impl ::serde::Serialize for types::Dog {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = ();
-    fn finish<E: ::serde::de::Error>(_: ()) -> ::std::result::Result<Self, E> {
-        Ok(types::Dog {})
+    fn finish<E: ::serde::de::Error>(
+        _: (),
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(types::Dog {
+            additional_properties: undeclared,
+        })
     }
 }
 
@@ -165,6 +176,7 @@ impl runtime::EncodeFields for types::Rule {
         out.field("source", &self.source);
         out.field("target", &self.target);
         out.optional("description", &self.description);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -216,6 +228,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Rule {
 
     fn finish<E: ::serde::de::Error>(
         slots: RuleSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Rule {
             name: match slots.name {
@@ -255,6 +268,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Rule {
                 None => return Err(E::missing_field("target")),
             },
             description: slots.description.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -327,6 +341,7 @@ impl runtime::EncodeFields for types::Sandbox {
         out.field("spec", &self.spec);
         out.optional("status", &self.status);
         out.optional("note", &self.note);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -366,6 +381,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Sandbox {
             metadata: match slots.metadata {
@@ -378,6 +394,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
             },
             status: slots.status.flatten(),
             note: slots.note,
+            additional_properties: undeclared,
         })
     }
 }
@@ -394,6 +411,7 @@ impl runtime::EncodeFields for types::SandboxMetadata {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.optional("labels", &self.labels);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -429,6 +447,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxMetadata {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxMetadataSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxMetadata {
             name: match slots.name {
@@ -436,6 +455,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxMetadata {
                 None => return Err(E::missing_field("name")),
             },
             labels: slots.labels.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -452,6 +472,7 @@ impl runtime::EncodeFields for types::SandboxSpec {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("image", &self.image);
         out.optional("memory", &self.memory);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -487,10 +508,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
 
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSpecSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SandboxSpec {
             image: slots.image.flatten(),
             memory: slots.memory.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

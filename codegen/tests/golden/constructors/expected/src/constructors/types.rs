@@ -13,6 +13,9 @@ pub struct Cat {
     pub e: String,
     pub f: String,
     pub g: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Cat {
@@ -34,17 +37,25 @@ impl Cat {
             e: e.into(),
             f: f.into(),
             g: g.into(),
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Dog {}
+pub struct Dog {
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
+}
+
 impl Dog {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Dog {}
+        Dog {
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 }
 
@@ -73,6 +84,9 @@ pub struct Rule {
     pub source: String,
     pub target: String,
     pub description: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// The required fields of [`Rule`], for [`Rule::new`].
@@ -103,6 +117,7 @@ impl Rule {
             source: required.source,
             target: required.target,
             description: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -165,6 +180,9 @@ pub struct Sandbox {
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<String>,
     pub note: Option<Option<String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Sandbox {
@@ -175,6 +193,7 @@ impl Sandbox {
             spec,
             status: None,
             note: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -196,6 +215,9 @@ impl Sandbox {
 pub struct SandboxMetadata {
     pub name: String,
     pub labels: Option<::std::collections::BTreeMap<String, String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxMetadata {
@@ -204,6 +226,7 @@ impl SandboxMetadata {
         SandboxMetadata {
             name: name.into(),
             labels: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -222,6 +245,9 @@ impl SandboxMetadata {
 pub struct SandboxSpec {
     pub image: Option<String>,
     pub memory: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SandboxSpec {
@@ -230,6 +256,7 @@ impl SandboxSpec {
         SandboxSpec {
             image: None,
             memory: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 

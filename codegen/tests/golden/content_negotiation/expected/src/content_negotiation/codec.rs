@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::GetReportResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("rows", &self.rows);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -40,9 +41,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetReportResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: GetReportResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::GetReportResponse {
             rows: slots.rows.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -58,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GetReportResponse {
 impl runtime::EncodeFields for types::GetStatusResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("ok", &self.ok);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -91,12 +95,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetStatusResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: GetStatusResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::GetStatusResponse {
             ok: match slots.ok {
                 Some(value) => value,
                 None => return Err(E::missing_field("ok")),
             },
+            additional_properties: undeclared,
         })
     }
 }

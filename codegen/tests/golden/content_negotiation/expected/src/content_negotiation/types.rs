@@ -5,10 +5,16 @@
 #[non_exhaustive]
 pub struct GetReportResponse {
     pub rows: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetStatusResponse {
     pub ok: bool,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }

@@ -8,6 +8,7 @@ impl runtime::EncodeFields for types::Filter {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("status", &self.status);
         out.optional("limit", &self.limit);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -43,6 +44,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Filter {
 
     fn finish<E: ::serde::de::Error>(
         slots: FilterSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Filter {
             status: match slots.status {
@@ -50,6 +52,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Filter {
                 None => return Err(E::missing_field("status")),
             },
             limit: slots.limit.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

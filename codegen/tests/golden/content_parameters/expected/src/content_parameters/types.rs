@@ -6,12 +6,19 @@
 pub struct Filter {
     pub status: FilterStatus,
     pub limit: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Filter {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(status: FilterStatus) -> Self {
-        Filter { status, limit: None }
+        Filter {
+            status,
+            limit: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 
     /// Sets [`limit`](Self::limit).

@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::Item {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("id", &self.id);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -40,9 +41,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::Item {
 
     fn finish<E: ::serde::de::Error>(
         slots: ItemSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Item {
             id: slots.id.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

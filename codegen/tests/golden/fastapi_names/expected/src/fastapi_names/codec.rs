@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::ReadFlowsBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("limit", &self.limit);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -40,9 +41,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::ReadFlowsBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: ReadFlowsBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ReadFlowsBody {
             limit: slots.limit.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

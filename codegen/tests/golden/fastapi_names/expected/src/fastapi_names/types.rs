@@ -5,12 +5,18 @@
 #[non_exhaustive]
 pub struct ReadFlowsBody {
     pub limit: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl ReadFlowsBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ReadFlowsBody { limit: None }
+        ReadFlowsBody {
+            limit: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 
     /// Sets [`limit`](Self::limit).

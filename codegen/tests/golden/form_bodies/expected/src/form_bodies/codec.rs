@@ -14,6 +14,7 @@ impl runtime::EncodeFields for types::CreateChargeBody {
         out.optional("MediaUrl", &self.media_url);
         out.optional("tags", &self.tags);
         out.optional("filter", &self.filter);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -61,6 +62,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateChargeBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateChargeBody {
             amount: match slots.amount {
@@ -74,6 +76,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBody {
             media_url: slots.media_url.flatten(),
             tags: slots.tags.flatten(),
             filter: slots.filter.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -89,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChargeBody {
 impl runtime::EncodeFields for types::CreateChargeBodyFilter {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("status", &self.status);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -122,9 +126,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyFilter {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateChargeBodyFilterSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateChargeBodyFilter {
             status: slots.status.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -141,6 +147,7 @@ impl runtime::EncodeFields for types::CreateChargeBodyItemsItem {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("price", &self.price);
         out.optional("quantity", &self.quantity);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -176,10 +183,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyItemsItem {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateChargeBodyItemsItemSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateChargeBodyItemsItem {
             price: slots.price.flatten(),
             quantity: slots.quantity.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -198,6 +207,7 @@ impl runtime::EncodeFields for types::CreateUploadBody {
         out.optional("purpose", &self.purpose);
         out.optional("options", &self.options);
         out.optional("csv", &self.csv);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -237,6 +247,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateUploadBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateUploadBody {
             file: match slots.file {
@@ -246,6 +257,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBody {
             purpose: slots.purpose.flatten(),
             options: slots.options.flatten(),
             csv: slots.csv.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -261,6 +273,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateUploadBody {
 impl runtime::EncodeFields for types::CreateUploadBodyOptions {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("public", &self.public);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -294,9 +307,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBodyOptions {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateUploadBodyOptionsSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateUploadBodyOptions {
             public: slots.public.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

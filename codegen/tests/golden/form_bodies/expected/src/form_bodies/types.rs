@@ -12,6 +12,9 @@ pub struct CreateChargeBody {
     pub media_url: Option<Vec<String>>,
     pub tags: Option<Vec<String>>,
     pub filter: Option<CreateChargeBodyFilter>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateChargeBody {
@@ -26,6 +29,7 @@ impl CreateChargeBody {
             media_url: None,
             tags: None,
             filter: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -79,6 +83,9 @@ impl CreateChargeBody {
 #[non_exhaustive]
 pub struct CreateChargeBodyFilter {
     pub status: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateChargeBodyFilter {
@@ -86,6 +93,7 @@ impl CreateChargeBodyFilter {
     pub fn new() -> Self {
         CreateChargeBodyFilter {
             status: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -101,6 +109,9 @@ impl CreateChargeBodyFilter {
 pub struct CreateChargeBodyItemsItem {
     pub price: Option<String>,
     pub quantity: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateChargeBodyItemsItem {
@@ -109,6 +120,7 @@ impl CreateChargeBodyItemsItem {
         CreateChargeBodyItemsItem {
             price: None,
             quantity: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -132,6 +144,9 @@ pub struct CreateUploadBody {
     pub purpose: Option<String>,
     pub options: Option<CreateUploadBodyOptions>,
     pub csv: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateUploadBody {
@@ -142,6 +157,7 @@ impl CreateUploadBody {
             purpose: None,
             options: None,
             csv: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -168,6 +184,9 @@ impl CreateUploadBody {
 #[non_exhaustive]
 pub struct CreateUploadBodyOptions {
     pub public: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateUploadBodyOptions {
@@ -175,6 +194,7 @@ impl CreateUploadBodyOptions {
     pub fn new() -> Self {
         CreateUploadBodyOptions {
             public: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 

@@ -19,6 +19,7 @@ impl runtime::EncodeFields for types::Sample {
         out.optional("f64", &self.f64);
         out.optional("plain", &self.plain);
         out.optional("limit", &self.limit);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -76,6 +77,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sample {
 
     fn finish<E: ::serde::de::Error>(
         slots: SampleSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Sample {
             id: match slots.id {
@@ -94,6 +96,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sample {
             f64: slots.f64.flatten(),
             plain: slots.plain.flatten(),
             limit: slots.limit.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

@@ -8,6 +8,7 @@ impl runtime::EncodeFields for types::Customer {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("billingAddress", &self.billing_address);
         out.optional("paymentSettings", &self.payment_settings);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -43,10 +44,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::Customer {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomerSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Customer {
             billing_address: slots.billing_address.flatten(),
             payment_settings: slots.payment_settings.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -62,6 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Customer {
 impl runtime::EncodeFields for types::CustomerBalanceBankTransferEuBankTransfer {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("country", &self.country);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -100,9 +104,11 @@ for types::CustomerBalanceBankTransferEuBankTransfer {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomerBalanceBankTransferEuBankTransferSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CustomerBalanceBankTransferEuBankTransfer {
             country: slots.country.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -120,6 +126,7 @@ impl runtime::EncodeFields for types::CustomerBillingAddress {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("line1", &self.line1);
         out.optional("city", &self.city);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -155,10 +162,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomerBillingAddress {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomerBillingAddressSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CustomerBillingAddress {
             line1: slots.line1.flatten(),
             city: slots.city.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -174,6 +183,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomerBillingAddress {
 impl runtime::EncodeFields for types::CustomerPaymentSettings {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("paymentMethodOptions", &self.payment_method_options);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -209,9 +219,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomerPaymentSettings {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomerPaymentSettingsSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CustomerPaymentSettings {
             payment_method_options: slots.payment_method_options.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -227,6 +239,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomerPaymentSettings {
 impl runtime::EncodeFields for types::CustomerPaymentSettingsPaymentMethodOptions {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("customerBalance", &self.customer_balance);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -267,9 +280,11 @@ for types::CustomerPaymentSettingsPaymentMethodOptions {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomerPaymentSettingsPaymentMethodOptionsSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CustomerPaymentSettingsPaymentMethodOptions {
             customer_balance: slots.customer_balance.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -290,6 +305,7 @@ impl runtime::EncodeFields
 for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("bankTransfer", &self.bank_transfer);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -331,9 +347,11 @@ for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
 
     fn finish<E: ::serde::de::Error>(
         slots: CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
             bank_transfer: slots.bank_transfer.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -353,6 +371,7 @@ for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
 impl runtime::EncodeFields for types::Invoice {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("shippingAddress", &self.shipping_address);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -386,9 +405,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
 
     fn finish<E: ::serde::de::Error>(
         slots: InvoiceSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Invoice {
             shipping_address: slots.shipping_address.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -404,6 +425,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Invoice {
 impl runtime::EncodeFields for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("euBankTransfer", &self.eu_bank_transfer);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -442,9 +464,11 @@ for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
 
     fn finish<E: ::serde::de::Error>(
         slots: PaymentMethodOptionsCustomerBalanceBankTransferSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::PaymentMethodOptionsCustomerBalanceBankTransfer {
             eu_bank_transfer: slots.eu_bank_transfer.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

@@ -6,12 +6,18 @@
 pub struct Customer {
     pub billing_address: Option<CustomerBillingAddress>,
     pub payment_settings: Option<CustomerPaymentSettings>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerBalanceBankTransferEuBankTransfer {
     pub country: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19,12 +25,18 @@ pub struct CustomerBalanceBankTransferEuBankTransfer {
 pub struct CustomerBillingAddress {
     pub line1: Option<String>,
     pub city: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerPaymentSettings {
     pub payment_method_options: Option<CustomerPaymentSettingsPaymentMethodOptions>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -33,12 +45,18 @@ pub struct CustomerPaymentSettingsPaymentMethodOptions {
     pub customer_balance: Option<
         CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance,
     >,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     pub bank_transfer: Option<PaymentMethodOptionsCustomerBalanceBankTransfer>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -46,12 +64,18 @@ pub struct CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
 pub struct Invoice {
     /// The same shape as a customer's billing address.
     pub shipping_address: Option<CustomerBillingAddress>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaymentMethodOptionsCustomerBalanceBankTransfer {
     pub eu_bank_transfer: Option<CustomerBalanceBankTransferEuBankTransfer>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::CreateJobBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -40,12 +41,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateJobBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateJobBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateJobBody {
             name: match slots.name {
                 Some(value) => value,
                 None => return Err(E::missing_field("name")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -61,6 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateJobBody {
 impl runtime::EncodeFields for types::Job {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("id", &self.id);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -92,9 +96,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::Job {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: JobSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: JobSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Job {
             id: slots.id.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

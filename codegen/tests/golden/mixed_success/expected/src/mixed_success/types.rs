@@ -5,12 +5,18 @@
 #[non_exhaustive]
 pub struct CreateJobBody {
     pub name: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateJobBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        CreateJobBody { name: name.into() }
+        CreateJobBody {
+            name: name.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 }
 
@@ -18,4 +24,7 @@ impl CreateJobBody {
 #[non_exhaustive]
 pub struct Job {
     pub id: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }

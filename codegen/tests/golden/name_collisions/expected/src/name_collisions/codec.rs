@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::E {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -38,12 +39,16 @@ impl<'de> runtime::DecodeStruct<'de> for types::E {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: ESlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: ESlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::E {
             id: match slots.id {
                 Some(value) => value,
                 None => return Err(E::missing_field("id")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -59,6 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for types::E {
 impl runtime::EncodeFields for types::ListPetsResponse2 {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("items", &self.items);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -92,9 +98,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListPetsResponse2 {
 
     fn finish<E: ::serde::de::Error>(
         slots: ListPetsResponse2Slots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListPetsResponse2 {
             items: slots.items.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -110,6 +118,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListPetsResponse2 {
 impl runtime::EncodeFields for types::Option {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -143,9 +152,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::Option {
 
     fn finish<E: ::serde::de::Error>(
         slots: OptionSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Option {
             value: slots.value.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -161,6 +172,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Option {
 impl runtime::EncodeFields for types::Pet {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -192,9 +204,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::Pet {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: PetSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: PetSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Pet {
             name: slots.name.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -212,6 +228,7 @@ impl runtime::EncodeFields for types::Pet2 {
         out.optional("fooBar", &self.foo_bar);
         out.optional("foo_bar", &self.foo_bar_2);
         out.optional("FOO-BAR", &self.foo_bar_3);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -249,11 +266,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::Pet2 {
 
     fn finish<E: ::serde::de::Error>(
         slots: Pet2Slots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Pet2 {
             foo_bar: slots.foo_bar.flatten(),
             foo_bar_2: slots.foo_bar_2.flatten(),
             foo_bar_3: slots.foo_bar_3.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

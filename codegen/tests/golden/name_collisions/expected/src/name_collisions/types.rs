@@ -6,6 +6,9 @@
 #[non_exhaustive]
 pub struct E {
     pub id: ::std::string::String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// A component whose name an inline response type would also take.
@@ -17,6 +20,9 @@ pub type ListPetsResponse = ::serde_json::Map<
 #[non_exhaustive]
 pub struct ListPetsResponse2 {
     pub items: ::std::option::Option<::std::vec::Vec<Pet2>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// A schema named like a prelude type.
@@ -24,12 +30,18 @@ pub struct ListPetsResponse2 {
 #[non_exhaustive]
 pub struct Option {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Pet {
     pub name: ::std::option::Option<::std::string::String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -38,4 +50,7 @@ pub struct Pet2 {
     pub foo_bar: ::std::option::Option<::std::string::String>,
     pub foo_bar_2: ::std::option::Option<i64>,
     pub foo_bar_3: ::std::option::Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }

@@ -18,6 +18,7 @@ impl runtime::EncodeFields for types::Key {
         out.optional("ratio", &self.ratio);
         out.optional("labels", &self.labels);
         out.optional("extra", &self.extra);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -71,7 +72,10 @@ impl<'de> runtime::DecodeStruct<'de> for types::Key {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: KeySlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: KeySlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Key {
             id: match slots.id {
                 Some(value) => value,
@@ -97,6 +101,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Key {
             ratio: slots.ratio.flatten(),
             labels: slots.labels.flatten(),
             extra: slots.extra.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::GetSuccess {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("ok", &self.ok);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -40,9 +41,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetSuccess {
 
     fn finish<E: ::serde::de::Error>(
         slots: GetSuccessSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::GetSuccess {
             ok: slots.ok.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -58,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GetSuccess {
 impl runtime::EncodeFields for types::Thing {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("id", &self.id);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -91,9 +95,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::Thing {
 
     fn finish<E: ::serde::de::Error>(
         slots: ThingSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Thing {
             id: slots.id.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

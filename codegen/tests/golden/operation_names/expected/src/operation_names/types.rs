@@ -6,10 +6,16 @@
 #[non_exhaustive]
 pub struct GetSuccess {
     pub ok: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing {
     pub id: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }

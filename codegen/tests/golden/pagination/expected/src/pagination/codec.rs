@@ -8,6 +8,7 @@ impl runtime::EncodeFields for types::ListAgentsResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -43,10 +44,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: ListAgentsResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListAgentsResponse {
             data: slots.data.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -63,6 +66,7 @@ impl runtime::EncodeFields for types::ListAgentsResponseMeta {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("nextCursor", &self.next_cursor);
         out.optional("hasMore", &self.has_more);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -98,10 +102,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponseMeta {
 
     fn finish<E: ::serde::de::Error>(
         slots: ListAgentsResponseMetaSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListAgentsResponseMeta {
             next_cursor: slots.next_cursor,
             has_more: slots.has_more.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -119,6 +125,7 @@ impl runtime::EncodeFields for types::ListChargesResponse {
         out.optional("object", &self.object);
         out.field("data", &self.data);
         out.field("has_more", &self.has_more);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -156,6 +163,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListChargesResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: ListChargesResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListChargesResponse {
             object: slots.object.flatten(),
@@ -167,6 +175,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListChargesResponse {
                 Some(value) => value,
                 None => return Err(E::missing_field("has_more")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -211,6 +220,7 @@ impl runtime::EncodeFields for types::ListFilesResponse {
         out.optional("first_id", &self.first_id);
         out.optional("last_id", &self.last_id);
         out.field("has_more", &self.has_more);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -250,6 +260,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListFilesResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: ListFilesResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListFilesResponse {
             data: match slots.data {
@@ -262,6 +273,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListFilesResponse {
                 Some(value) => value,
                 None => return Err(E::missing_field("has_more")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -278,6 +290,7 @@ impl runtime::EncodeFields for types::ListMessagesResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("messages", &self.messages);
         out.optional("meta", &self.meta);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -313,10 +326,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: ListMessagesResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListMessagesResponse {
             messages: slots.messages.flatten(),
             meta: slots.meta.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -332,6 +347,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListMessagesResponse {
 impl runtime::EncodeFields for types::ListMessagesResponseMeta {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("next_page_url", &self.next_page_url);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -365,9 +381,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponseMeta {
 
     fn finish<E: ::serde::de::Error>(
         slots: ListMessagesResponseMetaSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListMessagesResponseMeta {
             next_page_url: slots.next_page_url,
+            additional_properties: undeclared,
         })
     }
 }
@@ -385,6 +403,7 @@ impl runtime::EncodeFields for types::ListRecordsResponse {
         out.optional("rows", &self.rows);
         out.optional("records", &self.records);
         out.optional("continuation", &self.continuation);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -422,11 +441,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: ListRecordsResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListRecordsResponse {
             rows: slots.rows.flatten(),
             records: slots.records.flatten(),
             continuation: slots.continuation.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -443,6 +464,7 @@ impl runtime::EncodeFields for types::ListRecordsResponseContinuation {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("token", &self.token);
         out.optional("more", &self.more);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -478,10 +500,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponseContinuation 
 
     fn finish<E: ::serde::de::Error>(
         slots: ListRecordsResponseContinuationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListRecordsResponseContinuation {
             token: slots.token.flatten(),
             more: slots.more.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -498,6 +522,7 @@ impl runtime::EncodeFields for types::ProjectListResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("items", &self.items);
         out.optional("next_page", &self.next_page);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -533,6 +558,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ProjectListResponse {
 
     fn finish<E: ::serde::de::Error>(
         slots: ProjectListResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ProjectListResponse {
             items: match slots.items {
@@ -540,6 +566,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ProjectListResponse {
                 None => return Err(E::missing_field("items")),
             },
             next_page: slots.next_page,
+            additional_properties: undeclared,
         })
     }
 }
@@ -555,6 +582,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ProjectListResponse {
 impl runtime::EncodeFields for types::Thing {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -588,12 +616,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::Thing {
 
     fn finish<E: ::serde::de::Error>(
         slots: ThingSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Thing {
             id: match slots.id {
                 Some(value) => value,
                 None => return Err(E::missing_field("id")),
             },
+            additional_properties: undeclared,
         })
     }
 }

@@ -6,6 +6,9 @@
 pub struct ListAgentsResponse {
     pub data: Option<Vec<Thing>>,
     pub meta: Option<ListAgentsResponseMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13,6 +16,9 @@ pub struct ListAgentsResponse {
 pub struct ListAgentsResponseMeta {
     pub next_cursor: Option<Option<String>>,
     pub has_more: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +27,9 @@ pub struct ListChargesResponse {
     pub object: Option<ListChargesResponseObject>,
     pub data: Vec<Thing>,
     pub has_more: bool,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -49,6 +58,9 @@ pub struct ListFilesResponse {
     pub first_id: Option<String>,
     pub last_id: Option<String>,
     pub has_more: bool,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -56,6 +68,9 @@ pub struct ListFilesResponse {
 pub struct ListMessagesResponse {
     pub messages: Option<Vec<Thing>>,
     pub meta: Option<ListMessagesResponseMeta>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -63,6 +78,9 @@ pub struct ListMessagesResponse {
 pub struct ListMessagesResponseMeta {
     /// Format: `uri`.
     pub next_page_url: Option<Option<String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -71,6 +89,9 @@ pub struct ListRecordsResponse {
     pub rows: Option<Vec<Thing>>,
     pub records: Option<Vec<Thing>>,
     pub continuation: Option<ListRecordsResponseContinuation>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -78,6 +99,9 @@ pub struct ListRecordsResponse {
 pub struct ListRecordsResponseContinuation {
     pub token: Option<String>,
     pub more: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,10 +109,16 @@ pub struct ListRecordsResponseContinuation {
 pub struct ProjectListResponse {
     pub items: Vec<Thing>,
     pub next_page: Option<Option<String>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
     pub id: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }

@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::Filter {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("field", &self.field);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -40,9 +41,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::Filter {
 
     fn finish<E: ::serde::de::Error>(
         slots: FilterSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Filter {
             field: slots.field.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -58,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Filter {
 impl runtime::EncodeFields for types::SearchFilter {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("role", &self.role);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -91,9 +95,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::SearchFilter {
 
     fn finish<E: ::serde::de::Error>(
         slots: SearchFilterSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::SearchFilter {
             role: slots.role.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

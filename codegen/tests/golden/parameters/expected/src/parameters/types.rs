@@ -5,12 +5,18 @@
 #[non_exhaustive]
 pub struct Filter {
     pub field: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl Filter {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Filter { field: None }
+        Filter {
+            field: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 
     /// Sets [`field`](Self::field).
@@ -24,12 +30,18 @@ impl Filter {
 #[non_exhaustive]
 pub struct SearchFilter {
     pub role: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl SearchFilter {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SearchFilter { role: None }
+        SearchFilter {
+            role: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
     }
 
     /// Sets [`role`](Self::role).

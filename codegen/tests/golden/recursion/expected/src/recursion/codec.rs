@@ -42,6 +42,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Expr {
 impl runtime::EncodeFields for types::Literal {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -75,9 +76,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::Literal {
 
     fn finish<E: ::serde::de::Error>(
         slots: LiteralSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Literal {
             value: slots.value.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -93,6 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Literal {
 impl runtime::EncodeFields for types::Negation {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("operand", &self.operand);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -126,12 +130,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::Negation {
 
     fn finish<E: ::serde::de::Error>(
         slots: NegationSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Negation {
             operand: match slots.operand {
                 Some(value) => value,
                 None => return Err(E::missing_field("operand")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -149,6 +155,7 @@ impl runtime::EncodeFields for types::Node {
         out.field("value", &self.value);
         out.optional("next", &self.next);
         out.optional("children", &self.children);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -186,6 +193,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Node {
 
     fn finish<E: ::serde::de::Error>(
         slots: NodeSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Node {
             value: match slots.value {
@@ -194,6 +202,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Node {
             },
             next: slots.next.flatten(),
             children: slots.children.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

@@ -17,12 +17,18 @@ pub enum Expr {
 #[non_exhaustive]
 pub struct Literal {
     pub value: Option<f64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Negation {
     pub operand: Box<Expr>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,4 +37,7 @@ pub struct Node {
     pub value: String,
     pub next: Option<Box<Node>>,
     pub children: Option<Vec<Node>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }

@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::Problem {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("title", &self.title);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -40,9 +41,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::Problem {
 
     fn finish<E: ::serde::de::Error>(
         slots: ProblemSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Problem {
             title: slots.title.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -58,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Problem {
 impl runtime::EncodeFields for types::Thing {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -91,12 +95,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::Thing {
 
     fn finish<E: ::serde::de::Error>(
         slots: ThingSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Thing {
             id: match slots.id {
                 Some(value) => value,
                 None => return Err(E::missing_field("id")),
             },
+            additional_properties: undeclared,
         })
     }
 }

@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::Chunk {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("text", &self.text);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -40,12 +41,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
 
     fn finish<E: ::serde::de::Error>(
         slots: ChunkSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Chunk {
             text: match slots.text {
                 Some(value) => value,
                 None => return Err(E::missing_field("text")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -61,6 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Chunk {
 impl runtime::EncodeFields for types::ChunkEvent {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("data", &self.data);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -94,12 +98,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::ChunkEvent {
 
     fn finish<E: ::serde::de::Error>(
         slots: ChunkEventSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ChunkEvent {
             data: match slots.data {
                 Some(value) => value,
                 None => return Err(E::missing_field("data")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -116,6 +122,7 @@ impl runtime::EncodeFields for types::CreateChatBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("prompt", &self.prompt);
         out.optional("stream", &self.stream);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -151,6 +158,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateChatBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateChatBody {
             prompt: match slots.prompt {
@@ -158,6 +166,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
                 None => return Err(E::missing_field("prompt")),
             },
             stream: slots.stream.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -173,6 +182,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChatBody {
 impl runtime::EncodeFields for types::CreateChatUnprocessableEntityResponse {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("detail", &self.detail);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -206,9 +216,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatUnprocessableEntityRes
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateChatUnprocessableEntityResponseSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateChatUnprocessableEntityResponse {
             detail: slots.detail.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -225,6 +237,7 @@ impl runtime::EncodeFields for types::CreateCompletionBody {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("prompt", &self.prompt);
         out.optional("stream", &self.stream);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -260,10 +273,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateCompletionBody {
 
     fn finish<E: ::serde::de::Error>(
         slots: CreateCompletionBodySlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::CreateCompletionBody {
             prompt: slots.prompt.flatten(),
             stream: slots.stream,
+            additional_properties: undeclared,
         })
     }
 }
@@ -307,6 +322,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WatchJobEvent {
 impl runtime::EncodeFields for types::WatchJobEventDone {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "done");
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -321,8 +337,13 @@ impl ::serde::Serialize for types::WatchJobEventDone {
 
 impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventDone {
     type Slots = ();
-    fn finish<E: ::serde::de::Error>(_: ()) -> ::std::result::Result<Self, E> {
-        Ok(types::WatchJobEventDone {})
+    fn finish<E: ::serde::de::Error>(
+        _: (),
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(types::WatchJobEventDone {
+            additional_properties: undeclared,
+        })
     }
 }
 
@@ -338,6 +359,7 @@ impl runtime::EncodeFields for types::WatchJobEventProgress {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "progress");
         out.field("percent", &self.percent);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -371,12 +393,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventProgress {
 
     fn finish<E: ::serde::de::Error>(
         slots: WatchJobEventProgressSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::WatchJobEventProgress {
             percent: match slots.percent {
                 Some(value) => value,
                 None => return Err(E::missing_field("percent")),
             },
+            additional_properties: undeclared,
         })
     }
 }

@@ -7,6 +7,9 @@ use serde::Serialize;
 #[non_exhaustive]
 pub struct Chunk {
     pub text: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// An event whose `data` is a chunk.
@@ -14,6 +17,9 @@ pub struct Chunk {
 #[non_exhaustive]
 pub struct ChunkEvent {
     pub data: Chunk,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +28,9 @@ pub struct CreateChatBody {
     pub prompt: String,
     /// Stream partial results as server-sent events, ended by a `data: [DONE]` message.
     pub stream: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateChatBody {
@@ -30,6 +39,7 @@ impl CreateChatBody {
         CreateChatBody {
             prompt: prompt.into(),
             stream: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -44,6 +54,9 @@ impl CreateChatBody {
 #[non_exhaustive]
 pub struct CreateChatUnprocessableEntityResponse {
     pub detail: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -51,6 +64,9 @@ pub struct CreateChatUnprocessableEntityResponse {
 pub struct CreateCompletionBody {
     pub prompt: Option<String>,
     pub stream: Option<Option<bool>>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 impl CreateCompletionBody {
@@ -59,6 +75,7 @@ impl CreateCompletionBody {
         CreateCompletionBody {
             prompt: None,
             stream: None,
+            additional_properties: crate::runtime::Extras::new(),
         }
     }
 
@@ -89,9 +106,17 @@ pub enum WatchJobEvent {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct WatchJobEventDone {}
+pub struct WatchJobEventDone {
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WatchJobEventProgress {
     pub percent: i64,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }

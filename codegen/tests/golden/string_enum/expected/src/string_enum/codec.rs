@@ -10,6 +10,7 @@ impl runtime::EncodeFields for types::Holder {
         out.optional("mode", &self.mode);
         out.optional("kind", &self.kind);
         out.optional("state", &self.state);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -49,12 +50,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::Holder {
 
     fn finish<E: ::serde::de::Error>(
         slots: HolderSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Holder {
             status: slots.status.flatten(),
             mode: slots.mode.flatten(),
             kind: slots.kind.flatten(),
             state: slots.state.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

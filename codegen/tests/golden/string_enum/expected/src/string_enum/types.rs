@@ -9,6 +9,9 @@ pub struct Holder {
     pub kind: Option<HolderKind>,
     /// One enum spelled as a union of documented values (as Dropshot writes them).
     pub state: Option<HolderState>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -8,6 +8,7 @@ impl runtime::EncodeFields for types::Cat {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("petType", &self.pet_type);
         out.optional("purrs", &self.purrs);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -41,13 +42,17 @@ impl<'de> runtime::DecodeStruct<'de> for types::Cat {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: CatSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: CatSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Cat {
             pet_type: match slots.pet_type {
                 Some(value) => value,
                 None => return Err(E::missing_field("petType")),
             },
             purrs: slots.purrs.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -64,6 +69,7 @@ impl runtime::EncodeFields for types::Circle {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "Circle");
         out.optional("radius", &self.radius);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -97,9 +103,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::Circle {
 
     fn finish<E: ::serde::de::Error>(
         slots: CircleSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Circle {
             radius: slots.radius.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -135,6 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Digest {
 impl runtime::EncodeFields for types::DigestNone {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "none");
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -149,8 +158,13 @@ impl ::serde::Serialize for types::DigestNone {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DigestNone {
     type Slots = ();
-    fn finish<E: ::serde::de::Error>(_: ()) -> ::std::result::Result<Self, E> {
-        Ok(types::DigestNone {})
+    fn finish<E: ::serde::de::Error>(
+        _: (),
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(types::DigestNone {
+            additional_properties: undeclared,
+        })
     }
 }
 
@@ -166,6 +180,7 @@ impl runtime::EncodeFields for types::DigestSha256 {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "sha256");
         out.field("value", &self.value);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -199,12 +214,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::DigestSha256 {
 
     fn finish<E: ::serde::de::Error>(
         slots: DigestSha256Slots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DigestSha256 {
             value: match slots.value {
                 Some(value) => value,
                 None => return Err(E::missing_field("value")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -220,6 +237,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DigestSha256 {
 impl runtime::EncodeFields for types::Dog {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("petType", &self.pet_type);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -251,12 +269,16 @@ impl<'de> runtime::DecodeStruct<'de> for types::Dog {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: DogSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: DogSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Dog {
             pet_type: match slots.pet_type {
                 Some(value) => value,
                 None => return Err(E::missing_field("petType")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -272,6 +294,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Dog {
 impl runtime::EncodeFields for types::Drawing {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("square", &self.square);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -305,9 +328,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::Drawing {
 
     fn finish<E: ::serde::de::Error>(
         slots: DrawingSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Drawing {
             square: slots.square.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -363,6 +388,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Shape {
 impl runtime::EncodeFields for types::Square {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", &self.kind);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -396,12 +422,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::Square {
 
     fn finish<E: ::serde::de::Error>(
         slots: SquareSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Square {
             kind: match slots.kind {
                 Some(value) => value,
                 None => return Err(E::missing_field("kind")),
             },
+            additional_properties: undeclared,
         })
     }
 }

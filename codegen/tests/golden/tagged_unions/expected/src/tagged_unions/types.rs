@@ -8,12 +8,18 @@ use serde::Serialize;
 pub struct Cat {
     pub pet_type: String,
     pub purrs: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Circle {
     pub radius: Option<f64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// Members tell themselves apart by pinning `type` to one value, as serde's internally tagged enums do.
@@ -31,23 +37,37 @@ pub enum Digest {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DigestNone {}
+pub struct DigestNone {
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DigestSha256 {
     pub value: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Dog {
     pub pet_type: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Drawing {
     pub square: Option<Square>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// An explicit discriminator with a mapping for one member.
@@ -80,6 +100,9 @@ pub enum Shape {
 #[non_exhaustive]
 pub struct Square {
     pub kind: SquareKind,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

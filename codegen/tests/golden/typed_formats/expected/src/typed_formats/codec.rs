@@ -13,6 +13,7 @@ impl runtime::EncodeFields for types::Event {
         out.optional("seen", &self.seen);
         out.optional("by_day", &self.by_day);
         out.optional("note", &self.note);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -58,6 +59,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Event {
 
     fn finish<E: ::serde::de::Error>(
         slots: EventSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Event {
             id: match slots.id {
@@ -73,6 +75,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Event {
             seen: slots.seen.flatten(),
             by_day: slots.by_day.flatten(),
             note: slots.note.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

@@ -57,6 +57,7 @@ impl runtime::EncodeFields for types::DatabaseConfigMysql {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("host", &self.host);
         out.optional("charset", &self.charset);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -92,10 +93,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigMysql {
 
     fn finish<E: ::serde::de::Error>(
         slots: DatabaseConfigMysqlSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DatabaseConfigMysql {
             host: slots.host.flatten(),
             charset: slots.charset.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -111,6 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfigMysql {
 impl runtime::EncodeFields for types::DatabaseConfigPath {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("path", &self.path);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -144,12 +148,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPath {
 
     fn finish<E: ::serde::de::Error>(
         slots: DatabaseConfigPathSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DatabaseConfigPath {
             path: match slots.path {
                 Some(value) => value,
                 None => return Err(E::missing_field("path")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -166,6 +172,7 @@ impl runtime::EncodeFields for types::DatabaseConfigPostgres {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("host", &self.host);
         out.optional("sslmode", &self.sslmode);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -201,10 +208,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPostgres {
 
     fn finish<E: ::serde::de::Error>(
         slots: DatabaseConfigPostgresSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::DatabaseConfigPostgres {
             host: slots.host.flatten(),
             sslmode: slots.sslmode.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -289,6 +298,7 @@ impl runtime::EncodeFields for types::EventFailed {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "failed");
         out.field("reason", &self.reason);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -322,12 +332,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::EventFailed {
 
     fn finish<E: ::serde::de::Error>(
         slots: EventFailedSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EventFailed {
             reason: match slots.reason {
                 Some(value) => value,
                 None => return Err(E::missing_field("reason")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -344,6 +356,7 @@ impl runtime::EncodeFields for types::EventStarted {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "started");
         out.optional("at", &self.at);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -377,9 +390,11 @@ impl<'de> runtime::DecodeStruct<'de> for types::EventStarted {
 
     fn finish<E: ::serde::de::Error>(
         slots: EventStartedSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::EventStarted {
             at: slots.at.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -397,6 +412,7 @@ impl runtime::EncodeFields for types::InputMessage {
         out.field("type", "message");
         out.optional("role", &self.role);
         out.field("content", &self.content);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -432,6 +448,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::InputMessage {
 
     fn finish<E: ::serde::de::Error>(
         slots: InputMessageSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::InputMessage {
             role: slots.role.flatten(),
@@ -439,6 +456,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::InputMessage {
                 Some(value) => value,
                 None => return Err(E::missing_field("content")),
             },
+            additional_properties: undeclared,
         })
     }
 }
@@ -483,6 +501,7 @@ impl runtime::EncodeFields for types::OutputMessage {
         out.field("id", &self.id);
         out.field("content", &self.content);
         out.optional("model", &self.model);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -520,6 +539,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::OutputMessage {
 
     fn finish<E: ::serde::de::Error>(
         slots: OutputMessageSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::OutputMessage {
             id: match slots.id {
@@ -531,6 +551,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::OutputMessage {
                 None => return Err(E::missing_field("content")),
             },
             model: slots.model.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -548,6 +569,7 @@ impl runtime::EncodeFields for types::ToolCall {
         out.field("type", "tool.call");
         out.field("name", &self.name);
         out.optional("arguments", &self.arguments);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -583,6 +605,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ToolCall {
 
     fn finish<E: ::serde::de::Error>(
         slots: ToolCallSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ToolCall {
             name: match slots.name {
@@ -590,6 +613,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ToolCall {
                 None => return Err(E::missing_field("name")),
             },
             arguments: slots.arguments.flatten(),
+            additional_properties: undeclared,
         })
     }
 }

@@ -20,12 +20,18 @@ pub enum DatabaseConfig {
 pub struct DatabaseConfigMysql {
     pub host: Option<String>,
     pub charset: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatabaseConfigPath {
     pub path: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -33,6 +39,9 @@ pub struct DatabaseConfigPath {
 pub struct DatabaseConfigPostgres {
     pub host: Option<String>,
     pub sslmode: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 /// A discriminator without a mapping whose members pin the tag themselves: the service sends `message` and `tool.call`, not the schema names. The input and output messages share the tag `message` and are told apart by their fields.
@@ -67,12 +76,18 @@ pub enum Event {
 #[non_exhaustive]
 pub struct EventFailed {
     pub reason: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventStarted {
     pub at: Option<i64>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +95,9 @@ pub struct EventStarted {
 pub struct InputMessage {
     pub role: Option<InputMessageRole>,
     pub content: String,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -107,6 +125,9 @@ pub struct OutputMessage {
     pub id: String,
     pub content: String,
     pub model: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,4 +135,7 @@ pub struct OutputMessage {
 pub struct ToolCall {
     pub name: String,
     pub arguments: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }

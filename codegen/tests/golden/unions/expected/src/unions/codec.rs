@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::Cat {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("purrs", &self.purrs);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -38,9 +39,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::Cat {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: CatSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: CatSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Cat {
             purrs: slots.purrs.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -56,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Cat {
 impl runtime::EncodeFields for types::Dog {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("barks", &self.barks);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -87,9 +93,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::Dog {
         )
     }
 
-    fn finish<E: ::serde::de::Error>(slots: DogSlots) -> ::std::result::Result<Self, E> {
+    fn finish<E: ::serde::de::Error>(
+        slots: DogSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
         Ok(types::Dog {
             barks: slots.barks.flatten(),
+            additional_properties: undeclared,
         })
     }
 }
@@ -136,6 +146,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
 impl runtime::EncodeFields for types::ValidationError {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("loc", &self.loc);
+        out.undeclared(&self.additional_properties);
     }
 }
 
@@ -169,12 +180,14 @@ impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
 
     fn finish<E: ::serde::de::Error>(
         slots: ValidationErrorSlots,
+        undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ValidationError {
             loc: match slots.loc {
                 Some(value) => value,
                 None => return Err(E::missing_field("loc")),
             },
+            additional_properties: undeclared,
         })
     }
 }

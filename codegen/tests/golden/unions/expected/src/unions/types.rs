@@ -7,12 +7,18 @@ use serde::Serialize;
 #[non_exhaustive]
 pub struct Cat {
     pub purrs: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Dog {
     pub barks: Option<bool>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 pub type MaybeCat = Option<Cat>;
@@ -30,6 +36,9 @@ pub enum Pet {
 #[non_exhaustive]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ::serde::Deserialize)]
