@@ -64,7 +64,8 @@ pub fn requests_module(api: &Api) -> RustFile<'_> {
     RustFile { head: header, imports, items: Box::new(api.operations.iter().map(move |op| builder(api, op))) }
 }
 
-/// The per-call settings every request builder offers: `timeout`, `retry` and `header`, which act
+/// The per-call settings every request builder offers: `timeout`, `attempt_timeout`, `retry` and
+/// `header`, which act
 /// on the builder's `call` field (a `runtime::CallOptions`). Written into each builder rather than
 /// through a macro: a runtime macro would be unused in a crate whose specs have no operations, and
 /// prettyplease prints a generated `macro_rules!` body as one run of unformatted tokens.
@@ -74,6 +75,13 @@ fn call_settings() -> TokenStream {
         #[inline]
         pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
             self.call.timeout(timeout.into());
+            self
+        }
+
+        /// Sets the time each attempt of this call may take, replacing the client's.
+        #[inline]
+        pub fn attempt_timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+            self.call.attempt_timeout(timeout.into());
             self
         }
 
@@ -250,11 +258,14 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         .chain(keep_redirects)
         .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
+    // The operation's identity, for hooks and traces: its id in the spec and its route template.
+    let (operation_id, route) = (op.operation_id.as_deref().unwrap_or(op.name.as_str()), &op.path.text);
+    let operation = quote!(&runtime::Operation { id: #operation_id, route: #route });
     let next_url = follows_urls(op).then(|| {
         quote! {
             // A next page's URL carries the query the first page was asked with.
             if let Some(url) = &self.next_url {
-                return self.client.runtime.request_url(Method::#method, url, #security);
+                return self.client.runtime.request_url(#operation, Method::#method, url, #security);
             }
         }
     });
@@ -306,7 +317,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
             #next_url
             #(#encode_path)*
-            let #request_binding = self.client.runtime.request(Method::#method, #path, #security)?;
+            let #request_binding = self.client.runtime.request(#operation, Method::#method, #path, #security)?;
             #(#setup)*
             Ok(request)
         }

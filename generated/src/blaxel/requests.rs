@@ -98,6 +98,16 @@ impl<'a> ListAgents<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -119,6 +129,10 @@ impl<'a> ListAgents<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListAgents",
+                    route: "/agents",
+                },
                 Method::GET,
                 "/agents",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -224,6 +238,16 @@ impl<'a> CreateAgent<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -245,6 +269,10 @@ impl<'a> CreateAgent<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateAgent",
+                    route: "/agents",
+                },
                 Method::POST,
                 "/agents",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -334,6 +362,16 @@ impl<'a> GetAgent<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -356,6 +394,10 @@ impl<'a> GetAgent<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetAgent",
+                    route: "/agents/{agentName}",
+                },
                 Method::GET,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -427,6 +469,16 @@ impl<'a> UpdateAgent<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -449,6 +501,10 @@ impl<'a> UpdateAgent<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateAgent",
+                    route: "/agents/{agentName}",
+                },
                 Method::PUT,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -527,6 +583,16 @@ impl<'a> DeleteAgent<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -549,6 +615,10 @@ impl<'a> DeleteAgent<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteAgent",
+                    route: "/agents/{agentName}",
+                },
                 Method::DELETE,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -622,6 +692,16 @@ impl<'a> ListAgentRevisions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -644,6 +724,10 @@ impl<'a> ListAgentRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListAgentRevisions",
+                    route: "/agents/{agentName}/revisions",
+                },
                 Method::GET,
                 &format!("/agents/{agent_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -764,6 +848,16 @@ impl<'a> ListApplications<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -785,6 +879,10 @@ impl<'a> ListApplications<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListApplications",
+                    route: "/applications",
+                },
                 Method::GET,
                 "/applications",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -901,6 +999,16 @@ impl<'a> CreateApplication<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -922,6 +1030,10 @@ impl<'a> CreateApplication<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateApplication",
+                    route: "/applications",
+                },
                 Method::POST,
                 "/applications",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1012,6 +1124,16 @@ impl<'a> GetApplication<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1037,6 +1159,10 @@ impl<'a> GetApplication<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetApplication",
+                    route: "/applications/{applicationName}",
+                },
                 Method::GET,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1124,6 +1250,16 @@ impl<'a> UpdateApplication<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1149,6 +1285,10 @@ impl<'a> UpdateApplication<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateApplication",
+                    route: "/applications/{applicationName}",
+                },
                 Method::PUT,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1239,6 +1379,16 @@ impl<'a> DeleteApplication<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1264,6 +1414,10 @@ impl<'a> DeleteApplication<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteApplication",
+                    route: "/applications/{applicationName}",
+                },
                 Method::DELETE,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1352,6 +1506,16 @@ impl<'a> CreateApplicationCustomDomain<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1377,6 +1541,10 @@ impl<'a> CreateApplicationCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateApplicationCustomDomain",
+                    route: "/applications/{applicationName}/customdomains",
+                },
                 Method::POST,
                 &format!("/applications/{application_name}/customdomains"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1435,6 +1603,16 @@ impl<'a> ListApplicationRevisions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1460,6 +1638,10 @@ impl<'a> ListApplicationRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListApplicationRevisions",
+                    route: "/applications/{applicationName}/revisions",
+                },
                 Method::GET,
                 &format!("/applications/{application_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1514,6 +1696,16 @@ impl<'a> GetChangelog<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1531,7 +1723,18 @@ impl<'a> GetChangelog<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/changelog", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "GetChangelog",
+                    route: "/changelog",
+                },
+                Method::GET,
+                "/changelog",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -1582,6 +1785,16 @@ impl<'a> GetConfiguration<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1603,6 +1816,10 @@ impl<'a> GetConfiguration<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetConfiguration",
+                    route: "/configuration",
+                },
                 Method::GET,
                 "/configuration",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1657,6 +1874,16 @@ impl<'a> ListCustomDomains<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1678,6 +1905,10 @@ impl<'a> ListCustomDomains<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListCustomDomains",
+                    route: "/customdomains",
+                },
                 Method::GET,
                 "/customdomains",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1734,6 +1965,16 @@ impl<'a> CreateCustomDomain<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1755,6 +1996,10 @@ impl<'a> CreateCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateCustomDomain",
+                    route: "/customdomains",
+                },
                 Method::POST,
                 "/customdomains",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1813,6 +2058,16 @@ impl<'a> GetCustomDomain<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1835,6 +2090,10 @@ impl<'a> GetCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetCustomDomain",
+                    route: "/customdomains/{domainName}",
+                },
                 Method::GET,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1897,6 +2156,16 @@ impl<'a> UpdateCustomDomain<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1919,6 +2188,10 @@ impl<'a> UpdateCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateCustomDomain",
+                    route: "/customdomains/{domainName}",
+                },
                 Method::PUT,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1977,6 +2250,16 @@ impl<'a> DeleteCustomDomain<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -1999,6 +2282,10 @@ impl<'a> DeleteCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteCustomDomain",
+                    route: "/customdomains/{domainName}",
+                },
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2055,6 +2342,16 @@ impl<'a> ListCustomDomainShares<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2077,6 +2374,10 @@ impl<'a> ListCustomDomainShares<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListCustomDomainShares",
+                    route: "/customdomains/{domainName}/share",
+                },
                 Method::GET,
                 &format!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2145,6 +2446,16 @@ impl<'a> ShareCustomDomain<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2167,6 +2478,10 @@ impl<'a> ShareCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ShareCustomDomain",
+                    route: "/customdomains/{domainName}/share",
+                },
                 Method::POST,
                 &format!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2242,6 +2557,16 @@ impl<'a> UnshareCustomDomain<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2268,6 +2593,10 @@ impl<'a> UnshareCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UnshareCustomDomain",
+                    route: "/customdomains/{domainName}/share/{targetWorkspace}",
+                },
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}/share/{target_workspace}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2329,6 +2658,16 @@ impl<'a> VerifyCustomDomain<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2351,6 +2690,10 @@ impl<'a> VerifyCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "VerifyCustomDomain",
+                    route: "/customdomains/{domainName}/verify",
+                },
                 Method::POST,
                 &format!("/customdomains/{domain_name}/verify"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2482,6 +2825,16 @@ impl<'a> ListDrives<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2503,6 +2856,10 @@ impl<'a> ListDrives<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListDrives",
+                    route: "/drives",
+                },
                 Method::GET,
                 "/drives",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2596,6 +2953,16 @@ impl<'a> CreateDrive<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2617,6 +2984,10 @@ impl<'a> CreateDrive<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateDrive",
+                    route: "/drives",
+                },
                 Method::POST,
                 "/drives",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2673,6 +3044,16 @@ impl<'a> GetDrive<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2695,6 +3076,10 @@ impl<'a> GetDrive<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetDrive",
+                    route: "/drives/{driveName}",
+                },
                 Method::GET,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2756,6 +3141,16 @@ impl<'a> UpdateDrive<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2778,6 +3173,10 @@ impl<'a> UpdateDrive<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateDrive",
+                    route: "/drives/{driveName}",
+                },
                 Method::PUT,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2835,6 +3234,16 @@ impl<'a> DeleteDrive<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2857,6 +3266,10 @@ impl<'a> DeleteDrive<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteDrive",
+                    route: "/drives/{driveName}",
+                },
                 Method::DELETE,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2915,6 +3328,16 @@ impl<'a> CreateDriveAccessToken<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -2937,6 +3360,10 @@ impl<'a> CreateDriveAccessToken<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateDriveAccessToken",
+                    route: "/drives/{driveName}/access-token",
+                },
                 Method::POST,
                 &format!("/drives/{drive_name}/access-token"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3011,6 +3438,16 @@ impl<'a> GetDriveByExternalId<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3033,6 +3470,10 @@ impl<'a> GetDriveByExternalId<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetDriveByExternalId",
+                    route: "/drives/by-external-id/{externalId}",
+                },
                 Method::GET,
                 &format!("/drives/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3113,6 +3554,16 @@ impl<'a> GetDriveJwks<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3133,7 +3584,15 @@ impl<'a> GetDriveJwks<'a> {
         let request = self
             .client
             .runtime
-            .request(Method::GET, "/drives/jwks.json", &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "GetDriveJWKS",
+                    route: "/drives/jwks.json",
+                },
+                Method::GET,
+                "/drives/jwks.json",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -3184,6 +3643,16 @@ impl<'a> ListAllEgressGateways<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3205,6 +3674,10 @@ impl<'a> ListAllEgressGateways<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListAllEgressGateways",
+                    route: "/egressgateways",
+                },
                 Method::GET,
                 "/egressgateways",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3259,6 +3732,16 @@ impl<'a> GetEgressGatewayUsage<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3280,6 +3763,10 @@ impl<'a> GetEgressGatewayUsage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetEgressGatewayUsage",
+                    route: "/egressgateways/usage",
+                },
                 Method::GET,
                 "/egressgateways/usage",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3334,6 +3821,16 @@ impl<'a> ListAllEgressIPs<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3355,6 +3852,10 @@ impl<'a> ListAllEgressIPs<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListAllEgressIPs",
+                    route: "/egressips",
+                },
                 Method::GET,
                 "/egressips",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3409,6 +3910,16 @@ impl<'a> GetWorkspaceFeatures<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3430,6 +3941,10 @@ impl<'a> GetWorkspaceFeatures<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "getWorkspaceFeatures",
+                    route: "/features",
+                },
                 Method::GET,
                 "/features",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3517,6 +4032,16 @@ impl<'a> TestFeatureFlag<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3539,6 +4064,10 @@ impl<'a> TestFeatureFlag<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "testFeatureFlag",
+                    route: "/features/{featureKey}",
+                },
                 Method::GET,
                 &format!("/features/{feature_key}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3678,6 +4207,16 @@ impl<'a> ListFunctions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3699,6 +4238,10 @@ impl<'a> ListFunctions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListFunctions",
+                    route: "/functions",
+                },
                 Method::GET,
                 "/functions",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3814,6 +4357,16 @@ impl<'a> CreateFunction<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3835,6 +4388,10 @@ impl<'a> CreateFunction<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateFunction",
+                    route: "/functions",
+                },
                 Method::POST,
                 "/functions",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3932,6 +4489,16 @@ impl<'a> GetFunction<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -3954,6 +4521,10 @@ impl<'a> GetFunction<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetFunction",
+                    route: "/functions/{functionName}",
+                },
                 Method::GET,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4034,6 +4605,16 @@ impl<'a> UpdateFunction<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4056,6 +4637,10 @@ impl<'a> UpdateFunction<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateFunction",
+                    route: "/functions/{functionName}",
+                },
                 Method::PUT,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4142,6 +4727,16 @@ impl<'a> DeleteFunction<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4164,6 +4759,10 @@ impl<'a> DeleteFunction<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteFunction",
+                    route: "/functions/{functionName}",
+                },
                 Method::DELETE,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4242,6 +4841,16 @@ impl<'a> ListFunctionRevisions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4264,6 +4873,10 @@ impl<'a> ListFunctionRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListFunctionRevisions",
+                    route: "/functions/{functionName}/revisions",
+                },
                 Method::GET,
                 &format!("/functions/{function_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4318,6 +4931,16 @@ impl<'a> ListImages<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4339,6 +4962,10 @@ impl<'a> ListImages<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListImages",
+                    route: "/images",
+                },
                 Method::GET,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4392,6 +5019,16 @@ impl<'a> CreateImage<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4413,6 +5050,10 @@ impl<'a> CreateImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateImage",
+                    route: "/images",
+                },
                 Method::POST,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4470,6 +5111,16 @@ impl<'a> CleanupImages<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4491,6 +5142,10 @@ impl<'a> CleanupImages<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CleanupImages",
+                    route: "/images",
+                },
                 Method::DELETE,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4553,6 +5208,16 @@ impl<'a> GetImage<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4576,6 +5241,10 @@ impl<'a> GetImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetImage",
+                    route: "/images/{resourceType}/{imageName}",
+                },
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4635,6 +5304,16 @@ impl<'a> DeleteImage<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4658,6 +5337,10 @@ impl<'a> DeleteImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteImage",
+                    route: "/images/{resourceType}/{imageName}",
+                },
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4719,6 +5402,16 @@ impl<'a> ListImageShares<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4742,6 +5435,10 @@ impl<'a> ListImageShares<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListImageShares",
+                    route: "/images/{resourceType}/{imageName}/share",
+                },
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4808,6 +5505,16 @@ impl<'a> ShareImage<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4831,6 +5538,10 @@ impl<'a> ShareImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ShareImage",
+                    route: "/images/{resourceType}/{imageName}/share",
+                },
                 Method::POST,
                 &format!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4902,6 +5613,16 @@ impl<'a> UnshareImage<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -4929,6 +5650,10 @@ impl<'a> UnshareImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UnshareImage",
+                    route: "/images/{resourceType}/{imageName}/share/{targetWorkspace}",
+                },
                 Method::DELETE,
                 &format!(
                     "/images/{resource_type}/{image_name}/share/{target_workspace}"
@@ -4994,6 +5719,16 @@ impl<'a> DeleteImageTag<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5018,6 +5753,10 @@ impl<'a> DeleteImageTag<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteImageTag",
+                    route: "/images/{resourceType}/{imageName}/tags/{tagName}",
+                },
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5075,6 +5814,16 @@ impl<'a> GetIntegration<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5100,6 +5849,10 @@ impl<'a> GetIntegration<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetIntegration",
+                    route: "/integrations/{integrationName}",
+                },
                 Method::GET,
                 &format!("/integrations/{integration_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5154,6 +5907,16 @@ impl<'a> ListIntegrationConnections<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5175,6 +5938,10 @@ impl<'a> ListIntegrationConnections<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListIntegrationConnections",
+                    route: "/integrations/connections",
+                },
                 Method::GET,
                 "/integrations/connections",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5255,6 +6022,16 @@ impl<'a> CreateIntegrationConnection<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5276,6 +6053,10 @@ impl<'a> CreateIntegrationConnection<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateIntegrationConnection",
+                    route: "/integrations/connections",
+                },
                 Method::POST,
                 "/integrations/connections",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5374,6 +6155,16 @@ impl<'a> GetIntegrationConnection<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5399,6 +6190,10 @@ impl<'a> GetIntegrationConnection<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetIntegrationConnection",
+                    route: "/integrations/connections/{connectionName}",
+                },
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5493,6 +6288,16 @@ impl<'a> UpdateIntegrationConnection<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5518,6 +6323,10 @@ impl<'a> UpdateIntegrationConnection<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateIntegrationConnection",
+                    route: "/integrations/connections/{connectionName}",
+                },
                 Method::PUT,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5616,6 +6425,16 @@ impl<'a> DeleteIntegrationConnection<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5641,6 +6460,10 @@ impl<'a> DeleteIntegrationConnection<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteIntegrationConnection",
+                    route: "/integrations/connections/{connectionName}",
+                },
                 Method::DELETE,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5737,6 +6560,16 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5762,6 +6595,10 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetIntegrationConnectionModelEndpointConfigurations",
+                    route: "/integrations/connections/{connectionName}/endpointConfigurations",
+                },
                 Method::GET,
                 &format!(
                     "/integrations/connections/{connection_name}/endpointConfigurations"
@@ -5820,6 +6657,16 @@ impl<'a> ListIntegrationConnectionModels<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5845,6 +6692,10 @@ impl<'a> ListIntegrationConnectionModels<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListIntegrationConnectionModels",
+                    route: "/integrations/connections/{connectionName}/models",
+                },
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}/models"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5907,6 +6758,16 @@ impl<'a> GetIntegrationConnectionModel<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -5933,6 +6794,10 @@ impl<'a> GetIntegrationConnectionModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetIntegrationConnectionModel",
+                    route: "/integrations/connections/{connectionName}/models/{modelId}",
+                },
                 Method::GET,
                 &format!(
                     "/integrations/connections/{connection_name}/models/{model_id}"
@@ -6055,6 +6920,16 @@ impl<'a> ListJobs<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -6076,6 +6951,10 @@ impl<'a> ListJobs<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListJobs",
+                    route: "/jobs",
+                },
                 Method::GET,
                 "/jobs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6165,6 +7044,16 @@ impl<'a> CreateJob<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -6186,6 +7075,10 @@ impl<'a> CreateJob<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateJob",
+                    route: "/jobs",
+                },
                 Method::POST,
                 "/jobs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6252,6 +7145,16 @@ impl<'a> GetJob<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -6274,6 +7177,10 @@ impl<'a> GetJob<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetJob",
+                    route: "/jobs/{jobId}",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6330,6 +7237,16 @@ impl<'a> UpdateJob<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -6352,6 +7269,10 @@ impl<'a> UpdateJob<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateJob",
+                    route: "/jobs/{jobId}",
+                },
                 Method::PUT,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6407,6 +7328,16 @@ impl<'a> DeleteJob<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -6429,6 +7360,10 @@ impl<'a> DeleteJob<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteJob",
+                    route: "/jobs/{jobId}",
+                },
                 Method::DELETE,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6537,6 +7472,16 @@ impl<'a> ListJobExecutions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -6559,6 +7504,10 @@ impl<'a> ListJobExecutions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListJobExecutions",
+                    route: "/jobs/{jobId}/executions",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6673,6 +7622,16 @@ impl<'a> CreateJobExecution<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -6695,6 +7654,10 @@ impl<'a> CreateJobExecution<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateJobExecution",
+                    route: "/jobs/{jobId}/executions",
+                },
                 Method::POST,
                 &format!("/jobs/{job_id}/executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6769,6 +7732,16 @@ impl<'a> GetJobExecution<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -6792,6 +7765,10 @@ impl<'a> GetJobExecution<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetJobExecution",
+                    route: "/jobs/{jobId}/executions/{executionId}",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6860,6 +7837,16 @@ impl<'a> DeleteJobExecution<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -6883,6 +7870,10 @@ impl<'a> DeleteJobExecution<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteJobExecution",
+                    route: "/jobs/{jobId}/executions/{executionId}",
+                },
                 Method::DELETE,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7002,6 +7993,16 @@ impl<'a> ListJobExecutionTasks<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7025,6 +8026,10 @@ impl<'a> ListJobExecutionTasks<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListJobExecutionTasks",
+                    route: "/jobs/{jobId}/executions/{executionId}/tasks",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}/tasks"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7147,6 +8152,16 @@ impl<'a> ListJobRevisions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7169,6 +8184,10 @@ impl<'a> ListJobRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListJobRevisions",
+                    route: "/jobs/{jobId}/revisions",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7223,6 +8242,16 @@ impl<'a> ListLocations<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7244,6 +8273,10 @@ impl<'a> ListLocations<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListLocations",
+                    route: "/locations",
+                },
                 Method::GET,
                 "/locations",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7298,6 +8331,16 @@ impl<'a> ListMcpHubDefinitions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7319,6 +8362,10 @@ impl<'a> ListMcpHubDefinitions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListMCPHubDefinitions",
+                    route: "/mcp/hub",
+                },
                 Method::GET,
                 "/mcp/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7439,6 +8486,16 @@ impl<'a> ListModels<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7460,6 +8517,10 @@ impl<'a> ListModels<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListModels",
+                    route: "/models",
+                },
                 Method::GET,
                 "/models",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7565,6 +8626,16 @@ impl<'a> CreateModel<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7586,6 +8657,10 @@ impl<'a> CreateModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateModel",
+                    route: "/models",
+                },
                 Method::POST,
                 "/models",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7664,6 +8739,16 @@ impl<'a> GetModel<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7686,6 +8771,10 @@ impl<'a> GetModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetModel",
+                    route: "/models/{modelName}",
+                },
                 Method::GET,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7756,6 +8845,16 @@ impl<'a> UpdateModel<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7778,6 +8877,10 @@ impl<'a> UpdateModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateModel",
+                    route: "/models/{modelName}",
+                },
                 Method::PUT,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7856,6 +8959,16 @@ impl<'a> DeleteModel<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7878,6 +8991,10 @@ impl<'a> DeleteModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteModel",
+                    route: "/models/{modelName}",
+                },
                 Method::DELETE,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7951,6 +9068,16 @@ impl<'a> ListModelRevisions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -7973,6 +9100,10 @@ impl<'a> ListModelRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListModelRevisions",
+                    route: "/models/{modelName}/revisions",
+                },
                 Method::GET,
                 &format!("/models/{model_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8038,6 +9169,16 @@ impl<'a> ListPendingImageShares<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8059,6 +9200,10 @@ impl<'a> ListPendingImageShares<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListPendingImageShares",
+                    route: "/pending-image-shares",
+                },
                 Method::GET,
                 "/pending-image-shares",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8127,6 +9272,16 @@ impl<'a> AcceptImageShare<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8152,6 +9307,10 @@ impl<'a> AcceptImageShare<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "AcceptImageShare",
+                    route: "/pending-image-shares/{pendingShareId}/accept",
+                },
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/accept"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8216,6 +9375,16 @@ impl<'a> DeclineImageShare<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8241,6 +9410,10 @@ impl<'a> DeclineImageShare<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeclineImageShare",
+                    route: "/pending-image-shares/{pendingShareId}/decline",
+                },
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/decline"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8353,6 +9526,16 @@ impl<'a> ListPolicies<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8374,6 +9557,10 @@ impl<'a> ListPolicies<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListPolicies",
+                    route: "/policies",
+                },
                 Method::GET,
                 "/policies",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8466,6 +9653,16 @@ impl<'a> CreatePolicy<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8487,6 +9684,10 @@ impl<'a> CreatePolicy<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreatePolicy",
+                    route: "/policies",
+                },
                 Method::POST,
                 "/policies",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8542,6 +9743,16 @@ impl<'a> GetPolicy<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8564,6 +9775,10 @@ impl<'a> GetPolicy<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetPolicy",
+                    route: "/policies/{policyName}",
+                },
                 Method::GET,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8623,6 +9838,16 @@ impl<'a> UpdatePolicy<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8645,6 +9870,10 @@ impl<'a> UpdatePolicy<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdatePolicy",
+                    route: "/policies/{policyName}",
+                },
                 Method::PUT,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8700,6 +9929,16 @@ impl<'a> DeletePolicy<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8722,6 +9961,10 @@ impl<'a> DeletePolicy<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeletePolicy",
+                    route: "/policies/{policyName}",
+                },
                 Method::DELETE,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8775,6 +10018,16 @@ impl<'a> GetPolicyUsages<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8797,6 +10050,10 @@ impl<'a> GetPolicyUsages<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetPolicyUsages",
+                    route: "/policies/{policyName}/usages",
+                },
                 Method::GET,
                 &format!("/policies/{policy_name}/usages"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8862,6 +10119,16 @@ impl<'a> ListPublicIps<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8883,6 +10150,10 @@ impl<'a> ListPublicIps<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListPublicIps",
+                    route: "/publicIps",
+                },
                 Method::GET,
                 "/publicIps",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8935,6 +10206,16 @@ impl<'a> ListSandboxHubDefinitions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -8956,6 +10237,10 @@ impl<'a> ListSandboxHubDefinitions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxHubDefinitions",
+                    route: "/sandbox/hub",
+                },
                 Method::GET,
                 "/sandbox/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9098,6 +10383,16 @@ impl<'a> ListSandboxes<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -9119,6 +10414,10 @@ impl<'a> ListSandboxes<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxes",
+                    route: "/sandboxes",
+                },
                 Method::GET,
                 "/sandboxes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9247,6 +10546,16 @@ impl<'a> CreateSandbox<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -9268,6 +10577,10 @@ impl<'a> CreateSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandbox",
+                    route: "/sandboxes",
+                },
                 Method::POST,
                 "/sandboxes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9363,6 +10676,16 @@ impl<'a> GetSandbox<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -9385,6 +10708,10 @@ impl<'a> GetSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetSandbox",
+                    route: "/sandboxes/{sandboxName}",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9460,6 +10787,16 @@ impl<'a> UpdateSandbox<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -9482,6 +10819,10 @@ impl<'a> UpdateSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateSandbox",
+                    route: "/sandboxes/{sandboxName}",
+                },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9565,6 +10906,16 @@ impl<'a> DeleteSandbox<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -9587,6 +10938,10 @@ impl<'a> DeleteSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandbox",
+                    route: "/sandboxes/{sandboxName}",
+                },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9668,6 +11023,16 @@ impl<'a> ForkSandbox<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -9690,6 +11055,10 @@ impl<'a> ForkSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ForkSandbox",
+                    route: "/sandboxes/{sandboxName}/fork",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/fork"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9765,6 +11134,16 @@ impl<'a> ListSandboxPreviews<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -9787,6 +11166,10 @@ impl<'a> ListSandboxPreviews<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxPreviews",
+                    route: "/sandboxes/{sandboxName}/previews",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9860,6 +11243,16 @@ impl<'a> CreateSandboxPreview<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -9882,6 +11275,10 @@ impl<'a> CreateSandboxPreview<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandboxPreview",
+                    route: "/sandboxes/{sandboxName}/previews",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9947,6 +11344,16 @@ impl<'a> GetSandboxPreview<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -9970,6 +11377,10 @@ impl<'a> GetSandboxPreview<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetSandboxPreview",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10035,6 +11446,16 @@ impl<'a> UpdateSandboxPreview<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -10058,6 +11479,10 @@ impl<'a> UpdateSandboxPreview<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateSandboxPreview",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}",
+                },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10122,6 +11547,16 @@ impl<'a> DeleteSandboxPreview<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -10145,6 +11580,10 @@ impl<'a> DeleteSandboxPreview<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandboxPreview",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}",
+                },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10207,6 +11646,16 @@ impl<'a> ListSandboxPreviewTokens<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -10230,6 +11679,10 @@ impl<'a> ListSandboxPreviewTokens<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxPreviewTokens",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10295,6 +11748,16 @@ impl<'a> CreateSandboxPreviewToken<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -10318,6 +11781,10 @@ impl<'a> CreateSandboxPreviewToken<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandboxPreviewToken",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10385,6 +11852,16 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -10409,6 +11886,10 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandboxPreviewToken",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}",
+                },
                 Method::DELETE,
                 &format!(
                     "/sandboxes/{sandbox_name}/previews/{preview_name}/tokens/{token_name}"
@@ -10511,6 +11992,16 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -10533,6 +12024,10 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxScheduleExecutions",
+                    route: "/sandboxes/{sandboxName}/schedule-executions",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedule-executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10690,6 +12185,16 @@ impl<'a> ListSandboxSchedules<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -10712,6 +12217,10 @@ impl<'a> ListSandboxSchedules<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxSchedules",
+                    route: "/sandboxes/{sandboxName}/schedules",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10821,6 +12330,16 @@ impl<'a> CreateSandboxSchedule<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -10843,6 +12362,10 @@ impl<'a> CreateSandboxSchedule<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandboxSchedule",
+                    route: "/sandboxes/{sandboxName}/schedules",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10907,6 +12430,16 @@ impl<'a> GetSandboxSchedule<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -10930,6 +12463,10 @@ impl<'a> GetSandboxSchedule<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetSandboxSchedule",
+                    route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10995,6 +12532,16 @@ impl<'a> UpdateSandboxSchedule<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11018,6 +12565,10 @@ impl<'a> UpdateSandboxSchedule<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateSandboxSchedule",
+                    route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
+                },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11082,6 +12633,16 @@ impl<'a> DeleteSandboxSchedule<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11105,6 +12666,10 @@ impl<'a> DeleteSandboxSchedule<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandboxSchedule",
+                    route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
+                },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11161,6 +12726,16 @@ impl<'a> ListSandboxSnapshots<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11183,6 +12758,10 @@ impl<'a> ListSandboxSnapshots<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxSnapshots",
+                    route: "/sandboxes/{sandboxName}/snapshots",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11251,6 +12830,16 @@ impl<'a> CreateSandboxSnapshot<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11273,6 +12862,10 @@ impl<'a> CreateSandboxSnapshot<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandboxSnapshot",
+                    route: "/sandboxes/{sandboxName}/snapshots",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11351,6 +12944,16 @@ impl<'a> DeleteSandboxSnapshot<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11374,6 +12977,10 @@ impl<'a> DeleteSandboxSnapshot<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandboxSnapshot",
+                    route: "/sandboxes/{sandboxName}/snapshots/{snapshotId}",
+                },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11441,6 +13048,16 @@ impl<'a> GetSandboxByExternalId<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11463,6 +13080,10 @@ impl<'a> GetSandboxByExternalId<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetSandboxByExternalId",
+                    route: "/sandboxes/by-external-id/{externalId}",
+                },
                 Method::GET,
                 &format!("/sandboxes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11549,6 +13170,16 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11570,6 +13201,10 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetWorkspaceServiceAccounts",
+                    route: "/service_accounts",
+                },
                 Method::GET,
                 "/service_accounts",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11629,6 +13264,16 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11650,6 +13295,10 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateWorkspaceServiceAccount",
+                    route: "/service_accounts",
+                },
                 Method::POST,
                 "/service_accounts",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11714,6 +13363,16 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11736,6 +13395,10 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateWorkspaceServiceAccount",
+                    route: "/service_accounts/{clientId}",
+                },
                 Method::PUT,
                 &format!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11794,6 +13457,16 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11816,6 +13489,10 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteWorkspaceServiceAccount",
+                    route: "/service_accounts/{clientId}",
+                },
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11872,6 +13549,16 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11894,6 +13581,10 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListApiKeysForServiceAccount",
+                    route: "/service_accounts/{clientId}/api_keys",
+                },
                 Method::GET,
                 &format!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11956,6 +13647,16 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -11978,6 +13679,10 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateApiKeyForServiceAccount",
+                    route: "/service_accounts/{clientId}/api_keys",
+                },
                 Method::POST,
                 &format!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12042,6 +13747,16 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12065,6 +13780,10 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteApiKeyForServiceAccount",
+                    route: "/service_accounts/{clientId}/api_keys/{apiKeyId}",
+                },
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12119,6 +13838,16 @@ impl<'a> ListTemplates<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12140,6 +13869,10 @@ impl<'a> ListTemplates<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListTemplates",
+                    route: "/templates",
+                },
                 Method::GET,
                 "/templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12196,6 +13929,16 @@ impl<'a> GetTemplate<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12218,6 +13961,10 @@ impl<'a> GetTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetTemplate",
+                    route: "/templates/{templateName}",
+                },
                 Method::GET,
                 &format!("/templates/{template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12269,6 +14016,16 @@ impl<'a> ListWorkspaceUsers<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12290,6 +14047,10 @@ impl<'a> ListWorkspaceUsers<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListWorkspaceUsers",
+                    route: "/users",
+                },
                 Method::GET,
                 "/users",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12346,6 +14107,16 @@ impl<'a> InviteWorkspaceUser<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12367,6 +14138,10 @@ impl<'a> InviteWorkspaceUser<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "InviteWorkspaceUser",
+                    route: "/users",
+                },
                 Method::POST,
                 "/users",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12442,6 +14217,16 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12464,6 +14249,10 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateWorkspaceUserRole",
+                    route: "/users/{subOrEmail}",
+                },
                 Method::PUT,
                 &format!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12534,6 +14323,16 @@ impl<'a> RemoveWorkspaceUser<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12556,6 +14355,10 @@ impl<'a> RemoveWorkspaceUser<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "RemoveWorkspaceUser",
+                    route: "/users/{subOrEmail}",
+                },
                 Method::DELETE,
                 &format!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12612,6 +14415,16 @@ impl<'a> ListVolumeTemplates<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12633,6 +14446,10 @@ impl<'a> ListVolumeTemplates<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListVolumeTemplates",
+                    route: "/volume_templates",
+                },
                 Method::GET,
                 "/volume_templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12711,6 +14528,16 @@ impl<'a> CreateVolumeTemplate<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12732,6 +14559,10 @@ impl<'a> CreateVolumeTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateVolumeTemplate",
+                    route: "/volume_templates",
+                },
                 Method::POST,
                 "/volume_templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12792,6 +14623,16 @@ impl<'a> GetVolumeTemplate<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12817,6 +14658,10 @@ impl<'a> GetVolumeTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetVolumeTemplate",
+                    route: "/volume_templates/{volumeTemplateName}",
+                },
                 Method::GET,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12901,6 +14746,16 @@ impl<'a> UpdateVolumeTemplate<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -12926,6 +14781,10 @@ impl<'a> UpdateVolumeTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateVolumeTemplate",
+                    route: "/volume_templates/{volumeTemplateName}",
+                },
                 Method::PUT,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12986,6 +14845,16 @@ impl<'a> DeleteVolumeTemplate<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13011,6 +14880,10 @@ impl<'a> DeleteVolumeTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteVolumeTemplate",
+                    route: "/volume_templates/{volumeTemplateName}",
+                },
                 Method::DELETE,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13073,6 +14946,16 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13099,6 +14982,10 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteVolumeTemplateVersion",
+                    route: "/volume_templates/{volumeTemplateName}/versions/{versionName}",
+                },
                 Method::DELETE,
                 &format!(
                     "/volume_templates/{volume_template_name}/versions/{version_name}"
@@ -13248,6 +15135,16 @@ impl<'a> ListVolumes<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13269,6 +15166,10 @@ impl<'a> ListVolumes<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListVolumes",
+                    route: "/volumes",
+                },
                 Method::GET,
                 "/volumes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13380,6 +15281,16 @@ impl<'a> CreateVolume<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13401,6 +15312,10 @@ impl<'a> CreateVolume<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateVolume",
+                    route: "/volumes",
+                },
                 Method::POST,
                 "/volumes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13481,6 +15396,16 @@ impl<'a> GetVolume<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13503,6 +15428,10 @@ impl<'a> GetVolume<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetVolume",
+                    route: "/volumes/{volumeName}",
+                },
                 Method::GET,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13573,6 +15502,16 @@ impl<'a> UpdateVolume<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13595,6 +15534,10 @@ impl<'a> UpdateVolume<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateVolume",
+                    route: "/volumes/{volumeName}",
+                },
                 Method::PUT,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13650,6 +15593,16 @@ impl<'a> DeleteVolume<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13672,6 +15625,10 @@ impl<'a> DeleteVolume<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteVolume",
+                    route: "/volumes/{volumeName}",
+                },
                 Method::DELETE,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13748,6 +15705,16 @@ impl<'a> GetVolumeByExternalId<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13770,6 +15737,10 @@ impl<'a> GetVolumeByExternalId<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetVolumeByExternalId",
+                    route: "/volumes/by-external-id/{externalId}",
+                },
                 Method::GET,
                 &format!("/volumes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13854,6 +15825,16 @@ impl<'a> ListVpCs<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13875,6 +15856,10 @@ impl<'a> ListVpCs<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListVPCs",
+                    route: "/vpcs",
+                },
                 Method::GET,
                 "/vpcs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13928,6 +15913,16 @@ impl<'a> CreateVpc<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -13949,6 +15944,10 @@ impl<'a> CreateVpc<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateVPC",
+                    route: "/vpcs",
+                },
                 Method::POST,
                 "/vpcs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14004,6 +16003,16 @@ impl<'a> GetVpc<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14026,6 +16035,10 @@ impl<'a> GetVpc<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetVPC",
+                    route: "/vpcs/{vpcName}",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14079,6 +16092,16 @@ impl<'a> DeleteVpc<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14101,6 +16124,10 @@ impl<'a> DeleteVpc<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteVPC",
+                    route: "/vpcs/{vpcName}",
+                },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14154,6 +16181,16 @@ impl<'a> ListEgressGateways<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14176,6 +16213,10 @@ impl<'a> ListEgressGateways<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListEgressGateways",
+                    route: "/vpcs/{vpcName}/egressgateways",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14238,6 +16279,16 @@ impl<'a> CreateEgressGateway<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14260,6 +16311,10 @@ impl<'a> CreateEgressGateway<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateEgressGateway",
+                    route: "/vpcs/{vpcName}/egressgateways",
+                },
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14324,6 +16379,16 @@ impl<'a> GetEgressGateway<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14347,6 +16412,10 @@ impl<'a> GetEgressGateway<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetEgressGateway",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14409,6 +16478,16 @@ impl<'a> DeleteEgressGateway<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14432,6 +16511,10 @@ impl<'a> DeleteEgressGateway<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteEgressGateway",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
+                },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14494,6 +16577,16 @@ impl<'a> ListEgressIPs<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14517,6 +16610,10 @@ impl<'a> ListEgressIPs<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListEgressIPs",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14582,6 +16679,16 @@ impl<'a> CreateEgressIp<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14605,6 +16712,10 @@ impl<'a> CreateEgressIp<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateEgressIP",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
+                },
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14669,6 +16780,16 @@ impl<'a> GetEgressIp<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14693,6 +16814,10 @@ impl<'a> GetEgressIp<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetEgressIP",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14755,6 +16880,16 @@ impl<'a> DeleteEgressIp<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14779,6 +16914,10 @@ impl<'a> DeleteEgressIp<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteEgressIP",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
+                },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14830,6 +16969,16 @@ impl<'a> ListWorkspaces<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14851,6 +17000,10 @@ impl<'a> ListWorkspaces<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListWorkspaces",
+                    route: "/workspaces",
+                },
                 Method::GET,
                 "/workspaces",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14921,6 +17074,16 @@ impl<'a> CreateWorkspace<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -14942,6 +17105,10 @@ impl<'a> CreateWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateWorkspace",
+                    route: "/workspaces",
+                },
                 Method::POST,
                 "/workspaces",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -15043,6 +17210,16 @@ impl<'a> GetWorkspace<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -15068,6 +17245,10 @@ impl<'a> GetWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetWorkspace",
+                    route: "/workspaces/{workspaceName}",
+                },
                 Method::GET,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -15148,6 +17329,16 @@ impl<'a> UpdateWorkspace<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -15173,6 +17364,10 @@ impl<'a> UpdateWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateWorkspace",
+                    route: "/workspaces/{workspaceName}",
+                },
                 Method::PUT,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -15263,6 +17458,16 @@ impl<'a> DeleteWorkspace<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -15288,6 +17493,10 @@ impl<'a> DeleteWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteWorkspace",
+                    route: "/workspaces/{workspaceName}",
+                },
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -15370,6 +17579,16 @@ impl<'a> LeaveWorkspace<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -15395,6 +17614,10 @@ impl<'a> LeaveWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "LeaveWorkspace",
+                    route: "/workspaces/{workspaceName}/leave",
+                },
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}/leave"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -15466,6 +17689,16 @@ impl<'a> CheckWorkspaceAvailability<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -15487,6 +17720,10 @@ impl<'a> CheckWorkspaceAvailability<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CheckWorkspaceAvailability",
+                    route: "/workspaces/availability",
+                },
                 Method::POST,
                 "/workspaces/availability",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],

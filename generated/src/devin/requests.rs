@@ -40,6 +40,16 @@ impl<'a> RevokeServiceUserApiKey<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -66,6 +76,10 @@ impl<'a> RevokeServiceUserApiKey<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "handle_revoke_service_user_api_key_v3beta1_enterprise_service_users__service_user_id__api_keys__api_key_id__delete",
+                    route: "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}",
+                },
                 Method::DELETE,
                 &format!(
                     "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}"

@@ -33,6 +33,16 @@ impl<'a> SendMessage<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -50,7 +60,18 @@ impl<'a> SendMessage<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/messages", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "sendMessage",
+                    route: "/messages",
+                },
+                Method::POST,
+                "/messages",
+                &[],
+            )?;
         let body = &self.body;
         request
             .form(
@@ -127,6 +148,16 @@ impl<'a> UploadFile<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -148,7 +179,15 @@ impl<'a> UploadFile<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::PUT, &format!("/files/{name}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "uploadFile",
+                    route: "/files/{name}",
+                },
+                Method::PUT,
+                &format!("/files/{name}"),
+                &[],
+            )?;
         let body = &self.body;
         request.raw("application/octet-stream", body)?;
         Ok(request)
@@ -207,6 +246,16 @@ impl<'a> AddNote<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -224,7 +273,18 @@ impl<'a> AddNote<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/notes", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "addNote",
+                    route: "/notes",
+                },
+                Method::POST,
+                "/notes",
+                &[],
+            )?;
         if let Some(body) = &self.body {
             request.raw("text/plain", body)?;
         }
@@ -284,6 +344,16 @@ impl<'a> UploadAvatar<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -301,7 +371,18 @@ impl<'a> UploadAvatar<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/avatars", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "uploadAvatar",
+                    route: "/avatars",
+                },
+                Method::POST,
+                "/avatars",
+                &[],
+            )?;
         if let Some(body) = &self.body {
             let mut form = runtime::Multipart::new();
             form.file("file", body.file.as_deref());

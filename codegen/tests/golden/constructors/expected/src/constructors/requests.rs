@@ -33,6 +33,16 @@ impl<'a> CreatePet<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -50,7 +60,18 @@ impl<'a> CreatePet<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/pets", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createPet",
+                    route: "/pets",
+                },
+                Method::POST,
+                "/pets",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)
@@ -102,6 +123,16 @@ impl<'a> CreateSandbox<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -119,7 +150,18 @@ impl<'a> CreateSandbox<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/sandboxes", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createSandbox",
+                    route: "/sandboxes",
+                },
+                Method::POST,
+                "/sandboxes",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)
@@ -171,6 +213,16 @@ impl<'a> PutRule<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -188,7 +240,18 @@ impl<'a> PutRule<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::PUT, "/rules", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "putRule",
+                    route: "/rules",
+                },
+                Method::PUT,
+                "/rules",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

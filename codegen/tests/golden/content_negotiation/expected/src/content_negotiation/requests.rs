@@ -33,6 +33,16 @@ impl<'a> GetReport<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -54,7 +64,15 @@ impl<'a> GetReport<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/reports/{id}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "getReport",
+                    route: "/reports/{id}",
+                },
+                Method::GET,
+                &format!("/reports/{id}"),
+                &[],
+            )?;
         request.header("accept", "application/json, text/csv")?;
         Ok(request)
     }
@@ -115,6 +133,16 @@ impl<'a> GetStatus<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -132,7 +160,18 @@ impl<'a> GetStatus<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/status", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "getStatus",
+                    route: "/status",
+                },
+                Method::GET,
+                "/status",
+                &[],
+            )?;
         request.header("accept", "application/vnd.acme.status+json; charset=utf-8")?;
         Ok(request)
     }
@@ -186,6 +225,16 @@ impl<'a> DownloadExport<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -207,7 +256,15 @@ impl<'a> DownloadExport<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/exports/{id}/download"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "downloadExport",
+                    route: "/exports/{id}/download",
+                },
+                Method::GET,
+                &format!("/exports/{id}/download"),
+                &[],
+            )?;
         request.keep_redirects();
         Ok(request)
     }

@@ -54,6 +54,16 @@ impl<'a> ListConversations<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -74,7 +84,15 @@ impl<'a> ListConversations<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, "/conversations", &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "listConversations",
+                    route: "/conversations",
+                },
+                Method::GET,
+                "/conversations",
+                &[],
+            )?;
         if let Some(value) = &self.metadata {
             let text = ::serde_json::to_string(value)
                 .map_err(|e| runtime::InvalidRequest(

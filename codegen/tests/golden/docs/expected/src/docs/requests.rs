@@ -31,6 +31,16 @@ impl<'a> ListItems<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -48,7 +58,18 @@ impl<'a> ListItems<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/items", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listItems",
+                    route: "/items",
+                },
+                Method::GET,
+                "/items",
+                &[],
+            )?;
         Ok(request)
     }
 

@@ -35,6 +35,16 @@ impl<'a> RevokeApiKey<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -58,6 +68,10 @@ impl<'a> RevokeApiKey<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "handle_revoke_api_key_v1_users__user_id__api_keys__api_key_id__delete",
+                    route: "/v1/users/{user_id}/api-keys/{api_key_id}",
+                },
                 Method::DELETE,
                 &format!("/v1/users/{user_id}/api-keys/{api_key_id}"),
                 &[],
@@ -118,6 +132,16 @@ impl<'a> ReadFlows<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -138,7 +162,15 @@ impl<'a> ReadFlows<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::POST, "/flows/filter", &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "read_flows_flows_filter_post",
+                    route: "/flows/filter",
+                },
+                Method::POST,
+                "/flows/filter",
+                &[],
+            )?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -191,6 +223,16 @@ impl<'a> ListKeysForAccount<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -212,7 +254,15 @@ impl<'a> ListKeysForAccount<'a> {
         let request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/accounts/{client_id}/keys"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "ListKeysForAccount",
+                    route: "/accounts/{clientId}/keys",
+                },
+                Method::GET,
+                &format!("/accounts/{client_id}/keys"),
+                &[],
+            )?;
         Ok(request)
     }
 

@@ -33,6 +33,16 @@ impl<'a> CreateCharge<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -50,7 +60,18 @@ impl<'a> CreateCharge<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/v1/charges", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createCharge",
+                    route: "/v1/charges",
+                },
+                Method::POST,
+                "/v1/charges",
+                &[],
+            )?;
         let body = &self.body;
         request
             .form(
@@ -135,6 +156,16 @@ impl<'a> CreateUpload<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -152,7 +183,18 @@ impl<'a> CreateUpload<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/v1/uploads", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createUpload",
+                    route: "/v1/uploads",
+                },
+                Method::POST,
+                "/v1/uploads",
+                &[],
+            )?;
         let body = &self.body;
         let mut form = runtime::Multipart::new();
         form.file("file", Some(&body.file));

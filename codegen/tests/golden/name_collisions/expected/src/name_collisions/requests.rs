@@ -31,6 +31,16 @@ impl<'a> ListPets<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -48,7 +58,18 @@ impl<'a> ListPets<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/pets", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "list_pets",
+                    route: "/pets",
+                },
+                Method::GET,
+                "/pets",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -99,6 +120,16 @@ impl<'a> ListPetsPost<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -116,7 +147,18 @@ impl<'a> ListPetsPost<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::POST, "/pets", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listPets",
+                    route: "/pets",
+                },
+                Method::POST,
+                "/pets",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -195,6 +237,16 @@ impl<'a> ListClientPets<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -216,7 +268,15 @@ impl<'a> ListClientPets<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/clients/{client_2}/pets"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "list_client_pets",
+                    route: "/clients/{client}/pets",
+                },
+                Method::GET,
+                &format!("/clients/{client_2}/pets"),
+                &[],
+            )?;
         request.query("call", &self.call_2)?;
         request.query("send", &self.send_2)?;
         request.query("types", &self.types)?;

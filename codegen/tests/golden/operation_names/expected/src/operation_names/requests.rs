@@ -31,6 +31,16 @@ impl<'a> Get<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -48,7 +58,18 @@ impl<'a> Get<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/a", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "get",
+                    route: "/a",
+                },
+                Method::GET,
+                "/a",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -101,6 +122,16 @@ impl<'a> GetError<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -118,7 +149,18 @@ impl<'a> GetError<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/b", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "get_error",
+                    route: "/b",
+                },
+                Method::GET,
+                "/b",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -175,6 +217,16 @@ impl<'a> Error2<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -192,7 +244,18 @@ impl<'a> Error2<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/c", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "error",
+                    route: "/c",
+                },
+                Method::GET,
+                "/c",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -245,6 +308,16 @@ impl<'a> BuilderGet<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -265,7 +338,15 @@ impl<'a> BuilderGet<'a> {
         let request = self
             .client
             .runtime
-            .request(Method::GET, "/d", &[&[scheme::TIMEOUT]])?;
+            .request(
+                &runtime::Operation {
+                    id: "builder",
+                    route: "/d",
+                },
+                Method::GET,
+                "/d",
+                &[&[scheme::TIMEOUT]],
+            )?;
         Ok(request)
     }
 

@@ -49,6 +49,16 @@ impl<'a> ListAgents<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -66,7 +76,18 @@ impl<'a> ListAgents<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/agents", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listAgents",
+                    route: "/agents",
+                },
+                Method::GET,
+                "/agents",
+                &[],
+            )?;
         request.query("cursor", &self.cursor)?;
         request.query("limit", &self.limit)?;
         Ok(request)
@@ -160,6 +181,16 @@ impl<'a> ProjectList<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -177,7 +208,18 @@ impl<'a> ProjectList<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/projects", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "project_list",
+                    route: "/projects",
+                },
+                Method::GET,
+                "/projects",
+                &[],
+            )?;
         request.query("page_token", &self.page_token)?;
         Ok(request)
     }
@@ -262,6 +304,16 @@ impl<'a> ListCharges<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -279,7 +331,18 @@ impl<'a> ListCharges<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/charges", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listCharges",
+                    route: "/charges",
+                },
+                Method::GET,
+                "/charges",
+                &[],
+            )?;
         request.query("starting_after", &self.starting_after)?;
         Ok(request)
     }
@@ -368,6 +431,16 @@ impl<'a> ListFiles<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -385,7 +458,18 @@ impl<'a> ListFiles<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/files", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listFiles",
+                    route: "/files",
+                },
+                Method::GET,
+                "/files",
+                &[],
+            )?;
         request.query("after", &self.after)?;
         Ok(request)
     }
@@ -475,6 +559,16 @@ impl<'a> ListMessages<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -493,9 +587,31 @@ impl<'a> ListMessages<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         if let Some(url) = &self.next_url {
-            return self.client.runtime.request_url(Method::GET, url, &[]);
+            return self
+                .client
+                .runtime
+                .request_url(
+                    &runtime::Operation {
+                        id: "listMessages",
+                        route: "/messages",
+                    },
+                    Method::GET,
+                    url,
+                    &[],
+                );
         }
-        let mut request = self.client.runtime.request(Method::GET, "/messages", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listMessages",
+                    route: "/messages",
+                },
+                Method::GET,
+                "/messages",
+                &[],
+            )?;
         request.query("PageSize", &self.page_size)?;
         Ok(request)
     }
@@ -605,6 +721,16 @@ impl<'a> ListEvents<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -623,9 +749,31 @@ impl<'a> ListEvents<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         if let Some(url) = &self.next_url {
-            return self.client.runtime.request_url(Method::GET, url, &[]);
+            return self
+                .client
+                .runtime
+                .request_url(
+                    &runtime::Operation {
+                        id: "listEvents",
+                        route: "/events",
+                    },
+                    Method::GET,
+                    url,
+                    &[],
+                );
         }
-        let mut request = self.client.runtime.request(Method::GET, "/events", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listEvents",
+                    route: "/events",
+                },
+                Method::GET,
+                "/events",
+                &[],
+            )?;
         request.query("per_page", &self.per_page)?;
         request.query("next_url", &self.next_url_2)?;
         Ok(request)
@@ -707,6 +855,16 @@ impl<'a> ListRecords<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -724,7 +882,18 @@ impl<'a> ListRecords<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/records", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listRecords",
+                    route: "/records",
+                },
+                Method::GET,
+                "/records",
+                &[],
+            )?;
         request.query("token", &self.token)?;
         Ok(request)
     }

@@ -107,6 +107,16 @@ impl<'a> Search<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -128,7 +138,15 @@ impl<'a> Search<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::POST, &format!("/search/{index}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "search",
+                    route: "/search/{index}",
+                },
+                Method::POST,
+                &format!("/search/{index}"),
+                &[],
+            )?;
         request.query("q", &self.q)?;
         request.query("limit", &self.limit)?;
         request.query("tags", &self.tags)?;

@@ -33,6 +33,16 @@ impl<'a> GetThing<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -54,7 +64,15 @@ impl<'a> GetThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/things/{id}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "getThing",
+                    route: "/things/{id}",
+                },
+                Method::GET,
+                &format!("/things/{id}"),
+                &[],
+            )?;
         request.header("accept", "application/json, text/plain")?;
         Ok(request)
     }
@@ -115,6 +133,16 @@ impl<'a> DeleteThing<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -136,7 +164,15 @@ impl<'a> DeleteThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::DELETE, &format!("/things/{id}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "deleteThing",
+                    route: "/things/{id}",
+                },
+                Method::DELETE,
+                &format!("/things/{id}"),
+                &[],
+            )?;
         request.header("accept", "application/problem+json")?;
         Ok(request)
     }
@@ -187,6 +223,16 @@ impl<'a> GetRawThing<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -208,7 +254,15 @@ impl<'a> GetRawThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/things/{id}/raw"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "getRawThing",
+                    route: "/things/{id}/raw",
+                },
+                Method::GET,
+                &format!("/things/{id}/raw"),
+                &[],
+            )?;
         request.header("accept", "application/octet-stream")?;
         Ok(request)
     }

@@ -31,6 +31,16 @@ impl<'a> GetOpen<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -48,7 +58,18 @@ impl<'a> GetOpen<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/open", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "getOpen",
+                    route: "/open",
+                },
+                Method::GET,
+                "/open",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -96,6 +117,16 @@ impl<'a> DoAdmin<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -117,6 +148,10 @@ impl<'a> DoAdmin<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "doAdmin",
+                    route: "/admin",
+                },
                 Method::POST,
                 "/admin",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -168,6 +203,16 @@ impl<'a> NeedsBoth<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -188,7 +233,15 @@ impl<'a> NeedsBoth<'a> {
         let request = self
             .client
             .runtime
-            .request(Method::GET, "/both", &[&[scheme::OAUTH2, scheme::BASIC], &[]])?;
+            .request(
+                &runtime::Operation {
+                    id: "needsBoth",
+                    route: "/both",
+                },
+                Method::GET,
+                "/both",
+                &[&[scheme::OAUTH2, scheme::BASIC], &[]],
+            )?;
         Ok(request)
     }
 

@@ -33,6 +33,16 @@ impl<'a> CreateChat<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -50,7 +60,18 @@ impl<'a> CreateChat<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/chat", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createChat",
+                    route: "/chat",
+                },
+                Method::POST,
+                "/chat",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         request.header("accept", "application/json, text/event-stream")?;
@@ -159,6 +180,16 @@ impl<'a> CreateCompletion<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -179,7 +210,15 @@ impl<'a> CreateCompletion<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::POST, "/completions", &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "createCompletion",
+                    route: "/completions",
+                },
+                Method::POST,
+                "/completions",
+                &[],
+            )?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -275,6 +314,16 @@ impl<'a> WatchJob<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -296,7 +345,15 @@ impl<'a> WatchJob<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/jobs/{id}/events"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "watchJob",
+                    route: "/jobs/{id}/events",
+                },
+                Method::GET,
+                &format!("/jobs/{id}/events"),
+                &[],
+            )?;
         request.header("accept", "text/event-stream")?;
         Ok(request)
     }
@@ -345,6 +402,16 @@ impl<'a> TailLogs<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -362,7 +429,18 @@ impl<'a> TailLogs<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/logs", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "tailLogs",
+                    route: "/logs",
+                },
+                Method::GET,
+                "/logs",
+                &[],
+            )?;
         request.header("accept", "text/event-stream")?;
         Ok(request)
     }
@@ -413,6 +491,16 @@ impl<'a> DownloadFile<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -434,7 +522,15 @@ impl<'a> DownloadFile<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/files/{id}/content"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "downloadFile",
+                    route: "/files/{id}/content",
+                },
+                Method::GET,
+                &format!("/files/{id}/content"),
+                &[],
+            )?;
         request.header("accept", "application/octet-stream")?;
         Ok(request)
     }

@@ -51,6 +51,16 @@ impl<'a> GetEvent<'a> {
         self
     }
 
+    /// Sets the time each attempt of this call may take, replacing the client's.
+    #[inline]
+    pub fn attempt_timeout(
+        mut self,
+        timeout: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.call.attempt_timeout(timeout.into());
+        self
+    }
+
     /// Sets when this call is sent again after a failure, replacing the client's policy.
     #[inline]
     pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
@@ -72,7 +82,15 @@ impl<'a> GetEvent<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/events/{id}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "getEvent",
+                    route: "/events/{id}",
+                },
+                Method::GET,
+                &format!("/events/{id}"),
+                &[],
+            )?;
         request.query("since", &self.since)?;
         request.query("day", &self.day)?;
         Ok(request)
