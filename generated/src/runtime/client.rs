@@ -54,6 +54,21 @@ pub struct BaseUrl;
 #[derive(Debug, Clone, Copy)]
 pub struct NoBaseUrl;
 
+/// A `reqwest` client builder ready for the crate's TLS backend: start from it to bring your own
+/// HTTP client ([`ClientBuilder::http_client`]).
+///
+/// With the `rustls-ring` backend (the default) and not `rustls-aws-lc`, reqwest takes the
+/// process's default rustls crypto provider; this installs ring as that default, unless the
+/// application installed one first (which then stays).
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
+    {
+        // An error means a provider is installed already: the application's choice is kept.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
+}
+
 /// A header value from a typed setting: scalars as their text, lists comma-separated.
 pub fn header_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
     super::encode::scalar_texts("header", value).map(|texts| texts.join(",")).unwrap_or_default()
@@ -226,7 +241,7 @@ impl ClientBuilder {
         let http_from_caller = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => http_client_builder()
                 .user_agent(USER_AGENT)
                 .connect_timeout(self.connect_timeout)
                 .build()
@@ -322,7 +337,7 @@ impl Shared {
             return &self.http;
         }
         self.http_without_redirects.get_or_init(|| {
-            reqwest::Client::builder()
+            http_client_builder()
                 .user_agent(USER_AGENT)
                 .connect_timeout(self.connect_timeout)
                 .redirect(reqwest::redirect::Policy::none())
@@ -571,13 +586,43 @@ impl Client {
     /// reads as much of the answer as its caller wants.
     ///
     /// The answer comes with a [`RetryStopped`] when a retry was due but its wait would have
-    /// passed the call's timeout.
+    /// passed the call's timeout. With the `tracing` feature, the call runs in its span.
     async fn execute<'s, R, E, Fut>(
+        &'s self,
+        request: Request,
+        call: &CallOptions,
+        accept: Option<&'static str>,
+        attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
+    ) -> Result<(R, Option<RetryStopped>), Error<E>>
+    where
+        R: Answer,
+        Fut: Future<Output = Result<R, Failed>>,
+    {
+        let mut attempts = 0;
+        #[cfg(feature = "tracing")]
+        {
+            let span = super::trace::call_span(request.operation, request.inner.method(), &self.shared.base);
+            let sending = self.attempts(request, call, accept, attempt, &mut attempts);
+            let result = tracing::Instrument::instrument(sending, span.clone()).await;
+            let (status, error) = match &result {
+                Ok((answer, stopped)) => (Some(answer.status()), stopped.map(|_| "retry_past_deadline")),
+                Err(error) => (error.status(), Some(super::trace::error_type(error))),
+            };
+            super::trace::call_ended(&span, attempts, status, error);
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.attempts(request, call, accept, attempt, &mut attempts).await
+    }
+
+    /// The body of [`Client::execute`]; `attempts` counts the attempts made.
+    async fn attempts<'s, R, E, Fut>(
         &'s self,
         mut request: Request,
         call: &CallOptions,
         accept: Option<&'static str>,
         attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
+        attempts: &mut u32,
     ) -> Result<(R, Option<RetryStopped>), Error<E>>
     where
         R: Answer,
@@ -632,12 +677,18 @@ impl Client {
                 hook.before_attempt(&context, &mut sent);
             }
             let attempt_started = Instant::now();
+            *attempts += 1;
             let outcome = attempt(http, sent, time_limit).await;
             context.elapsed = started.elapsed();
             context.attempt_elapsed = attempt_started.elapsed();
             if !self.shared.hooks.is_empty() {
                 self.after_attempt(&context, &outcome);
             }
+            #[cfg(feature = "tracing")]
+            super::trace::attempt_ended(context.number, context.attempt_elapsed, match &outcome {
+                Ok(answer) => Ok(answer.status()),
+                Err(failed) => Err(failed.outcome()),
+            });
             let wait = match &outcome {
                 Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
                     policy.delay(retry, Some(response.headers()))
@@ -652,6 +703,8 @@ impl Client {
                         && Instant::now() + wait >= deadline
                     {
                         let stopped = RetryStopped { wait, timeout };
+                        #[cfg(feature = "tracing")]
+                        super::trace::retry_past_deadline(context.number, wait, timeout);
                         return match outcome {
                             Ok(response) => Ok((self.answered(response, &token_sources).await, Some(stopped))),
                             Err(failed) => Err(stopped.error(failed.into())),
@@ -660,6 +713,8 @@ impl Client {
                     for hook in &self.shared.hooks {
                         hook.on_retry(&context, wait);
                     }
+                    #[cfg(feature = "tracing")]
+                    super::trace::retrying(context.number, wait);
                     tokio::time::sleep(wait).await;
                     retry += 1;
                     request = next;

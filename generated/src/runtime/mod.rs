@@ -31,13 +31,15 @@ mod request;
 mod response;
 #[cfg(feature = "client")]
 mod stream;
+#[cfg(feature = "tracing")]
+mod trace;
 
 #[cfg(feature = "client")]
 pub use {
     auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource},
     client::{
         BaseUrl, BuildError, CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-        DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, USER_AGENT, header_text,
+        DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, USER_AGENT, header_text, http_client_builder,
     },
     encode::{Multipart, QueryStyle, path_segment},
     form::FieldStyle,
