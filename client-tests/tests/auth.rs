@@ -10,6 +10,9 @@ use vendor_apis::runtime::{self, ApiKeyLocation, ClientBuilder, Credential, Erro
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+/// The identity of the requests these tests make by hand.
+const BY_HAND: runtime::Operation = runtime::Operation::new("byHand", "/by-hand");
+
 /// The one scheme of the runtime-level tests.
 const AUTH: Scheme = Scheme::new(0, "auth");
 
@@ -19,7 +22,7 @@ async fn sent_with(credential: Credential) -> Request {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let client = ClientBuilder::new(server.uri()).credential(AUTH, credential).build().unwrap();
-    let request = client.request(Method::GET, "/x", &[&[AUTH]]).unwrap();
+    let request = client.request(&BY_HAND, Method::GET, "/x", &[&[AUTH]]).unwrap();
     client.send::<()>(request, &Default::default()).await.unwrap();
     server.received_requests().await.unwrap().remove(0)
 }
@@ -58,7 +61,7 @@ async fn a_query_key_never_shows_in_errors() {
         .retry(runtime::RetryPolicy::none())
         .build()
         .unwrap();
-    let request = client.request(Method::GET, "/x", &[&[AUTH]]).unwrap();
+    let request = client.request(&BY_HAND, Method::GET, "/x", &[&[AUTH]]).unwrap();
     let err = client.send::<()>(request, &Default::default()).await.unwrap_err();
     assert!(!err.to_string().contains("k3y_secret") && !format!("{err:?}").contains("k3y_secret"), "{err:?}");
 }
@@ -192,13 +195,13 @@ async fn a_combined_requirement_sends_both_and_alternatives_pick_the_first_confi
         .unwrap();
 
     // `bearer AND key`, as one requirement object.
-    let both = client.request(Method::GET, "/both", &[&[BEARER, KEY]]).unwrap();
+    let both = client.request(&BY_HAND, Method::GET, "/both", &[&[BEARER, KEY]]).unwrap();
     client.send::<()>(both, &Default::default()).await.unwrap();
     // `missing OR key`: the first alternative lacks a credential, the second is used alone.
-    let either = client.request(Method::GET, "/either", &[&[MISSING], &[KEY]]).unwrap();
+    let either = client.request(&BY_HAND, Method::GET, "/either", &[&[MISSING], &[KEY]]).unwrap();
     client.send::<()>(either, &Default::default()).await.unwrap();
     // `security: []` sends nothing.
-    let open = client.request(Method::GET, "/open", &[]).unwrap();
+    let open = client.request(&BY_HAND, Method::GET, "/open", &[]).unwrap();
     client.send::<()>(open, &Default::default()).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();

@@ -134,7 +134,7 @@ async fn an_undeclared_500_with_html_keeps_the_page() {
 }
 
 #[tokio::test]
-async fn malformed_or_wrongly_shaped_json_is_a_decode_error_keeping_the_body() {
+async fn malformed_or_wrongly_shaped_json_is_a_decode_error_keeping_the_body_unless_a_declared_error() {
     let bodies = ["{\"api_key_id\": \"key-1\", ", "[1, 2, 3]", ""];
     for body in bodies {
         let template = ResponseTemplate::new(200).set_body_raw(body, "application/json");
@@ -144,11 +144,13 @@ async fn malformed_or_wrongly_shaped_json_is_a_decode_error_keeping_the_body() {
         assert_eq!(response.body(), body.as_bytes());
         assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     }
-    // A declared error status with a body of the wrong shape is a decode error, not a wrong variant.
+    // A declared error status with a body of the wrong shape is still that status's error, kept
+    // undecoded: never a wrong variant.
     let template = ResponseTemplate::new(422).set_body_json(json!({"detail": "not a list"}));
     let (_server, client) = client_answering(template).await;
     let err = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap_err();
-    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert!(api.is_undecoded() && api.body().is_none(), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
 }
 

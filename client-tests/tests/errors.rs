@@ -48,7 +48,8 @@ async fn a_declared_404_quotes_the_message_and_the_request_id() {
     assert!(!err.to_string().contains(TOKEN), "{err}");
     let Error::Api(api) = &err else { panic!("{err:?}") };
     // The 404 is declared without a body schema: its text stays reachable.
-    assert_eq!(api.body(), &RevokeServiceUserApiKeyError::NotFound);
+    assert_eq!(api.body(), Some(&RevokeServiceUserApiKeyError::NotFound));
+    assert!(!api.is_undecoded());
     assert_eq!(api.text(), r#"{"message":"service user `u` has no key `k`"}"#);
     assert_eq!(api.status(), 404);
     assert_eq!(err.request_id().as_deref(), Some("req_123"));
@@ -199,4 +200,41 @@ async fn a_refused_token_request_tells_the_status_and_the_oauth_error() {
         "{message}"
     );
     assert!(!message.contains("wrong-secret"));
+}
+
+#[tokio::test]
+async fn a_declared_error_whose_body_drifted_is_still_that_error_kept_undecoded() {
+    let server = MockServer::start().await;
+    // Blaxel declares a 409 whose body is its `Error` (`error` a string); this service sends a number.
+    let drifted = r#"{"error": 409, "message": "agent `a` exists", "code": 409}"#;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).set_body_raw(drifted, "application/json"))
+        .mount(&server)
+        .await;
+    let client = blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").build().unwrap();
+    let body: blaxel::types::Agent = serde_json::from_value(json!({"metadata": {"name": "a"}, "spec": {}})).unwrap();
+    let err = client.create_agent(body).send().await.unwrap_err();
+    let Error::Api(api) = &err else { panic!("a declared status stays Error::Api: {err:?}") };
+    assert_eq!(api.status(), 409);
+    assert!(api.is_undecoded());
+    assert!(api.body().is_none() && err.api_error().is_none(), "there is no decoded body to match");
+    assert_eq!(api.raw_body(), drifted.as_bytes(), "the body as sent is kept");
+    let why = api.decode_error().expect("the reason it did not decode").to_string();
+    assert!(why.contains("invalid type: integer `409`"), "{why}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with("the server answered 409 Conflict, an error the API declares for this operation, with a body that does not match its schema")
+            && message.ends_with(": \"agent `a` exists\""),
+        "{message}"
+    );
+    // A caller's arm on the status still matches; one on the decoded variant does not guess.
+    let handled = match &err {
+        Error::Api(api) if api.status() == 409 => match api.body() {
+            Some(blaxel::responses::CreateAgentError::Conflict(e)) => format!("conflict: {}", e.error),
+            Some(other) => format!("other: {other:?}"),
+            None => "conflict, body undecoded".to_string(),
+        },
+        other => format!("{other}"),
+    };
+    assert_eq!(handled, "conflict, body undecoded");
 }

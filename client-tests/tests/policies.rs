@@ -1,11 +1,11 @@
 //! Retries, timeouts, hooks and the User-Agent of the generated clients, over loopback.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use vendor_apis::runtime::{Hook, RawResponse, RetryPolicy, reqwest};
+use vendor_apis::runtime::{Attempt, Error, Hook, Outcome, RawResponse, RetryPolicy, reqwest};
 use vendor_apis::{blaxel, devin};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -171,4 +171,185 @@ async fn connection_errors_are_retried_for_idempotent_methods_only() {
     let started = Instant::now();
     blaxel.create_agent(body.clone()).send().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(100), "POST was retried: {:?}", started.elapsed());
+}
+
+fn blaxel_client(server: &MockServer) -> blaxel::Client {
+    blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").build().unwrap()
+}
+
+// Timing assertions below are upper bounds with wide margins (a loaded 2-core machine may be slow
+// to schedule a task); each is far below what the old behaviour took.
+
+#[tokio::test]
+async fn the_call_timeout_bounds_retry_after_waits() {
+    let server = MockServer::start().await;
+    let busy = ResponseTemplate::new(503).insert_header("retry-after", "2").set_body_string("busy");
+    Mock::given(method("GET")).respond_with(busy).mount(&server).await;
+    let started = Instant::now();
+    let err = blaxel_client(&server).list_agents().timeout(Duration::from_millis(200)).send().await.unwrap_err();
+    let took = started.elapsed();
+    // Before: 2 s per wait, three attempts (4 s and more).
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "the retry was not made");
+    let Error::RetryPastDeadline { last, wait, timeout } = &err else { panic!("{err:?}") };
+    assert_eq!((*wait, *timeout), (Duration::from_secs(2), Duration::from_millis(200)));
+    assert!(matches!(**last, Error::UnexpectedStatus(_)), "{last:?}");
+    assert!(err.is_timeout(), "the call ran out of time");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "the last answer is still reachable");
+    assert_eq!(err.raw_body(), Some(&b"busy"[..]));
+    let message = err.to_string();
+    assert!(
+        message.starts_with("not retried: the wait of 2s before another attempt would pass the call's timeout of 200ms; the last attempt: the server answered 503"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn the_call_timeout_bounds_backoff_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let policy = RetryPolicy { max_retries: 10, initial_backoff: Duration::from_millis(200), ..RetryPolicy::default() };
+    let started = Instant::now();
+    let err =
+        blaxel_client(&server).list_agents().retry(policy).timeout(Duration::from_millis(600)).send().await.unwrap_err();
+    let took = started.elapsed();
+    // Unbounded, ten doubling waits from 100-200 ms would take well over a minute.
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert!(matches!(err, Error::RetryPastDeadline { .. }), "{err:?}");
+    let attempts = server.received_requests().await.unwrap().len();
+    assert!((1..=4).contains(&attempts), "{attempts} attempts in 600 ms of 100 ms+ waits");
+}
+
+#[tokio::test]
+async fn an_attempt_that_runs_out_of_its_own_time_is_retried() {
+    let server = MockServer::start().await;
+    let stalled = ResponseTemplate::new(200).set_body_json(json!({"data": []})).set_delay(Duration::from_secs(5));
+    Mock::given(method("GET")).respond_with(stalled).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []}))).mount(&server).await;
+    let client =
+        blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").retry(quick_retries(2)).build().unwrap();
+    let started = Instant::now();
+    // Set per call here; the client's own setting is exercised with the hooks below.
+    client.list_agents().attempt_timeout(Duration::from_millis(200)).send().await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2, "the stalled attempt was retried");
+    assert!(took < Duration::from_secs(3), "the stalled attempt was not waited out: {took:?}");
+}
+
+#[tokio::test]
+async fn an_attempt_is_cut_by_what_is_left_of_the_call_and_then_not_retried() {
+    let server = MockServer::start().await;
+    let slow = ResponseTemplate::new(200).set_body_json(json!({"data": []})).set_delay(Duration::from_secs(5));
+    Mock::given(method("GET")).respond_with(slow).mount(&server).await;
+    let client = blaxel::Client::builder()
+        .base_url(server.uri())
+        .api_key_auth("k")
+        .retry(quick_retries(3))
+        .attempt_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.list_agents().send().await.unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(err, Error::Timeout(_)) && err.is_timeout(), "{err:?}");
+    assert!(took < Duration::from_millis(1500), "the attempt's own 2 s limit was cut to the call's: {took:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "the call's deadline ended it");
+}
+
+#[tokio::test]
+async fn retry_after_waits_are_capped_by_default() {
+    let server = MockServer::start().await;
+    let busy = ResponseTemplate::new(503).insert_header("retry-after", "30");
+    Mock::given(method("GET")).respond_with(busy).mount(&server).await;
+    let started = Instant::now();
+    let err = blaxel_client(&server).list_agents().timeout(None).send().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "30 s is more than the default cap of 20 s");
+    assert!(matches!(err, Error::UnexpectedStatus(_)), "the server's answer, as it is: {err:?}");
+    assert_eq!(RetryPolicy::default().max_retry_after, vendor_apis::runtime::DEFAULT_MAX_RETRY_AFTER);
+    assert_eq!(RetryPolicy::default().max_retry_after, Duration::from_secs(20));
+}
+
+/// Records what hooks are told, one line per call; clones share the record.
+#[derive(Clone, Default)]
+struct Recorder {
+    seen: Arc<Mutex<Vec<String>>>,
+    elapsed: Arc<Mutex<Vec<(Duration, Duration)>>>,
+}
+
+impl Hook for Recorder {
+    fn before_attempt(&self, attempt: &Attempt, request: &mut reqwest::Request) {
+        let operation = attempt.operation();
+        let line = format!("before {} {} #{} {}", operation.id, operation.route, attempt.number(), request.method());
+        self.seen.lock().unwrap().push(line);
+    }
+
+    fn after_attempt(&self, attempt: &Attempt, outcome: Outcome<'_>) {
+        let outcome = match outcome {
+            Outcome::Response(response) => format!("status {}", response.status().as_u16()),
+            Outcome::TimedOut => "timed out".into(),
+            Outcome::Transport(e) => format!("transport error (connect: {})", e.is_connect()),
+            other => format!("{other:?}"),
+        };
+        self.seen.lock().unwrap().push(format!("after #{}: {outcome}", attempt.number()));
+        self.elapsed.lock().unwrap().push((attempt.elapsed(), attempt.attempt_elapsed()));
+    }
+
+    fn on_retry(&self, attempt: &Attempt, wait: Duration) {
+        assert!(wait < Duration::from_millis(100), "quick retries: {wait:?}");
+        self.seen.lock().unwrap().push(format!("retry after #{}", attempt.number()));
+    }
+}
+
+#[tokio::test]
+async fn hooks_are_told_the_operation_the_attempt_its_time_and_how_it_ended() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    let stalled = ResponseTemplate::new(200).set_body_json(json!({"data": []})).set_delay(Duration::from_secs(5));
+    Mock::given(method("GET")).respond_with(stalled).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []}))).mount(&server).await;
+    let recorder = Recorder::default();
+    let client = blaxel::Client::builder()
+        .base_url(server.uri())
+        .api_key_auth("k")
+        .retry(quick_retries(3))
+        .attempt_timeout(Duration::from_millis(300))
+        .hook(recorder.clone())
+        .build()
+        .unwrap();
+    client.list_agents().send().await.unwrap();
+    assert_eq!(
+        *recorder.seen.lock().unwrap(),
+        [
+            "before ListAgents /agents #1 GET",
+            "after #1: status 503",
+            "retry after #1",
+            "before ListAgents /agents #2 GET",
+            "after #2: timed out",
+            "retry after #2",
+            "before ListAgents /agents #3 GET",
+            "after #3: status 200",
+        ]
+    );
+    let elapsed = recorder.elapsed.lock().unwrap().clone();
+    let (call_after_timeout, timed_out_attempt) = elapsed[1];
+    assert!(timed_out_attempt >= Duration::from_millis(300), "the attempt took its limit: {timed_out_attempt:?}");
+    assert!(call_after_timeout >= timed_out_attempt, "the call's time includes the attempt's");
+    assert!(elapsed.windows(2).all(|pair| pair[0].0 <= pair[1].0), "the call's time grows: {elapsed:?}");
+
+    // A connection that fails is told too, with the route template, never the path's values.
+    recorder.seen.lock().unwrap().clear();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let client = blaxel::Client::builder()
+        .base_url(format!("http://{closed}"))
+        .api_key_auth("k")
+        .retry(RetryPolicy::none())
+        .hook(recorder.clone())
+        .build()
+        .unwrap();
+    client.get_agent("secret-agent-name").send().await.unwrap_err();
+    assert_eq!(
+        *recorder.seen.lock().unwrap(),
+        ["before GetAgent /agents/{agentName} #1 GET", "after #1: transport error (connect: true)"]
+    );
 }

@@ -25,6 +25,9 @@ use vendor_apis::runtime::{
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// The identity of the requests these tests make by hand.
+const BY_HAND: runtime::Operation = runtime::Operation::new("byHand", "/by-hand");
+
 struct Counting;
 
 thread_local! {
@@ -138,7 +141,7 @@ fn builder(url: &str) -> ClientBuilder {
 }
 
 async fn open(client: &Client) -> runtime::Streaming {
-    let request = client.request(Method::GET, "/events", &[]).unwrap();
+    let request = client.request(&BY_HAND, Method::GET, "/events", &[]).unwrap();
     client.send_streaming::<()>(request, &CallOptions::default()).await.unwrap()
 }
 
@@ -410,7 +413,7 @@ async fn a_response_head_late_beyond_the_timeout_is_a_timeout_error() {
     })
     .await;
     let client = builder(&url).timeout(Some(Duration::from_millis(200))).build().unwrap();
-    let request = client.request(Method::GET, "/events", &[]).unwrap();
+    let request = client.request(&BY_HAND, Method::GET, "/events", &[]).unwrap();
     let err = client.send_streaming::<()>(request, &CallOptions::default()).await.unwrap_err();
     assert!(err.is_timeout() && matches!(err, Error::Stream(StreamError::HeadTimeout(_))), "{err:?}");
 }
@@ -494,7 +497,7 @@ async fn a_streamed_call_sends_credentials_and_headers_and_retries_before_the_re
         .hook(Arc::new(Seen(Arc::clone(&seen))))
         .build()
         .unwrap();
-    let mut request = client.request(Method::GET, "/events", SECURED).unwrap();
+    let mut request = client.request(&BY_HAND, Method::GET, "/events", SECURED).unwrap();
     request.header("accept", "text/event-stream").unwrap();
     let mut call = CallOptions::default();
     call.header("x-call".into(), "c".into());
@@ -637,8 +640,8 @@ struct ListItems<'a> {
 impl<'a> ListItems<'a> {
     async fn send(self) -> Result<Response<Vec<u32>>, Error<()>> {
         let request = match &self.url {
-            Some(url) => self.client.request_url(Method::GET, url, SECURED)?,
-            None => self.client.request(Method::GET, "/items", SECURED)?,
+            Some(url) => self.client.request_url(&BY_HAND, Method::GET, url, SECURED)?,
+            None => self.client.request(&BY_HAND, Method::GET, "/items", SECURED)?,
         };
         let response = self.client.send(request, &CallOptions::default()).await?;
         match response.status().as_u16() {

@@ -34,7 +34,13 @@ where
 {
     let sending = Box::pin(send(first.clone()));
     let walk = Walk { send, next, state: State::Sending { request: first, page: sending }, cursors: HashSet::new() };
-    Pages { walk: Box::new(walk) }
+    Pages {
+        walk: Box::new(walk),
+        #[cfg(feature = "tracing")]
+        span: super::trace::pages_span(),
+        #[cfg(feature = "tracing")]
+        pages: 0,
+    }
 }
 
 /// The items of every page, lazily, one page in flight: `items_of` takes a page's items out of
@@ -117,6 +123,11 @@ fn next_in(value: &str) -> Option<String> {
 /// through [`Pages::next`].
 pub struct Pages<'a, P, E> {
     walk: Box<dyn NextPage<P, E> + Send + 'a>,
+    /// The walk's span: each page's call is made in it.
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
+    #[cfg(feature = "tracing")]
+    pages: u64,
 }
 
 impl<P, E> fmt::Debug for Pages<'_, P, E> {
@@ -128,7 +139,7 @@ impl<P, E> fmt::Debug for Pages<'_, P, E> {
 impl<'a, P: 'a, E: 'a> Pages<'a, P, E> {
     /// The next page, an error, or `None` after the last page.
     pub async fn next(&mut self) -> Option<Result<Response<P>, Error<E>>> {
-        std::future::poll_fn(|cx| self.walk.poll_page(cx)).await
+        std::future::poll_fn(|cx| self.poll_page(cx)).await
     }
 
     /// The items of every page (see [`items`]).
@@ -137,11 +148,28 @@ impl<'a, P: 'a, E: 'a> Pages<'a, P, E> {
     }
 }
 
+impl<P, E> Pages<'_, P, E> {
+    /// The walk's next step, in the walk's span.
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Response<P>, Error<E>>>> {
+        #[cfg(feature = "tracing")]
+        {
+            let page = self.span.in_scope(|| self.walk.poll_page(cx));
+            if let Poll::Ready(Some(Ok(_))) = &page {
+                self.pages += 1;
+                self.span.record("pages", self.pages);
+            }
+            page
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.walk.poll_page(cx)
+    }
+}
+
 impl<P, E> Stream for Pages<'_, P, E> {
     type Item = Result<Response<P>, Error<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.get_mut().walk.poll_page(cx)
+        self.get_mut().poll_page(cx)
     }
 }
 
@@ -250,7 +278,7 @@ impl<P, I, E, G: Fn(P) -> Vec<I>> NextItem<I, E> for ItemWalk<'_, P, I, E, G> {
             if let Some(item) = self.page.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            match std::task::ready!(self.pages.walk.poll_page(cx)) {
+            match std::task::ready!(self.pages.poll_page(cx)) {
                 Some(Ok(page)) => self.page = (self.items_of)(page.into_body()).into_iter(),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
                 None => return Poll::Ready(None),

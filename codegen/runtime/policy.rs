@@ -5,7 +5,9 @@ use std::time::{Duration, SystemTime};
 use reqwest::Method;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use super::request::Operation;
 use super::response::RawResponse;
+use super::stream::StreamError;
 
 /// When and how a failed request is sent again.
 ///
@@ -14,12 +16,18 @@ use super::response::RawResponse;
 /// knows it) or `retry_non_idempotent` is set. The wait doubles from `initial_backoff` up to
 /// `max_backoff`, with jitter; a `Retry-After` header (seconds or an HTTP date) sets it instead,
 /// unless it asks for more than `max_retry_after`, in which case the answer is returned as it is.
+///
+/// With an attempt timeout set ([`ClientBuilder::attempt_timeout`](super::ClientBuilder::attempt_timeout)),
+/// an attempt that runs out of it is retried too. Whatever the policy, no retry is made whose
+/// wait would pass the call's timeout: the call ends with [`Error::RetryPastDeadline`](super::Error::RetryPastDeadline).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retrying off.
     pub max_retries: u32,
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
+    /// The longest `Retry-After` wait accepted (20 s by default): a server asking for more is
+    /// answered with its own response, at once.
     pub max_retry_after: Duration,
     /// Also retry POST and PATCH, which may not be safe to send twice.
     pub retry_non_idempotent: bool,
@@ -31,11 +39,17 @@ impl Default for RetryPolicy {
             max_retries: 2,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
-            max_retry_after: Duration::from_secs(60),
+            // Long enough for the windows of common rate limiters (1-10 s), short enough that two
+            // such waits and their attempts fit in the default 60 s call timeout; a caller who
+            // would rather wait longer says so, and the call's timeout still bounds it.
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
             retry_non_idempotent: false,
         }
     }
 }
+
+/// The longest `Retry-After` wait a [`RetryPolicy`] accepts unless told otherwise.
+pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(20);
 
 impl RetryPolicy {
     /// No retries at all.
@@ -76,8 +90,60 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
-/// Code the caller runs around every request a client sends, for tracing, logging or extra
-/// headers, without changing generated code. Both methods do nothing unless overridden.
+/// Where a call stands when a [`Hook`] is called: which operation, which attempt, and how long
+/// the call (and the attempt) has taken so far.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    pub(super) operation: &'static Operation,
+    pub(super) number: u32,
+    pub(super) elapsed: Duration,
+    pub(super) attempt_elapsed: Duration,
+}
+
+impl Attempt {
+    /// The operation called: its id in the spec and its route template.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// 1 for the first attempt, 2 for the first retry, and so on.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
+    /// The time since the call started (including any OAuth2 token fetch and earlier attempts
+    /// and waits).
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// The time this attempt took; zero before it is sent.
+    pub fn attempt_elapsed(&self) -> Duration {
+        self.attempt_elapsed
+    }
+}
+
+/// How one attempt ended, as a [`Hook`] is told.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Outcome<'a> {
+    /// The server answered (for a streamed call: the head, with an empty body).
+    Response(&'a RawResponse),
+    /// The attempt ran out of time: its own timeout, or what was left of the call's.
+    TimedOut,
+    /// Connecting, sending or reading failed.
+    Transport(&'a reqwest::Error),
+    /// The response body was larger than the client accepts.
+    BodyTooLarge { status: reqwest::StatusCode, limit: usize },
+    /// A streamed call failed on its own terms.
+    Stream(&'a StreamError),
+}
+
+/// Code the caller runs around every request a client sends, for metrics, logging or extra
+/// headers, without changing generated code. Every method does nothing unless overridden.
+///
+/// The context-free `on_request` and `on_response` are what `before_attempt` and `after_attempt`
+/// call by default, so a hook written against them keeps working.
 pub trait Hook: Send + Sync {
     /// Called before each attempt is sent (retries included); may change the request.
     fn on_request(&self, request: &mut reqwest::Request) {
@@ -87,6 +153,27 @@ pub trait Hook: Send + Sync {
     /// Called with each response, before it is decoded.
     fn on_response(&self, response: &RawResponse) {
         let _ = response;
+    }
+
+    /// Called before each attempt is sent, with the operation and attempt number; may change the
+    /// request. By default it calls [`Hook::on_request`].
+    fn before_attempt(&self, attempt: &Attempt, request: &mut reqwest::Request) {
+        let _ = attempt;
+        self.on_request(request);
+    }
+
+    /// Called after each attempt however it ended: a response, a timeout, a transport error. By
+    /// default it calls [`Hook::on_response`] for a response.
+    fn after_attempt(&self, attempt: &Attempt, outcome: Outcome<'_>) {
+        let _ = attempt;
+        if let Outcome::Response(response) = outcome {
+            self.on_response(response);
+        }
+    }
+
+    /// Called when the attempt just ended is to be retried, with the wait before the retry.
+    fn on_retry(&self, attempt: &Attempt, wait: Duration) {
+        let _ = (attempt, wait);
     }
 }
 

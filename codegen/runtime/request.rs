@@ -11,10 +11,32 @@ use super::encode::{Multipart, QueryStyle, header_name, scalar_text, scalar_text
 use super::form::{FieldStyle, form_pairs};
 use super::response::InvalidRequest;
 
+/// The identity of a generated operation, given to every request it makes: what hooks and
+/// traces name a call by. Generated code writes one per operation; callers read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Operation {
+    /// The operation's `operationId` in the spec (or, without one, the name the generator gave it).
+    pub id: &'static str,
+    /// The route template, as the spec writes the path: `/v1/agents/{agent_id}`. It holds no
+    /// parameter value, so it is safe to record (OpenTelemetry's `url.template`).
+    pub route: &'static str,
+}
+
+impl Operation {
+    /// An operation's identity, for a request made by hand ([`Client::request`](super::Client::request)):
+    /// `const LIST: Operation = Operation::new("listItems", "/items");`, passed as `&LIST`.
+    pub const fn new(id: &'static str, route: &'static str) -> Operation {
+        Operation { id, route }
+    }
+}
+
 /// A request being built by a generated operation.
 #[derive(Debug)]
 pub struct Request {
     pub(super) inner: reqwest::Request,
+    /// The operation that made it.
+    pub(super) operation: &'static Operation,
     pub(super) cookies: Vec<String>,
     /// The schemes of the security alternative chosen for this request.
     pub(super) schemes: &'static [Scheme],
@@ -209,7 +231,8 @@ mod tests {
 
     fn request() -> Request {
         let client = ClientBuilder::new("http://127.0.0.1:9").build().unwrap();
-        client.request(Method::POST, "/x", &[]).unwrap()
+        const OPERATION: Operation = Operation { id: "x", route: "/x" };
+        client.request(&OPERATION, Method::POST, "/x", &[]).unwrap()
     }
 
     #[test]

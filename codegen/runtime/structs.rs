@@ -90,7 +90,11 @@ pub trait FieldWriter {
 /// number up front), then written. A value with undeclared properties is written as a map (a
 /// struct's keys are static), which JSON writes the same.
 #[inline]
-pub fn encode_struct<T: EncodeFields, S: Serializer>(value: &T, serializer: S, name: &'static str) -> Result<S::Ok, S::Error> {
+pub fn encode_struct<T: EncodeFields, S: Serializer>(
+    value: &T,
+    serializer: S,
+    name: &'static str,
+) -> Result<S::Ok, S::Error> {
     let mut count = Count { len: 0, undeclared: false };
     value.fields(&mut count);
     if count.undeclared {

@@ -22,6 +22,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("structs.rs", include_str!("../../runtime/structs.rs")),
+    ("trace.rs", include_str!("../../runtime/trace.rs")),
 ];
 
 /// What the generated crate is called and how it was made.
@@ -54,35 +55,99 @@ struct Dependency {
     version: &'static str,
     default_features: bool,
     features: &'static [&'static str],
-    /// Needed by the client only: optional, enabled by the `client` feature.
-    client_only: bool,
+    needed_by: NeededBy,
 }
 
-const fn dependency(name: &'static str, version: &'static str, client_only: bool) -> Dependency {
-    Dependency { name, version, default_features: true, features: &[], client_only }
+/// Which part of the crate needs a dependency: an optional one is enabled by that feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NeededBy {
+    /// The types (serde): always there.
+    Types,
+    /// The HTTP client: the `client` feature.
+    Client,
+    /// An optional part of the client: the feature of that name.
+    Feature(&'static str),
 }
+
+const fn dependency(name: &'static str, version: &'static str, needed_by: NeededBy) -> Dependency {
+    Dependency { name, version, default_features: true, features: &[], needed_by }
+}
+
+/// The features beyond `client` and the API modules: each enables the client and what it lists.
+/// The TLS backends are reqwest's; the default one is [`DEFAULT_TLS`].
+const OPTIONAL_FEATURES: &[(&str, &str, &[&str])] = &[
+    (
+        "rustls-ring",
+        "HTTPS with rustls on the ring crypto provider: the default, the quickest to build (no cmake, \
+         no C build beyond ring's own); roots from the platform's verifier.",
+        &["dep:rustls", "rustls/ring", "reqwest/rustls-no-provider"],
+    ),
+    (
+        "rustls-aws-lc",
+        "HTTPS with rustls on the aws-lc-rs crypto provider (FIPS-capable, slower to build: a large C \
+         library); roots from the platform's verifier.",
+        &["reqwest/rustls"],
+    ),
+    (
+        "native-tls",
+        "HTTPS with the platform's TLS library (OpenSSL on Linux, which needs its headers to build; \
+         Security.framework on macOS; SChannel on Windows) and its roots.",
+        &["reqwest/native-tls"],
+    ),
+    (
+        "tracing",
+        "A `tracing` span per call (OpenTelemetry HTTP client attributes), an event per attempt and \
+         retry, spans for paging and streamed bodies. Nothing is compiled in without it.",
+        &["dep:tracing"],
+    ),
+];
+
+/// The TLS backend in the default features.
+const DEFAULT_TLS: &str = "rustls-ring";
 
 const DEPENDENCIES: &[Dependency] = &[
-    dependency("base64", "0.22", true),
+    dependency("base64", "0.22", NeededBy::Client),
     // `Bytes`, the chunks of a streamed body (`runtime::ByteStream`); already in reqwest's tree.
-    dependency("bytes", "1", true),
-    dependency("fastrand", "2", true),
-    dependency("form_urlencoded", "1", true),
+    dependency("bytes", "1", NeededBy::Client),
+    dependency("fastrand", "2", NeededBy::Client),
+    dependency("form_urlencoded", "1", NeededBy::Client),
     // The `Stream` trait that event streams, byte streams and pages implement; already in
     // reqwest's tree. Without default features: the trait alone, no allocator or std glue.
-    Dependency { name: "futures-core", version: "0.3", default_features: false, features: &[], client_only: true },
-    dependency("httpdate", "1", true),
+    Dependency {
+        name: "futures-core",
+        version: "0.3",
+        default_features: false,
+        features: &[],
+        needed_by: NeededBy::Client,
+    },
+    dependency("httpdate", "1", NeededBy::Client),
     // Line ends in server-sent events; already in the tree through serde_json.
-    dependency("memchr", "2", true),
-    dependency("percent-encoding", "2", true),
+    dependency("memchr", "2", NeededBy::Client),
+    dependency("percent-encoding", "2", NeededBy::Client),
+    // No TLS here: a backend feature adds it (see `OPTIONAL_FEATURES`).
     Dependency {
         name: "reqwest",
         version: "0.13",
         default_features: false,
-        features: &["rustls", "http2", "system-proxy"],
-        client_only: true,
+        features: &["http2", "system-proxy"],
+        needed_by: NeededBy::Client,
     },
-    Dependency { name: "serde", version: "1", default_features: true, features: &["derive"], client_only: false },
+    // For the `rustls-ring` backend: ring as rustls's crypto provider (reqwest's own rustls
+    // dependency has none then).
+    Dependency {
+        name: "rustls",
+        version: "0.23",
+        default_features: false,
+        features: &["std", "tls12"],
+        needed_by: NeededBy::Feature("rustls-ring"),
+    },
+    Dependency {
+        name: "serde",
+        version: "1",
+        default_features: true,
+        features: &["derive"],
+        needed_by: NeededBy::Types,
+    },
     // Objects keep the order of their keys, whatever else the build enables: free-form objects
     // round-trip as sent, and form bodies list fields as declared.
     Dependency {
@@ -90,10 +155,24 @@ const DEPENDENCIES: &[Dependency] = &[
         version: "1",
         default_features: true,
         features: &["preserve_order"],
-        client_only: false,
+        needed_by: NeededBy::Types,
     },
-    dependency("thiserror", "2", true),
-    Dependency { name: "tokio", version: "1", default_features: true, features: &["sync", "time"], client_only: true },
+    dependency("thiserror", "2", NeededBy::Client),
+    Dependency {
+        name: "tokio",
+        version: "1",
+        default_features: true,
+        features: &["sync", "time"],
+        needed_by: NeededBy::Client,
+    },
+    // Without default features: no `tracing-attributes` proc macro to build.
+    Dependency {
+        name: "tracing",
+        version: "0.1",
+        default_features: false,
+        features: &["std"],
+        needed_by: NeededBy::Feature("tracing"),
+    },
 ];
 
 /// The crate that gives `format` its type.
@@ -103,14 +182,14 @@ fn format_dependency(format: StringFormat) -> &'static Dependency {
         version: "0.4",
         default_features: false,
         features: &["serde", "std"],
-        client_only: false,
+        needed_by: NeededBy::Types,
     };
     const UUID: Dependency = Dependency {
         name: "uuid",
         version: "1",
         default_features: false,
         features: &["serde", "std"],
-        client_only: false,
+        needed_by: NeededBy::Types,
     };
     match format {
         StringFormat::DateTime | StringFormat::Date => &CHRONO,
@@ -128,15 +207,25 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out, "\n[features]");
     let modules = apis.iter().map(|a| format!("{:?}", a.module.as_str()));
-    let default: Vec<String> = std::iter::once("\"client\"".to_string()).chain(modules).collect();
+    let default: Vec<String> =
+        ["client", DEFAULT_TLS].iter().map(|f| format!("{f:?}")).chain(modules).collect();
     let _ = writeln!(out, "default = [{}]", default.join(", "));
     let _ = writeln!(
         out,
-        "# The HTTP client: `Client`, operations, credentials. Without it, a module holds its types only."
+        "# The HTTP client: `Client`, operations, credentials. Without it, a module holds its types only.\n\
+         # Without a TLS backend below, the client speaks plain HTTP only."
     );
-    let client_deps: Vec<String> =
-        DEPENDENCIES.iter().filter(|d| d.client_only).map(|d| format!("\"dep:{}\"", d.name)).collect();
+    let client_deps: Vec<String> = DEPENDENCIES
+        .iter()
+        .filter(|d| d.needed_by == NeededBy::Client)
+        .map(|d| format!("\"dep:{}\"", d.name))
+        .collect();
     let _ = writeln!(out, "client = [{}]", client_deps.join(", "));
+    for (feature, doc, enables) in OPTIONAL_FEATURES {
+        let _ = writeln!(out, "# {doc}");
+        let enables: Vec<String> = std::iter::once("client").chain(enables.iter().copied()).map(|f| format!("{f:?}")).collect();
+        let _ = writeln!(out, "{feature} = [{}]", enables.join(", "));
+    }
     for api in apis {
         let _ = writeln!(out, "{} = []", api.module);
     }
@@ -168,7 +257,7 @@ fn dependency_spec(dependency: &Dependency) -> String {
         let features: Vec<String> = dependency.features.iter().map(|f| format!("{f:?}")).collect();
         fields.push(format!("features = [{}]", features.join(", ")));
     }
-    if dependency.client_only {
+    if dependency.needed_by != NeededBy::Types {
         fields.push("optional = true".into());
     }
     format!("{{ {} }}", fields.join(", "))

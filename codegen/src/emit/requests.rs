@@ -221,11 +221,14 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         .chain(keep_redirects)
         .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
+    // The operation's identity, for hooks and traces: its id in the spec and its route template.
+    let (operation_id, route) = (op.operation_id.as_deref().unwrap_or(op.name.as_str()), &op.path.text);
+    let operation = quote!(&runtime::Operation { id: #operation_id, route: #route });
     let next_url = follows_urls(op).then(|| {
         quote! {
             // A next page's URL carries the query the first page was asked with.
             if let Some(url) = &self.next_url {
-                return self.client.runtime.request_url(Method::#method, url, #security);
+                return self.client.runtime.request_url(#operation, Method::#method, url, #security);
             }
         }
     });
@@ -277,7 +280,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
             #next_url
             #(#encode_path)*
-            let #request_binding = self.client.runtime.request(Method::#method, #path, #security)?;
+            let #request_binding = self.client.runtime.request(#operation, Method::#method, #path, #security)?;
             #(#setup)*
             Ok(request)
         }

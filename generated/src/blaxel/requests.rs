@@ -98,6 +98,10 @@ impl<'a> ListAgents<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListAgents",
+                    route: "/agents",
+                },
                 Method::GET,
                 "/agents",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -202,6 +206,10 @@ impl<'a> CreateAgent<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateAgent",
+                    route: "/agents",
+                },
                 Method::POST,
                 "/agents",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -291,6 +299,10 @@ impl<'a> GetAgent<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetAgent",
+                    route: "/agents/{agentName}",
+                },
                 Method::GET,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -360,6 +372,10 @@ impl<'a> UpdateAgent<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateAgent",
+                    route: "/agents/{agentName}",
+                },
                 Method::PUT,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -438,6 +454,10 @@ impl<'a> DeleteAgent<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteAgent",
+                    route: "/agents/{agentName}",
+                },
                 Method::DELETE,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -511,6 +531,10 @@ impl<'a> ListAgentRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListAgentRevisions",
+                    route: "/agents/{agentName}/revisions",
+                },
                 Method::GET,
                 &format!("/agents/{agent_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -631,6 +655,10 @@ impl<'a> ListApplications<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListApplications",
+                    route: "/applications",
+                },
                 Method::GET,
                 "/applications",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -743,6 +771,10 @@ impl<'a> CreateApplication<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateApplication",
+                    route: "/applications",
+                },
                 Method::POST,
                 "/applications",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -833,6 +865,10 @@ impl<'a> GetApplication<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetApplication",
+                    route: "/applications/{applicationName}",
+                },
                 Method::GET,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -920,6 +956,10 @@ impl<'a> UpdateApplication<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateApplication",
+                    route: "/applications/{applicationName}",
+                },
                 Method::PUT,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1010,6 +1050,10 @@ impl<'a> DeleteApplication<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteApplication",
+                    route: "/applications/{applicationName}",
+                },
                 Method::DELETE,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1098,6 +1142,10 @@ impl<'a> CreateApplicationCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateApplicationCustomDomain",
+                    route: "/applications/{applicationName}/customdomains",
+                },
                 Method::POST,
                 &format!("/applications/{application_name}/customdomains"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1160,6 +1208,10 @@ impl<'a> ListApplicationRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListApplicationRevisions",
+                    route: "/applications/{applicationName}/revisions",
+                },
                 Method::GET,
                 &format!("/applications/{application_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1210,7 +1262,18 @@ impl<'a> GetChangelog<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/changelog", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "GetChangelog",
+                    route: "/changelog",
+                },
+                Method::GET,
+                "/changelog",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -1257,6 +1320,10 @@ impl<'a> GetConfiguration<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetConfiguration",
+                    route: "/configuration",
+                },
                 Method::GET,
                 "/configuration",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1307,6 +1374,10 @@ impl<'a> ListCustomDomains<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListCustomDomains",
+                    route: "/customdomains",
+                },
                 Method::GET,
                 "/customdomains",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1363,6 +1434,10 @@ impl<'a> CreateCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateCustomDomain",
+                    route: "/customdomains",
+                },
                 Method::POST,
                 "/customdomains",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1418,6 +1493,10 @@ impl<'a> GetCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetCustomDomain",
+                    route: "/customdomains/{domainName}",
+                },
                 Method::GET,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1477,6 +1556,10 @@ impl<'a> UpdateCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateCustomDomain",
+                    route: "/customdomains/{domainName}",
+                },
                 Method::PUT,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1532,6 +1615,10 @@ impl<'a> DeleteCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteCustomDomain",
+                    route: "/customdomains/{domainName}",
+                },
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1585,6 +1672,10 @@ impl<'a> ListCustomDomainShares<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListCustomDomainShares",
+                    route: "/customdomains/{domainName}/share",
+                },
                 Method::GET,
                 &format!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1654,6 +1745,10 @@ impl<'a> ShareCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ShareCustomDomain",
+                    route: "/customdomains/{domainName}/share",
+                },
                 Method::POST,
                 &format!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1730,6 +1825,10 @@ impl<'a> UnshareCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UnshareCustomDomain",
+                    route: "/customdomains/{domainName}/share/{targetWorkspace}",
+                },
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}/share/{target_workspace}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1788,6 +1887,10 @@ impl<'a> VerifyCustomDomain<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "VerifyCustomDomain",
+                    route: "/customdomains/{domainName}/verify",
+                },
                 Method::POST,
                 &format!("/customdomains/{domain_name}/verify"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1915,6 +2018,10 @@ impl<'a> ListDrives<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListDrives",
+                    route: "/drives",
+                },
                 Method::GET,
                 "/drives",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2007,6 +2114,10 @@ impl<'a> CreateDrive<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateDrive",
+                    route: "/drives",
+                },
                 Method::POST,
                 "/drives",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2063,6 +2174,10 @@ impl<'a> GetDrive<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetDrive",
+                    route: "/drives/{driveName}",
+                },
                 Method::GET,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2122,6 +2237,10 @@ impl<'a> UpdateDrive<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateDrive",
+                    route: "/drives/{driveName}",
+                },
                 Method::PUT,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2179,6 +2298,10 @@ impl<'a> DeleteDrive<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteDrive",
+                    route: "/drives/{driveName}",
+                },
                 Method::DELETE,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2234,6 +2357,10 @@ impl<'a> CreateDriveAccessToken<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateDriveAccessToken",
+                    route: "/drives/{driveName}/access-token",
+                },
                 Method::POST,
                 &format!("/drives/{drive_name}/access-token"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2309,6 +2436,10 @@ impl<'a> GetDriveByExternalId<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetDriveByExternalId",
+                    route: "/drives/by-external-id/{externalId}",
+                },
                 Method::GET,
                 &format!("/drives/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2384,7 +2515,15 @@ impl<'a> GetDriveJwks<'a> {
         let request = self
             .client
             .runtime
-            .request(Method::GET, "/drives/jwks.json", &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "GetDriveJWKS",
+                    route: "/drives/jwks.json",
+                },
+                Method::GET,
+                "/drives/jwks.json",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -2435,6 +2574,10 @@ impl<'a> ListAllEgressGateways<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListAllEgressGateways",
+                    route: "/egressgateways",
+                },
                 Method::GET,
                 "/egressgateways",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2489,6 +2632,10 @@ impl<'a> GetEgressGatewayUsage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetEgressGatewayUsage",
+                    route: "/egressgateways/usage",
+                },
                 Method::GET,
                 "/egressgateways/usage",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2543,6 +2690,10 @@ impl<'a> ListAllEgressIPs<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListAllEgressIPs",
+                    route: "/egressips",
+                },
                 Method::GET,
                 "/egressips",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2593,6 +2744,10 @@ impl<'a> GetWorkspaceFeatures<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "getWorkspaceFeatures",
+                    route: "/features",
+                },
                 Method::GET,
                 "/features",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2681,6 +2836,10 @@ impl<'a> TestFeatureFlag<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "testFeatureFlag",
+                    route: "/features/{featureKey}",
+                },
                 Method::GET,
                 &format!("/features/{feature_key}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2820,6 +2979,10 @@ impl<'a> ListFunctions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListFunctions",
+                    route: "/functions",
+                },
                 Method::GET,
                 "/functions",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2931,6 +3094,10 @@ impl<'a> CreateFunction<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateFunction",
+                    route: "/functions",
+                },
                 Method::POST,
                 "/functions",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3028,6 +3195,10 @@ impl<'a> GetFunction<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetFunction",
+                    route: "/functions/{functionName}",
+                },
                 Method::GET,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3108,6 +3279,10 @@ impl<'a> UpdateFunction<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateFunction",
+                    route: "/functions/{functionName}",
+                },
                 Method::PUT,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3194,6 +3369,10 @@ impl<'a> DeleteFunction<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteFunction",
+                    route: "/functions/{functionName}",
+                },
                 Method::DELETE,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3272,6 +3451,10 @@ impl<'a> ListFunctionRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListFunctionRevisions",
+                    route: "/functions/{functionName}/revisions",
+                },
                 Method::GET,
                 &format!("/functions/{function_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3326,6 +3509,10 @@ impl<'a> ListImages<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListImages",
+                    route: "/images",
+                },
                 Method::GET,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3378,6 +3565,10 @@ impl<'a> CreateImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateImage",
+                    route: "/images",
+                },
                 Method::POST,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3431,6 +3622,10 @@ impl<'a> CleanupImages<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CleanupImages",
+                    route: "/images",
+                },
                 Method::DELETE,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3495,6 +3690,10 @@ impl<'a> GetImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetImage",
+                    route: "/images/{resourceType}/{imageName}",
+                },
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3553,6 +3752,10 @@ impl<'a> DeleteImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteImage",
+                    route: "/images/{resourceType}/{imageName}",
+                },
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3615,6 +3818,10 @@ impl<'a> ListImageShares<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListImageShares",
+                    route: "/images/{resourceType}/{imageName}/share",
+                },
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3683,6 +3890,10 @@ impl<'a> ShareImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ShareImage",
+                    route: "/images/{resourceType}/{imageName}/share",
+                },
                 Method::POST,
                 &format!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3756,6 +3967,10 @@ impl<'a> UnshareImage<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UnshareImage",
+                    route: "/images/{resourceType}/{imageName}/share/{targetWorkspace}",
+                },
                 Method::DELETE,
                 &format!(
                     "/images/{resource_type}/{image_name}/share/{target_workspace}"
@@ -3823,6 +4038,10 @@ impl<'a> DeleteImageTag<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteImageTag",
+                    route: "/images/{resourceType}/{imageName}/tags/{tagName}",
+                },
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3883,6 +4102,10 @@ impl<'a> GetIntegration<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetIntegration",
+                    route: "/integrations/{integrationName}",
+                },
                 Method::GET,
                 &format!("/integrations/{integration_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3933,6 +4156,10 @@ impl<'a> ListIntegrationConnections<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListIntegrationConnections",
+                    route: "/integrations/connections",
+                },
                 Method::GET,
                 "/integrations/connections",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4013,6 +4240,10 @@ impl<'a> CreateIntegrationConnection<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateIntegrationConnection",
+                    route: "/integrations/connections",
+                },
                 Method::POST,
                 "/integrations/connections",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4115,6 +4346,10 @@ impl<'a> GetIntegrationConnection<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetIntegrationConnection",
+                    route: "/integrations/connections/{connectionName}",
+                },
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4213,6 +4448,10 @@ impl<'a> UpdateIntegrationConnection<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateIntegrationConnection",
+                    route: "/integrations/connections/{connectionName}",
+                },
                 Method::PUT,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4315,6 +4554,10 @@ impl<'a> DeleteIntegrationConnection<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteIntegrationConnection",
+                    route: "/integrations/connections/{connectionName}",
+                },
                 Method::DELETE,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4415,6 +4658,10 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetIntegrationConnectionModelEndpointConfigurations",
+                    route: "/integrations/connections/{connectionName}/endpointConfigurations",
+                },
                 Method::GET,
                 &format!(
                     "/integrations/connections/{connection_name}/endpointConfigurations"
@@ -4477,6 +4724,10 @@ impl<'a> ListIntegrationConnectionModels<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListIntegrationConnectionModels",
+                    route: "/integrations/connections/{connectionName}/models",
+                },
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}/models"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4540,6 +4791,10 @@ impl<'a> GetIntegrationConnectionModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetIntegrationConnectionModel",
+                    route: "/integrations/connections/{connectionName}/models/{modelId}",
+                },
                 Method::GET,
                 &format!(
                     "/integrations/connections/{connection_name}/models/{model_id}"
@@ -4658,6 +4913,10 @@ impl<'a> ListJobs<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListJobs",
+                    route: "/jobs",
+                },
                 Method::GET,
                 "/jobs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4744,6 +5003,10 @@ impl<'a> CreateJob<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateJob",
+                    route: "/jobs",
+                },
                 Method::POST,
                 "/jobs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4808,6 +5071,10 @@ impl<'a> GetJob<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetJob",
+                    route: "/jobs/{jobId}",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4862,6 +5129,10 @@ impl<'a> UpdateJob<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateJob",
+                    route: "/jobs/{jobId}",
+                },
                 Method::PUT,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4915,6 +5186,10 @@ impl<'a> DeleteJob<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteJob",
+                    route: "/jobs/{jobId}",
+                },
                 Method::DELETE,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5021,6 +5296,10 @@ impl<'a> ListJobExecutions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListJobExecutions",
+                    route: "/jobs/{jobId}/executions",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5136,6 +5415,10 @@ impl<'a> CreateJobExecution<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateJobExecution",
+                    route: "/jobs/{jobId}/executions",
+                },
                 Method::POST,
                 &format!("/jobs/{job_id}/executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5212,6 +5495,10 @@ impl<'a> GetJobExecution<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetJobExecution",
+                    route: "/jobs/{jobId}/executions/{executionId}",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5278,6 +5565,10 @@ impl<'a> DeleteJobExecution<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteJobExecution",
+                    route: "/jobs/{jobId}/executions/{executionId}",
+                },
                 Method::DELETE,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5395,6 +5686,10 @@ impl<'a> ListJobExecutionTasks<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListJobExecutionTasks",
+                    route: "/jobs/{jobId}/executions/{executionId}/tasks",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}/tasks"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5518,6 +5813,10 @@ impl<'a> ListJobRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListJobRevisions",
+                    route: "/jobs/{jobId}/revisions",
+                },
                 Method::GET,
                 &format!("/jobs/{job_id}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5572,6 +5871,10 @@ impl<'a> ListLocations<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListLocations",
+                    route: "/locations",
+                },
                 Method::GET,
                 "/locations",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5626,6 +5929,10 @@ impl<'a> ListMcpHubDefinitions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListMCPHubDefinitions",
+                    route: "/mcp/hub",
+                },
                 Method::GET,
                 "/mcp/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5746,6 +6053,10 @@ impl<'a> ListModels<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListModels",
+                    route: "/models",
+                },
                 Method::GET,
                 "/models",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5850,6 +6161,10 @@ impl<'a> CreateModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateModel",
+                    route: "/models",
+                },
                 Method::POST,
                 "/models",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5928,6 +6243,10 @@ impl<'a> GetModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetModel",
+                    route: "/models/{modelName}",
+                },
                 Method::GET,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5996,6 +6315,10 @@ impl<'a> UpdateModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateModel",
+                    route: "/models/{modelName}",
+                },
                 Method::PUT,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6074,6 +6397,10 @@ impl<'a> DeleteModel<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteModel",
+                    route: "/models/{modelName}",
+                },
                 Method::DELETE,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6147,6 +6474,10 @@ impl<'a> ListModelRevisions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListModelRevisions",
+                    route: "/models/{modelName}/revisions",
+                },
                 Method::GET,
                 &format!("/models/{model_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6212,6 +6543,10 @@ impl<'a> ListPendingImageShares<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListPendingImageShares",
+                    route: "/pending-image-shares",
+                },
                 Method::GET,
                 "/pending-image-shares",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6284,6 +6619,10 @@ impl<'a> AcceptImageShare<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "AcceptImageShare",
+                    route: "/pending-image-shares/{pendingShareId}/accept",
+                },
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/accept"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6351,6 +6690,10 @@ impl<'a> DeclineImageShare<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeclineImageShare",
+                    route: "/pending-image-shares/{pendingShareId}/decline",
+                },
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/decline"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6460,6 +6803,10 @@ impl<'a> ListPolicies<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListPolicies",
+                    route: "/policies",
+                },
                 Method::GET,
                 "/policies",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6551,6 +6898,10 @@ impl<'a> CreatePolicy<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreatePolicy",
+                    route: "/policies",
+                },
                 Method::POST,
                 "/policies",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6606,6 +6957,10 @@ impl<'a> GetPolicy<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetPolicy",
+                    route: "/policies/{policyName}",
+                },
                 Method::GET,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6663,6 +7018,10 @@ impl<'a> UpdatePolicy<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdatePolicy",
+                    route: "/policies/{policyName}",
+                },
                 Method::PUT,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6718,6 +7077,10 @@ impl<'a> DeletePolicy<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeletePolicy",
+                    route: "/policies/{policyName}",
+                },
                 Method::DELETE,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6771,6 +7134,10 @@ impl<'a> GetPolicyUsages<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetPolicyUsages",
+                    route: "/policies/{policyName}/usages",
+                },
                 Method::GET,
                 &format!("/policies/{policy_name}/usages"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6832,6 +7199,10 @@ impl<'a> ListPublicIps<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListPublicIps",
+                    route: "/publicIps",
+                },
                 Method::GET,
                 "/publicIps",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6883,6 +7254,10 @@ impl<'a> ListSandboxHubDefinitions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxHubDefinitions",
+                    route: "/sandbox/hub",
+                },
                 Method::GET,
                 "/sandbox/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7025,6 +7400,10 @@ impl<'a> ListSandboxes<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxes",
+                    route: "/sandboxes",
+                },
                 Method::GET,
                 "/sandboxes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7149,6 +7528,10 @@ impl<'a> CreateSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandbox",
+                    route: "/sandboxes",
+                },
                 Method::POST,
                 "/sandboxes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7244,6 +7627,10 @@ impl<'a> GetSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetSandbox",
+                    route: "/sandboxes/{sandboxName}",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7319,6 +7706,10 @@ impl<'a> UpdateSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateSandbox",
+                    route: "/sandboxes/{sandboxName}",
+                },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7402,6 +7793,10 @@ impl<'a> DeleteSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandbox",
+                    route: "/sandboxes/{sandboxName}",
+                },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7483,6 +7878,10 @@ impl<'a> ForkSandbox<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ForkSandbox",
+                    route: "/sandboxes/{sandboxName}/fork",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/fork"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7555,6 +7954,10 @@ impl<'a> ListSandboxPreviews<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxPreviews",
+                    route: "/sandboxes/{sandboxName}/previews",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7625,6 +8028,10 @@ impl<'a> CreateSandboxPreview<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandboxPreview",
+                    route: "/sandboxes/{sandboxName}/previews",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7688,6 +8095,10 @@ impl<'a> GetSandboxPreview<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetSandboxPreview",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7751,6 +8162,10 @@ impl<'a> UpdateSandboxPreview<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateSandboxPreview",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}",
+                },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7813,6 +8228,10 @@ impl<'a> DeleteSandboxPreview<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandboxPreview",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}",
+                },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7873,6 +8292,10 @@ impl<'a> ListSandboxPreviewTokens<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxPreviewTokens",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7940,6 +8363,10 @@ impl<'a> CreateSandboxPreviewToken<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandboxPreviewToken",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8010,6 +8437,10 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandboxPreviewToken",
+                    route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}",
+                },
                 Method::DELETE,
                 &format!(
                     "/sandboxes/{sandbox_name}/previews/{preview_name}/tokens/{token_name}"
@@ -8113,6 +8544,10 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxScheduleExecutions",
+                    route: "/sandboxes/{sandboxName}/schedule-executions",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedule-executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8271,6 +8706,10 @@ impl<'a> ListSandboxSchedules<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxSchedules",
+                    route: "/sandboxes/{sandboxName}/schedules",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8381,6 +8820,10 @@ impl<'a> CreateSandboxSchedule<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandboxSchedule",
+                    route: "/sandboxes/{sandboxName}/schedules",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8447,6 +8890,10 @@ impl<'a> GetSandboxSchedule<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetSandboxSchedule",
+                    route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8514,6 +8961,10 @@ impl<'a> UpdateSandboxSchedule<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateSandboxSchedule",
+                    route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
+                },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8580,6 +9031,10 @@ impl<'a> DeleteSandboxSchedule<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandboxSchedule",
+                    route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
+                },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8637,6 +9092,10 @@ impl<'a> ListSandboxSnapshots<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListSandboxSnapshots",
+                    route: "/sandboxes/{sandboxName}/snapshots",
+                },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8706,6 +9165,10 @@ impl<'a> CreateSandboxSnapshot<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateSandboxSnapshot",
+                    route: "/sandboxes/{sandboxName}/snapshots",
+                },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8786,6 +9249,10 @@ impl<'a> DeleteSandboxSnapshot<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteSandboxSnapshot",
+                    route: "/sandboxes/{sandboxName}/snapshots/{snapshotId}",
+                },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8853,6 +9320,10 @@ impl<'a> GetSandboxByExternalId<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetSandboxByExternalId",
+                    route: "/sandboxes/by-external-id/{externalId}",
+                },
                 Method::GET,
                 &format!("/sandboxes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8935,6 +9406,10 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetWorkspaceServiceAccounts",
+                    route: "/service_accounts",
+                },
                 Method::GET,
                 "/service_accounts",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8994,6 +9469,10 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateWorkspaceServiceAccount",
+                    route: "/service_accounts",
+                },
                 Method::POST,
                 "/service_accounts",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9059,6 +9538,10 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateWorkspaceServiceAccount",
+                    route: "/service_accounts/{clientId}",
+                },
                 Method::PUT,
                 &format!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9118,6 +9601,10 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteWorkspaceServiceAccount",
+                    route: "/service_accounts/{clientId}",
+                },
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9175,6 +9662,10 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListApiKeysForServiceAccount",
+                    route: "/service_accounts/{clientId}/api_keys",
+                },
                 Method::GET,
                 &format!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9238,6 +9729,10 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateApiKeyForServiceAccount",
+                    route: "/service_accounts/{clientId}/api_keys",
+                },
                 Method::POST,
                 &format!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9304,6 +9799,10 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteApiKeyForServiceAccount",
+                    route: "/service_accounts/{clientId}/api_keys/{apiKeyId}",
+                },
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9354,6 +9853,10 @@ impl<'a> ListTemplates<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListTemplates",
+                    route: "/templates",
+                },
                 Method::GET,
                 "/templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9407,6 +9910,10 @@ impl<'a> GetTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetTemplate",
+                    route: "/templates/{templateName}",
+                },
                 Method::GET,
                 &format!("/templates/{template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9457,6 +9964,10 @@ impl<'a> ListWorkspaceUsers<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListWorkspaceUsers",
+                    route: "/users",
+                },
                 Method::GET,
                 "/users",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9513,6 +10024,10 @@ impl<'a> InviteWorkspaceUser<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "InviteWorkspaceUser",
+                    route: "/users",
+                },
                 Method::POST,
                 "/users",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9589,6 +10104,10 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateWorkspaceUserRole",
+                    route: "/users/{subOrEmail}",
+                },
                 Method::PUT,
                 &format!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9660,6 +10179,10 @@ impl<'a> RemoveWorkspaceUser<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "RemoveWorkspaceUser",
+                    route: "/users/{subOrEmail}",
+                },
                 Method::DELETE,
                 &format!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9713,6 +10236,10 @@ impl<'a> ListVolumeTemplates<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListVolumeTemplates",
+                    route: "/volume_templates",
+                },
                 Method::GET,
                 "/volume_templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9791,6 +10318,10 @@ impl<'a> CreateVolumeTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateVolumeTemplate",
+                    route: "/volume_templates",
+                },
                 Method::POST,
                 "/volume_templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9855,6 +10386,10 @@ impl<'a> GetVolumeTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetVolumeTemplate",
+                    route: "/volume_templates/{volumeTemplateName}",
+                },
                 Method::GET,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9939,6 +10474,10 @@ impl<'a> UpdateVolumeTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateVolumeTemplate",
+                    route: "/volume_templates/{volumeTemplateName}",
+                },
                 Method::PUT,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10003,6 +10542,10 @@ impl<'a> DeleteVolumeTemplate<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteVolumeTemplate",
+                    route: "/volume_templates/{volumeTemplateName}",
+                },
                 Method::DELETE,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10070,6 +10613,10 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteVolumeTemplateVersion",
+                    route: "/volume_templates/{volumeTemplateName}/versions/{versionName}",
+                },
                 Method::DELETE,
                 &format!(
                     "/volume_templates/{volume_template_name}/versions/{version_name}"
@@ -10219,6 +10766,10 @@ impl<'a> ListVolumes<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListVolumes",
+                    route: "/volumes",
+                },
                 Method::GET,
                 "/volumes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10329,6 +10880,10 @@ impl<'a> CreateVolume<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateVolume",
+                    route: "/volumes",
+                },
                 Method::POST,
                 "/volumes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10409,6 +10964,10 @@ impl<'a> GetVolume<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetVolume",
+                    route: "/volumes/{volumeName}",
+                },
                 Method::GET,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10477,6 +11036,10 @@ impl<'a> UpdateVolume<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateVolume",
+                    route: "/volumes/{volumeName}",
+                },
                 Method::PUT,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10532,6 +11095,10 @@ impl<'a> DeleteVolume<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteVolume",
+                    route: "/volumes/{volumeName}",
+                },
                 Method::DELETE,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10608,6 +11175,10 @@ impl<'a> GetVolumeByExternalId<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetVolumeByExternalId",
+                    route: "/volumes/by-external-id/{externalId}",
+                },
                 Method::GET,
                 &format!("/volumes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10688,6 +11259,10 @@ impl<'a> ListVpCs<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListVPCs",
+                    route: "/vpcs",
+                },
                 Method::GET,
                 "/vpcs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10740,6 +11315,10 @@ impl<'a> CreateVpc<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateVPC",
+                    route: "/vpcs",
+                },
                 Method::POST,
                 "/vpcs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10793,6 +11372,10 @@ impl<'a> GetVpc<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetVPC",
+                    route: "/vpcs/{vpcName}",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10844,6 +11427,10 @@ impl<'a> DeleteVpc<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteVPC",
+                    route: "/vpcs/{vpcName}",
+                },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10895,6 +11482,10 @@ impl<'a> ListEgressGateways<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListEgressGateways",
+                    route: "/vpcs/{vpcName}/egressgateways",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10958,6 +11549,10 @@ impl<'a> CreateEgressGateway<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateEgressGateway",
+                    route: "/vpcs/{vpcName}/egressgateways",
+                },
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11024,6 +11619,10 @@ impl<'a> GetEgressGateway<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetEgressGateway",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11084,6 +11683,10 @@ impl<'a> DeleteEgressGateway<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteEgressGateway",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
+                },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11148,6 +11751,10 @@ impl<'a> ListEgressIPs<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListEgressIPs",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11211,6 +11818,10 @@ impl<'a> CreateEgressIp<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateEgressIP",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
+                },
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11277,6 +11888,10 @@ impl<'a> GetEgressIp<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetEgressIP",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
+                },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11341,6 +11956,10 @@ impl<'a> DeleteEgressIp<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteEgressIP",
+                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
+                },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11391,6 +12010,10 @@ impl<'a> ListWorkspaces<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "ListWorkspaces",
+                    route: "/workspaces",
+                },
                 Method::GET,
                 "/workspaces",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11457,6 +12080,10 @@ impl<'a> CreateWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CreateWorkspace",
+                    route: "/workspaces",
+                },
                 Method::POST,
                 "/workspaces",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11558,6 +12185,10 @@ impl<'a> GetWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "GetWorkspace",
+                    route: "/workspaces/{workspaceName}",
+                },
                 Method::GET,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11641,6 +12272,10 @@ impl<'a> UpdateWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "UpdateWorkspace",
+                    route: "/workspaces/{workspaceName}",
+                },
                 Method::PUT,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11731,6 +12366,10 @@ impl<'a> DeleteWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "DeleteWorkspace",
+                    route: "/workspaces/{workspaceName}",
+                },
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11813,6 +12452,10 @@ impl<'a> LeaveWorkspace<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "LeaveWorkspace",
+                    route: "/workspaces/{workspaceName}/leave",
+                },
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}/leave"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11880,6 +12523,10 @@ impl<'a> CheckWorkspaceAvailability<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "CheckWorkspaceAvailability",
+                    route: "/workspaces/availability",
+                },
                 Method::POST,
                 "/workspaces/availability",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],

@@ -45,6 +45,10 @@ impl<'a> RevokeServiceUserApiKey<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "handle_revoke_service_user_api_key_v3beta1_enterprise_service_users__service_user_id__api_keys__api_key_id__delete",
+                    route: "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}",
+                },
                 Method::DELETE,
                 &format!(
                     "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}"

@@ -2,19 +2,20 @@
 //! Client configuration and request sending: the part of the runtime behind the `client`
 //! feature.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::auth::{Credential, TokenSource};
 use super::encode::header_name;
-use super::policy::{self, Hook, RetryPolicy};
-use super::request::Request;
+use super::policy::{self, Attempt, Hook, Outcome, RetryPolicy};
+use super::request::{Operation, Request};
 use super::response::{Error, InvalidRequest, RawResponse, Response};
 use super::stream::{self, StreamError, Streaming, Unread};
 use reqwest::{Method, StatusCode};
@@ -53,6 +54,21 @@ pub struct BaseUrl;
 #[derive(Debug, Clone, Copy)]
 pub struct NoBaseUrl;
 
+/// A `reqwest` client builder ready for the crate's TLS backend: start from it to bring your own
+/// HTTP client ([`ClientBuilder::http_client`]).
+///
+/// With the `rustls-ring` backend (the default) and not `rustls-aws-lc`, reqwest takes the
+/// process's default rustls crypto provider; this installs ring as that default, unless the
+/// application installed one first (which then stays).
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
+    {
+        // An error means a provider is installed already: the application's choice is kept.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
+}
+
 /// A header value from a typed setting: scalars as their text, lists comma-separated.
 pub fn header_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
     super::encode::scalar_texts("header", value).map(|texts| texts.join(",")).unwrap_or_default()
@@ -79,6 +95,7 @@ pub struct ClientBuilder {
     credentials: Credentials,
     connect_timeout: Duration,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     idle_timeout: IdleTimeout,
     retry: RetryPolicy,
     hooks: Vec<Arc<dyn Hook>>,
@@ -97,6 +114,7 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())
@@ -109,7 +127,8 @@ impl fmt::Debug for ClientBuilder {
 
 /// Connecting gives up after this long unless the builder says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// A whole request (sending, waiting, reading) gives up after this long unless told otherwise.
+/// A whole call (every attempt with its sending, waiting and reading, and the waits between
+/// attempts) gives up after this long unless told otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Responses larger than this are refused unless the builder allows more: memory stays bounded
 /// whatever a server sends.
@@ -123,6 +142,7 @@ impl ClientBuilder {
             credentials: Credentials::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: Some(DEFAULT_TIMEOUT),
+            attempt_timeout: None,
             idle_timeout: None,
             retry: RetryPolicy::default(),
             hooks: Vec::new(),
@@ -154,10 +174,19 @@ impl ClientBuilder {
         self
     }
 
-    /// The time a whole request may take; `None` waits for ever. For a streamed response
-    /// ([`Client::send_streaming`]) it is the time its head may take.
+    /// The time a whole call may take: its attempts, and the waits between them (backoff and
+    /// `Retry-After`); a retry whose wait would pass it is not made. `None` waits for ever. For a
+    /// streamed response ([`Client::send_streaming`]) it bounds the call until its head arrives.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The time one attempt may take (unset by default: an attempt may take what is left of
+    /// the call's timeout). An attempt that runs out of it is retried as a connection error is,
+    /// within the call's timeout.
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = timeout;
         self
     }
 
@@ -212,7 +241,7 @@ impl ClientBuilder {
         let http_from_caller = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => http_client_builder()
                 .user_agent(USER_AGENT)
                 .connect_timeout(self.connect_timeout)
                 .build()
@@ -236,6 +265,7 @@ impl ClientBuilder {
         Ok(Client {
             shared: Arc::new(shared),
             timeout: self.timeout,
+            attempt_timeout: self.attempt_timeout,
             idle_timeout: self.idle_timeout,
             retry: self.retry,
         })
@@ -252,6 +282,7 @@ pub type Sending<'a, T, E> = Pin<Box<dyn Future<Output = Result<Response<T>, Err
 pub struct Client {
     shared: Arc<Shared>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     idle_timeout: IdleTimeout,
     retry: RetryPolicy,
 }
@@ -307,7 +338,7 @@ impl Shared {
             return &self.http;
         }
         self.http_without_redirects.get_or_init(|| {
-            reqwest::Client::builder()
+            http_client_builder()
                 .user_agent(USER_AGENT)
                 .connect_timeout(self.connect_timeout)
                 .redirect(reqwest::redirect::Policy::none())
@@ -324,6 +355,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.shared.base_url)
             .field("credentials_for", &schemes)
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -335,9 +367,14 @@ impl Client {
         &self.shared.base_url
     }
 
-    /// The same client with another timeout for the whole request; for one call, or a few.
+    /// The same client with another timeout for the whole call; for one call, or a few.
     pub fn with_timeout(&self, timeout: Option<Duration>) -> Client {
         Client { timeout, ..self.clone() }
+    }
+
+    /// The same client with another timeout for each attempt.
+    pub fn with_attempt_timeout(&self, attempt_timeout: Option<Duration>) -> Client {
+        Client { attempt_timeout, ..self.clone() }
     }
 
     /// The same client with another retry policy.
@@ -345,18 +382,30 @@ impl Client {
         Client { retry, ..self.clone() }
     }
 
-    /// Starts a request to `path` (already encoded), authorised by the first alternative of
-    /// `security` whose credentials are all configured.
-    pub fn request(&self, method: Method, path: &str, security: Security) -> Result<Request, InvalidRequest> {
+    /// Starts a request of `operation` to `path` (already encoded), authorised by the first
+    /// alternative of `security` whose credentials are all configured.
+    pub fn request(
+        &self,
+        operation: &'static Operation,
+        method: Method,
+        path: &str,
+        security: Security,
+    ) -> Result<Request, InvalidRequest> {
         let url = format!("{}{}", self.shared.base_url, path);
         let url = Url::parse(&url).map_err(|e| InvalidRequest(format!("invalid URL `{url}`: {e}")))?;
-        self.authorized(method, url, security)
+        self.authorized(operation, method, url, security)
     }
 
     /// Starts a request to an absolute URL, such as the next page a `Link` header names,
     /// authorised as [`Client::request`] does. A URL on another origin (scheme, host and port)
     /// than the base URL's is refused: the client's credentials are for its API only.
-    pub fn request_url(&self, method: Method, url: &str, security: Security) -> Result<Request, InvalidRequest> {
+    pub fn request_url(
+        &self,
+        operation: &'static Operation,
+        method: Method,
+        url: &str,
+        security: Security,
+    ) -> Result<Request, InvalidRequest> {
         // The URL itself is not quoted in errors: it may carry a credential.
         let url = Url::parse(url).map_err(|e| InvalidRequest(format!("invalid absolute URL: {e}")))?;
         let origin = self.shared.base.origin();
@@ -368,12 +417,19 @@ impl Client {
                 origin.ascii_serialization()
             )));
         }
-        self.authorized(method, url, security)
+        self.authorized(operation, method, url, security)
     }
 
-    fn authorized(&self, method: Method, url: Url, security: Security) -> Result<Request, InvalidRequest> {
+    fn authorized(
+        &self,
+        operation: &'static Operation,
+        method: Method,
+        url: Url,
+        security: Security,
+    ) -> Result<Request, InvalidRequest> {
         let mut request = Request {
             inner: reqwest::Request::new(method, url),
+            operation,
             cookies: Vec::new(),
             schemes: &[],
             follow_redirects: true,
@@ -419,19 +475,32 @@ impl Client {
         decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
     ) -> Sending<'a, T, E> {
         Box::pin(async move {
-            let response = self.send(request?, &call).await?;
-            decode(response)
+            let (response, stopped) = self.send_whole(request?, &call).await?;
+            match (decode(response), stopped) {
+                // An answer a retry would have followed, had the call's timeout left time for it.
+                (Err(last), Some(stopped)) => Err(stopped.error(last)),
+                (decoded, _) => decoded,
+            }
         })
     }
 
     /// Sends a request (fetching an OAuth2 token first when its scheme needs one) with the
-    /// client's default headers and the call's own settings, retries it as the policy allows,
-    /// and reads the whole response.
+    /// client's default headers and the call's own settings, retries it as the policy allows
+    /// within the call's timeout, and reads the whole response.
     pub async fn send<E>(&self, request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
-        let timeout = self.timeout_for(call);
+        self.send_whole(request, call).await.map(|(response, _)| response)
+    }
+
+    /// [`Client::send`], telling also whether a retry was due but not made for lack of time.
+    async fn send_whole<E>(
+        &self,
+        request: Request,
+        call: &CallOptions,
+    ) -> Result<(RawResponse, Option<RetryStopped>), Error<E>> {
         let limit = self.shared.max_response_bytes;
-        self.execute(request, call, Some("application/json"), move |http, mut request: reqwest::Request| async move {
-            *request.timeout_mut() = timeout;
+        let accept = Some("application/json");
+        self.execute(request, call, accept, move |http, mut request: reqwest::Request, time_limit| async move {
+            *request.timeout_mut() = time_limit;
             let mut response = http.execute(request).await?;
             let status = response.status();
             let url = response.url().clone();
@@ -442,9 +511,7 @@ impl Client {
                 Unread::Failed(StreamError::Transport(e)) => Failed::Transport(e),
                 Unread::Failed(other) => Failed::Stream(other),
             })?;
-            let raw = RawResponse { status, headers, body, url };
-            self.on_response(&raw);
-            Ok(raw)
+            Ok(RawResponse { status, headers, body, url })
         })
         .await
     }
@@ -453,38 +520,40 @@ impl Client {
     /// gives the response as soon as its head arrives, its body unread: for server-sent events
     /// and large downloads.
     ///
-    /// The call's (or client's) timeout is the time the head may take; after it, each chunk of
-    /// the body may take the idle timeout ([`CallOptions::idle_timeout`],
-    /// [`ClientBuilder::idle_timeout`]; by default the same duration), however long the whole
-    /// stream lasts. Retries happen only before a response arrives: after a connection error
-    /// or a retryable status, as for `send`. Hooks see each response's status and headers, with
-    /// an empty body. No `Accept` header is added: the generated code names the media type.
+    /// The call's (or client's) timeout bounds the attempts and waits until a head arrives;
+    /// after it, each chunk of the body may take the idle timeout
+    /// ([`CallOptions::idle_timeout`], [`ClientBuilder::idle_timeout`]; by default the same
+    /// duration), however long the whole stream lasts. Retries happen only before a response
+    /// arrives: after a connection error or a retryable status, as for `send`. Hooks see each
+    /// response's status and headers, with an empty body. No `Accept` header is added: the
+    /// generated code names the media type.
     pub async fn send_streaming<E>(&self, request: Request, call: &CallOptions) -> Result<Streaming, Error<E>> {
-        let head_timeout = self.timeout_for(call);
         let idle_timeout = self.idle_timeout_for(call);
         let limit = self.shared.max_response_bytes;
-        self.execute(request, call, None, move |http, request: reqwest::Request| async move {
-            let response = http.execute(request);
-            let response = match head_timeout {
-                Some(after) => tokio::time::timeout(after, response)
-                    .await
-                    .map_err(|_| Failed::Stream(StreamError::HeadTimeout(after)))??,
-                None => response.await?,
-            };
-            let streaming = Streaming::new(response, idle_timeout, limit);
-            // The head is a copy of the status, headers and URL: made only for hooks to see.
-            if !self.shared.hooks.is_empty() {
-                self.on_response(&streaming.head());
-            }
-            Ok(streaming)
-        })
-        .await
+        let (streaming, _) = self
+            .execute(request, call, None, move |http, request: reqwest::Request, head_limit| async move {
+                let response = http.execute(request);
+                let response = match head_limit {
+                    Some(after) => tokio::time::timeout(after, response)
+                        .await
+                        .map_err(|_| Failed::Stream(StreamError::HeadTimeout(after)))??,
+                    None => response.await?,
+                };
+                Ok(Streaming::new(response, idle_timeout, limit))
+            })
+            .await?;
+        Ok(streaming)
     }
 
-    /// The time a whole call may take (for a streamed response, its head): the call's setting,
-    /// else the client's.
+    /// The time a whole call may take (for a streamed response, until its head): the call's
+    /// setting, else the client's.
     fn timeout_for(&self, call: &CallOptions) -> Option<Duration> {
         call.timeout.unwrap_or(self.timeout)
+    }
+
+    /// The time one attempt may take: the call's setting, else the client's.
+    fn attempt_timeout_for(&self, call: &CallOptions) -> Option<Duration> {
+        call.attempt_timeout.unwrap_or(self.attempt_timeout)
     }
 
     /// The longest wait for the next chunk of a streamed response: the call's setting, else the
@@ -493,27 +562,78 @@ impl Client {
         call.idle_timeout.or(self.idle_timeout).unwrap_or_else(|| self.timeout_for(call))
     }
 
-    fn on_response(&self, response: &RawResponse) {
-        for hook in &self.shared.hooks {
-            hook.on_response(response);
+    /// Tells the hooks how an attempt ended.
+    fn after_attempt<R: Answer>(&self, attempt: &Attempt, outcome: &Result<R, Failed>) {
+        match outcome {
+            Ok(answer) => {
+                let head = answer.head();
+                for hook in &self.shared.hooks {
+                    hook.after_attempt(attempt, Outcome::Response(&head));
+                }
+            }
+            Err(failed) => {
+                let outcome = failed.outcome();
+                for hook in &self.shared.hooks {
+                    hook.after_attempt(attempt, outcome);
+                }
+            }
         }
     }
 
     /// What `send` and `send_streaming` share: an OAuth2 token when a scheme needs one, the
-    /// default and per-call headers, hooks before each attempt, and retries; `attempt` sends the
-    /// request once with the HTTP client given (one that leaves redirects to the caller when the
-    /// request asks for that) and reads as much of the answer as its caller wants.
+    /// default and per-call headers, hooks around each attempt, and retries within the call's
+    /// timeout; `attempt` sends the request once with the HTTP client given (one that leaves
+    /// redirects to the caller when the request asks for that) and the time it may take, and
+    /// reads as much of the answer as its caller wants.
+    ///
+    /// The answer comes with a [`RetryStopped`] when a retry was due but its wait would have
+    /// passed the call's timeout. With the `tracing` feature, the call runs in its span.
     async fn execute<'s, R, E, Fut>(
         &'s self,
-        mut request: Request,
+        request: Request,
         call: &CallOptions,
         accept: Option<&'static str>,
-        attempt: impl Fn(&'s reqwest::Client, reqwest::Request) -> Fut,
-    ) -> Result<R, Error<E>>
+        attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
+    ) -> Result<(R, Option<RetryStopped>), Error<E>>
     where
         R: Answer,
         Fut: Future<Output = Result<R, Failed>>,
     {
+        let mut attempts = 0;
+        #[cfg(feature = "tracing")]
+        {
+            let span = super::trace::call_span(request.operation, request.inner.method(), &self.shared.base);
+            let sending = self.attempts(request, call, accept, attempt, &mut attempts);
+            let result = tracing::Instrument::instrument(sending, span.clone()).await;
+            let (status, error) = match &result {
+                Ok((answer, stopped)) => (Some(answer.status()), stopped.map(|_| "retry_past_deadline")),
+                Err(error) => (error.status(), Some(super::trace::error_type(error))),
+            };
+            super::trace::call_ended(&span, attempts, status, error);
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.attempts(request, call, accept, attempt, &mut attempts).await
+    }
+
+    /// The body of [`Client::execute`]; `attempts` counts the attempts made.
+    async fn attempts<'s, R, E, Fut>(
+        &'s self,
+        mut request: Request,
+        call: &CallOptions,
+        accept: Option<&'static str>,
+        attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
+        attempts: &mut u32,
+    ) -> Result<(R, Option<RetryStopped>), Error<E>>
+    where
+        R: Answer,
+        Fut: Future<Output = Result<R, Failed>>,
+    {
+        let started = Instant::now();
+        let timeout = self.timeout_for(call);
+        let deadline = timeout.map(|timeout| started + timeout);
+        let attempt_timeout = self.attempt_timeout_for(call);
+        let operation = request.operation;
         let mut token_sources: Vec<&TokenSource> = Vec::new();
         for scheme in request.schemes {
             if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
@@ -544,36 +664,96 @@ impl Client {
             // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
             let next = if retries_allowed && retry < policy.max_retries { request.try_clone() } else { None };
             let mut sent = request;
+            // The attempt's own limit, cut to what is left of the call's. An attempt that runs
+            // out of its own time may be retried; one that runs out of the call's ends the call.
+            let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+            let (time_limit, own_limit) = match (attempt_timeout, left) {
+                (Some(own), Some(left)) if own < left => (Some(own), true),
+                (Some(own), None) => (Some(own), true),
+                (_, left) => (left, false),
+            };
+            let mut context =
+                Attempt { operation, number: retry + 1, elapsed: started.elapsed(), attempt_elapsed: Duration::ZERO };
             for hook in &self.shared.hooks {
-                hook.on_request(&mut sent);
+                hook.before_attempt(&context, &mut sent);
             }
-            let outcome = attempt(http, sent).await;
-            let delay = match &outcome {
+            let attempt_started = Instant::now();
+            *attempts += 1;
+            let outcome = attempt(http, sent, time_limit).await;
+            context.elapsed = started.elapsed();
+            context.attempt_elapsed = attempt_started.elapsed();
+            if !self.shared.hooks.is_empty() {
+                self.after_attempt(&context, &outcome);
+            }
+            #[cfg(feature = "tracing")]
+            super::trace::attempt_ended(
+                context.number,
+                context.attempt_elapsed,
+                match &outcome {
+                    Ok(answer) => Ok(answer.status()),
+                    Err(failed) => Err(failed.outcome()),
+                },
+            );
+            let wait = match &outcome {
                 Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
                     policy.delay(retry, Some(response.headers()))
                 }
                 Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
+                Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
                 _ => None,
             };
-            match (outcome, delay, next) {
-                (_, Some(delay), Some(next)) => {
-                    tokio::time::sleep(delay).await;
+            match (outcome, wait, next) {
+                (outcome, Some(wait), Some(next)) => {
+                    if let (Some(timeout), Some(deadline)) = (timeout, deadline)
+                        && Instant::now() + wait >= deadline
+                    {
+                        let stopped = RetryStopped { wait, timeout };
+                        #[cfg(feature = "tracing")]
+                        super::trace::retry_past_deadline(context.number, wait, timeout);
+                        return match outcome {
+                            Ok(response) => Ok((self.answered(response, &token_sources).await, Some(stopped))),
+                            Err(failed) => Err(stopped.error(failed.into())),
+                        };
+                    }
+                    for hook in &self.shared.hooks {
+                        hook.on_retry(&context, wait);
+                    }
+                    #[cfg(feature = "tracing")]
+                    super::trace::retrying(context.number, wait);
+                    tokio::time::sleep(wait).await;
                     retry += 1;
                     request = next;
                 }
-                (Ok(response), _, _) => {
-                    if response.status() == StatusCode::UNAUTHORIZED {
-                        // The token was refused: the next call fetches a new one.
-                        for source in &token_sources {
-                            source.invalidate().await;
-                        }
-                    }
-                    return Ok(response);
-                }
+                (Ok(response), _, _) => return Ok((self.answered(response, &token_sources).await, None)),
                 // The last error is the one returned: after retries, that of the final attempt.
                 (Err(failed), _, _) => return Err(failed.into()),
             }
         }
+    }
+
+    /// The answer a call ends with; a 401 first drops the OAuth2 tokens it was sent with.
+    async fn answered<R: Answer>(&self, response: R, token_sources: &[&TokenSource]) -> R {
+        if response.status() == StatusCode::UNAUTHORIZED {
+            // The token was refused: the next call fetches a new one.
+            for source in token_sources {
+                source.invalidate().await;
+            }
+        }
+        response
+    }
+}
+
+/// A retry that was due but not made: its wait would have passed the call's timeout.
+#[derive(Debug, Clone, Copy)]
+struct RetryStopped {
+    wait: Duration,
+    timeout: Duration,
+}
+
+impl RetryStopped {
+    /// The call's error: how its last attempt ended, and why no retry followed.
+    fn error<E>(self, last: Error<E>) -> Error<E> {
+        Error::RetryPastDeadline { last: Box::new(last), wait: self.wait, timeout: self.timeout }
     }
 }
 
@@ -581,6 +761,8 @@ impl Client {
 trait Answer {
     fn status(&self) -> StatusCode;
     fn headers(&self) -> &HeaderMap;
+    /// What hooks see of the answer.
+    fn head(&self) -> Cow<'_, RawResponse>;
 }
 
 impl Answer for RawResponse {
@@ -590,6 +772,10 @@ impl Answer for RawResponse {
 
     fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    fn head(&self) -> Cow<'_, RawResponse> {
+        Cow::Borrowed(self)
     }
 }
 
@@ -601,6 +787,11 @@ impl Answer for Streaming {
     fn headers(&self) -> &HeaderMap {
         Streaming::headers(self)
     }
+
+    // The head is a copy of the status, headers and URL: made only for hooks to see.
+    fn head(&self) -> Cow<'_, RawResponse> {
+        Cow::Owned(Streaming::head(self))
+    }
 }
 
 /// How one attempt failed.
@@ -608,6 +799,26 @@ enum Failed {
     Transport(reqwest::Error),
     TooLarge { status: StatusCode, limit: usize },
     Stream(StreamError),
+}
+
+impl Failed {
+    fn is_timeout(&self) -> bool {
+        match self {
+            Failed::Transport(e) => e.is_timeout(),
+            Failed::Stream(e) => e.is_timeout(),
+            Failed::TooLarge { .. } => false,
+        }
+    }
+
+    /// The failure as hooks are told it.
+    fn outcome(&self) -> Outcome<'_> {
+        match self {
+            failed if failed.is_timeout() => Outcome::TimedOut,
+            Failed::Transport(e) => Outcome::Transport(e),
+            Failed::TooLarge { status, limit } => Outcome::BodyTooLarge { status: *status, limit: *limit },
+            Failed::Stream(e) => Outcome::Stream(e),
+        }
+    }
 }
 
 impl From<reqwest::Error> for Failed {
@@ -642,12 +853,13 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, String> {
     Ok(map)
 }
 
-/// The settings of one call, which replace the client's: a time limit, a retry policy, and
-/// headers. Every request builder holds one and sets it through its `timeout`, `retry` and `header`
-/// methods.
+/// The settings of one call, which replace the client's: time limits, a retry policy, and
+/// headers. Every request builder holds one and sets it through its `timeout`,
+/// `attempt_timeout`, `retry` and `header` methods.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     timeout: Option<Option<Duration>>,
+    attempt_timeout: Option<Option<Duration>>,
     idle_timeout: IdleTimeout,
     retry: Option<RetryPolicy>,
     headers: Vec<(String, String)>,
@@ -657,6 +869,7 @@ impl fmt::Debug for CallOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CallOptions")
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("retry", &self.retry)
             // Names only, as for the client's default headers.
@@ -666,8 +879,15 @@ impl fmt::Debug for CallOptions {
 }
 
 impl CallOptions {
+    /// The time the whole call may take, replacing the client's (`None`: no limit).
     pub fn timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = Some(timeout);
+    }
+
+    /// The time each attempt of the call may take, replacing the client's (`None`: no limit
+    /// but the call's).
+    pub fn attempt_timeout(&mut self, timeout: Option<Duration>) {
+        self.attempt_timeout = Some(timeout);
     }
 
     /// The longest wait for the next chunk of a streamed response, replacing the client's
@@ -693,6 +913,7 @@ mod tests {
     use crate::runtime::{Secret, Security};
 
     const AUTH: Scheme = Scheme::new(0, "auth");
+    const OPERATION: Operation = Operation { id: "listItems", route: "/items" };
     const SECURED: Security = &[&[AUTH]];
 
     #[test]
@@ -701,7 +922,8 @@ mod tests {
             .credential(AUTH, Credential::Bearer(Secret::new("t0k")))
             .build()
             .unwrap();
-        let same = client.request_url(Method::GET, "https://api.example.com/v0/items?page=2", SECURED).unwrap();
+        let same =
+            client.request_url(&OPERATION, Method::GET, "https://api.example.com/v0/items?page=2", SECURED).unwrap();
         let same = same.finish();
         assert_eq!(same.url().as_str(), "https://api.example.com/v0/items?page=2");
         assert_eq!(same.headers()["authorization"], "Bearer t0k");
@@ -710,10 +932,13 @@ mod tests {
             "http://api.example.com/v0/items",
             "https://api.example.com:8443/v0/items",
         ] {
-            let refused = client.request_url(Method::GET, elsewhere, SECURED).unwrap_err();
+            let refused = client.request_url(&OPERATION, Method::GET, elsewhere, SECURED).unwrap_err();
             assert!(refused.0.contains("another origin"), "{elsewhere}: {refused}");
         }
-        assert!(client.request_url(Method::GET, "/v0/items", SECURED).is_err(), "a relative URL is not absolute");
+        assert!(
+            client.request_url(&OPERATION, Method::GET, "/v0/items", SECURED).is_err(),
+            "a relative URL is not absolute"
+        );
     }
 
     #[test]

@@ -13,10 +13,10 @@ mod structs;
 
 #[doc(hidden)]
 pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
-#[doc(hidden)]
-pub use structs::{DecodeStruct, EncodeFields, FieldWriter, Slot, decode_struct, encode_struct};
 /// What a generated struct keeps of the properties its schema does not declare.
 pub use structs::Extras;
+#[doc(hidden)]
+pub use structs::{DecodeStruct, EncodeFields, FieldWriter, Slot, decode_struct, encode_struct};
 
 #[cfg(feature = "client")]
 mod auth;
@@ -36,19 +36,21 @@ mod request;
 mod response;
 #[cfg(feature = "client")]
 mod stream;
+#[cfg(feature = "tracing")]
+mod trace;
 
 #[cfg(feature = "client")]
 pub use {
     auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource},
     client::{
         BaseUrl, BuildError, CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-        DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, Sending, USER_AGENT, header_text,
+        DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, Sending, USER_AGENT, header_text, http_client_builder,
     },
     encode::{Multipart, QueryStyle, path_segment},
     form::FieldStyle,
     paging::{Items, Pages, items, link_next, next_page_url, pages},
-    policy::{Hook, RetryPolicy},
-    request::Request,
+    policy::{Attempt, DEFAULT_MAX_RETRY_AFTER, Hook, Outcome, RetryPolicy},
+    request::{Operation, Request},
     reqwest,
     reqwest::header::HeaderMap,
     reqwest::{Method, StatusCode},
@@ -61,7 +63,7 @@ pub use {
 pub use {bytes::Bytes, futures_core::Stream};
 
 /// The per-call settings of request builder `$builder` (a struct with a `call: CallOptions`
-/// field): `timeout`, `retry` and `header`, written once here rather than into each builder.
+/// field): `timeout`, `attempt_timeout`, `retry` and `header`, written once here rather than into each builder.
 /// Builders name it directly (the crate root declares this module `#[macro_use]`); it is
 /// exported only so that a crate whose specs have no operations does not warn of it unused.
 #[cfg(feature = "client")]
@@ -74,6 +76,13 @@ macro_rules! call_settings {
             #[inline]
             pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
                 self.call.timeout(timeout.into());
+                self
+            }
+
+            /// Sets the time each attempt of this call may take, replacing the client's.
+            #[inline]
+            pub fn attempt_timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+                self.call.attempt_timeout(timeout.into());
                 self
             }
 

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
@@ -105,11 +107,13 @@ impl RawResponse {
         Ok(Response { status: self.status, headers: self.headers, url: self.url, body: self.body })
     }
 
-    /// A declared error response with a JSON body, wrapped into the operation's error enum.
+    /// A declared error response with a JSON body, wrapped into the operation's error enum. A
+    /// body that does not match its schema is still the declared error ([`Error::Api`]), kept
+    /// undecoded ([`ApiError::is_undecoded`]): the status is what the caller acts on.
     pub fn error_json<B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Error<E> {
         match serde_json::from_slice(&self.body) {
             Ok(body) => self.error(variant(body)),
-            Err(e) => Error::Decode { source: Box::new(e), response: Box::new(self) },
+            Err(e) => self.api_error(ErrorBody::Undecoded(Arc::new(e))),
         }
     }
 
@@ -127,6 +131,10 @@ impl RawResponse {
 
     /// A declared error response whose body is not decoded.
     pub fn error<E>(self, body: E) -> Error<E> {
+        self.api_error(ErrorBody::Decoded(body))
+    }
+
+    fn api_error<E>(self, body: ErrorBody<E>) -> Error<E> {
         Error::Api(Box::new(ApiError { status: self.status, headers: self.headers, body, raw_body: self.body }))
     }
 
@@ -205,13 +213,23 @@ impl<T> std::ops::Deref for Response<T> {
     }
 }
 
-/// An error response the API declares for the operation, decoded into the operation's error enum.
+/// An error response the API declares for the operation, decoded into the operation's error
+/// enum; or, when its body does not match the schema the API declares, kept undecoded (the
+/// status and the raw body are still there).
 #[derive(Debug, Clone)]
 pub struct ApiError<E> {
     status: StatusCode,
     headers: HeaderMap,
-    body: E,
+    body: ErrorBody<E>,
     raw_body: Vec<u8>,
+}
+
+/// The body of a declared error, decoded or not.
+#[derive(Debug, Clone)]
+enum ErrorBody<E> {
+    Decoded(E),
+    /// Why it did not decode (shared: an `ApiError` is `Clone`).
+    Undecoded(Arc<dyn std::error::Error + Send + Sync>),
 }
 
 impl<E> ApiError<E> {
@@ -223,13 +241,35 @@ impl<E> ApiError<E> {
         &self.headers
     }
 
-    /// The declared error, decoded.
-    pub fn body(&self) -> &E {
-        &self.body
+    /// The declared error, decoded; `None` when the body does not match the schema the API
+    /// declares for the status ([`ApiError::decode_error`] says why; [`ApiError::raw_body`] has it).
+    pub fn body(&self) -> Option<&E> {
+        match &self.body {
+            ErrorBody::Decoded(body) => Some(body),
+            ErrorBody::Undecoded(_) => None,
+        }
     }
 
-    pub fn into_body(self) -> E {
-        self.body
+    /// The declared error, decoded; `None` when it did not decode.
+    pub fn into_body(self) -> Option<E> {
+        match self.body {
+            ErrorBody::Decoded(body) => Some(body),
+            ErrorBody::Undecoded(_) => None,
+        }
+    }
+
+    /// Whether the body did not match the schema the API declares for the status: the service
+    /// differs from its spec.
+    pub fn is_undecoded(&self) -> bool {
+        matches!(self.body, ErrorBody::Undecoded(_))
+    }
+
+    /// Why the body did not decode, when it did not.
+    pub fn decode_error(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        match &self.body {
+            ErrorBody::Decoded(_) => None,
+            ErrorBody::Undecoded(error) => Some(&**error),
+        }
     }
 
     /// The body as the server sent it.
@@ -257,8 +297,9 @@ pub struct InvalidRequest(pub String);
 /// declares for this operation: "agent `x` not found" (request id req_123)`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error<E> {
-    /// The server answered with an error response the API declares.
-    #[error("the server answered {}, an error the API declares for this operation{}", .0.status, ServerSaid::new(&.0.headers, &.0.raw_body))]
+    /// The server answered with an error response the API declares (its body decoded, or kept
+    /// undecoded when it does not match the declared schema: see [`ApiError::body`]).
+    #[error("the server answered {}, an error the API declares for this operation{}{}", .0.status, Undecoded(.0.decode_error()), ServerSaid::new(&.0.headers, &.0.raw_body))]
     Api(Box<ApiError<E>>),
     /// The server answered with a status the API does not declare for this operation.
     #[error("the server answered {}, which the API does not declare for this operation{}", .0.status, ServerSaid::new(&.0.headers, &.0.body))]
@@ -296,6 +337,34 @@ pub enum Error<E> {
     /// page, one it had already named (following it would loop for ever).
     #[error("pagination stopped: {0}")]
     Pagination(String),
+    /// A retry was due (a retryable status or a failed connection) but not made: its wait would
+    /// have passed the call's timeout. `last` is how the final attempt ended.
+    #[error(
+        "not retried: the wait of {wait:?} before another attempt would pass the call's timeout of {timeout:?}; the last attempt: {}",
+        LastAttempt(.last)
+    )]
+    RetryPastDeadline { last: Box<Error<E>>, wait: Duration, timeout: Duration },
+}
+
+/// How a body that did not match its schema shows in an error message.
+struct Undecoded<'a>(Option<&'a (dyn std::error::Error + Send + Sync + 'static)>);
+
+impl fmt::Display for Undecoded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(error) => write!(f, ", with a body that does not match its schema ({error})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The final attempt's error, as the message of [`Error::RetryPastDeadline`] quotes it.
+struct LastAttempt<'a, E>(&'a Error<E>);
+
+impl<E> fmt::Display for LastAttempt<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
 }
 
 impl<E> From<reqwest::Error> for Error<E> {
@@ -315,6 +384,7 @@ impl<E> Error<E> {
             Error::Auth(e) => e.status(),
             Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => e.status(),
+            Error::RetryPastDeadline { last, .. } => last.status(),
             Error::InvalidRequest(_) | Error::Stream(_) | Error::Pagination(_) => None,
         }
     }
@@ -346,6 +416,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => Some((&e.headers, &e.raw_body)),
             Error::UnexpectedStatus(r) | Error::Decode { response: r, .. } => Some((&r.headers, &r.body)),
+            Error::RetryPastDeadline { last, .. } => last.response_parts(),
             Error::Transport(_)
             | Error::Timeout(_)
             | Error::InvalidRequest(_)
@@ -356,11 +427,12 @@ impl<E> Error<E> {
         }
     }
 
-    /// Whether the request ran out of time: the whole request, or for a streamed call the wait
-    /// for its response head or for the next chunk of its body.
+    /// Whether the call ran out of time: an attempt did, or a retry was not made because its
+    /// wait would pass the call's timeout ([`Error::RetryPastDeadline`]), or for a streamed call
+    /// the wait for its response head or for the next chunk of its body.
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Timeout(_) => true,
+            Error::Timeout(_) | Error::RetryPastDeadline { .. } => true,
             Error::Stream(e) => e.is_timeout(),
             _ => false,
         }
@@ -371,14 +443,17 @@ impl<E> Error<E> {
     pub fn is_connect(&self) -> bool {
         match self {
             Error::Transport(e) | Error::Timeout(e) => e.is_connect(),
+            Error::RetryPastDeadline { last, .. } => last.is_connect(),
             _ => false,
         }
     }
 
-    /// The declared error, when the server sent one.
+    /// The declared error, when the server sent one whose body decoded (also when it was the
+    /// last answer of a call that ran out of time to retry).
     pub fn api_error(&self) -> Option<&E> {
         match self {
-            Error::Api(e) => Some(&e.body),
+            Error::Api(e) => e.body(),
+            Error::RetryPastDeadline { last, .. } => last.api_error(),
             _ => None,
         }
     }

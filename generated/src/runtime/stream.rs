@@ -126,7 +126,8 @@ impl Streaming {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let url = response.url().clone();
-        Streaming { status, headers, url, body: Body { response: Some(response), reading: None, idle, limit } }
+        let body = Body::new(response, idle, limit);
+        Streaming { status, headers, url, body }
     }
 
     /// The status and headers, with an empty body: what hooks see of a streamed response.
@@ -325,11 +326,53 @@ struct Body {
     reading: Option<Reading>,
     idle: Option<Duration>,
     limit: usize,
+    /// The body's span and the bytes read so far, until it ends.
+    #[cfg(feature = "tracing")]
+    trace: Option<(tracing::Span, u64)>,
 }
 
 impl Body {
+    fn new(response: reqwest::Response, idle: Option<Duration>, limit: usize) -> Self {
+        Body {
+            response: Some(response),
+            reading: None,
+            idle,
+            limit,
+            #[cfg(feature = "tracing")]
+            trace: Some((super::trace::stream_span(), 0)),
+        }
+    }
+
     /// The next chunk, `None` at the end; after an error, the end.
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Bytes>, StreamError>> {
+        #[cfg(feature = "tracing")]
+        if let Some((span, _)) = &self.trace {
+            let span = span.clone();
+            let chunk = span.in_scope(|| self.poll_chunk_untraced(cx));
+            self.count(&chunk);
+            return chunk;
+        }
+        self.poll_chunk_untraced(cx)
+    }
+
+    /// Counts a chunk read into the body's span, and ends the span at the body's end.
+    #[cfg(feature = "tracing")]
+    fn count(&mut self, chunk: &Poll<Result<Option<Bytes>, StreamError>>) {
+        let Some((span, bytes)) = &mut self.trace else { return };
+        let ended = match chunk {
+            Poll::Ready(Ok(Some(chunk))) => {
+                *bytes += chunk.len() as u64;
+                return;
+            }
+            Poll::Pending => return,
+            Poll::Ready(Ok(None)) => None,
+            Poll::Ready(Err(e)) => Some(if e.is_timeout() { "timeout" } else { "stream" }),
+        };
+        super::trace::stream_ended(span, *bytes, ended);
+        self.trace = None;
+    }
+
+    fn poll_chunk_untraced(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Bytes>, StreamError>> {
         let reading = match &mut self.reading {
             Some(reading) => reading,
             None => {
@@ -391,7 +434,7 @@ const PRESIZE_LIMIT: usize = 1024 * 1024;
 
 /// Reads a whole body for `send`: its time limit is reqwest's, over the whole request.
 pub(super) async fn read_body(response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Unread> {
-    Body { response: Some(response), reading: None, idle: None, limit }.read_all().await
+    Body::new(response, None, limit).read_all().await
 }
 
 async fn next_chunk(response: &mut reqwest::Response, idle: Option<Duration>) -> Result<Option<Bytes>, StreamError> {

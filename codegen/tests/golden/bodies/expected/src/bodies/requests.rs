@@ -29,7 +29,18 @@ impl<'a> SendMessage<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/messages", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "sendMessage",
+                    route: "/messages",
+                },
+                Method::POST,
+                "/messages",
+                &[],
+            )?;
         let body = &self.body;
         request
             .form(
@@ -103,7 +114,15 @@ impl<'a> UploadFile<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::PUT, &format!("/files/{name}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "uploadFile",
+                    route: "/files/{name}",
+                },
+                Method::PUT,
+                &format!("/files/{name}"),
+                &[],
+            )?;
         let body = &self.body;
         request.raw("application/octet-stream", body)?;
         Ok(request)
@@ -155,7 +174,18 @@ impl<'a> AddNote<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/notes", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "addNote",
+                    route: "/notes",
+                },
+                Method::POST,
+                "/notes",
+                &[],
+            )?;
         if let Some(body) = &self.body {
             request.raw("text/plain", body)?;
         }
@@ -208,7 +238,18 @@ impl<'a> UploadAvatar<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/avatars", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "uploadAvatar",
+                    route: "/avatars",
+                },
+                Method::POST,
+                "/avatars",
+                &[],
+            )?;
         if let Some(body) = &self.body {
             let mut form = runtime::Multipart::new();
             form.file("file", body.file.as_deref());

@@ -29,7 +29,18 @@ impl<'a> CreatePet<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/pets", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createPet",
+                    route: "/pets",
+                },
+                Method::POST,
+                "/pets",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)
@@ -74,7 +85,18 @@ impl<'a> CreateSandbox<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/sandboxes", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createSandbox",
+                    route: "/sandboxes",
+                },
+                Method::POST,
+                "/sandboxes",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)
@@ -121,7 +143,18 @@ impl<'a> PutRule<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::PUT, "/rules", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "putRule",
+                    route: "/rules",
+                },
+                Method::PUT,
+                "/rules",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

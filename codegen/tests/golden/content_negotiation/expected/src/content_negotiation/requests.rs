@@ -33,7 +33,15 @@ impl<'a> GetReport<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/reports/{id}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "getReport",
+                    route: "/reports/{id}",
+                },
+                Method::GET,
+                &format!("/reports/{id}"),
+                &[],
+            )?;
         request.header("accept", "application/json, text/csv")?;
         Ok(request)
     }
@@ -86,7 +94,18 @@ impl<'a> GetStatus<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/status", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "getStatus",
+                    route: "/status",
+                },
+                Method::GET,
+                "/status",
+                &[],
+            )?;
         request.header("accept", "application/vnd.acme.status+json; charset=utf-8")?;
         Ok(request)
     }
@@ -136,7 +155,15 @@ impl<'a> DownloadExport<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/exports/{id}/download"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "downloadExport",
+                    route: "/exports/{id}/download",
+                },
+                Method::GET,
+                &format!("/exports/{id}/download"),
+                &[],
+            )?;
         request.keep_redirects();
         Ok(request)
     }

@@ -53,7 +53,15 @@ impl<'a> ListConversations<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, "/conversations", &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "listConversations",
+                    route: "/conversations",
+                },
+                Method::GET,
+                "/conversations",
+                &[],
+            )?;
         if let Some(value) = &self.metadata {
             let text = ::serde_json::to_string(value)
                 .map_err(|e| runtime::InvalidRequest(

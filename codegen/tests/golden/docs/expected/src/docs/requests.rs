@@ -27,7 +27,18 @@ impl<'a> ListItems<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/items", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listItems",
+                    route: "/items",
+                },
+                Method::GET,
+                "/items",
+                &[],
+            )?;
         Ok(request)
     }
 

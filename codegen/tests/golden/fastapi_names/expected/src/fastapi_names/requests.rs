@@ -37,6 +37,10 @@ impl<'a> RevokeApiKey<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "handle_revoke_api_key_v1_users__user_id__api_keys__api_key_id__delete",
+                    route: "/v1/users/{user_id}/api-keys/{api_key_id}",
+                },
                 Method::DELETE,
                 &format!("/v1/users/{user_id}/api-keys/{api_key_id}"),
                 &[],
@@ -93,7 +97,15 @@ impl<'a> ReadFlows<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::POST, "/flows/filter", &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "read_flows_flows_filter_post",
+                    route: "/flows/filter",
+                },
+                Method::POST,
+                "/flows/filter",
+                &[],
+            )?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -143,7 +155,15 @@ impl<'a> ListKeysForAccount<'a> {
         let request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/accounts/{client_id}/keys"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "ListKeysForAccount",
+                    route: "/accounts/{clientId}/keys",
+                },
+                Method::GET,
+                &format!("/accounts/{client_id}/keys"),
+                &[],
+            )?;
         Ok(request)
     }
 

@@ -29,7 +29,18 @@ impl<'a> Mark<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::PUT, "/mark", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "mark",
+                    route: "/mark",
+                },
+                Method::PUT,
+                "/mark",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)
@@ -74,7 +85,18 @@ impl<'a> Signal<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/signal", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "signal",
+                    route: "/signal",
+                },
+                Method::POST,
+                "/signal",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

@@ -29,7 +29,18 @@ impl<'a> CreateCharge<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/v1/charges", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createCharge",
+                    route: "/v1/charges",
+                },
+                Method::POST,
+                "/v1/charges",
+                &[],
+            )?;
         let body = &self.body;
         request
             .form(
@@ -107,7 +118,18 @@ impl<'a> CreateUpload<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/v1/uploads", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createUpload",
+                    route: "/v1/uploads",
+                },
+                Method::POST,
+                "/v1/uploads",
+                &[],
+            )?;
         let body = &self.body;
         let mut form = runtime::Multipart::new();
         form.file("file", Some(&body.file));

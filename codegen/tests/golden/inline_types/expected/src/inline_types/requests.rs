@@ -36,7 +36,18 @@ impl<'a> ListCustomers<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/customers", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listCustomers",
+                    route: "/customers",
+                },
+                Method::GET,
+                "/customers",
+                &[],
+            )?;
         request.query("order", &self.order)?;
         Ok(request)
     }
@@ -89,7 +100,18 @@ impl<'a> ListInvoices<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/invoices", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listInvoices",
+                    route: "/invoices",
+                },
+                Method::GET,
+                "/invoices",
+                &[],
+            )?;
         request.query("order", &self.order)?;
         Ok(request)
     }

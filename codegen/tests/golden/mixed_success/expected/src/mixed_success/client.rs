@@ -26,11 +26,20 @@ impl Client {
         self.runtime.base_url()
     }
 
-    /// The same client with another time limit for whole requests (`None`: no limit),
-    /// for the calls made through it: `client.with_timeout(Duration::from_secs(5)).op(..)`.
+    /// The same client with another time limit for whole calls, retries and their waits
+    /// included (`None`: no limit), for the calls made through it:
+    /// `client.with_timeout(Duration::from_secs(5)).op(..)`.
     pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
         Client {
             runtime: self.runtime.with_timeout(timeout.into()),
+        }
+    }
+
+    /// The same client with another time limit for each attempt of a call (`None`: only
+    /// the call's), for the calls made through it.
+    pub fn with_attempt_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
+        Client {
+            runtime: self.runtime.with_attempt_timeout(timeout.into()),
         }
     }
 
@@ -86,9 +95,16 @@ impl<B> ClientBuilder<B> {
         self.map(|inner| inner.http_client(client))
     }
 
-    /// The time a whole request may take (default 60 s); `None` waits for ever.
+    /// The time a whole call may take (default 60 s): its attempts and the waits between
+    /// them; a retry whose wait would pass it is not made. `None` waits for ever.
     pub fn timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
         self.map(|inner| inner.timeout(timeout.into()))
+    }
+
+    /// The time one attempt may take (unset by default); an attempt that runs out of it
+    /// is retried, within the call's timeout.
+    pub fn attempt_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.map(|inner| inner.attempt_timeout(timeout.into()))
     }
 
     /// The time connecting may take (default 10 s).

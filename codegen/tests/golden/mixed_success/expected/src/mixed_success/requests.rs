@@ -29,7 +29,18 @@ impl<'a> CreateJob<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/jobs", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createJob",
+                    route: "/jobs",
+                },
+                Method::POST,
+                "/jobs",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

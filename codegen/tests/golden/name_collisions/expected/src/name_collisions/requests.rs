@@ -27,7 +27,18 @@ impl<'a> ListPets<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/pets", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "list_pets",
+                    route: "/pets",
+                },
+                Method::GET,
+                "/pets",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -70,7 +81,18 @@ impl<'a> ListPetsPost<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::POST, "/pets", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listPets",
+                    route: "/pets",
+                },
+                Method::POST,
+                "/pets",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -146,7 +168,15 @@ impl<'a> ListClientPets<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/clients/{client_2}/pets"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "list_client_pets",
+                    route: "/clients/{client}/pets",
+                },
+                Method::GET,
+                &format!("/clients/{client_2}/pets"),
+                &[],
+            )?;
         request.query("call", &self.call_2)?;
         request.query("send", &self.send_2)?;
         request.query("types", &self.types)?;

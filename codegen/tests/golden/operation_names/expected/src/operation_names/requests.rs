@@ -27,7 +27,18 @@ impl<'a> Get<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/a", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "get",
+                    route: "/a",
+                },
+                Method::GET,
+                "/a",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -75,7 +86,18 @@ impl<'a> GetError<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/b", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "get_error",
+                    route: "/b",
+                },
+                Method::GET,
+                "/b",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -124,7 +146,18 @@ impl<'a> Error2<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/c", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "error",
+                    route: "/c",
+                },
+                Method::GET,
+                "/c",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -175,7 +208,15 @@ impl<'a> BuilderGet<'a> {
         let request = self
             .client
             .runtime
-            .request(Method::GET, "/d", &[&[scheme::TIMEOUT]])?;
+            .request(
+                &runtime::Operation {
+                    id: "builder",
+                    route: "/d",
+                },
+                Method::GET,
+                "/d",
+                &[&[scheme::TIMEOUT]],
+            )?;
         Ok(request)
     }
 

@@ -45,7 +45,18 @@ impl<'a> ListAgents<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/agents", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listAgents",
+                    route: "/agents",
+                },
+                Method::GET,
+                "/agents",
+                &[],
+            )?;
         request.query("cursor", &self.cursor)?;
         request.query("limit", &self.limit)?;
         Ok(request)
@@ -131,7 +142,18 @@ impl<'a> ProjectList<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/projects", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "project_list",
+                    route: "/projects",
+                },
+                Method::GET,
+                "/projects",
+                &[],
+            )?;
         request.query("page_token", &self.page_token)?;
         Ok(request)
     }
@@ -208,7 +230,18 @@ impl<'a> ListCharges<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/charges", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listCharges",
+                    route: "/charges",
+                },
+                Method::GET,
+                "/charges",
+                &[],
+            )?;
         request.query("starting_after", &self.starting_after)?;
         Ok(request)
     }
@@ -289,7 +322,18 @@ impl<'a> ListFiles<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/files", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listFiles",
+                    route: "/files",
+                },
+                Method::GET,
+                "/files",
+                &[],
+            )?;
         request.query("after", &self.after)?;
         Ok(request)
     }
@@ -372,9 +416,31 @@ impl<'a> ListMessages<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         if let Some(url) = &self.next_url {
-            return self.client.runtime.request_url(Method::GET, url, &[]);
+            return self
+                .client
+                .runtime
+                .request_url(
+                    &runtime::Operation {
+                        id: "listMessages",
+                        route: "/messages",
+                    },
+                    Method::GET,
+                    url,
+                    &[],
+                );
         }
-        let mut request = self.client.runtime.request(Method::GET, "/messages", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listMessages",
+                    route: "/messages",
+                },
+                Method::GET,
+                "/messages",
+                &[],
+            )?;
         request.query("PageSize", &self.page_size)?;
         Ok(request)
     }
@@ -481,9 +547,31 @@ impl<'a> ListEvents<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         if let Some(url) = &self.next_url {
-            return self.client.runtime.request_url(Method::GET, url, &[]);
+            return self
+                .client
+                .runtime
+                .request_url(
+                    &runtime::Operation {
+                        id: "listEvents",
+                        route: "/events",
+                    },
+                    Method::GET,
+                    url,
+                    &[],
+                );
         }
-        let mut request = self.client.runtime.request(Method::GET, "/events", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listEvents",
+                    route: "/events",
+                },
+                Method::GET,
+                "/events",
+                &[],
+            )?;
         request.query("per_page", &self.per_page)?;
         request.query("next_url", &self.next_url_2)?;
         Ok(request)
@@ -560,7 +648,18 @@ impl<'a> ListRecords<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/records", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "listRecords",
+                    route: "/records",
+                },
+                Method::GET,
+                "/records",
+                &[],
+            )?;
         request.query("token", &self.token)?;
         Ok(request)
     }

@@ -107,7 +107,15 @@ impl<'a> Search<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::POST, &format!("/search/{index}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "search",
+                    route: "/search/{index}",
+                },
+                Method::POST,
+                &format!("/search/{index}"),
+                &[],
+            )?;
         request.query("q", &self.q)?;
         request.query("limit", &self.limit)?;
         request.query("tags", &self.tags)?;

@@ -32,7 +32,15 @@ impl<'a> PutPlaceholders<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::PUT, "/placeholders", &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "put_placeholders",
+                    route: "/placeholders",
+                },
+                Method::PUT,
+                "/placeholders",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

@@ -33,7 +33,15 @@ impl<'a> GetThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/things/{id}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "getThing",
+                    route: "/things/{id}",
+                },
+                Method::GET,
+                &format!("/things/{id}"),
+                &[],
+            )?;
         request.header("accept", "application/json, text/plain")?;
         Ok(request)
     }
@@ -91,7 +99,15 @@ impl<'a> DeleteThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::DELETE, &format!("/things/{id}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "deleteThing",
+                    route: "/things/{id}",
+                },
+                Method::DELETE,
+                &format!("/things/{id}"),
+                &[],
+            )?;
         request.header("accept", "application/problem+json")?;
         Ok(request)
     }
@@ -139,7 +155,15 @@ impl<'a> GetRawThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/things/{id}/raw"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "getRawThing",
+                    route: "/things/{id}/raw",
+                },
+                Method::GET,
+                &format!("/things/{id}/raw"),
+                &[],
+            )?;
         request.header("accept", "application/octet-stream")?;
         Ok(request)
     }

@@ -27,7 +27,18 @@ impl<'a> GetOpen<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self.client.runtime.request(Method::GET, "/open", &[])?;
+        let request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "getOpen",
+                    route: "/open",
+                },
+                Method::GET,
+                "/open",
+                &[],
+            )?;
         Ok(request)
     }
 
@@ -72,6 +83,10 @@ impl<'a> DoAdmin<'a> {
             .client
             .runtime
             .request(
+                &runtime::Operation {
+                    id: "doAdmin",
+                    route: "/admin",
+                },
                 Method::POST,
                 "/admin",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -119,7 +134,15 @@ impl<'a> NeedsBoth<'a> {
         let request = self
             .client
             .runtime
-            .request(Method::GET, "/both", &[&[scheme::OAUTH2, scheme::BASIC], &[]])?;
+            .request(
+                &runtime::Operation {
+                    id: "needsBoth",
+                    route: "/both",
+                },
+                Method::GET,
+                "/both",
+                &[&[scheme::OAUTH2, scheme::BASIC], &[]],
+            )?;
         Ok(request)
     }
 

@@ -29,7 +29,18 @@ impl<'a> CreateChat<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::POST, "/chat", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "createChat",
+                    route: "/chat",
+                },
+                Method::POST,
+                "/chat",
+                &[],
+            )?;
         let body = &self.body;
         request.json(body)?;
         request.header("accept", "application/json, text/event-stream")?;
@@ -134,7 +145,15 @@ impl<'a> CreateCompletion<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::POST, "/completions", &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "createCompletion",
+                    route: "/completions",
+                },
+                Method::POST,
+                "/completions",
+                &[],
+            )?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -229,7 +248,15 @@ impl<'a> WatchJob<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/jobs/{id}/events"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "watchJob",
+                    route: "/jobs/{id}/events",
+                },
+                Method::GET,
+                &format!("/jobs/{id}/events"),
+                &[],
+            )?;
         request.header("accept", "text/event-stream")?;
         Ok(request)
     }
@@ -275,7 +302,18 @@ impl<'a> TailLogs<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let mut request = self.client.runtime.request(Method::GET, "/logs", &[])?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "tailLogs",
+                    route: "/logs",
+                },
+                Method::GET,
+                "/logs",
+                &[],
+            )?;
         request.header("accept", "text/event-stream")?;
         Ok(request)
     }
@@ -327,7 +365,15 @@ impl<'a> DownloadFile<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/files/{id}/content"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "downloadFile",
+                    route: "/files/{id}/content",
+                },
+                Method::GET,
+                &format!("/files/{id}/content"),
+                &[],
+            )?;
         request.header("accept", "application/octet-stream")?;
         Ok(request)
     }

@@ -51,7 +51,15 @@ impl<'a> GetEvent<'a> {
         let mut request = self
             .client
             .runtime
-            .request(Method::GET, &format!("/events/{id}"), &[])?;
+            .request(
+                &runtime::Operation {
+                    id: "getEvent",
+                    route: "/events/{id}",
+                },
+                Method::GET,
+                &format!("/events/{id}"),
+                &[],
+            )?;
         request.query("since", &self.since)?;
         request.query("day", &self.day)?;
         Ok(request)
