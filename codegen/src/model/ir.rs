@@ -28,6 +28,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// In spec order (paths, then methods in the order OpenAPI lists them).
     pub operations: Vec<Operation>,
+    /// The OpenAPI 3.1 webhooks, in spec order: types, no client functions.
+    pub webhooks: Vec<Webhook>,
     /// What the spec says that the generator did not follow, and why.
     pub warnings: Vec<Warning>,
     /// The spec's examples that its generated types hold exactly, for the generated examples test.
@@ -642,6 +644,20 @@ pub enum BodyEncoding {
     Bytes,
     /// A `text/*` body; the type is [`TypeRef::String`].
     Text,
+}
+
+/// An OpenAPI 3.1 webhook: a request the API's vendor sends to the user's server. Its payload and
+/// the answers it expects have types; no client function calls it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// Its key under `webhooks`.
+    pub name: String,
+    pub method: HttpMethod,
+    pub summary: Option<String>,
+    /// The request body the vendor sends, if it declares one.
+    pub payload: Option<TypeRef>,
+    /// The answers it expects, by status.
+    pub responses: Vec<ResponseCase>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

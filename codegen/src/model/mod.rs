@@ -25,6 +25,7 @@ mod sizes;
 mod types;
 mod unions;
 mod visit;
+mod webhooks;
 
 pub use ir::*;
 pub use visit::TypeSlot;
@@ -43,6 +44,8 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
     let (client_headers, header_warnings) = client_headers::client_headers(spec, settings, &mut types)?;
     warnings.extend(header_warnings);
+    let (webhooks, webhook_warnings) = webhooks::build(spec, &mut types)?;
+    warnings.extend(webhook_warnings);
     let (types, mut is_component, type_warnings, examples) = types.finish();
     warnings.extend(type_warnings);
     warnings.splice(0..0, spec.warnings.iter().cloned());
@@ -59,6 +62,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         security_schemes,
         types,
         operations,
+        webhooks,
         warnings,
         examples,
         string_formats: Vec::new(),
