@@ -667,6 +667,9 @@ pub struct ResponseCase {
     pub variant: Ident,
     pub body: ResponseBody,
     pub docs: Option<String>,
+    /// Whether the variant holds its JSON body in a `Box`, because it is much bigger than the
+    /// enum's other variants (set by `outcomes`, as unions box their members).
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

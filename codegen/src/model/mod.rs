@@ -13,6 +13,7 @@ pub mod ident;
 mod ir;
 mod names;
 mod operations;
+mod outcomes;
 mod pagination;
 pub(crate) mod prose;
 mod recursion;
@@ -86,6 +87,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     }
     recursion::box_recursive_fields(&mut api.types);
     sizes::box_large_variants(&mut api.types);
+    outcomes::box_large_bodies(&mut api);
     types::sort_by_name(&mut api);
     pagination::detect(&mut api, settings);
     keep_conforming_examples(&mut api);

@@ -456,6 +456,7 @@ pub(super) fn responses<'a>(
             variant: status_variant(status),
             body,
             docs: Some(response.description.clone()).filter(|d| !d.is_empty()),
+            boxed: false,
         };
         if is_ok { success.push(case) } else { errors.push(case) }
     }
