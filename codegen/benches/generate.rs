@@ -126,7 +126,8 @@ mod stage {
 #[divan::bench(args = SYNTHETIC_PATHS)]
 fn scaling(bencher: Bencher, paths: usize) {
     let text = synthetic_spec(paths);
-    let input = SpecInput { file: "synthetic.json".into(), text, settings: Default::default(), overlay: None };
+    let input =
+        SpecInput { file: "synthetic.json".into(), text, settings: Default::default(), overlay: None, path: None };
     bencher.counter(divan::counter::ItemsCount::new(paths)).bench(|| generate(&input));
 }
 

@@ -28,6 +28,9 @@ pub struct SpecInput {
     pub settings: Settings,
     /// An OpenAPI Overlay applied to the spec before it is read.
     pub overlay: Option<load::OverlaySource>,
+    /// Where the spec is on disk: `$ref`s to other files are read beside it. `None` leaves such
+    /// references unread, and what uses them out.
+    pub path: Option<std::path::PathBuf>,
 }
 
 impl SpecInput {
@@ -57,7 +60,7 @@ impl SpecInput {
                 break;
             }
         }
-        Ok(SpecInput { file: shown.to_string(), text, settings, overlay })
+        Ok(SpecInput { file: shown.to_string(), text, settings, overlay, path: Some(path.to_path_buf()) })
     }
 
     /// The module name: the settings' choice, or the file's stem in snake_case.
@@ -100,7 +103,7 @@ pub struct GeneratedCrate {
 
 /// Loads and models one spec. Errors that name a node also give its line and column.
 pub fn build_api(spec: &SpecInput) -> Result<model::Api> {
-    let built = load::load_with_overlay(&spec.file, &spec.text, spec.overlay.as_ref())
+    let built = load::load_beside(&spec.file, &spec.text, spec.overlay.as_ref(), spec.path.as_deref())
         .and_then(|loaded| model::build(&loaded, &spec.module(), &spec.settings));
     let mut api = built.map_err(|error| with_position(error, spec))?;
     api.overlay = spec.overlay.as_ref().map(|o| o.file.clone());

@@ -9,7 +9,7 @@ use serde_json::Value;
 fn generate(text: String) -> Vec<GeneratedFile> {
     let config =
         CrateConfig { package: "determinism".into(), version: "0.1.0".into(), description: None, standalone: true };
-    let input = SpecInput { file: "spec.json".into(), text, settings: Default::default(), overlay: None };
+    let input = SpecInput { file: "spec.json".into(), text, settings: Default::default(), overlay: None, path: None };
     codegen::generate(&config, &[input], "test").unwrap().files
 }
 

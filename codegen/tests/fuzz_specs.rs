@@ -182,6 +182,7 @@ proptest! {
             text: serde_json::to_string(&document).unwrap(),
             settings: Default::default(),
             overlay: None,
+            path: None,
         };
         let config = codegen::CrateConfig { package: "fuzz".into(), version: "0".into(), description: None, standalone: true };
         match codegen::generate(&config, &[input], "fuzz") {

@@ -38,7 +38,7 @@ fn mode() -> Mode {
 
 /// Models `text` as the spec `shown`, with `settings`.
 fn api(shown: &str, text: String, settings: codegen::Settings) -> Api {
-    let input = SpecInput { file: shown.to_string(), text, settings, overlay: None };
+    let input = SpecInput { file: shown.to_string(), text, settings, overlay: None, path: None };
     codegen::build_api(&input).unwrap_or_else(|e| panic!("{shown}: {e}"))
 }
 

@@ -16,6 +16,10 @@ const CORPUS: &[&str] = &["../shared/corpus", "../shared/corpus-next"];
 /// The golden fixtures, one small spec per feature.
 const GOLDEN: &str = "codegen/tests/golden";
 
+/// The OpenAPI Initiative's own schema tests: small documents the specification's schema accepts
+/// (`pass/`) or refuses (`fail/`).
+const SCHEMA_TESTS: &str = "../shared/oai-schema-tests";
+
 /// Generates a standalone crate from `spec` into `out`; prints what it wrote.
 pub fn generate(spec: &Path, out: &Path, name: Option<&str>) -> Result<bool> {
     let summary = generate_into(spec, out, name)?;
@@ -106,6 +110,9 @@ pub fn corpus(root: &Path) -> Result<bool> {
             if clippy { "clean" } else { "FAILED" }
         ));
     }
+    let (row, schema_failures) = schema_tests(&root.join(SCHEMA_TESTS), &out_root, &target)?;
+    rows.push(row);
+    failed.extend(schema_failures);
     outln!(
         "| spec | operations | types | left out | other warnings | generate | clippy | clippy -D warnings | examples test |"
     );
@@ -122,6 +129,89 @@ pub fn corpus(root: &Path) -> Result<bool> {
         crate::compile_cost::run_cargo(&out, &target, &["test", "--quiet", "--lib"])?;
     }
     Ok(true)
+}
+
+/// The specification's schema tests: every document of `pass/` generates (all of them into one
+/// crate, one module each, so that clippy runs once), every one of `fail/` is refused with an
+/// error that names a line. Returns the table row and what failed.
+fn schema_tests(folder: &Path, out_root: &Path, target: &Path) -> Result<(String, Vec<String>)> {
+    let documents = |part: &str| -> Result<Vec<PathBuf>> {
+        let dir = folder.join(part);
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .with_context(|| format!("the schema tests are read from {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+            .collect();
+        found.sort();
+        Ok(found)
+    };
+    let mut failed = Vec::new();
+    let started = Instant::now();
+    let mut inputs = Vec::new();
+    for document in documents("pass")? {
+        let shown = format!("pass/{}", document.file_name().unwrap_or_default().to_string_lossy());
+        inputs.push(codegen::SpecInput::read(&document, &shown)?);
+    }
+    let passing = inputs.len();
+    let config = CrateConfig {
+        package: "oai-schema-tests".into(),
+        version: "0.1.0".into(),
+        description: None,
+        standalone: true,
+    };
+    let out = out_root.join("oai_schema_tests");
+    let generated = codegen::generate(&config, &inputs, "cargo xtask corpus")
+        .map_err(|e| anyhow::anyhow!("a document of oai-schema-tests/pass is refused: {e}"))?;
+    write::sync(&out, &generated.files, Mode::Write).with_context(|| format!("writing {}", out.display()))?;
+    let generate_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let started = Instant::now();
+    let clippy = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", target)
+        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+        .status()
+        .context("running cargo clippy")?
+        .success();
+    let clippy_s = started.elapsed().as_secs_f64();
+    if !clippy {
+        failed.push("oai-schema-tests/pass".to_string());
+    }
+    let mut refused = 0;
+    let failing = documents("fail")?;
+    for document in &failing {
+        let shown = format!("fail/{}", document.file_name().unwrap_or_default().to_string_lossy());
+        let outcome = codegen::SpecInput::read(document, &shown).and_then(|input| codegen::build_api(&input));
+        let located = |mut error: codegen::Error| {
+            let lines = error.locations_mut().iter().all(|l| l.line_col.is_some()) && !error.locations_mut().is_empty();
+            (lines, error)
+        };
+        match outcome.map_err(located) {
+            Err((true, error)) => {
+                outln!("refused as it should be: {error}");
+                refused += 1;
+            }
+            Err((false, error)) => {
+                errln!("oai-schema-tests/{shown}: refused, but the error names no line: {error}");
+                failed.push(format!("oai-schema-tests/{shown}"));
+            }
+            Ok(_) => {
+                errln!("oai-schema-tests/{shown}: accepted; the specification's schema refuses it");
+                failed.push(format!("oai-schema-tests/{shown}"));
+            }
+        }
+    }
+    let (operations, types): (usize, usize) =
+        generated.apis.iter().fold((0, 0), |(o, t), api| (o + api.operations, t + api.types));
+    let warnings: usize = generated.apis.iter().map(|api| api.warnings.len()).sum();
+    let omissions: usize = generated.apis.iter().map(|api| api.omissions).sum();
+    let row = format!(
+        "| oai-schema-tests: {passing} pass/ in one crate, {refused} of {} fail/ refused with a line | {operations} | \
+         {types} | {omissions} | {} | {generate_ms:.0} ms | {clippy_s:.1} s | {} | none |",
+        failing.len(),
+        warnings - omissions,
+        if clippy { "clean" } else { "FAILED" }
+    );
+    Ok((row, failed))
 }
 
 /// A golden fixture's spec is always `<fixture>/spec.yaml`.

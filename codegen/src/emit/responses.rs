@@ -49,6 +49,7 @@ fn outcome_enum(api: &Api, name: &Ident, cases: &[ResponseCase], doc: &str) -> T
         };
         let docs = doc_attrs([Some(line.as_str())]);
         match body_type(api, &case.body) {
+            Some(ty) if case.boxed => quote!(#docs #variant(Box<#ty>),),
             Some(ty) => quote!(#docs #variant(#ty),),
             None => quote!(#docs #variant,),
         }
@@ -144,6 +145,7 @@ fn dispatch(op: &Operation, with_successes: bool) -> TokenStream {
             let variant = quote!(responses::#success_type::#variant);
             match &case.body {
                 // The variant's constructor gives the JSON decode its target type.
+                ResponseBody::Json(_) if case.boxed => quote!(response.json_map(|body| #variant(Box::new(body)))),
                 ResponseBody::Json(_) => quote!(response.json_map(#variant)),
                 ResponseBody::Empty => quote!(#decode.map(|r| r.map(|()| #variant))),
                 _ => quote!(#decode.map(|r| r.map(#variant))),
@@ -163,6 +165,7 @@ fn dispatch(op: &Operation, with_successes: bool) -> TokenStream {
         let path = quote!(responses::#error_type::#variant);
         let expr = match &case.body {
             ResponseBody::Empty => quote!(Err(response.error(#path))),
+            ResponseBody::Json(_) if case.boxed => quote!(Err(response.error_json(|body| #path(Box::new(body))))),
             ResponseBody::Json(_) => quote!(Err(response.error_json(#path))),
             ResponseBody::Text => quote!(Err(response.error_text(#path))),
             ResponseBody::Bytes => quote!(Err(response.error_bytes(#path))),
@@ -176,15 +179,29 @@ fn dispatch(op: &Operation, with_successes: bool) -> TokenStream {
         StatusMatch::Range(_) => 1,
         StatusMatch::Default => 2,
     });
+    // A range leaves out the statuses that have arms of their own, so that no two arms overlap.
+    let explicit: Vec<u16> = cases
+        .iter()
+        .filter_map(|(status, _)| match status {
+            StatusMatch::Code(code) => Some(*code),
+            StatusMatch::Range(_) | StatusMatch::Default => None,
+        })
+        .collect();
     let mut arms: Vec<TokenStream> = cases
         .iter()
         .map(|(status, expr)| {
-            let pattern = status_pattern(*status);
+            let pattern = match status {
+                StatusMatch::Range(digit) => range_pattern(*digit, &explicit),
+                _ => status_pattern(*status),
+            };
             quote!(#pattern => #expr,)
         })
         .collect();
-    if cases.is_empty() {
-        return quote!(Err(response.unexpected()));
+    match cases.as_slice() {
+        [] => return quote!(Err(response.unexpected())),
+        // Any status one way: no `match` of one arm.
+        [(StatusMatch::Default, expr)] => return expr.clone(),
+        _ => {}
     }
     if !cases.iter().any(|(s, _)| *s == StatusMatch::Default) {
         arms.push(quote!(_ => Err(response.unexpected()),));
@@ -212,6 +229,31 @@ pub(super) fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
+/// The statuses of the range `digit`XX that are not among `explicit`, as runs of ranges
+/// (`401..=403 | 405..=499`); the whole range when none is explicit.
+fn range_pattern(digit: u8, explicit: &[u16]) -> TokenStream {
+    let (low, high) = (u16::from(digit) * 100, u16::from(digit) * 100 + 99);
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    let mut start = None;
+    for code in low..=high + 1 {
+        let free = code <= high && !explicit.contains(&code);
+        match (free, start) {
+            (true, None) => start = Some(code),
+            (false, Some(first)) => {
+                runs.push((first, code - 1));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let patterns = runs.into_iter().map(|(first, last)| {
+        let first_literal = Literal::u16_unsuffixed(first);
+        let last_literal = Literal::u16_unsuffixed(last);
+        if first == last { quote!(#first_literal) } else { quote!(#first_literal..=#last_literal) }
+    });
+    quote!(#(#patterns)|*)
+}
+
 fn success_decode(body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(response.empty()),
@@ -232,5 +274,52 @@ pub(super) fn success_type(api: &Api, op: &Operation) -> TokenStream {
             let name = ident(type_name);
             quote!(responses::#name)
         }
+    }
+}
+
+/// The module docs' list of the API's webhooks (requests its vendor sends to the user's server),
+/// with the types of their payloads and answers; empty without webhooks.
+pub(super) fn webhook_docs(api: &Api) -> String {
+    if api.webhooks.is_empty() {
+        return String::new();
+    }
+    let type_text = |ty: &crate::model::TypeRef| match ty {
+        crate::model::TypeRef::Named(id) => format!("[`{0}`](types::{0})", api.types[id.0].name),
+        other => format!("`{}`", Paths::outside().type_of(api, other).to_string().replace(' ', "")),
+    };
+    let mut docs = String::from(
+        "\n\n# Webhooks\n\nRequests this API sends to your server; their payloads and answers are types of \
+         this module, and no client function calls them:\n",
+    );
+    for hook in &api.webhooks {
+        docs.push_str(&format!("\n- `{}` (`{}`)", hook.name, hook.method.as_str()));
+        if let Some(summary) = &hook.summary {
+            docs.push_str(&format!(": {}", sanitize(summary)));
+        }
+        if let Some(payload) = &hook.payload {
+            docs.push_str(&format!(". Payload: {}", type_text(payload)));
+        }
+        let answers: Vec<String> = hook
+            .responses
+            .iter()
+            .filter_map(|case| match &case.body {
+                ResponseBody::Json(ty) => Some(format!("{} {}", status_text(case.status), type_text(ty))),
+                _ => None,
+            })
+            .collect();
+        if !answers.is_empty() {
+            docs.push_str(&format!(". Answers: {}", answers.join(", ")));
+        }
+        docs.push('.');
+    }
+    docs
+}
+
+/// A status as the spec writes it: `404`, `4XX`, `default`.
+fn status_text(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(digit) => format!("{digit}XX"),
+        StatusMatch::Default => "default".to_string(),
     }
 }

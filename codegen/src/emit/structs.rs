@@ -97,7 +97,9 @@ fn decode(
     undeclared: &Undeclared,
 ) -> TokenStream {
     let rust_name = name.to_string();
-    let slots_name = format_ident!("{}Slots", name.to_string().trim_start_matches("r#"));
+    // A type named after a keyword is `Self_` (never beside a `Self`, which cannot be a type), so
+    // dropping the underscore keeps the name unique and upper camel case: `SelfSlots`.
+    let slots_name = format_ident!("{}Slots", name.to_string().trim_start_matches("r#").trim_end_matches('_'));
     let option = paths.option();
     let slot_fields = fields.iter().map(|field| {
         let field_name = ident(&field.name);

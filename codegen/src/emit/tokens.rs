@@ -114,7 +114,7 @@ fn used_names(tokens: &TokenStream, names: &[&str]) -> Vec<bool> {
 }
 
 /// Names a generated module may not rely on when a schema of the same name shadows them.
-const SHADOWABLE: &[&str] = &["Option", "String", "Vec", "Box", "Result", "Serialize", "Deserialize"];
+const SHADOWABLE: &[&str] = &["Option", "String", "Vec", "Box", "Result", "Into", "Serialize", "Deserialize"];
 
 /// How std and serde items are spelled in one module: short, unless a generated type there
 /// shadows the short name, in which case every such item is spelled by its full path.
@@ -147,6 +147,11 @@ impl Paths {
 
     pub fn vec(self) -> TokenStream {
         if self.qualified { quote!(::std::vec::Vec) } else { quote!(Vec) }
+    }
+
+    /// `Into`, as setters take strings (`impl Into<String>`).
+    pub fn into_trait(self) -> TokenStream {
+        if self.qualified { quote!(::core::convert::Into) } else { quote!(Into) }
     }
 
     pub fn boxed(self) -> TokenStream {

@@ -159,7 +159,10 @@ fn argument_name(field_name: &proc_macro2::Ident) -> proc_macro2::Ident {
 fn field_input(api: &Api, paths: Paths, field: &Field, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     let ty = paths.type_of(api, &field.ty);
     let (arg, stored) = match (&field.ty, field.presence.is_nullable()) {
-        (crate::model::TypeRef::String, false) => (quote!(impl Into<String>), quote!(#value.into())),
+        (crate::model::TypeRef::String, false) => {
+            let (into, string) = (paths.into_trait(), paths.string());
+            (quote!(impl #into<#string>), quote!(#value.into()))
+        }
         (_, false) => (ty, quote!(#value)),
         (_, true) => {
             let option = paths.option();

@@ -155,15 +155,24 @@ fn told_apart_by_json_type(variants: &[UnionVariant]) -> bool {
 
 /// The closure that decodes member `index` from a JSON value.
 fn decode_fn<'a>(ty: &TokenStream, variants: impl ExactSizeIterator<Item = &'a UnionVariant>) -> TokenStream {
-    let last = variants.len().saturating_sub(1);
-    let arms = variants.enumerate().map(|(index, v)| {
-        let variant = ident(&v.name);
-        let decode = quote!(::serde::Deserialize::deserialize(value)?);
-        // The codec module sees no generated type that could shadow `Box`.
-        let decode = if v.boxed { quote!(Box::new(#decode)) } else { decode };
+    let values: Vec<TokenStream> = variants
+        .map(|v| {
+            let variant = ident(&v.name);
+            let decode = quote!(::serde::Deserialize::deserialize(value)?);
+            // The codec module sees no generated type that could shadow `Box`.
+            let decode = if v.boxed { quote!(Box::new(#decode)) } else { decode };
+            quote!(#ty::#variant(#decode))
+        })
+        .collect();
+    // One member (a list of itself, say): no choice to make, and no one-arm `match`.
+    if let [only] = values.as_slice() {
+        return quote!(|_, value| Ok(#only));
+    }
+    let last = values.len().saturating_sub(1);
+    let arms = values.iter().enumerate().map(|(index, value)| {
         // The last arm takes every index: the runtime only asks for members that exist.
         let pattern = if index == last { quote!(_) } else { Literal::usize_unsuffixed(index).into_token_stream() };
-        quote!(#pattern => #ty::#variant(#decode),)
+        quote!(#pattern => #value,)
     });
     quote! {
         |member, value| Ok(match member {

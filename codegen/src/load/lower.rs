@@ -18,9 +18,12 @@ pub fn lower_3_1(document: &mut Value) {
 /// Lowers one schema; its subschemas are lowered already.
 fn lower_schema(schema: &mut Value) {
     let Value::Object(map) = schema else {
-        // `true` and `false` schemas: 3.0 has no such thing; `true` means "anything".
-        if *schema == Value::Bool(true) {
-            *schema = json!({});
+        // `true` and `false` schemas: 3.0 has no such thing; `true` means "anything", `false`
+        // "nothing", which 3.0 says as `not: {}`.
+        match schema {
+            Value::Bool(true) => *schema = json!({}),
+            Value::Bool(false) => *schema = json!({"not": {}}),
+            _ => {}
         }
         return;
     };

@@ -2,12 +2,15 @@
 //! `openapiv3` reads, and parse it. Later stages see only a parsed 3.0 document.
 
 mod document;
+mod external;
 pub mod lint;
 mod literals;
 mod lower;
 mod overlay;
 mod positions;
+mod rules;
 mod schemas;
+mod structure;
 mod syntax;
 
 use serde_json::Value;
@@ -32,6 +35,8 @@ pub struct LoadedSpec {
     pub file: String,
     pub version: SpecVersion,
     pub openapi: openapiv3::OpenAPI,
+    /// The OpenAPI 3.1 webhooks (which `openapiv3` does not read), by name, in spec order.
+    pub webhooks: Vec<(String, openapiv3::PathItem)>,
     /// What the document says that generation will not follow as written.
     pub warnings: Vec<Warning>,
 }
@@ -50,24 +55,46 @@ pub struct OverlaySource {
 
 /// Like [`load`], with an overlay applied to the document first.
 pub fn load_with_overlay(file: &str, text: &str, overlay: Option<&OverlaySource>) -> Result<LoadedSpec> {
+    load_beside(file, text, overlay, None)
+}
+
+/// Like [`load_with_overlay`], with `$ref`s to other files read beside `path`, where the spec is
+/// on disk (without it, such references are left to the model, which leaves out what uses them).
+pub fn load_beside(
+    file: &str,
+    text: &str,
+    overlay: Option<&OverlaySource>,
+    path: Option<&std::path::Path>,
+) -> Result<LoadedSpec> {
     let mut document = parse_document(file, text)?;
     if let Some(overlay) = overlay {
         overlay::apply(&overlay.file, &overlay.text, file, &mut document)?;
     }
-    load_value(file, document)
+    load_document(file, document, path)
 }
 
 /// Like [`load`], for a document already parsed into JSON values (for example after an overlay).
-pub fn load_value(file: &str, mut document: Value) -> Result<LoadedSpec> {
+pub fn load_value(file: &str, document: Value) -> Result<LoadedSpec> {
+    load_document(file, document, None)
+}
+
+fn load_document(file: &str, mut document: Value, path: Option<&std::path::Path>) -> Result<LoadedSpec> {
     let version = check_version(file, &document)?;
     let mut warnings = unknown_key_warnings(&document, version);
+    // After the lint: what other files hold has no place in this one to point at.
+    if let Some(path) = path {
+        warnings.extend(external::bundle(path, &mut document));
+    }
+    warnings.extend(structure::settle(file, &mut document, version)?);
+    rules::check(file, &document)?;
     if version == SpecVersion::V3_1 {
         lower_3_1(&mut document);
     }
     warnings.extend(literals::settle(&mut document));
     explicit_explode(&mut document);
+    let webhooks = read_webhooks(file, &mut document)?;
     let openapi = read_openapi(file, document)?;
-    Ok(LoadedSpec { file: file.to_string(), version, openapi, warnings })
+    Ok(LoadedSpec { file: file.to_string(), version, openapi, webhooks, warnings })
 }
 
 /// Writes out `explode: true` where an `encoding` entry of a request body leaves it to its
@@ -145,6 +172,27 @@ pub fn read_openapi(file: &str, document: Value) -> Result<openapiv3::OpenAPI> {
             "fix the spec, or describe the fix in an overlay beside it",
         )
     })
+}
+
+/// Takes the webhooks out of the document and reads each as a path item.
+fn read_webhooks(file: &str, document: &mut Value) -> Result<Vec<(String, openapiv3::PathItem)>> {
+    let Some(Value::Object(hooks)) = document.as_object_mut().and_then(|root| root.remove("webhooks")) else {
+        return Ok(Vec::new());
+    };
+    hooks
+        .into_iter()
+        .map(|(name, item)| {
+            let item = serde_path_to_error::deserialize::<_, openapiv3::PathItem>(&item).map_err(|e| {
+                let inside = path_to_pointer(e.path());
+                Error::invalid(
+                    Location::new(file, format!("{}{inside}", crate::error::pointer(["webhooks", &name]))),
+                    format!("not a valid webhook: {}", e.inner()),
+                    "fix the spec, or describe the fix in an overlay beside it",
+                )
+            })?;
+            Ok((name, item))
+        })
+        .collect()
 }
 
 fn check_version(file: &str, document: &Value) -> Result<SpecVersion> {

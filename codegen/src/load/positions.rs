@@ -10,7 +10,8 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 /// The 1-based line and column of the node each of `pointers` names in `text`, if it is there,
-/// in one read of `text`. The whole document (the empty pointer) has no position worth naming. A
+/// in one read of `text`. The whole document (the empty pointer) is where its first node starts
+/// (past any leading comments): what an error about a missing top-level key points at. A
 /// mapping value (a member of an object) is placed where its key stands, so a pointer to a key
 /// that should not be there lands on that key.
 pub fn positions_of(text: &str, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
@@ -50,15 +51,19 @@ struct Finder {
     skipping: usize,
     /// Where each pointer's node starts, once found.
     found: Vec<Option<Marker>>,
+    /// The indices of the pointers that name the whole document.
+    root: Vec<usize>,
 }
 
 impl Finder {
     fn new(pointers: &[&str]) -> Self {
         let mut targets: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
         let mut prefixes = HashSet::new();
+        let mut root = Vec::new();
         for (i, pointer) in pointers.iter().enumerate() {
-            // The whole document has no position worth naming.
             if pointer.is_empty() {
+                root.push(i);
+                prefixes.insert(Vec::new());
                 continue;
             }
             let tokens: Vec<String> =
@@ -75,12 +80,19 @@ impl Finder {
             frames: Vec::new(),
             skipping: 0,
             found: vec![None; pointers.len()],
+            root,
         }
     }
 
     /// A node starts at `mark`: a key, or a value whose path may be the target. Returns the
     /// token of the value, or `None` when the node is a mapping key.
     fn node_starts(&mut self, scalar: Option<&str>, mark: Marker) -> Option<Option<String>> {
+        // The document is placed at its first scalar (its first key), where a reader sees it start.
+        if scalar.is_some() {
+            for i in std::mem::take(&mut self.root) {
+                self.found[i] = Some(mark);
+            }
+        }
         // A mapping value is reported where its key stands: that line names what is wrong.
         let (token, mark) = match self.frames.last_mut().map(|frame| &mut frame.kind) {
             Some(Kind::Map(key @ None)) => {
@@ -166,6 +178,11 @@ mod tests {
         assert_eq!(position_of(yaml, "/paths/~1a~1{id}/get"), Some((4, 5)));
         assert_eq!(position_of(yaml, "/openapi"), Some((1, 1)));
         assert_eq!(position_of(yaml, "/nothing"), None);
+        assert_eq!(
+            position_of("# a comment\n\nopenapi: 3.1.0\n", ""),
+            Some((3, 1)),
+            "the document starts at its first key"
+        );
         let json = "{\n  \"tags\": [\"a\", {\"name\": \"b\"}],\n  \"x\": 1\n}";
         assert_eq!(position_of(json, "/tags/1"), Some((2, 17)));
         assert_eq!(position_of(json, "/tags/1/name"), Some((2, 18)));
@@ -185,7 +202,7 @@ mod tests {
             "/openapi",
             "/components/schemas/S/requried",
         ];
-        let expected = [Some((8, 27)), Some((6, 7)), None, None, Some((6, 18)), Some((1, 1)), Some((6, 7))];
+        let expected = [Some((8, 27)), Some((6, 7)), Some((1, 1)), None, Some((6, 18)), Some((1, 1)), Some((6, 7))];
         assert_eq!(positions_of(yaml, &pointers), expected);
         // Each agrees with the one-pointer read.
         for (pointer, position) in pointers.iter().zip(expected) {

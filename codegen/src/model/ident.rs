@@ -4,7 +4,9 @@
 //! 1. Only ASCII letters and digits survive; anything else separates words. Case conversion is
 //!    heck's (`UpperCamelCase` for types and variants, `snake_case` for fields, arguments and
 //!    methods), after `OAuth` is read as one word.
-//! 2. A name that starts with a digit gets a leading underscore (`2fa` -> `_2fa`), as prost does.
+//! 2. A sign before a number is read as a word, as a person says it (`+1` -> `plus_one`, `-1` ->
+//!    `minus_one`; a one-digit number is spelled out). A name that otherwise starts with a digit
+//!    gets a leading underscore (`2fa` -> `_2fa`), as prost does.
 //! 3. A name left empty becomes `empty` / `Empty`.
 //! 4. Keywords become raw identifiers (`type` -> `r#type`), so the name a user reads in the spec is
 //!    the name they type; the five that cannot be raw (`self`, `Self`, `super`, `crate`, `_`) get
@@ -103,10 +105,26 @@ pub fn constant_name(raw: &str) -> Ident {
     finish(words(raw).to_shouty_snake_case(), "EMPTY")
 }
 
-/// ASCII alphanumerics only, with `OAuth` kept as one word so that it does not become `o_auth`.
+/// ASCII alphanumerics only, with `OAuth` kept as one word so that it does not become `o_auth`,
+/// and a leading sign before a number said as a word.
 fn words(raw: &str) -> String {
+    let raw = raw.trim();
+    let signed = [('+', "plus"), ('-', "minus")].into_iter().find_map(|(sign, word)| {
+        let number = raw.strip_prefix(sign).filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))?;
+        Some(format!("{word} {}", spelled(number)))
+    });
+    let raw = signed.as_deref().unwrap_or(raw);
     let ascii: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
     ascii.replace("OAuth", "Oauth").replace("oAuth", "oauth")
+}
+
+/// A one-digit number as a word (`1` -> `one`); anything else as it is.
+fn spelled(number: &str) -> String {
+    const DIGITS: [&str; 10] = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+    match number.as_bytes() {
+        [digit @ b'0'..=b'9'] => DIGITS[usize::from(digit - b'0')].to_string(),
+        _ => number.to_string(),
+    }
 }
 
 fn finish(name: String, empty: &str) -> Ident {
@@ -171,6 +189,12 @@ mod tests {
             ("foo.bar/baz", "FooBarBaz", "foo_bar_baz"),
             ("UPPER_CASE", "UpperCase", "upper_case"),
             ("already_snake", "AlreadySnake", "already_snake"),
+            ("+1", "PlusOne", "plus_one"),
+            ("-1", "MinusOne", "minus_one"),
+            ("-10", "Minus10", "minus_10"),
+            ("+1.5", "Plus15", "plus_1_5"),
+            ("-", "Empty", "empty"),
+            ("x-1", "X1", "x_1"),
         ];
         for (raw, ty, snake) in table {
             assert_eq!((raw, code(&type_name(raw)).as_str()), (raw, ty), "type name of {raw:?}");

@@ -28,6 +28,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// In spec order (paths, then methods in the order OpenAPI lists them).
     pub operations: Vec<Operation>,
+    /// The OpenAPI 3.1 webhooks, in spec order: types, no client functions.
+    pub webhooks: Vec<Webhook>,
     /// What the spec says that the generator did not follow, and why.
     pub warnings: Vec<Warning>,
     /// The spec's examples that its generated types hold exactly, for the generated examples test.
@@ -646,6 +648,20 @@ pub enum BodyEncoding {
     Text,
 }
 
+/// An OpenAPI 3.1 webhook: a request the API's vendor sends to the user's server. Its payload and
+/// the answers it expects have types; no client function calls it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// Its key under `webhooks`.
+    pub name: String,
+    pub method: HttpMethod,
+    pub summary: Option<String>,
+    /// The request body the vendor sends, if it declares one.
+    pub payload: Option<TypeRef>,
+    /// The answers it expects, by status.
+    pub responses: Vec<ResponseCase>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseCase {
     pub status: StatusMatch,
@@ -653,6 +669,9 @@ pub struct ResponseCase {
     pub variant: Ident,
     pub body: ResponseBody,
     pub docs: Option<String>,
+    /// Whether the variant holds its JSON body in a `Box`, because it is much bigger than the
+    /// enum's other variants (set by `outcomes`, as unions box their members).
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -13,6 +13,7 @@ pub mod ident;
 mod ir;
 mod names;
 mod operations;
+mod outcomes;
 mod pagination;
 pub(crate) mod prose;
 mod recursion;
@@ -26,6 +27,7 @@ mod types;
 mod undeclared;
 mod unions;
 mod visit;
+mod webhooks;
 
 pub use ir::*;
 pub use visit::TypeSlot;
@@ -44,6 +46,8 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         operations::build(spec, settings, &mut types, &security_schemes, &default_security)?;
     let (client_headers, header_warnings) = client_headers::client_headers(spec, settings, &mut types)?;
     warnings.extend(header_warnings);
+    let (webhooks, webhook_warnings) = webhooks::build(spec, &mut types)?;
+    warnings.extend(webhook_warnings);
     let (types, mut is_component, type_warnings, examples) = types.finish();
     warnings.extend(type_warnings);
     warnings.splice(0..0, spec.warnings.iter().cloned());
@@ -60,6 +64,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         security_schemes,
         types,
         operations,
+        webhooks,
         warnings,
         examples,
         string_formats: Vec::new(),
@@ -84,6 +89,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     }
     recursion::box_recursive_fields(&mut api.types);
     sizes::box_large_variants(&mut api.types);
+    outcomes::box_large_bodies(&mut api);
     types::sort_by_name(&mut api);
     pagination::detect(&mut api, settings);
     keep_conforming_examples(&mut api);

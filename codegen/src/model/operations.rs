@@ -57,7 +57,16 @@ pub fn build<'a>(
             let camel = ident::type_name(name.as_str());
             let camel = camel.as_str();
             let security = match &op.security {
-                Some(list) => security::requirements(spec, list, &format!("{at}/security"), schemes)?,
+                Some(list) => match security::requirements(spec, list, &format!("{at}/security"), schemes) {
+                    Ok(security) => security,
+                    // A requirement of this operation alone (an undeclared scheme) costs it alone.
+                    Err(Error::Invalid { location, message, hint }) => {
+                        let message = format!("{message}; {hint}; operation `{name}` is left out");
+                        warnings.push(Warning::omission(location.pointer, message));
+                        continue;
+                    }
+                    Err(other) => return Err(other),
+                },
                 None => default_security.to_vec(),
             };
             let parts = parameters(spec, types, item, op, &at, camel).and_then(|params| {
@@ -348,7 +357,7 @@ fn parameters<'a>(
     Ok(params)
 }
 
-fn responses<'a>(
+pub(super) fn responses<'a>(
     spec: &'a LoadedSpec,
     types: &mut TypeBuilder<'a>,
     op: &'a openapiv3::Operation,
@@ -447,6 +456,7 @@ fn responses<'a>(
             variant: status_variant(status),
             body,
             docs: Some(response.description.clone()).filter(|d| !d.is_empty()),
+            boxed: false,
         };
         if is_ok { success.push(case) } else { errors.push(case) }
     }
@@ -455,9 +465,9 @@ fn responses<'a>(
 
 /// What an operation's responses say: its successes and errors, its `Accept` header, whether a
 /// success carries a `Link` header, and the server-sent events a success offers beside JSON.
-struct Responses {
-    success: Vec<ResponseCase>,
-    errors: Vec<ResponseCase>,
+pub(super) struct Responses {
+    pub success: Vec<ResponseCase>,
+    pub errors: Vec<ResponseCase>,
     accept: Option<String>,
     link_header: bool,
     events_beside_json: Option<(StatusMatch, EventStream)>,

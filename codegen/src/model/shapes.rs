@@ -2,7 +2,8 @@
 //! picks the member whose shape fits a value best, so that a value never lands in a member that
 //! would drop its fields.
 
-use super::{MemberShape, TypeDef, TypeKind, TypeRef, Unmatched};
+use super::ident::Ident;
+use super::{MemberShape, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Unmatched};
 
 /// Sets the shape of every union variant, and what each untagged union does with a value that
 /// no member fits: kept as sent when some member is an object or a list (whose fields could
@@ -31,6 +32,52 @@ pub fn settle(defs: &mut [TypeDef]) {
             TypeKind::Struct { .. } | TypeKind::StringEnum { .. } | TypeKind::Alias(_) => {}
         }
     }
+    wrap_self_containing_aliases(defs);
+}
+
+/// A schema that is a list (or map) of itself, directly or through other such schemas (`Tree:
+/// {type: array, items: {$ref: Tree}}`), cannot be a Rust type alias, which may not name itself:
+/// it becomes a type of its own holding the list, a union of that one member (which reads and
+/// writes the list as it is).
+fn wrap_self_containing_aliases(defs: &mut [TypeDef]) {
+    let wrapped: Vec<usize> = (0..defs.len()).filter(|&index| contains_itself(defs, index)).collect();
+    for index in wrapped {
+        let TypeKind::Alias(ty) = &defs[index].kind else { continue };
+        let (name, shape) = match ty {
+            TypeRef::Map(_) => {
+                ("Entries", MemberShape::Object { known: None, required: Vec::new(), pinned: Vec::new() })
+            }
+            _ => ("Items", MemberShape::Array),
+        };
+        let variant = UnionVariant { name: Ident::new(name), ty: ty.clone(), boxed: false, shape };
+        defs[index].kind = TypeKind::Untagged { variants: vec![variant], unmatched: Unmatched::Refused };
+    }
+}
+
+/// Whether the alias at `index` is a list or map that reaches itself through aliases only.
+fn contains_itself(defs: &[TypeDef], index: usize) -> bool {
+    let TypeKind::Alias(ty @ (TypeRef::Vec(_) | TypeRef::Map(_))) = &defs[index].kind else { return false };
+    let mut pending = vec![ty.clone()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(mut ty) = pending.pop() {
+        let mut named = Vec::new();
+        ty.visit_mut(&mut |t| {
+            if let TypeRef::Named(TypeId(target)) = t {
+                named.push(*target);
+            }
+        });
+        for target in named {
+            if target == index {
+                return true;
+            }
+            if let TypeKind::Alias(next) = &defs[target].kind
+                && seen.insert(target)
+            {
+                pending.push(next.clone());
+            }
+        }
+    }
+    false
 }
 
 fn shape_of(ty: &TypeRef, defs: &[TypeDef]) -> MemberShape {

@@ -70,13 +70,16 @@ pub fn every_type_ref(api: &mut Api, mut f: impl FnMut(&mut TypeRef)) {
     for streaming in api.operations.iter_mut().filter_map(|op| op.streaming.as_mut()) {
         streaming.events.data.iter_mut().for_each(|ty| ty.visit_mut(&mut f));
     }
-    for op in &mut api.operations {
-        for case in op.success.iter_mut().chain(op.errors.iter_mut()) {
-            match &mut case.body {
-                ResponseBody::Json(ty) => ty.visit_mut(&mut f),
-                ResponseBody::EventStream(events) => events.data.iter_mut().for_each(|ty| ty.visit_mut(&mut f)),
-                ResponseBody::Empty | ResponseBody::Text | ResponseBody::Bytes | ResponseBody::Redirect => {}
-            }
+    for payload in api.webhooks.iter_mut().filter_map(|hook| hook.payload.as_mut()) {
+        payload.visit_mut(&mut f);
+    }
+    let operation_cases = api.operations.iter_mut().flat_map(|op| op.success.iter_mut().chain(op.errors.iter_mut()));
+    let webhook_cases = api.webhooks.iter_mut().flat_map(|hook| hook.responses.iter_mut());
+    for case in operation_cases.chain(webhook_cases) {
+        match &mut case.body {
+            ResponseBody::Json(ty) => ty.visit_mut(&mut f),
+            ResponseBody::EventStream(events) => events.data.iter_mut().for_each(|ty| ty.visit_mut(&mut f)),
+            ResponseBody::Empty | ResponseBody::Text | ResponseBody::Bytes | ResponseBody::Redirect => {}
         }
     }
 }
