@@ -58,11 +58,10 @@ fn main() {
         let module_name = api.module.to_string();
         module(&mut root, &module_name, &out.join(format!("src/{module_name}/mod.rs")));
         for def in api.types.iter().filter(|d| d.origin.starts_with("/components/schemas/")) {
-            let _ = writeln!(
-                table,
-                "        ({name:?}, {:?}) => Some(check::<crate::{module_name}::types::{}>(value)),",
-                def.origin, def.name
-            );
+            // A replaced schema's type is the replacement (`[replace-types]`), by its path from the crate root.
+            let rust_type =
+                def.replacement.clone().unwrap_or_else(|| format!("crate::{module_name}::types::{}", def.name));
+            let _ = writeln!(table, "        ({name:?}, {:?}) => Some(check::<{rust_type}>(value)),", def.origin);
         }
         let _ = writeln!(table, "        // {}", spec.display());
     }

@@ -4,6 +4,7 @@
 
 use super::ident::Ident;
 pub use crate::error::{Warning, WarningKind};
+pub use crate::settings::Derive;
 
 /// One API: everything the emit stage needs to write its module.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +160,13 @@ pub struct TypeDef {
     /// For an input struct with more required fields than a function should take: the struct of
     /// them that its constructor takes (`Instance::new(InstanceRequired { .. })`).
     pub required_type: Option<Ident>,
+    /// What the type derives beside `Debug`, `Clone` and `PartialEq`, in this order; each is
+    /// known to hold for what the type holds (see `model::derives`).
+    pub derives: Vec<Derive>,
+    /// The caller's type used in place of this one (`[replace-types]`), a Rust path that every
+    /// use names: the type is not generated. Its definition stays, as the schema's wire shape,
+    /// which unions, samples and examples still read.
+    pub replacement: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@ mod bodies;
 mod client_headers;
 mod collapse;
 mod conform;
+mod customize;
 mod dedupe;
 mod formats;
 pub mod ident;
@@ -86,6 +87,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     pagination::detect(&mut api, settings);
     keep_conforming_examples(&mut api);
     api.string_formats = string_formats(&mut api);
+    customize::apply(&mut api, settings)?;
     Ok(api)
 }
 

@@ -155,6 +155,8 @@ impl<'a> TypeBuilder<'a> {
                     kind: TypeKind::Alias(TypeRef::Json),
                     input: false,
                     required_type: None,
+                    derives: Vec::new(),
+                    replacement: settings.replace_types.get(name.as_str()).cloned(),
                 },
                 true,
             );
@@ -238,6 +240,8 @@ impl<'a> TypeBuilder<'a> {
                             kind,
                             input: false,
                             required_type: None,
+                            derives: Vec::new(),
+                            replacement: None,
                         },
                         false,
                     )),

@@ -294,7 +294,13 @@ impl Manifest {
         for op in &api.operations {
             operations.insert(op.name.to_string(), operation(api, op));
         }
-        let types = api.types.iter().map(|def| (def.name.to_string(), type_entry(api, def))).collect();
+        // A replaced type is the caller's own, not the crate's (`[replace-types]`).
+        let types = api
+            .types
+            .iter()
+            .filter(|def| def.replacement.is_none())
+            .map(|def| (def.name.to_string(), type_entry(api, def)))
+            .collect();
         Manifest {
             generated: preamble.to_string(),
             format: FORMAT,
@@ -532,7 +538,10 @@ pub fn rust_type(api: &Api, ty: &TypeRef) -> String {
 pub fn rust_type_in(api: &Api, ty: &TypeRef, types_path: &str) -> String {
     let rust_type = |ty: &TypeRef| rust_type_in(api, ty, types_path);
     match ty {
-        TypeRef::Named(id) => format!("{types_path}{}", api.type_def(*id).name),
+        TypeRef::Named(id) => match &api.type_def(*id).replacement {
+            Some(path) => path.clone(),
+            None => format!("{types_path}{}", api.type_def(*id).name),
+        },
         TypeRef::String => "String".into(),
         TypeRef::Formatted(format) => format.rust_type().into(),
         TypeRef::Bool => "bool".into(),
