@@ -7,9 +7,14 @@
 //! with it reqwest and tokio, is behind the crate's `client` feature (on by default).
 
 mod decode;
+mod deviation;
 mod structs;
 
 pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
+/// What the service did that its API description does not say, for whoever listens.
+pub use deviation::{
+    Deviation, DeviationKind, DeviationSink, Entered, JsonLines, JsonType, Seen, enter, listening, observe, report,
+};
 pub use structs::{DecodeStruct, EncodeStruct, decode_field, decode_struct};
 
 #[cfg(feature = "client")]

@@ -5,6 +5,10 @@
 //! [`emit`] (token streams, from the IR only) -> [`format`] (prettyplease) -> [`write`] (the
 //! freshness gate: compare with disk, then write or report).
 
+/// The generated runtime's deviation records (`runtime/deviation.rs`, compiled here too), for
+/// the tools that read them: `cargo xtask conformance`.
+#[path = "../runtime/deviation.rs"]
+pub mod deviation;
 pub mod emit;
 pub mod error;
 pub mod format;

@@ -14,6 +14,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
+    ("deviation.rs", include_str!("../../runtime/deviation.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("form.rs", include_str!("../../runtime/form.rs")),
     ("paging.rs", include_str!("../../runtime/paging.rs")),
