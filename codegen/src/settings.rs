@@ -52,9 +52,42 @@ pub struct Settings {
     /// itself no longer generated.
     #[serde(default)]
     pub replace_types: BTreeMap<String, String>,
+    /// Crates the generated crate depends on beside its own, for the `[replace-types]` paths that
+    /// name them: crate name -> what `Cargo.toml` would say (`"1"`, `{ path = "../my-types" }`).
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, DependencySpec>,
     /// The settings file, as messages name it; `None` when the spec has none.
     #[serde(skip)]
     pub file: Option<String>,
+}
+
+/// A dependency as `Cargo.toml` writes it, as inline TOML (`"1"`, `{ path = "../my-types" }`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencySpec(pub String);
+
+impl<'de> Deserialize<'de> for DependencySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let value = toml::Value::deserialize(deserializer)?;
+        match value {
+            toml::Value::String(_) | toml::Value::Table(_) => Ok(DependencySpec(inline_toml(&value))),
+            _ => Err(serde::de::Error::custom(
+                "a dependency is a version (\"1\") or a table ({ path = \"../my-types\" }), as in Cargo.toml",
+            )),
+        }
+    }
+}
+
+/// `value` as TOML on one line: tables inline.
+fn inline_toml(value: &toml::Value) -> String {
+    match value {
+        toml::Value::Table(table) => {
+            let entries: Vec<String> =
+                table.iter().map(|(key, value)| format!("{key} = {}", inline_toml(value))).collect();
+            format!("{{ {} }}", entries.join(", "))
+        }
+        toml::Value::Array(items) => format!("[{}]", items.iter().map(inline_toml).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
 }
 
 /// A derive the settings may add to generated types: the ones the generator can check hold for
@@ -151,7 +184,8 @@ mod tests {
             "module = \"devin\"\nderives = [\"Eq\", \"Hash\"]\nstrip-operation-prefixes = [\"handle_\"]\nformats = \"typed\"\n\
              [rename-operations]\nop = \"better\"\n[rename-types]\nA = \"B\"\n\
              [header-defaults]\nX-Version = \"2\"\n\
-             [type-derives]\nPet = [\"Ord\"]\n[replace-types]\nMoney = \"my_types::Money\"\n",
+             [type-derives]\nPet = [\"Ord\"]\n[replace-types]\nMoney = \"my_types::Money\"\n\
+             [dependencies]\nmy_types = { path = \"../my-types\", features = [\"serde\"] }\nother = \"1.2\"\n",
         )
         .unwrap();
         assert_eq!(s.module.as_deref(), Some("devin"));
@@ -164,6 +198,8 @@ mod tests {
         assert_eq!(s.type_derives["Pet"], [Derive::Ord]);
         assert_eq!(s.replace_types["Money"], "my_types::Money");
         assert_eq!(s.file.as_deref(), Some("x.toml"));
+        assert_eq!(s.dependencies["my_types"].0, "{ features = [\"serde\"], path = \"../my-types\" }");
+        assert_eq!(s.dependencies["other"].0, "\"1.2\"");
         assert_eq!(Settings::default().formats, Formats::Strings);
     }
 

@@ -154,10 +154,22 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     for dependency in format_crates.values() {
         let _ = writeln!(out, "{} = {}", dependency.name, dependency_spec(dependency));
     }
+    // The crates the settings add for `[replace-types]` paths (checked in `crate::build_apis`).
+    let extra: std::collections::BTreeMap<&str, &str> =
+        apis.iter().flat_map(|api| &api.dependencies).map(|d| (d.name.as_str(), d.spec.as_str())).collect();
+    for (name, spec) in extra {
+        let _ = writeln!(out, "{name} = {spec}");
+    }
     if config.standalone {
         let _ = writeln!(out, "\n[workspace]");
     }
     out
+}
+
+/// Whether the generated crate of `apis` depends on the crate `name` by itself.
+pub fn depends_on(apis: &[Api], name: &str) -> bool {
+    let formats = apis.iter().flat_map(|api| api.string_formats.iter().copied());
+    DEPENDENCIES.iter().chain(formats.map(format_dependency)).any(|d| d.name == name)
 }
 
 fn dependency_spec(dependency: &Dependency) -> String {

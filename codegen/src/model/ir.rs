@@ -35,6 +35,15 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// The typed string formats its types use, sorted: the crates the generated code needs.
     pub string_formats: Vec<StringFormat>,
+    /// Crates the settings add to the generated crate's dependencies (for `[replace-types]`).
+    pub dependencies: Vec<ExtraDependency>,
+}
+
+/// A dependency the settings add: the crate's name and its `Cargo.toml` value, inline TOML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraDependency {
+    pub name: String,
+    pub spec: String,
 }
 
 /// An `example` (or one of `examples`) the spec gives, with the type a value there decodes into.

@@ -63,6 +63,11 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         warnings,
         examples,
         string_formats: Vec::new(),
+        dependencies: settings
+            .dependencies
+            .iter()
+            .map(|(name, spec)| ExtraDependency { name: name.clone(), spec: spec.0.clone() })
+            .collect(),
     };
     dedupe::merge_identical(&mut api, &mut is_component);
     // Before names: collapsing removes types and fields, which must neither hold names nor count
