@@ -55,6 +55,10 @@ pub struct Manifest {
     pub operations: std::collections::BTreeMap<String, Operation>,
     /// Sorted by name.
     pub types: std::collections::BTreeMap<String, Type>,
+    /// The derives the settings add to types (`derives`, `[type-derives]`), by type name: only
+    /// types that have any; absent from manifests written before there were such settings.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub derives: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A variant of the module's `Server` enum.
@@ -315,6 +319,7 @@ impl Manifest {
             scopes: api.security_schemes.iter().filter_map(scopes).collect(),
             operations,
             types,
+            derives: added_derives(api),
         }
     }
 
@@ -482,6 +487,23 @@ fn body_type(api: &Api, body: &ResponseBody) -> Option<String> {
             events.data.as_ref().map_or_else(|| "String".to_string(), |ty| rust_type(api, ty))
         )),
     }
+}
+
+/// Per type, the derives beyond those every type of its kind has (string enums are `Eq` and
+/// `Hash` by themselves).
+fn added_derives(api: &Api) -> std::collections::BTreeMap<String, Vec<String>> {
+    api.types
+        .iter()
+        .filter_map(|def| {
+            let inherent: &[model::Derive] = match def.kind {
+                TypeKind::StringEnum { .. } => &[model::Derive::Eq, model::Derive::Hash],
+                _ => &[],
+            };
+            let added: Vec<String> =
+                def.derives.iter().filter(|d| !inherent.contains(d)).map(|d| d.as_str().to_string()).collect();
+            (!added.is_empty()).then(|| (def.name.to_string(), added))
+        })
+        .collect()
 }
 
 fn type_entry(api: &Api, def: &model::TypeDef) -> Type {
