@@ -34,7 +34,8 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
         TypeKind::Struct { fields, tag } => {
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(, Default) } else { quote!() };
-            let constructor = def.input.then(|| constructor(api, paths, &name, fields, def.required_type.as_ref()));
+            let constructor =
+                def.input.then(|| constructor(api, paths, &name, fields, def.required_type.as_ref(), &derives));
             let serialize = structs::serialize(&name, fields, tag.as_ref());
             let deserialize = structs::deserialize(api, paths, &name, fields);
             let fields = fields.iter().map(|f| field(api, paths, f));
@@ -79,6 +80,7 @@ fn constructor(
     name: &proc_macro2::Ident,
     fields: &[Field],
     required_type: Option<&crate::model::ident::Ident>,
+    derives: &TokenStream,
 ) -> TokenStream {
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -109,7 +111,7 @@ fn constructor(
         let doc = format!(" The required fields of [`{name}`], for [`{name}::new`].");
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone, PartialEq #derives)]
             pub struct #required {
                 #(#grouped)*
             }

@@ -77,3 +77,72 @@ impl<'a> GetPet<'a> {
             )
     }
 }
+
+/// A call to [`Client::create_robot`](super::Client::create_robot): `POST /robots`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateRobot<'a> {
+    client: &'a Client,
+    body: types::Robot,
+    call: runtime::CallOptions,
+}
+
+impl<'a> CreateRobot<'a> {
+    #[inline]
+    pub(super) fn new(client: &'a Client, body: types::Robot) -> Self {
+        CreateRobot {
+            client,
+            body,
+            call: runtime::CallOptions::default(),
+        }
+    }
+
+    /// Sets the time this call may take in all, replacing the client's (`None`: no limit).
+    #[inline]
+    pub fn timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.call.timeout(timeout.into());
+        self
+    }
+
+    /// Sets when this call is sent again after a failure, replacing the client's policy.
+    #[inline]
+    pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.call.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call; it replaces a default header of the same name.
+    #[inline]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.header(name.into(), value.into());
+        self
+    }
+
+    /// The request this builder describes, not sent yet.
+    #[inline]
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let mut request = self.client.runtime.request(Method::POST, "/robots", &[])?;
+        let body = &self.body;
+        request.json(body)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Response<()>, Error<responses::CreateRobotError>>,
+    > + ::std::marker::Send {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
+    }
+}

@@ -5,3 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetPetError {}
+/// The error responses [`Client::create_robot`](super::Client::create_robot) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateRobotError {}

@@ -201,6 +201,12 @@ impl<'de> ::serde::Deserialize<'de> for PetOwner {
 pub struct Robot {
     pub kind: String,
     pub serial: String,
+    pub model: String,
+    pub maker: String,
+    pub colour: String,
+    pub firmware: String,
+    pub site: String,
+    pub owner_team: String,
 }
 
 impl ::serde::Serialize for Robot {
@@ -208,20 +214,41 @@ impl ::serde::Serialize for Robot {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut state = crate::runtime::EncodeStruct::new(serializer, "Robot", 2)?;
+        let mut state = crate::runtime::EncodeStruct::new(serializer, "Robot", 8)?;
         state.field("kind", &self.kind);
         state.field("serial", &self.serial);
+        state.field("model", &self.model);
+        state.field("maker", &self.maker);
+        state.field("colour", &self.colour);
+        state.field("firmware", &self.firmware);
+        state.field("site", &self.site);
+        state.field("owner_team", &self.owner_team);
         state.end()
     }
 }
 
 impl<'de> crate::runtime::DecodeStruct<'de> for Robot {
-    type Slots = (Option<String>, Option<String>);
-    const EMPTY: Self::Slots = (None, None);
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    const EMPTY: Self::Slots = (None, None, None, None, None, None, None, None);
     fn index(key: &str) -> Option<usize> {
         match key {
             "kind" => Some(0),
             "serial" => Some(1),
+            "model" => Some(2),
+            "maker" => Some(3),
+            "colour" => Some(4),
+            "firmware" => Some(5),
+            "site" => Some(6),
+            "owner_team" => Some(7),
             _ => None,
         }
     }
@@ -234,6 +261,12 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Robot {
         match index {
             0 => crate::runtime::decode_field(&mut slots.0, "kind", map),
             1 => crate::runtime::decode_field(&mut slots.1, "serial", map),
+            2 => crate::runtime::decode_field(&mut slots.2, "model", map),
+            3 => crate::runtime::decode_field(&mut slots.3, "maker", map),
+            4 => crate::runtime::decode_field(&mut slots.4, "colour", map),
+            5 => crate::runtime::decode_field(&mut slots.5, "firmware", map),
+            6 => crate::runtime::decode_field(&mut slots.6, "site", map),
+            7 => crate::runtime::decode_field(&mut slots.7, "owner_team", map),
             _ => Ok(()),
         }
     }
@@ -241,10 +274,27 @@ impl<'de> crate::runtime::DecodeStruct<'de> for Robot {
     fn finish<E: ::serde::de::Error>(
         slots: Self::Slots,
     ) -> ::std::result::Result<Self, E> {
-        let (kind, serial) = slots;
+        let (kind, serial, model, maker, colour, firmware, site, owner_team) = slots;
         let Some(kind) = kind else { return Err(E::missing_field("kind")) };
         let Some(serial) = serial else { return Err(E::missing_field("serial")) };
-        Ok(Self { kind, serial })
+        let Some(model) = model else { return Err(E::missing_field("model")) };
+        let Some(maker) = maker else { return Err(E::missing_field("maker")) };
+        let Some(colour) = colour else { return Err(E::missing_field("colour")) };
+        let Some(firmware) = firmware else { return Err(E::missing_field("firmware")) };
+        let Some(site) = site else { return Err(E::missing_field("site")) };
+        let Some(owner_team) = owner_team else {
+            return Err(E::missing_field("owner_team"))
+        };
+        Ok(Self {
+            kind,
+            serial,
+            model,
+            maker,
+            colour,
+            firmware,
+            site,
+            owner_team,
+        })
     }
 }
 
@@ -253,6 +303,35 @@ impl<'de> ::serde::Deserialize<'de> for Robot {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Robot")
+    }
+}
+
+/// The required fields of [`Robot`], for [`Robot::new`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RobotRequired {
+    pub kind: String,
+    pub serial: String,
+    pub model: String,
+    pub maker: String,
+    pub colour: String,
+    pub firmware: String,
+    pub site: String,
+    pub owner_team: String,
+}
+
+impl Robot {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(required: RobotRequired) -> Self {
+        Robot {
+            kind: required.kind,
+            serial: required.serial,
+            model: required.model,
+            maker: required.maker,
+            colour: required.colour,
+            firmware: required.firmware,
+            site: required.site,
+            owner_team: required.owner_team,
+        }
     }
 }
 
