@@ -30,7 +30,9 @@ pub fn apply(api: &mut Api, settings: &Settings) -> Result<()> {
     let mut failures: BTreeMap<(String, String), Vec<Derive>> = BTreeMap::new();
     for derive in normalized(&settings.derives) {
         for (index, obstacle) in blocked[&derive].iter().enumerate() {
-            if let Some(obstacle) = obstacle.as_ref().filter(|o| o.steps.len() == 1) {
+            // An alias derives nothing itself: the types that hold it fail, and say so.
+            let alias = matches!(api.types[index].kind, TypeKind::Alias(_));
+            if let Some(obstacle) = obstacle.as_ref().filter(|o| o.steps.len() == 1 && !alias) {
                 let key = (failure(api, TypeId(index), obstacle), "`derives`".to_string());
                 failures.entry(key).or_default().push(derive);
             }
@@ -282,7 +284,9 @@ fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
                     }
                     let direct = members(api, id).into_iter().find_map(|member| {
                         let mut found = None;
-                        each_type(member.ty, &mut |ty| found = found.or_else(|| lacks(ty, derive)));
+                        each_type_through_aliases(api, member.ty, &mut |ty| {
+                            found = found.or_else(|| lacks(ty, derive))
+                        });
                         found.map(|holds| Obstacle { steps: vec![(id, member.what)], holds })
                     });
                     let catch_all = matches!(
@@ -306,7 +310,7 @@ fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
                     let id = TypeId(index);
                     let through = members(api, id).into_iter().find_map(|member| {
                         let mut found = None;
-                        each_type(member.ty, &mut |ty| {
+                        each_type_through_aliases(api, member.ty, &mut |ty| {
                             if let (None, TypeRef::Named(inner)) = (&found, ty) {
                                 found = blocked[inner.0].clone();
                             }
@@ -354,6 +358,27 @@ fn each_type(ty: &TypeRef, f: &mut impl FnMut(&TypeRef)) {
         each_type(inner, f);
     }
 }
+
+/// [`each_type`], looking through aliases (not replaced ones) as Rust does: a field of an alias
+/// of `f64` holds an `f64`.
+fn each_type_through_aliases(api: &Api, ty: &TypeRef, f: &mut impl FnMut(&TypeRef)) {
+    fn walk(api: &Api, ty: &TypeRef, depth: usize, f: &mut impl FnMut(&TypeRef)) {
+        f(ty);
+        match ty {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => walk(api, inner, depth, f),
+            TypeRef::Named(id) if depth < MAX_ALIAS_DEPTH && api.types[id.0].replacement.is_none() => {
+                if let TypeKind::Alias(inner) = &api.types[id.0].kind {
+                    walk(api, inner, depth + 1, f);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(api, ty, 0, f);
+}
+
+/// Aliases of aliases deeper than this are not followed (the model refuses alias cycles).
+const MAX_ALIAS_DEPTH: usize = 16;
 
 #[cfg(test)]
 mod tests {
