@@ -13,7 +13,9 @@ fn main() {
     let golden = manifest.join("../codegen/tests/golden");
     println!("cargo::rerun-if-changed={}", golden.display());
     // The generated modules gate their client behind this feature; here it is always on.
-    println!("cargo::rustc-check-cfg=cfg(feature, values(\"client\", \"tracing\", \"rustls-ring\", \"rustls-aws-lc\", \"native-tls\"))");
+    println!(
+        "cargo::rustc-check-cfg=cfg(feature, values(\"client\", \"tracing\", \"rustls-ring\", \"rustls-aws-lc\", \"native-tls\"))"
+    );
     println!("cargo::rustc-cfg=feature=\"client\"");
 
     let mut fixtures: Vec<(String, PathBuf)> = fs::read_dir(&golden)
@@ -60,11 +62,10 @@ fn main() {
         let module_name = api.module.to_string();
         module(&mut root, &module_name, &out.join(format!("src/{module_name}/mod.rs")));
         for def in api.types.iter().filter(|d| d.origin.starts_with("/components/schemas/")) {
-            let _ = writeln!(
-                table,
-                "        ({name:?}, {:?}) => Some(check::<crate::{module_name}::types::{}>(value)),",
-                def.origin, def.name
-            );
+            // A replaced schema's type is the replacement (`[replace-types]`), by its path from the crate root.
+            let rust_type =
+                def.replacement.clone().unwrap_or_else(|| format!("crate::{module_name}::types::{}", def.name));
+            let _ = writeln!(table, "        ({name:?}, {:?}) => Some(check::<{rust_type}>(value)),", def.origin);
         }
         let _ = writeln!(table, "        // {}", spec.display());
     }

@@ -8,6 +8,7 @@
 //! default).
 
 mod decode;
+mod deviation;
 mod structs;
 
 #[doc(hidden)]
@@ -16,6 +17,10 @@ pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
 pub use structs::Extras;
 #[doc(hidden)]
 pub use structs::{DecodeStruct, EncodeFields, FieldWriter, Slot, decode_struct, encode_struct};
+/// What the service did that its API description does not say, for whoever listens.
+pub use deviation::{
+    Deviation, DeviationKind, DeviationSink, Entered, JsonLines, JsonType, Seen, enter, listening, observe, report,
+};
 
 #[cfg(feature = "client")]
 mod auth;

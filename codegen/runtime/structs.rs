@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 /// came, kept when it is decoded and written back when it is encoded: a value that went through
 /// a get and a put loses nothing the service added since the description was written.
 /// Empty, it holds no allocation.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Extras(Option<Box<Map<String, Value>>>);
 
 impl Extras {

@@ -5,6 +5,10 @@
 //! [`emit`] (token streams, from the IR only) -> [`format`] (prettyplease) -> [`write`] (the
 //! freshness gate: compare with disk, then write or report).
 
+/// The generated runtime's deviation records (`runtime/deviation.rs`, compiled here too), for
+/// the tools that read them: `cargo xtask conformance`.
+#[path = "../runtime/deviation.rs"]
+pub mod deviation;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -155,7 +159,35 @@ pub fn build_apis(specs: &[SpecInput]) -> Result<Vec<model::Api>> {
         }
         apis.push(api);
     }
+    check_dependencies(specs, &apis)?;
     Ok(apis)
+}
+
+/// The crates the settings add (`[dependencies]`) are new to the generated crate, and two specs
+/// that add the same crate say the same of it.
+fn check_dependencies(specs: &[SpecInput], apis: &[model::Api]) -> Result<()> {
+    for (index, (spec, api)) in specs.iter().zip(apis).enumerate() {
+        for dependency in &api.dependencies {
+            let message = if emit::depends_on(apis, &dependency.name) {
+                format!(
+                    "`[dependencies]` adds `{}`, which the generated crate already depends on: use it as it is",
+                    dependency.name
+                )
+            } else if let Some(other) = apis[..index]
+                .iter()
+                .find(|a| a.dependencies.iter().any(|d| d.name == dependency.name && d.spec != dependency.spec))
+            {
+                format!(
+                    "`[dependencies]` gives `{}` as {}, but the settings of {} give it otherwise; one crate has one entry in Cargo.toml: make them the same",
+                    dependency.name, dependency.spec, other.source
+                )
+            } else {
+                continue;
+            };
+            return Err(Error::Settings { file: spec.settings.file_name().to_string(), message });
+        }
+    }
+    Ok(())
 }
 
 /// [`generate`] from specs already modelled (by [`build_apis`]), for callers that read the IR

@@ -40,6 +40,83 @@ pub struct Settings {
     /// How strings of format `date-time`, `date` and `uuid` are typed.
     #[serde(default)]
     pub formats: Formats,
+    /// Derives every generated type gets beside its own (`derives = ["Eq", "Hash"]`).
+    #[serde(default)]
+    pub derives: Vec<Derive>,
+    /// Derives for some types, keyed by the component schema's name in the spec; a type's derives
+    /// also go to the generated types it holds, which need them for the derive to compile.
+    #[serde(default)]
+    pub type_derives: BTreeMap<String, Vec<Derive>>,
+    /// The caller's own types in place of generated ones, keyed by the component schema's name:
+    /// a Rust path (`"my_types::Money"`) that every use of the schema names instead, the type
+    /// itself no longer generated.
+    #[serde(default)]
+    pub replace_types: BTreeMap<String, String>,
+    /// Crates the generated crate depends on beside its own, for the `[replace-types]` paths that
+    /// name them: crate name -> what `Cargo.toml` would say (`"1"`, `{ path = "../my-types" }`).
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, DependencySpec>,
+    /// The settings file, as messages name it; `None` when the spec has none.
+    #[serde(skip)]
+    pub file: Option<String>,
+}
+
+/// A dependency as `Cargo.toml` writes it, as inline TOML (`"1"`, `{ path = "../my-types" }`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencySpec(pub String);
+
+impl<'de> Deserialize<'de> for DependencySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let value = toml::Value::deserialize(deserializer)?;
+        match value {
+            toml::Value::String(_) | toml::Value::Table(_) => Ok(DependencySpec(inline_toml(&value))),
+            _ => Err(serde::de::Error::custom(
+                "a dependency is a version (\"1\") or a table ({ path = \"../my-types\" }), as in Cargo.toml",
+            )),
+        }
+    }
+}
+
+/// `value` as TOML on one line: tables inline.
+fn inline_toml(value: &toml::Value) -> String {
+    match value {
+        toml::Value::Table(table) => {
+            let entries: Vec<String> =
+                table.iter().map(|(key, value)| format!("{key} = {}", inline_toml(value))).collect();
+            format!("{{ {} }}", entries.join(", "))
+        }
+        toml::Value::Array(items) => format!("[{}]", items.iter().map(inline_toml).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
+}
+
+/// A derive the settings may add to generated types: the ones the generator can check hold for
+/// a type from what it holds. `Ord` brings `Eq` and `PartialOrd`, which it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+pub enum Derive {
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+}
+
+impl Derive {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Derive::Eq => "Eq",
+            Derive::PartialOrd => "PartialOrd",
+            Derive::Ord => "Ord",
+            Derive::Hash => "Hash",
+        }
+    }
+
+    /// The derives `derive` needs beside itself.
+    pub fn implied(self) -> &'static [Derive] {
+        match self {
+            Derive::Ord => &[Derive::Eq, Derive::PartialOrd],
+            Derive::Eq | Derive::PartialOrd | Derive::Hash => &[],
+        }
+    }
 }
 
 /// How strings of a well-known format are typed.
@@ -78,7 +155,7 @@ pub struct PaginationSetting {
 impl Settings {
     /// Parses a settings file; `file` names it in errors.
     pub fn from_toml(file: &str, text: &str) -> Result<Settings> {
-        toml::from_str(text).map_err(|e| {
+        let settings: Settings = toml::from_str(text).map_err(|e| {
             let at = e.span().map(|span| {
                 let before = &text[..span.start.min(text.len())];
                 let line = before.matches('\n').count() + 1;
@@ -86,7 +163,13 @@ impl Settings {
                 format!("line {line}, column {column}: ")
             });
             Error::Settings { file: file.to_string(), message: format!("{}{}", at.unwrap_or_default(), e.message()) }
-        })
+        })?;
+        Ok(Settings { file: Some(file.to_string()), ..settings })
+    }
+
+    /// The file these settings came from, as messages name it.
+    pub fn file_name(&self) -> &str {
+        self.file.as_deref().unwrap_or("the settings")
     }
 }
 
@@ -98,9 +181,11 @@ mod tests {
     fn parses_every_field() {
         let s = Settings::from_toml(
             "x.toml",
-            "module = \"devin\"\nstrip-operation-prefixes = [\"handle_\"]\nformats = \"typed\"\n\
+            "module = \"devin\"\nderives = [\"Eq\", \"Hash\"]\nstrip-operation-prefixes = [\"handle_\"]\nformats = \"typed\"\n\
              [rename-operations]\nop = \"better\"\n[rename-types]\nA = \"B\"\n\
-             [header-defaults]\nX-Version = \"2\"\n",
+             [header-defaults]\nX-Version = \"2\"\n\
+             [type-derives]\nPet = [\"Ord\"]\n[replace-types]\nMoney = \"my_types::Money\"\n\
+             [dependencies]\nmy_types = { path = \"../my-types\", features = [\"serde\"] }\nother = \"1.2\"\n",
         )
         .unwrap();
         assert_eq!(s.module.as_deref(), Some("devin"));
@@ -109,7 +194,20 @@ mod tests {
         assert_eq!(s.rename_types["A"], "B");
         assert_eq!(s.header_defaults["X-Version"], "2");
         assert_eq!(s.formats, Formats::Typed);
+        assert_eq!(s.derives, [Derive::Eq, Derive::Hash]);
+        assert_eq!(s.type_derives["Pet"], [Derive::Ord]);
+        assert_eq!(s.replace_types["Money"], "my_types::Money");
+        assert_eq!(s.file.as_deref(), Some("x.toml"));
+        assert_eq!(s.dependencies["my_types"].0, "{ features = [\"serde\"], path = \"../my-types\" }");
+        assert_eq!(s.dependencies["other"].0, "\"1.2\"");
         assert_eq!(Settings::default().formats, Formats::Strings);
+    }
+
+    #[test]
+    fn a_derive_the_generator_cannot_check_is_an_error_at_its_line() {
+        let err = Settings::from_toml("specs/x.toml", "derives = [\"Eq\", \"Copy\"]").unwrap_err().to_string();
+        assert!(err.starts_with("specs/x.toml: invalid settings: line 1, column 18: unknown variant `Copy`"), "{err}");
+        assert!(err.contains("`Eq`, `PartialOrd`, `Ord`, `Hash`"), "{err}");
     }
 
     #[test]

@@ -5,6 +5,19 @@
 
 pub mod values;
 
+/// The caller's own type that the `replace_types` fixture's settings use in place of its `Money`
+/// schema (`[replace-types]`): what a replacement must implement, and no more.
+pub mod money {
+    /// An amount in a currency, as a team would keep it; `Eq` and `Hash` because a type holding
+    /// it derives them (`[type-derives]`).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Money {
+        pub amount: String,
+        pub currency: String,
+    }
+}
+
 include!(concat!(env!("OUT_DIR"), "/fixtures/root.rs"));
 
 /// What became of a value decoded and encoded again.

@@ -171,6 +171,10 @@ impl Values<'_> {
         let mut fields: Vec<BoxedStrategy<Option<(String, Value)>>> = Vec::new();
         for (name, schema) in properties {
             let name = name.clone();
+            if admits_nothing(schema) {
+                // `false` (lowered to `not: {}`): no value is valid, so the property never comes.
+                continue;
+            }
             if required.contains(&name) {
                 let value = self.of_boxed(schema, depth);
                 fields.push(value.prop_map(move |v| Some((name.clone(), v))).boxed());
@@ -340,4 +344,12 @@ fn scalars() -> BoxedStrategy<Value> {
         "[a-z]{0,6}".prop_map(Value::String),
     ]
     .boxed()
+}
+
+/// Whether a schema is `not: {}` (how the loader lowers 3.1's `false`), which no value is valid
+/// against.
+fn admits_nothing(schema: &ReferenceOr<Box<Schema>>) -> bool {
+    let ReferenceOr::Item(schema) = schema else { return false };
+    let SchemaKind::Not { not } = &schema.schema_kind else { return false };
+    matches!(not.as_ref(), ReferenceOr::Item(inner) if matches!(&inner.schema_kind, SchemaKind::Any(any) if *any == Default::default()))
 }

@@ -4,6 +4,7 @@
 mod output;
 
 mod compile_cost;
+mod conformance;
 mod peers;
 mod report;
 mod semver;
@@ -41,6 +42,10 @@ Commands:
   semver                  check that wire-compatible spec changes (xtask/semver/compatible-*) keep old
                           callers compiling and breaking ones (xtask/semver/breaking-*) do not
   vendor <page> <spec>    extract the OpenAPI YAML block of a docs page into a spec file
+  conformance <records.jsonl> [--out <dir>]
+                          read the deviation records a client wrote (runtime::JsonLines), print per spec
+                          what the service does that the spec does not say, and draft an OpenAPI Overlay
+                          per spec into <dir> (target/conformance/) to review and keep beside the spec
   test                    run every test: formatting, drift, clippy, docs, corpus, semver, unit, golden,
                           mock and Prism tests
 ";
@@ -66,6 +71,10 @@ fn main() -> ExitCode {
         ["compile-cost"] => compile_cost::run(&project_root()),
         ["compile-cost", "--peers"] => peers::run(&project_root()).map(|()| true),
         ["semver"] => semver::run(&project_root()),
+        ["conformance", records] => conformance::run(&project_root(), Path::new(records), None),
+        ["conformance", records, "--out", out] => {
+            conformance::run(&project_root(), Path::new(records), Some(Path::new(out)))
+        }
         ["generate", spec, "--out", out] => standalone::generate(Path::new(spec), Path::new(out), None),
         ["generate", spec, "--out", out, "--name", name] | ["generate", spec, "--name", name, "--out", out] => {
             standalone::generate(Path::new(spec), Path::new(out), Some(name))

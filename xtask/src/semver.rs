@@ -146,7 +146,7 @@ fn caller_source(api: &Api) -> String {
     for op in &api.operations {
         let _ = write!(out, "{}", call(api, op));
     }
-    for def in &api.types {
+    for def in api.types.iter().filter(|def| def.replacement.is_none()) {
         let _ = write!(out, "{}", use_type(api, def));
     }
     out

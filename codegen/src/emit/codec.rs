@@ -30,14 +30,22 @@ pub fn codec_module(api: &Api) -> RustFile<'_> {
                 use crate::runtime;
             ),
         );
-    RustFile { head: header, imports, items: Box::new(api.types.iter().filter_map(move |def| codec_item(api, def))) }
+    RustFile {
+        head: header,
+        imports,
+        items: Box::new(
+            api.types.iter().filter(|def| def.replacement.is_none()).filter_map(move |def| codec_item(api, def)),
+        ),
+    }
 }
 
 /// The codec of one type; an alias has none, nor a union whose `Deserialize` is derived.
 fn codec_item(api: &Api, def: &TypeDef) -> Option<TokenStream> {
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, tag, undeclared } => Some(structs::codec(api, &name, fields, tag.as_ref(), undeclared)),
+        TypeKind::Struct { fields, tag, undeclared } => {
+            Some(structs::codec(api, &name, fields, tag.as_ref(), undeclared))
+        }
         TypeKind::StringEnum { values } => Some(string_enum_codec(&name, values)),
         TypeKind::Untagged { variants, unmatched } => unions::untagged_codec(&name, variants, *unmatched),
         TypeKind::Tagged { property, variants } => Some(unions::tagged_codec(&name, property, variants)),

@@ -14,6 +14,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
+    ("deviation.rs", include_str!("../../runtime/deviation.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("form.rs", include_str!("../../runtime/form.rs")),
     ("paging.rs", include_str!("../../runtime/paging.rs")),
@@ -207,8 +208,7 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out, "\n[features]");
     let modules = apis.iter().map(|a| format!("{:?}", a.module.as_str()));
-    let default: Vec<String> =
-        ["client", DEFAULT_TLS].iter().map(|f| format!("{f:?}")).chain(modules).collect();
+    let default: Vec<String> = ["client", DEFAULT_TLS].iter().map(|f| format!("{f:?}")).chain(modules).collect();
     let _ = writeln!(out, "default = [{}]", default.join(", "));
     let _ = writeln!(
         out,
@@ -223,7 +223,8 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let _ = writeln!(out, "client = [{}]", client_deps.join(", "));
     for (feature, doc, enables) in OPTIONAL_FEATURES {
         let _ = writeln!(out, "# {doc}");
-        let enables: Vec<String> = std::iter::once("client").chain(enables.iter().copied()).map(|f| format!("{f:?}")).collect();
+        let enables: Vec<String> =
+            std::iter::once("client").chain(enables.iter().copied()).map(|f| format!("{f:?}")).collect();
         let _ = writeln!(out, "{feature} = [{}]", enables.join(", "));
     }
     for api in apis {
@@ -242,10 +243,22 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     for dependency in format_crates.values() {
         let _ = writeln!(out, "{} = {}", dependency.name, dependency_spec(dependency));
     }
+    // The crates the settings add for `[replace-types]` paths (checked in `crate::build_apis`).
+    let extra: std::collections::BTreeMap<&str, &str> =
+        apis.iter().flat_map(|api| &api.dependencies).map(|d| (d.name.as_str(), d.spec.as_str())).collect();
+    for (name, spec) in extra {
+        let _ = writeln!(out, "{name} = {spec}");
+    }
     if config.standalone {
         let _ = writeln!(out, "\n[workspace]");
     }
     out
+}
+
+/// Whether the generated crate of `apis` depends on the crate `name` by itself.
+pub fn depends_on(apis: &[Api], name: &str) -> bool {
+    let formats = apis.iter().flat_map(|api| api.string_formats.iter().copied());
+    DEPENDENCIES.iter().chain(formats.map(format_dependency)).any(|d| d.name == name)
 }
 
 fn dependency_spec(dependency: &Dependency) -> String {

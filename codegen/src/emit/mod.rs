@@ -23,7 +23,7 @@ use proc_macro2::TokenStream;
 
 use crate::model::Api;
 
-pub use krate::CrateConfig;
+pub use krate::{CrateConfig, depends_on};
 pub use tokens::Imports;
 
 /// One file of the generated crate, relative to the crate root, with `/` separators.

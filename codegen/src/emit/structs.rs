@@ -138,7 +138,11 @@ fn decode(
         }
     });
     let finish = finish(ty, &slots_type, fields, undeclared);
-    let keeps = (*undeclared == Undeclared::Dropped).then(|| quote!(const KEEPS_UNDECLARED: bool = false;));
+    let keeps = (*undeclared == Undeclared::Dropped).then(|| {
+        quote!(
+            const KEEPS_UNDECLARED: bool = false;
+        )
+    });
     quote! {
         #slots_struct
 

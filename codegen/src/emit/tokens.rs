@@ -177,6 +177,10 @@ impl Paths {
     /// The Rust type for a model type.
     pub fn type_of(self, api: &Api, ty: &TypeRef) -> TokenStream {
         match ty {
+            TypeRef::Named(id) if let Some(path) = &api.type_def(*id).replacement => {
+                // The caller's own type, by its path (`[replace-types]`, see `model::customize`).
+                path.parse().expect("the model checked that the replacement parses")
+            }
             TypeRef::Named(id) => {
                 let name = ident(&api.type_def(*id).name);
                 if self.through_types_module { quote!(types::#name) } else { quote!(#name) }

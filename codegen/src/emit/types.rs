@@ -19,26 +19,31 @@ pub fn types_module(api: &Api) -> RustFile<'_> {
     RustFile {
         head: quote!(#header #import),
         imports: Imports::default(),
-        items: Box::new(api.types.iter().map(move |def| type_item(api, paths, def))),
+        // A replaced type is the caller's own: every use names its path instead (see `Paths::type_of`).
+        items: Box::new(
+            api.types.iter().filter(|def| def.replacement.is_none()).map(move |def| type_item(api, paths, def)),
+        ),
     }
 }
 
 fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs([def.docs.as_deref()]);
     let name = ident(&def.name);
+    let derives = derive_list(def);
     match &def.kind {
         TypeKind::Struct { fields, undeclared, .. } => {
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(, Default) } else { quote!() };
-            let constructor =
-                def.input.then(|| constructor(api, paths, &name, fields, undeclared, def.required_type.as_ref()));
+            let constructor = def
+                .input
+                .then(|| constructor(api, paths, &name, fields, undeclared, def.required_type.as_ref(), &derives));
             let extras = undeclared_field(undeclared);
             let fields = fields.iter().map(|f| field(api, paths, f));
             // Non-exhaustive: a property added to the spec later is a field added to the type,
             // which must not break callers; they build values with `new` and setters instead.
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq #default)]
+                #[derive(Debug, Clone, PartialEq #derives #default)]
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
@@ -48,11 +53,13 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
                 #constructor
             }
         }
-        TypeKind::StringEnum { values } => string_enum(paths, docs, &name, values),
+        TypeKind::StringEnum { values } => string_enum(paths, docs, &derives, &name, values),
         TypeKind::Untagged { variants, unmatched } => {
-            unions::untagged_enum(api, paths, docs, &name, variants, *unmatched)
+            unions::untagged_enum(api, paths, docs, &derives, &name, variants, *unmatched)
         }
-        TypeKind::Tagged { property, variants } => unions::tagged_enum(api, paths, docs, &name, property, variants),
+        TypeKind::Tagged { property, variants } => {
+            unions::tagged_enum(api, paths, docs, &derives, &name, property, variants)
+        }
         TypeKind::Alias(ty) => {
             let ty = paths.type_of(api, ty);
             quote! {
@@ -73,6 +80,7 @@ fn constructor(
     fields: &[Field],
     undeclared: &Undeclared,
     required_type: Option<&crate::model::ident::Ident>,
+    derives: &TokenStream,
 ) -> TokenStream {
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -108,7 +116,7 @@ fn constructor(
         let doc = format!(" The required fields of [`{name}`], for [`{name}::new`].");
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone, PartialEq #derives)]
             pub struct #required {
                 #(#grouped)*
             }
@@ -218,7 +226,20 @@ pub(super) fn field_type(api: &Api, paths: Paths, field: &Field) -> TokenStream 
     }
 }
 
-fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+/// The derives the model chose beyond `Debug, Clone, PartialEq`, each after a comma.
+fn derive_list(def: &TypeDef) -> TokenStream {
+    let derives =
+        def.derives.iter().map(|derive| proc_macro2::Ident::new(derive.as_str(), proc_macro2::Span::call_site()));
+    quote!(#(, #derives)*)
+}
+
+fn string_enum(
+    paths: Paths,
+    docs: TokenStream,
+    derives: &TokenStream,
+    name: &proc_macro2::Ident,
+    values: &[EnumValue],
+) -> TokenStream {
     let string = paths.string();
     let variants = values.iter().map(|v| ident(&v.name));
     let arms = values.iter().map(|v| {
@@ -233,7 +254,7 @@ fn string_enum(paths: Paths, docs: TokenStream, name: &proc_macro2::Ident, value
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq #derives)]
         #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*

@@ -15,6 +15,7 @@ pub fn untagged_enum(
     api: &Api,
     paths: Paths,
     docs: TokenStream,
+    derives: &TokenStream,
     name: &Ident,
     variants: &[UnionVariant],
     unmatched: Unmatched,
@@ -24,7 +25,7 @@ pub fn untagged_enum(
     if derives_deserialize(variants, unmatched) {
         return quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, #serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq #derives, #serialize, ::serde::Deserialize)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
@@ -40,7 +41,7 @@ pub fn untagged_enum(
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #serialize)]
+        #[derive(Debug, Clone, PartialEq #derives, #serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
@@ -86,6 +87,7 @@ pub fn tagged_enum(
     api: &Api,
     paths: Paths,
     docs: TokenStream,
+    derives: &TokenStream,
     name: &Ident,
     property: &str,
     variants: &[TaggedVariant],
@@ -100,7 +102,7 @@ pub fn tagged_enum(
     let unknown_doc = format!(" A `{property}` this version of the API description does not list, as sent.");
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #serialize)]
+        #[derive(Debug, Clone, PartialEq #derives, #serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {

@@ -19,6 +19,7 @@ use crate::error::{Error, Location, Result, Warning};
 
 pub use document::parse_document;
 pub use lower::lower_3_1;
+pub use overlay::apply as apply_overlay;
 pub use positions::positions_of;
 
 /// Which OpenAPI line the document declared before lowering.

@@ -4,6 +4,7 @@
 
 use super::ident::Ident;
 pub use crate::error::{Warning, WarningKind};
+pub use crate::settings::Derive;
 
 /// One API: everything the emit stage needs to write its module.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +37,15 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// The typed string formats its types use, sorted: the crates the generated code needs.
     pub string_formats: Vec<StringFormat>,
+    /// Crates the settings add to the generated crate's dependencies (for `[replace-types]`).
+    pub dependencies: Vec<ExtraDependency>,
+}
+
+/// A dependency the settings add: the crate's name and its `Cargo.toml` value, inline TOML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraDependency {
+    pub name: String,
+    pub spec: String,
 }
 
 /// An `example` (or one of `examples`) the spec gives, with the type a value there decodes into.
@@ -161,6 +171,13 @@ pub struct TypeDef {
     /// For an input struct with more required fields than a function should take: the struct of
     /// them that its constructor takes (`Instance::new(InstanceRequired { .. })`).
     pub required_type: Option<Ident>,
+    /// What the type derives beside `Debug`, `Clone` and `PartialEq`, in this order; each is
+    /// known to hold for what the type holds (see `model::derives`).
+    pub derives: Vec<Derive>,
+    /// The caller's type used in place of this one (`[replace-types]`), a Rust path that every
+    /// use names: the type is not generated. Its definition stays, as the schema's wire shape,
+    /// which unions, samples and examples still read.
+    pub replacement: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@ mod bodies;
 mod client_headers;
 mod collapse;
 mod conform;
+mod customize;
 mod dedupe;
 mod formats;
 pub mod ident;
@@ -68,6 +69,11 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         warnings,
         examples,
         string_formats: Vec::new(),
+        dependencies: settings
+            .dependencies
+            .iter()
+            .map(|(name, spec)| ExtraDependency { name: name.clone(), spec: spec.0.clone() })
+            .collect(),
     };
     dedupe::merge_identical(&mut api, &mut is_component);
     // Before names: collapsing removes types and fields, which must neither hold names nor count
@@ -94,6 +100,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     pagination::detect(&mut api, settings);
     keep_conforming_examples(&mut api);
     api.string_formats = string_formats(&mut api);
+    customize::apply(&mut api, settings)?;
     Ok(api)
 }
 

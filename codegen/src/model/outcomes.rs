@@ -35,6 +35,8 @@ pub(super) fn box_large_bodies(api: &mut Api) {
             kind: TypeKind::Untagged { variants, unmatched: Unmatched::Refused },
             input: false,
             required_type: None,
+            derives: Vec::new(),
+            replacement: None,
         });
     }
     sizes::box_large_variants(&mut defs);

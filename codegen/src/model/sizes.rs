@@ -274,6 +274,8 @@ mod tests {
             kind,
             input: false,
             required_type: None,
+            derives: Vec::new(),
+            replacement: None,
         }
     }
 

@@ -12,8 +12,8 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use super::ident::{self, Ident};
 use super::schema_view::{Extra, Format, JsonType, SchemaRef, SchemaView};
 use super::{
-    EnumValue, Example, Field, FloatKind, IntKind, Presence, StringFormat, TypeDef, TypeId, TypeKind, TypeRef, Undeclared,
-    Warning, refs,
+    EnumValue, Example, Field, FloatKind, IntKind, Presence, StringFormat, TypeDef, TypeId, TypeKind, TypeRef,
+    Undeclared, Warning, refs,
 };
 use crate::error::{Error, Location, Result, pointer_token};
 use crate::load::LoadedSpec;
@@ -155,6 +155,8 @@ impl<'a> TypeBuilder<'a> {
                     kind: TypeKind::Alias(TypeRef::Json),
                     input: false,
                     required_type: None,
+                    derives: Vec::new(),
+                    replacement: settings.replace_types.get(name.as_str()).cloned(),
                 },
                 true,
             );
@@ -238,6 +240,8 @@ impl<'a> TypeBuilder<'a> {
                             kind,
                             input: false,
                             required_type: None,
+                            derives: Vec::new(),
+                            replacement: None,
                         },
                         false,
                     )),

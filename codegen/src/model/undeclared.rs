@@ -23,7 +23,8 @@ impl Undeclared {
 pub(super) fn name_fields(types: &mut [TypeDef]) {
     for def in types {
         let TypeKind::Struct { fields, undeclared: Undeclared::Kept(name), .. } = &mut def.kind else { continue };
-        let taken = |candidate: &str| fields.iter().any(|f| f.name.as_str() == candidate || f.setter.as_str() == candidate);
+        let taken =
+            |candidate: &str| fields.iter().any(|f| f.name.as_str() == candidate || f.setter.as_str() == candidate);
         let free = NAMES
             .iter()
             .map(|name| name.to_string())
@@ -59,6 +60,8 @@ mod tests {
             kind: TypeKind::Struct { fields, tag: None, undeclared: Undeclared::of(&Extra::Unspecified) },
             input: false,
             required_type: None,
+            derives: Vec::new(),
+            replacement: None,
         }
     }
 

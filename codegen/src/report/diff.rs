@@ -234,6 +234,7 @@ pub fn compare(old: &Manifest, new: &Manifest) -> Report {
             (None, None) => {}
         }
     }
+    derives(&mut changes, old, new);
     let mut changes = changes.0;
     // Stable: each group keeps manifest order.
     changes.sort_by_key(|c| c.severity);
@@ -763,6 +764,24 @@ fn cases(changes: &mut Changes, item: &'static str, owner: &str, old: &[manifest
                     .before_after(&payload(before), &payload(after));
             }
             _ => {}
+        }
+    }
+}
+
+/// Derives the settings add, on types that are in both versions: one removed breaks the callers
+/// that compare, order or hash the type; one added breaks nothing.
+fn derives(changes: &mut Changes, old: &Manifest, new: &Manifest) {
+    let none = Vec::new();
+    for name in new.types.keys().filter(|name| old.types.contains_key(*name)) {
+        let before = old.derives.get(name).unwrap_or(&none);
+        let after = new.derives.get(name).unwrap_or(&none);
+        for derive in before.iter().filter(|d| !after.contains(d)) {
+            changes
+                .breaking("derive", &format!("{name}: {derive}"), What::Removed)
+                .note("callers that compare, sort or hash the type with it no longer compile");
+        }
+        for derive in after.iter().filter(|d| !before.contains(d)) {
+            changes.compatible("derive", &format!("{name}: {derive}"), What::Added);
         }
     }
 }

@@ -55,6 +55,10 @@ pub struct Manifest {
     pub operations: std::collections::BTreeMap<String, Operation>,
     /// Sorted by name.
     pub types: std::collections::BTreeMap<String, Type>,
+    /// The derives the settings add to types (`derives`, `[type-derives]`), by type name: only
+    /// types that have any; absent from manifests written before there were such settings.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub derives: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A variant of the module's `Server` enum.
@@ -294,7 +298,13 @@ impl Manifest {
         for op in &api.operations {
             operations.insert(op.name.to_string(), operation(api, op));
         }
-        let types = api.types.iter().map(|def| (def.name.to_string(), type_entry(api, def))).collect();
+        // A replaced type is the caller's own, not the crate's (`[replace-types]`).
+        let types = api
+            .types
+            .iter()
+            .filter(|def| def.replacement.is_none())
+            .map(|def| (def.name.to_string(), type_entry(api, def)))
+            .collect();
         Manifest {
             generated: preamble.to_string(),
             format: FORMAT,
@@ -309,6 +319,7 @@ impl Manifest {
             scopes: api.security_schemes.iter().filter_map(scopes).collect(),
             operations,
             types,
+            derives: added_derives(api),
         }
     }
 
@@ -478,6 +489,23 @@ fn body_type(api: &Api, body: &ResponseBody) -> Option<String> {
     }
 }
 
+/// Per type, the derives beyond those every type of its kind has (string enums are `Eq` and
+/// `Hash` by themselves).
+fn added_derives(api: &Api) -> std::collections::BTreeMap<String, Vec<String>> {
+    api.types
+        .iter()
+        .filter_map(|def| {
+            let inherent: &[model::Derive] = match def.kind {
+                TypeKind::StringEnum { .. } => &[model::Derive::Eq, model::Derive::Hash],
+                _ => &[],
+            };
+            let added: Vec<String> =
+                def.derives.iter().filter(|d| !inherent.contains(d)).map(|d| d.as_str().to_string()).collect();
+            (!added.is_empty()).then(|| (def.name.to_string(), added))
+        })
+        .collect()
+}
+
 fn type_entry(api: &Api, def: &model::TypeDef) -> Type {
     match &def.kind {
         TypeKind::Struct { fields, .. } => Type::Struct {
@@ -532,7 +560,10 @@ pub fn rust_type(api: &Api, ty: &TypeRef) -> String {
 pub fn rust_type_in(api: &Api, ty: &TypeRef, types_path: &str) -> String {
     let rust_type = |ty: &TypeRef| rust_type_in(api, ty, types_path);
     match ty {
-        TypeRef::Named(id) => format!("{types_path}{}", api.type_def(*id).name),
+        TypeRef::Named(id) => match &api.type_def(*id).replacement {
+            Some(path) => path.clone(),
+            None => format!("{types_path}{}", api.type_def(*id).name),
+        },
         TypeRef::String => "String".into(),
         TypeRef::Formatted(format) => format.rust_type().into(),
         TypeRef::Bool => "bool".into(),

@@ -1,0 +1,280 @@
+//! What a service did that its API description does not say: one [`Deviation`] per thing seen,
+//! delivered to the [`DeviationSink`] a caller installs, and nothing done at all when none is.
+//!
+//! A team logs the records, counts them, or writes them to a file as JSON lines ([`JsonLines`]);
+//! `cargo xtask conformance <file>` reads such a file, says per spec what the service does that
+//! the spec does not, and drafts the OpenAPI Overlay that would make the spec say it.
+//!
+//! Two places raise them. The call loop, which knows the response: an undeclared status, an
+//! undeclared media type, a declared status whose body does not match ([`DeviationSink::record`]
+//! with [`Deviation::new`]). And the decoders, which know the payload but not the call: they
+//! [`report`] into the [`observe`] scope the call loop opens around decoding, which adds the
+//! call's identity and the payload pointer the decoders [`enter`]ed. Outside such a scope, or
+//! when no sink is installed, [`listening`] is `false` and both are a thread-local read.
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+/// One thing a response did that the API description does not say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deviation {
+    /// The API, as the generated crate's module names it (`blaxel`).
+    pub api: String,
+    /// The operation's `operationId` (or its method name when the spec gives none).
+    pub operation: String,
+    /// The response's HTTP status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// What was seen.
+    #[serde(flatten)]
+    pub kind: DeviationKind,
+    /// JSON pointer (RFC 6901) of the value in the response body; empty for the whole body or
+    /// for what is not in the body (a status, a media type).
+    #[serde(default)]
+    pub payload_pointer: String,
+    /// JSON pointer of the node of the spec that says otherwise: the object schema without the
+    /// property, the enum, the union, the operation's `responses`, the response's `content`.
+    pub spec_pointer: String,
+    /// The value seen, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<Seen>,
+}
+
+/// What kind of deviation, with what names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DeviationKind {
+    /// An object had a property its schema does not declare.
+    UndeclaredProperty { property: String },
+    /// A required property was absent, and decoding tolerated it (a nullable one, say).
+    MissingProperty { property: String },
+    /// A declared status came with a body its schema does not describe.
+    MismatchedBody { reason: String },
+    /// A status the operation does not declare.
+    UndeclaredStatus,
+    /// A string enum value the spec does not list.
+    UnknownEnumValue { value: String },
+    /// A union value that no member describes, or a tag no member has (`tag`).
+    UnknownVariant {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+    },
+    /// A response media type the operation does not declare for its status.
+    UndeclaredMediaType { media_type: String },
+}
+
+/// A value seen where the spec says otherwise: its JSON type, and its start as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    #[serde(rename = "type")]
+    pub json_type: JsonType,
+    /// The value as compact JSON, cut after [`Seen::EXCERPT`] characters (with `…`).
+    pub excerpt: String,
+}
+
+/// The JSON types, as JSON Schema names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JsonType {
+    Null,
+    Boolean,
+    Integer,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl Seen {
+    /// The longest excerpt kept, in characters: enough to recognise a value, never a payload.
+    pub const EXCERPT: usize = 80;
+
+    pub fn of(value: &serde_json::Value) -> Seen {
+        use serde_json::Value;
+        let json_type = match value {
+            Value::Null => JsonType::Null,
+            Value::Bool(_) => JsonType::Boolean,
+            Value::Number(n) if n.is_i64() || n.is_u64() => JsonType::Integer,
+            Value::Number(_) => JsonType::Number,
+            Value::String(_) => JsonType::String,
+            Value::Array(_) => JsonType::Array,
+            Value::Object(_) => JsonType::Object,
+        };
+        let text = value.to_string();
+        let excerpt = match text.char_indices().nth(Self::EXCERPT) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text,
+        };
+        Seen { json_type, excerpt }
+    }
+}
+
+impl Deviation {
+    /// A deviation the call loop sees itself, outside any payload.
+    pub fn new(api: &str, operation: &str, status: Option<u16>, kind: DeviationKind, spec_pointer: &str) -> Self {
+        Deviation {
+            api: api.to_string(),
+            operation: operation.to_string(),
+            status,
+            kind,
+            payload_pointer: String::new(),
+            spec_pointer: spec_pointer.to_string(),
+            seen: None,
+        }
+    }
+
+    /// With the value seen.
+    pub fn with_seen(mut self, value: &serde_json::Value) -> Self {
+        self.seen = Some(Seen::of(value));
+        self
+    }
+}
+
+/// Where deviations go. Called on the task that decodes the response, so a sink should be quick
+/// (count, or hand the record to a channel or a buffered file).
+pub trait DeviationSink: Send + Sync {
+    fn record(&self, deviation: Deviation);
+}
+
+impl<F: Fn(Deviation) + Send + Sync> DeviationSink for F {
+    fn record(&self, deviation: Deviation) {
+        self(deviation)
+    }
+}
+
+/// Writes each deviation as one line of JSON, the input of `cargo xtask conformance`. A record
+/// that cannot be written is dropped: reporting never fails a call.
+pub struct JsonLines<W> {
+    out: Mutex<W>,
+}
+
+impl<W: std::io::Write + Send> JsonLines<W> {
+    pub fn new(out: W) -> Self {
+        JsonLines { out: Mutex::new(out) }
+    }
+
+    /// The writer, once the sink is no longer needed.
+    pub fn into_inner(self) -> W {
+        self.out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<W: std::io::Write + Send> DeviationSink for JsonLines<W> {
+    fn record(&self, deviation: Deviation) {
+        let Ok(mut line) = serde_json::to_vec(&deviation) else { return };
+        line.push(b'\n');
+        if let Ok(mut out) = self.out.lock() {
+            let _ = out.write_all(&line).and_then(|()| out.flush());
+        }
+    }
+}
+
+/// The response being decoded, while [`observe`] runs.
+struct Scope {
+    sink: Arc<dyn DeviationSink>,
+    api: &'static str,
+    operation: &'static str,
+    status: Option<u16>,
+    /// The payload pointer's tokens, outermost first (see [`enter`]).
+    path: Vec<String>,
+}
+
+thread_local! {
+    static SCOPE: RefCell<Option<Scope>> = const { RefCell::new(None) };
+}
+
+/// Runs `decode` with the deviations the decoders [`report`] going to `sink`, as seen in the
+/// response `status` of `operation`; without a sink, just runs it. Decoding is synchronous, so
+/// the scope is the thread's for exactly that long; an inner scope replaces an outer one until
+/// it ends.
+pub fn observe<T>(
+    sink: Option<&Arc<dyn DeviationSink>>,
+    api: &'static str,
+    operation: &'static str,
+    status: Option<u16>,
+    decode: impl FnOnce() -> T,
+) -> T {
+    let Some(sink) = sink else { return decode() };
+    let scope = Scope { sink: Arc::clone(sink), api, operation, status, path: Vec::new() };
+    let outer = SCOPE.with(|s| s.borrow_mut().replace(scope));
+    // Restored on the way out, panics included.
+    struct Restore(Option<Scope>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let outer = self.0.take();
+            SCOPE.with(|s| *s.borrow_mut() = outer);
+        }
+    }
+    let _restore = Restore(outer);
+    decode()
+}
+
+/// Whether a sink would receive a [`report`] made now: decoders check it before they spend
+/// anything on a deviation (keeping the value of an unknown key to describe it, say).
+pub fn listening() -> bool {
+    SCOPE.with(|s| s.borrow().is_some())
+}
+
+/// Reports a deviation in the payload being decoded: `spec_pointer` is the schema that says
+/// otherwise, and the payload pointer is where the decoders have [`enter`]ed, with `key` after it
+/// when the deviation is about a member (an undeclared property's name). Nothing happens outside
+/// an [`observe`] scope.
+pub fn report(kind: DeviationKind, key: Option<&str>, spec_pointer: &str, seen: Option<&serde_json::Value>) {
+    let Some((sink, deviation)) = SCOPE.with(|s| {
+        let scope = s.borrow();
+        let scope = scope.as_ref()?;
+        let mut payload_pointer = String::new();
+        for token in scope.path.iter().map(String::as_str).chain(key) {
+            let _ = write!(payload_pointer, "/{}", token.replace('~', "~0").replace('/', "~1"));
+        }
+        let deviation = Deviation {
+            api: scope.api.to_string(),
+            operation: scope.operation.to_string(),
+            status: scope.status,
+            kind,
+            payload_pointer,
+            spec_pointer: spec_pointer.to_string(),
+            seen: seen.map(Seen::of),
+        };
+        Some((Arc::clone(&scope.sink), deviation))
+    }) else {
+        return;
+    };
+    // Outside the borrow: a sink may decode something itself.
+    sink.record(deviation);
+}
+
+/// While the returned guard lives, the decoders are inside `token` (a property name, or an array
+/// index as text) of the payload; reports made meanwhile point there. Free when not
+/// [`listening`].
+pub fn enter(token: impl FnOnce() -> String) -> Entered {
+    let entered = SCOPE.with(|s| match s.borrow_mut().as_mut() {
+        Some(scope) => {
+            scope.path.push(token());
+            true
+        }
+        None => false,
+    });
+    Entered { entered }
+}
+
+/// Leaves what [`enter`] entered when dropped.
+#[must_use = "the payload pointer is left when this is dropped"]
+pub struct Entered {
+    entered: bool,
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        if self.entered {
+            SCOPE.with(|s| {
+                if let Some(scope) = s.borrow_mut().as_mut() {
+                    scope.path.pop();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! The deviation records as a generated crate's runtime exports them: reported inside a decoding
+//! scope with a sink, nothing outside one, and written as JSON lines.
+
+use std::sync::{Arc, Mutex};
+
+use fixture_tests::runtime::{self, Deviation, DeviationKind, DeviationSink, JsonLines};
+use serde_json::json;
+
+#[test]
+fn a_report_reaches_the_sink_only_inside_a_scope() {
+    let seen: Arc<Mutex<Vec<Deviation>>> = Arc::default();
+    let collect = Arc::clone(&seen);
+    let sink: Arc<dyn DeviationSink> = Arc::new(move |d: Deviation| collect.lock().unwrap().push(d));
+    let kind = || DeviationKind::UnknownEnumValue { value: "paused".into() };
+
+    runtime::report(kind(), None, "/components/schemas/Status", None);
+    let decoded = runtime::observe(None, "shop", "getPet", Some(200), || {
+        assert!(!runtime::listening(), "no sink, no scope");
+        7
+    });
+    assert_eq!(decoded, 7);
+    runtime::observe(Some(&sink), "shop", "getPet", Some(200), || {
+        let _items = runtime::enter(|| "items".into());
+        let _first = runtime::enter(|| "0".into());
+        runtime::report(kind(), Some("status"), "/components/schemas/Status", Some(&json!("paused")));
+    });
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "the report outside a scope went nowhere");
+    assert_eq!((seen[0].operation.as_str(), seen[0].status), ("getPet", Some(200)));
+    assert_eq!(seen[0].payload_pointer, "/items/0/status");
+}
+
+#[test]
+fn json_lines_are_one_record_a_line() {
+    let lines = JsonLines::new(Vec::new());
+    let deviation =
+        Deviation::new("shop", "getPet", Some(418), DeviationKind::UndeclaredStatus, "/paths/~1pets/get/responses")
+            .with_seen(&json!({"message": "x".repeat(200)}));
+    lines.record(deviation.clone());
+    lines.record(deviation);
+    let text = String::from_utf8(lines.into_inner()).unwrap();
+    let records: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["kind"], "undeclared_status");
+    assert_eq!(records[0]["seen"]["type"], "object");
+    let excerpt = records[0]["seen"]["excerpt"].as_str().unwrap();
+    assert_eq!(excerpt.chars().count(), 81, "80 characters and an ellipsis: {excerpt}");
+}
