@@ -30,6 +30,8 @@ mod request;
 mod response;
 #[cfg(feature = "client")]
 mod stream;
+#[cfg(feature = "client")]
+mod testing;
 
 #[cfg(feature = "client")]
 pub use {

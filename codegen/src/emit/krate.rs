@@ -22,6 +22,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("structs.rs", include_str!("../../runtime/structs.rs")),
+    ("testing.rs", include_str!("../../runtime/testing.rs")),
 ];
 
 /// What the generated crate is called and how it was made.

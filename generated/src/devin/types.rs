@@ -131,6 +131,29 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyResponse {
     }
 }
 
+impl ApiKeyResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(
+        api_key_id: impl Into<String>,
+        api_key_name: impl Into<String>,
+        created_at: i64,
+        expires_at: Option<i64>,
+        is_active: bool,
+        last_used_at: Option<i64>,
+        revoked_at: Option<i64>,
+    ) -> Self {
+        ApiKeyResponse {
+            api_key_id: api_key_id.into(),
+            api_key_name: api_key_name.into(),
+            created_at,
+            expires_at,
+            is_active,
+            last_used_at,
+            revoked_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HttpValidationError {
@@ -186,6 +209,21 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "HttpValidationError")
+    }
+}
+
+impl HttpValidationError {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        HttpValidationError {
+            detail: None,
+        }
+    }
+
+    /// Sets [`detail`](Self::detail).
+    pub fn detail(mut self, value: Vec<ValidationError>) -> Self {
+        self.detail = Some(value);
+        self
     }
 }
 
@@ -255,6 +293,21 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "ValidationError")
+    }
+}
+
+impl ValidationError {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(
+        loc: Vec<ValidationErrorLocItem>,
+        msg: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        ValidationError {
+            loc,
+            msg: msg.into(),
+            r#type: r#type.into(),
+        }
     }
 }
 

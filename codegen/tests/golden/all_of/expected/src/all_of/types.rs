@@ -85,6 +85,33 @@ impl<'de> ::serde::Deserialize<'de> for Agent {
     }
 }
 
+impl Agent {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Agent {
+            id: id.into(),
+            labels: None,
+            name: name.into(),
+            priority: None,
+        }
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn labels(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+}
+
 /// A $ref with only annotations beside it is that type.
 pub type Renamed = Resource;
 #[derive(Debug, Clone, PartialEq)]
@@ -153,5 +180,24 @@ impl<'de> ::serde::Deserialize<'de> for Resource {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Resource")
+    }
+}
+
+impl Resource {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Resource {
+            id: id.into(),
+            labels: None,
+        }
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn labels(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.labels = Some(value);
+        self
     }
 }

@@ -59,6 +59,19 @@ impl<'de> ::serde::Deserialize<'de> for GetReportResponse {
     }
 }
 
+impl GetReportResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        GetReportResponse { rows: None }
+    }
+
+    /// Sets [`rows`](Self::rows).
+    pub fn rows(mut self, value: i64) -> Self {
+        self.rows = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetStatusResponse {
@@ -115,5 +128,12 @@ impl<'de> ::serde::Deserialize<'de> for GetStatusResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "GetStatusResponse")
+    }
+}
+
+impl GetStatusResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(ok: bool) -> Self {
+        GetStatusResponse { ok }
     }
 }

@@ -60,3 +60,16 @@ impl<'de> ::serde::Deserialize<'de> for Item {
         crate::runtime::decode_struct(deserializer, "Item")
     }
 }
+
+impl Item {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Item { id: None }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}

@@ -70,6 +70,28 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
     }
 }
 
+impl Customer {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Customer {
+            billing_address: None,
+            payment_settings: None,
+        }
+    }
+
+    /// Sets [`billing_address`](Self::billing_address).
+    pub fn billing_address(mut self, value: CustomerBillingAddress) -> Self {
+        self.billing_address = Some(value);
+        self
+    }
+
+    /// Sets [`payment_settings`](Self::payment_settings).
+    pub fn payment_settings(mut self, value: CustomerPaymentSettings) -> Self {
+        self.payment_settings = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerBalanceBankTransferEuBankTransfer {
@@ -129,6 +151,21 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBalanceBankTransferEuBankTransfe
             deserializer,
             "CustomerBalanceBankTransferEuBankTransfer",
         )
+    }
+}
+
+impl CustomerBalanceBankTransferEuBankTransfer {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerBalanceBankTransferEuBankTransfer {
+            country: None,
+        }
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
     }
 }
 
@@ -197,6 +234,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBillingAddress {
     }
 }
 
+impl CustomerBillingAddress {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerBillingAddress {
+            line1: None,
+            city: None,
+        }
+    }
+
+    /// Sets [`line1`](Self::line1).
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerPaymentSettings {
@@ -254,6 +313,24 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentSettings {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "CustomerPaymentSettings")
+    }
+}
+
+impl CustomerPaymentSettings {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerPaymentSettings {
+            payment_method_options: None,
+        }
+    }
+
+    /// Sets [`payment_method_options`](Self::payment_method_options).
+    pub fn payment_method_options(
+        mut self,
+        value: CustomerPaymentSettingsPaymentMethodOptions,
+    ) -> Self {
+        self.payment_method_options = Some(value);
+        self
     }
 }
 
@@ -325,6 +402,24 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentSettingsPaymentMethodOpti
     }
 }
 
+impl CustomerPaymentSettingsPaymentMethodOptions {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerPaymentSettingsPaymentMethodOptions {
+            customer_balance: None,
+        }
+    }
+
+    /// Sets [`customer_balance`](Self::customer_balance).
+    pub fn customer_balance(
+        mut self,
+        value: CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance,
+    ) -> Self {
+        self.customer_balance = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
@@ -390,6 +485,24 @@ for CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     }
 }
 
+impl CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
+            bank_transfer: None,
+        }
+    }
+
+    /// Sets [`bank_transfer`](Self::bank_transfer).
+    pub fn bank_transfer(
+        mut self,
+        value: PaymentMethodOptionsCustomerBalanceBankTransfer,
+    ) -> Self {
+        self.bank_transfer = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Invoice {
@@ -448,6 +561,19 @@ impl<'de> ::serde::Deserialize<'de> for Invoice {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Invoice")
+    }
+}
+
+impl Invoice {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Invoice { shipping_address: None }
+    }
+
+    /// Sets [`shipping_address`](Self::shipping_address).
+    pub fn shipping_address(mut self, value: CustomerBillingAddress) -> Self {
+        self.shipping_address = Some(value);
+        self
     }
 }
 
@@ -512,6 +638,24 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodOptionsCustomerBalanceBankT
             deserializer,
             "PaymentMethodOptionsCustomerBalanceBankTransfer",
         )
+    }
+}
+
+impl PaymentMethodOptionsCustomerBalanceBankTransfer {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PaymentMethodOptionsCustomerBalanceBankTransfer {
+            eu_bank_transfer: None,
+        }
+    }
+
+    /// Sets [`eu_bank_transfer`](Self::eu_bank_transfer).
+    pub fn eu_bank_transfer(
+        mut self,
+        value: CustomerBalanceBankTransferEuBankTransfer,
+    ) -> Self {
+        self.eu_bank_transfer = Some(value);
+        self
     }
 }
 

@@ -124,3 +124,16 @@ impl<'de> ::serde::Deserialize<'de> for Job {
         crate::runtime::decode_struct(deserializer, "Job")
     }
 }
+
+impl Job {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Job { id: None }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}

@@ -57,6 +57,13 @@ impl<'de> ::serde::Deserialize<'de> for E {
     }
 }
 
+impl E {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        E { id: id.into() }
+    }
+}
+
 /// A component whose name an inline response type would also take.
 pub type ListPetsResponse = ::serde_json::Map<
     ::std::string::String,
@@ -120,6 +127,19 @@ impl<'de> ::serde::Deserialize<'de> for ListPetsResponse2 {
     }
 }
 
+impl ListPetsResponse2 {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListPetsResponse2 { items: None }
+    }
+
+    /// Sets [`items`](Self::items).
+    pub fn items(mut self, value: ::std::vec::Vec<Pet2>) -> Self {
+        self.items = Some(value);
+        self
+    }
+}
+
 /// A schema named like a prelude type.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -179,6 +199,19 @@ impl<'de> ::serde::Deserialize<'de> for Option {
     }
 }
 
+impl Option {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Option { value: None }
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Pet {
@@ -234,6 +267,19 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Pet")
+    }
+}
+
+impl Pet {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Pet { name: None }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 
@@ -309,5 +355,34 @@ impl<'de> ::serde::Deserialize<'de> for Pet2 {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Pet2")
+    }
+}
+
+impl Pet2 {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Pet2 {
+            foo_bar: None,
+            foo_bar_2: None,
+            foo_bar_3: None,
+        }
+    }
+
+    /// Sets [`foo_bar`](Self::foo_bar).
+    pub fn foo_bar(mut self, value: impl Into<String>) -> Self {
+        self.foo_bar = Some(value.into());
+        self
+    }
+
+    /// Sets [`foo_bar_2`](Self::foo_bar_2).
+    pub fn foo_bar_2(mut self, value: i64) -> Self {
+        self.foo_bar_2 = Some(value);
+        self
+    }
+
+    /// Sets [`foo_bar_3`](Self::foo_bar_3).
+    pub fn foo_bar_3(mut self, value: bool) -> Self {
+        self.foo_bar_3 = Some(value);
+        self
     }
 }

@@ -60,6 +60,19 @@ impl<'de> ::serde::Deserialize<'de> for GetSuccess {
     }
 }
 
+impl GetSuccess {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        GetSuccess { ok: None }
+    }
+
+    /// Sets [`ok`](Self::ok).
+    pub fn ok(mut self, value: bool) -> Self {
+        self.ok = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing {
@@ -115,5 +128,18 @@ impl<'de> ::serde::Deserialize<'de> for Thing {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Thing")
+    }
+}
+
+impl Thing {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Thing { id: None }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
     }
 }

@@ -66,6 +66,28 @@ impl<'de> ::serde::Deserialize<'de> for ListAgentsResponse {
     }
 }
 
+impl ListAgentsResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListAgentsResponse {
+            data: None,
+            meta: None,
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Thing>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: ListAgentsResponseMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAgentsResponseMeta {
@@ -129,6 +151,28 @@ impl<'de> ::serde::Deserialize<'de> for ListAgentsResponseMeta {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "ListAgentsResponseMeta")
+    }
+}
+
+impl ListAgentsResponseMeta {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListAgentsResponseMeta {
+            next_cursor: None,
+            has_more: None,
+        }
+    }
+
+    /// Sets [`next_cursor`](Self::next_cursor).
+    pub fn next_cursor(mut self, value: Option<String>) -> Self {
+        self.next_cursor = Some(value);
+        self
+    }
+
+    /// Sets [`has_more`](Self::has_more).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = Some(value);
+        self
     }
 }
 
@@ -205,6 +249,23 @@ impl<'de> ::serde::Deserialize<'de> for ListChargesResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "ListChargesResponse")
+    }
+}
+
+impl ListChargesResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(data: Vec<Thing>, has_more: bool) -> Self {
+        ListChargesResponse {
+            object: None,
+            data,
+            has_more,
+        }
+    }
+
+    /// Sets [`object`](Self::object).
+    pub fn object(mut self, value: ListChargesResponseObject) -> Self {
+        self.object = Some(value);
+        self
     }
 }
 
@@ -336,6 +397,30 @@ impl<'de> ::serde::Deserialize<'de> for ListFilesResponse {
     }
 }
 
+impl ListFilesResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(data: Vec<Thing>, has_more: bool) -> Self {
+        ListFilesResponse {
+            data,
+            first_id: None,
+            last_id: None,
+            has_more,
+        }
+    }
+
+    /// Sets [`first_id`](Self::first_id).
+    pub fn first_id(mut self, value: impl Into<String>) -> Self {
+        self.first_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_id`](Self::last_id).
+    pub fn last_id(mut self, value: impl Into<String>) -> Self {
+        self.last_id = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListMessagesResponse {
@@ -401,6 +486,28 @@ impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
     }
 }
 
+impl ListMessagesResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListMessagesResponse {
+            messages: None,
+            meta: None,
+        }
+    }
+
+    /// Sets [`messages`](Self::messages).
+    pub fn messages(mut self, value: Vec<Thing>) -> Self {
+        self.messages = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: ListMessagesResponseMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListMessagesResponseMeta {
@@ -457,6 +564,21 @@ impl<'de> ::serde::Deserialize<'de> for ListMessagesResponseMeta {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "ListMessagesResponseMeta")
+    }
+}
+
+impl ListMessagesResponseMeta {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListMessagesResponseMeta {
+            next_page_url: None,
+        }
+    }
+
+    /// Sets [`next_page_url`](Self::next_page_url).
+    pub fn next_page_url(mut self, value: Option<String>) -> Self {
+        self.next_page_url = Some(value);
+        self
     }
 }
 
@@ -535,6 +657,35 @@ impl<'de> ::serde::Deserialize<'de> for ListRecordsResponse {
     }
 }
 
+impl ListRecordsResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListRecordsResponse {
+            rows: None,
+            records: None,
+            continuation: None,
+        }
+    }
+
+    /// Sets [`rows`](Self::rows).
+    pub fn rows(mut self, value: Vec<Thing>) -> Self {
+        self.rows = Some(value);
+        self
+    }
+
+    /// Sets [`records`](Self::records).
+    pub fn records(mut self, value: Vec<Thing>) -> Self {
+        self.records = Some(value);
+        self
+    }
+
+    /// Sets [`continuation`](Self::continuation).
+    pub fn continuation(mut self, value: ListRecordsResponseContinuation) -> Self {
+        self.continuation = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListRecordsResponseContinuation {
@@ -597,6 +748,28 @@ impl<'de> ::serde::Deserialize<'de> for ListRecordsResponseContinuation {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "ListRecordsResponseContinuation")
+    }
+}
+
+impl ListRecordsResponseContinuation {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListRecordsResponseContinuation {
+            token: None,
+            more: None,
+        }
+    }
+
+    /// Sets [`token`](Self::token).
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sets [`more`](Self::more).
+    pub fn more(mut self, value: bool) -> Self {
+        self.more = Some(value);
+        self
     }
 }
 
@@ -663,6 +836,22 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListResponse {
     }
 }
 
+impl ProjectListResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(items: Vec<Thing>) -> Self {
+        ProjectListResponse {
+            items,
+            next_page: None,
+        }
+    }
+
+    /// Sets [`next_page`](Self::next_page).
+    pub fn next_page(mut self, value: Option<String>) -> Self {
+        self.next_page = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
@@ -715,5 +904,12 @@ impl<'de> ::serde::Deserialize<'de> for Thing {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Thing")
+    }
+}
+
+impl Thing {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Thing { id: id.into() }
     }
 }

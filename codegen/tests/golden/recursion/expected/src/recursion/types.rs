@@ -106,6 +106,19 @@ impl<'de> ::serde::Deserialize<'de> for Literal {
     }
 }
 
+impl Literal {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Literal { value: None }
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Negation {
@@ -158,6 +171,15 @@ impl<'de> ::serde::Deserialize<'de> for Negation {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Negation")
+    }
+}
+
+impl Negation {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(operand: Expr) -> Self {
+        Negation {
+            operand: Box::new(operand),
+        }
     }
 }
 
@@ -229,5 +251,28 @@ impl<'de> ::serde::Deserialize<'de> for Node {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Node")
+    }
+}
+
+impl Node {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        Node {
+            value: value.into(),
+            next: None,
+            children: None,
+        }
+    }
+
+    /// Sets [`next`](Self::next).
+    pub fn next(mut self, value: Node) -> Self {
+        self.next = Some(Box::new(value));
+        self
+    }
+
+    /// Sets [`children`](Self::children).
+    pub fn children(mut self, value: Vec<Node>) -> Self {
+        self.children = Some(value);
+        self
     }
 }

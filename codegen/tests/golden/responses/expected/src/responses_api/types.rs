@@ -59,6 +59,19 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
     }
 }
 
+impl Problem {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Problem { title: None }
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
@@ -111,5 +124,12 @@ impl<'de> ::serde::Deserialize<'de> for Thing {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Thing")
+    }
+}
+
+impl Thing {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Thing { id: id.into() }
     }
 }

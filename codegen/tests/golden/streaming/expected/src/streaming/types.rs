@@ -58,6 +58,13 @@ impl<'de> ::serde::Deserialize<'de> for Chunk {
     }
 }
 
+impl Chunk {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(text: impl Into<String>) -> Self {
+        Chunk { text: text.into() }
+    }
+}
+
 /// An event whose `data` is a chunk.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -111,6 +118,13 @@ impl<'de> ::serde::Deserialize<'de> for ChunkEvent {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "ChunkEvent")
+    }
+}
+
+impl ChunkEvent {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(data: Chunk) -> Self {
+        ChunkEvent { data }
     }
 }
 
@@ -255,6 +269,21 @@ impl<'de> ::serde::Deserialize<'de> for CreateChatUnprocessableEntityResponse {
             deserializer,
             "CreateChatUnprocessableEntityResponse",
         )
+    }
+}
+
+impl CreateChatUnprocessableEntityResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CreateChatUnprocessableEntityResponse {
+            detail: None,
+        }
+    }
+
+    /// Sets [`detail`](Self::detail).
+    pub fn detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
     }
 }
 
@@ -413,6 +442,13 @@ impl<'de> ::serde::Deserialize<'de> for WatchJobEventDone {
     }
 }
 
+impl WatchJobEventDone {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        WatchJobEventDone {}
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WatchJobEventProgress {
@@ -466,5 +502,12 @@ impl<'de> ::serde::Deserialize<'de> for WatchJobEventProgress {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "WatchJobEventProgress")
+    }
+}
+
+impl WatchJobEventProgress {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(percent: i64) -> Self {
+        WatchJobEventProgress { percent }
     }
 }

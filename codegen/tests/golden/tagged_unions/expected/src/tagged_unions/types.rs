@@ -69,6 +69,22 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
     }
 }
 
+impl Cat {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(pet_type: impl Into<String>) -> Self {
+        Cat {
+            pet_type: pet_type.into(),
+            purrs: None,
+        }
+    }
+
+    /// Sets [`purrs`](Self::purrs).
+    pub fn purrs(mut self, value: bool) -> Self {
+        self.purrs = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Circle {
@@ -125,6 +141,19 @@ impl<'de> ::serde::Deserialize<'de> for Circle {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Circle")
+    }
+}
+
+impl Circle {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Circle { radius: None }
+    }
+
+    /// Sets [`radius`](Self::radius).
+    pub fn radius(mut self, value: f64) -> Self {
+        self.radius = Some(value);
+        self
     }
 }
 
@@ -193,6 +222,13 @@ impl<'de> ::serde::Deserialize<'de> for DigestNone {
     }
 }
 
+impl DigestNone {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DigestNone {}
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DigestSha256 {
@@ -246,6 +282,15 @@ impl<'de> ::serde::Deserialize<'de> for DigestSha256 {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "DigestSha256")
+    }
+}
+
+impl DigestSha256 {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        DigestSha256 {
+            value: value.into(),
+        }
     }
 }
 
@@ -304,6 +349,13 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
     }
 }
 
+impl Dog {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(pet_type: impl Into<String>) -> Self {
+        Dog { pet_type: pet_type.into() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Drawing {
@@ -359,6 +411,19 @@ impl<'de> ::serde::Deserialize<'de> for Drawing {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Drawing")
+    }
+}
+
+impl Drawing {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Drawing { square: None }
+    }
+
+    /// Sets [`square`](Self::square).
+    pub fn square(mut self, value: Square) -> Self {
+        self.square = Some(value);
+        self
     }
 }
 
@@ -480,6 +545,13 @@ impl<'de> ::serde::Deserialize<'de> for Square {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Square")
+    }
+}
+
+impl Square {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(kind: SquareKind) -> Self {
+        Square { kind }
     }
 }
 

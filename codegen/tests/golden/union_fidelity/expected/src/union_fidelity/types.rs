@@ -121,6 +121,28 @@ impl<'de> ::serde::Deserialize<'de> for DatabaseConfigMysql {
     }
 }
 
+impl DatabaseConfigMysql {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DatabaseConfigMysql {
+            host: None,
+            charset: None,
+        }
+    }
+
+    /// Sets [`host`](Self::host).
+    pub fn host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+
+    /// Sets [`charset`](Self::charset).
+    pub fn charset(mut self, value: impl Into<String>) -> Self {
+        self.charset = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatabaseConfigPath {
@@ -177,6 +199,15 @@ impl<'de> ::serde::Deserialize<'de> for DatabaseConfigPath {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "DatabaseConfigPath")
+    }
+}
+
+impl DatabaseConfigPath {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(path: impl Into<String>) -> Self {
+        DatabaseConfigPath {
+            path: path.into(),
+        }
     }
 }
 
@@ -242,6 +273,28 @@ impl<'de> ::serde::Deserialize<'de> for DatabaseConfigPostgres {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "DatabaseConfigPostgres")
+    }
+}
+
+impl DatabaseConfigPostgres {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DatabaseConfigPostgres {
+            host: None,
+            sslmode: None,
+        }
+    }
+
+    /// Sets [`host`](Self::host).
+    pub fn host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+
+    /// Sets [`sslmode`](Self::sslmode).
+    pub fn sslmode(mut self, value: impl Into<String>) -> Self {
+        self.sslmode = Some(value.into());
+        self
     }
 }
 
@@ -387,6 +440,15 @@ impl<'de> ::serde::Deserialize<'de> for EventFailed {
     }
 }
 
+impl EventFailed {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(reason: impl Into<String>) -> Self {
+        EventFailed {
+            reason: reason.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventStarted {
@@ -443,6 +505,19 @@ impl<'de> ::serde::Deserialize<'de> for EventStarted {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "EventStarted")
+    }
+}
+
+impl EventStarted {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        EventStarted { at: None }
+    }
+
+    /// Sets [`at`](Self::at).
+    pub fn at(mut self, value: i64) -> Self {
+        self.at = Some(value);
+        self
     }
 }
 
@@ -510,6 +585,22 @@ impl<'de> ::serde::Deserialize<'de> for InputMessage {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "InputMessage")
+    }
+}
+
+impl InputMessage {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(content: impl Into<String>) -> Self {
+        InputMessage {
+            role: None,
+            content: content.into(),
+        }
+    }
+
+    /// Sets [`role`](Self::role).
+    pub fn role(mut self, value: InputMessageRole) -> Self {
+        self.role = Some(value);
+        self
     }
 }
 
@@ -631,6 +722,23 @@ impl<'de> ::serde::Deserialize<'de> for OutputMessage {
     }
 }
 
+impl OutputMessage {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>, content: impl Into<String>) -> Self {
+        OutputMessage {
+            id: id.into(),
+            content: content.into(),
+            model: None,
+        }
+    }
+
+    /// Sets [`model`](Self::model).
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCall {
@@ -695,5 +803,21 @@ impl<'de> ::serde::Deserialize<'de> for ToolCall {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "ToolCall")
+    }
+}
+
+impl ToolCall {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        ToolCall {
+            name: name.into(),
+            arguments: None,
+        }
+    }
+
+    /// Sets [`arguments`](Self::arguments).
+    pub fn arguments(mut self, value: impl Into<String>) -> Self {
+        self.arguments = Some(value.into());
+        self
     }
 }

@@ -61,6 +61,19 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
     }
 }
 
+impl Cat {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Cat { purrs: None }
+    }
+
+    /// Sets [`purrs`](Self::purrs).
+    pub fn purrs(mut self, value: bool) -> Self {
+        self.purrs = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Dog {
@@ -116,6 +129,19 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "Dog")
+    }
+}
+
+impl Dog {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Dog { barks: None }
+    }
+
+    /// Sets [`barks`](Self::barks).
+    pub fn barks(mut self, value: bool) -> Self {
+        self.barks = Some(value);
+        self
     }
 }
 
@@ -217,6 +243,13 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::decode_struct(deserializer, "ValidationError")
+    }
+}
+
+impl ValidationError {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(loc: Vec<ValidationErrorLocItem>) -> Self {
+        ValidationError { loc }
     }
 }
 
