@@ -12,9 +12,11 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let golden = manifest.join("../codegen/tests/golden");
     println!("cargo::rerun-if-changed={}", golden.display());
-    // The generated modules gate their client behind this feature; here it is always on.
-    println!("cargo::rustc-check-cfg=cfg(feature, values(\"client\"))");
+    // The generated modules gate their client and mock server behind these features; here both
+    // are always on, so every fixture's mock module is compiled too.
+    println!("cargo::rustc-check-cfg=cfg(feature, values(\"client\", \"mock\"))");
     println!("cargo::rustc-cfg=feature=\"client\"");
+    println!("cargo::rustc-cfg=feature=\"mock\"");
 
     let mut fixtures: Vec<(String, PathBuf)> = fs::read_dir(&golden)
         .expect("the golden fixtures")

@@ -33,6 +33,9 @@ mod stream;
 #[cfg(feature = "client")]
 mod testing;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 #[cfg(feature = "client")]
 pub use {
     auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource},

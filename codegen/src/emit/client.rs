@@ -59,6 +59,8 @@ pub fn api_module(api: &Api) -> TokenStream {
         #[cfg(feature = "client")]
         pub mod responses;
         pub mod types;
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #[cfg(feature = "client")]
         pub use client::{#(#exports),*};

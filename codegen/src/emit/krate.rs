@@ -23,6 +23,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("structs.rs", include_str!("../../runtime/structs.rs")),
     ("testing.rs", include_str!("../../runtime/testing.rs")),
+    ("mock.rs", include_str!("../../runtime/mock.rs")),
 ];
 
 /// What the generated crate is called and how it was made.
@@ -138,6 +139,8 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let client_deps: Vec<String> =
         DEPENDENCIES.iter().filter(|d| d.client_only).map(|d| format!("\"dep:{}\"", d.name)).collect();
     let _ = writeln!(out, "client = [{}]", client_deps.join(", "));
+    let _ = writeln!(out, "# A mock server per API (`<api>::mock`), for tests of code that calls a client.");
+    let _ = writeln!(out, "mock = [\"client\", \"dep:wiremock\"]");
     for api in apis {
         let _ = writeln!(out, "{} = []", api.module);
     }
@@ -145,6 +148,7 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     for dependency in DEPENDENCIES {
         let _ = writeln!(out, "{} = {}", dependency.name, dependency_spec(dependency));
     }
+    let _ = writeln!(out, "wiremock = {{ version = \"0.6\", optional = true }}");
     // The typed formats' crates, when a spec's types use them (its settings say `formats = "typed"`).
     let formats: std::collections::BTreeSet<StringFormat> =
         apis.iter().flat_map(|api| api.string_formats.iter().copied()).collect();

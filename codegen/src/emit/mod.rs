@@ -8,6 +8,7 @@ mod credentials;
 mod docs;
 mod examples;
 mod krate;
+mod mocks;
 mod operations;
 mod pagination;
 mod readme;
@@ -98,6 +99,7 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         files.push(PlannedFile::rust(format!("{dir}/responses.rs"), || responses::responses_module(api)));
         files.push(PlannedFile::whole(format!("{dir}/client.rs"), || client::client_module(api)));
         files.push(PlannedFile::whole(format!("{dir}/mod.rs"), || client::api_module(api)));
+        files.push(PlannedFile::whole(format!("{dir}/mock.rs"), || mocks::mock_module(api)));
     }
     files.push(PlannedFile::new("Cargo.toml".into(), || FileContent::Text {
         text: krate::manifest(config, apis),
