@@ -17,16 +17,22 @@ fn main() {
     println!("cargo::rustc-cfg=feature=\"mock\"");
     let mut input = SpecInput::read(&spec, "streaming/spec.yaml").unwrap_or_else(|e| panic!("{e}"));
     input.settings.module = Some("streaming".into());
-    let config =
-        CrateConfig { package: "downstream-tests".into(), version: "0.1.0".into(), description: None, standalone: true };
+    let config = CrateConfig {
+        package: "downstream-tests".into(),
+        version: "0.1.0".into(),
+        description: None,
+        standalone: true,
+    };
     let apis = codegen::build_apis(&[input]).unwrap_or_else(|e| panic!("{e}"));
-    let generated = codegen::generate_apis(&config, &apis, "downstream-tests build script").unwrap_or_else(|e| panic!("{e}"));
+    let generated =
+        codegen::generate_apis(&config, &apis, "downstream-tests build script").unwrap_or_else(|e| panic!("{e}"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("streaming");
     for file in generated.files.iter().filter(|f| f.path.starts_with("src/")) {
         let path = out.join(&file.path);
         fs::create_dir_all(path.parent().expect("a file in a folder")).expect("creating a folder in OUT_DIR");
         fs::write(&path, &file.contents).expect("writing into OUT_DIR");
     }
-    let module = |name: &str| format!("#[path = {:?}]\npub mod {name};\n", out.join(format!("src/{name}/mod.rs")).display());
+    let module =
+        |name: &str| format!("#[path = {:?}]\npub mod {name};\n", out.join(format!("src/{name}/mod.rs")).display());
     fs::write(out.join("root.rs"), module("runtime") + &module("streaming")).expect("writing into OUT_DIR");
 }

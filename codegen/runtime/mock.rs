@@ -491,6 +491,5 @@ fn from_texts<T: DeserializeOwned>(texts: Vec<String>) -> Result<T, String> {
 }
 
 fn from_delimited<T: DeserializeOwned>(text: &str, delimiter: &str) -> Result<T, String> {
-    from_texts(vec![text.to_string()])
-        .or_else(|_| from_texts(text.split(delimiter).map(str::to_string).collect()))
+    from_texts(vec![text.to_string()]).or_else(|_| from_texts(text.split(delimiter).map(str::to_string).collect()))
 }

@@ -168,13 +168,20 @@ fn results_are_built_without_a_server() {
 
     let body = ApiErrorBody::new("not_found");
     let raw = r#"{"error":"not_found"}"#;
-    let error: Error<GetAgentError> =
-        Error::Api(Box::new(ApiError::new(StatusCode::NOT_FOUND, HeaderMap::new(), GetAgentError::NotFound(body), raw)));
+    let error: Error<GetAgentError> = Error::Api(Box::new(ApiError::new(
+        StatusCode::NOT_FOUND,
+        HeaderMap::new(),
+        GetAgentError::NotFound(body),
+        raw,
+    )));
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
     assert!(matches!(error.api_error(), Some(GetAgentError::NotFound(_))));
     assert!(error.to_string().contains("not_found"), "{error}");
 
-    let unexpected: Error<GetAgentError> =
-        Error::UnexpectedStatus(Box::new(RawResponse::new(StatusCode::IM_A_TEAPOT, HeaderMap::new(), "short and stout")));
+    let unexpected: Error<GetAgentError> = Error::UnexpectedStatus(Box::new(RawResponse::new(
+        StatusCode::IM_A_TEAPOT,
+        HeaderMap::new(),
+        "short and stout",
+    )));
     assert_eq!(unexpected.raw_body(), Some(&b"short and stout"[..]));
 }

@@ -3,7 +3,9 @@
 //! switches its answer from JSON to events.
 
 use downstream_tests::streaming::mock;
-use downstream_tests::streaming::types::{Chunk, CreateChatBody, WatchJobEvent, WatchJobEventDone, WatchJobEventProgress};
+use downstream_tests::streaming::types::{
+    Chunk, CreateChatBody, WatchJobEvent, WatchJobEventDone, WatchJobEventProgress,
+};
 
 #[tokio::test]
 async fn typed_events_arrive_in_order() {

@@ -58,9 +58,21 @@ pub fn mock_module(api: &Api) -> TokenStream {
         #(#operations)*
     };
     let imports = Imports::default()
-        .always(quote!(use crate::runtime;))
-        .if_used("types", quote!(use super::types;))
-        .if_used("responses", quote!(use super::responses;))
+        .always(quote!(
+            use crate::runtime;
+        ))
+        .if_used(
+            "types",
+            quote!(
+                use super::types;
+            ),
+        )
+        .if_used(
+            "responses",
+            quote!(
+                use super::responses;
+            ),
+        )
         .used_by(&body);
     quote! {
         #header
@@ -254,11 +266,15 @@ fn error_arm(op: &Operation, case: &ResponseCase, error_type: &proc_macro2::Iden
     let variant = ident(&case.variant);
     let status = Literal::u16_unsuffixed(status_of(case.status, &op.errors, 5));
     match &case.body {
-        ResponseBody::Json(_) => quote!(responses::#error_type::#variant(body) => self.respond_json(#status, &body).await,),
+        ResponseBody::Json(_) => {
+            quote!(responses::#error_type::#variant(body) => self.respond_json(#status, &body).await,)
+        }
         ResponseBody::Text => {
             quote!(responses::#error_type::#variant(body) => self.respond_raw(#status, "text/plain", body).await,)
         }
-        ResponseBody::Bytes => quote!(responses::#error_type::#variant(body) => self.respond_raw(#status, "application/octet-stream", body).await,),
+        ResponseBody::Bytes => {
+            quote!(responses::#error_type::#variant(body) => self.respond_raw(#status, "application/octet-stream", body).await,)
+        }
         ResponseBody::Empty => quote!(responses::#error_type::#variant => self.respond_status(#status).await,),
         ResponseBody::EventStream(_) | ResponseBody::Redirect => {
             quote!(responses::#error_type::#variant(_) => self.respond_status(#status).await,)
