@@ -4,6 +4,7 @@
 
 mod calls;
 mod client;
+mod constructed;
 mod credentials;
 mod docs;
 mod examples;

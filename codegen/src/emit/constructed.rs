@@ -1,0 +1,126 @@
+//! Rust source that builds a value with the generated constructors and setters, from a JSON
+//! value the spec accepts (the model's samples): what the examples show callers, instead of JSON
+//! text decoded at run time. A value no constructor can spell (an untagged union's member, a
+//! binary string) is decoded from `serde_json::json!`, which the compiler still type-checks
+//! against the argument.
+
+use serde_json::Value;
+
+use crate::model::{Api, Field, Presence, TypeKind, TypeRef};
+
+/// An expression of type `ty` holding `value`, where the argument takes `impl Into<String>` for
+/// strings (`into`) or exactly the type.
+pub(super) fn expression(api: &Api, ty: &TypeRef, value: &Value, into: bool) -> String {
+    match (ty, value) {
+        (TypeRef::String, Value::String(text)) if into => format!("{text:?}"),
+        (TypeRef::String, Value::String(text)) => format!("{text:?}.to_string()"),
+        (TypeRef::String, other) if into => format!("{:?}", other.to_string()),
+        (TypeRef::String, other) => format!("{:?}.to_string()", other.to_string()),
+        (TypeRef::Bool, Value::Bool(flag)) => flag.to_string(),
+        (TypeRef::Int(_), Value::Number(number)) if number.is_i64() || number.is_u64() => number.to_string(),
+        (TypeRef::Float(_), Value::Number(number)) => format!("{:?}", number.as_f64().unwrap_or_default()),
+        (TypeRef::Formatted(_), Value::String(text)) => format!("{text:?}.parse()?"),
+        (TypeRef::Option(_), Value::Null) => "None".to_string(),
+        (TypeRef::Option(inner), _) => format!("Some({})", expression(api, inner, value, false)),
+        (TypeRef::Vec(_), Value::Array(items)) if items.is_empty() => "Vec::new()".to_string(),
+        (TypeRef::Vec(inner), Value::Array(items)) => {
+            let items: Vec<String> = items.iter().map(|item| expression(api, inner, item, false)).collect();
+            format!("vec![{}]", items.join(", "))
+        }
+        (TypeRef::Map(inner), Value::Object(entries)) => {
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|(key, value)| format!("({key:?}.to_string(), {})", expression(api, inner, value, false)))
+                .collect();
+            format!("std::collections::BTreeMap::from([{}])", entries.join(", "))
+        }
+        (TypeRef::Json, _) => format!("serde_json::json!({value})"),
+        (TypeRef::Named(id), _) => named(api, *id, value, into).unwrap_or_else(|| decoded(value)),
+        _ => decoded(value),
+    }
+}
+
+/// A value of a generated type: a struct by `new` and setters, a string enum by its variant, a
+/// tagged union by the member its tag names; `None` where the value does not fit.
+fn named(api: &Api, id: crate::model::TypeId, value: &Value, into: bool) -> Option<String> {
+    let def = api.type_def(id);
+    let path = format!("types::{}", def.name);
+    match (&def.kind, value) {
+        (TypeKind::Struct { fields, .. }, Value::Object(object)) => {
+            let required = def.required_type.as_ref().map(|name| format!("types::{name}"));
+            Some(structure(api, &path, fields, object, required.as_deref()))
+        }
+        (TypeKind::StringEnum { values }, Value::String(wire)) => {
+            values.iter().find(|v| &v.wire == wire).map(|v| format!("{path}::{}", v.name))
+        }
+        (TypeKind::Tagged { property, variants }, Value::Object(object)) => {
+            let tag = object.get(property)?.as_str()?;
+            let member = variants.iter().find(|v| v.tags.iter().any(|t| t == tag))?;
+            let inner = expression(api, &member.variant.ty, value, false);
+            let inner = if member.variant.boxed { format!("Box::new({inner})") } else { inner };
+            Some(format!("{path}::{}({inner})", member.variant.name))
+        }
+        (TypeKind::Alias(ty), _) => Some(expression(api, ty, value, into)),
+        _ => None,
+    }
+}
+
+/// `Type::new(required)` then a setter per optional field the value has. The constructor takes
+/// strings as `impl Into<String>`, boxed fields unboxed, and nullable ones as an `Option`; the
+/// struct of required fields (`TypeRequired`) takes each field as stored.
+fn structure(
+    api: &Api,
+    path: &str,
+    fields: &[Field],
+    object: &serde_json::Map<String, Value>,
+    required_type: Option<&str>,
+) -> String {
+    let argument = |field: &Field, value: &Value| match field.presence {
+        Presence::RequiredNullable | Presence::OptionalNullable => {
+            expression(api, &TypeRef::Option(Box::new(field.ty.clone())), value, false)
+        }
+        Presence::Required | Presence::Optional => expression(api, &field.ty, value, true),
+    };
+    let mut arguments = Vec::new();
+    let mut setters = String::new();
+    for field in fields {
+        let value = object.get(&field.wire_name);
+        match (field.presence.is_required(), value) {
+            (true, value) => {
+                let value = value.unwrap_or(&Value::Null);
+                match required_type {
+                    Some(_) => {
+                        let stored = match field.presence {
+                            Presence::RequiredNullable => argument(field, value),
+                            _ => expression(api, &field.ty, value, false),
+                        };
+                        let stored = if field.boxed { format!("Box::new({stored})") } else { stored };
+                        arguments.push(format!("{}: {stored}", field.name));
+                    }
+                    None => arguments.push(argument(field, value)),
+                }
+            }
+            // `null` for a field that may only be absent is the same as absent.
+            (false, Some(Value::Null)) if field.presence == Presence::Optional => {}
+            (false, Some(value)) => {
+                setters.push_str(&format!(".{}({})", field.setter, argument(field, value)));
+            }
+            (false, None) => {}
+        }
+    }
+    let arguments = match required_type {
+        Some(required) => format!("{required} {{ {} }}", arguments.join(", ")),
+        None => arguments.join(", "),
+    };
+    format!("{path}::new({arguments}){setters}")
+}
+
+/// A value decoded from JSON, for what no constructor spells.
+fn decoded(value: &Value) -> String {
+    format!("serde_json::from_value(serde_json::json!({value}))?")
+}
+
+/// `body` preceded by `use {module}::types;` when it names a generated type.
+pub(super) fn with_types_import(module_path: &str, body: &str) -> String {
+    if body.contains("types::") { format!("use {module_path}::types;\n{body}") } else { body.to_string() }
+}
