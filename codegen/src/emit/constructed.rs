@@ -124,3 +124,52 @@ fn decoded(value: &Value) -> String {
 pub(super) fn with_types_import(module_path: &str, body: &str) -> String {
     if body.contains("types::") { format!("use {module_path}::types;\n{body}") } else { body.to_string() }
 }
+
+/// The smallest JSON value of `ty` (required fields only, the first enum value or tagged member,
+/// empty lists), for examples that need a value the spec gives no sample of (a response body).
+pub(super) fn minimal_value(api: &Api, ty: &TypeRef) -> Value {
+    minimal_at(api, ty, 0)
+}
+
+fn minimal_at(api: &Api, ty: &TypeRef, depth: usize) -> Value {
+    use crate::model::StringFormat;
+    if depth > 8 {
+        return Value::Null;
+    }
+    match ty {
+        TypeRef::String => Value::String("example".into()),
+        TypeRef::Formatted(StringFormat::DateTime) => Value::String("2024-01-01T00:00:00Z".into()),
+        TypeRef::Formatted(StringFormat::Date) => Value::String("2024-01-01".into()),
+        TypeRef::Formatted(StringFormat::Uuid) => Value::String("00000000-0000-0000-0000-000000000000".into()),
+        TypeRef::Bool => Value::Bool(true),
+        TypeRef::Int(_) => Value::from(1),
+        TypeRef::Float(_) => Value::from(1.5),
+        TypeRef::Vec(_) => Value::Array(Vec::new()),
+        TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json => Value::Object(serde_json::Map::new()),
+        TypeRef::Option(_) | TypeRef::Bytes => Value::Null,
+        TypeRef::Named(id) => match &api.type_def(*id).kind {
+            TypeKind::Struct { fields, .. } => Value::Object(
+                fields
+                    .iter()
+                    .filter(|f| f.presence == Presence::Required)
+                    .map(|f| (f.wire_name.clone(), minimal_at(api, &f.ty, depth + 1)))
+                    .collect(),
+            ),
+            TypeKind::StringEnum { values } => values.first().map_or(Value::Null, |v| Value::String(v.wire.clone())),
+            TypeKind::Tagged { property, variants } => match variants.first() {
+                Some(member) => {
+                    let mut value = minimal_at(api, &member.variant.ty, depth + 1);
+                    if let (Value::Object(object), Some(tag)) = (&mut value, member.tags.first()) {
+                        object.insert(property.clone(), Value::String(tag.clone()));
+                    }
+                    value
+                }
+                None => Value::Null,
+            },
+            TypeKind::Untagged { variants, .. } => {
+                variants.first().map_or(Value::Null, |member| minimal_at(api, &member.ty, depth + 1))
+            }
+            TypeKind::Alias(inner) => minimal_at(api, inner, depth + 1),
+        },
+    }
+}

@@ -16,6 +16,7 @@ mod readme;
 mod requests;
 mod responses;
 mod structs;
+mod testing_docs;
 mod tokens;
 mod types;
 mod unions;

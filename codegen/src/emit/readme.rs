@@ -23,6 +23,7 @@ pub fn readme(package: &str, description: &str, krate: &str, apis: &[Api]) -> St
     for api in apis {
         api_section(&mut out, api, krate);
     }
+    super::testing_docs::testing_section(&mut out, krate, apis);
     out
 }
 
