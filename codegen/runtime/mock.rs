@@ -202,22 +202,21 @@ impl<'a, O: MockOperation> Stub<'a, O> {
         self.respond(ResponseTemplate::new(status).set_body_raw(body.into(), content_type)).await;
     }
 
-    /// Answers `status` with server-sent events, one per item, its data the item as JSON.
-    pub async fn respond_events<T: Serialize>(self, status: u16, events: &[T]) {
-        let mut body = String::new();
-        for event in events {
-            let data = serde_json::to_string(event).unwrap_or_else(|e| panic!("an event of {}: {e}", O::NAME));
-            body.push_str("data: ");
-            body.push_str(&data);
-            body.push_str("\n\n");
-        }
-        self.respond(ResponseTemplate::new(status).set_body_raw(body, "text/event-stream")).await;
+    /// Answers `status` with server-sent events, one per item, its data the item as JSON, then
+    /// the `done` sentinel's event when the API names one (`[DONE]`).
+    pub async fn respond_events<T: Serialize>(self, status: u16, events: &[T], done: Option<&str>) {
+        let texts: Vec<String> = events
+            .iter()
+            .map(|event| serde_json::to_string(event).unwrap_or_else(|e| panic!("an event of {}: {e}", O::NAME)))
+            .collect();
+        self.respond_text_events(status, &texts, done).await;
     }
 
-    /// Answers `status` with server-sent events, one per item, its data the item's text.
-    pub async fn respond_text_events(self, status: u16, events: &[String]) {
+    /// Answers `status` with server-sent events, one per item, its data the item's text, then
+    /// the `done` sentinel's event when the API names one.
+    pub async fn respond_text_events(self, status: u16, events: &[String], done: Option<&str>) {
         let mut body = String::new();
-        for event in events {
+        for event in events.iter().map(String::as_str).chain(done) {
             for line in event.lines() {
                 body.push_str("data: ");
                 body.push_str(line);

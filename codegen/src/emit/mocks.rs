@@ -8,8 +8,8 @@ use quote::quote;
 use super::docs::inner_doc_attrs;
 use super::tokens::{Imports, Paths, ident};
 use crate::model::{
-    Api, BodyEncoding, Operation, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SchemeKind, StatusMatch,
-    Successes, TypeRef,
+    Api, BodyEncoding, EventStream, Operation, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SchemeKind,
+    StatusMatch, Successes,
 };
 
 /// The module, whole: small beside the types, and compiled only for tests.
@@ -208,13 +208,13 @@ fn answers(api: &Api, op: &Operation, marker: &proc_macro2::Ident) -> TokenStrea
             }
         }),
         (Successes::One, Some(ResponseBody::EventStream(events))) => {
-            methods.push(events_answer(api, &events.data, &status, "the operation's event stream"));
+            methods.push(events_answer(api, events, &status, "the operation's event stream"));
         }
     }
     if let Some(streaming) = &op.streaming {
         let status = Literal::u16_unsuffixed(status_of(streaming.status, &op.success, 2));
         let what = "the events variant of the operation (tell it apart from `ok` by its flag, with `when`)";
-        methods.push(events_answer(api, &streaming.events.data, &status, what));
+        methods.push(events_answer(api, &streaming.events, &status, what));
     }
     if !op.errors.is_empty() {
         let error_type = ident(&op.error_type);
@@ -241,22 +241,30 @@ fn answers(api: &Api, op: &Operation, marker: &proc_macro2::Ident) -> TokenStrea
 
 /// `events`: one event per item, its data the item as JSON, or as text when the spec gives the
 /// events no schema.
-fn events_answer(api: &Api, data: &Option<TypeRef>, status: &Literal, what: &str) -> TokenStream {
-    let doc = format!(" Answers with {what}: one event per item of `events`.");
-    match data {
+fn events_answer(api: &Api, events: &EventStream, status: &Literal, what: &str) -> TokenStream {
+    let done = match &events.done {
+        Some(done) => quote!(Some(#done)),
+        None => quote!(None),
+    };
+    let ending = match &events.done {
+        Some(done) => format!(", then `{done}`, which ends the stream"),
+        None => String::new(),
+    };
+    let doc = format!(" Answers with {what}: one event per item of `events`{ending}.");
+    match &events.data {
         Some(ty) => {
             let ty = Paths::outside().type_of(api, ty);
             quote! {
                 #[doc = #doc]
                 pub async fn events(self, events: Vec<#ty>) {
-                    self.respond_events(#status, &events).await;
+                    self.respond_events(#status, &events, #done).await;
                 }
             }
         }
         None => quote! {
             #[doc = #doc]
             pub async fn events(self, events: Vec<String>) {
-                self.respond_text_events(#status, &events).await;
+                self.respond_text_events(#status, &events, #done).await;
             }
         },
     }

@@ -81,9 +81,9 @@ impl runtime::mock::Stub<'_, CreateChat> {
         self.respond_json(200, &body).await;
     }
 
-    /// Answers with the events variant of the operation (tell it apart from `ok` by its flag, with `when`): one event per item of `events`.
+    /// Answers with the events variant of the operation (tell it apart from `ok` by its flag, with `when`): one event per item of `events`, then `[DONE]`, which ends the stream.
     pub async fn events(self, events: Vec<types::Chunk>) {
-        self.respond_events(200, &events).await;
+        self.respond_events(200, &events, Some("[DONE]")).await;
     }
 
     /// Answers with a declared error response: its status, and its body as the spec
@@ -125,7 +125,7 @@ impl runtime::mock::Stub<'_, CreateCompletion> {
 
     /// Answers with the events variant of the operation (tell it apart from `ok` by its flag, with `when`): one event per item of `events`.
     pub async fn events(self, events: Vec<types::Chunk>) {
-        self.respond_events(200, &events).await;
+        self.respond_events(200, &events, None).await;
     }
 }
 
@@ -152,7 +152,7 @@ impl runtime::mock::MockOperation for WatchJob {
 impl runtime::mock::Stub<'_, WatchJob> {
     /// Answers with the operation's event stream: one event per item of `events`.
     pub async fn events(self, events: Vec<types::WatchJobEvent>) {
-        self.respond_events(200, &events).await;
+        self.respond_events(200, &events, None).await;
     }
 }
 
@@ -173,7 +173,7 @@ impl runtime::mock::MockOperation for TailLogs {
 impl runtime::mock::Stub<'_, TailLogs> {
     /// Answers with the operation's event stream: one event per item of `events`.
     pub async fn events(self, events: Vec<String>) {
-        self.respond_text_events(200, &events).await;
+        self.respond_text_events(200, &events, None).await;
     }
 }
 
