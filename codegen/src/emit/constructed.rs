@@ -173,3 +173,83 @@ fn minimal_at(api: &Api, ty: &TypeRef, depth: usize) -> Value {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::SpecInput;
+    use crate::settings::Settings;
+
+    fn api() -> Api {
+        let text = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name, kind]
+      properties:
+        name: {type: string}
+        kind: {type: string, enum: [cat, dog]}
+        tags: {type: array, items: {type: string}}
+        owner: {$ref: '#/components/schemas/Owner'}
+        note: {type: string, nullable: true}
+        labels: {type: object, additionalProperties: {type: integer}}
+    Owner:
+      type: object
+      required: [id]
+      properties:
+        id: {type: integer}
+    Wide:
+      type: object
+      required: [a, b, c, d, e, f, g, h]
+      properties: {a: {type: string}, b: {type: string}, c: {type: string}, d: {type: string},
+                   e: {type: string}, f: {type: string}, g: {type: string}, h: {type: boolean}}
+"#;
+        let spec = SpecInput { file: "t.yaml".into(), text: text.into(), settings: Settings::default(), overlay: None };
+        crate::build_api(&spec).expect("the spec builds")
+    }
+
+    fn named(api: &Api, name: &str) -> TypeRef {
+        let index = api.types.iter().position(|def| def.name.as_str() == name).expect("the type");
+        TypeRef::Named(crate::model::TypeId(index))
+    }
+
+    #[test]
+    fn structs_are_built_with_new_and_a_setter_per_optional_field_present() {
+        let api = api();
+        let value =
+            json!({"name": "Rex", "kind": "dog", "tags": ["a"], "owner": {"id": 7}, "note": null, "labels": {"x": 1}});
+        assert_eq!(
+            expression(&api, &named(&api, "Pet"), &value, false),
+            "types::Pet::new(\"Rex\", types::PetKind::Dog).tags(vec![\"a\".to_string()]).owner(types::Owner::new(7))\
+             .note(None).labels(std::collections::BTreeMap::from([(\"x\".to_string(), 1)]))"
+        );
+    }
+
+    #[test]
+    fn many_required_fields_go_in_the_required_struct_as_stored() {
+        let api = api();
+        let value = json!({"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7", "h": true});
+        assert_eq!(
+            expression(&api, &named(&api, "Wide"), &value, false),
+            "types::Wide::new(types::WideRequired { a: \"1\".to_string(), b: \"2\".to_string(), c: \"3\".to_string(), \
+             d: \"4\".to_string(), e: \"5\".to_string(), f: \"6\".to_string(), g: \"7\".to_string(), h: true })"
+        );
+    }
+
+    #[test]
+    fn what_no_constructor_spells_is_decoded_and_minimal_values_hold_the_required_fields() {
+        let api = api();
+        // An enum value the spec does not list.
+        assert_eq!(
+            expression(&api, &named(&api, "PetKind"), &json!("bird"), false),
+            "serde_json::from_value(serde_json::json!(\"bird\"))?"
+        );
+        assert_eq!(minimal_value(&api, &named(&api, "Pet")), json!({"name": "example", "kind": "cat"}));
+    }
+}

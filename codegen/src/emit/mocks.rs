@@ -301,3 +301,23 @@ fn status_of(status: StatusMatch, cases: &[ResponseCase], fallback: u16) -> u16 
         StatusMatch::Default => first_free(fallback),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ident::Ident;
+
+    fn case(status: StatusMatch) -> ResponseCase {
+        ResponseCase { status, variant: Ident::new("V"), body: ResponseBody::Empty, docs: None }
+    }
+
+    #[test]
+    fn ranges_and_default_answer_a_status_no_other_case_claims() {
+        let cases = [case(StatusMatch::Code(400)), case(StatusMatch::Code(500)), case(StatusMatch::Range(4))];
+        assert_eq!(status_of(StatusMatch::Code(400), &cases, 5), 400);
+        // The client reads 400 as its own case, so `4XX` is answered with 401.
+        assert_eq!(status_of(StatusMatch::Range(4), &cases, 5), 401);
+        assert_eq!(status_of(StatusMatch::Default, &cases, 5), 501);
+        assert_eq!(status_of(StatusMatch::Default, &[], 2), 200);
+    }
+}
