@@ -12,11 +12,13 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let golden = manifest.join("../codegen/tests/golden");
     println!("cargo::rerun-if-changed={}", golden.display());
-    // The generated modules gate their client behind this feature; here it is always on.
-    println!(
-        "cargo::rustc-check-cfg=cfg(feature, values(\"client\", \"tracing\", \"rustls-ring\", \"rustls-aws-lc\", \"native-tls\"))"
-    );
+    // The generated modules gate their client, tracing and mock server behind these features;
+    // here the client and the mock server are always on, so every fixture's mock module is
+    // compiled too.
+    let features: Vec<String> = codegen::emit::crate_features().iter().map(|f| format!("{f:?}")).collect();
+    println!("cargo::rustc-check-cfg=cfg(feature, values({}))", features.join(", "));
     println!("cargo::rustc-cfg=feature=\"client\"");
+    println!("cargo::rustc-cfg=feature=\"mock\"");
 
     let mut fixtures: Vec<(String, PathBuf)> = fs::read_dir(&golden)
         .expect("the golden fixtures")

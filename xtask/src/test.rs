@@ -13,7 +13,20 @@ pub fn run_all(root: &Path) -> Result<bool> {
         "formatting of hand-written code",
         &mut cargo(
             root,
-            &["fmt", "--check", "-p", "codegen", "-p", "xtask", "-p", "client-tests", "-p", "fixture-tests"],
+            &[
+                "fmt",
+                "--check",
+                "-p",
+                "codegen",
+                "-p",
+                "xtask",
+                "-p",
+                "client-tests",
+                "-p",
+                "fixture-tests",
+                "-p",
+                "downstream-tests",
+            ],
         ),
     )?;
     step(
@@ -41,6 +54,12 @@ pub fn run_all(root: &Path) -> Result<bool> {
             &mut cargo(root, &[&args[..], &["--", "-D", "warnings"]].concat()),
         )?;
     }
+    // The mock servers (the `mock` feature), as a downstream crate's tests compile them.
+    let args = ["clippy", "-p", crate::specs::PACKAGE, "--all-targets", "--features", "mock", "--", "-D", "warnings"];
+    step("clippy on the generated crate with its mock servers, warnings denied", &mut cargo(root, &args))?;
+    // The README's "Testing your code" examples run against the mock server only with the feature.
+    let args = ["test", "-p", crate::specs::PACKAGE, "--doc", "--features", "mock"];
+    step("the generated crate's doctests with its mock servers", &mut cargo(root, &args))?;
     step(
         "docs of the generated crate, warnings denied",
         cargo(root, &["doc", "-p", crate::specs::PACKAGE, "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),

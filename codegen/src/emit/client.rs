@@ -61,6 +61,8 @@ pub fn api_module(api: &Api) -> TokenStream {
         #[cfg(feature = "client")]
         pub mod responses;
         pub mod types;
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #[cfg(feature = "client")]
         pub use client::{#(#exports),*};

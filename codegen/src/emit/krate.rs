@@ -24,6 +24,8 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("structs.rs", include_str!("../../runtime/structs.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
+    ("testing.rs", include_str!("../../runtime/testing.rs")),
+    ("mock.rs", include_str!("../../runtime/mock.rs")),
 ];
 
 /// What the generated crate is called and how it was made.
@@ -72,6 +74,12 @@ enum NeededBy {
 
 const fn dependency(name: &'static str, version: &'static str, needed_by: NeededBy) -> Dependency {
     Dependency { name, version, default_features: true, features: &[], needed_by }
+}
+
+/// Every cargo feature of a generated crate besides its APIs': what a crate that includes
+/// generated modules (the test crates' build scripts) declares to `check-cfg`.
+pub fn crate_features() -> Vec<&'static str> {
+    ["client", "mock"].into_iter().chain(OPTIONAL_FEATURES.iter().map(|(feature, ..)| *feature)).collect()
 }
 
 /// The features beyond `client` and the API modules: each enables the client and what it lists.
@@ -227,6 +235,8 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
             std::iter::once("client").chain(enables.iter().copied()).map(|f| format!("{f:?}")).collect();
         let _ = writeln!(out, "{feature} = [{}]", enables.join(", "));
     }
+    let _ = writeln!(out, "# A mock server per API (`<api>::mock`), for tests of code that calls a client.");
+    let _ = writeln!(out, "mock = [\"client\", \"dep:wiremock\"]");
     for api in apis {
         let _ = writeln!(out, "{} = []", api.module);
     }
@@ -234,6 +244,7 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     for dependency in DEPENDENCIES {
         let _ = writeln!(out, "{} = {}", dependency.name, dependency_spec(dependency));
     }
+    let _ = writeln!(out, "wiremock = {{ version = \"0.6\", optional = true }}");
     // The typed formats' crates, when a spec's types use them (its settings say `formats = "typed"`).
     let formats: std::collections::BTreeSet<StringFormat> =
         apis.iter().flat_map(|api| api.string_formats.iter().copied()).collect();

@@ -5,16 +5,19 @@
 mod calls;
 mod client;
 mod codec;
+mod constructed;
 mod credentials;
 mod docs;
 mod examples;
 mod krate;
+mod mocks;
 mod operations;
 mod pagination;
 mod readme;
 mod requests;
 mod responses;
 mod structs;
+mod testing_docs;
 mod tokens;
 mod types;
 mod unions;
@@ -23,7 +26,7 @@ use proc_macro2::TokenStream;
 
 use crate::model::Api;
 
-pub use krate::{CrateConfig, depends_on};
+pub use krate::{CrateConfig, crate_features, depends_on};
 pub use tokens::Imports;
 
 /// One file of the generated crate, relative to the crate root, with `/` separators.
@@ -100,6 +103,7 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         files.push(PlannedFile::rust(format!("{dir}/responses.rs"), || responses::responses_module(api)));
         files.push(PlannedFile::whole(format!("{dir}/client.rs"), || client::client_module(api)));
         files.push(PlannedFile::whole(format!("{dir}/mod.rs"), || client::api_module(api)));
+        files.push(PlannedFile::whole(format!("{dir}/mock.rs"), || mocks::mock_module(api)));
     }
     files.push(PlannedFile::new("Cargo.toml".into(), || FileContent::Text {
         text: krate::manifest(config, apis),

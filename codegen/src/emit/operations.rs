@@ -98,7 +98,8 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
 
 /// A call of the operation with sample values, as a doctest that compiles but does not run.
 fn example(api: &Api, op: &Operation, krate: &str) -> String {
-    let body: String = usage(op).lines().map(|line| format!("{line}\n")).collect();
+    let usage = super::constructed::with_types_import(&format!("{krate}::{}", api.module), &usage(api, op));
+    let body: String = usage.lines().map(|line| format!("{line}\n")).collect();
     format!(
         "```no_run\n\
          # async fn example(client: &{krate}::{module}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
@@ -112,8 +113,8 @@ fn example(api: &Api, op: &Operation, krate: &str) -> String {
 
 /// Statements that call the operation on `client` and read its answer the way its shape asks:
 /// every item of a listing that pages, every event of a stream, else the one response.
-pub(super) fn usage(op: &Operation) -> String {
-    let call = call_expression(op);
+pub(super) fn usage(api: &Api, op: &Operation) -> String {
+    let call = call_expression(api, op);
     if op.pagination.is_some() {
         format!(
             "// Every item of every page, one request in flight.\n\
@@ -137,13 +138,14 @@ pub(super) fn is_event_stream(op: &Operation) -> bool {
 
 /// `client.op(arguments)`, the operation's method called on `client` with sample values of its
 /// required inputs, as Rust source.
-pub(super) fn call_expression(op: &Operation) -> String {
+pub(super) fn call_expression(api: &Api, op: &Operation) -> String {
     let mut args: Vec<String> = op.required_params().map(|p| sample_argument(&p.ty, &p.sample)).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         args.push(match &body.ty {
             TypeRef::Bytes => "b\"...\".to_vec()".to_string(),
             TypeRef::String => "\"...\"".to_string(),
-            _ => json_argument(&body.sample),
+            // Built with the generated constructors, as callers build it.
+            ty => super::constructed::expression(api, ty, &body.sample, false),
         });
     }
     format!("client.{}({})", op.name, args.join(", "))

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::client::{TagGroup, tag_groups};
+use super::constructed::with_types_import;
 use super::docs::{one_line, sanitize};
 use super::operations::{call_expression, is_event_stream, usage};
 use crate::model::{Api, Operation, SchemeKind};
@@ -22,6 +23,7 @@ pub fn readme(package: &str, description: &str, krate: &str, apis: &[Api]) -> St
     for api in apis {
         api_section(&mut out, api, krate);
     }
+    super::testing_docs::testing_section(&mut out, krate, apis);
     out
 }
 
@@ -32,18 +34,20 @@ fn api_section(out: &mut String, api: &Api, krate: &str) {
     client_section(out, api, krate);
     let client = format!("{krate}::{module}::Client");
     if let Some(op) = first_call(api) {
+        let call = call_expression(api, op);
+        let import = with_types_import(&format!("{krate}::{module}"), &call).replacen(&call, "", 1);
+        let import: String = import.lines().map(|line| format!("    {line}\n")).collect();
         let _ = write!(
             out,
             "\nA call gives the response's status, headers and typed body, or an error that says \
              whether the server answered with an error the spec declares:\n\n\
-             ```rust,no_run\nasync fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n    \
+             ```rust,no_run\nasync fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n{import}    \
              match {call}.send().await {{\n        \
              Ok(response) => println!(\"{{}}: {{:?}}\", response.status(), response.body()),\n        \
              // A status the spec declares, its body decoded.\n        \
              Err(error) if error.api_error().is_some() => eprintln!(\"{{:?}}: {{:?}}\", error.status(), error.api_error()),\n        \
              // No connection, a timeout, an undeclared status, a body that did not decode.\n        \
              Err(error) => eprintln!(\"{{error}}\"),\n    }}\n    Ok(())\n}}\n```\n",
-            call = call_expression(op),
         );
     }
     if let Some(op) = api.operations.iter().find(|op| op.pagination.is_some()) {
@@ -52,18 +56,18 @@ fn api_section(out: &mut String, api: &Api, krate: &str) {
             "\nListings that page (`{}` and {} more) read every item, or every page, as a stream:\n\n{}",
             op.name,
             api.operations.iter().filter(|op| op.pagination.is_some()).count() - 1,
-            example_block(&client, &usage(op)),
+            example_block(&client, &usage(api, op)),
         );
     }
     if let Some(op) = api.operations.iter().find(|op| is_event_stream(op)) {
         let _ = write!(
             out,
             "\nServer-sent events are read one at a time, as they come:\n\n{}",
-            example_block(&client, &usage(op))
+            example_block(&client, &usage(api, op))
         );
     }
     if let Some((op, streaming)) = api.operations.iter().find_map(|op| op.streaming.as_ref().map(|s| (op, s))) {
-        let call = call_expression(op).replacen(op.name.as_str(), streaming.method.as_str(), 1);
+        let call = call_expression(api, op).replacen(op.name.as_str(), streaming.method.as_str(), 1);
         let body = format!(
             "let mut events = {call}.send().await?.into_body();\nwhile let Some(event) = events.next().await {{\n    println!(\"{{:?}}\", event?.data);\n}}"
         );
@@ -131,7 +135,11 @@ fn tags_section(out: &mut String, api: &Api, client: &str) {
         .map(|group| {
             let op = group.operations[0];
             let summary = op.summary.as_deref().map(|s| format!(": {}", one_line(s))).unwrap_or_default();
-            format!("// {}{summary}\nprintln!(\"{{}}\", {}.send().await?.status());", name(group), call_expression(op))
+            format!(
+                "// {}{summary}\nprintln!(\"{{}}\", {}.send().await?.status());",
+                name(group),
+                call_expression(api, op)
+            )
         })
         .collect();
     let _ = write!(out, "\nOne call per tag:\n\n{}", example_block(client, &calls.join("\n")));
@@ -148,6 +156,7 @@ fn first_call(api: &Api) -> Option<&Operation> {
 
 /// `body` inside an async function that takes the client, as a compiled Rust block.
 fn example_block(client: &str, body: &str) -> String {
+    let body = with_types_import(client.trim_end_matches("::Client"), body);
     let body: String = body.lines().map(|line| format!("    {line}\n")).collect();
     format!(
         "```rust,no_run\nasync fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n{body}    Ok(())\n}}\n```\n"

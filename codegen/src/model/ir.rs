@@ -165,8 +165,9 @@ pub struct TypeDef {
     pub origin: String,
     pub docs: Option<String>,
     pub kind: TypeKind,
-    /// Whether callers build values of it: it is reachable from a request body or parameter, so
-    /// a struct gets a constructor of its required fields and a setter per optional field.
+    /// Whether callers build values of it: a constructor of its required fields and a setter per
+    /// optional field. Every struct is (requests are built by callers, responses and events by
+    /// their tests).
     pub input: bool,
     /// For an input struct with more required fields than a function should take: the struct of
     /// them that its constructor takes (`Instance::new(InstanceRequired { .. })`).

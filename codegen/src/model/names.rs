@@ -76,6 +76,11 @@ pub const BUILDER_METHODS: &[&str] = &[
     "build",
 ];
 
+/// Methods of the operator traits: a setter spelled like one (`fn sub(self, value) -> Self`, a
+/// JWT's `sub` claim) reads as the operator to clippy (`should_implement_trait`) and to readers,
+/// so it is `set_sub`.
+const OPERATOR_METHODS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
+
 /// The most required fields a constructor takes as arguments (clippy's `too_many_arguments` is
 /// seven); an input struct with more takes them as one struct, `{Type}Required`.
 pub const MAX_CONSTRUCTOR_ARGUMENTS: usize = 7;
@@ -213,7 +218,12 @@ fn resolve_setters(api: &mut Api) {
         if let TypeKind::Struct { fields, .. } = &mut def.kind {
             let mut methods = Namespace::with(&["new"]);
             for field in fields.iter_mut().filter(|f| !f.presence.is_required()) {
-                field.setter = methods.claim(&field.name);
+                let candidate = if OPERATOR_METHODS.contains(&field.name.as_str()) {
+                    Ident::new(format!("set_{}", field.name))
+                } else {
+                    field.name.clone()
+                };
+                field.setter = methods.claim(&candidate);
             }
         }
     }

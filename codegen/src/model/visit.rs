@@ -96,19 +96,6 @@ fn input_refs_mut(api: &mut Api) -> Vec<&mut TypeRef> {
     refs
 }
 
-/// Marks every type reachable from a request body, parameter or client header as an input,
-/// which callers build.
-pub fn mark_inputs(api: &mut Api) {
-    let mut roots = Vec::new();
-    for ty in input_refs_mut(api) {
-        named_in(ty, &mut roots);
-    }
-    let reached = reachable(&mut api.types, roots);
-    for (def, reached) in api.types.iter_mut().zip(reached) {
-        def.input |= reached;
-    }
-}
-
 /// Which types `roots` (type indices) reach, themselves included, through fields and members.
 pub fn reachable(types: &mut [super::TypeDef], mut pending: Vec<usize>) -> Vec<bool> {
     let mut reached = vec![false; types.len()];

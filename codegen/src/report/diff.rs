@@ -871,7 +871,7 @@ fn struct_changes(changes: &mut Changes, name: &str, old: (bool, &[Field]), new:
         (false, true) => {
             changes
                 .compatible("constructor", &format!("{name}::new"), What::Added)
-                .note("a request takes the type now: `new` and a setter per optional field");
+                .note("callers build it now: `new` and a setter per optional field");
         }
         _ => {}
     }

@@ -36,7 +36,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_agent(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_agent(types::Agent::new(types::Metadata::new("my-resource"), types::AgentSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -76,7 +77,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_agent("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_agent("string", types::Agent::new(types::Metadata::new("my-resource"), types::AgentSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -167,7 +169,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_application(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_application(types::Application::new(types::Metadata::new("my-resource"), types::ApplicationSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -213,7 +216,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_application("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_application("string", types::Application::new(types::Metadata::new("my-resource"), types::ApplicationSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -260,7 +264,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_application_custom_domain("string", serde_json::from_str(r#"{"metadata":{},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_application_custom_domain("string", types::CustomDomain::new(types::CustomDomainMetadata::new(), types::CustomDomainSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -365,7 +370,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_custom_domain(serde_json::from_str(r#"{"metadata":{},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_custom_domain(types::CustomDomain::new(types::CustomDomainMetadata::new(), types::CustomDomainSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -407,7 +413,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_custom_domain("string", serde_json::from_str(r#"{"metadata":{},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_custom_domain("string", types::CustomDomain::new(types::CustomDomainMetadata::new(), types::CustomDomainSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -475,7 +482,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.share_custom_domain("string", serde_json::from_str(r#"{"targetWorkspace":"string"}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.share_custom_domain("string", types::ShareCustomDomainBody::new("string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -571,7 +579,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_drive(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_drive(types::Drive::new(types::Metadata::new("my-resource"), types::DriveSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -611,7 +620,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_drive("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_drive("string", types::Drive::new(types::Metadata::new("my-resource"), types::DriveSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -846,7 +856,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_function(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_function(types::Function::new(types::Metadata::new("my-resource"), types::FunctionSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -892,7 +903,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_function("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_function("string", types::Function::new(types::Metadata::new("my-resource"), types::FunctionSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -982,7 +994,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_image(serde_json::from_str(r#"{"name":"string","resourceType":"string"}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_image(types::CreateImageBody::new("string", "string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1097,7 +1110,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.share_image("string", "string", serde_json::from_str(r#"{"targetWorkspace":"string"}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.share_image("string", "string", types::ShareImageBody::new("string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1227,7 +1241,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_integration_connection(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_integration_connection(types::IntegrationConnection::new(types::Metadata::new("my-resource"), types::IntegrationConnectionSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1273,7 +1288,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_integration_connection("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_integration_connection("string", types::IntegrationConnection::new(types::Metadata::new("my-resource"), types::IntegrationConnectionSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1420,7 +1436,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_job(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_job(types::Job::new(types::Metadata::new("my-resource"), types::JobSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1460,7 +1477,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_job("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_job("string", types::Job::new(types::Metadata::new("my-resource"), types::JobSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1530,7 +1548,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_job_execution("string", serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_job_execution("string", types::CreateJobExecutionRequest::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1715,7 +1734,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_model(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_model(types::Model::new(types::Metadata::new("my-resource"), types::ModelSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1755,7 +1775,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_model("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_model("string", types::Model::new(types::Metadata::new("my-resource"), types::ModelSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1914,7 +1935,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_policy(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_policy(types::Policy::new(types::Metadata::new("my-resource"), types::PolicySpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -1954,7 +1976,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_policy("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_policy("string", types::Policy::new(types::Metadata::new("my-resource"), types::PolicySpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2089,7 +2112,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_sandbox(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_sandbox(types::Sandbox::new(types::Metadata::new("my-resource"), types::SandboxSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2132,7 +2156,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_sandbox("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_sandbox("string", types::Sandbox::new(types::Metadata::new("my-resource"), types::SandboxSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2179,7 +2204,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.fork_sandbox("string", serde_json::from_str(r#"{"targetName":"my-app","targetType":"application"}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.fork_sandbox("string", types::SandboxForkRequest::new("my-app", "application")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2226,7 +2252,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_sandbox_preview("string", serde_json::from_str(r#"{"metadata":{"name":"string"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_sandbox_preview("string", types::Preview::new(types::PreviewMetadata::new("string"), types::PreviewSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2274,7 +2301,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_sandbox_preview("string", "string", serde_json::from_str(r#"{"metadata":{"name":"string"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_sandbox_preview("string", "string", types::Preview::new(types::PreviewMetadata::new("string"), types::PreviewSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2360,7 +2388,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_sandbox_preview_token("string", "string", serde_json::from_str(r#"{"metadata":{"name":"string"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_sandbox_preview_token("string", "string", types::PreviewToken::new(types::PreviewTokenMetadata::new("string"), types::PreviewTokenSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2472,7 +2501,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_sandbox_schedule("string", serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_sandbox_schedule("string", types::SandboxScheduleEntry::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2520,7 +2550,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_sandbox_schedule("string", "string", serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_sandbox_schedule("string", "string", types::SandboxScheduleEntry::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2601,7 +2632,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_sandbox_snapshot("string", serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_sandbox_snapshot("string", types::SandboxSnapshotRequest::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2698,7 +2730,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_workspace_service_account(serde_json::from_str(r#"{"name":"string"}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_workspace_service_account(types::CreateWorkspaceServiceAccountBody::new("string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2721,7 +2754,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_workspace_service_account("string", serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_workspace_service_account("string", types::UpdateWorkspaceServiceAccountBody::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2791,7 +2825,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_api_key_for_service_account("string", serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_api_key_for_service_account("string", types::CreateApiKeyForServiceAccountBody::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2906,7 +2941,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.invite_workspace_user(serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.invite_workspace_user(types::InviteWorkspaceUserBody::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2929,7 +2965,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_workspace_user_role("string", serde_json::from_str(r#"{"role":"string"}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_workspace_user_role("string", types::UpdateWorkspaceUserRoleBody::new("string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -2996,7 +3033,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_volume_template(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_volume_template(types::VolumeTemplate::new(types::Metadata::new("my-resource"), types::VolumeTemplateSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -3042,7 +3080,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_volume_template("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_volume_template("string", types::VolumeTemplate::new(types::Metadata::new("my-resource"), types::VolumeTemplateSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -3140,7 +3179,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_volume(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_volume(types::Volume::new(types::Metadata::new("my-resource"), types::VolumeSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -3180,7 +3220,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_volume("string", serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_volume("string", types::Volume::new(types::Metadata::new("my-resource"), types::VolumeSpec::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -3266,7 +3307,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_vpc(serde_json::from_str(r#"{"metadata":{"name":"my-resource"},"spec":{}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_vpc(types::Vpc::new(types::Metadata::new("my-resource"), serde_json::from_value(serde_json::json!({}))?)).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -3341,7 +3383,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_egress_gateway("string", serde_json::from_str(r#"{"metadata":{"name":"my-egress-gateway"},"spec":{"region":"us-pdx-1"}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_egress_gateway("string", types::EgressGateway::new(types::EgressGatewayMetadata::new("my-egress-gateway"), types::EgressGatewaySpec::new("us-pdx-1"))).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -3429,7 +3472,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_egress_ip("string", "string", serde_json::from_str(r#"{"metadata":{"name":"my-egress-ip"},"spec":{"ipFamily":"IPv4"}}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_egress_ip("string", "string", types::EgressIp::new(types::EgressIpMetadata::new("my-egress-ip"), types::EgressIpSpec::new(types::EgressIpSpecIpFamily::IPv4))).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -3530,7 +3574,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_workspace(serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.create_workspace(types::Workspace::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -3576,7 +3621,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.update_workspace("string", serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.update_workspace("string", types::Workspace::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -3646,7 +3692,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.check_workspace_availability(serde_json::from_str(r#"{"name":"string"}"#)?).send().await?;
+    /// use vendor_apis::blaxel::types;
+    /// let response = client.check_workspace_availability(types::CheckWorkspaceAvailabilityBody::new("string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

@@ -53,6 +53,29 @@ pub struct AgentList {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl AgentList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        AgentList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Agent>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+}
+
 /// Runtime configuration defining how the AI agent is deployed and scaled globally
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -263,6 +286,85 @@ pub struct ApiKey {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ApiKey {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ApiKey {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            api_key: None,
+            expires_in: None,
+            id: None,
+            name: None,
+            sub: None,
+            sub_type: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`api_key`](Self::api_key).
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`expires_in`](Self::expires_in).
+    pub fn expires_in(mut self, value: impl Into<String>) -> Self {
+        self.expires_in = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`sub`](Self::sub).
+    pub fn set_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+
+    /// Sets [`sub_type`](Self::sub_type).
+    pub fn sub_type(mut self, value: impl Into<String>) -> Self {
+        self.sub_type = Some(value.into());
+        self
+    }
 }
 
 /// A single application revision containing the deployed image and configuration
@@ -541,6 +643,29 @@ pub struct ApplicationList {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ApplicationList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ApplicationList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Application>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+}
+
 /// Configuration for an application including revision management, URL routing, and deployment region
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -674,6 +799,36 @@ pub struct ChangelogEntry {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ChangelogEntry {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ChangelogEntry {
+            content: None,
+            date: None,
+            title: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`content`](Self::content).
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`date`](Self::date).
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+}
+
 /// Latest changelog entries shown in the controlplane UI.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -683,6 +838,22 @@ pub struct ChangelogResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ChangelogResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ChangelogResponse {
+            entries: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`entries`](Self::entries).
+    pub fn entries(mut self, value: Vec<ChangelogEntry>) -> Self {
+        self.entries = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -726,6 +897,29 @@ pub struct CleanupImagesResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl CleanupImagesResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CleanupImagesResponse {
+            deleted: None,
+            message: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`deleted`](Self::deleted).
+    pub fn deleted(mut self, value: i64) -> Self {
+        self.deleted = Some(value);
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
 /// Configuration
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -745,6 +939,50 @@ pub struct Configuration {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Configuration {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Configuration {
+            continents: None,
+            countries: None,
+            detected_region: None,
+            private_locations: None,
+            regions: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`continents`](Self::continents).
+    pub fn continents(mut self, value: Vec<Continent>) -> Self {
+        self.continents = Some(value);
+        self
+    }
+
+    /// Sets [`countries`](Self::countries).
+    pub fn countries(mut self, value: Vec<Country>) -> Self {
+        self.countries = Some(value);
+        self
+    }
+
+    /// Sets [`detected_region`](Self::detected_region).
+    pub fn detected_region(mut self, value: impl Into<String>) -> Self {
+        self.detected_region = Some(value.into());
+        self
+    }
+
+    /// Sets [`private_locations`](Self::private_locations).
+    pub fn private_locations(mut self, value: Vec<PrivateLocation>) -> Self {
+        self.private_locations = Some(value);
+        self
+    }
+
+    /// Sets [`regions`](Self::regions).
+    pub fn regions(mut self, value: Vec<Region>) -> Self {
+        self.regions = Some(value);
+        self
+    }
+}
+
 /// Continent
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -756,6 +994,29 @@ pub struct Continent {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Continent {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Continent {
+            display_name: None,
+            name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 /// Core event
@@ -845,6 +1106,29 @@ pub struct Country {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Country {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Country {
+            display_name: None,
+            name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateApiKeyForServiceAccountBody {
@@ -889,6 +1173,36 @@ pub struct CreateDriveAccessTokenResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl CreateDriveAccessTokenResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CreateDriveAccessTokenResponse {
+            access_token: None,
+            expires_in: None,
+            token_type: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`access_token`](Self::access_token).
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`expires_in`](Self::expires_in).
+    pub fn expires_in(mut self, value: f64) -> Self {
+        self.expires_in = Some(value);
+        self
+    }
+
+    /// Sets [`token_type`](Self::token_type).
+    pub fn token_type(mut self, value: impl Into<String>) -> Self {
+        self.token_type = Some(value.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -948,6 +1262,43 @@ pub struct CreateImageResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl CreateImageResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CreateImageResponse {
+            image: None,
+            message: None,
+            name: None,
+            resource_type: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`image`](Self::image).
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_type`](Self::resource_type).
+    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
+        self
+    }
+}
+
 /// Response returned when a job execution is successfully created. Contains identifiers and the tasks that will be executed.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -965,6 +1316,53 @@ pub struct CreateJobExecutionOutput {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl CreateJobExecutionOutput {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CreateJobExecutionOutput {
+            execution_id: None,
+            id: None,
+            job_id: None,
+            tasks: None,
+            workspace_id: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`execution_id`](Self::execution_id).
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`job_id`](Self::job_id).
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`tasks`](Self::tasks).
+    pub fn tasks(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.tasks = Some(value);
+        self
+    }
+
+    /// Sets [`workspace_id`](Self::workspace_id).
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.workspace_id = Some(value.into());
+        self
+    }
 }
 
 /// Request to create a job execution
@@ -1107,6 +1505,57 @@ pub struct CreateWorkspaceServiceAccountResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl CreateWorkspaceServiceAccountResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CreateWorkspaceServiceAccountResponse {
+            client_id: None,
+            client_secret: None,
+            created_at: None,
+            description: None,
+            name: None,
+            updated_at: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`client_id`](Self::client_id).
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_secret`](Self::client_secret).
+    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
 }
 
 /// Custom domain for preview deployments
@@ -1257,6 +1706,24 @@ pub struct CustomDomainShareTarget {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl CustomDomainShareTarget {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(status: impl Into<String>, workspace: impl Into<String>) -> Self {
+        CustomDomainShareTarget {
+            status: status.into(),
+            workspace: workspace.into(),
+            workspace_display_name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`workspace_display_name`](Self::workspace_display_name).
+    pub fn workspace_display_name(mut self, value: impl Into<String>) -> Self {
+        self.workspace_display_name = Some(value.into());
+        self
+    }
+}
+
 /// Custom domain specification
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1403,6 +1870,29 @@ pub struct DeleteDriveResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl DeleteDriveResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DeleteDriveResponse {
+            message: None,
+            name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteSandboxPreviewTokenResponse {
@@ -1413,6 +1903,22 @@ pub struct DeleteSandboxPreviewTokenResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl DeleteSandboxPreviewTokenResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DeleteSandboxPreviewTokenResponse {
+            message: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteVolumeTemplateVersionResponse {
@@ -1421,6 +1927,29 @@ pub struct DeleteVolumeTemplateVersionResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl DeleteVolumeTemplateVersionResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DeleteVolumeTemplateVersionResponse {
+            message: None,
+            template: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`template`](Self::template).
+    pub fn template(mut self, value: VolumeTemplate) -> Self {
+        self.template = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1439,6 +1968,50 @@ pub struct DeleteWorkspaceServiceAccountResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl DeleteWorkspaceServiceAccountResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DeleteWorkspaceServiceAccountResponse {
+            client_id: None,
+            created_at: None,
+            description: None,
+            name: None,
+            updated_at: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`client_id`](Self::client_id).
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
 }
 
 /// Current verification status of the domain (pending, verified, failed)
@@ -1526,6 +2099,29 @@ pub struct DriveList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl DriveList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DriveList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Drive>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Permission that controls which workloads can access a drive. A workload must have ALL specified labels (AND logic). Permissions are evaluated with OR logic — the first matching permission grants access.
@@ -2130,6 +2726,49 @@ pub struct Entrypoint {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Entrypoint {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Entrypoint {
+            args: None,
+            command: None,
+            env: None,
+            super_gateway_args: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`args`](Self::args).
+    pub fn args(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.args = Some(value);
+        self
+    }
+
+    /// Sets [`command`](Self::command).
+    pub fn command(mut self, value: impl Into<String>) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+
+    /// Sets [`env`](Self::env).
+    pub fn env(mut self, value: ::std::collections::BTreeMap<String, String>) -> Self {
+        self.env = Some(value);
+        self
+    }
+
+    /// Sets [`super_gateway_args`](Self::super_gateway_args).
+    pub fn super_gateway_args(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.super_gateway_args = Some(value);
+        self
+    }
+}
+
 /// Environment variable with name and value
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2188,6 +2827,30 @@ pub struct Error {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Error {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(error: impl Into<String>) -> Self {
+        Error {
+            code: None,
+            error: error.into(),
+            message: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`code`](Self::code).
+    pub fn code(mut self, value: i64) -> Self {
+        self.code = Some(value);
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 /// Expiration policy for automatic sandbox cleanup based on time conditions
@@ -2383,6 +3046,42 @@ pub struct Form {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Form {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Form {
+            config: None,
+            oauth: None,
+            secrets: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`config`](Self::config).
+    pub fn config(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.config = Some(value);
+        self
+    }
+
+    /// Sets [`oauth`](Self::oauth).
+    pub fn oauth(mut self, value: Oauth) -> Self {
+        self.oauth = Some(value);
+        self
+    }
+
+    /// Sets [`secrets`](Self::secrets).
+    pub fn secrets(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.secrets = Some(value);
+        self
+    }
+}
+
 /// MCP server deployment that exposes tools for AI agents via the Model Context Protocol (MCP). Deployed as a serverless auto-scaling endpoint using streamable HTTP transport.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2431,6 +3130,29 @@ pub struct FunctionList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl FunctionList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        FunctionList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Function>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Runtime configuration defining how the MCP server function is deployed and scaled
@@ -2643,6 +3365,25 @@ pub struct GetDriveJwksResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl GetDriveJwksResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        GetDriveJwksResponse {
+            keys: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`keys`](Self::keys).
+    pub fn keys(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.keys = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWorkspaceFeaturesResponse {
@@ -2651,6 +3392,25 @@ pub struct GetWorkspaceFeaturesResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl GetWorkspaceFeaturesResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        GetWorkspaceFeaturesResponse {
+            features: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`features`](Self::features).
+    pub fn features(
+        mut self,
+        value: ::std::collections::BTreeMap<String, bool>,
+    ) -> Self {
+        self.features = Some(value);
+        self
+    }
 }
 
 /// Configuration for running GitHub Actions workflow jobs on Blaxel infrastructure. When repositories are configured, the job acts as a self-hosted GitHub Actions runner. Workflow jobs use runs-on with the Blaxel job name to target a specific runner.
@@ -2749,6 +3509,17 @@ pub struct Image {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Image {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: ImageMetadata, spec: ImageSpec) -> Self {
+        Image {
+            metadata,
+            spec,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageMetadata {
@@ -2785,6 +3556,85 @@ pub struct ImageMetadata {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ImageMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ImageMetadata {
+            created_at: None,
+            display_name: None,
+            events: None,
+            last_deployed_at: None,
+            name: None,
+            resource_type: None,
+            source_workspace: None,
+            status: None,
+            updated_at: None,
+            workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`events`](Self::events).
+    pub fn events(mut self, value: CoreEvents) -> Self {
+        self.events = Some(value);
+        self
+    }
+
+    /// Sets [`last_deployed_at`](Self::last_deployed_at).
+    pub fn last_deployed_at(mut self, value: impl Into<String>) -> Self {
+        self.last_deployed_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_type`](Self::resource_type).
+    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_workspace`](Self::source_workspace).
+    pub fn source_workspace(mut self, value: impl Into<String>) -> Self {
+        self.source_workspace = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageShareTarget {
@@ -2805,6 +3655,43 @@ pub struct ImageShareTarget {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ImageShareTarget {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(
+        account_id: impl Into<String>,
+        status: impl Into<String>,
+        workspace: impl Into<String>,
+    ) -> Self {
+        ImageShareTarget {
+            account_id: account_id.into(),
+            account_owner_email: None,
+            pending_share_id: None,
+            status: status.into(),
+            workspace: workspace.into(),
+            workspace_display_name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`account_owner_email`](Self::account_owner_email).
+    pub fn account_owner_email(mut self, value: impl Into<String>) -> Self {
+        self.account_owner_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`pending_share_id`](Self::pending_share_id).
+    pub fn pending_share_id(mut self, value: impl Into<String>) -> Self {
+        self.pending_share_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace_display_name`](Self::workspace_display_name).
+    pub fn workspace_display_name(mut self, value: impl Into<String>) -> Self {
+        self.workspace_display_name = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImageSpec {
@@ -2817,6 +3704,29 @@ pub struct ImageSpec {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ImageSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ImageSpec {
+            size: None,
+            tags: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`size`](Self::size).
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    pub fn tags(mut self, value: Vec<ImageTag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2841,6 +3751,43 @@ pub struct ImageTag {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ImageTag {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ImageTag {
+            created_at: None,
+            name: None,
+            size: None,
+            updated_at: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`size`](Self::size).
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+}
+
 /// Integration
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2859,6 +3806,67 @@ pub struct Integration {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Integration {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Integration {
+            additional_infos: None,
+            endpoints: None,
+            headers: None,
+            name: None,
+            organizations: None,
+            params: None,
+            repositories: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`additional_infos`](Self::additional_infos).
+    pub fn additional_infos(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.additional_infos = Some(value);
+        self
+    }
+
+    /// Sets [`endpoints`](Self::endpoints).
+    pub fn endpoints(mut self, value: IntegrationEndpoints) -> Self {
+        self.endpoints = Some(value);
+        self
+    }
+
+    /// Sets [`headers`](Self::headers).
+    pub fn headers(mut self, value: IntegrationHeaders) -> Self {
+        self.headers = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`organizations`](Self::organizations).
+    pub fn organizations(mut self, value: Vec<IntegrationOrganization>) -> Self {
+        self.organizations = Some(value);
+        self
+    }
+
+    /// Sets [`params`](Self::params).
+    pub fn params(mut self, value: IntegrationQueryParams) -> Self {
+        self.params = Some(value);
+        self
+    }
+
+    /// Sets [`repositories`](Self::repositories).
+    pub fn repositories(mut self, value: Vec<IntegrationRepository>) -> Self {
+        self.repositories = Some(value);
+        self
+    }
 }
 
 /// Configured connection to an external service (LLM provider, API, SaaS, database) storing credentials and settings for use by workspace resources.
@@ -2965,6 +3973,70 @@ pub struct IntegrationEndpoint {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl IntegrationEndpoint {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        IntegrationEndpoint {
+            body: None,
+            ignore_models: None,
+            method: None,
+            models: None,
+            stream_key: None,
+            stream_token: None,
+            token: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+
+    /// Sets [`ignore_models`](Self::ignore_models).
+    pub fn ignore_models(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.ignore_models = Some(value);
+        self
+    }
+
+    /// Sets [`method`](Self::method).
+    pub fn method(mut self, value: impl Into<String>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+
+    /// Sets [`models`](Self::models).
+    pub fn models(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.models = Some(value);
+        self
+    }
+
+    /// Sets [`stream_key`](Self::stream_key).
+    pub fn stream_key(mut self, value: impl Into<String>) -> Self {
+        self.stream_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`stream_token`](Self::stream_token).
+    pub fn stream_token(mut self, value: IntegrationEndpointToken) -> Self {
+        self.stream_token = Some(value);
+        self
+    }
+
+    /// Sets [`token`](Self::token).
+    pub fn token(mut self, value: IntegrationEndpointToken) -> Self {
+        self.token = Some(value);
+        self
+    }
+}
+
 /// Integration endpoint token
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2978,6 +4050,36 @@ pub struct IntegrationEndpointToken {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl IntegrationEndpointToken {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        IntegrationEndpointToken {
+            received: None,
+            sent: None,
+            total: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`received`](Self::received).
+    pub fn received(mut self, value: impl Into<String>) -> Self {
+        self.received = Some(value.into());
+        self
+    }
+
+    /// Sets [`sent`](Self::sent).
+    pub fn sent(mut self, value: impl Into<String>) -> Self {
+        self.sent = Some(value.into());
+        self
+    }
+
+    /// Sets [`total`](Self::total).
+    pub fn total(mut self, value: impl Into<String>) -> Self {
+        self.total = Some(value.into());
+        self
+    }
 }
 
 /// Integration endpoints
@@ -3004,6 +4106,43 @@ pub struct IntegrationOrganization {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl IntegrationOrganization {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        IntegrationOrganization {
+            avatar_url: None,
+            display_name: None,
+            id: None,
+            name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`avatar_url`](Self::avatar_url).
+    pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 /// Integration query params
 pub type IntegrationQueryParams = ::std::collections::BTreeMap<String, String>;
 /// Integration repository
@@ -3023,6 +4162,50 @@ pub struct IntegrationRepository {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl IntegrationRepository {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        IntegrationRepository {
+            id: None,
+            is_bl: None,
+            name: None,
+            organization: None,
+            url: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_bl`](Self::is_bl).
+    pub fn is_bl(mut self, value: bool) -> Self {
+        self.is_bl = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`organization`](Self::organization).
+    pub fn organization(mut self, value: impl Into<String>) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3104,6 +4287,38 @@ pub struct JobExecution {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl JobExecution {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: JobExecutionMetadata, spec: JobExecutionSpec) -> Self {
+        JobExecution {
+            metadata,
+            spec,
+            stats: None,
+            status: None,
+            tasks: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`stats`](Self::stats).
+    pub fn stats(mut self, value: JobExecutionStats) -> Self {
+        self.stats = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: JobExecutionStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`tasks`](Self::tasks).
+    pub fn tasks(mut self, value: Vec<JobExecutionTask>) -> Self {
+        self.tasks = Some(value);
+        self
+    }
+}
+
 /// Cursor-paginated list of job executions. Returned starting with API version 2026-04-28; older API versions keep the legacy offset-based contract and return a bare array.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3114,6 +4329,29 @@ pub struct JobExecutionList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl JobExecutionList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobExecutionList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<JobExecution>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Job execution metadata
@@ -3145,6 +4383,85 @@ pub struct JobExecutionMetadata {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl JobExecutionMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobExecutionMetadata {
+            cluster: None,
+            completed_at: None,
+            created_at: None,
+            deleted_at: None,
+            expired_at: None,
+            id: None,
+            job: None,
+            started_at: None,
+            updated_at: None,
+            workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`cluster`](Self::cluster).
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.cluster = Some(value.into());
+        self
+    }
+
+    /// Sets [`completed_at`](Self::completed_at).
+    pub fn completed_at(mut self, value: impl Into<String>) -> Self {
+        self.completed_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`deleted_at`](Self::deleted_at).
+    pub fn deleted_at(mut self, value: impl Into<String>) -> Self {
+        self.deleted_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`expired_at`](Self::expired_at).
+    pub fn expired_at(mut self, value: impl Into<String>) -> Self {
+        self.expired_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`job`](Self::job).
+    pub fn job(mut self, value: impl Into<String>) -> Self {
+        self.job = Some(value.into());
+        self
+    }
+
+    /// Sets [`started_at`](Self::started_at).
+    pub fn started_at(mut self, value: impl Into<String>) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 /// Job execution specification
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3162,6 +4479,53 @@ pub struct JobExecutionSpec {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl JobExecutionSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobExecutionSpec {
+            env_override: None,
+            memory_override: None,
+            parallelism: None,
+            tasks: None,
+            timeout: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`env_override`](Self::env_override).
+    pub fn env_override(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.env_override = Some(value);
+        self
+    }
+
+    /// Sets [`memory_override`](Self::memory_override).
+    pub fn memory_override(mut self, value: i64) -> Self {
+        self.memory_override = Some(value);
+        self
+    }
+
+    /// Sets [`parallelism`](Self::parallelism).
+    pub fn parallelism(mut self, value: i64) -> Self {
+        self.parallelism = Some(value);
+        self
+    }
+
+    /// Sets [`tasks`](Self::tasks).
+    pub fn tasks(mut self, value: Vec<JobExecutionTask>) -> Self {
+        self.tasks = Some(value);
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
 }
 
 /// Job execution statistics
@@ -3183,6 +4547,57 @@ pub struct JobExecutionStats {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl JobExecutionStats {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobExecutionStats {
+            cancelled: None,
+            failure: None,
+            retried: None,
+            running: None,
+            success: None,
+            total: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`cancelled`](Self::cancelled).
+    pub fn cancelled(mut self, value: i64) -> Self {
+        self.cancelled = Some(value);
+        self
+    }
+
+    /// Sets [`failure`](Self::failure).
+    pub fn failure(mut self, value: i64) -> Self {
+        self.failure = Some(value);
+        self
+    }
+
+    /// Sets [`retried`](Self::retried).
+    pub fn retried(mut self, value: i64) -> Self {
+        self.retried = Some(value);
+        self
+    }
+
+    /// Sets [`running`](Self::running).
+    pub fn running(mut self, value: i64) -> Self {
+        self.running = Some(value);
+        self
+    }
+
+    /// Sets [`success`](Self::success).
+    pub fn success(mut self, value: i64) -> Self {
+        self.success = Some(value);
+        self
+    }
+
+    /// Sets [`total`](Self::total).
+    pub fn total(mut self, value: i64) -> Self {
+        self.total = Some(value);
+        self
+    }
 }
 
 /// Job execution status
@@ -3240,6 +4655,43 @@ pub struct JobExecutionTask {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl JobExecutionTask {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobExecutionTask {
+            conditions: None,
+            metadata: None,
+            spec: None,
+            status: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`conditions`](Self::conditions).
+    pub fn conditions(mut self, value: Vec<JobExecutionTaskCondition>) -> Self {
+        self.conditions = Some(value);
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn metadata(mut self, value: JobExecutionTaskMetadata) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets [`spec`](Self::spec).
+    pub fn spec(mut self, value: JobExecutionTaskSpec) -> Self {
+        self.spec = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: JobExecutionTaskStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
 /// Job execution task condition
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3261,6 +4713,57 @@ pub struct JobExecutionTaskCondition {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl JobExecutionTaskCondition {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobExecutionTaskCondition {
+            execution_reason: None,
+            message: None,
+            reason: None,
+            severity: None,
+            state: None,
+            r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`execution_reason`](Self::execution_reason).
+    pub fn execution_reason(mut self, value: impl Into<String>) -> Self {
+        self.execution_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`reason`](Self::reason).
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`severity`](Self::severity).
+    pub fn severity(mut self, value: impl Into<String>) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
+
 /// Cursor-paginated list of an execution's tasks. Tasks are derived from event history; pagination slices the in-memory list and the cursor is a base64-JSON offset bound to (workspace, job, execution).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3271,6 +4774,29 @@ pub struct JobExecutionTaskList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl JobExecutionTaskList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobExecutionTaskList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<JobExecutionTask>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Job execution task metadata
@@ -3304,6 +4830,57 @@ pub struct JobExecutionTaskMetadata {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl JobExecutionTaskMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobExecutionTaskMetadata {
+            completed_at: None,
+            created_at: None,
+            name: None,
+            scheduled_at: None,
+            started_at: None,
+            updated_at: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`completed_at`](Self::completed_at).
+    pub fn completed_at(mut self, value: impl Into<String>) -> Self {
+        self.completed_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`scheduled_at`](Self::scheduled_at).
+    pub fn scheduled_at(mut self, value: impl Into<String>) -> Self {
+        self.scheduled_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`started_at`](Self::started_at).
+    pub fn started_at(mut self, value: impl Into<String>) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+}
+
 /// Job execution task specification
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3315,6 +4892,29 @@ pub struct JobExecutionTaskSpec {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl JobExecutionTaskSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobExecutionTaskSpec {
+            max_retries: None,
+            timeout: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`max_retries`](Self::max_retries).
+    pub fn max_retries(mut self, value: i64) -> Self {
+        self.max_retries = Some(value);
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, value: impl Into<String>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
 }
 
 /// Job execution task status
@@ -3365,6 +4965,29 @@ pub struct JobList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl JobList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        JobList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Job>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Runtime configuration defining how batch job tasks are executed with parallelism and retry settings
@@ -3667,6 +5290,50 @@ pub struct LiteVolume {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl LiteVolume {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        LiteVolume {
+            metadata: None,
+            spec: None,
+            state: None,
+            status: None,
+            terminated_at: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn metadata(mut self, value: LiteVolumeMetadata) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets [`spec`](Self::spec).
+    pub fn spec(mut self, value: LiteVolumeSpec) -> Self {
+        self.spec = Some(value);
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, value: VolumeState) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`terminated_at`](Self::terminated_at).
+    pub fn terminated_at(mut self, value: impl Into<String>) -> Self {
+        self.terminated_at = Some(value.into());
+        self
+    }
+}
+
 /// Compact metadata for a Volume, returned in listing responses.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3682,6 +5349,50 @@ pub struct LiteVolumeMetadata {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl LiteVolumeMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        LiteVolumeMetadata {
+            created_at: None,
+            display_name: None,
+            external_id: None,
+            name: None,
+            updated_at: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`external_id`](Self::external_id).
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+}
+
 /// Compact spec for a Volume, returned in listing responses.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3693,6 +5404,29 @@ pub struct LiteVolumeSpec {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl LiteVolumeSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        LiteVolumeSpec {
+            region: None,
+            size: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`size`](Self::size).
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
 }
 
 /// Location availability for policies
@@ -3714,6 +5448,57 @@ pub struct LocationResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl LocationResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        LocationResponse {
+            continent: None,
+            country: None,
+            flavors: None,
+            location: None,
+            region: None,
+            status: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`continent`](Self::continent).
+    pub fn continent(mut self, value: impl Into<String>) -> Self {
+        self.continent = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`flavors`](Self::flavors).
+    pub fn flavors(mut self, value: Vec<Flavor>) -> Self {
+        self.flavors = Some(value);
+        self
+    }
+
+    /// Sets [`location`](Self::location).
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 
 /// Definition of an MCP from the MCP Hub
@@ -3761,6 +5546,144 @@ pub struct McpDefinition {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl McpDefinition {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        McpDefinition {
+            created_at: None,
+            updated_at: None,
+            categories: None,
+            coming_soon: None,
+            description: None,
+            display_name: None,
+            enterprise: None,
+            entrypoint: None,
+            form: None,
+            hidden: None,
+            hidden_secrets: None,
+            icon: None,
+            image: None,
+            integration: None,
+            long_description: None,
+            name: None,
+            transport: None,
+            url: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`categories`](Self::categories).
+    pub fn categories(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.categories = Some(value);
+        self
+    }
+
+    /// Sets [`coming_soon`](Self::coming_soon).
+    pub fn coming_soon(mut self, value: bool) -> Self {
+        self.coming_soon = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`enterprise`](Self::enterprise).
+    pub fn enterprise(mut self, value: bool) -> Self {
+        self.enterprise = Some(value);
+        self
+    }
+
+    /// Sets [`entrypoint`](Self::entrypoint).
+    pub fn entrypoint(mut self, value: Entrypoint) -> Self {
+        self.entrypoint = Some(value);
+        self
+    }
+
+    /// Sets [`form`](Self::form).
+    pub fn form(mut self, value: Form) -> Self {
+        self.form = Some(value);
+        self
+    }
+
+    /// Sets [`hidden`](Self::hidden).
+    pub fn hidden(mut self, value: bool) -> Self {
+        self.hidden = Some(value);
+        self
+    }
+
+    /// Sets [`hidden_secrets`](Self::hidden_secrets).
+    pub fn hidden_secrets(mut self, value: Vec<String>) -> Self {
+        self.hidden_secrets = Some(value);
+        self
+    }
+
+    /// Sets [`icon`](Self::icon).
+    pub fn icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+
+    /// Sets [`image`](Self::image).
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// Sets [`integration`](Self::integration).
+    pub fn integration(mut self, value: impl Into<String>) -> Self {
+        self.integration = Some(value.into());
+        self
+    }
+
+    /// Sets [`long_description`](Self::long_description).
+    pub fn long_description(mut self, value: impl Into<String>) -> Self {
+        self.long_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`transport`](Self::transport).
+    pub fn transport(mut self, value: impl Into<String>) -> Self {
+        self.transport = Some(value.into());
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
 }
 
 /// Common metadata fields shared by all Blaxel resources including name, labels, timestamps, and ownership information
@@ -3937,6 +5860,29 @@ pub struct ModelList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ModelList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ModelList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Model>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Configuration identifying which external LLM provider and model this gateway endpoint proxies to
@@ -4177,6 +6123,22 @@ pub struct NetworkFirewall {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl NetworkFirewall {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        NetworkFirewall {
+            allowed_domains: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`allowed_domains`](Self::allowed_domains).
+    pub fn allowed_domains(mut self, value: Vec<String>) -> Self {
+        self.allowed_domains = Some(value);
+        self
+    }
+}
+
 /// OAuth of the artifact
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4188,6 +6150,32 @@ pub struct Oauth {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Oauth {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Oauth {
+            scope: None,
+            r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`scope`](Self::scope).
+    pub fn scope(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.scope = Some(value);
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 /// Owner fields for Persistence
@@ -4205,6 +6193,29 @@ pub struct OwnerFields {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl OwnerFields {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        OwnerFields {
+            created_by: None,
+            updated_by: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4239,6 +6250,36 @@ pub struct PaginationMeta {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl PaginationMeta {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PaginationMeta {
+            has_more: None,
+            next_cursor: None,
+            total: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`has_more`](Self::has_more).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = Some(value);
+        self
+    }
+
+    /// Sets [`next_cursor`](Self::next_cursor).
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Some(value.into());
+        self
+    }
+
+    /// Sets [`total`](Self::total).
+    pub fn total(mut self, value: i64) -> Self {
+        self.total = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4312,6 +6353,106 @@ pub struct PendingImageShare {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl PendingImageShare {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PendingImageShare {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            expires_at: None,
+            id: None,
+            image_name: None,
+            resource_type: None,
+            shared_by: None,
+            source_account_id: None,
+            source_workspace: None,
+            target_account_id: None,
+            target_workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`expires_at`](Self::expires_at).
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_name`](Self::image_name).
+    pub fn image_name(mut self, value: impl Into<String>) -> Self {
+        self.image_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_type`](Self::resource_type).
+    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`shared_by`](Self::shared_by).
+    pub fn shared_by(mut self, value: impl Into<String>) -> Self {
+        self.shared_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_account_id`](Self::source_account_id).
+    pub fn source_account_id(mut self, value: impl Into<String>) -> Self {
+        self.source_account_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_workspace`](Self::source_workspace).
+    pub fn source_workspace(mut self, value: impl Into<String>) -> Self {
+        self.source_workspace = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_account_id`](Self::target_account_id).
+    pub fn target_account_id(mut self, value: impl Into<String>) -> Self {
+        self.target_account_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_workspace`](Self::target_workspace).
+    pub fn target_workspace(mut self, value: impl Into<String>) -> Self {
+        self.target_workspace = Some(value.into());
+        self
+    }
+}
+
 /// Rendered pending image share with source/target workspace metadata
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4349,6 +6490,113 @@ pub struct PendingImageShareRender {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl PendingImageShareRender {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PendingImageShareRender {
+            created_at: None,
+            expires_at: None,
+            has_conflict: None,
+            id: None,
+            image_name: None,
+            resource_type: None,
+            shared_by: None,
+            shared_by_email: None,
+            source_account_id: None,
+            source_workspace: None,
+            source_workspace_display_name: None,
+            target_account_id: None,
+            target_workspace: None,
+            target_workspace_display_name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`expires_at`](Self::expires_at).
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`has_conflict`](Self::has_conflict).
+    pub fn has_conflict(mut self, value: bool) -> Self {
+        self.has_conflict = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_name`](Self::image_name).
+    pub fn image_name(mut self, value: impl Into<String>) -> Self {
+        self.image_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_type`](Self::resource_type).
+    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`shared_by`](Self::shared_by).
+    pub fn shared_by(mut self, value: impl Into<String>) -> Self {
+        self.shared_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`shared_by_email`](Self::shared_by_email).
+    pub fn shared_by_email(mut self, value: impl Into<String>) -> Self {
+        self.shared_by_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_account_id`](Self::source_account_id).
+    pub fn source_account_id(mut self, value: impl Into<String>) -> Self {
+        self.source_account_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_workspace`](Self::source_workspace).
+    pub fn source_workspace(mut self, value: impl Into<String>) -> Self {
+        self.source_workspace = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_workspace_display_name`](Self::source_workspace_display_name).
+    pub fn source_workspace_display_name(mut self, value: impl Into<String>) -> Self {
+        self.source_workspace_display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_account_id`](Self::target_account_id).
+    pub fn target_account_id(mut self, value: impl Into<String>) -> Self {
+        self.target_account_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_workspace`](Self::target_workspace).
+    pub fn target_workspace(mut self, value: impl Into<String>) -> Self {
+        self.target_workspace = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_workspace_display_name`](Self::target_workspace_display_name).
+    pub fn target_workspace_display_name(mut self, value: impl Into<String>) -> Self {
+        self.target_workspace_display_name = Some(value.into());
+        self
+    }
+}
+
 /// Pending invitation in workspace
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4384,6 +6632,78 @@ pub struct PendingInvitation {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl PendingInvitation {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PendingInvitation {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            email: None,
+            expires_at: None,
+            invited_by: None,
+            role: None,
+            workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`expires_at`](Self::expires_at).
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`invited_by`](Self::invited_by).
+    pub fn invited_by(mut self, value: impl Into<String>) -> Self {
+        self.invited_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`role`](Self::role).
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
+}
+
 /// Pending invitation accept
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4394,6 +6714,29 @@ pub struct PendingInvitationAccept {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl PendingInvitationAccept {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PendingInvitationAccept {
+            email: None,
+            workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: Workspace) -> Self {
+        self.workspace = Some(value);
+        self
+    }
 }
 
 /// Pending invitation in workspace
@@ -4421,6 +6764,88 @@ pub struct PendingInvitationRender {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl PendingInvitationRender {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PendingInvitationRender {
+            account: None,
+            email: None,
+            expires_at: None,
+            invitation_id: None,
+            invited_at: None,
+            invited_by: None,
+            role: None,
+            r#type: None,
+            workspace: None,
+            workspace_details: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`account`](Self::account).
+    pub fn account(mut self, value: PendingInvitationRenderAccount) -> Self {
+        self.account = Some(value);
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`expires_at`](Self::expires_at).
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`invitation_id`](Self::invitation_id).
+    pub fn invitation_id(mut self, value: impl Into<String>) -> Self {
+        self.invitation_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`invited_at`](Self::invited_at).
+    pub fn invited_at(mut self, value: impl Into<String>) -> Self {
+        self.invited_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`invited_by`](Self::invited_by).
+    pub fn invited_by(mut self, value: PendingInvitationRenderInvitedBy) -> Self {
+        self.invited_by = Some(value);
+        self
+    }
+
+    /// Sets [`role`](Self::role).
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: PendingInvitationRenderWorkspace) -> Self {
+        self.workspace = Some(value);
+        self
+    }
+
+    /// Sets [`workspace_details`](Self::workspace_details).
+    pub fn workspace_details(
+        mut self,
+        value: PendingInvitationWorkspaceDetails,
+    ) -> Self {
+        self.workspace_details = Some(value);
+        self
+    }
+}
+
 /// Account info in pending invitation render (for account_admin type)
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4432,6 +6857,29 @@ pub struct PendingInvitationRenderAccount {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl PendingInvitationRenderAccount {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PendingInvitationRenderAccount {
+            display_name: None,
+            id: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 
 /// Invited by
@@ -4451,6 +6899,43 @@ pub struct PendingInvitationRenderInvitedBy {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl PendingInvitationRenderInvitedBy {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PendingInvitationRenderInvitedBy {
+            email: None,
+            family_name: None,
+            given_name: None,
+            sub: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`family_name`](Self::family_name).
+    pub fn family_name(mut self, value: impl Into<String>) -> Self {
+        self.family_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`given_name`](Self::given_name).
+    pub fn given_name(mut self, value: impl Into<String>) -> Self {
+        self.given_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`sub`](Self::sub).
+    pub fn set_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+}
+
 /// Workspace
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4464,6 +6949,29 @@ pub struct PendingInvitationRenderWorkspace {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl PendingInvitationRenderWorkspace {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PendingInvitationRenderWorkspace {
+            display_name: None,
+            name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 /// Workspace details
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4475,6 +6983,32 @@ pub struct PendingInvitationWorkspaceDetails {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl PendingInvitationWorkspaceDetails {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PendingInvitationWorkspaceDetails {
+            emails: None,
+            user_number: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`emails`](Self::emails).
+    pub fn emails(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.emails = Some(value);
+        self
+    }
+
+    /// Sets [`user_number`](Self::user_number).
+    pub fn user_number(mut self, value: f64) -> Self {
+        self.user_number = Some(value);
+        self
+    }
 }
 
 pub type PoliciesList = Vec<String>;
@@ -4518,6 +7052,29 @@ pub struct PolicyList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl PolicyList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PolicyList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Policy>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Policy location
@@ -4859,6 +7416,65 @@ pub struct PolicyUsages {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl PolicyUsages {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PolicyUsages {
+            agents: None,
+            functions: None,
+            jobs: None,
+            models: None,
+            sandboxes: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`agents`](Self::agents).
+    pub fn agents(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.agents = Some(value);
+        self
+    }
+
+    /// Sets [`functions`](Self::functions).
+    pub fn functions(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.functions = Some(value);
+        self
+    }
+
+    /// Sets [`jobs`](Self::jobs).
+    pub fn jobs(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.jobs = Some(value);
+        self
+    }
+
+    /// Sets [`models`](Self::models).
+    pub fn models(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.models = Some(value);
+        self
+    }
+
+    /// Sets [`sandboxes`](Self::sandboxes).
+    pub fn sandboxes(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.sandboxes = Some(value);
+        self
+    }
 }
 
 /// A port for a resource
@@ -5327,6 +7943,22 @@ pub struct PrivateLocation {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl PrivateLocation {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PrivateLocation {
+            name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 /// Proxy configuration for routing sandbox HTTP traffic through the platform proxy with MITM inspection and per-destination header/body injection
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5455,6 +8087,36 @@ pub struct PublicIp {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl PublicIp {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PublicIp {
+            description: None,
+            ipv4_cidrs: None,
+            ipv6_cidrs: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`ipv4_cidrs`](Self::ipv4_cidrs).
+    pub fn ipv4_cidrs(mut self, value: Vec<String>) -> Self {
+        self.ipv4_cidrs = Some(value);
+        self
+    }
+
+    /// Sets [`ipv6_cidrs`](Self::ipv6_cidrs).
+    pub fn ipv6_cidrs(mut self, value: Vec<String>) -> Self {
+        self.ipv6_cidrs = Some(value);
+        self
+    }
+}
+
 pub type PublicIps = ::std::collections::BTreeMap<String, PublicIp>;
 /// Region
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5485,6 +8147,95 @@ pub struct Region {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Region {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Region {
+            agent_drive_public_url: None,
+            allowed: None,
+            continent: None,
+            country: None,
+            drives_available: None,
+            egress_available: None,
+            info_generation: None,
+            location: None,
+            mk31_available: None,
+            name: None,
+            proxy_available: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`agent_drive_public_url`](Self::agent_drive_public_url).
+    pub fn agent_drive_public_url(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.agent_drive_public_url = Some(value);
+        self
+    }
+
+    /// Sets [`allowed`](Self::allowed).
+    pub fn allowed(mut self, value: impl Into<String>) -> Self {
+        self.allowed = Some(value.into());
+        self
+    }
+
+    /// Sets [`continent`](Self::continent).
+    pub fn continent(mut self, value: impl Into<String>) -> Self {
+        self.continent = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`drives_available`](Self::drives_available).
+    pub fn drives_available(mut self, value: bool) -> Self {
+        self.drives_available = Some(value);
+        self
+    }
+
+    /// Sets [`egress_available`](Self::egress_available).
+    pub fn egress_available(mut self, value: bool) -> Self {
+        self.egress_available = Some(value);
+        self
+    }
+
+    /// Sets [`info_generation`](Self::info_generation).
+    pub fn info_generation(mut self, value: impl Into<String>) -> Self {
+        self.info_generation = Some(value.into());
+        self
+    }
+
+    /// Sets [`location`](Self::location).
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+
+    /// Sets [`mk31_available`](Self::mk31_available).
+    pub fn mk31_available(mut self, value: bool) -> Self {
+        self.mk31_available = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`proxy_available`](Self::proxy_available).
+    pub fn proxy_available(mut self, value: bool) -> Self {
+        self.proxy_available = Some(value);
+        self
+    }
 }
 
 /// Repository
@@ -5617,6 +8368,71 @@ pub struct RevisionMetadata {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl RevisionMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        RevisionMetadata {
+            active: None,
+            canary: None,
+            created_at: None,
+            created_by: None,
+            id: None,
+            previous_active: None,
+            status: None,
+            traffic_percent: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`active`](Self::active).
+    pub fn active(mut self, value: bool) -> Self {
+        self.active = Some(value);
+        self
+    }
+
+    /// Sets [`canary`](Self::canary).
+    pub fn canary(mut self, value: bool) -> Self {
+        self.canary = Some(value);
+        self
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`previous_active`](Self::previous_active).
+    pub fn previous_active(mut self, value: bool) -> Self {
+        self.previous_active = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`traffic_percent`](Self::traffic_percent).
+    pub fn traffic_percent(mut self, value: i64) -> Self {
+        self.traffic_percent = Some(value);
+        self
+    }
 }
 
 /// Infrastructure generation: mk2 (containers, 2-10s cold starts) or mk3 (microVMs, sub-25ms cold starts)
@@ -5771,6 +8587,116 @@ pub struct SandboxDefinition {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl SandboxDefinition {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxDefinition {
+            categories: None,
+            coming_soon: None,
+            description: None,
+            display_name: None,
+            enterprise: None,
+            hidden: None,
+            icon: None,
+            image: None,
+            long_description: None,
+            memory: None,
+            name: None,
+            ports: None,
+            tags: None,
+            url: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`categories`](Self::categories).
+    pub fn categories(
+        mut self,
+        value: Vec<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.categories = Some(value);
+        self
+    }
+
+    /// Sets [`coming_soon`](Self::coming_soon).
+    pub fn coming_soon(mut self, value: bool) -> Self {
+        self.coming_soon = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`enterprise`](Self::enterprise).
+    pub fn enterprise(mut self, value: bool) -> Self {
+        self.enterprise = Some(value);
+        self
+    }
+
+    /// Sets [`hidden`](Self::hidden).
+    pub fn hidden(mut self, value: bool) -> Self {
+        self.hidden = Some(value);
+        self
+    }
+
+    /// Sets [`icon`](Self::icon).
+    pub fn icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+
+    /// Sets [`image`](Self::image).
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// Sets [`long_description`](Self::long_description).
+    pub fn long_description(mut self, value: impl Into<String>) -> Self {
+        self.long_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`memory`](Self::memory).
+    pub fn memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ports`](Self::ports).
+    pub fn ports(mut self, value: Ports) -> Self {
+        self.ports = Some(value);
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    pub fn tags(mut self, value: impl Into<String>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+
 /// Error response returned by the CreateSandbox endpoint with extended details about the failure
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5794,6 +8720,62 @@ pub struct SandboxError {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl SandboxError {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        SandboxError {
+            code: code.into(),
+            details: None,
+            message: message.into(),
+            sandbox_name: None,
+            status_code: None,
+            step: None,
+            timestamp: None,
+            workspace: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`details`](Self::details).
+    pub fn details(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.details = Some(value);
+        self
+    }
+
+    /// Sets [`sandbox_name`](Self::sandbox_name).
+    pub fn sandbox_name(mut self, value: impl Into<String>) -> Self {
+        self.sandbox_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`status_code`](Self::status_code).
+    pub fn status_code(mut self, value: i64) -> Self {
+        self.status_code = Some(value);
+        self
+    }
+
+    /// Sets [`step`](Self::step).
+    pub fn step(mut self, value: impl Into<String>) -> Self {
+        self.step = Some(value.into());
+        self
+    }
+
+    /// Sets [`timestamp`](Self::timestamp).
+    pub fn timestamp(mut self, value: impl Into<String>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets [`workspace`](Self::workspace).
+    pub fn workspace(mut self, value: impl Into<String>) -> Self {
+        self.workspace = Some(value.into());
+        self
+    }
 }
 
 /// Request body for forking a sandbox into an application. Creates a new application or adds a canary revision to an existing one.
@@ -5878,6 +8860,36 @@ pub struct SandboxForkResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl SandboxForkResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxForkResponse {
+            name: None,
+            snapshot_id: None,
+            r#type: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`snapshot_id`](Self::snapshot_id).
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    pub fn r#type(mut self, value: SandboxForkResponseType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
 }
 
 /// Type of resource that was created (sandbox or application)
@@ -6012,6 +9024,29 @@ pub struct SandboxList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl SandboxList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Sandbox>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Network configuration for a sandbox including subnet, firewall rulesets, domain filtering, egress IP binding, and proxy settings
@@ -6260,6 +9295,29 @@ pub struct SandboxScheduleEntryList {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl SandboxScheduleEntryList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxScheduleEntryList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<SandboxScheduleEntry>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+}
+
 /// Type of schedule timing. 'cron' for recurring (5-field expression), 'at' for a specific RFC 3339 datetime, 'sleep' for a duration from now (resolved to 'at' on creation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6313,6 +9371,71 @@ pub struct SandboxScheduleExecution {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl SandboxScheduleExecution {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxScheduleExecution {
+            created_at: None,
+            error: None,
+            executed_at: None,
+            id: None,
+            process_name: None,
+            schedule_id: None,
+            status_code: None,
+            timeout: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets [`executed_at`](Self::executed_at).
+    pub fn executed_at(mut self, value: impl Into<String>) -> Self {
+        self.executed_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`process_name`](Self::process_name).
+    pub fn process_name(mut self, value: impl Into<String>) -> Self {
+        self.process_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`schedule_id`](Self::schedule_id).
+    pub fn schedule_id(mut self, value: impl Into<String>) -> Self {
+        self.schedule_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`status_code`](Self::status_code).
+    pub fn status_code(mut self, value: i64) -> Self {
+        self.status_code = Some(value);
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+}
+
 /// Cursor-paginated list of a sandbox's schedule execution history (across all its schedules).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6323,6 +9446,29 @@ pub struct SandboxScheduleExecutionList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl SandboxScheduleExecutionList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SandboxScheduleExecutionList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<SandboxScheduleExecution>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Process execution configuration for a scheduled sandbox task
@@ -6418,6 +9564,40 @@ pub struct SandboxSnapshot {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl SandboxSnapshot {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(
+        created_at: impl Into<String>,
+        id: impl Into<String>,
+        sandbox_name: impl Into<String>,
+        status: impl Into<String>,
+        workspace: impl Into<String>,
+    ) -> Self {
+        SandboxSnapshot {
+            created_at: created_at.into(),
+            created_by: None,
+            id: id.into(),
+            name: None,
+            sandbox_name: sandbox_name.into(),
+            status: status.into(),
+            workspace: workspace.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 /// Request body for creating a snapshot of a sandbox. Captures the current sandbox state.
@@ -6613,6 +9793,17 @@ pub struct SsoDomain {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl SsoDomain {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(metadata: SsoDomainMetadata, spec: SsoDomainSpec) -> Self {
+        SsoDomain {
+            metadata,
+            spec,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
 /// SSO domain metadata
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6642,6 +9833,64 @@ pub struct SsoDomainMetadata {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl SsoDomainMetadata {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SsoDomainMetadata {
+            created_at: None,
+            updated_at: None,
+            created_by: None,
+            updated_by: None,
+            account_id: None,
+            display_name: None,
+            name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_by`](Self::updated_by).
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`account_id`](Self::account_id).
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 /// SSO domain specification
@@ -6683,6 +9932,78 @@ pub struct SsoDomainSpec {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl SsoDomainSpec {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        SsoDomainSpec {
+            allowed_auth_methods: None,
+            auto_join_workspaces: None,
+            last_used_auth_method: None,
+            last_used_auth_method_at: None,
+            last_verified_at: None,
+            status: None,
+            txt_record_name: None,
+            txt_record_value: None,
+            verification_error: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`allowed_auth_methods`](Self::allowed_auth_methods).
+    pub fn allowed_auth_methods(mut self, value: Vec<String>) -> Self {
+        self.allowed_auth_methods = Some(value);
+        self
+    }
+
+    /// Sets [`auto_join_workspaces`](Self::auto_join_workspaces).
+    pub fn auto_join_workspaces(mut self, value: Vec<String>) -> Self {
+        self.auto_join_workspaces = Some(value);
+        self
+    }
+
+    /// Sets [`last_used_auth_method`](Self::last_used_auth_method).
+    pub fn last_used_auth_method(mut self, value: impl Into<String>) -> Self {
+        self.last_used_auth_method = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_used_auth_method_at`](Self::last_used_auth_method_at).
+    pub fn last_used_auth_method_at(mut self, value: impl Into<String>) -> Self {
+        self.last_used_auth_method_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_verified_at`](Self::last_verified_at).
+    pub fn last_verified_at(mut self, value: impl Into<String>) -> Self {
+        self.last_verified_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: DomainSpecStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`txt_record_name`](Self::txt_record_name).
+    pub fn txt_record_name(mut self, value: impl Into<String>) -> Self {
+        self.txt_record_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`txt_record_value`](Self::txt_record_value).
+    pub fn txt_record_value(mut self, value: impl Into<String>) -> Self {
+        self.txt_record_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`verification_error`](Self::verification_error).
+    pub fn verification_error(mut self, value: impl Into<String>) -> Self {
+        self.verification_error = Some(value.into());
+        self
+    }
 }
 
 /// Deployment status of a resource deployed on Blaxel
@@ -6765,6 +10086,99 @@ pub struct Template {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Template {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Template {
+            default_branch: None,
+            description: None,
+            download_count: None,
+            forks_count: None,
+            icon: None,
+            icon_dark: None,
+            name: None,
+            sha: None,
+            star_count: None,
+            topics: None,
+            url: None,
+            variables: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`default_branch`](Self::default_branch).
+    pub fn default_branch(mut self, value: impl Into<String>) -> Self {
+        self.default_branch = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`download_count`](Self::download_count).
+    pub fn download_count(mut self, value: i64) -> Self {
+        self.download_count = Some(value);
+        self
+    }
+
+    /// Sets [`forks_count`](Self::forks_count).
+    pub fn forks_count(mut self, value: i64) -> Self {
+        self.forks_count = Some(value);
+        self
+    }
+
+    /// Sets [`icon`](Self::icon).
+    pub fn icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+
+    /// Sets [`icon_dark`](Self::icon_dark).
+    pub fn icon_dark(mut self, value: impl Into<String>) -> Self {
+        self.icon_dark = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`sha`](Self::sha).
+    pub fn sha(mut self, value: impl Into<String>) -> Self {
+        self.sha = Some(value.into());
+        self
+    }
+
+    /// Sets [`star_count`](Self::star_count).
+    pub fn star_count(mut self, value: i64) -> Self {
+        self.star_count = Some(value);
+        self
+    }
+
+    /// Sets [`topics`](Self::topics).
+    pub fn topics(mut self, value: Vec<String>) -> Self {
+        self.topics = Some(value);
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`variables`](Self::variables).
+    pub fn variables(mut self, value: Vec<TemplateVariable>) -> Self {
+        self.variables = Some(value);
+        self
+    }
+}
+
 /// Blaxel template variable
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6784,6 +10198,50 @@ pub struct TemplateVariable {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl TemplateVariable {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        TemplateVariable {
+            description: None,
+            integration: None,
+            name: None,
+            path: None,
+            secret: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`integration`](Self::integration).
+    pub fn integration(mut self, value: impl Into<String>) -> Self {
+        self.integration = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`path`](Self::path).
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret`](Self::secret).
+    pub fn secret(mut self, value: bool) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TestFeatureFlagResponse {
@@ -6796,6 +10254,53 @@ pub struct TestFeatureFlagResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl TestFeatureFlagResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        TestFeatureFlagResponse {
+            enabled: None,
+            evaluated_at: None,
+            feature_key: None,
+            payload: None,
+            variant: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`evaluated_at`](Self::evaluated_at).
+    pub fn evaluated_at(mut self, value: impl Into<String>) -> Self {
+        self.evaluated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`feature_key`](Self::feature_key).
+    pub fn feature_key(mut self, value: impl Into<String>) -> Self {
+        self.feature_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](Self::payload).
+    pub fn payload(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.payload = Some(value);
+        self
+    }
+
+    /// Sets [`variant`](Self::variant).
+    pub fn variant(mut self, value: impl Into<String>) -> Self {
+        self.variant = Some(value.into());
+        self
+    }
 }
 
 /// Time fields for Persistence
@@ -6813,6 +10318,29 @@ pub struct TimeFields {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl TimeFields {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        TimeFields {
+            created_at: None,
+            updated_at: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
 }
 
 /// Trigger configuration
@@ -7202,6 +10730,29 @@ pub struct VolumeList {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl VolumeList {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        VolumeList {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<LiteVolume>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: PaginationMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
 }
 
 /// Immutable volume configuration set at creation time (size and region cannot be changed after creation)
@@ -7800,6 +11351,36 @@ pub struct WorkspaceAvailability {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl WorkspaceAvailability {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        WorkspaceAvailability {
+            available: None,
+            message: None,
+            reason: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`available`](Self::available).
+    pub fn available(mut self, value: bool) -> Self {
+        self.available = Some(value);
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`reason`](Self::reason).
+    pub fn reason(mut self, value: WorkspaceAvailabilityReason) -> Self {
+        self.reason = Some(value);
+        self
+    }
+}
+
 /// Machine-readable reason explaining why the name is unavailable. Empty when available.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8035,6 +11616,78 @@ pub struct WorkspaceUser {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl WorkspaceUser {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        WorkspaceUser {
+            accepted: None,
+            email: None,
+            email_verified: None,
+            expired: None,
+            family_name: None,
+            given_name: None,
+            role: None,
+            source: None,
+            sub: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`accepted`](Self::accepted).
+    pub fn accepted(mut self, value: bool) -> Self {
+        self.accepted = Some(value);
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`email_verified`](Self::email_verified).
+    pub fn email_verified(mut self, value: bool) -> Self {
+        self.email_verified = Some(value);
+        self
+    }
+
+    /// Sets [`expired`](Self::expired).
+    pub fn expired(mut self, value: bool) -> Self {
+        self.expired = Some(value);
+        self
+    }
+
+    /// Sets [`family_name`](Self::family_name).
+    pub fn family_name(mut self, value: impl Into<String>) -> Self {
+        self.family_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`given_name`](Self::given_name).
+    pub fn given_name(mut self, value: impl Into<String>) -> Self {
+        self.given_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`role`](Self::role).
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    /// Sets [`source`](Self::source).
+    pub fn source(mut self, value: WorkspaceUserSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+
+    /// Sets [`sub`](Self::sub).
+    pub fn set_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
 }
 
 /// Source of the user provisioning

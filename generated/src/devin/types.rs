@@ -19,6 +19,30 @@ pub struct ApiKeyResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ApiKeyResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(
+        api_key_id: impl Into<String>,
+        api_key_name: impl Into<String>,
+        created_at: i64,
+        expires_at: Option<i64>,
+        is_active: bool,
+        last_used_at: Option<i64>,
+        revoked_at: Option<i64>,
+    ) -> Self {
+        ApiKeyResponse {
+            api_key_id: api_key_id.into(),
+            api_key_name: api_key_name.into(),
+            created_at,
+            expires_at,
+            is_active,
+            last_used_at,
+            revoked_at,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HttpValidationError {
@@ -26,6 +50,22 @@ pub struct HttpValidationError {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl HttpValidationError {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        HttpValidationError {
+            detail: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`detail`](Self::detail).
+    pub fn detail(mut self, value: Vec<ValidationError>) -> Self {
+        self.detail = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +77,22 @@ pub struct ValidationError {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ValidationError {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(
+        loc: Vec<ValidationErrorLocItem>,
+        msg: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        ValidationError {
+            loc,
+            msg: msg.into(),
+            r#type: r#type.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ::serde::Deserialize)]

@@ -43,6 +43,11 @@ mod response;
 mod stream;
 #[cfg(feature = "tracing")]
 mod trace;
+#[cfg(feature = "client")]
+mod testing;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 
 #[cfg(feature = "client")]
 pub use {

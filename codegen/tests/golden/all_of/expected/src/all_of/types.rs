@@ -15,6 +15,34 @@ pub struct Agent {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Agent {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Agent {
+            id: id.into(),
+            labels: None,
+            name: name.into(),
+            priority: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn labels(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets [`priority`](Self::priority).
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+}
+
 /// A $ref with only annotations beside it is that type.
 pub type Renamed = Resource;
 #[derive(Debug, Clone, PartialEq)]
@@ -25,4 +53,24 @@ pub struct Resource {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Resource {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Resource {
+            id: id.into(),
+            labels: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn labels(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.labels = Some(value);
+        self
+    }
 }

@@ -9,7 +9,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_bodies::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.send_message(serde_json::from_str(r#"{"To":"string","Body":"string"}"#)?).send().await?;
+    /// use golden_bodies::bodies::types;
+    /// let response = client.send_message(types::SendMessageBody::new("string", "string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

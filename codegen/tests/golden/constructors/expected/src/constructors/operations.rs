@@ -9,7 +9,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_constructors::constructors::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_pet(serde_json::from_str(r#"{"kind":"cat","a":"string","b":"string","c":"string","d":"string","e":"string","f":"string","g":"string"}"#)?).send().await?;
+    /// use golden_constructors::constructors::types;
+    /// let response = client.create_pet(types::Pet::Cat(Box::new(types::Cat::new("string", "string", "string", "string", "string", "string", "string")))).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -25,7 +26,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_constructors::constructors::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_sandbox(serde_json::from_str(r#"{"metadata":{"name":"string"},"spec":{},"status":"string"}"#)?).send().await?;
+    /// use golden_constructors::constructors::types;
+    /// let response = client.create_sandbox(types::Sandbox::new(types::SandboxMetadata::new("string"), types::SandboxSpec::new()).status("string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -41,7 +43,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_constructors::constructors::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.put_rule(serde_json::from_str(r#"{"name":"string","action":"allow","direction":"inbound","priority":1,"protocol":"string","port_from":1,"port_to":1,"source":"string","target":"string"}"#)?).send().await?;
+    /// use golden_constructors::constructors::types;
+    /// let response = client.put_rule(types::Rule::new(types::RuleRequired { name: "string".to_string(), action: types::RuleAction::Allow, direction: types::RuleDirection::Inbound, priority: 1, protocol: "string".to_string(), port_from: 1, port_to: 1, source: "string".to_string(), target: "string".to_string() })).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

@@ -10,6 +10,22 @@ pub struct GetReportResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl GetReportResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        GetReportResponse {
+            rows: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`rows`](Self::rows).
+    pub fn rows(mut self, value: i64) -> Self {
+        self.rows = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetStatusResponse {
@@ -17,4 +33,14 @@ pub struct GetStatusResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl GetStatusResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(ok: bool) -> Self {
+        GetStatusResponse {
+            ok,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }

@@ -25,7 +25,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_derives::derives::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_robot(serde_json::from_str(r#"{"kind":"string","serial":"string","model":"string","maker":"string","colour":"string","firmware":"string","site":"string","owner_team":"string"}"#)?).send().await?;
+    /// use golden_derives::derives::types;
+    /// let response = client.create_robot(types::Robot::new(types::RobotRequired { kind: "string".to_string(), serial: "string".to_string(), model: "string".to_string(), maker: "string".to_string(), colour: "string".to_string(), firmware: "string".to_string(), site: "string".to_string(), owner_team: "string".to_string() })).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

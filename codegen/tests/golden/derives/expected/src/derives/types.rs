@@ -30,6 +30,49 @@ pub struct Pet {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Pet {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(kind: impl Into<String>, id: i64, name: impl Into<String>) -> Self {
+        Pet {
+            kind: kind.into(),
+            id,
+            name: name.into(),
+            status: None,
+            tags: None,
+            attributes: None,
+            owner: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    pub fn tags(mut self, value: Vec<Tag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// Sets [`attributes`](Self::attributes).
+    pub fn attributes(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+
+    /// Sets [`owner`](Self::owner).
+    pub fn owner(mut self, value: PetOwner) -> Self {
+        self.owner = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub struct PetOwner {
@@ -37,6 +80,22 @@ pub struct PetOwner {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl PetOwner {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PetOwner {
+            name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -115,10 +174,55 @@ pub struct Tag {
     pub scores: Option<::std::collections::BTreeMap<String, i64>>,
 }
 
+impl Tag {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(label: impl Into<String>) -> Self {
+        Tag {
+            label: label.into(),
+            origin: None,
+            scores: None,
+        }
+    }
+
+    /// Sets [`origin`](Self::origin).
+    pub fn origin(mut self, value: TagOrigin) -> Self {
+        self.origin = Some(value);
+        self
+    }
+
+    /// Sets [`scores`](Self::scores).
+    pub fn scores(mut self, value: ::std::collections::BTreeMap<String, i64>) -> Self {
+        self.scores = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[non_exhaustive]
 pub struct TagOrigin {
     pub source: Option<String>,
     /// Format: `date-time`.
     pub added: Option<String>,
+}
+
+impl TagOrigin {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        TagOrigin {
+            source: None,
+            added: None,
+        }
+    }
+
+    /// Sets [`source`](Self::source).
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// Sets [`added`](Self::added).
+    pub fn added(mut self, value: impl Into<String>) -> Self {
+        self.added = Some(value.into());
+        self
+    }
 }

@@ -11,3 +11,19 @@ pub struct Item {
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
 }
+
+impl Item {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Item {
+            id: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}

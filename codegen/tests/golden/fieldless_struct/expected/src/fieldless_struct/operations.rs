@@ -9,7 +9,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_fieldless_struct::fieldless_struct::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.mark(serde_json::from_str(r#"{}"#)?).send().await?;
+    /// use golden_fieldless_struct::fieldless_struct::types;
+    /// let response = client.mark(types::Marker::new()).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -25,7 +26,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_fieldless_struct::fieldless_struct::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.signal(serde_json::from_str(r#"{"kind":"Ping"}"#)?).send().await?;
+    /// use golden_fieldless_struct::fieldless_struct::types;
+    /// let response = client.signal(types::Signal::Ping(types::Ping::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

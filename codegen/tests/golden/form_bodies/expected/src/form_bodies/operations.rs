@@ -9,7 +9,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_form_bodies::form_bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_charge(serde_json::from_str(r#"{"amount":1}"#)?).send().await?;
+    /// use golden_form_bodies::form_bodies::types;
+    /// let response = client.create_charge(types::CreateChargeBody::new(1)).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -28,7 +29,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_form_bodies::form_bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_upload(serde_json::from_str(r#"{"file":"string"}"#)?).send().await?;
+    /// use golden_form_bodies::form_bodies::types;
+    /// let response = client.create_upload(types::CreateUploadBody::new(serde_json::from_value(serde_json::json!("string"))?)).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

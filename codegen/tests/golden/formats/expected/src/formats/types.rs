@@ -27,3 +27,97 @@ pub struct Sample {
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
 }
+
+impl Sample {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Sample {
+            id: id.into(),
+            at: None,
+            day: None,
+            blob: None,
+            raw: None,
+            i32: None,
+            i64: None,
+            u16: None,
+            u64: None,
+            f32: None,
+            f64: None,
+            plain: None,
+            limit: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`at`](Self::at).
+    pub fn at(mut self, value: impl Into<String>) -> Self {
+        self.at = Some(value.into());
+        self
+    }
+
+    /// Sets [`day`](Self::day).
+    pub fn day(mut self, value: impl Into<String>) -> Self {
+        self.day = Some(value.into());
+        self
+    }
+
+    /// Sets [`blob`](Self::blob).
+    pub fn blob(mut self, value: impl Into<String>) -> Self {
+        self.blob = Some(value.into());
+        self
+    }
+
+    /// Sets [`raw`](Self::raw).
+    pub fn raw(mut self, value: impl Into<String>) -> Self {
+        self.raw = Some(value.into());
+        self
+    }
+
+    /// Sets [`i32`](Self::i32).
+    pub fn i32(mut self, value: i32) -> Self {
+        self.i32 = Some(value);
+        self
+    }
+
+    /// Sets [`i64`](Self::i64).
+    pub fn i64(mut self, value: i64) -> Self {
+        self.i64 = Some(value);
+        self
+    }
+
+    /// Sets [`u16`](Self::u16).
+    pub fn u16(mut self, value: u16) -> Self {
+        self.u16 = Some(value);
+        self
+    }
+
+    /// Sets [`u64`](Self::u64).
+    pub fn u64(mut self, value: u64) -> Self {
+        self.u64 = Some(value);
+        self
+    }
+
+    /// Sets [`f32`](Self::f32).
+    pub fn f32(mut self, value: f32) -> Self {
+        self.f32 = Some(value);
+        self
+    }
+
+    /// Sets [`f64`](Self::f64).
+    pub fn f64(mut self, value: f64) -> Self {
+        self.f64 = Some(value);
+        self
+    }
+
+    /// Sets [`plain`](Self::plain).
+    pub fn plain(mut self, value: i64) -> Self {
+        self.plain = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}

@@ -11,6 +11,29 @@ pub struct Customer {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Customer {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Customer {
+            billing_address: None,
+            payment_settings: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`billing_address`](Self::billing_address).
+    pub fn billing_address(mut self, value: CustomerBillingAddress) -> Self {
+        self.billing_address = Some(value);
+        self
+    }
+
+    /// Sets [`payment_settings`](Self::payment_settings).
+    pub fn payment_settings(mut self, value: CustomerPaymentSettings) -> Self {
+        self.payment_settings = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerBalanceBankTransferEuBankTransfer {
@@ -18,6 +41,22 @@ pub struct CustomerBalanceBankTransferEuBankTransfer {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl CustomerBalanceBankTransferEuBankTransfer {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerBalanceBankTransferEuBankTransfer {
+            country: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -30,6 +69,29 @@ pub struct CustomerBillingAddress {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl CustomerBillingAddress {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerBillingAddress {
+            line1: None,
+            city: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`line1`](Self::line1).
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerPaymentSettings {
@@ -37,6 +99,25 @@ pub struct CustomerPaymentSettings {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl CustomerPaymentSettings {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerPaymentSettings {
+            payment_method_options: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`payment_method_options`](Self::payment_method_options).
+    pub fn payment_method_options(
+        mut self,
+        value: CustomerPaymentSettingsPaymentMethodOptions,
+    ) -> Self {
+        self.payment_method_options = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -50,6 +131,25 @@ pub struct CustomerPaymentSettingsPaymentMethodOptions {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl CustomerPaymentSettingsPaymentMethodOptions {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerPaymentSettingsPaymentMethodOptions {
+            customer_balance: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`customer_balance`](Self::customer_balance).
+    pub fn customer_balance(
+        mut self,
+        value: CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance,
+    ) -> Self {
+        self.customer_balance = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
@@ -57,6 +157,25 @@ pub struct CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
+            bank_transfer: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`bank_transfer`](Self::bank_transfer).
+    pub fn bank_transfer(
+        mut self,
+        value: PaymentMethodOptionsCustomerBalanceBankTransfer,
+    ) -> Self {
+        self.bank_transfer = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -69,6 +188,22 @@ pub struct Invoice {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Invoice {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Invoice {
+            shipping_address: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`shipping_address`](Self::shipping_address).
+    pub fn shipping_address(mut self, value: CustomerBillingAddress) -> Self {
+        self.shipping_address = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaymentMethodOptionsCustomerBalanceBankTransfer {
@@ -76,6 +211,25 @@ pub struct PaymentMethodOptionsCustomerBalanceBankTransfer {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl PaymentMethodOptionsCustomerBalanceBankTransfer {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PaymentMethodOptionsCustomerBalanceBankTransfer {
+            eu_bank_transfer: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`eu_bank_transfer`](Self::eu_bank_transfer).
+    pub fn eu_bank_transfer(
+        mut self,
+        value: CustomerBalanceBankTransferEuBankTransfer,
+    ) -> Self {
+        self.eu_bank_transfer = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

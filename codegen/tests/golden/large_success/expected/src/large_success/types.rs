@@ -48,3 +48,286 @@ pub struct Report {
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
 }
+
+impl Report {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(field0: impl Into<String>) -> Self {
+        Report {
+            field0: field0.into(),
+            field1: None,
+            field2: None,
+            field3: None,
+            field4: None,
+            field5: None,
+            field6: None,
+            field7: None,
+            field8: None,
+            field9: None,
+            field10: None,
+            field11: None,
+            field12: None,
+            field13: None,
+            field14: None,
+            field15: None,
+            field16: None,
+            field17: None,
+            field18: None,
+            field19: None,
+            field20: None,
+            field21: None,
+            field22: None,
+            field23: None,
+            field24: None,
+            field25: None,
+            field26: None,
+            field27: None,
+            field28: None,
+            field29: None,
+            field30: None,
+            field31: None,
+            field32: None,
+            field33: None,
+            field34: None,
+            field35: None,
+            field36: None,
+            field37: None,
+            field38: None,
+            field39: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`field1`](Self::field1).
+    pub fn field1(mut self, value: impl Into<String>) -> Self {
+        self.field1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field2`](Self::field2).
+    pub fn field2(mut self, value: impl Into<String>) -> Self {
+        self.field2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field3`](Self::field3).
+    pub fn field3(mut self, value: impl Into<String>) -> Self {
+        self.field3 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field4`](Self::field4).
+    pub fn field4(mut self, value: impl Into<String>) -> Self {
+        self.field4 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field5`](Self::field5).
+    pub fn field5(mut self, value: impl Into<String>) -> Self {
+        self.field5 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field6`](Self::field6).
+    pub fn field6(mut self, value: impl Into<String>) -> Self {
+        self.field6 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field7`](Self::field7).
+    pub fn field7(mut self, value: impl Into<String>) -> Self {
+        self.field7 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field8`](Self::field8).
+    pub fn field8(mut self, value: impl Into<String>) -> Self {
+        self.field8 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field9`](Self::field9).
+    pub fn field9(mut self, value: impl Into<String>) -> Self {
+        self.field9 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field10`](Self::field10).
+    pub fn field10(mut self, value: impl Into<String>) -> Self {
+        self.field10 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field11`](Self::field11).
+    pub fn field11(mut self, value: impl Into<String>) -> Self {
+        self.field11 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field12`](Self::field12).
+    pub fn field12(mut self, value: impl Into<String>) -> Self {
+        self.field12 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field13`](Self::field13).
+    pub fn field13(mut self, value: impl Into<String>) -> Self {
+        self.field13 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field14`](Self::field14).
+    pub fn field14(mut self, value: impl Into<String>) -> Self {
+        self.field14 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field15`](Self::field15).
+    pub fn field15(mut self, value: impl Into<String>) -> Self {
+        self.field15 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field16`](Self::field16).
+    pub fn field16(mut self, value: impl Into<String>) -> Self {
+        self.field16 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field17`](Self::field17).
+    pub fn field17(mut self, value: impl Into<String>) -> Self {
+        self.field17 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field18`](Self::field18).
+    pub fn field18(mut self, value: impl Into<String>) -> Self {
+        self.field18 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field19`](Self::field19).
+    pub fn field19(mut self, value: impl Into<String>) -> Self {
+        self.field19 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field20`](Self::field20).
+    pub fn field20(mut self, value: impl Into<String>) -> Self {
+        self.field20 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field21`](Self::field21).
+    pub fn field21(mut self, value: impl Into<String>) -> Self {
+        self.field21 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field22`](Self::field22).
+    pub fn field22(mut self, value: impl Into<String>) -> Self {
+        self.field22 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field23`](Self::field23).
+    pub fn field23(mut self, value: impl Into<String>) -> Self {
+        self.field23 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field24`](Self::field24).
+    pub fn field24(mut self, value: impl Into<String>) -> Self {
+        self.field24 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field25`](Self::field25).
+    pub fn field25(mut self, value: impl Into<String>) -> Self {
+        self.field25 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field26`](Self::field26).
+    pub fn field26(mut self, value: impl Into<String>) -> Self {
+        self.field26 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field27`](Self::field27).
+    pub fn field27(mut self, value: impl Into<String>) -> Self {
+        self.field27 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field28`](Self::field28).
+    pub fn field28(mut self, value: impl Into<String>) -> Self {
+        self.field28 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field29`](Self::field29).
+    pub fn field29(mut self, value: impl Into<String>) -> Self {
+        self.field29 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field30`](Self::field30).
+    pub fn field30(mut self, value: impl Into<String>) -> Self {
+        self.field30 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field31`](Self::field31).
+    pub fn field31(mut self, value: impl Into<String>) -> Self {
+        self.field31 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field32`](Self::field32).
+    pub fn field32(mut self, value: impl Into<String>) -> Self {
+        self.field32 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field33`](Self::field33).
+    pub fn field33(mut self, value: impl Into<String>) -> Self {
+        self.field33 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field34`](Self::field34).
+    pub fn field34(mut self, value: impl Into<String>) -> Self {
+        self.field34 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field35`](Self::field35).
+    pub fn field35(mut self, value: impl Into<String>) -> Self {
+        self.field35 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field36`](Self::field36).
+    pub fn field36(mut self, value: impl Into<String>) -> Self {
+        self.field36 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field37`](Self::field37).
+    pub fn field37(mut self, value: impl Into<String>) -> Self {
+        self.field37 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field38`](Self::field38).
+    pub fn field38(mut self, value: impl Into<String>) -> Self {
+        self.field38 = Some(value.into());
+        self
+    }
+
+    /// Sets [`field39`](Self::field39).
+    pub fn field39(mut self, value: impl Into<String>) -> Self {
+        self.field39 = Some(value.into());
+        self
+    }
+}

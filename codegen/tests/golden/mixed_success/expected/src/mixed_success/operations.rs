@@ -9,7 +9,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_mixed_success::mixed_success::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_job(serde_json::from_str(r#"{"name":"string"}"#)?).send().await?;
+    /// use golden_mixed_success::mixed_success::types;
+    /// let response = client.create_job(types::CreateJobBody::new("string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

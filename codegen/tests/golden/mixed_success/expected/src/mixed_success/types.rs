@@ -28,3 +28,19 @@ pub struct Job {
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
 }
+
+impl Job {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Job {
+            id: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}

@@ -11,6 +11,16 @@ pub struct E {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl E {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl ::core::convert::Into<::std::string::String>) -> Self {
+        E {
+            id: id.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
 /// A component whose name an inline response type would also take.
 pub type ListPetsResponse = ::serde_json::Map<
     ::std::string::String,
@@ -25,6 +35,22 @@ pub struct ListPetsResponse2 {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ListPetsResponse2 {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListPetsResponse2 {
+            items: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`items`](Self::items).
+    pub fn items(mut self, value: ::std::vec::Vec<Pet2>) -> Self {
+        self.items = Some(value);
+        self
+    }
+}
+
 /// A schema named like a prelude type.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -33,6 +59,25 @@ pub struct Option {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Option {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Option {
+            value: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn value(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -44,6 +89,25 @@ pub struct Pet {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Pet {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Pet {
+            name: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Pet2 {
@@ -53,4 +117,37 @@ pub struct Pet2 {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Pet2 {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Pet2 {
+            foo_bar: None,
+            foo_bar_2: None,
+            foo_bar_3: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`foo_bar`](Self::foo_bar).
+    pub fn foo_bar(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.foo_bar = Some(value.into());
+        self
+    }
+
+    /// Sets [`foo_bar_2`](Self::foo_bar_2).
+    pub fn foo_bar_2(mut self, value: i64) -> Self {
+        self.foo_bar_2 = Some(value);
+        self
+    }
+
+    /// Sets [`foo_bar_3`](Self::foo_bar_3).
+    pub fn foo_bar_3(mut self, value: bool) -> Self {
+        self.foo_bar_3 = Some(value);
+        self
+    }
 }

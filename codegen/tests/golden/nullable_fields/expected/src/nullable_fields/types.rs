@@ -28,3 +28,83 @@ pub struct Key {
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
 }
+
+impl Key {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(
+        id: impl Into<String>,
+        expires_at: Option<i64>,
+        r#type: impl Into<String>,
+        slots: i64,
+    ) -> Self {
+        Key {
+            id: id.into(),
+            expires_at,
+            revoked_at: None,
+            r#type: r#type.into(),
+            slots,
+            count: None,
+            small: None,
+            created_at: None,
+            password: None,
+            ratio: None,
+            labels: None,
+            extra: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`revoked_at`](Self::revoked_at).
+    pub fn revoked_at(mut self, value: Option<i64>) -> Self {
+        self.revoked_at = Some(value);
+        self
+    }
+
+    /// Sets [`count`](Self::count).
+    pub fn count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+
+    /// Sets [`small`](Self::small).
+    pub fn small(mut self, value: u8) -> Self {
+        self.small = Some(value);
+        self
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](Self::password).
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`ratio`](Self::ratio).
+    pub fn ratio(mut self, value: f32) -> Self {
+        self.ratio = Some(value);
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn labels(
+        mut self,
+        value: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets [`extra`](Self::extra).
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = Some(value);
+        self
+    }
+}

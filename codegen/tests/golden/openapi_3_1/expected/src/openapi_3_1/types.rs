@@ -13,6 +13,29 @@ pub struct Owner {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Owner {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Owner {
+            name: None,
+            pets: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`pets`](Self::pets).
+    pub fn pets(mut self, value: Vec<Pet>) -> Self {
+        self.pets = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
@@ -21,6 +44,23 @@ pub struct Pet {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Pet {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Pet {
+            name: name.into(),
+            never: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`never`](Self::never).
+    pub fn never(mut self, value: ::serde_json::Value) -> Self {
+        self.never = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +73,23 @@ pub struct PetAdoptedWebhookBody {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl PetAdoptedWebhookBody {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(pet: Pet) -> Self {
+        PetAdoptedWebhookBody {
+            pet,
+            adopter: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`adopter`](Self::adopter).
+    pub fn adopter(mut self, value: impl Into<String>) -> Self {
+        self.adopter = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PetAdoptedWebhookResponse {
@@ -40,6 +97,22 @@ pub struct PetAdoptedWebhookResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl PetAdoptedWebhookResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        PetAdoptedWebhookResponse {
+            thanks: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`thanks`](Self::thanks).
+    pub fn thanks(mut self, value: bool) -> Self {
+        self.thanks = Some(value);
+        self
+    }
 }
 
 /// A tree of trees, each an array of its children.

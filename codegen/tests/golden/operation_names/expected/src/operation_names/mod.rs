@@ -24,6 +24,8 @@ pub mod requests;
 #[cfg(feature = "client")]
 pub mod responses;
 pub mod types;
+#[cfg(feature = "mock")]
+pub mod mock;
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder};

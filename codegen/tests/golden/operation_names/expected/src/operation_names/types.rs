@@ -11,6 +11,22 @@ pub struct GetSuccess {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl GetSuccess {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        GetSuccess {
+            ok: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`ok`](Self::ok).
+    pub fn ok(mut self, value: bool) -> Self {
+        self.ok = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Thing {
@@ -18,4 +34,20 @@ pub struct Thing {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Thing {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Thing {
+            id: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }

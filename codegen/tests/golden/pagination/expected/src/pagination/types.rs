@@ -11,6 +11,29 @@ pub struct ListAgentsResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ListAgentsResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListAgentsResponse {
+            data: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(mut self, value: Vec<Thing>) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: ListAgentsResponseMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListAgentsResponseMeta {
@@ -19,6 +42,29 @@ pub struct ListAgentsResponseMeta {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ListAgentsResponseMeta {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListAgentsResponseMeta {
+            next_cursor: None,
+            has_more: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`next_cursor`](Self::next_cursor).
+    pub fn next_cursor(mut self, value: Option<String>) -> Self {
+        self.next_cursor = Some(value);
+        self
+    }
+
+    /// Sets [`has_more`](Self::has_more).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +76,24 @@ pub struct ListChargesResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ListChargesResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(data: Vec<Thing>, has_more: bool) -> Self {
+        ListChargesResponse {
+            object: None,
+            data,
+            has_more,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`object`](Self::object).
+    pub fn object(mut self, value: ListChargesResponseObject) -> Self {
+        self.object = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -63,6 +127,31 @@ pub struct ListFilesResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ListFilesResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(data: Vec<Thing>, has_more: bool) -> Self {
+        ListFilesResponse {
+            data,
+            first_id: None,
+            last_id: None,
+            has_more,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`first_id`](Self::first_id).
+    pub fn first_id(mut self, value: impl Into<String>) -> Self {
+        self.first_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_id`](Self::last_id).
+    pub fn last_id(mut self, value: impl Into<String>) -> Self {
+        self.last_id = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListMessagesResponse {
@@ -73,6 +162,29 @@ pub struct ListMessagesResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ListMessagesResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListMessagesResponse {
+            messages: None,
+            meta: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`messages`](Self::messages).
+    pub fn messages(mut self, value: Vec<Thing>) -> Self {
+        self.messages = Some(value);
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(mut self, value: ListMessagesResponseMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListMessagesResponseMeta {
@@ -81,6 +193,22 @@ pub struct ListMessagesResponseMeta {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ListMessagesResponseMeta {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListMessagesResponseMeta {
+            next_page_url: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`next_page_url`](Self::next_page_url).
+    pub fn next_page_url(mut self, value: Option<String>) -> Self {
+        self.next_page_url = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -94,6 +222,36 @@ pub struct ListRecordsResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ListRecordsResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListRecordsResponse {
+            rows: None,
+            records: None,
+            continuation: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`rows`](Self::rows).
+    pub fn rows(mut self, value: Vec<Thing>) -> Self {
+        self.rows = Some(value);
+        self
+    }
+
+    /// Sets [`records`](Self::records).
+    pub fn records(mut self, value: Vec<Thing>) -> Self {
+        self.records = Some(value);
+        self
+    }
+
+    /// Sets [`continuation`](Self::continuation).
+    pub fn continuation(mut self, value: ListRecordsResponseContinuation) -> Self {
+        self.continuation = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListRecordsResponseContinuation {
@@ -102,6 +260,29 @@ pub struct ListRecordsResponseContinuation {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ListRecordsResponseContinuation {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListRecordsResponseContinuation {
+            token: None,
+            more: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`token`](Self::token).
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sets [`more`](Self::more).
+    pub fn more(mut self, value: bool) -> Self {
+        self.more = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +295,23 @@ pub struct ProjectListResponse {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl ProjectListResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(items: Vec<Thing>) -> Self {
+        ProjectListResponse {
+            items,
+            next_page: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`next_page`](Self::next_page).
+    pub fn next_page(mut self, value: Option<String>) -> Self {
+        self.next_page = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
@@ -121,4 +319,14 @@ pub struct Thing {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Thing {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Thing {
+            id: id.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }

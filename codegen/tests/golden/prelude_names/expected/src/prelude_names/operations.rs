@@ -9,7 +9,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_prelude_names::prelude_names::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.put_thing("string", serde_json::from_str(r#"{"name":"string"}"#)?).send().await?;
+    /// use golden_prelude_names::prelude_names::types;
+    /// let response = client.put_thing("string", types::Thing::new("string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

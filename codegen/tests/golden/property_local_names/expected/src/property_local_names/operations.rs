@@ -9,7 +9,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_property_local_names::property_local_names::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.put_placeholders(serde_json::from_str(r#"{"foo":"string","_1":1}"#)?).send().await?;
+    /// use golden_property_local_names::property_local_names::types;
+    /// let response = client.put_placeholders(types::Placeholders::new("string", 1)).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

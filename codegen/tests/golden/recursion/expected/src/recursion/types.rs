@@ -22,6 +22,22 @@ pub struct Literal {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Literal {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Literal {
+            value: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Negation {
@@ -29,6 +45,16 @@ pub struct Negation {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Negation {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(operand: Expr) -> Self {
+        Negation {
+            operand: Box::new(operand),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,4 +66,28 @@ pub struct Node {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Node {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        Node {
+            value: value.into(),
+            next: None,
+            children: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`next`](Self::next).
+    pub fn next(mut self, value: Node) -> Self {
+        self.next = Some(Box::new(value));
+        self
+    }
+
+    /// Sets [`children`](Self::children).
+    pub fn children(mut self, value: Vec<Node>) -> Self {
+        self.children = Some(value);
+        self
+    }
 }

@@ -40,7 +40,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_replace_types::replace_types::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.set_balance(serde_json::from_str(r#"{"amount":"string","currency":"string"}"#)?).send().await?;
+    /// use golden_replace_types::replace_types::types;
+    /// let response = client.set_balance(types::Money::new("string", "string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

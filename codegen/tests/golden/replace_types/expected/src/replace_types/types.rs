@@ -17,6 +17,51 @@ pub struct Invoice {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Invoice {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>, total: crate::money::Money) -> Self {
+        Invoice {
+            id: id.into(),
+            total,
+            lines: None,
+            by_currency: None,
+            payment: None,
+            metadata: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`lines`](Self::lines).
+    pub fn lines(mut self, value: Vec<crate::money::Money>) -> Self {
+        self.lines = Some(value);
+        self
+    }
+
+    /// Sets [`by_currency`](Self::by_currency).
+    pub fn by_currency(
+        mut self,
+        value: ::std::collections::BTreeMap<String, crate::money::Money>,
+    ) -> Self {
+        self.by_currency = Some(value);
+        self
+    }
+
+    /// Sets [`payment`](Self::payment).
+    pub fn payment(mut self, value: Payment) -> Self {
+        self.payment = Some(value);
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn metadata(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

@@ -10,6 +10,22 @@ pub struct Problem {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Problem {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Problem {
+            title: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
@@ -17,4 +33,14 @@ pub struct Thing {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Thing {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Thing {
+            id: id.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }

@@ -11,3 +11,21 @@ pub struct Reactions {
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
 }
+
+impl Reactions {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(plus_one: i64, minus_one: i64) -> Self {
+        Reactions {
+            plus_one,
+            minus_one,
+            laugh: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`laugh`](Self::laugh).
+    pub fn laugh(mut self, value: i64) -> Self {
+        self.laugh = Some(value);
+        self
+    }
+}

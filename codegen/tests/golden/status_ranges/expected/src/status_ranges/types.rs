@@ -9,3 +9,19 @@ pub struct ListThingsBadRequestResponse {
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
 }
+
+impl ListThingsBadRequestResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        ListThingsBadRequestResponse {
+            message: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}

@@ -9,7 +9,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_streaming::streaming::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.create_chat(serde_json::from_str(r#"{"prompt":"string"}"#)?).send().await?;
+    /// use golden_streaming::streaming::types;
+    /// let response = client.create_chat(types::CreateChatBody::new("string")).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

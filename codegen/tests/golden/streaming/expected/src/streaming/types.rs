@@ -12,6 +12,16 @@ pub struct Chunk {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Chunk {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(text: impl Into<String>) -> Self {
+        Chunk {
+            text: text.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
 /// An event whose `data` is a chunk.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -20,6 +30,16 @@ pub struct ChunkEvent {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ChunkEvent {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(data: Chunk) -> Self {
+        ChunkEvent {
+            data,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +77,22 @@ pub struct CreateChatUnprocessableEntityResponse {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl CreateChatUnprocessableEntityResponse {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        CreateChatUnprocessableEntityResponse {
+            detail: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`detail`](Self::detail).
+    pub fn detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -112,6 +148,15 @@ pub struct WatchJobEventDone {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl WatchJobEventDone {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        WatchJobEventDone {
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WatchJobEventProgress {
@@ -119,4 +164,14 @@ pub struct WatchJobEventProgress {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl WatchJobEventProgress {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(percent: i64) -> Self {
+        WatchJobEventProgress {
+            percent,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }

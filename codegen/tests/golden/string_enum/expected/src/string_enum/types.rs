@@ -14,6 +14,43 @@ pub struct Holder {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Holder {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Holder {
+            status: None,
+            mode: None,
+            kind: None,
+            state: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, value: HolderMode) -> Self {
+        self.mode = Some(value);
+        self
+    }
+
+    /// Sets [`kind`](Self::kind).
+    pub fn kind(mut self, value: HolderKind) -> Self {
+        self.kind = Some(value);
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn state(mut self, value: HolderState) -> Self {
+        self.state = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HolderKind {

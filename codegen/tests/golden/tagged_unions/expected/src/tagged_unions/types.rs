@@ -13,6 +13,23 @@ pub struct Cat {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Cat {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(pet_type: impl Into<String>) -> Self {
+        Cat {
+            pet_type: pet_type.into(),
+            purrs: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`purrs`](Self::purrs).
+    pub fn purrs(mut self, value: bool) -> Self {
+        self.purrs = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Circle {
@@ -20,6 +37,22 @@ pub struct Circle {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Circle {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Circle {
+            radius: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`radius`](Self::radius).
+    pub fn radius(mut self, value: f64) -> Self {
+        self.radius = Some(value);
+        self
+    }
 }
 
 /// Members tell themselves apart by pinning `type` to one value, as serde's internally tagged enums do.
@@ -43,6 +76,15 @@ pub struct DigestNone {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl DigestNone {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DigestNone {
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DigestSha256 {
@@ -50,6 +92,16 @@ pub struct DigestSha256 {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl DigestSha256 {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        DigestSha256 {
+            value: value.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +113,16 @@ pub struct Dog {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Dog {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(pet_type: impl Into<String>) -> Self {
+        Dog {
+            pet_type: pet_type.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Drawing {
@@ -68,6 +130,22 @@ pub struct Drawing {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Drawing {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Drawing {
+            square: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`square`](Self::square).
+    pub fn square(mut self, value: Square) -> Self {
+        self.square = Some(value);
+        self
+    }
 }
 
 /// An explicit discriminator with a mapping for one member.
@@ -103,6 +181,16 @@ pub struct Square {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Square {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(kind: SquareKind) -> Self {
+        Square {
+            kind,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -16,3 +16,52 @@ pub struct Event {
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
 }
+
+impl Event {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: ::uuid::Uuid, at: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Event {
+            id,
+            at,
+            day: None,
+            ended_at: None,
+            seen: None,
+            by_day: None,
+            note: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`day`](Self::day).
+    pub fn day(mut self, value: ::chrono::NaiveDate) -> Self {
+        self.day = Some(value);
+        self
+    }
+
+    /// Sets [`ended_at`](Self::ended_at).
+    pub fn ended_at(mut self, value: Option<::chrono::DateTime<::chrono::Utc>>) -> Self {
+        self.ended_at = Some(value);
+        self
+    }
+
+    /// Sets [`seen`](Self::seen).
+    pub fn seen(mut self, value: Vec<::chrono::DateTime<::chrono::Utc>>) -> Self {
+        self.seen = Some(value);
+        self
+    }
+
+    /// Sets [`by_day`](Self::by_day).
+    pub fn by_day(
+        mut self,
+        value: ::std::collections::BTreeMap<String, ::uuid::Uuid>,
+    ) -> Self {
+        self.by_day = Some(value);
+        self
+    }
+
+    /// Sets [`note`](Self::note).
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+}

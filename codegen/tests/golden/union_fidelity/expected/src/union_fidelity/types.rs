@@ -25,6 +25,29 @@ pub struct DatabaseConfigMysql {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl DatabaseConfigMysql {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DatabaseConfigMysql {
+            host: None,
+            charset: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`host`](Self::host).
+    pub fn host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+
+    /// Sets [`charset`](Self::charset).
+    pub fn charset(mut self, value: impl Into<String>) -> Self {
+        self.charset = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DatabaseConfigPath {
@@ -32,6 +55,16 @@ pub struct DatabaseConfigPath {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl DatabaseConfigPath {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(path: impl Into<String>) -> Self {
+        DatabaseConfigPath {
+            path: path.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -42,6 +75,29 @@ pub struct DatabaseConfigPostgres {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl DatabaseConfigPostgres {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        DatabaseConfigPostgres {
+            host: None,
+            sslmode: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`host`](Self::host).
+    pub fn host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+
+    /// Sets [`sslmode`](Self::sslmode).
+    pub fn sslmode(mut self, value: impl Into<String>) -> Self {
+        self.sslmode = Some(value.into());
+        self
+    }
 }
 
 /// A discriminator without a mapping whose members pin the tag themselves: the service sends `message` and `tool.call`, not the schema names. The input and output messages share the tag `message` and are told apart by their fields.
@@ -81,6 +137,16 @@ pub struct EventFailed {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl EventFailed {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(reason: impl Into<String>) -> Self {
+        EventFailed {
+            reason: reason.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventStarted {
@@ -88,6 +154,22 @@ pub struct EventStarted {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl EventStarted {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        EventStarted {
+            at: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`at`](Self::at).
+    pub fn at(mut self, value: i64) -> Self {
+        self.at = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +180,23 @@ pub struct InputMessage {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl InputMessage {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(content: impl Into<String>) -> Self {
+        InputMessage {
+            role: None,
+            content: content.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`role`](Self::role).
+    pub fn role(mut self, value: InputMessageRole) -> Self {
+        self.role = Some(value);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -130,6 +229,24 @@ pub struct OutputMessage {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl OutputMessage {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(id: impl Into<String>, content: impl Into<String>) -> Self {
+        OutputMessage {
+            id: id.into(),
+            content: content.into(),
+            model: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`model`](Self::model).
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCall {
@@ -138,4 +255,21 @@ pub struct ToolCall {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ToolCall {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        ToolCall {
+            name: name.into(),
+            arguments: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`arguments`](Self::arguments).
+    pub fn arguments(mut self, value: impl Into<String>) -> Self {
+        self.arguments = Some(value.into());
+        self
+    }
 }

@@ -12,6 +12,22 @@ pub struct Cat {
     pub additional_properties: crate::runtime::Extras,
 }
 
+impl Cat {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Cat {
+            purrs: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`purrs`](Self::purrs).
+    pub fn purrs(mut self, value: bool) -> Self {
+        self.purrs = Some(value);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Dog {
@@ -19,6 +35,22 @@ pub struct Dog {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl Dog {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Dog {
+            barks: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`barks`](Self::barks).
+    pub fn barks(mut self, value: bool) -> Self {
+        self.barks = Some(value);
+        self
+    }
 }
 
 pub type MaybeCat = Option<Cat>;
@@ -39,6 +71,16 @@ pub struct ValidationError {
     /// Properties the API description does not declare, as the service sent them: kept in
     /// order and written back, so a value read, changed and sent again loses none of them.
     pub additional_properties: crate::runtime::Extras,
+}
+
+impl ValidationError {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(loc: Vec<ValidationErrorLocItem>) -> Self {
+        ValidationError {
+            loc,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ::serde::Deserialize)]

@@ -1,0 +1,42 @@
+//! Values a call returns, built without a server: for unit tests of code that takes a
+//! [`Response`], an [`ApiError`] or an [`Error`](super::Error) (say, a function that retries on a
+//! conflict), where a mock server would be more than the test needs.
+
+use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, Url};
+
+use super::response::{ApiError, RawResponse, Response};
+
+/// The URL a response built here says answered: one nothing listens on, never one a test could
+/// mistake for a vendor's.
+fn test_url() -> Url {
+    Url::parse("http://127.0.0.1/").expect("a valid URL")
+}
+
+impl<T> Response<T> {
+    /// A response as a call would return it: `status`, `headers` and the decoded `body` (its
+    /// [`url`](Response::url) is `http://127.0.0.1/`).
+    pub fn from_parts(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+        Response::new(status, headers, test_url(), body)
+    }
+}
+
+impl<E> ApiError<E> {
+    /// A declared error response: its decoded `body` (a variant of the operation's error enum)
+    /// and the `raw_body` it was decoded from, which [`Error`](super::Error)'s message quotes.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: E, raw_body: impl Into<Vec<u8>>) -> Self {
+        let raw = RawResponse { status, headers, body: raw_body.into(), url: test_url() };
+        match raw.error(body) {
+            super::Error::Api(error) => *error,
+            _ => unreachable!("`RawResponse::error` gives `Error::Api`"),
+        }
+    }
+}
+
+impl RawResponse {
+    /// A response before decoding, as [`Error::UnexpectedStatus`](super::Error::UnexpectedStatus)
+    /// and [`Error::Decode`](super::Error::Decode) hold it.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Vec<u8>>) -> Self {
+        RawResponse { status, headers, body: body.into(), url: test_url() }
+    }
+}

@@ -1,0 +1,323 @@
+//! The `mock` module of an API (the crate's `mock` feature): one type per operation, which is
+//! the request a mock server received, decoded, and the typed answers of its stub; the API's
+//! routes and a client pointed at the server (see the runtime's `mock` module).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::inner_doc_attrs;
+use super::tokens::{Imports, Paths, ident};
+use crate::model::{
+    Api, BodyEncoding, EventStream, Operation, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SchemeKind,
+    StatusMatch, Successes,
+};
+
+/// The module, whole: small beside the types, and compiled only for tests.
+pub fn mock_module(api: &Api) -> TokenStream {
+    let header = inner_doc_attrs(&format!(
+        "A mock server of {} for tests (the crate's `mock` feature): [`start`] it, stub each operation \
+         with its type here (`server.stub::<mock::Op>()`), and take a client pointed at it from \
+         [`client`](crate::runtime::mock::MockServer::client).\n\n\
+         Each type is also the request the server received, decoded: stubs match on it \
+         ([`when`](crate::runtime::mock::Stub::when)) and \
+         [`received`](crate::runtime::mock::MockServer::received) gives it back.",
+        super::docs::sanitize(&api.title)
+    ));
+    let routes = api.operations.iter().map(|op| {
+        let (name, method, path, marker) = (op.name.as_str(), op.method.as_str(), op.path.text.as_str(), ident(&op.request_type));
+        quote!(runtime::mock::Route { name: #name, method: #method, path: #path, check: runtime::mock::check::<#marker> },)
+    });
+    let credentials = api.security_schemes.iter().map(|scheme| {
+        let setter = ident(&scheme.setter);
+        match scheme.kind {
+            SchemeKind::Basic => quote!(.#setter("mock-user", "mock-password")),
+            SchemeKind::ApiKey { .. } => quote!(.#setter("mock-api-key")),
+            SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } => quote!(.#setter("mock-token")),
+        }
+    });
+    let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
+    let body = quote! {
+        /// Starts a mock server of this API on `127.0.0.1`.
+        pub async fn start() -> runtime::mock::MockServer<super::Client> {
+            runtime::mock::MockServer::start().await
+        }
+
+        impl runtime::mock::MockApi for super::Client {
+            type Builder = super::ClientBuilder;
+            const ROUTES: &'static [runtime::mock::Route] = &[#(#routes)*];
+
+            fn builder(base_url: String) -> super::ClientBuilder {
+                super::Client::builder().base_url(base_url) #(#credentials)*
+            }
+
+            fn build(builder: super::ClientBuilder) -> super::Client {
+                builder.build().expect("a client of the mock server")
+            }
+        }
+
+        #(#operations)*
+    };
+    let imports = Imports::default()
+        .always(quote!(
+            use crate::runtime;
+        ))
+        .if_used(
+            "types",
+            quote!(
+                use super::types;
+            ),
+        )
+        .if_used(
+            "responses",
+            quote!(
+                use super::responses;
+            ),
+        )
+        .used_by(&body);
+    quote! {
+        #header
+        #imports
+        #body
+    }
+}
+
+/// The operation's type (its request, decoded), and the typed answers of its stub.
+fn operation(api: &Api, op: &Operation) -> TokenStream {
+    let paths = Paths::outside();
+    let marker = ident(&op.request_type);
+    let (name, method, path) = (op.name.as_str(), op.method.as_str(), op.path.text.as_str());
+    let mut fields = Vec::new();
+    let mut decoders = Vec::new();
+    for param in &op.params {
+        let field = ident(&param.name);
+        let wire = &param.wire_name;
+        let ty = paths.type_of(api, &param.ty);
+        let what = format!("the {} parameter `{wire}`", param.location.as_str());
+        let doc = format!(" The {} parameter `{wire}`.", param.location.as_str());
+        let read = match (param.location, param.style) {
+            (ParamLocation::Path, _) => quote!(request.path(#wire)?),
+            (ParamLocation::Header, _) => quote!(request.header(#wire)?),
+            (ParamLocation::Query, style) => {
+                let text = match style {
+                    QueryStyle::Exploded => quote!(Exploded),
+                    QueryStyle::Delimited(delimiter) => quote!(Delimited(#delimiter)),
+                    QueryStyle::DeepObject => quote!(DeepObject),
+                    QueryStyle::Json => quote!(Json),
+                };
+                quote!(request.query(#wire, runtime::mock::QueryText::#text)?)
+            }
+        };
+        let (field_ty, value) = match (param.location, param.required) {
+            (ParamLocation::Path, _) => (ty, read),
+            (_, true) => (ty, quote!(runtime::mock::required(#read, #what)?)),
+            (_, false) => (quote!(Option<#ty>), read),
+        };
+        fields.push(quote!(#[doc = #doc] pub #field: #field_ty,));
+        decoders.push(quote!(#field: #value,));
+    }
+    if let Some(body) = &op.body {
+        let (ty, read) = match body.encoding {
+            BodyEncoding::Json => (paths.type_of(api, &body.ty), quote!(request.json_body()?)),
+            BodyEncoding::Text => (quote!(String), quote!(request.text_body()?)),
+            BodyEncoding::Form | BodyEncoding::Multipart | BodyEncoding::Bytes => {
+                (quote!(Vec<u8>), quote!(request.raw_body()?))
+            }
+        };
+        let doc = format!(" The body (`{}`).", body.media_type);
+        let (ty, value) = if body.required {
+            (ty, quote!(runtime::mock::required(#read, "the request body")?))
+        } else {
+            (quote!(Option<#ty>), read)
+        };
+        fields.push(quote!(#[doc = #doc] pub body: #ty,));
+        decoders.push(quote!(body: #value,));
+    }
+    let doc = format!(
+        " `{method} {path}`: a request to [`Client::{name}`](super::Client::{name}) as the mock server received it, and \
+         the operation its stubs answer."
+    );
+    let request = if decoders.is_empty() { quote!(_request) } else { quote!(request) };
+    let answers = answers(api, op, &marker);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #marker {
+            #(#fields)*
+        }
+
+        impl runtime::mock::MockOperation for #marker {
+            type Api = super::Client;
+            const NAME: &'static str = #name;
+            const METHOD: &'static str = #method;
+            const PATH: &'static str = #path;
+
+            fn decode(#request: &runtime::mock::Received<'_>) -> Result<Self, String> {
+                Ok(#marker { #(#decoders)* })
+            }
+        }
+
+        #answers
+    }
+}
+
+/// `ok` (the success, typed), `pages` (a listing's pages in turn), `events` (an event stream's
+/// events) and `error` (a declared error response), where the operation has them.
+fn answers(api: &Api, op: &Operation, marker: &proc_macro2::Ident) -> TokenStream {
+    let mut methods = Vec::new();
+    let first = op.success.first();
+    let status = first.map_or(200, |case| status_of(case.status, &op.success, 2));
+    let status = Literal::u16_unsuffixed(status);
+    match (&op.successes, first.map(|case| &case.body)) {
+        (Successes::Several { .. }, _) | (_, Some(ResponseBody::Redirect)) => {}
+        (Successes::Undeclared, _) | (_, None | Some(ResponseBody::Empty)) => methods.push(quote! {
+            /// Answers with the operation's success, which has no body.
+            pub async fn ok(self) {
+                self.respond_status(#status).await;
+            }
+        }),
+        (Successes::One, Some(ResponseBody::Json(ty))) => {
+            let ty = Paths::outside().type_of(api, ty);
+            methods.push(quote! {
+                /// Answers with the operation's success and `body`.
+                pub async fn ok(self, body: #ty) {
+                    self.respond_json(#status, &body).await;
+                }
+            });
+            if op.pagination.is_some() {
+                methods.push(quote! {
+                    /// Answers each request with the next of `pages`, in order; a request after the
+                    /// last is a violation.
+                    pub async fn pages(self, pages: Vec<#ty>) {
+                        let answers = pages.iter().map(|page| runtime::mock::json_template(#status, page)).collect();
+                        self.respond_sequence(answers).await;
+                    }
+                });
+            }
+        }
+        (Successes::One, Some(ResponseBody::Text)) => methods.push(quote! {
+            /// Answers with the operation's success and `body` as text.
+            pub async fn ok(self, body: impl Into<String>) {
+                self.respond_raw(#status, "text/plain", body.into()).await;
+            }
+        }),
+        (Successes::One, Some(ResponseBody::Bytes)) => methods.push(quote! {
+            /// Answers with the operation's success and `body` as bytes.
+            pub async fn ok(self, body: impl Into<Vec<u8>>) {
+                self.respond_raw(#status, "application/octet-stream", body).await;
+            }
+        }),
+        (Successes::One, Some(ResponseBody::EventStream(events))) => {
+            methods.push(events_answer(api, events, &status, "the operation's event stream"));
+        }
+    }
+    if let Some(streaming) = &op.streaming {
+        let status = Literal::u16_unsuffixed(status_of(streaming.status, &op.success, 2));
+        let what = "the events variant of the operation (tell it apart from `ok` by its flag, with `when`)";
+        methods.push(events_answer(api, &streaming.events, &status, what));
+    }
+    if !op.errors.is_empty() {
+        let error_type = ident(&op.error_type);
+        let arms = op.errors.iter().map(|case| error_arm(op, case, &error_type));
+        methods.push(quote! {
+            /// Answers with a declared error response: its status, and its body as the spec
+            /// describes it.
+            pub async fn error(self, error: responses::#error_type) {
+                match error {
+                    #(#arms)*
+                }
+            }
+        });
+    }
+    if methods.is_empty() {
+        return quote!();
+    }
+    quote! {
+        impl runtime::mock::Stub<'_, #marker> {
+            #(#methods)*
+        }
+    }
+}
+
+/// `events`: one event per item, its data the item as JSON, or as text when the spec gives the
+/// events no schema.
+fn events_answer(api: &Api, events: &EventStream, status: &Literal, what: &str) -> TokenStream {
+    let done = match &events.done {
+        Some(done) => quote!(Some(#done)),
+        None => quote!(None),
+    };
+    let ending = match &events.done {
+        Some(done) => format!(", then `{done}`, which ends the stream"),
+        None => String::new(),
+    };
+    let doc = format!(" Answers with {what}: one event per item of `events`{ending}.");
+    match &events.data {
+        Some(ty) => {
+            let ty = Paths::outside().type_of(api, ty);
+            quote! {
+                #[doc = #doc]
+                pub async fn events(self, events: Vec<#ty>) {
+                    self.respond_events(#status, &events, #done).await;
+                }
+            }
+        }
+        None => quote! {
+            #[doc = #doc]
+            pub async fn events(self, events: Vec<String>) {
+                self.respond_text_events(#status, &events, #done).await;
+            }
+        },
+    }
+}
+
+fn error_arm(op: &Operation, case: &ResponseCase, error_type: &proc_macro2::Ident) -> TokenStream {
+    let variant = ident(&case.variant);
+    let status = Literal::u16_unsuffixed(status_of(case.status, &op.errors, 5));
+    match &case.body {
+        ResponseBody::Json(_) => {
+            quote!(responses::#error_type::#variant(body) => self.respond_json(#status, &body).await,)
+        }
+        ResponseBody::Text => {
+            quote!(responses::#error_type::#variant(body) => self.respond_raw(#status, "text/plain", body).await,)
+        }
+        ResponseBody::Bytes => {
+            quote!(responses::#error_type::#variant(body) => self.respond_raw(#status, "application/octet-stream", body).await,)
+        }
+        ResponseBody::Empty => quote!(responses::#error_type::#variant => self.respond_status(#status).await,),
+        ResponseBody::EventStream(_) | ResponseBody::Redirect => {
+            quote!(responses::#error_type::#variant(_) => self.respond_status(#status).await,)
+        }
+    }
+}
+
+/// A status the client reads as `status`: the code itself, or for a range (`4XX`) or `default`
+/// the first code of the range (`default`: of `fallback`XX) that no other case claims.
+fn status_of(status: StatusMatch, cases: &[ResponseCase], fallback: u16) -> u16 {
+    let claimed = |code: u16| cases.iter().any(|case| case.status == StatusMatch::Code(code));
+    let first_free = |digit: u16| (digit * 100..digit * 100 + 100).find(|code| !claimed(*code)).unwrap_or(digit * 100);
+    match status {
+        StatusMatch::Code(code) => code,
+        StatusMatch::Range(digit) => first_free(u16::from(digit)),
+        StatusMatch::Default => first_free(fallback),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ident::Ident;
+
+    fn case(status: StatusMatch) -> ResponseCase {
+        ResponseCase { status, variant: Ident::new("V"), body: ResponseBody::Empty, docs: None, boxed: false }
+    }
+
+    #[test]
+    fn ranges_and_default_answer_a_status_no_other_case_claims() {
+        let cases = [case(StatusMatch::Code(400)), case(StatusMatch::Code(500)), case(StatusMatch::Range(4))];
+        assert_eq!(status_of(StatusMatch::Code(400), &cases, 5), 400);
+        // The client reads 400 as its own case, so `4XX` is answered with 401.
+        assert_eq!(status_of(StatusMatch::Range(4), &cases, 5), 401);
+        assert_eq!(status_of(StatusMatch::Default, &cases, 5), 501);
+        assert_eq!(status_of(StatusMatch::Default, &[], 2), 200);
+    }
+}
