@@ -52,17 +52,34 @@ async fn a_200_decodes_with_i64_timestamps_and_nulls() {
     assert_eq!(auth, [&format!("Bearer {TOKEN}")], "exactly one Authorization header");
 }
 
+/// Per the decoding table (README, "Decoding what the service sends"): a required nullable field
+/// that is absent is no value, as `null` is; a required field without `null` is still refused.
 #[test]
-fn required_nullable_fields_must_be_present_and_encode_none_as_null() {
+fn required_nullable_fields_absent_decode_as_none_and_encode_none_as_null() {
     let mut missing = key_json();
     missing.as_object_mut().unwrap().remove("revoked_at");
-    let err = serde_json::from_value::<ApiKeyResponse>(missing).unwrap_err();
-    assert!(err.to_string().contains("missing field `revoked_at`"), "{err}");
+    let key = serde_json::from_value::<ApiKeyResponse>(missing).unwrap();
+    assert_eq!(key.revoked_at, None);
+    let mut refused = key_json();
+    refused.as_object_mut().unwrap().remove("api_key_name");
+    let err = serde_json::from_value::<ApiKeyResponse>(refused).unwrap_err();
+    assert!(err.to_string().contains("missing field `api_key_name`"), "{err}");
 
     let key: ApiKeyResponse = serde_json::from_value(key_json()).unwrap();
     let encoded = serde_json::to_value(&key).unwrap();
     assert_eq!(encoded["revoked_at"], serde_json::Value::Null);
     assert_eq!(encoded, key_json());
+}
+
+/// The service's key response without `expires_at` (required, nullable) decodes: the key does not
+/// expire, which is what `null` would say.
+#[tokio::test]
+async fn a_key_response_without_expires_at_decodes() {
+    let mut body = key_json();
+    body.as_object_mut().unwrap().remove("expires_at");
+    let (_server, client) = client_answering(ResponseTemplate::new(200).set_body_json(body)).await;
+    let key = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap().into_body();
+    assert_eq!((key.api_key_id.as_str(), key.expires_at), ("key-1", None));
 }
 
 #[tokio::test]

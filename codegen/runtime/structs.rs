@@ -11,8 +11,26 @@
 //! checking there. A generated struct instead says only what is its own ([`DecodeStruct`]: a
 //! struct of slots named as its fields, which slot a key fills, and how the slots become the
 //! struct) and the one visitor here does the rest. What it accepts is what the derive accepts
-//! from JSON, less the array form of a struct, which no JSON API sends: unknown keys are skipped,
-//! a repeated key is an error, a missing required key is an error naming it.
+//! from JSON, less the array form of a struct, which no JSON API sends, and with the deviations
+//! below: a repeated key is an error, and so is a missing required key unless the table says
+//! otherwise.
+//!
+//! # What decoding tolerates
+//!
+//! A service's answers drift from its description. Decoding accepts a deviation that loses
+//! nothing a caller could act on, and refuses one where any value would be a guess (the call's
+//! error is then `Error::Decode`, with the status and the raw body):
+//!
+//! | The object...                                          | Decoded as                                  |
+//! |--------------------------------------------------------|---------------------------------------------|
+//! | has a property its schema does not declare             | kept in the struct's [`Extras`] field, written back; skipped where `additionalProperties: false` |
+//! | lacks a required property that may be `null`           | `None`: absent and `null` both say there is no value |
+//! | lacks a required array or map                          | empty: no items is all an absent list can say |
+//! | has `null` for an optional property that may not be `null` | `None`, as if absent                    |
+//! | has a string enum value the description does not list | the enum's `Unknown(..)` variant            |
+//! | lacks any other required property                      | refused: `missing field ..`                 |
+//! | has `null` for a required property that may not be `null` | refused: `invalid type: null`            |
+//! | has a value of another type                            | refused: `invalid type: ..`                 |
 
 use std::marker::PhantomData;
 
@@ -390,10 +408,8 @@ mod tests {
                     Some(value) => value,
                     None => return Err(E::missing_field("id")),
                 },
-                expires_at: match slots.expires_at {
-                    Some(value) => value,
-                    None => return Err(E::missing_field("expires_at")),
-                },
+                // Required but nullable: absent is no value, as `null` is.
+                expires_at: slots.expires_at.flatten(),
                 tags: slots.tags.flatten(),
                 note: slots.note,
             })
@@ -673,8 +689,8 @@ mod tests {
         assert!(decode(r#"{"expires_at": 1}"#).unwrap_err().starts_with("missing field `id`"));
         // Of several missing, the first in field order is named, as serde's derive does.
         assert!(decode(r#"{"tags": []}"#).unwrap_err().starts_with("missing field `id`"));
-        // Nullable, but required all the same.
-        assert!(decode(r#"{"id": "a"}"#).unwrap_err().starts_with("missing field `expires_at`"));
+        // Required but nullable: absent decodes as no value (see the table in the module docs).
+        assert_eq!(decode(r#"{"id": "a"}"#).unwrap().expires_at, None);
         let repeated = decode(r#"{"id": "a", "expires_at": 1, "id": "b"}"#).unwrap_err();
         assert!(repeated.starts_with("duplicate field `id`"), "{repeated}");
         let array = decode(r#"["a", 1]"#).unwrap_err();

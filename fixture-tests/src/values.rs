@@ -5,8 +5,11 @@
 //! Covered: `$ref`, `type` (with 3.0 `nullable` and the 3.1 null-only marker the loader leaves),
 //! `enum`, integer and number bounds, `properties`/`required`, typed `additionalProperties`,
 //! `items`, `allOf` (members merged), `oneOf`/`anyOf` (one member, with the `discriminator`'s
-//! tag when there is one). Objects hold only the keys the schema declares: a key it does not
-//! declare is not data the generated types promise to keep.
+//! tag when there is one). Objects whose schema allows undeclared keys (`additionalProperties`
+//! absent or true) get some at every depth, which the generated structs promise to keep; but
+//! not the object that is a union's member itself, since undeclared keys are how a union tells a
+//! member that fits apart from one that does not (such a value is kept whole by the union's
+//! catch-all instead).
 
 use codegen::settings::Formats;
 use openapiv3::{
@@ -24,15 +27,23 @@ const MAX_DEPTH: usize = 4;
 /// (any offset still decodes; `typed_formats.rs` tests what becomes of it).
 pub fn component(openapi: &OpenAPI, name: &str, formats: Formats) -> BoxedStrategy<Value> {
     let reference = format!("#/components/schemas/{name}");
-    Values { openapi, formats }.of_ref(&reference, 0)
+    Values { openapi, formats, undeclared: true }.of_ref(&reference, 0)
 }
 
+#[derive(Clone, Copy)]
 struct Values<'a> {
     openapi: &'a OpenAPI,
     formats: Formats,
+    /// Whether the next object gets keys its schema does not declare (where it allows them).
+    undeclared: bool,
 }
 
 impl Values<'_> {
+    /// The same, for values inside the next object or list: they get undeclared keys again.
+    fn inside(&self) -> Self {
+        Values { undeclared: true, ..*self }
+    }
+
     fn of_ref(&self, reference: &str, depth: usize) -> BoxedStrategy<Value> {
         match self.resolve(reference) {
             Some(schema) => self.of(schema, depth + 1),
@@ -106,7 +117,7 @@ impl Values<'_> {
             SchemaKind::Type(Type::Array(_)) if depth >= MAX_DEPTH => Just(json!([])).boxed(),
             SchemaKind::Type(Type::Array(a)) => {
                 let items = match &a.items {
-                    Some(items) => self.of_boxed(items, depth),
+                    Some(items) => self.inside().of_boxed(items, depth),
                     None => scalars(),
                 };
                 prop::collection::vec(items, 0..=3).prop_map(Value::Array).boxed()
@@ -146,7 +157,7 @@ impl Values<'_> {
                     Some("array") if depth >= MAX_DEPTH => Just(json!([])).boxed(),
                     Some("array") => {
                         let items = match &any_schema.items {
-                            Some(items) => self.of_boxed(items, depth),
+                            Some(items) => self.inside().of_boxed(items, depth),
                             None => scalars(),
                         };
                         prop::collection::vec(items, 0..=2).prop_map(Value::Array).boxed()
@@ -176,10 +187,10 @@ impl Values<'_> {
                 continue;
             }
             if required.contains(&name) {
-                let value = self.of_boxed(schema, depth);
+                let value = self.inside().of_boxed(schema, depth);
                 fields.push(value.prop_map(move |v| Some((name.clone(), v))).boxed());
             } else if depth < MAX_DEPTH {
-                let value = self.of_boxed(schema, depth);
+                let value = self.inside().of_boxed(schema, depth);
                 fields.push(prop::option::of(value).prop_map(move |v| v.map(|v| (name.clone(), v))).boxed());
             }
         }
@@ -195,6 +206,20 @@ impl Values<'_> {
             Some(AdditionalProperties::Any(true)) | None if properties.is_empty() && depth < MAX_DEPTH => {
                 prop::collection::btree_map("[a-z]{1,6}", scalars(), 0..=2)
                     .prop_map(|map| map.into_iter().collect::<Vec<_>>())
+                    .boxed()
+            }
+            // Keys the schema does not declare, of any JSON value, objects and lists included.
+            Some(AdditionalProperties::Any(true)) | None if self.undeclared && depth < MAX_DEPTH => {
+                let declared: Vec<String> = properties.keys().cloned().collect();
+                let values = prop_oneof![scalars(), Just(json!({"nested": [1, {"deep": null}]})), Just(json!([]))];
+                prop::collection::vec(("undeclared_[a-z]{1,4}", values), 0..=2)
+                    .prop_map(move |pairs| {
+                        let mut seen = Vec::new();
+                        pairs
+                            .into_iter()
+                            .filter(|(k, _)| !declared.contains(k) && !seen.contains(k) && { seen.push(k.clone()); true })
+                            .collect::<Vec<_>>()
+                    })
                     .boxed()
             }
             _ => Just(Vec::new()).boxed(),
@@ -240,7 +265,7 @@ impl Values<'_> {
         let choices: Vec<BoxedStrategy<Value>> = members
             .iter()
             .map(|member| {
-                let value = self.of_any(member, depth);
+                let value = Values { undeclared: false, ..*self }.of_any(member, depth);
                 let (Some(discriminator), ReferenceOr::Reference { reference }) = (discriminator, member) else {
                     return value;
                 };

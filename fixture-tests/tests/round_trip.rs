@@ -48,3 +48,22 @@ fn schema_valid_values_round_trip_through_every_fixture() {
     assert!(checked > 30, "only {checked} schemas were checked");
     assert!(failures.is_empty(), "{} schemas lose data:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// An optional nullable property keeps absent apart from `null` (a PATCH body depends on it),
+/// and undeclared properties come back, nested ones included, at the top and inside.
+#[test]
+fn absent_and_null_stay_apart_and_undeclared_properties_come_back() {
+    let base = serde_json::json!({
+        "id": "k", "expires_at": null, "type": "t", "created_at": "2024-01-02T03:04:05Z",
+        "password": "p", "slots": 1,
+        "later": {"added": [1, {"by": "the service"}]},
+    });
+    let mut with_null = base.clone();
+    with_null["revoked_at"] = serde_json::Value::Null;
+    for value in [base, with_null] {
+        match round_trip("nullable_fields", "/components/schemas/Key", value.clone()) {
+            Some(RoundTrip::Encoded { json, .. }) => assert!(same_json(&value, &json), "{value} came back as {json}"),
+            other => panic!("{value}: {other:?}"),
+        }
+    }
+}

@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 use super::tokens::{Paths, ident};
 use super::types::field_type;
-use crate::model::{Api, Field, Presence, StructTag, Undeclared};
+use crate::model::{Api, Field, Presence, StructTag, Undeclared, WhenAbsent};
 
 /// Everything the struct `def_name` needs to be encoded and decoded.
 pub fn codec(
@@ -137,12 +137,8 @@ fn decode(
             }
         }
     });
-    let finish = finish(ty, &slots_type, fields, undeclared);
-    let keeps = (*undeclared == Undeclared::Dropped).then(|| {
-        quote!(
-            const KEEPS_UNDECLARED: bool = false;
-        )
-    });
+    let finish = finish(api, ty, &slots_type, fields, undeclared);
+    let keeps = (*undeclared == Undeclared::Dropped).then(|| quote!(const KEEPS_UNDECLARED: bool = false;));
     quote! {
         #slots_struct
 
@@ -163,11 +159,18 @@ fn decode(
     }
 }
 
-/// The struct from its slots: each required field taken out of its `Option` by a `match` that
-/// returns the error naming it (in field order, so the first missing one is named, as serde's
-/// derive does). Measured against a `?` per field (a call and a branch through the `Try`
-/// machinery each): about 6% of the Oxide crate's `cargo check`.
-fn finish(ty: &TokenStream, slots_type: &TokenStream, fields: &[Field], undeclared: &Undeclared) -> TokenStream {
+/// The struct from its slots, a field absent from the object as the model's `WhenAbsent` says:
+/// no value, empty, or refused (a `match` that returns the error naming it, in field order, so
+/// the first missing one is named, as serde's derive does). Measured against a `?` per field (a
+/// call and a branch through the `Try` machinery each): about 6% of the Oxide crate's `cargo
+/// check`.
+fn finish(
+    api: &Api,
+    ty: &TokenStream,
+    slots_type: &TokenStream,
+    fields: &[Field],
+    undeclared: &Undeclared,
+) -> TokenStream {
     let slots = if fields.is_empty() { quote!(_) } else { quote!(slots) };
     let (kept, extras) = match undeclared {
         Undeclared::Kept(field) => {
@@ -178,16 +181,18 @@ fn finish(ty: &TokenStream, slots_type: &TokenStream, fields: &[Field], undeclar
     };
     let values = fields.iter().map(|field| {
         let (name, wire) = (ident(&field.name), &field.wire_name);
-        match field.presence {
-            Presence::Required | Presence::RequiredNullable => quote! {
+        match (field.presence, field.when_absent(&api.types)) {
+            (Presence::Required, WhenAbsent::Refused) => quote! {
                 #name: match slots.#name {
                     Some(value) => value,
                     None => return Err(E::missing_field(#wire)),
                 },
             },
-            // `null` for an optional field is no value, as a missing key is.
-            Presence::Optional => quote!(#name: slots.#name.flatten(),),
-            Presence::OptionalNullable => quote!(#name: slots.#name,),
+            (Presence::Required, _) => quote!(#name: slots.#name.unwrap_or_default(),),
+            // `null` for an optional field is no value, as a missing key is; and a required
+            // nullable field's absence is no value, as `null` is.
+            (Presence::Optional | Presence::RequiredNullable, _) => quote!(#name: slots.#name.flatten(),),
+            (Presence::OptionalNullable, _) => quote!(#name: slots.#name,),
         }
     });
     quote! {

@@ -5,7 +5,20 @@
 
 use serde_json::Value;
 
-use super::{IntKind, MemberShape, Presence, TypeDef, TypeKind, TypeRef};
+use super::{Field, IntKind, MemberShape, Presence, TypeDef, TypeKind, TypeRef, Undeclared, WhenAbsent};
+
+impl Field {
+    /// What decoding makes of this property when an object lacks it (see [`WhenAbsent`]).
+    pub fn when_absent(&self, defs: &[TypeDef]) -> WhenAbsent {
+        match self.presence {
+            Presence::Optional | Presence::OptionalNullable | Presence::RequiredNullable => WhenAbsent::NoValue,
+            Presence::Required => match self.ty.through_aliases(defs) {
+                TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::JsonObject => WhenAbsent::Empty,
+                _ => WhenAbsent::Refused,
+            },
+        }
+    }
+}
 
 /// How deep a value is followed; examples deeper than this are taken as they are.
 const MAX_DEPTH: usize = 64;
@@ -66,7 +79,7 @@ fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, de
             Some(_) => Err(format!("{} is not one of the values `{}` lists", shown(at, value), def.name)),
             None => Err(format!("{} is not a string", shown(at, value))),
         },
-        TypeKind::Struct { fields, tag, .. } => {
+        TypeKind::Struct { fields, tag, undeclared } => {
             let Value::Object(map) = value else {
                 return Err(format!("{} is not an object", shown(at, value)));
             };
@@ -79,11 +92,14 @@ fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, de
             let declared = |key: &str| {
                 fields.iter().any(|f| f.wire_name == key) || tag.as_ref().is_some_and(|t| t.property == key)
             };
-            if let Some(key) = map.keys().find(|k| !declared(k)) {
+            if *undeclared == Undeclared::Dropped
+                && let Some(key) = map.keys().find(|k| !declared(k))
+            {
                 return Err(format!("{at}/{key} is a property `{}` does not declare; it would be lost", def.name));
             }
             for field in fields {
                 match (map.get(&field.wire_name), field.presence) {
+                    // Decoded (tolerated), but not back to itself: the property comes back.
                     (None, Presence::Required | Presence::RequiredNullable) => {
                         return Err(format!("{} lacks the required property `{}`", place(at), field.wire_name));
                     }

@@ -757,3 +757,17 @@ pub enum Undeclared {
     /// Dropped when decoding: `additionalProperties: false`, where the spec says there are none.
     Dropped,
 }
+
+/// What decoding makes of a property that is absent from an object, per the table in the
+/// runtime's `structs` docs and the README: a deviation a caller loses nothing by is tolerated,
+/// one that would have to be guessed is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenAbsent {
+    /// No value (`None`): an optional property, or a required nullable one (absent and `null`
+    /// say the same: there is no value).
+    NoValue,
+    /// Empty: a required array or map (no items is what an absent list tells a caller).
+    Empty,
+    /// Refused with an error naming the property: any value would be a guess.
+    Refused,
+}

@@ -13302,10 +13302,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Vpc {
                 Some(value) => value,
                 None => return Err(E::missing_field("metadata")),
             },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
+            spec: slots.spec.unwrap_or_default(),
             status: slots.status.flatten(),
             additional_properties: undeclared,
         })

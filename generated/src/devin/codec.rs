@@ -74,22 +74,13 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApiKeyResponse {
                 Some(value) => value,
                 None => return Err(E::missing_field("created_at")),
             },
-            expires_at: match slots.expires_at {
-                Some(value) => value,
-                None => return Err(E::missing_field("expires_at")),
-            },
+            expires_at: slots.expires_at.flatten(),
             is_active: match slots.is_active {
                 Some(value) => value,
                 None => return Err(E::missing_field("is_active")),
             },
-            last_used_at: match slots.last_used_at {
-                Some(value) => value,
-                None => return Err(E::missing_field("last_used_at")),
-            },
-            revoked_at: match slots.revoked_at {
-                Some(value) => value,
-                None => return Err(E::missing_field("revoked_at")),
-            },
+            last_used_at: slots.last_used_at.flatten(),
+            revoked_at: slots.revoked_at.flatten(),
             additional_properties: undeclared,
         })
     }
@@ -203,10 +194,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
         undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ValidationError {
-            loc: match slots.loc {
-                Some(value) => value,
-                None => return Err(E::missing_field("loc")),
-            },
+            loc: slots.loc.unwrap_or_default(),
             msg: match slots.msg {
                 Some(value) => value,
                 None => return Err(E::missing_field("msg")),

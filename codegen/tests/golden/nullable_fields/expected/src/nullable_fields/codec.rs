@@ -81,10 +81,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Key {
                 Some(value) => value,
                 None => return Err(E::missing_field("id")),
             },
-            expires_at: match slots.expires_at {
-                Some(value) => value,
-                None => return Err(E::missing_field("expires_at")),
-            },
+            expires_at: slots.expires_at.flatten(),
             revoked_at: slots.revoked_at,
             r#type: match slots.r#type {
                 Some(value) => value,

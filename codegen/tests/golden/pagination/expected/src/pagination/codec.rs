@@ -167,10 +167,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListChargesResponse {
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListChargesResponse {
             object: slots.object.flatten(),
-            data: match slots.data {
-                Some(value) => value,
-                None => return Err(E::missing_field("data")),
-            },
+            data: slots.data.unwrap_or_default(),
             has_more: match slots.has_more {
                 Some(value) => value,
                 None => return Err(E::missing_field("has_more")),
@@ -263,10 +260,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListFilesResponse {
         undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListFilesResponse {
-            data: match slots.data {
-                Some(value) => value,
-                None => return Err(E::missing_field("data")),
-            },
+            data: slots.data.unwrap_or_default(),
             first_id: slots.first_id.flatten(),
             last_id: slots.last_id.flatten(),
             has_more: match slots.has_more {
@@ -561,10 +555,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ProjectListResponse {
         undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ProjectListResponse {
-            items: match slots.items {
-                Some(value) => value,
-                None => return Err(E::missing_field("items")),
-            },
+            items: slots.items.unwrap_or_default(),
             next_page: slots.next_page,
             additional_properties: undeclared,
         })

@@ -183,10 +183,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
         undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ValidationError {
-            loc: match slots.loc {
-                Some(value) => value,
-                None => return Err(E::missing_field("loc")),
-            },
+            loc: slots.loc.unwrap_or_default(),
             additional_properties: undeclared,
         })
     }
