@@ -44,6 +44,10 @@ pub(super) fn expression(api: &Api, ty: &TypeRef, value: &Value, into: bool) -> 
 /// tagged union by the member its tag names; `None` where the value does not fit.
 fn named(api: &Api, id: crate::model::TypeId, value: &Value, into: bool) -> Option<String> {
     let def = api.type_def(id);
+    if def.replacement.is_some() {
+        // The caller's own type: only its `Deserialize` is known to exist.
+        return None;
+    }
     let path = format!("types::{}", def.name);
     match (&def.kind, value) {
         (TypeKind::Struct { fields, .. }, Value::Object(object)) => {

@@ -27,7 +27,7 @@ pub fn codec(
     let paths = Paths::outside();
     let ty = quote!(types::#def_name);
     let encode = encode(&ty, def_name, fields, tag, undeclared);
-    let decode = decode(api, paths, &ty, def_name, fields, undeclared);
+    let decode = decode(api, paths, &ty, def_name, fields, tag, undeclared);
     quote! {
         #encode
         #decode
@@ -94,6 +94,7 @@ fn decode(
     ty: &TokenStream,
     name: &Ident,
     fields: &[Field],
+    tag: Option<&StructTag>,
     undeclared: &Undeclared,
 ) -> TokenStream {
     let rust_name = name.to_string();
@@ -139,12 +140,15 @@ fn decode(
     });
     let finish = finish(api, ty, &slots_type, fields, undeclared);
     let keeps = (*undeclared == Undeclared::Dropped).then(|| quote!(const KEEPS_UNDECLARED: bool = false;));
+    // The union's tag is the union's, not an undeclared property of its member.
+    let tag = tag.map(|StructTag { property, .. }| quote!(const TAG: #option<&'static str> = Some(#property);));
     quote! {
         #slots_struct
 
         impl<'de> runtime::DecodeStruct<'de> for #ty {
             type Slots = #slots_type;
             #keeps
+            #tag
 
             #keyed
 

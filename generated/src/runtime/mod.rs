@@ -14,14 +14,14 @@ mod structs;
 
 #[doc(hidden)]
 pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
-/// What a generated struct keeps of the properties its schema does not declare.
-pub use structs::Extras;
-#[doc(hidden)]
-pub use structs::{DecodeStruct, EncodeFields, FieldWriter, Slot, decode_struct, encode_struct};
 /// What the service did that its API description does not say, for whoever listens.
 pub use deviation::{
     Deviation, DeviationKind, DeviationSink, Entered, JsonLines, JsonType, Seen, enter, listening, observe, report,
 };
+/// What a generated struct keeps of the properties its schema does not declare.
+pub use structs::Extras;
+#[doc(hidden)]
+pub use structs::{DecodeStruct, EncodeFields, FieldWriter, Slot, decode_struct, encode_struct};
 
 #[cfg(feature = "client")]
 mod auth;
@@ -41,10 +41,10 @@ mod request;
 mod response;
 #[cfg(feature = "client")]
 mod stream;
-#[cfg(feature = "tracing")]
-mod trace;
 #[cfg(feature = "client")]
 mod testing;
+#[cfg(feature = "tracing")]
+mod trace;
 
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -243,6 +243,10 @@ pub trait DecodeStruct<'de>: Sized {
     type Slots: Default;
     /// Whether the struct keeps the properties it does not declare (false: they are skipped).
     const KEEPS_UNDECLARED: bool = true;
+    /// The tag property of the tagged union whose member this struct is: the encoder writes it,
+    /// and decoding skips it (the union read it to choose the member), so it is never taken for
+    /// an undeclared property and written twice.
+    const TAG: Option<&'static str> = None;
 
     /// The slot a key fills, if any (none: a struct without fields takes any object).
     fn slot<'s, A: MapAccess<'de>>(_slots: &'s mut Self::Slots, _key: &str) -> Option<&'s mut dyn Slot<'de, A>> {
@@ -352,6 +356,7 @@ impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> Visitor<'de> for
             // serde's derive says the same, once the value is read.
             Some(slot) if slot.filled() => Err(E::custom(format_args!("duplicate field `{key}`"))),
             Some(slot) => Ok(Key::Declared(slot)),
+            None if T::TAG == Some(key) => Ok(Key::Skipped),
             None if T::KEEPS_UNDECLARED => Ok(Key::Undeclared(key.to_owned())),
             None => Ok(Key::Skipped),
         }
@@ -361,6 +366,7 @@ impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> Visitor<'de> for
         match T::slot::<A>(self.slots, &key) {
             Some(slot) if slot.filled() => Err(E::custom(format_args!("duplicate field `{key}`"))),
             Some(slot) => Ok(Key::Declared(slot)),
+            None if T::TAG == Some(key.as_str()) => Ok(Key::Skipped),
             None if T::KEEPS_UNDECLARED => Ok(Key::Undeclared(key)),
             None => Ok(Key::Skipped),
         }

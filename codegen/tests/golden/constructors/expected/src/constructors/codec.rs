@@ -40,6 +40,7 @@ pub struct CatSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
+    const TAG: Option<&'static str> = Some("kind");
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CatSlots,
         key: &str,
@@ -122,6 +123,7 @@ impl ::serde::Serialize for types::Dog {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = ();
+    const TAG: Option<&'static str> = Some("kind");
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,

@@ -57,6 +57,7 @@ impl ::serde::Serialize for types::Ping {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Ping {
     type Slots = ();
+    const TAG: Option<&'static str> = Some("kind");
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -93,6 +94,7 @@ impl ::serde::Serialize for types::Pong {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Pong {
     type Slots = ();
+    const TAG: Option<&'static str> = Some("kind");
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,

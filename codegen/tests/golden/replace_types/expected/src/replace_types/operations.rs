@@ -40,8 +40,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_replace_types::replace_types::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use golden_replace_types::replace_types::types;
-    /// let response = client.set_balance(types::Money::new("string", "string")).send().await?;
+    /// let response = client.set_balance(serde_json::from_value(serde_json::json!({"amount":"string","currency":"string"}))?).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

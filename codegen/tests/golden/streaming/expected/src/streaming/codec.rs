@@ -337,6 +337,7 @@ impl ::serde::Serialize for types::WatchJobEventDone {
 
 impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventDone {
     type Slots = ();
+    const TAG: Option<&'static str> = Some("type");
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -379,6 +380,7 @@ pub struct WatchJobEventProgressSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventProgress {
     type Slots = WatchJobEventProgressSlots;
+    const TAG: Option<&'static str> = Some("type");
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut WatchJobEventProgressSlots,
         key: &str,

@@ -89,6 +89,7 @@ pub struct CircleSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Circle {
     type Slots = CircleSlots;
+    const TAG: Option<&'static str> = Some("kind");
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CircleSlots,
         key: &str,
@@ -158,6 +159,7 @@ impl ::serde::Serialize for types::DigestNone {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DigestNone {
     type Slots = ();
+    const TAG: Option<&'static str> = Some("type");
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -200,6 +202,7 @@ pub struct DigestSha256Slots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DigestSha256 {
     type Slots = DigestSha256Slots;
+    const TAG: Option<&'static str> = Some("type");
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DigestSha256Slots,
         key: &str,

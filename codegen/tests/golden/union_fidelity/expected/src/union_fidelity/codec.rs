@@ -318,6 +318,7 @@ pub struct EventFailedSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EventFailed {
     type Slots = EventFailedSlots;
+    const TAG: Option<&'static str> = Some("kind");
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EventFailedSlots,
         key: &str,
@@ -376,6 +377,7 @@ pub struct EventStartedSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EventStarted {
     type Slots = EventStartedSlots;
+    const TAG: Option<&'static str> = Some("kind");
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EventStartedSlots,
         key: &str,
@@ -433,6 +435,7 @@ pub struct InputMessageSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::InputMessage {
     type Slots = InputMessageSlots;
+    const TAG: Option<&'static str> = Some("type");
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut InputMessageSlots,
         key: &str,
@@ -523,6 +526,7 @@ pub struct OutputMessageSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::OutputMessage {
     type Slots = OutputMessageSlots;
+    const TAG: Option<&'static str> = Some("type");
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut OutputMessageSlots,
         key: &str,
@@ -590,6 +594,7 @@ pub struct ToolCallSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ToolCall {
     type Slots = ToolCallSlots;
+    const TAG: Option<&'static str> = Some("type");
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ToolCallSlots,
         key: &str,
