@@ -11,39 +11,17 @@ use std::time::{Duration, Instant};
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use super::auth::{Credential, TokenSource};
+use super::auth::{Credential, Scheme, Security, TokenSource};
 use super::encode::header_name;
 use super::policy::{self, Attempt, Hook, Outcome, RetryPolicy};
 use super::request::{Operation, Request};
 use super::response::{Error, InvalidRequest, RawResponse, Response};
-use super::stream::{self, StreamError, Streaming, Unread};
+use super::event::StreamError;
+use super::stream::{self, Streaming, Unread};
 use reqwest::{Method, StatusCode};
 
 /// The `User-Agent` sent unless the caller brings their own HTTP client.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-
-/// One security scheme of an API: its place among the API's schemes (the client keeps one
-/// credential per place), and its name in the spec, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Scheme {
-    index: usize,
-    name: &'static str,
-}
-
-impl Scheme {
-    pub const fn new(index: usize, name: &'static str) -> Scheme {
-        Scheme { index, name }
-    }
-
-    /// The scheme's name in the spec.
-    pub fn name(self) -> &'static str {
-        self.name
-    }
-}
-
-/// The security alternatives of one operation: any one inner list, all of its schemes together,
-/// authorises the call. An empty outer list means no authentication.
-pub type Security = &'static [&'static [Scheme]];
 
 /// A client builder state: a base URL is set, so the client can be built.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use super::request::Operation;
 use super::response::RawResponse;
-use super::stream::StreamError;
+use super::event::StreamError;
 
 /// When and how a failed request is sent again.
 ///

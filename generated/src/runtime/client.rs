@@ -12,39 +12,17 @@ use std::time::{Duration, Instant};
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use super::auth::{Credential, TokenSource};
+use super::auth::{Credential, Scheme, Security, TokenSource};
 use super::encode::header_name;
 use super::policy::{self, Attempt, Hook, Outcome, RetryPolicy};
 use super::request::{Operation, Request};
 use super::response::{Error, InvalidRequest, RawResponse, Response};
-use super::stream::{self, StreamError, Streaming, Unread};
+use super::event::StreamError;
+use super::stream::{self, Streaming, Unread};
 use reqwest::{Method, StatusCode};
 
 /// The `User-Agent` sent unless the caller brings their own HTTP client.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-
-/// One security scheme of an API: its place among the API's schemes (the client keeps one
-/// credential per place), and its name in the spec, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Scheme {
-    index: usize,
-    name: &'static str,
-}
-
-impl Scheme {
-    pub const fn new(index: usize, name: &'static str) -> Scheme {
-        Scheme { index, name }
-    }
-
-    /// The scheme's name in the spec.
-    pub fn name(self) -> &'static str {
-        self.name
-    }
-}
-
-/// The security alternatives of one operation: any one inner list, all of its schemes together,
-/// authorises the call. An empty outer list means no authentication.
-pub type Security = &'static [&'static [Scheme]];
 
 /// A client builder state: a base URL is set, so the client can be built.
 #[derive(Debug, Clone, Copy)]
@@ -902,88 +880,3 @@ impl CallOptions {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::runtime::{Secret, Security};
-
-    const AUTH: Scheme = Scheme::new(0, "auth");
-    const OPERATION: Operation = Operation { id: "listItems", route: "/items" };
-    const SECURED: Security = &[&[AUTH]];
-
-    #[test]
-    fn absolute_urls_stay_on_the_api_origin() {
-        let client = ClientBuilder::new("https://api.example.com/v0")
-            .credential(AUTH, Credential::Bearer(Secret::new("t0k")))
-            .build()
-            .unwrap();
-        let same = client.request_url(&OPERATION, Method::GET, "https://api.example.com/v0/items?page=2", SECURED).unwrap();
-        let same = same.finish();
-        assert_eq!(same.url().as_str(), "https://api.example.com/v0/items?page=2");
-        assert_eq!(same.headers()["authorization"], "Bearer t0k");
-        for elsewhere in [
-            "https://evil.example.com/v0/items",
-            "http://api.example.com/v0/items",
-            "https://api.example.com:8443/v0/items",
-        ] {
-            let refused = client.request_url(&OPERATION, Method::GET, elsewhere, SECURED).unwrap_err();
-            assert!(refused.0.contains("another origin"), "{elsewhere}: {refused}");
-        }
-        assert!(client.request_url(&OPERATION, Method::GET, "/v0/items", SECURED).is_err(), "a relative URL is not absolute");
-    }
-
-    #[test]
-    fn the_idle_timeout_defaults_to_the_request_timeout() {
-        let mut call = CallOptions::default();
-        assert_eq!(call.idle_timeout, None);
-        call.idle_timeout(Some(Duration::from_secs(1)));
-        assert_eq!(call.idle_timeout, Some(Some(Duration::from_secs(1))));
-        let client = ClientBuilder::new("http://127.0.0.1:9").idle_timeout(None).build().unwrap();
-        assert_eq!(client.idle_timeout, Some(None), "set to no limit");
-    }
-
-    #[test]
-    fn the_effective_idle_timeout_falls_back_to_the_request_timeout() {
-        let secs = |n| Some(Duration::from_secs(n));
-        let unset = CallOptions::default();
-        let client = ClientBuilder::new("http://127.0.0.1:9").build().unwrap();
-        assert_eq!(client.idle_timeout_for(&unset), Some(DEFAULT_TIMEOUT), "unset: the request timeout");
-        let client = ClientBuilder::new("http://127.0.0.1:9").timeout(secs(7)).build().unwrap();
-        assert_eq!(client.idle_timeout_for(&unset), secs(7), "follows the builder's timeout");
-        assert_eq!(client.with_timeout(secs(5)).idle_timeout_for(&unset), secs(5), "and a changed one");
-        assert_eq!(client.with_timeout(None).idle_timeout_for(&unset), None, "no timeout: no idle limit");
-        let mut timed = CallOptions::default();
-        timed.timeout(secs(3));
-        assert_eq!(client.idle_timeout_for(&timed), secs(3), "follows the call's timeout");
-
-        let client = ClientBuilder::new("http://127.0.0.1:9").idle_timeout(secs(2)).build().unwrap();
-        assert_eq!(client.idle_timeout_for(&unset), secs(2), "the client's own setting");
-        assert_eq!(client.idle_timeout_for(&timed), secs(2), "is kept whatever the call's timeout");
-        let mut call = CallOptions::default();
-        call.idle_timeout(secs(1));
-        assert_eq!(client.idle_timeout_for(&call), secs(1), "the call's setting overrides the client's");
-        call.idle_timeout(None);
-        assert_eq!(client.idle_timeout_for(&call), None, "an explicit None is no limit");
-        let client = ClientBuilder::new("http://127.0.0.1:9").idle_timeout(None).build().unwrap();
-        assert_eq!(client.idle_timeout_for(&unset), None, "the client's explicit None too");
-        assert_eq!(client.idle_timeout_for(&timed), None, "whatever the call's timeout");
-    }
-
-    #[test]
-    fn debug_output_names_default_headers_without_their_values() {
-        let builder = ClientBuilder::new("http://127.0.0.1:9").default_header("X-Api-Key", "s3cret-k3y");
-        let printed = format!("{builder:?}");
-        assert!(printed.contains("X-Api-Key"), "{printed}");
-        assert!(!printed.contains("s3cret-k3y"), "{printed}");
-        // A per-call header, likewise.
-        let mut call = CallOptions::default();
-        call.header("X-Api-Key".into(), "s3cret-k3y".into());
-        let printed = format!("{call:?}");
-        assert!(printed.contains("X-Api-Key") && !printed.contains("s3cret-k3y"), "{printed}");
-        // As headers of a request (which a hook may print), both kinds of value are sensitive.
-        let map = header_map(&[("X-Api-Key".into(), "s3cret-k3y".into())]).unwrap();
-        assert!(map.values().all(HeaderValue::is_sensitive));
-        let printed = format!("{map:?}");
-        assert!(printed.contains("x-api-key") && !printed.contains("s3cret-k3y"), "{printed}");
-    }
-}

@@ -20,6 +20,8 @@ mod client;
 #[cfg(feature = "client")]
 mod encode;
 #[cfg(feature = "client")]
+mod event;
+#[cfg(feature = "client")]
 mod form;
 #[cfg(feature = "client")]
 mod paging;
@@ -30,18 +32,21 @@ mod request;
 #[cfg(feature = "client")]
 mod response;
 #[cfg(feature = "client")]
+mod said;
+#[cfg(feature = "client")]
 mod stream;
 #[cfg(feature = "tracing")]
 mod trace;
 
 #[cfg(feature = "client")]
 pub use {
-    auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource},
+    auth::{ApiKeyLocation, AuthError, Credential, Scheme, Secret, Security, TokenSource},
     client::{
         BaseUrl, BuildError, CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-        DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, USER_AGENT, header_text, http_client_builder,
+        DEFAULT_TIMEOUT, NoBaseUrl, USER_AGENT, header_text, http_client_builder,
     },
     encode::{Multipart, QueryStyle, path_segment},
+    event::{Event, StreamError},
     form::FieldStyle,
     paging::{Items, Pages, items, link_next, next_page_url, pages},
     policy::{Attempt, DEFAULT_MAX_RETRY_AFTER, Hook, Outcome, RetryPolicy},
@@ -50,7 +55,7 @@ pub use {
     reqwest::header::HeaderMap,
     reqwest::{Method, StatusCode},
     response::{ApiError, Error, InvalidRequest, RawResponse, Redirect, Response},
-    stream::{ByteStream, Event, EventStream, StreamError, Streaming},
+    stream::{ByteStream, EventStream, Streaming},
 };
 
 /// The types streamed responses are made of: chunks of a body, and the trait of every stream.
