@@ -341,7 +341,8 @@ pub enum Error<E> {
     /// A retry was due (a retryable status or a failed connection) but not made: its wait would
     /// have passed the call's timeout. `last` is how the final attempt ended.
     #[error(
-        "not retried: the wait of {wait:?} before another attempt would pass the call's timeout of {timeout:?}; the last attempt: {}",
+        "not retried: the wait of {:?} before another attempt would pass the call's timeout of {timeout:?}; the last attempt: {}",
+        Duration::from_millis(u64::try_from(.wait.as_millis()).unwrap_or(u64::MAX)),
         LastAttempt(.last)
     )]
     RetryPastDeadline { last: Box<Error<E>>, wait: Duration, timeout: Duration },
