@@ -13,7 +13,9 @@ fn main() {
     let golden = manifest.join("../codegen/tests/golden");
     println!("cargo::rerun-if-changed={}", golden.display());
     // The generated modules gate their client behind this feature; here it is always on.
-    println!("cargo::rustc-check-cfg=cfg(feature, values(\"client\", \"tracing\", \"rustls-ring\", \"rustls-aws-lc\", \"native-tls\"))");
+    println!(
+        "cargo::rustc-check-cfg=cfg(feature, values(\"client\", \"tracing\", \"rustls-ring\", \"rustls-aws-lc\", \"native-tls\"))"
+    );
     println!("cargo::rustc-cfg=feature=\"client\"");
 
     let mut fixtures: Vec<(String, PathBuf)> = fs::read_dir(&golden)

@@ -13,10 +13,10 @@ use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::auth::{Credential, Scheme, Security, TokenSource};
 use super::encode::header_name;
+use super::event::StreamError;
 use super::policy::{self, Attempt, Hook, Outcome, RetryPolicy};
 use super::request::{Operation, Request};
 use super::response::{Error, InvalidRequest, RawResponse, Response};
-use super::event::StreamError;
 use super::stream::{self, Streaming, Unread};
 use reqwest::{Method, StatusCode};
 
@@ -663,10 +663,14 @@ impl Client {
                 self.after_attempt(&context, &outcome);
             }
             #[cfg(feature = "tracing")]
-            super::trace::attempt_ended(context.number, context.attempt_elapsed, match &outcome {
-                Ok(answer) => Ok(answer.status()),
-                Err(failed) => Err(failed.outcome()),
-            });
+            super::trace::attempt_ended(
+                context.number,
+                context.attempt_elapsed,
+                match &outcome {
+                    Ok(answer) => Ok(answer.status()),
+                    Err(failed) => Err(failed.outcome()),
+                },
+            );
             let wait = match &outcome {
                 Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
                     policy.delay(retry, Some(response.headers()))
@@ -895,7 +899,8 @@ mod tests {
             .credential(AUTH, Credential::Bearer(Secret::new("t0k")))
             .build()
             .unwrap();
-        let same = client.request_url(&OPERATION, Method::GET, "https://api.example.com/v0/items?page=2", SECURED).unwrap();
+        let same =
+            client.request_url(&OPERATION, Method::GET, "https://api.example.com/v0/items?page=2", SECURED).unwrap();
         let same = same.finish();
         assert_eq!(same.url().as_str(), "https://api.example.com/v0/items?page=2");
         assert_eq!(same.headers()["authorization"], "Bearer t0k");
@@ -907,7 +912,10 @@ mod tests {
             let refused = client.request_url(&OPERATION, Method::GET, elsewhere, SECURED).unwrap_err();
             assert!(refused.0.contains("another origin"), "{elsewhere}: {refused}");
         }
-        assert!(client.request_url(&OPERATION, Method::GET, "/v0/items", SECURED).is_err(), "a relative URL is not absolute");
+        assert!(
+            client.request_url(&OPERATION, Method::GET, "/v0/items", SECURED).is_err(),
+            "a relative URL is not absolute"
+        );
     }
 
     #[test]

@@ -222,8 +222,7 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out, "\n[features]");
     let modules = apis.iter().map(|a| format!("{:?}", a.module.as_str()));
-    let default: Vec<String> =
-        ["client", DEFAULT_TLS].iter().map(|f| format!("{f:?}")).chain(modules).collect();
+    let default: Vec<String> = ["client", DEFAULT_TLS].iter().map(|f| format!("{f:?}")).chain(modules).collect();
     let _ = writeln!(out, "default = [{}]", default.join(", "));
     let _ = writeln!(
         out,
@@ -238,7 +237,8 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     let _ = writeln!(out, "client = [{}]", client_deps.join(", "));
     for (feature, doc, enables) in OPTIONAL_FEATURES {
         let _ = writeln!(out, "# {doc}");
-        let enables: Vec<String> = std::iter::once("client").chain(enables.iter().copied()).map(|f| format!("{f:?}")).collect();
+        let enables: Vec<String> =
+            std::iter::once("client").chain(enables.iter().copied()).map(|f| format!("{f:?}")).collect();
         let _ = writeln!(out, "{feature} = [{}]", enables.join(", "));
     }
     for api in apis {
@@ -335,8 +335,7 @@ mod tests {
         let mut found = BTreeSet::new();
         for line in code {
             for (at, _) in line.match_indices("super::") {
-                let name: String =
-                    line[at + 7..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                let name: String = line[at + 7..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
                 if modules.contains(name.as_str()) {
                     found.insert(name);
                 }

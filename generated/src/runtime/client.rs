@@ -14,10 +14,10 @@ use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::auth::{Credential, Scheme, Security, TokenSource};
 use super::encode::header_name;
+use super::event::StreamError;
 use super::policy::{self, Attempt, Hook, Outcome, RetryPolicy};
 use super::request::{Operation, Request};
 use super::response::{Error, InvalidRequest, RawResponse, Response};
-use super::event::StreamError;
 use super::stream::{self, Streaming, Unread};
 use reqwest::{Method, StatusCode};
 
@@ -664,10 +664,14 @@ impl Client {
                 self.after_attempt(&context, &outcome);
             }
             #[cfg(feature = "tracing")]
-            super::trace::attempt_ended(context.number, context.attempt_elapsed, match &outcome {
-                Ok(answer) => Ok(answer.status()),
-                Err(failed) => Err(failed.outcome()),
-            });
+            super::trace::attempt_ended(
+                context.number,
+                context.attempt_elapsed,
+                match &outcome {
+                    Ok(answer) => Ok(answer.status()),
+                    Err(failed) => Err(failed.outcome()),
+                },
+            );
             let wait = match &outcome {
                 Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
                     policy.delay(retry, Some(response.headers()))

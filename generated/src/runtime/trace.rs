@@ -50,7 +50,12 @@ pub(super) fn retrying(number: u32, wait: Duration) {
 
 /// A retry that was due but not made: its wait would pass the call's timeout.
 pub(super) fn retry_past_deadline(number: u32, wait: Duration, timeout: Duration) {
-    info!(attempt = number, wait_ms = millis(wait), timeout_ms = millis(timeout), "not retried: past the call's timeout");
+    info!(
+        attempt = number,
+        wait_ms = millis(wait),
+        timeout_ms = millis(timeout),
+        "not retried: past the call's timeout"
+    );
 }
 
 /// Records how the call ended on its span: the last status, and the error's type when it failed
