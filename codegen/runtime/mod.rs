@@ -33,6 +33,8 @@ mod response;
 #[cfg(feature = "client")]
 mod said;
 #[cfg(feature = "client")]
+mod send;
+#[cfg(feature = "client")]
 mod stream;
 #[cfg(feature = "tracing")]
 mod trace;

@@ -22,6 +22,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("said.rs", include_str!("../../runtime/said.rs")),
+    ("send.rs", include_str!("../../runtime/send.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("structs.rs", include_str!("../../runtime/structs.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
