@@ -245,8 +245,9 @@ impl ClientBuilder {
     }
 }
 
-/// A call in flight (see [`Client::call`]).
-pub(super) type Sending<'a, T, E> = Pin<Box<dyn Future<Output = Result<Response<T>, Error<E>>> + Send + 'a>>;
+/// A call in flight, as a request builder's `send` returns it: await it for the response (see
+/// [`Client::call`]).
+pub type Sending<'a, T, E> = Pin<Box<dyn Future<Output = Result<Response<T>, Error<E>>> + Send + 'a>>;
 
 /// A configured connection to one API: base URL, credentials, policies and the HTTP client.
 /// Clones share the connection pool and the OAuth2 token cache.

@@ -44,7 +44,7 @@ pub use {
     auth::{ApiKeyLocation, AuthError, Credential, Scheme, Secret, Security, TokenSource},
     client::{
         BaseUrl, BuildError, CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-        DEFAULT_TIMEOUT, NoBaseUrl, USER_AGENT, header_text, http_client_builder,
+        DEFAULT_TIMEOUT, NoBaseUrl, Sending, USER_AGENT, header_text, http_client_builder,
     },
     encode::{Multipart, QueryStyle, path_segment},
     event::{Event, StreamError},
