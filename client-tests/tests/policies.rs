@@ -210,8 +210,13 @@ async fn the_call_timeout_bounds_backoff_too() {
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
     let policy = RetryPolicy { max_retries: 10, initial_backoff: Duration::from_millis(200), ..RetryPolicy::default() };
     let started = Instant::now();
-    let err =
-        blaxel_client(&server).list_agents().retry(policy).timeout(Duration::from_millis(600)).send().await.unwrap_err();
+    let err = blaxel_client(&server)
+        .list_agents()
+        .retry(policy)
+        .timeout(Duration::from_millis(600))
+        .send()
+        .await
+        .unwrap_err();
     let took = started.elapsed();
     // Unbounded, ten doubling waits from 100-200 ms would take well over a minute.
     assert!(took < Duration::from_secs(2), "{took:?}");
@@ -225,7 +230,10 @@ async fn an_attempt_that_runs_out_of_its_own_time_is_retried() {
     let server = MockServer::start().await;
     let stalled = ResponseTemplate::new(200).set_body_json(json!({"data": []})).set_delay(Duration::from_secs(5));
     Mock::given(method("GET")).respond_with(stalled).up_to_n_times(1).mount(&server).await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []}))).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
+        .mount(&server)
+        .await;
     let client =
         blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").retry(quick_retries(2)).build().unwrap();
     let started = Instant::now();
@@ -307,7 +315,10 @@ async fn hooks_are_told_the_operation_the_attempt_its_time_and_how_it_ended() {
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
     let stalled = ResponseTemplate::new(200).set_body_json(json!({"data": []})).set_delay(Duration::from_secs(5));
     Mock::given(method("GET")).respond_with(stalled).up_to_n_times(1).mount(&server).await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []}))).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
+        .mount(&server)
+        .await;
     let recorder = Recorder::default();
     let client = blaxel::Client::builder()
         .base_url(server.uri())

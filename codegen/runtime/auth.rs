@@ -10,7 +10,7 @@ use base64::prelude::BASE64_STANDARD;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 
-use super::response::ServerSaid;
+use super::said::ServerSaid;
 
 /// A credential. Its `Debug` output never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -53,6 +53,29 @@ pub enum Credential {
     /// OAuth2 client credentials: a bearer token fetched from the token endpoint when needed.
     ClientCredentials(Arc<TokenSource>),
 }
+
+/// One security scheme of an API: its place among the API's schemes (the client keeps one
+/// credential per place), and its name in the spec, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheme {
+    pub(super) index: usize,
+    pub(super) name: &'static str,
+}
+
+impl Scheme {
+    pub const fn new(index: usize, name: &'static str) -> Scheme {
+        Scheme { index, name }
+    }
+
+    /// The scheme's name in the spec.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+/// The security alternatives of one operation: any one inner list, all of its schemes together,
+/// authorises the call. An empty outer list means no authentication.
+pub type Security = &'static [&'static [Scheme]];
 
 /// Why no token could be had from an OAuth2 token endpoint.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -5,9 +5,9 @@ use std::time::{Duration, SystemTime};
 use reqwest::Method;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use super::event::StreamError;
 use super::request::Operation;
 use super::response::RawResponse;
-use super::stream::StreamError;
 
 /// When and how a failed request is sent again.
 ///

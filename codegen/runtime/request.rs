@@ -5,8 +5,7 @@ use base64::prelude::BASE64_STANDARD;
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderValue};
 use serde::Serialize;
 
-use super::auth::{ApiKeyLocation, Credential, Secret};
-use super::client::Scheme;
+use super::auth::{ApiKeyLocation, Credential, Scheme, Secret};
 use super::encode::{Multipart, QueryStyle, header_name, scalar_text, scalar_texts, value_texts};
 use super::form::{FieldStyle, form_pairs};
 use super::response::InvalidRequest;

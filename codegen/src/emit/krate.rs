@@ -16,17 +16,33 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("deviation.rs", include_str!("../../runtime/deviation.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
+    ("event.rs", include_str!("../../runtime/event.rs")),
     ("form.rs", include_str!("../../runtime/form.rs")),
     ("paging.rs", include_str!("../../runtime/paging.rs")),
     ("policy.rs", include_str!("../../runtime/policy.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
+    ("said.rs", include_str!("../../runtime/said.rs")),
+    ("send.rs", include_str!("../../runtime/send.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("structs.rs", include_str!("../../runtime/structs.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
     ("testing.rs", include_str!("../../runtime/testing.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
 ];
+
+/// A runtime file as a generated crate gets it: without its unit tests (`#[cfg(test)]` modules,
+/// always the file's last items). They test the runtime, not the crate it is copied into,
+/// so they run once, in this workspace (`fixture-tests` compiles the runtime's own source).
+pub fn runtime_text(source: &str) -> &str {
+    match source.find(TESTS) {
+        Some(at) => &source[..=at],
+        None => source,
+    }
+}
+
+/// Where a runtime file's unit tests start.
+const TESTS: &str = "\n#[cfg(test)]\nmod ";
 
 /// What the generated crate is called and how it was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,5 +320,89 @@ pub fn lib_rs(apis: &[Api]) -> TokenStream {
         #[macro_use]
         pub mod runtime;
         #(#modules)*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::{RUNTIME, TESTS, runtime_text};
+
+    #[test]
+    fn runtime_copies_leave_out_exactly_the_unit_tests() {
+        let mut with_tests = 0;
+        for (name, source) in RUNTIME {
+            let copied = runtime_text(source);
+            assert!(!copied.contains("#[cfg(test)]"), "{name} keeps a test item in its copy");
+            let dropped = &source[copied.len()..];
+            if dropped.is_empty() {
+                continue;
+            }
+            with_tests += 1;
+            // The test modules are the file's last items: what is dropped is those, and only those.
+            assert!(dropped.starts_with(&TESTS[1..]), "{name}: {dropped:.80}");
+            let file = syn::parse_str::<syn::File>(dropped).unwrap_or_else(|e| panic!("{name}: {e}"));
+            for item in &file.items {
+                let syn::Item::Mod(module) = item else { panic!("{name}: a dropped item is not a module") };
+                let cfg_test = module.attrs.iter().any(|attr| {
+                    attr.path().is_ident("cfg") && attr.parse_args::<syn::Ident>().is_ok_and(|arg| arg == "test")
+                });
+                assert!(cfg_test, "{name}: module `{}` is dropped but is not `#[cfg(test)]`", module.ident);
+            }
+            assert!(syn::parse_str::<syn::File>(copied).is_ok(), "{name}: the copy does not parse");
+        }
+        assert!(with_tests >= 8, "the runtime's files have their unit tests: {with_tests}");
+    }
+
+    /// The runtime modules each file imports (`use super::name`, `super::name::`), from its
+    /// code: not its comments (intra-doc links) nor its tests.
+    fn imports(source: &str, modules: &BTreeSet<&str>) -> BTreeSet<String> {
+        let code = runtime_text(source).lines().filter(|line| !line.trim_start().starts_with("//"));
+        let mut found = BTreeSet::new();
+        for line in code {
+            for (at, _) in line.match_indices("super::") {
+                let name: String = line[at + 7..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                if modules.contains(name.as_str()) {
+                    found.insert(name);
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_runtime_modules_import_each_other_without_a_circle() {
+        let modules: BTreeSet<&str> = RUNTIME.iter().map(|(name, _)| name.trim_end_matches(".rs")).collect();
+        let graph: BTreeMap<&str, BTreeSet<String>> = RUNTIME
+            .iter()
+            .filter(|(name, _)| *name != "mod.rs")
+            .map(|(name, source)| (name.trim_end_matches(".rs"), imports(source, &modules)))
+            .collect();
+        assert!(graph["client"].contains("request") && graph["stream"].contains("response"), "{graph:?}");
+        // Depth-first; a module met again while still on the path closes a circle.
+        fn visit<'a>(
+            module: &'a str,
+            graph: &'a BTreeMap<&str, BTreeSet<String>>,
+            path: &mut Vec<&'a str>,
+            done: &mut BTreeSet<&'a str>,
+        ) {
+            if done.contains(module) {
+                return;
+            }
+            if let Some(start) = path.iter().position(|m| *m == module) {
+                panic!("import circle: {} -> {module}", path[start..].join(" -> "));
+            }
+            path.push(module);
+            for next in graph.get(module).into_iter().flatten() {
+                visit(next, graph, path, done);
+            }
+            path.pop();
+            done.insert(module);
+        }
+        let mut done = BTreeSet::new();
+        for module in graph.keys() {
+            visit(module, &graph, &mut Vec::new(), &mut done);
+        }
     }
 }

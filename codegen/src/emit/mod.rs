@@ -123,7 +123,7 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
     }
     for (name, source) in krate::RUNTIME {
         files.push(PlannedFile::new(format!("src/runtime/{name}"), || FileContent::Text {
-            text: (*source).to_string(),
+            text: krate::runtime_text(source).to_string(),
             comment: "//",
         }));
     }

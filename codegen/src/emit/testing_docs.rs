@@ -100,7 +100,7 @@ fn error_example(api: &Api, module: &str, success_op: &Operation) -> Option<Stri
          let server = mock::start().await;\n\
          server.stub::<mock::{marker}>().error({error}({value})).await;\n\
          match {call}.send().await {{\n    \
-         Err(Error::Api(error)) => assert!(matches!(error.body(), {error}(_))),\n    \
+         Err(Error::Api(error)) => assert!(matches!(error.body(), Some({error}(_)))),\n    \
          other => panic!(\"expected the declared error, got {{other:?}}\"),\n}}\n\n\
          // A server of its own: stubs of one operation answer in the order they were mounted.\n\
          let server = mock::start().await;\n\

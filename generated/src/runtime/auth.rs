@@ -11,7 +11,7 @@ use base64::prelude::BASE64_STANDARD;
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 
-use super::response::ServerSaid;
+use super::said::ServerSaid;
 
 /// A credential. Its `Debug` output never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -54,6 +54,29 @@ pub enum Credential {
     /// OAuth2 client credentials: a bearer token fetched from the token endpoint when needed.
     ClientCredentials(Arc<TokenSource>),
 }
+
+/// One security scheme of an API: its place among the API's schemes (the client keeps one
+/// credential per place), and its name in the spec, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheme {
+    pub(super) index: usize,
+    pub(super) name: &'static str,
+}
+
+impl Scheme {
+    pub const fn new(index: usize, name: &'static str) -> Scheme {
+        Scheme { index, name }
+    }
+
+    /// The scheme's name in the spec.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+/// The security alternatives of one operation: any one inner list, all of its schemes together,
+/// authorises the call. An empty outer list means no authentication.
+pub type Security = &'static [&'static [Scheme]];
 
 /// Why no token could be had from an OAuth2 token endpoint.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -210,25 +233,3 @@ impl TokenSource {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Undoes application/x-www-form-urlencoded, as a compliant server does.
-    fn form_decode(text: &str) -> String {
-        form_urlencoded::parse(format!("v={text}").as_bytes()).next().map(|(_, value)| value.into_owned()).unwrap()
-    }
-
-    #[test]
-    fn client_secret_basic_form_encodes_id_and_secret() {
-        let id = "client:id with space";
-        let secret = "s3+cr%t&x y:z/é";
-        let header = client_secret_basic(id, secret);
-        let encoded = header.strip_prefix("Basic ").unwrap();
-        let pair = String::from_utf8(BASE64_STANDARD.decode(encoded).unwrap()).unwrap();
-        let (sent_id, sent_secret) = pair.split_once(':').unwrap();
-        assert_eq!(sent_id, "client%3Aid+with+space");
-        assert_eq!((form_decode(sent_id).as_str(), form_decode(sent_secret).as_str()), (id, secret));
-        assert_eq!(client_secret_basic("ada", "s3cret"), "Basic YWRhOnMzY3JldA==", "plain values are unchanged");
-    }
-}

@@ -30,6 +30,8 @@ mod client;
 #[cfg(feature = "client")]
 mod encode;
 #[cfg(feature = "client")]
+mod event;
+#[cfg(feature = "client")]
 mod form;
 #[cfg(feature = "client")]
 mod paging;
@@ -39,6 +41,10 @@ mod policy;
 mod request;
 #[cfg(feature = "client")]
 mod response;
+#[cfg(feature = "client")]
+mod said;
+#[cfg(feature = "client")]
+mod send;
 #[cfg(feature = "client")]
 mod stream;
 #[cfg(feature = "client")]
@@ -51,12 +57,13 @@ pub mod mock;
 
 #[cfg(feature = "client")]
 pub use {
-    auth::{ApiKeyLocation, AuthError, Credential, Secret, TokenSource},
+    auth::{ApiKeyLocation, AuthError, Credential, Scheme, Secret, Security, TokenSource},
     client::{
         BaseUrl, BuildError, CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-        DEFAULT_TIMEOUT, NoBaseUrl, Scheme, Security, Sending, USER_AGENT, header_text, http_client_builder,
+        DEFAULT_TIMEOUT, NoBaseUrl, Sending, USER_AGENT, header_text, http_client_builder,
     },
     encode::{Multipart, QueryStyle, path_segment},
+    event::{Event, StreamError},
     form::FieldStyle,
     paging::{Items, Pages, items, link_next, next_page_url, pages},
     policy::{Attempt, DEFAULT_MAX_RETRY_AFTER, Hook, Outcome, RetryPolicy},
@@ -65,7 +72,7 @@ pub use {
     reqwest::header::HeaderMap,
     reqwest::{Method, StatusCode},
     response::{ApiError, Error, InvalidRequest, RawResponse, Redirect, Response},
-    stream::{ByteStream, Event, EventStream, StreamError, Streaming},
+    stream::{ByteStream, EventStream, Streaming},
 };
 
 /// The types streamed responses are made of: chunks of a body, and the trait of every stream.

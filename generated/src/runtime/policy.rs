@@ -6,9 +6,9 @@ use std::time::{Duration, SystemTime};
 use reqwest::Method;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use super::event::StreamError;
 use super::request::Operation;
 use super::response::RawResponse;
-use super::stream::StreamError;
 
 /// When and how a failed request is sent again.
 ///
@@ -178,41 +178,3 @@ pub trait Hook: Send + Sync {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_takes_seconds_or_a_date_and_respects_the_ceiling() {
-        let policy = RetryPolicy::default();
-        let mut headers = HeaderMap::new();
-        headers.insert(RETRY_AFTER, "3".parse().unwrap());
-        assert_eq!(policy.delay(0, Some(&headers)), Some(Duration::from_secs(3)));
-        let in_ten = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(10));
-        headers.insert(RETRY_AFTER, in_ten.parse().unwrap());
-        let waited = policy.delay(0, Some(&headers)).unwrap();
-        assert!(waited > Duration::from_secs(8) && waited <= Duration::from_secs(10), "{waited:?}");
-        headers.insert(RETRY_AFTER, "3600".parse().unwrap());
-        assert_eq!(policy.delay(0, Some(&headers)), None, "an hour is more than the policy waits");
-    }
-
-    #[test]
-    fn backoff_doubles_with_jitter_up_to_the_ceiling() {
-        let policy = RetryPolicy::default();
-        for retry in 0..8 {
-            let full = (policy.initial_backoff * 2u32.pow(retry)).min(policy.max_backoff);
-            let waited = policy.delay(retry, None).unwrap();
-            assert!(waited >= full / 2 && waited <= full, "retry {retry}: {waited:?} outside {full:?}/2..={full:?}");
-        }
-    }
-
-    #[test]
-    fn only_idempotent_methods_are_retried_by_default() {
-        let policy = RetryPolicy::default();
-        assert!(policy.allows(&Method::GET) && policy.allows(&Method::DELETE) && policy.allows(&Method::PUT));
-        assert!(policy.allows(&Method::HEAD) && policy.allows(&Method::OPTIONS) && policy.allows(&Method::TRACE));
-        assert!(!policy.allows(&Method::POST) && !policy.allows(&Method::PATCH));
-        let opted_in = RetryPolicy { retry_non_idempotent: true, ..policy };
-        assert!(opted_in.allows(&Method::POST));
-    }
-}

@@ -6,8 +6,7 @@ use base64::prelude::BASE64_STANDARD;
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderValue};
 use serde::Serialize;
 
-use super::auth::{ApiKeyLocation, Credential, Secret};
-use super::client::Scheme;
+use super::auth::{ApiKeyLocation, Credential, Scheme, Secret};
 use super::encode::{Multipart, QueryStyle, header_name, scalar_text, scalar_texts, value_texts};
 use super::form::{FieldStyle, form_pairs};
 use super::response::InvalidRequest;
@@ -225,75 +224,3 @@ impl Request {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::runtime::{ClientBuilder, Method, TokenSource};
-
-    fn request() -> Request {
-        let client = ClientBuilder::new("http://127.0.0.1:9").build().unwrap();
-        const OPERATION: Operation = Operation { id: "x", route: "/x" };
-        client.request(&OPERATION, Method::POST, "/x", &[]).unwrap()
-    }
-
-    #[test]
-    fn form_bodies_repeat_lists_and_skip_nulls() {
-        let mut request = request();
-        let body = serde_json::json!({"To": "+1 555", "MediaUrl": ["a", "b"], "Skip": null, "N": 2});
-        request.form(&body, &[]).unwrap();
-        let request = request.finish();
-        assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
-        let sent = std::str::from_utf8(request.body().and_then(|b| b.as_bytes()).unwrap()).unwrap();
-        // Field order follows serde_json's map order; the pairs are what matters.
-        let mut pairs: Vec<&str> = sent.split('&').collect();
-        pairs.sort_unstable();
-        assert_eq!(pairs, ["MediaUrl=a", "MediaUrl=b", "N=2", "To=%2B1+555"]);
-    }
-
-    fn query_of(value: serde_json::Value, style: QueryStyle) -> String {
-        let mut request = request();
-        request.query_styled("p", &value, style).unwrap();
-        request.finish().url().query().unwrap_or_default().to_string()
-    }
-
-    #[test]
-    fn query_styles_follow_openapi() {
-        use serde_json::json;
-        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Exploded), "p=a&p=b");
-        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Delimited(",")), "p=a%2Cb");
-        assert_eq!(query_of(json!(["a", "b"]), QueryStyle::Delimited("|")), "p=a%7Cb");
-        assert_eq!(query_of(json!({"role": "admin"}), QueryStyle::DeepObject), "p%5Brole%5D=admin");
-        assert_eq!(query_of(json!({"role": "admin"}), QueryStyle::Exploded), "role=admin");
-        assert_eq!(query_of(json!(null), QueryStyle::DeepObject), "");
-        assert_eq!(query_of(json!("a b&c"), QueryStyle::Exploded), "p=a+b%26c");
-        // A scalar is `p=text` in every style.
-        for style in [QueryStyle::Exploded, QueryStyle::Delimited("|"), QueryStyle::DeepObject] {
-            assert_eq!(query_of(json!(7), style), "p=7");
-            assert_eq!(query_of(json!(true), style), "p=true");
-            assert_eq!(query_of(json!(1.5), style), "p=1.5");
-        }
-    }
-
-    #[test]
-    fn absent_query_parameters_leave_no_question_mark() {
-        let mut request = request();
-        request.query("limit", &None::<u32>).unwrap();
-        request.query_styled("ids", &Vec::<u32>::new(), QueryStyle::Delimited(",")).unwrap();
-        assert_eq!(request.finish().url().as_str(), "http://127.0.0.1:9/x");
-    }
-
-    #[test]
-    fn header_values_with_line_breaks_are_refused() {
-        let mut request = request();
-        assert!(request.header("x-note", "a\r\nInjected: yes").is_err());
-        assert!(request.header("x-note", "fine").is_ok());
-    }
-
-    #[test]
-    fn secrets_do_not_print() {
-        let credential = Credential::Bearer(Secret::new("cog_secret"));
-        assert!(!format!("{credential:?}").contains("cog_secret"));
-        let source = TokenSource::new("/oauth/token", "id", "client_secret_value", vec![]);
-        assert!(!format!("{source:?}").contains("client_secret_value"));
-    }
-}

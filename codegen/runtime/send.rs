@@ -1,0 +1,397 @@
+//! Sending a request: the retries within the call's deadline, and the hooks and traces around
+//! each attempt. What `Client::call`, `Client::send` and `Client::send_streaming` share.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+
+use super::auth::{Credential, TokenSource};
+use super::client::{CallOptions, Client, Sending, header_map};
+use super::event::StreamError;
+use super::policy::{self, Attempt, Outcome};
+use super::request::Request;
+use super::response::{Error, InvalidRequest, RawResponse, Response};
+use super::stream::{self, Streaming, Unread};
+
+impl Client {
+    /// A generated operation's whole `send`: sends the request its builder made (or gives the
+    /// reason it could not make one) as [`Client::send`] does, and decodes the answer with
+    /// `decode`, which matches the operation's statuses.
+    ///
+    /// Every operation shares this one async body: an `async fn send` per operation made each
+    /// crate lower and check hundreds of state machines that differed only in their decoding,
+    /// which is not async. Boxed, a call is a pointer wherever it is held (a caller's future
+    /// that awaits a hundred calls stays small) and is `Send` by its type. One allocation per
+    /// call.
+    pub fn call<'a, T: 'a, E: Send + 'a>(
+        &'a self,
+        request: Result<Request, InvalidRequest>,
+        call: CallOptions,
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Sending<'a, T, E> {
+        Box::pin(async move {
+            let (response, stopped) = self.send_whole(request?, &call).await?;
+            match (decode(response), stopped) {
+                // An answer a retry would have followed, had the call's timeout left time for it.
+                (Err(last), Some(stopped)) => Err(stopped.error(last)),
+                (decoded, _) => decoded,
+            }
+        })
+    }
+
+    /// Sends a request (fetching an OAuth2 token first when its scheme needs one) with the
+    /// client's default headers and the call's own settings, retries it as the policy allows
+    /// within the call's timeout, and reads the whole response.
+    pub async fn send<E>(&self, request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
+        self.send_whole(request, call).await.map(|(response, _)| response)
+    }
+
+    /// [`Client::send`], telling also whether a retry was due but not made for lack of time.
+    async fn send_whole<E>(
+        &self,
+        request: Request,
+        call: &CallOptions,
+    ) -> Result<(RawResponse, Option<RetryStopped>), Error<E>> {
+        let limit = self.shared.max_response_bytes;
+        let accept = Some("application/json");
+        self.execute(request, call, accept, move |http, mut request: reqwest::Request, time_limit| async move {
+            *request.timeout_mut() = time_limit;
+            let mut response = http.execute(request).await?;
+            let status = response.status();
+            let url = response.url().clone();
+            let headers = std::mem::take(response.headers_mut());
+            let body = stream::read_body(response, limit).await.map_err(|unread| match unread {
+                Unread::TooLarge { limit } => Failed::TooLarge { status, limit },
+                // reqwest's own errors, its timeout among them, stay what they are.
+                Unread::Failed(StreamError::Transport(e)) => Failed::Transport(e),
+                Unread::Failed(other) => Failed::Stream(other),
+            })?;
+            Ok(RawResponse { status, headers, body, url })
+        })
+        .await
+    }
+
+    /// Sends a request as [`Client::send`] does (credentials, headers, retries, hooks), but
+    /// gives the response as soon as its head arrives, its body unread: for server-sent events
+    /// and large downloads.
+    ///
+    /// The call's (or client's) timeout bounds the attempts and waits until a head arrives;
+    /// after it, each chunk of the body may take the idle timeout
+    /// ([`CallOptions::idle_timeout`], [`ClientBuilder::idle_timeout`]; by default the same
+    /// duration), however long the whole stream lasts. Retries happen only before a response
+    /// arrives: after a connection error or a retryable status, as for `send`; when a retry's
+    /// wait would pass the timeout, the last answer is given as it is. Hooks see each
+    /// response's status and headers, with an empty body. No `Accept` header is added: the
+    /// generated code names the media type.
+    pub async fn send_streaming<E>(&self, request: Request, call: &CallOptions) -> Result<Streaming, Error<E>> {
+        let idle_timeout = self.idle_timeout_for(call);
+        let limit = self.shared.max_response_bytes;
+        let (streaming, _) = self
+            .execute(request, call, None, move |http, request: reqwest::Request, head_limit| async move {
+                let response = http.execute(request);
+                let response = match head_limit {
+                    Some(after) => tokio::time::timeout(after, response)
+                        .await
+                        .map_err(|_| Failed::Stream(StreamError::HeadTimeout(after)))??,
+                    None => response.await?,
+                };
+                Ok(Streaming::new(response, idle_timeout, limit))
+            })
+            .await?;
+        Ok(streaming)
+    }
+
+    /// The time a whole call may take (for a streamed response, until its head): the call's
+    /// setting, else the client's.
+    pub(super) fn timeout_for(&self, call: &CallOptions) -> Option<Duration> {
+        call.timeout.unwrap_or(self.timeout)
+    }
+
+    /// The time one attempt may take: the call's setting, else the client's.
+    pub(super) fn attempt_timeout_for(&self, call: &CallOptions) -> Option<Duration> {
+        call.attempt_timeout.unwrap_or(self.attempt_timeout)
+    }
+
+    /// The longest wait for the next chunk of a streamed response: the call's setting, else the
+    /// client's, else the call's timeout ([`Client::timeout_for`]). A setting of `None` is no limit.
+    pub(super) fn idle_timeout_for(&self, call: &CallOptions) -> Option<Duration> {
+        call.idle_timeout.or(self.idle_timeout).unwrap_or_else(|| self.timeout_for(call))
+    }
+
+    /// Tells the hooks how an attempt ended.
+    fn after_attempt<R: Answer>(&self, attempt: &Attempt, outcome: &Result<R, Failed>) {
+        match outcome {
+            Ok(answer) => {
+                let head = answer.head();
+                for hook in &self.shared.hooks {
+                    hook.after_attempt(attempt, Outcome::Response(&head));
+                }
+            }
+            Err(failed) => {
+                let outcome = failed.outcome();
+                for hook in &self.shared.hooks {
+                    hook.after_attempt(attempt, outcome);
+                }
+            }
+        }
+    }
+
+    /// What `send` and `send_streaming` share: an OAuth2 token when a scheme needs one, the
+    /// default and per-call headers, hooks around each attempt, and retries within the call's
+    /// timeout; `attempt` sends the request once with the HTTP client given (one that leaves
+    /// redirects to the caller when the request asks for that) and the time it may take, and
+    /// reads as much of the answer as its caller wants.
+    ///
+    /// The answer comes with a [`RetryStopped`] when a retry was due but its wait would have
+    /// passed the call's timeout. With the `tracing` feature, the call runs in its span.
+    async fn execute<'s, R, E, Fut>(
+        &'s self,
+        request: Request,
+        call: &CallOptions,
+        accept: Option<&'static str>,
+        attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
+    ) -> Result<(R, Option<RetryStopped>), Error<E>>
+    where
+        R: Answer,
+        Fut: Future<Output = Result<R, Failed>>,
+    {
+        let mut attempts = 0;
+        #[cfg(feature = "tracing")]
+        {
+            let span = super::trace::call_span(request.operation, request.inner.method(), &self.shared.base);
+            let sending = self.attempts(request, call, accept, attempt, &mut attempts);
+            let result = tracing::Instrument::instrument(sending, span.clone()).await;
+            let (status, error) = match &result {
+                Ok((answer, stopped)) => (Some(answer.status()), stopped.map(|_| "retry_past_deadline")),
+                Err(error) => (error.status(), Some(super::trace::error_type(error))),
+            };
+            super::trace::call_ended(&span, attempts, status, error);
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.attempts(request, call, accept, attempt, &mut attempts).await
+    }
+
+    /// The body of [`Client::execute`]; `attempts` counts the attempts made.
+    async fn attempts<'s, R, E, Fut>(
+        &'s self,
+        mut request: Request,
+        call: &CallOptions,
+        accept: Option<&'static str>,
+        attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
+        attempts: &mut u32,
+    ) -> Result<(R, Option<RetryStopped>), Error<E>>
+    where
+        R: Answer,
+        Fut: Future<Output = Result<R, Failed>>,
+    {
+        let started = Instant::now();
+        let timeout = self.timeout_for(call);
+        let deadline = timeout.map(|timeout| started + timeout);
+        let attempt_timeout = self.attempt_timeout_for(call);
+        let operation = request.operation;
+        let mut token_sources: Vec<&TokenSource> = Vec::new();
+        for scheme in request.schemes {
+            if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
+                let token = source.token(&self.shared.http).await?;
+                request.bearer(&token)?;
+                token_sources.push(source);
+            }
+        }
+        let http = self.shared.http_for(request.follow_redirects);
+        let mut request = request.finish();
+        if let Some(accept) = accept
+            && !request.headers().contains_key(reqwest::header::ACCEPT)
+        {
+            request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+        }
+        for (name, value) in &self.shared.default_headers {
+            if !request.headers().contains_key(name) {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+        let policy = call.retry.as_ref().unwrap_or(&self.retry);
+        let retries_allowed = policy.allows(request.method());
+        let mut retry = 0;
+        loop {
+            // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
+            let next = if retries_allowed && retry < policy.max_retries { request.try_clone() } else { None };
+            let mut sent = request;
+            // The attempt's own limit, cut to what is left of the call's. An attempt that runs
+            // out of its own time may be retried; one that runs out of the call's ends the call.
+            let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+            let (time_limit, own_limit) = match (attempt_timeout, left) {
+                (Some(own), Some(left)) if own < left => (Some(own), true),
+                (Some(own), None) => (Some(own), true),
+                (_, left) => (left, false),
+            };
+            let mut context =
+                Attempt { operation, number: retry + 1, elapsed: started.elapsed(), attempt_elapsed: Duration::ZERO };
+            for hook in &self.shared.hooks {
+                hook.before_attempt(&context, &mut sent);
+            }
+            let attempt_started = Instant::now();
+            *attempts += 1;
+            let outcome = attempt(http, sent, time_limit).await;
+            context.elapsed = started.elapsed();
+            context.attempt_elapsed = attempt_started.elapsed();
+            if !self.shared.hooks.is_empty() {
+                self.after_attempt(&context, &outcome);
+            }
+            #[cfg(feature = "tracing")]
+            super::trace::attempt_ended(
+                context.number,
+                context.attempt_elapsed,
+                match &outcome {
+                    Ok(answer) => Ok(answer.status()),
+                    Err(failed) => Err(failed.outcome()),
+                },
+            );
+            let wait = match &outcome {
+                Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
+                    policy.delay(retry, Some(response.headers()))
+                }
+                Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
+                Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
+                _ => None,
+            };
+            match (outcome, wait, next) {
+                (outcome, Some(wait), Some(next)) => {
+                    if let (Some(timeout), Some(deadline)) = (timeout, deadline)
+                        && Instant::now() + wait >= deadline
+                    {
+                        let stopped = RetryStopped { wait, timeout };
+                        #[cfg(feature = "tracing")]
+                        super::trace::retry_past_deadline(context.number, wait, timeout);
+                        return match outcome {
+                            Ok(response) => Ok((self.answered(response, &token_sources).await, Some(stopped))),
+                            Err(failed) => Err(stopped.error(failed.into())),
+                        };
+                    }
+                    for hook in &self.shared.hooks {
+                        hook.on_retry(&context, wait);
+                    }
+                    #[cfg(feature = "tracing")]
+                    super::trace::retrying(context.number, wait);
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                    request = next;
+                }
+                (Ok(response), _, _) => return Ok((self.answered(response, &token_sources).await, None)),
+                // The last error is the one returned: after retries, that of the final attempt.
+                (Err(failed), _, _) => return Err(failed.into()),
+            }
+        }
+    }
+
+    /// The answer a call ends with; a 401 first drops the OAuth2 tokens it was sent with.
+    async fn answered<R: Answer>(&self, response: R, token_sources: &[&TokenSource]) -> R {
+        if response.status() == StatusCode::UNAUTHORIZED {
+            // The token was refused: the next call fetches a new one.
+            for source in token_sources {
+                source.invalidate().await;
+            }
+        }
+        response
+    }
+}
+
+/// A retry that was due but not made: its wait would have passed the call's timeout.
+#[derive(Debug, Clone, Copy)]
+struct RetryStopped {
+    wait: Duration,
+    timeout: Duration,
+}
+
+impl RetryStopped {
+    /// The call's error: how its last attempt ended, and why no retry followed.
+    fn error<E>(self, last: Error<E>) -> Error<E> {
+        Error::RetryPastDeadline { last: Box::new(last), wait: self.wait, timeout: self.timeout }
+    }
+}
+
+/// What the retry loop needs of an answer, read whole or not.
+trait Answer {
+    fn status(&self) -> StatusCode;
+    fn headers(&self) -> &HeaderMap;
+    /// What hooks see of the answer.
+    fn head(&self) -> Cow<'_, RawResponse>;
+}
+
+impl Answer for RawResponse {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    fn head(&self) -> Cow<'_, RawResponse> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl Answer for Streaming {
+    fn status(&self) -> StatusCode {
+        Streaming::status(self)
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        Streaming::headers(self)
+    }
+
+    // The head is a copy of the status, headers and URL: made only for hooks to see.
+    fn head(&self) -> Cow<'_, RawResponse> {
+        Cow::Owned(Streaming::head(self))
+    }
+}
+
+/// How one attempt failed.
+enum Failed {
+    Transport(reqwest::Error),
+    TooLarge { status: StatusCode, limit: usize },
+    Stream(StreamError),
+}
+
+impl Failed {
+    fn is_timeout(&self) -> bool {
+        match self {
+            Failed::Transport(e) => e.is_timeout(),
+            Failed::Stream(e) => e.is_timeout(),
+            Failed::TooLarge { .. } => false,
+        }
+    }
+
+    /// The failure as hooks are told it.
+    fn outcome(&self) -> Outcome<'_> {
+        match self {
+            failed if failed.is_timeout() => Outcome::TimedOut,
+            Failed::Transport(e) => Outcome::Transport(e),
+            Failed::TooLarge { status, limit } => Outcome::BodyTooLarge { status: *status, limit: *limit },
+            Failed::Stream(e) => Outcome::Stream(e),
+        }
+    }
+}
+
+impl From<reqwest::Error> for Failed {
+    fn from(error: reqwest::Error) -> Self {
+        Failed::Transport(error)
+    }
+}
+
+impl<E> From<Failed> for Error<E> {
+    fn from(failed: Failed) -> Self {
+        match failed {
+            Failed::Transport(e) => e.into(),
+            Failed::TooLarge { status, limit } => Error::BodyTooLarge { status, limit },
+            Failed::Stream(e) => Error::Stream(e),
+        }
+    }
+}
