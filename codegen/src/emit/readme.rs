@@ -36,7 +36,7 @@ fn api_section(out: &mut String, api: &Api, krate: &str) {
             out,
             "\nA call gives the response's status, headers and typed body, or an error that says \
              whether the server answered with an error the spec declares:\n\n\
-             ```rust,no_run\nasync fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n    \
+             ```rust,no_run\n{import}async fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n    \
              match {call}.send().await {{\n        \
              Ok(response) => println!(\"{{}}: {{:?}}\", response.status(), response.body()),\n        \
              // A status the spec declares, its body decoded.\n        \
@@ -44,6 +44,7 @@ fn api_section(out: &mut String, api: &Api, krate: &str) {
              // No connection, a timeout, an undeclared status, a body that did not decode.\n        \
              Err(error) => eprintln!(\"{{error}}\"),\n    }}\n    Ok(())\n}}\n```\n",
             call = call_expression(op),
+            import = requests_import(&client, &call_expression(op)),
         );
     }
     if let Some(op) = api.operations.iter().find(|op| op.pagination.is_some()) {
@@ -148,10 +149,19 @@ fn first_call(api: &Api) -> Option<&Operation> {
 
 /// `body` inside an async function that takes the client, as a compiled Rust block.
 fn example_block(client: &str, body: &str) -> String {
+    let import = requests_import(client, body);
     let body: String = body.lines().map(|line| format!("    {line}\n")).collect();
     format!(
-        "```rust,no_run\nasync fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n{body}    Ok(())\n}}\n```\n"
+        "```rust,no_run\n{import}async fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n{body}    Ok(())\n}}\n```\n"
     )
+}
+
+/// `use krate::module::requests;` when `code` names a struct of required inputs through it.
+fn requests_import(client: &str, code: &str) -> String {
+    match (code.contains("(requests::"), client.strip_suffix("Client")) {
+        (true, Some(module)) => format!("use {module}requests;\n"),
+        _ => String::new(),
+    }
 }
 
 fn counted(api: &Api) -> String {

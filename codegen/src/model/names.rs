@@ -189,6 +189,14 @@ fn resolve_operation_types(api: &mut Api) {
             streaming.request_type = requests.claim(&op.request_type.with_suffix("Stream"));
         }
     }
+    // The structs of required inputs come after every builder, which keep their names. The
+    // client method and the builder's constructor take one argument more (the client).
+    for op in &mut api.operations {
+        let inputs = op.required_params().count() + usize::from(op.body.as_ref().is_some_and(|b| b.required));
+        if inputs >= MAX_CONSTRUCTOR_ARGUMENTS {
+            op.required_type = Some(requests.claim(&op.request_type.with_suffix("Required")));
+        }
+    }
 }
 
 /// Setters: an optional parameter's on its request builder, an optional field's on its struct.

@@ -105,6 +105,7 @@ pub fn build<'a>(
                 accept,
                 error_type: Ident::new(format!("{camel}Error")),
                 request_type: Ident::new(camel),
+                required_type: None,
                 name,
                 operation_id: op.operation_id.clone(),
                 method,
