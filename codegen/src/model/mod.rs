@@ -6,6 +6,7 @@ mod aliases;
 mod bodies;
 mod client_headers;
 mod collapse;
+mod complexity;
 mod conform;
 mod dedupe;
 mod formats;
@@ -73,6 +74,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     // toward a constructor's arguments.
     shapes::settle(&mut api.types);
     collapse::collapse(&mut api, &mut is_component);
+    complexity::name_deep_types(&mut api, &mut is_component);
     visit::mark_inputs(&mut api);
     names::resolve(&mut api, &is_component)?;
     convert_prose(&mut api, settings.docs_base_url.as_deref());
