@@ -246,7 +246,7 @@ mod tests {
         assert_eq!(short, "CreateContentVariant2ItemImageUrlDetail");
         assert!(short.as_str().len() <= 40);
         assert_eq!(within(&Ident::new("Pet"), 40), "Pet");
-        assert_eq!(within(&Ident::new(&"A".repeat(70)), 60).as_str().len(), 60);
+        assert_eq!(within(&Ident::new("A".repeat(70)), 60).as_str().len(), 60);
     }
 
     #[test]
