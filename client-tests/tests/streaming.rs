@@ -715,3 +715,24 @@ async fn a_next_page_on_another_origin_is_refused() {
     assert!(pages.next().await.is_none());
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn done_the_data_type_cannot_hold_ends_the_stream_unnamed() {
+    let url = raw_server(|mut socket, _| async move {
+        socket.write_all(SSE_HEAD.as_bytes()).await.unwrap();
+        let body = b"data: {\"n\": 1}\n\ndata: [DONE]\n\ndata: {\"n\": 3}\n\n";
+        socket.write_all(body).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    let client = builder(&url).build().unwrap();
+    let started = Instant::now();
+    // The spec named no sentinel: `[DONE]`, which no `Delta` holds, still ends the stream.
+    let mut events = open(&client).await.events::<Delta>(None).into_body();
+    let mut got = Vec::new();
+    while let Some(event) = events.next().await {
+        got.push(event.unwrap().data.n);
+    }
+    assert_eq!(got, [1]);
+    assert!(started.elapsed() < Duration::from_secs(5), "ended at [DONE]: {:?}", started.elapsed());
+}

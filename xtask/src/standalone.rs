@@ -44,28 +44,21 @@ fn generate_into(spec: &Path, out: &Path, name: Option<&str>) -> Result<ApiSumma
     Ok(generated.apis.into_iter().next().expect("one spec in, one API out"))
 }
 
-/// Generates a crate for every corpus spec, and for every golden fixture's spec (whose expected
-/// files are compared, not compiled, by the golden test), under `target/corpus/`, and runs
-/// clippy on each with warnings denied, and its examples test (types only, no HTTP stack),
-/// sharing one target folder; prints a table of figures.
+/// Generates a crate for every corpus spec under `target/corpus/`, and one crate for all the
+/// golden fixtures' specs (whose expected files are compared, not compiled, by the golden test)
+/// and one for the specification's schema tests, one module per spec, so that clippy runs once
+/// for each; runs clippy on each with warnings denied, and its examples test (types only, no
+/// HTTP stack), sharing one target folder; prints a table of figures.
 pub fn corpus(root: &Path) -> Result<bool> {
     let mut specs: Vec<PathBuf> = Vec::new();
     for folder in CORPUS {
-        let corpus = root.join(folder);
-        let mut found: Vec<PathBuf> = std::fs::read_dir(&corpus)
-            .with_context(|| format!("the corpus is read from {}", corpus.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
-            .collect();
-        found.sort();
-        specs.extend(found);
+        specs.extend(documents(&root.join(folder))?);
     }
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join(GOLDEN))?
         .filter_map(|e| e.ok().map(|e| e.path().join("spec.yaml")))
         .filter(|p| p.exists())
         .collect();
     fixtures.sort();
-    specs.extend(fixtures);
     let out_root = root.join("target/corpus");
     let target = root.join("target/corpus-target");
     let mut rows = Vec::new();
@@ -76,39 +69,25 @@ pub fn corpus(root: &Path) -> Result<bool> {
         let started = Instant::now();
         let summary = generate_into(spec, &out, Some(&format!("{}-client", stem.replace('_', "-"))))?;
         let generate_ms = started.elapsed().as_secs_f64() * 1000.0;
-        let started = Instant::now();
-        let cargo = |args: &[&str]| {
-            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                .current_dir(&out)
-                .env("CARGO_TARGET_DIR", &target)
-                .args(args)
-                .status()
-                .with_context(|| format!("running cargo {}", args.join(" ")))
-        };
-        let clippy = cargo(&["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])?.success();
-        let clippy_s = started.elapsed().as_secs_f64();
-        let examples = match out.join("tests/examples.rs").exists() {
-            true => {
-                let features = ["--no-default-features", "--features", summary.module.as_str()];
-                let passed = cargo(&[&["test", "--quiet", "--test", "examples"][..], &features].concat())?.success();
-                if passed { "pass" } else { "FAILED" }
-            }
-            false => "none",
-        };
-        if !clippy || examples == "FAILED" {
-            failed.push(stem.clone());
-        }
+        let checked = check_crate(&out, &target, Some(summary.module.as_str()))?;
         for warning in &summary.warnings {
             outln!("warning: {warning}");
         }
-        rows.push(format!(
-            "| {stem} | {} | {} | {} | {} | {generate_ms:.0} ms | {clippy_s:.1} s | {} | {examples} |",
-            summary.operations,
-            summary.types,
-            summary.omissions,
-            summary.warnings.len() - summary.omissions,
-            if clippy { "clean" } else { "FAILED" }
-        ));
+        if !checked.passed() {
+            failed.push(stem.clone());
+        }
+        rows.push(checked.row(&stem, &[summary], generate_ms));
+    }
+    // Each fixture is a module named after its folder, as in the golden test.
+    let inputs = fixtures
+        .iter()
+        .map(|spec| codegen::SpecInput::read(spec, &format!("{}.yaml", crate_stem(spec))))
+        .collect::<codegen::Result<Vec<_>>>()?;
+    let fixtures_out = out_root.join("golden_fixtures");
+    let (row, passed) = one_crate("golden-fixtures", &inputs, &fixtures_out, &target)?;
+    rows.push(row.replacen("| golden-fixtures", &format!("| {} golden fixtures in one crate", inputs.len()), 1));
+    if !passed {
+        failed.push("the golden fixtures".to_string());
     }
     let (row, schema_failures) = schema_tests(&root.join(SCHEMA_TESTS), &out_root, &target)?;
     rows.push(row);
@@ -123,61 +102,108 @@ pub fn corpus(root: &Path) -> Result<bool> {
     }
     // The runtime's unit tests run in the workspace too, where other crates' features (serde_json's
     // preserve_order, say) are unified into it; a crate of its own shows what callers get.
-    if let Some(fixture) = specs.iter().find(|spec| is_fixture(spec)) {
-        let out = out_root.join(crate_stem(fixture));
-        outln!("==> the runtime's unit tests in a crate of its own ({})", out.display());
-        crate::compile_cost::run_cargo(&out, &target, &["test", "--quiet", "--lib"])?;
-    }
+    outln!("==> the runtime's unit tests in a crate of its own ({})", fixtures_out.display());
+    crate::compile_cost::run_cargo(&fixtures_out, &target, &["test", "--quiet", "--lib"])?;
     Ok(true)
+}
+
+/// The OpenAPI documents in `folder`, sorted.
+fn documents(folder: &Path) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
+        .with_context(|| format!("specs are read from {}", folder.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// What clippy and the examples test said of one generated crate, and how long clippy took.
+struct Checked {
+    clippy: bool,
+    clippy_s: f64,
+    examples: &'static str,
+}
+
+impl Checked {
+    fn passed(&self) -> bool {
+        self.clippy && self.examples != "FAILED"
+    }
+
+    /// The table row of a crate generated from the APIs `summaries`.
+    fn row(&self, name: &str, summaries: &[ApiSummary], generate_ms: f64) -> String {
+        let operations: usize = summaries.iter().map(|s| s.operations).sum();
+        let types: usize = summaries.iter().map(|s| s.types).sum();
+        let omissions: usize = summaries.iter().map(|s| s.omissions).sum();
+        let warnings: usize = summaries.iter().map(|s| s.warnings.len()).sum();
+        format!(
+            "| {name} | {operations} | {types} | {omissions} | {} | {generate_ms:.0} ms | {:.1} s | {} | {} |",
+            warnings - omissions,
+            self.clippy_s,
+            if self.clippy { "clean" } else { "FAILED" },
+            self.examples
+        )
+    }
+}
+
+/// Runs clippy (warnings denied) on the crate in `out`, and its examples test when it has one,
+/// with only `feature` (an API module) on when given, else with the default features.
+fn check_crate(out: &Path, target: &Path, feature: Option<&str>) -> Result<Checked> {
+    let cargo = |args: &[&str]| {
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(out)
+            .env("CARGO_TARGET_DIR", target)
+            .args(args)
+            .status()
+            .with_context(|| format!("running cargo {}", args.join(" ")))
+    };
+    let started = Instant::now();
+    let clippy = cargo(&["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])?.success();
+    let clippy_s = started.elapsed().as_secs_f64();
+    let examples = match out.join("tests/examples.rs").exists() {
+        true => {
+            let features: Vec<&str> = match feature {
+                Some(module) => vec!["--no-default-features", "--features", module],
+                None => Vec::new(),
+            };
+            let passed = cargo(&[&["test", "--quiet", "--test", "examples"][..], &features].concat())?.success();
+            if passed { "pass" } else { "FAILED" }
+        }
+        false => "none",
+    };
+    Ok(Checked { clippy, clippy_s, examples })
+}
+
+/// Generates one crate named `package` with a module per spec of `inputs` into `out`, and checks
+/// it as [`check_crate`] does: its table row, and whether it passed.
+fn one_crate(package: &str, inputs: &[codegen::SpecInput], out: &Path, target: &Path) -> Result<(String, bool)> {
+    let started = Instant::now();
+    let config = CrateConfig { package: package.into(), version: "0.1.0".into(), description: None, standalone: true };
+    let generated = codegen::generate(&config, inputs, "cargo xtask corpus")?;
+    write::sync(out, &generated.files, Mode::Write).with_context(|| format!("writing {}", out.display()))?;
+    let generate_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let checked = check_crate(out, target, None)?;
+    Ok((checked.row(package, &generated.apis, generate_ms), checked.passed()))
 }
 
 /// The specification's schema tests: every document of `pass/` generates (all of them into one
 /// crate, one module each, so that clippy runs once), every one of `fail/` is refused with an
 /// error that names a line. Returns the table row and what failed.
 fn schema_tests(folder: &Path, out_root: &Path, target: &Path) -> Result<(String, Vec<String>)> {
-    let documents = |part: &str| -> Result<Vec<PathBuf>> {
-        let dir = folder.join(part);
-        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .with_context(|| format!("the schema tests are read from {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
-            .collect();
-        found.sort();
-        Ok(found)
-    };
     let mut failed = Vec::new();
-    let started = Instant::now();
     let mut inputs = Vec::new();
-    for document in documents("pass")? {
+    for document in documents(&folder.join("pass"))? {
         let shown = format!("pass/{}", document.file_name().unwrap_or_default().to_string_lossy());
         inputs.push(codegen::SpecInput::read(&document, &shown)?);
     }
-    let passing = inputs.len();
-    let config = CrateConfig {
-        package: "oai-schema-tests".into(),
-        version: "0.1.0".into(),
-        description: None,
-        standalone: true,
-    };
     let out = out_root.join("oai_schema_tests");
-    let generated = codegen::generate(&config, &inputs, "cargo xtask corpus")
-        .map_err(|e| anyhow::anyhow!("a document of oai-schema-tests/pass is refused: {e}"))?;
-    write::sync(&out, &generated.files, Mode::Write).with_context(|| format!("writing {}", out.display()))?;
-    let generate_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let started = Instant::now();
-    let clippy = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", target)
-        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
-        .status()
-        .context("running cargo clippy")?
-        .success();
-    let clippy_s = started.elapsed().as_secs_f64();
-    if !clippy {
+    let (row, passed) = one_crate("oai-schema-tests", &inputs, &out, target)
+        .map_err(|e| anyhow::anyhow!("the oai-schema-tests/pass documents: {e}"))?;
+    if !passed {
         failed.push("oai-schema-tests/pass".to_string());
     }
     let mut refused = 0;
-    let failing = documents("fail")?;
+    let failing = documents(&folder.join("fail"))?;
     for document in &failing {
         let shown = format!("fail/{}", document.file_name().unwrap_or_default().to_string_lossy());
         let outcome = codegen::SpecInput::read(document, &shown).and_then(|input| codegen::build_api(&input));
@@ -200,18 +226,12 @@ fn schema_tests(folder: &Path, out_root: &Path, target: &Path) -> Result<(String
             }
         }
     }
-    let (operations, types): (usize, usize) =
-        generated.apis.iter().fold((0, 0), |(o, t), api| (o + api.operations, t + api.types));
-    let warnings: usize = generated.apis.iter().map(|api| api.warnings.len()).sum();
-    let omissions: usize = generated.apis.iter().map(|api| api.omissions).sum();
-    let row = format!(
-        "| oai-schema-tests: {passing} pass/ in one crate, {refused} of {} fail/ refused with a line | {operations} | \
-         {types} | {omissions} | {} | {generate_ms:.0} ms | {clippy_s:.1} s | {} | none |",
-        failing.len(),
-        warnings - omissions,
-        if clippy { "clean" } else { "FAILED" }
+    let name = format!(
+        "oai-schema-tests: {} pass/ in one crate, {refused} of {} fail/ refused with a line",
+        inputs.len(),
+        failing.len()
     );
-    Ok((row, failed))
+    Ok((row.replacen("| oai-schema-tests", &format!("| {name}"), 1), failed))
 }
 
 /// A golden fixture's spec is always `<fixture>/spec.yaml`.

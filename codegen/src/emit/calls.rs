@@ -35,7 +35,10 @@ pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
         }
     });
     let title = format!(" Calls every operation of {} once; returns each method's name and its outcome.", api.title);
-    let types_import = Imports::default().if_used("types", quote!(use #krate::#module::types;)).used_by(&calls);
+    let types_import = Imports::default()
+        .if_used("types", quote!(use #krate::#module::types;))
+        .if_used("requests", quote!(use #krate::#module::requests;))
+        .used_by(&calls);
     quote! {
         #types_import
         use #krate::#module::Client;
@@ -77,6 +80,27 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
         } else {
             optional_body = Some(quote!(.body(#value)));
         }
+    }
+    if let Some(required) = &op.required_type {
+        // Too many for arguments: the struct of them, strings converted as the arguments would.
+        let required = ident(required);
+        let mut names: Vec<TokenStream> = op
+            .required_params()
+            .map(|p| {
+                let name = ident(&p.name);
+                quote!(#name)
+            })
+            .collect();
+        names.extend(op.body.iter().filter(|b| b.required).map(|_| quote!(body)));
+        let converts = op
+            .required_params()
+            .map(|p| p.ty == TypeRef::String)
+            .chain(op.body.iter().filter(|b| b.required).map(|b| b.encoding == crate::model::BodyEncoding::Text));
+        let fields =
+            names.iter().zip(&args).zip(converts).map(|((name, value), string)| {
+                if string { quote!(#name: #value.into()) } else { quote!(#name: #value) }
+            });
+        args = vec![quote!(requests::#required { #(#fields),* })];
     }
     quote! {
         outcomes.push((#name, outcome(client.#method(#(#args),*) #optional_body .send().await)));

@@ -58,17 +58,19 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
         values.push(stored(&arg, converts));
     }
     let request = ident(&op.request_type);
+    // More required inputs than a function should take: one struct of them.
+    if let Some(required) = &op.required_type {
+        let required = ident(required);
+        args = vec![quote!(required: requests::#required)];
+        values = vec![quote!(required)];
+    }
     let streaming = op.streaming.as_ref().map(|streaming| {
         let method = ident(&streaming.method);
         let wrapper = ident(&streaming.request_type);
-        let names: Vec<TokenStream> = op
-            .required_params()
-            .map(|p| {
-                let name = ident(&p.name);
-                quote!(#name)
-            })
-            .chain(op.body.as_ref().filter(|b| b.required).map(|_| quote!(body)))
-            .collect();
+        let names: Vec<TokenStream> = match op.required_type {
+            Some(_) => vec![quote!(required)],
+            None => required_names(op),
+        };
         let doc = format!(
             " [`{0}`](Self::{0}), answered as server-sent events: the body's `{1}` is set to `true`.",
             op.name, streaming.flag
@@ -96,18 +98,71 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
     }
 }
 
+/// The names of the operation's required inputs, in order: its required parameters, then
+/// `body` when the body is required.
+fn required_names(op: &Operation) -> Vec<TokenStream> {
+    let params = op.required_params().map(|p| {
+        let name = ident(&p.name);
+        quote!(#name)
+    });
+    params.chain(op.body.as_ref().filter(|b| b.required).map(|_| quote!(body))).collect()
+}
+
+/// For an operation that takes its required inputs as one struct (see
+/// [`Operation::required_type`](crate::model::Operation::required_type)), given the builder
+/// constructor's arguments (`name: Type`): the constructor's arguments then (the struct), the
+/// `let` that unpacks it, and the struct, for the `requests` module. Otherwise the arguments as
+/// they are, and nothing else.
+pub(super) fn required_struct(op: &Operation, args: Vec<TokenStream>) -> (Vec<TokenStream>, TokenStream, TokenStream) {
+    let Some(required) = &op.required_type else { return (args, quote!(), quote!()) };
+    let required = ident(required);
+    let method = op.name.as_str();
+    let docs = own_doc_attrs(&format!(
+        "The required inputs of [`Client::{method}`](super::Client::{method}), more than a function takes \
+         as arguments."
+    ));
+    let mut field_docs: Vec<String> = op
+        .required_params()
+        .map(|p| p.docs.clone().unwrap_or_else(|| format!("`{}` ({} parameter)", p.wire_name, p.location.as_str())))
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        field_docs.push(body.docs.clone().unwrap_or_else(|| "The request body.".to_string()));
+    }
+    let fields = args.iter().zip(&field_docs).map(|(arg, doc)| {
+        let docs = doc_attrs([Some(doc.as_str())]);
+        quote!(#docs pub #arg,)
+    });
+    let names = required_names(op);
+    (
+        vec![quote!(required: #required)],
+        quote!(let #required { #(#names),* } = required;),
+        quote! {
+            #docs
+            #[derive(Debug, Clone)]
+            pub struct #required {
+                #(#fields)*
+            }
+        },
+    )
+}
+
 /// A call of the operation with sample values, as a doctest that compiles but does not run.
 fn example(api: &Api, op: &Operation, krate: &str) -> String {
-    let usage = super::constructed::with_types_import(&format!("{krate}::{}", api.module), &usage(api, op));
+    let module = &api.module;
+    let usage = super::constructed::with_types_import(&format!("{krate}::{module}"), &usage(api, op));
     let body: String = usage.lines().map(|line| format!("{line}\n")).collect();
+    let import = match op.required_type {
+        Some(_) => format!("# use {krate}::{module}::requests;\n"),
+        None => String::new(),
+    };
     format!(
         "```no_run\n\
+         {import}\
          # async fn example(client: &{krate}::{module}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
          {body}\
          # Ok(())\n\
          # }}\n\
-         ```",
-        module = api.module,
+         ```"
     )
 }
 
@@ -137,7 +192,8 @@ pub(super) fn is_event_stream(op: &Operation) -> bool {
 }
 
 /// `client.op(arguments)`, the operation's method called on `client` with sample values of its
-/// required inputs, as Rust source.
+/// required inputs, as Rust source; the struct of them (`requests::SearchRequired { .. }`, with
+/// `requests` in scope) when there are too many for arguments.
 pub(super) fn call_expression(api: &Api, op: &Operation) -> String {
     let mut args: Vec<String> = op.required_params().map(|p| sample_argument(&p.ty, &p.sample)).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
@@ -147,6 +203,21 @@ pub(super) fn call_expression(api: &Api, op: &Operation) -> String {
             // Built with the generated constructors, as callers build it.
             ty => super::constructed::expression(api, ty, &body.sample, false),
         });
+    }
+    if let Some(required) = &op.required_type {
+        // Fields hold what string arguments convert into.
+        let params = op.required_params().map(|p| (p.name.to_string(), p.ty == TypeRef::String));
+        let body = op.body.iter().filter(|b| b.required).map(|b| ("body".to_string(), b.ty == TypeRef::String));
+        let fields: Vec<String> = params
+            .chain(body)
+            .zip(&args)
+            .map(
+                |((name, string), value)| {
+                    if string { format!("{name}: {value}.into()") } else { format!("{name}: {value}") }
+                },
+            )
+            .collect();
+        return format!("client.{}(requests::{required} {{ {} }})", op.name, fields.join(", "));
     }
     format!("client.{}({})", op.name, args.join(", "))
 }

@@ -41,13 +41,14 @@ fn api_section(out: &mut String, api: &Api, krate: &str) {
             out,
             "\nA call gives the response's status, headers and typed body, or an error that says \
              whether the server answered with an error the spec declares:\n\n\
-             ```rust,no_run\nasync fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n{import}    \
+             ```rust,no_run\n{requests}async fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n{import}    \
              match {call}.send().await {{\n        \
              Ok(response) => println!(\"{{}}: {{:?}}\", response.status(), response.body()),\n        \
              // A status the spec declares, its body decoded.\n        \
              Err(error) if error.api_error().is_some() => eprintln!(\"{{:?}}: {{:?}}\", error.status(), error.api_error()),\n        \
              // No connection, a timeout, an undeclared status, a body that did not decode.\n        \
              Err(error) => eprintln!(\"{{error}}\"),\n    }}\n    Ok(())\n}}\n```\n",
+            requests = requests_import(&client, &call),
         );
     }
     if let Some(op) = api.operations.iter().find(|op| op.pagination.is_some()) {
@@ -156,11 +157,20 @@ fn first_call(api: &Api) -> Option<&Operation> {
 
 /// `body` inside an async function that takes the client, as a compiled Rust block.
 fn example_block(client: &str, body: &str) -> String {
+    let requests = requests_import(client, body);
     let body = with_types_import(client.trim_end_matches("::Client"), body);
     let body: String = body.lines().map(|line| format!("    {line}\n")).collect();
     format!(
-        "```rust,no_run\nasync fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n{body}    Ok(())\n}}\n```\n"
+        "```rust,no_run\n{requests}async fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n{body}    Ok(())\n}}\n```\n"
     )
+}
+
+/// `use krate::module::requests;` when `code` names a struct of required inputs through it.
+fn requests_import(client: &str, code: &str) -> String {
+    match (code.contains("(requests::"), client.strip_suffix("Client")) {
+        (true, Some(module)) => format!("use {module}requests;\n"),
+        _ => String::new(),
+    }
 }
 
 fn counted(api: &Api) -> String {

@@ -159,6 +159,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
+    let (new_args, unpack, required_struct) = super::operations::required_struct(op, new_args);
     let send = send_fn(api, op);
     let paging = op.pagination.as_ref().map(|pagination| paging_methods(api, op, pagination));
     let streaming = op.streaming.as_ref().map(|streaming| streaming_wrapper(api, op, streaming));
@@ -179,6 +180,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         impl<'a> #name<'a> {
             #[inline]
             pub(super) fn new(client: &'a Client, #(#new_args),*) -> Self {
+                #unpack
                 #name { client, #(#inits)* call: runtime::CallOptions::default() }
             }
 
@@ -192,6 +194,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         call_settings!(#name);
 
         #streaming
+        #required_struct
     }
 }
 

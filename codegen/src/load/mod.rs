@@ -6,6 +6,7 @@ mod external;
 pub mod lint;
 mod literals;
 mod lower;
+mod narrow;
 mod overlay;
 mod positions;
 mod rules;
@@ -166,10 +167,10 @@ pub fn read_openapi(file: &str, document: Value) -> Result<openapiv3::OpenAPI> {
         return Ok(openapi);
     }
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
+        let (pointer, message) = narrow::to_the_node(&document, path_to_pointer(e.path()), e.inner().to_string());
         Error::invalid(
             Location::new(file, pointer),
-            format!("not a valid OpenAPI document: {}", e.inner()),
+            format!("not a valid OpenAPI document: {message}"),
             "fix the spec, or describe the fix in an overlay beside it",
         )
     })

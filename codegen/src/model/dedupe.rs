@@ -49,23 +49,47 @@ fn survivors(api: &Api, is_component: &[bool]) -> Vec<usize> {
         groups.entry(structure(&def.kind)).or_default().push(i);
     }
     let mut target: Vec<usize> = (0..api.types.len()).collect();
-    for members in groups.values().filter(|m| m.len() > 1) {
-        let survivor = members
-            .iter()
-            .copied()
-            .min_by(|&a, &b| {
-                let (x, y) = (&api.types[a], &api.types[b]);
-                is_component[b]
-                    .cmp(&is_component[a])
-                    .then(x.name.as_str().len().cmp(&y.name.as_str().len()))
-                    .then(x.origin.cmp(&y.origin))
-            })
-            .expect("a group has members");
-        for &member in members.iter().filter(|&&m| !is_component[m]) {
-            target[member] = survivor;
+    for members in groups.values_mut().filter(|m| m.len() > 1) {
+        members.sort_by(|&a, &b| {
+            let (x, y) = (&api.types[a], &api.types[b]);
+            is_component[b]
+                .cmp(&is_component[a])
+                .then(x.name.as_str().len().cmp(&y.name.as_str().len()))
+                .then(x.origin.cmp(&y.origin))
+        });
+        // Each inline type merges into the first it reads right as; one that reads right as none
+        // leads a group of its own.
+        let mut leaders: Vec<usize> = Vec::new();
+        for &member in members.iter() {
+            let leader = leaders.iter().copied().find(|&leader| reads_as(&api.types[leader], &api.types[member]));
+            match leader {
+                Some(leader) if !is_component[member] => target[member] = leader,
+                _ => leaders.push(member),
+            }
         }
     }
     target
+}
+
+/// Whether `member` reads right under `leader`'s name and docs. A property's type merges into the
+/// type of the same property elsewhere, into a type whose name ends as the property's does
+/// (`address` into `CustomerAddress`), or into one with the same description; an identical shape
+/// alone is not enough (an `audio` field typed `ToolChoice`). Other inline types (bodies, list
+/// items) merge as their shape says.
+fn reads_as(leader: &super::TypeDef, member: &super::TypeDef) -> bool {
+    if leader.docs.is_some() && leader.docs == member.docs {
+        return true;
+    }
+    let Some(property) = property_of(member) else { return true };
+    let last = |name: &str| camel_words(name).last().map(|word| word.to_string());
+    property_of(leader) == Some(property)
+        || last(leader.name.as_str()) == last(super::ident::type_name(property).as_str())
+}
+
+/// The property a type was made for, when it is a property's inline schema.
+fn property_of(def: &super::TypeDef) -> Option<&str> {
+    let (parent, property) = def.origin.rsplit_once('/')?;
+    parent.ends_with("/properties").then_some(property)
 }
 
 /// The name inline types merged into one share: the words their names end with alike

@@ -133,6 +133,39 @@ fn finish(name: String, empty: &str) -> Ident {
     Ident::new(name)
 }
 
+/// A camel-case name cut to at most `max` characters: its first word (where it comes from) and
+/// as many of its last words (what it is) as fit, the words between left out. A name that fits
+/// is kept.
+pub fn within(name: &Ident, max: usize) -> Ident {
+    let text = name.as_str();
+    if text.len() <= max {
+        return name.clone();
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&text[start..i]);
+            start = i;
+        }
+    }
+    words.push(&text[start..]);
+    let first = words[0];
+    let mut kept: Vec<&str> = Vec::new();
+    let mut length = first.len();
+    for word in words[1..].iter().rev() {
+        if length + word.len() > max {
+            break;
+        }
+        length += word.len();
+        kept.push(word);
+    }
+    kept.reverse();
+    let shortened = format!("{first}{}", kept.concat());
+    // One word longer than `max`: cut it.
+    Ident::new(shortened.chars().take(max).collect::<String>())
+}
+
 /// Appends `_2`, `_3`, ... (or `2`, `3`, ... for camel-case names) to `base` until `taken` says
 /// the name is free. Deterministic: the same names in the same order get the same results.
 pub fn disambiguate(base: &Ident, mut taken: impl FnMut(&Ident) -> bool) -> Ident {
@@ -204,6 +237,16 @@ mod tests {
             }
         }
         assert_eq!(snake_name("type").as_str(), "type", "prose reads the plain name");
+    }
+
+    #[test]
+    fn long_names_keep_their_first_and_last_words() {
+        let long = Ident::new("CreateChatCompletionRequestMessagesItemContentVariant2ItemImageUrlDetail");
+        let short = within(&long, 40);
+        assert_eq!(short, "CreateContentVariant2ItemImageUrlDetail");
+        assert!(short.as_str().len() <= 40);
+        assert_eq!(within(&Ident::new("Pet"), 40), "Pet");
+        assert_eq!(within(&Ident::new("A".repeat(70)), 60).as_str().len(), 60);
     }
 
     #[test]

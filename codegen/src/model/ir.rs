@@ -497,6 +497,9 @@ pub struct Operation {
     pub error_type: Ident,
     /// Name of the generated request builder: optional inputs and per-call settings, then `send`.
     pub request_type: Ident,
+    /// For an operation with more required inputs than a function should take: the struct of
+    /// them its client method takes (`client.search(SearchRequired { .. })`), in `requests`.
+    pub required_type: Option<Ident>,
     /// The alternatives, any one of which authorises the call; empty means no auth.
     pub security: Vec<SecurityRequirement>,
     /// Whether the success response declares an RFC 8288 `Link` header (a next-page link).

@@ -6,6 +6,7 @@ mod aliases;
 mod bodies;
 mod client_headers;
 mod collapse;
+mod complexity;
 mod conform;
 mod customize;
 mod dedupe;
@@ -80,6 +81,7 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     // toward a constructor's arguments.
     shapes::settle(&mut api.types);
     collapse::collapse(&mut api, &mut is_component);
+    complexity::name_deep_types(&mut api, &mut is_component);
     mark_constructible(&mut api.types);
     names::resolve(&mut api, &is_component)?;
     undeclared::name_fields(&mut api.types);

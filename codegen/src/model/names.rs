@@ -123,6 +123,10 @@ impl Namespace {
     }
 }
 
+/// The longest type name chosen, before a number that tells two apart: a name no longer reads
+/// past it (60 with the number).
+const MAX_TYPE_NAME: usize = 58;
+
 /// Component schemas keep their names; inline types give way. Ties are broken by the JSON pointer,
 /// so the result does not depend on the order the spec lists its components in.
 fn resolve_type_names(defs: &mut [TypeDef], is_component: &[bool]) {
@@ -130,14 +134,14 @@ fn resolve_type_names(defs: &mut [TypeDef], is_component: &[bool]) {
     order.sort_by(|&a, &b| is_component[b].cmp(&is_component[a]).then_with(|| defs[a].origin.cmp(&defs[b].origin)));
     let mut taken = Namespace::default();
     for &index in &order {
-        defs[index].name = taken.claim(&defs[index].name);
+        defs[index].name = taken.claim(&ident::within(&defs[index].name, MAX_TYPE_NAME));
     }
     // The structs of required fields come after every schema type, which keep their names.
     for index in order {
         let def = &mut defs[index];
         let TypeKind::Struct { fields, .. } = &def.kind else { continue };
         if def.input && fields.iter().filter(|f| f.presence.is_required()).count() > MAX_CONSTRUCTOR_ARGUMENTS {
-            def.required_type = Some(taken.claim(&def.name.with_suffix("Required")));
+            def.required_type = Some(taken.claim(&ident::within(&def.name.with_suffix("Required"), MAX_TYPE_NAME)));
         }
     }
 }
@@ -184,14 +188,24 @@ fn resolve_operation_types(api: &mut Api) {
     let mut responses = Namespace::with(RESPONSES_MODULE_NAMES);
     let mut requests = Namespace::with(REQUESTS_MODULE_NAMES);
     for op in &mut api.operations {
-        let camel = ident::type_name(op.name.as_str());
+        let camel = ident::within(&ident::type_name(op.name.as_str()), MAX_TYPE_NAME - "Success".len());
         op.error_type = responses.claim(&camel.with_suffix("Error"));
         if let Successes::Several { type_name } = &mut op.successes {
             *type_name = responses.claim(&camel.with_suffix("Success"));
         }
         op.request_type = requests.claim(&camel);
         if let Some(streaming) = &mut op.streaming {
-            streaming.request_type = requests.claim(&op.request_type.with_suffix("Stream"));
+            streaming.request_type =
+                requests.claim(&ident::within(&op.request_type.with_suffix("Stream"), MAX_TYPE_NAME));
+        }
+    }
+    // The structs of required inputs come after every builder, which keep their names. The
+    // client method and the builder's constructor take one argument more (the client).
+    for op in &mut api.operations {
+        let inputs = op.required_params().count() + usize::from(op.body.as_ref().is_some_and(|b| b.required));
+        if inputs >= MAX_CONSTRUCTOR_ARGUMENTS {
+            let name = ident::within(&op.request_type.with_suffix("Required"), MAX_TYPE_NAME);
+            op.required_type = Some(requests.claim(&name));
         }
     }
 }

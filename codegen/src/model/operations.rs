@@ -105,6 +105,7 @@ pub fn build<'a>(
                 accept,
                 error_type: Ident::new(format!("{camel}Error")),
                 request_type: Ident::new(camel),
+                required_type: None,
                 name,
                 operation_id: op.operation_id.clone(),
                 method,
@@ -412,9 +413,9 @@ pub(super) fn responses<'a>(
                     None => None,
                 };
                 let mentions_done = |text: Option<&str>| text.is_some_and(|t| t.contains(DONE));
-                let done = [op.description.as_deref(), Some(response.description.as_str())]
-                    .into_iter()
-                    .any(mentions_done)
+                let done =
+                    ([op.description.as_deref(), Some(response.description.as_str())].into_iter().any(mentions_done)
+                        || request_names_done(spec, op))
                     .then(|| DONE.to_string());
                 Some(EventStream { data, done })
             }
@@ -508,6 +509,60 @@ fn flag_mentions_done(flag: &super::Field) -> Option<String> {
 
 /// The data that ends a stream when a spec says so in prose, as OpenAI-style APIs do.
 const DONE: &str = "[DONE]";
+
+/// How many schemas the search for [`DONE`] in a request reads, at most.
+const DONE_SEARCH_LIMIT: usize = 256;
+
+/// Whether the operation's request body, or a component it refers to, names [`DONE`] (OpenAI's
+/// `stream_options` says the stream ends "before the `data: [DONE]` message").
+fn request_names_done(spec: &LoadedSpec, op: &openapiv3::Operation) -> bool {
+    let Some(body) = &op.request_body else { return false };
+    let mut pending = vec![serde_json::to_value(body).unwrap_or_default()];
+    let mut seen = std::collections::HashSet::new();
+    let components = spec.openapi.components.as_ref();
+    while let Some(value) = pending.pop() {
+        if seen.len() > DONE_SEARCH_LIMIT {
+            return false;
+        }
+        let mut references = Vec::new();
+        if mentions(&value, &mut references) {
+            return true;
+        }
+        for reference in references {
+            let found = match reference.rsplit_once('/') {
+                Some(("#/components/schemas", name)) => {
+                    components.and_then(|c| c.schemas.get(name)).and_then(|s| serde_json::to_value(s).ok())
+                }
+                Some(("#/components/requestBodies", name)) => {
+                    components.and_then(|c| c.request_bodies.get(name)).and_then(|b| serde_json::to_value(b).ok())
+                }
+                _ => None,
+            };
+            if let Some(found) = found.filter(|_| seen.insert(reference)) {
+                pending.push(found);
+            }
+        }
+    }
+    false
+}
+
+/// Whether a string in `value` names [`DONE`]; the references met are gathered in `references`.
+fn mentions(value: &serde_json::Value, references: &mut Vec<String>) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains(DONE),
+        serde_json::Value::Array(items) => items.iter().any(|item| mentions(item, references)),
+        serde_json::Value::Object(map) => map.iter().any(|(key, child)| {
+            if key == "$ref"
+                && let Some(reference) = child.as_str()
+            {
+                references.push(reference.to_string());
+                return false;
+            }
+            mentions(child, references)
+        }),
+        _ => false,
+    }
+}
 
 fn is_event_stream(media_type: &str) -> bool {
     media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")

@@ -185,7 +185,8 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// A variant's name: the component it refers to, its title, the value it pins a property to,
-    /// a property only it requires, its JSON type, and only then its position.
+    /// a property only it requires, the one string it can be, its JSON type, and only then its
+    /// position.
     fn variant_base_name(&self, member: SchemaRef<'a>, index: usize, members: &[SchemaRef<'a>]) -> Ident {
         let item = match member {
             SchemaRef::Ref(reference) => {
@@ -224,6 +225,10 @@ impl<'a> TypeBuilder<'a> {
         }
         match view.ty {
             Some(JsonType::String) if view.enum_values.is_empty() => Ident::new("String"),
+            // One string it can be (`""` beside an object, say): named after that value (`Empty`).
+            Some(JsonType::String) if let [serde_json::Value::String(value)] = view.enum_values.as_slice() => {
+                ident::type_name(value)
+            }
             Some(JsonType::Integer) => Ident::new("Integer"),
             Some(JsonType::Number) => Ident::new("Number"),
             Some(JsonType::Boolean) => Ident::new("Boolean"),

@@ -112,7 +112,8 @@ type Decoder<T> = fn(&[u8]) -> Result<T, serde_json::Error>;
 /// An event whose data does not decode is a [`StreamError::Decode`] item, and the stream goes
 /// on: one malformed event does not cost the ones after it. A transport error, a stall beyond
 /// the idle timeout, or an event larger than `max_response_bytes` is an error item that ends
-/// the stream. The stream also ends at the `done` marker, or when the server closes it (an
+/// the stream. The stream also ends at the `done` marker, at a `[DONE]` data line the event type
+/// cannot decode (whether or not the spec named it), or when the server closes it (an
 /// event it was in the middle of is dropped, as the standard says). Memory is bounded per
 /// event, not per stream: a stream may run for ever.
 pub struct EventStream<T> {
@@ -155,6 +156,12 @@ impl<T> EventStream<T> {
                 Ok(Some(_)) if self.done.is_some_and(|done| self.parser.data == done.as_bytes()) => self.stop(),
                 Ok(Some(head)) => {
                     let event = self.decoded(head);
+                    // `[DONE]` that the event type cannot hold ends the stream (OpenAI-style APIs
+                    // mean it so), even where the spec did not name it.
+                    if event.is_err() && self.parser.data == b"[DONE]" {
+                        self.stop();
+                        continue;
+                    }
                     self.parser.clear_data();
                     return Poll::Ready(Some(event));
                 }
