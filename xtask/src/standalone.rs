@@ -79,10 +79,19 @@ pub fn corpus(root: &Path) -> Result<bool> {
         rows.push(checked.row(&stem, &[summary], generate_ms));
     }
     // Each fixture is a module named after its folder, as in the golden test.
-    let inputs = fixtures
+    let mut inputs = fixtures
         .iter()
         .map(|spec| codegen::SpecInput::read(spec, &format!("{}.yaml", crate_stem(spec))))
         .collect::<codegen::Result<Vec<_>>>()?;
+    // A fixture that replaces a schema with a type of the crate it is generated into needs that
+    // type: fixture-tests provides it and compiles such fixtures; this crate has none.
+    inputs.retain(|input| {
+        let own = input.settings.replace_types.values().any(|path| path.starts_with("crate::"));
+        if own {
+            outln!("note: {} names types of its own crate (`crate::...`): compiled in fixture-tests", input.file);
+        }
+        !own
+    });
     let fixtures_out = out_root.join("golden_fixtures");
     let (row, passed) = one_crate("golden-fixtures", &inputs, &fixtures_out, &target)?;
     rows.push(row.replacen("| golden-fixtures", &format!("| {} golden fixtures in one crate", inputs.len()), 1));

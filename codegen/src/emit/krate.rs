@@ -104,7 +104,8 @@ const OPTIONAL_FEATURES: &[(&str, &str, &[&str])] = &[
     (
         "rustls-ring",
         "HTTPS with rustls on the ring crypto provider: the default, the quickest to build (no cmake, \
-         no C build beyond ring's own); roots from the platform's verifier.",
+         no C build beyond ring's own), without post-quantum key exchange; roots from the platform's \
+         verifier.",
         &["dep:rustls", "rustls/ring", "reqwest/rustls-no-provider"],
     ),
     (

@@ -32,13 +32,18 @@ pub struct NoBaseUrl;
 /// HTTP client ([`ClientBuilder::http_client`]).
 ///
 /// With the `rustls-ring` backend (the default) and not `rustls-aws-lc`, reqwest takes the
-/// process's default rustls crypto provider; this installs ring as that default, unless the
-/// application installed one first (which then stays).
+/// process's default rustls crypto provider; this makes ring that default, unless the
+/// application installed one first (which then stays). rustls installs the one provider its
+/// features compile in the first time a configuration is built without a default, so a
+/// process whose other crates compile aws-lc-rs into rustls too must install one itself, as
+/// reqwest's and rustls's docs say.
 pub fn http_client_builder() -> reqwest::ClientBuilder {
     #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
-    {
-        // An error means a provider is installed already: the application's choice is kept.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Building a configuration installs ring as the default, through rustls's own choice
+        // by its features: ring's provider function is deprecated since rustls 0.23.48 (ring
+        // has no post-quantum key exchange; `rustls-aws-lc` has).
+        let _ = rustls::ClientConfig::builder();
     }
     reqwest::Client::builder()
 }
