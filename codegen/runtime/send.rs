@@ -62,9 +62,8 @@ impl Client {
     ) -> Result<Response<T>, Error<E>> {
         let api = self.shared.api;
         let status = response.status.as_u16();
-        let decoded = observe_operation(Some(sink), api, operation.id, operation.pointer, Some(status), || {
-            decode(response)
-        });
+        let decoded =
+            observe_operation(Some(sink), api, operation.id, operation.pointer, Some(status), || decode(response));
         let responses = format!("{}/responses", operation.pointer);
         let deviation = |kind, pointer: &str| Deviation::new(api, operation.id, Some(status), kind, pointer);
         let body_of = |raw: &[u8]| serde_json::from_slice::<serde_json::Value>(raw).ok();
@@ -77,11 +76,15 @@ impl Client {
                 })
             }
             Err(Error::Api(error)) => error.decode_error().map(|reason| {
-                deviation(DeviationKind::MismatchedBody { reason: reason.to_string() }, &format!("{responses}/{status}"))
+                deviation(
+                    DeviationKind::MismatchedBody { reason: reason.to_string() },
+                    &format!("{responses}/{status}"),
+                )
             }),
-            Err(Error::Decode { source, .. }) => {
-                Some(deviation(DeviationKind::MismatchedBody { reason: source.to_string() }, &format!("{responses}/{status}")))
-            }
+            Err(Error::Decode { source, .. }) => Some(deviation(
+                DeviationKind::MismatchedBody { reason: source.to_string() },
+                &format!("{responses}/{status}"),
+            )),
             _ => None,
         };
         if let Some(found) = found {

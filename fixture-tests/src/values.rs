@@ -217,7 +217,12 @@ impl Values<'_> {
                         let mut seen = Vec::new();
                         pairs
                             .into_iter()
-                            .filter(|(k, _)| !declared.contains(k) && !seen.contains(k) && { seen.push(k.clone()); true })
+                            .filter(|(k, _)| {
+                                !declared.contains(k) && !seen.contains(k) && {
+                                    seen.push(k.clone());
+                                    true
+                                }
+                            })
                             .collect::<Vec<_>>()
                     })
                     .boxed()

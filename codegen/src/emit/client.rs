@@ -324,10 +324,7 @@ fn servers(api: &Api) -> (TokenStream, TokenStream) {
     // The module name names the API in deviation records.
     let module = api.module.as_str();
     let defaults: Vec<TokenStream> = std::iter::once(quote!(.api(#module)))
-        .chain(api
-        .client_headers
-        .iter()
-        .filter_map(|header| {
+        .chain(api.client_headers.iter().filter_map(|header| {
             let (wire, value) = (&header.wire_name, header.default.as_ref()?);
             Some(quote!(.default_header(#wire, #value)))
         }))

@@ -140,7 +140,11 @@ fn decode(
         }
     });
     let finish = finish(api, ty, &slots_type, fields, undeclared);
-    let keeps = (*undeclared == Undeclared::Dropped).then(|| quote!(const KEEPS_UNDECLARED: bool = false;));
+    let keeps = (*undeclared == Undeclared::Dropped).then(|| {
+        quote!(
+            const KEEPS_UNDECLARED: bool = false;
+        )
+    });
     // The union's tag is the union's, not an undeclared property of its member.
     let tag = tag.map(|StructTag { property, .. }| quote!(const TAG: #option<&'static str> = Some(#property);));
     quote! {

@@ -58,7 +58,12 @@ fn derives_deserialize(variants: &[UnionVariant], unmatched: Unmatched) -> bool 
 }
 
 /// An untagged union's `Deserialize`, for the codec module, unless it derives one.
-pub fn untagged_codec(name: &Ident, variants: &[UnionVariant], unmatched: Unmatched, origin: &str) -> Option<TokenStream> {
+pub fn untagged_codec(
+    name: &Ident,
+    variants: &[UnionVariant],
+    unmatched: Unmatched,
+    origin: &str,
+) -> Option<TokenStream> {
     if derives_deserialize(variants, unmatched) {
         return None;
     }
