@@ -1,5 +1,6 @@
 //! What a service did that its API description does not say: one [`Deviation`] per thing seen,
-//! delivered to the [`DeviationSink`] a caller installs, and nothing done at all when none is.
+//! delivered to the [`DeviationSink`] a caller installs (`ClientBuilder::deviations`), and nothing
+//! done at all when none is.
 //!
 //! A team logs the records, counts them, or writes them to a file as JSON lines ([`JsonLines`]);
 //! `cargo xtask conformance <file>` reads such a file, says per spec what the service does that
