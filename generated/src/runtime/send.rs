@@ -131,9 +131,9 @@ impl Client {
     /// and large downloads.
     ///
     /// The call's (or client's) timeout bounds the attempts and waits until a head arrives;
-    /// after it, each chunk of the body may take the idle timeout
-    /// ([`CallOptions::idle_timeout`], [`ClientBuilder::idle_timeout`]; by default the same
-    /// duration), however long the whole stream lasts. Retries happen only before a response
+    /// after it, each chunk of the body may take the idle timeout ([`CallOptions::idle_timeout`],
+    /// [`ClientBuilder::idle_timeout`](super::client::ClientBuilder::idle_timeout); by default
+    /// the same duration), however long the whole stream lasts. Retries happen only before a response
     /// arrives: after a connection error or a retryable status, as for `send`; when a retry's
     /// wait would pass the timeout, the last answer is given as it is. Hooks see each
     /// response's status and headers, with an empty body. No `Accept` header is added: the
