@@ -231,3 +231,51 @@ async fn the_base_url_may_carry_a_path_prefix_and_must_be_http() {
         assert!(Client::builder().base_url(bad).build().is_err(), "{bad}");
     }
 }
+
+/// Deviations the call loop and the decoders raise on the real Devin client: a declared 422 whose
+/// body does not match its schema (still `Error::Api`), and a key without its required nullable
+/// `expires_at` (decoded as `None`), each recorded with the operation, status and spec pointers.
+#[tokio::test]
+async fn deviations_name_the_operation_the_status_and_the_spec() {
+    use std::sync::{Arc, Mutex};
+    use vendor_apis::runtime::{Deviation, DeviationKind, DeviationSink};
+
+    let server = MockServer::start().await;
+    let mut key = key_json();
+    key.as_object_mut().unwrap().remove("expires_at");
+    Mock::given(method("DELETE"))
+        .and(path(KEY_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(KEY_PATH))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({"detail": 5})))
+        .mount(&server)
+        .await;
+    let seen: Arc<Mutex<Vec<Deviation>>> = Arc::default();
+    let collect = Arc::clone(&seen);
+    let sink: Arc<dyn DeviationSink> = Arc::new(move |d: Deviation| collect.lock().unwrap().push(d));
+    let client = builder(&server).deviations(sink).build().unwrap();
+
+    let key = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap();
+    assert_eq!(key.expires_at, None);
+    let Error::Api(error) = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap_err()
+    else {
+        panic!("a declared status stays Error::Api")
+    };
+    assert!(error.is_undecoded());
+
+    let seen = seen.lock().unwrap();
+    let operation = "/paths/~1v3beta1~1enterprise~1service-users~1{service_user_id}~1api-keys~1{api_key_id}/delete";
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0].api, "devin");
+    assert_eq!(seen[0].status, Some(200));
+    assert_eq!(seen[0].kind, DeviationKind::MissingProperty { property: "expires_at".into() });
+    assert_eq!(seen[0].spec_pointer, "/components/schemas/ApiKeyResponse");
+    assert_eq!(seen[1].status, Some(422));
+    assert!(matches!(seen[1].kind, DeviationKind::MismatchedBody { .. }), "{:?}", seen[1]);
+    assert_eq!(seen[1].spec_pointer, format!("{operation}/responses/422"));
+    assert!(seen.iter().all(|d| d.operation.starts_with("handle_revoke_service_user_api_key")), "{seen:?}");
+}

@@ -1,5 +1,6 @@
 //! What a service did that its API description does not say: one [`Deviation`] per thing seen,
-//! delivered to the [`DeviationSink`] a caller installs, and nothing done at all when none is.
+//! delivered to the [`DeviationSink`] a caller installs (`ClientBuilder::deviations`), and nothing
+//! done at all when none is.
 //!
 //! A team logs the records, counts them, or writes them to a file as JSON lines ([`JsonLines`]);
 //! `cargo xtask conformance <file>` reads such a file, says per spec what the service does that
@@ -178,6 +179,8 @@ struct Scope {
     api: &'static str,
     operation: &'static str,
     status: Option<u16>,
+    /// The operation's pointer in the spec, when the call loop opened the scope.
+    operation_pointer: &'static str,
     /// The payload pointer's tokens, outermost first (see [`enter`]).
     path: Vec<String>,
 }
@@ -197,8 +200,21 @@ pub fn observe<T>(
     status: Option<u16>,
     decode: impl FnOnce() -> T,
 ) -> T {
+    observe_operation(sink, api, operation, "", status, decode)
+}
+
+/// [`observe`], knowing also the operation's pointer in the spec (`/paths/~1agents/get`), so
+/// that what only the response's media type tells ([`report_media_type`]) points into it.
+pub fn observe_operation<T>(
+    sink: Option<&Arc<dyn DeviationSink>>,
+    api: &'static str,
+    operation: &'static str,
+    operation_pointer: &'static str,
+    status: Option<u16>,
+    decode: impl FnOnce() -> T,
+) -> T {
     let Some(sink) = sink else { return decode() };
-    let scope = Scope { sink: Arc::clone(sink), api, operation, status, path: Vec::new() };
+    let scope = Scope { sink: Arc::clone(sink), api, operation, status, operation_pointer, path: Vec::new() };
     let outer = SCOPE.with(|s| s.borrow_mut().replace(scope));
     // Restored on the way out, panics included.
     struct Restore(Option<Scope>);
@@ -247,6 +263,21 @@ pub fn report(kind: DeviationKind, key: Option<&str>, spec_pointer: &str, seen: 
     sink.record(deviation);
 }
 
+/// Reports that a body decoded as JSON came as `media_type`, which the operation does not declare
+/// for the status; the spec pointer is the response's `content`. Nothing happens outside an
+/// [`observe_operation`] scope.
+pub fn report_media_type(media_type: &str) {
+    let pointer = SCOPE.with(|s| {
+        let scope = s.borrow();
+        let scope = scope.as_ref()?;
+        let status = scope.status.map_or_else(|| "default".to_string(), |s| s.to_string());
+        Some(format!("{}/responses/{status}/content", scope.operation_pointer))
+    });
+    if let Some(pointer) = pointer {
+        report(DeviationKind::UndeclaredMediaType { media_type: media_type.to_string() }, None, &pointer, None);
+    }
+}
+
 /// While the returned guard lives, the decoders are inside `token` (a property name, or an array
 /// index as text) of the payload; reports made meanwhile point there. Free when not
 /// [`listening`].
@@ -277,4 +308,15 @@ impl Drop for Entered {
             });
         }
     }
+}
+
+/// A required property's slot, reporting it absent (when listening) where decoding tolerates
+/// its absence: the generated `finish` of a struct whose schema is at `spec_pointer` calls it.
+#[doc(hidden)]
+#[inline]
+pub fn tolerated<T>(slot: Option<T>, property: &str, spec_pointer: &str) -> Option<T> {
+    if slot.is_none() && listening() {
+        report(DeviationKind::MissingProperty { property: property.to_string() }, None, spec_pointer, None);
+    }
+    slot
 }

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -10,9 +11,10 @@ use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::auth::{Credential, TokenSource};
 use super::client::{CallOptions, Client, Sending, header_map};
+use super::deviation::{Deviation, DeviationKind, DeviationSink, observe_operation};
 use super::event::StreamError;
 use super::policy::{self, Attempt, Outcome};
-use super::request::Request;
+use super::request::{Operation, Request};
 use super::response::{Error, InvalidRequest, RawResponse, Response};
 use super::stream::{self, Streaming, Unread};
 
@@ -33,13 +35,62 @@ impl Client {
         decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
     ) -> Sending<'a, T, E> {
         Box::pin(async move {
-            let (response, stopped) = self.send_whole(request?, &call).await?;
-            match (decode(response), stopped) {
+            let request = request?;
+            let operation = request.operation;
+            let (response, stopped) = self.send_whole(request, &call).await?;
+            let decoded = match &self.shared.deviations {
+                None => decode(response),
+                Some(sink) => self.decode_observed(sink, operation, response, decode),
+            };
+            match (decoded, stopped) {
                 // An answer a retry would have followed, had the call's timeout left time for it.
                 (Err(last), Some(stopped)) => Err(stopped.error(last)),
                 (decoded, _) => decoded,
             }
         })
+    }
+
+    /// Decodes a response with the deviations the decoders see going to `sink`, then records
+    /// what the call loop itself sees: a status the operation does not declare, a declared
+    /// status whose body does not match its schema.
+    fn decode_observed<T, E>(
+        &self,
+        sink: &Arc<dyn DeviationSink>,
+        operation: &'static Operation,
+        response: RawResponse,
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Result<Response<T>, Error<E>> {
+        let api = self.shared.api;
+        let status = response.status.as_u16();
+        let decoded =
+            observe_operation(Some(sink), api, operation.id, operation.pointer, Some(status), || decode(response));
+        let responses = format!("{}/responses", operation.pointer);
+        let deviation = |kind, pointer: &str| Deviation::new(api, operation.id, Some(status), kind, pointer);
+        let body_of = |raw: &[u8]| serde_json::from_slice::<serde_json::Value>(raw).ok();
+        let found = match &decoded {
+            Err(Error::UnexpectedStatus(raw)) => {
+                let found = deviation(DeviationKind::UndeclaredStatus, &responses);
+                Some(match body_of(&raw.body) {
+                    Some(body) => found.with_seen(&body),
+                    None => found,
+                })
+            }
+            Err(Error::Api(error)) => error.decode_error().map(|reason| {
+                deviation(
+                    DeviationKind::MismatchedBody { reason: reason.to_string() },
+                    &format!("{responses}/{status}"),
+                )
+            }),
+            Err(Error::Decode { source, .. }) => Some(deviation(
+                DeviationKind::MismatchedBody { reason: source.to_string() },
+                &format!("{responses}/{status}"),
+            )),
+            _ => None,
+        };
+        if let Some(found) = found {
+            sink.record(found);
+        }
+        decoded
     }
 
     /// Sends a request (fetching an OAuth2 token first when its scheme needs one) with the

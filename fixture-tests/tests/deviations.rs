@@ -46,3 +46,31 @@ fn json_lines_are_one_record_a_line() {
     let excerpt = records[0]["seen"]["excerpt"].as_str().unwrap();
     assert_eq!(excerpt.chars().count(), 81, "80 characters and an ellipsis: {excerpt}");
 }
+
+/// Unions that fall back to their catch-all report it: an untagged union's value no member takes
+/// (the value as `seen`), and a tag no member has (pointing at the tag).
+#[test]
+fn unions_report_the_values_they_keep_unknown() {
+    use fixture_tests::{tagged_unions, unions};
+    let seen: Arc<Mutex<Vec<Deviation>>> = Arc::default();
+    let collect = Arc::clone(&seen);
+    let sink: Arc<dyn DeviationSink> = Arc::new(move |d: Deviation| collect.lock().unwrap().push(d));
+    let (pet, digest) = runtime::observe(Some(&sink), "shop", "getPet", Some(200), || {
+        let pet: unions::types::Pet = serde_json::from_value(json!(42)).unwrap();
+        let digest: tagged_unions::types::Digest = serde_json::from_value(json!({"type": "blake3"})).unwrap();
+        (pet, digest)
+    });
+    assert_eq!(pet, unions::types::Pet::Unknown(json!(42)));
+    assert_eq!(digest, tagged_unions::types::Digest::Unknown(json!({"type": "blake3"})));
+    let seen = seen.lock().unwrap();
+    let found: Vec<(&DeviationKind, &str, &str)> =
+        seen.iter().map(|d| (&d.kind, d.spec_pointer.as_str(), d.payload_pointer.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (&DeviationKind::UnknownVariant { tag: None }, "/components/schemas/Pet", ""),
+            (&DeviationKind::UnknownVariant { tag: Some("blake3".into()) }, "/components/schemas/Digest", "/type"),
+        ]
+    );
+    assert_eq!(seen[0].seen.as_ref().map(|s| s.excerpt.as_str()), Some("42"));
+}

@@ -198,3 +198,48 @@ fn paths_and_schemas_are_written_as_the_overlay_reads_them() {
     assert_eq!(schema_of(&types(&[JsonType::Null]), false), json!({"nullable": true}));
     assert_eq!(schema_of(&types(&[JsonType::String, JsonType::Object]), false), json!({}));
 }
+
+/// The records a generated client wrote against a loopback service that drifted from the `drift`
+/// fixture (fixture-tests/tests/drift.rs checks they are what it writes), reviewed: the drafted
+/// overlay, applied, gives a model that declares everything seen. The draft is kept as the
+/// `drift_overlaid` fixture's overlay, whose client the same test runs the same traffic through.
+#[test]
+fn records_a_generated_client_wrote_draft_the_overlay_of_the_drift_fixture() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/golden");
+    let read = |path: &str| std::fs::read_to_string(golden.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let (spec_text, records) = (read("drift/spec.yaml"), read("drift/records.jsonl"));
+    assert_eq!(read("drift_overlaid/spec.yaml"), spec_text, "drift_overlaid is the drift spec with the overlay");
+    let records = parse_records("drift/records.jsonl", &records).unwrap();
+    let records: Vec<&Deviation> = records.iter().collect();
+    let before = SpecInput {
+        file: "drift/spec.yaml".into(),
+        text: spec_text.clone(),
+        settings: Default::default(),
+        overlay: None,
+        path: None,
+    };
+    let conformance = review(&before, &records).unwrap();
+    assert!(conformance.report.contains("4 records"), "{}", conformance.report);
+    assert_eq!(conformance.actions, 4, "a property, an optional field, an enum value, a status");
+    let overlay = conformance.overlay.expect("a draft");
+    let kept = golden.join("drift_overlaid/spec.overlay.yaml");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&kept, &overlay).unwrap();
+    }
+    assert_eq!(read("drift_overlaid/spec.overlay.yaml"), overlay, "accept with UPDATE_GOLDEN=1 cargo test -p xtask");
+
+    let file = "drift_overlaid/spec.overlay.yaml".to_string();
+    let after = SpecInput {
+        file: "drift/spec.yaml".into(),
+        text: spec_text.clone(),
+        settings: Default::default(),
+        overlay: Some(OverlaySource { file: file.clone(), text: overlay.clone() }),
+        path: None,
+    };
+    let api = codegen::build_api(&after).unwrap();
+    let mut document = codegen::load::parse_document(&after.file, &spec_text).unwrap();
+    codegen::load::apply_overlay(&file, &overlay, &after.file, &mut document).unwrap();
+    let still: Vec<&DeviationKind> =
+        records.iter().filter(|r| still_deviates(&api, &document, r)).map(|r| &r.kind).collect();
+    assert!(still.is_empty(), "the overlaid spec says what the service did: {still:?}");
+}

@@ -258,6 +258,13 @@ pub fn client_module(api: &Api) -> TokenStream {
             pub fn hook(self, hook: impl runtime::Hook + 'static) -> Self {
                 self.map(|inner| inner.hook(::std::sync::Arc::new(hook)))
             }
+
+            /// Reports to `sink` each way a response differs from the spec (an undeclared status,
+            /// property or media type, an unknown enum value, a body that does not match):
+            /// see [`runtime::Deviation`]. Nothing is spent on them without a sink.
+            pub fn deviations(self, sink: ::std::sync::Arc<dyn runtime::DeviationSink>) -> Self {
+                self.map(|inner| inner.deviations(sink))
+            }
         }
 
         impl ClientBuilder<runtime::BaseUrl> {
@@ -314,13 +321,13 @@ fn header_setter(api: &Api, header: &ClientHeader) -> TokenStream {
 
 /// The `Server` enum (when the spec lists servers) and the matching `Client::builder`.
 fn servers(api: &Api) -> (TokenStream, TokenStream) {
-    let defaults: Vec<TokenStream> = api
-        .client_headers
-        .iter()
-        .filter_map(|header| {
+    // The module name names the API in deviation records.
+    let module = api.module.as_str();
+    let defaults: Vec<TokenStream> = std::iter::once(quote!(.api(#module)))
+        .chain(api.client_headers.iter().filter_map(|header| {
             let (wire, value) = (&header.wire_name, header.default.as_ref()?);
             Some(quote!(.default_header(#wire, #value)))
-        })
+        }))
         .collect();
     let Some(first) = api.servers.first() else {
         let start = quote! {

@@ -44,11 +44,11 @@ fn codec_item(api: &Api, def: &TypeDef) -> Option<TokenStream> {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, tag, undeclared } => {
-            Some(structs::codec(api, &name, fields, tag.as_ref(), undeclared))
+            Some(structs::codec(api, def, fields, tag.as_ref(), undeclared))
         }
-        TypeKind::StringEnum { values } => Some(string_enum_codec(&name, values)),
-        TypeKind::Untagged { variants, unmatched } => unions::untagged_codec(&name, variants, *unmatched),
-        TypeKind::Tagged { property, variants } => Some(unions::tagged_codec(&name, property, variants)),
+        TypeKind::StringEnum { values } => Some(string_enum_codec(&name, values, &def.origin)),
+        TypeKind::Untagged { variants, unmatched } => unions::untagged_codec(&name, variants, *unmatched, &def.origin),
+        TypeKind::Tagged { property, variants } => Some(unions::tagged_codec(&name, property, variants, &def.origin)),
         TypeKind::Alias(_) => None,
     }
 }

@@ -224,9 +224,11 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         .chain(keep_redirects)
         .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
-    // The operation's identity, for hooks and traces: its id in the spec and its route template.
-    let (operation_id, route) = (op.operation_id.as_deref().unwrap_or(op.name.as_str()), &op.path.text);
-    let operation = quote!(&runtime::Operation { id: #operation_id, route: #route });
+    // The operation's identity, for hooks, traces and deviation records: its id in the spec,
+    // its route template and where it is in the spec.
+    let (operation_id, route, pointer) =
+        (op.operation_id.as_deref().unwrap_or(op.name.as_str()), &op.path.text, &op.origin);
+    let operation = quote!(&runtime::Operation { id: #operation_id, route: #route, pointer: #pointer });
     let next_url = follows_urls(op).then(|| {
         quote! {
             // A next page's URL carries the query the first page was asked with.

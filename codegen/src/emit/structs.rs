@@ -14,20 +14,20 @@ use quote::{format_ident, quote};
 
 use super::tokens::{Paths, ident};
 use super::types::field_type;
-use crate::model::{Api, Field, Presence, StructTag, Undeclared, WhenAbsent};
+use crate::model::{Api, Field, Presence, StructTag, TypeDef, Undeclared, WhenAbsent};
 
-/// Everything the struct `def_name` needs to be encoded and decoded.
+/// Everything the struct `def` needs to be encoded and decoded.
 pub fn codec(
     api: &Api,
-    def_name: &Ident,
+    def: &TypeDef,
     fields: &[Field],
     tag: Option<&StructTag>,
     undeclared: &Undeclared,
 ) -> TokenStream {
-    let paths = Paths::outside();
+    let (paths, def_name) = (Paths::outside(), &ident(&def.name));
     let ty = quote!(types::#def_name);
     let encode = encode(&ty, def_name, fields, tag, undeclared);
-    let decode = decode(api, paths, &ty, def_name, fields, tag, undeclared);
+    let decode = decode(api, paths, &ty, def, fields, tag, undeclared);
     quote! {
         #encode
         #decode
@@ -92,11 +92,12 @@ fn decode(
     api: &Api,
     paths: Paths,
     ty: &TokenStream,
-    name: &Ident,
+    def: &TypeDef,
     fields: &[Field],
     tag: Option<&StructTag>,
     undeclared: &Undeclared,
 ) -> TokenStream {
+    let (name, origin) = (&ident(&def.name), def.origin.as_str());
     let rust_name = name.to_string();
     // A type named after a keyword is `Self_` (never beside a `Self`, which cannot be a type), so
     // dropping the underscore keeps the name unique and upper camel case: `SelfSlots`.
@@ -153,6 +154,7 @@ fn decode(
             type Slots = #slots_type;
             #keeps
             #tag
+            const ORIGIN: &'static str = #origin;
 
             #keyed
 
@@ -196,10 +198,15 @@ fn finish(
                     None => return Err(E::missing_field(#wire)),
                 },
             },
-            (Presence::Required, _) => quote!(#name: slots.#name.unwrap_or_default(),),
-            // `null` for an optional field is no value, as a missing key is; and a required
-            // nullable field's absence is no value, as `null` is.
-            (Presence::Optional | Presence::RequiredNullable, _) => quote!(#name: slots.#name.flatten(),),
+            // Tolerated absences are reported to a listening deviation sink.
+            (Presence::Required, _) => {
+                quote!(#name: runtime::tolerated(slots.#name, #wire, Self::ORIGIN).unwrap_or_default(),)
+            }
+            (Presence::RequiredNullable, _) => {
+                quote!(#name: runtime::tolerated(slots.#name, #wire, Self::ORIGIN).flatten(),)
+            }
+            // `null` for an optional field is no value, as a missing key is.
+            (Presence::Optional, _) => quote!(#name: slots.#name.flatten(),),
             (Presence::OptionalNullable, _) => quote!(#name: slots.#name,),
         }
     });

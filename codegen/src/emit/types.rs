@@ -276,7 +276,7 @@ fn string_enum(
 
 /// A string enum's codec: written as `as_str` gives it, decoded by the runtime's shared visitor
 /// (see `decode_enum`): the same wire form serde's derive would give, for much less code.
-pub(super) fn string_enum_codec(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+pub(super) fn string_enum_codec(name: &proc_macro2::Ident, values: &[EnumValue], origin: &str) -> TokenStream {
     let known = values.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
@@ -298,6 +298,7 @@ pub(super) fn string_enum_codec(name: &proc_macro2::Ident, values: &[EnumValue])
                         _ => return None,
                     }),
                     types::#name::Unknown,
+                    #origin,
                 )
             }
         }

@@ -58,7 +58,12 @@ fn derives_deserialize(variants: &[UnionVariant], unmatched: Unmatched) -> bool 
 }
 
 /// An untagged union's `Deserialize`, for the codec module, unless it derives one.
-pub fn untagged_codec(name: &Ident, variants: &[UnionVariant], unmatched: Unmatched) -> Option<TokenStream> {
+pub fn untagged_codec(
+    name: &Ident,
+    variants: &[UnionVariant],
+    unmatched: Unmatched,
+    origin: &str,
+) -> Option<TokenStream> {
     if derives_deserialize(variants, unmatched) {
         return None;
     }
@@ -74,7 +79,7 @@ pub fn untagged_codec(name: &Ident, variants: &[UnionVariant], unmatched: Unmatc
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 use runtime::Shape;
                 const SHAPES: &[Shape] = &[#(#shapes),*];
-                runtime::decode_union(deserializer, SHAPES, #decode, #keep)
+                runtime::decode_union(deserializer, SHAPES, #decode, #keep, #origin)
             }
         }
     })
@@ -114,7 +119,7 @@ pub fn tagged_enum(
 }
 
 /// A tagged union's `Deserialize`, for the codec module.
-pub fn tagged_codec(name: &Ident, property: &str, variants: &[TaggedVariant]) -> TokenStream {
+pub fn tagged_codec(name: &Ident, property: &str, variants: &[TaggedVariant], origin: &str) -> TokenStream {
     let ty = quote!(types::#name);
     let tags = variants.iter().map(|v| {
         let tags = &v.tags;
@@ -135,7 +140,7 @@ pub fn tagged_codec(name: &Ident, property: &str, variants: &[TaggedVariant]) ->
         impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #shape_import
-                runtime::decode_tagged(deserializer, #property, &[#(#tags),*], &[#(#shapes),*], #decode, #ty::Unknown)
+                runtime::decode_tagged(deserializer, #property, &[#(#tags),*], &[#(#shapes),*], #decode, #ty::Unknown, #origin)
             }
         }
     }

@@ -424,6 +424,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: runtime::ClientBuilder::new(Server::default().url())
+                .api("blaxel")
                 .default_header("Blaxel-Version", "2026-04-28"),
             base_url: PhantomData,
         }
@@ -597,6 +598,13 @@ impl<B> ClientBuilder<B> {
     /// Runs `hook` around every request this client sends.
     pub fn hook(self, hook: impl runtime::Hook + 'static) -> Self {
         self.map(|inner| inner.hook(::std::sync::Arc::new(hook)))
+    }
+
+    /// Reports to `sink` each way a response differs from the spec (an undeclared status,
+    /// property or media type, an unknown enum value, a body that does not match):
+    /// see [`runtime::Deviation`]. Nothing is spent on them without a sink.
+    pub fn deviations(self, sink: ::std::sync::Arc<dyn runtime::DeviationSink>) -> Self {
+        self.map(|inner| inner.deviations(sink))
     }
 }
 

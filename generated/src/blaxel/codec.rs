@@ -33,6 +33,7 @@ pub struct AgentSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Agent {
     type Slots = AgentSlots;
+    const ORIGIN: &'static str = "/components/schemas/Agent";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut AgentSlots,
         key: &str,
@@ -101,6 +102,7 @@ pub struct AgentListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::AgentList {
     type Slots = AgentListSlots;
+    const ORIGIN: &'static str = "/components/schemas/AgentList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut AgentListSlots,
         key: &str,
@@ -167,6 +169,7 @@ pub struct AgentRuntimeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::AgentRuntime {
     type Slots = AgentRuntimeSlots;
+    const ORIGIN: &'static str = "/components/schemas/AgentRuntime";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut AgentRuntimeSlots,
         key: &str,
@@ -247,6 +250,7 @@ pub struct AgentSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::AgentSpec {
     type Slots = AgentSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/AgentSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut AgentSpecSlots,
         key: &str,
@@ -335,6 +339,7 @@ pub struct ApiKeySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ApiKey {
     type Slots = ApiKeySlots;
+    const ORIGIN: &'static str = "/components/schemas/ApiKey";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ApiKeySlots,
         key: &str,
@@ -421,6 +426,7 @@ pub struct AppRevisionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::AppRevision {
     type Slots = AppRevisionSlots;
+    const ORIGIN: &'static str = "/components/schemas/AppRevision";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut AppRevisionSlots,
         key: &str,
@@ -500,6 +506,7 @@ pub struct AppRevisionConfigurationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::AppRevisionConfiguration {
     type Slots = AppRevisionConfigurationSlots;
+    const ORIGIN: &'static str = "/components/schemas/AppRevisionConfiguration";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut AppRevisionConfigurationSlots,
         key: &str,
@@ -564,6 +571,7 @@ pub struct AppUrlSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::AppUrl {
     type Slots = AppUrlSlots;
+    const ORIGIN: &'static str = "/components/schemas/AppUrl";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut AppUrlSlots,
         key: &str,
@@ -631,6 +639,7 @@ pub struct ApplicationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Application {
     type Slots = ApplicationSlots;
+    const ORIGIN: &'static str = "/components/schemas/Application";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ApplicationSlots,
         key: &str,
@@ -699,6 +708,7 @@ pub struct ApplicationExtensionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ApplicationExtension {
     type Slots = ApplicationExtensionSlots;
+    const ORIGIN: &'static str = "/components/schemas/ApplicationExtension";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ApplicationExtensionSlots,
         key: &str,
@@ -755,6 +765,7 @@ pub struct ApplicationListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ApplicationList {
     type Slots = ApplicationListSlots;
+    const ORIGIN: &'static str = "/components/schemas/ApplicationList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ApplicationListSlots,
         key: &str,
@@ -831,6 +842,7 @@ pub struct ApplicationSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ApplicationSpec {
     type Slots = ApplicationSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/ApplicationSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ApplicationSpecSlots,
         key: &str,
@@ -909,6 +921,7 @@ pub struct ChangelogEntrySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ChangelogEntry {
     type Slots = ChangelogEntrySlots;
+    const ORIGIN: &'static str = "/components/schemas/ChangelogEntry";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ChangelogEntrySlots,
         key: &str,
@@ -967,6 +980,7 @@ pub struct ChangelogResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ChangelogResponse {
     type Slots = ChangelogResponseSlots;
+    const ORIGIN: &'static str = "/components/schemas/ChangelogResponse";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ChangelogResponseSlots,
         key: &str,
@@ -1021,6 +1035,7 @@ pub struct CheckWorkspaceAvailabilityBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CheckWorkspaceAvailabilityBody {
     type Slots = CheckWorkspaceAvailabilityBodySlots;
+    const ORIGIN: &'static str = "/paths/~1workspaces~1availability/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CheckWorkspaceAvailabilityBodySlots,
         key: &str,
@@ -1086,6 +1101,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CheckWorkspaceAvailabilityRespons
                 },
             ),
             Some(types::CheckWorkspaceAvailabilityResponse::Unknown),
+            "/paths/~1workspaces~1availability/post/responses/200/content/application~1json/schema",
         )
     }
 }
@@ -1115,6 +1131,7 @@ pub struct CleanupImagesResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CleanupImagesResponse {
     type Slots = CleanupImagesResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1images/delete/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CleanupImagesResponseSlots,
         key: &str,
@@ -1179,6 +1196,7 @@ pub struct ConfigurationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Configuration {
     type Slots = ConfigurationSlots;
+    const ORIGIN: &'static str = "/components/schemas/Configuration";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ConfigurationSlots,
         key: &str,
@@ -1243,6 +1261,7 @@ pub struct ContinentSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Continent {
     type Slots = ContinentSlots;
+    const ORIGIN: &'static str = "/components/schemas/Continent";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ContinentSlots,
         key: &str,
@@ -1309,6 +1328,7 @@ pub struct CoreEventSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CoreEvent {
     type Slots = CoreEventSlots;
+    const ORIGIN: &'static str = "/components/schemas/CoreEvent";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CoreEventSlots,
         key: &str,
@@ -1375,6 +1395,7 @@ pub struct CountrySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Country {
     type Slots = CountrySlots;
+    const ORIGIN: &'static str = "/components/schemas/Country";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CountrySlots,
         key: &str,
@@ -1433,6 +1454,7 @@ pub struct CreateApiKeyForServiceAccountBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateApiKeyForServiceAccountBody {
     type Slots = CreateApiKeyForServiceAccountBodySlots;
+    const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}~1api_keys/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateApiKeyForServiceAccountBodySlots,
         key: &str,
@@ -1493,6 +1515,7 @@ pub struct CreateDriveAccessTokenResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateDriveAccessTokenResponse {
     type Slots = CreateDriveAccessTokenResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1drives~1{driveName}~1access-token/post/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateDriveAccessTokenResponseSlots,
         key: &str,
@@ -1557,6 +1580,7 @@ pub struct CreateImageBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateImageBody {
     type Slots = CreateImageBodySlots;
+    const ORIGIN: &'static str = "/paths/~1images/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateImageBodySlots,
         key: &str,
@@ -1629,6 +1653,7 @@ pub struct CreateImageResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateImageResponse {
     type Slots = CreateImageResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1images/post/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateImageResponseSlots,
         key: &str,
@@ -1697,6 +1722,7 @@ pub struct CreateJobExecutionOutputSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionOutput {
     type Slots = CreateJobExecutionOutputSlots;
+    const ORIGIN: &'static str = "/components/schemas/CreateJobExecutionOutput";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateJobExecutionOutputSlots,
         key: &str,
@@ -1773,6 +1799,7 @@ pub struct CreateJobExecutionRequestSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionRequest {
     type Slots = CreateJobExecutionRequestSlots;
+    const ORIGIN: &'static str = "/components/schemas/CreateJobExecutionRequest";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateJobExecutionRequestSlots,
         key: &str,
@@ -1843,6 +1870,7 @@ pub struct CreateWorkspaceServiceAccountBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountBody {
     type Slots = CreateWorkspaceServiceAccountBodySlots;
+    const ORIGIN: &'static str = "/paths/~1service_accounts/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateWorkspaceServiceAccountBodySlots,
         key: &str,
@@ -1912,6 +1940,7 @@ pub struct CreateWorkspaceServiceAccountResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountResponse {
     type Slots = CreateWorkspaceServiceAccountResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1service_accounts/post/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateWorkspaceServiceAccountResponseSlots,
         key: &str,
@@ -1978,6 +2007,7 @@ pub struct CustomDomainSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomain {
     type Slots = CustomDomainSlots;
+    const ORIGIN: &'static str = "/components/schemas/CustomDomain";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomDomainSlots,
         key: &str,
@@ -2056,6 +2086,7 @@ pub struct CustomDomainMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainMetadata {
     type Slots = CustomDomainMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/CustomDomainMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomDomainMetadataSlots,
         key: &str,
@@ -2130,6 +2161,7 @@ pub struct CustomDomainShareTargetSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainShareTarget {
     type Slots = CustomDomainShareTargetSlots;
+    const ORIGIN: &'static str = "/components/schemas/CustomDomainShareTarget";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomDomainShareTargetSlots,
         key: &str,
@@ -2212,6 +2244,7 @@ pub struct CustomDomainSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainSpec {
     type Slots = CustomDomainSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/CustomDomainSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomDomainSpecSlots,
         key: &str,
@@ -2282,6 +2315,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomDomainSpecDomainType {
                 },
             ),
             types::CustomDomainSpecDomainType::Unknown,
+            "/components/schemas/CustomDomainSpec/properties/domainType",
         )
     }
 }
@@ -2311,6 +2345,7 @@ pub struct DeleteDriveResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteDriveResponse {
     type Slots = DeleteDriveResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1drives~1{driveName}/delete/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DeleteDriveResponseSlots,
         key: &str,
@@ -2367,6 +2402,7 @@ pub struct DeleteSandboxPreviewTokenResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteSandboxPreviewTokenResponse {
     type Slots = DeleteSandboxPreviewTokenResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DeleteSandboxPreviewTokenResponseSlots,
         key: &str,
@@ -2423,6 +2459,7 @@ pub struct DeleteVolumeTemplateVersionResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteVolumeTemplateVersionResponse {
     type Slots = DeleteVolumeTemplateVersionResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DeleteVolumeTemplateVersionResponseSlots,
         key: &str,
@@ -2487,6 +2524,7 @@ pub struct DeleteWorkspaceServiceAccountResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteWorkspaceServiceAccountResponse {
     type Slots = DeleteWorkspaceServiceAccountResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}/delete/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DeleteWorkspaceServiceAccountResponseSlots,
         key: &str,
@@ -2550,6 +2588,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DomainSpecStatus {
                 },
             ),
             types::DomainSpecStatus::Unknown,
+            "/components/schemas/SSODomainSpec/properties/status",
         )
     }
 }
@@ -2585,6 +2624,7 @@ pub struct DriveSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Drive {
     type Slots = DriveSlots;
+    const ORIGIN: &'static str = "/components/schemas/Drive";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DriveSlots,
         key: &str,
@@ -2655,6 +2695,7 @@ pub struct DriveListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DriveList {
     type Slots = DriveListSlots;
+    const ORIGIN: &'static str = "/components/schemas/DriveList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DriveListSlots,
         key: &str,
@@ -2715,6 +2756,7 @@ pub struct DrivePermissionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DrivePermission {
     type Slots = DrivePermissionSlots;
+    const ORIGIN: &'static str = "/components/schemas/DrivePermission";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DrivePermissionSlots,
         key: &str,
@@ -2773,6 +2815,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DrivePermissionMode {
                 },
             ),
             types::DrivePermissionMode::Unknown,
+            "/components/schemas/DrivePermission/properties/mode",
         )
     }
 }
@@ -2802,6 +2845,7 @@ pub struct DriveSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DriveSpec {
     type Slots = DriveSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/DriveSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DriveSpecSlots,
         key: &str,
@@ -2858,6 +2902,7 @@ pub struct DriveStateSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DriveState {
     type Slots = DriveStateSlots;
+    const ORIGIN: &'static str = "/components/schemas/DriveState";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DriveStateSlots,
         key: &str,
@@ -2916,6 +2961,7 @@ pub struct EgressConfigSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EgressConfig {
     type Slots = EgressConfigSlots;
+    const ORIGIN: &'static str = "/components/schemas/EgressConfig";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EgressConfigSlots,
         key: &str,
@@ -2980,6 +3026,7 @@ pub struct EgressGatewaySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EgressGateway {
     type Slots = EgressGatewaySlots;
+    const ORIGIN: &'static str = "/components/schemas/EgressGateway";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EgressGatewaySlots,
         key: &str,
@@ -3060,6 +3107,7 @@ pub struct EgressGatewayMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewayMetadata {
     type Slots = EgressGatewayMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/EgressGatewayMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EgressGatewayMetadataSlots,
         key: &str,
@@ -3131,6 +3179,7 @@ pub struct EgressGatewaySpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewaySpec {
     type Slots = EgressGatewaySpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/EgressGatewaySpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EgressGatewaySpecSlots,
         key: &str,
@@ -3194,6 +3243,7 @@ pub struct EgressIpSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EgressIp {
     type Slots = EgressIpSlots;
+    const ORIGIN: &'static str = "/components/schemas/EgressIP";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EgressIpSlots,
         key: &str,
@@ -3276,6 +3326,7 @@ pub struct EgressIpMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EgressIpMetadata {
     type Slots = EgressIpMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/EgressIPMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EgressIpMetadataSlots,
         key: &str,
@@ -3351,6 +3402,7 @@ pub struct EgressIpSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EgressIpSpec {
     type Slots = EgressIpSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/EgressIPSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EgressIpSpecSlots,
         key: &str,
@@ -3410,6 +3462,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressIpSpecIpFamily {
                 },
             ),
             types::EgressIpSpecIpFamily::Unknown,
+            "/components/schemas/EgressIPSpec/properties/ipFamily",
         )
     }
 }
@@ -3441,6 +3494,7 @@ pub struct EgressPolicySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EgressPolicy {
     type Slots = EgressPolicySlots;
+    const ORIGIN: &'static str = "/components/schemas/EgressPolicy";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EgressPolicySlots,
         key: &str,
@@ -3507,6 +3561,7 @@ pub struct EntrypointSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Entrypoint {
     type Slots = EntrypointSlots;
+    const ORIGIN: &'static str = "/components/schemas/Entrypoint";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EntrypointSlots,
         key: &str,
@@ -3571,6 +3626,7 @@ pub struct EnvSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Env {
     type Slots = EnvSlots;
+    const ORIGIN: &'static str = "/components/schemas/Env";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EnvSlots,
         key: &str,
@@ -3633,6 +3689,7 @@ pub struct ErrorSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Error {
     type Slots = ErrorSlots;
+    const ORIGIN: &'static str = "/components/schemas/Error";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ErrorSlots,
         key: &str,
@@ -3698,6 +3755,7 @@ pub struct ExpirationPolicySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ExpirationPolicy {
     type Slots = ExpirationPolicySlots;
+    const ORIGIN: &'static str = "/components/schemas/ExpirationPolicy";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ExpirationPolicySlots,
         key: &str,
@@ -3755,6 +3813,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ExpirationPolicyAction {
                 },
             ),
             types::ExpirationPolicyAction::Unknown,
+            "/components/schemas/ExpirationPolicy/properties/action",
         )
     }
 }
@@ -3783,6 +3842,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ExpirationPolicyType {
                 },
             ),
             types::ExpirationPolicyType::Unknown,
+            "/components/schemas/ExpirationPolicy/properties/type",
         )
     }
 }
@@ -3810,6 +3870,7 @@ pub struct FirewallConfigSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::FirewallConfig {
     type Slots = FirewallConfigSlots;
+    const ORIGIN: &'static str = "/components/schemas/FirewallConfig";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FirewallConfigSlots,
         key: &str,
@@ -3866,6 +3927,7 @@ pub struct FlavorSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Flavor {
     type Slots = FlavorSlots;
+    const ORIGIN: &'static str = "/components/schemas/Flavor";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FlavorSlots,
         key: &str,
@@ -3922,6 +3984,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FlavorType {
                 },
             ),
             types::FlavorType::Unknown,
+            "/components/schemas/Flavor/properties/type",
         )
     }
 }
@@ -3953,6 +4016,7 @@ pub struct FormSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Form {
     type Slots = FormSlots;
+    const ORIGIN: &'static str = "/components/schemas/Form";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FormSlots,
         key: &str,
@@ -4017,6 +4081,7 @@ pub struct FunctionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Function {
     type Slots = FunctionSlots;
+    const ORIGIN: &'static str = "/components/schemas/Function";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FunctionSlots,
         key: &str,
@@ -4085,6 +4150,7 @@ pub struct FunctionListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::FunctionList {
     type Slots = FunctionListSlots;
+    const ORIGIN: &'static str = "/components/schemas/FunctionList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FunctionListSlots,
         key: &str,
@@ -4155,6 +4221,7 @@ pub struct FunctionRuntimeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::FunctionRuntime {
     type Slots = FunctionRuntimeSlots;
+    const ORIGIN: &'static str = "/components/schemas/FunctionRuntime";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FunctionRuntimeSlots,
         key: &str,
@@ -4223,6 +4290,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FunctionRuntimeTransport {
                 },
             ),
             types::FunctionRuntimeTransport::Unknown,
+            "/components/schemas/FunctionRuntime/properties/transport",
         )
     }
 }
@@ -4264,6 +4332,7 @@ pub struct FunctionSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::FunctionSpec {
     type Slots = FunctionSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/FunctionSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FunctionSpecSlots,
         key: &str,
@@ -4332,6 +4401,7 @@ pub struct GetDriveJwksResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::GetDriveJwksResponse {
     type Slots = GetDriveJwksResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1drives~1jwks.json/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut GetDriveJwksResponseSlots,
         key: &str,
@@ -4386,6 +4456,7 @@ pub struct GetWorkspaceFeaturesResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::GetWorkspaceFeaturesResponse {
     type Slots = GetWorkspaceFeaturesResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1features/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut GetWorkspaceFeaturesResponseSlots,
         key: &str,
@@ -4440,6 +4511,7 @@ pub struct GithubRunnerConfigSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::GithubRunnerConfig {
     type Slots = GithubRunnerConfigSlots;
+    const ORIGIN: &'static str = "/components/schemas/GithubRunnerConfig";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut GithubRunnerConfigSlots,
         key: &str,
@@ -4496,6 +4568,7 @@ pub struct GroupWorkspaceMappingSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::GroupWorkspaceMapping {
     type Slots = GroupWorkspaceMappingSlots;
+    const ORIGIN: &'static str = "/components/schemas/GroupWorkspaceMapping";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut GroupWorkspaceMappingSlots,
         key: &str,
@@ -4552,6 +4625,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GroupWorkspaceMappingRole {
                 },
             ),
             types::GroupWorkspaceMappingRole::Unknown,
+            "/components/schemas/GroupWorkspaceMapping/properties/role",
         )
     }
 }
@@ -4581,6 +4655,7 @@ pub struct ImageSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Image {
     type Slots = ImageSlots;
+    const ORIGIN: &'static str = "/components/schemas/Image";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ImageSlots,
         key: &str,
@@ -4661,6 +4736,7 @@ pub struct ImageMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ImageMetadata {
     type Slots = ImageMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/ImageMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ImageMetadataSlots,
         key: &str,
@@ -4743,6 +4819,7 @@ pub struct ImageShareTargetSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ImageShareTarget {
     type Slots = ImageShareTargetSlots;
+    const ORIGIN: &'static str = "/components/schemas/ImageShareTarget";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ImageShareTargetSlots,
         key: &str,
@@ -4818,6 +4895,7 @@ pub struct ImageSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ImageSpec {
     type Slots = ImageSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/ImageSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ImageSpecSlots,
         key: &str,
@@ -4880,6 +4958,7 @@ pub struct ImageTagSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ImageTag {
     type Slots = ImageTagSlots;
+    const ORIGIN: &'static str = "/components/schemas/ImageTag";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ImageTagSlots,
         key: &str,
@@ -4952,6 +5031,7 @@ pub struct IntegrationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Integration {
     type Slots = IntegrationSlots;
+    const ORIGIN: &'static str = "/components/schemas/Integration";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut IntegrationSlots,
         key: &str,
@@ -5020,6 +5100,7 @@ pub struct IntegrationConnectionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnection {
     type Slots = IntegrationConnectionSlots;
+    const ORIGIN: &'static str = "/components/schemas/IntegrationConnection";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut IntegrationConnectionSlots,
         key: &str,
@@ -5088,6 +5169,7 @@ pub struct IntegrationConnectionSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnectionSpec {
     type Slots = IntegrationConnectionSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/IntegrationConnectionSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut IntegrationConnectionSpecSlots,
         key: &str,
@@ -5160,6 +5242,7 @@ pub struct IntegrationEndpointSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpoint {
     type Slots = IntegrationEndpointSlots;
+    const ORIGIN: &'static str = "/components/schemas/IntegrationEndpoint";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut IntegrationEndpointSlots,
         key: &str,
@@ -5230,6 +5313,7 @@ pub struct IntegrationEndpointTokenSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpointToken {
     type Slots = IntegrationEndpointTokenSlots;
+    const ORIGIN: &'static str = "/components/schemas/IntegrationEndpointToken";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut IntegrationEndpointTokenSlots,
         key: &str,
@@ -5294,6 +5378,7 @@ pub struct IntegrationOrganizationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationOrganization {
     type Slots = IntegrationOrganizationSlots;
+    const ORIGIN: &'static str = "/components/schemas/IntegrationOrganization";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut IntegrationOrganizationSlots,
         key: &str,
@@ -5362,6 +5447,7 @@ pub struct IntegrationRepositorySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationRepository {
     type Slots = IntegrationRepositorySlots;
+    const ORIGIN: &'static str = "/components/schemas/IntegrationRepository";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut IntegrationRepositorySlots,
         key: &str,
@@ -5424,6 +5510,7 @@ pub struct InviteWorkspaceUserBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::InviteWorkspaceUserBody {
     type Slots = InviteWorkspaceUserBodySlots;
+    const ORIGIN: &'static str = "/paths/~1users/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut InviteWorkspaceUserBodySlots,
         key: &str,
@@ -5484,6 +5571,7 @@ pub struct JobSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Job {
     type Slots = JobSlots;
+    const ORIGIN: &'static str = "/components/schemas/Job";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobSlots,
         key: &str,
@@ -5558,6 +5646,7 @@ pub struct JobExecutionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecution {
     type Slots = JobExecutionSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecution";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionSlots,
         key: &str,
@@ -5628,6 +5717,7 @@ pub struct JobExecutionListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionList {
     type Slots = JobExecutionListSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecutionList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionListSlots,
         key: &str,
@@ -5702,6 +5792,7 @@ pub struct JobExecutionMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionMetadata {
     type Slots = JobExecutionMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecutionMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionMetadataSlots,
         key: &str,
@@ -5782,6 +5873,7 @@ pub struct JobExecutionSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionSpec {
     type Slots = JobExecutionSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecutionSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionSpecSlots,
         key: &str,
@@ -5854,6 +5946,7 @@ pub struct JobExecutionStatsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionStats {
     type Slots = JobExecutionStatsSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecutionStats";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionStatsSlots,
         key: &str,
@@ -5924,6 +6017,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionStatus {
                 },
             ),
             types::JobExecutionStatus::Unknown,
+            "/components/schemas/JobExecutionStatus",
         )
     }
 }
@@ -5957,6 +6051,7 @@ pub struct JobExecutionTaskSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTask {
     type Slots = JobExecutionTaskSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecutionTask";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionTaskSlots,
         key: &str,
@@ -6027,6 +6122,7 @@ pub struct JobExecutionTaskConditionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskCondition {
     type Slots = JobExecutionTaskConditionSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskCondition";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionTaskConditionSlots,
         key: &str,
@@ -6093,6 +6189,7 @@ pub struct JobExecutionTaskListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskList {
     type Slots = JobExecutionTaskListSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionTaskListSlots,
         key: &str,
@@ -6159,6 +6256,7 @@ pub struct JobExecutionTaskMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskMetadata {
     type Slots = JobExecutionTaskMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionTaskMetadataSlots,
         key: &str,
@@ -6225,6 +6323,7 @@ pub struct JobExecutionTaskSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskSpec {
     type Slots = JobExecutionTaskSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobExecutionTaskSpecSlots,
         key: &str,
@@ -6286,6 +6385,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskStatus {
                 },
             ),
             types::JobExecutionTaskStatus::Unknown,
+            "/components/schemas/JobExecutionTaskStatus",
         )
     }
 }
@@ -6315,6 +6415,7 @@ pub struct JobListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobList {
     type Slots = JobListSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobListSlots,
         key: &str,
@@ -6385,6 +6486,7 @@ pub struct JobRuntimeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobRuntime {
     type Slots = JobRuntimeSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobRuntime";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobRuntimeSlots,
         key: &str,
@@ -6467,6 +6569,7 @@ pub struct JobSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobSpec {
     type Slots = JobSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobSpecSlots,
         key: &str,
@@ -6543,6 +6646,7 @@ pub struct JobVolumeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::JobVolume {
     type Slots = JobVolumeSlots;
+    const ORIGIN: &'static str = "/components/schemas/JobVolume";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobVolumeSlots,
         key: &str,
@@ -6616,6 +6720,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobVolumeType {
                 },
             ),
             types::JobVolumeType::Unknown,
+            "/components/schemas/JobVolume/properties/type",
         )
     }
 }
@@ -6643,6 +6748,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListPendingImageSharesDirection {
                 },
             ),
             types::ListPendingImageSharesDirection::Unknown,
+            "/paths/~1pending-image-shares/get/parameters/0/schema",
         )
     }
 }
@@ -6670,6 +6776,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListSandboxSchedulesType {
                 },
             ),
             types::ListSandboxSchedulesType::Unknown,
+            "/paths/~1sandboxes~1{sandboxName}~1schedules/get/parameters/4/schema",
         )
     }
 }
@@ -6705,6 +6812,7 @@ pub struct LiteVolumeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::LiteVolume {
     type Slots = LiteVolumeSlots;
+    const ORIGIN: &'static str = "/components/schemas/LiteVolume";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut LiteVolumeSlots,
         key: &str,
@@ -6775,6 +6883,7 @@ pub struct LiteVolumeMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeMetadata {
     type Slots = LiteVolumeMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/LiteVolumeMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut LiteVolumeMetadataSlots,
         key: &str,
@@ -6839,6 +6948,7 @@ pub struct LiteVolumeSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeSpec {
     type Slots = LiteVolumeSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/LiteVolumeSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut LiteVolumeSpecSlots,
         key: &str,
@@ -6905,6 +7015,7 @@ pub struct LocationResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::LocationResponse {
     type Slots = LocationResponseSlots;
+    const ORIGIN: &'static str = "/components/schemas/LocationResponse";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut LocationResponseSlots,
         key: &str,
@@ -7003,6 +7114,7 @@ pub struct McpDefinitionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::McpDefinition {
     type Slots = McpDefinitionSlots;
+    const ORIGIN: &'static str = "/components/schemas/MCPDefinition";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut McpDefinitionSlots,
         key: &str,
@@ -7111,6 +7223,7 @@ pub struct MetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Metadata {
     type Slots = MetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/Metadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut MetadataSlots,
         key: &str,
@@ -7194,6 +7307,7 @@ pub struct ModelSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Model {
     type Slots = ModelSlots;
+    const ORIGIN: &'static str = "/components/schemas/Model";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ModelSlots,
         key: &str,
@@ -7262,6 +7376,7 @@ pub struct ModelListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ModelList {
     type Slots = ModelListSlots;
+    const ORIGIN: &'static str = "/components/schemas/ModelList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ModelListSlots,
         key: &str,
@@ -7326,6 +7441,7 @@ pub struct ModelRuntimeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ModelRuntime {
     type Slots = ModelRuntimeSlots;
+    const ORIGIN: &'static str = "/components/schemas/ModelRuntime";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ModelRuntimeSlots,
         key: &str,
@@ -7388,6 +7504,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ModelRuntimeGeneration {
                 },
             ),
             types::ModelRuntimeGeneration::Unknown,
+            "/components/schemas/ModelRuntime/properties/generation",
         )
     }
 }
@@ -7431,6 +7548,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ModelRuntimeType {
                 },
             ),
             types::ModelRuntimeType::Unknown,
+            "/components/schemas/ModelRuntime/properties/type",
         )
     }
 }
@@ -7468,6 +7586,7 @@ pub struct ModelSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ModelSpec {
     type Slots = ModelSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/ModelSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ModelSpecSlots,
         key: &str,
@@ -7532,6 +7651,7 @@ pub struct NetworkFirewallSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::NetworkFirewall {
     type Slots = NetworkFirewallSlots;
+    const ORIGIN: &'static str = "/components/schemas/NetworkFirewall";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut NetworkFirewallSlots,
         key: &str,
@@ -7588,6 +7708,7 @@ pub struct OauthSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Oauth {
     type Slots = OauthSlots;
+    const ORIGIN: &'static str = "/components/schemas/OAuth";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut OauthSlots,
         key: &str,
@@ -7646,6 +7767,7 @@ pub struct OwnerFieldsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::OwnerFields {
     type Slots = OwnerFieldsSlots;
+    const ORIGIN: &'static str = "/components/schemas/OwnerFields";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut OwnerFieldsSlots,
         key: &str,
@@ -7701,6 +7823,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PaginationAnchor {
                 },
             ),
             types::PaginationAnchor::Unknown,
+            "/components/parameters/PaginationAnchor/schema",
         )
     }
 }
@@ -7732,6 +7855,7 @@ pub struct PaginationMetaSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PaginationMeta {
     type Slots = PaginationMetaSlots;
+    const ORIGIN: &'static str = "/components/schemas/PaginationMeta";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PaginationMetaSlots,
         key: &str,
@@ -7792,6 +7916,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PaginationSort {
                 },
             ),
             types::PaginationSort::Unknown,
+            "/components/parameters/PaginationSort/schema",
         )
     }
 }
@@ -7843,6 +7968,7 @@ pub struct PendingImageShareSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShare {
     type Slots = PendingImageShareSlots;
+    const ORIGIN: &'static str = "/components/schemas/PendingImageShare";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PendingImageShareSlots,
         key: &str,
@@ -7947,6 +8073,7 @@ pub struct PendingImageShareRenderSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShareRender {
     type Slots = PendingImageShareRenderSlots;
+    const ORIGIN: &'static str = "/components/schemas/PendingImageShareRender";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PendingImageShareRenderSlots,
         key: &str,
@@ -8043,6 +8170,7 @@ pub struct PendingInvitationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitation {
     type Slots = PendingInvitationSlots;
+    const ORIGIN: &'static str = "/components/schemas/PendingInvitation";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PendingInvitationSlots,
         key: &str,
@@ -8115,6 +8243,7 @@ pub struct PendingInvitationAcceptSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationAccept {
     type Slots = PendingInvitationAcceptSlots;
+    const ORIGIN: &'static str = "/components/schemas/PendingInvitationAccept";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PendingInvitationAcceptSlots,
         key: &str,
@@ -8189,6 +8318,7 @@ pub struct PendingInvitationRenderSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRender {
     type Slots = PendingInvitationRenderSlots;
+    const ORIGIN: &'static str = "/components/schemas/PendingInvitationRender";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PendingInvitationRenderSlots,
         key: &str,
@@ -8263,6 +8393,7 @@ pub struct PendingInvitationRenderAccountSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderAccount {
     type Slots = PendingInvitationRenderAccountSlots;
+    const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderAccount";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PendingInvitationRenderAccountSlots,
         key: &str,
@@ -8325,6 +8456,7 @@ pub struct PendingInvitationRenderInvitedBySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderInvitedBy {
     type Slots = PendingInvitationRenderInvitedBySlots;
+    const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderInvitedBy";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PendingInvitationRenderInvitedBySlots,
         key: &str,
@@ -8387,6 +8519,7 @@ pub struct PendingInvitationRenderWorkspaceSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderWorkspace {
     type Slots = PendingInvitationRenderWorkspaceSlots;
+    const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderWorkspace";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PendingInvitationRenderWorkspaceSlots,
         key: &str,
@@ -8445,6 +8578,7 @@ pub struct PendingInvitationWorkspaceDetailsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationWorkspaceDetails {
     type Slots = PendingInvitationWorkspaceDetailsSlots;
+    const ORIGIN: &'static str = "/components/schemas/PendingInvitationWorkspaceDetails";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PendingInvitationWorkspaceDetailsSlots,
         key: &str,
@@ -8505,6 +8639,7 @@ pub struct PolicySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Policy {
     type Slots = PolicySlots;
+    const ORIGIN: &'static str = "/components/schemas/Policy";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PolicySlots,
         key: &str,
@@ -8571,6 +8706,7 @@ pub struct PolicyListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyList {
     type Slots = PolicyListSlots;
+    const ORIGIN: &'static str = "/components/schemas/PolicyList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PolicyListSlots,
         key: &str,
@@ -8629,6 +8765,7 @@ pub struct PolicyLocationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyLocation {
     type Slots = PolicyLocationSlots;
+    const ORIGIN: &'static str = "/components/schemas/PolicyLocation";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PolicyLocationSlots,
         key: &str,
@@ -8686,6 +8823,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyLocationType {
                 },
             ),
             types::PolicyLocationType::Unknown,
+            "/components/schemas/PolicyLocation/properties/type",
         )
     }
 }
@@ -8723,6 +8861,7 @@ pub struct PolicyMaxTokensSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyMaxTokens {
     type Slots = PolicyMaxTokensSlots;
+    const ORIGIN: &'static str = "/components/schemas/PolicyMaxTokens";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PolicyMaxTokensSlots,
         key: &str,
@@ -8790,6 +8929,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyResourceType {
                 },
             ),
             types::PolicyResourceType::Unknown,
+            "/components/schemas/PolicyResourceType",
         )
     }
 }
@@ -8827,6 +8967,7 @@ pub struct PolicySpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PolicySpec {
     type Slots = PolicySpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/PolicySpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PolicySpecSlots,
         key: &str,
@@ -8892,6 +9033,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicySpecType {
                 },
             ),
             types::PolicySpecType::Unknown,
+            "/components/schemas/PolicySpec/properties/type",
         )
     }
 }
@@ -8927,6 +9069,7 @@ pub struct PolicyUsageCountsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsageCounts {
     type Slots = PolicyUsageCountsSlots;
+    const ORIGIN: &'static str = "/components/schemas/PolicyUsageCounts";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PolicyUsageCountsSlots,
         key: &str,
@@ -8997,6 +9140,7 @@ pub struct PolicyUsagesSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsages {
     type Slots = PolicyUsagesSlots;
+    const ORIGIN: &'static str = "/components/schemas/PolicyUsages";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PolicyUsagesSlots,
         key: &str,
@@ -9063,6 +9207,7 @@ pub struct PortSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Port {
     type Slots = PortSlots;
+    const ORIGIN: &'static str = "/components/schemas/Port";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PortSlots,
         key: &str,
@@ -9126,6 +9271,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PortProtocol {
                 },
             ),
             types::PortProtocol::Unknown,
+            "/components/schemas/Port/properties/protocol",
         )
     }
 }
@@ -9159,6 +9305,7 @@ pub struct PreviewSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Preview {
     type Slots = PreviewSlots;
+    const ORIGIN: &'static str = "/components/schemas/Preview";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PreviewSlots,
         key: &str,
@@ -9241,6 +9388,7 @@ pub struct PreviewMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewMetadata {
     type Slots = PreviewMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/PreviewMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PreviewMetadataSlots,
         key: &str,
@@ -9332,6 +9480,7 @@ pub struct PreviewSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewSpec {
     type Slots = PreviewSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/PreviewSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PreviewSpecSlots,
         key: &str,
@@ -9406,6 +9555,7 @@ pub struct PreviewTokenSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewToken {
     type Slots = PreviewTokenSlots;
+    const ORIGIN: &'static str = "/components/schemas/PreviewToken";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PreviewTokenSlots,
         key: &str,
@@ -9476,6 +9626,7 @@ pub struct PreviewTokenMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenMetadata {
     type Slots = PreviewTokenMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/PreviewTokenMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PreviewTokenMetadataSlots,
         key: &str,
@@ -9545,6 +9696,7 @@ pub struct PreviewTokenSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenSpec {
     type Slots = PreviewTokenSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/PreviewTokenSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PreviewTokenSpecSlots,
         key: &str,
@@ -9603,6 +9755,7 @@ pub struct PrivateLocationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PrivateLocation {
     type Slots = PrivateLocationSlots;
+    const ORIGIN: &'static str = "/components/schemas/PrivateLocation";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PrivateLocationSlots,
         key: &str,
@@ -9663,6 +9816,7 @@ pub struct ProxyConfigSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ProxyConfig {
     type Slots = ProxyConfigSlots;
+    const ORIGIN: &'static str = "/components/schemas/ProxyConfig";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ProxyConfigSlots,
         key: &str,
@@ -9729,6 +9883,7 @@ pub struct ProxyTargetSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ProxyTarget {
     type Slots = ProxyTargetSlots;
+    const ORIGIN: &'static str = "/components/schemas/ProxyTarget";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ProxyTargetSlots,
         key: &str,
@@ -9793,6 +9948,7 @@ pub struct PublicIpSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PublicIp {
     type Slots = PublicIpSlots;
+    const ORIGIN: &'static str = "/components/schemas/PublicIp";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PublicIpSlots,
         key: &str,
@@ -9873,6 +10029,7 @@ pub struct RegionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Region {
     type Slots = RegionSlots;
+    const ORIGIN: &'static str = "/components/schemas/Region";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut RegionSlots,
         key: &str,
@@ -9949,6 +10106,7 @@ pub struct RepositorySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Repository {
     type Slots = RepositorySlots;
+    const ORIGIN: &'static str = "/components/schemas/Repository";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut RepositorySlots,
         key: &str,
@@ -10013,6 +10171,7 @@ pub struct RevisionConfigurationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::RevisionConfiguration {
     type Slots = RevisionConfigurationSlots;
+    const ORIGIN: &'static str = "/components/schemas/RevisionConfiguration";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut RevisionConfigurationSlots,
         key: &str,
@@ -10089,6 +10248,7 @@ pub struct RevisionMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::RevisionMetadata {
     type Slots = RevisionMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/RevisionMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut RevisionMetadataSlots,
         key: &str,
@@ -10157,6 +10317,7 @@ impl<'de> ::serde::Deserialize<'de> for types::RuntimeGeneration {
                 },
             ),
             types::RuntimeGeneration::Unknown,
+            "/components/schemas/JobRuntime/properties/generation",
         )
     }
 }
@@ -10200,6 +10361,7 @@ pub struct SandboxSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
     type Slots = SandboxSlots;
+    const ORIGIN: &'static str = "/components/schemas/Sandbox";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxSlots,
         key: &str,
@@ -10302,6 +10464,7 @@ pub struct SandboxDefinitionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxDefinition {
     type Slots = SandboxDefinitionSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxDefinition";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxDefinitionSlots,
         key: &str,
@@ -10396,6 +10559,7 @@ pub struct SandboxErrorSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxError {
     type Slots = SandboxErrorSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxError";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxErrorSlots,
         key: &str,
@@ -10482,6 +10646,7 @@ pub struct SandboxForkRequestSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkRequest {
     type Slots = SandboxForkRequestSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxForkRequest";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxForkRequestSlots,
         key: &str,
@@ -10558,6 +10723,7 @@ pub struct SandboxForkResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkResponse {
     type Slots = SandboxForkResponseSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxForkResponse";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxForkResponseSlots,
         key: &str,
@@ -10616,6 +10782,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxForkResponseType {
                 },
             ),
             types::SandboxForkResponseType::Unknown,
+            "/components/schemas/SandboxForkResponse/properties/type",
         )
     }
 }
@@ -10651,6 +10818,7 @@ pub struct SandboxInfrastructureErrorSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxInfrastructureError {
     type Slots = SandboxInfrastructureErrorSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxInfrastructureError";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxInfrastructureErrorSlots,
         key: &str,
@@ -10715,6 +10883,7 @@ pub struct SandboxLifecycleSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxLifecycle {
     type Slots = SandboxLifecycleSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxLifecycle";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxLifecycleSlots,
         key: &str,
@@ -10773,6 +10942,7 @@ pub struct SandboxListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxList {
     type Slots = SandboxListSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxListSlots,
         key: &str,
@@ -10839,6 +11009,7 @@ pub struct SandboxNetworkSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxNetwork {
     type Slots = SandboxNetworkSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxNetwork";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxNetworkSlots,
         key: &str,
@@ -10920,6 +11091,7 @@ pub struct SandboxRuntimeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxRuntime {
     type Slots = SandboxRuntimeSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxRuntime";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxRuntimeSlots,
         key: &str,
@@ -11002,6 +11174,7 @@ pub struct SandboxScheduleEntrySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntry {
     type Slots = SandboxScheduleEntrySlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleEntry";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxScheduleEntrySlots,
         key: &str,
@@ -11068,6 +11241,7 @@ pub struct SandboxScheduleEntryListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntryList {
     type Slots = SandboxScheduleEntryListSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleEntryList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxScheduleEntryListSlots,
         key: &str,
@@ -11125,6 +11299,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleEntryType {
                 },
             ),
             types::SandboxScheduleEntryType::Unknown,
+            "/components/schemas/SandboxScheduleEntry/properties/type",
         )
     }
 }
@@ -11166,6 +11341,7 @@ pub struct SandboxScheduleExecutionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecution {
     type Slots = SandboxScheduleExecutionSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleExecution";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxScheduleExecutionSlots,
         key: &str,
@@ -11236,6 +11412,7 @@ pub struct SandboxScheduleExecutionListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecutionList {
     type Slots = SandboxScheduleExecutionListSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleExecutionList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxScheduleExecutionListSlots,
         key: &str,
@@ -11302,6 +11479,7 @@ pub struct SandboxScheduleInputSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleInput {
     type Slots = SandboxScheduleInputSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleInput";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxScheduleInputSlots,
         key: &str,
@@ -11378,6 +11556,7 @@ pub struct SandboxSnapshotSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshot {
     type Slots = SandboxSnapshotSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxSnapshot";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxSnapshotSlots,
         key: &str,
@@ -11459,6 +11638,7 @@ pub struct SandboxSnapshotRequestSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshotRequest {
     type Slots = SandboxSnapshotRequestSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxSnapshotRequest";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxSnapshotRequestSlots,
         key: &str,
@@ -11525,6 +11705,7 @@ pub struct SandboxSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
     type Slots = SandboxSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/SandboxSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxSpecSlots,
         key: &str,
@@ -11591,6 +11772,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxState {
                 },
             ),
             types::SandboxState::Unknown,
+            "/components/schemas/Sandbox/properties/state",
         )
     }
 }
@@ -11618,6 +11800,7 @@ pub struct ShareCustomDomainBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ShareCustomDomainBody {
     type Slots = ShareCustomDomainBodySlots;
+    const ORIGIN: &'static str = "/paths/~1customdomains~1{domainName}~1share/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ShareCustomDomainBodySlots,
         key: &str,
@@ -11677,6 +11860,7 @@ pub struct ShareImageBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ShareImageBody {
     type Slots = ShareImageBodySlots;
+    const ORIGIN: &'static str = "/paths/~1images~1{resourceType}~1{imageName}~1share/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ShareImageBodySlots,
         key: &str,
@@ -11738,6 +11922,7 @@ pub struct SsoDomainSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SsoDomain {
     type Slots = SsoDomainSlots;
+    const ORIGIN: &'static str = "/components/schemas/SSODomain";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SsoDomainSlots,
         key: &str,
@@ -11812,6 +11997,7 @@ pub struct SsoDomainMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainMetadata {
     type Slots = SsoDomainMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/SSODomainMetadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SsoDomainMetadataSlots,
         key: &str,
@@ -11894,6 +12080,7 @@ pub struct SsoDomainSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainSpec {
     type Slots = SsoDomainSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/SSODomainSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SsoDomainSpecSlots,
         key: &str,
@@ -11972,6 +12159,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
                 },
             ),
             types::Status::Unknown,
+            "/components/schemas/Status",
         )
     }
 }
@@ -12021,6 +12209,7 @@ pub struct TemplateSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Template {
     type Slots = TemplateSlots;
+    const ORIGIN: &'static str = "/components/schemas/Template";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut TemplateSlots,
         key: &str,
@@ -12105,6 +12294,7 @@ pub struct TemplateVariableSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::TemplateVariable {
     type Slots = TemplateVariableSlots;
+    const ORIGIN: &'static str = "/components/schemas/TemplateVariable";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut TemplateVariableSlots,
         key: &str,
@@ -12175,6 +12365,7 @@ pub struct TestFeatureFlagResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::TestFeatureFlagResponse {
     type Slots = TestFeatureFlagResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1features~1{featureKey}/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut TestFeatureFlagResponseSlots,
         key: &str,
@@ -12239,6 +12430,7 @@ pub struct TimeFieldsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::TimeFields {
     type Slots = TimeFieldsSlots;
+    const ORIGIN: &'static str = "/components/schemas/TimeFields";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut TimeFieldsSlots,
         key: &str,
@@ -12301,6 +12493,7 @@ pub struct TriggerSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Trigger {
     type Slots = TriggerSlots;
+    const ORIGIN: &'static str = "/components/schemas/Trigger";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut TriggerSlots,
         key: &str,
@@ -12375,6 +12568,7 @@ pub struct TriggerConfigurationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::TriggerConfiguration {
     type Slots = TriggerConfigurationSlots;
+    const ORIGIN: &'static str = "/components/schemas/TriggerConfiguration";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut TriggerConfigurationSlots,
         key: &str,
@@ -12444,6 +12638,7 @@ impl<'de> ::serde::Deserialize<'de> for types::TriggerType {
                 },
             ),
             types::TriggerType::Unknown,
+            "/components/schemas/Trigger/properties/type",
         )
     }
 }
@@ -12473,6 +12668,7 @@ pub struct UpdateWorkspaceServiceAccountBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceServiceAccountBody {
     type Slots = UpdateWorkspaceServiceAccountBodySlots;
+    const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}/put/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut UpdateWorkspaceServiceAccountBodySlots,
         key: &str,
@@ -12529,6 +12725,7 @@ pub struct UpdateWorkspaceUserRoleBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceUserRoleBody {
     type Slots = UpdateWorkspaceUserRoleBodySlots;
+    const ORIGIN: &'static str = "/paths/~1users~1{subOrEmail}/put/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut UpdateWorkspaceUserRoleBodySlots,
         key: &str,
@@ -12596,6 +12793,7 @@ pub struct VolumeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Volume {
     type Slots = VolumeSlots;
+    const ORIGIN: &'static str = "/components/schemas/Volume";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VolumeSlots,
         key: &str,
@@ -12674,6 +12872,7 @@ pub struct VolumeAttachmentSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeAttachment {
     type Slots = VolumeAttachmentSlots;
+    const ORIGIN: &'static str = "/components/schemas/VolumeAttachment";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VolumeAttachmentSlots,
         key: &str,
@@ -12736,6 +12935,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeAttachmentType {
                 },
             ),
             types::VolumeAttachmentType::Unknown,
+            "/components/schemas/VolumeAttachment/properties/type",
         )
     }
 }
@@ -12765,6 +12965,7 @@ pub struct VolumeListSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeList {
     type Slots = VolumeListSlots;
+    const ORIGIN: &'static str = "/components/schemas/VolumeList";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VolumeListSlots,
         key: &str,
@@ -12825,6 +13026,7 @@ pub struct VolumeSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeSpec {
     type Slots = VolumeSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/VolumeSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VolumeSpecSlots,
         key: &str,
@@ -12883,6 +13085,7 @@ pub struct VolumeStateSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeState {
     type Slots = VolumeStateSlots;
+    const ORIGIN: &'static str = "/components/schemas/VolumeState";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VolumeStateSlots,
         key: &str,
@@ -12943,6 +13146,7 @@ pub struct VolumeTemplateSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplate {
     type Slots = VolumeTemplateSlots;
+    const ORIGIN: &'static str = "/components/schemas/VolumeTemplate";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VolumeTemplateSlots,
         key: &str,
@@ -13011,6 +13215,7 @@ pub struct VolumeTemplateSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateSpec {
     type Slots = VolumeTemplateSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/VolumeTemplateSpec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VolumeTemplateSpecSlots,
         key: &str,
@@ -13073,6 +13278,7 @@ pub struct VolumeTemplateStateSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateState {
     type Slots = VolumeTemplateStateSlots;
+    const ORIGIN: &'static str = "/components/schemas/VolumeTemplateState";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VolumeTemplateStateSlots,
         key: &str,
@@ -13134,6 +13340,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateStateStatus {
                 },
             ),
             types::VolumeTemplateStateStatus::Unknown,
+            "/components/schemas/VolumeTemplateState/properties/status",
         )
     }
 }
@@ -13175,6 +13382,7 @@ pub struct VolumeTemplateVersionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateVersion {
     type Slots = VolumeTemplateVersionSlots;
+    const ORIGIN: &'static str = "/components/schemas/VolumeTemplateVersion";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VolumeTemplateVersionSlots,
         key: &str,
@@ -13244,6 +13452,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateVersionStatus {
                 },
             ),
             types::VolumeTemplateVersionStatus::Unknown,
+            "/components/schemas/VolumeTemplateVersion/properties/status",
         )
     }
 }
@@ -13277,6 +13486,7 @@ pub struct VpcSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Vpc {
     type Slots = VpcSlots;
+    const ORIGIN: &'static str = "/components/schemas/VPC";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut VpcSlots,
         key: &str,
@@ -13302,7 +13512,8 @@ impl<'de> runtime::DecodeStruct<'de> for types::Vpc {
                 Some(value) => value,
                 None => return Err(E::missing_field("metadata")),
             },
-            spec: slots.spec.unwrap_or_default(),
+            spec: runtime::tolerated(slots.spec, "spec", Self::ORIGIN)
+                .unwrap_or_default(),
             status: slots.status.flatten(),
             additional_properties: undeclared,
         })
@@ -13370,6 +13581,7 @@ pub struct WorkspaceSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Workspace {
     type Slots = WorkspaceSlots;
+    const ORIGIN: &'static str = "/components/schemas/Workspace";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut WorkspaceSlots,
         key: &str,
@@ -13458,6 +13670,7 @@ pub struct WorkspaceAvailabilitySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceAvailability {
     type Slots = WorkspaceAvailabilitySlots;
+    const ORIGIN: &'static str = "/components/schemas/WorkspaceAvailability";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut WorkspaceAvailabilitySlots,
         key: &str,
@@ -13524,6 +13737,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceAvailabilityReason {
                 },
             ),
             types::WorkspaceAvailabilityReason::Unknown,
+            "/components/schemas/WorkspaceAvailability/properties/reason",
         )
     }
 }
@@ -13553,6 +13767,7 @@ pub struct WorkspaceHipaaInfoSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaInfo {
     type Slots = WorkspaceHipaaInfoSlots;
+    const ORIGIN: &'static str = "/components/schemas/WorkspaceHipaaInfo";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut WorkspaceHipaaInfoSlots,
         key: &str,
@@ -13613,6 +13828,7 @@ pub struct WorkspaceHipaaUnsafeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaUnsafe {
     type Slots = WorkspaceHipaaUnsafeSlots;
+    const ORIGIN: &'static str = "/components/schemas/WorkspaceHipaaUnsafe";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut WorkspaceHipaaUnsafeSlots,
         key: &str,
@@ -13673,6 +13889,7 @@ pub struct WorkspaceRuntimeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceRuntime {
     type Slots = WorkspaceRuntimeSlots;
+    const ORIGIN: &'static str = "/components/schemas/WorkspaceRuntime";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut WorkspaceRuntimeSlots,
         key: &str,
@@ -13729,6 +13946,7 @@ pub struct WorkspaceSandboxSettingsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceSandboxSettings {
     type Slots = WorkspaceSandboxSettingsSlots;
+    const ORIGIN: &'static str = "/components/schemas/WorkspaceSandboxSettings";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut WorkspaceSandboxSettingsSlots,
         key: &str,
@@ -13787,6 +14005,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceStatus {
                 },
             ),
             types::WorkspaceStatus::Unknown,
+            "/components/schemas/Workspace/properties/status",
         )
     }
 }
@@ -13830,6 +14049,7 @@ pub struct WorkspaceUserSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceUser {
     type Slots = WorkspaceUserSlots;
+    const ORIGIN: &'static str = "/components/schemas/WorkspaceUser";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut WorkspaceUserSlots,
         key: &str,
@@ -13901,6 +14121,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceUserSource {
                 },
             ),
             types::WorkspaceUserSource::Unknown,
+            "/components/schemas/WorkspaceUser/properties/source",
         )
     }
 }

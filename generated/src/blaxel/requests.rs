@@ -101,6 +101,7 @@ impl<'a> ListAgents<'a> {
                 &runtime::Operation {
                     id: "ListAgents",
                     route: "/agents",
+                    pointer: "/paths/~1agents/get",
                 },
                 Method::GET,
                 "/agents",
@@ -209,6 +210,7 @@ impl<'a> CreateAgent<'a> {
                 &runtime::Operation {
                     id: "CreateAgent",
                     route: "/agents",
+                    pointer: "/paths/~1agents/post",
                 },
                 Method::POST,
                 "/agents",
@@ -302,6 +304,7 @@ impl<'a> GetAgent<'a> {
                 &runtime::Operation {
                     id: "GetAgent",
                     route: "/agents/{agentName}",
+                    pointer: "/paths/~1agents~1{agentName}/get",
                 },
                 Method::GET,
                 &format!("/agents/{agent_name}"),
@@ -375,6 +378,7 @@ impl<'a> UpdateAgent<'a> {
                 &runtime::Operation {
                     id: "UpdateAgent",
                     route: "/agents/{agentName}",
+                    pointer: "/paths/~1agents~1{agentName}/put",
                 },
                 Method::PUT,
                 &format!("/agents/{agent_name}"),
@@ -457,6 +461,7 @@ impl<'a> DeleteAgent<'a> {
                 &runtime::Operation {
                     id: "DeleteAgent",
                     route: "/agents/{agentName}",
+                    pointer: "/paths/~1agents~1{agentName}/delete",
                 },
                 Method::DELETE,
                 &format!("/agents/{agent_name}"),
@@ -534,6 +539,7 @@ impl<'a> ListAgentRevisions<'a> {
                 &runtime::Operation {
                     id: "ListAgentRevisions",
                     route: "/agents/{agentName}/revisions",
+                    pointer: "/paths/~1agents~1{agentName}~1revisions/get",
                 },
                 Method::GET,
                 &format!("/agents/{agent_name}/revisions"),
@@ -658,6 +664,7 @@ impl<'a> ListApplications<'a> {
                 &runtime::Operation {
                     id: "ListApplications",
                     route: "/applications",
+                    pointer: "/paths/~1applications/get",
                 },
                 Method::GET,
                 "/applications",
@@ -774,6 +781,7 @@ impl<'a> CreateApplication<'a> {
                 &runtime::Operation {
                     id: "CreateApplication",
                     route: "/applications",
+                    pointer: "/paths/~1applications/post",
                 },
                 Method::POST,
                 "/applications",
@@ -868,6 +876,7 @@ impl<'a> GetApplication<'a> {
                 &runtime::Operation {
                     id: "GetApplication",
                     route: "/applications/{applicationName}",
+                    pointer: "/paths/~1applications~1{applicationName}/get",
                 },
                 Method::GET,
                 &format!("/applications/{application_name}"),
@@ -959,6 +968,7 @@ impl<'a> UpdateApplication<'a> {
                 &runtime::Operation {
                     id: "UpdateApplication",
                     route: "/applications/{applicationName}",
+                    pointer: "/paths/~1applications~1{applicationName}/put",
                 },
                 Method::PUT,
                 &format!("/applications/{application_name}"),
@@ -1053,6 +1063,7 @@ impl<'a> DeleteApplication<'a> {
                 &runtime::Operation {
                     id: "DeleteApplication",
                     route: "/applications/{applicationName}",
+                    pointer: "/paths/~1applications~1{applicationName}/delete",
                 },
                 Method::DELETE,
                 &format!("/applications/{application_name}"),
@@ -1145,6 +1156,7 @@ impl<'a> CreateApplicationCustomDomain<'a> {
                 &runtime::Operation {
                     id: "CreateApplicationCustomDomain",
                     route: "/applications/{applicationName}/customdomains",
+                    pointer: "/paths/~1applications~1{applicationName}~1customdomains/post",
                 },
                 Method::POST,
                 &format!("/applications/{application_name}/customdomains"),
@@ -1211,6 +1223,7 @@ impl<'a> ListApplicationRevisions<'a> {
                 &runtime::Operation {
                     id: "ListApplicationRevisions",
                     route: "/applications/{applicationName}/revisions",
+                    pointer: "/paths/~1applications~1{applicationName}~1revisions/get",
                 },
                 Method::GET,
                 &format!("/applications/{application_name}/revisions"),
@@ -1269,6 +1282,7 @@ impl<'a> GetChangelog<'a> {
                 &runtime::Operation {
                     id: "GetChangelog",
                     route: "/changelog",
+                    pointer: "/paths/~1changelog/get",
                 },
                 Method::GET,
                 "/changelog",
@@ -1323,6 +1337,7 @@ impl<'a> GetConfiguration<'a> {
                 &runtime::Operation {
                     id: "GetConfiguration",
                     route: "/configuration",
+                    pointer: "/paths/~1configuration/get",
                 },
                 Method::GET,
                 "/configuration",
@@ -1377,6 +1392,7 @@ impl<'a> ListCustomDomains<'a> {
                 &runtime::Operation {
                     id: "ListCustomDomains",
                     route: "/customdomains",
+                    pointer: "/paths/~1customdomains/get",
                 },
                 Method::GET,
                 "/customdomains",
@@ -1437,6 +1453,7 @@ impl<'a> CreateCustomDomain<'a> {
                 &runtime::Operation {
                     id: "CreateCustomDomain",
                     route: "/customdomains",
+                    pointer: "/paths/~1customdomains/post",
                 },
                 Method::POST,
                 "/customdomains",
@@ -1496,6 +1513,7 @@ impl<'a> GetCustomDomain<'a> {
                 &runtime::Operation {
                     id: "GetCustomDomain",
                     route: "/customdomains/{domainName}",
+                    pointer: "/paths/~1customdomains~1{domainName}/get",
                 },
                 Method::GET,
                 &format!("/customdomains/{domain_name}"),
@@ -1559,6 +1577,7 @@ impl<'a> UpdateCustomDomain<'a> {
                 &runtime::Operation {
                     id: "UpdateCustomDomain",
                     route: "/customdomains/{domainName}",
+                    pointer: "/paths/~1customdomains~1{domainName}/put",
                 },
                 Method::PUT,
                 &format!("/customdomains/{domain_name}"),
@@ -1618,6 +1637,7 @@ impl<'a> DeleteCustomDomain<'a> {
                 &runtime::Operation {
                     id: "DeleteCustomDomain",
                     route: "/customdomains/{domainName}",
+                    pointer: "/paths/~1customdomains~1{domainName}/delete",
                 },
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}"),
@@ -1675,6 +1695,7 @@ impl<'a> ListCustomDomainShares<'a> {
                 &runtime::Operation {
                     id: "ListCustomDomainShares",
                     route: "/customdomains/{domainName}/share",
+                    pointer: "/paths/~1customdomains~1{domainName}~1share/get",
                 },
                 Method::GET,
                 &format!("/customdomains/{domain_name}/share"),
@@ -1748,6 +1769,7 @@ impl<'a> ShareCustomDomain<'a> {
                 &runtime::Operation {
                     id: "ShareCustomDomain",
                     route: "/customdomains/{domainName}/share",
+                    pointer: "/paths/~1customdomains~1{domainName}~1share/post",
                 },
                 Method::POST,
                 &format!("/customdomains/{domain_name}/share"),
@@ -1828,6 +1850,7 @@ impl<'a> UnshareCustomDomain<'a> {
                 &runtime::Operation {
                     id: "UnshareCustomDomain",
                     route: "/customdomains/{domainName}/share/{targetWorkspace}",
+                    pointer: "/paths/~1customdomains~1{domainName}~1share~1{targetWorkspace}/delete",
                 },
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}/share/{target_workspace}"),
@@ -1890,6 +1913,7 @@ impl<'a> VerifyCustomDomain<'a> {
                 &runtime::Operation {
                     id: "VerifyCustomDomain",
                     route: "/customdomains/{domainName}/verify",
+                    pointer: "/paths/~1customdomains~1{domainName}~1verify/post",
                 },
                 Method::POST,
                 &format!("/customdomains/{domain_name}/verify"),
@@ -2021,6 +2045,7 @@ impl<'a> ListDrives<'a> {
                 &runtime::Operation {
                     id: "ListDrives",
                     route: "/drives",
+                    pointer: "/paths/~1drives/get",
                 },
                 Method::GET,
                 "/drives",
@@ -2117,6 +2142,7 @@ impl<'a> CreateDrive<'a> {
                 &runtime::Operation {
                     id: "CreateDrive",
                     route: "/drives",
+                    pointer: "/paths/~1drives/post",
                 },
                 Method::POST,
                 "/drives",
@@ -2177,6 +2203,7 @@ impl<'a> GetDrive<'a> {
                 &runtime::Operation {
                     id: "GetDrive",
                     route: "/drives/{driveName}",
+                    pointer: "/paths/~1drives~1{driveName}/get",
                 },
                 Method::GET,
                 &format!("/drives/{drive_name}"),
@@ -2240,6 +2267,7 @@ impl<'a> UpdateDrive<'a> {
                 &runtime::Operation {
                     id: "UpdateDrive",
                     route: "/drives/{driveName}",
+                    pointer: "/paths/~1drives~1{driveName}/put",
                 },
                 Method::PUT,
                 &format!("/drives/{drive_name}"),
@@ -2301,6 +2329,7 @@ impl<'a> DeleteDrive<'a> {
                 &runtime::Operation {
                     id: "DeleteDrive",
                     route: "/drives/{driveName}",
+                    pointer: "/paths/~1drives~1{driveName}/delete",
                 },
                 Method::DELETE,
                 &format!("/drives/{drive_name}"),
@@ -2360,6 +2389,7 @@ impl<'a> CreateDriveAccessToken<'a> {
                 &runtime::Operation {
                     id: "CreateDriveAccessToken",
                     route: "/drives/{driveName}/access-token",
+                    pointer: "/paths/~1drives~1{driveName}~1access-token/post",
                 },
                 Method::POST,
                 &format!("/drives/{drive_name}/access-token"),
@@ -2439,6 +2469,7 @@ impl<'a> GetDriveByExternalId<'a> {
                 &runtime::Operation {
                     id: "GetDriveByExternalId",
                     route: "/drives/by-external-id/{externalId}",
+                    pointer: "/paths/~1drives~1by-external-id~1{externalId}/get",
                 },
                 Method::GET,
                 &format!("/drives/by-external-id/{external_id}"),
@@ -2519,6 +2550,7 @@ impl<'a> GetDriveJwks<'a> {
                 &runtime::Operation {
                     id: "GetDriveJWKS",
                     route: "/drives/jwks.json",
+                    pointer: "/paths/~1drives~1jwks.json/get",
                 },
                 Method::GET,
                 "/drives/jwks.json",
@@ -2577,6 +2609,7 @@ impl<'a> ListAllEgressGateways<'a> {
                 &runtime::Operation {
                     id: "ListAllEgressGateways",
                     route: "/egressgateways",
+                    pointer: "/paths/~1egressgateways/get",
                 },
                 Method::GET,
                 "/egressgateways",
@@ -2635,6 +2668,7 @@ impl<'a> GetEgressGatewayUsage<'a> {
                 &runtime::Operation {
                     id: "GetEgressGatewayUsage",
                     route: "/egressgateways/usage",
+                    pointer: "/paths/~1egressgateways~1usage/get",
                 },
                 Method::GET,
                 "/egressgateways/usage",
@@ -2693,6 +2727,7 @@ impl<'a> ListAllEgressIPs<'a> {
                 &runtime::Operation {
                     id: "ListAllEgressIPs",
                     route: "/egressips",
+                    pointer: "/paths/~1egressips/get",
                 },
                 Method::GET,
                 "/egressips",
@@ -2747,6 +2782,7 @@ impl<'a> GetWorkspaceFeatures<'a> {
                 &runtime::Operation {
                     id: "getWorkspaceFeatures",
                     route: "/features",
+                    pointer: "/paths/~1features/get",
                 },
                 Method::GET,
                 "/features",
@@ -2839,6 +2875,7 @@ impl<'a> TestFeatureFlag<'a> {
                 &runtime::Operation {
                     id: "testFeatureFlag",
                     route: "/features/{featureKey}",
+                    pointer: "/paths/~1features~1{featureKey}/get",
                 },
                 Method::GET,
                 &format!("/features/{feature_key}"),
@@ -2982,6 +3019,7 @@ impl<'a> ListFunctions<'a> {
                 &runtime::Operation {
                     id: "ListFunctions",
                     route: "/functions",
+                    pointer: "/paths/~1functions/get",
                 },
                 Method::GET,
                 "/functions",
@@ -3097,6 +3135,7 @@ impl<'a> CreateFunction<'a> {
                 &runtime::Operation {
                     id: "CreateFunction",
                     route: "/functions",
+                    pointer: "/paths/~1functions/post",
                 },
                 Method::POST,
                 "/functions",
@@ -3198,6 +3237,7 @@ impl<'a> GetFunction<'a> {
                 &runtime::Operation {
                     id: "GetFunction",
                     route: "/functions/{functionName}",
+                    pointer: "/paths/~1functions~1{functionName}/get",
                 },
                 Method::GET,
                 &format!("/functions/{function_name}"),
@@ -3282,6 +3322,7 @@ impl<'a> UpdateFunction<'a> {
                 &runtime::Operation {
                     id: "UpdateFunction",
                     route: "/functions/{functionName}",
+                    pointer: "/paths/~1functions~1{functionName}/put",
                 },
                 Method::PUT,
                 &format!("/functions/{function_name}"),
@@ -3372,6 +3413,7 @@ impl<'a> DeleteFunction<'a> {
                 &runtime::Operation {
                     id: "DeleteFunction",
                     route: "/functions/{functionName}",
+                    pointer: "/paths/~1functions~1{functionName}/delete",
                 },
                 Method::DELETE,
                 &format!("/functions/{function_name}"),
@@ -3454,6 +3496,7 @@ impl<'a> ListFunctionRevisions<'a> {
                 &runtime::Operation {
                     id: "ListFunctionRevisions",
                     route: "/functions/{functionName}/revisions",
+                    pointer: "/paths/~1functions~1{functionName}~1revisions/get",
                 },
                 Method::GET,
                 &format!("/functions/{function_name}/revisions"),
@@ -3512,6 +3555,7 @@ impl<'a> ListImages<'a> {
                 &runtime::Operation {
                     id: "ListImages",
                     route: "/images",
+                    pointer: "/paths/~1images/get",
                 },
                 Method::GET,
                 "/images",
@@ -3568,6 +3612,7 @@ impl<'a> CreateImage<'a> {
                 &runtime::Operation {
                     id: "CreateImage",
                     route: "/images",
+                    pointer: "/paths/~1images/post",
                 },
                 Method::POST,
                 "/images",
@@ -3625,6 +3670,7 @@ impl<'a> CleanupImages<'a> {
                 &runtime::Operation {
                     id: "CleanupImages",
                     route: "/images",
+                    pointer: "/paths/~1images/delete",
                 },
                 Method::DELETE,
                 "/images",
@@ -3693,6 +3739,7 @@ impl<'a> GetImage<'a> {
                 &runtime::Operation {
                     id: "GetImage",
                     route: "/images/{resourceType}/{imageName}",
+                    pointer: "/paths/~1images~1{resourceType}~1{imageName}/get",
                 },
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}"),
@@ -3755,6 +3802,7 @@ impl<'a> DeleteImage<'a> {
                 &runtime::Operation {
                     id: "DeleteImage",
                     route: "/images/{resourceType}/{imageName}",
+                    pointer: "/paths/~1images~1{resourceType}~1{imageName}/delete",
                 },
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}"),
@@ -3821,6 +3869,7 @@ impl<'a> ListImageShares<'a> {
                 &runtime::Operation {
                     id: "ListImageShares",
                     route: "/images/{resourceType}/{imageName}/share",
+                    pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/get",
                 },
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}/share"),
@@ -3893,6 +3942,7 @@ impl<'a> ShareImage<'a> {
                 &runtime::Operation {
                     id: "ShareImage",
                     route: "/images/{resourceType}/{imageName}/share",
+                    pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/post",
                 },
                 Method::POST,
                 &format!("/images/{resource_type}/{image_name}/share"),
@@ -3970,6 +4020,7 @@ impl<'a> UnshareImage<'a> {
                 &runtime::Operation {
                     id: "UnshareImage",
                     route: "/images/{resourceType}/{imageName}/share/{targetWorkspace}",
+                    pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share~1{targetWorkspace}/delete",
                 },
                 Method::DELETE,
                 &format!(
@@ -4041,6 +4092,7 @@ impl<'a> DeleteImageTag<'a> {
                 &runtime::Operation {
                     id: "DeleteImageTag",
                     route: "/images/{resourceType}/{imageName}/tags/{tagName}",
+                    pointer: "/paths/~1images~1{resourceType}~1{imageName}~1tags~1{tagName}/delete",
                 },
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
@@ -4105,6 +4157,7 @@ impl<'a> GetIntegration<'a> {
                 &runtime::Operation {
                     id: "GetIntegration",
                     route: "/integrations/{integrationName}",
+                    pointer: "/paths/~1integrations~1{integrationName}/get",
                 },
                 Method::GET,
                 &format!("/integrations/{integration_name}"),
@@ -4159,6 +4212,7 @@ impl<'a> ListIntegrationConnections<'a> {
                 &runtime::Operation {
                     id: "ListIntegrationConnections",
                     route: "/integrations/connections",
+                    pointer: "/paths/~1integrations~1connections/get",
                 },
                 Method::GET,
                 "/integrations/connections",
@@ -4243,6 +4297,7 @@ impl<'a> CreateIntegrationConnection<'a> {
                 &runtime::Operation {
                     id: "CreateIntegrationConnection",
                     route: "/integrations/connections",
+                    pointer: "/paths/~1integrations~1connections/post",
                 },
                 Method::POST,
                 "/integrations/connections",
@@ -4349,6 +4404,7 @@ impl<'a> GetIntegrationConnection<'a> {
                 &runtime::Operation {
                     id: "GetIntegrationConnection",
                     route: "/integrations/connections/{connectionName}",
+                    pointer: "/paths/~1integrations~1connections~1{connectionName}/get",
                 },
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}"),
@@ -4451,6 +4507,7 @@ impl<'a> UpdateIntegrationConnection<'a> {
                 &runtime::Operation {
                     id: "UpdateIntegrationConnection",
                     route: "/integrations/connections/{connectionName}",
+                    pointer: "/paths/~1integrations~1connections~1{connectionName}/put",
                 },
                 Method::PUT,
                 &format!("/integrations/connections/{connection_name}"),
@@ -4557,6 +4614,7 @@ impl<'a> DeleteIntegrationConnection<'a> {
                 &runtime::Operation {
                     id: "DeleteIntegrationConnection",
                     route: "/integrations/connections/{connectionName}",
+                    pointer: "/paths/~1integrations~1connections~1{connectionName}/delete",
                 },
                 Method::DELETE,
                 &format!("/integrations/connections/{connection_name}"),
@@ -4661,6 +4719,7 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
                 &runtime::Operation {
                     id: "GetIntegrationConnectionModelEndpointConfigurations",
                     route: "/integrations/connections/{connectionName}/endpointConfigurations",
+                    pointer: "/paths/~1integrations~1connections~1{connectionName}~1endpointConfigurations/get",
                 },
                 Method::GET,
                 &format!(
@@ -4727,6 +4786,7 @@ impl<'a> ListIntegrationConnectionModels<'a> {
                 &runtime::Operation {
                     id: "ListIntegrationConnectionModels",
                     route: "/integrations/connections/{connectionName}/models",
+                    pointer: "/paths/~1integrations~1connections~1{connectionName}~1models/get",
                 },
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}/models"),
@@ -4794,6 +4854,7 @@ impl<'a> GetIntegrationConnectionModel<'a> {
                 &runtime::Operation {
                     id: "GetIntegrationConnectionModel",
                     route: "/integrations/connections/{connectionName}/models/{modelId}",
+                    pointer: "/paths/~1integrations~1connections~1{connectionName}~1models~1{modelId}/get",
                 },
                 Method::GET,
                 &format!(
@@ -4916,6 +4977,7 @@ impl<'a> ListJobs<'a> {
                 &runtime::Operation {
                     id: "ListJobs",
                     route: "/jobs",
+                    pointer: "/paths/~1jobs/get",
                 },
                 Method::GET,
                 "/jobs",
@@ -5006,6 +5068,7 @@ impl<'a> CreateJob<'a> {
                 &runtime::Operation {
                     id: "CreateJob",
                     route: "/jobs",
+                    pointer: "/paths/~1jobs/post",
                 },
                 Method::POST,
                 "/jobs",
@@ -5074,6 +5137,7 @@ impl<'a> GetJob<'a> {
                 &runtime::Operation {
                     id: "GetJob",
                     route: "/jobs/{jobId}",
+                    pointer: "/paths/~1jobs~1{jobId}/get",
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}"),
@@ -5132,6 +5196,7 @@ impl<'a> UpdateJob<'a> {
                 &runtime::Operation {
                     id: "UpdateJob",
                     route: "/jobs/{jobId}",
+                    pointer: "/paths/~1jobs~1{jobId}/put",
                 },
                 Method::PUT,
                 &format!("/jobs/{job_id}"),
@@ -5189,6 +5254,7 @@ impl<'a> DeleteJob<'a> {
                 &runtime::Operation {
                     id: "DeleteJob",
                     route: "/jobs/{jobId}",
+                    pointer: "/paths/~1jobs~1{jobId}/delete",
                 },
                 Method::DELETE,
                 &format!("/jobs/{job_id}"),
@@ -5299,6 +5365,7 @@ impl<'a> ListJobExecutions<'a> {
                 &runtime::Operation {
                     id: "ListJobExecutions",
                     route: "/jobs/{jobId}/executions",
+                    pointer: "/paths/~1jobs~1{jobId}~1executions/get",
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions"),
@@ -5418,6 +5485,7 @@ impl<'a> CreateJobExecution<'a> {
                 &runtime::Operation {
                     id: "CreateJobExecution",
                     route: "/jobs/{jobId}/executions",
+                    pointer: "/paths/~1jobs~1{jobId}~1executions/post",
                 },
                 Method::POST,
                 &format!("/jobs/{job_id}/executions"),
@@ -5498,6 +5566,7 @@ impl<'a> GetJobExecution<'a> {
                 &runtime::Operation {
                     id: "GetJobExecution",
                     route: "/jobs/{jobId}/executions/{executionId}",
+                    pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/get",
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
@@ -5568,6 +5637,7 @@ impl<'a> DeleteJobExecution<'a> {
                 &runtime::Operation {
                     id: "DeleteJobExecution",
                     route: "/jobs/{jobId}/executions/{executionId}",
+                    pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/delete",
                 },
                 Method::DELETE,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
@@ -5689,6 +5759,7 @@ impl<'a> ListJobExecutionTasks<'a> {
                 &runtime::Operation {
                     id: "ListJobExecutionTasks",
                     route: "/jobs/{jobId}/executions/{executionId}/tasks",
+                    pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}~1tasks/get",
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}/tasks"),
@@ -5816,6 +5887,7 @@ impl<'a> ListJobRevisions<'a> {
                 &runtime::Operation {
                     id: "ListJobRevisions",
                     route: "/jobs/{jobId}/revisions",
+                    pointer: "/paths/~1jobs~1{jobId}~1revisions/get",
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}/revisions"),
@@ -5874,6 +5946,7 @@ impl<'a> ListLocations<'a> {
                 &runtime::Operation {
                     id: "ListLocations",
                     route: "/locations",
+                    pointer: "/paths/~1locations/get",
                 },
                 Method::GET,
                 "/locations",
@@ -5932,6 +6005,7 @@ impl<'a> ListMcpHubDefinitions<'a> {
                 &runtime::Operation {
                     id: "ListMCPHubDefinitions",
                     route: "/mcp/hub",
+                    pointer: "/paths/~1mcp~1hub/get",
                 },
                 Method::GET,
                 "/mcp/hub",
@@ -6056,6 +6130,7 @@ impl<'a> ListModels<'a> {
                 &runtime::Operation {
                     id: "ListModels",
                     route: "/models",
+                    pointer: "/paths/~1models/get",
                 },
                 Method::GET,
                 "/models",
@@ -6164,6 +6239,7 @@ impl<'a> CreateModel<'a> {
                 &runtime::Operation {
                     id: "CreateModel",
                     route: "/models",
+                    pointer: "/paths/~1models/post",
                 },
                 Method::POST,
                 "/models",
@@ -6246,6 +6322,7 @@ impl<'a> GetModel<'a> {
                 &runtime::Operation {
                     id: "GetModel",
                     route: "/models/{modelName}",
+                    pointer: "/paths/~1models~1{modelName}/get",
                 },
                 Method::GET,
                 &format!("/models/{model_name}"),
@@ -6318,6 +6395,7 @@ impl<'a> UpdateModel<'a> {
                 &runtime::Operation {
                     id: "UpdateModel",
                     route: "/models/{modelName}",
+                    pointer: "/paths/~1models~1{modelName}/put",
                 },
                 Method::PUT,
                 &format!("/models/{model_name}"),
@@ -6400,6 +6478,7 @@ impl<'a> DeleteModel<'a> {
                 &runtime::Operation {
                     id: "DeleteModel",
                     route: "/models/{modelName}",
+                    pointer: "/paths/~1models~1{modelName}/delete",
                 },
                 Method::DELETE,
                 &format!("/models/{model_name}"),
@@ -6477,6 +6556,7 @@ impl<'a> ListModelRevisions<'a> {
                 &runtime::Operation {
                     id: "ListModelRevisions",
                     route: "/models/{modelName}/revisions",
+                    pointer: "/paths/~1models~1{modelName}~1revisions/get",
                 },
                 Method::GET,
                 &format!("/models/{model_name}/revisions"),
@@ -6546,6 +6626,7 @@ impl<'a> ListPendingImageShares<'a> {
                 &runtime::Operation {
                     id: "ListPendingImageShares",
                     route: "/pending-image-shares",
+                    pointer: "/paths/~1pending-image-shares/get",
                 },
                 Method::GET,
                 "/pending-image-shares",
@@ -6622,6 +6703,7 @@ impl<'a> AcceptImageShare<'a> {
                 &runtime::Operation {
                     id: "AcceptImageShare",
                     route: "/pending-image-shares/{pendingShareId}/accept",
+                    pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1accept/post",
                 },
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/accept"),
@@ -6693,6 +6775,7 @@ impl<'a> DeclineImageShare<'a> {
                 &runtime::Operation {
                     id: "DeclineImageShare",
                     route: "/pending-image-shares/{pendingShareId}/decline",
+                    pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1decline/post",
                 },
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/decline"),
@@ -6806,6 +6889,7 @@ impl<'a> ListPolicies<'a> {
                 &runtime::Operation {
                     id: "ListPolicies",
                     route: "/policies",
+                    pointer: "/paths/~1policies/get",
                 },
                 Method::GET,
                 "/policies",
@@ -6901,6 +6985,7 @@ impl<'a> CreatePolicy<'a> {
                 &runtime::Operation {
                     id: "CreatePolicy",
                     route: "/policies",
+                    pointer: "/paths/~1policies/post",
                 },
                 Method::POST,
                 "/policies",
@@ -6960,6 +7045,7 @@ impl<'a> GetPolicy<'a> {
                 &runtime::Operation {
                     id: "GetPolicy",
                     route: "/policies/{policyName}",
+                    pointer: "/paths/~1policies~1{policyName}/get",
                 },
                 Method::GET,
                 &format!("/policies/{policy_name}"),
@@ -7021,6 +7107,7 @@ impl<'a> UpdatePolicy<'a> {
                 &runtime::Operation {
                     id: "UpdatePolicy",
                     route: "/policies/{policyName}",
+                    pointer: "/paths/~1policies~1{policyName}/put",
                 },
                 Method::PUT,
                 &format!("/policies/{policy_name}"),
@@ -7080,6 +7167,7 @@ impl<'a> DeletePolicy<'a> {
                 &runtime::Operation {
                     id: "DeletePolicy",
                     route: "/policies/{policyName}",
+                    pointer: "/paths/~1policies~1{policyName}/delete",
                 },
                 Method::DELETE,
                 &format!("/policies/{policy_name}"),
@@ -7137,6 +7225,7 @@ impl<'a> GetPolicyUsages<'a> {
                 &runtime::Operation {
                     id: "GetPolicyUsages",
                     route: "/policies/{policyName}/usages",
+                    pointer: "/paths/~1policies~1{policyName}~1usages/get",
                 },
                 Method::GET,
                 &format!("/policies/{policy_name}/usages"),
@@ -7202,6 +7291,7 @@ impl<'a> ListPublicIps<'a> {
                 &runtime::Operation {
                     id: "ListPublicIps",
                     route: "/publicIps",
+                    pointer: "/paths/~1publicIps/get",
                 },
                 Method::GET,
                 "/publicIps",
@@ -7257,6 +7347,7 @@ impl<'a> ListSandboxHubDefinitions<'a> {
                 &runtime::Operation {
                     id: "ListSandboxHubDefinitions",
                     route: "/sandbox/hub",
+                    pointer: "/paths/~1sandbox~1hub/get",
                 },
                 Method::GET,
                 "/sandbox/hub",
@@ -7403,6 +7494,7 @@ impl<'a> ListSandboxes<'a> {
                 &runtime::Operation {
                     id: "ListSandboxes",
                     route: "/sandboxes",
+                    pointer: "/paths/~1sandboxes/get",
                 },
                 Method::GET,
                 "/sandboxes",
@@ -7531,6 +7623,7 @@ impl<'a> CreateSandbox<'a> {
                 &runtime::Operation {
                     id: "CreateSandbox",
                     route: "/sandboxes",
+                    pointer: "/paths/~1sandboxes/post",
                 },
                 Method::POST,
                 "/sandboxes",
@@ -7630,6 +7723,7 @@ impl<'a> GetSandbox<'a> {
                 &runtime::Operation {
                     id: "GetSandbox",
                     route: "/sandboxes/{sandboxName}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}/get",
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}"),
@@ -7709,6 +7803,7 @@ impl<'a> UpdateSandbox<'a> {
                 &runtime::Operation {
                     id: "UpdateSandbox",
                     route: "/sandboxes/{sandboxName}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}/put",
                 },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}"),
@@ -7796,6 +7891,7 @@ impl<'a> DeleteSandbox<'a> {
                 &runtime::Operation {
                     id: "DeleteSandbox",
                     route: "/sandboxes/{sandboxName}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}/delete",
                 },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}"),
@@ -7881,6 +7977,7 @@ impl<'a> ForkSandbox<'a> {
                 &runtime::Operation {
                     id: "ForkSandbox",
                     route: "/sandboxes/{sandboxName}/fork",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1fork/post",
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/fork"),
@@ -7957,6 +8054,7 @@ impl<'a> ListSandboxPreviews<'a> {
                 &runtime::Operation {
                     id: "ListSandboxPreviews",
                     route: "/sandboxes/{sandboxName}/previews",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/get",
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews"),
@@ -8031,6 +8129,7 @@ impl<'a> CreateSandboxPreview<'a> {
                 &runtime::Operation {
                     id: "CreateSandboxPreview",
                     route: "/sandboxes/{sandboxName}/previews",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/post",
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews"),
@@ -8098,6 +8197,7 @@ impl<'a> GetSandboxPreview<'a> {
                 &runtime::Operation {
                     id: "GetSandboxPreview",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/get",
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
@@ -8165,6 +8265,7 @@ impl<'a> UpdateSandboxPreview<'a> {
                 &runtime::Operation {
                     id: "UpdateSandboxPreview",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/put",
                 },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
@@ -8231,6 +8332,7 @@ impl<'a> DeleteSandboxPreview<'a> {
                 &runtime::Operation {
                     id: "DeleteSandboxPreview",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/delete",
                 },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
@@ -8295,6 +8397,7 @@ impl<'a> ListSandboxPreviewTokens<'a> {
                 &runtime::Operation {
                     id: "ListSandboxPreviewTokens",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/get",
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
@@ -8366,6 +8469,7 @@ impl<'a> CreateSandboxPreviewToken<'a> {
                 &runtime::Operation {
                     id: "CreateSandboxPreviewToken",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/post",
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
@@ -8440,6 +8544,7 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
                 &runtime::Operation {
                     id: "DeleteSandboxPreviewToken",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete",
                 },
                 Method::DELETE,
                 &format!(
@@ -8547,6 +8652,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
                 &runtime::Operation {
                     id: "ListSandboxScheduleExecutions",
                     route: "/sandboxes/{sandboxName}/schedule-executions",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedule-executions/get",
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedule-executions"),
@@ -8709,6 +8815,7 @@ impl<'a> ListSandboxSchedules<'a> {
                 &runtime::Operation {
                     id: "ListSandboxSchedules",
                     route: "/sandboxes/{sandboxName}/schedules",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/get",
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
@@ -8823,6 +8930,7 @@ impl<'a> CreateSandboxSchedule<'a> {
                 &runtime::Operation {
                     id: "CreateSandboxSchedule",
                     route: "/sandboxes/{sandboxName}/schedules",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/post",
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
@@ -8893,6 +9001,7 @@ impl<'a> GetSandboxSchedule<'a> {
                 &runtime::Operation {
                     id: "GetSandboxSchedule",
                     route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/get",
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
@@ -8964,6 +9073,7 @@ impl<'a> UpdateSandboxSchedule<'a> {
                 &runtime::Operation {
                     id: "UpdateSandboxSchedule",
                     route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/put",
                 },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
@@ -9034,6 +9144,7 @@ impl<'a> DeleteSandboxSchedule<'a> {
                 &runtime::Operation {
                     id: "DeleteSandboxSchedule",
                     route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/delete",
                 },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
@@ -9095,6 +9206,7 @@ impl<'a> ListSandboxSnapshots<'a> {
                 &runtime::Operation {
                     id: "ListSandboxSnapshots",
                     route: "/sandboxes/{sandboxName}/snapshots",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/get",
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
@@ -9168,6 +9280,7 @@ impl<'a> CreateSandboxSnapshot<'a> {
                 &runtime::Operation {
                     id: "CreateSandboxSnapshot",
                     route: "/sandboxes/{sandboxName}/snapshots",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/post",
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
@@ -9252,6 +9365,7 @@ impl<'a> DeleteSandboxSnapshot<'a> {
                 &runtime::Operation {
                     id: "DeleteSandboxSnapshot",
                     route: "/sandboxes/{sandboxName}/snapshots/{snapshotId}",
+                    pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots~1{snapshotId}/delete",
                 },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
@@ -9323,6 +9437,7 @@ impl<'a> GetSandboxByExternalId<'a> {
                 &runtime::Operation {
                     id: "GetSandboxByExternalId",
                     route: "/sandboxes/by-external-id/{externalId}",
+                    pointer: "/paths/~1sandboxes~1by-external-id~1{externalId}/get",
                 },
                 Method::GET,
                 &format!("/sandboxes/by-external-id/{external_id}"),
@@ -9409,6 +9524,7 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
                 &runtime::Operation {
                     id: "GetWorkspaceServiceAccounts",
                     route: "/service_accounts",
+                    pointer: "/paths/~1service_accounts/get",
                 },
                 Method::GET,
                 "/service_accounts",
@@ -9472,6 +9588,7 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
                 &runtime::Operation {
                     id: "CreateWorkspaceServiceAccount",
                     route: "/service_accounts",
+                    pointer: "/paths/~1service_accounts/post",
                 },
                 Method::POST,
                 "/service_accounts",
@@ -9541,6 +9658,7 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
                 &runtime::Operation {
                     id: "UpdateWorkspaceServiceAccount",
                     route: "/service_accounts/{clientId}",
+                    pointer: "/paths/~1service_accounts~1{clientId}/put",
                 },
                 Method::PUT,
                 &format!("/service_accounts/{client_id}"),
@@ -9604,6 +9722,7 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
                 &runtime::Operation {
                     id: "DeleteWorkspaceServiceAccount",
                     route: "/service_accounts/{clientId}",
+                    pointer: "/paths/~1service_accounts~1{clientId}/delete",
                 },
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}"),
@@ -9665,6 +9784,7 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
                 &runtime::Operation {
                     id: "ListApiKeysForServiceAccount",
                     route: "/service_accounts/{clientId}/api_keys",
+                    pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/get",
                 },
                 Method::GET,
                 &format!("/service_accounts/{client_id}/api_keys"),
@@ -9732,6 +9852,7 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
                 &runtime::Operation {
                     id: "CreateApiKeyForServiceAccount",
                     route: "/service_accounts/{clientId}/api_keys",
+                    pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/post",
                 },
                 Method::POST,
                 &format!("/service_accounts/{client_id}/api_keys"),
@@ -9802,6 +9923,7 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
                 &runtime::Operation {
                     id: "DeleteApiKeyForServiceAccount",
                     route: "/service_accounts/{clientId}/api_keys/{apiKeyId}",
+                    pointer: "/paths/~1service_accounts~1{clientId}~1api_keys~1{apiKeyId}/delete",
                 },
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
@@ -9856,6 +9978,7 @@ impl<'a> ListTemplates<'a> {
                 &runtime::Operation {
                     id: "ListTemplates",
                     route: "/templates",
+                    pointer: "/paths/~1templates/get",
                 },
                 Method::GET,
                 "/templates",
@@ -9913,6 +10036,7 @@ impl<'a> GetTemplate<'a> {
                 &runtime::Operation {
                     id: "GetTemplate",
                     route: "/templates/{templateName}",
+                    pointer: "/paths/~1templates~1{templateName}/get",
                 },
                 Method::GET,
                 &format!("/templates/{template_name}"),
@@ -9967,6 +10091,7 @@ impl<'a> ListWorkspaceUsers<'a> {
                 &runtime::Operation {
                     id: "ListWorkspaceUsers",
                     route: "/users",
+                    pointer: "/paths/~1users/get",
                 },
                 Method::GET,
                 "/users",
@@ -10027,6 +10152,7 @@ impl<'a> InviteWorkspaceUser<'a> {
                 &runtime::Operation {
                     id: "InviteWorkspaceUser",
                     route: "/users",
+                    pointer: "/paths/~1users/post",
                 },
                 Method::POST,
                 "/users",
@@ -10107,6 +10233,7 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
                 &runtime::Operation {
                     id: "UpdateWorkspaceUserRole",
                     route: "/users/{subOrEmail}",
+                    pointer: "/paths/~1users~1{subOrEmail}/put",
                 },
                 Method::PUT,
                 &format!("/users/{sub_or_email}"),
@@ -10182,6 +10309,7 @@ impl<'a> RemoveWorkspaceUser<'a> {
                 &runtime::Operation {
                     id: "RemoveWorkspaceUser",
                     route: "/users/{subOrEmail}",
+                    pointer: "/paths/~1users~1{subOrEmail}/delete",
                 },
                 Method::DELETE,
                 &format!("/users/{sub_or_email}"),
@@ -10239,6 +10367,7 @@ impl<'a> ListVolumeTemplates<'a> {
                 &runtime::Operation {
                     id: "ListVolumeTemplates",
                     route: "/volume_templates",
+                    pointer: "/paths/~1volume_templates/get",
                 },
                 Method::GET,
                 "/volume_templates",
@@ -10321,6 +10450,7 @@ impl<'a> CreateVolumeTemplate<'a> {
                 &runtime::Operation {
                     id: "CreateVolumeTemplate",
                     route: "/volume_templates",
+                    pointer: "/paths/~1volume_templates/post",
                 },
                 Method::POST,
                 "/volume_templates",
@@ -10389,6 +10519,7 @@ impl<'a> GetVolumeTemplate<'a> {
                 &runtime::Operation {
                     id: "GetVolumeTemplate",
                     route: "/volume_templates/{volumeTemplateName}",
+                    pointer: "/paths/~1volume_templates~1{volumeTemplateName}/get",
                 },
                 Method::GET,
                 &format!("/volume_templates/{volume_template_name}"),
@@ -10477,6 +10608,7 @@ impl<'a> UpdateVolumeTemplate<'a> {
                 &runtime::Operation {
                     id: "UpdateVolumeTemplate",
                     route: "/volume_templates/{volumeTemplateName}",
+                    pointer: "/paths/~1volume_templates~1{volumeTemplateName}/put",
                 },
                 Method::PUT,
                 &format!("/volume_templates/{volume_template_name}"),
@@ -10545,6 +10677,7 @@ impl<'a> DeleteVolumeTemplate<'a> {
                 &runtime::Operation {
                     id: "DeleteVolumeTemplate",
                     route: "/volume_templates/{volumeTemplateName}",
+                    pointer: "/paths/~1volume_templates~1{volumeTemplateName}/delete",
                 },
                 Method::DELETE,
                 &format!("/volume_templates/{volume_template_name}"),
@@ -10616,6 +10749,7 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
                 &runtime::Operation {
                     id: "DeleteVolumeTemplateVersion",
                     route: "/volume_templates/{volumeTemplateName}/versions/{versionName}",
+                    pointer: "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete",
                 },
                 Method::DELETE,
                 &format!(
@@ -10769,6 +10903,7 @@ impl<'a> ListVolumes<'a> {
                 &runtime::Operation {
                     id: "ListVolumes",
                     route: "/volumes",
+                    pointer: "/paths/~1volumes/get",
                 },
                 Method::GET,
                 "/volumes",
@@ -10883,6 +11018,7 @@ impl<'a> CreateVolume<'a> {
                 &runtime::Operation {
                     id: "CreateVolume",
                     route: "/volumes",
+                    pointer: "/paths/~1volumes/post",
                 },
                 Method::POST,
                 "/volumes",
@@ -10967,6 +11103,7 @@ impl<'a> GetVolume<'a> {
                 &runtime::Operation {
                     id: "GetVolume",
                     route: "/volumes/{volumeName}",
+                    pointer: "/paths/~1volumes~1{volumeName}/get",
                 },
                 Method::GET,
                 &format!("/volumes/{volume_name}"),
@@ -11039,6 +11176,7 @@ impl<'a> UpdateVolume<'a> {
                 &runtime::Operation {
                     id: "UpdateVolume",
                     route: "/volumes/{volumeName}",
+                    pointer: "/paths/~1volumes~1{volumeName}/put",
                 },
                 Method::PUT,
                 &format!("/volumes/{volume_name}"),
@@ -11098,6 +11236,7 @@ impl<'a> DeleteVolume<'a> {
                 &runtime::Operation {
                     id: "DeleteVolume",
                     route: "/volumes/{volumeName}",
+                    pointer: "/paths/~1volumes~1{volumeName}/delete",
                 },
                 Method::DELETE,
                 &format!("/volumes/{volume_name}"),
@@ -11178,6 +11317,7 @@ impl<'a> GetVolumeByExternalId<'a> {
                 &runtime::Operation {
                     id: "GetVolumeByExternalId",
                     route: "/volumes/by-external-id/{externalId}",
+                    pointer: "/paths/~1volumes~1by-external-id~1{externalId}/get",
                 },
                 Method::GET,
                 &format!("/volumes/by-external-id/{external_id}"),
@@ -11262,6 +11402,7 @@ impl<'a> ListVpCs<'a> {
                 &runtime::Operation {
                     id: "ListVPCs",
                     route: "/vpcs",
+                    pointer: "/paths/~1vpcs/get",
                 },
                 Method::GET,
                 "/vpcs",
@@ -11318,6 +11459,7 @@ impl<'a> CreateVpc<'a> {
                 &runtime::Operation {
                     id: "CreateVPC",
                     route: "/vpcs",
+                    pointer: "/paths/~1vpcs/post",
                 },
                 Method::POST,
                 "/vpcs",
@@ -11375,6 +11517,7 @@ impl<'a> GetVpc<'a> {
                 &runtime::Operation {
                     id: "GetVPC",
                     route: "/vpcs/{vpcName}",
+                    pointer: "/paths/~1vpcs~1{vpcName}/get",
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}"),
@@ -11430,6 +11573,7 @@ impl<'a> DeleteVpc<'a> {
                 &runtime::Operation {
                     id: "DeleteVPC",
                     route: "/vpcs/{vpcName}",
+                    pointer: "/paths/~1vpcs~1{vpcName}/delete",
                 },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}"),
@@ -11485,6 +11629,7 @@ impl<'a> ListEgressGateways<'a> {
                 &runtime::Operation {
                     id: "ListEgressGateways",
                     route: "/vpcs/{vpcName}/egressgateways",
+                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/get",
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
@@ -11552,6 +11697,7 @@ impl<'a> CreateEgressGateway<'a> {
                 &runtime::Operation {
                     id: "CreateEgressGateway",
                     route: "/vpcs/{vpcName}/egressgateways",
+                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/post",
                 },
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
@@ -11622,6 +11768,7 @@ impl<'a> GetEgressGateway<'a> {
                 &runtime::Operation {
                     id: "GetEgressGateway",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
+                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/get",
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
@@ -11686,6 +11833,7 @@ impl<'a> DeleteEgressGateway<'a> {
                 &runtime::Operation {
                     id: "DeleteEgressGateway",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
+                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/delete",
                 },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
@@ -11754,6 +11902,7 @@ impl<'a> ListEgressIPs<'a> {
                 &runtime::Operation {
                     id: "ListEgressIPs",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
+                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/get",
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
@@ -11821,6 +11970,7 @@ impl<'a> CreateEgressIp<'a> {
                 &runtime::Operation {
                     id: "CreateEgressIP",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
+                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/post",
                 },
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
@@ -11891,6 +12041,7 @@ impl<'a> GetEgressIp<'a> {
                 &runtime::Operation {
                     id: "GetEgressIP",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
+                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/get",
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
@@ -11959,6 +12110,7 @@ impl<'a> DeleteEgressIp<'a> {
                 &runtime::Operation {
                     id: "DeleteEgressIP",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
+                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/delete",
                 },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
@@ -12013,6 +12165,7 @@ impl<'a> ListWorkspaces<'a> {
                 &runtime::Operation {
                     id: "ListWorkspaces",
                     route: "/workspaces",
+                    pointer: "/paths/~1workspaces/get",
                 },
                 Method::GET,
                 "/workspaces",
@@ -12083,6 +12236,7 @@ impl<'a> CreateWorkspace<'a> {
                 &runtime::Operation {
                     id: "CreateWorkspace",
                     route: "/workspaces",
+                    pointer: "/paths/~1workspaces/post",
                 },
                 Method::POST,
                 "/workspaces",
@@ -12188,6 +12342,7 @@ impl<'a> GetWorkspace<'a> {
                 &runtime::Operation {
                     id: "GetWorkspace",
                     route: "/workspaces/{workspaceName}",
+                    pointer: "/paths/~1workspaces~1{workspaceName}/get",
                 },
                 Method::GET,
                 &format!("/workspaces/{workspace_name}"),
@@ -12275,6 +12430,7 @@ impl<'a> UpdateWorkspace<'a> {
                 &runtime::Operation {
                     id: "UpdateWorkspace",
                     route: "/workspaces/{workspaceName}",
+                    pointer: "/paths/~1workspaces~1{workspaceName}/put",
                 },
                 Method::PUT,
                 &format!("/workspaces/{workspace_name}"),
@@ -12369,6 +12525,7 @@ impl<'a> DeleteWorkspace<'a> {
                 &runtime::Operation {
                     id: "DeleteWorkspace",
                     route: "/workspaces/{workspaceName}",
+                    pointer: "/paths/~1workspaces~1{workspaceName}/delete",
                 },
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}"),
@@ -12455,6 +12612,7 @@ impl<'a> LeaveWorkspace<'a> {
                 &runtime::Operation {
                     id: "LeaveWorkspace",
                     route: "/workspaces/{workspaceName}/leave",
+                    pointer: "/paths/~1workspaces~1{workspaceName}~1leave/delete",
                 },
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}/leave"),
@@ -12526,6 +12684,7 @@ impl<'a> CheckWorkspaceAvailability<'a> {
                 &runtime::Operation {
                     id: "CheckWorkspaceAvailability",
                     route: "/workspaces/availability",
+                    pointer: "/paths/~1workspaces~1availability/post",
                 },
                 Method::POST,
                 "/workspaces/availability",

@@ -39,6 +39,7 @@ pub struct ApiKeyResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ApiKeyResponse {
     type Slots = ApiKeyResponseSlots;
+    const ORIGIN: &'static str = "/components/schemas/ApiKeyResponse";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ApiKeyResponseSlots,
         key: &str,
@@ -74,13 +75,20 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApiKeyResponse {
                 Some(value) => value,
                 None => return Err(E::missing_field("created_at")),
             },
-            expires_at: slots.expires_at.flatten(),
+            expires_at: runtime::tolerated(slots.expires_at, "expires_at", Self::ORIGIN)
+                .flatten(),
             is_active: match slots.is_active {
                 Some(value) => value,
                 None => return Err(E::missing_field("is_active")),
             },
-            last_used_at: slots.last_used_at.flatten(),
-            revoked_at: slots.revoked_at.flatten(),
+            last_used_at: runtime::tolerated(
+                    slots.last_used_at,
+                    "last_used_at",
+                    Self::ORIGIN,
+                )
+                .flatten(),
+            revoked_at: runtime::tolerated(slots.revoked_at, "revoked_at", Self::ORIGIN)
+                .flatten(),
             additional_properties: undeclared,
         })
     }
@@ -117,6 +125,7 @@ pub struct HttpValidationErrorSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::HttpValidationError {
     type Slots = HttpValidationErrorSlots;
+    const ORIGIN: &'static str = "/components/schemas/HTTPValidationError";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut HttpValidationErrorSlots,
         key: &str,
@@ -175,6 +184,7 @@ pub struct ValidationErrorSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
     type Slots = ValidationErrorSlots;
+    const ORIGIN: &'static str = "/components/schemas/ValidationError";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ValidationErrorSlots,
         key: &str,
@@ -194,7 +204,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
         undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ValidationError {
-            loc: slots.loc.unwrap_or_default(),
+            loc: runtime::tolerated(slots.loc, "loc", Self::ORIGIN).unwrap_or_default(),
             msg: match slots.msg {
                 Some(value) => value,
                 None => return Err(E::missing_field("msg")),

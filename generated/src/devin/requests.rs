@@ -48,6 +48,7 @@ impl<'a> RevokeServiceUserApiKey<'a> {
                 &runtime::Operation {
                     id: "handle_revoke_service_user_api_key_v3beta1_enterprise_service_users__service_user_id__api_keys__api_key_id__delete",
                     route: "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}",
+                    pointer: "/paths/~1v3beta1~1enterprise~1service-users~1{service_user_id}~1api-keys~1{api_key_id}/delete",
                 },
                 Method::DELETE,
                 &format!(

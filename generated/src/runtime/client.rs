@@ -11,6 +11,7 @@ use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::auth::{Credential, Scheme, Security};
+use super::deviation::DeviationSink;
 use super::encode::header_name;
 use super::policy::{Hook, RetryPolicy};
 use super::request::{Operation, Request};
@@ -80,6 +81,8 @@ pub struct ClientBuilder {
     hooks: Vec<Arc<dyn Hook>>,
     max_response_bytes: usize,
     default_headers: Vec<(String, String)>,
+    api: &'static str,
+    deviations: Option<Arc<dyn DeviationSink>>,
 }
 
 /// The idle timeout of streamed responses: `None` until set, then `Some(None)` for no limit.
@@ -98,6 +101,8 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("api", &self.api)
+            .field("deviations", &self.deviations.is_some())
             // Names only: a value may be a credential (an API key set as a default header).
             .field("default_headers", &self.default_headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .finish_non_exhaustive()
@@ -127,6 +132,8 @@ impl ClientBuilder {
             hooks: Vec::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             default_headers: Vec::new(),
+            api: "",
+            deviations: None,
         }
     }
 
@@ -186,6 +193,22 @@ impl ClientBuilder {
         self
     }
 
+    /// Reports to `sink` every way a response differs from the API description: an undeclared
+    /// status or media type, a body that does not match its schema, and what the decoders
+    /// tolerate (an undeclared property, an absent required field, an unknown enum value or
+    /// union variant). See [`Deviation`](super::Deviation). Without a sink, nothing is spent on them.
+    pub fn deviations(mut self, sink: Arc<dyn DeviationSink>) -> Self {
+        self.deviations = Some(sink);
+        self
+    }
+
+    /// The API's name as deviation records give it ([`Deviation::api`](super::Deviation::api)): the generated
+    /// crate's module name, which a generated client builder sets.
+    pub fn api(mut self, name: &'static str) -> Self {
+        self.api = name;
+        self
+    }
+
     /// The largest response body accepted; a larger one is an [`Error::BodyTooLarge`].
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
@@ -240,6 +263,8 @@ impl ClientBuilder {
             hooks: self.hooks,
             max_response_bytes: self.max_response_bytes,
             default_headers,
+            api: self.api,
+            deviations: self.deviations,
         };
         Ok(Client {
             shared: Arc::new(shared),
@@ -307,6 +332,9 @@ pub(super) struct Shared {
     pub(super) max_response_bytes: usize,
     pub(super) default_headers: HeaderMap,
     pub(super) connect_timeout: Duration,
+    /// The API's name in deviation records.
+    pub(super) api: &'static str,
+    pub(super) deviations: Option<Arc<dyn DeviationSink>>,
 }
 
 impl Shared {

@@ -10,6 +10,7 @@ pub fn decode_enum<'de, D, T>(
     deserializer: D,
     known: fn(&str) -> Option<T>,
     unknown: fn(String) -> T,
+    origin: &'static str,
 ) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -17,6 +18,17 @@ where
     struct Visitor<T> {
         known: fn(&str) -> Option<T>,
         unknown: fn(String) -> T,
+        origin: &'static str,
+    }
+
+    impl<T> Visitor<T> {
+        /// A value the enum does not list, reported when a deviation sink listens.
+        fn unknown(&self, value: String) -> T {
+            if super::listening() {
+                super::report(super::DeviationKind::UnknownEnumValue { value: value.clone() }, None, self.origin, None);
+            }
+            (self.unknown)(value)
+        }
     }
 
     impl<T> serde::de::Visitor<'_> for Visitor<T> {
@@ -27,18 +39,18 @@ where
         }
 
         fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-            Ok((self.known)(value).unwrap_or_else(|| (self.unknown)(value.to_owned())))
+            Ok((self.known)(value).unwrap_or_else(|| self.unknown(value.to_owned())))
         }
 
         fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
             Ok(match (self.known)(&value) {
                 Some(variant) => variant,
-                None => (self.unknown)(value),
+                None => self.unknown(value),
             })
         }
     }
 
-    deserializer.deserialize_str(Visitor { known, unknown })
+    deserializer.deserialize_str(Visitor { known, unknown, origin })
 }
 
 /// What a union member looks like on the wire, as far as telling members apart needs.
@@ -132,6 +144,7 @@ pub fn decode_union<'de, D, T>(
     shapes: &[Shape],
     decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
     keep: Option<fn(serde_json::Value) -> T>,
+    origin: &'static str,
 ) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -141,7 +154,12 @@ where
     let candidates = ranked(&value, shapes, 0..shapes.len());
     match (first_decoded(&value, &candidates, &decode), keep) {
         (Ok(decoded), _) => Ok(decoded),
-        (Err(_), Some(keep)) => Ok(keep(value)),
+        (Err(_), Some(keep)) => {
+            if super::listening() {
+                super::report(super::DeviationKind::UnknownVariant { tag: None }, None, origin, Some(&value));
+            }
+            Ok(keep(value))
+        }
         (Err(Some(e)), None) => Err(D::Error::custom(e)),
         (Err(None), None) => Err(D::Error::custom("the value fits none of the union's members")),
     }
@@ -158,6 +176,7 @@ pub fn decode_tagged<'de, D, T>(
     shapes: &[Shape],
     decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
     unknown: fn(serde_json::Value) -> T,
+    origin: &'static str,
 ) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -169,7 +188,13 @@ where
     };
     let named: Vec<usize> = (0..tags.len()).filter(|&i| tags[i].contains(&tag)).collect();
     let candidates = match named.len() {
-        0 => return Ok(unknown(value)),
+        0 => {
+            if super::listening() {
+                let kind = super::DeviationKind::UnknownVariant { tag: Some(tag.to_string()) };
+                super::report(kind, Some(property), origin, None);
+            }
+            return Ok(unknown(value));
+        }
         1 => named,
         _ => ranked(&value, shapes, named.into_iter()),
     };

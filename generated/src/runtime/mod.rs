@@ -14,9 +14,12 @@ mod structs;
 
 #[doc(hidden)]
 pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
+#[doc(hidden)]
+pub use deviation::tolerated;
 /// What the service did that its API description does not say, for whoever listens.
 pub use deviation::{
-    Deviation, DeviationKind, DeviationSink, Entered, JsonLines, JsonType, Seen, enter, listening, observe, report,
+    Deviation, DeviationKind, DeviationSink, Entered, JsonLines, JsonType, Seen, enter, listening, observe,
+    observe_operation, report, report_media_type,
 };
 /// What a generated struct keeps of the properties its schema does not declare.
 pub use structs::Extras;

@@ -21,13 +21,16 @@ pub struct Operation {
     /// The route template, as the spec writes the path: `/v1/agents/{agent_id}`. It holds no
     /// parameter value, so it is safe to record (OpenTelemetry's `url.template`).
     pub route: &'static str,
+    /// The operation's JSON pointer in the spec (`/paths/~1agents/get`): where deviation
+    /// records ([`Deviation`](super::Deviation)) point. Empty for a request made by hand.
+    pub pointer: &'static str,
 }
 
 impl Operation {
     /// An operation's identity, for a request made by hand ([`Client::request`](super::Client::request)):
     /// `const LIST: Operation = Operation::new("listItems", "/items");`, passed as `&LIST`.
     pub const fn new(id: &'static str, route: &'static str) -> Operation {
-        Operation { id, route }
+        Operation { id, route, pointer: "" }
     }
 }
 

@@ -247,6 +247,8 @@ pub trait DecodeStruct<'de>: Sized {
     /// and decoding skips it (the union read it to choose the member), so it is never taken for
     /// an undeclared property and written twice.
     const TAG: Option<&'static str> = None;
+    /// The struct's schema in the spec, where deviation records point.
+    const ORIGIN: &'static str = "";
 
     /// The slot a key fills, if any (none: a struct without fields takes any object).
     fn slot<'s, A: MapAccess<'de>>(_slots: &'s mut Self::Slots, _key: &str) -> Option<&'s mut dyn Slot<'de, A>> {
@@ -308,6 +310,10 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
                 Key::Declared(slot) => slot.read(&mut map)?,
                 Key::Undeclared(name) => {
                     let value = map.next_value()?;
+                    if super::listening() {
+                        let kind = super::DeviationKind::UndeclaredProperty { property: name.clone() };
+                        super::report(kind, Some(&name), T::ORIGIN, Some(&value));
+                    }
                     undeclared.insert(name, value);
                 }
                 Key::Skipped => {

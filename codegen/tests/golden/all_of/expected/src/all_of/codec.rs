@@ -33,6 +33,7 @@ pub struct AgentSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Agent {
     type Slots = AgentSlots;
+    const ORIGIN: &'static str = "/components/schemas/Agent";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut AgentSlots,
         key: &str,
@@ -101,6 +102,7 @@ pub struct ResourceSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Resource {
     type Slots = ResourceSlots;
+    const ORIGIN: &'static str = "/components/schemas/Resource";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ResourceSlots,
         key: &str,

@@ -31,6 +31,7 @@ pub struct SendMessageBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SendMessageBody {
     type Slots = SendMessageBodySlots;
+    const ORIGIN: &'static str = "/paths/~1messages/post/requestBody/content/application~1x-www-form-urlencoded/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SendMessageBodySlots,
         key: &str,
@@ -95,6 +96,7 @@ pub struct UploadAvatarBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::UploadAvatarBody {
     type Slots = UploadAvatarBodySlots;
+    const ORIGIN: &'static str = "/paths/~1avatars/post/requestBody/content/multipart~1form-data/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut UploadAvatarBodySlots,
         key: &str,

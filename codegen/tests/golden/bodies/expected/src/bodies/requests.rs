@@ -36,6 +36,7 @@ impl<'a> SendMessage<'a> {
                 &runtime::Operation {
                     id: "sendMessage",
                     route: "/messages",
+                    pointer: "/paths/~1messages/post",
                 },
                 Method::POST,
                 "/messages",
@@ -118,6 +119,7 @@ impl<'a> UploadFile<'a> {
                 &runtime::Operation {
                     id: "uploadFile",
                     route: "/files/{name}",
+                    pointer: "/paths/~1files~1{name}/put",
                 },
                 Method::PUT,
                 &format!("/files/{name}"),
@@ -181,6 +183,7 @@ impl<'a> AddNote<'a> {
                 &runtime::Operation {
                     id: "addNote",
                     route: "/notes",
+                    pointer: "/paths/~1notes/post",
                 },
                 Method::POST,
                 "/notes",
@@ -245,6 +248,7 @@ impl<'a> UploadAvatar<'a> {
                 &runtime::Operation {
                     id: "uploadAvatar",
                     route: "/avatars",
+                    pointer: "/paths/~1avatars/post",
                 },
                 Method::POST,
                 "/avatars",

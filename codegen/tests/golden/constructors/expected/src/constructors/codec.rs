@@ -41,6 +41,7 @@ pub struct CatSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
     const TAG: Option<&'static str> = Some("kind");
+    const ORIGIN: &'static str = "/components/schemas/Cat";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CatSlots,
         key: &str,
@@ -124,6 +125,7 @@ impl ::serde::Serialize for types::Dog {
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = ();
     const TAG: Option<&'static str> = Some("kind");
+    const ORIGIN: &'static str = "/components/schemas/Dog";
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -162,6 +164,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
                 },
             ),
             types::Pet::Unknown,
+            "/components/schemas/Pet",
         )
     }
 }
@@ -207,6 +210,7 @@ pub struct RuleSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Rule {
     type Slots = RuleSlots;
+    const ORIGIN: &'static str = "/components/schemas/Rule";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut RuleSlots,
         key: &str,
@@ -306,6 +310,7 @@ impl<'de> ::serde::Deserialize<'de> for types::RuleAction {
                 },
             ),
             types::RuleAction::Unknown,
+            "/components/schemas/Rule/properties/action",
         )
     }
 }
@@ -333,6 +338,7 @@ impl<'de> ::serde::Deserialize<'de> for types::RuleDirection {
                 },
             ),
             types::RuleDirection::Unknown,
+            "/components/schemas/Rule/properties/direction",
         )
     }
 }
@@ -366,6 +372,7 @@ pub struct SandboxSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
     type Slots = SandboxSlots;
+    const ORIGIN: &'static str = "/components/schemas/Sandbox";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxSlots,
         key: &str,
@@ -434,6 +441,7 @@ pub struct SandboxMetadataSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxMetadata {
     type Slots = SandboxMetadataSlots;
+    const ORIGIN: &'static str = "/components/schemas/Sandbox/properties/metadata";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxMetadataSlots,
         key: &str,
@@ -495,6 +503,7 @@ pub struct SandboxSpecSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
     type Slots = SandboxSpecSlots;
+    const ORIGIN: &'static str = "/components/schemas/Sandbox/properties/spec";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SandboxSpecSlots,
         key: &str,

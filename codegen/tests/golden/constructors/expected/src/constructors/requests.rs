@@ -36,6 +36,7 @@ impl<'a> CreatePet<'a> {
                 &runtime::Operation {
                     id: "createPet",
                     route: "/pets",
+                    pointer: "/paths/~1pets/post",
                 },
                 Method::POST,
                 "/pets",
@@ -92,6 +93,7 @@ impl<'a> CreateSandbox<'a> {
                 &runtime::Operation {
                     id: "createSandbox",
                     route: "/sandboxes",
+                    pointer: "/paths/~1sandboxes/post",
                 },
                 Method::POST,
                 "/sandboxes",
@@ -150,6 +152,7 @@ impl<'a> PutRule<'a> {
                 &runtime::Operation {
                     id: "putRule",
                     route: "/rules",
+                    pointer: "/paths/~1rules/put",
                 },
                 Method::PUT,
                 "/rules",

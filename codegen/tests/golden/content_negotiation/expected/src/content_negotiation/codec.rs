@@ -27,6 +27,7 @@ pub struct GetReportResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::GetReportResponse {
     type Slots = GetReportResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1reports~1{id}/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut GetReportResponseSlots,
         key: &str,
@@ -81,6 +82,7 @@ pub struct GetStatusResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::GetStatusResponse {
     type Slots = GetStatusResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1status/get/responses/200/content/application~1vnd.acme.status+json; charset=utf-8/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut GetStatusResponseSlots,
         key: &str,

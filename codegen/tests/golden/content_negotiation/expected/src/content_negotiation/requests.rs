@@ -37,6 +37,7 @@ impl<'a> GetReport<'a> {
                 &runtime::Operation {
                     id: "getReport",
                     route: "/reports/{id}",
+                    pointer: "/paths/~1reports~1{id}/get",
                 },
                 Method::GET,
                 &format!("/reports/{id}"),
@@ -101,6 +102,7 @@ impl<'a> GetStatus<'a> {
                 &runtime::Operation {
                     id: "getStatus",
                     route: "/status",
+                    pointer: "/paths/~1status/get",
                 },
                 Method::GET,
                 "/status",
@@ -159,6 +161,7 @@ impl<'a> DownloadExport<'a> {
                 &runtime::Operation {
                     id: "downloadExport",
                     route: "/exports/{id}/download",
+                    pointer: "/paths/~1exports~1{id}~1download/get",
                 },
                 Method::GET,
                 &format!("/exports/{id}/download"),

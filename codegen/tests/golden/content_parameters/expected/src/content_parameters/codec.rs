@@ -29,6 +29,7 @@ pub struct FilterSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Filter {
     type Slots = FilterSlots;
+    const ORIGIN: &'static str = "/components/schemas/Filter";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FilterSlots,
         key: &str,
@@ -88,6 +89,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FilterStatus {
                 },
             ),
             types::FilterStatus::Unknown,
+            "/components/schemas/Filter/properties/status",
         )
     }
 }

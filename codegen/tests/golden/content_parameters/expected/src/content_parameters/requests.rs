@@ -57,6 +57,7 @@ impl<'a> ListConversations<'a> {
                 &runtime::Operation {
                     id: "listConversations",
                     route: "/conversations",
+                    pointer: "/paths/~1conversations/get",
                 },
                 Method::GET,
                 "/conversations",

@@ -27,6 +27,7 @@ pub struct ClosedSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Closed {
     type Slots = ClosedSlots;
     const KEEPS_UNDECLARED: bool = false;
+    const ORIGIN: &'static str = "/components/schemas/Closed";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ClosedSlots,
         key: &str,
@@ -86,6 +87,7 @@ pub struct ListingSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Listing {
     type Slots = ListingSlots;
+    const ORIGIN: &'static str = "/components/schemas/Listing";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListingSlots,
         key: &str,
@@ -110,9 +112,12 @@ impl<'de> runtime::DecodeStruct<'de> for types::Listing {
                 Some(value) => value,
                 None => return Err(E::missing_field("name")),
             },
-            expires_at: slots.expires_at.flatten(),
-            items: slots.items.unwrap_or_default(),
-            labels: slots.labels.unwrap_or_default(),
+            expires_at: runtime::tolerated(slots.expires_at, "expires_at", Self::ORIGIN)
+                .flatten(),
+            items: runtime::tolerated(slots.items, "items", Self::ORIGIN)
+                .unwrap_or_default(),
+            labels: runtime::tolerated(slots.labels, "labels", Self::ORIGIN)
+                .unwrap_or_default(),
             additional_properties: undeclared,
         })
     }

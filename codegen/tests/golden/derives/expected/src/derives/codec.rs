@@ -20,6 +20,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Animal {
                 },
             ),
             types::Animal::Unknown,
+            "/components/schemas/Animal",
         )
     }
 }
@@ -59,6 +60,7 @@ pub struct PetSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Pet {
     type Slots = PetSlots;
+    const ORIGIN: &'static str = "/components/schemas/Pet";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PetSlots,
         key: &str,
@@ -134,6 +136,7 @@ pub struct PetOwnerSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PetOwner {
     type Slots = PetOwnerSlots;
+    const ORIGIN: &'static str = "/components/schemas/Pet/properties/owner";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PetOwnerSlots,
         key: &str,
@@ -202,6 +205,7 @@ pub struct RobotSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Robot {
     type Slots = RobotSlots;
+    const ORIGIN: &'static str = "/components/schemas/Robot";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut RobotSlots,
         key: &str,
@@ -294,6 +298,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
                 },
             ),
             types::Status::Unknown,
+            "/components/schemas/Status",
         )
     }
 }
@@ -325,6 +330,7 @@ pub struct TagSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Tag {
     type Slots = TagSlots;
     const KEEPS_UNDECLARED: bool = false;
+    const ORIGIN: &'static str = "/components/schemas/Tag";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut TagSlots,
         key: &str,
@@ -387,6 +393,7 @@ pub struct TagOriginSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TagOrigin {
     type Slots = TagOriginSlots;
     const KEEPS_UNDECLARED: bool = false;
+    const ORIGIN: &'static str = "/components/schemas/Tag/properties/origin";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut TagOriginSlots,
         key: &str,

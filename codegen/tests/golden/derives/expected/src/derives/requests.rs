@@ -37,6 +37,7 @@ impl<'a> GetPet<'a> {
                 &runtime::Operation {
                     id: "getPet",
                     route: "/pets/{id}",
+                    pointer: "/paths/~1pets~1{id}/get",
                 },
                 Method::GET,
                 &format!("/pets/{id}"),
@@ -91,6 +92,7 @@ impl<'a> CreateRobot<'a> {
                 &runtime::Operation {
                     id: "createRobot",
                     route: "/robots",
+                    pointer: "/paths/~1robots/post",
                 },
                 Method::POST,
                 "/robots",

@@ -27,6 +27,7 @@ pub struct ItemSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Item {
     type Slots = ItemSlots;
+    const ORIGIN: &'static str = "/components/schemas/Item";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ItemSlots,
         key: &str,

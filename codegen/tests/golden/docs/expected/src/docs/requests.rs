@@ -34,6 +34,7 @@ impl<'a> ListItems<'a> {
                 &runtime::Operation {
                     id: "listItems",
                     route: "/items",
+                    pointer: "/paths/~1items/get",
                 },
                 Method::GET,
                 "/items",

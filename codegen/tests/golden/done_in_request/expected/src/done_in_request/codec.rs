@@ -27,6 +27,7 @@ pub struct ChunkSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
     type Slots = ChunkSlots;
+    const ORIGIN: &'static str = "/components/schemas/Chunk";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ChunkSlots,
         key: &str,
@@ -83,6 +84,7 @@ pub struct CompletionRequestSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CompletionRequest {
     type Slots = CompletionRequestSlots;
+    const ORIGIN: &'static str = "/components/schemas/CompletionRequest";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CompletionRequestSlots,
         key: &str,
@@ -142,6 +144,7 @@ pub struct StreamOptionsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::StreamOptions {
     type Slots = StreamOptionsSlots;
+    const ORIGIN: &'static str = "/components/schemas/StreamOptions";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut StreamOptionsSlots,
         key: &str,

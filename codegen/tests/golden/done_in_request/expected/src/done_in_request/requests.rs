@@ -36,6 +36,7 @@ impl<'a> CreateCompletion<'a> {
                 &runtime::Operation {
                     id: "createCompletion",
                     route: "/completions",
+                    pointer: "/paths/~1completions/post",
                 },
                 Method::POST,
                 "/completions",

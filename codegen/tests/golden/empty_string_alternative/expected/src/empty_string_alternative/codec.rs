@@ -27,6 +27,7 @@ pub struct ItemSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Item {
     type Slots = ItemSlots;
+    const ORIGIN: &'static str = "/components/schemas/Item";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ItemSlots,
         key: &str,
@@ -89,6 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ItemMetadata {
                 },
             ),
             Some(types::ItemMetadata::Unknown),
+            "/components/schemas/Item/properties/metadata",
         )
     }
 }
@@ -115,6 +117,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ItemMetadataEmpty {
                 },
             ),
             types::ItemMetadataEmpty::Unknown,
+            "/components/schemas/Item/properties/metadata/anyOf/1",
         )
     }
 }

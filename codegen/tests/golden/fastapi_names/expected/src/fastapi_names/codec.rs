@@ -27,6 +27,7 @@ pub struct ReadFlowsBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ReadFlowsBody {
     type Slots = ReadFlowsBodySlots;
+    const ORIGIN: &'static str = "/components/schemas/Body_read_flows_flows_filter_post";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ReadFlowsBodySlots,
         key: &str,

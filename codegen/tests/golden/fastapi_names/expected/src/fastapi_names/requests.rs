@@ -40,6 +40,7 @@ impl<'a> RevokeApiKey<'a> {
                 &runtime::Operation {
                     id: "handle_revoke_api_key_v1_users__user_id__api_keys__api_key_id__delete",
                     route: "/v1/users/{user_id}/api-keys/{api_key_id}",
+                    pointer: "/paths/~1v1~1users~1{user_id}~1api-keys~1{api_key_id}/delete",
                 },
                 Method::DELETE,
                 &format!("/v1/users/{user_id}/api-keys/{api_key_id}"),
@@ -101,6 +102,7 @@ impl<'a> ReadFlows<'a> {
                 &runtime::Operation {
                     id: "read_flows_flows_filter_post",
                     route: "/flows/filter",
+                    pointer: "/paths/~1flows~1filter/post",
                 },
                 Method::POST,
                 "/flows/filter",
@@ -159,6 +161,7 @@ impl<'a> ListKeysForAccount<'a> {
                 &runtime::Operation {
                     id: "ListKeysForAccount",
                     route: "/accounts/{clientId}/keys",
+                    pointer: "/paths/~1accounts~1{clientId}~1keys/get",
                 },
                 Method::GET,
                 &format!("/accounts/{client_id}/keys"),

@@ -21,6 +21,7 @@ impl ::serde::Serialize for types::Marker {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Marker {
     type Slots = ();
+    const ORIGIN: &'static str = "/components/schemas/Marker";
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -58,6 +59,7 @@ impl ::serde::Serialize for types::Ping {
 impl<'de> runtime::DecodeStruct<'de> for types::Ping {
     type Slots = ();
     const TAG: Option<&'static str> = Some("kind");
+    const ORIGIN: &'static str = "/components/schemas/Ping";
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -95,6 +97,7 @@ impl ::serde::Serialize for types::Pong {
 impl<'de> runtime::DecodeStruct<'de> for types::Pong {
     type Slots = ();
     const TAG: Option<&'static str> = Some("kind");
+    const ORIGIN: &'static str = "/components/schemas/Pong";
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -129,6 +132,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Signal {
                 },
             ),
             types::Signal::Unknown,
+            "/components/schemas/Signal",
         )
     }
 }

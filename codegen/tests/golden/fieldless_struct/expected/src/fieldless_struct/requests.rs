@@ -36,6 +36,7 @@ impl<'a> Mark<'a> {
                 &runtime::Operation {
                     id: "mark",
                     route: "/mark",
+                    pointer: "/paths/~1mark/put",
                 },
                 Method::PUT,
                 "/mark",
@@ -92,6 +93,7 @@ impl<'a> Signal<'a> {
                 &runtime::Operation {
                     id: "signal",
                     route: "/signal",
+                    pointer: "/paths/~1signal/post",
                 },
                 Method::POST,
                 "/signal",

@@ -41,6 +41,7 @@ pub struct CreateChargeBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBody {
     type Slots = CreateChargeBodySlots;
+    const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChargeBodySlots,
         key: &str,
@@ -112,6 +113,7 @@ pub struct CreateChargeBodyFilterSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyFilter {
     type Slots = CreateChargeBodyFilterSlots;
+    const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/filter";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChargeBodyFilterSlots,
         key: &str,
@@ -168,6 +170,7 @@ pub struct CreateChargeBodyItemsItemSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyItemsItem {
     type Slots = CreateChargeBodyItemsItemSlots;
+    const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChargeBodyItemsItemSlots,
         key: &str,
@@ -230,6 +233,7 @@ pub struct CreateUploadBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBody {
     type Slots = CreateUploadBodySlots;
+    const ORIGIN: &'static str = "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateUploadBodySlots,
         key: &str,
@@ -293,6 +297,7 @@ pub struct CreateUploadBodyOptionsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBodyOptions {
     type Slots = CreateUploadBodyOptionsSlots;
+    const ORIGIN: &'static str = "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/options";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateUploadBodyOptionsSlots,
         key: &str,

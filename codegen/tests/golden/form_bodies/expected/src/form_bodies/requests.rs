@@ -36,6 +36,7 @@ impl<'a> CreateCharge<'a> {
                 &runtime::Operation {
                     id: "createCharge",
                     route: "/v1/charges",
+                    pointer: "/paths/~1v1~1charges/post",
                 },
                 Method::POST,
                 "/v1/charges",
@@ -125,6 +126,7 @@ impl<'a> CreateUpload<'a> {
                 &runtime::Operation {
                     id: "createUpload",
                     route: "/v1/uploads",
+                    pointer: "/paths/~1v1~1uploads/post",
                 },
                 Method::POST,
                 "/v1/uploads",

@@ -51,6 +51,7 @@ pub struct SampleSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Sample {
     type Slots = SampleSlots;
+    const ORIGIN: &'static str = "/components/schemas/Sample";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SampleSlots,
         key: &str,

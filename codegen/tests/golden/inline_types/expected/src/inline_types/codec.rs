@@ -29,6 +29,7 @@ pub struct CustomerSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Customer {
     type Slots = CustomerSlots;
+    const ORIGIN: &'static str = "/components/schemas/Customer";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomerSlots,
         key: &str,
@@ -90,6 +91,7 @@ pub struct CustomerBalanceBankTransferEuBankTransferSlots {
 impl<'de> runtime::DecodeStruct<'de>
 for types::CustomerBalanceBankTransferEuBankTransfer {
     type Slots = CustomerBalanceBankTransferEuBankTransferSlots;
+    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer/properties/euBankTransfer";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomerBalanceBankTransferEuBankTransferSlots,
         key: &str,
@@ -147,6 +149,7 @@ pub struct CustomerBillingAddressSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CustomerBillingAddress {
     type Slots = CustomerBillingAddressSlots;
+    const ORIGIN: &'static str = "/components/schemas/Customer/properties/billingAddress";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomerBillingAddressSlots,
         key: &str,
@@ -205,6 +208,7 @@ pub struct CustomerPaymentSettingsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CustomerPaymentSettings {
     type Slots = CustomerPaymentSettingsSlots;
+    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomerPaymentSettingsSlots,
         key: &str,
@@ -266,6 +270,7 @@ pub struct CustomerPaymentSettingsPaymentMethodOptionsSlots {
 impl<'de> runtime::DecodeStruct<'de>
 for types::CustomerPaymentSettingsPaymentMethodOptions {
     type Slots = CustomerPaymentSettingsPaymentMethodOptionsSlots;
+    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomerPaymentSettingsPaymentMethodOptionsSlots,
         key: &str,
@@ -333,6 +338,7 @@ pub struct CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots {
 impl<'de> runtime::DecodeStruct<'de>
 for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     type Slots = CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots;
+    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots,
         key: &str,
@@ -391,6 +397,7 @@ pub struct InvoiceSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
     type Slots = InvoiceSlots;
+    const ORIGIN: &'static str = "/components/schemas/Invoice";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut InvoiceSlots,
         key: &str,
@@ -450,6 +457,7 @@ pub struct PaymentMethodOptionsCustomerBalanceBankTransferSlots {
 impl<'de> runtime::DecodeStruct<'de>
 for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
     type Slots = PaymentMethodOptionsCustomerBalanceBankTransferSlots;
+    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PaymentMethodOptionsCustomerBalanceBankTransferSlots,
         key: &str,
@@ -508,6 +516,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SortOrder {
                 },
             ),
             types::SortOrder::Unknown,
+            "/components/parameters/SortOrder/schema",
         )
     }
 }

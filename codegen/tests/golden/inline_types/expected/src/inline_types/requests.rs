@@ -43,6 +43,7 @@ impl<'a> ListCustomers<'a> {
                 &runtime::Operation {
                     id: "listCustomers",
                     route: "/customers",
+                    pointer: "/paths/~1customers/get",
                 },
                 Method::GET,
                 "/customers",
@@ -107,6 +108,7 @@ impl<'a> ListInvoices<'a> {
                 &runtime::Operation {
                     id: "listInvoices",
                     route: "/invoices",
+                    pointer: "/paths/~1invoices/get",
                 },
                 Method::GET,
                 "/invoices",

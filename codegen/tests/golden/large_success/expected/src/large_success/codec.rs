@@ -105,6 +105,7 @@ pub struct ReportSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Report {
     type Slots = ReportSlots;
+    const ORIGIN: &'static str = "/components/schemas/Report";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ReportSlots,
         key: &str,

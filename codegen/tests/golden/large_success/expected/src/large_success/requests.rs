@@ -36,6 +36,7 @@ impl<'a> GetReport<'a> {
                 &runtime::Operation {
                     id: "getReport",
                     route: "/reports/{id}",
+                    pointer: "/paths/~1reports~1{id}/get",
                 },
                 Method::GET,
                 &format!("/reports/{id}"),

@@ -32,6 +32,7 @@ for types::AcceleratorSpecificationMemoryBandwidthPolicy {
                 },
             ),
             types::AcceleratorSpecificationMemoryBandwidthPolicy::Unknown,
+            "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits/properties/accelerator_specification/properties/memory_bandwidth_policy",
         )
     }
 }
@@ -66,6 +67,7 @@ pub struct ContainerResourceLimitsAcceleratorSpecificationSlots {
 impl<'de> runtime::DecodeStruct<'de>
 for types::ContainerResourceLimitsAcceleratorSpecification {
     type Slots = ContainerResourceLimitsAcceleratorSpecificationSlots;
+    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits/properties/accelerator_specification";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ContainerResourceLimitsAcceleratorSpecificationSlots,
         key: &str,
@@ -130,6 +132,7 @@ pub struct CreateConfigurationFromTemplateWithOverridesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de>
 for types::CreateConfigurationFromTemplateWithOverridesResponse {
     type Slots = CreateConfigurationFromTemplateWithOverridesResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateConfigurationFromTemplateWithOverridesResponseSlots,
         key: &str,
@@ -195,6 +198,7 @@ pub struct CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots {
 impl<'de> runtime::DecodeStruct<'de>
 for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
     type Slots = CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots;
+    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots,
         key: &str,
@@ -253,6 +257,7 @@ pub struct DeploymentStatusDetailsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DeploymentStatusDetails {
     type Slots = DeploymentStatusDetailsSlots;
+    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema/properties/deployment_status_details";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DeploymentStatusDetailsSlots,
         key: &str,
@@ -309,6 +314,7 @@ pub struct RuntimeConfigurationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::RuntimeConfiguration {
     type Slots = RuntimeConfigurationSlots;
+    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut RuntimeConfigurationSlots,
         key: &str,
@@ -370,6 +376,7 @@ pub struct RuntimeConfigurationContainerResourceLimitsSlots {
 impl<'de> runtime::DecodeStruct<'de>
 for types::RuntimeConfigurationContainerResourceLimits {
     type Slots = RuntimeConfigurationContainerResourceLimitsSlots;
+    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut RuntimeConfigurationContainerResourceLimitsSlots,
         key: &str,

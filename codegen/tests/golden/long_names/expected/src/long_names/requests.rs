@@ -43,6 +43,7 @@ impl<'a> CreateConfigurationFromTemplateWithOverrides<'a> {
                 &runtime::Operation {
                     id: "createOrganizationDeploymentConfigurationFromTemplateWithOverrides",
                     route: "/organizations/{organization}/deployments",
+                    pointer: "/paths/~1organizations~1{organization}~1deployments/post",
                 },
                 Method::POST,
                 &format!("/organizations/{organization}/deployments"),

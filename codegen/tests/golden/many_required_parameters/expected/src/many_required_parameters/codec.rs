@@ -27,6 +27,7 @@ pub struct SearchBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SearchBody {
     type Slots = SearchBodySlots;
+    const ORIGIN: &'static str = "/paths/~1search~1{index}~1{kind}/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SearchBodySlots,
         key: &str,

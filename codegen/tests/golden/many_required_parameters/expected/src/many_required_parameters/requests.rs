@@ -70,6 +70,7 @@ impl<'a> Search<'a> {
                 &runtime::Operation {
                     id: "search",
                     route: "/search/{index}/{kind}",
+                    pointer: "/paths/~1search~1{index}~1{kind}/post",
                 },
                 Method::POST,
                 &format!("/search/{index}/{kind}"),
@@ -168,6 +169,7 @@ impl<'a> Few<'a> {
                 &runtime::Operation {
                     id: "few",
                     route: "/few/{id}",
+                    pointer: "/paths/~1few~1{id}/get",
                 },
                 Method::GET,
                 &format!("/few/{id}"),

@@ -16,7 +16,7 @@ impl Client {
     /// with [`ClientBuilder::base_url`] before the client can be built.
     pub fn builder() -> ClientBuilder<runtime::NoBaseUrl> {
         ClientBuilder {
-            inner: runtime::ClientBuilder::new(""),
+            inner: runtime::ClientBuilder::new("").api("maps_of_maps"),
             base_url: PhantomData,
         }
     }
@@ -126,6 +126,13 @@ impl<B> ClientBuilder<B> {
     /// Runs `hook` around every request this client sends.
     pub fn hook(self, hook: impl runtime::Hook + 'static) -> Self {
         self.map(|inner| inner.hook(::std::sync::Arc::new(hook)))
+    }
+
+    /// Reports to `sink` each way a response differs from the spec (an undeclared status,
+    /// property or media type, an unknown enum value, a body that does not match):
+    /// see [`runtime::Deviation`]. Nothing is spent on them without a sink.
+    pub fn deviations(self, sink: ::std::sync::Arc<dyn runtime::DeviationSink>) -> Self {
+        self.map(|inner| inner.deviations(sink))
     }
 }
 

@@ -29,6 +29,7 @@ pub struct MatrixSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Matrix {
     type Slots = MatrixSlots;
+    const ORIGIN: &'static str = "/components/schemas/Matrix";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut MatrixSlots,
         key: &str,
@@ -47,7 +48,8 @@ impl<'de> runtime::DecodeStruct<'de> for types::Matrix {
         undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::Matrix {
-            cells: slots.cells.unwrap_or_default(),
+            cells: runtime::tolerated(slots.cells, "cells", Self::ORIGIN)
+                .unwrap_or_default(),
             labels: slots.labels.flatten(),
             additional_properties: undeclared,
         })

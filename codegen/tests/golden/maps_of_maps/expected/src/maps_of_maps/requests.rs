@@ -36,6 +36,7 @@ impl<'a> PutMatrix<'a> {
                 &runtime::Operation {
                     id: "putMatrix",
                     route: "/matrix",
+                    pointer: "/paths/~1matrix/post",
                 },
                 Method::POST,
                 "/matrix",
@@ -92,6 +93,7 @@ impl<'a> GetSeries<'a> {
                 &runtime::Operation {
                     id: "getSeries",
                     route: "/series",
+                    pointer: "/paths/~1series/get",
                 },
                 Method::GET,
                 "/series",

@@ -31,6 +31,7 @@ pub struct CreateChatBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
     type Slots = CreateChatBodySlots;
+    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChatBodySlots,
         key: &str,
@@ -91,6 +92,7 @@ pub struct CreateChatBodyAddressSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAddress {
     type Slots = CreateChatBodyAddressSlots;
+    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/address";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChatBodyAddressSlots,
         key: &str,
@@ -149,6 +151,7 @@ pub struct CreateChatBodyAudioSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAudio {
     type Slots = CreateChatBodyAudioSlots;
+    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/audio";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChatBodyAudioSlots,
         key: &str,
@@ -207,6 +210,7 @@ pub struct CreateChatBodyToolChoiceSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyToolChoice {
     type Slots = CreateChatBodyToolChoiceSlots;
+    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/tool_choice";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChatBodyToolChoiceSlots,
         key: &str,
@@ -263,6 +267,7 @@ pub struct CreateChatResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatResponse {
     type Slots = CreateChatResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1chat/post/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChatResponseSlots,
         key: &str,

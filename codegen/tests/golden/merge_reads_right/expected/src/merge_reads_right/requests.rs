@@ -36,6 +36,7 @@ impl<'a> CreateChat<'a> {
                 &runtime::Operation {
                     id: "createChat",
                     route: "/chat",
+                    pointer: "/paths/~1chat/post",
                 },
                 Method::POST,
                 "/chat",

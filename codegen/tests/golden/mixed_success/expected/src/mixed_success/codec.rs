@@ -27,6 +27,7 @@ pub struct CreateJobBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateJobBody {
     type Slots = CreateJobBodySlots;
+    const ORIGIN: &'static str = "/paths/~1jobs/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateJobBodySlots,
         key: &str,
@@ -84,6 +85,7 @@ pub struct JobSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Job {
     type Slots = JobSlots;
+    const ORIGIN: &'static str = "/components/schemas/Job";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut JobSlots,
         key: &str,

@@ -36,6 +36,7 @@ impl<'a> CreateJob<'a> {
                 &runtime::Operation {
                     id: "createJob",
                     route: "/jobs",
+                    pointer: "/paths/~1jobs/post",
                 },
                 Method::POST,
                 "/jobs",

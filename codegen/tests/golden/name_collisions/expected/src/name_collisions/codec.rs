@@ -27,6 +27,7 @@ pub struct ESlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::E {
     type Slots = ESlots;
+    const ORIGIN: &'static str = "/components/schemas/E";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ESlots,
         key: &str,
@@ -84,6 +85,7 @@ pub struct ListPetsResponse2Slots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListPetsResponse2 {
     type Slots = ListPetsResponse2Slots;
+    const ORIGIN: &'static str = "/paths/~1pets/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListPetsResponse2Slots,
         key: &str,
@@ -138,6 +140,7 @@ pub struct OptionSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Option {
     type Slots = OptionSlots;
+    const ORIGIN: &'static str = "/components/schemas/Option";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut OptionSlots,
         key: &str,
@@ -192,6 +195,7 @@ pub struct PetSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Pet {
     type Slots = PetSlots;
+    const ORIGIN: &'static str = "/components/schemas/Pet";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PetSlots,
         key: &str,
@@ -250,6 +254,7 @@ pub struct Pet2Slots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Pet2 {
     type Slots = Pet2Slots;
+    const ORIGIN: &'static str = "/components/schemas/pet";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut Pet2Slots,
         key: &str,

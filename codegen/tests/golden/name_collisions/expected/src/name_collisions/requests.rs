@@ -34,6 +34,7 @@ impl<'a> ListPets<'a> {
                 &runtime::Operation {
                     id: "list_pets",
                     route: "/pets",
+                    pointer: "/paths/~1pets/get",
                 },
                 Method::GET,
                 "/pets",
@@ -88,6 +89,7 @@ impl<'a> ListPetsPost<'a> {
                 &runtime::Operation {
                     id: "listPets",
                     route: "/pets",
+                    pointer: "/paths/~1pets/post",
                 },
                 Method::POST,
                 "/pets",
@@ -172,6 +174,7 @@ impl<'a> ListClientPets<'a> {
                 &runtime::Operation {
                     id: "list_client_pets",
                     route: "/clients/{client}/pets",
+                    pointer: "/paths/~1clients~1{client}~1pets/get",
                 },
                 Method::GET,
                 &format!("/clients/{client_2}/pets"),

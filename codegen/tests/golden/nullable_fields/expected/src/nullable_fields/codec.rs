@@ -49,6 +49,7 @@ pub struct KeySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Key {
     type Slots = KeySlots;
+    const ORIGIN: &'static str = "/components/schemas/Key";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut KeySlots,
         key: &str,
@@ -81,7 +82,8 @@ impl<'de> runtime::DecodeStruct<'de> for types::Key {
                 Some(value) => value,
                 None => return Err(E::missing_field("id")),
             },
-            expires_at: slots.expires_at.flatten(),
+            expires_at: runtime::tolerated(slots.expires_at, "expires_at", Self::ORIGIN)
+                .flatten(),
             revoked_at: slots.revoked_at,
             r#type: match slots.r#type {
                 Some(value) => value,

@@ -29,6 +29,7 @@ pub struct OwnerSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Owner {
     type Slots = OwnerSlots;
+    const ORIGIN: &'static str = "/components/schemas/Owner";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut OwnerSlots,
         key: &str,
@@ -87,6 +88,7 @@ pub struct PetSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Pet {
     type Slots = PetSlots;
+    const ORIGIN: &'static str = "/components/schemas/Pet";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PetSlots,
         key: &str,
@@ -148,6 +150,7 @@ pub struct PetAdoptedWebhookBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookBody {
     type Slots = PetAdoptedWebhookBodySlots;
+    const ORIGIN: &'static str = "/webhooks/petAdopted/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PetAdoptedWebhookBodySlots,
         key: &str,
@@ -207,6 +210,7 @@ pub struct PetAdoptedWebhookResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookResponse {
     type Slots = PetAdoptedWebhookResponseSlots;
+    const ORIGIN: &'static str = "/webhooks/petAdopted/post/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PetAdoptedWebhookResponseSlots,
         key: &str,
@@ -249,6 +253,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Tree {
             SHAPES,
             |_, value| Ok(types::Tree::Items(::serde::Deserialize::deserialize(value)?)),
             None,
+            "/components/schemas/Tree",
         )
     }
 }

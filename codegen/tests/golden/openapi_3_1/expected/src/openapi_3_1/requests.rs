@@ -34,6 +34,7 @@ impl<'a> ListPets<'a> {
                 &runtime::Operation {
                     id: "listPets",
                     route: "/pets",
+                    pointer: "/paths/~1pets/get",
                 },
                 Method::GET,
                 "/pets",
@@ -98,6 +99,7 @@ impl<'a> PingPet<'a> {
                 &runtime::Operation {
                     id: "pingPet",
                     route: "/pets/{id}/ping",
+                    pointer: "/paths/~1pets~1{id}~1ping/post",
                 },
                 Method::POST,
                 &format!("/pets/{id}/ping"),

@@ -34,6 +34,7 @@ impl<'a> Get<'a> {
                 &runtime::Operation {
                     id: "get",
                     route: "/a",
+                    pointer: "/paths/~1a/get",
                 },
                 Method::GET,
                 "/a",
@@ -93,6 +94,7 @@ impl<'a> GetError<'a> {
                 &runtime::Operation {
                     id: "get_error",
                     route: "/b",
+                    pointer: "/paths/~1b/get",
                 },
                 Method::GET,
                 "/b",
@@ -153,6 +155,7 @@ impl<'a> Error2<'a> {
                 &runtime::Operation {
                     id: "error",
                     route: "/c",
+                    pointer: "/paths/~1c/get",
                 },
                 Method::GET,
                 "/c",
@@ -212,6 +215,7 @@ impl<'a> BuilderGet<'a> {
                 &runtime::Operation {
                     id: "builder",
                     route: "/d",
+                    pointer: "/paths/~1d/get",
                 },
                 Method::GET,
                 "/d",

@@ -29,6 +29,7 @@ pub struct ListAgentsResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponse {
     type Slots = ListAgentsResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1agents/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListAgentsResponseSlots,
         key: &str,
@@ -87,6 +88,7 @@ pub struct ListAgentsResponseMetaSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponseMeta {
     type Slots = ListAgentsResponseMetaSlots;
+    const ORIGIN: &'static str = "/paths/~1agents/get/responses/200/content/application~1json/schema/properties/meta";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListAgentsResponseMetaSlots,
         key: &str,
@@ -147,6 +149,7 @@ pub struct ListChargesResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListChargesResponse {
     type Slots = ListChargesResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1charges/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListChargesResponseSlots,
         key: &str,
@@ -167,7 +170,8 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListChargesResponse {
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListChargesResponse {
             object: slots.object.flatten(),
-            data: slots.data.unwrap_or_default(),
+            data: runtime::tolerated(slots.data, "data", Self::ORIGIN)
+                .unwrap_or_default(),
             has_more: match slots.has_more {
                 Some(value) => value,
                 None => return Err(E::missing_field("has_more")),
@@ -207,6 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListChargesResponseObject {
                 },
             ),
             types::ListChargesResponseObject::Unknown,
+            "/paths/~1charges/get/responses/200/content/application~1json/schema/properties/object",
         )
     }
 }
@@ -240,6 +245,7 @@ pub struct ListFilesResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListFilesResponse {
     type Slots = ListFilesResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1files/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListFilesResponseSlots,
         key: &str,
@@ -260,7 +266,8 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListFilesResponse {
         undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ListFilesResponse {
-            data: slots.data.unwrap_or_default(),
+            data: runtime::tolerated(slots.data, "data", Self::ORIGIN)
+                .unwrap_or_default(),
             first_id: slots.first_id.flatten(),
             last_id: slots.last_id.flatten(),
             has_more: match slots.has_more {
@@ -305,6 +312,7 @@ pub struct ListMessagesResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponse {
     type Slots = ListMessagesResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1messages/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListMessagesResponseSlots,
         key: &str,
@@ -361,6 +369,7 @@ pub struct ListMessagesResponseMetaSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponseMeta {
     type Slots = ListMessagesResponseMetaSlots;
+    const ORIGIN: &'static str = "/paths/~1messages/get/responses/200/content/application~1json/schema/properties/meta";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListMessagesResponseMetaSlots,
         key: &str,
@@ -419,6 +428,7 @@ pub struct ListRecordsResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponse {
     type Slots = ListRecordsResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1records/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListRecordsResponseSlots,
         key: &str,
@@ -479,6 +489,7 @@ pub struct ListRecordsResponseContinuationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponseContinuation {
     type Slots = ListRecordsResponseContinuationSlots;
+    const ORIGIN: &'static str = "/paths/~1records/get/responses/200/content/application~1json/schema/properties/continuation";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListRecordsResponseContinuationSlots,
         key: &str,
@@ -537,6 +548,7 @@ pub struct ProjectListResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ProjectListResponse {
     type Slots = ProjectListResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1projects/get/responses/200/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ProjectListResponseSlots,
         key: &str,
@@ -555,7 +567,8 @@ impl<'de> runtime::DecodeStruct<'de> for types::ProjectListResponse {
         undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ProjectListResponse {
-            items: slots.items.unwrap_or_default(),
+            items: runtime::tolerated(slots.items, "items", Self::ORIGIN)
+                .unwrap_or_default(),
             next_page: slots.next_page,
             additional_properties: undeclared,
         })
@@ -593,6 +606,7 @@ pub struct ThingSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
+    const ORIGIN: &'static str = "/components/schemas/Thing";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ThingSlots,
         key: &str,

@@ -52,6 +52,7 @@ impl<'a> ListAgents<'a> {
                 &runtime::Operation {
                     id: "listAgents",
                     route: "/agents",
+                    pointer: "/paths/~1agents/get",
                 },
                 Method::GET,
                 "/agents",
@@ -149,6 +150,7 @@ impl<'a> ProjectList<'a> {
                 &runtime::Operation {
                     id: "project_list",
                     route: "/projects",
+                    pointer: "/paths/~1projects/get",
                 },
                 Method::GET,
                 "/projects",
@@ -237,6 +239,7 @@ impl<'a> ListCharges<'a> {
                 &runtime::Operation {
                     id: "listCharges",
                     route: "/charges",
+                    pointer: "/paths/~1charges/get",
                 },
                 Method::GET,
                 "/charges",
@@ -329,6 +332,7 @@ impl<'a> ListFiles<'a> {
                 &runtime::Operation {
                     id: "listFiles",
                     route: "/files",
+                    pointer: "/paths/~1files/get",
                 },
                 Method::GET,
                 "/files",
@@ -423,6 +427,7 @@ impl<'a> ListMessages<'a> {
                     &runtime::Operation {
                         id: "listMessages",
                         route: "/messages",
+                        pointer: "/paths/~1messages/get",
                     },
                     Method::GET,
                     url,
@@ -436,6 +441,7 @@ impl<'a> ListMessages<'a> {
                 &runtime::Operation {
                     id: "listMessages",
                     route: "/messages",
+                    pointer: "/paths/~1messages/get",
                 },
                 Method::GET,
                 "/messages",
@@ -554,6 +560,7 @@ impl<'a> ListEvents<'a> {
                     &runtime::Operation {
                         id: "listEvents",
                         route: "/events",
+                        pointer: "/paths/~1events/get",
                     },
                     Method::GET,
                     url,
@@ -567,6 +574,7 @@ impl<'a> ListEvents<'a> {
                 &runtime::Operation {
                     id: "listEvents",
                     route: "/events",
+                    pointer: "/paths/~1events/get",
                 },
                 Method::GET,
                 "/events",
@@ -655,6 +663,7 @@ impl<'a> ListRecords<'a> {
                 &runtime::Operation {
                     id: "listRecords",
                     route: "/records",
+                    pointer: "/paths/~1records/get",
                 },
                 Method::GET,
                 "/records",

@@ -27,6 +27,7 @@ pub struct FilterSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Filter {
     type Slots = FilterSlots;
+    const ORIGIN: &'static str = "/components/schemas/Filter";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FilterSlots,
         key: &str,
@@ -81,6 +82,7 @@ pub struct SearchFilterSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::SearchFilter {
     type Slots = SearchFilterSlots;
+    const ORIGIN: &'static str = "/paths/~1search~1{index}/post/parameters/6/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SearchFilterSlots,
         key: &str,
@@ -135,6 +137,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SearchOrder {
                 },
             ),
             types::SearchOrder::Unknown,
+            "/paths/~1search~1{index}/post/parameters/4/schema",
         )
     }
 }

@@ -111,6 +111,7 @@ impl<'a> Search<'a> {
                 &runtime::Operation {
                     id: "search",
                     route: "/search/{index}",
+                    pointer: "/paths/~1search~1{index}/post",
                 },
                 Method::POST,
                 &format!("/search/{index}"),

@@ -29,6 +29,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AsMut {
                 },
             ),
             Some(types::AsMut::Unknown),
+            "/components/schemas/AsMut",
         )
     }
 }
@@ -56,6 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AsRef {
                 },
             ),
             types::AsRef::Unknown,
+            "/components/schemas/AsRef",
         )
     }
 }
@@ -85,6 +87,7 @@ pub struct BoxSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Box {
     type Slots = BoxSlots;
+    const ORIGIN: &'static str = "/components/schemas/Box";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut BoxSlots,
         key: &str,
@@ -143,6 +146,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Clone {
                 },
             ),
             Some(types::Clone::Unknown),
+            "/components/schemas/Clone",
         )
     }
 }
@@ -172,6 +176,7 @@ pub struct CopySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Copy {
     type Slots = CopySlots;
+    const ORIGIN: &'static str = "/components/schemas/Copy";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CopySlots,
         key: &str,
@@ -230,6 +235,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Debug {
                 },
             ),
             Some(types::Debug::Unknown),
+            "/components/schemas/Debug",
         )
     }
 }
@@ -263,6 +269,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Default {
                 },
             ),
             Some(types::Default::Unknown),
+            "/components/schemas/Default",
         )
     }
 }
@@ -298,6 +305,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Deserialize {
                 },
             ),
             Some(types::Deserialize::Unknown),
+            "/components/schemas/Deserialize",
         )
     }
 }
@@ -327,6 +335,7 @@ pub struct DoubleEndedIteratorSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DoubleEndedIterator {
     type Slots = DoubleEndedIteratorSlots;
+    const ORIGIN: &'static str = "/components/schemas/DoubleEndedIterator";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DoubleEndedIteratorSlots,
         key: &str,
@@ -383,6 +392,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Drop {
                 },
             ),
             Some(types::Drop::Unknown),
+            "/components/schemas/Drop",
         )
     }
 }
@@ -410,6 +420,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Eq {
                 },
             ),
             Some(types::Eq::Unknown),
+            "/components/schemas/Eq",
         )
     }
 }
@@ -437,6 +448,7 @@ pub struct EqVariant2Slots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::EqVariant2 {
     type Slots = EqVariant2Slots;
+    const ORIGIN: &'static str = "/components/schemas/Eq/oneOf/1";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EqVariant2Slots,
         key: &str,
@@ -491,6 +503,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Err {
                 },
             ),
             types::Err::Unknown,
+            "/components/schemas/Err",
         )
     }
 }
@@ -518,6 +531,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ExactSizeIterator {
                 },
             ),
             types::ExactSizeIterator::Unknown,
+            "/components/schemas/ExactSizeIterator",
         )
     }
 }
@@ -545,6 +559,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Extend {
                 },
             ),
             types::Extend::Unknown,
+            "/components/schemas/Extend",
         )
     }
 }
@@ -574,6 +589,7 @@ pub struct FnSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Fn {
     type Slots = FnSlots;
+    const ORIGIN: &'static str = "/components/schemas/Fn";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut FnSlots,
         key: &str,
@@ -630,6 +646,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FnMut {
                 },
             ),
             types::FnMut::Unknown,
+            "/components/schemas/FnMut",
         )
     }
 }
@@ -661,6 +678,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FnOnce {
                 },
             ),
             Some(types::FnOnce::Unknown),
+            "/components/schemas/FnOnce",
         )
     }
 }
@@ -688,6 +706,7 @@ impl<'de> ::serde::Deserialize<'de> for types::From {
                 },
             ),
             types::From::Unknown,
+            "/components/schemas/From",
         )
     }
 }
@@ -715,6 +734,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FromIterator {
                 },
             ),
             types::FromIterator::Unknown,
+            "/components/schemas/FromIterator",
         )
     }
 }
@@ -744,6 +764,7 @@ pub struct HashSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Hash {
     type Slots = HashSlots;
+    const ORIGIN: &'static str = "/components/schemas/Hash";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut HashSlots,
         key: &str,
@@ -802,6 +823,7 @@ pub struct IntoSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Into {
     type Slots = IntoSlots;
+    const ORIGIN: &'static str = "/components/schemas/Into";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut IntoSlots,
         key: &str,
@@ -866,6 +888,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntoIterator {
                 },
             ),
             Some(types::IntoIterator::Unknown),
+            "/components/schemas/IntoIterator",
         )
     }
 }
@@ -895,6 +918,7 @@ pub struct IteratorSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Iterator {
     type Slots = IteratorSlots;
+    const ORIGIN: &'static str = "/components/schemas/Iterator";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut IteratorSlots,
         key: &str,
@@ -951,6 +975,7 @@ impl<'de> ::serde::Deserialize<'de> for types::None {
                 },
             ),
             types::None::Unknown,
+            "/components/schemas/None",
         )
     }
 }
@@ -980,6 +1005,7 @@ pub struct OkSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Ok {
     type Slots = OkSlots;
+    const ORIGIN: &'static str = "/components/schemas/Ok";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut OkSlots,
         key: &str,
@@ -1040,6 +1066,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Option {
                 },
             ),
             Some(types::Option::Unknown),
+            "/components/schemas/Option",
         )
     }
 }
@@ -1069,6 +1096,7 @@ pub struct OrdSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Ord {
     type Slots = OrdSlots;
+    const ORIGIN: &'static str = "/components/schemas/Ord";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut OrdSlots,
         key: &str,
@@ -1127,6 +1155,7 @@ pub struct PartialEqSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::PartialEq {
     type Slots = PartialEqSlots;
+    const ORIGIN: &'static str = "/components/schemas/PartialEq";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PartialEqSlots,
         key: &str,
@@ -1183,6 +1212,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PartialOrd {
                 },
             ),
             types::PartialOrd::Unknown,
+            "/components/schemas/PartialOrd",
         )
     }
 }
@@ -1214,6 +1244,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Result {
                 },
             ),
             Some(types::Result::Unknown),
+            "/components/schemas/Result",
         )
     }
 }
@@ -1243,6 +1274,7 @@ pub struct SelfSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Self_ {
     type Slots = SelfSlots;
+    const ORIGIN: &'static str = "/components/schemas/Self";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SelfSlots,
         key: &str,
@@ -1299,6 +1331,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Send {
                 },
             ),
             types::Send::Unknown,
+            "/components/schemas/Send",
         )
     }
 }
@@ -1326,6 +1359,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Serialize {
                 },
             ),
             types::Serialize::Unknown,
+            "/components/schemas/Serialize",
         )
     }
 }
@@ -1355,6 +1389,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Sized {
                 },
             ),
             Some(types::Sized::Unknown),
+            "/components/schemas/Sized",
         )
     }
 }
@@ -1384,6 +1419,7 @@ pub struct SomeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Some {
     type Slots = SomeSlots;
+    const ORIGIN: &'static str = "/components/schemas/Some";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SomeSlots,
         key: &str,
@@ -1444,6 +1480,7 @@ impl<'de> ::serde::Deserialize<'de> for types::String {
                 },
             ),
             Some(types::String::Unknown),
+            "/components/schemas/String",
         )
     }
 }
@@ -1473,6 +1510,7 @@ pub struct SyncSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Sync {
     type Slots = SyncSlots;
+    const ORIGIN: &'static str = "/components/schemas/Sync";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SyncSlots,
         key: &str,
@@ -1623,6 +1661,7 @@ pub struct ThingSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
+    const ORIGIN: &'static str = "/components/schemas/Thing";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ThingSlots,
         key: &str,
@@ -1774,6 +1813,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ToOwned {
                 },
             ),
             types::ToOwned::Unknown,
+            "/components/schemas/ToOwned",
         )
     }
 }
@@ -1803,6 +1843,7 @@ pub struct ToStringSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ToString {
     type Slots = ToStringSlots;
+    const ORIGIN: &'static str = "/components/schemas/ToString";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ToStringSlots,
         key: &str,
@@ -1865,6 +1906,7 @@ impl<'de> ::serde::Deserialize<'de> for types::TryFrom {
                 },
             ),
             Some(types::TryFrom::Unknown),
+            "/components/schemas/TryFrom",
         )
     }
 }
@@ -1894,6 +1936,7 @@ pub struct TryIntoSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::TryInto {
     type Slots = TryIntoSlots;
+    const ORIGIN: &'static str = "/components/schemas/TryInto";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut TryIntoSlots,
         key: &str,
@@ -1950,6 +1993,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Unpin {
                 },
             ),
             types::Unpin::Unknown,
+            "/components/schemas/Unpin",
         )
     }
 }
@@ -1977,6 +2021,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Vec {
                 },
             ),
             types::Vec::Unknown,
+            "/components/schemas/Vec",
         )
     }
 }

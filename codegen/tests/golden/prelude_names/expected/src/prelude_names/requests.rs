@@ -48,6 +48,7 @@ impl<'a> PutThing<'a> {
                 &runtime::Operation {
                     id: "putThing",
                     route: "/things/{id}",
+                    pointer: "/paths/~1things~1{id}/put",
                 },
                 Method::PUT,
                 &format!("/things/{id}"),

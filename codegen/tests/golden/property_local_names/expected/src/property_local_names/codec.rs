@@ -35,6 +35,7 @@ pub struct PlaceholdersSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Placeholders {
     type Slots = PlaceholdersSlots;
+    const ORIGIN: &'static str = "/components/schemas/Placeholders";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut PlaceholdersSlots,
         key: &str,

@@ -36,6 +36,7 @@ impl<'a> PutPlaceholders<'a> {
                 &runtime::Operation {
                     id: "put_placeholders",
                     route: "/placeholders",
+                    pointer: "/paths/~1placeholders/put",
                 },
                 Method::PUT,
                 "/placeholders",

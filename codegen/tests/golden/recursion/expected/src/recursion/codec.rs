@@ -35,6 +35,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Expr {
                 },
             ),
             Some(types::Expr::Unknown),
+            "/components/schemas/Expr",
         )
     }
 }
@@ -62,6 +63,7 @@ pub struct LiteralSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Literal {
     type Slots = LiteralSlots;
+    const ORIGIN: &'static str = "/components/schemas/Literal";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut LiteralSlots,
         key: &str,
@@ -116,6 +118,7 @@ pub struct NegationSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Negation {
     type Slots = NegationSlots;
+    const ORIGIN: &'static str = "/components/schemas/Negation";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut NegationSlots,
         key: &str,
@@ -177,6 +180,7 @@ pub struct NodeSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Node {
     type Slots = NodeSlots;
+    const ORIGIN: &'static str = "/components/schemas/Node";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut NodeSlots,
         key: &str,

@@ -39,6 +39,7 @@ pub struct InvoiceSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
     type Slots = InvoiceSlots;
+    const ORIGIN: &'static str = "/components/schemas/Invoice";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut InvoiceSlots,
         key: &str,
@@ -111,6 +112,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Payment {
                 },
             ),
             Some(types::Payment::Unknown),
+            "/components/schemas/Payment",
         )
     }
 }

@@ -37,6 +37,7 @@ impl<'a> GetInvoice<'a> {
                 &runtime::Operation {
                     id: "getInvoice",
                     route: "/invoices/{id}",
+                    pointer: "/paths/~1invoices~1{id}/get",
                 },
                 Method::GET,
                 &format!("/invoices/{id}"),
@@ -91,6 +92,7 @@ impl<'a> GetBalance<'a> {
                 &runtime::Operation {
                     id: "getBalance",
                     route: "/balance",
+                    pointer: "/paths/~1balance/get",
                 },
                 Method::GET,
                 "/balance",
@@ -147,6 +149,7 @@ impl<'a> SetBalance<'a> {
                 &runtime::Operation {
                     id: "setBalance",
                     route: "/balance",
+                    pointer: "/paths/~1balance/put",
                 },
                 Method::PUT,
                 "/balance",

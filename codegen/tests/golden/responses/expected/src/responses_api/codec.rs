@@ -27,6 +27,7 @@ pub struct ProblemSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Problem {
     type Slots = ProblemSlots;
+    const ORIGIN: &'static str = "/components/schemas/Problem";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ProblemSlots,
         key: &str,
@@ -81,6 +82,7 @@ pub struct ThingSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
+    const ORIGIN: &'static str = "/components/schemas/Thing";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ThingSlots,
         key: &str,

@@ -37,6 +37,7 @@ impl<'a> GetThing<'a> {
                 &runtime::Operation {
                     id: "getThing",
                     route: "/things/{id}",
+                    pointer: "/paths/~1things~1{id}/get",
                 },
                 Method::GET,
                 &format!("/things/{id}"),
@@ -103,6 +104,7 @@ impl<'a> DeleteThing<'a> {
                 &runtime::Operation {
                     id: "deleteThing",
                     route: "/things/{id}",
+                    pointer: "/paths/~1things~1{id}/delete",
                 },
                 Method::DELETE,
                 &format!("/things/{id}"),
@@ -159,6 +161,7 @@ impl<'a> GetRawThing<'a> {
                 &runtime::Operation {
                     id: "getRawThing",
                     route: "/things/{id}/raw",
+                    pointer: "/paths/~1things~1{id}~1raw/get",
                 },
                 Method::GET,
                 &format!("/things/{id}/raw"),

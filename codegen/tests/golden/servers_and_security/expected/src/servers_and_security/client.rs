@@ -82,7 +82,8 @@ impl Client {
     /// Starts configuring a client for the default server, `https://api.example.com/v1`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            inner: runtime::ClientBuilder::new(Server::default().url()),
+            inner: runtime::ClientBuilder::new(Server::default().url())
+                .api("servers_and_security"),
             base_url: PhantomData,
         }
     }
@@ -267,6 +268,13 @@ impl<B> ClientBuilder<B> {
     /// Runs `hook` around every request this client sends.
     pub fn hook(self, hook: impl runtime::Hook + 'static) -> Self {
         self.map(|inner| inner.hook(::std::sync::Arc::new(hook)))
+    }
+
+    /// Reports to `sink` each way a response differs from the spec (an undeclared status,
+    /// property or media type, an unknown enum value, a body that does not match):
+    /// see [`runtime::Deviation`]. Nothing is spent on them without a sink.
+    pub fn deviations(self, sink: ::std::sync::Arc<dyn runtime::DeviationSink>) -> Self {
+        self.map(|inner| inner.deviations(sink))
     }
 }
 

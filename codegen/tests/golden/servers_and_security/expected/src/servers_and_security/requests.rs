@@ -34,6 +34,7 @@ impl<'a> GetOpen<'a> {
                 &runtime::Operation {
                     id: "getOpen",
                     route: "/open",
+                    pointer: "/paths/~1open/get",
                 },
                 Method::GET,
                 "/open",
@@ -86,6 +87,7 @@ impl<'a> DoAdmin<'a> {
                 &runtime::Operation {
                     id: "doAdmin",
                     route: "/admin",
+                    pointer: "/paths/~1admin/post",
                 },
                 Method::POST,
                 "/admin",
@@ -138,6 +140,7 @@ impl<'a> NeedsBoth<'a> {
                 &runtime::Operation {
                     id: "needsBoth",
                     route: "/both",
+                    pointer: "/paths/~1both/get",
                 },
                 Method::GET,
                 "/both",

@@ -31,6 +31,7 @@ pub struct ReactionsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Reactions {
     type Slots = ReactionsSlots;
+    const ORIGIN: &'static str = "/components/schemas/Reactions";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ReactionsSlots,
         key: &str,

@@ -34,6 +34,7 @@ impl<'a> GetReactions<'a> {
                 &runtime::Operation {
                     id: "getReactions",
                     route: "/reactions",
+                    pointer: "/paths/~1reactions/get",
                 },
                 Method::GET,
                 "/reactions",

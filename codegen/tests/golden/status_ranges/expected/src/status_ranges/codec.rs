@@ -27,6 +27,7 @@ pub struct ListThingsBadRequestResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ListThingsBadRequestResponse {
     type Slots = ListThingsBadRequestResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1things/get/responses/400/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ListThingsBadRequestResponseSlots,
         key: &str,

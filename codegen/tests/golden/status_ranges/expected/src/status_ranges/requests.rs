@@ -33,6 +33,7 @@ impl<'a> ListThings<'a> {
                 &runtime::Operation {
                     id: "listThings",
                     route: "/things",
+                    pointer: "/paths/~1things/get",
                 },
                 Method::GET,
                 "/things",
@@ -103,6 +104,7 @@ impl<'a> GetWhole<'a> {
                 &runtime::Operation {
                     id: "getWhole",
                     route: "/whole",
+                    pointer: "/paths/~1whole/get",
                 },
                 Method::GET,
                 "/whole",

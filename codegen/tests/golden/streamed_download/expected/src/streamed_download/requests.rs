@@ -36,6 +36,7 @@ impl<'a> DownloadFile<'a> {
                 &runtime::Operation {
                     id: "downloadFile",
                     route: "/files/{id}/content",
+                    pointer: "/paths/~1files~1{id}~1content/get",
                 },
                 Method::GET,
                 &format!("/files/{id}/content"),

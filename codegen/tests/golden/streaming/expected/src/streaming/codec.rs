@@ -27,6 +27,7 @@ pub struct ChunkSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
     type Slots = ChunkSlots;
+    const ORIGIN: &'static str = "/components/schemas/Chunk";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ChunkSlots,
         key: &str,
@@ -84,6 +85,7 @@ pub struct ChunkEventSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ChunkEvent {
     type Slots = ChunkEventSlots;
+    const ORIGIN: &'static str = "/components/schemas/ChunkEvent";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ChunkEventSlots,
         key: &str,
@@ -143,6 +145,7 @@ pub struct CreateChatBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
     type Slots = CreateChatBodySlots;
+    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChatBodySlots,
         key: &str,
@@ -202,6 +205,7 @@ pub struct CreateChatUnprocessableEntityResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatUnprocessableEntityResponse {
     type Slots = CreateChatUnprocessableEntityResponseSlots;
+    const ORIGIN: &'static str = "/paths/~1chat/post/responses/422/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateChatUnprocessableEntityResponseSlots,
         key: &str,
@@ -258,6 +262,7 @@ pub struct CreateCompletionBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateCompletionBody {
     type Slots = CreateCompletionBodySlots;
+    const ORIGIN: &'static str = "/paths/~1completions/post/requestBody/content/application~1json/schema";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CreateCompletionBodySlots,
         key: &str,
@@ -315,6 +320,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WatchJobEvent {
                 },
             ),
             types::WatchJobEvent::Unknown,
+            "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema",
         )
     }
 }
@@ -338,6 +344,7 @@ impl ::serde::Serialize for types::WatchJobEventDone {
 impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventDone {
     type Slots = ();
     const TAG: Option<&'static str> = Some("type");
+    const ORIGIN: &'static str = "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/1";
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -381,6 +388,7 @@ pub struct WatchJobEventProgressSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventProgress {
     type Slots = WatchJobEventProgressSlots;
     const TAG: Option<&'static str> = Some("type");
+    const ORIGIN: &'static str = "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/0";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut WatchJobEventProgressSlots,
         key: &str,

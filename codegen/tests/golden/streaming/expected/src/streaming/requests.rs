@@ -36,6 +36,7 @@ impl<'a> CreateChat<'a> {
                 &runtime::Operation {
                     id: "createChat",
                     route: "/chat",
+                    pointer: "/paths/~1chat/post",
                 },
                 Method::POST,
                 "/chat",
@@ -149,6 +150,7 @@ impl<'a> CreateCompletion<'a> {
                 &runtime::Operation {
                     id: "createCompletion",
                     route: "/completions",
+                    pointer: "/paths/~1completions/post",
                 },
                 Method::POST,
                 "/completions",
@@ -252,6 +254,7 @@ impl<'a> WatchJob<'a> {
                 &runtime::Operation {
                     id: "watchJob",
                     route: "/jobs/{id}/events",
+                    pointer: "/paths/~1jobs~1{id}~1events/get",
                 },
                 Method::GET,
                 &format!("/jobs/{id}/events"),
@@ -309,6 +312,7 @@ impl<'a> TailLogs<'a> {
                 &runtime::Operation {
                     id: "tailLogs",
                     route: "/logs",
+                    pointer: "/paths/~1logs/get",
                 },
                 Method::GET,
                 "/logs",
@@ -369,6 +373,7 @@ impl<'a> DownloadFile<'a> {
                 &runtime::Operation {
                     id: "downloadFile",
                     route: "/files/{id}/content",
+                    pointer: "/paths/~1files~1{id}~1content/get",
                 },
                 Method::GET,
                 &format!("/files/{id}/content"),

@@ -33,6 +33,7 @@ pub struct HolderSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Holder {
     type Slots = HolderSlots;
+    const ORIGIN: &'static str = "/components/schemas/Holder";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut HolderSlots,
         key: &str,
@@ -92,6 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for types::HolderKind {
                 },
             ),
             types::HolderKind::Unknown,
+            "/components/schemas/Holder/properties/kind",
         )
     }
 }
@@ -119,6 +121,7 @@ impl<'de> ::serde::Deserialize<'de> for types::HolderMode {
                 },
             ),
             types::HolderMode::Unknown,
+            "/components/schemas/Holder/properties/mode",
         )
     }
 }
@@ -149,6 +152,7 @@ impl<'de> ::serde::Deserialize<'de> for types::HolderState {
                 },
             ),
             types::HolderState::Unknown,
+            "/components/schemas/Holder/properties/state",
         )
     }
 }
@@ -179,6 +183,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
                 },
             ),
             types::Status::Unknown,
+            "/components/schemas/Status",
         )
     }
 }

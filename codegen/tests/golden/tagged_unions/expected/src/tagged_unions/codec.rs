@@ -29,6 +29,7 @@ pub struct CatSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
+    const ORIGIN: &'static str = "/components/schemas/Cat";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CatSlots,
         key: &str,
@@ -90,6 +91,7 @@ pub struct CircleSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Circle {
     type Slots = CircleSlots;
     const TAG: Option<&'static str> = Some("kind");
+    const ORIGIN: &'static str = "/components/schemas/Circle";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CircleSlots,
         key: &str,
@@ -137,6 +139,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Digest {
                 },
             ),
             types::Digest::Unknown,
+            "/components/schemas/Digest",
         )
     }
 }
@@ -160,6 +163,7 @@ impl ::serde::Serialize for types::DigestNone {
 impl<'de> runtime::DecodeStruct<'de> for types::DigestNone {
     type Slots = ();
     const TAG: Option<&'static str> = Some("type");
+    const ORIGIN: &'static str = "/components/schemas/Digest/oneOf/1";
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -203,6 +207,7 @@ pub struct DigestSha256Slots {
 impl<'de> runtime::DecodeStruct<'de> for types::DigestSha256 {
     type Slots = DigestSha256Slots;
     const TAG: Option<&'static str> = Some("type");
+    const ORIGIN: &'static str = "/components/schemas/Digest/oneOf/0";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DigestSha256Slots,
         key: &str,
@@ -260,6 +265,7 @@ pub struct DogSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = DogSlots;
+    const ORIGIN: &'static str = "/components/schemas/Dog";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DogSlots,
         key: &str,
@@ -317,6 +323,7 @@ pub struct DrawingSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Drawing {
     type Slots = DrawingSlots;
+    const ORIGIN: &'static str = "/components/schemas/Drawing";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DrawingSlots,
         key: &str,
@@ -364,6 +371,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
                 },
             ),
             types::Pet::Unknown,
+            "/components/schemas/Pet",
         )
     }
 }
@@ -384,6 +392,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Shape {
                 },
             ),
             types::Shape::Unknown,
+            "/components/schemas/Shape",
         )
     }
 }
@@ -411,6 +420,7 @@ pub struct SquareSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Square {
     type Slots = SquareSlots;
+    const ORIGIN: &'static str = "/components/schemas/Square";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut SquareSlots,
         key: &str,
@@ -467,6 +477,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SquareKind {
                 },
             ),
             types::SquareKind::Unknown,
+            "/components/schemas/Square/properties/kind",
         )
     }
 }

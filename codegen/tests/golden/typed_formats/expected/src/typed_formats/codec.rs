@@ -39,6 +39,7 @@ pub struct EventSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Event {
     type Slots = EventSlots;
+    const ORIGIN: &'static str = "/components/schemas/Event";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EventSlots,
         key: &str,

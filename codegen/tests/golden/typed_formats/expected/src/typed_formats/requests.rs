@@ -55,6 +55,7 @@ impl<'a> GetEvent<'a> {
                 &runtime::Operation {
                     id: "getEvent",
                     route: "/events/{id}",
+                    pointer: "/paths/~1events~1{id}/get",
                 },
                 Method::GET,
                 &format!("/events/{id}"),

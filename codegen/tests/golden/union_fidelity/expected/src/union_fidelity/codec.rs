@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfig {
                 },
             ),
             Some(types::DatabaseConfig::Unknown),
+            "/components/schemas/DatabaseConfig",
         )
     }
 }
@@ -78,6 +79,7 @@ pub struct DatabaseConfigMysqlSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigMysql {
     type Slots = DatabaseConfigMysqlSlots;
+    const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/1";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DatabaseConfigMysqlSlots,
         key: &str,
@@ -134,6 +136,7 @@ pub struct DatabaseConfigPathSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPath {
     type Slots = DatabaseConfigPathSlots;
+    const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/2";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DatabaseConfigPathSlots,
         key: &str,
@@ -193,6 +196,7 @@ pub struct DatabaseConfigPostgresSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPostgres {
     type Slots = DatabaseConfigPostgresSlots;
+    const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/0";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DatabaseConfigPostgresSlots,
         key: &str,
@@ -270,6 +274,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Entry {
                 },
             ),
             types::Entry::Unknown,
+            "/components/schemas/Entry",
         )
     }
 }
@@ -290,6 +295,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Event {
                 },
             ),
             types::Event::Unknown,
+            "/components/schemas/Event",
         )
     }
 }
@@ -319,6 +325,7 @@ pub struct EventFailedSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EventFailed {
     type Slots = EventFailedSlots;
     const TAG: Option<&'static str> = Some("kind");
+    const ORIGIN: &'static str = "/components/schemas/Event/oneOf/1";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EventFailedSlots,
         key: &str,
@@ -378,6 +385,7 @@ pub struct EventStartedSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EventStarted {
     type Slots = EventStartedSlots;
     const TAG: Option<&'static str> = Some("kind");
+    const ORIGIN: &'static str = "/components/schemas/Event/oneOf/0";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut EventStartedSlots,
         key: &str,
@@ -436,6 +444,7 @@ pub struct InputMessageSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::InputMessage {
     type Slots = InputMessageSlots;
     const TAG: Option<&'static str> = Some("type");
+    const ORIGIN: &'static str = "/components/schemas/InputMessage";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut InputMessageSlots,
         key: &str,
@@ -494,6 +503,7 @@ impl<'de> ::serde::Deserialize<'de> for types::InputMessageRole {
                 },
             ),
             types::InputMessageRole::Unknown,
+            "/components/schemas/InputMessage/properties/role",
         )
     }
 }
@@ -527,6 +537,7 @@ pub struct OutputMessageSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::OutputMessage {
     type Slots = OutputMessageSlots;
     const TAG: Option<&'static str> = Some("type");
+    const ORIGIN: &'static str = "/components/schemas/OutputMessage";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut OutputMessageSlots,
         key: &str,
@@ -595,6 +606,7 @@ pub struct ToolCallSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ToolCall {
     type Slots = ToolCallSlots;
     const TAG: Option<&'static str> = Some("type");
+    const ORIGIN: &'static str = "/components/schemas/ToolCall";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ToolCallSlots,
         key: &str,

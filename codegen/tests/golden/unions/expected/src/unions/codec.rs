@@ -27,6 +27,7 @@ pub struct CatSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
+    const ORIGIN: &'static str = "/components/schemas/Cat";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut CatSlots,
         key: &str,
@@ -81,6 +82,7 @@ pub struct DogSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = DogSlots;
+    const ORIGIN: &'static str = "/components/schemas/Dog";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut DogSlots,
         key: &str,
@@ -139,6 +141,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
                 },
             ),
             Some(types::Pet::Unknown),
+            "/components/schemas/Pet",
         )
     }
 }
@@ -166,6 +169,7 @@ pub struct ValidationErrorSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
     type Slots = ValidationErrorSlots;
+    const ORIGIN: &'static str = "/components/schemas/ValidationError";
     fn slot<'s, A: ::serde::de::MapAccess<'de>>(
         slots: &'s mut ValidationErrorSlots,
         key: &str,
@@ -183,7 +187,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
         undeclared: runtime::Extras,
     ) -> ::std::result::Result<Self, E> {
         Ok(types::ValidationError {
-            loc: slots.loc.unwrap_or_default(),
+            loc: runtime::tolerated(slots.loc, "loc", Self::ORIGIN).unwrap_or_default(),
             additional_properties: undeclared,
         })
     }
