@@ -41,23 +41,22 @@ pub struct CreateChargeBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBody {
     type Slots = CreateChargeBodySlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChargeBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChargeBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "amount" => &mut slots.amount,
-                "description" => &mut slots.description,
-                "metadata" => &mut slots.metadata,
-                "items" => &mut slots.items,
-                "expand" => &mut slots.expand,
-                "MediaUrl" => &mut slots.media_url,
-                "tags" => &mut slots.tags,
-                "filter" => &mut slots.filter,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "amount" => runtime::fill(&mut slots.amount, map),
+            "description" => runtime::fill(&mut slots.description, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            "expand" => runtime::fill(&mut slots.expand, map),
+            "MediaUrl" => runtime::fill(&mut slots.media_url, map),
+            "tags" => runtime::fill(&mut slots.tags, map),
+            "filter" => runtime::fill(&mut slots.filter, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -112,16 +111,15 @@ pub struct CreateChargeBodyFilterSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyFilter {
     type Slots = CreateChargeBodyFilterSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChargeBodyFilterSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChargeBodyFilterSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -168,17 +166,16 @@ pub struct CreateChargeBodyItemsItemSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyItemsItem {
     type Slots = CreateChargeBodyItemsItemSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChargeBodyItemsItemSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChargeBodyItemsItemSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "price" => &mut slots.price,
-                "quantity" => &mut slots.quantity,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "price" => runtime::fill(&mut slots.price, map),
+            "quantity" => runtime::fill(&mut slots.quantity, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -230,19 +227,18 @@ pub struct CreateUploadBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBody {
     type Slots = CreateUploadBodySlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateUploadBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateUploadBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "file" => &mut slots.file,
-                "purpose" => &mut slots.purpose,
-                "options" => &mut slots.options,
-                "csv" => &mut slots.csv,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "file" => runtime::fill(&mut slots.file, map),
+            "purpose" => runtime::fill(&mut slots.purpose, map),
+            "options" => runtime::fill(&mut slots.options, map),
+            "csv" => runtime::fill(&mut slots.csv, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -293,16 +289,15 @@ pub struct CreateUploadBodyOptionsSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBodyOptions {
     type Slots = CreateUploadBodyOptionsSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateUploadBodyOptionsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateUploadBodyOptionsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "public" => &mut slots.public,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "public" => runtime::fill(&mut slots.public, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -27,16 +27,15 @@ pub struct ChunkSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
     type Slots = ChunkSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ChunkSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ChunkSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "text" => &mut slots.text,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "text" => runtime::fill(&mut slots.text, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -84,16 +83,15 @@ pub struct ChunkEventSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::ChunkEvent {
     type Slots = ChunkEventSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ChunkEventSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ChunkEventSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -143,17 +141,16 @@ pub struct CreateChatBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
     type Slots = CreateChatBodySlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChatBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChatBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "prompt" => &mut slots.prompt,
-                "stream" => &mut slots.stream,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "prompt" => runtime::fill(&mut slots.prompt, map),
+            "stream" => runtime::fill(&mut slots.stream, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -202,16 +199,15 @@ pub struct CreateChatUnprocessableEntityResponseSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatUnprocessableEntityResponse {
     type Slots = CreateChatUnprocessableEntityResponseSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChatUnprocessableEntityResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChatUnprocessableEntityResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "detail" => &mut slots.detail,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "detail" => runtime::fill(&mut slots.detail, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -258,17 +254,16 @@ pub struct CreateCompletionBodySlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::CreateCompletionBody {
     type Slots = CreateCompletionBodySlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateCompletionBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateCompletionBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "prompt" => &mut slots.prompt,
-                "stream" => &mut slots.stream,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "prompt" => runtime::fill(&mut slots.prompt, map),
+            "stream" => runtime::fill(&mut slots.stream, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -381,16 +376,15 @@ pub struct WatchJobEventProgressSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventProgress {
     type Slots = WatchJobEventProgressSlots;
     const TAG: Option<&'static str> = Some("type");
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut WatchJobEventProgressSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut WatchJobEventProgressSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "percent" => &mut slots.percent,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "percent" => runtime::fill(&mut slots.percent, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

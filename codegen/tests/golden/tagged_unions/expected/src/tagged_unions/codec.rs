@@ -29,17 +29,16 @@ pub struct CatSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CatSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CatSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "petType" => &mut slots.pet_type,
-                "purrs" => &mut slots.purrs,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "petType" => runtime::fill(&mut slots.pet_type, map),
+            "purrs" => runtime::fill(&mut slots.purrs, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -90,16 +89,15 @@ pub struct CircleSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Circle {
     type Slots = CircleSlots;
     const TAG: Option<&'static str> = Some("kind");
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CircleSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CircleSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "radius" => &mut slots.radius,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "radius" => runtime::fill(&mut slots.radius, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -203,16 +201,15 @@ pub struct DigestSha256Slots {
 impl<'de> runtime::DecodeStruct<'de> for types::DigestSha256 {
     type Slots = DigestSha256Slots;
     const TAG: Option<&'static str> = Some("type");
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DigestSha256Slots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DigestSha256Slots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -260,16 +257,15 @@ pub struct DogSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = DogSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DogSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DogSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "petType" => &mut slots.pet_type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "petType" => runtime::fill(&mut slots.pet_type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -317,16 +313,15 @@ pub struct DrawingSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Drawing {
     type Slots = DrawingSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DrawingSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DrawingSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "square" => &mut slots.square,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "square" => runtime::fill(&mut slots.square, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -411,16 +406,15 @@ pub struct SquareSlots {
 
 impl<'de> runtime::DecodeStruct<'de> for types::Square {
     type Slots = SquareSlots;
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SquareSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SquareSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "kind" => &mut slots.kind,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "kind" => runtime::fill(&mut slots.kind, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
