@@ -52,10 +52,12 @@ impl Extras {
         Extras(None)
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.as_ref().is_none_or(|map| map.is_empty())
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.0.as_ref().map_or(0, |map| map.len())
     }
