@@ -34,19 +34,18 @@ pub struct AgentSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Agent {
     type Slots = AgentSlots;
     const ORIGIN: &'static str = "/components/schemas/Agent";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut AgentSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut AgentSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -103,17 +102,16 @@ pub struct AgentListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AgentList {
     type Slots = AgentListSlots;
     const ORIGIN: &'static str = "/components/schemas/AgentList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut AgentListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut AgentListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -170,21 +168,20 @@ pub struct AgentRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AgentRuntime {
     type Slots = AgentRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/AgentRuntime";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut AgentRuntimeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut AgentRuntimeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "envs" => &mut slots.envs,
-                "generation" => &mut slots.generation,
-                "image" => &mut slots.image,
-                "maxScale" => &mut slots.max_scale,
-                "memory" => &mut slots.memory,
-                "minScale" => &mut slots.min_scale,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "envs" => runtime::fill(&mut slots.envs, map),
+            "generation" => runtime::fill(&mut slots.generation, map),
+            "image" => runtime::fill(&mut slots.image, map),
+            "maxScale" => runtime::fill(&mut slots.max_scale, map),
+            "memory" => runtime::fill(&mut slots.memory, map),
+            "minScale" => runtime::fill(&mut slots.min_scale, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -251,24 +248,23 @@ pub struct AgentSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AgentSpec {
     type Slots = AgentSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/AgentSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut AgentSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut AgentSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "enabled" => &mut slots.enabled,
-                "policies" => &mut slots.policies,
-                "public" => &mut slots.public,
-                "region" => &mut slots.region,
-                "repository" => &mut slots.repository,
-                "revision" => &mut slots.revision,
-                "runtime" => &mut slots.runtime,
-                "triggers" => &mut slots.triggers,
-                "volumes" => &mut slots.volumes,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "enabled" => runtime::fill(&mut slots.enabled, map),
+            "policies" => runtime::fill(&mut slots.policies, map),
+            "public" => runtime::fill(&mut slots.public, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "repository" => runtime::fill(&mut slots.repository, map),
+            "revision" => runtime::fill(&mut slots.revision, map),
+            "runtime" => runtime::fill(&mut slots.runtime, map),
+            "triggers" => runtime::fill(&mut slots.triggers, map),
+            "volumes" => runtime::fill(&mut slots.volumes, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -340,25 +336,24 @@ pub struct ApiKeySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApiKey {
     type Slots = ApiKeySlots;
     const ORIGIN: &'static str = "/components/schemas/ApiKey";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ApiKeySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ApiKeySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "apiKey" => &mut slots.api_key,
-                "expires_in" => &mut slots.expires_in,
-                "id" => &mut slots.id,
-                "name" => &mut slots.name,
-                "sub" => &mut slots.sub,
-                "sub_type" => &mut slots.sub_type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "apiKey" => runtime::fill(&mut slots.api_key, map),
+            "expires_in" => runtime::fill(&mut slots.expires_in, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "sub" => runtime::fill(&mut slots.sub, map),
+            "sub_type" => runtime::fill(&mut slots.sub_type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -427,23 +422,22 @@ pub struct AppRevisionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AppRevision {
     type Slots = AppRevisionSlots;
     const ORIGIN: &'static str = "/components/schemas/AppRevision";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut AppRevisionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut AppRevisionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "createdBy" => &mut slots.created_by,
-                "envs" => &mut slots.envs,
-                "id" => &mut slots.id,
-                "image" => &mut slots.image,
-                "memory" => &mut slots.memory,
-                "port" => &mut slots.port,
-                "snapshot" => &mut slots.snapshot,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "envs" => runtime::fill(&mut slots.envs, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "image" => runtime::fill(&mut slots.image, map),
+            "memory" => runtime::fill(&mut slots.memory, map),
+            "port" => runtime::fill(&mut slots.port, map),
+            "snapshot" => runtime::fill(&mut slots.snapshot, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -507,20 +501,19 @@ pub struct AppRevisionConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AppRevisionConfiguration {
     type Slots = AppRevisionConfigurationSlots;
     const ORIGIN: &'static str = "/components/schemas/AppRevisionConfiguration";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut AppRevisionConfigurationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut AppRevisionConfigurationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "active" => &mut slots.active,
-                "canary" => &mut slots.canary,
-                "canaryPercent" => &mut slots.canary_percent,
-                "stickySessionTtl" => &mut slots.sticky_session_ttl,
-                "traffic" => &mut slots.traffic,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "active" => runtime::fill(&mut slots.active, map),
+            "canary" => runtime::fill(&mut slots.canary, map),
+            "canaryPercent" => runtime::fill(&mut slots.canary_percent, map),
+            "stickySessionTtl" => runtime::fill(&mut slots.sticky_session_ttl, map),
+            "traffic" => runtime::fill(&mut slots.traffic, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -572,17 +565,16 @@ pub struct AppUrlSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AppUrl {
     type Slots = AppUrlSlots;
     const ORIGIN: &'static str = "/components/schemas/AppUrl";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut AppUrlSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut AppUrlSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "domain" => &mut slots.domain,
-                "subdomain" => &mut slots.subdomain,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "domain" => runtime::fill(&mut slots.domain, map),
+            "subdomain" => runtime::fill(&mut slots.subdomain, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -640,20 +632,19 @@ pub struct ApplicationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Application {
     type Slots = ApplicationSlots;
     const ORIGIN: &'static str = "/components/schemas/Application";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ApplicationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ApplicationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "nodeGeneration" => &mut slots.node_generation,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "nodeGeneration" => runtime::fill(&mut slots.node_generation, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -709,16 +700,15 @@ pub struct ApplicationExtensionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApplicationExtension {
     type Slots = ApplicationExtensionSlots;
     const ORIGIN: &'static str = "/components/schemas/ApplicationExtension";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ApplicationExtensionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ApplicationExtensionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "sandbox" => &mut slots.sandbox,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "sandbox" => runtime::fill(&mut slots.sandbox, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -766,17 +756,16 @@ pub struct ApplicationListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApplicationList {
     type Slots = ApplicationListSlots;
     const ORIGIN: &'static str = "/components/schemas/ApplicationList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ApplicationListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ApplicationListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -843,26 +832,25 @@ pub struct ApplicationSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApplicationSpec {
     type Slots = ApplicationSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/ApplicationSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ApplicationSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ApplicationSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "enabled" => &mut slots.enabled,
-                "envs" => &mut slots.envs,
-                "extensions" => &mut slots.extensions,
-                "image" => &mut slots.image,
-                "memory" => &mut slots.memory,
-                "port" => &mut slots.port,
-                "proxy" => &mut slots.proxy,
-                "region" => &mut slots.region,
-                "revision" => &mut slots.revision,
-                "revisions" => &mut slots.revisions,
-                "urls" => &mut slots.urls,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "enabled" => runtime::fill(&mut slots.enabled, map),
+            "envs" => runtime::fill(&mut slots.envs, map),
+            "extensions" => runtime::fill(&mut slots.extensions, map),
+            "image" => runtime::fill(&mut slots.image, map),
+            "memory" => runtime::fill(&mut slots.memory, map),
+            "port" => runtime::fill(&mut slots.port, map),
+            "proxy" => runtime::fill(&mut slots.proxy, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "revision" => runtime::fill(&mut slots.revision, map),
+            "revisions" => runtime::fill(&mut slots.revisions, map),
+            "urls" => runtime::fill(&mut slots.urls, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -922,18 +910,17 @@ pub struct ChangelogEntrySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ChangelogEntry {
     type Slots = ChangelogEntrySlots;
     const ORIGIN: &'static str = "/components/schemas/ChangelogEntry";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ChangelogEntrySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ChangelogEntrySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "content" => &mut slots.content,
-                "date" => &mut slots.date,
-                "title" => &mut slots.title,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "content" => runtime::fill(&mut slots.content, map),
+            "date" => runtime::fill(&mut slots.date, map),
+            "title" => runtime::fill(&mut slots.title, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -981,16 +968,15 @@ pub struct ChangelogResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ChangelogResponse {
     type Slots = ChangelogResponseSlots;
     const ORIGIN: &'static str = "/components/schemas/ChangelogResponse";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ChangelogResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ChangelogResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "entries" => &mut slots.entries,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "entries" => runtime::fill(&mut slots.entries, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1036,16 +1022,15 @@ pub struct CheckWorkspaceAvailabilityBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CheckWorkspaceAvailabilityBody {
     type Slots = CheckWorkspaceAvailabilityBodySlots;
     const ORIGIN: &'static str = "/paths/~1workspaces~1availability/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CheckWorkspaceAvailabilityBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CheckWorkspaceAvailabilityBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1132,17 +1117,16 @@ pub struct CleanupImagesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CleanupImagesResponse {
     type Slots = CleanupImagesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1images/delete/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CleanupImagesResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CleanupImagesResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "deleted" => &mut slots.deleted,
-                "message" => &mut slots.message,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "deleted" => runtime::fill(&mut slots.deleted, map),
+            "message" => runtime::fill(&mut slots.message, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1197,20 +1181,19 @@ pub struct ConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Configuration {
     type Slots = ConfigurationSlots;
     const ORIGIN: &'static str = "/components/schemas/Configuration";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ConfigurationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ConfigurationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "continents" => &mut slots.continents,
-                "countries" => &mut slots.countries,
-                "detectedRegion" => &mut slots.detected_region,
-                "privateLocations" => &mut slots.private_locations,
-                "regions" => &mut slots.regions,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "continents" => runtime::fill(&mut slots.continents, map),
+            "countries" => runtime::fill(&mut slots.countries, map),
+            "detectedRegion" => runtime::fill(&mut slots.detected_region, map),
+            "privateLocations" => runtime::fill(&mut slots.private_locations, map),
+            "regions" => runtime::fill(&mut slots.regions, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1262,17 +1245,16 @@ pub struct ContinentSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Continent {
     type Slots = ContinentSlots;
     const ORIGIN: &'static str = "/components/schemas/Continent";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ContinentSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ContinentSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "displayName" => &mut slots.display_name,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1329,21 +1311,20 @@ pub struct CoreEventSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CoreEvent {
     type Slots = CoreEventSlots;
     const ORIGIN: &'static str = "/components/schemas/CoreEvent";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CoreEventSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CoreEventSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "canaryRevision" => &mut slots.canary_revision,
-                "message" => &mut slots.message,
-                "revision" => &mut slots.revision,
-                "status" => &mut slots.status,
-                "time" => &mut slots.time,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "canaryRevision" => runtime::fill(&mut slots.canary_revision, map),
+            "message" => runtime::fill(&mut slots.message, map),
+            "revision" => runtime::fill(&mut slots.revision, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "time" => runtime::fill(&mut slots.time, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1396,17 +1377,16 @@ pub struct CountrySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Country {
     type Slots = CountrySlots;
     const ORIGIN: &'static str = "/components/schemas/Country";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CountrySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CountrySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "displayName" => &mut slots.display_name,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1455,17 +1435,16 @@ pub struct CreateApiKeyForServiceAccountBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateApiKeyForServiceAccountBody {
     type Slots = CreateApiKeyForServiceAccountBodySlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}~1api_keys/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateApiKeyForServiceAccountBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateApiKeyForServiceAccountBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "expires_in" => &mut slots.expires_in,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "expires_in" => runtime::fill(&mut slots.expires_in, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1516,18 +1495,17 @@ pub struct CreateDriveAccessTokenResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateDriveAccessTokenResponse {
     type Slots = CreateDriveAccessTokenResponseSlots;
     const ORIGIN: &'static str = "/paths/~1drives~1{driveName}~1access-token/post/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateDriveAccessTokenResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateDriveAccessTokenResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "access_token" => &mut slots.access_token,
-                "expires_in" => &mut slots.expires_in,
-                "token_type" => &mut slots.token_type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "access_token" => runtime::fill(&mut slots.access_token, map),
+            "expires_in" => runtime::fill(&mut slots.expires_in, map),
+            "token_type" => runtime::fill(&mut slots.token_type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1581,19 +1559,18 @@ pub struct CreateImageBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateImageBody {
     type Slots = CreateImageBodySlots;
     const ORIGIN: &'static str = "/paths/~1images/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateImageBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateImageBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "generation" => &mut slots.generation,
-                "image" => &mut slots.image,
-                "name" => &mut slots.name,
-                "resourceType" => &mut slots.resource_type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "generation" => runtime::fill(&mut slots.generation, map),
+            "image" => runtime::fill(&mut slots.image, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "resourceType" => runtime::fill(&mut slots.resource_type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1654,19 +1631,18 @@ pub struct CreateImageResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateImageResponse {
     type Slots = CreateImageResponseSlots;
     const ORIGIN: &'static str = "/paths/~1images/post/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateImageResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateImageResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "image" => &mut slots.image,
-                "message" => &mut slots.message,
-                "name" => &mut slots.name,
-                "resourceType" => &mut slots.resource_type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "image" => runtime::fill(&mut slots.image, map),
+            "message" => runtime::fill(&mut slots.message, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "resourceType" => runtime::fill(&mut slots.resource_type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1723,20 +1699,19 @@ pub struct CreateJobExecutionOutputSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionOutput {
     type Slots = CreateJobExecutionOutputSlots;
     const ORIGIN: &'static str = "/components/schemas/CreateJobExecutionOutput";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateJobExecutionOutputSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateJobExecutionOutputSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "executionId" => &mut slots.execution_id,
-                "id" => &mut slots.id,
-                "jobId" => &mut slots.job_id,
-                "tasks" => &mut slots.tasks,
-                "workspaceId" => &mut slots.workspace_id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "executionId" => runtime::fill(&mut slots.execution_id, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "jobId" => runtime::fill(&mut slots.job_id, map),
+            "tasks" => runtime::fill(&mut slots.tasks, map),
+            "workspaceId" => runtime::fill(&mut slots.workspace_id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1800,23 +1775,22 @@ pub struct CreateJobExecutionRequestSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionRequest {
     type Slots = CreateJobExecutionRequestSlots;
     const ORIGIN: &'static str = "/components/schemas/CreateJobExecutionRequest";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateJobExecutionRequestSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateJobExecutionRequestSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "allowQueue" => &mut slots.allow_queue,
-                "env" => &mut slots.env,
-                "executionId" => &mut slots.execution_id,
-                "id" => &mut slots.id,
-                "jobId" => &mut slots.job_id,
-                "memory" => &mut slots.memory,
-                "tasks" => &mut slots.tasks,
-                "workspaceId" => &mut slots.workspace_id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "allowQueue" => runtime::fill(&mut slots.allow_queue, map),
+            "env" => runtime::fill(&mut slots.env, map),
+            "executionId" => runtime::fill(&mut slots.execution_id, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "jobId" => runtime::fill(&mut slots.job_id, map),
+            "memory" => runtime::fill(&mut slots.memory, map),
+            "tasks" => runtime::fill(&mut slots.tasks, map),
+            "workspaceId" => runtime::fill(&mut slots.workspace_id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1871,17 +1845,16 @@ pub struct CreateWorkspaceServiceAccountBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountBody {
     type Slots = CreateWorkspaceServiceAccountBodySlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateWorkspaceServiceAccountBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateWorkspaceServiceAccountBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "description" => &mut slots.description,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "description" => runtime::fill(&mut slots.description, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1941,21 +1914,20 @@ pub struct CreateWorkspaceServiceAccountResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountResponse {
     type Slots = CreateWorkspaceServiceAccountResponseSlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts/post/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateWorkspaceServiceAccountResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateWorkspaceServiceAccountResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "client_id" => &mut slots.client_id,
-                "client_secret" => &mut slots.client_secret,
-                "created_at" => &mut slots.created_at,
-                "description" => &mut slots.description,
-                "name" => &mut slots.name,
-                "updated_at" => &mut slots.updated_at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "client_id" => runtime::fill(&mut slots.client_id, map),
+            "client_secret" => runtime::fill(&mut slots.client_secret, map),
+            "created_at" => runtime::fill(&mut slots.created_at, map),
+            "description" => runtime::fill(&mut slots.description, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "updated_at" => runtime::fill(&mut slots.updated_at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2008,17 +1980,16 @@ pub struct CustomDomainSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomain {
     type Slots = CustomDomainSlots;
     const ORIGIN: &'static str = "/components/schemas/CustomDomain";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomDomainSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomDomainSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2087,24 +2058,23 @@ pub struct CustomDomainMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainMetadata {
     type Slots = CustomDomainMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/CustomDomainMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomDomainMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomDomainMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "displayName" => &mut slots.display_name,
-                "labels" => &mut slots.labels,
-                "name" => &mut slots.name,
-                "sharedFromWorkspace" => &mut slots.shared_from_workspace,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "sharedFromWorkspace" => runtime::fill(&mut slots.shared_from_workspace, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2162,18 +2132,19 @@ pub struct CustomDomainShareTargetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainShareTarget {
     type Slots = CustomDomainShareTargetSlots;
     const ORIGIN: &'static str = "/components/schemas/CustomDomainShareTarget";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomDomainShareTargetSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomDomainShareTargetSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "status" => &mut slots.status,
-                "workspace" => &mut slots.workspace,
-                "workspaceDisplayName" => &mut slots.workspace_display_name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "status" => runtime::fill(&mut slots.status, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            "workspaceDisplayName" => {
+                runtime::fill(&mut slots.workspace_display_name, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2245,24 +2216,25 @@ pub struct CustomDomainSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainSpec {
     type Slots = CustomDomainSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/CustomDomainSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomDomainSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomDomainSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "cnameRecords" => &mut slots.cname_records,
-                "domainType" => &mut slots.domain_type,
-                "fallbackPreviewId" => &mut slots.fallback_preview_id,
-                "lastVerifiedAt" => &mut slots.last_verified_at,
-                "region" => &mut slots.region,
-                "status" => &mut slots.status,
-                "subjectAlternativeNames" => &mut slots.subject_alternative_names,
-                "txtRecords" => &mut slots.txt_records,
-                "verificationError" => &mut slots.verification_error,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "cnameRecords" => runtime::fill(&mut slots.cname_records, map),
+            "domainType" => runtime::fill(&mut slots.domain_type, map),
+            "fallbackPreviewId" => runtime::fill(&mut slots.fallback_preview_id, map),
+            "lastVerifiedAt" => runtime::fill(&mut slots.last_verified_at, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "subjectAlternativeNames" => {
+                runtime::fill(&mut slots.subject_alternative_names, map)
+            }
+            "txtRecords" => runtime::fill(&mut slots.txt_records, map),
+            "verificationError" => runtime::fill(&mut slots.verification_error, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2346,17 +2318,16 @@ pub struct DeleteDriveResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteDriveResponse {
     type Slots = DeleteDriveResponseSlots;
     const ORIGIN: &'static str = "/paths/~1drives~1{driveName}/delete/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DeleteDriveResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DeleteDriveResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "message" => &mut slots.message,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "message" => runtime::fill(&mut slots.message, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2403,16 +2374,15 @@ pub struct DeleteSandboxPreviewTokenResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteSandboxPreviewTokenResponse {
     type Slots = DeleteSandboxPreviewTokenResponseSlots;
     const ORIGIN: &'static str = "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DeleteSandboxPreviewTokenResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DeleteSandboxPreviewTokenResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "message" => &mut slots.message,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "message" => runtime::fill(&mut slots.message, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2460,17 +2430,16 @@ pub struct DeleteVolumeTemplateVersionResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteVolumeTemplateVersionResponse {
     type Slots = DeleteVolumeTemplateVersionResponseSlots;
     const ORIGIN: &'static str = "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DeleteVolumeTemplateVersionResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DeleteVolumeTemplateVersionResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "message" => &mut slots.message,
-                "template" => &mut slots.template,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "message" => runtime::fill(&mut slots.message, map),
+            "template" => runtime::fill(&mut slots.template, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2525,20 +2494,19 @@ pub struct DeleteWorkspaceServiceAccountResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteWorkspaceServiceAccountResponse {
     type Slots = DeleteWorkspaceServiceAccountResponseSlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}/delete/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DeleteWorkspaceServiceAccountResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DeleteWorkspaceServiceAccountResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "client_id" => &mut slots.client_id,
-                "created_at" => &mut slots.created_at,
-                "description" => &mut slots.description,
-                "name" => &mut slots.name,
-                "updated_at" => &mut slots.updated_at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "client_id" => runtime::fill(&mut slots.client_id, map),
+            "created_at" => runtime::fill(&mut slots.created_at, map),
+            "description" => runtime::fill(&mut slots.description, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "updated_at" => runtime::fill(&mut slots.updated_at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2625,20 +2593,19 @@ pub struct DriveSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Drive {
     type Slots = DriveSlots;
     const ORIGIN: &'static str = "/components/schemas/Drive";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DriveSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DriveSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "state" => &mut slots.state,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "state" => runtime::fill(&mut slots.state, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2696,17 +2663,16 @@ pub struct DriveListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DriveList {
     type Slots = DriveListSlots;
     const ORIGIN: &'static str = "/components/schemas/DriveList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DriveListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DriveListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2757,18 +2723,17 @@ pub struct DrivePermissionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DrivePermission {
     type Slots = DrivePermissionSlots;
     const ORIGIN: &'static str = "/components/schemas/DrivePermission";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DrivePermissionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DrivePermissionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "labels" => &mut slots.labels,
-                "mode" => &mut slots.mode,
-                "path" => &mut slots.path,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "labels" => runtime::fill(&mut slots.labels, map),
+            "mode" => runtime::fill(&mut slots.mode, map),
+            "path" => runtime::fill(&mut slots.path, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2846,17 +2811,16 @@ pub struct DriveSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DriveSpec {
     type Slots = DriveSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/DriveSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DriveSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DriveSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "permissions" => &mut slots.permissions,
-                "region" => &mut slots.region,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "permissions" => runtime::fill(&mut slots.permissions, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2903,16 +2867,15 @@ pub struct DriveStateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DriveState {
     type Slots = DriveStateSlots;
     const ORIGIN: &'static str = "/components/schemas/DriveState";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DriveStateSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DriveStateSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "s3Url" => &mut slots.s3_url,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "s3Url" => runtime::fill(&mut slots.s3_url, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -2962,18 +2925,17 @@ pub struct EgressConfigSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressConfig {
     type Slots = EgressConfigSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressConfig";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EgressConfigSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EgressConfigSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "gateway" => &mut slots.gateway,
-                "mode" => &mut slots.mode,
-                "policies" => &mut slots.policies,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "gateway" => runtime::fill(&mut slots.gateway, map),
+            "mode" => runtime::fill(&mut slots.mode, map),
+            "policies" => runtime::fill(&mut slots.policies, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3027,19 +2989,18 @@ pub struct EgressGatewaySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressGateway {
     type Slots = EgressGatewaySlots;
     const ORIGIN: &'static str = "/components/schemas/EgressGateway";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EgressGatewaySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EgressGatewaySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3108,23 +3069,22 @@ pub struct EgressGatewayMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewayMetadata {
     type Slots = EgressGatewayMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressGatewayMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EgressGatewayMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EgressGatewayMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "displayName" => &mut slots.display_name,
-                "name" => &mut slots.name,
-                "vpcName" => &mut slots.vpc_name,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "vpcName" => runtime::fill(&mut slots.vpc_name, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3180,16 +3140,15 @@ pub struct EgressGatewaySpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewaySpec {
     type Slots = EgressGatewaySpecSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressGatewaySpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EgressGatewaySpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EgressGatewaySpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "region" => &mut slots.region,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "region" => runtime::fill(&mut slots.region, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3244,19 +3203,18 @@ pub struct EgressIpSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressIp {
     type Slots = EgressIpSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressIP";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EgressIpSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EgressIpSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3327,24 +3285,23 @@ pub struct EgressIpMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressIpMetadata {
     type Slots = EgressIpMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressIPMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EgressIpMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EgressIpMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "displayName" => &mut slots.display_name,
-                "gatewayName" => &mut slots.gateway_name,
-                "name" => &mut slots.name,
-                "vpcName" => &mut slots.vpc_name,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "gatewayName" => runtime::fill(&mut slots.gateway_name, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "vpcName" => runtime::fill(&mut slots.vpc_name, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3403,17 +3360,16 @@ pub struct EgressIpSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressIpSpec {
     type Slots = EgressIpSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressIPSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EgressIpSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EgressIpSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "ipFamily" => &mut slots.ip_family,
-                "publicIp" => &mut slots.public_ip,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "ipFamily" => runtime::fill(&mut slots.ip_family, map),
+            "publicIp" => runtime::fill(&mut slots.public_ip, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3495,18 +3451,17 @@ pub struct EgressPolicySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressPolicy {
     type Slots = EgressPolicySlots;
     const ORIGIN: &'static str = "/components/schemas/EgressPolicy";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EgressPolicySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EgressPolicySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "destinations" => &mut slots.destinations,
-                "mode" => &mut slots.mode,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "destinations" => runtime::fill(&mut slots.destinations, map),
+            "mode" => runtime::fill(&mut slots.mode, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3562,19 +3517,18 @@ pub struct EntrypointSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Entrypoint {
     type Slots = EntrypointSlots;
     const ORIGIN: &'static str = "/components/schemas/Entrypoint";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EntrypointSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EntrypointSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "args" => &mut slots.args,
-                "command" => &mut slots.command,
-                "env" => &mut slots.env,
-                "superGatewayArgs" => &mut slots.super_gateway_args,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "args" => runtime::fill(&mut slots.args, map),
+            "command" => runtime::fill(&mut slots.command, map),
+            "env" => runtime::fill(&mut slots.env, map),
+            "superGatewayArgs" => runtime::fill(&mut slots.super_gateway_args, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3627,18 +3581,17 @@ pub struct EnvSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Env {
     type Slots = EnvSlots;
     const ORIGIN: &'static str = "/components/schemas/Env";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EnvSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EnvSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "secret" => &mut slots.secret,
-                "value" => &mut slots.value,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "secret" => runtime::fill(&mut slots.secret, map),
+            "value" => runtime::fill(&mut slots.value, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3690,18 +3643,17 @@ pub struct ErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Error {
     type Slots = ErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/Error";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ErrorSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ErrorSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "code" => &mut slots.code,
-                "error" => &mut slots.error,
-                "message" => &mut slots.message,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "code" => runtime::fill(&mut slots.code, map),
+            "error" => runtime::fill(&mut slots.error, map),
+            "message" => runtime::fill(&mut slots.message, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3756,18 +3708,17 @@ pub struct ExpirationPolicySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ExpirationPolicy {
     type Slots = ExpirationPolicySlots;
     const ORIGIN: &'static str = "/components/schemas/ExpirationPolicy";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ExpirationPolicySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ExpirationPolicySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "action" => &mut slots.action,
-                "type" => &mut slots.r#type,
-                "value" => &mut slots.value,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "action" => runtime::fill(&mut slots.action, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            "value" => runtime::fill(&mut slots.value, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3871,16 +3822,15 @@ pub struct FirewallConfigSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::FirewallConfig {
     type Slots = FirewallConfigSlots;
     const ORIGIN: &'static str = "/components/schemas/FirewallConfig";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FirewallConfigSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FirewallConfigSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "rulesets" => &mut slots.rulesets,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "rulesets" => runtime::fill(&mut slots.rulesets, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -3928,17 +3878,16 @@ pub struct FlavorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Flavor {
     type Slots = FlavorSlots;
     const ORIGIN: &'static str = "/components/schemas/Flavor";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FlavorSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FlavorSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4017,18 +3966,17 @@ pub struct FormSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Form {
     type Slots = FormSlots;
     const ORIGIN: &'static str = "/components/schemas/Form";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FormSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FormSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "config" => &mut slots.config,
-                "oauth" => &mut slots.oauth,
-                "secrets" => &mut slots.secrets,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "config" => runtime::fill(&mut slots.config, map),
+            "oauth" => runtime::fill(&mut slots.oauth, map),
+            "secrets" => runtime::fill(&mut slots.secrets, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4082,19 +4030,18 @@ pub struct FunctionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Function {
     type Slots = FunctionSlots;
     const ORIGIN: &'static str = "/components/schemas/Function";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FunctionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FunctionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4151,17 +4098,16 @@ pub struct FunctionListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::FunctionList {
     type Slots = FunctionListSlots;
     const ORIGIN: &'static str = "/components/schemas/FunctionList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FunctionListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FunctionListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4222,23 +4168,22 @@ pub struct FunctionRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::FunctionRuntime {
     type Slots = FunctionRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/FunctionRuntime";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FunctionRuntimeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FunctionRuntimeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "envs" => &mut slots.envs,
-                "generation" => &mut slots.generation,
-                "image" => &mut slots.image,
-                "maxScale" => &mut slots.max_scale,
-                "memory" => &mut slots.memory,
-                "minScale" => &mut slots.min_scale,
-                "ports" => &mut slots.ports,
-                "transport" => &mut slots.transport,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "envs" => runtime::fill(&mut slots.envs, map),
+            "generation" => runtime::fill(&mut slots.generation, map),
+            "image" => runtime::fill(&mut slots.image, map),
+            "maxScale" => runtime::fill(&mut slots.max_scale, map),
+            "memory" => runtime::fill(&mut slots.memory, map),
+            "minScale" => runtime::fill(&mut slots.min_scale, map),
+            "ports" => runtime::fill(&mut slots.ports, map),
+            "transport" => runtime::fill(&mut slots.transport, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4333,23 +4278,24 @@ pub struct FunctionSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::FunctionSpec {
     type Slots = FunctionSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/FunctionSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FunctionSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FunctionSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "enabled" => &mut slots.enabled,
-                "integrationConnections" => &mut slots.integration_connections,
-                "policies" => &mut slots.policies,
-                "public" => &mut slots.public,
-                "region" => &mut slots.region,
-                "revision" => &mut slots.revision,
-                "runtime" => &mut slots.runtime,
-                "triggers" => &mut slots.triggers,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "enabled" => runtime::fill(&mut slots.enabled, map),
+            "integrationConnections" => {
+                runtime::fill(&mut slots.integration_connections, map)
+            }
+            "policies" => runtime::fill(&mut slots.policies, map),
+            "public" => runtime::fill(&mut slots.public, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "revision" => runtime::fill(&mut slots.revision, map),
+            "runtime" => runtime::fill(&mut slots.runtime, map),
+            "triggers" => runtime::fill(&mut slots.triggers, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4402,16 +4348,15 @@ pub struct GetDriveJwksResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetDriveJwksResponse {
     type Slots = GetDriveJwksResponseSlots;
     const ORIGIN: &'static str = "/paths/~1drives~1jwks.json/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut GetDriveJwksResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut GetDriveJwksResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "keys" => &mut slots.keys,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "keys" => runtime::fill(&mut slots.keys, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4457,16 +4402,15 @@ pub struct GetWorkspaceFeaturesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetWorkspaceFeaturesResponse {
     type Slots = GetWorkspaceFeaturesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1features/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut GetWorkspaceFeaturesResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut GetWorkspaceFeaturesResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "features" => &mut slots.features,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "features" => runtime::fill(&mut slots.features, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4512,16 +4456,15 @@ pub struct GithubRunnerConfigSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GithubRunnerConfig {
     type Slots = GithubRunnerConfigSlots;
     const ORIGIN: &'static str = "/components/schemas/GithubRunnerConfig";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut GithubRunnerConfigSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut GithubRunnerConfigSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "repositories" => &mut slots.repositories,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "repositories" => runtime::fill(&mut slots.repositories, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4569,17 +4512,16 @@ pub struct GroupWorkspaceMappingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GroupWorkspaceMapping {
     type Slots = GroupWorkspaceMappingSlots;
     const ORIGIN: &'static str = "/components/schemas/GroupWorkspaceMapping";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut GroupWorkspaceMappingSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut GroupWorkspaceMappingSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "groupName" => &mut slots.group_name,
-                "role" => &mut slots.role,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "groupName" => runtime::fill(&mut slots.group_name, map),
+            "role" => runtime::fill(&mut slots.role, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4656,17 +4598,16 @@ pub struct ImageSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Image {
     type Slots = ImageSlots;
     const ORIGIN: &'static str = "/components/schemas/Image";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ImageSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ImageSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4737,25 +4678,24 @@ pub struct ImageMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ImageMetadata {
     type Slots = ImageMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/ImageMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ImageMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ImageMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "displayName" => &mut slots.display_name,
-                "events" => &mut slots.events,
-                "lastDeployedAt" => &mut slots.last_deployed_at,
-                "name" => &mut slots.name,
-                "resourceType" => &mut slots.resource_type,
-                "sourceWorkspace" => &mut slots.source_workspace,
-                "status" => &mut slots.status,
-                "updatedAt" => &mut slots.updated_at,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "events" => runtime::fill(&mut slots.events, map),
+            "lastDeployedAt" => runtime::fill(&mut slots.last_deployed_at, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "resourceType" => runtime::fill(&mut slots.resource_type, map),
+            "sourceWorkspace" => runtime::fill(&mut slots.source_workspace, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4820,21 +4760,22 @@ pub struct ImageShareTargetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ImageShareTarget {
     type Slots = ImageShareTargetSlots;
     const ORIGIN: &'static str = "/components/schemas/ImageShareTarget";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ImageShareTargetSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ImageShareTargetSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "accountId" => &mut slots.account_id,
-                "accountOwnerEmail" => &mut slots.account_owner_email,
-                "pendingShareId" => &mut slots.pending_share_id,
-                "status" => &mut slots.status,
-                "workspace" => &mut slots.workspace,
-                "workspaceDisplayName" => &mut slots.workspace_display_name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "accountId" => runtime::fill(&mut slots.account_id, map),
+            "accountOwnerEmail" => runtime::fill(&mut slots.account_owner_email, map),
+            "pendingShareId" => runtime::fill(&mut slots.pending_share_id, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            "workspaceDisplayName" => {
+                runtime::fill(&mut slots.workspace_display_name, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4896,17 +4837,16 @@ pub struct ImageSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ImageSpec {
     type Slots = ImageSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/ImageSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ImageSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ImageSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "size" => &mut slots.size,
-                "tags" => &mut slots.tags,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "size" => runtime::fill(&mut slots.size, map),
+            "tags" => runtime::fill(&mut slots.tags, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -4959,19 +4899,18 @@ pub struct ImageTagSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ImageTag {
     type Slots = ImageTagSlots;
     const ORIGIN: &'static str = "/components/schemas/ImageTag";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ImageTagSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ImageTagSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "name" => &mut slots.name,
-                "size" => &mut slots.size,
-                "updatedAt" => &mut slots.updated_at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "size" => runtime::fill(&mut slots.size, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5032,22 +4971,21 @@ pub struct IntegrationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Integration {
     type Slots = IntegrationSlots;
     const ORIGIN: &'static str = "/components/schemas/Integration";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut IntegrationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut IntegrationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "additionalInfos" => &mut slots.additional_infos,
-                "endpoints" => &mut slots.endpoints,
-                "headers" => &mut slots.headers,
-                "name" => &mut slots.name,
-                "organizations" => &mut slots.organizations,
-                "params" => &mut slots.params,
-                "repositories" => &mut slots.repositories,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "additionalInfos" => runtime::fill(&mut slots.additional_infos, map),
+            "endpoints" => runtime::fill(&mut slots.endpoints, map),
+            "headers" => runtime::fill(&mut slots.headers, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "organizations" => runtime::fill(&mut slots.organizations, map),
+            "params" => runtime::fill(&mut slots.params, map),
+            "repositories" => runtime::fill(&mut slots.repositories, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5101,17 +5039,16 @@ pub struct IntegrationConnectionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnection {
     type Slots = IntegrationConnectionSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationConnection";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut IntegrationConnectionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut IntegrationConnectionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5170,19 +5107,18 @@ pub struct IntegrationConnectionSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnectionSpec {
     type Slots = IntegrationConnectionSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationConnectionSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut IntegrationConnectionSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut IntegrationConnectionSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "config" => &mut slots.config,
-                "integration" => &mut slots.integration,
-                "sandbox" => &mut slots.sandbox,
-                "secret" => &mut slots.secret,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "config" => runtime::fill(&mut slots.config, map),
+            "integration" => runtime::fill(&mut slots.integration, map),
+            "sandbox" => runtime::fill(&mut slots.sandbox, map),
+            "secret" => runtime::fill(&mut slots.secret, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5243,22 +5179,21 @@ pub struct IntegrationEndpointSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpoint {
     type Slots = IntegrationEndpointSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationEndpoint";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut IntegrationEndpointSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut IntegrationEndpointSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "body" => &mut slots.body,
-                "ignoreModels" => &mut slots.ignore_models,
-                "method" => &mut slots.method,
-                "models" => &mut slots.models,
-                "streamKey" => &mut slots.stream_key,
-                "streamToken" => &mut slots.stream_token,
-                "token" => &mut slots.token,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "body" => runtime::fill(&mut slots.body, map),
+            "ignoreModels" => runtime::fill(&mut slots.ignore_models, map),
+            "method" => runtime::fill(&mut slots.method, map),
+            "models" => runtime::fill(&mut slots.models, map),
+            "streamKey" => runtime::fill(&mut slots.stream_key, map),
+            "streamToken" => runtime::fill(&mut slots.stream_token, map),
+            "token" => runtime::fill(&mut slots.token, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5314,18 +5249,17 @@ pub struct IntegrationEndpointTokenSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpointToken {
     type Slots = IntegrationEndpointTokenSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationEndpointToken";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut IntegrationEndpointTokenSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut IntegrationEndpointTokenSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "received" => &mut slots.received,
-                "sent" => &mut slots.sent,
-                "total" => &mut slots.total,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "received" => runtime::fill(&mut slots.received, map),
+            "sent" => runtime::fill(&mut slots.sent, map),
+            "total" => runtime::fill(&mut slots.total, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5379,19 +5313,18 @@ pub struct IntegrationOrganizationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationOrganization {
     type Slots = IntegrationOrganizationSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationOrganization";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut IntegrationOrganizationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut IntegrationOrganizationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "avatar_url" => &mut slots.avatar_url,
-                "displayName" => &mut slots.display_name,
-                "id" => &mut slots.id,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "avatar_url" => runtime::fill(&mut slots.avatar_url, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5448,20 +5381,19 @@ pub struct IntegrationRepositorySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationRepository {
     type Slots = IntegrationRepositorySlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationRepository";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut IntegrationRepositorySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut IntegrationRepositorySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                "isBl" => &mut slots.is_bl,
-                "name" => &mut slots.name,
-                "organization" => &mut slots.organization,
-                "url" => &mut slots.url,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            "isBl" => runtime::fill(&mut slots.is_bl, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "organization" => runtime::fill(&mut slots.organization, map),
+            "url" => runtime::fill(&mut slots.url, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5511,16 +5443,15 @@ pub struct InviteWorkspaceUserBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::InviteWorkspaceUserBody {
     type Slots = InviteWorkspaceUserBodySlots;
     const ORIGIN: &'static str = "/paths/~1users/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut InviteWorkspaceUserBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut InviteWorkspaceUserBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "email" => &mut slots.email,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "email" => runtime::fill(&mut slots.email, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5572,19 +5503,18 @@ pub struct JobSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Job {
     type Slots = JobSlots;
     const ORIGIN: &'static str = "/components/schemas/Job";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5647,20 +5577,19 @@ pub struct JobExecutionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecution {
     type Slots = JobExecutionSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecution";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "stats" => &mut slots.stats,
-                "status" => &mut slots.status,
-                "tasks" => &mut slots.tasks,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "stats" => runtime::fill(&mut slots.stats, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "tasks" => runtime::fill(&mut slots.tasks, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5718,17 +5647,16 @@ pub struct JobExecutionListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionList {
     type Slots = JobExecutionListSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5793,25 +5721,24 @@ pub struct JobExecutionMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionMetadata {
     type Slots = JobExecutionMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "cluster" => &mut slots.cluster,
-                "completedAt" => &mut slots.completed_at,
-                "createdAt" => &mut slots.created_at,
-                "deletedAt" => &mut slots.deleted_at,
-                "expiredAt" => &mut slots.expired_at,
-                "id" => &mut slots.id,
-                "job" => &mut slots.job,
-                "startedAt" => &mut slots.started_at,
-                "updatedAt" => &mut slots.updated_at,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "cluster" => runtime::fill(&mut slots.cluster, map),
+            "completedAt" => runtime::fill(&mut slots.completed_at, map),
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "deletedAt" => runtime::fill(&mut slots.deleted_at, map),
+            "expiredAt" => runtime::fill(&mut slots.expired_at, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "job" => runtime::fill(&mut slots.job, map),
+            "startedAt" => runtime::fill(&mut slots.started_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5874,20 +5801,19 @@ pub struct JobExecutionSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionSpec {
     type Slots = JobExecutionSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "envOverride" => &mut slots.env_override,
-                "memoryOverride" => &mut slots.memory_override,
-                "parallelism" => &mut slots.parallelism,
-                "tasks" => &mut slots.tasks,
-                "timeout" => &mut slots.timeout,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "envOverride" => runtime::fill(&mut slots.env_override, map),
+            "memoryOverride" => runtime::fill(&mut slots.memory_override, map),
+            "parallelism" => runtime::fill(&mut slots.parallelism, map),
+            "tasks" => runtime::fill(&mut slots.tasks, map),
+            "timeout" => runtime::fill(&mut slots.timeout, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -5947,21 +5873,20 @@ pub struct JobExecutionStatsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionStats {
     type Slots = JobExecutionStatsSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionStats";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionStatsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionStatsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "cancelled" => &mut slots.cancelled,
-                "failure" => &mut slots.failure,
-                "retried" => &mut slots.retried,
-                "running" => &mut slots.running,
-                "success" => &mut slots.success,
-                "total" => &mut slots.total,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "cancelled" => runtime::fill(&mut slots.cancelled, map),
+            "failure" => runtime::fill(&mut slots.failure, map),
+            "retried" => runtime::fill(&mut slots.retried, map),
+            "running" => runtime::fill(&mut slots.running, map),
+            "success" => runtime::fill(&mut slots.success, map),
+            "total" => runtime::fill(&mut slots.total, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6052,19 +5977,18 @@ pub struct JobExecutionTaskSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTask {
     type Slots = JobExecutionTaskSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTask";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionTaskSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionTaskSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "conditions" => &mut slots.conditions,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "conditions" => runtime::fill(&mut slots.conditions, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6123,21 +6047,20 @@ pub struct JobExecutionTaskConditionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskCondition {
     type Slots = JobExecutionTaskConditionSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskCondition";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionTaskConditionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionTaskConditionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "executionReason" => &mut slots.execution_reason,
-                "message" => &mut slots.message,
-                "reason" => &mut slots.reason,
-                "severity" => &mut slots.severity,
-                "state" => &mut slots.state,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "executionReason" => runtime::fill(&mut slots.execution_reason, map),
+            "message" => runtime::fill(&mut slots.message, map),
+            "reason" => runtime::fill(&mut slots.reason, map),
+            "severity" => runtime::fill(&mut slots.severity, map),
+            "state" => runtime::fill(&mut slots.state, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6190,17 +6113,16 @@ pub struct JobExecutionTaskListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskList {
     type Slots = JobExecutionTaskListSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionTaskListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionTaskListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6257,21 +6179,20 @@ pub struct JobExecutionTaskMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskMetadata {
     type Slots = JobExecutionTaskMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionTaskMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionTaskMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "completedAt" => &mut slots.completed_at,
-                "createdAt" => &mut slots.created_at,
-                "name" => &mut slots.name,
-                "scheduledAt" => &mut slots.scheduled_at,
-                "startedAt" => &mut slots.started_at,
-                "updatedAt" => &mut slots.updated_at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "completedAt" => runtime::fill(&mut slots.completed_at, map),
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "scheduledAt" => runtime::fill(&mut slots.scheduled_at, map),
+            "startedAt" => runtime::fill(&mut slots.started_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6324,17 +6245,16 @@ pub struct JobExecutionTaskSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskSpec {
     type Slots = JobExecutionTaskSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobExecutionTaskSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobExecutionTaskSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "maxRetries" => &mut slots.max_retries,
-                "timeout" => &mut slots.timeout,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "maxRetries" => runtime::fill(&mut slots.max_retries, map),
+            "timeout" => runtime::fill(&mut slots.timeout, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6416,17 +6336,16 @@ pub struct JobListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobList {
     type Slots = JobListSlots;
     const ORIGIN: &'static str = "/components/schemas/JobList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6487,23 +6406,22 @@ pub struct JobRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobRuntime {
     type Slots = JobRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/JobRuntime";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobRuntimeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobRuntimeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "diskPercent" => &mut slots.disk_percent,
-                "envs" => &mut slots.envs,
-                "generation" => &mut slots.generation,
-                "image" => &mut slots.image,
-                "maxRetries" => &mut slots.max_retries,
-                "memory" => &mut slots.memory,
-                "ports" => &mut slots.ports,
-                "timeout" => &mut slots.timeout,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "diskPercent" => runtime::fill(&mut slots.disk_percent, map),
+            "envs" => runtime::fill(&mut slots.envs, map),
+            "generation" => runtime::fill(&mut slots.generation, map),
+            "image" => runtime::fill(&mut slots.image, map),
+            "maxRetries" => runtime::fill(&mut slots.max_retries, map),
+            "memory" => runtime::fill(&mut slots.memory, map),
+            "ports" => runtime::fill(&mut slots.ports, map),
+            "timeout" => runtime::fill(&mut slots.timeout, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6570,23 +6488,22 @@ pub struct JobSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobSpec {
     type Slots = JobSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/JobSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "enabled" => &mut slots.enabled,
-                "githubRunner" => &mut slots.github_runner,
-                "policies" => &mut slots.policies,
-                "region" => &mut slots.region,
-                "revision" => &mut slots.revision,
-                "runtime" => &mut slots.runtime,
-                "triggers" => &mut slots.triggers,
-                "volumes" => &mut slots.volumes,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "enabled" => runtime::fill(&mut slots.enabled, map),
+            "githubRunner" => runtime::fill(&mut slots.github_runner, map),
+            "policies" => runtime::fill(&mut slots.policies, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "revision" => runtime::fill(&mut slots.revision, map),
+            "runtime" => runtime::fill(&mut slots.runtime, map),
+            "triggers" => runtime::fill(&mut slots.triggers, map),
+            "volumes" => runtime::fill(&mut slots.volumes, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6647,20 +6564,19 @@ pub struct JobVolumeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobVolume {
     type Slots = JobVolumeSlots;
     const ORIGIN: &'static str = "/components/schemas/JobVolume";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobVolumeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobVolumeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "mountPath" => &mut slots.mount_path,
-                "name" => &mut slots.name,
-                "readOnly" => &mut slots.read_only,
-                "sizeMb" => &mut slots.size_mb,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "mountPath" => runtime::fill(&mut slots.mount_path, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "readOnly" => runtime::fill(&mut slots.read_only, map),
+            "sizeMb" => runtime::fill(&mut slots.size_mb, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6813,20 +6729,19 @@ pub struct LiteVolumeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::LiteVolume {
     type Slots = LiteVolumeSlots;
     const ORIGIN: &'static str = "/components/schemas/LiteVolume";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut LiteVolumeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut LiteVolumeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "state" => &mut slots.state,
-                "status" => &mut slots.status,
-                "terminatedAt" => &mut slots.terminated_at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "state" => runtime::fill(&mut slots.state, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "terminatedAt" => runtime::fill(&mut slots.terminated_at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6884,20 +6799,19 @@ pub struct LiteVolumeMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeMetadata {
     type Slots = LiteVolumeMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/LiteVolumeMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut LiteVolumeMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut LiteVolumeMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "displayName" => &mut slots.display_name,
-                "externalId" => &mut slots.external_id,
-                "name" => &mut slots.name,
-                "updatedAt" => &mut slots.updated_at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "externalId" => runtime::fill(&mut slots.external_id, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -6949,17 +6863,16 @@ pub struct LiteVolumeSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeSpec {
     type Slots = LiteVolumeSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/LiteVolumeSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut LiteVolumeSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut LiteVolumeSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "region" => &mut slots.region,
-                "size" => &mut slots.size,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "region" => runtime::fill(&mut slots.region, map),
+            "size" => runtime::fill(&mut slots.size, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7016,21 +6929,20 @@ pub struct LocationResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::LocationResponse {
     type Slots = LocationResponseSlots;
     const ORIGIN: &'static str = "/components/schemas/LocationResponse";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut LocationResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut LocationResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "continent" => &mut slots.continent,
-                "country" => &mut slots.country,
-                "flavors" => &mut slots.flavors,
-                "location" => &mut slots.location,
-                "region" => &mut slots.region,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "continent" => runtime::fill(&mut slots.continent, map),
+            "country" => runtime::fill(&mut slots.country, map),
+            "flavors" => runtime::fill(&mut slots.flavors, map),
+            "location" => runtime::fill(&mut slots.location, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7115,33 +7027,32 @@ pub struct McpDefinitionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::McpDefinition {
     type Slots = McpDefinitionSlots;
     const ORIGIN: &'static str = "/components/schemas/MCPDefinition";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut McpDefinitionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut McpDefinitionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "categories" => &mut slots.categories,
-                "coming_soon" => &mut slots.coming_soon,
-                "description" => &mut slots.description,
-                "displayName" => &mut slots.display_name,
-                "enterprise" => &mut slots.enterprise,
-                "entrypoint" => &mut slots.entrypoint,
-                "form" => &mut slots.form,
-                "hidden" => &mut slots.hidden,
-                "hiddenSecrets" => &mut slots.hidden_secrets,
-                "icon" => &mut slots.icon,
-                "image" => &mut slots.image,
-                "integration" => &mut slots.integration,
-                "longDescription" => &mut slots.long_description,
-                "name" => &mut slots.name,
-                "transport" => &mut slots.transport,
-                "url" => &mut slots.url,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "categories" => runtime::fill(&mut slots.categories, map),
+            "coming_soon" => runtime::fill(&mut slots.coming_soon, map),
+            "description" => runtime::fill(&mut slots.description, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "enterprise" => runtime::fill(&mut slots.enterprise, map),
+            "entrypoint" => runtime::fill(&mut slots.entrypoint, map),
+            "form" => runtime::fill(&mut slots.form, map),
+            "hidden" => runtime::fill(&mut slots.hidden, map),
+            "hiddenSecrets" => runtime::fill(&mut slots.hidden_secrets, map),
+            "icon" => runtime::fill(&mut slots.icon, map),
+            "image" => runtime::fill(&mut slots.image, map),
+            "integration" => runtime::fill(&mut slots.integration, map),
+            "longDescription" => runtime::fill(&mut slots.long_description, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "transport" => runtime::fill(&mut slots.transport, map),
+            "url" => runtime::fill(&mut slots.url, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7224,26 +7135,25 @@ pub struct MetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Metadata {
     type Slots = MetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/Metadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut MetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut MetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "displayName" => &mut slots.display_name,
-                "externalId" => &mut slots.external_id,
-                "labels" => &mut slots.labels,
-                "name" => &mut slots.name,
-                "plan" => &mut slots.plan,
-                "url" => &mut slots.url,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "externalId" => runtime::fill(&mut slots.external_id, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "plan" => runtime::fill(&mut slots.plan, map),
+            "url" => runtime::fill(&mut slots.url, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7308,19 +7218,18 @@ pub struct ModelSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Model {
     type Slots = ModelSlots;
     const ORIGIN: &'static str = "/components/schemas/Model";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ModelSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ModelSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7377,17 +7286,16 @@ pub struct ModelListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ModelList {
     type Slots = ModelListSlots;
     const ORIGIN: &'static str = "/components/schemas/ModelList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ModelListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ModelListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7442,20 +7350,19 @@ pub struct ModelRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ModelRuntime {
     type Slots = ModelRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/ModelRuntime";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ModelRuntimeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ModelRuntimeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "endpointName" => &mut slots.endpoint_name,
-                "generation" => &mut slots.generation,
-                "model" => &mut slots.model,
-                "organization" => &mut slots.organization,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "endpointName" => runtime::fill(&mut slots.endpoint_name, map),
+            "generation" => runtime::fill(&mut slots.generation, map),
+            "model" => runtime::fill(&mut slots.model, map),
+            "organization" => runtime::fill(&mut slots.organization, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7587,21 +7494,22 @@ pub struct ModelSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ModelSpec {
     type Slots = ModelSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/ModelSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ModelSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ModelSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "enabled" => &mut slots.enabled,
-                "flavors" => &mut slots.flavors,
-                "integrationConnections" => &mut slots.integration_connections,
-                "policies" => &mut slots.policies,
-                "runtime" => &mut slots.runtime,
-                "sandbox" => &mut slots.sandbox,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "enabled" => runtime::fill(&mut slots.enabled, map),
+            "flavors" => runtime::fill(&mut slots.flavors, map),
+            "integrationConnections" => {
+                runtime::fill(&mut slots.integration_connections, map)
+            }
+            "policies" => runtime::fill(&mut slots.policies, map),
+            "runtime" => runtime::fill(&mut slots.runtime, map),
+            "sandbox" => runtime::fill(&mut slots.sandbox, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7652,16 +7560,15 @@ pub struct NetworkFirewallSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::NetworkFirewall {
     type Slots = NetworkFirewallSlots;
     const ORIGIN: &'static str = "/components/schemas/NetworkFirewall";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut NetworkFirewallSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut NetworkFirewallSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "allowedDomains" => &mut slots.allowed_domains,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "allowedDomains" => runtime::fill(&mut slots.allowed_domains, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7709,17 +7616,16 @@ pub struct OauthSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Oauth {
     type Slots = OauthSlots;
     const ORIGIN: &'static str = "/components/schemas/OAuth";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut OauthSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut OauthSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "scope" => &mut slots.scope,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "scope" => runtime::fill(&mut slots.scope, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7768,17 +7674,16 @@ pub struct OwnerFieldsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::OwnerFields {
     type Slots = OwnerFieldsSlots;
     const ORIGIN: &'static str = "/components/schemas/OwnerFields";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut OwnerFieldsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut OwnerFieldsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7856,18 +7761,17 @@ pub struct PaginationMetaSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PaginationMeta {
     type Slots = PaginationMetaSlots;
     const ORIGIN: &'static str = "/components/schemas/PaginationMeta";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PaginationMetaSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PaginationMetaSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "hasMore" => &mut slots.has_more,
-                "nextCursor" => &mut slots.next_cursor,
-                "total" => &mut slots.total,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "hasMore" => runtime::fill(&mut slots.has_more, map),
+            "nextCursor" => runtime::fill(&mut slots.next_cursor, map),
+            "total" => runtime::fill(&mut slots.total, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -7969,28 +7873,27 @@ pub struct PendingImageShareSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShare {
     type Slots = PendingImageShareSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingImageShare";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PendingImageShareSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PendingImageShareSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "expiresAt" => &mut slots.expires_at,
-                "id" => &mut slots.id,
-                "imageName" => &mut slots.image_name,
-                "resourceType" => &mut slots.resource_type,
-                "sharedBy" => &mut slots.shared_by,
-                "sourceAccountId" => &mut slots.source_account_id,
-                "sourceWorkspace" => &mut slots.source_workspace,
-                "targetAccountId" => &mut slots.target_account_id,
-                "targetWorkspace" => &mut slots.target_workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "imageName" => runtime::fill(&mut slots.image_name, map),
+            "resourceType" => runtime::fill(&mut slots.resource_type, map),
+            "sharedBy" => runtime::fill(&mut slots.shared_by, map),
+            "sourceAccountId" => runtime::fill(&mut slots.source_account_id, map),
+            "sourceWorkspace" => runtime::fill(&mut slots.source_workspace, map),
+            "targetAccountId" => runtime::fill(&mut slots.target_account_id, map),
+            "targetWorkspace" => runtime::fill(&mut slots.target_workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8074,29 +7977,32 @@ pub struct PendingImageShareRenderSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShareRender {
     type Slots = PendingImageShareRenderSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingImageShareRender";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PendingImageShareRenderSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PendingImageShareRenderSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "expiresAt" => &mut slots.expires_at,
-                "hasConflict" => &mut slots.has_conflict,
-                "id" => &mut slots.id,
-                "imageName" => &mut slots.image_name,
-                "resourceType" => &mut slots.resource_type,
-                "sharedBy" => &mut slots.shared_by,
-                "sharedByEmail" => &mut slots.shared_by_email,
-                "sourceAccountId" => &mut slots.source_account_id,
-                "sourceWorkspace" => &mut slots.source_workspace,
-                "sourceWorkspaceDisplayName" => &mut slots.source_workspace_display_name,
-                "targetAccountId" => &mut slots.target_account_id,
-                "targetWorkspace" => &mut slots.target_workspace,
-                "targetWorkspaceDisplayName" => &mut slots.target_workspace_display_name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
+            "hasConflict" => runtime::fill(&mut slots.has_conflict, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "imageName" => runtime::fill(&mut slots.image_name, map),
+            "resourceType" => runtime::fill(&mut slots.resource_type, map),
+            "sharedBy" => runtime::fill(&mut slots.shared_by, map),
+            "sharedByEmail" => runtime::fill(&mut slots.shared_by_email, map),
+            "sourceAccountId" => runtime::fill(&mut slots.source_account_id, map),
+            "sourceWorkspace" => runtime::fill(&mut slots.source_workspace, map),
+            "sourceWorkspaceDisplayName" => {
+                runtime::fill(&mut slots.source_workspace_display_name, map)
+            }
+            "targetAccountId" => runtime::fill(&mut slots.target_account_id, map),
+            "targetWorkspace" => runtime::fill(&mut slots.target_workspace, map),
+            "targetWorkspaceDisplayName" => {
+                runtime::fill(&mut slots.target_workspace_display_name, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8171,24 +8077,23 @@ pub struct PendingInvitationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitation {
     type Slots = PendingInvitationSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitation";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PendingInvitationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PendingInvitationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "email" => &mut slots.email,
-                "expiresAt" => &mut slots.expires_at,
-                "invitedBy" => &mut slots.invited_by,
-                "role" => &mut slots.role,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "email" => runtime::fill(&mut slots.email, map),
+            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
+            "invitedBy" => runtime::fill(&mut slots.invited_by, map),
+            "role" => runtime::fill(&mut slots.role, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8244,17 +8149,16 @@ pub struct PendingInvitationAcceptSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationAccept {
     type Slots = PendingInvitationAcceptSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationAccept";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PendingInvitationAcceptSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PendingInvitationAcceptSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "email" => &mut slots.email,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "email" => runtime::fill(&mut slots.email, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8319,25 +8223,24 @@ pub struct PendingInvitationRenderSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRender {
     type Slots = PendingInvitationRenderSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationRender";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PendingInvitationRenderSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PendingInvitationRenderSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "account" => &mut slots.account,
-                "email" => &mut slots.email,
-                "expiresAt" => &mut slots.expires_at,
-                "invitationId" => &mut slots.invitation_id,
-                "invitedAt" => &mut slots.invited_at,
-                "invitedBy" => &mut slots.invited_by,
-                "role" => &mut slots.role,
-                "type" => &mut slots.r#type,
-                "workspace" => &mut slots.workspace,
-                "workspaceDetails" => &mut slots.workspace_details,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "account" => runtime::fill(&mut slots.account, map),
+            "email" => runtime::fill(&mut slots.email, map),
+            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
+            "invitationId" => runtime::fill(&mut slots.invitation_id, map),
+            "invitedAt" => runtime::fill(&mut slots.invited_at, map),
+            "invitedBy" => runtime::fill(&mut slots.invited_by, map),
+            "role" => runtime::fill(&mut slots.role, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            "workspaceDetails" => runtime::fill(&mut slots.workspace_details, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8394,17 +8297,16 @@ pub struct PendingInvitationRenderAccountSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderAccount {
     type Slots = PendingInvitationRenderAccountSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderAccount";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PendingInvitationRenderAccountSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PendingInvitationRenderAccountSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "displayName" => &mut slots.display_name,
-                "id" => &mut slots.id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8457,19 +8359,18 @@ pub struct PendingInvitationRenderInvitedBySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderInvitedBy {
     type Slots = PendingInvitationRenderInvitedBySlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderInvitedBy";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PendingInvitationRenderInvitedBySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PendingInvitationRenderInvitedBySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "email" => &mut slots.email,
-                "family_name" => &mut slots.family_name,
-                "given_name" => &mut slots.given_name,
-                "sub" => &mut slots.sub,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "email" => runtime::fill(&mut slots.email, map),
+            "family_name" => runtime::fill(&mut slots.family_name, map),
+            "given_name" => runtime::fill(&mut slots.given_name, map),
+            "sub" => runtime::fill(&mut slots.sub, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8520,17 +8421,16 @@ pub struct PendingInvitationRenderWorkspaceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderWorkspace {
     type Slots = PendingInvitationRenderWorkspaceSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderWorkspace";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PendingInvitationRenderWorkspaceSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PendingInvitationRenderWorkspaceSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "displayName" => &mut slots.display_name,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8579,17 +8479,16 @@ pub struct PendingInvitationWorkspaceDetailsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationWorkspaceDetails {
     type Slots = PendingInvitationWorkspaceDetailsSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationWorkspaceDetails";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PendingInvitationWorkspaceDetailsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PendingInvitationWorkspaceDetailsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "emails" => &mut slots.emails,
-                "user_number" => &mut slots.user_number,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "emails" => runtime::fill(&mut slots.emails, map),
+            "user_number" => runtime::fill(&mut slots.user_number, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8640,18 +8539,17 @@ pub struct PolicySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Policy {
     type Slots = PolicySlots;
     const ORIGIN: &'static str = "/components/schemas/Policy";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PolicySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PolicySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "usage" => &mut slots.usage,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "usage" => runtime::fill(&mut slots.usage, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8707,17 +8605,16 @@ pub struct PolicyListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyList {
     type Slots = PolicyListSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PolicyListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PolicyListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8766,17 +8663,16 @@ pub struct PolicyLocationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyLocation {
     type Slots = PolicyLocationSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyLocation";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PolicyLocationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PolicyLocationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8862,21 +8758,22 @@ pub struct PolicyMaxTokensSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyMaxTokens {
     type Slots = PolicyMaxTokensSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyMaxTokens";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PolicyMaxTokensSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PolicyMaxTokensSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "granularity" => &mut slots.granularity,
-                "input" => &mut slots.input,
-                "output" => &mut slots.output,
-                "ratioInputOverOutput" => &mut slots.ratio_input_over_output,
-                "step" => &mut slots.step,
-                "total" => &mut slots.total,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "granularity" => runtime::fill(&mut slots.granularity, map),
+            "input" => runtime::fill(&mut slots.input, map),
+            "output" => runtime::fill(&mut slots.output, map),
+            "ratioInputOverOutput" => {
+                runtime::fill(&mut slots.ratio_input_over_output, map)
+            }
+            "step" => runtime::fill(&mut slots.step, map),
+            "total" => runtime::fill(&mut slots.total, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -8968,21 +8865,20 @@ pub struct PolicySpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicySpec {
     type Slots = PolicySpecSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicySpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PolicySpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PolicySpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "flavors" => &mut slots.flavors,
-                "locations" => &mut slots.locations,
-                "maxTokens" => &mut slots.max_tokens,
-                "resourceTypes" => &mut slots.resource_types,
-                "sandbox" => &mut slots.sandbox,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "flavors" => runtime::fill(&mut slots.flavors, map),
+            "locations" => runtime::fill(&mut slots.locations, map),
+            "maxTokens" => runtime::fill(&mut slots.max_tokens, map),
+            "resourceTypes" => runtime::fill(&mut slots.resource_types, map),
+            "sandbox" => runtime::fill(&mut slots.sandbox, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9070,20 +8966,19 @@ pub struct PolicyUsageCountsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsageCounts {
     type Slots = PolicyUsageCountsSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyUsageCounts";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PolicyUsageCountsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PolicyUsageCountsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "agents" => &mut slots.agents,
-                "functions" => &mut slots.functions,
-                "jobs" => &mut slots.jobs,
-                "models" => &mut slots.models,
-                "sandboxes" => &mut slots.sandboxes,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "agents" => runtime::fill(&mut slots.agents, map),
+            "functions" => runtime::fill(&mut slots.functions, map),
+            "jobs" => runtime::fill(&mut slots.jobs, map),
+            "models" => runtime::fill(&mut slots.models, map),
+            "sandboxes" => runtime::fill(&mut slots.sandboxes, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9141,20 +9036,19 @@ pub struct PolicyUsagesSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsages {
     type Slots = PolicyUsagesSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyUsages";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PolicyUsagesSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PolicyUsagesSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "agents" => &mut slots.agents,
-                "functions" => &mut slots.functions,
-                "jobs" => &mut slots.jobs,
-                "models" => &mut slots.models,
-                "sandboxes" => &mut slots.sandboxes,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "agents" => runtime::fill(&mut slots.agents, map),
+            "functions" => runtime::fill(&mut slots.functions, map),
+            "jobs" => runtime::fill(&mut slots.jobs, map),
+            "models" => runtime::fill(&mut slots.models, map),
+            "sandboxes" => runtime::fill(&mut slots.sandboxes, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9208,18 +9102,17 @@ pub struct PortSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Port {
     type Slots = PortSlots;
     const ORIGIN: &'static str = "/components/schemas/Port";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PortSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PortSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "protocol" => &mut slots.protocol,
-                "target" => &mut slots.target,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "protocol" => runtime::fill(&mut slots.protocol, map),
+            "target" => runtime::fill(&mut slots.target, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9306,19 +9199,18 @@ pub struct PreviewSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Preview {
     type Slots = PreviewSlots;
     const ORIGIN: &'static str = "/components/schemas/Preview";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PreviewSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PreviewSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9389,24 +9281,23 @@ pub struct PreviewMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewMetadata {
     type Slots = PreviewMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PreviewMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PreviewMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "displayName" => &mut slots.display_name,
-                "name" => &mut slots.name,
-                "resourceName" => &mut slots.resource_name,
-                "resourceType" => &mut slots.resource_type,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "resourceName" => runtime::fill(&mut slots.resource_name, map),
+            "resourceType" => runtime::fill(&mut slots.resource_type, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9481,25 +9372,24 @@ pub struct PreviewSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewSpec {
     type Slots = PreviewSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PreviewSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PreviewSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "customDomain" => &mut slots.custom_domain,
-                "expires" => &mut slots.expires,
-                "port" => &mut slots.port,
-                "prefixUrl" => &mut slots.prefix_url,
-                "public" => &mut slots.public,
-                "region" => &mut slots.region,
-                "requestHeaders" => &mut slots.request_headers,
-                "responseHeaders" => &mut slots.response_headers,
-                "ttl" => &mut slots.ttl,
-                "url" => &mut slots.url,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "customDomain" => runtime::fill(&mut slots.custom_domain, map),
+            "expires" => runtime::fill(&mut slots.expires, map),
+            "port" => runtime::fill(&mut slots.port, map),
+            "prefixUrl" => runtime::fill(&mut slots.prefix_url, map),
+            "public" => runtime::fill(&mut slots.public, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "requestHeaders" => runtime::fill(&mut slots.request_headers, map),
+            "responseHeaders" => runtime::fill(&mut slots.response_headers, map),
+            "ttl" => runtime::fill(&mut slots.ttl, map),
+            "url" => runtime::fill(&mut slots.url, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9556,17 +9446,16 @@ pub struct PreviewTokenSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewToken {
     type Slots = PreviewTokenSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewToken";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PreviewTokenSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PreviewTokenSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9627,20 +9516,19 @@ pub struct PreviewTokenMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenMetadata {
     type Slots = PreviewTokenMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewTokenMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PreviewTokenMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PreviewTokenMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "previewName" => &mut slots.preview_name,
-                "resourceName" => &mut slots.resource_name,
-                "resourceType" => &mut slots.resource_type,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "previewName" => runtime::fill(&mut slots.preview_name, map),
+            "resourceName" => runtime::fill(&mut slots.resource_name, map),
+            "resourceType" => runtime::fill(&mut slots.resource_type, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9697,18 +9585,17 @@ pub struct PreviewTokenSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenSpec {
     type Slots = PreviewTokenSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewTokenSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PreviewTokenSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PreviewTokenSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "expired" => &mut slots.expired,
-                "expiresAt" => &mut slots.expires_at,
-                "token" => &mut slots.token,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "expired" => runtime::fill(&mut slots.expired, map),
+            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
+            "token" => runtime::fill(&mut slots.token, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9756,16 +9643,15 @@ pub struct PrivateLocationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PrivateLocation {
     type Slots = PrivateLocationSlots;
     const ORIGIN: &'static str = "/components/schemas/PrivateLocation";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PrivateLocationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PrivateLocationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9817,19 +9703,18 @@ pub struct ProxyConfigSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ProxyConfig {
     type Slots = ProxyConfigSlots;
     const ORIGIN: &'static str = "/components/schemas/ProxyConfig";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ProxyConfigSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ProxyConfigSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "allowedDomains" => &mut slots.allowed_domains,
-                "bypass" => &mut slots.bypass,
-                "forbiddenDomains" => &mut slots.forbidden_domains,
-                "routing" => &mut slots.routing,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "allowedDomains" => runtime::fill(&mut slots.allowed_domains, map),
+            "bypass" => runtime::fill(&mut slots.bypass, map),
+            "forbiddenDomains" => runtime::fill(&mut slots.forbidden_domains, map),
+            "routing" => runtime::fill(&mut slots.routing, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9884,19 +9769,18 @@ pub struct ProxyTargetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ProxyTarget {
     type Slots = ProxyTargetSlots;
     const ORIGIN: &'static str = "/components/schemas/ProxyTarget";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ProxyTargetSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ProxyTargetSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "body" => &mut slots.body,
-                "destinations" => &mut slots.destinations,
-                "headers" => &mut slots.headers,
-                "secrets" => &mut slots.secrets,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "body" => runtime::fill(&mut slots.body, map),
+            "destinations" => runtime::fill(&mut slots.destinations, map),
+            "headers" => runtime::fill(&mut slots.headers, map),
+            "secrets" => runtime::fill(&mut slots.secrets, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -9949,18 +9833,17 @@ pub struct PublicIpSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PublicIp {
     type Slots = PublicIpSlots;
     const ORIGIN: &'static str = "/components/schemas/PublicIp";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PublicIpSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PublicIpSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "description" => &mut slots.description,
-                "ipv4Cidrs" => &mut slots.ipv4_cidrs,
-                "ipv6Cidrs" => &mut slots.ipv6_cidrs,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "description" => runtime::fill(&mut slots.description, map),
+            "ipv4Cidrs" => runtime::fill(&mut slots.ipv4_cidrs, map),
+            "ipv6Cidrs" => runtime::fill(&mut slots.ipv6_cidrs, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10030,26 +9913,27 @@ pub struct RegionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Region {
     type Slots = RegionSlots;
     const ORIGIN: &'static str = "/components/schemas/Region";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut RegionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut RegionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "agentDrivePublicUrl" => &mut slots.agent_drive_public_url,
-                "allowed" => &mut slots.allowed,
-                "continent" => &mut slots.continent,
-                "country" => &mut slots.country,
-                "drivesAvailable" => &mut slots.drives_available,
-                "egressAvailable" => &mut slots.egress_available,
-                "infoGeneration" => &mut slots.info_generation,
-                "location" => &mut slots.location,
-                "mk31Available" => &mut slots.mk31_available,
-                "name" => &mut slots.name,
-                "proxyAvailable" => &mut slots.proxy_available,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "agentDrivePublicUrl" => {
+                runtime::fill(&mut slots.agent_drive_public_url, map)
+            }
+            "allowed" => runtime::fill(&mut slots.allowed, map),
+            "continent" => runtime::fill(&mut slots.continent, map),
+            "country" => runtime::fill(&mut slots.country, map),
+            "drivesAvailable" => runtime::fill(&mut slots.drives_available, map),
+            "egressAvailable" => runtime::fill(&mut slots.egress_available, map),
+            "infoGeneration" => runtime::fill(&mut slots.info_generation, map),
+            "location" => runtime::fill(&mut slots.location, map),
+            "mk31Available" => runtime::fill(&mut slots.mk31_available, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "proxyAvailable" => runtime::fill(&mut slots.proxy_available, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10107,17 +9991,16 @@ pub struct RepositorySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Repository {
     type Slots = RepositorySlots;
     const ORIGIN: &'static str = "/components/schemas/Repository";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut RepositorySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut RepositorySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "type" => &mut slots.r#type,
-                "url" => &mut slots.url,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "type" => runtime::fill(&mut slots.r#type, map),
+            "url" => runtime::fill(&mut slots.url, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10172,20 +10055,19 @@ pub struct RevisionConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::RevisionConfiguration {
     type Slots = RevisionConfigurationSlots;
     const ORIGIN: &'static str = "/components/schemas/RevisionConfiguration";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut RevisionConfigurationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut RevisionConfigurationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "active" => &mut slots.active,
-                "canary" => &mut slots.canary,
-                "canaryPercent" => &mut slots.canary_percent,
-                "stickySessionTtl" => &mut slots.sticky_session_ttl,
-                "traffic" => &mut slots.traffic,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "active" => runtime::fill(&mut slots.active, map),
+            "canary" => runtime::fill(&mut slots.canary, map),
+            "canaryPercent" => runtime::fill(&mut slots.canary_percent, map),
+            "stickySessionTtl" => runtime::fill(&mut slots.sticky_session_ttl, map),
+            "traffic" => runtime::fill(&mut slots.traffic, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10249,23 +10131,22 @@ pub struct RevisionMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::RevisionMetadata {
     type Slots = RevisionMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/RevisionMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut RevisionMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut RevisionMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "active" => &mut slots.active,
-                "canary" => &mut slots.canary,
-                "createdAt" => &mut slots.created_at,
-                "createdBy" => &mut slots.created_by,
-                "id" => &mut slots.id,
-                "previousActive" => &mut slots.previous_active,
-                "status" => &mut slots.status,
-                "trafficPercent" => &mut slots.traffic_percent,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "active" => runtime::fill(&mut slots.active, map),
+            "canary" => runtime::fill(&mut slots.canary, map),
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "previousActive" => runtime::fill(&mut slots.previous_active, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "trafficPercent" => runtime::fill(&mut slots.traffic_percent, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10362,24 +10243,23 @@ pub struct SandboxSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
     type Slots = SandboxSlots;
     const ORIGIN: &'static str = "/components/schemas/Sandbox";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "errors" => &mut slots.errors,
-                "events" => &mut slots.events,
-                "expiresIn" => &mut slots.expires_in,
-                "lastUsedAt" => &mut slots.last_used_at,
-                "metadata" => &mut slots.metadata,
-                "nodeGeneration" => &mut slots.node_generation,
-                "spec" => &mut slots.spec,
-                "state" => &mut slots.state,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "errors" => runtime::fill(&mut slots.errors, map),
+            "events" => runtime::fill(&mut slots.events, map),
+            "expiresIn" => runtime::fill(&mut slots.expires_in, map),
+            "lastUsedAt" => runtime::fill(&mut slots.last_used_at, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "nodeGeneration" => runtime::fill(&mut slots.node_generation, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "state" => runtime::fill(&mut slots.state, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10465,29 +10345,28 @@ pub struct SandboxDefinitionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxDefinition {
     type Slots = SandboxDefinitionSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxDefinition";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxDefinitionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxDefinitionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "categories" => &mut slots.categories,
-                "coming_soon" => &mut slots.coming_soon,
-                "description" => &mut slots.description,
-                "displayName" => &mut slots.display_name,
-                "enterprise" => &mut slots.enterprise,
-                "hidden" => &mut slots.hidden,
-                "icon" => &mut slots.icon,
-                "image" => &mut slots.image,
-                "longDescription" => &mut slots.long_description,
-                "memory" => &mut slots.memory,
-                "name" => &mut slots.name,
-                "ports" => &mut slots.ports,
-                "tags" => &mut slots.tags,
-                "url" => &mut slots.url,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "categories" => runtime::fill(&mut slots.categories, map),
+            "coming_soon" => runtime::fill(&mut slots.coming_soon, map),
+            "description" => runtime::fill(&mut slots.description, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "enterprise" => runtime::fill(&mut slots.enterprise, map),
+            "hidden" => runtime::fill(&mut slots.hidden, map),
+            "icon" => runtime::fill(&mut slots.icon, map),
+            "image" => runtime::fill(&mut slots.image, map),
+            "longDescription" => runtime::fill(&mut slots.long_description, map),
+            "memory" => runtime::fill(&mut slots.memory, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "ports" => runtime::fill(&mut slots.ports, map),
+            "tags" => runtime::fill(&mut slots.tags, map),
+            "url" => runtime::fill(&mut slots.url, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10560,23 +10439,22 @@ pub struct SandboxErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxError {
     type Slots = SandboxErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxError";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxErrorSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxErrorSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "code" => &mut slots.code,
-                "details" => &mut slots.details,
-                "message" => &mut slots.message,
-                "sandbox_name" => &mut slots.sandbox_name,
-                "status_code" => &mut slots.status_code,
-                "step" => &mut slots.step,
-                "timestamp" => &mut slots.timestamp,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "code" => runtime::fill(&mut slots.code, map),
+            "details" => runtime::fill(&mut slots.details, map),
+            "message" => runtime::fill(&mut slots.message, map),
+            "sandbox_name" => runtime::fill(&mut slots.sandbox_name, map),
+            "status_code" => runtime::fill(&mut slots.status_code, map),
+            "step" => runtime::fill(&mut slots.step, map),
+            "timestamp" => runtime::fill(&mut slots.timestamp, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10647,22 +10525,21 @@ pub struct SandboxForkRequestSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkRequest {
     type Slots = SandboxForkRequestSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxForkRequest";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxForkRequestSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxForkRequestSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "customDomain" => &mut slots.custom_domain,
-                "port" => &mut slots.port,
-                "prefix" => &mut slots.prefix,
-                "snapshotId" => &mut slots.snapshot_id,
-                "targetName" => &mut slots.target_name,
-                "targetType" => &mut slots.target_type,
-                "traffic" => &mut slots.traffic,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "customDomain" => runtime::fill(&mut slots.custom_domain, map),
+            "port" => runtime::fill(&mut slots.port, map),
+            "prefix" => runtime::fill(&mut slots.prefix, map),
+            "snapshotId" => runtime::fill(&mut slots.snapshot_id, map),
+            "targetName" => runtime::fill(&mut slots.target_name, map),
+            "targetType" => runtime::fill(&mut slots.target_type, map),
+            "traffic" => runtime::fill(&mut slots.traffic, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10724,18 +10601,17 @@ pub struct SandboxForkResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkResponse {
     type Slots = SandboxForkResponseSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxForkResponse";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxForkResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxForkResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "snapshotId" => &mut slots.snapshot_id,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "snapshotId" => runtime::fill(&mut slots.snapshot_id, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10819,20 +10695,19 @@ pub struct SandboxInfrastructureErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxInfrastructureError {
     type Slots = SandboxInfrastructureErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxInfrastructureError";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxInfrastructureErrorSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxInfrastructureErrorSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "code" => &mut slots.code,
-                "fatal" => &mut slots.fatal,
-                "instance" => &mut slots.instance,
-                "message" => &mut slots.message,
-                "time" => &mut slots.time,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "code" => runtime::fill(&mut slots.code, map),
+            "fatal" => runtime::fill(&mut slots.fatal, map),
+            "instance" => runtime::fill(&mut slots.instance, map),
+            "message" => runtime::fill(&mut slots.message, map),
+            "time" => runtime::fill(&mut slots.time, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10884,17 +10759,16 @@ pub struct SandboxLifecycleSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxLifecycle {
     type Slots = SandboxLifecycleSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxLifecycle";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxLifecycleSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxLifecycleSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "expirationPolicies" => &mut slots.expiration_policies,
-                "terminatedRetention" => &mut slots.terminated_retention,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "expirationPolicies" => runtime::fill(&mut slots.expiration_policies, map),
+            "terminatedRetention" => runtime::fill(&mut slots.terminated_retention, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -10943,17 +10817,16 @@ pub struct SandboxListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxList {
     type Slots = SandboxListSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11010,21 +10883,20 @@ pub struct SandboxNetworkSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxNetwork {
     type Slots = SandboxNetworkSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxNetwork";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxNetworkSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxNetworkSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "allowedDomains" => &mut slots.allowed_domains,
-                "egress" => &mut slots.egress,
-                "firewall" => &mut slots.firewall,
-                "forbiddenDomains" => &mut slots.forbidden_domains,
-                "proxy" => &mut slots.proxy,
-                "subnet" => &mut slots.subnet,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "allowedDomains" => runtime::fill(&mut slots.allowed_domains, map),
+            "egress" => runtime::fill(&mut slots.egress, map),
+            "firewall" => runtime::fill(&mut slots.firewall, map),
+            "forbiddenDomains" => runtime::fill(&mut slots.forbidden_domains, map),
+            "proxy" => runtime::fill(&mut slots.proxy, map),
+            "subnet" => runtime::fill(&mut slots.subnet, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11092,25 +10964,24 @@ pub struct SandboxRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxRuntime {
     type Slots = SandboxRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxRuntime";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxRuntimeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxRuntimeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "envs" => &mut slots.envs,
-                "expires" => &mut slots.expires,
-                "extraArgs" => &mut slots.extra_args,
-                "image" => &mut slots.image,
-                "memory" => &mut slots.memory,
-                "ports" => &mut slots.ports,
-                "terminationGracePeriodSeconds" => {
-                    &mut slots.termination_grace_period_seconds
-                }
-                "ttl" => &mut slots.ttl,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "envs" => runtime::fill(&mut slots.envs, map),
+            "expires" => runtime::fill(&mut slots.expires, map),
+            "extraArgs" => runtime::fill(&mut slots.extra_args, map),
+            "image" => runtime::fill(&mut slots.image, map),
+            "memory" => runtime::fill(&mut slots.memory, map),
+            "ports" => runtime::fill(&mut slots.ports, map),
+            "terminationGracePeriodSeconds" => {
+                runtime::fill(&mut slots.termination_grace_period_seconds, map)
+            }
+            "ttl" => runtime::fill(&mut slots.ttl, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11175,21 +11046,20 @@ pub struct SandboxScheduleEntrySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntry {
     type Slots = SandboxScheduleEntrySlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleEntry";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxScheduleEntrySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxScheduleEntrySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "id" => &mut slots.id,
-                "input" => &mut slots.input,
-                "maxExecutions" => &mut slots.max_executions,
-                "type" => &mut slots.r#type,
-                "value" => &mut slots.value,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "input" => runtime::fill(&mut slots.input, map),
+            "maxExecutions" => runtime::fill(&mut slots.max_executions, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            "value" => runtime::fill(&mut slots.value, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11242,17 +11112,16 @@ pub struct SandboxScheduleEntryListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntryList {
     type Slots = SandboxScheduleEntryListSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleEntryList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxScheduleEntryListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxScheduleEntryListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11342,23 +11211,22 @@ pub struct SandboxScheduleExecutionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecution {
     type Slots = SandboxScheduleExecutionSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleExecution";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxScheduleExecutionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxScheduleExecutionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "error" => &mut slots.error,
-                "executedAt" => &mut slots.executed_at,
-                "id" => &mut slots.id,
-                "processName" => &mut slots.process_name,
-                "scheduleId" => &mut slots.schedule_id,
-                "statusCode" => &mut slots.status_code,
-                "timeout" => &mut slots.timeout,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "error" => runtime::fill(&mut slots.error, map),
+            "executedAt" => runtime::fill(&mut slots.executed_at, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "processName" => runtime::fill(&mut slots.process_name, map),
+            "scheduleId" => runtime::fill(&mut slots.schedule_id, map),
+            "statusCode" => runtime::fill(&mut slots.status_code, map),
+            "timeout" => runtime::fill(&mut slots.timeout, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11413,17 +11281,16 @@ pub struct SandboxScheduleExecutionListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecutionList {
     type Slots = SandboxScheduleExecutionListSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleExecutionList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxScheduleExecutionListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxScheduleExecutionListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11480,21 +11347,20 @@ pub struct SandboxScheduleInputSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleInput {
     type Slots = SandboxScheduleInputSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleInput";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxScheduleInputSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxScheduleInputSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "command" => &mut slots.command,
-                "env" => &mut slots.env,
-                "keepAlive" => &mut slots.keep_alive,
-                "name" => &mut slots.name,
-                "timeout" => &mut slots.timeout,
-                "workingDir" => &mut slots.working_dir,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "command" => runtime::fill(&mut slots.command, map),
+            "env" => runtime::fill(&mut slots.env, map),
+            "keepAlive" => runtime::fill(&mut slots.keep_alive, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "timeout" => runtime::fill(&mut slots.timeout, map),
+            "workingDir" => runtime::fill(&mut slots.working_dir, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11557,22 +11423,21 @@ pub struct SandboxSnapshotSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshot {
     type Slots = SandboxSnapshotSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxSnapshot";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxSnapshotSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxSnapshotSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "createdBy" => &mut slots.created_by,
-                "id" => &mut slots.id,
-                "name" => &mut slots.name,
-                "sandboxName" => &mut slots.sandbox_name,
-                "status" => &mut slots.status,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "sandboxName" => runtime::fill(&mut slots.sandbox_name, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11639,16 +11504,15 @@ pub struct SandboxSnapshotRequestSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshotRequest {
     type Slots = SandboxSnapshotRequestSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxSnapshotRequest";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxSnapshotRequestSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxSnapshotRequestSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11706,22 +11570,21 @@ pub struct SandboxSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
     type Slots = SandboxSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "enabled" => &mut slots.enabled,
-                "lifecycle" => &mut slots.lifecycle,
-                "network" => &mut slots.network,
-                "region" => &mut slots.region,
-                "runtime" => &mut slots.runtime,
-                "volumes" => &mut slots.volumes,
-                "vpc" => &mut slots.vpc,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "enabled" => runtime::fill(&mut slots.enabled, map),
+            "lifecycle" => runtime::fill(&mut slots.lifecycle, map),
+            "network" => runtime::fill(&mut slots.network, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "runtime" => runtime::fill(&mut slots.runtime, map),
+            "volumes" => runtime::fill(&mut slots.volumes, map),
+            "vpc" => runtime::fill(&mut slots.vpc, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11801,16 +11664,15 @@ pub struct ShareCustomDomainBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ShareCustomDomainBody {
     type Slots = ShareCustomDomainBodySlots;
     const ORIGIN: &'static str = "/paths/~1customdomains~1{domainName}~1share/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ShareCustomDomainBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ShareCustomDomainBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "targetWorkspace" => &mut slots.target_workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "targetWorkspace" => runtime::fill(&mut slots.target_workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11861,17 +11723,16 @@ pub struct ShareImageBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ShareImageBody {
     type Slots = ShareImageBodySlots;
     const ORIGIN: &'static str = "/paths/~1images~1{resourceType}~1{imageName}~1share/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ShareImageBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ShareImageBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "targetAccountId" => &mut slots.target_account_id,
-                "targetWorkspace" => &mut slots.target_workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "targetAccountId" => runtime::fill(&mut slots.target_account_id, map),
+            "targetWorkspace" => runtime::fill(&mut slots.target_workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11923,17 +11784,16 @@ pub struct SsoDomainSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SsoDomain {
     type Slots = SsoDomainSlots;
     const ORIGIN: &'static str = "/components/schemas/SSODomain";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SsoDomainSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SsoDomainSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -11998,22 +11858,21 @@ pub struct SsoDomainMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainMetadata {
     type Slots = SsoDomainMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/SSODomainMetadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SsoDomainMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SsoDomainMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "accountId" => &mut slots.account_id,
-                "displayName" => &mut slots.display_name,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "accountId" => runtime::fill(&mut slots.account_id, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12081,24 +11940,25 @@ pub struct SsoDomainSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainSpec {
     type Slots = SsoDomainSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/SSODomainSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SsoDomainSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SsoDomainSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "allowedAuthMethods" => &mut slots.allowed_auth_methods,
-                "autoJoinWorkspaces" => &mut slots.auto_join_workspaces,
-                "lastUsedAuthMethod" => &mut slots.last_used_auth_method,
-                "lastUsedAuthMethodAt" => &mut slots.last_used_auth_method_at,
-                "lastVerifiedAt" => &mut slots.last_verified_at,
-                "status" => &mut slots.status,
-                "txtRecordName" => &mut slots.txt_record_name,
-                "txtRecordValue" => &mut slots.txt_record_value,
-                "verificationError" => &mut slots.verification_error,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "allowedAuthMethods" => runtime::fill(&mut slots.allowed_auth_methods, map),
+            "autoJoinWorkspaces" => runtime::fill(&mut slots.auto_join_workspaces, map),
+            "lastUsedAuthMethod" => runtime::fill(&mut slots.last_used_auth_method, map),
+            "lastUsedAuthMethodAt" => {
+                runtime::fill(&mut slots.last_used_auth_method_at, map)
+            }
+            "lastVerifiedAt" => runtime::fill(&mut slots.last_verified_at, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "txtRecordName" => runtime::fill(&mut slots.txt_record_name, map),
+            "txtRecordValue" => runtime::fill(&mut slots.txt_record_value, map),
+            "verificationError" => runtime::fill(&mut slots.verification_error, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12210,27 +12070,26 @@ pub struct TemplateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Template {
     type Slots = TemplateSlots;
     const ORIGIN: &'static str = "/components/schemas/Template";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut TemplateSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut TemplateSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "defaultBranch" => &mut slots.default_branch,
-                "description" => &mut slots.description,
-                "downloadCount" => &mut slots.download_count,
-                "forksCount" => &mut slots.forks_count,
-                "icon" => &mut slots.icon,
-                "iconDark" => &mut slots.icon_dark,
-                "name" => &mut slots.name,
-                "sha" => &mut slots.sha,
-                "starCount" => &mut slots.star_count,
-                "topics" => &mut slots.topics,
-                "url" => &mut slots.url,
-                "variables" => &mut slots.variables,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "defaultBranch" => runtime::fill(&mut slots.default_branch, map),
+            "description" => runtime::fill(&mut slots.description, map),
+            "downloadCount" => runtime::fill(&mut slots.download_count, map),
+            "forksCount" => runtime::fill(&mut slots.forks_count, map),
+            "icon" => runtime::fill(&mut slots.icon, map),
+            "iconDark" => runtime::fill(&mut slots.icon_dark, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "sha" => runtime::fill(&mut slots.sha, map),
+            "starCount" => runtime::fill(&mut slots.star_count, map),
+            "topics" => runtime::fill(&mut slots.topics, map),
+            "url" => runtime::fill(&mut slots.url, map),
+            "variables" => runtime::fill(&mut slots.variables, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12295,20 +12154,19 @@ pub struct TemplateVariableSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TemplateVariable {
     type Slots = TemplateVariableSlots;
     const ORIGIN: &'static str = "/components/schemas/TemplateVariable";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut TemplateVariableSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut TemplateVariableSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "description" => &mut slots.description,
-                "integration" => &mut slots.integration,
-                "name" => &mut slots.name,
-                "path" => &mut slots.path,
-                "secret" => &mut slots.secret,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "description" => runtime::fill(&mut slots.description, map),
+            "integration" => runtime::fill(&mut slots.integration, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "path" => runtime::fill(&mut slots.path, map),
+            "secret" => runtime::fill(&mut slots.secret, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12366,20 +12224,19 @@ pub struct TestFeatureFlagResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TestFeatureFlagResponse {
     type Slots = TestFeatureFlagResponseSlots;
     const ORIGIN: &'static str = "/paths/~1features~1{featureKey}/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut TestFeatureFlagResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut TestFeatureFlagResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "enabled" => &mut slots.enabled,
-                "evaluatedAt" => &mut slots.evaluated_at,
-                "featureKey" => &mut slots.feature_key,
-                "payload" => &mut slots.payload,
-                "variant" => &mut slots.variant,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "enabled" => runtime::fill(&mut slots.enabled, map),
+            "evaluatedAt" => runtime::fill(&mut slots.evaluated_at, map),
+            "featureKey" => runtime::fill(&mut slots.feature_key, map),
+            "payload" => runtime::fill(&mut slots.payload, map),
+            "variant" => runtime::fill(&mut slots.variant, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12431,17 +12288,16 @@ pub struct TimeFieldsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TimeFields {
     type Slots = TimeFieldsSlots;
     const ORIGIN: &'static str = "/components/schemas/TimeFields";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut TimeFieldsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut TimeFieldsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12494,19 +12350,18 @@ pub struct TriggerSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Trigger {
     type Slots = TriggerSlots;
     const ORIGIN: &'static str = "/components/schemas/Trigger";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut TriggerSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut TriggerSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "configuration" => &mut slots.configuration,
-                "enabled" => &mut slots.enabled,
-                "id" => &mut slots.id,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "configuration" => runtime::fill(&mut slots.configuration, map),
+            "enabled" => runtime::fill(&mut slots.enabled, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12569,23 +12424,22 @@ pub struct TriggerConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TriggerConfiguration {
     type Slots = TriggerConfigurationSlots;
     const ORIGIN: &'static str = "/components/schemas/TriggerConfiguration";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut TriggerConfigurationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut TriggerConfigurationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "authenticationType" => &mut slots.authentication_type,
-                "callbackSecret" => &mut slots.callback_secret,
-                "callbackUrl" => &mut slots.callback_url,
-                "path" => &mut slots.path,
-                "retry" => &mut slots.retry,
-                "schedule" => &mut slots.schedule,
-                "tasks" => &mut slots.tasks,
-                "timeout" => &mut slots.timeout,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "authenticationType" => runtime::fill(&mut slots.authentication_type, map),
+            "callbackSecret" => runtime::fill(&mut slots.callback_secret, map),
+            "callbackUrl" => runtime::fill(&mut slots.callback_url, map),
+            "path" => runtime::fill(&mut slots.path, map),
+            "retry" => runtime::fill(&mut slots.retry, map),
+            "schedule" => runtime::fill(&mut slots.schedule, map),
+            "tasks" => runtime::fill(&mut slots.tasks, map),
+            "timeout" => runtime::fill(&mut slots.timeout, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12669,17 +12523,16 @@ pub struct UpdateWorkspaceServiceAccountBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceServiceAccountBody {
     type Slots = UpdateWorkspaceServiceAccountBodySlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}/put/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut UpdateWorkspaceServiceAccountBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut UpdateWorkspaceServiceAccountBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "description" => &mut slots.description,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "description" => runtime::fill(&mut slots.description, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12726,16 +12579,15 @@ pub struct UpdateWorkspaceUserRoleBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceUserRoleBody {
     type Slots = UpdateWorkspaceUserRoleBodySlots;
     const ORIGIN: &'static str = "/paths/~1users~1{subOrEmail}/put/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut UpdateWorkspaceUserRoleBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut UpdateWorkspaceUserRoleBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "role" => &mut slots.role,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "role" => runtime::fill(&mut slots.role, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12794,21 +12646,20 @@ pub struct VolumeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Volume {
     type Slots = VolumeSlots;
     const ORIGIN: &'static str = "/components/schemas/Volume";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VolumeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VolumeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "state" => &mut slots.state,
-                "status" => &mut slots.status,
-                "terminatedAt" => &mut slots.terminated_at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "state" => runtime::fill(&mut slots.state, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "terminatedAt" => runtime::fill(&mut slots.terminated_at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12873,20 +12724,19 @@ pub struct VolumeAttachmentSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeAttachment {
     type Slots = VolumeAttachmentSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeAttachment";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VolumeAttachmentSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VolumeAttachmentSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "mountPath" => &mut slots.mount_path,
-                "name" => &mut slots.name,
-                "readOnly" => &mut slots.read_only,
-                "sizeMb" => &mut slots.size_mb,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "mountPath" => runtime::fill(&mut slots.mount_path, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "readOnly" => runtime::fill(&mut slots.read_only, map),
+            "sizeMb" => runtime::fill(&mut slots.size_mb, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -12966,17 +12816,16 @@ pub struct VolumeListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeList {
     type Slots = VolumeListSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeList";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VolumeListSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VolumeListSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13027,18 +12876,17 @@ pub struct VolumeSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeSpec {
     type Slots = VolumeSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VolumeSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VolumeSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "region" => &mut slots.region,
-                "size" => &mut slots.size,
-                "template" => &mut slots.template,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "region" => runtime::fill(&mut slots.region, map),
+            "size" => runtime::fill(&mut slots.size, map),
+            "template" => runtime::fill(&mut slots.template, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13086,16 +12934,15 @@ pub struct VolumeStateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeState {
     type Slots = VolumeStateSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeState";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VolumeStateSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VolumeStateSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "attachedTo" => &mut slots.attached_to,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "attachedTo" => runtime::fill(&mut slots.attached_to, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13147,19 +12994,18 @@ pub struct VolumeTemplateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplate {
     type Slots = VolumeTemplateSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeTemplate";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VolumeTemplateSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VolumeTemplateSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "state" => &mut slots.state,
-                "versions" => &mut slots.versions,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "state" => runtime::fill(&mut slots.state, map),
+            "versions" => runtime::fill(&mut slots.versions, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13216,17 +13062,16 @@ pub struct VolumeTemplateSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateSpec {
     type Slots = VolumeTemplateSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeTemplateSpec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VolumeTemplateSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VolumeTemplateSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "defaultSize" => &mut slots.default_size,
-                "description" => &mut slots.description,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "defaultSize" => runtime::fill(&mut slots.default_size, map),
+            "description" => runtime::fill(&mut slots.description, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13279,19 +13124,20 @@ pub struct VolumeTemplateStateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateState {
     type Slots = VolumeTemplateStateSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeTemplateState";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VolumeTemplateStateSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VolumeTemplateStateSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "lastVersionUploadedAt" => &mut slots.last_version_uploaded_at,
-                "latestVersion" => &mut slots.latest_version,
-                "status" => &mut slots.status,
-                "versionCount" => &mut slots.version_count,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "lastVersionUploadedAt" => {
+                runtime::fill(&mut slots.last_version_uploaded_at, map)
+            }
+            "latestVersion" => runtime::fill(&mut slots.latest_version, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "versionCount" => runtime::fill(&mut slots.version_count, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13383,23 +13229,22 @@ pub struct VolumeTemplateVersionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateVersion {
     type Slots = VolumeTemplateVersionSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeTemplateVersion";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VolumeTemplateVersionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VolumeTemplateVersionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "bucket" => &mut slots.bucket,
-                "contentSize" => &mut slots.content_size,
-                "name" => &mut slots.name,
-                "region" => &mut slots.region,
-                "status" => &mut slots.status,
-                "templateName" => &mut slots.template_name,
-                "versionId" => &mut slots.version_id,
-                "workspace" => &mut slots.workspace,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "bucket" => runtime::fill(&mut slots.bucket, map),
+            "contentSize" => runtime::fill(&mut slots.content_size, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "templateName" => runtime::fill(&mut slots.template_name, map),
+            "versionId" => runtime::fill(&mut slots.version_id, map),
+            "workspace" => runtime::fill(&mut slots.workspace, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13487,19 +13332,18 @@ pub struct VpcSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Vpc {
     type Slots = VpcSlots;
     const ORIGIN: &'static str = "/components/schemas/VPC";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut VpcSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut VpcSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "events" => &mut slots.events,
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "events" => runtime::fill(&mut slots.events, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13582,31 +13426,30 @@ pub struct WorkspaceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Workspace {
     type Slots = WorkspaceSlots;
     const ORIGIN: &'static str = "/components/schemas/Workspace";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut WorkspaceSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut WorkspaceSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "createdAt" => &mut slots.created_at,
-                "updatedAt" => &mut slots.updated_at,
-                "createdBy" => &mut slots.created_by,
-                "updatedBy" => &mut slots.updated_by,
-                "accountId" => &mut slots.account_id,
-                "displayName" => &mut slots.display_name,
-                "groupMappings" => &mut slots.group_mappings,
-                "hipaaInfo" => &mut slots.hipaa_info,
-                "id" => &mut slots.id,
-                "labels" => &mut slots.labels,
-                "name" => &mut slots.name,
-                "region" => &mut slots.region,
-                "resourceCounts" => &mut slots.resource_counts,
-                "runtime" => &mut slots.runtime,
-                "status" => &mut slots.status,
-                "statusReason" => &mut slots.status_reason,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "createdAt" => runtime::fill(&mut slots.created_at, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "createdBy" => runtime::fill(&mut slots.created_by, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            "accountId" => runtime::fill(&mut slots.account_id, map),
+            "displayName" => runtime::fill(&mut slots.display_name, map),
+            "groupMappings" => runtime::fill(&mut slots.group_mappings, map),
+            "hipaaInfo" => runtime::fill(&mut slots.hipaa_info, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            "resourceCounts" => runtime::fill(&mut slots.resource_counts, map),
+            "runtime" => runtime::fill(&mut slots.runtime, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "statusReason" => runtime::fill(&mut slots.status_reason, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13671,18 +13514,17 @@ pub struct WorkspaceAvailabilitySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceAvailability {
     type Slots = WorkspaceAvailabilitySlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceAvailability";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut WorkspaceAvailabilitySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut WorkspaceAvailabilitySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "available" => &mut slots.available,
-                "message" => &mut slots.message,
-                "reason" => &mut slots.reason,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "available" => runtime::fill(&mut slots.available, map),
+            "message" => runtime::fill(&mut slots.message, map),
+            "reason" => runtime::fill(&mut slots.reason, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13768,17 +13610,16 @@ pub struct WorkspaceHipaaInfoSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaInfo {
     type Slots = WorkspaceHipaaInfoSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceHipaaInfo";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut WorkspaceHipaaInfoSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut WorkspaceHipaaInfoSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "accountEnabled" => &mut slots.account_enabled,
-                "unsafe" => &mut slots.r#unsafe,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "accountEnabled" => runtime::fill(&mut slots.account_enabled, map),
+            "unsafe" => runtime::fill(&mut slots.r#unsafe, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13829,18 +13670,17 @@ pub struct WorkspaceHipaaUnsafeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaUnsafe {
     type Slots = WorkspaceHipaaUnsafeSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceHipaaUnsafe";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut WorkspaceHipaaUnsafeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut WorkspaceHipaaUnsafeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "enabled" => &mut slots.enabled,
-                "updatedAt" => &mut slots.updated_at,
-                "updatedBy" => &mut slots.updated_by,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "enabled" => runtime::fill(&mut slots.enabled, map),
+            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
+            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13890,17 +13730,16 @@ pub struct WorkspaceRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceRuntime {
     type Slots = WorkspaceRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceRuntime";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut WorkspaceRuntimeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut WorkspaceRuntimeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "generation" => &mut slots.generation,
-                "sandbox" => &mut slots.sandbox,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "generation" => runtime::fill(&mut slots.generation, map),
+            "sandbox" => runtime::fill(&mut slots.sandbox, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -13947,16 +13786,17 @@ pub struct WorkspaceSandboxSettingsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceSandboxSettings {
     type Slots = WorkspaceSandboxSettingsSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceSandboxSettings";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut WorkspaceSandboxSettingsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut WorkspaceSandboxSettingsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "disableProcessLogging" => &mut slots.disable_process_logging,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "disableProcessLogging" => {
+                runtime::fill(&mut slots.disable_process_logging, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -14050,24 +13890,23 @@ pub struct WorkspaceUserSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceUser {
     type Slots = WorkspaceUserSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceUser";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut WorkspaceUserSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut WorkspaceUserSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "accepted" => &mut slots.accepted,
-                "email" => &mut slots.email,
-                "email_verified" => &mut slots.email_verified,
-                "expired" => &mut slots.expired,
-                "family_name" => &mut slots.family_name,
-                "given_name" => &mut slots.given_name,
-                "role" => &mut slots.role,
-                "source" => &mut slots.source,
-                "sub" => &mut slots.sub,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "accepted" => runtime::fill(&mut slots.accepted, map),
+            "email" => runtime::fill(&mut slots.email, map),
+            "email_verified" => runtime::fill(&mut slots.email_verified, map),
+            "expired" => runtime::fill(&mut slots.expired, map),
+            "family_name" => runtime::fill(&mut slots.family_name, map),
+            "given_name" => runtime::fill(&mut slots.given_name, map),
+            "role" => runtime::fill(&mut slots.role, map),
+            "source" => runtime::fill(&mut slots.source, map),
+            "sub" => runtime::fill(&mut slots.sub, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -40,22 +40,21 @@ pub struct ApiKeyResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApiKeyResponse {
     type Slots = ApiKeyResponseSlots;
     const ORIGIN: &'static str = "/components/schemas/ApiKeyResponse";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ApiKeyResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ApiKeyResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "api_key_id" => &mut slots.api_key_id,
-                "api_key_name" => &mut slots.api_key_name,
-                "created_at" => &mut slots.created_at,
-                "expires_at" => &mut slots.expires_at,
-                "is_active" => &mut slots.is_active,
-                "last_used_at" => &mut slots.last_used_at,
-                "revoked_at" => &mut slots.revoked_at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "api_key_id" => runtime::fill(&mut slots.api_key_id, map),
+            "api_key_name" => runtime::fill(&mut slots.api_key_name, map),
+            "created_at" => runtime::fill(&mut slots.created_at, map),
+            "expires_at" => runtime::fill(&mut slots.expires_at, map),
+            "is_active" => runtime::fill(&mut slots.is_active, map),
+            "last_used_at" => runtime::fill(&mut slots.last_used_at, map),
+            "revoked_at" => runtime::fill(&mut slots.revoked_at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -126,16 +125,15 @@ pub struct HttpValidationErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::HttpValidationError {
     type Slots = HttpValidationErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/HTTPValidationError";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut HttpValidationErrorSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut HttpValidationErrorSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "detail" => &mut slots.detail,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "detail" => runtime::fill(&mut slots.detail, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -185,18 +183,17 @@ pub struct ValidationErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
     type Slots = ValidationErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/ValidationError";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ValidationErrorSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ValidationErrorSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "loc" => &mut slots.loc,
-                "msg" => &mut slots.msg,
-                "type" => &mut slots.r#type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "loc" => runtime::fill(&mut slots.loc, map),
+            "msg" => runtime::fill(&mut slots.msg, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

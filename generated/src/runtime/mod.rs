@@ -24,7 +24,7 @@ pub use deviation::{
 /// What a generated struct keeps of the properties its schema does not declare.
 pub use structs::Extras;
 #[doc(hidden)]
-pub use structs::{DecodeStruct, EncodeFields, FieldWriter, Slot, decode_struct, encode_struct};
+pub use structs::{DecodeStruct, EncodeFields, Field, FieldWriter, decode_struct, encode_struct, fill};
 
 #[cfg(feature = "client")]
 mod auth;

@@ -33,9 +33,10 @@
 //! | has `null` for a required property that may not be `null` | refused: `invalid type: null`            |
 //! | has a value of another type                            | refused: `invalid type: ..`                 |
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 use serde_json::{Map, Value};
 
@@ -52,10 +53,12 @@ impl Extras {
         Extras(None)
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.as_ref().is_none_or(|map| map.is_empty())
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.0.as_ref().map_or(0, |map| map.len())
     }
@@ -250,9 +253,11 @@ pub trait DecodeStruct<'de>: Sized {
     /// The struct's schema in the spec, where deviation records point.
     const ORIGIN: &'static str = "";
 
-    /// The slot a key fills, if any (none: a struct without fields takes any object).
-    fn slot<'s, A: MapAccess<'de>>(_slots: &'s mut Self::Slots, _key: &str) -> Option<&'s mut dyn Slot<'de, A>> {
-        None
+    /// Reads the value of `key` into the slot it names, with [`fill`] (a direct call per field,
+    /// which the compiler inlines into the match); a key that names no slot is left to the
+    /// caller, unread (none does for a struct without fields, which takes any object).
+    fn read<A: MapAccess<'de>>(_slots: &mut Self::Slots, _key: &str, _map: &mut A) -> Result<Field, A::Error> {
+        Ok(Field::Undeclared)
     }
 
     /// The struct, once the map is read, with the undeclared properties read (none if it does
@@ -260,25 +265,27 @@ pub trait DecodeStruct<'de>: Sized {
     fn finish<E: Error>(slots: Self::Slots, undeclared: Extras) -> Result<Self, E>;
 }
 
-/// One field's slot: an `Option` of the value as decoded.
-pub trait Slot<'de, A: MapAccess<'de>> {
-    /// Whether the key was read already.
-    fn filled(&self) -> bool;
-    /// Reads the key's value into the slot.
-    fn read(&mut self, map: &mut A) -> Result<(), A::Error>;
+/// What [`DecodeStruct::read`] did with a key.
+pub enum Field {
+    /// Read its value into the slot.
+    Read,
+    /// Nothing: the slot was filled already, by the same key earlier in the object.
+    Repeated,
+    /// Nothing: the struct does not declare it.
+    Undeclared,
 }
 
-impl<'de, A: MapAccess<'de>, V: serde::Deserialize<'de>> Slot<'de, A> for Option<V> {
-    #[inline]
-    fn filled(&self) -> bool {
-        self.is_some()
+/// Reads the map's next value into `slot`, unless a value was read into it already.
+#[inline]
+pub fn fill<'de, V: serde::Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<V>,
+    map: &mut A,
+) -> Result<Field, A::Error> {
+    if slot.is_some() {
+        return Ok(Field::Repeated);
     }
-
-    #[inline]
-    fn read(&mut self, map: &mut A) -> Result<(), A::Error> {
-        *self = Some(map.next_value()?);
-        Ok(())
-    }
+    *slot = Some(map.next_value()?);
+    Ok(Field::Read)
 }
 
 /// Decodes struct `T` (called `name` in error messages) from a map.
@@ -305,9 +312,16 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::Slots::default();
         let mut undeclared = Extras::new();
-        while let Some(key) = map.next_key_seed(FieldKey::<T, A> { slots: &mut slots, types: PhantomData })? {
-            match key {
-                Key::Declared(slot) => slot.read(&mut map)?,
+        while let Some(KeyText(key)) = map.next_key::<KeyText<'de>>()? {
+            let kind = match T::read(&mut slots, &key, &mut map)? {
+                Field::Read => continue,
+                // serde's derive says the same, before reading the value.
+                Field::Repeated => return Err(A::Error::custom(format_args!("duplicate field `{key}`"))),
+                Field::Undeclared if T::TAG == Some(&*key) => Key::Skipped,
+                Field::Undeclared if T::KEEPS_UNDECLARED => Key::Undeclared(key.into_owned()),
+                Field::Undeclared => Key::Skipped,
+            };
+            match kind {
                 Key::Undeclared(name) => {
                     let value = map.next_value()?;
                     if super::listening() {
@@ -325,56 +339,46 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
     }
 }
 
-/// What a key of a struct's map is.
-enum Key<'s, 'de, A> {
-    /// A declared field's, with the slot its value goes to.
-    Declared(&'s mut dyn Slot<'de, A>),
-    /// One the struct does not declare and keeps.
+/// What a key the struct does not declare is.
+enum Key {
+    /// One the struct keeps.
     Undeclared(String),
-    /// One the struct does not declare and drops.
+    /// One the struct drops.
     Skipped,
 }
 
-/// A key, read as the slot it names: a declared key is matched where the format hands it over
-/// (borrowed, or in a scratch buffer), never copied.
-struct FieldKey<'s, 'de, T: DecodeStruct<'de>, A> {
-    slots: &'s mut T::Slots,
-    types: PhantomData<fn() -> A>,
-}
+/// A key as the format hands it over: borrowed from the input where it can be (serde_json's,
+/// from a slice, unless escaped), so that matching it against the fields copies nothing; owned
+/// where the format owns it (a `Value`'s keys, how unions hand a member its body).
+struct KeyText<'de>(Cow<'de, str>);
 
-impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> DeserializeSeed<'de> for FieldKey<'s, 'de, T, A> {
-    type Value = Key<'s, 'de, A>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_identifier(self)
+impl<'de> serde::Deserialize<'de> for KeyText<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(KeyTextVisitor)
     }
 }
 
-impl<'s, 'de: 's, T: DecodeStruct<'de>, A: MapAccess<'de> + 's> Visitor<'de> for FieldKey<'s, 'de, T, A> {
-    type Value = Key<'s, 'de, A>;
+struct KeyTextVisitor;
+
+impl<'de> Visitor<'de> for KeyTextVisitor {
+    type Value = KeyText<'de>;
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
         formatter.write_str("a field name")
     }
 
+    #[inline]
+    fn visit_borrowed_str<E: Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(KeyText(Cow::Borrowed(key)))
+    }
+
+    /// A key unescaped into the format's scratch buffer: copied, as it does not outlive the call.
     fn visit_str<E: Error>(self, key: &str) -> Result<Self::Value, E> {
-        match T::slot::<A>(self.slots, key) {
-            // serde's derive says the same, once the value is read.
-            Some(slot) if slot.filled() => Err(E::custom(format_args!("duplicate field `{key}`"))),
-            Some(slot) => Ok(Key::Declared(slot)),
-            None if T::TAG == Some(key) => Ok(Key::Skipped),
-            None if T::KEEPS_UNDECLARED => Ok(Key::Undeclared(key.to_owned())),
-            None => Ok(Key::Skipped),
-        }
+        Ok(KeyText(Cow::Owned(key.to_owned())))
     }
 
     fn visit_string<E: Error>(self, key: String) -> Result<Self::Value, E> {
-        match T::slot::<A>(self.slots, &key) {
-            Some(slot) if slot.filled() => Err(E::custom(format_args!("duplicate field `{key}`"))),
-            Some(slot) => Ok(Key::Declared(slot)),
-            None if T::TAG == Some(key.as_str()) => Ok(Key::Skipped),
-            None if T::KEEPS_UNDECLARED => Ok(Key::Undeclared(key)),
-            None => Ok(Key::Skipped),
-        }
+        Ok(KeyText(Cow::Owned(key)))
     }
 }
+

@@ -34,19 +34,18 @@ pub struct AgentSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Agent {
     type Slots = AgentSlots;
     const ORIGIN: &'static str = "/components/schemas/Agent";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut AgentSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut AgentSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                "labels" => &mut slots.labels,
-                "name" => &mut slots.name,
-                "priority" => &mut slots.priority,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "priority" => runtime::fill(&mut slots.priority, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -103,17 +102,16 @@ pub struct ResourceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Resource {
     type Slots = ResourceSlots;
     const ORIGIN: &'static str = "/components/schemas/Resource";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ResourceSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ResourceSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                "labels" => &mut slots.labels,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

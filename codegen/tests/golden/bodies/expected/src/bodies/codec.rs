@@ -32,18 +32,17 @@ pub struct SendMessageBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SendMessageBody {
     type Slots = SendMessageBodySlots;
     const ORIGIN: &'static str = "/paths/~1messages/post/requestBody/content/application~1x-www-form-urlencoded/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SendMessageBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SendMessageBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "To" => &mut slots.to,
-                "Body" => &mut slots.body,
-                "MediaUrl" => &mut slots.media_url,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "To" => runtime::fill(&mut slots.to, map),
+            "Body" => runtime::fill(&mut slots.body, map),
+            "MediaUrl" => runtime::fill(&mut slots.media_url, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -97,16 +96,15 @@ pub struct UploadAvatarBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::UploadAvatarBody {
     type Slots = UploadAvatarBodySlots;
     const ORIGIN: &'static str = "/paths/~1avatars/post/requestBody/content/multipart~1form-data/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut UploadAvatarBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut UploadAvatarBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "file" => &mut slots.file,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "file" => runtime::fill(&mut slots.file, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

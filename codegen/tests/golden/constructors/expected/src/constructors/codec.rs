@@ -42,22 +42,21 @@ impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Cat";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CatSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CatSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "a" => &mut slots.a,
-                "b" => &mut slots.b,
-                "c" => &mut slots.c,
-                "d" => &mut slots.d,
-                "e" => &mut slots.e,
-                "f" => &mut slots.f,
-                "g" => &mut slots.g,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "a" => runtime::fill(&mut slots.a, map),
+            "b" => runtime::fill(&mut slots.b, map),
+            "c" => runtime::fill(&mut slots.c, map),
+            "d" => runtime::fill(&mut slots.d, map),
+            "e" => runtime::fill(&mut slots.e, map),
+            "f" => runtime::fill(&mut slots.f, map),
+            "g" => runtime::fill(&mut slots.g, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -211,25 +210,24 @@ pub struct RuleSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Rule {
     type Slots = RuleSlots;
     const ORIGIN: &'static str = "/components/schemas/Rule";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut RuleSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut RuleSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "action" => &mut slots.action,
-                "direction" => &mut slots.direction,
-                "priority" => &mut slots.priority,
-                "protocol" => &mut slots.protocol,
-                "port_from" => &mut slots.port_from,
-                "port_to" => &mut slots.port_to,
-                "source" => &mut slots.source,
-                "target" => &mut slots.target,
-                "description" => &mut slots.description,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "action" => runtime::fill(&mut slots.action, map),
+            "direction" => runtime::fill(&mut slots.direction, map),
+            "priority" => runtime::fill(&mut slots.priority, map),
+            "protocol" => runtime::fill(&mut slots.protocol, map),
+            "port_from" => runtime::fill(&mut slots.port_from, map),
+            "port_to" => runtime::fill(&mut slots.port_to, map),
+            "source" => runtime::fill(&mut slots.source, map),
+            "target" => runtime::fill(&mut slots.target, map),
+            "description" => runtime::fill(&mut slots.description, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -373,19 +371,18 @@ pub struct SandboxSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
     type Slots = SandboxSlots;
     const ORIGIN: &'static str = "/components/schemas/Sandbox";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "metadata" => &mut slots.metadata,
-                "spec" => &mut slots.spec,
-                "status" => &mut slots.status,
-                "note" => &mut slots.note,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "spec" => runtime::fill(&mut slots.spec, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "note" => runtime::fill(&mut slots.note, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -442,17 +439,16 @@ pub struct SandboxMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxMetadata {
     type Slots = SandboxMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/Sandbox/properties/metadata";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxMetadataSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxMetadataSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "labels" => &mut slots.labels,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -504,17 +500,16 @@ pub struct SandboxSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
     type Slots = SandboxSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/Sandbox/properties/spec";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SandboxSpecSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SandboxSpecSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "image" => &mut slots.image,
-                "memory" => &mut slots.memory,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "image" => runtime::fill(&mut slots.image, map),
+            "memory" => runtime::fill(&mut slots.memory, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -28,16 +28,15 @@ pub struct GetReportResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetReportResponse {
     type Slots = GetReportResponseSlots;
     const ORIGIN: &'static str = "/paths/~1reports~1{id}/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut GetReportResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut GetReportResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "rows" => &mut slots.rows,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "rows" => runtime::fill(&mut slots.rows, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -83,16 +82,15 @@ pub struct GetStatusResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetStatusResponse {
     type Slots = GetStatusResponseSlots;
     const ORIGIN: &'static str = "/paths/~1status/get/responses/200/content/application~1vnd.acme.status+json; charset=utf-8/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut GetStatusResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut GetStatusResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "ok" => &mut slots.ok,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "ok" => runtime::fill(&mut slots.ok, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -30,17 +30,16 @@ pub struct FilterSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Filter {
     type Slots = FilterSlots;
     const ORIGIN: &'static str = "/components/schemas/Filter";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FilterSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FilterSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "status" => &mut slots.status,
-                "limit" => &mut slots.limit,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "status" => runtime::fill(&mut slots.status, map),
+            "limit" => runtime::fill(&mut slots.limit, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

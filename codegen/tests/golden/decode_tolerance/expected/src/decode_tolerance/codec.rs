@@ -28,16 +28,15 @@ impl<'de> runtime::DecodeStruct<'de> for types::Closed {
     type Slots = ClosedSlots;
     const KEEPS_UNDECLARED: bool = false;
     const ORIGIN: &'static str = "/components/schemas/Closed";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ClosedSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ClosedSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -88,19 +87,18 @@ pub struct ListingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Listing {
     type Slots = ListingSlots;
     const ORIGIN: &'static str = "/components/schemas/Listing";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListingSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListingSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "expires_at" => &mut slots.expires_at,
-                "items" => &mut slots.items,
-                "labels" => &mut slots.labels,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "expires_at" => runtime::fill(&mut slots.expires_at, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

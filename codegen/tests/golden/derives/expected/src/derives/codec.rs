@@ -61,22 +61,21 @@ pub struct PetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Pet {
     type Slots = PetSlots;
     const ORIGIN: &'static str = "/components/schemas/Pet";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PetSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PetSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "kind" => &mut slots.kind,
-                "id" => &mut slots.id,
-                "name" => &mut slots.name,
-                "status" => &mut slots.status,
-                "tags" => &mut slots.tags,
-                "attributes" => &mut slots.attributes,
-                "owner" => &mut slots.owner,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "kind" => runtime::fill(&mut slots.kind, map),
+            "id" => runtime::fill(&mut slots.id, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "tags" => runtime::fill(&mut slots.tags, map),
+            "attributes" => runtime::fill(&mut slots.attributes, map),
+            "owner" => runtime::fill(&mut slots.owner, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -137,16 +136,15 @@ pub struct PetOwnerSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PetOwner {
     type Slots = PetOwnerSlots;
     const ORIGIN: &'static str = "/components/schemas/Pet/properties/owner";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PetOwnerSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PetOwnerSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -206,23 +204,22 @@ pub struct RobotSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Robot {
     type Slots = RobotSlots;
     const ORIGIN: &'static str = "/components/schemas/Robot";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut RobotSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut RobotSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "kind" => &mut slots.kind,
-                "serial" => &mut slots.serial,
-                "model" => &mut slots.model,
-                "maker" => &mut slots.maker,
-                "colour" => &mut slots.colour,
-                "firmware" => &mut slots.firmware,
-                "site" => &mut slots.site,
-                "owner_team" => &mut slots.owner_team,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "kind" => runtime::fill(&mut slots.kind, map),
+            "serial" => runtime::fill(&mut slots.serial, map),
+            "model" => runtime::fill(&mut slots.model, map),
+            "maker" => runtime::fill(&mut slots.maker, map),
+            "colour" => runtime::fill(&mut slots.colour, map),
+            "firmware" => runtime::fill(&mut slots.firmware, map),
+            "site" => runtime::fill(&mut slots.site, map),
+            "owner_team" => runtime::fill(&mut slots.owner_team, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -331,18 +328,17 @@ impl<'de> runtime::DecodeStruct<'de> for types::Tag {
     type Slots = TagSlots;
     const KEEPS_UNDECLARED: bool = false;
     const ORIGIN: &'static str = "/components/schemas/Tag";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut TagSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut TagSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "label" => &mut slots.label,
-                "origin" => &mut slots.origin,
-                "scores" => &mut slots.scores,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "label" => runtime::fill(&mut slots.label, map),
+            "origin" => runtime::fill(&mut slots.origin, map),
+            "scores" => runtime::fill(&mut slots.scores, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -394,17 +390,16 @@ impl<'de> runtime::DecodeStruct<'de> for types::TagOrigin {
     type Slots = TagOriginSlots;
     const KEEPS_UNDECLARED: bool = false;
     const ORIGIN: &'static str = "/components/schemas/Tag/properties/origin";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut TagOriginSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut TagOriginSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "source" => &mut slots.source,
-                "added" => &mut slots.added,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "source" => runtime::fill(&mut slots.source, map),
+            "added" => runtime::fill(&mut slots.added, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

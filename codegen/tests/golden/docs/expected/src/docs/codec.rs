@@ -28,16 +28,15 @@ pub struct ItemSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Item {
     type Slots = ItemSlots;
     const ORIGIN: &'static str = "/components/schemas/Item";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ItemSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ItemSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

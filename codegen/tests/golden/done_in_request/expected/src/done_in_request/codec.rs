@@ -28,16 +28,15 @@ pub struct ChunkSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
     type Slots = ChunkSlots;
     const ORIGIN: &'static str = "/components/schemas/Chunk";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ChunkSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ChunkSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "text" => &mut slots.text,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "text" => runtime::fill(&mut slots.text, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -85,17 +84,16 @@ pub struct CompletionRequestSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CompletionRequest {
     type Slots = CompletionRequestSlots;
     const ORIGIN: &'static str = "/components/schemas/CompletionRequest";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CompletionRequestSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CompletionRequestSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "prompt" => &mut slots.prompt,
-                "stream_options" => &mut slots.stream_options,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "prompt" => runtime::fill(&mut slots.prompt, map),
+            "stream_options" => runtime::fill(&mut slots.stream_options, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -145,16 +143,15 @@ pub struct StreamOptionsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::StreamOptions {
     type Slots = StreamOptionsSlots;
     const ORIGIN: &'static str = "/components/schemas/StreamOptions";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut StreamOptionsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut StreamOptionsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "include_usage" => &mut slots.include_usage,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "include_usage" => runtime::fill(&mut slots.include_usage, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -34,19 +34,18 @@ pub struct KeySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Key {
     type Slots = KeySlots;
     const ORIGIN: &'static str = "/components/schemas/Key";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut KeySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut KeySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                "expires_at" => &mut slots.expires_at,
-                "status" => &mut slots.status,
-                "region" => &mut slots.region,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            "expires_at" => runtime::fill(&mut slots.expires_at, map),
+            "status" => runtime::fill(&mut slots.status, map),
+            "region" => runtime::fill(&mut slots.region, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

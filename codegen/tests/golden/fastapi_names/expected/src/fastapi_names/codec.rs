@@ -28,16 +28,15 @@ pub struct ReadFlowsBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ReadFlowsBody {
     type Slots = ReadFlowsBodySlots;
     const ORIGIN: &'static str = "/components/schemas/Body_read_flows_flows_filter_post";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ReadFlowsBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ReadFlowsBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "limit" => &mut slots.limit,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "limit" => runtime::fill(&mut slots.limit, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

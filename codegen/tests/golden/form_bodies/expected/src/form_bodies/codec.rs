@@ -42,23 +42,22 @@ pub struct CreateChargeBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBody {
     type Slots = CreateChargeBodySlots;
     const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChargeBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChargeBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "amount" => &mut slots.amount,
-                "description" => &mut slots.description,
-                "metadata" => &mut slots.metadata,
-                "items" => &mut slots.items,
-                "expand" => &mut slots.expand,
-                "MediaUrl" => &mut slots.media_url,
-                "tags" => &mut slots.tags,
-                "filter" => &mut slots.filter,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "amount" => runtime::fill(&mut slots.amount, map),
+            "description" => runtime::fill(&mut slots.description, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            "expand" => runtime::fill(&mut slots.expand, map),
+            "MediaUrl" => runtime::fill(&mut slots.media_url, map),
+            "tags" => runtime::fill(&mut slots.tags, map),
+            "filter" => runtime::fill(&mut slots.filter, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -114,16 +113,15 @@ pub struct CreateChargeBodyFilterSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyFilter {
     type Slots = CreateChargeBodyFilterSlots;
     const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/filter";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChargeBodyFilterSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChargeBodyFilterSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "status" => &mut slots.status,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "status" => runtime::fill(&mut slots.status, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -171,17 +169,16 @@ pub struct CreateChargeBodyItemsItemSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyItemsItem {
     type Slots = CreateChargeBodyItemsItemSlots;
     const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChargeBodyItemsItemSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChargeBodyItemsItemSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "price" => &mut slots.price,
-                "quantity" => &mut slots.quantity,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "price" => runtime::fill(&mut slots.price, map),
+            "quantity" => runtime::fill(&mut slots.quantity, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -234,19 +231,18 @@ pub struct CreateUploadBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBody {
     type Slots = CreateUploadBodySlots;
     const ORIGIN: &'static str = "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateUploadBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateUploadBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "file" => &mut slots.file,
-                "purpose" => &mut slots.purpose,
-                "options" => &mut slots.options,
-                "csv" => &mut slots.csv,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "file" => runtime::fill(&mut slots.file, map),
+            "purpose" => runtime::fill(&mut slots.purpose, map),
+            "options" => runtime::fill(&mut slots.options, map),
+            "csv" => runtime::fill(&mut slots.csv, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -298,16 +294,15 @@ pub struct CreateUploadBodyOptionsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBodyOptions {
     type Slots = CreateUploadBodyOptionsSlots;
     const ORIGIN: &'static str = "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/options";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateUploadBodyOptionsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateUploadBodyOptionsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "public" => &mut slots.public,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "public" => runtime::fill(&mut slots.public, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

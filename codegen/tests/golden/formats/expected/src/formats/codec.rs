@@ -52,28 +52,27 @@ pub struct SampleSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Sample {
     type Slots = SampleSlots;
     const ORIGIN: &'static str = "/components/schemas/Sample";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SampleSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SampleSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                "at" => &mut slots.at,
-                "day" => &mut slots.day,
-                "blob" => &mut slots.blob,
-                "raw" => &mut slots.raw,
-                "i32" => &mut slots.i32,
-                "i64" => &mut slots.i64,
-                "u16" => &mut slots.u16,
-                "u64" => &mut slots.u64,
-                "f32" => &mut slots.f32,
-                "f64" => &mut slots.f64,
-                "plain" => &mut slots.plain,
-                "limit" => &mut slots.limit,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            "at" => runtime::fill(&mut slots.at, map),
+            "day" => runtime::fill(&mut slots.day, map),
+            "blob" => runtime::fill(&mut slots.blob, map),
+            "raw" => runtime::fill(&mut slots.raw, map),
+            "i32" => runtime::fill(&mut slots.i32, map),
+            "i64" => runtime::fill(&mut slots.i64, map),
+            "u16" => runtime::fill(&mut slots.u16, map),
+            "u64" => runtime::fill(&mut slots.u64, map),
+            "f32" => runtime::fill(&mut slots.f32, map),
+            "f64" => runtime::fill(&mut slots.f64, map),
+            "plain" => runtime::fill(&mut slots.plain, map),
+            "limit" => runtime::fill(&mut slots.limit, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -30,17 +30,16 @@ pub struct CustomerSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Customer {
     type Slots = CustomerSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomerSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomerSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "billingAddress" => &mut slots.billing_address,
-                "paymentSettings" => &mut slots.payment_settings,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "billingAddress" => runtime::fill(&mut slots.billing_address, map),
+            "paymentSettings" => runtime::fill(&mut slots.payment_settings, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -92,16 +91,15 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CustomerBalanceBankTransferEuBankTransfer {
     type Slots = CustomerBalanceBankTransferEuBankTransferSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer/properties/euBankTransfer";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomerBalanceBankTransferEuBankTransferSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomerBalanceBankTransferEuBankTransferSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "country" => &mut slots.country,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "country" => runtime::fill(&mut slots.country, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -150,17 +148,16 @@ pub struct CustomerBillingAddressSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomerBillingAddress {
     type Slots = CustomerBillingAddressSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/billingAddress";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomerBillingAddressSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomerBillingAddressSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "line1" => &mut slots.line1,
-                "city" => &mut slots.city,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "line1" => runtime::fill(&mut slots.line1, map),
+            "city" => runtime::fill(&mut slots.city, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -209,16 +206,17 @@ pub struct CustomerPaymentSettingsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomerPaymentSettings {
     type Slots = CustomerPaymentSettingsSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomerPaymentSettingsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomerPaymentSettingsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "paymentMethodOptions" => &mut slots.payment_method_options,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "paymentMethodOptions" => {
+                runtime::fill(&mut slots.payment_method_options, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -271,16 +269,15 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CustomerPaymentSettingsPaymentMethodOptions {
     type Slots = CustomerPaymentSettingsPaymentMethodOptionsSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomerPaymentSettingsPaymentMethodOptionsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomerPaymentSettingsPaymentMethodOptionsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "customerBalance" => &mut slots.customer_balance,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "customerBalance" => runtime::fill(&mut slots.customer_balance, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -339,16 +336,15 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     type Slots = CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "bankTransfer" => &mut slots.bank_transfer,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "bankTransfer" => runtime::fill(&mut slots.bank_transfer, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -398,16 +394,15 @@ pub struct InvoiceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
     type Slots = InvoiceSlots;
     const ORIGIN: &'static str = "/components/schemas/Invoice";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut InvoiceSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut InvoiceSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "shippingAddress" => &mut slots.shipping_address,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "shippingAddress" => runtime::fill(&mut slots.shipping_address, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -458,16 +453,15 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
     type Slots = PaymentMethodOptionsCustomerBalanceBankTransferSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PaymentMethodOptionsCustomerBalanceBankTransferSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PaymentMethodOptionsCustomerBalanceBankTransferSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "euBankTransfer" => &mut slots.eu_bank_transfer,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "euBankTransfer" => runtime::fill(&mut slots.eu_bank_transfer, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -68,16 +68,17 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::ContainerResourceLimitsAcceleratorSpecification {
     type Slots = ContainerResourceLimitsAcceleratorSpecificationSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits/properties/accelerator_specification";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ContainerResourceLimitsAcceleratorSpecificationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ContainerResourceLimitsAcceleratorSpecificationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "memory_bandwidth_policy" => &mut slots.memory_bandwidth_policy,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "memory_bandwidth_policy" => {
+                runtime::fill(&mut slots.memory_bandwidth_policy, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -133,16 +134,17 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CreateConfigurationFromTemplateWithOverridesResponse {
     type Slots = CreateConfigurationFromTemplateWithOverridesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateConfigurationFromTemplateWithOverridesResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateConfigurationFromTemplateWithOverridesResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "deployment_status_details" => &mut slots.deployment_status_details,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "deployment_status_details" => {
+                runtime::fill(&mut slots.deployment_status_details, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -199,16 +201,17 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
     type Slots = CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "runtime_configuration" => &mut slots.runtime_configuration,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "runtime_configuration" => {
+                runtime::fill(&mut slots.runtime_configuration, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -258,16 +261,15 @@ pub struct DeploymentStatusDetailsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeploymentStatusDetails {
     type Slots = DeploymentStatusDetailsSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema/properties/deployment_status_details";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DeploymentStatusDetailsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DeploymentStatusDetailsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "phase" => &mut slots.phase,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "phase" => runtime::fill(&mut slots.phase, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -315,16 +317,17 @@ pub struct RuntimeConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::RuntimeConfiguration {
     type Slots = RuntimeConfigurationSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut RuntimeConfigurationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut RuntimeConfigurationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "container_resource_limits" => &mut slots.container_resource_limits,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "container_resource_limits" => {
+                runtime::fill(&mut slots.container_resource_limits, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -377,16 +380,17 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::RuntimeConfigurationContainerResourceLimits {
     type Slots = RuntimeConfigurationContainerResourceLimitsSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut RuntimeConfigurationContainerResourceLimitsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut RuntimeConfigurationContainerResourceLimitsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "accelerator_specification" => &mut slots.accelerator_specification,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "accelerator_specification" => {
+                runtime::fill(&mut slots.accelerator_specification, map)
+            }
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

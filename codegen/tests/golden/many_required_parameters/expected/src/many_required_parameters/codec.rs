@@ -28,16 +28,15 @@ pub struct SearchBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SearchBody {
     type Slots = SearchBodySlots;
     const ORIGIN: &'static str = "/paths/~1search~1{index}~1{kind}/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SearchBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SearchBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "q" => &mut slots.q,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "q" => runtime::fill(&mut slots.q, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -30,17 +30,16 @@ pub struct MatrixSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Matrix {
     type Slots = MatrixSlots;
     const ORIGIN: &'static str = "/components/schemas/Matrix";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut MatrixSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut MatrixSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "cells" => &mut slots.cells,
-                "labels" => &mut slots.labels,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "cells" => runtime::fill(&mut slots.cells, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -32,18 +32,17 @@ pub struct CreateChatBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
     type Slots = CreateChatBodySlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChatBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChatBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "tool_choice" => &mut slots.tool_choice,
-                "audio" => &mut slots.audio,
-                "address" => &mut slots.address,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "tool_choice" => runtime::fill(&mut slots.tool_choice, map),
+            "audio" => runtime::fill(&mut slots.audio, map),
+            "address" => runtime::fill(&mut slots.address, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -93,17 +92,16 @@ pub struct CreateChatBodyAddressSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAddress {
     type Slots = CreateChatBodyAddressSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/address";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChatBodyAddressSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChatBodyAddressSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "street" => &mut slots.street,
-                "city" => &mut slots.city,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "street" => runtime::fill(&mut slots.street, map),
+            "city" => runtime::fill(&mut slots.city, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -152,17 +150,16 @@ pub struct CreateChatBodyAudioSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAudio {
     type Slots = CreateChatBodyAudioSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/audio";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChatBodyAudioSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChatBodyAudioSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "type" => &mut slots.r#type,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "type" => runtime::fill(&mut slots.r#type, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -211,17 +208,16 @@ pub struct CreateChatBodyToolChoiceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyToolChoice {
     type Slots = CreateChatBodyToolChoiceSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/tool_choice";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChatBodyToolChoiceSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChatBodyToolChoiceSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "type" => &mut slots.r#type,
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "type" => runtime::fill(&mut slots.r#type, map),
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -268,16 +264,15 @@ pub struct CreateChatResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatResponse {
     type Slots = CreateChatResponseSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChatResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChatResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "address" => &mut slots.address,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "address" => runtime::fill(&mut slots.address, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

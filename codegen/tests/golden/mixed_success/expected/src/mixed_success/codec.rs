@@ -28,16 +28,15 @@ pub struct CreateJobBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateJobBody {
     type Slots = CreateJobBodySlots;
     const ORIGIN: &'static str = "/paths/~1jobs/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateJobBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateJobBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -86,16 +85,15 @@ pub struct JobSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Job {
     type Slots = JobSlots;
     const ORIGIN: &'static str = "/components/schemas/Job";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut JobSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut JobSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -28,16 +28,15 @@ pub struct ESlots {
 impl<'de> runtime::DecodeStruct<'de> for types::E {
     type Slots = ESlots;
     const ORIGIN: &'static str = "/components/schemas/E";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ESlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ESlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -86,16 +85,15 @@ pub struct ListPetsResponse2Slots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListPetsResponse2 {
     type Slots = ListPetsResponse2Slots;
     const ORIGIN: &'static str = "/paths/~1pets/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListPetsResponse2Slots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListPetsResponse2Slots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -141,16 +139,15 @@ pub struct OptionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Option {
     type Slots = OptionSlots;
     const ORIGIN: &'static str = "/components/schemas/Option";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut OptionSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut OptionSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -196,16 +193,15 @@ pub struct PetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Pet {
     type Slots = PetSlots;
     const ORIGIN: &'static str = "/components/schemas/Pet";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PetSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PetSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -255,18 +251,17 @@ pub struct Pet2Slots {
 impl<'de> runtime::DecodeStruct<'de> for types::Pet2 {
     type Slots = Pet2Slots;
     const ORIGIN: &'static str = "/components/schemas/pet";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut Pet2Slots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Pet2Slots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "fooBar" => &mut slots.foo_bar,
-                "foo_bar" => &mut slots.foo_bar_2,
-                "FOO-BAR" => &mut slots.foo_bar_3,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "fooBar" => runtime::fill(&mut slots.foo_bar, map),
+            "foo_bar" => runtime::fill(&mut slots.foo_bar_2, map),
+            "FOO-BAR" => runtime::fill(&mut slots.foo_bar_3, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -50,27 +50,26 @@ pub struct KeySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Key {
     type Slots = KeySlots;
     const ORIGIN: &'static str = "/components/schemas/Key";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut KeySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut KeySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                "expires_at" => &mut slots.expires_at,
-                "revoked_at" => &mut slots.revoked_at,
-                "type" => &mut slots.r#type,
-                "slots" => &mut slots.slots,
-                "count" => &mut slots.count,
-                "small" => &mut slots.small,
-                "created_at" => &mut slots.created_at,
-                "password" => &mut slots.password,
-                "ratio" => &mut slots.ratio,
-                "labels" => &mut slots.labels,
-                "extra" => &mut slots.extra,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            "expires_at" => runtime::fill(&mut slots.expires_at, map),
+            "revoked_at" => runtime::fill(&mut slots.revoked_at, map),
+            "type" => runtime::fill(&mut slots.r#type, map),
+            "slots" => runtime::fill(&mut slots.slots, map),
+            "count" => runtime::fill(&mut slots.count, map),
+            "small" => runtime::fill(&mut slots.small, map),
+            "created_at" => runtime::fill(&mut slots.created_at, map),
+            "password" => runtime::fill(&mut slots.password, map),
+            "ratio" => runtime::fill(&mut slots.ratio, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            "extra" => runtime::fill(&mut slots.extra, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

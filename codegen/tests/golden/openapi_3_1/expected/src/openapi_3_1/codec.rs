@@ -30,17 +30,16 @@ pub struct OwnerSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Owner {
     type Slots = OwnerSlots;
     const ORIGIN: &'static str = "/components/schemas/Owner";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut OwnerSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut OwnerSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "pets" => &mut slots.pets,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "pets" => runtime::fill(&mut slots.pets, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -89,17 +88,16 @@ pub struct PetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Pet {
     type Slots = PetSlots;
     const ORIGIN: &'static str = "/components/schemas/Pet";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PetSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PetSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "never" => &mut slots.never,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "never" => runtime::fill(&mut slots.never, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -151,17 +149,16 @@ pub struct PetAdoptedWebhookBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookBody {
     type Slots = PetAdoptedWebhookBodySlots;
     const ORIGIN: &'static str = "/webhooks/petAdopted/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PetAdoptedWebhookBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PetAdoptedWebhookBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "pet" => &mut slots.pet,
-                "adopter" => &mut slots.adopter,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "pet" => runtime::fill(&mut slots.pet, map),
+            "adopter" => runtime::fill(&mut slots.adopter, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -211,16 +208,15 @@ pub struct PetAdoptedWebhookResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookResponse {
     type Slots = PetAdoptedWebhookResponseSlots;
     const ORIGIN: &'static str = "/webhooks/petAdopted/post/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PetAdoptedWebhookResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PetAdoptedWebhookResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "thanks" => &mut slots.thanks,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "thanks" => runtime::fill(&mut slots.thanks, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -28,16 +28,15 @@ pub struct GetSuccessSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetSuccess {
     type Slots = GetSuccessSlots;
     const ORIGIN: &'static str = "/components/schemas/GetSuccess";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut GetSuccessSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut GetSuccessSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "ok" => &mut slots.ok,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "ok" => runtime::fill(&mut slots.ok, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -83,16 +82,15 @@ pub struct ThingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
     const ORIGIN: &'static str = "/components/schemas/Thing";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ThingSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ThingSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -30,17 +30,16 @@ pub struct ListAgentsResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponse {
     type Slots = ListAgentsResponseSlots;
     const ORIGIN: &'static str = "/paths/~1agents/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListAgentsResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListAgentsResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -89,17 +88,16 @@ pub struct ListAgentsResponseMetaSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponseMeta {
     type Slots = ListAgentsResponseMetaSlots;
     const ORIGIN: &'static str = "/paths/~1agents/get/responses/200/content/application~1json/schema/properties/meta";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListAgentsResponseMetaSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListAgentsResponseMetaSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "nextCursor" => &mut slots.next_cursor,
-                "hasMore" => &mut slots.has_more,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "nextCursor" => runtime::fill(&mut slots.next_cursor, map),
+            "hasMore" => runtime::fill(&mut slots.has_more, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -150,18 +148,17 @@ pub struct ListChargesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListChargesResponse {
     type Slots = ListChargesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1charges/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListChargesResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListChargesResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "object" => &mut slots.object,
-                "data" => &mut slots.data,
-                "has_more" => &mut slots.has_more,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "object" => runtime::fill(&mut slots.object, map),
+            "data" => runtime::fill(&mut slots.data, map),
+            "has_more" => runtime::fill(&mut slots.has_more, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -246,19 +243,18 @@ pub struct ListFilesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListFilesResponse {
     type Slots = ListFilesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1files/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListFilesResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListFilesResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                "first_id" => &mut slots.first_id,
-                "last_id" => &mut slots.last_id,
-                "has_more" => &mut slots.has_more,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            "first_id" => runtime::fill(&mut slots.first_id, map),
+            "last_id" => runtime::fill(&mut slots.last_id, map),
+            "has_more" => runtime::fill(&mut slots.has_more, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -313,17 +309,16 @@ pub struct ListMessagesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponse {
     type Slots = ListMessagesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1messages/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListMessagesResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListMessagesResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "messages" => &mut slots.messages,
-                "meta" => &mut slots.meta,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "messages" => runtime::fill(&mut slots.messages, map),
+            "meta" => runtime::fill(&mut slots.meta, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -370,16 +365,15 @@ pub struct ListMessagesResponseMetaSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponseMeta {
     type Slots = ListMessagesResponseMetaSlots;
     const ORIGIN: &'static str = "/paths/~1messages/get/responses/200/content/application~1json/schema/properties/meta";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListMessagesResponseMetaSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListMessagesResponseMetaSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "next_page_url" => &mut slots.next_page_url,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "next_page_url" => runtime::fill(&mut slots.next_page_url, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -429,18 +423,17 @@ pub struct ListRecordsResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponse {
     type Slots = ListRecordsResponseSlots;
     const ORIGIN: &'static str = "/paths/~1records/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListRecordsResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListRecordsResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "rows" => &mut slots.rows,
-                "records" => &mut slots.records,
-                "continuation" => &mut slots.continuation,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "rows" => runtime::fill(&mut slots.rows, map),
+            "records" => runtime::fill(&mut slots.records, map),
+            "continuation" => runtime::fill(&mut slots.continuation, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -490,17 +483,16 @@ pub struct ListRecordsResponseContinuationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponseContinuation {
     type Slots = ListRecordsResponseContinuationSlots;
     const ORIGIN: &'static str = "/paths/~1records/get/responses/200/content/application~1json/schema/properties/continuation";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListRecordsResponseContinuationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListRecordsResponseContinuationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "token" => &mut slots.token,
-                "more" => &mut slots.more,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "token" => runtime::fill(&mut slots.token, map),
+            "more" => runtime::fill(&mut slots.more, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -549,17 +541,16 @@ pub struct ProjectListResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ProjectListResponse {
     type Slots = ProjectListResponseSlots;
     const ORIGIN: &'static str = "/paths/~1projects/get/responses/200/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ProjectListResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ProjectListResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "items" => &mut slots.items,
-                "next_page" => &mut slots.next_page,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "items" => runtime::fill(&mut slots.items, map),
+            "next_page" => runtime::fill(&mut slots.next_page, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -607,16 +598,15 @@ pub struct ThingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
     const ORIGIN: &'static str = "/components/schemas/Thing";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ThingSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ThingSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -28,16 +28,15 @@ pub struct FilterSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Filter {
     type Slots = FilterSlots;
     const ORIGIN: &'static str = "/components/schemas/Filter";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FilterSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FilterSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "field" => &mut slots.field,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "field" => runtime::fill(&mut slots.field, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -83,16 +82,15 @@ pub struct SearchFilterSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SearchFilter {
     type Slots = SearchFilterSlots;
     const ORIGIN: &'static str = "/paths/~1search~1{index}/post/parameters/6/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SearchFilterSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SearchFilterSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "role" => &mut slots.role,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "role" => runtime::fill(&mut slots.role, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

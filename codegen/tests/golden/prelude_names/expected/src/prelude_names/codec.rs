@@ -88,17 +88,16 @@ pub struct BoxSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Box {
     type Slots = BoxSlots;
     const ORIGIN: &'static str = "/components/schemas/Box";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut BoxSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut BoxSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -177,17 +176,16 @@ pub struct CopySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Copy {
     type Slots = CopySlots;
     const ORIGIN: &'static str = "/components/schemas/Copy";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CopySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CopySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -336,17 +334,16 @@ pub struct DoubleEndedIteratorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DoubleEndedIterator {
     type Slots = DoubleEndedIteratorSlots;
     const ORIGIN: &'static str = "/components/schemas/DoubleEndedIterator";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DoubleEndedIteratorSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DoubleEndedIteratorSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -449,16 +446,15 @@ pub struct EqVariant2Slots {
 impl<'de> runtime::DecodeStruct<'de> for types::EqVariant2 {
     type Slots = EqVariant2Slots;
     const ORIGIN: &'static str = "/components/schemas/Eq/oneOf/1";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EqVariant2Slots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EqVariant2Slots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "x" => &mut slots.x,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "x" => runtime::fill(&mut slots.x, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -590,17 +586,16 @@ pub struct FnSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Fn {
     type Slots = FnSlots;
     const ORIGIN: &'static str = "/components/schemas/Fn";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut FnSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut FnSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -765,17 +760,16 @@ pub struct HashSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Hash {
     type Slots = HashSlots;
     const ORIGIN: &'static str = "/components/schemas/Hash";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut HashSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut HashSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -824,17 +818,16 @@ pub struct IntoSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Into {
     type Slots = IntoSlots;
     const ORIGIN: &'static str = "/components/schemas/Into";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut IntoSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut IntoSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -919,17 +912,16 @@ pub struct IteratorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Iterator {
     type Slots = IteratorSlots;
     const ORIGIN: &'static str = "/components/schemas/Iterator";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut IteratorSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut IteratorSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1006,17 +998,16 @@ pub struct OkSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Ok {
     type Slots = OkSlots;
     const ORIGIN: &'static str = "/components/schemas/Ok";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut OkSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut OkSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1097,17 +1088,16 @@ pub struct OrdSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Ord {
     type Slots = OrdSlots;
     const ORIGIN: &'static str = "/components/schemas/Ord";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut OrdSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut OrdSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1156,17 +1146,16 @@ pub struct PartialEqSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PartialEq {
     type Slots = PartialEqSlots;
     const ORIGIN: &'static str = "/components/schemas/PartialEq";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PartialEqSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PartialEqSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1275,17 +1264,16 @@ pub struct SelfSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Self_ {
     type Slots = SelfSlots;
     const ORIGIN: &'static str = "/components/schemas/Self";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SelfSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SelfSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1420,17 +1408,16 @@ pub struct SomeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Some {
     type Slots = SomeSlots;
     const ORIGIN: &'static str = "/components/schemas/Some";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SomeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SomeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1511,17 +1498,16 @@ pub struct SyncSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Sync {
     type Slots = SyncSlots;
     const ORIGIN: &'static str = "/components/schemas/Sync";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SyncSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SyncSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1662,63 +1648,62 @@ pub struct ThingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
     const ORIGIN: &'static str = "/components/schemas/Thing";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ThingSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ThingSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "labels" => &mut slots.labels,
-                "extra" => &mut slots.extra,
-                "maybe" => &mut slots.maybe,
-                "blob" => &mut slots.blob,
-                "copy" => &mut slots.copy,
-                "send" => &mut slots.send,
-                "sized" => &mut slots.sized,
-                "sync" => &mut slots.sync,
-                "unpin" => &mut slots.unpin,
-                "drop" => &mut slots.drop,
-                "fn" => &mut slots.r#fn,
-                "fnMut" => &mut slots.fn_mut,
-                "fnOnce" => &mut slots.fn_once,
-                "box" => &mut slots.r#box,
-                "toOwned" => &mut slots.to_owned,
-                "clone" => &mut slots.clone,
-                "partialEq" => &mut slots.partial_eq,
-                "partialOrd" => &mut slots.partial_ord,
-                "eq" => &mut slots.eq,
-                "ord" => &mut slots.ord,
-                "asRef" => &mut slots.as_ref,
-                "asMut" => &mut slots.as_mut,
-                "into" => &mut slots.into,
-                "from" => &mut slots.from,
-                "default" => &mut slots.default,
-                "iterator" => &mut slots.iterator,
-                "extend" => &mut slots.extend,
-                "intoIterator" => &mut slots.into_iterator,
-                "doubleEndedIterator" => &mut slots.double_ended_iterator,
-                "exactSizeIterator" => &mut slots.exact_size_iterator,
-                "option" => &mut slots.option,
-                "some" => &mut slots.some,
-                "none" => &mut slots.none,
-                "result" => &mut slots.result,
-                "ok" => &mut slots.ok,
-                "err" => &mut slots.err,
-                "string" => &mut slots.string,
-                "toString" => &mut slots.to_string,
-                "vec" => &mut slots.vec,
-                "tryFrom" => &mut slots.try_from,
-                "tryInto" => &mut slots.try_into,
-                "fromIterator" => &mut slots.from_iterator,
-                "debug" => &mut slots.debug,
-                "hash" => &mut slots.hash,
-                "serialize" => &mut slots.serialize,
-                "deserialize" => &mut slots.deserialize,
-                "self" => &mut slots.self_,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "labels" => runtime::fill(&mut slots.labels, map),
+            "extra" => runtime::fill(&mut slots.extra, map),
+            "maybe" => runtime::fill(&mut slots.maybe, map),
+            "blob" => runtime::fill(&mut slots.blob, map),
+            "copy" => runtime::fill(&mut slots.copy, map),
+            "send" => runtime::fill(&mut slots.send, map),
+            "sized" => runtime::fill(&mut slots.sized, map),
+            "sync" => runtime::fill(&mut slots.sync, map),
+            "unpin" => runtime::fill(&mut slots.unpin, map),
+            "drop" => runtime::fill(&mut slots.drop, map),
+            "fn" => runtime::fill(&mut slots.r#fn, map),
+            "fnMut" => runtime::fill(&mut slots.fn_mut, map),
+            "fnOnce" => runtime::fill(&mut slots.fn_once, map),
+            "box" => runtime::fill(&mut slots.r#box, map),
+            "toOwned" => runtime::fill(&mut slots.to_owned, map),
+            "clone" => runtime::fill(&mut slots.clone, map),
+            "partialEq" => runtime::fill(&mut slots.partial_eq, map),
+            "partialOrd" => runtime::fill(&mut slots.partial_ord, map),
+            "eq" => runtime::fill(&mut slots.eq, map),
+            "ord" => runtime::fill(&mut slots.ord, map),
+            "asRef" => runtime::fill(&mut slots.as_ref, map),
+            "asMut" => runtime::fill(&mut slots.as_mut, map),
+            "into" => runtime::fill(&mut slots.into, map),
+            "from" => runtime::fill(&mut slots.from, map),
+            "default" => runtime::fill(&mut slots.default, map),
+            "iterator" => runtime::fill(&mut slots.iterator, map),
+            "extend" => runtime::fill(&mut slots.extend, map),
+            "intoIterator" => runtime::fill(&mut slots.into_iterator, map),
+            "doubleEndedIterator" => runtime::fill(&mut slots.double_ended_iterator, map),
+            "exactSizeIterator" => runtime::fill(&mut slots.exact_size_iterator, map),
+            "option" => runtime::fill(&mut slots.option, map),
+            "some" => runtime::fill(&mut slots.some, map),
+            "none" => runtime::fill(&mut slots.none, map),
+            "result" => runtime::fill(&mut slots.result, map),
+            "ok" => runtime::fill(&mut slots.ok, map),
+            "err" => runtime::fill(&mut slots.err, map),
+            "string" => runtime::fill(&mut slots.string, map),
+            "toString" => runtime::fill(&mut slots.to_string, map),
+            "vec" => runtime::fill(&mut slots.vec, map),
+            "tryFrom" => runtime::fill(&mut slots.try_from, map),
+            "tryInto" => runtime::fill(&mut slots.try_into, map),
+            "fromIterator" => runtime::fill(&mut slots.from_iterator, map),
+            "debug" => runtime::fill(&mut slots.debug, map),
+            "hash" => runtime::fill(&mut slots.hash, map),
+            "serialize" => runtime::fill(&mut slots.serialize, map),
+            "deserialize" => runtime::fill(&mut slots.deserialize, map),
+            "self" => runtime::fill(&mut slots.self_, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1844,17 +1829,16 @@ pub struct ToStringSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ToString {
     type Slots = ToStringSlots;
     const ORIGIN: &'static str = "/components/schemas/ToString";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ToStringSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ToStringSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -1937,17 +1921,16 @@ pub struct TryIntoSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TryInto {
     type Slots = TryIntoSlots;
     const ORIGIN: &'static str = "/components/schemas/TryInto";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut TryIntoSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut TryIntoSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "items" => &mut slots.items,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "items" => runtime::fill(&mut slots.items, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -36,20 +36,19 @@ pub struct PlaceholdersSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Placeholders {
     type Slots = PlaceholdersSlots;
     const ORIGIN: &'static str = "/components/schemas/Placeholders";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut PlaceholdersSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut PlaceholdersSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "foo" => &mut slots.foo,
-                "baz" => &mut slots.baz,
-                "quux" => &mut slots.quux,
-                "_1" => &mut slots._1,
-                "__2" => &mut slots._2,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "foo" => runtime::fill(&mut slots.foo, map),
+            "baz" => runtime::fill(&mut slots.baz, map),
+            "quux" => runtime::fill(&mut slots.quux, map),
+            "_1" => runtime::fill(&mut slots._1, map),
+            "__2" => runtime::fill(&mut slots._2, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

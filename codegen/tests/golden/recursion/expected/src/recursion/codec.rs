@@ -64,16 +64,15 @@ pub struct LiteralSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Literal {
     type Slots = LiteralSlots;
     const ORIGIN: &'static str = "/components/schemas/Literal";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut LiteralSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut LiteralSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -119,16 +118,15 @@ pub struct NegationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Negation {
     type Slots = NegationSlots;
     const ORIGIN: &'static str = "/components/schemas/Negation";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut NegationSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut NegationSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "operand" => &mut slots.operand,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "operand" => runtime::fill(&mut slots.operand, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -181,18 +179,17 @@ pub struct NodeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Node {
     type Slots = NodeSlots;
     const ORIGIN: &'static str = "/components/schemas/Node";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut NodeSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut NodeSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                "next" => &mut slots.next,
-                "children" => &mut slots.children,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            "next" => runtime::fill(&mut slots.next, map),
+            "children" => runtime::fill(&mut slots.children, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

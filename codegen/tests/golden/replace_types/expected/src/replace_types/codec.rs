@@ -40,21 +40,20 @@ pub struct InvoiceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
     type Slots = InvoiceSlots;
     const ORIGIN: &'static str = "/components/schemas/Invoice";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut InvoiceSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut InvoiceSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                "total" => &mut slots.total,
-                "lines" => &mut slots.lines,
-                "by_currency" => &mut slots.by_currency,
-                "payment" => &mut slots.payment,
-                "metadata" => &mut slots.metadata,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            "total" => runtime::fill(&mut slots.total, map),
+            "lines" => runtime::fill(&mut slots.lines, map),
+            "by_currency" => runtime::fill(&mut slots.by_currency, map),
+            "payment" => runtime::fill(&mut slots.payment, map),
+            "metadata" => runtime::fill(&mut slots.metadata, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

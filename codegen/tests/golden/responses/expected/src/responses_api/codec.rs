@@ -28,16 +28,15 @@ pub struct ProblemSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Problem {
     type Slots = ProblemSlots;
     const ORIGIN: &'static str = "/components/schemas/Problem";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ProblemSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ProblemSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "title" => &mut slots.title,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "title" => runtime::fill(&mut slots.title, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -83,16 +82,15 @@ pub struct ThingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
     const ORIGIN: &'static str = "/components/schemas/Thing";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ThingSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ThingSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -32,18 +32,17 @@ pub struct ReactionsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Reactions {
     type Slots = ReactionsSlots;
     const ORIGIN: &'static str = "/components/schemas/Reactions";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ReactionsSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ReactionsSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "+1" => &mut slots.plus_one,
-                "-1" => &mut slots.minus_one,
-                "laugh" => &mut slots.laugh,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "+1" => runtime::fill(&mut slots.plus_one, map),
+            "-1" => runtime::fill(&mut slots.minus_one, map),
+            "laugh" => runtime::fill(&mut slots.laugh, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -28,16 +28,15 @@ pub struct ListThingsBadRequestResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListThingsBadRequestResponse {
     type Slots = ListThingsBadRequestResponseSlots;
     const ORIGIN: &'static str = "/paths/~1things/get/responses/400/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ListThingsBadRequestResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ListThingsBadRequestResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "message" => &mut slots.message,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "message" => runtime::fill(&mut slots.message, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

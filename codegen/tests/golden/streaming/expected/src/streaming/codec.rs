@@ -28,16 +28,15 @@ pub struct ChunkSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
     type Slots = ChunkSlots;
     const ORIGIN: &'static str = "/components/schemas/Chunk";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ChunkSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ChunkSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "text" => &mut slots.text,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "text" => runtime::fill(&mut slots.text, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -86,16 +85,15 @@ pub struct ChunkEventSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ChunkEvent {
     type Slots = ChunkEventSlots;
     const ORIGIN: &'static str = "/components/schemas/ChunkEvent";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ChunkEventSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ChunkEventSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "data" => &mut slots.data,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "data" => runtime::fill(&mut slots.data, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -146,17 +144,16 @@ pub struct CreateChatBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
     type Slots = CreateChatBodySlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChatBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChatBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "prompt" => &mut slots.prompt,
-                "stream" => &mut slots.stream,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "prompt" => runtime::fill(&mut slots.prompt, map),
+            "stream" => runtime::fill(&mut slots.stream, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -206,16 +203,15 @@ pub struct CreateChatUnprocessableEntityResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatUnprocessableEntityResponse {
     type Slots = CreateChatUnprocessableEntityResponseSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/responses/422/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateChatUnprocessableEntityResponseSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateChatUnprocessableEntityResponseSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "detail" => &mut slots.detail,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "detail" => runtime::fill(&mut slots.detail, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -263,17 +259,16 @@ pub struct CreateCompletionBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateCompletionBody {
     type Slots = CreateCompletionBodySlots;
     const ORIGIN: &'static str = "/paths/~1completions/post/requestBody/content/application~1json/schema";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CreateCompletionBodySlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CreateCompletionBodySlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "prompt" => &mut slots.prompt,
-                "stream" => &mut slots.stream,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "prompt" => runtime::fill(&mut slots.prompt, map),
+            "stream" => runtime::fill(&mut slots.stream, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -389,16 +384,15 @@ impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventProgress {
     type Slots = WatchJobEventProgressSlots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/0";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut WatchJobEventProgressSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut WatchJobEventProgressSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "percent" => &mut slots.percent,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "percent" => runtime::fill(&mut slots.percent, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -34,19 +34,18 @@ pub struct HolderSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Holder {
     type Slots = HolderSlots;
     const ORIGIN: &'static str = "/components/schemas/Holder";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut HolderSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut HolderSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "status" => &mut slots.status,
-                "mode" => &mut slots.mode,
-                "kind" => &mut slots.kind,
-                "state" => &mut slots.state,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "status" => runtime::fill(&mut slots.status, map),
+            "mode" => runtime::fill(&mut slots.mode, map),
+            "kind" => runtime::fill(&mut slots.kind, map),
+            "state" => runtime::fill(&mut slots.state, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -30,17 +30,16 @@ pub struct CatSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
     const ORIGIN: &'static str = "/components/schemas/Cat";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CatSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CatSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "petType" => &mut slots.pet_type,
-                "purrs" => &mut slots.purrs,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "petType" => runtime::fill(&mut slots.pet_type, map),
+            "purrs" => runtime::fill(&mut slots.purrs, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -92,16 +91,15 @@ impl<'de> runtime::DecodeStruct<'de> for types::Circle {
     type Slots = CircleSlots;
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Circle";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CircleSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CircleSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "radius" => &mut slots.radius,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "radius" => runtime::fill(&mut slots.radius, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -208,16 +206,15 @@ impl<'de> runtime::DecodeStruct<'de> for types::DigestSha256 {
     type Slots = DigestSha256Slots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/components/schemas/Digest/oneOf/0";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DigestSha256Slots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DigestSha256Slots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "value" => &mut slots.value,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "value" => runtime::fill(&mut slots.value, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -266,16 +263,15 @@ pub struct DogSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = DogSlots;
     const ORIGIN: &'static str = "/components/schemas/Dog";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DogSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DogSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "petType" => &mut slots.pet_type,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "petType" => runtime::fill(&mut slots.pet_type, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -324,16 +320,15 @@ pub struct DrawingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Drawing {
     type Slots = DrawingSlots;
     const ORIGIN: &'static str = "/components/schemas/Drawing";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DrawingSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DrawingSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "square" => &mut slots.square,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "square" => runtime::fill(&mut slots.square, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -421,16 +416,15 @@ pub struct SquareSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Square {
     type Slots = SquareSlots;
     const ORIGIN: &'static str = "/components/schemas/Square";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut SquareSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SquareSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "kind" => &mut slots.kind,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "kind" => runtime::fill(&mut slots.kind, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

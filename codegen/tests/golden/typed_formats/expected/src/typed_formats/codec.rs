@@ -40,22 +40,21 @@ pub struct EventSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Event {
     type Slots = EventSlots;
     const ORIGIN: &'static str = "/components/schemas/Event";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EventSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EventSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                "at" => &mut slots.at,
-                "day" => &mut slots.day,
-                "ended_at" => &mut slots.ended_at,
-                "seen" => &mut slots.seen,
-                "by_day" => &mut slots.by_day,
-                "note" => &mut slots.note,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            "at" => runtime::fill(&mut slots.at, map),
+            "day" => runtime::fill(&mut slots.day, map),
+            "ended_at" => runtime::fill(&mut slots.ended_at, map),
+            "seen" => runtime::fill(&mut slots.seen, map),
+            "by_day" => runtime::fill(&mut slots.by_day, map),
+            "note" => runtime::fill(&mut slots.note, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -80,17 +80,16 @@ pub struct DatabaseConfigMysqlSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigMysql {
     type Slots = DatabaseConfigMysqlSlots;
     const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/1";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DatabaseConfigMysqlSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DatabaseConfigMysqlSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "host" => &mut slots.host,
-                "charset" => &mut slots.charset,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "host" => runtime::fill(&mut slots.host, map),
+            "charset" => runtime::fill(&mut slots.charset, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -137,16 +136,15 @@ pub struct DatabaseConfigPathSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPath {
     type Slots = DatabaseConfigPathSlots;
     const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/2";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DatabaseConfigPathSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DatabaseConfigPathSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "path" => &mut slots.path,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "path" => runtime::fill(&mut slots.path, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -197,17 +195,16 @@ pub struct DatabaseConfigPostgresSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPostgres {
     type Slots = DatabaseConfigPostgresSlots;
     const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/0";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DatabaseConfigPostgresSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DatabaseConfigPostgresSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "host" => &mut slots.host,
-                "sslmode" => &mut slots.sslmode,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "host" => runtime::fill(&mut slots.host, map),
+            "sslmode" => runtime::fill(&mut slots.sslmode, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -326,16 +323,15 @@ impl<'de> runtime::DecodeStruct<'de> for types::EventFailed {
     type Slots = EventFailedSlots;
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Event/oneOf/1";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EventFailedSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EventFailedSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "reason" => &mut slots.reason,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "reason" => runtime::fill(&mut slots.reason, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -386,16 +382,15 @@ impl<'de> runtime::DecodeStruct<'de> for types::EventStarted {
     type Slots = EventStartedSlots;
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Event/oneOf/0";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut EventStartedSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut EventStartedSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "at" => &mut slots.at,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "at" => runtime::fill(&mut slots.at, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -445,17 +440,16 @@ impl<'de> runtime::DecodeStruct<'de> for types::InputMessage {
     type Slots = InputMessageSlots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/components/schemas/InputMessage";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut InputMessageSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut InputMessageSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "role" => &mut slots.role,
-                "content" => &mut slots.content,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "role" => runtime::fill(&mut slots.role, map),
+            "content" => runtime::fill(&mut slots.content, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -538,18 +532,17 @@ impl<'de> runtime::DecodeStruct<'de> for types::OutputMessage {
     type Slots = OutputMessageSlots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/components/schemas/OutputMessage";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut OutputMessageSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut OutputMessageSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "id" => &mut slots.id,
-                "content" => &mut slots.content,
-                "model" => &mut slots.model,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "id" => runtime::fill(&mut slots.id, map),
+            "content" => runtime::fill(&mut slots.content, map),
+            "model" => runtime::fill(&mut slots.model, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -607,17 +600,16 @@ impl<'de> runtime::DecodeStruct<'de> for types::ToolCall {
     type Slots = ToolCallSlots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/components/schemas/ToolCall";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ToolCallSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ToolCallSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "name" => &mut slots.name,
-                "arguments" => &mut slots.arguments,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "name" => runtime::fill(&mut slots.name, map),
+            "arguments" => runtime::fill(&mut slots.arguments, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(

@@ -28,16 +28,15 @@ pub struct CatSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
     const ORIGIN: &'static str = "/components/schemas/Cat";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut CatSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut CatSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "purrs" => &mut slots.purrs,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "purrs" => runtime::fill(&mut slots.purrs, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -83,16 +82,15 @@ pub struct DogSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = DogSlots;
     const ORIGIN: &'static str = "/components/schemas/Dog";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut DogSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut DogSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "barks" => &mut slots.barks,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "barks" => runtime::fill(&mut slots.barks, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
@@ -170,16 +168,15 @@ pub struct ValidationErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
     type Slots = ValidationErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/ValidationError";
-    fn slot<'s, A: ::serde::de::MapAccess<'de>>(
-        slots: &'s mut ValidationErrorSlots,
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut ValidationErrorSlots,
         key: &str,
-    ) -> Option<&'s mut dyn runtime::Slot<'de, A>> {
-        Some(
-            match key {
-                "loc" => &mut slots.loc,
-                _ => return None,
-            },
-        )
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "loc" => runtime::fill(&mut slots.loc, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
     }
 
     fn finish<E: ::serde::de::Error>(
