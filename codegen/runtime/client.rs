@@ -31,12 +31,12 @@ pub struct NoBaseUrl;
 /// A `reqwest` client builder ready for the crate's TLS backend: start from it to bring your own
 /// HTTP client ([`ClientBuilder::http_client`]).
 ///
-/// With the `rustls-ring` backend (the default) and not `rustls-aws-lc`, reqwest takes the
+/// With the `rustls-ring` backend and not `rustls-aws-lc` (the default), reqwest takes the
 /// process's default rustls crypto provider; this makes ring that default, unless the
 /// application installed one first (which then stays). rustls installs the one provider its
 /// features compile in the first time a configuration is built without a default, so a
 /// process whose other crates compile aws-lc-rs into rustls too must install one itself, as
-/// reqwest's and rustls's docs say.
+/// reqwest's and rustls's docs say (rustls panics otherwise).
 pub fn http_client_builder() -> reqwest::ClientBuilder {
     #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
     if rustls::crypto::CryptoProvider::get_default().is_none() {

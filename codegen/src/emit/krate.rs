@@ -103,15 +103,16 @@ pub fn crate_features() -> Vec<&'static str> {
 const OPTIONAL_FEATURES: &[(&str, &str, &[&str])] = &[
     (
         "rustls-ring",
-        "HTTPS with rustls on the ring crypto provider: the default, the quickest to build (no cmake, \
-         no C build beyond ring's own), without post-quantum key exchange; roots from the platform's \
-         verifier.",
+        "HTTPS with rustls on the ring crypto provider: the quickest to build (no C build beyond \
+         ring's own), without post-quantum key exchange; rustls must have ring as its only provider \
+         in the build; roots from the platform's verifier.",
         &["dep:rustls", "rustls/ring", "reqwest/rustls-no-provider"],
     ),
     (
         "rustls-aws-lc",
-        "HTTPS with rustls on the aws-lc-rs crypto provider (FIPS-capable, slower to build: a large C \
-         library); roots from the platform's verifier.",
+        "HTTPS with rustls on the aws-lc-rs crypto provider: the default (post-quantum key exchange, \
+         FIPS-capable, the provider rustls recommends; slower to build: a large C library); roots \
+         from the platform's verifier.",
         &["reqwest/rustls"],
     ),
     (
@@ -128,8 +129,11 @@ const OPTIONAL_FEATURES: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// The TLS backend in the default features.
-const DEFAULT_TLS: &str = "rustls-ring";
+/// The TLS backend in the default features: aws-lc-rs, which rustls recommends since 0.23.48
+/// deprecated ring's provider for lacking post-quantum key exchange. ring builds faster (BENCHMARKS
+/// section 6) but cannot be made a process's provider without that deprecated function when
+/// another crate compiles aws-lc-rs into rustls too, which is common.
+const DEFAULT_TLS: &str = "rustls-aws-lc";
 
 const DEPENDENCIES: &[Dependency] = &[
     dependency("base64", "0.22", NeededBy::Client),
