@@ -1,8 +1,11 @@
 //! The streaming fixture's generated client against loopback servers: typed and text events,
 //! the `stream: true` variant of a JSON operation (and its `[DONE]`), and a binary download read
-//! as a stream of chunks.
+//! as a stream of chunks; then the same operations against the fixture's mock server (the
+//! `mock` feature): typed events, text events, and the body flag that switches an answer from
+//! JSON to events.
 
-use fixture_tests::streaming::{Client, types};
+use fixture_tests::streaming::types::{Chunk, CreateChatBody, WatchJobEvent, WatchJobEventDone, WatchJobEventProgress};
+use fixture_tests::streaming::{Client, mock, types};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -105,4 +108,62 @@ async fn a_download_is_read_as_a_stream_of_chunks() {
     assert_eq!(received, bytes);
     let whole = client.download_file("f1").send().await.unwrap();
     assert_eq!(whole.len(), bytes.len(), "the buffered form still works");
+}
+
+// The fixture's mock server, as a downstream crate's tests use it.
+
+#[tokio::test]
+async fn typed_events_arrive_in_order() {
+    let server = mock::start().await;
+    let events = vec![
+        WatchJobEvent::Progress(WatchJobEventProgress::new(40)),
+        WatchJobEvent::Progress(WatchJobEventProgress::new(90)),
+        WatchJobEvent::Done(WatchJobEventDone::new()),
+    ];
+    server.stub::<mock::WatchJob>().when(|r| r.id == "job-1").expect(1).events(events.clone()).await;
+
+    let mut stream = server.client().watch_job("job-1").send().await.expect("the stream").into_body();
+    let mut received = Vec::new();
+    while let Some(event) = stream.next().await {
+        received.push(event.expect("an event").data);
+    }
+    assert_eq!(received, events);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn text_events_keep_their_text() {
+    let server = mock::start().await;
+    server.stub::<mock::TailLogs>().events(vec!["first line".into(), "second line".into()]).await;
+
+    let mut stream = server.client().tail_logs().send().await.expect("the stream").into_body();
+    let mut lines = Vec::new();
+    while let Some(event) = stream.next().await {
+        lines.push(event.expect("an event").data);
+    }
+    assert_eq!(lines, ["first line", "second line"]);
+}
+
+#[tokio::test]
+async fn the_stream_flag_picks_the_events_stub() {
+    let server = mock::start().await;
+    server.stub::<mock::CreateChat>().when(|r| r.body.stream != Some(true)).ok(Chunk::new("whole")).await;
+    server
+        .stub::<mock::CreateChat>()
+        .when(|r| r.body.stream == Some(true))
+        .events(vec![Chunk::new("par"), Chunk::new("tial")])
+        .await;
+
+    let client = server.client();
+    let whole = client.create_chat(CreateChatBody::new("hi")).send().await.expect("the answer");
+    assert_eq!(whole.text, "whole");
+    let mut stream = client.create_chat_stream(CreateChatBody::new("hi")).send().await.expect("the stream").into_body();
+    let mut parts = String::new();
+    while let Some(event) = stream.next().await {
+        parts.push_str(&event.expect("an event").data.text);
+    }
+    assert_eq!(parts, "partial");
+    let prompts: Vec<Option<bool>> =
+        server.received::<mock::CreateChat>().await.into_iter().map(|request| request.body.stream).collect();
+    assert_eq!(prompts, [None, Some(true)]);
 }
