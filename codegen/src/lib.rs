@@ -47,7 +47,7 @@ impl SpecInput {
         };
         let text = read(path, shown)?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let stem = name.split_once('.').map_or(name.as_str(), |(stem, _)| stem);
+        let stem = spec_stem(&name);
         let folder = shown.strip_suffix(name.as_str()).unwrap_or_default();
         let beside = |file_name: &str| (path.with_file_name(file_name), format!("{folder}{file_name}"));
 
@@ -69,15 +69,29 @@ impl SpecInput {
 
     /// The module name: the settings' choice, or the file's stem in snake_case.
     pub fn module(&self) -> model::ident::Ident {
-        self.settings.module.as_deref().map_or_else(
-            || {
-                let name = self.file.rsplit(['/', '\\']).next().unwrap_or(&self.file);
-                let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
-                model::ident::snake_name(stem)
-            },
-            model::ident::Ident::new,
-        )
+        self.settings
+            .module
+            .as_deref()
+            .map_or_else(|| model::ident::snake_name(self.stem()), model::ident::Ident::new)
     }
+
+    /// The file's name up to its first dot (`devin-v3` for `specs/devin-v3.yaml`): the name its
+    /// settings file and overlay go by.
+    pub fn stem(&self) -> &str {
+        spec_stem(&self.file)
+    }
+
+    /// The spec as written, with its overlay applied, and the OpenAPI line it declares: what
+    /// [`build_api`] models, before the loader settles and lowers it.
+    pub fn document(&self) -> Result<(serde_json::Value, load::SpecVersion)> {
+        load::overlaid(&self.file, &self.text, self.overlay.as_ref())
+    }
+}
+
+/// The name of the file at `path` (`/` or `\` separated) up to its first dot.
+fn spec_stem(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.split_once('.').map_or(name, |(stem, _)| stem)
 }
 
 /// Counts for one generated API, for the command line's summary.

@@ -13,12 +13,14 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use codegen::SpecInput;
+use codegen::load::SpecVersion;
 use codegen::deviation::{Deviation, DeviationKind, JsonType};
 use codegen::model::{Api, StatusMatch, TypeKind};
 use serde_json::{Map, Value, json};
 
 /// Reads the records, prints what each spec does not say, and writes each spec's overlay draft
-/// into `out` (by default `target/conformance/`). False when the records cannot all be read.
+/// into `out` (by default `target/conformance/`). Records that cannot all be read are an error
+/// naming the line; a finding is never a failure, so the result is always true.
 pub fn run(root: &Path, records: &Path, out: Option<&Path>) -> Result<bool> {
     let text = std::fs::read_to_string(records).with_context(|| format!("reading {}", records.display()))?;
     let records = parse_records(&records.display().to_string(), &text)?;
@@ -37,11 +39,11 @@ pub fn run(root: &Path, records: &Path, out: Option<&Path>) -> Result<bool> {
         out!("{}", conformance.report);
         if let Some(overlay) = &conformance.overlay {
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let path = out.join(format!("{}.overlay.yaml", stem(&spec.file)));
+            let path = out.join(format!("{}.overlay.yaml", spec.stem()));
             std::fs::write(&path, overlay).with_context(|| format!("writing {}", path.display()))?;
             let keep = match &spec.overlay {
                 Some(existing) => format!("append its actions to {}", existing.file),
-                None => format!("keep it as specs/{}.overlay.yaml", stem(&spec.file)),
+                None => format!("keep it as specs/{}.overlay.yaml", spec.stem()),
             };
             outln!("  overlay draft: {} ({} actions); review it, then {keep}\n", path.display(), conformance.actions);
         } else {
@@ -49,11 +51,6 @@ pub fn run(root: &Path, records: &Path, out: Option<&Path>) -> Result<bool> {
         }
     }
     Ok(true)
-}
-
-fn stem(file: &str) -> &str {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    name.split_once('.').map_or(name, |(stem, _)| stem)
 }
 
 /// One record a line; blank lines skipped. A line that is not a record is an error naming it.
@@ -151,11 +148,8 @@ fn type_name(json_type: JsonType) -> &'static str {
 /// change of the spec follows from what was seen, drafted.
 pub fn review(spec: &SpecInput, records: &[&Deviation]) -> Result<Conformance> {
     let api = codegen::build_api(spec)?;
-    let mut document = codegen::load::parse_document(&spec.file, &spec.text)?;
-    if let Some(overlay) = &spec.overlay {
-        codegen::load::apply_overlay(&overlay.file, &overlay.text, &spec.file, &mut document)?;
-    }
-    let version_3_1 = document.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
+    let (document, version) = spec.document()?;
+    let version_3_1 = version == SpecVersion::V3_1;
     let mut findings: Vec<Finding> = Vec::new();
     let mut declared = 0;
     for &record in records {
@@ -188,13 +182,21 @@ pub fn review(spec: &SpecInput, records: &[&Deviation]) -> Result<Conformance> {
         };
         let _ = writeln!(report, "  {} -> {verdict}", finding.describe());
         let Ok((target, action)) = drafted else { continue };
-        match actions.iter_mut().find(|(t, a)| *t == target && a.mergeable() && action.mergeable()) {
-            Some((_, Action::Update(existing, description))) => {
-                merge(existing, action.update_value());
+        // Updates of one node merge into one action; a removal stands alone.
+        let Action::Update(update, more) = action else {
+            actions.push((target, action));
+            continue;
+        };
+        match actions.iter_mut().find_map(|(t, a)| match a {
+            Action::Update(existing, description) if *t == target => Some((existing, description)),
+            _ => None,
+        }) {
+            Some((existing, description)) => {
+                merge(existing, update);
                 description.push_str("; ");
-                description.push_str(&action.description());
+                description.push_str(&more);
             }
-            _ => actions.push((target, action)),
+            None => actions.push((target, Action::Update(update, more))),
         }
     }
     if declared > 0 {
@@ -229,23 +231,6 @@ enum Action {
 }
 
 impl Action {
-    fn mergeable(&self) -> bool {
-        matches!(self, Action::Update(..))
-    }
-
-    fn update_value(&self) -> Value {
-        match self {
-            Action::Update(value, _) => value.clone(),
-            Action::Remove(_) => Value::Null,
-        }
-    }
-
-    fn description(&self) -> String {
-        match self {
-            Action::Update(_, description) | Action::Remove(description) => description.clone(),
-        }
-    }
-
     fn to_json(&self, target: &str) -> Value {
         match self {
             Action::Update(update, description) => {

@@ -50,6 +50,12 @@ fn spec(overlay: Option<String>) -> SpecInput {
     SpecInput { file: "specs/keys.yaml".into(), text: SPEC.into(), settings: Default::default(), overlay, path: None }
 }
 
+/// What `still_deviates` compares a record with: the spec's model and its document, both with
+/// its overlay.
+fn modelled(spec: &SpecInput) -> (Api, Value) {
+    (codegen::build_api(spec).unwrap(), spec.document().unwrap().0)
+}
+
 /// The traffic of a service ahead of its spec, reported as the runtime reports it, written as
 /// JSON lines by the runtime's `JsonLines`.
 fn recorded_traffic() -> String {
@@ -114,8 +120,7 @@ fn the_drafted_overlay_makes_the_spec_say_what_the_service_does() {
     let records = parse_records("records.jsonl", &recorded_traffic()).unwrap();
     let records: Vec<&Deviation> = records.iter().collect();
     let before = spec(None);
-    let api = codegen::build_api(&before).unwrap();
-    let document = codegen::load::parse_document(&before.file, SPEC).unwrap();
+    let (api, document) = modelled(&before);
     assert!(records.iter().all(|r| still_deviates(&api, &document, r)), "each record is news to the spec");
 
     let conformance = review(&before, &records).unwrap();
@@ -140,10 +145,7 @@ fn the_drafted_overlay_makes_the_spec_say_what_the_service_does() {
     );
 
     let after = spec(Some(overlay));
-    let api = codegen::build_api(&after).unwrap();
-    let mut document = codegen::load::parse_document(&after.file, SPEC).unwrap();
-    let overlay = after.overlay.as_ref().unwrap();
-    codegen::load::apply_overlay(&overlay.file, &overlay.text, &after.file, &mut document).unwrap();
+    let (api, document) = modelled(&after);
     let still: Vec<&DeviationKind> =
         records.iter().filter(|r| still_deviates(&api, &document, r)).map(|r| &r.kind).collect();
     assert_eq!(still, [&DeviationKind::MismatchedBody { reason: "`id` is a number".into() }]);
@@ -229,16 +231,8 @@ fn records_a_generated_client_wrote_draft_the_overlay_of_the_drift_fixture() {
     assert_eq!(read("drift_overlaid/spec.overlay.yaml"), overlay, "accept with UPDATE_GOLDEN=1 cargo test -p xtask");
 
     let file = "drift_overlaid/spec.overlay.yaml".to_string();
-    let after = SpecInput {
-        file: "drift/spec.yaml".into(),
-        text: spec_text.clone(),
-        settings: Default::default(),
-        overlay: Some(OverlaySource { file: file.clone(), text: overlay.clone() }),
-        path: None,
-    };
-    let api = codegen::build_api(&after).unwrap();
-    let mut document = codegen::load::parse_document(&after.file, &spec_text).unwrap();
-    codegen::load::apply_overlay(&file, &overlay, &after.file, &mut document).unwrap();
+    let after = SpecInput { overlay: Some(OverlaySource { file, text: overlay }), ..before };
+    let (api, document) = modelled(&after);
     let still: Vec<&DeviationKind> =
         records.iter().filter(|r| still_deviates(&api, &document, r)).map(|r| &r.kind).collect();
     assert!(still.is_empty(), "the overlaid spec says what the service did: {still:?}");

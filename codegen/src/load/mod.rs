@@ -68,20 +68,34 @@ pub fn load_beside(
     overlay: Option<&OverlaySource>,
     path: Option<&std::path::Path>,
 ) -> Result<LoadedSpec> {
+    let (document, version) = overlaid(file, text, overlay)?;
+    load_document(file, document, version, path)
+}
+
+/// The document `text` holds, with `overlay` applied, and the OpenAPI line it declares: the spec
+/// as written, before the loader settles and lowers it, for callers that compare it with what a
+/// service did.
+pub fn overlaid(file: &str, text: &str, overlay: Option<&OverlaySource>) -> Result<(Value, SpecVersion)> {
     let mut document = parse_document(file, text)?;
     if let Some(overlay) = overlay {
         overlay::apply(&overlay.file, &overlay.text, file, &mut document)?;
     }
-    load_document(file, document, path)
+    let version = check_version(file, &document)?;
+    Ok((document, version))
 }
 
 /// Like [`load`], for a document already parsed into JSON values (for example after an overlay).
 pub fn load_value(file: &str, document: Value) -> Result<LoadedSpec> {
-    load_document(file, document, None)
+    let version = check_version(file, &document)?;
+    load_document(file, document, version, None)
 }
 
-fn load_document(file: &str, mut document: Value, path: Option<&std::path::Path>) -> Result<LoadedSpec> {
-    let version = check_version(file, &document)?;
+fn load_document(
+    file: &str,
+    mut document: Value,
+    version: SpecVersion,
+    path: Option<&std::path::Path>,
+) -> Result<LoadedSpec> {
     let mut warnings = unknown_key_warnings(&document, version);
     // After the lint: what other files hold has no place in this one to point at.
     if let Some(path) = path {
