@@ -2,10 +2,11 @@
 //! do not say, from the deviation records a client wrote (the runtime's `Deviation`, one JSON
 //! object a line, as `runtime::JsonLines` writes them), and per spec an OpenAPI Overlay 1.0
 //! draft that would make the spec say it: a property added with the type seen, a required
-//! property the service omits made optional, an enum widened, a status or media type declared.
-//! The draft is for a maintainer to review and keep as `specs/<stem>.overlay.yaml`; what needs a
-//! judgement (a body that does not match its status's schema, a union value no member takes) is
-//! reported, never drafted.
+//! property the service omits made optional, an enum widened, a status declared. The draft is for
+//! a maintainer to review and keep as `specs/<stem>.overlay.yaml`; what needs a judgement (a body
+//! that does not match its status's schema, a union value no member takes, a JSON body sent as a
+//! media type the operation does not declare) is reported, never drafted, so that every drafted
+//! action only makes the client accept what it was seen to accept.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -302,10 +303,12 @@ fn draft(document: &Value, version_3_1: bool, finding: &Finding) -> Result<(Stri
             let description = format!("Declare status {status}, {seen_in}.");
             Ok((target, Action::Update(json!({ status: Value::Object(response) }), description)))
         }
-        DeviationKind::UndeclaredMediaType { media_type } => {
-            let description = format!("Declare `{media_type}`, {seen_in}.");
-            Ok((target, Action::Update(json!({ media_type: {} }), description)))
-        }
+        // The record is of a JSON body the client decoded though it came labelled otherwise:
+        // declaring the label would make `send` leave such answers undecoded.
+        DeviationKind::UndeclaredMediaType { .. } => Err(
+            "review: the JSON body came labelled so; declaring the media type would leave such answers undecoded by `send`"
+                .to_string(),
+        ),
         DeviationKind::MismatchedBody { .. } | DeviationKind::UnknownVariant { .. } => {
             Err("review: which of the spec and the service is right needs a judgement".to_string())
         }
