@@ -14,8 +14,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use codegen::SpecInput;
-use codegen::load::SpecVersion;
 use codegen::deviation::{Deviation, DeviationKind, JsonType};
+use codegen::load::SpecVersion;
 use codegen::model::{Api, StatusMatch, TypeKind};
 use serde_json::{Map, Value, json};
 

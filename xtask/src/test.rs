@@ -52,10 +52,8 @@ pub fn run_all(root: &Path) -> Result<bool> {
         feature_sets.push((format!("the generated client with `{api}` alone"), format!("client,{api}")));
     }
     if let Some(api) = apis.first() {
-        feature_sets.push((
-            format!("the generated client on `rustls-ring` with `{api}`"),
-            format!("client,rustls-ring,{api}"),
-        ));
+        feature_sets
+            .push((format!("the generated client on `rustls-ring` with `{api}`"), format!("client,rustls-ring,{api}")));
     }
     for (what, features) in feature_sets {
         let args = ["clippy", "-p", crate::specs::PACKAGE, "--no-default-features", "--features", &features];
