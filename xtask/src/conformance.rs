@@ -46,7 +46,9 @@ pub fn run(root: &Path, records: &Path, out: Option<&Path>) -> Result<bool> {
                 Some(existing) => format!("append its actions to {}", existing.file),
                 None => format!("keep it as specs/{}.overlay.yaml", spec.stem()),
             };
-            outln!("  overlay draft: {} ({} actions); review it, then {keep}\n", path.display(), conformance.actions);
+            // Under the project, the path as a maintainer types it.
+            let shown = path.strip_prefix(root).unwrap_or(&path);
+            outln!("  overlay draft: {} ({} actions); review it, then {keep}\n", shown.display(), conformance.actions);
         } else {
             outln!("  nothing to draft\n");
         }
@@ -305,10 +307,10 @@ fn draft(document: &Value, version_3_1: bool, finding: &Finding) -> Result<(Stri
         }
         // The record is of a JSON body the client decoded though it came labelled otherwise:
         // declaring the label would make `send` leave such answers undecoded.
-        DeviationKind::UndeclaredMediaType { .. } => Err(
-            "review: the JSON body came labelled so; declaring the media type would leave such answers undecoded by `send`"
-                .to_string(),
-        ),
+        DeviationKind::UndeclaredMediaType { .. } => {
+            Err("review: the body was JSON; declaring the media type would leave such answers undecoded by `send`"
+                .into())
+        }
         DeviationKind::MismatchedBody { .. } | DeviationKind::UnknownVariant { .. } => {
             Err("review: which of the spec and the service is right needs a judgement".to_string())
         }
