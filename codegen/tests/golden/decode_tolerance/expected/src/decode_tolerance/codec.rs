@@ -60,6 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Closed {
 impl runtime::EncodeFields for types::Listing {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
+        out.optional("note", &self.note);
         out.field("expires_at", &self.expires_at);
         out.field("items", &self.items);
         out.field("labels", &self.labels);
@@ -79,6 +80,7 @@ impl ::serde::Serialize for types::Listing {
 #[derive(Default)]
 pub struct ListingSlots {
     name: Option<String>,
+    note: Option<Option<String>>,
     expires_at: Option<Option<i64>>,
     items: Option<Vec<String>>,
     labels: Option<::std::collections::BTreeMap<String, String>>,
@@ -94,6 +96,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Listing {
     ) -> ::std::result::Result<runtime::Field, A::Error> {
         match key {
             "name" => runtime::fill(&mut slots.name, map),
+            "note" => runtime::fill(&mut slots.note, map),
             "expires_at" => runtime::fill(&mut slots.expires_at, map),
             "items" => runtime::fill(&mut slots.items, map),
             "labels" => runtime::fill(&mut slots.labels, map),
@@ -110,6 +113,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Listing {
                 Some(value) => value,
                 None => return Err(E::missing_field("name")),
             },
+            note: slots.note.flatten(),
             expires_at: runtime::tolerated(slots.expires_at, "expires_at", Self::ORIGIN)
                 .flatten(),
             items: runtime::tolerated(slots.items, "items", Self::ORIGIN)

@@ -21,11 +21,12 @@ impl Closed {
     }
 }
 
-/// Required properties of each kind that the decoding table treats apart when absent: a nullable one (no value), an array and a map (empty), and a plain one (refused).
+/// Required properties of each kind that the decoding table treats apart when absent: a nullable one (no value), an array and a map (empty), and a plain one (refused); and an optional one that may not be null (null reads as absent).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Listing {
     pub name: String,
+    pub note: Option<String>,
     pub expires_at: Option<i64>,
     pub items: Vec<String>,
     pub labels: ::std::collections::BTreeMap<String, String>,
@@ -44,10 +45,17 @@ impl Listing {
     ) -> Self {
         Listing {
             name: name.into(),
+            note: None,
             expires_at,
             items,
             labels,
             additional_properties: crate::runtime::Extras::new(),
         }
+    }
+
+    /// Sets [`note`](Self::note).
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
     }
 }
