@@ -69,10 +69,7 @@ impl SpecInput {
 
     /// The module name: the settings' choice, or the file's stem in snake_case.
     pub fn module(&self) -> model::ident::Ident {
-        self.settings
-            .module
-            .as_deref()
-            .map_or_else(|| model::ident::snake_name(self.stem()), model::ident::Ident::new)
+        self.settings.module.as_deref().map_or_else(|| model::ident::snake_name(self.stem()), model::ident::Ident::new)
     }
 
     /// The file's name up to its first dot (`devin-v3` for `specs/devin-v3.yaml`): the name its

@@ -117,10 +117,8 @@ async fn against_the_overlaid_spec_only_what_was_left_for_review_deviates() {
     drop(client);
     let text = String::from_utf8(Arc::into_inner(lines).expect("the client is gone").into_inner()).unwrap();
     // The same records but for the API's name (the overlaid fixture is another module).
-    let left: Vec<Deviation> = text
-        .lines()
-        .map(|line| Deviation { api: "drift".into(), ..serde_json::from_str(line).unwrap() })
-        .collect();
+    let left: Vec<Deviation> =
+        text.lines().map(|line| Deviation { api: "drift".into(), ..serde_json::from_str(line).unwrap() }).collect();
     let checked_in = std::fs::read_to_string(records_file()).expect("records.jsonl beside the drift spec");
     let for_review: Vec<Deviation> = checked_in
         .lines()
