@@ -331,3 +331,28 @@ impl Report {
         self
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Summary {
+    pub text: Option<String>,
+    /// Properties the API description does not declare, as the service sent them: kept in
+    /// order and written back, so a value read, changed and sent again loses none of them.
+    pub additional_properties: crate::runtime::Extras,
+}
+
+impl Summary {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Summary {
+            text: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`text`](Self::text).
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+}
