@@ -7,8 +7,9 @@ use quote::quote;
 
 use super::docs::{doc_attrs, own_doc_attrs};
 use super::requests::{body_input, input_type, stored};
-use super::tokens::{Imports, ident};
+use super::tokens::{Imports, binding_names, ident};
 use super::constructed::{Example, Modules, expression};
+use crate::model::ident::Ident;
 use crate::model::{Api, BodyEncoding, Operation, ResponseBody, SchemeKind, SecurityRequirement};
 
 /// The `impl Client` block with a method per operation; `krate` is the crate's library name, for
@@ -46,16 +47,17 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let mut args = Vec::new();
     let mut values = Vec::new();
+    let mut bindings = required_bindings(op).into_iter().map(|(_, binding)| binding);
     for param in op.required_params() {
-        let arg = ident(&param.name);
+        let arg = bindings.next().expect("a binding per required input");
         let (ty, converts) = input_type(api, &param.ty);
         args.push(quote!(#arg: #ty));
         values.push(stored(&arg, converts));
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let arg = quote::format_ident!("body");
+        let arg = bindings.next().expect("a binding per required input");
         let (ty, _, converts) = body_input(api, body);
-        args.push(quote!(body: #ty));
+        args.push(quote!(#arg: #ty));
         values.push(stored(&arg, converts));
     }
     let request = ident(&op.request_type);
@@ -99,22 +101,32 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
     }
 }
 
-/// The names of the operation's required inputs, in order: its required parameters, then
-/// `body` when the body is required.
+/// The operation's required inputs, in order (its required parameters, then `body` when the
+/// body is required): each one's name, which is its field in the struct of them, and the local
+/// it is bound to as an argument (see [`binding_names`]).
+pub(super) fn required_bindings(op: &Operation) -> Vec<(proc_macro2::Ident, proc_macro2::Ident)> {
+    let body = Ident::new("body");
+    let names: Vec<&Ident> =
+        op.required_params().map(|p| &p.name).chain(op.body.as_ref().filter(|b| b.required).map(|_| &body)).collect();
+    names.iter().map(|name| ident(name)).zip(binding_names(&names)).collect()
+}
+
+/// The locals the operation's required inputs are bound to, in order.
 fn required_names(op: &Operation) -> Vec<TokenStream> {
-    let params = op.required_params().map(|p| {
-        let name = ident(&p.name);
-        quote!(#name)
-    });
-    params.chain(op.body.as_ref().filter(|b| b.required).map(|_| quote!(body))).collect()
+    required_bindings(op).into_iter().map(|(_, binding)| quote!(#binding)).collect()
 }
 
 /// For an operation that takes its required inputs as one struct (see
 /// [`Operation::required_type`](crate::model::Operation::required_type)), given the builder
-/// constructor's arguments (`name: Type`): the constructor's arguments then (the struct), the
-/// `let` that unpacks it, and the struct, for the `requests` module. Otherwise the arguments as
-/// they are, and nothing else.
-pub(super) fn required_struct(op: &Operation, args: Vec<TokenStream>) -> (Vec<TokenStream>, TokenStream, TokenStream) {
+/// constructor's arguments (`binding: Type`) and the stored types of the inputs: the
+/// constructor's arguments then (the struct), the `let` that unpacks it into the same bindings,
+/// and the struct, for the `requests` module. Otherwise the arguments as they are, and nothing
+/// else.
+pub(super) fn required_struct(
+    op: &Operation,
+    args: Vec<TokenStream>,
+    types: Vec<TokenStream>,
+) -> (Vec<TokenStream>, TokenStream, TokenStream) {
     let Some(required) = &op.required_type else { return (args, quote!(), quote!()) };
     let required = ident(required);
     let method = op.name.as_str();
@@ -129,14 +141,16 @@ pub(super) fn required_struct(op: &Operation, args: Vec<TokenStream>) -> (Vec<To
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         field_docs.push(body.docs.clone().unwrap_or_else(|| "The request body.".to_string()));
     }
-    let fields = args.iter().zip(&field_docs).map(|(arg, doc)| {
+    let bindings = required_bindings(op);
+    let fields = bindings.iter().zip(&types).zip(&field_docs).map(|(((field, _), ty), doc)| {
         let docs = doc_attrs([Some(doc.as_str())]);
-        quote!(#docs pub #arg,)
+        quote!(#docs pub #field: #ty,)
     });
-    let names = required_names(op);
+    // `name: name` is spelled `name`.
+    let unpacked = bindings.iter().map(|(field, binding)| if field == binding { quote!(#field) } else { quote!(#field: #binding) });
     (
         vec![quote!(required: #required)],
-        quote!(let #required { #(#names),* } = required;),
+        quote!(let #required { #(#unpacked),* } = required;),
         quote! {
             #docs
             #[derive(Debug, Clone)]
@@ -151,9 +165,10 @@ pub(super) fn required_struct(op: &Operation, args: Vec<TokenStream>) -> (Vec<To
 fn example(api: &Api, op: &Operation, krate: &str) -> String {
     let module = &api.module;
     let usage = usage(api, op);
-    let types = usage.modules.types.then(|| format!("use {krate}::{module}::types;\n")).unwrap_or_default();
+    let types = if usage.modules.types { format!("use {krate}::{module}::types;\n") } else { String::new() };
     let body: String = usage.text.lines().map(|line| format!("{line}\n")).collect();
-    let import = usage.modules.requests.then(|| format!("# use {krate}::{module}::requests;\n")).unwrap_or_default();
+    let import =
+        if usage.modules.requests { format!("# use {krate}::{module}::requests;\n") } else { String::new() };
     format!(
         "```no_run\n\
          {import}\
