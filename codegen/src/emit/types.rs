@@ -183,8 +183,7 @@ fn undeclared_field(undeclared: &Undeclared) -> Option<TokenStream> {
     let Undeclared::Kept(name) = undeclared else { return None };
     let name = ident(name);
     Some(quote! {
-        /// Properties the API description does not declare, as the service sent them: kept in
-        /// order and written back, so a value read, changed and sent again loses none of them.
+        /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
         pub #name: crate::runtime::Extras,
     })
 }
