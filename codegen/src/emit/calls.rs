@@ -84,11 +84,10 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
     if let Some(required) = &op.required_type {
         // Too many for arguments: the struct of them, holding what the arguments convert into.
         let required = ident(required);
-        let fields = super::operations::required_inputs(api, op).into_iter().zip(&args).map(
-            |((name, converts), value)| {
+        let fields =
+            super::operations::required_inputs(api, op).into_iter().zip(&args).map(|((name, converts), value)| {
                 if converts { quote!(#name: #value.into()) } else { quote!(#name: #value) }
-            },
-        );
+            });
         let literal = quote!(requests::#required { #(#fields),* });
         args = vec![literal];
     }

@@ -30,7 +30,9 @@ impl Modules {
 
     /// The names of the modules named, for a `use` line.
     pub fn names(self) -> impl Iterator<Item = &'static str> {
-        [(self.requests, "requests"), (self.types, "types")].into_iter().filter_map(|(named, name)| named.then_some(name))
+        [(self.requests, "requests"), (self.types, "types")]
+            .into_iter()
+            .filter_map(|(named, name)| named.then_some(name))
     }
 }
 

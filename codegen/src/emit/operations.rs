@@ -5,10 +5,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::constructed::{Example, Modules, expression};
 use super::docs::{doc_attrs, own_doc_attrs};
 use super::requests::{body_input, input_type, stored};
 use super::tokens::{Imports, binding_names, ident};
-use super::constructed::{Example, Modules, expression};
 use crate::model::ident::Ident;
 use crate::model::{Api, BodyEncoding, Operation, ResponseBody, SchemeKind, SecurityRequirement};
 
@@ -147,7 +147,9 @@ pub(super) fn required_struct(
         quote!(#docs pub #field: #ty,)
     });
     // `name: name` is spelled `name`.
-    let unpacked = bindings.iter().map(|(field, binding)| if field == binding { quote!(#field) } else { quote!(#field: #binding) });
+    let unpacked = bindings
+        .iter()
+        .map(|(field, binding)| if field == binding { quote!(#field) } else { quote!(#field: #binding) });
     (
         vec![quote!(required: #required)],
         quote!(let #required { #(#unpacked),* } = required;),
@@ -167,8 +169,7 @@ fn example(api: &Api, op: &Operation, krate: &str) -> String {
     let usage = usage(api, op);
     let types = if usage.modules.types { format!("use {krate}::{module}::types;\n") } else { String::new() };
     let body: String = usage.text.lines().map(|line| format!("{line}\n")).collect();
-    let import =
-        if usage.modules.requests { format!("# use {krate}::{module}::requests;\n") } else { String::new() };
+    let import = if usage.modules.requests { format!("# use {krate}::{module}::requests;\n") } else { String::new() };
     format!(
         "```no_run\n\
          {import}\
@@ -231,9 +232,11 @@ pub(super) fn call_expression(api: &Api, op: &Operation) -> Example {
             let fields: Vec<String> = required_inputs(api, op)
                 .into_iter()
                 .zip(&args)
-                .map(|((name, converts), value)| {
-                    if converts { format!("{name}: {value}.into()") } else { format!("{name}: {value}") }
-                })
+                .map(
+                    |((name, converts), value)| {
+                        if converts { format!("{name}: {value}.into()") } else { format!("{name}: {value}") }
+                    },
+                )
                 .collect();
             format!("client.{}(requests::{required} {{ {} }})", op.name, fields.join(", "))
         }

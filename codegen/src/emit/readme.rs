@@ -143,11 +143,8 @@ fn tags_section(out: &mut String, api: &Api, client: &str) {
             format!("// {}{summary}\nprintln!(\"{{}}\", {}.send().await?.status());", name(group), call.text)
         })
         .collect();
-    let _ = write!(
-        out,
-        "\nOne call per tag:\n\n{}",
-        example_block(client, &Example { text: calls.join("\n"), modules })
-    );
+    let _ =
+        write!(out, "\nOne call per tag:\n\n{}", example_block(client, &Example { text: calls.join("\n"), modules }));
 }
 
 /// The operation the call example shows: the first that needs no arguments and answers with

@@ -19,7 +19,8 @@ pub fn ident(name: &model::ident::Ident) -> Ident {
 /// `disallowed_names`; only underscores and digits such as `_1`, `just_underscores_and_digits`),
 /// which is bound as `{name}_value`, numbered past the other names (`foo` beside `foo_value`).
 pub fn binding_names(names: &[&model::ident::Ident]) -> Vec<Ident> {
-    let refused = |name: &str| ["foo", "baz", "quux"].contains(&name) || name.chars().all(|c| c == '_' || c.is_ascii_digit());
+    let refused =
+        |name: &str| ["foo", "baz", "quux"].contains(&name) || name.chars().all(|c| c == '_' || c.is_ascii_digit());
     let mut taken: std::collections::BTreeSet<String> =
         names.iter().map(|name| name.as_str()).filter(|name| !refused(name)).map(str::to_string).collect();
     names

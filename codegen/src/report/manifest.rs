@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ManifestError;
 use crate::model::{
-    self, Api, ApiKeyLocation, BodyEncoding, FloatKind, IntKind, ResponseBody, SchemeKind, Successes,
-    TypeKind, TypeRef, Unmatched,
+    self, Api, ApiKeyLocation, BodyEncoding, FloatKind, IntKind, ResponseBody, SchemeKind, Successes, TypeKind,
+    TypeRef, Unmatched,
 };
 
 /// The manifest layout this generator writes and reads; a manifest of another layout is refused
