@@ -41,6 +41,13 @@ fn a_crate_the_generated_crate_has_or_two_entries_for_one_crate_are_errors() {
         "specs/a.toml: invalid settings: `[dependencies]` adds `serde`, which the generated crate already depends \
          on: use it as it is"
     );
+    // An optional dependency counts too: the mock servers' wiremock.
+    let error = codegen::build_apis(&[input("a", &[("wiremock", "\"0.6\"")])]).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "specs/a.toml: invalid settings: `[dependencies]` adds `wiremock`, which the generated crate already \
+         depends on: use it as it is"
+    );
     let specs = [input("a", &[("my_types", "\"1\"")]), input("b", &[("my_types", "\"2\"")])];
     let error = codegen::build_apis(&specs).unwrap_err().to_string();
     assert_eq!(

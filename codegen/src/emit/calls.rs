@@ -68,7 +68,7 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
     let mut optional_body = None;
     if let Some(body) = &op.body {
         let value = match body.encoding {
-            crate::model::BodyEncoding::Bytes => quote!(b"sample".to_vec()),
+            crate::model::BodyEncoding::Bytes => quote!(b"sample"),
             crate::model::BodyEncoding::Text => quote!("sample"),
             _ => {
                 let json = Literal::string(&body.sample.to_string());
@@ -82,25 +82,14 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     if let Some(required) = &op.required_type {
-        // Too many for arguments: the struct of them, strings converted as the arguments would.
+        // Too many for arguments: the struct of them, holding what the arguments convert into.
         let required = ident(required);
-        let mut names: Vec<TokenStream> = op
-            .required_params()
-            .map(|p| {
-                let name = ident(&p.name);
-                quote!(#name)
-            })
-            .collect();
-        names.extend(op.body.iter().filter(|b| b.required).map(|_| quote!(body)));
-        let converts = op
-            .required_params()
-            .map(|p| p.ty == TypeRef::String)
-            .chain(op.body.iter().filter(|b| b.required).map(|b| b.encoding == crate::model::BodyEncoding::Text));
         let fields =
-            names.iter().zip(&args).zip(converts).map(|((name, value), string)| {
-                if string { quote!(#name: #value.into()) } else { quote!(#name: #value) }
+            super::operations::required_inputs(api, op).into_iter().zip(&args).map(|((name, converts), value)| {
+                if converts { quote!(#name: #value.into()) } else { quote!(#name: #value) }
             });
-        args = vec![quote!(requests::#required { #(#fields),* })];
+        let literal = quote!(requests::#required { #(#fields),* });
+        args = vec![literal];
     }
     quote! {
         outcomes.push((#name, outcome(client.#method(#(#args),*) #optional_body .send().await)));

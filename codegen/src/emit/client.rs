@@ -23,7 +23,7 @@ pub fn api_module(api: &Api) -> TokenStream {
     if let Some(overlay) = &api.overlay {
         overview.push_str(&format!(" The overlay `{overlay}` was applied to the spec first."));
     }
-    overview.push_str(&super::responses::webhook_docs(api));
+    overview.push_str(&super::docs::webhook_docs(api));
     let omissions: Vec<_> = api.warnings.iter().filter(|w| w.kind == crate::model::WarningKind::Omission).collect();
     if !omissions.is_empty() {
         overview.push_str("\n\n# Not generated\n\nParts of the spec this module leaves out:\n");

@@ -44,7 +44,7 @@ fn codec_item(api: &Api, def: &TypeDef) -> Option<TokenStream> {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, tag, undeclared } => {
-            Some(structs::codec(api, def, fields, tag.as_ref(), undeclared))
+            Some(structs::codec(api, &name, &def.origin, fields, tag.as_ref(), undeclared))
         }
         TypeKind::StringEnum { values } => Some(string_enum_codec(&name, values, &def.origin)),
         TypeKind::Untagged { variants, unmatched } => unions::untagged_codec(&name, variants, *unmatched, &def.origin),

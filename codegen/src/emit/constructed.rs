@@ -8,9 +8,43 @@ use serde_json::Value;
 
 use crate::model::{Api, Field, Presence, TypeKind, TypeRef};
 
+/// Rust source of an example, and the modules of the API it names: what the example imports.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Example {
+    pub text: String,
+    pub modules: Modules,
+}
+
+/// The modules of an API an example names by their short names (`types::Pet`, `requests::OpRequired`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Modules {
+    pub types: bool,
+    pub requests: bool,
+}
+
+impl Modules {
+    /// Both sets of modules.
+    pub fn and(self, other: Modules) -> Modules {
+        Modules { types: self.types || other.types, requests: self.requests || other.requests }
+    }
+
+    /// The names of the modules named, for a `use` line.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        [(self.requests, "requests"), (self.types, "types")]
+            .into_iter()
+            .filter_map(|(named, name)| named.then_some(name))
+    }
+}
+
 /// An expression of type `ty` holding `value`, where the argument takes `impl Into<String>` for
 /// strings (`into`) or exactly the type.
-pub(super) fn expression(api: &Api, ty: &TypeRef, value: &Value, into: bool) -> String {
+pub(super) fn expression(api: &Api, ty: &TypeRef, value: &Value, into: bool) -> Example {
+    let mut modules = Modules::default();
+    let text = write(api, ty, value, into, &mut modules);
+    Example { text, modules }
+}
+
+fn write(api: &Api, ty: &TypeRef, value: &Value, into: bool, modules: &mut Modules) -> String {
     match (ty, value) {
         (TypeRef::String, Value::String(text)) if into => format!("{text:?}"),
         (TypeRef::String, Value::String(text)) => format!("{text:?}.to_string()"),
@@ -21,38 +55,39 @@ pub(super) fn expression(api: &Api, ty: &TypeRef, value: &Value, into: bool) -> 
         (TypeRef::Float(_), Value::Number(number)) => format!("{:?}", number.as_f64().unwrap_or_default()),
         (TypeRef::Formatted(_), Value::String(text)) => format!("{text:?}.parse()?"),
         (TypeRef::Option(_), Value::Null) => "None".to_string(),
-        (TypeRef::Option(inner), _) => format!("Some({})", expression(api, inner, value, false)),
+        (TypeRef::Option(inner), _) => format!("Some({})", write(api, inner, value, false, modules)),
         (TypeRef::Vec(_), Value::Array(items)) if items.is_empty() => "Vec::new()".to_string(),
         (TypeRef::Vec(inner), Value::Array(items)) => {
-            let items: Vec<String> = items.iter().map(|item| expression(api, inner, item, false)).collect();
+            let items: Vec<String> = items.iter().map(|item| write(api, inner, item, false, modules)).collect();
             format!("vec![{}]", items.join(", "))
         }
         (TypeRef::Map(inner), Value::Object(entries)) => {
             let entries: Vec<String> = entries
                 .iter()
-                .map(|(key, value)| format!("({key:?}.to_string(), {})", expression(api, inner, value, false)))
+                .map(|(key, value)| format!("({key:?}.to_string(), {})", write(api, inner, value, false, modules)))
                 .collect();
             format!("std::collections::BTreeMap::from([{}])", entries.join(", "))
         }
+        (TypeRef::JsonObject, Value::Object(entries)) if entries.is_empty() => "serde_json::Map::new()".to_string(),
         (TypeRef::Json, _) => format!("serde_json::json!({value})"),
-        (TypeRef::Named(id), _) => named(api, *id, value, into).unwrap_or_else(|| decoded(value)),
+        (TypeRef::Named(id), _) => named(api, *id, value, into, modules).unwrap_or_else(|| decoded(value)),
         _ => decoded(value),
     }
 }
 
 /// A value of a generated type: a struct by `new` and setters, a string enum by its variant, a
 /// tagged union by the member its tag names; `None` where the value does not fit.
-fn named(api: &Api, id: crate::model::TypeId, value: &Value, into: bool) -> Option<String> {
+fn named(api: &Api, id: crate::model::TypeId, value: &Value, into: bool, modules: &mut Modules) -> Option<String> {
     let def = api.type_def(id);
     if def.replacement.is_some() {
         // The caller's own type: only its `Deserialize` is known to exist.
         return None;
     }
     let path = format!("types::{}", def.name);
-    match (&def.kind, value) {
+    let built = match (&def.kind, value) {
         (TypeKind::Struct { fields, .. }, Value::Object(object)) => {
             let required = def.required_type.as_ref().map(|name| format!("types::{name}"));
-            Some(structure(api, &path, fields, object, required.as_deref()))
+            Some(structure(api, &path, fields, object, required.as_deref(), modules))
         }
         (TypeKind::StringEnum { values }, Value::String(wire)) => {
             values.iter().find(|v| &v.wire == wire).map(|v| format!("{path}::{}", v.name))
@@ -60,13 +95,15 @@ fn named(api: &Api, id: crate::model::TypeId, value: &Value, into: bool) -> Opti
         (TypeKind::Tagged { property, variants }, Value::Object(object)) => {
             let tag = object.get(property)?.as_str()?;
             let member = variants.iter().find(|v| v.tags.iter().any(|t| t == tag))?;
-            let inner = expression(api, &member.variant.ty, value, false);
+            let inner = write(api, &member.variant.ty, value, false, modules);
             let inner = if member.variant.boxed { format!("Box::new({inner})") } else { inner };
             Some(format!("{path}::{}({inner})", member.variant.name))
         }
-        (TypeKind::Alias(ty), _) => Some(expression(api, ty, value, into)),
+        (TypeKind::Alias(ty), _) => return Some(write(api, ty, value, into, modules)),
         _ => None,
-    }
+    };
+    modules.types |= built.is_some();
+    built
 }
 
 /// `Type::new(required)` then a setter per optional field the value has. The constructor takes
@@ -78,12 +115,13 @@ fn structure(
     fields: &[Field],
     object: &serde_json::Map<String, Value>,
     required_type: Option<&str>,
+    modules: &mut Modules,
 ) -> String {
-    let argument = |field: &Field, value: &Value| match field.presence {
+    let argument = |field: &Field, value: &Value, modules: &mut Modules| match field.presence {
         Presence::RequiredNullable | Presence::OptionalNullable => {
-            expression(api, &TypeRef::Option(Box::new(field.ty.clone())), value, false)
+            write(api, &TypeRef::Option(Box::new(field.ty.clone())), value, false, modules)
         }
-        Presence::Required | Presence::Optional => expression(api, &field.ty, value, true),
+        Presence::Required | Presence::Optional => write(api, &field.ty, value, true, modules),
     };
     let mut arguments = Vec::new();
     let mut setters = String::new();
@@ -95,19 +133,19 @@ fn structure(
                 match required_type {
                     Some(_) => {
                         let stored = match field.presence {
-                            Presence::RequiredNullable => argument(field, value),
-                            _ => expression(api, &field.ty, value, false),
+                            Presence::RequiredNullable => argument(field, value, modules),
+                            _ => write(api, &field.ty, value, false, modules),
                         };
                         let stored = if field.boxed { format!("Box::new({stored})") } else { stored };
                         arguments.push(format!("{}: {stored}", field.name));
                     }
-                    None => arguments.push(argument(field, value)),
+                    None => arguments.push(argument(field, value, modules)),
                 }
             }
             // `null` for a field that may only be absent is the same as absent.
             (false, Some(Value::Null)) if field.presence == Presence::Optional => {}
             (false, Some(value)) => {
-                setters.push_str(&format!(".{}({})", field.setter, argument(field, value)));
+                setters.push_str(&format!(".{}({})", field.setter, argument(field, value, modules)));
             }
             (false, None) => {}
         }
@@ -122,11 +160,6 @@ fn structure(
 /// A value decoded from JSON, for what no constructor spells.
 fn decoded(value: &Value) -> String {
     format!("serde_json::from_value(serde_json::json!({value}))?")
-}
-
-/// `body` preceded by `use {module}::types;` when it names a generated type.
-pub(super) fn with_types_import(module_path: &str, body: &str) -> String {
-    if body.contains("types::") { format!("use {module_path}::types;\n{body}") } else { body.to_string() }
 }
 
 /// The smallest JSON value of `ty` (required fields only, the first enum value or tagged member,
@@ -234,8 +267,10 @@ components:
         let api = api();
         let value =
             json!({"name": "Rex", "kind": "dog", "tags": ["a"], "owner": {"id": 7}, "note": null, "labels": {"x": 1}});
+        let pet = expression(&api, &named(&api, "Pet"), &value, false);
+        assert_eq!(pet.modules, Modules { types: true, requests: false });
         assert_eq!(
-            expression(&api, &named(&api, "Pet"), &value, false),
+            pet.text,
             "types::Pet::new(\"Rex\", types::PetKind::Dog).tags(vec![\"a\".to_string()]).owner(types::Owner::new(7))\
              .note(None).labels(std::collections::BTreeMap::from([(\"x\".to_string(), 1)]))"
         );
@@ -246,7 +281,7 @@ components:
         let api = api();
         let value = json!({"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7", "h": true});
         assert_eq!(
-            expression(&api, &named(&api, "Wide"), &value, false),
+            expression(&api, &named(&api, "Wide"), &value, false).text,
             "types::Wide::new(types::WideRequired { a: \"1\".to_string(), b: \"2\".to_string(), c: \"3\".to_string(), \
              d: \"4\".to_string(), e: \"5\".to_string(), f: \"6\".to_string(), g: \"7\".to_string(), h: true })"
         );
@@ -256,10 +291,11 @@ components:
     fn what_no_constructor_spells_is_decoded_and_minimal_values_hold_the_required_fields() {
         let api = api();
         // An enum value the spec does not list.
-        assert_eq!(
-            expression(&api, &named(&api, "PetKind"), &json!("bird"), false),
-            "serde_json::from_value(serde_json::json!(\"bird\"))?"
-        );
+        let bird = expression(&api, &named(&api, "PetKind"), &json!("bird"), false);
+        assert_eq!(bird.text, "serde_json::from_value(serde_json::json!(\"bird\"))?");
+        // It names no generated type, so the example needs no `use ..::types`.
+        assert_eq!(bird.modules, Modules::default());
+        assert_eq!(expression(&api, &TypeRef::JsonObject, &json!({}), false).text, "serde_json::Map::new()");
         assert_eq!(minimal_value(&api, &named(&api, "Pet")), json!({"name": "example", "kind": "cat"}));
     }
 }

@@ -20,6 +20,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::tokens::Paths;
+use crate::model::{Api, ResponseBody, TypeRef};
+
 /// `#[doc]` attributes, one per line, for the given paragraphs (empty ones are skipped).
 pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
     let text =
@@ -59,6 +62,49 @@ pub fn sanitize(text: &str) -> String {
 /// [`sanitize`]d text on one line (a heading, a table cell).
 pub fn one_line(text: &str) -> String {
     sanitize(text).replace('\n', " ")
+}
+
+/// The module docs' list of the API's webhooks (requests its vendor sends to the user's server),
+/// with the types of their payloads and answers; empty without webhooks.
+pub(super) fn webhook_docs(api: &Api) -> String {
+    if api.webhooks.is_empty() {
+        return String::new();
+    }
+    // A generated type is linked; a replaced one (`[replace-types]`) is not in `types`: its path
+    // as the settings write it.
+    let type_text = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) => match &api.type_def(*id).replacement {
+            Some(path) => format!("`{path}`"),
+            None => format!("[`{0}`](types::{0})", api.type_def(*id).name),
+        },
+        other => format!("`{}`", Paths::outside().type_of(api, other).to_string().replace(' ', "")),
+    };
+    let mut docs = String::from(
+        "\n\n# Webhooks\n\nRequests this API sends to your server; their payloads and answers are types of \
+         this module, and no client function calls them:\n",
+    );
+    for hook in &api.webhooks {
+        docs.push_str(&format!("\n- `{}` (`{}`)", hook.name, hook.method.as_str()));
+        if let Some(summary) = &hook.summary {
+            docs.push_str(&format!(": {}", sanitize(summary)));
+        }
+        if let Some(payload) = &hook.payload {
+            docs.push_str(&format!(". Payload: {}", type_text(payload)));
+        }
+        let answers: Vec<String> = hook
+            .responses
+            .iter()
+            .filter_map(|case| match &case.body {
+                ResponseBody::Json(ty) => Some(format!("{} {}", case.status, type_text(ty))),
+                _ => None,
+            })
+            .collect();
+        if !answers.is_empty() {
+            docs.push_str(&format!(". Answers: {}", answers.join(", ")));
+        }
+        docs.push('.');
+    }
+    docs
 }
 
 /// The block structure seen so far, as much of it as the rewrites need.

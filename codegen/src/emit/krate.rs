@@ -95,7 +95,7 @@ const fn dependency(name: &'static str, version: &'static str, needed_by: Needed
 /// Every cargo feature of a generated crate besides its APIs': what a crate that includes
 /// generated modules (the test crates' build scripts) declares to `check-cfg`.
 pub fn crate_features() -> Vec<&'static str> {
-    ["client", "mock"].into_iter().chain(OPTIONAL_FEATURES.iter().map(|(feature, ..)| *feature)).collect()
+    std::iter::once("client").chain(OPTIONAL_FEATURES.iter().map(|(feature, ..)| *feature)).collect()
 }
 
 /// The features beyond `client` and the API modules: each enables the client and what it lists.
@@ -127,6 +127,7 @@ const OPTIONAL_FEATURES: &[(&str, &str, &[&str])] = &[
          retry, spans for paging and streamed bodies. Nothing is compiled in without it.",
         &["dep:tracing"],
     ),
+    ("mock", "A mock server per API (`<api>::mock`), for tests of code that calls a client.", &["dep:wiremock"]),
 ];
 
 /// The TLS backend in the default features: aws-lc-rs, which rustls recommends since 0.23.48
@@ -203,6 +204,8 @@ const DEPENDENCIES: &[Dependency] = &[
         features: &["std"],
         needed_by: NeededBy::Feature("tracing"),
     },
+    // The mock servers' HTTP side.
+    dependency("wiremock", "0.6", NeededBy::Feature("mock")),
 ];
 
 /// The crate that gives `format` its type.
@@ -256,8 +259,6 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
             std::iter::once("client").chain(enables.iter().copied()).map(|f| format!("{f:?}")).collect();
         let _ = writeln!(out, "{feature} = [{}]", enables.join(", "));
     }
-    let _ = writeln!(out, "# A mock server per API (`<api>::mock`), for tests of code that calls a client.");
-    let _ = writeln!(out, "mock = [\"client\", \"dep:wiremock\"]");
     for api in apis {
         let _ = writeln!(out, "{} = []", api.module);
     }
@@ -265,7 +266,6 @@ pub fn manifest(config: &CrateConfig, apis: &[Api]) -> String {
     for dependency in DEPENDENCIES {
         let _ = writeln!(out, "{} = {}", dependency.name, dependency_spec(dependency));
     }
-    let _ = writeln!(out, "wiremock = {{ version = \"0.6\", optional = true }}");
     // The typed formats' crates, when a spec's types use them (its settings say `formats = "typed"`).
     let formats: std::collections::BTreeSet<StringFormat> =
         apis.iter().flat_map(|api| api.string_formats.iter().copied()).collect();

@@ -166,7 +166,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
 fn answers(api: &Api, op: &Operation, marker: &proc_macro2::Ident) -> TokenStream {
     let mut methods = Vec::new();
     let first = op.success.first();
-    let status = first.map_or(200, |case| status_of(case.status, &op.success, 2));
+    let status = first.map_or(200, |case| status_of(case.status, &op.success, &[2]));
     let status = Literal::u16_unsuffixed(status);
     match (&op.successes, first.map(|case| &case.body)) {
         (Successes::Several { .. }, _) | (_, Some(ResponseBody::Redirect)) => {}
@@ -212,7 +212,7 @@ fn answers(api: &Api, op: &Operation, marker: &proc_macro2::Ident) -> TokenStrea
         }
     }
     if let Some(streaming) = &op.streaming {
-        let status = Literal::u16_unsuffixed(status_of(streaming.status, &op.success, 2));
+        let status = Literal::u16_unsuffixed(status_of(streaming.status, &op.success, &[2]));
         let what = "the events variant of the operation (tell it apart from `ok` by its flag, with `when`)";
         methods.push(events_answer(api, &streaming.events, &status, what));
     }
@@ -270,9 +270,12 @@ fn events_answer(api: &Api, events: &EventStream, status: &Literal, what: &str) 
     }
 }
 
+/// The hundreds an error `default` is answered from: a server error, else a client error.
+const ERROR_HUNDREDS: &[u16] = &[5, 4];
+
 fn error_arm(op: &Operation, case: &ResponseCase, error_type: &proc_macro2::Ident) -> TokenStream {
     let variant = ident(&case.variant);
-    let status = Literal::u16_unsuffixed(status_of(case.status, &op.errors, 5));
+    let status = Literal::u16_unsuffixed(status_of(case.status, &op.errors, ERROR_HUNDREDS));
     match &case.body {
         ResponseBody::Json(_) => {
             quote!(responses::#error_type::#variant(body) => self.respond_json(#status, &body).await,)
@@ -290,15 +293,24 @@ fn error_arm(op: &Operation, case: &ResponseCase, error_type: &proc_macro2::Iden
     }
 }
 
-/// A status the client reads as `status`: the code itself, or for a range (`4XX`) or `default`
-/// the first code of the range (`default`: of `fallback`XX) that no other case claims.
-fn status_of(status: StatusMatch, cases: &[ResponseCase], fallback: u16) -> u16 {
-    let claimed = |code: u16| cases.iter().any(|case| case.status == StatusMatch::Code(code));
-    let first_free = |digit: u16| (digit * 100..digit * 100 + 100).find(|code| !claimed(*code)).unwrap_or(digit * 100);
+/// A status the client reads as `status`: the code itself; for a range (`4XX`) the first code of
+/// it that no `Code` case claims; for `default` the first code of the `fallbacks` hundreds
+/// (`[5, 4]`: of 5XX, else 4XX) that no other case claims, a code or a range.
+fn status_of(status: StatusMatch, cases: &[ResponseCase], fallbacks: &[u16]) -> u16 {
+    let coded = |code: u16| cases.iter().any(|case| case.status == StatusMatch::Code(code));
+    let ranged = |code: u16| cases.iter().any(|case| case.status == StatusMatch::Range((code / 100) as u8));
+    let hundred = |digit: u16| digit * 100..digit * 100 + 100;
     match status {
         StatusMatch::Code(code) => code,
-        StatusMatch::Range(digit) => first_free(u16::from(digit)),
-        StatusMatch::Default => first_free(fallback),
+        StatusMatch::Range(digit) => {
+            let digit = u16::from(digit);
+            hundred(digit).find(|code| !coded(*code)).unwrap_or(digit * 100)
+        }
+        StatusMatch::Default => fallbacks
+            .iter()
+            .flat_map(|digit| hundred(*digit))
+            .find(|code| !coded(*code) && !ranged(*code))
+            .unwrap_or(fallbacks.first().map_or(500, |digit| digit * 100)),
     }
 }
 
@@ -314,10 +326,19 @@ mod tests {
     #[test]
     fn ranges_and_default_answer_a_status_no_other_case_claims() {
         let cases = [case(StatusMatch::Code(400)), case(StatusMatch::Code(500)), case(StatusMatch::Range(4))];
-        assert_eq!(status_of(StatusMatch::Code(400), &cases, 5), 400);
+        assert_eq!(status_of(StatusMatch::Code(400), &cases, ERROR_HUNDREDS), 400);
         // The client reads 400 as its own case, so `4XX` is answered with 401.
-        assert_eq!(status_of(StatusMatch::Range(4), &cases, 5), 401);
-        assert_eq!(status_of(StatusMatch::Default, &cases, 5), 501);
-        assert_eq!(status_of(StatusMatch::Default, &[], 2), 200);
+        assert_eq!(status_of(StatusMatch::Range(4), &cases, ERROR_HUNDREDS), 401);
+        assert_eq!(status_of(StatusMatch::Default, &cases, ERROR_HUNDREDS), 501);
+        assert_eq!(status_of(StatusMatch::Default, &[], &[2]), 200);
+    }
+
+    #[test]
+    fn default_beside_a_range_answers_a_code_outside_it() {
+        // The client reads every 5xx as the `5XX` case: `default` is answered with a 4xx.
+        let cases = [case(StatusMatch::Range(5)), case(StatusMatch::Default)];
+        assert_eq!(status_of(StatusMatch::Default, &cases, ERROR_HUNDREDS), 400);
+        let cases = [case(StatusMatch::Range(5)), case(StatusMatch::Code(400)), case(StatusMatch::Default)];
+        assert_eq!(status_of(StatusMatch::Default, &cases, ERROR_HUNDREDS), 401);
     }
 }

@@ -5,10 +5,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::constructed::{Example, Modules, expression};
 use super::docs::{doc_attrs, own_doc_attrs};
 use super::requests::{body_input, input_type, stored};
-use super::tokens::{Imports, ident};
-use crate::model::{Api, Operation, ResponseBody, SchemeKind, SecurityRequirement, TypeRef};
+use super::tokens::{Imports, binding_names, ident};
+use crate::model::ident::Ident;
+use crate::model::{Api, BodyEncoding, Operation, ResponseBody, SchemeKind, SecurityRequirement};
 
 /// The `impl Client` block with a method per operation; `krate` is the crate's library name, for
 /// the examples.
@@ -45,16 +47,17 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let mut args = Vec::new();
     let mut values = Vec::new();
+    let mut bindings = required_bindings(op).into_iter().map(|(_, binding)| binding);
     for param in op.required_params() {
-        let arg = ident(&param.name);
+        let arg = bindings.next().expect("a binding per required input");
         let (ty, converts) = input_type(api, &param.ty);
         args.push(quote!(#arg: #ty));
         values.push(stored(&arg, converts));
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let arg = quote::format_ident!("body");
+        let arg = bindings.next().expect("a binding per required input");
         let (ty, _, converts) = body_input(api, body);
-        args.push(quote!(body: #ty));
+        args.push(quote!(#arg: #ty));
         values.push(stored(&arg, converts));
     }
     let request = ident(&op.request_type);
@@ -98,22 +101,32 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
     }
 }
 
-/// The names of the operation's required inputs, in order: its required parameters, then
-/// `body` when the body is required.
+/// The operation's required inputs, in order (its required parameters, then `body` when the
+/// body is required): each one's name, which is its field in the struct of them, and the local
+/// it is bound to as an argument (see [`binding_names`]).
+pub(super) fn required_bindings(op: &Operation) -> Vec<(proc_macro2::Ident, proc_macro2::Ident)> {
+    let body = Ident::new("body");
+    let names: Vec<&Ident> =
+        op.required_params().map(|p| &p.name).chain(op.body.as_ref().filter(|b| b.required).map(|_| &body)).collect();
+    names.iter().map(|name| ident(name)).zip(binding_names(&names)).collect()
+}
+
+/// The locals the operation's required inputs are bound to, in order.
 fn required_names(op: &Operation) -> Vec<TokenStream> {
-    let params = op.required_params().map(|p| {
-        let name = ident(&p.name);
-        quote!(#name)
-    });
-    params.chain(op.body.as_ref().filter(|b| b.required).map(|_| quote!(body))).collect()
+    required_bindings(op).into_iter().map(|(_, binding)| quote!(#binding)).collect()
 }
 
 /// For an operation that takes its required inputs as one struct (see
 /// [`Operation::required_type`](crate::model::Operation::required_type)), given the builder
-/// constructor's arguments (`name: Type`): the constructor's arguments then (the struct), the
-/// `let` that unpacks it, and the struct, for the `requests` module. Otherwise the arguments as
-/// they are, and nothing else.
-pub(super) fn required_struct(op: &Operation, args: Vec<TokenStream>) -> (Vec<TokenStream>, TokenStream, TokenStream) {
+/// constructor's arguments (`binding: Type`) and the stored types of the inputs: the
+/// constructor's arguments then (the struct), the `let` that unpacks it into the same bindings,
+/// and the struct, for the `requests` module. Otherwise the arguments as they are, and nothing
+/// else.
+pub(super) fn required_struct(
+    op: &Operation,
+    args: Vec<TokenStream>,
+    types: Vec<TokenStream>,
+) -> (Vec<TokenStream>, TokenStream, TokenStream) {
     let Some(required) = &op.required_type else { return (args, quote!(), quote!()) };
     let required = ident(required);
     let method = op.name.as_str();
@@ -128,14 +141,18 @@ pub(super) fn required_struct(op: &Operation, args: Vec<TokenStream>) -> (Vec<To
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         field_docs.push(body.docs.clone().unwrap_or_else(|| "The request body.".to_string()));
     }
-    let fields = args.iter().zip(&field_docs).map(|(arg, doc)| {
+    let bindings = required_bindings(op);
+    let fields = bindings.iter().zip(&types).zip(&field_docs).map(|(((field, _), ty), doc)| {
         let docs = doc_attrs([Some(doc.as_str())]);
-        quote!(#docs pub #arg,)
+        quote!(#docs pub #field: #ty,)
     });
-    let names = required_names(op);
+    // `name: name` is spelled `name`.
+    let unpacked = bindings
+        .iter()
+        .map(|(field, binding)| if field == binding { quote!(#field) } else { quote!(#field: #binding) });
     (
         vec![quote!(required: #required)],
-        quote!(let #required { #(#names),* } = required;),
+        quote!(let #required { #(#unpacked),* } = required;),
         quote! {
             #docs
             #[derive(Debug, Clone)]
@@ -149,17 +166,15 @@ pub(super) fn required_struct(op: &Operation, args: Vec<TokenStream>) -> (Vec<To
 /// A call of the operation with sample values, as a doctest that compiles but does not run.
 fn example(api: &Api, op: &Operation, krate: &str) -> String {
     let module = &api.module;
-    let usage = super::constructed::with_types_import(&format!("{krate}::{module}"), &usage(api, op));
-    let body: String = usage.lines().map(|line| format!("{line}\n")).collect();
-    let import = match op.required_type {
-        Some(_) => format!("# use {krate}::{module}::requests;\n"),
-        None => String::new(),
-    };
+    let usage = usage(api, op);
+    let types = if usage.modules.types { format!("use {krate}::{module}::types;\n") } else { String::new() };
+    let body: String = usage.text.lines().map(|line| format!("{line}\n")).collect();
+    let import = if usage.modules.requests { format!("# use {krate}::{module}::requests;\n") } else { String::new() };
     format!(
         "```no_run\n\
          {import}\
          # async fn example(client: &{krate}::{module}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
-         {body}\
+         {types}{body}\
          # Ok(())\n\
          # }}\n\
          ```"
@@ -168,9 +183,9 @@ fn example(api: &Api, op: &Operation, krate: &str) -> String {
 
 /// Statements that call the operation on `client` and read its answer the way its shape asks:
 /// every item of a listing that pages, every event of a stream, else the one response.
-pub(super) fn usage(api: &Api, op: &Operation) -> String {
-    let call = call_expression(api, op);
-    if op.pagination.is_some() {
+pub(super) fn usage(api: &Api, op: &Operation) -> Example {
+    let Example { text: call, modules } = call_expression(api, op);
+    let text = if op.pagination.is_some() {
         format!(
             "// Every item of every page, one request in flight.\n\
              let mut items = {call}.items();\n\
@@ -183,7 +198,8 @@ pub(super) fn usage(api: &Api, op: &Operation) -> String {
         )
     } else {
         format!("let response = {call}.send().await?;\nprintln!(\"{{}}: {{:?}}\", response.status(), response.body());")
-    }
+    };
+    Example { text, modules }
 }
 
 /// Whether the operation's one success is a stream of server-sent events.
@@ -192,56 +208,50 @@ pub(super) fn is_event_stream(op: &Operation) -> bool {
 }
 
 /// `client.op(arguments)`, the operation's method called on `client` with sample values of its
-/// required inputs, as Rust source; the struct of them (`requests::SearchRequired { .. }`, with
-/// `requests` in scope) when there are too many for arguments.
-pub(super) fn call_expression(api: &Api, op: &Operation) -> String {
-    let mut args: Vec<String> = op.required_params().map(|p| sample_argument(&p.ty, &p.sample)).collect();
+/// required inputs, as Rust source; the struct of them (`requests::SearchRequired { .. }`) when
+/// there are too many for arguments.
+pub(super) fn call_expression(api: &Api, op: &Operation) -> Example {
+    let mut modules = Modules::default();
+    let mut argument = |example: Example| {
+        modules = modules.and(example.modules);
+        example.text
+    };
+    let mut args: Vec<String> =
+        op.required_params().map(|p| argument(expression(api, &p.ty, &p.sample, true))).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push(match &body.ty {
-            TypeRef::Bytes => "b\"...\".to_vec()".to_string(),
-            TypeRef::String => "\"...\"".to_string(),
+        args.push(match body.encoding {
+            BodyEncoding::Bytes => "b\"...\"".to_string(),
+            BodyEncoding::Text => "\"...\"".to_string(),
             // Built with the generated constructors, as callers build it.
-            ty => super::constructed::expression(api, ty, &body.sample, false),
+            _ => argument(expression(api, &body.ty, &body.sample, false)),
         });
     }
-    if let Some(required) = &op.required_type {
-        // Fields hold what string arguments convert into.
-        let params = op.required_params().map(|p| (p.name.to_string(), p.ty == TypeRef::String));
-        let body = op.body.iter().filter(|b| b.required).map(|b| ("body".to_string(), b.ty == TypeRef::String));
-        let fields: Vec<String> = params
-            .chain(body)
-            .zip(&args)
-            .map(
-                |((name, string), value)| {
-                    if string { format!("{name}: {value}.into()") } else { format!("{name}: {value}") }
-                },
-            )
-            .collect();
-        return format!("client.{}(requests::{required} {{ {} }})", op.name, fields.join(", "));
-    }
-    format!("client.{}({})", op.name, args.join(", "))
+    let text = match &op.required_type {
+        Some(required) => {
+            modules.requests = true;
+            let fields: Vec<String> = required_inputs(api, op)
+                .into_iter()
+                .zip(&args)
+                .map(
+                    |((name, converts), value)| {
+                        if converts { format!("{name}: {value}.into()") } else { format!("{name}: {value}") }
+                    },
+                )
+                .collect();
+            format!("client.{}(requests::{required} {{ {} }})", op.name, fields.join(", "))
+        }
+        None => format!("client.{}({})", op.name, args.join(", ")),
+    };
+    Example { text, modules }
 }
 
-/// Rust source for an argument of type `ty` holding `value`.
-fn sample_argument(ty: &TypeRef, value: &serde_json::Value) -> String {
-    match (ty, value) {
-        (TypeRef::String, serde_json::Value::String(text)) => format!("{text:?}"),
-        (TypeRef::String, other) => format!("{:?}", other.to_string()),
-        (TypeRef::Formatted(_), serde_json::Value::String(text)) => format!("{text:?}.parse()?"),
-        (TypeRef::Int(_), _) => value.as_i64().unwrap_or(1).to_string(),
-        (TypeRef::Float(_), _) => format!("{:?}", value.as_f64().unwrap_or(1.0)),
-        (TypeRef::Bool, _) => value.as_bool().unwrap_or(true).to_string(),
-        (TypeRef::Option(_), serde_json::Value::Null) => "None".to_string(),
-        (TypeRef::Option(inner), _) => format!("Some({})", sample_argument(inner, value)),
-        _ => json_argument(value),
-    }
-}
-
-/// A value decoded from JSON text, for arguments whose type has no literal.
-fn json_argument(value: &serde_json::Value) -> String {
-    let json = value.to_string();
-    let hashes = "#".repeat((1..).find(|n| !json.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1));
-    format!("serde_json::from_str(r{hashes}\"{json}\"{hashes})?")
+/// The operation's required inputs as its method takes them, in order (its required parameters,
+/// then `body`): each one's name, and whether the method converts the argument into what it
+/// stores (`impl Into<String>`), which the struct of them (`{Op}Required`) holds as stored.
+pub(super) fn required_inputs(api: &Api, op: &Operation) -> Vec<(proc_macro2::Ident, bool)> {
+    let params = op.required_params().map(|p| (ident(&p.name), input_type(api, &p.ty).1));
+    let body = op.body.as_ref().filter(|b| b.required).map(|b| (quote::format_ident!("body"), body_input(api, b).2));
+    params.chain(body).collect()
 }
 
 fn security_doc(api: &Api, security: &[SecurityRequirement]) -> String {

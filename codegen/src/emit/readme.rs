@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::client::{TagGroup, tag_groups};
-use super::constructed::with_types_import;
+use super::constructed::{Example, Modules};
 use super::docs::{one_line, sanitize};
 use super::operations::{call_expression, is_event_stream, usage};
 use crate::model::{Api, Operation, SchemeKind};
@@ -34,9 +34,8 @@ fn api_section(out: &mut String, api: &Api, krate: &str) {
     client_section(out, api, krate);
     let client = format!("{krate}::{module}::Client");
     if let Some(op) = first_call(api) {
-        let call = call_expression(api, op);
-        let import = with_types_import(&format!("{krate}::{module}"), &call).replacen(&call, "", 1);
-        let import: String = import.lines().map(|line| format!("    {line}\n")).collect();
+        let Example { text: call, modules } = call_expression(api, op);
+        let import = if modules.types { format!("    use {krate}::{module}::types;\n") } else { String::new() };
         let _ = write!(
             out,
             "\nA call gives the response's status, headers and typed body, or an error that says \
@@ -48,7 +47,7 @@ fn api_section(out: &mut String, api: &Api, krate: &str) {
              Err(error) if error.api_error().is_some() => eprintln!(\"{{:?}}: {{:?}}\", error.status(), error.api_error()),\n        \
              // No connection, a timeout, an undeclared status, a body that did not decode.\n        \
              Err(error) => eprintln!(\"{{error}}\"),\n    }}\n    Ok(())\n}}\n```\n",
-            requests = requests_import(&client, &call),
+            requests = requests_import(&client, modules),
         );
     }
     if let Some(op) = api.operations.iter().find(|op| op.pagination.is_some()) {
@@ -68,10 +67,12 @@ fn api_section(out: &mut String, api: &Api, krate: &str) {
         );
     }
     if let Some((op, streaming)) = api.operations.iter().find_map(|op| op.streaming.as_ref().map(|s| (op, s))) {
-        let call = call_expression(api, op).replacen(op.name.as_str(), streaming.method.as_str(), 1);
-        let body = format!(
+        let Example { text: call, modules } = call_expression(api, op);
+        let call = call.replacen(op.name.as_str(), streaming.method.as_str(), 1);
+        let text = format!(
             "let mut events = {call}.send().await?.into_body();\nwhile let Some(event) = events.next().await {{\n    println!(\"{{:?}}\", event?.data);\n}}"
         );
+        let body = Example { text, modules };
         let _ = write!(
             out,
             "\n`{}` answers with server-sent events when its body's `{}` is true: `{}` sets it and reads them:\n\n{}",
@@ -131,19 +132,19 @@ fn tags_section(out: &mut String, api: &Api, client: &str) {
     let name = |group: &TagGroup<'_>| one_line(group.name.unwrap_or("other"));
     let listed: Vec<String> = groups.iter().map(|g| format!("{} ({})", name(g), g.operations.len())).collect();
     let _ = writeln!(out, "\nThe `{}` module's docs list every operation by tag: {}.", api.module, listed.join(", "));
+    let mut modules = Modules::default();
     let calls: Vec<String> = groups
         .iter()
         .map(|group| {
             let op = group.operations[0];
             let summary = op.summary.as_deref().map(|s| format!(": {}", one_line(s))).unwrap_or_default();
-            format!(
-                "// {}{summary}\nprintln!(\"{{}}\", {}.send().await?.status());",
-                name(group),
-                call_expression(api, op)
-            )
+            let call = call_expression(api, op);
+            modules = modules.and(call.modules);
+            format!("// {}{summary}\nprintln!(\"{{}}\", {}.send().await?.status());", name(group), call.text)
         })
         .collect();
-    let _ = write!(out, "\nOne call per tag:\n\n{}", example_block(client, &calls.join("\n")));
+    let _ =
+        write!(out, "\nOne call per tag:\n\n{}", example_block(client, &Example { text: calls.join("\n"), modules }));
 }
 
 /// The operation the call example shows: the first that needs no arguments and answers with
@@ -156,18 +157,21 @@ fn first_call(api: &Api) -> Option<&Operation> {
 }
 
 /// `body` inside an async function that takes the client, as a compiled Rust block.
-fn example_block(client: &str, body: &str) -> String {
-    let requests = requests_import(client, body);
-    let body = with_types_import(client.trim_end_matches("::Client"), body);
-    let body: String = body.lines().map(|line| format!("    {line}\n")).collect();
+fn example_block(client: &str, body: &Example) -> String {
+    let requests = requests_import(client, body.modules);
+    let types = match body.modules.types {
+        true => format!("use {}::types;\n", client.trim_end_matches("::Client")),
+        false => String::new(),
+    };
+    let body: String = format!("{types}{}", body.text).lines().map(|line| format!("    {line}\n")).collect();
     format!(
         "```rust,no_run\n{requests}async fn example(client: &{client}) -> Result<(), Box<dyn std::error::Error>> {{\n{body}    Ok(())\n}}\n```\n"
     )
 }
 
-/// `use krate::module::requests;` when `code` names a struct of required inputs through it.
-fn requests_import(client: &str, code: &str) -> String {
-    match (code.contains("(requests::"), client.strip_suffix("Client")) {
+/// `use krate::module::requests;` when the example names a struct of required inputs through it.
+fn requests_import(client: &str, modules: Modules) -> String {
+    match (modules.requests, client.strip_suffix("Client")) {
         (true, Some(module)) => format!("use {module}requests;\n"),
         _ => String::new(),
     }

@@ -105,20 +105,27 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
     let mut fields = Vec::new();
     let mut new_args = Vec::new();
+    let mut new_types = Vec::new();
     let mut inits = Vec::new();
+    let mut bindings = super::operations::required_bindings(op).into_iter();
+    let mut bind = |field: &proc_macro2::Ident, ty: &TokenStream| {
+        let (_, binding) = bindings.next().expect("a binding per required input");
+        new_args.push(quote!(#binding: #ty));
+        new_types.push(ty.clone());
+        // `name: name` is spelled `name`.
+        inits.push(if *field == binding { quote!(#field,) } else { quote!(#field: #binding,) });
+    };
     for param in &required {
         let field = ident(&param.name);
         let ty = Paths::outside().type_of(api, &param.ty);
         fields.push(quote!(#field: #ty,));
-        new_args.push(quote!(#field: #ty));
-        inits.push(quote!(#field,));
+        bind(&field, &ty);
     }
     if let Some(body) = body {
         let (_, stored_ty, _) = body_input(api, body);
         if body.required {
             fields.push(quote!(body: #stored_ty,));
-            new_args.push(quote!(body: #stored_ty));
-            inits.push(quote!(body,));
+            bind(&quote::format_ident!("body"), &stored_ty);
         } else {
             fields.push(quote!(body: Option<#stored_ty>,));
             inits.push(quote!(body: None,));
@@ -159,7 +166,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let (new_args, unpack, required_struct) = super::operations::required_struct(op, new_args);
+    let (new_args, unpack, required_struct) = super::operations::required_struct(op, new_args, new_types);
     let send = send_fn(api, op);
     let paging = op.pagination.as_ref().map(|pagination| paging_methods(api, op, pagination));
     let streaming = op.streaming.as_ref().map(|streaming| streaming_wrapper(api, op, streaming));

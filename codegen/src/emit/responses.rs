@@ -39,9 +39,8 @@ fn outcome_enum(api: &Api, name: &Ident, cases: &[ResponseCase], doc: &str) -> T
     let variants = cases.iter().map(|case| {
         let variant = ident(&case.variant);
         let status = match case.status {
-            StatusMatch::Code(code) => format!("`{code}`"),
-            StatusMatch::Range(digit) => format!("`{digit}XX`"),
             StatusMatch::Default => "Any other status".to_string(),
+            status => format!("`{status}`"),
         };
         let line = match &case.docs {
             Some(text) => format!("{status}: {text}"),
@@ -274,52 +273,5 @@ pub(super) fn success_type(api: &Api, op: &Operation) -> TokenStream {
             let name = ident(type_name);
             quote!(responses::#name)
         }
-    }
-}
-
-/// The module docs' list of the API's webhooks (requests its vendor sends to the user's server),
-/// with the types of their payloads and answers; empty without webhooks.
-pub(super) fn webhook_docs(api: &Api) -> String {
-    if api.webhooks.is_empty() {
-        return String::new();
-    }
-    let type_text = |ty: &crate::model::TypeRef| match ty {
-        crate::model::TypeRef::Named(id) => format!("[`{0}`](types::{0})", api.types[id.0].name),
-        other => format!("`{}`", Paths::outside().type_of(api, other).to_string().replace(' ', "")),
-    };
-    let mut docs = String::from(
-        "\n\n# Webhooks\n\nRequests this API sends to your server; their payloads and answers are types of \
-         this module, and no client function calls them:\n",
-    );
-    for hook in &api.webhooks {
-        docs.push_str(&format!("\n- `{}` (`{}`)", hook.name, hook.method.as_str()));
-        if let Some(summary) = &hook.summary {
-            docs.push_str(&format!(": {}", sanitize(summary)));
-        }
-        if let Some(payload) = &hook.payload {
-            docs.push_str(&format!(". Payload: {}", type_text(payload)));
-        }
-        let answers: Vec<String> = hook
-            .responses
-            .iter()
-            .filter_map(|case| match &case.body {
-                ResponseBody::Json(ty) => Some(format!("{} {}", status_text(case.status), type_text(ty))),
-                _ => None,
-            })
-            .collect();
-        if !answers.is_empty() {
-            docs.push_str(&format!(". Answers: {}", answers.join(", ")));
-        }
-        docs.push('.');
-    }
-    docs
-}
-
-/// A status as the spec writes it: `404`, `4XX`, `default`.
-fn status_text(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Range(digit) => format!("{digit}XX"),
-        StatusMatch::Default => "default".to_string(),
     }
 }

@@ -14,20 +14,20 @@ use quote::{format_ident, quote};
 
 use super::tokens::{Paths, ident};
 use super::types::field_type;
-use crate::model::{Api, Field, Presence, StructTag, TypeDef, Undeclared, WhenAbsent};
+use crate::model::{Api, Field, Presence, StructTag, Undeclared, WhenAbsent};
 
-/// Everything the struct `def` needs to be encoded and decoded.
+/// Everything the struct `name` (from the schema at `origin`) needs to be encoded and decoded.
 pub fn codec(
     api: &Api,
-    def: &TypeDef,
+    name: &Ident,
+    origin: &str,
     fields: &[Field],
     tag: Option<&StructTag>,
     undeclared: &Undeclared,
 ) -> TokenStream {
-    let (paths, def_name) = (Paths::outside(), &ident(&def.name));
-    let ty = quote!(types::#def_name);
-    let encode = encode(&ty, def_name, fields, tag, undeclared);
-    let decode = decode(api, paths, &ty, def, fields, tag, undeclared);
+    let ty = quote!(types::#name);
+    let encode = encode(&ty, name, fields, tag, undeclared);
+    let decode = decode(api, &ty, name, origin, fields, tag, undeclared);
     quote! {
         #encode
         #decode
@@ -92,18 +92,18 @@ fn encode(
 /// fields keeps the trait's `read`, which takes no key, and has no slots.
 fn decode(
     api: &Api,
-    paths: Paths,
     ty: &TokenStream,
-    def: &TypeDef,
+    name: &Ident,
+    origin: &str,
     fields: &[Field],
     tag: Option<&StructTag>,
     undeclared: &Undeclared,
 ) -> TokenStream {
-    let (name, origin) = (&ident(&def.name), def.origin.as_str());
+    let paths = Paths::outside();
     let rust_name = name.to_string();
     // A type named after a keyword is `Self_` (never beside a `Self`, which cannot be a type), so
     // dropping the underscore keeps the name unique and upper camel case: `SelfSlots`.
-    let slots_name = format_ident!("{}Slots", name.to_string().trim_start_matches("r#").trim_end_matches('_'));
+    let slots_name = format_ident!("{}Slots", rust_name.trim_end_matches('_'));
     let option = paths.option();
     let slot_fields = fields.iter().map(|field| {
         let field_name = ident(&field.name);

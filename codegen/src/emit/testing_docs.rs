@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::constructed::{expression, minimal_value};
+use super::constructed::{Modules, expression, minimal_value};
 use super::operations::call_expression;
 use crate::model::{Api, FieldPath, NextPage, Operation, ResponseBody, StatusMatch, Successes, TypeRef};
 
@@ -32,7 +32,7 @@ pub(super) fn testing_section(out: &mut String, krate: &str, apis: &[Api]) {
          with `new(required fields)` and setters; `runtime::Response::from_parts`, `runtime::ApiError::new` \
          and `runtime::RawResponse::new` build a call's results without a server.\n\n"
     );
-    let call = call_expression(api, op).replacen("client.", "server.client().", 1);
+    let call = call_expression(api, op);
     let when = op
         .required_params()
         .next()
@@ -42,7 +42,7 @@ pub(super) fn testing_section(out: &mut String, krate: &str, apis: &[Api]) {
         .unwrap_or_default();
     let value = expression(api, success, &minimal_value(api, success), false);
     let body = format!(
-        "use {module}::{{mock, types}};\n\n\
+        "{uses}\n\
          let server = mock::start().await;\n\
          server\n    .stub::<mock::{marker}>()\n{when}    .expect(1)\n    .ok({value})\n    .await;\n\
          let response = {call}.send().await?;\n\
@@ -50,6 +50,9 @@ pub(super) fn testing_section(out: &mut String, krate: &str, apis: &[Api]) {
          // The requests the server received, typed; then the expected call counts, checked.\n\
          assert_eq!(server.received::<mock::{marker}>().await.len(), 1);\n\
          server.verify().await;",
+        uses = use_line(&module, &["mock"], call.modules.and(value.modules)),
+        value = value.text,
+        call = on_server(&call.text),
         marker = op.request_type,
     );
     out.push_str(&block(&body));
@@ -92,10 +95,13 @@ fn error_example(api: &Api, module: &str, success_op: &Operation) -> Option<Stri
     let (op, case, ty) = [Some(409), Some(404), Some(422), None].into_iter().find_map(typed)?;
     let error = format!("responses::{}::{}", op.error_type, case.variant);
     let value = expression(api, ty, &minimal_value(api, ty), false);
-    let call = call_expression(api, op).replacen("client.", "server.client().", 1);
-    let drifted = call_expression(api, success_op).replacen("client.", "server.client().", 1);
+    // A boxed case holds its body in a `Box`.
+    let value_text = if case.boxed { format!("Box::new({})", value.text) } else { value.text };
+    let call = call_expression(api, op);
+    let drifted = call_expression(api, success_op);
+    let modules = value.modules.and(call.modules).and(drifted.modules);
     Some(format!(
-        "use {module}::{{mock, responses, types}};\n\
+        "{uses}\
          use {krate}::runtime::Error;\n\n\
          let server = mock::start().await;\n\
          server.stub::<mock::{marker}>().error({error}({value})).await;\n\
@@ -108,6 +114,10 @@ fn error_example(api: &Api, module: &str, success_op: &Operation) -> Option<Stri
          let error = {drifted}.send().await.unwrap_err();\n\
          assert!(matches!(error, Error::Decode {{ .. }}));\n\
          assert_eq!(error.raw_body(), Some(&b\"[]\"[..]));",
+        uses = use_line(module, &["mock", "responses"], modules),
+        value = value_text,
+        call = on_server(&call.text),
+        drifted = on_server(&drifted.text),
         krate = module.split("::").next().unwrap_or_default(),
         marker = op.request_type,
         drifted_marker = success_op.request_type,
@@ -139,9 +149,10 @@ fn pages_example(api: &Api, module: &str) -> Option<String> {
         }
         expression(api, page_ty, &page, false)
     };
+    let (first, last) = (page(Some("page-2")), page(None));
     let call = call_expression(api, op);
     Some(format!(
-        "use {module}::{{mock, types}};\n\n\
+        "{uses}\n\
          let server = mock::start().await;\n\
          let client = server.client();\n\
          let first = {first};\n\
@@ -152,10 +163,27 @@ fn pages_example(api: &Api, module: &str) -> Option<String> {
          while let Some(item) = items.next().await {{\n    item?;\n    count += 1;\n}}\n\
          assert_eq!(count, 2);\n\
          server.verify().await;",
-        first = page(Some("page-2")),
-        last = page(None),
+        uses = use_line(module, &["mock"], first.modules.and(last.modules).and(call.modules)),
+        first = first.text,
+        last = last.text,
+        call = call.text,
         marker = op.request_type,
     ))
+}
+
+/// `use {module}::{..};` of `always` and the modules an example names.
+fn use_line(module: &str, always: &[&'static str], named: Modules) -> String {
+    let mut names: Vec<&str> = always.iter().copied().chain(named.names()).collect();
+    names.sort_unstable();
+    match names.as_slice() {
+        [name] => format!("use {module}::{name};\n"),
+        _ => format!("use {module}::{{{}}};\n", names.join(", ")),
+    }
+}
+
+/// A call on `client` made on the mock server's client instead.
+fn on_server(call: &str) -> String {
+    call.replacen("client.", "server.client().", 1)
 }
 
 /// Sets the value at `path` (by wire names), making the objects on the way.

@@ -14,6 +14,29 @@ pub fn ident(name: &model::ident::Ident) -> Ident {
     }
 }
 
+/// The local names `names` are bound to together (a function's arguments, a destructuring), in
+/// order: each name itself, unless clippy refuses it as a binding (a placeholder such as `foo`,
+/// `disallowed_names`; only underscores and digits such as `_1`, `just_underscores_and_digits`),
+/// which is bound as `{name}_value`, numbered past the other names (`foo` beside `foo_value`).
+pub fn binding_names(names: &[&model::ident::Ident]) -> Vec<Ident> {
+    let refused =
+        |name: &str| ["foo", "baz", "quux"].contains(&name) || name.chars().all(|c| c == '_' || c.is_ascii_digit());
+    let mut taken: std::collections::BTreeSet<String> =
+        names.iter().map(|name| name.as_str()).filter(|name| !refused(name)).map(str::to_string).collect();
+    names
+        .iter()
+        .map(|name| {
+            if !refused(name.as_str()) {
+                return ident(name);
+            }
+            let binding = model::ident::Ident::new(format!("{name}_value"));
+            let binding = model::ident::disambiguate(&binding, |candidate| taken.contains(candidate.as_str()));
+            taken.insert(binding.as_str().to_string());
+            ident(&binding)
+        })
+        .collect()
+}
+
 /// A child module of an API: its docs, `use super::types;` when the items use it, the items.
 pub fn module_with_types<'a>(
     header: TokenStream,

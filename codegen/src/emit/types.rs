@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
-use super::tokens::{Paths, ident};
+use super::tokens::{Paths, binding_names, ident};
 use super::{Imports, RustFile, unions};
 use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind, Undeclared};
 
@@ -85,6 +85,9 @@ fn constructor(
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut grouped = Vec::new();
+    let required: Vec<&crate::model::ident::Ident> =
+        fields.iter().filter(|f| f.presence.is_required()).map(|f| &f.name).collect();
+    let mut arguments = binding_names(&required).into_iter();
     for field in fields {
         let field_name = ident(&field.name);
         if !field.presence.is_required() {
@@ -98,7 +101,7 @@ fn constructor(
             inits.push(quote!(#field_name: required.#field_name,));
             continue;
         }
-        let argument = argument_name(&field_name);
+        let argument = arguments.next().expect("a binding per required field");
         let (ty, value) = field_input(api, paths, field, &argument);
         args.push(quote!(#argument: #ty));
         // `name: name` is spelled `name`.
@@ -150,18 +153,6 @@ fn constructor(
     }
 }
 
-/// The argument of `new` for a required field: the field's name, unless clippy would refuse it
-/// as a binding (a placeholder name such as `foo`, or only underscores and digits such as `_1`).
-fn argument_name(field_name: &proc_macro2::Ident) -> proc_macro2::Ident {
-    let name = field_name.to_string();
-    let placeholder = ["foo", "baz", "quux"].contains(&name.as_str());
-    if placeholder || name.chars().all(|c| c == '_' || c.is_ascii_digit()) {
-        quote::format_ident!("{name}_value")
-    } else {
-        field_name.clone()
-    }
-}
-
 /// How a caller passes a field's value (the argument type) and how it is stored: strings as
 /// anything that converts into one, boxed fields boxed, a nullable field as an `Option`.
 fn field_input(api: &Api, paths: Paths, field: &Field, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
@@ -192,8 +183,7 @@ fn undeclared_field(undeclared: &Undeclared) -> Option<TokenStream> {
     let Undeclared::Kept(name) = undeclared else { return None };
     let name = ident(name);
     Some(quote! {
-        /// Properties the API description does not declare, as the service sent them: kept in
-        /// order and written back, so a value read, changed and sent again loses none of them.
+        /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
         pub #name: crate::runtime::Extras,
     })
 }

@@ -703,6 +703,17 @@ pub enum StatusMatch {
     Default,
 }
 
+/// The status as the spec writes it: `404`, `4XX`, `default`.
+impl std::fmt::Display for StatusMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusMatch::Code(code) => write!(f, "{code}"),
+            StatusMatch::Range(digit) => write!(f, "{digit}XX"),
+            StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResponseBody {
     Empty,

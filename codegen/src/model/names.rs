@@ -27,13 +27,13 @@ use crate::error::{Error, Location, Result};
 
 /// The modules every API module holds; the API module itself must not share one's name, or a
 /// path such as `responses::responses` would read as a mistake (clippy's `module_inception`).
-pub const API_CHILD_MODULES: &[&str] = &["client", "operations", "params", "responses", "types"];
+pub const API_CHILD_MODULES: &[&str] = &["client", "codec", "mock", "operations", "requests", "responses", "types"];
 
 /// Items the API module's root declares whatever the spec says.
 pub const ROOT_ITEMS: &[&str] = &["Client", "ClientBuilder", "Server"];
 
 /// Methods every generated `Client` has besides its operations.
-pub const CLIENT_METHODS: &[&str] = &["builder", "base_url", "with_timeout", "with_retry"];
+pub const CLIENT_METHODS: &[&str] = &["builder", "base_url", "with_timeout", "with_attempt_timeout", "with_retry"];
 
 /// Names the `requests` module uses unqualified: what it imports and the prelude items it spells
 /// short. A builder named like one (an operation named `error`) gives way.
@@ -53,6 +53,7 @@ pub const REQUEST_METHODS: &[&str] = &[
     "items",
     "streaming",
     "timeout",
+    "attempt_timeout",
     "retry",
     "header",
     "body",
@@ -63,16 +64,21 @@ pub const REQUEST_METHODS: &[&str] = &[
 /// `next_url` only where the server names next pages by URL, but reserved everywhere.
 pub const REQUEST_FIELDS: &[&str] = &["client", "call", "body", "next_url"];
 
-/// Methods every generated `ClientBuilder` has besides its credential setters.
+/// Methods every generated `ClientBuilder` has besides its client header and credential setters
+/// (`map` is private, but a setter of that name would still be a second definition).
 pub const BUILDER_METHODS: &[&str] = &[
     "server",
     "base_url",
+    "default_header",
     "http_client",
     "timeout",
+    "attempt_timeout",
     "connect_timeout",
     "retry",
     "max_response_bytes",
     "hook",
+    "deviations",
+    "map",
     "build",
 ];
 

@@ -372,12 +372,12 @@ pub(super) fn responses<'a>(
     for (code, response) in &op.responses.responses {
         let (status, key) = match code {
             StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
-            StatusCode::Range(r) => (StatusMatch::Range(*r as u8), format!("{r}XX")),
+            StatusCode::Range(r) => (StatusMatch::Range(*r as u8), StatusMatch::Range(*r as u8).to_string()),
         };
         listed.push((status, response, key));
     }
     if let Some(default) = &op.responses.default {
-        listed.push((StatusMatch::Default, default, "default".to_string()));
+        listed.push((StatusMatch::Default, default, StatusMatch::Default.to_string()));
     }
     let declares_success = listed.iter().any(|(s, _, _)| is_success(*s));
     // An operation whose only success is a redirect answers with where it points.

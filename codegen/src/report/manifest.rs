@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ManifestError;
 use crate::model::{
-    self, Api, ApiKeyLocation, BodyEncoding, FloatKind, IntKind, ResponseBody, SchemeKind, StatusMatch, Successes,
-    TypeKind, TypeRef, Unmatched,
+    self, Api, ApiKeyLocation, BodyEncoding, FloatKind, IntKind, ResponseBody, SchemeKind, Successes, TypeKind,
+    TypeRef, Unmatched,
 };
 
 /// The manifest layout this generator writes and reads; a manifest of another layout is refused
@@ -465,11 +465,7 @@ fn cases(api: &Api, cases: &[model::ResponseCase]) -> Vec<Case> {
         .iter()
         .map(|case| Case {
             variant: case.variant.to_string(),
-            status: match case.status {
-                StatusMatch::Code(code) => code.to_string(),
-                StatusMatch::Range(digit) => format!("{digit}XX"),
-                StatusMatch::Default => "default".to_string(),
-            },
+            status: case.status.to_string(),
             body: body_type(api, &case.body),
         })
         .collect()

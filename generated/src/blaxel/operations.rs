@@ -3308,7 +3308,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &vendor_apis::blaxel::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use vendor_apis::blaxel::types;
-    /// let response = client.create_vpc(types::Vpc::new(types::Metadata::new("my-resource"), serde_json::from_value(serde_json::json!({}))?)).send().await?;
+    /// let response = client.create_vpc(types::Vpc::new(types::Metadata::new("my-resource"), serde_json::Map::new())).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

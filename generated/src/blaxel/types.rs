@@ -11,8 +11,7 @@ pub struct Agent {
     pub metadata: Metadata,
     pub spec: AgentSpec,
     pub status: Option<Status>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -48,8 +47,7 @@ pub struct AgentList {
     /// Page of agents.
     pub data: Option<Vec<Agent>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -92,8 +90,7 @@ pub struct AgentRuntime {
     pub memory: Option<i64>,
     /// Minimum instances to keep warm. Set to 1+ to eliminate cold starts, 0 for scale-to-zero.
     pub min_scale: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -168,8 +165,7 @@ pub struct AgentSpec {
     pub runtime: Option<AgentRuntime>,
     pub triggers: Option<Triggers>,
     pub volumes: Option<VolumeAttachments>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -283,8 +279,7 @@ pub struct ApiKey {
     pub sub: Option<String>,
     /// Subject type (user or service_account)
     pub sub_type: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -387,8 +382,7 @@ pub struct AppRevision {
     pub port: Option<i64>,
     /// Snapshot ID this revision was forked from (optional, only set when created via fork)
     pub snapshot: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -465,8 +459,7 @@ pub struct AppRevisionConfiguration {
     pub sticky_session_ttl: Option<i64>,
     /// Traffic percentage for deployment
     pub traffic: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -523,8 +516,7 @@ pub struct AppUrl {
     pub domain: String,
     /// Subdomain to use with a wildcard custom domain (optional)
     pub subdomain: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -562,8 +554,7 @@ pub struct Application {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -605,8 +596,7 @@ impl Application {
 pub struct ApplicationExtension {
     /// Name of the sandbox this application binds to (used by the ai.blaxel.experimental/bind-to-sandbox extension).
     pub sandbox: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -638,8 +628,7 @@ pub struct ApplicationList {
     /// Page of applications.
     pub data: Option<Vec<Application>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -692,8 +681,7 @@ pub struct ApplicationSpec {
     pub revision: Option<AppRevisionConfiguration>,
     pub revisions: Option<AppRevisions>,
     pub urls: Option<AppUrls>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -794,8 +782,7 @@ pub struct ChangelogEntry {
     pub date: Option<String>,
     /// Changelog entry title.
     pub title: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -835,8 +822,7 @@ impl ChangelogEntry {
 pub struct ChangelogResponse {
     /// Latest changelog entries, newest first.
     pub entries: Option<Vec<ChangelogEntry>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -860,8 +846,7 @@ impl ChangelogResponse {
 #[non_exhaustive]
 pub struct CheckWorkspaceAvailabilityBody {
     pub name: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -892,8 +877,7 @@ pub struct CleanupImagesResponse {
     pub deleted: Option<i64>,
     /// Result message
     pub message: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -934,8 +918,7 @@ pub struct Configuration {
     pub private_locations: Option<Vec<PrivateLocation>>,
     /// Regions
     pub regions: Option<Vec<Region>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -991,8 +974,7 @@ pub struct Continent {
     pub display_name: Option<String>,
     /// Continent code
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1035,8 +1017,7 @@ pub struct CoreEvent {
     pub time: Option<String>,
     /// Event type
     pub r#type: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1101,8 +1082,7 @@ pub struct Country {
     pub display_name: Option<String>,
     /// Country code
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1136,8 +1116,7 @@ pub struct CreateApiKeyForServiceAccountBody {
     pub expires_in: Option<String>,
     /// Name for the API key
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1170,8 +1149,7 @@ pub struct CreateDriveAccessTokenResponse {
     pub access_token: Option<String>,
     pub expires_in: Option<f64>,
     pub token_type: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1216,8 +1194,7 @@ pub struct CreateImageBody {
     pub name: String,
     /// Resource type (agent, function, sandbox, job)
     pub resource_type: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1257,8 +1234,7 @@ pub struct CreateImageResponse {
     pub name: Option<String>,
     /// Resource type
     pub resource_type: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1313,8 +1289,7 @@ pub struct CreateJobExecutionOutput {
     pub tasks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Name of the workspace where the job execution was created
     pub workspace_id: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1385,8 +1360,7 @@ pub struct CreateJobExecutionRequest {
     pub tasks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Workspace ID
     pub workspace_id: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1465,8 +1439,7 @@ pub struct CreateWorkspaceServiceAccountBody {
     pub description: Option<String>,
     /// Service account name
     pub name: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1502,8 +1475,7 @@ pub struct CreateWorkspaceServiceAccountResponse {
     pub name: Option<String>,
     /// Last update timestamp
     pub updated_at: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1567,8 +1539,7 @@ impl CreateWorkspaceServiceAccountResponse {
 pub struct CustomDomain {
     pub metadata: CustomDomainMetadata,
     pub spec: CustomDomainSpec,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1614,8 +1585,7 @@ pub struct CustomDomainMetadata {
     pub shared_from_workspace: Option<String>,
     /// Workspace name
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1701,8 +1671,7 @@ pub struct CustomDomainShareTarget {
     pub workspace: String,
     /// Display name of the target workspace (empty for an account-wide share).
     pub workspace_display_name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1754,8 +1723,7 @@ pub struct CustomDomainSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub verification_error: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1865,8 +1833,7 @@ impl CustomDomainSpecDomainType {
 pub struct DeleteDriveResponse {
     pub message: Option<String>,
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1898,8 +1865,7 @@ impl DeleteDriveResponse {
 pub struct DeleteSandboxPreviewTokenResponse {
     /// Success message
     pub message: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1924,8 +1890,7 @@ impl DeleteSandboxPreviewTokenResponse {
 pub struct DeleteVolumeTemplateVersionResponse {
     pub message: Option<String>,
     pub template: Option<VolumeTemplate>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1965,8 +1930,7 @@ pub struct DeleteWorkspaceServiceAccountResponse {
     pub name: Option<String>,
     /// Last update timestamp
     pub updated_at: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2052,8 +2016,7 @@ pub struct Drive {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2096,8 +2059,7 @@ pub struct DriveList {
     /// Page of drives.
     pub data: Option<Vec<Drive>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2134,8 +2096,7 @@ pub struct DrivePermission {
     pub mode: Option<DrivePermissionMode>,
     /// Subfolder path to restrict access to. Defaults to / (full drive).
     pub path: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2203,8 +2164,7 @@ pub struct DriveSpec {
     pub permissions: Option<Vec<DrivePermission>>,
     /// Deployment region for the drive (e.g., us-pdx-1, eu-lon-1). Must match the region of resources it attaches to.
     pub region: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2239,8 +2199,7 @@ pub struct DriveState {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub s3_url: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2270,8 +2229,7 @@ pub struct EgressConfig {
     pub mode: Option<String>,
     /// Per-destination egress policies (not yet supported)
     pub policies: Option<Vec<EgressPolicy>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2313,8 +2271,7 @@ pub struct EgressGateway {
     pub metadata: EgressGatewayMetadata,
     pub spec: EgressGatewaySpec,
     pub status: Option<Status>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2375,8 +2332,7 @@ pub struct EgressGatewayMetadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2445,8 +2401,7 @@ impl EgressGatewayMetadata {
 pub struct EgressGatewaySpec {
     /// Region where the egress gateway is provisioned (e.g. us-pdx-1, eu-lon-1)
     pub region: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2470,8 +2425,7 @@ pub struct EgressIp {
     pub metadata: EgressIpMetadata,
     pub spec: EgressIpSpec,
     pub status: Option<Status>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2536,8 +2490,7 @@ pub struct EgressIpMetadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2619,8 +2572,7 @@ pub struct EgressIpSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub public_ip: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2674,8 +2626,7 @@ pub struct EgressPolicy {
     pub mode: Option<String>,
     /// Name of this egress policy
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2721,8 +2672,7 @@ pub struct Entrypoint {
     pub env: Option<::std::collections::BTreeMap<String, String>>,
     /// Super Gateway args of the entrypoint
     pub super_gateway_args: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2779,8 +2729,7 @@ pub struct Env {
     pub secret: Option<bool>,
     /// Value of the environment variable
     pub value: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2824,8 +2773,7 @@ pub struct Error {
     pub error: String,
     /// Human-readable error message describing what went wrong
     pub message: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2863,8 +2811,7 @@ pub struct ExpirationPolicy {
     pub r#type: Option<ExpirationPolicyType>,
     /// Duration value for TTL policies (e.g., '30m', '24h', '7d') or ISO 8601 date for date policies
     pub value: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2950,8 +2897,7 @@ impl ExpirationPolicyType {
 pub struct FirewallConfig {
     /// List of firewall rulesets to apply. Valid values: "default" (no-op), "proxy" (restrict egress to proxy), "dedicated-ip" (restrict egress to dedicated IP gateway).
     pub rulesets: Option<Vec<String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -2979,8 +2925,7 @@ pub struct Flavor {
     pub name: Option<String>,
     /// Flavor type (e.g. cpu, gpu)
     pub r#type: Option<FlavorType>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3041,8 +2986,7 @@ pub struct Form {
     pub oauth: Option<Oauth>,
     /// Secrets of the artifact
     pub secrets: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3090,8 +3034,7 @@ pub struct Function {
     pub metadata: Metadata,
     pub spec: FunctionSpec,
     pub status: Option<Status>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3127,8 +3070,7 @@ pub struct FunctionList {
     /// Page of functions.
     pub data: Option<Vec<Function>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3174,8 +3116,7 @@ pub struct FunctionRuntime {
     pub ports: Option<Ports>,
     /// Transport compatibility for the MCP, can be "websocket" or "http-stream"
     pub transport: Option<FunctionRuntimeTransport>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3286,8 +3227,7 @@ pub struct FunctionSpec {
     pub revision: Option<RevisionConfiguration>,
     pub runtime: Option<FunctionRuntime>,
     pub triggers: Option<Triggers>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3360,8 +3300,7 @@ impl FunctionSpec {
 #[non_exhaustive]
 pub struct GetDriveJwksResponse {
     pub keys: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3389,8 +3328,7 @@ impl GetDriveJwksResponse {
 pub struct GetWorkspaceFeaturesResponse {
     /// Map of feature keys to enabled state (always true). Disabled features are omitted.
     pub features: Option<::std::collections::BTreeMap<String, bool>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3419,8 +3357,7 @@ impl GetWorkspaceFeaturesResponse {
 pub struct GithubRunnerConfig {
     /// Repositories in owner/repo format that this runner is associated with. The runner will pick up workflow jobs from any of these repositories. If non-empty, the runner is considered enabled.
     pub repositories: Option<Vec<String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3448,8 +3385,7 @@ pub struct GroupWorkspaceMapping {
     pub group_name: Option<String>,
     /// Role to assign in this workspace (admin or member)
     pub role: Option<GroupWorkspaceMappingRole>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3504,8 +3440,7 @@ impl GroupWorkspaceMappingRole {
 pub struct Image {
     pub metadata: ImageMetadata,
     pub spec: ImageSpec,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3551,8 +3486,7 @@ pub struct ImageMetadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3650,8 +3584,7 @@ pub struct ImageShareTarget {
     pub workspace: String,
     /// Display name of the target workspace.
     pub workspace_display_name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3701,8 +3634,7 @@ pub struct ImageSpec {
     pub size: Option<i64>,
     /// List of tags available for this image.
     pub tags: Option<Vec<ImageTag>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3746,8 +3678,7 @@ pub struct ImageTag {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_at: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3803,8 +3734,7 @@ pub struct Integration {
     pub params: Option<IntegrationQueryParams>,
     /// Integration repositories
     pub repositories: Option<Vec<IntegrationRepository>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3875,8 +3805,7 @@ impl Integration {
 pub struct IntegrationConnection {
     pub metadata: Metadata,
     pub spec: IntegrationConnectionSpec,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3903,8 +3832,7 @@ pub struct IntegrationConnectionSpec {
     pub sandbox: Option<bool>,
     /// Encrypted credentials and API keys for authenticating with the external service
     pub secret: Option<::std::collections::BTreeMap<String, String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -3968,8 +3896,7 @@ pub struct IntegrationEndpoint {
     pub stream_key: Option<String>,
     pub stream_token: Option<IntegrationEndpointToken>,
     pub token: Option<IntegrationEndpointToken>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4047,8 +3974,7 @@ pub struct IntegrationEndpointToken {
     pub sent: Option<String>,
     /// Integration endpoint token total
     pub total: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4101,8 +4027,7 @@ pub struct IntegrationOrganization {
     pub id: Option<String>,
     /// Provider organization name
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4159,8 +4084,7 @@ pub struct IntegrationRepository {
     pub organization: Option<String>,
     /// Repository URL
     pub url: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4213,8 +4137,7 @@ impl IntegrationRepository {
 pub struct InviteWorkspaceUserBody {
     /// Format: `email`.
     pub email: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4242,8 +4165,7 @@ pub struct Job {
     pub metadata: Metadata,
     pub spec: JobSpec,
     pub status: Option<Status>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4282,8 +4204,7 @@ pub struct JobExecution {
     pub status: Option<JobExecutionStatus>,
     /// List of execution tasks
     pub tasks: Option<Vec<JobExecutionTask>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4326,8 +4247,7 @@ pub struct JobExecutionList {
     /// Page of job executions.
     pub data: Option<Vec<JobExecution>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4378,8 +4298,7 @@ pub struct JobExecutionMetadata {
     pub updated_at: Option<String>,
     /// Workspace ID
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4476,8 +4395,7 @@ pub struct JobExecutionSpec {
     pub tasks: Option<Vec<JobExecutionTask>>,
     /// Job timeout in seconds (captured at execution creation time)
     pub timeout: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4544,8 +4462,7 @@ pub struct JobExecutionStats {
     pub success: Option<i64>,
     /// Total number of tasks
     pub total: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4650,8 +4567,7 @@ pub struct JobExecutionTask {
     pub metadata: Option<JobExecutionTaskMetadata>,
     pub spec: Option<JobExecutionTaskSpec>,
     pub status: Option<JobExecutionTaskStatus>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4708,8 +4624,7 @@ pub struct JobExecutionTaskCondition {
     pub state: Option<String>,
     /// Condition type
     pub r#type: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4771,8 +4686,7 @@ pub struct JobExecutionTaskList {
     /// Page of execution tasks.
     pub data: Option<Vec<JobExecutionTask>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4825,8 +4739,7 @@ pub struct JobExecutionTaskMetadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_at: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4889,8 +4802,7 @@ pub struct JobExecutionTaskSpec {
     pub max_retries: Option<i64>,
     /// Task timeout duration
     pub timeout: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -4962,8 +4874,7 @@ pub struct JobList {
     /// Page of jobs.
     pub data: Option<Vec<Job>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5009,8 +4920,7 @@ pub struct JobRuntime {
     pub ports: Option<Ports>,
     /// Maximum execution time in seconds before a task is terminated
     pub timeout: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5095,8 +5005,7 @@ pub struct JobSpec {
     pub runtime: Option<JobRuntime>,
     pub triggers: Option<Triggers>,
     pub volumes: Option<JobVolumes>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5179,8 +5088,7 @@ pub struct JobVolume {
     pub size_mb: i64,
     /// Type of volume. Currently only "ephemeral" is supported.
     pub r#type: JobVolumeType,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5285,8 +5193,7 @@ pub struct LiteVolume {
     pub status: Option<String>,
     /// Termination timestamp for soft-deleted volumes.
     pub terminated_at: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5344,8 +5251,7 @@ pub struct LiteVolumeMetadata {
     pub external_id: Option<String>,
     pub name: Option<String>,
     pub updated_at: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5401,8 +5307,7 @@ pub struct LiteVolumeSpec {
     pub region: Option<String>,
     /// Volume size in gigabytes.
     pub size: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5445,8 +5350,7 @@ pub struct LocationResponse {
     pub region: Option<String>,
     /// Status of the location
     pub status: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5543,8 +5447,7 @@ pub struct McpDefinition {
     pub transport: Option<String>,
     /// URL of the artifact
     pub url: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5725,8 +5628,7 @@ pub struct Metadata {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5820,8 +5722,7 @@ pub struct Model {
     pub metadata: Metadata,
     pub spec: ModelSpec,
     pub status: Option<Status>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5857,8 +5758,7 @@ pub struct ModelList {
     /// Page of models.
     pub data: Option<Vec<Model>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -5899,8 +5799,7 @@ pub struct ModelRuntime {
     pub organization: Option<String>,
     /// LLM provider type determining the API protocol and authentication method
     pub r#type: Option<ModelRuntimeType>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6056,8 +5955,7 @@ pub struct ModelSpec {
     pub runtime: Option<ModelRuntime>,
     /// When true, uses sandbox/test credentials from the integration connection
     pub sandbox: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6118,8 +6016,7 @@ impl ModelSpec {
 pub struct NetworkFirewall {
     /// List of allowed external domains. Supports wildcards (e.g. *.s3.amazonaws.com).
     pub allowed_domains: Option<Vec<String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6147,8 +6044,7 @@ pub struct Oauth {
     pub scope: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Type of the OAuth
     pub r#type: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6190,8 +6086,7 @@ pub struct OwnerFields {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_by: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6247,8 +6142,7 @@ pub struct PaginationMeta {
     pub next_cursor: Option<String>,
     /// Total number of items in the workspace, ignoring the current page's filters. Lets the UI render "page X of Y" without walking the cursor chain. Computed from the hash-only metadata.workspace GSI count, so search (`q`) does not narrow it.
     pub total: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6348,8 +6242,7 @@ pub struct PendingImageShare {
     pub target_account_id: Option<String>,
     /// Target workspace name
     pub target_workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6485,8 +6378,7 @@ pub struct PendingImageShareRender {
     pub target_workspace: Option<String>,
     /// Target workspace display name
     pub target_workspace_display_name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6627,8 +6519,7 @@ pub struct PendingInvitation {
     pub role: Option<String>,
     /// Workspace name
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6711,8 +6602,7 @@ pub struct PendingInvitationAccept {
     /// User email
     pub email: Option<String>,
     pub workspace: Option<Workspace>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6759,8 +6649,7 @@ pub struct PendingInvitationRender {
     pub r#type: Option<String>,
     pub workspace: Option<PendingInvitationRenderWorkspace>,
     pub workspace_details: Option<PendingInvitationWorkspaceDetails>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6854,8 +6743,7 @@ pub struct PendingInvitationRenderAccount {
     pub display_name: Option<String>,
     /// Account ID
     pub id: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6894,8 +6782,7 @@ pub struct PendingInvitationRenderInvitedBy {
     pub given_name: Option<String>,
     /// User sub
     pub sub: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6944,8 +6831,7 @@ pub struct PendingInvitationRenderWorkspace {
     pub display_name: Option<String>,
     /// Workspace name
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -6980,8 +6866,7 @@ pub struct PendingInvitationWorkspaceDetails {
     pub emails: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Number of users in the workspace
     pub user_number: Option<f64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7019,8 +6904,7 @@ pub struct Policy {
     pub metadata: Metadata,
     pub spec: PolicySpec,
     pub usage: Option<PolicyUsageCounts>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7049,8 +6933,7 @@ pub struct PolicyList {
     /// Page of policies.
     pub data: Option<Vec<Policy>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7085,8 +6968,7 @@ pub struct PolicyLocation {
     pub name: Option<String>,
     /// Policy location type
     pub r#type: Option<PolicyLocationType>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7157,8 +7039,7 @@ pub struct PolicyMaxTokens {
     pub step: Option<i64>,
     /// Total
     pub total: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7259,8 +7140,7 @@ pub struct PolicySpec {
     pub sandbox: Option<bool>,
     /// Policy type, can be location or flavor
     pub r#type: Option<PolicySpecType>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7350,8 +7230,7 @@ pub struct PolicyUsageCounts {
     pub jobs: Option<i64>,
     pub models: Option<i64>,
     pub sandboxes: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7413,8 +7292,7 @@ pub struct PolicyUsages {
     pub models: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Names of sandboxes whose spec.policies contains this policy.
     pub sandboxes: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7487,8 +7365,7 @@ pub struct Port {
     pub protocol: Option<PortProtocol>,
     /// The target port of the port
     pub target: i64,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7555,8 +7432,7 @@ pub struct Preview {
     pub metadata: PreviewMetadata,
     pub spec: PreviewSpec,
     pub status: Option<Status>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7615,8 +7491,7 @@ pub struct PreviewMetadata {
     pub resource_type: Option<String>,
     /// Workspace name
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7714,8 +7589,7 @@ pub struct PreviewSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub url: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7810,8 +7684,7 @@ impl PreviewSpec {
 pub struct PreviewToken {
     pub metadata: PreviewTokenMetadata,
     pub spec: PreviewTokenSpec,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7840,8 +7713,7 @@ pub struct PreviewTokenMetadata {
     pub resource_type: Option<String>,
     /// Workspace name
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7897,8 +7769,7 @@ pub struct PreviewTokenSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub token: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7938,8 +7809,7 @@ impl PreviewTokenSpec {
 pub struct PrivateLocation {
     /// Location name
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -7971,8 +7841,7 @@ pub struct ProxyConfig {
     pub forbidden_domains: Option<Vec<String>>,
     /// Per-destination routing rules with header/body injection and secrets. Use destinations \["*"\] for global rules that apply to all destinations.
     pub routing: Option<Vec<ProxyTarget>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8025,8 +7894,7 @@ pub struct ProxyTarget {
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Named secret values for this routing rule, referenced in headers/body via {{SECRET:name}}. Stored encrypted at rest. Write-only: never returned in API responses.
     pub secrets: Option<::std::collections::BTreeMap<String, String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8082,8 +7950,7 @@ pub struct PublicIp {
     pub ipv4_cidrs: Option<Vec<String>>,
     /// List of public ipv6 addresses
     pub ipv6_cidrs: Option<Vec<String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8144,8 +8011,7 @@ pub struct Region {
     pub name: Option<String>,
     /// Proxy availability status - indicates if the proxy plane is configured for the region
     pub proxy_available: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8246,8 +8112,7 @@ pub struct Repository {
     pub r#type: Option<String>,
     /// Repository URL
     pub url: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8288,8 +8153,7 @@ pub struct RevisionConfiguration {
     pub sticky_session_ttl: Option<i64>,
     /// Traffic percentage
     pub traffic: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8365,8 +8229,7 @@ pub struct RevisionMetadata {
     pub status: Option<String>,
     /// Percent of traffic to the revision
     pub traffic_percent: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8486,8 +8349,7 @@ pub struct Sandbox {
     /// Read-only: set by the server, ignored in requests.
     pub state: Option<SandboxState>,
     pub status: Option<Status>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8582,8 +8444,7 @@ pub struct SandboxDefinition {
     pub tags: Option<String>,
     /// URL of the definition
     pub url: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8717,8 +8578,7 @@ pub struct SandboxError {
     pub timestamp: Option<String>,
     /// Workspace name where the sandbox creation was attempted
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8796,8 +8656,7 @@ pub struct SandboxForkRequest {
     pub target_type: String,
     /// Traffic percentage for canary deployment (0-100). When set on an existing target, creates a new revision with this traffic percentage.
     pub traffic: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8857,8 +8716,7 @@ pub struct SandboxForkResponse {
     pub snapshot_id: Option<String>,
     /// Type of resource that was created (sandbox or application)
     pub r#type: Option<SandboxForkResponseType>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8929,8 +8787,7 @@ pub struct SandboxInfrastructureError {
     pub message: Option<String>,
     /// Time at which the failure was recorded
     pub time: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -8986,8 +8843,7 @@ pub struct SandboxLifecycle {
     pub expiration_policies: Option<Vec<ExpirationPolicy>>,
     /// Duration to keep the sandbox record after termination for log access (e.g., '1h', '24h', '7d'). Defaults to 5m. Subject to maximum quota limits.
     pub terminated_retention: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9021,8 +8877,7 @@ pub struct SandboxList {
     /// Page of sandboxes. Items use the lite shape (no inline event history) to keep the page payload small, matching the unpaginated response.
     pub data: Option<Vec<Sandbox>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9062,8 +8917,7 @@ pub struct SandboxNetwork {
     pub proxy: Option<ProxyConfig>,
     /// Subnet name for the sandbox. Takes priority over any subnet derived from egress config. Defaults to "default" when absent.
     pub subnet: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9137,8 +8991,7 @@ pub struct SandboxRuntime {
     pub termination_grace_period_seconds: Option<i64>,
     /// Max-age from creation: the sandbox is deleted this long after it is created, regardless of activity (not an idle timeout). Units s, m, h, d, w (e.g., '30m', '24h', '7d', '2w'). For idle-based cleanup, use a lifecycle expiration policy of type ttl-idle.
     pub ttl: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9227,8 +9080,7 @@ pub struct SandboxScheduleEntry {
     pub r#type: Option<SandboxScheduleEntryType>,
     /// Timing value. For 'cron': a 5-field cron expression (e.g. '0 8 * * 1-5'). For 'at': an RFC 3339 datetime (e.g. '2026-07-01T09:00:00Z'). For 'sleep': a duration (e.g. '2h', '30m', '7d').
     pub value: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9290,8 +9142,7 @@ pub struct SandboxScheduleEntryList {
     /// Page of schedule definitions.
     pub data: Option<Vec<SandboxScheduleEntry>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9366,8 +9217,7 @@ pub struct SandboxScheduleExecution {
     pub status_code: Option<i64>,
     /// Process timeout in seconds for this execution. The UI uses it to scope the log view to \[executedAt, executedAt+timeout\]. 0 when the schedule set no timeout.
     pub timeout: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9443,8 +9293,7 @@ pub struct SandboxScheduleExecutionList {
     /// Page of schedule executions.
     pub data: Option<Vec<SandboxScheduleExecution>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9487,8 +9336,7 @@ pub struct SandboxScheduleInput {
     pub timeout: Option<i64>,
     /// Working directory for the command
     pub working_dir: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9561,8 +9409,7 @@ pub struct SandboxSnapshot {
     pub status: String,
     /// Workspace of the source sandbox
     pub workspace: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9606,8 +9453,7 @@ impl SandboxSnapshot {
 pub struct SandboxSnapshotRequest {
     /// Optional human-readable name for the snapshot
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9644,8 +9490,7 @@ pub struct SandboxSpec {
     pub volumes: Option<VolumeAttachments>,
     /// VPC name for the sandbox. Defaults to "default" when absent.
     pub vpc: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9735,8 +9580,7 @@ impl SandboxState {
 pub struct ShareCustomDomainBody {
     /// Name of the workspace to share the domain with, or "account" to share with every workspace of the account.
     pub target_workspace: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9757,8 +9601,7 @@ pub struct ShareImageBody {
     pub target_account_id: Option<String>,
     /// Name of the workspace to share the image with
     pub target_workspace: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9788,8 +9631,7 @@ impl ShareImageBody {
 pub struct SsoDomain {
     pub metadata: SsoDomainMetadata,
     pub spec: SsoDomainSpec,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9830,8 +9672,7 @@ pub struct SsoDomainMetadata {
     pub display_name: Option<String>,
     /// Domain name (e.g., "acme.com")
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -9929,8 +9770,7 @@ pub struct SsoDomainSpec {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub verification_error: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10081,8 +9921,7 @@ pub struct Template {
     pub url: Option<String>,
     /// Variables of the template
     pub variables: Option<Vec<TemplateVariable>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10193,8 +10032,7 @@ pub struct TemplateVariable {
     pub path: Option<String>,
     /// Whether the variable is secret
     pub secret: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10251,8 +10089,7 @@ pub struct TestFeatureFlagResponse {
     pub feature_key: Option<String>,
     pub payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
     pub variant: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10315,8 +10152,7 @@ pub struct TimeFields {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_at: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10354,8 +10190,7 @@ pub struct Trigger {
     pub id: Option<String>,
     /// The type of trigger, can be http or http-async
     pub r#type: Option<TriggerType>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10418,8 +10253,7 @@ pub struct TriggerConfiguration {
     pub tasks: Option<Vec<TriggerConfigurationTask>>,
     /// The timeout in seconds for async triggers (max 900s, MK3 only)
     pub timeout: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10525,8 +10359,7 @@ pub struct UpdateWorkspaceServiceAccountBody {
     pub description: Option<String>,
     /// Service account name
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10558,8 +10391,7 @@ impl UpdateWorkspaceServiceAccountBody {
 pub struct UpdateWorkspaceUserRoleBody {
     /// The new role to assign to the user
     pub role: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10589,8 +10421,7 @@ pub struct Volume {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub terminated_at: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10647,8 +10478,7 @@ pub struct VolumeAttachment {
     pub size_mb: Option<i64>,
     /// Type of volume. Defaults to "persistent" (an existing volume resource). Use "ephemeral" for temporary disk-backed storage created with the sandbox.
     pub r#type: Option<VolumeAttachmentType>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10727,8 +10557,7 @@ pub struct VolumeList {
     /// Page of volumes.
     pub data: Option<Vec<LiteVolume>>,
     pub meta: Option<PaginationMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10765,8 +10594,7 @@ pub struct VolumeSpec {
     pub size: Option<i64>,
     /// Volume template to initialize from, with optional revision (e.g., "mytemplate:1" or "mytemplate:latest")
     pub template: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10806,8 +10634,7 @@ impl VolumeSpec {
 pub struct VolumeState {
     /// Resource currently using this volume in format "type:name" (e.g., "sandbox:my-sandbox"). Empty if not attached.
     pub attached_to: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10836,8 +10663,7 @@ pub struct VolumeTemplate {
     pub state: Option<VolumeTemplateState>,
     /// List of versions for this template
     pub versions: Option<Vec<VolumeTemplateVersion>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10874,8 +10700,7 @@ pub struct VolumeTemplateSpec {
     pub default_size: Option<i64>,
     /// Description of the volume template
     pub description: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -10922,8 +10747,7 @@ pub struct VolumeTemplateState {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub version_count: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -11022,8 +10846,7 @@ pub struct VolumeTemplateVersion {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub workspace: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -11126,8 +10949,7 @@ pub struct Vpc {
     pub metadata: Metadata,
     pub spec: VpcSpec,
     pub status: Option<Status>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -11207,8 +11029,7 @@ pub struct Workspace {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status_reason: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -11346,8 +11167,7 @@ pub struct WorkspaceAvailability {
     pub message: Option<String>,
     /// Machine-readable reason explaining why the name is unavailable. Empty when available.
     pub reason: Option<WorkspaceAvailabilityReason>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -11417,8 +11237,7 @@ pub struct WorkspaceHipaaInfo {
     /// True when the parent account has the HIPAA compliance addon active. Set server-side from operator tooling and Stripe billing events; cannot be changed from workspace settings.
     pub account_enabled: Option<bool>,
     pub r#unsafe: Option<WorkspaceHipaaUnsafe>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -11459,8 +11278,7 @@ pub struct WorkspaceHipaaUnsafe {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub updated_by: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -11501,8 +11319,7 @@ pub struct WorkspaceRuntime {
     /// Infrastructure generation version for the workspace (affects available features and deployment behavior)
     pub generation: Option<String>,
     pub sandbox: Option<WorkspaceSandboxSettings>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -11535,8 +11352,7 @@ impl WorkspaceRuntime {
 pub struct WorkspaceSandboxSettings {
     /// When true, sandbox deployments in this workspace set SANDBOX_DISABLE_PROCESS_LOGGING=true to disable per-process stdout/stderr logging. Requires sandbox-api v0.2.28+.
     pub disable_process_logging: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -11613,8 +11429,7 @@ pub struct WorkspaceUser {
     pub source: Option<WorkspaceUserSource>,
     /// Workspace user identifier
     pub sub: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -14,8 +14,7 @@ pub struct ApiKeyResponse {
     pub is_active: bool,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -47,8 +46,7 @@ impl ApiKeyResponse {
 #[non_exhaustive]
 pub struct HttpValidationError {
     pub detail: Option<Vec<ValidationError>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -74,8 +72,7 @@ pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
     pub msg: String,
     pub r#type: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

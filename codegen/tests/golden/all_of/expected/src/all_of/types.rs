@@ -10,8 +10,7 @@ pub struct Agent {
     pub name: String,
     /// One of `1`, `2`, `3`.
     pub priority: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -50,8 +49,7 @@ pub type Renamed = Resource;
 pub struct Resource {
     pub id: String,
     pub labels: Option<::std::collections::BTreeMap<String, String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -29,7 +29,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_bodies::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.upload_file("string", b"...".to_vec()).send().await?;
+    /// let response = client.upload_file("string", b"...").send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

@@ -7,8 +7,7 @@ pub struct SendMessageBody {
     pub to: String,
     pub body: String,
     pub media_url: Option<Vec<String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -34,8 +33,7 @@ impl SendMessageBody {
 #[non_exhaustive]
 pub struct UploadAvatarBody {
     pub file: Option<Vec<u8>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

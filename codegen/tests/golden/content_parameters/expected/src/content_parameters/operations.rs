@@ -9,7 +9,8 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn example(client: &golden_content_parameters::content_parameters::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.list_conversations(serde_json::from_str(r#"{"status":"open"}"#)?).send().await?;
+    /// use golden_content_parameters::content_parameters::types;
+    /// let response = client.list_conversations(types::Filter::new(types::FilterStatus::Open)).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

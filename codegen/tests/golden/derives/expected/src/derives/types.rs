@@ -25,8 +25,7 @@ pub struct Pet {
     pub tags: Option<Vec<Tag>>,
     pub attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     pub owner: Option<PetOwner>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -77,8 +76,7 @@ impl Pet {
 #[non_exhaustive]
 pub struct PetOwner {
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -109,8 +107,7 @@ pub struct Robot {
     pub firmware: String,
     pub site: String,
     pub owner_team: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

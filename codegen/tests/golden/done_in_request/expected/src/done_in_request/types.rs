@@ -5,8 +5,7 @@
 #[non_exhaustive]
 pub struct Chunk {
     pub text: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -31,8 +30,7 @@ impl Chunk {
 pub struct CompletionRequest {
     pub prompt: String,
     pub stream_options: Option<StreamOptions>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -58,8 +56,7 @@ impl CompletionRequest {
 pub struct StreamOptions {
     /// If set, a last chunk before the `data: [DONE]` message carries the usage.
     pub include_usage: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -7,8 +7,7 @@ pub struct Key {
     pub id: String,
     pub expires_at: Option<i64>,
     pub status: Status,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

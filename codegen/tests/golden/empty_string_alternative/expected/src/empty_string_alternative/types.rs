@@ -7,8 +7,7 @@ use serde::Serialize;
 #[non_exhaustive]
 pub struct Item {
     pub metadata: Option<ItemMetadata>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

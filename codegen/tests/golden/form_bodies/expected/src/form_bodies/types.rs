@@ -12,8 +12,7 @@ pub struct CreateChargeBody {
     pub media_url: Option<Vec<String>>,
     pub tags: Option<Vec<String>>,
     pub filter: Option<CreateChargeBodyFilter>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -83,8 +82,7 @@ impl CreateChargeBody {
 #[non_exhaustive]
 pub struct CreateChargeBodyFilter {
     pub status: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -109,8 +107,7 @@ impl CreateChargeBodyFilter {
 pub struct CreateChargeBodyItemsItem {
     pub price: Option<String>,
     pub quantity: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -144,8 +141,7 @@ pub struct CreateUploadBody {
     pub purpose: Option<String>,
     pub options: Option<CreateUploadBodyOptions>,
     pub csv: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -184,8 +180,7 @@ impl CreateUploadBody {
 #[non_exhaustive]
 pub struct CreateUploadBodyOptions {
     pub public: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

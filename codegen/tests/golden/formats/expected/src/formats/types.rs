@@ -23,8 +23,7 @@ pub struct Sample {
     pub plain: Option<i64>,
     /// Default: `50`.
     pub limit: Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -6,8 +6,7 @@
 pub struct Customer {
     pub billing_address: Option<CustomerBillingAddress>,
     pub payment_settings: Option<CustomerPaymentSettings>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -38,8 +37,7 @@ impl Customer {
 #[non_exhaustive]
 pub struct CustomerBalanceBankTransferEuBankTransfer {
     pub country: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -64,8 +62,7 @@ impl CustomerBalanceBankTransferEuBankTransfer {
 pub struct CustomerBillingAddress {
     pub line1: Option<String>,
     pub city: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -96,8 +93,7 @@ impl CustomerBillingAddress {
 #[non_exhaustive]
 pub struct CustomerPaymentSettings {
     pub payment_method_options: Option<CustomerPaymentSettingsPaymentMethodOptions>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -126,8 +122,7 @@ pub struct CustomerPaymentSettingsPaymentMethodOptions {
     pub customer_balance: Option<
         CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance,
     >,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -154,8 +149,7 @@ impl CustomerPaymentSettingsPaymentMethodOptions {
 #[non_exhaustive]
 pub struct CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     pub bank_transfer: Option<PaymentMethodOptionsCustomerBalanceBankTransfer>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -183,8 +177,7 @@ impl CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
 pub struct Invoice {
     /// The same shape as a customer's billing address.
     pub shipping_address: Option<CustomerBillingAddress>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -208,8 +201,7 @@ impl Invoice {
 #[non_exhaustive]
 pub struct PaymentMethodOptionsCustomerBalanceBankTransfer {
     pub eu_bank_transfer: Option<CustomerBalanceBankTransferEuBankTransfer>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

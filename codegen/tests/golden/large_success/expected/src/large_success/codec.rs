@@ -216,3 +216,57 @@ impl<'de> ::serde::Deserialize<'de> for types::Report {
         runtime::decode_struct(deserializer, "Report")
     }
 }
+
+impl runtime::EncodeFields for types::Summary {
+    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
+        out.optional("text", &self.text);
+        out.undeclared(&self.additional_properties);
+    }
+}
+
+impl ::serde::Serialize for types::Summary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        runtime::encode_struct(self, serializer, "Summary")
+    }
+}
+
+#[derive(Default)]
+pub struct SummarySlots {
+    text: Option<Option<String>>,
+}
+
+impl<'de> runtime::DecodeStruct<'de> for types::Summary {
+    type Slots = SummarySlots;
+    const ORIGIN: &'static str = "/components/schemas/Summary";
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SummarySlots,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "text" => runtime::fill(&mut slots.text, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: SummarySlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(types::Summary {
+            text: slots.text.flatten(),
+            additional_properties: undeclared,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for types::Summary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        runtime::decode_struct(deserializer, "Summary")
+    }
+}

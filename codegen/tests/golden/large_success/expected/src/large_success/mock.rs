@@ -4,6 +4,7 @@
 //! Each type is also the request the server received, decoded: stubs match on it ([`when`](crate::runtime::mock::Stub::when)) and [`received`](crate::runtime::mock::MockServer::received) gives it back.
 
 use crate::runtime;
+use super::types;
 use super::responses;
 
 /// Starts a mock server of this API on `127.0.0.1`.
@@ -14,6 +15,12 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
     const ROUTES: &'static [runtime::mock::Route] = &[
+        runtime::mock::Route {
+            name: "summarize",
+            method: "GET",
+            path: "/summaries/{a}",
+            check: runtime::mock::check::<Summarize>,
+        },
         runtime::mock::Route {
             name: "get_report",
             method: "GET",
@@ -27,6 +34,69 @@ impl runtime::mock::MockApi for super::Client {
 
     fn build(builder: super::ClientBuilder) -> super::Client {
         builder.build().expect("a client of the mock server")
+    }
+}
+
+/// `GET /summaries/{a}`: a request to [`Client::summarize`](super::Client::summarize) as the mock server received it, and the operation its stubs answer.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Summarize {
+    /// The path parameter `a`.
+    pub a: String,
+    /// The query parameter `b`.
+    pub b: String,
+    /// The query parameter `c`.
+    pub c: i64,
+    /// The query parameter `d`.
+    pub d: String,
+    /// The query parameter `e`.
+    pub e: String,
+    /// The query parameter `f`.
+    pub f: String,
+    /// The query parameter `g`.
+    pub g: bool,
+}
+
+impl runtime::mock::MockOperation for Summarize {
+    type Api = super::Client;
+    const NAME: &'static str = "summarize";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/summaries/{a}";
+    fn decode(request: &runtime::mock::Received<'_>) -> Result<Self, String> {
+        Ok(Summarize {
+            a: request.path("a")?,
+            b: runtime::mock::required(
+                request.query("b", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `b`",
+            )?,
+            c: runtime::mock::required(
+                request.query("c", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `c`",
+            )?,
+            d: runtime::mock::required(
+                request.query("d", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `d`",
+            )?,
+            e: runtime::mock::required(
+                request.query("e", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `e`",
+            )?,
+            f: runtime::mock::required(
+                request.query("f", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `f`",
+            )?,
+            g: runtime::mock::required(
+                request.query("g", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `g`",
+            )?,
+        })
+    }
+}
+
+impl runtime::mock::Stub<'_, Summarize> {
+    /// Answers with the operation's success and `body`.
+    pub async fn ok(self, body: types::Summary) {
+        self.respond_json(200, &body).await;
     }
 }
 

@@ -2,6 +2,26 @@
 use super::{Client, requests};
 
 impl Client {
+    /// `GET /summaries/{a}`
+    ///
+    /// Sends no credentials.
+    ///
+    /// ```no_run
+    /// # use golden_large_success::large_success::requests;
+    /// # async fn example(client: &golden_large_success::large_success::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.summarize(requests::SummarizeRequired { a: "string".into(), b: "string".into(), c: 1, d: "string".into(), e: "string".into(), f: "string".into(), g: true }).send().await?;
+    /// println!("{}: {:?}", response.status(), response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn summarize(
+        &self,
+        required: requests::SummarizeRequired,
+    ) -> requests::Summarize<'_> {
+        requests::Summarize::new(self, required)
+    }
+
     /// `GET /reports/{id}`
     ///
     /// Sends no credentials.

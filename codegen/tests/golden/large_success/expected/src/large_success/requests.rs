@@ -3,8 +3,105 @@
 
 use super::Client;
 use super::responses;
+use super::types;
 use crate::runtime;
 use crate::runtime::Method;
+
+/// A call to [`Client::summarize`](super::Client::summarize): `GET /summaries/{a}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Summarize<'a> {
+    client: &'a Client,
+    a: String,
+    b: String,
+    c: i64,
+    d: String,
+    e: String,
+    f: String,
+    g: bool,
+    call: runtime::CallOptions,
+}
+
+impl<'a> Summarize<'a> {
+    #[inline]
+    pub(super) fn new(client: &'a Client, required: SummarizeRequired) -> Self {
+        let SummarizeRequired { a, b, c, d, e, f, g } = required;
+        Summarize {
+            client,
+            a,
+            b,
+            c,
+            d,
+            e,
+            f,
+            g,
+            call: runtime::CallOptions::default(),
+        }
+    }
+
+    /// The request this builder describes, not sent yet.
+    #[inline]
+    fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        let a = runtime::path_segment("a", &self.a)?;
+        let mut request = self
+            .client
+            .runtime
+            .request(
+                &runtime::Operation {
+                    id: "summarize",
+                    route: "/summaries/{a}",
+                    pointer: "/paths/~1summaries~1{a}/get",
+                },
+                Method::GET,
+                &format!("/summaries/{a}"),
+                &[],
+            )?;
+        request.query("b", &self.b)?;
+        request.query("c", &self.c)?;
+        request.query("d", &self.d)?;
+        request.query("e", &self.e)?;
+        request.query("f", &self.f)?;
+        request.query("g", &self.g)?;
+        Ok(request)
+    }
+
+    /// Sends the request and decodes the answer.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> runtime::Sending<'a, types::Summary, responses::SummarizeError> {
+        self.client
+            .runtime
+            .call(
+                self.request(),
+                self.call,
+                |response| match response.status().as_u16() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
+    }
+}
+
+call_settings!(Summarize);
+/// The required inputs of [`Client::summarize`](super::Client::summarize), more than a function takes as arguments.
+#[derive(Debug, Clone)]
+pub struct SummarizeRequired {
+    /// `a` (path parameter)
+    pub a: String,
+    /// `b` (query parameter)
+    pub b: String,
+    /// `c` (query parameter)
+    pub c: i64,
+    /// `d` (query parameter)
+    pub d: String,
+    /// `e` (query parameter)
+    pub e: String,
+    /// `f` (query parameter)
+    pub f: String,
+    /// `g` (query parameter)
+    pub g: bool,
+}
 
 /// A call to [`Client::get_report`](super::Client::get_report): `GET /reports/{id}`. Set optional inputs and per-call settings with its methods, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]

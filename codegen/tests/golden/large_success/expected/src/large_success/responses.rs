@@ -3,6 +3,10 @@
 
 use super::types;
 
+/// The error responses [`Client::summarize`](super::Client::summarize) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SummarizeError {}
 /// The error responses [`Client::get_report`](super::Client::get_report) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

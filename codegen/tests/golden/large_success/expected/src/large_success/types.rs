@@ -44,8 +44,7 @@ pub struct Report {
     pub field37: Option<String>,
     pub field38: Option<String>,
     pub field39: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -328,6 +327,30 @@ impl Report {
     /// Sets [`field39`](Self::field39).
     pub fn field39(mut self, value: impl Into<String>) -> Self {
         self.field39 = Some(value.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Summary {
+    pub text: Option<String>,
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
+    pub additional_properties: crate::runtime::Extras,
+}
+
+impl Summary {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new() -> Self {
+        Summary {
+            text: None,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+
+    /// Sets [`text`](Self::text).
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
         self
     }
 }

@@ -27,8 +27,7 @@ impl AcceleratorSpecificationMemoryBandwidthPolicy {
 #[non_exhaustive]
 pub struct ContainerResourceLimitsAcceleratorSpecification {
     pub memory_bandwidth_policy: Option<AcceleratorSpecificationMemoryBandwidthPolicy>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -55,8 +54,7 @@ impl ContainerResourceLimitsAcceleratorSpecification {
 #[non_exhaustive]
 pub struct CreateConfigurationFromTemplateWithOverridesResponse {
     pub deployment_status_details: Option<DeploymentStatusDetails>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -80,8 +78,7 @@ impl CreateConfigurationFromTemplateWithOverridesResponse {
 #[non_exhaustive]
 pub struct CreateDeploymentConfigurationFromTemplateWithOverridesBody {
     pub runtime_configuration: Option<RuntimeConfiguration>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -105,8 +102,7 @@ impl CreateDeploymentConfigurationFromTemplateWithOverridesBody {
 #[non_exhaustive]
 pub struct DeploymentStatusDetails {
     pub phase: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -130,8 +126,7 @@ impl DeploymentStatusDetails {
 #[non_exhaustive]
 pub struct RuntimeConfiguration {
     pub container_resource_limits: Option<RuntimeConfigurationContainerResourceLimits>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -160,8 +155,7 @@ pub struct RuntimeConfigurationContainerResourceLimits {
     pub accelerator_specification: Option<
         ContainerResourceLimitsAcceleratorSpecification,
     >,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -62,6 +62,8 @@ pub struct Search {
     pub p7: String,
     /// The query parameter `p8`.
     pub p8: i64,
+    /// The query parameter `baz`.
+    pub baz: String,
     /// The query parameter `optional`.
     pub optional: Option<String>,
     /// The body (`application/json`).
@@ -112,6 +114,10 @@ impl runtime::mock::MockOperation for Search {
             p8: runtime::mock::required(
                 request.query("p8", runtime::mock::QueryText::Exploded)?,
                 "the query parameter `p8`",
+            )?,
+            baz: runtime::mock::required(
+                request.query("baz", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `baz`",
             )?,
             optional: request.query("optional", runtime::mock::QueryText::Exploded)?,
             body: runtime::mock::required(request.json_body()?, "the request body")?,

@@ -10,7 +10,7 @@ impl Client {
     /// # use golden_many_required_parameters::many_required_parameters::requests;
     /// # async fn example(client: &golden_many_required_parameters::many_required_parameters::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use golden_many_required_parameters::many_required_parameters::types;
-    /// let response = client.search(requests::SearchRequired { index: "string".into(), kind: "string".into(), p0: 1, p1: "string".into(), p2: 1, p3: "string".into(), p4: 1, p5: "string".into(), p6: 1, p7: "string".into(), p8: 1, body: types::SearchBody::new() }).send().await?;
+    /// let response = client.search(requests::SearchRequired { index: "string".into(), kind: "string".into(), p0: 1, p1: "string".into(), p2: 1, p3: "string".into(), p4: 1, p5: "string".into(), p6: 1, p7: "string".into(), p8: 1, baz: "string".into(), body: types::SearchBody::new() }).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }

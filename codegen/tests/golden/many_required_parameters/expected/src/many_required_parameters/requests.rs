@@ -23,6 +23,7 @@ pub struct Search<'a> {
     p6: i64,
     p7: String,
     p8: i64,
+    baz: String,
     body: types::SearchBody,
     optional: Option<String>,
     call: runtime::CallOptions,
@@ -31,7 +32,21 @@ pub struct Search<'a> {
 impl<'a> Search<'a> {
     #[inline]
     pub(super) fn new(client: &'a Client, required: SearchRequired) -> Self {
-        let SearchRequired { index, kind, p0, p1, p2, p3, p4, p5, p6, p7, p8, body } = required;
+        let SearchRequired {
+            index,
+            kind,
+            p0,
+            p1,
+            p2,
+            p3,
+            p4,
+            p5,
+            p6,
+            p7,
+            p8,
+            baz: baz_value,
+            body,
+        } = required;
         Search {
             client,
             index,
@@ -45,6 +60,7 @@ impl<'a> Search<'a> {
             p6,
             p7,
             p8,
+            baz: baz_value,
             body,
             optional: None,
             call: runtime::CallOptions::default(),
@@ -85,6 +101,7 @@ impl<'a> Search<'a> {
         request.query("p6", &self.p6)?;
         request.query("p7", &self.p7)?;
         request.query("p8", &self.p8)?;
+        request.query("baz", &self.baz)?;
         request.query("optional", &self.optional)?;
         let body = &self.body;
         request.json(body)?;
@@ -133,6 +150,8 @@ pub struct SearchRequired {
     pub p7: String,
     /// `p8` (query parameter)
     pub p8: i64,
+    /// Named like a placeholder, which no local may be.
+    pub baz: String,
     /// The request body.
     pub body: types::SearchBody,
 }

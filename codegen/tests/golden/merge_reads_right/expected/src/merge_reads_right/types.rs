@@ -9,8 +9,7 @@ pub struct CreateChatBody {
     /// The voice and format of spoken output.
     pub audio: Option<CreateChatBodyAudio>,
     pub address: Option<CreateChatBodyAddress>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -49,8 +48,7 @@ impl CreateChatBody {
 pub struct CreateChatBodyAddress {
     pub street: Option<String>,
     pub city: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -83,8 +81,7 @@ impl CreateChatBodyAddress {
 pub struct CreateChatBodyAudio {
     pub r#type: Option<String>,
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -117,8 +114,7 @@ impl CreateChatBodyAudio {
 pub struct CreateChatBodyToolChoice {
     pub r#type: Option<String>,
     pub name: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -149,8 +145,7 @@ impl CreateChatBodyToolChoice {
 #[non_exhaustive]
 pub struct CreateChatResponse {
     pub address: Option<CreateChatBodyAddress>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -80,6 +80,24 @@ impl<B> ClientBuilder<B> {
         }
     }
 
+    /// A client header named like a method of the client builder.
+    ///
+    /// `Deviations` header
+    ///
+    /// Sent with every request once set; not sent unless set.
+    pub fn deviations_2(self, value: impl Into<String>) -> Self {
+        self.map(|inner| inner.default_header("Deviations", value))
+    }
+
+    /// Another, named like the builder's way to send any header.
+    ///
+    /// `Default-Header` header
+    ///
+    /// Sent with every request once set; not sent unless set.
+    pub fn default_header_2(self, value: impl Into<String>) -> Self {
+        self.map(|inner| inner.default_header("Default-Header", value))
+    }
+
     /// Sends this header with every request; a per-call header of the same name replaces it.
     pub fn default_header(
         self,

@@ -96,6 +96,8 @@ pub struct ListClientPets {
     pub send_2: Option<bool>,
     /// The query parameter `types`.
     pub types: Option<String>,
+    /// The query parameter `attempt_timeout`.
+    pub attempt_timeout_2: Option<i64>,
 }
 
 impl runtime::mock::MockOperation for ListClientPets {
@@ -109,6 +111,8 @@ impl runtime::mock::MockOperation for ListClientPets {
             call_2: request.query("call", runtime::mock::QueryText::Exploded)?,
             send_2: request.query("send", runtime::mock::QueryText::Exploded)?,
             types: request.query("types", runtime::mock::QueryText::Exploded)?,
+            attempt_timeout_2: request
+                .query("attempt_timeout", runtime::mock::QueryText::Exploded)?,
         })
     }
 }

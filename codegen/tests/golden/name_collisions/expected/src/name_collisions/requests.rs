@@ -124,6 +124,7 @@ pub struct ListClientPets<'a> {
     call_2: Option<String>,
     send_2: Option<bool>,
     types: Option<String>,
+    attempt_timeout_2: Option<i64>,
     call: runtime::CallOptions,
 }
 
@@ -136,6 +137,7 @@ impl<'a> ListClientPets<'a> {
             call_2: None,
             send_2: None,
             types: None,
+            attempt_timeout_2: None,
             call: runtime::CallOptions::default(),
         }
     }
@@ -163,6 +165,15 @@ impl<'a> ListClientPets<'a> {
         self
     }
 
+    /// Named like a per-call setting.
+    ///
+    /// `attempt_timeout` (query parameter)
+    #[inline]
+    pub fn attempt_timeout_2(mut self, value: i64) -> Self {
+        self.attempt_timeout_2 = Some(value);
+        self
+    }
+
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -183,6 +194,7 @@ impl<'a> ListClientPets<'a> {
         request.query("call", &self.call_2)?;
         request.query("send", &self.send_2)?;
         request.query("types", &self.types)?;
+        request.query("attempt_timeout", &self.attempt_timeout_2)?;
         Ok(request)
     }
 

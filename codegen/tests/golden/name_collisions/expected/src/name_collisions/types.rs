@@ -6,8 +6,7 @@
 #[non_exhaustive]
 pub struct E {
     pub id: ::std::string::String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -30,8 +29,7 @@ pub type ListPetsResponse = ::serde_json::Map<
 #[non_exhaustive]
 pub struct ListPetsResponse2 {
     pub items: ::std::option::Option<::std::vec::Vec<Pet2>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -56,8 +54,7 @@ impl ListPetsResponse2 {
 #[non_exhaustive]
 pub struct Option {
     pub value: ::std::option::Option<::std::string::String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -84,8 +81,7 @@ impl Option {
 #[non_exhaustive]
 pub struct Pet {
     pub name: ::std::option::Option<::std::string::String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -114,8 +110,7 @@ pub struct Pet2 {
     pub foo_bar: ::std::option::Option<::std::string::String>,
     pub foo_bar_2: ::std::option::Option<i64>,
     pub foo_bar_3: ::std::option::Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

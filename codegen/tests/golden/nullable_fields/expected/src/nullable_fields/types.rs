@@ -24,8 +24,7 @@ pub struct Key {
     pub ratio: Option<f32>,
     pub labels: Option<::std::collections::BTreeMap<String, String>>,
     pub extra: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

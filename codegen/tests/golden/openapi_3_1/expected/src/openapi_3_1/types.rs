@@ -8,8 +8,7 @@ use serde::Serialize;
 pub struct Owner {
     pub name: Option<String>,
     pub pets: Option<Vec<Pet>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -41,8 +40,7 @@ impl Owner {
 pub struct Pet {
     pub name: String,
     pub never: Option<::serde_json::Value>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -68,8 +66,7 @@ impl Pet {
 pub struct PetAdoptedWebhookBody {
     pub pet: Pet,
     pub adopter: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -94,8 +91,7 @@ impl PetAdoptedWebhookBody {
 #[non_exhaustive]
 pub struct PetAdoptedWebhookResponse {
     pub thanks: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -6,8 +6,7 @@
 #[non_exhaustive]
 pub struct GetSuccess {
     pub ok: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -31,8 +30,7 @@ impl GetSuccess {
 #[non_exhaustive]
 pub struct Thing {
     pub id: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -6,8 +6,7 @@
 pub struct ListAgentsResponse {
     pub data: Option<Vec<Thing>>,
     pub meta: Option<ListAgentsResponseMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -39,8 +38,7 @@ impl ListAgentsResponse {
 pub struct ListAgentsResponseMeta {
     pub next_cursor: Option<Option<String>>,
     pub has_more: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -73,8 +71,7 @@ pub struct ListChargesResponse {
     pub object: Option<ListChargesResponseObject>,
     pub data: Vec<Thing>,
     pub has_more: bool,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -122,8 +119,7 @@ pub struct ListFilesResponse {
     pub first_id: Option<String>,
     pub last_id: Option<String>,
     pub has_more: bool,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -157,8 +153,7 @@ impl ListFilesResponse {
 pub struct ListMessagesResponse {
     pub messages: Option<Vec<Thing>>,
     pub meta: Option<ListMessagesResponseMeta>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -190,8 +185,7 @@ impl ListMessagesResponse {
 pub struct ListMessagesResponseMeta {
     /// Format: `uri`.
     pub next_page_url: Option<Option<String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -217,8 +211,7 @@ pub struct ListRecordsResponse {
     pub rows: Option<Vec<Thing>>,
     pub records: Option<Vec<Thing>>,
     pub continuation: Option<ListRecordsResponseContinuation>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -257,8 +250,7 @@ impl ListRecordsResponse {
 pub struct ListRecordsResponseContinuation {
     pub token: Option<String>,
     pub more: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -290,8 +282,7 @@ impl ListRecordsResponseContinuation {
 pub struct ProjectListResponse {
     pub items: Vec<Thing>,
     pub next_page: Option<Option<String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -316,8 +307,7 @@ impl ProjectListResponse {
 #[non_exhaustive]
 pub struct Thing {
     pub id: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -38,8 +38,7 @@ impl AsRef {
 pub struct Box {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -84,8 +83,7 @@ pub enum Clone {
 pub struct Copy {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -150,8 +148,7 @@ pub enum Deserialize {
 pub struct DoubleEndedIterator {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -205,8 +202,7 @@ pub enum Eq {
 #[non_exhaustive]
 pub struct EqVariant2 {
     pub x: ::std::option::Option<i64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -297,8 +293,7 @@ impl Extend {
 pub struct Fn {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -409,8 +404,7 @@ impl FromIterator {
 pub struct Hash {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -445,8 +439,7 @@ impl Hash {
 pub struct Into {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -491,8 +484,7 @@ pub enum IntoIterator {
 pub struct Iterator {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -549,8 +541,7 @@ impl None {
 pub struct Ok {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -595,8 +586,7 @@ pub enum Option {
 pub struct Ord {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -631,8 +621,7 @@ impl Ord {
 pub struct PartialEq {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -699,8 +688,7 @@ pub enum Result {
 pub struct Self_ {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -789,8 +777,7 @@ pub enum Sized {
 pub struct Some {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -835,8 +822,7 @@ pub enum String {
 pub struct Sync {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -920,8 +906,7 @@ pub struct Thing {
     pub serialize: ::std::option::Option<Serialize>,
     pub deserialize: ::std::option::Option<Deserialize>,
     pub self_: ::std::option::Option<Self_>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1297,8 +1282,7 @@ impl ToOwned {
 pub struct ToString {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -1343,8 +1327,7 @@ pub enum TryFrom {
 pub struct TryInto {
     pub value: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -7,6 +7,7 @@ use crate::runtime;
 impl runtime::EncodeFields for types::Placeholders {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("foo", &self.foo);
+        out.field("foo_value", &self.foo_value);
         out.optional("baz", &self.baz);
         out.optional("quux", &self.quux);
         out.field("_1", &self._1);
@@ -27,6 +28,7 @@ impl ::serde::Serialize for types::Placeholders {
 #[derive(Default)]
 pub struct PlaceholdersSlots {
     foo: Option<String>,
+    foo_value: Option<String>,
     baz: Option<Option<i64>>,
     quux: Option<Option<bool>>,
     _1: Option<i64>,
@@ -43,6 +45,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Placeholders {
     ) -> ::std::result::Result<runtime::Field, A::Error> {
         match key {
             "foo" => runtime::fill(&mut slots.foo, map),
+            "foo_value" => runtime::fill(&mut slots.foo_value, map),
             "baz" => runtime::fill(&mut slots.baz, map),
             "quux" => runtime::fill(&mut slots.quux, map),
             "_1" => runtime::fill(&mut slots._1, map),
@@ -59,6 +62,10 @@ impl<'de> runtime::DecodeStruct<'de> for types::Placeholders {
             foo: match slots.foo {
                 Some(value) => value,
                 None => return Err(E::missing_field("foo")),
+            },
+            foo_value: match slots.foo_value {
+                Some(value) => value,
+                None => return Err(E::missing_field("foo_value")),
             },
             baz: slots.baz.flatten(),
             quux: slots.quux,

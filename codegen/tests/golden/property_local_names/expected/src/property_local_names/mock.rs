@@ -34,6 +34,12 @@ impl runtime::mock::MockApi for super::Client {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutPlaceholders {
+    /// The query parameter `foo`.
+    pub foo: String,
+    /// The query parameter `_1`.
+    pub _1: i64,
+    /// The query parameter `foo_value`.
+    pub foo_value: String,
     /// The body (`application/json`).
     pub body: types::Placeholders,
 }
@@ -45,6 +51,18 @@ impl runtime::mock::MockOperation for PutPlaceholders {
     const PATH: &'static str = "/placeholders";
     fn decode(request: &runtime::mock::Received<'_>) -> Result<Self, String> {
         Ok(PutPlaceholders {
+            foo: runtime::mock::required(
+                request.query("foo", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `foo`",
+            )?,
+            _1: runtime::mock::required(
+                request.query("_1", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `_1`",
+            )?,
+            foo_value: runtime::mock::required(
+                request.query("foo_value", runtime::mock::QueryText::Exploded)?,
+                "the query parameter `foo_value`",
+            )?,
             body: runtime::mock::required(request.json_body()?, "the request body")?,
         })
     }

@@ -3,6 +3,8 @@ use super::{Client, requests};
 use super::types;
 
 impl Client {
+    /// Required parameters named like the placeholders, which the method and its builder take as arguments.
+    ///
     /// `PUT /placeholders`
     ///
     /// Sends no credentials.
@@ -10,7 +12,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &golden_property_local_names::property_local_names::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use golden_property_local_names::property_local_names::types;
-    /// let response = client.put_placeholders(types::Placeholders::new("string", 1)).send().await?;
+    /// let response = client.put_placeholders("string", 1, "string", types::Placeholders::new("string", "string", 1)).send().await?;
     /// println!("{}: {:?}", response.status(), response.body());
     /// # Ok(())
     /// # }
@@ -18,8 +20,17 @@ impl Client {
     #[inline]
     pub fn put_placeholders(
         &self,
+        foo_value_2: impl Into<String>,
+        _1_value: i64,
+        foo_value: impl Into<String>,
         body: types::Placeholders,
     ) -> requests::PutPlaceholders<'_> {
-        requests::PutPlaceholders::new(self, body)
+        requests::PutPlaceholders::new(
+            self,
+            foo_value_2.into(),
+            _1_value,
+            foo_value.into(),
+            body,
+        )
     }
 }

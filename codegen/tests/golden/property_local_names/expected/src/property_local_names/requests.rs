@@ -12,15 +12,27 @@ use crate::runtime::Method;
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutPlaceholders<'a> {
     client: &'a Client,
+    foo: String,
+    _1: i64,
+    foo_value: String,
     body: types::Placeholders,
     call: runtime::CallOptions,
 }
 
 impl<'a> PutPlaceholders<'a> {
     #[inline]
-    pub(super) fn new(client: &'a Client, body: types::Placeholders) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        foo_value_2: String,
+        _1_value: i64,
+        foo_value: String,
+        body: types::Placeholders,
+    ) -> Self {
         PutPlaceholders {
             client,
+            foo: foo_value_2,
+            _1: _1_value,
+            foo_value,
             body,
             call: runtime::CallOptions::default(),
         }
@@ -42,6 +54,9 @@ impl<'a> PutPlaceholders<'a> {
                 "/placeholders",
                 &[],
             )?;
+        request.query("foo", &self.foo)?;
+        request.query("_1", &self._1)?;
+        request.query("foo_value", &self.foo_value)?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

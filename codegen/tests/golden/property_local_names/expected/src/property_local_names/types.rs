@@ -6,20 +6,26 @@
 #[non_exhaustive]
 pub struct Placeholders {
     pub foo: String,
+    /// Named like the argument that stands for `foo`.
+    pub foo_value: String,
     pub baz: Option<i64>,
     pub quux: Option<Option<bool>>,
     pub _1: i64,
     pub _2: Option<Option<String>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
 impl Placeholders {
     /// A value with the required fields given and the optional ones unset.
-    pub fn new(foo_value: impl Into<String>, _1_value: i64) -> Self {
+    pub fn new(
+        foo_value_2: impl Into<String>,
+        foo_value: impl Into<String>,
+        _1_value: i64,
+    ) -> Self {
         Placeholders {
-            foo: foo_value.into(),
+            foo: foo_value_2.into(),
+            foo_value: foo_value.into(),
             baz: None,
             quux: None,
             _1: _1_value,

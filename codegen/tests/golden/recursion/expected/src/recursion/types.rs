@@ -17,8 +17,7 @@ pub enum Expr {
 #[non_exhaustive]
 pub struct Literal {
     pub value: Option<f64>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -42,8 +41,7 @@ impl Literal {
 #[non_exhaustive]
 pub struct Negation {
     pub operand: Box<Expr>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -63,8 +61,7 @@ pub struct Node {
     pub value: String,
     pub next: Option<Box<Node>>,
     pub children: Option<Vec<Node>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -7,8 +7,7 @@ use serde::Serialize;
 #[non_exhaustive]
 pub struct Chunk {
     pub text: String,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -27,8 +26,7 @@ impl Chunk {
 #[non_exhaustive]
 pub struct ChunkEvent {
     pub data: Chunk,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -48,8 +46,7 @@ pub struct CreateChatBody {
     pub prompt: String,
     /// Stream partial results as server-sent events, ended by a `data: [DONE]` message.
     pub stream: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -74,8 +71,7 @@ impl CreateChatBody {
 #[non_exhaustive]
 pub struct CreateChatUnprocessableEntityResponse {
     pub detail: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -100,8 +96,7 @@ impl CreateChatUnprocessableEntityResponse {
 pub struct CreateCompletionBody {
     pub prompt: Option<String>,
     pub stream: Option<Option<bool>>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -143,8 +138,7 @@ pub enum WatchJobEvent {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WatchJobEventDone {
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -161,8 +155,7 @@ impl WatchJobEventDone {
 #[non_exhaustive]
 pub struct WatchJobEventProgress {
     pub percent: i64,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

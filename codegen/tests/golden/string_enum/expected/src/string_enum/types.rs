@@ -9,8 +9,7 @@ pub struct Holder {
     pub kind: Option<HolderKind>,
     /// One enum spelled as a union of documented values (as Dropshot writes them).
     pub state: Option<HolderState>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -12,8 +12,7 @@ pub struct Event {
     pub by_day: Option<::std::collections::BTreeMap<String, ::uuid::Uuid>>,
     /// Format: `email`.
     pub note: Option<String>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 

@@ -7,8 +7,7 @@ use serde::Serialize;
 #[non_exhaustive]
 pub struct Cat {
     pub purrs: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -32,8 +31,7 @@ impl Cat {
 #[non_exhaustive]
 pub struct Dog {
     pub barks: Option<bool>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
@@ -68,8 +66,7 @@ pub enum Pet {
 #[non_exhaustive]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
-    /// Properties the API description does not declare, as the service sent them: kept in
-    /// order and written back, so a value read, changed and sent again loses none of them.
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
     pub additional_properties: crate::runtime::Extras,
 }
 
