@@ -176,6 +176,8 @@ async fn a_call_is_one_span_with_http_client_attributes_and_an_event_per_attempt
         assert_eq!(field(&span.fields, name), value, "{name}");
     }
     assert!(!span.fields.contains_key("error.type"), "a success has no error type: {span:?}");
+    let streams = recorder.spans_named("http.client.stream");
+    assert!(streams.is_empty(), "a body read whole is no stream: {streams:?}");
     let events = recorder.events_in(*id);
     let messages: Vec<&str> = events.iter().map(|event| field(event, "message")).collect();
     assert_eq!(messages, ["attempt answered", "retrying", "attempt answered"]);
@@ -254,6 +256,8 @@ async fn pages_are_walked_in_a_span_whose_children_are_their_calls() {
     let calls = recorder.spans_named("http.client");
     assert_eq!(calls.len(), 2, "{calls:?}");
     assert!(calls.iter().all(|(_, call)| call.parent == Some(*walk)), "{calls:?}");
+    let streams = recorder.spans_named("http.client.stream");
+    assert!(streams.is_empty(), "pages are read whole, no stream: {streams:?}");
     assert!(!recorder.everything().contains("c2"), "a query value is never recorded");
 }
 
