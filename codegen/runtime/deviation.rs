@@ -216,16 +216,27 @@ pub fn observe_operation<T>(
     let Some(sink) = sink else { return decode() };
     let scope = Scope { sink: Arc::clone(sink), api, operation, status, operation_pointer, path: Vec::new() };
     let outer = SCOPE.with(|s| s.borrow_mut().replace(scope));
-    // Restored on the way out, panics included.
-    struct Restore(Option<Scope>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let outer = self.0.take();
-            SCOPE.with(|s| *s.borrow_mut() = outer);
-        }
-    }
     let _restore = Restore(outer);
     decode()
+}
+
+/// Runs `f` with the thread's scope, if any, set aside: what it reports goes nowhere. For
+/// decodings made on trial (a union's members), whose reports would be false.
+#[doc(hidden)]
+pub fn set_aside<T>(f: impl FnOnce() -> T) -> T {
+    let outer = SCOPE.with(|s| s.borrow_mut().take());
+    let _restore = Restore(outer);
+    f()
+}
+
+/// Puts a scope back when dropped, panics included.
+struct Restore(Option<Scope>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let outer = self.0.take();
+        SCOPE.with(|s| *s.borrow_mut() = outer);
+    }
 }
 
 /// Whether a sink would receive a [`report`] made now: decoders check it before they spend
