@@ -212,6 +212,28 @@ async fn a_call_that_fails_records_its_error_type() {
     let stopped = events.iter().find(|event| field(event, "message").starts_with("not retried")).expect("said");
     assert_eq!(field(stopped, "wait_ms"), "2000");
 
+    // A 200 whose body does not decode: the call's span covers the decoding, so it failed.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"metadata": "not an object"})))
+        .mount(&server)
+        .await;
+    let client = blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").build().unwrap();
+    client.get_agent("a").send().await.unwrap_err();
+    let spans = recorder.spans_named("http.client");
+    let (_, undecoded) = spans.last().unwrap();
+    assert_eq!(field(&undecoded.fields, "error.type"), "decode", "{undecoded:?}");
+    assert_eq!(field(&undecoded.fields, "http.response.status_code"), "200");
+
+    // An error status: the status is the error type, as OpenTelemetry says.
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let client = blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").build().unwrap();
+    client.get_agent("a").send().await.unwrap_err();
+    let spans = recorder.spans_named("http.client");
+    let (_, missing) = spans.last().unwrap();
+    assert_eq!(field(&missing.fields, "error.type"), "404", "{missing:?}");
+
     // A connection refused: the transport's error type, no status.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let client = blaxel::Client::builder()
