@@ -357,7 +357,7 @@ mod union_tests {
         };
         let shapes = [Shape::Object { known: None, required: &[], pinned: &[] }; 2];
         let value = json!({"host": "h", "charset": "utf8"});
-        let decoded = crate::runtime::observe_operation(Some(&sink), "db", "getConfig", "", Some(200), || {
+        let decoded = crate::runtime::observe_operation(Some(&sink), "db", "getConfig", "", 200, || {
             decode_union(value.clone(), &shapes, decode, None, "/Config")
         });
         assert_eq!(decoded.unwrap(), Config::Mysql(Mysql { host: Some("h".into()), charset: Some("utf8".into()) }));

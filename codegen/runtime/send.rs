@@ -71,8 +71,7 @@ impl Client {
     ) -> Result<Response<T>, Error<E>> {
         let api = self.shared.api;
         let status = response.status.as_u16();
-        let decoded =
-            observe_operation(Some(sink), api, operation.id, operation.pointer, Some(status), || decode(response));
+        let decoded = observe_operation(Some(sink), api, operation.id, operation.pointer, status, || decode(response));
         let deviation = |kind, pointer: &str| Deviation::new(api, operation.id, Some(status), kind, pointer);
         let mismatched = |reason: String| {
             let pointer = format!("{}/responses/{status}", operation.pointer);
