@@ -58,6 +58,10 @@ impl RawResponse {
 
     /// Reports a body about to be decoded as JSON that came as another media type, when a
     /// deviation sink listens.
+    ///
+    /// Without a sink this costs one read of a const-initialised thread-local (no lazy
+    /// initialisation, no lock): nanoseconds, against the JSON parse that follows. A response
+    /// does not know its client, so the thread-local is the cheapest way to ask.
     fn check_json_media_type(&self) {
         if !super::listening() {
             return;
