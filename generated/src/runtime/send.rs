@@ -46,18 +46,57 @@ impl Client {
             let calling = async {
                 let operation = request.operation;
                 let (response, stopped) = self.send_whole(request, &call, &attempts).await?;
-                let decoded = match &self.shared.deviations {
-                    None => decode(response),
-                    Some(sink) => self.decode_observed(sink, operation, response, decode),
-                };
-                match (decoded, stopped) {
-                    // An answer a retry would have followed, had the call's timeout left time for it.
-                    (Err(last), Some(stopped)) => Err(stopped.error(last)),
-                    (decoded, _) => decoded,
-                }
+                self.decoded(operation, response, stopped, decode)
             };
             traced.run(&attempts, calling, |response| (response.status(), None)).await
         })
+    }
+
+    /// A streamed operation's whole `send` (server-sent events, or a body read as it comes):
+    /// sends the request as [`Client::send_streaming`] does; `streamed` takes a success as a
+    /// stream, or gives the response back, whose body is then read whole and decoded by `decode`
+    /// (the operation's other statuses) as [`Client::call`] decodes: deviation records and
+    /// [`Error::RetryPastDeadline`] included.
+    pub async fn call_streaming<T, E>(
+        &self,
+        request: Request,
+        call: &CallOptions,
+        streamed: fn(Streaming) -> Result<Response<T>, Streaming>,
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Result<Response<T>, Error<E>> {
+        let traced = Traced::new(self, &request);
+        let attempts = AtomicU32::new(0);
+        let calling = async {
+            let operation = request.operation;
+            let (streaming, stopped) = self.open_stream(request, call, &attempts).await?;
+            let other = match streamed(streaming) {
+                Ok(success) => return Ok(success),
+                Err(other) => other,
+            };
+            let response = other.into_raw().await?;
+            self.decoded(operation, response, stopped, decode)
+        };
+        traced.run(&attempts, calling, |response| (response.status(), None)).await
+    }
+
+    /// A whole response decoded by `decode`, with the deviations seen going to the client's sink
+    /// when it has one; an error that a retry would have followed, had the call's timeout left
+    /// time for it, is [`Error::RetryPastDeadline`].
+    fn decoded<T, E>(
+        &self,
+        operation: &'static Operation,
+        response: RawResponse,
+        stopped: Option<RetryStopped>,
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Result<Response<T>, Error<E>> {
+        let decoded = match &self.shared.deviations {
+            None => decode(response),
+            Some(sink) => self.decode_observed(sink, operation, response, decode),
+        };
+        match (decoded, stopped) {
+            (Err(last), Some(stopped)) => Err(stopped.error(last)),
+            (decoded, _) => decoded,
+        }
     }
 
     /// Decodes a response with the deviations the decoders see going to `sink`, then records
