@@ -739,11 +739,11 @@ async fn done_the_data_type_cannot_hold_ends_the_stream_unnamed() {
 
 /// What a generated streamed operation's `send` passes to `call_streaming`: a 200 is the body as
 /// a stream; any other answer is read whole and is a status the operation does not declare.
-fn download(response: runtime::Streaming) -> Result<Response<runtime::ByteStream>, runtime::Streaming> {
+fn download(response: runtime::Streaming) -> Result<Response<runtime::ByteStream>, Box<runtime::Streaming>> {
     if response.status() == 200 {
         return Ok(response.bytes());
     }
-    Err(response)
+    Err(Box::new(response))
 }
 
 /// A streamed operation's answer that is not its stream is decoded as a call's is: a deviation
@@ -773,10 +773,10 @@ async fn a_streamed_call_reports_deviations_and_retries_past_its_deadline() {
     let err = call("/gone").await.unwrap_err();
     assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
     let seen = seen.lock().unwrap().clone();
-    assert_eq!(seen.iter().map(|d| (&d.kind, d.status)).collect::<Vec<_>>(), [(
-        &runtime::DeviationKind::UndeclaredStatus,
-        Some(404)
-    )]);
+    assert_eq!(
+        seen.iter().map(|d| (&d.kind, d.status)).collect::<Vec<_>>(),
+        [(&runtime::DeviationKind::UndeclaredStatus, Some(404))]
+    );
 
     let err = call("/busy").await.unwrap_err();
     let Error::RetryPastDeadline { last, .. } = &err else { panic!("{err:?}") };

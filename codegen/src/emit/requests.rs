@@ -331,7 +331,7 @@ fn call_streaming(builder: TokenStream, returns: TokenStream, dispatch: &TokenSt
             &#builder.call,
             |response| {
                 #returns
-                Err(response)
+                Err(Box::new(response))
             },
             |response| #dispatch,
         )

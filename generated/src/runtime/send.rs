@@ -54,14 +54,14 @@ impl Client {
 
     /// A streamed operation's whole `send` (server-sent events, or a body read as it comes):
     /// sends the request as [`Client::send_streaming`] does; `streamed` takes a success as a
-    /// stream, or gives the response back, whose body is then read whole and decoded by `decode`
-    /// (the operation's other statuses) as [`Client::call`] decodes: deviation records and
-    /// [`Error::RetryPastDeadline`] included.
+    /// stream, or gives the response back (boxed: the rarer way, whose body is then read whole
+    /// anyway), and that is decoded by `decode` (the operation's other statuses) as
+    /// [`Client::call`] decodes: deviation records and [`Error::RetryPastDeadline`] included.
     pub async fn call_streaming<T, E>(
         &self,
         request: Request,
         call: &CallOptions,
-        streamed: fn(Streaming) -> Result<Response<T>, Streaming>,
+        streamed: fn(Streaming) -> Result<Response<T>, Box<Streaming>>,
         decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
     ) -> Result<Response<T>, Error<E>> {
         let traced = Traced::new(self, &request);
@@ -73,7 +73,7 @@ impl Client {
                 Ok(success) => return Ok(success),
                 Err(other) => other,
             };
-            let response = other.into_raw().await?;
+            let response = (*other).into_raw().await?;
             self.decoded(operation, response, stopped, decode)
         };
         traced.run(&attempts, calling, |response| (response.status(), None)).await

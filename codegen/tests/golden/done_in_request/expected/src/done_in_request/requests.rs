@@ -68,7 +68,7 @@ impl<'a> CreateCompletion<'a> {
                     if matches!(response.status().as_u16(), 200) {
                         return Ok(response.events(Some("[DONE]")));
                     }
-                    Err(response)
+                    Err(Box::new(response))
                 },
                 |response| Err(response.unexpected()),
             )

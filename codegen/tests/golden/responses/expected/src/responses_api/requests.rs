@@ -205,7 +205,7 @@ impl<'a> GetRawThing<'a> {
                     if matches!(response.status().as_u16(), 200) {
                         return Ok(response.bytes());
                     }
-                    Err(response)
+                    Err(Box::new(response))
                 },
                 |response| Err(response.unexpected()),
             )

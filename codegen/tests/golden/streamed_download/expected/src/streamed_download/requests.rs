@@ -80,7 +80,7 @@ impl<'a> DownloadFile<'a> {
                     if matches!(response.status().as_u16(), 200) {
                         return Ok(response.bytes());
                     }
-                    Err(response)
+                    Err(Box::new(response))
                 },
                 |response| Err(response.error_text(responses::DownloadFileError::Other)),
             )

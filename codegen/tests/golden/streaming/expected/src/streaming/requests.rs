@@ -110,7 +110,7 @@ impl CreateChatStream<'_> {
                     if matches!(response.status().as_u16(), 200) {
                         return Ok(response.events(Some("[DONE]")));
                     }
-                    Err(response)
+                    Err(Box::new(response))
                 },
                 |response| match response.status().as_u16() {
                     422 => {
@@ -237,7 +237,7 @@ impl CreateCompletionStream<'_> {
                     if matches!(response.status().as_u16(), 200) {
                         return Ok(response.events(None));
                     }
-                    Err(response)
+                    Err(Box::new(response))
                 },
                 |response| Err(response.unexpected()),
             )
@@ -305,7 +305,7 @@ impl<'a> WatchJob<'a> {
                     if matches!(response.status().as_u16(), 200) {
                         return Ok(response.events(None));
                     }
-                    Err(response)
+                    Err(Box::new(response))
                 },
                 |response| Err(response.unexpected()),
             )
@@ -371,7 +371,7 @@ impl<'a> TailLogs<'a> {
                     if matches!(response.status().as_u16(), 200) {
                         return Ok(response.text_events(None));
                     }
-                    Err(response)
+                    Err(Box::new(response))
                 },
                 |response| Err(response.unexpected()),
             )
@@ -454,7 +454,7 @@ impl<'a> DownloadFile<'a> {
                     if matches!(response.status().as_u16(), 200) {
                         return Ok(response.bytes());
                     }
-                    Err(response)
+                    Err(Box::new(response))
                 },
                 |response| Err(response.unexpected()),
             )
