@@ -21,9 +21,6 @@ const DEFAULT_ROUNDS: usize = 5_000;
 const WARM_UP: usize = 200;
 
 fn main() {
-    // The workspace builds rustls with both ring (the generated crate's default backend) and
-    // aws-lc-rs (the HTTPS test's), so rustls cannot choose one for reqwest: the bench does.
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     // cargo passes `--bench` to every benchmark binary; a number is the round count.
     let rounds = std::env::args().skip(1).find_map(|arg| arg.parse().ok()).unwrap_or(DEFAULT_ROUNDS).max(1);
     let sides: [(&str, &dyn Fn()); 4] = [

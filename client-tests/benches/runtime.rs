@@ -22,9 +22,6 @@ use vendor_apis::blaxel::types;
 use vendor_apis::runtime::DEFAULT_TIMEOUT;
 
 fn main() {
-    // The workspace builds rustls with both ring (the generated crate's default backend) and
-    // aws-lc-rs (the HTTPS test's), so rustls cannot choose one for reqwest: the bench does.
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     // Started before any sample is timed: building reqwest's client (proxies, certificates) took
     // about 80 ms, which the first sample of the first benchmark used to include; the bodies the
     // server answers with are built once, here too.

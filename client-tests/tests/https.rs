@@ -51,7 +51,8 @@ async fn serve_once() -> (u16, Vec<u8>, tokio::task::JoinHandle<String>) {
 async fn the_client_speaks_https() {
     let (port, cert, server) = serve_once().await;
     let trusted = reqwest::Certificate::from_der(&cert).unwrap();
-    // From the runtime's builder: it readies the crate's TLS backend (ring's provider, by default).
+    // From the runtime's builder: it readies the crate's TLS backend (rustls on aws-lc-rs, by
+    // default, which rustls picks itself: the only provider compiled in).
     let http = vendor_apis::runtime::http_client_builder().tls_certs_only([trusted]).build().unwrap();
     let client = vendor_apis::devin::Client::builder()
         .base_url(format!("https://127.0.0.1:{port}"))

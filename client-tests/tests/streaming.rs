@@ -736,3 +736,49 @@ async fn done_the_data_type_cannot_hold_ends_the_stream_unnamed() {
     assert_eq!(got, [1]);
     assert!(started.elapsed() < Duration::from_secs(5), "ended at [DONE]: {:?}", started.elapsed());
 }
+
+/// What a generated streamed operation's `send` passes to `call_streaming`: a 200 is the body as
+/// a stream; any other answer is read whole and is a status the operation does not declare.
+fn download(response: runtime::Streaming) -> Result<Response<runtime::ByteStream>, Box<runtime::Streaming>> {
+    if response.status() == 200 {
+        return Ok(response.bytes());
+    }
+    Err(Box::new(response))
+}
+
+/// A streamed operation's answer that is not its stream is decoded as a call's is: a deviation
+/// sink hears of an undeclared status, and a retry the timeout left no time for is said.
+#[tokio::test]
+async fn a_streamed_call_reports_deviations_and_retries_past_its_deadline() {
+    let server = MockServer::start().await;
+    Mock::given(path("/gone")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let busy = ResponseTemplate::new(503).insert_header("retry-after", "2");
+    Mock::given(path("/busy")).respond_with(busy).mount(&server).await;
+    let seen: Arc<std::sync::Mutex<Vec<runtime::Deviation>>> = Arc::default();
+    let collect = Arc::clone(&seen);
+    let sink: Arc<dyn runtime::DeviationSink> = Arc::new(move |d: runtime::Deviation| collect.lock().unwrap().push(d));
+    let client = ClientBuilder::new(server.uri())
+        .api("shop")
+        .deviations(sink)
+        .timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let options = CallOptions::default();
+    let call = |route: &'static str| {
+        let request = client.request(&BY_HAND, Method::GET, route, &[]).unwrap();
+        let undeclared = |response: RawResponse| Err(response.unexpected());
+        client.call_streaming::<_, ()>(request, &options, download, undeclared)
+    };
+
+    let err = call("/gone").await.unwrap_err();
+    assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen.iter().map(|d| (&d.kind, d.status)).collect::<Vec<_>>(),
+        [(&runtime::DeviationKind::UndeclaredStatus, Some(404))]
+    );
+
+    let err = call("/busy").await.unwrap_err();
+    let Error::RetryPastDeadline { last, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(last.status(), Some(runtime::StatusCode::SERVICE_UNAVAILABLE));
+}

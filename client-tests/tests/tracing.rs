@@ -176,6 +176,8 @@ async fn a_call_is_one_span_with_http_client_attributes_and_an_event_per_attempt
         assert_eq!(field(&span.fields, name), value, "{name}");
     }
     assert!(!span.fields.contains_key("error.type"), "a success has no error type: {span:?}");
+    let streams = recorder.spans_named("http.client.stream");
+    assert!(streams.is_empty(), "a body read whole is no stream: {streams:?}");
     let events = recorder.events_in(*id);
     let messages: Vec<&str> = events.iter().map(|event| field(event, "message")).collect();
     assert_eq!(messages, ["attempt answered", "retrying", "attempt answered"]);
@@ -209,6 +211,28 @@ async fn a_call_that_fails_records_its_error_type() {
     let events = recorder.events_in(*id);
     let stopped = events.iter().find(|event| field(event, "message").starts_with("not retried")).expect("said");
     assert_eq!(field(stopped, "wait_ms"), "2000");
+
+    // A 200 whose body does not decode: the call's span covers the decoding, so it failed.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"metadata": "not an object"})))
+        .mount(&server)
+        .await;
+    let client = blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").build().unwrap();
+    client.get_agent("a").send().await.unwrap_err();
+    let spans = recorder.spans_named("http.client");
+    let (_, undecoded) = spans.last().unwrap();
+    assert_eq!(field(&undecoded.fields, "error.type"), "decode", "{undecoded:?}");
+    assert_eq!(field(&undecoded.fields, "http.response.status_code"), "200");
+
+    // An error status: the status is the error type, as OpenTelemetry says.
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let client = blaxel::Client::builder().base_url(server.uri()).api_key_auth("k").build().unwrap();
+    client.get_agent("a").send().await.unwrap_err();
+    let spans = recorder.spans_named("http.client");
+    let (_, missing) = spans.last().unwrap();
+    assert_eq!(field(&missing.fields, "error.type"), "404", "{missing:?}");
 
     // A connection refused: the transport's error type, no status.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
@@ -254,6 +278,8 @@ async fn pages_are_walked_in_a_span_whose_children_are_their_calls() {
     let calls = recorder.spans_named("http.client");
     assert_eq!(calls.len(), 2, "{calls:?}");
     assert!(calls.iter().all(|(_, call)| call.parent == Some(*walk)), "{calls:?}");
+    let streams = recorder.spans_named("http.client.stream");
+    assert!(streams.is_empty(), "pages are read whole, no stream: {streams:?}");
     assert!(!recorder.everything().contains("c2"), "a query value is never recorded");
 }
 

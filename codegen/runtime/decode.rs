@@ -119,14 +119,25 @@ fn ranked(value: &serde_json::Value, shapes: &[Shape], candidates: impl Iterator
 
 /// Tries the candidate members in order; the first that decodes wins. On failure, the error of
 /// the first (best) candidate.
+///
+/// When a deviation sink listens, the trials run with the scope set aside: a member tried and
+/// rejected would otherwise report the keys it does not declare and the ones it misses, as if
+/// the value had been meant for it. The member that wins is decoded once more, in the scope, for
+/// what it reports.
 fn first_decoded<T>(
     value: &serde_json::Value,
     candidates: &[usize],
     decode: &impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
 ) -> Result<T, Option<serde_json::Error>> {
+    let listening = super::listening();
     let mut first_error = None;
     for &index in candidates {
-        match decode(index, value) {
+        let trial = match listening {
+            false => decode(index, value),
+            true => super::deviation::set_aside(|| decode(index, value)),
+        };
+        match trial {
+            Ok(_) if listening => return decode(index, value).map_err(Some),
             Ok(decoded) => return Ok(decoded),
             Err(e) => {
                 first_error.get_or_insert(e);
@@ -324,6 +335,36 @@ mod union_tests {
         assert_eq!(mysql, Config::Mysql(Mysql { host: Some("h".into()), charset: Some("utf8".into()) }));
         let both = json!({"host": "h", "charset": "utf8", "sslmode": "on"});
         assert_eq!(serde_json::from_value::<Config>(both.clone()).unwrap(), Config::Unknown(both));
+    }
+
+    /// A member tried and rejected reports nothing; the one that decodes reports once.
+    #[test]
+    fn only_the_member_chosen_reports_deviations() {
+        use std::sync::{Arc, Mutex};
+        let seen: Arc<Mutex<Vec<crate::runtime::Deviation>>> = Arc::default();
+        let collect = Arc::clone(&seen);
+        let sink: Arc<dyn crate::runtime::DeviationSink> =
+            Arc::new(move |d: crate::runtime::Deviation| collect.lock().unwrap().push(d));
+        let undeclared =
+            |property: &str| crate::runtime::DeviationKind::UndeclaredProperty { property: property.into() };
+        // Member 0 (first by its fit) reports, then fails; member 1 reports and decodes.
+        let decode = |index: usize, value: &serde_json::Value| {
+            crate::runtime::report(undeclared("charset"), Some("charset"), ["/Postgres", "/Mysql"][index], None);
+            match index {
+                0 => Err(<serde_json::Error as serde::de::Error>::custom("not a Postgres config")),
+                _ => Ok(Config::Mysql(serde::Deserialize::deserialize(value)?)),
+            }
+        };
+        let shapes = [Shape::Object { known: None, required: &[], pinned: &[] }; 2];
+        let value = json!({"host": "h", "charset": "utf8"});
+        let decoded = crate::runtime::observe_operation(Some(&sink), "db", "getConfig", "", 200, || {
+            decode_union(value.clone(), &shapes, decode, None, "/Config")
+        });
+        assert_eq!(decoded.unwrap(), Config::Mysql(Mysql { host: Some("h".into()), charset: Some("utf8".into()) }));
+        let origins: Vec<String> = seen.lock().unwrap().iter().map(|d| d.spec_pointer.clone()).collect();
+        assert_eq!(origins, ["/Mysql"], "the rejected member's report went nowhere");
+        // Without a sink, each member is tried once.
+        assert!(decode_union(value, &shapes, decode, None, "/Config").is_ok());
     }
 
     #[test]

@@ -9,12 +9,14 @@
 //! Two places raise them. The call loop, which knows the response: an undeclared status, an
 //! undeclared media type, a declared status whose body does not match ([`DeviationSink::record`]
 //! with [`Deviation::new`]). And the decoders, which know the payload but not the call: they
-//! [`report`] into the [`observe`] scope the call loop opens around decoding, which adds the
-//! call's identity and the payload pointer the decoders [`enter`]ed. Outside such a scope, or
-//! when no sink is installed, [`listening`] is `false` and both are a thread-local read.
+//! [`report`] into the [`observe_operation`] scope the call loop opens around decoding, which
+//! adds the call's identity. Outside such a scope, or when no sink is installed, [`listening`]
+//! is `false` and both are a thread-local read.
+//!
+//! The payload pointer of a record is the property within its object (`/region`): decoders do
+//! not track the path from the body's root, which would cost every decoding, listened to or not.
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -173,16 +175,14 @@ impl<W: std::io::Write + Send> DeviationSink for JsonLines<W> {
     }
 }
 
-/// The response being decoded, while [`observe`] runs.
+/// The response being decoded, while [`observe_operation`] runs.
 struct Scope {
     sink: Arc<dyn DeviationSink>,
     api: &'static str,
     operation: &'static str,
-    status: Option<u16>,
-    /// The operation's pointer in the spec, when the call loop opened the scope.
+    status: u16,
+    /// The operation's pointer in the spec (`/paths/~1agents/get`).
     operation_pointer: &'static str,
-    /// The payload pointer's tokens, outermost first (see [`enter`]).
-    path: Vec<String>,
 }
 
 thread_local! {
@@ -190,66 +190,69 @@ thread_local! {
 }
 
 /// Runs `decode` with the deviations the decoders [`report`] going to `sink`, as seen in the
-/// response `status` of `operation`; without a sink, just runs it. Decoding is synchronous, so
-/// the scope is the thread's for exactly that long; an inner scope replaces an outer one until
-/// it ends.
-pub fn observe<T>(
-    sink: Option<&Arc<dyn DeviationSink>>,
-    api: &'static str,
-    operation: &'static str,
-    status: Option<u16>,
-    decode: impl FnOnce() -> T,
-) -> T {
-    observe_operation(sink, api, operation, "", status, decode)
-}
-
-/// [`observe`], knowing also the operation's pointer in the spec (`/paths/~1agents/get`), so
-/// that what only the response's media type tells ([`report_media_type`]) points into it.
+/// response `status` of `operation` (whose pointer in the spec, `/paths/~1agents/get`, is where
+/// what only the response's media type tells points: [`report_media_type`]); without a sink,
+/// just runs it. Decoding is synchronous, so the scope is the thread's for exactly that long; an
+/// inner scope replaces an outer one until it ends. The call loop calls it.
+#[doc(hidden)]
 pub fn observe_operation<T>(
     sink: Option<&Arc<dyn DeviationSink>>,
     api: &'static str,
     operation: &'static str,
     operation_pointer: &'static str,
-    status: Option<u16>,
+    status: u16,
     decode: impl FnOnce() -> T,
 ) -> T {
     let Some(sink) = sink else { return decode() };
-    let scope = Scope { sink: Arc::clone(sink), api, operation, status, operation_pointer, path: Vec::new() };
+    let scope = Scope { sink: Arc::clone(sink), api, operation, status, operation_pointer };
     let outer = SCOPE.with(|s| s.borrow_mut().replace(scope));
-    // Restored on the way out, panics included.
-    struct Restore(Option<Scope>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let outer = self.0.take();
-            SCOPE.with(|s| *s.borrow_mut() = outer);
-        }
-    }
     let _restore = Restore(outer);
     decode()
 }
 
+/// Runs `f` with the thread's scope, if any, set aside: what it reports goes nowhere. For
+/// decodings made on trial (a union's members), whose reports would be false.
+#[doc(hidden)]
+pub fn set_aside<T>(f: impl FnOnce() -> T) -> T {
+    let outer = SCOPE.with(|s| s.borrow_mut().take());
+    let _restore = Restore(outer);
+    f()
+}
+
+/// Puts a scope back when dropped, panics included.
+struct Restore(Option<Scope>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let outer = self.0.take();
+        SCOPE.with(|s| *s.borrow_mut() = outer);
+    }
+}
+
 /// Whether a sink would receive a [`report`] made now: decoders check it before they spend
 /// anything on a deviation (keeping the value of an unknown key to describe it, say).
+#[doc(hidden)]
 pub fn listening() -> bool {
     SCOPE.with(|s| s.borrow().is_some())
 }
 
 /// Reports a deviation in the payload being decoded: `spec_pointer` is the schema that says
-/// otherwise, and the payload pointer is where the decoders have [`enter`]ed, with `key` after it
-/// when the deviation is about a member (an undeclared property's name). Nothing happens outside
-/// an [`observe`] scope.
+/// otherwise, and the payload pointer is `key` when the deviation is about a member of an object
+/// (an undeclared property's name), else empty. Nothing happens outside an [`observe_operation`]
+/// scope. The generated decoders call it.
+#[doc(hidden)]
 pub fn report(kind: DeviationKind, key: Option<&str>, spec_pointer: &str, seen: Option<&serde_json::Value>) {
     let Some((sink, deviation)) = SCOPE.with(|s| {
         let scope = s.borrow();
         let scope = scope.as_ref()?;
-        let mut payload_pointer = String::new();
-        for token in scope.path.iter().map(String::as_str).chain(key) {
-            let _ = write!(payload_pointer, "/{}", token.replace('~', "~0").replace('/', "~1"));
-        }
+        let payload_pointer = match key {
+            Some(key) => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            None => String::new(),
+        };
         let deviation = Deviation {
             api: scope.api.to_string(),
             operation: scope.operation.to_string(),
-            status: scope.status,
+            status: Some(scope.status),
             kind,
             payload_pointer,
             spec_pointer: spec_pointer.to_string(),
@@ -265,48 +268,16 @@ pub fn report(kind: DeviationKind, key: Option<&str>, spec_pointer: &str, seen: 
 
 /// Reports that a body decoded as JSON came as `media_type`, which the operation does not declare
 /// for the status; the spec pointer is the response's `content`. Nothing happens outside an
-/// [`observe_operation`] scope.
+/// [`observe_operation`] scope. The generated decoders call it.
+#[doc(hidden)]
 pub fn report_media_type(media_type: &str) {
     let pointer = SCOPE.with(|s| {
         let scope = s.borrow();
         let scope = scope.as_ref()?;
-        let status = scope.status.map_or_else(|| "default".to_string(), |s| s.to_string());
-        Some(format!("{}/responses/{status}/content", scope.operation_pointer))
+        Some(format!("{}/responses/{}/content", scope.operation_pointer, scope.status))
     });
     if let Some(pointer) = pointer {
         report(DeviationKind::UndeclaredMediaType { media_type: media_type.to_string() }, None, &pointer, None);
-    }
-}
-
-/// While the returned guard lives, the decoders are inside `token` (a property name, or an array
-/// index as text) of the payload; reports made meanwhile point there. Free when not
-/// [`listening`].
-pub fn enter(token: impl FnOnce() -> String) -> Entered {
-    let entered = SCOPE.with(|s| match s.borrow_mut().as_mut() {
-        Some(scope) => {
-            scope.path.push(token());
-            true
-        }
-        None => false,
-    });
-    Entered { entered }
-}
-
-/// Leaves what [`enter`] entered when dropped.
-#[must_use = "the payload pointer is left when this is dropped"]
-pub struct Entered {
-    entered: bool,
-}
-
-impl Drop for Entered {
-    fn drop(&mut self) {
-        if self.entered {
-            SCOPE.with(|s| {
-                if let Some(scope) = s.borrow_mut().as_mut() {
-                    scope.path.pop();
-                }
-            });
-        }
     }
 }
 

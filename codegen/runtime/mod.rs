@@ -13,13 +13,10 @@ mod structs;
 
 #[doc(hidden)]
 pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
-#[doc(hidden)]
-pub use deviation::tolerated;
 /// What the service did that its API description does not say, for whoever listens.
-pub use deviation::{
-    Deviation, DeviationKind, DeviationSink, Entered, JsonLines, JsonType, Seen, enter, listening, observe,
-    observe_operation, report, report_media_type,
-};
+pub use deviation::{Deviation, DeviationKind, DeviationSink, JsonLines, JsonType, Seen};
+#[doc(hidden)]
+pub use deviation::{listening, observe_operation, report, report_media_type, tolerated};
 /// What a generated struct keeps of the properties its schema does not declare.
 pub use structs::Extras;
 #[doc(hidden)]

@@ -318,17 +318,19 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
                 Field::Repeated => return Err(A::Error::custom(format_args!("duplicate field `{key}`"))),
                 Field::Undeclared if T::TAG == Some(&*key) => Key::Skipped,
                 Field::Undeclared if T::KEEPS_UNDECLARED => Key::Undeclared(key.into_owned()),
+                // Dropped (`additionalProperties: false`), but still news to a listening sink.
+                Field::Undeclared if super::listening() => Key::Reported(key.into_owned()),
                 Field::Undeclared => Key::Skipped,
             };
             match kind {
                 Key::Undeclared(name) => {
                     let value = map.next_value()?;
                     if super::listening() {
-                        let kind = super::DeviationKind::UndeclaredProperty { property: name.clone() };
-                        super::report(kind, Some(&name), T::ORIGIN, Some(&value));
+                        report_undeclared::<T>(&name, &value);
                     }
                     undeclared.insert(name, value);
                 }
+                Key::Reported(name) => report_undeclared::<T>(&name, &map.next_value()?),
                 Key::Skipped => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -338,11 +340,19 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
     }
 }
 
+/// Reports property `name` of struct `T`, which its schema does not declare.
+fn report_undeclared<'de, T: DecodeStruct<'de>>(name: &str, value: &Value) {
+    let kind = super::DeviationKind::UndeclaredProperty { property: name.to_string() };
+    super::report(kind, Some(name), T::ORIGIN, Some(value));
+}
+
 /// What a key the struct does not declare is.
 enum Key {
     /// One the struct keeps.
     Undeclared(String),
-    /// One the struct drops.
+    /// One the struct drops, read only to be reported.
+    Reported(String),
+    /// One the struct drops unread.
     Skipped,
 }
 
@@ -756,6 +766,52 @@ mod tests {
         let value = serde_json::json!({"id": "b", "expires_at": null, "note": null});
         let patch: Patch = serde_json::from_value(value).unwrap();
         assert_eq!((patch.id.as_str(), patch.note), ("b", Some(None)));
+    }
+
+    /// `Patch` as the member of a union tagged `kind`.
+    struct PatchMember(Patch);
+
+    impl<'de> DecodeStruct<'de> for PatchMember {
+        type Slots = PatchSlots;
+        const KEEPS_UNDECLARED: bool = false;
+        const TAG: Option<&'static str> = Some("kind");
+        const ORIGIN: &'static str = "/components/schemas/Patch";
+
+        fn read<A: MapAccess<'de>>(slots: &mut PatchSlots, key: &str, map: &mut A) -> Result<Field, A::Error> {
+            Patch::read(slots, key, map)
+        }
+
+        fn finish<E: Error>(slots: PatchSlots, undeclared: Extras) -> Result<Self, E> {
+            Patch::finish(slots, undeclared).map(PatchMember)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for PatchMember {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_struct(deserializer, "Patch")
+        }
+    }
+
+    /// A struct that drops what its schema does not declare (`additionalProperties: false`)
+    /// still reports it to a listening sink; its union's tag is no such property.
+    #[test]
+    fn dropped_properties_are_reported_when_listening() {
+        use std::sync::{Arc, Mutex};
+        let seen: Arc<Mutex<Vec<crate::runtime::Deviation>>> = Arc::default();
+        let collect = Arc::clone(&seen);
+        let sink: Arc<dyn crate::runtime::DeviationSink> =
+            Arc::new(move |d: crate::runtime::Deviation| collect.lock().unwrap().push(d));
+        let json = r#"{"kind": "patch", "id": "a", "expires_at": 1, "later": {"x": [1]}}"#;
+        let patch = crate::runtime::observe_operation(Some(&sink), "shop", "getPatch", "", 200, || {
+            serde_json::from_str::<PatchMember>(json).unwrap()
+        });
+        assert_eq!(patch.0.id, "a");
+        let seen = seen.lock().unwrap();
+        let found: Vec<_> =
+            seen.iter().map(|d| (&d.kind, d.payload_pointer.as_str(), d.spec_pointer.as_str())).collect();
+        let later = crate::runtime::DeviationKind::UndeclaredProperty { property: "later".into() };
+        assert_eq!(found, [(&later, "/later", "/components/schemas/Patch")]);
+        assert_eq!(seen[0].seen.as_ref().map(|s| s.excerpt.as_str()), Some(r#"{"x":[1]}"#));
     }
 
     /// What the generator writes for a struct that keeps what its schema does not declare.

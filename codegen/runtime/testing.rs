@@ -2,10 +2,12 @@
 //! [`Response`], an [`ApiError`] or an [`Error`](super::Error) (say, a function that retries on a
 //! conflict), where a mock server would be more than the test needs.
 
+use std::sync::Arc;
+
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 
-use super::response::{ApiError, RawResponse, Response};
+use super::response::{ApiError, ErrorBody, RawResponse, Response};
 
 /// The URL a response built here says answered: one nothing listens on, never one a test could
 /// mistake for a vendor's.
@@ -25,11 +27,20 @@ impl<E> ApiError<E> {
     /// A declared error response: its decoded `body` (a variant of the operation's error enum)
     /// and the `raw_body` it was decoded from, which [`Error`](super::Error)'s message quotes.
     pub fn new(status: StatusCode, headers: HeaderMap, body: E, raw_body: impl Into<Vec<u8>>) -> Self {
-        let raw = RawResponse { status, headers, body: raw_body.into(), url: test_url() };
-        match raw.error(body) {
-            super::Error::Api(error) => *error,
-            _ => unreachable!("`RawResponse::error` gives `Error::Api`"),
-        }
+        ApiError { status, headers, body: ErrorBody::Decoded(body), raw_body: raw_body.into() }
+    }
+
+    /// A declared error response whose `raw_body` does not match the schema the API declares
+    /// for the status, for the `reason` given: [`ApiError::body`] is `None`, and
+    /// [`ApiError::decode_error`] is `reason`.
+    pub fn undecoded(
+        status: StatusCode,
+        headers: HeaderMap,
+        raw_body: impl Into<Vec<u8>>,
+        reason: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        let reason: Arc<dyn std::error::Error + Send + Sync> = Arc::from(reason.into());
+        ApiError { status, headers, body: ErrorBody::Undecoded(reason), raw_body: raw_body.into() }
     }
 }
 

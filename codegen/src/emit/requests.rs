@@ -247,6 +247,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
     let dispatch = response_dispatch(op);
     let send = if streams_events(op) {
         let returns = event_returns(op);
+        let call = call_streaming(quote!(self), quote!(#(#returns)*), &dispatch);
         quote! {
             /// Sends the request; a success is a stream of events, read as they come (not cut by the
             /// request's time limit, but by an idle one between events).
@@ -254,10 +255,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
             pub async fn send(self) -> Result<runtime::Response<#success>, runtime::Error<responses::#error_type>> {
                 let mut request = self.request()?;
                 request.header("accept", "text/event-stream")?;
-                let response = self.client.runtime.send_streaming(request, &self.call).await?;
-                #(#returns)*
-                let response = response.into_raw().await?;
-                #dispatch
+                #call
             }
         }
     } else {
@@ -313,20 +311,39 @@ fn bytes_stream(op: &Operation) -> Option<TokenStream> {
     let error_type = ident(&op.error_type);
     let status = status_pattern(case.status);
     let dispatch = error_dispatch(op);
+    let returns = quote! {
+        if matches!(response.status().as_u16(), #status) {
+            return Ok(response.bytes());
+        }
+    };
+    let call = call_streaming(quote!(self), returns, &dispatch);
     Some(quote! {
         /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by
         /// the request's time limit, nor held whole in memory).
         #[inline]
         pub async fn send_stream(self) -> Result<runtime::Response<runtime::ByteStream>, runtime::Error<responses::#error_type>> {
             let request = self.request()?;
-            let response = self.client.runtime.send_streaming(request, &self.call).await?;
-            if matches!(response.status().as_u16(), #status) {
-                return Ok(response.bytes());
-            }
-            let response = response.into_raw().await?;
-            #dispatch
+            #call
         }
     })
+}
+
+/// The call of a streamed operation's `send` on builder `builder` (`self`, or a wrapper's
+/// `inner`): `returns` give a success as a stream (`return Ok(..)` for each streamed status),
+/// and `dispatch` decodes any other answer, read whole.
+fn call_streaming(builder: TokenStream, returns: TokenStream, dispatch: &TokenStream) -> TokenStream {
+    quote! {
+        #builder.client.runtime.call_streaming(
+            request,
+            &#builder.call,
+            |response| {
+                #returns
+                Err(Box::new(response))
+            },
+            |response| #dispatch,
+        )
+        .await
+    }
 }
 
 /// The events variant of an operation whose success is JSON or events as a body property says:
@@ -345,6 +362,12 @@ fn streaming_wrapper(api: &Api, op: &Operation, streaming: &crate::model::Stream
     });
     let events = events_expr(&streaming.events);
     let dispatch = error_dispatch(op);
+    let returns = quote! {
+        if matches!(response.status().as_u16(), #status) {
+            return Ok(#events);
+        }
+    };
+    let call = call_streaming(quote!(inner), returns, &dispatch);
     let value = match streaming.flag_presence {
         crate::model::Presence::OptionalNullable => quote!(Some(Some(true))),
         _ => quote!(Some(true)),
@@ -386,12 +409,7 @@ fn streaming_wrapper(api: &Api, op: &Operation, streaming: &crate::model::Stream
                 #set_flag
                 let mut request = inner.request()?;
                 request.header("accept", "text/event-stream")?;
-                let response = inner.client.runtime.send_streaming(request, &inner.call).await?;
-                if matches!(response.status().as_u16(), #status) {
-                    return Ok(#events);
-                }
-                let response = response.into_raw().await?;
-                #dispatch
+                #call
             }
         }
     }

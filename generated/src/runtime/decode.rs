@@ -120,14 +120,25 @@ fn ranked(value: &serde_json::Value, shapes: &[Shape], candidates: impl Iterator
 
 /// Tries the candidate members in order; the first that decodes wins. On failure, the error of
 /// the first (best) candidate.
+///
+/// When a deviation sink listens, the trials run with the scope set aside: a member tried and
+/// rejected would otherwise report the keys it does not declare and the ones it misses, as if
+/// the value had been meant for it. The member that wins is decoded once more, in the scope, for
+/// what it reports.
 fn first_decoded<T>(
     value: &serde_json::Value,
     candidates: &[usize],
     decode: &impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
 ) -> Result<T, Option<serde_json::Error>> {
+    let listening = super::listening();
     let mut first_error = None;
     for &index in candidates {
-        match decode(index, value) {
+        let trial = match listening {
+            false => decode(index, value),
+            true => super::deviation::set_aside(|| decode(index, value)),
+        };
+        match trial {
+            Ok(_) if listening => return decode(index, value).map_err(Some),
             Ok(decoded) => return Ok(decoded),
             Err(e) => {
                 first_error.get_or_insert(e);

@@ -25,14 +25,19 @@ pub trait MockApi: Sized + 'static {
     /// The client builder, already pointed at the mock server and given credentials.
     type Builder;
     /// Every operation of the API.
+    #[doc(hidden)]
     const ROUTES: &'static [Route];
     /// A client builder for `base_url`, with a credential for every security scheme.
+    #[doc(hidden)]
     fn builder(base_url: String) -> Self::Builder;
     /// The client `builder` makes.
+    #[doc(hidden)]
     fn build(builder: Self::Builder) -> Self;
 }
 
-/// One operation of an API, for telling which operation a request was meant for.
+/// One operation of an API, for telling which operation a request was meant for. The generated
+/// `MockApi` impls list them.
+#[doc(hidden)]
 pub struct Route {
     /// The client method's name.
     pub name: &'static str,
@@ -57,6 +62,7 @@ pub trait MockOperation: fmt::Debug + Sized + Send + Sync + 'static {
 }
 
 /// Decodes a request to `O`, for [`Route::check`].
+#[doc(hidden)]
 pub fn check<O: MockOperation>(request: &Received<'_>) -> Result<(), String> {
     O::decode(request).map(drop)
 }
@@ -263,6 +269,7 @@ impl<'a, O: MockOperation> Stub<'a, O> {
 }
 
 /// `status` with `body` as JSON.
+#[doc(hidden)]
 pub fn json_template(status: u16, body: &impl Serialize) -> ResponseTemplate {
     let bytes = serde_json::to_vec(body).unwrap_or_else(|e| panic!("a mock response body: {e}"));
     ResponseTemplate::new(status).set_body_raw(bytes, "application/json")
@@ -296,13 +303,8 @@ impl wiremock::Respond for SpecCheck {
             Some(query) => format!("{} {}?{query}", request.method, request.url.path()),
             None => format!("{} {}", request.method, request.url.path()),
         };
-        // The route with the most literal segments wins (`/drives/jwks.json` over `/drives/{name}`).
-        let route = self
-            .routes
-            .iter()
-            .filter(|route| route.method.eq_ignore_ascii_case(request.method.as_str()))
-            .filter_map(|route| path_params(route.path, request.url.path()).map(|params| (route, params)))
-            .max_by_key(|(route, _)| route.path.split('/').filter(|s| !s.contains('{')).count());
+        let route = claiming_route(self.routes, request.method.as_str(), request.url.path())
+            .and_then(|route| Some((route, path_params(route.path, request.url.path())?)));
         let message = match route {
             None => format!("{shown}: no operation of the API has this method and path"),
             Some((route, params)) => {
@@ -344,7 +346,9 @@ fn path_params(template: &str, path: &str) -> Option<Vec<(String, String)>> {
     Some(params)
 }
 
-/// How a query parameter's value is written (the spec's `style` and `explode`, or `content`).
+/// How a query parameter's value is written (the spec's `style` and `explode`, or `content`):
+/// what a generated `decode` tells [`Received::query`].
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryText {
     /// `name=1&name=2`.
@@ -372,12 +376,8 @@ impl<'r> Received<'r> {
         }
         let path = path_params(O::PATH, request.url.path())?;
         // A route with more literal segments claims the request (`/drives/jwks.json`).
-        let claimed = O::Api::ROUTES.iter().any(|route| {
-            route.method.eq_ignore_ascii_case(O::METHOD)
-                && route.path != O::PATH
-                && literal_segments(route.path) > literal_segments(O::PATH)
-                && path_params(route.path, request.url.path()).is_some()
-        });
+        let claiming = claiming_route(O::Api::ROUTES, O::METHOD, request.url.path());
+        let claimed = claiming.is_some_and(|route| literal_segments(route.path) > literal_segments(O::PATH));
         (!claimed).then_some(Received { request, path })
     }
 
@@ -460,8 +460,18 @@ impl<'r> Received<'r> {
 }
 
 /// A required input's value, or what is missing (`what`: "the query parameter `limit`").
+#[doc(hidden)]
 pub fn required<T>(value: Option<T>, what: &str) -> Result<T, String> {
     value.ok_or_else(|| format!("{what} is required but missing"))
+}
+
+/// The route among `routes` that a request with `method` and `path` is meant for: of those that
+/// fit, the one with the most literal segments (`/drives/jwks.json` over `/drives/{name}`).
+fn claiming_route<'r>(routes: &'r [Route], method: &str, path: &str) -> Option<&'r Route> {
+    routes
+        .iter()
+        .filter(|route| route.method.eq_ignore_ascii_case(method) && path_params(route.path, path).is_some())
+        .max_by_key(|route| literal_segments(route.path))
 }
 
 fn literal_segments(template: &str) -> usize {

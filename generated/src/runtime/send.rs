@@ -5,12 +5,13 @@
 use std::borrow::Cow;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use super::auth::{Credential, TokenSource};
+use super::auth::{AuthError, Credential, TokenSource};
 use super::client::{CallOptions, Client, Sending, header_map};
 use super::deviation::{Deviation, DeviationKind, DeviationSink, observe_operation};
 use super::event::StreamError;
@@ -29,6 +30,9 @@ impl Client {
     /// which is not async. Boxed, a call is a pointer wherever it is held (a caller's future
     /// that awaits a hundred calls stays small) and is `Send` by its type. One allocation per
     /// call.
+    ///
+    /// With the `tracing` feature, the call's span covers the decoding too: a body that does not
+    /// decode is the call's error.
     pub fn call<'a, T: 'a, E: Send + 'a>(
         &'a self,
         request: Result<Request, InvalidRequest>,
@@ -37,18 +41,62 @@ impl Client {
     ) -> Sending<'a, T, E> {
         Box::pin(async move {
             let request = request?;
-            let operation = request.operation;
-            let (response, stopped) = self.send_whole(request, &call).await?;
-            let decoded = match &self.shared.deviations {
-                None => decode(response),
-                Some(sink) => self.decode_observed(sink, operation, response, decode),
+            let traced = Traced::new(self, &request);
+            let attempts = AtomicU32::new(0);
+            let calling = async {
+                let operation = request.operation;
+                let (response, stopped) = self.send_whole(request, &call, &attempts).await?;
+                self.decoded(operation, response, stopped, decode)
             };
-            match (decoded, stopped) {
-                // An answer a retry would have followed, had the call's timeout left time for it.
-                (Err(last), Some(stopped)) => Err(stopped.error(last)),
-                (decoded, _) => decoded,
-            }
+            traced.run(&attempts, calling, |response| (response.status(), None)).await
         })
+    }
+
+    /// A streamed operation's whole `send` (server-sent events, or a body read as it comes):
+    /// sends the request as [`Client::send_streaming`] does; `streamed` takes a success as a
+    /// stream, or gives the response back (boxed: the rarer way, whose body is then read whole
+    /// anyway), and that is decoded by `decode` (the operation's other statuses) as
+    /// [`Client::call`] decodes: deviation records and [`Error::RetryPastDeadline`] included.
+    pub async fn call_streaming<T, E>(
+        &self,
+        request: Request,
+        call: &CallOptions,
+        streamed: fn(Streaming) -> Result<Response<T>, Box<Streaming>>,
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Result<Response<T>, Error<E>> {
+        let traced = Traced::new(self, &request);
+        let attempts = AtomicU32::new(0);
+        let calling = async {
+            let operation = request.operation;
+            let (streaming, stopped) = self.open_stream(request, call, &attempts).await?;
+            let other = match streamed(streaming) {
+                Ok(success) => return Ok(success),
+                Err(other) => other,
+            };
+            let response = (*other).into_raw().await?;
+            self.decoded(operation, response, stopped, decode)
+        };
+        traced.run(&attempts, calling, |response| (response.status(), None)).await
+    }
+
+    /// A whole response decoded by `decode`, with the deviations seen going to the client's sink
+    /// when it has one; an error that a retry would have followed, had the call's timeout left
+    /// time for it, is [`Error::RetryPastDeadline`].
+    fn decoded<T, E>(
+        &self,
+        operation: &'static Operation,
+        response: RawResponse,
+        stopped: Option<RetryStopped>,
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    ) -> Result<Response<T>, Error<E>> {
+        let decoded = match &self.shared.deviations {
+            None => decode(response),
+            Some(sink) => self.decode_observed(sink, operation, response, decode),
+        };
+        match (decoded, stopped) {
+            (Err(last), Some(stopped)) => Err(stopped.error(last)),
+            (decoded, _) => decoded,
+        }
     }
 
     /// Decodes a response with the deviations the decoders see going to `sink`, then records
@@ -63,29 +111,23 @@ impl Client {
     ) -> Result<Response<T>, Error<E>> {
         let api = self.shared.api;
         let status = response.status.as_u16();
-        let decoded =
-            observe_operation(Some(sink), api, operation.id, operation.pointer, Some(status), || decode(response));
-        let responses = format!("{}/responses", operation.pointer);
+        let decoded = observe_operation(Some(sink), api, operation.id, operation.pointer, status, || decode(response));
         let deviation = |kind, pointer: &str| Deviation::new(api, operation.id, Some(status), kind, pointer);
+        let mismatched = |reason: String| {
+            let pointer = format!("{}/responses/{status}", operation.pointer);
+            deviation(DeviationKind::MismatchedBody { reason }, &pointer)
+        };
         let body_of = |raw: &[u8]| serde_json::from_slice::<serde_json::Value>(raw).ok();
         let found = match &decoded {
             Err(Error::UnexpectedStatus(raw)) => {
-                let found = deviation(DeviationKind::UndeclaredStatus, &responses);
+                let found = deviation(DeviationKind::UndeclaredStatus, &format!("{}/responses", operation.pointer));
                 Some(match body_of(&raw.body) {
                     Some(body) => found.with_seen(&body),
                     None => found,
                 })
             }
-            Err(Error::Api(error)) => error.decode_error().map(|reason| {
-                deviation(
-                    DeviationKind::MismatchedBody { reason: reason.to_string() },
-                    &format!("{responses}/{status}"),
-                )
-            }),
-            Err(Error::Decode { source, .. }) => Some(deviation(
-                DeviationKind::MismatchedBody { reason: source.to_string() },
-                &format!("{responses}/{status}"),
-            )),
+            Err(Error::Api(error)) => error.decode_error().map(|reason| mismatched(reason.to_string())),
+            Err(Error::Decode { source, .. }) => Some(mismatched(source.to_string())),
             _ => None,
         };
         if let Some(found) = found {
@@ -98,31 +140,44 @@ impl Client {
     /// client's default headers and the call's own settings, retries it as the policy allows
     /// within the call's timeout, and reads the whole response.
     pub async fn send<E>(&self, request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
-        self.send_whole(request, call).await.map(|(response, _)| response)
+        let traced = Traced::new(self, &request);
+        let attempts = AtomicU32::new(0);
+        let sending = async { Ok(self.send_whole(request, call, &attempts).await?) };
+        let answered = |(response, stopped): &(RawResponse, _)| (response.status, RetryStopped::traced(stopped));
+        let (response, _) = traced.run(&attempts, sending, answered).await?;
+        Ok(response)
     }
 
-    /// [`Client::send`], telling also whether a retry was due but not made for lack of time.
-    async fn send_whole<E>(
+    /// [`Client::send`] untraced, telling also whether a retry was due but not made for lack of
+    /// time.
+    async fn send_whole(
         &self,
         request: Request,
         call: &CallOptions,
-    ) -> Result<(RawResponse, Option<RetryStopped>), Error<E>> {
+        attempts: &AtomicU32,
+    ) -> Result<(RawResponse, Option<RetryStopped>), Unanswered> {
         let limit = self.shared.max_response_bytes;
         let accept = Some("application/json");
-        self.execute(request, call, accept, move |http, mut request: reqwest::Request, time_limit| async move {
-            *request.timeout_mut() = time_limit;
-            let mut response = http.execute(request).await?;
-            let status = response.status();
-            let url = response.url().clone();
-            let headers = std::mem::take(response.headers_mut());
-            let body = stream::read_body(response, limit).await.map_err(|unread| match unread {
-                Unread::TooLarge { limit } => Failed::TooLarge { status, limit },
-                // reqwest's own errors, its timeout among them, stay what they are.
-                Unread::Failed(StreamError::Transport(e)) => Failed::Transport(e),
-                Unread::Failed(other) => Failed::Stream(other),
-            })?;
-            Ok(RawResponse { status, headers, body, url })
-        })
+        self.execute(
+            request,
+            call,
+            accept,
+            move |http, mut request: reqwest::Request, time_limit| async move {
+                *request.timeout_mut() = time_limit;
+                let mut response = http.execute(request).await?;
+                let status = response.status();
+                let url = response.url().clone();
+                let headers = std::mem::take(response.headers_mut());
+                let body = stream::read_body(response, limit).await.map_err(|unread| match unread {
+                    Unread::TooLarge { limit } => Failed::TooLarge { status, limit },
+                    // reqwest's own errors, its timeout among them, stay what they are.
+                    Unread::Failed(StreamError::Transport(e)) => Failed::Transport(e),
+                    Unread::Failed(other) => Failed::Stream(other),
+                })?;
+                Ok(RawResponse { status, headers, body, url })
+            },
+            attempts,
+        )
         .await
     }
 
@@ -139,10 +194,28 @@ impl Client {
     /// response's status and headers, with an empty body. No `Accept` header is added: the
     /// generated code names the media type.
     pub async fn send_streaming<E>(&self, request: Request, call: &CallOptions) -> Result<Streaming, Error<E>> {
+        let traced = Traced::new(self, &request);
+        let attempts = AtomicU32::new(0);
+        let sending = async { Ok(self.open_stream(request, call, &attempts).await?) };
+        let answered = |(streaming, stopped): &(Streaming, _)| (streaming.status(), RetryStopped::traced(stopped));
+        let (streaming, _) = traced.run(&attempts, sending, answered).await?;
+        Ok(streaming)
+    }
+
+    /// [`Client::send_streaming`] untraced, telling also whether a retry was due but not made.
+    async fn open_stream(
+        &self,
+        request: Request,
+        call: &CallOptions,
+        attempts: &AtomicU32,
+    ) -> Result<(Streaming, Option<RetryStopped>), Unanswered> {
         let idle_timeout = self.idle_timeout_for(call);
         let limit = self.shared.max_response_bytes;
-        let (streaming, _) = self
-            .execute(request, call, None, move |http, request: reqwest::Request, head_limit| async move {
+        self.execute(
+            request,
+            call,
+            None,
+            move |http, request: reqwest::Request, head_limit| async move {
                 let response = http.execute(request);
                 let response = match head_limit {
                     Some(after) => tokio::time::timeout(after, response)
@@ -151,9 +224,10 @@ impl Client {
                     None => response.await?,
                 };
                 Ok(Streaming::new(response, idle_timeout, limit))
-            })
-            .await?;
-        Ok(streaming)
+            },
+            attempts,
+        )
+        .await
     }
 
     /// The time a whole call may take (for a streamed response, until its head): the call's
@@ -195,55 +269,29 @@ impl Client {
     /// default and per-call headers, hooks around each attempt, and retries within the call's
     /// timeout; `attempt` sends the request once with the HTTP client given (one that leaves
     /// redirects to the caller when the request asks for that) and the time it may take, and
-    /// reads as much of the answer as its caller wants.
+    /// reads as much of the answer as its caller wants. `attempts` counts the attempts made.
     ///
     /// The answer comes with a [`RetryStopped`] when a retry was due but its wait would have
-    /// passed the call's timeout. With the `tracing` feature, the call runs in its span.
-    async fn execute<'s, R, E, Fut>(
-        &'s self,
-        request: Request,
-        call: &CallOptions,
-        accept: Option<&'static str>,
-        attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
-    ) -> Result<(R, Option<RetryStopped>), Error<E>>
-    where
-        R: Answer,
-        Fut: Future<Output = Result<R, Failed>>,
-    {
-        let mut attempts = 0;
-        #[cfg(feature = "tracing")]
-        {
-            let span = super::trace::call_span(request.operation, request.inner.method(), &self.shared.base);
-            let sending = self.attempts(request, call, accept, attempt, &mut attempts);
-            let result = tracing::Instrument::instrument(sending, span.clone()).await;
-            let (status, error) = match &result {
-                Ok((answer, stopped)) => (Some(answer.status()), stopped.map(|_| "retry_past_deadline")),
-                Err(error) => (error.status(), Some(super::trace::error_type(error))),
-            };
-            super::trace::call_ended(&span, attempts, status, error);
-            result
-        }
-        #[cfg(not(feature = "tracing"))]
-        self.attempts(request, call, accept, attempt, &mut attempts).await
-    }
-
-    /// The body of [`Client::execute`]; `attempts` counts the attempts made.
-    async fn attempts<'s, R, E, Fut>(
+    /// passed the call's timeout. Generic over the answer only, not over an operation's error
+    /// type: compiled twice, not once per operation.
+    async fn execute<'s, R, Fut>(
         &'s self,
         mut request: Request,
         call: &CallOptions,
         accept: Option<&'static str>,
         attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
-        attempts: &mut u32,
-    ) -> Result<(R, Option<RetryStopped>), Error<E>>
+        attempts: &AtomicU32,
+    ) -> Result<(R, Option<RetryStopped>), Unanswered>
     where
         R: Answer,
         Fut: Future<Output = Result<R, Failed>>,
     {
         let started = Instant::now();
-        let timeout = self.timeout_for(call);
-        let deadline = timeout.map(|timeout| started + timeout);
+        let deadline = self.timeout_for(call).map(|timeout| started + timeout);
         let attempt_timeout = self.attempt_timeout_for(call);
+        // What the hooks and the trace are told of each attempt; its clock readings are made only
+        // for them.
+        let observed = !self.shared.hooks.is_empty() || cfg!(feature = "tracing");
         let operation = request.operation;
         let mut token_sources: Vec<&TokenSource> = Vec::new();
         for scheme in request.schemes {
@@ -284,15 +332,20 @@ impl Client {
                 (_, left) => (left, false),
             };
             let mut context =
-                Attempt { operation, number: retry + 1, elapsed: started.elapsed(), attempt_elapsed: Duration::ZERO };
+                Attempt { operation, number: retry + 1, elapsed: Duration::ZERO, attempt_elapsed: Duration::ZERO };
+            if observed {
+                context.elapsed = started.elapsed();
+            }
             for hook in &self.shared.hooks {
                 hook.before_attempt(&context, &mut sent);
             }
-            let attempt_started = Instant::now();
-            *attempts += 1;
+            let attempt_started = observed.then(Instant::now);
+            attempts.fetch_add(1, Ordering::Relaxed);
             let outcome = attempt(http, sent, time_limit).await;
-            context.elapsed = started.elapsed();
-            context.attempt_elapsed = attempt_started.elapsed();
+            if let Some(attempt_started) = attempt_started {
+                context.elapsed = started.elapsed();
+                context.attempt_elapsed = attempt_started.elapsed();
+            }
             if !self.shared.hooks.is_empty() {
                 self.after_attempt(&context, &outcome);
             }
@@ -315,15 +368,15 @@ impl Client {
             };
             match (outcome, wait, next) {
                 (outcome, Some(wait), Some(next)) => {
-                    if let (Some(timeout), Some(deadline)) = (timeout, deadline)
+                    if let Some(deadline) = deadline
                         && Instant::now() + wait >= deadline
                     {
-                        let stopped = RetryStopped { wait, timeout };
+                        let stopped = RetryStopped { wait, timeout: deadline.duration_since(started) };
                         #[cfg(feature = "tracing")]
-                        super::trace::retry_past_deadline(context.number, wait, timeout);
+                        super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
                         return match outcome {
                             Ok(response) => Ok((self.answered(response, &token_sources).await, Some(stopped))),
-                            Err(failed) => Err(stopped.error(failed.into())),
+                            Err(failed) => Err(Unanswered::Stopped(failed, stopped)),
                         };
                     }
                     for hook in &self.shared.hooks {
@@ -337,7 +390,7 @@ impl Client {
                 }
                 (Ok(response), _, _) => return Ok((self.answered(response, &token_sources).await, None)),
                 // The last error is the one returned: after retries, that of the final attempt.
-                (Err(failed), _, _) => return Err(failed.into()),
+                (Err(failed), _, _) => return Err(Unanswered::Failed(failed)),
             }
         }
     }
@@ -365,6 +418,97 @@ impl RetryStopped {
     /// The call's error: how its last attempt ended, and why no retry followed.
     fn error<E>(self, last: Error<E>) -> Error<E> {
         Error::RetryPastDeadline { last: Box::new(last), wait: self.wait, timeout: self.timeout }
+    }
+
+    /// The error type a call's span records for an answer given without the retry it was due.
+    fn traced(stopped: &Option<RetryStopped>) -> Option<&'static str> {
+        stopped.map(|_| "retry_past_deadline")
+    }
+}
+
+/// Why sending ended without an answer. It holds no operation's error type (`E` of [`Error`]),
+/// so that the retry loop is compiled once, not once per operation; the public entry points
+/// convert it.
+enum Unanswered {
+    Invalid(InvalidRequest),
+    Auth(AuthError),
+    Failed(Failed),
+    /// The last attempt failed, and the retry due after it would have passed the call's timeout.
+    Stopped(Failed, RetryStopped),
+}
+
+impl From<InvalidRequest> for Unanswered {
+    fn from(error: InvalidRequest) -> Self {
+        Unanswered::Invalid(error)
+    }
+}
+
+impl From<AuthError> for Unanswered {
+    fn from(error: AuthError) -> Self {
+        Unanswered::Auth(error)
+    }
+}
+
+impl<E> From<Unanswered> for Error<E> {
+    fn from(unanswered: Unanswered) -> Self {
+        match unanswered {
+            Unanswered::Invalid(e) => Error::InvalidRequest(e),
+            Unanswered::Auth(e) => Error::Auth(e),
+            Unanswered::Failed(failed) => failed.into(),
+            Unanswered::Stopped(failed, stopped) => stopped.error(failed.into()),
+        }
+    }
+}
+
+/// A call's trace: with the `tracing` feature, the span the call runs in and where how it ended
+/// is recorded; without it, nothing.
+struct Traced {
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
+}
+
+impl Traced {
+    #[cfg(feature = "tracing")]
+    fn new(client: &Client, request: &Request) -> Self {
+        Traced { span: super::trace::call_span(request.operation, request.inner.method(), &client.shared.base) }
+    }
+
+    #[cfg(not(feature = "tracing"))]
+    fn new(_: &Client, _: &Request) -> Self {
+        Traced {}
+    }
+
+    /// Runs the call `sending` in the span, then records its status and its error type: for an
+    /// error, as [`trace::error_type`](super::trace::error_type) names it; for an answer, as
+    /// `answered` tells. `attempts` is the count of the attempts made.
+    #[cfg(feature = "tracing")]
+    async fn run<T, E>(
+        self,
+        attempts: &AtomicU32,
+        sending: impl Future<Output = Result<T, Error<E>>>,
+        answered: impl FnOnce(&T) -> (StatusCode, Option<&'static str>),
+    ) -> Result<T, Error<E>> {
+        let result = tracing::Instrument::instrument(sending, self.span.clone()).await;
+        let (status, error) = match &result {
+            Ok(answer) => {
+                let (status, error) = answered(answer);
+                (Some(status), error)
+            }
+            Err(error) => (error.status(), super::trace::error_type(error)),
+        };
+        super::trace::call_ended(&self.span, attempts.load(Ordering::Relaxed), status, error);
+        result
+    }
+
+    /// Without the `tracing` feature, the call itself.
+    #[cfg(not(feature = "tracing"))]
+    fn run<T, E, F: Future<Output = Result<T, Error<E>>>>(
+        self,
+        _: &AtomicU32,
+        sending: F,
+        _: impl FnOnce(&T) -> (StatusCode, Option<&'static str>),
+    ) -> F {
+        sending
     }
 }
 

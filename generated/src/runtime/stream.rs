@@ -49,7 +49,9 @@ impl Streaming {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let url = response.url().clone();
-        let body = Body::new(response, idle, limit);
+        // Made while the call's span is entered (the attempt runs in it): the body's span is
+        // its child.
+        let body = Body::new(response, idle, limit).streamed();
         Streaming { status, headers, url, body }
     }
 
@@ -269,8 +271,18 @@ impl Body {
             idle,
             limit,
             #[cfg(feature = "tracing")]
-            trace: Some((super::trace::stream_span(), 0)),
+            trace: None,
         }
+    }
+
+    /// The body of a streamed response, with the `tracing` feature read in a span of its own (a
+    /// child of the span current now). A body `send` reads whole is part of its call's span and
+    /// has none.
+    fn streamed(self) -> Self {
+        #[cfg(feature = "tracing")]
+        return Body { trace: Some((super::trace::stream_span(), 0)), ..self };
+        #[cfg(not(feature = "tracing"))]
+        self
     }
 
     /// The next chunk, `None` at the end; after an error, the end.

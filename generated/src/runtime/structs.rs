@@ -319,17 +319,19 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
                 Field::Repeated => return Err(A::Error::custom(format_args!("duplicate field `{key}`"))),
                 Field::Undeclared if T::TAG == Some(&*key) => Key::Skipped,
                 Field::Undeclared if T::KEEPS_UNDECLARED => Key::Undeclared(key.into_owned()),
+                // Dropped (`additionalProperties: false`), but still news to a listening sink.
+                Field::Undeclared if super::listening() => Key::Reported(key.into_owned()),
                 Field::Undeclared => Key::Skipped,
             };
             match kind {
                 Key::Undeclared(name) => {
                     let value = map.next_value()?;
                     if super::listening() {
-                        let kind = super::DeviationKind::UndeclaredProperty { property: name.clone() };
-                        super::report(kind, Some(&name), T::ORIGIN, Some(&value));
+                        report_undeclared::<T>(&name, &value);
                     }
                     undeclared.insert(name, value);
                 }
+                Key::Reported(name) => report_undeclared::<T>(&name, &map.next_value()?),
                 Key::Skipped => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -339,11 +341,19 @@ impl<'de, T: DecodeStruct<'de>> Visitor<'de> for StructVisitor<T> {
     }
 }
 
+/// Reports property `name` of struct `T`, which its schema does not declare.
+fn report_undeclared<'de, T: DecodeStruct<'de>>(name: &str, value: &Value) {
+    let kind = super::DeviationKind::UndeclaredProperty { property: name.to_string() };
+    super::report(kind, Some(name), T::ORIGIN, Some(value));
+}
+
 /// What a key the struct does not declare is.
 enum Key {
     /// One the struct keeps.
     Undeclared(String),
-    /// One the struct drops.
+    /// One the struct drops, read only to be reported.
+    Reported(String),
+    /// One the struct drops unread.
     Skipped,
 }
 

@@ -97,10 +97,11 @@ pub(super) fn stream_ended(span: &Span, bytes: u64, error: Option<&'static str>)
     debug!(parent: span, bytes, "stream ended");
 }
 
-/// A short, stable name of an error's kind, for `error.type`.
-pub(super) fn error_type<E>(error: &Error<E>) -> &'static str {
-    match error {
-        Error::Api(_) | Error::UnexpectedStatus(_) => "status",
+/// A short, stable name of an error's kind, for `error.type`; `None` for an error status, which
+/// [`call_ended`] records as the status itself.
+pub(super) fn error_type<E>(error: &Error<E>) -> Option<&'static str> {
+    Some(match error {
+        Error::Api(_) | Error::UnexpectedStatus(_) => return None,
         Error::Decode { .. } => "decode",
         Error::InvalidRequest(_) => "invalid_request",
         Error::Auth(_) => "auth",
@@ -112,7 +113,7 @@ pub(super) fn error_type<E>(error: &Error<E>) -> &'static str {
         Error::Stream(_) => "stream",
         Error::Pagination(_) => "pagination",
         Error::RetryPastDeadline { .. } => "retry_past_deadline",
-    }
+    })
 }
 
 fn outcome_type(outcome: &Outcome<'_>) -> &'static str {

@@ -59,12 +59,20 @@ impl<'a> CreateCompletion<'a> {
     > {
         let mut request = self.request()?;
         request.header("accept", "text/event-stream")?;
-        let response = self.client.runtime.send_streaming(request, &self.call).await?;
-        if matches!(response.status().as_u16(), 200) {
-            return Ok(response.events(Some("[DONE]")));
-        }
-        let response = response.into_raw().await?;
-        Err(response.unexpected())
+        self.client
+            .runtime
+            .call_streaming(
+                request,
+                &self.call,
+                |response| {
+                    if matches!(response.status().as_u16(), 200) {
+                        return Ok(response.events(Some("[DONE]")));
+                    }
+                    Err(Box::new(response))
+                },
+                |response| Err(response.unexpected()),
+            )
+            .await
     }
 }
 

@@ -196,12 +196,20 @@ impl<'a> GetRawThing<'a> {
         runtime::Error<responses::GetRawThingError>,
     > {
         let request = self.request()?;
-        let response = self.client.runtime.send_streaming(request, &self.call).await?;
-        if matches!(response.status().as_u16(), 200) {
-            return Ok(response.bytes());
-        }
-        let response = response.into_raw().await?;
-        Err(response.unexpected())
+        self.client
+            .runtime
+            .call_streaming(
+                request,
+                &self.call,
+                |response| {
+                    if matches!(response.status().as_u16(), 200) {
+                        return Ok(response.bytes());
+                    }
+                    Err(Box::new(response))
+                },
+                |response| Err(response.unexpected()),
+            )
+            .await
     }
 }
 

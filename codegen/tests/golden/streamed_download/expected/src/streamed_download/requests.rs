@@ -71,12 +71,20 @@ impl<'a> DownloadFile<'a> {
         runtime::Error<responses::DownloadFileError>,
     > {
         let request = self.request()?;
-        let response = self.client.runtime.send_streaming(request, &self.call).await?;
-        if matches!(response.status().as_u16(), 200) {
-            return Ok(response.bytes());
-        }
-        let response = response.into_raw().await?;
-        Err(response.error_text(responses::DownloadFileError::Other))
+        self.client
+            .runtime
+            .call_streaming(
+                request,
+                &self.call,
+                |response| {
+                    if matches!(response.status().as_u16(), 200) {
+                        return Ok(response.bytes());
+                    }
+                    Err(Box::new(response))
+                },
+                |response| Err(response.error_text(responses::DownloadFileError::Other)),
+            )
+            .await
     }
 }
 

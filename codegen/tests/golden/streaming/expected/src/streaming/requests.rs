@@ -100,17 +100,29 @@ impl CreateChatStream<'_> {
         inner.body.stream = Some(true);
         let mut request = inner.request()?;
         request.header("accept", "text/event-stream")?;
-        let response = inner.client.runtime.send_streaming(request, &inner.call).await?;
-        if matches!(response.status().as_u16(), 200) {
-            return Ok(response.events(Some("[DONE]")));
-        }
-        let response = response.into_raw().await?;
-        match response.status().as_u16() {
-            422 => {
-                Err(response.error_json(responses::CreateChatError::UnprocessableEntity))
-            }
-            _ => Err(response.unexpected()),
-        }
+        inner
+            .client
+            .runtime
+            .call_streaming(
+                request,
+                &inner.call,
+                |response| {
+                    if matches!(response.status().as_u16(), 200) {
+                        return Ok(response.events(Some("[DONE]")));
+                    }
+                    Err(Box::new(response))
+                },
+                |response| match response.status().as_u16() {
+                    422 => {
+                        Err(
+                            response
+                                .error_json(responses::CreateChatError::UnprocessableEntity),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
+            .await
     }
 }
 
@@ -215,12 +227,21 @@ impl CreateCompletionStream<'_> {
         }
         let mut request = inner.request()?;
         request.header("accept", "text/event-stream")?;
-        let response = inner.client.runtime.send_streaming(request, &inner.call).await?;
-        if matches!(response.status().as_u16(), 200) {
-            return Ok(response.events(None));
-        }
-        let response = response.into_raw().await?;
-        Err(response.unexpected())
+        inner
+            .client
+            .runtime
+            .call_streaming(
+                request,
+                &inner.call,
+                |response| {
+                    if matches!(response.status().as_u16(), 200) {
+                        return Ok(response.events(None));
+                    }
+                    Err(Box::new(response))
+                },
+                |response| Err(response.unexpected()),
+            )
+            .await
     }
 }
 
@@ -275,12 +296,20 @@ impl<'a> WatchJob<'a> {
     > {
         let mut request = self.request()?;
         request.header("accept", "text/event-stream")?;
-        let response = self.client.runtime.send_streaming(request, &self.call).await?;
-        if matches!(response.status().as_u16(), 200) {
-            return Ok(response.events(None));
-        }
-        let response = response.into_raw().await?;
-        Err(response.unexpected())
+        self.client
+            .runtime
+            .call_streaming(
+                request,
+                &self.call,
+                |response| {
+                    if matches!(response.status().as_u16(), 200) {
+                        return Ok(response.events(None));
+                    }
+                    Err(Box::new(response))
+                },
+                |response| Err(response.unexpected()),
+            )
+            .await
     }
 }
 
@@ -333,12 +362,20 @@ impl<'a> TailLogs<'a> {
     > {
         let mut request = self.request()?;
         request.header("accept", "text/event-stream")?;
-        let response = self.client.runtime.send_streaming(request, &self.call).await?;
-        if matches!(response.status().as_u16(), 200) {
-            return Ok(response.text_events(None));
-        }
-        let response = response.into_raw().await?;
-        Err(response.unexpected())
+        self.client
+            .runtime
+            .call_streaming(
+                request,
+                &self.call,
+                |response| {
+                    if matches!(response.status().as_u16(), 200) {
+                        return Ok(response.text_events(None));
+                    }
+                    Err(Box::new(response))
+                },
+                |response| Err(response.unexpected()),
+            )
+            .await
     }
 }
 
@@ -408,12 +445,20 @@ impl<'a> DownloadFile<'a> {
         runtime::Error<responses::DownloadFileError>,
     > {
         let request = self.request()?;
-        let response = self.client.runtime.send_streaming(request, &self.call).await?;
-        if matches!(response.status().as_u16(), 200) {
-            return Ok(response.bytes());
-        }
-        let response = response.into_raw().await?;
-        Err(response.unexpected())
+        self.client
+            .runtime
+            .call_streaming(
+                request,
+                &self.call,
+                |response| {
+                    if matches!(response.status().as_u16(), 200) {
+                        return Ok(response.bytes());
+                    }
+                    Err(Box::new(response))
+                },
+                |response| Err(response.unexpected()),
+            )
+            .await
     }
 }
 
