@@ -120,7 +120,7 @@ fn field_styles(
 /// Whether a value of this type is an object or holds objects (a list of them), which a form
 /// cannot write as plain pairs.
 fn is_structured(types: &TypeBuilder<'_>, ty: &TypeRef) -> bool {
-    match ty.through_aliases(&types.defs) {
+    match ty.wire_shape(&types.defs) {
         TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Json => true,
         TypeRef::Vec(inner) | TypeRef::Option(inner) => is_structured(types, inner),
         TypeRef::Named(id) => matches!(

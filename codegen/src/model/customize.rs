@@ -126,65 +126,28 @@ fn named_types(api: &Api, settings: &Settings, errors: &mut Vec<Error>) -> BTree
 }
 
 /// Replaced types where the generated code reaches into their fields: a multipart body (a part
-/// per field), a paged response (its items and cursor), a body with a streaming flag.
+/// per field). Pagination and a streaming flag are found through `struct_fields`, which stops at a
+/// replaced type: an operation that would page through one, or set its flag, does neither.
 fn replacement_misuse(api: &Api, file: &str) -> Vec<Error> {
-    let replaced = |ty: &TypeRef| named_chain(api, ty).into_iter().find(|id| api.types[id.0].replacement.is_some());
     let mut errors = Vec::new();
-    let mut refuse = |id: TypeId, op: &super::Operation, why: &str| {
-        let def = &api.types[id.0];
-        errors.push(Error::Settings {
-            file: file.to_string(),
-            message: format!(
-                "`[replace-types]` replaces `{}` ({} at {}), but `{}` {why}, which the generated code reads field \
-                 by field; replace the types of its fields instead",
-                def.origin.rsplit('/').next().unwrap_or_default(),
-                api.source,
-                def.origin,
-                op.name
-            ),
-        });
-    };
     for op in &api.operations {
-        if let Some(body) = &op.body {
-            let multipart = body.encoding == BodyEncoding::Multipart;
-            if let Some(id) = replaced(&body.ty).filter(|_| multipart || op.streaming.is_some()) {
-                refuse(id, op, if multipart { "sends it as a multipart body" } else { "sets its streaming flag" });
-            }
-        }
-        let Some(pagination) = &op.pagination else { continue };
-        let Some(super::ResponseBody::Json(body)) = op.success.first().map(|c| &c.body) else { continue };
-        let mut paths = vec![&pagination.items];
-        match &pagination.next {
-            super::NextPage::Cursor { field, has_more, .. } => paths.extend(std::iter::once(field).chain(has_more)),
-            super::NextPage::LastItem { id, has_more, .. } => paths.extend([id, has_more]),
-            super::NextPage::Url { field } => paths.extend(field),
-        }
-        let containers = paths
-            .iter()
-            .flat_map(|path| (0..path.0.len()).map(|len| super::FieldPath(path.0[..len].to_vec()).ty(api, body)));
-        if let Some(id) = containers.into_iter().find_map(|ty| replaced(&ty)) {
-            refuse(id, op, "pages through it");
+        let Some(body) = op.body.as_ref().filter(|body| body.encoding == BodyEncoding::Multipart) else { continue };
+        let Some(def) = body.ty.named_through_aliases(&api.types).map(|id| &api.types[id.0]) else { continue };
+        if def.replacement.is_some() {
+            errors.push(Error::Settings {
+                file: file.to_string(),
+                message: format!(
+                    "`[replace-types]` replaces `{}` ({} at {}), but `{}` sends it as a multipart body, which the \
+                     generated code reads field by field; replace the types of its fields instead",
+                    def.origin.rsplit('/').next().unwrap_or_default(),
+                    api.source,
+                    def.origin,
+                    op.name
+                ),
+            });
         }
     }
     errors
-}
-
-/// The named types `ty` is, through options and aliases, outermost first.
-fn named_chain<'a>(api: &'a Api, mut ty: &'a TypeRef) -> Vec<TypeId> {
-    let mut chain = Vec::new();
-    loop {
-        match ty {
-            TypeRef::Option(inner) => ty = inner,
-            TypeRef::Named(id) if !chain.contains(id) => {
-                chain.push(*id);
-                match &api.types[id.0].kind {
-                    TypeKind::Alias(inner) => ty = inner,
-                    _ => return chain,
-                }
-            }
-            _ => return chain,
-        }
-    }
 }
 
 /// Per type, the derives it gets: those of `derives` (every type), of `[type-derives]` (the type
@@ -297,7 +260,7 @@ fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
                     }
                     let direct = members(api, id).into_iter().find_map(|member| {
                         let mut found = None;
-                        each_type_through_aliases(api, member.ty, &mut |ty| {
+                        member.ty.each_held_type(&api.types, &mut |ty| {
                             found = found.or_else(|| lacks(ty, derive))
                         });
                         found.map(|holds| Obstacle { steps: vec![(id, member.what)], holds })
@@ -323,7 +286,7 @@ fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
                     let id = TypeId(index);
                     let through = members(api, id).into_iter().find_map(|member| {
                         let mut found = None;
-                        each_type_through_aliases(api, member.ty, &mut |ty| {
+                        member.ty.each_held_type(&api.types, &mut |ty| {
                             if let (None, TypeRef::Named(inner)) = (&found, ty) {
                                 found = blocked[inner.0].clone();
                             }
@@ -371,27 +334,6 @@ fn each_type(ty: &TypeRef, f: &mut impl FnMut(&TypeRef)) {
         each_type(inner, f);
     }
 }
-
-/// [`each_type`], looking through aliases (not replaced ones) as Rust does: a field of an alias
-/// of `f64` holds an `f64`.
-fn each_type_through_aliases(api: &Api, ty: &TypeRef, f: &mut impl FnMut(&TypeRef)) {
-    fn walk(api: &Api, ty: &TypeRef, depth: usize, f: &mut impl FnMut(&TypeRef)) {
-        f(ty);
-        match ty {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => walk(api, inner, depth, f),
-            TypeRef::Named(id) if depth < MAX_ALIAS_DEPTH && api.types[id.0].replacement.is_none() => {
-                if let TypeKind::Alias(inner) = &api.types[id.0].kind {
-                    walk(api, inner, depth + 1, f);
-                }
-            }
-            _ => {}
-        }
-    }
-    walk(api, ty, 0, f);
-}
-
-/// Aliases of aliases deeper than this are not followed (the model refuses alias cycles).
-const MAX_ALIAS_DEPTH: usize = 16;
 
 #[cfg(test)]
 mod tests {
