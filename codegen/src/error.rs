@@ -124,6 +124,12 @@ impl Warning {
         Warning { kind: WarningKind::Omission, ..Warning::new(pointer, message) }
     }
 
+    /// A warning that `what` (operation `x`, webhook `y`) is left out for a reason of its own, and
+    /// what would bring it back.
+    pub fn left_out(pointer: impl Into<String>, reason: &str, hint: &str, what: &str) -> Warning {
+        Warning::omission(pointer, format!("{reason}; {hint}; {what} is left out"))
+    }
+
     /// The warning as the command line prints it: `file:line:column at pointer: message`.
     pub fn render(&self, file: &str) -> String {
         let location = Location { file: file.to_string(), pointer: self.pointer.clone(), line_col: self.line_col };

@@ -92,7 +92,6 @@ impl Namer {
                 origin: origin.to_string(),
                 docs: None,
                 kind: TypeKind::Alias(core),
-                input: false,
                 required_type: None,
                 derives: Vec::new(),
                 replacement: None,

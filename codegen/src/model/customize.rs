@@ -177,8 +177,8 @@ fn wanted_derives(api: &Api, settings: &Settings, keyed: &BTreeMap<String, TypeI
     for (def, derives) in api.types.iter().zip(&mut wanted) {
         if def.replacement.is_some() {
             derives.clear();
-        } else if matches!(def.kind, TypeKind::StringEnum { .. }) {
-            derives.extend([Derive::Eq, Derive::Hash]);
+        } else {
+            derives.extend(def.kind.inherent_derives());
         }
     }
     wanted

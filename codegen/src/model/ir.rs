@@ -165,11 +165,7 @@ pub struct TypeDef {
     pub origin: String,
     pub docs: Option<String>,
     pub kind: TypeKind,
-    /// Whether callers build values of it: a constructor of its required fields and a setter per
-    /// optional field. Every struct is (requests are built by callers, responses and events by
-    /// their tests).
-    pub input: bool,
-    /// For an input struct with more required fields than a function should take: the struct of
+    /// For a struct with more required fields than a function should take: the struct of
     /// them that its constructor takes (`Instance::new(InstanceRequired { .. })`).
     pub required_type: Option<Ident>,
     /// What the type derives beside `Debug`, `Clone` and `PartialEq`, in this order; each is
@@ -201,6 +197,17 @@ pub enum TypeKind {
     Untagged { variants: Vec<UnionVariant>, unmatched: Unmatched },
     /// A named schema that is just another type (`type: string`, an array, a map).
     Alias(TypeRef),
+}
+
+impl TypeKind {
+    /// The derives a generated type of this kind has whatever the settings ask: a string enum is
+    /// `Eq` and `Hash` (its values are strings), which callers use as keys.
+    pub fn inherent_derives(&self) -> &'static [Derive] {
+        match self {
+            TypeKind::StringEnum { .. } => &[Derive::Eq, Derive::Hash],
+            _ => &[],
+        }
+    }
 }
 
 /// Whether a property must be present, and whether it may be `null`: four cases a struct field

@@ -61,8 +61,7 @@ pub fn build<'a>(
                     Ok(security) => security,
                     // A requirement of this operation alone (an undeclared scheme) costs it alone.
                     Err(Error::Invalid { location, message, hint }) => {
-                        let message = format!("{message}; {hint}; operation `{name}` is left out");
-                        warnings.push(Warning::omission(location.pointer, message));
+                        warnings.push(Warning::left_out(location.pointer, &message, &hint, &format!("operation `{name}`")));
                         continue;
                     }
                     Err(other) => return Err(other),
@@ -77,8 +76,7 @@ pub fn build<'a>(
                 Ok(parts) => parts,
                 // One construct the generator cannot express costs that operation, not the API.
                 Err(Error::Unsupported { location, reason, hint }) => {
-                    let message = format!("{reason}; {hint}; operation `{name}` is left out");
-                    warnings.push(Warning::omission(location.pointer, message));
+                    warnings.push(Warning::left_out(location.pointer, &reason, &hint, &format!("operation `{name}`")));
                     continue;
                 }
                 Err(other) => return Err(other),

@@ -33,7 +33,6 @@ pub(super) fn box_large_bodies(api: &mut Api) {
             origin: String::new(),
             docs: None,
             kind: TypeKind::Untagged { variants, unmatched: Unmatched::Refused },
-            input: false,
             required_type: None,
             derives: Vec::new(),
             replacement: None,

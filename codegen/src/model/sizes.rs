@@ -272,7 +272,6 @@ mod tests {
             origin: format!("#/components/schemas/{name}"),
             docs: None,
             kind,
-            input: false,
             required_type: None,
             derives: Vec::new(),
             replacement: None,

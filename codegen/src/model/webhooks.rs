@@ -24,8 +24,7 @@ pub(super) fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Re
             let (body, answers) = match parts {
                 Ok(parts) => parts,
                 Err(Error::Unsupported { location, reason, hint }) => {
-                    let message = format!("{reason}; {hint}; webhook `{name}` is left out");
-                    warnings.push(Warning::omission(location.pointer, message));
+                    warnings.push(Warning::left_out(location.pointer, &reason, &hint, &format!("webhook `{name}`")));
                     continue;
                 }
                 Err(other) => return Err(other),
