@@ -19,7 +19,7 @@ pub(super) fn to_the_node(document: &Value, mut pointer: String, mut message: St
         if node.get("$ref").is_some() {
             break;
         }
-        let tokens: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+        let tokens = crate::error::pointer_tokens(&pointer);
         let Some((inside, said)) = read_as_what_it_is(&tokens, node) else { break };
         message = said;
         if inside.is_empty() {

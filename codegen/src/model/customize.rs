@@ -260,9 +260,7 @@ fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
                     }
                     let direct = members(api, id).into_iter().find_map(|member| {
                         let mut found = None;
-                        member.ty.each_held_type(&api.types, &mut |ty| {
-                            found = found.or_else(|| lacks(ty, derive))
-                        });
+                        member.ty.each_held_type(&api.types, &mut |ty| found = found.or_else(|| lacks(ty, derive)));
                         found.map(|holds| Obstacle { steps: vec![(id, member.what)], holds })
                     });
                     let catch_all = matches!(

@@ -61,7 +61,12 @@ pub fn build<'a>(
                     Ok(security) => security,
                     // A requirement of this operation alone (an undeclared scheme) costs it alone.
                     Err(Error::Invalid { location, message, hint }) => {
-                        warnings.push(Warning::left_out(location.pointer, &message, &hint, &format!("operation `{name}`")));
+                        warnings.push(Warning::left_out(
+                            location.pointer,
+                            &message,
+                            &hint,
+                            &format!("operation `{name}`"),
+                        ));
                         continue;
                     }
                     Err(other) => return Err(other),

@@ -517,8 +517,7 @@ fn type_entry(api: &Api, def: &model::TypeDef) -> Type {
                         name: f.name.to_string(),
                         ty: if f.boxed { format!("Box<{ty}>") } else { ty },
                         presence: f.presence.into(),
-                        setter: (!f.presence.is_required() && f.setter != f.name)
-                            .then(|| f.setter.to_string()),
+                        setter: (!f.presence.is_required() && f.setter != f.name).then(|| f.setter.to_string()),
                         wire: (f.name != *f.wire_name).then(|| f.wire_name.clone()),
                     }
                 })
