@@ -95,8 +95,8 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         ));
     }
     recursion::box_recursive_fields(&mut api.types);
-    sizes::box_large_variants(&mut api.types);
-    outcomes::box_large_bodies(&mut api);
+    let sizes = sizes::box_large_variants(&mut api.types);
+    outcomes::box_large_bodies(&mut api, &sizes);
     types::sort_by_name(&mut api);
     pagination::detect(&mut api, settings);
     keep_conforming_examples(&mut api);
