@@ -92,7 +92,7 @@ impl TypeRef {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{TypeKind, WhenAbsent};
+    use crate::model::{Tolerated, TypeKind, WhenAbsent};
     use crate::settings::Settings;
 
     const SPEC: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
@@ -115,7 +115,7 @@ mod tests {
     #[test]
     fn an_absent_replaced_list_is_refused_not_defaulted() {
         // The generated alias of a list: absent reads as empty.
-        assert_eq!(tags_when_absent(None), WhenAbsent::Empty);
+        assert_eq!(tags_when_absent(None), WhenAbsent::Tolerated(Tolerated::Empty));
         // The caller's type: nothing says it has a `Default`, nor that empty is what absent means.
         assert_eq!(tags_when_absent(Some("my_types::Tags")), WhenAbsent::Refused);
     }

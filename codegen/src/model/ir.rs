@@ -773,11 +773,20 @@ pub enum Undeclared {
 /// one that would have to be guessed is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WhenAbsent {
-    /// No value (`None`): an optional property, or a required nullable one (absent and `null`
-    /// say the same: there is no value).
+    /// No value (`None`), as the schema allows: an optional property.
     NoValue,
-    /// Empty: a required array or map (no items is what an absent list tells a caller).
-    Empty,
+    /// A required property the caller loses nothing by missing: decoded as the value it stands
+    /// for, and reported to a listening deviation sink (the spec was not followed).
+    Tolerated(Tolerated),
     /// Refused with an error naming the property: any value would be a guess.
     Refused,
+}
+
+/// What a tolerated absent property decodes as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tolerated {
+    /// Empty: a required array or map (no items is what an absent list tells a caller).
+    Empty,
+    /// No value: a required nullable property (absent and `null` say the same: there is none).
+    NoValue,
 }
