@@ -28,13 +28,14 @@ pub(super) fn bundle(spec: &Path, document: &mut Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let mut given_up: HashSet<String> = HashSet::new();
     for _ in 0..MAX_ROUNDS {
-        let schemas = schema_pointers(document);
         let mut found = Vec::new();
         collect_refs(document, &mut String::new(), &mut found);
         found.retain(|(_, reference)| !given_up.contains(reference));
         if found.is_empty() {
             break;
         }
+        // Only now: it copies the whole document, which a spec in one file never needs.
+        let schemas = schema_pointers(document);
         for (at, reference) in found {
             match bundler.follow(document, &reference, schemas.contains(&at)) {
                 Ok(replacement) => {
