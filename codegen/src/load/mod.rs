@@ -185,10 +185,13 @@ fn read_webhooks(file: &str, document: &mut Value) -> Result<Vec<(String, openap
         .into_iter()
         .map(|(name, item)| {
             let item = serde_path_to_error::deserialize::<_, openapiv3::PathItem>(&item).map_err(|e| {
-                let inside = path_to_pointer(e.path());
+                let pointer = format!("{}{}", crate::error::pointer(["webhooks", &name]), path_to_pointer(e.path()));
+                // Narrowed as a path item of the document would be (only when it is wrong).
+                let document = serde_json::json!({ "webhooks": { name.as_str(): item.clone() } });
+                let (pointer, message) = narrow::to_the_node(&document, pointer, e.inner().to_string());
                 Error::invalid(
-                    Location::new(file, format!("{}{inside}", crate::error::pointer(["webhooks", &name]))),
-                    format!("not a valid webhook: {}", e.inner()),
+                    Location::new(file, pointer),
+                    format!("not a valid webhook: {message}"),
                     "fix the spec, or describe the fix in an overlay beside it",
                 )
             })?;

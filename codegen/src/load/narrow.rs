@@ -93,4 +93,13 @@ mod tests {
         assert_eq!(pointer, "/paths/~1a/get/responses/200/content/application~1json/encoding");
         assert!(message.contains("expected a map"), "{message}");
     }
+
+    #[test]
+    fn a_wrong_webhook_is_narrowed_to_its_node() {
+        let spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  pet:\n    post:\n      \
+            parameters: [{name: x, in: qurey, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n";
+        let error = crate::load::load("s.yaml", spec).unwrap_err().to_string();
+        assert!(error.contains(" at /webhooks/pet/post/parameters/0/in: "), "{error}");
+        assert!(error.contains("unknown variant `qurey`"), "{error}");
+    }
 }
