@@ -41,6 +41,9 @@ pub struct LoadedSpec {
     pub webhooks: Vec<(String, openapiv3::PathItem)>,
     /// What the document says that generation will not follow as written.
     pub warnings: Vec<Warning>,
+    /// Where a `$ref` to another file stands that could not be followed (a warning says why and
+    /// what to do), as JSON pointers.
+    pub unfollowed_refs: std::collections::BTreeSet<String>,
 }
 
 /// Reads `text` (the contents of `file`) into an OpenAPI document.
@@ -84,8 +87,11 @@ fn load_document(file: &str, mut document: Value, path: Option<&std::path::Path>
     let version = check_version(file, &document)?;
     let mut warnings = unknown_key_warnings(&document, version);
     // After the lint: what other files hold has no place in this one to point at.
+    let mut unfollowed_refs = std::collections::BTreeSet::new();
     if let Some(path) = path {
-        warnings.extend(external::bundle(path, &mut document));
+        let unfollowed = external::bundle(path, &mut document);
+        unfollowed_refs.extend(unfollowed.iter().map(|warning| warning.pointer.clone()));
+        warnings.extend(unfollowed);
     }
     warnings.extend(structure::settle(file, &mut document, version)?);
     rules::check(file, &document)?;
@@ -96,7 +102,7 @@ fn load_document(file: &str, mut document: Value, path: Option<&std::path::Path>
     explicit_explode(&mut document);
     let webhooks = read_webhooks(file, &mut document)?;
     let openapi = read_openapi(file, document)?;
-    Ok(LoadedSpec { file: file.to_string(), version, openapi, webhooks, warnings })
+    Ok(LoadedSpec { file: file.to_string(), version, openapi, webhooks, warnings, unfollowed_refs })
 }
 
 /// Writes out `explode: true` where an `encoding` entry of a request body leaves it to its

@@ -81,7 +81,7 @@ pub fn build<'a>(
                 Ok(parts) => parts,
                 // One construct the generator cannot express costs that operation, not the API.
                 Err(Error::Unsupported { location, reason, hint }) => {
-                    warnings.push(Warning::left_out(location.pointer, &reason, &hint, &format!("operation `{name}`")));
+                    warnings.push(left_out(spec, location, &reason, &hint, &format!("operation `{name}`")));
                     continue;
                 }
                 Err(other) => return Err(other),
@@ -593,6 +593,17 @@ fn is_success(status: StatusMatch) -> bool {
 pub(super) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// The warning that `what` (operation `x`, webhook `y`) is left out for what the generator cannot
+/// express at `location`. Where that is a reference to another file the loader could not follow,
+/// the loader's warning said why and what to do: this one says only what is left out.
+pub(super) fn left_out(spec: &LoadedSpec, location: Box<Location>, reason: &str, hint: &str, what: &str) -> Warning {
+    if spec.unfollowed_refs.contains(&location.pointer) {
+        Warning::omission(location.pointer, format!("{what} is left out, as this reference could not be followed"))
+    } else {
+        Warning::left_out(location.pointer, reason, hint, what)
+    }
 }
 
 pub(super) fn pointer_under(base: &str, tokens: &[&str]) -> String {

@@ -4,7 +4,7 @@
 //! as an operation would be.
 
 use super::ident;
-use super::operations::responses;
+use super::operations::{left_out, responses};
 use super::types::TypeBuilder;
 use super::{HttpMethod, Warning, Webhook, bodies};
 use crate::error::{Error, Result, pointer};
@@ -24,7 +24,7 @@ pub(super) fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Re
             let (body, answers) = match parts {
                 Ok(parts) => parts,
                 Err(Error::Unsupported { location, reason, hint }) => {
-                    warnings.push(Warning::left_out(location.pointer, &reason, &hint, &format!("webhook `{name}`")));
+                    warnings.push(left_out(spec, location, &reason, &hint, &format!("webhook `{name}`")));
                     continue;
                 }
                 Err(other) => return Err(other),
