@@ -24,7 +24,10 @@ pub fn apply(api: &mut Api, settings: &Settings) -> Result<()> {
     let keyed = named_types(api, settings, &mut errors);
     errors.extend(replacement_misuse(api, file));
     let wanted = wanted_derives(api, settings, &keyed);
-    let blocked = blocked(api);
+    // What stops a derive is looked for only for the derives asked for (none, in most settings).
+    let asked: BTreeSet<Derive> =
+        settings.derives.iter().chain(settings.type_derives.values().flatten()).copied().collect();
+    let blocked = blocked(api, &normalized(&asked.into_iter().collect::<Vec<_>>()));
     // What to report: for `derives`, each type that holds what stops it itself (the types that
     // hold such a type fail with it, and say nothing new); for `[type-derives]`, the type named.
     let mut failures: BTreeMap<(String, String), Vec<Derive>> = BTreeMap::new();
@@ -186,46 +189,70 @@ fn wanted_derives(api: &Api, settings: &Settings, keyed: &BTreeMap<String, TypeI
 
 /// Something in a type that holds a type: a field, a variant, an alias's target.
 struct Member<'a> {
-    /// How an error names it: "field `price`".
-    what: String,
+    what: What<'a>,
     ty: &'a TypeRef,
+}
+
+/// A member as an error names it ("field `price`"), written only when an error is.
+#[derive(Debug, Clone, Copy)]
+enum What<'a> {
+    Field(&'a str),
+    /// The field of the properties a struct's schema does not declare.
+    Undeclared(&'a str),
+    Variant(&'a str),
+    /// The `Unknown` variant of a union that keeps what no member takes.
+    CatchAll,
+    /// An alias's target.
+    Definition,
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Field(name) => write!(f, "field `{name}`"),
+            What::Undeclared(name) => write!(
+                f,
+                "field `{name}` (the properties its schema does not declare; `additionalProperties: false`, in \
+                 the spec or its overlay, says there are none)"
+            ),
+            What::Variant(name) => write!(f, "variant `{name}`"),
+            What::CatchAll => f.write_str("catch-all variant `Unknown`"),
+            What::Definition => f.write_str("definition"),
+        }
+    }
 }
 
 fn members(api: &Api, id: TypeId) -> Vec<Member<'_>> {
     match &api.types[id.0].kind {
         TypeKind::Struct { fields, undeclared, .. } => {
-            let declared = fields.iter().map(|f| Member { what: format!("field `{}`", f.name), ty: &f.ty });
+            let declared = fields.iter().map(|f| Member { what: What::Field(f.name.as_str()), ty: &f.ty });
             // The undeclared properties a struct keeps are free-form JSON: equal and hashable,
             // but not ordered (`additionalProperties: false`, in an overlay, drops them).
             let kept = match undeclared {
-                Undeclared::Kept(field) => Some(Member {
-                    what: format!(
-                        "field `{field}` (the properties its schema does not declare; `additionalProperties: \
-                         false`, in the spec or its overlay, says there are none)"
-                    ),
-                    ty: &TypeRef::JsonObject,
-                }),
+                Undeclared::Kept(field) => {
+                    Some(Member { what: What::Undeclared(field.as_str()), ty: &TypeRef::JsonObject })
+                }
                 Undeclared::Dropped => None,
             };
             declared.chain(kept).collect()
         }
         TypeKind::Untagged { variants, .. } => {
-            variants.iter().map(|v| Member { what: format!("variant `{}`", v.name), ty: &v.ty }).collect()
+            variants.iter().map(|v| Member { what: What::Variant(v.name.as_str()), ty: &v.ty }).collect()
         }
         TypeKind::Tagged { variants, .. } => variants
             .iter()
-            .map(|v| Member { what: format!("variant `{}`", v.variant.name), ty: &v.variant.ty })
+            .map(|v| Member { what: What::Variant(v.variant.name.as_str()), ty: &v.variant.ty })
             .collect(),
-        TypeKind::Alias(ty) => vec![Member { what: "definition".to_string(), ty }],
+        TypeKind::Alias(ty) => vec![Member { what: What::Definition, ty }],
         TypeKind::StringEnum { .. } => Vec::new(),
     }
 }
 
 /// Why a type cannot have a derive: the members from it down to the type that stops it.
 #[derive(Debug, Clone)]
-struct Obstacle {
+struct Obstacle<'a> {
     /// Each type on the way and its member that leads on, outermost first.
-    steps: Vec<(TypeId, String)>,
+    steps: Vec<(TypeId, What<'a>)>,
     /// What the last member holds: "an `f64`".
     holds: &'static str,
 }
@@ -246,11 +273,10 @@ fn lacks(ty: &TypeRef, derive: Derive) -> Option<&'static str> {
 /// For each derive, per type, what stops it from having the derive: found first in the types
 /// themselves, then passed on to the types that hold them until nothing changes (recursive
 /// types included).
-fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
-    let derives = [Derive::Eq, Derive::PartialOrd, Derive::Ord, Derive::Hash];
+fn blocked<'a>(api: &'a Api, derives: &BTreeSet<Derive>) -> BTreeMap<Derive, Vec<Option<Obstacle<'a>>>> {
     derives
-        .into_iter()
-        .map(|derive| {
+        .iter()
+        .map(|&derive| {
             let mut blocked: Vec<Option<Obstacle>> = (0..api.types.len())
                 .map(|index| {
                     let id = TypeId(index);
@@ -269,7 +295,7 @@ fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
                     );
                     direct.or_else(|| {
                         (catch_all && matches!(derive, Derive::PartialOrd | Derive::Ord)).then(|| Obstacle {
-                            steps: vec![(id, "catch-all variant `Unknown`".to_string())],
+                            steps: vec![(id, What::CatchAll)],
                             holds: "a free-form JSON value (`serde_json::Value`)",
                         })
                     })
@@ -318,7 +344,7 @@ fn failure(api: &Api, id: TypeId, obstacle: &Obstacle) -> String {
             text.push_str(&format!(" holds `{}`, whose", api.types[step.0].name));
         }
         text.push(' ');
-        text.push_str(what);
+        text.push_str(&what.to_string());
     }
     text.push_str(" holds ");
     text.push_str(obstacle.holds);
