@@ -81,7 +81,7 @@ pub fn build<'a>(
                 Ok(parts) => parts,
                 // One construct the generator cannot express costs that operation, not the API.
                 Err(Error::Unsupported { location, reason, hint }) => {
-                    warnings.push(left_out(spec, location, &reason, &hint, &format!("operation `{name}`")));
+                    warnings.push(left_out(spec, location.pointer, &reason, &hint, &format!("operation `{name}`")));
                     continue;
                 }
                 Err(other) => return Err(other),
@@ -596,13 +596,13 @@ pub(super) fn is_json(media_type: &str) -> bool {
 }
 
 /// The warning that `what` (operation `x`, webhook `y`) is left out for what the generator cannot
-/// express at `location`. Where that is a reference to another file the loader could not follow,
+/// express at `pointer`. Where that is a reference to another file the loader could not follow,
 /// the loader's warning said why and what to do: this one says only what is left out.
-pub(super) fn left_out(spec: &LoadedSpec, location: Box<Location>, reason: &str, hint: &str, what: &str) -> Warning {
-    if spec.unfollowed_refs.contains(&location.pointer) {
-        Warning::omission(location.pointer, format!("{what} is left out, as this reference could not be followed"))
+pub(super) fn left_out(spec: &LoadedSpec, pointer: String, reason: &str, hint: &str, what: &str) -> Warning {
+    if spec.unfollowed_refs.contains(&pointer) {
+        Warning::omission(pointer, format!("{what} is left out, as this reference could not be followed"))
     } else {
-        Warning::left_out(location.pointer, reason, hint, what)
+        Warning::left_out(pointer, reason, hint, what)
     }
 }
 

@@ -24,7 +24,7 @@ pub(super) fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Re
             let (body, answers) = match parts {
                 Ok(parts) => parts,
                 Err(Error::Unsupported { location, reason, hint }) => {
-                    warnings.push(left_out(spec, location, &reason, &hint, &format!("webhook `{name}`")));
+                    warnings.push(left_out(spec, location.pointer, &reason, &hint, &format!("webhook `{name}`")));
                     continue;
                 }
                 Err(other) => return Err(other),
