@@ -49,9 +49,13 @@ impl TypeRef {
     /// The named type this one is, through aliases and `Option`: a struct, a union, a string
     /// enum, a replaced type (or an alias, in a cycle).
     pub fn named_through_aliases(&self, defs: &[TypeDef]) -> Option<TypeId> {
+        self.named(defs, false)
+    }
+
+    fn named(&self, defs: &[TypeDef], into_replaced: bool) -> Option<TypeId> {
         let mut ty = self;
         for _ in 0..MAX_ALIAS_DEPTH {
-            match ty.through_aliases(defs) {
+            match ty.follow(defs, into_replaced) {
                 TypeRef::Option(inner) => ty = inner,
                 TypeRef::Named(id) => return Some(*id),
                 _ => return None,
@@ -66,6 +70,16 @@ impl TypeRef {
         let def = &defs[self.named_through_aliases(defs)?.0];
         match &def.kind {
             TypeKind::Struct { fields, .. } if def.replacement.is_none() => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// The properties of the object schema this type is, through aliases and `Option`, replaced
+    /// ones too: what the spec describes, where the model looks for conventions (a page's items,
+    /// a streaming flag) that `customize` then refuses to read through a replaced type.
+    pub fn schema_fields<'a>(&self, defs: &'a [TypeDef]) -> Option<&'a [Field]> {
+        match &defs[self.named(defs, true)?.0].kind {
+            TypeKind::Struct { fields, .. } => Some(fields),
             _ => None,
         }
     }

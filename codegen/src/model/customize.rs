@@ -129,25 +129,53 @@ fn named_types(api: &Api, settings: &Settings, errors: &mut Vec<Error>) -> BTree
 }
 
 /// Replaced types where the generated code reaches into their fields: a multipart body (a part
-/// per field). Pagination and a streaming flag are found through `struct_fields`, which stops at a
-/// replaced type: an operation that would page through one, or set its flag, does neither.
+/// per field), a paged response (its items and cursor, found in the schema), a body with a
+/// streaming flag.
 fn replacement_misuse(api: &Api, file: &str) -> Vec<Error> {
+    let replaced =
+        |ty: &TypeRef| ty.named_through_aliases(&api.types).filter(|id| api.types[id.0].replacement.is_some());
     let mut errors = Vec::new();
+    let mut refuse = |id: TypeId, op: &super::Operation, why: &str| {
+        let def = &api.types[id.0];
+        errors.push(Error::Settings {
+            file: file.to_string(),
+            message: format!(
+                "`[replace-types]` replaces `{}` ({} at {}), but `{}` {why}, which the generated code reads field \
+                 by field; replace the types of its fields instead",
+                def.origin.rsplit('/').next().unwrap_or_default(),
+                api.source,
+                def.origin,
+                op.name
+            ),
+        });
+    };
     for op in &api.operations {
-        let Some(body) = op.body.as_ref().filter(|body| body.encoding == BodyEncoding::Multipart) else { continue };
-        let Some(def) = body.ty.named_through_aliases(&api.types).map(|id| &api.types[id.0]) else { continue };
-        if def.replacement.is_some() {
-            errors.push(Error::Settings {
-                file: file.to_string(),
-                message: format!(
-                    "`[replace-types]` replaces `{}` ({} at {}), but `{}` sends it as a multipart body, which the \
-                     generated code reads field by field; replace the types of its fields instead",
-                    def.origin.rsplit('/').next().unwrap_or_default(),
-                    api.source,
-                    def.origin,
-                    op.name
-                ),
-            });
+        if let Some(body) = &op.body {
+            let multipart = body.encoding == BodyEncoding::Multipart;
+            if let Some(id) = replaced(&body.ty).filter(|_| multipart || op.streaming.is_some()) {
+                refuse(id, op, if multipart { "sends it as a multipart body" } else { "sets its streaming flag" });
+            }
+        }
+        let Some(pagination) = &op.pagination else { continue };
+        let Some(super::ResponseBody::Json(body)) = op.success.first().map(|c| &c.body) else { continue };
+        // Each path with the type it starts from (the last item's `id` is read in an item).
+        let mut paths = vec![(&pagination.items, body)];
+        match &pagination.next {
+            super::NextPage::Cursor { field, has_more, .. } => {
+                paths.extend(std::iter::once(field).chain(has_more).map(|path| (path, body)));
+            }
+            super::NextPage::LastItem { id, has_more, .. } => {
+                paths.extend([(id, &pagination.item_ty), (has_more, body)]);
+            }
+            super::NextPage::Url { field } => paths.extend(field.iter().map(|path| (path, body))),
+        }
+        // Where a path starts, each object on the way, and what it ends at (a list iterated, a
+        // cursor read): a replaced type at any of them would be read as the schema describes it.
+        let reached = paths.iter().flat_map(|(path, from)| {
+            (0..=path.0.len()).map(|len| super::FieldPath(path.0[..len].to_vec()).ty(api, from))
+        });
+        if let Some(id) = reached.into_iter().find_map(|ty| replaced(&ty)) {
+            refuse(id, op, "pages through it");
         }
     }
     errors
@@ -400,6 +428,26 @@ mod tests {
         // Free-form JSON is equal and hashable: those derives hold.
         let api = build(spec, ordered(Derive::Hash)).unwrap();
         assert_eq!(api.types.iter().find(|d| d.name == "Open").unwrap().derives, [Derive::Hash]);
+    }
+
+    #[test]
+    fn a_replaced_type_the_generated_code_pages_through_is_refused() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      \
+            operationId: listItems\n      parameters:\n        - {name: cursor, in: query, schema: {type: string}}\n      \
+            responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              \
+            schema: {$ref: '#/components/schemas/Page'}\ncomponents:\n  schemas:\n    Page:\n      type: object\n      \
+            properties:\n        data: {$ref: '#/components/schemas/Items'}\n        next_cursor: {type: string}\n    \
+            Items:\n      type: array\n      items: {type: string}\n";
+        let replacing = |name: &str| Settings {
+            replace_types: [(name.to_string(), "my_types::Replaced".to_string())].into(),
+            ..Settings::default()
+        };
+        assert!(build(spec, Settings::default()).unwrap().operations[0].pagination.is_some());
+        for name in ["Page", "Items"] {
+            let error = build(spec, replacing(name)).unwrap_err().to_string();
+            assert!(error.contains(&format!("replaces `{name}`")), "{error}");
+            assert!(error.contains("`list_items` pages through it"), "{error}");
+        }
     }
 
     #[test]

@@ -491,7 +491,7 @@ fn streaming_variant(
     let body = body.filter(|b| b.encoding == BodyEncoding::Json)?;
     let flag = body
         .ty
-        .struct_fields(&types.defs)?
+        .schema_fields(&types.defs)?
         .iter()
         .find(|f| f.wire_name == "stream" && f.ty == TypeRef::Bool && !f.presence.is_required())?;
     let events = EventStream { done: events.done.or_else(|| flag_mentions_done(flag)), ..events };
