@@ -1,8 +1,9 @@
 //! Seeing through aliases: a named schema that is just another type (`$ref` to a `$ref`, a
 //! component that is an array) stands for that type wherever the model asks what a type is. A
-//! replaced type (`[replace-types]`) stands for the caller's type, not its schema: the walk stops
-//! there, so no rule of the schema's shape (an absent list decodes as empty, a struct's fields are
-//! read one by one) is applied to a type the generator does not write. The walk is bounded,
+//! replaced type (`[replace-types]`) stands for the caller's type, not its schema: the Rust view
+//! (`through_aliases`, `struct_fields`) stops there, so no rule of the schema's shape (an absent
+//! list decodes as empty) is applied to a type the generator does not write; the schema view
+//! (`wire_shape`, `schema_fields`) goes on, for what the JSON looks like. The walk is bounded,
 //! because it runs before `recursion::alias_cycle` reports a cycle of aliases; a cycle then reads
 //! as the alias itself instead of overflowing the stack.
 
