@@ -25,9 +25,8 @@ pub fn apply(api: &mut Api, settings: &Settings) -> Result<()> {
     errors.extend(replacement_misuse(api, file));
     let wanted = wanted_derives(api, settings, &keyed);
     // What stops a derive is looked for only for the derives asked for (none, in most settings).
-    let asked: BTreeSet<Derive> =
-        settings.derives.iter().chain(settings.type_derives.values().flatten()).copied().collect();
-    let blocked = blocked(api, &normalized(&asked.into_iter().collect::<Vec<_>>()));
+    let asked: Vec<Derive> = settings.derives.iter().chain(settings.type_derives.values().flatten()).copied().collect();
+    let blocked = blocked(api, &normalized(&asked));
     // What to report: for `derives`, each type that holds what stops it itself (the types that
     // hold such a type fail with it, and say nothing new); for `[type-derives]`, the type named.
     let mut failures: BTreeMap<(String, String), Vec<Derive>> = BTreeMap::new();
