@@ -124,6 +124,12 @@ impl Warning {
         Warning { kind: WarningKind::Omission, ..Warning::new(pointer, message) }
     }
 
+    /// A warning that `what` (operation `x`, webhook `y`) is left out for a reason of its own, and
+    /// what would bring it back.
+    pub fn left_out(pointer: impl Into<String>, reason: &str, hint: &str, what: &str) -> Warning {
+        Warning::omission(pointer, format!("{reason}; {hint}; {what} is left out"))
+    }
+
     /// The warning as the command line prints it: `file:line:column at pointer: message`.
     pub fn render(&self, file: &str) -> String {
         let location = Location { file: file.to_string(), pointer: self.pointer.clone(), line_col: self.line_col };
@@ -136,7 +142,31 @@ pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Unescapes one reference token of a JSON pointer (RFC 6901): `~1` is `/`, then `~0` is `~`.
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// The unescaped reference tokens of a JSON pointer: none for `""` (the whole document).
+pub fn pointer_tokens(pointer: &str) -> Vec<String> {
+    pointer.split('/').skip(1).map(unescape_pointer_token).collect()
+}
+
 /// Builds a JSON pointer from unescaped tokens.
 pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
     tokens.into_iter().map(|t| format!("/{}", pointer_token(t))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pointer, pointer_tokens};
+
+    #[test]
+    fn pointer_tokens_undo_pointer() {
+        // `~01` is `~1` escaped: unescaping `~1` first would read it as `/`.
+        let tokens = ["paths", "/a/{id}", "x~1y"];
+        assert_eq!(pointer(tokens), "/paths/~1a~1{id}/x~01y");
+        assert_eq!(pointer_tokens(&pointer(tokens)), tokens);
+        assert!(pointer_tokens("").is_empty());
+    }
 }

@@ -359,8 +359,7 @@ fn schema_of(types: &BTreeSet<JsonType>, version_3_1: bool) -> Value {
 fn json_path(document: &Value, pointer: &str) -> String {
     let mut path = String::from("$");
     let mut node = Some(document);
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
+    for token in codegen::error::pointer_tokens(pointer) {
         match node {
             Some(Value::Array(items)) if token.parse::<usize>().is_ok() => {
                 let _ = write!(path, "[{token}]");

@@ -210,9 +210,7 @@ fn use_type(api: &Api, def: &TypeDef) -> String {
         TypeKind::Struct { fields, .. } => {
             let reads: String = fields.iter().map(|f| format!("let _ = &v.{};", code_ident(&f.name))).collect();
             let mut out = format!("pub fn read_{}(v: &types::{name}) {{ {reads} }}\n", snake(name.as_str()));
-            if def.input {
-                out.push_str(&construct(api, def, fields));
-            }
+            out.push_str(&construct(api, def, fields));
             out
         }
         TypeKind::StringEnum { values } => {

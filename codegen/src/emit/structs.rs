@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 use super::tokens::{Paths, ident};
 use super::types::field_type;
-use crate::model::{Api, Field, Presence, StructTag, Undeclared, WhenAbsent};
+use crate::model::{Api, Field, Presence, StructTag, Tolerated, Undeclared, WhenAbsent};
 
 /// Everything the struct `name` (from the schema at `origin`) needs to be encoded and decoded.
 pub fn codec(
@@ -172,10 +172,10 @@ fn decode(
 }
 
 /// The struct from its slots, a field absent from the object as the model's `WhenAbsent` says:
-/// no value, empty, or refused (a `match` that returns the error naming it, in field order, so
-/// the first missing one is named, as serde's derive does). Measured against a `?` per field (a
-/// call and a branch through the `Try` machinery each): about 6% of the Oxide crate's `cargo
-/// check`.
+/// no value, tolerated (empty or no value, reported) or refused (a `match` that returns the error
+/// naming it, in field order, so the first missing one is named, as serde's derive does).
+/// Measured against a `?` per field (a call and a branch through the `Try` machinery each): about
+/// 6% of the Oxide crate's `cargo check`.
 fn finish(
     api: &Api,
     ty: &TokenStream,
@@ -193,23 +193,23 @@ fn finish(
     };
     let values = fields.iter().map(|field| {
         let (name, wire) = (ident(&field.name), &field.wire_name);
-        match (field.presence, field.when_absent(&api.types)) {
-            (Presence::Required, WhenAbsent::Refused) => quote! {
+        match field.when_absent(&api.types) {
+            WhenAbsent::Refused => quote! {
                 #name: match slots.#name {
                     Some(value) => value,
                     None => return Err(E::missing_field(#wire)),
                 },
             },
-            // Tolerated absences are reported to a listening deviation sink.
-            (Presence::Required, _) => {
+            WhenAbsent::Tolerated(Tolerated::Empty) => {
                 quote!(#name: runtime::tolerated(slots.#name, #wire, Self::ORIGIN).unwrap_or_default(),)
             }
-            (Presence::RequiredNullable, _) => {
+            WhenAbsent::Tolerated(Tolerated::NoValue) => {
                 quote!(#name: runtime::tolerated(slots.#name, #wire, Self::ORIGIN).flatten(),)
             }
-            // `null` for an optional field is no value, as a missing key is.
-            (Presence::Optional, _) => quote!(#name: slots.#name.flatten(),),
-            (Presence::OptionalNullable, _) => quote!(#name: slots.#name,),
+            // `null` for an optional field is no value, as a missing key is; an optional nullable
+            // field keeps `null` apart.
+            WhenAbsent::NoValue if field.presence == Presence::Optional => quote!(#name: slots.#name.flatten(),),
+            WhenAbsent::NoValue => quote!(#name: slots.#name,),
         }
     });
     quote! {

@@ -34,9 +34,8 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
         TypeKind::Struct { fields, undeclared, .. } => {
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(, Default) } else { quote!() };
-            let constructor = def
-                .input
-                .then(|| constructor(api, paths, &name, fields, undeclared, def.required_type.as_ref(), &derives));
+            // Every struct has one: requests are built by callers, responses and events by their tests.
+            let constructor = constructor(api, paths, &name, fields, undeclared, def.required_type.as_ref(), &derives);
             let extras = undeclared_field(undeclared);
             let fields = fields.iter().map(|f| field(api, paths, f));
             // Non-exhaustive: a property added to the spec later is a field added to the type,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::error::{Warning, pointer_token};
+use crate::error::{Warning, pointer, pointer_token, unescape_pointer_token};
 
 /// More files or imports than this is taken for a reference cycle and stops.
 const MAX_ROUNDS: usize = 64;
@@ -28,13 +28,14 @@ pub(super) fn bundle(spec: &Path, document: &mut Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let mut given_up: HashSet<String> = HashSet::new();
     for _ in 0..MAX_ROUNDS {
-        let schemas = schema_pointers(document);
         let mut found = Vec::new();
         collect_refs(document, &mut String::new(), &mut found);
         found.retain(|(_, reference)| !given_up.contains(reference));
         if found.is_empty() {
             break;
         }
+        // Only now: it copies the whole document, which a spec in one file never needs.
+        let schemas = schema_pointers(document);
         for (at, reference) in found {
             match bundler.follow(document, &reference, schemas.contains(&at)) {
                 Ok(replacement) => {
@@ -100,7 +101,7 @@ impl Bundler {
                     .rsplit('/')
                     .next()
                     .filter(|last| !last.is_empty())
-                    .map(|last| last.replace("~1", "/").replace("~0", "~"))
+                    .map(unescape_pointer_token)
                     .unwrap_or_else(|| file_stem(&path));
                 let name = free_name(document, &wanted);
                 let schemas = document
@@ -213,7 +214,7 @@ fn schema_pointers(document: &Value) -> HashSet<String> {
     let mut copy = document.clone();
     let mut found = HashSet::new();
     super::schemas::for_each_schema(&mut copy, &mut |_, path| {
-        found.insert(path.iter().map(|token| format!("/{}", pointer_token(token))).collect::<String>());
+        found.insert(pointer(path.iter().map(String::as_str)));
     });
     found
 }

@@ -41,6 +41,9 @@ pub struct LoadedSpec {
     pub webhooks: Vec<(String, openapiv3::PathItem)>,
     /// What the document says that generation will not follow as written.
     pub warnings: Vec<Warning>,
+    /// Where a `$ref` to another file stands that could not be followed (a warning says why and
+    /// what to do), as JSON pointers.
+    pub unfollowed_refs: std::collections::BTreeSet<String>,
 }
 
 /// Reads `text` (the contents of `file`) into an OpenAPI document.
@@ -98,8 +101,11 @@ fn load_document(
 ) -> Result<LoadedSpec> {
     let mut warnings = unknown_key_warnings(&document, version);
     // After the lint: what other files hold has no place in this one to point at.
+    let mut unfollowed_refs = std::collections::BTreeSet::new();
     if let Some(path) = path {
-        warnings.extend(external::bundle(path, &mut document));
+        let unfollowed = external::bundle(path, &mut document);
+        unfollowed_refs.extend(unfollowed.iter().map(|warning| warning.pointer.clone()));
+        warnings.extend(unfollowed);
     }
     warnings.extend(structure::settle(file, &mut document, version)?);
     rules::check(file, &document)?;
@@ -110,7 +116,7 @@ fn load_document(
     explicit_explode(&mut document);
     let webhooks = read_webhooks(file, &mut document)?;
     let openapi = read_openapi(file, document)?;
-    Ok(LoadedSpec { file: file.to_string(), version, openapi, webhooks, warnings })
+    Ok(LoadedSpec { file: file.to_string(), version, openapi, webhooks, warnings, unfollowed_refs })
 }
 
 /// Writes out `explode: true` where an `encoding` entry of a request body leaves it to its
@@ -199,10 +205,13 @@ fn read_webhooks(file: &str, document: &mut Value) -> Result<Vec<(String, openap
         .into_iter()
         .map(|(name, item)| {
             let item = serde_path_to_error::deserialize::<_, openapiv3::PathItem>(&item).map_err(|e| {
-                let inside = path_to_pointer(e.path());
+                let pointer = format!("{}{}", crate::error::pointer(["webhooks", &name]), path_to_pointer(e.path()));
+                // Narrowed as a path item of the document would be (only when it is wrong).
+                let document = serde_json::json!({ "webhooks": { name.as_str(): item.clone() } });
+                let (pointer, message) = narrow::to_the_node(&document, pointer, e.inner().to_string());
                 Error::invalid(
-                    Location::new(file, format!("{}{inside}", crate::error::pointer(["webhooks", &name]))),
-                    format!("not a valid webhook: {}", e.inner()),
+                    Location::new(file, pointer),
+                    format!("not a valid webhook: {message}"),
                     "fix the spec, or describe the fix in an overlay beside it",
                 )
             })?;

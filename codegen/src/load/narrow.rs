@@ -19,7 +19,7 @@ pub(super) fn to_the_node(document: &Value, mut pointer: String, mut message: St
         if node.get("$ref").is_some() {
             break;
         }
-        let tokens: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+        let tokens = crate::error::pointer_tokens(&pointer);
         let Some((inside, said)) = read_as_what_it_is(&tokens, node) else { break };
         message = said;
         if inside.is_empty() {
@@ -92,5 +92,14 @@ mod tests {
         let (pointer, message) = to_the_node(&document, "/paths".into(), "whole".into());
         assert_eq!(pointer, "/paths/~1a/get/responses/200/content/application~1json/encoding");
         assert!(message.contains("expected a map"), "{message}");
+    }
+
+    #[test]
+    fn a_wrong_webhook_is_narrowed_to_its_node() {
+        let spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  pet:\n    post:\n      \
+            parameters: [{name: x, in: qurey, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n";
+        let error = crate::load::load("s.yaml", spec).unwrap_err().to_string();
+        assert!(error.contains(" at /webhooks/pet/post/parameters/0/in: "), "{error}");
+        assert!(error.contains("unknown variant `qurey`"), "{error}");
     }
 }

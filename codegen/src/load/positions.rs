@@ -66,8 +66,7 @@ impl Finder {
                 prefixes.insert(Vec::new());
                 continue;
             }
-            let tokens: Vec<String> =
-                pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+            let tokens = crate::error::pointer_tokens(pointer);
             for len in 0..tokens.len() {
                 prefixes.insert(tokens[..len].to_vec());
             }

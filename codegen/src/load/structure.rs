@@ -14,10 +14,8 @@
 use serde_json::{Map, Value};
 
 use super::SpecVersion;
+use super::lint::METHODS;
 use crate::error::{Error, Location, Result, Warning, pointer, pointer_token};
-
-/// The HTTP methods a path item may hold.
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// A chain of references longer than this is taken for a cycle.
 const MAX_CHAIN: usize = 32;
@@ -52,8 +50,8 @@ pub(super) fn settle(file: &str, document: &mut Value, version: SpecVersion) -> 
         }
         SpecVersion::V3_0 => {}
     }
-    let mut warnings = write_out_refs(file, document)?;
-    missing_responses(file, document, version)?;
+    let (mut warnings, path_items) = write_out_refs(file, document)?;
+    missing_responses(file, document, version, &path_items)?;
     warnings.extend(mutual_tls(document));
     Ok(warnings)
 }
@@ -64,7 +62,7 @@ pub(super) fn settle(file: &str, document: &mut Value, version: SpecVersion) -> 
 fn path_item_pointers(document: &Value) -> Vec<String> {
     let mut items = Vec::new();
     for section in [&["paths"][..], &["webhooks"], &["components", "pathItems"]] {
-        let Some(Value::Object(map)) = lookup(document, &pointer(section.iter().copied())) else { continue };
+        let Some(Value::Object(map)) = document.pointer(&pointer(section.iter().copied())) else { continue };
         items.extend(map.keys().map(|key| pointer(section.iter().copied().chain([key.as_str()]))));
     }
     items
@@ -75,7 +73,7 @@ fn callback_pointers(document: &Value, item: &str) -> Vec<String> {
     let mut callbacks = Vec::new();
     for method in METHODS {
         let at = format!("{item}/{method}/callbacks");
-        if let Some(Value::Object(map)) = lookup(document, &at) {
+        if let Some(Value::Object(map)) = document.pointer(&at) {
             callbacks.extend(map.keys().map(|name| format!("{at}/{}", pointer_token(name))));
         }
     }
@@ -84,7 +82,7 @@ fn callback_pointers(document: &Value, item: &str) -> Vec<String> {
 
 /// The pointers of the components' callbacks.
 fn component_callbacks(document: &Value) -> Vec<String> {
-    match lookup(document, "/components/callbacks") {
+    match document.pointer("/components/callbacks") {
         Some(Value::Object(map)) => map.keys().map(|name| pointer(["components", "callbacks", name])).collect(),
         _ => Vec::new(),
     }
@@ -94,7 +92,7 @@ fn component_callbacks(document: &Value) -> Vec<String> {
 fn callback_items(document: &Value, callbacks: &[String]) -> Vec<String> {
     let mut items = Vec::new();
     for callback in callbacks {
-        if let Some(Value::Object(map)) = lookup(document, callback) {
+        if let Some(Value::Object(map)) = document.pointer(callback) {
             items.extend(map.keys().map(|expression| format!("{callback}/{}", pointer_token(expression))));
         }
     }
@@ -103,8 +101,9 @@ fn callback_items(document: &Value, callbacks: &[String]) -> Vec<String> {
 
 /// Writes out, in place, every path item, callback and security scheme given as a local `$ref`.
 /// A security scheme given as a reference that is not written out (to another document, which
-/// was not read) is taken out with a warning: what requires it is left out.
-fn write_out_refs(file: &str, document: &mut Value) -> Result<Vec<Warning>> {
+/// was not read) is taken out with a warning: what requires it is left out. Returns the warnings
+/// and the pointers of the path items (callbacks' included).
+fn write_out_refs(file: &str, document: &mut Value) -> Result<(Vec<Warning>, Vec<String>)> {
     let mut items = path_item_pointers(document);
     let mut callbacks = component_callbacks(document);
     callbacks.extend(items.iter().flat_map(|item| callback_pointers(document, item)));
@@ -117,12 +116,12 @@ fn write_out_refs(file: &str, document: &mut Value) -> Result<Vec<Warning>> {
     }
     // Security schemes too: `openapiv3` reads none given as a `$ref`.
     let mut warnings = Vec::new();
-    if let Some(Value::Object(map)) = lookup(document, "/components/securitySchemes") {
+    if let Some(Value::Object(map)) = document.pointer("/components/securitySchemes") {
         let names: Vec<String> = map.keys().cloned().collect();
         for name in names {
             let at = pointer(["components", "securitySchemes", &name]);
             write_out_ref(file, document, &at)?;
-            if let Some(Value::String(reference)) = lookup(document, &format!("{at}/$ref")) {
+            if let Some(Value::String(reference)) = document.pointer(&format!("{at}/$ref")) {
                 warnings.push(Warning::new(
                     &at,
                     format!(
@@ -136,14 +135,14 @@ fn write_out_refs(file: &str, document: &mut Value) -> Result<Vec<Warning>> {
             }
         }
     }
-    Ok(warnings)
+    Ok((warnings, items))
 }
 
 /// Replaces the object at `at`, when it is a local `$ref`, by what the reference names (its own
 /// fields beside the `$ref` kept over the referenced ones).
 fn write_out_ref(file: &str, document: &mut Value, at: &str) -> Result<()> {
     let mut followed = 0;
-    while let Some(Value::Object(map)) = lookup(document, at)
+    while let Some(Value::Object(map)) = document.pointer(at)
         && let Some(Value::String(reference)) = map.get("$ref")
     {
         // An external reference is the bundler's; one left here could not be read.
@@ -157,7 +156,7 @@ fn write_out_ref(file: &str, document: &mut Value, at: &str) -> Result<()> {
                 "break the reference cycle",
             ));
         }
-        let Some(Value::Object(found)) = lookup(document, target) else {
+        let Some(Value::Object(found)) = document.pointer(target) else {
             return Err(Error::invalid(
                 location(),
                 format!("`$ref: {reference}` points to nothing"),
@@ -175,12 +174,8 @@ fn write_out_ref(file: &str, document: &mut Value, at: &str) -> Result<()> {
 }
 
 /// An operation without `responses`: valid in 3.1 (it gets an empty list), refused in 3.0 at
-/// the operation itself.
-fn missing_responses(file: &str, document: &mut Value, version: SpecVersion) -> Result<()> {
-    let mut items = path_item_pointers(document);
-    let mut callbacks = component_callbacks(document);
-    callbacks.extend(items.iter().flat_map(|item| callback_pointers(document, item)));
-    items.extend(callback_items(document, &callbacks));
+/// the operation itself. `items` are the path items' pointers.
+fn missing_responses(file: &str, document: &mut Value, version: SpecVersion, items: &[String]) -> Result<()> {
     let mut missing = Vec::new();
     for item in items {
         for method in METHODS {
@@ -242,11 +237,6 @@ fn mutual_tls(document: &mut Value) -> Vec<Warning> {
             )
         })
         .collect()
-}
-
-/// The node at a JSON pointer, if there is one.
-fn lookup<'a>(document: &'a Value, at: &str) -> Option<&'a Value> {
-    document.pointer(at)
 }
 
 #[cfg(test)]

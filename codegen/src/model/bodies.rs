@@ -74,9 +74,9 @@ pub(super) fn request_body<'a>(
 
 /// Whether a body type is an object that declares nothing: no properties, no typed extra ones.
 fn is_empty_object(types: &TypeBuilder<'_>, ty: &TypeRef) -> bool {
-    match ty.through_aliases(&types.defs) {
+    match ty.wire_shape(&types.defs) {
         TypeRef::JsonObject => true,
-        resolved => resolved.struct_fields(&types.defs).is_some_and(<[Field]>::is_empty),
+        resolved => resolved.schema_fields(&types.defs).is_some_and(<[Field]>::is_empty),
     }
 }
 
@@ -90,7 +90,8 @@ fn field_styles(
     encoding: BodyEncoding,
     declared: &indexmap::IndexMap<String, openapiv3::Encoding>,
 ) -> Vec<BodyField> {
-    let Some(fields) = ty.struct_fields(&types.defs) else { return Vec::new() };
+    // The schema's properties: a replaced type is written as its schema describes it.
+    let Some(fields) = ty.schema_fields(&types.defs) else { return Vec::new() };
     fields
         .iter()
         .map(|field| {
@@ -120,7 +121,7 @@ fn field_styles(
 /// Whether a value of this type is an object or holds objects (a list of them), which a form
 /// cannot write as plain pairs.
 fn is_structured(types: &TypeBuilder<'_>, ty: &TypeRef) -> bool {
-    match ty.through_aliases(&types.defs) {
+    match ty.wire_shape(&types.defs) {
         TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Json => true,
         TypeRef::Vec(inner) | TypeRef::Option(inner) => is_structured(types, inner),
         TypeRef::Named(id) => matches!(
@@ -171,7 +172,7 @@ fn body_encoding(media_type: &str) -> Option<BodyEncoding> {
 /// a schema of the event itself (an object whose properties are the SSE fields `data`, `event`,
 /// `id`, `retry`) gives its `data` property's type; any other schema describes the data.
 pub(super) fn event_data(types: &TypeBuilder<'_>, ty: TypeRef) -> TypeRef {
-    let Some(fields) = ty.struct_fields(&types.defs) else { return ty };
+    let Some(fields) = ty.schema_fields(&types.defs) else { return ty };
     let is_envelope = fields.iter().all(|f| matches!(f.wire_name.as_str(), "data" | "event" | "id" | "retry"));
     match fields.iter().find(|f| f.wire_name == "data") {
         Some(data) if is_envelope => data.ty.clone(),

@@ -27,7 +27,8 @@ pub(super) fn name_deep_types(api: &mut Api, is_component: &mut Vec<bool>) {
             TypeKind::Struct { fields, .. } => {
                 for field in fields {
                     let name = format!("{owner}{}", ident::type_name(field.name.as_str()));
-                    namer.name_if_deep(&mut field.ty, &name, &format!("{origin}/properties/{}", field.wire_name));
+                    let at = super::operations::pointer_under(&origin, &["properties", &field.wire_name]);
+                    namer.name_if_deep(&mut field.ty, &name, &at);
                 }
             }
             TypeKind::Untagged { variants, .. } => {
@@ -92,7 +93,6 @@ impl Namer {
                 origin: origin.to_string(),
                 docs: None,
                 kind: TypeKind::Alias(core),
-                input: false,
                 required_type: None,
                 derives: Vec::new(),
                 replacement: None,
@@ -154,5 +154,25 @@ mod tests {
         assert_eq!(score(&deep, 1), 240);
         assert!(score(&deep, DEPTH) > LIMIT);
         assert!(score(&TypeRef::Map(Box::new(TypeRef::Vec(Box::new(float)))), DEPTH) <= LIMIT);
+    }
+
+    #[test]
+    fn a_named_deep_type_points_at_its_property_escaped() {
+        let deep = "{type: object, additionalProperties: {type: object, additionalProperties: {type: object, \
+            additionalProperties: {type: array, items: {type: number}}}}}";
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    \
+             Grid:\n      type: object\n      properties:\n        'cells/by~row': {deep}\n"
+        );
+        let input = crate::SpecInput {
+            file: "s.yaml".into(),
+            text: spec,
+            settings: crate::settings::Settings::default(),
+            overlay: None,
+            path: None,
+        };
+        let api = crate::build_api(&input).unwrap();
+        let origins: Vec<&str> = api.types.iter().map(|def| def.origin.as_str()).collect();
+        assert!(origins.contains(&"/components/schemas/Grid/properties/cells~1by~0row"), "{origins:?}");
     }
 }

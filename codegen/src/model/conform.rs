@@ -5,15 +5,16 @@
 
 use serde_json::Value;
 
-use super::{Field, IntKind, MemberShape, Presence, TypeDef, TypeKind, TypeRef, Undeclared, WhenAbsent};
+use super::{Field, IntKind, MemberShape, Presence, Tolerated, TypeDef, TypeKind, TypeRef, Undeclared, WhenAbsent};
 
 impl Field {
     /// What decoding makes of this property when an object lacks it (see [`WhenAbsent`]).
     pub fn when_absent(&self, defs: &[TypeDef]) -> WhenAbsent {
         match self.presence {
-            Presence::Optional | Presence::OptionalNullable | Presence::RequiredNullable => WhenAbsent::NoValue,
+            Presence::Optional | Presence::OptionalNullable => WhenAbsent::NoValue,
+            Presence::RequiredNullable => WhenAbsent::Tolerated(Tolerated::NoValue),
             Presence::Required => match self.ty.through_aliases(defs) {
-                TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::JsonObject => WhenAbsent::Empty,
+                TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::JsonObject => WhenAbsent::Tolerated(Tolerated::Empty),
                 _ => WhenAbsent::Refused,
             },
         }

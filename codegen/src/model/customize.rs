@@ -24,7 +24,9 @@ pub fn apply(api: &mut Api, settings: &Settings) -> Result<()> {
     let keyed = named_types(api, settings, &mut errors);
     errors.extend(replacement_misuse(api, file));
     let wanted = wanted_derives(api, settings, &keyed);
-    let blocked = blocked(api);
+    // What stops a derive is looked for only for the derives asked for (none, in most settings).
+    let asked: Vec<Derive> = settings.derives.iter().chain(settings.type_derives.values().flatten()).copied().collect();
+    let blocked = blocked(api, &normalized(&asked));
     // What to report: for `derives`, each type that holds what stops it itself (the types that
     // hold such a type fail with it, and say nothing new); for `[type-derives]`, the type named.
     let mut failures: BTreeMap<(String, String), Vec<Derive>> = BTreeMap::new();
@@ -126,9 +128,11 @@ fn named_types(api: &Api, settings: &Settings, errors: &mut Vec<Error>) -> BTree
 }
 
 /// Replaced types where the generated code reaches into their fields: a multipart body (a part
-/// per field), a paged response (its items and cursor), a body with a streaming flag.
+/// per field), a paged response (its items and cursor, found in the schema), a body with a
+/// streaming flag.
 fn replacement_misuse(api: &Api, file: &str) -> Vec<Error> {
-    let replaced = |ty: &TypeRef| named_chain(api, ty).into_iter().find(|id| api.types[id.0].replacement.is_some());
+    let replaced =
+        |ty: &TypeRef| ty.named_through_aliases(&api.types).filter(|id| api.types[id.0].replacement.is_some());
     let mut errors = Vec::new();
     let mut refuse = |id: TypeId, op: &super::Operation, why: &str| {
         let def = &api.types[id.0];
@@ -153,38 +157,27 @@ fn replacement_misuse(api: &Api, file: &str) -> Vec<Error> {
         }
         let Some(pagination) = &op.pagination else { continue };
         let Some(super::ResponseBody::Json(body)) = op.success.first().map(|c| &c.body) else { continue };
-        let mut paths = vec![&pagination.items];
+        // Each path with the type it starts from (the last item's `id` is read in an item).
+        let mut paths = vec![(&pagination.items, body)];
         match &pagination.next {
-            super::NextPage::Cursor { field, has_more, .. } => paths.extend(std::iter::once(field).chain(has_more)),
-            super::NextPage::LastItem { id, has_more, .. } => paths.extend([id, has_more]),
-            super::NextPage::Url { field } => paths.extend(field),
+            super::NextPage::Cursor { field, has_more, .. } => {
+                paths.extend(std::iter::once(field).chain(has_more).map(|path| (path, body)));
+            }
+            super::NextPage::LastItem { id, has_more, .. } => {
+                paths.extend([(id, &pagination.item_ty), (has_more, body)]);
+            }
+            super::NextPage::Url { field } => paths.extend(field.iter().map(|path| (path, body))),
         }
-        let containers = paths
-            .iter()
-            .flat_map(|path| (0..path.0.len()).map(|len| super::FieldPath(path.0[..len].to_vec()).ty(api, body)));
-        if let Some(id) = containers.into_iter().find_map(|ty| replaced(&ty)) {
+        // Where a path starts, each object on the way, and what it ends at (a list iterated, a
+        // cursor read): a replaced type at any of them would be read as the schema describes it.
+        let reached = paths.iter().flat_map(|(path, from)| {
+            (0..=path.0.len()).map(|len| super::FieldPath(path.0[..len].to_vec()).ty(api, from))
+        });
+        if let Some(id) = reached.into_iter().find_map(|ty| replaced(&ty)) {
             refuse(id, op, "pages through it");
         }
     }
     errors
-}
-
-/// The named types `ty` is, through options and aliases, outermost first.
-fn named_chain<'a>(api: &'a Api, mut ty: &'a TypeRef) -> Vec<TypeId> {
-    let mut chain = Vec::new();
-    loop {
-        match ty {
-            TypeRef::Option(inner) => ty = inner,
-            TypeRef::Named(id) if !chain.contains(id) => {
-                chain.push(*id);
-                match &api.types[id.0].kind {
-                    TypeKind::Alias(inner) => ty = inner,
-                    _ => return chain,
-                }
-            }
-            _ => return chain,
-        }
-    }
 }
 
 /// Per type, the derives it gets: those of `derives` (every type), of `[type-derives]` (the type
@@ -214,8 +207,8 @@ fn wanted_derives(api: &Api, settings: &Settings, keyed: &BTreeMap<String, TypeI
     for (def, derives) in api.types.iter().zip(&mut wanted) {
         if def.replacement.is_some() {
             derives.clear();
-        } else if matches!(def.kind, TypeKind::StringEnum { .. }) {
-            derives.extend([Derive::Eq, Derive::Hash]);
+        } else {
+            derives.extend(def.kind.inherent_derives());
         }
     }
     wanted
@@ -223,46 +216,70 @@ fn wanted_derives(api: &Api, settings: &Settings, keyed: &BTreeMap<String, TypeI
 
 /// Something in a type that holds a type: a field, a variant, an alias's target.
 struct Member<'a> {
-    /// How an error names it: "field `price`".
-    what: String,
+    what: What<'a>,
     ty: &'a TypeRef,
+}
+
+/// A member as an error names it ("field `price`"), written only when an error is.
+#[derive(Debug, Clone, Copy)]
+enum What<'a> {
+    Field(&'a str),
+    /// The field of the properties a struct's schema does not declare.
+    Undeclared(&'a str),
+    Variant(&'a str),
+    /// The `Unknown` variant of a union that keeps what no member takes.
+    CatchAll,
+    /// An alias's target.
+    Definition,
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Field(name) => write!(f, "field `{name}`"),
+            What::Undeclared(name) => write!(
+                f,
+                "field `{name}` (the properties its schema does not declare; `additionalProperties: false`, in \
+                 the spec or its overlay, says there are none)"
+            ),
+            What::Variant(name) => write!(f, "variant `{name}`"),
+            What::CatchAll => f.write_str("catch-all variant `Unknown`"),
+            What::Definition => f.write_str("definition"),
+        }
+    }
 }
 
 fn members(api: &Api, id: TypeId) -> Vec<Member<'_>> {
     match &api.types[id.0].kind {
         TypeKind::Struct { fields, undeclared, .. } => {
-            let declared = fields.iter().map(|f| Member { what: format!("field `{}`", f.name), ty: &f.ty });
+            let declared = fields.iter().map(|f| Member { what: What::Field(f.name.as_str()), ty: &f.ty });
             // The undeclared properties a struct keeps are free-form JSON: equal and hashable,
             // but not ordered (`additionalProperties: false`, in an overlay, drops them).
             let kept = match undeclared {
-                Undeclared::Kept(field) => Some(Member {
-                    what: format!(
-                        "field `{field}` (the properties its schema does not declare; `additionalProperties: \
-                         false`, in the spec or its overlay, says there are none)"
-                    ),
-                    ty: &TypeRef::JsonObject,
-                }),
+                Undeclared::Kept(field) => {
+                    Some(Member { what: What::Undeclared(field.as_str()), ty: &TypeRef::JsonObject })
+                }
                 Undeclared::Dropped => None,
             };
             declared.chain(kept).collect()
         }
         TypeKind::Untagged { variants, .. } => {
-            variants.iter().map(|v| Member { what: format!("variant `{}`", v.name), ty: &v.ty }).collect()
+            variants.iter().map(|v| Member { what: What::Variant(v.name.as_str()), ty: &v.ty }).collect()
         }
         TypeKind::Tagged { variants, .. } => variants
             .iter()
-            .map(|v| Member { what: format!("variant `{}`", v.variant.name), ty: &v.variant.ty })
+            .map(|v| Member { what: What::Variant(v.variant.name.as_str()), ty: &v.variant.ty })
             .collect(),
-        TypeKind::Alias(ty) => vec![Member { what: "definition".to_string(), ty }],
+        TypeKind::Alias(ty) => vec![Member { what: What::Definition, ty }],
         TypeKind::StringEnum { .. } => Vec::new(),
     }
 }
 
 /// Why a type cannot have a derive: the members from it down to the type that stops it.
 #[derive(Debug, Clone)]
-struct Obstacle {
+struct Obstacle<'a> {
     /// Each type on the way and its member that leads on, outermost first.
-    steps: Vec<(TypeId, String)>,
+    steps: Vec<(TypeId, What<'a>)>,
     /// What the last member holds: "an `f64`".
     holds: &'static str,
 }
@@ -283,11 +300,10 @@ fn lacks(ty: &TypeRef, derive: Derive) -> Option<&'static str> {
 /// For each derive, per type, what stops it from having the derive: found first in the types
 /// themselves, then passed on to the types that hold them until nothing changes (recursive
 /// types included).
-fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
-    let derives = [Derive::Eq, Derive::PartialOrd, Derive::Ord, Derive::Hash];
+fn blocked<'a>(api: &'a Api, derives: &BTreeSet<Derive>) -> BTreeMap<Derive, Vec<Option<Obstacle<'a>>>> {
     derives
-        .into_iter()
-        .map(|derive| {
+        .iter()
+        .map(|&derive| {
             let mut blocked: Vec<Option<Obstacle>> = (0..api.types.len())
                 .map(|index| {
                     let id = TypeId(index);
@@ -297,9 +313,7 @@ fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
                     }
                     let direct = members(api, id).into_iter().find_map(|member| {
                         let mut found = None;
-                        each_type_through_aliases(api, member.ty, &mut |ty| {
-                            found = found.or_else(|| lacks(ty, derive))
-                        });
+                        member.ty.each_held_type(&api.types, &mut |ty| found = found.or_else(|| lacks(ty, derive)));
                         found.map(|holds| Obstacle { steps: vec![(id, member.what)], holds })
                     });
                     let catch_all = matches!(
@@ -308,7 +322,7 @@ fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
                     );
                     direct.or_else(|| {
                         (catch_all && matches!(derive, Derive::PartialOrd | Derive::Ord)).then(|| Obstacle {
-                            steps: vec![(id, "catch-all variant `Unknown`".to_string())],
+                            steps: vec![(id, What::CatchAll)],
                             holds: "a free-form JSON value (`serde_json::Value`)",
                         })
                     })
@@ -323,7 +337,7 @@ fn blocked(api: &Api) -> BTreeMap<Derive, Vec<Option<Obstacle>>> {
                     let id = TypeId(index);
                     let through = members(api, id).into_iter().find_map(|member| {
                         let mut found = None;
-                        each_type_through_aliases(api, member.ty, &mut |ty| {
+                        member.ty.each_held_type(&api.types, &mut |ty| {
                             if let (None, TypeRef::Named(inner)) = (&found, ty) {
                                 found = blocked[inner.0].clone();
                             }
@@ -357,7 +371,7 @@ fn failure(api: &Api, id: TypeId, obstacle: &Obstacle) -> String {
             text.push_str(&format!(" holds `{}`, whose", api.types[step.0].name));
         }
         text.push(' ');
-        text.push_str(what);
+        text.push_str(&what.to_string());
     }
     text.push_str(" holds ");
     text.push_str(obstacle.holds);
@@ -371,27 +385,6 @@ fn each_type(ty: &TypeRef, f: &mut impl FnMut(&TypeRef)) {
         each_type(inner, f);
     }
 }
-
-/// [`each_type`], looking through aliases (not replaced ones) as Rust does: a field of an alias
-/// of `f64` holds an `f64`.
-fn each_type_through_aliases(api: &Api, ty: &TypeRef, f: &mut impl FnMut(&TypeRef)) {
-    fn walk(api: &Api, ty: &TypeRef, depth: usize, f: &mut impl FnMut(&TypeRef)) {
-        f(ty);
-        match ty {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => walk(api, inner, depth, f),
-            TypeRef::Named(id) if depth < MAX_ALIAS_DEPTH && api.types[id.0].replacement.is_none() => {
-                if let TypeKind::Alias(inner) = &api.types[id.0].kind {
-                    walk(api, inner, depth + 1, f);
-                }
-            }
-            _ => {}
-        }
-    }
-    walk(api, ty, 0, f);
-}
-
-/// Aliases of aliases deeper than this are not followed (the model refuses alias cycles).
-const MAX_ALIAS_DEPTH: usize = 16;
 
 #[cfg(test)]
 mod tests {
@@ -434,6 +427,26 @@ mod tests {
         // Free-form JSON is equal and hashable: those derives hold.
         let api = build(spec, ordered(Derive::Hash)).unwrap();
         assert_eq!(api.types.iter().find(|d| d.name == "Open").unwrap().derives, [Derive::Hash]);
+    }
+
+    #[test]
+    fn a_replaced_type_the_generated_code_pages_through_is_refused() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      \
+            operationId: listItems\n      parameters:\n        - {name: cursor, in: query, schema: {type: string}}\n      \
+            responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              \
+            schema: {$ref: '#/components/schemas/Page'}\ncomponents:\n  schemas:\n    Page:\n      type: object\n      \
+            properties:\n        data: {$ref: '#/components/schemas/Items'}\n        next_cursor: {type: string}\n    \
+            Items:\n      type: array\n      items: {type: string}\n";
+        let replacing = |name: &str| Settings {
+            replace_types: [(name.to_string(), "my_types::Replaced".to_string())].into(),
+            ..Settings::default()
+        };
+        assert!(build(spec, Settings::default()).unwrap().operations[0].pagination.is_some());
+        for name in ["Page", "Items"] {
+            let error = build(spec, replacing(name)).unwrap_err().to_string();
+            assert!(error.contains(&format!("replaces `{name}`")), "{error}");
+            assert!(error.contains("`list_items` pages through it"), "{error}");
+        }
     }
 
     #[test]

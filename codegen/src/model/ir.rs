@@ -165,11 +165,7 @@ pub struct TypeDef {
     pub origin: String,
     pub docs: Option<String>,
     pub kind: TypeKind,
-    /// Whether callers build values of it: a constructor of its required fields and a setter per
-    /// optional field. Every struct is (requests are built by callers, responses and events by
-    /// their tests).
-    pub input: bool,
-    /// For an input struct with more required fields than a function should take: the struct of
+    /// For a struct with more required fields than a function should take: the struct of
     /// them that its constructor takes (`Instance::new(InstanceRequired { .. })`).
     pub required_type: Option<Ident>,
     /// What the type derives beside `Debug`, `Clone` and `PartialEq`, in this order; each is
@@ -201,6 +197,17 @@ pub enum TypeKind {
     Untagged { variants: Vec<UnionVariant>, unmatched: Unmatched },
     /// A named schema that is just another type (`type: string`, an array, a map).
     Alias(TypeRef),
+}
+
+impl TypeKind {
+    /// The derives a generated type of this kind has whatever the settings ask: a string enum is
+    /// `Eq` and `Hash` (its values are strings), which callers use as keys.
+    pub fn inherent_derives(&self) -> &'static [Derive] {
+        match self {
+            TypeKind::StringEnum { .. } => &[Derive::Eq, Derive::Hash],
+            _ => &[],
+        }
+    }
 }
 
 /// Whether a property must be present, and whether it may be `null`: four cases a struct field
@@ -777,11 +784,20 @@ pub enum Undeclared {
 /// one that would have to be guessed is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WhenAbsent {
-    /// No value (`None`): an optional property, or a required nullable one (absent and `null`
-    /// say the same: there is no value).
+    /// No value (`None`), as the schema allows: an optional property.
     NoValue,
-    /// Empty: a required array or map (no items is what an absent list tells a caller).
-    Empty,
+    /// A required property the caller loses nothing by missing: decoded as the value it stands
+    /// for, and reported to a listening deviation sink (the spec was not followed).
+    Tolerated(Tolerated),
     /// Refused with an error naming the property: any value would be a guess.
     Refused,
+}
+
+/// What a tolerated absent property decodes as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tolerated {
+    /// Empty: a required array or map (no items is what an absent list tells a caller).
+    Empty,
+    /// No value: a required nullable property (absent and `null` say the same: there is none).
+    NoValue,
 }

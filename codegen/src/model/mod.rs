@@ -82,7 +82,6 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     shapes::settle(&mut api.types);
     collapse::collapse(&mut api, &mut is_component);
     complexity::name_deep_types(&mut api, &mut is_component);
-    mark_constructible(&mut api.types);
     names::resolve(&mut api, &is_component)?;
     undeclared::name_fields(&mut api.types);
     convert_prose(&mut api, settings.docs_base_url.as_deref());
@@ -96,23 +95,14 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
         ));
     }
     recursion::box_recursive_fields(&mut api.types);
-    sizes::box_large_variants(&mut api.types);
-    outcomes::box_large_bodies(&mut api);
+    let sizes = sizes::box_large_variants(&mut api.types);
+    outcomes::box_large_bodies(&mut api, &sizes);
     types::sort_by_name(&mut api);
     pagination::detect(&mut api, settings);
     keep_conforming_examples(&mut api);
     api.string_formats = string_formats(&mut api);
     customize::apply(&mut api, settings)?;
     Ok(api)
-}
-
-/// Every struct gets `new(required fields)` and a setter per optional field: request bodies are
-/// built by the code that sends them, and responses, errors and events by the tests of that code
-/// (read-only properties included, as optional fields), which must not need a server to get one.
-fn mark_constructible(types: &mut [TypeDef]) {
-    for def in types {
-        def.input = matches!(def.kind, TypeKind::Struct { .. });
-    }
 }
 
 /// The typed string formats the API's types use, sorted.

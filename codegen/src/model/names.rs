@@ -146,7 +146,7 @@ fn resolve_type_names(defs: &mut [TypeDef], is_component: &[bool]) {
     for index in order {
         let def = &mut defs[index];
         let TypeKind::Struct { fields, .. } = &def.kind else { continue };
-        if def.input && fields.iter().filter(|f| f.presence.is_required()).count() > MAX_CONSTRUCTOR_ARGUMENTS {
+        if fields.iter().filter(|f| f.presence.is_required()).count() > MAX_CONSTRUCTOR_ARGUMENTS {
             def.required_type = Some(taken.claim(&ident::within(&def.name.with_suffix("Required"), MAX_TYPE_NAME)));
         }
     }

@@ -61,8 +61,12 @@ pub fn build<'a>(
                     Ok(security) => security,
                     // A requirement of this operation alone (an undeclared scheme) costs it alone.
                     Err(Error::Invalid { location, message, hint }) => {
-                        let message = format!("{message}; {hint}; operation `{name}` is left out");
-                        warnings.push(Warning::omission(location.pointer, message));
+                        warnings.push(Warning::left_out(
+                            location.pointer,
+                            &message,
+                            &hint,
+                            &format!("operation `{name}`"),
+                        ));
                         continue;
                     }
                     Err(other) => return Err(other),
@@ -77,8 +81,7 @@ pub fn build<'a>(
                 Ok(parts) => parts,
                 // One construct the generator cannot express costs that operation, not the API.
                 Err(Error::Unsupported { location, reason, hint }) => {
-                    let message = format!("{reason}; {hint}; operation `{name}` is left out");
-                    warnings.push(Warning::omission(location.pointer, message));
+                    warnings.push(left_out(spec, location.pointer, &reason, &hint, &format!("operation `{name}`")));
                     continue;
                 }
                 Err(other) => return Err(other),
@@ -488,7 +491,7 @@ fn streaming_variant(
     let body = body.filter(|b| b.encoding == BodyEncoding::Json)?;
     let flag = body
         .ty
-        .struct_fields(&types.defs)?
+        .schema_fields(&types.defs)?
         .iter()
         .find(|f| f.wire_name == "stream" && f.ty == TypeRef::Bool && !f.presence.is_required())?;
     let events = EventStream { done: events.done.or_else(|| flag_mentions_done(flag)), ..events };
@@ -590,6 +593,17 @@ fn is_success(status: StatusMatch) -> bool {
 pub(super) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// The warning that `what` (operation `x`, webhook `y`) is left out for what the generator cannot
+/// express at `pointer`. Where that is a reference to another file the loader could not follow,
+/// the loader's warning said why and what to do: this one says only what is left out.
+pub(super) fn left_out(spec: &LoadedSpec, pointer: String, reason: &str, hint: &str, what: &str) -> Warning {
+    if spec.unfollowed_refs.contains(&pointer) {
+        Warning::omission(pointer, format!("{what} is left out, as this reference could not be followed"))
+    } else {
+        Warning::left_out(pointer, reason, hint, what)
+    }
 }
 
 pub(super) fn pointer_under(base: &str, tokens: &[&str]) -> String {

@@ -138,17 +138,17 @@ fn is_string(_: &Api, ty: &TypeRef) -> bool {
 
 /// The items of a page: the array field of the response, or the response when it is an array.
 fn items_of(api: &Api, body: &TypeRef) -> Option<(FieldPath, TypeRef)> {
-    if let TypeRef::Vec(item) = body.through_aliases(&api.types) {
+    if let TypeRef::Vec(item) = body.wire_shape(&api.types) {
         return Some((FieldPath::default(), item.as_ref().clone()));
     }
-    let fields = body.struct_fields(&api.types)?;
+    let fields = body.schema_fields(&api.types)?;
     let arrays: Vec<&super::Field> =
-        fields.iter().filter(|f| matches!(f.ty.through_aliases(&api.types), TypeRef::Vec(_))).collect();
+        fields.iter().filter(|f| matches!(f.ty.wire_shape(&api.types), TypeRef::Vec(_))).collect();
     let chosen = arrays.iter().find(|f| matches(&f.wire_name, ITEM_FIELDS)).or(match arrays.as_slice() {
         [only] => Some(only),
         _ => None,
     })?;
-    let TypeRef::Vec(item) = chosen.ty.through_aliases(&api.types) else { return None };
+    let TypeRef::Vec(item) = chosen.ty.wire_shape(&api.types) else { return None };
     Some((FieldPath(vec![step(chosen)]), item.as_ref().clone()))
 }
 
@@ -161,9 +161,9 @@ fn find_field(
     accept: impl Fn(&Api, &TypeRef) -> bool + Copy,
     depth: usize,
 ) -> Option<FieldPath> {
-    let fields = ty.struct_fields(&api.types)?;
+    let fields = ty.schema_fields(&api.types)?;
     if let Some(field) =
-        fields.iter().find(|f| matches(&f.wire_name, names) && accept(api, f.ty.through_aliases(&api.types)))
+        fields.iter().find(|f| matches(&f.wire_name, names) && accept(api, f.ty.wire_shape(&api.types)))
     {
         return Some(FieldPath(vec![step(field)]));
     }
@@ -182,7 +182,7 @@ fn field_path(api: &Api, ty: &TypeRef, path: &str) -> Option<FieldPath> {
     let mut steps = Vec::new();
     let mut current = ty.clone();
     for wire in path.split('.') {
-        let field = current.struct_fields(&api.types)?.iter().find(|f| f.wire_name == wire)?;
+        let field = current.schema_fields(&api.types)?.iter().find(|f| f.wire_name == wire)?;
         steps.push(step(field));
         current = field.ty.clone();
     }

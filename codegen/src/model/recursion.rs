@@ -47,8 +47,9 @@ fn by_value(ty: &TypeRef) -> Vec<TypeId> {
     }
 }
 
-/// A cycle of schemas that are only other schemas (`A: {$ref: B}`, `B: {$ref: A}`, or an array
-/// of itself): Rust cannot express such type aliases. Returns the cycle, first member repeated.
+/// A cycle of schemas that are only other schemas (`A: {$ref: B}`, `B: {$ref: A}`): Rust cannot
+/// express such type aliases. (A list or map of itself is no alias by then: `shapes::settle`
+/// made it a union of one member.) Returns the cycle, first member repeated.
 pub fn alias_cycle(defs: &[TypeDef]) -> Option<Vec<TypeId>> {
     let targets = |id: TypeId| -> Vec<TypeId> {
         match &defs[id.0].kind {

@@ -81,7 +81,7 @@ fn contains_itself(defs: &[TypeDef], index: usize) -> bool {
 }
 
 fn shape_of(ty: &TypeRef, defs: &[TypeDef]) -> MemberShape {
-    match ty.through_aliases(defs) {
+    match ty.wire_shape(defs) {
         TypeRef::String | TypeRef::Formatted(_) => MemberShape::String { values: None },
         TypeRef::Bool => MemberShape::Boolean,
         TypeRef::Int(_) => MemberShape::Integer,

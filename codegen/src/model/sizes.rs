@@ -27,9 +27,21 @@ const MAX_EXCESS: u64 = 128;
 /// Runs after the recursion analysis: its boxed slots count as a pointer, and they break every
 /// by-value cycle, so each type's size is computed once from its members' final sizes and the
 /// result does not depend on the order types are visited in. Both serde_json builds (see
-/// [`BUILDS`]) must pass.
-pub fn box_large_variants(defs: &mut [TypeDef]) {
-    layouts(defs);
+/// [`BUILDS`]) must pass. Returns the sizes found, for [`Sizes::boxed_members`].
+pub fn box_large_variants(defs: &mut [TypeDef]) -> Sizes {
+    Sizes(layouts(defs))
+}
+
+/// Every type's layout, as [`box_large_variants`] left the types.
+pub struct Sizes(Vec<Layouts>);
+
+impl Sizes {
+    /// Which members of an enum of `members` (with no `Unknown` variant) to box, as a union of
+    /// them would be: the enums of an operation's outcomes, which are no type of the model.
+    pub fn boxed_members(&self, members: &[TypeRef]) -> Vec<bool> {
+        let payloads: Vec<Layouts> = members.iter().map(|ty| layout_of(ty, &mut |id| self.0[id.0])).collect();
+        boxing(&payloads, vec![false; members.len()], false).0
+    }
 }
 
 /// Boxes as [`box_large_variants`] does, and returns every type's layout in each of [`BUILDS`].
@@ -80,6 +92,9 @@ const BOOL: Layout = Layout::new(1, 1, 254);
 const DATE_TIME: Layout = Layout::new(12, 4, 1);
 const DATE: Layout = Layout::new(4, 4, 1);
 const UUID: Layout = Layout::new(16, 1, 0);
+/// The runtime's `Extras` (an `Option<Box<Map>>`), which keeps a struct's undeclared properties:
+/// the `Option` takes the box's one niche.
+const EXTRAS: Layout = Layout::new(8, 8, 0);
 
 /// The layouts that depend on how serde_json is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,8 +160,12 @@ struct Sizer<'a> {
 
 /// What a definition's layout is made of, copied out so the walk can recurse while reading it.
 enum Parts {
-    Struct(Vec<(TypeRef, Presence, bool)>),
-    Union { members: Vec<(TypeRef, bool)>, unknown: bool },
+    /// The fields, and whether the struct keeps undeclared properties (an `Extras` field).
+    Struct(Vec<(TypeRef, Presence, bool)>, bool),
+    Union {
+        members: Vec<(TypeRef, bool)>,
+        unknown: bool,
+    },
     StringEnum(usize),
     Alias(TypeRef),
 }
@@ -160,10 +179,11 @@ impl Sizer<'_> {
             State::Pending => self.memo[id.0] = State::Visiting,
         }
         let layouts = match parts(&self.defs[id.0].kind) {
-            Parts::Struct(fields) => {
+            Parts::Struct(fields, kept) => {
                 let fields: Vec<Layouts> =
                     fields.iter().map(|(ty, presence, boxed)| self.field_layout(ty, *presence, *boxed)).collect();
-                [0, 1].map(|build| structure(fields.iter().map(|field| field[build])))
+                let extras = kept.then_some(EXTRAS);
+                [0, 1].map(|build| structure(fields.iter().map(|field| field[build]).chain(extras)))
             }
             Parts::Union { members, unknown } => self.union_layout(id, &members, unknown),
             // Unit variants and `Unknown(String)`: the unit variants take niches of the `String`.
@@ -185,46 +205,59 @@ impl Sizer<'_> {
     }
 
     fn ref_layout(&mut self, ty: &TypeRef) -> Layouts {
-        match ty {
-            TypeRef::Named(id) => self.def_layout(*id),
-            TypeRef::String | TypeRef::Bytes | TypeRef::Vec(_) => both(VEC),
-            TypeRef::Map(_) => both(BTREE_MAP),
-            TypeRef::Formatted(StringFormat::DateTime) => both(DATE_TIME),
-            TypeRef::Formatted(StringFormat::Date) => both(DATE),
-            TypeRef::Formatted(StringFormat::Uuid) => both(UUID),
-            TypeRef::Json => BUILDS.map(|json| json.value),
-            TypeRef::JsonObject => BUILDS.map(|json| json.object),
-            TypeRef::Bool => both(BOOL),
-            TypeRef::Int(IntKind::I8 | IntKind::U8) => scalar(1),
-            TypeRef::Int(IntKind::I16 | IntKind::U16) => scalar(2),
-            TypeRef::Int(IntKind::I32 | IntKind::U32) | TypeRef::Float(FloatKind::F32) => scalar(4),
-            TypeRef::Int(IntKind::I64 | IntKind::U64) | TypeRef::Float(FloatKind::F64) => scalar(8),
-            TypeRef::Option(inner) => self.ref_layout(inner).map(Layout::option),
-        }
+        layout_of(ty, &mut |id| self.def_layout(id))
     }
 
     /// Boxes members of union `id` until it is within bounds in every build, then lays it out.
     fn union_layout(&mut self, id: TypeId, members: &[(TypeRef, bool)], unknown: bool) -> Layouts {
         let payloads: Vec<Layouts> = members.iter().map(|(ty, _)| self.ref_layout(ty)).collect();
-        let mut boxed: Vec<bool> = members.iter().map(|(_, boxed)| *boxed).collect();
-        let variants = |boxed: &[bool], build: usize| -> Vec<Layout> {
-            let members = payloads.iter().zip(boxed).map(|(payload, &boxed)| if boxed { BOX } else { payload[build] });
-            members.chain(unknown.then_some(BUILDS[build].value)).collect()
-        };
-        while let Some(index) = (0..BUILDS.len()).find_map(|build| too_large(&variants(&boxed, build))) {
-            match boxed.get_mut(index) {
-                Some(slot) if !*slot => *slot = true,
-                // The largest is `Unknown` (or already boxed): nothing left to box.
-                _ => break,
-            }
-        }
+        let (boxed, layouts) = boxing(&payloads, members.iter().map(|(_, boxed)| *boxed).collect(), unknown);
         for (slot, boxed) in self.defs[id.0].slots_mut().into_iter().zip(&boxed) {
             if let Some(flag) = slot.boxed {
                 *flag |= *boxed;
             }
         }
-        [0, 1].map(|build| enumeration(&variants(&boxed, build)))
+        layouts
     }
+}
+
+/// A type's layout, the named types' from `named`.
+fn layout_of(ty: &TypeRef, named: &mut impl FnMut(TypeId) -> Layouts) -> Layouts {
+    match ty {
+        TypeRef::Named(id) => named(*id),
+        TypeRef::String | TypeRef::Bytes | TypeRef::Vec(_) => both(VEC),
+        TypeRef::Map(_) => both(BTREE_MAP),
+        TypeRef::Formatted(StringFormat::DateTime) => both(DATE_TIME),
+        TypeRef::Formatted(StringFormat::Date) => both(DATE),
+        TypeRef::Formatted(StringFormat::Uuid) => both(UUID),
+        TypeRef::Json => BUILDS.map(|json| json.value),
+        TypeRef::JsonObject => BUILDS.map(|json| json.object),
+        TypeRef::Bool => both(BOOL),
+        TypeRef::Int(IntKind::I8 | IntKind::U8) => scalar(1),
+        TypeRef::Int(IntKind::I16 | IntKind::U16) => scalar(2),
+        TypeRef::Int(IntKind::I32 | IntKind::U32) | TypeRef::Float(FloatKind::F32) => scalar(4),
+        TypeRef::Int(IntKind::I64 | IntKind::U64) | TypeRef::Float(FloatKind::F64) => scalar(8),
+        TypeRef::Option(inner) => layout_of(inner, named).map(Layout::option),
+    }
+}
+
+/// Boxes members with `payloads` (besides those `boxed` already, and an `Unknown` variant if
+/// `unknown`) until the enum of them is within bounds in every build; the boxing and the enum's
+/// layout.
+fn boxing(payloads: &[Layouts], mut boxed: Vec<bool>, unknown: bool) -> (Vec<bool>, Layouts) {
+    let variants = |boxed: &[bool], build: usize| -> Vec<Layout> {
+        let members = payloads.iter().zip(boxed).map(|(payload, &boxed)| if boxed { BOX } else { payload[build] });
+        members.chain(unknown.then_some(BUILDS[build].value)).collect()
+    };
+    while let Some(index) = (0..BUILDS.len()).find_map(|build| too_large(&variants(&boxed, build))) {
+        match boxed.get_mut(index) {
+            Some(slot) if !*slot => *slot = true,
+            // The largest is `Unknown` (or already boxed): nothing left to box.
+            _ => break,
+        }
+    }
+    let layouts = [0, 1].map(|build| enumeration(&variants(&boxed, build)));
+    (boxed, layouts)
 }
 
 /// The index of the largest variant (the first of equals), if it is more than [`MAX_EXCESS`]
@@ -240,9 +273,10 @@ fn too_large(variants: &[Layout]) -> Option<usize> {
 
 fn parts(kind: &TypeKind) -> Parts {
     match kind {
-        TypeKind::Struct { fields, .. } => {
-            Parts::Struct(fields.iter().map(|f| (f.ty.clone(), f.presence, f.boxed)).collect())
-        }
+        TypeKind::Struct { fields, undeclared, .. } => Parts::Struct(
+            fields.iter().map(|f| (f.ty.clone(), f.presence, f.boxed)).collect(),
+            matches!(undeclared, super::Undeclared::Kept(_)),
+        ),
         TypeKind::Tagged { variants, .. } => Parts::Union {
             members: variants.iter().map(|v| (v.variant.ty.clone(), v.variant.boxed)).collect(),
             unknown: true,
@@ -272,7 +306,6 @@ mod tests {
             origin: format!("#/components/schemas/{name}"),
             docs: None,
             kind,
-            input: false,
             required_type: None,
             derives: Vec::new(),
             replacement: None,
@@ -404,6 +437,21 @@ mod tests {
         }
         assert_eq!(layouts[1][0].size, 168);
         assert_eq!(boxed(&defs[3]), [false, true]);
+    }
+
+    #[test]
+    fn kept_undeclared_properties_count_their_field() {
+        #[allow(dead_code)]
+        struct Open(String, i32, Option<Box<serde_json::Map<String, serde_json::Value>>>);
+        let mut open = def(
+            "Open",
+            fields([(TypeRef::String, Presence::Required), (TypeRef::Int(IntKind::I32), Presence::Required)]),
+        );
+        let TypeKind::Struct { undeclared, .. } = &mut open.kind else { unreachable!() };
+        *undeclared = crate::model::Undeclared::Kept(Ident::new("extra"));
+        let layouts = layouts(&mut [open]);
+        assert_eq!(layouts[0][0].size, size_of::<Open>() as u64);
+        assert_eq!(layouts[0][0].size, 40);
     }
 
     #[test]
@@ -588,6 +636,7 @@ mod tests {
             Option<chrono::NaiveDate> => DATE.option(),
             uuid::Uuid => UUID,
             Option<uuid::Uuid> => UUID.option(),
+            Option<Box<serde_json::Map<String, serde_json::Value>>> => EXTRAS,
         }
         let json = BUILDS[this_build()];
         check! {

@@ -58,7 +58,6 @@ mod tests {
             origin: "/components/schemas/T".into(),
             docs: None,
             kind: TypeKind::Struct { fields, tag: None, undeclared: Undeclared::of(&Extra::Unspecified) },
-            input: false,
             required_type: None,
             derives: Vec::new(),
             replacement: None,

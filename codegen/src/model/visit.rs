@@ -1,5 +1,5 @@
-//! One walk over every [`TypeRef`] the IR holds. Renumbering types (sorting), recursion boxing
-//! and finding input types go through it, so a new field that holds a type cannot escape them:
+//! One walk over every [`TypeRef`] the IR holds. Renumbering types (sorting and dropping them),
+//! recursion boxing and finding the typed formats in use go through it, so a new field that holds a type cannot escape them:
 //! it is added here once, or the compiler's exhaustive matches below complain.
 
 use super::ir::{Api, Operation, ResponseBody, TypeDef, TypeKind, TypeRef};

@@ -4,7 +4,7 @@
 //! as an operation would be.
 
 use super::ident;
-use super::operations::responses;
+use super::operations::{left_out, responses};
 use super::types::TypeBuilder;
 use super::{HttpMethod, Warning, Webhook, bodies};
 use crate::error::{Error, Result, pointer};
@@ -24,8 +24,7 @@ pub(super) fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Re
             let (body, answers) = match parts {
                 Ok(parts) => parts,
                 Err(Error::Unsupported { location, reason, hint }) => {
-                    let message = format!("{reason}; {hint}; webhook `{name}` is left out");
-                    warnings.push(Warning::omission(location.pointer, message));
+                    warnings.push(left_out(spec, location.pointer, &reason, &hint, &format!("webhook `{name}`")));
                     continue;
                 }
                 Err(other) => return Err(other),

@@ -491,10 +491,7 @@ fn added_derives(api: &Api) -> std::collections::BTreeMap<String, Vec<String>> {
     api.types
         .iter()
         .filter_map(|def| {
-            let inherent: &[model::Derive] = match def.kind {
-                TypeKind::StringEnum { .. } => &[model::Derive::Eq, model::Derive::Hash],
-                _ => &[],
-            };
+            let inherent = def.kind.inherent_derives();
             let added: Vec<String> =
                 def.derives.iter().filter(|d| !inherent.contains(d)).map(|d| d.as_str().to_string()).collect();
             (!added.is_empty()).then(|| (def.name.to_string(), added))
@@ -505,7 +502,9 @@ fn added_derives(api: &Api) -> std::collections::BTreeMap<String, Vec<String>> {
 fn type_entry(api: &Api, def: &model::TypeDef) -> Type {
     match &def.kind {
         TypeKind::Struct { fields, .. } => Type::Struct {
-            input: def.input,
+            // Every struct is (see `emit::types`); the field stays for the manifests written when
+            // only request types were.
+            input: true,
             fields: fields
                 .iter()
                 .map(|f| {
@@ -514,8 +513,7 @@ fn type_entry(api: &Api, def: &model::TypeDef) -> Type {
                         name: f.name.to_string(),
                         ty: if f.boxed { format!("Box<{ty}>") } else { ty },
                         presence: f.presence.into(),
-                        setter: (def.input && !f.presence.is_required() && f.setter != f.name)
-                            .then(|| f.setter.to_string()),
+                        setter: (!f.presence.is_required() && f.setter != f.name).then(|| f.setter.to_string()),
                         wire: (f.name != *f.wire_name).then(|| f.wire_name.clone()),
                     }
                 })

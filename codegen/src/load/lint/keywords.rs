@@ -206,7 +206,7 @@ pub(super) const OPERATION: &[&str] = &[
     "servers",
 ];
 
-pub(super) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub(in crate::load) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 pub(super) const PATH_ITEM: &[&str] = &[
     "$ref",

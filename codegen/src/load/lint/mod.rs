@@ -18,6 +18,9 @@ use super::SpecVersion;
 
 mod keywords;
 
+/// The HTTP methods a path item may hold (`structure` writes their operations out).
+pub(super) use keywords::METHODS;
+
 use crate::error::pointer_token;
 use keywords::*;
 
