@@ -289,7 +289,7 @@ fn body_type(api: &Api, ty: &TypeRef) -> String {
 
 /// The Rust type for a model type, as a caller outside the crate spells it.
 fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    codegen::report::manifest::rust_type_in(api, ty, "types::")
+    codegen::model::RustType::of(api, ty).text("types::")
 }
 
 fn code_ident(name: &codegen::model::ident::Ident) -> String {

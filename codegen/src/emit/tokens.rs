@@ -1,9 +1,9 @@
 //! Small helpers shared by the emitters: identifiers and type expressions.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
-use crate::model::{self, Api, FloatKind, IntKind, StringFormat, TypeRef};
+use crate::model::{self, Api, Prelude, RustType, TypeRef};
 
 /// The identifier for a name the model chose, raw (`r#type`) where it must be.
 pub fn ident(name: &model::ident::Ident) -> Ident {
@@ -161,15 +161,11 @@ impl Paths {
     }
 
     pub fn option(self) -> TokenStream {
-        if self.qualified { quote!(::std::option::Option) } else { quote!(Option) }
+        self.prelude(Prelude::Option)
     }
 
     pub fn string(self) -> TokenStream {
-        if self.qualified { quote!(::std::string::String) } else { quote!(String) }
-    }
-
-    pub fn vec(self) -> TokenStream {
-        if self.qualified { quote!(::std::vec::Vec) } else { quote!(Vec) }
+        self.prelude(Prelude::String)
     }
 
     /// `Into`, as setters take strings (`impl Into<String>`).
@@ -178,7 +174,7 @@ impl Paths {
     }
 
     pub fn boxed(self) -> TokenStream {
-        if self.qualified { quote!(::std::boxed::Box) } else { quote!(Box) }
+        self.prelude(Prelude::Box)
     }
 
     /// `Serialize`, derived by every struct and union (decoding is written out, see `structs`).
@@ -197,55 +193,45 @@ impl Paths {
         }
     }
 
-    /// The Rust type for a model type.
+    /// The Rust type for a model type (see [`RustType::of`]).
     pub fn type_of(self, api: &Api, ty: &TypeRef) -> TokenStream {
-        match ty {
-            TypeRef::Named(id) if let Some(path) = &api.type_def(*id).replacement => {
-                // The caller's own type, by its path (`[replace-types]`, see `model::customize`).
-                path.parse().expect("the model checked that the replacement parses")
+        self.rust_type(&RustType::of(api, ty))
+    }
+
+    /// A Rust type as tokens: std's prelude types short unless shadowed here, other items by
+    /// their absolute path (a generated type may take any other name too).
+    pub fn rust_type(self, ty: &RustType) -> TokenStream {
+        let (path, arguments) = match ty {
+            RustType::Primitive(name) => return Ident::new(name, Span::call_site()).into_token_stream(),
+            RustType::Generated(name) => {
+                let name = ident(name);
+                return if self.through_types_module { quote!(types::#name) } else { quote!(#name) };
             }
-            TypeRef::Named(id) => {
-                let name = ident(&api.type_def(*id).name);
-                if self.through_types_module { quote!(types::#name) } else { quote!(#name) }
-            }
-            TypeRef::String => self.string(),
-            TypeRef::Formatted(StringFormat::DateTime) => quote!(::chrono::DateTime<::chrono::Utc>),
-            TypeRef::Formatted(StringFormat::Date) => quote!(::chrono::NaiveDate),
-            TypeRef::Formatted(StringFormat::Uuid) => quote!(::uuid::Uuid),
-            TypeRef::Bool => quote!(bool),
-            TypeRef::Int(IntKind::I8) => quote!(i8),
-            TypeRef::Int(IntKind::I16) => quote!(i16),
-            TypeRef::Int(IntKind::U8) => quote!(u8),
-            TypeRef::Int(IntKind::U16) => quote!(u16),
-            TypeRef::Int(IntKind::I32) => quote!(i32),
-            TypeRef::Int(IntKind::I64) => quote!(i64),
-            TypeRef::Int(IntKind::U32) => quote!(u32),
-            TypeRef::Int(IntKind::U64) => quote!(u64),
-            TypeRef::Float(FloatKind::F32) => quote!(f32),
-            TypeRef::Float(FloatKind::F64) => quote!(f64),
-            TypeRef::Json => quote!(::serde_json::Value),
-            TypeRef::JsonObject => {
-                let string = self.string();
-                quote!(::serde_json::Map<#string, ::serde_json::Value>)
-            }
-            TypeRef::Bytes => {
-                let vec = self.vec();
-                quote!(#vec<u8>)
-            }
-            TypeRef::Vec(inner) => {
-                let (vec, inner) = (self.vec(), self.type_of(api, inner));
-                quote!(#vec<#inner>)
-            }
-            TypeRef::Map(inner) => {
-                let (string, inner) = (self.string(), self.type_of(api, inner));
-                quote!(::std::collections::BTreeMap<#string, #inner>)
-            }
-            TypeRef::Option(inner) => {
-                let (option, inner) = (self.option(), self.type_of(api, inner));
-                quote!(#option<#inner>)
-            }
+            // The caller's own type, by its path (`[replace-types]`, see `model::customize`).
+            RustType::Replaced(path) => return path.parse().expect("the model checked that the replacement parses"),
+            RustType::Prelude(prelude, arguments) => (self.prelude(*prelude), arguments),
+            RustType::Item(path, arguments) => (absolute(path), arguments),
+        };
+        if arguments.is_empty() {
+            return path;
+        }
+        let arguments = arguments.iter().map(|argument| self.rust_type(argument));
+        quote!(#path<#(#arguments),*>)
+    }
+
+    fn prelude(self, prelude: Prelude) -> TokenStream {
+        if self.qualified {
+            absolute(&prelude.path())
+        } else {
+            Ident::new(prelude.name(), Span::call_site()).into_token_stream()
         }
     }
+}
+
+/// `::a::b::C` for the path `[a, b, C]`.
+fn absolute(path: &[&str]) -> TokenStream {
+    let segments = path.iter().map(|segment| Ident::new(segment, Span::call_site()));
+    quote!(#(::#segments)*)
 }
 
 #[cfg(test)]

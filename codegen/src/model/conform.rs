@@ -54,7 +54,7 @@ fn check(value: &Value, ty: &TypeRef, defs: &[TypeDef], at: &mut String, depth: 
         TypeRef::Float(_) => wrong(at, "a number"),
         TypeRef::Int(kind) => match value.as_i64().map(i128::from).or_else(|| value.as_u64().map(i128::from)) {
             Some(n) if fits(n, *kind) => Ok(()),
-            _ => wrong(at, &format!("an integer that fits {}", int_name(*kind))),
+            _ => wrong(at, &format!("an integer that fits {}", kind.rust_name())),
         },
         TypeRef::Vec(item) => match value {
             Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item_value)| {
@@ -188,19 +188,6 @@ fn fits(n: i128, kind: IntKind) -> bool {
         IntKind::U64 => (0, u64::MAX.into()),
     };
     (low..=high).contains(&n)
-}
-
-fn int_name(kind: IntKind) -> &'static str {
-    match kind {
-        IntKind::I8 => "i8",
-        IntKind::I16 => "i16",
-        IntKind::I32 => "i32",
-        IntKind::I64 => "i64",
-        IntKind::U8 => "u8",
-        IntKind::U16 => "u16",
-        IntKind::U32 => "u32",
-        IntKind::U64 => "u64",
-    }
 }
 
 /// Runs `f` with `token` appended to the pointer `at`, then takes it off again.

@@ -366,15 +366,6 @@ impl StringFormat {
             StringFormat::Uuid => "uuid",
         }
     }
-
-    /// The Rust type, as a caller outside the generated crate spells it.
-    pub fn rust_type(self) -> &'static str {
-        match self {
-            StringFormat::DateTime => "chrono::DateTime<chrono::Utc>",
-            StringFormat::Date => "chrono::NaiveDate",
-            StringFormat::Uuid => "uuid::Uuid",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -20,6 +20,7 @@ mod pagination;
 pub(crate) mod prose;
 mod recursion;
 mod refs;
+mod rust_type;
 mod samples;
 mod schema_view;
 mod security;
@@ -32,6 +33,7 @@ mod visit;
 mod webhooks;
 
 pub use ir::*;
+pub use rust_type::{Prelude, RustType};
 pub use visit::TypeSlot;
 
 use crate::error::Result;

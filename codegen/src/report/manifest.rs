@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ManifestError;
 use crate::model::{
-    self, Api, ApiKeyLocation, BodyEncoding, FloatKind, IntKind, ResponseBody, SchemeKind, Successes, TypeKind,
-    TypeRef, Unmatched,
+    self, Api, ApiKeyLocation, BodyEncoding, ResponseBody, RustType, SchemeKind, Successes, TypeKind, TypeRef,
+    Unmatched,
 };
 
 /// The manifest layout this generator writes and reads; a manifest of another layout is refused
@@ -418,8 +418,8 @@ fn operation(api: &Api, op: &model::Operation) -> Operation {
     optional.sort_by(|a, b| a.name.cmp(&b.name));
     let body = op.body.as_ref().map(|body| Body {
         ty: match body.encoding {
-            BodyEncoding::Bytes => "Vec<u8>".to_string(),
-            BodyEncoding::Text => "String".to_string(),
+            BodyEncoding::Bytes => rust_type(api, &TypeRef::Bytes),
+            BodyEncoding::Text => rust_type(api, &TypeRef::String),
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => rust_type(api, &body.ty),
         },
         required: body.required,
@@ -475,8 +475,8 @@ fn body_type(api: &Api, body: &ResponseBody) -> Option<String> {
     match body {
         ResponseBody::Empty => None,
         ResponseBody::Json(ty) => Some(rust_type(api, ty)),
-        ResponseBody::Text => Some("String".to_string()),
-        ResponseBody::Bytes => Some("Vec<u8>".to_string()),
+        ResponseBody::Text => Some(rust_type(api, &TypeRef::String)),
+        ResponseBody::Bytes => Some(rust_type(api, &TypeRef::Bytes)),
         ResponseBody::Redirect => Some("Redirect".to_string()),
         ResponseBody::EventStream(events) => Some(format!(
             "EventStream<{}>",
@@ -507,15 +507,12 @@ fn type_entry(api: &Api, def: &model::TypeDef) -> Type {
             input: true,
             fields: fields
                 .iter()
-                .map(|f| {
-                    let ty = rust_type(api, &f.ty);
-                    Field {
-                        name: f.name.to_string(),
-                        ty: if f.boxed { format!("Box<{ty}>") } else { ty },
-                        presence: f.presence.into(),
-                        setter: (!f.presence.is_required() && f.setter != f.name).then(|| f.setter.to_string()),
-                        wire: (f.name != *f.wire_name).then(|| f.wire_name.clone()),
-                    }
+                .map(|f| Field {
+                    name: f.name.to_string(),
+                    ty: RustType::of(api, &f.ty).boxed_if(f.boxed).text(""),
+                    presence: f.presence.into(),
+                    setter: (!f.presence.is_required() && f.setter != f.name).then(|| f.setter.to_string()),
+                    wire: (f.name != *f.wire_name).then(|| f.wire_name.clone()),
                 })
                 .collect(),
         },
@@ -540,45 +537,12 @@ fn type_entry(api: &Api, def: &model::TypeDef) -> Type {
 }
 
 fn variant(api: &Api, v: &model::UnionVariant) -> Variant {
-    let ty = rust_type(api, &v.ty);
-    Variant { name: v.name.to_string(), ty: if v.boxed { format!("Box<{ty}>") } else { ty }, tags: None }
+    let ty = RustType::of(api, &v.ty).boxed_if(v.boxed).text("");
+    Variant { name: v.name.to_string(), ty, tags: None }
 }
 
-/// A model type as Rust spells it, with the module's own types by bare name.
-pub fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    rust_type_in(api, ty, "")
-}
-
-/// A model type as Rust spells it where the module's own types are under `types_path`
-/// (`types::`, say) and `BTreeMap` is in scope.
-pub fn rust_type_in(api: &Api, ty: &TypeRef, types_path: &str) -> String {
-    let rust_type = |ty: &TypeRef| rust_type_in(api, ty, types_path);
-    match ty {
-        TypeRef::Named(id) => match &api.type_def(*id).replacement {
-            Some(path) => path.clone(),
-            None => format!("{types_path}{}", api.type_def(*id).name),
-        },
-        TypeRef::String => "String".into(),
-        TypeRef::Formatted(format) => format.rust_type().into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::Int(kind) => match kind {
-            IntKind::I8 => "i8",
-            IntKind::I16 => "i16",
-            IntKind::I32 => "i32",
-            IntKind::I64 => "i64",
-            IntKind::U8 => "u8",
-            IntKind::U16 => "u16",
-            IntKind::U32 => "u32",
-            IntKind::U64 => "u64",
-        }
-        .into(),
-        TypeRef::Float(FloatKind::F32) => "f32".into(),
-        TypeRef::Float(FloatKind::F64) => "f64".into(),
-        TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
-        TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Vec(inner) => format!("Vec<{}>", rust_type(inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner)),
-        TypeRef::Option(inner) => format!("Option<{}>", rust_type(inner)),
-    }
+/// A model type as Rust spells it (see [`RustType::text`]), with the module's own types by bare
+/// name.
+fn rust_type(api: &Api, ty: &TypeRef) -> String {
+    RustType::of(api, ty).text("")
 }
