@@ -1,5 +1,7 @@
 //! Decoding helpers that generated enums and unions call from their `Deserialize` impls.
 
+use super::fit::{Shape, ranked, tag_candidates};
+
 /// Decodes a string enum: `known` gives the variant of a listed value, and any other string is
 /// kept by `unknown`, so a value added to the API later decodes instead of failing. Generated
 /// enums call this rather than derive it: serde's derive for an enum with a catch-all variant
@@ -50,71 +52,6 @@ where
     }
 
     deserializer.deserialize_str(Visitor { known, unknown, origin })
-}
-
-/// What a union member looks like on the wire, as far as telling members apart needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// An object: the keys it declares (`None`: any keys), the keys it requires, and the
-    /// properties it pins to one value.
-    Object {
-        known: Option<&'static [&'static str]>,
-        required: &'static [&'static str],
-        pinned: &'static [(&'static str, &'static str)],
-    },
-    /// A string, from a list when the member gives one.
-    String(Option<&'static [&'static str]>),
-    Integer,
-    Number,
-    Boolean,
-    Array,
-    /// Any value.
-    Any,
-}
-
-/// How well a value fits a shape, when it fits at all; greater is better. Pinned properties
-/// that match count most (they are tags), then the member's required keys (a member that demands
-/// more and gets it is more specific), then how few keys it declares besides (the tightest fit).
-fn fit(value: &serde_json::Value, shape: &Shape) -> Option<(usize, usize, isize)> {
-    use serde_json::Value;
-    match (shape, value) {
-        (Shape::Object { known, required, pinned }, Value::Object(map)) => {
-            if let Some(known) = known
-                && !map.keys().all(|key| known.contains(&key.as_str()))
-            {
-                return None;
-            }
-            if !required.iter().all(|key| map.contains_key(*key)) {
-                return None;
-            }
-            let mut matched = 0;
-            for (key, pinned) in pinned.iter() {
-                match map.get(*key) {
-                    Some(Value::String(found)) if found == pinned => matched += 1,
-                    None => {}
-                    Some(_) => return None,
-                }
-            }
-            let declared = known.map_or(isize::MAX, |k| k.len() as isize);
-            Some((matched, required.len(), -declared))
-        }
-        (Shape::String(None), Value::String(_)) => Some((0, 0, 0)),
-        (Shape::String(Some(values)), Value::String(text)) => values.contains(&text.as_str()).then_some((1, 0, 0)),
-        (Shape::Integer, Value::Number(n)) => (n.is_i64() || n.is_u64()).then_some((1, 0, 0)),
-        (Shape::Number, Value::Number(_)) | (Shape::Boolean, Value::Bool(_)) | (Shape::Array, Value::Array(_)) => {
-            Some((0, 0, 0))
-        }
-        (Shape::Any, _) => Some((0, 0, isize::MIN)),
-        _ => None,
-    }
-}
-
-/// The members among `candidates` that `value` fits, best first (declaration order on ties).
-fn ranked(value: &serde_json::Value, shapes: &[Shape], candidates: impl Iterator<Item = usize>) -> Vec<usize> {
-    let mut fitting: Vec<(usize, (usize, usize, isize))> =
-        candidates.filter_map(|index| Some((index, fit(value, shapes.get(index)?)?))).collect();
-    fitting.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    fitting.into_iter().map(|(index, _)| index).collect()
 }
 
 /// Tries the candidate members in order; the first that decodes wins. On failure, the error of
@@ -205,8 +142,7 @@ where
             }
             return Ok(unknown(value));
         }
-        1 => named,
-        _ => ranked(&value, shapes, named.into_iter()),
+        _ => tag_candidates(&value, shapes, named),
     };
     match first_decoded(&value, &candidates, &decode) {
         Ok(decoded) => Ok(decoded),
@@ -365,19 +301,5 @@ mod union_tests {
         assert_eq!(origins, ["/Mysql"], "the rejected member's report went nowhere");
         // Without a sink, each member is tried once.
         assert!(decode_union(value, &shapes, decode, None, "/Config").is_ok());
-    }
-
-    #[test]
-    fn fits_rank_pinned_then_required_then_tightest() {
-        let tagged = Shape::Object { known: Some(&["type", "a"]), required: &["type"], pinned: &[("type", "x")] };
-        let loose = Shape::Object { known: Some(&["type", "a", "b"]), required: &[], pinned: &[] };
-        let tight = Shape::Object { known: Some(&["type", "a"]), required: &[], pinned: &[] };
-        let shapes = [loose, tight, tagged];
-        assert_eq!(ranked(&json!({"type": "x", "a": 1}), &shapes, 0..3), [2, 1, 0]);
-        assert_eq!(ranked(&json!({"type": "y", "a": 1}), &shapes, 0..3), [1, 0], "a pinned mismatch does not fit");
-        let scalars = [Shape::Number, Shape::Integer, Shape::String(None), Shape::String(Some(&["on"])), Shape::Any];
-        assert_eq!(ranked(&json!(3), &scalars, 0..5), [1, 0, 4]);
-        assert_eq!(ranked(&json!(3.5), &scalars, 0..5), [0, 4]);
-        assert_eq!(ranked(&json!("on"), &scalars, 0..5), [3, 2, 4]);
     }
 }

@@ -15,6 +15,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("deviation.rs", include_str!("../../runtime/deviation.rs")),
+    ("fit.rs", include_str!("../../runtime/fit.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("event.rs", include_str!("../../runtime/event.rs")),
     ("form.rs", include_str!("../../runtime/form.rs")),

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::fit::{self, ShapeOf};
 use super::{Field, IntKind, MemberShape, Presence, Tolerated, TypeDef, TypeKind, TypeRef, Undeclared, WhenAbsent};
 
 impl Field {
@@ -116,6 +117,26 @@ fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, de
             }
             Ok(())
         }
+        TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => union_member_at(value, def, defs, at, depth).map(|_| ()),
+    }
+}
+
+/// Which member of the union `def` holds `value` (an index into its variants) as the generated
+/// code decodes it: the members tried in the runtime's order (the shared rule of
+/// `runtime/fit.rs`), the first that holds the value whole. `None` when no member does, or when
+/// `def` is not a union.
+pub fn union_member(value: &Value, def: &TypeDef, defs: &[TypeDef]) -> Option<usize> {
+    union_member_at(value, def, defs, &mut String::new(), 0).ok()
+}
+
+fn union_member_at(
+    value: &Value,
+    def: &TypeDef,
+    defs: &[TypeDef],
+    at: &mut String,
+    depth: usize,
+) -> Result<usize, String> {
+    match &def.kind {
         TypeKind::Tagged { property, variants } => {
             let Some(tag) = value.get(property).and_then(Value::as_str) else {
                 return Err(format!(
@@ -124,32 +145,37 @@ fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, de
                     def.name
                 ));
             };
-            let members: Vec<_> = variants.iter().filter(|v| v.tags.iter().any(|t| t == tag)).collect();
-            if members.is_empty() {
+            let named: Vec<usize> =
+                (0..variants.len()).filter(|&i| variants[i].tags.iter().any(|t| t == tag)).collect();
+            if named.is_empty() {
                 return Err(format!("{} has `{property}` = `{tag}`, which no member of `{}` has", place(at), def.name));
             }
-            first_conforming(value, members.iter().map(|v| &v.variant.ty), defs, at, depth)
+            let shapes: Vec<_> = variants.iter().map(|v| shape(&v.variant.shape)).collect();
+            let candidates = fit::tag_candidates(value, &shapes, named);
+            first_conforming(value, candidates.into_iter().map(|i| (i, &variants[i].variant.ty)), defs, at, depth)
         }
         TypeKind::Untagged { variants, .. } => {
-            let fitting = variants.iter().filter(|v| fits_shape(value, &v.shape)).map(|v| &v.ty);
-            first_conforming(value, fitting, defs, at, depth)
+            let shapes: Vec<_> = variants.iter().map(|v| shape(&v.shape)).collect();
+            let candidates = fit::ranked(value, &shapes, 0..variants.len());
+            first_conforming(value, candidates.into_iter().map(|i| (i, &variants[i].ty)), defs, at, depth)
                 .map_err(|e| format!("no member of `{}` takes the value whole ({e})", def.name))
         }
+        _ => Err(format!("`{}` is not a union", def.name)),
     }
 }
 
-/// `Ok` when one of `candidates` holds the value; otherwise the first candidate's reason.
+/// The index of the first of `candidates` that holds the value; otherwise the first one's reason.
 fn first_conforming<'a>(
     value: &Value,
-    candidates: impl Iterator<Item = &'a TypeRef>,
+    candidates: impl Iterator<Item = (usize, &'a TypeRef)>,
     defs: &[TypeDef],
     at: &mut String,
     depth: usize,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     let mut first_reason = None;
-    for ty in candidates {
+    for (index, ty) in candidates {
         match check(value, ty, defs, at, depth + 1) {
-            Ok(()) => return Ok(()),
+            Ok(()) => return Ok(index),
             Err(reason) => {
                 first_reason.get_or_insert(reason);
             }
@@ -158,21 +184,19 @@ fn first_conforming<'a>(
     Err(first_reason.unwrap_or_else(|| format!("{} fits no member", shown(at, value))))
 }
 
-/// Whether a value has a member's outward shape (its JSON type, known and required keys).
-fn fits_shape(value: &Value, shape: &MemberShape) -> bool {
-    match (shape, value) {
-        (MemberShape::Object { known, required, .. }, Value::Object(map)) => {
-            known.as_ref().is_none_or(|known| map.keys().all(|k| known.contains(k)))
-                && required.iter().all(|k| map.contains_key(k))
+/// A member's shape as the shared rule reads it; the generated code writes the same shape as a
+/// constant (`emit::unions`).
+fn shape(shape: &MemberShape) -> ShapeOf<'_, String> {
+    match shape {
+        MemberShape::Object { known, required, pinned } => {
+            ShapeOf::Object { known: known.as_deref(), required, pinned }
         }
-        (MemberShape::String { values: Some(values) }, Value::String(text)) => values.contains(text),
-        (MemberShape::String { values: None }, Value::String(_))
-        | (MemberShape::Number, Value::Number(_))
-        | (MemberShape::Boolean, Value::Bool(_))
-        | (MemberShape::Array, Value::Array(_))
-        | (MemberShape::Any, _) => true,
-        (MemberShape::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
-        _ => false,
+        MemberShape::String { values } => ShapeOf::String(values.as_deref()),
+        MemberShape::Integer => ShapeOf::Integer,
+        MemberShape::Number => ShapeOf::Number,
+        MemberShape::Boolean => ShapeOf::Boolean,
+        MemberShape::Array => ShapeOf::Array,
+        MemberShape::Any => ShapeOf::Any,
     }
 }
 

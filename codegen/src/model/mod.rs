@@ -10,6 +10,11 @@ mod complexity;
 mod conform;
 mod customize;
 mod dedupe;
+/// The generated runtime's rule for which union members a JSON value fits
+/// (`runtime/fit.rs`, compiled here too): the conformance check of examples ranks members by the
+/// very code generated unions decode by.
+#[path = "../../runtime/fit.rs"]
+pub mod fit;
 mod formats;
 pub mod ident;
 mod ir;
@@ -32,6 +37,7 @@ mod unions;
 mod visit;
 mod webhooks;
 
+pub use conform::union_member;
 pub use ir::*;
 pub use rust_type::{Prelude, RustType};
 pub use visit::TypeSlot;

@@ -10,14 +10,17 @@
 
 mod decode;
 mod deviation;
+mod fit;
 mod structs;
 
 #[doc(hidden)]
-pub use decode::{Shape, decode_enum, decode_tagged, decode_union};
+pub use decode::{decode_enum, decode_tagged, decode_union};
 /// What the service did that its API description does not say, for whoever listens.
 pub use deviation::{Deviation, DeviationKind, DeviationSink, JsonLines, JsonType, Seen};
 #[doc(hidden)]
 pub use deviation::{listening, observe_operation, report, report_media_type, tolerated};
+#[doc(hidden)]
+pub use fit::Shape;
 /// What a generated struct keeps of the properties its schema does not declare.
 pub use structs::Extras;
 #[doc(hidden)]
