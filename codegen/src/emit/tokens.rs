@@ -238,7 +238,42 @@ fn absolute(path: &[&str]) -> TokenStream {
 mod tests {
     use quote::quote;
 
-    use super::Imports;
+    use super::{Imports, Paths};
+    use crate::model::{TypeId, TypeRef};
+
+    /// The model's one spelling, as tokens: prelude names short unless a generated type shadows
+    /// them in the module, other items by absolute path, generated types through `types::`
+    /// outside the types module.
+    #[test]
+    fn types_are_spelled_for_the_module_they_are_written_into() {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Pet: {type: object, properties: {name: {type: string}}}\n    Vec: {type: string, enum: [a]}\n";
+        let spec = crate::SpecInput {
+            file: "t.yaml".into(),
+            text: text.into(),
+            settings: crate::settings::Settings::default(),
+            overlay: None,
+            path: None,
+        };
+        let api = crate::build_api(&spec).expect("the spec builds");
+        let pet = api.types.iter().position(|def| def.name.as_str() == "Pet").expect("Pet");
+        let nested =
+            TypeRef::Option(Box::new(TypeRef::Map(Box::new(TypeRef::Vec(Box::new(TypeRef::Named(TypeId(pet))))))));
+        // Compared as text without spaces: `quote!` joins `>>`, the emitter closes one at a time.
+        let text = |tokens: proc_macro2::TokenStream| tokens.to_string().replace(' ', "");
+        assert_eq!(
+            text(Paths::outside().type_of(&api, &nested)),
+            "Option<::std::collections::BTreeMap<String,Vec<types::Pet>>>"
+        );
+        assert_eq!(
+            text(Paths::types_module(&api).type_of(&api, &nested)),
+            "::std::option::Option<::std::collections::BTreeMap<::std::string::String,::std::vec::Vec<Pet>>>"
+        );
+        assert_eq!(
+            text(Paths::outside().type_of(&api, &TypeRef::JsonObject)),
+            "::serde_json::Map<String,::serde_json::Value>"
+        );
+    }
 
     #[test]
     fn imports_keep_what_any_noted_item_uses_in_their_order() {

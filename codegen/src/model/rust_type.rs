@@ -153,3 +153,39 @@ impl<'a> RustType<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec whose `Vec` schema shadows std's name, beside an ordinary one.
+    fn api() -> Api {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Pet: {type: object, properties: {name: {type: string}}}\n    Vec: {type: string, enum: [a]}\n";
+        let spec = crate::SpecInput {
+            file: "t.yaml".into(),
+            text: text.into(),
+            settings: crate::settings::Settings::default(),
+            overlay: None,
+            path: None,
+        };
+        crate::build_api(&spec).expect("the spec builds")
+    }
+
+    fn named(api: &Api, name: &str) -> TypeRef {
+        let id = api.types.iter().position(|def| def.name.as_str() == name).expect("a type of the spec");
+        TypeRef::Named(super::super::TypeId(id))
+    }
+
+    #[test]
+    fn callers_read_std_types_by_name_and_other_crates_types_by_path() {
+        let api = api();
+        let nested = TypeRef::Option(Box::new(TypeRef::Map(Box::new(TypeRef::Vec(Box::new(named(&api, "Pet")))))));
+        assert_eq!(RustType::of(&api, &nested).text(""), "Option<BTreeMap<String, Vec<Pet>>>");
+        assert_eq!(RustType::of(&api, &nested).text("types::"), "Option<BTreeMap<String, Vec<types::Pet>>>");
+        let when = TypeRef::Formatted(StringFormat::DateTime);
+        assert_eq!(RustType::of(&api, &when).text(""), "chrono::DateTime<chrono::Utc>");
+        assert_eq!(RustType::of(&api, &TypeRef::JsonObject).text(""), "serde_json::Map<String, serde_json::Value>");
+        assert_eq!(RustType::of(&api, &TypeRef::Int(IntKind::U16)).boxed_if(true).text(""), "Box<u16>");
+    }
+}
