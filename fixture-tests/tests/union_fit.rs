@@ -5,7 +5,7 @@
 //! through both; a ranking or a shape that differs between them (a member's keys, required
 //! keys or pinned values written one way and read another) shows as a row that disagrees.
 
-use fixture_tests::union_fidelity::types::{DatabaseConfig, Entry, Event};
+use fixture_tests::union_fidelity::types::{DatabaseConfig, Entry, Event, Quantity};
 use serde_json::{Value, json};
 
 /// The fixture's model, as the build script makes it.
@@ -97,4 +97,22 @@ fn untagged_members_rank_alike() {
             (json!("text"), None),
         ],
     );
+}
+
+/// Scalars of distinct JSON types; an integral value is the integer member though the number
+/// member comes first, and comes back as sent.
+#[test]
+fn an_integral_value_is_the_integer_member_in_any_order() {
+    check_rows::<Quantity>(
+        "Quantity",
+        &[
+            (json!(3), Some("Integer")),
+            (json!(-3), Some("Integer")),
+            (json!(3.5), Some("Number")),
+            (json!(1e300), Some("Number")),
+            (json!("3"), None),
+        ],
+    );
+    let decoded: Quantity = serde_json::from_value(json!(3)).unwrap();
+    assert_eq!(serde_json::to_value(decoded).unwrap(), json!(3));
 }

@@ -147,12 +147,14 @@ pub fn tagged_codec(name: &Ident, property: &str, variants: &[TaggedVariant], or
 }
 
 /// Whether serde's `untagged` (first member that decodes) is exact: every member is a scalar of
-/// its own JSON type, or takes anything and comes last.
+/// its own JSON type, or takes anything and comes last. An integer member after a number member
+/// is not: serde would decode `3` as the number (written back `3.0`), where the ranking of
+/// `runtime/fit.rs` takes the integer.
 fn told_apart_by_json_type(variants: &[UnionVariant]) -> bool {
     let mut kinds = std::collections::BTreeSet::new();
     variants.iter().enumerate().all(|(index, v)| match &v.shape {
         MemberShape::String { .. } => kinds.insert("string"),
-        MemberShape::Integer => kinds.insert("integer"),
+        MemberShape::Integer => !kinds.contains("number") && kinds.insert("integer"),
         MemberShape::Number => kinds.insert("number"),
         MemberShape::Boolean => kinds.insert("boolean"),
         MemberShape::Any => index == variants.len() - 1,

@@ -572,6 +572,35 @@ impl<'de> ::serde::Deserialize<'de> for types::OutputMessage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for types::Quantity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use runtime::Shape;
+        const SHAPES: &[Shape] = &[Shape::Number, Shape::Integer];
+        runtime::decode_union(
+            deserializer,
+            SHAPES,
+            |member, value| Ok(
+                match member {
+                    0 => {
+                        types::Quantity::Number(
+                            ::serde::Deserialize::deserialize(value)?,
+                        )
+                    }
+                    _ => {
+                        types::Quantity::Integer(
+                            ::serde::Deserialize::deserialize(value)?,
+                        )
+                    }
+                },
+            ),
+            None,
+            "/components/schemas/Quantity",
+        )
+    }
+}
+
 impl runtime::EncodeFields for types::ToolCall {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "tool.call");

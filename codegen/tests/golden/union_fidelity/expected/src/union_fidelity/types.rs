@@ -240,6 +240,15 @@ impl OutputMessage {
     }
 }
 
+/// A number or an integer, the number first: an integral value is the integer member (the tighter fit), whatever the order, and comes back as it was sent (`3`, not `3.0`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Quantity {
+    Number(f64),
+    Integer(i64),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCall {
