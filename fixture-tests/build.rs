@@ -65,10 +65,11 @@ fn main() {
         // The module the generator chose, which is the fixture's name unless that name is taken.
         let module_name = api.module.to_string();
         module(&mut root, &module_name, &out.join(format!("src/{module_name}/mod.rs")));
-        for def in api.types.iter().filter(|d| d.origin.starts_with("/components/schemas/")) {
+        let types_path = format!("crate::{module_name}::types::");
+        for (id, def) in api.types.iter().enumerate().filter(|(_, d)| d.origin.starts_with("/components/schemas/")) {
             // A replaced schema's type is the replacement (`[replace-types]`), by its path from the crate root.
-            let rust_type =
-                def.replacement.clone().unwrap_or_else(|| format!("crate::{module_name}::types::{}", def.name));
+            let ty = codegen::model::TypeRef::Named(codegen::model::TypeId(id));
+            let rust_type = codegen::model::RustType::of(api, &ty).text(&types_path);
             let _ = writeln!(table, "        ({name:?}, {:?}) => Some(check::<{rust_type}>(value)),", def.origin);
         }
         let _ = writeln!(table, "        // {}", spec.display());
