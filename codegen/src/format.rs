@@ -34,12 +34,11 @@ pub fn format_file(file: EmittedFile<'_>, preamble: &str) -> Result<GeneratedFil
 
 /// Prints a file as its emitter yields it, each item parsed and printed on its own (as
 /// prettyplease prints a whole file), so only one item's tokens and syntax tree are held at once.
-/// The head and imports are printed last, when every item has been noted, and put first.
+/// The head and imports are printed last, when every item has been emitted, and put first.
 fn print_file(file: RustFile<'_>) -> syn::Result<String> {
-    let RustFile { head, mut imports, items } = file;
+    let RustFile { head, mut imports, mut items } = file;
     let mut body = String::new();
-    for item in items {
-        imports.note(&item);
+    while let Some(item) = imports.record(|| items.next()) {
         print_items(item, &mut body)?;
     }
     let imports = imports.into_tokens();

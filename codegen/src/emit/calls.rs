@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::tokens::{Imports, Paths, ident, uses};
+use super::tokens::{Imports, Paths, REQUESTS, SAMPLE, TYPES, ident};
 use crate::model::{Api, Operation, TypeRef};
 
 /// `mod.rs` naming every API's calls module.
@@ -24,8 +24,12 @@ pub fn calls_root(apis: &[Api]) -> TokenStream {
 pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
     let krate = proc_macro2::Ident::new(krate, proc_macro2::Span::call_site());
     let module = ident(&api.module);
-    let calls: TokenStream = api.operations.iter().map(|op| call(api, op)).collect();
-    let uses_sample = uses(&calls, "sample");
+    let (uses_sample, (imports, calls)) = Imports::writes(SAMPLE, || {
+        Imports::default()
+            .if_used(TYPES, quote!(use #krate::#module::types;))
+            .if_used(REQUESTS, quote!(use #krate::#module::requests;))
+            .around(|| api.operations.iter().map(|op| call(api, op)).collect())
+    });
     let sample_fn = uses_sample.then(|| {
         quote! {
             /// Decodes a sample value from the spec into whatever type the argument needs.
@@ -35,12 +39,8 @@ pub fn calls_module(api: &Api, krate: &str) -> TokenStream {
         }
     });
     let title = format!(" Calls every operation of {} once; returns each method's name and its outcome.", api.title);
-    let types_import = Imports::default()
-        .if_used("types", quote!(use #krate::#module::types;))
-        .if_used("requests", quote!(use #krate::#module::requests;))
-        .used_by(&calls);
     quote! {
-        #types_import
+        #imports
         use #krate::#module::Client;
         use #krate::runtime::{Error, Response};
 
@@ -72,7 +72,7 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
             crate::model::BodyEncoding::Text => quote!("sample"),
             _ => {
                 let json = Literal::string(&body.sample.to_string());
-                quote!(sample(#json))
+                quote!(#SAMPLE(#json))
             }
         };
         if body.required {
@@ -84,11 +84,10 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
     if let Some(required) = &op.required_type {
         // Too many for arguments: the struct of them, holding what the arguments convert into.
         let required = ident(required);
-        let fields =
-            super::operations::required_inputs(api, op).into_iter().zip(&args).map(|((name, converts), value)| {
-                if converts { quote!(#name: #value.into()) } else { quote!(#name: #value) }
-            });
-        let literal = quote!(requests::#required { #(#fields),* });
+        let fields = super::operations::required_inputs(op).into_iter().zip(&args).map(|((name, converts), value)| {
+            if converts { quote!(#name: #value.into()) } else { quote!(#name: #value) }
+        });
+        let literal = quote!(#REQUESTS::#required { #(#fields),* });
         args = vec![literal];
     }
     quote! {
@@ -127,11 +126,11 @@ fn argument(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> TokenStream {
         TypeRef::Vec(item) => {
             let item = Paths::outside().type_of(api, item);
             let json = Literal::string(&value.to_string());
-            quote!(sample::<Vec<#item>>(#json))
+            quote!(#SAMPLE::<Vec<#item>>(#json))
         }
         _ => {
             let json = Literal::string(&value.to_string());
-            quote!(sample(#json))
+            quote!(#SAMPLE(#json))
         }
     }
 }

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::credentials::{credential_setter, scheme_constants, scope_enum, scope_type};
 use super::docs::{doc_attrs, inner_doc_attrs, one_line, sanitize};
-use super::tokens::{Imports, Paths, ident};
+use super::tokens::{Imports, Paths, RUNTIME, TYPES, ident};
 use crate::model::{Api, ClientHeader, Operation, TypeRef};
 
 /// The API module's root (`mod.rs`): its docs and child modules. Everything but the types is
@@ -133,156 +133,157 @@ fn endpoint_index(api: &Api) -> String {
 
 /// The API's client (`client.rs`): `Client`, its builder, the spec's servers and scopes.
 pub fn client_module(api: &Api) -> TokenStream {
-    let (servers, builder_start) = servers(api);
-    let credentials = api.security_schemes.iter().map(credential_setter);
-    let headers = api.client_headers.iter().map(|header| header_setter(api, header));
-    let schemes = scheme_constants(api);
-    let scope_enums = api.security_schemes.iter().map(scope_enum);
-    let title = format!(" A client for {} {}.", sanitize(&api.title), sanitize(&api.version));
-    let server_setter = (!api.servers.is_empty()).then(|| {
-        quote! {
-            /// Sends requests to one of the spec's servers.
-            pub fn server(self, server: Server) -> ClientBuilder {
-                self.base_url(server.url())
-            }
-        }
-    });
-    let items = quote! {
-        #schemes
-
-        #servers
-
-        #(#scope_enums)*
-
-        #[doc = #title]
-        ///
-        /// Cheap to clone: clones share one connection pool.
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            pub(super) runtime: runtime::Client,
-        }
-
-        impl Client {
-            #builder_start
-
-            /// The base URL requests go to.
-            pub fn base_url(&self) -> &str {
-                self.runtime.base_url()
-            }
-
-            /// The same client with another time limit for whole calls, retries and their waits
-            /// included (`None`: no limit), for the calls made through it:
-            /// `client.with_timeout(Duration::from_secs(5)).op(..)`.
-            pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
-                Client { runtime: self.runtime.with_timeout(timeout.into()) }
-            }
-
-            /// The same client with another time limit for each attempt of a call (`None`: only
-            /// the call's), for the calls made through it.
-            pub fn with_attempt_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
-                Client { runtime: self.runtime.with_attempt_timeout(timeout.into()) }
-            }
-
-            /// The same client with another retry policy, for the calls made through it.
-            pub fn with_retry(&self, policy: runtime::RetryPolicy) -> Client {
-                Client { runtime: self.runtime.with_retry(policy) }
-            }
-        }
-
-        /// Configures a [`Client`]: where it sends requests, with which credentials and headers.
-        ///
-        /// `B` says whether a base URL is set yet ([`runtime::BaseUrl`]) or not
-        /// ([`runtime::NoBaseUrl`]); only a builder with one can [`build`](ClientBuilder::build).
-        #[derive(Debug, Clone)]
-        pub struct ClientBuilder<B = runtime::BaseUrl> {
-            inner: runtime::ClientBuilder,
-            base_url: PhantomData<B>,
-        }
-
-        impl<B> ClientBuilder<B> {
-            fn map(self, set: impl FnOnce(runtime::ClientBuilder) -> runtime::ClientBuilder) -> Self {
-                ClientBuilder { inner: set(self.inner), base_url: PhantomData }
-            }
-
-            #server_setter
-
-            /// Sends requests to `url`.
-            pub fn base_url(self, url: impl Into<String>) -> ClientBuilder {
-                ClientBuilder { inner: self.inner.base_url(url), base_url: PhantomData }
-            }
-
-            #(#headers)*
-
-            #(#credentials)*
-
-            /// Sends this header with every request; a per-call header of the same name replaces it.
-            pub fn default_header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.map(|inner| inner.default_header(name, value))
-            }
-
-            /// Uses this HTTP client (for proxies, TLS roots) instead of a default one; its own
-            /// connect timeout and `User-Agent` then apply.
-            pub fn http_client(self, client: runtime::reqwest::Client) -> Self {
-                self.map(|inner| inner.http_client(client))
-            }
-
-            /// The time a whole call may take (default 60 s): its attempts and the waits between
-            /// them; a retry whose wait would pass it is not made. `None` waits for ever.
-            pub fn timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-                self.map(|inner| inner.timeout(timeout.into()))
-            }
-
-            /// The time one attempt may take (unset by default); an attempt that runs out of it
-            /// is retried, within the call's timeout.
-            pub fn attempt_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
-                self.map(|inner| inner.attempt_timeout(timeout.into()))
-            }
-
-            /// The time connecting may take (default 10 s).
-            pub fn connect_timeout(self, timeout: Duration) -> Self {
-                self.map(|inner| inner.connect_timeout(timeout))
-            }
-
-            /// When failed requests are sent again; see [`runtime::RetryPolicy`] for the default.
-            pub fn retry(self, policy: runtime::RetryPolicy) -> Self {
-                self.map(|inner| inner.retry(policy))
-            }
-
-            /// The largest response body accepted (default 64 MiB); larger ones are refused with
-            /// [`runtime::Error::BodyTooLarge`] without being read to the end.
-            pub fn max_response_bytes(self, limit: usize) -> Self {
-                self.map(|inner| inner.max_response_bytes(limit))
-            }
-
-            /// Runs `hook` around every request this client sends.
-            pub fn hook(self, hook: impl runtime::Hook + 'static) -> Self {
-                self.map(|inner| inner.hook(::std::sync::Arc::new(hook)))
-            }
-
-            /// Reports to `sink` each way a response differs from the spec (an undeclared status,
-            /// property or media type, an unknown enum value, a body that does not match):
-            /// see [`runtime::Deviation`]. Nothing is spent on them without a sink.
-            pub fn deviations(self, sink: ::std::sync::Arc<dyn runtime::DeviationSink>) -> Self {
-                self.map(|inner| inner.deviations(sink))
-            }
-        }
-
-        impl ClientBuilder<runtime::BaseUrl> {
-            /// Builds the client; fails if the base URL is not an absolute http(s) URL or a
-            /// default header cannot be sent.
-            pub fn build(self) -> Result<Client, runtime::BuildError> {
-                Ok(Client { runtime: self.inner.build()? })
-            }
-        }
-    };
-    let types = Imports::default()
+    let (types, items) = Imports::default()
         .if_used(
-            "types",
+            TYPES,
             quote!(
                 use super::types;
             ),
         )
-        .used_by(&items);
+        .around(|| {
+            let (servers, builder_start) = servers(api);
+            let credentials = api.security_schemes.iter().map(credential_setter);
+            let headers = api.client_headers.iter().map(|header| header_setter(api, header));
+            let schemes = scheme_constants(api);
+            let scope_enums = api.security_schemes.iter().map(scope_enum);
+            let title = format!(" A client for {} {}.", sanitize(&api.title), sanitize(&api.version));
+            let server_setter = (!api.servers.is_empty()).then(|| {
+                quote! {
+                    /// Sends requests to one of the spec's servers.
+                    pub fn server(self, server: Server) -> ClientBuilder {
+                        self.base_url(server.url())
+                    }
+                }
+            });
+            quote! {
+                #schemes
+
+                #servers
+
+                #(#scope_enums)*
+
+                #[doc = #title]
+                ///
+                /// Cheap to clone: clones share one connection pool.
+                #[derive(Debug, Clone)]
+                pub struct Client {
+                    pub(super) runtime: #RUNTIME::Client,
+                }
+
+                impl Client {
+                    #builder_start
+
+                    /// The base URL requests go to.
+                    pub fn base_url(&self) -> &str {
+                        self.runtime.base_url()
+                    }
+
+                    /// The same client with another time limit for whole calls, retries and their waits
+                    /// included (`None`: no limit), for the calls made through it:
+                    /// `client.with_timeout(Duration::from_secs(5)).op(..)`.
+                    pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
+                        Client { runtime: self.runtime.with_timeout(timeout.into()) }
+                    }
+
+                    /// The same client with another time limit for each attempt of a call (`None`: only
+                    /// the call's), for the calls made through it.
+                    pub fn with_attempt_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
+                        Client { runtime: self.runtime.with_attempt_timeout(timeout.into()) }
+                    }
+
+                    /// The same client with another retry policy, for the calls made through it.
+                    pub fn with_retry(&self, policy: #RUNTIME::RetryPolicy) -> Client {
+                        Client { runtime: self.runtime.with_retry(policy) }
+                    }
+                }
+
+                /// Configures a [`Client`]: where it sends requests, with which credentials and headers.
+                ///
+                /// `B` says whether a base URL is set yet ([`runtime::BaseUrl`]) or not
+                /// ([`runtime::NoBaseUrl`]); only a builder with one can [`build`](ClientBuilder::build).
+                #[derive(Debug, Clone)]
+                pub struct ClientBuilder<B = #RUNTIME::BaseUrl> {
+                    inner: #RUNTIME::ClientBuilder,
+                    base_url: PhantomData<B>,
+                }
+
+                impl<B> ClientBuilder<B> {
+                    fn map(self, set: impl FnOnce(#RUNTIME::ClientBuilder) -> #RUNTIME::ClientBuilder) -> Self {
+                        ClientBuilder { inner: set(self.inner), base_url: PhantomData }
+                    }
+
+                    #server_setter
+
+                    /// Sends requests to `url`.
+                    pub fn base_url(self, url: impl Into<String>) -> ClientBuilder {
+                        ClientBuilder { inner: self.inner.base_url(url), base_url: PhantomData }
+                    }
+
+                    #(#headers)*
+
+                    #(#credentials)*
+
+                    /// Sends this header with every request; a per-call header of the same name replaces it.
+                    pub fn default_header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                        self.map(|inner| inner.default_header(name, value))
+                    }
+
+                    /// Uses this HTTP client (for proxies, TLS roots) instead of a default one; its own
+                    /// connect timeout and `User-Agent` then apply.
+                    pub fn http_client(self, client: #RUNTIME::reqwest::Client) -> Self {
+                        self.map(|inner| inner.http_client(client))
+                    }
+
+                    /// The time a whole call may take (default 60 s): its attempts and the waits between
+                    /// them; a retry whose wait would pass it is not made. `None` waits for ever.
+                    pub fn timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+                        self.map(|inner| inner.timeout(timeout.into()))
+                    }
+
+                    /// The time one attempt may take (unset by default); an attempt that runs out of it
+                    /// is retried, within the call's timeout.
+                    pub fn attempt_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+                        self.map(|inner| inner.attempt_timeout(timeout.into()))
+                    }
+
+                    /// The time connecting may take (default 10 s).
+                    pub fn connect_timeout(self, timeout: Duration) -> Self {
+                        self.map(|inner| inner.connect_timeout(timeout))
+                    }
+
+                    /// When failed requests are sent again; see [`runtime::RetryPolicy`] for the default.
+                    pub fn retry(self, policy: #RUNTIME::RetryPolicy) -> Self {
+                        self.map(|inner| inner.retry(policy))
+                    }
+
+                    /// The largest response body accepted (default 64 MiB); larger ones are refused with
+                    /// [`runtime::Error::BodyTooLarge`] without being read to the end.
+                    pub fn max_response_bytes(self, limit: usize) -> Self {
+                        self.map(|inner| inner.max_response_bytes(limit))
+                    }
+
+                    /// Runs `hook` around every request this client sends.
+                    pub fn hook(self, hook: impl #RUNTIME::Hook + 'static) -> Self {
+                        self.map(|inner| inner.hook(::std::sync::Arc::new(hook)))
+                    }
+
+                    /// Reports to `sink` each way a response differs from the spec (an undeclared status,
+                    /// property or media type, an unknown enum value, a body that does not match):
+                    /// see [`runtime::Deviation`]. Nothing is spent on them without a sink.
+                    pub fn deviations(self, sink: ::std::sync::Arc<dyn #RUNTIME::DeviationSink>) -> Self {
+                        self.map(|inner| inner.deviations(sink))
+                    }
+                }
+
+                impl ClientBuilder<#RUNTIME::BaseUrl> {
+                    /// Builds the client; fails if the base URL is not an absolute http(s) URL or a
+                    /// default header cannot be sent.
+                    pub fn build(self) -> Result<Client, #RUNTIME::BuildError> {
+                        Ok(Client { runtime: self.inner.build()? })
+                    }
+                }
+            }
+        });
     quote! {
         use std::marker::PhantomData;
         use std::time::Duration;
@@ -308,7 +309,7 @@ fn header_setter(api: &Api, header: &ClientHeader) -> TokenStream {
         TypeRef::String => (quote!(impl Into<String>), quote!(value)),
         other => {
             let ty = Paths::outside().type_of(api, other);
-            (quote!(#ty), quote!(runtime::header_text(&value)))
+            (quote!(#ty), quote!(#RUNTIME::header_text(&value)))
         }
     };
     quote! {
@@ -333,8 +334,8 @@ fn servers(api: &Api) -> (TokenStream, TokenStream) {
         let start = quote! {
             /// Starts configuring a client. The spec names no server, so a base URL must be set
             /// with [`ClientBuilder::base_url`] before the client can be built.
-            pub fn builder() -> ClientBuilder<runtime::NoBaseUrl> {
-                ClientBuilder { inner: runtime::ClientBuilder::new("") #(#defaults)*, base_url: PhantomData }
+            pub fn builder() -> ClientBuilder<#RUNTIME::NoBaseUrl> {
+                ClientBuilder { inner: #RUNTIME::ClientBuilder::new("") #(#defaults)*, base_url: PhantomData }
             }
         };
         return (quote!(), start);
@@ -372,7 +373,7 @@ fn servers(api: &Api) -> (TokenStream, TokenStream) {
     let start = quote! {
         #[doc = #default_doc]
         pub fn builder() -> ClientBuilder {
-            ClientBuilder { inner: runtime::ClientBuilder::new(Server::default().url()) #(#defaults)*, base_url: PhantomData }
+            ClientBuilder { inner: #RUNTIME::ClientBuilder::new(Server::default().url()) #(#defaults)*, base_url: PhantomData }
         }
     };
     (enum_def, start)

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{inner_doc_attrs, sanitize};
-use super::tokens::ident;
+use super::tokens::{RUNTIME, TYPES, ident};
 use super::types::string_enum_codec;
 use super::{Imports, RustFile, structs, unions};
 use crate::model::{Api, TypeDef, TypeKind};
@@ -19,13 +19,13 @@ pub fn codec_module(api: &Api) -> RustFile<'_> {
     ));
     let imports = Imports::default()
         .if_used(
-            "types",
+            TYPES,
             quote!(
                 use super::types;
             ),
         )
         .if_used(
-            "runtime",
+            RUNTIME,
             quote!(
                 use crate::runtime;
             ),

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::tokens::ident;
+use super::tokens::{RUNTIME, SCHEME, ident};
 use crate::model::ident::Ident;
 use crate::model::{Api, SchemeKind, SecurityScheme};
 
@@ -84,7 +84,7 @@ pub(super) fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
     let setter = ident(&scheme.setter);
     let wire = &scheme.wire_name;
     let constant = ident(&scheme.constant);
-    let scheme_tokens = quote!(scheme::#constant);
+    let scheme_tokens = quote!(#SCHEME::#constant);
     let what = match &scheme.kind {
         SchemeKind::Bearer { .. } => format!("Sends `token` as the bearer token of the `{wire}` scheme."),
         SchemeKind::OAuth2 { .. } => format!("Sends `token` as the OAuth2 access token of the `{wire}` scheme."),
@@ -104,27 +104,27 @@ pub(super) fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
             quote! {
                 #docs
                 pub fn #setter(self, token: impl Into<String>) -> Self {
-                    self.map(|inner| inner.credential(#scheme_tokens, runtime::Credential::Bearer(runtime::Secret::new(token))))
+                    self.map(|inner| inner.credential(#scheme_tokens, #RUNTIME::Credential::Bearer(#RUNTIME::Secret::new(token))))
                 }
 
                 #[doc = #doc]
                 pub fn #client_credentials(self, client_id: impl Into<String>, client_secret: impl Into<String>, scopes: &[#scope_type]) -> Self {
                     let scopes = scopes.iter().map(|scope| scope.as_str().to_string()).collect();
-                    let source = runtime::TokenSource::new(#token_url, client_id, client_secret, scopes);
-                    self.map(|inner| inner.credential(#scheme_tokens, runtime::Credential::ClientCredentials(::std::sync::Arc::new(source))))
+                    let source = #RUNTIME::TokenSource::new(#token_url, client_id, client_secret, scopes);
+                    self.map(|inner| inner.credential(#scheme_tokens, #RUNTIME::Credential::ClientCredentials(::std::sync::Arc::new(source))))
                 }
             }
         }
         (SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. }, _) => quote! {
             #docs
             pub fn #setter(self, token: impl Into<String>) -> Self {
-                self.map(|inner| inner.credential(#scheme_tokens, runtime::Credential::Bearer(runtime::Secret::new(token))))
+                self.map(|inner| inner.credential(#scheme_tokens, #RUNTIME::Credential::Bearer(#RUNTIME::Secret::new(token))))
             }
         },
         (SchemeKind::Basic, _) => quote! {
             #docs
             pub fn #setter(self, username: impl Into<String>, password: impl Into<String>) -> Self {
-                let credential = runtime::Credential::Basic { username: username.into(), password: runtime::Secret::new(password) };
+                let credential = #RUNTIME::Credential::Basic { username: username.into(), password: #RUNTIME::Secret::new(password) };
                 self.map(|inner| inner.credential(#scheme_tokens, credential))
             }
         },
@@ -138,10 +138,10 @@ pub(super) fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
             quote! {
                 #docs
                 pub fn #setter(self, key: impl Into<String>) -> Self {
-                    let credential = runtime::Credential::ApiKey {
-                        location: runtime::ApiKeyLocation::#location,
+                    let credential = #RUNTIME::Credential::ApiKey {
+                        location: #RUNTIME::ApiKeyLocation::#location,
                         name: #name,
-                        value: runtime::Secret::new(key),
+                        value: #RUNTIME::Secret::new(key),
                     };
                     self.map(|inner| inner.credential(#scheme_tokens, credential))
                 }

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::inner_doc_attrs;
-use super::tokens::{Imports, Paths, ident};
+use super::tokens::{Imports, Paths, RESPONSES, RUNTIME, TYPES, ident};
 use crate::model::{
     Api, BodyEncoding, EventStream, Operation, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SchemeKind,
     StatusMatch, Successes,
@@ -25,7 +25,7 @@ pub fn mock_module(api: &Api) -> TokenStream {
     ));
     let routes = api.operations.iter().map(|op| {
         let (name, method, path, marker) = (op.name.as_str(), op.method.as_str(), op.path.text.as_str(), ident(&op.request_type));
-        quote!(runtime::mock::Route { name: #name, method: #method, path: #path, check: runtime::mock::check::<#marker> },)
+        quote!(#RUNTIME::mock::Route { name: #name, method: #method, path: #path, check: #RUNTIME::mock::check::<#marker> },)
     });
     let credentials = api.security_schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
@@ -35,45 +35,46 @@ pub fn mock_module(api: &Api) -> TokenStream {
             SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } => quote!(.#setter("mock-token")),
         }
     });
-    let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
-    let body = quote! {
-        /// Starts a mock server of this API on `127.0.0.1`.
-        pub async fn start() -> runtime::mock::MockServer<super::Client> {
-            runtime::mock::MockServer::start().await
-        }
-
-        impl runtime::mock::MockApi for super::Client {
-            type Builder = super::ClientBuilder;
-            const ROUTES: &'static [runtime::mock::Route] = &[#(#routes)*];
-
-            fn builder(base_url: String) -> super::ClientBuilder {
-                super::Client::builder().base_url(base_url) #(#credentials)*
-            }
-
-            fn build(builder: super::ClientBuilder) -> super::Client {
-                builder.build().expect("a client of the mock server")
-            }
-        }
-
-        #(#operations)*
-    };
-    let imports = Imports::default()
+    let (imports, body) = Imports::default()
         .always(quote!(
             use crate::runtime;
         ))
         .if_used(
-            "types",
+            TYPES,
             quote!(
                 use super::types;
             ),
         )
         .if_used(
-            "responses",
+            RESPONSES,
             quote!(
                 use super::responses;
             ),
         )
-        .used_by(&body);
+        .around(|| {
+            let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
+            quote! {
+                /// Starts a mock server of this API on `127.0.0.1`.
+                pub async fn start() -> #RUNTIME::mock::MockServer<super::Client> {
+                    #RUNTIME::mock::MockServer::start().await
+                }
+
+                impl #RUNTIME::mock::MockApi for super::Client {
+                    type Builder = super::ClientBuilder;
+                    const ROUTES: &'static [#RUNTIME::mock::Route] = &[#(#routes)*];
+
+                    fn builder(base_url: String) -> super::ClientBuilder {
+                        super::Client::builder().base_url(base_url) #(#credentials)*
+                    }
+
+                    fn build(builder: super::ClientBuilder) -> super::Client {
+                        builder.build().expect("a client of the mock server")
+                    }
+                }
+
+                #(#operations)*
+            }
+        });
     quote! {
         #header
         #imports
@@ -104,12 +105,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                     QueryStyle::DeepObject => quote!(DeepObject),
                     QueryStyle::Json => quote!(Json),
                 };
-                quote!(request.query(#wire, runtime::mock::QueryText::#text)?)
+                quote!(request.query(#wire, #RUNTIME::mock::QueryText::#text)?)
             }
         };
         let (field_ty, value) = match (param.location, param.required) {
             (ParamLocation::Path, _) => (ty, read),
-            (_, true) => (ty, quote!(runtime::mock::required(#read, #what)?)),
+            (_, true) => (ty, quote!(#RUNTIME::mock::required(#read, #what)?)),
             (_, false) => (quote!(Option<#ty>), read),
         };
         fields.push(quote!(#[doc = #doc] pub #field: #field_ty,));
@@ -125,7 +126,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         };
         let doc = format!(" The body (`{}`).", body.media_type);
         let (ty, value) = if body.required {
-            (ty, quote!(runtime::mock::required(#read, "the request body")?))
+            (ty, quote!(#RUNTIME::mock::required(#read, "the request body")?))
         } else {
             (quote!(Option<#ty>), read)
         };
@@ -146,13 +147,13 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             #(#fields)*
         }
 
-        impl runtime::mock::MockOperation for #marker {
+        impl #RUNTIME::mock::MockOperation for #marker {
             type Api = super::Client;
             const NAME: &'static str = #name;
             const METHOD: &'static str = #method;
             const PATH: &'static str = #path;
 
-            fn decode(#request: &runtime::mock::Received<'_>) -> Result<Self, String> {
+            fn decode(#request: &#RUNTIME::mock::Received<'_>) -> Result<Self, String> {
                 Ok(#marker { #(#decoders)* })
             }
         }
@@ -189,7 +190,7 @@ fn answers(api: &Api, op: &Operation, marker: &proc_macro2::Ident) -> TokenStrea
                     /// Answers each request with the next of `pages`, in order; a request after the
                     /// last is a violation.
                     pub async fn pages(self, pages: Vec<#ty>) {
-                        let answers = pages.iter().map(|page| runtime::mock::json_template(#status, page)).collect();
+                        let answers = pages.iter().map(|page| #RUNTIME::mock::json_template(#status, page)).collect();
                         self.respond_sequence(answers).await;
                     }
                 });
@@ -222,7 +223,7 @@ fn answers(api: &Api, op: &Operation, marker: &proc_macro2::Ident) -> TokenStrea
         methods.push(quote! {
             /// Answers with a declared error response: its status, and its body as the spec
             /// describes it.
-            pub async fn error(self, error: responses::#error_type) {
+            pub async fn error(self, error: #RESPONSES::#error_type) {
                 match error {
                     #(#arms)*
                 }
@@ -233,7 +234,7 @@ fn answers(api: &Api, op: &Operation, marker: &proc_macro2::Ident) -> TokenStrea
         return quote!();
     }
     quote! {
-        impl runtime::mock::Stub<'_, #marker> {
+        impl #RUNTIME::mock::Stub<'_, #marker> {
             #(#methods)*
         }
     }
@@ -278,17 +279,17 @@ fn error_arm(op: &Operation, case: &ResponseCase, error_type: &proc_macro2::Iden
     let status = Literal::u16_unsuffixed(status_of(case.status, &op.errors, ERROR_HUNDREDS));
     match &case.body {
         ResponseBody::Json(_) => {
-            quote!(responses::#error_type::#variant(body) => self.respond_json(#status, &body).await,)
+            quote!(#RESPONSES::#error_type::#variant(body) => self.respond_json(#status, &body).await,)
         }
         ResponseBody::Text => {
-            quote!(responses::#error_type::#variant(body) => self.respond_raw(#status, "text/plain", body).await,)
+            quote!(#RESPONSES::#error_type::#variant(body) => self.respond_raw(#status, "text/plain", body).await,)
         }
         ResponseBody::Bytes => {
-            quote!(responses::#error_type::#variant(body) => self.respond_raw(#status, "application/octet-stream", body).await,)
+            quote!(#RESPONSES::#error_type::#variant(body) => self.respond_raw(#status, "application/octet-stream", body).await,)
         }
-        ResponseBody::Empty => quote!(responses::#error_type::#variant => self.respond_status(#status).await,),
+        ResponseBody::Empty => quote!(#RESPONSES::#error_type::#variant => self.respond_status(#status).await,),
         ResponseBody::EventStream(_) | ResponseBody::Redirect => {
-            quote!(responses::#error_type::#variant(_) => self.respond_status(#status).await,)
+            quote!(#RESPONSES::#error_type::#variant(_) => self.respond_status(#status).await,)
         }
     }
 }

@@ -49,7 +49,7 @@ pub enum FileContent<'a> {
 pub struct RustFile<'a> {
     /// What comes first: inner docs and attributes, or the whole of a small file.
     pub head: TokenStream,
-    /// The `use` items after the head; which are needed is known once every item is noted.
+    /// The `use` items after the head; which are needed is known once every item is emitted.
     pub imports: Imports,
     pub items: Box<dyn Iterator<Item = TokenStream> + 'a>,
 }

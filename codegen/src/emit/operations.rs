@@ -7,8 +7,8 @@ use quote::quote;
 
 use super::constructed::{Example, Modules, expression};
 use super::docs::{doc_attrs, own_doc_attrs};
-use super::requests::{body_input, input_type, stored};
-use super::tokens::{Imports, binding_names, ident};
+use super::requests::{body_converts, body_input, input_converts, input_type, stored};
+use super::tokens::{Imports, REQUESTS, TYPES, binding_names, ident};
 use crate::model::ident::Ident;
 use crate::model::{Api, BodyEncoding, Operation, ResponseBody, SchemeKind, SecurityRequirement};
 
@@ -18,15 +18,14 @@ pub fn operations_module(api: &Api, krate: &str) -> TokenStream {
     if api.operations.is_empty() {
         return quote!();
     }
-    let methods: TokenStream = api.operations.iter().map(|op| method(api, op, krate)).collect();
-    let imports = Imports::default()
+    let (imports, methods) = Imports::default()
         .if_used(
-            "types",
+            TYPES,
             quote!(
                 use super::types;
             ),
         )
-        .used_by(&methods);
+        .around(|| api.operations.iter().map(|op| method(api, op, krate)).collect());
     quote! {
         use super::{Client, requests};
         #imports
@@ -45,28 +44,32 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
     let spec_docs = doc_attrs([op.summary.as_deref(), op.description.as_deref(), Some(&endpoint)]);
     let own_docs = own_doc_attrs(&format!("{security}\n\n{}", example(api, op, krate)));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let mut args = Vec::new();
-    let mut values = Vec::new();
-    let mut bindings = required_bindings(op).into_iter().map(|(_, binding)| binding);
-    for param in op.required_params() {
-        let arg = bindings.next().expect("a binding per required input");
-        let (ty, converts) = input_type(api, &param.ty);
-        args.push(quote!(#arg: #ty));
-        values.push(stored(&arg, converts));
-    }
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let arg = bindings.next().expect("a binding per required input");
-        let (ty, _, converts) = body_input(api, body);
-        args.push(quote!(#arg: #ty));
-        values.push(stored(&arg, converts));
-    }
+    let (args, values) = match &op.required_type {
+        // More required inputs than a function should take: one struct of them. (Their types are
+        // not written here, so that `types` is imported only where it is used.)
+        Some(required) => {
+            let required = ident(required);
+            (vec![quote!(required: #REQUESTS::#required)], vec![quote!(required)])
+        }
+        None => {
+            let (mut args, mut values) = (Vec::new(), Vec::new());
+            let mut bindings = required_bindings(op).into_iter().map(|(_, binding)| binding);
+            for param in op.required_params() {
+                let arg = bindings.next().expect("a binding per required input");
+                let (ty, converts) = input_type(api, &param.ty);
+                args.push(quote!(#arg: #ty));
+                values.push(stored(&arg, converts));
+            }
+            if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+                let arg = bindings.next().expect("a binding per required input");
+                let (ty, _, converts) = body_input(api, body);
+                args.push(quote!(#arg: #ty));
+                values.push(stored(&arg, converts));
+            }
+            (args, values)
+        }
+    };
     let request = ident(&op.request_type);
-    // More required inputs than a function should take: one struct of them.
-    if let Some(required) = &op.required_type {
-        let required = ident(required);
-        args = vec![quote!(required: requests::#required)];
-        values = vec![quote!(required)];
-    }
     let streaming = op.streaming.as_ref().map(|streaming| {
         let method = ident(&streaming.method);
         let wrapper = ident(&streaming.request_type);
@@ -82,7 +85,7 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
             #[doc = #doc]
             #deprecated
             #[inline]
-            pub fn #method(&self, #(#args),*) -> requests::#wrapper<'_> {
+            pub fn #method(&self, #(#args),*) -> #REQUESTS::#wrapper<'_> {
                 self.#name(#(#names),*).streaming()
             }
         }
@@ -93,8 +96,8 @@ fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
         #own_docs
         #deprecated
         #[inline]
-        pub fn #name(&self, #(#args),*) -> requests::#request<'_> {
-            requests::#request::new(self, #(#values),*)
+        pub fn #name(&self, #(#args),*) -> #REQUESTS::#request<'_> {
+            #REQUESTS::#request::new(self, #(#values),*)
         }
 
         #streaming
@@ -229,7 +232,7 @@ pub(super) fn call_expression(api: &Api, op: &Operation) -> Example {
     let text = match &op.required_type {
         Some(required) => {
             modules.requests = true;
-            let fields: Vec<String> = required_inputs(api, op)
+            let fields: Vec<String> = required_inputs(op)
                 .into_iter()
                 .zip(&args)
                 .map(
@@ -248,9 +251,9 @@ pub(super) fn call_expression(api: &Api, op: &Operation) -> Example {
 /// The operation's required inputs as its method takes them, in order (its required parameters,
 /// then `body`): each one's name, and whether the method converts the argument into what it
 /// stores (`impl Into<String>`), which the struct of them (`{Op}Required`) holds as stored.
-pub(super) fn required_inputs(api: &Api, op: &Operation) -> Vec<(proc_macro2::Ident, bool)> {
-    let params = op.required_params().map(|p| (ident(&p.name), input_type(api, &p.ty).1));
-    let body = op.body.as_ref().filter(|b| b.required).map(|b| (quote::format_ident!("body"), body_input(api, b).2));
+pub(super) fn required_inputs(op: &Operation) -> Vec<(proc_macro2::Ident, bool)> {
+    let params = op.required_params().map(|p| (ident(&p.name), input_converts(&p.ty)));
+    let body = op.body.as_ref().filter(|b| b.required).map(|b| (quote::format_ident!("body"), body_converts(b)));
     params.chain(body).collect()
 }
 

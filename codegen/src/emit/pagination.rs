@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::own_doc_attrs;
 use super::responses::success_type;
-use super::tokens::{Paths, ident};
+use super::tokens::{Paths, RESPONSES, RUNTIME, ident};
 use crate::model::{Api, FieldPath, NextPage, Operation, Pagination, Presence};
 
 /// The two methods, for a builder whose operation pages.
@@ -29,13 +29,13 @@ pub fn paging_methods(api: &Api, op: &Operation, pagination: &Pagination) -> Tok
     quote! {
         #pages_docs
         #[inline]
-        pub fn pages(self) -> runtime::Pages<'a, #page_type, responses::#error_type> {
-            runtime::pages(self, Self::send, |request, page| #next)
+        pub fn pages(self) -> #RUNTIME::Pages<'a, #page_type, #RESPONSES::#error_type> {
+            #RUNTIME::pages(self, Self::send, |request, page| #next)
         }
 
         #items_docs
         #[inline]
-        pub fn items(self) -> runtime::Items<'a, #item_type, responses::#error_type> {
+        pub fn items(self) -> #RUNTIME::Items<'a, #item_type, #RESPONSES::#error_type> {
             self.pages().items(|page| #items)
         }
     }
@@ -119,7 +119,7 @@ fn next_request(op: &Operation, pagination: &Pagination) -> TokenStream {
                     let next = borrowed(quote!(page.body()), field);
                     quote!(page.url().join(#next?).ok()?.to_string())
                 }
-                None => quote!(runtime::next_page_url(page)?),
+                None => quote!(#RUNTIME::next_page_url(page)?),
             };
             quote! {{
                 let url = #url;

@@ -10,7 +10,7 @@ use super::pagination::paging_methods;
 use super::responses::{
     error_dispatch, event_returns, events_expr, response_dispatch, status_pattern, streams_events, success_type,
 };
-use super::tokens::{Paths, ident};
+use super::tokens::{Paths, RESPONSES, RUNTIME, SCHEME, TYPES, ident};
 use super::{Imports, RustFile};
 use crate::model::{
     Api, BodyEncoding, FieldStyle, NextPage, Operation, Param, ParamLocation, PathSegment, QueryStyle, RequestBody,
@@ -37,25 +37,25 @@ pub fn requests_module(api: &Api) -> RustFile<'_> {
     let imports = Imports::default()
         .always(quote!(#client))
         .if_used(
-            "responses",
+            RESPONSES,
             quote!(
                 use super::responses;
             ),
         )
         .if_used(
-            "types",
+            TYPES,
             quote!(
                 use super::types;
             ),
         )
         .if_used(
-            "runtime",
+            RUNTIME,
             quote!(
                 use crate::runtime;
             ),
         )
         .if_used(
-            "scheme",
+            SCHEME,
             quote!(
                 use super::client::scheme;
             ),
@@ -68,9 +68,19 @@ pub fn requests_module(api: &Api) -> RustFile<'_> {
 /// stored value (strings are taken as anything that converts into one).
 pub(super) fn input_type(api: &Api, ty: &TypeRef) -> (TokenStream, bool) {
     match ty {
-        TypeRef::String => (quote!(impl Into<String>), true),
-        other => (Paths::outside().type_of(api, other), false),
+        TypeRef::String => (quote!(impl Into<String>), input_converts(ty)),
+        other => (Paths::outside().type_of(api, other), input_converts(ty)),
     }
+}
+
+/// Whether an input of `ty` is taken as anything that converts into it (see [`input_type`]).
+pub(super) fn input_converts(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String)
+}
+
+/// Whether a body is taken as anything that converts into its type (see [`body_input`]).
+pub(super) fn body_converts(body: &RequestBody) -> bool {
+    matches!(body.encoding, BodyEncoding::Bytes | BodyEncoding::Text)
 }
 
 /// The stored form of an argument named `name` of type `ty`.
@@ -81,11 +91,11 @@ pub(super) fn stored(name: &proc_macro2::Ident, converts: bool) -> TokenStream {
 /// The body's type as a caller passes it, and whether it converts.
 pub(super) fn body_input(api: &Api, body: &RequestBody) -> (TokenStream, TokenStream, bool) {
     match body.encoding {
-        BodyEncoding::Bytes => (quote!(impl Into<Vec<u8>>), quote!(Vec<u8>), true),
-        BodyEncoding::Text => (quote!(impl Into<String>), quote!(String), true),
+        BodyEncoding::Bytes => (quote!(impl Into<Vec<u8>>), quote!(Vec<u8>), body_converts(body)),
+        BodyEncoding::Text => (quote!(impl Into<String>), quote!(String), body_converts(body)),
         BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
             let ty = Paths::outside().type_of(api, &body.ty);
-            (ty.clone(), ty, false)
+            (ty.clone(), ty, body_converts(body))
         }
     }
 }
@@ -181,14 +191,14 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         pub struct #name<'a> {
             client: &'a Client,
             #(#fields)*
-            call: runtime::CallOptions,
+            call: #RUNTIME::CallOptions,
         }
 
         impl<'a> #name<'a> {
             #[inline]
             pub(super) fn new(client: &'a Client, #(#new_args),*) -> Self {
                 #unpack
-                #name { client, #(#inits)* call: runtime::CallOptions::default() }
+                #name { client, #(#inits)* call: #RUNTIME::CallOptions::default() }
             }
 
             #(#setters)*
@@ -235,7 +245,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
     // its route template and where it is in the spec.
     let (operation_id, route, pointer) =
         (op.operation_id.as_deref().unwrap_or(op.name.as_str()), &op.path.text, &op.origin);
-    let operation = quote!(&runtime::Operation { id: #operation_id, route: #route, pointer: #pointer });
+    let operation = quote!(&#RUNTIME::Operation { id: #operation_id, route: #route, pointer: #pointer });
     let next_url = follows_urls(op).then(|| {
         quote! {
             // A next page's URL carries the query the first page was asked with.
@@ -252,7 +262,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
             /// Sends the request; a success is a stream of events, read as they come (not cut by the
             /// request's time limit, but by an idle one between events).
             #[inline]
-            pub async fn send(self) -> Result<runtime::Response<#success>, runtime::Error<responses::#error_type>> {
+            pub async fn send(self) -> Result<#RUNTIME::Response<#success>, #RUNTIME::Error<#RESPONSES::#error_type>> {
                 let mut request = self.request()?;
                 request.header("accept", "text/event-stream")?;
                 #call
@@ -263,7 +273,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             /// Sends the request and decodes the answer.
             #[inline]
-            pub fn send(self) -> runtime::Sending<'a, #success, responses::#error_type> {
+            pub fn send(self) -> #RUNTIME::Sending<'a, #success, #RESPONSES::#error_type> {
                 self.client.runtime.call(self.request(), self.call, |response| #dispatch)
             }
         }
@@ -278,7 +288,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[inline]
-            pub async fn send_raw(self) -> Result<runtime::RawResponse, runtime::Error<responses::#error_type>> {
+            pub async fn send_raw(self) -> Result<#RUNTIME::RawResponse, #RUNTIME::Error<#RESPONSES::#error_type>> {
                 let request = self.request()?;
                 self.client.runtime.send(request, &self.call).await
             }
@@ -287,7 +297,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         /// The request this builder describes, not sent yet.
         #[inline]
-        fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
+        fn request(&self) -> Result<#RUNTIME::Request, #RUNTIME::InvalidRequest> {
             #next_url
             #(#encode_path)*
             let #request_binding = self.client.runtime.request(#operation, Method::#method, #path, #security)?;
@@ -321,7 +331,7 @@ fn bytes_stream(op: &Operation) -> Option<TokenStream> {
         /// Sends the request; a success's body is a stream of chunks, read as they come (not cut by
         /// the request's time limit, nor held whole in memory).
         #[inline]
-        pub async fn send_stream(self) -> Result<runtime::Response<runtime::ByteStream>, runtime::Error<responses::#error_type>> {
+        pub async fn send_stream(self) -> Result<#RUNTIME::Response<#RUNTIME::ByteStream>, #RUNTIME::Error<#RESPONSES::#error_type>> {
             let request = self.request()?;
             #call
         }
@@ -404,7 +414,7 @@ fn streaming_wrapper(api: &Api, op: &Operation, streaming: &crate::model::Stream
             /// Sends the request; a success is a stream of events, read as they come (not cut by the
             /// request's time limit, but by an idle one between events).
             #[inline]
-            pub async fn send(self) -> Result<runtime::Response<runtime::EventStream<#data>>, runtime::Error<responses::#error_type>> {
+            pub async fn send(self) -> Result<#RUNTIME::Response<#RUNTIME::EventStream<#data>>, #RUNTIME::Error<#RESPONSES::#error_type>> {
                 let mut inner = self.inner;
                 #set_flag
                 let mut request = inner.request()?;
@@ -433,7 +443,7 @@ fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
                 template.push_str(&format!("{{{}}}", param.name));
                 let name = ident(&param.name);
                 let wire = &param.wire_name;
-                encode.push(quote!(let #name = runtime::path_segment(#wire, &self.#name)?;));
+                encode.push(quote!(let #name = #RUNTIME::path_segment(#wire, &self.#name)?;));
             }
         }
     }
@@ -449,10 +459,10 @@ fn param_setup(param: &Param) -> Option<TokenStream> {
         (_, QueryStyle::Json) => json_param_setup(param),
         (ParamLocation::Query, QueryStyle::Exploded) => quote!(request.query(#wire, &self.#name)?;),
         (ParamLocation::Query, QueryStyle::Delimited(delimiter)) => {
-            quote!(request.query_styled(#wire, &self.#name, runtime::QueryStyle::Delimited(#delimiter))?;)
+            quote!(request.query_styled(#wire, &self.#name, #RUNTIME::QueryStyle::Delimited(#delimiter))?;)
         }
         (ParamLocation::Query, QueryStyle::DeepObject) => {
-            quote!(request.query_styled(#wire, &self.#name, runtime::QueryStyle::DeepObject)?;)
+            quote!(request.query_styled(#wire, &self.#name, #RUNTIME::QueryStyle::DeepObject)?;)
         }
         (ParamLocation::Header, _) => {
             let wire = param.wire_name.to_ascii_lowercase();
@@ -471,7 +481,7 @@ fn json_param_setup(param: &Param) -> TokenStream {
     let put = if header { quote!(request.header(#wire, &text)?;) } else { quote!(request.query(#wire, &text)?;) };
     let encode = quote! {
         let text = ::serde_json::to_string(value)
-            .map_err(|e| runtime::InvalidRequest(format!("parameter `{}` cannot be encoded as JSON: {e}", #wire)))?;
+            .map_err(|e| #RUNTIME::InvalidRequest(format!("parameter `{}` cannot be encoded as JSON: {e}", #wire)))?;
         #put
     };
     if param.required {
@@ -517,10 +527,10 @@ fn form_setup(body: &RequestBody) -> TokenStream {
     let styles = body.fields.iter().map(|field| {
         let wire = &field.wire_name;
         let style = match field.style {
-            FieldStyle::Form { explode } => quote!(runtime::FieldStyle::Form { explode: #explode }),
-            FieldStyle::Delimited(delimiter) => quote!(runtime::FieldStyle::Delimited(#delimiter)),
-            FieldStyle::Brackets => quote!(runtime::FieldStyle::Brackets),
-            FieldStyle::Json => quote!(runtime::FieldStyle::Json),
+            FieldStyle::Form { explode } => quote!(#RUNTIME::FieldStyle::Form { explode: #explode }),
+            FieldStyle::Delimited(delimiter) => quote!(#RUNTIME::FieldStyle::Delimited(#delimiter)),
+            FieldStyle::Brackets => quote!(#RUNTIME::FieldStyle::Brackets),
+            FieldStyle::Json => quote!(#RUNTIME::FieldStyle::Json),
         };
         quote!((#wire, #style))
     });
@@ -550,7 +560,7 @@ fn multipart_setup(api: &Api, body: &RequestBody) -> TokenStream {
         }
     });
     quote! {
-        let mut form = runtime::Multipart::new();
+        let mut form = #RUNTIME::Multipart::new();
         #(#parts)*
         request.multipart(form)?;
     }
@@ -560,7 +570,7 @@ fn security_tokens(api: &Api, security: &[SecurityRequirement]) -> TokenStream {
     let alternatives = security.iter().map(|alt| {
         let schemes = alt.schemes.iter().map(|s| {
             let constant = ident(&api.scheme(s.scheme).constant);
-            quote!(scheme::#constant)
+            quote!(#SCHEME::#constant)
         });
         quote!(&[#(#schemes),*])
     });

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::RustFile;
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
-use super::tokens::{Paths, ident, module_with_types};
+use super::tokens::{Paths, RESPONSES, RUNTIME, ident, module_with_types};
 use crate::model::ident::Ident;
 use crate::model::{Api, Operation, ResponseBody, ResponseCase, StatusMatch, Successes};
 
@@ -71,9 +71,9 @@ pub(super) fn body_type(api: &Api, body: &ResponseBody) -> Option<TokenStream> {
         ResponseBody::Bytes => Some(quote!(Vec<u8>)),
         ResponseBody::EventStream(events) => {
             let data = events.data.as_ref().map_or_else(|| quote!(String), |ty| Paths::outside().type_of(api, ty));
-            Some(quote!(runtime::EventStream<#data>))
+            Some(quote!(#RUNTIME::EventStream<#data>))
         }
-        ResponseBody::Redirect => Some(quote!(runtime::Redirect)),
+        ResponseBody::Redirect => Some(quote!(#RUNTIME::Redirect)),
     }
 }
 
@@ -95,7 +95,7 @@ pub(super) fn event_returns(op: &Operation) -> Vec<TokenStream> {
             let expr = match &op.successes {
                 Successes::Several { type_name } => {
                     let (success_type, variant) = (ident(type_name), ident(&case.variant));
-                    quote!(#stream.map(responses::#success_type::#variant))
+                    quote!(#stream.map(#RESPONSES::#success_type::#variant))
                 }
                 Successes::One | Successes::Undeclared => stream,
             };
@@ -141,7 +141,7 @@ fn dispatch(op: &Operation, with_successes: bool) -> TokenStream {
         let expr = if let Successes::Several { type_name } = &op.successes {
             let success_type = ident(type_name);
             let variant = ident(&case.variant);
-            let variant = quote!(responses::#success_type::#variant);
+            let variant = quote!(#RESPONSES::#success_type::#variant);
             match &case.body {
                 // The variant's constructor gives the JSON decode its target type.
                 ResponseBody::Json(_) if case.boxed => quote!(response.json_map(|body| #variant(Box::new(body)))),
@@ -161,7 +161,7 @@ fn dispatch(op: &Operation, with_successes: bool) -> TokenStream {
     }
     for case in &op.errors {
         let variant = ident(&case.variant);
-        let path = quote!(responses::#error_type::#variant);
+        let path = quote!(#RESPONSES::#error_type::#variant);
         let expr = match &case.body {
             ResponseBody::Empty => quote!(Err(response.error(#path))),
             ResponseBody::Json(_) if case.boxed => quote!(Err(response.error_json(|body| #path(Box::new(body))))),
@@ -271,7 +271,7 @@ pub(super) fn success_type(api: &Api, op: &Operation) -> TokenStream {
         Successes::One => body_type(api, &op.success[0].body).unwrap_or_else(|| quote!(())),
         Successes::Several { type_name } => {
             let name = ident(type_name);
-            quote!(responses::#name)
+            quote!(#RESPONSES::#name)
         }
     }
 }

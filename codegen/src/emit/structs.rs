@@ -12,7 +12,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::tokens::{Paths, ident};
+use super::tokens::{Paths, RUNTIME, TYPES, ident};
 use super::types::field_type;
 use crate::model::{Api, Field, Presence, StructTag, Tolerated, Undeclared, WhenAbsent};
 
@@ -25,7 +25,7 @@ pub fn codec(
     tag: Option<&StructTag>,
     undeclared: &Undeclared,
 ) -> TokenStream {
-    let ty = quote!(types::#name);
+    let ty = quote!(#TYPES::#name);
     let encode = encode(&ty, name, fields, tag, undeclared);
     let decode = decode(api, &ty, name, origin, fields, tag, undeclared);
     quote! {
@@ -68,8 +68,8 @@ fn encode(
     // A struct with nothing to write does not name the writer it would not use.
     let out = if tag.is_none() && writes.is_empty() && extras.is_none() { quote!(_out) } else { quote!(out) };
     quote! {
-        impl runtime::EncodeFields for #ty {
-            fn fields<W: runtime::FieldWriter>(&self, #out: &mut W) {
+        impl #RUNTIME::EncodeFields for #ty {
+            fn fields<W: #RUNTIME::FieldWriter>(&self, #out: &mut W) {
                 #tag
                 #(#writes)*
                 #extras
@@ -78,7 +78,7 @@ fn encode(
 
         impl ::serde::Serialize for #ty {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                runtime::encode_struct(self, serializer, #written_name)
+                #RUNTIME::encode_struct(self, serializer, #written_name)
             }
         }
     }
@@ -130,13 +130,13 @@ fn decode(
     let keyed = (!fields.is_empty()).then(|| {
         let arms = fields.iter().map(|field| {
             let (field_name, wire) = (ident(&field.name), &field.wire_name);
-            quote!(#wire => runtime::fill(&mut slots.#field_name, map),)
+            quote!(#wire => #RUNTIME::fill(&mut slots.#field_name, map),)
         });
         quote! {
-            fn read<A: ::serde::de::MapAccess<'de>>(slots: &mut #slots_name, key: &str, map: &mut A) -> ::std::result::Result<runtime::Field, A::Error> {
+            fn read<A: ::serde::de::MapAccess<'de>>(slots: &mut #slots_name, key: &str, map: &mut A) -> ::std::result::Result<#RUNTIME::Field, A::Error> {
                 match key {
                     #(#arms)*
-                    _ => Ok(runtime::Field::Undeclared),
+                    _ => Ok(#RUNTIME::Field::Undeclared),
                 }
             }
         }
@@ -152,7 +152,7 @@ fn decode(
     quote! {
         #slots_struct
 
-        impl<'de> runtime::DecodeStruct<'de> for #ty {
+        impl<'de> #RUNTIME::DecodeStruct<'de> for #ty {
             type Slots = #slots_type;
             #keeps
             #tag
@@ -165,7 +165,7 @@ fn decode(
 
         impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                runtime::decode_struct(deserializer, #rust_name)
+                #RUNTIME::decode_struct(deserializer, #rust_name)
             }
         }
     }
@@ -201,10 +201,10 @@ fn finish(
                 },
             },
             WhenAbsent::Tolerated(Tolerated::Empty) => {
-                quote!(#name: runtime::tolerated(slots.#name, #wire, Self::ORIGIN).unwrap_or_default(),)
+                quote!(#name: #RUNTIME::tolerated(slots.#name, #wire, Self::ORIGIN).unwrap_or_default(),)
             }
             WhenAbsent::Tolerated(Tolerated::NoValue) => {
-                quote!(#name: runtime::tolerated(slots.#name, #wire, Self::ORIGIN).flatten(),)
+                quote!(#name: #RUNTIME::tolerated(slots.#name, #wire, Self::ORIGIN).flatten(),)
             }
             // `null` for an optional field is no value, as a missing key is; an optional nullable
             // field keeps `null` apart.
@@ -213,7 +213,7 @@ fn finish(
         }
     });
     quote! {
-        fn finish<E: ::serde::de::Error>(#slots: #slots_type, #kept: runtime::Extras) -> ::std::result::Result<Self, E> {
+        fn finish<E: ::serde::de::Error>(#slots: #slots_type, #kept: #RUNTIME::Extras) -> ::std::result::Result<Self, E> {
             Ok(#ty { #(#values)* #extras })
         }
     }

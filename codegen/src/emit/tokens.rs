@@ -45,7 +45,7 @@ pub fn module_with_types<'a>(
     super::RustFile {
         head: header,
         imports: Imports::default().if_used(
-            "types",
+            TYPES,
             quote!(
                 use super::types;
             ),
@@ -54,13 +54,53 @@ pub fn module_with_types<'a>(
     }
 }
 
-/// A module's `use` items, in order: each always there, or only where the module's items use its
-/// name (see [`uses`]), since an unused import would fail `-D warnings`. Items are noted one at a
-/// time, as they are emitted.
+/// A name generated code reaches items through (a module: `runtime::Error`; a function:
+/// `sample(..)`) and imports only where it is used, since an unused import would fail
+/// `-D warnings`. Written into tokens (`quote!(#RUNTIME::Error)`), it records the use for the
+/// file being emitted (see [`Imports::record`]): the import is known where the path is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported(&'static str);
+
+/// The API module's `types`.
+pub const TYPES: Imported = Imported("types");
+/// The crate's `runtime`.
+pub const RUNTIME: Imported = Imported("runtime");
+/// The API module's `responses`.
+pub const RESPONSES: Imported = Imported("responses");
+/// The API module's `requests`.
+pub const REQUESTS: Imported = Imported("requests");
+/// The security scheme constants of the API's client module (`client::scheme`).
+pub const SCHEME: Imported = Imported("scheme");
+/// The end-to-end calls' function that decodes a sample value.
+pub const SAMPLE: Imported = Imported("sample");
+
+impl ToTokens for Imported {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        SPELLED.with(|spelled| {
+            if let Some(names) = spelled.borrow_mut().last_mut()
+                && !names.contains(&self.0)
+            {
+                names.push(self.0);
+            }
+        });
+        Ident::new(self.0, Span::call_site()).to_tokens(tokens);
+    }
+}
+
+thread_local! {
+    /// The names written while each [`Imports::record`] on this thread runs, innermost last.
+    /// Per thread, because a file is emitted on the thread that formats it (token streams
+    /// cannot cross threads), and its items are emitted inside `record`: no recorder has to be
+    /// handed down to every function that spells a path.
+    static SPELLED: std::cell::RefCell<Vec<Vec<&'static str>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A module's `use` items, in order: each always there, or only where the module's items write
+/// its name (an [`Imported`]). Items are recorded one at a time, as they are emitted.
 #[derive(Debug, Default)]
 pub struct Imports {
     /// Each `use` item: the name it must be used by (none: always there), whether it is needed.
-    entries: Vec<(Option<&'static str>, bool, TokenStream)>,
+    entries: Vec<(Option<Imported>, bool, TokenStream)>,
 }
 
 impl Imports {
@@ -69,71 +109,55 @@ impl Imports {
         self
     }
 
-    pub fn if_used(mut self, name: &'static str, item: TokenStream) -> Self {
+    pub fn if_used(mut self, name: Imported, item: TokenStream) -> Self {
         self.entries.push((Some(name), false, item));
         self
     }
 
-    /// Notes which of the names `item` uses.
-    pub fn note(&mut self, item: &TokenStream) {
-        let names: Vec<&str> = self.entries.iter().filter_map(|(name, _, _)| *name).collect();
-        let mut now = used_names(item, &names).into_iter();
-        for (_, used, _) in self.entries.iter_mut().filter(|(name, _, _)| name.is_some()) {
-            *used |= now.next().unwrap_or(false);
+    /// Runs `emit`, which emits items of this module, and keeps the `use` items of the names it
+    /// writes.
+    pub fn record<T>(&mut self, emit: impl FnOnce() -> T) -> T {
+        /// Ends the recording even if `emit` unwinds, so the thread's next file starts afresh.
+        struct Recording;
+        impl Drop for Recording {
+            fn drop(&mut self) {
+                SPELLED.with(|spelled| spelled.borrow_mut().pop());
+            }
         }
+        SPELLED.with(|spelled| spelled.borrow_mut().push(Vec::new()));
+        let recording = Recording;
+        let emitted = emit();
+        let names = SPELLED.with(|spelled| spelled.borrow_mut().last_mut().map(std::mem::take).unwrap_or_default());
+        drop(recording);
+        // An enclosing recording (a module emitted as part of another's item) sees them too.
+        SPELLED.with(|spelled| {
+            if let Some(outer) = spelled.borrow_mut().last_mut() {
+                outer.extend(names.iter().filter(|name| !outer.contains(name)).collect::<Vec<_>>());
+            }
+        });
+        for (name, used, _) in &mut self.entries {
+            *used |= name.is_some_and(|name| names.contains(&name.0));
+        }
+        emitted
     }
 
-    /// The `use` items needed by the items noted.
+    /// The `use` items needed by the items recorded.
     pub fn into_tokens(self) -> TokenStream {
         self.entries.into_iter().filter(|(_, used, _)| *used).map(|(_, _, item)| item).collect()
     }
 
-    /// The `use` items a body emitted in one piece needs.
-    pub fn used_by(mut self, body: &TokenStream) -> TokenStream {
-        self.note(body);
-        self.into_tokens()
+    /// A body emitted in one piece by `emit`, and the `use` items it needs.
+    pub fn around(mut self, emit: impl FnOnce() -> TokenStream) -> (TokenStream, TokenStream) {
+        let body = self.record(emit);
+        (self.into_tokens(), body)
     }
-}
 
-/// Whether `tokens` use the module or function `name`: as a path (`name::...`) or a call
-/// (`name(...)`). A field, method or variable of the same name (`self.runtime`) does not count.
-pub fn uses(tokens: &TokenStream, name: &str) -> bool {
-    used_names(tokens, &[name])[0]
-}
-
-/// [`uses`] for several names in one walk of the tokens: whether each of `names` is used.
-fn used_names(tokens: &TokenStream, names: &[&str]) -> Vec<bool> {
-    use proc_macro2::{Delimiter, Spacing, TokenTree};
-    fn walk(tokens: TokenStream, names: &[&str], used: &mut [bool]) {
-        // After `.` a name is a field or method; after `fn` it is being declared.
-        let mut declared_or_member = false;
-        let mut trees = tokens.into_iter().peekable();
-        while let Some(tree) = trees.next() {
-            match &tree {
-                TokenTree::Ident(ident) if !declared_or_member => {
-                    let is_used = match trees.peek() {
-                        // `name::`, not `name: Type` (a field or a binding).
-                        Some(TokenTree::Punct(p)) => p.as_char() == ':' && p.spacing() == Spacing::Joint,
-                        Some(TokenTree::Group(g)) => g.delimiter() == Delimiter::Parenthesis,
-                        _ => false,
-                    };
-                    if is_used && let Some(i) = names.iter().position(|name| ident == name) {
-                        used[i] = true;
-                    }
-                }
-                TokenTree::Group(group) => walk(group.stream(), names, used),
-                _ => {}
-            }
-            declared_or_member = match &tree {
-                TokenTree::Punct(p) => p.as_char() == '.',
-                TokenTree::Ident(ident) => ident == "fn",
-                _ => false,
-            };
-        }
+    /// Whether `emit` writes `name`; what it emits.
+    pub fn writes<T>(name: Imported, emit: impl FnOnce() -> T) -> (bool, T) {
+        let mut probe = Imports::default().if_used(name, TokenStream::new());
+        let emitted = probe.record(emit);
+        (probe.entries[0].1, emitted)
     }
-    let mut used = vec![false; names.len()];
-    walk(tokens.clone(), names, &mut used);
-    used
 }
 
 /// Names a generated module may not rely on when a schema of the same name shadows them.
@@ -205,7 +229,7 @@ impl Paths {
             RustType::Primitive(name) => return Ident::new(name, Span::call_site()).into_token_stream(),
             RustType::Generated(name) => {
                 let name = ident(name);
-                return if self.through_types_module { quote!(types::#name) } else { quote!(#name) };
+                return if self.through_types_module { quote!(#TYPES::#name) } else { quote!(#name) };
             }
             // The caller's own type, by its path (`[replace-types]`, see `model::customize`).
             RustType::Replaced(path) => return path.parse().expect("the model checked that the replacement parses"),
@@ -238,7 +262,7 @@ fn absolute(path: &[&str]) -> TokenStream {
 mod tests {
     use quote::quote;
 
-    use super::{Imports, Paths};
+    use super::{Imports, Paths, RUNTIME, SAMPLE, SCHEME, TYPES};
     use crate::model::{TypeId, TypeRef};
 
     /// The model's one spelling, as tokens: prelude names short unless a generated type shadows
@@ -276,60 +300,58 @@ mod tests {
     }
 
     #[test]
-    fn imports_keep_what_any_noted_item_uses_in_their_order() {
+    fn imports_keep_what_the_recorded_items_write_in_their_order() {
         let mut imports = Imports::default()
             .always(quote!(
                 use a::Always;
             ))
             .if_used(
-                "types",
+                TYPES,
                 quote!(
                     use super::types;
                 ),
             )
             .if_used(
-                "runtime",
+                RUNTIME,
                 quote!(
                     use crate::runtime;
                 ),
             )
             .if_used(
-                "scheme",
+                SCHEME,
                 quote!(
                     use super::scheme;
                 ),
             );
-        // A path use in the first item, a field of the same name in the second (not a use), and a
-        // call in the third.
-        imports.note(&quote!(
-            struct A {
-                x: types::X,
-            }
-        ));
-        imports.note(&quote!(
-            fn f(&self) {
-                self.runtime.go()
-            }
-        ));
-        imports.note(&quote!(
-            fn g() {
-                scheme(1)
-            }
-        ));
-        // A field declared, a field set and a method declared with the name are not uses either.
-        imports.note(&quote!(
-            struct B {
-                runtime: u8,
-            }
-        ));
-        imports.note(&quote!(
-            fn h() -> B {
-                B { runtime: 1 }
-            }
-        ));
-        imports.note(&quote!(
-            fn runtime(self) {}
-        ));
+        // A path in one item, a call in another: each written as the name itself.
+        let item = imports.record(|| {
+            quote!(
+                struct A {
+                    x: #TYPES::X,
+                }
+            )
+        });
+        assert_eq!(
+            item.to_string(),
+            quote!(
+                struct A {
+                    x: types::X,
+                }
+            )
+            .to_string()
+        );
+        imports.record(|| quote!(fn g() { #SCHEME(1) }));
+        // The same name written plain (a field) is not a use, nor is a path written outside
+        // any recording of this module.
+        imports.record(|| {
+            quote!(
+                struct B {
+                    runtime: u8,
+                }
+            )
+        });
+        let elsewhere = quote!(fn f() { #RUNTIME::go() });
+        assert!(!elsewhere.is_empty());
         let kept = imports.into_tokens().to_string();
         assert_eq!(
             kept,
@@ -340,5 +362,32 @@ mod tests {
             )
             .to_string()
         );
+    }
+
+    /// A body recorded inside another recording (a module's part emitted as one piece) counts
+    /// for both.
+    #[test]
+    fn a_recording_inside_another_reaches_both() {
+        let (outer_saw_it, (imports, body)) = Imports::writes(SAMPLE, || {
+            Imports::default()
+                .if_used(
+                    SAMPLE,
+                    quote!(
+                        use self::sample;
+                    ),
+                )
+                .around(|| quote!(#SAMPLE(1)))
+        });
+        assert!(outer_saw_it);
+        assert_eq!(
+            imports.to_string(),
+            quote!(
+                use self::sample;
+            )
+            .to_string()
+        );
+        assert_eq!(body.to_string(), quote!(sample(1)).to_string());
+        let (written, _) = Imports::writes(SAMPLE, || quote!(sample(1)));
+        assert!(!written, "a name typed into the tokens is not recorded");
     }
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
-use super::tokens::{Paths, binding_names, ident};
+use super::tokens::{Paths, RUNTIME, TYPES, binding_names, ident};
 use super::{Imports, RustFile, unions};
 use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind, Undeclared};
 
@@ -269,24 +269,24 @@ pub(super) fn string_enum_codec(name: &proc_macro2::Ident, values: &[EnumValue],
     let known = values.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
-        quote!(#wire => types::#name::#variant,)
+        quote!(#wire => #TYPES::#name::#variant,)
     });
     quote! {
-        impl ::serde::Serialize for types::#name {
+        impl ::serde::Serialize for #TYPES::#name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for types::#name {
+        impl<'de> ::serde::Deserialize<'de> for #TYPES::#name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                runtime::decode_enum(
+                #RUNTIME::decode_enum(
                     deserializer,
                     |wire| Some(match wire {
                         #(#known)*
                         _ => return None,
                     }),
-                    types::#name::Unknown,
+                    #TYPES::#name::Unknown,
                     #origin,
                 )
             }

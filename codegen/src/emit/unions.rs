@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens, quote};
 
 use super::docs::doc_attrs;
-use super::tokens::{Paths, ident};
+use super::tokens::{Paths, RUNTIME, TYPES, ident};
 use crate::model::{Api, MemberShape, TaggedVariant, UnionVariant, Unmatched};
 
 /// An untagged union. Scalars of different JSON types decode with serde's own `untagged`; any
@@ -67,7 +67,7 @@ pub fn untagged_codec(
     if derives_deserialize(variants, unmatched) {
         return None;
     }
-    let ty = quote!(types::#name);
+    let ty = quote!(#TYPES::#name);
     let shapes = variants.iter().map(|v| shape_tokens(&v.shape));
     let decode = decode_fn(&ty, variants.iter());
     let keep = match unmatched {
@@ -77,9 +77,9 @@ pub fn untagged_codec(
     Some(quote! {
         impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                use runtime::Shape;
+                use #RUNTIME::Shape;
                 const SHAPES: &[Shape] = &[#(#shapes),*];
-                runtime::decode_union(deserializer, SHAPES, #decode, #keep, #origin)
+                #RUNTIME::decode_union(deserializer, SHAPES, #decode, #keep, #origin)
             }
         }
     })
@@ -120,7 +120,7 @@ pub fn tagged_enum(
 
 /// A tagged union's `Deserialize`, for the codec module.
 pub fn tagged_codec(name: &Ident, property: &str, variants: &[TaggedVariant], origin: &str) -> TokenStream {
-    let ty = quote!(types::#name);
+    let ty = quote!(#TYPES::#name);
     let tags = variants.iter().map(|v| {
         let tags = &v.tags;
         quote!(&[#(#tags),*])
@@ -133,14 +133,14 @@ pub fn tagged_codec(name: &Ident, property: &str, variants: &[TaggedVariant], or
     let decode = decode_fn(&ty, variants.iter().map(|v| &v.variant));
     let shape_import = shared.then(|| {
         quote!(
-            use runtime::Shape;
+            use #RUNTIME::Shape;
         )
     });
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #shape_import
-                runtime::decode_tagged(deserializer, #property, &[#(#tags),*], &[#(#shapes),*], #decode, #ty::Unknown, #origin)
+                #RUNTIME::decode_tagged(deserializer, #property, &[#(#tags),*], &[#(#shapes),*], #decode, #ty::Unknown, #origin)
             }
         }
     }
