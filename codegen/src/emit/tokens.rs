@@ -390,4 +390,55 @@ mod tests {
         let (written, _) = Imports::writes(SAMPLE, || quote!(sample(1)));
         assert!(!written, "a name typed into the tokens is not recorded");
     }
+
+    /// Every emitter writes the names imported only where used through their [`Imported`]
+    /// constants, never as plain tokens (`quote!(runtime::Error)`): a plain one is not recorded,
+    /// and a file that needs its `use` item only there would not compile.
+    #[test]
+    fn emitters_write_imported_names_only_through_their_constants() {
+        use proc_macro2::{Delimiter, Spacing, TokenTree};
+        const NAMES: [super::Imported; 6] = [TYPES, RUNTIME, super::RESPONSES, super::REQUESTS, SCHEME, SAMPLE];
+        /// The plain uses in tokens inside `quote!`: a name followed by `::` or `(`, not after
+        /// `#` (an interpolation), `::` (a path's later segment), `.` (a member) or `fn`.
+        fn walk(tokens: proc_macro2::TokenStream, in_quote: bool, found: &mut Vec<String>) {
+            let trees: Vec<TokenTree> = tokens.into_iter().collect();
+            for (i, tree) in trees.iter().enumerate() {
+                let before = |back: usize| i.checked_sub(back).map(|at| trees[at].to_string());
+                match tree {
+                    TokenTree::Group(group) => {
+                        let quoted =
+                            in_quote || (before(1).as_deref() == Some("!") && before(2).as_deref() == Some("quote"));
+                        walk(group.stream(), quoted, found);
+                    }
+                    TokenTree::Ident(ident) if in_quote && NAMES.iter().any(|name| ident == name.0) => {
+                        let used = match trees.get(i + 1) {
+                            // `name::`, not `name: Type` (a field or a binding).
+                            Some(TokenTree::Punct(p)) => p.as_char() == ':' && p.spacing() == Spacing::Joint,
+                            Some(TokenTree::Group(g)) => g.delimiter() == Delimiter::Parenthesis,
+                            _ => false,
+                        };
+                        let qualified = before(1).as_deref() == Some(":") && before(2).as_deref() == Some(":");
+                        let excused = qualified || matches!(before(1).as_deref(), Some("#" | "." | "fn"));
+                        if used && !excused {
+                            found.push(ident.to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/emit");
+        let mut plain = Vec::new();
+        for entry in std::fs::read_dir(&folder).expect("the emitters' folder") {
+            let path = entry.expect("a file of the folder").path();
+            let source = std::fs::read_to_string(&path).expect("an emitter's source");
+            // Tests (the file's last items) write expected output as plain tokens.
+            let code = source.split("\n#[cfg(test)]\nmod ").next().unwrap_or_default();
+            let tokens: proc_macro2::TokenStream = code.parse().expect("an emitter's source tokenizes");
+            let mut found = Vec::new();
+            walk(tokens, false, &mut found);
+            plain.extend(found.into_iter().map(|name| format!("{}: {name}", path.display())));
+        }
+        assert!(plain.is_empty(), "written as plain tokens, so not recorded: {plain:#?}");
+    }
 }
