@@ -6,6 +6,7 @@ use quote::{ToTokens, quote};
 
 use super::docs::doc_attrs;
 use super::tokens::{Paths, RUNTIME, TYPES, ident};
+use crate::model::fit::ShapeOf;
 use crate::model::{Api, MemberShape, TaggedVariant, UnionVariant, Unmatched};
 
 /// An untagged union. Scalars of different JSON types decode with serde's own `untagged`; any
@@ -190,9 +191,11 @@ fn decode_fn<'a>(ty: &TokenStream, variants: impl ExactSizeIterator<Item = &'a U
     }
 }
 
+/// A member's shape as the runtime's `Shape` constant: the model's view of it for the shared rule
+/// (`runtime/fit.rs`), printed as it is.
 fn shape_tokens(shape: &MemberShape) -> TokenStream {
-    match shape {
-        MemberShape::Object { known, required, pinned } => {
+    match shape.as_fit() {
+        ShapeOf::Object { known, required, pinned } => {
             let known = match known {
                 Some(keys) => quote!(Some(&[#(#keys),*])),
                 None => quote!(None),
@@ -200,13 +203,13 @@ fn shape_tokens(shape: &MemberShape) -> TokenStream {
             let pinned = pinned.iter().map(|(key, value)| quote!((#key, #value)));
             quote!(Shape::Object { known: #known, required: &[#(#required),*], pinned: &[#(#pinned),*] })
         }
-        MemberShape::String { values: Some(values) } => quote!(Shape::String(Some(&[#(#values),*]))),
-        MemberShape::String { values: None } => quote!(Shape::String(None)),
-        MemberShape::Integer => quote!(Shape::Integer),
-        MemberShape::Number => quote!(Shape::Number),
-        MemberShape::Boolean => quote!(Shape::Boolean),
-        MemberShape::Array => quote!(Shape::Array),
-        MemberShape::Any => quote!(Shape::Any),
+        ShapeOf::String(Some(values)) => quote!(Shape::String(Some(&[#(#values),*]))),
+        ShapeOf::String(None) => quote!(Shape::String(None)),
+        ShapeOf::Integer => quote!(Shape::Integer),
+        ShapeOf::Number => quote!(Shape::Number),
+        ShapeOf::Boolean => quote!(Shape::Boolean),
+        ShapeOf::Array => quote!(Shape::Array),
+        ShapeOf::Any => quote!(Shape::Any),
     }
 }
 

@@ -150,12 +150,12 @@ fn union_member_at(
             if named.is_empty() {
                 return Err(format!("{} has `{property}` = `{tag}`, which no member of `{}` has", place(at), def.name));
             }
-            let shapes: Vec<_> = variants.iter().map(|v| shape(&v.variant.shape)).collect();
+            let shapes: Vec<_> = variants.iter().map(|v| v.variant.shape.as_fit()).collect();
             let candidates = fit::tag_candidates(value, &shapes, named);
             first_conforming(value, candidates.into_iter().map(|i| (i, &variants[i].variant.ty)), defs, at, depth)
         }
         TypeKind::Untagged { variants, .. } => {
-            let shapes: Vec<_> = variants.iter().map(|v| shape(&v.shape)).collect();
+            let shapes: Vec<_> = variants.iter().map(|v| v.shape.as_fit()).collect();
             let candidates = fit::ranked(value, &shapes, 0..variants.len());
             first_conforming(value, candidates.into_iter().map(|i| (i, &variants[i].ty)), defs, at, depth)
                 .map_err(|e| format!("no member of `{}` takes the value whole ({e})", def.name))
@@ -184,19 +184,21 @@ fn first_conforming<'a>(
     Err(first_reason.unwrap_or_else(|| format!("{} fits no member", shown(at, value))))
 }
 
-/// A member's shape as the shared rule reads it; the generated code writes the same shape as a
-/// constant (`emit::unions`).
-fn shape(shape: &MemberShape) -> ShapeOf<'_, String> {
-    match shape {
-        MemberShape::Object { known, required, pinned } => {
-            ShapeOf::Object { known: known.as_deref(), required, pinned }
+impl MemberShape {
+    /// The shape as the shared rule (`runtime/fit.rs`) reads it: what the conformance check
+    /// ranks members by, and what the generated code writes as a constant (`emit::unions`).
+    pub fn as_fit(&self) -> ShapeOf<'_, String> {
+        match self {
+            MemberShape::Object { known, required, pinned } => {
+                ShapeOf::Object { known: known.as_deref(), required, pinned }
+            }
+            MemberShape::String { values } => ShapeOf::String(values.as_deref()),
+            MemberShape::Integer => ShapeOf::Integer,
+            MemberShape::Number => ShapeOf::Number,
+            MemberShape::Boolean => ShapeOf::Boolean,
+            MemberShape::Array => ShapeOf::Array,
+            MemberShape::Any => ShapeOf::Any,
         }
-        MemberShape::String { values } => ShapeOf::String(values.as_deref()),
-        MemberShape::Integer => ShapeOf::Integer,
-        MemberShape::Number => ShapeOf::Number,
-        MemberShape::Boolean => ShapeOf::Boolean,
-        MemberShape::Array => ShapeOf::Array,
-        MemberShape::Any => ShapeOf::Any,
     }
 }
 
