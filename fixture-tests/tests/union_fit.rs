@@ -5,7 +5,7 @@
 //! through both; a ranking or a shape that differs between them (a member's keys, required
 //! keys or pinned values written one way and read another) shows as a row that disagrees.
 
-use fixture_tests::union_fidelity::types::{DatabaseConfig, Entry, Event, Quantity};
+use fixture_tests::union_fidelity::types::{DatabaseConfig, Entry, Event, Quantity, Setting};
 use serde_json::{Value, json};
 
 /// The fixture's model, as the build script makes it.
@@ -16,7 +16,7 @@ fn model() -> codegen::model::Api {
     codegen::build_apis(&[input]).unwrap().remove(0)
 }
 
-/// The member the conformance check takes `value` as, by variant name.
+/// The member the conformance check reads `value` as (the one decoding takes), by variant name.
 fn checked_as(api: &codegen::model::Api, union: &str, value: &Value) -> Option<String> {
     let def = api.types.iter().find(|def| def.name.as_str() == union).expect("the fixture's union");
     let index = codegen::model::union_member(value, def, &api.types)?;
@@ -115,4 +115,18 @@ fn an_integral_value_is_the_integer_member_in_any_order() {
     );
     let decoded: Quantity = serde_json::from_value(json!(3)).unwrap();
     assert_eq!(serde_json::to_value(decoded).unwrap(), json!(3));
+}
+
+/// The member decoding takes is the first in rank that decodes the value, catch-all and all,
+/// though a later one would hold it whole (the conformance check then refuses the value).
+#[test]
+fn the_first_member_that_decodes_is_taken() {
+    check_rows::<Setting>(
+        "Setting",
+        &[
+            (json!({"mode": "fast"}), Some("Known")),
+            (json!({"mode": "turbo"}), Some("Known")),
+            (json!({"mode": 3}), None),
+        ],
+    );
 }

@@ -6,7 +6,9 @@
 use serde_json::Value;
 
 use super::fit::{self, ShapeOf};
-use super::{Field, IntKind, MemberShape, Presence, Tolerated, TypeDef, TypeKind, TypeRef, Undeclared, WhenAbsent};
+use super::{
+    Field, IntKind, MemberShape, Presence, Tolerated, TypeDef, TypeKind, TypeRef, Undeclared, Unmatched, WhenAbsent,
+};
 
 impl Field {
     /// What decoding makes of this property when an object lacks it (see [`WhenAbsent`]).
@@ -27,10 +29,26 @@ const MAX_DEPTH: usize = 64;
 
 /// `Ok` when `value` conforms to `ty`; otherwise where and why not (a JSON pointer into the value).
 pub fn conforms(value: &Value, ty: &TypeRef, defs: &[TypeDef]) -> Result<(), String> {
-    check(value, ty, defs, &mut String::new(), 0)
+    check(value, ty, defs, Reading::Whole, &mut String::new(), 0)
 }
 
-fn check(value: &Value, ty: &TypeRef, defs: &[TypeDef], at: &mut String, depth: usize) -> Result<(), String> {
+/// How a value is read: as decoding takes it (tolerated deviations and catch-all variants
+/// included, see the table in `runtime/structs.rs`), which is how a union's member is chosen,
+/// or whole (decoded into no catch-all, and encoded back to itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Decoded,
+    Whole,
+}
+
+fn check(
+    value: &Value,
+    ty: &TypeRef,
+    defs: &[TypeDef],
+    reading: Reading,
+    at: &mut String,
+    depth: usize,
+) -> Result<(), String> {
     if depth > MAX_DEPTH {
         return Ok(());
     }
@@ -38,7 +56,7 @@ fn check(value: &Value, ty: &TypeRef, defs: &[TypeDef], at: &mut String, depth: 
     match ty {
         TypeRef::Option(inner) => match value {
             Value::Null => Ok(()),
-            _ => check(value, inner, defs, at, depth + 1),
+            _ => check(value, inner, defs, reading, at, depth + 1),
         },
         TypeRef::Json => Ok(()),
         TypeRef::JsonObject if value.is_object() => Ok(()),
@@ -59,25 +77,35 @@ fn check(value: &Value, ty: &TypeRef, defs: &[TypeDef], at: &mut String, depth: 
         },
         TypeRef::Vec(item) => match value {
             Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item_value)| {
-                within(at, &i.to_string(), |at| check(item_value, item, defs, at, depth + 1))
+                within(at, &i.to_string(), |at| check(item_value, item, defs, reading, at, depth + 1))
             }),
             _ => wrong(at, "an array"),
         },
         TypeRef::Map(inner) => match value {
             Value::Object(map) => {
-                map.iter().try_for_each(|(k, v)| within(at, k, |at| check(v, inner, defs, at, depth + 1)))
+                map.iter().try_for_each(|(k, v)| within(at, k, |at| check(v, inner, defs, reading, at, depth + 1)))
             }
             _ => wrong(at, "an object"),
         },
-        TypeRef::Named(id) => check_def(value, &defs[id.0], defs, at, depth),
+        TypeRef::Named(id) => check_def(value, &defs[id.0], defs, reading, at, depth),
     }
 }
 
-fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, depth: usize) -> Result<(), String> {
+fn check_def(
+    value: &Value,
+    def: &TypeDef,
+    defs: &[TypeDef],
+    reading: Reading,
+    at: &mut String,
+    depth: usize,
+) -> Result<(), String> {
+    let whole = reading == Reading::Whole;
     match &def.kind {
-        TypeKind::Alias(inner) => check(value, inner, defs, at, depth + 1),
+        TypeKind::Alias(inner) => check(value, inner, defs, reading, at, depth + 1),
         TypeKind::StringEnum { values } => match value.as_str() {
             Some(text) if values.iter().any(|v| v.wire == text) => Ok(()),
+            // Decoded into the enum's catch-all variant.
+            Some(_) if !whole => Ok(()),
             Some(_) => Err(format!("{} is not one of the values `{}` lists", shown(at, value), def.name)),
             None => Err(format!("{} is not a string", shown(at, value))),
         },
@@ -85,7 +113,8 @@ fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, de
             let Value::Object(map) = value else {
                 return Err(format!("{} is not an object", shown(at, value)));
             };
-            if let Some(tag) = tag {
+            // Decoding skips the tag (the union read it to choose this member).
+            if let Some(tag) = tag.as_ref().filter(|_| whole) {
                 match map.get(&tag.property).and_then(Value::as_str) {
                     Some(value) if value == tag.value => {}
                     _ => return Err(format!("{} lacks `{}` = `{}`", place(at), tag.property, tag.value)),
@@ -94,37 +123,48 @@ fn check_def(value: &Value, def: &TypeDef, defs: &[TypeDef], at: &mut String, de
             let declared = |key: &str| {
                 fields.iter().any(|f| f.wire_name == key) || tag.as_ref().is_some_and(|t| t.property == key)
             };
-            if *undeclared == Undeclared::Dropped
+            if whole
+                && *undeclared == Undeclared::Dropped
                 && let Some(key) = map.keys().find(|k| !declared(k))
             {
                 return Err(format!("{at}/{key} is a property `{}` does not declare; it would be lost", def.name));
             }
             for field in fields {
+                let lacks = || format!("{} lacks the required property `{}`", place(at), field.wire_name);
                 match (map.get(&field.wire_name), field.presence) {
-                    // Decoded (tolerated), but not back to itself: the property comes back.
-                    (None, Presence::Required | Presence::RequiredNullable) => {
-                        return Err(format!("{} lacks the required property `{}`", place(at), field.wire_name));
-                    }
-                    (None, _) => {}
+                    (None, _) => match field.when_absent(defs) {
+                        WhenAbsent::NoValue => {}
+                        // Decoded, but not back to itself: the property comes back.
+                        WhenAbsent::Tolerated(_) if !whole => {}
+                        WhenAbsent::Tolerated(_) | WhenAbsent::Refused => return Err(lacks()),
+                    },
+                    // Decoded as if absent, but not back to itself.
+                    (Some(Value::Null), Presence::Optional) if !whole => {}
                     (Some(Value::Null), Presence::Required | Presence::Optional) => {
                         return Err(format!("{at}/{} is null, which the schema does not allow", field.wire_name));
                     }
                     (Some(Value::Null), _) => {}
                     (Some(field_value), _) => {
-                        within(at, &field.wire_name, |at| check(field_value, &field.ty, defs, at, depth + 1))?
+                        within(at, &field.wire_name, |at| check(field_value, &field.ty, defs, reading, at, depth + 1))?
                     }
                 }
             }
             Ok(())
         }
-        TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => union_member_at(value, def, defs, at, depth).map(|_| ()),
+        TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => match union_member_at(value, def, defs, at, depth) {
+            Ok(member) if whole => check(value, member_type(def, member), defs, reading, at, depth + 1),
+            Ok(_) => Ok(()),
+            // A tag the union does not list, or a value no member takes, kept as sent.
+            Err(_) if !whole && kept_as_sent(value, def) => Ok(()),
+            Err(reason) => Err(reason),
+        },
     }
 }
 
-/// Which member of the union `def` holds `value` (an index into its variants) as the generated
-/// code decodes it: the members tried in the runtime's order (the shared rule of
-/// `runtime/fit.rs`), the first that holds the value whole. `None` when no member does, or when
-/// `def` is not a union.
+/// Which member of the union `def` the generated code decodes `value` as (an index into its
+/// variants): the members tried in the runtime's order (the shared rule of `runtime/fit.rs`), the
+/// first that decodes it. `None` when no member does (the value is refused, or kept as sent), or
+/// when `def` is not a union.
 pub fn union_member(value: &Value, def: &TypeDef, defs: &[TypeDef]) -> Option<usize> {
     union_member_at(value, def, defs, &mut String::new(), 0).ok()
 }
@@ -152,20 +192,21 @@ fn union_member_at(
             }
             let shapes: Vec<_> = variants.iter().map(|v| v.variant.shape.as_fit()).collect();
             let candidates = fit::tag_candidates(value, &shapes, named);
-            first_conforming(value, candidates.into_iter().map(|i| (i, &variants[i].variant.ty)), defs, at, depth)
+            first_decoding(value, candidates.into_iter().map(|i| (i, &variants[i].variant.ty)), defs, at, depth)
         }
         TypeKind::Untagged { variants, .. } => {
             let shapes: Vec<_> = variants.iter().map(|v| v.shape.as_fit()).collect();
             let candidates = fit::ranked(value, &shapes, 0..variants.len());
-            first_conforming(value, candidates.into_iter().map(|i| (i, &variants[i].ty)), defs, at, depth)
-                .map_err(|e| format!("no member of `{}` takes the value whole ({e})", def.name))
+            first_decoding(value, candidates.into_iter().map(|i| (i, &variants[i].ty)), defs, at, depth)
+                .map_err(|e| format!("no member of `{}` takes the value ({e})", def.name))
         }
         _ => Err(format!("`{}` is not a union", def.name)),
     }
 }
 
-/// The index of the first of `candidates` that holds the value; otherwise the first one's reason.
-fn first_conforming<'a>(
+/// The index of the first of `candidates` that decodes the value; otherwise the first one's
+/// reason.
+fn first_decoding<'a>(
     value: &Value,
     candidates: impl Iterator<Item = (usize, &'a TypeRef)>,
     defs: &[TypeDef],
@@ -174,7 +215,7 @@ fn first_conforming<'a>(
 ) -> Result<usize, String> {
     let mut first_reason = None;
     for (index, ty) in candidates {
-        match check(value, ty, defs, at, depth + 1) {
+        match check(value, ty, defs, Reading::Decoded, at, depth + 1) {
             Ok(()) => return Ok(index),
             Err(reason) => {
                 first_reason.get_or_insert(reason);
@@ -182,6 +223,29 @@ fn first_conforming<'a>(
         }
     }
     Err(first_reason.unwrap_or_else(|| format!("{} fits no member", shown(at, value))))
+}
+
+/// The type of member `index` of the union `def`.
+fn member_type(def: &TypeDef, index: usize) -> &TypeRef {
+    match &def.kind {
+        TypeKind::Tagged { variants, .. } => &variants[index].variant.ty,
+        TypeKind::Untagged { variants, .. } => &variants[index].ty,
+        _ => unreachable!("only a union has members"),
+    }
+}
+
+/// Whether the union `def` keeps `value`, which no member decodes, in its `Unknown` variant: a
+/// tagged union keeps a tag it does not list (and refuses a missing tag, or a listed one whose
+/// members do not decode the value); an untagged union keeps such values or refuses them all.
+fn kept_as_sent(value: &Value, def: &TypeDef) -> bool {
+    match &def.kind {
+        TypeKind::Tagged { property, variants } => value
+            .get(property)
+            .and_then(Value::as_str)
+            .is_some_and(|tag| !variants.iter().any(|v| v.tags.iter().any(|t| t == tag))),
+        TypeKind::Untagged { unmatched, .. } => *unmatched == Unmatched::Kept,
+        _ => false,
+    }
 }
 
 impl MemberShape {
@@ -237,4 +301,67 @@ fn shown(at: &str, value: &Value) -> String {
 /// Where in the value a problem is: its pointer, or the whole value.
 fn place(at: &str) -> &str {
     if at.is_empty() { "the value" } else { at }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn api(schemas: &str) -> super::super::Api {
+        let text = format!(
+            "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let spec = crate::SpecInput {
+            file: "t.yaml".into(),
+            text,
+            settings: crate::settings::Settings::default(),
+            overlay: None,
+            path: None,
+        };
+        crate::build_api(&spec).expect("the spec builds")
+    }
+
+    fn named(api: &super::super::Api, name: &str) -> TypeRef {
+        let id = api.types.iter().position(|def| def.name.as_str() == name).expect("a type of the spec");
+        TypeRef::Named(super::super::TypeId(id))
+    }
+
+    /// The member decoding takes is the one that must hold the value, even where a member
+    /// ranked after it would.
+    #[test]
+    fn a_value_conforms_only_if_the_member_decoding_takes_holds_it() {
+        let api = api("    Setting:\n      oneOf:\n        \
+             - {title: Known, type: object, required: [mode], properties: {mode: {type: string, enum: [fast, slow]}}}\n        \
+             - {title: Free, type: object, required: [mode], properties: {mode: {type: string}}}\n");
+        let setting = named(&api, "Setting");
+        assert_eq!(conforms(&json!({"mode": "fast"}), &setting, &api.types), Ok(()));
+        // Decoded as `Known`, its mode in the enum's catch-all; `Free` would hold it, but is not
+        // tried.
+        let turbo = conforms(&json!({"mode": "turbo"}), &setting, &api.types).unwrap_err();
+        assert!(turbo.contains("is not one of the values"), "{turbo}");
+        let def = &api.types[api.types.iter().position(|d| d.name.as_str() == "Setting").unwrap()];
+        assert_eq!(union_member(&json!({"mode": "turbo"}), def, &api.types), Some(0));
+    }
+
+    /// Decoding tolerates what the table in `runtime/structs.rs` says: a union takes the member
+    /// that decodes the value so, and the value does not conform.
+    #[test]
+    fn tolerated_deviations_choose_a_member_but_do_not_conform() {
+        let api = api("    Pair:\n      anyOf:\n        \
+             - {title: Listed, type: object, required: [items], properties: {items: {type: array, items: {type: string}}, note: {type: string}}}\n        \
+             - {title: Noted, type: object, required: [note], properties: {note: {type: string}}}\n");
+        let pair = api.types.iter().find(|d| d.name.as_str() == "Pair").unwrap();
+        let pair_type = named(&api, "Pair");
+        // A null note is decoded as absent: `Listed` takes the value (`Noted` declares no
+        // `items`), which does not come back as it was.
+        let null_note = json!({"items": ["a"], "note": null});
+        assert_eq!(union_member(&null_note, pair, &api.types), Some(0));
+        let reason = conforms(&null_note, &pair_type, &api.types).unwrap_err();
+        assert!(reason.contains("is null, which the schema does not allow"), "{reason}");
+        assert_eq!(conforms(&json!({"items": ["a"]}), &pair_type, &api.types), Ok(()));
+        assert_eq!(union_member(&json!({"note": "n"}), pair, &api.types), Some(1));
+        assert_eq!(conforms(&json!({"note": "n"}), &pair_type, &api.types), Ok(()));
+    }
 }

@@ -601,6 +601,180 @@ impl<'de> ::serde::Deserialize<'de> for types::Quantity {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for types::Setting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use runtime::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object {
+                known: Some(&["mode"]),
+                required: &["mode"],
+                pinned: &[],
+            },
+            Shape::Object {
+                known: Some(&["mode"]),
+                required: &["mode"],
+                pinned: &[],
+            },
+        ];
+        runtime::decode_union(
+            deserializer,
+            SHAPES,
+            |member, value| Ok(
+                match member {
+                    0 => types::Setting::Known(::serde::Deserialize::deserialize(value)?),
+                    _ => types::Setting::Free(::serde::Deserialize::deserialize(value)?),
+                },
+            ),
+            Some(types::Setting::Unknown),
+            "/components/schemas/Setting",
+        )
+    }
+}
+
+impl runtime::EncodeFields for types::SettingFree {
+    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
+        out.field("mode", &self.mode);
+        out.undeclared(&self.additional_properties);
+    }
+}
+
+impl ::serde::Serialize for types::SettingFree {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        runtime::encode_struct(self, serializer, "SettingFree")
+    }
+}
+
+#[derive(Default)]
+pub struct SettingFreeSlots {
+    mode: Option<String>,
+}
+
+impl<'de> runtime::DecodeStruct<'de> for types::SettingFree {
+    type Slots = SettingFreeSlots;
+    const ORIGIN: &'static str = "/components/schemas/Setting/oneOf/1";
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SettingFreeSlots,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "mode" => runtime::fill(&mut slots.mode, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: SettingFreeSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(types::SettingFree {
+            mode: match slots.mode {
+                Some(value) => value,
+                None => return Err(E::missing_field("mode")),
+            },
+            additional_properties: undeclared,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for types::SettingFree {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        runtime::decode_struct(deserializer, "SettingFree")
+    }
+}
+
+impl runtime::EncodeFields for types::SettingKnown {
+    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
+        out.field("mode", &self.mode);
+        out.undeclared(&self.additional_properties);
+    }
+}
+
+impl ::serde::Serialize for types::SettingKnown {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        runtime::encode_struct(self, serializer, "SettingKnown")
+    }
+}
+
+#[derive(Default)]
+pub struct SettingKnownSlots {
+    mode: Option<types::SettingKnownMode>,
+}
+
+impl<'de> runtime::DecodeStruct<'de> for types::SettingKnown {
+    type Slots = SettingKnownSlots;
+    const ORIGIN: &'static str = "/components/schemas/Setting/oneOf/0";
+    fn read<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut SettingKnownSlots,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<runtime::Field, A::Error> {
+        match key {
+            "mode" => runtime::fill(&mut slots.mode, map),
+            _ => Ok(runtime::Field::Undeclared),
+        }
+    }
+
+    fn finish<E: ::serde::de::Error>(
+        slots: SettingKnownSlots,
+        undeclared: runtime::Extras,
+    ) -> ::std::result::Result<Self, E> {
+        Ok(types::SettingKnown {
+            mode: match slots.mode {
+                Some(value) => value,
+                None => return Err(E::missing_field("mode")),
+            },
+            additional_properties: undeclared,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for types::SettingKnown {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        runtime::decode_struct(deserializer, "SettingKnown")
+    }
+}
+
+impl ::serde::Serialize for types::SettingKnownMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for types::SettingKnownMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        runtime::decode_enum(
+            deserializer,
+            |wire| Some(
+                match wire {
+                    "fast" => types::SettingKnownMode::Fast,
+                    "slow" => types::SettingKnownMode::Slow,
+                    _ => return None,
+                },
+            ),
+            types::SettingKnownMode::Unknown,
+            "/components/schemas/Setting/oneOf/0/properties/mode",
+        )
+    }
+}
+
 impl runtime::EncodeFields for types::ToolCall {
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "tool.call");

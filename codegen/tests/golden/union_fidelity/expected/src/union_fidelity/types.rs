@@ -249,6 +249,75 @@ pub enum Quantity {
     Integer(i64),
 }
 
+/// Two members with the same keys: the first lists the modes it knows, the second takes any string. A mode the first does not list is decoded as the first, into its catch-all, so the value is not held whole, though the second member would hold it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Setting {
+    Known(SettingKnown),
+    Free(SettingFree),
+    /// A value none of the members above describes exactly, kept as sent.
+    Unknown(::serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SettingFree {
+    pub mode: String,
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
+    pub additional_properties: crate::runtime::Extras,
+}
+
+impl SettingFree {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(mode: impl Into<String>) -> Self {
+        SettingFree {
+            mode: mode.into(),
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SettingKnown {
+    pub mode: SettingKnownMode,
+    /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
+    pub additional_properties: crate::runtime::Extras,
+}
+
+impl SettingKnown {
+    /// A value with the required fields given and the optional ones unset.
+    pub fn new(mode: SettingKnownMode) -> Self {
+        SettingKnown {
+            mode,
+            additional_properties: crate::runtime::Extras::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SettingKnownMode {
+    /// `fast`
+    Fast,
+    /// `slow`
+    Slow,
+    /// A value this version of the API description does not list.
+    Unknown(String),
+}
+
+impl SettingKnownMode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SettingKnownMode::Fast => "fast",
+            SettingKnownMode::Slow => "slow",
+            SettingKnownMode::Unknown(other) => other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCall {
