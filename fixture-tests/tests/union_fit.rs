@@ -5,7 +5,7 @@
 //! through both; a ranking or a shape that differs between them (a member's keys, required
 //! keys or pinned values written one way and read another) shows as a row that disagrees.
 
-use fixture_tests::union_fidelity::types::{DatabaseConfig, Entry, Event, Quantity, Setting};
+use fixture_tests::union_fidelity::types::{DatabaseConfig, Entry, Event, Quantity};
 use serde_json::{Value, json};
 
 /// The fixture's model, as the build script makes it.
@@ -117,16 +117,3 @@ fn an_integral_value_is_the_integer_member_in_any_order() {
     assert_eq!(serde_json::to_value(decoded).unwrap(), json!(3));
 }
 
-/// The member decoding takes is the first in rank that decodes the value, catch-all and all,
-/// though a later one would hold it whole (the conformance check then refuses the value).
-#[test]
-fn the_first_member_that_decodes_is_taken() {
-    check_rows::<Setting>(
-        "Setting",
-        &[
-            (json!({"mode": "fast"}), Some("Known")),
-            (json!({"mode": "turbo"}), Some("Known")),
-            (json!({"mode": 3}), None),
-        ],
-    );
-}

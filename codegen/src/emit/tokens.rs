@@ -96,7 +96,7 @@ thread_local! {
 }
 
 /// A module's `use` items, in order: each always there, or only where the module's items write
-/// its name (an [`Imported`]). Items are recorded one at a time, as they are emitted.
+/// its name (an `Imported`). Items are recorded one at a time, as they are emitted.
 #[derive(Debug, Default)]
 pub struct Imports {
     /// Each `use` item: the name it must be used by (none: always there), whether it is needed.
