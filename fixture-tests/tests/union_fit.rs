@@ -116,4 +116,3 @@ fn an_integral_value_is_the_integer_member_in_any_order() {
     let decoded: Quantity = serde_json::from_value(json!(3)).unwrap();
     assert_eq!(serde_json::to_value(decoded).unwrap(), json!(3));
 }
-
