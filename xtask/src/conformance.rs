@@ -305,12 +305,12 @@ fn draft(document: &Value, version_3_1: bool, finding: &Finding) -> Result<(Stri
             let description = format!("Declare status {status}, {seen_in}.");
             Ok((target, Action::Update(json!({ status: Value::Object(response) }), description)))
         }
-        // The record is of a JSON body the client decoded though it came labelled otherwise:
-        // declaring the label would make `send` leave such answers undecoded.
-        DeviationKind::UndeclaredMediaType { .. } => {
-            Err("review: the body was JSON; declaring the media type would leave such answers undecoded by `send`"
-                .into())
-        }
+        // Declaring another media type beside the one the client decodes changes what `send`
+        // does with it (a JSON body labelled `text/plain`, declared, would be left undecoded).
+        DeviationKind::UndeclaredMediaType { .. } => Err(
+            "review: declaring the media type changes how `send` reads such answers (a JSON body declared as another type is left undecoded)"
+                .into(),
+        ),
         DeviationKind::MismatchedBody { .. } | DeviationKind::UnknownVariant { .. } => {
             Err("review: which of the spec and the service is right needs a judgement".to_string())
         }

@@ -64,7 +64,7 @@ fn recorded_traffic() -> String {
     let undeclared = |property: &str| DeviationKind::UndeclaredProperty { property: property.into() };
     // Two responses of getKey, decoded with the sink listening.
     for (region, labels) in [(json!("eu"), json!({"team": "a"})), (json!(null), json!({}))] {
-        deviation::observe_operation(Some(&sink), "keys", "getKey", OPERATION, 200, || {
+        deviation::observe_operation(Some(&sink), "keys", "getKey", 200, || {
             assert!(deviation::listening());
             deviation::report(undeclared("region"), Some("region"), "/components/schemas/Key", Some(&region));
             deviation::report(undeclared("labels"), Some("labels"), "/components/schemas/Key", Some(&labels));
@@ -107,7 +107,7 @@ fn records_carry_the_call_and_the_payload_pointer() {
                "payload_pointer": "/region", "spec_pointer": "/components/schemas/Key",
                "seen": {"type": "string", "excerpt": "\"eu\""}})
     );
-    assert_eq!(records[4].payload_pointer, "/since", "the property within its object");
+    assert_eq!(records[4].payload_pointer, "/since", "a key reported at the body's root");
     assert_eq!(records[5].seen.as_ref().unwrap().json_type, codegen::deviation::JsonType::Null);
 }
 
