@@ -38,8 +38,9 @@ pub struct Deviation {
     /// What was seen.
     #[serde(flatten)]
     pub kind: DeviationKind,
-    /// JSON pointer (RFC 6901) of the value in the response body; empty for the whole body or
-    /// for what is not in the body (a status, a media type).
+    /// JSON pointer (RFC 6901) of the value from the root of the response body (of the event's
+    /// data, for an event stream), through array indices and map keys: `/data/3/region`. Empty
+    /// for the whole body or for what is not in the body (a status, a media type).
     #[serde(default)]
     pub payload_pointer: String,
     /// JSON pointer of the node of the spec that says otherwise: the object schema without the

@@ -4,9 +4,9 @@
 //! draft that would make the spec say it: a property added with the type seen, a required
 //! property the service omits made optional, an enum widened, a status declared. The draft is for
 //! a maintainer to review and keep as `specs/<stem>.overlay.yaml`; what needs a judgement (a body
-//! that does not match its status's schema, a union value no member takes, a JSON body sent as a
-//! media type the operation does not declare) is reported, never drafted, so that every drafted
-//! action only makes the client accept what it was seen to accept.
+//! that does not match its status's schema, a union value no member takes, a media type the
+//! response does not declare) is reported, never drafted, so that every drafted action only
+//! makes the client accept what it was seen to accept.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
