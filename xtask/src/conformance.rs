@@ -405,10 +405,21 @@ pub fn still_deviates(api: &Api, document: &Value, record: &Deviation) -> bool {
             })
         }
         (DeviationKind::UndeclaredMediaType { media_type }, _) => {
-            document.pointer(&record.spec_pointer).and_then(|content| content.get(media_type)).is_none()
+            let content = document.pointer(&record.spec_pointer).and_then(Value::as_object);
+            !content.is_some_and(|content| content.keys().any(|declared| declares(declared, media_type)))
         }
         _ => true,
     }
+}
+
+/// Whether a `content` key declares `media_type` (as records give it: without parameters, in
+/// lower case), itself or by a range (`text/*`, `*/*`), as the runtime checks it.
+fn declares(declared: &str, media_type: &str) -> bool {
+    let declared = declared.split(';').next().unwrap_or_default().trim();
+    let kind = media_type.split('/').next().unwrap_or_default();
+    declared.eq_ignore_ascii_case(media_type)
+        || declared == "*/*"
+        || declared.strip_suffix("/*").is_some_and(|range| range.eq_ignore_ascii_case(kind))
 }
 
 #[cfg(test)]

@@ -246,3 +246,10 @@ fn records_a_generated_client_wrote_draft_the_overlay_of_the_drift_fixture() {
     let media_type = DeviationKind::UndeclaredMediaType { media_type: "text/plain".into() };
     assert_eq!(still, [&media_type], "the overlaid spec says all that was drafted; the media type was for review");
 }
+
+#[test]
+fn a_media_type_is_declared_by_itself_or_by_a_range() {
+    assert!(declares("Text/Plain; charset=utf-8", "text/plain"));
+    assert!(declares("text/*", "text/plain") && declares("*/*", "image/png"));
+    assert!(!declares("text/csv", "text/plain") && !declares("image/*", "text/plain"));
+}
