@@ -1,6 +1,7 @@
 //! Decoding helpers that generated enums and unions call from their `Deserialize` impls.
 
 use super::fit::{Shape, ranked, tag_candidates};
+use super::tracked::Member;
 
 /// Decodes a string enum: `known` gives the variant of a listed value, and any other string is
 /// kept by `unknown`, so a value added to the API later decodes instead of failing. Generated
@@ -59,22 +60,22 @@ where
 ///
 /// When a deviation sink listens, the trials run with the scope set aside: a member tried and
 /// rejected would otherwise report the keys it does not declare and the ones it misses, as if
-/// the value had been meant for it. The member that wins is decoded once more, in the scope, for
-/// what it reports.
+/// the value had been meant for it. The member that wins is decoded once more, in the scope and
+/// with the path within the value tracked, for what it reports.
 fn first_decoded<T>(
     value: &serde_json::Value,
     candidates: &[usize],
-    decode: &impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+    decode: &impl Fn(usize, Member<'_>) -> Result<T, serde_json::Error>,
 ) -> Result<T, Option<serde_json::Error>> {
     let listening = super::listening();
     let mut first_error = None;
     for &index in candidates {
         let trial = match listening {
-            false => decode(index, value),
-            true => super::deviation::set_aside(|| decode(index, value)),
+            false => decode(index, Member::plain(value)),
+            true => super::deviation::set_aside(|| decode(index, Member::plain(value))),
         };
         match trial {
-            Ok(_) if listening => return decode(index, value).map_err(Some),
+            Ok(_) if listening => return decode(index, Member::tracked(value)).map_err(Some),
             Ok(decoded) => return Ok(decoded),
             Err(e) => {
                 first_error.get_or_insert(e);
@@ -89,7 +90,7 @@ fn first_decoded<T>(
 pub fn decode_union<'de, D, T>(
     deserializer: D,
     shapes: &[Shape],
-    decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+    decode: impl Fn(usize, Member<'_>) -> Result<T, serde_json::Error>,
     keep: Option<fn(serde_json::Value) -> T>,
     origin: &'static str,
 ) -> Result<T, D::Error>
@@ -121,7 +122,7 @@ pub fn decode_tagged<'de, D, T>(
     property: &str,
     tags: &[&[&str]],
     shapes: &[Shape],
-    decode: impl Fn(usize, &serde_json::Value) -> Result<T, serde_json::Error>,
+    decode: impl Fn(usize, Member<'_>) -> Result<T, serde_json::Error>,
     unknown: fn(serde_json::Value) -> T,
     origin: &'static str,
 ) -> Result<T, D::Error>
@@ -284,7 +285,7 @@ mod union_tests {
         let undeclared =
             |property: &str| crate::runtime::DeviationKind::UndeclaredProperty { property: property.into() };
         // Member 0 (first by its fit) reports, then fails; member 1 reports and decodes.
-        let decode = |index: usize, value: &serde_json::Value| {
+        let decode = |index: usize, value: Member<'_>| {
             crate::runtime::report(undeclared("charset"), Some("charset"), ["/Postgres", "/Mysql"][index], None);
             match index {
                 0 => Err(<serde_json::Error as serde::de::Error>::custom("not a Postgres config")),
@@ -293,7 +294,7 @@ mod union_tests {
         };
         let shapes = [Shape::Object { known: None, required: &[], pinned: &[] }; 2];
         let value = json!({"host": "h", "charset": "utf8"});
-        let decoded = crate::runtime::observe_operation(Some(&sink), "db", "getConfig", "", 200, || {
+        let decoded = crate::runtime::observe_operation(Some(&sink), "db", "getConfig", 200, || {
             decode_union(value.clone(), &shapes, decode, None, "/Config")
         });
         assert_eq!(decoded.unwrap(), Config::Mysql(Mysql { host: Some("h".into()), charset: Some("utf8".into()) }));

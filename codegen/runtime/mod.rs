@@ -11,19 +11,22 @@ mod decode;
 mod deviation;
 mod fit;
 mod structs;
+mod tracked;
 
 #[doc(hidden)]
 pub use decode::{decode_enum, decode_tagged, decode_union};
 /// What the service did that its API description does not say, for whoever listens.
 pub use deviation::{Deviation, DeviationKind, DeviationSink, JsonLines, JsonType, Seen};
 #[doc(hidden)]
-pub use deviation::{listening, observe_operation, report, report_media_type, tolerated};
+pub use deviation::{listening, observe_operation, report, tolerated};
 #[doc(hidden)]
 pub use fit::Shape;
 /// What a generated struct keeps of the properties its schema does not declare.
 pub use structs::Extras;
 #[doc(hidden)]
 pub use structs::{DecodeStruct, EncodeFields, Field, FieldWriter, decode_struct, encode_struct, fill};
+#[doc(hidden)]
+pub use tracked::{Member, from_json_slice};
 
 #[cfg(feature = "client")]
 mod auth;
@@ -69,7 +72,7 @@ pub use {
     form::FieldStyle,
     paging::{Items, Pages, items, link_next, next_page_url, pages},
     policy::{Attempt, DEFAULT_MAX_RETRY_AFTER, Hook, Outcome, RetryPolicy},
-    request::{Operation, Request},
+    request::{DeclaredResponse, Operation, Request},
     reqwest,
     reqwest::header::HeaderMap,
     reqwest::{Method, StatusCode},

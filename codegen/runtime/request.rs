@@ -2,10 +2,11 @@
 
 use base64::Engine as _;
 use base64::prelude::BASE64_STANDARD;
-use reqwest::header::{AUTHORIZATION, COOKIE, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue};
 use serde::Serialize;
 
 use super::auth::{ApiKeyLocation, Credential, Scheme, Secret};
+use super::deviation::{Deviation, DeviationKind};
 use super::encode::{Multipart, QueryStyle, header_name, scalar_text, scalar_texts, value_texts};
 use super::form::{FieldStyle, form_pairs};
 use super::response::InvalidRequest;
@@ -23,13 +24,77 @@ pub struct Operation {
     /// The operation's JSON pointer in the spec (`/paths/~1agents/get`): where deviation
     /// records ([`Deviation`](super::Deviation)) point. Empty for a request made by hand.
     pub pointer: &'static str,
+    /// The responses the operation declares, as its spec writes them. Empty for a request made
+    /// by hand.
+    pub responses: &'static [DeclaredResponse],
+}
+
+/// A response an operation declares: its key in the spec's `responses` and its media types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct DeclaredResponse {
+    /// The key as the spec writes it: `200`, `4XX` or `default`. Deviation records about a
+    /// response point at it.
+    pub key: &'static str,
+    /// The media types of its `content` (`application/json`, `image/*`); empty when it declares
+    /// no body.
+    pub media_types: &'static [&'static str],
+}
+
+impl DeclaredResponse {
+    /// Whether the response declares `media_type` (given without parameters, in lower case),
+    /// itself or by a range (`image/*`, `*/*`).
+    pub fn declares_media_type(&self, media_type: &str) -> bool {
+        let (kind, _) = media_type.split_once('/').unwrap_or((media_type, ""));
+        self.media_types.iter().any(|declared| {
+            let declared = declared.split(';').next().unwrap_or_default().trim();
+            declared.eq_ignore_ascii_case(media_type)
+                || declared == "*/*"
+                || declared.strip_suffix("/*").is_some_and(|range| range.eq_ignore_ascii_case(kind))
+        })
+    }
 }
 
 impl Operation {
     /// An operation's identity, for a request made by hand ([`Client::request`](super::Client::request)):
     /// `const LIST: Operation = Operation::new("listItems", "/items");`, passed as `&LIST`.
     pub const fn new(id: &'static str, route: &'static str) -> Operation {
-        Operation { id, route, pointer: "" }
+        Operation { id, route, pointer: "", responses: &[] }
+    }
+
+    /// The response the operation declares for `status`, as OpenAPI matches them: the status
+    /// itself, else its range (`4XX`), else `default`.
+    pub fn response_for(&self, status: u16) -> Option<&'static DeclaredResponse> {
+        let code = status.to_string();
+        let range = [code.as_bytes()[0], b'X', b'X'];
+        let responses = self.responses;
+        responses
+            .iter()
+            .find(|r| r.key == code)
+            .or_else(|| responses.iter().find(|r| r.key.as_bytes().eq_ignore_ascii_case(&range)))
+            .or_else(|| responses.iter().find(|r| r.key == "default"))
+    }
+
+    /// The record of a declared status whose body does not match its schema: it points at the
+    /// response as the spec keys it (`404`, `4XX`, `default`).
+    pub(super) fn mismatched_body(&self, api: &str, status: u16, reason: String) -> Deviation {
+        let key = self.response_for(status).map_or_else(|| status.to_string(), |declared| declared.key.to_string());
+        let pointer = format!("{}/responses/{key}", self.pointer);
+        Deviation::new(api, self.id, Some(status), DeviationKind::MismatchedBody { reason }, &pointer)
+    }
+
+    /// The record of a response whose `Content-Type` the response it answers as does not
+    /// declare, when that response declares media types at all.
+    pub(super) fn undeclared_media_type(&self, api: &str, status: u16, headers: &HeaderMap) -> Option<Deviation> {
+        let declared = self.response_for(status).filter(|declared| !declared.media_types.is_empty())?;
+        let media_type = headers.get(CONTENT_TYPE)?.to_str().ok()?;
+        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if essence.is_empty() || declared.declares_media_type(&essence) {
+            return None;
+        }
+        let pointer = format!("{}/responses/{}/content", self.pointer, declared.key);
+        let kind = DeviationKind::UndeclaredMediaType { media_type: essence };
+        Some(Deviation::new(api, self.id, Some(status), kind, &pointer))
     }
 }
 

@@ -56,29 +56,9 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body)
     }
 
-    /// Reports a body about to be decoded as JSON that came as another media type, when a
-    /// deviation sink listens.
-    ///
-    /// Without a sink this costs one read of a const-initialised thread-local (no lazy
-    /// initialisation, no lock): nanoseconds, against the JSON parse that follows. A response
-    /// does not know its client, so the thread-local is the cheapest way to ask.
-    fn check_json_media_type(&self) {
-        if !super::listening() {
-            return;
-        }
-        let Some(media_type) = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
-            return;
-        };
-        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        if essence != "application/json" && !essence.ends_with("+json") {
-            super::report_media_type(&essence);
-        }
-    }
-
     /// Decodes a declared JSON success body.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        self.check_json_media_type();
-        match serde_json::from_slice(&self.body) {
+        match super::from_json_slice(&self.body) {
             Ok(body) => Ok(Response { status: self.status, headers: self.headers, url: self.url, body }),
             Err(e) => Err(Error::Decode { source: Box::new(e), response: Box::new(self) }),
         }
@@ -131,8 +111,7 @@ impl RawResponse {
     /// body that does not match its schema is still the declared error ([`Error::Api`]), kept
     /// undecoded ([`ApiError::is_undecoded`]): the status is what the caller acts on.
     pub fn error_json<B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Error<E> {
-        self.check_json_media_type();
-        match serde_json::from_slice(&self.body) {
+        match super::from_json_slice(&self.body) {
             Ok(body) => self.error(variant(body)),
             Err(e) => self.api_error(ErrorBody::Undecoded(Arc::new(e))),
         }

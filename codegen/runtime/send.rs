@@ -17,7 +17,7 @@ use super::event::StreamError;
 use super::policy::{self, Attempt, Outcome};
 use super::request::{Operation, Request};
 use super::response::{Error, InvalidRequest, RawResponse, Response};
-use super::stream::{self, Streaming, Unread};
+use super::stream::{self, Observer, Streaming, Unread};
 
 impl Client {
     /// A generated operation's whole `send`: sends the request its builder made (or gives the
@@ -56,6 +56,9 @@ impl Client {
     /// stream, or gives the response back (boxed: the rarer way, whose body is then read whole
     /// anyway), and that is decoded by `decode` (the operation's other statuses) as
     /// [`Client::call`] decodes: deviation records and [`Error::RetryPastDeadline`] included.
+    ///
+    /// With a deviation sink, a streamed success under a media type its status does not declare
+    /// is recorded, and so is what its events' data does that the spec does not say.
     pub async fn call_streaming<T, E>(
         &self,
         request: Request,
@@ -67,9 +70,21 @@ impl Client {
         let attempts = AtomicU32::new(0);
         let calling = async {
             let operation = request.operation;
-            let (streaming, stopped) = self.open_stream(request, call, &attempts).await?;
+            let (mut streaming, stopped) = self.open_stream(request, call, &attempts).await?;
+            // What a streamed success would record; an answer read whole records its own.
+            let mut media_type = None;
+            if let Some(sink) = &self.shared.deviations {
+                let (api, status) = (self.shared.api, streaming.status().as_u16());
+                media_type = operation.undeclared_media_type(api, status, streaming.headers());
+                streaming.observe(Observer { sink: Arc::clone(sink), api, operation, status });
+            }
             let other = match streamed(streaming) {
-                Ok(success) => return Ok(success),
+                Ok(success) => {
+                    if let (Some(sink), Some(found)) = (&self.shared.deviations, media_type) {
+                        sink.record(found);
+                    }
+                    return Ok(success);
+                }
                 Err(other) => other,
             };
             let response = (*other).into_raw().await?;
@@ -100,7 +115,7 @@ impl Client {
 
     /// Decodes a response with the deviations the decoders see going to `sink`, then records
     /// what the call loop itself sees: a status the operation does not declare, a declared
-    /// status whose body does not match its schema.
+    /// status whose body does not match its schema, a media type the status does not declare.
     fn decode_observed<T, E>(
         &self,
         sink: &Arc<dyn DeviationSink>,
@@ -110,26 +125,24 @@ impl Client {
     ) -> Result<Response<T>, Error<E>> {
         let api = self.shared.api;
         let status = response.status.as_u16();
-        let decoded = observe_operation(Some(sink), api, operation.id, operation.pointer, status, || decode(response));
-        let deviation = |kind, pointer: &str| Deviation::new(api, operation.id, Some(status), kind, pointer);
-        let mismatched = |reason: String| {
-            let pointer = format!("{}/responses/{status}", operation.pointer);
-            deviation(DeviationKind::MismatchedBody { reason }, &pointer)
-        };
-        let body_of = |raw: &[u8]| serde_json::from_slice::<serde_json::Value>(raw).ok();
+        let media_type = operation.undeclared_media_type(api, status, &response.headers);
+        let decoded = observe_operation(Some(sink), api, operation.id, status, || decode(response));
         let found = match &decoded {
             Err(Error::UnexpectedStatus(raw)) => {
-                let found = deviation(DeviationKind::UndeclaredStatus, &format!("{}/responses", operation.pointer));
-                Some(match body_of(&raw.body) {
-                    Some(body) => found.with_seen(&body),
-                    None => found,
+                let pointer = format!("{}/responses", operation.pointer);
+                let found = Deviation::new(api, operation.id, Some(status), DeviationKind::UndeclaredStatus, &pointer);
+                Some(match serde_json::from_slice::<serde_json::Value>(&raw.body) {
+                    Ok(body) => found.with_seen(&body),
+                    Err(_) => found,
                 })
             }
-            Err(Error::Api(error)) => error.decode_error().map(|reason| mismatched(reason.to_string())),
-            Err(Error::Decode { source, .. }) => Some(mismatched(source.to_string())),
+            Err(Error::Api(error)) => {
+                error.decode_error().map(|reason| operation.mismatched_body(api, status, reason.to_string()))
+            }
+            Err(Error::Decode { source, .. }) => Some(operation.mismatched_body(api, status, source.to_string())),
             _ => None,
         };
-        if let Some(found) = found {
+        for found in [found, media_type].into_iter().flatten() {
             sink.record(found);
         }
         decoded

@@ -11,6 +11,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -20,7 +21,9 @@ use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
+use super::deviation::DeviationSink;
 use super::event::{Event, Parser, StreamError};
+use super::request::Operation;
 use super::response::{Error, RawResponse, Response};
 
 /// A response whose head has arrived and whose body has not been read: what
@@ -32,6 +35,16 @@ pub struct Streaming {
     headers: HeaderMap,
     url: Url,
     body: Body,
+    /// Where the deviations of its events go, when the client has a sink.
+    observer: Option<Box<Observer>>,
+}
+
+/// A streamed response's call, as its deviation records name it, and the sink they go to.
+pub(super) struct Observer {
+    pub(super) sink: Arc<dyn DeviationSink>,
+    pub(super) api: &'static str,
+    pub(super) operation: &'static Operation,
+    pub(super) status: u16,
 }
 
 impl fmt::Debug for Streaming {
@@ -51,7 +64,12 @@ impl Streaming {
         // Made while the call's span is entered (the attempt runs in it): the body's span is
         // its child.
         let body = Body::new(response, idle, limit).streamed();
-        Streaming { status, headers, url, body }
+        Streaming { status, headers, url, body, observer: None }
+    }
+
+    /// Has its events report what they do that the spec does not say.
+    pub(super) fn observe(&mut self, observer: Observer) {
+        self.observer = Some(Box::new(observer));
     }
 
     /// The status and headers, with an empty body: what hooks see of a streamed response.
@@ -70,7 +88,7 @@ impl Streaming {
     /// Reads the whole body, up to the client's `max_response_bytes`, with the idle timeout
     /// between chunks: for an error status, whose body is then decoded as `send`'s is.
     pub async fn into_raw<E>(self) -> Result<RawResponse, Error<E>> {
-        let Streaming { status, headers, url, body } = self;
+        let Streaming { status, headers, url, body, .. } = self;
         match body.read_all().await {
             Ok(body) => Ok(RawResponse { status, headers, body, url }),
             Err(Unread::TooLarge { limit }) => Err(Error::BodyTooLarge { status, limit }),
@@ -83,7 +101,7 @@ impl Streaming {
     /// an event whose data is exactly that text (`[DONE]`, say) ends the stream. For data that
     /// is not JSON, use [`Streaming::text_events`].
     pub fn events<T: DeserializeOwned>(self, done: Option<&'static str>) -> Response<EventStream<T>> {
-        self.event_stream(done, |data| serde_json::from_slice(data))
+        self.event_stream(done, |data| super::from_json_slice(data))
     }
 
     /// The body as server-sent events, their data as text, not decoded.
@@ -93,7 +111,9 @@ impl Streaming {
 
     fn event_stream<T>(self, done: Option<&'static str>, decode: Decoder<T>) -> Response<EventStream<T>> {
         let parser = Parser::new(self.body.limit);
-        let events = EventStream { body: self.body, parser, chunk: Bytes::new(), done, finished: false, decode };
+        let observer = self.observer;
+        let events =
+            EventStream { body: self.body, parser, chunk: Bytes::new(), done, finished: false, decode, observer };
         Response::new(self.status, self.headers, self.url, events)
     }
 
@@ -125,6 +145,7 @@ pub struct EventStream<T> {
     done: Option<&'static str>,
     finished: bool,
     decode: Decoder<T>,
+    observer: Option<Box<Observer>>,
 }
 
 impl<T> fmt::Debug for EventStream<T> {
@@ -182,11 +203,22 @@ impl<T> EventStream<T> {
     }
 
     /// The event the parser holds, its data decoded; the data is copied only for an error.
+    ///
+    /// With an observer, the data is decoded in its scope, so that the decoders' records name
+    /// the call; data that does not decode is recorded as a body that does not match.
     fn decoded(&self, head: Event<()>) -> Result<Event<T>, StreamError> {
         let data = &self.parser.data;
-        match (self.decode)(data) {
+        let decoded = match &self.observer {
+            None => (self.decode)(data),
+            Some(o) => super::observe_operation(Some(&o.sink), o.api, o.operation.id, o.status, || (self.decode)(data)),
+        };
+        match decoded {
             Ok(value) => Ok(head.with_data(value)),
             Err(source) => {
+                // `[DONE]` that ends a stream is no deviation, named in the spec or not.
+                if let Some(o) = self.observer.as_ref().filter(|_| data != b"[DONE]") {
+                    o.sink.record(o.operation.mismatched_body(o.api, o.status, source.to_string()));
+                }
                 let event = Box::new(head.with_data(String::from_utf8_lossy(data).into_owned()));
                 Err(StreamError::Decode { event, source })
             }

@@ -802,7 +802,7 @@ mod tests {
         let sink: Arc<dyn crate::runtime::DeviationSink> =
             Arc::new(move |d: crate::runtime::Deviation| collect.lock().unwrap().push(d));
         let json = r#"{"kind": "patch", "id": "a", "expires_at": 1, "later": {"x": [1]}}"#;
-        let patch = crate::runtime::observe_operation(Some(&sink), "shop", "getPatch", "", 200, || {
+        let patch = crate::runtime::observe_operation(Some(&sink), "shop", "getPatch", 200, || {
             serde_json::from_str::<PatchMember>(json).unwrap()
         });
         assert_eq!(patch.0.id, "a");

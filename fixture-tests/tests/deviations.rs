@@ -14,18 +14,18 @@ fn a_report_reaches_the_sink_only_inside_a_scope() {
     let kind = || DeviationKind::UnknownEnumValue { value: "paused".into() };
 
     runtime::report(kind(), None, "/components/schemas/Status", None);
-    let decoded = runtime::observe_operation(None, "shop", "getPet", "", 200, || {
+    let decoded = runtime::observe_operation(None, "shop", "getPet", 200, || {
         assert!(!runtime::listening(), "no sink, no scope");
         7
     });
     assert_eq!(decoded, 7);
-    runtime::observe_operation(Some(&sink), "shop", "getPet", "", 200, || {
+    runtime::observe_operation(Some(&sink), "shop", "getPet", 200, || {
         runtime::report(kind(), Some("status"), "/components/schemas/Status", Some(&json!("paused")));
     });
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1, "the report outside a scope went nowhere");
     assert_eq!((seen[0].operation.as_str(), seen[0].status), ("getPet", Some(200)));
-    assert_eq!(seen[0].payload_pointer, "/status", "the property within its object");
+    assert_eq!(seen[0].payload_pointer, "/status", "the key, from the root of a body decoded outside a tracked path");
 }
 
 #[test]
@@ -53,7 +53,7 @@ fn unions_report_the_values_they_keep_unknown() {
     let seen: Arc<Mutex<Vec<Deviation>>> = Arc::default();
     let collect = Arc::clone(&seen);
     let sink: Arc<dyn DeviationSink> = Arc::new(move |d: Deviation| collect.lock().unwrap().push(d));
-    let (pet, digest) = runtime::observe_operation(Some(&sink), "shop", "getPet", "", 200, || {
+    let (pet, digest) = runtime::observe_operation(Some(&sink), "shop", "getPet", 200, || {
         let pet: unions::types::Pet = serde_json::from_value(json!(42)).unwrap();
         let digest: tagged_unions::types::Digest = serde_json::from_value(json!({"type": "blake3"})).unwrap();
         (pet, digest)

@@ -76,7 +76,7 @@ async fn a_client_records_how_the_service_differs_from_its_spec() {
     assert_eq!(
         seen,
         [
-            ("getKey", Some(200), &unknown, "/components/schemas/Status", ""),
+            ("getKey", Some(200), &unknown, "/components/schemas/Status", "/status"),
             ("getKey", Some(200), &undeclared, "/components/schemas/Key", "/region"),
             ("getKey", Some(200), &missing, "/components/schemas/Key", ""),
             ("getKey", Some(410), &DeviationKind::UndeclaredStatus, "/paths/~1keys~1{id}/get/responses", ""),

@@ -4,9 +4,9 @@
 //! draft that would make the spec say it: a property added with the type seen, a required
 //! property the service omits made optional, an enum widened, a status declared. The draft is for
 //! a maintainer to review and keep as `specs/<stem>.overlay.yaml`; what needs a judgement (a body
-//! that does not match its status's schema, a union value no member takes, a JSON body sent as a
-//! media type the operation does not declare) is reported, never drafted, so that every drafted
-//! action only makes the client accept what it was seen to accept.
+//! that does not match its status's schema, a union value no member takes, a media type the
+//! response does not declare) is reported, never drafted, so that every drafted action only
+//! makes the client accept what it was seen to accept.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -305,12 +305,12 @@ fn draft(document: &Value, version_3_1: bool, finding: &Finding) -> Result<(Stri
             let description = format!("Declare status {status}, {seen_in}.");
             Ok((target, Action::Update(json!({ status: Value::Object(response) }), description)))
         }
-        // The record is of a JSON body the client decoded though it came labelled otherwise:
-        // declaring the label would make `send` leave such answers undecoded.
-        DeviationKind::UndeclaredMediaType { .. } => {
-            Err("review: the body was JSON; declaring the media type would leave such answers undecoded by `send`"
-                .into())
-        }
+        // Declaring another media type beside the one the client decodes changes what `send`
+        // does with it (a JSON body labelled `text/plain`, declared, would be left undecoded).
+        DeviationKind::UndeclaredMediaType { .. } => Err(
+            "review: declaring the media type changes how `send` reads such answers (a JSON body declared as another type is left undecoded)"
+                .into(),
+        ),
         DeviationKind::MismatchedBody { .. } | DeviationKind::UnknownVariant { .. } => {
             Err("review: which of the spec and the service is right needs a judgement".to_string())
         }
@@ -405,10 +405,21 @@ pub fn still_deviates(api: &Api, document: &Value, record: &Deviation) -> bool {
             })
         }
         (DeviationKind::UndeclaredMediaType { media_type }, _) => {
-            document.pointer(&record.spec_pointer).and_then(|content| content.get(media_type)).is_none()
+            let content = document.pointer(&record.spec_pointer).and_then(Value::as_object);
+            !content.is_some_and(|content| content.keys().any(|declared| declares(declared, media_type)))
         }
         _ => true,
     }
+}
+
+/// Whether a `content` key declares `media_type` (as records give it: without parameters, in
+/// lower case), itself or by a range (`text/*`, `*/*`), as the runtime checks it.
+fn declares(declared: &str, media_type: &str) -> bool {
+    let declared = declared.split(';').next().unwrap_or_default().trim();
+    let kind = media_type.split('/').next().unwrap_or_default();
+    declared.eq_ignore_ascii_case(media_type)
+        || declared == "*/*"
+        || declared.strip_suffix("/*").is_some_and(|range| range.eq_ignore_ascii_case(kind))
 }
 
 #[cfg(test)]

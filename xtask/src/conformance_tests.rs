@@ -64,7 +64,7 @@ fn recorded_traffic() -> String {
     let undeclared = |property: &str| DeviationKind::UndeclaredProperty { property: property.into() };
     // Two responses of getKey, decoded with the sink listening.
     for (region, labels) in [(json!("eu"), json!({"team": "a"})), (json!(null), json!({}))] {
-        deviation::observe_operation(Some(&sink), "keys", "getKey", OPERATION, 200, || {
+        deviation::observe_operation(Some(&sink), "keys", "getKey", 200, || {
             assert!(deviation::listening());
             deviation::report(undeclared("region"), Some("region"), "/components/schemas/Key", Some(&region));
             deviation::report(undeclared("labels"), Some("labels"), "/components/schemas/Key", Some(&labels));
@@ -107,7 +107,7 @@ fn records_carry_the_call_and_the_payload_pointer() {
                "payload_pointer": "/region", "spec_pointer": "/components/schemas/Key",
                "seen": {"type": "string", "excerpt": "\"eu\""}})
     );
-    assert_eq!(records[4].payload_pointer, "/since", "the property within its object");
+    assert_eq!(records[4].payload_pointer, "/since", "a key reported at the body's root");
     assert_eq!(records[5].seen.as_ref().unwrap().json_type, codegen::deviation::JsonType::Null);
 }
 
@@ -245,4 +245,11 @@ fn records_a_generated_client_wrote_draft_the_overlay_of_the_drift_fixture() {
         records.iter().filter(|r| still_deviates(&api, &document, r)).map(|r| &r.kind).collect();
     let media_type = DeviationKind::UndeclaredMediaType { media_type: "text/plain".into() };
     assert_eq!(still, [&media_type], "the overlaid spec says all that was drafted; the media type was for review");
+}
+
+#[test]
+fn a_media_type_is_declared_by_itself_or_by_a_range() {
+    assert!(declares("Text/Plain; charset=utf-8", "text/plain"));
+    assert!(declares("text/*", "text/plain") && declares("*/*", "image/png"));
+    assert!(!declares("text/csv", "text/plain") && !declares("image/*", "text/plain"));
 }

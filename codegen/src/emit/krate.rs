@@ -28,6 +28,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("structs.rs", include_str!("../../runtime/structs.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
+    ("tracked.rs", include_str!("../../runtime/tracked.rs")),
     ("testing.rs", include_str!("../../runtime/testing.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
 ];

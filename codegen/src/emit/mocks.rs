@@ -321,7 +321,14 @@ mod tests {
     use crate::model::ident::Ident;
 
     fn case(status: StatusMatch) -> ResponseCase {
-        ResponseCase { status, variant: Ident::new("V"), body: ResponseBody::Empty, docs: None, boxed: false }
+        ResponseCase {
+            status,
+            variant: Ident::new("V"),
+            body: ResponseBody::Empty,
+            docs: None,
+            boxed: false,
+            media_types: Vec::new(),
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::pagination::paging_methods;
 use super::responses::{
-    error_dispatch, event_returns, events_expr, response_dispatch, status_pattern, streams_events, success_type,
+    declared_responses, error_dispatch, event_returns, events_expr, response_dispatch, status_pattern, streams_events,
+    success_type,
 };
 use super::tokens::{Paths, RESPONSES, RUNTIME, SCHEME, TYPES, ident};
 use super::{Imports, RustFile};
@@ -245,7 +246,9 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
     // its route template and where it is in the spec.
     let (operation_id, route, pointer) =
         (op.operation_id.as_deref().unwrap_or(op.name.as_str()), &op.path.text, &op.origin);
-    let operation = quote!(&#RUNTIME::Operation { id: #operation_id, route: #route, pointer: #pointer });
+    let responses = declared_responses(op);
+    let operation =
+        quote!(&#RUNTIME::Operation { id: #operation_id, route: #route, pointer: #pointer, responses: #responses });
     let next_url = follows_urls(op).then(|| {
         quote! {
             // A next page's URL carries the query the first page was asked with.

@@ -691,6 +691,9 @@ pub struct ResponseCase {
     /// Whether the variant holds its JSON body in a `Box`, because it is much bigger than the
     /// enum's other variants (set by `outcomes`, as unions box their members).
     pub boxed: bool,
+    /// The media types of the response's `content`, as the spec writes them: what deviation
+    /// records check a response's `Content-Type` against.
+    pub media_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -461,6 +461,7 @@ pub(super) fn responses<'a>(
             body,
             docs: Some(response.description.clone()).filter(|d| !d.is_empty()),
             boxed: false,
+            media_types: response.content.keys().cloned().collect(),
         };
         if is_ok { success.push(case) } else { errors.push(case) }
     }

@@ -102,6 +102,24 @@ impl<'a> ListAgents<'a> {
                     id: "ListAgents",
                     route: "/agents",
                     pointer: "/paths/~1agents/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/agents",
@@ -211,6 +229,32 @@ impl<'a> CreateAgent<'a> {
                     id: "CreateAgent",
                     route: "/agents",
                     pointer: "/paths/~1agents/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/agents",
@@ -305,6 +349,28 @@ impl<'a> GetAgent<'a> {
                     id: "GetAgent",
                     route: "/agents/{agentName}",
                     pointer: "/paths/~1agents~1{agentName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/agents/{agent_name}"),
@@ -379,6 +445,32 @@ impl<'a> UpdateAgent<'a> {
                     id: "UpdateAgent",
                     route: "/agents/{agentName}",
                     pointer: "/paths/~1agents~1{agentName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/agents/{agent_name}"),
@@ -462,6 +554,28 @@ impl<'a> DeleteAgent<'a> {
                     id: "DeleteAgent",
                     route: "/agents/{agentName}",
                     pointer: "/paths/~1agents~1{agentName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/agents/{agent_name}"),
@@ -540,6 +654,12 @@ impl<'a> ListAgentRevisions<'a> {
                     id: "ListAgentRevisions",
                     route: "/agents/{agentName}/revisions",
                     pointer: "/paths/~1agents~1{agentName}~1revisions/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/agents/{agent_name}/revisions"),
@@ -665,6 +785,24 @@ impl<'a> ListApplications<'a> {
                     id: "ListApplications",
                     route: "/applications",
                     pointer: "/paths/~1applications/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/applications",
@@ -782,6 +920,32 @@ impl<'a> CreateApplication<'a> {
                     id: "CreateApplication",
                     route: "/applications",
                     pointer: "/paths/~1applications/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/applications",
@@ -877,6 +1041,28 @@ impl<'a> GetApplication<'a> {
                     id: "GetApplication",
                     route: "/applications/{applicationName}",
                     pointer: "/paths/~1applications~1{applicationName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/applications/{application_name}"),
@@ -969,6 +1155,32 @@ impl<'a> UpdateApplication<'a> {
                     id: "UpdateApplication",
                     route: "/applications/{applicationName}",
                     pointer: "/paths/~1applications~1{applicationName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/applications/{application_name}"),
@@ -1064,6 +1276,28 @@ impl<'a> DeleteApplication<'a> {
                     id: "DeleteApplication",
                     route: "/applications/{applicationName}",
                     pointer: "/paths/~1applications~1{applicationName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/applications/{application_name}"),
@@ -1157,6 +1391,12 @@ impl<'a> CreateApplicationCustomDomain<'a> {
                     id: "CreateApplicationCustomDomain",
                     route: "/applications/{applicationName}/customdomains",
                     pointer: "/paths/~1applications~1{applicationName}~1customdomains/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/applications/{application_name}/customdomains"),
@@ -1224,6 +1464,12 @@ impl<'a> ListApplicationRevisions<'a> {
                     id: "ListApplicationRevisions",
                     route: "/applications/{applicationName}/revisions",
                     pointer: "/paths/~1applications~1{applicationName}~1revisions/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/applications/{application_name}/revisions"),
@@ -1283,6 +1529,12 @@ impl<'a> GetChangelog<'a> {
                     id: "GetChangelog",
                     route: "/changelog",
                     pointer: "/paths/~1changelog/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/changelog",
@@ -1338,6 +1590,12 @@ impl<'a> GetConfiguration<'a> {
                     id: "GetConfiguration",
                     route: "/configuration",
                     pointer: "/paths/~1configuration/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/configuration",
@@ -1393,6 +1651,12 @@ impl<'a> ListCustomDomains<'a> {
                     id: "ListCustomDomains",
                     route: "/customdomains",
                     pointer: "/paths/~1customdomains/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/customdomains",
@@ -1454,6 +1718,12 @@ impl<'a> CreateCustomDomain<'a> {
                     id: "CreateCustomDomain",
                     route: "/customdomains",
                     pointer: "/paths/~1customdomains/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/customdomains",
@@ -1514,6 +1784,12 @@ impl<'a> GetCustomDomain<'a> {
                     id: "GetCustomDomain",
                     route: "/customdomains/{domainName}",
                     pointer: "/paths/~1customdomains~1{domainName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/customdomains/{domain_name}"),
@@ -1578,6 +1854,12 @@ impl<'a> UpdateCustomDomain<'a> {
                     id: "UpdateCustomDomain",
                     route: "/customdomains/{domainName}",
                     pointer: "/paths/~1customdomains~1{domainName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/customdomains/{domain_name}"),
@@ -1638,6 +1920,12 @@ impl<'a> DeleteCustomDomain<'a> {
                     id: "DeleteCustomDomain",
                     route: "/customdomains/{domainName}",
                     pointer: "/paths/~1customdomains~1{domainName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}"),
@@ -1696,6 +1984,16 @@ impl<'a> ListCustomDomainShares<'a> {
                     id: "ListCustomDomainShares",
                     route: "/customdomains/{domainName}/share",
                     pointer: "/paths/~1customdomains~1{domainName}~1share/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/customdomains/{domain_name}/share"),
@@ -1770,6 +2068,24 @@ impl<'a> ShareCustomDomain<'a> {
                     id: "ShareCustomDomain",
                     route: "/customdomains/{domainName}/share",
                     pointer: "/paths/~1customdomains~1{domainName}~1share/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/customdomains/{domain_name}/share"),
@@ -1851,6 +2167,16 @@ impl<'a> UnshareCustomDomain<'a> {
                     id: "UnshareCustomDomain",
                     route: "/customdomains/{domainName}/share/{targetWorkspace}",
                     pointer: "/paths/~1customdomains~1{domainName}~1share~1{targetWorkspace}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}/share/{target_workspace}"),
@@ -1914,6 +2240,12 @@ impl<'a> VerifyCustomDomain<'a> {
                     id: "VerifyCustomDomain",
                     route: "/customdomains/{domainName}/verify",
                     pointer: "/paths/~1customdomains~1{domainName}~1verify/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/customdomains/{domain_name}/verify"),
@@ -2046,6 +2378,16 @@ impl<'a> ListDrives<'a> {
                     id: "ListDrives",
                     route: "/drives",
                     pointer: "/paths/~1drives/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/drives",
@@ -2143,6 +2485,16 @@ impl<'a> CreateDrive<'a> {
                     id: "CreateDrive",
                     route: "/drives",
                     pointer: "/paths/~1drives/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/drives",
@@ -2204,6 +2556,20 @@ impl<'a> GetDrive<'a> {
                     id: "GetDrive",
                     route: "/drives/{driveName}",
                     pointer: "/paths/~1drives~1{driveName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/drives/{drive_name}"),
@@ -2268,6 +2634,20 @@ impl<'a> UpdateDrive<'a> {
                     id: "UpdateDrive",
                     route: "/drives/{driveName}",
                     pointer: "/paths/~1drives~1{driveName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/drives/{drive_name}"),
@@ -2330,6 +2710,20 @@ impl<'a> DeleteDrive<'a> {
                     id: "DeleteDrive",
                     route: "/drives/{driveName}",
                     pointer: "/paths/~1drives~1{driveName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/drives/{drive_name}"),
@@ -2390,6 +2784,24 @@ impl<'a> CreateDriveAccessToken<'a> {
                     id: "CreateDriveAccessToken",
                     route: "/drives/{driveName}/access-token",
                     pointer: "/paths/~1drives~1{driveName}~1access-token/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/drives/{drive_name}/access-token"),
@@ -2470,6 +2882,28 @@ impl<'a> GetDriveByExternalId<'a> {
                     id: "GetDriveByExternalId",
                     route: "/drives/by-external-id/{externalId}",
                     pointer: "/paths/~1drives~1by-external-id~1{externalId}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/drives/by-external-id/{external_id}"),
@@ -2551,6 +2985,12 @@ impl<'a> GetDriveJwks<'a> {
                     id: "GetDriveJWKS",
                     route: "/drives/jwks.json",
                     pointer: "/paths/~1drives~1jwks.json/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/drives/jwks.json",
@@ -2610,6 +3050,12 @@ impl<'a> ListAllEgressGateways<'a> {
                     id: "ListAllEgressGateways",
                     route: "/egressgateways",
                     pointer: "/paths/~1egressgateways/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/egressgateways",
@@ -2669,6 +3115,12 @@ impl<'a> GetEgressGatewayUsage<'a> {
                     id: "GetEgressGatewayUsage",
                     route: "/egressgateways/usage",
                     pointer: "/paths/~1egressgateways~1usage/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/egressgateways/usage",
@@ -2728,6 +3180,12 @@ impl<'a> ListAllEgressIPs<'a> {
                     id: "ListAllEgressIPs",
                     route: "/egressips",
                     pointer: "/paths/~1egressips/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/egressips",
@@ -2783,6 +3241,24 @@ impl<'a> GetWorkspaceFeatures<'a> {
                     id: "getWorkspaceFeatures",
                     route: "/features",
                     pointer: "/paths/~1features/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/features",
@@ -2876,6 +3352,24 @@ impl<'a> TestFeatureFlag<'a> {
                     id: "testFeatureFlag",
                     route: "/features/{featureKey}",
                     pointer: "/paths/~1features~1{featureKey}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/features/{feature_key}"),
@@ -3020,6 +3514,24 @@ impl<'a> ListFunctions<'a> {
                     id: "ListFunctions",
                     route: "/functions",
                     pointer: "/paths/~1functions/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/functions",
@@ -3136,6 +3648,32 @@ impl<'a> CreateFunction<'a> {
                     id: "CreateFunction",
                     route: "/functions",
                     pointer: "/paths/~1functions/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/functions",
@@ -3238,6 +3776,28 @@ impl<'a> GetFunction<'a> {
                     id: "GetFunction",
                     route: "/functions/{functionName}",
                     pointer: "/paths/~1functions~1{functionName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/functions/{function_name}"),
@@ -3323,6 +3883,32 @@ impl<'a> UpdateFunction<'a> {
                     id: "UpdateFunction",
                     route: "/functions/{functionName}",
                     pointer: "/paths/~1functions~1{functionName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/functions/{function_name}"),
@@ -3414,6 +4000,28 @@ impl<'a> DeleteFunction<'a> {
                     id: "DeleteFunction",
                     route: "/functions/{functionName}",
                     pointer: "/paths/~1functions~1{functionName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/functions/{function_name}"),
@@ -3497,6 +4105,12 @@ impl<'a> ListFunctionRevisions<'a> {
                     id: "ListFunctionRevisions",
                     route: "/functions/{functionName}/revisions",
                     pointer: "/paths/~1functions~1{functionName}~1revisions/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/functions/{function_name}/revisions"),
@@ -3556,6 +4170,12 @@ impl<'a> ListImages<'a> {
                     id: "ListImages",
                     route: "/images",
                     pointer: "/paths/~1images/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/images",
@@ -3613,6 +4233,16 @@ impl<'a> CreateImage<'a> {
                     id: "CreateImage",
                     route: "/images",
                     pointer: "/paths/~1images/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/images",
@@ -3671,6 +4301,12 @@ impl<'a> CleanupImages<'a> {
                     id: "CleanupImages",
                     route: "/images",
                     pointer: "/paths/~1images/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 "/images",
@@ -3740,6 +4376,12 @@ impl<'a> GetImage<'a> {
                     id: "GetImage",
                     route: "/images/{resourceType}/{imageName}",
                     pointer: "/paths/~1images~1{resourceType}~1{imageName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}"),
@@ -3803,6 +4445,20 @@ impl<'a> DeleteImage<'a> {
                     id: "DeleteImage",
                     route: "/images/{resourceType}/{imageName}",
                     pointer: "/paths/~1images~1{resourceType}~1{imageName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}"),
@@ -3870,6 +4526,16 @@ impl<'a> ListImageShares<'a> {
                     id: "ListImageShares",
                     route: "/images/{resourceType}/{imageName}/share",
                     pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}/share"),
@@ -3943,6 +4609,28 @@ impl<'a> ShareImage<'a> {
                     id: "ShareImage",
                     route: "/images/{resourceType}/{imageName}/share",
                     pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "202",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/images/{resource_type}/{image_name}/share"),
@@ -4021,6 +4709,16 @@ impl<'a> UnshareImage<'a> {
                     id: "UnshareImage",
                     route: "/images/{resourceType}/{imageName}/share/{targetWorkspace}",
                     pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share~1{targetWorkspace}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!(
@@ -4093,6 +4791,20 @@ impl<'a> DeleteImageTag<'a> {
                     id: "DeleteImageTag",
                     route: "/images/{resourceType}/{imageName}/tags/{tagName}",
                     pointer: "/paths/~1images~1{resourceType}~1{imageName}~1tags~1{tagName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
@@ -4158,6 +4870,12 @@ impl<'a> GetIntegration<'a> {
                     id: "GetIntegration",
                     route: "/integrations/{integrationName}",
                     pointer: "/paths/~1integrations~1{integrationName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/integrations/{integration_name}"),
@@ -4213,6 +4931,24 @@ impl<'a> ListIntegrationConnections<'a> {
                     id: "ListIntegrationConnections",
                     route: "/integrations/connections",
                     pointer: "/paths/~1integrations~1connections/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/integrations/connections",
@@ -4298,6 +5034,32 @@ impl<'a> CreateIntegrationConnection<'a> {
                     id: "CreateIntegrationConnection",
                     route: "/integrations/connections",
                     pointer: "/paths/~1integrations~1connections/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/integrations/connections",
@@ -4405,6 +5167,28 @@ impl<'a> GetIntegrationConnection<'a> {
                     id: "GetIntegrationConnection",
                     route: "/integrations/connections/{connectionName}",
                     pointer: "/paths/~1integrations~1connections~1{connectionName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}"),
@@ -4508,6 +5292,32 @@ impl<'a> UpdateIntegrationConnection<'a> {
                     id: "UpdateIntegrationConnection",
                     route: "/integrations/connections/{connectionName}",
                     pointer: "/paths/~1integrations~1connections~1{connectionName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/integrations/connections/{connection_name}"),
@@ -4615,6 +5425,32 @@ impl<'a> DeleteIntegrationConnection<'a> {
                     id: "DeleteIntegrationConnection",
                     route: "/integrations/connections/{connectionName}",
                     pointer: "/paths/~1integrations~1connections~1{connectionName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/integrations/connections/{connection_name}"),
@@ -4720,6 +5556,12 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
                     id: "GetIntegrationConnectionModelEndpointConfigurations",
                     route: "/integrations/connections/{connectionName}/endpointConfigurations",
                     pointer: "/paths/~1integrations~1connections~1{connectionName}~1endpointConfigurations/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!(
@@ -4787,6 +5629,12 @@ impl<'a> ListIntegrationConnectionModels<'a> {
                     id: "ListIntegrationConnectionModels",
                     route: "/integrations/connections/{connectionName}/models",
                     pointer: "/paths/~1integrations~1connections~1{connectionName}~1models/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}/models"),
@@ -4855,6 +5703,12 @@ impl<'a> GetIntegrationConnectionModel<'a> {
                     id: "GetIntegrationConnectionModel",
                     route: "/integrations/connections/{connectionName}/models/{modelId}",
                     pointer: "/paths/~1integrations~1connections~1{connectionName}~1models~1{modelId}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!(
@@ -4978,6 +5832,12 @@ impl<'a> ListJobs<'a> {
                     id: "ListJobs",
                     route: "/jobs",
                     pointer: "/paths/~1jobs/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/jobs",
@@ -5069,6 +5929,12 @@ impl<'a> CreateJob<'a> {
                     id: "CreateJob",
                     route: "/jobs",
                     pointer: "/paths/~1jobs/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/jobs",
@@ -5138,6 +6004,12 @@ impl<'a> GetJob<'a> {
                     id: "GetJob",
                     route: "/jobs/{jobId}",
                     pointer: "/paths/~1jobs~1{jobId}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}"),
@@ -5197,6 +6069,12 @@ impl<'a> UpdateJob<'a> {
                     id: "UpdateJob",
                     route: "/jobs/{jobId}",
                     pointer: "/paths/~1jobs~1{jobId}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/jobs/{job_id}"),
@@ -5255,6 +6133,12 @@ impl<'a> DeleteJob<'a> {
                     id: "DeleteJob",
                     route: "/jobs/{jobId}",
                     pointer: "/paths/~1jobs~1{jobId}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/jobs/{job_id}"),
@@ -5366,6 +6250,20 @@ impl<'a> ListJobExecutions<'a> {
                     id: "ListJobExecutions",
                     route: "/jobs/{jobId}/executions",
                     pointer: "/paths/~1jobs~1{jobId}~1executions/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions"),
@@ -5486,6 +6384,20 @@ impl<'a> CreateJobExecution<'a> {
                     id: "CreateJobExecution",
                     route: "/jobs/{jobId}/executions",
                     pointer: "/paths/~1jobs~1{jobId}~1executions/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/jobs/{job_id}/executions"),
@@ -5567,6 +6479,24 @@ impl<'a> GetJobExecution<'a> {
                     id: "GetJobExecution",
                     route: "/jobs/{jobId}/executions/{executionId}",
                     pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
@@ -5638,6 +6568,24 @@ impl<'a> DeleteJobExecution<'a> {
                     id: "DeleteJobExecution",
                     route: "/jobs/{jobId}/executions/{executionId}",
                     pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
@@ -5760,6 +6708,24 @@ impl<'a> ListJobExecutionTasks<'a> {
                     id: "ListJobExecutionTasks",
                     route: "/jobs/{jobId}/executions/{executionId}/tasks",
                     pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}~1tasks/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}/tasks"),
@@ -5888,6 +6854,12 @@ impl<'a> ListJobRevisions<'a> {
                     id: "ListJobRevisions",
                     route: "/jobs/{jobId}/revisions",
                     pointer: "/paths/~1jobs~1{jobId}~1revisions/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/jobs/{job_id}/revisions"),
@@ -5947,6 +6919,12 @@ impl<'a> ListLocations<'a> {
                     id: "ListLocations",
                     route: "/locations",
                     pointer: "/paths/~1locations/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/locations",
@@ -6006,6 +6984,12 @@ impl<'a> ListMcpHubDefinitions<'a> {
                     id: "ListMCPHubDefinitions",
                     route: "/mcp/hub",
                     pointer: "/paths/~1mcp~1hub/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/mcp/hub",
@@ -6131,6 +7115,24 @@ impl<'a> ListModels<'a> {
                     id: "ListModels",
                     route: "/models",
                     pointer: "/paths/~1models/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/models",
@@ -6240,6 +7242,32 @@ impl<'a> CreateModel<'a> {
                     id: "CreateModel",
                     route: "/models",
                     pointer: "/paths/~1models/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/models",
@@ -6323,6 +7351,28 @@ impl<'a> GetModel<'a> {
                     id: "GetModel",
                     route: "/models/{modelName}",
                     pointer: "/paths/~1models~1{modelName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/models/{model_name}"),
@@ -6396,6 +7446,32 @@ impl<'a> UpdateModel<'a> {
                     id: "UpdateModel",
                     route: "/models/{modelName}",
                     pointer: "/paths/~1models~1{modelName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/models/{model_name}"),
@@ -6479,6 +7555,28 @@ impl<'a> DeleteModel<'a> {
                     id: "DeleteModel",
                     route: "/models/{modelName}",
                     pointer: "/paths/~1models~1{modelName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/models/{model_name}"),
@@ -6557,6 +7655,12 @@ impl<'a> ListModelRevisions<'a> {
                     id: "ListModelRevisions",
                     route: "/models/{modelName}/revisions",
                     pointer: "/paths/~1models~1{modelName}~1revisions/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/models/{model_name}/revisions"),
@@ -6627,6 +7731,12 @@ impl<'a> ListPendingImageShares<'a> {
                     id: "ListPendingImageShares",
                     route: "/pending-image-shares",
                     pointer: "/paths/~1pending-image-shares/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/pending-image-shares",
@@ -6704,6 +7814,28 @@ impl<'a> AcceptImageShare<'a> {
                     id: "AcceptImageShare",
                     route: "/pending-image-shares/{pendingShareId}/accept",
                     pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1accept/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "410",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/accept"),
@@ -6776,6 +7908,20 @@ impl<'a> DeclineImageShare<'a> {
                     id: "DeclineImageShare",
                     route: "/pending-image-shares/{pendingShareId}/decline",
                     pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1decline/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/decline"),
@@ -6890,6 +8036,12 @@ impl<'a> ListPolicies<'a> {
                     id: "ListPolicies",
                     route: "/policies",
                     pointer: "/paths/~1policies/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/policies",
@@ -6986,6 +8138,12 @@ impl<'a> CreatePolicy<'a> {
                     id: "CreatePolicy",
                     route: "/policies",
                     pointer: "/paths/~1policies/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/policies",
@@ -7046,6 +8204,12 @@ impl<'a> GetPolicy<'a> {
                     id: "GetPolicy",
                     route: "/policies/{policyName}",
                     pointer: "/paths/~1policies~1{policyName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/policies/{policy_name}"),
@@ -7108,6 +8272,12 @@ impl<'a> UpdatePolicy<'a> {
                     id: "UpdatePolicy",
                     route: "/policies/{policyName}",
                     pointer: "/paths/~1policies~1{policyName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/policies/{policy_name}"),
@@ -7168,6 +8338,12 @@ impl<'a> DeletePolicy<'a> {
                     id: "DeletePolicy",
                     route: "/policies/{policyName}",
                     pointer: "/paths/~1policies~1{policyName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/policies/{policy_name}"),
@@ -7226,6 +8402,12 @@ impl<'a> GetPolicyUsages<'a> {
                     id: "GetPolicyUsages",
                     route: "/policies/{policyName}/usages",
                     pointer: "/paths/~1policies~1{policyName}~1usages/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/policies/{policy_name}/usages"),
@@ -7292,6 +8474,12 @@ impl<'a> ListPublicIps<'a> {
                     id: "ListPublicIps",
                     route: "/publicIps",
                     pointer: "/paths/~1publicIps/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/publicIps",
@@ -7348,6 +8536,12 @@ impl<'a> ListSandboxHubDefinitions<'a> {
                     id: "ListSandboxHubDefinitions",
                     route: "/sandbox/hub",
                     pointer: "/paths/~1sandbox~1hub/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/sandbox/hub",
@@ -7495,6 +8689,24 @@ impl<'a> ListSandboxes<'a> {
                     id: "ListSandboxes",
                     route: "/sandboxes",
                     pointer: "/paths/~1sandboxes/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/sandboxes",
@@ -7624,6 +8836,32 @@ impl<'a> CreateSandbox<'a> {
                     id: "CreateSandbox",
                     route: "/sandboxes",
                     pointer: "/paths/~1sandboxes/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/sandboxes",
@@ -7724,6 +8962,28 @@ impl<'a> GetSandbox<'a> {
                     id: "GetSandbox",
                     route: "/sandboxes/{sandboxName}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}"),
@@ -7804,6 +9064,32 @@ impl<'a> UpdateSandbox<'a> {
                     id: "UpdateSandbox",
                     route: "/sandboxes/{sandboxName}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}"),
@@ -7892,6 +9178,28 @@ impl<'a> DeleteSandbox<'a> {
                     id: "DeleteSandbox",
                     route: "/sandboxes/{sandboxName}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}"),
@@ -7978,6 +9286,28 @@ impl<'a> ForkSandbox<'a> {
                     id: "ForkSandbox",
                     route: "/sandboxes/{sandboxName}/fork",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1fork/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/fork"),
@@ -8055,6 +9385,12 @@ impl<'a> ListSandboxPreviews<'a> {
                     id: "ListSandboxPreviews",
                     route: "/sandboxes/{sandboxName}/previews",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews"),
@@ -8130,6 +9466,12 @@ impl<'a> CreateSandboxPreview<'a> {
                     id: "CreateSandboxPreview",
                     route: "/sandboxes/{sandboxName}/previews",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews"),
@@ -8198,6 +9540,12 @@ impl<'a> GetSandboxPreview<'a> {
                     id: "GetSandboxPreview",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
@@ -8266,6 +9614,12 @@ impl<'a> UpdateSandboxPreview<'a> {
                     id: "UpdateSandboxPreview",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
@@ -8333,6 +9687,12 @@ impl<'a> DeleteSandboxPreview<'a> {
                     id: "DeleteSandboxPreview",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
@@ -8398,6 +9758,12 @@ impl<'a> ListSandboxPreviewTokens<'a> {
                     id: "ListSandboxPreviewTokens",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
@@ -8470,6 +9836,12 @@ impl<'a> CreateSandboxPreviewToken<'a> {
                     id: "CreateSandboxPreviewToken",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
@@ -8545,6 +9917,12 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
                     id: "DeleteSandboxPreviewToken",
                     route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!(
@@ -8653,6 +10031,12 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
                     id: "ListSandboxScheduleExecutions",
                     route: "/sandboxes/{sandboxName}/schedule-executions",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1schedule-executions/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedule-executions"),
@@ -8816,6 +10200,12 @@ impl<'a> ListSandboxSchedules<'a> {
                     id: "ListSandboxSchedules",
                     route: "/sandboxes/{sandboxName}/schedules",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
@@ -8931,6 +10321,12 @@ impl<'a> CreateSandboxSchedule<'a> {
                     id: "CreateSandboxSchedule",
                     route: "/sandboxes/{sandboxName}/schedules",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
@@ -9002,6 +10398,12 @@ impl<'a> GetSandboxSchedule<'a> {
                     id: "GetSandboxSchedule",
                     route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
@@ -9074,6 +10476,12 @@ impl<'a> UpdateSandboxSchedule<'a> {
                     id: "UpdateSandboxSchedule",
                     route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
@@ -9145,6 +10553,12 @@ impl<'a> DeleteSandboxSchedule<'a> {
                     id: "DeleteSandboxSchedule",
                     route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
@@ -9207,6 +10621,16 @@ impl<'a> ListSandboxSnapshots<'a> {
                     id: "ListSandboxSnapshots",
                     route: "/sandboxes/{sandboxName}/snapshots",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
@@ -9281,6 +10705,20 @@ impl<'a> CreateSandboxSnapshot<'a> {
                     id: "CreateSandboxSnapshot",
                     route: "/sandboxes/{sandboxName}/snapshots",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
@@ -9366,6 +10804,20 @@ impl<'a> DeleteSandboxSnapshot<'a> {
                     id: "DeleteSandboxSnapshot",
                     route: "/sandboxes/{sandboxName}/snapshots/{snapshotId}",
                     pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots~1{snapshotId}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
@@ -9438,6 +10890,28 @@ impl<'a> GetSandboxByExternalId<'a> {
                     id: "GetSandboxByExternalId",
                     route: "/sandboxes/by-external-id/{externalId}",
                     pointer: "/paths/~1sandboxes~1by-external-id~1{externalId}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/sandboxes/by-external-id/{external_id}"),
@@ -9525,6 +10999,12 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
                     id: "GetWorkspaceServiceAccounts",
                     route: "/service_accounts",
                     pointer: "/paths/~1service_accounts/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/service_accounts",
@@ -9589,6 +11069,12 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
                     id: "CreateWorkspaceServiceAccount",
                     route: "/service_accounts",
                     pointer: "/paths/~1service_accounts/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/service_accounts",
@@ -9659,6 +11145,12 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
                     id: "UpdateWorkspaceServiceAccount",
                     route: "/service_accounts/{clientId}",
                     pointer: "/paths/~1service_accounts~1{clientId}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/service_accounts/{client_id}"),
@@ -9723,6 +11215,12 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
                     id: "DeleteWorkspaceServiceAccount",
                     route: "/service_accounts/{clientId}",
                     pointer: "/paths/~1service_accounts~1{clientId}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}"),
@@ -9785,6 +11283,12 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
                     id: "ListApiKeysForServiceAccount",
                     route: "/service_accounts/{clientId}/api_keys",
                     pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/service_accounts/{client_id}/api_keys"),
@@ -9853,6 +11357,12 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
                     id: "CreateApiKeyForServiceAccount",
                     route: "/service_accounts/{clientId}/api_keys",
                     pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/service_accounts/{client_id}/api_keys"),
@@ -9924,6 +11434,12 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
                     id: "DeleteApiKeyForServiceAccount",
                     route: "/service_accounts/{clientId}/api_keys/{apiKeyId}",
                     pointer: "/paths/~1service_accounts~1{clientId}~1api_keys~1{apiKeyId}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
@@ -9979,6 +11495,12 @@ impl<'a> ListTemplates<'a> {
                     id: "ListTemplates",
                     route: "/templates",
                     pointer: "/paths/~1templates/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/templates",
@@ -10037,6 +11559,12 @@ impl<'a> GetTemplate<'a> {
                     id: "GetTemplate",
                     route: "/templates/{templateName}",
                     pointer: "/paths/~1templates~1{templateName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/templates/{template_name}"),
@@ -10092,6 +11620,12 @@ impl<'a> ListWorkspaceUsers<'a> {
                     id: "ListWorkspaceUsers",
                     route: "/users",
                     pointer: "/paths/~1users/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/users",
@@ -10153,6 +11687,20 @@ impl<'a> InviteWorkspaceUser<'a> {
                     id: "InviteWorkspaceUser",
                     route: "/users",
                     pointer: "/paths/~1users/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/users",
@@ -10234,6 +11782,20 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
                     id: "UpdateWorkspaceUserRole",
                     route: "/users/{subOrEmail}",
                     pointer: "/paths/~1users~1{subOrEmail}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/users/{sub_or_email}"),
@@ -10310,6 +11872,16 @@ impl<'a> RemoveWorkspaceUser<'a> {
                     id: "RemoveWorkspaceUser",
                     route: "/users/{subOrEmail}",
                     pointer: "/paths/~1users~1{subOrEmail}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/users/{sub_or_email}"),
@@ -10368,6 +11940,12 @@ impl<'a> ListVolumeTemplates<'a> {
                     id: "ListVolumeTemplates",
                     route: "/volume_templates",
                     pointer: "/paths/~1volume_templates/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/volume_templates",
@@ -10451,6 +12029,12 @@ impl<'a> CreateVolumeTemplate<'a> {
                     id: "CreateVolumeTemplate",
                     route: "/volume_templates",
                     pointer: "/paths/~1volume_templates/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/volume_templates",
@@ -10520,6 +12104,12 @@ impl<'a> GetVolumeTemplate<'a> {
                     id: "GetVolumeTemplate",
                     route: "/volume_templates/{volumeTemplateName}",
                     pointer: "/paths/~1volume_templates~1{volumeTemplateName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/volume_templates/{volume_template_name}"),
@@ -10609,6 +12199,12 @@ impl<'a> UpdateVolumeTemplate<'a> {
                     id: "UpdateVolumeTemplate",
                     route: "/volume_templates/{volumeTemplateName}",
                     pointer: "/paths/~1volume_templates~1{volumeTemplateName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/volume_templates/{volume_template_name}"),
@@ -10678,6 +12274,12 @@ impl<'a> DeleteVolumeTemplate<'a> {
                     id: "DeleteVolumeTemplate",
                     route: "/volume_templates/{volumeTemplateName}",
                     pointer: "/paths/~1volume_templates~1{volumeTemplateName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/volume_templates/{volume_template_name}"),
@@ -10750,6 +12352,20 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
                     id: "DeleteVolumeTemplateVersion",
                     route: "/volume_templates/{volumeTemplateName}/versions/{versionName}",
                     pointer: "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!(
@@ -10904,6 +12520,24 @@ impl<'a> ListVolumes<'a> {
                     id: "ListVolumes",
                     route: "/volumes",
                     pointer: "/paths/~1volumes/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/volumes",
@@ -11019,6 +12653,32 @@ impl<'a> CreateVolume<'a> {
                     id: "CreateVolume",
                     route: "/volumes",
                     pointer: "/paths/~1volumes/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/volumes",
@@ -11104,6 +12764,28 @@ impl<'a> GetVolume<'a> {
                     id: "GetVolume",
                     route: "/volumes/{volumeName}",
                     pointer: "/paths/~1volumes~1{volumeName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/volumes/{volume_name}"),
@@ -11177,6 +12859,12 @@ impl<'a> UpdateVolume<'a> {
                     id: "UpdateVolume",
                     route: "/volumes/{volumeName}",
                     pointer: "/paths/~1volumes~1{volumeName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/volumes/{volume_name}"),
@@ -11237,6 +12925,32 @@ impl<'a> DeleteVolume<'a> {
                     id: "DeleteVolume",
                     route: "/volumes/{volumeName}",
                     pointer: "/paths/~1volumes~1{volumeName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/volumes/{volume_name}"),
@@ -11318,6 +13032,28 @@ impl<'a> GetVolumeByExternalId<'a> {
                     id: "GetVolumeByExternalId",
                     route: "/volumes/by-external-id/{externalId}",
                     pointer: "/paths/~1volumes~1by-external-id~1{externalId}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/volumes/by-external-id/{external_id}"),
@@ -11403,6 +13139,12 @@ impl<'a> ListVpCs<'a> {
                     id: "ListVPCs",
                     route: "/vpcs",
                     pointer: "/paths/~1vpcs/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/vpcs",
@@ -11460,6 +13202,12 @@ impl<'a> CreateVpc<'a> {
                     id: "CreateVPC",
                     route: "/vpcs",
                     pointer: "/paths/~1vpcs/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/vpcs",
@@ -11518,6 +13266,12 @@ impl<'a> GetVpc<'a> {
                     id: "GetVPC",
                     route: "/vpcs/{vpcName}",
                     pointer: "/paths/~1vpcs~1{vpcName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}"),
@@ -11574,6 +13328,12 @@ impl<'a> DeleteVpc<'a> {
                     id: "DeleteVPC",
                     route: "/vpcs/{vpcName}",
                     pointer: "/paths/~1vpcs~1{vpcName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}"),
@@ -11630,6 +13390,12 @@ impl<'a> ListEgressGateways<'a> {
                     id: "ListEgressGateways",
                     route: "/vpcs/{vpcName}/egressgateways",
                     pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
@@ -11698,6 +13464,12 @@ impl<'a> CreateEgressGateway<'a> {
                     id: "CreateEgressGateway",
                     route: "/vpcs/{vpcName}/egressgateways",
                     pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
@@ -11769,6 +13541,12 @@ impl<'a> GetEgressGateway<'a> {
                     id: "GetEgressGateway",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
                     pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
@@ -11834,6 +13612,12 @@ impl<'a> DeleteEgressGateway<'a> {
                     id: "DeleteEgressGateway",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
                     pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
@@ -11903,6 +13687,12 @@ impl<'a> ListEgressIPs<'a> {
                     id: "ListEgressIPs",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
                     pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
@@ -11971,6 +13761,12 @@ impl<'a> CreateEgressIp<'a> {
                     id: "CreateEgressIP",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
                     pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
@@ -12042,6 +13838,12 @@ impl<'a> GetEgressIp<'a> {
                     id: "GetEgressIP",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
                     pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
@@ -12111,6 +13913,12 @@ impl<'a> DeleteEgressIp<'a> {
                     id: "DeleteEgressIP",
                     route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
                     pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
@@ -12166,6 +13974,20 @@ impl<'a> ListWorkspaces<'a> {
                     id: "ListWorkspaces",
                     route: "/workspaces",
                     pointer: "/paths/~1workspaces/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/workspaces",
@@ -12237,6 +14059,32 @@ impl<'a> CreateWorkspace<'a> {
                     id: "CreateWorkspace",
                     route: "/workspaces",
                     pointer: "/paths/~1workspaces/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/workspaces",
@@ -12343,6 +14191,28 @@ impl<'a> GetWorkspace<'a> {
                     id: "GetWorkspace",
                     route: "/workspaces/{workspaceName}",
                     pointer: "/paths/~1workspaces~1{workspaceName}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/workspaces/{workspace_name}"),
@@ -12431,6 +14301,32 @@ impl<'a> UpdateWorkspace<'a> {
                     id: "UpdateWorkspace",
                     route: "/workspaces/{workspaceName}",
                     pointer: "/paths/~1workspaces~1{workspaceName}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/workspaces/{workspace_name}"),
@@ -12526,6 +14422,28 @@ impl<'a> DeleteWorkspace<'a> {
                     id: "DeleteWorkspace",
                     route: "/workspaces/{workspaceName}",
                     pointer: "/paths/~1workspaces~1{workspaceName}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "401",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "403",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "500",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}"),
@@ -12613,6 +14531,16 @@ impl<'a> LeaveWorkspace<'a> {
                     id: "LeaveWorkspace",
                     route: "/workspaces/{workspaceName}/leave",
                     pointer: "/paths/~1workspaces~1{workspaceName}~1leave/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}/leave"),
@@ -12685,6 +14613,12 @@ impl<'a> CheckWorkspaceAvailability<'a> {
                     id: "CheckWorkspaceAvailability",
                     route: "/workspaces/availability",
                     pointer: "/paths/~1workspaces~1availability/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/workspaces/availability",

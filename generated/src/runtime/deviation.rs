@@ -7,15 +7,19 @@
 //! `cargo xtask conformance <file>` reads such a file, says per spec what the service does that
 //! the spec does not, and drafts the OpenAPI Overlay that would make the spec say it.
 //!
-//! Two places raise them. The call loop, which knows the response: an undeclared status, an
-//! undeclared media type, a declared status whose body does not match ([`DeviationSink::record`]
-//! with [`Deviation::new`]). And the decoders, which know the payload but not the call: they
-//! [`report`] into the [`observe_operation`] scope the call loop opens around decoding, which
-//! adds the call's identity. Outside such a scope, or when no sink is installed, [`listening`]
+//! Two places raise them. The call loop, which knows the response and what the operation
+//! declares of it: an undeclared status, an undeclared media type, a declared status whose body
+//! does not match ([`DeviationSink::record`] with [`Deviation::new`]); their spec pointers name
+//! the response as the spec keys it (`/responses/4XX`, `/responses/default`). And the decoders,
+//! which know the payload but not the call: they [`report`] into the [`observe_operation`] scope
+//! the call loop opens around decoding (an event stream, around each event's data), which adds
+//! the call's identity. Outside such a scope, or when no sink is installed, [`listening`]
 //! is `false` and both are a thread-local read.
 //!
-//! The payload pointer of a record is the property within its object (`/region`): decoders do
-//! not track the path from the body's root, which would cost every decoding, listened to or not.
+//! The payload pointer of a record is the JSON pointer from the root of the decoded body (or of
+//! an event's data) to the value: `/data/3/region`, `/labels/env`. While a sink listens, bodies
+//! are decoded through a deserializer that keeps the path in the scope (`tracked.rs`); without
+//! one, they are decoded as before, and no path is kept.
 
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
@@ -35,8 +39,9 @@ pub struct Deviation {
     /// What was seen.
     #[serde(flatten)]
     pub kind: DeviationKind,
-    /// JSON pointer (RFC 6901) of the value in the response body; empty for the whole body or
-    /// for what is not in the body (a status, a media type).
+    /// JSON pointer (RFC 6901) of the value from the root of the response body (of the event's
+    /// data, for an event stream), through array indices and map keys: `/data/3/region`. Empty
+    /// for the whole body or for what is not in the body (a status, a media type).
     #[serde(default)]
     pub payload_pointer: String,
     /// JSON pointer of the node of the spec that says otherwise: the object schema without the
@@ -182,8 +187,8 @@ struct Scope {
     api: &'static str,
     operation: &'static str,
     status: u16,
-    /// The operation's pointer in the spec (`/paths/~1agents/get`).
-    operation_pointer: &'static str,
+    /// The JSON pointer, from the body's root, of the value being decoded (RFC 6901, escaped).
+    path: String,
 }
 
 thread_local! {
@@ -191,21 +196,19 @@ thread_local! {
 }
 
 /// Runs `decode` with the deviations the decoders [`report`] going to `sink`, as seen in the
-/// response `status` of `operation` (whose pointer in the spec, `/paths/~1agents/get`, is where
-/// what only the response's media type tells points: [`report_media_type`]); without a sink,
-/// just runs it. Decoding is synchronous, so the scope is the thread's for exactly that long; an
-/// inner scope replaces an outer one until it ends. The call loop calls it.
+/// response `status` of `operation`; without a sink, just runs it. Decoding is synchronous, so
+/// the scope is the thread's for exactly that long; an inner scope replaces an outer one until
+/// it ends. The call loop calls it, and an event stream for each event.
 #[doc(hidden)]
 pub fn observe_operation<T>(
     sink: Option<&Arc<dyn DeviationSink>>,
     api: &'static str,
     operation: &'static str,
-    operation_pointer: &'static str,
     status: u16,
     decode: impl FnOnce() -> T,
 ) -> T {
     let Some(sink) = sink else { return decode() };
-    let scope = Scope { sink: Arc::clone(sink), api, operation, status, operation_pointer };
+    let scope = Scope { sink: Arc::clone(sink), api, operation, status, path: String::new() };
     let outer = SCOPE.with(|s| s.borrow_mut().replace(scope));
     let _restore = Restore(outer);
     decode()
@@ -237,19 +240,57 @@ pub fn listening() -> bool {
     SCOPE.with(|s| s.borrow().is_some())
 }
 
+/// Puts `segment` (a key, or an index as text) at the end of the scope's path, for the value
+/// about to be decoded; what to give [`leave`] once it is. Nothing outside a scope. (Public
+/// only so that `codegen`, which compiles this file alone for its records, sees it used.)
+#[doc(hidden)]
+pub fn enter(segment: &str) -> Option<usize> {
+    SCOPE.with(|s| {
+        let mut scope = s.borrow_mut();
+        let path = &mut scope.as_mut()?.path;
+        let length = path.len();
+        push_segment(path, segment);
+        Some(length)
+    })
+}
+
+/// Takes off the path what [`enter`] put on.
+#[doc(hidden)]
+pub fn leave(entered: Option<usize>) {
+    let Some(length) = entered else { return };
+    SCOPE.with(|s| {
+        if let Some(scope) = s.borrow_mut().as_mut() {
+            scope.path.truncate(length);
+        }
+    });
+}
+
+/// `/segment`, escaped as RFC 6901 says (`~` as `~0`, `/` as `~1`).
+fn push_segment(path: &mut String, segment: &str) {
+    path.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}
+
 /// Reports a deviation in the payload being decoded: `spec_pointer` is the schema that says
-/// otherwise, and the payload pointer is `key` when the deviation is about a member of an object
-/// (an undeclared property's name), else empty. Nothing happens outside an [`observe_operation`]
-/// scope. The generated decoders call it.
+/// otherwise, and the payload pointer is the path from the body's root to the value being
+/// decoded, followed by `key` when the deviation is about a member of that object (an
+/// undeclared property's name). Nothing happens outside an [`observe_operation`] scope. The
+/// generated decoders call it.
 #[doc(hidden)]
 pub fn report(kind: DeviationKind, key: Option<&str>, spec_pointer: &str, seen: Option<&serde_json::Value>) {
     let Some((sink, deviation)) = SCOPE.with(|s| {
         let scope = s.borrow();
         let scope = scope.as_ref()?;
-        let payload_pointer = match key {
-            Some(key) => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
-            None => String::new(),
-        };
+        let mut payload_pointer = scope.path.clone();
+        if let Some(key) = key {
+            push_segment(&mut payload_pointer, key);
+        }
         let deviation = Deviation {
             api: scope.api.to_string(),
             operation: scope.operation.to_string(),
@@ -265,21 +306,6 @@ pub fn report(kind: DeviationKind, key: Option<&str>, spec_pointer: &str, seen: 
     };
     // Outside the borrow: a sink may decode something itself.
     sink.record(deviation);
-}
-
-/// Reports that a body decoded as JSON came as `media_type`, which the operation does not declare
-/// for the status; the spec pointer is the response's `content`. Nothing happens outside an
-/// [`observe_operation`] scope. The generated decoders call it.
-#[doc(hidden)]
-pub fn report_media_type(media_type: &str) {
-    let pointer = SCOPE.with(|s| {
-        let scope = s.borrow();
-        let scope = scope.as_ref()?;
-        Some(format!("{}/responses/{}/content", scope.operation_pointer, scope.status))
-    });
-    if let Some(pointer) = pointer {
-        report(DeviationKind::UndeclaredMediaType { media_type: media_type.to_string() }, None, &pointer, None);
-    }
 }
 
 /// A required property's slot, reporting it absent (when listening) where decoding tolerates

@@ -37,6 +37,12 @@ impl<'a> SendMessage<'a> {
                     id: "sendMessage",
                     route: "/messages",
                     pointer: "/paths/~1messages/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "201",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/messages",
@@ -120,6 +126,12 @@ impl<'a> UploadFile<'a> {
                     id: "uploadFile",
                     route: "/files/{name}",
                     pointer: "/paths/~1files~1{name}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/files/{name}"),
@@ -184,6 +196,12 @@ impl<'a> AddNote<'a> {
                     id: "addNote",
                     route: "/notes",
                     pointer: "/paths/~1notes/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/notes",
@@ -249,6 +267,12 @@ impl<'a> UploadAvatar<'a> {
                     id: "uploadAvatar",
                     route: "/avatars",
                     pointer: "/paths/~1avatars/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/avatars",

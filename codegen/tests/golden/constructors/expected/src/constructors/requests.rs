@@ -37,6 +37,12 @@ impl<'a> CreatePet<'a> {
                     id: "createPet",
                     route: "/pets",
                     pointer: "/paths/~1pets/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/pets",
@@ -94,6 +100,12 @@ impl<'a> CreateSandbox<'a> {
                     id: "createSandbox",
                     route: "/sandboxes",
                     pointer: "/paths/~1sandboxes/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/sandboxes",
@@ -153,6 +165,12 @@ impl<'a> PutRule<'a> {
                     id: "putRule",
                     route: "/rules",
                     pointer: "/paths/~1rules/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::PUT,
                 "/rules",

@@ -38,6 +38,12 @@ impl<'a> GetReport<'a> {
                     id: "getReport",
                     route: "/reports/{id}",
                     pointer: "/paths/~1reports~1{id}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json", "text/csv"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/reports/{id}"),
@@ -103,6 +109,14 @@ impl<'a> GetStatus<'a> {
                     id: "getStatus",
                     route: "/status",
                     pointer: "/paths/~1status/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[
+                                "application/vnd.acme.status+json; charset=utf-8",
+                            ],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/status",
@@ -162,6 +176,16 @@ impl<'a> DownloadExport<'a> {
                     id: "downloadExport",
                     route: "/exports/{id}/download",
                     pointer: "/paths/~1exports~1{id}~1download/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "302",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/exports/{id}/download"),

@@ -58,6 +58,12 @@ impl<'a> ListConversations<'a> {
                     id: "listConversations",
                     route: "/conversations",
                     pointer: "/paths/~1conversations/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/conversations",

@@ -38,6 +38,12 @@ impl<'a> GetPet<'a> {
                     id: "getPet",
                     route: "/pets/{id}",
                     pointer: "/paths/~1pets~1{id}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/pets/{id}"),
@@ -93,6 +99,12 @@ impl<'a> CreateRobot<'a> {
                     id: "createRobot",
                     route: "/robots",
                     pointer: "/paths/~1robots/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/robots",

@@ -35,6 +35,12 @@ impl<'a> ListItems<'a> {
                     id: "listItems",
                     route: "/items",
                     pointer: "/paths/~1items/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/items",

@@ -37,6 +37,12 @@ impl<'a> CreateCompletion<'a> {
                     id: "createCompletion",
                     route: "/completions",
                     pointer: "/paths/~1completions/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["text/event-stream"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/completions",

@@ -38,6 +38,16 @@ impl<'a> GetKey<'a> {
                     id: "getKey",
                     route: "/keys/{id}",
                     pointer: "/paths/~1keys~1{id}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/keys/{id}"),

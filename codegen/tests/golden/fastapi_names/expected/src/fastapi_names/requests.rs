@@ -41,6 +41,12 @@ impl<'a> RevokeApiKey<'a> {
                     id: "handle_revoke_api_key_v1_users__user_id__api_keys__api_key_id__delete",
                     route: "/v1/users/{user_id}/api-keys/{api_key_id}",
                     pointer: "/paths/~1v1~1users~1{user_id}~1api-keys~1{api_key_id}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/v1/users/{user_id}/api-keys/{api_key_id}"),
@@ -103,6 +109,12 @@ impl<'a> ReadFlows<'a> {
                     id: "read_flows_flows_filter_post",
                     route: "/flows/filter",
                     pointer: "/paths/~1flows~1filter/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/flows/filter",
@@ -162,6 +174,12 @@ impl<'a> ListKeysForAccount<'a> {
                     id: "ListKeysForAccount",
                     route: "/accounts/{clientId}/keys",
                     pointer: "/paths/~1accounts~1{clientId}~1keys/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/accounts/{client_id}/keys"),

@@ -37,6 +37,12 @@ impl<'a> Mark<'a> {
                     id: "mark",
                     route: "/mark",
                     pointer: "/paths/~1mark/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::PUT,
                 "/mark",
@@ -94,6 +100,12 @@ impl<'a> Signal<'a> {
                     id: "signal",
                     route: "/signal",
                     pointer: "/paths/~1signal/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/signal",

@@ -37,6 +37,12 @@ impl<'a> CreateCharge<'a> {
                     id: "createCharge",
                     route: "/v1/charges",
                     pointer: "/paths/~1v1~1charges/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/v1/charges",
@@ -127,6 +133,12 @@ impl<'a> CreateUpload<'a> {
                     id: "createUpload",
                     route: "/v1/uploads",
                     pointer: "/paths/~1v1~1uploads/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/v1/uploads",

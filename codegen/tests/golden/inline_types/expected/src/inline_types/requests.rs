@@ -44,6 +44,12 @@ impl<'a> ListCustomers<'a> {
                     id: "listCustomers",
                     route: "/customers",
                     pointer: "/paths/~1customers/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/customers",
@@ -109,6 +115,12 @@ impl<'a> ListInvoices<'a> {
                     id: "listInvoices",
                     route: "/invoices",
                     pointer: "/paths/~1invoices/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/invoices",

@@ -51,6 +51,12 @@ impl<'a> Summarize<'a> {
                     id: "summarize",
                     route: "/summaries/{a}",
                     pointer: "/paths/~1summaries~1{a}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/summaries/{a}"),
@@ -134,6 +140,24 @@ impl<'a> GetReport<'a> {
                     id: "getReport",
                     route: "/reports/{id}",
                     pointer: "/paths/~1reports~1{id}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "202",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "409",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "410",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/reports/{id}"),

@@ -44,6 +44,12 @@ impl<'a> CreateConfigurationFromTemplateWithOverrides<'a> {
                     id: "createOrganizationDeploymentConfigurationFromTemplateWithOverrides",
                     route: "/organizations/{organization}/deployments",
                     pointer: "/paths/~1organizations~1{organization}~1deployments/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/organizations/{organization}/deployments"),

@@ -87,6 +87,12 @@ impl<'a> Search<'a> {
                     id: "search",
                     route: "/search/{index}/{kind}",
                     pointer: "/paths/~1search~1{index}~1{kind}/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/search/{index}/{kind}"),
@@ -189,6 +195,12 @@ impl<'a> Few<'a> {
                     id: "few",
                     route: "/few/{id}",
                     pointer: "/paths/~1few~1{id}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/few/{id}"),

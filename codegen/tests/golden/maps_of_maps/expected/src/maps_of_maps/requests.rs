@@ -37,6 +37,12 @@ impl<'a> PutMatrix<'a> {
                     id: "putMatrix",
                     route: "/matrix",
                     pointer: "/paths/~1matrix/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/matrix",
@@ -94,6 +100,16 @@ impl<'a> GetSeries<'a> {
                     id: "getSeries",
                     route: "/series",
                     pointer: "/paths/~1series/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/series",

@@ -37,6 +37,12 @@ impl<'a> CreateChat<'a> {
                     id: "createChat",
                     route: "/chat",
                     pointer: "/paths/~1chat/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/chat",

@@ -37,6 +37,16 @@ impl<'a> CreateJob<'a> {
                     id: "createJob",
                     route: "/jobs",
                     pointer: "/paths/~1jobs/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "202",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/jobs",

@@ -34,6 +34,12 @@ impl<'a> Ping<'a> {
                     id: "ping",
                     route: "/ping",
                     pointer: "/paths/~1ping/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/ping",

@@ -35,6 +35,12 @@ impl<'a> ListPets<'a> {
                     id: "list_pets",
                     route: "/pets",
                     pointer: "/paths/~1pets/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/pets",
@@ -90,6 +96,12 @@ impl<'a> ListPetsPost<'a> {
                     id: "listPets",
                     route: "/pets",
                     pointer: "/paths/~1pets/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "201",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/pets",
@@ -186,6 +198,12 @@ impl<'a> ListClientPets<'a> {
                     id: "list_client_pets",
                     route: "/clients/{client}/pets",
                     pointer: "/paths/~1clients~1{client}~1pets/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/clients/{client_2}/pets"),

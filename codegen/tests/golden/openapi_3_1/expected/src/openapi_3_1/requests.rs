@@ -35,6 +35,12 @@ impl<'a> ListPets<'a> {
                     id: "listPets",
                     route: "/pets",
                     pointer: "/paths/~1pets/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/pets",
@@ -100,6 +106,12 @@ impl<'a> PingPet<'a> {
                     id: "pingPet",
                     route: "/pets/{id}/ping",
                     pointer: "/paths/~1pets~1{id}~1ping/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/pets/{id}/ping"),

@@ -35,6 +35,16 @@ impl<'a> Get<'a> {
                     id: "get",
                     route: "/a",
                     pointer: "/paths/~1a/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "202",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/a",
@@ -95,6 +105,20 @@ impl<'a> GetError<'a> {
                     id: "get_error",
                     route: "/b",
                     pointer: "/paths/~1b/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "202",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/b",
@@ -156,6 +180,16 @@ impl<'a> Error2<'a> {
                     id: "error",
                     route: "/c",
                     pointer: "/paths/~1c/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "202",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/c",
@@ -216,6 +250,12 @@ impl<'a> BuilderGet<'a> {
                     id: "builder",
                     route: "/d",
                     pointer: "/paths/~1d/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/d",

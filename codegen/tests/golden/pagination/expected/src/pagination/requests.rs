@@ -53,6 +53,12 @@ impl<'a> ListAgents<'a> {
                     id: "listAgents",
                     route: "/agents",
                     pointer: "/paths/~1agents/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/agents",
@@ -151,6 +157,12 @@ impl<'a> ProjectList<'a> {
                     id: "project_list",
                     route: "/projects",
                     pointer: "/paths/~1projects/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/projects",
@@ -240,6 +252,12 @@ impl<'a> ListCharges<'a> {
                     id: "listCharges",
                     route: "/charges",
                     pointer: "/paths/~1charges/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/charges",
@@ -333,6 +351,12 @@ impl<'a> ListFiles<'a> {
                     id: "listFiles",
                     route: "/files",
                     pointer: "/paths/~1files/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/files",
@@ -428,6 +452,12 @@ impl<'a> ListMessages<'a> {
                         id: "listMessages",
                         route: "/messages",
                         pointer: "/paths/~1messages/get",
+                        responses: &[
+                            runtime::DeclaredResponse {
+                                key: "200",
+                                media_types: &["application/json"],
+                            },
+                        ],
                     },
                     Method::GET,
                     url,
@@ -442,6 +472,12 @@ impl<'a> ListMessages<'a> {
                     id: "listMessages",
                     route: "/messages",
                     pointer: "/paths/~1messages/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/messages",
@@ -561,6 +597,12 @@ impl<'a> ListEvents<'a> {
                         id: "listEvents",
                         route: "/events",
                         pointer: "/paths/~1events/get",
+                        responses: &[
+                            runtime::DeclaredResponse {
+                                key: "200",
+                                media_types: &["application/json"],
+                            },
+                        ],
                     },
                     Method::GET,
                     url,
@@ -575,6 +617,12 @@ impl<'a> ListEvents<'a> {
                     id: "listEvents",
                     route: "/events",
                     pointer: "/paths/~1events/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/events",
@@ -664,6 +712,12 @@ impl<'a> ListRecords<'a> {
                     id: "listRecords",
                     route: "/records",
                     pointer: "/paths/~1records/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/records",

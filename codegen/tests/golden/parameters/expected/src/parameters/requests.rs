@@ -112,6 +112,12 @@ impl<'a> Search<'a> {
                     id: "search",
                     route: "/search/{index}",
                     pointer: "/paths/~1search~1{index}/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 &format!("/search/{index}"),

@@ -49,6 +49,16 @@ impl<'a> PutThing<'a> {
                     id: "putThing",
                     route: "/things/{id}",
                     pointer: "/paths/~1things~1{id}/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 &format!("/things/{id}"),

@@ -49,6 +49,12 @@ impl<'a> PutPlaceholders<'a> {
                     id: "put_placeholders",
                     route: "/placeholders",
                     pointer: "/paths/~1placeholders/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::PUT,
                 "/placeholders",

@@ -38,6 +38,12 @@ impl<'a> GetInvoice<'a> {
                     id: "getInvoice",
                     route: "/invoices/{id}",
                     pointer: "/paths/~1invoices~1{id}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/invoices/{id}"),
@@ -93,6 +99,12 @@ impl<'a> GetBalance<'a> {
                     id: "getBalance",
                     route: "/balance",
                     pointer: "/paths/~1balance/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/balance",
@@ -150,6 +162,12 @@ impl<'a> SetBalance<'a> {
                     id: "setBalance",
                     route: "/balance",
                     pointer: "/paths/~1balance/put",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::PUT,
                 "/balance",

@@ -38,6 +38,24 @@ impl<'a> GetThing<'a> {
                     id: "getThing",
                     route: "/things/{id}",
                     pointer: "/paths/~1things~1{id}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "422",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "5XX",
+                            media_types: &["text/plain"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/things/{id}"),
@@ -105,6 +123,16 @@ impl<'a> DeleteThing<'a> {
                     id: "deleteThing",
                     route: "/things/{id}",
                     pointer: "/paths/~1things~1{id}/delete",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "204",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "default",
+                            media_types: &["application/problem+json"],
+                        },
+                    ],
                 },
                 Method::DELETE,
                 &format!("/things/{id}"),
@@ -162,6 +190,12 @@ impl<'a> GetRawThing<'a> {
                     id: "getRawThing",
                     route: "/things/{id}/raw",
                     pointer: "/paths/~1things~1{id}~1raw/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/octet-stream"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/things/{id}/raw"),

@@ -35,6 +35,12 @@ impl<'a> GetOpen<'a> {
                     id: "getOpen",
                     route: "/open",
                     pointer: "/paths/~1open/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/open",
@@ -88,6 +94,12 @@ impl<'a> DoAdmin<'a> {
                     id: "doAdmin",
                     route: "/admin",
                     pointer: "/paths/~1admin/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/admin",
@@ -141,6 +153,12 @@ impl<'a> NeedsBoth<'a> {
                     id: "needsBoth",
                     route: "/both",
                     pointer: "/paths/~1both/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/both",

@@ -35,6 +35,12 @@ impl<'a> GetReactions<'a> {
                     id: "getReactions",
                     route: "/reactions",
                     pointer: "/paths/~1reactions/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/reactions",

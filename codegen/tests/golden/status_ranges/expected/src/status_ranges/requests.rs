@@ -34,6 +34,32 @@ impl<'a> ListThings<'a> {
                     id: "listThings",
                     route: "/things",
                     pointer: "/paths/~1things/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "400",
+                            media_types: &["application/json"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "2XX",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "4XX",
+                            media_types: &["text/plain"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "5XX",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/things",
@@ -105,6 +131,24 @@ impl<'a> GetWhole<'a> {
                     id: "getWhole",
                     route: "/whole",
                     pointer: "/paths/~1whole/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "404",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "499",
+                            media_types: &[],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "4XX",
+                            media_types: &[],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/whole",

@@ -37,6 +37,16 @@ impl<'a> CreateChat<'a> {
                     id: "createChat",
                     route: "/chat",
                     pointer: "/paths/~1chat/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json", "text/event-stream"],
+                        },
+                        runtime::DeclaredResponse {
+                            key: "422",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/chat",
@@ -163,6 +173,12 @@ impl<'a> CreateCompletion<'a> {
                     id: "createCompletion",
                     route: "/completions",
                     pointer: "/paths/~1completions/post",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json", "text/event-stream"],
+                        },
+                    ],
                 },
                 Method::POST,
                 "/completions",
@@ -276,6 +292,12 @@ impl<'a> WatchJob<'a> {
                     id: "watchJob",
                     route: "/jobs/{id}/events",
                     pointer: "/paths/~1jobs~1{id}~1events/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["text/event-stream"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/jobs/{id}/events"),
@@ -342,6 +364,12 @@ impl<'a> TailLogs<'a> {
                     id: "tailLogs",
                     route: "/logs",
                     pointer: "/paths/~1logs/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["text/event-stream"],
+                        },
+                    ],
                 },
                 Method::GET,
                 "/logs",
@@ -411,6 +439,12 @@ impl<'a> DownloadFile<'a> {
                     id: "downloadFile",
                     route: "/files/{id}/content",
                     pointer: "/paths/~1files~1{id}~1content/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/octet-stream"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/files/{id}/content"),

@@ -56,6 +56,12 @@ impl<'a> GetEvent<'a> {
                     id: "getEvent",
                     route: "/events/{id}",
                     pointer: "/paths/~1events~1{id}/get",
+                    responses: &[
+                        runtime::DeclaredResponse {
+                            key: "200",
+                            media_types: &["application/json"],
+                        },
+                    ],
                 },
                 Method::GET,
                 &format!("/events/{id}"),
