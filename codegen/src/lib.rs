@@ -2,11 +2,11 @@
 //!
 //! The pipeline, one module per stage, each reading only the previous stage's output:
 //! [`load`] (YAML/JSON, 3.1 lowered to 3.0, parsed) -> [`model`] (a typed IR, names resolved) ->
-//! [`emit`] (token streams, from the IR only) -> [`format`] (prettyplease) -> [`write`] (the
+//! [`emit`] (token streams, from the IR only) -> [`format`](mod@format) (prettyplease) -> [`write`](mod@write) (the
 //! freshness gate: compare with disk, then write or report).
 
-/// The generated runtime's deviation records (`runtime/deviation.rs`, compiled here too), for
-/// the tools that read them: `cargo xtask conformance`.
+// The generated runtime's deviation records (`runtime/deviation.rs`, compiled here too), for
+// the tools that read them: `cargo xtask conformance`. Its own docs say what they are.
 #[path = "../runtime/deviation.rs"]
 pub mod deviation;
 pub mod emit;

@@ -63,8 +63,9 @@ pub fn run_all(root: &Path) -> Result<bool> {
         )?;
     }
     step(
-        "docs of the generated crate, warnings denied",
-        cargo(root, &["doc", "-p", crate::specs::PACKAGE, "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
+        "docs of the generated crate and of the generator, warnings denied",
+        cargo(root, &["doc", "-p", crate::specs::PACKAGE, "-p", "codegen", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     outln!("==> every corpus spec generates a crate that passes clippy, warnings denied");
     if !crate::standalone::corpus(root)? {

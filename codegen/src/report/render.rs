@@ -64,7 +64,7 @@ impl Report {
 }
 
 impl std::fmt::Display for Change {
-    /// `breaking: field `Agent.spec` retyped (`Option<AgentSpec>` -> `AgentSpec`)`.
+    /// For example: ``breaking: field `Agent.spec` retyped (`Option<AgentSpec>` -> `AgentSpec`)``.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {} `{}` {}", self.severity.as_str(), self.item, self.name, self.change)?;
         match (&self.before, &self.after) {
