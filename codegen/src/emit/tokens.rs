@@ -38,10 +38,7 @@ pub fn binding_names(names: &[&model::ident::Ident]) -> Vec<Ident> {
 }
 
 /// A child module of an API: its docs, `use super::types;` when the items use it, the items.
-pub fn module_with_types<'a>(
-    header: TokenStream,
-    items: impl Iterator<Item = TokenStream> + 'a,
-) -> super::RustFile<'a> {
+pub fn module_with_types(header: TokenStream, items: super::Items<'_>) -> super::RustFile<'_> {
     super::RustFile {
         head: header,
         imports: Imports::default().if_used(
@@ -50,7 +47,7 @@ pub fn module_with_types<'a>(
                 use super::types;
             ),
         ),
-        items: Box::new(items),
+        items,
     }
 }
 
@@ -80,6 +77,19 @@ impl Imports {
         let mut now = used_names(item, &names).into_iter();
         for (_, used, _) in self.entries.iter_mut().filter(|(name, _, _)| name.is_some()) {
             *used |= now.next().unwrap_or(false);
+        }
+    }
+
+    /// Which of the entries the items noted so far use, in order: what a thread that printed part
+    /// of a file hands to the one that prints its head.
+    pub fn used(&self) -> Vec<bool> {
+        self.entries.iter().map(|(_, used, _)| *used).collect()
+    }
+
+    /// Notes the entries another part of the file used, as [`Imports::used`] gave them.
+    pub fn note_used(&mut self, used: &[bool]) {
+        for ((_, mine, _), theirs) in self.entries.iter_mut().zip(used) {
+            *mine |= theirs;
         }
     }
 
