@@ -7,13 +7,15 @@ use quote::quote;
 
 use super::docs::inner_doc_attrs;
 use super::tokens::{Imports, Paths, ident};
+use super::{Items, RustFile};
 use crate::model::{
     Api, BodyEncoding, EventStream, Operation, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SchemeKind,
     StatusMatch, Successes,
 };
 
-/// The module, whole: small beside the types, and compiled only for tests.
-pub fn mock_module(api: &Api) -> TokenStream {
+/// The module: the server's items, then one item per operation, emitted one at a time as the
+/// format stage takes them (a large API's mocks are as long as its types).
+pub fn mock_module(api: &Api) -> RustFile<'_> {
     let header = inner_doc_attrs(&format!(
         "A mock server of {} for tests (the crate's `mock` feature): [`start`] it, stub each operation \
          with its type here (`server.stub::<mock::Op>()`), and take a client pointed at it from \
@@ -23,6 +25,29 @@ pub fn mock_module(api: &Api) -> TokenStream {
          [`received`](crate::runtime::mock::MockServer::received) gives it back.",
         super::docs::sanitize(&api.title)
     ));
+    let imports = Imports::default()
+        .always(quote!(
+            use crate::runtime;
+        ))
+        .if_used(
+            "types",
+            quote!(
+                use super::types;
+            ),
+        )
+        .if_used(
+            "responses",
+            quote!(
+                use super::responses;
+            ),
+        );
+    let items = std::iter::once(None).chain(api.operations.iter().map(Some));
+    let items = Items::map(items, move |op| op.map_or_else(|| server(api), |op| operation(api, op)));
+    RustFile { head: header, imports, items }
+}
+
+/// `start`, and the API's routes and mock client.
+fn server(api: &Api) -> TokenStream {
     let routes = api.operations.iter().map(|op| {
         let (name, method, path, marker) = (op.name.as_str(), op.method.as_str(), op.path.text.as_str(), ident(&op.request_type));
         quote!(runtime::mock::Route { name: #name, method: #method, path: #path, check: runtime::mock::check::<#marker> },)
@@ -35,8 +60,7 @@ pub fn mock_module(api: &Api) -> TokenStream {
             SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } => quote!(.#setter("mock-token")),
         }
     });
-    let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
-    let body = quote! {
+    quote! {
         /// Starts a mock server of this API on `127.0.0.1`.
         pub async fn start() -> runtime::mock::MockServer<super::Client> {
             runtime::mock::MockServer::start().await
@@ -54,30 +78,6 @@ pub fn mock_module(api: &Api) -> TokenStream {
                 builder.build().expect("a client of the mock server")
             }
         }
-
-        #(#operations)*
-    };
-    let imports = Imports::default()
-        .always(quote!(
-            use crate::runtime;
-        ))
-        .if_used(
-            "types",
-            quote!(
-                use super::types;
-            ),
-        )
-        .if_used(
-            "responses",
-            quote!(
-                use super::responses;
-            ),
-        )
-        .used_by(&body);
-    quote! {
-        #header
-        #imports
-        #body
     }
 }
 

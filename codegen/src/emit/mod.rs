@@ -151,7 +151,7 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         files.push(PlannedFile::rust(format!("{dir}/responses.rs"), operations, || responses::responses_module(api)));
         files.push(PlannedFile::whole(format!("{dir}/client.rs"), || client::client_module(api)));
         files.push(PlannedFile::whole(format!("{dir}/mod.rs"), || client::api_module(api)));
-        files.push(PlannedFile::whole(format!("{dir}/mock.rs"), || mocks::mock_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/mock.rs"), operations + 1, || mocks::mock_module(api)));
     }
     files.push(PlannedFile::new("Cargo.toml".into(), || FileContent::Text {
         text: krate::manifest(config, apis),
