@@ -23,7 +23,7 @@ pub fn format_file(file: EmittedFile<'_>, preamble: &str) -> Result<GeneratedFil
         FileContent::Rust(mut rust) => {
             let all = 0..rust.items.len();
             let body = print_items_of(&mut rust, all).map_err(|e| not_parsed(&path, e))?;
-            print_rust(rust, &body, preamble).map_err(|e| not_parsed(&path, e))?
+            print_rust(rust, &[body.as_str()], preamble).map_err(|e| not_parsed(&path, e))?
         }
         // An HTML comment (Markdown files) closes on its line.
         FileContent::Text { text, comment: "<!--" } => format!("<!-- {preamble} -->\n{text}"),
@@ -61,12 +61,11 @@ pub fn finish_parts(file: EmittedFile<'_>, parts: &[PrintedPart], preamble: &str
     let FileContent::Rust(mut rust) = content else {
         return format_file(EmittedFile { path, content }, preamble);
     };
-    let mut body = String::with_capacity(parts.iter().map(|part| part.text.len()).sum());
     for part in parts {
         rust.imports.note_used(&part.used);
-        body.push_str(&part.text);
     }
-    let contents = print_rust(rust, &body, preamble).map_err(|e| not_parsed(&path, e))?;
+    let texts: Vec<&str> = parts.iter().map(|part| part.text.as_str()).collect();
+    let contents = print_rust(rust, &texts, preamble).map_err(|e| not_parsed(&path, e))?;
     Ok(GeneratedFile { path, contents })
 }
 
@@ -87,13 +86,19 @@ fn print_items_of(file: &mut RustFile<'_>, positions: std::ops::Range<usize>) ->
 }
 
 /// The whole file: the preamble, the head and the imports (known once every item is noted), then
-/// the items' printed `body`.
-fn print_rust(file: RustFile<'_>, body: &str, preamble: &str) -> syn::Result<String> {
+/// the items' printed `body`, in pieces that each end a line; written once into the file's text.
+fn print_rust(file: RustFile<'_>, body: &[&str], preamble: &str) -> syn::Result<String> {
     let RustFile { head, imports, .. } = file;
     let imports = imports.into_tokens();
-    let mut printed = print_head(quote::quote!(#head #imports))?;
-    printed.push_str(body);
-    Ok(format!("// {preamble}\n{}", separate_items(&printed)))
+    let head = print_head(quote::quote!(#head #imports))?;
+    let lines: Vec<&str> = std::iter::once(head.as_str()).chain(body.iter().copied()).flat_map(str::lines).collect();
+    let length = head.len() + body.iter().map(|piece| piece.len()).sum::<usize>();
+    let mut out = String::with_capacity(preamble.len() + 4 + length + length / 16);
+    out.push_str("// ");
+    out.push_str(preamble);
+    out.push('\n');
+    separate_lines(&lines, &mut out);
+    Ok(out)
 }
 
 /// A file's inner attributes, then its items.
@@ -127,13 +132,21 @@ fn parse_and_print(input: syn::parse::ParseStream, printed: &mut String) -> syn:
     Ok(())
 }
 
-/// prettyplease prints items back to back; a blank line after each item that closes with `}` at
-/// the top level or one level in (impl methods, enum bodies), and after the `use` block, makes
-/// the files read like hand-formatted Rust. Only indentation 0 and 4 are touched, where a line
-/// that is just `}` always ends an item.
+/// [`separate_lines`] on a piece of code, for the tests.
+#[cfg(test)]
 fn separate_items(code: &str) -> String {
     let lines: Vec<&str> = code.lines().collect();
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut out = String::new();
+    separate_lines(&lines, &mut out);
+    out
+}
+
+/// Writes a file's `lines` to `out`, each ended by a line break. prettyplease prints items back
+/// to back; a blank line after each item that closes with `}` at the top level or one level in
+/// (impl methods, enum bodies), and after the `use` block, makes the files read like
+/// hand-formatted Rust. Only indentation 0 and 4 are touched, where a line that is just `}`
+/// always ends an item.
+fn separate_lines(lines: &[&str], out: &mut String) {
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
@@ -149,7 +162,6 @@ fn separate_items(code: &str) -> String {
             out.push('\n');
         }
     }
-    out
 }
 
 #[cfg(test)]
