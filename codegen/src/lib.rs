@@ -232,10 +232,20 @@ pub fn generate_apis(config: &CrateConfig, apis: &[model::Api], command: &str) -
 /// the file together. The result is in plan order and byte for byte the same however the work
 /// was shared.
 fn emit_and_format(planned: Vec<emit::PlannedFile<'_>>, command: &str) -> Result<Vec<GeneratedFile>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    emit_and_format_on(threads, planned, command)
+}
+
+/// [`emit_and_format`] on `threads` threads.
+fn emit_and_format_on(
+    threads: usize,
+    planned: Vec<emit::PlannedFile<'_>>,
+    command: &str,
+) -> Result<Vec<GeneratedFile>> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let preamble = format::preamble(command);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
+    let threads = threads.max(1);
     let jobs = share_out(&planned, threads);
     // For each file shared out: its printed runs so far, and how many are still to print.
     let parts: Vec<(Mutex<Vec<Option<format::PrintedPart>>>, AtomicUsize)> = planned
@@ -328,4 +338,37 @@ fn share_out(planned: &[emit::PlannedFile<'_>], threads: usize) -> Vec<Job> {
         }
     }
     jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files shared out in runs among threads read exactly as each file emitted and printed whole
+    /// on one thread, whatever the number of threads.
+    #[test]
+    fn files_shared_out_in_runs_are_the_files_printed_whole() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/blaxel-controlplane.yaml");
+        let spec = SpecInput::read(&path, "specs/blaxel-controlplane.yaml").unwrap();
+        let apis = build_apis(&[spec]).unwrap();
+        let config =
+            CrateConfig { package: "runs".into(), version: "0.1.0".into(), description: None, standalone: false };
+        let plan = || {
+            let mut planned = emit::plan_crate(&config, &apis);
+            planned.extend(emit::plan_calls(&config, &apis));
+            planned
+        };
+        let preamble = format::preamble("test");
+        let whole: Vec<GeneratedFile> =
+            plan().iter().map(|file| format::format_file(file.emit(), &preamble).unwrap()).collect();
+        let shared = share_out(&plan(), 3);
+        assert!(shared.iter().filter(|job| matches!(job, Job::Run { .. })).count() > 8, "large files are shared out");
+        for threads in [1, 2, 3, 5] {
+            let files = emit_and_format_on(threads, plan(), "test").unwrap();
+            assert_eq!(files.len(), whole.len());
+            for (file, expected) in files.iter().zip(&whole) {
+                assert!(file == expected, "{threads} threads: {} differs from the file printed whole", file.path);
+            }
+        }
+    }
 }
