@@ -303,6 +303,10 @@ fn emit_and_format_on(
             files.push(file);
         }
     }
+    // A file left out would be removed from disk by the write stage as no longer generated.
+    if let Some(missing) = planned.get(files.len()) {
+        return Err(Error::Bug { message: format!("{} was planned but not printed", missing.path) });
+    }
     Ok(files)
 }
 
