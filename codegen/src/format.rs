@@ -75,11 +75,17 @@ fn not_parsed(path: &str, error: syn::Error) -> Error {
 
 /// Prints the items at `positions` as the emitter yields them, each item parsed and printed on
 /// its own (as prettyplease prints a whole file), so only one item's tokens and syntax tree are
-/// held at once; notes the imports each uses.
+/// held at once; notes the imports each uses, until all are used.
 fn print_items_of(file: &mut RustFile<'_>, positions: std::ops::Range<usize>) -> syn::Result<String> {
     let mut body = String::new();
+    // Noting walks every token of an item; once every import is known to be used (at once, in a
+    // file with none that depend on use), there is nothing left to find.
+    let mut all_used = file.imports.used().iter().all(|&used| used);
     for item in file.items.emit(positions) {
-        file.imports.note(&item);
+        if !all_used {
+            file.imports.note(&item);
+            all_used = file.imports.used().iter().all(|&used| used);
+        }
         print_items(item, &mut body)?;
     }
     Ok(body)
