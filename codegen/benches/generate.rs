@@ -100,7 +100,7 @@ mod stage {
             for file in planned(&config, &apis) {
                 if let emit::FileContent::Rust(rust) = file.emit().content {
                     tokens += rust.head.into_iter().count();
-                    tokens += rust.items.map(|item| item.into_iter().count()).sum::<usize>();
+                    tokens += rust.items.emit(0..rust.items.len()).map(|item| item.into_iter().count()).sum::<usize>();
                 }
             }
             tokens

@@ -18,33 +18,89 @@ pub fn preamble(command: &str) -> String {
 
 /// Prints one file, headed by `preamble`.
 pub fn format_file(file: EmittedFile<'_>, preamble: &str) -> Result<GeneratedFile> {
-    let contents = match file.content {
-        FileContent::Rust(rust) => {
-            let printed = print_file(rust).map_err(|e| Error::Bug {
-                message: format!("the code emitted for {} does not parse: {e}", file.path),
-            })?;
-            format!("// {preamble}\n{}", separate_items(&printed))
+    let EmittedFile { path, content } = file;
+    let contents = match content {
+        FileContent::Rust(mut rust) => {
+            let all = 0..rust.items.len();
+            let body = print_items_of(&mut rust, all).map_err(|e| not_parsed(&path, e))?;
+            print_rust(rust, &[body.as_str()], preamble).map_err(|e| not_parsed(&path, e))?
         }
         // An HTML comment (Markdown files) closes on its line.
         FileContent::Text { text, comment: "<!--" } => format!("<!-- {preamble} -->\n{text}"),
         FileContent::Text { text, comment } => format!("{comment} {preamble}\n{text}"),
     };
-    Ok(GeneratedFile { path: file.path, contents })
+    Ok(GeneratedFile { path, contents })
 }
 
-/// Prints a file as its emitter yields it, each item parsed and printed on its own (as
-/// prettyplease prints a whole file), so only one item's tokens and syntax tree are held at once.
-/// The head and imports are printed last, when every item has been emitted, and put first.
-fn print_file(file: RustFile<'_>) -> syn::Result<String> {
-    let RustFile { head, mut imports, mut items } = file;
+/// Some of a Rust file's items, printed on one thread: the text, and which of the file's imports
+/// those items use. Text does not depend on which thread printed it, so parts printed apart and
+/// put back in order read exactly as the file printed whole.
+#[derive(Debug)]
+pub struct PrintedPart {
+    text: String,
+    used: Vec<bool>,
+}
+
+/// Prints the items of a Rust `file` at `positions` (see [`crate::emit::Items`]); a file that is
+/// not Rust has no items.
+pub fn print_part(file: EmittedFile<'_>, positions: std::ops::Range<usize>) -> Result<PrintedPart> {
+    match file.content {
+        FileContent::Rust(mut rust) => {
+            let text = print_items_of(&mut rust, positions).map_err(|e| not_parsed(&file.path, e))?;
+            Ok(PrintedPart { text, used: rust.imports.used() })
+        }
+        FileContent::Text { .. } => Ok(PrintedPart { text: String::new(), used: Vec::new() }),
+    }
+}
+
+/// A Rust file whose items were printed in `parts` (in order, together every position once):
+/// its head and the imports the parts use, then the parts. `file` is emitted again for its head;
+/// its items are not.
+pub fn finish_parts(file: EmittedFile<'_>, parts: &[PrintedPart], preamble: &str) -> Result<GeneratedFile> {
+    let EmittedFile { path, content } = file;
+    let FileContent::Rust(mut rust) = content else {
+        return format_file(EmittedFile { path, content }, preamble);
+    };
+    for part in parts {
+        rust.imports.note_used(&part.used);
+    }
+    let texts: Vec<&str> = parts.iter().map(|part| part.text.as_str()).collect();
+    let contents = print_rust(rust, &texts, preamble).map_err(|e| not_parsed(&path, e))?;
+    Ok(GeneratedFile { path, contents })
+}
+
+fn not_parsed(path: &str, error: syn::Error) -> Error {
+    Error::Bug { message: format!("the code emitted for {path} does not parse: {error}") }
+}
+
+/// Prints the items at `positions` as the emitter yields them, each item parsed and printed on
+/// its own (as prettyplease prints a whole file), so only one item's tokens and syntax tree are
+/// held at once. Each item is emitted inside the imports' recording, on this thread, so the
+/// imports learn which names its paths spell.
+fn print_items_of(file: &mut RustFile<'_>, positions: std::ops::Range<usize>) -> syn::Result<String> {
+    let RustFile { imports, items, .. } = file;
     let mut body = String::new();
-    while let Some(item) = imports.record(|| items.next()) {
+    let mut emitted = items.emit(positions);
+    while let Some(item) = imports.record(|| emitted.next()) {
         print_items(item, &mut body)?;
     }
+    Ok(body)
+}
+
+/// The whole file: the preamble, the head and the imports (known once every item is noted), then
+/// the items' printed `body`, in pieces that each end a line; written once into the file's text.
+fn print_rust(file: RustFile<'_>, body: &[&str], preamble: &str) -> syn::Result<String> {
+    let RustFile { head, imports, .. } = file;
     let imports = imports.into_tokens();
-    let mut printed = print_head(quote::quote!(#head #imports))?;
-    printed.push_str(&body);
-    Ok(printed)
+    let head = print_head(quote::quote!(#head #imports))?;
+    let lines: Vec<&str> = std::iter::once(head.as_str()).chain(body.iter().copied()).flat_map(str::lines).collect();
+    let length = head.len() + body.iter().map(|piece| piece.len()).sum::<usize>();
+    let mut out = String::with_capacity(preamble.len() + 4 + length + length / 16);
+    out.push_str("// ");
+    out.push_str(preamble);
+    out.push('\n');
+    separate_lines(&lines, &mut out);
+    Ok(out)
 }
 
 /// A file's inner attributes, then its items.
@@ -78,13 +134,21 @@ fn parse_and_print(input: syn::parse::ParseStream, printed: &mut String) -> syn:
     Ok(())
 }
 
-/// prettyplease prints items back to back; a blank line after each item that closes with `}` at
-/// the top level or one level in (impl methods, enum bodies), and after the `use` block, makes
-/// the files read like hand-formatted Rust. Only indentation 0 and 4 are touched, where a line
-/// that is just `}` always ends an item.
+/// [`separate_lines`] on a piece of code, for the tests.
+#[cfg(test)]
 fn separate_items(code: &str) -> String {
     let lines: Vec<&str> = code.lines().collect();
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut out = String::new();
+    separate_lines(&lines, &mut out);
+    out
+}
+
+/// Writes a file's `lines` to `out`, each ended by a line break. prettyplease prints items back
+/// to back; a blank line after each item that closes with `}` at the top level or one level in
+/// (impl methods, enum bodies), and after the `use` block, makes the files read like
+/// hand-formatted Rust. Only indentation 0 and 4 are touched, where a line that is just `}`
+/// always ends an item.
+fn separate_lines(lines: &[&str], out: &mut String) {
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
@@ -100,7 +164,6 @@ fn separate_items(code: &str) -> String {
             out.push('\n');
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -225,30 +225,154 @@ pub fn generate_apis(config: &CrateConfig, apis: &[model::Api], command: &str) -
     Ok(GeneratedCrate { files, calls, apis: summaries })
 }
 
-/// Emits and formats each file on one of as many threads as the machine has cores: the two
-/// stages are most of the work, and files do not depend on each other. The result is in plan
-/// order, whichever thread finished first.
+/// Emits and formats the files on as many threads as the machine has cores: the two stages are
+/// most of the work, and files do not depend on each other. A large file's items are shared out
+/// in runs (see [`emit::Items`]), each emitted and printed by whichever thread takes it, so one
+/// large file does not leave the other cores idle; the thread that prints a file's last run puts
+/// the file together. The result is in plan order and byte for byte the same however the work
+/// was shared.
 fn emit_and_format(planned: Vec<emit::PlannedFile<'_>>, command: &str) -> Result<Vec<GeneratedFile>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    emit_and_format_on(threads, planned, command)
+}
+
+/// [`emit_and_format`] on `threads` threads.
+fn emit_and_format_on(
+    threads: usize,
+    planned: Vec<emit::PlannedFile<'_>>,
+    command: &str,
+) -> Result<Vec<GeneratedFile>> {
+    use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let preamble = format::preamble(command);
+    let threads = threads.max(1);
+    let jobs = share_out(&planned, threads);
+    // For each file shared out: its printed runs so far, and how many are still to print.
+    let parts: Vec<(Mutex<Vec<Option<format::PrintedPart>>>, AtomicUsize)> = planned
+        .iter()
+        .enumerate()
+        .map(|(index, _)| {
+            let runs = jobs.iter().filter(|job| matches!(job, Job::Run { file, .. } if *file == index)).count();
+            (Mutex::new((0..runs).map(|_| None).collect()), AtomicUsize::new(runs))
+        })
+        .collect();
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(file) = planned.get(index) else { return done };
-            done.push((index, format::format_file(file.emit(), &preamble)));
+            let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else { return done };
+            match job {
+                Job::Whole(index) => done.push((*index, format::format_file(planned[*index].emit(), &preamble))),
+                Job::Run { file, run, positions } => {
+                    let printed = match format::print_part(planned[*file].emit(), positions.clone()) {
+                        Ok(printed) => printed,
+                        Err(error) => {
+                            // The file fails; its other runs are printed for nothing, which a
+                            // failing generation can afford.
+                            done.push((*file, Err(error)));
+                            continue;
+                        }
+                    };
+                    let (runs, remaining) = &parts[*file];
+                    runs.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[*run] = Some(printed);
+                    if remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+                        let runs = std::mem::take(&mut *runs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+                        let runs: Vec<format::PrintedPart> = runs.into_iter().flatten().collect();
+                        done.push((*file, format::finish_parts(planned[*file].emit(), &runs, &preamble)));
+                    }
+                }
+            }
         }
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(planned.len()).max(1);
+    let helpers = threads.min(jobs.len()).max(1) - 1;
     let mut done = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let helpers: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
         let mut done = work();
         for helper in helpers {
             done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         }
         done
     });
+    // A file whose run failed is there once per failure, and unfinished: the first error found
+    // in plan order is the one reported, whichever thread met it.
     done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, file)| file).collect()
+    let mut files = Vec::with_capacity(planned.len());
+    for (index, file) in done {
+        let file = file?;
+        if files.len() == index {
+            files.push(file);
+        }
+    }
+    // A file left out would be removed from disk by the write stage as no longer generated.
+    if let Some(missing) = planned.get(files.len()) {
+        return Err(Error::Bug { message: format!("{} was planned but not printed", missing.path) });
+    }
+    Ok(files)
+}
+
+/// A piece of [`emit_and_format`]'s work.
+enum Job {
+    /// A file emitted and printed in one go.
+    Whole(usize),
+    /// The `run`th run of a file's items, at `positions`.
+    Run { file: usize, run: usize, positions: std::ops::Range<usize> },
+}
+
+/// The fewest items worth a run of their own: each run emits its file's head again.
+const ITEMS_PER_RUN: usize = 16;
+
+/// The work for `threads`: first the files emitted whole (their items cannot be shared), then
+/// the itemized files in runs, a few per thread, so that the threads finish close together.
+fn share_out(planned: &[emit::PlannedFile<'_>], threads: usize) -> Vec<Job> {
+    let runs_of = |hint: usize| match threads {
+        1 => 1,
+        _ => (hint / ITEMS_PER_RUN).clamp(1, threads * 4),
+    };
+    let mut jobs: Vec<Job> =
+        (0..planned.len()).filter(|&index| runs_of(planned[index].items_hint) == 1).map(Job::Whole).collect();
+    for (file, planned) in planned.iter().enumerate() {
+        let runs = runs_of(planned.items_hint);
+        if runs > 1 {
+            let per_run = planned.items_hint.div_ceil(runs);
+            jobs.extend((0..runs).map(|run| Job::Run {
+                file,
+                run,
+                positions: run * per_run..((run + 1) * per_run).min(planned.items_hint),
+            }));
+        }
+    }
+    jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files shared out in runs among threads read exactly as each file emitted and printed whole
+    /// on one thread, whatever the number of threads.
+    #[test]
+    fn files_shared_out_in_runs_are_the_files_printed_whole() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/blaxel-controlplane.yaml");
+        let spec = SpecInput::read(&path, "specs/blaxel-controlplane.yaml").unwrap();
+        let apis = build_apis(&[spec]).unwrap();
+        let config =
+            CrateConfig { package: "runs".into(), version: "0.1.0".into(), description: None, standalone: false };
+        let plan = || {
+            let mut planned = emit::plan_crate(&config, &apis);
+            planned.extend(emit::plan_calls(&config, &apis));
+            planned
+        };
+        let preamble = format::preamble("test");
+        let whole: Vec<GeneratedFile> =
+            plan().iter().map(|file| format::format_file(file.emit(), &preamble).unwrap()).collect();
+        let shared = share_out(&plan(), 3);
+        assert!(shared.iter().filter(|job| matches!(job, Job::Run { .. })).count() > 8, "large files are shared out");
+        for threads in [1, 2, 3, 5] {
+            let files = emit_and_format_on(threads, plan(), "test").unwrap();
+            assert_eq!(files.len(), whole.len());
+            for (file, expected) in files.iter().zip(&whole) {
+                assert!(file == expected, "{threads} threads: {} differs from the file printed whole", file.path);
+            }
+        }
+    }
 }

@@ -38,7 +38,8 @@ Commands:
   compile-cost [--peers]  build the generated crate cold, alone and after a touch, per feature set;
                           print build times, dependency counts and lines per operation; then Oxide's
                           crate side by side with progenitor's (installed under target/tools);
-                          --peers: only that comparison
+                          --peers: only that comparison; --peers --generation: only the generators,
+                          in more rounds, with their CPU time
   semver                  check that wire-compatible spec changes (xtask/semver/compatible-*) keep old
                           callers compiling and breaking ones (xtask/semver/breaking-*) do not
   vendor <page> <spec>    extract the OpenAPI YAML block of a docs page into a spec file
@@ -70,6 +71,7 @@ fn main() -> ExitCode {
         ["corpus"] => standalone::corpus(&project_root()),
         ["compile-cost"] => compile_cost::run(&project_root()),
         ["compile-cost", "--peers"] => peers::run(&project_root()).map(|()| true),
+        ["compile-cost", "--peers", "--generation"] => peers::run_generation(&project_root()).map(|()| true),
         ["semver"] => semver::run(&project_root()),
         ["conformance", records] => conformance::run(&project_root(), Path::new(records), None),
         ["conformance", records, "--out", out] => {

@@ -16,6 +16,9 @@ use crate::compile_cost::{Census, run_cargo, rust_census};
 const PROGENITOR_VERSION: &str = "0.15.1";
 const SPEC: &str = "../shared/corpus/oxide-nexus.json";
 const ROUNDS: usize = 3;
+/// Rounds of `--generation`, which times only the generators: a run takes a second or two, and a
+/// machine shared with other builds needs more of them for a stable median.
+const GENERATION_ROUNDS: usize = 9;
 
 /// One generated crate to compare.
 struct Contender {
@@ -28,6 +31,51 @@ struct Contender {
 }
 
 pub fn run(root: &Path) -> Result<()> {
+    let contenders = contenders(root)?;
+    outln!(
+        "\nOxide (`{SPEC}`) side by side with progenitor {PROGENITOR_VERSION}, {ROUNDS} interleaved rounds, medians:\n"
+    );
+    let generation = time_generators(&contenders, ROUNDS)?;
+    measure_checks(&contenders, &generation)
+}
+
+/// `--generation`: the generators alone, in more interleaved rounds, with each process's CPU time
+/// beside its wall time (on a machine busy with other builds the wall time follows the CPU share a
+/// process gets, so the CPU time says what it costs) and the machine's load.
+pub fn run_generation(root: &Path) -> Result<()> {
+    let contenders = contenders(root)?;
+    let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    outln!(
+        "\nGenerating Oxide (`{SPEC}`) with this generator and progenitor {PROGENITOR_VERSION}, {GENERATION_ROUNDS} interleaved rounds, medians (load average before: {}):\n",
+        load().trim()
+    );
+    let generation = time_generators(&contenders, GENERATION_ROUNDS)?;
+    outln!("| generator | wall | CPU (user + sys) | peak RSS | ours / this one, wall (median of per-round ratios) |");
+    outln!("|---|---|---|---|---|");
+    for (index, contender) in contenders.iter().enumerate() {
+        let runs = &generation[index];
+        let ratios: Vec<f64> = generation[0]
+            .iter()
+            .zip(runs)
+            .map(|(ours, theirs)| ours.wall.as_secs_f64() / theirs.wall.as_secs_f64())
+            .collect();
+        outln!(
+            "| {} | {:.3} s | {} | {} | {:.3} |",
+            contender.label,
+            median(&runs.iter().map(|run| run.wall).collect::<Vec<_>>()).as_secs_f64(),
+            middle(runs.iter().filter_map(|run| run.cpu_ms))
+                .map_or("-".into(), |ms| format!("{:.3} s", ms as f64 / 1000.0)),
+            middle(runs.iter().filter_map(|run| run.rss_kb))
+                .map_or("-".into(), |kb| format!("{:.0} MB", kb as f64 / 1024.0)),
+            middle_f64(ratios),
+        );
+    }
+    outln!("\nload average after: {}", load().trim());
+    Ok(())
+}
+
+/// This generator (release build) and progenitor's two interfaces, each into its own folder.
+fn contenders(root: &Path) -> Result<Vec<Contender>> {
     let progenitor = install_progenitor(root)?;
     let work = root.join("target/compile-cost-peers");
     let spec = root.join(SPEC);
@@ -65,15 +113,31 @@ pub fn run(root: &Path) -> Result<()> {
         contenders.push(Contender { label, folder, package, generator });
     }
 
-    outln!(
-        "\nOxide (`{SPEC}`) side by side with progenitor {PROGENITOR_VERSION}, {ROUNDS} interleaved rounds, medians:\n"
-    );
-    let mut generation: Vec<Vec<(Duration, Option<u64>)>> = vec![Vec::new(); contenders.len()];
-    for _ in 0..ROUNDS {
+    Ok(contenders)
+}
+
+/// One run of a generator: wall time, and CPU time and peak RSS where `/usr/bin/time` gives them.
+#[derive(Clone, Copy)]
+struct Run {
+    wall: Duration,
+    cpu_ms: Option<u64>,
+    rss_kb: Option<u64>,
+}
+
+/// Each generator `rounds` times, interleaved: the runs of each contender, in order.
+fn time_generators(contenders: &[Contender], rounds: usize) -> Result<Vec<Vec<Run>>> {
+    let mut generation: Vec<Vec<Run>> = vec![Vec::new(); contenders.len()];
+    for _ in 0..rounds {
         for (index, contender) in contenders.iter().enumerate() {
             generation[index].push(timed(&contender.generator)?);
         }
     }
+    Ok(generation)
+}
+
+/// `cargo check` of each generated crate, interleaved, and the table of both measurements.
+fn measure_checks(contenders: &[Contender], generation: &[Vec<Run>]) -> Result<()> {
+    let work = contenders[0].folder.parent().context("the contenders' folders are in one work folder")?;
     // progenitor writes a crate without a `[workspace]` table, which cargo refuses inside this
     // project's workspace folder; ours are standalone already.
     for contender in &contenders[1..] {
@@ -82,7 +146,7 @@ pub fn run(root: &Path) -> Result<()> {
         std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
     }
     let target = work.join("target");
-    for contender in &contenders {
+    for contender in contenders {
         check(&contender.folder, &target)?;
     }
     let mut checks: Vec<Vec<Duration>> = vec![Vec::new(); contenders.len()];
@@ -99,12 +163,9 @@ pub fn run(root: &Path) -> Result<()> {
     let ours_check = median(&checks[0]);
     for (index, contender) in contenders.iter().enumerate() {
         let Census { lines, types } = rust_census(&contender.folder.join("src"))?;
-        let wall = median(&generation[index].iter().map(|(t, _)| *t).collect::<Vec<_>>());
-        let mut rss: Vec<u64> = generation[index].iter().filter_map(|(_, kb)| *kb).collect();
-        rss.sort_unstable();
-        let rss = rss
-            .get(rss.len() / 2)
-            .map_or("(no /usr/bin/time)".to_string(), |kb| format!("{:.0} MB", *kb as f64 / 1024.0));
+        let wall = median(&generation[index].iter().map(|run| run.wall).collect::<Vec<_>>());
+        let rss = middle(generation[index].iter().filter_map(|run| run.rss_kb))
+            .map_or("(no /usr/bin/time)".to_string(), |kb| format!("{:.0} MB", kb as f64 / 1024.0));
         let check = median(&checks[index]);
         outln!(
             "| {} | {lines} | {types} | {:.2} s | {rss} | {:.1} s | {:.2} |",
@@ -149,12 +210,12 @@ fn command(program: &Path, args: &[&str]) -> (PathBuf, Vec<String>) {
 }
 
 /// Runs `command` under `/usr/bin/time` when the machine has it, for the peak RSS of the whole
-/// process (in KB); the wall time either way.
-fn timed((program, args): &(PathBuf, Vec<String>)) -> Result<(Duration, Option<u64>)> {
+/// process and its CPU time; the wall time either way.
+fn timed((program, args): &(PathBuf, Vec<String>)) -> Result<Run> {
     let time = Path::new("/usr/bin/time");
     let mut command = if time.exists() {
         let mut wrapped = Command::new(time);
-        wrapped.args(["-f", "peak-rss-kb %M"]).arg(program);
+        wrapped.args(["-f", "peak-rss-kb %M\ncpu-s %U %S"]).arg(program);
         wrapped
     } else {
         Command::new(program)
@@ -166,10 +227,27 @@ fn timed((program, args): &(PathBuf, Vec<String>)) -> Result<(Duration, Option<u
     if !output.status.success() {
         bail!("{} failed: {}", program.display(), String::from_utf8_lossy(&output.stderr));
     }
-    let rss = String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .find_map(|line| line.strip_prefix("peak-rss-kb ").and_then(|kb| kb.trim().parse().ok()));
-    Ok((elapsed, rss))
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let rss_kb =
+        stderr.lines().find_map(|line| line.strip_prefix("peak-rss-kb ").and_then(|kb| kb.trim().parse().ok()));
+    let cpu_ms = stderr.lines().find_map(|line| {
+        let seconds: Option<Vec<f64>> =
+            line.strip_prefix("cpu-s ")?.split_whitespace().map(|s| s.parse().ok()).collect();
+        Some((seconds?.iter().sum::<f64>() * 1000.0).round() as u64)
+    });
+    Ok(Run { wall: elapsed, cpu_ms, rss_kb })
+}
+
+/// The median of `values`, if any (the upper one of an even count).
+fn middle(values: impl Iterator<Item = u64>) -> Option<u64> {
+    let mut sorted: Vec<u64> = values.collect();
+    sorted.sort_unstable();
+    sorted.get(sorted.len() / 2).copied()
+}
+
+fn middle_f64(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn check(folder: &Path, target: &Path) -> Result<()> {

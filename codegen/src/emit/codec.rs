@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::{inner_doc_attrs, sanitize};
 use super::tokens::{RUNTIME, TYPES, ident};
 use super::types::string_enum_codec;
-use super::{Imports, RustFile, structs, unions};
+use super::{Imports, Items, RustFile, structs, unions};
 use crate::model::{Api, TypeDef, TypeKind};
 
 pub fn codec_module(api: &Api) -> RustFile<'_> {
@@ -33,9 +33,9 @@ pub fn codec_module(api: &Api) -> RustFile<'_> {
     RustFile {
         head: header,
         imports,
-        items: Box::new(
-            api.types.iter().filter(|def| def.replacement.is_none()).filter_map(move |def| codec_item(api, def)),
-        ),
+        items: Items::filter_map(api.types.iter().filter(|def| def.replacement.is_none()), move |def| {
+            codec_item(api, def)
+        }),
     }
 }
 

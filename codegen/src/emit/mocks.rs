@@ -7,13 +7,15 @@ use quote::quote;
 
 use super::docs::inner_doc_attrs;
 use super::tokens::{Imports, Paths, RESPONSES, RUNTIME, TYPES, ident};
+use super::{Items, RustFile};
 use crate::model::{
     Api, BodyEncoding, EventStream, Operation, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SchemeKind,
     StatusMatch, Successes,
 };
 
-/// The module, whole: small beside the types, and compiled only for tests.
-pub fn mock_module(api: &Api) -> TokenStream {
+/// The module: the server's items, then one item per operation, emitted one at a time as the
+/// format stage takes them (a large API's mocks are as long as its types).
+pub fn mock_module(api: &Api) -> RustFile<'_> {
     let header = inner_doc_attrs(&format!(
         "A mock server of {} for tests (the crate's `mock` feature): [`start`] it, stub each operation \
          with its type here (`server.stub::<mock::Op>()`), and take a client pointed at it from \
@@ -23,19 +25,7 @@ pub fn mock_module(api: &Api) -> TokenStream {
          [`received`](crate::runtime::mock::MockServer::received) gives it back.",
         super::docs::sanitize(&api.title)
     ));
-    let routes = api.operations.iter().map(|op| {
-        let (name, method, path, marker) = (op.name.as_str(), op.method.as_str(), op.path.text.as_str(), ident(&op.request_type));
-        quote!(#RUNTIME::mock::Route { name: #name, method: #method, path: #path, check: #RUNTIME::mock::check::<#marker> },)
-    });
-    let credentials = api.security_schemes.iter().map(|scheme| {
-        let setter = ident(&scheme.setter);
-        match scheme.kind {
-            SchemeKind::Basic => quote!(.#setter("mock-user", "mock-password")),
-            SchemeKind::ApiKey { .. } => quote!(.#setter("mock-api-key")),
-            SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } => quote!(.#setter("mock-token")),
-        }
-    });
-    let (imports, body) = Imports::default()
+    let imports = Imports::default()
         .always(quote!(
             use crate::runtime;
         ))
@@ -50,35 +40,44 @@ pub fn mock_module(api: &Api) -> TokenStream {
             quote!(
                 use super::responses;
             ),
-        )
-        .around(|| {
-            let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
-            quote! {
-                /// Starts a mock server of this API on `127.0.0.1`.
-                pub async fn start() -> #RUNTIME::mock::MockServer<super::Client> {
-                    #RUNTIME::mock::MockServer::start().await
-                }
+        );
+    let items = std::iter::once(None).chain(api.operations.iter().map(Some));
+    let items = Items::map(items, move |op| op.map_or_else(|| server(api), |op| operation(api, op)));
+    RustFile { head: header, imports, items }
+}
 
-                impl #RUNTIME::mock::MockApi for super::Client {
-                    type Builder = super::ClientBuilder;
-                    const ROUTES: &'static [#RUNTIME::mock::Route] = &[#(#routes)*];
-
-                    fn builder(base_url: String) -> super::ClientBuilder {
-                        super::Client::builder().base_url(base_url) #(#credentials)*
-                    }
-
-                    fn build(builder: super::ClientBuilder) -> super::Client {
-                        builder.build().expect("a client of the mock server")
-                    }
-                }
-
-                #(#operations)*
-            }
-        });
+/// `start`, and the API's routes and mock client.
+fn server(api: &Api) -> TokenStream {
+    let routes = api.operations.iter().map(|op| {
+        let (name, method, path, marker) = (op.name.as_str(), op.method.as_str(), op.path.text.as_str(), ident(&op.request_type));
+        quote!(#RUNTIME::mock::Route { name: #name, method: #method, path: #path, check: #RUNTIME::mock::check::<#marker> },)
+    });
+    let credentials = api.security_schemes.iter().map(|scheme| {
+        let setter = ident(&scheme.setter);
+        match scheme.kind {
+            SchemeKind::Basic => quote!(.#setter("mock-user", "mock-password")),
+            SchemeKind::ApiKey { .. } => quote!(.#setter("mock-api-key")),
+            SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } => quote!(.#setter("mock-token")),
+        }
+    });
     quote! {
-        #header
-        #imports
-        #body
+        /// Starts a mock server of this API on `127.0.0.1`.
+        pub async fn start() -> #RUNTIME::mock::MockServer<super::Client> {
+            #RUNTIME::mock::MockServer::start().await
+        }
+
+        impl #RUNTIME::mock::MockApi for super::Client {
+            type Builder = super::ClientBuilder;
+            const ROUTES: &'static [#RUNTIME::mock::Route] = &[#(#routes)*];
+
+            fn builder(base_url: String) -> super::ClientBuilder {
+                super::Client::builder().base_url(base_url) #(#credentials)*
+            }
+
+            fn build(builder: super::ClientBuilder) -> super::Client {
+                builder.build().expect("a client of the mock server")
+            }
+        }
     }
 }
 

@@ -51,35 +51,82 @@ pub struct RustFile<'a> {
     pub head: TokenStream,
     /// The `use` items after the head; which are needed is known once every item is emitted.
     pub imports: Imports,
-    pub items: Box<dyn Iterator<Item = TokenStream> + 'a>,
+    pub items: Items<'a>,
 }
 
 impl<'a> RustFile<'a> {
     /// A file emitted in one piece.
     pub fn whole(tokens: TokenStream) -> Self {
-        RustFile { head: tokens, imports: Imports::default(), items: Box::new(std::iter::empty()) }
+        RustFile { head: tokens, imports: Imports::default(), items: Items::none() }
+    }
+}
+
+/// A file's items, each emitted only when asked for by its position: the format stage shares a
+/// large file's items among threads, each emitting and printing its own run of them (token
+/// streams cannot cross threads), and no thread emits an item it does not print.
+pub struct Items<'a> {
+    /// How many positions there are; an emitter may leave some empty.
+    len: usize,
+    emit: Box<dyn Fn(usize) -> Option<TokenStream> + 'a>,
+}
+
+impl<'a> Items<'a> {
+    pub fn none() -> Self {
+        Items { len: 0, emit: Box::new(|_| None) }
+    }
+
+    /// One item per source, in order.
+    pub fn map<T: Copy + 'a>(sources: impl Iterator<Item = T>, emit: impl Fn(T) -> TokenStream + 'a) -> Self {
+        Items::filter_map(sources, move |source| Some(emit(source)))
+    }
+
+    /// At most one item per source, in order: `None` emits nothing for it.
+    pub fn filter_map<T: Copy + 'a>(
+        sources: impl Iterator<Item = T>,
+        emit: impl Fn(T) -> Option<TokenStream> + 'a,
+    ) -> Self {
+        let sources: Vec<T> = sources.collect();
+        Items { len: sources.len(), emit: Box::new(move |index| sources.get(index).and_then(|&source| emit(source))) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The items at `positions`, emitted as they are taken.
+    pub fn emit(&self, positions: std::ops::Range<usize>) -> impl Iterator<Item = TokenStream> + '_ {
+        positions.filter_map(|index| (self.emit)(index))
     }
 }
 
 /// A file to emit, with the emitter that writes it. Emission waits until asked for so that each
-/// file can be emitted and formatted on its own thread: token streams cannot cross threads.
+/// file, or each run of a large file's items, can be emitted and formatted on its own thread:
+/// token streams cannot cross threads.
 pub struct PlannedFile<'a> {
     pub path: String,
+    /// At least as many as the file's [`Items`], known without emitting it: how the format stage
+    /// shares the file among threads before any of them emits it.
+    pub items_hint: usize,
     emitter: Box<dyn Fn() -> FileContent<'a> + Send + Sync + 'a>,
 }
 
 impl<'a> PlannedFile<'a> {
     fn new(path: String, emitter: impl Fn() -> FileContent<'a> + Send + Sync + 'a) -> Self {
-        PlannedFile { path, emitter: Box::new(emitter) }
+        PlannedFile { path, items_hint: 0, emitter: Box::new(emitter) }
     }
 
-    fn rust(path: String, emitter: impl Fn() -> RustFile<'a> + Send + Sync + 'a) -> Self {
-        PlannedFile::new(path, move || FileContent::Rust(emitter()))
+    /// A file emitted item by item, one per model element of the `items_hint` it is given at most.
+    fn rust(path: String, items_hint: usize, emitter: impl Fn() -> RustFile<'a> + Send + Sync + 'a) -> Self {
+        PlannedFile { items_hint, ..PlannedFile::new(path, move || FileContent::Rust(emitter())) }
     }
 
     /// A Rust file emitted in one piece.
     fn whole(path: String, emitter: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
-        PlannedFile::rust(path, move || RustFile::whole(emitter()))
+        PlannedFile::rust(path, 0, move || RustFile::whole(emitter()))
     }
 
     pub fn emit(&self) -> EmittedFile<'a> {
@@ -93,17 +140,18 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
     let mut files = Vec::new();
     for api in apis {
         let dir = format!("src/{}", api.module);
-        files.push(PlannedFile::rust(format!("{dir}/types.rs"), || types::types_module(api)));
-        files.push(PlannedFile::rust(format!("{dir}/codec.rs"), || codec::codec_module(api)));
+        let (types, operations) = (api.types.len(), api.operations.len());
+        files.push(PlannedFile::rust(format!("{dir}/types.rs"), types, || types::types_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/codec.rs"), types, || codec::codec_module(api)));
         let krate = config.package.replace('-', "_");
         files.push(PlannedFile::whole(format!("{dir}/operations.rs"), move || {
             operations::operations_module(api, &krate)
         }));
-        files.push(PlannedFile::rust(format!("{dir}/requests.rs"), || requests::requests_module(api)));
-        files.push(PlannedFile::rust(format!("{dir}/responses.rs"), || responses::responses_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/requests.rs"), operations, || requests::requests_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/responses.rs"), operations, || responses::responses_module(api)));
         files.push(PlannedFile::whole(format!("{dir}/client.rs"), || client::client_module(api)));
         files.push(PlannedFile::whole(format!("{dir}/mod.rs"), || client::api_module(api)));
-        files.push(PlannedFile::whole(format!("{dir}/mock.rs"), || mocks::mock_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/mock.rs"), operations + 1, || mocks::mock_module(api)));
     }
     files.push(PlannedFile::new("Cargo.toml".into(), || FileContent::Text {
         text: krate::manifest(config, apis),

@@ -12,7 +12,7 @@ use super::responses::{
     success_type,
 };
 use super::tokens::{Paths, RESPONSES, RUNTIME, SCHEME, TYPES, ident};
-use super::{Imports, RustFile};
+use super::{Imports, Items, RustFile};
 use crate::model::{
     Api, BodyEncoding, FieldStyle, NextPage, Operation, Param, ParamLocation, PathSegment, QueryStyle, RequestBody,
     ResponseBody, SecurityRequirement, TypeKind, TypeRef,
@@ -62,7 +62,7 @@ pub fn requests_module(api: &Api) -> RustFile<'_> {
             ),
         )
         .always(quote!(#runtime_items));
-    RustFile { head: header, imports, items: Box::new(api.operations.iter().map(move |op| builder(api, op))) }
+    RustFile { head: header, imports, items: Items::map(api.operations.iter(), move |op| builder(api, op)) }
 }
 
 /// How a caller passes a value of `ty`: the argument type, and how the argument becomes the

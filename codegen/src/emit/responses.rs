@@ -4,9 +4,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::RustFile;
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::tokens::{Paths, RESPONSES, RUNTIME, ident, module_with_types};
+use super::{Items, RustFile};
 use crate::model::ident::Ident;
 use crate::model::{Api, Operation, ResponseBody, ResponseCase, StatusMatch, Successes};
 
@@ -18,7 +18,7 @@ pub fn responses_module(api: &Api) -> RustFile<'_> {
          successes where it declares several kinds.",
         sanitize(&api.title)
     ));
-    let enums = api.operations.iter().map(move |op| {
+    let enums = Items::map(api.operations.iter(), move |op| {
         let method_link = format!("[`Client::{0}`](super::Client::{0})", op.name);
         let errors =
             outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."));

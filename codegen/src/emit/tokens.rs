@@ -38,10 +38,7 @@ pub fn binding_names(names: &[&model::ident::Ident]) -> Vec<Ident> {
 }
 
 /// A child module of an API: its docs, `use super::types;` when the items use it, the items.
-pub fn module_with_types<'a>(
-    header: TokenStream,
-    items: impl Iterator<Item = TokenStream> + 'a,
-) -> super::RustFile<'a> {
+pub fn module_with_types(header: TokenStream, items: super::Items<'_>) -> super::RustFile<'_> {
     super::RustFile {
         head: header,
         imports: Imports::default().if_used(
@@ -50,7 +47,7 @@ pub fn module_with_types<'a>(
                 use super::types;
             ),
         ),
-        items: Box::new(items),
+        items,
     }
 }
 
@@ -139,6 +136,19 @@ impl Imports {
             *used |= name.is_some_and(|name| names.contains(&name.0));
         }
         emitted
+    }
+
+    /// Which of the entries the items recorded so far use, in order: what a thread that printed part
+    /// of a file hands to the one that prints its head.
+    pub fn used(&self) -> Vec<bool> {
+        self.entries.iter().map(|(_, used, _)| *used).collect()
+    }
+
+    /// Notes the entries another part of the file used, as [`Imports::used`] gave them.
+    pub fn note_used(&mut self, used: &[bool]) {
+        for ((_, mine, _), theirs) in self.entries.iter_mut().zip(used) {
+            *mine |= theirs;
+        }
     }
 
     /// The `use` items needed by the items recorded.

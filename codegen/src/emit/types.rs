@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
 use super::tokens::{Paths, RUNTIME, TYPES, binding_names, ident};
-use super::{Imports, RustFile, unions};
+use super::{Imports, Items, RustFile, unions};
 use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind, Undeclared};
 
 pub fn types_module(api: &Api) -> RustFile<'_> {
@@ -20,9 +20,9 @@ pub fn types_module(api: &Api) -> RustFile<'_> {
         head: quote!(#header #import),
         imports: Imports::default(),
         // A replaced type is the caller's own: every use names its path instead (see `Paths::type_of`).
-        items: Box::new(
-            api.types.iter().filter(|def| def.replacement.is_none()).map(move |def| type_item(api, paths, def)),
-        ),
+        items: Items::map(api.types.iter().filter(|def| def.replacement.is_none()), move |def| {
+            type_item(api, paths, def)
+        }),
     }
 }
 
