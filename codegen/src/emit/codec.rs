@@ -1,20 +1,23 @@
 //! The `codec` module of an API: how its types go on the wire and come off it. What only the
 //! compiler reads (`Serialize`, `Deserialize` and the runtime's decoding traits) lives here,
 //! apart from the types, their docs and constructors that callers read; the module is private.
+//! Each operation's descriptor (`runtime::Operation`) is written here too, after the types.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{inner_doc_attrs, sanitize};
+use super::responses::declared_responses;
 use super::tokens::{RUNTIME, TYPES, ident};
 use super::types::string_enum_codec;
 use super::{Imports, Items, RustFile, structs, unions};
-use crate::model::{Api, TypeDef, TypeKind};
+use crate::model::{Api, Operation, TypeDef, TypeKind};
 
 pub fn codec_module(api: &Api) -> RustFile<'_> {
     let header = inner_doc_attrs(&format!(
-        "How the types of {} go on the wire: `Serialize` and `Deserialize` for each, through the runtime. \
-         Read by the compiler; the types and their constructors are in `types`.",
+        "How the types of {} go on the wire: `Serialize` and `Deserialize` for each, through the runtime; \
+         then each operation's identity, for hooks, traces and deviation records. Read by the compiler; \
+         the types and their constructors are in `types`.",
         sanitize(&api.title)
     ));
     let imports = Imports::default()
@@ -33,9 +36,41 @@ pub fn codec_module(api: &Api) -> RustFile<'_> {
     RustFile {
         head: header,
         imports,
-        items: Items::filter_map(api.types.iter().filter(|def| def.replacement.is_none()), move |def| {
-            codec_item(api, def)
-        }),
+        items: Items::filter_map(
+            api.types
+                .iter()
+                .filter(|def| def.replacement.is_none())
+                .map(Coded::Type)
+                .chain(api.operations.iter().map(Coded::Operation)),
+            move |coded| match coded {
+                Coded::Type(def) => codec_item(api, def),
+                Coded::Operation(op) => Some(descriptor(op)),
+            },
+        ),
+    }
+}
+
+/// What the codec module holds one item for.
+#[derive(Clone, Copy)]
+enum Coded<'a> {
+    Type(&'a TypeDef),
+    Operation(&'a Operation),
+}
+
+/// The operation's identity, for hooks, traces and deviation records: its id in the spec, its
+/// route template, where it is in the spec and the responses it declares. An associated const of
+/// its request builder (`Self::OPERATION` there), so it needs no name of its own.
+fn descriptor(op: &Operation) -> TokenStream {
+    let builder = ident(&op.request_type);
+    let (operation_id, route, pointer) =
+        (op.operation_id.as_deref().unwrap_or(op.name.as_str()), &op.path.text, &op.origin);
+    let responses = declared_responses(op);
+    quote! {
+        #[cfg(feature = "client")]
+        impl super::requests::#builder<'_> {
+            pub(super) const OPERATION: #RUNTIME::Operation =
+                #RUNTIME::Operation { id: #operation_id, route: #route, pointer: #pointer, responses: #responses };
+        }
     }
 }
 

@@ -142,7 +142,7 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         let dir = format!("src/{}", api.module);
         let (types, operations) = (api.types.len(), api.operations.len());
         files.push(PlannedFile::rust(format!("{dir}/types.rs"), types, || types::types_module(api)));
-        files.push(PlannedFile::rust(format!("{dir}/codec.rs"), types, || codec::codec_module(api)));
+        files.push(PlannedFile::rust(format!("{dir}/codec.rs"), types + operations, || codec::codec_module(api)));
         let krate = config.package.replace('-', "_");
         files.push(PlannedFile::whole(format!("{dir}/operations.rs"), move || {
             operations::operations_module(api, &krate)

@@ -8,8 +8,7 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::pagination::paging_methods;
 use super::responses::{
-    declared_responses, error_dispatch, event_returns, events_expr, response_dispatch, status_pattern, streams_events,
-    success_type,
+    error_dispatch, event_returns, events_expr, response_dispatch, status_pattern, streams_events, success_type,
 };
 use super::tokens::{Paths, RESPONSES, RUNTIME, SCHEME, TYPES, ident};
 use super::{Imports, Items, RustFile};
@@ -242,13 +241,9 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         .chain(keep_redirects)
         .collect();
     let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
-    // The operation's identity, for hooks, traces and deviation records: its id in the spec,
-    // its route template and where it is in the spec.
-    let (operation_id, route, pointer) =
-        (op.operation_id.as_deref().unwrap_or(op.name.as_str()), &op.path.text, &op.origin);
-    let responses = declared_responses(op);
-    let operation =
-        quote!(&#RUNTIME::Operation { id: #operation_id, route: #route, pointer: #pointer, responses: #responses });
+    // The operation's identity, for hooks, traces and deviation records (written in the codec
+    // module: only the compiler reads it).
+    let operation = quote!(&Self::OPERATION);
     let next_url = follows_urls(op).then(|| {
         quote! {
             // A next page's URL carries the query the first page was asked with.

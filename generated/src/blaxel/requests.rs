@@ -98,29 +98,7 @@ impl<'a> ListAgents<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListAgents",
-                    route: "/agents",
-                    pointer: "/paths/~1agents/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/agents",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -225,37 +203,7 @@ impl<'a> CreateAgent<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateAgent",
-                    route: "/agents",
-                    pointer: "/paths/~1agents/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/agents",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -345,33 +293,7 @@ impl<'a> GetAgent<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetAgent",
-                    route: "/agents/{agentName}",
-                    pointer: "/paths/~1agents~1{agentName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -441,37 +363,7 @@ impl<'a> UpdateAgent<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateAgent",
-                    route: "/agents/{agentName}",
-                    pointer: "/paths/~1agents~1{agentName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -550,33 +442,7 @@ impl<'a> DeleteAgent<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteAgent",
-                    route: "/agents/{agentName}",
-                    pointer: "/paths/~1agents~1{agentName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -650,17 +516,7 @@ impl<'a> ListAgentRevisions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListAgentRevisions",
-                    route: "/agents/{agentName}/revisions",
-                    pointer: "/paths/~1agents~1{agentName}~1revisions/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/agents/{agent_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -781,29 +637,7 @@ impl<'a> ListApplications<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListApplications",
-                    route: "/applications",
-                    pointer: "/paths/~1applications/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/applications",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -916,37 +750,7 @@ impl<'a> CreateApplication<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateApplication",
-                    route: "/applications",
-                    pointer: "/paths/~1applications/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/applications",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1037,33 +841,7 @@ impl<'a> GetApplication<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetApplication",
-                    route: "/applications/{applicationName}",
-                    pointer: "/paths/~1applications~1{applicationName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1151,37 +929,7 @@ impl<'a> UpdateApplication<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateApplication",
-                    route: "/applications/{applicationName}",
-                    pointer: "/paths/~1applications~1{applicationName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1272,33 +1020,7 @@ impl<'a> DeleteApplication<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteApplication",
-                    route: "/applications/{applicationName}",
-                    pointer: "/paths/~1applications~1{applicationName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1387,17 +1109,7 @@ impl<'a> CreateApplicationCustomDomain<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateApplicationCustomDomain",
-                    route: "/applications/{applicationName}/customdomains",
-                    pointer: "/paths/~1applications~1{applicationName}~1customdomains/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/applications/{application_name}/customdomains"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1460,17 +1172,7 @@ impl<'a> ListApplicationRevisions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListApplicationRevisions",
-                    route: "/applications/{applicationName}/revisions",
-                    pointer: "/paths/~1applications~1{applicationName}~1revisions/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/applications/{application_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1524,22 +1226,7 @@ impl<'a> GetChangelog<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "GetChangelog",
-                    route: "/changelog",
-                    pointer: "/paths/~1changelog/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/changelog",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/changelog", &[])?;
         Ok(request)
     }
 
@@ -1586,17 +1273,7 @@ impl<'a> GetConfiguration<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetConfiguration",
-                    route: "/configuration",
-                    pointer: "/paths/~1configuration/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/configuration",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1647,17 +1324,7 @@ impl<'a> ListCustomDomains<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListCustomDomains",
-                    route: "/customdomains",
-                    pointer: "/paths/~1customdomains/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/customdomains",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1714,17 +1381,7 @@ impl<'a> CreateCustomDomain<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateCustomDomain",
-                    route: "/customdomains",
-                    pointer: "/paths/~1customdomains/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/customdomains",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1780,17 +1437,7 @@ impl<'a> GetCustomDomain<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetCustomDomain",
-                    route: "/customdomains/{domainName}",
-                    pointer: "/paths/~1customdomains~1{domainName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1850,17 +1497,7 @@ impl<'a> UpdateCustomDomain<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateCustomDomain",
-                    route: "/customdomains/{domainName}",
-                    pointer: "/paths/~1customdomains~1{domainName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1916,17 +1553,7 @@ impl<'a> DeleteCustomDomain<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteCustomDomain",
-                    route: "/customdomains/{domainName}",
-                    pointer: "/paths/~1customdomains~1{domainName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -1980,21 +1607,7 @@ impl<'a> ListCustomDomainShares<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListCustomDomainShares",
-                    route: "/customdomains/{domainName}/share",
-                    pointer: "/paths/~1customdomains~1{domainName}~1share/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2064,29 +1677,7 @@ impl<'a> ShareCustomDomain<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ShareCustomDomain",
-                    route: "/customdomains/{domainName}/share",
-                    pointer: "/paths/~1customdomains~1{domainName}~1share/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2163,21 +1754,7 @@ impl<'a> UnshareCustomDomain<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UnshareCustomDomain",
-                    route: "/customdomains/{domainName}/share/{targetWorkspace}",
-                    pointer: "/paths/~1customdomains~1{domainName}~1share~1{targetWorkspace}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}/share/{target_workspace}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2236,17 +1813,7 @@ impl<'a> VerifyCustomDomain<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "VerifyCustomDomain",
-                    route: "/customdomains/{domainName}/verify",
-                    pointer: "/paths/~1customdomains~1{domainName}~1verify/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/customdomains/{domain_name}/verify"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2374,21 +1941,7 @@ impl<'a> ListDrives<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListDrives",
-                    route: "/drives",
-                    pointer: "/paths/~1drives/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/drives",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2481,21 +2034,7 @@ impl<'a> CreateDrive<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateDrive",
-                    route: "/drives",
-                    pointer: "/paths/~1drives/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/drives",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2552,25 +2091,7 @@ impl<'a> GetDrive<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetDrive",
-                    route: "/drives/{driveName}",
-                    pointer: "/paths/~1drives~1{driveName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2630,25 +2151,7 @@ impl<'a> UpdateDrive<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateDrive",
-                    route: "/drives/{driveName}",
-                    pointer: "/paths/~1drives~1{driveName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2706,25 +2209,7 @@ impl<'a> DeleteDrive<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteDrive",
-                    route: "/drives/{driveName}",
-                    pointer: "/paths/~1drives~1{driveName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2780,29 +2265,7 @@ impl<'a> CreateDriveAccessToken<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateDriveAccessToken",
-                    route: "/drives/{driveName}/access-token",
-                    pointer: "/paths/~1drives~1{driveName}~1access-token/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/drives/{drive_name}/access-token"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2878,33 +2341,7 @@ impl<'a> GetDriveByExternalId<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetDriveByExternalId",
-                    route: "/drives/by-external-id/{externalId}",
-                    pointer: "/paths/~1drives~1by-external-id~1{externalId}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/drives/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -2980,22 +2417,7 @@ impl<'a> GetDriveJwks<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "GetDriveJWKS",
-                    route: "/drives/jwks.json",
-                    pointer: "/paths/~1drives~1jwks.json/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/drives/jwks.json",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/drives/jwks.json", &[])?;
         Ok(request)
     }
 
@@ -3046,17 +2468,7 @@ impl<'a> ListAllEgressGateways<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListAllEgressGateways",
-                    route: "/egressgateways",
-                    pointer: "/paths/~1egressgateways/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/egressgateways",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3111,17 +2523,7 @@ impl<'a> GetEgressGatewayUsage<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetEgressGatewayUsage",
-                    route: "/egressgateways/usage",
-                    pointer: "/paths/~1egressgateways~1usage/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/egressgateways/usage",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3176,17 +2578,7 @@ impl<'a> ListAllEgressIPs<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListAllEgressIPs",
-                    route: "/egressips",
-                    pointer: "/paths/~1egressips/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/egressips",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3237,29 +2629,7 @@ impl<'a> GetWorkspaceFeatures<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "getWorkspaceFeatures",
-                    route: "/features",
-                    pointer: "/paths/~1features/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/features",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3348,29 +2718,7 @@ impl<'a> TestFeatureFlag<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "testFeatureFlag",
-                    route: "/features/{featureKey}",
-                    pointer: "/paths/~1features~1{featureKey}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/features/{feature_key}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3510,29 +2858,7 @@ impl<'a> ListFunctions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListFunctions",
-                    route: "/functions",
-                    pointer: "/paths/~1functions/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/functions",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3644,37 +2970,7 @@ impl<'a> CreateFunction<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateFunction",
-                    route: "/functions",
-                    pointer: "/paths/~1functions/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/functions",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3772,33 +3068,7 @@ impl<'a> GetFunction<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetFunction",
-                    route: "/functions/{functionName}",
-                    pointer: "/paths/~1functions~1{functionName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3879,37 +3149,7 @@ impl<'a> UpdateFunction<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateFunction",
-                    route: "/functions/{functionName}",
-                    pointer: "/paths/~1functions~1{functionName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3996,33 +3236,7 @@ impl<'a> DeleteFunction<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteFunction",
-                    route: "/functions/{functionName}",
-                    pointer: "/paths/~1functions~1{functionName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4101,17 +3315,7 @@ impl<'a> ListFunctionRevisions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListFunctionRevisions",
-                    route: "/functions/{functionName}/revisions",
-                    pointer: "/paths/~1functions~1{functionName}~1revisions/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/functions/{function_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4166,17 +3370,7 @@ impl<'a> ListImages<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListImages",
-                    route: "/images",
-                    pointer: "/paths/~1images/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4229,21 +3423,7 @@ impl<'a> CreateImage<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateImage",
-                    route: "/images",
-                    pointer: "/paths/~1images/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4297,17 +3477,7 @@ impl<'a> CleanupImages<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CleanupImages",
-                    route: "/images",
-                    pointer: "/paths/~1images/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4372,17 +3542,7 @@ impl<'a> GetImage<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetImage",
-                    route: "/images/{resourceType}/{imageName}",
-                    pointer: "/paths/~1images~1{resourceType}~1{imageName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4441,25 +3601,7 @@ impl<'a> DeleteImage<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteImage",
-                    route: "/images/{resourceType}/{imageName}",
-                    pointer: "/paths/~1images~1{resourceType}~1{imageName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4522,21 +3664,7 @@ impl<'a> ListImageShares<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListImageShares",
-                    route: "/images/{resourceType}/{imageName}/share",
-                    pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4605,33 +3733,7 @@ impl<'a> ShareImage<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ShareImage",
-                    route: "/images/{resourceType}/{imageName}/share",
-                    pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "202",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4705,21 +3807,7 @@ impl<'a> UnshareImage<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UnshareImage",
-                    route: "/images/{resourceType}/{imageName}/share/{targetWorkspace}",
-                    pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share~1{targetWorkspace}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!(
                     "/images/{resource_type}/{image_name}/share/{target_workspace}"
@@ -4787,25 +3875,7 @@ impl<'a> DeleteImageTag<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteImageTag",
-                    route: "/images/{resourceType}/{imageName}/tags/{tagName}",
-                    pointer: "/paths/~1images~1{resourceType}~1{imageName}~1tags~1{tagName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4866,17 +3936,7 @@ impl<'a> GetIntegration<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetIntegration",
-                    route: "/integrations/{integrationName}",
-                    pointer: "/paths/~1integrations~1{integrationName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/integrations/{integration_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4927,29 +3987,7 @@ impl<'a> ListIntegrationConnections<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListIntegrationConnections",
-                    route: "/integrations/connections",
-                    pointer: "/paths/~1integrations~1connections/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/integrations/connections",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5030,37 +4068,7 @@ impl<'a> CreateIntegrationConnection<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateIntegrationConnection",
-                    route: "/integrations/connections",
-                    pointer: "/paths/~1integrations~1connections/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/integrations/connections",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5163,33 +4171,7 @@ impl<'a> GetIntegrationConnection<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetIntegrationConnection",
-                    route: "/integrations/connections/{connectionName}",
-                    pointer: "/paths/~1integrations~1connections~1{connectionName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5288,37 +4270,7 @@ impl<'a> UpdateIntegrationConnection<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateIntegrationConnection",
-                    route: "/integrations/connections/{connectionName}",
-                    pointer: "/paths/~1integrations~1connections~1{connectionName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5421,37 +4373,7 @@ impl<'a> DeleteIntegrationConnection<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteIntegrationConnection",
-                    route: "/integrations/connections/{connectionName}",
-                    pointer: "/paths/~1integrations~1connections~1{connectionName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5552,17 +4474,7 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetIntegrationConnectionModelEndpointConfigurations",
-                    route: "/integrations/connections/{connectionName}/endpointConfigurations",
-                    pointer: "/paths/~1integrations~1connections~1{connectionName}~1endpointConfigurations/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!(
                     "/integrations/connections/{connection_name}/endpointConfigurations"
@@ -5625,17 +4537,7 @@ impl<'a> ListIntegrationConnectionModels<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListIntegrationConnectionModels",
-                    route: "/integrations/connections/{connectionName}/models",
-                    pointer: "/paths/~1integrations~1connections~1{connectionName}~1models/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}/models"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5699,17 +4601,7 @@ impl<'a> GetIntegrationConnectionModel<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetIntegrationConnectionModel",
-                    route: "/integrations/connections/{connectionName}/models/{modelId}",
-                    pointer: "/paths/~1integrations~1connections~1{connectionName}~1models~1{modelId}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!(
                     "/integrations/connections/{connection_name}/models/{model_id}"
@@ -5828,17 +4720,7 @@ impl<'a> ListJobs<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListJobs",
-                    route: "/jobs",
-                    pointer: "/paths/~1jobs/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/jobs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -5925,17 +4807,7 @@ impl<'a> CreateJob<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateJob",
-                    route: "/jobs",
-                    pointer: "/paths/~1jobs/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/jobs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6000,17 +4872,7 @@ impl<'a> GetJob<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetJob",
-                    route: "/jobs/{jobId}",
-                    pointer: "/paths/~1jobs~1{jobId}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6065,17 +4927,7 @@ impl<'a> UpdateJob<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateJob",
-                    route: "/jobs/{jobId}",
-                    pointer: "/paths/~1jobs~1{jobId}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6129,17 +4981,7 @@ impl<'a> DeleteJob<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteJob",
-                    route: "/jobs/{jobId}",
-                    pointer: "/paths/~1jobs~1{jobId}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6246,25 +5088,7 @@ impl<'a> ListJobExecutions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListJobExecutions",
-                    route: "/jobs/{jobId}/executions",
-                    pointer: "/paths/~1jobs~1{jobId}~1executions/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/jobs/{job_id}/executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6380,25 +5204,7 @@ impl<'a> CreateJobExecution<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateJobExecution",
-                    route: "/jobs/{jobId}/executions",
-                    pointer: "/paths/~1jobs~1{jobId}~1executions/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/jobs/{job_id}/executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6475,29 +5281,7 @@ impl<'a> GetJobExecution<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetJobExecution",
-                    route: "/jobs/{jobId}/executions/{executionId}",
-                    pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6564,29 +5348,7 @@ impl<'a> DeleteJobExecution<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteJobExecution",
-                    route: "/jobs/{jobId}/executions/{executionId}",
-                    pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6704,29 +5466,7 @@ impl<'a> ListJobExecutionTasks<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListJobExecutionTasks",
-                    route: "/jobs/{jobId}/executions/{executionId}/tasks",
-                    pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}~1tasks/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}/tasks"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6850,17 +5590,7 @@ impl<'a> ListJobRevisions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListJobRevisions",
-                    route: "/jobs/{jobId}/revisions",
-                    pointer: "/paths/~1jobs~1{jobId}~1revisions/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/jobs/{job_id}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6915,17 +5645,7 @@ impl<'a> ListLocations<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListLocations",
-                    route: "/locations",
-                    pointer: "/paths/~1locations/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/locations",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -6980,17 +5700,7 @@ impl<'a> ListMcpHubDefinitions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListMCPHubDefinitions",
-                    route: "/mcp/hub",
-                    pointer: "/paths/~1mcp~1hub/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/mcp/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7111,29 +5821,7 @@ impl<'a> ListModels<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListModels",
-                    route: "/models",
-                    pointer: "/paths/~1models/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/models",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7238,37 +5926,7 @@ impl<'a> CreateModel<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateModel",
-                    route: "/models",
-                    pointer: "/paths/~1models/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/models",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7347,33 +6005,7 @@ impl<'a> GetModel<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetModel",
-                    route: "/models/{modelName}",
-                    pointer: "/paths/~1models~1{modelName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7442,37 +6074,7 @@ impl<'a> UpdateModel<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateModel",
-                    route: "/models/{modelName}",
-                    pointer: "/paths/~1models~1{modelName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7551,33 +6153,7 @@ impl<'a> DeleteModel<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteModel",
-                    route: "/models/{modelName}",
-                    pointer: "/paths/~1models~1{modelName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7651,17 +6227,7 @@ impl<'a> ListModelRevisions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListModelRevisions",
-                    route: "/models/{modelName}/revisions",
-                    pointer: "/paths/~1models~1{modelName}~1revisions/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/models/{model_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7727,17 +6293,7 @@ impl<'a> ListPendingImageShares<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListPendingImageShares",
-                    route: "/pending-image-shares",
-                    pointer: "/paths/~1pending-image-shares/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/pending-image-shares",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7810,33 +6366,7 @@ impl<'a> AcceptImageShare<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "AcceptImageShare",
-                    route: "/pending-image-shares/{pendingShareId}/accept",
-                    pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1accept/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "410",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/accept"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7904,25 +6434,7 @@ impl<'a> DeclineImageShare<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeclineImageShare",
-                    route: "/pending-image-shares/{pendingShareId}/decline",
-                    pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1decline/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/decline"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8032,17 +6544,7 @@ impl<'a> ListPolicies<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListPolicies",
-                    route: "/policies",
-                    pointer: "/paths/~1policies/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/policies",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8134,17 +6636,7 @@ impl<'a> CreatePolicy<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreatePolicy",
-                    route: "/policies",
-                    pointer: "/paths/~1policies/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/policies",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8200,17 +6692,7 @@ impl<'a> GetPolicy<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetPolicy",
-                    route: "/policies/{policyName}",
-                    pointer: "/paths/~1policies~1{policyName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8268,17 +6750,7 @@ impl<'a> UpdatePolicy<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdatePolicy",
-                    route: "/policies/{policyName}",
-                    pointer: "/paths/~1policies~1{policyName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8334,17 +6806,7 @@ impl<'a> DeletePolicy<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeletePolicy",
-                    route: "/policies/{policyName}",
-                    pointer: "/paths/~1policies~1{policyName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8398,17 +6860,7 @@ impl<'a> GetPolicyUsages<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetPolicyUsages",
-                    route: "/policies/{policyName}/usages",
-                    pointer: "/paths/~1policies~1{policyName}~1usages/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/policies/{policy_name}/usages"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8470,17 +6922,7 @@ impl<'a> ListPublicIps<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListPublicIps",
-                    route: "/publicIps",
-                    pointer: "/paths/~1publicIps/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/publicIps",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8532,17 +6974,7 @@ impl<'a> ListSandboxHubDefinitions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListSandboxHubDefinitions",
-                    route: "/sandbox/hub",
-                    pointer: "/paths/~1sandbox~1hub/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/sandbox/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8685,29 +7117,7 @@ impl<'a> ListSandboxes<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListSandboxes",
-                    route: "/sandboxes",
-                    pointer: "/paths/~1sandboxes/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/sandboxes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8832,37 +7242,7 @@ impl<'a> CreateSandbox<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateSandbox",
-                    route: "/sandboxes",
-                    pointer: "/paths/~1sandboxes/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/sandboxes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -8958,33 +7338,7 @@ impl<'a> GetSandbox<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetSandbox",
-                    route: "/sandboxes/{sandboxName}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9060,37 +7414,7 @@ impl<'a> UpdateSandbox<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateSandbox",
-                    route: "/sandboxes/{sandboxName}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9174,33 +7498,7 @@ impl<'a> DeleteSandbox<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteSandbox",
-                    route: "/sandboxes/{sandboxName}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9282,33 +7580,7 @@ impl<'a> ForkSandbox<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ForkSandbox",
-                    route: "/sandboxes/{sandboxName}/fork",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1fork/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/fork"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9381,17 +7653,7 @@ impl<'a> ListSandboxPreviews<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListSandboxPreviews",
-                    route: "/sandboxes/{sandboxName}/previews",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9462,17 +7724,7 @@ impl<'a> CreateSandboxPreview<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateSandboxPreview",
-                    route: "/sandboxes/{sandboxName}/previews",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9536,17 +7788,7 @@ impl<'a> GetSandboxPreview<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetSandboxPreview",
-                    route: "/sandboxes/{sandboxName}/previews/{previewName}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9610,17 +7852,7 @@ impl<'a> UpdateSandboxPreview<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateSandboxPreview",
-                    route: "/sandboxes/{sandboxName}/previews/{previewName}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9683,17 +7915,7 @@ impl<'a> DeleteSandboxPreview<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteSandboxPreview",
-                    route: "/sandboxes/{sandboxName}/previews/{previewName}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9754,17 +7976,7 @@ impl<'a> ListSandboxPreviewTokens<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListSandboxPreviewTokens",
-                    route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9832,17 +8044,7 @@ impl<'a> CreateSandboxPreviewToken<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateSandboxPreviewToken",
-                    route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9913,17 +8115,7 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteSandboxPreviewToken",
-                    route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!(
                     "/sandboxes/{sandbox_name}/previews/{preview_name}/tokens/{token_name}"
@@ -10027,17 +8219,7 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListSandboxScheduleExecutions",
-                    route: "/sandboxes/{sandboxName}/schedule-executions",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedule-executions/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedule-executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10196,17 +8378,7 @@ impl<'a> ListSandboxSchedules<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListSandboxSchedules",
-                    route: "/sandboxes/{sandboxName}/schedules",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10317,17 +8489,7 @@ impl<'a> CreateSandboxSchedule<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateSandboxSchedule",
-                    route: "/sandboxes/{sandboxName}/schedules",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/schedules"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10394,17 +8556,7 @@ impl<'a> GetSandboxSchedule<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetSandboxSchedule",
-                    route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10472,17 +8624,7 @@ impl<'a> UpdateSandboxSchedule<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateSandboxSchedule",
-                    route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10549,17 +8691,7 @@ impl<'a> DeleteSandboxSchedule<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteSandboxSchedule",
-                    route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10617,21 +8749,7 @@ impl<'a> ListSandboxSnapshots<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListSandboxSnapshots",
-                    route: "/sandboxes/{sandboxName}/snapshots",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10701,25 +8819,7 @@ impl<'a> CreateSandboxSnapshot<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateSandboxSnapshot",
-                    route: "/sandboxes/{sandboxName}/snapshots",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10800,25 +8900,7 @@ impl<'a> DeleteSandboxSnapshot<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteSandboxSnapshot",
-                    route: "/sandboxes/{sandboxName}/snapshots/{snapshotId}",
-                    pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots~1{snapshotId}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10886,33 +8968,7 @@ impl<'a> GetSandboxByExternalId<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetSandboxByExternalId",
-                    route: "/sandboxes/by-external-id/{externalId}",
-                    pointer: "/paths/~1sandboxes~1by-external-id~1{externalId}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -10995,17 +9051,7 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetWorkspaceServiceAccounts",
-                    route: "/service_accounts",
-                    pointer: "/paths/~1service_accounts/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/service_accounts",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11065,17 +9111,7 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateWorkspaceServiceAccount",
-                    route: "/service_accounts",
-                    pointer: "/paths/~1service_accounts/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/service_accounts",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11141,17 +9177,7 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateWorkspaceServiceAccount",
-                    route: "/service_accounts/{clientId}",
-                    pointer: "/paths/~1service_accounts~1{clientId}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11211,17 +9237,7 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteWorkspaceServiceAccount",
-                    route: "/service_accounts/{clientId}",
-                    pointer: "/paths/~1service_accounts~1{clientId}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11279,17 +9295,7 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListApiKeysForServiceAccount",
-                    route: "/service_accounts/{clientId}/api_keys",
-                    pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11353,17 +9359,7 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateApiKeyForServiceAccount",
-                    route: "/service_accounts/{clientId}/api_keys",
-                    pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11430,17 +9426,7 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteApiKeyForServiceAccount",
-                    route: "/service_accounts/{clientId}/api_keys/{apiKeyId}",
-                    pointer: "/paths/~1service_accounts~1{clientId}~1api_keys~1{apiKeyId}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11491,17 +9477,7 @@ impl<'a> ListTemplates<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListTemplates",
-                    route: "/templates",
-                    pointer: "/paths/~1templates/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11555,17 +9531,7 @@ impl<'a> GetTemplate<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetTemplate",
-                    route: "/templates/{templateName}",
-                    pointer: "/paths/~1templates~1{templateName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/templates/{template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11616,17 +9582,7 @@ impl<'a> ListWorkspaceUsers<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListWorkspaceUsers",
-                    route: "/users",
-                    pointer: "/paths/~1users/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/users",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11683,25 +9639,7 @@ impl<'a> InviteWorkspaceUser<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "InviteWorkspaceUser",
-                    route: "/users",
-                    pointer: "/paths/~1users/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/users",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11778,25 +9716,7 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateWorkspaceUserRole",
-                    route: "/users/{subOrEmail}",
-                    pointer: "/paths/~1users~1{subOrEmail}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11868,21 +9788,7 @@ impl<'a> RemoveWorkspaceUser<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "RemoveWorkspaceUser",
-                    route: "/users/{subOrEmail}",
-                    pointer: "/paths/~1users~1{subOrEmail}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -11936,17 +9842,7 @@ impl<'a> ListVolumeTemplates<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListVolumeTemplates",
-                    route: "/volume_templates",
-                    pointer: "/paths/~1volume_templates/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/volume_templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12025,17 +9921,7 @@ impl<'a> CreateVolumeTemplate<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateVolumeTemplate",
-                    route: "/volume_templates",
-                    pointer: "/paths/~1volume_templates/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/volume_templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12100,17 +9986,7 @@ impl<'a> GetVolumeTemplate<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetVolumeTemplate",
-                    route: "/volume_templates/{volumeTemplateName}",
-                    pointer: "/paths/~1volume_templates~1{volumeTemplateName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12195,17 +10071,7 @@ impl<'a> UpdateVolumeTemplate<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateVolumeTemplate",
-                    route: "/volume_templates/{volumeTemplateName}",
-                    pointer: "/paths/~1volume_templates~1{volumeTemplateName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12270,17 +10136,7 @@ impl<'a> DeleteVolumeTemplate<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteVolumeTemplate",
-                    route: "/volume_templates/{volumeTemplateName}",
-                    pointer: "/paths/~1volume_templates~1{volumeTemplateName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12348,25 +10204,7 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteVolumeTemplateVersion",
-                    route: "/volume_templates/{volumeTemplateName}/versions/{versionName}",
-                    pointer: "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!(
                     "/volume_templates/{volume_template_name}/versions/{version_name}"
@@ -12516,29 +10354,7 @@ impl<'a> ListVolumes<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListVolumes",
-                    route: "/volumes",
-                    pointer: "/paths/~1volumes/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/volumes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12649,37 +10465,7 @@ impl<'a> CreateVolume<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateVolume",
-                    route: "/volumes",
-                    pointer: "/paths/~1volumes/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/volumes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12760,33 +10546,7 @@ impl<'a> GetVolume<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetVolume",
-                    route: "/volumes/{volumeName}",
-                    pointer: "/paths/~1volumes~1{volumeName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12855,17 +10615,7 @@ impl<'a> UpdateVolume<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateVolume",
-                    route: "/volumes/{volumeName}",
-                    pointer: "/paths/~1volumes~1{volumeName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -12921,37 +10671,7 @@ impl<'a> DeleteVolume<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteVolume",
-                    route: "/volumes/{volumeName}",
-                    pointer: "/paths/~1volumes~1{volumeName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13028,33 +10748,7 @@ impl<'a> GetVolumeByExternalId<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetVolumeByExternalId",
-                    route: "/volumes/by-external-id/{externalId}",
-                    pointer: "/paths/~1volumes~1by-external-id~1{externalId}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/volumes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13135,17 +10829,7 @@ impl<'a> ListVpCs<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListVPCs",
-                    route: "/vpcs",
-                    pointer: "/paths/~1vpcs/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/vpcs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13198,17 +10882,7 @@ impl<'a> CreateVpc<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateVPC",
-                    route: "/vpcs",
-                    pointer: "/paths/~1vpcs/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/vpcs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13262,17 +10936,7 @@ impl<'a> GetVpc<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetVPC",
-                    route: "/vpcs/{vpcName}",
-                    pointer: "/paths/~1vpcs~1{vpcName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13324,17 +10988,7 @@ impl<'a> DeleteVpc<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteVPC",
-                    route: "/vpcs/{vpcName}",
-                    pointer: "/paths/~1vpcs~1{vpcName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13386,17 +11040,7 @@ impl<'a> ListEgressGateways<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListEgressGateways",
-                    route: "/vpcs/{vpcName}/egressgateways",
-                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13460,17 +11104,7 @@ impl<'a> CreateEgressGateway<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateEgressGateway",
-                    route: "/vpcs/{vpcName}/egressgateways",
-                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13537,17 +11171,7 @@ impl<'a> GetEgressGateway<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetEgressGateway",
-                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
-                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13608,17 +11232,7 @@ impl<'a> DeleteEgressGateway<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteEgressGateway",
-                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
-                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13683,17 +11297,7 @@ impl<'a> ListEgressIPs<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListEgressIPs",
-                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
-                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13757,17 +11361,7 @@ impl<'a> CreateEgressIp<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateEgressIP",
-                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
-                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13834,17 +11428,7 @@ impl<'a> GetEgressIp<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetEgressIP",
-                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
-                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13909,17 +11493,7 @@ impl<'a> DeleteEgressIp<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteEgressIP",
-                    route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
-                    pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -13970,25 +11544,7 @@ impl<'a> ListWorkspaces<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListWorkspaces",
-                    route: "/workspaces",
-                    pointer: "/paths/~1workspaces/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/workspaces",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14055,37 +11611,7 @@ impl<'a> CreateWorkspace<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CreateWorkspace",
-                    route: "/workspaces",
-                    pointer: "/paths/~1workspaces/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/workspaces",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14187,33 +11713,7 @@ impl<'a> GetWorkspace<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "GetWorkspace",
-                    route: "/workspaces/{workspaceName}",
-                    pointer: "/paths/~1workspaces~1{workspaceName}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14297,37 +11797,7 @@ impl<'a> UpdateWorkspace<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "UpdateWorkspace",
-                    route: "/workspaces/{workspaceName}",
-                    pointer: "/paths/~1workspaces~1{workspaceName}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::PUT,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14418,33 +11888,7 @@ impl<'a> DeleteWorkspace<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "DeleteWorkspace",
-                    route: "/workspaces/{workspaceName}",
-                    pointer: "/paths/~1workspaces~1{workspaceName}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "401",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "403",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "500",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14527,21 +11971,7 @@ impl<'a> LeaveWorkspace<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "LeaveWorkspace",
-                    route: "/workspaces/{workspaceName}/leave",
-                    pointer: "/paths/~1workspaces~1{workspaceName}~1leave/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}/leave"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -14609,17 +12039,7 @@ impl<'a> CheckWorkspaceAvailability<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "CheckWorkspaceAvailability",
-                    route: "/workspaces/availability",
-                    pointer: "/paths/~1workspaces~1availability/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/workspaces/availability",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],

@@ -45,29 +45,7 @@ impl<'a> RevokeServiceUserApiKey<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "handle_revoke_service_user_api_key_v3beta1_enterprise_service_users__service_user_id__api_keys__api_key_id__delete",
-                    route: "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}",
-                    pointer: "/paths/~1v3beta1~1enterprise~1service-users~1{service_user_id}~1api-keys~1{api_key_id}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "422",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!(
                     "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}"
