@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Agent {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.optional("labels", &self.labels);
@@ -34,6 +35,7 @@ pub struct AgentSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Agent {
     type Slots = AgentSlots;
     const ORIGIN: &'static str = "/components/schemas/Agent";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut AgentSlots,
         key: &str,
@@ -48,6 +50,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Agent {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: AgentSlots,
         undeclared: runtime::Extras,
@@ -77,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Agent {
 }
 
 impl runtime::EncodeFields for types::Resource {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.optional("labels", &self.labels);
@@ -102,6 +106,7 @@ pub struct ResourceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Resource {
     type Slots = ResourceSlots;
     const ORIGIN: &'static str = "/components/schemas/Resource";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ResourceSlots,
         key: &str,
@@ -114,6 +119,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Resource {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ResourceSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::SendMessageBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("To", &self.to);
         out.field("Body", &self.body);
@@ -32,6 +33,7 @@ pub struct SendMessageBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SendMessageBody {
     type Slots = SendMessageBodySlots;
     const ORIGIN: &'static str = "/paths/~1messages/post/requestBody/content/application~1x-www-form-urlencoded/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SendMessageBodySlots,
         key: &str,
@@ -45,6 +47,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SendMessageBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SendMessageBodySlots,
         undeclared: runtime::Extras,
@@ -73,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SendMessageBody {
 }
 
 impl runtime::EncodeFields for types::UploadAvatarBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("file", &self.file);
         out.undeclared(&self.additional_properties);
@@ -96,6 +100,7 @@ pub struct UploadAvatarBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::UploadAvatarBody {
     type Slots = UploadAvatarBodySlots;
     const ORIGIN: &'static str = "/paths/~1avatars/post/requestBody/content/multipart~1form-data/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut UploadAvatarBodySlots,
         key: &str,
@@ -107,6 +112,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::UploadAvatarBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: UploadAvatarBodySlots,
         undeclared: runtime::Extras,

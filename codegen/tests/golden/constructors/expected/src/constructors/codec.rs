@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Cat {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "cat");
         out.field("a", &self.a);
@@ -42,6 +43,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Cat";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CatSlots,
         key: &str,
@@ -59,6 +61,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Cat {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CatSlots,
         undeclared: runtime::Extras,
@@ -106,6 +109,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Cat {
 }
 
 impl runtime::EncodeFields for types::Dog {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "dog");
         out.undeclared(&self.additional_properties);
@@ -125,6 +129,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = ();
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Dog";
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -169,6 +174,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
 }
 
 impl runtime::EncodeFields for types::Rule {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.field("action", &self.action);
@@ -210,6 +216,7 @@ pub struct RuleSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Rule {
     type Slots = RuleSlots;
     const ORIGIN: &'static str = "/components/schemas/Rule";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut RuleSlots,
         key: &str,
@@ -230,6 +237,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Rule {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: RuleSlots,
         undeclared: runtime::Extras,
@@ -342,6 +350,7 @@ impl<'de> ::serde::Deserialize<'de> for types::RuleDirection {
 }
 
 impl runtime::EncodeFields for types::Sandbox {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
@@ -371,6 +380,7 @@ pub struct SandboxSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
     type Slots = SandboxSlots;
     const ORIGIN: &'static str = "/components/schemas/Sandbox";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxSlots,
         key: &str,
@@ -385,6 +395,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSlots,
         undeclared: runtime::Extras,
@@ -414,6 +425,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Sandbox {
 }
 
 impl runtime::EncodeFields for types::SandboxMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.optional("labels", &self.labels);
@@ -439,6 +451,7 @@ pub struct SandboxMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxMetadata {
     type Slots = SandboxMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/Sandbox/properties/metadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxMetadataSlots,
         key: &str,
@@ -451,6 +464,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxMetadataSlots,
         undeclared: runtime::Extras,
@@ -475,6 +489,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxMetadata {
 }
 
 impl runtime::EncodeFields for types::SandboxSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("image", &self.image);
         out.optional("memory", &self.memory);
@@ -500,6 +515,7 @@ pub struct SandboxSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
     type Slots = SandboxSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/Sandbox/properties/spec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxSpecSlots,
         key: &str,
@@ -512,6 +528,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSpecSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::GetReportResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("rows", &self.rows);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct GetReportResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetReportResponse {
     type Slots = GetReportResponseSlots;
     const ORIGIN: &'static str = "/paths/~1reports~1{id}/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut GetReportResponseSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetReportResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: GetReportResponseSlots,
         undeclared: runtime::Extras,
@@ -59,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GetReportResponse {
 }
 
 impl runtime::EncodeFields for types::GetStatusResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("ok", &self.ok);
         out.undeclared(&self.additional_properties);
@@ -82,6 +86,7 @@ pub struct GetStatusResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetStatusResponse {
     type Slots = GetStatusResponseSlots;
     const ORIGIN: &'static str = "/paths/~1status/get/responses/200/content/application~1vnd.acme.status+json; charset=utf-8/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut GetStatusResponseSlots,
         key: &str,
@@ -93,6 +98,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetStatusResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: GetStatusResponseSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Filter {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("status", &self.status);
         out.optional("limit", &self.limit);
@@ -30,6 +31,7 @@ pub struct FilterSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Filter {
     type Slots = FilterSlots;
     const ORIGIN: &'static str = "/components/schemas/Filter";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FilterSlots,
         key: &str,
@@ -42,6 +44,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Filter {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FilterSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Closed {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("id", &self.id);
     }
@@ -28,6 +29,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Closed {
     type Slots = ClosedSlots;
     const KEEPS_UNDECLARED: bool = false;
     const ORIGIN: &'static str = "/components/schemas/Closed";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ClosedSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Closed {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ClosedSlots,
         _: runtime::Extras,
@@ -58,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Closed {
 }
 
 impl runtime::EncodeFields for types::Listing {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.optional("note", &self.note);
@@ -89,6 +93,7 @@ pub struct ListingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Listing {
     type Slots = ListingSlots;
     const ORIGIN: &'static str = "/components/schemas/Listing";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListingSlots,
         key: &str,
@@ -104,6 +109,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Listing {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListingSlots,
         undeclared: runtime::Extras,

@@ -26,6 +26,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Animal {
 }
 
 impl runtime::EncodeFields for types::Pet {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", &self.kind);
         out.field("id", &self.id);
@@ -61,6 +62,7 @@ pub struct PetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Pet {
     type Slots = PetSlots;
     const ORIGIN: &'static str = "/components/schemas/Pet";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PetSlots,
         key: &str,
@@ -78,6 +80,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Pet {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PetSlots,
         undeclared: runtime::Extras,
@@ -113,6 +116,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
 }
 
 impl runtime::EncodeFields for types::PetOwner {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.undeclared(&self.additional_properties);
@@ -136,6 +140,7 @@ pub struct PetOwnerSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PetOwner {
     type Slots = PetOwnerSlots;
     const ORIGIN: &'static str = "/components/schemas/Pet/properties/owner";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PetOwnerSlots,
         key: &str,
@@ -147,6 +152,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PetOwner {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PetOwnerSlots,
         undeclared: runtime::Extras,
@@ -167,6 +173,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PetOwner {
 }
 
 impl runtime::EncodeFields for types::Robot {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", &self.kind);
         out.field("serial", &self.serial);
@@ -204,6 +211,7 @@ pub struct RobotSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Robot {
     type Slots = RobotSlots;
     const ORIGIN: &'static str = "/components/schemas/Robot";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut RobotSlots,
         key: &str,
@@ -222,6 +230,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Robot {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: RobotSlots,
         undeclared: runtime::Extras,
@@ -301,6 +310,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
 }
 
 impl runtime::EncodeFields for types::Tag {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("label", &self.label);
         out.optional("origin", &self.origin);
@@ -328,6 +338,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Tag {
     type Slots = TagSlots;
     const KEEPS_UNDECLARED: bool = false;
     const ORIGIN: &'static str = "/components/schemas/Tag";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut TagSlots,
         key: &str,
@@ -341,6 +352,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Tag {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: TagSlots,
         _: runtime::Extras,
@@ -365,6 +377,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Tag {
 }
 
 impl runtime::EncodeFields for types::TagOrigin {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("source", &self.source);
         out.optional("added", &self.added);
@@ -390,6 +403,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TagOrigin {
     type Slots = TagOriginSlots;
     const KEEPS_UNDECLARED: bool = false;
     const ORIGIN: &'static str = "/components/schemas/Tag/properties/origin";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut TagOriginSlots,
         key: &str,
@@ -402,6 +416,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TagOrigin {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: TagOriginSlots,
         _: runtime::Extras,

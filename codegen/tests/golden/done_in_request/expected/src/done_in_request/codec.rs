@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Chunk {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("text", &self.text);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct ChunkSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
     type Slots = ChunkSlots;
     const ORIGIN: &'static str = "/components/schemas/Chunk";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ChunkSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ChunkSlots,
         undeclared: runtime::Extras,
@@ -59,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Chunk {
 }
 
 impl runtime::EncodeFields for types::CompletionRequest {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("prompt", &self.prompt);
         out.optional("stream_options", &self.stream_options);
@@ -84,6 +88,7 @@ pub struct CompletionRequestSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CompletionRequest {
     type Slots = CompletionRequestSlots;
     const ORIGIN: &'static str = "/components/schemas/CompletionRequest";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CompletionRequestSlots,
         key: &str,
@@ -96,6 +101,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CompletionRequest {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CompletionRequestSlots,
         undeclared: runtime::Extras,
@@ -120,6 +126,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CompletionRequest {
 }
 
 impl runtime::EncodeFields for types::StreamOptions {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("include_usage", &self.include_usage);
         out.undeclared(&self.additional_properties);
@@ -143,6 +150,7 @@ pub struct StreamOptionsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::StreamOptions {
     type Slots = StreamOptionsSlots;
     const ORIGIN: &'static str = "/components/schemas/StreamOptions";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut StreamOptionsSlots,
         key: &str,
@@ -154,6 +162,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::StreamOptions {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: StreamOptionsSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Item {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("metadata", &self.metadata);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct ItemSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Item {
     type Slots = ItemSlots;
     const ORIGIN: &'static str = "/components/schemas/Item";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ItemSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Item {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ItemSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::ReadFlowsBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("limit", &self.limit);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct ReadFlowsBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ReadFlowsBody {
     type Slots = ReadFlowsBodySlots;
     const ORIGIN: &'static str = "/components/schemas/Body_read_flows_flows_filter_post";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ReadFlowsBodySlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ReadFlowsBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ReadFlowsBodySlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Marker {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.undeclared(&self.additional_properties);
     }
@@ -22,6 +23,7 @@ impl ::serde::Serialize for types::Marker {
 impl<'de> runtime::DecodeStruct<'de> for types::Marker {
     type Slots = ();
     const ORIGIN: &'static str = "/components/schemas/Marker";
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -41,6 +43,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Marker {
 }
 
 impl runtime::EncodeFields for types::Ping {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "Ping");
         out.undeclared(&self.additional_properties);
@@ -60,6 +63,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Ping {
     type Slots = ();
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Ping";
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -79,6 +83,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Ping {
 }
 
 impl runtime::EncodeFields for types::Pong {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "Pong");
         out.undeclared(&self.additional_properties);
@@ -98,6 +103,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Pong {
     type Slots = ();
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Pong";
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,

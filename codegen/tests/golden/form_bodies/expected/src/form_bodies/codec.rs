@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::CreateChargeBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("amount", &self.amount);
         out.optional("description", &self.description);
@@ -42,6 +43,7 @@ pub struct CreateChargeBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBody {
     type Slots = CreateChargeBodySlots;
     const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChargeBodySlots,
         key: &str,
@@ -60,6 +62,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChargeBodySlots,
         undeclared: runtime::Extras,
@@ -90,6 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChargeBody {
 }
 
 impl runtime::EncodeFields for types::CreateChargeBodyFilter {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("status", &self.status);
         out.undeclared(&self.additional_properties);
@@ -113,6 +117,7 @@ pub struct CreateChargeBodyFilterSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyFilter {
     type Slots = CreateChargeBodyFilterSlots;
     const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/filter";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChargeBodyFilterSlots,
         key: &str,
@@ -124,6 +129,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyFilter {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChargeBodyFilterSlots,
         undeclared: runtime::Extras,
@@ -144,6 +150,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChargeBodyFilter {
 }
 
 impl runtime::EncodeFields for types::CreateChargeBodyItemsItem {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("price", &self.price);
         out.optional("quantity", &self.quantity);
@@ -169,6 +176,7 @@ pub struct CreateChargeBodyItemsItemSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyItemsItem {
     type Slots = CreateChargeBodyItemsItemSlots;
     const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChargeBodyItemsItemSlots,
         key: &str,
@@ -181,6 +189,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyItemsItem {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChargeBodyItemsItemSlots,
         undeclared: runtime::Extras,
@@ -202,6 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChargeBodyItemsItem {
 }
 
 impl runtime::EncodeFields for types::CreateUploadBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("file", &self.file);
         out.optional("purpose", &self.purpose);
@@ -231,6 +241,7 @@ pub struct CreateUploadBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBody {
     type Slots = CreateUploadBodySlots;
     const ORIGIN: &'static str = "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateUploadBodySlots,
         key: &str,
@@ -245,6 +256,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateUploadBodySlots,
         undeclared: runtime::Extras,
@@ -271,6 +283,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateUploadBody {
 }
 
 impl runtime::EncodeFields for types::CreateUploadBodyOptions {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("public", &self.public);
         out.undeclared(&self.additional_properties);
@@ -294,6 +307,7 @@ pub struct CreateUploadBodyOptionsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBodyOptions {
     type Slots = CreateUploadBodyOptionsSlots;
     const ORIGIN: &'static str = "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/options";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateUploadBodyOptionsSlots,
         key: &str,
@@ -305,6 +319,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBodyOptions {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateUploadBodyOptionsSlots,
         undeclared: runtime::Extras,

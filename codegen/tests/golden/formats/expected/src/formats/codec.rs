@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Sample {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.optional("at", &self.at);
@@ -52,6 +53,7 @@ pub struct SampleSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Sample {
     type Slots = SampleSlots;
     const ORIGIN: &'static str = "/components/schemas/Sample";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SampleSlots,
         key: &str,
@@ -75,6 +77,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sample {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SampleSlots,
         undeclared: runtime::Extras,

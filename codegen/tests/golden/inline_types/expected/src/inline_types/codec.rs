@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Customer {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("billingAddress", &self.billing_address);
         out.optional("paymentSettings", &self.payment_settings);
@@ -30,6 +31,7 @@ pub struct CustomerSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Customer {
     type Slots = CustomerSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomerSlots,
         key: &str,
@@ -42,6 +44,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Customer {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomerSlots,
         undeclared: runtime::Extras,
@@ -63,6 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Customer {
 }
 
 impl runtime::EncodeFields for types::CustomerBalanceBankTransferEuBankTransfer {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("country", &self.country);
         out.undeclared(&self.additional_properties);
@@ -91,6 +95,7 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CustomerBalanceBankTransferEuBankTransfer {
     type Slots = CustomerBalanceBankTransferEuBankTransferSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer/properties/euBankTransfer";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomerBalanceBankTransferEuBankTransferSlots,
         key: &str,
@@ -102,6 +107,7 @@ for types::CustomerBalanceBankTransferEuBankTransfer {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomerBalanceBankTransferEuBankTransferSlots,
         undeclared: runtime::Extras,
@@ -123,6 +129,7 @@ for types::CustomerBalanceBankTransferEuBankTransfer {
 }
 
 impl runtime::EncodeFields for types::CustomerBillingAddress {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("line1", &self.line1);
         out.optional("city", &self.city);
@@ -148,6 +155,7 @@ pub struct CustomerBillingAddressSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomerBillingAddress {
     type Slots = CustomerBillingAddressSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/billingAddress";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomerBillingAddressSlots,
         key: &str,
@@ -160,6 +168,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomerBillingAddress {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomerBillingAddressSlots,
         undeclared: runtime::Extras,
@@ -181,6 +190,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomerBillingAddress {
 }
 
 impl runtime::EncodeFields for types::CustomerPaymentSettings {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("paymentMethodOptions", &self.payment_method_options);
         out.undeclared(&self.additional_properties);
@@ -206,6 +216,7 @@ pub struct CustomerPaymentSettingsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomerPaymentSettings {
     type Slots = CustomerPaymentSettingsSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomerPaymentSettingsSlots,
         key: &str,
@@ -219,6 +230,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomerPaymentSettings {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomerPaymentSettingsSlots,
         undeclared: runtime::Extras,
@@ -239,6 +251,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomerPaymentSettings {
 }
 
 impl runtime::EncodeFields for types::CustomerPaymentSettingsPaymentMethodOptions {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("customerBalance", &self.customer_balance);
         out.undeclared(&self.additional_properties);
@@ -269,6 +282,7 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CustomerPaymentSettingsPaymentMethodOptions {
     type Slots = CustomerPaymentSettingsPaymentMethodOptionsSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomerPaymentSettingsPaymentMethodOptionsSlots,
         key: &str,
@@ -280,6 +294,7 @@ for types::CustomerPaymentSettingsPaymentMethodOptions {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomerPaymentSettingsPaymentMethodOptionsSlots,
         undeclared: runtime::Extras,
@@ -305,6 +320,7 @@ for types::CustomerPaymentSettingsPaymentMethodOptions {
 
 impl runtime::EncodeFields
 for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("bankTransfer", &self.bank_transfer);
         out.undeclared(&self.additional_properties);
@@ -336,6 +352,7 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     type Slots = CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots,
         key: &str,
@@ -347,6 +364,7 @@ for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots,
         undeclared: runtime::Extras,
@@ -371,6 +389,7 @@ for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
 }
 
 impl runtime::EncodeFields for types::Invoice {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("shippingAddress", &self.shipping_address);
         out.undeclared(&self.additional_properties);
@@ -394,6 +413,7 @@ pub struct InvoiceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
     type Slots = InvoiceSlots;
     const ORIGIN: &'static str = "/components/schemas/Invoice";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut InvoiceSlots,
         key: &str,
@@ -405,6 +425,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: InvoiceSlots,
         undeclared: runtime::Extras,
@@ -425,6 +446,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Invoice {
 }
 
 impl runtime::EncodeFields for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("euBankTransfer", &self.eu_bank_transfer);
         out.undeclared(&self.additional_properties);
@@ -453,6 +475,7 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
     type Slots = PaymentMethodOptionsCustomerBalanceBankTransferSlots;
     const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PaymentMethodOptionsCustomerBalanceBankTransferSlots,
         key: &str,
@@ -464,6 +487,7 @@ for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PaymentMethodOptionsCustomerBalanceBankTransferSlots,
         undeclared: runtime::Extras,

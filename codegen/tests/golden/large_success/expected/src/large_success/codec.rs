@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Report {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("field0", &self.field0);
         out.optional("field1", &self.field1);
@@ -106,6 +107,7 @@ pub struct ReportSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Report {
     type Slots = ReportSlots;
     const ORIGIN: &'static str = "/components/schemas/Report";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ReportSlots,
         key: &str,
@@ -156,6 +158,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Report {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ReportSlots,
         undeclared: runtime::Extras,
@@ -218,6 +221,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Report {
 }
 
 impl runtime::EncodeFields for types::Summary {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("text", &self.text);
         out.undeclared(&self.additional_properties);
@@ -241,6 +245,7 @@ pub struct SummarySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Summary {
     type Slots = SummarySlots;
     const ORIGIN: &'static str = "/components/schemas/Summary";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SummarySlots,
         key: &str,
@@ -252,6 +257,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Summary {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SummarySlots,
         undeclared: runtime::Extras,

@@ -38,6 +38,7 @@ for types::AcceleratorSpecificationMemoryBandwidthPolicy {
 }
 
 impl runtime::EncodeFields for types::ContainerResourceLimitsAcceleratorSpecification {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("memory_bandwidth_policy", &self.memory_bandwidth_policy);
         out.undeclared(&self.additional_properties);
@@ -68,6 +69,7 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::ContainerResourceLimitsAcceleratorSpecification {
     type Slots = ContainerResourceLimitsAcceleratorSpecificationSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits/properties/accelerator_specification";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ContainerResourceLimitsAcceleratorSpecificationSlots,
         key: &str,
@@ -81,6 +83,7 @@ for types::ContainerResourceLimitsAcceleratorSpecification {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ContainerResourceLimitsAcceleratorSpecificationSlots,
         undeclared: runtime::Extras,
@@ -106,6 +109,7 @@ for types::ContainerResourceLimitsAcceleratorSpecification {
 
 impl runtime::EncodeFields
 for types::CreateConfigurationFromTemplateWithOverridesResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("deployment_status_details", &self.deployment_status_details);
         out.undeclared(&self.additional_properties);
@@ -134,6 +138,7 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CreateConfigurationFromTemplateWithOverridesResponse {
     type Slots = CreateConfigurationFromTemplateWithOverridesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateConfigurationFromTemplateWithOverridesResponseSlots,
         key: &str,
@@ -147,6 +152,7 @@ for types::CreateConfigurationFromTemplateWithOverridesResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateConfigurationFromTemplateWithOverridesResponseSlots,
         undeclared: runtime::Extras,
@@ -172,6 +178,7 @@ for types::CreateConfigurationFromTemplateWithOverridesResponse {
 
 impl runtime::EncodeFields
 for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("runtime_configuration", &self.runtime_configuration);
         out.undeclared(&self.additional_properties);
@@ -201,6 +208,7 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
     type Slots = CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots,
         key: &str,
@@ -214,6 +222,7 @@ for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots,
         undeclared: runtime::Extras,
@@ -238,6 +247,7 @@ for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
 }
 
 impl runtime::EncodeFields for types::DeploymentStatusDetails {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("phase", &self.phase);
         out.undeclared(&self.additional_properties);
@@ -261,6 +271,7 @@ pub struct DeploymentStatusDetailsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeploymentStatusDetails {
     type Slots = DeploymentStatusDetailsSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema/properties/deployment_status_details";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DeploymentStatusDetailsSlots,
         key: &str,
@@ -272,6 +283,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeploymentStatusDetails {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DeploymentStatusDetailsSlots,
         undeclared: runtime::Extras,
@@ -292,6 +304,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DeploymentStatusDetails {
 }
 
 impl runtime::EncodeFields for types::RuntimeConfiguration {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("container_resource_limits", &self.container_resource_limits);
         out.undeclared(&self.additional_properties);
@@ -317,6 +330,7 @@ pub struct RuntimeConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::RuntimeConfiguration {
     type Slots = RuntimeConfigurationSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut RuntimeConfigurationSlots,
         key: &str,
@@ -330,6 +344,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::RuntimeConfiguration {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: RuntimeConfigurationSlots,
         undeclared: runtime::Extras,
@@ -350,6 +365,7 @@ impl<'de> ::serde::Deserialize<'de> for types::RuntimeConfiguration {
 }
 
 impl runtime::EncodeFields for types::RuntimeConfigurationContainerResourceLimits {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("accelerator_specification", &self.accelerator_specification);
         out.undeclared(&self.additional_properties);
@@ -380,6 +396,7 @@ impl<'de> runtime::DecodeStruct<'de>
 for types::RuntimeConfigurationContainerResourceLimits {
     type Slots = RuntimeConfigurationContainerResourceLimitsSlots;
     const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut RuntimeConfigurationContainerResourceLimitsSlots,
         key: &str,
@@ -393,6 +410,7 @@ for types::RuntimeConfigurationContainerResourceLimits {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: RuntimeConfigurationContainerResourceLimitsSlots,
         undeclared: runtime::Extras,

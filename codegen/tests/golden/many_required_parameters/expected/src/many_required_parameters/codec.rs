@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::SearchBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("q", &self.q);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct SearchBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SearchBody {
     type Slots = SearchBodySlots;
     const ORIGIN: &'static str = "/paths/~1search~1{index}~1{kind}/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SearchBodySlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SearchBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SearchBodySlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Matrix {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("cells", &self.cells);
         out.optional("labels", &self.labels);
@@ -30,6 +31,7 @@ pub struct MatrixSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Matrix {
     type Slots = MatrixSlots;
     const ORIGIN: &'static str = "/components/schemas/Matrix";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut MatrixSlots,
         key: &str,
@@ -42,6 +44,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Matrix {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: MatrixSlots,
         undeclared: runtime::Extras,

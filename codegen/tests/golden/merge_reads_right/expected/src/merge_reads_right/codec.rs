@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::CreateChatBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("tool_choice", &self.tool_choice);
         out.optional("audio", &self.audio);
@@ -32,6 +33,7 @@ pub struct CreateChatBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
     type Slots = CreateChatBodySlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChatBodySlots,
         key: &str,
@@ -45,6 +47,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChatBodySlots,
         undeclared: runtime::Extras,
@@ -67,6 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChatBody {
 }
 
 impl runtime::EncodeFields for types::CreateChatBodyAddress {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("street", &self.street);
         out.optional("city", &self.city);
@@ -92,6 +96,7 @@ pub struct CreateChatBodyAddressSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAddress {
     type Slots = CreateChatBodyAddressSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/address";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChatBodyAddressSlots,
         key: &str,
@@ -104,6 +109,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAddress {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChatBodyAddressSlots,
         undeclared: runtime::Extras,
@@ -125,6 +131,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChatBodyAddress {
 }
 
 impl runtime::EncodeFields for types::CreateChatBodyAudio {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("type", &self.r#type);
         out.optional("name", &self.name);
@@ -150,6 +157,7 @@ pub struct CreateChatBodyAudioSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAudio {
     type Slots = CreateChatBodyAudioSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/audio";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChatBodyAudioSlots,
         key: &str,
@@ -162,6 +170,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAudio {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChatBodyAudioSlots,
         undeclared: runtime::Extras,
@@ -183,6 +192,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChatBodyAudio {
 }
 
 impl runtime::EncodeFields for types::CreateChatBodyToolChoice {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("type", &self.r#type);
         out.optional("name", &self.name);
@@ -208,6 +218,7 @@ pub struct CreateChatBodyToolChoiceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyToolChoice {
     type Slots = CreateChatBodyToolChoiceSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/tool_choice";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChatBodyToolChoiceSlots,
         key: &str,
@@ -220,6 +231,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyToolChoice {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChatBodyToolChoiceSlots,
         undeclared: runtime::Extras,
@@ -241,6 +253,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChatBodyToolChoice {
 }
 
 impl runtime::EncodeFields for types::CreateChatResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("address", &self.address);
         out.undeclared(&self.additional_properties);
@@ -264,6 +277,7 @@ pub struct CreateChatResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatResponse {
     type Slots = CreateChatResponseSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChatResponseSlots,
         key: &str,
@@ -275,6 +289,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChatResponseSlots,
         undeclared: runtime::Extras,

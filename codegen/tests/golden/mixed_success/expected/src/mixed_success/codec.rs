@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::CreateJobBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct CreateJobBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateJobBody {
     type Slots = CreateJobBodySlots;
     const ORIGIN: &'static str = "/paths/~1jobs/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateJobBodySlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateJobBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateJobBodySlots,
         undeclared: runtime::Extras,
@@ -62,6 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateJobBody {
 }
 
 impl runtime::EncodeFields for types::Job {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("id", &self.id);
         out.undeclared(&self.additional_properties);
@@ -85,6 +89,7 @@ pub struct JobSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Job {
     type Slots = JobSlots;
     const ORIGIN: &'static str = "/components/schemas/Job";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobSlots,
         key: &str,
@@ -96,6 +101,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Job {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::E {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct ESlots {
 impl<'de> runtime::DecodeStruct<'de> for types::E {
     type Slots = ESlots;
     const ORIGIN: &'static str = "/components/schemas/E";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ESlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::E {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ESlots,
         undeclared: runtime::Extras,
@@ -62,6 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for types::E {
 }
 
 impl runtime::EncodeFields for types::ListPetsResponse2 {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("items", &self.items);
         out.undeclared(&self.additional_properties);
@@ -85,6 +89,7 @@ pub struct ListPetsResponse2Slots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListPetsResponse2 {
     type Slots = ListPetsResponse2Slots;
     const ORIGIN: &'static str = "/paths/~1pets/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListPetsResponse2Slots,
         key: &str,
@@ -96,6 +101,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListPetsResponse2 {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListPetsResponse2Slots,
         undeclared: runtime::Extras,
@@ -116,6 +122,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListPetsResponse2 {
 }
 
 impl runtime::EncodeFields for types::Option {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.undeclared(&self.additional_properties);
@@ -139,6 +146,7 @@ pub struct OptionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Option {
     type Slots = OptionSlots;
     const ORIGIN: &'static str = "/components/schemas/Option";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut OptionSlots,
         key: &str,
@@ -150,6 +158,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Option {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: OptionSlots,
         undeclared: runtime::Extras,
@@ -170,6 +179,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Option {
 }
 
 impl runtime::EncodeFields for types::Pet {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.undeclared(&self.additional_properties);
@@ -193,6 +203,7 @@ pub struct PetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Pet {
     type Slots = PetSlots;
     const ORIGIN: &'static str = "/components/schemas/Pet";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PetSlots,
         key: &str,
@@ -204,6 +215,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Pet {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PetSlots,
         undeclared: runtime::Extras,
@@ -224,6 +236,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
 }
 
 impl runtime::EncodeFields for types::Pet2 {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("fooBar", &self.foo_bar);
         out.optional("foo_bar", &self.foo_bar_2);
@@ -251,6 +264,7 @@ pub struct Pet2Slots {
 impl<'de> runtime::DecodeStruct<'de> for types::Pet2 {
     type Slots = Pet2Slots;
     const ORIGIN: &'static str = "/components/schemas/pet";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut Pet2Slots,
         key: &str,
@@ -264,6 +278,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Pet2 {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: Pet2Slots,
         undeclared: runtime::Extras,

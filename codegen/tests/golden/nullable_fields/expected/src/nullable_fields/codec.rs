@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Key {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.field("expires_at", &self.expires_at);
@@ -50,6 +51,7 @@ pub struct KeySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Key {
     type Slots = KeySlots;
     const ORIGIN: &'static str = "/components/schemas/Key";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut KeySlots,
         key: &str,
@@ -72,6 +74,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Key {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: KeySlots,
         undeclared: runtime::Extras,

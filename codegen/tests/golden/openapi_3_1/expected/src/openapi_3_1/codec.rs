@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Owner {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("pets", &self.pets);
@@ -30,6 +31,7 @@ pub struct OwnerSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Owner {
     type Slots = OwnerSlots;
     const ORIGIN: &'static str = "/components/schemas/Owner";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut OwnerSlots,
         key: &str,
@@ -42,6 +44,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Owner {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: OwnerSlots,
         undeclared: runtime::Extras,
@@ -63,6 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Owner {
 }
 
 impl runtime::EncodeFields for types::Pet {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.optional("never", &self.never);
@@ -88,6 +92,7 @@ pub struct PetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Pet {
     type Slots = PetSlots;
     const ORIGIN: &'static str = "/components/schemas/Pet";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PetSlots,
         key: &str,
@@ -100,6 +105,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Pet {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PetSlots,
         undeclared: runtime::Extras,
@@ -124,6 +130,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
 }
 
 impl runtime::EncodeFields for types::PetAdoptedWebhookBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("pet", &self.pet);
         out.optional("adopter", &self.adopter);
@@ -149,6 +156,7 @@ pub struct PetAdoptedWebhookBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookBody {
     type Slots = PetAdoptedWebhookBodySlots;
     const ORIGIN: &'static str = "/webhooks/petAdopted/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PetAdoptedWebhookBodySlots,
         key: &str,
@@ -161,6 +169,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PetAdoptedWebhookBodySlots,
         undeclared: runtime::Extras,
@@ -185,6 +194,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PetAdoptedWebhookBody {
 }
 
 impl runtime::EncodeFields for types::PetAdoptedWebhookResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("thanks", &self.thanks);
         out.undeclared(&self.additional_properties);
@@ -208,6 +218,7 @@ pub struct PetAdoptedWebhookResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookResponse {
     type Slots = PetAdoptedWebhookResponseSlots;
     const ORIGIN: &'static str = "/webhooks/petAdopted/post/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PetAdoptedWebhookResponseSlots,
         key: &str,
@@ -219,6 +230,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PetAdoptedWebhookResponseSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::GetSuccess {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("ok", &self.ok);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct GetSuccessSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetSuccess {
     type Slots = GetSuccessSlots;
     const ORIGIN: &'static str = "/components/schemas/GetSuccess";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut GetSuccessSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetSuccess {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: GetSuccessSlots,
         undeclared: runtime::Extras,
@@ -59,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GetSuccess {
 }
 
 impl runtime::EncodeFields for types::Thing {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("id", &self.id);
         out.undeclared(&self.additional_properties);
@@ -82,6 +86,7 @@ pub struct ThingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
     const ORIGIN: &'static str = "/components/schemas/Thing";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ThingSlots,
         key: &str,
@@ -93,6 +98,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Thing {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ThingSlots,
         undeclared: runtime::Extras,

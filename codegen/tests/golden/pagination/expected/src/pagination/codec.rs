@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::ListAgentsResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -30,6 +31,7 @@ pub struct ListAgentsResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponse {
     type Slots = ListAgentsResponseSlots;
     const ORIGIN: &'static str = "/paths/~1agents/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListAgentsResponseSlots,
         key: &str,
@@ -42,6 +44,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListAgentsResponseSlots,
         undeclared: runtime::Extras,
@@ -63,6 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListAgentsResponse {
 }
 
 impl runtime::EncodeFields for types::ListAgentsResponseMeta {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("nextCursor", &self.next_cursor);
         out.optional("hasMore", &self.has_more);
@@ -88,6 +92,7 @@ pub struct ListAgentsResponseMetaSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponseMeta {
     type Slots = ListAgentsResponseMetaSlots;
     const ORIGIN: &'static str = "/paths/~1agents/get/responses/200/content/application~1json/schema/properties/meta";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListAgentsResponseMetaSlots,
         key: &str,
@@ -100,6 +105,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponseMeta {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListAgentsResponseMetaSlots,
         undeclared: runtime::Extras,
@@ -121,6 +127,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListAgentsResponseMeta {
 }
 
 impl runtime::EncodeFields for types::ListChargesResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("object", &self.object);
         out.field("data", &self.data);
@@ -148,6 +155,7 @@ pub struct ListChargesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListChargesResponse {
     type Slots = ListChargesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1charges/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListChargesResponseSlots,
         key: &str,
@@ -161,6 +169,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListChargesResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListChargesResponseSlots,
         undeclared: runtime::Extras,
@@ -214,6 +223,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListChargesResponseObject {
 }
 
 impl runtime::EncodeFields for types::ListFilesResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("data", &self.data);
         out.optional("first_id", &self.first_id);
@@ -243,6 +253,7 @@ pub struct ListFilesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListFilesResponse {
     type Slots = ListFilesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1files/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListFilesResponseSlots,
         key: &str,
@@ -257,6 +268,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListFilesResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListFilesResponseSlots,
         undeclared: runtime::Extras,
@@ -284,6 +296,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListFilesResponse {
 }
 
 impl runtime::EncodeFields for types::ListMessagesResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("messages", &self.messages);
         out.optional("meta", &self.meta);
@@ -309,6 +322,7 @@ pub struct ListMessagesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponse {
     type Slots = ListMessagesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1messages/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListMessagesResponseSlots,
         key: &str,
@@ -321,6 +335,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListMessagesResponseSlots,
         undeclared: runtime::Extras,
@@ -342,6 +357,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListMessagesResponse {
 }
 
 impl runtime::EncodeFields for types::ListMessagesResponseMeta {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("next_page_url", &self.next_page_url);
         out.undeclared(&self.additional_properties);
@@ -365,6 +381,7 @@ pub struct ListMessagesResponseMetaSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponseMeta {
     type Slots = ListMessagesResponseMetaSlots;
     const ORIGIN: &'static str = "/paths/~1messages/get/responses/200/content/application~1json/schema/properties/meta";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListMessagesResponseMetaSlots,
         key: &str,
@@ -376,6 +393,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponseMeta {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListMessagesResponseMetaSlots,
         undeclared: runtime::Extras,
@@ -396,6 +414,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListMessagesResponseMeta {
 }
 
 impl runtime::EncodeFields for types::ListRecordsResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("rows", &self.rows);
         out.optional("records", &self.records);
@@ -423,6 +442,7 @@ pub struct ListRecordsResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponse {
     type Slots = ListRecordsResponseSlots;
     const ORIGIN: &'static str = "/paths/~1records/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListRecordsResponseSlots,
         key: &str,
@@ -436,6 +456,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListRecordsResponseSlots,
         undeclared: runtime::Extras,
@@ -458,6 +479,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListRecordsResponse {
 }
 
 impl runtime::EncodeFields for types::ListRecordsResponseContinuation {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("token", &self.token);
         out.optional("more", &self.more);
@@ -483,6 +505,7 @@ pub struct ListRecordsResponseContinuationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponseContinuation {
     type Slots = ListRecordsResponseContinuationSlots;
     const ORIGIN: &'static str = "/paths/~1records/get/responses/200/content/application~1json/schema/properties/continuation";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListRecordsResponseContinuationSlots,
         key: &str,
@@ -495,6 +518,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponseContinuation 
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListRecordsResponseContinuationSlots,
         undeclared: runtime::Extras,
@@ -516,6 +540,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListRecordsResponseContinuation {
 }
 
 impl runtime::EncodeFields for types::ProjectListResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("items", &self.items);
         out.optional("next_page", &self.next_page);
@@ -541,6 +566,7 @@ pub struct ProjectListResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ProjectListResponse {
     type Slots = ProjectListResponseSlots;
     const ORIGIN: &'static str = "/paths/~1projects/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ProjectListResponseSlots,
         key: &str,
@@ -553,6 +579,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ProjectListResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ProjectListResponseSlots,
         undeclared: runtime::Extras,
@@ -575,6 +602,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ProjectListResponse {
 }
 
 impl runtime::EncodeFields for types::Thing {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.undeclared(&self.additional_properties);
@@ -598,6 +626,7 @@ pub struct ThingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
     const ORIGIN: &'static str = "/components/schemas/Thing";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ThingSlots,
         key: &str,
@@ -609,6 +638,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Thing {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ThingSlots,
         undeclared: runtime::Extras,

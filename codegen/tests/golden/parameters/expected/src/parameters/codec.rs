@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Filter {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("field", &self.field);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct FilterSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Filter {
     type Slots = FilterSlots;
     const ORIGIN: &'static str = "/components/schemas/Filter";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FilterSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Filter {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FilterSlots,
         undeclared: runtime::Extras,
@@ -59,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Filter {
 }
 
 impl runtime::EncodeFields for types::SearchFilter {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("role", &self.role);
         out.undeclared(&self.additional_properties);
@@ -82,6 +86,7 @@ pub struct SearchFilterSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SearchFilter {
     type Slots = SearchFilterSlots;
     const ORIGIN: &'static str = "/paths/~1search~1{index}/post/parameters/6/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SearchFilterSlots,
         key: &str,
@@ -93,6 +98,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SearchFilter {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SearchFilterSlots,
         undeclared: runtime::Extras,

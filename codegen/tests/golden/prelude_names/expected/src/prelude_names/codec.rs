@@ -63,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AsRef {
 }
 
 impl runtime::EncodeFields for types::Box {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -88,6 +89,7 @@ pub struct BoxSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Box {
     type Slots = BoxSlots;
     const ORIGIN: &'static str = "/components/schemas/Box";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut BoxSlots,
         key: &str,
@@ -100,6 +102,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Box {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: BoxSlots,
         undeclared: runtime::Extras,
@@ -151,6 +154,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Clone {
 }
 
 impl runtime::EncodeFields for types::Copy {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -176,6 +180,7 @@ pub struct CopySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Copy {
     type Slots = CopySlots;
     const ORIGIN: &'static str = "/components/schemas/Copy";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CopySlots,
         key: &str,
@@ -188,6 +193,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Copy {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CopySlots,
         undeclared: runtime::Extras,
@@ -309,6 +315,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Deserialize {
 }
 
 impl runtime::EncodeFields for types::DoubleEndedIterator {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -334,6 +341,7 @@ pub struct DoubleEndedIteratorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DoubleEndedIterator {
     type Slots = DoubleEndedIteratorSlots;
     const ORIGIN: &'static str = "/components/schemas/DoubleEndedIterator";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DoubleEndedIteratorSlots,
         key: &str,
@@ -346,6 +354,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DoubleEndedIterator {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DoubleEndedIteratorSlots,
         undeclared: runtime::Extras,
@@ -423,6 +432,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Eq {
 }
 
 impl runtime::EncodeFields for types::EqVariant2 {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("x", &self.x);
         out.undeclared(&self.additional_properties);
@@ -446,6 +456,7 @@ pub struct EqVariant2Slots {
 impl<'de> runtime::DecodeStruct<'de> for types::EqVariant2 {
     type Slots = EqVariant2Slots;
     const ORIGIN: &'static str = "/components/schemas/Eq/oneOf/1";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EqVariant2Slots,
         key: &str,
@@ -457,6 +468,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EqVariant2 {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EqVariant2Slots,
         undeclared: runtime::Extras,
@@ -561,6 +573,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Extend {
 }
 
 impl runtime::EncodeFields for types::Fn {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -586,6 +599,7 @@ pub struct FnSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Fn {
     type Slots = FnSlots;
     const ORIGIN: &'static str = "/components/schemas/Fn";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FnSlots,
         key: &str,
@@ -598,6 +612,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Fn {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FnSlots,
         undeclared: runtime::Extras,
@@ -735,6 +750,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FromIterator {
 }
 
 impl runtime::EncodeFields for types::Hash {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -760,6 +776,7 @@ pub struct HashSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Hash {
     type Slots = HashSlots;
     const ORIGIN: &'static str = "/components/schemas/Hash";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut HashSlots,
         key: &str,
@@ -772,6 +789,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Hash {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: HashSlots,
         undeclared: runtime::Extras,
@@ -793,6 +811,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Hash {
 }
 
 impl runtime::EncodeFields for types::Into {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -818,6 +837,7 @@ pub struct IntoSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Into {
     type Slots = IntoSlots;
     const ORIGIN: &'static str = "/components/schemas/Into";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut IntoSlots,
         key: &str,
@@ -830,6 +850,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Into {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: IntoSlots,
         undeclared: runtime::Extras,
@@ -887,6 +908,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntoIterator {
 }
 
 impl runtime::EncodeFields for types::Iterator {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -912,6 +934,7 @@ pub struct IteratorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Iterator {
     type Slots = IteratorSlots;
     const ORIGIN: &'static str = "/components/schemas/Iterator";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut IteratorSlots,
         key: &str,
@@ -924,6 +947,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Iterator {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: IteratorSlots,
         undeclared: runtime::Extras,
@@ -973,6 +997,7 @@ impl<'de> ::serde::Deserialize<'de> for types::None {
 }
 
 impl runtime::EncodeFields for types::Ok {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -998,6 +1023,7 @@ pub struct OkSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Ok {
     type Slots = OkSlots;
     const ORIGIN: &'static str = "/components/schemas/Ok";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut OkSlots,
         key: &str,
@@ -1010,6 +1036,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Ok {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: OkSlots,
         undeclared: runtime::Extras,
@@ -1063,6 +1090,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Option {
 }
 
 impl runtime::EncodeFields for types::Ord {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -1088,6 +1116,7 @@ pub struct OrdSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Ord {
     type Slots = OrdSlots;
     const ORIGIN: &'static str = "/components/schemas/Ord";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut OrdSlots,
         key: &str,
@@ -1100,6 +1129,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Ord {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: OrdSlots,
         undeclared: runtime::Extras,
@@ -1121,6 +1151,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Ord {
 }
 
 impl runtime::EncodeFields for types::PartialEq {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -1146,6 +1177,7 @@ pub struct PartialEqSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PartialEq {
     type Slots = PartialEqSlots;
     const ORIGIN: &'static str = "/components/schemas/PartialEq";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PartialEqSlots,
         key: &str,
@@ -1158,6 +1190,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PartialEq {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PartialEqSlots,
         undeclared: runtime::Extras,
@@ -1239,6 +1272,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Result {
 }
 
 impl runtime::EncodeFields for types::Self_ {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -1264,6 +1298,7 @@ pub struct SelfSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Self_ {
     type Slots = SelfSlots;
     const ORIGIN: &'static str = "/components/schemas/Self";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SelfSlots,
         key: &str,
@@ -1276,6 +1311,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Self_ {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SelfSlots,
         undeclared: runtime::Extras,
@@ -1383,6 +1419,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Sized {
 }
 
 impl runtime::EncodeFields for types::Some {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -1408,6 +1445,7 @@ pub struct SomeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Some {
     type Slots = SomeSlots;
     const ORIGIN: &'static str = "/components/schemas/Some";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SomeSlots,
         key: &str,
@@ -1420,6 +1458,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Some {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SomeSlots,
         undeclared: runtime::Extras,
@@ -1473,6 +1512,7 @@ impl<'de> ::serde::Deserialize<'de> for types::String {
 }
 
 impl runtime::EncodeFields for types::Sync {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -1498,6 +1538,7 @@ pub struct SyncSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Sync {
     type Slots = SyncSlots;
     const ORIGIN: &'static str = "/components/schemas/Sync";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SyncSlots,
         key: &str,
@@ -1510,6 +1551,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sync {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SyncSlots,
         undeclared: runtime::Extras,
@@ -1531,6 +1573,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Sync {
 }
 
 impl runtime::EncodeFields for types::Thing {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.optional("labels", &self.labels);
@@ -1648,6 +1691,7 @@ pub struct ThingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
     const ORIGIN: &'static str = "/components/schemas/Thing";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ThingSlots,
         key: &str,
@@ -1706,6 +1750,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Thing {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ThingSlots,
         undeclared: runtime::Extras,
@@ -1804,6 +1849,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ToOwned {
 }
 
 impl runtime::EncodeFields for types::ToString {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -1829,6 +1875,7 @@ pub struct ToStringSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ToString {
     type Slots = ToStringSlots;
     const ORIGIN: &'static str = "/components/schemas/ToString";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ToStringSlots,
         key: &str,
@@ -1841,6 +1888,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ToString {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ToStringSlots,
         undeclared: runtime::Extras,
@@ -1896,6 +1944,7 @@ impl<'de> ::serde::Deserialize<'de> for types::TryFrom {
 }
 
 impl runtime::EncodeFields for types::TryInto {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.optional("items", &self.items);
@@ -1921,6 +1970,7 @@ pub struct TryIntoSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TryInto {
     type Slots = TryIntoSlots;
     const ORIGIN: &'static str = "/components/schemas/TryInto";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut TryIntoSlots,
         key: &str,
@@ -1933,6 +1983,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TryInto {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: TryIntoSlots,
         undeclared: runtime::Extras,

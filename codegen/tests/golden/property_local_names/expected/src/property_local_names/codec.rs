@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Placeholders {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("foo", &self.foo);
         out.field("foo_value", &self.foo_value);
@@ -38,6 +39,7 @@ pub struct PlaceholdersSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Placeholders {
     type Slots = PlaceholdersSlots;
     const ORIGIN: &'static str = "/components/schemas/Placeholders";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PlaceholdersSlots,
         key: &str,
@@ -54,6 +56,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Placeholders {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PlaceholdersSlots,
         undeclared: runtime::Extras,

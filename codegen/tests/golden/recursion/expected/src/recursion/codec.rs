@@ -41,6 +41,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Expr {
 }
 
 impl runtime::EncodeFields for types::Literal {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("value", &self.value);
         out.undeclared(&self.additional_properties);
@@ -64,6 +65,7 @@ pub struct LiteralSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Literal {
     type Slots = LiteralSlots;
     const ORIGIN: &'static str = "/components/schemas/Literal";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut LiteralSlots,
         key: &str,
@@ -75,6 +77,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Literal {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: LiteralSlots,
         undeclared: runtime::Extras,
@@ -95,6 +98,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Literal {
 }
 
 impl runtime::EncodeFields for types::Negation {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("operand", &self.operand);
         out.undeclared(&self.additional_properties);
@@ -118,6 +122,7 @@ pub struct NegationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Negation {
     type Slots = NegationSlots;
     const ORIGIN: &'static str = "/components/schemas/Negation";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut NegationSlots,
         key: &str,
@@ -129,6 +134,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Negation {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: NegationSlots,
         undeclared: runtime::Extras,
@@ -152,6 +158,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Negation {
 }
 
 impl runtime::EncodeFields for types::Node {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("value", &self.value);
         out.optional("next", &self.next);
@@ -179,6 +186,7 @@ pub struct NodeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Node {
     type Slots = NodeSlots;
     const ORIGIN: &'static str = "/components/schemas/Node";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut NodeSlots,
         key: &str,
@@ -192,6 +200,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Node {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: NodeSlots,
         undeclared: runtime::Extras,

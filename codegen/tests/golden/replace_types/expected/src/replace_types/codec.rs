@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Invoice {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.field("total", &self.total);
@@ -40,6 +41,7 @@ pub struct InvoiceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
     type Slots = InvoiceSlots;
     const ORIGIN: &'static str = "/components/schemas/Invoice";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut InvoiceSlots,
         key: &str,
@@ -56,6 +58,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: InvoiceSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Problem {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("title", &self.title);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct ProblemSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Problem {
     type Slots = ProblemSlots;
     const ORIGIN: &'static str = "/components/schemas/Problem";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ProblemSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Problem {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ProblemSlots,
         undeclared: runtime::Extras,
@@ -59,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Problem {
 }
 
 impl runtime::EncodeFields for types::Thing {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.undeclared(&self.additional_properties);
@@ -82,6 +86,7 @@ pub struct ThingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Thing {
     type Slots = ThingSlots;
     const ORIGIN: &'static str = "/components/schemas/Thing";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ThingSlots,
         key: &str,
@@ -93,6 +98,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Thing {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ThingSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Reactions {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("+1", &self.plus_one);
         out.field("-1", &self.minus_one);
@@ -32,6 +33,7 @@ pub struct ReactionsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Reactions {
     type Slots = ReactionsSlots;
     const ORIGIN: &'static str = "/components/schemas/Reactions";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ReactionsSlots,
         key: &str,
@@ -45,6 +47,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Reactions {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ReactionsSlots,
         undeclared: runtime::Extras,

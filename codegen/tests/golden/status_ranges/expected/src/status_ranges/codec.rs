@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::ListThingsBadRequestResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("message", &self.message);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct ListThingsBadRequestResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ListThingsBadRequestResponse {
     type Slots = ListThingsBadRequestResponseSlots;
     const ORIGIN: &'static str = "/paths/~1things/get/responses/400/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ListThingsBadRequestResponseSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ListThingsBadRequestResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ListThingsBadRequestResponseSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Chunk {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("text", &self.text);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct ChunkSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
     type Slots = ChunkSlots;
     const ORIGIN: &'static str = "/components/schemas/Chunk";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ChunkSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ChunkSlots,
         undeclared: runtime::Extras,
@@ -62,6 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Chunk {
 }
 
 impl runtime::EncodeFields for types::ChunkEvent {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("data", &self.data);
         out.undeclared(&self.additional_properties);
@@ -85,6 +89,7 @@ pub struct ChunkEventSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ChunkEvent {
     type Slots = ChunkEventSlots;
     const ORIGIN: &'static str = "/components/schemas/ChunkEvent";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ChunkEventSlots,
         key: &str,
@@ -96,6 +101,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ChunkEvent {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ChunkEventSlots,
         undeclared: runtime::Extras,
@@ -119,6 +125,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ChunkEvent {
 }
 
 impl runtime::EncodeFields for types::CreateChatBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("prompt", &self.prompt);
         out.optional("stream", &self.stream);
@@ -144,6 +151,7 @@ pub struct CreateChatBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
     type Slots = CreateChatBodySlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChatBodySlots,
         key: &str,
@@ -156,6 +164,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChatBodySlots,
         undeclared: runtime::Extras,
@@ -180,6 +189,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChatBody {
 }
 
 impl runtime::EncodeFields for types::CreateChatUnprocessableEntityResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("detail", &self.detail);
         out.undeclared(&self.additional_properties);
@@ -203,6 +213,7 @@ pub struct CreateChatUnprocessableEntityResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateChatUnprocessableEntityResponse {
     type Slots = CreateChatUnprocessableEntityResponseSlots;
     const ORIGIN: &'static str = "/paths/~1chat/post/responses/422/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateChatUnprocessableEntityResponseSlots,
         key: &str,
@@ -214,6 +225,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateChatUnprocessableEntityRes
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateChatUnprocessableEntityResponseSlots,
         undeclared: runtime::Extras,
@@ -234,6 +246,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateChatUnprocessableEntityResp
 }
 
 impl runtime::EncodeFields for types::CreateCompletionBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("prompt", &self.prompt);
         out.optional("stream", &self.stream);
@@ -259,6 +272,7 @@ pub struct CreateCompletionBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateCompletionBody {
     type Slots = CreateCompletionBodySlots;
     const ORIGIN: &'static str = "/paths/~1completions/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateCompletionBodySlots,
         key: &str,
@@ -271,6 +285,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateCompletionBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateCompletionBodySlots,
         undeclared: runtime::Extras,
@@ -321,6 +336,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WatchJobEvent {
 }
 
 impl runtime::EncodeFields for types::WatchJobEventDone {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "done");
         out.undeclared(&self.additional_properties);
@@ -340,6 +356,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventDone {
     type Slots = ();
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/1";
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -359,6 +376,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WatchJobEventDone {
 }
 
 impl runtime::EncodeFields for types::WatchJobEventProgress {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "progress");
         out.field("percent", &self.percent);
@@ -384,6 +402,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventProgress {
     type Slots = WatchJobEventProgressSlots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/0";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut WatchJobEventProgressSlots,
         key: &str,
@@ -395,6 +414,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventProgress {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: WatchJobEventProgressSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Holder {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("status", &self.status);
         out.optional("mode", &self.mode);
@@ -34,6 +35,7 @@ pub struct HolderSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Holder {
     type Slots = HolderSlots;
     const ORIGIN: &'static str = "/components/schemas/Holder";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut HolderSlots,
         key: &str,
@@ -48,6 +50,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Holder {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: HolderSlots,
         undeclared: runtime::Extras,

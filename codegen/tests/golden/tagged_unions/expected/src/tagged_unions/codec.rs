@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Cat {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("petType", &self.pet_type);
         out.optional("purrs", &self.purrs);
@@ -30,6 +31,7 @@ pub struct CatSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
     const ORIGIN: &'static str = "/components/schemas/Cat";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CatSlots,
         key: &str,
@@ -42,6 +44,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Cat {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CatSlots,
         undeclared: runtime::Extras,
@@ -66,6 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Cat {
 }
 
 impl runtime::EncodeFields for types::Circle {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "Circle");
         out.optional("radius", &self.radius);
@@ -91,6 +95,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Circle {
     type Slots = CircleSlots;
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Circle";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CircleSlots,
         key: &str,
@@ -102,6 +107,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Circle {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CircleSlots,
         undeclared: runtime::Extras,
@@ -143,6 +149,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Digest {
 }
 
 impl runtime::EncodeFields for types::DigestNone {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "none");
         out.undeclared(&self.additional_properties);
@@ -162,6 +169,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DigestNone {
     type Slots = ();
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/components/schemas/Digest/oneOf/1";
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         _: (),
         undeclared: runtime::Extras,
@@ -181,6 +189,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DigestNone {
 }
 
 impl runtime::EncodeFields for types::DigestSha256 {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "sha256");
         out.field("value", &self.value);
@@ -206,6 +215,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DigestSha256 {
     type Slots = DigestSha256Slots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/components/schemas/Digest/oneOf/0";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DigestSha256Slots,
         key: &str,
@@ -217,6 +227,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DigestSha256 {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DigestSha256Slots,
         undeclared: runtime::Extras,
@@ -240,6 +251,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DigestSha256 {
 }
 
 impl runtime::EncodeFields for types::Dog {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("petType", &self.pet_type);
         out.undeclared(&self.additional_properties);
@@ -263,6 +275,7 @@ pub struct DogSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = DogSlots;
     const ORIGIN: &'static str = "/components/schemas/Dog";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DogSlots,
         key: &str,
@@ -274,6 +287,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Dog {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DogSlots,
         undeclared: runtime::Extras,
@@ -297,6 +311,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Dog {
 }
 
 impl runtime::EncodeFields for types::Drawing {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("square", &self.square);
         out.undeclared(&self.additional_properties);
@@ -320,6 +335,7 @@ pub struct DrawingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Drawing {
     type Slots = DrawingSlots;
     const ORIGIN: &'static str = "/components/schemas/Drawing";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DrawingSlots,
         key: &str,
@@ -331,6 +347,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Drawing {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DrawingSlots,
         undeclared: runtime::Extras,
@@ -393,6 +410,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Shape {
 }
 
 impl runtime::EncodeFields for types::Square {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", &self.kind);
         out.undeclared(&self.additional_properties);
@@ -416,6 +434,7 @@ pub struct SquareSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Square {
     type Slots = SquareSlots;
     const ORIGIN: &'static str = "/components/schemas/Square";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SquareSlots,
         key: &str,
@@ -427,6 +446,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Square {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SquareSlots,
         undeclared: runtime::Extras,

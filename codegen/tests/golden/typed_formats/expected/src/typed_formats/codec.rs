@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Event {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("id", &self.id);
         out.field("at", &self.at);
@@ -40,6 +41,7 @@ pub struct EventSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Event {
     type Slots = EventSlots;
     const ORIGIN: &'static str = "/components/schemas/Event";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EventSlots,
         key: &str,
@@ -57,6 +59,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Event {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EventSlots,
         undeclared: runtime::Extras,

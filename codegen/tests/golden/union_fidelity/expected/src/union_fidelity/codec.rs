@@ -55,6 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfig {
 }
 
 impl runtime::EncodeFields for types::DatabaseConfigMysql {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("host", &self.host);
         out.optional("charset", &self.charset);
@@ -80,6 +81,7 @@ pub struct DatabaseConfigMysqlSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigMysql {
     type Slots = DatabaseConfigMysqlSlots;
     const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/1";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DatabaseConfigMysqlSlots,
         key: &str,
@@ -92,6 +94,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigMysql {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DatabaseConfigMysqlSlots,
         undeclared: runtime::Extras,
@@ -113,6 +116,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfigMysql {
 }
 
 impl runtime::EncodeFields for types::DatabaseConfigPath {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("path", &self.path);
         out.undeclared(&self.additional_properties);
@@ -136,6 +140,7 @@ pub struct DatabaseConfigPathSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPath {
     type Slots = DatabaseConfigPathSlots;
     const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/2";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DatabaseConfigPathSlots,
         key: &str,
@@ -147,6 +152,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPath {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DatabaseConfigPathSlots,
         undeclared: runtime::Extras,
@@ -170,6 +176,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfigPath {
 }
 
 impl runtime::EncodeFields for types::DatabaseConfigPostgres {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("host", &self.host);
         out.optional("sslmode", &self.sslmode);
@@ -195,6 +202,7 @@ pub struct DatabaseConfigPostgresSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPostgres {
     type Slots = DatabaseConfigPostgresSlots;
     const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/0";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DatabaseConfigPostgresSlots,
         key: &str,
@@ -207,6 +215,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPostgres {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DatabaseConfigPostgresSlots,
         undeclared: runtime::Extras,
@@ -298,6 +307,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Event {
 }
 
 impl runtime::EncodeFields for types::EventFailed {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "failed");
         out.field("reason", &self.reason);
@@ -323,6 +333,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EventFailed {
     type Slots = EventFailedSlots;
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Event/oneOf/1";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EventFailedSlots,
         key: &str,
@@ -334,6 +345,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EventFailed {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EventFailedSlots,
         undeclared: runtime::Extras,
@@ -357,6 +369,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EventFailed {
 }
 
 impl runtime::EncodeFields for types::EventStarted {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("kind", "started");
         out.optional("at", &self.at);
@@ -382,6 +395,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EventStarted {
     type Slots = EventStartedSlots;
     const TAG: Option<&'static str> = Some("kind");
     const ORIGIN: &'static str = "/components/schemas/Event/oneOf/0";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EventStartedSlots,
         key: &str,
@@ -393,6 +407,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EventStarted {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EventStartedSlots,
         undeclared: runtime::Extras,
@@ -413,6 +428,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EventStarted {
 }
 
 impl runtime::EncodeFields for types::InputMessage {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "message");
         out.optional("role", &self.role);
@@ -440,6 +456,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::InputMessage {
     type Slots = InputMessageSlots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/components/schemas/InputMessage";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut InputMessageSlots,
         key: &str,
@@ -452,6 +469,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::InputMessage {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: InputMessageSlots,
         undeclared: runtime::Extras,
@@ -503,6 +521,7 @@ impl<'de> ::serde::Deserialize<'de> for types::InputMessageRole {
 }
 
 impl runtime::EncodeFields for types::OutputMessage {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "message");
         out.field("id", &self.id);
@@ -532,6 +551,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::OutputMessage {
     type Slots = OutputMessageSlots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/components/schemas/OutputMessage";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut OutputMessageSlots,
         key: &str,
@@ -545,6 +565,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::OutputMessage {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: OutputMessageSlots,
         undeclared: runtime::Extras,
@@ -573,6 +594,7 @@ impl<'de> ::serde::Deserialize<'de> for types::OutputMessage {
 }
 
 impl runtime::EncodeFields for types::ToolCall {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("type", "tool.call");
         out.field("name", &self.name);
@@ -600,6 +622,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ToolCall {
     type Slots = ToolCallSlots;
     const TAG: Option<&'static str> = Some("type");
     const ORIGIN: &'static str = "/components/schemas/ToolCall";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ToolCallSlots,
         key: &str,
@@ -612,6 +635,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ToolCall {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ToolCallSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Cat {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("purrs", &self.purrs);
         out.undeclared(&self.additional_properties);
@@ -28,6 +29,7 @@ pub struct CatSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Cat {
     type Slots = CatSlots;
     const ORIGIN: &'static str = "/components/schemas/Cat";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CatSlots,
         key: &str,
@@ -39,6 +41,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Cat {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CatSlots,
         undeclared: runtime::Extras,
@@ -59,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Cat {
 }
 
 impl runtime::EncodeFields for types::Dog {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("barks", &self.barks);
         out.undeclared(&self.additional_properties);
@@ -82,6 +86,7 @@ pub struct DogSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Dog {
     type Slots = DogSlots;
     const ORIGIN: &'static str = "/components/schemas/Dog";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DogSlots,
         key: &str,
@@ -93,6 +98,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Dog {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DogSlots,
         undeclared: runtime::Extras,
@@ -145,6 +151,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
 }
 
 impl runtime::EncodeFields for types::ValidationError {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("loc", &self.loc);
         out.undeclared(&self.additional_properties);
@@ -168,6 +175,7 @@ pub struct ValidationErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
     type Slots = ValidationErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/ValidationError";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ValidationErrorSlots,
         key: &str,
@@ -179,6 +187,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ValidationErrorSlots,
         undeclared: runtime::Extras,
