@@ -119,16 +119,26 @@ pub fn encode_struct<T: EncodeFields, S: Serializer>(
     let mut count = Count { len: 0, undeclared: false };
     value.fields(&mut count);
     if count.undeclared {
-        let mut state = EncodeMap::<S> { state: serializer.serialize_map(Some(count.len))?, error: None };
-        value.fields(&mut state);
-        return match state.error {
-            Some(e) => Err(e),
-            None => state.state.end(),
-        };
+        return encode_as_map(value, serializer, count.len);
     }
     let mut state = EncodeStruct::<S> { state: serializer.serialize_struct(name, count.len)?, error: None };
     value.fields(&mut state);
     state.end()
+}
+
+/// Writes `value`, which has undeclared properties, as a map of `len` entries. Kept out of line
+/// and cold: inlined, this second copy of every field's writing doubled each struct's encoder, and
+/// the compiler then left the writes of the common case out of line too (the large list, which
+/// has no undeclared properties, encoded about 7% slower).
+#[cold]
+#[inline(never)]
+fn encode_as_map<T: EncodeFields, S: Serializer>(value: &T, serializer: S, len: usize) -> Result<S::Ok, S::Error> {
+    let mut state = EncodeMap::<S> { state: serializer.serialize_map(Some(len))?, error: None };
+    value.fields(&mut state);
+    match state.error {
+        Some(e) => Err(e),
+        None => state.state.end(),
+    }
 }
 
 /// Counts the fields that will be written.
