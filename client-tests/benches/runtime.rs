@@ -17,7 +17,8 @@ mod support;
 use std::sync::LazyLock;
 
 use divan::Bencher;
-use support::{BODIES, LARGE_LIST, SETUP, one_generated, one_raw};
+use support::images::LARGE_LIST;
+use support::{BODIES, SETUP, one_generated, one_raw};
 use vendor_apis::blaxel::types;
 use vendor_apis::runtime::DEFAULT_TIMEOUT;
 
@@ -30,84 +31,8 @@ fn main() {
     divan::main();
 }
 
-/// What a hand-written client would declare for the images: the generated types' fields (less
-/// `events` and `status`, which the bodies here never hold), with serde's derives (and
-/// `skip_serializing_if` on optional fields, as the generator's derive once had).
-mod derived {
-    use serde::{Deserialize, Serialize};
-    use vendor_apis::blaxel::types;
-
-    impl Image {
-        /// Whether the generated types decoded the same body to the same values.
-        pub fn same_as(&self, generated: &types::Image) -> bool {
-            let (m, g) = (&self.metadata, &generated.metadata);
-            let same_metadata = (&m.created_at, &m.display_name, &m.last_deployed_at, &m.name)
-                == (&g.created_at, &g.display_name, &g.last_deployed_at, &g.name)
-                && (&m.resource_type, &m.source_workspace, &m.updated_at, &m.workspace)
-                    == (&g.resource_type, &g.source_workspace, &g.updated_at, &g.workspace);
-            let tags = |tags: &[ImageTag], generated: &[types::ImageTag]| {
-                tags.len() == generated.len()
-                    && tags.iter().zip(generated).all(|(t, g)| {
-                        (&t.created_at, &t.name, t.size, &t.updated_at)
-                            == (&g.created_at, &g.name, g.size, &g.updated_at)
-                    })
-            };
-            let same_tags = match (&self.spec.tags, &generated.spec.tags) {
-                (Some(t), Some(g)) => tags(t, g),
-                (t, g) => t.is_none() && g.is_none(),
-            };
-            same_metadata && self.spec.size == generated.spec.size && same_tags
-        }
-    }
-
-    #[derive(Deserialize, Serialize)]
-    pub struct Image {
-        pub metadata: ImageMetadata,
-        pub spec: ImageSpec,
-    }
-
-    #[derive(Deserialize, Serialize)]
-    #[serde(rename_all = "camelCase")]
-    pub struct ImageMetadata {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub created_at: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub display_name: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub last_deployed_at: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub resource_type: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub source_workspace: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub updated_at: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub workspace: Option<String>,
-    }
-
-    #[derive(Deserialize, Serialize)]
-    pub struct ImageSpec {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub size: Option<i64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub tags: Option<Vec<ImageTag>>,
-    }
-
-    #[derive(Deserialize, Serialize)]
-    #[serde(rename_all = "camelCase")]
-    pub struct ImageTag {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub created_at: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub size: Option<i64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub updated_at: Option<String>,
-    }
-}
+#[path = "support/twins.rs"]
+mod derived;
 
 /// One small GET with two path parameters and a bearer token, decoded into `types::Image`.
 mod one_request {
@@ -197,6 +122,19 @@ mod large_response {
         assert_eq!(generated, written(serde_json::to_vec(&twins).expect("encoded")));
         assert_eq!(generated, written(BODIES.many.to_vec()));
         encode::<derived::Image>(bencher);
+    }
+
+    /// The decode alone into twins with every field the generated types have (the same size of
+    /// values): what is left between them and the generated types is the decoding code.
+    #[divan::bench]
+    fn decode_serde_derived_full_twins(bencher: Bencher) {
+        decode::<derived::full::Image>(bencher);
+    }
+
+    /// The encode alone, from twins with every field the generated types have.
+    #[divan::bench]
+    fn encode_serde_derived_full_twins(bencher: Bencher) {
+        encode::<derived::full::Image>(bencher);
     }
 
     fn encode<T: serde::de::DeserializeOwned + serde::Serialize + Sync>(bencher: Bencher) {

@@ -15,28 +15,7 @@ use vendor_apis::runtime::{RetryPolicy, reqwest};
 
 pub const TOKEN: &str = "bench-token";
 
-/// Images in the large response (about 3.5 MB of JSON).
-pub const LARGE_LIST: usize = 10_000;
-
-pub fn image(i: usize) -> serde_json::Value {
-    serde_json::json!({
-        "metadata": {
-            "name": format!("image-{i}"),
-            "displayName": format!("Image number {i}"),
-            "createdAt": "2026-11-22T10:00:00Z",
-            "lastDeployedAt": "2026-11-22T11:00:00Z",
-            "resourceType": "agent",
-            "workspace": "bench",
-        },
-        "spec": {
-            "size": 123_456_789 + i,
-            "tags": [
-                {"name": "latest", "createdAt": "2026-11-22T10:00:00Z", "size": 1000 + i},
-                {"name": format!("v{i}"), "createdAt": "2026-11-21T10:00:00Z", "size": 2000 + i},
-            ],
-        },
-    })
-}
+pub mod images;
 
 pub struct Bodies {
     pub one: Bytes,
@@ -44,8 +23,8 @@ pub struct Bodies {
 }
 
 pub static BODIES: LazyLock<Bodies> = LazyLock::new(|| Bodies {
-    one: Bytes::from(image(1).to_string()),
-    many: Bytes::from(serde_json::Value::Array((0..LARGE_LIST).map(image).collect()).to_string()),
+    one: Bytes::from(images::image(1).to_string()),
+    many: Bytes::from(images::large_list()),
 });
 
 /// A loopback HTTP/1.1 server on its own thread, answering from memory: one image for

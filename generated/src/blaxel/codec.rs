@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::Agent {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -34,6 +35,7 @@ pub struct AgentSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Agent {
     type Slots = AgentSlots;
     const ORIGIN: &'static str = "/components/schemas/Agent";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut AgentSlots,
         key: &str,
@@ -48,6 +50,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Agent {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: AgentSlots,
         undeclared: runtime::Extras,
@@ -77,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Agent {
 }
 
 impl runtime::EncodeFields for types::AgentList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -102,6 +106,7 @@ pub struct AgentListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AgentList {
     type Slots = AgentListSlots;
     const ORIGIN: &'static str = "/components/schemas/AgentList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut AgentListSlots,
         key: &str,
@@ -114,6 +119,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AgentList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: AgentListSlots,
         undeclared: runtime::Extras,
@@ -135,6 +141,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AgentList {
 }
 
 impl runtime::EncodeFields for types::AgentRuntime {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("envs", &self.envs);
         out.optional("generation", &self.generation);
@@ -168,6 +175,7 @@ pub struct AgentRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AgentRuntime {
     type Slots = AgentRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/AgentRuntime";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut AgentRuntimeSlots,
         key: &str,
@@ -184,6 +192,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AgentRuntime {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: AgentRuntimeSlots,
         undeclared: runtime::Extras,
@@ -209,6 +218,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AgentRuntime {
 }
 
 impl runtime::EncodeFields for types::AgentSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("enabled", &self.enabled);
         out.optional("policies", &self.policies);
@@ -248,6 +258,7 @@ pub struct AgentSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AgentSpec {
     type Slots = AgentSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/AgentSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut AgentSpecSlots,
         key: &str,
@@ -267,6 +278,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AgentSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: AgentSpecSlots,
         undeclared: runtime::Extras,
@@ -295,6 +307,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AgentSpec {
 }
 
 impl runtime::EncodeFields for types::ApiKey {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -336,6 +349,7 @@ pub struct ApiKeySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApiKey {
     type Slots = ApiKeySlots;
     const ORIGIN: &'static str = "/components/schemas/ApiKey";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ApiKeySlots,
         key: &str,
@@ -356,6 +370,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApiKey {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ApiKeySlots,
         undeclared: runtime::Extras,
@@ -385,6 +400,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ApiKey {
 }
 
 impl runtime::EncodeFields for types::AppRevision {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("createdBy", &self.created_by);
@@ -422,6 +438,7 @@ pub struct AppRevisionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AppRevision {
     type Slots = AppRevisionSlots;
     const ORIGIN: &'static str = "/components/schemas/AppRevision";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut AppRevisionSlots,
         key: &str,
@@ -440,6 +457,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AppRevision {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: AppRevisionSlots,
         undeclared: runtime::Extras,
@@ -470,6 +488,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AppRevision {
 }
 
 impl runtime::EncodeFields for types::AppRevisionConfiguration {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("active", &self.active);
         out.optional("canary", &self.canary);
@@ -501,6 +520,7 @@ pub struct AppRevisionConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AppRevisionConfiguration {
     type Slots = AppRevisionConfigurationSlots;
     const ORIGIN: &'static str = "/components/schemas/AppRevisionConfiguration";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut AppRevisionConfigurationSlots,
         key: &str,
@@ -516,6 +536,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AppRevisionConfiguration {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: AppRevisionConfigurationSlots,
         undeclared: runtime::Extras,
@@ -540,6 +561,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AppRevisionConfiguration {
 }
 
 impl runtime::EncodeFields for types::AppUrl {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("domain", &self.domain);
         out.optional("subdomain", &self.subdomain);
@@ -565,6 +587,7 @@ pub struct AppUrlSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::AppUrl {
     type Slots = AppUrlSlots;
     const ORIGIN: &'static str = "/components/schemas/AppUrl";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut AppUrlSlots,
         key: &str,
@@ -577,6 +600,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::AppUrl {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: AppUrlSlots,
         undeclared: runtime::Extras,
@@ -601,6 +625,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AppUrl {
 }
 
 impl runtime::EncodeFields for types::Application {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -632,6 +657,7 @@ pub struct ApplicationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Application {
     type Slots = ApplicationSlots;
     const ORIGIN: &'static str = "/components/schemas/Application";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ApplicationSlots,
         key: &str,
@@ -647,6 +673,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Application {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ApplicationSlots,
         undeclared: runtime::Extras,
@@ -677,6 +704,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Application {
 }
 
 impl runtime::EncodeFields for types::ApplicationExtension {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("sandbox", &self.sandbox);
         out.undeclared(&self.additional_properties);
@@ -700,6 +728,7 @@ pub struct ApplicationExtensionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApplicationExtension {
     type Slots = ApplicationExtensionSlots;
     const ORIGIN: &'static str = "/components/schemas/ApplicationExtension";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ApplicationExtensionSlots,
         key: &str,
@@ -711,6 +740,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApplicationExtension {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ApplicationExtensionSlots,
         undeclared: runtime::Extras,
@@ -731,6 +761,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ApplicationExtension {
 }
 
 impl runtime::EncodeFields for types::ApplicationList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -756,6 +787,7 @@ pub struct ApplicationListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApplicationList {
     type Slots = ApplicationListSlots;
     const ORIGIN: &'static str = "/components/schemas/ApplicationList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ApplicationListSlots,
         key: &str,
@@ -768,6 +800,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApplicationList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ApplicationListSlots,
         undeclared: runtime::Extras,
@@ -789,6 +822,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ApplicationList {
 }
 
 impl runtime::EncodeFields for types::ApplicationSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("enabled", &self.enabled);
         out.optional("envs", &self.envs);
@@ -832,6 +866,7 @@ pub struct ApplicationSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApplicationSpec {
     type Slots = ApplicationSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/ApplicationSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ApplicationSpecSlots,
         key: &str,
@@ -853,6 +888,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApplicationSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ApplicationSpecSlots,
         undeclared: runtime::Extras,
@@ -883,6 +919,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ApplicationSpec {
 }
 
 impl runtime::EncodeFields for types::ChangelogEntry {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("content", &self.content);
         out.optional("date", &self.date);
@@ -910,6 +947,7 @@ pub struct ChangelogEntrySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ChangelogEntry {
     type Slots = ChangelogEntrySlots;
     const ORIGIN: &'static str = "/components/schemas/ChangelogEntry";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ChangelogEntrySlots,
         key: &str,
@@ -923,6 +961,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ChangelogEntry {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ChangelogEntrySlots,
         undeclared: runtime::Extras,
@@ -945,6 +984,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ChangelogEntry {
 }
 
 impl runtime::EncodeFields for types::ChangelogResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("entries", &self.entries);
         out.undeclared(&self.additional_properties);
@@ -968,6 +1008,7 @@ pub struct ChangelogResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ChangelogResponse {
     type Slots = ChangelogResponseSlots;
     const ORIGIN: &'static str = "/components/schemas/ChangelogResponse";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ChangelogResponseSlots,
         key: &str,
@@ -979,6 +1020,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ChangelogResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ChangelogResponseSlots,
         undeclared: runtime::Extras,
@@ -999,6 +1041,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ChangelogResponse {
 }
 
 impl runtime::EncodeFields for types::CheckWorkspaceAvailabilityBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.undeclared(&self.additional_properties);
@@ -1022,6 +1065,7 @@ pub struct CheckWorkspaceAvailabilityBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CheckWorkspaceAvailabilityBody {
     type Slots = CheckWorkspaceAvailabilityBodySlots;
     const ORIGIN: &'static str = "/paths/~1workspaces~1availability/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CheckWorkspaceAvailabilityBodySlots,
         key: &str,
@@ -1033,6 +1077,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CheckWorkspaceAvailabilityBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CheckWorkspaceAvailabilityBodySlots,
         undeclared: runtime::Extras,
@@ -1092,6 +1137,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CheckWorkspaceAvailabilityRespons
 }
 
 impl runtime::EncodeFields for types::CleanupImagesResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("deleted", &self.deleted);
         out.optional("message", &self.message);
@@ -1117,6 +1163,7 @@ pub struct CleanupImagesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CleanupImagesResponse {
     type Slots = CleanupImagesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1images/delete/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CleanupImagesResponseSlots,
         key: &str,
@@ -1129,6 +1176,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CleanupImagesResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CleanupImagesResponseSlots,
         undeclared: runtime::Extras,
@@ -1150,6 +1198,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CleanupImagesResponse {
 }
 
 impl runtime::EncodeFields for types::Configuration {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("continents", &self.continents);
         out.optional("countries", &self.countries);
@@ -1181,6 +1230,7 @@ pub struct ConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Configuration {
     type Slots = ConfigurationSlots;
     const ORIGIN: &'static str = "/components/schemas/Configuration";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ConfigurationSlots,
         key: &str,
@@ -1196,6 +1246,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Configuration {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ConfigurationSlots,
         undeclared: runtime::Extras,
@@ -1220,6 +1271,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Configuration {
 }
 
 impl runtime::EncodeFields for types::Continent {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("displayName", &self.display_name);
         out.optional("name", &self.name);
@@ -1245,6 +1297,7 @@ pub struct ContinentSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Continent {
     type Slots = ContinentSlots;
     const ORIGIN: &'static str = "/components/schemas/Continent";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ContinentSlots,
         key: &str,
@@ -1257,6 +1310,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Continent {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ContinentSlots,
         undeclared: runtime::Extras,
@@ -1278,6 +1332,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Continent {
 }
 
 impl runtime::EncodeFields for types::CoreEvent {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("canaryRevision", &self.canary_revision);
         out.optional("message", &self.message);
@@ -1311,6 +1366,7 @@ pub struct CoreEventSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CoreEvent {
     type Slots = CoreEventSlots;
     const ORIGIN: &'static str = "/components/schemas/CoreEvent";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CoreEventSlots,
         key: &str,
@@ -1327,6 +1383,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CoreEvent {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CoreEventSlots,
         undeclared: runtime::Extras,
@@ -1352,6 +1409,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CoreEvent {
 }
 
 impl runtime::EncodeFields for types::Country {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("displayName", &self.display_name);
         out.optional("name", &self.name);
@@ -1377,6 +1435,7 @@ pub struct CountrySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Country {
     type Slots = CountrySlots;
     const ORIGIN: &'static str = "/components/schemas/Country";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CountrySlots,
         key: &str,
@@ -1389,6 +1448,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Country {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CountrySlots,
         undeclared: runtime::Extras,
@@ -1410,6 +1470,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Country {
 }
 
 impl runtime::EncodeFields for types::CreateApiKeyForServiceAccountBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("expires_in", &self.expires_in);
         out.optional("name", &self.name);
@@ -1435,6 +1496,7 @@ pub struct CreateApiKeyForServiceAccountBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateApiKeyForServiceAccountBody {
     type Slots = CreateApiKeyForServiceAccountBodySlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}~1api_keys/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateApiKeyForServiceAccountBodySlots,
         key: &str,
@@ -1447,6 +1509,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateApiKeyForServiceAccountBod
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateApiKeyForServiceAccountBodySlots,
         undeclared: runtime::Extras,
@@ -1468,6 +1531,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateApiKeyForServiceAccountBody
 }
 
 impl runtime::EncodeFields for types::CreateDriveAccessTokenResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("access_token", &self.access_token);
         out.optional("expires_in", &self.expires_in);
@@ -1495,6 +1559,7 @@ pub struct CreateDriveAccessTokenResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateDriveAccessTokenResponse {
     type Slots = CreateDriveAccessTokenResponseSlots;
     const ORIGIN: &'static str = "/paths/~1drives~1{driveName}~1access-token/post/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateDriveAccessTokenResponseSlots,
         key: &str,
@@ -1508,6 +1573,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateDriveAccessTokenResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateDriveAccessTokenResponseSlots,
         undeclared: runtime::Extras,
@@ -1530,6 +1596,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateDriveAccessTokenResponse {
 }
 
 impl runtime::EncodeFields for types::CreateImageBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("generation", &self.generation);
         out.optional("image", &self.image);
@@ -1559,6 +1626,7 @@ pub struct CreateImageBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateImageBody {
     type Slots = CreateImageBodySlots;
     const ORIGIN: &'static str = "/paths/~1images/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateImageBodySlots,
         key: &str,
@@ -1573,6 +1641,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateImageBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateImageBodySlots,
         undeclared: runtime::Extras,
@@ -1602,6 +1671,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateImageBody {
 }
 
 impl runtime::EncodeFields for types::CreateImageResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("image", &self.image);
         out.optional("message", &self.message);
@@ -1631,6 +1701,7 @@ pub struct CreateImageResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateImageResponse {
     type Slots = CreateImageResponseSlots;
     const ORIGIN: &'static str = "/paths/~1images/post/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateImageResponseSlots,
         key: &str,
@@ -1645,6 +1716,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateImageResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateImageResponseSlots,
         undeclared: runtime::Extras,
@@ -1668,6 +1740,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateImageResponse {
 }
 
 impl runtime::EncodeFields for types::CreateJobExecutionOutput {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("executionId", &self.execution_id);
         out.optional("id", &self.id);
@@ -1699,6 +1772,7 @@ pub struct CreateJobExecutionOutputSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionOutput {
     type Slots = CreateJobExecutionOutputSlots;
     const ORIGIN: &'static str = "/components/schemas/CreateJobExecutionOutput";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateJobExecutionOutputSlots,
         key: &str,
@@ -1714,6 +1788,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionOutput {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateJobExecutionOutputSlots,
         undeclared: runtime::Extras,
@@ -1738,6 +1813,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateJobExecutionOutput {
 }
 
 impl runtime::EncodeFields for types::CreateJobExecutionRequest {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("allowQueue", &self.allow_queue);
         out.optional("env", &self.env);
@@ -1775,6 +1851,7 @@ pub struct CreateJobExecutionRequestSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionRequest {
     type Slots = CreateJobExecutionRequestSlots;
     const ORIGIN: &'static str = "/components/schemas/CreateJobExecutionRequest";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateJobExecutionRequestSlots,
         key: &str,
@@ -1793,6 +1870,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionRequest {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateJobExecutionRequestSlots,
         undeclared: runtime::Extras,
@@ -1820,6 +1898,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateJobExecutionRequest {
 }
 
 impl runtime::EncodeFields for types::CreateWorkspaceServiceAccountBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("description", &self.description);
         out.field("name", &self.name);
@@ -1845,6 +1924,7 @@ pub struct CreateWorkspaceServiceAccountBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountBody {
     type Slots = CreateWorkspaceServiceAccountBodySlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateWorkspaceServiceAccountBodySlots,
         key: &str,
@@ -1857,6 +1937,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountBod
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateWorkspaceServiceAccountBodySlots,
         undeclared: runtime::Extras,
@@ -1881,6 +1962,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateWorkspaceServiceAccountBody
 }
 
 impl runtime::EncodeFields for types::CreateWorkspaceServiceAccountResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("client_id", &self.client_id);
         out.optional("client_secret", &self.client_secret);
@@ -1914,6 +1996,7 @@ pub struct CreateWorkspaceServiceAccountResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountResponse {
     type Slots = CreateWorkspaceServiceAccountResponseSlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts/post/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CreateWorkspaceServiceAccountResponseSlots,
         key: &str,
@@ -1930,6 +2013,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountRes
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CreateWorkspaceServiceAccountResponseSlots,
         undeclared: runtime::Extras,
@@ -1955,6 +2039,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CreateWorkspaceServiceAccountResp
 }
 
 impl runtime::EncodeFields for types::CustomDomain {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
@@ -1980,6 +2065,7 @@ pub struct CustomDomainSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomain {
     type Slots = CustomDomainSlots;
     const ORIGIN: &'static str = "/components/schemas/CustomDomain";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomDomainSlots,
         key: &str,
@@ -1992,6 +2078,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomain {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomDomainSlots,
         undeclared: runtime::Extras,
@@ -2019,6 +2106,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomDomain {
 }
 
 impl runtime::EncodeFields for types::CustomDomainMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -2058,6 +2146,7 @@ pub struct CustomDomainMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainMetadata {
     type Slots = CustomDomainMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/CustomDomainMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomDomainMetadataSlots,
         key: &str,
@@ -2077,6 +2166,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomDomainMetadataSlots,
         undeclared: runtime::Extras,
@@ -2105,6 +2195,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomDomainMetadata {
 }
 
 impl runtime::EncodeFields for types::CustomDomainShareTarget {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("status", &self.status);
         out.field("workspace", &self.workspace);
@@ -2132,6 +2223,7 @@ pub struct CustomDomainShareTargetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainShareTarget {
     type Slots = CustomDomainShareTargetSlots;
     const ORIGIN: &'static str = "/components/schemas/CustomDomainShareTarget";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomDomainShareTargetSlots,
         key: &str,
@@ -2147,6 +2239,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainShareTarget {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomDomainShareTargetSlots,
         undeclared: runtime::Extras,
@@ -2175,6 +2268,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomDomainShareTarget {
 }
 
 impl runtime::EncodeFields for types::CustomDomainSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("cnameRecords", &self.cname_records);
         out.optional("domainType", &self.domain_type);
@@ -2216,6 +2310,7 @@ pub struct CustomDomainSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainSpec {
     type Slots = CustomDomainSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/CustomDomainSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut CustomDomainSpecSlots,
         key: &str,
@@ -2237,6 +2332,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: CustomDomainSpecSlots,
         undeclared: runtime::Extras,
@@ -2293,6 +2389,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomDomainSpecDomainType {
 }
 
 impl runtime::EncodeFields for types::DeleteDriveResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("message", &self.message);
         out.optional("name", &self.name);
@@ -2318,6 +2415,7 @@ pub struct DeleteDriveResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteDriveResponse {
     type Slots = DeleteDriveResponseSlots;
     const ORIGIN: &'static str = "/paths/~1drives~1{driveName}/delete/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DeleteDriveResponseSlots,
         key: &str,
@@ -2330,6 +2428,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeleteDriveResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DeleteDriveResponseSlots,
         undeclared: runtime::Extras,
@@ -2351,6 +2450,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DeleteDriveResponse {
 }
 
 impl runtime::EncodeFields for types::DeleteSandboxPreviewTokenResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("message", &self.message);
         out.undeclared(&self.additional_properties);
@@ -2374,6 +2474,7 @@ pub struct DeleteSandboxPreviewTokenResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteSandboxPreviewTokenResponse {
     type Slots = DeleteSandboxPreviewTokenResponseSlots;
     const ORIGIN: &'static str = "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DeleteSandboxPreviewTokenResponseSlots,
         key: &str,
@@ -2385,6 +2486,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeleteSandboxPreviewTokenRespons
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DeleteSandboxPreviewTokenResponseSlots,
         undeclared: runtime::Extras,
@@ -2405,6 +2507,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DeleteSandboxPreviewTokenResponse
 }
 
 impl runtime::EncodeFields for types::DeleteVolumeTemplateVersionResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("message", &self.message);
         out.optional("template", &self.template);
@@ -2430,6 +2533,7 @@ pub struct DeleteVolumeTemplateVersionResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteVolumeTemplateVersionResponse {
     type Slots = DeleteVolumeTemplateVersionResponseSlots;
     const ORIGIN: &'static str = "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DeleteVolumeTemplateVersionResponseSlots,
         key: &str,
@@ -2442,6 +2546,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeleteVolumeTemplateVersionRespo
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DeleteVolumeTemplateVersionResponseSlots,
         undeclared: runtime::Extras,
@@ -2463,6 +2568,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DeleteVolumeTemplateVersionRespon
 }
 
 impl runtime::EncodeFields for types::DeleteWorkspaceServiceAccountResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("client_id", &self.client_id);
         out.optional("created_at", &self.created_at);
@@ -2494,6 +2600,7 @@ pub struct DeleteWorkspaceServiceAccountResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DeleteWorkspaceServiceAccountResponse {
     type Slots = DeleteWorkspaceServiceAccountResponseSlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}/delete/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DeleteWorkspaceServiceAccountResponseSlots,
         key: &str,
@@ -2509,6 +2616,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DeleteWorkspaceServiceAccountRes
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DeleteWorkspaceServiceAccountResponseSlots,
         undeclared: runtime::Extras,
@@ -2562,6 +2670,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DomainSpecStatus {
 }
 
 impl runtime::EncodeFields for types::Drive {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -2593,6 +2702,7 @@ pub struct DriveSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Drive {
     type Slots = DriveSlots;
     const ORIGIN: &'static str = "/components/schemas/Drive";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DriveSlots,
         key: &str,
@@ -2608,6 +2718,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Drive {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DriveSlots,
         undeclared: runtime::Extras,
@@ -2638,6 +2749,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Drive {
 }
 
 impl runtime::EncodeFields for types::DriveList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -2663,6 +2775,7 @@ pub struct DriveListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DriveList {
     type Slots = DriveListSlots;
     const ORIGIN: &'static str = "/components/schemas/DriveList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DriveListSlots,
         key: &str,
@@ -2675,6 +2788,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DriveList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DriveListSlots,
         undeclared: runtime::Extras,
@@ -2696,6 +2810,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DriveList {
 }
 
 impl runtime::EncodeFields for types::DrivePermission {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("labels", &self.labels);
         out.optional("mode", &self.mode);
@@ -2723,6 +2838,7 @@ pub struct DrivePermissionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DrivePermission {
     type Slots = DrivePermissionSlots;
     const ORIGIN: &'static str = "/components/schemas/DrivePermission";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DrivePermissionSlots,
         key: &str,
@@ -2736,6 +2852,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DrivePermission {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DrivePermissionSlots,
         undeclared: runtime::Extras,
@@ -2786,6 +2903,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DrivePermissionMode {
 }
 
 impl runtime::EncodeFields for types::DriveSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("permissions", &self.permissions);
         out.optional("region", &self.region);
@@ -2811,6 +2929,7 @@ pub struct DriveSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DriveSpec {
     type Slots = DriveSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/DriveSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DriveSpecSlots,
         key: &str,
@@ -2823,6 +2942,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DriveSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DriveSpecSlots,
         undeclared: runtime::Extras,
@@ -2844,6 +2964,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DriveSpec {
 }
 
 impl runtime::EncodeFields for types::DriveState {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("s3Url", &self.s3_url);
         out.undeclared(&self.additional_properties);
@@ -2867,6 +2988,7 @@ pub struct DriveStateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::DriveState {
     type Slots = DriveStateSlots;
     const ORIGIN: &'static str = "/components/schemas/DriveState";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut DriveStateSlots,
         key: &str,
@@ -2878,6 +3000,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::DriveState {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: DriveStateSlots,
         undeclared: runtime::Extras,
@@ -2898,6 +3021,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DriveState {
 }
 
 impl runtime::EncodeFields for types::EgressConfig {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("gateway", &self.gateway);
         out.optional("mode", &self.mode);
@@ -2925,6 +3049,7 @@ pub struct EgressConfigSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressConfig {
     type Slots = EgressConfigSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressConfig";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EgressConfigSlots,
         key: &str,
@@ -2938,6 +3063,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressConfig {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EgressConfigSlots,
         undeclared: runtime::Extras,
@@ -2960,6 +3086,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressConfig {
 }
 
 impl runtime::EncodeFields for types::EgressGateway {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -2989,6 +3116,7 @@ pub struct EgressGatewaySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressGateway {
     type Slots = EgressGatewaySlots;
     const ORIGIN: &'static str = "/components/schemas/EgressGateway";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EgressGatewaySlots,
         key: &str,
@@ -3003,6 +3131,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressGateway {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EgressGatewaySlots,
         undeclared: runtime::Extras,
@@ -3032,6 +3161,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressGateway {
 }
 
 impl runtime::EncodeFields for types::EgressGatewayMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -3069,6 +3199,7 @@ pub struct EgressGatewayMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewayMetadata {
     type Slots = EgressGatewayMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressGatewayMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EgressGatewayMetadataSlots,
         key: &str,
@@ -3087,6 +3218,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewayMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EgressGatewayMetadataSlots,
         undeclared: runtime::Extras,
@@ -3117,6 +3249,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressGatewayMetadata {
 }
 
 impl runtime::EncodeFields for types::EgressGatewaySpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("region", &self.region);
         out.undeclared(&self.additional_properties);
@@ -3140,6 +3273,7 @@ pub struct EgressGatewaySpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewaySpec {
     type Slots = EgressGatewaySpecSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressGatewaySpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EgressGatewaySpecSlots,
         key: &str,
@@ -3151,6 +3285,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewaySpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EgressGatewaySpecSlots,
         undeclared: runtime::Extras,
@@ -3174,6 +3309,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressGatewaySpec {
 }
 
 impl runtime::EncodeFields for types::EgressIp {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -3203,6 +3339,7 @@ pub struct EgressIpSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressIp {
     type Slots = EgressIpSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressIP";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EgressIpSlots,
         key: &str,
@@ -3217,6 +3354,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressIp {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EgressIpSlots,
         undeclared: runtime::Extras,
@@ -3246,6 +3384,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressIp {
 }
 
 impl runtime::EncodeFields for types::EgressIpMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -3285,6 +3424,7 @@ pub struct EgressIpMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressIpMetadata {
     type Slots = EgressIpMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressIPMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EgressIpMetadataSlots,
         key: &str,
@@ -3304,6 +3444,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressIpMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EgressIpMetadataSlots,
         undeclared: runtime::Extras,
@@ -3335,6 +3476,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressIpMetadata {
 }
 
 impl runtime::EncodeFields for types::EgressIpSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("ipFamily", &self.ip_family);
         out.optional("publicIp", &self.public_ip);
@@ -3360,6 +3502,7 @@ pub struct EgressIpSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressIpSpec {
     type Slots = EgressIpSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/EgressIPSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EgressIpSpecSlots,
         key: &str,
@@ -3372,6 +3515,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressIpSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EgressIpSpecSlots,
         undeclared: runtime::Extras,
@@ -3424,6 +3568,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressIpSpecIpFamily {
 }
 
 impl runtime::EncodeFields for types::EgressPolicy {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("destinations", &self.destinations);
         out.optional("mode", &self.mode);
@@ -3451,6 +3596,7 @@ pub struct EgressPolicySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::EgressPolicy {
     type Slots = EgressPolicySlots;
     const ORIGIN: &'static str = "/components/schemas/EgressPolicy";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EgressPolicySlots,
         key: &str,
@@ -3464,6 +3610,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::EgressPolicy {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EgressPolicySlots,
         undeclared: runtime::Extras,
@@ -3486,6 +3633,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressPolicy {
 }
 
 impl runtime::EncodeFields for types::Entrypoint {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("args", &self.args);
         out.optional("command", &self.command);
@@ -3517,6 +3665,7 @@ pub struct EntrypointSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Entrypoint {
     type Slots = EntrypointSlots;
     const ORIGIN: &'static str = "/components/schemas/Entrypoint";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EntrypointSlots,
         key: &str,
@@ -3531,6 +3680,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Entrypoint {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EntrypointSlots,
         undeclared: runtime::Extras,
@@ -3554,6 +3704,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Entrypoint {
 }
 
 impl runtime::EncodeFields for types::Env {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("secret", &self.secret);
@@ -3581,6 +3732,7 @@ pub struct EnvSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Env {
     type Slots = EnvSlots;
     const ORIGIN: &'static str = "/components/schemas/Env";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut EnvSlots,
         key: &str,
@@ -3594,6 +3746,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Env {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: EnvSlots,
         undeclared: runtime::Extras,
@@ -3616,6 +3769,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Env {
 }
 
 impl runtime::EncodeFields for types::Error {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("code", &self.code);
         out.field("error", &self.error);
@@ -3643,6 +3797,7 @@ pub struct ErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Error {
     type Slots = ErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/Error";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ErrorSlots,
         key: &str,
@@ -3656,6 +3811,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Error {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ErrorSlots,
         undeclared: runtime::Extras,
@@ -3681,6 +3837,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Error {
 }
 
 impl runtime::EncodeFields for types::ExpirationPolicy {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("action", &self.action);
         out.optional("type", &self.r#type);
@@ -3708,6 +3865,7 @@ pub struct ExpirationPolicySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ExpirationPolicy {
     type Slots = ExpirationPolicySlots;
     const ORIGIN: &'static str = "/components/schemas/ExpirationPolicy";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ExpirationPolicySlots,
         key: &str,
@@ -3721,6 +3879,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ExpirationPolicy {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ExpirationPolicySlots,
         undeclared: runtime::Extras,
@@ -3799,6 +3958,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ExpirationPolicyType {
 }
 
 impl runtime::EncodeFields for types::FirewallConfig {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("rulesets", &self.rulesets);
         out.undeclared(&self.additional_properties);
@@ -3822,6 +3982,7 @@ pub struct FirewallConfigSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::FirewallConfig {
     type Slots = FirewallConfigSlots;
     const ORIGIN: &'static str = "/components/schemas/FirewallConfig";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FirewallConfigSlots,
         key: &str,
@@ -3833,6 +3994,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::FirewallConfig {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FirewallConfigSlots,
         undeclared: runtime::Extras,
@@ -3853,6 +4015,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FirewallConfig {
 }
 
 impl runtime::EncodeFields for types::Flavor {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("type", &self.r#type);
@@ -3878,6 +4041,7 @@ pub struct FlavorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Flavor {
     type Slots = FlavorSlots;
     const ORIGIN: &'static str = "/components/schemas/Flavor";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FlavorSlots,
         key: &str,
@@ -3890,6 +4054,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Flavor {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FlavorSlots,
         undeclared: runtime::Extras,
@@ -3939,6 +4104,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FlavorType {
 }
 
 impl runtime::EncodeFields for types::Form {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("config", &self.config);
         out.optional("oauth", &self.oauth);
@@ -3966,6 +4132,7 @@ pub struct FormSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Form {
     type Slots = FormSlots;
     const ORIGIN: &'static str = "/components/schemas/Form";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FormSlots,
         key: &str,
@@ -3979,6 +4146,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Form {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FormSlots,
         undeclared: runtime::Extras,
@@ -4001,6 +4169,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Form {
 }
 
 impl runtime::EncodeFields for types::Function {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -4030,6 +4199,7 @@ pub struct FunctionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Function {
     type Slots = FunctionSlots;
     const ORIGIN: &'static str = "/components/schemas/Function";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FunctionSlots,
         key: &str,
@@ -4044,6 +4214,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Function {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FunctionSlots,
         undeclared: runtime::Extras,
@@ -4073,6 +4244,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Function {
 }
 
 impl runtime::EncodeFields for types::FunctionList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -4098,6 +4270,7 @@ pub struct FunctionListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::FunctionList {
     type Slots = FunctionListSlots;
     const ORIGIN: &'static str = "/components/schemas/FunctionList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FunctionListSlots,
         key: &str,
@@ -4110,6 +4283,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::FunctionList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FunctionListSlots,
         undeclared: runtime::Extras,
@@ -4131,6 +4305,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FunctionList {
 }
 
 impl runtime::EncodeFields for types::FunctionRuntime {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("envs", &self.envs);
         out.optional("generation", &self.generation);
@@ -4168,6 +4343,7 @@ pub struct FunctionRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::FunctionRuntime {
     type Slots = FunctionRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/FunctionRuntime";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FunctionRuntimeSlots,
         key: &str,
@@ -4186,6 +4362,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::FunctionRuntime {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FunctionRuntimeSlots,
         undeclared: runtime::Extras,
@@ -4241,6 +4418,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FunctionRuntimeTransport {
 }
 
 impl runtime::EncodeFields for types::FunctionSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("enabled", &self.enabled);
         out.optional("integrationConnections", &self.integration_connections);
@@ -4278,6 +4456,7 @@ pub struct FunctionSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::FunctionSpec {
     type Slots = FunctionSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/FunctionSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut FunctionSpecSlots,
         key: &str,
@@ -4298,6 +4477,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::FunctionSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: FunctionSpecSlots,
         undeclared: runtime::Extras,
@@ -4325,6 +4505,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FunctionSpec {
 }
 
 impl runtime::EncodeFields for types::GetDriveJwksResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("keys", &self.keys);
         out.undeclared(&self.additional_properties);
@@ -4348,6 +4529,7 @@ pub struct GetDriveJwksResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetDriveJwksResponse {
     type Slots = GetDriveJwksResponseSlots;
     const ORIGIN: &'static str = "/paths/~1drives~1jwks.json/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut GetDriveJwksResponseSlots,
         key: &str,
@@ -4359,6 +4541,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetDriveJwksResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: GetDriveJwksResponseSlots,
         undeclared: runtime::Extras,
@@ -4379,6 +4562,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GetDriveJwksResponse {
 }
 
 impl runtime::EncodeFields for types::GetWorkspaceFeaturesResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("features", &self.features);
         out.undeclared(&self.additional_properties);
@@ -4402,6 +4586,7 @@ pub struct GetWorkspaceFeaturesResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GetWorkspaceFeaturesResponse {
     type Slots = GetWorkspaceFeaturesResponseSlots;
     const ORIGIN: &'static str = "/paths/~1features/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut GetWorkspaceFeaturesResponseSlots,
         key: &str,
@@ -4413,6 +4598,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::GetWorkspaceFeaturesResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: GetWorkspaceFeaturesResponseSlots,
         undeclared: runtime::Extras,
@@ -4433,6 +4619,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GetWorkspaceFeaturesResponse {
 }
 
 impl runtime::EncodeFields for types::GithubRunnerConfig {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("repositories", &self.repositories);
         out.undeclared(&self.additional_properties);
@@ -4456,6 +4643,7 @@ pub struct GithubRunnerConfigSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GithubRunnerConfig {
     type Slots = GithubRunnerConfigSlots;
     const ORIGIN: &'static str = "/components/schemas/GithubRunnerConfig";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut GithubRunnerConfigSlots,
         key: &str,
@@ -4467,6 +4655,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::GithubRunnerConfig {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: GithubRunnerConfigSlots,
         undeclared: runtime::Extras,
@@ -4487,6 +4676,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GithubRunnerConfig {
 }
 
 impl runtime::EncodeFields for types::GroupWorkspaceMapping {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("groupName", &self.group_name);
         out.optional("role", &self.role);
@@ -4512,6 +4702,7 @@ pub struct GroupWorkspaceMappingSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::GroupWorkspaceMapping {
     type Slots = GroupWorkspaceMappingSlots;
     const ORIGIN: &'static str = "/components/schemas/GroupWorkspaceMapping";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut GroupWorkspaceMappingSlots,
         key: &str,
@@ -4524,6 +4715,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::GroupWorkspaceMapping {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: GroupWorkspaceMappingSlots,
         undeclared: runtime::Extras,
@@ -4573,6 +4765,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GroupWorkspaceMappingRole {
 }
 
 impl runtime::EncodeFields for types::Image {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
@@ -4598,6 +4791,7 @@ pub struct ImageSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Image {
     type Slots = ImageSlots;
     const ORIGIN: &'static str = "/components/schemas/Image";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ImageSlots,
         key: &str,
@@ -4610,6 +4804,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Image {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ImageSlots,
         undeclared: runtime::Extras,
@@ -4637,6 +4832,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Image {
 }
 
 impl runtime::EncodeFields for types::ImageMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("displayName", &self.display_name);
@@ -4678,6 +4874,7 @@ pub struct ImageMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ImageMetadata {
     type Slots = ImageMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/ImageMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ImageMetadataSlots,
         key: &str,
@@ -4698,6 +4895,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ImageMetadataSlots,
         undeclared: runtime::Extras,
@@ -4727,6 +4925,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ImageMetadata {
 }
 
 impl runtime::EncodeFields for types::ImageShareTarget {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("accountId", &self.account_id);
         out.optional("accountOwnerEmail", &self.account_owner_email);
@@ -4760,6 +4959,7 @@ pub struct ImageShareTargetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ImageShareTarget {
     type Slots = ImageShareTargetSlots;
     const ORIGIN: &'static str = "/components/schemas/ImageShareTarget";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ImageShareTargetSlots,
         key: &str,
@@ -4778,6 +4978,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageShareTarget {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ImageShareTargetSlots,
         undeclared: runtime::Extras,
@@ -4812,6 +5013,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ImageShareTarget {
 }
 
 impl runtime::EncodeFields for types::ImageSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("size", &self.size);
         out.optional("tags", &self.tags);
@@ -4837,6 +5039,7 @@ pub struct ImageSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ImageSpec {
     type Slots = ImageSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/ImageSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ImageSpecSlots,
         key: &str,
@@ -4849,6 +5052,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ImageSpecSlots,
         undeclared: runtime::Extras,
@@ -4870,6 +5074,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ImageSpec {
 }
 
 impl runtime::EncodeFields for types::ImageTag {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("name", &self.name);
@@ -4899,6 +5104,7 @@ pub struct ImageTagSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ImageTag {
     type Slots = ImageTagSlots;
     const ORIGIN: &'static str = "/components/schemas/ImageTag";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ImageTagSlots,
         key: &str,
@@ -4913,6 +5119,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ImageTag {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ImageTagSlots,
         undeclared: runtime::Extras,
@@ -4936,6 +5143,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ImageTag {
 }
 
 impl runtime::EncodeFields for types::Integration {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("additionalInfos", &self.additional_infos);
         out.optional("endpoints", &self.endpoints);
@@ -4971,6 +5179,7 @@ pub struct IntegrationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Integration {
     type Slots = IntegrationSlots;
     const ORIGIN: &'static str = "/components/schemas/Integration";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut IntegrationSlots,
         key: &str,
@@ -4988,6 +5197,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Integration {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationSlots,
         undeclared: runtime::Extras,
@@ -5014,6 +5224,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Integration {
 }
 
 impl runtime::EncodeFields for types::IntegrationConnection {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
@@ -5039,6 +5250,7 @@ pub struct IntegrationConnectionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnection {
     type Slots = IntegrationConnectionSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationConnection";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut IntegrationConnectionSlots,
         key: &str,
@@ -5051,6 +5263,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnection {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationConnectionSlots,
         undeclared: runtime::Extras,
@@ -5078,6 +5291,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntegrationConnection {
 }
 
 impl runtime::EncodeFields for types::IntegrationConnectionSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("config", &self.config);
         out.optional("integration", &self.integration);
@@ -5107,6 +5321,7 @@ pub struct IntegrationConnectionSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnectionSpec {
     type Slots = IntegrationConnectionSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationConnectionSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut IntegrationConnectionSpecSlots,
         key: &str,
@@ -5121,6 +5336,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnectionSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationConnectionSpecSlots,
         undeclared: runtime::Extras,
@@ -5144,6 +5360,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntegrationConnectionSpec {
 }
 
 impl runtime::EncodeFields for types::IntegrationEndpoint {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("body", &self.body);
         out.optional("ignoreModels", &self.ignore_models);
@@ -5179,6 +5396,7 @@ pub struct IntegrationEndpointSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpoint {
     type Slots = IntegrationEndpointSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationEndpoint";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut IntegrationEndpointSlots,
         key: &str,
@@ -5196,6 +5414,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpoint {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationEndpointSlots,
         undeclared: runtime::Extras,
@@ -5222,6 +5441,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntegrationEndpoint {
 }
 
 impl runtime::EncodeFields for types::IntegrationEndpointToken {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("received", &self.received);
         out.optional("sent", &self.sent);
@@ -5249,6 +5469,7 @@ pub struct IntegrationEndpointTokenSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpointToken {
     type Slots = IntegrationEndpointTokenSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationEndpointToken";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut IntegrationEndpointTokenSlots,
         key: &str,
@@ -5262,6 +5483,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpointToken {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationEndpointTokenSlots,
         undeclared: runtime::Extras,
@@ -5284,6 +5506,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntegrationEndpointToken {
 }
 
 impl runtime::EncodeFields for types::IntegrationOrganization {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("avatar_url", &self.avatar_url);
         out.optional("displayName", &self.display_name);
@@ -5313,6 +5536,7 @@ pub struct IntegrationOrganizationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationOrganization {
     type Slots = IntegrationOrganizationSlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationOrganization";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut IntegrationOrganizationSlots,
         key: &str,
@@ -5327,6 +5551,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationOrganization {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationOrganizationSlots,
         undeclared: runtime::Extras,
@@ -5350,6 +5575,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntegrationOrganization {
 }
 
 impl runtime::EncodeFields for types::IntegrationRepository {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("id", &self.id);
         out.optional("isBl", &self.is_bl);
@@ -5381,6 +5607,7 @@ pub struct IntegrationRepositorySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::IntegrationRepository {
     type Slots = IntegrationRepositorySlots;
     const ORIGIN: &'static str = "/components/schemas/IntegrationRepository";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut IntegrationRepositorySlots,
         key: &str,
@@ -5396,6 +5623,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::IntegrationRepository {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: IntegrationRepositorySlots,
         undeclared: runtime::Extras,
@@ -5420,6 +5648,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntegrationRepository {
 }
 
 impl runtime::EncodeFields for types::InviteWorkspaceUserBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("email", &self.email);
         out.undeclared(&self.additional_properties);
@@ -5443,6 +5672,7 @@ pub struct InviteWorkspaceUserBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::InviteWorkspaceUserBody {
     type Slots = InviteWorkspaceUserBodySlots;
     const ORIGIN: &'static str = "/paths/~1users/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut InviteWorkspaceUserBodySlots,
         key: &str,
@@ -5454,6 +5684,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::InviteWorkspaceUserBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: InviteWorkspaceUserBodySlots,
         undeclared: runtime::Extras,
@@ -5474,6 +5705,7 @@ impl<'de> ::serde::Deserialize<'de> for types::InviteWorkspaceUserBody {
 }
 
 impl runtime::EncodeFields for types::Job {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -5503,6 +5735,7 @@ pub struct JobSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Job {
     type Slots = JobSlots;
     const ORIGIN: &'static str = "/components/schemas/Job";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobSlots,
         key: &str,
@@ -5517,6 +5750,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Job {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobSlots,
         undeclared: runtime::Extras,
@@ -5546,6 +5780,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Job {
 }
 
 impl runtime::EncodeFields for types::JobExecution {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
@@ -5577,6 +5812,7 @@ pub struct JobExecutionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecution {
     type Slots = JobExecutionSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecution";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionSlots,
         key: &str,
@@ -5592,6 +5828,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecution {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionSlots,
         undeclared: runtime::Extras,
@@ -5622,6 +5859,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecution {
 }
 
 impl runtime::EncodeFields for types::JobExecutionList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -5647,6 +5885,7 @@ pub struct JobExecutionListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionList {
     type Slots = JobExecutionListSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionListSlots,
         key: &str,
@@ -5659,6 +5898,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionListSlots,
         undeclared: runtime::Extras,
@@ -5680,6 +5920,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionList {
 }
 
 impl runtime::EncodeFields for types::JobExecutionMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("cluster", &self.cluster);
         out.optional("completedAt", &self.completed_at);
@@ -5721,6 +5962,7 @@ pub struct JobExecutionMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionMetadata {
     type Slots = JobExecutionMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionMetadataSlots,
         key: &str,
@@ -5741,6 +5983,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionMetadataSlots,
         undeclared: runtime::Extras,
@@ -5770,6 +6013,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionMetadata {
 }
 
 impl runtime::EncodeFields for types::JobExecutionSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("envOverride", &self.env_override);
         out.optional("memoryOverride", &self.memory_override);
@@ -5801,6 +6045,7 @@ pub struct JobExecutionSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionSpec {
     type Slots = JobExecutionSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionSpecSlots,
         key: &str,
@@ -5816,6 +6061,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionSpecSlots,
         undeclared: runtime::Extras,
@@ -5840,6 +6086,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionSpec {
 }
 
 impl runtime::EncodeFields for types::JobExecutionStats {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("cancelled", &self.cancelled);
         out.optional("failure", &self.failure);
@@ -5873,6 +6120,7 @@ pub struct JobExecutionStatsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionStats {
     type Slots = JobExecutionStatsSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionStats";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionStatsSlots,
         key: &str,
@@ -5889,6 +6137,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionStats {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionStatsSlots,
         undeclared: runtime::Extras,
@@ -5948,6 +6197,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionStatus {
 }
 
 impl runtime::EncodeFields for types::JobExecutionTask {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("conditions", &self.conditions);
         out.optional("metadata", &self.metadata);
@@ -5977,6 +6227,7 @@ pub struct JobExecutionTaskSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTask {
     type Slots = JobExecutionTaskSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTask";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionTaskSlots,
         key: &str,
@@ -5991,6 +6242,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTask {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskSlots,
         undeclared: runtime::Extras,
@@ -6014,6 +6266,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTask {
 }
 
 impl runtime::EncodeFields for types::JobExecutionTaskCondition {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("executionReason", &self.execution_reason);
         out.optional("message", &self.message);
@@ -6047,6 +6300,7 @@ pub struct JobExecutionTaskConditionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskCondition {
     type Slots = JobExecutionTaskConditionSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskCondition";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionTaskConditionSlots,
         key: &str,
@@ -6063,6 +6317,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskCondition {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskConditionSlots,
         undeclared: runtime::Extras,
@@ -6088,6 +6343,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskCondition {
 }
 
 impl runtime::EncodeFields for types::JobExecutionTaskList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -6113,6 +6369,7 @@ pub struct JobExecutionTaskListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskList {
     type Slots = JobExecutionTaskListSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionTaskListSlots,
         key: &str,
@@ -6125,6 +6382,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskListSlots,
         undeclared: runtime::Extras,
@@ -6146,6 +6404,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskList {
 }
 
 impl runtime::EncodeFields for types::JobExecutionTaskMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("completedAt", &self.completed_at);
         out.optional("createdAt", &self.created_at);
@@ -6179,6 +6438,7 @@ pub struct JobExecutionTaskMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskMetadata {
     type Slots = JobExecutionTaskMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionTaskMetadataSlots,
         key: &str,
@@ -6195,6 +6455,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskMetadataSlots,
         undeclared: runtime::Extras,
@@ -6220,6 +6481,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskMetadata {
 }
 
 impl runtime::EncodeFields for types::JobExecutionTaskSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("maxRetries", &self.max_retries);
         out.optional("timeout", &self.timeout);
@@ -6245,6 +6507,7 @@ pub struct JobExecutionTaskSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskSpec {
     type Slots = JobExecutionTaskSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobExecutionTaskSpecSlots,
         key: &str,
@@ -6257,6 +6520,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobExecutionTaskSpecSlots,
         undeclared: runtime::Extras,
@@ -6311,6 +6575,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskStatus {
 }
 
 impl runtime::EncodeFields for types::JobList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -6336,6 +6601,7 @@ pub struct JobListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobList {
     type Slots = JobListSlots;
     const ORIGIN: &'static str = "/components/schemas/JobList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobListSlots,
         key: &str,
@@ -6348,6 +6614,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobListSlots,
         undeclared: runtime::Extras,
@@ -6369,6 +6636,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobList {
 }
 
 impl runtime::EncodeFields for types::JobRuntime {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("diskPercent", &self.disk_percent);
         out.optional("envs", &self.envs);
@@ -6406,6 +6674,7 @@ pub struct JobRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobRuntime {
     type Slots = JobRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/JobRuntime";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobRuntimeSlots,
         key: &str,
@@ -6424,6 +6693,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobRuntime {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobRuntimeSlots,
         undeclared: runtime::Extras,
@@ -6451,6 +6721,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobRuntime {
 }
 
 impl runtime::EncodeFields for types::JobSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("enabled", &self.enabled);
         out.optional("githubRunner", &self.github_runner);
@@ -6488,6 +6759,7 @@ pub struct JobSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobSpec {
     type Slots = JobSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/JobSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobSpecSlots,
         key: &str,
@@ -6506,6 +6778,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobSpecSlots,
         undeclared: runtime::Extras,
@@ -6533,6 +6806,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobSpec {
 }
 
 impl runtime::EncodeFields for types::JobVolume {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("mountPath", &self.mount_path);
         out.field("name", &self.name);
@@ -6564,6 +6838,7 @@ pub struct JobVolumeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::JobVolume {
     type Slots = JobVolumeSlots;
     const ORIGIN: &'static str = "/components/schemas/JobVolume";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut JobVolumeSlots,
         key: &str,
@@ -6579,6 +6854,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::JobVolume {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: JobVolumeSlots,
         undeclared: runtime::Extras,
@@ -6698,6 +6974,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListSandboxSchedulesType {
 }
 
 impl runtime::EncodeFields for types::LiteVolume {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("metadata", &self.metadata);
         out.optional("spec", &self.spec);
@@ -6729,6 +7006,7 @@ pub struct LiteVolumeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::LiteVolume {
     type Slots = LiteVolumeSlots;
     const ORIGIN: &'static str = "/components/schemas/LiteVolume";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut LiteVolumeSlots,
         key: &str,
@@ -6744,6 +7022,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LiteVolume {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: LiteVolumeSlots,
         undeclared: runtime::Extras,
@@ -6768,6 +7047,7 @@ impl<'de> ::serde::Deserialize<'de> for types::LiteVolume {
 }
 
 impl runtime::EncodeFields for types::LiteVolumeMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("displayName", &self.display_name);
@@ -6799,6 +7079,7 @@ pub struct LiteVolumeMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeMetadata {
     type Slots = LiteVolumeMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/LiteVolumeMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut LiteVolumeMetadataSlots,
         key: &str,
@@ -6814,6 +7095,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: LiteVolumeMetadataSlots,
         undeclared: runtime::Extras,
@@ -6838,6 +7120,7 @@ impl<'de> ::serde::Deserialize<'de> for types::LiteVolumeMetadata {
 }
 
 impl runtime::EncodeFields for types::LiteVolumeSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("region", &self.region);
         out.optional("size", &self.size);
@@ -6863,6 +7146,7 @@ pub struct LiteVolumeSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeSpec {
     type Slots = LiteVolumeSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/LiteVolumeSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut LiteVolumeSpecSlots,
         key: &str,
@@ -6875,6 +7159,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: LiteVolumeSpecSlots,
         undeclared: runtime::Extras,
@@ -6896,6 +7181,7 @@ impl<'de> ::serde::Deserialize<'de> for types::LiteVolumeSpec {
 }
 
 impl runtime::EncodeFields for types::LocationResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("continent", &self.continent);
         out.optional("country", &self.country);
@@ -6929,6 +7215,7 @@ pub struct LocationResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::LocationResponse {
     type Slots = LocationResponseSlots;
     const ORIGIN: &'static str = "/components/schemas/LocationResponse";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut LocationResponseSlots,
         key: &str,
@@ -6945,6 +7232,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::LocationResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: LocationResponseSlots,
         undeclared: runtime::Extras,
@@ -6970,6 +7258,7 @@ impl<'de> ::serde::Deserialize<'de> for types::LocationResponse {
 }
 
 impl runtime::EncodeFields for types::McpDefinition {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -7027,6 +7316,7 @@ pub struct McpDefinitionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::McpDefinition {
     type Slots = McpDefinitionSlots;
     const ORIGIN: &'static str = "/components/schemas/MCPDefinition";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut McpDefinitionSlots,
         key: &str,
@@ -7055,6 +7345,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::McpDefinition {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: McpDefinitionSlots,
         undeclared: runtime::Extras,
@@ -7092,6 +7383,7 @@ impl<'de> ::serde::Deserialize<'de> for types::McpDefinition {
 }
 
 impl runtime::EncodeFields for types::Metadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -7135,6 +7427,7 @@ pub struct MetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Metadata {
     type Slots = MetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/Metadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut MetadataSlots,
         key: &str,
@@ -7156,6 +7449,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Metadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: MetadataSlots,
         undeclared: runtime::Extras,
@@ -7189,6 +7483,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Metadata {
 }
 
 impl runtime::EncodeFields for types::Model {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -7218,6 +7513,7 @@ pub struct ModelSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Model {
     type Slots = ModelSlots;
     const ORIGIN: &'static str = "/components/schemas/Model";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ModelSlots,
         key: &str,
@@ -7232,6 +7528,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Model {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ModelSlots,
         undeclared: runtime::Extras,
@@ -7261,6 +7558,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Model {
 }
 
 impl runtime::EncodeFields for types::ModelList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -7286,6 +7584,7 @@ pub struct ModelListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ModelList {
     type Slots = ModelListSlots;
     const ORIGIN: &'static str = "/components/schemas/ModelList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ModelListSlots,
         key: &str,
@@ -7298,6 +7597,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ModelList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ModelListSlots,
         undeclared: runtime::Extras,
@@ -7319,6 +7619,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ModelList {
 }
 
 impl runtime::EncodeFields for types::ModelRuntime {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("endpointName", &self.endpoint_name);
         out.optional("generation", &self.generation);
@@ -7350,6 +7651,7 @@ pub struct ModelRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ModelRuntime {
     type Slots = ModelRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/ModelRuntime";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ModelRuntimeSlots,
         key: &str,
@@ -7365,6 +7667,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ModelRuntime {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ModelRuntimeSlots,
         undeclared: runtime::Extras,
@@ -7461,6 +7764,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ModelRuntimeType {
 }
 
 impl runtime::EncodeFields for types::ModelSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("enabled", &self.enabled);
         out.optional("flavors", &self.flavors);
@@ -7494,6 +7798,7 @@ pub struct ModelSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ModelSpec {
     type Slots = ModelSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/ModelSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ModelSpecSlots,
         key: &str,
@@ -7512,6 +7817,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ModelSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ModelSpecSlots,
         undeclared: runtime::Extras,
@@ -7537,6 +7843,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ModelSpec {
 }
 
 impl runtime::EncodeFields for types::NetworkFirewall {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("allowedDomains", &self.allowed_domains);
         out.undeclared(&self.additional_properties);
@@ -7560,6 +7867,7 @@ pub struct NetworkFirewallSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::NetworkFirewall {
     type Slots = NetworkFirewallSlots;
     const ORIGIN: &'static str = "/components/schemas/NetworkFirewall";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut NetworkFirewallSlots,
         key: &str,
@@ -7571,6 +7879,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::NetworkFirewall {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: NetworkFirewallSlots,
         undeclared: runtime::Extras,
@@ -7591,6 +7900,7 @@ impl<'de> ::serde::Deserialize<'de> for types::NetworkFirewall {
 }
 
 impl runtime::EncodeFields for types::Oauth {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("scope", &self.scope);
         out.optional("type", &self.r#type);
@@ -7616,6 +7926,7 @@ pub struct OauthSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Oauth {
     type Slots = OauthSlots;
     const ORIGIN: &'static str = "/components/schemas/OAuth";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut OauthSlots,
         key: &str,
@@ -7628,6 +7939,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Oauth {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: OauthSlots,
         undeclared: runtime::Extras,
@@ -7649,6 +7961,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Oauth {
 }
 
 impl runtime::EncodeFields for types::OwnerFields {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdBy", &self.created_by);
         out.optional("updatedBy", &self.updated_by);
@@ -7674,6 +7987,7 @@ pub struct OwnerFieldsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::OwnerFields {
     type Slots = OwnerFieldsSlots;
     const ORIGIN: &'static str = "/components/schemas/OwnerFields";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut OwnerFieldsSlots,
         key: &str,
@@ -7686,6 +8000,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::OwnerFields {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: OwnerFieldsSlots,
         undeclared: runtime::Extras,
@@ -7734,6 +8049,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PaginationAnchor {
 }
 
 impl runtime::EncodeFields for types::PaginationMeta {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("hasMore", &self.has_more);
         out.optional("nextCursor", &self.next_cursor);
@@ -7761,6 +8077,7 @@ pub struct PaginationMetaSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PaginationMeta {
     type Slots = PaginationMetaSlots;
     const ORIGIN: &'static str = "/components/schemas/PaginationMeta";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PaginationMetaSlots,
         key: &str,
@@ -7774,6 +8091,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PaginationMeta {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PaginationMetaSlots,
         undeclared: runtime::Extras,
@@ -7826,6 +8144,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PaginationSort {
 }
 
 impl runtime::EncodeFields for types::PendingImageShare {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -7873,6 +8192,7 @@ pub struct PendingImageShareSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShare {
     type Slots = PendingImageShareSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingImageShare";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PendingImageShareSlots,
         key: &str,
@@ -7896,6 +8216,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShare {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PendingImageShareSlots,
         undeclared: runtime::Extras,
@@ -7928,6 +8249,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PendingImageShare {
 }
 
 impl runtime::EncodeFields for types::PendingImageShareRender {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("expiresAt", &self.expires_at);
@@ -7977,6 +8299,7 @@ pub struct PendingImageShareRenderSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShareRender {
     type Slots = PendingImageShareRenderSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingImageShareRender";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PendingImageShareRenderSlots,
         key: &str,
@@ -8005,6 +8328,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShareRender {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PendingImageShareRenderSlots,
         undeclared: runtime::Extras,
@@ -8038,6 +8362,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PendingImageShareRender {
 }
 
 impl runtime::EncodeFields for types::PendingInvitation {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -8077,6 +8402,7 @@ pub struct PendingInvitationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitation {
     type Slots = PendingInvitationSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitation";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PendingInvitationSlots,
         key: &str,
@@ -8096,6 +8422,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitation {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationSlots,
         undeclared: runtime::Extras,
@@ -8124,6 +8451,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PendingInvitation {
 }
 
 impl runtime::EncodeFields for types::PendingInvitationAccept {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("email", &self.email);
         out.optional("workspace", &self.workspace);
@@ -8149,6 +8477,7 @@ pub struct PendingInvitationAcceptSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationAccept {
     type Slots = PendingInvitationAcceptSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationAccept";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PendingInvitationAcceptSlots,
         key: &str,
@@ -8161,6 +8490,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationAccept {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationAcceptSlots,
         undeclared: runtime::Extras,
@@ -8182,6 +8512,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationAccept {
 }
 
 impl runtime::EncodeFields for types::PendingInvitationRender {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("account", &self.account);
         out.optional("email", &self.email);
@@ -8223,6 +8554,7 @@ pub struct PendingInvitationRenderSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRender {
     type Slots = PendingInvitationRenderSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationRender";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PendingInvitationRenderSlots,
         key: &str,
@@ -8243,6 +8575,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRender {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationRenderSlots,
         undeclared: runtime::Extras,
@@ -8272,6 +8605,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationRender {
 }
 
 impl runtime::EncodeFields for types::PendingInvitationRenderAccount {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("displayName", &self.display_name);
         out.optional("id", &self.id);
@@ -8297,6 +8631,7 @@ pub struct PendingInvitationRenderAccountSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderAccount {
     type Slots = PendingInvitationRenderAccountSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderAccount";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PendingInvitationRenderAccountSlots,
         key: &str,
@@ -8309,6 +8644,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderAccount {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationRenderAccountSlots,
         undeclared: runtime::Extras,
@@ -8330,6 +8666,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationRenderAccount {
 }
 
 impl runtime::EncodeFields for types::PendingInvitationRenderInvitedBy {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("email", &self.email);
         out.optional("family_name", &self.family_name);
@@ -8359,6 +8696,7 @@ pub struct PendingInvitationRenderInvitedBySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderInvitedBy {
     type Slots = PendingInvitationRenderInvitedBySlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderInvitedBy";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PendingInvitationRenderInvitedBySlots,
         key: &str,
@@ -8373,6 +8711,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderInvitedBy
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationRenderInvitedBySlots,
         undeclared: runtime::Extras,
@@ -8396,6 +8735,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationRenderInvitedBy 
 }
 
 impl runtime::EncodeFields for types::PendingInvitationRenderWorkspace {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("displayName", &self.display_name);
         out.optional("name", &self.name);
@@ -8421,6 +8761,7 @@ pub struct PendingInvitationRenderWorkspaceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderWorkspace {
     type Slots = PendingInvitationRenderWorkspaceSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderWorkspace";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PendingInvitationRenderWorkspaceSlots,
         key: &str,
@@ -8433,6 +8774,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderWorkspace
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationRenderWorkspaceSlots,
         undeclared: runtime::Extras,
@@ -8454,6 +8796,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationRenderWorkspace 
 }
 
 impl runtime::EncodeFields for types::PendingInvitationWorkspaceDetails {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("emails", &self.emails);
         out.optional("user_number", &self.user_number);
@@ -8479,6 +8822,7 @@ pub struct PendingInvitationWorkspaceDetailsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationWorkspaceDetails {
     type Slots = PendingInvitationWorkspaceDetailsSlots;
     const ORIGIN: &'static str = "/components/schemas/PendingInvitationWorkspaceDetails";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PendingInvitationWorkspaceDetailsSlots,
         key: &str,
@@ -8491,6 +8835,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationWorkspaceDetail
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PendingInvitationWorkspaceDetailsSlots,
         undeclared: runtime::Extras,
@@ -8512,6 +8857,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationWorkspaceDetails
 }
 
 impl runtime::EncodeFields for types::Policy {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
@@ -8539,6 +8885,7 @@ pub struct PolicySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Policy {
     type Slots = PolicySlots;
     const ORIGIN: &'static str = "/components/schemas/Policy";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PolicySlots,
         key: &str,
@@ -8552,6 +8899,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Policy {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PolicySlots,
         undeclared: runtime::Extras,
@@ -8580,6 +8928,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Policy {
 }
 
 impl runtime::EncodeFields for types::PolicyList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -8605,6 +8954,7 @@ pub struct PolicyListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyList {
     type Slots = PolicyListSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PolicyListSlots,
         key: &str,
@@ -8617,6 +8967,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PolicyListSlots,
         undeclared: runtime::Extras,
@@ -8638,6 +8989,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyList {
 }
 
 impl runtime::EncodeFields for types::PolicyLocation {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("type", &self.r#type);
@@ -8663,6 +9015,7 @@ pub struct PolicyLocationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyLocation {
     type Slots = PolicyLocationSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyLocation";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PolicyLocationSlots,
         key: &str,
@@ -8675,6 +9028,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyLocation {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PolicyLocationSlots,
         undeclared: runtime::Extras,
@@ -8725,6 +9079,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyLocationType {
 }
 
 impl runtime::EncodeFields for types::PolicyMaxTokens {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("granularity", &self.granularity);
         out.optional("input", &self.input);
@@ -8758,6 +9113,7 @@ pub struct PolicyMaxTokensSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyMaxTokens {
     type Slots = PolicyMaxTokensSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyMaxTokens";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PolicyMaxTokensSlots,
         key: &str,
@@ -8776,6 +9132,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyMaxTokens {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PolicyMaxTokensSlots,
         undeclared: runtime::Extras,
@@ -8832,6 +9189,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyResourceType {
 }
 
 impl runtime::EncodeFields for types::PolicySpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("flavors", &self.flavors);
         out.optional("locations", &self.locations);
@@ -8865,6 +9223,7 @@ pub struct PolicySpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicySpec {
     type Slots = PolicySpecSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicySpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PolicySpecSlots,
         key: &str,
@@ -8881,6 +9240,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicySpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PolicySpecSlots,
         undeclared: runtime::Extras,
@@ -8935,6 +9295,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicySpecType {
 }
 
 impl runtime::EncodeFields for types::PolicyUsageCounts {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("agents", &self.agents);
         out.optional("functions", &self.functions);
@@ -8966,6 +9327,7 @@ pub struct PolicyUsageCountsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsageCounts {
     type Slots = PolicyUsageCountsSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyUsageCounts";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PolicyUsageCountsSlots,
         key: &str,
@@ -8981,6 +9343,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsageCounts {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PolicyUsageCountsSlots,
         undeclared: runtime::Extras,
@@ -9005,6 +9368,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyUsageCounts {
 }
 
 impl runtime::EncodeFields for types::PolicyUsages {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("agents", &self.agents);
         out.optional("functions", &self.functions);
@@ -9036,6 +9400,7 @@ pub struct PolicyUsagesSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsages {
     type Slots = PolicyUsagesSlots;
     const ORIGIN: &'static str = "/components/schemas/PolicyUsages";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PolicyUsagesSlots,
         key: &str,
@@ -9051,6 +9416,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsages {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PolicyUsagesSlots,
         undeclared: runtime::Extras,
@@ -9075,6 +9441,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyUsages {
 }
 
 impl runtime::EncodeFields for types::Port {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("protocol", &self.protocol);
@@ -9102,6 +9469,7 @@ pub struct PortSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Port {
     type Slots = PortSlots;
     const ORIGIN: &'static str = "/components/schemas/Port";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PortSlots,
         key: &str,
@@ -9115,6 +9483,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Port {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PortSlots,
         undeclared: runtime::Extras,
@@ -9170,6 +9539,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PortProtocol {
 }
 
 impl runtime::EncodeFields for types::Preview {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -9199,6 +9569,7 @@ pub struct PreviewSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Preview {
     type Slots = PreviewSlots;
     const ORIGIN: &'static str = "/components/schemas/Preview";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PreviewSlots,
         key: &str,
@@ -9213,6 +9584,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Preview {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PreviewSlots,
         undeclared: runtime::Extras,
@@ -9242,6 +9614,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Preview {
 }
 
 impl runtime::EncodeFields for types::PreviewMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -9281,6 +9654,7 @@ pub struct PreviewMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewMetadata {
     type Slots = PreviewMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PreviewMetadataSlots,
         key: &str,
@@ -9300,6 +9674,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PreviewMetadataSlots,
         undeclared: runtime::Extras,
@@ -9331,6 +9706,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PreviewMetadata {
 }
 
 impl runtime::EncodeFields for types::PreviewSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("customDomain", &self.custom_domain);
         out.optional("expires", &self.expires);
@@ -9372,6 +9748,7 @@ pub struct PreviewSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewSpec {
     type Slots = PreviewSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PreviewSpecSlots,
         key: &str,
@@ -9392,6 +9769,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PreviewSpecSlots,
         undeclared: runtime::Extras,
@@ -9421,6 +9799,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PreviewSpec {
 }
 
 impl runtime::EncodeFields for types::PreviewToken {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
@@ -9446,6 +9825,7 @@ pub struct PreviewTokenSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewToken {
     type Slots = PreviewTokenSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewToken";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PreviewTokenSlots,
         key: &str,
@@ -9458,6 +9838,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewToken {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PreviewTokenSlots,
         undeclared: runtime::Extras,
@@ -9485,6 +9866,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PreviewToken {
 }
 
 impl runtime::EncodeFields for types::PreviewTokenMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("name", &self.name);
         out.optional("previewName", &self.preview_name);
@@ -9516,6 +9898,7 @@ pub struct PreviewTokenMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenMetadata {
     type Slots = PreviewTokenMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewTokenMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PreviewTokenMetadataSlots,
         key: &str,
@@ -9531,6 +9914,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PreviewTokenMetadataSlots,
         undeclared: runtime::Extras,
@@ -9558,6 +9942,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PreviewTokenMetadata {
 }
 
 impl runtime::EncodeFields for types::PreviewTokenSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("expired", &self.expired);
         out.optional("expiresAt", &self.expires_at);
@@ -9585,6 +9970,7 @@ pub struct PreviewTokenSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenSpec {
     type Slots = PreviewTokenSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/PreviewTokenSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PreviewTokenSpecSlots,
         key: &str,
@@ -9598,6 +9984,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PreviewTokenSpecSlots,
         undeclared: runtime::Extras,
@@ -9620,6 +10007,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PreviewTokenSpec {
 }
 
 impl runtime::EncodeFields for types::PrivateLocation {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.undeclared(&self.additional_properties);
@@ -9643,6 +10031,7 @@ pub struct PrivateLocationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PrivateLocation {
     type Slots = PrivateLocationSlots;
     const ORIGIN: &'static str = "/components/schemas/PrivateLocation";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PrivateLocationSlots,
         key: &str,
@@ -9654,6 +10043,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PrivateLocation {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PrivateLocationSlots,
         undeclared: runtime::Extras,
@@ -9674,6 +10064,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PrivateLocation {
 }
 
 impl runtime::EncodeFields for types::ProxyConfig {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("allowedDomains", &self.allowed_domains);
         out.optional("bypass", &self.bypass);
@@ -9703,6 +10094,7 @@ pub struct ProxyConfigSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ProxyConfig {
     type Slots = ProxyConfigSlots;
     const ORIGIN: &'static str = "/components/schemas/ProxyConfig";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ProxyConfigSlots,
         key: &str,
@@ -9717,6 +10109,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ProxyConfig {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ProxyConfigSlots,
         undeclared: runtime::Extras,
@@ -9740,6 +10133,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ProxyConfig {
 }
 
 impl runtime::EncodeFields for types::ProxyTarget {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("body", &self.body);
         out.optional("destinations", &self.destinations);
@@ -9769,6 +10163,7 @@ pub struct ProxyTargetSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ProxyTarget {
     type Slots = ProxyTargetSlots;
     const ORIGIN: &'static str = "/components/schemas/ProxyTarget";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ProxyTargetSlots,
         key: &str,
@@ -9783,6 +10178,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ProxyTarget {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ProxyTargetSlots,
         undeclared: runtime::Extras,
@@ -9806,6 +10202,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ProxyTarget {
 }
 
 impl runtime::EncodeFields for types::PublicIp {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("description", &self.description);
         out.optional("ipv4Cidrs", &self.ipv4_cidrs);
@@ -9833,6 +10230,7 @@ pub struct PublicIpSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::PublicIp {
     type Slots = PublicIpSlots;
     const ORIGIN: &'static str = "/components/schemas/PublicIp";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut PublicIpSlots,
         key: &str,
@@ -9846,6 +10244,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::PublicIp {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: PublicIpSlots,
         undeclared: runtime::Extras,
@@ -9868,6 +10267,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PublicIp {
 }
 
 impl runtime::EncodeFields for types::Region {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("agentDrivePublicUrl", &self.agent_drive_public_url);
         out.optional("allowed", &self.allowed);
@@ -9913,6 +10313,7 @@ pub struct RegionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Region {
     type Slots = RegionSlots;
     const ORIGIN: &'static str = "/components/schemas/Region";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut RegionSlots,
         key: &str,
@@ -9936,6 +10337,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Region {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: RegionSlots,
         undeclared: runtime::Extras,
@@ -9966,6 +10368,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Region {
 }
 
 impl runtime::EncodeFields for types::Repository {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("type", &self.r#type);
         out.optional("url", &self.url);
@@ -9991,6 +10394,7 @@ pub struct RepositorySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Repository {
     type Slots = RepositorySlots;
     const ORIGIN: &'static str = "/components/schemas/Repository";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut RepositorySlots,
         key: &str,
@@ -10003,6 +10407,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Repository {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: RepositorySlots,
         undeclared: runtime::Extras,
@@ -10024,6 +10429,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Repository {
 }
 
 impl runtime::EncodeFields for types::RevisionConfiguration {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("active", &self.active);
         out.optional("canary", &self.canary);
@@ -10055,6 +10461,7 @@ pub struct RevisionConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::RevisionConfiguration {
     type Slots = RevisionConfigurationSlots;
     const ORIGIN: &'static str = "/components/schemas/RevisionConfiguration";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut RevisionConfigurationSlots,
         key: &str,
@@ -10070,6 +10477,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::RevisionConfiguration {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: RevisionConfigurationSlots,
         undeclared: runtime::Extras,
@@ -10094,6 +10502,7 @@ impl<'de> ::serde::Deserialize<'de> for types::RevisionConfiguration {
 }
 
 impl runtime::EncodeFields for types::RevisionMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("active", &self.active);
         out.optional("canary", &self.canary);
@@ -10131,6 +10540,7 @@ pub struct RevisionMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::RevisionMetadata {
     type Slots = RevisionMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/RevisionMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut RevisionMetadataSlots,
         key: &str,
@@ -10149,6 +10559,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::RevisionMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: RevisionMetadataSlots,
         undeclared: runtime::Extras,
@@ -10204,6 +10615,7 @@ impl<'de> ::serde::Deserialize<'de> for types::RuntimeGeneration {
 }
 
 impl runtime::EncodeFields for types::Sandbox {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("errors", &self.errors);
         out.optional("events", &self.events);
@@ -10243,6 +10655,7 @@ pub struct SandboxSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
     type Slots = SandboxSlots;
     const ORIGIN: &'static str = "/components/schemas/Sandbox";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxSlots,
         key: &str,
@@ -10262,6 +10675,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSlots,
         undeclared: runtime::Extras,
@@ -10296,6 +10710,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Sandbox {
 }
 
 impl runtime::EncodeFields for types::SandboxDefinition {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("categories", &self.categories);
         out.optional("coming_soon", &self.coming_soon);
@@ -10345,6 +10760,7 @@ pub struct SandboxDefinitionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxDefinition {
     type Slots = SandboxDefinitionSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxDefinition";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxDefinitionSlots,
         key: &str,
@@ -10369,6 +10785,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxDefinition {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxDefinitionSlots,
         undeclared: runtime::Extras,
@@ -10402,6 +10819,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxDefinition {
 }
 
 impl runtime::EncodeFields for types::SandboxError {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("code", &self.code);
         out.optional("details", &self.details);
@@ -10439,6 +10857,7 @@ pub struct SandboxErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxError {
     type Slots = SandboxErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxError";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxErrorSlots,
         key: &str,
@@ -10457,6 +10876,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxError {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxErrorSlots,
         undeclared: runtime::Extras,
@@ -10490,6 +10910,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxError {
 }
 
 impl runtime::EncodeFields for types::SandboxForkRequest {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("customDomain", &self.custom_domain);
         out.optional("port", &self.port);
@@ -10525,6 +10946,7 @@ pub struct SandboxForkRequestSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkRequest {
     type Slots = SandboxForkRequestSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxForkRequest";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxForkRequestSlots,
         key: &str,
@@ -10542,6 +10964,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkRequest {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxForkRequestSlots,
         undeclared: runtime::Extras,
@@ -10574,6 +10997,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxForkRequest {
 }
 
 impl runtime::EncodeFields for types::SandboxForkResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.optional("snapshotId", &self.snapshot_id);
@@ -10601,6 +11025,7 @@ pub struct SandboxForkResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkResponse {
     type Slots = SandboxForkResponseSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxForkResponse";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxForkResponseSlots,
         key: &str,
@@ -10614,6 +11039,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxForkResponseSlots,
         undeclared: runtime::Extras,
@@ -10664,6 +11090,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxForkResponseType {
 }
 
 impl runtime::EncodeFields for types::SandboxInfrastructureError {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("code", &self.code);
         out.optional("fatal", &self.fatal);
@@ -10695,6 +11122,7 @@ pub struct SandboxInfrastructureErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxInfrastructureError {
     type Slots = SandboxInfrastructureErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxInfrastructureError";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxInfrastructureErrorSlots,
         key: &str,
@@ -10710,6 +11138,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxInfrastructureError {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxInfrastructureErrorSlots,
         undeclared: runtime::Extras,
@@ -10734,6 +11163,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxInfrastructureError {
 }
 
 impl runtime::EncodeFields for types::SandboxLifecycle {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("expirationPolicies", &self.expiration_policies);
         out.optional("terminatedRetention", &self.terminated_retention);
@@ -10759,6 +11189,7 @@ pub struct SandboxLifecycleSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxLifecycle {
     type Slots = SandboxLifecycleSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxLifecycle";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxLifecycleSlots,
         key: &str,
@@ -10771,6 +11202,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxLifecycle {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxLifecycleSlots,
         undeclared: runtime::Extras,
@@ -10792,6 +11224,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxLifecycle {
 }
 
 impl runtime::EncodeFields for types::SandboxList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -10817,6 +11250,7 @@ pub struct SandboxListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxList {
     type Slots = SandboxListSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxListSlots,
         key: &str,
@@ -10829,6 +11263,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxListSlots,
         undeclared: runtime::Extras,
@@ -10850,6 +11285,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxList {
 }
 
 impl runtime::EncodeFields for types::SandboxNetwork {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("allowedDomains", &self.allowed_domains);
         out.optional("egress", &self.egress);
@@ -10883,6 +11319,7 @@ pub struct SandboxNetworkSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxNetwork {
     type Slots = SandboxNetworkSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxNetwork";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxNetworkSlots,
         key: &str,
@@ -10899,6 +11336,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxNetwork {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxNetworkSlots,
         undeclared: runtime::Extras,
@@ -10924,6 +11362,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxNetwork {
 }
 
 impl runtime::EncodeFields for types::SandboxRuntime {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("envs", &self.envs);
         out.optional("expires", &self.expires);
@@ -10964,6 +11403,7 @@ pub struct SandboxRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxRuntime {
     type Slots = SandboxRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxRuntime";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxRuntimeSlots,
         key: &str,
@@ -10984,6 +11424,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxRuntime {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxRuntimeSlots,
         undeclared: runtime::Extras,
@@ -11013,6 +11454,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxRuntime {
 }
 
 impl runtime::EncodeFields for types::SandboxScheduleEntry {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("id", &self.id);
@@ -11046,6 +11488,7 @@ pub struct SandboxScheduleEntrySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntry {
     type Slots = SandboxScheduleEntrySlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleEntry";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxScheduleEntrySlots,
         key: &str,
@@ -11062,6 +11505,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntry {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleEntrySlots,
         undeclared: runtime::Extras,
@@ -11087,6 +11531,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleEntry {
 }
 
 impl runtime::EncodeFields for types::SandboxScheduleEntryList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -11112,6 +11557,7 @@ pub struct SandboxScheduleEntryListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntryList {
     type Slots = SandboxScheduleEntryListSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleEntryList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxScheduleEntryListSlots,
         key: &str,
@@ -11124,6 +11570,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntryList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleEntryListSlots,
         undeclared: runtime::Extras,
@@ -11174,6 +11621,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleEntryType {
 }
 
 impl runtime::EncodeFields for types::SandboxScheduleExecution {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("error", &self.error);
@@ -11211,6 +11659,7 @@ pub struct SandboxScheduleExecutionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecution {
     type Slots = SandboxScheduleExecutionSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleExecution";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxScheduleExecutionSlots,
         key: &str,
@@ -11229,6 +11678,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecution {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleExecutionSlots,
         undeclared: runtime::Extras,
@@ -11256,6 +11706,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleExecution {
 }
 
 impl runtime::EncodeFields for types::SandboxScheduleExecutionList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -11281,6 +11732,7 @@ pub struct SandboxScheduleExecutionListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecutionList {
     type Slots = SandboxScheduleExecutionListSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleExecutionList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxScheduleExecutionListSlots,
         key: &str,
@@ -11293,6 +11745,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecutionList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleExecutionListSlots,
         undeclared: runtime::Extras,
@@ -11314,6 +11767,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleExecutionList {
 }
 
 impl runtime::EncodeFields for types::SandboxScheduleInput {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("command", &self.command);
         out.optional("env", &self.env);
@@ -11347,6 +11801,7 @@ pub struct SandboxScheduleInputSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleInput {
     type Slots = SandboxScheduleInputSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxScheduleInput";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxScheduleInputSlots,
         key: &str,
@@ -11363,6 +11818,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleInput {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxScheduleInputSlots,
         undeclared: runtime::Extras,
@@ -11388,6 +11844,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleInput {
 }
 
 impl runtime::EncodeFields for types::SandboxSnapshot {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("createdAt", &self.created_at);
         out.optional("createdBy", &self.created_by);
@@ -11423,6 +11880,7 @@ pub struct SandboxSnapshotSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshot {
     type Slots = SandboxSnapshotSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxSnapshot";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxSnapshotSlots,
         key: &str,
@@ -11440,6 +11898,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshot {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSnapshotSlots,
         undeclared: runtime::Extras,
@@ -11481,6 +11940,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxSnapshot {
 }
 
 impl runtime::EncodeFields for types::SandboxSnapshotRequest {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("name", &self.name);
         out.undeclared(&self.additional_properties);
@@ -11504,6 +11964,7 @@ pub struct SandboxSnapshotRequestSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshotRequest {
     type Slots = SandboxSnapshotRequestSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxSnapshotRequest";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxSnapshotRequestSlots,
         key: &str,
@@ -11515,6 +11976,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshotRequest {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSnapshotRequestSlots,
         undeclared: runtime::Extras,
@@ -11535,6 +11997,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxSnapshotRequest {
 }
 
 impl runtime::EncodeFields for types::SandboxSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("enabled", &self.enabled);
         out.optional("lifecycle", &self.lifecycle);
@@ -11570,6 +12033,7 @@ pub struct SandboxSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
     type Slots = SandboxSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/SandboxSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SandboxSpecSlots,
         key: &str,
@@ -11587,6 +12051,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SandboxSpecSlots,
         undeclared: runtime::Extras,
@@ -11641,6 +12106,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxState {
 }
 
 impl runtime::EncodeFields for types::ShareCustomDomainBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("targetWorkspace", &self.target_workspace);
         out.undeclared(&self.additional_properties);
@@ -11664,6 +12130,7 @@ pub struct ShareCustomDomainBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ShareCustomDomainBody {
     type Slots = ShareCustomDomainBodySlots;
     const ORIGIN: &'static str = "/paths/~1customdomains~1{domainName}~1share/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ShareCustomDomainBodySlots,
         key: &str,
@@ -11675,6 +12142,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ShareCustomDomainBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ShareCustomDomainBodySlots,
         undeclared: runtime::Extras,
@@ -11698,6 +12166,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ShareCustomDomainBody {
 }
 
 impl runtime::EncodeFields for types::ShareImageBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("targetAccountId", &self.target_account_id);
         out.field("targetWorkspace", &self.target_workspace);
@@ -11723,6 +12192,7 @@ pub struct ShareImageBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ShareImageBody {
     type Slots = ShareImageBodySlots;
     const ORIGIN: &'static str = "/paths/~1images~1{resourceType}~1{imageName}~1share/post/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ShareImageBodySlots,
         key: &str,
@@ -11735,6 +12205,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ShareImageBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ShareImageBodySlots,
         undeclared: runtime::Extras,
@@ -11759,6 +12230,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ShareImageBody {
 }
 
 impl runtime::EncodeFields for types::SsoDomain {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
@@ -11784,6 +12256,7 @@ pub struct SsoDomainSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SsoDomain {
     type Slots = SsoDomainSlots;
     const ORIGIN: &'static str = "/components/schemas/SSODomain";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SsoDomainSlots,
         key: &str,
@@ -11796,6 +12269,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SsoDomain {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SsoDomainSlots,
         undeclared: runtime::Extras,
@@ -11823,6 +12297,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SsoDomain {
 }
 
 impl runtime::EncodeFields for types::SsoDomainMetadata {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -11858,6 +12333,7 @@ pub struct SsoDomainMetadataSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainMetadata {
     type Slots = SsoDomainMetadataSlots;
     const ORIGIN: &'static str = "/components/schemas/SSODomainMetadata";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SsoDomainMetadataSlots,
         key: &str,
@@ -11875,6 +12351,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainMetadata {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SsoDomainMetadataSlots,
         undeclared: runtime::Extras,
@@ -11901,6 +12378,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SsoDomainMetadata {
 }
 
 impl runtime::EncodeFields for types::SsoDomainSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("allowedAuthMethods", &self.allowed_auth_methods);
         out.optional("autoJoinWorkspaces", &self.auto_join_workspaces);
@@ -11940,6 +12418,7 @@ pub struct SsoDomainSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainSpec {
     type Slots = SsoDomainSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/SSODomainSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut SsoDomainSpecSlots,
         key: &str,
@@ -11961,6 +12440,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: SsoDomainSpecSlots,
         undeclared: runtime::Extras,
@@ -12025,6 +12505,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
 }
 
 impl runtime::EncodeFields for types::Template {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("defaultBranch", &self.default_branch);
         out.optional("description", &self.description);
@@ -12070,6 +12551,7 @@ pub struct TemplateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Template {
     type Slots = TemplateSlots;
     const ORIGIN: &'static str = "/components/schemas/Template";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut TemplateSlots,
         key: &str,
@@ -12092,6 +12574,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Template {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: TemplateSlots,
         undeclared: runtime::Extras,
@@ -12123,6 +12606,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Template {
 }
 
 impl runtime::EncodeFields for types::TemplateVariable {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("description", &self.description);
         out.optional("integration", &self.integration);
@@ -12154,6 +12638,7 @@ pub struct TemplateVariableSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TemplateVariable {
     type Slots = TemplateVariableSlots;
     const ORIGIN: &'static str = "/components/schemas/TemplateVariable";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut TemplateVariableSlots,
         key: &str,
@@ -12169,6 +12654,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TemplateVariable {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: TemplateVariableSlots,
         undeclared: runtime::Extras,
@@ -12193,6 +12679,7 @@ impl<'de> ::serde::Deserialize<'de> for types::TemplateVariable {
 }
 
 impl runtime::EncodeFields for types::TestFeatureFlagResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("enabled", &self.enabled);
         out.optional("evaluatedAt", &self.evaluated_at);
@@ -12224,6 +12711,7 @@ pub struct TestFeatureFlagResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TestFeatureFlagResponse {
     type Slots = TestFeatureFlagResponseSlots;
     const ORIGIN: &'static str = "/paths/~1features~1{featureKey}/get/responses/200/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut TestFeatureFlagResponseSlots,
         key: &str,
@@ -12239,6 +12727,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TestFeatureFlagResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: TestFeatureFlagResponseSlots,
         undeclared: runtime::Extras,
@@ -12263,6 +12752,7 @@ impl<'de> ::serde::Deserialize<'de> for types::TestFeatureFlagResponse {
 }
 
 impl runtime::EncodeFields for types::TimeFields {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -12288,6 +12778,7 @@ pub struct TimeFieldsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TimeFields {
     type Slots = TimeFieldsSlots;
     const ORIGIN: &'static str = "/components/schemas/TimeFields";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut TimeFieldsSlots,
         key: &str,
@@ -12300,6 +12791,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TimeFields {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: TimeFieldsSlots,
         undeclared: runtime::Extras,
@@ -12321,6 +12813,7 @@ impl<'de> ::serde::Deserialize<'de> for types::TimeFields {
 }
 
 impl runtime::EncodeFields for types::Trigger {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("configuration", &self.configuration);
         out.optional("enabled", &self.enabled);
@@ -12350,6 +12843,7 @@ pub struct TriggerSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Trigger {
     type Slots = TriggerSlots;
     const ORIGIN: &'static str = "/components/schemas/Trigger";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut TriggerSlots,
         key: &str,
@@ -12364,6 +12858,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Trigger {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: TriggerSlots,
         undeclared: runtime::Extras,
@@ -12387,6 +12882,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Trigger {
 }
 
 impl runtime::EncodeFields for types::TriggerConfiguration {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("authenticationType", &self.authentication_type);
         out.optional("callbackSecret", &self.callback_secret);
@@ -12424,6 +12920,7 @@ pub struct TriggerConfigurationSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::TriggerConfiguration {
     type Slots = TriggerConfigurationSlots;
     const ORIGIN: &'static str = "/components/schemas/TriggerConfiguration";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut TriggerConfigurationSlots,
         key: &str,
@@ -12442,6 +12939,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::TriggerConfiguration {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: TriggerConfigurationSlots,
         undeclared: runtime::Extras,
@@ -12498,6 +12996,7 @@ impl<'de> ::serde::Deserialize<'de> for types::TriggerType {
 }
 
 impl runtime::EncodeFields for types::UpdateWorkspaceServiceAccountBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("description", &self.description);
         out.optional("name", &self.name);
@@ -12523,6 +13022,7 @@ pub struct UpdateWorkspaceServiceAccountBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceServiceAccountBody {
     type Slots = UpdateWorkspaceServiceAccountBodySlots;
     const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}/put/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut UpdateWorkspaceServiceAccountBodySlots,
         key: &str,
@@ -12535,6 +13035,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceServiceAccountBod
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: UpdateWorkspaceServiceAccountBodySlots,
         undeclared: runtime::Extras,
@@ -12556,6 +13057,7 @@ impl<'de> ::serde::Deserialize<'de> for types::UpdateWorkspaceServiceAccountBody
 }
 
 impl runtime::EncodeFields for types::UpdateWorkspaceUserRoleBody {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("role", &self.role);
         out.undeclared(&self.additional_properties);
@@ -12579,6 +13081,7 @@ pub struct UpdateWorkspaceUserRoleBodySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceUserRoleBody {
     type Slots = UpdateWorkspaceUserRoleBodySlots;
     const ORIGIN: &'static str = "/paths/~1users~1{subOrEmail}/put/requestBody/content/application~1json/schema";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut UpdateWorkspaceUserRoleBodySlots,
         key: &str,
@@ -12590,6 +13093,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceUserRoleBody {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: UpdateWorkspaceUserRoleBodySlots,
         undeclared: runtime::Extras,
@@ -12613,6 +13117,7 @@ impl<'de> ::serde::Deserialize<'de> for types::UpdateWorkspaceUserRoleBody {
 }
 
 impl runtime::EncodeFields for types::Volume {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -12646,6 +13151,7 @@ pub struct VolumeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Volume {
     type Slots = VolumeSlots;
     const ORIGIN: &'static str = "/components/schemas/Volume";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VolumeSlots,
         key: &str,
@@ -12662,6 +13168,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Volume {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VolumeSlots,
         undeclared: runtime::Extras,
@@ -12693,6 +13200,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Volume {
 }
 
 impl runtime::EncodeFields for types::VolumeAttachment {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("mountPath", &self.mount_path);
         out.optional("name", &self.name);
@@ -12724,6 +13232,7 @@ pub struct VolumeAttachmentSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeAttachment {
     type Slots = VolumeAttachmentSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeAttachment";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VolumeAttachmentSlots,
         key: &str,
@@ -12739,6 +13248,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeAttachment {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VolumeAttachmentSlots,
         undeclared: runtime::Extras,
@@ -12791,6 +13301,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeAttachmentType {
 }
 
 impl runtime::EncodeFields for types::VolumeList {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("data", &self.data);
         out.optional("meta", &self.meta);
@@ -12816,6 +13327,7 @@ pub struct VolumeListSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeList {
     type Slots = VolumeListSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeList";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VolumeListSlots,
         key: &str,
@@ -12828,6 +13340,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeList {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VolumeListSlots,
         undeclared: runtime::Extras,
@@ -12849,6 +13362,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeList {
 }
 
 impl runtime::EncodeFields for types::VolumeSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("region", &self.region);
         out.optional("size", &self.size);
@@ -12876,6 +13390,7 @@ pub struct VolumeSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeSpec {
     type Slots = VolumeSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VolumeSpecSlots,
         key: &str,
@@ -12889,6 +13404,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VolumeSpecSlots,
         undeclared: runtime::Extras,
@@ -12911,6 +13427,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeSpec {
 }
 
 impl runtime::EncodeFields for types::VolumeState {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("attachedTo", &self.attached_to);
         out.undeclared(&self.additional_properties);
@@ -12934,6 +13451,7 @@ pub struct VolumeStateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeState {
     type Slots = VolumeStateSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeState";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VolumeStateSlots,
         key: &str,
@@ -12945,6 +13463,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeState {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VolumeStateSlots,
         undeclared: runtime::Extras,
@@ -12965,6 +13484,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeState {
 }
 
 impl runtime::EncodeFields for types::VolumeTemplate {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("metadata", &self.metadata);
         out.field("spec", &self.spec);
@@ -12994,6 +13514,7 @@ pub struct VolumeTemplateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplate {
     type Slots = VolumeTemplateSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeTemplate";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VolumeTemplateSlots,
         key: &str,
@@ -13008,6 +13529,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplate {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VolumeTemplateSlots,
         undeclared: runtime::Extras,
@@ -13037,6 +13559,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplate {
 }
 
 impl runtime::EncodeFields for types::VolumeTemplateSpec {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("defaultSize", &self.default_size);
         out.optional("description", &self.description);
@@ -13062,6 +13585,7 @@ pub struct VolumeTemplateSpecSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateSpec {
     type Slots = VolumeTemplateSpecSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeTemplateSpec";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VolumeTemplateSpecSlots,
         key: &str,
@@ -13074,6 +13598,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateSpec {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VolumeTemplateSpecSlots,
         undeclared: runtime::Extras,
@@ -13095,6 +13620,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateSpec {
 }
 
 impl runtime::EncodeFields for types::VolumeTemplateState {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("lastVersionUploadedAt", &self.last_version_uploaded_at);
         out.optional("latestVersion", &self.latest_version);
@@ -13124,6 +13650,7 @@ pub struct VolumeTemplateStateSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateState {
     type Slots = VolumeTemplateStateSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeTemplateState";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VolumeTemplateStateSlots,
         key: &str,
@@ -13140,6 +13667,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateState {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VolumeTemplateStateSlots,
         undeclared: runtime::Extras,
@@ -13192,6 +13720,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateStateStatus {
 }
 
 impl runtime::EncodeFields for types::VolumeTemplateVersion {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("bucket", &self.bucket);
         out.optional("contentSize", &self.content_size);
@@ -13229,6 +13758,7 @@ pub struct VolumeTemplateVersionSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateVersion {
     type Slots = VolumeTemplateVersionSlots;
     const ORIGIN: &'static str = "/components/schemas/VolumeTemplateVersion";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VolumeTemplateVersionSlots,
         key: &str,
@@ -13247,6 +13777,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateVersion {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VolumeTemplateVersionSlots,
         undeclared: runtime::Extras,
@@ -13303,6 +13834,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateVersionStatus {
 }
 
 impl runtime::EncodeFields for types::Vpc {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("events", &self.events);
         out.field("metadata", &self.metadata);
@@ -13332,6 +13864,7 @@ pub struct VpcSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Vpc {
     type Slots = VpcSlots;
     const ORIGIN: &'static str = "/components/schemas/VPC";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut VpcSlots,
         key: &str,
@@ -13346,6 +13879,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Vpc {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: VpcSlots,
         undeclared: runtime::Extras,
@@ -13373,6 +13907,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Vpc {
 }
 
 impl runtime::EncodeFields for types::Workspace {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("createdAt", &self.created_at);
         out.optional("updatedAt", &self.updated_at);
@@ -13426,6 +13961,7 @@ pub struct WorkspaceSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::Workspace {
     type Slots = WorkspaceSlots;
     const ORIGIN: &'static str = "/components/schemas/Workspace";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut WorkspaceSlots,
         key: &str,
@@ -13452,6 +13988,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::Workspace {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceSlots,
         undeclared: runtime::Extras,
@@ -13487,6 +14024,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Workspace {
 }
 
 impl runtime::EncodeFields for types::WorkspaceAvailability {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("available", &self.available);
         out.optional("message", &self.message);
@@ -13514,6 +14052,7 @@ pub struct WorkspaceAvailabilitySlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceAvailability {
     type Slots = WorkspaceAvailabilitySlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceAvailability";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut WorkspaceAvailabilitySlots,
         key: &str,
@@ -13527,6 +14066,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceAvailability {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceAvailabilitySlots,
         undeclared: runtime::Extras,
@@ -13585,6 +14125,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceAvailabilityReason {
 }
 
 impl runtime::EncodeFields for types::WorkspaceHipaaInfo {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("accountEnabled", &self.account_enabled);
         out.optional("unsafe", &self.r#unsafe);
@@ -13610,6 +14151,7 @@ pub struct WorkspaceHipaaInfoSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaInfo {
     type Slots = WorkspaceHipaaInfoSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceHipaaInfo";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut WorkspaceHipaaInfoSlots,
         key: &str,
@@ -13622,6 +14164,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaInfo {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceHipaaInfoSlots,
         undeclared: runtime::Extras,
@@ -13643,6 +14186,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceHipaaInfo {
 }
 
 impl runtime::EncodeFields for types::WorkspaceHipaaUnsafe {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("enabled", &self.enabled);
         out.optional("updatedAt", &self.updated_at);
@@ -13670,6 +14214,7 @@ pub struct WorkspaceHipaaUnsafeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaUnsafe {
     type Slots = WorkspaceHipaaUnsafeSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceHipaaUnsafe";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut WorkspaceHipaaUnsafeSlots,
         key: &str,
@@ -13683,6 +14228,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaUnsafe {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceHipaaUnsafeSlots,
         undeclared: runtime::Extras,
@@ -13705,6 +14251,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceHipaaUnsafe {
 }
 
 impl runtime::EncodeFields for types::WorkspaceRuntime {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("generation", &self.generation);
         out.optional("sandbox", &self.sandbox);
@@ -13730,6 +14277,7 @@ pub struct WorkspaceRuntimeSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceRuntime {
     type Slots = WorkspaceRuntimeSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceRuntime";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut WorkspaceRuntimeSlots,
         key: &str,
@@ -13742,6 +14290,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceRuntime {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceRuntimeSlots,
         undeclared: runtime::Extras,
@@ -13763,6 +14312,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceRuntime {
 }
 
 impl runtime::EncodeFields for types::WorkspaceSandboxSettings {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("disableProcessLogging", &self.disable_process_logging);
         out.undeclared(&self.additional_properties);
@@ -13786,6 +14336,7 @@ pub struct WorkspaceSandboxSettingsSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceSandboxSettings {
     type Slots = WorkspaceSandboxSettingsSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceSandboxSettings";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut WorkspaceSandboxSettingsSlots,
         key: &str,
@@ -13799,6 +14350,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceSandboxSettings {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceSandboxSettingsSlots,
         undeclared: runtime::Extras,
@@ -13851,6 +14403,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceStatus {
 }
 
 impl runtime::EncodeFields for types::WorkspaceUser {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("accepted", &self.accepted);
         out.optional("email", &self.email);
@@ -13890,6 +14443,7 @@ pub struct WorkspaceUserSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceUser {
     type Slots = WorkspaceUserSlots;
     const ORIGIN: &'static str = "/components/schemas/WorkspaceUser";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut WorkspaceUserSlots,
         key: &str,
@@ -13909,6 +14463,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceUser {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: WorkspaceUserSlots,
         undeclared: runtime::Extras,

@@ -5,6 +5,7 @@ use super::types;
 use crate::runtime;
 
 impl runtime::EncodeFields for types::ApiKeyResponse {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("api_key_id", &self.api_key_id);
         out.field("api_key_name", &self.api_key_name);
@@ -40,6 +41,7 @@ pub struct ApiKeyResponseSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ApiKeyResponse {
     type Slots = ApiKeyResponseSlots;
     const ORIGIN: &'static str = "/components/schemas/ApiKeyResponse";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ApiKeyResponseSlots,
         key: &str,
@@ -57,6 +59,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ApiKeyResponse {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ApiKeyResponseSlots,
         undeclared: runtime::Extras,
@@ -102,6 +105,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ApiKeyResponse {
 }
 
 impl runtime::EncodeFields for types::HttpValidationError {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.optional("detail", &self.detail);
         out.undeclared(&self.additional_properties);
@@ -125,6 +129,7 @@ pub struct HttpValidationErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::HttpValidationError {
     type Slots = HttpValidationErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/HTTPValidationError";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut HttpValidationErrorSlots,
         key: &str,
@@ -136,6 +141,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::HttpValidationError {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: HttpValidationErrorSlots,
         undeclared: runtime::Extras,
@@ -156,6 +162,7 @@ impl<'de> ::serde::Deserialize<'de> for types::HttpValidationError {
 }
 
 impl runtime::EncodeFields for types::ValidationError {
+    #[inline]
     fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
         out.field("loc", &self.loc);
         out.field("msg", &self.msg);
@@ -183,6 +190,7 @@ pub struct ValidationErrorSlots {
 impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
     type Slots = ValidationErrorSlots;
     const ORIGIN: &'static str = "/components/schemas/ValidationError";
+    #[inline]
     fn read<A: ::serde::de::MapAccess<'de>>(
         slots: &mut ValidationErrorSlots,
         key: &str,
@@ -196,6 +204,7 @@ impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
         }
     }
 
+    #[inline]
     fn finish<E: ::serde::de::Error>(
         slots: ValidationErrorSlots,
         undeclared: runtime::Extras,

@@ -32,22 +32,7 @@ impl<'a> SendMessage<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "sendMessage",
-                    route: "/messages",
-                    pointer: "/paths/~1messages/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "201",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/messages",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/messages", &[])?;
         let body = &self.body;
         request
             .form(
@@ -121,22 +106,7 @@ impl<'a> UploadFile<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "uploadFile",
-                    route: "/files/{name}",
-                    pointer: "/paths/~1files~1{name}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::PUT,
-                &format!("/files/{name}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::PUT, &format!("/files/{name}"), &[])?;
         let body = &self.body;
         request.raw("application/octet-stream", body)?;
         Ok(request)
@@ -191,22 +161,7 @@ impl<'a> AddNote<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "addNote",
-                    route: "/notes",
-                    pointer: "/paths/~1notes/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/notes",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/notes", &[])?;
         if let Some(body) = &self.body {
             request.raw("text/plain", body)?;
         }
@@ -262,22 +217,7 @@ impl<'a> UploadAvatar<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "uploadAvatar",
-                    route: "/avatars",
-                    pointer: "/paths/~1avatars/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/avatars",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/avatars", &[])?;
         if let Some(body) = &self.body {
             let mut form = runtime::Multipart::new();
             form.file("file", body.file.as_deref());

@@ -32,22 +32,7 @@ impl<'a> CreatePet<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createPet",
-                    route: "/pets",
-                    pointer: "/paths/~1pets/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/pets",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/pets", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)
@@ -95,22 +80,7 @@ impl<'a> CreateSandbox<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createSandbox",
-                    route: "/sandboxes",
-                    pointer: "/paths/~1sandboxes/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/sandboxes",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/sandboxes", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)
@@ -160,22 +130,7 @@ impl<'a> PutRule<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "putRule",
-                    route: "/rules",
-                    pointer: "/paths/~1rules/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::PUT,
-                "/rules",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::PUT, "/rules", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

@@ -33,22 +33,7 @@ impl<'a> GetReport<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getReport",
-                    route: "/reports/{id}",
-                    pointer: "/paths/~1reports~1{id}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json", "text/csv"],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/reports/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/reports/{id}"), &[])?;
         request.header("accept", "application/json, text/csv")?;
         Ok(request)
     }
@@ -104,24 +89,7 @@ impl<'a> GetStatus<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getStatus",
-                    route: "/status",
-                    pointer: "/paths/~1status/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[
-                                "application/vnd.acme.status+json; charset=utf-8",
-                            ],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/status",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/status", &[])?;
         request.header("accept", "application/vnd.acme.status+json; charset=utf-8")?;
         Ok(request)
     }
@@ -172,21 +140,7 @@ impl<'a> DownloadExport<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "downloadExport",
-                    route: "/exports/{id}/download",
-                    pointer: "/paths/~1exports~1{id}~1download/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "302",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/exports/{id}/download"),
                 &[],

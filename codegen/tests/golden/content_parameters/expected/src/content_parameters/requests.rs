@@ -53,22 +53,7 @@ impl<'a> ListConversations<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listConversations",
-                    route: "/conversations",
-                    pointer: "/paths/~1conversations/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/conversations",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/conversations", &[])?;
         if let Some(value) = &self.metadata {
             let text = ::serde_json::to_string(value)
                 .map_err(|e| runtime::InvalidRequest(

@@ -33,22 +33,7 @@ impl<'a> GetPet<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getPet",
-                    route: "/pets/{id}",
-                    pointer: "/paths/~1pets~1{id}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/pets/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/pets/{id}"), &[])?;
         Ok(request)
     }
 
@@ -94,22 +79,7 @@ impl<'a> CreateRobot<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createRobot",
-                    route: "/robots",
-                    pointer: "/paths/~1robots/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/robots",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/robots", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

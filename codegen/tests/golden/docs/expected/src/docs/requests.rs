@@ -30,22 +30,7 @@ impl<'a> ListItems<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listItems",
-                    route: "/items",
-                    pointer: "/paths/~1items/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/items",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/items", &[])?;
         Ok(request)
     }
 

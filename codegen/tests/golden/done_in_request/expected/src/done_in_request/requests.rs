@@ -32,22 +32,7 @@ impl<'a> CreateCompletion<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createCompletion",
-                    route: "/completions",
-                    pointer: "/paths/~1completions/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["text/event-stream"],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/completions",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/completions", &[])?;
         let body = &self.body;
         request.json(body)?;
         request.header("accept", "text/event-stream")?;

@@ -33,30 +33,7 @@ impl<'a> GetKey<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getKey",
-                    route: "/keys/{id}",
-                    pointer: "/paths/~1keys~1{id}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "410",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/keys/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/keys/{id}"), &[])?;
         Ok(request)
     }
 

@@ -30,26 +30,7 @@ impl<'a> ListKeys<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listKeys",
-                    route: "/keys",
-                    pointer: "/paths/~1keys/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "4XX",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/keys",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/keys", &[])?;
         Ok(request)
     }
 
@@ -96,22 +77,7 @@ impl<'a> WatchKeys<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "watchKeys",
-                    route: "/keys/events",
-                    pointer: "/paths/~1keys~1events/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["text/event-stream"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/keys/events",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/keys/events", &[])?;
         request.header("accept", "text/event-stream")?;
         Ok(request)
     }
@@ -168,26 +134,7 @@ impl<'a> ExportKeys<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "exportKeys",
-                    route: "/keys/export",
-                    pointer: "/paths/~1keys~1export/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/octet-stream"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "default",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/keys/export",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/keys/export", &[])?;
         request.header("accept", "application/json, application/octet-stream")?;
         Ok(request)
     }

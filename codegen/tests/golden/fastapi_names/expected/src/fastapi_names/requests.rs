@@ -37,17 +37,7 @@ impl<'a> RevokeApiKey<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "handle_revoke_api_key_v1_users__user_id__api_keys__api_key_id__delete",
-                    route: "/v1/users/{user_id}/api-keys/{api_key_id}",
-                    pointer: "/paths/~1v1~1users~1{user_id}~1api-keys~1{api_key_id}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::DELETE,
                 &format!("/v1/users/{user_id}/api-keys/{api_key_id}"),
                 &[],
@@ -104,22 +94,7 @@ impl<'a> ReadFlows<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "read_flows_flows_filter_post",
-                    route: "/flows/filter",
-                    pointer: "/paths/~1flows~1filter/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/flows/filter",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/flows/filter", &[])?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -170,17 +145,7 @@ impl<'a> ListKeysForAccount<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "ListKeysForAccount",
-                    route: "/accounts/{clientId}/keys",
-                    pointer: "/paths/~1accounts~1{clientId}~1keys/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/accounts/{client_id}/keys"),
                 &[],

@@ -32,22 +32,7 @@ impl<'a> Mark<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "mark",
-                    route: "/mark",
-                    pointer: "/paths/~1mark/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::PUT,
-                "/mark",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::PUT, "/mark", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)
@@ -95,22 +80,7 @@ impl<'a> Signal<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "signal",
-                    route: "/signal",
-                    pointer: "/paths/~1signal/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/signal",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/signal", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

@@ -32,22 +32,7 @@ impl<'a> CreateCharge<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createCharge",
-                    route: "/v1/charges",
-                    pointer: "/paths/~1v1~1charges/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/v1/charges",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/v1/charges", &[])?;
         let body = &self.body;
         request
             .form(
@@ -128,22 +113,7 @@ impl<'a> CreateUpload<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createUpload",
-                    route: "/v1/uploads",
-                    pointer: "/paths/~1v1~1uploads/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/v1/uploads",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/v1/uploads", &[])?;
         let body = &self.body;
         let mut form = runtime::Multipart::new();
         form.file("file", Some(&body.file));

@@ -39,22 +39,7 @@ impl<'a> ListCustomers<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listCustomers",
-                    route: "/customers",
-                    pointer: "/paths/~1customers/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/customers",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/customers", &[])?;
         request.query("order", &self.order)?;
         Ok(request)
     }
@@ -110,22 +95,7 @@ impl<'a> ListInvoices<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listInvoices",
-                    route: "/invoices",
-                    pointer: "/paths/~1invoices/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/invoices",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/invoices", &[])?;
         request.query("order", &self.order)?;
         Ok(request)
     }

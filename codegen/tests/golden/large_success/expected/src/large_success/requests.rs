@@ -46,22 +46,7 @@ impl<'a> Summarize<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "summarize",
-                    route: "/summaries/{a}",
-                    pointer: "/paths/~1summaries~1{a}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/summaries/{a}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/summaries/{a}"), &[])?;
         request.query("b", &self.b)?;
         request.query("c", &self.c)?;
         request.query("d", &self.d)?;
@@ -135,34 +120,7 @@ impl<'a> GetReport<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getReport",
-                    route: "/reports/{id}",
-                    pointer: "/paths/~1reports~1{id}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "202",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "409",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "410",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/reports/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/reports/{id}"), &[])?;
         Ok(request)
     }
 

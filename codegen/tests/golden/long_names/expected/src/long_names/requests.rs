@@ -40,17 +40,7 @@ impl<'a> CreateConfigurationFromTemplateWithOverrides<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "createOrganizationDeploymentConfigurationFromTemplateWithOverrides",
-                    route: "/organizations/{organization}/deployments",
-                    pointer: "/paths/~1organizations~1{organization}~1deployments/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/organizations/{organization}/deployments"),
                 &[],

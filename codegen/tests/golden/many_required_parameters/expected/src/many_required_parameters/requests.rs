@@ -83,17 +83,7 @@ impl<'a> Search<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "search",
-                    route: "/search/{index}/{kind}",
-                    pointer: "/paths/~1search~1{index}~1{kind}/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/search/{index}/{kind}"),
                 &[],
@@ -190,22 +180,7 @@ impl<'a> Few<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "few",
-                    route: "/few/{id}",
-                    pointer: "/paths/~1few~1{id}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/few/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/few/{id}"), &[])?;
         request.query("a", &self.a)?;
         Ok(request)
     }

@@ -32,22 +32,7 @@ impl<'a> PutMatrix<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "putMatrix",
-                    route: "/matrix",
-                    pointer: "/paths/~1matrix/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/matrix",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/matrix", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)
@@ -95,26 +80,7 @@ impl<'a> GetSeries<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getSeries",
-                    route: "/series",
-                    pointer: "/paths/~1series/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/series",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/series", &[])?;
         Ok(request)
     }
 

@@ -32,22 +32,7 @@ impl<'a> CreateChat<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createChat",
-                    route: "/chat",
-                    pointer: "/paths/~1chat/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/chat",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/chat", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

@@ -32,26 +32,7 @@ impl<'a> CreateJob<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createJob",
-                    route: "/jobs",
-                    pointer: "/paths/~1jobs/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "202",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/jobs",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/jobs", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

@@ -29,22 +29,7 @@ impl<'a> Ping<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "ping",
-                    route: "/ping",
-                    pointer: "/paths/~1ping/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/ping",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/ping", &[])?;
         Ok(request)
     }
 

@@ -30,22 +30,7 @@ impl<'a> ListPets<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "list_pets",
-                    route: "/pets",
-                    pointer: "/paths/~1pets/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/pets",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/pets", &[])?;
         Ok(request)
     }
 
@@ -91,22 +76,7 @@ impl<'a> ListPetsPost<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listPets",
-                    route: "/pets",
-                    pointer: "/paths/~1pets/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "201",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/pets",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/pets", &[])?;
         Ok(request)
     }
 
@@ -194,17 +164,7 @@ impl<'a> ListClientPets<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "list_client_pets",
-                    route: "/clients/{client}/pets",
-                    pointer: "/paths/~1clients~1{client}~1pets/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/clients/{client_2}/pets"),
                 &[],

@@ -30,22 +30,7 @@ impl<'a> ListPets<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listPets",
-                    route: "/pets",
-                    pointer: "/paths/~1pets/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/pets",
-                &[&[]],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/pets", &[&[]])?;
         Ok(request)
     }
 
@@ -102,17 +87,7 @@ impl<'a> PingPet<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "pingPet",
-                    route: "/pets/{id}/ping",
-                    pointer: "/paths/~1pets~1{id}~1ping/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 &format!("/pets/{id}/ping"),
                 &[&[]],

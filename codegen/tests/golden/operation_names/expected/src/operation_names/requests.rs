@@ -30,26 +30,7 @@ impl<'a> Get<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "get",
-                    route: "/a",
-                    pointer: "/paths/~1a/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "202",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/a",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/a", &[])?;
         Ok(request)
     }
 
@@ -100,30 +81,7 @@ impl<'a> GetError<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "get_error",
-                    route: "/b",
-                    pointer: "/paths/~1b/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "202",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/b",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/b", &[])?;
         Ok(request)
     }
 
@@ -175,26 +133,7 @@ impl<'a> Error2<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "error",
-                    route: "/c",
-                    pointer: "/paths/~1c/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "202",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/c",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/c", &[])?;
         Ok(request)
     }
 
@@ -245,22 +184,7 @@ impl<'a> BuilderGet<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "builder",
-                    route: "/d",
-                    pointer: "/paths/~1d/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/d",
-                &[&[scheme::TIMEOUT]],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/d", &[&[scheme::TIMEOUT]])?;
         Ok(request)
     }
 

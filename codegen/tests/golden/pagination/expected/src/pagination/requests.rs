@@ -48,22 +48,7 @@ impl<'a> ListAgents<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listAgents",
-                    route: "/agents",
-                    pointer: "/paths/~1agents/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/agents",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/agents", &[])?;
         request.query("cursor", &self.cursor)?;
         request.query("limit", &self.limit)?;
         Ok(request)
@@ -152,22 +137,7 @@ impl<'a> ProjectList<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "project_list",
-                    route: "/projects",
-                    pointer: "/paths/~1projects/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/projects",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/projects", &[])?;
         request.query("page_token", &self.page_token)?;
         Ok(request)
     }
@@ -247,22 +217,7 @@ impl<'a> ListCharges<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listCharges",
-                    route: "/charges",
-                    pointer: "/paths/~1charges/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/charges",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/charges", &[])?;
         request.query("starting_after", &self.starting_after)?;
         Ok(request)
     }
@@ -346,22 +301,7 @@ impl<'a> ListFiles<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listFiles",
-                    route: "/files",
-                    pointer: "/paths/~1files/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/files",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/files", &[])?;
         request.query("after", &self.after)?;
         Ok(request)
     }
@@ -447,42 +387,12 @@ impl<'a> ListMessages<'a> {
             return self
                 .client
                 .runtime
-                .request_url(
-                    &runtime::Operation {
-                        id: "listMessages",
-                        route: "/messages",
-                        pointer: "/paths/~1messages/get",
-                        responses: &[
-                            runtime::DeclaredResponse {
-                                key: "200",
-                                media_types: &["application/json"],
-                            },
-                        ],
-                    },
-                    Method::GET,
-                    url,
-                    &[],
-                );
+                .request_url(&Self::OPERATION, Method::GET, url, &[]);
         }
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listMessages",
-                    route: "/messages",
-                    pointer: "/paths/~1messages/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/messages",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/messages", &[])?;
         request.query("PageSize", &self.page_size)?;
         Ok(request)
     }
@@ -592,42 +502,12 @@ impl<'a> ListEvents<'a> {
             return self
                 .client
                 .runtime
-                .request_url(
-                    &runtime::Operation {
-                        id: "listEvents",
-                        route: "/events",
-                        pointer: "/paths/~1events/get",
-                        responses: &[
-                            runtime::DeclaredResponse {
-                                key: "200",
-                                media_types: &["application/json"],
-                            },
-                        ],
-                    },
-                    Method::GET,
-                    url,
-                    &[],
-                );
+                .request_url(&Self::OPERATION, Method::GET, url, &[]);
         }
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listEvents",
-                    route: "/events",
-                    pointer: "/paths/~1events/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/events",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/events", &[])?;
         request.query("per_page", &self.per_page)?;
         request.query("next_url", &self.next_url_2)?;
         Ok(request)
@@ -707,22 +587,7 @@ impl<'a> ListRecords<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listRecords",
-                    route: "/records",
-                    pointer: "/paths/~1records/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/records",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/records", &[])?;
         request.query("token", &self.token)?;
         Ok(request)
     }

@@ -107,22 +107,7 @@ impl<'a> Search<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "search",
-                    route: "/search/{index}",
-                    pointer: "/paths/~1search~1{index}/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::POST,
-                &format!("/search/{index}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, &format!("/search/{index}"), &[])?;
         request.query("q", &self.q)?;
         request.query("limit", &self.limit)?;
         request.query("tags", &self.tags)?;

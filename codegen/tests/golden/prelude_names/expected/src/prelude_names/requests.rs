@@ -44,26 +44,7 @@ impl<'a> PutThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "putThing",
-                    route: "/things/{id}",
-                    pointer: "/paths/~1things~1{id}/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::PUT,
-                &format!("/things/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::PUT, &format!("/things/{id}"), &[])?;
         request.query("tags", &self.tags)?;
         let body = &self.body;
         request.json(body)?;

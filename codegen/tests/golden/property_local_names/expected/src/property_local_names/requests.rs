@@ -44,22 +44,7 @@ impl<'a> PutPlaceholders<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "put_placeholders",
-                    route: "/placeholders",
-                    pointer: "/paths/~1placeholders/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::PUT,
-                "/placeholders",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::PUT, "/placeholders", &[])?;
         request.query("foo", &self.foo)?;
         request.query("_1", &self._1)?;
         request.query("foo_value", &self.foo_value)?;

@@ -33,22 +33,7 @@ impl<'a> GetInvoice<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getInvoice",
-                    route: "/invoices/{id}",
-                    pointer: "/paths/~1invoices~1{id}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/invoices/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/invoices/{id}"), &[])?;
         Ok(request)
     }
 
@@ -94,22 +79,7 @@ impl<'a> GetBalance<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getBalance",
-                    route: "/balance",
-                    pointer: "/paths/~1balance/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/balance",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/balance", &[])?;
         Ok(request)
     }
 
@@ -157,22 +127,7 @@ impl<'a> SetBalance<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "setBalance",
-                    route: "/balance",
-                    pointer: "/paths/~1balance/put",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::PUT,
-                "/balance",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::PUT, "/balance", &[])?;
         let body = &self.body;
         request.json(body)?;
         Ok(request)

@@ -33,34 +33,7 @@ impl<'a> GetThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getThing",
-                    route: "/things/{id}",
-                    pointer: "/paths/~1things~1{id}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "422",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "5XX",
-                            media_types: &["text/plain"],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/things/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/things/{id}"), &[])?;
         request.header("accept", "application/json, text/plain")?;
         Ok(request)
     }
@@ -118,26 +91,7 @@ impl<'a> DeleteThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "deleteThing",
-                    route: "/things/{id}",
-                    pointer: "/paths/~1things~1{id}/delete",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "204",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "default",
-                            media_types: &["application/problem+json"],
-                        },
-                    ],
-                },
-                Method::DELETE,
-                &format!("/things/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::DELETE, &format!("/things/{id}"), &[])?;
         request.header("accept", "application/problem+json")?;
         Ok(request)
     }
@@ -185,22 +139,7 @@ impl<'a> GetRawThing<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getRawThing",
-                    route: "/things/{id}/raw",
-                    pointer: "/paths/~1things~1{id}~1raw/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/octet-stream"],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/things/{id}/raw"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/things/{id}/raw"), &[])?;
         request.header("accept", "application/octet-stream")?;
         Ok(request)
     }

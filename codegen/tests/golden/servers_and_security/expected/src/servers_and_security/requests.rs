@@ -30,22 +30,7 @@ impl<'a> GetOpen<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getOpen",
-                    route: "/open",
-                    pointer: "/paths/~1open/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/open",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/open", &[])?;
         Ok(request)
     }
 
@@ -90,17 +75,7 @@ impl<'a> DoAdmin<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "doAdmin",
-                    route: "/admin",
-                    pointer: "/paths/~1admin/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::POST,
                 "/admin",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -149,17 +124,7 @@ impl<'a> NeedsBoth<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "needsBoth",
-                    route: "/both",
-                    pointer: "/paths/~1both/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 "/both",
                 &[&[scheme::OAUTH2, scheme::BASIC], &[]],

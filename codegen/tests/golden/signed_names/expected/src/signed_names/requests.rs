@@ -30,22 +30,7 @@ impl<'a> GetReactions<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getReactions",
-                    route: "/reactions",
-                    pointer: "/paths/~1reactions/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/reactions",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/reactions", &[])?;
         Ok(request)
     }
 

@@ -29,42 +29,7 @@ impl<'a> ListThings<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "listThings",
-                    route: "/things",
-                    pointer: "/paths/~1things/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "400",
-                            media_types: &["application/json"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "2XX",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "4XX",
-                            media_types: &["text/plain"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "5XX",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/things",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/things", &[])?;
         request.header("accept", "application/json, text/plain")?;
         Ok(request)
     }
@@ -126,34 +91,7 @@ impl<'a> GetWhole<'a> {
         let request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getWhole",
-                    route: "/whole",
-                    pointer: "/paths/~1whole/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "404",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "499",
-                            media_types: &[],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "4XX",
-                            media_types: &[],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/whole",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/whole", &[])?;
         Ok(request)
     }
 

@@ -33,21 +33,7 @@ impl<'a> DownloadFile<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "downloadFile",
-                    route: "/files/{id}/content",
-                    pointer: "/paths/~1files~1{id}~1content/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/octet-stream"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "default",
-                            media_types: &["text/plain"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/files/{id}/content"),
                 &[],

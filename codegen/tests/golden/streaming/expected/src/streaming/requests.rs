@@ -32,26 +32,7 @@ impl<'a> CreateChat<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createChat",
-                    route: "/chat",
-                    pointer: "/paths/~1chat/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json", "text/event-stream"],
-                        },
-                        runtime::DeclaredResponse {
-                            key: "422",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/chat",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/chat", &[])?;
         let body = &self.body;
         request.json(body)?;
         request.header("accept", "application/json, text/event-stream")?;
@@ -168,22 +149,7 @@ impl<'a> CreateCompletion<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "createCompletion",
-                    route: "/completions",
-                    pointer: "/paths/~1completions/post",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json", "text/event-stream"],
-                        },
-                    ],
-                },
-                Method::POST,
-                "/completions",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::POST, "/completions", &[])?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -287,22 +253,7 @@ impl<'a> WatchJob<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "watchJob",
-                    route: "/jobs/{id}/events",
-                    pointer: "/paths/~1jobs~1{id}~1events/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["text/event-stream"],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/jobs/{id}/events"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/jobs/{id}/events"), &[])?;
         request.header("accept", "text/event-stream")?;
         Ok(request)
     }
@@ -359,22 +310,7 @@ impl<'a> TailLogs<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "tailLogs",
-                    route: "/logs",
-                    pointer: "/paths/~1logs/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["text/event-stream"],
-                        },
-                    ],
-                },
-                Method::GET,
-                "/logs",
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, "/logs", &[])?;
         request.header("accept", "text/event-stream")?;
         Ok(request)
     }
@@ -435,17 +371,7 @@ impl<'a> DownloadFile<'a> {
             .client
             .runtime
             .request(
-                &runtime::Operation {
-                    id: "downloadFile",
-                    route: "/files/{id}/content",
-                    pointer: "/paths/~1files~1{id}~1content/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/octet-stream"],
-                        },
-                    ],
-                },
+                &Self::OPERATION,
                 Method::GET,
                 &format!("/files/{id}/content"),
                 &[],

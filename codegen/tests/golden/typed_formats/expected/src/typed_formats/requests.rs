@@ -51,22 +51,7 @@ impl<'a> GetEvent<'a> {
         let mut request = self
             .client
             .runtime
-            .request(
-                &runtime::Operation {
-                    id: "getEvent",
-                    route: "/events/{id}",
-                    pointer: "/paths/~1events~1{id}/get",
-                    responses: &[
-                        runtime::DeclaredResponse {
-                            key: "200",
-                            media_types: &["application/json"],
-                        },
-                    ],
-                },
-                Method::GET,
-                &format!("/events/{id}"),
-                &[],
-            )?;
+            .request(&Self::OPERATION, Method::GET, &format!("/events/{id}"), &[])?;
         request.query("since", &self.since)?;
         request.query("day", &self.day)?;
         Ok(request)
