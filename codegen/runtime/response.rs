@@ -107,31 +107,32 @@ impl RawResponse {
         Ok(Response { status: self.status, headers: self.headers, url: self.url, body: self.body })
     }
 
-    /// A declared error response with a JSON body, wrapped into the operation's error enum. A
-    /// body that does not match its schema is still the declared error ([`Error::Api`]), kept
-    /// undecoded ([`ApiError::is_undecoded`]): the status is what the caller acts on.
-    pub fn error_json<B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Error<E> {
+    /// A declared error response with a JSON body, wrapped into the operation's error enum: the
+    /// call's answer, as the success decoders above give theirs. A body that does not match its
+    /// schema is still the declared error ([`Error::Api`]), kept undecoded
+    /// ([`ApiError::is_undecoded`]): the status is what the caller acts on.
+    pub fn error_json<T, B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Result<T, Error<E>> {
         match super::from_json_slice(&self.body) {
             Ok(body) => self.error(variant(body)),
-            Err(e) => self.api_error(ErrorBody::Undecoded(Arc::new(e))),
+            Err(e) => Err(self.api_error(ErrorBody::Undecoded(Arc::new(e)))),
         }
     }
 
     /// A declared error response with a text body.
-    pub fn error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
+    pub fn error_text<T, E>(self, variant: impl FnOnce(String) -> E) -> Result<T, Error<E>> {
         let text = self.text().into_owned();
         self.error(variant(text))
     }
 
     /// A declared error response with a binary body.
-    pub fn error_bytes<E>(self, variant: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
+    pub fn error_bytes<T, E>(self, variant: impl FnOnce(Vec<u8>) -> E) -> Result<T, Error<E>> {
         let bytes = self.body.clone();
         self.error(variant(bytes))
     }
 
     /// A declared error response whose body is not decoded.
-    pub fn error<E>(self, body: E) -> Error<E> {
-        self.api_error(ErrorBody::Decoded(body))
+    pub fn error<T, E>(self, body: E) -> Result<T, Error<E>> {
+        Err(self.api_error(ErrorBody::Decoded(body)))
     }
 
     fn api_error<E>(self, body: ErrorBody<E>) -> Error<E> {
@@ -482,7 +483,7 @@ mod tests {
             &[("x-request-id", "req_123"), ("authorization", "Bearer t0k3n"), ("set-cookie", "s=c00kie")],
             r#"{"message": "agent `x` not found"}"#,
         );
-        let error = response.clone().error::<()>(());
+        let Err(error) = response.clone().error::<(), ()>(()) else { unreachable!() };
         assert_eq!(
             error.to_string(),
             "the server answered 404 Not Found, an error the API declares for this operation: \"agent `x` not found\" (request id req_123)"
@@ -505,13 +506,17 @@ mod tests {
             bare,
             "the server answered 503 Service Unavailable, which the API does not declare for this operation (request id 8f1e-AMS)"
         );
-        let amazon = raw(500, &[("x-amzn-requestid", "a-1"), ("x-correlation-id", "c-1")], "oops").error::<()>(());
+        let Err(amazon) =
+            raw(500, &[("x-amzn-requestid", "a-1"), ("x-correlation-id", "c-1")], "oops").error::<(), ()>(())
+        else {
+            unreachable!()
+        };
         assert_eq!(amazon.request_id().as_deref(), Some("a-1"), "the first header of the list wins");
     }
 
     #[test]
     fn every_error_with_a_status_tells_it() {
-        let api = raw(409, &[], "already revoked").error::<()>(());
+        let Err(api) = raw(409, &[], "already revoked").error::<(), ()>(()) else { unreachable!() };
         let Error::Api(inner) = &api else { unreachable!() };
         assert_eq!(inner.status(), StatusCode::CONFLICT);
         assert_eq!(inner.text(), "already revoked", "a declared error without a body schema keeps its text");

@@ -176,13 +176,13 @@ fn dispatch(op: &Operation, with_successes: bool) -> TokenStream {
         let variant = ident(&case.variant);
         let path = quote!(#RESPONSES::#error_type::#variant);
         let expr = match &case.body {
-            ResponseBody::Empty => quote!(Err(response.error(#path))),
-            ResponseBody::Json(_) if case.boxed => quote!(Err(response.error_json(|body| #path(Box::new(body))))),
-            ResponseBody::Json(_) => quote!(Err(response.error_json(#path))),
-            ResponseBody::Text => quote!(Err(response.error_text(#path))),
-            ResponseBody::Bytes => quote!(Err(response.error_bytes(#path))),
+            ResponseBody::Empty => quote!(response.error(#path)),
+            ResponseBody::Json(_) if case.boxed => quote!(response.error_json(|body| #path(Box::new(body)))),
+            ResponseBody::Json(_) => quote!(response.error_json(#path)),
+            ResponseBody::Text => quote!(response.error_text(#path)),
+            ResponseBody::Bytes => quote!(response.error_bytes(#path)),
             // The model gives events and redirects to successes only; an error answer is text.
-            ResponseBody::EventStream(_) | ResponseBody::Redirect => quote!(Err(response.error_text(#path))),
+            ResponseBody::EventStream(_) | ResponseBody::Redirect => quote!(response.error_text(#path)),
         };
         cases.push((case.status, expr));
     }

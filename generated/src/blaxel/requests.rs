@@ -124,19 +124,11 @@ impl<'a> ListAgents<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(
-                            response.error_json(responses::ListAgentsError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::ListAgentsError::Forbidden))
-                    }
+                    401 => response.error_json(responses::ListAgentsError::Unauthorized),
+                    403 => response.error_json(responses::ListAgentsError::Forbidden),
                     500 => {
-                        Err(
-                            response
-                                .error_json(responses::ListAgentsError::InternalServerError),
-                        )
+                        response
+                            .error_json(responses::ListAgentsError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -225,28 +217,13 @@ impl<'a> CreateAgent<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(response.error_json(responses::CreateAgentError::BadRequest))
-                    }
-                    401 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateAgentError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::CreateAgentError::Forbidden))
-                    }
-                    409 => {
-                        Err(response.error_json(responses::CreateAgentError::Conflict))
-                    }
+                    400 => response.error_json(responses::CreateAgentError::BadRequest),
+                    401 => response.error_json(responses::CreateAgentError::Unauthorized),
+                    403 => response.error_json(responses::CreateAgentError::Forbidden),
+                    409 => response.error_json(responses::CreateAgentError::Conflict),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateAgentError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(responses::CreateAgentError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -312,16 +289,12 @@ impl<'a> GetAgent<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(response.error_json(responses::GetAgentError::Unauthorized))
-                    }
-                    403 => Err(response.error_json(responses::GetAgentError::Forbidden)),
-                    404 => Err(response.error_json(responses::GetAgentError::NotFound)),
+                    401 => response.error_json(responses::GetAgentError::Unauthorized),
+                    403 => response.error_json(responses::GetAgentError::Forbidden),
+                    404 => response.error_json(responses::GetAgentError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(responses::GetAgentError::InternalServerError),
-                        )
+                        response
+                            .error_json(responses::GetAgentError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -385,28 +358,13 @@ impl<'a> UpdateAgent<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(response.error_json(responses::UpdateAgentError::BadRequest))
-                    }
-                    401 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateAgentError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::UpdateAgentError::Forbidden))
-                    }
-                    404 => {
-                        Err(response.error_json(responses::UpdateAgentError::NotFound))
-                    }
+                    400 => response.error_json(responses::UpdateAgentError::BadRequest),
+                    401 => response.error_json(responses::UpdateAgentError::Unauthorized),
+                    403 => response.error_json(responses::UpdateAgentError::Forbidden),
+                    404 => response.error_json(responses::UpdateAgentError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateAgentError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(responses::UpdateAgentError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -462,25 +420,12 @@ impl<'a> DeleteAgent<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteAgentError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::DeleteAgentError::Forbidden))
-                    }
-                    404 => {
-                        Err(response.error_json(responses::DeleteAgentError::NotFound))
-                    }
+                    401 => response.error_json(responses::DeleteAgentError::Unauthorized),
+                    403 => response.error_json(responses::DeleteAgentError::Forbidden),
+                    404 => response.error_json(responses::DeleteAgentError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteAgentError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(responses::DeleteAgentError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -664,24 +609,17 @@ impl<'a> ListApplications<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::ListApplicationsError::Unauthorized),
-                        )
+                        response
+                            .error_json(responses::ListApplicationsError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(responses::ListApplicationsError::Forbidden),
-                        )
+                        response.error_json(responses::ListApplicationsError::Forbidden)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::ListApplicationsError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::ListApplicationsError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -773,36 +711,24 @@ impl<'a> CreateApplication<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateApplicationError::BadRequest),
-                        )
+                        response
+                            .error_json(responses::CreateApplicationError::BadRequest)
                     }
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateApplicationError::Unauthorized),
-                        )
+                        response
+                            .error_json(responses::CreateApplicationError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateApplicationError::Forbidden),
-                        )
+                        response.error_json(responses::CreateApplicationError::Forbidden)
                     }
                     409 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateApplicationError::Conflict),
-                        )
+                        response.error_json(responses::CreateApplicationError::Conflict)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateApplicationError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateApplicationError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -862,29 +788,15 @@ impl<'a> GetApplication<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::GetApplicationError::Unauthorized),
-                        )
+                        response.error_json(responses::GetApplicationError::Unauthorized)
                     }
-                    403 => {
-                        Err(
-                            response
-                                .error_json(responses::GetApplicationError::Forbidden),
-                        )
-                    }
-                    404 => {
-                        Err(
-                            response.error_json(responses::GetApplicationError::NotFound),
-                        )
-                    }
+                    403 => response.error_json(responses::GetApplicationError::Forbidden),
+                    404 => response.error_json(responses::GetApplicationError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetApplicationError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetApplicationError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -952,36 +864,24 @@ impl<'a> UpdateApplication<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateApplicationError::BadRequest),
-                        )
+                        response
+                            .error_json(responses::UpdateApplicationError::BadRequest)
                     }
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateApplicationError::Unauthorized),
-                        )
+                        response
+                            .error_json(responses::UpdateApplicationError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateApplicationError::Forbidden),
-                        )
+                        response.error_json(responses::UpdateApplicationError::Forbidden)
                     }
                     404 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateApplicationError::NotFound),
-                        )
+                        response.error_json(responses::UpdateApplicationError::NotFound)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateApplicationError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::UpdateApplicationError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -1041,30 +941,20 @@ impl<'a> DeleteApplication<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteApplicationError::Unauthorized),
-                        )
+                        response
+                            .error_json(responses::DeleteApplicationError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteApplicationError::Forbidden),
-                        )
+                        response.error_json(responses::DeleteApplicationError::Forbidden)
                     }
                     404 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteApplicationError::NotFound),
-                        )
+                        response.error_json(responses::DeleteApplicationError::NotFound)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteApplicationError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteApplicationError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -1632,10 +1522,7 @@ impl<'a> ListCustomDomainShares<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     404 => {
-                        Err(
-                            response
-                                .error(responses::ListCustomDomainSharesError::NotFound),
-                        )
+                        response.error(responses::ListCustomDomainSharesError::NotFound)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -1699,17 +1586,9 @@ impl<'a> ShareCustomDomain<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(
-                            response.error(responses::ShareCustomDomainError::BadRequest),
-                        )
-                    }
-                    404 => {
-                        Err(response.error(responses::ShareCustomDomainError::NotFound))
-                    }
-                    409 => {
-                        Err(response.error(responses::ShareCustomDomainError::Conflict))
-                    }
+                    400 => response.error(responses::ShareCustomDomainError::BadRequest),
+                    404 => response.error(responses::ShareCustomDomainError::NotFound),
+                    409 => response.error(responses::ShareCustomDomainError::Conflict),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -1774,11 +1653,7 @@ impl<'a> UnshareCustomDomain<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    404 => {
-                        Err(
-                            response.error(responses::UnshareCustomDomainError::NotFound),
-                        )
-                    }
+                    404 => response.error(responses::UnshareCustomDomainError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -1968,7 +1843,7 @@ impl<'a> ListDrives<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => Err(response.error(responses::ListDrivesError::Unauthorized)),
+                    401 => response.error(responses::ListDrivesError::Unauthorized),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -2056,7 +1931,7 @@ impl<'a> CreateDrive<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => Err(response.error(responses::CreateDriveError::Unauthorized)),
+                    401 => response.error(responses::CreateDriveError::Unauthorized),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -2109,8 +1984,8 @@ impl<'a> GetDrive<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => Err(response.error(responses::GetDriveError::Unauthorized)),
-                    404 => Err(response.error(responses::GetDriveError::NotFound)),
+                    401 => response.error(responses::GetDriveError::Unauthorized),
+                    404 => response.error(responses::GetDriveError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -2173,8 +2048,8 @@ impl<'a> UpdateDrive<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => Err(response.error(responses::UpdateDriveError::Unauthorized)),
-                    404 => Err(response.error(responses::UpdateDriveError::NotFound)),
+                    401 => response.error(responses::UpdateDriveError::Unauthorized),
+                    404 => response.error(responses::UpdateDriveError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -2229,8 +2104,8 @@ impl<'a> DeleteDrive<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => Err(response.error(responses::DeleteDriveError::Unauthorized)),
-                    404 => Err(response.error(responses::DeleteDriveError::NotFound)),
+                    401 => response.error(responses::DeleteDriveError::Unauthorized),
+                    404 => response.error(responses::DeleteDriveError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -2290,22 +2165,14 @@ impl<'a> CreateDriveAccessToken<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error(responses::CreateDriveAccessTokenError::Unauthorized),
-                        )
+                        response
+                            .error(responses::CreateDriveAccessTokenError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error(responses::CreateDriveAccessTokenError::Forbidden),
-                        )
+                        response.error(responses::CreateDriveAccessTokenError::Forbidden)
                     }
                     404 => {
-                        Err(
-                            response
-                                .error(responses::CreateDriveAccessTokenError::NotFound),
-                        )
+                        response.error(responses::CreateDriveAccessTokenError::NotFound)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -2362,30 +2229,18 @@ impl<'a> GetDriveByExternalId<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error(responses::GetDriveByExternalIdError::Unauthorized),
-                        )
+                        response
+                            .error(responses::GetDriveByExternalIdError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error(responses::GetDriveByExternalIdError::Forbidden),
-                        )
+                        response.error(responses::GetDriveByExternalIdError::Forbidden)
                     }
-                    404 => {
-                        Err(
-                            response
-                                .error(responses::GetDriveByExternalIdError::NotFound),
-                        )
-                    }
+                    404 => response.error(responses::GetDriveByExternalIdError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error(
-                                    responses::GetDriveByExternalIdError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error(
+                                responses::GetDriveByExternalIdError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -2654,24 +2509,18 @@ impl<'a> GetWorkspaceFeatures<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetWorkspaceFeaturesError::Unauthorized,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetWorkspaceFeaturesError::Unauthorized,
+                            )
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(responses::GetWorkspaceFeaturesError::Forbidden),
-                        )
+                        response
+                            .error_json(responses::GetWorkspaceFeaturesError::Forbidden)
                     }
                     404 => {
-                        Err(
-                            response
-                                .error_json(responses::GetWorkspaceFeaturesError::NotFound),
-                        )
+                        response
+                            .error_json(responses::GetWorkspaceFeaturesError::NotFound)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -2744,23 +2593,13 @@ impl<'a> TestFeatureFlag<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::TestFeatureFlagError::Unauthorized),
-                        )
+                        response
+                            .error_json(responses::TestFeatureFlagError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(responses::TestFeatureFlagError::Forbidden),
-                        )
+                        response.error_json(responses::TestFeatureFlagError::Forbidden)
                     }
-                    404 => {
-                        Err(
-                            response
-                                .error_json(responses::TestFeatureFlagError::NotFound),
-                        )
-                    }
+                    404 => response.error_json(responses::TestFeatureFlagError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -2885,23 +2724,14 @@ impl<'a> ListFunctions<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::ListFunctionsError::Unauthorized),
-                        )
+                        response.error_json(responses::ListFunctionsError::Unauthorized)
                     }
-                    403 => {
-                        Err(
-                            response.error_json(responses::ListFunctionsError::Forbidden),
-                        )
-                    }
+                    403 => response.error_json(responses::ListFunctionsError::Forbidden),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::ListFunctionsError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::ListFunctionsError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -2993,35 +2823,18 @@ impl<'a> CreateFunction<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateFunctionError::BadRequest),
-                        )
+                        response.error_json(responses::CreateFunctionError::BadRequest)
                     }
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateFunctionError::Unauthorized),
-                        )
+                        response.error_json(responses::CreateFunctionError::Unauthorized)
                     }
-                    403 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateFunctionError::Forbidden),
-                        )
-                    }
-                    409 => {
-                        Err(
-                            response.error_json(responses::CreateFunctionError::Conflict),
-                        )
-                    }
+                    403 => response.error_json(responses::CreateFunctionError::Forbidden),
+                    409 => response.error_json(responses::CreateFunctionError::Conflict),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateFunctionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateFunctionError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -3089,25 +2902,12 @@ impl<'a> GetFunction<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(
-                            response
-                                .error_json(responses::GetFunctionError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::GetFunctionError::Forbidden))
-                    }
-                    404 => {
-                        Err(response.error_json(responses::GetFunctionError::NotFound))
-                    }
+                    401 => response.error_json(responses::GetFunctionError::Unauthorized),
+                    403 => response.error_json(responses::GetFunctionError::Forbidden),
+                    404 => response.error_json(responses::GetFunctionError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetFunctionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(responses::GetFunctionError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -3172,35 +2972,18 @@ impl<'a> UpdateFunction<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateFunctionError::BadRequest),
-                        )
+                        response.error_json(responses::UpdateFunctionError::BadRequest)
                     }
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateFunctionError::Unauthorized),
-                        )
+                        response.error_json(responses::UpdateFunctionError::Unauthorized)
                     }
-                    403 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateFunctionError::Forbidden),
-                        )
-                    }
-                    404 => {
-                        Err(
-                            response.error_json(responses::UpdateFunctionError::NotFound),
-                        )
-                    }
+                    403 => response.error_json(responses::UpdateFunctionError::Forbidden),
+                    404 => response.error_json(responses::UpdateFunctionError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateFunctionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::UpdateFunctionError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -3257,29 +3040,15 @@ impl<'a> DeleteFunction<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteFunctionError::Unauthorized),
-                        )
+                        response.error_json(responses::DeleteFunctionError::Unauthorized)
                     }
-                    403 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteFunctionError::Forbidden),
-                        )
-                    }
-                    404 => {
-                        Err(
-                            response.error_json(responses::DeleteFunctionError::NotFound),
-                        )
-                    }
+                    403 => response.error_json(responses::DeleteFunctionError::Forbidden),
+                    404 => response.error_json(responses::DeleteFunctionError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteFunctionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteFunctionError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -3445,7 +3214,7 @@ impl<'a> CreateImage<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error(responses::CreateImageError::BadRequest)),
+                    400 => response.error(responses::CreateImageError::BadRequest),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -3621,8 +3390,8 @@ impl<'a> DeleteImage<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error(responses::DeleteImageError::BadRequest)),
-                    404 => Err(response.error(responses::DeleteImageError::NotFound)),
+                    400 => response.error(responses::DeleteImageError::BadRequest),
+                    404 => response.error(responses::DeleteImageError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -3688,7 +3457,7 @@ impl<'a> ListImageShares<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    404 => Err(response.error(responses::ListImageSharesError::NotFound)),
+                    404 => response.error(responses::ListImageSharesError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -3756,9 +3525,9 @@ impl<'a> ShareImage<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json_map(responses::ShareImageSuccess::Ok),
                     202 => response.json_map(responses::ShareImageSuccess::Accepted),
-                    400 => Err(response.error(responses::ShareImageError::BadRequest)),
-                    404 => Err(response.error(responses::ShareImageError::NotFound)),
-                    409 => Err(response.error(responses::ShareImageError::Conflict)),
+                    400 => response.error(responses::ShareImageError::BadRequest),
+                    404 => response.error(responses::ShareImageError::NotFound),
+                    409 => response.error(responses::ShareImageError::Conflict),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -3829,7 +3598,7 @@ impl<'a> UnshareImage<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    404 => Err(response.error(responses::UnshareImageError::NotFound)),
+                    404 => response.error(responses::UnshareImageError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -3895,10 +3664,8 @@ impl<'a> DeleteImageTag<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(response.error(responses::DeleteImageTagError::BadRequest))
-                    }
-                    404 => Err(response.error(responses::DeleteImageTagError::NotFound)),
+                    400 => response.error(responses::DeleteImageTagError::BadRequest),
+                    404 => response.error(responses::DeleteImageTagError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -4012,28 +3779,22 @@ impl<'a> ListIntegrationConnections<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::ListIntegrationConnectionsError::Unauthorized,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::ListIntegrationConnectionsError::Unauthorized,
+                            )
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::ListIntegrationConnectionsError::Forbidden,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::ListIntegrationConnectionsError::Forbidden,
+                            )
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::ListIntegrationConnectionsError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::ListIntegrationConnectionsError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -4095,44 +3856,34 @@ impl<'a> CreateIntegrationConnection<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateIntegrationConnectionError::BadRequest,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateIntegrationConnectionError::BadRequest,
+                            )
                     }
                     401 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateIntegrationConnectionError::Unauthorized,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateIntegrationConnectionError::Unauthorized,
+                            )
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateIntegrationConnectionError::Forbidden,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateIntegrationConnectionError::Forbidden,
+                            )
                     }
                     409 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateIntegrationConnectionError::Conflict,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateIntegrationConnectionError::Conflict,
+                            )
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateIntegrationConnectionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateIntegrationConnectionError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -4196,36 +3947,28 @@ impl<'a> GetIntegrationConnection<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetIntegrationConnectionError::Unauthorized,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetIntegrationConnectionError::Unauthorized,
+                            )
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetIntegrationConnectionError::Forbidden,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetIntegrationConnectionError::Forbidden,
+                            )
                     }
                     404 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetIntegrationConnectionError::NotFound,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetIntegrationConnectionError::NotFound,
+                            )
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetIntegrationConnectionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetIntegrationConnectionError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -4297,44 +4040,34 @@ impl<'a> UpdateIntegrationConnection<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateIntegrationConnectionError::BadRequest,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::UpdateIntegrationConnectionError::BadRequest,
+                            )
                     }
                     401 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateIntegrationConnectionError::Unauthorized,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::UpdateIntegrationConnectionError::Unauthorized,
+                            )
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateIntegrationConnectionError::Forbidden,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::UpdateIntegrationConnectionError::Forbidden,
+                            )
                     }
                     404 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateIntegrationConnectionError::NotFound,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::UpdateIntegrationConnectionError::NotFound,
+                            )
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateIntegrationConnectionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::UpdateIntegrationConnectionError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -4398,44 +4131,34 @@ impl<'a> DeleteIntegrationConnection<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteIntegrationConnectionError::Unauthorized,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteIntegrationConnectionError::Unauthorized,
+                            )
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteIntegrationConnectionError::Forbidden,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteIntegrationConnectionError::Forbidden,
+                            )
                     }
                     404 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteIntegrationConnectionError::NotFound,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteIntegrationConnectionError::NotFound,
+                            )
                     }
                     409 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteIntegrationConnectionError::Conflict,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteIntegrationConnectionError::Conflict,
+                            )
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteIntegrationConnectionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteIntegrationConnectionError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -5117,18 +4840,12 @@ impl<'a> ListJobExecutions<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(
-                            response.error(responses::ListJobExecutionsError::BadRequest),
-                        )
-                    }
+                    400 => response.error(responses::ListJobExecutionsError::BadRequest),
                     500 => {
-                        Err(
-                            response
-                                .error(
-                                    responses::ListJobExecutionsError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error(
+                                responses::ListJobExecutionsError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -5230,19 +4947,12 @@ impl<'a> CreateJobExecution<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(
-                            response
-                                .error(responses::CreateJobExecutionError::BadRequest),
-                        )
-                    }
+                    400 => response.error(responses::CreateJobExecutionError::BadRequest),
                     500 => {
-                        Err(
-                            response
-                                .error(
-                                    responses::CreateJobExecutionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error(
+                                responses::CreateJobExecutionError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -5301,15 +5011,11 @@ impl<'a> GetJobExecution<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(response.error(responses::GetJobExecutionError::BadRequest))
-                    }
-                    404 => Err(response.error(responses::GetJobExecutionError::NotFound)),
+                    400 => response.error(responses::GetJobExecutionError::BadRequest),
+                    404 => response.error(responses::GetJobExecutionError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error(responses::GetJobExecutionError::InternalServerError),
-                        )
+                        response
+                            .error(responses::GetJobExecutionError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -5368,22 +5074,13 @@ impl<'a> DeleteJobExecution<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(
-                            response
-                                .error(responses::DeleteJobExecutionError::BadRequest),
-                        )
-                    }
-                    404 => {
-                        Err(response.error(responses::DeleteJobExecutionError::NotFound))
-                    }
+                    400 => response.error(responses::DeleteJobExecutionError::BadRequest),
+                    404 => response.error(responses::DeleteJobExecutionError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error(
-                                    responses::DeleteJobExecutionError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error(
+                                responses::DeleteJobExecutionError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -5495,24 +5192,16 @@ impl<'a> ListJobExecutionTasks<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error(responses::ListJobExecutionTasksError::BadRequest),
-                        )
+                        response.error(responses::ListJobExecutionTasksError::BadRequest)
                     }
                     404 => {
-                        Err(
-                            response
-                                .error(responses::ListJobExecutionTasksError::NotFound),
-                        )
+                        response.error(responses::ListJobExecutionTasksError::NotFound)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error(
-                                    responses::ListJobExecutionTasksError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error(
+                                responses::ListJobExecutionTasksError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -5847,19 +5536,11 @@ impl<'a> ListModels<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(
-                            response.error_json(responses::ListModelsError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::ListModelsError::Forbidden))
-                    }
+                    401 => response.error_json(responses::ListModelsError::Unauthorized),
+                    403 => response.error_json(responses::ListModelsError::Forbidden),
                     500 => {
-                        Err(
-                            response
-                                .error_json(responses::ListModelsError::InternalServerError),
-                        )
+                        response
+                            .error_json(responses::ListModelsError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -5948,28 +5629,13 @@ impl<'a> CreateModel<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(response.error_json(responses::CreateModelError::BadRequest))
-                    }
-                    401 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateModelError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::CreateModelError::Forbidden))
-                    }
-                    409 => {
-                        Err(response.error_json(responses::CreateModelError::Conflict))
-                    }
+                    400 => response.error_json(responses::CreateModelError::BadRequest),
+                    401 => response.error_json(responses::CreateModelError::Unauthorized),
+                    403 => response.error_json(responses::CreateModelError::Forbidden),
+                    409 => response.error_json(responses::CreateModelError::Conflict),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateModelError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(responses::CreateModelError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -6023,16 +5689,12 @@ impl<'a> GetModel<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(response.error_json(responses::GetModelError::Unauthorized))
-                    }
-                    403 => Err(response.error_json(responses::GetModelError::Forbidden)),
-                    404 => Err(response.error_json(responses::GetModelError::NotFound)),
+                    401 => response.error_json(responses::GetModelError::Unauthorized),
+                    403 => response.error_json(responses::GetModelError::Forbidden),
+                    404 => response.error_json(responses::GetModelError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(responses::GetModelError::InternalServerError),
-                        )
+                        response
+                            .error_json(responses::GetModelError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -6096,28 +5758,13 @@ impl<'a> UpdateModel<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(response.error_json(responses::UpdateModelError::BadRequest))
-                    }
-                    401 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateModelError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::UpdateModelError::Forbidden))
-                    }
-                    404 => {
-                        Err(response.error_json(responses::UpdateModelError::NotFound))
-                    }
+                    400 => response.error_json(responses::UpdateModelError::BadRequest),
+                    401 => response.error_json(responses::UpdateModelError::Unauthorized),
+                    403 => response.error_json(responses::UpdateModelError::Forbidden),
+                    404 => response.error_json(responses::UpdateModelError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateModelError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(responses::UpdateModelError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -6173,25 +5820,12 @@ impl<'a> DeleteModel<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteModelError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::DeleteModelError::Forbidden))
-                    }
-                    404 => {
-                        Err(response.error_json(responses::DeleteModelError::NotFound))
-                    }
+                    401 => response.error_json(responses::DeleteModelError::Unauthorized),
+                    403 => response.error_json(responses::DeleteModelError::Forbidden),
+                    404 => response.error_json(responses::DeleteModelError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteModelError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(responses::DeleteModelError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -6387,16 +6021,10 @@ impl<'a> AcceptImageShare<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    403 => {
-                        Err(response.error(responses::AcceptImageShareError::Forbidden))
-                    }
-                    404 => {
-                        Err(response.error(responses::AcceptImageShareError::NotFound))
-                    }
-                    409 => {
-                        Err(response.error(responses::AcceptImageShareError::Conflict))
-                    }
-                    410 => Err(response.error(responses::AcceptImageShareError::Gone)),
+                    403 => response.error(responses::AcceptImageShareError::Forbidden),
+                    404 => response.error(responses::AcceptImageShareError::NotFound),
+                    409 => response.error(responses::AcceptImageShareError::Conflict),
+                    410 => response.error(responses::AcceptImageShareError::Gone),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -6452,12 +6080,8 @@ impl<'a> DeclineImageShare<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
-                    403 => {
-                        Err(response.error(responses::DeclineImageShareError::Forbidden))
-                    }
-                    404 => {
-                        Err(response.error(responses::DeclineImageShareError::NotFound))
-                    }
+                    403 => response.error(responses::DeclineImageShareError::Forbidden),
+                    404 => response.error(responses::DeclineImageShareError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -7146,23 +6770,14 @@ impl<'a> ListSandboxes<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::ListSandboxesError::Unauthorized),
-                        )
+                        response.error_json(responses::ListSandboxesError::Unauthorized)
                     }
-                    403 => {
-                        Err(
-                            response.error_json(responses::ListSandboxesError::Forbidden),
-                        )
-                    }
+                    403 => response.error_json(responses::ListSandboxesError::Forbidden),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::ListSandboxesError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::ListSandboxesError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -7265,33 +6880,17 @@ impl<'a> CreateSandbox<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateSandboxError::BadRequest),
-                        )
-                    }
+                    400 => response.error_json(responses::CreateSandboxError::BadRequest),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateSandboxError::Unauthorized),
-                        )
+                        response.error_json(responses::CreateSandboxError::Unauthorized)
                     }
-                    403 => {
-                        Err(
-                            response.error_json(responses::CreateSandboxError::Forbidden),
-                        )
-                    }
-                    409 => {
-                        Err(response.error_json(responses::CreateSandboxError::Conflict))
-                    }
+                    403 => response.error_json(responses::CreateSandboxError::Forbidden),
+                    409 => response.error_json(responses::CreateSandboxError::Conflict),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateSandboxError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateSandboxError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -7359,20 +6958,12 @@ impl<'a> GetSandbox<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(
-                            response.error_json(responses::GetSandboxError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::GetSandboxError::Forbidden))
-                    }
-                    404 => Err(response.error_json(responses::GetSandboxError::NotFound)),
+                    401 => response.error_json(responses::GetSandboxError::Unauthorized),
+                    403 => response.error_json(responses::GetSandboxError::Forbidden),
+                    404 => response.error_json(responses::GetSandboxError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(responses::GetSandboxError::InternalServerError),
-                        )
+                        response
+                            .error_json(responses::GetSandboxError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -7436,33 +7027,17 @@ impl<'a> UpdateSandbox<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateSandboxError::BadRequest),
-                        )
-                    }
+                    400 => response.error_json(responses::UpdateSandboxError::BadRequest),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateSandboxError::Unauthorized),
-                        )
+                        response.error_json(responses::UpdateSandboxError::Unauthorized)
                     }
-                    403 => {
-                        Err(
-                            response.error_json(responses::UpdateSandboxError::Forbidden),
-                        )
-                    }
-                    404 => {
-                        Err(response.error_json(responses::UpdateSandboxError::NotFound))
-                    }
+                    403 => response.error_json(responses::UpdateSandboxError::Forbidden),
+                    404 => response.error_json(responses::UpdateSandboxError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateSandboxError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::UpdateSandboxError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -7519,26 +7094,15 @@ impl<'a> DeleteSandbox<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteSandboxError::Unauthorized),
-                        )
+                        response.error_json(responses::DeleteSandboxError::Unauthorized)
                     }
-                    403 => {
-                        Err(
-                            response.error_json(responses::DeleteSandboxError::Forbidden),
-                        )
-                    }
-                    404 => {
-                        Err(response.error_json(responses::DeleteSandboxError::NotFound))
-                    }
+                    403 => response.error_json(responses::DeleteSandboxError::Forbidden),
+                    404 => response.error_json(responses::DeleteSandboxError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteSandboxError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteSandboxError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -7602,22 +7166,12 @@ impl<'a> ForkSandbox<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(response.error_json(responses::ForkSandboxError::BadRequest))
-                    }
-                    404 => {
-                        Err(response.error_json(responses::ForkSandboxError::NotFound))
-                    }
-                    409 => {
-                        Err(response.error_json(responses::ForkSandboxError::Conflict))
-                    }
+                    400 => response.error_json(responses::ForkSandboxError::BadRequest),
+                    404 => response.error_json(responses::ForkSandboxError::NotFound),
+                    409 => response.error_json(responses::ForkSandboxError::Conflict),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::ForkSandboxError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(responses::ForkSandboxError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -8774,10 +8328,8 @@ impl<'a> ListSandboxSnapshots<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     404 => {
-                        Err(
-                            response
-                                .error_json(responses::ListSandboxSnapshotsError::NotFound),
-                        )
+                        response
+                            .error_json(responses::ListSandboxSnapshotsError::NotFound)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -8846,18 +8398,14 @@ impl<'a> CreateSandboxSnapshot<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     404 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateSandboxSnapshotError::NotFound),
-                        )
+                        response
+                            .error_json(responses::CreateSandboxSnapshotError::NotFound)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateSandboxSnapshotError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateSandboxSnapshotError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -8921,18 +8469,14 @@ impl<'a> DeleteSandboxSnapshot<'a> {
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     404 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteSandboxSnapshotError::NotFound),
-                        )
+                        response
+                            .error_json(responses::DeleteSandboxSnapshotError::NotFound)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteSandboxSnapshotError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteSandboxSnapshotError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -8989,36 +8533,26 @@ impl<'a> GetSandboxByExternalId<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetSandboxByExternalIdError::Unauthorized,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetSandboxByExternalIdError::Unauthorized,
+                            )
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetSandboxByExternalIdError::Forbidden,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetSandboxByExternalIdError::Forbidden,
+                            )
                     }
                     404 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetSandboxByExternalIdError::NotFound,
-                                ),
-                        )
+                        response
+                            .error_json(responses::GetSandboxByExternalIdError::NotFound)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetSandboxByExternalIdError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetSandboxByExternalIdError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -9666,16 +9200,9 @@ impl<'a> InviteWorkspaceUser<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error(responses::InviteWorkspaceUserError::BadRequest),
-                        )
+                        response.error(responses::InviteWorkspaceUserError::BadRequest)
                     }
-                    404 => {
-                        Err(
-                            response.error(responses::InviteWorkspaceUserError::NotFound),
-                        )
-                    }
+                    404 => response.error(responses::InviteWorkspaceUserError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -9743,16 +9270,11 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error(responses::UpdateWorkspaceUserRoleError::BadRequest),
-                        )
+                        response
+                            .error(responses::UpdateWorkspaceUserRoleError::BadRequest)
                     }
                     404 => {
-                        Err(
-                            response
-                                .error(responses::UpdateWorkspaceUserRoleError::NotFound),
-                        )
+                        response.error(responses::UpdateWorkspaceUserRoleError::NotFound)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -9806,11 +9328,7 @@ impl<'a> RemoveWorkspaceUser<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
-                    404 => {
-                        Err(
-                            response.error(responses::RemoveWorkspaceUserError::NotFound),
-                        )
-                    }
+                    404 => response.error(responses::RemoveWorkspaceUserError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -10231,20 +9749,14 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error(
-                                    responses::DeleteVolumeTemplateVersionError::BadRequest,
-                                ),
-                        )
+                        response
+                            .error(
+                                responses::DeleteVolumeTemplateVersionError::BadRequest,
+                            )
                     }
                     404 => {
-                        Err(
-                            response
-                                .error(
-                                    responses::DeleteVolumeTemplateVersionError::NotFound,
-                                ),
-                        )
+                        response
+                            .error(responses::DeleteVolumeTemplateVersionError::NotFound)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -10381,22 +9893,11 @@ impl<'a> ListVolumes<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(
-                            response
-                                .error_json(responses::ListVolumesError::Unauthorized),
-                        )
-                    }
-                    403 => {
-                        Err(response.error_json(responses::ListVolumesError::Forbidden))
-                    }
+                    401 => response.error_json(responses::ListVolumesError::Unauthorized),
+                    403 => response.error_json(responses::ListVolumesError::Forbidden),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::ListVolumesError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(responses::ListVolumesError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -10487,30 +9988,17 @@ impl<'a> CreateVolume<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(
-                            response.error_json(responses::CreateVolumeError::BadRequest),
-                        )
-                    }
+                    400 => response.error_json(responses::CreateVolumeError::BadRequest),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateVolumeError::Unauthorized),
-                        )
+                        response.error_json(responses::CreateVolumeError::Unauthorized)
                     }
-                    403 => {
-                        Err(response.error_json(responses::CreateVolumeError::Forbidden))
-                    }
-                    409 => {
-                        Err(response.error_json(responses::CreateVolumeError::Conflict))
-                    }
+                    403 => response.error_json(responses::CreateVolumeError::Forbidden),
+                    409 => response.error_json(responses::CreateVolumeError::Conflict),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateVolumeError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateVolumeError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -10564,16 +10052,12 @@ impl<'a> GetVolume<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    401 => {
-                        Err(response.error_json(responses::GetVolumeError::Unauthorized))
-                    }
-                    403 => Err(response.error_json(responses::GetVolumeError::Forbidden)),
-                    404 => Err(response.error_json(responses::GetVolumeError::NotFound)),
+                    401 => response.error_json(responses::GetVolumeError::Unauthorized),
+                    403 => response.error_json(responses::GetVolumeError::Forbidden),
+                    404 => response.error_json(responses::GetVolumeError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(responses::GetVolumeError::InternalServerError),
-                        )
+                        response
+                            .error_json(responses::GetVolumeError::InternalServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -10692,27 +10176,16 @@ impl<'a> DeleteVolume<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteVolumeError::Unauthorized),
-                        )
+                        response.error_json(responses::DeleteVolumeError::Unauthorized)
                     }
-                    403 => {
-                        Err(response.error_json(responses::DeleteVolumeError::Forbidden))
-                    }
-                    404 => {
-                        Err(response.error_json(responses::DeleteVolumeError::NotFound))
-                    }
-                    409 => {
-                        Err(response.error_json(responses::DeleteVolumeError::Conflict))
-                    }
+                    403 => response.error_json(responses::DeleteVolumeError::Forbidden),
+                    404 => response.error_json(responses::DeleteVolumeError::NotFound),
+                    409 => response.error_json(responses::DeleteVolumeError::Conflict),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteVolumeError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteVolumeError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -10769,34 +10242,24 @@ impl<'a> GetVolumeByExternalId<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetVolumeByExternalIdError::Unauthorized,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetVolumeByExternalIdError::Unauthorized,
+                            )
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetVolumeByExternalIdError::Forbidden,
-                                ),
-                        )
+                        response
+                            .error_json(responses::GetVolumeByExternalIdError::Forbidden)
                     }
                     404 => {
-                        Err(
-                            response
-                                .error_json(responses::GetVolumeByExternalIdError::NotFound),
-                        )
+                        response
+                            .error_json(responses::GetVolumeByExternalIdError::NotFound)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetVolumeByExternalIdError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetVolumeByExternalIdError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -11565,18 +11028,13 @@ impl<'a> ListWorkspaces<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::ListWorkspacesError::Unauthorized),
-                        )
+                        response.error_json(responses::ListWorkspacesError::Unauthorized)
                     }
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::ListWorkspacesError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::ListWorkspacesError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -11634,36 +11092,21 @@ impl<'a> CreateWorkspace<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateWorkspaceError::BadRequest),
-                        )
+                        response.error_json(responses::CreateWorkspaceError::BadRequest)
                     }
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateWorkspaceError::Unauthorized),
-                        )
+                        response
+                            .error_json(responses::CreateWorkspaceError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateWorkspaceError::Forbidden),
-                        )
+                        response.error_json(responses::CreateWorkspaceError::Forbidden)
                     }
-                    409 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateWorkspaceError::Conflict),
-                        )
-                    }
+                    409 => response.error_json(responses::CreateWorkspaceError::Conflict),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::CreateWorkspaceError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::CreateWorkspaceError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -11735,24 +11178,15 @@ impl<'a> GetWorkspace<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::GetWorkspaceError::Unauthorized),
-                        )
+                        response.error_json(responses::GetWorkspaceError::Unauthorized)
                     }
-                    403 => {
-                        Err(response.error_json(responses::GetWorkspaceError::Forbidden))
-                    }
-                    404 => {
-                        Err(response.error_json(responses::GetWorkspaceError::NotFound))
-                    }
+                    403 => response.error_json(responses::GetWorkspaceError::Forbidden),
+                    404 => response.error_json(responses::GetWorkspaceError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::GetWorkspaceError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::GetWorkspaceError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -11820,36 +11254,21 @@ impl<'a> UpdateWorkspace<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateWorkspaceError::BadRequest),
-                        )
+                        response.error_json(responses::UpdateWorkspaceError::BadRequest)
                     }
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateWorkspaceError::Unauthorized),
-                        )
+                        response
+                            .error_json(responses::UpdateWorkspaceError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateWorkspaceError::Forbidden),
-                        )
+                        response.error_json(responses::UpdateWorkspaceError::Forbidden)
                     }
-                    404 => {
-                        Err(
-                            response
-                                .error_json(responses::UpdateWorkspaceError::NotFound),
-                        )
-                    }
+                    404 => response.error_json(responses::UpdateWorkspaceError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::UpdateWorkspaceError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::UpdateWorkspaceError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -11909,30 +11328,18 @@ impl<'a> DeleteWorkspace<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     401 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteWorkspaceError::Unauthorized),
-                        )
+                        response
+                            .error_json(responses::DeleteWorkspaceError::Unauthorized)
                     }
                     403 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteWorkspaceError::Forbidden),
-                        )
+                        response.error_json(responses::DeleteWorkspaceError::Forbidden)
                     }
-                    404 => {
-                        Err(
-                            response
-                                .error_json(responses::DeleteWorkspaceError::NotFound),
-                        )
-                    }
+                    404 => response.error_json(responses::DeleteWorkspaceError::NotFound),
                     500 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::DeleteWorkspaceError::InternalServerError,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::DeleteWorkspaceError::InternalServerError,
+                            )
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -11991,7 +11398,7 @@ impl<'a> LeaveWorkspace<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    404 => Err(response.error(responses::LeaveWorkspaceError::NotFound)),
+                    404 => response.error(responses::LeaveWorkspaceError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )

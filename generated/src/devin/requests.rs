@@ -72,24 +72,16 @@ impl<'a> RevokeServiceUserApiKey<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     422 => {
-                        Err(
-                            response
-                                .error_json(
-                                    responses::RevokeServiceUserApiKeyError::UnprocessableEntity,
-                                ),
-                        )
+                        response
+                            .error_json(
+                                responses::RevokeServiceUserApiKeyError::UnprocessableEntity,
+                            )
                     }
                     404 => {
-                        Err(
-                            response
-                                .error(responses::RevokeServiceUserApiKeyError::NotFound),
-                        )
+                        response.error(responses::RevokeServiceUserApiKeyError::NotFound)
                     }
                     409 => {
-                        Err(
-                            response
-                                .error(responses::RevokeServiceUserApiKeyError::Conflict),
-                        )
+                        response.error(responses::RevokeServiceUserApiKeyError::Conflict)
                     }
                     _ => Err(response.unexpected()),
                 },

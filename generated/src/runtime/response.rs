@@ -108,31 +108,32 @@ impl RawResponse {
         Ok(Response { status: self.status, headers: self.headers, url: self.url, body: self.body })
     }
 
-    /// A declared error response with a JSON body, wrapped into the operation's error enum. A
-    /// body that does not match its schema is still the declared error ([`Error::Api`]), kept
-    /// undecoded ([`ApiError::is_undecoded`]): the status is what the caller acts on.
-    pub fn error_json<B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Error<E> {
+    /// A declared error response with a JSON body, wrapped into the operation's error enum: the
+    /// call's answer, as the success decoders above give theirs. A body that does not match its
+    /// schema is still the declared error ([`Error::Api`]), kept undecoded
+    /// ([`ApiError::is_undecoded`]): the status is what the caller acts on.
+    pub fn error_json<T, B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Result<T, Error<E>> {
         match super::from_json_slice(&self.body) {
             Ok(body) => self.error(variant(body)),
-            Err(e) => self.api_error(ErrorBody::Undecoded(Arc::new(e))),
+            Err(e) => Err(self.api_error(ErrorBody::Undecoded(Arc::new(e)))),
         }
     }
 
     /// A declared error response with a text body.
-    pub fn error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
+    pub fn error_text<T, E>(self, variant: impl FnOnce(String) -> E) -> Result<T, Error<E>> {
         let text = self.text().into_owned();
         self.error(variant(text))
     }
 
     /// A declared error response with a binary body.
-    pub fn error_bytes<E>(self, variant: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
+    pub fn error_bytes<T, E>(self, variant: impl FnOnce(Vec<u8>) -> E) -> Result<T, Error<E>> {
         let bytes = self.body.clone();
         self.error(variant(bytes))
     }
 
     /// A declared error response whose body is not decoded.
-    pub fn error<E>(self, body: E) -> Error<E> {
-        self.api_error(ErrorBody::Decoded(body))
+    pub fn error<T, E>(self, body: E) -> Result<T, Error<E>> {
+        Err(self.api_error(ErrorBody::Decoded(body)))
     }
 
     fn api_error<E>(self, body: ErrorBody<E>) -> Error<E> {

@@ -161,7 +161,7 @@ impl<'a> DownloadExport<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     302 => response.redirect(),
-                    404 => Err(response.error(responses::DownloadExportError::NotFound)),
+                    404 => response.error(responses::DownloadExportError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )

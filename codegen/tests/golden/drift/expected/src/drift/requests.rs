@@ -47,7 +47,7 @@ impl<'a> GetKey<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    404 => Err(response.error(responses::GetKeyError::NotFound)),
+                    404 => response.error(responses::GetKeyError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )

@@ -47,8 +47,8 @@ impl<'a> GetKey<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    404 => Err(response.error(responses::GetKeyError::NotFound)),
-                    410 => Err(response.error_json(responses::GetKeyError::Gone)),
+                    404 => response.error(responses::GetKeyError::NotFound),
+                    410 => response.error_json(responses::GetKeyError::Gone),
                     _ => Err(response.unexpected()),
                 },
             )

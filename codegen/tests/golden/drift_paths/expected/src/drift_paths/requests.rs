@@ -45,7 +45,7 @@ impl<'a> ListKeys<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400..=499 => {
-                        Err(response.error_json(responses::ListKeysError::ClientError))
+                        response.error_json(responses::ListKeysError::ClientError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -149,7 +149,7 @@ impl<'a> ExportKeys<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.bytes(),
-                    _ => Err(response.error_json(responses::ExportKeysError::Other)),
+                    _ => response.error_json(responses::ExportKeysError::Other),
                 },
             )
     }
@@ -175,7 +175,7 @@ impl<'a> ExportKeys<'a> {
                     }
                     Err(Box::new(response))
                 },
-                |response| Err(response.error_json(responses::ExportKeysError::Other)),
+                |response| response.error_json(responses::ExportKeysError::Other),
             )
             .await
     }

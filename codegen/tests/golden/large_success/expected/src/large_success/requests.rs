@@ -147,14 +147,12 @@ impl<'a> GetReport<'a> {
                             .map(|r| r.map(|()| responses::GetReportSuccess::Accepted))
                     }
                     409 => {
-                        Err(
-                            response
-                                .error_json(|body| responses::GetReportError::Conflict(
-                                    Box::new(body),
-                                )),
-                        )
+                        response
+                            .error_json(|body| responses::GetReportError::Conflict(
+                                Box::new(body),
+                            ))
                     }
-                    410 => Err(response.error(responses::GetReportError::Gone)),
+                    410 => response.error(responses::GetReportError::Gone),
                     _ => Err(response.unexpected()),
                 },
             )

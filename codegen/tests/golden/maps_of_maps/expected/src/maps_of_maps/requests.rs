@@ -100,9 +100,7 @@ impl<'a> GetSeries<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    400 => {
-                        Err(response.error_json(responses::GetSeriesError::BadRequest))
-                    }
+                    400 => response.error_json(responses::GetSeriesError::BadRequest),
                     _ => Err(response.unexpected()),
                 },
             )

@@ -102,7 +102,7 @@ impl<'a> GetError<'a> {
                             .empty()
                             .map(|r| r.map(|()| responses::GetErrorSuccess::Accepted))
                     }
-                    404 => Err(response.error(responses::GetErrorError::NotFound)),
+                    404 => response.error(responses::GetErrorError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )

@@ -61,7 +61,7 @@ impl<'a> PutThing<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    404 => Err(response.error_json(responses::PutThingError::NotFound)),
+                    404 => response.error_json(responses::PutThingError::NotFound),
                     _ => Err(response.unexpected()),
                 },
             )

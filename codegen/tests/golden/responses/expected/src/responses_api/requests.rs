@@ -48,15 +48,13 @@ impl<'a> GetThing<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
-                    404 => Err(response.error(responses::GetThingError::NotFound)),
+                    404 => response.error(responses::GetThingError::NotFound),
                     422 => {
-                        Err(
-                            response
-                                .error_json(responses::GetThingError::UnprocessableEntity),
-                        )
+                        response
+                            .error_json(responses::GetThingError::UnprocessableEntity)
                     }
                     500..=599 => {
-                        Err(response.error_text(responses::GetThingError::ServerError))
+                        response.error_text(responses::GetThingError::ServerError)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -106,7 +104,7 @@ impl<'a> DeleteThing<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
-                    _ => Err(response.error_json(responses::DeleteThingError::Other)),
+                    _ => response.error_json(responses::DeleteThingError::Other),
                 },
             )
     }

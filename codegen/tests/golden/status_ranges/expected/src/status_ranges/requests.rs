@@ -46,21 +46,17 @@ impl<'a> ListThings<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json_map(responses::ListThingsSuccess::Ok),
-                    400 => {
-                        Err(response.error_json(responses::ListThingsError::BadRequest))
-                    }
-                    404 => Err(response.error(responses::ListThingsError::NotFound)),
+                    400 => response.error_json(responses::ListThingsError::BadRequest),
+                    404 => response.error(responses::ListThingsError::NotFound),
                     201..=299 => {
                         response
                             .empty()
                             .map(|r| r.map(|()| responses::ListThingsSuccess::Success))
                     }
                     401..=403 | 405..=499 => {
-                        Err(response.error_text(responses::ListThingsError::ClientError))
+                        response.error_text(responses::ListThingsError::ClientError)
                     }
-                    500..=599 => {
-                        Err(response.error(responses::ListThingsError::ServerError))
-                    }
+                    500..=599 => response.error(responses::ListThingsError::ServerError),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -105,10 +101,10 @@ impl<'a> GetWhole<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
-                    404 => Err(response.error(responses::GetWholeError::NotFound)),
-                    499 => Err(response.error(responses::GetWholeError::Status499)),
+                    404 => response.error(responses::GetWholeError::NotFound),
+                    499 => response.error(responses::GetWholeError::Status499),
                     400..=403 | 405..=498 => {
-                        Err(response.error(responses::GetWholeError::ClientError))
+                        response.error(responses::GetWholeError::ClientError)
                     }
                     _ => Err(response.unexpected()),
                 },

@@ -52,7 +52,7 @@ impl<'a> DownloadFile<'a> {
                 self.call,
                 |response| match response.status().as_u16() {
                     200 => response.bytes(),
-                    _ => Err(response.error_text(responses::DownloadFileError::Other)),
+                    _ => response.error_text(responses::DownloadFileError::Other),
                 },
             )
     }
@@ -78,7 +78,7 @@ impl<'a> DownloadFile<'a> {
                     }
                     Err(Box::new(response))
                 },
-                |response| Err(response.error_text(responses::DownloadFileError::Other)),
+                |response| response.error_text(responses::DownloadFileError::Other),
             )
             .await
     }

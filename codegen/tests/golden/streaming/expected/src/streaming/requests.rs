@@ -50,10 +50,8 @@ impl<'a> CreateChat<'a> {
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     422 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateChatError::UnprocessableEntity),
-                        )
+                        response
+                            .error_json(responses::CreateChatError::UnprocessableEntity)
                     }
                     _ => Err(response.unexpected()),
                 },
@@ -105,10 +103,8 @@ impl CreateChatStream<'_> {
                 },
                 |response| match response.status().as_u16() {
                     422 => {
-                        Err(
-                            response
-                                .error_json(responses::CreateChatError::UnprocessableEntity),
-                        )
+                        response
+                            .error_json(responses::CreateChatError::UnprocessableEntity)
                     }
                     _ => Err(response.unexpected()),
                 },
