@@ -210,3 +210,31 @@ async fn a_combined_requirement_sends_both_and_alternatives_pick_the_first_confi
     assert_eq!((sent(1, "authorization"), sent(1, "x-api-key")), (0, 1));
     assert_eq!((sent(2, "authorization"), sent(2, "x-api-key")), (0, 0));
 }
+
+#[tokio::test]
+async fn the_call_timeout_bounds_a_token_endpoint_that_hangs() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(Duration::from_secs(5))
+                .set_body_json(serde_json::json!({"access_token": "late", "token_type": "bearer"})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .oauth2_client_credentials("client-id", "client-secret", &[])
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client.delete_api_key_for_service_account("c", "k").send().await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(2), "the call took {elapsed:?}, past its 200 ms timeout");
+    let Error::Auth(auth) = &err else { panic!("{err:?}") };
+    assert!(auth.problem.contains("within the call's timeout"), "{err}");
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r.url.path() == "/oauth/token"), "the API call is not sent");
+}

@@ -308,7 +308,14 @@ impl Client {
         let mut token_sources: Vec<&TokenSource> = Vec::new();
         for scheme in request.schemes {
             if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
-                let token = source.token(&self.shared.http).await?;
+                // The call's timeout bounds the token fetch too: a token endpoint that hangs must
+                // not hold the call past its deadline.
+                let token = match deadline {
+                    Some(deadline) => tokio::time::timeout_at(deadline.into(), source.token(&self.shared.http))
+                        .await
+                        .map_err(|_| source.not_answered_in_time())??,
+                    None => source.token(&self.shared.http).await?,
+                };
                 request.bearer(&token)?;
                 token_sources.push(source);
             }

@@ -176,6 +176,15 @@ impl TokenSource {
         Ok(value)
     }
 
+    /// The error of a fetch cut short by the call's timeout.
+    pub(crate) fn not_answered_in_time(&self) -> AuthError {
+        AuthError {
+            url: self.token_url.clone(),
+            problem: "did not answer within the call's timeout".into(),
+            status: None,
+        }
+    }
+
     /// Forgets the cached token, after the API refused it.
     pub async fn invalidate(&self) {
         *self.cached.lock().await = None;
