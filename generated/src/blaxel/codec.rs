@@ -14527,22 +14527,10 @@ impl super::requests::ListAgents<'_> {
         route: "/agents",
         pointer: "/paths/~1agents/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14554,30 +14542,12 @@ impl super::requests::CreateAgent<'_> {
         route: "/agents",
         pointer: "/paths/~1agents/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14589,26 +14559,11 @@ impl super::requests::GetAgent<'_> {
         route: "/agents/{agentName}",
         pointer: "/paths/~1agents~1{agentName}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14620,30 +14575,12 @@ impl super::requests::UpdateAgent<'_> {
         route: "/agents/{agentName}",
         pointer: "/paths/~1agents~1{agentName}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14655,26 +14592,11 @@ impl super::requests::DeleteAgent<'_> {
         route: "/agents/{agentName}",
         pointer: "/paths/~1agents~1{agentName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14685,12 +14607,7 @@ impl super::requests::ListAgentRevisions<'_> {
         id: "ListAgentRevisions",
         route: "/agents/{agentName}/revisions",
         pointer: "/paths/~1agents~1{agentName}~1revisions/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14701,22 +14618,10 @@ impl super::requests::ListApplications<'_> {
         route: "/applications",
         pointer: "/paths/~1applications/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14728,30 +14633,12 @@ impl super::requests::CreateApplication<'_> {
         route: "/applications",
         pointer: "/paths/~1applications/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14763,26 +14650,11 @@ impl super::requests::GetApplication<'_> {
         route: "/applications/{applicationName}",
         pointer: "/paths/~1applications~1{applicationName}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14794,30 +14666,12 @@ impl super::requests::UpdateApplication<'_> {
         route: "/applications/{applicationName}",
         pointer: "/paths/~1applications~1{applicationName}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14829,26 +14683,11 @@ impl super::requests::DeleteApplication<'_> {
         route: "/applications/{applicationName}",
         pointer: "/paths/~1applications~1{applicationName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -14859,12 +14698,7 @@ impl super::requests::CreateApplicationCustomDomain<'_> {
         id: "CreateApplicationCustomDomain",
         route: "/applications/{applicationName}/customdomains",
         pointer: "/paths/~1applications~1{applicationName}~1customdomains/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14874,12 +14708,7 @@ impl super::requests::ListApplicationRevisions<'_> {
         id: "ListApplicationRevisions",
         route: "/applications/{applicationName}/revisions",
         pointer: "/paths/~1applications~1{applicationName}~1revisions/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14889,12 +14718,7 @@ impl super::requests::GetChangelog<'_> {
         id: "GetChangelog",
         route: "/changelog",
         pointer: "/paths/~1changelog/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14904,12 +14728,7 @@ impl super::requests::GetConfiguration<'_> {
         id: "GetConfiguration",
         route: "/configuration",
         pointer: "/paths/~1configuration/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14919,12 +14738,7 @@ impl super::requests::ListCustomDomains<'_> {
         id: "ListCustomDomains",
         route: "/customdomains",
         pointer: "/paths/~1customdomains/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14934,12 +14748,7 @@ impl super::requests::CreateCustomDomain<'_> {
         id: "CreateCustomDomain",
         route: "/customdomains",
         pointer: "/paths/~1customdomains/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14949,12 +14758,7 @@ impl super::requests::GetCustomDomain<'_> {
         id: "GetCustomDomain",
         route: "/customdomains/{domainName}",
         pointer: "/paths/~1customdomains~1{domainName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14964,12 +14768,7 @@ impl super::requests::UpdateCustomDomain<'_> {
         id: "UpdateCustomDomain",
         route: "/customdomains/{domainName}",
         pointer: "/paths/~1customdomains~1{domainName}/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14979,12 +14778,7 @@ impl super::requests::DeleteCustomDomain<'_> {
         id: "DeleteCustomDomain",
         route: "/customdomains/{domainName}",
         pointer: "/paths/~1customdomains~1{domainName}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -14995,14 +14789,8 @@ impl super::requests::ListCustomDomainShares<'_> {
         route: "/customdomains/{domainName}/share",
         pointer: "/paths/~1customdomains~1{domainName}~1share/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15014,22 +14802,10 @@ impl super::requests::ShareCustomDomain<'_> {
         route: "/customdomains/{domainName}/share",
         pointer: "/paths/~1customdomains~1{domainName}~1share/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("409", &[]),
         ],
     };
 }
@@ -15041,14 +14817,8 @@ impl super::requests::UnshareCustomDomain<'_> {
         route: "/customdomains/{domainName}/share/{targetWorkspace}",
         pointer: "/paths/~1customdomains~1{domainName}~1share~1{targetWorkspace}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15059,12 +14829,7 @@ impl super::requests::VerifyCustomDomain<'_> {
         id: "VerifyCustomDomain",
         route: "/customdomains/{domainName}/verify",
         pointer: "/paths/~1customdomains~1{domainName}~1verify/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15075,14 +14840,8 @@ impl super::requests::ListDrives<'_> {
         route: "/drives",
         pointer: "/paths/~1drives/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &[]),
         ],
     };
 }
@@ -15094,14 +14853,8 @@ impl super::requests::CreateDrive<'_> {
         route: "/drives",
         pointer: "/paths/~1drives/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &[]),
         ],
     };
 }
@@ -15113,18 +14866,9 @@ impl super::requests::GetDrive<'_> {
         route: "/drives/{driveName}",
         pointer: "/paths/~1drives~1{driveName}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15136,18 +14880,9 @@ impl super::requests::UpdateDrive<'_> {
         route: "/drives/{driveName}",
         pointer: "/paths/~1drives~1{driveName}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15159,18 +14894,9 @@ impl super::requests::DeleteDrive<'_> {
         route: "/drives/{driveName}",
         pointer: "/paths/~1drives~1{driveName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15182,22 +14908,10 @@ impl super::requests::CreateDriveAccessToken<'_> {
         route: "/drives/{driveName}/access-token",
         pointer: "/paths/~1drives~1{driveName}~1access-token/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &[]),
+            runtime::DeclaredResponse::new("403", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15209,26 +14923,11 @@ impl super::requests::GetDriveByExternalId<'_> {
         route: "/drives/by-external-id/{externalId}",
         pointer: "/paths/~1drives~1by-external-id~1{externalId}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &[]),
+            runtime::DeclaredResponse::new("403", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
@@ -15239,12 +14938,7 @@ impl super::requests::GetDriveJwks<'_> {
         id: "GetDriveJWKS",
         route: "/drives/jwks.json",
         pointer: "/paths/~1drives~1jwks.json/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15254,12 +14948,7 @@ impl super::requests::ListAllEgressGateways<'_> {
         id: "ListAllEgressGateways",
         route: "/egressgateways",
         pointer: "/paths/~1egressgateways/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15269,12 +14958,7 @@ impl super::requests::GetEgressGatewayUsage<'_> {
         id: "GetEgressGatewayUsage",
         route: "/egressgateways/usage",
         pointer: "/paths/~1egressgateways~1usage/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15284,12 +14968,7 @@ impl super::requests::ListAllEgressIPs<'_> {
         id: "ListAllEgressIPs",
         route: "/egressips",
         pointer: "/paths/~1egressips/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15300,22 +14979,10 @@ impl super::requests::GetWorkspaceFeatures<'_> {
         route: "/features",
         pointer: "/paths/~1features/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
         ],
     };
 }
@@ -15327,22 +14994,10 @@ impl super::requests::TestFeatureFlag<'_> {
         route: "/features/{featureKey}",
         pointer: "/paths/~1features~1{featureKey}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
         ],
     };
 }
@@ -15354,22 +15009,10 @@ impl super::requests::ListFunctions<'_> {
         route: "/functions",
         pointer: "/paths/~1functions/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15381,30 +15024,12 @@ impl super::requests::CreateFunction<'_> {
         route: "/functions",
         pointer: "/paths/~1functions/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15416,26 +15041,11 @@ impl super::requests::GetFunction<'_> {
         route: "/functions/{functionName}",
         pointer: "/paths/~1functions~1{functionName}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15447,30 +15057,12 @@ impl super::requests::UpdateFunction<'_> {
         route: "/functions/{functionName}",
         pointer: "/paths/~1functions~1{functionName}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15482,26 +15074,11 @@ impl super::requests::DeleteFunction<'_> {
         route: "/functions/{functionName}",
         pointer: "/paths/~1functions~1{functionName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15512,12 +15089,7 @@ impl super::requests::ListFunctionRevisions<'_> {
         id: "ListFunctionRevisions",
         route: "/functions/{functionName}/revisions",
         pointer: "/paths/~1functions~1{functionName}~1revisions/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15527,12 +15099,7 @@ impl super::requests::ListImages<'_> {
         id: "ListImages",
         route: "/images",
         pointer: "/paths/~1images/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15543,14 +15110,8 @@ impl super::requests::CreateImage<'_> {
         route: "/images",
         pointer: "/paths/~1images/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
         ],
     };
 }
@@ -15561,12 +15122,7 @@ impl super::requests::CleanupImages<'_> {
         id: "CleanupImages",
         route: "/images",
         pointer: "/paths/~1images/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15576,12 +15132,7 @@ impl super::requests::GetImage<'_> {
         id: "GetImage",
         route: "/images/{resourceType}/{imageName}",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15592,18 +15143,9 @@ impl super::requests::DeleteImage<'_> {
         route: "/images/{resourceType}/{imageName}",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15615,14 +15157,8 @@ impl super::requests::ListImageShares<'_> {
         route: "/images/{resourceType}/{imageName}/share",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15634,26 +15170,11 @@ impl super::requests::ShareImage<'_> {
         route: "/images/{resourceType}/{imageName}/share",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "202",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("202", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("409", &[]),
         ],
     };
 }
@@ -15665,14 +15186,8 @@ impl super::requests::UnshareImage<'_> {
         route: "/images/{resourceType}/{imageName}/share/{targetWorkspace}",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share~1{targetWorkspace}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15684,18 +15199,9 @@ impl super::requests::DeleteImageTag<'_> {
         route: "/images/{resourceType}/{imageName}/tags/{tagName}",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}~1tags~1{tagName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -15706,12 +15212,7 @@ impl super::requests::GetIntegration<'_> {
         id: "GetIntegration",
         route: "/integrations/{integrationName}",
         pointer: "/paths/~1integrations~1{integrationName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15722,22 +15223,10 @@ impl super::requests::ListIntegrationConnections<'_> {
         route: "/integrations/connections",
         pointer: "/paths/~1integrations~1connections/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15749,30 +15238,12 @@ impl super::requests::CreateIntegrationConnection<'_> {
         route: "/integrations/connections",
         pointer: "/paths/~1integrations~1connections/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15784,26 +15255,11 @@ impl super::requests::GetIntegrationConnection<'_> {
         route: "/integrations/connections/{connectionName}",
         pointer: "/paths/~1integrations~1connections~1{connectionName}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15815,30 +15271,12 @@ impl super::requests::UpdateIntegrationConnection<'_> {
         route: "/integrations/connections/{connectionName}",
         pointer: "/paths/~1integrations~1connections~1{connectionName}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15850,30 +15288,12 @@ impl super::requests::DeleteIntegrationConnection<'_> {
         route: "/integrations/connections/{connectionName}",
         pointer: "/paths/~1integrations~1connections~1{connectionName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -15884,12 +15304,7 @@ impl super::requests::GetIntegrationConnectionModelEndpointConfigurations<'_> {
         id: "GetIntegrationConnectionModelEndpointConfigurations",
         route: "/integrations/connections/{connectionName}/endpointConfigurations",
         pointer: "/paths/~1integrations~1connections~1{connectionName}~1endpointConfigurations/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
@@ -15899,12 +15314,7 @@ impl super::requests::ListIntegrationConnectionModels<'_> {
         id: "ListIntegrationConnectionModels",
         route: "/integrations/connections/{connectionName}/models",
         pointer: "/paths/~1integrations~1connections~1{connectionName}~1models/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
@@ -15914,12 +15324,7 @@ impl super::requests::GetIntegrationConnectionModel<'_> {
         id: "GetIntegrationConnectionModel",
         route: "/integrations/connections/{connectionName}/models/{modelId}",
         pointer: "/paths/~1integrations~1connections~1{connectionName}~1models~1{modelId}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
@@ -15929,12 +15334,7 @@ impl super::requests::ListJobs<'_> {
         id: "ListJobs",
         route: "/jobs",
         pointer: "/paths/~1jobs/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15944,12 +15344,7 @@ impl super::requests::CreateJob<'_> {
         id: "CreateJob",
         route: "/jobs",
         pointer: "/paths/~1jobs/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15959,12 +15354,7 @@ impl super::requests::GetJob<'_> {
         id: "GetJob",
         route: "/jobs/{jobId}",
         pointer: "/paths/~1jobs~1{jobId}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15974,12 +15364,7 @@ impl super::requests::UpdateJob<'_> {
         id: "UpdateJob",
         route: "/jobs/{jobId}",
         pointer: "/paths/~1jobs~1{jobId}/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -15989,12 +15374,7 @@ impl super::requests::DeleteJob<'_> {
         id: "DeleteJob",
         route: "/jobs/{jobId}",
         pointer: "/paths/~1jobs~1{jobId}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16005,18 +15385,9 @@ impl super::requests::ListJobExecutions<'_> {
         route: "/jobs/{jobId}/executions",
         pointer: "/paths/~1jobs~1{jobId}~1executions/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
@@ -16028,18 +15399,9 @@ impl super::requests::CreateJobExecution<'_> {
         route: "/jobs/{jobId}/executions",
         pointer: "/paths/~1jobs~1{jobId}~1executions/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
@@ -16051,22 +15413,10 @@ impl super::requests::GetJobExecution<'_> {
         route: "/jobs/{jobId}/executions/{executionId}",
         pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
@@ -16078,22 +15428,10 @@ impl super::requests::DeleteJobExecution<'_> {
         route: "/jobs/{jobId}/executions/{executionId}",
         pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
@@ -16105,22 +15443,10 @@ impl super::requests::ListJobExecutionTasks<'_> {
         route: "/jobs/{jobId}/executions/{executionId}/tasks",
         pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}~1tasks/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
@@ -16131,12 +15457,7 @@ impl super::requests::ListJobRevisions<'_> {
         id: "ListJobRevisions",
         route: "/jobs/{jobId}/revisions",
         pointer: "/paths/~1jobs~1{jobId}~1revisions/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16146,12 +15467,7 @@ impl super::requests::ListLocations<'_> {
         id: "ListLocations",
         route: "/locations",
         pointer: "/paths/~1locations/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16161,12 +15477,7 @@ impl super::requests::ListMcpHubDefinitions<'_> {
         id: "ListMCPHubDefinitions",
         route: "/mcp/hub",
         pointer: "/paths/~1mcp~1hub/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16177,22 +15488,10 @@ impl super::requests::ListModels<'_> {
         route: "/models",
         pointer: "/paths/~1models/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16204,30 +15503,12 @@ impl super::requests::CreateModel<'_> {
         route: "/models",
         pointer: "/paths/~1models/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16239,26 +15520,11 @@ impl super::requests::GetModel<'_> {
         route: "/models/{modelName}",
         pointer: "/paths/~1models~1{modelName}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16270,30 +15536,12 @@ impl super::requests::UpdateModel<'_> {
         route: "/models/{modelName}",
         pointer: "/paths/~1models~1{modelName}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16305,26 +15553,11 @@ impl super::requests::DeleteModel<'_> {
         route: "/models/{modelName}",
         pointer: "/paths/~1models~1{modelName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16335,12 +15568,7 @@ impl super::requests::ListModelRevisions<'_> {
         id: "ListModelRevisions",
         route: "/models/{modelName}/revisions",
         pointer: "/paths/~1models~1{modelName}~1revisions/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16350,12 +15578,7 @@ impl super::requests::ListPendingImageShares<'_> {
         id: "ListPendingImageShares",
         route: "/pending-image-shares",
         pointer: "/paths/~1pending-image-shares/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16366,26 +15589,11 @@ impl super::requests::AcceptImageShare<'_> {
         route: "/pending-image-shares/{pendingShareId}/accept",
         pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1accept/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "410",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("409", &[]),
+            runtime::DeclaredResponse::new("410", &[]),
         ],
     };
 }
@@ -16397,18 +15605,9 @@ impl super::requests::DeclineImageShare<'_> {
         route: "/pending-image-shares/{pendingShareId}/decline",
         pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1decline/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("204", &[]),
+            runtime::DeclaredResponse::new("403", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -16419,12 +15618,7 @@ impl super::requests::ListPolicies<'_> {
         id: "ListPolicies",
         route: "/policies",
         pointer: "/paths/~1policies/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16434,12 +15628,7 @@ impl super::requests::CreatePolicy<'_> {
         id: "CreatePolicy",
         route: "/policies",
         pointer: "/paths/~1policies/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16449,12 +15638,7 @@ impl super::requests::GetPolicy<'_> {
         id: "GetPolicy",
         route: "/policies/{policyName}",
         pointer: "/paths/~1policies~1{policyName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16464,12 +15648,7 @@ impl super::requests::UpdatePolicy<'_> {
         id: "UpdatePolicy",
         route: "/policies/{policyName}",
         pointer: "/paths/~1policies~1{policyName}/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16479,12 +15658,7 @@ impl super::requests::DeletePolicy<'_> {
         id: "DeletePolicy",
         route: "/policies/{policyName}",
         pointer: "/paths/~1policies~1{policyName}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16494,12 +15668,7 @@ impl super::requests::GetPolicyUsages<'_> {
         id: "GetPolicyUsages",
         route: "/policies/{policyName}/usages",
         pointer: "/paths/~1policies~1{policyName}~1usages/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16509,12 +15678,7 @@ impl super::requests::ListPublicIps<'_> {
         id: "ListPublicIps",
         route: "/publicIps",
         pointer: "/paths/~1publicIps/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16524,12 +15688,7 @@ impl super::requests::ListSandboxHubDefinitions<'_> {
         id: "ListSandboxHubDefinitions",
         route: "/sandbox/hub",
         pointer: "/paths/~1sandbox~1hub/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16540,22 +15699,10 @@ impl super::requests::ListSandboxes<'_> {
         route: "/sandboxes",
         pointer: "/paths/~1sandboxes/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16567,30 +15714,12 @@ impl super::requests::CreateSandbox<'_> {
         route: "/sandboxes",
         pointer: "/paths/~1sandboxes/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16602,26 +15731,11 @@ impl super::requests::GetSandbox<'_> {
         route: "/sandboxes/{sandboxName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16633,30 +15747,12 @@ impl super::requests::UpdateSandbox<'_> {
         route: "/sandboxes/{sandboxName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16668,26 +15764,11 @@ impl super::requests::DeleteSandbox<'_> {
         route: "/sandboxes/{sandboxName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16699,26 +15780,11 @@ impl super::requests::ForkSandbox<'_> {
         route: "/sandboxes/{sandboxName}/fork",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1fork/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16729,12 +15795,7 @@ impl super::requests::ListSandboxPreviews<'_> {
         id: "ListSandboxPreviews",
         route: "/sandboxes/{sandboxName}/previews",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16744,12 +15805,7 @@ impl super::requests::CreateSandboxPreview<'_> {
         id: "CreateSandboxPreview",
         route: "/sandboxes/{sandboxName}/previews",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16759,12 +15815,7 @@ impl super::requests::GetSandboxPreview<'_> {
         id: "GetSandboxPreview",
         route: "/sandboxes/{sandboxName}/previews/{previewName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16774,12 +15825,7 @@ impl super::requests::UpdateSandboxPreview<'_> {
         id: "UpdateSandboxPreview",
         route: "/sandboxes/{sandboxName}/previews/{previewName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16789,12 +15835,7 @@ impl super::requests::DeleteSandboxPreview<'_> {
         id: "DeleteSandboxPreview",
         route: "/sandboxes/{sandboxName}/previews/{previewName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16804,12 +15845,7 @@ impl super::requests::ListSandboxPreviewTokens<'_> {
         id: "ListSandboxPreviewTokens",
         route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16819,12 +15855,7 @@ impl super::requests::CreateSandboxPreviewToken<'_> {
         id: "CreateSandboxPreviewToken",
         route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16834,12 +15865,7 @@ impl super::requests::DeleteSandboxPreviewToken<'_> {
         id: "DeleteSandboxPreviewToken",
         route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16849,12 +15875,7 @@ impl super::requests::ListSandboxScheduleExecutions<'_> {
         id: "ListSandboxScheduleExecutions",
         route: "/sandboxes/{sandboxName}/schedule-executions",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedule-executions/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16864,12 +15885,7 @@ impl super::requests::ListSandboxSchedules<'_> {
         id: "ListSandboxSchedules",
         route: "/sandboxes/{sandboxName}/schedules",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16879,12 +15895,7 @@ impl super::requests::CreateSandboxSchedule<'_> {
         id: "CreateSandboxSchedule",
         route: "/sandboxes/{sandboxName}/schedules",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16894,12 +15905,7 @@ impl super::requests::GetSandboxSchedule<'_> {
         id: "GetSandboxSchedule",
         route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16909,12 +15915,7 @@ impl super::requests::UpdateSandboxSchedule<'_> {
         id: "UpdateSandboxSchedule",
         route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16924,12 +15925,7 @@ impl super::requests::DeleteSandboxSchedule<'_> {
         id: "DeleteSandboxSchedule",
         route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -16940,14 +15936,8 @@ impl super::requests::ListSandboxSnapshots<'_> {
         route: "/sandboxes/{sandboxName}/snapshots",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
         ],
     };
 }
@@ -16959,18 +15949,9 @@ impl super::requests::CreateSandboxSnapshot<'_> {
         route: "/sandboxes/{sandboxName}/snapshots",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -16982,18 +15963,9 @@ impl super::requests::DeleteSandboxSnapshot<'_> {
         route: "/sandboxes/{sandboxName}/snapshots/{snapshotId}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots~1{snapshotId}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("204", &[]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17005,26 +15977,11 @@ impl super::requests::GetSandboxByExternalId<'_> {
         route: "/sandboxes/by-external-id/{externalId}",
         pointer: "/paths/~1sandboxes~1by-external-id~1{externalId}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17035,12 +15992,7 @@ impl super::requests::GetWorkspaceServiceAccounts<'_> {
         id: "GetWorkspaceServiceAccounts",
         route: "/service_accounts",
         pointer: "/paths/~1service_accounts/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17050,12 +16002,7 @@ impl super::requests::CreateWorkspaceServiceAccount<'_> {
         id: "CreateWorkspaceServiceAccount",
         route: "/service_accounts",
         pointer: "/paths/~1service_accounts/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17065,12 +16012,7 @@ impl super::requests::UpdateWorkspaceServiceAccount<'_> {
         id: "UpdateWorkspaceServiceAccount",
         route: "/service_accounts/{clientId}",
         pointer: "/paths/~1service_accounts~1{clientId}/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17080,12 +16022,7 @@ impl super::requests::DeleteWorkspaceServiceAccount<'_> {
         id: "DeleteWorkspaceServiceAccount",
         route: "/service_accounts/{clientId}",
         pointer: "/paths/~1service_accounts~1{clientId}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17095,12 +16032,7 @@ impl super::requests::ListApiKeysForServiceAccount<'_> {
         id: "ListApiKeysForServiceAccount",
         route: "/service_accounts/{clientId}/api_keys",
         pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17110,12 +16042,7 @@ impl super::requests::CreateApiKeyForServiceAccount<'_> {
         id: "CreateApiKeyForServiceAccount",
         route: "/service_accounts/{clientId}/api_keys",
         pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17125,12 +16052,7 @@ impl super::requests::DeleteApiKeyForServiceAccount<'_> {
         id: "DeleteApiKeyForServiceAccount",
         route: "/service_accounts/{clientId}/api_keys/{apiKeyId}",
         pointer: "/paths/~1service_accounts~1{clientId}~1api_keys~1{apiKeyId}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
@@ -17140,12 +16062,7 @@ impl super::requests::ListTemplates<'_> {
         id: "ListTemplates",
         route: "/templates",
         pointer: "/paths/~1templates/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17155,12 +16072,7 @@ impl super::requests::GetTemplate<'_> {
         id: "GetTemplate",
         route: "/templates/{templateName}",
         pointer: "/paths/~1templates~1{templateName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17170,12 +16082,7 @@ impl super::requests::ListWorkspaceUsers<'_> {
         id: "ListWorkspaceUsers",
         route: "/users",
         pointer: "/paths/~1users/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17186,18 +16093,9 @@ impl super::requests::InviteWorkspaceUser<'_> {
         route: "/users",
         pointer: "/paths/~1users/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -17209,18 +16107,9 @@ impl super::requests::UpdateWorkspaceUserRole<'_> {
         route: "/users/{subOrEmail}",
         pointer: "/paths/~1users~1{subOrEmail}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -17232,14 +16121,8 @@ impl super::requests::RemoveWorkspaceUser<'_> {
         route: "/users/{subOrEmail}",
         pointer: "/paths/~1users~1{subOrEmail}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -17250,12 +16133,7 @@ impl super::requests::ListVolumeTemplates<'_> {
         id: "ListVolumeTemplates",
         route: "/volume_templates",
         pointer: "/paths/~1volume_templates/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17265,12 +16143,7 @@ impl super::requests::CreateVolumeTemplate<'_> {
         id: "CreateVolumeTemplate",
         route: "/volume_templates",
         pointer: "/paths/~1volume_templates/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17280,12 +16153,7 @@ impl super::requests::GetVolumeTemplate<'_> {
         id: "GetVolumeTemplate",
         route: "/volume_templates/{volumeTemplateName}",
         pointer: "/paths/~1volume_templates~1{volumeTemplateName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17295,12 +16163,7 @@ impl super::requests::UpdateVolumeTemplate<'_> {
         id: "UpdateVolumeTemplate",
         route: "/volume_templates/{volumeTemplateName}",
         pointer: "/paths/~1volume_templates~1{volumeTemplateName}/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17310,12 +16173,7 @@ impl super::requests::DeleteVolumeTemplate<'_> {
         id: "DeleteVolumeTemplate",
         route: "/volume_templates/{volumeTemplateName}",
         pointer: "/paths/~1volume_templates~1{volumeTemplateName}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17326,18 +16184,9 @@ impl super::requests::DeleteVolumeTemplateVersion<'_> {
         route: "/volume_templates/{volumeTemplateName}/versions/{versionName}",
         pointer: "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -17349,22 +16198,10 @@ impl super::requests::ListVolumes<'_> {
         route: "/volumes",
         pointer: "/paths/~1volumes/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17376,30 +16213,12 @@ impl super::requests::CreateVolume<'_> {
         route: "/volumes",
         pointer: "/paths/~1volumes/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17411,26 +16230,11 @@ impl super::requests::GetVolume<'_> {
         route: "/volumes/{volumeName}",
         pointer: "/paths/~1volumes~1{volumeName}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17441,12 +16245,7 @@ impl super::requests::UpdateVolume<'_> {
         id: "UpdateVolume",
         route: "/volumes/{volumeName}",
         pointer: "/paths/~1volumes~1{volumeName}/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17457,30 +16256,12 @@ impl super::requests::DeleteVolume<'_> {
         route: "/volumes/{volumeName}",
         pointer: "/paths/~1volumes~1{volumeName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17492,26 +16273,11 @@ impl super::requests::GetVolumeByExternalId<'_> {
         route: "/volumes/by-external-id/{externalId}",
         pointer: "/paths/~1volumes~1by-external-id~1{externalId}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17522,12 +16288,7 @@ impl super::requests::ListVpCs<'_> {
         id: "ListVPCs",
         route: "/vpcs",
         pointer: "/paths/~1vpcs/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17537,12 +16298,7 @@ impl super::requests::CreateVpc<'_> {
         id: "CreateVPC",
         route: "/vpcs",
         pointer: "/paths/~1vpcs/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17552,12 +16308,7 @@ impl super::requests::GetVpc<'_> {
         id: "GetVPC",
         route: "/vpcs/{vpcName}",
         pointer: "/paths/~1vpcs~1{vpcName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17567,12 +16318,7 @@ impl super::requests::DeleteVpc<'_> {
         id: "DeleteVPC",
         route: "/vpcs/{vpcName}",
         pointer: "/paths/~1vpcs~1{vpcName}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17582,12 +16328,7 @@ impl super::requests::ListEgressGateways<'_> {
         id: "ListEgressGateways",
         route: "/vpcs/{vpcName}/egressgateways",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17597,12 +16338,7 @@ impl super::requests::CreateEgressGateway<'_> {
         id: "CreateEgressGateway",
         route: "/vpcs/{vpcName}/egressgateways",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17612,12 +16348,7 @@ impl super::requests::GetEgressGateway<'_> {
         id: "GetEgressGateway",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17627,12 +16358,7 @@ impl super::requests::DeleteEgressGateway<'_> {
         id: "DeleteEgressGateway",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17642,12 +16368,7 @@ impl super::requests::ListEgressIPs<'_> {
         id: "ListEgressIPs",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17657,12 +16378,7 @@ impl super::requests::CreateEgressIp<'_> {
         id: "CreateEgressIP",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17672,12 +16388,7 @@ impl super::requests::GetEgressIp<'_> {
         id: "GetEgressIP",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17687,12 +16398,7 @@ impl super::requests::DeleteEgressIp<'_> {
         id: "DeleteEgressIP",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -17703,18 +16409,9 @@ impl super::requests::ListWorkspaces<'_> {
         route: "/workspaces",
         pointer: "/paths/~1workspaces/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17726,30 +16423,12 @@ impl super::requests::CreateWorkspace<'_> {
         route: "/workspaces",
         pointer: "/paths/~1workspaces/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17761,26 +16440,11 @@ impl super::requests::GetWorkspace<'_> {
         route: "/workspaces/{workspaceName}",
         pointer: "/paths/~1workspaces~1{workspaceName}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17792,30 +16456,12 @@ impl super::requests::UpdateWorkspace<'_> {
         route: "/workspaces/{workspaceName}",
         pointer: "/paths/~1workspaces~1{workspaceName}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17827,26 +16473,11 @@ impl super::requests::DeleteWorkspace<'_> {
         route: "/workspaces/{workspaceName}",
         pointer: "/paths/~1workspaces~1{workspaceName}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "401",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "403",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "500",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("401", &["application/json"]),
+            runtime::DeclaredResponse::new("403", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
+            runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
@@ -17858,14 +16489,8 @@ impl super::requests::LeaveWorkspace<'_> {
         route: "/workspaces/{workspaceName}/leave",
         pointer: "/paths/~1workspaces~1{workspaceName}~1leave/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -17876,11 +16501,6 @@ impl super::requests::CheckWorkspaceAvailability<'_> {
         id: "CheckWorkspaceAvailability",
         route: "/workspaces/availability",
         pointer: "/paths/~1workspaces~1availability/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -239,22 +239,10 @@ impl super::requests::RevokeServiceUserApiKey<'_> {
         route: "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}",
         pointer: "/paths/~1v3beta1~1enterprise~1service-users~1{service_user_id}~1api-keys~1{api_key_id}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "422",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("409", &[]),
+            runtime::DeclaredResponse::new("422", &["application/json"]),
         ],
     };
 }

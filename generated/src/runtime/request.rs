@@ -43,6 +43,11 @@ pub struct DeclaredResponse {
 }
 
 impl DeclaredResponse {
+    /// The response under `key` in the spec, with the media types of its `content`.
+    pub const fn new(key: &'static str, media_types: &'static [&'static str]) -> DeclaredResponse {
+        DeclaredResponse { key, media_types }
+    }
+
     /// Whether the response declares `media_type` (given without parameters, in lower case),
     /// itself or by a range (`image/*`, `*/*`).
     pub fn declares_media_type(&self, media_type: &str) -> bool {

@@ -138,12 +138,7 @@ impl super::requests::SendMessage<'_> {
         id: "sendMessage",
         route: "/messages",
         pointer: "/paths/~1messages/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "201",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("201", &[])],
     };
 }
 
@@ -153,12 +148,7 @@ impl super::requests::UploadFile<'_> {
         id: "uploadFile",
         route: "/files/{name}",
         pointer: "/paths/~1files~1{name}/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
@@ -168,12 +158,7 @@ impl super::requests::AddNote<'_> {
         id: "addNote",
         route: "/notes",
         pointer: "/paths/~1notes/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
@@ -183,11 +168,6 @@ impl super::requests::UploadAvatar<'_> {
         id: "uploadAvatar",
         route: "/avatars",
         pointer: "/paths/~1avatars/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }

@@ -555,12 +555,7 @@ impl super::requests::CreatePet<'_> {
         id: "createPet",
         route: "/pets",
         pointer: "/paths/~1pets/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
@@ -570,12 +565,7 @@ impl super::requests::CreateSandbox<'_> {
         id: "createSandbox",
         route: "/sandboxes",
         pointer: "/paths/~1sandboxes/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -585,11 +575,6 @@ impl super::requests::PutRule<'_> {
         id: "putRule",
         route: "/rules",
         pointer: "/paths/~1rules/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }

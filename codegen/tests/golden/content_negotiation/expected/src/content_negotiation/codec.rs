@@ -128,10 +128,7 @@ impl super::requests::GetReport<'_> {
         route: "/reports/{id}",
         pointer: "/paths/~1reports~1{id}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json", "text/csv"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json", "text/csv"]),
         ],
     };
 }
@@ -143,10 +140,10 @@ impl super::requests::GetStatus<'_> {
         route: "/status",
         pointer: "/paths/~1status/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/vnd.acme.status+json; charset=utf-8"],
-            },
+            runtime::DeclaredResponse::new(
+                "200",
+                &["application/vnd.acme.status+json; charset=utf-8"],
+            ),
         ],
     };
 }
@@ -158,14 +155,8 @@ impl super::requests::DownloadExport<'_> {
         route: "/exports/{id}/download",
         pointer: "/paths/~1exports~1{id}~1download/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "302",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("302", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }

@@ -102,11 +102,6 @@ impl super::requests::ListConversations<'_> {
         id: "listConversations",
         route: "/conversations",
         pointer: "/paths/~1conversations/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }

@@ -442,12 +442,7 @@ impl super::requests::GetPet<'_> {
         id: "getPet",
         route: "/pets/{id}",
         pointer: "/paths/~1pets~1{id}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -457,11 +452,6 @@ impl super::requests::CreateRobot<'_> {
         id: "createRobot",
         route: "/robots",
         pointer: "/paths/~1robots/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }

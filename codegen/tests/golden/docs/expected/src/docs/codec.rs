@@ -67,11 +67,6 @@ impl super::requests::ListItems<'_> {
         id: "listItems",
         route: "/items",
         pointer: "/paths/~1items/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

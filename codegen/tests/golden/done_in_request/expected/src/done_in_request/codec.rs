@@ -188,11 +188,6 @@ impl super::requests::CreateCompletion<'_> {
         id: "createCompletion",
         route: "/completions",
         pointer: "/paths/~1completions/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["text/event-stream"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["text/event-stream"])],
     };
 }

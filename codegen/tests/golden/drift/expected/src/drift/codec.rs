@@ -111,14 +111,8 @@ impl super::requests::GetKey<'_> {
         route: "/keys/{id}",
         pointer: "/paths/~1keys~1{id}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }

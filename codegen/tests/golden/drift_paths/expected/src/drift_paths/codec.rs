@@ -470,14 +470,8 @@ impl super::requests::ListKeys<'_> {
         route: "/keys",
         pointer: "/paths/~1keys/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "4XX",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("4XX", &["application/json"]),
         ],
     };
 }
@@ -488,12 +482,7 @@ impl super::requests::WatchKeys<'_> {
         id: "watchKeys",
         route: "/keys/events",
         pointer: "/paths/~1keys~1events/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["text/event-stream"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["text/event-stream"])],
     };
 }
 
@@ -504,14 +493,8 @@ impl super::requests::ExportKeys<'_> {
         route: "/keys/export",
         pointer: "/paths/~1keys~1export/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/octet-stream"],
-            },
-            runtime::DeclaredResponse {
-                key: "default",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
+            runtime::DeclaredResponse::new("default", &["application/json"]),
         ],
     };
 }

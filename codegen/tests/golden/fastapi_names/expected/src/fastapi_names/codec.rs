@@ -67,12 +67,7 @@ impl super::requests::RevokeApiKey<'_> {
         id: "handle_revoke_api_key_v1_users__user_id__api_keys__api_key_id__delete",
         route: "/v1/users/{user_id}/api-keys/{api_key_id}",
         pointer: "/paths/~1v1~1users~1{user_id}~1api-keys~1{api_key_id}/delete",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
@@ -82,12 +77,7 @@ impl super::requests::ReadFlows<'_> {
         id: "read_flows_flows_filter_post",
         route: "/flows/filter",
         pointer: "/paths/~1flows~1filter/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
@@ -97,11 +87,6 @@ impl super::requests::ListKeysForAccount<'_> {
         id: "ListKeysForAccount",
         route: "/accounts/{clientId}/keys",
         pointer: "/paths/~1accounts~1{clientId}~1keys/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }

@@ -149,12 +149,7 @@ impl super::requests::Mark<'_> {
         id: "mark",
         route: "/mark",
         pointer: "/paths/~1mark/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
@@ -164,11 +159,6 @@ impl super::requests::Signal<'_> {
         id: "signal",
         route: "/signal",
         pointer: "/paths/~1signal/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -345,12 +345,7 @@ impl super::requests::CreateCharge<'_> {
         id: "createCharge",
         route: "/v1/charges",
         pointer: "/paths/~1v1~1charges/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
@@ -360,11 +355,6 @@ impl super::requests::CreateUpload<'_> {
         id: "createUpload",
         route: "/v1/uploads",
         pointer: "/paths/~1v1~1uploads/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }

@@ -545,12 +545,7 @@ impl super::requests::ListCustomers<'_> {
         id: "listCustomers",
         route: "/customers",
         pointer: "/paths/~1customers/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -560,11 +555,6 @@ impl super::requests::ListInvoices<'_> {
         id: "listInvoices",
         route: "/invoices",
         pointer: "/paths/~1invoices/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

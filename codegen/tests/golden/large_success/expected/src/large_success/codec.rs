@@ -283,12 +283,7 @@ impl super::requests::Summarize<'_> {
         id: "summarize",
         route: "/summaries/{a}",
         pointer: "/paths/~1summaries~1{a}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -299,22 +294,10 @@ impl super::requests::GetReport<'_> {
         route: "/reports/{id}",
         pointer: "/paths/~1reports~1{id}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "202",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "409",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "410",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("202", &[]),
+            runtime::DeclaredResponse::new("409", &["application/json"]),
+            runtime::DeclaredResponse::new("410", &[]),
         ],
     };
 }

@@ -440,11 +440,6 @@ impl super::requests::CreateConfigurationFromTemplateWithOverrides<'_> {
         id: "createOrganizationDeploymentConfigurationFromTemplateWithOverrides",
         route: "/organizations/{organization}/deployments",
         pointer: "/paths/~1organizations~1{organization}~1deployments/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -67,12 +67,7 @@ impl super::requests::Search<'_> {
         id: "search",
         route: "/search/{index}/{kind}",
         pointer: "/paths/~1search~1{index}~1{kind}/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
@@ -82,11 +77,6 @@ impl super::requests::Few<'_> {
         id: "few",
         route: "/few/{id}",
         pointer: "/paths/~1few~1{id}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }

@@ -72,12 +72,7 @@ impl super::requests::PutMatrix<'_> {
         id: "putMatrix",
         route: "/matrix",
         pointer: "/paths/~1matrix/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -88,14 +83,8 @@ impl super::requests::GetSeries<'_> {
         route: "/series",
         pointer: "/paths/~1series/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
         ],
     };
 }

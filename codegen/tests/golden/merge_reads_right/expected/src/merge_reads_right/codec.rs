@@ -315,11 +315,6 @@ impl super::requests::CreateChat<'_> {
         id: "createChat",
         route: "/chat",
         pointer: "/paths/~1chat/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -128,14 +128,8 @@ impl super::requests::CreateJob<'_> {
         route: "/jobs",
         pointer: "/paths/~1jobs/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "202",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("202", &[]),
         ],
     };
 }

@@ -9,11 +9,6 @@ impl super::requests::Ping<'_> {
         id: "ping",
         route: "/ping",
         pointer: "/paths/~1ping/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }

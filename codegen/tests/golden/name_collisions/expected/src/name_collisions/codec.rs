@@ -306,12 +306,7 @@ impl super::requests::ListPets<'_> {
         id: "list_pets",
         route: "/pets",
         pointer: "/paths/~1pets/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -321,12 +316,7 @@ impl super::requests::ListPetsPost<'_> {
         id: "listPets",
         route: "/pets",
         pointer: "/paths/~1pets/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "201",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("201", &[])],
     };
 }
 
@@ -336,11 +326,6 @@ impl super::requests::ListClientPets<'_> {
         id: "list_client_pets",
         route: "/clients/{client}/pets",
         pointer: "/paths/~1clients~1{client}~1pets/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }

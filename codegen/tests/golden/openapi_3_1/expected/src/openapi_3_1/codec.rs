@@ -272,12 +272,7 @@ impl super::requests::ListPets<'_> {
         id: "listPets",
         route: "/pets",
         pointer: "/paths/~1pets/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -287,11 +282,6 @@ impl super::requests::PingPet<'_> {
         id: "pingPet",
         route: "/pets/{id}/ping",
         pointer: "/paths/~1pets~1{id}~1ping/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

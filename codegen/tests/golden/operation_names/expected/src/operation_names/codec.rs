@@ -125,14 +125,8 @@ impl super::requests::Get<'_> {
         route: "/a",
         pointer: "/paths/~1a/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "202",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("202", &[]),
         ],
     };
 }
@@ -144,18 +138,9 @@ impl super::requests::GetError<'_> {
         route: "/b",
         pointer: "/paths/~1b/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "202",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("202", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
@@ -167,14 +152,8 @@ impl super::requests::Error2<'_> {
         route: "/c",
         pointer: "/paths/~1c/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "202",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("202", &[]),
         ],
     };
 }
@@ -185,11 +164,6 @@ impl super::requests::BuilderGet<'_> {
         id: "builder",
         route: "/d",
         pointer: "/paths/~1d/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }

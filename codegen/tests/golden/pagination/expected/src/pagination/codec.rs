@@ -667,12 +667,7 @@ impl super::requests::ListAgents<'_> {
         id: "listAgents",
         route: "/agents",
         pointer: "/paths/~1agents/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -682,12 +677,7 @@ impl super::requests::ProjectList<'_> {
         id: "project_list",
         route: "/projects",
         pointer: "/paths/~1projects/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -697,12 +687,7 @@ impl super::requests::ListCharges<'_> {
         id: "listCharges",
         route: "/charges",
         pointer: "/paths/~1charges/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -712,12 +697,7 @@ impl super::requests::ListFiles<'_> {
         id: "listFiles",
         route: "/files",
         pointer: "/paths/~1files/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -727,12 +707,7 @@ impl super::requests::ListMessages<'_> {
         id: "listMessages",
         route: "/messages",
         pointer: "/paths/~1messages/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -742,12 +717,7 @@ impl super::requests::ListEvents<'_> {
         id: "listEvents",
         route: "/events",
         pointer: "/paths/~1events/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -757,11 +727,6 @@ impl super::requests::ListRecords<'_> {
         id: "listRecords",
         route: "/records",
         pointer: "/paths/~1records/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

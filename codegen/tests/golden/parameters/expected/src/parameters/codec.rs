@@ -152,11 +152,6 @@ impl super::requests::Search<'_> {
         id: "search",
         route: "/search/{index}",
         pointer: "/paths/~1search~1{index}/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }

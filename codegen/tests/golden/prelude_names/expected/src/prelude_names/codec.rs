@@ -2067,14 +2067,8 @@ impl super::requests::PutThing<'_> {
         route: "/things/{id}",
         pointer: "/paths/~1things~1{id}/put",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &["application/json"]),
         ],
     };
 }

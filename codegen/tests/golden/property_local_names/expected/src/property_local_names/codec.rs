@@ -96,11 +96,6 @@ impl super::requests::PutPlaceholders<'_> {
         id: "put_placeholders",
         route: "/placeholders",
         pointer: "/paths/~1placeholders/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -125,12 +125,7 @@ impl super::requests::GetInvoice<'_> {
         id: "getInvoice",
         route: "/invoices/{id}",
         pointer: "/paths/~1invoices~1{id}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -140,12 +135,7 @@ impl super::requests::GetBalance<'_> {
         id: "getBalance",
         route: "/balance",
         pointer: "/paths/~1balance/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
@@ -155,11 +145,6 @@ impl super::requests::SetBalance<'_> {
         id: "setBalance",
         route: "/balance",
         pointer: "/paths/~1balance/put",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("204", &[])],
     };
 }

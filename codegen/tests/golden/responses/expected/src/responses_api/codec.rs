@@ -128,22 +128,10 @@ impl super::requests::GetThing<'_> {
         route: "/things/{id}",
         pointer: "/paths/~1things~1{id}/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "422",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "5XX",
-                media_types: &["text/plain"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("422", &["application/json"]),
+            runtime::DeclaredResponse::new("5XX", &["text/plain"]),
         ],
     };
 }
@@ -155,14 +143,8 @@ impl super::requests::DeleteThing<'_> {
         route: "/things/{id}",
         pointer: "/paths/~1things~1{id}/delete",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "204",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "default",
-                media_types: &["application/problem+json"],
-            },
+            runtime::DeclaredResponse::new("204", &[]),
+            runtime::DeclaredResponse::new("default", &["application/problem+json"]),
         ],
     };
 }
@@ -174,10 +156,7 @@ impl super::requests::GetRawThing<'_> {
         route: "/things/{id}/raw",
         pointer: "/paths/~1things~1{id}~1raw/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/octet-stream"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
         ],
     };
 }

@@ -9,12 +9,7 @@ impl super::requests::GetOpen<'_> {
         id: "getOpen",
         route: "/open",
         pointer: "/paths/~1open/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
@@ -24,12 +19,7 @@ impl super::requests::DoAdmin<'_> {
         id: "doAdmin",
         route: "/admin",
         pointer: "/paths/~1admin/post",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
@@ -39,11 +29,6 @@ impl super::requests::NeedsBoth<'_> {
         id: "needsBoth",
         route: "/both",
         pointer: "/paths/~1both/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &[])],
     };
 }

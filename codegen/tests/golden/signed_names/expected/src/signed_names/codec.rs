@@ -81,11 +81,6 @@ impl super::requests::GetReactions<'_> {
         id: "getReactions",
         route: "/reactions",
         pointer: "/paths/~1reactions/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -68,30 +68,12 @@ impl super::requests::ListThings<'_> {
         route: "/things",
         pointer: "/paths/~1things/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "400",
-                media_types: &["application/json"],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "2XX",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "4XX",
-                media_types: &["text/plain"],
-            },
-            runtime::DeclaredResponse {
-                key: "5XX",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &["application/json"]),
+            runtime::DeclaredResponse::new("400", &["application/json"]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("2XX", &[]),
+            runtime::DeclaredResponse::new("4XX", &["text/plain"]),
+            runtime::DeclaredResponse::new("5XX", &[]),
         ],
     };
 }
@@ -103,22 +85,10 @@ impl super::requests::GetWhole<'_> {
         route: "/whole",
         pointer: "/paths/~1whole/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "404",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "499",
-                media_types: &[],
-            },
-            runtime::DeclaredResponse {
-                key: "4XX",
-                media_types: &[],
-            },
+            runtime::DeclaredResponse::new("200", &[]),
+            runtime::DeclaredResponse::new("404", &[]),
+            runtime::DeclaredResponse::new("499", &[]),
+            runtime::DeclaredResponse::new("4XX", &[]),
         ],
     };
 }

@@ -10,14 +10,8 @@ impl super::requests::DownloadFile<'_> {
         route: "/files/{id}/content",
         pointer: "/paths/~1files~1{id}~1content/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/octet-stream"],
-            },
-            runtime::DeclaredResponse {
-                key: "default",
-                media_types: &["text/plain"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
+            runtime::DeclaredResponse::new("default", &["text/plain"]),
         ],
     };
 }

@@ -444,14 +444,11 @@ impl super::requests::CreateChat<'_> {
         route: "/chat",
         pointer: "/paths/~1chat/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json", "text/event-stream"],
-            },
-            runtime::DeclaredResponse {
-                key: "422",
-                media_types: &["application/json"],
-            },
+            runtime::DeclaredResponse::new(
+                "200",
+                &["application/json", "text/event-stream"],
+            ),
+            runtime::DeclaredResponse::new("422", &["application/json"]),
         ],
     };
 }
@@ -463,10 +460,10 @@ impl super::requests::CreateCompletion<'_> {
         route: "/completions",
         pointer: "/paths/~1completions/post",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json", "text/event-stream"],
-            },
+            runtime::DeclaredResponse::new(
+                "200",
+                &["application/json", "text/event-stream"],
+            ),
         ],
     };
 }
@@ -477,12 +474,7 @@ impl super::requests::WatchJob<'_> {
         id: "watchJob",
         route: "/jobs/{id}/events",
         pointer: "/paths/~1jobs~1{id}~1events/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["text/event-stream"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["text/event-stream"])],
     };
 }
 
@@ -492,12 +484,7 @@ impl super::requests::TailLogs<'_> {
         id: "tailLogs",
         route: "/logs",
         pointer: "/paths/~1logs/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["text/event-stream"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["text/event-stream"])],
     };
 }
 
@@ -508,10 +495,7 @@ impl super::requests::DownloadFile<'_> {
         route: "/files/{id}/content",
         pointer: "/paths/~1files~1{id}~1content/get",
         responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/octet-stream"],
-            },
+            runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
         ],
     };
 }

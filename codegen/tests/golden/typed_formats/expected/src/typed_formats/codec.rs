@@ -97,11 +97,6 @@ impl super::requests::GetEvent<'_> {
         id: "getEvent",
         route: "/events/{id}",
         pointer: "/paths/~1events~1{id}/get",
-        responses: &[
-            runtime::DeclaredResponse {
-                key: "200",
-                media_types: &["application/json"],
-            },
-        ],
+        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
