@@ -48,7 +48,9 @@ impl Client {
                 let (response, stopped) = self.send_whole(request, &call, &attempts).await?;
                 self.decoded(operation, response, stopped, decode)
             };
-            traced.run(&attempts, calling, |response| (response.status(), None)).await
+            let result = traced.instrument(calling).await;
+            traced.ended(&attempts, &result, |response| (response.status(), None));
+            result
         })
     }
 
@@ -91,7 +93,9 @@ impl Client {
             let response = (*other).into_raw().await?;
             self.decoded(operation, response, stopped, decode)
         };
-        traced.run(&attempts, calling, |response| (response.status(), None)).await
+        let result = traced.instrument(calling).await;
+        traced.ended(&attempts, &result, |response| (response.status(), None));
+        result
     }
 
     /// A whole response decoded by `decode`, with the deviations seen going to the client's sink
@@ -157,7 +161,9 @@ impl Client {
         let attempts = AtomicU32::new(0);
         let sending = async { Ok(self.send_whole(request, call, &attempts).await?) };
         let answered = |(response, stopped): &(RawResponse, _)| (response.status, RetryStopped::traced(stopped));
-        let (response, _) = traced.run(&attempts, sending, answered).await?;
+        let result = traced.instrument(sending).await;
+        traced.ended(&attempts, &result, answered);
+        let (response, _) = result?;
         Ok(response)
     }
 
@@ -211,7 +217,9 @@ impl Client {
         let attempts = AtomicU32::new(0);
         let sending = async { Ok(self.open_stream(request, call, &attempts).await?) };
         let answered = |(streaming, stopped): &(Streaming, _)| (streaming.status(), RetryStopped::traced(stopped));
-        let (streaming, _) = traced.run(&attempts, sending, answered).await?;
+        let result = traced.instrument(sending).await;
+        traced.ended(&attempts, &result, answered);
+        let (streaming, _) = result?;
         Ok(streaming)
     }
 
@@ -491,18 +499,30 @@ impl Traced {
         Traced {}
     }
 
-    /// Runs the call `sending` in the span, then records its status and its error type: for an
-    /// error, as [`trace::error_type`](super::trace::error_type) names it; for an answer, as
-    /// `answered` tells. `attempts` is the count of the attempts made.
+    /// The call `sending`, run in the span. Not an `async fn` taking the call: that would hold
+    /// the call's future twice (as its argument and as what it awaits), doubling every call's size.
     #[cfg(feature = "tracing")]
-    async fn run<T, E>(
-        self,
+    fn instrument<F: Future>(&self, sending: F) -> tracing::instrument::Instrumented<F> {
+        tracing::Instrument::instrument(sending, self.span.clone())
+    }
+
+    /// Without the `tracing` feature, the call itself.
+    #[cfg(not(feature = "tracing"))]
+    fn instrument<F: Future>(&self, sending: F) -> F {
+        sending
+    }
+
+    /// Records how the call ended: its status and its error type; for an error, as
+    /// [`trace::error_type`](super::trace::error_type) names it; for an answer, as `answered`
+    /// tells. `attempts` is the count of the attempts made.
+    #[cfg(feature = "tracing")]
+    fn ended<T, E>(
+        &self,
         attempts: &AtomicU32,
-        sending: impl Future<Output = Result<T, Error<E>>>,
+        result: &Result<T, Error<E>>,
         answered: impl FnOnce(&T) -> (StatusCode, Option<&'static str>),
-    ) -> Result<T, Error<E>> {
-        let result = tracing::Instrument::instrument(sending, self.span.clone()).await;
-        let (status, error) = match &result {
+    ) {
+        let (status, error) = match result {
             Ok(answer) => {
                 let (status, error) = answered(answer);
                 (Some(status), error)
@@ -510,18 +530,16 @@ impl Traced {
             Err(error) => (error.status(), super::trace::error_type(error)),
         };
         super::trace::call_ended(&self.span, attempts.load(Ordering::Relaxed), status, error);
-        result
     }
 
-    /// Without the `tracing` feature, the call itself.
+    /// Without the `tracing` feature, nothing.
     #[cfg(not(feature = "tracing"))]
-    fn run<T, E, F: Future<Output = Result<T, Error<E>>>>(
-        self,
+    fn ended<T, E>(
+        &self,
         _: &AtomicU32,
-        sending: F,
+        _: &Result<T, Error<E>>,
         _: impl FnOnce(&T) -> (StatusCode, Option<&'static str>),
-    ) -> F {
-        sending
+    ) {
     }
 }
 
