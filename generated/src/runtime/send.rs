@@ -168,13 +168,13 @@ impl Client {
     }
 
     /// [`Client::send`] untraced, telling also whether a retry was due but not made for lack of
-    /// time.
-    async fn send_whole(
+    /// time. Not an `async fn`: it would hold its arguments beside the future it returns.
+    fn send_whole(
         &self,
         request: Request,
         call: &CallOptions,
         attempts: &AtomicU32,
-    ) -> Result<(RawResponse, Option<RetryStopped>), Unanswered> {
+    ) -> impl Future<Output = Result<(RawResponse, Option<RetryStopped>), Unanswered>> {
         let limit = self.shared.max_response_bytes;
         let accept = Some("application/json");
         self.execute(
@@ -197,7 +197,6 @@ impl Client {
             },
             attempts,
         )
-        .await
     }
 
     /// Sends a request as [`Client::send`] does (credentials, headers, retries, hooks), but
@@ -224,12 +223,12 @@ impl Client {
     }
 
     /// [`Client::send_streaming`] untraced, telling also whether a retry was due but not made.
-    async fn open_stream(
+    fn open_stream(
         &self,
         request: Request,
         call: &CallOptions,
         attempts: &AtomicU32,
-    ) -> Result<(Streaming, Option<RetryStopped>), Unanswered> {
+    ) -> impl Future<Output = Result<(Streaming, Option<RetryStopped>), Unanswered>> {
         let idle_timeout = self.idle_timeout_for(call);
         let limit = self.shared.max_response_bytes;
         self.execute(
@@ -248,7 +247,6 @@ impl Client {
             },
             attempts,
         )
-        .await
     }
 
     /// The time a whole call may take (for a streamed response, until its head): the call's
@@ -295,14 +293,14 @@ impl Client {
     /// The answer comes with a [`RetryStopped`] when a retry was due but its wait would have
     /// passed the call's timeout. Generic over the answer only, not over an operation's error
     /// type: compiled twice, not once per operation.
-    async fn execute<'s, R, Fut>(
+    fn execute<'s, R, Fut>(
         &'s self,
         mut request: Request,
         call: &CallOptions,
         accept: Option<&'static str>,
         attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
         attempts: &AtomicU32,
-    ) -> Result<(R, Option<RetryStopped>), Unanswered>
+    ) -> impl Future<Output = Result<(R, Option<RetryStopped>), Unanswered>>
     where
         R: Answer,
         Fut: Future<Output = Result<R, Failed>>,
@@ -311,107 +309,115 @@ impl Client {
         let deadline = self.timeout_for(call).map(|timeout| started + timeout);
         let attempt_timeout = self.attempt_timeout_for(call);
         // What the hooks and the trace are told of each attempt; its clock readings are made only
-        // for them.
-        let observed = !self.shared.hooks.is_empty() || cfg!(feature = "tracing");
+        // for them (for the trace, only when a subscriber may take attempt events).
+        #[cfg(feature = "tracing")]
+        let traced = super::trace::attempts_traced();
+        #[cfg(not(feature = "tracing"))]
+        let traced = false;
+        let observed = !self.shared.hooks.is_empty() || traced;
         let operation = request.operation;
-        let mut token_sources: Vec<&TokenSource> = Vec::new();
-        for scheme in request.schemes {
-            if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
-                let token = source.token(&self.shared.http).await?;
-                request.bearer(&token)?;
-                token_sources.push(source);
+        // An `async` block, not an `async fn`: that would keep the request twice, as its argument
+        // and as the local it is moved into.
+        async move {
+            let mut token_sources: Vec<&TokenSource> = Vec::new();
+            for scheme in request.schemes {
+                if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
+                    let token = source.token(&self.shared.http).await?;
+                    request.bearer(&token)?;
+                    token_sources.push(source);
+                }
             }
-        }
-        let http = self.shared.http_for(request.follow_redirects);
-        let mut request = request.finish();
-        if let Some(accept) = accept
-            && !request.headers().contains_key(reqwest::header::ACCEPT)
-        {
-            request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
-        }
-        for (name, value) in &self.shared.default_headers {
-            if !request.headers().contains_key(name) {
+            let http = self.shared.http_for(request.follow_redirects);
+            let mut request = request.finish();
+            if let Some(accept) = accept
+                && !request.headers().contains_key(reqwest::header::ACCEPT)
+            {
+                request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+            }
+            for (name, value) in &self.shared.default_headers {
+                if !request.headers().contains_key(name) {
+                    request.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
                 request.headers_mut().insert(name.clone(), value.clone());
             }
-        }
-        for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
-            request.headers_mut().insert(name.clone(), value.clone());
-        }
-        let policy = call.retry.as_ref().unwrap_or(&self.retry);
-        let retries_allowed = policy.allows(request.method());
-        let mut retry = 0;
-        loop {
-            // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
-            let next = if retries_allowed && retry < policy.max_retries { request.try_clone() } else { None };
-            let mut sent = request;
-            // The attempt's own limit, cut to what is left of the call's. An attempt that runs
-            // out of its own time may be retried; one that runs out of the call's ends the call.
-            let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
-            let (time_limit, own_limit) = match (attempt_timeout, left) {
-                (Some(own), Some(left)) if own < left => (Some(own), true),
-                (Some(own), None) => (Some(own), true),
-                (_, left) => (left, false),
-            };
-            let mut context =
-                Attempt { operation, number: retry + 1, elapsed: Duration::ZERO, attempt_elapsed: Duration::ZERO };
-            if observed {
-                context.elapsed = started.elapsed();
-            }
-            for hook in &self.shared.hooks {
-                hook.before_attempt(&context, &mut sent);
-            }
-            let attempt_started = observed.then(Instant::now);
-            attempts.fetch_add(1, Ordering::Relaxed);
-            let outcome = attempt(http, sent, time_limit).await;
-            if let Some(attempt_started) = attempt_started {
-                context.elapsed = started.elapsed();
-                context.attempt_elapsed = attempt_started.elapsed();
-            }
-            if !self.shared.hooks.is_empty() {
-                self.after_attempt(&context, &outcome);
-            }
-            #[cfg(feature = "tracing")]
-            super::trace::attempt_ended(
-                context.number,
-                context.attempt_elapsed,
-                match &outcome {
-                    Ok(answer) => Ok(answer.status()),
-                    Err(failed) => Err(failed.outcome()),
-                },
-            );
-            let wait = match &outcome {
-                Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
-                    policy.delay(retry, Some(response.headers()))
+            let policy = call.retry.as_ref().unwrap_or(&self.retry);
+            let retries_allowed = policy.allows(request.method());
+            let mut retry = 0;
+            loop {
+                // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
+                let next = if retries_allowed && retry < policy.max_retries { request.try_clone() } else { None };
+                let mut sent = request;
+                // The attempt's own limit, cut to what is left of the call's. An attempt that runs
+                // out of its own time may be retried; one that runs out of the call's ends the call.
+                let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+                let (time_limit, own_limit) = match (attempt_timeout, left) {
+                    (Some(own), Some(left)) if own < left => (Some(own), true),
+                    (Some(own), None) => (Some(own), true),
+                    (_, left) => (left, false),
+                };
+                let mut context =
+                    Attempt { operation, number: retry + 1, elapsed: Duration::ZERO, attempt_elapsed: Duration::ZERO };
+                if observed {
+                    context.elapsed = started.elapsed();
                 }
-                Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
-                Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
-                _ => None,
-            };
-            match (outcome, wait, next) {
-                (outcome, Some(wait), Some(next)) => {
-                    if let Some(deadline) = deadline
-                        && Instant::now() + wait >= deadline
-                    {
-                        let stopped = RetryStopped { wait, timeout: deadline.duration_since(started) };
+                for hook in &self.shared.hooks {
+                    hook.before_attempt(&context, &mut sent);
+                }
+                let attempt_started = observed.then(Instant::now);
+                attempts.fetch_add(1, Ordering::Relaxed);
+                let outcome = attempt(http, sent, time_limit).await;
+                if let Some(attempt_started) = attempt_started {
+                    context.elapsed = started.elapsed();
+                    context.attempt_elapsed = attempt_started.elapsed();
+                }
+                if !self.shared.hooks.is_empty() {
+                    self.after_attempt(&context, &outcome);
+                }
+                #[cfg(feature = "tracing")]
+                super::trace::attempt_ended(
+                    context.number,
+                    context.attempt_elapsed,
+                    match &outcome {
+                        Ok(answer) => Ok(answer.status()),
+                        Err(failed) => Err(failed.outcome()),
+                    },
+                );
+                let wait = match &outcome {
+                    Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
+                        policy.delay(retry, Some(response.headers()))
+                    }
+                    Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
+                    Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
+                    _ => None,
+                };
+                match (outcome, wait, next) {
+                    (outcome, Some(wait), Some(next)) => {
+                        if let Some(deadline) = deadline
+                            && Instant::now() + wait >= deadline
+                        {
+                            let stopped = RetryStopped { wait, timeout: deadline.duration_since(started) };
+                            #[cfg(feature = "tracing")]
+                            super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
+                            return match outcome {
+                                Ok(response) => Ok((self.answered(response, &token_sources).await, Some(stopped))),
+                                Err(failed) => Err(Unanswered::Stopped(failed, stopped)),
+                            };
+                        }
+                        for hook in &self.shared.hooks {
+                            hook.on_retry(&context, wait);
+                        }
                         #[cfg(feature = "tracing")]
-                        super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
-                        return match outcome {
-                            Ok(response) => Ok((self.answered(response, &token_sources).await, Some(stopped))),
-                            Err(failed) => Err(Unanswered::Stopped(failed, stopped)),
-                        };
+                        super::trace::retrying(context.number, wait);
+                        tokio::time::sleep(wait).await;
+                        retry += 1;
+                        request = next;
                     }
-                    for hook in &self.shared.hooks {
-                        hook.on_retry(&context, wait);
-                    }
-                    #[cfg(feature = "tracing")]
-                    super::trace::retrying(context.number, wait);
-                    tokio::time::sleep(wait).await;
-                    retry += 1;
-                    request = next;
+                    (Ok(response), _, _) => return Ok((self.answered(response, &token_sources).await, None)),
+                    // The last error is the one returned: after retries, that of the final attempt.
+                    (Err(failed), _, _) => return Err(Unanswered::Failed(failed)),
                 }
-                (Ok(response), _, _) => return Ok((self.answered(response, &token_sources).await, None)),
-                // The last error is the one returned: after retries, that of the final attempt.
-                (Err(failed), _, _) => return Err(Unanswered::Failed(failed)),
             }
         }
     }
