@@ -1,5 +1,7 @@
 //! Parameters and bodies as they go on the wire: path segments, query styles, headers.
 
+use std::borrow::Cow;
+
 use reqwest::header::HeaderName;
 use serde::Serialize;
 
@@ -29,11 +31,20 @@ pub(super) fn header_name(name: &str) -> Result<HeaderName, InvalidRequest> {
 pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, InvalidRequest> {
     const SEGMENT: &percent_encoding::AsciiSet =
         &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    let text = scalar_texts(name, value)?.join(",");
+    // A scalar (the common case) is its one text, without a list to join; a text with nothing to
+    // encode is given back as it is. Every request's path goes through here.
+    let text = match scalar_text(value) {
+        Some(text) => text,
+        None => scalar_texts(name, value)?.join(","),
+    };
     if text.is_empty() || text == "." || text == ".." {
         return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}: it would change the path")));
     }
-    Ok(percent_encoding::utf8_percent_encode(&text, SEGMENT).to_string())
+    let encoded = match Cow::from(percent_encoding::utf8_percent_encode(&text, SEGMENT)) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(encoded) => Some(encoded),
+    };
+    Ok(encoded.unwrap_or(text))
 }
 
 /// A parameter value as the texts it is sent as: scalars as themselves, strings unquoted, lists

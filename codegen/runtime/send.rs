@@ -47,7 +47,9 @@ impl Client {
                 let (response, stopped) = self.send_whole(request, &call, &attempts).await?;
                 self.decoded(operation, response, stopped, decode)
             };
-            traced.run(&attempts, calling, |response| (response.status(), None)).await
+            let result = traced.instrument(calling).await;
+            traced.ended(&attempts, &result, |response| (response.status(), None));
+            result
         })
     }
 
@@ -90,7 +92,9 @@ impl Client {
             let response = (*other).into_raw().await?;
             self.decoded(operation, response, stopped, decode)
         };
-        traced.run(&attempts, calling, |response| (response.status(), None)).await
+        let result = traced.instrument(calling).await;
+        traced.ended(&attempts, &result, |response| (response.status(), None));
+        result
     }
 
     /// A whole response decoded by `decode`, with the deviations seen going to the client's sink
@@ -156,18 +160,20 @@ impl Client {
         let attempts = AtomicU32::new(0);
         let sending = async { Ok(self.send_whole(request, call, &attempts).await?) };
         let answered = |(response, stopped): &(RawResponse, _)| (response.status, RetryStopped::traced(stopped));
-        let (response, _) = traced.run(&attempts, sending, answered).await?;
+        let result = traced.instrument(sending).await;
+        traced.ended(&attempts, &result, answered);
+        let (response, _) = result?;
         Ok(response)
     }
 
     /// [`Client::send`] untraced, telling also whether a retry was due but not made for lack of
-    /// time.
-    async fn send_whole(
+    /// time. Not an `async fn`: it would hold its arguments beside the future it returns.
+    fn send_whole(
         &self,
         request: Request,
         call: &CallOptions,
         attempts: &AtomicU32,
-    ) -> Result<(RawResponse, Option<RetryStopped>), Unanswered> {
+    ) -> impl Future<Output = Result<(RawResponse, Option<RetryStopped>), Unanswered>> {
         let limit = self.shared.max_response_bytes;
         let accept = Some("application/json");
         self.execute(
@@ -190,7 +196,6 @@ impl Client {
             },
             attempts,
         )
-        .await
     }
 
     /// Sends a request as [`Client::send`] does (credentials, headers, retries, hooks), but
@@ -210,17 +215,19 @@ impl Client {
         let attempts = AtomicU32::new(0);
         let sending = async { Ok(self.open_stream(request, call, &attempts).await?) };
         let answered = |(streaming, stopped): &(Streaming, _)| (streaming.status(), RetryStopped::traced(stopped));
-        let (streaming, _) = traced.run(&attempts, sending, answered).await?;
+        let result = traced.instrument(sending).await;
+        traced.ended(&attempts, &result, answered);
+        let (streaming, _) = result?;
         Ok(streaming)
     }
 
     /// [`Client::send_streaming`] untraced, telling also whether a retry was due but not made.
-    async fn open_stream(
+    fn open_stream(
         &self,
         request: Request,
         call: &CallOptions,
         attempts: &AtomicU32,
-    ) -> Result<(Streaming, Option<RetryStopped>), Unanswered> {
+    ) -> impl Future<Output = Result<(Streaming, Option<RetryStopped>), Unanswered>> {
         let idle_timeout = self.idle_timeout_for(call);
         let limit = self.shared.max_response_bytes;
         self.execute(
@@ -239,7 +246,6 @@ impl Client {
             },
             attempts,
         )
-        .await
     }
 
     /// The time a whole call may take (for a streamed response, until its head): the call's
@@ -286,14 +292,14 @@ impl Client {
     /// The answer comes with a [`RetryStopped`] when a retry was due but its wait would have
     /// passed the call's timeout. Generic over the answer only, not over an operation's error
     /// type: compiled twice, not once per operation.
-    async fn execute<'s, R, Fut>(
+    fn execute<'s, R, Fut>(
         &'s self,
         mut request: Request,
         call: &CallOptions,
         accept: Option<&'static str>,
         attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
         attempts: &AtomicU32,
-    ) -> Result<(R, Option<RetryStopped>), Unanswered>
+    ) -> impl Future<Output = Result<(R, Option<RetryStopped>), Unanswered>>
     where
         R: Answer,
         Fut: Future<Output = Result<R, Failed>>,
@@ -302,114 +308,122 @@ impl Client {
         let deadline = self.timeout_for(call).map(|timeout| started + timeout);
         let attempt_timeout = self.attempt_timeout_for(call);
         // What the hooks and the trace are told of each attempt; its clock readings are made only
-        // for them.
-        let observed = !self.shared.hooks.is_empty() || cfg!(feature = "tracing");
+        // for them (for the trace, only when a subscriber may take attempt events).
+        #[cfg(feature = "tracing")]
+        let traced = super::trace::attempts_traced();
+        #[cfg(not(feature = "tracing"))]
+        let traced = false;
+        let observed = !self.shared.hooks.is_empty() || traced;
         let operation = request.operation;
-        let mut token_sources: Vec<&TokenSource> = Vec::new();
-        for scheme in request.schemes {
-            if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
-                // The call's timeout bounds the token fetch too: a token endpoint that hangs must
-                // not hold the call past its deadline.
-                let token = match deadline {
-                    Some(deadline) => tokio::time::timeout_at(deadline.into(), source.token(&self.shared.http))
-                        .await
-                        .map_err(|_| source.not_answered_in_time())??,
-                    None => source.token(&self.shared.http).await?,
-                };
-                request.bearer(&token)?;
-                token_sources.push(source);
+        // An `async` block, not an `async fn`: that would keep the request twice, as its argument
+        // and as the local it is moved into.
+        async move {
+            let mut token_sources: Vec<&TokenSource> = Vec::new();
+            for scheme in request.schemes {
+                if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
+                    // The call's timeout bounds the token fetch too: a token endpoint that hangs
+                    // must not hold the call past its deadline.
+                    let token = match deadline {
+                        Some(deadline) => tokio::time::timeout_at(deadline.into(), source.token(&self.shared.http))
+                            .await
+                            .map_err(|_| source.not_answered_in_time())??,
+                        None => source.token(&self.shared.http).await?,
+                    };
+                    request.bearer(&token)?;
+                    token_sources.push(source);
+                }
             }
-        }
-        let http = self.shared.http_for(request.follow_redirects);
-        let mut request = request.finish();
-        if let Some(accept) = accept
-            && !request.headers().contains_key(reqwest::header::ACCEPT)
-        {
-            request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
-        }
-        for (name, value) in &self.shared.default_headers {
-            if !request.headers().contains_key(name) {
+            let http = self.shared.http_for(request.follow_redirects);
+            let mut request = request.finish();
+            if let Some(accept) = accept
+                && !request.headers().contains_key(reqwest::header::ACCEPT)
+            {
+                request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+            }
+            for (name, value) in &self.shared.default_headers {
+                if !request.headers().contains_key(name) {
+                    request.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
                 request.headers_mut().insert(name.clone(), value.clone());
             }
-        }
-        for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
-            request.headers_mut().insert(name.clone(), value.clone());
-        }
-        let policy = call.retry.as_ref().unwrap_or(&self.retry);
-        let retries_allowed = policy.allows(request.method());
-        let mut retry = 0;
-        loop {
-            // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
-            let next = if retries_allowed && retry < policy.max_retries { request.try_clone() } else { None };
-            let mut sent = request;
-            // The attempt's own limit, cut to what is left of the call's. An attempt that runs
-            // out of its own time may be retried; one that runs out of the call's ends the call.
-            let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
-            let (time_limit, own_limit) = match (attempt_timeout, left) {
-                (Some(own), Some(left)) if own < left => (Some(own), true),
-                (Some(own), None) => (Some(own), true),
-                (_, left) => (left, false),
-            };
-            let mut context =
-                Attempt { operation, number: retry + 1, elapsed: Duration::ZERO, attempt_elapsed: Duration::ZERO };
-            if observed {
-                context.elapsed = started.elapsed();
-            }
-            for hook in &self.shared.hooks {
-                hook.before_attempt(&context, &mut sent);
-            }
-            let attempt_started = observed.then(Instant::now);
-            attempts.fetch_add(1, Ordering::Relaxed);
-            let outcome = attempt(http, sent, time_limit).await;
-            if let Some(attempt_started) = attempt_started {
-                context.elapsed = started.elapsed();
-                context.attempt_elapsed = attempt_started.elapsed();
-            }
-            if !self.shared.hooks.is_empty() {
-                self.after_attempt(&context, &outcome);
-            }
-            #[cfg(feature = "tracing")]
-            super::trace::attempt_ended(
-                context.number,
-                context.attempt_elapsed,
-                match &outcome {
-                    Ok(answer) => Ok(answer.status()),
-                    Err(failed) => Err(failed.outcome()),
-                },
-            );
-            let wait = match &outcome {
-                Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
-                    policy.delay(retry, Some(response.headers()))
+            let policy = call.retry.as_ref().unwrap_or(&self.retry);
+            let retries_allowed = policy.allows(request.method());
+            let mut retry = 0;
+            loop {
+                // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
+                let next = if retries_allowed && retry < policy.max_retries { request.try_clone() } else { None };
+                let mut sent = request;
+                // The attempt's own limit, cut to what is left of the call's. An attempt that runs
+                // out of its own time may be retried; one that runs out of the call's ends the call.
+                let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+                let (time_limit, own_limit) = match (attempt_timeout, left) {
+                    (Some(own), Some(left)) if own < left => (Some(own), true),
+                    (Some(own), None) => (Some(own), true),
+                    (_, left) => (left, false),
+                };
+                let mut context =
+                    Attempt { operation, number: retry + 1, elapsed: Duration::ZERO, attempt_elapsed: Duration::ZERO };
+                if observed {
+                    context.elapsed = started.elapsed();
                 }
-                Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
-                Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
-                _ => None,
-            };
-            match (outcome, wait, next) {
-                (outcome, Some(wait), Some(next)) => {
-                    if let Some(deadline) = deadline
-                        && Instant::now() + wait >= deadline
-                    {
-                        let stopped = RetryStopped { wait, timeout: deadline.duration_since(started) };
+                for hook in &self.shared.hooks {
+                    hook.before_attempt(&context, &mut sent);
+                }
+                let attempt_started = observed.then(Instant::now);
+                attempts.fetch_add(1, Ordering::Relaxed);
+                let outcome = attempt(http, sent, time_limit).await;
+                if let Some(attempt_started) = attempt_started {
+                    context.elapsed = started.elapsed();
+                    context.attempt_elapsed = attempt_started.elapsed();
+                }
+                if !self.shared.hooks.is_empty() {
+                    self.after_attempt(&context, &outcome);
+                }
+                #[cfg(feature = "tracing")]
+                super::trace::attempt_ended(
+                    context.number,
+                    context.attempt_elapsed,
+                    match &outcome {
+                        Ok(answer) => Ok(answer.status()),
+                        Err(failed) => Err(failed.outcome()),
+                    },
+                );
+                let wait = match &outcome {
+                    Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
+                        policy.delay(retry, Some(response.headers()))
+                    }
+                    Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
+                    Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
+                    _ => None,
+                };
+                match (outcome, wait, next) {
+                    (outcome, Some(wait), Some(next)) => {
+                        if let Some(deadline) = deadline
+                            && Instant::now() + wait >= deadline
+                        {
+                            let stopped = RetryStopped { wait, timeout: deadline.duration_since(started) };
+                            #[cfg(feature = "tracing")]
+                            super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
+                            return match outcome {
+                                Ok(response) => Ok((self.answered(response, &token_sources).await, Some(stopped))),
+                                Err(failed) => Err(Unanswered::Stopped(failed, stopped)),
+                            };
+                        }
+                        for hook in &self.shared.hooks {
+                            hook.on_retry(&context, wait);
+                        }
                         #[cfg(feature = "tracing")]
-                        super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
-                        return match outcome {
-                            Ok(response) => Ok((self.answered(response, &token_sources).await, Some(stopped))),
-                            Err(failed) => Err(Unanswered::Stopped(failed, stopped)),
-                        };
+                        super::trace::retrying(context.number, wait);
+                        tokio::time::sleep(wait).await;
+                        retry += 1;
+                        request = next;
                     }
-                    for hook in &self.shared.hooks {
-                        hook.on_retry(&context, wait);
-                    }
-                    #[cfg(feature = "tracing")]
-                    super::trace::retrying(context.number, wait);
-                    tokio::time::sleep(wait).await;
-                    retry += 1;
-                    request = next;
+                    (Ok(response), _, _) => return Ok((self.answered(response, &token_sources).await, None)),
+                    // The last error is the one returned: after retries, that of the final attempt.
+                    (Err(failed), _, _) => return Err(Unanswered::Failed(failed)),
                 }
-                (Ok(response), _, _) => return Ok((self.answered(response, &token_sources).await, None)),
-                // The last error is the one returned: after retries, that of the final attempt.
-                (Err(failed), _, _) => return Err(Unanswered::Failed(failed)),
             }
         }
     }
@@ -497,18 +511,30 @@ impl Traced {
         Traced {}
     }
 
-    /// Runs the call `sending` in the span, then records its status and its error type: for an
-    /// error, as [`trace::error_type`](super::trace::error_type) names it; for an answer, as
-    /// `answered` tells. `attempts` is the count of the attempts made.
+    /// The call `sending`, run in the span. Not an `async fn` taking the call: that would hold
+    /// the call's future twice (as its argument and as what it awaits), doubling every call's size.
     #[cfg(feature = "tracing")]
-    async fn run<T, E>(
-        self,
+    fn instrument<F: Future>(&self, sending: F) -> tracing::instrument::Instrumented<F> {
+        tracing::Instrument::instrument(sending, self.span.clone())
+    }
+
+    /// Without the `tracing` feature, the call itself.
+    #[cfg(not(feature = "tracing"))]
+    fn instrument<F: Future>(&self, sending: F) -> F {
+        sending
+    }
+
+    /// Records how the call ended: its status and its error type; for an error, as
+    /// [`trace::error_type`](super::trace::error_type) names it; for an answer, as `answered`
+    /// tells. `attempts` is the count of the attempts made.
+    #[cfg(feature = "tracing")]
+    fn ended<T, E>(
+        &self,
         attempts: &AtomicU32,
-        sending: impl Future<Output = Result<T, Error<E>>>,
+        result: &Result<T, Error<E>>,
         answered: impl FnOnce(&T) -> (StatusCode, Option<&'static str>),
-    ) -> Result<T, Error<E>> {
-        let result = tracing::Instrument::instrument(sending, self.span.clone()).await;
-        let (status, error) = match &result {
+    ) {
+        let (status, error) = match result {
             Ok(answer) => {
                 let (status, error) = answered(answer);
                 (Some(status), error)
@@ -516,18 +542,16 @@ impl Traced {
             Err(error) => (error.status(), super::trace::error_type(error)),
         };
         super::trace::call_ended(&self.span, attempts.load(Ordering::Relaxed), status, error);
-        result
     }
 
-    /// Without the `tracing` feature, the call itself.
+    /// Without the `tracing` feature, nothing.
     #[cfg(not(feature = "tracing"))]
-    fn run<T, E, F: Future<Output = Result<T, Error<E>>>>(
-        self,
+    fn ended<T, E>(
+        &self,
         _: &AtomicU32,
-        sending: F,
+        _: &Result<T, Error<E>>,
         _: impl FnOnce(&T) -> (StatusCode, Option<&'static str>),
-    ) -> F {
-        sending
+    ) {
     }
 }
 

@@ -31,6 +31,12 @@ pub(super) fn call_span(operation: &Operation, method: &Method, base: &Url) -> S
     )
 }
 
+/// Whether an attempt's event ([`attempt_ended`]) may be recorded at all: the durations it
+/// reports are read from the clock only then.
+pub(super) fn attempts_traced() -> bool {
+    tracing::level_enabled!(tracing::Level::DEBUG)
+}
+
 /// How one attempt ended, as an event in the call's span.
 pub(super) fn attempt_ended(number: u32, took: Duration, outcome: Result<StatusCode, Outcome<'_>>) {
     let took_ms = millis(took);
