@@ -280,16 +280,7 @@ mod tests {
     /// outside the types module.
     #[test]
     fn types_are_spelled_for_the_module_they_are_written_into() {
-        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
-                    Pet: {type: object, properties: {name: {type: string}}}\n    Vec: {type: string, enum: [a]}\n";
-        let spec = crate::SpecInput {
-            file: "t.yaml".into(),
-            text: text.into(),
-            settings: crate::settings::Settings::default(),
-            overlay: None,
-            path: None,
-        };
-        let api = crate::build_api(&spec).expect("the spec builds");
+        let api = crate::model::rust_type::tests::api();
         let pet = api.types.iter().position(|def| def.name.as_str() == "Pet").expect("Pet");
         let nested =
             TypeRef::Option(Box::new(TypeRef::Map(Box::new(TypeRef::Vec(Box::new(TypeRef::Named(TypeId(pet))))))));

@@ -25,7 +25,7 @@ mod pagination;
 pub(crate) mod prose;
 mod recursion;
 mod refs;
-mod rust_type;
+pub(crate) mod rust_type;
 mod samples;
 mod schema_view;
 mod security;

@@ -155,11 +155,12 @@ impl<'a> RustType<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    /// A spec whose `Vec` schema shadows std's name, beside an ordinary one.
-    fn api() -> Api {
+    /// A spec whose `Vec` schema shadows std's name, beside an ordinary one (the emitter's tests
+    /// spell types of it too).
+    pub(crate) fn api() -> Api {
         let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
                     Pet: {type: object, properties: {name: {type: string}}}\n    Vec: {type: string, enum: [a]}\n";
         let spec = crate::SpecInput {
