@@ -227,6 +227,16 @@ async fn a_declared_error_whose_body_drifted_is_still_that_error_kept_undecoded(
             && message.ends_with(": \"agent `a` exists\""),
         "{message}"
     );
+    // A caller's arm on the status still matches; one on the decoded variant does not guess.
+    let handled = match &err {
+        Error::Api(api) if api.status() == 409 => match api.body() {
+            Some(blaxel::responses::CreateAgentError::Conflict(e)) => format!("conflict: {}", e.error),
+            Some(other) => format!("other: {other:?}"),
+            None => "conflict, body undecoded".to_string(),
+        },
+        other => format!("{other}"),
+    };
+    assert_eq!(handled, "conflict, body undecoded");
     // A caller's unit test builds the same error without a server.
     let built = ApiError::undecoded(api.status(), api.headers().clone(), drifted, why);
     assert!(built.is_undecoded() && built.body().is_none());

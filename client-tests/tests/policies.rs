@@ -275,6 +275,7 @@ async fn retry_after_waits_are_capped_by_default() {
     assert!(started.elapsed() < Duration::from_secs(5), "30 s is more than the default cap of 20 s");
     assert!(matches!(err, Error::UnexpectedStatus(_)), "the server's answer, as it is: {err:?}");
     assert_eq!(RetryPolicy::default().max_retry_after, Duration::from_secs(20));
+    assert_eq!(RetryPolicy::default().max_retry_after, vendor_apis::runtime::DEFAULT_MAX_RETRY_AFTER);
 }
 
 /// Records what hooks are told, one line per call; clones share the record.
