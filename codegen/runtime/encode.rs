@@ -35,7 +35,7 @@ pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Stri
     // encode is given back as it is. Every request's path goes through here.
     let text = match scalar_text(value) {
         Some(text) => text,
-        None => scalar_texts(name, value)?.join(","),
+        None => json_texts(name, value)?.join(","),
     };
     if text.is_empty() || text == "." || text == ".." {
         return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}: it would change the path")));
@@ -50,9 +50,14 @@ pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Stri
 /// A parameter value as the texts it is sent as: scalars as themselves, strings unquoted, lists
 /// one text per item, `null` as nothing.
 pub(super) fn scalar_texts<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, InvalidRequest> {
-    if let Some(text) = scalar_text(value) {
-        return Ok(vec![text]);
+    match scalar_text(value) {
+        Some(text) => Ok(vec![text]),
+        None => json_texts(name, value),
     }
+}
+
+/// The texts of a value that is not one scalar, through its JSON form.
+fn json_texts<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, InvalidRequest> {
     let value = serde_json::to_value(value)
         .map_err(|e| InvalidRequest(format!("parameter `{name}` cannot be encoded: {e}")))?;
     value_texts(name, value)

@@ -334,11 +334,9 @@ fn share_out(planned: &[emit::PlannedFile<'_>], threads: usize) -> Vec<Job> {
         let runs = runs_of(planned.items_hint);
         if runs > 1 {
             let per_run = planned.items_hint.div_ceil(runs);
-            jobs.extend((0..runs).map(|run| Job::Run {
-                file,
-                run,
-                positions: run * per_run..((run + 1) * per_run).min(planned.items_hint),
-            }));
+            // The last run takes whatever is left, so a hint that falls short loses no item.
+            let end = |run: usize| if run + 1 == runs { usize::MAX } else { (run + 1) * per_run };
+            jobs.extend((0..runs).map(|run| Job::Run { file, run, positions: run * per_run..end(run) }));
         }
     }
     jobs

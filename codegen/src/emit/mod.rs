@@ -99,7 +99,7 @@ impl<'a> Items<'a> {
 
     /// The items at `positions`, emitted as they are taken.
     pub fn emit(&self, positions: std::ops::Range<usize>) -> impl Iterator<Item = TokenStream> + '_ {
-        positions.filter_map(|index| (self.emit)(index))
+        (positions.start..positions.end.min(self.len)).filter_map(|index| (self.emit)(index))
     }
 }
 
@@ -108,8 +108,8 @@ impl<'a> Items<'a> {
 /// token streams cannot cross threads.
 pub struct PlannedFile<'a> {
     pub path: String,
-    /// At least as many as the file's [`Items`], known without emitting it: how the format stage
-    /// shares the file among threads before any of them emits it.
+    /// About as many as the file's [`Items`], known without emitting it: how the format stage
+    /// shares the file among threads before any of them emits it (the last run takes any rest).
     pub items_hint: usize,
     emitter: Box<dyn Fn() -> FileContent<'a> + Send + Sync + 'a>,
 }

@@ -351,8 +351,7 @@ mod tests {
                 }
             )
         });
-        let elsewhere = quote!(fn f() { #RUNTIME::go() });
-        assert!(!elsewhere.is_empty());
+        let _elsewhere = quote!(fn f() { #RUNTIME::go() });
         let kept = imports.into_tokens().to_string();
         assert_eq!(
             kept,

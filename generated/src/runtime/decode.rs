@@ -104,9 +104,7 @@ where
     match (first_decoded(&value, &candidates, &decode), keep) {
         (Ok(decoded), _) => Ok(decoded),
         (Err(_), Some(keep)) => {
-            if super::listening() {
-                super::report(super::DeviationKind::UnknownVariant { tag: None }, None, origin, Some(&value));
-            }
+            super::report(super::DeviationKind::UnknownVariant { tag: None }, None, origin, Some(&value));
             Ok(keep(value))
         }
         (Err(Some(e)), None) => Err(D::Error::custom(e)),

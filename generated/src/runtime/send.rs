@@ -74,17 +74,18 @@ impl Client {
         let calling = async {
             let operation = request.operation;
             let (mut streaming, stopped) = self.open_stream(request, call, &attempts).await?;
-            // What a streamed success would record; an answer read whole records its own.
-            let mut media_type = None;
             if let Some(sink) = &self.shared.deviations {
                 let (api, status) = (self.shared.api, streaming.status().as_u16());
-                media_type = operation.undeclared_media_type(api, status, streaming.headers());
                 streaming.observe(Observer { sink: Arc::clone(sink), api, operation, status });
             }
             let other = match streamed(streaming) {
                 Ok(success) => {
-                    if let (Some(sink), Some(found)) = (&self.shared.deviations, media_type) {
-                        sink.record(found);
+                    // An answer read whole (below) records its own media type.
+                    if let Some(sink) = &self.shared.deviations {
+                        let (api, status) = (self.shared.api, success.status().as_u16());
+                        if let Some(found) = operation.undeclared_media_type(api, status, success.headers()) {
+                            sink.record(found);
+                        }
                     }
                     return Ok(success);
                 }

@@ -180,10 +180,14 @@ impl<T> EventStream<T> {
                 Ok(Some(head)) => {
                     let event = self.decoded(head);
                     // `[DONE]` that the event type cannot hold ends the stream (OpenAI-style APIs
-                    // mean it so), even where the spec did not name it.
+                    // mean it so), even where the spec did not name it: no deviation either.
                     if event.is_err() && self.parser.data == b"[DONE]" {
                         self.stop();
                         continue;
+                    }
+                    // Data that does not decode is a body that does not match, for an observer.
+                    if let (Err(StreamError::Decode { source, .. }), Some(o)) = (&event, &self.observer) {
+                        o.sink.record(o.operation.mismatched_body(o.api, o.status, source.to_string()));
                     }
                     self.parser.clear_data();
                     return Poll::Ready(Some(event));
@@ -206,7 +210,7 @@ impl<T> EventStream<T> {
     /// The event the parser holds, its data decoded; the data is copied only for an error.
     ///
     /// With an observer, the data is decoded in its scope, so that the decoders' records name
-    /// the call; data that does not decode is recorded as a body that does not match.
+    /// the call.
     fn decoded(&self, head: Event<()>) -> Result<Event<T>, StreamError> {
         let data = &self.parser.data;
         let decoded = match &self.observer {
@@ -216,10 +220,6 @@ impl<T> EventStream<T> {
         match decoded {
             Ok(value) => Ok(head.with_data(value)),
             Err(source) => {
-                // `[DONE]` that ends a stream is no deviation, named in the spec or not.
-                if let Some(o) = self.observer.as_ref().filter(|_| data != b"[DONE]") {
-                    o.sink.record(o.operation.mismatched_body(o.api, o.status, source.to_string()));
-                }
                 let event = Box::new(head.with_data(String::from_utf8_lossy(data).into_owned()));
                 Err(StreamError::Decode { event, source })
             }
