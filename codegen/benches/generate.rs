@@ -90,7 +90,7 @@ mod stage {
         bencher.counter(spec_bytes(spec)).bench(|| model::build(&loaded, &input.module(), &input.settings));
     }
 
-    /// The IR into token streams, dropped as they come: the crate's files and the end-to-end
+    /// The IR into token streams (and the text of codec tables), dropped as they come: the crate's files and the end-to-end
     /// calls, on one thread.
     #[divan::bench(args = SPECS)]
     fn emit(bencher: Bencher, spec: &str) {
@@ -100,7 +100,15 @@ mod stage {
             for file in planned(&config, &apis) {
                 if let emit::FileContent::Rust(rust) = file.emit().content {
                     tokens += rust.head.into_iter().count();
-                    tokens += rust.items.emit(0..rust.items.len()).map(|item| item.into_iter().count()).sum::<usize>();
+                    tokens += rust
+                        .items
+                        .emit(0..rust.items.len())
+                        .map(|item| match item {
+                            emit::Item::Tokens(tokens) => tokens.into_iter().count(),
+                            // Laid out by the emitter: counted as it is written.
+                            emit::Item::Text(text) => text.len(),
+                        })
+                        .sum::<usize>();
                 }
             }
             tokens

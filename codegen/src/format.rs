@@ -1,7 +1,7 @@
 //! Stage 4: token streams printed as formatted Rust (syn + prettyplease, in process), and every
 //! file given its preamble.
 
-use crate::emit::{EmittedFile, FileContent, RustFile};
+use crate::emit::{EmittedFile, FileContent, Item, RustFile};
 use crate::error::{Error, Result};
 
 /// One finished file: its path relative to the crate root, and its exact bytes.
@@ -82,7 +82,10 @@ fn print_items_of(file: &mut RustFile<'_>, positions: std::ops::Range<usize>) ->
     let mut body = String::new();
     let mut emitted = items.emit(positions);
     while let Some(item) = imports.record(|| emitted.next()) {
-        print_items(item, &mut body)?;
+        match item {
+            Item::Tokens(tokens) => print_items(tokens, &mut body)?,
+            Item::Text(text) => body.push_str(&text),
+        }
     }
     Ok(body)
 }

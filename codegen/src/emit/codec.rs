@@ -10,7 +10,7 @@ use super::docs::{inner_doc_attrs, sanitize};
 use super::responses::declared_responses;
 use super::tokens::{RUNTIME, TYPES, ident};
 use super::types::string_enum_codec;
-use super::{Imports, Items, RustFile, structs, unions};
+use super::{Imports, Item, Items, RustFile, structs, unions};
 use crate::model::{Api, Operation, TypeDef, TypeKind};
 
 pub fn codec_module(api: &Api) -> RustFile<'_> {
@@ -44,7 +44,7 @@ pub fn codec_module(api: &Api) -> RustFile<'_> {
                 .chain(api.operations.iter().map(Coded::Operation)),
             move |coded| match coded {
                 Coded::Type(def) => codec_item(api, def),
-                Coded::Operation(op) => Some(descriptor(op)),
+                Coded::Operation(op) => Some(Item::Tokens(descriptor(op))),
             },
         ),
     }
@@ -75,15 +75,16 @@ fn descriptor(op: &Operation) -> TokenStream {
 }
 
 /// The codec of one type; an alias has none, nor a union whose `Deserialize` is derived.
-fn codec_item(api: &Api, def: &TypeDef) -> Option<TokenStream> {
+fn codec_item(api: &Api, def: &TypeDef) -> Option<Item> {
     let name = ident(&def.name);
-    match &def.kind {
+    let tokens = match &def.kind {
         TypeKind::Struct { fields, tag, undeclared } => {
-            Some(structs::codec(api, &name, &def.origin, fields, tag.as_ref(), undeclared))
+            return Some(structs::codec(api, def, fields, tag.as_ref(), undeclared));
         }
-        TypeKind::StringEnum { values } => Some(string_enum_codec(&name, values, &def.origin)),
-        TypeKind::Untagged { variants, unmatched } => unions::untagged_codec(&name, variants, *unmatched, &def.origin),
-        TypeKind::Tagged { property, variants } => Some(unions::tagged_codec(&name, property, variants, &def.origin)),
-        TypeKind::Alias(_) => None,
-    }
+        TypeKind::StringEnum { values } => string_enum_codec(&name, values, &def.origin),
+        TypeKind::Untagged { variants, unmatched } => unions::untagged_codec(&name, variants, *unmatched, &def.origin)?,
+        TypeKind::Tagged { property, variants } => unions::tagged_codec(&name, property, variants, &def.origin),
+        TypeKind::Alias(_) => return None,
+    };
+    Some(Item::Tokens(tokens))
 }

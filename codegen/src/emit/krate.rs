@@ -27,6 +27,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("send.rs", include_str!("../../runtime/send.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("structs.rs", include_str!("../../runtime/structs.rs")),
+    ("struct_codec.rs", include_str!("../../runtime/struct_codec.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
     ("tracked.rs", include_str!("../../runtime/tracked.rs")),
     ("testing.rs", include_str!("../../runtime/testing.rs")),

@@ -1,5 +1,6 @@
 //! Stage 3: the IR into files. Rust files are token streams here, yielded item by item (the
-//! format stage prints them); the manifest and the runtime are text. Emitters read only
+//! format stage prints them), except the codec tables, which are laid out here (see [`Item`]);
+//! the manifest and the runtime are text. Emitters read only
 //! [`crate::model`] types.
 
 mod calls;
@@ -61,13 +62,27 @@ impl<'a> RustFile<'a> {
     }
 }
 
+/// One item of a Rust file: tokens, which the format stage parses and prints, or text an emitter
+/// laid out itself (a macro's table, which prettyplease would print as one run of tokens),
+/// written as it is.
+pub enum Item {
+    Tokens(TokenStream),
+    Text(String),
+}
+
+impl From<TokenStream> for Item {
+    fn from(tokens: TokenStream) -> Item {
+        Item::Tokens(tokens)
+    }
+}
+
 /// A file's items, each emitted only when asked for by its position: the format stage shares a
 /// large file's items among threads, each emitting and printing its own run of them (token
 /// streams cannot cross threads), and no thread emits an item it does not print.
 pub struct Items<'a> {
     /// How many positions there are; an emitter may leave some empty.
     len: usize,
-    emit: Box<dyn Fn(usize) -> Option<TokenStream> + 'a>,
+    emit: Box<dyn Fn(usize) -> Option<Item> + 'a>,
 }
 
 impl<'a> Items<'a> {
@@ -76,17 +91,20 @@ impl<'a> Items<'a> {
     }
 
     /// One item per source, in order.
-    pub fn map<T: Copy + 'a>(sources: impl Iterator<Item = T>, emit: impl Fn(T) -> TokenStream + 'a) -> Self {
+    pub fn map<T: Copy + 'a, I: Into<Item>>(sources: impl Iterator<Item = T>, emit: impl Fn(T) -> I + 'a) -> Self {
         Items::filter_map(sources, move |source| Some(emit(source)))
     }
 
     /// At most one item per source, in order: `None` emits nothing for it.
-    pub fn filter_map<T: Copy + 'a>(
+    pub fn filter_map<T: Copy + 'a, I: Into<Item>>(
         sources: impl Iterator<Item = T>,
-        emit: impl Fn(T) -> Option<TokenStream> + 'a,
+        emit: impl Fn(T) -> Option<I> + 'a,
     ) -> Self {
         let sources: Vec<T> = sources.collect();
-        Items { len: sources.len(), emit: Box::new(move |index| sources.get(index).and_then(|&source| emit(source))) }
+        Items {
+            len: sources.len(),
+            emit: Box::new(move |index| sources.get(index).and_then(|&source| emit(source)).map(Into::into)),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -98,7 +116,7 @@ impl<'a> Items<'a> {
     }
 
     /// The items at `positions`, emitted as they are taken.
-    pub fn emit(&self, positions: std::ops::Range<usize>) -> impl Iterator<Item = TokenStream> + '_ {
+    pub fn emit(&self, positions: std::ops::Range<usize>) -> impl Iterator<Item = Item> + '_ {
         (positions.start..positions.end.min(self.len)).filter_map(|index| (self.emit)(index))
     }
 }

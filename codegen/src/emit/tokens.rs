@@ -37,6 +37,47 @@ pub fn binding_names(names: &[&model::ident::Ident]) -> Vec<Ident> {
         .collect()
 }
 
+/// Type tokens as a person writes them (`Option<Vec<types::Pet>>`, `&'static str`), for code
+/// laid out by an emitter rather than the format stage (see `structs`). Types hold only paths,
+/// generic arguments, references, tuples and arrays, so a space is needed only between two
+/// words and after a comma or semicolon.
+pub fn type_text(tokens: &TokenStream) -> String {
+    fn write(tokens: TokenStream, out: &mut String) {
+        use proc_macro2::{Delimiter, TokenTree};
+        for tree in tokens {
+            match tree {
+                TokenTree::Ident(word) => {
+                    if out.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                        out.push(' ');
+                    }
+                    out.push_str(&word.to_string());
+                }
+                TokenTree::Literal(literal) => out.push_str(&literal.to_string()),
+                TokenTree::Punct(punct) => {
+                    out.push(punct.as_char());
+                    if matches!(punct.as_char(), ',' | ';') {
+                        out.push(' ');
+                    }
+                }
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::Brace => ("{", "}"),
+                        Delimiter::None => ("", ""),
+                    };
+                    out.push_str(open);
+                    write(group.stream(), out);
+                    out.push_str(close);
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    write(tokens.clone(), &mut out);
+    out
+}
+
 /// A child module of an API: its docs, `use super::types;` when the items use it, the items.
 pub fn module_with_types(header: TokenStream, items: super::Items<'_>) -> super::RustFile<'_> {
     super::RustFile {

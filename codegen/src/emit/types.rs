@@ -35,7 +35,7 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
             // A struct whose every field may be omitted is handy to start from `Default`.
             let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(, Default) } else { quote!() };
             // Every struct has one: requests are built by callers, responses and events by their tests.
-            let constructor = constructor(api, paths, &name, fields, undeclared, def.required_type.as_ref(), &derives);
+            let constructor = constructor(api, paths, &name, fields, def.required_type.as_ref(), &derives);
             let extras = undeclared_field(undeclared);
             let fields = fields.iter().map(|f| field(api, paths, f));
             // Non-exhaustive: a property added to the spec later is a field added to the type,
@@ -71,55 +71,47 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
 
 /// `new` with the required fields (the optional ones left out), and a setter per optional field.
 /// With many required fields, `new` takes them as one struct (`required_type`), named field by
-/// named field, rather than as a long row of arguments.
+/// named field, rather than as a long row of arguments. `new` hands the required fields, as
+/// stored, to `with_required` (written by the struct's codec table, which lists every field), so
+/// a field added to the spec changes the constructor only if it is required.
 fn constructor(
     api: &Api,
     paths: Paths,
     name: &proc_macro2::Ident,
     fields: &[Field],
-    undeclared: &Undeclared,
     required_type: Option<&crate::model::ident::Ident>,
     derives: &TokenStream,
 ) -> TokenStream {
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    let mut grouped = Vec::new();
-    let required: Vec<&crate::model::ident::Ident> =
-        fields.iter().filter(|f| f.presence.is_required()).map(|f| &f.name).collect();
-    let mut arguments = binding_names(&required).into_iter();
-    for field in fields {
-        let field_name = ident(&field.name);
-        if !field.presence.is_required() {
-            inits.push(quote!(#field_name: None,));
-            continue;
+    let required: Vec<&Field> = fields.iter().filter(|f| f.presence.is_required()).collect();
+    let (args, stored): (Vec<TokenStream>, Vec<TokenStream>) = match required_type {
+        Some(group) if !required.is_empty() => {
+            let group = ident(group);
+            (vec![quote!(required: #group)], vec![quote!(required)])
         }
-        if required_type.is_some() {
-            let ty = field_type(api, paths, field);
+        _ => {
+            let bindings = binding_names(&required.iter().map(|field| &field.name).collect::<Vec<_>>());
+            required
+                .iter()
+                .zip(&bindings)
+                .map(|(field, binding)| {
+                    let (ty, value) = field_input(api, paths, field, binding);
+                    (quote!(#binding: #ty), value)
+                })
+                .unzip()
+        }
+    };
+    let required_struct = required_type.filter(|_| !required.is_empty()).map(|group| {
+        let group = ident(group);
+        let grouped = required.iter().map(|field| {
+            let (field_name, ty) = (ident(&field.name), field_type(api, paths, field));
             let docs = doc_attrs([field.docs.as_deref()]);
-            grouped.push(quote!(#docs pub #field_name: #ty,));
-            inits.push(quote!(#field_name: required.#field_name,));
-            continue;
-        }
-        let argument = arguments.next().expect("a binding per required field");
-        let (ty, value) = field_input(api, paths, field, &argument);
-        args.push(quote!(#argument: #ty));
-        // `name: name` is spelled `name`.
-        let stored_as_given = field_name == value.to_string();
-        let init = if stored_as_given { quote!(#field_name,) } else { quote!(#field_name: #value,) };
-        inits.push(init);
-    }
-    if let Undeclared::Kept(extras) = undeclared {
-        let extras = ident(extras);
-        inits.push(quote!(#extras: crate::runtime::Extras::new(),));
-    }
-    let required_struct = required_type.map(|required| {
-        let required = ident(required);
-        args = vec![quote!(required: #required)];
+            quote!(#docs pub #field_name: #ty,)
+        });
         let doc = format!(" The required fields of [`{name}`], for [`{name}::new`].");
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq #derives)]
-            pub struct #required {
+            pub struct #group {
                 #(#grouped)*
             }
         }
@@ -144,7 +136,7 @@ fn constructor(
         impl #name {
             /// A value with the required fields given and the optional ones unset.
             pub fn new(#(#args),*) -> Self {
-                #name { #(#inits)* }
+                Self::with_required(#(#stored),*)
             }
 
             #(#setters)*

@@ -15,7 +15,7 @@
 //! | `responses` module | error and success enums | spec order |
 //! | `requests` module | one request builder per operation | spec order |
 //! | a request builder's methods | its optional parameters' setters, and `send` and the per-call settings | the builder's own |
-//! | an input struct's methods | `new`, and a setter per optional field | `new` |
+//! | a struct's methods | `new`, `with_required`, and a setter per optional field | `new`, `with_required` |
 //!
 //! Emitters print these names and never make one up.
 
@@ -86,6 +86,10 @@ pub const BUILDER_METHODS: &[&str] = &[
 /// JWT's `sub` claim) reads as the operator to clippy (`should_implement_trait`) and to readers,
 /// so it is `set_sub`.
 const OPERATOR_METHODS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
+
+/// Methods every generated struct has besides its setters: `with_required` is written by the
+/// struct's codec table and called by `new`.
+pub const STRUCT_METHODS: &[&str] = &["new", "with_required"];
 
 /// The most required fields a constructor takes as arguments (clippy's `too_many_arguments` is
 /// seven); an input struct with more takes them as one struct, `{Type}Required`.
@@ -236,7 +240,7 @@ fn resolve_setters(api: &mut Api) {
     }
     for def in &mut api.types {
         if let TypeKind::Struct { fields, .. } = &mut def.kind {
-            let mut methods = Namespace::with(&["new"]);
+            let mut methods = Namespace::with(STRUCT_METHODS);
             for field in fields.iter_mut().filter(|f| !f.presence.is_required()) {
                 let candidate = if OPERATOR_METHODS.contains(&field.name.as_str()) {
                     Ident::new(format!("set_{}", field.name))

@@ -4,1100 +4,164 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Agent {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Agent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Agent")
-    }
-}
-
-#[derive(Default)]
-pub struct AgentSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::Metadata>,
-    spec: Option<types::AgentSpec>,
-    status: Option<Option<types::Status>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Agent {
-    type Slots = AgentSlots;
-    const ORIGIN: &'static str = "/components/schemas/Agent";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut AgentSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: AgentSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Agent {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Agent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Agent")
-    }
-}
-
-impl runtime::EncodeFields for types::AgentList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::AgentList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "AgentList")
-    }
-}
-
-#[derive(Default)]
-pub struct AgentListSlots {
-    data: Option<Option<Vec<types::Agent>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::AgentList {
-    type Slots = AgentListSlots;
-    const ORIGIN: &'static str = "/components/schemas/AgentList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut AgentListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: AgentListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::AgentList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::AgentList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "AgentList")
-    }
-}
-
-impl runtime::EncodeFields for types::AgentRuntime {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("envs", &self.envs);
-        out.optional("generation", &self.generation);
-        out.optional("image", &self.image);
-        out.optional("maxScale", &self.max_scale);
-        out.optional("memory", &self.memory);
-        out.optional("minScale", &self.min_scale);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::AgentRuntime {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "AgentRuntime")
-    }
-}
-
-#[derive(Default)]
-pub struct AgentRuntimeSlots {
-    envs: Option<Option<Vec<types::Env>>>,
-    generation: Option<Option<types::RuntimeGeneration>>,
-    image: Option<Option<String>>,
-    max_scale: Option<Option<i64>>,
-    memory: Option<Option<i64>>,
-    min_scale: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::AgentRuntime {
-    type Slots = AgentRuntimeSlots;
-    const ORIGIN: &'static str = "/components/schemas/AgentRuntime";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut AgentRuntimeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "envs" => runtime::fill(&mut slots.envs, map),
-            "generation" => runtime::fill(&mut slots.generation, map),
-            "image" => runtime::fill(&mut slots.image, map),
-            "maxScale" => runtime::fill(&mut slots.max_scale, map),
-            "memory" => runtime::fill(&mut slots.memory, map),
-            "minScale" => runtime::fill(&mut slots.min_scale, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: AgentRuntimeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::AgentRuntime {
-            envs: slots.envs.flatten(),
-            generation: slots.generation.flatten(),
-            image: slots.image.flatten(),
-            max_scale: slots.max_scale.flatten(),
-            memory: slots.memory.flatten(),
-            min_scale: slots.min_scale.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::AgentRuntime {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "AgentRuntime")
-    }
-}
-
-impl runtime::EncodeFields for types::AgentSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("enabled", &self.enabled);
-        out.optional("policies", &self.policies);
-        out.optional("public", &self.public);
-        out.optional("region", &self.region);
-        out.optional("repository", &self.repository);
-        out.optional("revision", &self.revision);
-        out.optional("runtime", &self.runtime);
-        out.optional("triggers", &self.triggers);
-        out.optional("volumes", &self.volumes);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::AgentSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "AgentSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct AgentSpecSlots {
-    enabled: Option<Option<bool>>,
-    policies: Option<Option<types::PoliciesList>>,
-    public: Option<Option<bool>>,
-    region: Option<Option<String>>,
-    repository: Option<Option<types::Repository>>,
-    revision: Option<Option<types::RevisionConfiguration>>,
-    runtime: Option<Option<types::AgentRuntime>>,
-    triggers: Option<Option<types::Triggers>>,
-    volumes: Option<Option<types::VolumeAttachments>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::AgentSpec {
-    type Slots = AgentSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/AgentSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut AgentSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "enabled" => runtime::fill(&mut slots.enabled, map),
-            "policies" => runtime::fill(&mut slots.policies, map),
-            "public" => runtime::fill(&mut slots.public, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "repository" => runtime::fill(&mut slots.repository, map),
-            "revision" => runtime::fill(&mut slots.revision, map),
-            "runtime" => runtime::fill(&mut slots.runtime, map),
-            "triggers" => runtime::fill(&mut slots.triggers, map),
-            "volumes" => runtime::fill(&mut slots.volumes, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: AgentSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::AgentSpec {
-            enabled: slots.enabled.flatten(),
-            policies: slots.policies.flatten(),
-            public: slots.public.flatten(),
-            region: slots.region.flatten(),
-            repository: slots.repository.flatten(),
-            revision: slots.revision.flatten(),
-            runtime: slots.runtime.flatten(),
-            triggers: slots.triggers.flatten(),
-            volumes: slots.volumes.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::AgentSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "AgentSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::ApiKey {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("apiKey", &self.api_key);
-        out.optional("expires_in", &self.expires_in);
-        out.optional("id", &self.id);
-        out.optional("name", &self.name);
-        out.optional("sub", &self.sub);
-        out.optional("sub_type", &self.sub_type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ApiKey {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ApiKey")
-    }
-}
-
-#[derive(Default)]
-pub struct ApiKeySlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    api_key: Option<Option<String>>,
-    expires_in: Option<Option<String>>,
-    id: Option<Option<String>>,
-    name: Option<Option<String>>,
-    sub: Option<Option<String>>,
-    sub_type: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ApiKey {
-    type Slots = ApiKeySlots;
-    const ORIGIN: &'static str = "/components/schemas/ApiKey";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ApiKeySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "apiKey" => runtime::fill(&mut slots.api_key, map),
-            "expires_in" => runtime::fill(&mut slots.expires_in, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "sub" => runtime::fill(&mut slots.sub, map),
-            "sub_type" => runtime::fill(&mut slots.sub_type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ApiKeySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ApiKey {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            api_key: slots.api_key.flatten(),
-            expires_in: slots.expires_in.flatten(),
-            id: slots.id.flatten(),
-            name: slots.name.flatten(),
-            sub: slots.sub.flatten(),
-            sub_type: slots.sub_type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ApiKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ApiKey")
-    }
-}
-
-impl runtime::EncodeFields for types::AppRevision {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("envs", &self.envs);
-        out.optional("id", &self.id);
-        out.field("image", &self.image);
-        out.optional("memory", &self.memory);
-        out.optional("port", &self.port);
-        out.optional("snapshot", &self.snapshot);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::AppRevision {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "AppRevision")
-    }
-}
-
-#[derive(Default)]
-pub struct AppRevisionSlots {
-    created_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    envs: Option<Option<Vec<types::Env>>>,
-    id: Option<Option<String>>,
-    image: Option<String>,
-    memory: Option<Option<i64>>,
-    port: Option<Option<i64>>,
-    snapshot: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::AppRevision {
-    type Slots = AppRevisionSlots;
-    const ORIGIN: &'static str = "/components/schemas/AppRevision";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut AppRevisionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "envs" => runtime::fill(&mut slots.envs, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "image" => runtime::fill(&mut slots.image, map),
-            "memory" => runtime::fill(&mut slots.memory, map),
-            "port" => runtime::fill(&mut slots.port, map),
-            "snapshot" => runtime::fill(&mut slots.snapshot, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: AppRevisionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::AppRevision {
-            created_at: slots.created_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            envs: slots.envs.flatten(),
-            id: slots.id.flatten(),
-            image: match slots.image {
-                Some(value) => value,
-                None => return Err(E::missing_field("image")),
-            },
-            memory: slots.memory.flatten(),
-            port: slots.port.flatten(),
-            snapshot: slots.snapshot.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::AppRevision {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "AppRevision")
-    }
-}
-
-impl runtime::EncodeFields for types::AppRevisionConfiguration {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("active", &self.active);
-        out.optional("canary", &self.canary);
-        out.optional("canaryPercent", &self.canary_percent);
-        out.optional("stickySessionTtl", &self.sticky_session_ttl);
-        out.optional("traffic", &self.traffic);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::AppRevisionConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "AppRevisionConfiguration")
-    }
-}
-
-#[derive(Default)]
-pub struct AppRevisionConfigurationSlots {
-    active: Option<Option<String>>,
-    canary: Option<Option<String>>,
-    canary_percent: Option<Option<i64>>,
-    sticky_session_ttl: Option<Option<i64>>,
-    traffic: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::AppRevisionConfiguration {
-    type Slots = AppRevisionConfigurationSlots;
-    const ORIGIN: &'static str = "/components/schemas/AppRevisionConfiguration";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut AppRevisionConfigurationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "active" => runtime::fill(&mut slots.active, map),
-            "canary" => runtime::fill(&mut slots.canary, map),
-            "canaryPercent" => runtime::fill(&mut slots.canary_percent, map),
-            "stickySessionTtl" => runtime::fill(&mut slots.sticky_session_ttl, map),
-            "traffic" => runtime::fill(&mut slots.traffic, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: AppRevisionConfigurationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::AppRevisionConfiguration {
-            active: slots.active.flatten(),
-            canary: slots.canary.flatten(),
-            canary_percent: slots.canary_percent.flatten(),
-            sticky_session_ttl: slots.sticky_session_ttl.flatten(),
-            traffic: slots.traffic.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::AppRevisionConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "AppRevisionConfiguration")
-    }
-}
-
-impl runtime::EncodeFields for types::AppUrl {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("domain", &self.domain);
-        out.optional("subdomain", &self.subdomain);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::AppUrl {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "AppUrl")
-    }
-}
-
-#[derive(Default)]
-pub struct AppUrlSlots {
-    domain: Option<String>,
-    subdomain: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::AppUrl {
-    type Slots = AppUrlSlots;
-    const ORIGIN: &'static str = "/components/schemas/AppUrl";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut AppUrlSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "domain" => runtime::fill(&mut slots.domain, map),
-            "subdomain" => runtime::fill(&mut slots.subdomain, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: AppUrlSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::AppUrl {
-            domain: match slots.domain {
-                Some(value) => value,
-                None => return Err(E::missing_field("domain")),
-            },
-            subdomain: slots.subdomain.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::AppUrl {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "AppUrl")
-    }
-}
-
-impl runtime::EncodeFields for types::Application {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.optional("nodeGeneration", &self.node_generation);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Application {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Application")
-    }
-}
-
-#[derive(Default)]
-pub struct ApplicationSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::Metadata>,
-    node_generation: Option<Option<String>>,
-    spec: Option<types::ApplicationSpec>,
-    status: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Application {
-    type Slots = ApplicationSlots;
-    const ORIGIN: &'static str = "/components/schemas/Application";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ApplicationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "nodeGeneration" => runtime::fill(&mut slots.node_generation, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ApplicationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Application {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            node_generation: slots.node_generation.flatten(),
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Application {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Application")
-    }
-}
-
-impl runtime::EncodeFields for types::ApplicationExtension {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("sandbox", &self.sandbox);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ApplicationExtension {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ApplicationExtension")
-    }
-}
-
-#[derive(Default)]
-pub struct ApplicationExtensionSlots {
-    sandbox: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ApplicationExtension {
-    type Slots = ApplicationExtensionSlots;
-    const ORIGIN: &'static str = "/components/schemas/ApplicationExtension";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ApplicationExtensionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "sandbox" => runtime::fill(&mut slots.sandbox, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ApplicationExtensionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ApplicationExtension {
-            sandbox: slots.sandbox.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ApplicationExtension {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ApplicationExtension")
-    }
-}
-
-impl runtime::EncodeFields for types::ApplicationList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ApplicationList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ApplicationList")
-    }
-}
-
-#[derive(Default)]
-pub struct ApplicationListSlots {
-    data: Option<Option<Vec<types::Application>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ApplicationList {
-    type Slots = ApplicationListSlots;
-    const ORIGIN: &'static str = "/components/schemas/ApplicationList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ApplicationListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ApplicationListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ApplicationList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ApplicationList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ApplicationList")
-    }
-}
-
-impl runtime::EncodeFields for types::ApplicationSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("enabled", &self.enabled);
-        out.optional("envs", &self.envs);
-        out.optional("extensions", &self.extensions);
-        out.optional("image", &self.image);
-        out.optional("memory", &self.memory);
-        out.optional("port", &self.port);
-        out.optional("proxy", &self.proxy);
-        out.optional("region", &self.region);
-        out.optional("revision", &self.revision);
-        out.optional("revisions", &self.revisions);
-        out.optional("urls", &self.urls);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ApplicationSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ApplicationSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct ApplicationSpecSlots {
-    enabled: Option<Option<bool>>,
-    envs: Option<Option<Vec<types::Env>>>,
-    extensions: Option<Option<types::ApplicationExtensions>>,
-    image: Option<Option<String>>,
-    memory: Option<Option<i64>>,
-    port: Option<Option<i64>>,
-    proxy: Option<Option<bool>>,
-    region: Option<Option<String>>,
-    revision: Option<Option<types::AppRevisionConfiguration>>,
-    revisions: Option<Option<types::AppRevisions>>,
-    urls: Option<Option<types::AppUrls>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ApplicationSpec {
-    type Slots = ApplicationSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/ApplicationSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ApplicationSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "enabled" => runtime::fill(&mut slots.enabled, map),
-            "envs" => runtime::fill(&mut slots.envs, map),
-            "extensions" => runtime::fill(&mut slots.extensions, map),
-            "image" => runtime::fill(&mut slots.image, map),
-            "memory" => runtime::fill(&mut slots.memory, map),
-            "port" => runtime::fill(&mut slots.port, map),
-            "proxy" => runtime::fill(&mut slots.proxy, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "revision" => runtime::fill(&mut slots.revision, map),
-            "revisions" => runtime::fill(&mut slots.revisions, map),
-            "urls" => runtime::fill(&mut slots.urls, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ApplicationSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ApplicationSpec {
-            enabled: slots.enabled.flatten(),
-            envs: slots.envs.flatten(),
-            extensions: slots.extensions.flatten(),
-            image: slots.image.flatten(),
-            memory: slots.memory.flatten(),
-            port: slots.port.flatten(),
-            proxy: slots.proxy.flatten(),
-            region: slots.region.flatten(),
-            revision: slots.revision.flatten(),
-            revisions: slots.revisions.flatten(),
-            urls: slots.urls.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ApplicationSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ApplicationSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::ChangelogEntry {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("content", &self.content);
-        out.optional("date", &self.date);
-        out.optional("title", &self.title);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ChangelogEntry {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ChangelogEntry")
-    }
-}
-
-#[derive(Default)]
-pub struct ChangelogEntrySlots {
-    content: Option<Option<String>>,
-    date: Option<Option<String>>,
-    title: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ChangelogEntry {
-    type Slots = ChangelogEntrySlots;
-    const ORIGIN: &'static str = "/components/schemas/ChangelogEntry";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ChangelogEntrySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "content" => runtime::fill(&mut slots.content, map),
-            "date" => runtime::fill(&mut slots.date, map),
-            "title" => runtime::fill(&mut slots.title, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ChangelogEntrySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ChangelogEntry {
-            content: slots.content.flatten(),
-            date: slots.date.flatten(),
-            title: slots.title.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ChangelogEntry {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ChangelogEntry")
-    }
-}
-
-impl runtime::EncodeFields for types::ChangelogResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("entries", &self.entries);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ChangelogResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ChangelogResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct ChangelogResponseSlots {
-    entries: Option<Option<Vec<types::ChangelogEntry>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ChangelogResponse {
-    type Slots = ChangelogResponseSlots;
-    const ORIGIN: &'static str = "/components/schemas/ChangelogResponse";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ChangelogResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "entries" => runtime::fill(&mut slots.entries, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ChangelogResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ChangelogResponse {
-            entries: slots.entries.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ChangelogResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ChangelogResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::CheckWorkspaceAvailabilityBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CheckWorkspaceAvailabilityBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CheckWorkspaceAvailabilityBody")
-    }
-}
-
-#[derive(Default)]
-pub struct CheckWorkspaceAvailabilityBodySlots {
-    name: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CheckWorkspaceAvailabilityBody {
-    type Slots = CheckWorkspaceAvailabilityBodySlots;
-    const ORIGIN: &'static str = "/paths/~1workspaces~1availability/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CheckWorkspaceAvailabilityBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CheckWorkspaceAvailabilityBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CheckWorkspaceAvailabilityBody {
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CheckWorkspaceAvailabilityBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CheckWorkspaceAvailabilityBody")
-    }
+struct_codec! {
+    types::Agent as "Agent" from "/components/schemas/Agent";
+    slots AgentSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::AgentSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::AgentSpec> = "spec", field, refused, spec;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
+}
+
+struct_codec! {
+    types::AgentList as "AgentList" from "/components/schemas/AgentList";
+    slots AgentListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::Agent>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
+}
+
+struct_codec! {
+    types::AgentRuntime as "AgentRuntime" from "/components/schemas/AgentRuntime";
+    slots AgentRuntimeSlots, undeclared additional_properties;
+    with_required();
+    envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
+    generation: Option<Option<types::RuntimeGeneration>> = "generation", optional, no_value, None;
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    max_scale: Option<Option<i64>> = "maxScale", optional, no_value, None;
+    memory: Option<Option<i64>> = "memory", optional, no_value, None;
+    min_scale: Option<Option<i64>> = "minScale", optional, no_value, None;
+}
+
+struct_codec! {
+    types::AgentSpec as "AgentSpec" from "/components/schemas/AgentSpec";
+    slots AgentSpecSlots, undeclared additional_properties;
+    with_required();
+    enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
+    policies: Option<Option<types::PoliciesList>> = "policies", optional, no_value, None;
+    public: Option<Option<bool>> = "public", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    repository: Option<Option<types::Repository>> = "repository", optional, no_value, None;
+    revision: Option<Option<types::RevisionConfiguration>> = "revision", optional, no_value, None;
+    runtime: Option<Option<types::AgentRuntime>> = "runtime", optional, no_value, None;
+    triggers: Option<Option<types::Triggers>> = "triggers", optional, no_value, None;
+    volumes: Option<Option<types::VolumeAttachments>> = "volumes", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ApiKey as "ApiKey" from "/components/schemas/ApiKey";
+    slots ApiKeySlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    api_key: Option<Option<String>> = "apiKey", optional, no_value, None;
+    expires_in: Option<Option<String>> = "expires_in", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    sub: Option<Option<String>> = "sub", optional, no_value, None;
+    sub_type: Option<Option<String>> = "sub_type", optional, no_value, None;
+}
+
+struct_codec! {
+    types::AppRevision as "AppRevision" from "/components/schemas/AppRevision";
+    slots AppRevisionSlots, undeclared additional_properties;
+    with_required(image: String);
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    image: Option<String> = "image", field, refused, image;
+    memory: Option<Option<i64>> = "memory", optional, no_value, None;
+    port: Option<Option<i64>> = "port", optional, no_value, None;
+    snapshot: Option<Option<String>> = "snapshot", optional, no_value, None;
+}
+
+struct_codec! {
+    types::AppRevisionConfiguration as "AppRevisionConfiguration" from "/components/schemas/AppRevisionConfiguration";
+    slots AppRevisionConfigurationSlots, undeclared additional_properties;
+    with_required();
+    active: Option<Option<String>> = "active", optional, no_value, None;
+    canary: Option<Option<String>> = "canary", optional, no_value, None;
+    canary_percent: Option<Option<i64>> = "canaryPercent", optional, no_value, None;
+    sticky_session_ttl: Option<Option<i64>> = "stickySessionTtl", optional, no_value, None;
+    traffic: Option<Option<i64>> = "traffic", optional, no_value, None;
+}
+
+struct_codec! {
+    types::AppUrl as "AppUrl" from "/components/schemas/AppUrl";
+    slots AppUrlSlots, undeclared additional_properties;
+    with_required(domain: String);
+    domain: Option<String> = "domain", field, refused, domain;
+    subdomain: Option<Option<String>> = "subdomain", optional, no_value, None;
+}
+
+struct_codec! {
+    types::Application as "Application" from "/components/schemas/Application";
+    slots ApplicationSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::ApplicationSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    node_generation: Option<Option<String>> = "nodeGeneration", optional, no_value, None;
+    spec: Option<types::ApplicationSpec> = "spec", field, refused, spec;
+    status: Option<Option<String>> = "status", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ApplicationExtension as "ApplicationExtension" from "/components/schemas/ApplicationExtension";
+    slots ApplicationExtensionSlots, undeclared additional_properties;
+    with_required();
+    sandbox: Option<Option<String>> = "sandbox", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ApplicationList as "ApplicationList" from "/components/schemas/ApplicationList";
+    slots ApplicationListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::Application>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ApplicationSpec as "ApplicationSpec" from "/components/schemas/ApplicationSpec";
+    slots ApplicationSpecSlots, undeclared additional_properties;
+    with_required();
+    enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
+    envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
+    extensions: Option<Option<types::ApplicationExtensions>> = "extensions", optional, no_value, None;
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    memory: Option<Option<i64>> = "memory", optional, no_value, None;
+    port: Option<Option<i64>> = "port", optional, no_value, None;
+    proxy: Option<Option<bool>> = "proxy", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    revision: Option<Option<types::AppRevisionConfiguration>> = "revision", optional, no_value, None;
+    revisions: Option<Option<types::AppRevisions>> = "revisions", optional, no_value, None;
+    urls: Option<Option<types::AppUrls>> = "urls", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ChangelogEntry as "ChangelogEntry" from "/components/schemas/ChangelogEntry";
+    slots ChangelogEntrySlots, undeclared additional_properties;
+    with_required();
+    content: Option<Option<String>> = "content", optional, no_value, None;
+    date: Option<Option<String>> = "date", optional, no_value, None;
+    title: Option<Option<String>> = "title", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ChangelogResponse as "ChangelogResponse" from "/components/schemas/ChangelogResponse";
+    slots ChangelogResponseSlots, undeclared additional_properties;
+    with_required();
+    entries: Option<Option<Vec<types::ChangelogEntry>>> = "entries", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CheckWorkspaceAvailabilityBody as "CheckWorkspaceAvailabilityBody" from "/paths/~1workspaces~1availability/post/requestBody/content/application~1json/schema";
+    slots CheckWorkspaceAvailabilityBodySlots, undeclared additional_properties;
+    with_required(name: String);
+    name: Option<String> = "name", field, refused, name;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::CheckWorkspaceAvailabilityResponse {
@@ -1136,1228 +200,180 @@ impl<'de> ::serde::Deserialize<'de> for types::CheckWorkspaceAvailabilityRespons
     }
 }
 
-impl runtime::EncodeFields for types::CleanupImagesResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("deleted", &self.deleted);
-        out.optional("message", &self.message);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CleanupImagesResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CleanupImagesResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct CleanupImagesResponseSlots {
-    deleted: Option<Option<i64>>,
-    message: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CleanupImagesResponse {
-    type Slots = CleanupImagesResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1images/delete/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CleanupImagesResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "deleted" => runtime::fill(&mut slots.deleted, map),
-            "message" => runtime::fill(&mut slots.message, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CleanupImagesResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CleanupImagesResponse {
-            deleted: slots.deleted.flatten(),
-            message: slots.message.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CleanupImagesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CleanupImagesResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::Configuration {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("continents", &self.continents);
-        out.optional("countries", &self.countries);
-        out.optional("detectedRegion", &self.detected_region);
-        out.optional("privateLocations", &self.private_locations);
-        out.optional("regions", &self.regions);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Configuration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Configuration")
-    }
-}
-
-#[derive(Default)]
-pub struct ConfigurationSlots {
-    continents: Option<Option<Vec<types::Continent>>>,
-    countries: Option<Option<Vec<types::Country>>>,
-    detected_region: Option<Option<String>>,
-    private_locations: Option<Option<Vec<types::PrivateLocation>>>,
-    regions: Option<Option<Vec<types::Region>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Configuration {
-    type Slots = ConfigurationSlots;
-    const ORIGIN: &'static str = "/components/schemas/Configuration";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ConfigurationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "continents" => runtime::fill(&mut slots.continents, map),
-            "countries" => runtime::fill(&mut slots.countries, map),
-            "detectedRegion" => runtime::fill(&mut slots.detected_region, map),
-            "privateLocations" => runtime::fill(&mut slots.private_locations, map),
-            "regions" => runtime::fill(&mut slots.regions, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ConfigurationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Configuration {
-            continents: slots.continents.flatten(),
-            countries: slots.countries.flatten(),
-            detected_region: slots.detected_region.flatten(),
-            private_locations: slots.private_locations.flatten(),
-            regions: slots.regions.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Configuration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Configuration")
-    }
-}
-
-impl runtime::EncodeFields for types::Continent {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("displayName", &self.display_name);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Continent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Continent")
-    }
-}
-
-#[derive(Default)]
-pub struct ContinentSlots {
-    display_name: Option<Option<String>>,
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Continent {
-    type Slots = ContinentSlots;
-    const ORIGIN: &'static str = "/components/schemas/Continent";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ContinentSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ContinentSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Continent {
-            display_name: slots.display_name.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Continent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Continent")
-    }
-}
-
-impl runtime::EncodeFields for types::CoreEvent {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("canaryRevision", &self.canary_revision);
-        out.optional("message", &self.message);
-        out.optional("revision", &self.revision);
-        out.optional("status", &self.status);
-        out.optional("time", &self.time);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CoreEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CoreEvent")
-    }
-}
-
-#[derive(Default)]
-pub struct CoreEventSlots {
-    canary_revision: Option<Option<String>>,
-    message: Option<Option<String>>,
-    revision: Option<Option<String>>,
-    status: Option<Option<String>>,
-    time: Option<Option<String>>,
-    r#type: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CoreEvent {
-    type Slots = CoreEventSlots;
-    const ORIGIN: &'static str = "/components/schemas/CoreEvent";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CoreEventSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "canaryRevision" => runtime::fill(&mut slots.canary_revision, map),
-            "message" => runtime::fill(&mut slots.message, map),
-            "revision" => runtime::fill(&mut slots.revision, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "time" => runtime::fill(&mut slots.time, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CoreEventSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CoreEvent {
-            canary_revision: slots.canary_revision.flatten(),
-            message: slots.message.flatten(),
-            revision: slots.revision.flatten(),
-            status: slots.status.flatten(),
-            time: slots.time.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CoreEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CoreEvent")
-    }
-}
-
-impl runtime::EncodeFields for types::Country {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("displayName", &self.display_name);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Country {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Country")
-    }
-}
-
-#[derive(Default)]
-pub struct CountrySlots {
-    display_name: Option<Option<String>>,
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Country {
-    type Slots = CountrySlots;
-    const ORIGIN: &'static str = "/components/schemas/Country";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CountrySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CountrySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Country {
-            display_name: slots.display_name.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Country {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Country")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateApiKeyForServiceAccountBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("expires_in", &self.expires_in);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateApiKeyForServiceAccountBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateApiKeyForServiceAccountBody")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateApiKeyForServiceAccountBodySlots {
-    expires_in: Option<Option<String>>,
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateApiKeyForServiceAccountBody {
-    type Slots = CreateApiKeyForServiceAccountBodySlots;
-    const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}~1api_keys/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateApiKeyForServiceAccountBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "expires_in" => runtime::fill(&mut slots.expires_in, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateApiKeyForServiceAccountBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateApiKeyForServiceAccountBody {
-            expires_in: slots.expires_in.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateApiKeyForServiceAccountBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateApiKeyForServiceAccountBody")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateDriveAccessTokenResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("access_token", &self.access_token);
-        out.optional("expires_in", &self.expires_in);
-        out.optional("token_type", &self.token_type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateDriveAccessTokenResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateDriveAccessTokenResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateDriveAccessTokenResponseSlots {
-    access_token: Option<Option<String>>,
-    expires_in: Option<Option<f64>>,
-    token_type: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateDriveAccessTokenResponse {
-    type Slots = CreateDriveAccessTokenResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1drives~1{driveName}~1access-token/post/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateDriveAccessTokenResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "access_token" => runtime::fill(&mut slots.access_token, map),
-            "expires_in" => runtime::fill(&mut slots.expires_in, map),
-            "token_type" => runtime::fill(&mut slots.token_type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateDriveAccessTokenResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateDriveAccessTokenResponse {
-            access_token: slots.access_token.flatten(),
-            expires_in: slots.expires_in.flatten(),
-            token_type: slots.token_type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateDriveAccessTokenResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateDriveAccessTokenResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateImageBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("generation", &self.generation);
-        out.optional("image", &self.image);
-        out.field("name", &self.name);
-        out.field("resourceType", &self.resource_type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateImageBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateImageBody")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateImageBodySlots {
-    generation: Option<Option<String>>,
-    image: Option<Option<String>>,
-    name: Option<String>,
-    resource_type: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateImageBody {
-    type Slots = CreateImageBodySlots;
-    const ORIGIN: &'static str = "/paths/~1images/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateImageBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "generation" => runtime::fill(&mut slots.generation, map),
-            "image" => runtime::fill(&mut slots.image, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "resourceType" => runtime::fill(&mut slots.resource_type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateImageBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateImageBody {
-            generation: slots.generation.flatten(),
-            image: slots.image.flatten(),
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            resource_type: match slots.resource_type {
-                Some(value) => value,
-                None => return Err(E::missing_field("resourceType")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateImageBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateImageBody")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateImageResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("image", &self.image);
-        out.optional("message", &self.message);
-        out.optional("name", &self.name);
-        out.optional("resourceType", &self.resource_type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateImageResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateImageResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateImageResponseSlots {
-    image: Option<Option<String>>,
-    message: Option<Option<String>>,
-    name: Option<Option<String>>,
-    resource_type: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateImageResponse {
-    type Slots = CreateImageResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1images/post/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateImageResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "image" => runtime::fill(&mut slots.image, map),
-            "message" => runtime::fill(&mut slots.message, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "resourceType" => runtime::fill(&mut slots.resource_type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateImageResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateImageResponse {
-            image: slots.image.flatten(),
-            message: slots.message.flatten(),
-            name: slots.name.flatten(),
-            resource_type: slots.resource_type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateImageResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateImageResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateJobExecutionOutput {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("executionId", &self.execution_id);
-        out.optional("id", &self.id);
-        out.optional("jobId", &self.job_id);
-        out.optional("tasks", &self.tasks);
-        out.optional("workspaceId", &self.workspace_id);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateJobExecutionOutput {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateJobExecutionOutput")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateJobExecutionOutputSlots {
-    execution_id: Option<Option<String>>,
-    id: Option<Option<String>>,
-    job_id: Option<Option<String>>,
-    tasks: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    workspace_id: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionOutput {
-    type Slots = CreateJobExecutionOutputSlots;
-    const ORIGIN: &'static str = "/components/schemas/CreateJobExecutionOutput";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateJobExecutionOutputSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "executionId" => runtime::fill(&mut slots.execution_id, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "jobId" => runtime::fill(&mut slots.job_id, map),
-            "tasks" => runtime::fill(&mut slots.tasks, map),
-            "workspaceId" => runtime::fill(&mut slots.workspace_id, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateJobExecutionOutputSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateJobExecutionOutput {
-            execution_id: slots.execution_id.flatten(),
-            id: slots.id.flatten(),
-            job_id: slots.job_id.flatten(),
-            tasks: slots.tasks.flatten(),
-            workspace_id: slots.workspace_id.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateJobExecutionOutput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateJobExecutionOutput")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateJobExecutionRequest {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("allowQueue", &self.allow_queue);
-        out.optional("env", &self.env);
-        out.optional("executionId", &self.execution_id);
-        out.optional("id", &self.id);
-        out.optional("jobId", &self.job_id);
-        out.optional("memory", &self.memory);
-        out.optional("tasks", &self.tasks);
-        out.optional("workspaceId", &self.workspace_id);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateJobExecutionRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateJobExecutionRequest")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateJobExecutionRequestSlots {
-    allow_queue: Option<Option<bool>>,
-    env: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    execution_id: Option<Option<String>>,
-    id: Option<Option<String>>,
-    job_id: Option<Option<String>>,
-    memory: Option<Option<i64>>,
-    tasks: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    workspace_id: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateJobExecutionRequest {
-    type Slots = CreateJobExecutionRequestSlots;
-    const ORIGIN: &'static str = "/components/schemas/CreateJobExecutionRequest";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateJobExecutionRequestSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "allowQueue" => runtime::fill(&mut slots.allow_queue, map),
-            "env" => runtime::fill(&mut slots.env, map),
-            "executionId" => runtime::fill(&mut slots.execution_id, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "jobId" => runtime::fill(&mut slots.job_id, map),
-            "memory" => runtime::fill(&mut slots.memory, map),
-            "tasks" => runtime::fill(&mut slots.tasks, map),
-            "workspaceId" => runtime::fill(&mut slots.workspace_id, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateJobExecutionRequestSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateJobExecutionRequest {
-            allow_queue: slots.allow_queue.flatten(),
-            env: slots.env.flatten(),
-            execution_id: slots.execution_id.flatten(),
-            id: slots.id.flatten(),
-            job_id: slots.job_id.flatten(),
-            memory: slots.memory.flatten(),
-            tasks: slots.tasks.flatten(),
-            workspace_id: slots.workspace_id.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateJobExecutionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateJobExecutionRequest")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateWorkspaceServiceAccountBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("description", &self.description);
-        out.field("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateWorkspaceServiceAccountBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateWorkspaceServiceAccountBody")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateWorkspaceServiceAccountBodySlots {
-    description: Option<Option<String>>,
-    name: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountBody {
-    type Slots = CreateWorkspaceServiceAccountBodySlots;
-    const ORIGIN: &'static str = "/paths/~1service_accounts/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateWorkspaceServiceAccountBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "description" => runtime::fill(&mut slots.description, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateWorkspaceServiceAccountBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateWorkspaceServiceAccountBody {
-            description: slots.description.flatten(),
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateWorkspaceServiceAccountBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateWorkspaceServiceAccountBody")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateWorkspaceServiceAccountResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("client_id", &self.client_id);
-        out.optional("client_secret", &self.client_secret);
-        out.optional("created_at", &self.created_at);
-        out.optional("description", &self.description);
-        out.optional("name", &self.name);
-        out.optional("updated_at", &self.updated_at);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateWorkspaceServiceAccountResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateWorkspaceServiceAccountResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateWorkspaceServiceAccountResponseSlots {
-    client_id: Option<Option<String>>,
-    client_secret: Option<Option<String>>,
-    created_at: Option<Option<String>>,
-    description: Option<Option<String>>,
-    name: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateWorkspaceServiceAccountResponse {
-    type Slots = CreateWorkspaceServiceAccountResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1service_accounts/post/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateWorkspaceServiceAccountResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "client_id" => runtime::fill(&mut slots.client_id, map),
-            "client_secret" => runtime::fill(&mut slots.client_secret, map),
-            "created_at" => runtime::fill(&mut slots.created_at, map),
-            "description" => runtime::fill(&mut slots.description, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "updated_at" => runtime::fill(&mut slots.updated_at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateWorkspaceServiceAccountResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateWorkspaceServiceAccountResponse {
-            client_id: slots.client_id.flatten(),
-            client_secret: slots.client_secret.flatten(),
-            created_at: slots.created_at.flatten(),
-            description: slots.description.flatten(),
-            name: slots.name.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateWorkspaceServiceAccountResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateWorkspaceServiceAccountResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::CustomDomain {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CustomDomain {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CustomDomain")
-    }
-}
-
-#[derive(Default)]
-pub struct CustomDomainSlots {
-    metadata: Option<types::CustomDomainMetadata>,
-    spec: Option<types::CustomDomainSpec>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CustomDomain {
-    type Slots = CustomDomainSlots;
-    const ORIGIN: &'static str = "/components/schemas/CustomDomain";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomDomainSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomDomainSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CustomDomain {
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CustomDomain {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CustomDomain")
-    }
-}
-
-impl runtime::EncodeFields for types::CustomDomainMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("displayName", &self.display_name);
-        out.optional("labels", &self.labels);
-        out.optional("name", &self.name);
-        out.optional("sharedFromWorkspace", &self.shared_from_workspace);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CustomDomainMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CustomDomainMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct CustomDomainMetadataSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    labels: Option<Option<types::MetadataLabels>>,
-    name: Option<Option<String>>,
-    shared_from_workspace: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainMetadata {
-    type Slots = CustomDomainMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/CustomDomainMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomDomainMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "sharedFromWorkspace" => runtime::fill(&mut slots.shared_from_workspace, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomDomainMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CustomDomainMetadata {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            display_name: slots.display_name.flatten(),
-            labels: slots.labels.flatten(),
-            name: slots.name.flatten(),
-            shared_from_workspace: slots.shared_from_workspace.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CustomDomainMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CustomDomainMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::CustomDomainShareTarget {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("status", &self.status);
-        out.field("workspace", &self.workspace);
-        out.optional("workspaceDisplayName", &self.workspace_display_name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CustomDomainShareTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CustomDomainShareTarget")
-    }
-}
-
-#[derive(Default)]
-pub struct CustomDomainShareTargetSlots {
-    status: Option<String>,
-    workspace: Option<String>,
-    workspace_display_name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainShareTarget {
-    type Slots = CustomDomainShareTargetSlots;
-    const ORIGIN: &'static str = "/components/schemas/CustomDomainShareTarget";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomDomainShareTargetSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "status" => runtime::fill(&mut slots.status, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            "workspaceDisplayName" => {
-                runtime::fill(&mut slots.workspace_display_name, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomDomainShareTargetSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CustomDomainShareTarget {
-            status: match slots.status {
-                Some(value) => value,
-                None => return Err(E::missing_field("status")),
-            },
-            workspace: match slots.workspace {
-                Some(value) => value,
-                None => return Err(E::missing_field("workspace")),
-            },
-            workspace_display_name: slots.workspace_display_name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CustomDomainShareTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CustomDomainShareTarget")
-    }
-}
-
-impl runtime::EncodeFields for types::CustomDomainSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("cnameRecords", &self.cname_records);
-        out.optional("domainType", &self.domain_type);
-        out.optional("fallbackPreviewId", &self.fallback_preview_id);
-        out.optional("lastVerifiedAt", &self.last_verified_at);
-        out.optional("region", &self.region);
-        out.optional("status", &self.status);
-        out.optional("subjectAlternativeNames", &self.subject_alternative_names);
-        out.optional("txtRecords", &self.txt_records);
-        out.optional("verificationError", &self.verification_error);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CustomDomainSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CustomDomainSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct CustomDomainSpecSlots {
-    cname_records: Option<Option<String>>,
-    domain_type: Option<Option<types::CustomDomainSpecDomainType>>,
-    fallback_preview_id: Option<Option<String>>,
-    last_verified_at: Option<Option<String>>,
-    region: Option<Option<String>>,
-    status: Option<Option<types::DomainSpecStatus>>,
-    subject_alternative_names: Option<
-        Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    >,
-    txt_records: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    verification_error: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CustomDomainSpec {
-    type Slots = CustomDomainSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/CustomDomainSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomDomainSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "cnameRecords" => runtime::fill(&mut slots.cname_records, map),
-            "domainType" => runtime::fill(&mut slots.domain_type, map),
-            "fallbackPreviewId" => runtime::fill(&mut slots.fallback_preview_id, map),
-            "lastVerifiedAt" => runtime::fill(&mut slots.last_verified_at, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "subjectAlternativeNames" => {
-                runtime::fill(&mut slots.subject_alternative_names, map)
-            }
-            "txtRecords" => runtime::fill(&mut slots.txt_records, map),
-            "verificationError" => runtime::fill(&mut slots.verification_error, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomDomainSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CustomDomainSpec {
-            cname_records: slots.cname_records.flatten(),
-            domain_type: slots.domain_type.flatten(),
-            fallback_preview_id: slots.fallback_preview_id.flatten(),
-            last_verified_at: slots.last_verified_at.flatten(),
-            region: slots.region.flatten(),
-            status: slots.status.flatten(),
-            subject_alternative_names: slots.subject_alternative_names.flatten(),
-            txt_records: slots.txt_records.flatten(),
-            verification_error: slots.verification_error.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CustomDomainSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CustomDomainSpec")
-    }
+struct_codec! {
+    types::CleanupImagesResponse as "CleanupImagesResponse" from "/paths/~1images/delete/responses/200/content/application~1json/schema";
+    slots CleanupImagesResponseSlots, undeclared additional_properties;
+    with_required();
+    deleted: Option<Option<i64>> = "deleted", optional, no_value, None;
+    message: Option<Option<String>> = "message", optional, no_value, None;
+}
+
+struct_codec! {
+    types::Configuration as "Configuration" from "/components/schemas/Configuration";
+    slots ConfigurationSlots, undeclared additional_properties;
+    with_required();
+    continents: Option<Option<Vec<types::Continent>>> = "continents", optional, no_value, None;
+    countries: Option<Option<Vec<types::Country>>> = "countries", optional, no_value, None;
+    detected_region: Option<Option<String>> = "detectedRegion", optional, no_value, None;
+    private_locations: Option<Option<Vec<types::PrivateLocation>>> = "privateLocations", optional, no_value, None;
+    regions: Option<Option<Vec<types::Region>>> = "regions", optional, no_value, None;
+}
+
+struct_codec! {
+    types::Continent as "Continent" from "/components/schemas/Continent";
+    slots ContinentSlots, undeclared additional_properties;
+    with_required();
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CoreEvent as "CoreEvent" from "/components/schemas/CoreEvent";
+    slots CoreEventSlots, undeclared additional_properties;
+    with_required();
+    canary_revision: Option<Option<String>> = "canaryRevision", optional, no_value, None;
+    message: Option<Option<String>> = "message", optional, no_value, None;
+    revision: Option<Option<String>> = "revision", optional, no_value, None;
+    status: Option<Option<String>> = "status", optional, no_value, None;
+    time: Option<Option<String>> = "time", optional, no_value, None;
+    r#type: Option<Option<String>> = "type", optional, no_value, None;
+}
+
+struct_codec! {
+    types::Country as "Country" from "/components/schemas/Country";
+    slots CountrySlots, undeclared additional_properties;
+    with_required();
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CreateApiKeyForServiceAccountBody as "CreateApiKeyForServiceAccountBody" from "/paths/~1service_accounts~1{clientId}~1api_keys/post/requestBody/content/application~1json/schema";
+    slots CreateApiKeyForServiceAccountBodySlots, undeclared additional_properties;
+    with_required();
+    expires_in: Option<Option<String>> = "expires_in", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CreateDriveAccessTokenResponse as "CreateDriveAccessTokenResponse" from "/paths/~1drives~1{driveName}~1access-token/post/responses/200/content/application~1json/schema";
+    slots CreateDriveAccessTokenResponseSlots, undeclared additional_properties;
+    with_required();
+    access_token: Option<Option<String>> = "access_token", optional, no_value, None;
+    expires_in: Option<Option<f64>> = "expires_in", optional, no_value, None;
+    token_type: Option<Option<String>> = "token_type", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CreateImageBody as "CreateImageBody" from "/paths/~1images/post/requestBody/content/application~1json/schema";
+    slots CreateImageBodySlots, undeclared additional_properties;
+    with_required(name: String, resource_type: String);
+    generation: Option<Option<String>> = "generation", optional, no_value, None;
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    name: Option<String> = "name", field, refused, name;
+    resource_type: Option<String> = "resourceType", field, refused, resource_type;
+}
+
+struct_codec! {
+    types::CreateImageResponse as "CreateImageResponse" from "/paths/~1images/post/responses/200/content/application~1json/schema";
+    slots CreateImageResponseSlots, undeclared additional_properties;
+    with_required();
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    message: Option<Option<String>> = "message", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    resource_type: Option<Option<String>> = "resourceType", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CreateJobExecutionOutput as "CreateJobExecutionOutput" from "/components/schemas/CreateJobExecutionOutput";
+    slots CreateJobExecutionOutputSlots, undeclared additional_properties;
+    with_required();
+    execution_id: Option<Option<String>> = "executionId", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    job_id: Option<Option<String>> = "jobId", optional, no_value, None;
+    tasks: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "tasks", optional, no_value, None;
+    workspace_id: Option<Option<String>> = "workspaceId", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CreateJobExecutionRequest as "CreateJobExecutionRequest" from "/components/schemas/CreateJobExecutionRequest";
+    slots CreateJobExecutionRequestSlots, undeclared additional_properties;
+    with_required();
+    allow_queue: Option<Option<bool>> = "allowQueue", optional, no_value, None;
+    env: Option<Option<::std::collections::BTreeMap<String, String>>> = "env", optional, no_value, None;
+    execution_id: Option<Option<String>> = "executionId", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    job_id: Option<Option<String>> = "jobId", optional, no_value, None;
+    memory: Option<Option<i64>> = "memory", optional, no_value, None;
+    tasks: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "tasks", optional, no_value, None;
+    workspace_id: Option<Option<String>> = "workspaceId", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CreateWorkspaceServiceAccountBody as "CreateWorkspaceServiceAccountBody" from "/paths/~1service_accounts/post/requestBody/content/application~1json/schema";
+    slots CreateWorkspaceServiceAccountBodySlots, undeclared additional_properties;
+    with_required(name: String);
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    name: Option<String> = "name", field, refused, name;
+}
+
+struct_codec! {
+    types::CreateWorkspaceServiceAccountResponse as "CreateWorkspaceServiceAccountResponse" from "/paths/~1service_accounts/post/responses/200/content/application~1json/schema";
+    slots CreateWorkspaceServiceAccountResponseSlots, undeclared additional_properties;
+    with_required();
+    client_id: Option<Option<String>> = "client_id", optional, no_value, None;
+    client_secret: Option<Option<String>> = "client_secret", optional, no_value, None;
+    created_at: Option<Option<String>> = "created_at", optional, no_value, None;
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updated_at", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CustomDomain as "CustomDomain" from "/components/schemas/CustomDomain";
+    slots CustomDomainSlots, undeclared additional_properties;
+    with_required(metadata: types::CustomDomainMetadata, spec: types::CustomDomainSpec);
+    metadata: Option<types::CustomDomainMetadata> = "metadata", field, refused, metadata;
+    spec: Option<types::CustomDomainSpec> = "spec", field, refused, spec;
+}
+
+struct_codec! {
+    types::CustomDomainMetadata as "CustomDomainMetadata" from "/components/schemas/CustomDomainMetadata";
+    slots CustomDomainMetadataSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    labels: Option<Option<types::MetadataLabels>> = "labels", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    shared_from_workspace: Option<Option<String>> = "sharedFromWorkspace", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CustomDomainShareTarget as "CustomDomainShareTarget" from "/components/schemas/CustomDomainShareTarget";
+    slots CustomDomainShareTargetSlots, undeclared additional_properties;
+    with_required(status: String, workspace: String);
+    status: Option<String> = "status", field, refused, status;
+    workspace: Option<String> = "workspace", field, refused, workspace;
+    workspace_display_name: Option<Option<String>> = "workspaceDisplayName", optional, no_value, None;
+}
+
+struct_codec! {
+    types::CustomDomainSpec as "CustomDomainSpec" from "/components/schemas/CustomDomainSpec";
+    slots CustomDomainSpecSlots, undeclared additional_properties;
+    with_required();
+    cname_records: Option<Option<String>> = "cnameRecords", optional, no_value, None;
+    domain_type: Option<Option<types::CustomDomainSpecDomainType>> = "domainType", optional, no_value, None;
+    fallback_preview_id: Option<Option<String>> = "fallbackPreviewId", optional, no_value, None;
+    last_verified_at: Option<Option<String>> = "lastVerifiedAt", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    status: Option<Option<types::DomainSpecStatus>> = "status", optional, no_value, None;
+    subject_alternative_names: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "subjectAlternativeNames", optional, no_value, None;
+    txt_records: Option<Option<::std::collections::BTreeMap<String, String>>> = "txtRecords", optional, no_value, None;
+    verification_error: Option<Option<String>> = "verificationError", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::CustomDomainSpecDomainType {
@@ -2388,256 +404,38 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomDomainSpecDomainType {
     }
 }
 
-impl runtime::EncodeFields for types::DeleteDriveResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("message", &self.message);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::DeleteDriveResponse as "DeleteDriveResponse" from "/paths/~1drives~1{driveName}/delete/responses/200/content/application~1json/schema";
+    slots DeleteDriveResponseSlots, undeclared additional_properties;
+    with_required();
+    message: Option<Option<String>> = "message", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::DeleteDriveResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DeleteDriveResponse")
-    }
+struct_codec! {
+    types::DeleteSandboxPreviewTokenResponse as "DeleteSandboxPreviewTokenResponse" from "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete/responses/200/content/application~1json/schema";
+    slots DeleteSandboxPreviewTokenResponseSlots, undeclared additional_properties;
+    with_required();
+    message: Option<Option<String>> = "message", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct DeleteDriveResponseSlots {
-    message: Option<Option<String>>,
-    name: Option<Option<String>>,
+struct_codec! {
+    types::DeleteVolumeTemplateVersionResponse as "DeleteVolumeTemplateVersionResponse" from "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete/responses/200/content/application~1json/schema";
+    slots DeleteVolumeTemplateVersionResponseSlots, undeclared additional_properties;
+    with_required();
+    message: Option<Option<String>> = "message", optional, no_value, None;
+    template: Option<Option<types::VolumeTemplate>> = "template", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::DeleteDriveResponse {
-    type Slots = DeleteDriveResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1drives~1{driveName}/delete/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DeleteDriveResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "message" => runtime::fill(&mut slots.message, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DeleteDriveResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DeleteDriveResponse {
-            message: slots.message.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DeleteDriveResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DeleteDriveResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::DeleteSandboxPreviewTokenResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("message", &self.message);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DeleteSandboxPreviewTokenResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DeleteSandboxPreviewTokenResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct DeleteSandboxPreviewTokenResponseSlots {
-    message: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DeleteSandboxPreviewTokenResponse {
-    type Slots = DeleteSandboxPreviewTokenResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DeleteSandboxPreviewTokenResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "message" => runtime::fill(&mut slots.message, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DeleteSandboxPreviewTokenResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DeleteSandboxPreviewTokenResponse {
-            message: slots.message.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DeleteSandboxPreviewTokenResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DeleteSandboxPreviewTokenResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::DeleteVolumeTemplateVersionResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("message", &self.message);
-        out.optional("template", &self.template);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DeleteVolumeTemplateVersionResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DeleteVolumeTemplateVersionResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct DeleteVolumeTemplateVersionResponseSlots {
-    message: Option<Option<String>>,
-    template: Option<Option<types::VolumeTemplate>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DeleteVolumeTemplateVersionResponse {
-    type Slots = DeleteVolumeTemplateVersionResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DeleteVolumeTemplateVersionResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "message" => runtime::fill(&mut slots.message, map),
-            "template" => runtime::fill(&mut slots.template, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DeleteVolumeTemplateVersionResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DeleteVolumeTemplateVersionResponse {
-            message: slots.message.flatten(),
-            template: slots.template.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DeleteVolumeTemplateVersionResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DeleteVolumeTemplateVersionResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::DeleteWorkspaceServiceAccountResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("client_id", &self.client_id);
-        out.optional("created_at", &self.created_at);
-        out.optional("description", &self.description);
-        out.optional("name", &self.name);
-        out.optional("updated_at", &self.updated_at);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DeleteWorkspaceServiceAccountResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DeleteWorkspaceServiceAccountResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct DeleteWorkspaceServiceAccountResponseSlots {
-    client_id: Option<Option<String>>,
-    created_at: Option<Option<String>>,
-    description: Option<Option<String>>,
-    name: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DeleteWorkspaceServiceAccountResponse {
-    type Slots = DeleteWorkspaceServiceAccountResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}/delete/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DeleteWorkspaceServiceAccountResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "client_id" => runtime::fill(&mut slots.client_id, map),
-            "created_at" => runtime::fill(&mut slots.created_at, map),
-            "description" => runtime::fill(&mut slots.description, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "updated_at" => runtime::fill(&mut slots.updated_at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DeleteWorkspaceServiceAccountResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DeleteWorkspaceServiceAccountResponse {
-            client_id: slots.client_id.flatten(),
-            created_at: slots.created_at.flatten(),
-            description: slots.description.flatten(),
-            name: slots.name.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DeleteWorkspaceServiceAccountResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DeleteWorkspaceServiceAccountResponse")
-    }
+struct_codec! {
+    types::DeleteWorkspaceServiceAccountResponse as "DeleteWorkspaceServiceAccountResponse" from "/paths/~1service_accounts~1{clientId}/delete/responses/200/content/application~1json/schema";
+    slots DeleteWorkspaceServiceAccountResponseSlots, undeclared additional_properties;
+    with_required();
+    client_id: Option<Option<String>> = "client_id", optional, no_value, None;
+    created_at: Option<Option<String>> = "created_at", optional, no_value, None;
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updated_at", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::DomainSpecStatus {
@@ -2669,209 +467,32 @@ impl<'de> ::serde::Deserialize<'de> for types::DomainSpecStatus {
     }
 }
 
-impl runtime::EncodeFields for types::Drive {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("state", &self.state);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Drive as "Drive" from "/components/schemas/Drive";
+    slots DriveSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::DriveSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::DriveSpec> = "spec", field, refused, spec;
+    state: Option<Option<types::DriveState>> = "state", optional, no_value, None;
+    status: Option<Option<String>> = "status", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Drive {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Drive")
-    }
+struct_codec! {
+    types::DriveList as "DriveList" from "/components/schemas/DriveList";
+    slots DriveListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::Drive>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct DriveSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::Metadata>,
-    spec: Option<types::DriveSpec>,
-    state: Option<Option<types::DriveState>>,
-    status: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Drive {
-    type Slots = DriveSlots;
-    const ORIGIN: &'static str = "/components/schemas/Drive";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DriveSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "state" => runtime::fill(&mut slots.state, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DriveSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Drive {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            state: slots.state.flatten(),
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Drive {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Drive")
-    }
-}
-
-impl runtime::EncodeFields for types::DriveList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DriveList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DriveList")
-    }
-}
-
-#[derive(Default)]
-pub struct DriveListSlots {
-    data: Option<Option<Vec<types::Drive>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DriveList {
-    type Slots = DriveListSlots;
-    const ORIGIN: &'static str = "/components/schemas/DriveList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DriveListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DriveListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DriveList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DriveList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DriveList")
-    }
-}
-
-impl runtime::EncodeFields for types::DrivePermission {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("labels", &self.labels);
-        out.optional("mode", &self.mode);
-        out.optional("path", &self.path);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DrivePermission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DrivePermission")
-    }
-}
-
-#[derive(Default)]
-pub struct DrivePermissionSlots {
-    labels: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
-    mode: Option<Option<types::DrivePermissionMode>>,
-    path: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DrivePermission {
-    type Slots = DrivePermissionSlots;
-    const ORIGIN: &'static str = "/components/schemas/DrivePermission";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DrivePermissionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "labels" => runtime::fill(&mut slots.labels, map),
-            "mode" => runtime::fill(&mut slots.mode, map),
-            "path" => runtime::fill(&mut slots.path, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DrivePermissionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DrivePermission {
-            labels: slots.labels.flatten(),
-            mode: slots.mode.flatten(),
-            path: slots.path.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DrivePermission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DrivePermission")
-    }
+struct_codec! {
+    types::DrivePermission as "DrivePermission" from "/components/schemas/DrivePermission";
+    slots DrivePermissionSlots, undeclared additional_properties;
+    with_required();
+    labels: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "labels", optional, no_value, None;
+    mode: Option<Option<types::DrivePermissionMode>> = "mode", optional, no_value, None;
+    path: Option<Option<String>> = "path", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::DrivePermissionMode {
@@ -2902,641 +523,92 @@ impl<'de> ::serde::Deserialize<'de> for types::DrivePermissionMode {
     }
 }
 
-impl runtime::EncodeFields for types::DriveSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("permissions", &self.permissions);
-        out.optional("region", &self.region);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::DriveSpec as "DriveSpec" from "/components/schemas/DriveSpec";
+    slots DriveSpecSlots, undeclared additional_properties;
+    with_required();
+    permissions: Option<Option<Vec<types::DrivePermission>>> = "permissions", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::DriveSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DriveSpec")
-    }
+struct_codec! {
+    types::DriveState as "DriveState" from "/components/schemas/DriveState";
+    slots DriveStateSlots, undeclared additional_properties;
+    with_required();
+    s3_url: Option<Option<String>> = "s3Url", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct DriveSpecSlots {
-    permissions: Option<Option<Vec<types::DrivePermission>>>,
-    region: Option<Option<String>>,
+struct_codec! {
+    types::EgressConfig as "EgressConfig" from "/components/schemas/EgressConfig";
+    slots EgressConfigSlots, undeclared additional_properties;
+    with_required();
+    gateway: Option<Option<String>> = "gateway", optional, no_value, None;
+    mode: Option<Option<String>> = "mode", optional, no_value, None;
+    policies: Option<Option<Vec<types::EgressPolicy>>> = "policies", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::DriveSpec {
-    type Slots = DriveSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/DriveSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DriveSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "permissions" => runtime::fill(&mut slots.permissions, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DriveSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DriveSpec {
-            permissions: slots.permissions.flatten(),
-            region: slots.region.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::EgressGateway as "EgressGateway" from "/components/schemas/EgressGateway";
+    slots EgressGatewaySlots, undeclared additional_properties;
+    with_required(metadata: types::EgressGatewayMetadata, spec: types::EgressGatewaySpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::EgressGatewayMetadata> = "metadata", field, refused, metadata;
+    spec: Option<types::EgressGatewaySpec> = "spec", field, refused, spec;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::DriveSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DriveSpec")
-    }
+struct_codec! {
+    types::EgressGatewayMetadata as "EgressGatewayMetadata" from "/components/schemas/EgressGatewayMetadata";
+    slots EgressGatewayMetadataSlots, undeclared additional_properties;
+    with_required(name: String);
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    name: Option<String> = "name", field, refused, name;
+    vpc_name: Option<Option<String>> = "vpcName", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::DriveState {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("s3Url", &self.s3_url);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::EgressGatewaySpec as "EgressGatewaySpec" from "/components/schemas/EgressGatewaySpec";
+    slots EgressGatewaySpecSlots, undeclared additional_properties;
+    with_required(region: String);
+    region: Option<String> = "region", field, refused, region;
 }
 
-impl ::serde::Serialize for types::DriveState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DriveState")
-    }
+struct_codec! {
+    types::EgressIp as "EgressIp" from "/components/schemas/EgressIP";
+    slots EgressIpSlots, undeclared additional_properties;
+    with_required(metadata: types::EgressIpMetadata, spec: types::EgressIpSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::EgressIpMetadata> = "metadata", field, refused, metadata;
+    spec: Option<types::EgressIpSpec> = "spec", field, refused, spec;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct DriveStateSlots {
-    s3_url: Option<Option<String>>,
+struct_codec! {
+    types::EgressIpMetadata as "EgressIpMetadata" from "/components/schemas/EgressIPMetadata";
+    slots EgressIpMetadataSlots, undeclared additional_properties;
+    with_required(name: String);
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    gateway_name: Option<Option<String>> = "gatewayName", optional, no_value, None;
+    name: Option<String> = "name", field, refused, name;
+    vpc_name: Option<Option<String>> = "vpcName", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::DriveState {
-    type Slots = DriveStateSlots;
-    const ORIGIN: &'static str = "/components/schemas/DriveState";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DriveStateSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "s3Url" => runtime::fill(&mut slots.s3_url, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DriveStateSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DriveState {
-            s3_url: slots.s3_url.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DriveState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DriveState")
-    }
-}
-
-impl runtime::EncodeFields for types::EgressConfig {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("gateway", &self.gateway);
-        out.optional("mode", &self.mode);
-        out.optional("policies", &self.policies);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::EgressConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "EgressConfig")
-    }
-}
-
-#[derive(Default)]
-pub struct EgressConfigSlots {
-    gateway: Option<Option<String>>,
-    mode: Option<Option<String>>,
-    policies: Option<Option<Vec<types::EgressPolicy>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EgressConfig {
-    type Slots = EgressConfigSlots;
-    const ORIGIN: &'static str = "/components/schemas/EgressConfig";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EgressConfigSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "gateway" => runtime::fill(&mut slots.gateway, map),
-            "mode" => runtime::fill(&mut slots.mode, map),
-            "policies" => runtime::fill(&mut slots.policies, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EgressConfigSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EgressConfig {
-            gateway: slots.gateway.flatten(),
-            mode: slots.mode.flatten(),
-            policies: slots.policies.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EgressConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EgressConfig")
-    }
-}
-
-impl runtime::EncodeFields for types::EgressGateway {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::EgressGateway {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "EgressGateway")
-    }
-}
-
-#[derive(Default)]
-pub struct EgressGatewaySlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::EgressGatewayMetadata>,
-    spec: Option<types::EgressGatewaySpec>,
-    status: Option<Option<types::Status>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EgressGateway {
-    type Slots = EgressGatewaySlots;
-    const ORIGIN: &'static str = "/components/schemas/EgressGateway";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EgressGatewaySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EgressGatewaySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EgressGateway {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EgressGateway {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EgressGateway")
-    }
-}
-
-impl runtime::EncodeFields for types::EgressGatewayMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("displayName", &self.display_name);
-        out.field("name", &self.name);
-        out.optional("vpcName", &self.vpc_name);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::EgressGatewayMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "EgressGatewayMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct EgressGatewayMetadataSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    name: Option<String>,
-    vpc_name: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewayMetadata {
-    type Slots = EgressGatewayMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/EgressGatewayMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EgressGatewayMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "vpcName" => runtime::fill(&mut slots.vpc_name, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EgressGatewayMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EgressGatewayMetadata {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            display_name: slots.display_name.flatten(),
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            vpc_name: slots.vpc_name.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EgressGatewayMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EgressGatewayMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::EgressGatewaySpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("region", &self.region);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::EgressGatewaySpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "EgressGatewaySpec")
-    }
-}
-
-#[derive(Default)]
-pub struct EgressGatewaySpecSlots {
-    region: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EgressGatewaySpec {
-    type Slots = EgressGatewaySpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/EgressGatewaySpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EgressGatewaySpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "region" => runtime::fill(&mut slots.region, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EgressGatewaySpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EgressGatewaySpec {
-            region: match slots.region {
-                Some(value) => value,
-                None => return Err(E::missing_field("region")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EgressGatewaySpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EgressGatewaySpec")
-    }
-}
-
-impl runtime::EncodeFields for types::EgressIp {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::EgressIp {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "EgressIp")
-    }
-}
-
-#[derive(Default)]
-pub struct EgressIpSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::EgressIpMetadata>,
-    spec: Option<types::EgressIpSpec>,
-    status: Option<Option<types::Status>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EgressIp {
-    type Slots = EgressIpSlots;
-    const ORIGIN: &'static str = "/components/schemas/EgressIP";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EgressIpSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EgressIpSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EgressIp {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EgressIp {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EgressIp")
-    }
-}
-
-impl runtime::EncodeFields for types::EgressIpMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("displayName", &self.display_name);
-        out.optional("gatewayName", &self.gateway_name);
-        out.field("name", &self.name);
-        out.optional("vpcName", &self.vpc_name);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::EgressIpMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "EgressIpMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct EgressIpMetadataSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    gateway_name: Option<Option<String>>,
-    name: Option<String>,
-    vpc_name: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EgressIpMetadata {
-    type Slots = EgressIpMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/EgressIPMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EgressIpMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "gatewayName" => runtime::fill(&mut slots.gateway_name, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "vpcName" => runtime::fill(&mut slots.vpc_name, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EgressIpMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EgressIpMetadata {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            display_name: slots.display_name.flatten(),
-            gateway_name: slots.gateway_name.flatten(),
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            vpc_name: slots.vpc_name.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EgressIpMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EgressIpMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::EgressIpSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("ipFamily", &self.ip_family);
-        out.optional("publicIp", &self.public_ip);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::EgressIpSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "EgressIpSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct EgressIpSpecSlots {
-    ip_family: Option<types::EgressIpSpecIpFamily>,
-    public_ip: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EgressIpSpec {
-    type Slots = EgressIpSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/EgressIPSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EgressIpSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "ipFamily" => runtime::fill(&mut slots.ip_family, map),
-            "publicIp" => runtime::fill(&mut slots.public_ip, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EgressIpSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EgressIpSpec {
-            ip_family: match slots.ip_family {
-                Some(value) => value,
-                None => return Err(E::missing_field("ipFamily")),
-            },
-            public_ip: slots.public_ip.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EgressIpSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EgressIpSpec")
-    }
+struct_codec! {
+    types::EgressIpSpec as "EgressIpSpec" from "/components/schemas/EgressIPSpec";
+    slots EgressIpSpecSlots, undeclared additional_properties;
+    with_required(ip_family: types::EgressIpSpecIpFamily);
+    ip_family: Option<types::EgressIpSpecIpFamily> = "ipFamily", field, refused, ip_family;
+    public_ip: Option<Option<String>> = "publicIp", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::EgressIpSpecIpFamily {
@@ -3567,338 +639,50 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressIpSpecIpFamily {
     }
 }
 
-impl runtime::EncodeFields for types::EgressPolicy {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("destinations", &self.destinations);
-        out.optional("mode", &self.mode);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::EgressPolicy as "EgressPolicy" from "/components/schemas/EgressPolicy";
+    slots EgressPolicySlots, undeclared additional_properties;
+    with_required();
+    destinations: Option<Option<Vec<String>>> = "destinations", optional, no_value, None;
+    mode: Option<Option<String>> = "mode", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::EgressPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "EgressPolicy")
-    }
+struct_codec! {
+    types::Entrypoint as "Entrypoint" from "/components/schemas/Entrypoint";
+    slots EntrypointSlots, undeclared additional_properties;
+    with_required();
+    args: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "args", optional, no_value, None;
+    command: Option<Option<String>> = "command", optional, no_value, None;
+    env: Option<Option<::std::collections::BTreeMap<String, String>>> = "env", optional, no_value, None;
+    super_gateway_args: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "superGatewayArgs", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct EgressPolicySlots {
-    destinations: Option<Option<Vec<String>>>,
-    mode: Option<Option<String>>,
-    name: Option<Option<String>>,
+struct_codec! {
+    types::Env as "Env" from "/components/schemas/Env";
+    slots EnvSlots, undeclared additional_properties;
+    with_required();
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    secret: Option<Option<bool>> = "secret", optional, no_value, None;
+    value: Option<Option<String>> = "value", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::EgressPolicy {
-    type Slots = EgressPolicySlots;
-    const ORIGIN: &'static str = "/components/schemas/EgressPolicy";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EgressPolicySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "destinations" => runtime::fill(&mut slots.destinations, map),
-            "mode" => runtime::fill(&mut slots.mode, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EgressPolicySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EgressPolicy {
-            destinations: slots.destinations.flatten(),
-            mode: slots.mode.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::Error as "Error" from "/components/schemas/Error";
+    slots ErrorSlots, undeclared additional_properties;
+    with_required(error: String);
+    code: Option<Option<i64>> = "code", optional, no_value, None;
+    error: Option<String> = "error", field, refused, error;
+    message: Option<Option<String>> = "message", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::EgressPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EgressPolicy")
-    }
-}
-
-impl runtime::EncodeFields for types::Entrypoint {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("args", &self.args);
-        out.optional("command", &self.command);
-        out.optional("env", &self.env);
-        out.optional("superGatewayArgs", &self.super_gateway_args);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Entrypoint {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Entrypoint")
-    }
-}
-
-#[derive(Default)]
-pub struct EntrypointSlots {
-    args: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    command: Option<Option<String>>,
-    env: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    super_gateway_args: Option<
-        Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    >,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Entrypoint {
-    type Slots = EntrypointSlots;
-    const ORIGIN: &'static str = "/components/schemas/Entrypoint";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EntrypointSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "args" => runtime::fill(&mut slots.args, map),
-            "command" => runtime::fill(&mut slots.command, map),
-            "env" => runtime::fill(&mut slots.env, map),
-            "superGatewayArgs" => runtime::fill(&mut slots.super_gateway_args, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EntrypointSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Entrypoint {
-            args: slots.args.flatten(),
-            command: slots.command.flatten(),
-            env: slots.env.flatten(),
-            super_gateway_args: slots.super_gateway_args.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Entrypoint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Entrypoint")
-    }
-}
-
-impl runtime::EncodeFields for types::Env {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.optional("secret", &self.secret);
-        out.optional("value", &self.value);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Env {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Env")
-    }
-}
-
-#[derive(Default)]
-pub struct EnvSlots {
-    name: Option<Option<String>>,
-    secret: Option<Option<bool>>,
-    value: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Env {
-    type Slots = EnvSlots;
-    const ORIGIN: &'static str = "/components/schemas/Env";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EnvSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "secret" => runtime::fill(&mut slots.secret, map),
-            "value" => runtime::fill(&mut slots.value, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EnvSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Env {
-            name: slots.name.flatten(),
-            secret: slots.secret.flatten(),
-            value: slots.value.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Env {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Env")
-    }
-}
-
-impl runtime::EncodeFields for types::Error {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("code", &self.code);
-        out.field("error", &self.error);
-        out.optional("message", &self.message);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Error")
-    }
-}
-
-#[derive(Default)]
-pub struct ErrorSlots {
-    code: Option<Option<i64>>,
-    error: Option<String>,
-    message: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Error {
-    type Slots = ErrorSlots;
-    const ORIGIN: &'static str = "/components/schemas/Error";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ErrorSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "code" => runtime::fill(&mut slots.code, map),
-            "error" => runtime::fill(&mut slots.error, map),
-            "message" => runtime::fill(&mut slots.message, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ErrorSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Error {
-            code: slots.code.flatten(),
-            error: match slots.error {
-                Some(value) => value,
-                None => return Err(E::missing_field("error")),
-            },
-            message: slots.message.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Error")
-    }
-}
-
-impl runtime::EncodeFields for types::ExpirationPolicy {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("action", &self.action);
-        out.optional("type", &self.r#type);
-        out.optional("value", &self.value);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ExpirationPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ExpirationPolicy")
-    }
-}
-
-#[derive(Default)]
-pub struct ExpirationPolicySlots {
-    action: Option<Option<types::ExpirationPolicyAction>>,
-    r#type: Option<Option<types::ExpirationPolicyType>>,
-    value: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ExpirationPolicy {
-    type Slots = ExpirationPolicySlots;
-    const ORIGIN: &'static str = "/components/schemas/ExpirationPolicy";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ExpirationPolicySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "action" => runtime::fill(&mut slots.action, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            "value" => runtime::fill(&mut slots.value, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ExpirationPolicySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ExpirationPolicy {
-            action: slots.action.flatten(),
-            r#type: slots.r#type.flatten(),
-            value: slots.value.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ExpirationPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ExpirationPolicy")
-    }
+struct_codec! {
+    types::ExpirationPolicy as "ExpirationPolicy" from "/components/schemas/ExpirationPolicy";
+    slots ExpirationPolicySlots, undeclared additional_properties;
+    with_required();
+    action: Option<Option<types::ExpirationPolicyAction>> = "action", optional, no_value, None;
+    r#type: Option<Option<types::ExpirationPolicyType>> = "type", optional, no_value, None;
+    value: Option<Option<String>> = "value", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::ExpirationPolicyAction {
@@ -3957,122 +741,19 @@ impl<'de> ::serde::Deserialize<'de> for types::ExpirationPolicyType {
     }
 }
 
-impl runtime::EncodeFields for types::FirewallConfig {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("rulesets", &self.rulesets);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::FirewallConfig as "FirewallConfig" from "/components/schemas/FirewallConfig";
+    slots FirewallConfigSlots, undeclared additional_properties;
+    with_required();
+    rulesets: Option<Option<Vec<String>>> = "rulesets", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::FirewallConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "FirewallConfig")
-    }
-}
-
-#[derive(Default)]
-pub struct FirewallConfigSlots {
-    rulesets: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::FirewallConfig {
-    type Slots = FirewallConfigSlots;
-    const ORIGIN: &'static str = "/components/schemas/FirewallConfig";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FirewallConfigSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "rulesets" => runtime::fill(&mut slots.rulesets, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FirewallConfigSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::FirewallConfig {
-            rulesets: slots.rulesets.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::FirewallConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "FirewallConfig")
-    }
-}
-
-impl runtime::EncodeFields for types::Flavor {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Flavor {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Flavor")
-    }
-}
-
-#[derive(Default)]
-pub struct FlavorSlots {
-    name: Option<Option<String>>,
-    r#type: Option<Option<types::FlavorType>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Flavor {
-    type Slots = FlavorSlots;
-    const ORIGIN: &'static str = "/components/schemas/Flavor";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FlavorSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FlavorSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Flavor {
-            name: slots.name.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Flavor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Flavor")
-    }
+struct_codec! {
+    types::Flavor as "Flavor" from "/components/schemas/Flavor";
+    slots FlavorSlots, undeclared additional_properties;
+    with_required();
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    r#type: Option<Option<types::FlavorType>> = "type", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::FlavorType {
@@ -4103,290 +784,45 @@ impl<'de> ::serde::Deserialize<'de> for types::FlavorType {
     }
 }
 
-impl runtime::EncodeFields for types::Form {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("config", &self.config);
-        out.optional("oauth", &self.oauth);
-        out.optional("secrets", &self.secrets);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Form as "Form" from "/components/schemas/Form";
+    slots FormSlots, undeclared additional_properties;
+    with_required();
+    config: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "config", optional, no_value, None;
+    oauth: Option<Option<types::Oauth>> = "oauth", optional, no_value, None;
+    secrets: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "secrets", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Form {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Form")
-    }
+struct_codec! {
+    types::Function as "Function" from "/components/schemas/Function";
+    slots FunctionSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::FunctionSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::FunctionSpec> = "spec", field, refused, spec;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct FormSlots {
-    config: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
-    oauth: Option<Option<types::Oauth>>,
-    secrets: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
+struct_codec! {
+    types::FunctionList as "FunctionList" from "/components/schemas/FunctionList";
+    slots FunctionListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::Function>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::Form {
-    type Slots = FormSlots;
-    const ORIGIN: &'static str = "/components/schemas/Form";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FormSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "config" => runtime::fill(&mut slots.config, map),
-            "oauth" => runtime::fill(&mut slots.oauth, map),
-            "secrets" => runtime::fill(&mut slots.secrets, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FormSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Form {
-            config: slots.config.flatten(),
-            oauth: slots.oauth.flatten(),
-            secrets: slots.secrets.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Form {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Form")
-    }
-}
-
-impl runtime::EncodeFields for types::Function {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Function {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Function")
-    }
-}
-
-#[derive(Default)]
-pub struct FunctionSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::Metadata>,
-    spec: Option<types::FunctionSpec>,
-    status: Option<Option<types::Status>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Function {
-    type Slots = FunctionSlots;
-    const ORIGIN: &'static str = "/components/schemas/Function";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FunctionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FunctionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Function {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Function {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Function")
-    }
-}
-
-impl runtime::EncodeFields for types::FunctionList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::FunctionList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "FunctionList")
-    }
-}
-
-#[derive(Default)]
-pub struct FunctionListSlots {
-    data: Option<Option<Vec<types::Function>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::FunctionList {
-    type Slots = FunctionListSlots;
-    const ORIGIN: &'static str = "/components/schemas/FunctionList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FunctionListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FunctionListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::FunctionList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::FunctionList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "FunctionList")
-    }
-}
-
-impl runtime::EncodeFields for types::FunctionRuntime {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("envs", &self.envs);
-        out.optional("generation", &self.generation);
-        out.optional("image", &self.image);
-        out.optional("maxScale", &self.max_scale);
-        out.optional("memory", &self.memory);
-        out.optional("minScale", &self.min_scale);
-        out.optional("ports", &self.ports);
-        out.optional("transport", &self.transport);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::FunctionRuntime {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "FunctionRuntime")
-    }
-}
-
-#[derive(Default)]
-pub struct FunctionRuntimeSlots {
-    envs: Option<Option<Vec<types::Env>>>,
-    generation: Option<Option<types::RuntimeGeneration>>,
-    image: Option<Option<String>>,
-    max_scale: Option<Option<i64>>,
-    memory: Option<Option<i64>>,
-    min_scale: Option<Option<i64>>,
-    ports: Option<Option<types::Ports>>,
-    transport: Option<Option<types::FunctionRuntimeTransport>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::FunctionRuntime {
-    type Slots = FunctionRuntimeSlots;
-    const ORIGIN: &'static str = "/components/schemas/FunctionRuntime";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FunctionRuntimeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "envs" => runtime::fill(&mut slots.envs, map),
-            "generation" => runtime::fill(&mut slots.generation, map),
-            "image" => runtime::fill(&mut slots.image, map),
-            "maxScale" => runtime::fill(&mut slots.max_scale, map),
-            "memory" => runtime::fill(&mut slots.memory, map),
-            "minScale" => runtime::fill(&mut slots.min_scale, map),
-            "ports" => runtime::fill(&mut slots.ports, map),
-            "transport" => runtime::fill(&mut slots.transport, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FunctionRuntimeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::FunctionRuntime {
-            envs: slots.envs.flatten(),
-            generation: slots.generation.flatten(),
-            image: slots.image.flatten(),
-            max_scale: slots.max_scale.flatten(),
-            memory: slots.memory.flatten(),
-            min_scale: slots.min_scale.flatten(),
-            ports: slots.ports.flatten(),
-            transport: slots.transport.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::FunctionRuntime {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "FunctionRuntime")
-    }
+struct_codec! {
+    types::FunctionRuntime as "FunctionRuntime" from "/components/schemas/FunctionRuntime";
+    slots FunctionRuntimeSlots, undeclared additional_properties;
+    with_required();
+    envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
+    generation: Option<Option<types::RuntimeGeneration>> = "generation", optional, no_value, None;
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    max_scale: Option<Option<i64>> = "maxScale", optional, no_value, None;
+    memory: Option<Option<i64>> = "memory", optional, no_value, None;
+    min_scale: Option<Option<i64>> = "minScale", optional, no_value, None;
+    ports: Option<Option<types::Ports>> = "ports", optional, no_value, None;
+    transport: Option<Option<types::FunctionRuntimeTransport>> = "transport", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::FunctionRuntimeTransport {
@@ -4417,323 +853,47 @@ impl<'de> ::serde::Deserialize<'de> for types::FunctionRuntimeTransport {
     }
 }
 
-impl runtime::EncodeFields for types::FunctionSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("enabled", &self.enabled);
-        out.optional("integrationConnections", &self.integration_connections);
-        out.optional("policies", &self.policies);
-        out.optional("public", &self.public);
-        out.optional("region", &self.region);
-        out.optional("revision", &self.revision);
-        out.optional("runtime", &self.runtime);
-        out.optional("triggers", &self.triggers);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::FunctionSpec as "FunctionSpec" from "/components/schemas/FunctionSpec";
+    slots FunctionSpecSlots, undeclared additional_properties;
+    with_required();
+    enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
+    integration_connections: Option<Option<types::IntegrationConnectionsList>> = "integrationConnections", optional, no_value, None;
+    policies: Option<Option<types::PoliciesList>> = "policies", optional, no_value, None;
+    public: Option<Option<bool>> = "public", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    revision: Option<Option<types::RevisionConfiguration>> = "revision", optional, no_value, None;
+    runtime: Option<Option<types::FunctionRuntime>> = "runtime", optional, no_value, None;
+    triggers: Option<Option<types::Triggers>> = "triggers", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::FunctionSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "FunctionSpec")
-    }
+struct_codec! {
+    types::GetDriveJwksResponse as "GetDriveJwksResponse" from "/paths/~1drives~1jwks.json/get/responses/200/content/application~1json/schema";
+    slots GetDriveJwksResponseSlots, undeclared additional_properties;
+    with_required();
+    keys: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "keys", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct FunctionSpecSlots {
-    enabled: Option<Option<bool>>,
-    integration_connections: Option<Option<types::IntegrationConnectionsList>>,
-    policies: Option<Option<types::PoliciesList>>,
-    public: Option<Option<bool>>,
-    region: Option<Option<String>>,
-    revision: Option<Option<types::RevisionConfiguration>>,
-    runtime: Option<Option<types::FunctionRuntime>>,
-    triggers: Option<Option<types::Triggers>>,
+struct_codec! {
+    types::GetWorkspaceFeaturesResponse as "GetWorkspaceFeaturesResponse" from "/paths/~1features/get/responses/200/content/application~1json/schema";
+    slots GetWorkspaceFeaturesResponseSlots, undeclared additional_properties;
+    with_required();
+    features: Option<Option<::std::collections::BTreeMap<String, bool>>> = "features", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::FunctionSpec {
-    type Slots = FunctionSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/FunctionSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FunctionSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "enabled" => runtime::fill(&mut slots.enabled, map),
-            "integrationConnections" => {
-                runtime::fill(&mut slots.integration_connections, map)
-            }
-            "policies" => runtime::fill(&mut slots.policies, map),
-            "public" => runtime::fill(&mut slots.public, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "revision" => runtime::fill(&mut slots.revision, map),
-            "runtime" => runtime::fill(&mut slots.runtime, map),
-            "triggers" => runtime::fill(&mut slots.triggers, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FunctionSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::FunctionSpec {
-            enabled: slots.enabled.flatten(),
-            integration_connections: slots.integration_connections.flatten(),
-            policies: slots.policies.flatten(),
-            public: slots.public.flatten(),
-            region: slots.region.flatten(),
-            revision: slots.revision.flatten(),
-            runtime: slots.runtime.flatten(),
-            triggers: slots.triggers.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::GithubRunnerConfig as "GithubRunnerConfig" from "/components/schemas/GithubRunnerConfig";
+    slots GithubRunnerConfigSlots, undeclared additional_properties;
+    with_required();
+    repositories: Option<Option<Vec<String>>> = "repositories", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::FunctionSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "FunctionSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::GetDriveJwksResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("keys", &self.keys);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::GetDriveJwksResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "GetDriveJwksResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct GetDriveJwksResponseSlots {
-    keys: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::GetDriveJwksResponse {
-    type Slots = GetDriveJwksResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1drives~1jwks.json/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut GetDriveJwksResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "keys" => runtime::fill(&mut slots.keys, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: GetDriveJwksResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::GetDriveJwksResponse {
-            keys: slots.keys.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::GetDriveJwksResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "GetDriveJwksResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::GetWorkspaceFeaturesResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("features", &self.features);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::GetWorkspaceFeaturesResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "GetWorkspaceFeaturesResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct GetWorkspaceFeaturesResponseSlots {
-    features: Option<Option<::std::collections::BTreeMap<String, bool>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::GetWorkspaceFeaturesResponse {
-    type Slots = GetWorkspaceFeaturesResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1features/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut GetWorkspaceFeaturesResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "features" => runtime::fill(&mut slots.features, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: GetWorkspaceFeaturesResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::GetWorkspaceFeaturesResponse {
-            features: slots.features.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::GetWorkspaceFeaturesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "GetWorkspaceFeaturesResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::GithubRunnerConfig {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("repositories", &self.repositories);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::GithubRunnerConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "GithubRunnerConfig")
-    }
-}
-
-#[derive(Default)]
-pub struct GithubRunnerConfigSlots {
-    repositories: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::GithubRunnerConfig {
-    type Slots = GithubRunnerConfigSlots;
-    const ORIGIN: &'static str = "/components/schemas/GithubRunnerConfig";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut GithubRunnerConfigSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "repositories" => runtime::fill(&mut slots.repositories, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: GithubRunnerConfigSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::GithubRunnerConfig {
-            repositories: slots.repositories.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::GithubRunnerConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "GithubRunnerConfig")
-    }
-}
-
-impl runtime::EncodeFields for types::GroupWorkspaceMapping {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("groupName", &self.group_name);
-        out.optional("role", &self.role);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::GroupWorkspaceMapping {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "GroupWorkspaceMapping")
-    }
-}
-
-#[derive(Default)]
-pub struct GroupWorkspaceMappingSlots {
-    group_name: Option<Option<String>>,
-    role: Option<Option<types::GroupWorkspaceMappingRole>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::GroupWorkspaceMapping {
-    type Slots = GroupWorkspaceMappingSlots;
-    const ORIGIN: &'static str = "/components/schemas/GroupWorkspaceMapping";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut GroupWorkspaceMappingSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "groupName" => runtime::fill(&mut slots.group_name, map),
-            "role" => runtime::fill(&mut slots.role, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: GroupWorkspaceMappingSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::GroupWorkspaceMapping {
-            group_name: slots.group_name.flatten(),
-            role: slots.role.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::GroupWorkspaceMapping {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "GroupWorkspaceMapping")
-    }
+struct_codec! {
+    types::GroupWorkspaceMapping as "GroupWorkspaceMapping" from "/components/schemas/GroupWorkspaceMapping";
+    slots GroupWorkspaceMappingSlots, undeclared additional_properties;
+    with_required();
+    group_name: Option<Option<String>> = "groupName", optional, no_value, None;
+    role: Option<Option<types::GroupWorkspaceMappingRole>> = "role", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::GroupWorkspaceMappingRole {
@@ -4764,1402 +924,207 @@ impl<'de> ::serde::Deserialize<'de> for types::GroupWorkspaceMappingRole {
     }
 }
 
-impl runtime::EncodeFields for types::Image {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Image {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Image")
-    }
-}
-
-#[derive(Default)]
-pub struct ImageSlots {
-    metadata: Option<types::ImageMetadata>,
-    spec: Option<types::ImageSpec>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Image {
-    type Slots = ImageSlots;
-    const ORIGIN: &'static str = "/components/schemas/Image";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ImageSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ImageSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Image {
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Image {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Image")
-    }
-}
-
-impl runtime::EncodeFields for types::ImageMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("displayName", &self.display_name);
-        out.optional("events", &self.events);
-        out.optional("lastDeployedAt", &self.last_deployed_at);
-        out.optional("name", &self.name);
-        out.optional("resourceType", &self.resource_type);
-        out.optional("sourceWorkspace", &self.source_workspace);
-        out.optional("status", &self.status);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ImageMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ImageMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct ImageMetadataSlots {
-    created_at: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    events: Option<Option<types::CoreEvents>>,
-    last_deployed_at: Option<Option<String>>,
-    name: Option<Option<String>>,
-    resource_type: Option<Option<String>>,
-    source_workspace: Option<Option<String>>,
-    status: Option<Option<types::Status>>,
-    updated_at: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ImageMetadata {
-    type Slots = ImageMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/ImageMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ImageMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "events" => runtime::fill(&mut slots.events, map),
-            "lastDeployedAt" => runtime::fill(&mut slots.last_deployed_at, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "resourceType" => runtime::fill(&mut slots.resource_type, map),
-            "sourceWorkspace" => runtime::fill(&mut slots.source_workspace, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ImageMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ImageMetadata {
-            created_at: slots.created_at.flatten(),
-            display_name: slots.display_name.flatten(),
-            events: slots.events.flatten(),
-            last_deployed_at: slots.last_deployed_at.flatten(),
-            name: slots.name.flatten(),
-            resource_type: slots.resource_type.flatten(),
-            source_workspace: slots.source_workspace.flatten(),
-            status: slots.status.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ImageMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ImageMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::ImageShareTarget {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("accountId", &self.account_id);
-        out.optional("accountOwnerEmail", &self.account_owner_email);
-        out.optional("pendingShareId", &self.pending_share_id);
-        out.field("status", &self.status);
-        out.field("workspace", &self.workspace);
-        out.optional("workspaceDisplayName", &self.workspace_display_name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ImageShareTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ImageShareTarget")
-    }
-}
-
-#[derive(Default)]
-pub struct ImageShareTargetSlots {
-    account_id: Option<String>,
-    account_owner_email: Option<Option<String>>,
-    pending_share_id: Option<Option<String>>,
-    status: Option<String>,
-    workspace: Option<String>,
-    workspace_display_name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ImageShareTarget {
-    type Slots = ImageShareTargetSlots;
-    const ORIGIN: &'static str = "/components/schemas/ImageShareTarget";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ImageShareTargetSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "accountId" => runtime::fill(&mut slots.account_id, map),
-            "accountOwnerEmail" => runtime::fill(&mut slots.account_owner_email, map),
-            "pendingShareId" => runtime::fill(&mut slots.pending_share_id, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            "workspaceDisplayName" => {
-                runtime::fill(&mut slots.workspace_display_name, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ImageShareTargetSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ImageShareTarget {
-            account_id: match slots.account_id {
-                Some(value) => value,
-                None => return Err(E::missing_field("accountId")),
-            },
-            account_owner_email: slots.account_owner_email.flatten(),
-            pending_share_id: slots.pending_share_id.flatten(),
-            status: match slots.status {
-                Some(value) => value,
-                None => return Err(E::missing_field("status")),
-            },
-            workspace: match slots.workspace {
-                Some(value) => value,
-                None => return Err(E::missing_field("workspace")),
-            },
-            workspace_display_name: slots.workspace_display_name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ImageShareTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ImageShareTarget")
-    }
-}
-
-impl runtime::EncodeFields for types::ImageSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("size", &self.size);
-        out.optional("tags", &self.tags);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ImageSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ImageSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct ImageSpecSlots {
-    size: Option<Option<i64>>,
-    tags: Option<Option<Vec<types::ImageTag>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ImageSpec {
-    type Slots = ImageSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/ImageSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ImageSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "size" => runtime::fill(&mut slots.size, map),
-            "tags" => runtime::fill(&mut slots.tags, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ImageSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ImageSpec {
-            size: slots.size.flatten(),
-            tags: slots.tags.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ImageSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ImageSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::ImageTag {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("name", &self.name);
-        out.optional("size", &self.size);
-        out.optional("updatedAt", &self.updated_at);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ImageTag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ImageTag")
-    }
-}
-
-#[derive(Default)]
-pub struct ImageTagSlots {
-    created_at: Option<Option<String>>,
-    name: Option<Option<String>>,
-    size: Option<Option<i64>>,
-    updated_at: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ImageTag {
-    type Slots = ImageTagSlots;
-    const ORIGIN: &'static str = "/components/schemas/ImageTag";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ImageTagSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "size" => runtime::fill(&mut slots.size, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ImageTagSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ImageTag {
-            created_at: slots.created_at.flatten(),
-            name: slots.name.flatten(),
-            size: slots.size.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ImageTag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ImageTag")
-    }
-}
-
-impl runtime::EncodeFields for types::Integration {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("additionalInfos", &self.additional_infos);
-        out.optional("endpoints", &self.endpoints);
-        out.optional("headers", &self.headers);
-        out.optional("name", &self.name);
-        out.optional("organizations", &self.organizations);
-        out.optional("params", &self.params);
-        out.optional("repositories", &self.repositories);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Integration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Integration")
-    }
-}
-
-#[derive(Default)]
-pub struct IntegrationSlots {
-    additional_infos: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    endpoints: Option<Option<types::IntegrationEndpoints>>,
-    headers: Option<Option<types::IntegrationHeaders>>,
-    name: Option<Option<String>>,
-    organizations: Option<Option<Vec<types::IntegrationOrganization>>>,
-    params: Option<Option<types::IntegrationQueryParams>>,
-    repositories: Option<Option<Vec<types::IntegrationRepository>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Integration {
-    type Slots = IntegrationSlots;
-    const ORIGIN: &'static str = "/components/schemas/Integration";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut IntegrationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "additionalInfos" => runtime::fill(&mut slots.additional_infos, map),
-            "endpoints" => runtime::fill(&mut slots.endpoints, map),
-            "headers" => runtime::fill(&mut slots.headers, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "organizations" => runtime::fill(&mut slots.organizations, map),
-            "params" => runtime::fill(&mut slots.params, map),
-            "repositories" => runtime::fill(&mut slots.repositories, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: IntegrationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Integration {
-            additional_infos: slots.additional_infos.flatten(),
-            endpoints: slots.endpoints.flatten(),
-            headers: slots.headers.flatten(),
-            name: slots.name.flatten(),
-            organizations: slots.organizations.flatten(),
-            params: slots.params.flatten(),
-            repositories: slots.repositories.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Integration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Integration")
-    }
-}
-
-impl runtime::EncodeFields for types::IntegrationConnection {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::IntegrationConnection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "IntegrationConnection")
-    }
-}
-
-#[derive(Default)]
-pub struct IntegrationConnectionSlots {
-    metadata: Option<types::Metadata>,
-    spec: Option<types::IntegrationConnectionSpec>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnection {
-    type Slots = IntegrationConnectionSlots;
-    const ORIGIN: &'static str = "/components/schemas/IntegrationConnection";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut IntegrationConnectionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: IntegrationConnectionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::IntegrationConnection {
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::IntegrationConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "IntegrationConnection")
-    }
-}
-
-impl runtime::EncodeFields for types::IntegrationConnectionSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("config", &self.config);
-        out.optional("integration", &self.integration);
-        out.optional("sandbox", &self.sandbox);
-        out.optional("secret", &self.secret);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::IntegrationConnectionSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "IntegrationConnectionSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct IntegrationConnectionSpecSlots {
-    config: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    integration: Option<Option<String>>,
-    sandbox: Option<Option<bool>>,
-    secret: Option<Option<::std::collections::BTreeMap<String, String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::IntegrationConnectionSpec {
-    type Slots = IntegrationConnectionSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/IntegrationConnectionSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut IntegrationConnectionSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "config" => runtime::fill(&mut slots.config, map),
-            "integration" => runtime::fill(&mut slots.integration, map),
-            "sandbox" => runtime::fill(&mut slots.sandbox, map),
-            "secret" => runtime::fill(&mut slots.secret, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: IntegrationConnectionSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::IntegrationConnectionSpec {
-            config: slots.config.flatten(),
-            integration: slots.integration.flatten(),
-            sandbox: slots.sandbox.flatten(),
-            secret: slots.secret.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::IntegrationConnectionSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "IntegrationConnectionSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::IntegrationEndpoint {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("body", &self.body);
-        out.optional("ignoreModels", &self.ignore_models);
-        out.optional("method", &self.method);
-        out.optional("models", &self.models);
-        out.optional("streamKey", &self.stream_key);
-        out.optional("streamToken", &self.stream_token);
-        out.optional("token", &self.token);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::IntegrationEndpoint {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "IntegrationEndpoint")
-    }
-}
-
-#[derive(Default)]
-pub struct IntegrationEndpointSlots {
-    body: Option<Option<String>>,
-    ignore_models: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    method: Option<Option<String>>,
-    models: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    stream_key: Option<Option<String>>,
-    stream_token: Option<Option<types::IntegrationEndpointToken>>,
-    token: Option<Option<types::IntegrationEndpointToken>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpoint {
-    type Slots = IntegrationEndpointSlots;
-    const ORIGIN: &'static str = "/components/schemas/IntegrationEndpoint";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut IntegrationEndpointSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "body" => runtime::fill(&mut slots.body, map),
-            "ignoreModels" => runtime::fill(&mut slots.ignore_models, map),
-            "method" => runtime::fill(&mut slots.method, map),
-            "models" => runtime::fill(&mut slots.models, map),
-            "streamKey" => runtime::fill(&mut slots.stream_key, map),
-            "streamToken" => runtime::fill(&mut slots.stream_token, map),
-            "token" => runtime::fill(&mut slots.token, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: IntegrationEndpointSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::IntegrationEndpoint {
-            body: slots.body.flatten(),
-            ignore_models: slots.ignore_models.flatten(),
-            method: slots.method.flatten(),
-            models: slots.models.flatten(),
-            stream_key: slots.stream_key.flatten(),
-            stream_token: slots.stream_token.flatten(),
-            token: slots.token.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::IntegrationEndpoint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "IntegrationEndpoint")
-    }
-}
-
-impl runtime::EncodeFields for types::IntegrationEndpointToken {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("received", &self.received);
-        out.optional("sent", &self.sent);
-        out.optional("total", &self.total);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::IntegrationEndpointToken {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "IntegrationEndpointToken")
-    }
-}
-
-#[derive(Default)]
-pub struct IntegrationEndpointTokenSlots {
-    received: Option<Option<String>>,
-    sent: Option<Option<String>>,
-    total: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::IntegrationEndpointToken {
-    type Slots = IntegrationEndpointTokenSlots;
-    const ORIGIN: &'static str = "/components/schemas/IntegrationEndpointToken";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut IntegrationEndpointTokenSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "received" => runtime::fill(&mut slots.received, map),
-            "sent" => runtime::fill(&mut slots.sent, map),
-            "total" => runtime::fill(&mut slots.total, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: IntegrationEndpointTokenSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::IntegrationEndpointToken {
-            received: slots.received.flatten(),
-            sent: slots.sent.flatten(),
-            total: slots.total.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::IntegrationEndpointToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "IntegrationEndpointToken")
-    }
-}
-
-impl runtime::EncodeFields for types::IntegrationOrganization {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("avatar_url", &self.avatar_url);
-        out.optional("displayName", &self.display_name);
-        out.optional("id", &self.id);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::IntegrationOrganization {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "IntegrationOrganization")
-    }
-}
-
-#[derive(Default)]
-pub struct IntegrationOrganizationSlots {
-    avatar_url: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    id: Option<Option<String>>,
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::IntegrationOrganization {
-    type Slots = IntegrationOrganizationSlots;
-    const ORIGIN: &'static str = "/components/schemas/IntegrationOrganization";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut IntegrationOrganizationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "avatar_url" => runtime::fill(&mut slots.avatar_url, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: IntegrationOrganizationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::IntegrationOrganization {
-            avatar_url: slots.avatar_url.flatten(),
-            display_name: slots.display_name.flatten(),
-            id: slots.id.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::IntegrationOrganization {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "IntegrationOrganization")
-    }
-}
-
-impl runtime::EncodeFields for types::IntegrationRepository {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("id", &self.id);
-        out.optional("isBl", &self.is_bl);
-        out.optional("name", &self.name);
-        out.optional("organization", &self.organization);
-        out.optional("url", &self.url);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::IntegrationRepository {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "IntegrationRepository")
-    }
-}
-
-#[derive(Default)]
-pub struct IntegrationRepositorySlots {
-    id: Option<Option<String>>,
-    is_bl: Option<Option<bool>>,
-    name: Option<Option<String>>,
-    organization: Option<Option<String>>,
-    url: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::IntegrationRepository {
-    type Slots = IntegrationRepositorySlots;
-    const ORIGIN: &'static str = "/components/schemas/IntegrationRepository";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut IntegrationRepositorySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "isBl" => runtime::fill(&mut slots.is_bl, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "organization" => runtime::fill(&mut slots.organization, map),
-            "url" => runtime::fill(&mut slots.url, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: IntegrationRepositorySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::IntegrationRepository {
-            id: slots.id.flatten(),
-            is_bl: slots.is_bl.flatten(),
-            name: slots.name.flatten(),
-            organization: slots.organization.flatten(),
-            url: slots.url.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::IntegrationRepository {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "IntegrationRepository")
-    }
-}
-
-impl runtime::EncodeFields for types::InviteWorkspaceUserBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("email", &self.email);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::InviteWorkspaceUserBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "InviteWorkspaceUserBody")
-    }
-}
-
-#[derive(Default)]
-pub struct InviteWorkspaceUserBodySlots {
-    email: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::InviteWorkspaceUserBody {
-    type Slots = InviteWorkspaceUserBodySlots;
-    const ORIGIN: &'static str = "/paths/~1users/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut InviteWorkspaceUserBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "email" => runtime::fill(&mut slots.email, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: InviteWorkspaceUserBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::InviteWorkspaceUserBody {
-            email: slots.email.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::InviteWorkspaceUserBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "InviteWorkspaceUserBody")
-    }
-}
-
-impl runtime::EncodeFields for types::Job {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Job {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Job")
-    }
-}
-
-#[derive(Default)]
-pub struct JobSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::Metadata>,
-    spec: Option<types::JobSpec>,
-    status: Option<Option<types::Status>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Job {
-    type Slots = JobSlots;
-    const ORIGIN: &'static str = "/components/schemas/Job";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Job {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Job {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Job")
-    }
-}
-
-impl runtime::EncodeFields for types::JobExecution {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("stats", &self.stats);
-        out.optional("status", &self.status);
-        out.optional("tasks", &self.tasks);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobExecution {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecution")
-    }
-}
-
-#[derive(Default)]
-pub struct JobExecutionSlots {
-    metadata: Option<types::JobExecutionMetadata>,
-    spec: Option<types::JobExecutionSpec>,
-    stats: Option<Option<types::JobExecutionStats>>,
-    status: Option<Option<types::JobExecutionStatus>>,
-    tasks: Option<Option<Vec<types::JobExecutionTask>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecution {
-    type Slots = JobExecutionSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecution";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "stats" => runtime::fill(&mut slots.stats, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "tasks" => runtime::fill(&mut slots.tasks, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecution {
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            stats: slots.stats.flatten(),
-            status: slots.status.flatten(),
-            tasks: slots.tasks.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobExecution {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecution")
-    }
-}
-
-impl runtime::EncodeFields for types::JobExecutionList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobExecutionList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecutionList")
-    }
-}
-
-#[derive(Default)]
-pub struct JobExecutionListSlots {
-    data: Option<Option<Vec<types::JobExecution>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionList {
-    type Slots = JobExecutionListSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecutionList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecutionList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobExecutionList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecutionList")
-    }
-}
-
-impl runtime::EncodeFields for types::JobExecutionMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("cluster", &self.cluster);
-        out.optional("completedAt", &self.completed_at);
-        out.optional("createdAt", &self.created_at);
-        out.optional("deletedAt", &self.deleted_at);
-        out.optional("expiredAt", &self.expired_at);
-        out.optional("id", &self.id);
-        out.optional("job", &self.job);
-        out.optional("startedAt", &self.started_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobExecutionMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecutionMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct JobExecutionMetadataSlots {
-    cluster: Option<Option<String>>,
-    completed_at: Option<Option<String>>,
-    created_at: Option<Option<String>>,
-    deleted_at: Option<Option<String>>,
-    expired_at: Option<Option<String>>,
-    id: Option<Option<String>>,
-    job: Option<Option<String>>,
-    started_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionMetadata {
-    type Slots = JobExecutionMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecutionMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "cluster" => runtime::fill(&mut slots.cluster, map),
-            "completedAt" => runtime::fill(&mut slots.completed_at, map),
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "deletedAt" => runtime::fill(&mut slots.deleted_at, map),
-            "expiredAt" => runtime::fill(&mut slots.expired_at, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "job" => runtime::fill(&mut slots.job, map),
-            "startedAt" => runtime::fill(&mut slots.started_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecutionMetadata {
-            cluster: slots.cluster.flatten(),
-            completed_at: slots.completed_at.flatten(),
-            created_at: slots.created_at.flatten(),
-            deleted_at: slots.deleted_at.flatten(),
-            expired_at: slots.expired_at.flatten(),
-            id: slots.id.flatten(),
-            job: slots.job.flatten(),
-            started_at: slots.started_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobExecutionMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecutionMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::JobExecutionSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("envOverride", &self.env_override);
-        out.optional("memoryOverride", &self.memory_override);
-        out.optional("parallelism", &self.parallelism);
-        out.optional("tasks", &self.tasks);
-        out.optional("timeout", &self.timeout);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobExecutionSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecutionSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct JobExecutionSpecSlots {
-    env_override: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
-    memory_override: Option<Option<i64>>,
-    parallelism: Option<Option<i64>>,
-    tasks: Option<Option<Vec<types::JobExecutionTask>>>,
-    timeout: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionSpec {
-    type Slots = JobExecutionSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecutionSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "envOverride" => runtime::fill(&mut slots.env_override, map),
-            "memoryOverride" => runtime::fill(&mut slots.memory_override, map),
-            "parallelism" => runtime::fill(&mut slots.parallelism, map),
-            "tasks" => runtime::fill(&mut slots.tasks, map),
-            "timeout" => runtime::fill(&mut slots.timeout, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecutionSpec {
-            env_override: slots.env_override.flatten(),
-            memory_override: slots.memory_override.flatten(),
-            parallelism: slots.parallelism.flatten(),
-            tasks: slots.tasks.flatten(),
-            timeout: slots.timeout.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobExecutionSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecutionSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::JobExecutionStats {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("cancelled", &self.cancelled);
-        out.optional("failure", &self.failure);
-        out.optional("retried", &self.retried);
-        out.optional("running", &self.running);
-        out.optional("success", &self.success);
-        out.optional("total", &self.total);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobExecutionStats {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecutionStats")
-    }
-}
-
-#[derive(Default)]
-pub struct JobExecutionStatsSlots {
-    cancelled: Option<Option<i64>>,
-    failure: Option<Option<i64>>,
-    retried: Option<Option<i64>>,
-    running: Option<Option<i64>>,
-    success: Option<Option<i64>>,
-    total: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionStats {
-    type Slots = JobExecutionStatsSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecutionStats";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionStatsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "cancelled" => runtime::fill(&mut slots.cancelled, map),
-            "failure" => runtime::fill(&mut slots.failure, map),
-            "retried" => runtime::fill(&mut slots.retried, map),
-            "running" => runtime::fill(&mut slots.running, map),
-            "success" => runtime::fill(&mut slots.success, map),
-            "total" => runtime::fill(&mut slots.total, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionStatsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecutionStats {
-            cancelled: slots.cancelled.flatten(),
-            failure: slots.failure.flatten(),
-            retried: slots.retried.flatten(),
-            running: slots.running.flatten(),
-            success: slots.success.flatten(),
-            total: slots.total.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobExecutionStats {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecutionStats")
-    }
+struct_codec! {
+    types::Image as "Image" from "/components/schemas/Image";
+    slots ImageSlots, undeclared additional_properties;
+    with_required(metadata: types::ImageMetadata, spec: types::ImageSpec);
+    metadata: Option<types::ImageMetadata> = "metadata", field, refused, metadata;
+    spec: Option<types::ImageSpec> = "spec", field, refused, spec;
+}
+
+struct_codec! {
+    types::ImageMetadata as "ImageMetadata" from "/components/schemas/ImageMetadata";
+    slots ImageMetadataSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    last_deployed_at: Option<Option<String>> = "lastDeployedAt", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    resource_type: Option<Option<String>> = "resourceType", optional, no_value, None;
+    source_workspace: Option<Option<String>> = "sourceWorkspace", optional, no_value, None;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ImageShareTarget as "ImageShareTarget" from "/components/schemas/ImageShareTarget";
+    slots ImageShareTargetSlots, undeclared additional_properties;
+    with_required(account_id: String, status: String, workspace: String);
+    account_id: Option<String> = "accountId", field, refused, account_id;
+    account_owner_email: Option<Option<String>> = "accountOwnerEmail", optional, no_value, None;
+    pending_share_id: Option<Option<String>> = "pendingShareId", optional, no_value, None;
+    status: Option<String> = "status", field, refused, status;
+    workspace: Option<String> = "workspace", field, refused, workspace;
+    workspace_display_name: Option<Option<String>> = "workspaceDisplayName", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ImageSpec as "ImageSpec" from "/components/schemas/ImageSpec";
+    slots ImageSpecSlots, undeclared additional_properties;
+    with_required();
+    size: Option<Option<i64>> = "size", optional, no_value, None;
+    tags: Option<Option<Vec<types::ImageTag>>> = "tags", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ImageTag as "ImageTag" from "/components/schemas/ImageTag";
+    slots ImageTagSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    size: Option<Option<i64>> = "size", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+}
+
+struct_codec! {
+    types::Integration as "Integration" from "/components/schemas/Integration";
+    slots IntegrationSlots, undeclared additional_properties;
+    with_required();
+    additional_infos: Option<Option<::std::collections::BTreeMap<String, String>>> = "additionalInfos", optional, no_value, None;
+    endpoints: Option<Option<types::IntegrationEndpoints>> = "endpoints", optional, no_value, None;
+    headers: Option<Option<types::IntegrationHeaders>> = "headers", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    organizations: Option<Option<Vec<types::IntegrationOrganization>>> = "organizations", optional, no_value, None;
+    params: Option<Option<types::IntegrationQueryParams>> = "params", optional, no_value, None;
+    repositories: Option<Option<Vec<types::IntegrationRepository>>> = "repositories", optional, no_value, None;
+}
+
+struct_codec! {
+    types::IntegrationConnection as "IntegrationConnection" from "/components/schemas/IntegrationConnection";
+    slots IntegrationConnectionSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::IntegrationConnectionSpec);
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::IntegrationConnectionSpec> = "spec", field, refused, spec;
+}
+
+struct_codec! {
+    types::IntegrationConnectionSpec as "IntegrationConnectionSpec" from "/components/schemas/IntegrationConnectionSpec";
+    slots IntegrationConnectionSpecSlots, undeclared additional_properties;
+    with_required();
+    config: Option<Option<::std::collections::BTreeMap<String, String>>> = "config", optional, no_value, None;
+    integration: Option<Option<String>> = "integration", optional, no_value, None;
+    sandbox: Option<Option<bool>> = "sandbox", optional, no_value, None;
+    secret: Option<Option<::std::collections::BTreeMap<String, String>>> = "secret", optional, no_value, None;
+}
+
+struct_codec! {
+    types::IntegrationEndpoint as "IntegrationEndpoint" from "/components/schemas/IntegrationEndpoint";
+    slots IntegrationEndpointSlots, undeclared additional_properties;
+    with_required();
+    body: Option<Option<String>> = "body", optional, no_value, None;
+    ignore_models: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "ignoreModels", optional, no_value, None;
+    method: Option<Option<String>> = "method", optional, no_value, None;
+    models: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "models", optional, no_value, None;
+    stream_key: Option<Option<String>> = "streamKey", optional, no_value, None;
+    stream_token: Option<Option<types::IntegrationEndpointToken>> = "streamToken", optional, no_value, None;
+    token: Option<Option<types::IntegrationEndpointToken>> = "token", optional, no_value, None;
+}
+
+struct_codec! {
+    types::IntegrationEndpointToken as "IntegrationEndpointToken" from "/components/schemas/IntegrationEndpointToken";
+    slots IntegrationEndpointTokenSlots, undeclared additional_properties;
+    with_required();
+    received: Option<Option<String>> = "received", optional, no_value, None;
+    sent: Option<Option<String>> = "sent", optional, no_value, None;
+    total: Option<Option<String>> = "total", optional, no_value, None;
+}
+
+struct_codec! {
+    types::IntegrationOrganization as "IntegrationOrganization" from "/components/schemas/IntegrationOrganization";
+    slots IntegrationOrganizationSlots, undeclared additional_properties;
+    with_required();
+    avatar_url: Option<Option<String>> = "avatar_url", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+}
+
+struct_codec! {
+    types::IntegrationRepository as "IntegrationRepository" from "/components/schemas/IntegrationRepository";
+    slots IntegrationRepositorySlots, undeclared additional_properties;
+    with_required();
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    is_bl: Option<Option<bool>> = "isBl", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    organization: Option<Option<String>> = "organization", optional, no_value, None;
+    url: Option<Option<String>> = "url", optional, no_value, None;
+}
+
+struct_codec! {
+    types::InviteWorkspaceUserBody as "InviteWorkspaceUserBody" from "/paths/~1users/post/requestBody/content/application~1json/schema";
+    slots InviteWorkspaceUserBodySlots, undeclared additional_properties;
+    with_required();
+    email: Option<Option<String>> = "email", optional, no_value, None;
+}
+
+struct_codec! {
+    types::Job as "Job" from "/components/schemas/Job";
+    slots JobSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::JobSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::JobSpec> = "spec", field, refused, spec;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
+}
+
+struct_codec! {
+    types::JobExecution as "JobExecution" from "/components/schemas/JobExecution";
+    slots JobExecutionSlots, undeclared additional_properties;
+    with_required(metadata: types::JobExecutionMetadata, spec: types::JobExecutionSpec);
+    metadata: Option<types::JobExecutionMetadata> = "metadata", field, refused, metadata;
+    spec: Option<types::JobExecutionSpec> = "spec", field, refused, spec;
+    stats: Option<Option<types::JobExecutionStats>> = "stats", optional, no_value, None;
+    status: Option<Option<types::JobExecutionStatus>> = "status", optional, no_value, None;
+    tasks: Option<Option<Vec<types::JobExecutionTask>>> = "tasks", optional, no_value, None;
+}
+
+struct_codec! {
+    types::JobExecutionList as "JobExecutionList" from "/components/schemas/JobExecutionList";
+    slots JobExecutionListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::JobExecution>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
+}
+
+struct_codec! {
+    types::JobExecutionMetadata as "JobExecutionMetadata" from "/components/schemas/JobExecutionMetadata";
+    slots JobExecutionMetadataSlots, undeclared additional_properties;
+    with_required();
+    cluster: Option<Option<String>> = "cluster", optional, no_value, None;
+    completed_at: Option<Option<String>> = "completedAt", optional, no_value, None;
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    deleted_at: Option<Option<String>> = "deletedAt", optional, no_value, None;
+    expired_at: Option<Option<String>> = "expiredAt", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    job: Option<Option<String>> = "job", optional, no_value, None;
+    started_at: Option<Option<String>> = "startedAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
+}
+
+struct_codec! {
+    types::JobExecutionSpec as "JobExecutionSpec" from "/components/schemas/JobExecutionSpec";
+    slots JobExecutionSpecSlots, undeclared additional_properties;
+    with_required();
+    env_override: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "envOverride", optional, no_value, None;
+    memory_override: Option<Option<i64>> = "memoryOverride", optional, no_value, None;
+    parallelism: Option<Option<i64>> = "parallelism", optional, no_value, None;
+    tasks: Option<Option<Vec<types::JobExecutionTask>>> = "tasks", optional, no_value, None;
+    timeout: Option<Option<i64>> = "timeout", optional, no_value, None;
+}
+
+struct_codec! {
+    types::JobExecutionStats as "JobExecutionStats" from "/components/schemas/JobExecutionStats";
+    slots JobExecutionStatsSlots, undeclared additional_properties;
+    with_required();
+    cancelled: Option<Option<i64>> = "cancelled", optional, no_value, None;
+    failure: Option<Option<i64>> = "failure", optional, no_value, None;
+    retried: Option<Option<i64>> = "retried", optional, no_value, None;
+    running: Option<Option<i64>> = "running", optional, no_value, None;
+    success: Option<Option<i64>> = "success", optional, no_value, None;
+    total: Option<Option<i64>> = "total", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::JobExecutionStatus {
@@ -6196,349 +1161,54 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionStatus {
     }
 }
 
-impl runtime::EncodeFields for types::JobExecutionTask {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("conditions", &self.conditions);
-        out.optional("metadata", &self.metadata);
-        out.optional("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::JobExecutionTask as "JobExecutionTask" from "/components/schemas/JobExecutionTask";
+    slots JobExecutionTaskSlots, undeclared additional_properties;
+    with_required();
+    conditions: Option<Option<Vec<types::JobExecutionTaskCondition>>> = "conditions", optional, no_value, None;
+    metadata: Option<Option<types::JobExecutionTaskMetadata>> = "metadata", optional, no_value, None;
+    spec: Option<Option<types::JobExecutionTaskSpec>> = "spec", optional, no_value, None;
+    status: Option<Option<types::JobExecutionTaskStatus>> = "status", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::JobExecutionTask {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecutionTask")
-    }
+struct_codec! {
+    types::JobExecutionTaskCondition as "JobExecutionTaskCondition" from "/components/schemas/JobExecutionTaskCondition";
+    slots JobExecutionTaskConditionSlots, undeclared additional_properties;
+    with_required();
+    execution_reason: Option<Option<String>> = "executionReason", optional, no_value, None;
+    message: Option<Option<String>> = "message", optional, no_value, None;
+    reason: Option<Option<String>> = "reason", optional, no_value, None;
+    severity: Option<Option<String>> = "severity", optional, no_value, None;
+    state: Option<Option<String>> = "state", optional, no_value, None;
+    r#type: Option<Option<String>> = "type", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct JobExecutionTaskSlots {
-    conditions: Option<Option<Vec<types::JobExecutionTaskCondition>>>,
-    metadata: Option<Option<types::JobExecutionTaskMetadata>>,
-    spec: Option<Option<types::JobExecutionTaskSpec>>,
-    status: Option<Option<types::JobExecutionTaskStatus>>,
+struct_codec! {
+    types::JobExecutionTaskList as "JobExecutionTaskList" from "/components/schemas/JobExecutionTaskList";
+    slots JobExecutionTaskListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::JobExecutionTask>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTask {
-    type Slots = JobExecutionTaskSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecutionTask";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionTaskSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "conditions" => runtime::fill(&mut slots.conditions, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionTaskSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecutionTask {
-            conditions: slots.conditions.flatten(),
-            metadata: slots.metadata.flatten(),
-            spec: slots.spec.flatten(),
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::JobExecutionTaskMetadata as "JobExecutionTaskMetadata" from "/components/schemas/JobExecutionTaskMetadata";
+    slots JobExecutionTaskMetadataSlots, undeclared additional_properties;
+    with_required();
+    completed_at: Option<Option<String>> = "completedAt", optional, no_value, None;
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    scheduled_at: Option<Option<String>> = "scheduledAt", optional, no_value, None;
+    started_at: Option<Option<String>> = "startedAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTask {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecutionTask")
-    }
-}
-
-impl runtime::EncodeFields for types::JobExecutionTaskCondition {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("executionReason", &self.execution_reason);
-        out.optional("message", &self.message);
-        out.optional("reason", &self.reason);
-        out.optional("severity", &self.severity);
-        out.optional("state", &self.state);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobExecutionTaskCondition {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecutionTaskCondition")
-    }
-}
-
-#[derive(Default)]
-pub struct JobExecutionTaskConditionSlots {
-    execution_reason: Option<Option<String>>,
-    message: Option<Option<String>>,
-    reason: Option<Option<String>>,
-    severity: Option<Option<String>>,
-    state: Option<Option<String>>,
-    r#type: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskCondition {
-    type Slots = JobExecutionTaskConditionSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskCondition";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionTaskConditionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "executionReason" => runtime::fill(&mut slots.execution_reason, map),
-            "message" => runtime::fill(&mut slots.message, map),
-            "reason" => runtime::fill(&mut slots.reason, map),
-            "severity" => runtime::fill(&mut slots.severity, map),
-            "state" => runtime::fill(&mut slots.state, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionTaskConditionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecutionTaskCondition {
-            execution_reason: slots.execution_reason.flatten(),
-            message: slots.message.flatten(),
-            reason: slots.reason.flatten(),
-            severity: slots.severity.flatten(),
-            state: slots.state.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskCondition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecutionTaskCondition")
-    }
-}
-
-impl runtime::EncodeFields for types::JobExecutionTaskList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobExecutionTaskList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecutionTaskList")
-    }
-}
-
-#[derive(Default)]
-pub struct JobExecutionTaskListSlots {
-    data: Option<Option<Vec<types::JobExecutionTask>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskList {
-    type Slots = JobExecutionTaskListSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionTaskListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionTaskListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecutionTaskList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecutionTaskList")
-    }
-}
-
-impl runtime::EncodeFields for types::JobExecutionTaskMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("completedAt", &self.completed_at);
-        out.optional("createdAt", &self.created_at);
-        out.optional("name", &self.name);
-        out.optional("scheduledAt", &self.scheduled_at);
-        out.optional("startedAt", &self.started_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobExecutionTaskMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecutionTaskMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct JobExecutionTaskMetadataSlots {
-    completed_at: Option<Option<String>>,
-    created_at: Option<Option<String>>,
-    name: Option<Option<String>>,
-    scheduled_at: Option<Option<String>>,
-    started_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskMetadata {
-    type Slots = JobExecutionTaskMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionTaskMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "completedAt" => runtime::fill(&mut slots.completed_at, map),
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "scheduledAt" => runtime::fill(&mut slots.scheduled_at, map),
-            "startedAt" => runtime::fill(&mut slots.started_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionTaskMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecutionTaskMetadata {
-            completed_at: slots.completed_at.flatten(),
-            created_at: slots.created_at.flatten(),
-            name: slots.name.flatten(),
-            scheduled_at: slots.scheduled_at.flatten(),
-            started_at: slots.started_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecutionTaskMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::JobExecutionTaskSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("maxRetries", &self.max_retries);
-        out.optional("timeout", &self.timeout);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobExecutionTaskSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobExecutionTaskSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct JobExecutionTaskSpecSlots {
-    max_retries: Option<Option<i64>>,
-    timeout: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobExecutionTaskSpec {
-    type Slots = JobExecutionTaskSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobExecutionTaskSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobExecutionTaskSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "maxRetries" => runtime::fill(&mut slots.max_retries, map),
-            "timeout" => runtime::fill(&mut slots.timeout, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobExecutionTaskSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobExecutionTaskSpec {
-            max_retries: slots.max_retries.flatten(),
-            timeout: slots.timeout.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobExecutionTaskSpec")
-    }
+struct_codec! {
+    types::JobExecutionTaskSpec as "JobExecutionTaskSpec" from "/components/schemas/JobExecutionTaskSpec";
+    slots JobExecutionTaskSpecSlots, undeclared additional_properties;
+    with_required();
+    max_retries: Option<Option<i64>> = "maxRetries", optional, no_value, None;
+    timeout: Option<Option<String>> = "timeout", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::JobExecutionTaskStatus {
@@ -6574,320 +1244,51 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskStatus {
     }
 }
 
-impl runtime::EncodeFields for types::JobList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::JobList as "JobList" from "/components/schemas/JobList";
+    slots JobListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::Job>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::JobList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobList")
-    }
+struct_codec! {
+    types::JobRuntime as "JobRuntime" from "/components/schemas/JobRuntime";
+    slots JobRuntimeSlots, undeclared additional_properties;
+    with_required();
+    disk_percent: Option<Option<i64>> = "diskPercent", optional, no_value, None;
+    envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
+    generation: Option<Option<types::RuntimeGeneration>> = "generation", optional, no_value, None;
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    max_retries: Option<Option<i64>> = "maxRetries", optional, no_value, None;
+    memory: Option<Option<i64>> = "memory", optional, no_value, None;
+    ports: Option<Option<types::Ports>> = "ports", optional, no_value, None;
+    timeout: Option<Option<i64>> = "timeout", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct JobListSlots {
-    data: Option<Option<Vec<types::Job>>>,
-    meta: Option<Option<types::PaginationMeta>>,
+struct_codec! {
+    types::JobSpec as "JobSpec" from "/components/schemas/JobSpec";
+    slots JobSpecSlots, undeclared additional_properties;
+    with_required();
+    enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
+    github_runner: Option<Option<types::GithubRunnerConfig>> = "githubRunner", optional, no_value, None;
+    policies: Option<Option<types::PoliciesList>> = "policies", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    revision: Option<Option<types::RevisionConfiguration>> = "revision", optional, no_value, None;
+    runtime: Option<Option<types::JobRuntime>> = "runtime", optional, no_value, None;
+    triggers: Option<Option<types::Triggers>> = "triggers", optional, no_value, None;
+    volumes: Option<Option<types::JobVolumes>> = "volumes", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::JobList {
-    type Slots = JobListSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobList")
-    }
-}
-
-impl runtime::EncodeFields for types::JobRuntime {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("diskPercent", &self.disk_percent);
-        out.optional("envs", &self.envs);
-        out.optional("generation", &self.generation);
-        out.optional("image", &self.image);
-        out.optional("maxRetries", &self.max_retries);
-        out.optional("memory", &self.memory);
-        out.optional("ports", &self.ports);
-        out.optional("timeout", &self.timeout);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobRuntime {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobRuntime")
-    }
-}
-
-#[derive(Default)]
-pub struct JobRuntimeSlots {
-    disk_percent: Option<Option<i64>>,
-    envs: Option<Option<Vec<types::Env>>>,
-    generation: Option<Option<types::RuntimeGeneration>>,
-    image: Option<Option<String>>,
-    max_retries: Option<Option<i64>>,
-    memory: Option<Option<i64>>,
-    ports: Option<Option<types::Ports>>,
-    timeout: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobRuntime {
-    type Slots = JobRuntimeSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobRuntime";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobRuntimeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "diskPercent" => runtime::fill(&mut slots.disk_percent, map),
-            "envs" => runtime::fill(&mut slots.envs, map),
-            "generation" => runtime::fill(&mut slots.generation, map),
-            "image" => runtime::fill(&mut slots.image, map),
-            "maxRetries" => runtime::fill(&mut slots.max_retries, map),
-            "memory" => runtime::fill(&mut slots.memory, map),
-            "ports" => runtime::fill(&mut slots.ports, map),
-            "timeout" => runtime::fill(&mut slots.timeout, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobRuntimeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobRuntime {
-            disk_percent: slots.disk_percent.flatten(),
-            envs: slots.envs.flatten(),
-            generation: slots.generation.flatten(),
-            image: slots.image.flatten(),
-            max_retries: slots.max_retries.flatten(),
-            memory: slots.memory.flatten(),
-            ports: slots.ports.flatten(),
-            timeout: slots.timeout.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobRuntime {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobRuntime")
-    }
-}
-
-impl runtime::EncodeFields for types::JobSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("enabled", &self.enabled);
-        out.optional("githubRunner", &self.github_runner);
-        out.optional("policies", &self.policies);
-        out.optional("region", &self.region);
-        out.optional("revision", &self.revision);
-        out.optional("runtime", &self.runtime);
-        out.optional("triggers", &self.triggers);
-        out.optional("volumes", &self.volumes);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct JobSpecSlots {
-    enabled: Option<Option<bool>>,
-    github_runner: Option<Option<types::GithubRunnerConfig>>,
-    policies: Option<Option<types::PoliciesList>>,
-    region: Option<Option<String>>,
-    revision: Option<Option<types::RevisionConfiguration>>,
-    runtime: Option<Option<types::JobRuntime>>,
-    triggers: Option<Option<types::Triggers>>,
-    volumes: Option<Option<types::JobVolumes>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobSpec {
-    type Slots = JobSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "enabled" => runtime::fill(&mut slots.enabled, map),
-            "githubRunner" => runtime::fill(&mut slots.github_runner, map),
-            "policies" => runtime::fill(&mut slots.policies, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "revision" => runtime::fill(&mut slots.revision, map),
-            "runtime" => runtime::fill(&mut slots.runtime, map),
-            "triggers" => runtime::fill(&mut slots.triggers, map),
-            "volumes" => runtime::fill(&mut slots.volumes, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobSpec {
-            enabled: slots.enabled.flatten(),
-            github_runner: slots.github_runner.flatten(),
-            policies: slots.policies.flatten(),
-            region: slots.region.flatten(),
-            revision: slots.revision.flatten(),
-            runtime: slots.runtime.flatten(),
-            triggers: slots.triggers.flatten(),
-            volumes: slots.volumes.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::JobVolume {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("mountPath", &self.mount_path);
-        out.field("name", &self.name);
-        out.optional("readOnly", &self.read_only);
-        out.field("sizeMb", &self.size_mb);
-        out.field("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::JobVolume {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "JobVolume")
-    }
-}
-
-#[derive(Default)]
-pub struct JobVolumeSlots {
-    mount_path: Option<String>,
-    name: Option<String>,
-    read_only: Option<Option<bool>>,
-    size_mb: Option<i64>,
-    r#type: Option<types::JobVolumeType>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::JobVolume {
-    type Slots = JobVolumeSlots;
-    const ORIGIN: &'static str = "/components/schemas/JobVolume";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobVolumeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "mountPath" => runtime::fill(&mut slots.mount_path, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "readOnly" => runtime::fill(&mut slots.read_only, map),
-            "sizeMb" => runtime::fill(&mut slots.size_mb, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobVolumeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::JobVolume {
-            mount_path: match slots.mount_path {
-                Some(value) => value,
-                None => return Err(E::missing_field("mountPath")),
-            },
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            read_only: slots.read_only.flatten(),
-            size_mb: match slots.size_mb {
-                Some(value) => value,
-                None => return Err(E::missing_field("sizeMb")),
-            },
-            r#type: match slots.r#type {
-                Some(value) => value,
-                None => return Err(E::missing_field("type")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::JobVolume {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "JobVolume")
-    }
+struct_codec! {
+    types::JobVolume as "JobVolume" from "/components/schemas/JobVolume";
+    slots JobVolumeSlots, undeclared additional_properties;
+    with_required(mount_path: String, name: String, size_mb: i64, r#type: types::JobVolumeType);
+    mount_path: Option<String> = "mountPath", field, refused, mount_path;
+    name: Option<String> = "name", field, refused, name;
+    read_only: Option<Option<bool>> = "readOnly", optional, no_value, None;
+    size_mb: Option<i64> = "sizeMb", field, refused, size_mb;
+    r#type: Option<types::JobVolumeType> = "type", field, refused, r#type;
 }
 
 impl ::serde::Serialize for types::JobVolumeType {
@@ -6973,722 +1374,116 @@ impl<'de> ::serde::Deserialize<'de> for types::ListSandboxSchedulesType {
     }
 }
 
-impl runtime::EncodeFields for types::LiteVolume {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("metadata", &self.metadata);
-        out.optional("spec", &self.spec);
-        out.optional("state", &self.state);
-        out.optional("status", &self.status);
-        out.optional("terminatedAt", &self.terminated_at);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::LiteVolume as "LiteVolume" from "/components/schemas/LiteVolume";
+    slots LiteVolumeSlots, undeclared additional_properties;
+    with_required();
+    metadata: Option<Option<types::LiteVolumeMetadata>> = "metadata", optional, no_value, None;
+    spec: Option<Option<types::LiteVolumeSpec>> = "spec", optional, no_value, None;
+    state: Option<Option<types::VolumeState>> = "state", optional, no_value, None;
+    status: Option<Option<String>> = "status", optional, no_value, None;
+    terminated_at: Option<Option<String>> = "terminatedAt", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::LiteVolume {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "LiteVolume")
-    }
+struct_codec! {
+    types::LiteVolumeMetadata as "LiteVolumeMetadata" from "/components/schemas/LiteVolumeMetadata";
+    slots LiteVolumeMetadataSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    external_id: Option<Option<String>> = "externalId", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct LiteVolumeSlots {
-    metadata: Option<Option<types::LiteVolumeMetadata>>,
-    spec: Option<Option<types::LiteVolumeSpec>>,
-    state: Option<Option<types::VolumeState>>,
-    status: Option<Option<String>>,
-    terminated_at: Option<Option<String>>,
+struct_codec! {
+    types::LiteVolumeSpec as "LiteVolumeSpec" from "/components/schemas/LiteVolumeSpec";
+    slots LiteVolumeSpecSlots, undeclared additional_properties;
+    with_required();
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    size: Option<Option<i64>> = "size", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::LiteVolume {
-    type Slots = LiteVolumeSlots;
-    const ORIGIN: &'static str = "/components/schemas/LiteVolume";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut LiteVolumeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "state" => runtime::fill(&mut slots.state, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "terminatedAt" => runtime::fill(&mut slots.terminated_at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: LiteVolumeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::LiteVolume {
-            metadata: slots.metadata.flatten(),
-            spec: slots.spec.flatten(),
-            state: slots.state.flatten(),
-            status: slots.status.flatten(),
-            terminated_at: slots.terminated_at.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::LocationResponse as "LocationResponse" from "/components/schemas/LocationResponse";
+    slots LocationResponseSlots, undeclared additional_properties;
+    with_required();
+    continent: Option<Option<String>> = "continent", optional, no_value, None;
+    country: Option<Option<String>> = "country", optional, no_value, None;
+    flavors: Option<Option<Vec<types::Flavor>>> = "flavors", optional, no_value, None;
+    location: Option<Option<String>> = "location", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    status: Option<Option<String>> = "status", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::LiteVolume {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "LiteVolume")
-    }
+struct_codec! {
+    types::McpDefinition as "McpDefinition" from "/components/schemas/MCPDefinition";
+    slots McpDefinitionSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    categories: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "categories", optional, no_value, None;
+    coming_soon: Option<Option<bool>> = "coming_soon", optional, no_value, None;
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    enterprise: Option<Option<bool>> = "enterprise", optional, no_value, None;
+    entrypoint: Option<Option<types::Entrypoint>> = "entrypoint", optional, no_value, None;
+    form: Option<Option<types::Form>> = "form", optional, no_value, None;
+    hidden: Option<Option<bool>> = "hidden", optional, no_value, None;
+    hidden_secrets: Option<Option<Vec<String>>> = "hiddenSecrets", optional, no_value, None;
+    icon: Option<Option<String>> = "icon", optional, no_value, None;
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    integration: Option<Option<String>> = "integration", optional, no_value, None;
+    long_description: Option<Option<String>> = "longDescription", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    transport: Option<Option<String>> = "transport", optional, no_value, None;
+    url: Option<Option<String>> = "url", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::LiteVolumeMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("displayName", &self.display_name);
-        out.optional("externalId", &self.external_id);
-        out.optional("name", &self.name);
-        out.optional("updatedAt", &self.updated_at);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Metadata as "Metadata" from "/components/schemas/Metadata";
+    slots MetadataSlots, undeclared additional_properties;
+    with_required(name: String);
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    external_id: Option<Option<String>> = "externalId", optional, no_value, None;
+    labels: Option<Option<types::MetadataLabels>> = "labels", optional, no_value, None;
+    name: Option<String> = "name", field, refused, name;
+    plan: Option<Option<String>> = "plan", optional, no_value, None;
+    url: Option<Option<String>> = "url", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::LiteVolumeMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "LiteVolumeMetadata")
-    }
+struct_codec! {
+    types::Model as "Model" from "/components/schemas/Model";
+    slots ModelSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::ModelSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::ModelSpec> = "spec", field, refused, spec;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct LiteVolumeMetadataSlots {
-    created_at: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    external_id: Option<Option<String>>,
-    name: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
+struct_codec! {
+    types::ModelList as "ModelList" from "/components/schemas/ModelList";
+    slots ModelListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::Model>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeMetadata {
-    type Slots = LiteVolumeMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/LiteVolumeMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut LiteVolumeMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "externalId" => runtime::fill(&mut slots.external_id, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: LiteVolumeMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::LiteVolumeMetadata {
-            created_at: slots.created_at.flatten(),
-            display_name: slots.display_name.flatten(),
-            external_id: slots.external_id.flatten(),
-            name: slots.name.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::LiteVolumeMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "LiteVolumeMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::LiteVolumeSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("region", &self.region);
-        out.optional("size", &self.size);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::LiteVolumeSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "LiteVolumeSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct LiteVolumeSpecSlots {
-    region: Option<Option<String>>,
-    size: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::LiteVolumeSpec {
-    type Slots = LiteVolumeSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/LiteVolumeSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut LiteVolumeSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "region" => runtime::fill(&mut slots.region, map),
-            "size" => runtime::fill(&mut slots.size, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: LiteVolumeSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::LiteVolumeSpec {
-            region: slots.region.flatten(),
-            size: slots.size.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::LiteVolumeSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "LiteVolumeSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::LocationResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("continent", &self.continent);
-        out.optional("country", &self.country);
-        out.optional("flavors", &self.flavors);
-        out.optional("location", &self.location);
-        out.optional("region", &self.region);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::LocationResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "LocationResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct LocationResponseSlots {
-    continent: Option<Option<String>>,
-    country: Option<Option<String>>,
-    flavors: Option<Option<Vec<types::Flavor>>>,
-    location: Option<Option<String>>,
-    region: Option<Option<String>>,
-    status: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::LocationResponse {
-    type Slots = LocationResponseSlots;
-    const ORIGIN: &'static str = "/components/schemas/LocationResponse";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut LocationResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "continent" => runtime::fill(&mut slots.continent, map),
-            "country" => runtime::fill(&mut slots.country, map),
-            "flavors" => runtime::fill(&mut slots.flavors, map),
-            "location" => runtime::fill(&mut slots.location, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: LocationResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::LocationResponse {
-            continent: slots.continent.flatten(),
-            country: slots.country.flatten(),
-            flavors: slots.flavors.flatten(),
-            location: slots.location.flatten(),
-            region: slots.region.flatten(),
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::LocationResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "LocationResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::McpDefinition {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("categories", &self.categories);
-        out.optional("coming_soon", &self.coming_soon);
-        out.optional("description", &self.description);
-        out.optional("displayName", &self.display_name);
-        out.optional("enterprise", &self.enterprise);
-        out.optional("entrypoint", &self.entrypoint);
-        out.optional("form", &self.form);
-        out.optional("hidden", &self.hidden);
-        out.optional("hiddenSecrets", &self.hidden_secrets);
-        out.optional("icon", &self.icon);
-        out.optional("image", &self.image);
-        out.optional("integration", &self.integration);
-        out.optional("longDescription", &self.long_description);
-        out.optional("name", &self.name);
-        out.optional("transport", &self.transport);
-        out.optional("url", &self.url);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::McpDefinition {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "McpDefinition")
-    }
-}
-
-#[derive(Default)]
-pub struct McpDefinitionSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    categories: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    coming_soon: Option<Option<bool>>,
-    description: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    enterprise: Option<Option<bool>>,
-    entrypoint: Option<Option<types::Entrypoint>>,
-    form: Option<Option<types::Form>>,
-    hidden: Option<Option<bool>>,
-    hidden_secrets: Option<Option<Vec<String>>>,
-    icon: Option<Option<String>>,
-    image: Option<Option<String>>,
-    integration: Option<Option<String>>,
-    long_description: Option<Option<String>>,
-    name: Option<Option<String>>,
-    transport: Option<Option<String>>,
-    url: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::McpDefinition {
-    type Slots = McpDefinitionSlots;
-    const ORIGIN: &'static str = "/components/schemas/MCPDefinition";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut McpDefinitionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "categories" => runtime::fill(&mut slots.categories, map),
-            "coming_soon" => runtime::fill(&mut slots.coming_soon, map),
-            "description" => runtime::fill(&mut slots.description, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "enterprise" => runtime::fill(&mut slots.enterprise, map),
-            "entrypoint" => runtime::fill(&mut slots.entrypoint, map),
-            "form" => runtime::fill(&mut slots.form, map),
-            "hidden" => runtime::fill(&mut slots.hidden, map),
-            "hiddenSecrets" => runtime::fill(&mut slots.hidden_secrets, map),
-            "icon" => runtime::fill(&mut slots.icon, map),
-            "image" => runtime::fill(&mut slots.image, map),
-            "integration" => runtime::fill(&mut slots.integration, map),
-            "longDescription" => runtime::fill(&mut slots.long_description, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "transport" => runtime::fill(&mut slots.transport, map),
-            "url" => runtime::fill(&mut slots.url, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: McpDefinitionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::McpDefinition {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            categories: slots.categories.flatten(),
-            coming_soon: slots.coming_soon.flatten(),
-            description: slots.description.flatten(),
-            display_name: slots.display_name.flatten(),
-            enterprise: slots.enterprise.flatten(),
-            entrypoint: slots.entrypoint.flatten(),
-            form: slots.form.flatten(),
-            hidden: slots.hidden.flatten(),
-            hidden_secrets: slots.hidden_secrets.flatten(),
-            icon: slots.icon.flatten(),
-            image: slots.image.flatten(),
-            integration: slots.integration.flatten(),
-            long_description: slots.long_description.flatten(),
-            name: slots.name.flatten(),
-            transport: slots.transport.flatten(),
-            url: slots.url.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::McpDefinition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "McpDefinition")
-    }
-}
-
-impl runtime::EncodeFields for types::Metadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("displayName", &self.display_name);
-        out.optional("externalId", &self.external_id);
-        out.optional("labels", &self.labels);
-        out.field("name", &self.name);
-        out.optional("plan", &self.plan);
-        out.optional("url", &self.url);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Metadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Metadata")
-    }
-}
-
-#[derive(Default)]
-pub struct MetadataSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    external_id: Option<Option<String>>,
-    labels: Option<Option<types::MetadataLabels>>,
-    name: Option<String>,
-    plan: Option<Option<String>>,
-    url: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Metadata {
-    type Slots = MetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/Metadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut MetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "externalId" => runtime::fill(&mut slots.external_id, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "plan" => runtime::fill(&mut slots.plan, map),
-            "url" => runtime::fill(&mut slots.url, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: MetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Metadata {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            display_name: slots.display_name.flatten(),
-            external_id: slots.external_id.flatten(),
-            labels: slots.labels.flatten(),
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            plan: slots.plan.flatten(),
-            url: slots.url.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Metadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Metadata")
-    }
-}
-
-impl runtime::EncodeFields for types::Model {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Model {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Model")
-    }
-}
-
-#[derive(Default)]
-pub struct ModelSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::Metadata>,
-    spec: Option<types::ModelSpec>,
-    status: Option<Option<types::Status>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Model {
-    type Slots = ModelSlots;
-    const ORIGIN: &'static str = "/components/schemas/Model";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ModelSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ModelSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Model {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Model")
-    }
-}
-
-impl runtime::EncodeFields for types::ModelList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ModelList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ModelList")
-    }
-}
-
-#[derive(Default)]
-pub struct ModelListSlots {
-    data: Option<Option<Vec<types::Model>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ModelList {
-    type Slots = ModelListSlots;
-    const ORIGIN: &'static str = "/components/schemas/ModelList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ModelListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ModelListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ModelList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ModelList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ModelList")
-    }
-}
-
-impl runtime::EncodeFields for types::ModelRuntime {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("endpointName", &self.endpoint_name);
-        out.optional("generation", &self.generation);
-        out.optional("model", &self.model);
-        out.optional("organization", &self.organization);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ModelRuntime {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ModelRuntime")
-    }
-}
-
-#[derive(Default)]
-pub struct ModelRuntimeSlots {
-    endpoint_name: Option<Option<String>>,
-    generation: Option<Option<types::ModelRuntimeGeneration>>,
-    model: Option<Option<String>>,
-    organization: Option<Option<String>>,
-    r#type: Option<Option<types::ModelRuntimeType>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ModelRuntime {
-    type Slots = ModelRuntimeSlots;
-    const ORIGIN: &'static str = "/components/schemas/ModelRuntime";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ModelRuntimeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "endpointName" => runtime::fill(&mut slots.endpoint_name, map),
-            "generation" => runtime::fill(&mut slots.generation, map),
-            "model" => runtime::fill(&mut slots.model, map),
-            "organization" => runtime::fill(&mut slots.organization, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ModelRuntimeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ModelRuntime {
-            endpoint_name: slots.endpoint_name.flatten(),
-            generation: slots.generation.flatten(),
-            model: slots.model.flatten(),
-            organization: slots.organization.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ModelRuntime {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ModelRuntime")
-    }
+struct_codec! {
+    types::ModelRuntime as "ModelRuntime" from "/components/schemas/ModelRuntime";
+    slots ModelRuntimeSlots, undeclared additional_properties;
+    with_required();
+    endpoint_name: Option<Option<String>> = "endpointName", optional, no_value, None;
+    generation: Option<Option<types::ModelRuntimeGeneration>> = "generation", optional, no_value, None;
+    model: Option<Option<String>> = "model", optional, no_value, None;
+    organization: Option<Option<String>> = "organization", optional, no_value, None;
+    r#type: Option<Option<types::ModelRuntimeType>> = "type", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::ModelRuntimeGeneration {
@@ -7763,262 +1558,39 @@ impl<'de> ::serde::Deserialize<'de> for types::ModelRuntimeType {
     }
 }
 
-impl runtime::EncodeFields for types::ModelSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("enabled", &self.enabled);
-        out.optional("flavors", &self.flavors);
-        out.optional("integrationConnections", &self.integration_connections);
-        out.optional("policies", &self.policies);
-        out.optional("runtime", &self.runtime);
-        out.optional("sandbox", &self.sandbox);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::ModelSpec as "ModelSpec" from "/components/schemas/ModelSpec";
+    slots ModelSpecSlots, undeclared additional_properties;
+    with_required();
+    enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
+    flavors: Option<Option<types::Flavors>> = "flavors", optional, no_value, None;
+    integration_connections: Option<Option<types::IntegrationConnectionsList>> = "integrationConnections", optional, no_value, None;
+    policies: Option<Option<types::PoliciesList>> = "policies", optional, no_value, None;
+    runtime: Option<Option<types::ModelRuntime>> = "runtime", optional, no_value, None;
+    sandbox: Option<Option<bool>> = "sandbox", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::ModelSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ModelSpec")
-    }
+struct_codec! {
+    types::NetworkFirewall as "NetworkFirewall" from "/components/schemas/NetworkFirewall";
+    slots NetworkFirewallSlots, undeclared additional_properties;
+    with_required();
+    allowed_domains: Option<Option<Vec<String>>> = "allowedDomains", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct ModelSpecSlots {
-    enabled: Option<Option<bool>>,
-    flavors: Option<Option<types::Flavors>>,
-    integration_connections: Option<Option<types::IntegrationConnectionsList>>,
-    policies: Option<Option<types::PoliciesList>>,
-    runtime: Option<Option<types::ModelRuntime>>,
-    sandbox: Option<Option<bool>>,
+struct_codec! {
+    types::Oauth as "Oauth" from "/components/schemas/OAuth";
+    slots OauthSlots, undeclared additional_properties;
+    with_required();
+    scope: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "scope", optional, no_value, None;
+    r#type: Option<Option<String>> = "type", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::ModelSpec {
-    type Slots = ModelSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/ModelSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ModelSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "enabled" => runtime::fill(&mut slots.enabled, map),
-            "flavors" => runtime::fill(&mut slots.flavors, map),
-            "integrationConnections" => {
-                runtime::fill(&mut slots.integration_connections, map)
-            }
-            "policies" => runtime::fill(&mut slots.policies, map),
-            "runtime" => runtime::fill(&mut slots.runtime, map),
-            "sandbox" => runtime::fill(&mut slots.sandbox, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ModelSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ModelSpec {
-            enabled: slots.enabled.flatten(),
-            flavors: slots.flavors.flatten(),
-            integration_connections: slots.integration_connections.flatten(),
-            policies: slots.policies.flatten(),
-            runtime: slots.runtime.flatten(),
-            sandbox: slots.sandbox.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ModelSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ModelSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::NetworkFirewall {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("allowedDomains", &self.allowed_domains);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::NetworkFirewall {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "NetworkFirewall")
-    }
-}
-
-#[derive(Default)]
-pub struct NetworkFirewallSlots {
-    allowed_domains: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::NetworkFirewall {
-    type Slots = NetworkFirewallSlots;
-    const ORIGIN: &'static str = "/components/schemas/NetworkFirewall";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut NetworkFirewallSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "allowedDomains" => runtime::fill(&mut slots.allowed_domains, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: NetworkFirewallSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::NetworkFirewall {
-            allowed_domains: slots.allowed_domains.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::NetworkFirewall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "NetworkFirewall")
-    }
-}
-
-impl runtime::EncodeFields for types::Oauth {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("scope", &self.scope);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Oauth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Oauth")
-    }
-}
-
-#[derive(Default)]
-pub struct OauthSlots {
-    scope: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    r#type: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Oauth {
-    type Slots = OauthSlots;
-    const ORIGIN: &'static str = "/components/schemas/OAuth";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut OauthSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "scope" => runtime::fill(&mut slots.scope, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: OauthSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Oauth {
-            scope: slots.scope.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Oauth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Oauth")
-    }
-}
-
-impl runtime::EncodeFields for types::OwnerFields {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::OwnerFields {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "OwnerFields")
-    }
-}
-
-#[derive(Default)]
-pub struct OwnerFieldsSlots {
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::OwnerFields {
-    type Slots = OwnerFieldsSlots;
-    const ORIGIN: &'static str = "/components/schemas/OwnerFields";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut OwnerFieldsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: OwnerFieldsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::OwnerFields {
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::OwnerFields {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "OwnerFields")
-    }
+struct_codec! {
+    types::OwnerFields as "OwnerFields" from "/components/schemas/OwnerFields";
+    slots OwnerFieldsSlots, undeclared additional_properties;
+    with_required();
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::PaginationAnchor {
@@ -8048,69 +1620,13 @@ impl<'de> ::serde::Deserialize<'de> for types::PaginationAnchor {
     }
 }
 
-impl runtime::EncodeFields for types::PaginationMeta {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("hasMore", &self.has_more);
-        out.optional("nextCursor", &self.next_cursor);
-        out.optional("total", &self.total);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PaginationMeta {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PaginationMeta")
-    }
-}
-
-#[derive(Default)]
-pub struct PaginationMetaSlots {
-    has_more: Option<Option<bool>>,
-    next_cursor: Option<Option<String>>,
-    total: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PaginationMeta {
-    type Slots = PaginationMetaSlots;
-    const ORIGIN: &'static str = "/components/schemas/PaginationMeta";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PaginationMetaSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "hasMore" => runtime::fill(&mut slots.has_more, map),
-            "nextCursor" => runtime::fill(&mut slots.next_cursor, map),
-            "total" => runtime::fill(&mut slots.total, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PaginationMetaSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PaginationMeta {
-            has_more: slots.has_more.flatten(),
-            next_cursor: slots.next_cursor.flatten(),
-            total: slots.total.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PaginationMeta {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PaginationMeta")
-    }
+struct_codec! {
+    types::PaginationMeta as "PaginationMeta" from "/components/schemas/PaginationMeta";
+    slots PaginationMetaSlots, undeclared additional_properties;
+    with_required();
+    has_more: Option<Option<bool>> = "hasMore", optional, no_value, None;
+    next_cursor: Option<Option<String>> = "nextCursor", optional, no_value, None;
+    total: Option<Option<i64>> = "total", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::PaginationSort {
@@ -8143,910 +1659,141 @@ impl<'de> ::serde::Deserialize<'de> for types::PaginationSort {
     }
 }
 
-impl runtime::EncodeFields for types::PendingImageShare {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("expiresAt", &self.expires_at);
-        out.optional("id", &self.id);
-        out.optional("imageName", &self.image_name);
-        out.optional("resourceType", &self.resource_type);
-        out.optional("sharedBy", &self.shared_by);
-        out.optional("sourceAccountId", &self.source_account_id);
-        out.optional("sourceWorkspace", &self.source_workspace);
-        out.optional("targetAccountId", &self.target_account_id);
-        out.optional("targetWorkspace", &self.target_workspace);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::PendingImageShare as "PendingImageShare" from "/components/schemas/PendingImageShare";
+    slots PendingImageShareSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    expires_at: Option<Option<String>> = "expiresAt", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    image_name: Option<Option<String>> = "imageName", optional, no_value, None;
+    resource_type: Option<Option<String>> = "resourceType", optional, no_value, None;
+    shared_by: Option<Option<String>> = "sharedBy", optional, no_value, None;
+    source_account_id: Option<Option<String>> = "sourceAccountId", optional, no_value, None;
+    source_workspace: Option<Option<String>> = "sourceWorkspace", optional, no_value, None;
+    target_account_id: Option<Option<String>> = "targetAccountId", optional, no_value, None;
+    target_workspace: Option<Option<String>> = "targetWorkspace", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::PendingImageShare {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PendingImageShare")
-    }
+struct_codec! {
+    types::PendingImageShareRender as "PendingImageShareRender" from "/components/schemas/PendingImageShareRender";
+    slots PendingImageShareRenderSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    expires_at: Option<Option<String>> = "expiresAt", optional, no_value, None;
+    has_conflict: Option<Option<bool>> = "hasConflict", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    image_name: Option<Option<String>> = "imageName", optional, no_value, None;
+    resource_type: Option<Option<String>> = "resourceType", optional, no_value, None;
+    shared_by: Option<Option<String>> = "sharedBy", optional, no_value, None;
+    shared_by_email: Option<Option<String>> = "sharedByEmail", optional, no_value, None;
+    source_account_id: Option<Option<String>> = "sourceAccountId", optional, no_value, None;
+    source_workspace: Option<Option<String>> = "sourceWorkspace", optional, no_value, None;
+    source_workspace_display_name: Option<Option<String>> = "sourceWorkspaceDisplayName", optional, no_value, None;
+    target_account_id: Option<Option<String>> = "targetAccountId", optional, no_value, None;
+    target_workspace: Option<Option<String>> = "targetWorkspace", optional, no_value, None;
+    target_workspace_display_name: Option<Option<String>> = "targetWorkspaceDisplayName", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct PendingImageShareSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    expires_at: Option<Option<String>>,
-    id: Option<Option<String>>,
-    image_name: Option<Option<String>>,
-    resource_type: Option<Option<String>>,
-    shared_by: Option<Option<String>>,
-    source_account_id: Option<Option<String>>,
-    source_workspace: Option<Option<String>>,
-    target_account_id: Option<Option<String>>,
-    target_workspace: Option<Option<String>>,
+struct_codec! {
+    types::PendingInvitation as "PendingInvitation" from "/components/schemas/PendingInvitation";
+    slots PendingInvitationSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    email: Option<Option<String>> = "email", optional, no_value, None;
+    expires_at: Option<Option<String>> = "expiresAt", optional, no_value, None;
+    invited_by: Option<Option<String>> = "invitedBy", optional, no_value, None;
+    role: Option<Option<String>> = "role", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShare {
-    type Slots = PendingImageShareSlots;
-    const ORIGIN: &'static str = "/components/schemas/PendingImageShare";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PendingImageShareSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "imageName" => runtime::fill(&mut slots.image_name, map),
-            "resourceType" => runtime::fill(&mut slots.resource_type, map),
-            "sharedBy" => runtime::fill(&mut slots.shared_by, map),
-            "sourceAccountId" => runtime::fill(&mut slots.source_account_id, map),
-            "sourceWorkspace" => runtime::fill(&mut slots.source_workspace, map),
-            "targetAccountId" => runtime::fill(&mut slots.target_account_id, map),
-            "targetWorkspace" => runtime::fill(&mut slots.target_workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PendingImageShareSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PendingImageShare {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            expires_at: slots.expires_at.flatten(),
-            id: slots.id.flatten(),
-            image_name: slots.image_name.flatten(),
-            resource_type: slots.resource_type.flatten(),
-            shared_by: slots.shared_by.flatten(),
-            source_account_id: slots.source_account_id.flatten(),
-            source_workspace: slots.source_workspace.flatten(),
-            target_account_id: slots.target_account_id.flatten(),
-            target_workspace: slots.target_workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::PendingInvitationAccept as "PendingInvitationAccept" from "/components/schemas/PendingInvitationAccept";
+    slots PendingInvitationAcceptSlots, undeclared additional_properties;
+    with_required();
+    email: Option<Option<String>> = "email", optional, no_value, None;
+    workspace: Option<Option<types::Workspace>> = "workspace", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::PendingImageShare {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PendingImageShare")
-    }
+struct_codec! {
+    types::PendingInvitationRender as "PendingInvitationRender" from "/components/schemas/PendingInvitationRender";
+    slots PendingInvitationRenderSlots, undeclared additional_properties;
+    with_required();
+    account: Option<Option<types::PendingInvitationRenderAccount>> = "account", optional, no_value, None;
+    email: Option<Option<String>> = "email", optional, no_value, None;
+    expires_at: Option<Option<String>> = "expiresAt", optional, no_value, None;
+    invitation_id: Option<Option<String>> = "invitationId", optional, no_value, None;
+    invited_at: Option<Option<String>> = "invitedAt", optional, no_value, None;
+    invited_by: Option<Option<types::PendingInvitationRenderInvitedBy>> = "invitedBy", optional, no_value, None;
+    role: Option<Option<String>> = "role", optional, no_value, None;
+    r#type: Option<Option<String>> = "type", optional, no_value, None;
+    workspace: Option<Option<types::PendingInvitationRenderWorkspace>> = "workspace", optional, no_value, None;
+    workspace_details: Option<Option<types::PendingInvitationWorkspaceDetails>> = "workspaceDetails", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::PendingImageShareRender {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("expiresAt", &self.expires_at);
-        out.optional("hasConflict", &self.has_conflict);
-        out.optional("id", &self.id);
-        out.optional("imageName", &self.image_name);
-        out.optional("resourceType", &self.resource_type);
-        out.optional("sharedBy", &self.shared_by);
-        out.optional("sharedByEmail", &self.shared_by_email);
-        out.optional("sourceAccountId", &self.source_account_id);
-        out.optional("sourceWorkspace", &self.source_workspace);
-        out.optional("sourceWorkspaceDisplayName", &self.source_workspace_display_name);
-        out.optional("targetAccountId", &self.target_account_id);
-        out.optional("targetWorkspace", &self.target_workspace);
-        out.optional("targetWorkspaceDisplayName", &self.target_workspace_display_name);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::PendingInvitationRenderAccount as "PendingInvitationRenderAccount" from "/components/schemas/PendingInvitationRenderAccount";
+    slots PendingInvitationRenderAccountSlots, undeclared additional_properties;
+    with_required();
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::PendingImageShareRender {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PendingImageShareRender")
-    }
+struct_codec! {
+    types::PendingInvitationRenderInvitedBy as "PendingInvitationRenderInvitedBy" from "/components/schemas/PendingInvitationRenderInvitedBy";
+    slots PendingInvitationRenderInvitedBySlots, undeclared additional_properties;
+    with_required();
+    email: Option<Option<String>> = "email", optional, no_value, None;
+    family_name: Option<Option<String>> = "family_name", optional, no_value, None;
+    given_name: Option<Option<String>> = "given_name", optional, no_value, None;
+    sub: Option<Option<String>> = "sub", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct PendingImageShareRenderSlots {
-    created_at: Option<Option<String>>,
-    expires_at: Option<Option<String>>,
-    has_conflict: Option<Option<bool>>,
-    id: Option<Option<String>>,
-    image_name: Option<Option<String>>,
-    resource_type: Option<Option<String>>,
-    shared_by: Option<Option<String>>,
-    shared_by_email: Option<Option<String>>,
-    source_account_id: Option<Option<String>>,
-    source_workspace: Option<Option<String>>,
-    source_workspace_display_name: Option<Option<String>>,
-    target_account_id: Option<Option<String>>,
-    target_workspace: Option<Option<String>>,
-    target_workspace_display_name: Option<Option<String>>,
+struct_codec! {
+    types::PendingInvitationRenderWorkspace as "PendingInvitationRenderWorkspace" from "/components/schemas/PendingInvitationRenderWorkspace";
+    slots PendingInvitationRenderWorkspaceSlots, undeclared additional_properties;
+    with_required();
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::PendingImageShareRender {
-    type Slots = PendingImageShareRenderSlots;
-    const ORIGIN: &'static str = "/components/schemas/PendingImageShareRender";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PendingImageShareRenderSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
-            "hasConflict" => runtime::fill(&mut slots.has_conflict, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "imageName" => runtime::fill(&mut slots.image_name, map),
-            "resourceType" => runtime::fill(&mut slots.resource_type, map),
-            "sharedBy" => runtime::fill(&mut slots.shared_by, map),
-            "sharedByEmail" => runtime::fill(&mut slots.shared_by_email, map),
-            "sourceAccountId" => runtime::fill(&mut slots.source_account_id, map),
-            "sourceWorkspace" => runtime::fill(&mut slots.source_workspace, map),
-            "sourceWorkspaceDisplayName" => {
-                runtime::fill(&mut slots.source_workspace_display_name, map)
-            }
-            "targetAccountId" => runtime::fill(&mut slots.target_account_id, map),
-            "targetWorkspace" => runtime::fill(&mut slots.target_workspace, map),
-            "targetWorkspaceDisplayName" => {
-                runtime::fill(&mut slots.target_workspace_display_name, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PendingImageShareRenderSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PendingImageShareRender {
-            created_at: slots.created_at.flatten(),
-            expires_at: slots.expires_at.flatten(),
-            has_conflict: slots.has_conflict.flatten(),
-            id: slots.id.flatten(),
-            image_name: slots.image_name.flatten(),
-            resource_type: slots.resource_type.flatten(),
-            shared_by: slots.shared_by.flatten(),
-            shared_by_email: slots.shared_by_email.flatten(),
-            source_account_id: slots.source_account_id.flatten(),
-            source_workspace: slots.source_workspace.flatten(),
-            source_workspace_display_name: slots.source_workspace_display_name.flatten(),
-            target_account_id: slots.target_account_id.flatten(),
-            target_workspace: slots.target_workspace.flatten(),
-            target_workspace_display_name: slots.target_workspace_display_name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::PendingInvitationWorkspaceDetails as "PendingInvitationWorkspaceDetails" from "/components/schemas/PendingInvitationWorkspaceDetails";
+    slots PendingInvitationWorkspaceDetailsSlots, undeclared additional_properties;
+    with_required();
+    emails: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "emails", optional, no_value, None;
+    user_number: Option<Option<f64>> = "user_number", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::PendingImageShareRender {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PendingImageShareRender")
-    }
+struct_codec! {
+    types::Policy as "Policy" from "/components/schemas/Policy";
+    slots PolicySlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::PolicySpec);
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::PolicySpec> = "spec", field, refused, spec;
+    usage: Option<Option<types::PolicyUsageCounts>> = "usage", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::PendingInvitation {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("email", &self.email);
-        out.optional("expiresAt", &self.expires_at);
-        out.optional("invitedBy", &self.invited_by);
-        out.optional("role", &self.role);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::PolicyList as "PolicyList" from "/components/schemas/PolicyList";
+    slots PolicyListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::Policy>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::PendingInvitation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PendingInvitation")
-    }
-}
-
-#[derive(Default)]
-pub struct PendingInvitationSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    email: Option<Option<String>>,
-    expires_at: Option<Option<String>>,
-    invited_by: Option<Option<String>>,
-    role: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitation {
-    type Slots = PendingInvitationSlots;
-    const ORIGIN: &'static str = "/components/schemas/PendingInvitation";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PendingInvitationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "email" => runtime::fill(&mut slots.email, map),
-            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
-            "invitedBy" => runtime::fill(&mut slots.invited_by, map),
-            "role" => runtime::fill(&mut slots.role, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PendingInvitationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PendingInvitation {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            email: slots.email.flatten(),
-            expires_at: slots.expires_at.flatten(),
-            invited_by: slots.invited_by.flatten(),
-            role: slots.role.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PendingInvitation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PendingInvitation")
-    }
-}
-
-impl runtime::EncodeFields for types::PendingInvitationAccept {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("email", &self.email);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PendingInvitationAccept {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PendingInvitationAccept")
-    }
-}
-
-#[derive(Default)]
-pub struct PendingInvitationAcceptSlots {
-    email: Option<Option<String>>,
-    workspace: Option<Option<types::Workspace>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationAccept {
-    type Slots = PendingInvitationAcceptSlots;
-    const ORIGIN: &'static str = "/components/schemas/PendingInvitationAccept";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PendingInvitationAcceptSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "email" => runtime::fill(&mut slots.email, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PendingInvitationAcceptSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PendingInvitationAccept {
-            email: slots.email.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationAccept {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PendingInvitationAccept")
-    }
-}
-
-impl runtime::EncodeFields for types::PendingInvitationRender {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("account", &self.account);
-        out.optional("email", &self.email);
-        out.optional("expiresAt", &self.expires_at);
-        out.optional("invitationId", &self.invitation_id);
-        out.optional("invitedAt", &self.invited_at);
-        out.optional("invitedBy", &self.invited_by);
-        out.optional("role", &self.role);
-        out.optional("type", &self.r#type);
-        out.optional("workspace", &self.workspace);
-        out.optional("workspaceDetails", &self.workspace_details);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PendingInvitationRender {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PendingInvitationRender")
-    }
-}
-
-#[derive(Default)]
-pub struct PendingInvitationRenderSlots {
-    account: Option<Option<types::PendingInvitationRenderAccount>>,
-    email: Option<Option<String>>,
-    expires_at: Option<Option<String>>,
-    invitation_id: Option<Option<String>>,
-    invited_at: Option<Option<String>>,
-    invited_by: Option<Option<types::PendingInvitationRenderInvitedBy>>,
-    role: Option<Option<String>>,
-    r#type: Option<Option<String>>,
-    workspace: Option<Option<types::PendingInvitationRenderWorkspace>>,
-    workspace_details: Option<Option<types::PendingInvitationWorkspaceDetails>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRender {
-    type Slots = PendingInvitationRenderSlots;
-    const ORIGIN: &'static str = "/components/schemas/PendingInvitationRender";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PendingInvitationRenderSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "account" => runtime::fill(&mut slots.account, map),
-            "email" => runtime::fill(&mut slots.email, map),
-            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
-            "invitationId" => runtime::fill(&mut slots.invitation_id, map),
-            "invitedAt" => runtime::fill(&mut slots.invited_at, map),
-            "invitedBy" => runtime::fill(&mut slots.invited_by, map),
-            "role" => runtime::fill(&mut slots.role, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            "workspaceDetails" => runtime::fill(&mut slots.workspace_details, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PendingInvitationRenderSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PendingInvitationRender {
-            account: slots.account.flatten(),
-            email: slots.email.flatten(),
-            expires_at: slots.expires_at.flatten(),
-            invitation_id: slots.invitation_id.flatten(),
-            invited_at: slots.invited_at.flatten(),
-            invited_by: slots.invited_by.flatten(),
-            role: slots.role.flatten(),
-            r#type: slots.r#type.flatten(),
-            workspace: slots.workspace.flatten(),
-            workspace_details: slots.workspace_details.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationRender {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PendingInvitationRender")
-    }
-}
-
-impl runtime::EncodeFields for types::PendingInvitationRenderAccount {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("displayName", &self.display_name);
-        out.optional("id", &self.id);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PendingInvitationRenderAccount {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PendingInvitationRenderAccount")
-    }
-}
-
-#[derive(Default)]
-pub struct PendingInvitationRenderAccountSlots {
-    display_name: Option<Option<String>>,
-    id: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderAccount {
-    type Slots = PendingInvitationRenderAccountSlots;
-    const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderAccount";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PendingInvitationRenderAccountSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PendingInvitationRenderAccountSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PendingInvitationRenderAccount {
-            display_name: slots.display_name.flatten(),
-            id: slots.id.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationRenderAccount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PendingInvitationRenderAccount")
-    }
-}
-
-impl runtime::EncodeFields for types::PendingInvitationRenderInvitedBy {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("email", &self.email);
-        out.optional("family_name", &self.family_name);
-        out.optional("given_name", &self.given_name);
-        out.optional("sub", &self.sub);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PendingInvitationRenderInvitedBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PendingInvitationRenderInvitedBy")
-    }
-}
-
-#[derive(Default)]
-pub struct PendingInvitationRenderInvitedBySlots {
-    email: Option<Option<String>>,
-    family_name: Option<Option<String>>,
-    given_name: Option<Option<String>>,
-    sub: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderInvitedBy {
-    type Slots = PendingInvitationRenderInvitedBySlots;
-    const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderInvitedBy";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PendingInvitationRenderInvitedBySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "email" => runtime::fill(&mut slots.email, map),
-            "family_name" => runtime::fill(&mut slots.family_name, map),
-            "given_name" => runtime::fill(&mut slots.given_name, map),
-            "sub" => runtime::fill(&mut slots.sub, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PendingInvitationRenderInvitedBySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PendingInvitationRenderInvitedBy {
-            email: slots.email.flatten(),
-            family_name: slots.family_name.flatten(),
-            given_name: slots.given_name.flatten(),
-            sub: slots.sub.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationRenderInvitedBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PendingInvitationRenderInvitedBy")
-    }
-}
-
-impl runtime::EncodeFields for types::PendingInvitationRenderWorkspace {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("displayName", &self.display_name);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PendingInvitationRenderWorkspace {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PendingInvitationRenderWorkspace")
-    }
-}
-
-#[derive(Default)]
-pub struct PendingInvitationRenderWorkspaceSlots {
-    display_name: Option<Option<String>>,
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationRenderWorkspace {
-    type Slots = PendingInvitationRenderWorkspaceSlots;
-    const ORIGIN: &'static str = "/components/schemas/PendingInvitationRenderWorkspace";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PendingInvitationRenderWorkspaceSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PendingInvitationRenderWorkspaceSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PendingInvitationRenderWorkspace {
-            display_name: slots.display_name.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationRenderWorkspace {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PendingInvitationRenderWorkspace")
-    }
-}
-
-impl runtime::EncodeFields for types::PendingInvitationWorkspaceDetails {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("emails", &self.emails);
-        out.optional("user_number", &self.user_number);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PendingInvitationWorkspaceDetails {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PendingInvitationWorkspaceDetails")
-    }
-}
-
-#[derive(Default)]
-pub struct PendingInvitationWorkspaceDetailsSlots {
-    emails: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    user_number: Option<Option<f64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PendingInvitationWorkspaceDetails {
-    type Slots = PendingInvitationWorkspaceDetailsSlots;
-    const ORIGIN: &'static str = "/components/schemas/PendingInvitationWorkspaceDetails";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PendingInvitationWorkspaceDetailsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "emails" => runtime::fill(&mut slots.emails, map),
-            "user_number" => runtime::fill(&mut slots.user_number, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PendingInvitationWorkspaceDetailsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PendingInvitationWorkspaceDetails {
-            emails: slots.emails.flatten(),
-            user_number: slots.user_number.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PendingInvitationWorkspaceDetails {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PendingInvitationWorkspaceDetails")
-    }
-}
-
-impl runtime::EncodeFields for types::Policy {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("usage", &self.usage);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Policy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Policy")
-    }
-}
-
-#[derive(Default)]
-pub struct PolicySlots {
-    metadata: Option<types::Metadata>,
-    spec: Option<types::PolicySpec>,
-    usage: Option<Option<types::PolicyUsageCounts>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Policy {
-    type Slots = PolicySlots;
-    const ORIGIN: &'static str = "/components/schemas/Policy";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PolicySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "usage" => runtime::fill(&mut slots.usage, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PolicySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Policy {
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            usage: slots.usage.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Policy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Policy")
-    }
-}
-
-impl runtime::EncodeFields for types::PolicyList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PolicyList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PolicyList")
-    }
-}
-
-#[derive(Default)]
-pub struct PolicyListSlots {
-    data: Option<Option<Vec<types::Policy>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PolicyList {
-    type Slots = PolicyListSlots;
-    const ORIGIN: &'static str = "/components/schemas/PolicyList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PolicyListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PolicyListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PolicyList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PolicyList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PolicyList")
-    }
-}
-
-impl runtime::EncodeFields for types::PolicyLocation {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PolicyLocation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PolicyLocation")
-    }
-}
-
-#[derive(Default)]
-pub struct PolicyLocationSlots {
-    name: Option<Option<String>>,
-    r#type: Option<Option<types::PolicyLocationType>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PolicyLocation {
-    type Slots = PolicyLocationSlots;
-    const ORIGIN: &'static str = "/components/schemas/PolicyLocation";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PolicyLocationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PolicyLocationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PolicyLocation {
-            name: slots.name.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PolicyLocation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PolicyLocation")
-    }
+struct_codec! {
+    types::PolicyLocation as "PolicyLocation" from "/components/schemas/PolicyLocation";
+    slots PolicyLocationSlots, undeclared additional_properties;
+    with_required();
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    r#type: Option<Option<types::PolicyLocationType>> = "type", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::PolicyLocationType {
@@ -9078,83 +1825,16 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyLocationType {
     }
 }
 
-impl runtime::EncodeFields for types::PolicyMaxTokens {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("granularity", &self.granularity);
-        out.optional("input", &self.input);
-        out.optional("output", &self.output);
-        out.optional("ratioInputOverOutput", &self.ratio_input_over_output);
-        out.optional("step", &self.step);
-        out.optional("total", &self.total);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PolicyMaxTokens {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PolicyMaxTokens")
-    }
-}
-
-#[derive(Default)]
-pub struct PolicyMaxTokensSlots {
-    granularity: Option<Option<String>>,
-    input: Option<Option<i64>>,
-    output: Option<Option<i64>>,
-    ratio_input_over_output: Option<Option<i64>>,
-    step: Option<Option<i64>>,
-    total: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PolicyMaxTokens {
-    type Slots = PolicyMaxTokensSlots;
-    const ORIGIN: &'static str = "/components/schemas/PolicyMaxTokens";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PolicyMaxTokensSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "granularity" => runtime::fill(&mut slots.granularity, map),
-            "input" => runtime::fill(&mut slots.input, map),
-            "output" => runtime::fill(&mut slots.output, map),
-            "ratioInputOverOutput" => {
-                runtime::fill(&mut slots.ratio_input_over_output, map)
-            }
-            "step" => runtime::fill(&mut slots.step, map),
-            "total" => runtime::fill(&mut slots.total, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PolicyMaxTokensSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PolicyMaxTokens {
-            granularity: slots.granularity.flatten(),
-            input: slots.input.flatten(),
-            output: slots.output.flatten(),
-            ratio_input_over_output: slots.ratio_input_over_output.flatten(),
-            step: slots.step.flatten(),
-            total: slots.total.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PolicyMaxTokens {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PolicyMaxTokens")
-    }
+struct_codec! {
+    types::PolicyMaxTokens as "PolicyMaxTokens" from "/components/schemas/PolicyMaxTokens";
+    slots PolicyMaxTokensSlots, undeclared additional_properties;
+    with_required();
+    granularity: Option<Option<String>> = "granularity", optional, no_value, None;
+    input: Option<Option<i64>> = "input", optional, no_value, None;
+    output: Option<Option<i64>> = "output", optional, no_value, None;
+    ratio_input_over_output: Option<Option<i64>> = "ratioInputOverOutput", optional, no_value, None;
+    step: Option<Option<i64>> = "step", optional, no_value, None;
+    total: Option<Option<i64>> = "total", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::PolicyResourceType {
@@ -9188,81 +1868,16 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyResourceType {
     }
 }
 
-impl runtime::EncodeFields for types::PolicySpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("flavors", &self.flavors);
-        out.optional("locations", &self.locations);
-        out.optional("maxTokens", &self.max_tokens);
-        out.optional("resourceTypes", &self.resource_types);
-        out.optional("sandbox", &self.sandbox);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PolicySpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PolicySpec")
-    }
-}
-
-#[derive(Default)]
-pub struct PolicySpecSlots {
-    flavors: Option<Option<types::Flavors>>,
-    locations: Option<Option<types::PolicyLocations>>,
-    max_tokens: Option<Option<types::PolicyMaxTokens>>,
-    resource_types: Option<Option<types::PolicyResourceTypes>>,
-    sandbox: Option<Option<bool>>,
-    r#type: Option<Option<types::PolicySpecType>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PolicySpec {
-    type Slots = PolicySpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/PolicySpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PolicySpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "flavors" => runtime::fill(&mut slots.flavors, map),
-            "locations" => runtime::fill(&mut slots.locations, map),
-            "maxTokens" => runtime::fill(&mut slots.max_tokens, map),
-            "resourceTypes" => runtime::fill(&mut slots.resource_types, map),
-            "sandbox" => runtime::fill(&mut slots.sandbox, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PolicySpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PolicySpec {
-            flavors: slots.flavors.flatten(),
-            locations: slots.locations.flatten(),
-            max_tokens: slots.max_tokens.flatten(),
-            resource_types: slots.resource_types.flatten(),
-            sandbox: slots.sandbox.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PolicySpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PolicySpec")
-    }
+struct_codec! {
+    types::PolicySpec as "PolicySpec" from "/components/schemas/PolicySpec";
+    slots PolicySpecSlots, undeclared additional_properties;
+    with_required();
+    flavors: Option<Option<types::Flavors>> = "flavors", optional, no_value, None;
+    locations: Option<Option<types::PolicyLocations>> = "locations", optional, no_value, None;
+    max_tokens: Option<Option<types::PolicyMaxTokens>> = "maxTokens", optional, no_value, None;
+    resource_types: Option<Option<types::PolicyResourceTypes>> = "resourceTypes", optional, no_value, None;
+    sandbox: Option<Option<bool>> = "sandbox", optional, no_value, None;
+    r#type: Option<Option<types::PolicySpecType>> = "type", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::PolicySpecType {
@@ -9294,218 +1909,35 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicySpecType {
     }
 }
 
-impl runtime::EncodeFields for types::PolicyUsageCounts {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("agents", &self.agents);
-        out.optional("functions", &self.functions);
-        out.optional("jobs", &self.jobs);
-        out.optional("models", &self.models);
-        out.optional("sandboxes", &self.sandboxes);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::PolicyUsageCounts as "PolicyUsageCounts" from "/components/schemas/PolicyUsageCounts";
+    slots PolicyUsageCountsSlots, undeclared additional_properties;
+    with_required();
+    agents: Option<Option<i64>> = "agents", optional, no_value, None;
+    functions: Option<Option<i64>> = "functions", optional, no_value, None;
+    jobs: Option<Option<i64>> = "jobs", optional, no_value, None;
+    models: Option<Option<i64>> = "models", optional, no_value, None;
+    sandboxes: Option<Option<i64>> = "sandboxes", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::PolicyUsageCounts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PolicyUsageCounts")
-    }
+struct_codec! {
+    types::PolicyUsages as "PolicyUsages" from "/components/schemas/PolicyUsages";
+    slots PolicyUsagesSlots, undeclared additional_properties;
+    with_required();
+    agents: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "agents", optional, no_value, None;
+    functions: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "functions", optional, no_value, None;
+    jobs: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "jobs", optional, no_value, None;
+    models: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "models", optional, no_value, None;
+    sandboxes: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "sandboxes", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct PolicyUsageCountsSlots {
-    agents: Option<Option<i64>>,
-    functions: Option<Option<i64>>,
-    jobs: Option<Option<i64>>,
-    models: Option<Option<i64>>,
-    sandboxes: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsageCounts {
-    type Slots = PolicyUsageCountsSlots;
-    const ORIGIN: &'static str = "/components/schemas/PolicyUsageCounts";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PolicyUsageCountsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "agents" => runtime::fill(&mut slots.agents, map),
-            "functions" => runtime::fill(&mut slots.functions, map),
-            "jobs" => runtime::fill(&mut slots.jobs, map),
-            "models" => runtime::fill(&mut slots.models, map),
-            "sandboxes" => runtime::fill(&mut slots.sandboxes, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PolicyUsageCountsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PolicyUsageCounts {
-            agents: slots.agents.flatten(),
-            functions: slots.functions.flatten(),
-            jobs: slots.jobs.flatten(),
-            models: slots.models.flatten(),
-            sandboxes: slots.sandboxes.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PolicyUsageCounts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PolicyUsageCounts")
-    }
-}
-
-impl runtime::EncodeFields for types::PolicyUsages {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("agents", &self.agents);
-        out.optional("functions", &self.functions);
-        out.optional("jobs", &self.jobs);
-        out.optional("models", &self.models);
-        out.optional("sandboxes", &self.sandboxes);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PolicyUsages {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PolicyUsages")
-    }
-}
-
-#[derive(Default)]
-pub struct PolicyUsagesSlots {
-    agents: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    functions: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    jobs: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    models: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    sandboxes: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PolicyUsages {
-    type Slots = PolicyUsagesSlots;
-    const ORIGIN: &'static str = "/components/schemas/PolicyUsages";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PolicyUsagesSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "agents" => runtime::fill(&mut slots.agents, map),
-            "functions" => runtime::fill(&mut slots.functions, map),
-            "jobs" => runtime::fill(&mut slots.jobs, map),
-            "models" => runtime::fill(&mut slots.models, map),
-            "sandboxes" => runtime::fill(&mut slots.sandboxes, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PolicyUsagesSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PolicyUsages {
-            agents: slots.agents.flatten(),
-            functions: slots.functions.flatten(),
-            jobs: slots.jobs.flatten(),
-            models: slots.models.flatten(),
-            sandboxes: slots.sandboxes.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PolicyUsages {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PolicyUsages")
-    }
-}
-
-impl runtime::EncodeFields for types::Port {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.optional("protocol", &self.protocol);
-        out.field("target", &self.target);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Port {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Port")
-    }
-}
-
-#[derive(Default)]
-pub struct PortSlots {
-    name: Option<Option<String>>,
-    protocol: Option<Option<types::PortProtocol>>,
-    target: Option<i64>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Port {
-    type Slots = PortSlots;
-    const ORIGIN: &'static str = "/components/schemas/Port";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PortSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "protocol" => runtime::fill(&mut slots.protocol, map),
-            "target" => runtime::fill(&mut slots.target, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PortSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Port {
-            name: slots.name.flatten(),
-            protocol: slots.protocol.flatten(),
-            target: match slots.target {
-                Some(value) => value,
-                None => return Err(E::missing_field("target")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Port {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Port")
-    }
+struct_codec! {
+    types::Port as "Port" from "/components/schemas/Port";
+    slots PortSlots, undeclared additional_properties;
+    with_required(target: i64);
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    protocol: Option<Option<types::PortProtocol>> = "protocol", optional, no_value, None;
+    target: Option<i64> = "target", field, refused, target;
 }
 
 impl ::serde::Serialize for types::PortProtocol {
@@ -9538,1052 +1970,159 @@ impl<'de> ::serde::Deserialize<'de> for types::PortProtocol {
     }
 }
 
-impl runtime::EncodeFields for types::Preview {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Preview {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Preview")
-    }
-}
-
-#[derive(Default)]
-pub struct PreviewSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::PreviewMetadata>,
-    spec: Option<types::PreviewSpec>,
-    status: Option<Option<types::Status>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Preview {
-    type Slots = PreviewSlots;
-    const ORIGIN: &'static str = "/components/schemas/Preview";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PreviewSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PreviewSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Preview {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Preview {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Preview")
-    }
-}
-
-impl runtime::EncodeFields for types::PreviewMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("displayName", &self.display_name);
-        out.field("name", &self.name);
-        out.optional("resourceName", &self.resource_name);
-        out.optional("resourceType", &self.resource_type);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PreviewMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PreviewMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct PreviewMetadataSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    name: Option<String>,
-    resource_name: Option<Option<String>>,
-    resource_type: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PreviewMetadata {
-    type Slots = PreviewMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/PreviewMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PreviewMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "resourceName" => runtime::fill(&mut slots.resource_name, map),
-            "resourceType" => runtime::fill(&mut slots.resource_type, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PreviewMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PreviewMetadata {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            display_name: slots.display_name.flatten(),
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            resource_name: slots.resource_name.flatten(),
-            resource_type: slots.resource_type.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PreviewMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PreviewMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::PreviewSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("customDomain", &self.custom_domain);
-        out.optional("expires", &self.expires);
-        out.optional("port", &self.port);
-        out.optional("prefixUrl", &self.prefix_url);
-        out.optional("public", &self.public);
-        out.optional("region", &self.region);
-        out.optional("requestHeaders", &self.request_headers);
-        out.optional("responseHeaders", &self.response_headers);
-        out.optional("ttl", &self.ttl);
-        out.optional("url", &self.url);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PreviewSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PreviewSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct PreviewSpecSlots {
-    custom_domain: Option<Option<String>>,
-    expires: Option<Option<String>>,
-    port: Option<Option<i64>>,
-    prefix_url: Option<Option<String>>,
-    public: Option<Option<bool>>,
-    region: Option<Option<String>>,
-    request_headers: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    response_headers: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    ttl: Option<Option<String>>,
-    url: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PreviewSpec {
-    type Slots = PreviewSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/PreviewSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PreviewSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "customDomain" => runtime::fill(&mut slots.custom_domain, map),
-            "expires" => runtime::fill(&mut slots.expires, map),
-            "port" => runtime::fill(&mut slots.port, map),
-            "prefixUrl" => runtime::fill(&mut slots.prefix_url, map),
-            "public" => runtime::fill(&mut slots.public, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "requestHeaders" => runtime::fill(&mut slots.request_headers, map),
-            "responseHeaders" => runtime::fill(&mut slots.response_headers, map),
-            "ttl" => runtime::fill(&mut slots.ttl, map),
-            "url" => runtime::fill(&mut slots.url, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PreviewSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PreviewSpec {
-            custom_domain: slots.custom_domain.flatten(),
-            expires: slots.expires.flatten(),
-            port: slots.port.flatten(),
-            prefix_url: slots.prefix_url.flatten(),
-            public: slots.public.flatten(),
-            region: slots.region.flatten(),
-            request_headers: slots.request_headers.flatten(),
-            response_headers: slots.response_headers.flatten(),
-            ttl: slots.ttl.flatten(),
-            url: slots.url.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PreviewSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PreviewSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::PreviewToken {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PreviewToken {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PreviewToken")
-    }
-}
-
-#[derive(Default)]
-pub struct PreviewTokenSlots {
-    metadata: Option<types::PreviewTokenMetadata>,
-    spec: Option<types::PreviewTokenSpec>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PreviewToken {
-    type Slots = PreviewTokenSlots;
-    const ORIGIN: &'static str = "/components/schemas/PreviewToken";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PreviewTokenSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PreviewTokenSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PreviewToken {
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PreviewToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PreviewToken")
-    }
-}
-
-impl runtime::EncodeFields for types::PreviewTokenMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("name", &self.name);
-        out.optional("previewName", &self.preview_name);
-        out.optional("resourceName", &self.resource_name);
-        out.optional("resourceType", &self.resource_type);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PreviewTokenMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PreviewTokenMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct PreviewTokenMetadataSlots {
-    name: Option<String>,
-    preview_name: Option<Option<String>>,
-    resource_name: Option<Option<String>>,
-    resource_type: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenMetadata {
-    type Slots = PreviewTokenMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/PreviewTokenMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PreviewTokenMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "previewName" => runtime::fill(&mut slots.preview_name, map),
-            "resourceName" => runtime::fill(&mut slots.resource_name, map),
-            "resourceType" => runtime::fill(&mut slots.resource_type, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PreviewTokenMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PreviewTokenMetadata {
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            preview_name: slots.preview_name.flatten(),
-            resource_name: slots.resource_name.flatten(),
-            resource_type: slots.resource_type.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PreviewTokenMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PreviewTokenMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::PreviewTokenSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("expired", &self.expired);
-        out.optional("expiresAt", &self.expires_at);
-        out.optional("token", &self.token);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PreviewTokenSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PreviewTokenSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct PreviewTokenSpecSlots {
-    expired: Option<Option<bool>>,
-    expires_at: Option<Option<String>>,
-    token: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PreviewTokenSpec {
-    type Slots = PreviewTokenSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/PreviewTokenSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PreviewTokenSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "expired" => runtime::fill(&mut slots.expired, map),
-            "expiresAt" => runtime::fill(&mut slots.expires_at, map),
-            "token" => runtime::fill(&mut slots.token, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PreviewTokenSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PreviewTokenSpec {
-            expired: slots.expired.flatten(),
-            expires_at: slots.expires_at.flatten(),
-            token: slots.token.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PreviewTokenSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PreviewTokenSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::PrivateLocation {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PrivateLocation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PrivateLocation")
-    }
-}
-
-#[derive(Default)]
-pub struct PrivateLocationSlots {
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PrivateLocation {
-    type Slots = PrivateLocationSlots;
-    const ORIGIN: &'static str = "/components/schemas/PrivateLocation";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PrivateLocationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PrivateLocationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PrivateLocation {
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PrivateLocation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PrivateLocation")
-    }
-}
-
-impl runtime::EncodeFields for types::ProxyConfig {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("allowedDomains", &self.allowed_domains);
-        out.optional("bypass", &self.bypass);
-        out.optional("forbiddenDomains", &self.forbidden_domains);
-        out.optional("routing", &self.routing);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ProxyConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ProxyConfig")
-    }
-}
-
-#[derive(Default)]
-pub struct ProxyConfigSlots {
-    allowed_domains: Option<Option<Vec<String>>>,
-    bypass: Option<Option<Vec<String>>>,
-    forbidden_domains: Option<Option<Vec<String>>>,
-    routing: Option<Option<Vec<types::ProxyTarget>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ProxyConfig {
-    type Slots = ProxyConfigSlots;
-    const ORIGIN: &'static str = "/components/schemas/ProxyConfig";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ProxyConfigSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "allowedDomains" => runtime::fill(&mut slots.allowed_domains, map),
-            "bypass" => runtime::fill(&mut slots.bypass, map),
-            "forbiddenDomains" => runtime::fill(&mut slots.forbidden_domains, map),
-            "routing" => runtime::fill(&mut slots.routing, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ProxyConfigSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ProxyConfig {
-            allowed_domains: slots.allowed_domains.flatten(),
-            bypass: slots.bypass.flatten(),
-            forbidden_domains: slots.forbidden_domains.flatten(),
-            routing: slots.routing.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ProxyConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ProxyConfig")
-    }
-}
-
-impl runtime::EncodeFields for types::ProxyTarget {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("body", &self.body);
-        out.optional("destinations", &self.destinations);
-        out.optional("headers", &self.headers);
-        out.optional("secrets", &self.secrets);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ProxyTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ProxyTarget")
-    }
-}
-
-#[derive(Default)]
-pub struct ProxyTargetSlots {
-    body: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    destinations: Option<Option<Vec<String>>>,
-    headers: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    secrets: Option<Option<::std::collections::BTreeMap<String, String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ProxyTarget {
-    type Slots = ProxyTargetSlots;
-    const ORIGIN: &'static str = "/components/schemas/ProxyTarget";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ProxyTargetSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "body" => runtime::fill(&mut slots.body, map),
-            "destinations" => runtime::fill(&mut slots.destinations, map),
-            "headers" => runtime::fill(&mut slots.headers, map),
-            "secrets" => runtime::fill(&mut slots.secrets, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ProxyTargetSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ProxyTarget {
-            body: slots.body.flatten(),
-            destinations: slots.destinations.flatten(),
-            headers: slots.headers.flatten(),
-            secrets: slots.secrets.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ProxyTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ProxyTarget")
-    }
-}
-
-impl runtime::EncodeFields for types::PublicIp {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("description", &self.description);
-        out.optional("ipv4Cidrs", &self.ipv4_cidrs);
-        out.optional("ipv6Cidrs", &self.ipv6_cidrs);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PublicIp {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PublicIp")
-    }
-}
-
-#[derive(Default)]
-pub struct PublicIpSlots {
-    description: Option<Option<String>>,
-    ipv4_cidrs: Option<Option<Vec<String>>>,
-    ipv6_cidrs: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PublicIp {
-    type Slots = PublicIpSlots;
-    const ORIGIN: &'static str = "/components/schemas/PublicIp";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PublicIpSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "description" => runtime::fill(&mut slots.description, map),
-            "ipv4Cidrs" => runtime::fill(&mut slots.ipv4_cidrs, map),
-            "ipv6Cidrs" => runtime::fill(&mut slots.ipv6_cidrs, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PublicIpSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PublicIp {
-            description: slots.description.flatten(),
-            ipv4_cidrs: slots.ipv4_cidrs.flatten(),
-            ipv6_cidrs: slots.ipv6_cidrs.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PublicIp {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PublicIp")
-    }
-}
-
-impl runtime::EncodeFields for types::Region {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("agentDrivePublicUrl", &self.agent_drive_public_url);
-        out.optional("allowed", &self.allowed);
-        out.optional("continent", &self.continent);
-        out.optional("country", &self.country);
-        out.optional("drivesAvailable", &self.drives_available);
-        out.optional("egressAvailable", &self.egress_available);
-        out.optional("infoGeneration", &self.info_generation);
-        out.optional("location", &self.location);
-        out.optional("mk31Available", &self.mk31_available);
-        out.optional("name", &self.name);
-        out.optional("proxyAvailable", &self.proxy_available);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Region {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Region")
-    }
-}
-
-#[derive(Default)]
-pub struct RegionSlots {
-    agent_drive_public_url: Option<
-        Option<::serde_json::Map<String, ::serde_json::Value>>,
-    >,
-    allowed: Option<Option<String>>,
-    continent: Option<Option<String>>,
-    country: Option<Option<String>>,
-    drives_available: Option<Option<bool>>,
-    egress_available: Option<Option<bool>>,
-    info_generation: Option<Option<String>>,
-    location: Option<Option<String>>,
-    mk31_available: Option<Option<bool>>,
-    name: Option<Option<String>>,
-    proxy_available: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Region {
-    type Slots = RegionSlots;
-    const ORIGIN: &'static str = "/components/schemas/Region";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut RegionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "agentDrivePublicUrl" => {
-                runtime::fill(&mut slots.agent_drive_public_url, map)
-            }
-            "allowed" => runtime::fill(&mut slots.allowed, map),
-            "continent" => runtime::fill(&mut slots.continent, map),
-            "country" => runtime::fill(&mut slots.country, map),
-            "drivesAvailable" => runtime::fill(&mut slots.drives_available, map),
-            "egressAvailable" => runtime::fill(&mut slots.egress_available, map),
-            "infoGeneration" => runtime::fill(&mut slots.info_generation, map),
-            "location" => runtime::fill(&mut slots.location, map),
-            "mk31Available" => runtime::fill(&mut slots.mk31_available, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "proxyAvailable" => runtime::fill(&mut slots.proxy_available, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: RegionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Region {
-            agent_drive_public_url: slots.agent_drive_public_url.flatten(),
-            allowed: slots.allowed.flatten(),
-            continent: slots.continent.flatten(),
-            country: slots.country.flatten(),
-            drives_available: slots.drives_available.flatten(),
-            egress_available: slots.egress_available.flatten(),
-            info_generation: slots.info_generation.flatten(),
-            location: slots.location.flatten(),
-            mk31_available: slots.mk31_available.flatten(),
-            name: slots.name.flatten(),
-            proxy_available: slots.proxy_available.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Region {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Region")
-    }
-}
-
-impl runtime::EncodeFields for types::Repository {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("type", &self.r#type);
-        out.optional("url", &self.url);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Repository {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Repository")
-    }
-}
-
-#[derive(Default)]
-pub struct RepositorySlots {
-    r#type: Option<Option<String>>,
-    url: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Repository {
-    type Slots = RepositorySlots;
-    const ORIGIN: &'static str = "/components/schemas/Repository";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut RepositorySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "type" => runtime::fill(&mut slots.r#type, map),
-            "url" => runtime::fill(&mut slots.url, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: RepositorySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Repository {
-            r#type: slots.r#type.flatten(),
-            url: slots.url.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Repository {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Repository")
-    }
-}
-
-impl runtime::EncodeFields for types::RevisionConfiguration {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("active", &self.active);
-        out.optional("canary", &self.canary);
-        out.optional("canaryPercent", &self.canary_percent);
-        out.optional("stickySessionTtl", &self.sticky_session_ttl);
-        out.optional("traffic", &self.traffic);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::RevisionConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "RevisionConfiguration")
-    }
-}
-
-#[derive(Default)]
-pub struct RevisionConfigurationSlots {
-    active: Option<Option<String>>,
-    canary: Option<Option<String>>,
-    canary_percent: Option<Option<i64>>,
-    sticky_session_ttl: Option<Option<i64>>,
-    traffic: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::RevisionConfiguration {
-    type Slots = RevisionConfigurationSlots;
-    const ORIGIN: &'static str = "/components/schemas/RevisionConfiguration";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut RevisionConfigurationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "active" => runtime::fill(&mut slots.active, map),
-            "canary" => runtime::fill(&mut slots.canary, map),
-            "canaryPercent" => runtime::fill(&mut slots.canary_percent, map),
-            "stickySessionTtl" => runtime::fill(&mut slots.sticky_session_ttl, map),
-            "traffic" => runtime::fill(&mut slots.traffic, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: RevisionConfigurationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::RevisionConfiguration {
-            active: slots.active.flatten(),
-            canary: slots.canary.flatten(),
-            canary_percent: slots.canary_percent.flatten(),
-            sticky_session_ttl: slots.sticky_session_ttl.flatten(),
-            traffic: slots.traffic.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::RevisionConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "RevisionConfiguration")
-    }
-}
-
-impl runtime::EncodeFields for types::RevisionMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("active", &self.active);
-        out.optional("canary", &self.canary);
-        out.optional("createdAt", &self.created_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("id", &self.id);
-        out.optional("previousActive", &self.previous_active);
-        out.optional("status", &self.status);
-        out.optional("trafficPercent", &self.traffic_percent);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::RevisionMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "RevisionMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct RevisionMetadataSlots {
-    active: Option<Option<bool>>,
-    canary: Option<Option<bool>>,
-    created_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    id: Option<Option<String>>,
-    previous_active: Option<Option<bool>>,
-    status: Option<Option<String>>,
-    traffic_percent: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::RevisionMetadata {
-    type Slots = RevisionMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/RevisionMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut RevisionMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "active" => runtime::fill(&mut slots.active, map),
-            "canary" => runtime::fill(&mut slots.canary, map),
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "previousActive" => runtime::fill(&mut slots.previous_active, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "trafficPercent" => runtime::fill(&mut slots.traffic_percent, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: RevisionMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::RevisionMetadata {
-            active: slots.active.flatten(),
-            canary: slots.canary.flatten(),
-            created_at: slots.created_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            id: slots.id.flatten(),
-            previous_active: slots.previous_active.flatten(),
-            status: slots.status.flatten(),
-            traffic_percent: slots.traffic_percent.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::RevisionMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "RevisionMetadata")
-    }
+struct_codec! {
+    types::Preview as "Preview" from "/components/schemas/Preview";
+    slots PreviewSlots, undeclared additional_properties;
+    with_required(metadata: types::PreviewMetadata, spec: types::PreviewSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::PreviewMetadata> = "metadata", field, refused, metadata;
+    spec: Option<types::PreviewSpec> = "spec", field, refused, spec;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
+}
+
+struct_codec! {
+    types::PreviewMetadata as "PreviewMetadata" from "/components/schemas/PreviewMetadata";
+    slots PreviewMetadataSlots, undeclared additional_properties;
+    with_required(name: String);
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    name: Option<String> = "name", field, refused, name;
+    resource_name: Option<Option<String>> = "resourceName", optional, no_value, None;
+    resource_type: Option<Option<String>> = "resourceType", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
+}
+
+struct_codec! {
+    types::PreviewSpec as "PreviewSpec" from "/components/schemas/PreviewSpec";
+    slots PreviewSpecSlots, undeclared additional_properties;
+    with_required();
+    custom_domain: Option<Option<String>> = "customDomain", optional, no_value, None;
+    expires: Option<Option<String>> = "expires", optional, no_value, None;
+    port: Option<Option<i64>> = "port", optional, no_value, None;
+    prefix_url: Option<Option<String>> = "prefixUrl", optional, no_value, None;
+    public: Option<Option<bool>> = "public", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    request_headers: Option<Option<::std::collections::BTreeMap<String, String>>> = "requestHeaders", optional, no_value, None;
+    response_headers: Option<Option<::std::collections::BTreeMap<String, String>>> = "responseHeaders", optional, no_value, None;
+    ttl: Option<Option<String>> = "ttl", optional, no_value, None;
+    url: Option<Option<String>> = "url", optional, no_value, None;
+}
+
+struct_codec! {
+    types::PreviewToken as "PreviewToken" from "/components/schemas/PreviewToken";
+    slots PreviewTokenSlots, undeclared additional_properties;
+    with_required(metadata: types::PreviewTokenMetadata, spec: types::PreviewTokenSpec);
+    metadata: Option<types::PreviewTokenMetadata> = "metadata", field, refused, metadata;
+    spec: Option<types::PreviewTokenSpec> = "spec", field, refused, spec;
+}
+
+struct_codec! {
+    types::PreviewTokenMetadata as "PreviewTokenMetadata" from "/components/schemas/PreviewTokenMetadata";
+    slots PreviewTokenMetadataSlots, undeclared additional_properties;
+    with_required(name: String);
+    name: Option<String> = "name", field, refused, name;
+    preview_name: Option<Option<String>> = "previewName", optional, no_value, None;
+    resource_name: Option<Option<String>> = "resourceName", optional, no_value, None;
+    resource_type: Option<Option<String>> = "resourceType", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
+}
+
+struct_codec! {
+    types::PreviewTokenSpec as "PreviewTokenSpec" from "/components/schemas/PreviewTokenSpec";
+    slots PreviewTokenSpecSlots, undeclared additional_properties;
+    with_required();
+    expired: Option<Option<bool>> = "expired", optional, no_value, None;
+    expires_at: Option<Option<String>> = "expiresAt", optional, no_value, None;
+    token: Option<Option<String>> = "token", optional, no_value, None;
+}
+
+struct_codec! {
+    types::PrivateLocation as "PrivateLocation" from "/components/schemas/PrivateLocation";
+    slots PrivateLocationSlots, undeclared additional_properties;
+    with_required();
+    name: Option<Option<String>> = "name", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ProxyConfig as "ProxyConfig" from "/components/schemas/ProxyConfig";
+    slots ProxyConfigSlots, undeclared additional_properties;
+    with_required();
+    allowed_domains: Option<Option<Vec<String>>> = "allowedDomains", optional, no_value, None;
+    bypass: Option<Option<Vec<String>>> = "bypass", optional, no_value, None;
+    forbidden_domains: Option<Option<Vec<String>>> = "forbiddenDomains", optional, no_value, None;
+    routing: Option<Option<Vec<types::ProxyTarget>>> = "routing", optional, no_value, None;
+}
+
+struct_codec! {
+    types::ProxyTarget as "ProxyTarget" from "/components/schemas/ProxyTarget";
+    slots ProxyTargetSlots, undeclared additional_properties;
+    with_required();
+    body: Option<Option<::std::collections::BTreeMap<String, String>>> = "body", optional, no_value, None;
+    destinations: Option<Option<Vec<String>>> = "destinations", optional, no_value, None;
+    headers: Option<Option<::std::collections::BTreeMap<String, String>>> = "headers", optional, no_value, None;
+    secrets: Option<Option<::std::collections::BTreeMap<String, String>>> = "secrets", optional, no_value, None;
+}
+
+struct_codec! {
+    types::PublicIp as "PublicIp" from "/components/schemas/PublicIp";
+    slots PublicIpSlots, undeclared additional_properties;
+    with_required();
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    ipv4_cidrs: Option<Option<Vec<String>>> = "ipv4Cidrs", optional, no_value, None;
+    ipv6_cidrs: Option<Option<Vec<String>>> = "ipv6Cidrs", optional, no_value, None;
+}
+
+struct_codec! {
+    types::Region as "Region" from "/components/schemas/Region";
+    slots RegionSlots, undeclared additional_properties;
+    with_required();
+    agent_drive_public_url: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "agentDrivePublicUrl", optional, no_value, None;
+    allowed: Option<Option<String>> = "allowed", optional, no_value, None;
+    continent: Option<Option<String>> = "continent", optional, no_value, None;
+    country: Option<Option<String>> = "country", optional, no_value, None;
+    drives_available: Option<Option<bool>> = "drivesAvailable", optional, no_value, None;
+    egress_available: Option<Option<bool>> = "egressAvailable", optional, no_value, None;
+    info_generation: Option<Option<String>> = "infoGeneration", optional, no_value, None;
+    location: Option<Option<String>> = "location", optional, no_value, None;
+    mk31_available: Option<Option<bool>> = "mk31Available", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    proxy_available: Option<Option<bool>> = "proxyAvailable", optional, no_value, None;
+}
+
+struct_codec! {
+    types::Repository as "Repository" from "/components/schemas/Repository";
+    slots RepositorySlots, undeclared additional_properties;
+    with_required();
+    r#type: Option<Option<String>> = "type", optional, no_value, None;
+    url: Option<Option<String>> = "url", optional, no_value, None;
+}
+
+struct_codec! {
+    types::RevisionConfiguration as "RevisionConfiguration" from "/components/schemas/RevisionConfiguration";
+    slots RevisionConfigurationSlots, undeclared additional_properties;
+    with_required();
+    active: Option<Option<String>> = "active", optional, no_value, None;
+    canary: Option<Option<String>> = "canary", optional, no_value, None;
+    canary_percent: Option<Option<i64>> = "canaryPercent", optional, no_value, None;
+    sticky_session_ttl: Option<Option<i64>> = "stickySessionTtl", optional, no_value, None;
+    traffic: Option<Option<i64>> = "traffic", optional, no_value, None;
+}
+
+struct_codec! {
+    types::RevisionMetadata as "RevisionMetadata" from "/components/schemas/RevisionMetadata";
+    slots RevisionMetadataSlots, undeclared additional_properties;
+    with_required();
+    active: Option<Option<bool>> = "active", optional, no_value, None;
+    canary: Option<Option<bool>> = "canary", optional, no_value, None;
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    previous_active: Option<Option<bool>> = "previousActive", optional, no_value, None;
+    status: Option<Option<String>> = "status", optional, no_value, None;
+    traffic_percent: Option<Option<i64>> = "trafficPercent", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::RuntimeGeneration {
@@ -10614,451 +2153,75 @@ impl<'de> ::serde::Deserialize<'de> for types::RuntimeGeneration {
     }
 }
 
-impl runtime::EncodeFields for types::Sandbox {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("errors", &self.errors);
-        out.optional("events", &self.events);
-        out.optional("expiresIn", &self.expires_in);
-        out.optional("lastUsedAt", &self.last_used_at);
-        out.field("metadata", &self.metadata);
-        out.optional("nodeGeneration", &self.node_generation);
-        out.field("spec", &self.spec);
-        out.optional("state", &self.state);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Sandbox as "Sandbox" from "/components/schemas/Sandbox";
+    slots SandboxSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::SandboxSpec);
+    errors: Option<Option<Vec<types::SandboxInfrastructureError>>> = "errors", optional, no_value, None;
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    expires_in: Option<Option<i64>> = "expiresIn", optional, no_value, None;
+    last_used_at: Option<Option<String>> = "lastUsedAt", optional, no_value, None;
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    node_generation: Option<Option<String>> = "nodeGeneration", optional, no_value, None;
+    spec: Option<types::SandboxSpec> = "spec", field, refused, spec;
+    state: Option<Option<types::SandboxState>> = "state", optional, no_value, None;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Sandbox {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Sandbox")
-    }
+struct_codec! {
+    types::SandboxDefinition as "SandboxDefinition" from "/components/schemas/SandboxDefinition";
+    slots SandboxDefinitionSlots, undeclared additional_properties;
+    with_required();
+    categories: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "categories", optional, no_value, None;
+    coming_soon: Option<Option<bool>> = "coming_soon", optional, no_value, None;
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    enterprise: Option<Option<bool>> = "enterprise", optional, no_value, None;
+    hidden: Option<Option<bool>> = "hidden", optional, no_value, None;
+    icon: Option<Option<String>> = "icon", optional, no_value, None;
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    long_description: Option<Option<String>> = "longDescription", optional, no_value, None;
+    memory: Option<Option<i64>> = "memory", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    ports: Option<Option<types::Ports>> = "ports", optional, no_value, None;
+    tags: Option<Option<String>> = "tags", optional, no_value, None;
+    url: Option<Option<String>> = "url", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct SandboxSlots {
-    errors: Option<Option<Vec<types::SandboxInfrastructureError>>>,
-    events: Option<Option<types::CoreEvents>>,
-    expires_in: Option<Option<i64>>,
-    last_used_at: Option<Option<String>>,
-    metadata: Option<types::Metadata>,
-    node_generation: Option<Option<String>>,
-    spec: Option<types::SandboxSpec>,
-    state: Option<Option<types::SandboxState>>,
-    status: Option<Option<types::Status>>,
+struct_codec! {
+    types::SandboxError as "SandboxError" from "/components/schemas/SandboxError";
+    slots SandboxErrorSlots, undeclared additional_properties;
+    with_required(code: String, message: String);
+    code: Option<String> = "code", field, refused, code;
+    details: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "details", optional, no_value, None;
+    message: Option<String> = "message", field, refused, message;
+    sandbox_name: Option<Option<String>> = "sandbox_name", optional, no_value, None;
+    status_code: Option<Option<i64>> = "status_code", optional, no_value, None;
+    step: Option<Option<String>> = "step", optional, no_value, None;
+    timestamp: Option<Option<String>> = "timestamp", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
-    type Slots = SandboxSlots;
-    const ORIGIN: &'static str = "/components/schemas/Sandbox";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "errors" => runtime::fill(&mut slots.errors, map),
-            "events" => runtime::fill(&mut slots.events, map),
-            "expiresIn" => runtime::fill(&mut slots.expires_in, map),
-            "lastUsedAt" => runtime::fill(&mut slots.last_used_at, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "nodeGeneration" => runtime::fill(&mut slots.node_generation, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "state" => runtime::fill(&mut slots.state, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Sandbox {
-            errors: slots.errors.flatten(),
-            events: slots.events.flatten(),
-            expires_in: slots.expires_in.flatten(),
-            last_used_at: slots.last_used_at.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            node_generation: slots.node_generation.flatten(),
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            state: slots.state.flatten(),
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::SandboxForkRequest as "SandboxForkRequest" from "/components/schemas/SandboxForkRequest";
+    slots SandboxForkRequestSlots, undeclared additional_properties;
+    with_required(target_name: String, target_type: String);
+    custom_domain: Option<Option<String>> = "customDomain", optional, no_value, None;
+    port: Option<Option<i64>> = "port", optional, no_value, None;
+    prefix: Option<Option<String>> = "prefix", optional, no_value, None;
+    snapshot_id: Option<Option<String>> = "snapshotId", optional, no_value, None;
+    target_name: Option<String> = "targetName", field, refused, target_name;
+    target_type: Option<String> = "targetType", field, refused, target_type;
+    traffic: Option<Option<i64>> = "traffic", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::Sandbox {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Sandbox")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxDefinition {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("categories", &self.categories);
-        out.optional("coming_soon", &self.coming_soon);
-        out.optional("description", &self.description);
-        out.optional("displayName", &self.display_name);
-        out.optional("enterprise", &self.enterprise);
-        out.optional("hidden", &self.hidden);
-        out.optional("icon", &self.icon);
-        out.optional("image", &self.image);
-        out.optional("longDescription", &self.long_description);
-        out.optional("memory", &self.memory);
-        out.optional("name", &self.name);
-        out.optional("ports", &self.ports);
-        out.optional("tags", &self.tags);
-        out.optional("url", &self.url);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxDefinition {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxDefinition")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxDefinitionSlots {
-    categories: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>>,
-    coming_soon: Option<Option<bool>>,
-    description: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    enterprise: Option<Option<bool>>,
-    hidden: Option<Option<bool>>,
-    icon: Option<Option<String>>,
-    image: Option<Option<String>>,
-    long_description: Option<Option<String>>,
-    memory: Option<Option<i64>>,
-    name: Option<Option<String>>,
-    ports: Option<Option<types::Ports>>,
-    tags: Option<Option<String>>,
-    url: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxDefinition {
-    type Slots = SandboxDefinitionSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxDefinition";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxDefinitionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "categories" => runtime::fill(&mut slots.categories, map),
-            "coming_soon" => runtime::fill(&mut slots.coming_soon, map),
-            "description" => runtime::fill(&mut slots.description, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "enterprise" => runtime::fill(&mut slots.enterprise, map),
-            "hidden" => runtime::fill(&mut slots.hidden, map),
-            "icon" => runtime::fill(&mut slots.icon, map),
-            "image" => runtime::fill(&mut slots.image, map),
-            "longDescription" => runtime::fill(&mut slots.long_description, map),
-            "memory" => runtime::fill(&mut slots.memory, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "ports" => runtime::fill(&mut slots.ports, map),
-            "tags" => runtime::fill(&mut slots.tags, map),
-            "url" => runtime::fill(&mut slots.url, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxDefinitionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxDefinition {
-            categories: slots.categories.flatten(),
-            coming_soon: slots.coming_soon.flatten(),
-            description: slots.description.flatten(),
-            display_name: slots.display_name.flatten(),
-            enterprise: slots.enterprise.flatten(),
-            hidden: slots.hidden.flatten(),
-            icon: slots.icon.flatten(),
-            image: slots.image.flatten(),
-            long_description: slots.long_description.flatten(),
-            memory: slots.memory.flatten(),
-            name: slots.name.flatten(),
-            ports: slots.ports.flatten(),
-            tags: slots.tags.flatten(),
-            url: slots.url.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxDefinition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxDefinition")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxError {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("code", &self.code);
-        out.optional("details", &self.details);
-        out.field("message", &self.message);
-        out.optional("sandbox_name", &self.sandbox_name);
-        out.optional("status_code", &self.status_code);
-        out.optional("step", &self.step);
-        out.optional("timestamp", &self.timestamp);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxError")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxErrorSlots {
-    code: Option<String>,
-    details: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
-    message: Option<String>,
-    sandbox_name: Option<Option<String>>,
-    status_code: Option<Option<i64>>,
-    step: Option<Option<String>>,
-    timestamp: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxError {
-    type Slots = SandboxErrorSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxError";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxErrorSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "code" => runtime::fill(&mut slots.code, map),
-            "details" => runtime::fill(&mut slots.details, map),
-            "message" => runtime::fill(&mut slots.message, map),
-            "sandbox_name" => runtime::fill(&mut slots.sandbox_name, map),
-            "status_code" => runtime::fill(&mut slots.status_code, map),
-            "step" => runtime::fill(&mut slots.step, map),
-            "timestamp" => runtime::fill(&mut slots.timestamp, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxErrorSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxError {
-            code: match slots.code {
-                Some(value) => value,
-                None => return Err(E::missing_field("code")),
-            },
-            details: slots.details.flatten(),
-            message: match slots.message {
-                Some(value) => value,
-                None => return Err(E::missing_field("message")),
-            },
-            sandbox_name: slots.sandbox_name.flatten(),
-            status_code: slots.status_code.flatten(),
-            step: slots.step.flatten(),
-            timestamp: slots.timestamp.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxError")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxForkRequest {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("customDomain", &self.custom_domain);
-        out.optional("port", &self.port);
-        out.optional("prefix", &self.prefix);
-        out.optional("snapshotId", &self.snapshot_id);
-        out.field("targetName", &self.target_name);
-        out.field("targetType", &self.target_type);
-        out.optional("traffic", &self.traffic);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxForkRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxForkRequest")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxForkRequestSlots {
-    custom_domain: Option<Option<String>>,
-    port: Option<Option<i64>>,
-    prefix: Option<Option<String>>,
-    snapshot_id: Option<Option<String>>,
-    target_name: Option<String>,
-    target_type: Option<String>,
-    traffic: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkRequest {
-    type Slots = SandboxForkRequestSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxForkRequest";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxForkRequestSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "customDomain" => runtime::fill(&mut slots.custom_domain, map),
-            "port" => runtime::fill(&mut slots.port, map),
-            "prefix" => runtime::fill(&mut slots.prefix, map),
-            "snapshotId" => runtime::fill(&mut slots.snapshot_id, map),
-            "targetName" => runtime::fill(&mut slots.target_name, map),
-            "targetType" => runtime::fill(&mut slots.target_type, map),
-            "traffic" => runtime::fill(&mut slots.traffic, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxForkRequestSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxForkRequest {
-            custom_domain: slots.custom_domain.flatten(),
-            port: slots.port.flatten(),
-            prefix: slots.prefix.flatten(),
-            snapshot_id: slots.snapshot_id.flatten(),
-            target_name: match slots.target_name {
-                Some(value) => value,
-                None => return Err(E::missing_field("targetName")),
-            },
-            target_type: match slots.target_type {
-                Some(value) => value,
-                None => return Err(E::missing_field("targetType")),
-            },
-            traffic: slots.traffic.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxForkRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxForkRequest")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxForkResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.optional("snapshotId", &self.snapshot_id);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxForkResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxForkResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxForkResponseSlots {
-    name: Option<Option<String>>,
-    snapshot_id: Option<Option<String>>,
-    r#type: Option<Option<types::SandboxForkResponseType>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxForkResponse {
-    type Slots = SandboxForkResponseSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxForkResponse";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxForkResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "snapshotId" => runtime::fill(&mut slots.snapshot_id, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxForkResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxForkResponse {
-            name: slots.name.flatten(),
-            snapshot_id: slots.snapshot_id.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxForkResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxForkResponse")
-    }
+struct_codec! {
+    types::SandboxForkResponse as "SandboxForkResponse" from "/components/schemas/SandboxForkResponse";
+    slots SandboxForkResponseSlots, undeclared additional_properties;
+    with_required();
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    snapshot_id: Option<Option<String>> = "snapshotId", optional, no_value, None;
+    r#type: Option<Option<types::SandboxForkResponseType>> = "type", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::SandboxForkResponseType {
@@ -11089,506 +2252,77 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxForkResponseType {
     }
 }
 
-impl runtime::EncodeFields for types::SandboxInfrastructureError {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("code", &self.code);
-        out.optional("fatal", &self.fatal);
-        out.optional("instance", &self.instance);
-        out.optional("message", &self.message);
-        out.optional("time", &self.time);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::SandboxInfrastructureError as "SandboxInfrastructureError" from "/components/schemas/SandboxInfrastructureError";
+    slots SandboxInfrastructureErrorSlots, undeclared additional_properties;
+    with_required();
+    code: Option<Option<String>> = "code", optional, no_value, None;
+    fatal: Option<Option<bool>> = "fatal", optional, no_value, None;
+    instance: Option<Option<String>> = "instance", optional, no_value, None;
+    message: Option<Option<String>> = "message", optional, no_value, None;
+    time: Option<Option<String>> = "time", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::SandboxInfrastructureError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxInfrastructureError")
-    }
+struct_codec! {
+    types::SandboxLifecycle as "SandboxLifecycle" from "/components/schemas/SandboxLifecycle";
+    slots SandboxLifecycleSlots, undeclared additional_properties;
+    with_required();
+    expiration_policies: Option<Option<Vec<types::ExpirationPolicy>>> = "expirationPolicies", optional, no_value, None;
+    terminated_retention: Option<Option<String>> = "terminatedRetention", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct SandboxInfrastructureErrorSlots {
-    code: Option<Option<String>>,
-    fatal: Option<Option<bool>>,
-    instance: Option<Option<String>>,
-    message: Option<Option<String>>,
-    time: Option<Option<String>>,
+struct_codec! {
+    types::SandboxList as "SandboxList" from "/components/schemas/SandboxList";
+    slots SandboxListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::Sandbox>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxInfrastructureError {
-    type Slots = SandboxInfrastructureErrorSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxInfrastructureError";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxInfrastructureErrorSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "code" => runtime::fill(&mut slots.code, map),
-            "fatal" => runtime::fill(&mut slots.fatal, map),
-            "instance" => runtime::fill(&mut slots.instance, map),
-            "message" => runtime::fill(&mut slots.message, map),
-            "time" => runtime::fill(&mut slots.time, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxInfrastructureErrorSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxInfrastructureError {
-            code: slots.code.flatten(),
-            fatal: slots.fatal.flatten(),
-            instance: slots.instance.flatten(),
-            message: slots.message.flatten(),
-            time: slots.time.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::SandboxNetwork as "SandboxNetwork" from "/components/schemas/SandboxNetwork";
+    slots SandboxNetworkSlots, undeclared additional_properties;
+    with_required();
+    allowed_domains: Option<Option<Vec<String>>> = "allowedDomains", optional, no_value, None;
+    egress: Option<Option<types::EgressConfig>> = "egress", optional, no_value, None;
+    firewall: Option<Option<types::FirewallConfig>> = "firewall", optional, no_value, None;
+    forbidden_domains: Option<Option<Vec<String>>> = "forbiddenDomains", optional, no_value, None;
+    proxy: Option<Option<types::ProxyConfig>> = "proxy", optional, no_value, None;
+    subnet: Option<Option<String>> = "subnet", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::SandboxInfrastructureError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxInfrastructureError")
-    }
+struct_codec! {
+    types::SandboxRuntime as "SandboxRuntime" from "/components/schemas/SandboxRuntime";
+    slots SandboxRuntimeSlots, undeclared additional_properties;
+    with_required();
+    envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
+    expires: Option<Option<String>> = "expires", optional, no_value, None;
+    extra_args: Option<Option<::std::collections::BTreeMap<String, String>>> = "extraArgs", optional, no_value, None;
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    memory: Option<Option<i64>> = "memory", optional, no_value, None;
+    ports: Option<Option<types::Ports>> = "ports", optional, no_value, None;
+    termination_grace_period_seconds: Option<Option<i64>> = "terminationGracePeriodSeconds", optional, no_value, None;
+    ttl: Option<Option<String>> = "ttl", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::SandboxLifecycle {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("expirationPolicies", &self.expiration_policies);
-        out.optional("terminatedRetention", &self.terminated_retention);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::SandboxScheduleEntry as "SandboxScheduleEntry" from "/components/schemas/SandboxScheduleEntry";
+    slots SandboxScheduleEntrySlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    input: Option<Option<types::SandboxScheduleInput>> = "input", optional, no_value, None;
+    max_executions: Option<Option<i64>> = "maxExecutions", optional, no_value, None;
+    r#type: Option<Option<types::SandboxScheduleEntryType>> = "type", optional, no_value, None;
+    value: Option<Option<String>> = "value", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::SandboxLifecycle {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxLifecycle")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxLifecycleSlots {
-    expiration_policies: Option<Option<Vec<types::ExpirationPolicy>>>,
-    terminated_retention: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxLifecycle {
-    type Slots = SandboxLifecycleSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxLifecycle";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxLifecycleSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "expirationPolicies" => runtime::fill(&mut slots.expiration_policies, map),
-            "terminatedRetention" => runtime::fill(&mut slots.terminated_retention, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxLifecycleSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxLifecycle {
-            expiration_policies: slots.expiration_policies.flatten(),
-            terminated_retention: slots.terminated_retention.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxLifecycle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxLifecycle")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxList")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxListSlots {
-    data: Option<Option<Vec<types::Sandbox>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxList {
-    type Slots = SandboxListSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxList")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxNetwork {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("allowedDomains", &self.allowed_domains);
-        out.optional("egress", &self.egress);
-        out.optional("firewall", &self.firewall);
-        out.optional("forbiddenDomains", &self.forbidden_domains);
-        out.optional("proxy", &self.proxy);
-        out.optional("subnet", &self.subnet);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxNetwork {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxNetwork")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxNetworkSlots {
-    allowed_domains: Option<Option<Vec<String>>>,
-    egress: Option<Option<types::EgressConfig>>,
-    firewall: Option<Option<types::FirewallConfig>>,
-    forbidden_domains: Option<Option<Vec<String>>>,
-    proxy: Option<Option<types::ProxyConfig>>,
-    subnet: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxNetwork {
-    type Slots = SandboxNetworkSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxNetwork";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxNetworkSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "allowedDomains" => runtime::fill(&mut slots.allowed_domains, map),
-            "egress" => runtime::fill(&mut slots.egress, map),
-            "firewall" => runtime::fill(&mut slots.firewall, map),
-            "forbiddenDomains" => runtime::fill(&mut slots.forbidden_domains, map),
-            "proxy" => runtime::fill(&mut slots.proxy, map),
-            "subnet" => runtime::fill(&mut slots.subnet, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxNetworkSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxNetwork {
-            allowed_domains: slots.allowed_domains.flatten(),
-            egress: slots.egress.flatten(),
-            firewall: slots.firewall.flatten(),
-            forbidden_domains: slots.forbidden_domains.flatten(),
-            proxy: slots.proxy.flatten(),
-            subnet: slots.subnet.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxNetwork {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxNetwork")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxRuntime {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("envs", &self.envs);
-        out.optional("expires", &self.expires);
-        out.optional("extraArgs", &self.extra_args);
-        out.optional("image", &self.image);
-        out.optional("memory", &self.memory);
-        out.optional("ports", &self.ports);
-        out.optional(
-            "terminationGracePeriodSeconds",
-            &self.termination_grace_period_seconds,
-        );
-        out.optional("ttl", &self.ttl);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxRuntime {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxRuntime")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxRuntimeSlots {
-    envs: Option<Option<Vec<types::Env>>>,
-    expires: Option<Option<String>>,
-    extra_args: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    image: Option<Option<String>>,
-    memory: Option<Option<i64>>,
-    ports: Option<Option<types::Ports>>,
-    termination_grace_period_seconds: Option<Option<i64>>,
-    ttl: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxRuntime {
-    type Slots = SandboxRuntimeSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxRuntime";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxRuntimeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "envs" => runtime::fill(&mut slots.envs, map),
-            "expires" => runtime::fill(&mut slots.expires, map),
-            "extraArgs" => runtime::fill(&mut slots.extra_args, map),
-            "image" => runtime::fill(&mut slots.image, map),
-            "memory" => runtime::fill(&mut slots.memory, map),
-            "ports" => runtime::fill(&mut slots.ports, map),
-            "terminationGracePeriodSeconds" => {
-                runtime::fill(&mut slots.termination_grace_period_seconds, map)
-            }
-            "ttl" => runtime::fill(&mut slots.ttl, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxRuntimeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxRuntime {
-            envs: slots.envs.flatten(),
-            expires: slots.expires.flatten(),
-            extra_args: slots.extra_args.flatten(),
-            image: slots.image.flatten(),
-            memory: slots.memory.flatten(),
-            ports: slots.ports.flatten(),
-            termination_grace_period_seconds: slots
-                .termination_grace_period_seconds
-                .flatten(),
-            ttl: slots.ttl.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxRuntime {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxRuntime")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxScheduleEntry {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("id", &self.id);
-        out.optional("input", &self.input);
-        out.optional("maxExecutions", &self.max_executions);
-        out.optional("type", &self.r#type);
-        out.optional("value", &self.value);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxScheduleEntry {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxScheduleEntry")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxScheduleEntrySlots {
-    created_at: Option<Option<String>>,
-    id: Option<Option<String>>,
-    input: Option<Option<types::SandboxScheduleInput>>,
-    max_executions: Option<Option<i64>>,
-    r#type: Option<Option<types::SandboxScheduleEntryType>>,
-    value: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntry {
-    type Slots = SandboxScheduleEntrySlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleEntry";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxScheduleEntrySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "input" => runtime::fill(&mut slots.input, map),
-            "maxExecutions" => runtime::fill(&mut slots.max_executions, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            "value" => runtime::fill(&mut slots.value, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxScheduleEntrySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxScheduleEntry {
-            created_at: slots.created_at.flatten(),
-            id: slots.id.flatten(),
-            input: slots.input.flatten(),
-            max_executions: slots.max_executions.flatten(),
-            r#type: slots.r#type.flatten(),
-            value: slots.value.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleEntry {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxScheduleEntry")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxScheduleEntryList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxScheduleEntryList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxScheduleEntryList")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxScheduleEntryListSlots {
-    data: Option<Option<Vec<types::SandboxScheduleEntry>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleEntryList {
-    type Slots = SandboxScheduleEntryListSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleEntryList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxScheduleEntryListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxScheduleEntryListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxScheduleEntryList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleEntryList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxScheduleEntryList")
-    }
+struct_codec! {
+    types::SandboxScheduleEntryList as "SandboxScheduleEntryList" from "/components/schemas/SandboxScheduleEntryList";
+    slots SandboxScheduleEntryListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::SandboxScheduleEntry>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::SandboxScheduleEntryType {
@@ -11620,461 +2354,71 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleEntryType {
     }
 }
 
-impl runtime::EncodeFields for types::SandboxScheduleExecution {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("error", &self.error);
-        out.optional("executedAt", &self.executed_at);
-        out.optional("id", &self.id);
-        out.optional("processName", &self.process_name);
-        out.optional("scheduleId", &self.schedule_id);
-        out.optional("statusCode", &self.status_code);
-        out.optional("timeout", &self.timeout);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::SandboxScheduleExecution as "SandboxScheduleExecution" from "/components/schemas/SandboxScheduleExecution";
+    slots SandboxScheduleExecutionSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    error: Option<Option<String>> = "error", optional, no_value, None;
+    executed_at: Option<Option<String>> = "executedAt", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    process_name: Option<Option<String>> = "processName", optional, no_value, None;
+    schedule_id: Option<Option<String>> = "scheduleId", optional, no_value, None;
+    status_code: Option<Option<i64>> = "statusCode", optional, no_value, None;
+    timeout: Option<Option<i64>> = "timeout", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::SandboxScheduleExecution {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxScheduleExecution")
-    }
+struct_codec! {
+    types::SandboxScheduleExecutionList as "SandboxScheduleExecutionList" from "/components/schemas/SandboxScheduleExecutionList";
+    slots SandboxScheduleExecutionListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::SandboxScheduleExecution>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct SandboxScheduleExecutionSlots {
-    created_at: Option<Option<String>>,
-    error: Option<Option<String>>,
-    executed_at: Option<Option<String>>,
-    id: Option<Option<String>>,
-    process_name: Option<Option<String>>,
-    schedule_id: Option<Option<String>>,
-    status_code: Option<Option<i64>>,
-    timeout: Option<Option<i64>>,
+struct_codec! {
+    types::SandboxScheduleInput as "SandboxScheduleInput" from "/components/schemas/SandboxScheduleInput";
+    slots SandboxScheduleInputSlots, undeclared additional_properties;
+    with_required();
+    command: Option<Option<String>> = "command", optional, no_value, None;
+    env: Option<Option<::std::collections::BTreeMap<String, String>>> = "env", optional, no_value, None;
+    keep_alive: Option<Option<bool>> = "keepAlive", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    timeout: Option<Option<i64>> = "timeout", optional, no_value, None;
+    working_dir: Option<Option<String>> = "workingDir", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecution {
-    type Slots = SandboxScheduleExecutionSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleExecution";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxScheduleExecutionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "error" => runtime::fill(&mut slots.error, map),
-            "executedAt" => runtime::fill(&mut slots.executed_at, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "processName" => runtime::fill(&mut slots.process_name, map),
-            "scheduleId" => runtime::fill(&mut slots.schedule_id, map),
-            "statusCode" => runtime::fill(&mut slots.status_code, map),
-            "timeout" => runtime::fill(&mut slots.timeout, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxScheduleExecutionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxScheduleExecution {
-            created_at: slots.created_at.flatten(),
-            error: slots.error.flatten(),
-            executed_at: slots.executed_at.flatten(),
-            id: slots.id.flatten(),
-            process_name: slots.process_name.flatten(),
-            schedule_id: slots.schedule_id.flatten(),
-            status_code: slots.status_code.flatten(),
-            timeout: slots.timeout.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::SandboxSnapshot as "SandboxSnapshot" from "/components/schemas/SandboxSnapshot";
+    slots SandboxSnapshotSlots, undeclared additional_properties;
+    with_required(created_at: String, id: String, sandbox_name: String, status: String, workspace: String);
+    created_at: Option<String> = "createdAt", field, refused, created_at;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    id: Option<String> = "id", field, refused, id;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    sandbox_name: Option<String> = "sandboxName", field, refused, sandbox_name;
+    status: Option<String> = "status", field, refused, status;
+    workspace: Option<String> = "workspace", field, refused, workspace;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleExecution {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxScheduleExecution")
-    }
+struct_codec! {
+    types::SandboxSnapshotRequest as "SandboxSnapshotRequest" from "/components/schemas/SandboxSnapshotRequest";
+    slots SandboxSnapshotRequestSlots, undeclared additional_properties;
+    with_required();
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::SandboxScheduleExecutionList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxScheduleExecutionList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxScheduleExecutionList")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxScheduleExecutionListSlots {
-    data: Option<Option<Vec<types::SandboxScheduleExecution>>>,
-    meta: Option<Option<types::PaginationMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleExecutionList {
-    type Slots = SandboxScheduleExecutionListSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleExecutionList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxScheduleExecutionListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxScheduleExecutionListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxScheduleExecutionList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleExecutionList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxScheduleExecutionList")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxScheduleInput {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("command", &self.command);
-        out.optional("env", &self.env);
-        out.optional("keepAlive", &self.keep_alive);
-        out.optional("name", &self.name);
-        out.optional("timeout", &self.timeout);
-        out.optional("workingDir", &self.working_dir);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxScheduleInput {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxScheduleInput")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxScheduleInputSlots {
-    command: Option<Option<String>>,
-    env: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    keep_alive: Option<Option<bool>>,
-    name: Option<Option<String>>,
-    timeout: Option<Option<i64>>,
-    working_dir: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxScheduleInput {
-    type Slots = SandboxScheduleInputSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxScheduleInput";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxScheduleInputSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "command" => runtime::fill(&mut slots.command, map),
-            "env" => runtime::fill(&mut slots.env, map),
-            "keepAlive" => runtime::fill(&mut slots.keep_alive, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "timeout" => runtime::fill(&mut slots.timeout, map),
-            "workingDir" => runtime::fill(&mut slots.working_dir, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxScheduleInputSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxScheduleInput {
-            command: slots.command.flatten(),
-            env: slots.env.flatten(),
-            keep_alive: slots.keep_alive.flatten(),
-            name: slots.name.flatten(),
-            timeout: slots.timeout.flatten(),
-            working_dir: slots.working_dir.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxScheduleInput")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxSnapshot {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("createdAt", &self.created_at);
-        out.optional("createdBy", &self.created_by);
-        out.field("id", &self.id);
-        out.optional("name", &self.name);
-        out.field("sandboxName", &self.sandbox_name);
-        out.field("status", &self.status);
-        out.field("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxSnapshot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxSnapshot")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxSnapshotSlots {
-    created_at: Option<String>,
-    created_by: Option<Option<String>>,
-    id: Option<String>,
-    name: Option<Option<String>>,
-    sandbox_name: Option<String>,
-    status: Option<String>,
-    workspace: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshot {
-    type Slots = SandboxSnapshotSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxSnapshot";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxSnapshotSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "sandboxName" => runtime::fill(&mut slots.sandbox_name, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxSnapshotSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxSnapshot {
-            created_at: match slots.created_at {
-                Some(value) => value,
-                None => return Err(E::missing_field("createdAt")),
-            },
-            created_by: slots.created_by.flatten(),
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            name: slots.name.flatten(),
-            sandbox_name: match slots.sandbox_name {
-                Some(value) => value,
-                None => return Err(E::missing_field("sandboxName")),
-            },
-            status: match slots.status {
-                Some(value) => value,
-                None => return Err(E::missing_field("status")),
-            },
-            workspace: match slots.workspace {
-                Some(value) => value,
-                None => return Err(E::missing_field("workspace")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxSnapshot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxSnapshot")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxSnapshotRequest {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxSnapshotRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxSnapshotRequest")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxSnapshotRequestSlots {
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxSnapshotRequest {
-    type Slots = SandboxSnapshotRequestSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxSnapshotRequest";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxSnapshotRequestSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxSnapshotRequestSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxSnapshotRequest {
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxSnapshotRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxSnapshotRequest")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("enabled", &self.enabled);
-        out.optional("lifecycle", &self.lifecycle);
-        out.optional("network", &self.network);
-        out.optional("region", &self.region);
-        out.optional("runtime", &self.runtime);
-        out.optional("volumes", &self.volumes);
-        out.optional("vpc", &self.vpc);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxSpecSlots {
-    enabled: Option<Option<bool>>,
-    lifecycle: Option<Option<types::SandboxLifecycle>>,
-    network: Option<Option<types::SandboxNetwork>>,
-    region: Option<Option<String>>,
-    runtime: Option<Option<types::SandboxRuntime>>,
-    volumes: Option<Option<types::VolumeAttachments>>,
-    vpc: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
-    type Slots = SandboxSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/SandboxSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "enabled" => runtime::fill(&mut slots.enabled, map),
-            "lifecycle" => runtime::fill(&mut slots.lifecycle, map),
-            "network" => runtime::fill(&mut slots.network, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "runtime" => runtime::fill(&mut slots.runtime, map),
-            "volumes" => runtime::fill(&mut slots.volumes, map),
-            "vpc" => runtime::fill(&mut slots.vpc, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxSpec {
-            enabled: slots.enabled.flatten(),
-            lifecycle: slots.lifecycle.flatten(),
-            network: slots.network.flatten(),
-            region: slots.region.flatten(),
-            runtime: slots.runtime.flatten(),
-            volumes: slots.volumes.flatten(),
-            vpc: slots.vpc.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxSpec")
-    }
+struct_codec! {
+    types::SandboxSpec as "SandboxSpec" from "/components/schemas/SandboxSpec";
+    slots SandboxSpecSlots, undeclared additional_properties;
+    with_required();
+    enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
+    lifecycle: Option<Option<types::SandboxLifecycle>> = "lifecycle", optional, no_value, None;
+    network: Option<Option<types::SandboxNetwork>> = "network", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    runtime: Option<Option<types::SandboxRuntime>> = "runtime", optional, no_value, None;
+    volumes: Option<Option<types::VolumeAttachments>> = "volumes", optional, no_value, None;
+    vpc: Option<Option<String>> = "vpc", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::SandboxState {
@@ -12105,367 +2449,55 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxState {
     }
 }
 
-impl runtime::EncodeFields for types::ShareCustomDomainBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("targetWorkspace", &self.target_workspace);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::ShareCustomDomainBody as "ShareCustomDomainBody" from "/paths/~1customdomains~1{domainName}~1share/post/requestBody/content/application~1json/schema";
+    slots ShareCustomDomainBodySlots, undeclared additional_properties;
+    with_required(target_workspace: String);
+    target_workspace: Option<String> = "targetWorkspace", field, refused, target_workspace;
 }
 
-impl ::serde::Serialize for types::ShareCustomDomainBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ShareCustomDomainBody")
-    }
+struct_codec! {
+    types::ShareImageBody as "ShareImageBody" from "/paths/~1images~1{resourceType}~1{imageName}~1share/post/requestBody/content/application~1json/schema";
+    slots ShareImageBodySlots, undeclared additional_properties;
+    with_required(target_workspace: String);
+    target_account_id: Option<Option<String>> = "targetAccountId", optional, no_value, None;
+    target_workspace: Option<String> = "targetWorkspace", field, refused, target_workspace;
 }
 
-#[derive(Default)]
-pub struct ShareCustomDomainBodySlots {
-    target_workspace: Option<String>,
+struct_codec! {
+    types::SsoDomain as "SsoDomain" from "/components/schemas/SSODomain";
+    slots SsoDomainSlots, undeclared additional_properties;
+    with_required(metadata: types::SsoDomainMetadata, spec: types::SsoDomainSpec);
+    metadata: Option<types::SsoDomainMetadata> = "metadata", field, refused, metadata;
+    spec: Option<types::SsoDomainSpec> = "spec", field, refused, spec;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::ShareCustomDomainBody {
-    type Slots = ShareCustomDomainBodySlots;
-    const ORIGIN: &'static str = "/paths/~1customdomains~1{domainName}~1share/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ShareCustomDomainBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "targetWorkspace" => runtime::fill(&mut slots.target_workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ShareCustomDomainBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ShareCustomDomainBody {
-            target_workspace: match slots.target_workspace {
-                Some(value) => value,
-                None => return Err(E::missing_field("targetWorkspace")),
-            },
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::SsoDomainMetadata as "SsoDomainMetadata" from "/components/schemas/SSODomainMetadata";
+    slots SsoDomainMetadataSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    account_id: Option<Option<String>> = "accountId", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::ShareCustomDomainBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ShareCustomDomainBody")
-    }
-}
-
-impl runtime::EncodeFields for types::ShareImageBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("targetAccountId", &self.target_account_id);
-        out.field("targetWorkspace", &self.target_workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ShareImageBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ShareImageBody")
-    }
-}
-
-#[derive(Default)]
-pub struct ShareImageBodySlots {
-    target_account_id: Option<Option<String>>,
-    target_workspace: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ShareImageBody {
-    type Slots = ShareImageBodySlots;
-    const ORIGIN: &'static str = "/paths/~1images~1{resourceType}~1{imageName}~1share/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ShareImageBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "targetAccountId" => runtime::fill(&mut slots.target_account_id, map),
-            "targetWorkspace" => runtime::fill(&mut slots.target_workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ShareImageBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ShareImageBody {
-            target_account_id: slots.target_account_id.flatten(),
-            target_workspace: match slots.target_workspace {
-                Some(value) => value,
-                None => return Err(E::missing_field("targetWorkspace")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ShareImageBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ShareImageBody")
-    }
-}
-
-impl runtime::EncodeFields for types::SsoDomain {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SsoDomain {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SsoDomain")
-    }
-}
-
-#[derive(Default)]
-pub struct SsoDomainSlots {
-    metadata: Option<types::SsoDomainMetadata>,
-    spec: Option<types::SsoDomainSpec>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SsoDomain {
-    type Slots = SsoDomainSlots;
-    const ORIGIN: &'static str = "/components/schemas/SSODomain";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SsoDomainSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SsoDomainSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SsoDomain {
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SsoDomain {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SsoDomain")
-    }
-}
-
-impl runtime::EncodeFields for types::SsoDomainMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("accountId", &self.account_id);
-        out.optional("displayName", &self.display_name);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SsoDomainMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SsoDomainMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct SsoDomainMetadataSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    account_id: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainMetadata {
-    type Slots = SsoDomainMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/SSODomainMetadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SsoDomainMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "accountId" => runtime::fill(&mut slots.account_id, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SsoDomainMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SsoDomainMetadata {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            account_id: slots.account_id.flatten(),
-            display_name: slots.display_name.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SsoDomainMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SsoDomainMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::SsoDomainSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("allowedAuthMethods", &self.allowed_auth_methods);
-        out.optional("autoJoinWorkspaces", &self.auto_join_workspaces);
-        out.optional("lastUsedAuthMethod", &self.last_used_auth_method);
-        out.optional("lastUsedAuthMethodAt", &self.last_used_auth_method_at);
-        out.optional("lastVerifiedAt", &self.last_verified_at);
-        out.optional("status", &self.status);
-        out.optional("txtRecordName", &self.txt_record_name);
-        out.optional("txtRecordValue", &self.txt_record_value);
-        out.optional("verificationError", &self.verification_error);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SsoDomainSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SsoDomainSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct SsoDomainSpecSlots {
-    allowed_auth_methods: Option<Option<Vec<String>>>,
-    auto_join_workspaces: Option<Option<Vec<String>>>,
-    last_used_auth_method: Option<Option<String>>,
-    last_used_auth_method_at: Option<Option<String>>,
-    last_verified_at: Option<Option<String>>,
-    status: Option<Option<types::DomainSpecStatus>>,
-    txt_record_name: Option<Option<String>>,
-    txt_record_value: Option<Option<String>>,
-    verification_error: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SsoDomainSpec {
-    type Slots = SsoDomainSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/SSODomainSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SsoDomainSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "allowedAuthMethods" => runtime::fill(&mut slots.allowed_auth_methods, map),
-            "autoJoinWorkspaces" => runtime::fill(&mut slots.auto_join_workspaces, map),
-            "lastUsedAuthMethod" => runtime::fill(&mut slots.last_used_auth_method, map),
-            "lastUsedAuthMethodAt" => {
-                runtime::fill(&mut slots.last_used_auth_method_at, map)
-            }
-            "lastVerifiedAt" => runtime::fill(&mut slots.last_verified_at, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "txtRecordName" => runtime::fill(&mut slots.txt_record_name, map),
-            "txtRecordValue" => runtime::fill(&mut slots.txt_record_value, map),
-            "verificationError" => runtime::fill(&mut slots.verification_error, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SsoDomainSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SsoDomainSpec {
-            allowed_auth_methods: slots.allowed_auth_methods.flatten(),
-            auto_join_workspaces: slots.auto_join_workspaces.flatten(),
-            last_used_auth_method: slots.last_used_auth_method.flatten(),
-            last_used_auth_method_at: slots.last_used_auth_method_at.flatten(),
-            last_verified_at: slots.last_verified_at.flatten(),
-            status: slots.status.flatten(),
-            txt_record_name: slots.txt_record_name.flatten(),
-            txt_record_value: slots.txt_record_value.flatten(),
-            verification_error: slots.verification_error.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SsoDomainSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SsoDomainSpec")
-    }
+struct_codec! {
+    types::SsoDomainSpec as "SsoDomainSpec" from "/components/schemas/SSODomainSpec";
+    slots SsoDomainSpecSlots, undeclared additional_properties;
+    with_required();
+    allowed_auth_methods: Option<Option<Vec<String>>> = "allowedAuthMethods", optional, no_value, None;
+    auto_join_workspaces: Option<Option<Vec<String>>> = "autoJoinWorkspaces", optional, no_value, None;
+    last_used_auth_method: Option<Option<String>> = "lastUsedAuthMethod", optional, no_value, None;
+    last_used_auth_method_at: Option<Option<String>> = "lastUsedAuthMethodAt", optional, no_value, None;
+    last_verified_at: Option<Option<String>> = "lastVerifiedAt", optional, no_value, None;
+    status: Option<Option<types::DomainSpecStatus>> = "status", optional, no_value, None;
+    txt_record_name: Option<Option<String>> = "txtRecordName", optional, no_value, None;
+    txt_record_value: Option<Option<String>> = "txtRecordValue", optional, no_value, None;
+    verification_error: Option<Option<String>> = "verificationError", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::Status {
@@ -12504,466 +2536,76 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
     }
 }
 
-impl runtime::EncodeFields for types::Template {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("defaultBranch", &self.default_branch);
-        out.optional("description", &self.description);
-        out.optional("downloadCount", &self.download_count);
-        out.optional("forksCount", &self.forks_count);
-        out.optional("icon", &self.icon);
-        out.optional("iconDark", &self.icon_dark);
-        out.optional("name", &self.name);
-        out.optional("sha", &self.sha);
-        out.optional("starCount", &self.star_count);
-        out.optional("topics", &self.topics);
-        out.optional("url", &self.url);
-        out.optional("variables", &self.variables);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Template as "Template" from "/components/schemas/Template";
+    slots TemplateSlots, undeclared additional_properties;
+    with_required();
+    default_branch: Option<Option<String>> = "defaultBranch", optional, no_value, None;
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    download_count: Option<Option<i64>> = "downloadCount", optional, no_value, None;
+    forks_count: Option<Option<i64>> = "forksCount", optional, no_value, None;
+    icon: Option<Option<String>> = "icon", optional, no_value, None;
+    icon_dark: Option<Option<String>> = "iconDark", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    sha: Option<Option<String>> = "sha", optional, no_value, None;
+    star_count: Option<Option<i64>> = "starCount", optional, no_value, None;
+    topics: Option<Option<Vec<String>>> = "topics", optional, no_value, None;
+    url: Option<Option<String>> = "url", optional, no_value, None;
+    variables: Option<Option<Vec<types::TemplateVariable>>> = "variables", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Template {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Template")
-    }
+struct_codec! {
+    types::TemplateVariable as "TemplateVariable" from "/components/schemas/TemplateVariable";
+    slots TemplateVariableSlots, undeclared additional_properties;
+    with_required();
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    integration: Option<Option<String>> = "integration", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    path: Option<Option<String>> = "path", optional, no_value, None;
+    secret: Option<Option<bool>> = "secret", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct TemplateSlots {
-    default_branch: Option<Option<String>>,
-    description: Option<Option<String>>,
-    download_count: Option<Option<i64>>,
-    forks_count: Option<Option<i64>>,
-    icon: Option<Option<String>>,
-    icon_dark: Option<Option<String>>,
-    name: Option<Option<String>>,
-    sha: Option<Option<String>>,
-    star_count: Option<Option<i64>>,
-    topics: Option<Option<Vec<String>>>,
-    url: Option<Option<String>>,
-    variables: Option<Option<Vec<types::TemplateVariable>>>,
+struct_codec! {
+    types::TestFeatureFlagResponse as "TestFeatureFlagResponse" from "/paths/~1features~1{featureKey}/get/responses/200/content/application~1json/schema";
+    slots TestFeatureFlagResponseSlots, undeclared additional_properties;
+    with_required();
+    enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
+    evaluated_at: Option<Option<String>> = "evaluatedAt", optional, no_value, None;
+    feature_key: Option<Option<String>> = "featureKey", optional, no_value, None;
+    payload: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "payload", optional, no_value, None;
+    variant: Option<Option<String>> = "variant", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::Template {
-    type Slots = TemplateSlots;
-    const ORIGIN: &'static str = "/components/schemas/Template";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TemplateSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "defaultBranch" => runtime::fill(&mut slots.default_branch, map),
-            "description" => runtime::fill(&mut slots.description, map),
-            "downloadCount" => runtime::fill(&mut slots.download_count, map),
-            "forksCount" => runtime::fill(&mut slots.forks_count, map),
-            "icon" => runtime::fill(&mut slots.icon, map),
-            "iconDark" => runtime::fill(&mut slots.icon_dark, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "sha" => runtime::fill(&mut slots.sha, map),
-            "starCount" => runtime::fill(&mut slots.star_count, map),
-            "topics" => runtime::fill(&mut slots.topics, map),
-            "url" => runtime::fill(&mut slots.url, map),
-            "variables" => runtime::fill(&mut slots.variables, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TemplateSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Template {
-            default_branch: slots.default_branch.flatten(),
-            description: slots.description.flatten(),
-            download_count: slots.download_count.flatten(),
-            forks_count: slots.forks_count.flatten(),
-            icon: slots.icon.flatten(),
-            icon_dark: slots.icon_dark.flatten(),
-            name: slots.name.flatten(),
-            sha: slots.sha.flatten(),
-            star_count: slots.star_count.flatten(),
-            topics: slots.topics.flatten(),
-            url: slots.url.flatten(),
-            variables: slots.variables.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::TimeFields as "TimeFields" from "/components/schemas/TimeFields";
+    slots TimeFieldsSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::Template {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Template")
-    }
+struct_codec! {
+    types::Trigger as "Trigger" from "/components/schemas/Trigger";
+    slots TriggerSlots, undeclared additional_properties;
+    with_required();
+    configuration: Option<Option<types::TriggerConfiguration>> = "configuration", optional, no_value, None;
+    enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    r#type: Option<Option<types::TriggerType>> = "type", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::TemplateVariable {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("description", &self.description);
-        out.optional("integration", &self.integration);
-        out.optional("name", &self.name);
-        out.optional("path", &self.path);
-        out.optional("secret", &self.secret);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::TemplateVariable {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "TemplateVariable")
-    }
-}
-
-#[derive(Default)]
-pub struct TemplateVariableSlots {
-    description: Option<Option<String>>,
-    integration: Option<Option<String>>,
-    name: Option<Option<String>>,
-    path: Option<Option<String>>,
-    secret: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::TemplateVariable {
-    type Slots = TemplateVariableSlots;
-    const ORIGIN: &'static str = "/components/schemas/TemplateVariable";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TemplateVariableSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "description" => runtime::fill(&mut slots.description, map),
-            "integration" => runtime::fill(&mut slots.integration, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "path" => runtime::fill(&mut slots.path, map),
-            "secret" => runtime::fill(&mut slots.secret, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TemplateVariableSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::TemplateVariable {
-            description: slots.description.flatten(),
-            integration: slots.integration.flatten(),
-            name: slots.name.flatten(),
-            path: slots.path.flatten(),
-            secret: slots.secret.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::TemplateVariable {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "TemplateVariable")
-    }
-}
-
-impl runtime::EncodeFields for types::TestFeatureFlagResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("enabled", &self.enabled);
-        out.optional("evaluatedAt", &self.evaluated_at);
-        out.optional("featureKey", &self.feature_key);
-        out.optional("payload", &self.payload);
-        out.optional("variant", &self.variant);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::TestFeatureFlagResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "TestFeatureFlagResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct TestFeatureFlagResponseSlots {
-    enabled: Option<Option<bool>>,
-    evaluated_at: Option<Option<String>>,
-    feature_key: Option<Option<String>>,
-    payload: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
-    variant: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::TestFeatureFlagResponse {
-    type Slots = TestFeatureFlagResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1features~1{featureKey}/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TestFeatureFlagResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "enabled" => runtime::fill(&mut slots.enabled, map),
-            "evaluatedAt" => runtime::fill(&mut slots.evaluated_at, map),
-            "featureKey" => runtime::fill(&mut slots.feature_key, map),
-            "payload" => runtime::fill(&mut slots.payload, map),
-            "variant" => runtime::fill(&mut slots.variant, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TestFeatureFlagResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::TestFeatureFlagResponse {
-            enabled: slots.enabled.flatten(),
-            evaluated_at: slots.evaluated_at.flatten(),
-            feature_key: slots.feature_key.flatten(),
-            payload: slots.payload.flatten(),
-            variant: slots.variant.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::TestFeatureFlagResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "TestFeatureFlagResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::TimeFields {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::TimeFields {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "TimeFields")
-    }
-}
-
-#[derive(Default)]
-pub struct TimeFieldsSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::TimeFields {
-    type Slots = TimeFieldsSlots;
-    const ORIGIN: &'static str = "/components/schemas/TimeFields";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TimeFieldsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TimeFieldsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::TimeFields {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::TimeFields {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "TimeFields")
-    }
-}
-
-impl runtime::EncodeFields for types::Trigger {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("configuration", &self.configuration);
-        out.optional("enabled", &self.enabled);
-        out.optional("id", &self.id);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Trigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Trigger")
-    }
-}
-
-#[derive(Default)]
-pub struct TriggerSlots {
-    configuration: Option<Option<types::TriggerConfiguration>>,
-    enabled: Option<Option<bool>>,
-    id: Option<Option<String>>,
-    r#type: Option<Option<types::TriggerType>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Trigger {
-    type Slots = TriggerSlots;
-    const ORIGIN: &'static str = "/components/schemas/Trigger";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TriggerSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "configuration" => runtime::fill(&mut slots.configuration, map),
-            "enabled" => runtime::fill(&mut slots.enabled, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TriggerSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Trigger {
-            configuration: slots.configuration.flatten(),
-            enabled: slots.enabled.flatten(),
-            id: slots.id.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Trigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Trigger")
-    }
-}
-
-impl runtime::EncodeFields for types::TriggerConfiguration {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("authenticationType", &self.authentication_type);
-        out.optional("callbackSecret", &self.callback_secret);
-        out.optional("callbackUrl", &self.callback_url);
-        out.optional("path", &self.path);
-        out.optional("retry", &self.retry);
-        out.optional("schedule", &self.schedule);
-        out.optional("tasks", &self.tasks);
-        out.optional("timeout", &self.timeout);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::TriggerConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "TriggerConfiguration")
-    }
-}
-
-#[derive(Default)]
-pub struct TriggerConfigurationSlots {
-    authentication_type: Option<Option<String>>,
-    callback_secret: Option<Option<String>>,
-    callback_url: Option<Option<String>>,
-    path: Option<Option<String>>,
-    retry: Option<Option<i64>>,
-    schedule: Option<Option<String>>,
-    tasks: Option<Option<Vec<types::TriggerConfigurationTask>>>,
-    timeout: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::TriggerConfiguration {
-    type Slots = TriggerConfigurationSlots;
-    const ORIGIN: &'static str = "/components/schemas/TriggerConfiguration";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TriggerConfigurationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "authenticationType" => runtime::fill(&mut slots.authentication_type, map),
-            "callbackSecret" => runtime::fill(&mut slots.callback_secret, map),
-            "callbackUrl" => runtime::fill(&mut slots.callback_url, map),
-            "path" => runtime::fill(&mut slots.path, map),
-            "retry" => runtime::fill(&mut slots.retry, map),
-            "schedule" => runtime::fill(&mut slots.schedule, map),
-            "tasks" => runtime::fill(&mut slots.tasks, map),
-            "timeout" => runtime::fill(&mut slots.timeout, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TriggerConfigurationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::TriggerConfiguration {
-            authentication_type: slots.authentication_type.flatten(),
-            callback_secret: slots.callback_secret.flatten(),
-            callback_url: slots.callback_url.flatten(),
-            path: slots.path.flatten(),
-            retry: slots.retry.flatten(),
-            schedule: slots.schedule.flatten(),
-            tasks: slots.tasks.flatten(),
-            timeout: slots.timeout.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::TriggerConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "TriggerConfiguration")
-    }
+struct_codec! {
+    types::TriggerConfiguration as "TriggerConfiguration" from "/components/schemas/TriggerConfiguration";
+    slots TriggerConfigurationSlots, undeclared additional_properties;
+    with_required();
+    authentication_type: Option<Option<String>> = "authenticationType", optional, no_value, None;
+    callback_secret: Option<Option<String>> = "callbackSecret", optional, no_value, None;
+    callback_url: Option<Option<String>> = "callbackUrl", optional, no_value, None;
+    path: Option<Option<String>> = "path", optional, no_value, None;
+    retry: Option<Option<i64>> = "retry", optional, no_value, None;
+    schedule: Option<Option<String>> = "schedule", optional, no_value, None;
+    tasks: Option<Option<Vec<types::TriggerConfigurationTask>>> = "tasks", optional, no_value, None;
+    timeout: Option<Option<i64>> = "timeout", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::TriggerType {
@@ -12995,281 +2637,42 @@ impl<'de> ::serde::Deserialize<'de> for types::TriggerType {
     }
 }
 
-impl runtime::EncodeFields for types::UpdateWorkspaceServiceAccountBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("description", &self.description);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::UpdateWorkspaceServiceAccountBody as "UpdateWorkspaceServiceAccountBody" from "/paths/~1service_accounts~1{clientId}/put/requestBody/content/application~1json/schema";
+    slots UpdateWorkspaceServiceAccountBodySlots, undeclared additional_properties;
+    with_required();
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::UpdateWorkspaceServiceAccountBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "UpdateWorkspaceServiceAccountBody")
-    }
+struct_codec! {
+    types::UpdateWorkspaceUserRoleBody as "UpdateWorkspaceUserRoleBody" from "/paths/~1users~1{subOrEmail}/put/requestBody/content/application~1json/schema";
+    slots UpdateWorkspaceUserRoleBodySlots, undeclared additional_properties;
+    with_required(role: String);
+    role: Option<String> = "role", field, refused, role;
 }
 
-#[derive(Default)]
-pub struct UpdateWorkspaceServiceAccountBodySlots {
-    description: Option<Option<String>>,
-    name: Option<Option<String>>,
+struct_codec! {
+    types::Volume as "Volume" from "/components/schemas/Volume";
+    slots VolumeSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::VolumeSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::VolumeSpec> = "spec", field, refused, spec;
+    state: Option<Option<types::VolumeState>> = "state", optional, no_value, None;
+    status: Option<Option<String>> = "status", optional, no_value, None;
+    terminated_at: Option<Option<String>> = "terminatedAt", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceServiceAccountBody {
-    type Slots = UpdateWorkspaceServiceAccountBodySlots;
-    const ORIGIN: &'static str = "/paths/~1service_accounts~1{clientId}/put/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut UpdateWorkspaceServiceAccountBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "description" => runtime::fill(&mut slots.description, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: UpdateWorkspaceServiceAccountBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::UpdateWorkspaceServiceAccountBody {
-            description: slots.description.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::UpdateWorkspaceServiceAccountBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "UpdateWorkspaceServiceAccountBody")
-    }
-}
-
-impl runtime::EncodeFields for types::UpdateWorkspaceUserRoleBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("role", &self.role);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::UpdateWorkspaceUserRoleBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "UpdateWorkspaceUserRoleBody")
-    }
-}
-
-#[derive(Default)]
-pub struct UpdateWorkspaceUserRoleBodySlots {
-    role: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::UpdateWorkspaceUserRoleBody {
-    type Slots = UpdateWorkspaceUserRoleBodySlots;
-    const ORIGIN: &'static str = "/paths/~1users~1{subOrEmail}/put/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut UpdateWorkspaceUserRoleBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "role" => runtime::fill(&mut slots.role, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: UpdateWorkspaceUserRoleBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::UpdateWorkspaceUserRoleBody {
-            role: match slots.role {
-                Some(value) => value,
-                None => return Err(E::missing_field("role")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::UpdateWorkspaceUserRoleBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "UpdateWorkspaceUserRoleBody")
-    }
-}
-
-impl runtime::EncodeFields for types::Volume {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("state", &self.state);
-        out.optional("status", &self.status);
-        out.optional("terminatedAt", &self.terminated_at);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Volume {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Volume")
-    }
-}
-
-#[derive(Default)]
-pub struct VolumeSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::Metadata>,
-    spec: Option<types::VolumeSpec>,
-    state: Option<Option<types::VolumeState>>,
-    status: Option<Option<String>>,
-    terminated_at: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Volume {
-    type Slots = VolumeSlots;
-    const ORIGIN: &'static str = "/components/schemas/Volume";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VolumeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "state" => runtime::fill(&mut slots.state, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "terminatedAt" => runtime::fill(&mut slots.terminated_at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VolumeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Volume {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            state: slots.state.flatten(),
-            status: slots.status.flatten(),
-            terminated_at: slots.terminated_at.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Volume {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Volume")
-    }
-}
-
-impl runtime::EncodeFields for types::VolumeAttachment {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("mountPath", &self.mount_path);
-        out.optional("name", &self.name);
-        out.optional("readOnly", &self.read_only);
-        out.optional("sizeMb", &self.size_mb);
-        out.optional("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::VolumeAttachment {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "VolumeAttachment")
-    }
-}
-
-#[derive(Default)]
-pub struct VolumeAttachmentSlots {
-    mount_path: Option<Option<String>>,
-    name: Option<Option<String>>,
-    read_only: Option<Option<bool>>,
-    size_mb: Option<Option<i64>>,
-    r#type: Option<Option<types::VolumeAttachmentType>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::VolumeAttachment {
-    type Slots = VolumeAttachmentSlots;
-    const ORIGIN: &'static str = "/components/schemas/VolumeAttachment";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VolumeAttachmentSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "mountPath" => runtime::fill(&mut slots.mount_path, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "readOnly" => runtime::fill(&mut slots.read_only, map),
-            "sizeMb" => runtime::fill(&mut slots.size_mb, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VolumeAttachmentSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::VolumeAttachment {
-            mount_path: slots.mount_path.flatten(),
-            name: slots.name.flatten(),
-            read_only: slots.read_only.flatten(),
-            size_mb: slots.size_mb.flatten(),
-            r#type: slots.r#type.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::VolumeAttachment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "VolumeAttachment")
-    }
+struct_codec! {
+    types::VolumeAttachment as "VolumeAttachment" from "/components/schemas/VolumeAttachment";
+    slots VolumeAttachmentSlots, undeclared additional_properties;
+    with_required();
+    mount_path: Option<Option<String>> = "mountPath", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    read_only: Option<Option<bool>> = "readOnly", optional, no_value, None;
+    size_mb: Option<Option<i64>> = "sizeMb", optional, no_value, None;
+    r#type: Option<Option<types::VolumeAttachmentType>> = "type", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::VolumeAttachmentType {
@@ -13300,394 +2703,56 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeAttachmentType {
     }
 }
 
-impl runtime::EncodeFields for types::VolumeList {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::VolumeList as "VolumeList" from "/components/schemas/VolumeList";
+    slots VolumeListSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::LiteVolume>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::VolumeList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "VolumeList")
-    }
+struct_codec! {
+    types::VolumeSpec as "VolumeSpec" from "/components/schemas/VolumeSpec";
+    slots VolumeSpecSlots, undeclared additional_properties;
+    with_required();
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    size: Option<Option<i64>> = "size", optional, no_value, None;
+    template: Option<Option<String>> = "template", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct VolumeListSlots {
-    data: Option<Option<Vec<types::LiteVolume>>>,
-    meta: Option<Option<types::PaginationMeta>>,
+struct_codec! {
+    types::VolumeState as "VolumeState" from "/components/schemas/VolumeState";
+    slots VolumeStateSlots, undeclared additional_properties;
+    with_required();
+    attached_to: Option<Option<String>> = "attachedTo", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::VolumeList {
-    type Slots = VolumeListSlots;
-    const ORIGIN: &'static str = "/components/schemas/VolumeList";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VolumeListSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VolumeListSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::VolumeList {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::VolumeTemplate as "VolumeTemplate" from "/components/schemas/VolumeTemplate";
+    slots VolumeTemplateSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::VolumeTemplateSpec);
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::VolumeTemplateSpec> = "spec", field, refused, spec;
+    state: Option<Option<types::VolumeTemplateState>> = "state", optional, no_value, None;
+    versions: Option<Option<Vec<types::VolumeTemplateVersion>>> = "versions", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::VolumeList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "VolumeList")
-    }
+struct_codec! {
+    types::VolumeTemplateSpec as "VolumeTemplateSpec" from "/components/schemas/VolumeTemplateSpec";
+    slots VolumeTemplateSpecSlots, undeclared additional_properties;
+    with_required();
+    default_size: Option<Option<i64>> = "defaultSize", optional, no_value, None;
+    description: Option<Option<String>> = "description", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::VolumeSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("region", &self.region);
-        out.optional("size", &self.size);
-        out.optional("template", &self.template);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::VolumeSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "VolumeSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct VolumeSpecSlots {
-    region: Option<Option<String>>,
-    size: Option<Option<i64>>,
-    template: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::VolumeSpec {
-    type Slots = VolumeSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/VolumeSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VolumeSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "region" => runtime::fill(&mut slots.region, map),
-            "size" => runtime::fill(&mut slots.size, map),
-            "template" => runtime::fill(&mut slots.template, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VolumeSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::VolumeSpec {
-            region: slots.region.flatten(),
-            size: slots.size.flatten(),
-            template: slots.template.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::VolumeSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "VolumeSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::VolumeState {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("attachedTo", &self.attached_to);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::VolumeState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "VolumeState")
-    }
-}
-
-#[derive(Default)]
-pub struct VolumeStateSlots {
-    attached_to: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::VolumeState {
-    type Slots = VolumeStateSlots;
-    const ORIGIN: &'static str = "/components/schemas/VolumeState";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VolumeStateSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "attachedTo" => runtime::fill(&mut slots.attached_to, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VolumeStateSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::VolumeState {
-            attached_to: slots.attached_to.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::VolumeState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "VolumeState")
-    }
-}
-
-impl runtime::EncodeFields for types::VolumeTemplate {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("state", &self.state);
-        out.optional("versions", &self.versions);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::VolumeTemplate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "VolumeTemplate")
-    }
-}
-
-#[derive(Default)]
-pub struct VolumeTemplateSlots {
-    metadata: Option<types::Metadata>,
-    spec: Option<types::VolumeTemplateSpec>,
-    state: Option<Option<types::VolumeTemplateState>>,
-    versions: Option<Option<Vec<types::VolumeTemplateVersion>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplate {
-    type Slots = VolumeTemplateSlots;
-    const ORIGIN: &'static str = "/components/schemas/VolumeTemplate";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VolumeTemplateSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "state" => runtime::fill(&mut slots.state, map),
-            "versions" => runtime::fill(&mut slots.versions, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VolumeTemplateSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::VolumeTemplate {
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            state: slots.state.flatten(),
-            versions: slots.versions.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "VolumeTemplate")
-    }
-}
-
-impl runtime::EncodeFields for types::VolumeTemplateSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("defaultSize", &self.default_size);
-        out.optional("description", &self.description);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::VolumeTemplateSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "VolumeTemplateSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct VolumeTemplateSpecSlots {
-    default_size: Option<Option<i64>>,
-    description: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateSpec {
-    type Slots = VolumeTemplateSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/VolumeTemplateSpec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VolumeTemplateSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "defaultSize" => runtime::fill(&mut slots.default_size, map),
-            "description" => runtime::fill(&mut slots.description, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VolumeTemplateSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::VolumeTemplateSpec {
-            default_size: slots.default_size.flatten(),
-            description: slots.description.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "VolumeTemplateSpec")
-    }
-}
-
-impl runtime::EncodeFields for types::VolumeTemplateState {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("lastVersionUploadedAt", &self.last_version_uploaded_at);
-        out.optional("latestVersion", &self.latest_version);
-        out.optional("status", &self.status);
-        out.optional("versionCount", &self.version_count);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::VolumeTemplateState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "VolumeTemplateState")
-    }
-}
-
-#[derive(Default)]
-pub struct VolumeTemplateStateSlots {
-    last_version_uploaded_at: Option<Option<String>>,
-    latest_version: Option<Option<String>>,
-    status: Option<Option<types::VolumeTemplateStateStatus>>,
-    version_count: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateState {
-    type Slots = VolumeTemplateStateSlots;
-    const ORIGIN: &'static str = "/components/schemas/VolumeTemplateState";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VolumeTemplateStateSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "lastVersionUploadedAt" => {
-                runtime::fill(&mut slots.last_version_uploaded_at, map)
-            }
-            "latestVersion" => runtime::fill(&mut slots.latest_version, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "versionCount" => runtime::fill(&mut slots.version_count, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VolumeTemplateStateSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::VolumeTemplateState {
-            last_version_uploaded_at: slots.last_version_uploaded_at.flatten(),
-            latest_version: slots.latest_version.flatten(),
-            status: slots.status.flatten(),
-            version_count: slots.version_count.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "VolumeTemplateState")
-    }
+struct_codec! {
+    types::VolumeTemplateState as "VolumeTemplateState" from "/components/schemas/VolumeTemplateState";
+    slots VolumeTemplateStateSlots, undeclared additional_properties;
+    with_required();
+    last_version_uploaded_at: Option<Option<String>> = "lastVersionUploadedAt", optional, no_value, None;
+    latest_version: Option<Option<String>> = "latestVersion", optional, no_value, None;
+    status: Option<Option<types::VolumeTemplateStateStatus>> = "status", optional, no_value, None;
+    version_count: Option<Option<i64>> = "versionCount", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::VolumeTemplateStateStatus {
@@ -13719,89 +2784,18 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateStateStatus {
     }
 }
 
-impl runtime::EncodeFields for types::VolumeTemplateVersion {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("bucket", &self.bucket);
-        out.optional("contentSize", &self.content_size);
-        out.optional("name", &self.name);
-        out.optional("region", &self.region);
-        out.optional("status", &self.status);
-        out.optional("templateName", &self.template_name);
-        out.optional("versionId", &self.version_id);
-        out.optional("workspace", &self.workspace);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::VolumeTemplateVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "VolumeTemplateVersion")
-    }
-}
-
-#[derive(Default)]
-pub struct VolumeTemplateVersionSlots {
-    bucket: Option<Option<String>>,
-    content_size: Option<Option<i64>>,
-    name: Option<Option<String>>,
-    region: Option<Option<String>>,
-    status: Option<Option<types::VolumeTemplateVersionStatus>>,
-    template_name: Option<Option<String>>,
-    version_id: Option<Option<String>>,
-    workspace: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::VolumeTemplateVersion {
-    type Slots = VolumeTemplateVersionSlots;
-    const ORIGIN: &'static str = "/components/schemas/VolumeTemplateVersion";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VolumeTemplateVersionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "bucket" => runtime::fill(&mut slots.bucket, map),
-            "contentSize" => runtime::fill(&mut slots.content_size, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "templateName" => runtime::fill(&mut slots.template_name, map),
-            "versionId" => runtime::fill(&mut slots.version_id, map),
-            "workspace" => runtime::fill(&mut slots.workspace, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VolumeTemplateVersionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::VolumeTemplateVersion {
-            bucket: slots.bucket.flatten(),
-            content_size: slots.content_size.flatten(),
-            name: slots.name.flatten(),
-            region: slots.region.flatten(),
-            status: slots.status.flatten(),
-            template_name: slots.template_name.flatten(),
-            version_id: slots.version_id.flatten(),
-            workspace: slots.workspace.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "VolumeTemplateVersion")
-    }
+struct_codec! {
+    types::VolumeTemplateVersion as "VolumeTemplateVersion" from "/components/schemas/VolumeTemplateVersion";
+    slots VolumeTemplateVersionSlots, undeclared additional_properties;
+    with_required();
+    bucket: Option<Option<String>> = "bucket", optional, no_value, None;
+    content_size: Option<Option<i64>> = "contentSize", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    status: Option<Option<types::VolumeTemplateVersionStatus>> = "status", optional, no_value, None;
+    template_name: Option<Option<String>> = "templateName", optional, no_value, None;
+    version_id: Option<Option<String>> = "versionId", optional, no_value, None;
+    workspace: Option<Option<String>> = "workspace", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::VolumeTemplateVersionStatus {
@@ -13833,259 +2827,45 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateVersionStatus {
     }
 }
 
-impl runtime::EncodeFields for types::Vpc {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("events", &self.events);
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Vpc as "Vpc" from "/components/schemas/VPC";
+    slots VpcSlots, undeclared additional_properties;
+    with_required(metadata: types::Metadata, spec: types::VpcSpec);
+    events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
+    metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
+    spec: Option<types::VpcSpec> = "spec", field, empty, spec;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Vpc {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Vpc")
-    }
+struct_codec! {
+    types::Workspace as "Workspace" from "/components/schemas/Workspace";
+    slots WorkspaceSlots, undeclared additional_properties;
+    with_required();
+    created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
+    account_id: Option<Option<String>> = "accountId", optional, no_value, None;
+    display_name: Option<Option<String>> = "displayName", optional, no_value, None;
+    group_mappings: Option<Option<Vec<types::GroupWorkspaceMapping>>> = "groupMappings", optional, no_value, None;
+    hipaa_info: Option<Option<types::WorkspaceHipaaInfo>> = "hipaaInfo", optional, no_value, None;
+    id: Option<Option<String>> = "id", optional, no_value, None;
+    labels: Option<Option<types::MetadataLabels>> = "labels", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    region: Option<Option<String>> = "region", optional, no_value, None;
+    resource_counts: Option<Option<::std::collections::BTreeMap<String, i64>>> = "resourceCounts", optional, no_value, None;
+    runtime: Option<Option<types::WorkspaceRuntime>> = "runtime", optional, no_value, None;
+    status: Option<Option<types::WorkspaceStatus>> = "status", optional, no_value, None;
+    status_reason: Option<Option<String>> = "statusReason", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct VpcSlots {
-    events: Option<Option<types::CoreEvents>>,
-    metadata: Option<types::Metadata>,
-    spec: Option<types::VpcSpec>,
-    status: Option<Option<types::Status>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Vpc {
-    type Slots = VpcSlots;
-    const ORIGIN: &'static str = "/components/schemas/VPC";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut VpcSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "events" => runtime::fill(&mut slots.events, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: VpcSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Vpc {
-            events: slots.events.flatten(),
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: runtime::tolerated(slots.spec, "spec", Self::ORIGIN)
-                .unwrap_or_default(),
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Vpc {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Vpc")
-    }
-}
-
-impl runtime::EncodeFields for types::Workspace {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("createdAt", &self.created_at);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("createdBy", &self.created_by);
-        out.optional("updatedBy", &self.updated_by);
-        out.optional("accountId", &self.account_id);
-        out.optional("displayName", &self.display_name);
-        out.optional("groupMappings", &self.group_mappings);
-        out.optional("hipaaInfo", &self.hipaa_info);
-        out.optional("id", &self.id);
-        out.optional("labels", &self.labels);
-        out.optional("name", &self.name);
-        out.optional("region", &self.region);
-        out.optional("resourceCounts", &self.resource_counts);
-        out.optional("runtime", &self.runtime);
-        out.optional("status", &self.status);
-        out.optional("statusReason", &self.status_reason);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Workspace {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Workspace")
-    }
-}
-
-#[derive(Default)]
-pub struct WorkspaceSlots {
-    created_at: Option<Option<String>>,
-    updated_at: Option<Option<String>>,
-    created_by: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-    account_id: Option<Option<String>>,
-    display_name: Option<Option<String>>,
-    group_mappings: Option<Option<Vec<types::GroupWorkspaceMapping>>>,
-    hipaa_info: Option<Option<types::WorkspaceHipaaInfo>>,
-    id: Option<Option<String>>,
-    labels: Option<Option<types::MetadataLabels>>,
-    name: Option<Option<String>>,
-    region: Option<Option<String>>,
-    resource_counts: Option<Option<::std::collections::BTreeMap<String, i64>>>,
-    runtime: Option<Option<types::WorkspaceRuntime>>,
-    status: Option<Option<types::WorkspaceStatus>>,
-    status_reason: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Workspace {
-    type Slots = WorkspaceSlots;
-    const ORIGIN: &'static str = "/components/schemas/Workspace";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut WorkspaceSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "createdAt" => runtime::fill(&mut slots.created_at, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "createdBy" => runtime::fill(&mut slots.created_by, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            "accountId" => runtime::fill(&mut slots.account_id, map),
-            "displayName" => runtime::fill(&mut slots.display_name, map),
-            "groupMappings" => runtime::fill(&mut slots.group_mappings, map),
-            "hipaaInfo" => runtime::fill(&mut slots.hipaa_info, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            "resourceCounts" => runtime::fill(&mut slots.resource_counts, map),
-            "runtime" => runtime::fill(&mut slots.runtime, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "statusReason" => runtime::fill(&mut slots.status_reason, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: WorkspaceSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Workspace {
-            created_at: slots.created_at.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            created_by: slots.created_by.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            account_id: slots.account_id.flatten(),
-            display_name: slots.display_name.flatten(),
-            group_mappings: slots.group_mappings.flatten(),
-            hipaa_info: slots.hipaa_info.flatten(),
-            id: slots.id.flatten(),
-            labels: slots.labels.flatten(),
-            name: slots.name.flatten(),
-            region: slots.region.flatten(),
-            resource_counts: slots.resource_counts.flatten(),
-            runtime: slots.runtime.flatten(),
-            status: slots.status.flatten(),
-            status_reason: slots.status_reason.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Workspace {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Workspace")
-    }
-}
-
-impl runtime::EncodeFields for types::WorkspaceAvailability {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("available", &self.available);
-        out.optional("message", &self.message);
-        out.optional("reason", &self.reason);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::WorkspaceAvailability {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "WorkspaceAvailability")
-    }
-}
-
-#[derive(Default)]
-pub struct WorkspaceAvailabilitySlots {
-    available: Option<Option<bool>>,
-    message: Option<Option<String>>,
-    reason: Option<Option<types::WorkspaceAvailabilityReason>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceAvailability {
-    type Slots = WorkspaceAvailabilitySlots;
-    const ORIGIN: &'static str = "/components/schemas/WorkspaceAvailability";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut WorkspaceAvailabilitySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "available" => runtime::fill(&mut slots.available, map),
-            "message" => runtime::fill(&mut slots.message, map),
-            "reason" => runtime::fill(&mut slots.reason, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: WorkspaceAvailabilitySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::WorkspaceAvailability {
-            available: slots.available.flatten(),
-            message: slots.message.flatten(),
-            reason: slots.reason.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::WorkspaceAvailability {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "WorkspaceAvailability")
-    }
+struct_codec! {
+    types::WorkspaceAvailability as "WorkspaceAvailability" from "/components/schemas/WorkspaceAvailability";
+    slots WorkspaceAvailabilitySlots, undeclared additional_properties;
+    with_required();
+    available: Option<Option<bool>> = "available", optional, no_value, None;
+    message: Option<Option<String>> = "message", optional, no_value, None;
+    reason: Option<Option<types::WorkspaceAvailabilityReason>> = "reason", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::WorkspaceAvailabilityReason {
@@ -14124,250 +2904,36 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceAvailabilityReason {
     }
 }
 
-impl runtime::EncodeFields for types::WorkspaceHipaaInfo {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("accountEnabled", &self.account_enabled);
-        out.optional("unsafe", &self.r#unsafe);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::WorkspaceHipaaInfo as "WorkspaceHipaaInfo" from "/components/schemas/WorkspaceHipaaInfo";
+    slots WorkspaceHipaaInfoSlots, undeclared additional_properties;
+    with_required();
+    account_enabled: Option<Option<bool>> = "accountEnabled", optional, no_value, None;
+    r#unsafe: Option<Option<types::WorkspaceHipaaUnsafe>> = "unsafe", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::WorkspaceHipaaInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "WorkspaceHipaaInfo")
-    }
+struct_codec! {
+    types::WorkspaceHipaaUnsafe as "WorkspaceHipaaUnsafe" from "/components/schemas/WorkspaceHipaaUnsafe";
+    slots WorkspaceHipaaUnsafeSlots, undeclared additional_properties;
+    with_required();
+    enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
+    updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
+    updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct WorkspaceHipaaInfoSlots {
-    account_enabled: Option<Option<bool>>,
-    r#unsafe: Option<Option<types::WorkspaceHipaaUnsafe>>,
+struct_codec! {
+    types::WorkspaceRuntime as "WorkspaceRuntime" from "/components/schemas/WorkspaceRuntime";
+    slots WorkspaceRuntimeSlots, undeclared additional_properties;
+    with_required();
+    generation: Option<Option<String>> = "generation", optional, no_value, None;
+    sandbox: Option<Option<types::WorkspaceSandboxSettings>> = "sandbox", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaInfo {
-    type Slots = WorkspaceHipaaInfoSlots;
-    const ORIGIN: &'static str = "/components/schemas/WorkspaceHipaaInfo";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut WorkspaceHipaaInfoSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "accountEnabled" => runtime::fill(&mut slots.account_enabled, map),
-            "unsafe" => runtime::fill(&mut slots.r#unsafe, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: WorkspaceHipaaInfoSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::WorkspaceHipaaInfo {
-            account_enabled: slots.account_enabled.flatten(),
-            r#unsafe: slots.r#unsafe.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::WorkspaceHipaaInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "WorkspaceHipaaInfo")
-    }
-}
-
-impl runtime::EncodeFields for types::WorkspaceHipaaUnsafe {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("enabled", &self.enabled);
-        out.optional("updatedAt", &self.updated_at);
-        out.optional("updatedBy", &self.updated_by);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::WorkspaceHipaaUnsafe {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "WorkspaceHipaaUnsafe")
-    }
-}
-
-#[derive(Default)]
-pub struct WorkspaceHipaaUnsafeSlots {
-    enabled: Option<Option<bool>>,
-    updated_at: Option<Option<String>>,
-    updated_by: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceHipaaUnsafe {
-    type Slots = WorkspaceHipaaUnsafeSlots;
-    const ORIGIN: &'static str = "/components/schemas/WorkspaceHipaaUnsafe";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut WorkspaceHipaaUnsafeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "enabled" => runtime::fill(&mut slots.enabled, map),
-            "updatedAt" => runtime::fill(&mut slots.updated_at, map),
-            "updatedBy" => runtime::fill(&mut slots.updated_by, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: WorkspaceHipaaUnsafeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::WorkspaceHipaaUnsafe {
-            enabled: slots.enabled.flatten(),
-            updated_at: slots.updated_at.flatten(),
-            updated_by: slots.updated_by.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::WorkspaceHipaaUnsafe {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "WorkspaceHipaaUnsafe")
-    }
-}
-
-impl runtime::EncodeFields for types::WorkspaceRuntime {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("generation", &self.generation);
-        out.optional("sandbox", &self.sandbox);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::WorkspaceRuntime {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "WorkspaceRuntime")
-    }
-}
-
-#[derive(Default)]
-pub struct WorkspaceRuntimeSlots {
-    generation: Option<Option<String>>,
-    sandbox: Option<Option<types::WorkspaceSandboxSettings>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceRuntime {
-    type Slots = WorkspaceRuntimeSlots;
-    const ORIGIN: &'static str = "/components/schemas/WorkspaceRuntime";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut WorkspaceRuntimeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "generation" => runtime::fill(&mut slots.generation, map),
-            "sandbox" => runtime::fill(&mut slots.sandbox, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: WorkspaceRuntimeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::WorkspaceRuntime {
-            generation: slots.generation.flatten(),
-            sandbox: slots.sandbox.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::WorkspaceRuntime {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "WorkspaceRuntime")
-    }
-}
-
-impl runtime::EncodeFields for types::WorkspaceSandboxSettings {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("disableProcessLogging", &self.disable_process_logging);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::WorkspaceSandboxSettings {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "WorkspaceSandboxSettings")
-    }
-}
-
-#[derive(Default)]
-pub struct WorkspaceSandboxSettingsSlots {
-    disable_process_logging: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceSandboxSettings {
-    type Slots = WorkspaceSandboxSettingsSlots;
-    const ORIGIN: &'static str = "/components/schemas/WorkspaceSandboxSettings";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut WorkspaceSandboxSettingsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "disableProcessLogging" => {
-                runtime::fill(&mut slots.disable_process_logging, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: WorkspaceSandboxSettingsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::WorkspaceSandboxSettings {
-            disable_process_logging: slots.disable_process_logging.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::WorkspaceSandboxSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "WorkspaceSandboxSettings")
-    }
+struct_codec! {
+    types::WorkspaceSandboxSettings as "WorkspaceSandboxSettings" from "/components/schemas/WorkspaceSandboxSettings";
+    slots WorkspaceSandboxSettingsSlots, undeclared additional_properties;
+    with_required();
+    disable_process_logging: Option<Option<bool>> = "disableProcessLogging", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::WorkspaceStatus {
@@ -14402,93 +2968,19 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceStatus {
     }
 }
 
-impl runtime::EncodeFields for types::WorkspaceUser {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("accepted", &self.accepted);
-        out.optional("email", &self.email);
-        out.optional("email_verified", &self.email_verified);
-        out.optional("expired", &self.expired);
-        out.optional("family_name", &self.family_name);
-        out.optional("given_name", &self.given_name);
-        out.optional("role", &self.role);
-        out.optional("source", &self.source);
-        out.optional("sub", &self.sub);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::WorkspaceUser {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "WorkspaceUser")
-    }
-}
-
-#[derive(Default)]
-pub struct WorkspaceUserSlots {
-    accepted: Option<Option<bool>>,
-    email: Option<Option<String>>,
-    email_verified: Option<Option<bool>>,
-    expired: Option<Option<bool>>,
-    family_name: Option<Option<String>>,
-    given_name: Option<Option<String>>,
-    role: Option<Option<String>>,
-    source: Option<Option<types::WorkspaceUserSource>>,
-    sub: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::WorkspaceUser {
-    type Slots = WorkspaceUserSlots;
-    const ORIGIN: &'static str = "/components/schemas/WorkspaceUser";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut WorkspaceUserSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "accepted" => runtime::fill(&mut slots.accepted, map),
-            "email" => runtime::fill(&mut slots.email, map),
-            "email_verified" => runtime::fill(&mut slots.email_verified, map),
-            "expired" => runtime::fill(&mut slots.expired, map),
-            "family_name" => runtime::fill(&mut slots.family_name, map),
-            "given_name" => runtime::fill(&mut slots.given_name, map),
-            "role" => runtime::fill(&mut slots.role, map),
-            "source" => runtime::fill(&mut slots.source, map),
-            "sub" => runtime::fill(&mut slots.sub, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: WorkspaceUserSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::WorkspaceUser {
-            accepted: slots.accepted.flatten(),
-            email: slots.email.flatten(),
-            email_verified: slots.email_verified.flatten(),
-            expired: slots.expired.flatten(),
-            family_name: slots.family_name.flatten(),
-            given_name: slots.given_name.flatten(),
-            role: slots.role.flatten(),
-            source: slots.source.flatten(),
-            sub: slots.sub.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::WorkspaceUser {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "WorkspaceUser")
-    }
+struct_codec! {
+    types::WorkspaceUser as "WorkspaceUser" from "/components/schemas/WorkspaceUser";
+    slots WorkspaceUserSlots, undeclared additional_properties;
+    with_required();
+    accepted: Option<Option<bool>> = "accepted", optional, no_value, None;
+    email: Option<Option<String>> = "email", optional, no_value, None;
+    email_verified: Option<Option<bool>> = "email_verified", optional, no_value, None;
+    expired: Option<Option<bool>> = "expired", optional, no_value, None;
+    family_name: Option<Option<String>> = "family_name", optional, no_value, None;
+    given_name: Option<Option<String>> = "given_name", optional, no_value, None;
+    role: Option<Option<String>> = "role", optional, no_value, None;
+    source: Option<Option<types::WorkspaceUserSource>> = "source", optional, no_value, None;
+    sub: Option<Option<String>> = "sub", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::WorkspaceUserSource {

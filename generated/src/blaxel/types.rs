@@ -18,13 +18,7 @@ pub struct Agent {
 impl Agent {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: AgentSpec) -> Self {
-        Agent {
-            events: None,
-            metadata,
-            spec,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -54,11 +48,7 @@ pub struct AgentList {
 impl AgentList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        AgentList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -97,15 +87,7 @@ pub struct AgentRuntime {
 impl AgentRuntime {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        AgentRuntime {
-            envs: None,
-            generation: None,
-            image: None,
-            max_scale: None,
-            memory: None,
-            min_scale: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`envs`](Self::envs).
@@ -172,18 +154,7 @@ pub struct AgentSpec {
 impl AgentSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        AgentSpec {
-            enabled: None,
-            policies: None,
-            public: None,
-            region: None,
-            repository: None,
-            revision: None,
-            runtime: None,
-            triggers: None,
-            volumes: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`enabled`](Self::enabled).
@@ -286,19 +257,7 @@ pub struct ApiKey {
 impl ApiKey {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ApiKey {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            api_key: None,
-            expires_in: None,
-            id: None,
-            name: None,
-            sub: None,
-            sub_type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -389,17 +348,7 @@ pub struct AppRevision {
 impl AppRevision {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(image: impl Into<String>) -> Self {
-        AppRevision {
-            created_at: None,
-            created_by: None,
-            envs: None,
-            id: None,
-            image: image.into(),
-            memory: None,
-            port: None,
-            snapshot: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(image.into())
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -466,14 +415,7 @@ pub struct AppRevisionConfiguration {
 impl AppRevisionConfiguration {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        AppRevisionConfiguration {
-            active: None,
-            canary: None,
-            canary_percent: None,
-            sticky_session_ttl: None,
-            traffic: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`active`](Self::active).
@@ -523,11 +465,7 @@ pub struct AppUrl {
 impl AppUrl {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(domain: impl Into<String>) -> Self {
-        AppUrl {
-            domain: domain.into(),
-            subdomain: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(domain.into())
     }
 
     /// Sets [`subdomain`](Self::subdomain).
@@ -561,14 +499,7 @@ pub struct Application {
 impl Application {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: ApplicationSpec) -> Self {
-        Application {
-            events: None,
-            metadata,
-            node_generation: None,
-            spec,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -603,10 +534,7 @@ pub struct ApplicationExtension {
 impl ApplicationExtension {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ApplicationExtension {
-            sandbox: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`sandbox`](Self::sandbox).
@@ -635,11 +563,7 @@ pub struct ApplicationList {
 impl ApplicationList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ApplicationList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -688,20 +612,7 @@ pub struct ApplicationSpec {
 impl ApplicationSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ApplicationSpec {
-            enabled: None,
-            envs: None,
-            extensions: None,
-            image: None,
-            memory: None,
-            port: None,
-            proxy: None,
-            region: None,
-            revision: None,
-            revisions: None,
-            urls: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`enabled`](Self::enabled).
@@ -789,12 +700,7 @@ pub struct ChangelogEntry {
 impl ChangelogEntry {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ChangelogEntry {
-            content: None,
-            date: None,
-            title: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`content`](Self::content).
@@ -829,10 +735,7 @@ pub struct ChangelogResponse {
 impl ChangelogResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ChangelogResponse {
-            entries: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`entries`](Self::entries).
@@ -853,10 +756,7 @@ pub struct CheckWorkspaceAvailabilityBody {
 impl CheckWorkspaceAvailabilityBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        CheckWorkspaceAvailabilityBody {
-            name: name.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 }
 
@@ -884,11 +784,7 @@ pub struct CleanupImagesResponse {
 impl CleanupImagesResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CleanupImagesResponse {
-            deleted: None,
-            message: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`deleted`](Self::deleted).
@@ -925,14 +821,7 @@ pub struct Configuration {
 impl Configuration {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Configuration {
-            continents: None,
-            countries: None,
-            detected_region: None,
-            private_locations: None,
-            regions: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`continents`](Self::continents).
@@ -981,11 +870,7 @@ pub struct Continent {
 impl Continent {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Continent {
-            display_name: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`display_name`](Self::display_name).
@@ -1024,15 +909,7 @@ pub struct CoreEvent {
 impl CoreEvent {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CoreEvent {
-            canary_revision: None,
-            message: None,
-            revision: None,
-            status: None,
-            time: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`canary_revision`](Self::canary_revision).
@@ -1089,11 +966,7 @@ pub struct Country {
 impl Country {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Country {
-            display_name: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`display_name`](Self::display_name).
@@ -1123,11 +996,7 @@ pub struct CreateApiKeyForServiceAccountBody {
 impl CreateApiKeyForServiceAccountBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateApiKeyForServiceAccountBody {
-            expires_in: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`expires_in`](Self::expires_in).
@@ -1156,12 +1025,7 @@ pub struct CreateDriveAccessTokenResponse {
 impl CreateDriveAccessTokenResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateDriveAccessTokenResponse {
-            access_token: None,
-            expires_in: None,
-            token_type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`access_token`](Self::access_token).
@@ -1201,13 +1065,7 @@ pub struct CreateImageBody {
 impl CreateImageBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>, resource_type: impl Into<String>) -> Self {
-        CreateImageBody {
-            generation: None,
-            image: None,
-            name: name.into(),
-            resource_type: resource_type.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into(), resource_type.into())
     }
 
     /// Sets [`generation`](Self::generation).
@@ -1241,13 +1099,7 @@ pub struct CreateImageResponse {
 impl CreateImageResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateImageResponse {
-            image: None,
-            message: None,
-            name: None,
-            resource_type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`image`](Self::image).
@@ -1296,14 +1148,7 @@ pub struct CreateJobExecutionOutput {
 impl CreateJobExecutionOutput {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateJobExecutionOutput {
-            execution_id: None,
-            id: None,
-            job_id: None,
-            tasks: None,
-            workspace_id: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`execution_id`](Self::execution_id).
@@ -1367,17 +1212,7 @@ pub struct CreateJobExecutionRequest {
 impl CreateJobExecutionRequest {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateJobExecutionRequest {
-            allow_queue: None,
-            env: None,
-            execution_id: None,
-            id: None,
-            job_id: None,
-            memory: None,
-            tasks: None,
-            workspace_id: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`allow_queue`](Self::allow_queue).
@@ -1446,11 +1281,7 @@ pub struct CreateWorkspaceServiceAccountBody {
 impl CreateWorkspaceServiceAccountBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        CreateWorkspaceServiceAccountBody {
-            description: None,
-            name: name.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`description`](Self::description).
@@ -1482,15 +1313,7 @@ pub struct CreateWorkspaceServiceAccountResponse {
 impl CreateWorkspaceServiceAccountResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateWorkspaceServiceAccountResponse {
-            client_id: None,
-            client_secret: None,
-            created_at: None,
-            description: None,
-            name: None,
-            updated_at: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`client_id`](Self::client_id).
@@ -1546,11 +1369,7 @@ pub struct CustomDomain {
 impl CustomDomain {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: CustomDomainMetadata, spec: CustomDomainSpec) -> Self {
-        CustomDomain {
-            metadata,
-            spec,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 }
 
@@ -1592,18 +1411,7 @@ pub struct CustomDomainMetadata {
 impl CustomDomainMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CustomDomainMetadata {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            display_name: None,
-            labels: None,
-            name: None,
-            shared_from_workspace: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -1678,12 +1486,7 @@ pub struct CustomDomainShareTarget {
 impl CustomDomainShareTarget {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(status: impl Into<String>, workspace: impl Into<String>) -> Self {
-        CustomDomainShareTarget {
-            status: status.into(),
-            workspace: workspace.into(),
-            workspace_display_name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(status.into(), workspace.into())
     }
 
     /// Sets [`workspace_display_name`](Self::workspace_display_name).
@@ -1730,18 +1533,7 @@ pub struct CustomDomainSpec {
 impl CustomDomainSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CustomDomainSpec {
-            cname_records: None,
-            domain_type: None,
-            fallback_preview_id: None,
-            last_verified_at: None,
-            region: None,
-            status: None,
-            subject_alternative_names: None,
-            txt_records: None,
-            verification_error: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`cname_records`](Self::cname_records).
@@ -1840,11 +1632,7 @@ pub struct DeleteDriveResponse {
 impl DeleteDriveResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DeleteDriveResponse {
-            message: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`message`](Self::message).
@@ -1872,10 +1660,7 @@ pub struct DeleteSandboxPreviewTokenResponse {
 impl DeleteSandboxPreviewTokenResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DeleteSandboxPreviewTokenResponse {
-            message: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`message`](Self::message).
@@ -1897,11 +1682,7 @@ pub struct DeleteVolumeTemplateVersionResponse {
 impl DeleteVolumeTemplateVersionResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DeleteVolumeTemplateVersionResponse {
-            message: None,
-            template: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`message`](Self::message).
@@ -1937,14 +1718,7 @@ pub struct DeleteWorkspaceServiceAccountResponse {
 impl DeleteWorkspaceServiceAccountResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DeleteWorkspaceServiceAccountResponse {
-            client_id: None,
-            created_at: None,
-            description: None,
-            name: None,
-            updated_at: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`client_id`](Self::client_id).
@@ -2023,14 +1797,7 @@ pub struct Drive {
 impl Drive {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: DriveSpec) -> Self {
-        Drive {
-            events: None,
-            metadata,
-            spec,
-            state: None,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -2066,11 +1833,7 @@ pub struct DriveList {
 impl DriveList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DriveList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -2103,12 +1866,7 @@ pub struct DrivePermission {
 impl DrivePermission {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DrivePermission {
-            labels: None,
-            mode: None,
-            path: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`labels`](Self::labels).
@@ -2171,11 +1929,7 @@ pub struct DriveSpec {
 impl DriveSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DriveSpec {
-            permissions: None,
-            region: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`permissions`](Self::permissions).
@@ -2206,10 +1960,7 @@ pub struct DriveState {
 impl DriveState {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DriveState {
-            s3_url: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`s3_url`](Self::s3_url).
@@ -2236,12 +1987,7 @@ pub struct EgressConfig {
 impl EgressConfig {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        EgressConfig {
-            gateway: None,
-            mode: None,
-            policies: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`gateway`](Self::gateway).
@@ -2278,13 +2024,7 @@ pub struct EgressGateway {
 impl EgressGateway {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: EgressGatewayMetadata, spec: EgressGatewaySpec) -> Self {
-        EgressGateway {
-            events: None,
-            metadata,
-            spec,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -2339,17 +2079,7 @@ pub struct EgressGatewayMetadata {
 impl EgressGatewayMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        EgressGatewayMetadata {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            display_name: None,
-            name: name.into(),
-            vpc_name: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -2408,10 +2138,7 @@ pub struct EgressGatewaySpec {
 impl EgressGatewaySpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(region: impl Into<String>) -> Self {
-        EgressGatewaySpec {
-            region: region.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(region.into())
     }
 }
 
@@ -2432,13 +2159,7 @@ pub struct EgressIp {
 impl EgressIp {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: EgressIpMetadata, spec: EgressIpSpec) -> Self {
-        EgressIp {
-            events: None,
-            metadata,
-            spec,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -2497,18 +2218,7 @@ pub struct EgressIpMetadata {
 impl EgressIpMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        EgressIpMetadata {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            display_name: None,
-            gateway_name: None,
-            name: name.into(),
-            vpc_name: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -2579,11 +2289,7 @@ pub struct EgressIpSpec {
 impl EgressIpSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(ip_family: EgressIpSpecIpFamily) -> Self {
-        EgressIpSpec {
-            ip_family,
-            public_ip: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(ip_family)
     }
 
     /// Sets [`public_ip`](Self::public_ip).
@@ -2633,12 +2339,7 @@ pub struct EgressPolicy {
 impl EgressPolicy {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        EgressPolicy {
-            destinations: None,
-            mode: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`destinations`](Self::destinations).
@@ -2679,13 +2380,7 @@ pub struct Entrypoint {
 impl Entrypoint {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Entrypoint {
-            args: None,
-            command: None,
-            env: None,
-            super_gateway_args: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`args`](Self::args).
@@ -2736,12 +2431,7 @@ pub struct Env {
 impl Env {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Env {
-            name: None,
-            secret: None,
-            value: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`name`](Self::name).
@@ -2780,12 +2470,7 @@ pub struct Error {
 impl Error {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(error: impl Into<String>) -> Self {
-        Error {
-            code: None,
-            error: error.into(),
-            message: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(error.into())
     }
 
     /// Sets [`code`](Self::code).
@@ -2818,12 +2503,7 @@ pub struct ExpirationPolicy {
 impl ExpirationPolicy {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ExpirationPolicy {
-            action: None,
-            r#type: None,
-            value: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`action`](Self::action).
@@ -2904,10 +2584,7 @@ pub struct FirewallConfig {
 impl FirewallConfig {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        FirewallConfig {
-            rulesets: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`rulesets`](Self::rulesets).
@@ -2932,11 +2609,7 @@ pub struct Flavor {
 impl Flavor {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Flavor {
-            name: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`name`](Self::name).
@@ -2993,12 +2666,7 @@ pub struct Form {
 impl Form {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Form {
-            config: None,
-            oauth: None,
-            secrets: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`config`](Self::config).
@@ -3041,13 +2709,7 @@ pub struct Function {
 impl Function {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: FunctionSpec) -> Self {
-        Function {
-            events: None,
-            metadata,
-            spec,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -3077,11 +2739,7 @@ pub struct FunctionList {
 impl FunctionList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        FunctionList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -3123,17 +2781,7 @@ pub struct FunctionRuntime {
 impl FunctionRuntime {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        FunctionRuntime {
-            envs: None,
-            generation: None,
-            image: None,
-            max_scale: None,
-            memory: None,
-            min_scale: None,
-            ports: None,
-            transport: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`envs`](Self::envs).
@@ -3234,17 +2882,7 @@ pub struct FunctionSpec {
 impl FunctionSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        FunctionSpec {
-            enabled: None,
-            integration_connections: None,
-            policies: None,
-            public: None,
-            region: None,
-            revision: None,
-            runtime: None,
-            triggers: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`enabled`](Self::enabled).
@@ -3307,10 +2945,7 @@ pub struct GetDriveJwksResponse {
 impl GetDriveJwksResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        GetDriveJwksResponse {
-            keys: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`keys`](Self::keys).
@@ -3335,10 +2970,7 @@ pub struct GetWorkspaceFeaturesResponse {
 impl GetWorkspaceFeaturesResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        GetWorkspaceFeaturesResponse {
-            features: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`features`](Self::features).
@@ -3364,10 +2996,7 @@ pub struct GithubRunnerConfig {
 impl GithubRunnerConfig {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        GithubRunnerConfig {
-            repositories: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`repositories`](Self::repositories).
@@ -3392,11 +3021,7 @@ pub struct GroupWorkspaceMapping {
 impl GroupWorkspaceMapping {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        GroupWorkspaceMapping {
-            group_name: None,
-            role: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`group_name`](Self::group_name).
@@ -3447,11 +3072,7 @@ pub struct Image {
 impl Image {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: ImageMetadata, spec: ImageSpec) -> Self {
-        Image {
-            metadata,
-            spec,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 }
 
@@ -3493,19 +3114,7 @@ pub struct ImageMetadata {
 impl ImageMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ImageMetadata {
-            created_at: None,
-            display_name: None,
-            events: None,
-            last_deployed_at: None,
-            name: None,
-            resource_type: None,
-            source_workspace: None,
-            status: None,
-            updated_at: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -3595,15 +3204,7 @@ impl ImageShareTarget {
         status: impl Into<String>,
         workspace: impl Into<String>,
     ) -> Self {
-        ImageShareTarget {
-            account_id: account_id.into(),
-            account_owner_email: None,
-            pending_share_id: None,
-            status: status.into(),
-            workspace: workspace.into(),
-            workspace_display_name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(account_id.into(), status.into(), workspace.into())
     }
 
     /// Sets [`account_owner_email`](Self::account_owner_email).
@@ -3641,11 +3242,7 @@ pub struct ImageSpec {
 impl ImageSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ImageSpec {
-            size: None,
-            tags: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`size`](Self::size).
@@ -3685,13 +3282,7 @@ pub struct ImageTag {
 impl ImageTag {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ImageTag {
-            created_at: None,
-            name: None,
-            size: None,
-            updated_at: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -3741,16 +3332,7 @@ pub struct Integration {
 impl Integration {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Integration {
-            additional_infos: None,
-            endpoints: None,
-            headers: None,
-            name: None,
-            organizations: None,
-            params: None,
-            repositories: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`additional_infos`](Self::additional_infos).
@@ -3812,11 +3394,7 @@ pub struct IntegrationConnection {
 impl IntegrationConnection {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: IntegrationConnectionSpec) -> Self {
-        IntegrationConnection {
-            metadata,
-            spec,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 }
 
@@ -3839,13 +3417,7 @@ pub struct IntegrationConnectionSpec {
 impl IntegrationConnectionSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        IntegrationConnectionSpec {
-            config: None,
-            integration: None,
-            sandbox: None,
-            secret: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`config`](Self::config).
@@ -3903,16 +3475,7 @@ pub struct IntegrationEndpoint {
 impl IntegrationEndpoint {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        IntegrationEndpoint {
-            body: None,
-            ignore_models: None,
-            method: None,
-            models: None,
-            stream_key: None,
-            stream_token: None,
-            token: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`body`](Self::body).
@@ -3981,12 +3544,7 @@ pub struct IntegrationEndpointToken {
 impl IntegrationEndpointToken {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        IntegrationEndpointToken {
-            received: None,
-            sent: None,
-            total: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`received`](Self::received).
@@ -4034,13 +3592,7 @@ pub struct IntegrationOrganization {
 impl IntegrationOrganization {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        IntegrationOrganization {
-            avatar_url: None,
-            display_name: None,
-            id: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`avatar_url`](Self::avatar_url).
@@ -4091,14 +3643,7 @@ pub struct IntegrationRepository {
 impl IntegrationRepository {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        IntegrationRepository {
-            id: None,
-            is_bl: None,
-            name: None,
-            organization: None,
-            url: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`id`](Self::id).
@@ -4144,10 +3689,7 @@ pub struct InviteWorkspaceUserBody {
 impl InviteWorkspaceUserBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        InviteWorkspaceUserBody {
-            email: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`email`](Self::email).
@@ -4172,13 +3714,7 @@ pub struct Job {
 impl Job {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: JobSpec) -> Self {
-        Job {
-            events: None,
-            metadata,
-            spec,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -4211,14 +3747,7 @@ pub struct JobExecution {
 impl JobExecution {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: JobExecutionMetadata, spec: JobExecutionSpec) -> Self {
-        JobExecution {
-            metadata,
-            spec,
-            stats: None,
-            status: None,
-            tasks: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`stats`](Self::stats).
@@ -4254,11 +3783,7 @@ pub struct JobExecutionList {
 impl JobExecutionList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobExecutionList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -4305,19 +3830,7 @@ pub struct JobExecutionMetadata {
 impl JobExecutionMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobExecutionMetadata {
-            cluster: None,
-            completed_at: None,
-            created_at: None,
-            deleted_at: None,
-            expired_at: None,
-            id: None,
-            job: None,
-            started_at: None,
-            updated_at: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`cluster`](Self::cluster).
@@ -4402,14 +3915,7 @@ pub struct JobExecutionSpec {
 impl JobExecutionSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobExecutionSpec {
-            env_override: None,
-            memory_override: None,
-            parallelism: None,
-            tasks: None,
-            timeout: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`env_override`](Self::env_override).
@@ -4469,15 +3975,7 @@ pub struct JobExecutionStats {
 impl JobExecutionStats {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobExecutionStats {
-            cancelled: None,
-            failure: None,
-            retried: None,
-            running: None,
-            success: None,
-            total: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`cancelled`](Self::cancelled).
@@ -4574,13 +4072,7 @@ pub struct JobExecutionTask {
 impl JobExecutionTask {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobExecutionTask {
-            conditions: None,
-            metadata: None,
-            spec: None,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`conditions`](Self::conditions).
@@ -4631,15 +4123,7 @@ pub struct JobExecutionTaskCondition {
 impl JobExecutionTaskCondition {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobExecutionTaskCondition {
-            execution_reason: None,
-            message: None,
-            reason: None,
-            severity: None,
-            state: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`execution_reason`](Self::execution_reason).
@@ -4693,11 +4177,7 @@ pub struct JobExecutionTaskList {
 impl JobExecutionTaskList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobExecutionTaskList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -4746,15 +4226,7 @@ pub struct JobExecutionTaskMetadata {
 impl JobExecutionTaskMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobExecutionTaskMetadata {
-            completed_at: None,
-            created_at: None,
-            name: None,
-            scheduled_at: None,
-            started_at: None,
-            updated_at: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`completed_at`](Self::completed_at).
@@ -4809,11 +4281,7 @@ pub struct JobExecutionTaskSpec {
 impl JobExecutionTaskSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobExecutionTaskSpec {
-            max_retries: None,
-            timeout: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`max_retries`](Self::max_retries).
@@ -4881,11 +4349,7 @@ pub struct JobList {
 impl JobList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -4927,17 +4391,7 @@ pub struct JobRuntime {
 impl JobRuntime {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobRuntime {
-            disk_percent: None,
-            envs: None,
-            generation: None,
-            image: None,
-            max_retries: None,
-            memory: None,
-            ports: None,
-            timeout: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`disk_percent`](Self::disk_percent).
@@ -5012,17 +4466,7 @@ pub struct JobSpec {
 impl JobSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        JobSpec {
-            enabled: None,
-            github_runner: None,
-            policies: None,
-            region: None,
-            revision: None,
-            runtime: None,
-            triggers: None,
-            volumes: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`enabled`](Self::enabled).
@@ -5100,14 +4544,7 @@ impl JobVolume {
         size_mb: i64,
         r#type: JobVolumeType,
     ) -> Self {
-        JobVolume {
-            mount_path: mount_path.into(),
-            name: name.into(),
-            read_only: None,
-            size_mb,
-            r#type,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(mount_path.into(), name.into(), size_mb, r#type)
     }
 
     /// Sets [`read_only`](Self::read_only).
@@ -5200,14 +4637,7 @@ pub struct LiteVolume {
 impl LiteVolume {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        LiteVolume {
-            metadata: None,
-            spec: None,
-            state: None,
-            status: None,
-            terminated_at: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`metadata`](Self::metadata).
@@ -5258,14 +4688,7 @@ pub struct LiteVolumeMetadata {
 impl LiteVolumeMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        LiteVolumeMetadata {
-            created_at: None,
-            display_name: None,
-            external_id: None,
-            name: None,
-            updated_at: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -5314,11 +4737,7 @@ pub struct LiteVolumeSpec {
 impl LiteVolumeSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        LiteVolumeSpec {
-            region: None,
-            size: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`region`](Self::region).
@@ -5357,15 +4776,7 @@ pub struct LocationResponse {
 impl LocationResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        LocationResponse {
-            continent: None,
-            country: None,
-            flavors: None,
-            location: None,
-            region: None,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`continent`](Self::continent).
@@ -5454,27 +4865,7 @@ pub struct McpDefinition {
 impl McpDefinition {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        McpDefinition {
-            created_at: None,
-            updated_at: None,
-            categories: None,
-            coming_soon: None,
-            description: None,
-            display_name: None,
-            enterprise: None,
-            entrypoint: None,
-            form: None,
-            hidden: None,
-            hidden_secrets: None,
-            icon: None,
-            image: None,
-            integration: None,
-            long_description: None,
-            name: None,
-            transport: None,
-            url: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -5635,20 +5026,7 @@ pub struct Metadata {
 impl Metadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Metadata {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            display_name: None,
-            external_id: None,
-            labels: None,
-            name: name.into(),
-            plan: None,
-            url: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -5729,13 +5107,7 @@ pub struct Model {
 impl Model {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: ModelSpec) -> Self {
-        Model {
-            events: None,
-            metadata,
-            spec,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -5765,11 +5137,7 @@ pub struct ModelList {
 impl ModelList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ModelList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -5806,14 +5174,7 @@ pub struct ModelRuntime {
 impl ModelRuntime {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ModelRuntime {
-            endpoint_name: None,
-            generation: None,
-            model: None,
-            organization: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`endpoint_name`](Self::endpoint_name).
@@ -5962,15 +5323,7 @@ pub struct ModelSpec {
 impl ModelSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ModelSpec {
-            enabled: None,
-            flavors: None,
-            integration_connections: None,
-            policies: None,
-            runtime: None,
-            sandbox: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`enabled`](Self::enabled).
@@ -6023,10 +5376,7 @@ pub struct NetworkFirewall {
 impl NetworkFirewall {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        NetworkFirewall {
-            allowed_domains: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`allowed_domains`](Self::allowed_domains).
@@ -6051,11 +5401,7 @@ pub struct Oauth {
 impl Oauth {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Oauth {
-            scope: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`scope`](Self::scope).
@@ -6093,11 +5439,7 @@ pub struct OwnerFields {
 impl OwnerFields {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        OwnerFields {
-            created_by: None,
-            updated_by: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_by`](Self::created_by).
@@ -6149,12 +5491,7 @@ pub struct PaginationMeta {
 impl PaginationMeta {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PaginationMeta {
-            has_more: None,
-            next_cursor: None,
-            total: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`has_more`](Self::has_more).
@@ -6249,22 +5586,7 @@ pub struct PendingImageShare {
 impl PendingImageShare {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PendingImageShare {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            expires_at: None,
-            id: None,
-            image_name: None,
-            resource_type: None,
-            shared_by: None,
-            source_account_id: None,
-            source_workspace: None,
-            target_account_id: None,
-            target_workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -6385,23 +5707,7 @@ pub struct PendingImageShareRender {
 impl PendingImageShareRender {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PendingImageShareRender {
-            created_at: None,
-            expires_at: None,
-            has_conflict: None,
-            id: None,
-            image_name: None,
-            resource_type: None,
-            shared_by: None,
-            shared_by_email: None,
-            source_account_id: None,
-            source_workspace: None,
-            source_workspace_display_name: None,
-            target_account_id: None,
-            target_workspace: None,
-            target_workspace_display_name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -6526,18 +5832,7 @@ pub struct PendingInvitation {
 impl PendingInvitation {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PendingInvitation {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            email: None,
-            expires_at: None,
-            invited_by: None,
-            role: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -6609,11 +5904,7 @@ pub struct PendingInvitationAccept {
 impl PendingInvitationAccept {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PendingInvitationAccept {
-            email: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`email`](Self::email).
@@ -6656,19 +5947,7 @@ pub struct PendingInvitationRender {
 impl PendingInvitationRender {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PendingInvitationRender {
-            account: None,
-            email: None,
-            expires_at: None,
-            invitation_id: None,
-            invited_at: None,
-            invited_by: None,
-            role: None,
-            r#type: None,
-            workspace: None,
-            workspace_details: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`account`](Self::account).
@@ -6750,11 +6029,7 @@ pub struct PendingInvitationRenderAccount {
 impl PendingInvitationRenderAccount {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PendingInvitationRenderAccount {
-            display_name: None,
-            id: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`display_name`](Self::display_name).
@@ -6789,13 +6064,7 @@ pub struct PendingInvitationRenderInvitedBy {
 impl PendingInvitationRenderInvitedBy {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PendingInvitationRenderInvitedBy {
-            email: None,
-            family_name: None,
-            given_name: None,
-            sub: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`email`](Self::email).
@@ -6838,11 +6107,7 @@ pub struct PendingInvitationRenderWorkspace {
 impl PendingInvitationRenderWorkspace {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PendingInvitationRenderWorkspace {
-            display_name: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`display_name`](Self::display_name).
@@ -6873,11 +6138,7 @@ pub struct PendingInvitationWorkspaceDetails {
 impl PendingInvitationWorkspaceDetails {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PendingInvitationWorkspaceDetails {
-            emails: None,
-            user_number: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`emails`](Self::emails).
@@ -6911,12 +6172,7 @@ pub struct Policy {
 impl Policy {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: PolicySpec) -> Self {
-        Policy {
-            metadata,
-            spec,
-            usage: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`usage`](Self::usage).
@@ -6940,11 +6196,7 @@ pub struct PolicyList {
 impl PolicyList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PolicyList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -6975,11 +6227,7 @@ pub struct PolicyLocation {
 impl PolicyLocation {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PolicyLocation {
-            name: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`name`](Self::name).
@@ -7046,15 +6294,7 @@ pub struct PolicyMaxTokens {
 impl PolicyMaxTokens {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PolicyMaxTokens {
-            granularity: None,
-            input: None,
-            output: None,
-            ratio_input_over_output: None,
-            step: None,
-            total: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`granularity`](Self::granularity).
@@ -7147,15 +6387,7 @@ pub struct PolicySpec {
 impl PolicySpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PolicySpec {
-            flavors: None,
-            locations: None,
-            max_tokens: None,
-            resource_types: None,
-            sandbox: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`flavors`](Self::flavors).
@@ -7237,14 +6469,7 @@ pub struct PolicyUsageCounts {
 impl PolicyUsageCounts {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PolicyUsageCounts {
-            agents: None,
-            functions: None,
-            jobs: None,
-            models: None,
-            sandboxes: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`agents`](Self::agents).
@@ -7299,14 +6524,7 @@ pub struct PolicyUsages {
 impl PolicyUsages {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PolicyUsages {
-            agents: None,
-            functions: None,
-            jobs: None,
-            models: None,
-            sandboxes: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`agents`](Self::agents).
@@ -7372,12 +6590,7 @@ pub struct Port {
 impl Port {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(target: i64) -> Self {
-        Port {
-            name: None,
-            protocol: None,
-            target,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(target)
     }
 
     /// Sets [`name`](Self::name).
@@ -7439,13 +6652,7 @@ pub struct Preview {
 impl Preview {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: PreviewMetadata, spec: PreviewSpec) -> Self {
-        Preview {
-            events: None,
-            metadata,
-            spec,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -7498,18 +6705,7 @@ pub struct PreviewMetadata {
 impl PreviewMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        PreviewMetadata {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            display_name: None,
-            name: name.into(),
-            resource_name: None,
-            resource_type: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -7596,19 +6792,7 @@ pub struct PreviewSpec {
 impl PreviewSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PreviewSpec {
-            custom_domain: None,
-            expires: None,
-            port: None,
-            prefix_url: None,
-            public: None,
-            region: None,
-            request_headers: None,
-            response_headers: None,
-            ttl: None,
-            url: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`custom_domain`](Self::custom_domain).
@@ -7691,11 +6875,7 @@ pub struct PreviewToken {
 impl PreviewToken {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: PreviewTokenMetadata, spec: PreviewTokenSpec) -> Self {
-        PreviewToken {
-            metadata,
-            spec,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 }
 
@@ -7720,14 +6900,7 @@ pub struct PreviewTokenMetadata {
 impl PreviewTokenMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        PreviewTokenMetadata {
-            name: name.into(),
-            preview_name: None,
-            resource_name: None,
-            resource_type: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`preview_name`](Self::preview_name).
@@ -7776,12 +6949,7 @@ pub struct PreviewTokenSpec {
 impl PreviewTokenSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PreviewTokenSpec {
-            expired: None,
-            expires_at: None,
-            token: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`expired`](Self::expired).
@@ -7816,10 +6984,7 @@ pub struct PrivateLocation {
 impl PrivateLocation {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PrivateLocation {
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`name`](Self::name).
@@ -7848,13 +7013,7 @@ pub struct ProxyConfig {
 impl ProxyConfig {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ProxyConfig {
-            allowed_domains: None,
-            bypass: None,
-            forbidden_domains: None,
-            routing: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`allowed_domains`](Self::allowed_domains).
@@ -7901,13 +7060,7 @@ pub struct ProxyTarget {
 impl ProxyTarget {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ProxyTarget {
-            body: None,
-            destinations: None,
-            headers: None,
-            secrets: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`body`](Self::body).
@@ -7957,12 +7110,7 @@ pub struct PublicIp {
 impl PublicIp {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PublicIp {
-            description: None,
-            ipv4_cidrs: None,
-            ipv6_cidrs: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`description`](Self::description).
@@ -8018,20 +7166,7 @@ pub struct Region {
 impl Region {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Region {
-            agent_drive_public_url: None,
-            allowed: None,
-            continent: None,
-            country: None,
-            drives_available: None,
-            egress_available: None,
-            info_generation: None,
-            location: None,
-            mk31_available: None,
-            name: None,
-            proxy_available: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`agent_drive_public_url`](Self::agent_drive_public_url).
@@ -8119,11 +7254,7 @@ pub struct Repository {
 impl Repository {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Repository {
-            r#type: None,
-            url: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`type`](Self::type).
@@ -8160,14 +7291,7 @@ pub struct RevisionConfiguration {
 impl RevisionConfiguration {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        RevisionConfiguration {
-            active: None,
-            canary: None,
-            canary_percent: None,
-            sticky_session_ttl: None,
-            traffic: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`active`](Self::active).
@@ -8236,17 +7360,7 @@ pub struct RevisionMetadata {
 impl RevisionMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        RevisionMetadata {
-            active: None,
-            canary: None,
-            created_at: None,
-            created_by: None,
-            id: None,
-            previous_active: None,
-            status: None,
-            traffic_percent: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`active`](Self::active).
@@ -8356,18 +7470,7 @@ pub struct Sandbox {
 impl Sandbox {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: SandboxSpec) -> Self {
-        Sandbox {
-            errors: None,
-            events: None,
-            expires_in: None,
-            last_used_at: None,
-            metadata,
-            node_generation: None,
-            spec,
-            state: None,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`errors`](Self::errors).
@@ -8451,23 +7554,7 @@ pub struct SandboxDefinition {
 impl SandboxDefinition {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxDefinition {
-            categories: None,
-            coming_soon: None,
-            description: None,
-            display_name: None,
-            enterprise: None,
-            hidden: None,
-            icon: None,
-            image: None,
-            long_description: None,
-            memory: None,
-            name: None,
-            ports: None,
-            tags: None,
-            url: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`categories`](Self::categories).
@@ -8585,17 +7672,7 @@ pub struct SandboxError {
 impl SandboxError {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        SandboxError {
-            code: code.into(),
-            details: None,
-            message: message.into(),
-            sandbox_name: None,
-            status_code: None,
-            step: None,
-            timestamp: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(code.into(), message.into())
     }
 
     /// Sets [`details`](Self::details).
@@ -8663,16 +7740,7 @@ pub struct SandboxForkRequest {
 impl SandboxForkRequest {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(target_name: impl Into<String>, target_type: impl Into<String>) -> Self {
-        SandboxForkRequest {
-            custom_domain: None,
-            port: None,
-            prefix: None,
-            snapshot_id: None,
-            target_name: target_name.into(),
-            target_type: target_type.into(),
-            traffic: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(target_name.into(), target_type.into())
     }
 
     /// Sets [`custom_domain`](Self::custom_domain).
@@ -8723,12 +7791,7 @@ pub struct SandboxForkResponse {
 impl SandboxForkResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxForkResponse {
-            name: None,
-            snapshot_id: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`name`](Self::name).
@@ -8794,14 +7857,7 @@ pub struct SandboxInfrastructureError {
 impl SandboxInfrastructureError {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxInfrastructureError {
-            code: None,
-            fatal: None,
-            instance: None,
-            message: None,
-            time: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`code`](Self::code).
@@ -8850,11 +7906,7 @@ pub struct SandboxLifecycle {
 impl SandboxLifecycle {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxLifecycle {
-            expiration_policies: None,
-            terminated_retention: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`expiration_policies`](Self::expiration_policies).
@@ -8884,11 +7936,7 @@ pub struct SandboxList {
 impl SandboxList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -8924,15 +7972,7 @@ pub struct SandboxNetwork {
 impl SandboxNetwork {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxNetwork {
-            allowed_domains: None,
-            egress: None,
-            firewall: None,
-            forbidden_domains: None,
-            proxy: None,
-            subnet: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`allowed_domains`](Self::allowed_domains).
@@ -8998,17 +8038,7 @@ pub struct SandboxRuntime {
 impl SandboxRuntime {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxRuntime {
-            envs: None,
-            expires: None,
-            extra_args: None,
-            image: None,
-            memory: None,
-            ports: None,
-            termination_grace_period_seconds: None,
-            ttl: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`envs`](Self::envs).
@@ -9087,15 +8117,7 @@ pub struct SandboxScheduleEntry {
 impl SandboxScheduleEntry {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxScheduleEntry {
-            created_at: None,
-            id: None,
-            input: None,
-            max_executions: None,
-            r#type: None,
-            value: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -9149,11 +8171,7 @@ pub struct SandboxScheduleEntryList {
 impl SandboxScheduleEntryList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxScheduleEntryList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -9224,17 +8242,7 @@ pub struct SandboxScheduleExecution {
 impl SandboxScheduleExecution {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxScheduleExecution {
-            created_at: None,
-            error: None,
-            executed_at: None,
-            id: None,
-            process_name: None,
-            schedule_id: None,
-            status_code: None,
-            timeout: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -9300,11 +8308,7 @@ pub struct SandboxScheduleExecutionList {
 impl SandboxScheduleExecutionList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxScheduleExecutionList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -9343,15 +8347,7 @@ pub struct SandboxScheduleInput {
 impl SandboxScheduleInput {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxScheduleInput {
-            command: None,
-            env: None,
-            keep_alive: None,
-            name: None,
-            timeout: None,
-            working_dir: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`command`](Self::command).
@@ -9422,16 +8418,13 @@ impl SandboxSnapshot {
         status: impl Into<String>,
         workspace: impl Into<String>,
     ) -> Self {
-        SandboxSnapshot {
-            created_at: created_at.into(),
-            created_by: None,
-            id: id.into(),
-            name: None,
-            sandbox_name: sandbox_name.into(),
-            status: status.into(),
-            workspace: workspace.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(
+            created_at.into(),
+            id.into(),
+            sandbox_name.into(),
+            status.into(),
+            workspace.into(),
+        )
     }
 
     /// Sets [`created_by`](Self::created_by).
@@ -9460,10 +8453,7 @@ pub struct SandboxSnapshotRequest {
 impl SandboxSnapshotRequest {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxSnapshotRequest {
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`name`](Self::name).
@@ -9497,16 +8487,7 @@ pub struct SandboxSpec {
 impl SandboxSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxSpec {
-            enabled: None,
-            lifecycle: None,
-            network: None,
-            region: None,
-            runtime: None,
-            volumes: None,
-            vpc: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`enabled`](Self::enabled).
@@ -9587,10 +8568,7 @@ pub struct ShareCustomDomainBody {
 impl ShareCustomDomainBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(target_workspace: impl Into<String>) -> Self {
-        ShareCustomDomainBody {
-            target_workspace: target_workspace.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(target_workspace.into())
     }
 }
 
@@ -9608,11 +8586,7 @@ pub struct ShareImageBody {
 impl ShareImageBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(target_workspace: impl Into<String>) -> Self {
-        ShareImageBody {
-            target_account_id: None,
-            target_workspace: target_workspace.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(target_workspace.into())
     }
 
     /// Sets [`target_account_id`](Self::target_account_id).
@@ -9638,11 +8612,7 @@ pub struct SsoDomain {
 impl SsoDomain {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: SsoDomainMetadata, spec: SsoDomainSpec) -> Self {
-        SsoDomain {
-            metadata,
-            spec,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 }
 
@@ -9679,16 +8649,7 @@ pub struct SsoDomainMetadata {
 impl SsoDomainMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SsoDomainMetadata {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            account_id: None,
-            display_name: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -9777,18 +8738,7 @@ pub struct SsoDomainSpec {
 impl SsoDomainSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SsoDomainSpec {
-            allowed_auth_methods: None,
-            auto_join_workspaces: None,
-            last_used_auth_method: None,
-            last_used_auth_method_at: None,
-            last_verified_at: None,
-            status: None,
-            txt_record_name: None,
-            txt_record_value: None,
-            verification_error: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`allowed_auth_methods`](Self::allowed_auth_methods).
@@ -9928,21 +8878,7 @@ pub struct Template {
 impl Template {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Template {
-            default_branch: None,
-            description: None,
-            download_count: None,
-            forks_count: None,
-            icon: None,
-            icon_dark: None,
-            name: None,
-            sha: None,
-            star_count: None,
-            topics: None,
-            url: None,
-            variables: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`default_branch`](Self::default_branch).
@@ -10039,14 +8975,7 @@ pub struct TemplateVariable {
 impl TemplateVariable {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        TemplateVariable {
-            description: None,
-            integration: None,
-            name: None,
-            path: None,
-            secret: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`description`](Self::description).
@@ -10096,14 +9025,7 @@ pub struct TestFeatureFlagResponse {
 impl TestFeatureFlagResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        TestFeatureFlagResponse {
-            enabled: None,
-            evaluated_at: None,
-            feature_key: None,
-            payload: None,
-            variant: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`enabled`](Self::enabled).
@@ -10159,11 +9081,7 @@ pub struct TimeFields {
 impl TimeFields {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        TimeFields {
-            created_at: None,
-            updated_at: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -10197,13 +9115,7 @@ pub struct Trigger {
 impl Trigger {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Trigger {
-            configuration: None,
-            enabled: None,
-            id: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`configuration`](Self::configuration).
@@ -10260,17 +9172,7 @@ pub struct TriggerConfiguration {
 impl TriggerConfiguration {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        TriggerConfiguration {
-            authentication_type: None,
-            callback_secret: None,
-            callback_url: None,
-            path: None,
-            retry: None,
-            schedule: None,
-            tasks: None,
-            timeout: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`authentication_type`](Self::authentication_type).
@@ -10366,11 +9268,7 @@ pub struct UpdateWorkspaceServiceAccountBody {
 impl UpdateWorkspaceServiceAccountBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        UpdateWorkspaceServiceAccountBody {
-            description: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`description`](Self::description).
@@ -10398,10 +9296,7 @@ pub struct UpdateWorkspaceUserRoleBody {
 impl UpdateWorkspaceUserRoleBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(role: impl Into<String>) -> Self {
-        UpdateWorkspaceUserRoleBody {
-            role: role.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(role.into())
     }
 }
 
@@ -10428,15 +9323,7 @@ pub struct Volume {
 impl Volume {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: VolumeSpec) -> Self {
-        Volume {
-            events: None,
-            metadata,
-            spec,
-            state: None,
-            status: None,
-            terminated_at: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -10485,14 +9372,7 @@ pub struct VolumeAttachment {
 impl VolumeAttachment {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        VolumeAttachment {
-            mount_path: None,
-            name: None,
-            read_only: None,
-            size_mb: None,
-            r#type: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`mount_path`](Self::mount_path).
@@ -10564,11 +9444,7 @@ pub struct VolumeList {
 impl VolumeList {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        VolumeList {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -10601,12 +9477,7 @@ pub struct VolumeSpec {
 impl VolumeSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        VolumeSpec {
-            region: None,
-            size: None,
-            template: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`region`](Self::region).
@@ -10641,10 +9512,7 @@ pub struct VolumeState {
 impl VolumeState {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        VolumeState {
-            attached_to: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`attached_to`](Self::attached_to).
@@ -10670,13 +9538,7 @@ pub struct VolumeTemplate {
 impl VolumeTemplate {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: VolumeTemplateSpec) -> Self {
-        VolumeTemplate {
-            metadata,
-            spec,
-            state: None,
-            versions: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`state`](Self::state).
@@ -10707,11 +9569,7 @@ pub struct VolumeTemplateSpec {
 impl VolumeTemplateSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        VolumeTemplateSpec {
-            default_size: None,
-            description: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`default_size`](Self::default_size).
@@ -10754,13 +9612,7 @@ pub struct VolumeTemplateState {
 impl VolumeTemplateState {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        VolumeTemplateState {
-            last_version_uploaded_at: None,
-            latest_version: None,
-            status: None,
-            version_count: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`last_version_uploaded_at`](Self::last_version_uploaded_at).
@@ -10853,17 +9705,7 @@ pub struct VolumeTemplateVersion {
 impl VolumeTemplateVersion {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        VolumeTemplateVersion {
-            bucket: None,
-            content_size: None,
-            name: None,
-            region: None,
-            status: None,
-            template_name: None,
-            version_id: None,
-            workspace: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`bucket`](Self::bucket).
@@ -10956,13 +9798,7 @@ pub struct Vpc {
 impl Vpc {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: Metadata, spec: VpcSpec) -> Self {
-        Vpc {
-            events: None,
-            metadata,
-            spec,
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`events`](Self::events).
@@ -11036,25 +9872,7 @@ pub struct Workspace {
 impl Workspace {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Workspace {
-            created_at: None,
-            updated_at: None,
-            created_by: None,
-            updated_by: None,
-            account_id: None,
-            display_name: None,
-            group_mappings: None,
-            hipaa_info: None,
-            id: None,
-            labels: None,
-            name: None,
-            region: None,
-            resource_counts: None,
-            runtime: None,
-            status: None,
-            status_reason: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`created_at`](Self::created_at).
@@ -11174,12 +9992,7 @@ pub struct WorkspaceAvailability {
 impl WorkspaceAvailability {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        WorkspaceAvailability {
-            available: None,
-            message: None,
-            reason: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`available`](Self::available).
@@ -11244,11 +10057,7 @@ pub struct WorkspaceHipaaInfo {
 impl WorkspaceHipaaInfo {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        WorkspaceHipaaInfo {
-            account_enabled: None,
-            r#unsafe: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`account_enabled`](Self::account_enabled).
@@ -11285,12 +10094,7 @@ pub struct WorkspaceHipaaUnsafe {
 impl WorkspaceHipaaUnsafe {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        WorkspaceHipaaUnsafe {
-            enabled: None,
-            updated_at: None,
-            updated_by: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`enabled`](Self::enabled).
@@ -11326,11 +10130,7 @@ pub struct WorkspaceRuntime {
 impl WorkspaceRuntime {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        WorkspaceRuntime {
-            generation: None,
-            sandbox: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`generation`](Self::generation).
@@ -11359,10 +10159,7 @@ pub struct WorkspaceSandboxSettings {
 impl WorkspaceSandboxSettings {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        WorkspaceSandboxSettings {
-            disable_process_logging: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`disable_process_logging`](Self::disable_process_logging).
@@ -11436,18 +10233,7 @@ pub struct WorkspaceUser {
 impl WorkspaceUser {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        WorkspaceUser {
-            accepted: None,
-            email: None,
-            email_verified: None,
-            expired: None,
-            family_name: None,
-            given_name: None,
-            role: None,
-            source: None,
-            sub: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`accepted`](Self::accepted).

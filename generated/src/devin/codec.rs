@@ -4,232 +4,33 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::ApiKeyResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("api_key_id", &self.api_key_id);
-        out.field("api_key_name", &self.api_key_name);
-        out.field("created_at", &self.created_at);
-        out.field("expires_at", &self.expires_at);
-        out.field("is_active", &self.is_active);
-        out.field("last_used_at", &self.last_used_at);
-        out.field("revoked_at", &self.revoked_at);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::ApiKeyResponse as "ApiKeyResponse" from "/components/schemas/ApiKeyResponse";
+    slots ApiKeyResponseSlots, undeclared additional_properties;
+    with_required(api_key_id: String, api_key_name: String, created_at: i64, expires_at: Option<i64>, is_active: bool, last_used_at: Option<i64>, revoked_at: Option<i64>);
+    api_key_id: Option<String> = "api_key_id", field, refused, api_key_id;
+    api_key_name: Option<String> = "api_key_name", field, refused, api_key_name;
+    created_at: Option<i64> = "created_at", field, refused, created_at;
+    expires_at: Option<Option<i64>> = "expires_at", field, none, expires_at;
+    is_active: Option<bool> = "is_active", field, refused, is_active;
+    last_used_at: Option<Option<i64>> = "last_used_at", field, none, last_used_at;
+    revoked_at: Option<Option<i64>> = "revoked_at", field, none, revoked_at;
 }
 
-impl ::serde::Serialize for types::ApiKeyResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ApiKeyResponse")
-    }
+struct_codec! {
+    types::HttpValidationError as "HttpValidationError" from "/components/schemas/HTTPValidationError";
+    slots HttpValidationErrorSlots, undeclared additional_properties;
+    with_required();
+    detail: Option<Option<Vec<types::ValidationError>>> = "detail", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct ApiKeyResponseSlots {
-    api_key_id: Option<String>,
-    api_key_name: Option<String>,
-    created_at: Option<i64>,
-    expires_at: Option<Option<i64>>,
-    is_active: Option<bool>,
-    last_used_at: Option<Option<i64>>,
-    revoked_at: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ApiKeyResponse {
-    type Slots = ApiKeyResponseSlots;
-    const ORIGIN: &'static str = "/components/schemas/ApiKeyResponse";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ApiKeyResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "api_key_id" => runtime::fill(&mut slots.api_key_id, map),
-            "api_key_name" => runtime::fill(&mut slots.api_key_name, map),
-            "created_at" => runtime::fill(&mut slots.created_at, map),
-            "expires_at" => runtime::fill(&mut slots.expires_at, map),
-            "is_active" => runtime::fill(&mut slots.is_active, map),
-            "last_used_at" => runtime::fill(&mut slots.last_used_at, map),
-            "revoked_at" => runtime::fill(&mut slots.revoked_at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ApiKeyResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ApiKeyResponse {
-            api_key_id: match slots.api_key_id {
-                Some(value) => value,
-                None => return Err(E::missing_field("api_key_id")),
-            },
-            api_key_name: match slots.api_key_name {
-                Some(value) => value,
-                None => return Err(E::missing_field("api_key_name")),
-            },
-            created_at: match slots.created_at {
-                Some(value) => value,
-                None => return Err(E::missing_field("created_at")),
-            },
-            expires_at: runtime::tolerated(slots.expires_at, "expires_at", Self::ORIGIN)
-                .flatten(),
-            is_active: match slots.is_active {
-                Some(value) => value,
-                None => return Err(E::missing_field("is_active")),
-            },
-            last_used_at: runtime::tolerated(
-                    slots.last_used_at,
-                    "last_used_at",
-                    Self::ORIGIN,
-                )
-                .flatten(),
-            revoked_at: runtime::tolerated(slots.revoked_at, "revoked_at", Self::ORIGIN)
-                .flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ApiKeyResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ApiKeyResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::HttpValidationError {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("detail", &self.detail);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::HttpValidationError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "HttpValidationError")
-    }
-}
-
-#[derive(Default)]
-pub struct HttpValidationErrorSlots {
-    detail: Option<Option<Vec<types::ValidationError>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::HttpValidationError {
-    type Slots = HttpValidationErrorSlots;
-    const ORIGIN: &'static str = "/components/schemas/HTTPValidationError";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut HttpValidationErrorSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "detail" => runtime::fill(&mut slots.detail, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: HttpValidationErrorSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::HttpValidationError {
-            detail: slots.detail.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::HttpValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "HttpValidationError")
-    }
-}
-
-impl runtime::EncodeFields for types::ValidationError {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("loc", &self.loc);
-        out.field("msg", &self.msg);
-        out.field("type", &self.r#type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ValidationError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ValidationError")
-    }
-}
-
-#[derive(Default)]
-pub struct ValidationErrorSlots {
-    loc: Option<Vec<types::ValidationErrorLocItem>>,
-    msg: Option<String>,
-    r#type: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
-    type Slots = ValidationErrorSlots;
-    const ORIGIN: &'static str = "/components/schemas/ValidationError";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ValidationErrorSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "loc" => runtime::fill(&mut slots.loc, map),
-            "msg" => runtime::fill(&mut slots.msg, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ValidationErrorSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ValidationError {
-            loc: runtime::tolerated(slots.loc, "loc", Self::ORIGIN).unwrap_or_default(),
-            msg: match slots.msg {
-                Some(value) => value,
-                None => return Err(E::missing_field("msg")),
-            },
-            r#type: match slots.r#type {
-                Some(value) => value,
-                None => return Err(E::missing_field("type")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ValidationError")
-    }
+struct_codec! {
+    types::ValidationError as "ValidationError" from "/components/schemas/ValidationError";
+    slots ValidationErrorSlots, undeclared additional_properties;
+    with_required(loc: Vec<types::ValidationErrorLocItem>, msg: String, r#type: String);
+    loc: Option<Vec<types::ValidationErrorLocItem>> = "loc", field, empty, loc;
+    msg: Option<String> = "msg", field, refused, msg;
+    r#type: Option<String> = "type", field, refused, r#type;
 }
 
 #[cfg(feature = "client")]

@@ -29,16 +29,15 @@ impl ApiKeyResponse {
         last_used_at: Option<i64>,
         revoked_at: Option<i64>,
     ) -> Self {
-        ApiKeyResponse {
-            api_key_id: api_key_id.into(),
-            api_key_name: api_key_name.into(),
+        Self::with_required(
+            api_key_id.into(),
+            api_key_name.into(),
             created_at,
             expires_at,
             is_active,
             last_used_at,
             revoked_at,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        )
     }
 }
 
@@ -53,10 +52,7 @@ pub struct HttpValidationError {
 impl HttpValidationError {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        HttpValidationError {
-            detail: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`detail`](Self::detail).
@@ -83,12 +79,7 @@ impl ValidationError {
         msg: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
-        ValidationError {
-            loc,
-            msg: msg.into(),
-            r#type: r#type.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(loc, msg.into(), r#type.into())
     }
 }
 

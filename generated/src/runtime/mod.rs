@@ -3,14 +3,17 @@
 //! request building, retries, response decoding and errors, streamed responses (server-sent
 //! events, downloads) and pagination. Generated operations are thin calls into it.
 //!
-//! Generated types need only the codec helpers (`structs`, `decode` and `fit`, which serde alone
-//! provides, hidden from the docs: only the generated `codec` modules call them); everything
+//! Generated types need only the codec helpers (`structs`, `struct_codec`, `decode` and `fit`,
+//! which serde alone provides, hidden from the docs: only the generated `codec` modules call
+//! them); everything
 //! else here, and with it reqwest and tokio, is behind the crate's `client` feature (on by
 //! default).
 
 mod decode;
 mod deviation;
 mod fit;
+#[macro_use]
+mod struct_codec;
 mod structs;
 mod tracked;
 

@@ -2,143 +2,21 @@
 //! How the types of allOf go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
-impl runtime::EncodeFields for types::Agent {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.optional("labels", &self.labels);
-        out.field("name", &self.name);
-        out.optional("priority", &self.priority);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Agent as "Agent" from "/components/schemas/Agent";
+    slots AgentSlots, undeclared additional_properties;
+    with_required(id: String, name: String);
+    id: Option<String> = "id", field, refused, id;
+    labels: Option<Option<::std::collections::BTreeMap<String, String>>> = "labels", optional, no_value, None;
+    name: Option<String> = "name", field, refused, name;
+    priority: Option<Option<i64>> = "priority", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Agent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Agent")
-    }
-}
-
-#[derive(Default)]
-pub struct AgentSlots {
-    id: Option<String>,
-    labels: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    name: Option<String>,
-    priority: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Agent {
-    type Slots = AgentSlots;
-    const ORIGIN: &'static str = "/components/schemas/Agent";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut AgentSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "priority" => runtime::fill(&mut slots.priority, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: AgentSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Agent {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            labels: slots.labels.flatten(),
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            priority: slots.priority.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Agent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Agent")
-    }
-}
-
-impl runtime::EncodeFields for types::Resource {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.optional("labels", &self.labels);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Resource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Resource")
-    }
-}
-
-#[derive(Default)]
-pub struct ResourceSlots {
-    id: Option<String>,
-    labels: Option<Option<::std::collections::BTreeMap<String, String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Resource {
-    type Slots = ResourceSlots;
-    const ORIGIN: &'static str = "/components/schemas/Resource";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ResourceSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ResourceSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Resource {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            labels: slots.labels.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Resource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Resource")
-    }
+struct_codec! {
+    types::Resource as "Resource" from "/components/schemas/Resource";
+    slots ResourceSlots, undeclared additional_properties;
+    with_required(id: String);
+    id: Option<String> = "id", field, refused, id;
+    labels: Option<Option<::std::collections::BTreeMap<String, String>>> = "labels", optional, no_value, None;
 }

@@ -17,13 +17,7 @@ pub struct Agent {
 impl Agent {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        Agent {
-            id: id.into(),
-            labels: None,
-            name: name.into(),
-            priority: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into(), name.into())
     }
 
     /// Sets [`labels`](Self::labels).
@@ -56,11 +50,7 @@ pub struct Resource {
 impl Resource {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
-        Resource {
-            id: id.into(),
-            labels: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into())
     }
 
     /// Sets [`labels`](Self::labels).

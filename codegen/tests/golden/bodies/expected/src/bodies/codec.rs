@@ -4,132 +4,20 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::SendMessageBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("To", &self.to);
-        out.field("Body", &self.body);
-        out.optional("MediaUrl", &self.media_url);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::SendMessageBody as "SendMessageBody" from "/paths/~1messages/post/requestBody/content/application~1x-www-form-urlencoded/schema";
+    slots SendMessageBodySlots, undeclared additional_properties;
+    with_required(to: String, body: String);
+    to: Option<String> = "To", field, refused, to;
+    body: Option<String> = "Body", field, refused, body;
+    media_url: Option<Option<Vec<String>>> = "MediaUrl", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::SendMessageBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SendMessageBody")
-    }
-}
-
-#[derive(Default)]
-pub struct SendMessageBodySlots {
-    to: Option<String>,
-    body: Option<String>,
-    media_url: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SendMessageBody {
-    type Slots = SendMessageBodySlots;
-    const ORIGIN: &'static str = "/paths/~1messages/post/requestBody/content/application~1x-www-form-urlencoded/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SendMessageBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "To" => runtime::fill(&mut slots.to, map),
-            "Body" => runtime::fill(&mut slots.body, map),
-            "MediaUrl" => runtime::fill(&mut slots.media_url, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SendMessageBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SendMessageBody {
-            to: match slots.to {
-                Some(value) => value,
-                None => return Err(E::missing_field("To")),
-            },
-            body: match slots.body {
-                Some(value) => value,
-                None => return Err(E::missing_field("Body")),
-            },
-            media_url: slots.media_url.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SendMessageBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SendMessageBody")
-    }
-}
-
-impl runtime::EncodeFields for types::UploadAvatarBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("file", &self.file);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::UploadAvatarBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "UploadAvatarBody")
-    }
-}
-
-#[derive(Default)]
-pub struct UploadAvatarBodySlots {
-    file: Option<Option<Vec<u8>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::UploadAvatarBody {
-    type Slots = UploadAvatarBodySlots;
-    const ORIGIN: &'static str = "/paths/~1avatars/post/requestBody/content/multipart~1form-data/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut UploadAvatarBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "file" => runtime::fill(&mut slots.file, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: UploadAvatarBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::UploadAvatarBody {
-            file: slots.file.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::UploadAvatarBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "UploadAvatarBody")
-    }
+struct_codec! {
+    types::UploadAvatarBody as "UploadAvatarBody" from "/paths/~1avatars/post/requestBody/content/multipart~1form-data/schema";
+    slots UploadAvatarBodySlots, undeclared additional_properties;
+    with_required();
+    file: Option<Option<Vec<u8>>> = "file", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

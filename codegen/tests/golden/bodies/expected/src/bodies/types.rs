@@ -14,12 +14,7 @@ pub struct SendMessageBody {
 impl SendMessageBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(to: impl Into<String>, body: impl Into<String>) -> Self {
-        SendMessageBody {
-            to: to.into(),
-            body: body.into(),
-            media_url: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(to.into(), body.into())
     }
 
     /// Sets [`media_url`](Self::media_url).
@@ -40,10 +35,7 @@ pub struct UploadAvatarBody {
 impl UploadAvatarBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        UploadAvatarBody {
-            file: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`file`](Self::file).

@@ -4,148 +4,23 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Cat {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", "cat");
-        out.field("a", &self.a);
-        out.field("b", &self.b);
-        out.field("c", &self.c);
-        out.field("d", &self.d);
-        out.field("e", &self.e);
-        out.field("f", &self.f);
-        out.field("g", &self.g);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Cat as "Cat" from "/components/schemas/Cat", tag "kind" = "cat";
+    slots CatSlots, undeclared additional_properties;
+    with_required(a: String, b: String, c: String, d: String, e: String, f: String, g: String);
+    a: Option<String> = "a", field, refused, a;
+    b: Option<String> = "b", field, refused, b;
+    c: Option<String> = "c", field, refused, c;
+    d: Option<String> = "d", field, refused, d;
+    e: Option<String> = "e", field, refused, e;
+    f: Option<String> = "f", field, refused, f;
+    g: Option<String> = "g", field, refused, g;
 }
 
-impl ::serde::Serialize for types::Cat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "cat")
-    }
-}
-
-#[derive(Default)]
-pub struct CatSlots {
-    a: Option<String>,
-    b: Option<String>,
-    c: Option<String>,
-    d: Option<String>,
-    e: Option<String>,
-    f: Option<String>,
-    g: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Cat {
-    type Slots = CatSlots;
-    const TAG: Option<&'static str> = Some("kind");
-    const ORIGIN: &'static str = "/components/schemas/Cat";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CatSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "a" => runtime::fill(&mut slots.a, map),
-            "b" => runtime::fill(&mut slots.b, map),
-            "c" => runtime::fill(&mut slots.c, map),
-            "d" => runtime::fill(&mut slots.d, map),
-            "e" => runtime::fill(&mut slots.e, map),
-            "f" => runtime::fill(&mut slots.f, map),
-            "g" => runtime::fill(&mut slots.g, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CatSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Cat {
-            a: match slots.a {
-                Some(value) => value,
-                None => return Err(E::missing_field("a")),
-            },
-            b: match slots.b {
-                Some(value) => value,
-                None => return Err(E::missing_field("b")),
-            },
-            c: match slots.c {
-                Some(value) => value,
-                None => return Err(E::missing_field("c")),
-            },
-            d: match slots.d {
-                Some(value) => value,
-                None => return Err(E::missing_field("d")),
-            },
-            e: match slots.e {
-                Some(value) => value,
-                None => return Err(E::missing_field("e")),
-            },
-            f: match slots.f {
-                Some(value) => value,
-                None => return Err(E::missing_field("f")),
-            },
-            g: match slots.g {
-                Some(value) => value,
-                None => return Err(E::missing_field("g")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Cat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Cat")
-    }
-}
-
-impl runtime::EncodeFields for types::Dog {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", "dog");
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Dog {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "dog")
-    }
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Dog {
-    type Slots = ();
-    const TAG: Option<&'static str> = Some("kind");
-    const ORIGIN: &'static str = "/components/schemas/Dog";
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        _: (),
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Dog {
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Dog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Dog")
-    }
+struct_codec! {
+    types::Dog as "Dog" from "/components/schemas/Dog", tag "kind" = "dog";
+    slots DogSlots, undeclared additional_properties;
+    with_required();
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Pet {
@@ -173,124 +48,20 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
     }
 }
 
-impl runtime::EncodeFields for types::Rule {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("name", &self.name);
-        out.field("action", &self.action);
-        out.field("direction", &self.direction);
-        out.field("priority", &self.priority);
-        out.field("protocol", &self.protocol);
-        out.field("port_from", &self.port_from);
-        out.field("port_to", &self.port_to);
-        out.field("source", &self.source);
-        out.field("target", &self.target);
-        out.optional("description", &self.description);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Rule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Rule")
-    }
-}
-
-#[derive(Default)]
-pub struct RuleSlots {
-    name: Option<String>,
-    action: Option<types::RuleAction>,
-    direction: Option<types::RuleDirection>,
-    priority: Option<i64>,
-    protocol: Option<String>,
-    port_from: Option<i64>,
-    port_to: Option<i64>,
-    source: Option<String>,
-    target: Option<String>,
-    description: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Rule {
-    type Slots = RuleSlots;
-    const ORIGIN: &'static str = "/components/schemas/Rule";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut RuleSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "action" => runtime::fill(&mut slots.action, map),
-            "direction" => runtime::fill(&mut slots.direction, map),
-            "priority" => runtime::fill(&mut slots.priority, map),
-            "protocol" => runtime::fill(&mut slots.protocol, map),
-            "port_from" => runtime::fill(&mut slots.port_from, map),
-            "port_to" => runtime::fill(&mut slots.port_to, map),
-            "source" => runtime::fill(&mut slots.source, map),
-            "target" => runtime::fill(&mut slots.target, map),
-            "description" => runtime::fill(&mut slots.description, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: RuleSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Rule {
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            action: match slots.action {
-                Some(value) => value,
-                None => return Err(E::missing_field("action")),
-            },
-            direction: match slots.direction {
-                Some(value) => value,
-                None => return Err(E::missing_field("direction")),
-            },
-            priority: match slots.priority {
-                Some(value) => value,
-                None => return Err(E::missing_field("priority")),
-            },
-            protocol: match slots.protocol {
-                Some(value) => value,
-                None => return Err(E::missing_field("protocol")),
-            },
-            port_from: match slots.port_from {
-                Some(value) => value,
-                None => return Err(E::missing_field("port_from")),
-            },
-            port_to: match slots.port_to {
-                Some(value) => value,
-                None => return Err(E::missing_field("port_to")),
-            },
-            source: match slots.source {
-                Some(value) => value,
-                None => return Err(E::missing_field("source")),
-            },
-            target: match slots.target {
-                Some(value) => value,
-                None => return Err(E::missing_field("target")),
-            },
-            description: slots.description.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Rule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Rule")
-    }
+struct_codec! {
+    types::Rule as "Rule" from "/components/schemas/Rule";
+    slots RuleSlots, undeclared additional_properties;
+    with_required(required: types::RuleRequired);
+    name: Option<String> = "name", field, refused, required.name;
+    action: Option<types::RuleAction> = "action", field, refused, required.action;
+    direction: Option<types::RuleDirection> = "direction", field, refused, required.direction;
+    priority: Option<i64> = "priority", field, refused, required.priority;
+    protocol: Option<String> = "protocol", field, refused, required.protocol;
+    port_from: Option<i64> = "port_from", field, refused, required.port_from;
+    port_to: Option<i64> = "port_to", field, refused, required.port_to;
+    source: Option<String> = "source", field, refused, required.source;
+    target: Option<String> = "target", field, refused, required.target;
+    description: Option<Option<String>> = "description", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::RuleAction {
@@ -349,204 +120,30 @@ impl<'de> ::serde::Deserialize<'de> for types::RuleDirection {
     }
 }
 
-impl runtime::EncodeFields for types::Sandbox {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("metadata", &self.metadata);
-        out.field("spec", &self.spec);
-        out.optional("status", &self.status);
-        out.optional("note", &self.note);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Sandbox as "Sandbox" from "/components/schemas/Sandbox";
+    slots SandboxSlots, undeclared additional_properties;
+    with_required(metadata: types::SandboxMetadata, spec: types::SandboxSpec);
+    metadata: Option<types::SandboxMetadata> = "metadata", field, refused, metadata;
+    spec: Option<types::SandboxSpec> = "spec", field, refused, spec;
+    status: Option<Option<String>> = "status", optional, no_value, None;
+    note: Option<Option<String>> = "note", optional, kept, None;
 }
 
-impl ::serde::Serialize for types::Sandbox {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Sandbox")
-    }
+struct_codec! {
+    types::SandboxMetadata as "SandboxMetadata" from "/components/schemas/Sandbox/properties/metadata";
+    slots SandboxMetadataSlots, undeclared additional_properties;
+    with_required(name: String);
+    name: Option<String> = "name", field, refused, name;
+    labels: Option<Option<::std::collections::BTreeMap<String, String>>> = "labels", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct SandboxSlots {
-    metadata: Option<types::SandboxMetadata>,
-    spec: Option<types::SandboxSpec>,
-    status: Option<Option<String>>,
-    note: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Sandbox {
-    type Slots = SandboxSlots;
-    const ORIGIN: &'static str = "/components/schemas/Sandbox";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "spec" => runtime::fill(&mut slots.spec, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "note" => runtime::fill(&mut slots.note, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Sandbox {
-            metadata: match slots.metadata {
-                Some(value) => value,
-                None => return Err(E::missing_field("metadata")),
-            },
-            spec: match slots.spec {
-                Some(value) => value,
-                None => return Err(E::missing_field("spec")),
-            },
-            status: slots.status.flatten(),
-            note: slots.note,
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Sandbox {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Sandbox")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxMetadata {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("name", &self.name);
-        out.optional("labels", &self.labels);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxMetadata")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxMetadataSlots {
-    name: Option<String>,
-    labels: Option<Option<::std::collections::BTreeMap<String, String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxMetadata {
-    type Slots = SandboxMetadataSlots;
-    const ORIGIN: &'static str = "/components/schemas/Sandbox/properties/metadata";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxMetadataSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxMetadataSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxMetadata {
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            labels: slots.labels.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxMetadata")
-    }
-}
-
-impl runtime::EncodeFields for types::SandboxSpec {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("image", &self.image);
-        out.optional("memory", &self.memory);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SandboxSpec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SandboxSpec")
-    }
-}
-
-#[derive(Default)]
-pub struct SandboxSpecSlots {
-    image: Option<Option<String>>,
-    memory: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SandboxSpec {
-    type Slots = SandboxSpecSlots;
-    const ORIGIN: &'static str = "/components/schemas/Sandbox/properties/spec";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SandboxSpecSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "image" => runtime::fill(&mut slots.image, map),
-            "memory" => runtime::fill(&mut slots.memory, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SandboxSpecSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SandboxSpec {
-            image: slots.image.flatten(),
-            memory: slots.memory.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SandboxSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SandboxSpec")
-    }
+struct_codec! {
+    types::SandboxSpec as "SandboxSpec" from "/components/schemas/Sandbox/properties/spec";
+    slots SandboxSpecSlots, undeclared additional_properties;
+    with_required();
+    image: Option<Option<String>> = "image", optional, no_value, None;
+    memory: Option<Option<i64>> = "memory", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

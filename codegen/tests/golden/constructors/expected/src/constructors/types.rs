@@ -28,16 +28,15 @@ impl Cat {
         f: impl Into<String>,
         g: impl Into<String>,
     ) -> Self {
-        Cat {
-            a: a.into(),
-            b: b.into(),
-            c: c.into(),
-            d: d.into(),
-            e: e.into(),
-            f: f.into(),
-            g: g.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(
+            a.into(),
+            b.into(),
+            c.into(),
+            d.into(),
+            e.into(),
+            f.into(),
+            g.into(),
+        )
     }
 }
 
@@ -51,9 +50,7 @@ pub struct Dog {
 impl Dog {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Dog {
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 }
 
@@ -103,19 +100,7 @@ pub struct RuleRequired {
 impl Rule {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(required: RuleRequired) -> Self {
-        Rule {
-            name: required.name,
-            action: required.action,
-            direction: required.direction,
-            priority: required.priority,
-            protocol: required.protocol,
-            port_from: required.port_from,
-            port_to: required.port_to,
-            source: required.source,
-            target: required.target,
-            description: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(required)
     }
 
     /// Sets [`description`](Self::description).
@@ -184,13 +169,7 @@ pub struct Sandbox {
 impl Sandbox {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(metadata: SandboxMetadata, spec: SandboxSpec) -> Self {
-        Sandbox {
-            metadata,
-            spec,
-            status: None,
-            note: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(metadata, spec)
     }
 
     /// Sets [`status`](Self::status).
@@ -218,11 +197,7 @@ pub struct SandboxMetadata {
 impl SandboxMetadata {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        SandboxMetadata {
-            name: name.into(),
-            labels: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`labels`](Self::labels).
@@ -247,11 +222,7 @@ pub struct SandboxSpec {
 impl SandboxSpec {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SandboxSpec {
-            image: None,
-            memory: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`image`](Self::image).

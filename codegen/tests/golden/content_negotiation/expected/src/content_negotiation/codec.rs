@@ -4,121 +4,18 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::GetReportResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("rows", &self.rows);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::GetReportResponse as "GetReportResponse" from "/paths/~1reports~1{id}/get/responses/200/content/application~1json/schema";
+    slots GetReportResponseSlots, undeclared additional_properties;
+    with_required();
+    rows: Option<Option<i64>> = "rows", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::GetReportResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "GetReportResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct GetReportResponseSlots {
-    rows: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::GetReportResponse {
-    type Slots = GetReportResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1reports~1{id}/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut GetReportResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "rows" => runtime::fill(&mut slots.rows, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: GetReportResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::GetReportResponse {
-            rows: slots.rows.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::GetReportResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "GetReportResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::GetStatusResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("ok", &self.ok);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::GetStatusResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "GetStatusResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct GetStatusResponseSlots {
-    ok: Option<bool>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::GetStatusResponse {
-    type Slots = GetStatusResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1status/get/responses/200/content/application~1vnd.acme.status+json; charset=utf-8/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut GetStatusResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "ok" => runtime::fill(&mut slots.ok, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: GetStatusResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::GetStatusResponse {
-            ok: match slots.ok {
-                Some(value) => value,
-                None => return Err(E::missing_field("ok")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::GetStatusResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "GetStatusResponse")
-    }
+struct_codec! {
+    types::GetStatusResponse as "GetStatusResponse" from "/paths/~1status/get/responses/200/content/application~1vnd.acme.status+json; charset=utf-8/schema";
+    slots GetStatusResponseSlots, undeclared additional_properties;
+    with_required(ok: bool);
+    ok: Option<bool> = "ok", field, refused, ok;
 }
 
 #[cfg(feature = "client")]

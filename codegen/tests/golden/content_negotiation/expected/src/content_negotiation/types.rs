@@ -12,10 +12,7 @@ pub struct GetReportResponse {
 impl GetReportResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        GetReportResponse {
-            rows: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`rows`](Self::rows).
@@ -36,9 +33,6 @@ pub struct GetStatusResponse {
 impl GetStatusResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(ok: bool) -> Self {
-        GetStatusResponse {
-            ok,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(ok)
     }
 }

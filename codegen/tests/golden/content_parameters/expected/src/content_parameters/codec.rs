@@ -4,68 +4,12 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Filter {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("status", &self.status);
-        out.optional("limit", &self.limit);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Filter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Filter")
-    }
-}
-
-#[derive(Default)]
-pub struct FilterSlots {
-    status: Option<types::FilterStatus>,
-    limit: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Filter {
-    type Slots = FilterSlots;
-    const ORIGIN: &'static str = "/components/schemas/Filter";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FilterSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "status" => runtime::fill(&mut slots.status, map),
-            "limit" => runtime::fill(&mut slots.limit, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FilterSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Filter {
-            status: match slots.status {
-                Some(value) => value,
-                None => return Err(E::missing_field("status")),
-            },
-            limit: slots.limit.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Filter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Filter")
-    }
+struct_codec! {
+    types::Filter as "Filter" from "/components/schemas/Filter";
+    slots FilterSlots, undeclared additional_properties;
+    with_required(status: types::FilterStatus);
+    status: Option<types::FilterStatus> = "status", field, refused, status;
+    limit: Option<Option<i64>> = "limit", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::FilterStatus {

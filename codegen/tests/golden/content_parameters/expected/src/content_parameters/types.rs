@@ -13,11 +13,7 @@ pub struct Filter {
 impl Filter {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(status: FilterStatus) -> Self {
-        Filter {
-            status,
-            limit: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(status)
     }
 
     /// Sets [`limit`](Self::limit).

@@ -2,139 +2,21 @@
 //! How the types of Decode tolerance go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
-impl runtime::EncodeFields for types::Closed {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("id", &self.id);
-    }
+struct_codec! {
+    types::Closed as "Closed" from "/components/schemas/Closed";
+    slots ClosedSlots, undeclared _;
+    with_required();
+    id: Option<Option<String>> = "id", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Closed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Closed")
-    }
-}
-
-#[derive(Default)]
-pub struct ClosedSlots {
-    id: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Closed {
-    type Slots = ClosedSlots;
-    const KEEPS_UNDECLARED: bool = false;
-    const ORIGIN: &'static str = "/components/schemas/Closed";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ClosedSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ClosedSlots,
-        _: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Closed {
-            id: slots.id.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Closed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Closed")
-    }
-}
-
-impl runtime::EncodeFields for types::Listing {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("name", &self.name);
-        out.optional("note", &self.note);
-        out.field("expires_at", &self.expires_at);
-        out.field("items", &self.items);
-        out.field("labels", &self.labels);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Listing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Listing")
-    }
-}
-
-#[derive(Default)]
-pub struct ListingSlots {
-    name: Option<String>,
-    note: Option<Option<String>>,
-    expires_at: Option<Option<i64>>,
-    items: Option<Vec<String>>,
-    labels: Option<::std::collections::BTreeMap<String, String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Listing {
-    type Slots = ListingSlots;
-    const ORIGIN: &'static str = "/components/schemas/Listing";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListingSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "note" => runtime::fill(&mut slots.note, map),
-            "expires_at" => runtime::fill(&mut slots.expires_at, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListingSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Listing {
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            note: slots.note.flatten(),
-            expires_at: runtime::tolerated(slots.expires_at, "expires_at", Self::ORIGIN)
-                .flatten(),
-            items: runtime::tolerated(slots.items, "items", Self::ORIGIN)
-                .unwrap_or_default(),
-            labels: runtime::tolerated(slots.labels, "labels", Self::ORIGIN)
-                .unwrap_or_default(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Listing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Listing")
-    }
+struct_codec! {
+    types::Listing as "Listing" from "/components/schemas/Listing";
+    slots ListingSlots, undeclared additional_properties;
+    with_required(name: String, expires_at: Option<i64>, items: Vec<String>, labels: ::std::collections::BTreeMap<String, String>);
+    name: Option<String> = "name", field, refused, name;
+    note: Option<Option<String>> = "note", optional, no_value, None;
+    expires_at: Option<Option<i64>> = "expires_at", field, none, expires_at;
+    items: Option<Vec<String>> = "items", field, empty, items;
+    labels: Option<::std::collections::BTreeMap<String, String>> = "labels", field, empty, labels;
 }

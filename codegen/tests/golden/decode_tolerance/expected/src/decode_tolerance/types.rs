@@ -11,7 +11,7 @@ pub struct Closed {
 impl Closed {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Closed { id: None }
+        Self::with_required()
     }
 
     /// Sets [`id`](Self::id).
@@ -42,14 +42,7 @@ impl Listing {
         items: Vec<String>,
         labels: ::std::collections::BTreeMap<String, String>,
     ) -> Self {
-        Listing {
-            name: name.into(),
-            note: None,
-            expires_at,
-            items,
-            labels,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into(), expires_at, items, labels)
     }
 
     /// Sets [`note`](Self::note).

@@ -25,260 +25,38 @@ impl<'de> ::serde::Deserialize<'de> for types::Animal {
     }
 }
 
-impl runtime::EncodeFields for types::Pet {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", &self.kind);
-        out.field("id", &self.id);
-        out.field("name", &self.name);
-        out.optional("status", &self.status);
-        out.optional("tags", &self.tags);
-        out.optional("attributes", &self.attributes);
-        out.optional("owner", &self.owner);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Pet as "Pet" from "/components/schemas/Pet";
+    slots PetSlots, undeclared additional_properties;
+    with_required(kind: String, id: i64, name: String);
+    kind: Option<String> = "kind", field, refused, kind;
+    id: Option<i64> = "id", field, refused, id;
+    name: Option<String> = "name", field, refused, name;
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
+    tags: Option<Option<Vec<types::Tag>>> = "tags", optional, no_value, None;
+    attributes: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "attributes", optional, no_value, None;
+    owner: Option<Option<types::PetOwner>> = "owner", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Pet {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Pet")
-    }
+struct_codec! {
+    types::PetOwner as "PetOwner" from "/components/schemas/Pet/properties/owner";
+    slots PetOwnerSlots, undeclared additional_properties;
+    with_required();
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct PetSlots {
-    kind: Option<String>,
-    id: Option<i64>,
-    name: Option<String>,
-    status: Option<Option<types::Status>>,
-    tags: Option<Option<Vec<types::Tag>>>,
-    attributes: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
-    owner: Option<Option<types::PetOwner>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Pet {
-    type Slots = PetSlots;
-    const ORIGIN: &'static str = "/components/schemas/Pet";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PetSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "kind" => runtime::fill(&mut slots.kind, map),
-            "id" => runtime::fill(&mut slots.id, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "tags" => runtime::fill(&mut slots.tags, map),
-            "attributes" => runtime::fill(&mut slots.attributes, map),
-            "owner" => runtime::fill(&mut slots.owner, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PetSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Pet {
-            kind: match slots.kind {
-                Some(value) => value,
-                None => return Err(E::missing_field("kind")),
-            },
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            status: slots.status.flatten(),
-            tags: slots.tags.flatten(),
-            attributes: slots.attributes.flatten(),
-            owner: slots.owner.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Pet")
-    }
-}
-
-impl runtime::EncodeFields for types::PetOwner {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PetOwner {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PetOwner")
-    }
-}
-
-#[derive(Default)]
-pub struct PetOwnerSlots {
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PetOwner {
-    type Slots = PetOwnerSlots;
-    const ORIGIN: &'static str = "/components/schemas/Pet/properties/owner";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PetOwnerSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PetOwnerSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PetOwner {
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PetOwner {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PetOwner")
-    }
-}
-
-impl runtime::EncodeFields for types::Robot {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", &self.kind);
-        out.field("serial", &self.serial);
-        out.field("model", &self.model);
-        out.field("maker", &self.maker);
-        out.field("colour", &self.colour);
-        out.field("firmware", &self.firmware);
-        out.field("site", &self.site);
-        out.field("owner_team", &self.owner_team);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Robot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Robot")
-    }
-}
-
-#[derive(Default)]
-pub struct RobotSlots {
-    kind: Option<String>,
-    serial: Option<String>,
-    model: Option<String>,
-    maker: Option<String>,
-    colour: Option<String>,
-    firmware: Option<String>,
-    site: Option<String>,
-    owner_team: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Robot {
-    type Slots = RobotSlots;
-    const ORIGIN: &'static str = "/components/schemas/Robot";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut RobotSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "kind" => runtime::fill(&mut slots.kind, map),
-            "serial" => runtime::fill(&mut slots.serial, map),
-            "model" => runtime::fill(&mut slots.model, map),
-            "maker" => runtime::fill(&mut slots.maker, map),
-            "colour" => runtime::fill(&mut slots.colour, map),
-            "firmware" => runtime::fill(&mut slots.firmware, map),
-            "site" => runtime::fill(&mut slots.site, map),
-            "owner_team" => runtime::fill(&mut slots.owner_team, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: RobotSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Robot {
-            kind: match slots.kind {
-                Some(value) => value,
-                None => return Err(E::missing_field("kind")),
-            },
-            serial: match slots.serial {
-                Some(value) => value,
-                None => return Err(E::missing_field("serial")),
-            },
-            model: match slots.model {
-                Some(value) => value,
-                None => return Err(E::missing_field("model")),
-            },
-            maker: match slots.maker {
-                Some(value) => value,
-                None => return Err(E::missing_field("maker")),
-            },
-            colour: match slots.colour {
-                Some(value) => value,
-                None => return Err(E::missing_field("colour")),
-            },
-            firmware: match slots.firmware {
-                Some(value) => value,
-                None => return Err(E::missing_field("firmware")),
-            },
-            site: match slots.site {
-                Some(value) => value,
-                None => return Err(E::missing_field("site")),
-            },
-            owner_team: match slots.owner_team {
-                Some(value) => value,
-                None => return Err(E::missing_field("owner_team")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Robot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Robot")
-    }
+struct_codec! {
+    types::Robot as "Robot" from "/components/schemas/Robot";
+    slots RobotSlots, undeclared additional_properties;
+    with_required(required: types::RobotRequired);
+    kind: Option<String> = "kind", field, refused, required.kind;
+    serial: Option<String> = "serial", field, refused, required.serial;
+    model: Option<String> = "model", field, refused, required.model;
+    maker: Option<String> = "maker", field, refused, required.maker;
+    colour: Option<String> = "colour", field, refused, required.colour;
+    firmware: Option<String> = "firmware", field, refused, required.firmware;
+    site: Option<String> = "site", field, refused, required.site;
+    owner_team: Option<String> = "owner_team", field, refused, required.owner_team;
 }
 
 impl ::serde::Serialize for types::Status {
@@ -309,131 +87,21 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
     }
 }
 
-impl runtime::EncodeFields for types::Tag {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("label", &self.label);
-        out.optional("origin", &self.origin);
-        out.optional("scores", &self.scores);
-    }
+struct_codec! {
+    types::Tag as "Tag" from "/components/schemas/Tag";
+    slots TagSlots, undeclared _;
+    with_required(label: String);
+    label: Option<String> = "label", field, refused, label;
+    origin: Option<Option<types::TagOrigin>> = "origin", optional, no_value, None;
+    scores: Option<Option<::std::collections::BTreeMap<String, i64>>> = "scores", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Tag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Tag")
-    }
-}
-
-#[derive(Default)]
-pub struct TagSlots {
-    label: Option<String>,
-    origin: Option<Option<types::TagOrigin>>,
-    scores: Option<Option<::std::collections::BTreeMap<String, i64>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Tag {
-    type Slots = TagSlots;
-    const KEEPS_UNDECLARED: bool = false;
-    const ORIGIN: &'static str = "/components/schemas/Tag";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TagSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "label" => runtime::fill(&mut slots.label, map),
-            "origin" => runtime::fill(&mut slots.origin, map),
-            "scores" => runtime::fill(&mut slots.scores, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TagSlots,
-        _: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Tag {
-            label: match slots.label {
-                Some(value) => value,
-                None => return Err(E::missing_field("label")),
-            },
-            origin: slots.origin.flatten(),
-            scores: slots.scores.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Tag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Tag")
-    }
-}
-
-impl runtime::EncodeFields for types::TagOrigin {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("source", &self.source);
-        out.optional("added", &self.added);
-    }
-}
-
-impl ::serde::Serialize for types::TagOrigin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "TagOrigin")
-    }
-}
-
-#[derive(Default)]
-pub struct TagOriginSlots {
-    source: Option<Option<String>>,
-    added: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::TagOrigin {
-    type Slots = TagOriginSlots;
-    const KEEPS_UNDECLARED: bool = false;
-    const ORIGIN: &'static str = "/components/schemas/Tag/properties/origin";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TagOriginSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "source" => runtime::fill(&mut slots.source, map),
-            "added" => runtime::fill(&mut slots.added, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TagOriginSlots,
-        _: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::TagOrigin {
-            source: slots.source.flatten(),
-            added: slots.added.flatten(),
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::TagOrigin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "TagOrigin")
-    }
+struct_codec! {
+    types::TagOrigin as "TagOrigin" from "/components/schemas/Tag/properties/origin";
+    slots TagOriginSlots, undeclared _;
+    with_required();
+    source: Option<Option<String>> = "source", optional, no_value, None;
+    added: Option<Option<String>> = "added", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

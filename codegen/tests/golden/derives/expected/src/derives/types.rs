@@ -32,16 +32,7 @@ pub struct Pet {
 impl Pet {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(kind: impl Into<String>, id: i64, name: impl Into<String>) -> Self {
-        Pet {
-            kind: kind.into(),
-            id,
-            name: name.into(),
-            status: None,
-            tags: None,
-            attributes: None,
-            owner: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(kind.into(), id, name.into())
     }
 
     /// Sets [`status`](Self::status).
@@ -83,10 +74,7 @@ pub struct PetOwner {
 impl PetOwner {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PetOwner {
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`name`](Self::name).
@@ -127,17 +115,7 @@ pub struct RobotRequired {
 impl Robot {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(required: RobotRequired) -> Self {
-        Robot {
-            kind: required.kind,
-            serial: required.serial,
-            model: required.model,
-            maker: required.maker,
-            colour: required.colour,
-            firmware: required.firmware,
-            site: required.site,
-            owner_team: required.owner_team,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(required)
     }
 }
 
@@ -174,11 +152,7 @@ pub struct Tag {
 impl Tag {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(label: impl Into<String>) -> Self {
-        Tag {
-            label: label.into(),
-            origin: None,
-            scores: None,
-        }
+        Self::with_required(label.into())
     }
 
     /// Sets [`origin`](Self::origin).
@@ -205,10 +179,7 @@ pub struct TagOrigin {
 impl TagOrigin {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        TagOrigin {
-            source: None,
-            added: None,
-        }
+        Self::with_required()
     }
 
     /// Sets [`source`](Self::source).

@@ -4,182 +4,26 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Chunk {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("text", &self.text);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Chunk as "Chunk" from "/components/schemas/Chunk";
+    slots ChunkSlots, undeclared additional_properties;
+    with_required();
+    text: Option<Option<String>> = "text", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Chunk {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Chunk")
-    }
+struct_codec! {
+    types::CompletionRequest as "CompletionRequest" from "/components/schemas/CompletionRequest";
+    slots CompletionRequestSlots, undeclared additional_properties;
+    with_required(prompt: String);
+    prompt: Option<String> = "prompt", field, refused, prompt;
+    stream_options: Option<Option<types::StreamOptions>> = "stream_options", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct ChunkSlots {
-    text: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
-    type Slots = ChunkSlots;
-    const ORIGIN: &'static str = "/components/schemas/Chunk";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ChunkSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "text" => runtime::fill(&mut slots.text, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ChunkSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Chunk {
-            text: slots.text.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Chunk {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Chunk")
-    }
-}
-
-impl runtime::EncodeFields for types::CompletionRequest {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("prompt", &self.prompt);
-        out.optional("stream_options", &self.stream_options);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CompletionRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CompletionRequest")
-    }
-}
-
-#[derive(Default)]
-pub struct CompletionRequestSlots {
-    prompt: Option<String>,
-    stream_options: Option<Option<types::StreamOptions>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CompletionRequest {
-    type Slots = CompletionRequestSlots;
-    const ORIGIN: &'static str = "/components/schemas/CompletionRequest";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CompletionRequestSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "prompt" => runtime::fill(&mut slots.prompt, map),
-            "stream_options" => runtime::fill(&mut slots.stream_options, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CompletionRequestSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CompletionRequest {
-            prompt: match slots.prompt {
-                Some(value) => value,
-                None => return Err(E::missing_field("prompt")),
-            },
-            stream_options: slots.stream_options.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CompletionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CompletionRequest")
-    }
-}
-
-impl runtime::EncodeFields for types::StreamOptions {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("include_usage", &self.include_usage);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::StreamOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "StreamOptions")
-    }
-}
-
-#[derive(Default)]
-pub struct StreamOptionsSlots {
-    include_usage: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::StreamOptions {
-    type Slots = StreamOptionsSlots;
-    const ORIGIN: &'static str = "/components/schemas/StreamOptions";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut StreamOptionsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "include_usage" => runtime::fill(&mut slots.include_usage, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: StreamOptionsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::StreamOptions {
-            include_usage: slots.include_usage.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::StreamOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "StreamOptions")
-    }
+struct_codec! {
+    types::StreamOptions as "StreamOptions" from "/components/schemas/StreamOptions";
+    slots StreamOptionsSlots, undeclared additional_properties;
+    with_required();
+    include_usage: Option<Option<bool>> = "include_usage", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

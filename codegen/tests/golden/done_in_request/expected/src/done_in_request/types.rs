@@ -12,10 +12,7 @@ pub struct Chunk {
 impl Chunk {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Chunk {
-            text: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`text`](Self::text).
@@ -37,11 +34,7 @@ pub struct CompletionRequest {
 impl CompletionRequest {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(prompt: impl Into<String>) -> Self {
-        CompletionRequest {
-            prompt: prompt.into(),
-            stream_options: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(prompt.into())
     }
 
     /// Sets [`stream_options`](Self::stream_options).
@@ -63,10 +56,7 @@ pub struct StreamOptions {
 impl StreamOptions {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        StreamOptions {
-            include_usage: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`include_usage`](Self::include_usage).

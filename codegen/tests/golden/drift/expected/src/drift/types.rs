@@ -14,12 +14,7 @@ pub struct Key {
 impl Key {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>, expires_at: Option<i64>, status: Status) -> Self {
-        Key {
-            id: id.into(),
-            expires_at,
-            status,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into(), expires_at, status)
     }
 }
 

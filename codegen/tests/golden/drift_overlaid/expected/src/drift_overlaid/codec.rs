@@ -4,79 +4,14 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Key {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.optional("expires_at", &self.expires_at);
-        out.field("status", &self.status);
-        out.optional("region", &self.region);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Key {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Key")
-    }
-}
-
-#[derive(Default)]
-pub struct KeySlots {
-    id: Option<String>,
-    expires_at: Option<Option<i64>>,
-    status: Option<types::Status>,
-    region: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Key {
-    type Slots = KeySlots;
-    const ORIGIN: &'static str = "/components/schemas/Key";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut KeySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "expires_at" => runtime::fill(&mut slots.expires_at, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "region" => runtime::fill(&mut slots.region, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: KeySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Key {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            expires_at: slots.expires_at,
-            status: match slots.status {
-                Some(value) => value,
-                None => return Err(E::missing_field("status")),
-            },
-            region: slots.region.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Key {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Key")
-    }
+struct_codec! {
+    types::Key as "Key" from "/components/schemas/Key";
+    slots KeySlots, undeclared additional_properties;
+    with_required(id: String, status: types::Status);
+    id: Option<String> = "id", field, refused, id;
+    expires_at: Option<Option<i64>> = "expires_at", optional, kept, None;
+    status: Option<types::Status> = "status", field, refused, status;
+    region: Option<Option<String>> = "region", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::Status {

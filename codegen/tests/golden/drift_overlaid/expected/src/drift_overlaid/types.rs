@@ -15,13 +15,7 @@ pub struct Key {
 impl Key {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>, status: Status) -> Self {
-        Key {
-            id: id.into(),
-            expires_at: None,
-            status,
-            region: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into(), status)
     }
 
     /// Sets [`expires_at`](Self::expires_at).

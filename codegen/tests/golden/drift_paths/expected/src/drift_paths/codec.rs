@@ -4,134 +4,21 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Key {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.optional("status", &self.status);
-        out.optional("owner", &self.owner);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Key as "Key" from "/components/schemas/Key";
+    slots KeySlots, undeclared additional_properties;
+    with_required(id: String);
+    id: Option<String> = "id", field, refused, id;
+    status: Option<Option<types::KeyStatus>> = "status", optional, no_value, None;
+    owner: Option<Option<types::Owner>> = "owner", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Key {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Key")
-    }
-}
-
-#[derive(Default)]
-pub struct KeySlots {
-    id: Option<String>,
-    status: Option<Option<types::KeyStatus>>,
-    owner: Option<Option<types::Owner>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Key {
-    type Slots = KeySlots;
-    const ORIGIN: &'static str = "/components/schemas/Key";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut KeySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "status" => runtime::fill(&mut slots.status, map),
-            "owner" => runtime::fill(&mut slots.owner, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: KeySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Key {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            status: slots.status.flatten(),
-            owner: slots.owner.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Key {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Key")
-    }
-}
-
-impl runtime::EncodeFields for types::KeyPage {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("data", &self.data);
-        out.optional("labels", &self.labels);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::KeyPage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "KeyPage")
-    }
-}
-
-#[derive(Default)]
-pub struct KeyPageSlots {
-    data: Option<Vec<types::Key>>,
-    labels: Option<Option<::std::collections::BTreeMap<String, types::Label>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::KeyPage {
-    type Slots = KeyPageSlots;
-    const ORIGIN: &'static str = "/components/schemas/KeyPage";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut KeyPageSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: KeyPageSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::KeyPage {
-            data: runtime::tolerated(slots.data, "data", Self::ORIGIN)
-                .unwrap_or_default(),
-            labels: slots.labels.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::KeyPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "KeyPage")
-    }
+struct_codec! {
+    types::KeyPage as "KeyPage" from "/components/schemas/KeyPage";
+    slots KeyPageSlots, undeclared additional_properties;
+    with_required(data: Vec<types::Key>);
+    data: Option<Vec<types::Key>> = "data", field, empty, data;
+    labels: Option<Option<::std::collections::BTreeMap<String, types::Label>>> = "labels", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::KeyStatus {
@@ -162,61 +49,11 @@ impl<'de> ::serde::Deserialize<'de> for types::KeyStatus {
     }
 }
 
-impl runtime::EncodeFields for types::Label {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Label {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Label")
-    }
-}
-
-#[derive(Default)]
-pub struct LabelSlots {
-    value: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Label {
-    type Slots = LabelSlots;
-    const ORIGIN: &'static str = "/components/schemas/Label";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut LabelSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: LabelSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Label {
-            value: slots.value.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Label {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Label")
-    }
+struct_codec! {
+    types::Label as "Label" from "/components/schemas/Label";
+    slots LabelSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Owner {
@@ -251,188 +88,26 @@ impl<'de> ::serde::Deserialize<'de> for types::Owner {
     }
 }
 
-impl runtime::EncodeFields for types::Problem {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("message", &self.message);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Problem as "Problem" from "/components/schemas/Problem";
+    slots ProblemSlots, undeclared additional_properties;
+    with_required(message: String);
+    message: Option<String> = "message", field, refused, message;
 }
 
-impl ::serde::Serialize for types::Problem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Problem")
-    }
+struct_codec! {
+    types::Team as "Team" from "/components/schemas/Team";
+    slots TeamSlots, undeclared additional_properties;
+    with_required(team: String);
+    team: Option<String> = "team", field, refused, team;
 }
 
-#[derive(Default)]
-pub struct ProblemSlots {
-    message: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Problem {
-    type Slots = ProblemSlots;
-    const ORIGIN: &'static str = "/components/schemas/Problem";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ProblemSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "message" => runtime::fill(&mut slots.message, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ProblemSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Problem {
-            message: match slots.message {
-                Some(value) => value,
-                None => return Err(E::missing_field("message")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Problem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Problem")
-    }
-}
-
-impl runtime::EncodeFields for types::Team {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("team", &self.team);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Team {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Team")
-    }
-}
-
-#[derive(Default)]
-pub struct TeamSlots {
-    team: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Team {
-    type Slots = TeamSlots;
-    const ORIGIN: &'static str = "/components/schemas/Team";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TeamSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "team" => runtime::fill(&mut slots.team, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TeamSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Team {
-            team: match slots.team {
-                Some(value) => value,
-                None => return Err(E::missing_field("team")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Team {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Team")
-    }
-}
-
-impl runtime::EncodeFields for types::User {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("user", &self.user);
-        out.optional("role", &self.role);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::User {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "User")
-    }
-}
-
-#[derive(Default)]
-pub struct UserSlots {
-    user: Option<String>,
-    role: Option<Option<types::UserRole>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::User {
-    type Slots = UserSlots;
-    const ORIGIN: &'static str = "/components/schemas/User";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut UserSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "user" => runtime::fill(&mut slots.user, map),
-            "role" => runtime::fill(&mut slots.role, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: UserSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::User {
-            user: match slots.user {
-                Some(value) => value,
-                None => return Err(E::missing_field("user")),
-            },
-            role: slots.role.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::User {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "User")
-    }
+struct_codec! {
+    types::User as "User" from "/components/schemas/User";
+    slots UserSlots, undeclared additional_properties;
+    with_required(user: String);
+    user: Option<String> = "user", field, refused, user;
+    role: Option<Option<types::UserRole>> = "role", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::UserRole {

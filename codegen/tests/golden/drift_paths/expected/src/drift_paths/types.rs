@@ -16,12 +16,7 @@ pub struct Key {
 impl Key {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
-        Key {
-            id: id.into(),
-            status: None,
-            owner: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into())
     }
 
     /// Sets [`status`](Self::status).
@@ -49,11 +44,7 @@ pub struct KeyPage {
 impl KeyPage {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(data: Vec<Key>) -> Self {
-        KeyPage {
-            data,
-            labels: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(data)
     }
 
     /// Sets [`labels`](Self::labels).
@@ -96,10 +87,7 @@ pub struct Label {
 impl Label {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Label {
-            value: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -130,10 +118,7 @@ pub struct Problem {
 impl Problem {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(message: impl Into<String>) -> Self {
-        Problem {
-            message: message.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(message.into())
     }
 }
 
@@ -148,10 +133,7 @@ pub struct Team {
 impl Team {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(team: impl Into<String>) -> Self {
-        Team {
-            team: team.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(team.into())
     }
 }
 
@@ -167,11 +149,7 @@ pub struct User {
 impl User {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(user: impl Into<String>) -> Self {
-        User {
-            user: user.into(),
-            role: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(user.into())
     }
 
     /// Sets [`role`](Self::role).

@@ -4,61 +4,11 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Item {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("metadata", &self.metadata);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Item {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Item")
-    }
-}
-
-#[derive(Default)]
-pub struct ItemSlots {
-    metadata: Option<Option<types::ItemMetadata>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Item {
-    type Slots = ItemSlots;
-    const ORIGIN: &'static str = "/components/schemas/Item";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ItemSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ItemSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Item {
-            metadata: slots.metadata.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Item {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Item")
-    }
+struct_codec! {
+    types::Item as "Item" from "/components/schemas/Item";
+    slots ItemSlots, undeclared additional_properties;
+    with_required();
+    metadata: Option<Option<types::ItemMetadata>> = "metadata", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::ItemMetadata {

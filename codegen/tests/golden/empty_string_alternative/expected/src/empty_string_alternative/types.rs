@@ -14,10 +14,7 @@ pub struct Item {
 impl Item {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Item {
-            metadata: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`metadata`](Self::metadata).

@@ -4,61 +4,11 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::ReadFlowsBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("limit", &self.limit);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ReadFlowsBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ReadFlowsBody")
-    }
-}
-
-#[derive(Default)]
-pub struct ReadFlowsBodySlots {
-    limit: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ReadFlowsBody {
-    type Slots = ReadFlowsBodySlots;
-    const ORIGIN: &'static str = "/components/schemas/Body_read_flows_flows_filter_post";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ReadFlowsBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "limit" => runtime::fill(&mut slots.limit, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ReadFlowsBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ReadFlowsBody {
-            limit: slots.limit.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ReadFlowsBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ReadFlowsBody")
-    }
+struct_codec! {
+    types::ReadFlowsBody as "ReadFlowsBody" from "/components/schemas/Body_read_flows_flows_filter_post";
+    slots ReadFlowsBodySlots, undeclared additional_properties;
+    with_required();
+    limit: Option<Option<i64>> = "limit", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

@@ -12,10 +12,7 @@ pub struct ReadFlowsBody {
 impl ReadFlowsBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ReadFlowsBody {
-            limit: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`limit`](Self::limit).

@@ -4,122 +4,22 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Marker {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Marker as "Marker" from "/components/schemas/Marker";
+    slots MarkerSlots, undeclared additional_properties;
+    with_required();
 }
 
-impl ::serde::Serialize for types::Marker {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Marker")
-    }
+struct_codec! {
+    types::Ping as "Ping" from "/components/schemas/Ping", tag "kind" = "Ping";
+    slots PingSlots, undeclared additional_properties;
+    with_required();
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::Marker {
-    type Slots = ();
-    const ORIGIN: &'static str = "/components/schemas/Marker";
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        _: (),
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Marker {
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Marker {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Marker")
-    }
-}
-
-impl runtime::EncodeFields for types::Ping {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", "Ping");
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Ping {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Ping")
-    }
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Ping {
-    type Slots = ();
-    const TAG: Option<&'static str> = Some("kind");
-    const ORIGIN: &'static str = "/components/schemas/Ping";
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        _: (),
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Ping {
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Ping {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Ping")
-    }
-}
-
-impl runtime::EncodeFields for types::Pong {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", "Pong");
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Pong {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Pong")
-    }
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Pong {
-    type Slots = ();
-    const TAG: Option<&'static str> = Some("kind");
-    const ORIGIN: &'static str = "/components/schemas/Pong";
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        _: (),
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Pong {
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Pong {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Pong")
-    }
+struct_codec! {
+    types::Pong as "Pong" from "/components/schemas/Pong", tag "kind" = "Pong";
+    slots PongSlots, undeclared additional_properties;
+    with_required();
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Signal {

@@ -14,9 +14,7 @@ pub struct Marker {
 impl Marker {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Marker {
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 }
 
@@ -30,9 +28,7 @@ pub struct Ping {
 impl Ping {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Ping {
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 }
 
@@ -46,9 +42,7 @@ pub struct Pong {
 impl Pong {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Pong {
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 }
 

@@ -4,339 +4,50 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::CreateChargeBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("amount", &self.amount);
-        out.optional("description", &self.description);
-        out.optional("metadata", &self.metadata);
-        out.optional("items", &self.items);
-        out.optional("expand", &self.expand);
-        out.optional("MediaUrl", &self.media_url);
-        out.optional("tags", &self.tags);
-        out.optional("filter", &self.filter);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::CreateChargeBody as "CreateChargeBody" from "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema";
+    slots CreateChargeBodySlots, undeclared additional_properties;
+    with_required(amount: i64);
+    amount: Option<i64> = "amount", field, refused, amount;
+    description: Option<Option<String>> = "description", optional, no_value, None;
+    metadata: Option<Option<::std::collections::BTreeMap<String, String>>> = "metadata", optional, no_value, None;
+    items: Option<Option<Vec<types::CreateChargeBodyItemsItem>>> = "items", optional, no_value, None;
+    expand: Option<Option<Vec<String>>> = "expand", optional, no_value, None;
+    media_url: Option<Option<Vec<String>>> = "MediaUrl", optional, no_value, None;
+    tags: Option<Option<Vec<String>>> = "tags", optional, no_value, None;
+    filter: Option<Option<types::CreateChargeBodyFilter>> = "filter", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::CreateChargeBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChargeBody")
-    }
+struct_codec! {
+    types::CreateChargeBodyFilter as "CreateChargeBodyFilter" from "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/filter";
+    slots CreateChargeBodyFilterSlots, undeclared additional_properties;
+    with_required();
+    status: Option<Option<String>> = "status", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct CreateChargeBodySlots {
-    amount: Option<i64>,
-    description: Option<Option<String>>,
-    metadata: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    items: Option<Option<Vec<types::CreateChargeBodyItemsItem>>>,
-    expand: Option<Option<Vec<String>>>,
-    media_url: Option<Option<Vec<String>>>,
-    tags: Option<Option<Vec<String>>>,
-    filter: Option<Option<types::CreateChargeBodyFilter>>,
+struct_codec! {
+    types::CreateChargeBodyItemsItem as "CreateChargeBodyItemsItem" from "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items";
+    slots CreateChargeBodyItemsItemSlots, undeclared additional_properties;
+    with_required();
+    price: Option<Option<String>> = "price", optional, no_value, None;
+    quantity: Option<Option<i64>> = "quantity", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBody {
-    type Slots = CreateChargeBodySlots;
-    const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChargeBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "amount" => runtime::fill(&mut slots.amount, map),
-            "description" => runtime::fill(&mut slots.description, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            "expand" => runtime::fill(&mut slots.expand, map),
-            "MediaUrl" => runtime::fill(&mut slots.media_url, map),
-            "tags" => runtime::fill(&mut slots.tags, map),
-            "filter" => runtime::fill(&mut slots.filter, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChargeBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChargeBody {
-            amount: match slots.amount {
-                Some(value) => value,
-                None => return Err(E::missing_field("amount")),
-            },
-            description: slots.description.flatten(),
-            metadata: slots.metadata.flatten(),
-            items: slots.items.flatten(),
-            expand: slots.expand.flatten(),
-            media_url: slots.media_url.flatten(),
-            tags: slots.tags.flatten(),
-            filter: slots.filter.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::CreateUploadBody as "CreateUploadBody" from "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema";
+    slots CreateUploadBodySlots, undeclared additional_properties;
+    with_required(file: Vec<u8>);
+    file: Option<Vec<u8>> = "file", field, refused, file;
+    purpose: Option<Option<String>> = "purpose", optional, no_value, None;
+    options: Option<Option<types::CreateUploadBodyOptions>> = "options", optional, no_value, None;
+    csv: Option<Option<String>> = "csv", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::CreateChargeBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChargeBody")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateChargeBodyFilter {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("status", &self.status);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateChargeBodyFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChargeBodyFilter")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateChargeBodyFilterSlots {
-    status: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyFilter {
-    type Slots = CreateChargeBodyFilterSlots;
-    const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/filter";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChargeBodyFilterSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "status" => runtime::fill(&mut slots.status, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChargeBodyFilterSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChargeBodyFilter {
-            status: slots.status.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateChargeBodyFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChargeBodyFilter")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateChargeBodyItemsItem {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("price", &self.price);
-        out.optional("quantity", &self.quantity);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateChargeBodyItemsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChargeBodyItemsItem")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateChargeBodyItemsItemSlots {
-    price: Option<Option<String>>,
-    quantity: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChargeBodyItemsItem {
-    type Slots = CreateChargeBodyItemsItemSlots;
-    const ORIGIN: &'static str = "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChargeBodyItemsItemSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "price" => runtime::fill(&mut slots.price, map),
-            "quantity" => runtime::fill(&mut slots.quantity, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChargeBodyItemsItemSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChargeBodyItemsItem {
-            price: slots.price.flatten(),
-            quantity: slots.quantity.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateChargeBodyItemsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChargeBodyItemsItem")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateUploadBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("file", &self.file);
-        out.optional("purpose", &self.purpose);
-        out.optional("options", &self.options);
-        out.optional("csv", &self.csv);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateUploadBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateUploadBody")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateUploadBodySlots {
-    file: Option<Vec<u8>>,
-    purpose: Option<Option<String>>,
-    options: Option<Option<types::CreateUploadBodyOptions>>,
-    csv: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBody {
-    type Slots = CreateUploadBodySlots;
-    const ORIGIN: &'static str = "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateUploadBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "file" => runtime::fill(&mut slots.file, map),
-            "purpose" => runtime::fill(&mut slots.purpose, map),
-            "options" => runtime::fill(&mut slots.options, map),
-            "csv" => runtime::fill(&mut slots.csv, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateUploadBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateUploadBody {
-            file: match slots.file {
-                Some(value) => value,
-                None => return Err(E::missing_field("file")),
-            },
-            purpose: slots.purpose.flatten(),
-            options: slots.options.flatten(),
-            csv: slots.csv.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateUploadBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateUploadBody")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateUploadBodyOptions {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("public", &self.public);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateUploadBodyOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateUploadBodyOptions")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateUploadBodyOptionsSlots {
-    public: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateUploadBodyOptions {
-    type Slots = CreateUploadBodyOptionsSlots;
-    const ORIGIN: &'static str = "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/options";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateUploadBodyOptionsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "public" => runtime::fill(&mut slots.public, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateUploadBodyOptionsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateUploadBodyOptions {
-            public: slots.public.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateUploadBodyOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateUploadBodyOptions")
-    }
+struct_codec! {
+    types::CreateUploadBodyOptions as "CreateUploadBodyOptions" from "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/options";
+    slots CreateUploadBodyOptionsSlots, undeclared additional_properties;
+    with_required();
+    public: Option<Option<bool>> = "public", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

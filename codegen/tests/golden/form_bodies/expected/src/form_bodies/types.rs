@@ -19,17 +19,7 @@ pub struct CreateChargeBody {
 impl CreateChargeBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(amount: i64) -> Self {
-        CreateChargeBody {
-            amount,
-            description: None,
-            metadata: None,
-            items: None,
-            expand: None,
-            media_url: None,
-            tags: None,
-            filter: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(amount)
     }
 
     /// Sets [`description`](Self::description).
@@ -89,10 +79,7 @@ pub struct CreateChargeBodyFilter {
 impl CreateChargeBodyFilter {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateChargeBodyFilter {
-            status: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`status`](Self::status).
@@ -114,11 +101,7 @@ pub struct CreateChargeBodyItemsItem {
 impl CreateChargeBodyItemsItem {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateChargeBodyItemsItem {
-            price: None,
-            quantity: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`price`](Self::price).
@@ -148,13 +131,7 @@ pub struct CreateUploadBody {
 impl CreateUploadBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(file: Vec<u8>) -> Self {
-        CreateUploadBody {
-            file,
-            purpose: None,
-            options: None,
-            csv: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(file)
     }
 
     /// Sets [`purpose`](Self::purpose).
@@ -187,10 +164,7 @@ pub struct CreateUploadBodyOptions {
 impl CreateUploadBodyOptions {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateUploadBodyOptions {
-            public: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`public`](Self::public).

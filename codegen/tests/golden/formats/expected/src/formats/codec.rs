@@ -2,112 +2,22 @@
 //! How the types of Formats go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
-impl runtime::EncodeFields for types::Sample {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.optional("at", &self.at);
-        out.optional("day", &self.day);
-        out.optional("blob", &self.blob);
-        out.optional("raw", &self.raw);
-        out.optional("i32", &self.i32);
-        out.optional("i64", &self.i64);
-        out.optional("u16", &self.u16);
-        out.optional("u64", &self.u64);
-        out.optional("f32", &self.f32);
-        out.optional("f64", &self.f64);
-        out.optional("plain", &self.plain);
-        out.optional("limit", &self.limit);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Sample {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Sample")
-    }
-}
-
-#[derive(Default)]
-pub struct SampleSlots {
-    id: Option<String>,
-    at: Option<Option<String>>,
-    day: Option<Option<String>>,
-    blob: Option<Option<String>>,
-    raw: Option<Option<String>>,
-    i32: Option<Option<i32>>,
-    i64: Option<Option<i64>>,
-    u16: Option<Option<u16>>,
-    u64: Option<Option<u64>>,
-    f32: Option<Option<f32>>,
-    f64: Option<Option<f64>>,
-    plain: Option<Option<i64>>,
-    limit: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Sample {
-    type Slots = SampleSlots;
-    const ORIGIN: &'static str = "/components/schemas/Sample";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SampleSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "at" => runtime::fill(&mut slots.at, map),
-            "day" => runtime::fill(&mut slots.day, map),
-            "blob" => runtime::fill(&mut slots.blob, map),
-            "raw" => runtime::fill(&mut slots.raw, map),
-            "i32" => runtime::fill(&mut slots.i32, map),
-            "i64" => runtime::fill(&mut slots.i64, map),
-            "u16" => runtime::fill(&mut slots.u16, map),
-            "u64" => runtime::fill(&mut slots.u64, map),
-            "f32" => runtime::fill(&mut slots.f32, map),
-            "f64" => runtime::fill(&mut slots.f64, map),
-            "plain" => runtime::fill(&mut slots.plain, map),
-            "limit" => runtime::fill(&mut slots.limit, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SampleSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Sample {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            at: slots.at.flatten(),
-            day: slots.day.flatten(),
-            blob: slots.blob.flatten(),
-            raw: slots.raw.flatten(),
-            i32: slots.i32.flatten(),
-            i64: slots.i64.flatten(),
-            u16: slots.u16.flatten(),
-            u64: slots.u64.flatten(),
-            f32: slots.f32.flatten(),
-            f64: slots.f64.flatten(),
-            plain: slots.plain.flatten(),
-            limit: slots.limit.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Sample {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Sample")
-    }
+struct_codec! {
+    types::Sample as "Sample" from "/components/schemas/Sample";
+    slots SampleSlots, undeclared additional_properties;
+    with_required(id: String);
+    id: Option<String> = "id", field, refused, id;
+    at: Option<Option<String>> = "at", optional, no_value, None;
+    day: Option<Option<String>> = "day", optional, no_value, None;
+    blob: Option<Option<String>> = "blob", optional, no_value, None;
+    raw: Option<Option<String>> = "raw", optional, no_value, None;
+    i32: Option<Option<i32>> = "i32", optional, no_value, None;
+    i64: Option<Option<i64>> = "i64", optional, no_value, None;
+    u16: Option<Option<u16>> = "u16", optional, no_value, None;
+    u64: Option<Option<u64>> = "u64", optional, no_value, None;
+    f32: Option<Option<f32>> = "f32", optional, no_value, None;
+    f64: Option<Option<f64>> = "f64", optional, no_value, None;
+    plain: Option<Option<i64>> = "plain", optional, no_value, None;
+    limit: Option<Option<i64>> = "limit", optional, no_value, None;
 }

@@ -30,22 +30,7 @@ pub struct Sample {
 impl Sample {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
-        Sample {
-            id: id.into(),
-            at: None,
-            day: None,
-            blob: None,
-            raw: None,
-            i32: None,
-            i64: None,
-            u16: None,
-            u64: None,
-            f32: None,
-            f64: None,
-            plain: None,
-            limit: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into())
     }
 
     /// Sets [`at`](Self::at).

@@ -4,511 +4,62 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Customer {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("billingAddress", &self.billing_address);
-        out.optional("paymentSettings", &self.payment_settings);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Customer as "Customer" from "/components/schemas/Customer";
+    slots CustomerSlots, undeclared additional_properties;
+    with_required();
+    billing_address: Option<Option<types::CustomerBillingAddress>> = "billingAddress", optional, no_value, None;
+    payment_settings: Option<Option<types::CustomerPaymentSettings>> = "paymentSettings", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Customer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Customer")
-    }
+struct_codec! {
+    types::CustomerBalanceBankTransferEuBankTransfer as "CustomerBalanceBankTransferEuBankTransfer" from "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer/properties/euBankTransfer";
+    slots CustomerBalanceBankTransferEuBankTransferSlots, undeclared additional_properties;
+    with_required();
+    country: Option<Option<String>> = "country", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct CustomerSlots {
-    billing_address: Option<Option<types::CustomerBillingAddress>>,
-    payment_settings: Option<Option<types::CustomerPaymentSettings>>,
+struct_codec! {
+    types::CustomerBillingAddress as "CustomerBillingAddress" from "/components/schemas/Customer/properties/billingAddress";
+    slots CustomerBillingAddressSlots, undeclared additional_properties;
+    with_required();
+    line1: Option<Option<String>> = "line1", optional, no_value, None;
+    city: Option<Option<String>> = "city", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::Customer {
-    type Slots = CustomerSlots;
-    const ORIGIN: &'static str = "/components/schemas/Customer";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomerSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "billingAddress" => runtime::fill(&mut slots.billing_address, map),
-            "paymentSettings" => runtime::fill(&mut slots.payment_settings, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomerSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Customer {
-            billing_address: slots.billing_address.flatten(),
-            payment_settings: slots.payment_settings.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::CustomerPaymentSettings as "CustomerPaymentSettings" from "/components/schemas/Customer/properties/paymentSettings";
+    slots CustomerPaymentSettingsSlots, undeclared additional_properties;
+    with_required();
+    payment_method_options: Option<Option<types::CustomerPaymentSettingsPaymentMethodOptions>> = "paymentMethodOptions", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::Customer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Customer")
-    }
+struct_codec! {
+    types::CustomerPaymentSettingsPaymentMethodOptions as "CustomerPaymentSettingsPaymentMethodOptions" from "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions";
+    slots CustomerPaymentSettingsPaymentMethodOptionsSlots, undeclared additional_properties;
+    with_required();
+    customer_balance: Option<Option<types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance>> = "customerBalance", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::CustomerBalanceBankTransferEuBankTransfer {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("country", &self.country);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance as "CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance" from "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance";
+    slots CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots, undeclared additional_properties;
+    with_required();
+    bank_transfer: Option<Option<types::PaymentMethodOptionsCustomerBalanceBankTransfer>> = "bankTransfer", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::CustomerBalanceBankTransferEuBankTransfer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(
-            self,
-            serializer,
-            "CustomerBalanceBankTransferEuBankTransfer",
-        )
-    }
+struct_codec! {
+    types::Invoice as "Invoice" from "/components/schemas/Invoice";
+    slots InvoiceSlots, undeclared additional_properties;
+    with_required();
+    shipping_address: Option<Option<types::CustomerBillingAddress>> = "shippingAddress", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct CustomerBalanceBankTransferEuBankTransferSlots {
-    country: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de>
-for types::CustomerBalanceBankTransferEuBankTransfer {
-    type Slots = CustomerBalanceBankTransferEuBankTransferSlots;
-    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer/properties/euBankTransfer";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomerBalanceBankTransferEuBankTransferSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "country" => runtime::fill(&mut slots.country, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomerBalanceBankTransferEuBankTransferSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CustomerBalanceBankTransferEuBankTransfer {
-            country: slots.country.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for types::CustomerBalanceBankTransferEuBankTransfer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CustomerBalanceBankTransferEuBankTransfer")
-    }
-}
-
-impl runtime::EncodeFields for types::CustomerBillingAddress {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("line1", &self.line1);
-        out.optional("city", &self.city);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CustomerBillingAddress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CustomerBillingAddress")
-    }
-}
-
-#[derive(Default)]
-pub struct CustomerBillingAddressSlots {
-    line1: Option<Option<String>>,
-    city: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CustomerBillingAddress {
-    type Slots = CustomerBillingAddressSlots;
-    const ORIGIN: &'static str = "/components/schemas/Customer/properties/billingAddress";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomerBillingAddressSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "line1" => runtime::fill(&mut slots.line1, map),
-            "city" => runtime::fill(&mut slots.city, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomerBillingAddressSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CustomerBillingAddress {
-            line1: slots.line1.flatten(),
-            city: slots.city.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CustomerBillingAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CustomerBillingAddress")
-    }
-}
-
-impl runtime::EncodeFields for types::CustomerPaymentSettings {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("paymentMethodOptions", &self.payment_method_options);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CustomerPaymentSettings {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CustomerPaymentSettings")
-    }
-}
-
-#[derive(Default)]
-pub struct CustomerPaymentSettingsSlots {
-    payment_method_options: Option<
-        Option<types::CustomerPaymentSettingsPaymentMethodOptions>,
-    >,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CustomerPaymentSettings {
-    type Slots = CustomerPaymentSettingsSlots;
-    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomerPaymentSettingsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "paymentMethodOptions" => {
-                runtime::fill(&mut slots.payment_method_options, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomerPaymentSettingsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CustomerPaymentSettings {
-            payment_method_options: slots.payment_method_options.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CustomerPaymentSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CustomerPaymentSettings")
-    }
-}
-
-impl runtime::EncodeFields for types::CustomerPaymentSettingsPaymentMethodOptions {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("customerBalance", &self.customer_balance);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CustomerPaymentSettingsPaymentMethodOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(
-            self,
-            serializer,
-            "CustomerPaymentSettingsPaymentMethodOptions",
-        )
-    }
-}
-
-#[derive(Default)]
-pub struct CustomerPaymentSettingsPaymentMethodOptionsSlots {
-    customer_balance: Option<
-        Option<types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance>,
-    >,
-}
-
-impl<'de> runtime::DecodeStruct<'de>
-for types::CustomerPaymentSettingsPaymentMethodOptions {
-    type Slots = CustomerPaymentSettingsPaymentMethodOptionsSlots;
-    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomerPaymentSettingsPaymentMethodOptionsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "customerBalance" => runtime::fill(&mut slots.customer_balance, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomerPaymentSettingsPaymentMethodOptionsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CustomerPaymentSettingsPaymentMethodOptions {
-            customer_balance: slots.customer_balance.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for types::CustomerPaymentSettingsPaymentMethodOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(
-            deserializer,
-            "CustomerPaymentSettingsPaymentMethodOptions",
-        )
-    }
-}
-
-impl runtime::EncodeFields
-for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("bankTransfer", &self.bank_transfer);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize
-for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(
-            self,
-            serializer,
-            "CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance",
-        )
-    }
-}
-
-#[derive(Default)]
-pub struct CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots {
-    bank_transfer: Option<
-        Option<types::PaymentMethodOptionsCustomerBalanceBankTransfer>,
-    >,
-}
-
-impl<'de> runtime::DecodeStruct<'de>
-for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
-    type Slots = CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots;
-    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "bankTransfer" => runtime::fill(&mut slots.bank_transfer, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
-            bank_transfer: slots.bank_transfer.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(
-            deserializer,
-            "CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance",
-        )
-    }
-}
-
-impl runtime::EncodeFields for types::Invoice {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("shippingAddress", &self.shipping_address);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Invoice {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Invoice")
-    }
-}
-
-#[derive(Default)]
-pub struct InvoiceSlots {
-    shipping_address: Option<Option<types::CustomerBillingAddress>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
-    type Slots = InvoiceSlots;
-    const ORIGIN: &'static str = "/components/schemas/Invoice";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut InvoiceSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "shippingAddress" => runtime::fill(&mut slots.shipping_address, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: InvoiceSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Invoice {
-            shipping_address: slots.shipping_address.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Invoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Invoice")
-    }
-}
-
-impl runtime::EncodeFields for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("euBankTransfer", &self.eu_bank_transfer);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(
-            self,
-            serializer,
-            "PaymentMethodOptionsCustomerBalanceBankTransfer",
-        )
-    }
-}
-
-#[derive(Default)]
-pub struct PaymentMethodOptionsCustomerBalanceBankTransferSlots {
-    eu_bank_transfer: Option<Option<types::CustomerBalanceBankTransferEuBankTransfer>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de>
-for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
-    type Slots = PaymentMethodOptionsCustomerBalanceBankTransferSlots;
-    const ORIGIN: &'static str = "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PaymentMethodOptionsCustomerBalanceBankTransferSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "euBankTransfer" => runtime::fill(&mut slots.eu_bank_transfer, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PaymentMethodOptionsCustomerBalanceBankTransferSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PaymentMethodOptionsCustomerBalanceBankTransfer {
-            eu_bank_transfer: slots.eu_bank_transfer.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for types::PaymentMethodOptionsCustomerBalanceBankTransfer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(
-            deserializer,
-            "PaymentMethodOptionsCustomerBalanceBankTransfer",
-        )
-    }
+struct_codec! {
+    types::PaymentMethodOptionsCustomerBalanceBankTransfer as "PaymentMethodOptionsCustomerBalanceBankTransfer" from "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer";
+    slots PaymentMethodOptionsCustomerBalanceBankTransferSlots, undeclared additional_properties;
+    with_required();
+    eu_bank_transfer: Option<Option<types::CustomerBalanceBankTransferEuBankTransfer>> = "euBankTransfer", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::SortOrder {

@@ -13,11 +13,7 @@ pub struct Customer {
 impl Customer {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Customer {
-            billing_address: None,
-            payment_settings: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`billing_address`](Self::billing_address).
@@ -44,10 +40,7 @@ pub struct CustomerBalanceBankTransferEuBankTransfer {
 impl CustomerBalanceBankTransferEuBankTransfer {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CustomerBalanceBankTransferEuBankTransfer {
-            country: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`country`](Self::country).
@@ -69,11 +62,7 @@ pub struct CustomerBillingAddress {
 impl CustomerBillingAddress {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CustomerBillingAddress {
-            line1: None,
-            city: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`line1`](Self::line1).
@@ -100,10 +89,7 @@ pub struct CustomerPaymentSettings {
 impl CustomerPaymentSettings {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CustomerPaymentSettings {
-            payment_method_options: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`payment_method_options`](Self::payment_method_options).
@@ -129,10 +115,7 @@ pub struct CustomerPaymentSettingsPaymentMethodOptions {
 impl CustomerPaymentSettingsPaymentMethodOptions {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CustomerPaymentSettingsPaymentMethodOptions {
-            customer_balance: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`customer_balance`](Self::customer_balance).
@@ -156,10 +139,7 @@ pub struct CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
 impl CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance {
-            bank_transfer: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`bank_transfer`](Self::bank_transfer).
@@ -184,10 +164,7 @@ pub struct Invoice {
 impl Invoice {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Invoice {
-            shipping_address: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`shipping_address`](Self::shipping_address).
@@ -208,10 +185,7 @@ pub struct PaymentMethodOptionsCustomerBalanceBankTransfer {
 impl PaymentMethodOptionsCustomerBalanceBankTransfer {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PaymentMethodOptionsCustomerBalanceBankTransfer {
-            eu_bank_transfer: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`eu_bank_transfer`](Self::eu_bank_transfer).

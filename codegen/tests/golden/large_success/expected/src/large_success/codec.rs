@@ -4,277 +4,57 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Report {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("field0", &self.field0);
-        out.optional("field1", &self.field1);
-        out.optional("field2", &self.field2);
-        out.optional("field3", &self.field3);
-        out.optional("field4", &self.field4);
-        out.optional("field5", &self.field5);
-        out.optional("field6", &self.field6);
-        out.optional("field7", &self.field7);
-        out.optional("field8", &self.field8);
-        out.optional("field9", &self.field9);
-        out.optional("field10", &self.field10);
-        out.optional("field11", &self.field11);
-        out.optional("field12", &self.field12);
-        out.optional("field13", &self.field13);
-        out.optional("field14", &self.field14);
-        out.optional("field15", &self.field15);
-        out.optional("field16", &self.field16);
-        out.optional("field17", &self.field17);
-        out.optional("field18", &self.field18);
-        out.optional("field19", &self.field19);
-        out.optional("field20", &self.field20);
-        out.optional("field21", &self.field21);
-        out.optional("field22", &self.field22);
-        out.optional("field23", &self.field23);
-        out.optional("field24", &self.field24);
-        out.optional("field25", &self.field25);
-        out.optional("field26", &self.field26);
-        out.optional("field27", &self.field27);
-        out.optional("field28", &self.field28);
-        out.optional("field29", &self.field29);
-        out.optional("field30", &self.field30);
-        out.optional("field31", &self.field31);
-        out.optional("field32", &self.field32);
-        out.optional("field33", &self.field33);
-        out.optional("field34", &self.field34);
-        out.optional("field35", &self.field35);
-        out.optional("field36", &self.field36);
-        out.optional("field37", &self.field37);
-        out.optional("field38", &self.field38);
-        out.optional("field39", &self.field39);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Report as "Report" from "/components/schemas/Report";
+    slots ReportSlots, undeclared additional_properties;
+    with_required(field0: String);
+    field0: Option<String> = "field0", field, refused, field0;
+    field1: Option<Option<String>> = "field1", optional, no_value, None;
+    field2: Option<Option<String>> = "field2", optional, no_value, None;
+    field3: Option<Option<String>> = "field3", optional, no_value, None;
+    field4: Option<Option<String>> = "field4", optional, no_value, None;
+    field5: Option<Option<String>> = "field5", optional, no_value, None;
+    field6: Option<Option<String>> = "field6", optional, no_value, None;
+    field7: Option<Option<String>> = "field7", optional, no_value, None;
+    field8: Option<Option<String>> = "field8", optional, no_value, None;
+    field9: Option<Option<String>> = "field9", optional, no_value, None;
+    field10: Option<Option<String>> = "field10", optional, no_value, None;
+    field11: Option<Option<String>> = "field11", optional, no_value, None;
+    field12: Option<Option<String>> = "field12", optional, no_value, None;
+    field13: Option<Option<String>> = "field13", optional, no_value, None;
+    field14: Option<Option<String>> = "field14", optional, no_value, None;
+    field15: Option<Option<String>> = "field15", optional, no_value, None;
+    field16: Option<Option<String>> = "field16", optional, no_value, None;
+    field17: Option<Option<String>> = "field17", optional, no_value, None;
+    field18: Option<Option<String>> = "field18", optional, no_value, None;
+    field19: Option<Option<String>> = "field19", optional, no_value, None;
+    field20: Option<Option<String>> = "field20", optional, no_value, None;
+    field21: Option<Option<String>> = "field21", optional, no_value, None;
+    field22: Option<Option<String>> = "field22", optional, no_value, None;
+    field23: Option<Option<String>> = "field23", optional, no_value, None;
+    field24: Option<Option<String>> = "field24", optional, no_value, None;
+    field25: Option<Option<String>> = "field25", optional, no_value, None;
+    field26: Option<Option<String>> = "field26", optional, no_value, None;
+    field27: Option<Option<String>> = "field27", optional, no_value, None;
+    field28: Option<Option<String>> = "field28", optional, no_value, None;
+    field29: Option<Option<String>> = "field29", optional, no_value, None;
+    field30: Option<Option<String>> = "field30", optional, no_value, None;
+    field31: Option<Option<String>> = "field31", optional, no_value, None;
+    field32: Option<Option<String>> = "field32", optional, no_value, None;
+    field33: Option<Option<String>> = "field33", optional, no_value, None;
+    field34: Option<Option<String>> = "field34", optional, no_value, None;
+    field35: Option<Option<String>> = "field35", optional, no_value, None;
+    field36: Option<Option<String>> = "field36", optional, no_value, None;
+    field37: Option<Option<String>> = "field37", optional, no_value, None;
+    field38: Option<Option<String>> = "field38", optional, no_value, None;
+    field39: Option<Option<String>> = "field39", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Report {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Report")
-    }
-}
-
-#[derive(Default)]
-pub struct ReportSlots {
-    field0: Option<String>,
-    field1: Option<Option<String>>,
-    field2: Option<Option<String>>,
-    field3: Option<Option<String>>,
-    field4: Option<Option<String>>,
-    field5: Option<Option<String>>,
-    field6: Option<Option<String>>,
-    field7: Option<Option<String>>,
-    field8: Option<Option<String>>,
-    field9: Option<Option<String>>,
-    field10: Option<Option<String>>,
-    field11: Option<Option<String>>,
-    field12: Option<Option<String>>,
-    field13: Option<Option<String>>,
-    field14: Option<Option<String>>,
-    field15: Option<Option<String>>,
-    field16: Option<Option<String>>,
-    field17: Option<Option<String>>,
-    field18: Option<Option<String>>,
-    field19: Option<Option<String>>,
-    field20: Option<Option<String>>,
-    field21: Option<Option<String>>,
-    field22: Option<Option<String>>,
-    field23: Option<Option<String>>,
-    field24: Option<Option<String>>,
-    field25: Option<Option<String>>,
-    field26: Option<Option<String>>,
-    field27: Option<Option<String>>,
-    field28: Option<Option<String>>,
-    field29: Option<Option<String>>,
-    field30: Option<Option<String>>,
-    field31: Option<Option<String>>,
-    field32: Option<Option<String>>,
-    field33: Option<Option<String>>,
-    field34: Option<Option<String>>,
-    field35: Option<Option<String>>,
-    field36: Option<Option<String>>,
-    field37: Option<Option<String>>,
-    field38: Option<Option<String>>,
-    field39: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Report {
-    type Slots = ReportSlots;
-    const ORIGIN: &'static str = "/components/schemas/Report";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ReportSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "field0" => runtime::fill(&mut slots.field0, map),
-            "field1" => runtime::fill(&mut slots.field1, map),
-            "field2" => runtime::fill(&mut slots.field2, map),
-            "field3" => runtime::fill(&mut slots.field3, map),
-            "field4" => runtime::fill(&mut slots.field4, map),
-            "field5" => runtime::fill(&mut slots.field5, map),
-            "field6" => runtime::fill(&mut slots.field6, map),
-            "field7" => runtime::fill(&mut slots.field7, map),
-            "field8" => runtime::fill(&mut slots.field8, map),
-            "field9" => runtime::fill(&mut slots.field9, map),
-            "field10" => runtime::fill(&mut slots.field10, map),
-            "field11" => runtime::fill(&mut slots.field11, map),
-            "field12" => runtime::fill(&mut slots.field12, map),
-            "field13" => runtime::fill(&mut slots.field13, map),
-            "field14" => runtime::fill(&mut slots.field14, map),
-            "field15" => runtime::fill(&mut slots.field15, map),
-            "field16" => runtime::fill(&mut slots.field16, map),
-            "field17" => runtime::fill(&mut slots.field17, map),
-            "field18" => runtime::fill(&mut slots.field18, map),
-            "field19" => runtime::fill(&mut slots.field19, map),
-            "field20" => runtime::fill(&mut slots.field20, map),
-            "field21" => runtime::fill(&mut slots.field21, map),
-            "field22" => runtime::fill(&mut slots.field22, map),
-            "field23" => runtime::fill(&mut slots.field23, map),
-            "field24" => runtime::fill(&mut slots.field24, map),
-            "field25" => runtime::fill(&mut slots.field25, map),
-            "field26" => runtime::fill(&mut slots.field26, map),
-            "field27" => runtime::fill(&mut slots.field27, map),
-            "field28" => runtime::fill(&mut slots.field28, map),
-            "field29" => runtime::fill(&mut slots.field29, map),
-            "field30" => runtime::fill(&mut slots.field30, map),
-            "field31" => runtime::fill(&mut slots.field31, map),
-            "field32" => runtime::fill(&mut slots.field32, map),
-            "field33" => runtime::fill(&mut slots.field33, map),
-            "field34" => runtime::fill(&mut slots.field34, map),
-            "field35" => runtime::fill(&mut slots.field35, map),
-            "field36" => runtime::fill(&mut slots.field36, map),
-            "field37" => runtime::fill(&mut slots.field37, map),
-            "field38" => runtime::fill(&mut slots.field38, map),
-            "field39" => runtime::fill(&mut slots.field39, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ReportSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Report {
-            field0: match slots.field0 {
-                Some(value) => value,
-                None => return Err(E::missing_field("field0")),
-            },
-            field1: slots.field1.flatten(),
-            field2: slots.field2.flatten(),
-            field3: slots.field3.flatten(),
-            field4: slots.field4.flatten(),
-            field5: slots.field5.flatten(),
-            field6: slots.field6.flatten(),
-            field7: slots.field7.flatten(),
-            field8: slots.field8.flatten(),
-            field9: slots.field9.flatten(),
-            field10: slots.field10.flatten(),
-            field11: slots.field11.flatten(),
-            field12: slots.field12.flatten(),
-            field13: slots.field13.flatten(),
-            field14: slots.field14.flatten(),
-            field15: slots.field15.flatten(),
-            field16: slots.field16.flatten(),
-            field17: slots.field17.flatten(),
-            field18: slots.field18.flatten(),
-            field19: slots.field19.flatten(),
-            field20: slots.field20.flatten(),
-            field21: slots.field21.flatten(),
-            field22: slots.field22.flatten(),
-            field23: slots.field23.flatten(),
-            field24: slots.field24.flatten(),
-            field25: slots.field25.flatten(),
-            field26: slots.field26.flatten(),
-            field27: slots.field27.flatten(),
-            field28: slots.field28.flatten(),
-            field29: slots.field29.flatten(),
-            field30: slots.field30.flatten(),
-            field31: slots.field31.flatten(),
-            field32: slots.field32.flatten(),
-            field33: slots.field33.flatten(),
-            field34: slots.field34.flatten(),
-            field35: slots.field35.flatten(),
-            field36: slots.field36.flatten(),
-            field37: slots.field37.flatten(),
-            field38: slots.field38.flatten(),
-            field39: slots.field39.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Report {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Report")
-    }
-}
-
-impl runtime::EncodeFields for types::Summary {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("text", &self.text);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Summary {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Summary")
-    }
-}
-
-#[derive(Default)]
-pub struct SummarySlots {
-    text: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Summary {
-    type Slots = SummarySlots;
-    const ORIGIN: &'static str = "/components/schemas/Summary";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SummarySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "text" => runtime::fill(&mut slots.text, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SummarySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Summary {
-            text: slots.text.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Summary {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Summary")
-    }
+struct_codec! {
+    types::Summary as "Summary" from "/components/schemas/Summary";
+    slots SummarySlots, undeclared additional_properties;
+    with_required();
+    text: Option<Option<String>> = "text", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

@@ -51,49 +51,7 @@ pub struct Report {
 impl Report {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(field0: impl Into<String>) -> Self {
-        Report {
-            field0: field0.into(),
-            field1: None,
-            field2: None,
-            field3: None,
-            field4: None,
-            field5: None,
-            field6: None,
-            field7: None,
-            field8: None,
-            field9: None,
-            field10: None,
-            field11: None,
-            field12: None,
-            field13: None,
-            field14: None,
-            field15: None,
-            field16: None,
-            field17: None,
-            field18: None,
-            field19: None,
-            field20: None,
-            field21: None,
-            field22: None,
-            field23: None,
-            field24: None,
-            field25: None,
-            field26: None,
-            field27: None,
-            field28: None,
-            field29: None,
-            field30: None,
-            field31: None,
-            field32: None,
-            field33: None,
-            field34: None,
-            field35: None,
-            field36: None,
-            field37: None,
-            field38: None,
-            field39: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(field0.into())
     }
 
     /// Sets [`field1`](Self::field1).
@@ -342,10 +300,7 @@ pub struct Summary {
 impl Summary {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Summary {
-            text: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`text`](Self::text).

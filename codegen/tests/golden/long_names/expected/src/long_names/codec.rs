@@ -37,401 +37,46 @@ for types::AcceleratorSpecificationMemoryBandwidthPolicy {
     }
 }
 
-impl runtime::EncodeFields for types::ContainerResourceLimitsAcceleratorSpecification {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("memory_bandwidth_policy", &self.memory_bandwidth_policy);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::ContainerResourceLimitsAcceleratorSpecification as "ContainerResourceLimitsAcceleratorSpecification" from "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits/properties/accelerator_specification";
+    slots ContainerResourceLimitsAcceleratorSpecificationSlots, undeclared additional_properties;
+    with_required();
+    memory_bandwidth_policy: Option<Option<types::AcceleratorSpecificationMemoryBandwidthPolicy>> = "memory_bandwidth_policy", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::ContainerResourceLimitsAcceleratorSpecification {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(
-            self,
-            serializer,
-            "ContainerResourceLimitsAcceleratorSpecification",
-        )
-    }
+struct_codec! {
+    types::CreateConfigurationFromTemplateWithOverridesResponse as "CreateConfigurationFromTemplateWithOverridesResponse" from "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema";
+    slots CreateConfigurationFromTemplateWithOverridesResponseSlots, undeclared additional_properties;
+    with_required();
+    deployment_status_details: Option<Option<types::DeploymentStatusDetails>> = "deployment_status_details", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct ContainerResourceLimitsAcceleratorSpecificationSlots {
-    memory_bandwidth_policy: Option<
-        Option<types::AcceleratorSpecificationMemoryBandwidthPolicy>,
-    >,
+struct_codec! {
+    types::CreateDeploymentConfigurationFromTemplateWithOverridesBody as "CreateDeploymentConfigurationFromTemplateWithOverridesBody" from "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema";
+    slots CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots, undeclared additional_properties;
+    with_required();
+    runtime_configuration: Option<Option<types::RuntimeConfiguration>> = "runtime_configuration", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de>
-for types::ContainerResourceLimitsAcceleratorSpecification {
-    type Slots = ContainerResourceLimitsAcceleratorSpecificationSlots;
-    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits/properties/accelerator_specification";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ContainerResourceLimitsAcceleratorSpecificationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "memory_bandwidth_policy" => {
-                runtime::fill(&mut slots.memory_bandwidth_policy, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ContainerResourceLimitsAcceleratorSpecificationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ContainerResourceLimitsAcceleratorSpecification {
-            memory_bandwidth_policy: slots.memory_bandwidth_policy.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::DeploymentStatusDetails as "DeploymentStatusDetails" from "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema/properties/deployment_status_details";
+    slots DeploymentStatusDetailsSlots, undeclared additional_properties;
+    with_required();
+    phase: Option<Option<String>> = "phase", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for types::ContainerResourceLimitsAcceleratorSpecification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(
-            deserializer,
-            "ContainerResourceLimitsAcceleratorSpecification",
-        )
-    }
+struct_codec! {
+    types::RuntimeConfiguration as "RuntimeConfiguration" from "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration";
+    slots RuntimeConfigurationSlots, undeclared additional_properties;
+    with_required();
+    container_resource_limits: Option<Option<types::RuntimeConfigurationContainerResourceLimits>> = "container_resource_limits", optional, no_value, None;
 }
 
-impl runtime::EncodeFields
-for types::CreateConfigurationFromTemplateWithOverridesResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("deployment_status_details", &self.deployment_status_details);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateConfigurationFromTemplateWithOverridesResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(
-            self,
-            serializer,
-            "CreateConfigurationFromTemplateWithOverridesResponse",
-        )
-    }
-}
-
-#[derive(Default)]
-pub struct CreateConfigurationFromTemplateWithOverridesResponseSlots {
-    deployment_status_details: Option<Option<types::DeploymentStatusDetails>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de>
-for types::CreateConfigurationFromTemplateWithOverridesResponse {
-    type Slots = CreateConfigurationFromTemplateWithOverridesResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateConfigurationFromTemplateWithOverridesResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "deployment_status_details" => {
-                runtime::fill(&mut slots.deployment_status_details, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateConfigurationFromTemplateWithOverridesResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateConfigurationFromTemplateWithOverridesResponse {
-            deployment_status_details: slots.deployment_status_details.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for types::CreateConfigurationFromTemplateWithOverridesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(
-            deserializer,
-            "CreateConfigurationFromTemplateWithOverridesResponse",
-        )
-    }
-}
-
-impl runtime::EncodeFields
-for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("runtime_configuration", &self.runtime_configuration);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize
-for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(
-            self,
-            serializer,
-            "CreateDeploymentConfigurationFromTemplateWithOverridesBody",
-        )
-    }
-}
-
-#[derive(Default)]
-pub struct CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots {
-    runtime_configuration: Option<Option<types::RuntimeConfiguration>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de>
-for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
-    type Slots = CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots;
-    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "runtime_configuration" => {
-                runtime::fill(&mut slots.runtime_configuration, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
-            runtime_configuration: slots.runtime_configuration.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for types::CreateDeploymentConfigurationFromTemplateWithOverridesBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(
-            deserializer,
-            "CreateDeploymentConfigurationFromTemplateWithOverridesBody",
-        )
-    }
-}
-
-impl runtime::EncodeFields for types::DeploymentStatusDetails {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("phase", &self.phase);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DeploymentStatusDetails {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DeploymentStatusDetails")
-    }
-}
-
-#[derive(Default)]
-pub struct DeploymentStatusDetailsSlots {
-    phase: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DeploymentStatusDetails {
-    type Slots = DeploymentStatusDetailsSlots;
-    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema/properties/deployment_status_details";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DeploymentStatusDetailsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "phase" => runtime::fill(&mut slots.phase, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DeploymentStatusDetailsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DeploymentStatusDetails {
-            phase: slots.phase.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DeploymentStatusDetails {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DeploymentStatusDetails")
-    }
-}
-
-impl runtime::EncodeFields for types::RuntimeConfiguration {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("container_resource_limits", &self.container_resource_limits);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::RuntimeConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "RuntimeConfiguration")
-    }
-}
-
-#[derive(Default)]
-pub struct RuntimeConfigurationSlots {
-    container_resource_limits: Option<
-        Option<types::RuntimeConfigurationContainerResourceLimits>,
-    >,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::RuntimeConfiguration {
-    type Slots = RuntimeConfigurationSlots;
-    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut RuntimeConfigurationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "container_resource_limits" => {
-                runtime::fill(&mut slots.container_resource_limits, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: RuntimeConfigurationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::RuntimeConfiguration {
-            container_resource_limits: slots.container_resource_limits.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::RuntimeConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "RuntimeConfiguration")
-    }
-}
-
-impl runtime::EncodeFields for types::RuntimeConfigurationContainerResourceLimits {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("accelerator_specification", &self.accelerator_specification);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::RuntimeConfigurationContainerResourceLimits {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(
-            self,
-            serializer,
-            "RuntimeConfigurationContainerResourceLimits",
-        )
-    }
-}
-
-#[derive(Default)]
-pub struct RuntimeConfigurationContainerResourceLimitsSlots {
-    accelerator_specification: Option<
-        Option<types::ContainerResourceLimitsAcceleratorSpecification>,
-    >,
-}
-
-impl<'de> runtime::DecodeStruct<'de>
-for types::RuntimeConfigurationContainerResourceLimits {
-    type Slots = RuntimeConfigurationContainerResourceLimitsSlots;
-    const ORIGIN: &'static str = "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut RuntimeConfigurationContainerResourceLimitsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "accelerator_specification" => {
-                runtime::fill(&mut slots.accelerator_specification, map)
-            }
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: RuntimeConfigurationContainerResourceLimitsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::RuntimeConfigurationContainerResourceLimits {
-            accelerator_specification: slots.accelerator_specification.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de>
-for types::RuntimeConfigurationContainerResourceLimits {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(
-            deserializer,
-            "RuntimeConfigurationContainerResourceLimits",
-        )
-    }
+struct_codec! {
+    types::RuntimeConfigurationContainerResourceLimits as "RuntimeConfigurationContainerResourceLimits" from "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits";
+    slots RuntimeConfigurationContainerResourceLimitsSlots, undeclared additional_properties;
+    with_required();
+    accelerator_specification: Option<Option<types::ContainerResourceLimitsAcceleratorSpecification>> = "accelerator_specification", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

@@ -34,10 +34,7 @@ pub struct ContainerResourceLimitsAcceleratorSpecification {
 impl ContainerResourceLimitsAcceleratorSpecification {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ContainerResourceLimitsAcceleratorSpecification {
-            memory_bandwidth_policy: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`memory_bandwidth_policy`](Self::memory_bandwidth_policy).
@@ -61,10 +58,7 @@ pub struct CreateConfigurationFromTemplateWithOverridesResponse {
 impl CreateConfigurationFromTemplateWithOverridesResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateConfigurationFromTemplateWithOverridesResponse {
-            deployment_status_details: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`deployment_status_details`](Self::deployment_status_details).
@@ -85,10 +79,7 @@ pub struct CreateDeploymentConfigurationFromTemplateWithOverridesBody {
 impl CreateDeploymentConfigurationFromTemplateWithOverridesBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateDeploymentConfigurationFromTemplateWithOverridesBody {
-            runtime_configuration: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`runtime_configuration`](Self::runtime_configuration).
@@ -109,10 +100,7 @@ pub struct DeploymentStatusDetails {
 impl DeploymentStatusDetails {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DeploymentStatusDetails {
-            phase: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`phase`](Self::phase).
@@ -133,10 +121,7 @@ pub struct RuntimeConfiguration {
 impl RuntimeConfiguration {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        RuntimeConfiguration {
-            container_resource_limits: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`container_resource_limits`](Self::container_resource_limits).
@@ -162,10 +147,7 @@ pub struct RuntimeConfigurationContainerResourceLimits {
 impl RuntimeConfigurationContainerResourceLimits {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        RuntimeConfigurationContainerResourceLimits {
-            accelerator_specification: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`accelerator_specification`](Self::accelerator_specification).

@@ -4,61 +4,11 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::SearchBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("q", &self.q);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SearchBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SearchBody")
-    }
-}
-
-#[derive(Default)]
-pub struct SearchBodySlots {
-    q: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SearchBody {
-    type Slots = SearchBodySlots;
-    const ORIGIN: &'static str = "/paths/~1search~1{index}~1{kind}/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SearchBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "q" => runtime::fill(&mut slots.q, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SearchBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SearchBody {
-            q: slots.q.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SearchBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SearchBody")
-    }
+struct_codec! {
+    types::SearchBody as "SearchBody" from "/paths/~1search~1{index}~1{kind}/post/requestBody/content/application~1json/schema";
+    slots SearchBodySlots, undeclared additional_properties;
+    with_required();
+    q: Option<Option<String>> = "q", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

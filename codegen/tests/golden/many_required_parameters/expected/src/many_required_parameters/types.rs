@@ -12,10 +12,7 @@ pub struct SearchBody {
 impl SearchBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SearchBody {
-            q: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`q`](Self::q).

@@ -4,66 +4,12 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Matrix {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("cells", &self.cells);
-        out.optional("labels", &self.labels);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Matrix {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Matrix")
-    }
-}
-
-#[derive(Default)]
-pub struct MatrixSlots {
-    cells: Option<types::MatrixCells>,
-    labels: Option<Option<types::MatrixLabels>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Matrix {
-    type Slots = MatrixSlots;
-    const ORIGIN: &'static str = "/components/schemas/Matrix";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut MatrixSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "cells" => runtime::fill(&mut slots.cells, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: MatrixSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Matrix {
-            cells: runtime::tolerated(slots.cells, "cells", Self::ORIGIN)
-                .unwrap_or_default(),
-            labels: slots.labels.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Matrix {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Matrix")
-    }
+struct_codec! {
+    types::Matrix as "Matrix" from "/components/schemas/Matrix";
+    slots MatrixSlots, undeclared additional_properties;
+    with_required(cells: types::MatrixCells);
+    cells: Option<types::MatrixCells> = "cells", field, empty, cells;
+    labels: Option<Option<types::MatrixLabels>> = "labels", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

@@ -13,11 +13,7 @@ pub struct Matrix {
 impl Matrix {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(cells: MatrixCells) -> Self {
-        Matrix {
-            cells,
-            labels: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(cells)
     }
 
     /// Sets [`labels`](Self::labels).

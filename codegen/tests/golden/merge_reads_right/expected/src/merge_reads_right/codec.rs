@@ -4,309 +4,44 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::CreateChatBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("tool_choice", &self.tool_choice);
-        out.optional("audio", &self.audio);
-        out.optional("address", &self.address);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::CreateChatBody as "CreateChatBody" from "/paths/~1chat/post/requestBody/content/application~1json/schema";
+    slots CreateChatBodySlots, undeclared additional_properties;
+    with_required();
+    tool_choice: Option<Option<types::CreateChatBodyToolChoice>> = "tool_choice", optional, no_value, None;
+    audio: Option<Option<types::CreateChatBodyAudio>> = "audio", optional, no_value, None;
+    address: Option<Option<types::CreateChatBodyAddress>> = "address", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::CreateChatBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChatBody")
-    }
+struct_codec! {
+    types::CreateChatBodyAddress as "CreateChatBodyAddress" from "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/address";
+    slots CreateChatBodyAddressSlots, undeclared additional_properties;
+    with_required();
+    street: Option<Option<String>> = "street", optional, no_value, None;
+    city: Option<Option<String>> = "city", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct CreateChatBodySlots {
-    tool_choice: Option<Option<types::CreateChatBodyToolChoice>>,
-    audio: Option<Option<types::CreateChatBodyAudio>>,
-    address: Option<Option<types::CreateChatBodyAddress>>,
+struct_codec! {
+    types::CreateChatBodyAudio as "CreateChatBodyAudio" from "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/audio";
+    slots CreateChatBodyAudioSlots, undeclared additional_properties;
+    with_required();
+    r#type: Option<Option<String>> = "type", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
-    type Slots = CreateChatBodySlots;
-    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChatBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "tool_choice" => runtime::fill(&mut slots.tool_choice, map),
-            "audio" => runtime::fill(&mut slots.audio, map),
-            "address" => runtime::fill(&mut slots.address, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChatBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChatBody {
-            tool_choice: slots.tool_choice.flatten(),
-            audio: slots.audio.flatten(),
-            address: slots.address.flatten(),
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::CreateChatBodyToolChoice as "CreateChatBodyToolChoice" from "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/tool_choice";
+    slots CreateChatBodyToolChoiceSlots, undeclared additional_properties;
+    with_required();
+    r#type: Option<Option<String>> = "type", optional, no_value, None;
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::CreateChatBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChatBody")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateChatBodyAddress {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("street", &self.street);
-        out.optional("city", &self.city);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateChatBodyAddress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChatBodyAddress")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateChatBodyAddressSlots {
-    street: Option<Option<String>>,
-    city: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAddress {
-    type Slots = CreateChatBodyAddressSlots;
-    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/address";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChatBodyAddressSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "street" => runtime::fill(&mut slots.street, map),
-            "city" => runtime::fill(&mut slots.city, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChatBodyAddressSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChatBodyAddress {
-            street: slots.street.flatten(),
-            city: slots.city.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateChatBodyAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChatBodyAddress")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateChatBodyAudio {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("type", &self.r#type);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateChatBodyAudio {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChatBodyAudio")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateChatBodyAudioSlots {
-    r#type: Option<Option<String>>,
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyAudio {
-    type Slots = CreateChatBodyAudioSlots;
-    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/audio";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChatBodyAudioSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "type" => runtime::fill(&mut slots.r#type, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChatBodyAudioSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChatBodyAudio {
-            r#type: slots.r#type.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateChatBodyAudio {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChatBodyAudio")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateChatBodyToolChoice {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("type", &self.r#type);
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateChatBodyToolChoice {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChatBodyToolChoice")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateChatBodyToolChoiceSlots {
-    r#type: Option<Option<String>>,
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBodyToolChoice {
-    type Slots = CreateChatBodyToolChoiceSlots;
-    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/tool_choice";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChatBodyToolChoiceSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "type" => runtime::fill(&mut slots.r#type, map),
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChatBodyToolChoiceSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChatBodyToolChoice {
-            r#type: slots.r#type.flatten(),
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateChatBodyToolChoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChatBodyToolChoice")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateChatResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("address", &self.address);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateChatResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChatResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateChatResponseSlots {
-    address: Option<Option<types::CreateChatBodyAddress>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChatResponse {
-    type Slots = CreateChatResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1chat/post/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChatResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "address" => runtime::fill(&mut slots.address, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChatResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChatResponse {
-            address: slots.address.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateChatResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChatResponse")
-    }
+struct_codec! {
+    types::CreateChatResponse as "CreateChatResponse" from "/paths/~1chat/post/responses/200/content/application~1json/schema";
+    slots CreateChatResponseSlots, undeclared additional_properties;
+    with_required();
+    address: Option<Option<types::CreateChatBodyAddress>> = "address", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

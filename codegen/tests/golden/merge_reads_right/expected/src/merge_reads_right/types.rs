@@ -16,12 +16,7 @@ pub struct CreateChatBody {
 impl CreateChatBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateChatBody {
-            tool_choice: None,
-            audio: None,
-            address: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`tool_choice`](Self::tool_choice).
@@ -55,11 +50,7 @@ pub struct CreateChatBodyAddress {
 impl CreateChatBodyAddress {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateChatBodyAddress {
-            street: None,
-            city: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`street`](Self::street).
@@ -88,11 +79,7 @@ pub struct CreateChatBodyAudio {
 impl CreateChatBodyAudio {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateChatBodyAudio {
-            r#type: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`type`](Self::type).
@@ -121,11 +108,7 @@ pub struct CreateChatBodyToolChoice {
 impl CreateChatBodyToolChoice {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateChatBodyToolChoice {
-            r#type: None,
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`type`](Self::type).
@@ -152,10 +135,7 @@ pub struct CreateChatResponse {
 impl CreateChatResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateChatResponse {
-            address: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`address`](Self::address).

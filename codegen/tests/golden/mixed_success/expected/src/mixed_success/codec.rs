@@ -4,121 +4,18 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::CreateJobBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::CreateJobBody as "CreateJobBody" from "/paths/~1jobs/post/requestBody/content/application~1json/schema";
+    slots CreateJobBodySlots, undeclared additional_properties;
+    with_required(name: String);
+    name: Option<String> = "name", field, refused, name;
 }
 
-impl ::serde::Serialize for types::CreateJobBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateJobBody")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateJobBodySlots {
-    name: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateJobBody {
-    type Slots = CreateJobBodySlots;
-    const ORIGIN: &'static str = "/paths/~1jobs/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateJobBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateJobBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateJobBody {
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateJobBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateJobBody")
-    }
-}
-
-impl runtime::EncodeFields for types::Job {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("id", &self.id);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Job {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Job")
-    }
-}
-
-#[derive(Default)]
-pub struct JobSlots {
-    id: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Job {
-    type Slots = JobSlots;
-    const ORIGIN: &'static str = "/components/schemas/Job";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut JobSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: JobSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Job {
-            id: slots.id.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Job {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Job")
-    }
+struct_codec! {
+    types::Job as "Job" from "/components/schemas/Job";
+    slots JobSlots, undeclared additional_properties;
+    with_required();
+    id: Option<Option<String>> = "id", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

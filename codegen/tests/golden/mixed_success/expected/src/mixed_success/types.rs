@@ -12,10 +12,7 @@ pub struct CreateJobBody {
 impl CreateJobBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        CreateJobBody {
-            name: name.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 }
 
@@ -30,10 +27,7 @@ pub struct Job {
 impl Job {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Job {
-            id: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`id`](Self::id).

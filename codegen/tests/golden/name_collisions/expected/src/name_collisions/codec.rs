@@ -4,300 +4,41 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::E {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::E as "E" from "/components/schemas/E";
+    slots ESlots, undeclared additional_properties;
+    with_required(id: String);
+    id: Option<String> = "id", field, refused, id;
 }
 
-impl ::serde::Serialize for types::E {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "E")
-    }
+struct_codec! {
+    types::ListPetsResponse2 as "ListPetsResponse2" from "/paths/~1pets/get/responses/200/content/application~1json/schema";
+    slots ListPetsResponse2Slots, undeclared additional_properties;
+    with_required();
+    items: Option<Option<Vec<types::Pet2>>> = "items", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct ESlots {
-    id: Option<String>,
+struct_codec! {
+    types::Option as "Option" from "/components/schemas/Option";
+    slots OptionSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::E {
-    type Slots = ESlots;
-    const ORIGIN: &'static str = "/components/schemas/E";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ESlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ESlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::E {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::Pet as "Pet" from "/components/schemas/Pet";
+    slots PetSlots, undeclared additional_properties;
+    with_required();
+    name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::E {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "E")
-    }
-}
-
-impl runtime::EncodeFields for types::ListPetsResponse2 {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ListPetsResponse2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListPetsResponse2")
-    }
-}
-
-#[derive(Default)]
-pub struct ListPetsResponse2Slots {
-    items: Option<Option<Vec<types::Pet2>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ListPetsResponse2 {
-    type Slots = ListPetsResponse2Slots;
-    const ORIGIN: &'static str = "/paths/~1pets/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListPetsResponse2Slots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListPetsResponse2Slots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListPetsResponse2 {
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ListPetsResponse2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListPetsResponse2")
-    }
-}
-
-impl runtime::EncodeFields for types::Option {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Option {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Option")
-    }
-}
-
-#[derive(Default)]
-pub struct OptionSlots {
-    value: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Option {
-    type Slots = OptionSlots;
-    const ORIGIN: &'static str = "/components/schemas/Option";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut OptionSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: OptionSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Option {
-            value: slots.value.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Option {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Option")
-    }
-}
-
-impl runtime::EncodeFields for types::Pet {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Pet {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Pet")
-    }
-}
-
-#[derive(Default)]
-pub struct PetSlots {
-    name: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Pet {
-    type Slots = PetSlots;
-    const ORIGIN: &'static str = "/components/schemas/Pet";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PetSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PetSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Pet {
-            name: slots.name.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Pet")
-    }
-}
-
-impl runtime::EncodeFields for types::Pet2 {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("fooBar", &self.foo_bar);
-        out.optional("foo_bar", &self.foo_bar_2);
-        out.optional("FOO-BAR", &self.foo_bar_3);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Pet2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Pet2")
-    }
-}
-
-#[derive(Default)]
-pub struct Pet2Slots {
-    foo_bar: Option<Option<String>>,
-    foo_bar_2: Option<Option<i64>>,
-    foo_bar_3: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Pet2 {
-    type Slots = Pet2Slots;
-    const ORIGIN: &'static str = "/components/schemas/pet";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Pet2Slots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "fooBar" => runtime::fill(&mut slots.foo_bar, map),
-            "foo_bar" => runtime::fill(&mut slots.foo_bar_2, map),
-            "FOO-BAR" => runtime::fill(&mut slots.foo_bar_3, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: Pet2Slots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Pet2 {
-            foo_bar: slots.foo_bar.flatten(),
-            foo_bar_2: slots.foo_bar_2.flatten(),
-            foo_bar_3: slots.foo_bar_3.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Pet2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Pet2")
-    }
+struct_codec! {
+    types::Pet2 as "Pet2" from "/components/schemas/pet";
+    slots Pet2Slots, undeclared additional_properties;
+    with_required();
+    foo_bar: Option<Option<String>> = "fooBar", optional, no_value, None;
+    foo_bar_2: Option<Option<i64>> = "foo_bar", optional, no_value, None;
+    foo_bar_3: Option<Option<bool>> = "FOO-BAR", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

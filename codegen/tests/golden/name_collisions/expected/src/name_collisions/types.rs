@@ -13,10 +13,7 @@ pub struct E {
 impl E {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl ::core::convert::Into<::std::string::String>) -> Self {
-        E {
-            id: id.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into())
     }
 }
 
@@ -36,10 +33,7 @@ pub struct ListPetsResponse2 {
 impl ListPetsResponse2 {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ListPetsResponse2 {
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`items`](Self::items).
@@ -61,10 +55,7 @@ pub struct Option {
 impl Option {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Option {
-            value: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -88,10 +79,7 @@ pub struct Pet {
 impl Pet {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Pet {
-            name: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`name`](Self::name).
@@ -117,12 +105,7 @@ pub struct Pet2 {
 impl Pet2 {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Pet2 {
-            foo_bar: None,
-            foo_bar_2: None,
-            foo_bar_3: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`foo_bar`](Self::foo_bar).

@@ -2,115 +2,21 @@
 //! How the types of Nullable fields go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
-impl runtime::EncodeFields for types::Key {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.field("expires_at", &self.expires_at);
-        out.optional("revoked_at", &self.revoked_at);
-        out.field("type", &self.r#type);
-        out.field("slots", &self.slots);
-        out.optional("count", &self.count);
-        out.optional("small", &self.small);
-        out.optional("created_at", &self.created_at);
-        out.optional("password", &self.password);
-        out.optional("ratio", &self.ratio);
-        out.optional("labels", &self.labels);
-        out.optional("extra", &self.extra);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Key {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Key")
-    }
-}
-
-#[derive(Default)]
-pub struct KeySlots {
-    id: Option<String>,
-    expires_at: Option<Option<i64>>,
-    revoked_at: Option<Option<i64>>,
-    r#type: Option<String>,
-    slots: Option<i64>,
-    count: Option<Option<i32>>,
-    small: Option<Option<u8>>,
-    created_at: Option<Option<String>>,
-    password: Option<Option<String>>,
-    ratio: Option<Option<f32>>,
-    labels: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    extra: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Key {
-    type Slots = KeySlots;
-    const ORIGIN: &'static str = "/components/schemas/Key";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut KeySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "expires_at" => runtime::fill(&mut slots.expires_at, map),
-            "revoked_at" => runtime::fill(&mut slots.revoked_at, map),
-            "type" => runtime::fill(&mut slots.r#type, map),
-            "slots" => runtime::fill(&mut slots.slots, map),
-            "count" => runtime::fill(&mut slots.count, map),
-            "small" => runtime::fill(&mut slots.small, map),
-            "created_at" => runtime::fill(&mut slots.created_at, map),
-            "password" => runtime::fill(&mut slots.password, map),
-            "ratio" => runtime::fill(&mut slots.ratio, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            "extra" => runtime::fill(&mut slots.extra, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: KeySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Key {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            expires_at: runtime::tolerated(slots.expires_at, "expires_at", Self::ORIGIN)
-                .flatten(),
-            revoked_at: slots.revoked_at,
-            r#type: match slots.r#type {
-                Some(value) => value,
-                None => return Err(E::missing_field("type")),
-            },
-            slots: match slots.slots {
-                Some(value) => value,
-                None => return Err(E::missing_field("slots")),
-            },
-            count: slots.count.flatten(),
-            small: slots.small.flatten(),
-            created_at: slots.created_at.flatten(),
-            password: slots.password.flatten(),
-            ratio: slots.ratio.flatten(),
-            labels: slots.labels.flatten(),
-            extra: slots.extra.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Key {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Key")
-    }
+struct_codec! {
+    types::Key as "Key" from "/components/schemas/Key";
+    slots KeySlots, undeclared additional_properties;
+    with_required(id: String, expires_at: Option<i64>, r#type: String, slots: i64);
+    id: Option<String> = "id", field, refused, id;
+    expires_at: Option<Option<i64>> = "expires_at", field, none, expires_at;
+    revoked_at: Option<Option<i64>> = "revoked_at", optional, kept, None;
+    r#type: Option<String> = "type", field, refused, r#type;
+    slots: Option<i64> = "slots", field, refused, slots;
+    count: Option<Option<i32>> = "count", optional, no_value, None;
+    small: Option<Option<u8>> = "small", optional, no_value, None;
+    created_at: Option<Option<String>> = "created_at", optional, no_value, None;
+    password: Option<Option<String>> = "password", optional, no_value, None;
+    ratio: Option<Option<f32>> = "ratio", optional, no_value, None;
+    labels: Option<Option<::std::collections::BTreeMap<String, String>>> = "labels", optional, no_value, None;
+    extra: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "extra", optional, no_value, None;
 }

@@ -36,21 +36,7 @@ impl Key {
         r#type: impl Into<String>,
         slots: i64,
     ) -> Self {
-        Key {
-            id: id.into(),
-            expires_at,
-            revoked_at: None,
-            r#type: r#type.into(),
-            slots,
-            count: None,
-            small: None,
-            created_at: None,
-            password: None,
-            ratio: None,
-            labels: None,
-            extra: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into(), expires_at, r#type.into(), slots)
     }
 
     /// Sets [`revoked_at`](Self::revoked_at).

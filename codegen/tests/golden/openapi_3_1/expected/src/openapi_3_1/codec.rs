@@ -4,250 +4,35 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Owner {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("name", &self.name);
-        out.optional("pets", &self.pets);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Owner as "Owner" from "/components/schemas/Owner";
+    slots OwnerSlots, undeclared additional_properties;
+    with_required();
+    name: Option<Option<String>> = "name", optional, no_value, None;
+    pets: Option<Option<Vec<types::Pet>>> = "pets", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Owner {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Owner")
-    }
+struct_codec! {
+    types::Pet as "Pet" from "/components/schemas/Pet";
+    slots PetSlots, undeclared additional_properties;
+    with_required(name: String);
+    name: Option<String> = "name", field, refused, name;
+    never: Option<Option<::serde_json::Value>> = "never", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct OwnerSlots {
-    name: Option<Option<String>>,
-    pets: Option<Option<Vec<types::Pet>>>,
+struct_codec! {
+    types::PetAdoptedWebhookBody as "PetAdoptedWebhookBody" from "/webhooks/petAdopted/post/requestBody/content/application~1json/schema";
+    slots PetAdoptedWebhookBodySlots, undeclared additional_properties;
+    with_required(pet: types::Pet);
+    pet: Option<types::Pet> = "pet", field, refused, pet;
+    adopter: Option<Option<String>> = "adopter", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::Owner {
-    type Slots = OwnerSlots;
-    const ORIGIN: &'static str = "/components/schemas/Owner";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut OwnerSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "pets" => runtime::fill(&mut slots.pets, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: OwnerSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Owner {
-            name: slots.name.flatten(),
-            pets: slots.pets.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Owner {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Owner")
-    }
-}
-
-impl runtime::EncodeFields for types::Pet {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("name", &self.name);
-        out.optional("never", &self.never);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Pet {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Pet")
-    }
-}
-
-#[derive(Default)]
-pub struct PetSlots {
-    name: Option<String>,
-    never: Option<Option<::serde_json::Value>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Pet {
-    type Slots = PetSlots;
-    const ORIGIN: &'static str = "/components/schemas/Pet";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PetSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "never" => runtime::fill(&mut slots.never, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PetSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Pet {
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            never: slots.never.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Pet")
-    }
-}
-
-impl runtime::EncodeFields for types::PetAdoptedWebhookBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("pet", &self.pet);
-        out.optional("adopter", &self.adopter);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PetAdoptedWebhookBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PetAdoptedWebhookBody")
-    }
-}
-
-#[derive(Default)]
-pub struct PetAdoptedWebhookBodySlots {
-    pet: Option<types::Pet>,
-    adopter: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookBody {
-    type Slots = PetAdoptedWebhookBodySlots;
-    const ORIGIN: &'static str = "/webhooks/petAdopted/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PetAdoptedWebhookBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "pet" => runtime::fill(&mut slots.pet, map),
-            "adopter" => runtime::fill(&mut slots.adopter, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PetAdoptedWebhookBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PetAdoptedWebhookBody {
-            pet: match slots.pet {
-                Some(value) => value,
-                None => return Err(E::missing_field("pet")),
-            },
-            adopter: slots.adopter.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PetAdoptedWebhookBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PetAdoptedWebhookBody")
-    }
-}
-
-impl runtime::EncodeFields for types::PetAdoptedWebhookResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("thanks", &self.thanks);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PetAdoptedWebhookResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PetAdoptedWebhookResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct PetAdoptedWebhookResponseSlots {
-    thanks: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PetAdoptedWebhookResponse {
-    type Slots = PetAdoptedWebhookResponseSlots;
-    const ORIGIN: &'static str = "/webhooks/petAdopted/post/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PetAdoptedWebhookResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "thanks" => runtime::fill(&mut slots.thanks, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PetAdoptedWebhookResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PetAdoptedWebhookResponse {
-            thanks: slots.thanks.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PetAdoptedWebhookResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PetAdoptedWebhookResponse")
-    }
+struct_codec! {
+    types::PetAdoptedWebhookResponse as "PetAdoptedWebhookResponse" from "/webhooks/petAdopted/post/responses/200/content/application~1json/schema";
+    slots PetAdoptedWebhookResponseSlots, undeclared additional_properties;
+    with_required();
+    thanks: Option<Option<bool>> = "thanks", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Tree {

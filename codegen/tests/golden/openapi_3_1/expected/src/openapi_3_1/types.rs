@@ -15,11 +15,7 @@ pub struct Owner {
 impl Owner {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Owner {
-            name: None,
-            pets: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`name`](Self::name).
@@ -47,11 +43,7 @@ pub struct Pet {
 impl Pet {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Pet {
-            name: name.into(),
-            never: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`never`](Self::never).
@@ -73,11 +65,7 @@ pub struct PetAdoptedWebhookBody {
 impl PetAdoptedWebhookBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(pet: Pet) -> Self {
-        PetAdoptedWebhookBody {
-            pet,
-            adopter: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(pet)
     }
 
     /// Sets [`adopter`](Self::adopter).
@@ -98,10 +86,7 @@ pub struct PetAdoptedWebhookResponse {
 impl PetAdoptedWebhookResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PetAdoptedWebhookResponse {
-            thanks: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`thanks`](Self::thanks).

@@ -4,118 +4,18 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::GetSuccess {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("ok", &self.ok);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::GetSuccess as "GetSuccess" from "/components/schemas/GetSuccess";
+    slots GetSuccessSlots, undeclared additional_properties;
+    with_required();
+    ok: Option<Option<bool>> = "ok", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::GetSuccess {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "GetSuccess")
-    }
-}
-
-#[derive(Default)]
-pub struct GetSuccessSlots {
-    ok: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::GetSuccess {
-    type Slots = GetSuccessSlots;
-    const ORIGIN: &'static str = "/components/schemas/GetSuccess";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut GetSuccessSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "ok" => runtime::fill(&mut slots.ok, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: GetSuccessSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::GetSuccess {
-            ok: slots.ok.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::GetSuccess {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "GetSuccess")
-    }
-}
-
-impl runtime::EncodeFields for types::Thing {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("id", &self.id);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Thing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Thing")
-    }
-}
-
-#[derive(Default)]
-pub struct ThingSlots {
-    id: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Thing {
-    type Slots = ThingSlots;
-    const ORIGIN: &'static str = "/components/schemas/Thing";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ThingSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ThingSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Thing {
-            id: slots.id.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Thing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Thing")
-    }
+struct_codec! {
+    types::Thing as "Thing" from "/components/schemas/Thing";
+    slots ThingSlots, undeclared additional_properties;
+    with_required();
+    id: Option<Option<String>> = "id", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

@@ -13,10 +13,7 @@ pub struct GetSuccess {
 impl GetSuccess {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        GetSuccess {
-            ok: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`ok`](Self::ok).
@@ -37,10 +34,7 @@ pub struct Thing {
 impl Thing {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Thing {
-            id: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`id`](Self::id).

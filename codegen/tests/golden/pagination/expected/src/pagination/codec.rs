@@ -4,195 +4,29 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::ListAgentsResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("data", &self.data);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::ListAgentsResponse as "ListAgentsResponse" from "/paths/~1agents/get/responses/200/content/application~1json/schema";
+    slots ListAgentsResponseSlots, undeclared additional_properties;
+    with_required();
+    data: Option<Option<Vec<types::Thing>>> = "data", optional, no_value, None;
+    meta: Option<Option<types::ListAgentsResponseMeta>> = "meta", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::ListAgentsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListAgentsResponse")
-    }
+struct_codec! {
+    types::ListAgentsResponseMeta as "ListAgentsResponseMeta" from "/paths/~1agents/get/responses/200/content/application~1json/schema/properties/meta";
+    slots ListAgentsResponseMetaSlots, undeclared additional_properties;
+    with_required();
+    next_cursor: Option<Option<String>> = "nextCursor", optional, kept, None;
+    has_more: Option<Option<bool>> = "hasMore", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct ListAgentsResponseSlots {
-    data: Option<Option<Vec<types::Thing>>>,
-    meta: Option<Option<types::ListAgentsResponseMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponse {
-    type Slots = ListAgentsResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1agents/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListAgentsResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListAgentsResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListAgentsResponse {
-            data: slots.data.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ListAgentsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListAgentsResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::ListAgentsResponseMeta {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("nextCursor", &self.next_cursor);
-        out.optional("hasMore", &self.has_more);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ListAgentsResponseMeta {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListAgentsResponseMeta")
-    }
-}
-
-#[derive(Default)]
-pub struct ListAgentsResponseMetaSlots {
-    next_cursor: Option<Option<String>>,
-    has_more: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ListAgentsResponseMeta {
-    type Slots = ListAgentsResponseMetaSlots;
-    const ORIGIN: &'static str = "/paths/~1agents/get/responses/200/content/application~1json/schema/properties/meta";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListAgentsResponseMetaSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "nextCursor" => runtime::fill(&mut slots.next_cursor, map),
-            "hasMore" => runtime::fill(&mut slots.has_more, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListAgentsResponseMetaSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListAgentsResponseMeta {
-            next_cursor: slots.next_cursor,
-            has_more: slots.has_more.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ListAgentsResponseMeta {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListAgentsResponseMeta")
-    }
-}
-
-impl runtime::EncodeFields for types::ListChargesResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("object", &self.object);
-        out.field("data", &self.data);
-        out.field("has_more", &self.has_more);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ListChargesResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListChargesResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct ListChargesResponseSlots {
-    object: Option<Option<types::ListChargesResponseObject>>,
-    data: Option<Vec<types::Thing>>,
-    has_more: Option<bool>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ListChargesResponse {
-    type Slots = ListChargesResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1charges/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListChargesResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "object" => runtime::fill(&mut slots.object, map),
-            "data" => runtime::fill(&mut slots.data, map),
-            "has_more" => runtime::fill(&mut slots.has_more, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListChargesResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListChargesResponse {
-            object: slots.object.flatten(),
-            data: runtime::tolerated(slots.data, "data", Self::ORIGIN)
-                .unwrap_or_default(),
-            has_more: match slots.has_more {
-                Some(value) => value,
-                None => return Err(E::missing_field("has_more")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ListChargesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListChargesResponse")
-    }
+struct_codec! {
+    types::ListChargesResponse as "ListChargesResponse" from "/paths/~1charges/get/responses/200/content/application~1json/schema";
+    slots ListChargesResponseSlots, undeclared additional_properties;
+    with_required(data: Vec<types::Thing>, has_more: bool);
+    object: Option<Option<types::ListChargesResponseObject>> = "object", optional, no_value, None;
+    data: Option<Vec<types::Thing>> = "data", field, empty, data;
+    has_more: Option<bool> = "has_more", field, refused, has_more;
 }
 
 impl ::serde::Serialize for types::ListChargesResponseObject {
@@ -222,443 +56,61 @@ impl<'de> ::serde::Deserialize<'de> for types::ListChargesResponseObject {
     }
 }
 
-impl runtime::EncodeFields for types::ListFilesResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("data", &self.data);
-        out.optional("first_id", &self.first_id);
-        out.optional("last_id", &self.last_id);
-        out.field("has_more", &self.has_more);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::ListFilesResponse as "ListFilesResponse" from "/paths/~1files/get/responses/200/content/application~1json/schema";
+    slots ListFilesResponseSlots, undeclared additional_properties;
+    with_required(data: Vec<types::Thing>, has_more: bool);
+    data: Option<Vec<types::Thing>> = "data", field, empty, data;
+    first_id: Option<Option<String>> = "first_id", optional, no_value, None;
+    last_id: Option<Option<String>> = "last_id", optional, no_value, None;
+    has_more: Option<bool> = "has_more", field, refused, has_more;
 }
 
-impl ::serde::Serialize for types::ListFilesResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListFilesResponse")
-    }
+struct_codec! {
+    types::ListMessagesResponse as "ListMessagesResponse" from "/paths/~1messages/get/responses/200/content/application~1json/schema";
+    slots ListMessagesResponseSlots, undeclared additional_properties;
+    with_required();
+    messages: Option<Option<Vec<types::Thing>>> = "messages", optional, no_value, None;
+    meta: Option<Option<types::ListMessagesResponseMeta>> = "meta", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct ListFilesResponseSlots {
-    data: Option<Vec<types::Thing>>,
-    first_id: Option<Option<String>>,
-    last_id: Option<Option<String>>,
-    has_more: Option<bool>,
+struct_codec! {
+    types::ListMessagesResponseMeta as "ListMessagesResponseMeta" from "/paths/~1messages/get/responses/200/content/application~1json/schema/properties/meta";
+    slots ListMessagesResponseMetaSlots, undeclared additional_properties;
+    with_required();
+    next_page_url: Option<Option<String>> = "next_page_url", optional, kept, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::ListFilesResponse {
-    type Slots = ListFilesResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1files/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListFilesResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            "first_id" => runtime::fill(&mut slots.first_id, map),
-            "last_id" => runtime::fill(&mut slots.last_id, map),
-            "has_more" => runtime::fill(&mut slots.has_more, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListFilesResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListFilesResponse {
-            data: runtime::tolerated(slots.data, "data", Self::ORIGIN)
-                .unwrap_or_default(),
-            first_id: slots.first_id.flatten(),
-            last_id: slots.last_id.flatten(),
-            has_more: match slots.has_more {
-                Some(value) => value,
-                None => return Err(E::missing_field("has_more")),
-            },
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::ListRecordsResponse as "ListRecordsResponse" from "/paths/~1records/get/responses/200/content/application~1json/schema";
+    slots ListRecordsResponseSlots, undeclared additional_properties;
+    with_required();
+    rows: Option<Option<Vec<types::Thing>>> = "rows", optional, no_value, None;
+    records: Option<Option<Vec<types::Thing>>> = "records", optional, no_value, None;
+    continuation: Option<Option<types::ListRecordsResponseContinuation>> = "continuation", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::ListFilesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListFilesResponse")
-    }
+struct_codec! {
+    types::ListRecordsResponseContinuation as "ListRecordsResponseContinuation" from "/paths/~1records/get/responses/200/content/application~1json/schema/properties/continuation";
+    slots ListRecordsResponseContinuationSlots, undeclared additional_properties;
+    with_required();
+    token: Option<Option<String>> = "token", optional, no_value, None;
+    more: Option<Option<bool>> = "more", optional, no_value, None;
 }
 
-impl runtime::EncodeFields for types::ListMessagesResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("messages", &self.messages);
-        out.optional("meta", &self.meta);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::ProjectListResponse as "ProjectListResponse" from "/paths/~1projects/get/responses/200/content/application~1json/schema";
+    slots ProjectListResponseSlots, undeclared additional_properties;
+    with_required(items: Vec<types::Thing>);
+    items: Option<Vec<types::Thing>> = "items", field, empty, items;
+    next_page: Option<Option<String>> = "next_page", optional, kept, None;
 }
 
-impl ::serde::Serialize for types::ListMessagesResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListMessagesResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct ListMessagesResponseSlots {
-    messages: Option<Option<Vec<types::Thing>>>,
-    meta: Option<Option<types::ListMessagesResponseMeta>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponse {
-    type Slots = ListMessagesResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1messages/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListMessagesResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "messages" => runtime::fill(&mut slots.messages, map),
-            "meta" => runtime::fill(&mut slots.meta, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListMessagesResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListMessagesResponse {
-            messages: slots.messages.flatten(),
-            meta: slots.meta.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ListMessagesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListMessagesResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::ListMessagesResponseMeta {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("next_page_url", &self.next_page_url);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ListMessagesResponseMeta {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListMessagesResponseMeta")
-    }
-}
-
-#[derive(Default)]
-pub struct ListMessagesResponseMetaSlots {
-    next_page_url: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ListMessagesResponseMeta {
-    type Slots = ListMessagesResponseMetaSlots;
-    const ORIGIN: &'static str = "/paths/~1messages/get/responses/200/content/application~1json/schema/properties/meta";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListMessagesResponseMetaSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "next_page_url" => runtime::fill(&mut slots.next_page_url, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListMessagesResponseMetaSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListMessagesResponseMeta {
-            next_page_url: slots.next_page_url,
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ListMessagesResponseMeta {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListMessagesResponseMeta")
-    }
-}
-
-impl runtime::EncodeFields for types::ListRecordsResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("rows", &self.rows);
-        out.optional("records", &self.records);
-        out.optional("continuation", &self.continuation);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ListRecordsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListRecordsResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct ListRecordsResponseSlots {
-    rows: Option<Option<Vec<types::Thing>>>,
-    records: Option<Option<Vec<types::Thing>>>,
-    continuation: Option<Option<types::ListRecordsResponseContinuation>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponse {
-    type Slots = ListRecordsResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1records/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListRecordsResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "rows" => runtime::fill(&mut slots.rows, map),
-            "records" => runtime::fill(&mut slots.records, map),
-            "continuation" => runtime::fill(&mut slots.continuation, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListRecordsResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListRecordsResponse {
-            rows: slots.rows.flatten(),
-            records: slots.records.flatten(),
-            continuation: slots.continuation.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ListRecordsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListRecordsResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::ListRecordsResponseContinuation {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("token", &self.token);
-        out.optional("more", &self.more);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ListRecordsResponseContinuation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListRecordsResponseContinuation")
-    }
-}
-
-#[derive(Default)]
-pub struct ListRecordsResponseContinuationSlots {
-    token: Option<Option<String>>,
-    more: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ListRecordsResponseContinuation {
-    type Slots = ListRecordsResponseContinuationSlots;
-    const ORIGIN: &'static str = "/paths/~1records/get/responses/200/content/application~1json/schema/properties/continuation";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListRecordsResponseContinuationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "token" => runtime::fill(&mut slots.token, map),
-            "more" => runtime::fill(&mut slots.more, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListRecordsResponseContinuationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListRecordsResponseContinuation {
-            token: slots.token.flatten(),
-            more: slots.more.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ListRecordsResponseContinuation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListRecordsResponseContinuation")
-    }
-}
-
-impl runtime::EncodeFields for types::ProjectListResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("items", &self.items);
-        out.optional("next_page", &self.next_page);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ProjectListResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ProjectListResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct ProjectListResponseSlots {
-    items: Option<Vec<types::Thing>>,
-    next_page: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ProjectListResponse {
-    type Slots = ProjectListResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1projects/get/responses/200/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ProjectListResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "items" => runtime::fill(&mut slots.items, map),
-            "next_page" => runtime::fill(&mut slots.next_page, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ProjectListResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ProjectListResponse {
-            items: runtime::tolerated(slots.items, "items", Self::ORIGIN)
-                .unwrap_or_default(),
-            next_page: slots.next_page,
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ProjectListResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ProjectListResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::Thing {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Thing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Thing")
-    }
-}
-
-#[derive(Default)]
-pub struct ThingSlots {
-    id: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Thing {
-    type Slots = ThingSlots;
-    const ORIGIN: &'static str = "/components/schemas/Thing";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ThingSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ThingSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Thing {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Thing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Thing")
-    }
+struct_codec! {
+    types::Thing as "Thing" from "/components/schemas/Thing";
+    slots ThingSlots, undeclared additional_properties;
+    with_required(id: String);
+    id: Option<String> = "id", field, refused, id;
 }
 
 #[cfg(feature = "client")]

@@ -13,11 +13,7 @@ pub struct ListAgentsResponse {
 impl ListAgentsResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ListAgentsResponse {
-            data: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`data`](Self::data).
@@ -45,11 +41,7 @@ pub struct ListAgentsResponseMeta {
 impl ListAgentsResponseMeta {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ListAgentsResponseMeta {
-            next_cursor: None,
-            has_more: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`next_cursor`](Self::next_cursor).
@@ -78,12 +70,7 @@ pub struct ListChargesResponse {
 impl ListChargesResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(data: Vec<Thing>, has_more: bool) -> Self {
-        ListChargesResponse {
-            object: None,
-            data,
-            has_more,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(data, has_more)
     }
 
     /// Sets [`object`](Self::object).
@@ -126,13 +113,7 @@ pub struct ListFilesResponse {
 impl ListFilesResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(data: Vec<Thing>, has_more: bool) -> Self {
-        ListFilesResponse {
-            data,
-            first_id: None,
-            last_id: None,
-            has_more,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(data, has_more)
     }
 
     /// Sets [`first_id`](Self::first_id).
@@ -160,11 +141,7 @@ pub struct ListMessagesResponse {
 impl ListMessagesResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ListMessagesResponse {
-            messages: None,
-            meta: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`messages`](Self::messages).
@@ -192,10 +169,7 @@ pub struct ListMessagesResponseMeta {
 impl ListMessagesResponseMeta {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ListMessagesResponseMeta {
-            next_page_url: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`next_page_url`](Self::next_page_url).
@@ -218,12 +192,7 @@ pub struct ListRecordsResponse {
 impl ListRecordsResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ListRecordsResponse {
-            rows: None,
-            records: None,
-            continuation: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`rows`](Self::rows).
@@ -257,11 +226,7 @@ pub struct ListRecordsResponseContinuation {
 impl ListRecordsResponseContinuation {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ListRecordsResponseContinuation {
-            token: None,
-            more: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`token`](Self::token).
@@ -289,11 +254,7 @@ pub struct ProjectListResponse {
 impl ProjectListResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(items: Vec<Thing>) -> Self {
-        ProjectListResponse {
-            items,
-            next_page: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(items)
     }
 
     /// Sets [`next_page`](Self::next_page).
@@ -314,9 +275,6 @@ pub struct Thing {
 impl Thing {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
-        Thing {
-            id: id.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into())
     }
 }

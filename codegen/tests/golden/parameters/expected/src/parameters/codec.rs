@@ -4,118 +4,18 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Filter {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("field", &self.field);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Filter as "Filter" from "/components/schemas/Filter";
+    slots FilterSlots, undeclared additional_properties;
+    with_required();
+    field: Option<Option<String>> = "field", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Filter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Filter")
-    }
-}
-
-#[derive(Default)]
-pub struct FilterSlots {
-    field: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Filter {
-    type Slots = FilterSlots;
-    const ORIGIN: &'static str = "/components/schemas/Filter";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FilterSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "field" => runtime::fill(&mut slots.field, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FilterSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Filter {
-            field: slots.field.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Filter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Filter")
-    }
-}
-
-impl runtime::EncodeFields for types::SearchFilter {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("role", &self.role);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::SearchFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "SearchFilter")
-    }
-}
-
-#[derive(Default)]
-pub struct SearchFilterSlots {
-    role: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::SearchFilter {
-    type Slots = SearchFilterSlots;
-    const ORIGIN: &'static str = "/paths/~1search~1{index}/post/parameters/6/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SearchFilterSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "role" => runtime::fill(&mut slots.role, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SearchFilterSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::SearchFilter {
-            role: slots.role.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::SearchFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "SearchFilter")
-    }
+struct_codec! {
+    types::SearchFilter as "SearchFilter" from "/paths/~1search~1{index}/post/parameters/6/schema";
+    slots SearchFilterSlots, undeclared additional_properties;
+    with_required();
+    role: Option<Option<String>> = "role", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::SearchOrder {

@@ -12,10 +12,7 @@ pub struct Filter {
 impl Filter {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Filter {
-            field: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`field`](Self::field).
@@ -36,10 +33,7 @@ pub struct SearchFilter {
 impl SearchFilter {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        SearchFilter {
-            role: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`role`](Self::role).

@@ -62,65 +62,12 @@ impl<'de> ::serde::Deserialize<'de> for types::AsRef {
     }
 }
 
-impl runtime::EncodeFields for types::Box {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Box {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Box")
-    }
-}
-
-#[derive(Default)]
-pub struct BoxSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Box {
-    type Slots = BoxSlots;
-    const ORIGIN: &'static str = "/components/schemas/Box";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut BoxSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: BoxSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Box {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Box {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Box")
-    }
+struct_codec! {
+    types::Box as "Box" from "/components/schemas/Box";
+    slots BoxSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Clone {
@@ -153,65 +100,12 @@ impl<'de> ::serde::Deserialize<'de> for types::Clone {
     }
 }
 
-impl runtime::EncodeFields for types::Copy {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Copy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Copy")
-    }
-}
-
-#[derive(Default)]
-pub struct CopySlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Copy {
-    type Slots = CopySlots;
-    const ORIGIN: &'static str = "/components/schemas/Copy";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CopySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CopySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Copy {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Copy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Copy")
-    }
+struct_codec! {
+    types::Copy as "Copy" from "/components/schemas/Copy";
+    slots CopySlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Debug {
@@ -314,65 +208,12 @@ impl<'de> ::serde::Deserialize<'de> for types::Deserialize {
     }
 }
 
-impl runtime::EncodeFields for types::DoubleEndedIterator {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DoubleEndedIterator {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DoubleEndedIterator")
-    }
-}
-
-#[derive(Default)]
-pub struct DoubleEndedIteratorSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DoubleEndedIterator {
-    type Slots = DoubleEndedIteratorSlots;
-    const ORIGIN: &'static str = "/components/schemas/DoubleEndedIterator";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DoubleEndedIteratorSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DoubleEndedIteratorSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DoubleEndedIterator {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DoubleEndedIterator {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DoubleEndedIterator")
-    }
+struct_codec! {
+    types::DoubleEndedIterator as "DoubleEndedIterator" from "/components/schemas/DoubleEndedIterator";
+    slots DoubleEndedIteratorSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Drop {
@@ -431,61 +272,11 @@ impl<'de> ::serde::Deserialize<'de> for types::Eq {
     }
 }
 
-impl runtime::EncodeFields for types::EqVariant2 {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("x", &self.x);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::EqVariant2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "EqVariant2")
-    }
-}
-
-#[derive(Default)]
-pub struct EqVariant2Slots {
-    x: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EqVariant2 {
-    type Slots = EqVariant2Slots;
-    const ORIGIN: &'static str = "/components/schemas/Eq/oneOf/1";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EqVariant2Slots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "x" => runtime::fill(&mut slots.x, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EqVariant2Slots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EqVariant2 {
-            x: slots.x.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EqVariant2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EqVariant2")
-    }
+struct_codec! {
+    types::EqVariant2 as "EqVariant2" from "/components/schemas/Eq/oneOf/1";
+    slots EqVariant2Slots, undeclared additional_properties;
+    with_required();
+    x: Option<Option<i64>> = "x", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::Err {
@@ -572,65 +363,12 @@ impl<'de> ::serde::Deserialize<'de> for types::Extend {
     }
 }
 
-impl runtime::EncodeFields for types::Fn {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Fn {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Fn")
-    }
-}
-
-#[derive(Default)]
-pub struct FnSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Fn {
-    type Slots = FnSlots;
-    const ORIGIN: &'static str = "/components/schemas/Fn";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut FnSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: FnSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Fn {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Fn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Fn")
-    }
+struct_codec! {
+    types::Fn as "Fn" from "/components/schemas/Fn";
+    slots FnSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::FnMut {
@@ -749,126 +487,20 @@ impl<'de> ::serde::Deserialize<'de> for types::FromIterator {
     }
 }
 
-impl runtime::EncodeFields for types::Hash {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Hash as "Hash" from "/components/schemas/Hash";
+    slots HashSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Hash {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Hash")
-    }
-}
-
-#[derive(Default)]
-pub struct HashSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Hash {
-    type Slots = HashSlots;
-    const ORIGIN: &'static str = "/components/schemas/Hash";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut HashSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: HashSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Hash {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Hash {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Hash")
-    }
-}
-
-impl runtime::EncodeFields for types::Into {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Into {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Into")
-    }
-}
-
-#[derive(Default)]
-pub struct IntoSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Into {
-    type Slots = IntoSlots;
-    const ORIGIN: &'static str = "/components/schemas/Into";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut IntoSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: IntoSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Into {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Into {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Into")
-    }
+struct_codec! {
+    types::Into as "Into" from "/components/schemas/Into";
+    slots IntoSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::IntoIterator {
@@ -907,65 +539,12 @@ impl<'de> ::serde::Deserialize<'de> for types::IntoIterator {
     }
 }
 
-impl runtime::EncodeFields for types::Iterator {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Iterator {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Iterator")
-    }
-}
-
-#[derive(Default)]
-pub struct IteratorSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Iterator {
-    type Slots = IteratorSlots;
-    const ORIGIN: &'static str = "/components/schemas/Iterator";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut IteratorSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: IteratorSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Iterator {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Iterator {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Iterator")
-    }
+struct_codec! {
+    types::Iterator as "Iterator" from "/components/schemas/Iterator";
+    slots IteratorSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::None {
@@ -996,65 +575,12 @@ impl<'de> ::serde::Deserialize<'de> for types::None {
     }
 }
 
-impl runtime::EncodeFields for types::Ok {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Ok {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Ok")
-    }
-}
-
-#[derive(Default)]
-pub struct OkSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Ok {
-    type Slots = OkSlots;
-    const ORIGIN: &'static str = "/components/schemas/Ok";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut OkSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: OkSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Ok {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Ok {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Ok")
-    }
+struct_codec! {
+    types::Ok as "Ok" from "/components/schemas/Ok";
+    slots OkSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Option {
@@ -1089,126 +615,20 @@ impl<'de> ::serde::Deserialize<'de> for types::Option {
     }
 }
 
-impl runtime::EncodeFields for types::Ord {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Ord as "Ord" from "/components/schemas/Ord";
+    slots OrdSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Ord {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Ord")
-    }
-}
-
-#[derive(Default)]
-pub struct OrdSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Ord {
-    type Slots = OrdSlots;
-    const ORIGIN: &'static str = "/components/schemas/Ord";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut OrdSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: OrdSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Ord {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Ord {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Ord")
-    }
-}
-
-impl runtime::EncodeFields for types::PartialEq {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::PartialEq {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "PartialEq")
-    }
-}
-
-#[derive(Default)]
-pub struct PartialEqSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::PartialEq {
-    type Slots = PartialEqSlots;
-    const ORIGIN: &'static str = "/components/schemas/PartialEq";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PartialEqSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PartialEqSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::PartialEq {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::PartialEq {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "PartialEq")
-    }
+struct_codec! {
+    types::PartialEq as "PartialEq" from "/components/schemas/PartialEq";
+    slots PartialEqSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::PartialOrd {
@@ -1271,65 +691,12 @@ impl<'de> ::serde::Deserialize<'de> for types::Result {
     }
 }
 
-impl runtime::EncodeFields for types::Self_ {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Self_ {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Self_")
-    }
-}
-
-#[derive(Default)]
-pub struct SelfSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Self_ {
-    type Slots = SelfSlots;
-    const ORIGIN: &'static str = "/components/schemas/Self";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SelfSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SelfSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Self_ {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Self_ {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Self_")
-    }
+struct_codec! {
+    types::Self_ as "Self_" from "/components/schemas/Self";
+    slots SelfSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::Send {
@@ -1418,65 +785,12 @@ impl<'de> ::serde::Deserialize<'de> for types::Sized {
     }
 }
 
-impl runtime::EncodeFields for types::Some {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Some {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Some")
-    }
-}
-
-#[derive(Default)]
-pub struct SomeSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Some {
-    type Slots = SomeSlots;
-    const ORIGIN: &'static str = "/components/schemas/Some";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SomeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SomeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Some {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Some {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Some")
-    }
+struct_codec! {
+    types::Some as "Some" from "/components/schemas/Some";
+    slots SomeSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::String {
@@ -1511,313 +825,66 @@ impl<'de> ::serde::Deserialize<'de> for types::String {
     }
 }
 
-impl runtime::EncodeFields for types::Sync {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Sync as "Sync" from "/components/schemas/Sync";
+    slots SyncSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Sync {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Sync")
-    }
-}
-
-#[derive(Default)]
-pub struct SyncSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Sync {
-    type Slots = SyncSlots;
-    const ORIGIN: &'static str = "/components/schemas/Sync";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SyncSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SyncSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Sync {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Sync {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Sync")
-    }
-}
-
-impl runtime::EncodeFields for types::Thing {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("name", &self.name);
-        out.optional("labels", &self.labels);
-        out.optional("extra", &self.extra);
-        out.optional("maybe", &self.maybe);
-        out.optional("blob", &self.blob);
-        out.optional("copy", &self.copy);
-        out.optional("send", &self.send);
-        out.optional("sized", &self.sized);
-        out.optional("sync", &self.sync);
-        out.optional("unpin", &self.unpin);
-        out.optional("drop", &self.drop);
-        out.optional("fn", &self.r#fn);
-        out.optional("fnMut", &self.fn_mut);
-        out.optional("fnOnce", &self.fn_once);
-        out.optional("box", &self.r#box);
-        out.optional("toOwned", &self.to_owned);
-        out.optional("clone", &self.clone);
-        out.optional("partialEq", &self.partial_eq);
-        out.optional("partialOrd", &self.partial_ord);
-        out.optional("eq", &self.eq);
-        out.optional("ord", &self.ord);
-        out.optional("asRef", &self.as_ref);
-        out.optional("asMut", &self.as_mut);
-        out.optional("into", &self.into);
-        out.optional("from", &self.from);
-        out.optional("default", &self.default);
-        out.optional("iterator", &self.iterator);
-        out.optional("extend", &self.extend);
-        out.optional("intoIterator", &self.into_iterator);
-        out.optional("doubleEndedIterator", &self.double_ended_iterator);
-        out.optional("exactSizeIterator", &self.exact_size_iterator);
-        out.optional("option", &self.option);
-        out.optional("some", &self.some);
-        out.optional("none", &self.none);
-        out.optional("result", &self.result);
-        out.optional("ok", &self.ok);
-        out.optional("err", &self.err);
-        out.optional("string", &self.string);
-        out.optional("toString", &self.to_string);
-        out.optional("vec", &self.vec);
-        out.optional("tryFrom", &self.try_from);
-        out.optional("tryInto", &self.try_into);
-        out.optional("fromIterator", &self.from_iterator);
-        out.optional("debug", &self.debug);
-        out.optional("hash", &self.hash);
-        out.optional("serialize", &self.serialize);
-        out.optional("deserialize", &self.deserialize);
-        out.optional("self", &self.self_);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Thing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Thing")
-    }
-}
-
-#[derive(Default)]
-pub struct ThingSlots {
-    name: Option<String>,
-    labels: Option<Option<Vec<String>>>,
-    extra: Option<Option<::std::collections::BTreeMap<String, String>>>,
-    maybe: Option<Option<String>>,
-    blob: Option<Option<String>>,
-    copy: Option<Option<types::Copy>>,
-    send: Option<Option<types::Send>>,
-    sized: Option<Option<types::Sized>>,
-    sync: Option<Option<types::Sync>>,
-    unpin: Option<Option<types::Unpin>>,
-    drop: Option<Option<types::Drop>>,
-    r#fn: Option<Option<types::Fn>>,
-    fn_mut: Option<Option<types::FnMut>>,
-    fn_once: Option<Option<types::FnOnce>>,
-    r#box: Option<Option<types::Box>>,
-    to_owned: Option<Option<types::ToOwned>>,
-    clone: Option<Option<types::Clone>>,
-    partial_eq: Option<Option<types::PartialEq>>,
-    partial_ord: Option<Option<types::PartialOrd>>,
-    eq: Option<Option<types::Eq>>,
-    ord: Option<Option<types::Ord>>,
-    as_ref: Option<Option<types::AsRef>>,
-    as_mut: Option<Option<types::AsMut>>,
-    into: Option<Option<types::Into>>,
-    from: Option<Option<types::From>>,
-    default: Option<Option<types::Default>>,
-    iterator: Option<Option<types::Iterator>>,
-    extend: Option<Option<types::Extend>>,
-    into_iterator: Option<Option<types::IntoIterator>>,
-    double_ended_iterator: Option<Option<types::DoubleEndedIterator>>,
-    exact_size_iterator: Option<Option<types::ExactSizeIterator>>,
-    option: Option<Option<types::Option>>,
-    some: Option<Option<types::Some>>,
-    none: Option<Option<types::None>>,
-    result: Option<Option<types::Result>>,
-    ok: Option<Option<types::Ok>>,
-    err: Option<Option<types::Err>>,
-    string: Option<Option<types::String>>,
-    to_string: Option<Option<types::ToString>>,
-    vec: Option<Option<types::Vec>>,
-    try_from: Option<Option<types::TryFrom>>,
-    try_into: Option<Option<types::TryInto>>,
-    from_iterator: Option<Option<types::FromIterator>>,
-    debug: Option<Option<types::Debug>>,
-    hash: Option<Option<types::Hash>>,
-    serialize: Option<Option<types::Serialize>>,
-    deserialize: Option<Option<types::Deserialize>>,
-    self_: Option<Option<types::Self_>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Thing {
-    type Slots = ThingSlots;
-    const ORIGIN: &'static str = "/components/schemas/Thing";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ThingSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "labels" => runtime::fill(&mut slots.labels, map),
-            "extra" => runtime::fill(&mut slots.extra, map),
-            "maybe" => runtime::fill(&mut slots.maybe, map),
-            "blob" => runtime::fill(&mut slots.blob, map),
-            "copy" => runtime::fill(&mut slots.copy, map),
-            "send" => runtime::fill(&mut slots.send, map),
-            "sized" => runtime::fill(&mut slots.sized, map),
-            "sync" => runtime::fill(&mut slots.sync, map),
-            "unpin" => runtime::fill(&mut slots.unpin, map),
-            "drop" => runtime::fill(&mut slots.drop, map),
-            "fn" => runtime::fill(&mut slots.r#fn, map),
-            "fnMut" => runtime::fill(&mut slots.fn_mut, map),
-            "fnOnce" => runtime::fill(&mut slots.fn_once, map),
-            "box" => runtime::fill(&mut slots.r#box, map),
-            "toOwned" => runtime::fill(&mut slots.to_owned, map),
-            "clone" => runtime::fill(&mut slots.clone, map),
-            "partialEq" => runtime::fill(&mut slots.partial_eq, map),
-            "partialOrd" => runtime::fill(&mut slots.partial_ord, map),
-            "eq" => runtime::fill(&mut slots.eq, map),
-            "ord" => runtime::fill(&mut slots.ord, map),
-            "asRef" => runtime::fill(&mut slots.as_ref, map),
-            "asMut" => runtime::fill(&mut slots.as_mut, map),
-            "into" => runtime::fill(&mut slots.into, map),
-            "from" => runtime::fill(&mut slots.from, map),
-            "default" => runtime::fill(&mut slots.default, map),
-            "iterator" => runtime::fill(&mut slots.iterator, map),
-            "extend" => runtime::fill(&mut slots.extend, map),
-            "intoIterator" => runtime::fill(&mut slots.into_iterator, map),
-            "doubleEndedIterator" => runtime::fill(&mut slots.double_ended_iterator, map),
-            "exactSizeIterator" => runtime::fill(&mut slots.exact_size_iterator, map),
-            "option" => runtime::fill(&mut slots.option, map),
-            "some" => runtime::fill(&mut slots.some, map),
-            "none" => runtime::fill(&mut slots.none, map),
-            "result" => runtime::fill(&mut slots.result, map),
-            "ok" => runtime::fill(&mut slots.ok, map),
-            "err" => runtime::fill(&mut slots.err, map),
-            "string" => runtime::fill(&mut slots.string, map),
-            "toString" => runtime::fill(&mut slots.to_string, map),
-            "vec" => runtime::fill(&mut slots.vec, map),
-            "tryFrom" => runtime::fill(&mut slots.try_from, map),
-            "tryInto" => runtime::fill(&mut slots.try_into, map),
-            "fromIterator" => runtime::fill(&mut slots.from_iterator, map),
-            "debug" => runtime::fill(&mut slots.debug, map),
-            "hash" => runtime::fill(&mut slots.hash, map),
-            "serialize" => runtime::fill(&mut slots.serialize, map),
-            "deserialize" => runtime::fill(&mut slots.deserialize, map),
-            "self" => runtime::fill(&mut slots.self_, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ThingSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Thing {
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            labels: slots.labels.flatten(),
-            extra: slots.extra.flatten(),
-            maybe: slots.maybe,
-            blob: slots.blob.flatten(),
-            copy: slots.copy.flatten(),
-            send: slots.send.flatten(),
-            sized: slots.sized.flatten(),
-            sync: slots.sync.flatten(),
-            unpin: slots.unpin.flatten(),
-            drop: slots.drop.flatten(),
-            r#fn: slots.r#fn.flatten(),
-            fn_mut: slots.fn_mut.flatten(),
-            fn_once: slots.fn_once.flatten(),
-            r#box: slots.r#box.flatten(),
-            to_owned: slots.to_owned.flatten(),
-            clone: slots.clone.flatten(),
-            partial_eq: slots.partial_eq.flatten(),
-            partial_ord: slots.partial_ord.flatten(),
-            eq: slots.eq.flatten(),
-            ord: slots.ord.flatten(),
-            as_ref: slots.as_ref.flatten(),
-            as_mut: slots.as_mut.flatten(),
-            into: slots.into.flatten(),
-            from: slots.from.flatten(),
-            default: slots.default.flatten(),
-            iterator: slots.iterator.flatten(),
-            extend: slots.extend.flatten(),
-            into_iterator: slots.into_iterator.flatten(),
-            double_ended_iterator: slots.double_ended_iterator.flatten(),
-            exact_size_iterator: slots.exact_size_iterator.flatten(),
-            option: slots.option.flatten(),
-            some: slots.some.flatten(),
-            none: slots.none.flatten(),
-            result: slots.result.flatten(),
-            ok: slots.ok.flatten(),
-            err: slots.err.flatten(),
-            string: slots.string.flatten(),
-            to_string: slots.to_string.flatten(),
-            vec: slots.vec.flatten(),
-            try_from: slots.try_from.flatten(),
-            try_into: slots.try_into.flatten(),
-            from_iterator: slots.from_iterator.flatten(),
-            debug: slots.debug.flatten(),
-            hash: slots.hash.flatten(),
-            serialize: slots.serialize.flatten(),
-            deserialize: slots.deserialize.flatten(),
-            self_: slots.self_.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Thing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Thing")
-    }
+struct_codec! {
+    types::Thing as "Thing" from "/components/schemas/Thing";
+    slots ThingSlots, undeclared additional_properties;
+    with_required(name: String);
+    name: Option<String> = "name", field, refused, name;
+    labels: Option<Option<Vec<String>>> = "labels", optional, no_value, None;
+    extra: Option<Option<::std::collections::BTreeMap<String, String>>> = "extra", optional, no_value, None;
+    maybe: Option<Option<String>> = "maybe", optional, kept, None;
+    blob: Option<Option<String>> = "blob", optional, no_value, None;
+    copy: Option<Option<types::Copy>> = "copy", optional, no_value, None;
+    send: Option<Option<types::Send>> = "send", optional, no_value, None;
+    sized: Option<Option<types::Sized>> = "sized", optional, no_value, None;
+    sync: Option<Option<types::Sync>> = "sync", optional, no_value, None;
+    unpin: Option<Option<types::Unpin>> = "unpin", optional, no_value, None;
+    drop: Option<Option<types::Drop>> = "drop", optional, no_value, None;
+    r#fn: Option<Option<types::Fn>> = "fn", optional, no_value, None;
+    fn_mut: Option<Option<types::FnMut>> = "fnMut", optional, no_value, None;
+    fn_once: Option<Option<types::FnOnce>> = "fnOnce", optional, no_value, None;
+    r#box: Option<Option<types::Box>> = "box", optional, no_value, None;
+    to_owned: Option<Option<types::ToOwned>> = "toOwned", optional, no_value, None;
+    clone: Option<Option<types::Clone>> = "clone", optional, no_value, None;
+    partial_eq: Option<Option<types::PartialEq>> = "partialEq", optional, no_value, None;
+    partial_ord: Option<Option<types::PartialOrd>> = "partialOrd", optional, no_value, None;
+    eq: Option<Option<types::Eq>> = "eq", optional, no_value, None;
+    ord: Option<Option<types::Ord>> = "ord", optional, no_value, None;
+    as_ref: Option<Option<types::AsRef>> = "asRef", optional, no_value, None;
+    as_mut: Option<Option<types::AsMut>> = "asMut", optional, no_value, None;
+    into: Option<Option<types::Into>> = "into", optional, no_value, None;
+    from: Option<Option<types::From>> = "from", optional, no_value, None;
+    default: Option<Option<types::Default>> = "default", optional, no_value, None;
+    iterator: Option<Option<types::Iterator>> = "iterator", optional, no_value, None;
+    extend: Option<Option<types::Extend>> = "extend", optional, no_value, None;
+    into_iterator: Option<Option<types::IntoIterator>> = "intoIterator", optional, no_value, None;
+    double_ended_iterator: Option<Option<types::DoubleEndedIterator>> = "doubleEndedIterator", optional, no_value, None;
+    exact_size_iterator: Option<Option<types::ExactSizeIterator>> = "exactSizeIterator", optional, no_value, None;
+    option: Option<Option<types::Option>> = "option", optional, no_value, None;
+    some: Option<Option<types::Some>> = "some", optional, no_value, None;
+    none: Option<Option<types::None>> = "none", optional, no_value, None;
+    result: Option<Option<types::Result>> = "result", optional, no_value, None;
+    ok: Option<Option<types::Ok>> = "ok", optional, no_value, None;
+    err: Option<Option<types::Err>> = "err", optional, no_value, None;
+    string: Option<Option<types::String>> = "string", optional, no_value, None;
+    to_string: Option<Option<types::ToString>> = "toString", optional, no_value, None;
+    vec: Option<Option<types::Vec>> = "vec", optional, no_value, None;
+    try_from: Option<Option<types::TryFrom>> = "tryFrom", optional, no_value, None;
+    try_into: Option<Option<types::TryInto>> = "tryInto", optional, no_value, None;
+    from_iterator: Option<Option<types::FromIterator>> = "fromIterator", optional, no_value, None;
+    debug: Option<Option<types::Debug>> = "debug", optional, no_value, None;
+    hash: Option<Option<types::Hash>> = "hash", optional, no_value, None;
+    serialize: Option<Option<types::Serialize>> = "serialize", optional, no_value, None;
+    deserialize: Option<Option<types::Deserialize>> = "deserialize", optional, no_value, None;
+    self_: Option<Option<types::Self_>> = "self", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::ToOwned {
@@ -1848,65 +915,12 @@ impl<'de> ::serde::Deserialize<'de> for types::ToOwned {
     }
 }
 
-impl runtime::EncodeFields for types::ToString {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ToString {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ToString")
-    }
-}
-
-#[derive(Default)]
-pub struct ToStringSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ToString {
-    type Slots = ToStringSlots;
-    const ORIGIN: &'static str = "/components/schemas/ToString";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ToStringSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ToStringSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ToString {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ToString {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ToString")
-    }
+struct_codec! {
+    types::ToString as "ToString" from "/components/schemas/ToString";
+    slots ToStringSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::TryFrom {
@@ -1943,65 +957,12 @@ impl<'de> ::serde::Deserialize<'de> for types::TryFrom {
     }
 }
 
-impl runtime::EncodeFields for types::TryInto {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.optional("items", &self.items);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::TryInto {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "TryInto")
-    }
-}
-
-#[derive(Default)]
-pub struct TryIntoSlots {
-    value: Option<Option<String>>,
-    items: Option<Option<Vec<String>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::TryInto {
-    type Slots = TryIntoSlots;
-    const ORIGIN: &'static str = "/components/schemas/TryInto";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut TryIntoSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "items" => runtime::fill(&mut slots.items, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: TryIntoSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::TryInto {
-            value: slots.value.flatten(),
-            items: slots.items.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::TryInto {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "TryInto")
-    }
+struct_codec! {
+    types::TryInto as "TryInto" from "/components/schemas/TryInto";
+    slots TryIntoSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<String>> = "value", optional, no_value, None;
+    items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::Unpin {

@@ -45,11 +45,7 @@ pub struct Box {
 impl Box {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Box {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -90,11 +86,7 @@ pub struct Copy {
 impl Copy {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Copy {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -155,11 +147,7 @@ pub struct DoubleEndedIterator {
 impl DoubleEndedIterator {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DoubleEndedIterator {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -209,10 +197,7 @@ pub struct EqVariant2 {
 impl EqVariant2 {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        EqVariant2 {
-            x: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`x`](Self::x).
@@ -300,11 +285,7 @@ pub struct Fn {
 impl Fn {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Fn {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -411,11 +392,7 @@ pub struct Hash {
 impl Hash {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Hash {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -446,11 +423,7 @@ pub struct Into {
 impl Into {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Into {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -491,11 +464,7 @@ pub struct Iterator {
 impl Iterator {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Iterator {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -548,11 +517,7 @@ pub struct Ok {
 impl Ok {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Ok {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -593,11 +558,7 @@ pub struct Ord {
 impl Ord {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Ord {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -628,11 +589,7 @@ pub struct PartialEq {
 impl PartialEq {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        PartialEq {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -695,11 +652,7 @@ pub struct Self_ {
 impl Self_ {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Self_ {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -784,11 +737,7 @@ pub struct Some {
 impl Some {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Some {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -829,11 +778,7 @@ pub struct Sync {
 impl Sync {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Sync {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -913,57 +858,7 @@ pub struct Thing {
 impl Thing {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl ::core::convert::Into<::std::string::String>) -> Self {
-        Thing {
-            name: name.into(),
-            labels: None,
-            extra: None,
-            maybe: None,
-            blob: None,
-            copy: None,
-            send: None,
-            sized: None,
-            sync: None,
-            unpin: None,
-            drop: None,
-            r#fn: None,
-            fn_mut: None,
-            fn_once: None,
-            r#box: None,
-            to_owned: None,
-            clone: None,
-            partial_eq: None,
-            partial_ord: None,
-            eq: None,
-            ord: None,
-            as_ref: None,
-            as_mut: None,
-            into: None,
-            from: None,
-            default: None,
-            iterator: None,
-            extend: None,
-            into_iterator: None,
-            double_ended_iterator: None,
-            exact_size_iterator: None,
-            option: None,
-            some: None,
-            none: None,
-            result: None,
-            ok: None,
-            err: None,
-            string: None,
-            to_string: None,
-            vec: None,
-            try_from: None,
-            try_into: None,
-            from_iterator: None,
-            debug: None,
-            hash: None,
-            serialize: None,
-            deserialize: None,
-            self_: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`labels`](Self::labels).
@@ -1289,11 +1184,7 @@ pub struct ToString {
 impl ToString {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ToString {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -1334,11 +1225,7 @@ pub struct TryInto {
 impl TryInto {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        TryInto {
-            value: None,
-            items: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).

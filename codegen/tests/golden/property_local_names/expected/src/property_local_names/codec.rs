@@ -4,90 +4,16 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Placeholders {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("foo", &self.foo);
-        out.field("foo_value", &self.foo_value);
-        out.optional("baz", &self.baz);
-        out.optional("quux", &self.quux);
-        out.field("_1", &self._1);
-        out.optional("__2", &self._2);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Placeholders {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Placeholders")
-    }
-}
-
-#[derive(Default)]
-pub struct PlaceholdersSlots {
-    foo: Option<String>,
-    foo_value: Option<String>,
-    baz: Option<Option<i64>>,
-    quux: Option<Option<bool>>,
-    _1: Option<i64>,
-    _2: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Placeholders {
-    type Slots = PlaceholdersSlots;
-    const ORIGIN: &'static str = "/components/schemas/Placeholders";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut PlaceholdersSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "foo" => runtime::fill(&mut slots.foo, map),
-            "foo_value" => runtime::fill(&mut slots.foo_value, map),
-            "baz" => runtime::fill(&mut slots.baz, map),
-            "quux" => runtime::fill(&mut slots.quux, map),
-            "_1" => runtime::fill(&mut slots._1, map),
-            "__2" => runtime::fill(&mut slots._2, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: PlaceholdersSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Placeholders {
-            foo: match slots.foo {
-                Some(value) => value,
-                None => return Err(E::missing_field("foo")),
-            },
-            foo_value: match slots.foo_value {
-                Some(value) => value,
-                None => return Err(E::missing_field("foo_value")),
-            },
-            baz: slots.baz.flatten(),
-            quux: slots.quux,
-            _1: match slots._1 {
-                Some(value) => value,
-                None => return Err(E::missing_field("_1")),
-            },
-            _2: slots._2,
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Placeholders {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Placeholders")
-    }
+struct_codec! {
+    types::Placeholders as "Placeholders" from "/components/schemas/Placeholders";
+    slots PlaceholdersSlots, undeclared additional_properties;
+    with_required(foo_value_2: String, foo_value: String, _1_value: i64);
+    foo: Option<String> = "foo", field, refused, foo_value_2;
+    foo_value: Option<String> = "foo_value", field, refused, foo_value;
+    baz: Option<Option<i64>> = "baz", optional, no_value, None;
+    quux: Option<Option<bool>> = "quux", optional, kept, None;
+    _1: Option<i64> = "_1", field, refused, _1_value;
+    _2: Option<Option<String>> = "__2", optional, kept, None;
 }
 
 #[cfg(feature = "client")]

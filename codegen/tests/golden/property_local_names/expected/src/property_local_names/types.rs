@@ -23,15 +23,7 @@ impl Placeholders {
         foo_value: impl Into<String>,
         _1_value: i64,
     ) -> Self {
-        Placeholders {
-            foo: foo_value_2.into(),
-            foo_value: foo_value.into(),
-            baz: None,
-            quux: None,
-            _1: _1_value,
-            _2: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(foo_value_2.into(), foo_value.into(), _1_value)
     }
 
     /// Sets [`baz`](Self::baz).

@@ -40,187 +40,25 @@ impl<'de> ::serde::Deserialize<'de> for types::Expr {
     }
 }
 
-impl runtime::EncodeFields for types::Literal {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("value", &self.value);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Literal as "Literal" from "/components/schemas/Literal";
+    slots LiteralSlots, undeclared additional_properties;
+    with_required();
+    value: Option<Option<f64>> = "value", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Literal {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Literal")
-    }
+struct_codec! {
+    types::Negation as "Negation" from "/components/schemas/Negation";
+    slots NegationSlots, undeclared additional_properties;
+    with_required(operand: Box<types::Expr>);
+    operand: Option<Box<types::Expr>> = "operand", field, refused, operand;
 }
 
-#[derive(Default)]
-pub struct LiteralSlots {
-    value: Option<Option<f64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Literal {
-    type Slots = LiteralSlots;
-    const ORIGIN: &'static str = "/components/schemas/Literal";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut LiteralSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: LiteralSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Literal {
-            value: slots.value.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Literal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Literal")
-    }
-}
-
-impl runtime::EncodeFields for types::Negation {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("operand", &self.operand);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Negation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Negation")
-    }
-}
-
-#[derive(Default)]
-pub struct NegationSlots {
-    operand: Option<Box<types::Expr>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Negation {
-    type Slots = NegationSlots;
-    const ORIGIN: &'static str = "/components/schemas/Negation";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut NegationSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "operand" => runtime::fill(&mut slots.operand, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: NegationSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Negation {
-            operand: match slots.operand {
-                Some(value) => value,
-                None => return Err(E::missing_field("operand")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Negation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Negation")
-    }
-}
-
-impl runtime::EncodeFields for types::Node {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("value", &self.value);
-        out.optional("next", &self.next);
-        out.optional("children", &self.children);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Node {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Node")
-    }
-}
-
-#[derive(Default)]
-pub struct NodeSlots {
-    value: Option<String>,
-    next: Option<Option<Box<types::Node>>>,
-    children: Option<Option<Vec<types::Node>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Node {
-    type Slots = NodeSlots;
-    const ORIGIN: &'static str = "/components/schemas/Node";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut NodeSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            "next" => runtime::fill(&mut slots.next, map),
-            "children" => runtime::fill(&mut slots.children, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: NodeSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Node {
-            value: match slots.value {
-                Some(value) => value,
-                None => return Err(E::missing_field("value")),
-            },
-            next: slots.next.flatten(),
-            children: slots.children.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Node {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Node")
-    }
+struct_codec! {
+    types::Node as "Node" from "/components/schemas/Node";
+    slots NodeSlots, undeclared additional_properties;
+    with_required(value: String);
+    value: Option<String> = "value", field, refused, value;
+    next: Option<Option<Box<types::Node>>> = "next", optional, no_value, None;
+    children: Option<Option<Vec<types::Node>>> = "children", optional, no_value, None;
 }

@@ -24,10 +24,7 @@ pub struct Literal {
 impl Literal {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Literal {
-            value: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`value`](Self::value).
@@ -48,10 +45,7 @@ pub struct Negation {
 impl Negation {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(operand: Expr) -> Self {
-        Negation {
-            operand: Box::new(operand),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(Box::new(operand))
     }
 }
 
@@ -68,12 +62,7 @@ pub struct Node {
 impl Node {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(value: impl Into<String>) -> Self {
-        Node {
-            value: value.into(),
-            next: None,
-            children: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(value.into())
     }
 
     /// Sets [`next`](Self::next).

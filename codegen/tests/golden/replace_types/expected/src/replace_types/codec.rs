@@ -4,89 +4,16 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Invoice {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.field("total", &self.total);
-        out.optional("lines", &self.lines);
-        out.optional("by_currency", &self.by_currency);
-        out.optional("payment", &self.payment);
-        out.optional("metadata", &self.metadata);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Invoice {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Invoice")
-    }
-}
-
-#[derive(Default)]
-pub struct InvoiceSlots {
-    id: Option<String>,
-    total: Option<crate::money::Money>,
-    lines: Option<Option<Vec<crate::money::Money>>>,
-    by_currency: Option<
-        Option<::std::collections::BTreeMap<String, crate::money::Money>>,
-    >,
-    payment: Option<Option<types::Payment>>,
-    metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Invoice {
-    type Slots = InvoiceSlots;
-    const ORIGIN: &'static str = "/components/schemas/Invoice";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut InvoiceSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "total" => runtime::fill(&mut slots.total, map),
-            "lines" => runtime::fill(&mut slots.lines, map),
-            "by_currency" => runtime::fill(&mut slots.by_currency, map),
-            "payment" => runtime::fill(&mut slots.payment, map),
-            "metadata" => runtime::fill(&mut slots.metadata, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: InvoiceSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Invoice {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            total: match slots.total {
-                Some(value) => value,
-                None => return Err(E::missing_field("total")),
-            },
-            lines: slots.lines.flatten(),
-            by_currency: slots.by_currency.flatten(),
-            payment: slots.payment.flatten(),
-            metadata: slots.metadata.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Invoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Invoice")
-    }
+struct_codec! {
+    types::Invoice as "Invoice" from "/components/schemas/Invoice";
+    slots InvoiceSlots, undeclared additional_properties;
+    with_required(id: String, total: crate::money::Money);
+    id: Option<String> = "id", field, refused, id;
+    total: Option<crate::money::Money> = "total", field, refused, total;
+    lines: Option<Option<Vec<crate::money::Money>>> = "lines", optional, no_value, None;
+    by_currency: Option<Option<::std::collections::BTreeMap<String, crate::money::Money>>> = "by_currency", optional, no_value, None;
+    payment: Option<Option<types::Payment>> = "payment", optional, no_value, None;
+    metadata: Option<Option<serde_json::Map<String, serde_json::Value>>> = "metadata", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Payment {

@@ -19,15 +19,7 @@ pub struct Invoice {
 impl Invoice {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>, total: crate::money::Money) -> Self {
-        Invoice {
-            id: id.into(),
-            total,
-            lines: None,
-            by_currency: None,
-            payment: None,
-            metadata: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into(), total)
     }
 
     /// Sets [`lines`](Self::lines).

@@ -4,121 +4,18 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Problem {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("title", &self.title);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Problem as "Problem" from "/components/schemas/Problem";
+    slots ProblemSlots, undeclared additional_properties;
+    with_required();
+    title: Option<Option<String>> = "title", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Problem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Problem")
-    }
-}
-
-#[derive(Default)]
-pub struct ProblemSlots {
-    title: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Problem {
-    type Slots = ProblemSlots;
-    const ORIGIN: &'static str = "/components/schemas/Problem";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ProblemSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "title" => runtime::fill(&mut slots.title, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ProblemSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Problem {
-            title: slots.title.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Problem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Problem")
-    }
-}
-
-impl runtime::EncodeFields for types::Thing {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Thing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Thing")
-    }
-}
-
-#[derive(Default)]
-pub struct ThingSlots {
-    id: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Thing {
-    type Slots = ThingSlots;
-    const ORIGIN: &'static str = "/components/schemas/Thing";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ThingSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ThingSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Thing {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Thing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Thing")
-    }
+struct_codec! {
+    types::Thing as "Thing" from "/components/schemas/Thing";
+    slots ThingSlots, undeclared additional_properties;
+    with_required(id: String);
+    id: Option<String> = "id", field, refused, id;
 }
 
 #[cfg(feature = "client")]

@@ -12,10 +12,7 @@ pub struct Problem {
 impl Problem {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Problem {
-            title: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`title`](Self::title).
@@ -36,9 +33,6 @@ pub struct Thing {
 impl Thing {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
-        Thing {
-            id: id.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into())
     }
 }

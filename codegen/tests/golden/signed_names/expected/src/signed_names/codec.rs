@@ -4,75 +4,13 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Reactions {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("+1", &self.plus_one);
-        out.field("-1", &self.minus_one);
-        out.optional("laugh", &self.laugh);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Reactions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Reactions")
-    }
-}
-
-#[derive(Default)]
-pub struct ReactionsSlots {
-    plus_one: Option<i64>,
-    minus_one: Option<i64>,
-    laugh: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Reactions {
-    type Slots = ReactionsSlots;
-    const ORIGIN: &'static str = "/components/schemas/Reactions";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ReactionsSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "+1" => runtime::fill(&mut slots.plus_one, map),
-            "-1" => runtime::fill(&mut slots.minus_one, map),
-            "laugh" => runtime::fill(&mut slots.laugh, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ReactionsSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Reactions {
-            plus_one: match slots.plus_one {
-                Some(value) => value,
-                None => return Err(E::missing_field("+1")),
-            },
-            minus_one: match slots.minus_one {
-                Some(value) => value,
-                None => return Err(E::missing_field("-1")),
-            },
-            laugh: slots.laugh.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Reactions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Reactions")
-    }
+struct_codec! {
+    types::Reactions as "Reactions" from "/components/schemas/Reactions";
+    slots ReactionsSlots, undeclared additional_properties;
+    with_required(plus_one: i64, minus_one: i64);
+    plus_one: Option<i64> = "+1", field, refused, plus_one;
+    minus_one: Option<i64> = "-1", field, refused, minus_one;
+    laugh: Option<Option<i64>> = "laugh", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

@@ -14,12 +14,7 @@ pub struct Reactions {
 impl Reactions {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(plus_one: i64, minus_one: i64) -> Self {
-        Reactions {
-            plus_one,
-            minus_one,
-            laugh: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(plus_one, minus_one)
     }
 
     /// Sets [`laugh`](Self::laugh).

@@ -4,61 +4,11 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::ListThingsBadRequestResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("message", &self.message);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ListThingsBadRequestResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ListThingsBadRequestResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct ListThingsBadRequestResponseSlots {
-    message: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ListThingsBadRequestResponse {
-    type Slots = ListThingsBadRequestResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1things/get/responses/400/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ListThingsBadRequestResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "message" => runtime::fill(&mut slots.message, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ListThingsBadRequestResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ListThingsBadRequestResponse {
-            message: slots.message.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ListThingsBadRequestResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ListThingsBadRequestResponse")
-    }
+struct_codec! {
+    types::ListThingsBadRequestResponse as "ListThingsBadRequestResponse" from "/paths/~1things/get/responses/400/content/application~1json/schema";
+    slots ListThingsBadRequestResponseSlots, undeclared additional_properties;
+    with_required();
+    message: Option<Option<String>> = "message", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

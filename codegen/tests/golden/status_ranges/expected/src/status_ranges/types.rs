@@ -12,10 +12,7 @@ pub struct ListThingsBadRequestResponse {
 impl ListThingsBadRequestResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        ListThingsBadRequestResponse {
-            message: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`message`](Self::message).

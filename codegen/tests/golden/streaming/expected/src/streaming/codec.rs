@@ -4,306 +4,41 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Chunk {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("text", &self.text);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Chunk as "Chunk" from "/components/schemas/Chunk";
+    slots ChunkSlots, undeclared additional_properties;
+    with_required(text: String);
+    text: Option<String> = "text", field, refused, text;
 }
 
-impl ::serde::Serialize for types::Chunk {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Chunk")
-    }
+struct_codec! {
+    types::ChunkEvent as "ChunkEvent" from "/components/schemas/ChunkEvent";
+    slots ChunkEventSlots, undeclared additional_properties;
+    with_required(data: types::Chunk);
+    data: Option<types::Chunk> = "data", field, refused, data;
 }
 
-#[derive(Default)]
-pub struct ChunkSlots {
-    text: Option<String>,
+struct_codec! {
+    types::CreateChatBody as "CreateChatBody" from "/paths/~1chat/post/requestBody/content/application~1json/schema";
+    slots CreateChatBodySlots, undeclared additional_properties;
+    with_required(prompt: String);
+    prompt: Option<String> = "prompt", field, refused, prompt;
+    stream: Option<Option<bool>> = "stream", optional, no_value, None;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::Chunk {
-    type Slots = ChunkSlots;
-    const ORIGIN: &'static str = "/components/schemas/Chunk";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ChunkSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "text" => runtime::fill(&mut slots.text, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ChunkSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Chunk {
-            text: match slots.text {
-                Some(value) => value,
-                None => return Err(E::missing_field("text")),
-            },
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::CreateChatUnprocessableEntityResponse as "CreateChatUnprocessableEntityResponse" from "/paths/~1chat/post/responses/422/content/application~1json/schema";
+    slots CreateChatUnprocessableEntityResponseSlots, undeclared additional_properties;
+    with_required();
+    detail: Option<Option<String>> = "detail", optional, no_value, None;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::Chunk {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Chunk")
-    }
-}
-
-impl runtime::EncodeFields for types::ChunkEvent {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("data", &self.data);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ChunkEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ChunkEvent")
-    }
-}
-
-#[derive(Default)]
-pub struct ChunkEventSlots {
-    data: Option<types::Chunk>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ChunkEvent {
-    type Slots = ChunkEventSlots;
-    const ORIGIN: &'static str = "/components/schemas/ChunkEvent";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ChunkEventSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "data" => runtime::fill(&mut slots.data, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ChunkEventSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ChunkEvent {
-            data: match slots.data {
-                Some(value) => value,
-                None => return Err(E::missing_field("data")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ChunkEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ChunkEvent")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateChatBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("prompt", &self.prompt);
-        out.optional("stream", &self.stream);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateChatBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChatBody")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateChatBodySlots {
-    prompt: Option<String>,
-    stream: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChatBody {
-    type Slots = CreateChatBodySlots;
-    const ORIGIN: &'static str = "/paths/~1chat/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChatBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "prompt" => runtime::fill(&mut slots.prompt, map),
-            "stream" => runtime::fill(&mut slots.stream, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChatBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChatBody {
-            prompt: match slots.prompt {
-                Some(value) => value,
-                None => return Err(E::missing_field("prompt")),
-            },
-            stream: slots.stream.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateChatBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChatBody")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateChatUnprocessableEntityResponse {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("detail", &self.detail);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateChatUnprocessableEntityResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateChatUnprocessableEntityResponse")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateChatUnprocessableEntityResponseSlots {
-    detail: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateChatUnprocessableEntityResponse {
-    type Slots = CreateChatUnprocessableEntityResponseSlots;
-    const ORIGIN: &'static str = "/paths/~1chat/post/responses/422/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateChatUnprocessableEntityResponseSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "detail" => runtime::fill(&mut slots.detail, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateChatUnprocessableEntityResponseSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateChatUnprocessableEntityResponse {
-            detail: slots.detail.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateChatUnprocessableEntityResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateChatUnprocessableEntityResponse")
-    }
-}
-
-impl runtime::EncodeFields for types::CreateCompletionBody {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("prompt", &self.prompt);
-        out.optional("stream", &self.stream);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::CreateCompletionBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "CreateCompletionBody")
-    }
-}
-
-#[derive(Default)]
-pub struct CreateCompletionBodySlots {
-    prompt: Option<Option<String>>,
-    stream: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::CreateCompletionBody {
-    type Slots = CreateCompletionBodySlots;
-    const ORIGIN: &'static str = "/paths/~1completions/post/requestBody/content/application~1json/schema";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CreateCompletionBodySlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "prompt" => runtime::fill(&mut slots.prompt, map),
-            "stream" => runtime::fill(&mut slots.stream, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CreateCompletionBodySlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::CreateCompletionBody {
-            prompt: slots.prompt.flatten(),
-            stream: slots.stream,
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::CreateCompletionBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "CreateCompletionBody")
-    }
+struct_codec! {
+    types::CreateCompletionBody as "CreateCompletionBody" from "/paths/~1completions/post/requestBody/content/application~1json/schema";
+    slots CreateCompletionBodySlots, undeclared additional_properties;
+    with_required();
+    prompt: Option<Option<String>> = "prompt", optional, no_value, None;
+    stream: Option<Option<bool>> = "stream", optional, kept, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::WatchJobEvent {
@@ -335,106 +70,17 @@ impl<'de> ::serde::Deserialize<'de> for types::WatchJobEvent {
     }
 }
 
-impl runtime::EncodeFields for types::WatchJobEventDone {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("type", "done");
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::WatchJobEventDone as "WatchJobEventDone" from "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/1", tag "type" = "done";
+    slots WatchJobEventDoneSlots, undeclared additional_properties;
+    with_required();
 }
 
-impl ::serde::Serialize for types::WatchJobEventDone {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "done")
-    }
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventDone {
-    type Slots = ();
-    const TAG: Option<&'static str> = Some("type");
-    const ORIGIN: &'static str = "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/1";
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        _: (),
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::WatchJobEventDone {
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::WatchJobEventDone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "WatchJobEventDone")
-    }
-}
-
-impl runtime::EncodeFields for types::WatchJobEventProgress {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("type", "progress");
-        out.field("percent", &self.percent);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::WatchJobEventProgress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "progress")
-    }
-}
-
-#[derive(Default)]
-pub struct WatchJobEventProgressSlots {
-    percent: Option<i64>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::WatchJobEventProgress {
-    type Slots = WatchJobEventProgressSlots;
-    const TAG: Option<&'static str> = Some("type");
-    const ORIGIN: &'static str = "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/0";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut WatchJobEventProgressSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "percent" => runtime::fill(&mut slots.percent, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: WatchJobEventProgressSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::WatchJobEventProgress {
-            percent: match slots.percent {
-                Some(value) => value,
-                None => return Err(E::missing_field("percent")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::WatchJobEventProgress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "WatchJobEventProgress")
-    }
+struct_codec! {
+    types::WatchJobEventProgress as "WatchJobEventProgress" from "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/0", tag "type" = "progress";
+    slots WatchJobEventProgressSlots, undeclared additional_properties;
+    with_required(percent: i64);
+    percent: Option<i64> = "percent", field, refused, percent;
 }
 
 #[cfg(feature = "client")]

@@ -14,10 +14,7 @@ pub struct Chunk {
 impl Chunk {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(text: impl Into<String>) -> Self {
-        Chunk {
-            text: text.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(text.into())
     }
 }
 
@@ -33,10 +30,7 @@ pub struct ChunkEvent {
 impl ChunkEvent {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(data: Chunk) -> Self {
-        ChunkEvent {
-            data,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(data)
     }
 }
 
@@ -53,11 +47,7 @@ pub struct CreateChatBody {
 impl CreateChatBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(prompt: impl Into<String>) -> Self {
-        CreateChatBody {
-            prompt: prompt.into(),
-            stream: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(prompt.into())
     }
 
     /// Sets [`stream`](Self::stream).
@@ -78,10 +68,7 @@ pub struct CreateChatUnprocessableEntityResponse {
 impl CreateChatUnprocessableEntityResponse {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateChatUnprocessableEntityResponse {
-            detail: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`detail`](Self::detail).
@@ -103,11 +90,7 @@ pub struct CreateCompletionBody {
 impl CreateCompletionBody {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        CreateCompletionBody {
-            prompt: None,
-            stream: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`prompt`](Self::prompt).
@@ -145,9 +128,7 @@ pub struct WatchJobEventDone {
 impl WatchJobEventDone {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        WatchJobEventDone {
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 }
 
@@ -162,9 +143,6 @@ pub struct WatchJobEventProgress {
 impl WatchJobEventProgress {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(percent: i64) -> Self {
-        WatchJobEventProgress {
-            percent,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(percent)
     }
 }

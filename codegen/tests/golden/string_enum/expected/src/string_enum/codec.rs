@@ -4,73 +4,14 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Holder {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("status", &self.status);
-        out.optional("mode", &self.mode);
-        out.optional("kind", &self.kind);
-        out.optional("state", &self.state);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Holder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Holder")
-    }
-}
-
-#[derive(Default)]
-pub struct HolderSlots {
-    status: Option<Option<types::Status>>,
-    mode: Option<Option<types::HolderMode>>,
-    kind: Option<Option<types::HolderKind>>,
-    state: Option<Option<types::HolderState>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Holder {
-    type Slots = HolderSlots;
-    const ORIGIN: &'static str = "/components/schemas/Holder";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut HolderSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "status" => runtime::fill(&mut slots.status, map),
-            "mode" => runtime::fill(&mut slots.mode, map),
-            "kind" => runtime::fill(&mut slots.kind, map),
-            "state" => runtime::fill(&mut slots.state, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: HolderSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Holder {
-            status: slots.status.flatten(),
-            mode: slots.mode.flatten(),
-            kind: slots.kind.flatten(),
-            state: slots.state.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Holder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Holder")
-    }
+struct_codec! {
+    types::Holder as "Holder" from "/components/schemas/Holder";
+    slots HolderSlots, undeclared additional_properties;
+    with_required();
+    status: Option<Option<types::Status>> = "status", optional, no_value, None;
+    mode: Option<Option<types::HolderMode>> = "mode", optional, no_value, None;
+    kind: Option<Option<types::HolderKind>> = "kind", optional, no_value, None;
+    state: Option<Option<types::HolderState>> = "state", optional, no_value, None;
 }
 
 impl ::serde::Serialize for types::HolderKind {

@@ -16,13 +16,7 @@ pub struct Holder {
 impl Holder {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Holder {
-            status: None,
-            mode: None,
-            kind: None,
-            state: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`status`](Self::status).

@@ -4,127 +4,19 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Cat {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("petType", &self.pet_type);
-        out.optional("purrs", &self.purrs);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Cat as "Cat" from "/components/schemas/Cat";
+    slots CatSlots, undeclared additional_properties;
+    with_required(pet_type: String);
+    pet_type: Option<String> = "petType", field, refused, pet_type;
+    purrs: Option<Option<bool>> = "purrs", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Cat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Cat")
-    }
-}
-
-#[derive(Default)]
-pub struct CatSlots {
-    pet_type: Option<String>,
-    purrs: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Cat {
-    type Slots = CatSlots;
-    const ORIGIN: &'static str = "/components/schemas/Cat";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CatSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "petType" => runtime::fill(&mut slots.pet_type, map),
-            "purrs" => runtime::fill(&mut slots.purrs, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CatSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Cat {
-            pet_type: match slots.pet_type {
-                Some(value) => value,
-                None => return Err(E::missing_field("petType")),
-            },
-            purrs: slots.purrs.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Cat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Cat")
-    }
-}
-
-impl runtime::EncodeFields for types::Circle {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", "Circle");
-        out.optional("radius", &self.radius);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Circle {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Circle")
-    }
-}
-
-#[derive(Default)]
-pub struct CircleSlots {
-    radius: Option<Option<f64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Circle {
-    type Slots = CircleSlots;
-    const TAG: Option<&'static str> = Some("kind");
-    const ORIGIN: &'static str = "/components/schemas/Circle";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CircleSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "radius" => runtime::fill(&mut slots.radius, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CircleSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Circle {
-            radius: slots.radius.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Circle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Circle")
-    }
+struct_codec! {
+    types::Circle as "Circle" from "/components/schemas/Circle", tag "kind" = "Circle";
+    slots CircleSlots, undeclared additional_properties;
+    with_required();
+    radius: Option<Option<f64>> = "radius", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Digest {
@@ -148,223 +40,31 @@ impl<'de> ::serde::Deserialize<'de> for types::Digest {
     }
 }
 
-impl runtime::EncodeFields for types::DigestNone {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("type", "none");
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::DigestNone as "DigestNone" from "/components/schemas/Digest/oneOf/1", tag "type" = "none";
+    slots DigestNoneSlots, undeclared additional_properties;
+    with_required();
 }
 
-impl ::serde::Serialize for types::DigestNone {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "none")
-    }
+struct_codec! {
+    types::DigestSha256 as "DigestSha256" from "/components/schemas/Digest/oneOf/0", tag "type" = "sha256";
+    slots DigestSha256Slots, undeclared additional_properties;
+    with_required(value: String);
+    value: Option<String> = "value", field, refused, value;
 }
 
-impl<'de> runtime::DecodeStruct<'de> for types::DigestNone {
-    type Slots = ();
-    const TAG: Option<&'static str> = Some("type");
-    const ORIGIN: &'static str = "/components/schemas/Digest/oneOf/1";
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        _: (),
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DigestNone {
-            additional_properties: undeclared,
-        })
-    }
+struct_codec! {
+    types::Dog as "Dog" from "/components/schemas/Dog";
+    slots DogSlots, undeclared additional_properties;
+    with_required(pet_type: String);
+    pet_type: Option<String> = "petType", field, refused, pet_type;
 }
 
-impl<'de> ::serde::Deserialize<'de> for types::DigestNone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DigestNone")
-    }
-}
-
-impl runtime::EncodeFields for types::DigestSha256 {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("type", "sha256");
-        out.field("value", &self.value);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DigestSha256 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "sha256")
-    }
-}
-
-#[derive(Default)]
-pub struct DigestSha256Slots {
-    value: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DigestSha256 {
-    type Slots = DigestSha256Slots;
-    const TAG: Option<&'static str> = Some("type");
-    const ORIGIN: &'static str = "/components/schemas/Digest/oneOf/0";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DigestSha256Slots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "value" => runtime::fill(&mut slots.value, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DigestSha256Slots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DigestSha256 {
-            value: match slots.value {
-                Some(value) => value,
-                None => return Err(E::missing_field("value")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DigestSha256 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DigestSha256")
-    }
-}
-
-impl runtime::EncodeFields for types::Dog {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("petType", &self.pet_type);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Dog {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Dog")
-    }
-}
-
-#[derive(Default)]
-pub struct DogSlots {
-    pet_type: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Dog {
-    type Slots = DogSlots;
-    const ORIGIN: &'static str = "/components/schemas/Dog";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DogSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "petType" => runtime::fill(&mut slots.pet_type, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DogSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Dog {
-            pet_type: match slots.pet_type {
-                Some(value) => value,
-                None => return Err(E::missing_field("petType")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Dog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Dog")
-    }
-}
-
-impl runtime::EncodeFields for types::Drawing {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("square", &self.square);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Drawing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Drawing")
-    }
-}
-
-#[derive(Default)]
-pub struct DrawingSlots {
-    square: Option<Option<types::Square>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Drawing {
-    type Slots = DrawingSlots;
-    const ORIGIN: &'static str = "/components/schemas/Drawing";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DrawingSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "square" => runtime::fill(&mut slots.square, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DrawingSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Drawing {
-            square: slots.square.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Drawing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Drawing")
-    }
+struct_codec! {
+    types::Drawing as "Drawing" from "/components/schemas/Drawing";
+    slots DrawingSlots, undeclared additional_properties;
+    with_required();
+    square: Option<Option<types::Square>> = "square", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Pet {
@@ -409,64 +109,11 @@ impl<'de> ::serde::Deserialize<'de> for types::Shape {
     }
 }
 
-impl runtime::EncodeFields for types::Square {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", &self.kind);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Square {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Square")
-    }
-}
-
-#[derive(Default)]
-pub struct SquareSlots {
-    kind: Option<types::SquareKind>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Square {
-    type Slots = SquareSlots;
-    const ORIGIN: &'static str = "/components/schemas/Square";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut SquareSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "kind" => runtime::fill(&mut slots.kind, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: SquareSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Square {
-            kind: match slots.kind {
-                Some(value) => value,
-                None => return Err(E::missing_field("kind")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Square {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Square")
-    }
+struct_codec! {
+    types::Square as "Square" from "/components/schemas/Square";
+    slots SquareSlots, undeclared additional_properties;
+    with_required(kind: types::SquareKind);
+    kind: Option<types::SquareKind> = "kind", field, refused, kind;
 }
 
 impl ::serde::Serialize for types::SquareKind {

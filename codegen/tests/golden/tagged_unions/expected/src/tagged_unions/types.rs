@@ -15,11 +15,7 @@ pub struct Cat {
 impl Cat {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(pet_type: impl Into<String>) -> Self {
-        Cat {
-            pet_type: pet_type.into(),
-            purrs: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(pet_type.into())
     }
 
     /// Sets [`purrs`](Self::purrs).
@@ -40,10 +36,7 @@ pub struct Circle {
 impl Circle {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Circle {
-            radius: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`radius`](Self::radius).
@@ -76,9 +69,7 @@ pub struct DigestNone {
 impl DigestNone {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DigestNone {
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 }
 
@@ -93,10 +84,7 @@ pub struct DigestSha256 {
 impl DigestSha256 {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(value: impl Into<String>) -> Self {
-        DigestSha256 {
-            value: value.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(value.into())
     }
 }
 
@@ -111,10 +99,7 @@ pub struct Dog {
 impl Dog {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(pet_type: impl Into<String>) -> Self {
-        Dog {
-            pet_type: pet_type.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(pet_type.into())
     }
 }
 
@@ -129,10 +114,7 @@ pub struct Drawing {
 impl Drawing {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Drawing {
-            square: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`square`](Self::square).
@@ -179,10 +161,7 @@ pub struct Square {
 impl Square {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(kind: SquareKind) -> Self {
-        Square {
-            kind,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(kind)
     }
 }
 

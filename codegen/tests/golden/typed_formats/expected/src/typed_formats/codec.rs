@@ -4,91 +4,17 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Event {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("id", &self.id);
-        out.field("at", &self.at);
-        out.optional("day", &self.day);
-        out.optional("ended_at", &self.ended_at);
-        out.optional("seen", &self.seen);
-        out.optional("by_day", &self.by_day);
-        out.optional("note", &self.note);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Event {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Event")
-    }
-}
-
-#[derive(Default)]
-pub struct EventSlots {
-    id: Option<::uuid::Uuid>,
-    at: Option<::chrono::DateTime<::chrono::Utc>>,
-    day: Option<Option<::chrono::NaiveDate>>,
-    ended_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
-    seen: Option<Option<Vec<::chrono::DateTime<::chrono::Utc>>>>,
-    by_day: Option<Option<::std::collections::BTreeMap<String, ::uuid::Uuid>>>,
-    note: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Event {
-    type Slots = EventSlots;
-    const ORIGIN: &'static str = "/components/schemas/Event";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EventSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "at" => runtime::fill(&mut slots.at, map),
-            "day" => runtime::fill(&mut slots.day, map),
-            "ended_at" => runtime::fill(&mut slots.ended_at, map),
-            "seen" => runtime::fill(&mut slots.seen, map),
-            "by_day" => runtime::fill(&mut slots.by_day, map),
-            "note" => runtime::fill(&mut slots.note, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EventSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Event {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            at: match slots.at {
-                Some(value) => value,
-                None => return Err(E::missing_field("at")),
-            },
-            day: slots.day.flatten(),
-            ended_at: slots.ended_at,
-            seen: slots.seen.flatten(),
-            by_day: slots.by_day.flatten(),
-            note: slots.note.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Event {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Event")
-    }
+struct_codec! {
+    types::Event as "Event" from "/components/schemas/Event";
+    slots EventSlots, undeclared additional_properties;
+    with_required(id: ::uuid::Uuid, at: ::chrono::DateTime<::chrono::Utc>);
+    id: Option<::uuid::Uuid> = "id", field, refused, id;
+    at: Option<::chrono::DateTime<::chrono::Utc>> = "at", field, refused, at;
+    day: Option<Option<::chrono::NaiveDate>> = "day", optional, no_value, None;
+    ended_at: Option<Option<::chrono::DateTime<::chrono::Utc>>> = "ended_at", optional, kept, None;
+    seen: Option<Option<Vec<::chrono::DateTime<::chrono::Utc>>>> = "seen", optional, no_value, None;
+    by_day: Option<Option<::std::collections::BTreeMap<String, ::uuid::Uuid>>> = "by_day", optional, no_value, None;
+    note: Option<Option<String>> = "note", optional, no_value, None;
 }
 
 #[cfg(feature = "client")]

@@ -19,16 +19,7 @@ pub struct Event {
 impl Event {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: ::uuid::Uuid, at: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        Event {
-            id,
-            at,
-            day: None,
-            ended_at: None,
-            seen: None,
-            by_day: None,
-            note: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id, at)
     }
 
     /// Sets [`day`](Self::day).

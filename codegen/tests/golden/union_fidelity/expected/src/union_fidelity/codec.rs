@@ -54,186 +54,27 @@ impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfig {
     }
 }
 
-impl runtime::EncodeFields for types::DatabaseConfigMysql {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("host", &self.host);
-        out.optional("charset", &self.charset);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::DatabaseConfigMysql as "DatabaseConfigMysql" from "/components/schemas/DatabaseConfig/anyOf/1";
+    slots DatabaseConfigMysqlSlots, undeclared additional_properties;
+    with_required();
+    host: Option<Option<String>> = "host", optional, no_value, None;
+    charset: Option<Option<String>> = "charset", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::DatabaseConfigMysql {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DatabaseConfigMysql")
-    }
+struct_codec! {
+    types::DatabaseConfigPath as "DatabaseConfigPath" from "/components/schemas/DatabaseConfig/anyOf/2";
+    slots DatabaseConfigPathSlots, undeclared additional_properties;
+    with_required(path: String);
+    path: Option<String> = "path", field, refused, path;
 }
 
-#[derive(Default)]
-pub struct DatabaseConfigMysqlSlots {
-    host: Option<Option<String>>,
-    charset: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigMysql {
-    type Slots = DatabaseConfigMysqlSlots;
-    const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/1";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DatabaseConfigMysqlSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "host" => runtime::fill(&mut slots.host, map),
-            "charset" => runtime::fill(&mut slots.charset, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DatabaseConfigMysqlSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DatabaseConfigMysql {
-            host: slots.host.flatten(),
-            charset: slots.charset.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfigMysql {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DatabaseConfigMysql")
-    }
-}
-
-impl runtime::EncodeFields for types::DatabaseConfigPath {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("path", &self.path);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DatabaseConfigPath {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DatabaseConfigPath")
-    }
-}
-
-#[derive(Default)]
-pub struct DatabaseConfigPathSlots {
-    path: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPath {
-    type Slots = DatabaseConfigPathSlots;
-    const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/2";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DatabaseConfigPathSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "path" => runtime::fill(&mut slots.path, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DatabaseConfigPathSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DatabaseConfigPath {
-            path: match slots.path {
-                Some(value) => value,
-                None => return Err(E::missing_field("path")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfigPath {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DatabaseConfigPath")
-    }
-}
-
-impl runtime::EncodeFields for types::DatabaseConfigPostgres {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("host", &self.host);
-        out.optional("sslmode", &self.sslmode);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::DatabaseConfigPostgres {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "DatabaseConfigPostgres")
-    }
-}
-
-#[derive(Default)]
-pub struct DatabaseConfigPostgresSlots {
-    host: Option<Option<String>>,
-    sslmode: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::DatabaseConfigPostgres {
-    type Slots = DatabaseConfigPostgresSlots;
-    const ORIGIN: &'static str = "/components/schemas/DatabaseConfig/anyOf/0";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DatabaseConfigPostgresSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "host" => runtime::fill(&mut slots.host, map),
-            "sslmode" => runtime::fill(&mut slots.sslmode, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DatabaseConfigPostgresSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::DatabaseConfigPostgres {
-            host: slots.host.flatten(),
-            sslmode: slots.sslmode.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfigPostgres {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "DatabaseConfigPostgres")
-    }
+struct_codec! {
+    types::DatabaseConfigPostgres as "DatabaseConfigPostgres" from "/components/schemas/DatabaseConfig/anyOf/0";
+    slots DatabaseConfigPostgresSlots, undeclared additional_properties;
+    with_required();
+    host: Option<Option<String>> = "host", optional, no_value, None;
+    sslmode: Option<Option<String>> = "sslmode", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Entry {
@@ -306,191 +147,26 @@ impl<'de> ::serde::Deserialize<'de> for types::Event {
     }
 }
 
-impl runtime::EncodeFields for types::EventFailed {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", "failed");
-        out.field("reason", &self.reason);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::EventFailed as "EventFailed" from "/components/schemas/Event/oneOf/1", tag "kind" = "failed";
+    slots EventFailedSlots, undeclared additional_properties;
+    with_required(reason: String);
+    reason: Option<String> = "reason", field, refused, reason;
 }
 
-impl ::serde::Serialize for types::EventFailed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "failed")
-    }
+struct_codec! {
+    types::EventStarted as "EventStarted" from "/components/schemas/Event/oneOf/0", tag "kind" = "started";
+    slots EventStartedSlots, undeclared additional_properties;
+    with_required();
+    at: Option<Option<i64>> = "at", optional, no_value, None;
 }
 
-#[derive(Default)]
-pub struct EventFailedSlots {
-    reason: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EventFailed {
-    type Slots = EventFailedSlots;
-    const TAG: Option<&'static str> = Some("kind");
-    const ORIGIN: &'static str = "/components/schemas/Event/oneOf/1";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EventFailedSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "reason" => runtime::fill(&mut slots.reason, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EventFailedSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EventFailed {
-            reason: match slots.reason {
-                Some(value) => value,
-                None => return Err(E::missing_field("reason")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EventFailed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EventFailed")
-    }
-}
-
-impl runtime::EncodeFields for types::EventStarted {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("kind", "started");
-        out.optional("at", &self.at);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::EventStarted {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "started")
-    }
-}
-
-#[derive(Default)]
-pub struct EventStartedSlots {
-    at: Option<Option<i64>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::EventStarted {
-    type Slots = EventStartedSlots;
-    const TAG: Option<&'static str> = Some("kind");
-    const ORIGIN: &'static str = "/components/schemas/Event/oneOf/0";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut EventStartedSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "at" => runtime::fill(&mut slots.at, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: EventStartedSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::EventStarted {
-            at: slots.at.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::EventStarted {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "EventStarted")
-    }
-}
-
-impl runtime::EncodeFields for types::InputMessage {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("type", "message");
-        out.optional("role", &self.role);
-        out.field("content", &self.content);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::InputMessage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "message")
-    }
-}
-
-#[derive(Default)]
-pub struct InputMessageSlots {
-    role: Option<Option<types::InputMessageRole>>,
-    content: Option<String>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::InputMessage {
-    type Slots = InputMessageSlots;
-    const TAG: Option<&'static str> = Some("type");
-    const ORIGIN: &'static str = "/components/schemas/InputMessage";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut InputMessageSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "role" => runtime::fill(&mut slots.role, map),
-            "content" => runtime::fill(&mut slots.content, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: InputMessageSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::InputMessage {
-            role: slots.role.flatten(),
-            content: match slots.content {
-                Some(value) => value,
-                None => return Err(E::missing_field("content")),
-            },
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::InputMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "InputMessage")
-    }
+struct_codec! {
+    types::InputMessage as "InputMessage" from "/components/schemas/InputMessage", tag "type" = "message";
+    slots InputMessageSlots, undeclared additional_properties;
+    with_required(content: String);
+    role: Option<Option<types::InputMessageRole>> = "role", optional, no_value, None;
+    content: Option<String> = "content", field, refused, content;
 }
 
 impl ::serde::Serialize for types::InputMessageRole {
@@ -520,77 +196,13 @@ impl<'de> ::serde::Deserialize<'de> for types::InputMessageRole {
     }
 }
 
-impl runtime::EncodeFields for types::OutputMessage {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("type", "message");
-        out.field("id", &self.id);
-        out.field("content", &self.content);
-        out.optional("model", &self.model);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::OutputMessage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "message")
-    }
-}
-
-#[derive(Default)]
-pub struct OutputMessageSlots {
-    id: Option<String>,
-    content: Option<String>,
-    model: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::OutputMessage {
-    type Slots = OutputMessageSlots;
-    const TAG: Option<&'static str> = Some("type");
-    const ORIGIN: &'static str = "/components/schemas/OutputMessage";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut OutputMessageSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "id" => runtime::fill(&mut slots.id, map),
-            "content" => runtime::fill(&mut slots.content, map),
-            "model" => runtime::fill(&mut slots.model, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: OutputMessageSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::OutputMessage {
-            id: match slots.id {
-                Some(value) => value,
-                None => return Err(E::missing_field("id")),
-            },
-            content: match slots.content {
-                Some(value) => value,
-                None => return Err(E::missing_field("content")),
-            },
-            model: slots.model.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::OutputMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "OutputMessage")
-    }
+struct_codec! {
+    types::OutputMessage as "OutputMessage" from "/components/schemas/OutputMessage", tag "type" = "message";
+    slots OutputMessageSlots, undeclared additional_properties;
+    with_required(id: String, content: String);
+    id: Option<String> = "id", field, refused, id;
+    content: Option<String> = "content", field, refused, content;
+    model: Option<Option<String>> = "model", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Quantity {
@@ -622,68 +234,10 @@ impl<'de> ::serde::Deserialize<'de> for types::Quantity {
     }
 }
 
-impl runtime::EncodeFields for types::ToolCall {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("type", "tool.call");
-        out.field("name", &self.name);
-        out.optional("arguments", &self.arguments);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ToolCall {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "tool.call")
-    }
-}
-
-#[derive(Default)]
-pub struct ToolCallSlots {
-    name: Option<String>,
-    arguments: Option<Option<String>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ToolCall {
-    type Slots = ToolCallSlots;
-    const TAG: Option<&'static str> = Some("type");
-    const ORIGIN: &'static str = "/components/schemas/ToolCall";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ToolCallSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "name" => runtime::fill(&mut slots.name, map),
-            "arguments" => runtime::fill(&mut slots.arguments, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ToolCallSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ToolCall {
-            name: match slots.name {
-                Some(value) => value,
-                None => return Err(E::missing_field("name")),
-            },
-            arguments: slots.arguments.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ToolCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ToolCall")
-    }
+struct_codec! {
+    types::ToolCall as "ToolCall" from "/components/schemas/ToolCall", tag "type" = "tool.call";
+    slots ToolCallSlots, undeclared additional_properties;
+    with_required(name: String);
+    name: Option<String> = "name", field, refused, name;
+    arguments: Option<Option<String>> = "arguments", optional, no_value, None;
 }

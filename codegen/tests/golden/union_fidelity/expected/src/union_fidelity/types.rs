@@ -27,11 +27,7 @@ pub struct DatabaseConfigMysql {
 impl DatabaseConfigMysql {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DatabaseConfigMysql {
-            host: None,
-            charset: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`host`](Self::host).
@@ -58,10 +54,7 @@ pub struct DatabaseConfigPath {
 impl DatabaseConfigPath {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(path: impl Into<String>) -> Self {
-        DatabaseConfigPath {
-            path: path.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(path.into())
     }
 }
 
@@ -77,11 +70,7 @@ pub struct DatabaseConfigPostgres {
 impl DatabaseConfigPostgres {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        DatabaseConfigPostgres {
-            host: None,
-            sslmode: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`host`](Self::host).
@@ -136,10 +125,7 @@ pub struct EventFailed {
 impl EventFailed {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(reason: impl Into<String>) -> Self {
-        EventFailed {
-            reason: reason.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(reason.into())
     }
 }
 
@@ -154,10 +140,7 @@ pub struct EventStarted {
 impl EventStarted {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        EventStarted {
-            at: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`at`](Self::at).
@@ -179,11 +162,7 @@ pub struct InputMessage {
 impl InputMessage {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(content: impl Into<String>) -> Self {
-        InputMessage {
-            role: None,
-            content: content.into(),
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(content.into())
     }
 
     /// Sets [`role`](Self::role).
@@ -225,12 +204,7 @@ pub struct OutputMessage {
 impl OutputMessage {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(id: impl Into<String>, content: impl Into<String>) -> Self {
-        OutputMessage {
-            id: id.into(),
-            content: content.into(),
-            model: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(id.into(), content.into())
     }
 
     /// Sets [`model`](Self::model).
@@ -261,11 +235,7 @@ pub struct ToolCall {
 impl ToolCall {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        ToolCall {
-            name: name.into(),
-            arguments: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(name.into())
     }
 
     /// Sets [`arguments`](Self::arguments).

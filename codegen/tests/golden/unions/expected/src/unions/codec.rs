@@ -4,118 +4,18 @@
 use super::types;
 use crate::runtime;
 
-impl runtime::EncodeFields for types::Cat {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("purrs", &self.purrs);
-        out.undeclared(&self.additional_properties);
-    }
+struct_codec! {
+    types::Cat as "Cat" from "/components/schemas/Cat";
+    slots CatSlots, undeclared additional_properties;
+    with_required();
+    purrs: Option<Option<bool>> = "purrs", optional, no_value, None;
 }
 
-impl ::serde::Serialize for types::Cat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Cat")
-    }
-}
-
-#[derive(Default)]
-pub struct CatSlots {
-    purrs: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Cat {
-    type Slots = CatSlots;
-    const ORIGIN: &'static str = "/components/schemas/Cat";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut CatSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "purrs" => runtime::fill(&mut slots.purrs, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: CatSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Cat {
-            purrs: slots.purrs.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Cat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Cat")
-    }
-}
-
-impl runtime::EncodeFields for types::Dog {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.optional("barks", &self.barks);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::Dog {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "Dog")
-    }
-}
-
-#[derive(Default)]
-pub struct DogSlots {
-    barks: Option<Option<bool>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::Dog {
-    type Slots = DogSlots;
-    const ORIGIN: &'static str = "/components/schemas/Dog";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut DogSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "barks" => runtime::fill(&mut slots.barks, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: DogSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::Dog {
-            barks: slots.barks.flatten(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::Dog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "Dog")
-    }
+struct_codec! {
+    types::Dog as "Dog" from "/components/schemas/Dog";
+    slots DogSlots, undeclared additional_properties;
+    with_required();
+    barks: Option<Option<bool>> = "barks", optional, no_value, None;
 }
 
 impl<'de> ::serde::Deserialize<'de> for types::Pet {
@@ -150,59 +50,9 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
     }
 }
 
-impl runtime::EncodeFields for types::ValidationError {
-    #[inline]
-    fn fields<W: runtime::FieldWriter>(&self, out: &mut W) {
-        out.field("loc", &self.loc);
-        out.undeclared(&self.additional_properties);
-    }
-}
-
-impl ::serde::Serialize for types::ValidationError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        runtime::encode_struct(self, serializer, "ValidationError")
-    }
-}
-
-#[derive(Default)]
-pub struct ValidationErrorSlots {
-    loc: Option<Vec<types::ValidationErrorLocItem>>,
-}
-
-impl<'de> runtime::DecodeStruct<'de> for types::ValidationError {
-    type Slots = ValidationErrorSlots;
-    const ORIGIN: &'static str = "/components/schemas/ValidationError";
-    #[inline]
-    fn read<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut ValidationErrorSlots,
-        key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<runtime::Field, A::Error> {
-        match key {
-            "loc" => runtime::fill(&mut slots.loc, map),
-            _ => Ok(runtime::Field::Undeclared),
-        }
-    }
-
-    #[inline]
-    fn finish<E: ::serde::de::Error>(
-        slots: ValidationErrorSlots,
-        undeclared: runtime::Extras,
-    ) -> ::std::result::Result<Self, E> {
-        Ok(types::ValidationError {
-            loc: runtime::tolerated(slots.loc, "loc", Self::ORIGIN).unwrap_or_default(),
-            additional_properties: undeclared,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for types::ValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        runtime::decode_struct(deserializer, "ValidationError")
-    }
+struct_codec! {
+    types::ValidationError as "ValidationError" from "/components/schemas/ValidationError";
+    slots ValidationErrorSlots, undeclared additional_properties;
+    with_required(loc: Vec<types::ValidationErrorLocItem>);
+    loc: Option<Vec<types::ValidationErrorLocItem>> = "loc", field, empty, loc;
 }

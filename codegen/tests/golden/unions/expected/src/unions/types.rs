@@ -14,10 +14,7 @@ pub struct Cat {
 impl Cat {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Cat {
-            purrs: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`purrs`](Self::purrs).
@@ -38,10 +35,7 @@ pub struct Dog {
 impl Dog {
     /// A value with the required fields given and the optional ones unset.
     pub fn new() -> Self {
-        Dog {
-            barks: None,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required()
     }
 
     /// Sets [`barks`](Self::barks).
@@ -73,10 +67,7 @@ pub struct ValidationError {
 impl ValidationError {
     /// A value with the required fields given and the optional ones unset.
     pub fn new(loc: Vec<ValidationErrorLocItem>) -> Self {
-        ValidationError {
-            loc,
-            additional_properties: crate::runtime::Extras::new(),
-        }
+        Self::with_required(loc)
     }
 }
 
